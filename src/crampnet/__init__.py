@@ -1,0 +1,40 @@
+"""crampnet: Bayesian differential diagnosis of leg cramps and their mimics.
+
+crampnet supports clinical reasoning; it does not replace it.
+
+Examples
+--------
+>>> import crampnet
+>>> model = crampnet.load()
+>>> post = model.posteriors({"urge_to_move": True, "relief_by_movement": True})
+>>> post.index[0]
+'restless_legs_syndrome'
+"""
+
+from __future__ import annotations
+
+from crampnet.exceptions import (
+    CrampnetError,
+    EvidenceTypeError,
+    ImpossibleEvidenceError,
+    InvalidStateError,
+    InvalidValueError,
+    NetworkFileError,
+    UnknownNodeError,
+)
+from crampnet.model import Model, load
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CrampnetError",
+    "EvidenceTypeError",
+    "ImpossibleEvidenceError",
+    "InvalidStateError",
+    "InvalidValueError",
+    "Model",
+    "NetworkFileError",
+    "UnknownNodeError",
+    "__version__",
+    "load",
+]

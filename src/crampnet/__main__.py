@@ -1,0 +1,7 @@
+"""Allow ``python -m crampnet``."""
+
+import sys
+
+from crampnet.cli import main
+
+sys.exit(main())

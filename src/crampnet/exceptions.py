@@ -1,0 +1,109 @@
+"""Exceptions raised by crampnet.
+
+Every exception subclasses :class:`CrampnetError` and a built-in
+(:class:`ValueError` or :class:`TypeError`), so callers can catch them plainly.
+
+Examples
+--------
+>>> import crampnet
+>>> model = crampnet.load()
+>>> try:
+...     model.posteriors({"urge_to_mov": True})
+... except ValueError as err:
+...     print(err)
+Unknown node 'urge_to_mov' in evidence. Did you mean 'urge_to_move'?
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CrampnetError",
+    "EvidenceTypeError",
+    "ImpossibleEvidenceError",
+    "InvalidStateError",
+    "InvalidValueError",
+    "NetworkFileError",
+    "UnknownNodeError",
+]
+
+
+class CrampnetError(Exception):
+    """Base class of every error crampnet raises on purpose."""
+
+
+class UnknownNodeError(CrampnetError, ValueError):
+    """A node id that the network does not have.
+
+    Attributes
+    ----------
+    node : str
+        The id that was given.
+    suggestions : list of str
+        The closest valid ids, best first (may be empty).
+    """
+
+    def __init__(self, msg: str, node: str, suggestions: list[str]) -> None:
+        super().__init__(msg)
+        self.node = node
+        self.suggestions = suggestions
+
+
+class InvalidStateError(CrampnetError, ValueError):
+    """A state name, boolean or number that does not fit the node.
+
+    Attributes
+    ----------
+    node : str
+        The node the value was given for.
+    value : object
+        The value that was given.
+    valid : list of str
+        The node's valid states.
+    """
+
+    def __init__(self, msg: str, node: str, value: object, valid: list[str]) -> None:
+        super().__init__(msg)
+        self.node = node
+        self.value = value
+        self.valid = valid
+
+
+class InvalidValueError(CrampnetError, ValueError):
+    """An argument with a value crampnet cannot use (NaN, out of range, ...)."""
+
+
+class EvidenceTypeError(CrampnetError, TypeError):
+    """Evidence, or a value in it, of a type crampnet does not accept."""
+
+
+class ImpossibleEvidenceError(CrampnetError, ValueError):
+    """Evidence whose probability under the network is zero.
+
+    Attributes
+    ----------
+    conflicting : list of str
+        The evidence entries that cannot hold together.
+    row : object or None
+        In a batch, the index label of the offending case.
+    """
+
+    def __init__(
+        self, msg: str, conflicting: list[str], row: object | None = None
+    ) -> None:
+        super().__init__(msg)
+        self.conflicting = conflicting
+        self.row = row
+
+
+class NetworkFileError(CrampnetError, ValueError):
+    """A network file that is malformed, hostile or inconsistent.
+
+    Attributes
+    ----------
+    path : str
+        The file (or resource name) that was being read.
+    """
+
+    def __init__(self, msg: str, path: str) -> None:
+        super().__init__(msg)
+        self.path = path

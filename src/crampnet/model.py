@@ -1,0 +1,302 @@
+"""The public model: load a network, ask for posteriors, see the sources.
+
+Examples
+--------
+>>> import crampnet
+>>> model = crampnet.load()
+>>> post = model.posteriors({"urge_to_move": True, "ferritin": 32})
+>>> post.index[0]
+'restless_legs_syndrome'
+>>> bool(((post >= 0) & (post <= 1)).all())
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from crampnet.batch import batch_evidence
+from crampnet.compiled import CompiledNetwork
+from crampnet.evidence import describe, normalise, resolve_id
+from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError
+from crampnet.loading import read_network_text, shipped_path, shipped_text
+from crampnet.spec import NetworkSpec, parse_network
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Model", "load"]
+
+
+class Model:
+    """A compiled leg-cramp differential network.
+
+    Use :func:`crampnet.load` to make one. A model is immutable: every
+    method is a pure function of its arguments.
+
+    Attributes
+    ----------
+    spec : NetworkSpec
+        The validated network file.
+    compiled : CompiledNetwork
+        The junction tree used for exact inference.
+    """
+
+    def __init__(self, spec: NetworkSpec) -> None:
+        self.spec = spec
+        self.compiled = CompiledNetwork(spec)
+
+    def __repr__(self) -> str:
+        return (
+            f"<crampnet.Model {self.spec.name} {self.spec.version}: "
+            f"{len(self.context)} context, {len(self.conditions)} conditions, "
+            f"{len(self.findings)} findings>"
+        )
+
+    def _ids(self, role: str) -> list[str]:
+        return [nid for nid, node in self.spec.nodes.items() if node.role == role]
+
+    @property
+    def conditions(self) -> list[str]:
+        """Ids of the condition nodes, whose posteriors :meth:`posteriors` returns."""
+        return self._ids("condition")
+
+    @property
+    def findings(self) -> list[str]:
+        """Ids of the finding nodes (symptoms, signs, tests)."""
+        return self._ids("finding")
+
+    @property
+    def context(self) -> list[str]:
+        """Ids of the context nodes (age, sex, medications, risk factors)."""
+        return self._ids("context")
+
+    @property
+    def must_not_miss(self) -> list[str]:
+        """Conditions flagged must-not-miss in the network file."""
+        return [c for c in self.conditions if self.spec.nodes[c].must_not_miss]
+
+    def states(self, node: str) -> list[str]:
+        """The states of ``node``, in network order.
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> crampnet.load().states("ferritin")
+        ['low', 'normal']
+        """
+        return list(self.spec.nodes[resolve_id(self.spec, node, "states")].states)
+
+    @cached_property
+    def network(self) -> Any:
+        """The network as a checked ``pgmpy.models.DiscreteBayesianNetwork``.
+
+        pgmpy is imported on first access only.
+        """
+        from crampnet._pgmpy import to_pgmpy
+
+        return to_pgmpy(self.spec, self.compiled.tables)
+
+    def posteriors(self, evidence: Mapping[str, object] | pd.DataFrame | None = None, *, progress: bool = False) -> pd.Series | pd.DataFrame:
+        """Exact P(present | evidence) for every condition.
+
+        Parameters
+        ----------
+        evidence : mapping or pandas.DataFrame, optional
+            One case: node id (or ``age``) to a state name, ``True``/``False``,
+            a number for the numeric nodes (age, labs, ABI), or a mapping of
+            state to likelihood (soft evidence). Or a DataFrame: one case per
+            row, one column per node id, missing cells meaning unobserved.
+        progress : bool, default=False
+            With a DataFrame, show a progress bar on stderr (tqdm if installed).
+
+        Returns
+        -------
+        pandas.Series or pandas.DataFrame
+            One case: a Series indexed by condition id, sorted descending.
+            A DataFrame: one row per case (same index), one column per
+            condition in network order.
+
+        Raises
+        ------
+        UnknownNodeError
+            An id the network does not have ("Did you mean ...?").
+        InvalidStateError
+            A state the node does not have (the message lists the valid ones).
+        InvalidValueError, EvidenceTypeError
+            NaN, infinite or out-of-range numbers; values of the wrong type.
+        ImpossibleEvidenceError
+            Evidence of probability zero; the message names the entries that
+            conflict (and, in a batch, the row).
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> model = crampnet.load()
+        >>> post = model.posteriors({"visible_hard_contraction": True})
+        >>> post.index[0]
+        'nocturnal_leg_cramps'
+        """
+        import pandas as pd
+
+        if isinstance(evidence, pd.DataFrame):
+            return self._batch(evidence, progress=progress)
+        if evidence is not None and not isinstance(evidence, Mapping):
+            msg = f"The 'evidence' argument of posteriors must be a mapping of node id to state, or a pandas DataFrame. Got {evidence!r} ({type(evidence).__name__}) instead."
+            raise EvidenceTypeError(msg)
+        vectors = normalise(self.spec, evidence)
+        try:
+            values = self.compiled.posterior_matrix(vectors)[0]
+        except ImpossibleEvidenceError:
+            raise self._impossible(vectors) from None
+        series = pd.Series(values, index=self.conditions, name="P(present | evidence)")
+        return series.sort_values(ascending=False, kind="stable")
+
+    def _impossible(self, vectors: dict[str, np.ndarray], row: object | None = None) -> ImpossibleEvidenceError:
+        conflict = self.compiled.conflict(vectors)
+        entries = [f"{nid}={describe(self.spec, nid, vectors[nid])}" for nid in conflict]
+        where = f" in row {row!r}" if row is not None else ""
+        msg = f"The evidence{where} is impossible under the network: {' and '.join(entries)} cannot hold together (probability zero)."
+        return ImpossibleEvidenceError(msg, conflict, row)
+
+    def _batch(self, frame: pd.DataFrame, *, progress: bool) -> pd.DataFrame:
+        import pandas as pd
+
+        vectors = batch_evidence(self.spec, frame)
+        bar = _progress_bar(len(frame)) if progress else None
+        try:
+            values = self.compiled.posterior_matrix(vectors, progress=bar.update if bar else None)
+        except ImpossibleEvidenceError as err:
+            pos = int(err.row) if isinstance(err.row, int) else 0
+            row = {k: v[pos] for k, v in vectors.items() if not np.all(v[pos] == 1.0)}
+            raise self._impossible(row, frame.index[pos]) from None
+        finally:
+            if bar is not None:
+                bar.close()
+        return pd.DataFrame(values, index=frame.index, columns=self.conditions)
+
+    def probability(self, event: Mapping[str, object], given: Mapping[str, object] | None = None) -> float:
+        """Exact P(event | given) for joint assignments of any nodes.
+
+        Parameters
+        ----------
+        event : mapping
+            Node id to value, as in :meth:`posteriors`.
+        given : mapping, optional
+            The conditioning evidence.
+
+        Returns
+        -------
+        float
+            The conditional probability (0.0 when the event contradicts ``given``).
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> model = crampnet.load()
+        >>> p = model.probability({"periodic_limb_movements": True}, given={"restless_legs_syndrome": True})
+        >>> 0.8 <= p <= 0.9
+        True
+        """
+        cond = normalise(self.spec, given, "given")
+        both = dict(cond)
+        for nid, vec in normalise(self.spec, event, "event").items():
+            both[nid] = both[nid] * vec if nid in both else vec
+        log_given = self.compiled.log_evidence(cond)
+        if not np.isfinite(log_given):
+            raise self._impossible(cond)
+        return float(np.exp(self.compiled.log_evidence(both) - log_given))
+
+    def parameters(self) -> pd.DataFrame:
+        """Every number of the network with its source: one row per parameter.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``node, role, model, kind, parent, parent_state, state,
+            value, low, high, source, citation, reason, note``. ``source`` is a
+            key of the file's ``[sources]`` or ``"judgment"`` (then ``reason``
+            says why).
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> table = crampnet.load().parameters()
+        >>> bool((table["source"] != "").all())
+        True
+        """
+        from crampnet.provenance import parameter_table
+
+        return parameter_table(self.spec, self.compiled.tables)
+
+
+class _Bar:
+    """A minimal stderr progress bar, used when tqdm is not installed."""
+
+    def __init__(self, total: int) -> None:
+        import sys
+
+        self.total, self.done, self.stream = total, 0, sys.stderr
+
+    def update(self, n: int) -> None:
+        self.done += n
+        self.stream.write(f"\rcrampnet: {self.done}/{self.total} cases")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\n")
+
+
+def _progress_bar(total: int) -> Any:
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # pragma: no cover - tqdm ships with pgmpy
+        return _Bar(total)
+    return tqdm(total=total, unit="case", desc="crampnet")
+
+
+@lru_cache(maxsize=16)
+def _compile(text: str, name: str, digest: str) -> Model:
+    del digest  # part of the cache key only
+    return Model(parse_network(text, name))
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Model:
+    """Load and compile a network.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        A network file (``networks/FORMAT.md``). By default, the leg-cramp
+        network shipped with crampnet.
+
+    Returns
+    -------
+    Model
+        The compiled model. Loading the same text twice returns the same
+        (immutable) model from a cache.
+
+    Raises
+    ------
+    NetworkFileError
+        If the file is missing, malformed or breaks a rule of the format; the
+        message names the file and the problem.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> model = crampnet.load()
+    >>> "restless_legs_syndrome" in model.conditions
+    True
+    """
+    if path is None:
+        text, name = shipped_text(), shipped_path()
+    else:
+        text, name = read_network_text(path), os.fspath(path)
+    return _compile(text, name, hashlib.sha256(text.encode("utf-8")).hexdigest())
