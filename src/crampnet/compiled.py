@@ -15,7 +15,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -63,7 +63,7 @@ class CompiledNetwork:
         result = self.tree.marginals(self._engine_evidence(evidence), [self.index[q] for q in query])
         return {q: result.marginals[self.index[q]] for q in query}, result.log_evidence
 
-    def posterior_matrix(self, evidence: Mapping[str, np.ndarray], *, progress: Callable[[int], None] | None = None) -> np.ndarray:
+    def posterior_matrix(self, evidence: Mapping[str, np.ndarray]) -> np.ndarray:
         """P(present | evidence) for every condition: an ``(n_cases, n_conditions)`` array.
 
         ``evidence[node]`` is a likelihood vector (one case) or an
@@ -84,8 +84,6 @@ class CompiledNetwork:
                 raise ImpossibleEvidenceError(msg, [], row)
             for j, (cond, pos) in enumerate(zip(self.conditions, self._present, strict=True)):
                 out[start:stop, j] = marg[cond][:, pos]
-            if progress is not None:
-                progress(stop - start)
         return out
 
     def log_evidence(self, evidence: Mapping[str, np.ndarray]) -> float:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -168,18 +168,64 @@ class Model:
     def _batch(self, frame: pd.DataFrame, *, progress: bool) -> pd.DataFrame:
         import pandas as pd
 
-        vectors = batch_evidence(self.spec, frame)
         bar = _progress_bar(len(frame)) if progress else None
+        parts = []
         try:
-            values = self.compiled.posterior_matrix(vectors, progress=bar.update if bar else None)
+            # Convert and score in slices so memory stays bounded whatever the
+            # number of rows: only one slice's likelihood arrays exist at once.
+            step = max(self.compiled.chunk, 1)
+            for start in range(0, len(frame), step):
+                part = frame.iloc[start : start + step]
+                parts.append(self._score(part))
+                if bar is not None:
+                    bar.update(len(part))
+        finally:
+            if bar is not None:
+                bar.close()
+        if not parts:
+            return pd.DataFrame(np.empty((0, len(self.conditions))), index=frame.index, columns=self.conditions)
+        return pd.DataFrame(np.concatenate(parts), index=frame.index, columns=self.conditions)
+
+    def _score(self, frame: pd.DataFrame) -> np.ndarray:
+        vectors = batch_evidence(self.spec, frame)
+        try:
+            return self.compiled.posterior_matrix(vectors)
         except ImpossibleEvidenceError as err:
             pos = int(err.row) if isinstance(err.row, int) else 0
             row = {k: v[pos] for k, v in vectors.items() if not np.all(v[pos] == 1.0)}
             raise self._impossible(row, frame.index[pos]) from None
-        finally:
-            if bar is not None:
-                bar.close()
-        return pd.DataFrame(values, index=frame.index, columns=self.conditions)
+
+    def iter_posteriors(self, frames: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        """Score a stream of DataFrames (e.g. ``pandas.read_csv(..., chunksize=...)``).
+
+        Memory is bounded by one input chunk, whatever the stream's length.
+
+        Parameters
+        ----------
+        frames : iterable of pandas.DataFrame
+            Chunks of cases, as for :meth:`posteriors`.
+
+        Yields
+        ------
+        pandas.DataFrame
+            The posteriors of each chunk, with the chunk's index.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import crampnet
+        >>> model = crampnet.load()
+        >>> chunks = [pd.DataFrame({"urge_to_move": [True, False]})] * 3
+        >>> sum(len(part) for part in model.iter_posteriors(chunks))
+        6
+        """
+        import pandas as pd
+
+        for frame in frames:
+            if not isinstance(frame, pd.DataFrame):
+                msg = f"iter_posteriors takes an iterable of pandas DataFrames. Got an item of type {type(frame).__name__}."
+                raise EvidenceTypeError(msg)
+            yield self._batch(frame, progress=False)
 
     def probability(self, event: Mapping[str, object], given: Mapping[str, object] | None = None) -> float:
         """Exact P(event | given) for joint assignments of any nodes.
