@@ -22,7 +22,7 @@ from crampnet.exceptions import (
     NetworkFileError,
     UnknownNodeError,
 )
-from crampnet.model import Model, load
+from crampnet.model import Model, load, populations
 
 __version__ = "0.1.0"
 
@@ -37,4 +37,5 @@ __all__ = [
     "UnknownNodeError",
     "__version__",
     "load",
+    "populations",
 ]

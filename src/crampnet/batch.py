@@ -21,7 +21,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.evidence import resolve_id, state_vector
-from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError, UnknownNodeError
+from crampnet.exceptions import (
+    EvidenceTypeError,
+    InvalidStateError,
+    InvalidValueError,
+    UnknownNodeError,
+)
 from crampnet.spec import NetworkSpec
 
 if TYPE_CHECKING:
@@ -60,13 +65,16 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame) -> dict[str, np.ndarr
             keys = np.array([_key(v) for v in observed], dtype=object)
             uniques, inverse = np.unique(keys, return_inverse=True)
             vectors = np.empty((len(uniques), len(node.states)))
-            for u, key in enumerate(uniques):
+            for u in range(len(uniques)):
                 first = present[int(np.flatnonzero(inverse == u)[0])]
                 try:
                     vectors[u] = state_vector(node, values[first])
-                except (InvalidStateError, InvalidValueError, EvidenceTypeError) as err:
-                    msg = f"Row {frame.index[first]!r}, column {column!r}: {err}"
-                    raise type(err)(msg, *_extra(err)) from None
+                except InvalidStateError as err:
+                    raise InvalidStateError(_at(frame, first, column, err), err.node, err.value, err.valid) from None
+                except InvalidValueError as err:
+                    raise InvalidValueError(_at(frame, first, column, err)) from None
+                except EvidenceTypeError as err:
+                    raise EvidenceTypeError(_at(frame, first, column, err)) from None
             arr[present] = vectors[inverse]
         out[nid] = arr
     return out
@@ -77,7 +85,5 @@ def _key(value: object) -> str:
     return f"{type(value).__name__}:{value!r}"
 
 
-def _extra(err: Exception) -> tuple[object, ...]:
-    if isinstance(err, InvalidStateError):
-        return (err.node, err.value, err.valid)
-    return ()
+def _at(frame: pd.DataFrame, position: int, column: object, err: Exception) -> str:
+    return f"Row {frame.index[position]!r}, column {column!r}: {err}"

@@ -37,13 +37,16 @@ class CompiledNetwork:
     ----------
     spec : NetworkSpec
         The validated network.
+    population : str, optional
+        A key of ``spec.populations`` whose context priors replace the defaults.
     """
 
-    def __init__(self, spec: NetworkSpec) -> None:
+    def __init__(self, spec: NetworkSpec, population: str | None = None) -> None:
         self.spec = spec
+        self.population = population
         self.ids = list(spec.order)
         self.index = {nid: i for i, nid in enumerate(self.ids)}
-        self.tables = build_tables(spec)
+        self.tables = build_tables(spec, population)
         cards = [len(spec.nodes[nid].states) for nid in self.ids]
         factors = [Factor((self.index[nid], *(self.index[p] for p in spec.nodes[nid].parents)), self.tables[nid]) for nid in self.ids]
         self.tree = JunctionTree(cards, factors)
@@ -87,7 +90,7 @@ class CompiledNetwork:
         return out
 
     def log_evidence(self, evidence: Mapping[str, np.ndarray]) -> float:
-        """log P(evidence) for one case (``-inf`` when impossible)."""
+        """Log P(evidence) for one case (``-inf`` when impossible)."""
         _, log_ev = self.run(evidence, [])
         return float(log_ev[0])
 

@@ -36,13 +36,18 @@ from crampnet.spec import (
 __all__ = ["build_tables", "logistic_baseline", "node_table"]
 
 
-def build_tables(spec: NetworkSpec) -> dict[str, np.ndarray]:
+def build_tables(spec: NetworkSpec, population: str | None = None) -> dict[str, np.ndarray]:
     """Build every node's conditional probability table.
 
     Parameters
     ----------
     spec : NetworkSpec
         A validated network.
+    population : str, optional
+        A key of ``spec.populations``: its context priors replace the
+        default ones. Logistic intercepts given as a prevalence are always
+        solved against the default priors, so a population shifts the
+        conditions through their risk factors, as it should.
 
     Returns
     -------
@@ -52,6 +57,9 @@ def build_tables(spec: NetworkSpec) -> dict[str, np.ndarray]:
     tables: dict[str, np.ndarray] = {}
     for nid in spec.order:
         tables[nid] = node_table(spec, spec.nodes[nid], tables)
+    if population is not None:
+        for nid, dist in spec.populations[population].priors.items():
+            tables[nid] = np.array([dist.probabilities[s] for s in spec.nodes[nid].states], dtype=float)
     return tables
 
 
@@ -130,7 +138,8 @@ def _noisy_max(spec: NetworkSpec, node: Node, cpd: NoisyMax, parents: tuple[str,
     table = np.empty_like(in_order)
     for k, state in enumerate(order):
         table[node.states.index(state)] = in_order[k]
-    return table / table.sum(axis=0, keepdims=True)
+    normalised: np.ndarray = table / table.sum(axis=0, keepdims=True)
+    return normalised
 
 
 def _log_odds(spec: NetworkSpec, cpd: Logistic, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
@@ -190,8 +199,8 @@ def _logistic(spec: NetworkSpec, node: Node, cpd: Logistic, parents: tuple[str, 
 def _table(spec: NetworkSpec, node: Node, cpd: Table, cards: list[int]) -> np.ndarray:
     table = np.empty([len(node.states), *cards])
     for row in cpd.rows:
-        index = tuple(spec.nodes[p].states.index(row.when[p]) for p in cpd.parents)
-        table[(slice(None), *index)] = [row.dist.probabilities[s] for s in node.states]
+        key: tuple[slice | int, ...] = (slice(None), *(spec.nodes[p].states.index(row.when[p]) for p in cpd.parents))
+        table[key] = [row.dist.probabilities[s] for s in node.states]
     return table
 
 
@@ -212,7 +221,8 @@ def _mixture(spec: NetworkSpec, node: Node, cpd: Mixture, parents: tuple[str, ..
         denominator = denominator + w
         dist = np.array([link.dist.probabilities[s] for s in node.states]).reshape([-1] + [1] * len(parents))
         numerator = numerator + dist * w[None]
-    return numerator / denominator[None]
+    mixed: np.ndarray = numerator / denominator[None]
+    return mixed
 
 
 def cpd_model(cpd: Cpd | None) -> str:

@@ -29,6 +29,7 @@ from crampnet.exceptions import (
     InvalidStateError,
     InvalidValueError,
     UnknownNodeError,
+    did_you_mean,
 )
 from crampnet.spec import NetworkSpec, Node
 
@@ -54,9 +55,7 @@ def resolve_id(spec: NetworkSpec, key: object, what: str = "evidence") -> str:
         if key in node.aliases:
             return node.id
     names = list(spec.nodes) + [a for n in spec.nodes.values() for a in n.aliases]
-    close = difflib.get_close_matches(key, names, n=3, cutoff=0.6)
-    if not close:
-        close = [n for n in names if key.lower() in n or n in key.lower()][:3]
+    close = did_you_mean(key, names)
     hint = " Did you mean " + " or ".join(repr(c) for c in close) + "?" if close else " See model.findings, model.conditions and model.context for the ids."
     msg = f"Unknown node {key!r} in {what}.{hint}"
     raise UnknownNodeError(msg, key, close)

@@ -16,6 +16,9 @@ Unknown node 'urge_to_mov' in evidence. Did you mean 'urge_to_move'?
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 __all__ = [
     "CrampnetError",
     "EvidenceTypeError",
@@ -24,7 +27,32 @@ __all__ = [
     "InvalidValueError",
     "NetworkFileError",
     "UnknownNodeError",
+    "did_you_mean",
 ]
+
+
+def did_you_mean(key: str, names: Iterable[str], n: int = 3) -> list[str]:
+    """The names closest to ``key``: close spellings, else names containing it.
+
+    Examples
+    --------
+    >>> did_you_mean("urge_to_mov", ["urge_to_move", "edema"])
+    ['urge_to_move']
+    >>> did_you_mean("older", ["adults", "older_adults"])
+    ['older_adults']
+    """
+    names = list(names)
+    close = difflib.get_close_matches(key, names, n=n, cutoff=0.6)
+    if not close:
+        low = key.lower()
+        close = [name for name in names if low in name or name in low][:n]
+    return close
+
+
+def hint(key: str, names: Iterable[str]) -> str:
+    """`` Did you mean 'x'?`` for the closest names, or an empty string."""
+    close = did_you_mean(key, names)
+    return " Did you mean " + " or ".join(repr(c) for c in close) + "?" if close else ""
 
 
 class CrampnetError(Exception):

@@ -24,14 +24,17 @@ import numpy as np
 from crampnet.batch import batch_evidence
 from crampnet.compiled import CompiledNetwork
 from crampnet.evidence import describe, normalise, resolve_id
-from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError
+from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError, InvalidValueError, hint
 from crampnet.loading import read_network_text, shipped_path, shipped_text
 from crampnet.spec import NetworkSpec, parse_network
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Model", "load"]
+__all__ = ["DEFAULT_POPULATION", "Model", "load", "populations"]
+
+#: The population whose context priors are the network file's own.
+DEFAULT_POPULATION = "adults"
 
 
 class Model:
@@ -46,15 +49,18 @@ class Model:
         The validated network file.
     compiled : CompiledNetwork
         The junction tree used for exact inference.
+    population : str
+        The population preset whose context priors are in use.
     """
 
-    def __init__(self, spec: NetworkSpec) -> None:
+    def __init__(self, spec: NetworkSpec, population: str = DEFAULT_POPULATION) -> None:
         self.spec = spec
-        self.compiled = CompiledNetwork(spec)
+        self.population = population
+        self.compiled = CompiledNetwork(spec, None if population == DEFAULT_POPULATION else population)
 
     def __repr__(self) -> str:
         return (
-            f"<crampnet.Model {self.spec.name} {self.spec.version}: "
+            f"<crampnet.Model {self.spec.name} {self.spec.version} ({self.population}): "
             f"{len(self.context)} context, {len(self.conditions)} conditions, "
             f"{len(self.findings)} findings>"
         )
@@ -279,7 +285,7 @@ class Model:
         """
         from crampnet.provenance import parameter_table
 
-        return parameter_table(self.spec, self.compiled.tables)
+        return parameter_table(self.spec, self.compiled.tables, self.compiled.population)
 
 
 class _Bar:
@@ -308,12 +314,24 @@ def _progress_bar(total: int) -> Any:
 
 
 @lru_cache(maxsize=16)
-def _compile(text: str, name: str, digest: str) -> Model:
+def _compile(text: str, name: str, digest: str, population: str) -> Model:
     del digest  # part of the cache key only
-    return Model(parse_network(text, name))
+    spec = parse_network(text, name)
+    _check_population(spec, population)
+    return Model(spec, population)
 
 
-def load(path: str | os.PathLike[str] | None = None) -> Model:
+def _check_population(spec: NetworkSpec, population: object) -> None:
+    if not isinstance(population, str):
+        msg = f"The 'population' argument of load must be a str. Got {population!r} ({type(population).__name__}) instead."
+        raise TypeError(msg)
+    names = [DEFAULT_POPULATION, *spec.populations]
+    if population not in names:
+        msg = f"Unknown population {population!r}.{hint(population, names)} Presets of {spec.name}: {', '.join(names)}."
+        raise InvalidValueError(msg)
+
+
+def load(path: str | os.PathLike[str] | None = None, *, population: str = DEFAULT_POPULATION) -> Model:
     """Load and compile a network.
 
     Parameters
@@ -321,6 +339,9 @@ def load(path: str | os.PathLike[str] | None = None) -> Model:
     path : str or os.PathLike, optional
         A network file (``networks/FORMAT.md``). By default, the leg-cramp
         network shipped with crampnet.
+    population : str, default="adults"
+        A population preset of the network (see :func:`populations`): its
+        context priors replace the default adult ones.
 
     Returns
     -------
@@ -333,6 +354,8 @@ def load(path: str | os.PathLike[str] | None = None) -> Model:
     NetworkFileError
         If the file is missing, malformed or breaks a rule of the format; the
         message names the file and the problem.
+    InvalidValueError
+        If ``population`` is not a preset of the network (the message lists them).
 
     Examples
     --------
@@ -345,4 +368,30 @@ def load(path: str | os.PathLike[str] | None = None) -> Model:
         text, name = shipped_text(), shipped_path()
     else:
         text, name = read_network_text(path), os.fspath(path)
-    return _compile(text, name, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return _compile(text, name, hashlib.sha256(text.encode("utf-8")).hexdigest(), population)
+
+
+def populations(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """The population presets of a network (by default the shipped one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by preset name, with columns ``label``, ``description`` and
+        ``priors`` (the context nodes whose priors the preset replaces).
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> "adults" in crampnet.populations().index
+    True
+    """
+    import pandas as pd
+
+    spec = load(path).spec
+    rows = {DEFAULT_POPULATION: {"label": "Adults", "description": "The default: the general adult population (the network file's own context priors).", "priors": ""}}
+    for key, pop in spec.populations.items():
+        rows[key] = {"label": pop.label, "description": pop.description, "priors": ", ".join(pop.priors)}
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "population"
+    return frame

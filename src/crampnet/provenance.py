@@ -15,7 +15,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from crampnet.cpd import logistic_baseline
-from crampnet.spec import Dist, Link, Logistic, Mixture, NetworkSpec, NoisyMax, NoisyOr, Param, Provenance, Table
+from crampnet.spec import (
+    Dist,
+    Link,
+    Logistic,
+    Mixture,
+    NetworkSpec,
+    NoisyMax,
+    NoisyOr,
+    Param,
+    Provenance,
+    Table,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -44,16 +55,21 @@ def _dist(spec: NetworkSpec, node: str, kind: str, d: Dist, parent: str | None =
     return rows
 
 
-def parameter_rows(spec: NetworkSpec, tables: dict[str, np.ndarray] | None = None) -> list[dict[str, Any]]:
+def parameter_rows(spec: NetworkSpec, tables: dict[str, np.ndarray] | None = None, population: str | None = None) -> list[dict[str, Any]]:
     """One dict per number of the network file, in file order.
 
     A logistic intercept given as a prevalence adds one derived row, kind
-    ``baseline (solved)``, with the baseline the loader solved for.
+    ``baseline (solved)``, with the baseline the loader solved for. With a
+    ``population``, its priors replace the default ones (kind
+    ``prior (population NAME)``).
     """
     rows: list[dict[str, Any]] = []
+    replaced = spec.populations[population].priors if population else {}
     for nid, node in spec.nodes.items():
         cpd = node.cpd
-        if node.prior is not None:
+        if nid in replaced:
+            rows += _dist(spec, nid, f"prior (population {population})", replaced[nid])
+        elif node.prior is not None:
             rows += _dist(spec, nid, "prior", node.prior)
         elif isinstance(cpd, NoisyOr):
             rows.append(_param(spec, nid, "leak", cpd.leak, state=cpd.positive))
@@ -76,8 +92,8 @@ def parameter_rows(spec: NetworkSpec, tables: dict[str, np.ndarray] | None = Non
     return rows
 
 
-def parameter_table(spec: NetworkSpec, tables: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+def parameter_table(spec: NetworkSpec, tables: dict[str, np.ndarray] | None = None, population: str | None = None) -> pd.DataFrame:
     """The provenance table as a pandas DataFrame (columns :data:`COLUMNS`)."""
     import pandas as pd
 
-    return pd.DataFrame(parameter_rows(spec, tables), columns=COLUMNS)
+    return pd.DataFrame(parameter_rows(spec, tables, population), columns=COLUMNS)

@@ -24,7 +24,6 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import tomllib
@@ -33,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from crampnet.exceptions import NetworkFileError
+from crampnet.exceptions import hint as _hint
 
 __all__ = [
     "Band",
@@ -45,6 +45,7 @@ __all__ = [
     "NoisyMax",
     "NoisyOr",
     "Param",
+    "Population",
     "Provenance",
     "Row",
     "Source",
@@ -222,6 +223,16 @@ class Node:
 
 
 @dataclass(frozen=True)
+class Population:
+    """A named preset: context priors that replace the default ones."""
+
+    name: str
+    label: str
+    description: str
+    priors: dict[str, Dist]
+
+
+@dataclass(frozen=True)
 class NetworkSpec:
     """A validated network file."""
 
@@ -233,6 +244,7 @@ class NetworkSpec:
     nodes: dict[str, Node]
     path: str
     order: tuple[str, ...] = field(default=())
+    populations: dict[str, Population] = field(default_factory=dict)
 
     def node(self, node_id: str) -> Node:
         """Return the node ``node_id`` (``KeyError`` if absent)."""
@@ -256,8 +268,7 @@ class _Reader:
 
     def done(self, data: Mapping[str, Any], where: str, allowed: list[str]) -> None:
         for key in data:
-            close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = _hint(key, allowed)
             raise self.fail(where, f"unknown key {key!r}.{hint}")
 
     def text(self, data: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
@@ -289,8 +300,7 @@ class _Reader:
             if not reason or not reason.strip():
                 raise self.fail(where, "a judgment must give a 'reason'")
         elif source not in sources:
-            close = difflib.get_close_matches(source, list(sources), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = _hint(source, list(sources))
             raise self.fail(where, f"source {source!r} is not a key of [sources].{hint}")
         return Provenance(source, reason, note)
 
@@ -375,7 +385,8 @@ def parse_network(text: str, path: str = "<string>") -> NetworkSpec:
     description = reader.text(raw, "description", "top level", "")
     sources = _parse_sources(reader, reader.table(raw.pop("sources", {}), "sources"))
     nodes_raw = reader.table(raw.pop("nodes", None) if "nodes" in raw else reader._missing("top level", "nodes"), "nodes")
-    reader.done(raw, "top level", ["schema", "name", "version", "title", "description", "sources", "nodes"])
+    populations_raw = reader.table(raw.pop("populations", {}), "populations")
+    reader.done(raw, "top level", ["schema", "name", "version", "title", "description", "sources", "nodes", "populations"])
     if not nodes_raw:
         raise reader.fail("nodes", "the network has no nodes")
     if len(nodes_raw) > MAX_NODES:
@@ -383,7 +394,26 @@ def parse_network(text: str, path: str = "<string>") -> NetworkSpec:
     headers = {nid: _parse_header(reader, nid, reader.table(body, f"nodes.{nid}")) for nid, body in nodes_raw.items()}
     nodes = {nid: _parse_body(reader, header, headers, sources) for nid, header in headers.items()}
     order = _topological_order(reader, nodes)
-    return NetworkSpec(name, version, title, description, sources, nodes, path, order)
+    populations = {key: _parse_population(reader, key, body, nodes, sources) for key, body in populations_raw.items()}
+    return NetworkSpec(name, version, title, description, sources, nodes, path, order, populations)
+
+
+def _parse_population(reader: _Reader, key: str, body: object, nodes: Mapping[str, Node], sources: Mapping[str, Source]) -> Population:
+    where = f"populations.{key}"
+    if not _ID.match(key):
+        raise reader.fail(where, "a population name must be lower snake case")
+    data = reader.table(body, where)
+    label = reader.text(data, "label", where, key.replace("_", " "))
+    description = reader.text(data, "description", where, "")
+    priors_raw = reader.table(data.pop("priors", {}), f"{where}.priors")
+    reader.done(data, where, ["label", "description", "priors"])
+    priors = {}
+    for nid, prior in priors_raw.items():
+        if nid not in nodes or nodes[nid].role != "context":
+            hint = _hint(nid, [n for n in nodes if nodes[n].role == "context"])
+            raise reader.fail(f"{where}.priors", f"{nid!r} is not a context node.{hint}")
+        priors[nid] = reader.dist(prior, f"{where}.priors.{nid}", nodes[nid].states, sources)
+    return Population(key, label, description, priors)
 
 
 def _parse_sources(reader: _Reader, raw: dict[str, Any]) -> dict[str, Source]:
@@ -554,7 +584,7 @@ def _parse_cpd(reader: _Reader, data: dict[str, Any], where: str, nid: str, role
             if not isinstance(order_raw, list) or sorted(order_raw) != sorted(states):
                 raise reader.fail(where, f"order must list each of {', '.join(states)} once, got {order_raw!r}")
             order = tuple(order_raw)
-        leak = reader.dist(data.pop("leak", None) if "leak" in data else reader._missing(where, "leak"), f"{where}.leak", states, sources, weighted=weighted)
+        dleak = reader.dist(data.pop("leak", None) if "leak" in data else reader._missing(where, "leak"), f"{where}.leak", states, sources, weighted=weighted)
         links_raw = data.pop("links", [])
         if not isinstance(links_raw, list) or not links_raw:
             raise reader.fail(where, "links must be a non-empty list")
@@ -567,7 +597,7 @@ def _parse_cpd(reader: _Reader, data: dict[str, Any], where: str, nid: str, role
             dlinks.append(DistLink(parent, state, reader.dist(body, spot, states, sources, weighted=weighted)))
         _check_link_states(reader, dlinks, where, headers)
         reader.done(data, where, ["model", "order", "leak", "links"])
-        cpd = NoisyMax(order, leak, tuple(dlinks)) if model == "noisy_max" else Mixture(leak, tuple(dlinks))
+        cpd = NoisyMax(order, dleak, tuple(dlinks)) if model == "noisy_max" else Mixture(dleak, tuple(dlinks))
     elif model == "table":
         parents_raw = data.pop("parents", [])
         if not isinstance(parents_raw, list) or len(set(parents_raw)) != len(parents_raw):
@@ -618,8 +648,7 @@ def _cpd_parents(cpd: Cpd) -> tuple[str, ...]:
 
 def _parent(reader: _Reader, parent: object, where: str, nid: str, role: str, headers: Mapping[str, dict[str, Any]]) -> str:
     if not isinstance(parent, str) or parent not in headers:
-        close = difflib.get_close_matches(str(parent), list(headers), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = _hint(str(parent), list(headers))
         raise reader.fail(where, f"parent {parent!r} is not a node.{hint}")
     if parent == nid:
         raise reader.fail(where, f"{nid} cannot be its own parent")
