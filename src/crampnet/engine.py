@@ -108,11 +108,32 @@ class JunctionTree:
         self.cliques = _triangulate(self.cards, edges)
         self._build_tree()
         self._home = {v: min((c for c, cl in enumerate(self.cliques) if v in cl), key=lambda c: self.size(c)) for v in range(len(self.cards))}
-        self.potentials = [np.ones([self.cards[v] for v in cl]) for cl in self.cliques]
-        for factor in factors:
-            scope = set(factor.scope)
-            home = min((c for c, cl in enumerate(self.cliques) if scope <= set(cl)), key=self.size)
-            self.potentials[home] = self.potentials[home] * self._expand(factor.table, factor.scope, self.cliques[home])
+        self.scopes = [f.scope for f in factors]
+        self.factor_home = [min((c for c, cl in enumerate(self.cliques) if set(f.scope) <= set(cl)), key=self.size) for f in factors]
+        self.potentials = [p[0] for p in self.assemble([f.table[None] for f in factors])]
+
+    def assemble(self, tables: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Clique potentials from factor tables that carry a leading batch axis.
+
+        Parameters
+        ----------
+        tables : sequence of numpy.ndarray
+            One array per factor given at construction, in the same order,
+            each of shape ``(n, *factor_shape)`` (``n`` may be 1).
+
+        Returns
+        -------
+        list of numpy.ndarray
+            Per clique, shape ``(n, *clique_shape)``: pass as ``potentials=``
+            to :meth:`marginals` to run with other parameters (e.g. Monte
+            Carlo draws) on the same compiled structure.
+        """
+        n = max((t.shape[0] for t in tables), default=1)
+        pots = [np.ones([1] + [self.cards[v] for v in cl]) for cl in self.cliques]
+        for table, scope, home in zip(tables, self.scopes, self.factor_home, strict=True):
+            expanded = self._expand(table[0] if table.shape[0] == 1 else table, scope, self.cliques[home], batch=table.shape[0] != 1)
+            pots[home] = pots[home] * (expanded if table.shape[0] != 1 else expanded[None])
+        return [np.broadcast_to(p, (n, *p.shape[1:])) if p.shape[0] != n else p for p in pots]
 
     def size(self, clique: int) -> int:
         """Number of entries of a clique's table."""
@@ -123,12 +144,14 @@ class JunctionTree:
         """Largest clique table, in entries."""
         return max(self.size(c) for c in range(len(self.cliques)))
 
-    def _expand(self, table: np.ndarray, scope: tuple[int, ...], clique: tuple[int, ...]) -> np.ndarray:
+    def _expand(self, table: np.ndarray, scope: tuple[int, ...], clique: tuple[int, ...], *, batch: bool = False) -> np.ndarray:
         """Reorder ``table`` to clique order, with size-1 axes for absent variables."""
         order = sorted(range(len(scope)), key=lambda i: scope[i])
-        table = np.transpose(table, order)
+        lead = [0] if batch else []
+        table = np.transpose(table, lead + [i + len(lead) for i in order])
         present = {scope[i] for i in order}
-        return table.reshape([self.cards[v] if v in present else 1 for v in clique])
+        shape = [self.cards[v] if v in present else 1 for v in clique]
+        return table.reshape(([table.shape[0]] if batch else []) + shape)
 
     def _build_tree(self) -> None:
         n = len(self.cliques)
@@ -169,7 +192,7 @@ class JunctionTree:
         axes = tuple(1 + i for i, v in enumerate(clique) if v not in keep)
         return array.sum(axis=axes) if axes else array
 
-    def marginals(self, evidence: Mapping[int, np.ndarray], query: Sequence[int]) -> Result:
+    def marginals(self, evidence: Mapping[int, np.ndarray], query: Sequence[int], potentials: Sequence[np.ndarray] | None = None) -> Result:
         """Marginals of ``query`` given per-case likelihood vectors.
 
         Parameters
@@ -180,6 +203,9 @@ class JunctionTree:
             Variables not in the mapping are unobserved.
         query : sequence of int
             Variables whose marginals are returned.
+        potentials : sequence of numpy.ndarray, optional
+            Clique potentials from :meth:`assemble` (one batch row per case,
+            or a single row shared by all cases); by default the compiled ones.
 
         Returns
         -------
@@ -188,10 +214,11 @@ class JunctionTree:
             evidence of a case is impossible its marginals are NaN and its
             ``log_evidence`` is ``-inf``; callers must check.
         """
-        n = max((e.shape[0] for e in evidence.values()), default=1)
+        sizes = [e.shape[0] for e in evidence.values()] + ([p.shape[0] for p in potentials] if potentials is not None else [])
+        n = max(sizes, default=1)
         psi = []
         for c, clique in enumerate(self.cliques):
-            pot = self.potentials[c][None]
+            pot = self.potentials[c][None] if potentials is None else potentials[c]
             for v, vec in evidence.items():
                 if self._home[v] == c:
                     pot = pot * self._to_clique(np.asarray(vec, dtype=float), (v,), clique)
