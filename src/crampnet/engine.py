@@ -93,24 +93,28 @@ class JunctionTree:
     Parameters
     ----------
     cards : sequence of int
-        Cardinality of each variable ``0 .. len(cards) - 1``.
+        Cardinality of each variable ``0 .. len(cards) - 1``; variables that
+        no factor mentions are left out.
     factors : sequence of Factor
         The factors whose product is the (unnormalised) joint distribution.
     """
 
     def __init__(self, cards: Sequence[int], factors: Sequence[Factor]) -> None:
         self.cards = [int(c) for c in cards]
-        edges: dict[int, set[int]] = {v: set() for v in range(len(self.cards))}
+        edges: dict[int, set[int]] = {}
         for factor in factors:
+            for v in factor.scope:
+                edges.setdefault(v, set())
             for a, b in itertools.combinations(factor.scope, 2):
                 edges[a].add(b)
                 edges[b].add(a)
         self.cliques = _triangulate(self.cards, edges)
         self._build_tree()
-        self._home = {v: min((c for c, cl in enumerate(self.cliques) if v in cl), key=lambda c: self.size(c)) for v in range(len(self.cards))}
+        self._home = {v: min((c for c, cl in enumerate(self.cliques) if v in cl), key=lambda c: self.size(c)) for v in edges}
         self.scopes = [f.scope for f in factors]
         self.factor_home = [min((c for c, cl in enumerate(self.cliques) if set(f.scope) <= set(cl)), key=self.size) for f in factors]
         self.potentials = [p[0] for p in self.assemble([f.table[None] for f in factors])]
+        self._last = [p[..., None] for p in self.potentials]
 
     def assemble(self, tables: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Clique potentials from factor tables that carry a leading batch axis.
@@ -184,12 +188,12 @@ class JunctionTree:
                     self.order.append(d)
         self.separator = {c: tuple(sorted(sets[c] & sets[p])) for c, p in self.parent.items()}
 
-    def _to_clique(self, message: np.ndarray, sep: tuple[int, ...], clique: tuple[int, ...]) -> np.ndarray:
-        shape = [message.shape[0]] + [self.cards[v] if v in sep else 1 for v in clique]
-        return message.reshape(shape)
+    def _layout(self, sep: tuple[int, ...], clique: tuple[int, ...], last: int) -> list[int]:
+        """Shape that lays a separator array (batch last) along a clique's axes."""
+        return [self.cards[v] if v in sep else 1 for v in clique] + [last]
 
     def _reduce(self, array: np.ndarray, clique: tuple[int, ...], keep: tuple[int, ...]) -> np.ndarray:
-        axes = tuple(1 + i for i, v in enumerate(clique) if v not in keep)
+        axes = tuple(i for i, v in enumerate(clique) if v not in keep)
         return array.sum(axis=axes) if axes else array
 
     def marginals(self, evidence: Mapping[int, np.ndarray], query: Sequence[int], potentials: Sequence[np.ndarray] | None = None) -> Result:
@@ -213,69 +217,90 @@ class JunctionTree:
             Normalised marginals and ``log P(evidence)`` per case. Where the
             evidence of a case is impossible its marginals are NaN and its
             ``log_evidence`` is ``-inf``; callers must check.
+
+        Notes
+        -----
+        Arrays keep the cases on their last, contiguous axis, so numpy's
+        inner loops run over the batch rather than over size-2 state axes.
+        The distribute pass uses prefix and suffix products, so a clique with
+        k children costs O(k) products, not O(k^2).
         """
         sizes = [e.shape[0] for e in evidence.values()] + ([p.shape[0] for p in potentials] if potentials is not None else [])
         n = max(sizes, default=1)
+        pots = self._last if potentials is None else [np.moveaxis(p, 0, -1) for p in potentials]
+        at_home: dict[int, list[tuple[int, np.ndarray]]] = {}
+        for v, vec in evidence.items():
+            at_home.setdefault(self._home[v], []).append((v, np.ascontiguousarray(np.asarray(vec, dtype=float).T)))
         psi = []
         for c, clique in enumerate(self.cliques):
-            pot = self.potentials[c][None] if potentials is None else potentials[c]
-            for v, vec in evidence.items():
-                if self._home[v] == c:
-                    pot = pot * self._to_clique(np.asarray(vec, dtype=float), (v,), clique)
-            psi.append(np.broadcast_to(pot, (n, *pot.shape[1:])) if pot.shape[0] != n else pot)
+            pot = pots[c]
+            for v, vec in at_home.get(c, []):
+                pot = pot * vec.reshape(self._layout((v,), clique, vec.shape[-1]))
+            psi.append(pot)
         log_scale = np.zeros(n)
         up: dict[int, np.ndarray] = {}
         for c in reversed(self.order[1:]):
             clique = self.cliques[c]
             belief = psi[c]
             for d in self.children[c]:
-                belief = belief * self._to_clique(up[d], self.separator[d], clique)
+                belief = belief * up[d].reshape(self._layout(self.separator[d], clique, up[d].shape[-1]))
             message = self._reduce(belief, clique, self.separator[c])
             message, log_scale = self._rescale(message, log_scale)
             up[c] = message
-        down: dict[int, np.ndarray] = {}
         wanted = {self._home[v] for v in query}
-        needed = set()
+        needed: set[int] = set()
         for c in wanted:
             while c in self.parent:
                 needed.add(c)
                 c = self.parent[c]
-        marginals: dict[int, np.ndarray] = {}
+        down: dict[int, np.ndarray] = {}
         beliefs: dict[int, np.ndarray] = {}
         for c in self.order:
             clique = self.cliques[c]
-            incoming = [self._to_clique(down[c], self.separator[c], clique)] if c in down else []
-            kids = [(d, self._to_clique(up[d], self.separator[d], clique)) for d in self.children[c]]
+            base = psi[c]
+            if c in down:
+                base = base * down[c].reshape(self._layout(self.separator[c], clique, down[c].shape[-1]))
+            kids = [(d, up[d].reshape(self._layout(self.separator[d], clique, up[d].shape[-1]))) for d in self.children[c]]
+            send = [i for i, (d, _) in enumerate(kids) if d in needed]
             if c in wanted or c == self.root:
-                full = psi[c]
-                for m in incoming + [m for _, m in kids]:
+                full = base
+                for _, m in kids:
                     full = full * m
                 beliefs[c] = full
-            for d, _ in kids:
-                if d not in needed:
-                    continue
-                belief = psi[c]
-                for m in incoming + [m for e, m in kids if e != d]:
-                    belief = belief * m
+            if not send:
+                continue
+            prefix = [base]
+            for _, m in kids[:-1]:
+                prefix.append(prefix[-1] * m)
+            suffix: list[np.ndarray | None] = [None] * len(kids)
+            acc: np.ndarray | None = None
+            for i in range(len(kids) - 1, -1, -1):
+                suffix[i] = acc
+                acc = kids[i][1] if acc is None else acc * kids[i][1]
+            for i in send:
+                d = kids[i][0]
+                after = suffix[i]
+                belief = prefix[i] if after is None else prefix[i] * after
                 message = self._reduce(belief, clique, self.separator[d])
-                down[d], _ = self._rescale(message, np.zeros(n))
+                down[d], _ = self._rescale(message, np.zeros(message.shape[-1]))
         root = beliefs[self.root]
-        total = root.reshape(n, -1).sum(axis=1)
+        total = np.broadcast_to(root.reshape(-1, root.shape[-1]).sum(axis=0), (n,))
         with np.errstate(divide="ignore"):
             log_evidence = np.where(total > 0, np.log(np.where(total > 0, total, 1.0)) + log_scale, -np.inf)
+        marginals: dict[int, np.ndarray] = {}
         for v in query:
             c = self._home[v]
             clique = self.cliques[c]
-            table = self._reduce(beliefs[c], clique, (v,)).reshape(n, self.cards[v])
+            table = self._reduce(beliefs[c], clique, (v,)).reshape(self.cards[v], -1)
+            table = np.broadcast_to(np.clip(table, 0.0, None), (self.cards[v], n)).T
             sums = table.sum(axis=1, keepdims=True)
             with np.errstate(invalid="ignore", divide="ignore"):
-                marginals[v] = np.where(sums > 0, table / np.where(sums > 0, sums, 1.0), np.nan)
+                marginals[v] = np.where((sums > 0) & (total[:, None] > 0), table / np.where(sums > 0, sums, 1.0), np.nan)
         return Result(marginals, log_evidence)
 
     @staticmethod
     def _rescale(message: np.ndarray, log_scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        n = message.shape[0]
-        peak = np.abs(message.reshape(n, -1)).max(axis=1)
+        last = message.shape[-1]
+        peak = np.abs(message.reshape(-1, last)).max(axis=0)
         safe = np.where(peak > 0, peak, 1.0)
-        message = message / safe.reshape((n,) + (1,) * (message.ndim - 1))
-        return message, log_scale + np.log(safe)
+        return message / safe, log_scale + np.log(safe)
