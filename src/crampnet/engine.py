@@ -228,23 +228,38 @@ class JunctionTree:
         sizes = [e.shape[0] for e in evidence.values()] + ([p.shape[0] for p in potentials] if potentials is not None else [])
         n = max(sizes, default=1)
         pots = self._last if potentials is None else [np.moveaxis(p, 0, -1) for p in potentials]
+        # One case with hard evidence: index the observed states out of every
+        # clique instead of multiplying by indicators, so the arrays shrink.
+        fixed: dict[int, int] = {}
+        log_scale = np.zeros(n)
+        if n == 1 and potentials is None:
+            for v, vec in evidence.items():
+                row = np.asarray(vec, dtype=float).reshape(-1)
+                hit = np.flatnonzero(row)
+                if hit.size == 1:
+                    fixed[v] = int(hit[0])
+                    log_scale = log_scale + np.log(row[hit[0]])
+        cliques = [tuple(v for v in cl if v not in fixed) for cl in self.cliques]
+        seps = {c: tuple(v for v in sep if v not in fixed) for c, sep in self.separator.items()}
         at_home: dict[int, list[tuple[int, np.ndarray]]] = {}
         for v, vec in evidence.items():
-            at_home.setdefault(self._home[v], []).append((v, np.ascontiguousarray(np.asarray(vec, dtype=float).T)))
+            if v not in fixed:
+                at_home.setdefault(self._home[v], []).append((v, np.ascontiguousarray(np.asarray(vec, dtype=float).T)))
         psi = []
-        for c, clique in enumerate(self.cliques):
+        for c, clique in enumerate(cliques):
             pot = pots[c]
+            if fixed:
+                pot = np.ascontiguousarray(pot[tuple(fixed.get(v, slice(None)) for v in self.cliques[c]) + (slice(None),)])
             for v, vec in at_home.get(c, []):
                 pot = pot * vec.reshape(self._layout((v,), clique, vec.shape[-1]))
             psi.append(pot)
-        log_scale = np.zeros(n)
         up: dict[int, np.ndarray] = {}
         for c in reversed(self.order[1:]):
-            clique = self.cliques[c]
+            clique = cliques[c]
             belief = psi[c]
             for d in self.children[c]:
-                belief = belief * up[d].reshape(self._layout(self.separator[d], clique, up[d].shape[-1]))
-            message = self._reduce(belief, clique, self.separator[c])
+                belief = belief * up[d].reshape(self._layout(seps[d], clique, up[d].shape[-1]))
+            message = self._reduce(belief, clique, seps[c])
             message, log_scale = self._rescale(message, log_scale)
             up[c] = message
         wanted = {self._home[v] for v in query}
@@ -256,11 +271,11 @@ class JunctionTree:
         down: dict[int, np.ndarray] = {}
         beliefs: dict[int, np.ndarray] = {}
         for c in self.order:
-            clique = self.cliques[c]
+            clique = cliques[c]
             base = psi[c]
             if c in down:
-                base = base * down[c].reshape(self._layout(self.separator[c], clique, down[c].shape[-1]))
-            kids = [(d, up[d].reshape(self._layout(self.separator[d], clique, up[d].shape[-1]))) for d in self.children[c]]
+                base = base * down[c].reshape(self._layout(seps[c], clique, down[c].shape[-1]))
+            kids = [(d, up[d].reshape(self._layout(seps[d], clique, up[d].shape[-1]))) for d in self.children[c]]
             send = [i for i, (d, _) in enumerate(kids) if d in needed]
             if c in wanted or c == self.root:
                 full = base
@@ -281,7 +296,7 @@ class JunctionTree:
                 d = kids[i][0]
                 after = suffix[i]
                 belief = prefix[i] if after is None else prefix[i] * after
-                message = self._reduce(belief, clique, self.separator[d])
+                message = self._reduce(belief, clique, seps[d])
                 down[d], _ = self._rescale(message, np.zeros(message.shape[-1]))
         root = beliefs[self.root]
         total = np.broadcast_to(root.reshape(-1, root.shape[-1]).sum(axis=0), (n,))
@@ -289,8 +304,13 @@ class JunctionTree:
             log_evidence = np.where(total > 0, np.log(np.where(total > 0, total, 1.0)) + log_scale, -np.inf)
         marginals: dict[int, np.ndarray] = {}
         for v in query:
+            if v in fixed:
+                onehot = np.zeros((n, self.cards[v]))
+                onehot[:, fixed[v]] = 1.0
+                marginals[v] = np.where(total[:, None] > 0, onehot, np.nan)
+                continue
             c = self._home[v]
-            clique = self.cliques[c]
+            clique = cliques[c]
             table = self._reduce(beliefs[c], clique, (v,)).reshape(self.cards[v], -1)
             table = np.broadcast_to(np.clip(table, 0.0, None), (self.cards[v], n)).T
             sums = table.sum(axis=1, keepdims=True)
