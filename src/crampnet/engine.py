@@ -249,7 +249,7 @@ class JunctionTree:
         for c, clique in enumerate(cliques):
             pot = pots[c]
             if fixed:
-                pot = np.ascontiguousarray(pot[tuple(fixed.get(v, slice(None)) for v in self.cliques[c]) + (slice(None),)])
+                pot = np.ascontiguousarray(pot[(*tuple(fixed.get(v, slice(None)) for v in self.cliques[c]), slice(None))])
             for v, vec in at_home.get(c, []):
                 pot = pot * vec.reshape(self._layout((v,), clique, vec.shape[-1]))
             psi.append(pot)
