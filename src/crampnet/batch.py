@@ -32,7 +32,7 @@ from crampnet.spec import NetworkSpec
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["batch_evidence"]
+__all__ = ["batch_evidence", "label"]
 
 
 def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -85,5 +85,12 @@ def _key(value: object) -> str:
     return f"{type(value).__name__}:{value!r}"
 
 
+def label(value: object) -> str:
+    """A row label as a reader expects it: ``20`` or ``'a'``, never ``np.int64(20)``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value)
+
+
 def _at(frame: pd.DataFrame, position: int, column: object, err: Exception) -> str:
-    return f"Row {frame.index[position]!r}, column {column!r}: {err}"
+    return f"Row {label(frame.index[position])}, column {label(column)}: {err}"

@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -61,25 +62,33 @@ class Result:
 
 
 def _triangulate(cards: Sequence[int], edges: Mapping[int, set[int]]) -> list[tuple[int, ...]]:
-    """Maximal cliques of a greedy min-fill triangulation (ties: smaller weight)."""
+    """Maximal cliques of a greedy min-fill triangulation (ties: smaller weight).
+
+    Scores are cached and recomputed only for vertices within two steps of
+    the one eliminated, the only ones whose fill can change.
+    """
     graph = {v: set(n) for v, n in edges.items()}
+
+    def score(v: int) -> tuple[int, int, int]:
+        nbrs = graph[v]
+        fill = sum(1 for a, b in itertools.combinations(nbrs, 2) if b not in graph[a])
+        return (fill, math.prod(cards[u] for u in nbrs) * cards[v], v)
+
+    scores = {v: score(v) for v in graph}
     cliques: list[frozenset[int]] = []
     while graph:
-        best = None
-        for v, nbrs in graph.items():
-            fill = sum(1 for a, b in itertools.combinations(nbrs, 2) if b not in graph[a])
-            weight = int(np.prod([cards[u] for u in nbrs | {v}], dtype=float))
-            key = (fill, weight, v)
-            if best is None or key < best:
-                best = key
-        assert best is not None
-        v = best[2]
+        v = min(scores.values())[2]
         nbrs = graph.pop(v)
+        del scores[v]
         for a, b in itertools.combinations(nbrs, 2):
             graph[a].add(b)
             graph[b].add(a)
+        affected = set(nbrs)
         for u in nbrs:
             graph[u].discard(v)
+            affected |= graph[u]
+        for u in affected:
+            scores[u] = score(u)
         clique = frozenset(nbrs | {v})
         if not any(clique <= other for other in cliques):
             cliques = [c for c in cliques if not c < clique]
@@ -141,7 +150,7 @@ class JunctionTree:
 
     def size(self, clique: int) -> int:
         """Number of entries of a clique's table."""
-        return int(np.prod([self.cards[v] for v in self.cliques[clique]], dtype=float))
+        return math.prod(self.cards[v] for v in self.cliques[clique])
 
     @property
     def width(self) -> int:

@@ -4,7 +4,8 @@ Examples
 --------
 >>> import crampnet
 >>> model = crampnet.load()
->>> post = model.posteriors({"urge_to_move": True, "ferritin": 32})
+>>> post = model.posteriors({"urge_to_move": True, "uncomfortable_sensations": True,
+...                          "worse_at_rest": True, "ferritin": 32})
 >>> post.index[0]
 'restless_legs_syndrome'
 >>> bool(((post >= 0) & (post <= 1)).all())
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from crampnet.batch import batch_evidence
+from crampnet.batch import batch_evidence, label
 from crampnet.compiled import CompiledNetwork
 from crampnet.evidence import describe, normalise, resolve_id
 from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError, InvalidValueError, hint
@@ -31,10 +32,14 @@ from crampnet.spec import NetworkSpec, parse_network
 if TYPE_CHECKING:
     import pandas as pd
 
+    from crampnet.diagnosis import Diagnosis
+
 __all__ = ["DEFAULT_POPULATION", "Model", "load", "populations"]
 
 #: The population whose context priors are the network file's own.
 DEFAULT_POPULATION = "adults"
+#: Rows of a DataFrame converted and scored at a time (bounds memory).
+BATCH_ROWS = 20_000
 
 
 class Model:
@@ -167,7 +172,7 @@ class Model:
     def _impossible(self, vectors: dict[str, np.ndarray], row: object | None = None) -> ImpossibleEvidenceError:
         conflict = self.compiled.conflict(vectors)
         entries = [f"{nid}={describe(self.spec, nid, vectors[nid])}" for nid in conflict]
-        where = f" in row {row!r}" if row is not None else ""
+        where = f" in row {label(row)}" if row is not None else ""
         msg = f"The evidence{where} is impossible under the network: {' and '.join(entries)} cannot hold together (probability zero)."
         return ImpossibleEvidenceError(msg, conflict, row)
 
@@ -179,7 +184,7 @@ class Model:
         try:
             # Convert and score in slices so memory stays bounded whatever the
             # number of rows: only one slice's likelihood arrays exist at once.
-            step = max(self.compiled.chunk, 1)
+            step = BATCH_ROWS
             for start in range(0, len(frame), step):
                 part = frame.iloc[start : start + step]
                 parts.append(self._score(part))
@@ -195,7 +200,7 @@ class Model:
     def _score(self, frame: pd.DataFrame) -> np.ndarray:
         vectors = batch_evidence(self.spec, frame)
         try:
-            return self.compiled.posterior_matrix(vectors)
+            return self.compiled.posterior_matrix(vectors, n_rows=len(frame))
         except ImpossibleEvidenceError as err:
             pos = int(err.row) if isinstance(err.row, int) else 0
             row = {k: v[pos] for k, v in vectors.items() if not np.all(v[pos] == 1.0)}
@@ -264,6 +269,22 @@ class Model:
         if not np.isfinite(log_given):
             raise self._impossible(cond)
         return float(np.exp(self.compiled.log_evidence(both) - log_given))
+
+    def diagnose(self, evidence: Mapping[str, object] | None = None, *, ranking: str = "counterfactual", threshold: float = 0.10) -> Diagnosis:
+        """Diagnose one case: differential, explanation, next questions, red flags, report.
+
+        See :func:`crampnet.diagnosis.diagnose`.
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> dx = crampnet.load().diagnose({"exertional_pain_relieved_by_rest": True, "age": 70})
+        >>> dx.differential[0]
+        'peripheral_arterial_disease'
+        """
+        from crampnet.diagnosis import diagnose
+
+        return diagnose(self, evidence, ranking=ranking, threshold=threshold)
 
     def parameters(self) -> pd.DataFrame:
         """Every number of the network with its source: one row per parameter.

@@ -703,6 +703,12 @@ def _topological_order(reader: _Reader, nodes: Mapping[str, Node]) -> tuple[str,
             if not waiting[child]:
                 ready.append(child)
     if len(order) != len(nodes):
-        stuck = sorted(nid for nid, parents in waiting.items() if parents)
-        raise reader.fail("nodes", f"the graph has a cycle through {', '.join(stuck)}")
+        # Every stuck node has a stuck parent: walking up parents must repeat.
+        stuck = {nid for nid, parents in waiting.items() if parents}
+        walk = [min(stuck)]
+        while walk.count(walk[-1]) < 2:
+            walk.append(min(waiting[walk[-1]]))
+        start = walk.index(walk[-1])
+        cycle = list(reversed(walk[start:]))
+        raise reader.fail("nodes", f"the graph has a cycle: {' -> '.join(cycle)}")
     return tuple(order)
