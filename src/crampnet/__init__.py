@@ -6,13 +6,15 @@ Examples
 --------
 >>> import crampnet
 >>> model = crampnet.load()
->>> post = model.posteriors({"urge_to_move": True, "relief_by_movement": True})
+>>> post = model.posteriors({"urge_to_move": True, "uncomfortable_sensations": True,
+...                          "relief_by_movement": True, "worse_evening": True, "ferritin": 30})
 >>> post.index[0]
 'restless_legs_syndrome'
 """
 
 from __future__ import annotations
 
+from crampnet.diagnosis import Diagnosis, diagnose
 from crampnet.exceptions import (
     CrampnetError,
     EvidenceTypeError,
@@ -23,19 +25,23 @@ from crampnet.exceptions import (
     UnknownNodeError,
 )
 from crampnet.model import Model, load, populations
+from crampnet.redflags import RedFlag
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CrampnetError",
+    "Diagnosis",
     "EvidenceTypeError",
     "ImpossibleEvidenceError",
     "InvalidStateError",
     "InvalidValueError",
     "Model",
     "NetworkFileError",
+    "RedFlag",
     "UnknownNodeError",
     "__version__",
+    "diagnose",
     "load",
     "populations",
 ]

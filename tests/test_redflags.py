@@ -1,0 +1,192 @@
+"""Red flags fire on the must-not-miss findings, whatever the rank, and never on benign cramps."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import crampnet
+from crampnet.model import Model
+from crampnet.redflags import RULES, RedFlag, red_flags
+from crampnet.spec import parse_network
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def _binary(nid: str, role: str, parents: dict[str, float], leak: float, states: tuple[str, str] = ("yes", "no")) -> str:
+    links = ", ".join(f'{{ parent = "{p}", state = "present", value = {v}, source = "judgment", reason = "test" }}' for p, v in parents.items())
+    head = f'[nodes.{nid}]\nrole = "{role}"\nstates = ["{states[0]}", "{states[1]}"]\n'
+    return head + f'[nodes.{nid}.cpd]\nmodel = "noisy_or"\nleak = {{ value = {leak}, source = "judgment", reason = "test" }}\nlinks = [{links}]\n'
+
+
+def _condition(nid: str, prior: float, must_not_miss: bool) -> str:
+    return (
+        f'[nodes.{nid}]\nrole = "condition"\nstates = ["present", "absent"]\nmust_not_miss = {str(must_not_miss).lower()}\n'
+        f'[nodes.{nid}.cpd]\nmodel = "noisy_or"\nleak = {{ value = {prior}, source = "judgment", reason = "test" }}\n'
+        f'links = [{{ parent = "ctx", state = "yes", value = 0.1, source = "judgment", reason = "test" }}]\n'
+    )
+
+
+def _network() -> Model:
+    """A small network carrying the vocabulary ids the rules look at."""
+    parts = [
+        'schema = "crampnet-network/1"\nname = "flags"\nversion = "1"\n',
+        '[nodes.ctx]\nrole = "context"\nstates = ["yes", "no"]\nprior = { probabilities = { yes = 0.2, no = 0.8 }, source = "judgment", reason = "test" }\n',
+        _condition("nocturnal_leg_cramps", 0.5, False),
+        _condition("critical_limb_ischemia", 0.002, True),
+        _condition("deep_vein_thrombosis", 0.002, True),
+        _condition("motor_neuron_disease", 0.0005, True),
+        _condition("lumbar_radiculopathy", 0.05, False),
+        _binary("muscle_cramps", "finding", {"nocturnal_leg_cramps": 0.95}, 0.1),
+        _binary("nocturnal", "finding", {"nocturnal_leg_cramps": 0.8}, 0.2),
+        _binary("relief_by_stretching", "finding", {"nocturnal_leg_cramps": 0.8}, 0.1),
+        _binary("visible_hard_contraction", "finding", {"nocturnal_leg_cramps": 0.7}, 0.02),
+        _binary("rest_pain", "finding", {"critical_limb_ischemia": 0.9}, 0.02),
+        _binary("ulcer_or_gangrene", "finding", {"critical_limb_ischemia": 0.5}, 0.01),
+        _binary("unilateral_calf_swelling", "finding", {"deep_vein_thrombosis": 0.8}, 0.03),
+        _binary("calf_tenderness", "finding", {"deep_vein_thrombosis": 0.6}, 0.05),
+        _binary("bladder_bowel_dysfunction", "finding", {"lumbar_radiculopathy": 0.05}, 0.02),
+        _binary("dermatomal_radiation", "finding", {"lumbar_radiculopathy": 0.8}, 0.05),
+        _binary("straight_leg_raise", "finding", {"lumbar_radiculopathy": 0.7}, 0.05, ("positive", "negative")),
+        _binary("back_pain", "finding", {"lumbar_radiculopathy": 0.8}, 0.2),
+        _binary("weakness", "finding", {"motor_neuron_disease": 0.9, "lumbar_radiculopathy": 0.2}, 0.03),
+        _binary("fasciculations", "finding", {"motor_neuron_disease": 0.8}, 0.05),
+        _binary("hyperreflexia", "finding", {"motor_neuron_disease": 0.6}, 0.03),
+        '[nodes.pedal_pulses]\nrole = "finding"\nstates = ["normal", "diminished", "absent"]\n[nodes.pedal_pulses.cpd]\nmodel = "noisy_max"\n'
+        'leak = { probabilities = { normal = 0.9, diminished = 0.08, absent = 0.02 }, source = "judgment", reason = "test" }\n'
+        'links = [{ parent = "critical_limb_ischemia", state = "present", probabilities = { normal = 0.1, diminished = 0.3, absent = 0.6 }, source = "judgment", reason = "test" }]\n',
+    ]
+    return Model(parse_network("\n".join(parts), "flags.toml"))
+
+
+@pytest.fixture(scope="module")
+def flags_model() -> Model:
+    return _network()
+
+
+BENIGN = {"muscle_cramps": True, "nocturnal": True, "relief_by_stretching": True, "visible_hard_contraction": True}
+NEGATIVE = {"rest_pain": False, "ulcer_or_gangrene": False, "unilateral_calf_swelling": False, "bladder_bowel_dysfunction": False, "weakness": False, "fasciculations": False}
+
+
+def _conditions(flags: list[RedFlag]) -> list[tuple[str, str]]:
+    return [(f.condition, f.urgency) for f in flags]
+
+
+@pytest.mark.parametrize(("evidence", "expected"), [
+    ({"rest_pain": True}, [("critical_limb_ischemia", "urgent")]),
+    ({"ulcer_or_gangrene": True}, [("critical_limb_ischemia", "urgent")]),
+    ({"rest_pain": True, "pedal_pulses": "absent"}, [("critical_limb_ischemia", "urgent")]),
+    ({"unilateral_calf_swelling": True}, [("deep_vein_thrombosis", "urgent")]),
+    ({"bladder_bowel_dysfunction": True, "dermatomal_radiation": True}, [("lumbar_radiculopathy", "emergency")]),
+    ({"bladder_bowel_dysfunction": True, "straight_leg_raise": "positive"}, [("lumbar_radiculopathy", "emergency")]),
+    ({"bladder_bowel_dysfunction": True, "back_pain": True}, [("lumbar_radiculopathy", "emergency")]),
+    ({"bladder_bowel_dysfunction": True}, [("lumbar_radiculopathy", "urgent")]),
+    ({"weakness": True, "fasciculations": True}, [("motor_neuron_disease", "urgent")]),
+])  # fmt: skip
+def test_finding_rules_fire_whatever_the_rank(flags_model, evidence, expected):
+    """Check each rule fires, even when benign cramp findings put cramps first by far."""
+    flags = red_flags(flags_model, {**BENIGN, **evidence})
+    assert _conditions(flags)[: len(expected)] == expected
+    for flag in flags:
+        assert flag.message and flag.source
+
+
+def test_rank_is_irrelevant(flags_model):
+    """Check a flagged condition can be far down the differential and still be flagged."""
+    evidence = {**BENIGN, "rest_pain": True}
+    post = flags_model.posteriors(evidence)
+    assert post.index[0] == "nocturnal_leg_cramps"
+    assert any(f.condition == "critical_limb_ischemia" for f in red_flags(flags_model, evidence, threshold=1.0))
+
+
+@pytest.mark.parametrize("evidence", [BENIGN, {**BENIGN, **NEGATIVE}, {}])
+def test_benign_histories_raise_none(flags_model, evidence):
+    """Check that benign cramps and negative answers raise no flag (posterior rule included)."""
+    assert red_flags(flags_model, evidence) == []
+
+
+@pytest.mark.parametrize("evidence", [
+    {"weakness": True},
+    {"fasciculations": True},
+    {"dermatomal_radiation": True, "back_pain": True, "straight_leg_raise": "positive"},
+    {"pedal_pulses": "absent"},
+    {"rest_pain": {"yes": 0.2, "no": 0.9}},
+])  # fmt: skip
+def test_half_a_rule_fires_no_finding_rule(flags_model, evidence):
+    """Check that an incomplete pattern fires no finding rule (posterior rule switched off)."""
+    assert red_flags(flags_model, evidence, threshold=1.0) == []
+
+
+def test_emergencies_come_first_and_rules_combine(flags_model):
+    """Check several rules at once, emergencies first, the weaker bladder rule suppressed."""
+    evidence = {"rest_pain": True, "bladder_bowel_dysfunction": True, "back_pain": True, "weakness": True, "fasciculations": True, "hyperreflexia": True}
+    flags = red_flags(flags_model, evidence)
+    assert flags[0].urgency == "emergency"
+    assert [f.condition for f in flags].count("lumbar_radiculopathy") == 1
+    assert {"critical_limb_ischemia", "motor_neuron_disease"} <= {f.condition for f in flags}
+    mnd = next(f for f in flags if f.condition == "motor_neuron_disease")
+    assert "hyperreflexia" in mnd.message
+
+
+def test_soft_evidence_counts_when_the_flagged_state_is_most_likely(flags_model):
+    """Check soft evidence: it fires when the red-flag state has the largest likelihood."""
+    assert _conditions(red_flags(flags_model, {"rest_pain": {"yes": 0.9, "no": 0.1}})) == [("critical_limb_ischemia", "urgent")]
+
+
+def test_must_not_miss_threshold(flags_model):
+    """Check the posterior rule: must-not-miss conditions at or above the threshold are flagged."""
+    evidence = {"calf_tenderness": True, "ctx": "yes"}
+    p = float(flags_model.posteriors(evidence)["deep_vein_thrombosis"])
+    assert not any(f.condition == "deep_vein_thrombosis" for f in red_flags(flags_model, evidence, threshold=min(1.0, p * 1.01)))
+    flags = red_flags(flags_model, evidence, threshold=p)
+    dvt = next(f for f in flags if f.condition == "deep_vein_thrombosis")
+    assert "must-not-miss threshold" in dvt.message
+    assert "Geersing" in dvt.source
+    assert "nocturnal_leg_cramps" not in {f.condition for f in red_flags(flags_model, BENIGN, threshold=0.01)}
+    with pytest.raises(ValueError, match="'threshold' argument must be a number in"):
+        red_flags(flags_model, {}, threshold=0)
+
+
+def test_sources_are_seed_files_that_exist_or_literature():
+    """Check every rule names a seed document that exists, or a study with its journal reference."""
+    for rule in RULES:
+        seeds = re.findall(r"shared/seeds/(\S+\.txt)", rule.source)
+        if SEEDS.exists():
+            for name in seeds:
+                assert (SEEDS / name).is_file(), name
+        assert seeds or re.search(r"\d{4};\d+", rule.source), rule.source
+
+
+def test_networks_without_the_nodes_raise_none(tiny):
+    """Check that rules naming nodes a network lacks never fire (tiny has none of them)."""
+    assert red_flags(tiny, {"urge": True, "pulses": "absent"}) == []
+
+
+@pytest.mark.parametrize(("evidence", "condition"), [
+    ({"rest_pain": True, "pedal_pulses": "absent", "age": 75, "smoker": True}, "critical_limb_ischemia"),
+    ({"unilateral_calf_swelling": True, "calf_tenderness": True}, "deep_vein_thrombosis"),
+    ({"bladder_bowel_dysfunction": True, "dermatomal_radiation": True, "back_pain": True}, "lumbar_radiculopathy"),
+    ({"weakness": True, "fasciculations": True, "muscle_cramps": True}, "motor_neuron_disease"),
+])  # fmt: skip
+def test_shipped_network_flags(model, evidence, condition):
+    """Check the rules on the shipped network."""
+    assert condition in {f.condition for f in red_flags(model, evidence)}
+
+
+@pytest.mark.parametrize("evidence", [
+    {"muscle_cramps": True, "nocturnal": True, "visible_hard_contraction": True, "relief_by_stretching": True, "pain_location": "calf", "episode_duration": "seconds_to_minutes", "age": 55},
+    {"muscle_cramps": True, "nocturnal": True, "relief_by_stretching": True, "age": 70, "sex": "female"},
+    {"muscle_cramps": True, "exercise_triggered": True, "exertion_or_heat": True, "relief_by_stretching": True, "age": 30},
+])  # fmt: skip
+def test_shipped_network_benign_cramps_raise_none(model, evidence):
+    """Check that benign cramp histories raise no flag on the shipped network."""
+    flags = red_flags(model, evidence)
+    assert flags == [], [(f.condition, f.message) for f in flags]
+
+
+def test_shipped_must_not_miss_exist(model):
+    """Check the shipped network marks the must-not-miss conditions the rules point at."""
+    assert {"critical_limb_ischemia", "deep_vein_thrombosis", "motor_neuron_disease"} <= set(model.must_not_miss)
+    assert isinstance(crampnet.load(), Model)
