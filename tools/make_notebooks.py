@@ -18,7 +18,7 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
         ("code", "import crampnet\n\nmodel = crampnet.load()\nmodel"),
         ("md", "The node ids are fixed by the project vocabulary. Evidence maps ids to states; `True`/`False` mean yes/no, and labs can be given as numbers."),
         ("code", "model.states('ferritin'), model.findings[:8]"),
-        ("code", "case = {\n    'age': 58,\n    'urge_to_move': True,\n    'worse_at_rest': True,\n    'relief_by_movement': True,\n    'worse_evening': True,\n    'ferritin': 32,\n}\npost = model.posteriors(case)\npost.head(8)"),
+        ("code", "case = {\n    'age': 58,\n    'urge_to_move': True,\n    'uncomfortable_sensations': True,\n    'worse_at_rest': True,\n    'relief_by_movement': True,\n    'worse_evening': True,\n    'ferritin': 32,\n}\npost = model.posteriors(case)\npost.head(8)"),
         ("code", "assert post.index[0] == 'restless_legs_syndrome'\nassert ((post >= 0) & (post <= 1)).all()"),
         ("md", "A classic cramp instead: a visibly hard calf muscle at night, relieved by stretching."),
         ("code", "model.posteriors({'visible_hard_contraction': True, 'nocturnal': True, 'relief_by_stretching': True}).head(5)"),

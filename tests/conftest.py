@@ -1,0 +1,467 @@
+"""Shared fixtures: hypothesis profiles, models, a brute-force oracle, random networks.
+
+Under ``--import-mode=importlib`` the tests cannot import helper modules, so
+every helper is defined here and handed to the tests through a fixture.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+import crampnet
+
+HERE = Path(__file__).parent
+DATA = HERE / "data"
+REPO = HERE.parent
+SHARED = REPO.parent / "shared"
+SHIPPED_FILE = REPO / "networks" / "leg_cramps.toml"
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+# ---------------------------------------------------------------------------
+# Models
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def model() -> crampnet.Model:
+    """The shipped network (tests needing it skip while the file does not exist yet)."""
+    try:
+        return crampnet.load()
+    except crampnet.NetworkFileError as err:
+        if "missing" in str(err) and not SHIPPED_FILE.exists():
+            pytest.skip(f"the shipped network networks/leg_cramps.toml does not exist yet ({err})")
+        raise
+
+
+@pytest.fixture(scope="session")
+def tiny() -> crampnet.Model:
+    """The small test network tests/data/tiny.toml (all five models, one deterministic node)."""
+    return crampnet.load(DATA / "tiny.toml")
+
+
+# ---------------------------------------------------------------------------
+# The brute-force oracle
+# ---------------------------------------------------------------------------
+
+
+class BruteForce:
+    """Exact probabilities by enumerating the full joint of a small pgmpy network.
+
+    The joint is built from the pgmpy CPDs alone (``network.get_cpds()``,
+    addressed by state name), one configuration per row of
+    ``itertools.product`` over every variable's states. Evidence is a mapping
+    of node id to a state name (hard) or to ``{state: likelihood}`` (soft;
+    states left out have likelihood 0).
+    """
+
+    def __init__(self, network: Any, max_configs: int = 2_000_000) -> None:
+        cpds = network.get_cpds()
+        self.variables = sorted(str(v) for v in network.nodes())
+        self.pos = {v: i for i, v in enumerate(self.variables)}
+        self.states: dict[str, list[str]] = {}
+        for cpd in cpds:
+            self.states.setdefault(cpd.variable, list(cpd.state_names[cpd.variable]))
+        missing = set(self.variables) - set(self.states)
+        if missing:
+            msg = f"no CPD for {sorted(missing)}"
+            raise ValueError(msg)
+        size = math.prod(len(self.states[v]) for v in self.variables)
+        if size > max_configs:
+            msg = f"the joint has {size} configurations, too many to enumerate"
+            raise ValueError(msg)
+        ranges = [range(len(self.states[v])) for v in self.variables]
+        self.configs = np.array(list(itertools.product(*ranges)), dtype=np.intp).reshape(size, len(self.variables))
+        joint = np.ones(size)
+        for cpd in cpds:
+            values = np.asarray(cpd.values, dtype=float)
+            index = []
+            for var in cpd.variables:
+                to_cpd = np.array([list(cpd.state_names[var]).index(s) for s in self.states[var]])
+                index.append(to_cpd[self.configs[:, self.pos[var]]])
+            joint = joint * values[tuple(index)]
+        self.joint = joint
+
+    def likelihood(self, var: str, value: object) -> np.ndarray:
+        """The likelihood vector over ``var``'s states for a state name or a soft mapping."""
+        states = self.states[var]
+        if isinstance(value, Mapping):
+            unknown = set(value) - set(states)
+            if unknown:
+                msg = f"{sorted(unknown)} are not states of {var}"
+                raise ValueError(msg)
+            return np.array([float(value.get(s, 0.0)) for s in states])
+        if value not in states:
+            msg = f"{value!r} is not a state of {var}"
+            raise ValueError(msg)
+        return np.array([1.0 if s == value else 0.0 for s in states])
+
+    def weights(self, evidence: Mapping[str, object] | None = None) -> np.ndarray:
+        """The joint multiplied by the evidence likelihoods, one entry per configuration."""
+        w = self.joint
+        for var, value in (evidence or {}).items():
+            w = w * self.likelihood(var, value)[self.configs[:, self.pos[var]]]
+        return w
+
+    def marginal(self, var: str, evidence: Mapping[str, object] | None = None) -> dict[str, float]:
+        """P(var = s | evidence) for every state s."""
+        w = self.weights(evidence)
+        total = w.sum()
+        if total <= 0:
+            msg = "the evidence has probability zero"
+            raise ZeroDivisionError(msg)
+        col = self.configs[:, self.pos[var]]
+        return {s: float(w[col == i].sum() / total) for i, s in enumerate(self.states[var])}
+
+    def posterior(self, condition: str, evidence: Mapping[str, object] | None = None) -> float:
+        """P(condition = present | evidence)."""
+        return self.marginal(condition, evidence)["present"]
+
+    def posteriors(self, conditions: list[str], evidence: Mapping[str, object] | None = None) -> dict[str, float]:
+        """P(c = present | evidence) for each condition c."""
+        return {c: self.posterior(c, evidence) for c in conditions}
+
+    def probability(self, event: Mapping[str, object], given: Mapping[str, object] | None = None) -> float:
+        """P(event | given) for hard assignments."""
+        both = self.weights(given)
+        for var, value in event.items():
+            both = both * self.likelihood(var, value)[self.configs[:, self.pos[var]]]
+        return float(both.sum() / self.weights(given).sum())
+
+
+@pytest.fixture(scope="session")
+def brute_force() -> type[BruteForce]:
+    """The brute-force oracle class: ``brute_force(model.network)``."""
+    return BruteForce
+
+
+@pytest.fixture(scope="session")
+def tiny_oracle(tiny: crampnet.Model) -> BruteForce:
+    """The brute-force oracle over tiny.toml's full joint."""
+    return BruteForce(tiny.network)
+
+
+# ---------------------------------------------------------------------------
+# pgmpy variable elimination as a second reference
+# ---------------------------------------------------------------------------
+
+
+def ve_posteriors(network: Any, targets: list[str], evidence: Mapping[str, object] | None = None) -> dict[str, float]:
+    """P(target = present | evidence) by pgmpy's VariableElimination.
+
+    Hard evidence (state names) goes in ``evidence``; soft evidence
+    (``{state: likelihood}``) goes in ``virtual_evidence``. Observed targets
+    are answered from the evidence itself (pgmpy refuses to query them).
+    """
+    from pgmpy.factors.discrete import TabularCPD
+    from pgmpy.inference import VariableElimination
+
+    evidence = dict(evidence or {})
+    hard = {k: v for k, v in evidence.items() if not isinstance(v, Mapping)}
+    virtual = []
+    for var, lik in evidence.items():
+        if not isinstance(lik, Mapping):
+            continue
+        states = list(network.get_cpds(var).state_names[var])
+        vec = np.array([float(lik.get(s, 0.0)) for s in states])
+        vec = vec / vec.max()
+        virtual.append(TabularCPD(var, len(states), vec.reshape(-1, 1), state_names={var: states}))
+    query = [t for t in targets if t not in hard]
+    out: dict[str, float] = {}
+    # pgmpy's greedy contraction builds the joint of all queried variables before
+    # marginalising, so the targets are queried a few at a time.
+    for start in range(0, len(query), 6):
+        group = query[start : start + 6]
+        # A fresh engine per query: pgmpy rebuilds its model in place for virtual evidence.
+        engine = VariableElimination(network)
+        result = engine.query(group, evidence=hard or None, virtual_evidence=virtual or None, joint=False, show_progress=False)
+        for t in group:
+            out[t] = float(result[t].get_value(**{t: "present"}))
+    for t in targets:
+        if t in hard:
+            out[t] = 1.0 if hard[t] == "present" else 0.0
+    return out
+
+
+def ve_probability(network: Any, event: Mapping[str, str], given: Mapping[str, str] | None = None) -> float:
+    """P(event | given) for hard assignments, by a pgmpy joint query over the event's nodes."""
+    from pgmpy.inference import VariableElimination
+
+    given = dict(given or {})
+    factor = VariableElimination(network).query(list(event), evidence=given or None, joint=True, show_progress=False)
+    return float(factor.get_value(**dict(event)))
+
+
+@pytest.fixture(scope="session")
+def pgmpy_ve() -> Callable[..., dict[str, float]]:
+    """``pgmpy_ve(network, targets, evidence)``: posteriors by pgmpy VariableElimination."""
+    return ve_posteriors
+
+
+@pytest.fixture(scope="session")
+def pgmpy_probability() -> Callable[..., float]:
+    """``pgmpy_probability(network, event, given)``: P(event | given) by a pgmpy joint query."""
+    return ve_probability
+
+
+# ---------------------------------------------------------------------------
+# Evidence strategies
+# ---------------------------------------------------------------------------
+
+
+def evidence_strategy(model: crampnet.Model, nodes: list[str] | None = None, *, min_size: int = 0, max_size: int = 8, soft: bool = False) -> st.SearchStrategy[dict[str, object]]:
+    """Evidence dicts over ``nodes`` (default: every node): state names, or soft likelihoods."""
+    ids = sorted(nodes if nodes is not None else model.spec.nodes)
+
+    def value(nid: str) -> st.SearchStrategy[object]:
+        states = model.states(nid)
+        hard = st.sampled_from(states)
+        if not soft:
+            return hard
+        weights = st.lists(st.floats(0.05, 1.0), min_size=len(states), max_size=len(states))
+        return st.one_of(hard, weights.map(lambda ws: dict(zip(states, ws, strict=True))))
+
+    picks = st.lists(st.sampled_from(ids), unique=True, min_size=min_size, max_size=min(max_size, len(ids)))
+    return picks.flatmap(lambda chosen: st.fixed_dictionaries({nid: value(nid) for nid in chosen}))
+
+
+@pytest.fixture(scope="session")
+def evidence_st() -> Callable[..., st.SearchStrategy[dict[str, object]]]:
+    """``evidence_st(model, nodes=None, min_size=0, max_size=8, soft=False)``: a hypothesis strategy."""
+    return evidence_strategy
+
+
+# ---------------------------------------------------------------------------
+# Random small networks
+# ---------------------------------------------------------------------------
+
+_BINARY_FINDING_STATES = (("yes", "no"), ("low", "normal"))
+_TERNARY_STATES = ("low", "mid", "high")
+_CONTEXT_BINARY = ("yes", "no")
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            msg = f"not a finite float: {value!r}"
+            raise ValueError(msg)
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    msg = f"cannot write {value!r} as TOML"
+    raise TypeError(msg)
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+
+
+def to_toml(doc: Mapping[str, Any]) -> str:
+    """Write a network document (plain dicts) as TOML: top keys, then [sources.*], then [nodes.*]."""
+    lines = [f"{k} = {_toml_value(v)}" for k, v in doc.items() if not isinstance(v, dict)]
+    for section in ("sources", "nodes", "populations"):
+        for key, body in doc.get(section, {}).items():
+            lines.append("")
+            lines.append(f"[{section}.{_toml_key(key)}]")
+            lines.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in body.items())
+    return "\n".join(lines) + "\n"
+
+
+class RandomNetwork:
+    """Writes random valid networks: 2-3 context nodes, 2-4 conditions, 3-5 findings.
+
+    Every probability lies strictly inside (0, 1), so no evidence is
+    impossible. Each node draws one of the models its role and states allow.
+    """
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+
+    def prob(self) -> float:
+        return round(float(self.rng.uniform(0.03, 0.97)), 6)
+
+    def dist(self, states: tuple[str, ...] | list[str]) -> dict[str, float]:
+        raw = self.rng.dirichlet(np.full(len(states), 1.5))
+        raw = 0.04 + raw * (1.0 - 0.04 * len(states))
+        values = [round(float(x), 6) for x in raw[:-1]]
+        values.append(round(1.0 - sum(values), 6))
+        return dict(zip(states, values, strict=True))
+
+    def provenance(self) -> dict[str, str]:
+        kind = int(self.rng.integers(3))
+        if kind == 0:
+            return {"source": "paper_a"}
+        if kind == 1:
+            return {"source": "seed_b", "note": "made up for a test"}
+        return {"source": "judgment", "reason": "random test parameter"}
+
+    def active_states(self, parent: str, states: tuple[str, ...]) -> list[str]:
+        if states == ("present", "absent"):
+            return ["present"]
+        candidates = list(states[:-1])  # the last state is the reference
+        k = int(self.rng.integers(1, len(candidates) + 1))
+        return sorted(self.rng.choice(candidates, size=k, replace=False).tolist(), key=states.index)
+
+    def cpd(self, model: str, states: tuple[str, ...], parents: list[str], all_states: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+        if model == "noisy_or":
+            links = [{"parent": p, "state": s, "value": self.prob(), **self.provenance()} for p in parents for s in self.active_states(p, all_states[p])]
+            return {"model": "noisy_or", "leak": {"value": self.prob(), **self.provenance()}, "links": links}
+        if model in ("logistic_baseline", "logistic_prevalence"):
+            key = model.split("_")[1]
+            ors = [{"parent": p, "state": s, "value": round(float(np.exp(self.rng.uniform(-1.5, 1.5))), 6), **self.provenance()} for p in parents for s in self.active_states(p, all_states[p])]
+            return {"model": "logistic", "intercept": {key: self.prob(), **self.provenance()}, "odds_ratios": ors}
+        if model == "table":
+            rows = []
+            for combo in itertools.product(*(all_states[p] for p in parents)):
+                rows.append({"when": dict(zip(parents, combo, strict=True)), "probabilities": self.dist(states), **self.provenance()})
+            return {"model": "table", "parents": list(parents), "rows": rows}
+        if model == "noisy_max":
+            out: dict[str, Any] = {"model": "noisy_max"}
+            if self.rng.random() < 0.5:
+                out["order"] = [str(s) for s in self.rng.permutation(list(states))]
+            out["leak"] = {"probabilities": self.dist(states), **self.provenance()}
+            out["links"] = [{"parent": p, "state": s, "probabilities": self.dist(states), **self.provenance()} for p in parents for s in self.active_states(p, all_states[p])]
+            return out
+        if model == "mixture":
+            def weight() -> float:
+                return round(float(self.rng.uniform(0.2, 3.0)), 6)
+
+            leak = {"weight": weight(), "probabilities": self.dist(states), **self.provenance()}
+            links = [{"parent": p, "state": s, "weight": weight(), "probabilities": self.dist(states), **self.provenance()} for p in parents for s in self.active_states(p, all_states[p])]
+            return {"model": "mixture", "leak": leak, "links": links}
+        msg = f"unknown model {model}"
+        raise ValueError(msg)
+
+    def document(self) -> dict[str, Any]:
+        rng = self.rng
+        nodes: dict[str, dict[str, Any]] = {}
+        all_states: dict[str, tuple[str, ...]] = {}
+        contexts = [f"ctx{i}" for i in range(int(rng.integers(2, 4)))]
+        for i, nid in enumerate(contexts):
+            states = _TERNARY_STATES if rng.random() < 0.5 else _CONTEXT_BINARY
+            all_states[nid] = states
+            body: dict[str, Any] = {"role": "context", "states": list(states)}
+            if i == 0 and states == _TERNARY_STATES:
+                body.update({"aliases": ["level"], "unit": "units", "valid": [0.0, 100.0], "bands": [{"state": "low", "below": 10.0}, {"state": "mid", "up_to": 20.0}, {"state": "high"}]})
+            body["prior"] = {"probabilities": self.dist(states), **self.provenance()}
+            nodes[nid] = body
+        conditions = [f"cond{i}" for i in range(int(rng.integers(2, 5)))]
+        for i, nid in enumerate(conditions):
+            states = ("present", "absent")
+            all_states[nid] = states
+            pool_ctx = list(contexts)
+            parents = [str(p) for p in rng.choice(pool_ctx, size=int(rng.integers(1, 3)), replace=False)]
+            if i > 0 and rng.random() < 0.6:
+                parents.append(str(rng.choice(conditions[:i])))
+            models = ["noisy_or", "logistic_baseline", "table", "noisy_max", "mixture"]
+            if all(p in contexts for p in parents):
+                models.append("logistic_prevalence")
+            model = str(rng.choice(models))
+            nodes[nid] = {"role": "condition", "states": list(states), "must_not_miss": bool(rng.random() < 0.3), "cpd": self.cpd(model, states, parents, all_states)}
+        findings = [f"find{i}" for i in range(int(rng.integers(3, 6)))]
+        for nid in findings:
+            if rng.random() < 0.35:
+                states = _TERNARY_STATES
+                models = ["noisy_max", "table", "mixture"]
+            else:
+                states = _BINARY_FINDING_STATES[int(rng.integers(2))]
+                models = ["noisy_or", "logistic_baseline", "table", "noisy_max", "mixture"]
+            all_states[nid] = states
+            k = int(rng.integers(1, min(3, len(conditions)) + 1))
+            parents = [str(p) for p in rng.choice(conditions, size=k, replace=False)]
+            if rng.random() < 0.3:
+                parents.append(str(rng.choice(contexts)))
+            model = str(rng.choice(models))
+            body = {"role": "finding", "states": list(states)}
+            if states == ("low", "normal"):
+                body["positive"] = "low"
+                body["negative"] = "normal"
+            body["cpd"] = self.cpd(model, states, parents, all_states)
+            nodes[nid] = body
+        return {
+            "schema": "crampnet-network/1",
+            "name": "random",
+            "version": "1",
+            "title": "A random network for tests",
+            "sources": {
+                "paper_a": {"kind": "literature", "citation": "A made-up paper."},
+                "seed_b": {"kind": "seed", "citation": "A made-up seed document."},
+            },
+            "nodes": nodes,
+        }
+
+
+def random_evidence(rng: np.random.Generator, model: crampnet.Model, *, soft: bool, min_size: int = 0, max_size: int = 5) -> dict[str, object]:
+    """A random evidence dict over any nodes: state names, and soft likelihoods when ``soft``."""
+    ids = sorted(model.spec.nodes)
+    chosen = rng.choice(ids, size=int(rng.integers(min_size, min(max_size, len(ids)) + 1)), replace=False)
+    evidence: dict[str, object] = {}
+    for nid in chosen:
+        states = model.states(str(nid))
+        if soft and rng.random() < 0.5:
+            weights = rng.uniform(0.0, 1.0, size=len(states))
+            weights[int(rng.integers(len(states)))] = max(weights.max(), 0.1)
+            evidence[str(nid)] = {s: float(w) for s, w in zip(states, weights, strict=True)}
+        else:
+            evidence[str(nid)] = states[int(rng.integers(len(states)))]
+    return evidence
+
+
+class RandomNetworks:
+    """Makes, writes and loads random networks: ``make(seed) -> (model, doc, path)``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def document(self, seed: int) -> dict[str, Any]:
+        return RandomNetwork(np.random.default_rng(seed)).document()
+
+    def make(self, seed: int) -> tuple[crampnet.Model, dict[str, Any], Path]:
+        doc = self.document(seed)
+        path = self.folder / f"random_{seed}.toml"
+        path.write_text(to_toml(doc), encoding="utf-8")
+        return crampnet.load(path), doc, path
+
+    @staticmethod
+    def evidence(seed: int, model: crampnet.Model, *, soft: bool, min_size: int = 0, max_size: int = 5) -> dict[str, object]:
+        return random_evidence(np.random.default_rng(seed), model, soft=soft, min_size=min_size, max_size=max_size)
+
+
+@pytest.fixture(scope="session")
+def random_networks(tmp_path_factory: pytest.TempPathFactory) -> RandomNetworks:
+    """Random small networks written as TOML to a temporary folder and loaded."""
+    return RandomNetworks(tmp_path_factory.mktemp("random_networks"))
+
+
+@pytest.fixture(scope="session")
+def toml_writer() -> Callable[[Mapping[str, Any]], str]:
+    """``toml_writer(doc)``: the TOML text of a network document made of plain dicts."""
+    return to_toml

@@ -1,0 +1,37 @@
+"""Every docstring example of every crampnet module runs and shows the output it claims."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import crampnet
+
+# Running crampnet.__main__ would run the command line, so it is not imported.
+MODULES = sorted(
+    [crampnet.__name__]
+    + [info.name for info in pkgutil.walk_packages(crampnet.__path__, prefix="crampnet.") if info.name != "crampnet.__main__"]
+)
+MUST_HAVE_EXAMPLES = {"crampnet.model", "crampnet.spec", "crampnet.evidence", "crampnet.engine"}
+# Modules whose examples do not load the shipped network.
+SELF_CONTAINED = {"crampnet.engine", "crampnet.spec"}
+
+
+def test_public_modules_are_found():
+    """Check that module discovery finds the public modules (so the parametrized test is not empty)."""
+    assert MUST_HAVE_EXAMPLES <= set(MODULES)
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(request, name):
+    """Check that the module's doctests pass (ELLIPSIS, NORMALIZE_WHITESPACE)."""
+    if name not in SELF_CONTAINED:
+        request.getfixturevalue("model")  # skips while the shipped network does not exist
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, report=False)
+    assert result.failed == 0, f"{result.failed} of {result.attempted} examples failed in {name} (see the captured stdout)"
+    if name in MUST_HAVE_EXAMPLES:
+        assert result.attempted > 0, f"{name} has no examples"

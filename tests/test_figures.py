@@ -1,0 +1,94 @@
+"""Published figures the shipped network must reproduce; each test names its source.
+
+Expected ranges come from the seeds and the literature named in each
+docstring, never from crampnet's output.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+RLS_CRITERIA = {"urge_to_move": "yes", "worse_at_rest": "yes", "relief_by_movement": "yes", "worse_evening": "yes"}
+
+
+def test_nlc_prevalence_allen_kirby_2012(model):
+    """Check P(nocturnal_leg_cramps) with no evidence in [0.50, 0.60]: "50 to 60 percent of adults" (seed 002; Allen & Kirby, AFP 2012)."""
+    assert 0.50 <= model.posteriors({})["nocturnal_leg_cramps"] <= 0.60
+
+
+def test_rls_criteria_mimics_hening_2009(model):
+    """Check P(all four RLS criteria | no RLS) = 0.16 +/- 0.02: 126 of 788 non-RLS met all four (seeds 000, 003; Hening 2009)."""
+    p = model.probability(RLS_CRITERIA, given={"restless_legs_syndrome": "absent"})
+    assert p == pytest.approx(126 / 788, abs=0.02)
+
+
+def test_rls_criteria_mimics_hening_2009_by_pgmpy(model, pgmpy_probability):
+    """Check the Hening 2009 16% figure by an independent pgmpy joint query over the four criteria."""
+    p = pgmpy_probability(model.network, RLS_CRITERIA, {"restless_legs_syndrome": "absent"})
+    assert p == pytest.approx(0.16, abs=0.02)
+    assert model.probability(RLS_CRITERIA, given={"restless_legs_syndrome": "absent"}) == pytest.approx(p, abs=1e-9)
+
+
+def test_plm_in_rls_montplaisir_1997(model):
+    """Check P(periodic_limb_movements | RLS) in [0.80, 0.90]: PLMS in 80% of RLS patients (seed 003; Montplaisir 1997)."""
+    p = model.probability({"periodic_limb_movements": "present"}, given={"restless_legs_syndrome": "present"})
+    assert 0.80 <= p <= 0.90
+    assert model.posteriors({"restless_legs_syndrome": "present"})["periodic_limb_movements"] == pytest.approx(p, abs=1e-12)
+
+
+def test_plm_in_rls_montplaisir_1997_by_pgmpy(model):
+    """Check the Montplaisir 1997 PLM figure with pgmpy VariableElimination directly."""
+    from pgmpy.inference import VariableElimination
+
+    factor = VariableElimination(model.network).query(
+        ["periodic_limb_movements"], evidence={"restless_legs_syndrome": "present"}, show_progress=False
+    )
+    p = float(factor.get_value(periodic_limb_movements="present"))
+    assert 0.80 <= p <= 0.90
+    assert model.posteriors({"restless_legs_syndrome": "present"})["periodic_limb_movements"] == pytest.approx(p, abs=1e-9)
+
+
+def test_pad_rises_with_age_selvin_2004_ostchega_2007(model):
+    """Check P(PAD | 65_plus) > P(PAD | under_40) and lies in [0.07, 0.25] (Selvin 2004: 14.5% at >=70; Ostchega 2007: 12.2% at >=60)."""
+    old = model.posteriors({"age_group": "65_plus"})["peripheral_arterial_disease"]
+    young = model.posteriors({"age_group": "under_40"})["peripheral_arterial_disease"]
+    assert old > young
+    assert 0.07 <= old <= 0.25
+
+
+def test_rls_prevalence_rest_study(model):
+    """Check RLS prevalence in adults (no evidence) in [0.03, 0.12] (REST general-population study: 7.2%)."""
+    assert 0.03 <= model.posteriors({})["restless_legs_syndrome"] <= 0.12
+
+
+def test_rls_in_later_pregnancy_chen_2018(model):
+    """Check P(RLS | pregnancy later_trimester) in [0.15, 0.35] (Chen 2018 meta-analysis: 22% in pregnancy)."""
+    p = model.posteriors({"pregnancy": "later_trimester"})["restless_legs_syndrome"]
+    assert 0.15 <= p <= 0.35
+
+
+def test_rls_on_hemodialysis_zhou_2024(model):
+    """Check P(RLS | hemodialysis) in [0.15, 0.35] (Zhou 2024 meta-analysis: 27.2% on hemodialysis)."""
+    p = model.posteriors({"hemodialysis": "yes"})["restless_legs_syndrome"]
+    assert 0.15 <= p <= 0.35
+
+
+def test_rls_pregnancy_and_dialysis_raise_rls(model):
+    """Check that later pregnancy and hemodialysis raise RLS above the adult prevalence (Chen 2018; Zhou 2024; REST)."""
+    base = model.posteriors({})["restless_legs_syndrome"]
+    assert model.posteriors({"pregnancy": "later_trimester"})["restless_legs_syndrome"] > base
+    assert model.posteriors({"hemodialysis": "yes"})["restless_legs_syndrome"] > base
+
+
+def test_cramps_later_vs_first_trimester_duan_2018(model):
+    """Check P(cramps | later_trimester) > P(cramps | first_trimester): cramps rise through pregnancy (Duan 2018)."""
+    later = model.posteriors({"pregnancy": "later_trimester"})["nocturnal_leg_cramps"]
+    first = model.posteriors({"pregnancy": "first_trimester"})["nocturnal_leg_cramps"]
+    assert later > first
+
+
+def test_cramps_commoner_in_the_elderly_seed_002(model):
+    """Check P(cramps | 65_plus) > P(cramps | under_40): "higher prevalence in elderly patients" (seed 002; Naylor & Young 1994)."""
+    old = model.posteriors({"age_group": "65_plus"})["nocturnal_leg_cramps"]
+    young = model.posteriors({"age_group": "under_40"})["nocturnal_leg_cramps"]
+    assert old > young
