@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 from crampnet.diagnosis import Diagnosis, diagnose
+from crampnet.evaluate import Evaluation, evaluate
 from crampnet.exceptions import (
     CrampnetError,
     EvidenceTypeError,
@@ -32,6 +33,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CrampnetError",
     "Diagnosis",
+    "Evaluation",
     "EvidenceTypeError",
     "ImpossibleEvidenceError",
     "InvalidStateError",
@@ -42,6 +44,7 @@ __all__ = [
     "UnknownNodeError",
     "__version__",
     "diagnose",
+    "evaluate",
     "load",
     "populations",
 ]

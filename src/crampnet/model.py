@@ -114,7 +114,7 @@ class Model:
 
         return to_pgmpy(self.spec, self.compiled.tables)
 
-    def posteriors(self, evidence: Mapping[str, object] | pd.DataFrame | None = None, *, progress: bool = False) -> pd.Series | pd.DataFrame:
+    def posteriors(self, evidence: Mapping[str, object] | pd.DataFrame | None = None, *, progress: bool = False, interval: float | None = None, draws: int = 1000, seed: int | np.random.Generator | None = 0) -> pd.Series | pd.DataFrame:
         """Exact P(present | evidence) for every condition.
 
         Parameters
@@ -126,13 +126,22 @@ class Model:
             row, one column per node id, missing cells meaning unobserved.
         progress : bool, default=False
             With a DataFrame, show a progress bar on stderr (tqdm if installed).
+        interval : float, optional
+            For one case: also return a central credible interval of this
+            mass (e.g. 0.9) from Monte Carlo over the parameters' ranges
+            (:func:`crampnet.uncertainty.posterior_intervals`).
+        draws : int, default=1000
+            Parameter draws for ``interval``.
+        seed : int or numpy.random.Generator, optional, default=0
+            Seed of the draws, for reproducible intervals.
 
         Returns
         -------
         pandas.Series or pandas.DataFrame
             One case: a Series indexed by condition id, sorted descending.
             A DataFrame: one row per case (same index), one column per
-            condition in network order.
+            condition in network order. With ``interval``: a DataFrame with
+            columns ``probability``, ``low`` and ``high`` per condition.
 
         Raises
         ------
@@ -156,6 +165,13 @@ class Model:
         """
         import pandas as pd
 
+        if interval is not None:
+            if isinstance(evidence, pd.DataFrame):
+                msg = "interval= is for one case; for a DataFrame, call posteriors(row.to_dict(), interval=...) per row."
+                raise EvidenceTypeError(msg)
+            from crampnet.uncertainty import posterior_intervals
+
+            return posterior_intervals(self, evidence, interval=interval, draws=draws, seed=seed)
         if isinstance(evidence, pd.DataFrame):
             return self._batch(evidence, progress=progress)
         if evidence is not None and not isinstance(evidence, Mapping):
@@ -285,6 +301,28 @@ class Model:
         from crampnet.diagnosis import diagnose
 
         return diagnose(self, evidence, ranking=ranking, threshold=threshold)
+
+    def sensitivity(self, condition: str, evidence: Mapping[str, object] | None = None) -> pd.DataFrame:
+        """Posterior of ``condition`` with each parameter at the ends of its range.
+
+        See :func:`crampnet.sensitivity.sensitivity` (the tornado table, sorted
+        by swing) and :func:`crampnet.sensitivity.plot_tornado`.
+        """
+        from crampnet.sensitivity import sensitivity
+
+        return sensitivity(self, condition, evidence)
+
+    def simulate(self, n: int, *, seed: int | np.random.Generator | None = 0) -> pd.DataFrame:
+        """A synthetic cohort of ``n`` cases, one column per node (see :func:`crampnet.simulate.simulate`)."""
+        from crampnet.simulate import simulate
+
+        return simulate(self, n, seed=seed)
+
+    def fit(self, data: pd.DataFrame, *, prior_strength: float = 10.0, max_iter: int = 200, tol: float = 1e-6) -> Model:
+        """A new model with parameters updated from ``data`` (see :func:`crampnet.simulate.fit`)."""
+        from crampnet.simulate import fit
+
+        return fit(self, data, prior_strength=prior_strength, max_iter=max_iter, tol=tol)
 
     def parameters(self) -> pd.DataFrame:
         """Every number of the network with its source: one row per parameter.

@@ -1,0 +1,155 @@
+"""Evaluation of the differential: metrics equal hand-computed values."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crampnet
+from crampnet.evaluate import auroc, calibration_table, evaluate, plot_calibration
+from crampnet.simulate import simulate
+
+# Six labelled cases on tiny.toml: evidence columns and truth columns (mixed formats, one unknown).
+CASES = pd.DataFrame(
+    {
+        "urge": ["yes", "no", "yes", None, "no", "yes"],
+        "ferritin": [20, 80, None, 30, None, 60],
+        "location": ["diffuse", "calf", "calf", None, "foot", "calf"],
+        "rls": ["present", "absent", True, False, 0, 1],
+        "cramps": [False, True, "present", None, "absent", True],
+        "plm": [0, 0, 1, 0, 0, 0],
+    },
+    index=list("abcdef"),
+)
+
+
+def by_hand_auroc(scores: list[float], labels: list[int]) -> float:
+    """AUROC by comparing every positive with every negative (ties count 1/2)."""
+    pairs = [(p, n) for p, lp in zip(scores, labels, strict=True) if lp == 1 for n, ln in zip(scores, labels, strict=True) if ln == 0]
+    return sum(1.0 if p > n else 0.5 if p == n else 0.0 for p, n in pairs) / len(pairs)
+
+
+def test_auroc_literal_values():
+    """Check AUROC on numbers worked out on paper: ties count one half; perfect and reversed rankings."""
+    assert auroc(np.array([0.9, 0.4, 0.4, 0.1]), np.array([1, 1, 0, 0])) == 0.875  # (1 + 1 + 0.5 + 1) / 4
+    assert auroc(np.array([0.1, 0.2, 0.3]), np.array([0, 0, 1])) == 1.0
+    assert auroc(np.array([0.1, 0.2, 0.3]), np.array([1, 0, 0])) == 0.0
+    assert np.isnan(auroc(np.array([0.1, 0.2]), np.array([1, 1])))
+
+
+def test_calibration_table_literal_values():
+    """Check the reliability table on hand-placed predictions (the last bin includes 1.0)."""
+    table = calibration_table(np.array([0.05, 0.15, 0.12, 0.95, 1.0]), np.array([0, 1, 0, 1, 1]), bins=2)
+    assert table["n"].tolist() == [3, 2]
+    assert table["mean_predicted"].tolist() == pytest.approx([(0.05 + 0.15 + 0.12) / 3, (0.95 + 1.0) / 2])
+    assert table["observed"].tolist() == pytest.approx([1 / 3, 1.0])
+
+
+def test_metrics_equal_hand_computation_on_labelled_cases(tiny):
+    """Check top-1/top-3, AUROC, Brier and calibration against loops written out in the test."""
+    result = evaluate(tiny, CASES, bins=4)
+    post = tiny.posteriors(CASES[["urge", "ferritin", "location"]])
+    truth = {
+        "rls": [1, 0, 1, 0, 0, 1],
+        "cramps": [0, 1, 1, None, 0, 1],
+        "plm": [0, 0, 1, 0, 0, 0],
+    }
+    # top-k: rank the three conditions per case; a hit if a present condition is within the top k.
+    hits1 = hits3 = ranked = 0
+    for i, case in enumerate(CASES.index):
+        present = [c for c in truth if truth[c][i] == 1]
+        if not present:
+            continue
+        ranked += 1
+        order = sorted(tiny.conditions, key=lambda c: -post.loc[case, c])
+        hits1 += order[0] in present
+        hits3 += any(c in present for c in order[:3])
+    assert result.ranked == ranked == 4  # cases d and e have no condition present
+    assert result.top1 == pytest.approx(hits1 / ranked)
+    assert result.top3 == pytest.approx(hits3 / ranked)
+    # AUROC and Brier over known cells.
+    cells = []
+    for cond, labels in truth.items():
+        known = [(post.loc[case, cond], y) for case, y in zip(CASES.index, labels, strict=True) if y is not None]
+        cells += known
+        assert result.auroc[cond] == pytest.approx(by_hand_auroc([p for p, _ in known], [y for _, y in known]))
+        assert result.brier_by_condition[cond] == pytest.approx(sum((p - y) ** 2 for p, y in known) / len(known))
+    assert result.brier == pytest.approx(sum((p - y) ** 2 for p, y in cells) / len(cells))
+    assert result.calibration["n"].sum() == len(cells) == 17
+    for _, row in result.calibration.iterrows():
+        inside = [(p, y) for p, y in cells if row["bin_low"] <= p < row["bin_high"] or (row["bin_high"] == 1.0 and p == 1.0)]
+        assert row["n"] == len(inside)
+        if inside:
+            assert row["observed"] == pytest.approx(sum(y for _, y in inside) / len(inside))
+
+
+def test_top1_counts_ties_in_network_order(tiny):
+    """Check the documented tie-break: equal posteriors rank in network order."""
+    cases = pd.DataFrame({"rls": ["absent"], "cramps": ["present"], "plm": ["absent"]})
+    result = evaluate(tiny, cases)  # no evidence: the priors rank the differential
+    prior = tiny.posteriors({})
+    top = sorted(tiny.conditions, key=lambda c: (-prior[c], tiny.conditions.index(c)))[0]
+    assert result.top1 == (1.0 if top == "cramps" else 0.0)
+
+
+def test_hiding_evidence_is_seeded(tiny):
+    """Check that hide=0 scores the given evidence and that hidden cells follow the seed."""
+    cohort = simulate(tiny, 200, seed=1)
+    full = evaluate(tiny, cohort)
+    evidence = cohort[[c for c in cohort.columns if c not in tiny.conditions]]
+    pd.testing.assert_frame_equal(full.posteriors, tiny.posteriors(evidence))
+    a = evaluate(tiny, cohort, hide=0.4, seed=3)
+    b = evaluate(tiny, cohort, hide=0.4, seed=3)
+    pd.testing.assert_frame_equal(a.posteriors, b.posteriors)
+    assert not a.posteriors.equals(full.posteriors)
+
+
+def test_simulated_cohort_scores_better_than_chance(tiny):
+    """Check that on its own simulated cohort the model ranks rls far better than chance (urge is informative)."""
+    result = evaluate(tiny, simulate(tiny, 1500, seed=2), hide=0.2)
+    assert result.auroc["rls"] > 0.8
+    assert 0.0 <= result.top1 <= result.top3 <= 1.0
+    summary = result.summary()
+    assert list(summary.index) == tiny.conditions
+    assert summary["n"].tolist() == [1500] * 3
+
+
+def test_plot_calibration(tiny):
+    """Check that the reliability diagram draws the diagonal and the binned points."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = plot_calibration(evaluate(tiny, simulate(tiny, 300, seed=0)))
+    assert ax.get_xlabel() == "Predicted probability"
+    assert len(ax.get_lines()) == 2
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize(
+    ("cases", "kwargs", "error", "match"),
+    [
+        ([{"rls": "present"}], {}, crampnet.EvidenceTypeError, "must be a pandas DataFrame"),
+        (pd.DataFrame({"urge": ["yes"]}), {}, crampnet.InvalidValueError, "no condition column"),
+        (pd.DataFrame({"rls": ["maybe"]}), {}, crampnet.InvalidStateError, "truth of rls must be 'present' or 'absent'"),
+        (pd.DataFrame({"rls": ["present"]}), {"hide": 1.0}, crampnet.InvalidValueError, "'hide' argument of evaluate"),
+        (pd.DataFrame({"rls": ["present"]}), {"bins": 0}, crampnet.InvalidValueError, "'bins' argument of evaluate"),
+        (pd.DataFrame({"rlss": ["present"]}), {}, crampnet.UnknownNodeError, "Did you mean 'rls'"),
+    ],
+)
+def test_errors(tiny, cases, kwargs, error, match):
+    """Check that bad cases and arguments raise errors that say what is wrong."""
+    with pytest.raises(error, match=match):
+        evaluate(tiny, cases, **kwargs)
+
+
+def test_shipped_network_evaluation(model):
+    """Check evaluation on a small simulated cohort of the shipped network."""
+    result = evaluate(model, simulate(model, 60, seed=0), hide=0.3)
+    assert result.ranked > 0
+    assert 0.0 <= result.top1 <= result.top3 <= 1.0
+    assert set(result.auroc.index) == set(model.conditions)
+    assert list(itertools.islice(result.calibration.columns, 3)) == ["bin_low", "bin_high", "n"]

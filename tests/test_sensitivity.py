@@ -1,0 +1,162 @@
+"""One-at-a-time sensitivity: zero for d-separated parameters, exact at the ends of each range."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import crampnet
+from crampnet.sensitivity import plot_tornado, sensitivity
+from crampnet.spec import Logistic
+
+DATA = Path(__file__).parent / "data"
+TINY_TEXT = (DATA / "tiny.toml").read_text(encoding="utf-8")
+
+
+def parameter_graph(model: crampnet.Model) -> nx.DiGraph:
+    """The DAG with one parameter node theta_X per table, pointing at every node whose table it enters.
+
+    theta_X -> X for every node; a logistic intercept given as a prevalence is
+    solved against its context parents' priors, so theta_P -> X too for each
+    such parent P (derived here from the spec, not from crampnet's code).
+    """
+    graph = nx.DiGraph()
+    for nid, node in model.spec.nodes.items():
+        graph.add_node(nid)
+        graph.add_edge(f"theta_{nid}", nid)
+        for parent in node.parents:
+            graph.add_edge(parent, nid)
+        if isinstance(node.cpd, Logistic) and node.cpd.intercept_kind == "prevalence":
+            for parent in node.parents:
+                graph.add_edge(f"theta_{parent}", nid)
+    return graph
+
+
+def observed_nodes(model: crampnet.Model, evidence: dict[str, object]) -> set[str]:
+    return {crampnet.evidence.resolve_id(model.spec, key) for key in evidence}
+
+
+CASES = [
+    ("rls", {}),
+    ("rls", {"urge": True}),
+    ("cramps", {"ferritin": "low", "location": "calf"}),
+    ("plm", {"urge": "yes"}),
+    ("plm", {"jerks": "yes"}),
+    ("cramps", {"pulses": "absent", "drug": "yes"}),
+    ("rls", {"age": 70, "pulses": "normal"}),
+]
+
+
+@pytest.mark.parametrize(("condition", "evidence"), CASES)
+def test_d_separated_parameters_have_zero_swing(tiny, condition, evidence):
+    """Check swing == 0 for every parameter whose theta is d-separated from the condition given the evidence."""
+    table = sensitivity(tiny, condition, evidence)
+    graph = parameter_graph(tiny)
+    given = observed_nodes(tiny, evidence)
+    separated = {nid for nid in tiny.spec.nodes if nx.is_d_separator(graph, {f"theta_{nid}"}, {condition}, given)}
+    assert separated, "the case should d-separate some parameters"
+    for label, row in table.iterrows():
+        if row["node"] in separated:
+            assert row["swing"] < 1e-12, (label, row["node"], row["kind"])
+    connected = table[~table["node"].isin(separated)]
+    if 1e-9 < table.attrs["base"] < 1 - 1e-9:  # a posterior fixed at 0 or 1 by a logical rule cannot move
+        assert (connected["swing"] > 1e-9).any()
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_d_separation_on_random_networks(random_networks, seed):
+    """Check the zero-swing rule on random networks, for each condition, given a random finding."""
+    model, _, _ = random_networks.make(seed)
+    finding = model.findings[0]
+    evidence = {finding: model.states(finding)[0]}
+    graph = parameter_graph(model)
+    for condition in model.conditions:
+        table = sensitivity(model, condition, evidence)
+        for _, row in table.iterrows():
+            if nx.is_d_separator(graph, {f"theta_{row['node']}"}, {condition}, {finding}):
+                assert row["swing"] < 1e-12, (condition, row["node"], row["kind"])
+
+
+def load_text(tmp_path: Path, text: str, name: str) -> crampnet.Model:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return crampnet.load(path)
+
+
+def test_ends_equal_the_posteriors_of_an_edited_file(tiny, tmp_path):
+    """Check low/high against a copy of tiny.toml with the parameter written at each end of its range."""
+    evidence = {"urge": True, "ferritin": "low"}
+    table = sensitivity(tiny, "rls", evidence)
+    row = table[(table["node"] == "rls") & (table["kind"] == "leak")].iloc[0]
+    for end, column in (("param_low", "low"), ("param_high", "high")):
+        text = TINY_TEXT.replace("leak = { value = 0.05, source = \"made_up\" }", f"leak = {{ value = {float(row[end])!r}, source = \"made_up\" }}")
+        assert text != TINY_TEXT
+        edited = load_text(tmp_path, text, f"leak_{column}.toml")
+        assert row[column] == pytest.approx(edited.posteriors(evidence)["rls"], abs=1e-12)
+
+
+def test_distribution_entries_move_with_the_rest_rescaled(tiny, tmp_path):
+    """Check a table-row entry: at its low end the other entry takes the rest (plm given rls=absent)."""
+    evidence = {"jerks": "yes"}
+    table = sensitivity(tiny, "rls", evidence)
+    row = table[(table["node"] == "plm") & (table["parent_state"] == "rls=absent") & (table["state"] == "present")].iloc[0]
+    assert not ((table["node"] == "plm") & (table["parent_state"] == "rls=absent") & (table["state"] == "absent")).any()
+    low = row["param_low"]
+    text = TINY_TEXT.replace("probabilities = { present = 0.1, absent = 0.9 }", f"probabilities = {{ present = {float(low)!r}, absent = {1 - float(low)!r} }}")
+    edited = load_text(tmp_path, text, "plm_low.toml")
+    assert row["low"] == pytest.approx(edited.posteriors(evidence)["rls"], abs=1e-12)
+
+
+def test_file_ranges_are_used(tiny):
+    """Check that a parameter with a range in the file is moved to exactly that range."""
+    table = sensitivity(tiny, "cramps", {"urge": True})
+    row = table[(table["node"] == "cramps") & (table["parent_state"] == "65_plus")].iloc[0]
+    assert (row["param_low"], row["param_high"], row["range"]) == (2.0, 4.0, "file")
+
+
+def test_table_shape_and_order(tiny):
+    """Check the index (parameters() labels), the sort by swing and swing = |high - low|."""
+    table = sensitivity(tiny, "rls", {"urge": True})
+    assert set(table.index) <= set(tiny.parameters().index)
+    assert table["swing"].is_monotonic_decreasing
+    np.testing.assert_allclose(table["swing"], (table["high"] - table["low"]).abs())
+    assert table.attrs["condition"] == "rls"
+    assert table.attrs["base"] == pytest.approx(tiny.posteriors({"urge": True})["rls"], abs=1e-12)
+    assert "baseline (solved)" not in set(table["kind"])
+    assert not (table["node"] == "jerks").any()  # structural 0 and 1 are not varied
+
+
+def test_errors_name_the_problem(tiny):
+    """Check unknown ids, non-conditions and impossible evidence."""
+    with pytest.raises(crampnet.UnknownNodeError, match="Did you mean 'rls'"):
+        sensitivity(tiny, "rlss", {})
+    with pytest.raises(crampnet.InvalidValueError, match=r"must be a condition\. Got 'urge'"):
+        sensitivity(tiny, "urge", {})
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match="jerks=yes and plm=absent"):
+        sensitivity(tiny, "rls", {"jerks": "yes", "plm": "absent"})
+
+
+def test_tornado_plot(tiny):
+    """Check that the tornado draws the top rows with readable labels."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = sensitivity(tiny, "rls", {"urge": True})
+    ax = plot_tornado(table, top=4)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 4
+    assert re.match(r"rls leak", labels[-1])
+    plt.close(ax.figure)
+
+
+def test_shipped_network_sensitivity(model):
+    """Check the shipped network: the posterior's own prevalence is among the parameters that matter."""
+    table = sensitivity(model, "restless_legs_syndrome", {"urge_to_move": True})
+    assert table["swing"].is_monotonic_decreasing
+    top = table.head(10)
+    assert (top["node"] == "restless_legs_syndrome").any() or (top["node"] == "urge_to_move").any()

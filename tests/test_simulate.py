@@ -1,0 +1,189 @@
+"""Simulation and Bayesian updating from data."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crampnet
+from crampnet.simulate import FittedModel, fit, simulate
+from crampnet.uncertainty import parameter_distributions
+
+DATA = Path(__file__).parent / "data"
+TINY_TEXT = (DATA / "tiny.toml").read_text(encoding="utf-8")
+# The same structure with other numbers: the "truth" the data come from.
+PERTURBED = (
+    TINY_TEXT.replace("under_40 = 0.4, \"40_to_64\" = 0.35, \"65_plus\" = 0.25", "under_40 = 0.3, \"40_to_64\" = 0.3, \"65_plus\" = 0.4")
+    .replace("prior = { probabilities = { yes = 0.1, no = 0.9 }", "prior = { probabilities = { yes = 0.3, no = 0.7 }")
+    .replace("leak = { value = 0.05, source = \"made_up\" }", "leak = { value = 0.15, source = \"made_up\" }")
+    .replace("probabilities = { present = 0.85, absent = 0.15 }", "probabilities = { present = 0.6, absent = 0.4 }")
+    .replace("{ parent = \"rls\", state = \"present\", value = 0.95, source = \"made_up\" }", "{ parent = \"rls\", state = \"present\", value = 0.7, source = \"made_up\" }")
+    .replace("links = [{ parent = \"rls\", state = \"present\", value = 0.4, source = \"made_up\" }]", "links = [{ parent = \"rls\", state = \"present\", value = 0.6, source = \"made_up\" }]")
+)
+
+
+@pytest.fixture(scope="module")
+def truth(tmp_path_factory) -> crampnet.Model:
+    path = tmp_path_factory.mktemp("perturbed") / "perturbed.toml"
+    assert PERTURBED.count("0.15") >= 2 and PERTURBED != TINY_TEXT
+    path.write_text(PERTURBED, encoding="utf-8")
+    return crampnet.load(path)
+
+
+def test_simulate_columns_states_and_seed(tiny):
+    """Check one categorical column per node with its states, reproducibility, and n = 0."""
+    cohort = simulate(tiny, 50, seed=3)
+    assert list(cohort.columns) == list(tiny.spec.nodes)
+    for nid in cohort.columns:
+        assert list(cohort[nid].cat.categories) == tiny.states(nid)
+        assert cohort[nid].notna().all()
+    pd.testing.assert_frame_equal(cohort, simulate(tiny, 50, seed=3))
+    assert not cohort.equals(simulate(tiny, 50, seed=4))
+    assert len(simulate(tiny, 0)) == 0
+
+
+def test_simulated_frequencies_match_the_model(tiny):
+    """Check marginal and conditional frequencies of a large cohort against exact probabilities."""
+    n = 40000
+    cohort = simulate(tiny, n, seed=0)
+    for nid, state in (("cramps", "present"), ("pulses", "diminished"), ("location", "diffuse"), ("urge", "yes")):
+        p = tiny.probability({nid: state})
+        assert (cohort[nid] == state).mean() == pytest.approx(p, abs=4.5 * math.sqrt(p * (1 - p) / n))
+    given = cohort[cohort["rls"] == "present"]
+    p = tiny.probability({"urge": "yes"}, given={"rls": "present"})
+    assert (given["urge"] == "yes").mean() == pytest.approx(p, abs=4.5 * math.sqrt(p * (1 - p) / len(given)))
+
+
+def test_complete_data_fit_is_the_dirichlet_posterior_mean(tiny):
+    """Check a root node's fitted prior by hand: (s * prior + counts) / (s + n); a child's column likewise."""
+    cohort = simulate(tiny, 300, seed=5)
+    s = 7.0
+    fitted = fit(tiny, cohort, prior_strength=s)
+    assert fitted.method == "complete"
+    counts = cohort["age_group"].value_counts().reindex(tiny.states("age_group")).to_numpy()
+    prior = np.array([0.4, 0.35, 0.25])
+    np.testing.assert_allclose(fitted.compiled.tables["age_group"], (s * prior + counts) / (s + len(cohort)), atol=1e-12)
+    # rls (parent drug): alpha = s * P(rls, drug) under the prior model.
+    rows = cohort[cohort["drug"] == "yes"]
+    p_drug = 0.1
+    p_rls = 1 - (1 - 0.05) * (1 - 0.2)
+    present = (rows["rls"] == "present").sum()
+    expected = (s * p_drug * p_rls + present) / (s * p_drug + len(rows))
+    assert fitted.compiled.tables["rls"][0, 0] == pytest.approx(expected, abs=1e-12)
+
+
+def test_fit_recovers_the_parameters_of_the_perturbed_model(tiny, truth):
+    """Check that a large complete cohort from a perturbed model moves every well-populated table entry to the truth."""
+    cohort = simulate(truth, 30000, seed=1)
+    fitted = fit(tiny, cohort, prior_strength=2)
+    checked = 0
+    for nid in tiny.compiled.ids:
+        node = tiny.spec.nodes[nid]
+        family = [nid, *node.parents]
+        counts = cohort.groupby(list(node.parents), observed=False).size() if node.parents else None
+        for config in np.ndindex(*truth.compiled.tables[nid].shape[1:]):
+            n_config = len(cohort) if counts is None else int(counts.loc[tuple(tiny.states(p)[i] for p, i in zip(node.parents, config, strict=True)) if len(config) > 1 else tiny.states(node.parents[0])[config[0]]])
+            if n_config < 500:
+                continue
+            for k in range(len(node.states)):
+                p = truth.compiled.tables[nid][(k, *config)]
+                got = fitted.compiled.tables[nid][(k, *config)]
+                assert got == pytest.approx(p, abs=4.5 * math.sqrt(max(p * (1 - p), 1e-4) / n_config) + 2 * 2 / n_config), (family, config, k)
+                checked += 1
+    assert checked > 30
+
+
+def test_em_with_missing_cells_recovers_the_parameters(tiny, truth):
+    """Check EM: hide 25% of the cells and drop plm entirely; the fitted tables still approach the truth."""
+    cohort = simulate(truth, 6000, seed=2).drop(columns=["plm"])
+    rng = np.random.default_rng(0)
+    holed = cohort.mask(rng.random(cohort.shape) < 0.25)
+    fitted = fit(tiny, holed, prior_strength=2)
+    assert fitted.method == "em" and fitted.converged and fitted.iterations > 1
+    for nid in ("age_group", "drug", "rls", "cramps", "urge", "ferritin"):
+        np.testing.assert_allclose(fitted.compiled.tables[nid], truth.compiled.tables[nid], atol=0.08, err_msg=nid)
+    # plm never appears in the data, so its table keeps the prior.
+    np.testing.assert_array_equal(fitted.compiled.tables["plm"], tiny.compiled.tables["plm"])
+
+
+def test_fitted_parameters_say_so(tiny):
+    """Check that updated numbers say source 'fitted' with prior_strength and n, and the others keep their sources."""
+    cohort = simulate(tiny, 200, seed=4)[["age_group", "drug", "cramps"]]
+    fitted = fit(tiny, cohort, prior_strength=12.5)
+    table = fitted.parameters()
+    mine = table[table["node"].isin(["age_group", "drug", "cramps"])]
+    assert set(mine["source"]) == {"fitted"}
+    assert mine["note"].str.contains("12.5 cases").all() and mine["note"].str.contains("200 cases").all()
+    others = table[~table["node"].isin(["age_group", "drug", "cramps"])]
+    before = tiny.parameters()
+    assert set(others["source"]) == set(before[~before["node"].isin(["age_group", "drug", "cramps"])]["source"])
+    assert isinstance(fitted, FittedModel) and isinstance(fitted, crampnet.Model)
+    assert "fitted to 200 cases" in repr(fitted)
+    ranges = parameter_distributions(fitted)
+    assert set(ranges[ranges["node"] == "cramps"]["range"]) == {"fitted"}
+
+
+def test_fitted_model_posteriors_equal_enumeration_of_its_tables(tiny, brute_force):
+    """Check the fitted model's engine against brute-force enumeration of its own (pgmpy) tables."""
+    cohort = simulate(tiny, 500, seed=6)
+    fitted = fit(tiny, cohort, prior_strength=3)
+    brute = brute_force(fitted.network)
+    for evidence in ({}, {"urge": "yes"}, {"ferritin": "low", "location": "calf", "age_group": "65_plus"}):
+        post = fitted.posteriors(evidence)
+        for cond in tiny.conditions:
+            assert post[cond] == pytest.approx(brute.probability({cond: "present"}, evidence), abs=1e-10)
+    assert not np.allclose(fitted.posteriors({"urge": "yes"}).sort_index(), tiny.posteriors({"urge": "yes"}).sort_index())
+
+
+def test_fitted_noisy_nodes_with_many_parents_stay_exact(random_networks, brute_force):
+    """Check a fitted noisy-OR/MAX node with 3+ parents (which the engine may factor) against enumeration."""
+    for seed in range(60):
+        model, _, _ = random_networks.make(seed)
+        wide = [n for n in model.spec.order if model.spec.nodes[n].cpd is not None and model.spec.nodes[n].cpd.model in ("noisy_or", "noisy_max") and len(model.spec.nodes[n].parents) >= 3]
+        if wide:
+            break
+    else:
+        pytest.skip("no random network with a noisy node of 3+ parents")
+    fitted = fit(model, simulate(model, 400, seed=0), prior_strength=1)
+    brute = brute_force(fitted.network)
+    evidence = {wide[0]: model.states(wide[0])[0]}
+    post = fitted.posteriors(evidence)
+    for cond in model.conditions:
+        assert post[cond] == pytest.approx(brute.probability({cond: "present"}, evidence), abs=1e-9)
+
+
+def test_fit_errors(tiny):
+    """Check bad data, bad prior_strength, no observed cell, and an impossible row under EM."""
+    with pytest.raises(crampnet.EvidenceTypeError, match="must be a pandas DataFrame"):
+        fit(tiny, [{"urge": "yes"}])
+    with pytest.raises(crampnet.InvalidValueError, match="'prior_strength' argument of fit must be a positive number"):
+        fit(tiny, simulate(tiny, 5), prior_strength=0)
+    with pytest.raises(crampnet.InvalidValueError, match="no observed cell"):
+        fit(tiny, pd.DataFrame({"urge": [None, None]}))
+    with pytest.raises(crampnet.UnknownNodeError, match="Did you mean 'urge'"):
+        fit(tiny, pd.DataFrame({"urg": ["yes"]}))
+    bad = pd.DataFrame({"jerks": ["yes", "no"], "plm": ["absent", None]}, index=["a", "b"])
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match="Row 'a'"):
+        fit(tiny, bad)
+
+
+def test_simulate_errors(tiny):
+    """Check that a bad n or seed is refused with a message naming it."""
+    with pytest.raises(crampnet.InvalidValueError, match="'n' argument of simulate"):
+        simulate(tiny, -1)
+    with pytest.raises(TypeError, match="'seed' argument"):
+        simulate(tiny, 3, seed=1.5)
+
+
+def test_shipped_network_round_trip(model):
+    """Check simulate and a complete-data fit on the shipped network."""
+    cohort = simulate(model, 2000, seed=0)
+    assert list(cohort.columns) == list(model.spec.nodes)
+    fitted = fit(model, cohort, prior_strength=50)
+    assert set(fitted.parameters()["source"]) == {"fitted"}
+    post = fitted.posteriors({"urge_to_move": True})
+    assert ((post >= 0) & (post <= 1)).all()

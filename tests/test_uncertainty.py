@@ -1,0 +1,284 @@
+"""Parameter uncertainty: batched table builders, distributions, posterior intervals."""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.special import betainc
+
+import crampnet
+from crampnet._montecarlo import batch_posteriors
+from crampnet._parameters import parameter_space
+from crampnet.uncertainty import (
+    JUDGMENT_FACTOR,
+    SOURCED_FACTOR,
+    beta_from_interval,
+    draw_parameters,
+    draw_tables,
+    parameter_distributions,
+    posterior_intervals,
+)
+
+DATA = Path(__file__).parent / "data"
+Z95 = 1.959963984540054
+
+# A two-node network whose ranges are filled in per test: a condition with a
+# leak and a finding with a leak and a link.
+TWO_NODES = """
+schema = "crampnet-network/1"
+name = "two"
+version = "1"
+[sources.s]
+kind = "literature"
+citation = "test"
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+[nodes.c.cpd]
+model = "noisy_or"
+leak = {{ value = 0.2, low = {c_low}, high = {c_high}, source = "s" }}
+[nodes.f]
+role = "finding"
+states = ["yes", "no"]
+[nodes.f.cpd]
+model = "noisy_or"
+leak = {{ value = 0.1, low = {f_low}, high = {f_high}, source = "s" }}
+links = [{{ parent = "c", state = "present", value = 0.7, low = {l_low}, high = {l_high}, source = "s" }}]
+"""
+
+
+def two_nodes(tmp_path: Path, half_width: float) -> crampnet.Model:
+    text = TWO_NODES.format(c_low=0.2 - half_width, c_high=0.2 + half_width, f_low=0.1 - half_width / 2, f_high=0.1 + half_width / 2, l_low=0.7 - half_width, l_high=0.7 + half_width)
+    path = tmp_path / f"two_{half_width}.toml"
+    path.write_text(text, encoding="utf-8")
+    return crampnet.load(path)
+
+
+def joint_posteriors(model: crampnet.Model, tables: dict[str, np.ndarray], evidence: dict[str, str]) -> dict[str, float]:
+    """P(condition present | evidence) by enumerating the full joint of the given tables (einsum)."""
+    ids = list(model.spec.order)
+    operands: list[object] = []
+    for nid in ids:
+        node = model.spec.nodes[nid]
+        operands += [tables[nid], [ids.index(nid), *(ids.index(p) for p in node.parents)]]
+        if nid in evidence:
+            operands += [np.array([1.0 if s == evidence[nid] else 0.0 for s in node.states]), [ids.index(nid)]]
+    out = {}
+    total = float(np.einsum(*operands, []))
+    for cond in model.conditions:
+        out[cond] = float(np.einsum(*operands, [ids.index(cond)])[model.states(cond).index("present")]) / total
+    return out
+
+
+@pytest.mark.parametrize("population", ["adults", "older_adults"])
+def test_batched_tables_at_the_point_equal_the_compiled_tables(population):
+    """Check that the vectorised builders reproduce cpd.py's tables at the file's values (tiny, both populations)."""
+    model = crampnet.load(DATA / "tiny.toml", population=population)
+    space = parameter_space(model)
+    tables = space.tables(np.repeat(space.point[None, :], 3, axis=0))
+    for nid in model.compiled.ids:
+        assert tables[nid].shape == (3, *model.compiled.tables[nid].shape), nid
+        np.testing.assert_allclose(tables[nid][1], model.compiled.tables[nid], rtol=0, atol=1e-12, err_msg=nid)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_batched_tables_equal_compiled_tables_on_random_networks(random_networks, seed):
+    """Check the builders of every model kind (incl. logistic from prevalence) on random networks at their values."""
+    model, _, _ = random_networks.make(seed)
+    space = parameter_space(model)
+    tables = space.tables(space.point[None, :])
+    for nid in model.compiled.ids:
+        np.testing.assert_allclose(tables[nid][0], model.compiled.tables[nid], rtol=0, atol=1e-10, err_msg=nid)
+
+
+def test_batch_rows_are_independent(tiny):
+    """Check that each row of a batch of draws gives the same tables as that draw alone."""
+    theta = draw_parameters(tiny, 6, np.random.default_rng(3))
+    space = parameter_space(tiny)
+    together = space.tables(theta)
+    for i in (0, 4):
+        alone = space.tables(theta[i : i + 1])
+        for nid in tiny.compiled.ids:
+            np.testing.assert_allclose(together[nid][i], alone[nid][0], rtol=0, atol=1e-13)
+
+
+def test_drawn_tables_are_distributions(tiny):
+    """Check that every drawn table is a conditional distribution (non-negative, sums to one over the child)."""
+    tables = draw_tables(tiny, draws=50, seed=1)
+    for nid, table in tables.items():
+        assert table.shape[0] == 50
+        assert (table >= -1e-15).all(), nid
+        np.testing.assert_allclose(table.sum(axis=1), 1.0, atol=1e-12, err_msg=nid)
+
+
+def test_batched_posteriors_equal_enumeration_for_each_draw(tiny):
+    """Check the pruned, batched junction-tree run against full-joint enumeration, draw by draw."""
+    evidence = {"urge": "yes", "pulses": "diminished", "location": "calf"}
+    vectors = crampnet.evidence.normalise(tiny.spec, evidence)
+    theta = draw_parameters(tiny, 5, np.random.default_rng(7))
+    got = batch_posteriors(tiny, vectors, theta)
+    tables = parameter_space(tiny).tables(theta)
+    for i in range(5):
+        expected = joint_posteriors(tiny, {n: t[i] for n, t in tables.items()}, evidence)
+        for j, cond in enumerate(tiny.compiled.conditions):
+            assert got[i, j] == pytest.approx(expected[cond], abs=1e-12)
+
+
+def test_beta_matches_a_two_sided_range():
+    """Check that the fitted Beta puts 2.5% below low and 2.5% above high."""
+    low, high = np.array([0.02, 0.2, 0.6]), np.array([0.09, 0.4, 0.99])
+    a, b = beta_from_interval(low, high, (low + high) / 2)
+    np.testing.assert_allclose(betainc(a, b, low), 0.025, atol=1e-9)
+    np.testing.assert_allclose(betainc(a, b, high), 0.975, atol=1e-9)
+
+
+def test_beta_one_sided_range_keeps_the_mean():
+    """Check that a range starting at 0 keeps the value as mean and puts high at the 97.5% quantile."""
+    a, b = beta_from_interval(np.array([0.0]), np.array([0.3]), np.array([0.1]))
+    assert a[0] / (a[0] + b[0]) == pytest.approx(0.1)
+    assert betainc(a[0], b[0], 0.3) == pytest.approx(0.975, abs=1e-9)
+
+
+def test_default_spreads_follow_the_documented_factors(tiny):
+    """Check the default spreads: log-normal sigma = ln(factor)/1.96, Beta variance = (p(1-p) sigma)^2, factor 3 for judgments."""
+    table = parameter_distributions(tiny)
+    odds = table[(table["kind"] == "odds_ratio") & (table["range"] == "default")].iloc[0]
+    assert odds["family"] == "lognormal"
+    assert odds["shape2"] == pytest.approx(math.log(SOURCED_FACTOR) / Z95)
+    leak = table[(table["node"] == "rls") & (table["kind"] == "leak")].iloc[0]
+    a, b = leak["shape1"], leak["shape2"]
+    p, sigma = 0.05, math.log(SOURCED_FACTOR) / Z95
+    assert a / (a + b) == pytest.approx(p)
+    assert a * b / ((a + b) ** 2 * (a + b + 1)) == pytest.approx((p * (1 - p) * sigma) ** 2)
+    drug = table[(table["node"] == "drug") & (table["state"] == "yes")].iloc[0]  # a judgment: wider
+    alpha_0 = drug["shape2"]
+    assert alpha_0 == pytest.approx(1.0 / ((math.log(JUDGMENT_FACTOR) / Z95) ** 2 * 0.9 * 0.1) - 1.0)
+    assert drug["range"] == "default"
+
+
+def test_ranges_from_the_file_and_structural_numbers(tiny):
+    """Check that an odds ratio with a range uses it, and that exact 0/1 parameters are fixed."""
+    table = parameter_distributions(tiny)
+    ranged = table[(table["node"] == "cramps") & (table["kind"] == "odds_ratio") & (table["range"] == "file")].iloc[0]
+    assert (ranged["low"], ranged["high"]) == (2.0, 4.0)
+    assert ranged["shape2"] == pytest.approx((math.log(4.0) - math.log(2.0)) / (2 * Z95))
+    jerks = table[table["node"] == "jerks"]
+    assert set(jerks["family"]) == {"fixed"}
+
+
+def test_draws_are_centred_on_the_file_values(tiny):
+    """Check that Beta and Dirichlet draws average to the file's values (log-normal: median)."""
+    dist = parameter_distributions(tiny)
+    theta = draw_parameters(tiny, 20000, np.random.default_rng(0))
+    from crampnet.uncertainty import parameter_rows
+
+    rows = parameter_rows(tiny)
+    for label, row in dist.iterrows():
+        column = theta[:, rows[label]]
+        if row["family"] in ("beta", "dirichlet") and row["range"] == "default":
+            assert column.mean() == pytest.approx(row["value"], abs=4 * column.std() / math.sqrt(len(column)) + 1e-12), label
+        elif row["family"] == "lognormal":
+            assert np.median(column) == pytest.approx(row["value"], rel=0.03), label
+        elif row["family"] == "fixed":
+            assert (column == row["value"]).all()
+
+
+@pytest.mark.parametrize("evidence", [{}, {"urge": True}, {"ferritin": 20, "location": "diffuse"}, {"pulses": "absent", "age": 70}, {"jerks": "yes"}])
+def test_intervals_contain_the_point_estimate(tiny, evidence):
+    """Check that low <= probability <= high, that the point equals model.posteriors, and that all lie in [0, 1]."""
+    table = posterior_intervals(tiny, evidence, interval=0.9, draws=400, seed=2)
+    point = tiny.posteriors(evidence)
+    pd.testing.assert_series_equal(table["probability"], point.reindex(table.index), check_names=False, atol=1e-12, rtol=0)
+    assert ((table["low"] <= table["probability"] + 1e-12) & (table["probability"] <= table["high"] + 1e-12)).all()
+    assert ((table[["low", "high"]] >= 0) & (table[["low", "high"]] <= 1)).all().all()
+
+
+def test_intervals_are_reproducible_with_a_seed(tiny):
+    """Check that the same seed gives identical intervals and another seed different ones."""
+    a = posterior_intervals(tiny, {"urge": True}, draws=200, seed=5)
+    b = posterior_intervals(tiny, {"urge": True}, draws=200, seed=5)
+    c = posterior_intervals(tiny, {"urge": True}, draws=200, seed=6)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a[["low", "high"]].equals(c[["low", "high"]])
+
+
+def test_wider_interval_probability_gives_wider_intervals(tiny):
+    """Check that interval=0.95 contains interval=0.5 for the same draws."""
+    wide = posterior_intervals(tiny, {"urge": True}, interval=0.95, draws=300, seed=1)
+    narrow = posterior_intervals(tiny, {"urge": True}, interval=0.5, draws=300, seed=1)
+    assert (wide["low"] <= narrow["low"]).all() and (wide["high"] >= narrow["high"]).all()
+
+
+def test_intervals_shrink_as_ranges_narrow(tmp_path):
+    """Check that narrower parameter ranges in the file give narrower posterior intervals."""
+    widths = []
+    for half in (0.15, 0.05, 0.01):
+        table = posterior_intervals(two_nodes(tmp_path, half), {"f": "yes"}, draws=2000, seed=0)
+        widths.append(float((table["high"] - table["low"]).iloc[0]))
+    assert widths[0] > widths[1] > widths[2] > 0
+
+
+def test_intervals_shrink_as_data_and_prior_strength_grow(tiny):
+    """Check that a model fitted to more data, or with a stronger prior, has narrower intervals."""
+    from crampnet.simulate import fit, simulate
+
+    cohort = simulate(tiny, 4000, seed=11)
+
+    def width(model: crampnet.Model) -> float:
+        table = posterior_intervals(model, {"urge": True}, draws=1000, seed=0)
+        return float((table["high"] - table["low"]).mean())
+
+    small = fit(tiny, cohort.head(100), prior_strength=5)
+    large = fit(tiny, cohort, prior_strength=5)
+    assert width(large) < width(small)
+    weak = fit(tiny, cohort.head(200), prior_strength=2)
+    strong = fit(tiny, cohort.head(200), prior_strength=2000)
+    assert width(strong) < width(weak)
+
+
+def test_thousand_draws_are_fast(tiny):
+    """Check that 1,000 draws take well under a second on the test network (after the first call)."""
+    posterior_intervals(tiny, {"urge": True}, draws=1000)
+    start = time.perf_counter()
+    posterior_intervals(tiny, {"urge": True}, draws=1000, seed=9)
+    assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"interval": 1.0}, ValueError, "The 'interval' argument of posterior_intervals must be a number strictly between 0 and 1"),
+        ({"interval": "0.9"}, ValueError, "'interval' argument"),
+        ({"draws": 1}, ValueError, "must be at least 2"),
+        ({"draws": 2.5}, ValueError, "The 'draws' argument must be a positive int"),
+        ({"seed": "x"}, TypeError, "The 'seed' argument must be an int"),
+    ],
+)
+def test_bad_arguments_are_errors(tiny, kwargs, error, match):
+    """Check that bad interval, draws and seed arguments raise errors that name them."""
+    with pytest.raises(error, match=match):
+        posterior_intervals(tiny, {}, **kwargs)
+
+
+def test_impossible_and_batched_evidence_are_errors(tiny):
+    """Check that impossible evidence names the conflict and a DataFrame is refused (one case at a time)."""
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match="jerks=yes and plm=absent"):
+        posterior_intervals(tiny, {"jerks": "yes", "plm": "absent"}, draws=10)
+    with pytest.raises(crampnet.EvidenceTypeError, match="one case"):
+        posterior_intervals(tiny, pd.DataFrame({"urge": [True]}), draws=10)
+
+
+def test_shipped_network_thousand_draws(model):
+    """Check intervals on the shipped network: they contain the point, and 1,000 draws stay fast."""
+    evidence = {"urge_to_move": True, "worse_evening": True}
+    posterior_intervals(model, evidence, draws=50)
+    start = time.perf_counter()
+    table = posterior_intervals(model, evidence, draws=1000)
+    elapsed = time.perf_counter() - start
+    assert ((table["low"] <= table["probability"] + 1e-12) & (table["probability"] <= table["high"] + 1e-12)).all()
+    assert elapsed < 5.0, f"1,000 draws took {elapsed:.2f} s"
