@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 
 import numpy as np
 
 from crampnet.cpd import build_tables
 from crampnet.engine import Factor, JunctionTree
 from crampnet.exceptions import ImpossibleEvidenceError
-from crampnet.spec import NetworkSpec
+from crampnet.spec import NetworkSpec, NoisyOr
 
 __all__ = ["CompiledNetwork"]
 
@@ -93,12 +94,80 @@ class CompiledNetwork:
             self._trees.popitem(last=False)
         return entry
 
+    @cached_property
+    def _factored(self) -> dict[str, tuple[int, float, dict[str, np.ndarray]]]:
+        """Noisy-OR findings whose "no" factorises: node -> (negative index, 1 - leak, inhibitors).
+
+        Read back from the tables and kept only where the table is exactly
+        ``P(no | x) = (1 - leak) * prod_i q_i(x_i)`` with ``1 - leak > 0``.
+        """
+        out = {}
+        for nid in self.findings:
+            node = self.spec.nodes[nid]
+            cpd = node.cpd
+            if not isinstance(cpd, NoisyOr) or not node.parents:
+                continue
+            neg = 1 - node.states.index(cpd.positive)
+            table = self.tables[nid][neg]
+            linked = {(link.parent, link.state) for link in cpd.links}
+            ref = tuple(next(i for i, st in enumerate(self.spec.nodes[p].states) if (p, st) not in linked) for p in node.parents)
+            base = float(table[ref])
+            if base <= 0.0:
+                continue
+            qs = {}
+            rebuilt = np.full(table.shape, base)
+            for i, parent in enumerate(node.parents):
+                index = tuple(slice(None) if j == i else r for j, r in enumerate(ref))
+                q = np.asarray(table[index]) / base
+                qs[parent] = q
+                shape = [1] * table.ndim
+                shape[i] = q.size
+                rebuilt = rebuilt * q.reshape(shape)
+            if np.allclose(rebuilt, table, rtol=0.0, atol=1e-13):
+                out[nid] = (neg, base, qs)
+        return out
+
+    def _absorb(self, evidence: dict[str, np.ndarray], keep: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Turn rows that observe a noisy-OR finding as "no" into evidence on its parents.
+
+        ``P(no | x) = (1 - leak) * prod_i q_i(x_i)`` is a product of one-parent
+        factors, so such a finding couples nothing: each parent gets the
+        likelihood ``q_i`` in those rows and the finding drops out of them.
+        Only findings observed "yes" (or softly) stay in the junction tree.
+        Returns the new evidence and the log of the constants taken out.
+        """
+        n = max((np.asarray(v).shape[0] for v in evidence.values() if np.asarray(v).ndim == 2), default=1)
+        log_const = np.zeros(n)
+        out = {k: np.asarray(v, dtype=float) for k, v in evidence.items()}
+        for nid, (neg, base, qs) in self._factored.items():
+            if nid not in out or nid in keep:
+                continue
+            arr = out[nid].reshape(-1, out[nid].shape[-1])
+            one_hot = np.zeros(arr.shape[-1])
+            one_hot[neg] = 1.0
+            rows = np.all(arr == one_hot, axis=1)
+            if not rows.any():
+                continue
+            arr = np.broadcast_to(arr, (n, arr.shape[-1])).copy()
+            arr[rows] = 1.0
+            out[nid] = arr
+            log_const[rows] += np.log(base)
+            for parent, q in qs.items():
+                prev = out.get(parent)
+                parr = np.ones((n, q.size)) if prev is None else np.broadcast_to(prev.reshape(-1, q.size), (n, q.size)).copy()
+                parr[rows] = parr[rows] * q
+                out[parent] = parr
+        return out, log_const
+
     def run(self, evidence: Mapping[str, np.ndarray], query: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Marginals of ``query`` and log P(evidence), for one chunk of cases.
 
-        Runs on the tree of :meth:`tree_for` the findings that ``evidence``
-        observes (a vector of ones is no observation) or ``query`` names.
+        Noisy-OR findings observed "no" become evidence on their parents
+        (:meth:`_absorb`); the rest runs on the tree of :meth:`tree_for` the
+        findings still observed (a vector of ones is no observation) or that
+        ``query`` names.
         """
+        evidence, log_const = self._absorb(dict(evidence), query)
         evidence = {nid: v for nid, v in evidence.items() if not np.all(np.asarray(v) == 1.0)}
         kept = frozenset(nid for nid in (*evidence, *query) if self.spec.nodes[nid].role == "finding")
         tree, index = self.tree_for(kept)
@@ -107,7 +176,7 @@ class CompiledNetwork:
             arr = np.asarray(vec, dtype=float)
             engine_evidence[index[nid]] = arr[None, :] if arr.ndim == 1 else arr
         result = tree.marginals(engine_evidence, [index[q] for q in query])
-        return {q: result.marginals[index[q]] for q in query}, result.log_evidence
+        return {q: result.marginals[index[q]] for q in query}, result.log_evidence + log_const
 
     def posterior_matrix(self, evidence: Mapping[str, np.ndarray], n_rows: int | None = None) -> np.ndarray:
         """P(present | evidence) for every condition: an ``(n_cases, n_conditions)`` array.
@@ -122,9 +191,11 @@ class CompiledNetwork:
         arrays = {k: np.asarray(v, dtype=float) for k, v in evidence.items()}
         n = max((a.shape[0] for a in arrays.values() if a.ndim == 2), default=1 if n_rows is None else n_rows)
         arrays = {k: np.broadcast_to(a, (n, a.shape[-1])) for k, a in arrays.items()}
+        # Group by the findings that stay in the tree once "no" answers are absorbed.
+        absorbed, _ = self._absorb(arrays, ())
         out = np.empty((n, len(self.conditions)))
-        columns = [k for k in arrays if self.spec.nodes[k].role == "finding"]
-        mask = np.stack([~np.all(arrays[k] == 1.0, axis=1) for k in columns], axis=1) if columns else np.zeros((n, 0), dtype=bool)
+        columns = [k for k in absorbed if self.spec.nodes[k].role == "finding"]
+        mask = np.stack([~np.all(absorbed[k] == 1.0, axis=1) for k in columns], axis=1) if columns else np.zeros((n, 0), dtype=bool)
         patterns, groups = np.unique(mask, axis=0, return_inverse=True)
         bad: list[int] = []
         for g, pattern in enumerate(patterns):
@@ -134,7 +205,7 @@ class CompiledNetwork:
             step = max(1, CHUNK_ENTRIES // max(1, tree.width))
             for start in range(0, rows.size, step):
                 part_rows = rows[start : start + step]
-                part = {k: a[part_rows] for k, a in arrays.items() if k in kept or self.spec.nodes[k].role != "finding"}
+                part = {k: a[part_rows] for k, a in arrays.items()}
                 marg, log_ev = self.run(part, self.conditions)
                 marg = {k: np.broadcast_to(v, (part_rows.size, v.shape[-1])) for k, v in marg.items()}
                 log_ev = np.broadcast_to(log_ev, (part_rows.size,))
