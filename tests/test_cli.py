@@ -1,21 +1,25 @@
-"""The command line: python -m crampnet diagnose ..."""
+"""The command line: diagnose, interview, report, export and score, through subprocess and main()."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from crampnet.cli import main, parse_assignment
+import crampnet
+from crampnet.cli import interpret, main, parse_assignment
+from crampnet.export import export
 
 DATA = Path(__file__).parent / "data"
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crampnet", *args], capture_output=True, text=True, timeout=300, check=False)
+def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "crampnet", *args], input=stdin, capture_output=True, text=True, timeout=300, check=False)
 
 
 def _first_condition(stdout: str) -> str:
@@ -49,7 +53,12 @@ def test_diagnose_json(model):
     assert sorted(posteriors) == sorted(model.conditions)
     assert all(0.0 <= p <= 1.0 for p in posteriors.values())
     assert max(posteriors, key=posteriors.get) == "restless_legs_syndrome"
-    assert out["evidence"]["urge_to_move"] == "True"
+    assert out["evidence"]["urge_to_move"] is True
+    assert out["evidence"]["ferritin"] == 32
+    assert out["differential"][0]["condition"] == "restless_legs_syndrome"
+    assert out["red_flags"] == []
+    assert len(out["next_questions"]) == 5
+    assert {"question", "label", "kind", "information_gain", "about"} <= set(out["next_questions"][0])
 
 
 def test_json_matches_the_api(model):
@@ -108,3 +117,245 @@ def test_diagnose_impossible_evidence(capsys):
 def test_parse_assignment(text, expected):
     """Check node=value parsing: numbers become floats, true/false booleans, names stay names."""
     assert parse_assignment(text) == expected
+
+
+@pytest.mark.parametrize(("node", "text", "expected"), [
+    ("urge_to_move", "Yes", "yes"),
+    ("urge_to_move", "n", False),
+    ("restless_legs_syndrome", "yes", True),
+    ("straight_leg_raise", "POSITIVE", "positive"),
+    ("pain_location", "Calf", "calf"),
+    ("ferritin", "30", 30.0),
+    ("ferritin", "low", "low"),
+    ("sex", "yes", "yes"),
+    ("urge_to_move", "30", "30"),
+])
+def test_interpret(model, node, text, expected):
+    """Check how typed text becomes evidence: states case-insensitively, yes/no as booleans, numbers for numeric nodes only."""
+    assert interpret(model.spec.nodes[node], text) == expected
+
+
+def test_diagnose_lists_red_flags_first_then_the_differential_and_questions(capsys):
+    """Check the text output: red flags before the differential, must-not-miss conditions listed, then next questions."""
+    assert main(["diagnose", "unilateral_calf_swelling=yes", "calf_tenderness=yes", "--top", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("RED FLAG (urgent) deep_vein_thrombosis") < out.index("condition ")
+    assert "motor_neuron_disease" in out and "[must not miss]" in out
+    assert out.index("condition ") < out.index("Next questions")
+    assert "calf_tenderness" not in out.split("Next questions")[1]
+
+
+def test_diagnose_case_file_and_overrides(model, tmp_path, capsys):
+    """Check --case: the file's evidence is used, and node=value on the command line overrides it."""
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({"urge_to_move": True, "ferritin": 30, "pain_location": "calf"}), encoding="utf-8")
+    assert main(["diagnose", "--case", str(case), "ferritin=200", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["evidence"] == {"urge_to_move": True, "ferritin": 200.0, "pain_location": "calf"}
+    expected = model.posteriors({"urge_to_move": True, "ferritin": 200, "pain_location": "calf"})
+    assert out["posteriors"]["restless_legs_syndrome"] == pytest.approx(expected["restless_legs_syndrome"], abs=1e-6)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("[1, 2]", "must hold a JSON object"),
+    ("{not json", "Expecting property name"),
+    ('{"urge_to_mov": true}', "Did you mean 'urge_to_move'?"),
+])
+def test_diagnose_bad_case_file(tmp_path, capsys, content, message):
+    """Check that a bad case file exits 2 with the reason on stderr."""
+    case = tmp_path / "case.json"
+    case.write_text(content, encoding="utf-8")
+    assert main(["diagnose", "--case", str(case)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_missing_case_file(tmp_path, capsys):
+    """Check that a missing case file exits 2 naming the file."""
+    assert main(["diagnose", "--case", str(tmp_path / "none.json")]) == 2
+    err = capsys.readouterr().err
+    assert "none.json" in err and "No such file" in err
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["diagnos"], "unknown command 'diagnos'. Did you mean 'diagnose'?"),
+    (["diagnose", "--top", "-1"], "--top must be at least 0"),
+    (["score", "x.csv", "--chunksize", "0"], "--chunksize must be at least 1"),
+    (["interview", "--confidence", "1.5"], "--confidence must be in (0, 1]"),
+    (["diagnose", "--population", "pregnant"], "Did you mean 'pregnancy'?"),
+])
+def test_bad_arguments_exit_2(capsys, args, message):
+    """Check that bad commands and options exit 2 with the reason on stderr."""
+    assert main(args) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_population_changes_the_posteriors(capsys):
+    """Check that --population uses the preset's priors."""
+    main(["diagnose", "--json", "visible_hard_contraction=yes"])
+    adults = json.loads(capsys.readouterr().out)["posteriors"]
+    main(["diagnose", "--json", "visible_hard_contraction=yes", "--population", "pregnancy"])
+    pregnancy = json.loads(capsys.readouterr().out)["posteriors"]
+    assert pregnancy != adults
+
+
+# ---------------------------------------------------------------------------
+# interview
+# ---------------------------------------------------------------------------
+
+
+def _interview(monkeypatch, capsys, answers: str, *args: str) -> str:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(answers))
+    assert main(["interview", *args]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    return captured.out
+
+
+def test_interview_piped_answers_through_subprocess(model):
+    """Check a piped interview: bad answers are explained and asked again, skips move on, it stops at the end of input."""
+    proc = _run("interview", "urge_to_move=yes", stdin="yes\nmaybe\n\nskip\n1e999\nno\n")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    out = proc.stdout
+    assert "Q1. " in out and "Q4. " in out and "Q5. " not in out
+    assert out.count("That answer does not fit") == 2  # 'maybe' and an infinite number
+    assert "Please answer, or type skip." in out
+    assert "Stopping: end of input." in out
+    assert "Evidence: urge_to_move=yes, uncomfortable_sensations=yes, " in out
+
+
+def test_interview_stops_at_max_questions(monkeypatch, capsys):
+    """Check --max-questions: the answers after the limit are not read."""
+    out = _interview(monkeypatch, capsys, "no\n" * 10, "--max-questions", "2")
+    assert "Q2. " in out and "Q3. " not in out
+    assert "Stopping: 2 questions asked (--max-questions 2)." in out
+
+
+def test_interview_stops_when_confident(monkeypatch, capsys):
+    """Check --confidence: a case already past it asks nothing."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("yes\n"))
+    assert main(["interview", "urge_to_move=yes", "uncomfortable_sensations=yes", "worse_at_rest=yes", "relief_by_movement=yes", "worse_evening=yes", "ferritin=20", "--confidence", "0.5"]) == 0
+    out = capsys.readouterr().out
+    assert "Q1. " not in out
+    assert "Stopping: restless_legs_syndrome has reached P = " in out
+
+
+def test_interview_quit_and_states(model, monkeypatch, capsys):
+    """Check that state names and numbers are accepted as answers and 'quit' ends the interview."""
+    out = _interview(monkeypatch, capsys, "quit\n", "urge_to_move=yes")
+    assert "Stopping: quit." in out
+    first = model.diagnose({"urge_to_move": True}).next_questions(None).index[0]
+    states = model.states(first)
+    out = _interview(monkeypatch, capsys, f"{states[-1].upper()}\n", "urge_to_move=yes", "--max-questions", "1")
+    assert f"{first}={states[-1]}" in out
+
+
+@pytest.mark.parametrize("answer", ["", "   ", "ñ", "nan", "-5", "{}", "yes no", "1e999", "\x00", "present"])
+def test_interview_never_crashes_on_garbage(monkeypatch, capsys, answer):
+    """Check that an answer that fits no question is explained, never a traceback."""
+    out = _interview(monkeypatch, capsys, f"{answer}\n" * 3, "ferritin=30", "--max-questions", "1")
+    assert "Stopping:" in out
+
+
+# ---------------------------------------------------------------------------
+# report, export, score
+# ---------------------------------------------------------------------------
+
+
+def test_report_markdown_and_html(tmp_path, capsys):
+    """Check that report writes markdown to stdout, and HTML (a whole document) to a .html file."""
+    assert main(["report", "--example"]) == 0
+    assert capsys.readouterr().out.startswith("# crampnet: differential diagnosis for this patient")
+    path = tmp_path / "report.html"
+    assert main(["report", "urge_to_move=yes", "-o", str(path)]) == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "<h2>" in text and text.rstrip().endswith("</html>")
+    assert str(path) in capsys.readouterr().err
+
+
+def test_export_command(model, tmp_path):
+    """Check that export writes the same text as crampnet.export.export, the format taken from --format or the suffix."""
+    path = tmp_path / "net.xdsl"
+    proc = _run("export", "-o", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert path.read_text(encoding="utf-8") == export(model, "xdsl")
+
+
+def test_export_to_stdout_and_errors(model, capsys, tmp_path):
+    """Check export to stdout, and the errors for no format and an unknown suffix."""
+    assert main(["export", "--format", "uai"]) == 0
+    assert capsys.readouterr().out == export(model, "uai")
+    assert main(["export"]) == 2
+    assert "needs --format" in capsys.readouterr().err
+    assert main(["export", "-o", str(tmp_path / "net.txt")]) == 2
+    assert "Cannot tell the export format" in capsys.readouterr().err
+
+
+@pytest.fixture
+def cohort(tmp_path) -> tuple[Path, pd.DataFrame]:
+    """A small CSV cohort: yes/no, states, numbers, words in a lab column, and empty cells."""
+    frame = pd.DataFrame({
+        "urge_to_move": ["yes", "no", None, "yes", "no"] * 8,
+        "pain_location": ["calf", None, "foot", "thigh", "calf"] * 8,
+        "ferritin": [30, None, 120, "low", 45] * 8,
+        "age": [30, 50, 70, None, 81] * 8,
+    })  # fmt: skip
+    path = tmp_path / "cohort.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_score_matches_the_api(model, cohort, tmp_path):
+    """Check that score writes model.posteriors for every row, in chunks, with a progress bar on stderr."""
+    path, frame = cohort
+    out = tmp_path / "out.csv"
+    proc = _run("score", str(path), "-o", str(out), "--chunksize", "7")
+    assert proc.returncode == 0, proc.stderr
+    assert "crampnet score" in proc.stderr and "40/40" in proc.stderr
+    scored = pd.read_csv(out, index_col="row")
+    frame = frame.astype(object).where(frame.notna(), None)
+    frame["ferritin"] = [30.0, None, 120.0, "low", 45.0] * 8
+    expected = model.posteriors(frame)
+    assert list(scored.columns) == model.conditions
+    assert len(scored) == 40
+    assert (scored.to_numpy() - expected.to_numpy()).__abs__().max() < 1e-12
+
+
+def test_score_stdin_to_stdout_with_an_index_column(model, monkeypatch, capsys):
+    """Check score from stdin ('-') to stdout, keyed by --index-col."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("case,urge_to_move,ferritin\na,yes,30\nb,no,\n"))
+    assert main(["score", "-", "--index-col", "case", "--no-progress"]) == 0
+    captured = capsys.readouterr()
+    scored = pd.read_csv(io.StringIO(captured.out), index_col="case")
+    assert list(scored.index) == ["a", "b"]
+    expected = model.posteriors({"urge_to_move": "yes", "ferritin": 30})
+    assert scored.loc["a", "restless_legs_syndrome"] == pytest.approx(expected["restless_legs_syndrome"], abs=1e-12)
+    assert captured.err == ""
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("urge_to_mov,ferritin\nyes,30\n", "Did you mean 'urge_to_move'?"),
+    ("urge_to_move,ferritin\nyes,30\nmaybe,20\n", "Row 1, column 'urge_to_move'"),
+    ("urge_to_move,ferritin\nyes,-4\n", "outside the plausible range"),
+])
+def test_score_bad_cohort_leaves_no_output(tmp_path, capsys, content, message):
+    """Check that a bad cell or column exits 2 with its row and column, and no partial output file is left."""
+    path, out = tmp_path / "bad.csv", tmp_path / "out.csv"
+    path.write_text(content, encoding="utf-8")
+    assert main(["score", str(path), "-o", str(out), "--no-progress", "--chunksize", "1"]) == 2
+    assert message in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv"]
+
+
+def test_score_missing_file(tmp_path, capsys):
+    """Check that a missing cohort file exits 2 naming it."""
+    assert main(["score", str(tmp_path / "none.csv")]) == 2
+    assert "none.csv: No such file or directory" in capsys.readouterr().err
+
+
+def test_version(capsys):
+    """Check --version prints the package version."""
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"crampnet {crampnet.__version__}"

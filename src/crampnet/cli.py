@@ -1,15 +1,30 @@
 """The ``crampnet`` command line.
 
-``crampnet diagnose urge_to_move=yes ferritin=30`` prints the ranked
-differential for a case; ``crampnet diagnose --example`` diagnoses a built-in
-example case on the shipped network. Errors go to stderr with exit code 2.
+Commands (``crampnet COMMAND --help`` for each one's options):
+
+- ``diagnose [node=value ...]`` prints red flags, the ranked differential
+  with posteriors, and the next best questions (``--json`` for JSON,
+  ``--case case.json`` for a case file, ``--example`` for the example case);
+- ``interview`` asks the next best question one at a time and shows the
+  differential after each answer (answers: yes, no, a state, a number, skip;
+  it reads piped answers too, and stops at ``--max-questions``, when one
+  condition reaches ``--confidence``, or at the end of input);
+- ``report`` writes the markdown or HTML report (``-o FILE``);
+- ``export --format bif|xmlbif|xdsl|uai`` writes the network for other tools;
+- ``score cohort.csv -o out.csv`` scores one case per row, chunk by chunk.
+
+Every command takes ``--network FILE`` and ``--population NAME``. Values are
+yes/no (or true/false), state names, or numbers for the numeric nodes. Errors
+go to stderr as ``crampnet: error: ...`` with exit code 2.
 
 Examples
 --------
 >>> from crampnet.cli import main
->>> main(["diagnose", "visible_hard_contraction=yes", "--top", "1"])  # doctest: +ELLIPSIS
+>>> main(["diagnose", "visible_hard_contraction=yes", "--top", "1", "--questions", "0"])  # doctest: +ELLIPSIS
 Evidence: visible_hard_contraction=yes
 ...
+condition                      P(present | evidence)
+nocturnal_leg_cramps ...
 0
 """
 
@@ -17,13 +32,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
-from crampnet.exceptions import CrampnetError
-from crampnet.model import load
+from crampnet.exceptions import CrampnetError, EvidenceTypeError, hint
+from crampnet.model import DEFAULT_POPULATION, load
 
-__all__ = ["EXAMPLE_CASE", "main", "parse_assignment"]
+if TYPE_CHECKING:
+    from crampnet.diagnosis import Diagnosis
+    from crampnet.model import Model
+    from crampnet.spec import Node
+
+__all__ = ["COMMANDS", "EXAMPLE_CASE", "interpret", "main", "parse_assignment"]
 
 #: The example case: a classic restless-legs history with a low ferritin.
 EXAMPLE_CASE: dict[str, object] = {
@@ -37,14 +62,28 @@ EXAMPLE_CASE: dict[str, object] = {
     "visible_hard_contraction": False,
     "ferritin": 32,
 }
+#: The sub-commands.
+COMMANDS = ("diagnose", "interview", "report", "export", "score")
+_YES = ("yes", "y", "true", "present", "positive")
+_NO = ("no", "n", "false", "absent", "negative")
+_SKIP = ("skip", "s", "?", "unknown", "dont know", "don't know", "pass")
+_QUIT = ("quit", "q", "stop", "exit")
+_NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources: model.parameters()."
 
 
 def parse_assignment(text: str) -> tuple[str, object]:
-    """Parse ``node=value``: numbers become floats, yes/no stay state names."""
+    """Parse ``node=value``: numbers become floats, true/false booleans, other text stays.
+
+    Examples
+    --------
+    >>> parse_assignment("ferritin=30"), parse_assignment("urge_to_move=yes")
+    (('ferritin', 30.0), ('urge_to_move', 'yes'))
+    """
     if "=" not in text:
         msg = f"Expected node=value, got {text!r}."
-        raise ValueError(msg)
+        raise EvidenceTypeError(msg)
     key, _, raw = text.partition("=")
+    raw = raw.strip()
     value: object = raw
     try:
         value = float(raw)
@@ -54,45 +93,334 @@ def parse_assignment(text: str) -> tuple[str, object]:
     return key.strip(), value
 
 
-def _diagnose(args: argparse.Namespace) -> int:
-    model = load(args.network)
-    evidence: dict[str, object] = dict(EXAMPLE_CASE) if args.example else {}
+def interpret(node: Node, value: object) -> object:
+    """A value typed by a person, made into evidence for ``node``.
+
+    State names are matched case-insensitively; yes/y/true and no/n/false
+    mean ``True``/``False`` on a node that has a positive and a negative
+    state; a number is kept for a node with numeric bands. Anything else is
+    returned unchanged, so the evidence check explains what is wrong.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> spec = crampnet.load().spec
+    >>> interpret(spec.nodes["urge_to_move"], "Y"), interpret(spec.nodes["ferritin"], "30")
+    (True, 30.0)
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower()
+    if text in node.states:
+        return text
+    if node.positive is not None and text in _YES:
+        return True
+    if node.negative is not None and text in _NO:
+        return False
+    try:
+        number = float(text)
+    except ValueError:
+        return value.strip()
+    return number if node.bands else value.strip()
+
+
+def _node(model: Model, key: str) -> Node:
+    from crampnet.evidence import resolve_id
+
+    return model.spec.nodes[resolve_id(model.spec, key)]
+
+
+def _read_case(path: str) -> dict[str, object]:
+    with open(path, encoding="utf-8") as stream:
+        data = json.load(stream)
+    if not isinstance(data, dict):
+        msg = f"{path}: a case file must hold a JSON object of node id to value, e.g. {{\"urge_to_move\": true}}. Got a {type(data).__name__}."
+        raise EvidenceTypeError(msg)
+    return data
+
+
+def _evidence(args: argparse.Namespace, model: Model) -> dict[str, object]:
+    evidence: dict[str, object] = dict(EXAMPLE_CASE) if getattr(args, "example", False) else {}
+    if getattr(args, "case", None):
+        evidence.update(_read_case(args.case))
     for item in args.evidence:
         key, value = parse_assignment(item)
         evidence[key] = value
-    post = model.posteriors(evidence)
+    return {key: interpret(_node(model, key), value) for key, value in evidence.items()}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _bar(p: float, width: int = 20) -> str:
+    filled = round(p * width)
+    return "[" + "#" * filled + "." * (width - filled) + "]"
+
+
+def _flag_lines(dx: Diagnosis) -> list[str]:
+    if not dx.red_flags:
+        return ["Red flags: none raised by this evidence."]
+    return [f"RED FLAG ({flag.urgency}) {flag.condition}: {flag.message}" for flag in dx.red_flags]
+
+
+def _differential_lines(dx: Diagnosis, top: int) -> list[str]:
+    post = dx.posteriors
+    shown = dx.differential[:top]
+    shown += [c for c in dx.model.must_not_miss if c not in shown]
+    lines = [f"{'condition':<30} P(present | evidence)"]
+    for cond in shown:
+        tag = "  [must not miss]" if dx.model.spec.nodes[cond].must_not_miss else ""
+        lines.append(f"{cond:<30} {float(post[cond]):8.4f}  {_bar(float(post[cond]))}{tag}")
+    lines.append(f"(ranked by {dx.ranking}; must-not-miss conditions always listed)")
+    return lines
+
+
+def _question_lines(dx: Diagnosis, n: int) -> list[str]:
+    if n <= 0:
+        return []
+    table = dx.next_questions(n)
+    if table.empty:
+        return ["Next questions: none left."]
+    lines = ["Next questions (expected information gain, bits):"]
+    for q, row in table.iterrows():
+        lines.append(f"  {q!s:<32} {row['information_gain']:6.3f}  {row['label']} ({row['kind']}; about {row['about']})")
+    return lines
+
+
+def _diagnose(args: argparse.Namespace, model: Model) -> int:
+    evidence = _evidence(args, model)
+    dx = model.diagnose(evidence, ranking=args.ranking)
     if args.json:
-        print(json.dumps({"evidence": {k: str(v) for k, v in evidence.items()}, "posteriors": post.round(6).to_dict()}, indent=2))
+        post = dx.posteriors
+        questions = dx.next_questions(args.questions) if args.questions > 0 else None
+        out = {
+            "evidence": evidence,
+            "ranking": dx.ranking,
+            "differential": [{"condition": c, "posterior": round(float(post[c]), 6), "must_not_miss": model.spec.nodes[c].must_not_miss} for c in dx.differential],
+            "posteriors": {str(c): round(float(p), 6) for c, p in post.items()},
+            "red_flags": [{"condition": f.condition, "urgency": f.urgency, "message": f.message, "source": f.source} for f in dx.red_flags],
+            "next_questions": [] if questions is None else [{"question": str(q), "label": str(r["label"]), "kind": str(r["kind"]), "information_gain": round(float(r["information_gain"]), 6), "about": str(r["about"])} for q, r in questions.iterrows()],
+        }
+        print(json.dumps(out, indent=2))
         return 0
-    print("Evidence: " + (", ".join(f"{k}={v}" for k, v in evidence.items()) or "none"))
-    print(f"{'condition':<30} P(present | evidence)")
-    for cond, p in post.head(args.top).items():
-        flag = "  [must not miss]" if model.spec.nodes[str(cond)].must_not_miss else ""
-        print(f"{cond:<30} {p:8.4f}{flag}")
-    shown = set(post.head(args.top).index)
-    for cond in model.must_not_miss:
-        if cond not in shown:
-            print(f"{cond:<30} {post[cond]:8.4f}  [must not miss]")
-    print("crampnet supports clinical reasoning; it does not replace it. Sources: model.parameters().")
+    print("Evidence: " + (", ".join(f"{k}={_text(v)}" for k, v in evidence.items()) or "none"))
+    print("\n".join([*_flag_lines(dx), *_differential_lines(dx, args.top), *_question_lines(dx, args.questions), _NOTE]))
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    parser = argparse.ArgumentParser(prog="crampnet", description="Bayesian differential diagnosis of leg cramps.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    diag = sub.add_parser("diagnose", help="rank the differential for a case")
-    diag.add_argument("evidence", nargs="*", help="node=value pairs, e.g. urge_to_move=yes ferritin=30")
-    diag.add_argument("--example", action="store_true", help="start from the built-in example case")
-    diag.add_argument("--network", default=None, help="a network file (default: the shipped one)")
-    diag.add_argument("--top", type=int, default=10, help="how many conditions to list")
-    diag.add_argument("--json", action="store_true", help="print JSON")
-    args = parser.parse_args(argv)
+def _prompt(model: Model, nid: str, number: int) -> str:
+    node = model.spec.nodes[nid]
+    options = "/".join(node.states)
+    if node.bands:
+        options += f", or a number{' in ' + node.unit if node.unit else ''}"
+    return f"Q{number}. {node.label or nid}? ({nid}: {options}; or skip) > "
+
+
+def _ask(model: Model, nid: str, number: int, evidence: dict[str, object], stdin: IO[str]) -> object:
+    """Ask until the answer fits; returns the value, ``"skip"``, ``"quit"`` or ``None`` at the end of input."""
+    node = model.spec.nodes[nid]
+    while True:
+        print(_prompt(model, nid, number), end="", flush=True)
+        line = stdin.readline()
+        if not line:
+            print()
+            return None
+        answer = line.strip()
+        if not stdin.isatty():
+            print(answer)
+        if answer.lower() in _SKIP:
+            return "skip"
+        if answer.lower() in _QUIT:
+            return "quit"
+        if not answer:
+            print("  Please answer, or type skip.")
+            continue
+        value = interpret(node, answer)
+        try:
+            model.posteriors({**evidence, nid: value})
+        except CrampnetError as err:
+            print(f"  That answer does not fit: {err}")
+            print("  Answer yes or no, one of the states listed, a number where one is accepted, or skip.")
+            continue
+        return value
+
+
+def _interview(args: argparse.Namespace, model: Model) -> int:
+    evidence = _evidence(args, model)
+    stdin = sys.stdin
+    print("crampnet interview: answer each question (yes, no, a state, a number, or skip; quit to stop).")
+    dx = model.diagnose(evidence)
+    skipped: set[str] = set()
+    asked, show = 0, True
+    while True:
+        if show:
+            print("\n".join(["", *_flag_lines(dx), *_differential_lines(dx, args.top)]))
+        lead, p = str(dx.posteriors.index[0]), float(dx.posteriors.iloc[0])
+        if p >= args.confidence:
+            print(f"Stopping: {lead} has reached P = {p:.3f} (--confidence {args.confidence:g}).")
+            break
+        if asked >= args.max_questions:
+            print(f"Stopping: {asked} questions asked (--max-questions {args.max_questions}).")
+            break
+        table = dx.next_questions(None)
+        candidates = [str(q) for q, gain in table["information_gain"].items() if q not in skipped and gain > 1e-9]
+        if not candidates:
+            print("Stopping: no question left that would change the differential.")
+            break
+        asked += 1
+        value = _ask(model, candidates[0], asked, evidence, stdin)
+        if value is None or value == "quit":
+            print("Stopping: " + ("end of input." if value is None else "quit."))
+            break
+        show = value != "skip"
+        if value == "skip":
+            skipped.add(candidates[0])
+            continue
+        evidence[candidates[0]] = value
+        dx = model.diagnose(evidence)
+    print("Evidence: " + (", ".join(f"{k}={_text(v)}" for k, v in evidence.items()) or "none"))
+    print(_NOTE)
+    return 0
+
+
+def _report(args: argparse.Namespace, model: Model) -> int:
+    fmt = args.format or ("html" if args.output and Path(args.output).suffix.lower() in (".html", ".htm") else "markdown")
+    text = model.diagnose(_evidence(args, model)).report(format=fmt)
+    if fmt == "html":
+        text = f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>crampnet report</title></head>\n<body>\n{text}\n</body>\n</html>\n'
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"crampnet: wrote the {fmt} report to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _export(args: argparse.Namespace, model: Model) -> int:
+    from crampnet.export import export, format_for
+
+    if args.format is None and args.output is None:
+        msg = "crampnet export needs --format (bif, xmlbif, xdsl or uai) or an -o FILE whose suffix names one."
+        raise CrampnetError(msg)
+    fmt = args.format or format_for(args.output)
+    text = export(model, fmt, args.output)
+    if args.output is None:
+        sys.stdout.write(text)
+    return 0
+
+
+def _score(args: argparse.Namespace, model: Model) -> int:
+    import pandas as pd
+
+    from crampnet.cohorts import read_text_cells
+
+    source = sys.stdin if args.cohort == "-" else args.cohort
+    total = None
+    if source is not sys.stdin:
+        with open(args.cohort, "rb") as stream:
+            total = max(0, sum(1 for _ in stream) - 1)
+    bar = None
+    if not args.no_progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=total, unit="case", desc="crampnet score", file=sys.stderr)
+    target = Path(args.output) if args.output else None
+    partial = target.with_name(target.name + ".partial") if target else None
+    done = False
     try:
-        return _diagnose(args)
+        with pd.read_csv(source, chunksize=args.chunksize, index_col=args.index_col) as reader, (open(partial, "w", encoding="utf-8", newline="") if partial else nullcontext(sys.stdout)) as out:
+            for i, post in enumerate(model.iter_posteriors(read_text_cells(model.spec, chunk) for chunk in reader)):
+                if post.index.name is None:
+                    post.index.name = "row"
+                post.to_csv(out, header=i == 0)
+                if bar is not None:
+                    bar.update(len(post))
+        done = True
+    finally:
+        if bar is not None:
+            bar.close()
+        if partial is not None and not done:
+            partial.unlink(missing_ok=True)
+    if partial is not None and target is not None:
+        os.replace(partial, target)
+        print(f"crampnet: wrote the posteriors to {target}", file=sys.stderr)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--network", default=None, help="a network file (default: the shipped one)")
+    common.add_argument("--population", default=DEFAULT_POPULATION, help="a population preset (default: adults)")
+    case = argparse.ArgumentParser(add_help=False)
+    case.add_argument("evidence", nargs="*", help="node=value pairs, e.g. urge_to_move=yes ferritin=30")
+    case.add_argument("--case", default=None, help="a JSON file with the case (node id to value)")
+    parser = argparse.ArgumentParser(prog="crampnet", description="Bayesian differential diagnosis of leg cramps. " + _NOTE)
+    parser.add_argument("--version", action="version", version="%(prog)s " + _version())
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    diag = sub.add_parser("diagnose", parents=[common, case], help="red flags, ranked differential and next questions for a case")
+    diag.add_argument("--example", action="store_true", help="start from the built-in example case")
+    diag.add_argument("--top", type=int, default=10, help="how many conditions to list (default 10)")
+    diag.add_argument("--questions", type=int, default=5, help="how many next questions to list (default 5)")
+    diag.add_argument("--ranking", default="counterfactual", choices=["counterfactual", "disablement", "sufficiency", "posterior"], help="order of the differential")
+    diag.add_argument("--json", action="store_true", help="print JSON")
+    inter = sub.add_parser("interview", parents=[common, case], help="ask the next best question, one at a time")
+    inter.add_argument("--max-questions", type=int, default=10, help="stop after this many questions (default 10)")
+    inter.add_argument("--confidence", type=float, default=0.95, help="stop when a condition reaches this posterior (default 0.95)")
+    inter.add_argument("--top", type=int, default=5, help="how many conditions to show after each answer (default 5)")
+    rep = sub.add_parser("report", parents=[common, case], help="write the markdown or HTML report")
+    rep.add_argument("--example", action="store_true", help="start from the built-in example case")
+    rep.add_argument("-o", "--output", default=None, help="the file to write (default: stdout); .html means HTML")
+    rep.add_argument("--format", default=None, choices=["markdown", "html"], help="markdown (default) or html")
+    exp = sub.add_parser("export", parents=[common], help="write the network as BIF, XMLBIF, XDSL or UAI")
+    exp.add_argument("--format", default=None, choices=["bif", "xmlbif", "xdsl", "uai"], help="the file format (default: from the -o suffix)")
+    exp.add_argument("-o", "--output", default=None, help="the file to write (default: stdout)")
+    score = sub.add_parser("score", parents=[common], help="score a CSV of cases (one per row, one column per node)")
+    score.add_argument("cohort", help="the CSV file ('-' for stdin); empty cells are unobserved")
+    score.add_argument("-o", "--output", default=None, help="the CSV to write (default: stdout)")
+    score.add_argument("--chunksize", type=int, default=10_000, help="rows read and scored at a time (default 10000)")
+    score.add_argument("--index-col", default=None, help="a column that identifies the cases (default: row number)")
+    score.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    return parser
+
+
+def _version() -> str:
+    from crampnet import __version__
+
+    return __version__
+
+
+_RUN: dict[str, Callable[[argparse.Namespace, Model], int]] = {"diagnose": _diagnose, "interview": _interview, "report": _report, "export": _export, "score": _score}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0, or 2 for an error)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
+        print(f"crampnet: error: unknown command {args_list[0]!r}.{hint(args_list[0], COMMANDS)} Commands: {', '.join(COMMANDS)}.", file=sys.stderr)
+        return 2
+    args = _parser().parse_args(args_list)
+    for name, least in (("top", 0), ("questions", 0), ("max_questions", 0), ("chunksize", 1)):
+        value = getattr(args, name, least)
+        if value < least:
+            print(f"crampnet: error: --{name.replace('_', '-')} must be at least {least}. Got {value}.", file=sys.stderr)
+            return 2
+    if hasattr(args, "confidence") and not (math.isfinite(args.confidence) and 0 < args.confidence <= 1):
+        print(f"crampnet: error: --confidence must be in (0, 1]. Got {args.confidence}.", file=sys.stderr)
+        return 2
+    try:
+        model = load(args.network, population=args.population)
+        return _RUN[args.command](args, model)
     except (CrampnetError, ValueError, TypeError) as err:
         print(f"crampnet: error: {err}", file=sys.stderr)
-        return 2
+    except OSError as err:
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"crampnet: error: {where}{err.strerror or err}", file=sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover
