@@ -1,0 +1,107 @@
+"""Jupyter display: the diagnosis as HTML (red flags first, bars, escaped), the network drawing."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import matplotlib
+import pandas as pd
+import pytest
+
+import crampnet
+from crampnet.display import COLOURS, diagnosis_html, draw, layout
+from crampnet.redflags import RedFlag
+
+matplotlib.use("Agg")
+
+
+def test_html_lists_red_flags_before_the_differential(model):
+    """Check that red flags come first, with their urgency, message and source."""
+    dx = model.diagnose({"unilateral_calf_swelling": True, "rest_pain": True, "ulcer_or_gangrene": True})
+    html = diagnosis_html(dx)
+    assert len(dx.red_flags) >= 2
+    for flag in dx.red_flags:
+        assert html.index(flag.condition) < html.index("<table")
+    assert html.count('class="crampnet-red-flag"') == len(dx.red_flags)
+    assert "No red flags" not in html
+
+
+def test_html_bars_are_the_posteriors(model):
+    """Check that each listed condition's bar width is its posterior, in the differential's order."""
+    dx = model.diagnose({"urge_to_move": True, "uncomfortable_sensations": True, "ferritin": 30})
+    html = diagnosis_html(dx, top=4)
+    widths = [float(w) for w in re.findall(r"width:([0-9.]+)%;height:100%", html)]
+    shown = dx.differential[:4] + [c for c in model.must_not_miss if c not in dx.differential[:4]]
+    assert widths == pytest.approx([100 * float(dx.posteriors[c]) for c in shown], abs=0.05)
+    codes = re.findall(r"<code[^>]*>([a-z_]+)</code>", html)
+    assert codes == shown
+    assert "No red flags raised by this evidence." in html
+
+
+def test_html_escapes_every_text(model):
+    """Check that labels, flag messages and sources are escaped."""
+    spec = SimpleNamespace(nodes={"c": SimpleNamespace(label="<b>C & co</b>", must_not_miss=True)})
+    fake_model = SimpleNamespace(spec=spec, must_not_miss=["c"])
+    flag = RedFlag(condition="c", urgency="urgent", message="<script>alert(1)</script>", source="A & B <i>")
+    dx = SimpleNamespace(model=fake_model, red_flags=[flag], differential=["c"], posteriors=pd.Series({"c": 0.5}), ranking="posterior", evidence={})
+    html = diagnosis_html(dx)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b>C" not in html and "&lt;b&gt;C &amp; co&lt;/b&gt;" in html
+    assert "A &amp; B &lt;i&gt;" in html
+
+
+def test_layout_rows_by_role(model):
+    """Check that every node is placed, on its role's row, spread within [0, 1]."""
+    pos = layout(model)
+    assert set(pos) == set(model.spec.nodes)
+    rows = {"context": 2.0, "condition": 1.0, "finding": 0.0}
+    for nid, (x, y) in pos.items():
+        assert y == rows[model.spec.nodes[nid].role]
+        assert 0.0 < x < 1.0
+    for role in rows:
+        xs = [pos[n][0] for n in model.spec.nodes if model.spec.nodes[n].role == role]
+        assert len(set(xs)) == len(xs)
+
+
+def test_draw_colours_roles_and_outlines_evidence(model):
+    """Check the drawing: one scatter per role in its colour, observed nodes outlined in black, on the given axes."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgba
+
+    fig, ax = plt.subplots()
+    try:
+        out = draw(model, {"urge_to_move": True, "age": 70}, ax=ax, labels=False)
+        assert out is ax
+        edges, *roles = ax.collections
+        assert len(edges.get_segments()) == sum(len(n.parents) for n in model.spec.nodes.values())
+        assert len(roles) == 3
+        for role, scatter in zip(COLOURS, roles, strict=True):
+            ids = [n for n in model.spec.order if model.spec.nodes[n].role == role]
+            assert len(scatter.get_offsets()) == len(ids)
+            assert tuple(scatter.get_facecolors()[0]) == pytest.approx(to_rgba(COLOURS[role]))
+            black = [tuple(c) == (0.0, 0.0, 0.0, 1.0) for c in scatter.get_edgecolors()]
+            assert [n for n, b in zip(ids, black, strict=True) if b] == [n for n in ids if n in ("urge_to_move", "age_group")]
+        assert "2 observed" in ax.get_title()
+    finally:
+        plt.close(fig)
+
+
+def test_draw_labels_and_new_figure(model):
+    """Check that draw makes its own figure and writes one label per node, observed ones in bold."""
+    import matplotlib.pyplot as plt
+
+    ax = draw(model, {"ferritin": 30})
+    try:
+        texts = {t.get_text(): t for t in ax.texts}
+        assert set(texts) == set(model.spec.nodes)
+        assert texts["ferritin"].get_fontweight() == "bold"
+        assert texts["urge_to_move"].get_fontweight() == "normal"
+    finally:
+        plt.close(ax.figure)
+
+
+def test_draw_checks_the_evidence(model):
+    """Check that bad evidence is the usual error, before anything is drawn."""
+    with pytest.raises(crampnet.UnknownNodeError, match="Did you mean 'urge_to_move'"):
+        draw(model, {"urge_to_mov": True})
