@@ -96,7 +96,7 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
             f'<td>{bar}</td><td style="text-align:right">{esc(_percent(p))}</td></tr>'
         )
     parts.append(
-        '<table class="crampnet-differential" style="border-collapse:collapse">'
+        "<table>"
         f'<caption style="text-align:left">Differential, ranked by {esc(dx.ranking)}; {len(dx.evidence)} evidence entries</caption>'
         "<thead><tr><th>#</th><th>condition</th><th>P(present | evidence)</th><th></th></tr></thead>"
         "<tbody>" + "".join(rows) + "</tbody></table>"
