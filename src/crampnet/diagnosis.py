@@ -174,9 +174,10 @@ class Diagnosis:
         return render(self, format)
 
     def _repr_html_(self) -> str:
-        from crampnet.report import summary_html
+        """An HTML table with probability bars, red flags first (Jupyter)."""
+        from crampnet.display import diagnosis_html
 
-        return summary_html(self)
+        return diagnosis_html(self)
 
 
 def diagnose(model: Model, evidence: Mapping[str, object] | None = None, *, ranking: str = "counterfactual", threshold: float = DEFAULT_THRESHOLD) -> Diagnosis:

@@ -124,6 +124,8 @@ class Model:
             a number for the numeric nodes (age, labs, ABI), or a mapping of
             state to likelihood (soft evidence). Or a DataFrame: one case per
             row, one column per node id, missing cells meaning unobserved.
+            Or a ``dask.dataframe.DataFrame``: returns a lazy Dask DataFrame
+            (:func:`crampnet.cohorts.posteriors_dask`).
         progress : bool, default=False
             With a DataFrame, show a progress bar on stderr (tqdm if installed).
         interval : float, optional
@@ -165,6 +167,16 @@ class Model:
         """
         import pandas as pd
 
+        from crampnet.cohorts import is_dask_dataframe
+
+        if is_dask_dataframe(evidence):
+            if interval is not None:
+                msg = "interval= is for one case; a Dask DataFrame is scored without intervals."
+                raise EvidenceTypeError(msg)
+            from crampnet.cohorts import posteriors_dask
+
+            lazy: pd.DataFrame = posteriors_dask(self, evidence)  # a dask.dataframe.DataFrame, same columns
+            return lazy
         if interval is not None:
             if isinstance(evidence, pd.DataFrame):
                 msg = "interval= is for one case; for a DataFrame, call posteriors(row.to_dict(), interval=...) per row."
@@ -301,6 +313,15 @@ class Model:
         from crampnet.diagnosis import diagnose
 
         return diagnose(self, evidence, ranking=ranking, threshold=threshold)
+
+    def draw(self, evidence: Mapping[str, object] | None = None, ax: Any = None) -> Any:
+        """Draw the network with matplotlib, coloured by role, observed nodes outlined.
+
+        See :func:`crampnet.display.draw`.
+        """
+        from crampnet.display import draw
+
+        return draw(self, evidence, ax)
 
     def sensitivity(self, condition: str, evidence: Mapping[str, object] | None = None) -> pd.DataFrame:
         """Posterior of ``condition`` with each parameter at the ends of its range.

@@ -35,7 +35,7 @@ from crampnet.notes import NOTES, SEED_FILES, Note
 if TYPE_CHECKING:
     from crampnet.diagnosis import Diagnosis
 
-__all__ = ["FORMATS", "LEADING", "render", "summary_html"]
+__all__ = ["FORMATS", "LEADING", "render"]
 
 #: The formats :func:`render` writes.
 FORMATS = ("markdown", "html")
@@ -242,11 +242,3 @@ def render(dx: Diagnosis, format: str = "markdown") -> str:
         raise InvalidValueError(msg)
     parts = blocks(dx)
     return _markdown(parts) if format == "markdown" else _html(parts)
-
-
-def summary_html(dx: Diagnosis) -> str:
-    """A short HTML view for notebooks: red flags and the top of the differential."""
-    rows = [[str(i), _label(dx, c), _percent(_p(dx, c))] for i, c in enumerate(dx.differential[:5], start=1)]
-    parts: list[Block] = [*_flags(dx), ("h3", f"Differential ({_TITLES[dx.ranking]})"), ("table", (["#", "condition", "P(present)"], rows))]
-    parts.append(("p", "dx.report() gives the full report; dx.explain(condition) and dx.next_questions() the details."))
-    return _html(parts)
