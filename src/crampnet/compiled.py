@@ -88,7 +88,8 @@ class CompiledNetwork:
         ids = [nid for nid in self.ids if nid in keep]
         index = {nid: i for i, nid in enumerate(ids)}
         factors = [Factor((index[nid], *(index[p] for p in self.spec.nodes[nid].parents)), self.tables[nid]) for nid in ids]
-        entry = (JunctionTree([len(self.spec.nodes[nid].states) for nid in ids], factors), index)
+        # Pruned trees are compiled per evidence pattern, so the cheaper heuristic pays.
+        entry = (JunctionTree([len(self.spec.nodes[nid].states) for nid in ids], factors, "min-weight"), index)
         self._trees[findings] = entry
         if len(self._trees) > TREE_CACHE:
             self._trees.popitem(last=False)
@@ -168,6 +169,11 @@ class CompiledNetwork:
         ``query`` names.
         """
         evidence, log_const = self._absorb(dict(evidence), query)
+        marginals, log_ev = self._run_tree(evidence, query)
+        return marginals, log_ev + log_const
+
+    def _run_tree(self, evidence: Mapping[str, np.ndarray], query: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """:meth:`run` without the absorption step (evidence already absorbed)."""
         evidence = {nid: v for nid, v in evidence.items() if not np.all(np.asarray(v) == 1.0)}
         kept = frozenset(nid for nid in (*evidence, *query) if self.spec.nodes[nid].role == "finding")
         tree, index = self.tree_for(kept)
@@ -176,7 +182,7 @@ class CompiledNetwork:
             arr = np.asarray(vec, dtype=float)
             engine_evidence[index[nid]] = arr[None, :] if arr.ndim == 1 else arr
         result = tree.marginals(engine_evidence, [index[q] for q in query])
-        return {q: result.marginals[index[q]] for q in query}, result.log_evidence + log_const
+        return {q: result.marginals[index[q]] for q in query}, result.log_evidence
 
     def posterior_matrix(self, evidence: Mapping[str, np.ndarray], n_rows: int | None = None) -> np.ndarray:
         """P(present | evidence) for every condition: an ``(n_cases, n_conditions)`` array.
@@ -205,8 +211,8 @@ class CompiledNetwork:
             step = max(1, CHUNK_ENTRIES // max(1, tree.width))
             for start in range(0, rows.size, step):
                 part_rows = rows[start : start + step]
-                part = {k: a[part_rows] for k, a in arrays.items()}
-                marg, log_ev = self.run(part, self.conditions)
+                part = {k: a[part_rows] for k, a in absorbed.items()}
+                marg, log_ev = self._run_tree(part, self.conditions)
                 marg = {k: np.broadcast_to(v, (part_rows.size, v.shape[-1])) for k, v in marg.items()}
                 log_ev = np.broadcast_to(log_ev, (part_rows.size,))
                 bad += [int(r) for r in part_rows[~np.isfinite(log_ev)]]
