@@ -131,10 +131,17 @@ class JunctionTree:
                 edges[a].add(b)
                 edges[b].add(a)
         self.cliques = _triangulate(self.cards, edges, heuristic)
+        self._sizes = [math.prod(self.cards[v] for v in cl) for cl in self.cliques]
         self._build_tree()
-        self._home = {v: min((c for c, cl in enumerate(self.cliques) if v in cl), key=lambda c: self.size(c)) for v in edges}
+        # Smallest clique holding each variable / each factor's scope, found
+        # through a variable -> cliques index rather than scanning every clique.
+        holding: dict[int, set[int]] = {}
+        for c, cl in enumerate(self.cliques):
+            for v in cl:
+                holding.setdefault(v, set()).add(c)
+        self._home = {v: min(holding[v], key=self._sizes.__getitem__) for v in edges}
         self.scopes = [f.scope for f in factors]
-        self.factor_home = [min((c for c, cl in enumerate(self.cliques) if set(f.scope) <= set(cl)), key=self.size) for f in factors]
+        self.factor_home = [min(set.intersection(*(holding[v] for v in f.scope)), key=self._sizes.__getitem__) for f in factors]
         self.potentials = [p[0] for p in self.assemble([f.table[None] for f in factors])]
         self._last = [p[..., None] for p in self.potentials]
 
@@ -163,7 +170,7 @@ class JunctionTree:
 
     def size(self, clique: int) -> int:
         """Number of entries of a clique's table."""
-        return math.prod(self.cards[v] for v in self.cliques[clique])
+        return self._sizes[clique]
 
     @property
     def width(self) -> int:
