@@ -51,15 +51,29 @@ class CompiledNetwork:
         self.ids = list(spec.order)
         self.index = {nid: i for i, nid in enumerate(self.ids)}
         self.tables = build_tables(spec, population)
-        cards = [len(spec.nodes[nid].states) for nid in self.ids]
-        factors = [Factor((self.index[nid], *(self.index[p] for p in spec.nodes[nid].parents)), self.tables[nid]) for nid in self.ids]
-        self.tree = JunctionTree(cards, factors)
         self.conditions = [nid for nid in spec.nodes if spec.nodes[nid].role == "condition"]
         self.findings = [nid for nid in spec.nodes if spec.nodes[nid].role == "finding"]
         self._present = [spec.nodes[c].states.index("present") for c in self.conditions]
-        self.chunk = max(1, CHUNK_ENTRIES // max(1, self.tree.width))
         self._always = frozenset(nid for nid in self.ids if spec.nodes[nid].role != "finding")
         self._trees: OrderedDict[frozenset[str], tuple[JunctionTree, dict[str, int]]] = OrderedDict()
+
+    @cached_property
+    def tree(self) -> JunctionTree:
+        """The junction tree of the whole network (every finding kept).
+
+        Compiled on first use only: most queries run on the narrower
+        per-pattern trees of :meth:`tree_for`, and loading a model should
+        not pay for the widest triangulation.
+        """
+        spec = self.spec
+        cards = [len(spec.nodes[nid].states) for nid in self.ids]
+        factors = [Factor((self.index[nid], *(self.index[p] for p in spec.nodes[nid].parents)), self.tables[nid]) for nid in self.ids]
+        return JunctionTree(cards, factors)
+
+    @property
+    def chunk(self) -> int:
+        """Cases per chunk on the whole-network tree (bounded memory)."""
+        return max(1, CHUNK_ENTRIES // max(1, self.tree.width))
 
     def tree_for(self, findings: frozenset[str]) -> tuple[JunctionTree, dict[str, int]]:
         """A junction tree without the findings that are neither observed nor asked for.
