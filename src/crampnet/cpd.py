@@ -22,7 +22,6 @@ from collections.abc import Mapping
 import numpy as np
 
 from crampnet.spec import (
-    Cpd,
     DistLink,
     Logistic,
     Mixture,
@@ -223,8 +222,3 @@ def _mixture(spec: NetworkSpec, node: Node, cpd: Mixture, parents: tuple[str, ..
         numerator = numerator + dist * w[None]
     mixed: np.ndarray = numerator / denominator[None]
     return mixed
-
-
-def cpd_model(cpd: Cpd | None) -> str:
-    """The model name of a cpd (``"prior"`` for a context node)."""
-    return "prior" if cpd is None else cpd.model
