@@ -24,6 +24,7 @@ import numpy as np
 from crampnet.cpd import build_tables
 from crampnet.engine import Factor, JunctionTree
 from crampnet.exceptions import ImpossibleEvidenceError
+from crampnet.quickscore import Terms, decompose, expand, term_counts
 from crampnet.spec import NetworkSpec, NoisyOr
 
 __all__ = ["CompiledNetwork"]
@@ -32,6 +33,17 @@ __all__ = ["CompiledNetwork"]
 CHUNK_ENTRIES = 2_000_000
 #: How many pruned junction trees a compiled network keeps.
 TREE_CACHE = 256
+#: Most pseudo-cases (signed terms) one case may expand into; cases with more
+#: observed positive findings run on a tree pruned for them instead.
+TERM_CAP = 256
+#: Cost model of the choice between the two exact paths (seconds, measured on
+#: the shipped network on a 2-core machine): one pseudo-case on the shared
+#: tree; compiling a pruned tree; one pass over a (cached) pruned tree; one
+#: case in that pass. Only speed depends on them, never the result.
+COST_TERM, COST_COMPILE, COST_PASS, COST_ROW = 25e-6, 4e-3, 1.5e-3, 60e-6
+#: Largest ``sum |term| / |sum of terms|`` accepted: bounds the cancellation
+#: error of the signed sum to about ``TERM_CAP * CONDITION * 2.2e-16`` (~1e-11).
+CONDITION = 1e3
 
 
 class CompiledNetwork:
@@ -43,14 +55,18 @@ class CompiledNetwork:
         The validated network.
     population : str, optional
         A key of ``spec.populations`` whose context priors replace the defaults.
+    tables : mapping of str to numpy.ndarray, optional
+        Every node's table, to use instead of building them from the spec
+        (e.g. tables fitted to data); ``tables[node]`` has the node's states
+        on axis 0 and its parents', in order, on the next axes.
     """
 
-    def __init__(self, spec: NetworkSpec, population: str | None = None) -> None:
+    def __init__(self, spec: NetworkSpec, population: str | None = None, *, tables: Mapping[str, np.ndarray] | None = None) -> None:
         self.spec = spec
         self.population = population
         self.ids = list(spec.order)
         self.index = {nid: i for i, nid in enumerate(self.ids)}
-        self.tables = build_tables(spec, population)
+        self.tables = build_tables(spec, population) if tables is None else {nid: np.asarray(tables[nid], dtype=float) for nid in self.ids}
         self.conditions = [nid for nid in spec.nodes if spec.nodes[nid].role == "condition"]
         self.findings = [nid for nid in spec.nodes if spec.nodes[nid].role == "finding"]
         self._present = [spec.nodes[c].states.index("present") for c in self.conditions]
@@ -142,6 +158,83 @@ class CompiledNetwork:
                 out[nid] = (neg, base, qs)
         return out
 
+    @cached_property
+    def _terms(self) -> dict[str, list[Terms]]:
+        """The findings whose states are signed sums of one-parent factors (:mod:`crampnet.quickscore`)."""
+        return decompose(self.spec, self.tables)
+
+    def _quickscore(self, arrays: Mapping[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Posteriors of the rows that expand into at most :data:`TERM_CAP` pseudo-cases.
+
+        Decomposable findings leave the tree: each case becomes the signed
+        terms of its observed findings (:func:`crampnet.quickscore.expand`),
+        all run on the tree of context, conditions and the observed findings
+        that do not decompose, and summed back per case. Rows whose sum is
+        not positive or is ill conditioned (more than :data:`CONDITION`
+        times smaller than the sum of its terms' magnitudes) are not
+        returned; the caller runs them on their own pruned tree.
+
+        Returns
+        -------
+        rows : numpy.ndarray
+            The rows answered.
+        posteriors : numpy.ndarray
+            ``(len(rows), n_conditions)``.
+        """
+        exp = expand(arrays, self._terms, n, TERM_CAP)
+        m = exp.row_of.size
+        log_ev = np.full(m, -np.inf)
+        present = np.zeros((m, len(self.conditions)))
+        others = [k for k in exp.evidence if self.spec.nodes[k].role == "finding"]
+        if others:
+            observed = np.stack([~np.all(np.asarray(arrays[k])[exp.rows] == 1.0, axis=1) for k in others], axis=1)
+            patterns, group_of_row = np.unique(observed, axis=0, return_inverse=True)
+            group = group_of_row.reshape(-1)[exp.row_of]
+        else:
+            patterns, group = np.zeros((1, 0), dtype=bool), np.zeros(m, dtype=np.intp)
+        for g, pattern in enumerate(patterns):
+            kept = frozenset(k for k, on in zip(others, pattern, strict=True) if on)
+            tree, index = self.tree_for(kept)
+            query = [index[c] for c in self.conditions]
+            members = np.flatnonzero(group == g) if len(patterns) > 1 else np.arange(m)
+            step = max(1, CHUNK_ENTRIES // max(1, tree.width))
+            for start in range(0, members.size, step):
+                part = members[start : start + step]
+                ev = {}
+                for nid, arr in exp.evidence.items():
+                    if nid not in index:
+                        continue
+                    if arr.shape[0] != 1:
+                        ev[index[nid]] = arr[part]
+                    elif not np.all(arr == 1.0):
+                        ev[index[nid]] = arr
+                result = tree.marginals(ev, query)
+                log_ev[part] = result.log_evidence
+                for j, (q, pos) in enumerate(zip(query, self._present, strict=True)):
+                    present[part, j] = result.marginals[q][:, pos]
+        rows = exp.rows.size
+        # Pseudo-cases of a row are contiguous: sum them with reduceat over
+        # the rows that kept any (zero-weight terms were dropped).
+        bounds = np.searchsorted(exp.row_of, np.arange(rows + 1))
+        filled = np.flatnonzero(bounds[:-1] < bounds[1:])
+        starts = bounds[:-1][filled]
+        finite = np.isfinite(log_ev)
+        shift = np.full(rows, -np.inf)
+        if m:
+            shift[filled] = np.maximum.reduceat(np.where(finite, log_ev, -np.inf), starts)
+        with np.errstate(invalid="ignore"):
+            scale = np.where(finite, np.exp(log_ev - shift[exp.row_of]), 0.0)
+        mass = exp.weights * scale
+        sums = np.zeros((rows, len(self.conditions) + 2))
+        if m:
+            parts = np.column_stack([mass, np.abs(mass), mass[:, None] * np.where(finite[:, None], present, 0.0)])
+            sums[filled] = np.add.reduceat(parts, starts, axis=0)
+        den, spread, num = sums[:, 0], sums[:, 1], sums[:, 2:]
+        good = (den > 0) & (spread <= CONDITION * den)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            post = np.clip(num[good] / den[good, None], 0.0, 1.0)
+        return exp.rows[good], post
+
     def _absorb(self, evidence: dict[str, np.ndarray], keep: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Turn rows that observe a noisy-OR finding as "no" into evidence on its parents.
 
@@ -210,13 +303,44 @@ class CompiledNetwork:
         """
         arrays = {k: np.asarray(v, dtype=float) for k, v in evidence.items()}
         n = max((a.shape[0] for a in arrays.values() if a.ndim == 2), default=1 if n_rows is None else n_rows)
-        arrays = {k: np.broadcast_to(a, (n, a.shape[-1])) for k, a in arrays.items()}
-        # Group by the findings that stay in the tree once "no" answers are absorbed.
-        absorbed, _ = self._absorb(arrays, ())
+        arrays = {k: a.reshape(1, -1) if n == 1 else np.broadcast_to(a, (n, a.shape[-1])) for k, a in arrays.items()}
         out = np.empty((n, len(self.conditions)))
+        if n == 1 and term_counts(arrays, self._terms, 1, TERM_CAP)[0] * COST_TERM <= COST_PASS + COST_ROW:
+            # One case with few terms: the shared tree, whatever the pattern.
+            done, post = self._quickscore(arrays, 1)
+            if done.size:
+                out[0] = post[0]
+                return out
+        # Group by the findings that stay in a pruned tree once "no" answers
+        # are absorbed; per group, run the cases with few signed terms on the
+        # shared Quickscore tree when the cost model says it is cheaper.
+        absorbed, _ = self._absorb(arrays, ())
         columns = [k for k in absorbed if self.spec.nodes[k].role == "finding"]
         mask = np.stack([~np.all(absorbed[k] == 1.0, axis=1) for k in columns], axis=1) if columns else np.zeros((n, 0), dtype=bool)
         patterns, groups = np.unique(mask, axis=0, return_inverse=True)
+        groups = groups.reshape(-1)
+        counts = term_counts(arrays, self._terms, n, TERM_CAP)
+        quick = np.zeros(n, dtype=bool)
+        for g, pattern in enumerate(patterns):
+            rows = np.flatnonzero(groups == g) if len(patterns) > 1 else np.arange(n)
+            small = rows[counts[rows] <= TERM_CAP]
+            kept = frozenset(c for c, on in zip(columns, pattern, strict=True) if on)
+            tree_cost = (COST_PASS if kept in self._trees or not kept else COST_COMPILE + COST_PASS) + rows.size * COST_ROW
+            if small.size and counts[small].sum() * COST_TERM < tree_cost * small.size / rows.size:
+                quick[small] = True
+        chosen = np.flatnonzero(quick)
+        if chosen.size:
+            done, post = self._quickscore({k: a[chosen] for k, a in arrays.items()}, chosen.size)
+            out[chosen[done]] = post
+            quick[:] = False
+            quick[chosen[done]] = True
+        left = np.flatnonzero(~quick)
+        if left.size == 0:
+            return out
+        # The rest (many positive findings, ill-conditioned sums, or cheaper
+        # so): each group on the tree pruned for its findings.
+        absorbed = {k: a[left] for k, a in absorbed.items()}
+        patterns, groups = np.unique(mask[left], axis=0, return_inverse=True)
         bad: list[int] = []
         for g, pattern in enumerate(patterns):
             rows = np.flatnonzero(groups.reshape(-1) == g)
@@ -229,9 +353,9 @@ class CompiledNetwork:
                 marg, log_ev = self._run_tree(part, self.conditions)
                 marg = {k: np.broadcast_to(v, (part_rows.size, v.shape[-1])) for k, v in marg.items()}
                 log_ev = np.broadcast_to(log_ev, (part_rows.size,))
-                bad += [int(r) for r in part_rows[~np.isfinite(log_ev)]]
+                bad += [int(r) for r in left[part_rows[~np.isfinite(log_ev)]]]
                 for j, (cond, pos) in enumerate(zip(self.conditions, self._present, strict=True)):
-                    out[part_rows, j] = marg[cond][:, pos]
+                    out[left[part_rows], j] = marg[cond][:, pos]
         if bad:
             row = min(bad)
             msg = f"The evidence of case {row} has probability zero under the network."

@@ -144,6 +144,7 @@ class JunctionTree:
         self.factor_home = [min(set.intersection(*(holding[v] for v in f.scope)), key=self._sizes.__getitem__) for f in factors]
         self.potentials = [p[0] for p in self.assemble([f.table[None] for f in factors])]
         self._last = [p[..., None] for p in self.potentials]
+        self._plans: dict[frozenset[int], _Plan] = {}
 
     def assemble(self, tables: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Clique potentials from factor tables that carry a leading batch axis.
@@ -217,13 +218,15 @@ class JunctionTree:
                     self.order.append(d)
         self.separator = {c: tuple(sorted(sets[c] & sets[p])) for c, p in self.parent.items()}
 
-    def _layout(self, sep: tuple[int, ...], clique: tuple[int, ...], last: int) -> list[int]:
-        """Shape that lays a separator array (batch last) along a clique's axes."""
-        return [self.cards[v] if v in sep else 1 for v in clique] + [last]
-
-    def _reduce(self, array: np.ndarray, clique: tuple[int, ...], keep: tuple[int, ...]) -> np.ndarray:
-        axes = tuple(i for i, v in enumerate(clique) if v not in keep)
-        return array.sum(axis=axes) if axes else array
+    def _plan(self, fixed: frozenset[int]) -> _Plan:
+        """Shapes and axes of a pass when the variables in ``fixed`` are indexed out (cached)."""
+        plan = self._plans.get(fixed)
+        if plan is None:
+            plan = _Plan(self, fixed)
+            if len(self._plans) > 64:
+                self._plans.clear()
+            self._plans[fixed] = plan
+        return plan
 
     def marginals(self, evidence: Mapping[int, np.ndarray], query: Sequence[int], potentials: Sequence[np.ndarray] | None = None) -> Result:
         """Marginals of ``query`` given per-case likelihood vectors.
@@ -232,8 +235,9 @@ class JunctionTree:
         ----------
         evidence : mapping of int to numpy.ndarray
             ``evidence[v]`` has shape ``(n_cases, cards[v])``: the likelihood of
-            each state of ``v`` in each case (an indicator for hard evidence).
-            Variables not in the mapping are unobserved.
+            each state of ``v`` in each case (an indicator for hard evidence),
+            or ``(1, cards[v])`` when shared by every case. Variables not in
+            the mapping are unobserved.
         query : sequence of int
             Variables whose marginals are returned.
         potentials : sequence of numpy.ndarray, optional
@@ -251,105 +255,149 @@ class JunctionTree:
         -----
         Arrays keep the cases on their last, contiguous axis, so numpy's
         inner loops run over the batch rather than over size-2 state axes.
-        The distribute pass uses prefix and suffix products, so a clique with
-        k children costs O(k) products, not O(k^2).
+        Hard evidence shared by every case is indexed out of the cliques
+        rather than multiplied in. The shapes and axes of a pass are
+        computed once per set of such variables (:class:`_Plan`). The
+        distribute pass uses prefix and suffix products, so a clique with
+        k children costs O(k) products, not O(k^2), and only runs towards
+        the cliques that hold a queried variable.
         """
         sizes = [e.shape[0] for e in evidence.values()] + ([p.shape[0] for p in potentials] if potentials is not None else [])
         n = max(sizes, default=1)
         pots = self._last if potentials is None else [np.moveaxis(p, 0, -1) for p in potentials]
-        # One case with hard evidence: index the observed states out of every
-        # clique instead of multiplying by indicators, so the arrays shrink.
         fixed: dict[int, int] = {}
         log_scale = np.zeros(n)
-        if n == 1 and potentials is None:
+        if potentials is None:
             for v, vec in evidence.items():
+                if vec.shape[0] != 1:
+                    continue
                 row = np.asarray(vec, dtype=float).reshape(-1)
                 hit = np.flatnonzero(row)
                 if hit.size == 1:
                     fixed[v] = int(hit[0])
                     log_scale = log_scale + np.log(row[hit[0]])
-        cliques = [tuple(v for v in cl if v not in fixed) for cl in self.cliques]
-        seps = {c: tuple(v for v in sep if v not in fixed) for c, sep in self.separator.items()}
-        at_home: dict[int, list[tuple[int, np.ndarray]]] = {}
+        plan = self._plan(frozenset(fixed))
+        psi = list(pots)
+        for c in plan.touched:
+            psi[c] = np.ascontiguousarray(pots[c][(*(fixed.get(v, slice(None)) for v in self.cliques[c]), slice(None))])
         for v, vec in evidence.items():
             if v not in fixed:
-                at_home.setdefault(self._home[v], []).append((v, np.ascontiguousarray(np.asarray(vec, dtype=float).T)))
-        psi = []
-        for c, clique in enumerate(cliques):
-            pot = pots[c]
-            if fixed:
-                pot = np.ascontiguousarray(pot[(*tuple(fixed.get(v, slice(None)) for v in self.cliques[c]), slice(None))])
-            for v, vec in at_home.get(c, []):
-                pot = pot * vec.reshape(self._layout((v,), clique, vec.shape[-1]))
-            psi.append(pot)
+                c = self._home[v]
+                psi[c] = psi[c] * np.ascontiguousarray(np.asarray(vec, dtype=float).T).reshape(plan.evidence_shape[v])
         up: dict[int, np.ndarray] = {}
-        for c in reversed(self.order[1:]):
-            clique = cliques[c]
+        children = self.children
+        for c in plan.upward:
             belief = psi[c]
-            for d in self.children[c]:
-                belief = belief * up[d].reshape(self._layout(seps[d], clique, up[d].shape[-1]))
-            message = self._reduce(belief, clique, seps[c])
-            message, log_scale = self._rescale(message, log_scale)
-            up[c] = message
-        wanted = {self._home[v] for v in query}
-        needed: set[int] = set()
-        for c in wanted:
-            while c in self.parent:
-                needed.add(c)
-                c = self.parent[c]
+            for d in children[c]:
+                belief = belief * up[d].reshape(plan.child_shape[d])
+            axes = plan.up_axes[c]
+            message = belief.sum(axis=axes) if axes else belief
+            peak = message.reshape(-1, message.shape[-1]).max(axis=0)
+            safe = np.where(peak > 0, peak, 1.0)
+            up[c] = message / safe
+            log_scale = log_scale + np.log(safe)
+        wanted = {self._home[v] for v in query if v not in fixed}
+        needed = plan.needed(wanted)
         down: dict[int, np.ndarray] = {}
         beliefs: dict[int, np.ndarray] = {}
         for c in self.order:
-            clique = cliques[c]
             base = psi[c]
             if c in down:
-                base = base * down[c].reshape(self._layout(seps[c], clique, down[c].shape[-1]))
-            kids = [(d, up[d].reshape(self._layout(seps[d], clique, up[d].shape[-1]))) for d in self.children[c]]
-            send = [i for i, (d, _) in enumerate(kids) if d in needed]
+                base = base * down[c].reshape(plan.down_shape[c])
+            kids = [up[d].reshape(plan.child_shape[d]) for d in children[c]]
             if c in wanted or c == self.root:
                 full = base
-                for _, m in kids:
+                for m in kids:
                     full = full * m
                 beliefs[c] = full
+            send = [i for i, d in enumerate(children[c]) if d in needed]
             if not send:
                 continue
             prefix = [base]
-            for _, m in kids[:-1]:
+            for m in kids[:-1]:
                 prefix.append(prefix[-1] * m)
             suffix: list[np.ndarray | None] = [None] * len(kids)
             acc: np.ndarray | None = None
             for i in range(len(kids) - 1, -1, -1):
                 suffix[i] = acc
-                acc = kids[i][1] if acc is None else acc * kids[i][1]
+                acc = kids[i] if acc is None else acc * kids[i]
             for i in send:
-                d = kids[i][0]
+                d = children[c][i]
                 after = suffix[i]
                 belief = prefix[i] if after is None else prefix[i] * after
-                message = self._reduce(belief, clique, seps[d])
-                down[d], _ = self._rescale(message, np.zeros(message.shape[-1]))
+                axes = plan.down_axes[d]
+                message = belief.sum(axis=axes) if axes else belief
+                peak = message.reshape(-1, message.shape[-1]).max(axis=0)
+                down[d] = message / np.where(peak > 0, peak, 1.0)
         root = beliefs[self.root]
         total = np.broadcast_to(root.reshape(-1, root.shape[-1]).sum(axis=0), (n,))
+        alive = total > 0
         with np.errstate(divide="ignore"):
-            log_evidence = np.where(total > 0, np.log(np.where(total > 0, total, 1.0)) + log_scale, -np.inf)
+            log_evidence = np.where(alive, np.log(np.where(alive, total, 1.0)) + log_scale, -np.inf)
         marginals: dict[int, np.ndarray] = {}
+        by_card: dict[int, list[tuple[int, np.ndarray]]] = {}
         for v in query:
             if v in fixed:
                 onehot = np.zeros((n, self.cards[v]))
                 onehot[:, fixed[v]] = 1.0
-                marginals[v] = np.where(total[:, None] > 0, onehot, np.nan)
+                marginals[v] = np.where(alive[:, None], onehot, np.nan)
                 continue
-            c = self._home[v]
-            clique = cliques[c]
-            table = self._reduce(beliefs[c], clique, (v,)).reshape(self.cards[v], -1)
-            table = np.broadcast_to(np.clip(table, 0.0, None), (self.cards[v], n)).T
-            sums = table.sum(axis=1, keepdims=True)
+            axes = plan.query_axes[v]
+            belief = beliefs[self._home[v]]
+            table = (belief.sum(axis=axes) if axes else belief).reshape(self.cards[v], -1)
+            by_card.setdefault(self.cards[v], []).append((v, table))
+        # Normalise the queried tables of one cardinality together.
+        for card, items in by_card.items():
+            stacked = np.clip(np.stack([np.broadcast_to(t, (card, n)) for _, t in items]), 0.0, None)
+            sums = stacked.sum(axis=1, keepdims=True)
+            ok = (sums > 0) & alive[None, None, :]
             with np.errstate(invalid="ignore", divide="ignore"):
-                marginals[v] = np.where((sums > 0) & (total[:, None] > 0), table / np.where(sums > 0, sums, 1.0), np.nan)
+                normal = np.where(ok, stacked / np.where(sums > 0, sums, 1.0), np.nan).transpose(0, 2, 1)
+            for k, (v, _) in enumerate(items):
+                marginals[v] = normal[k]
         return Result(marginals, log_evidence)
 
-    @staticmethod
-    def _rescale(message: np.ndarray, log_scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        last = message.shape[-1]
-        peak = np.abs(message.reshape(-1, last)).max(axis=0)
-        safe = np.where(peak > 0, peak, 1.0)
-        return message / safe, log_scale + np.log(safe)
+
+class _Plan:
+    """The shapes and axes of one pass, for one set of indexed-out variables.
+
+    ``child_shape[d]`` lays clique ``d``'s separator (cases last) along its
+    parent's axes (and along ``d``'s own, for the downward message, which
+    has the same separator); ``up_axes[c]``/``down_axes[d]`` are the axes
+    summed to make a message; ``evidence_shape[v]`` and ``query_axes[v]``
+    place a variable in its home clique.
+    """
+
+    def __init__(self, tree: JunctionTree, fixed: frozenset[int]) -> None:
+        cliques = [tuple(v for v in cl if v not in fixed) for cl in tree.cliques]
+        self.touched = [c for c, cl in enumerate(tree.cliques) if any(v in fixed for v in cl)]
+        self.upward = list(reversed(tree.order[1:]))
+        self.parent = tree.parent
+        self.child_shape: dict[int, tuple[int, ...]] = {}
+        self.up_axes: dict[int, tuple[int, ...]] = {}
+        self.down_axes: dict[int, tuple[int, ...]] = {}
+        for c, p in tree.parent.items():
+            sep = set(tree.separator[c]) - fixed
+            self.child_shape[c] = (*(tree.cards[v] if v in sep else 1 for v in cliques[p]), -1)
+            self.up_axes[c] = tuple(i for i, v in enumerate(cliques[c]) if v not in sep)
+            self.down_axes[c] = tuple(i for i, v in enumerate(cliques[p]) if v not in sep)
+        # The downward message into d is laid along d's own axes.
+        self.down_shape = {c: (*(tree.cards[v] if v in set(tree.separator[c]) - fixed else 1 for v in cliques[c]), -1) for c in tree.parent}
+        self.evidence_shape = {v: (*(tree.cards[u] if u == v else 1 for u in cliques[h]), -1) for v, h in tree._home.items() if v not in fixed}
+        self.query_axes = {v: tuple(i for i, u in enumerate(cliques[h]) if u != v) for v, h in tree._home.items() if v not in fixed}
+        self._needed: dict[frozenset[int], set[int]] = {}
+
+    def needed(self, wanted: set[int]) -> set[int]:
+        """Cliques on the paths from the root to ``wanted`` (root excluded)."""
+        key = frozenset(wanted)
+        out = self._needed.get(key)
+        if out is None:
+            out = set()
+            for c in wanted:
+                while c in self.parent:
+                    out.add(c)
+                    c = self.parent[c]
+            if len(self._needed) > 256:
+                self._needed.clear()
+            self._needed[key] = out
+        return out

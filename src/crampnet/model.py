@@ -194,8 +194,15 @@ class Model:
             values = self.compiled.posterior_matrix(vectors)[0]
         except ImpossibleEvidenceError:
             raise self._impossible(vectors) from None
-        series = pd.Series(values, index=self.conditions, name="P(present | evidence)")
-        return series.sort_values(ascending=False, kind="stable")
+        order = np.argsort(-values, kind="stable")
+        return pd.Series(values[order], index=self._condition_index[order], name="P(present | evidence)")
+
+    @cached_property
+    def _condition_index(self) -> pd.Index:
+        """The conditions as a pandas Index, built once (Series of one case are indexed by it)."""
+        import pandas as pd
+
+        return pd.Index(self.conditions)
 
     def _impossible(self, vectors: dict[str, np.ndarray], row: object | None = None) -> ImpossibleEvidenceError:
         conflict = self.compiled.conflict(vectors)
