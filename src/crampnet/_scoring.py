@@ -111,6 +111,19 @@ def score(model: Model, batch: Batch, query: Sequence[str], n_rows: int | None =
         ``log P(row's evidence)``, ``-inf`` where the row is impossible.
     """
     n = n_rows if n_rows is not None else next(iter(batch.values())).shape[0] if batch else 1
+    spec = model.spec
+    if query and all(spec.nodes[q].role == "condition" and len(spec.nodes[q].states) == 2 for q in query):
+        # Condition posteriors only: CompiledNetwork.evaluate picks, per row,
+        # the shared Quickscore tree or a pruned one (``groups`` is moot).
+        post, log_ev = model.compiled.evaluate(batch, n_rows=n)
+        out = {}
+        for q in query:
+            p = post[:, model.compiled.conditions.index(q)]
+            pos = spec.nodes[q].states.index("present")
+            table = np.empty((n, 2))
+            table[:, pos], table[:, 1 - pos] = p, 1.0 - p
+            out[q] = table
+        return out, log_ev
     labels = np.zeros(n, dtype=int) if groups is None else np.asarray(groups)
     marginals = {q: np.empty((n, len(model.spec.nodes[q].states))) for q in query}
     log_evidence = np.empty(n)
