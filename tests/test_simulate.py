@@ -187,3 +187,50 @@ def test_shipped_network_round_trip(model):
     assert set(fitted.parameters()["source"]) == {"fitted"}
     post = fitted.posteriors({"urge_to_move": True})
     assert ((post >= 0) & (post <= 1)).all()
+
+
+def test_compiled_network_takes_tables(tiny, brute_force):
+    """Check CompiledNetwork(tables=...): a general table is not absorbed as noisy-OR, and posteriors stay exact."""
+    from crampnet._pgmpy import to_pgmpy
+    from crampnet.compiled import CompiledNetwork
+
+    rng = np.random.default_rng(4)
+    tables = dict(tiny.compiled.tables)
+    general = rng.uniform(0.1, 0.9, size=tables["urge"].shape[1:])
+    tables["urge"] = np.stack([general, 1.0 - general])
+    compiled = CompiledNetwork(tiny.spec, tables=tables)
+    assert "urge" in tiny.compiled._factored and "urge" not in compiled._factored
+    assert "ferritin" in compiled._factored  # untouched noisy-OR tables still factor
+    brute = brute_force(to_pgmpy(tiny.spec, tables))
+    for evidence in ({"urge": "no"}, {"urge": "no", "ferritin": "normal", "location": "calf"}, {"urge": "yes", "jerks": "no"}):
+        vectors = crampnet.evidence.normalise(tiny.spec, evidence)
+        post = compiled.posterior_matrix(vectors)[0]
+        for j, cond in enumerate(compiled.conditions):
+            assert post[j] == pytest.approx(brute.probability({cond: "present"}, evidence), abs=1e-12), (evidence, cond)
+
+
+def test_fitted_noisy_or_tables_are_general(tiny, brute_force):
+    """Check that a fitted two-parent noisy-OR finding is neither factored in the model nor absorbed in its Monte Carlo draws."""
+    from crampnet._montecarlo import _absorbed, batch_posteriors
+    from crampnet._parameters import parameter_space
+    from crampnet._pgmpy import to_pgmpy
+    from crampnet.uncertainty import draw_parameters
+
+    cohort = simulate(tiny, 500, seed=8)[["age_group", "drug", "rls", "cramps", "urge"]]
+    fitted = fit(tiny, cohort, prior_strength=3)
+    assert "urge" not in fitted.compiled._factored and "ferritin" in fitted.compiled._factored
+    evidence = {"urge": "no", "ferritin": "normal", "jerks": "no"}
+    brute = brute_force(fitted.network)
+    post = fitted.posteriors(evidence)
+    for cond in tiny.conditions:
+        assert post[cond] == pytest.approx(brute.probability({cond: "present"}, evidence), abs=1e-12)
+    vectors = crampnet.evidence.normalise(tiny.spec, evidence)
+    assert set(_absorbed(fitted, vectors)) == {"ferritin", "jerks"}
+    theta = draw_parameters(fitted, 3, np.random.default_rng(2))
+    got = batch_posteriors(fitted, vectors, theta)
+    tables = parameter_space(fitted).tables(theta)
+    for i in range(3):
+        network = to_pgmpy(tiny.spec, {n: t[i] for n, t in tables.items()})
+        draw = brute_force(network)
+        for j, cond in enumerate(fitted.compiled.conditions):
+            assert got[i, j] == pytest.approx(draw.probability({cond: "present"}, evidence), abs=1e-12), (i, cond)

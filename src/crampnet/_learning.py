@@ -13,15 +13,14 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from crampnet._montecarlo import CHUNK_ENTRIES, FamilyTree, engine_factors, relevant_nodes
+from crampnet._em import BARREN, HARD, KEPT, SOFT, EStep
+from crampnet._montecarlo import relevant_nodes
 from crampnet.batch import batch_evidence
 from crampnet.compiled import CompiledNetwork
-from crampnet.engine import Factor, JunctionTree
 from crampnet.evidence import resolve_id
 from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError
 from crampnet.model import Model
@@ -67,63 +66,99 @@ def frame_evidence(spec: NetworkSpec, frame: pd.DataFrame) -> dict[str, np.ndarr
     return {**fast, **out}
 
 
-def _family_tree(model: Model, fitted: Sequence[str]) -> tuple[FamilyTree, list[str]]:
-    nodes = relevant_nodes(model, fitted)
-    var = {nid: i for i, nid in enumerate(nodes)}
+def _estep(model: Model, nodes: Sequence[str], status: np.ndarray, codes: np.ndarray, count: np.ndarray, evidence: Mapping[int, np.ndarray], weights: np.ndarray) -> EStep:
     spec = model.spec
+    var = {nid: j for j, nid in enumerate(nodes)}
+    parents = [tuple(var[p] for p in spec.nodes[nid].parents) for nid in nodes]
     cards = [len(spec.nodes[nid].states) for nid in nodes]
-    scopes = [(var[nid], *(var[p] for p in spec.nodes[nid].parents)) for nid in nodes]
-    return FamilyTree(cards, scopes, [model.compiled.tables[nid] for nid in nodes]), nodes
+    return EStep(nodes, parents, cards, status, codes, count, evidence, weights)
 
 
 def family_prior(model: Model, fitted: Sequence[str], strength: float) -> dict[str, np.ndarray]:
-    """BDe pseudo-counts: ``strength * P(node, parents)`` under the model, per fitted node."""
-    tree, nodes = _family_tree(model, fitted)
-    families, _ = tree.families({}, tree.potentials([model.compiled.tables[nid] for nid in nodes]))
-    return {nid: strength * families[nodes.index(nid)][0] for nid in fitted}
+    """BDe pseudo-counts: ``strength * P(node, parents)`` under the model, per fitted node.
+
+    Each family's marginal comes from the sub-network of its node and the
+    node's ancestors (the rest is barren): one tree for the fitted context
+    and condition nodes together, one per fitted finding.
+    """
+    nodes = relevant_nodes(model, fitted)
+    var = {nid: j for j, nid in enumerate(nodes)}
+    findings = [nid for nid in fitted if model.spec.nodes[nid].role == "finding"]
+    others = [nid for nid in fitted if nid not in findings]
+    sets = ([others] if others else []) + [[nid] for nid in findings]
+    status = np.full((len(sets), len(nodes)), BARREN, dtype=np.int8)
+    count = np.zeros(status.shape, dtype=bool)
+    for r, members in enumerate(sets):
+        status[r, [var[nid] for nid in relevant_nodes(model, members)]] = KEPT
+        count[r, [var[nid] for nid in members]] = True
+    step = _estep(model, nodes, status, np.zeros(status.shape, dtype=np.intp), count, {}, np.full(len(sets), float(strength)))
+    counts, _ = step.counts(model.compiled.tables)
+    return {nid: counts[nid] for nid in fitted}
+
+
+def _case_status(model: Model, nodes: Sequence[str], fitted: Sequence[str], cases: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per case and node: status (see :mod:`crampnet._em`), observed state, and whether to count its family.
+
+    A cell is hard evidence when one state has all the likelihood, missing
+    when every state has the same, soft otherwise. A node that is neither
+    observed nor an ancestor of an observed node is barren in that case.
+    """
+    spec = model.spec
+    n = len(next(iter(cases.values())))
+    observed = np.zeros((n, len(nodes)), dtype=bool)
+    hard = np.zeros((n, len(nodes)), dtype=bool)
+    codes = np.zeros((n, len(nodes)), dtype=np.intp)
+    for j, nid in enumerate(nodes):
+        if nid in cases:
+            arr = cases[nid]
+            observed[:, j] = ~np.all(arr == arr[:, :1], axis=1)
+            hard[:, j] = np.count_nonzero(arr, axis=1) == 1
+            codes[:, j] = np.argmax(arr, axis=1)
+    relevant = observed.copy()
+    var = {nid: j for j, nid in enumerate(nodes)}
+    for j in range(len(nodes) - 1, -1, -1):
+        for p in spec.nodes[nodes[j]].parents:
+            relevant[:, var[p]] |= relevant[:, j]
+    status = np.where(relevant, np.where(hard, HARD, np.where(observed, SOFT, KEPT)), BARREN).astype(np.int8)
+    count = relevant & np.isin(np.array(nodes), list(fitted))[None, :]
+    return status, codes, count
 
 
 def expected_counts(model: Model, evidence: Mapping[str, np.ndarray], fitted: Sequence[str], alpha: Mapping[str, np.ndarray], *, complete: bool, max_iter: int, tol: float, rows: pd.Index) -> tuple[dict[str, np.ndarray], int, bool]:
     """Counts (complete data) or EM's expected counts at convergence, per fitted node.
 
-    Returns the counts, the number of EM iterations (0 for complete data) and
-    whether EM converged.
+    With missing cells each node's expected counts come from the cases in
+    which it is not barren (see :mod:`crampnet._em`: the fixed point is
+    EM's). Returns the counts, the number of EM iterations (0 for complete
+    data) and whether EM converged.
     """
     spec = model.spec
     if complete:
         counts = {}
         for nid in fitted:
             family = (nid, *spec.nodes[nid].parents)
-            codes = tuple(np.argmax(evidence[m], axis=1) for m in family)
+            observed = tuple(np.argmax(evidence[m], axis=1) for m in family)
             table = np.zeros(alpha[nid].shape)
-            np.add.at(table, codes, 1.0)
+            np.add.at(table, observed, 1.0)
             counts[nid] = table
         return counts, 0, True
-    tree, nodes = _family_tree(model, fitted)
-    var = {nid: i for i, nid in enumerate(nodes)}
+    nodes = relevant_nodes(model, fitted)
     matrix = np.ascontiguousarray(np.hstack([evidence[nid] for nid in fitted]))
     rows_as_bytes = matrix.view(np.dtype((np.void, matrix.dtype.itemsize * matrix.shape[1]))).ravel()
     _, first, weights = np.unique(rows_as_bytes, return_index=True, return_counts=True)
-    patterns = matrix[first]
     widths = np.cumsum([0] + [evidence[nid].shape[1] for nid in fitted])
-    cases = {var[nid]: patterns[:, widths[k] : widths[k + 1]] for k, nid in enumerate(fitted)}
+    cases = {nid: matrix[first, widths[k] : widths[k + 1]] for k, nid in enumerate(fitted)}
+    status, codes, count = _case_status(model, nodes, fitted, cases)
+    step = _estep(model, nodes, status, codes, count, {j: cases[nid] for j, nid in enumerate(nodes) if nid in cases}, weights.astype(float))
     tables = {nid: model.compiled.tables[nid] for nid in nodes}
-    chunk = max(1, CHUNK_ENTRIES // max(1, tree.per_row))
     counts = {nid: np.zeros(alpha[nid].shape) for nid in fitted}
     for iteration in range(1, max_iter + 1):
-        pots = tree.potentials([tables[nid] for nid in nodes])
-        counts = {nid: np.zeros(alpha[nid].shape) for nid in fitted}
-        for start in range(0, len(patterns), chunk):
-            part = {v: e[start : start + chunk] for v, e in cases.items()}
-            families, log_ev = tree.families(part, pots)
-            bad = np.flatnonzero(~np.isfinite(log_ev))
-            if bad.size:
-                label = rows[int(first[start + int(bad[0])])]
-                msg = f"Row {label!r} of the data has probability zero under the model, so EM cannot use it: drop or correct it."
-                raise ImpossibleEvidenceError(msg, [], label)
-            w = weights[start : start + chunk].astype(float)
-            for nid in fitted:
-                counts[nid] += np.tensordot(w, families[var[nid]], axes=1)
+        found, bad = step.counts(tables)
+        if bad.size:
+            label = rows[int(first[bad].min())]
+            msg = f"Row {label!r} of the data has probability zero under the model, so EM cannot use it: drop or correct it."
+            raise ImpossibleEvidenceError(msg, [], label)
+        counts = {nid: found[nid] for nid in fitted}
         moved = 0.0
         for nid in fitted:
             new = _posterior_mean(alpha[nid] + counts[nid], tables[nid])
@@ -139,26 +174,6 @@ def _posterior_mean(counts: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     total = counts.sum(axis=0, keepdims=True)
     out: np.ndarray = np.where(total > 0, counts / np.where(total > 0, total, 1.0), fallback)
     return out
-
-
-class _FittedCompiled(CompiledNetwork):
-    """The base network compiled with fitted tables; fitted nodes are never factored.
-
-    (A fitted table is a general table, not noisy-OR/MAX, so the
-    noisy-OR/MAX factorisation of :mod:`crampnet.decompose` must skip it.)
-    """
-
-    def __init__(self, base: CompiledNetwork, tables: Mapping[str, np.ndarray], whole: frozenset[str]) -> None:
-        self._whole = whole
-        super().__init__(base.spec, base.population)
-        self.tables = dict(tables)
-        scopes, factors = engine_factors(self, {nid: t[None] for nid, t in self.tables.items()})
-        self.tree = JunctionTree(self.tree.cards, [Factor(scope, t[0]) for scope, t in zip(scopes, factors, strict=True)])
-
-    def _decomposable(self, nid: str, threshold: int) -> bool:
-        """Never factor a fitted node (used when the network factors noisy nodes)."""
-        base = getattr(super(), "_decomposable", None)
-        return nid not in self._whole and base is not None and bool(base(nid, threshold))
 
 
 class FittedModel(Model):
@@ -185,12 +200,13 @@ class FittedModel(Model):
     """
 
     def __init__(self, base: Model, posterior_counts: Mapping[str, np.ndarray], *, prior_strength: float, cases: int, method: str, iterations: int, converged: bool, how: str) -> None:
-        cached = {name for klass in type(base).__mro__ for name, value in vars(klass).items() if isinstance(value, cached_property)}
-        self.__dict__.update({k: v for k, v in vars(base).items() if k not in cached})
+        super().__init__(base.spec, base.population)
         tables = dict(base.compiled.tables)
         for nid, counts in posterior_counts.items():
             tables[nid] = _posterior_mean(counts, base.compiled.tables[nid])
-        self.compiled = _FittedCompiled(base.compiled, tables, frozenset(posterior_counts))
+        # A fitted table is a general table; CompiledNetwork absorbs a noisy-OR
+        # finding's "no" answers only where its table is exactly noisy-OR.
+        self.compiled = CompiledNetwork(base.spec, base.compiled.population, tables=tables)
         self.posterior_counts = {nid: np.array(c, dtype=float) for nid, c in posterior_counts.items()}
         self.prior_strength, self.cases, self.method = prior_strength, cases, method
         self.iterations, self.converged = iterations, converged

@@ -9,11 +9,16 @@ prior_strength * P(X = x, Pa = pa)`` under the current model (the BDe prior:
 current numbers are worth), and the new table is the posterior mean
 ``(alpha + N) / sum_x (alpha + N)``. With complete data ``N`` are counts;
 with missing cells (or nodes absent from the data) EM replaces them by
-expected counts from the junction tree and iterates to convergence. Only
-nodes observed in at least one row are updated; their parameters then say
-``source = "fitted"`` in :meth:`~crampnet.Model.parameters`, with a note
-naming ``prior_strength``, the number of cases and the method, and their
-Dirichlet posteriors feed :mod:`crampnet.uncertainty`.
+expected counts and iterates to convergence. The expected counts come from
+small junction trees, one per pattern of observed cells (:mod:`crampnet._em`),
+and a node's counts only from the rows in which it is not barren (neither
+observed nor an ancestor of an observed node): that leaves EM's fixed point
+unchanged, and a fitted table's Dirichlet posterior then counts only the
+rows that inform it. Only nodes observed in at least one row are updated;
+their parameters then say ``source = "fitted"`` in
+:meth:`~crampnet.Model.parameters`, with a note naming ``prior_strength``,
+the number of cases and the method, and their Dirichlet posteriors feed
+:mod:`crampnet.uncertainty`.
 
 Examples
 --------
