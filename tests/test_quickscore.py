@@ -204,3 +204,25 @@ def test_log_evidence_matches_brute_force_on_either_path(random_networks, brute_
     for i, case in enumerate(cases):
         expected = float(oracle.weights(case).sum())
         assert abs(np.exp(log_ev[i]) - expected) <= 1e-12 + 1e-9 * expected, f"{path}: P({case})"
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_vanishing_evidence_probability_is_rescaled_not_lost(model, path):
+    """Check that evidence of probability ~1e-300 is exact: uniform tiny likelihoods change nothing.
+
+    A likelihood vector (c, c) carries no information, so the posteriors equal
+    the priors and P(evidence) = c^k exactly; with c = 1e-110 on three
+    findings the total, 1e-330, underflows unless messages are rescaled.
+    """
+    tiny = 1e-110
+    evidence = {k: {s: tiny for s in model.states(k)} for k in ("urge_to_move", "nocturnal", "ferritin")}
+    vectors = normalise(model.spec, evidence)
+    mp = _forced(path)
+    try:
+        post = model.posteriors(evidence)
+        _, log_ev = model.compiled.evaluate({k: v.reshape(1, -1) for k, v in vectors.items()})
+    finally:
+        mp.undo()
+    prior = model.posteriors({})
+    assert np.abs(post.sort_index() - prior.sort_index()).max() <= 1e-12
+    assert log_ev[0] == pytest.approx(3 * math.log(tiny), rel=1e-12)

@@ -335,8 +335,9 @@ class CompiledNetwork:
         arrays = {k: a.reshape(1, -1) if n == 1 else np.broadcast_to(a, (n, a.shape[-1])) for k, a in arrays.items()}
         out = np.full((n, len(self.conditions)), np.nan)
         log_out = np.full(n, -np.inf)
-        if n == 1 and term_counts(arrays, self._terms, 1, TERM_CAP)[0] * COST_TERM <= COST_PASS + COST_ROW:
-            # One case with few terms: the shared tree, whatever the pattern.
+        if n == 1 and term_counts(arrays, self._terms, 1, TERM_CAP)[0] * COST_TERM <= COST_COMPILE + COST_PASS + COST_ROW:
+            # One case with few terms: the shared tree, whatever the pattern
+            # (a single case seldom finds its pruned tree in the cache).
             done, post, log_ev = self._quickscore(arrays, 1)
             if done.size:
                 return post, log_ev

@@ -36,6 +36,13 @@ import numpy as np
 
 __all__ = ["Factor", "JunctionTree", "Result"]
 
+#: Floor of a message's rescaling constant (an all-zero message stays zero).
+TINY = 1e-300
+#: Below this probability of the evidence a case is run again with every
+#: message rescaled: above it, what underflow can drop (< 1e-308 per term)
+#: is far below the 1e-9 that posteriors promise.
+SAFE = 1e-200
+
 
 @dataclass(frozen=True)
 class Factor:
@@ -262,6 +269,26 @@ class JunctionTree:
         k children costs O(k) products, not O(k^2), and only runs towards
         the cliques that hold a queried variable.
         """
+        # Every message is a probability of part of the evidence, at most 1,
+        # when potentials and likelihoods are at most 1; then messages need no
+        # rescaling unless the evidence is very improbable. Cases whose total
+        # falls below SAFE (or has no mass) run again, rescaled per message.
+        bounded = potentials is None and all(float(np.max(e)) <= 1.0 for e in evidence.values())
+        result = self._pass(evidence, query, potentials, rescale=not bounded)
+        if not bounded:
+            return result
+        total = result.log_evidence
+        again = np.flatnonzero(~(total >= np.log(SAFE)))
+        if again.size == 0:
+            return result
+        sub = self._pass({v: e if e.shape[0] == 1 else e[again] for v, e in evidence.items()}, query, None, rescale=True)
+        for v, m in result.marginals.items():
+            m[again] = sub.marginals[v]
+        total[again] = sub.log_evidence
+        return result
+
+    def _pass(self, evidence: Mapping[int, np.ndarray], query: Sequence[int], potentials: Sequence[np.ndarray] | None, *, rescale: bool) -> Result:
+        """One collect and one distribute pass (see :meth:`marginals`)."""
         sizes = [e.shape[0] for e in evidence.values()] + ([p.shape[0] for p in potentials] if potentials is not None else [])
         n = max(sizes, default=1)
         pots = self._last if potentials is None else [np.moveaxis(p, 0, -1) for p in potentials]
@@ -292,10 +319,13 @@ class JunctionTree:
                 belief = belief * up[d].reshape(plan.child_shape[d])
             axes = plan.up_axes[c]
             message = belief.sum(axis=axes) if axes else belief
-            peak = message.reshape(-1, message.shape[-1]).max(axis=0)
-            safe = np.where(peak > 0, peak, 1.0)
-            up[c] = message / safe
-            log_scale = log_scale + np.log(safe)
+            if rescale:
+                # A message of all zeros stays zero (impossible evidence):
+                # the floor only keeps the division finite.
+                safe = np.maximum(message.reshape(-1, message.shape[-1]).max(axis=0), TINY)
+                message = message / safe
+                log_scale = log_scale + np.log(safe)
+            up[c] = message
         wanted = {self._home[v] for v in query if v not in fixed}
         needed = plan.needed(wanted)
         down: dict[int, np.ndarray] = {}
@@ -327,8 +357,7 @@ class JunctionTree:
                 belief = prefix[i] if after is None else prefix[i] * after
                 axes = plan.down_axes[d]
                 message = belief.sum(axis=axes) if axes else belief
-                peak = message.reshape(-1, message.shape[-1]).max(axis=0)
-                down[d] = message / np.where(peak > 0, peak, 1.0)
+                down[d] = message / np.maximum(message.reshape(-1, message.shape[-1]).max(axis=0), TINY) if rescale else message
         root = beliefs[self.root]
         total = np.broadcast_to(root.reshape(-1, root.shape[-1]).sum(axis=0), (n,))
         alive = total > 0
@@ -348,7 +377,10 @@ class JunctionTree:
             by_card.setdefault(self.cards[v], []).append((v, table))
         # Normalise the queried tables of one cardinality together.
         for card, items in by_card.items():
-            stacked = np.clip(np.stack([np.broadcast_to(t, (card, n)) for _, t in items]), 0.0, None)
+            stacked = np.empty((len(items), card, n))
+            for k, (_, t) in enumerate(items):
+                stacked[k] = t
+            np.clip(stacked, 0.0, None, out=stacked)
             sums = stacked.sum(axis=1, keepdims=True)
             ok = (sums > 0) & alive[None, None, :]
             with np.errstate(invalid="ignore", divide="ignore"):
