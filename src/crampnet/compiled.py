@@ -192,7 +192,7 @@ class CompiledNetwork:
         others = [k for k in exp.evidence if self.spec.nodes[k].role == "finding"]
         if others:
             observed = np.stack([~np.all(np.asarray(arrays[k])[exp.rows] == 1.0, axis=1) for k in others], axis=1)
-            patterns, group_of_row = np.unique(observed, axis=0, return_inverse=True)
+            patterns, group_of_row = _unique_masks(observed)
             group = group_of_row.reshape(-1)[exp.row_of]
         else:
             patterns, group = np.zeros((1, 0), dtype=bool), np.zeros(m, dtype=np.intp)
@@ -358,7 +358,7 @@ class CompiledNetwork:
         # The rest (many positive findings, ill-conditioned sums, or cheaper
         # so): each group on the tree pruned for its findings.
         absorbed = {k: a[left] for k, a in absorbed.items()}
-        patterns, groups = np.unique(mask[left], axis=0, return_inverse=True)
+        patterns, groups = _unique_masks(mask[left])
         for g, pattern in enumerate(patterns):
             rows = np.flatnonzero(groups.reshape(-1) == g)
             kept = frozenset(c for c, on in zip(columns, pattern, strict=True) if on)
@@ -380,7 +380,7 @@ class CompiledNetwork:
         rows with at most :data:`TERM_CAP` terms go to Quickscore when their
         terms cost less than compiling (unless cached) and running that tree.
         """
-        patterns, groups = np.unique(mask, axis=0, return_inverse=True)
+        patterns, groups = _unique_masks(mask)
         groups = groups.reshape(-1)
         counts = term_counts(arrays, self._terms, n, TERM_CAP)
         quick = np.zeros(n, dtype=bool)
@@ -410,3 +410,13 @@ class CompiledNetwork:
             if not np.isfinite(self.log_evidence(trial)):
                 keep.remove(nid)
         return keep
+
+
+def _unique_masks(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(mask, axis=0, return_inverse=True)`` for a boolean matrix, via packed bits."""
+    if mask.shape[1] == 0:
+        return np.zeros((1, 0), dtype=bool), np.zeros(mask.shape[0], dtype=np.intp)
+    packed = np.packbits(mask, axis=1)
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).reshape(-1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return mask[first], inverse.reshape(-1)

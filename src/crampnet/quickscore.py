@@ -203,12 +203,41 @@ class Expansion:
     evidence: dict[str, np.ndarray]
 
 
+def _unique_rows(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(arr, axis=0, return_inverse=True)``, fast when rows are one-hot or all ones.
+
+    Those rows (hard evidence, no evidence) are coded by their state (or
+    -1) without sorting rows; only other rows (soft evidence) are sorted.
+    """
+    card = arr.shape[1]
+    ones = arr == 1.0
+    hard = ones.sum(axis=1) == 1
+    hard &= (arr == 0.0).sum(axis=1) == card - 1
+    code = np.where(hard, np.argmax(arr, axis=1), -1)
+    code[ones.all(axis=1)] = card
+    soft = np.flatnonzero(code < 0)
+    if soft.size:
+        rows, inv = np.unique(arr[soft], axis=0, return_inverse=True)
+        code[soft] = card + 1 + inv.reshape(-1)
+    used, inverse = np.unique(code, return_inverse=True)
+    uniq = np.empty((used.size, card))
+    for k, c in enumerate(used):
+        if c < card:
+            uniq[k] = 0.0
+            uniq[k, c] = 1.0
+        elif c == card:
+            uniq[k] = 1.0
+        else:
+            uniq[k] = rows[c - card - 1]
+    return uniq, inverse.reshape(-1)
+
+
 def _groups(arr: np.ndarray, states: list[Terms]) -> tuple[np.ndarray, list[Terms]]:
     """Per row, which term list applies, and the term lists."""
     if arr.shape[0] == 1:
         uniq, inverse = arr, np.zeros(1, dtype=np.intp)
     else:
-        uniq, inverse = np.unique(arr, axis=0, return_inverse=True)
+        uniq, inverse = _unique_rows(arr)
     lists = []
     for lam in uniq:
         hit = np.flatnonzero(lam != 1.0)
