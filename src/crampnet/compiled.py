@@ -165,8 +165,8 @@ class CompiledNetwork:
         """The findings whose states are signed sums of one-parent factors (:mod:`crampnet.quickscore`)."""
         return decompose(self.spec, self.tables)
 
-    def _quickscore(self, arrays: Mapping[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Posteriors of the rows that expand into at most :data:`TERM_CAP` pseudo-cases.
+    def _quickscore(self, arrays: Mapping[str, np.ndarray], n: int, cap: int = TERM_CAP) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Posteriors of the rows that expand into at most ``cap`` pseudo-cases.
 
         Decomposable findings leave the tree: each case becomes the signed
         terms of its observed findings (:func:`crampnet.quickscore.expand`),
@@ -185,7 +185,7 @@ class CompiledNetwork:
         log_evidence : numpy.ndarray
             ``log P(evidence)`` of those rows.
         """
-        exp = expand(arrays, self._terms, n, TERM_CAP)
+        exp = expand(arrays, self._terms, n, cap)
         m = exp.row_of.size
         log_ev = np.full(m, -np.inf)
         present = np.zeros((m, len(self.conditions)))
@@ -335,10 +335,11 @@ class CompiledNetwork:
         arrays = {k: a.reshape(1, -1) if n == 1 else np.broadcast_to(a, (n, a.shape[-1])) for k, a in arrays.items()}
         out = np.full((n, len(self.conditions)), np.nan)
         log_out = np.full(n, -np.inf)
-        if n == 1 and term_counts(arrays, self._terms, 1, TERM_CAP)[0] * COST_TERM <= COST_COMPILE + COST_PASS + COST_ROW:
+        if n == 1:
             # One case with few terms: the shared tree, whatever the pattern
             # (a single case seldom finds its pruned tree in the cache).
-            done, post, log_ev = self._quickscore(arrays, 1)
+            budget = (COST_COMPILE + COST_PASS + COST_ROW) / COST_TERM if COST_TERM > 0 else np.inf
+            done, post, log_ev = self._quickscore(arrays, 1, int(min(TERM_CAP, budget)))
             if done.size:
                 return post, log_ev
         absorbed, log_const = self._absorb(arrays, ())

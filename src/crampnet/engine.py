@@ -229,9 +229,9 @@ class JunctionTree:
         """Shapes and axes of a pass when the variables in ``fixed`` are indexed out (cached)."""
         plan = self._plans.get(fixed)
         if plan is None:
-            plan = _Plan(self, fixed)
-            if len(self._plans) > 64:
-                self._plans.clear()
+            plan = _Plan(self, fixed, self._plan(frozenset()) if fixed else None)
+            if len(self._plans) > 256:
+                self._plans = {frozenset(): self._plans[frozenset()]}
             self._plans[fixed] = plan
         return plan
 
@@ -400,23 +400,34 @@ class _Plan:
     place a variable in its home clique.
     """
 
-    def __init__(self, tree: JunctionTree, fixed: frozenset[int]) -> None:
-        cliques = [tuple(v for v in cl if v not in fixed) for cl in tree.cliques]
-        self.touched = [c for c, cl in enumerate(tree.cliques) if any(v in fixed for v in cl)]
+    def __init__(self, tree: JunctionTree, fixed: frozenset[int], base: _Plan | None = None) -> None:
+        touched = {c for c, cl in enumerate(tree.cliques) if any(v in fixed for v in cl)}
+        self.touched = sorted(touched)
         self.upward = list(reversed(tree.order[1:]))
         self.parent = tree.parent
-        self.child_shape: dict[int, tuple[int, ...]] = {}
-        self.up_axes: dict[int, tuple[int, ...]] = {}
-        self.down_axes: dict[int, tuple[int, ...]] = {}
+        self.child_shape: dict[int, tuple[int, ...]] = {} if base is None else dict(base.child_shape)
+        self.up_axes: dict[int, tuple[int, ...]] = {} if base is None else dict(base.up_axes)
+        self.down_axes: dict[int, tuple[int, ...]] = {} if base is None else dict(base.down_axes)
+        self.down_shape: dict[int, tuple[int, ...]] = {} if base is None else dict(base.down_shape)
+        self.evidence_shape: dict[int, tuple[int, ...]] = {} if base is None else {v: s for v, s in base.evidence_shape.items() if v not in fixed}
+        self.query_axes: dict[int, tuple[int, ...]] = {} if base is None else {v: a for v, a in base.query_axes.items() if v not in fixed}
+        # Only the entries that involve a clique holding a fixed variable
+        # differ from the plan with nothing fixed.
+        redo = touched if base is not None else set(range(len(tree.cliques)))
+        cliques = {c: tuple(v for v in tree.cliques[c] if v not in fixed) for c in redo | {tree.parent[c] for c in redo if c in tree.parent} | {d for c in redo for d in tree.children[c]}}
         for c, p in tree.parent.items():
+            if c not in redo and p not in redo:
+                continue
             sep = set(tree.separator[c]) - fixed
             self.child_shape[c] = (*(tree.cards[v] if v in sep else 1 for v in cliques[p]), -1)
             self.up_axes[c] = tuple(i for i, v in enumerate(cliques[c]) if v not in sep)
             self.down_axes[c] = tuple(i for i, v in enumerate(cliques[p]) if v not in sep)
-        # The downward message into d is laid along d's own axes.
-        self.down_shape = {c: (*(tree.cards[v] if v in set(tree.separator[c]) - fixed else 1 for v in cliques[c]), -1) for c in tree.parent}
-        self.evidence_shape = {v: (*(tree.cards[u] if u == v else 1 for u in cliques[h]), -1) for v, h in tree._home.items() if v not in fixed}
-        self.query_axes = {v: tuple(i for i, u in enumerate(cliques[h]) if u != v) for v, h in tree._home.items() if v not in fixed}
+            # The downward message into c is laid along c's own axes.
+            self.down_shape[c] = (*(tree.cards[v] if v in sep else 1 for v in cliques[c]), -1)
+        for v, h in tree._home.items():
+            if h in redo and v not in fixed:
+                self.evidence_shape[v] = (*(tree.cards[u] if u == v else 1 for u in cliques[h]), -1)
+                self.query_axes[v] = tuple(i for i, u in enumerate(cliques[h]) if u != v)
         self._needed: dict[frozenset[int], set[int]] = {}
 
     def needed(self, wanted: set[int]) -> set[int]:
