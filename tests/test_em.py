@@ -1,4 +1,4 @@
-"""EM on per-pattern trees: the barren-row rule keeps EM's fixed point, and it runs fast.
+"""EM on per-pattern trees: the barren-row rule keeps EM's fixed point (its speed: benchmarks/bench_trust.py).
 
 The references here enumerate the full joint of a small network with numpy
 (one array over every node), independently of crampnet's junction trees:
@@ -7,7 +7,6 @@ its E-step counts every fitted node's family in every row, barren or not.
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
@@ -209,17 +208,14 @@ def test_impossible_rows_are_named(tiny):
         fit(tiny, data)
 
 
-def test_shipped_network_em_iteration_is_fast(model):
-    """Check one EM iteration on 1,000 cases with 30% of cells and three condition columns missing (was ~70 s)."""
+def test_shipped_network_em_iterations_give_distributions(model):
+    """Check two EM iterations on 1,000 cases with 30% of cells and three condition columns missing: every table sums to one."""
     cohort = simulate(model, 1000, seed=1)
     rng = np.random.default_rng(0)
     data = cohort.mask(rng.random(cohort.shape) < 0.3).drop(columns=model.conditions[:3])
-    start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         fitted = fit(model, data, prior_strength=20, max_iter=2)
-    elapsed = time.perf_counter() - start
     assert fitted.method == "em" and fitted.iterations == 2
     for nid, table in fitted.compiled.tables.items():
         np.testing.assert_allclose(table.sum(axis=0), 1.0, atol=1e-12, err_msg=nid)
-    assert elapsed < 20.0, f"two EM iterations took {elapsed:.1f} s"
