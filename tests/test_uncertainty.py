@@ -349,3 +349,147 @@ def test_shipped_network_twenty_findings_intervals_contain_the_point(model):
     """Check 1,000 draws with 20 findings of mixed answers: every interval contains the point estimate."""
     table = posterior_intervals(model, TWENTY, draws=1000)
     assert ((table["low"] <= table["probability"] + 1e-12) & (table["probability"] <= table["high"] + 1e-12)).all()
+
+
+# Nine "yes" answers (restless legs with night cramps and tingling) and two "no":
+# the positive answers couple their condition parents, so the tree keeping
+# them is the widest of the usual cases.
+NINE_YES = {
+    "muscle_cramps": "yes", "nocturnal": "yes", "worse_evening": "yes", "urge_to_move": "yes",
+    "uncomfortable_sensations": "yes", "worse_at_rest": "yes", "relief_by_movement": "yes",
+    "paresthesia": "yes", "insomnia": "yes", "edema": "no", "back_pain": "no",
+}
+
+
+@pytest.fixture
+def runs(monkeypatch):
+    """Records each chunked run of batch_posteriors: (signed findings of its tree, rows given, rows answered, chunks run)."""
+    import crampnet._montecarlo as mc
+
+    log: list[tuple[list[str], int, int, int]] = []
+    original = mc._chunked
+
+    def spy(model, pruned, theta, run, out, **kwargs):
+        chunks = []
+
+        def counted(part, tables):
+            chunks.append(part.shape[0])
+            return run(part, tables)
+
+        ok = original(model, pruned, theta, counted, out, **kwargs)
+        log.append((list(pruned.signed), theta.shape[0], int(ok.sum()), len(chunks)))
+        return ok
+
+    monkeypatch.setattr(mc, "_chunked", spy)
+    return log
+
+
+@pytest.mark.parametrize("signed", [True, False, None])
+def test_yes_answers_equal_enumeration_for_each_draw(tiny, runs, signed):
+    """Check "yes" answers (urge: two parents, signed; ferritin, jerks: one parent) with other evidence, each way, against enumeration."""
+    evidence = {"urge": "yes", "ferritin": "low", "jerks": "yes", "location": "calf", "pulses": "diminished", "age_group": "65_plus"}
+    vectors = crampnet.evidence.normalise(tiny.spec, evidence)
+    theta = draw_parameters(tiny, 6, np.random.default_rng(4))
+    got = batch_posteriors(tiny, vectors, theta, signed=signed)
+    if signed:
+        assert runs[0][0] == ["urge"] and runs[0][2] == 6
+    elif signed is False:
+        assert all(not run[0] for run in runs)
+    tables = parameter_space(tiny).tables(theta)
+    for i in range(6):
+        expected = joint_posteriors(tiny, {n: t[i] for n, t in tables.items()}, evidence)
+        for j, cond in enumerate(tiny.compiled.conditions):
+            assert got[i, j] == pytest.approx(expected[cond], abs=1e-12), (i, cond)
+
+
+def test_yes_answers_on_random_networks_equal_enumeration(random_networks, runs):
+    """Check random networks with every noisy-OR finding answered "yes" and several signed at once against enumeration."""
+    from crampnet._montecarlo import _noisy_or_slots, _positive
+
+    checked = together = 0
+    for seed in range(60):
+        model, _, _ = random_networks.make(seed)
+        slots = _noisy_or_slots(model)
+        evidence = {nid: model.spec.nodes[nid].cpd.positive for nid in slots}
+        several = [nid for nid in slots if len(slots[nid].parents) > 1]
+        if not several:
+            continue
+        together += len(several) > 1
+        evidence[model.context[0]] = model.states(model.context[0])[-1]
+        vectors = crampnet.evidence.normalise(model.spec, evidence)
+        assert sorted(_positive(model, vectors)) == sorted(slots)
+        theta = draw_parameters(model, 4, np.random.default_rng(seed))
+        runs.clear()
+        got = batch_posteriors(model, vectors, theta, signed=True)
+        assert sorted(runs[0][0]) == sorted(several), seed
+        tables = parameter_space(model).tables(theta)
+        for i in range(4):
+            expected = joint_posteriors(model, {n: t[i] for n, t in tables.items()}, evidence)
+            for j, cond in enumerate(model.compiled.conditions):
+                if math.isnan(expected[cond]):
+                    assert math.isnan(got[i, j]), (seed, i, cond)
+                else:
+                    assert got[i, j] == pytest.approx(expected[cond], abs=1e-10), (seed, i, cond)
+        checked += 1
+        if checked >= 6 and together >= 2:
+            break
+    assert checked >= 6 and together >= 2
+
+
+def test_shipped_network_nine_yes_match_pgmpy_per_draw(model, pgmpy_ve, runs):
+    """Check nine "yes" answers (the signed tree, chosen by cost) against pgmpy VE draw by draw."""
+    from crampnet._pgmpy import to_pgmpy
+
+    vectors = crampnet.evidence.normalise(model.spec, NINE_YES)
+    theta = draw_parameters(model, 3, np.random.default_rng(8))
+    got = batch_posteriors(model, vectors, theta)
+    assert len(runs[0][0]) == 9 and runs[0][2] == 3  # all nine signed, no draw ill conditioned
+    tables = parameter_space(model).tables(theta)
+    for i in range(3):
+        network = to_pgmpy(model.spec, {n: t[i] for n, t in tables.items()})
+        expected = pgmpy_ve(network, model.conditions, NINE_YES)
+        for j, cond in enumerate(model.compiled.conditions):
+            assert got[i, j] == pytest.approx(expected[cond], abs=1e-9), (i, cond)
+
+
+@pytest.mark.parametrize("evidence", [NINE_YES, TWENTY])
+def test_shipped_network_signed_tree_equals_the_tree_keeping_the_findings(model, runs, evidence):
+    """Check 200 draws: "yes" answers as signed variables give the posteriors of the tree that keeps them, to 1e-9."""
+    vectors = crampnet.evidence.normalise(model.spec, evidence)
+    theta = draw_parameters(model, 200, np.random.default_rng(2))
+    signed = batch_posteriors(model, vectors, theta, signed=True)
+    assert runs[0][0] and runs[0][2] >= 190
+    kept = batch_posteriors(model, vectors, theta, signed=False)
+    assert not runs[-1][0]
+    np.testing.assert_allclose(signed, kept, rtol=0, atol=1e-9)
+
+
+def test_ill_conditioned_draws_run_on_the_tree_keeping_the_findings(model, runs, monkeypatch):
+    """Check that draws failing the cancellation bound (here all: CONDITION = 1) are answered by the tree keeping the findings."""
+    import crampnet._montecarlo as mc
+
+    vectors = crampnet.evidence.normalise(model.spec, NINE_YES)
+    theta = draw_parameters(model, 40, np.random.default_rng(3))
+    expected = batch_posteriors(model, vectors, theta, signed=False)
+    runs.clear()
+    monkeypatch.setattr(mc, "CONDITION", 1.0)
+    got = batch_posteriors(model, vectors, theta, signed=True)
+    assert [(len(tree), rows, ok) for tree, rows, ok, _ in runs] == [(9, 40, 0), (0, 40, 40)]
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_rare_yes_answers_fall_back_on_their_own(model, runs, pgmpy_ve, monkeypatch):
+    """Check twelve "yes" answers of rare conditions (P(evidence) ~ 1e-10): the bound fails, the signed tree is given up after one chunk, results match pgmpy."""
+    import crampnet._montecarlo as mc
+    from crampnet._pgmpy import to_pgmpy
+
+    rare = {f: "yes" for f in ["fasciculations", "weakness", "hyperreflexia", "proximal_weakness", "bladder_bowel_dysfunction", "muscle_cramps", "exercise_contracture", "myalgia", "sensory_loss", "paresthesia", "back_pain", "dermatomal_radiation"]}
+    vectors = crampnet.evidence.normalise(model.spec, rare)
+    theta = draw_parameters(model, 30, np.random.default_rng(6))
+    monkeypatch.setattr(mc, "CHUNK_ENTRIES", 1)  # one draw per chunk
+    got = batch_posteriors(model, vectors, theta)
+    assert len(runs) == 2 and runs[0][0] and runs[0][1:] == (30, 0, 1) and runs[1] == ([], 30, 30, 30)
+    tables = parameter_space(model).tables(theta[:1])
+    expected = pgmpy_ve(to_pgmpy(model.spec, {n: t[0] for n, t in tables.items()}), model.conditions, rare)
+    for j, cond in enumerate(model.compiled.conditions):
+        assert got[0, j] == pytest.approx(expected[cond], abs=1e-9), cond
