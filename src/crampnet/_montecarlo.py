@@ -127,28 +127,27 @@ def _noisy_or_slots(model: Model) -> dict[str, _NoisyOrSlots]:
     return out
 
 
-def _absorbed(model: Model, vectors: Mapping[str, np.ndarray]) -> list[str]:
-    """The noisy-OR findings of ``vectors`` observed exactly at their negative state."""
+def _observed_at(model: Model, vectors: Mapping[str, np.ndarray], *, positive: bool) -> list[str]:
+    """The noisy-OR findings of ``vectors`` observed exactly at their positive (or negative) state."""
     out = []
     for nid, slots in _noisy_or_slots(model).items():
         vec = vectors.get(nid)
         if vec is not None:
             arr = np.asarray(vec, dtype=float).reshape(-1)
-            if arr[slots.negative] == 1.0 and np.count_nonzero(arr) == 1:
+            state = 1 - slots.negative if positive else slots.negative
+            if arr[state] == 1.0 and np.count_nonzero(arr) == 1:
                 out.append(nid)
     return out
+
+
+def _absorbed(model: Model, vectors: Mapping[str, np.ndarray]) -> list[str]:
+    """The noisy-OR findings of ``vectors`` observed exactly at their negative state."""
+    return _observed_at(model, vectors, positive=False)
 
 
 def _positive(model: Model, vectors: Mapping[str, np.ndarray]) -> list[str]:
     """The noisy-OR findings of ``vectors`` observed exactly at their positive state."""
-    out = []
-    for nid, slots in _noisy_or_slots(model).items():
-        vec = vectors.get(nid)
-        if vec is not None:
-            arr = np.asarray(vec, dtype=float).reshape(-1)
-            if arr[1 - slots.negative] == 1.0 and np.count_nonzero(arr) == 1:
-                out.append(nid)
-    return out
+    return _observed_at(model, vectors, positive=True)
 
 
 class _Pruned:

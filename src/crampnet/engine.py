@@ -42,6 +42,12 @@ TINY = 1e-300
 #: message rescaled: above it, what underflow can drop (< 1e-308 per term)
 #: is far below the 1e-9 that posteriors promise.
 SAFE = 1e-200
+#: Hard evidence shared by all cases is indexed out of the cliques only when
+#: cases times the largest clique exceed this: on small arrays, slicing and a
+#: pass plan per set of observed nodes cost more than the multiplications
+#: they save (measured on the shared Quickscore tree, paired runs on 400
+#: single cases: 2.04 vs 2.21 ms per case at best).
+FIX_ENTRIES = 8192
 
 
 @dataclass(frozen=True)
@@ -183,7 +189,7 @@ class JunctionTree:
     @property
     def width(self) -> int:
         """Largest clique table, in entries."""
-        return max(self.size(c) for c in range(len(self.cliques)))
+        return max(self._sizes, default=1)
 
     def _expand(self, table: np.ndarray, scope: tuple[int, ...], clique: tuple[int, ...], *, batch: bool = False) -> np.ndarray:
         """Reorder ``table`` to clique order, with size-1 axes for absent variables."""
@@ -294,7 +300,7 @@ class JunctionTree:
         pots = self._last if potentials is None else [np.moveaxis(p, 0, -1) for p in potentials]
         fixed: dict[int, int] = {}
         log_scale = np.zeros(n)
-        if potentials is None:
+        if potentials is None and n * self.width > FIX_ENTRIES:
             for v, vec in evidence.items():
                 if vec.shape[0] != 1:
                     continue
