@@ -31,7 +31,7 @@ fitted table then counts only the cases that inform it: the cases where X
 is barren add ``n(pa)`` pseudo-cases that only repeat the current estimate.
 
 Cases are grouped by their *pattern* (which nodes are observed, sliced,
-soft or barren); each group gets its own :class:`~crampnet._montecarlo.FamilyTree`,
+soft or barren); each group gets its own :class:`~crampnet._families.FamilyTree`,
 compiled once per fit, with the sliced tables of its cases as one batch.
 
 Examples
@@ -56,7 +56,7 @@ from typing import Any
 
 import numpy as np
 
-from crampnet._montecarlo import FamilyTree
+from crampnet._families import FamilyTree
 
 __all__ = ["BARREN", "HARD", "KEPT", "SOFT", "EStep"]
 
