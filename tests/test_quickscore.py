@@ -9,6 +9,8 @@ enumeration and pgmpy's VariableElimination.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -93,11 +95,13 @@ def test_term_counts_multiply_across_findings(model):
     assert expand(arrays, terms, 1, 4).rows.size == 0
 
 
-def _forced(path: str):
-    mp = pytest.MonkeyPatch()
-    for name, value in PATHS[path].items():
-        mp.setattr(compiled_module, name, value)
-    return mp
+@contextmanager
+def _forced(path: str) -> Iterator[None]:
+    """Force one exact path for the duration of a ``with`` block."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in PATHS[path].items():
+            mp.setattr(compiled_module, name, value)
+        yield
 
 
 @pytest.mark.parametrize("path", sorted(PATHS))
@@ -108,13 +112,10 @@ def test_each_path_matches_brute_force_on_random_networks(random_networks, brute
     model, _, _ = random_networks.make(seed)
     cases = [random_networks.evidence(seed + 1 + i, model, soft=soft) for i in range(4)]
     oracle = brute_force(model.network)
-    mp = _forced(path)
-    try:
+    with _forced(path):
         single = [model.posteriors(case).to_dict() for case in cases]
         frame = pd.DataFrame(cases, dtype=object)
         batch = model.posteriors(frame.where(frame.notna(), None)) if len(frame.columns) else None
-    finally:
-        mp.undo()
     for i, case in enumerate(cases):
         expected = oracle.posteriors(model.conditions, case)
         for c in model.conditions:
@@ -129,11 +130,8 @@ def test_each_path_matches_brute_force_on_random_networks(random_networks, brute
 def test_each_path_matches_pgmpy_on_the_shipped_network(model, evidence_st, pgmpy_ve, path, data):
     """Check each exact path alone against pgmpy VE on the shipped network, up to 12 observed nodes."""
     evidence = data.draw(evidence_st(model, max_size=12))
-    mp = _forced(path)
-    try:
+    with _forced(path):
         ours = model.posteriors(evidence).to_dict()
-    finally:
-        mp.undo()
     expected = pgmpy_ve(model.network, model.conditions, evidence)
     for c in model.conditions:
         assert abs(ours[c] - expected[c]) <= TOL, f"{path}: {c} given {evidence}"
@@ -146,14 +144,11 @@ def test_ill_conditioned_sums_fall_back_to_a_pruned_tree(model, pgmpy_ve):
     compiled = model.compiled
     rows, _, _ = compiled._quickscore(arrays, 1)
     assert rows.tolist() == [0]
-    mp = pytest.MonkeyPatch()
-    mp.setattr(compiled_module, "CONDITION", 1.0)  # any cancellation at all is too much
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(compiled_module, "CONDITION", 1.0)  # any cancellation at all is too much
         rows, _, _ = compiled._quickscore(arrays, 1)
         assert rows.size == 0
         ours = model.posteriors(evidence).to_dict()
-    finally:
-        mp.undo()
     expected = pgmpy_ve(model.network, model.conditions, evidence)
     assert max(abs(ours[c] - expected[c]) for c in model.conditions) <= TOL
 
@@ -161,12 +156,9 @@ def test_ill_conditioned_sums_fall_back_to_a_pruned_tree(model, pgmpy_ve):
 def test_cases_over_the_term_cap_use_a_pruned_tree(model, pgmpy_ve):
     """Check that a case with more terms than the cap is still answered exactly."""
     evidence = {"urge_to_move": "yes", "nocturnal": "yes", "muscle_cramps": "yes", "bilateral": "yes", "sex": "female"}
-    mp = pytest.MonkeyPatch()
-    mp.setattr(compiled_module, "TERM_CAP", 4)
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(compiled_module, "TERM_CAP", 4)
         ours = model.posteriors(evidence).to_dict()
-    finally:
-        mp.undo()
     expected = pgmpy_ve(model.network, model.conditions, evidence)
     assert max(abs(ours[c] - expected[c]) for c in model.conditions) <= TOL
 
@@ -175,13 +167,10 @@ def test_cases_over_the_term_cap_use_a_pruned_tree(model, pgmpy_ve):
 def test_impossible_row_is_named_on_either_path(tiny, path):
     """Check that an impossible row (tiny.toml: jerks only with plm) is named whichever path runs it, never NaN."""
     frame = pd.DataFrame({"jerks": ["yes", "yes", "no"], "plm": ["present", "absent", "absent"]}, index=["first", "second", "third"])
-    mp = _forced(path)
-    try:
+    with _forced(path):
         with pytest.raises(crampnet.ImpossibleEvidenceError, match=r"in row 'second'"):
             tiny.posteriors(frame)
         fine = tiny.posteriors(frame.drop(index="second"))
-    finally:
-        mp.undo()
     assert np.isfinite(fine.to_numpy()).all()
 
 
@@ -196,11 +185,8 @@ def test_log_evidence_matches_brute_force_on_either_path(random_networks, brute_
     rows = [normalise(model.spec, case) for case in cases]
     nodes = sorted({k for row in rows for k in row})
     arrays = {k: np.array([row.get(k, np.ones(len(model.states(k)))) for row in rows], dtype=float) for k in nodes}
-    mp = _forced(path)
-    try:
+    with _forced(path):
         _, log_ev = model.compiled.evaluate(arrays, n_rows=len(rows))
-    finally:
-        mp.undo()
     for i, case in enumerate(cases):
         expected = float(oracle.weights(case).sum())
         assert abs(np.exp(log_ev[i]) - expected) <= 1e-12 + 1e-9 * expected, f"{path}: P({case})"
@@ -217,12 +203,9 @@ def test_vanishing_evidence_probability_is_rescaled_not_lost(model, path):
     tiny = 1e-110
     evidence = {k: {s: tiny for s in model.states(k)} for k in ("urge_to_move", "nocturnal", "ferritin")}
     vectors = normalise(model.spec, evidence)
-    mp = _forced(path)
-    try:
+    with _forced(path):
         post = model.posteriors(evidence)
         _, log_ev = model.compiled.evaluate({k: v.reshape(1, -1) for k, v in vectors.items()})
-    finally:
-        mp.undo()
     prior = model.posteriors({})
     assert np.abs(post.sort_index() - prior.sort_index()).max() <= 1e-12
     assert log_ev[0] == pytest.approx(3 * math.log(tiny), rel=1e-12)
