@@ -179,6 +179,10 @@ def decompose(spec: NetworkSpec, tables: Mapping[str, np.ndarray]) -> dict[str, 
     return out
 
 
+#: The term list of an unobserved finding: one term of weight 1, no factor.
+_UNOBSERVED = Terms(np.ones(1), {})
+
+
 @dataclass(frozen=True)
 class Expansion:
     """Pseudo-cases of a batch: the signed terms of its observed findings.
@@ -235,6 +239,13 @@ def _unique_rows(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _groups(arr: np.ndarray, states: list[Terms]) -> tuple[np.ndarray, list[Terms]]:
     """Per row, which term list applies, and the term lists."""
     if arr.shape[0] == 1:
+        # One row (the usual single case): plain Python on a short vector.
+        lam = arr[0].tolist()
+        if all(x == 1.0 for x in lam):
+            return np.zeros(1, dtype=np.intp), [_UNOBSERVED]
+        nonzero = [i for i, x in enumerate(lam) if x != 0.0]
+        if len(nonzero) == 1 and lam[nonzero[0]] == 1.0:
+            return np.zeros(1, dtype=np.intp), [states[nonzero[0]]]
         uniq, inverse = arr, np.zeros(1, dtype=np.intp)
     else:
         uniq, inverse = _unique_rows(arr)
@@ -242,7 +253,7 @@ def _groups(arr: np.ndarray, states: list[Terms]) -> tuple[np.ndarray, list[Term
     for lam in uniq:
         hit = np.flatnonzero(lam != 1.0)
         if hit.size == 0:
-            lists.append(Terms(np.ones(1), {}))
+            lists.append(_UNOBSERVED)
             continue
         if hit.size == lam.size - 1 and lam[hit].max() == 0.0:
             lists.append(states[int(np.flatnonzero(lam == 1.0)[0])])
@@ -263,6 +274,11 @@ def _plans(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]])
 
 
 def _counts(plans: list[tuple[str, np.ndarray, list[Terms]]], n: int, cap: int) -> np.ndarray:
+    if n == 1:
+        count = 1
+        for _, _, lists in plans:
+            count = min(count * lists[0].weights.size, cap + 1)
+        return np.array([count], dtype=np.int64)
     counts = np.ones(n, dtype=np.int64)
     for _, group, lists in plans:
         sizes = np.array([t.weights.size for t in lists], dtype=np.int64)
