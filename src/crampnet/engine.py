@@ -269,7 +269,8 @@ class JunctionTree:
         Arrays keep the cases on their last, contiguous axis, so numpy's
         inner loops run over the batch rather than over size-2 state axes.
         Hard evidence shared by every case is indexed out of the cliques
-        rather than multiplied in. The shapes and axes of a pass are
+        rather than multiplied in, when the arrays are large enough for that
+        to pay (:data:`FIX_ENTRIES`). The shapes and axes of a pass are
         computed once per set of such variables (:class:`_Plan`). The
         distribute pass uses prefix and suffix products, so a clique with
         k children costs O(k) products, not O(k^2), and only runs towards
