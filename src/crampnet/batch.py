@@ -27,6 +27,7 @@ from crampnet.exceptions import (
     InvalidValueError,
     UnknownNodeError,
 )
+from crampnet.records import Node
 from crampnet.spec import NetworkSpec
 
 if TYPE_CHECKING:
@@ -56,7 +57,24 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame) -> dict[str, np.ndarr
             msg = f"The DataFrame gives {nid} twice (column {column!r} and another column naming the same node)."
             raise InvalidValueError(msg)
         node = spec.nodes[nid]
-        values = frame[column].to_numpy(dtype=object)
+        series = frame[column]
+        if series.dtype != object:
+            # A typed column cannot mix True with 1 or "yes" with 1.0: pandas'
+            # hash-based factorize finds its distinct values (missing: -1).
+            codes_, distinct = pd.factorize(series, use_na_sentinel=True)
+            codes = np.asarray(codes_)
+            values = np.asarray(distinct.tolist() if hasattr(distinct, "tolist") else list(distinct), dtype=object)
+            first_rows = np.full(len(values), -1, dtype=np.int64)
+            seen = codes >= 0
+            first_rows[codes[seen][::-1]] = np.flatnonzero(seen)[::-1]
+            vectors = np.empty((len(values), len(node.states)))
+            for u in range(len(values)):
+                vectors[u] = _vector(node, values[u], frame, int(first_rows[u]), column)
+            arr = np.ones((n, len(node.states)))
+            arr[seen] = vectors[codes[seen]]
+            out[nid] = arr
+            continue
+        values = series.to_numpy(dtype=object)
         missing = pd.isna(values)
         arr = np.ones((n, len(node.states)))
         present = np.flatnonzero(~missing)
@@ -67,17 +85,22 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame) -> dict[str, np.ndarr
             vectors = np.empty((len(uniques), len(node.states)))
             for u in range(len(uniques)):
                 first = present[int(np.flatnonzero(inverse == u)[0])]
-                try:
-                    vectors[u] = state_vector(node, values[first])
-                except InvalidStateError as err:
-                    raise InvalidStateError(_at(frame, first, column, err), err.node, err.value, err.valid) from None
-                except InvalidValueError as err:
-                    raise InvalidValueError(_at(frame, first, column, err)) from None
-                except EvidenceTypeError as err:
-                    raise EvidenceTypeError(_at(frame, first, column, err)) from None
+                vectors[u] = _vector(node, values[first], frame, int(first), column)
             arr[present] = vectors[inverse]
         out[nid] = arr
     return out
+
+
+def _vector(node: Node, value: object, frame: pd.DataFrame, position: int, column: object) -> np.ndarray:
+    """:func:`~crampnet.evidence.state_vector` of one cell, errors naming its row and column."""
+    try:
+        return state_vector(node, value)
+    except InvalidStateError as err:
+        raise InvalidStateError(_at(frame, position, column, err), err.node, err.value, err.valid) from None
+    except InvalidValueError as err:
+        raise InvalidValueError(_at(frame, position, column, err)) from None
+    except EvidenceTypeError as err:
+        raise EvidenceTypeError(_at(frame, position, column, err)) from None
 
 
 def _key(value: object) -> str:
