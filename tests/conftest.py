@@ -28,6 +28,13 @@ REPO = HERE.parent
 SHARED = REPO.parent / "shared"
 SHIPPED_FILE = REPO / "networks" / "leg_cramps.toml"
 
+# The numpy engine is the default of the test suite: once a test compiles the
+# numba kernel, "auto" would run every later pass in it, and which engine a
+# test exercised would depend on test order. Tests of the kernel force it
+# (CRAMPNET_JIT=always in tests/test_kernel.py and the "kernel" path of
+# tests/test_quickscore.py); setting CRAMPNET_JIT runs the whole suite in one.
+os.environ.setdefault("CRAMPNET_JIT", "never")
+
 settings.register_profile(
     "ci",
     derandomize=True,

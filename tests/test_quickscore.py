@@ -2,8 +2,9 @@
 
 The decomposition is checked by rebuilding every table from its terms, and
 both exact paths (the shared Quickscore tree and the trees pruned per
-evidence pattern) are checked, each forced on its own, against brute-force
-enumeration and pgmpy's VariableElimination.
+evidence pattern) are checked, each forced on its own in numpy and both
+together in the compiled kernel, against brute-force enumeration and
+pgmpy's VariableElimination.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from crampnet.quickscore import Terms, decompose, expand, term_counts
 
 SEEDS = st.integers(0, 2**32 - 1)
 TOL = 1e-9
-#: Cost-model settings that force one path: all cases with few enough terms
-#: on the shared tree, or none of them.
-PATHS = {"quickscore": {"COST_TERM": 0.0}, "pruned trees": {"COST_TERM": math.inf}}
+#: Settings that force one path: in numpy, all cases with few enough terms on
+#: the shared tree, or none of them (cost-model constants); or the compiled
+#: kernel (CRAMPNET_JIT=always), where every case tries Quickscore first.
+PATHS = {"quickscore": {"COST_TERM": 0.0}, "pruned trees": {"COST_TERM": math.inf}, "kernel": {}}
+JIT = {"quickscore": "never", "pruned trees": "never", "kernel": "always"}
 
 
 def _rebuild(terms: Terms, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
@@ -99,6 +102,7 @@ def test_term_counts_multiply_across_findings(model):
 def _forced(path: str) -> Iterator[None]:
     """Force one exact path for the duration of a ``with`` block."""
     with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CRAMPNET_JIT", JIT[path])
         for name, value in PATHS[path].items():
             mp.setattr(compiled_module, name, value)
         yield

@@ -24,7 +24,7 @@ import numpy as np
 from crampnet.cpd import build_tables
 from crampnet.engine import Factor, JunctionTree
 from crampnet.exceptions import ImpossibleEvidenceError
-from crampnet.quickscore import Terms, decompose, expand, term_counts
+from crampnet.quickscore import Flat, Terms, decompose, expand, flatten, term_counts
 from crampnet.spec import NetworkSpec, NoisyOr
 
 __all__ = ["CompiledNetwork"]
@@ -45,7 +45,12 @@ COST_TERM, COST_COMPILE, COST_PASS, COST_ROW = 25e-6, 4e-3, 1.5e-3, 60e-6
 #: of the signed sum grows as this ratio times ~1e-16: on 6,000 random and
 #: clinic-like cases, the largest difference from the pruned-tree path was
 #: 8e-12 at 1e5 (1e-12 at 1e4, 1.6e-9 with no bound), well inside 1e-9.
-CONDITION = 1e5
+CONDITION = 1e6
+#: One case of a batch costs about this many passes of the shared tree in
+#: numpy (pseudo-cases and their bookkeeping: ~0.45 ms per random case
+#: measured, a pass ~29 us): the estimate that decides whether a call
+#: compiles the kernel (:func:`crampnet._kernel.ready`); results never depend on it.
+PASSES_PER_CASE = 16
 
 
 class CompiledNetwork:
@@ -74,6 +79,7 @@ class CompiledNetwork:
         self._present = [spec.nodes[c].states.index("present") for c in self.conditions]
         self._always = frozenset(nid for nid in self.ids if spec.nodes[nid].role != "finding")
         self._trees: OrderedDict[frozenset[str], tuple[JunctionTree, dict[str, int]]] = OrderedDict()
+        self._flats: dict[frozenset[str], Flat] = {}
 
     @cached_property
     def tree(self) -> JunctionTree:
@@ -165,7 +171,12 @@ class CompiledNetwork:
         """The findings whose states are signed sums of one-parent factors (:mod:`crampnet.quickscore`)."""
         return decompose(self.spec, self.tables)
 
-    def _quickscore(self, arrays: Mapping[str, np.ndarray], n: int, cap: int = TERM_CAP) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _jit(self, n: int) -> bool:
+        """Whether ``n`` cases run in the compiled kernel (see :data:`PASSES_PER_CASE`)."""
+        shared_tree, _ = self.tree_for(frozenset())
+        return shared_tree.kernel_ready(PASSES_PER_CASE * n)
+
+    def _quickscore(self, arrays: Mapping[str, np.ndarray], n: int, cap: int = TERM_CAP, jit: bool | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Posteriors of the rows that expand into at most ``cap`` pseudo-cases.
 
         Decomposable findings leave the tree: each case becomes the signed
@@ -185,6 +196,8 @@ class CompiledNetwork:
         log_evidence : numpy.ndarray
             ``log P(evidence)`` of those rows.
         """
+        if self._jit(n) if jit is None else jit:
+            return self._quickscore_kernel(arrays, n, cap)
         exp = expand(arrays, self._terms, n, cap)
         m = exp.row_of.size
         log_ev = np.full(m, -np.inf)
@@ -239,6 +252,57 @@ class CompiledNetwork:
             post = np.clip(num[good] / den[good, None], 0.0, 1.0)
             log_den = np.log(den[good]) + shift[good]
         return exp.rows[good], post, log_den
+
+    def _flat(self, kept: frozenset[str]) -> Flat:
+        """The decomposed findings' terms, numbered for the tree that keeps ``kept`` (cached)."""
+        flat = self._flats.get(kept)
+        if flat is None:
+            _, index = self.tree_for(kept)
+            flat = flatten(self._terms, index)
+            self._flats[kept] = flat
+        return flat
+
+    def _quickscore_kernel(self, arrays: Mapping[str, np.ndarray], n: int, cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_quickscore` in the compiled kernel: terms expanded and summed there, nothing per pseudo-case in numpy."""
+        terms = self._terms
+        others = [k for k in arrays if k not in terms and self.spec.nodes[k].role == "finding"]
+        if others:
+            seen = np.stack([~np.all(arrays[k] == 1.0, axis=1) for k in others], axis=1)
+            patterns, group = _unique_masks(seen)
+        else:
+            patterns, group = np.zeros((1, 0), dtype=bool), np.zeros(n, dtype=np.intp)
+        # The findings' observations, one row per state (ones: unobserved);
+        # their layout depends only on the terms, not on the tree.
+        layout = self._flat(frozenset())
+        observed = np.ones((int(layout.finding_card.sum()), n))
+        for i, f in enumerate(layout.findings):
+            if f in arrays:
+                observed[layout.finding_row[i] : layout.finding_row[i] + layout.finding_card[i]] = arrays[f].T
+        post = np.zeros((n, len(self.conditions)))
+        log_ev = np.full(n, -np.inf)
+        status = np.ones(n, dtype=np.int64)
+        for g, pattern in enumerate(patterns):
+            kept = frozenset(k for k, on in zip(others, pattern, strict=True) if on)
+            tree, index = self.tree_for(kept)
+            members = np.flatnonzero(group == g) if len(patterns) > 1 else np.arange(n)
+            evidence = {}
+            for nid, arr in arrays.items():
+                if nid in terms or nid not in index:
+                    continue
+                part = arr[members]
+                if not np.all(part == 1.0):
+                    evidence[index[nid]] = part
+            query = [index[c] for c in self.conditions]
+            # Chunks bound the kernel's inputs (evidence and observation
+            # states x cases) whatever the batch.
+            step = max(1, CHUNK_ENTRIES // 64)
+            for start in range(0, members.size, step):
+                rows = members[start : start + step]
+                ev = {v: e[start : start + step] for v, e in evidence.items()}
+                p, lg, st = tree.quickscore(ev, observed[:, rows], self._flat(kept), query, self._present, cap, CONDITION)
+                post[rows], log_ev[rows], status[rows] = p, lg, st
+        done = np.flatnonzero(status == 0)
+        return done, post[done], log_ev[done]
 
     def _absorb(self, evidence: dict[str, np.ndarray], keep: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Turn rows that observe a noisy-OR finding as "no" into evidence on its parents.
@@ -335,6 +399,7 @@ class CompiledNetwork:
         arrays = {k: a.reshape(1, -1) if n == 1 else np.broadcast_to(a, (n, a.shape[-1])) for k, a in arrays.items()}
         out = np.full((n, len(self.conditions)), np.nan)
         log_out = np.full(n, -np.inf)
+        jit = self._jit(n)
         if n == 1:
             # One case with few terms: the shared tree, whatever the pattern
             # (a single case seldom finds its pruned tree in the cache). Its
@@ -342,16 +407,19 @@ class CompiledNetwork:
             # the cliques, so each costs about half of COST_TERM (measured:
             # ~13 vs 25-30 us on the shipped network).
             budget = (COST_COMPILE + COST_PASS + COST_ROW) / (COST_TERM / 2) if COST_TERM > 0 else np.inf
-            done, post, log_ev = self._quickscore(arrays, 1, int(min(TERM_CAP, budget)))
+            done, post, log_ev = self._quickscore(arrays, 1, TERM_CAP if jit else int(min(TERM_CAP, budget)), jit)
             if done.size:
                 return post, log_ev
         absorbed, log_const = self._absorb(arrays, ())
         columns = [k for k in absorbed if self.spec.nodes[k].role == "finding"]
         mask = np.stack([~np.all(absorbed[k] == 1.0, axis=1) for k in columns], axis=1) if columns else np.zeros((n, 0), dtype=bool)
-        quick = self._route(arrays, columns, mask, n)
+        # In the compiled kernel a pseudo-case costs ~5-10 us, less than a
+        # pruned tree's compile and pass for any group of rows: every row
+        # tries Quickscore first (the kernel leaves out rows over the cap).
+        quick = np.ones(n, dtype=bool) if jit else self._route(arrays, columns, mask, n)
         chosen = np.flatnonzero(quick)
         if chosen.size:
-            done, post, log_ev = self._quickscore({k: a[chosen] for k, a in arrays.items()}, chosen.size)
+            done, post, log_ev = self._quickscore({k: a[chosen] for k, a in arrays.items()}, chosen.size, TERM_CAP, jit)
             out[chosen[done]] = post
             log_out[chosen[done]] = log_ev
             quick[:] = False

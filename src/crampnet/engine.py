@@ -31,8 +31,14 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from crampnet import _kernel
+
+if TYPE_CHECKING:
+    from crampnet.quickscore import Flat
 
 __all__ = ["Factor", "JunctionTree", "Result"]
 
@@ -158,6 +164,9 @@ class JunctionTree:
         self.potentials = [p[0] for p in self.assemble([f.table[None] for f in factors])]
         self._last = [p[..., None] for p in self.potentials]
         self._plans: dict[frozenset[int], _Plan] = {}
+        self._programs: dict[tuple[tuple[int, ...], tuple[int, ...]], _kernel.Program] = {}
+        self.entries = sum(self._sizes)
+        self._structure: _kernel.Structure | None = None
 
     def assemble(self, tables: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Clique potentials from factor tables that carry a leading batch axis.
@@ -276,6 +285,10 @@ class JunctionTree:
         k children costs O(k) products, not O(k^2), and only runs towards
         the cliques that hold a queried variable.
         """
+        if potentials is None:
+            n = max((e.shape[0] for e in evidence.values()), default=1)
+            if self.kernel_ready(n):
+                return self._compiled(evidence, query, n)
         # Every message is a probability of part of the evidence, at most 1,
         # when potentials and likelihoods are at most 1; then messages need no
         # rescaling unless the evidence is very improbable. Cases whose total
@@ -292,6 +305,92 @@ class JunctionTree:
         for v, m in result.marginals.items():
             m[again] = sub.marginals[v]
         total[again] = sub.log_evidence
+        return result
+
+    def kernel_ready(self, cases: int) -> bool:
+        """Whether a pass over ``cases`` cases runs in the compiled kernel (:func:`crampnet._kernel.ready`)."""
+        return _kernel.ready(cases * self.entries * _kernel.NUMPY_ENTRY)
+
+    def _program(self, rows: tuple[int, ...], query: tuple[int, ...]) -> _kernel.Program:
+        key = (rows, query)
+        program = self._programs.get(key)
+        if program is None:
+            if self._structure is None:
+                self._structure = _kernel.Structure(self)
+            program = _kernel.Program(self._structure, rows, query)
+            if len(self._programs) > 256:
+                self._programs.clear()
+            self._programs[key] = program
+        return program
+
+    def quickscore(
+        self, evidence: Mapping[int, np.ndarray], observed: np.ndarray, flat: Flat, query: Sequence[int], states: Sequence[int],
+        cap: int, condition: float,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+        """``P(query[j] = states[j] | evidence)`` per case by Quickscore, in the compiled kernel.
+
+        Parameters
+        ----------
+        evidence : mapping of int to numpy.ndarray
+            Likelihoods on the tree's variables, ``(n_cases, card)`` or ``(1, card)``.
+        observed : numpy.ndarray
+            ``(finding states, n_cases)`` likelihoods of ``flat.findings`` (rows
+            as ``flat.finding_row``; all ones where a finding is unobserved).
+        flat : Flat
+            The decomposed findings' terms, parents numbered as this tree's variables.
+        query, states : sequence of int
+            The variables and the state of each whose posterior is returned.
+        cap, condition : int, float
+            See :func:`crampnet._kernel.quickscore`.
+
+        Returns
+        -------
+        posteriors, log_evidence, status : numpy.ndarray
+            As :func:`crampnet._kernel.quickscore`: rows with ``status != 0``
+            (too many terms, no mass, ill conditioned) are not answered.
+        """
+        n = observed.shape[1]
+        targets = sorted(set(evidence) | set(flat.factor_var.tolist()))
+        program = self._program(tuple(targets), tuple(query))
+        position = np.zeros(len(self.cards), dtype=np.int64)
+        position[targets] = np.arange(len(targets))
+        direct = np.ones((int(program.rows[-1]), n))
+        for v, e in evidence.items():
+            j = int(position[v])
+            direct[program.rows[j] : program.rows[j + 1]] = np.asarray(e, dtype=float).T
+        factor_row = program.rows[position[flat.factor_var]]
+        terms = (flat.state_ptr, flat.finding_row, flat.finding_card, flat.term_ptr, factor_row, flat.factor_card, flat.factor_off)
+        first = np.concatenate([[0], np.cumsum(program.q_card)[:-1]]).astype(np.int64)
+        pick = first + np.asarray(states, dtype=np.int64)
+        return _kernel.quickscore(program, direct, observed, terms, flat.values, flat.weights, pick, cap, condition)
+
+    def _compiled(self, evidence: Mapping[int, np.ndarray], query: Sequence[int], n: int) -> Result:
+        """:meth:`marginals` by the compiled kernel (:mod:`crampnet._kernel`).
+
+        Evidence shared by every case is multiplied into the potentials;
+        per-case evidence enters the kernel, whose program is cached per set
+        of such variables and query.
+        """
+        rows = tuple(sorted(v for v, e in evidence.items() if e.shape[0] != 1 or n == 1))
+        program = self._program(rows, tuple(query))
+        structure = program.structure
+        potential = structure.potential
+        shared = [v for v in evidence if v not in rows]
+        if shared:
+            potential = potential.copy()
+            for v in shared:
+                start = int(structure.eoff[self._home[v]])
+                states = structure.state_map(v)
+                potential[start : start + states.size] *= np.asarray(evidence[v], dtype=float).reshape(-1)[states]
+        marginals, log_ev, flagged = _kernel.run(program, [np.asarray(evidence[v], dtype=float) for v in rows], potential=potential)
+        result = Result(dict(zip(query, marginals, strict=True)), log_ev)
+        again = np.flatnonzero(flagged)
+        if again.size:
+            # Messages near underflow: these cases run again in numpy, rescaled.
+            sub = self._pass({v: e if e.shape[0] == 1 else e[again] for v, e in evidence.items()}, query, None, rescale=True)
+            for v, m in result.marginals.items():
+                m[again] = sub.marginals[v]
+            log_ev[again] = sub.log_evidence
         return result
 
     def _pass(self, evidence: Mapping[int, np.ndarray], query: Sequence[int], potentials: Sequence[np.ndarray] | None, *, rescale: bool) -> Result:

@@ -46,7 +46,7 @@ import numpy as np
 
 from crampnet.spec import NetworkSpec, NoisyMax
 
-__all__ = ["Expansion", "Terms", "decompose", "expand", "term_counts"]
+__all__ = ["Expansion", "Flat", "Terms", "decompose", "expand", "flatten", "term_counts"]
 
 #: Absolute tolerance of a decomposition rebuilt against the table.
 TOLERANCE = 1e-13
@@ -382,3 +382,70 @@ def expand(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]],
         row_of, weights = row_of[keep], weights[keep]
         out = {k: v if v.shape[0] == 1 else v[keep] for k, v in out.items()}
     return Expansion(rows, row_of, weights, out)
+
+
+@dataclass(frozen=True)
+class Flat:
+    """The terms of every decomposed finding as flat arrays, for the compiled kernel.
+
+    Finding ``findings[i]`` has states at rows ``finding_row[i] ..
+    finding_row[i] + finding_card[i]`` of the observation array; state row
+    ``r`` owns terms ``state_ptr[r] .. state_ptr[r + 1]``; term ``t`` has
+    weight ``weights[t]`` and factors ``term_ptr[t] .. term_ptr[t + 1]``;
+    factor ``j`` multiplies variable ``factor_var[j]`` (a tree variable
+    number) by ``values[factor_off[j] : factor_off[j] + factor_card[j]]``.
+    """
+
+    findings: list[str]
+    state_ptr: np.ndarray
+    finding_row: np.ndarray
+    finding_card: np.ndarray
+    term_ptr: np.ndarray
+    factor_var: np.ndarray
+    factor_card: np.ndarray
+    factor_off: np.ndarray
+    values: np.ndarray
+    weights: np.ndarray
+
+
+def flatten(terms: Mapping[str, list[Terms]], index: Mapping[str, int]) -> Flat:
+    """Pack :func:`decompose`'s terms as a :class:`Flat`, parents numbered by ``index``.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.quickscore import decompose, flatten
+    >>> model = crampnet.load()
+    >>> terms = decompose(model.spec, model.compiled.tables)
+    >>> flat = flatten(terms, {nid: i for i, nid in enumerate(model.spec.order)})
+    >>> int(flat.finding_card.sum()) == sum(len(model.states(f)) for f in flat.findings)
+    True
+    """
+    findings = list(terms)
+    state_ptr, finding_row, finding_card, term_ptr = [0], [], [], [0]
+    factor_var, factor_card, factor_off = [], [], []
+    values: list[float] = []
+    weights: list[float] = []
+    row = 0
+    for nid in findings:
+        finding_row.append(row)
+        finding_card.append(len(terms[nid]))
+        row += len(terms[nid])
+        for state in terms[nid]:
+            for t in range(state.weights.size):
+                weights.append(float(state.weights[t]))
+                for parent, factor in state.factors.items():
+                    factor_var.append(index[parent])
+                    factor_card.append(factor.shape[1])
+                    factor_off.append(len(values))
+                    values.extend(float(x) for x in factor[t])
+                term_ptr.append(len(factor_var))
+            state_ptr.append(len(weights))
+
+    def ints(xs: list[int]) -> np.ndarray:
+        return np.array(xs, dtype=np.int64)
+
+    return Flat(
+        findings, ints(state_ptr), ints(finding_row), ints(finding_card), ints(term_ptr),
+        ints(factor_var), ints(factor_card), ints(factor_off), np.array(values, dtype=float), np.array(weights, dtype=float),
+    )  # fmt: skip

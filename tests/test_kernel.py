@@ -1,0 +1,178 @@
+"""The compiled kernel (crampnet._kernel, crampnet._loops) against independent answers.
+
+Every test that runs compiled forces the kernel with ``CRAMPNET_JIT=always``
+and compares with brute-force enumeration or the numpy engine forced with
+``CRAMPNET_JIT=never``. The Quickscore driver is also checked against brute
+force and pgmpy in tests/test_quickscore.py (its path "kernel").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import crampnet
+from crampnet import _kernel
+from crampnet.engine import Factor, JunctionTree
+from crampnet.evidence import normalise
+
+SEEDS = st.integers(0, 2**32 - 1)
+TOL = 1e-9
+
+
+@contextmanager
+def _jit(mode: str) -> Iterator[None]:
+    """Run the block with ``CRAMPNET_JIT`` set to ``mode``."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CRAMPNET_JIT", mode)
+        yield
+
+
+def _posteriors(model: crampnet.Model, evidence: object, mode: str) -> pd.Series | pd.DataFrame:
+    with _jit(mode):
+        return model.posteriors(evidence)
+
+
+@given(seed=SEEDS, soft=st.booleans())
+@settings(max_examples=20)
+def test_kernel_on_pruned_trees_matches_brute_force(random_networks, brute_force, seed, soft):
+    """Check the kernel's marginals driver (trees pruned per pattern) against full enumeration.
+
+    The Quickscore driver is checked in tests/test_quickscore.py (path "kernel").
+    """
+    model, _, _ = random_networks.make(seed)
+    oracle = brute_force(model.network)
+    for i in range(3):
+        case = random_networks.evidence(seed + 5 + i, model, soft=soft)
+        vectors = normalise(model.spec, case)
+        with _jit("always"):
+            marginals, log_ev = model.compiled.run(vectors, model.conditions)
+        total = float(oracle.weights(case).sum())
+        assert abs(np.exp(log_ev[0]) - total) <= 1e-12 + 1e-9 * total, f"P({case})"
+        if total == 0.0:
+            continue
+        expected = oracle.posteriors(model.conditions, case)
+        for c in model.conditions:
+            present = model.states(c).index("present")
+            assert abs(marginals[c][0, present] - expected[c]) <= TOL, f"{c} given {case}"
+
+
+def test_kernel_batch_equals_numpy_and_row_by_row(model):
+    """Check a batch of 300 forward-sampled cases: kernel batch = numpy batch = kernel row by row."""
+    rng = np.random.default_rng(7)
+    sample = model.simulate(300, seed=7)
+    observable = [*model.context, *model.findings]
+    frame = sample[observable].astype(object)
+    # Hide 70% of the cells, so each row observes a different pattern.
+    frame = frame.where(rng.random(frame.shape) < 0.3, None)
+    kernel = _posteriors(model, frame, "always")
+    numpy = _posteriors(model, frame, "never")
+    assert np.abs(kernel.to_numpy() - numpy.to_numpy()).max() <= TOL
+    with _jit("always"):
+        for i in range(0, 300, 37):
+            row = {k: v for k, v in frame.iloc[i].items() if v is not None}
+            one = model.posteriors(row)
+            assert np.abs(one[model.conditions].to_numpy() - kernel.iloc[i].to_numpy()).max() <= TOL
+
+
+def _chain() -> JunctionTree:
+    """a -> b -> c, with c's table giving zero to some states (hard zeros in messages)."""
+    a = Factor((0,), np.array([0.2, 0.5, 0.3]))
+    b = Factor((1, 0), np.array([[0.9, 0.0, 0.4], [0.1, 1.0, 0.6]]))
+    c = Factor((2, 1), np.array([[1.0, 0.3], [0.0, 0.7]]))
+    return JunctionTree([3, 2, 2], [a, b, c])
+
+
+def _enumerate(evidence: dict[int, np.ndarray]) -> tuple[np.ndarray, float]:
+    """P(a | evidence) and P(evidence) for :func:`_chain`, by summing its joint."""
+    pa = np.array([0.2, 0.5, 0.3])
+    pb = np.array([[0.9, 0.0, 0.4], [0.1, 1.0, 0.6]])
+    pc = np.array([[1.0, 0.3], [0.0, 0.7]])
+    joint = pa[None, None, :] * pb[None, :, :] * pc[:, :, None]  # axes c, b, a
+    for v, lam in evidence.items():
+        shape = [1, 1, 1]
+        shape[2 - v] = lam.size
+        joint = joint * lam.reshape(shape)
+    total = float(joint.sum())
+    return joint.sum(axis=(0, 1)) / total, total
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_kernel_loops_match_enumeration_on_a_chain(compiled):
+    """Check both drivers' loops, as plain Python and compiled, against enumeration (with zeros in messages)."""
+    tree = _chain()
+    structure = _kernel.Structure(tree)
+    cases = [{2: np.array([0.0, 1.0])}, {2: np.array([1.0, 0.0]), 1: np.array([0.2, 0.8])}, {1: np.array([1.0, 0.0])}]
+    for case in cases:
+        program = _kernel.Program(structure, sorted(case), [0])
+        marg, log_ev, flagged = _kernel.run(program, [case[v][None, :] for v in sorted(case)], numba=compiled)
+        expected, total = _enumerate(case)
+        np.testing.assert_allclose(marg[0][0], expected, rtol=0, atol=1e-12)
+        assert log_ev[0] == pytest.approx(math.log(total), abs=1e-12)
+        assert not flagged[0]
+
+
+def test_kernel_marks_impossible_evidence_without_nan_in_log():
+    """Check that evidence of probability zero gives -inf and NaN marginals, which callers turn into an error."""
+    tree = _chain()
+    program = _kernel.Program(_kernel.Structure(tree), [0, 2], [1])
+    # a = second state forces b = second, and c = second then has probability 0.7; with a
+    # likelihood of zero on every state of c the evidence is impossible.
+    marg, log_ev, _ = _kernel.run(program, [np.array([[0.0, 1.0, 0.0]]), np.array([[0.0, 0.0]])], numba=False)
+    assert log_ev[0] == -math.inf
+    assert np.isnan(marg[0]).all()
+
+
+def test_near_underflow_cases_are_flagged_and_rerun_exactly(model):
+    """Check that messages near underflow flag a case, and that the engine's rerun equals the numpy engine.
+
+    Likelihoods of 1e-280 on one state make an upward message entry fall
+    below TINY_MESSAGE, where Hugin's division could lose precision.
+    """
+    evidence = {"age_group": {"under_40": 1.0, "40_to_64": 1e-280, "65_plus": 1e-280}, "urge_to_move": "yes"}
+    compiled = model.compiled
+    tree = compiled.tree_for(frozenset({"urge_to_move"}))[0]
+    index = compiled.tree_for(frozenset({"urge_to_move"}))[1]
+    vectors = normalise(model.spec, evidence)
+    rows = sorted(index[k] for k in vectors)
+    program = _kernel.Program(_kernel.Structure(tree), rows, [index[c] for c in model.conditions])
+    inverse = {i: k for k, i in index.items()}
+    _, _, flagged = _kernel.run(program, [vectors[inverse[v]][None, :] for v in rows], numba=False)
+    assert flagged[0]
+    kernel = _posteriors(model, evidence, "always").sort_index()
+    numpy = _posteriors(model, evidence, "never").sort_index()
+    assert np.abs(kernel.to_numpy() - numpy.to_numpy()).max() <= TOL
+
+
+def test_jit_mode_must_be_known(model):
+    """Check that a misspelt CRAMPNET_JIT is a ValueError naming the variable and the valid values."""
+    with _jit("sometimes"), pytest.raises(ValueError, match=r"CRAMPNET_JIT must be 'auto', 'always' or 'never', got 'sometimes'"):
+        model.posteriors({"urge_to_move": "yes"})
+
+
+def test_auto_compiles_only_for_big_work(monkeypatch):
+    """Check the auto policy: no compile for small work, a compile when one call's work is big, never when told so."""
+    calls = []
+
+    def fake_compile():
+        calls.append(1)
+        _kernel._state["kernel"] = ("compiled",)
+        return _kernel._state["kernel"]
+
+    monkeypatch.setitem(_kernel._state, "kernel", None)
+    monkeypatch.setattr(_kernel, "_compile", fake_compile)
+    monkeypatch.setenv("CRAMPNET_JIT", "auto")
+    assert not _kernel.ready(1.0)
+    assert calls == []
+    assert _kernel.ready(_kernel.COMPILE_SECONDS + 1.0)
+    assert calls == [1]
+    assert _kernel.ready(1e-6)  # compiled now: used for any work
+    monkeypatch.setenv("CRAMPNET_JIT", "never")
+    assert not _kernel.ready(1e6)
