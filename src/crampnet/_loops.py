@@ -43,6 +43,23 @@ def _fill(dst: Any, d0: int, n_e: int, values: Any, b: int) -> None:
             dst[d0 + e, k] = p
 
 
+def _fill_mul(dst: Any, d0: int, n_e: int, values: Any, src: Any, r0: int, col0: int, idx: Any, m0: int, b: int) -> None:
+    """``dst[d0 + e, :b] = values[d0 + e] * src[r0 + idx[m0 + e], col0 : col0 + b]``."""
+    for e in range(n_e):
+        p = values[d0 + e]
+        r = r0 + idx[m0 + e]
+        for k in range(b):
+            dst[d0 + e, k] = p * src[r, col0 + k]
+
+
+def _copy_mul(dst: Any, src: Any, s0: int, n_e: int, other: Any, r0: int, idx: Any, b: int) -> None:
+    """``dst[e, :b] = src[s0 + e, :b] * other[r0 + idx[s0 + e], :b]``."""
+    for e in range(n_e):
+        r = r0 + idx[s0 + e]
+        for k in range(b):
+            dst[e, k] = src[s0 + e, k] * other[r, k]
+
+
 def _copy(dst: Any, src: Any, s0: int, n_e: int, b: int) -> None:
     """``dst[e, :b] = src[s0 + e, :b]``."""
     for e in range(n_e):
@@ -129,7 +146,7 @@ def _normalise(out: Any, r0: int, card: int, total: Any, b: int, acc: Any) -> No
             out[r, k] *= acc[k]
 
 
-_HELPERS = (_fill, _copy, _gather_mul, _scatter_add, _sum_rows, _ones, _zero, _rescale, _divide, _normalise)
+_HELPERS = (_fill, _fill_mul, _copy, _copy_mul, _gather_mul, _scatter_add, _sum_rows, _ones, _zero, _rescale, _divide, _normalise)
 
 
 def make(jit: Callable[[Any], Any]) -> tuple[Callable[..., None], Callable[..., None]]:
@@ -138,7 +155,7 @@ def make(jit: Callable[[Any], Any]) -> tuple[Callable[..., None], Callable[..., 
     ``make(lambda f: f)`` gives plain Python; ``make(numba.njit(...))`` the
     compiled kernels.
     """
-    fill, copy, gather_mul, scatter_add, sum_rows, ones, zero, rescale, divide, normalise = (jit(f) for f in _HELPERS)
+    fill, fill_mul, copy, copy_mul, gather_mul, scatter_add, sum_rows, ones, zero, rescale, divide, normalise = (jit(f) for f in _HELPERS)
 
     def block_pass(st: Any, pg: Any, potential: Any, evidence: Any, col0: int, b: int, local: Any, up: Any, down: Any, tmp: Any, scale: Any, total: Any, out: Any, flag: Any, mx: Any, lo: Any) -> None:
         """Collect and distribute for the cases in columns ``col0 .. col0 + b`` of ``evidence``.
@@ -170,10 +187,17 @@ def make(jit: Callable[[Any], Any]) -> tuple[Callable[..., None], Callable[..., 
         zero(down, down.shape[0], b)
         zero(out, out.shape[0], b)
         for c in range(n_cliques):
-            fill(local, eoff[c], size[c], potential, b)
+            filled = False
             for s in range(ev_ptr[c], ev_ptr[c + 1]):
-                if not ones(evidence, ev_row[s], ev_states[s], col0, b):
+                if ones(evidence, ev_row[s], ev_states[s], col0, b):
+                    continue
+                if filled:
                     gather_mul(local, eoff[c], size[c], evidence, ev_row[s], col0, ev_map, ev_moff[s], b)
+                else:
+                    fill_mul(local, eoff[c], size[c], potential, evidence, ev_row[s], col0, ev_map, ev_moff[s], b)
+                    filled = True
+            if not filled:
+                fill(local, eoff[c], size[c], potential, b)
         # Collect: leaves first. A leaf sends its local table as it is.
         for i in range(n_cliques - 1, -1, -1):
             c = order[i]
@@ -204,9 +228,10 @@ def make(jit: Callable[[Any], Any]) -> tuple[Callable[..., None], Callable[..., 
             if end == first and q_ptr[c + 1] == q_ptr[c]:
                 continue
             # The full belief: local * down * every child's up.
-            copy(tmp, local, eoff[c], size[c], b)
             if parent[c] >= 0:
-                gather_mul(tmp, 0, size[c], down, soff[c], 0, own, eoff[c], b)
+                copy_mul(tmp, local, eoff[c], size[c], down, soff[c], own, b)
+            else:
+                copy(tmp, local, eoff[c], size[c], b)
             for j in range(first, end):
                 d = ch_idx[j]
                 gather_mul(tmp, 0, size[c], up, soff[d], 0, pmap, poff[d], b)

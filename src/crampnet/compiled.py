@@ -383,8 +383,9 @@ class CompiledNetwork:
         shared Quickscore tree (:meth:`_quickscore`); the others run, grouped
         by the findings they keep once "no" answers are absorbed, on the
         tree pruned for those findings (:meth:`tree_for`), in chunks of
-        bounded memory. A cost model picks per group; results never depend
-        on it.
+        bounded memory. In numpy a cost model picks per group; in the
+        compiled kernel (:mod:`crampnet._kernel`, when :meth:`_jit` says so)
+        every case tries Quickscore first. Results never depend on the choice.
 
         Returns
         -------
@@ -410,27 +411,44 @@ class CompiledNetwork:
             done, post, log_ev = self._quickscore(arrays, 1, TERM_CAP if jit else int(min(TERM_CAP, budget)), jit)
             if done.size:
                 return post, log_ev
+        quick = np.zeros(n, dtype=bool)
+        tried = n == 1  # that case's Quickscore sum failed above: straight to its pruned tree
+        if jit and not tried:
+            # In the compiled kernel a pseudo-case costs ~5-10 us, less than a
+            # pruned tree's compile and pass for any group of rows: every row
+            # tries Quickscore first (the kernel leaves out rows over the cap).
+            done, post, log_ev = self._quickscore(arrays, n, TERM_CAP, jit)
+            out[done], log_out[done], quick[done] = post, log_ev, True
+            left = np.flatnonzero(~quick)
+            if left.size == 0:
+                return out, log_out
+            arrays = {k: a[left] for k, a in arrays.items()}
+        else:
+            left = np.arange(n)
         absorbed, log_const = self._absorb(arrays, ())
         columns = [k for k in absorbed if self.spec.nodes[k].role == "finding"]
-        mask = np.stack([~np.all(absorbed[k] == 1.0, axis=1) for k in columns], axis=1) if columns else np.zeros((n, 0), dtype=bool)
-        # In the compiled kernel a pseudo-case costs ~5-10 us, less than a
-        # pruned tree's compile and pass for any group of rows: every row
-        # tries Quickscore first (the kernel leaves out rows over the cap).
-        quick = np.ones(n, dtype=bool) if jit else self._route(arrays, columns, mask, n)
-        chosen = np.flatnonzero(quick)
-        if chosen.size:
-            done, post, log_ev = self._quickscore({k: a[chosen] for k, a in arrays.items()}, chosen.size, TERM_CAP, jit)
-            out[chosen[done]] = post
-            log_out[chosen[done]] = log_ev
-            quick[:] = False
-            quick[chosen[done]] = True
+        mask = np.stack([~np.all(absorbed[k] == 1.0, axis=1) for k in columns], axis=1) if columns else np.zeros((left.size, 0), dtype=bool)
+        if not jit and not tried:
+            quick = self._route(arrays, columns, mask, n)
+            chosen = np.flatnonzero(quick)
+            if chosen.size:
+                done, post, log_ev = self._quickscore({k: a[chosen] for k, a in arrays.items()}, chosen.size, TERM_CAP, jit)
+                out[chosen[done]] = post
+                log_out[chosen[done]] = log_ev
+                quick[:] = False
+                quick[chosen[done]] = True
+            left = np.flatnonzero(~quick)
+            if left.size == 0:
+                return out, log_out
+            absorbed = {k: a[left] for k, a in absorbed.items()}
+            log_const = log_const[left]
+            mask = mask[left]
         left = np.flatnonzero(~quick)
         if left.size == 0:
             return out, log_out
         # The rest (many positive findings, ill-conditioned sums, or cheaper
         # so): each group on the tree pruned for its findings.
-        absorbed = {k: a[left] for k, a in absorbed.items()}
-        patterns, groups = _unique_masks(mask[left])
+        patterns, groups = _unique_masks(mask)
         for g, pattern in enumerate(patterns):
             rows = np.flatnonzero(groups.reshape(-1) == g)
             kept = frozenset(c for c, on in zip(columns, pattern, strict=True) if on)
@@ -440,7 +458,7 @@ class CompiledNetwork:
                 part_rows = rows[start : start + step]
                 marg, log_ev = self._run_tree({k: a[part_rows] for k, a in absorbed.items()}, self.conditions)
                 target = left[part_rows]
-                log_out[target] = np.broadcast_to(log_ev, (part_rows.size,)) + log_const[target]
+                log_out[target] = np.broadcast_to(log_ev, (part_rows.size,)) + log_const[part_rows]
                 for j, (cond, pos) in enumerate(zip(self.conditions, self._present, strict=True)):
                     out[target, j] = np.broadcast_to(marg[cond], (part_rows.size, marg[cond].shape[-1]))[:, pos]
         return out, log_out

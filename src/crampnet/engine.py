@@ -350,7 +350,9 @@ class JunctionTree:
             (too many terms, no mass, ill conditioned) are not answered.
         """
         n = observed.shape[1]
-        targets = sorted(set(evidence) | set(flat.factor_var.tolist()))
+        # Every variable of the tree takes evidence (ones where unobserved,
+        # which the kernel skips), so one program serves every case.
+        targets = sorted(self._home)
         program = self._program(tuple(targets), tuple(query))
         position = np.zeros(len(self.cards), dtype=np.int64)
         position[targets] = np.arange(len(targets))
