@@ -176,3 +176,16 @@ def test_auto_compiles_only_for_big_work(monkeypatch):
     assert _kernel.ready(1e-6)  # compiled now: used for any work
     monkeypatch.setenv("CRAMPNET_JIT", "never")
     assert not _kernel.ready(1e6)
+
+
+def test_threads_change_no_result(model, monkeypatch):
+    """Check that splitting a batch across threads gives bitwise the same posteriors as one thread."""
+    rng = np.random.default_rng(11)
+    frame = model.simulate(700, seed=11)[[*model.context, *model.findings]].astype(object)
+    frame = frame.where(rng.random(frame.shape) < 0.3, None)
+    monkeypatch.setattr(_kernel, "THREAD_CASES", 10**9)
+    one = _posteriors(model, frame, "always").to_numpy()
+    monkeypatch.setattr(_kernel, "THREAD_CASES", 50)
+    monkeypatch.setattr(_kernel, "_threads", lambda: 3)
+    split = _posteriors(model, frame, "always").to_numpy()
+    assert np.array_equal(one, split)

@@ -34,9 +34,11 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -58,6 +60,10 @@ COMPILE_SECONDS = 10.0
 NUMPY_ENTRY = 15e-9
 #: Cases per block of the compiled loops (a block's buffers stay in cache).
 BLOCK = 64
+#: A batch is split across threads (one per usable CPU, at most
+#: MAX_THREADS) only when each gets at least this many cases.
+THREAD_CASES = 256
+MAX_THREADS = 8
 
 _state: dict[str, Any] = {"kernel": None, "failed": False}
 
@@ -285,7 +291,14 @@ def run(program: Program, evidence: Sequence[np.ndarray], *, numba: bool = True,
     marginals_driver, _ = _drivers(numba)
     pot = program.structure.potential if potential is None else potential
     structure = program.structure
-    marginals_driver(structure.arrays(), program.arrays(), pot, stacked, out, log_ev, flags, structure.messages, structure.width, BLOCK)
+
+    def part(a: int, b: int) -> None:
+        cols = np.ascontiguousarray(stacked[:, a:b])
+        res = np.zeros((q_rows, b - a))
+        marginals_driver(structure.arrays(), program.arrays(), pot, cols, res, log_ev[a:b], flags[a:b], structure.messages, structure.width, BLOCK)
+        out[:, a:b] = res
+
+    _split(n, part, numba)
     marginals = []
     at = 0
     for card in program.q_card.tolist():
@@ -337,8 +350,39 @@ def quickscore(
     _, driver = _drivers(numba)
     structure = program.structure
     n_out = int(program.q_card.sum())
-    driver(
-        structure.arrays(), program.arrays(), structure.potential, np.ascontiguousarray(direct), np.ascontiguousarray(observed),
-        terms, values, weights, pick, n_out, cap, condition, post, log_ev, status, structure.messages, structure.width, BLOCK,
-    )  # fmt: skip
+
+    def part(a: int, b: int) -> None:
+        driver(
+            structure.arrays(), program.arrays(), structure.potential, np.ascontiguousarray(direct[:, a:b]), np.ascontiguousarray(observed[:, a:b]),
+            terms, values, weights, pick, n_out, cap, condition, post[a:b], log_ev[a:b], status[a:b], structure.messages, structure.width, BLOCK,
+        )  # fmt: skip
+
+    _split(n, part, numba)
     return post, log_ev, status
+
+
+def _threads() -> int:
+    """The CPUs this process may use (at most :data:`MAX_THREADS`)."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count() or 1
+    return max(1, min(usable, MAX_THREADS))
+
+
+def _split(n: int, part: Callable[[int, int], None], numba: bool) -> None:
+    """Run ``part(a, b)`` over consecutive ranges of the ``n`` cases, on one thread per CPU.
+
+    The compiled loops release the GIL, and every case is computed on its
+    own (no sum runs across cases), so the split changes no result, not even
+    in the last bit. Batches smaller than :data:`THREAD_CASES` per thread,
+    and the plain-Python loops, run on the calling thread.
+    """
+    parts = min(_threads(), n // THREAD_CASES) if numba else 1
+    if parts <= 1:
+        part(0, n)
+        return
+    bounds = np.linspace(0, n, parts + 1).astype(int).tolist()
+    with ThreadPoolExecutor(max_workers=parts) as pool:
+        for done in [pool.submit(part, a, b) for a, b in itertools.pairwise(bounds)]:
+            done.result()
