@@ -38,12 +38,9 @@ import itertools
 import math
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-
-from crampnet import _loops
 
 if TYPE_CHECKING:
     from crampnet.engine import JunctionTree
@@ -107,6 +104,8 @@ def _compile() -> tuple[Callable[..., None], Callable[..., None]] | None:
         except ImportError:
             _state["failed"] = True
             return None
+        from crampnet import _loops
+
         _state["kernel"] = _loops.make(numba.njit(nogil=True, cache=False, error_model="numpy"))
     kernel: tuple[Callable[..., None], Callable[..., None]] | None = _state["kernel"]
     return kernel
@@ -114,6 +113,8 @@ def _compile() -> tuple[Callable[..., None], Callable[..., None]] | None:
 
 def _drivers(numba: bool) -> tuple[Callable[..., None], Callable[..., None]]:
     if not numba:
+        from crampnet import _loops
+
         return _loops.make(lambda f: f)
     kernel = _compile()
     if kernel is None:
@@ -382,6 +383,8 @@ def _split(n: int, part: Callable[[int, int], None], numba: bool) -> None:
     if parts <= 1:
         part(0, n)
         return
+    from concurrent.futures import ThreadPoolExecutor
+
     bounds = np.linspace(0, n, parts + 1).astype(int).tolist()
     with ThreadPoolExecutor(max_workers=parts) as pool:
         for done in [pool.submit(part, a, b) for a, b in itertools.pairwise(bounds)]:
