@@ -37,6 +37,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +64,7 @@ THREAD_CASES = 256
 MAX_THREADS = 8
 
 _state: dict[str, Any] = {"kernel": None, "failed": False}
+_LOCK = threading.Lock()
 
 
 def _mode() -> str:
@@ -95,18 +97,20 @@ def ready(seconds: float) -> bool:
 def _compile() -> tuple[Callable[..., None], Callable[..., None]] | None:
     """The compiled drivers, or None (and numpy from then on) when numba is missing.
 
-    Compiling happens here, once per process, on the first call of each
-    driver (about 5 s on a 2-core machine, measured with numba 0.68).
+    numba compiles each driver at its first call, once per process (8-22 s
+    in all on a 2-core machine, measured with numba 0.68); its dispatchers
+    are thread-safe, and the lock keeps threads from building two sets.
     """
-    if _state["kernel"] is None and not _state["failed"]:
-        try:
-            import numba
-        except ImportError:
-            _state["failed"] = True
-            return None
-        from crampnet import _loops
+    with _LOCK:
+        if _state["kernel"] is None and not _state["failed"]:
+            try:
+                import numba
+            except ImportError:
+                _state["failed"] = True
+                return None
+            from crampnet import _loops
 
-        _state["kernel"] = _loops.make(numba.njit(nogil=True, cache=False, error_model="numpy"))
+            _state["kernel"] = _loops.make(numba.njit(nogil=True, cache=False, error_model="numpy"))
     kernel: tuple[Callable[..., None], Callable[..., None]] | None = _state["kernel"]
     return kernel
 

@@ -395,7 +395,9 @@ class CompiledNetwork:
         log_evidence : numpy.ndarray
             ``log P(evidence)`` per case, ``-inf`` where impossible.
         """
-        arrays = {k: np.asarray(v, dtype=float) for k, v in evidence.items()}
+        # Network order, whatever the caller's: pseudo-cases are then summed
+        # in one order, so shuffled evidence gives bitwise the same answer.
+        arrays = {k: np.asarray(evidence[k], dtype=float) for k in sorted(evidence, key=self.index.__getitem__)}
         n = max((a.shape[0] for a in arrays.values() if a.ndim == 2), default=1 if n_rows is None else n_rows)
         arrays = {k: a.reshape(1, -1) if n == 1 else np.broadcast_to(a, (n, a.shape[-1])) for k, a in arrays.items()}
         out = np.full((n, len(self.conditions)), np.nan)
