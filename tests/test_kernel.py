@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import crampnet
+import crampnet.model as model_module
 from crampnet import _kernel
 from crampnet.engine import Factor, JunctionTree
 from crampnet.evidence import normalise
@@ -189,3 +190,21 @@ def test_threads_change_no_result(model, monkeypatch):
     monkeypatch.setattr(_kernel, "_threads", lambda: 3)
     split = _posteriors(model, frame, "always").to_numpy()
     assert np.array_equal(one, split)
+
+
+def test_a_batch_decides_compiling_as_a_whole(model, monkeypatch):
+    """Check that a DataFrame's size, not its 20,000-row slices, decides compiling, and where the line falls."""
+    asked = []
+    monkeypatch.setattr(_kernel, "ready", lambda seconds: asked.append(seconds) or False)
+    monkeypatch.setattr(model_module, "BATCH_ROWS", 30)  # both frames are scored in 30-row slices
+    frame = model.simulate(100, seed=3)[model.findings[:6]]
+    model.posteriors(frame.iloc[:50])
+    first_50 = asked[0]
+    asked.clear()
+    model.posteriors(frame)
+    assert asked[0] == pytest.approx(2 * first_50)
+    # The README's "some 20,000 cases or more": 21,500 rows are estimated above the line, 15,000 below.
+    asked.clear()
+    model.compiled.prepare(21_500)
+    model.compiled.prepare(15_000)
+    assert asked[0] > _kernel.COMPILE_SECONDS > asked[1]

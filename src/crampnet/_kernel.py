@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 __all__ = ["COMPILE_SECONDS", "Program", "Structure", "entry_map", "quickscore", "ready", "run"]
 
 #: Seconds of estimated numpy time above which one call compiles the kernel
-#: (about what compiling costs on a 2-core machine, 8-15 s): a big batch
+#: (about what compiling costs on a 2-core machine, 8-22 s): a big batch
 #: pays for it at once, while a query or a small batch never waits for the
 #: compiler. Once compiled (in this process), the kernel runs every pass it can.
 COMPILE_SECONDS = 10.0

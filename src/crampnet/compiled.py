@@ -171,6 +171,20 @@ class CompiledNetwork:
         """The findings whose states are signed sums of one-parent factors (:mod:`crampnet.quickscore`)."""
         return decompose(self.spec, self.tables)
 
+    def prepare(self, n: int) -> bool:
+        """Say that ``n`` cases are about to be scored (in slices); compile the kernel now if that pays.
+
+        Returns whether they will run in the compiled kernel (see
+        :func:`crampnet._kernel.ready`; ``CRAMPNET_JIT`` decides too).
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> crampnet.load().compiled.prepare(1) in (True, False)  # one case alone never compiles
+        True
+        """
+        return self._jit(n)
+
     def _jit(self, n: int) -> bool:
         """Whether ``n`` cases run in the compiled kernel (see :data:`PASSES_PER_CASE`)."""
         shared_tree, _ = self.tree_for(frozenset())

@@ -216,6 +216,9 @@ class Model:
 
         bar = _progress_bar(len(frame)) if progress else None
         parts = []
+        # The whole batch decides whether compiling the kernel pays, not
+        # each slice (crampnet._kernel.ready).
+        self.compiled.prepare(len(frame))
         try:
             # Convert and score in slices so memory stays bounded whatever the
             # number of rows: only one slice's likelihood arrays exist at once.
