@@ -223,3 +223,16 @@ def test_vanishing_evidence_probability_is_rescaled_not_lost(model, path):
     prior = model.posteriors({})
     assert np.abs(post.sort_index() - prior.sort_index()).max() <= 1e-12
     assert log_ev[0] == pytest.approx(3 * math.log(tiny), rel=1e-12)
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_a_batch_with_no_evidence_at_all_gives_the_prior(model, path):
+    """Check evaluate() on rows with no evidence at all (no columns): every row is the prior, P(evidence) = 1.
+
+    Regression: the pruned-tree path indexed a one-row constant by row number.
+    """
+    with _forced(path):
+        post, log_ev = model.compiled.evaluate({}, n_rows=3)
+    prior = model.posteriors({})[model.conditions].to_numpy()
+    assert np.abs(post - prior).max() <= 1e-12
+    assert np.abs(log_ev).max() <= 1e-12

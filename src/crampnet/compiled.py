@@ -442,6 +442,8 @@ class CompiledNetwork:
         else:
             left = np.arange(n)
         absorbed, log_const = self._absorb(arrays, ())
+        # With no evidence at all _absorb sees one row; every row shares it.
+        log_const = np.broadcast_to(log_const, (left.size,))
         columns = [k for k in absorbed if self.spec.nodes[k].role == "finding"]
         mask = np.stack([~np.all(absorbed[k] == 1.0, axis=1) for k in columns], axis=1) if columns else np.zeros((left.size, 0), dtype=bool)
         if not jit and not tried:
