@@ -110,9 +110,33 @@ def _compile() -> tuple[Callable[..., None], Callable[..., None]] | None:
                 return None
             from crampnet import _loops
 
-            _state["kernel"] = _loops.make(numba.njit(nogil=True, cache=False, error_model="numpy"))
+            drivers = _loops.make(numba.njit(nogil=True, cache=False, error_model="numpy"))
+            _warm(drivers)
+            _state["kernel"] = drivers
     kernel: tuple[Callable[..., None], Callable[..., None]] | None = _state["kernel"]
     return kernel
+
+
+def _warm(drivers: tuple[Callable[..., None], Callable[..., None]]) -> None:
+    """Compile both drivers now, on a two-variable tree (numba compiles at a driver's first call).
+
+    Compiling is then one event when the kernel is first wanted, not a
+    second pause at the first call of the other driver.
+    """
+    from crampnet.engine import Factor, JunctionTree
+
+    tree = JunctionTree([2, 2], [Factor((0,), np.array([0.5, 0.5])), Factor((1, 0), np.array([[0.9, 0.2], [0.1, 0.8]]))])
+    structure = Structure(tree)
+    program = Program(structure, [0, 1], [0])
+    marginals, quick = drivers
+    ones = np.ones((4, 1))
+    marginals(structure.arrays(), program.arrays(), structure.potential, ones, np.zeros((2, 1)), np.zeros(1), np.zeros(1, dtype=np.int64), structure.messages, structure.width, BLOCK)
+    ints = [np.zeros(0, dtype=np.int64)] * 3
+    terms = (np.array([0, 1], dtype=np.int64), np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64), np.zeros(2, dtype=np.int64), *ints)
+    quick(
+        structure.arrays(), program.arrays(), structure.potential, ones, np.ones((1, 1)), terms, np.zeros(0), np.ones(1),
+        np.zeros(1, dtype=np.int64), 2, 1, 1e6, np.zeros((1, 1)), np.zeros(1), np.zeros(1, dtype=np.int64), structure.messages, structure.width, BLOCK,
+    )  # fmt: skip
 
 
 def _drivers(numba: bool) -> tuple[Callable[..., None], Callable[..., None]]:

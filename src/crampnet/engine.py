@@ -287,7 +287,10 @@ class JunctionTree:
         """
         if potentials is None:
             n = max((e.shape[0] for e in evidence.values()), default=1)
-            if self.kernel_ready(n):
+            # One case on a wide tree stays in numpy, which indexes its hard
+            # evidence out of the cliques (measured on 24 pruned trees of
+            # 2,000-47,000 entries: 0.07 s in numpy, 0.15 s in the kernel).
+            if not (n == 1 and self.width > FIX_ENTRIES) and self.kernel_ready(n):
                 return self._compiled(evidence, query, n)
         # Every message is a probability of part of the evidence, at most 1,
         # when potentials and likelihoods are at most 1; then messages need no
