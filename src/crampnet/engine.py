@@ -1,14 +1,17 @@
 """Exact inference on a compiled junction tree, over numpy arrays.
 
 The network is compiled once (:class:`JunctionTree`): the interaction graph
-is triangulated by greedy min-fill, the maximal cliques are joined into a
-tree by a maximum-weight spanning tree on separator sizes, and each factor is
-multiplied into the smallest clique that holds it. A query then runs one
-collect and one distribute pass (Shafer-Shenoy) over a whole batch of cases
-at once: evidence enters as one likelihood vector per observed variable and
-case (an indicator for hard evidence), so every array carries a leading
-batch axis. Messages are rescaled per case to avoid underflow, and the log
-of the scale is kept, so the probability of the evidence is exact too.
+is triangulated by greedy min-fill (:mod:`crampnet._triangulation`), the
+maximal cliques are joined into a tree by a maximum-weight spanning tree on
+separator sizes, and each factor is multiplied into the smallest clique that
+holds it. A query then runs one collect and one distribute pass
+(Shafer-Shenoy) over a whole batch of cases at once: evidence enters as one
+likelihood vector per observed variable and case (an indicator for hard
+evidence), so every array carries a batch axis. Messages are rescaled per
+case to avoid underflow, and the log of the scale is kept, so the
+probability of the evidence is exact too. Once the numba kernel is compiled
+(:mod:`crampnet._kernel`, the only module that uses it), the same passes run
+there instead, and :meth:`JunctionTree.quickscore` runs Quickscore in it.
 
 This module knows nothing of networks or node names; see
 :mod:`crampnet.compiled` for the bridge.
@@ -36,6 +39,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet import _kernel
+from crampnet._passplan import PassPlan
+from crampnet._triangulation import triangulate
 
 if TYPE_CHECKING:
     from crampnet.quickscore import Flat
@@ -80,52 +85,6 @@ class Result:
     log_evidence: np.ndarray
 
 
-def _triangulate(cards: Sequence[int], edges: Mapping[int, set[int]], heuristic: str = "min-fill") -> list[tuple[int, ...]]:
-    """Maximal cliques of a greedy triangulation.
-
-    ``"min-fill"`` eliminates the vertex adding fewest edges (ties: smaller
-    weight); scores are cached and recomputed only within two steps of the
-    eliminated vertex, the only ones whose fill can change. ``"min-weight"``
-    eliminates the vertex with the smallest table (ties: fewer neighbours);
-    only the eliminated vertex's neighbours need rescoring, so it is about
-    three times cheaper, for trees nearly as small on crampnet's pruned
-    networks (measured: 7,745 vs 7,371 entries on average).
-    """
-    graph = {v: set(n) for v, n in edges.items()}
-    by_weight = heuristic == "min-weight"
-
-    def score(v: int) -> tuple[int, int, int]:
-        nbrs = graph[v]
-        weight = math.prod(cards[u] for u in nbrs) * cards[v]
-        if by_weight:
-            return (weight, len(nbrs), v)
-        d = len(nbrs)
-        present = sum(len(graph[a] & nbrs) for a in nbrs) // 2
-        return (d * (d - 1) // 2 - present, weight, v)
-
-    scores = {v: score(v) for v in graph}
-    cliques: list[frozenset[int]] = []
-    while graph:
-        v = min(scores.values())[2]
-        nbrs = graph.pop(v)
-        del scores[v]
-        for a, b in itertools.combinations(nbrs, 2):
-            graph[a].add(b)
-            graph[b].add(a)
-        affected = set(nbrs)
-        for u in nbrs:
-            graph[u].discard(v)
-            if not by_weight:
-                affected |= graph[u]
-        for u in affected:
-            scores[u] = score(u)
-        clique = frozenset(nbrs | {v})
-        if not any(clique <= other for other in cliques):
-            cliques = [c for c in cliques if not c < clique]
-            cliques.append(clique)
-    return [tuple(sorted(c)) for c in cliques]
-
-
 class JunctionTree:
     """A compiled junction tree for exact marginals over batches of cases.
 
@@ -149,7 +108,7 @@ class JunctionTree:
             for a, b in itertools.combinations(factor.scope, 2):
                 edges[a].add(b)
                 edges[b].add(a)
-        self.cliques = _triangulate(self.cards, edges, heuristic)
+        self.cliques = triangulate(self.cards, edges, heuristic)
         self._sizes = [math.prod(self.cards[v] for v in cl) for cl in self.cliques]
         self._build_tree()
         # Smallest clique holding each variable / each factor's scope, found
@@ -163,7 +122,7 @@ class JunctionTree:
         self.factor_home = [min(set.intersection(*(holding[v] for v in f.scope)), key=self._sizes.__getitem__) for f in factors]
         self.potentials = [p[0] for p in self.assemble([f.table[None] for f in factors])]
         self._last = [p[..., None] for p in self.potentials]
-        self._plans: dict[frozenset[int], _Plan] = {}
+        self._plans: dict[frozenset[int], PassPlan] = {}
         self._programs: dict[tuple[tuple[int, ...], tuple[int, ...]], _kernel.Program] = {}
         self.entries = sum(self._sizes)
         self._structure: _kernel.Structure | None = None
@@ -240,11 +199,11 @@ class JunctionTree:
                     self.order.append(d)
         self.separator = {c: tuple(sorted(sets[c] & sets[p])) for c, p in self.parent.items()}
 
-    def _plan(self, fixed: frozenset[int]) -> _Plan:
+    def _plan(self, fixed: frozenset[int]) -> PassPlan:
         """Shapes and axes of a pass when the variables in ``fixed`` are indexed out (cached)."""
         plan = self._plans.get(fixed)
         if plan is None:
-            plan = _Plan(self, fixed, self._plan(frozenset()) if fixed else None)
+            plan = PassPlan(self, fixed, self._plan(frozenset()) if fixed else None)
             if len(self._plans) > 256:
                 self._plans = {frozenset(): self._plans[frozenset()]}
             self._plans[fixed] = plan
@@ -280,7 +239,7 @@ class JunctionTree:
         Hard evidence shared by every case is indexed out of the cliques
         rather than multiplied in, when the arrays are large enough for that
         to pay (:data:`FIX_ENTRIES`). The shapes and axes of a pass are
-        computed once per set of such variables (:class:`_Plan`). The
+        computed once per set of such variables (:class:`PassPlan`). The
         distribute pass uses prefix and suffix products, so a clique with
         k children costs O(k) products, not O(k^2), and only runs towards
         the cliques that hold a queried variable.
@@ -499,59 +458,3 @@ class JunctionTree:
             for k, (v, _) in enumerate(items):
                 marginals[v] = normal[k]
         return Result(marginals, log_evidence)
-
-
-class _Plan:
-    """The shapes and axes of one pass, for one set of indexed-out variables.
-
-    ``child_shape[d]`` lays clique ``d``'s separator (cases last) along its
-    parent's axes (and along ``d``'s own, for the downward message, which
-    has the same separator); ``up_axes[c]``/``down_axes[d]`` are the axes
-    summed to make a message; ``evidence_shape[v]`` and ``query_axes[v]``
-    place a variable in its home clique.
-    """
-
-    def __init__(self, tree: JunctionTree, fixed: frozenset[int], base: _Plan | None = None) -> None:
-        touched = {c for c, cl in enumerate(tree.cliques) if any(v in fixed for v in cl)}
-        self.touched = sorted(touched)
-        self.upward = list(reversed(tree.order[1:]))
-        self.parent = tree.parent
-        self.child_shape: dict[int, tuple[int, ...]] = {} if base is None else dict(base.child_shape)
-        self.up_axes: dict[int, tuple[int, ...]] = {} if base is None else dict(base.up_axes)
-        self.down_axes: dict[int, tuple[int, ...]] = {} if base is None else dict(base.down_axes)
-        self.down_shape: dict[int, tuple[int, ...]] = {} if base is None else dict(base.down_shape)
-        self.evidence_shape: dict[int, tuple[int, ...]] = {} if base is None else {v: s for v, s in base.evidence_shape.items() if v not in fixed}
-        self.query_axes: dict[int, tuple[int, ...]] = {} if base is None else {v: a for v, a in base.query_axes.items() if v not in fixed}
-        # Only the entries that involve a clique holding a fixed variable
-        # differ from the plan with nothing fixed.
-        redo = touched if base is not None else set(range(len(tree.cliques)))
-        cliques = {c: tuple(v for v in tree.cliques[c] if v not in fixed) for c in redo | {tree.parent[c] for c in redo if c in tree.parent} | {d for c in redo for d in tree.children[c]}}
-        for c, p in tree.parent.items():
-            if c not in redo and p not in redo:
-                continue
-            sep = set(tree.separator[c]) - fixed
-            self.child_shape[c] = (*(tree.cards[v] if v in sep else 1 for v in cliques[p]), -1)
-            self.up_axes[c] = tuple(i for i, v in enumerate(cliques[c]) if v not in sep)
-            self.down_axes[c] = tuple(i for i, v in enumerate(cliques[p]) if v not in sep)
-            # The downward message into c is laid along c's own axes.
-            self.down_shape[c] = (*(tree.cards[v] if v in sep else 1 for v in cliques[c]), -1)
-        for v, h in tree._home.items():
-            if h in redo and v not in fixed:
-                self.evidence_shape[v] = (*(tree.cards[u] if u == v else 1 for u in cliques[h]), -1)
-                self.query_axes[v] = tuple(i for i, u in enumerate(cliques[h]) if u != v)
-        self._needed: dict[frozenset[int], set[int]] = {}
-
-    def needed(self, wanted: set[int]) -> set[int]:
-        """Cliques on the paths from the root to ``wanted`` (root excluded)."""
-        key = frozenset(wanted)
-        out = self._needed.get(key)
-        if out is None:
-            out = set()
-            for c in wanted:
-                while c in self.parent:
-                    out.add(c)
-                    c = self.parent[c]
-            if len(self._needed) > 256:
-                self._needed.clear()
-            self._needed[key] = out
-        return out
