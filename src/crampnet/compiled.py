@@ -216,13 +216,8 @@ class CompiledNetwork:
         m = exp.row_of.size
         log_ev = np.full(m, -np.inf)
         present = np.zeros((m, len(self.conditions)))
-        others = [k for k in exp.evidence if self.spec.nodes[k].role == "finding"]
-        if others:
-            observed = np.stack([~np.all(np.asarray(arrays[k])[exp.rows] == 1.0, axis=1) for k in others], axis=1)
-            patterns, group_of_row = _unique_masks(observed)
-            group = group_of_row.reshape(-1)[exp.row_of]
-        else:
-            patterns, group = np.zeros((1, 0), dtype=bool), np.zeros(m, dtype=np.intp)
+        others, patterns, group_of_row = self._kept_patterns(arrays, exp.rows)
+        group = group_of_row[exp.row_of]
         for g, pattern in enumerate(patterns):
             kept = frozenset(k for k, on in zip(others, pattern, strict=True) if on)
             tree, index = self.tree_for(kept)
@@ -267,6 +262,19 @@ class CompiledNetwork:
             log_den = np.log(den[good]) + shift[good]
         return exp.rows[good], post, log_den
 
+    def _kept_patterns(self, arrays: Mapping[str, np.ndarray], rows: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """``rows`` grouped by which observed findings stay in the Quickscore tree (those that do not decompose).
+
+        Returns those findings, the distinct patterns (rows of booleans over
+        them) and each row's pattern number.
+        """
+        others = [k for k in arrays if k not in self._terms and self.spec.nodes[k].role == "finding"]
+        if not others:
+            return others, np.zeros((1, 0), dtype=bool), np.zeros(rows.size, dtype=np.intp)
+        seen = np.stack([~np.all(np.asarray(arrays[k])[rows] == 1.0, axis=1) for k in others], axis=1)
+        patterns, group = _unique_masks(seen)
+        return others, patterns, group.reshape(-1)
+
     def _flat(self, kept: frozenset[str]) -> Flat:
         """The decomposed findings' terms, numbered for the tree that keeps ``kept`` (cached)."""
         flat = self._flats.get(kept)
@@ -279,12 +287,7 @@ class CompiledNetwork:
     def _quickscore_kernel(self, arrays: Mapping[str, np.ndarray], n: int, cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`_quickscore` in the compiled kernel: terms expanded and summed there, nothing per pseudo-case in numpy."""
         terms = self._terms
-        others = [k for k in arrays if k not in terms and self.spec.nodes[k].role == "finding"]
-        if others:
-            seen = np.stack([~np.all(arrays[k] == 1.0, axis=1) for k in others], axis=1)
-            patterns, group = _unique_masks(seen)
-        else:
-            patterns, group = np.zeros((1, 0), dtype=bool), np.zeros(n, dtype=np.intp)
+        others, patterns, group = self._kept_patterns(arrays, np.arange(n))
         # The findings' observations, one row per state (ones: unobserved);
         # their layout depends only on the terms, not on the tree.
         layout = self._flat(frozenset())
