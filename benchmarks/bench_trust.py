@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 
 import crampnet
-from crampnet import _em
-from crampnet.simulate import ConvergenceWarning
+from crampnet.trust import _em
+from crampnet.trust.simulate import ConvergenceWarning
 
 # Six findings, mixed: a cramp-like history with two "no" answers.
 SIX = {

@@ -13,7 +13,7 @@ import pytest
 
 import crampnet
 from crampnet.cli import interpret, main, parse_assignment
-from crampnet.export import export
+from crampnet.interop.export import export
 
 DATA = Path(__file__).parent / "data"
 
@@ -274,7 +274,7 @@ def test_report_markdown_and_html(tmp_path, capsys):
 
 
 def test_export_command(model, tmp_path):
-    """Check that export writes the same text as crampnet.export.export, the format taken from --format or the suffix."""
+    """Check that export writes the same text as crampnet.interop.export.export, the format taken from --format or the suffix."""
     path = tmp_path / "net.xdsl"
     proc = _run("export", "-o", str(path))
     assert proc.returncode == 0, proc.stderr

@@ -14,7 +14,7 @@ dd = pytest.importorskip("dask.dataframe")
 dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 
-from crampnet.cohorts import is_dask_dataframe, posteriors_dask  # noqa: E402
+from crampnet.interop.cohorts import is_dask_dataframe, posteriors_dask  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_not_a_dask_dataframe(model, cases):
 
 def test_handle_pickles_small_and_tokenizes_by_network(model):
     """Check the model handle: pickles as its spec (not the compiled trees), rebuilds once, tokenizes deterministically."""
-    from crampnet.cohorts import _Handle
+    from crampnet.interop.cohorts import _Handle
 
     handle = _Handle(model)
     data = pickle.dumps(handle)

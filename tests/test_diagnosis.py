@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 
 import crampnet
-from crampnet import diagnosis as diagnosis_module
-from crampnet.explain import explain
-from crampnet.questions import next_questions
-from crampnet.ranking import counterfactual_scores, order
-from crampnet.redflags import red_flags
+from crampnet.reasoning import diagnosis as diagnosis_module
+from crampnet.reasoning.explain import explain
+from crampnet.reasoning.questions import next_questions
+from crampnet.reasoning.ranking import counterfactual_scores, order
+from crampnet.reasoning.redflags import red_flags
 
 diagnose = diagnosis_module.diagnose
 

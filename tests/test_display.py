@@ -11,7 +11,7 @@ import pytest
 
 import crampnet
 from crampnet.display import COLOURS, diagnosis_html, draw, layout
-from crampnet.redflags import RedFlag
+from crampnet.reasoning.redflags import RedFlag
 
 matplotlib.use("Agg")
 

@@ -15,9 +15,9 @@ MODULES = sorted(
     [crampnet.__name__]
     + [info.name for info in pkgutil.walk_packages(crampnet.__path__, prefix="crampnet.") if info.name != "crampnet.__main__"]
 )
-MUST_HAVE_EXAMPLES = {"crampnet.model", "crampnet.spec", "crampnet.evidence", "crampnet.engine"}
+MUST_HAVE_EXAMPLES = {"crampnet.model", "crampnet.network.spec", "crampnet.network.evidence", "crampnet.inference.engine"}
 # Modules whose examples do not load the shipped network.
-SELF_CONTAINED = {"crampnet.engine", "crampnet.spec"}
+SELF_CONTAINED = {"crampnet.inference.engine", "crampnet.network.spec"}
 
 
 def test_public_modules_are_found():

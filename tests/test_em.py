@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 import crampnet
-from crampnet._em import HARD, KEPT, SOFT, EStep
-from crampnet.simulate import ConvergenceWarning, fit, simulate
+from crampnet.trust._em import HARD, KEPT, SOFT, EStep
+from crampnet.trust.simulate import ConvergenceWarning, fit, simulate
 
 
 class Joint:

@@ -370,7 +370,7 @@ def test_load_accepts_str_and_path():
 
 def test_impossible_row_in_a_later_slice(tiny, monkeypatch):
     """Check that when a batch is scored in slices, the impossible row is still named by its label."""
-    monkeypatch.setattr("crampnet.model.BATCH_ROWS", 2)
+    monkeypatch.setattr("crampnet.base.BATCH_ROWS", 2)
     frame = pd.DataFrame({"jerks": ["yes", "no", "no", "yes", "yes"], "plm": ["present", "absent", "absent", "present", "absent"]}, index=list("abcde"))
     with pytest.raises(crampnet.ImpossibleEvidenceError, match=r"in row 'e'") as info:
         tiny.posteriors(frame)

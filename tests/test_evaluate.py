@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import crampnet
-from crampnet.evaluate import auroc, calibration_table, evaluate, plot_calibration
-from crampnet.simulate import simulate
+from crampnet.trust.evaluate import auroc, calibration_table, evaluate, plot_calibration
+from crampnet.trust.simulate import simulate
 
 # Six labelled cases on tiny.toml: evidence columns and truth columns (mixed formats, one unknown).
 CASES = pd.DataFrame(

@@ -12,8 +12,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import crampnet
-from crampnet import explain as explain_module
-from crampnet.explain import explain, log_odds_contributions
+from crampnet.reasoning import explain as explain_module
+from crampnet.reasoning.explain import explain, log_odds_contributions
 
 
 def _logit(p: float) -> float:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import crampnet
-from crampnet.export import FORMATS, export, format_for, xdsl_state_ids
+from crampnet.interop.export import FORMATS, export, format_for, xdsl_state_ids
 
 REPO = Path(__file__).resolve().parents[1]
 CHECKED_IN = {"bif": REPO / "networks" / "leg_cramps.bif", "xdsl": REPO / "networks" / "leg_cramps.xdsl"}

@@ -1,4 +1,4 @@
-"""The compiled kernel (crampnet._kernel, crampnet._loops) against independent answers.
+"""The compiled kernel (crampnet.inference._kernel, crampnet.inference._loops) against independent answers.
 
 Every test that runs compiled forces the kernel with ``CRAMPNET_JIT=always``
 and compares with brute-force enumeration or the numpy engine forced with
@@ -19,10 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import crampnet
-import crampnet.model as model_module
-from crampnet import _kernel
-from crampnet.engine import Factor, JunctionTree
-from crampnet.evidence import normalise
+import crampnet.base as base_module
+from crampnet.inference import _kernel
+from crampnet.inference.engine import Factor, JunctionTree
+from crampnet.network.evidence import normalise
 
 SEEDS = st.integers(0, 2**32 - 1)
 TOL = 1e-9
@@ -196,7 +196,7 @@ def test_a_batch_decides_compiling_as_a_whole(model, monkeypatch):
     """Check that a DataFrame's size, not its 20,000-row slices, decides compiling, and where the line falls."""
     asked = []
     monkeypatch.setattr(_kernel, "ready", lambda seconds: asked.append(seconds) or False)
-    monkeypatch.setattr(model_module, "BATCH_ROWS", 30)  # both frames are scored in 30-row slices
+    monkeypatch.setattr(base_module, "BATCH_ROWS", 30)  # both frames are scored in 30-row slices
     frame = model.simulate(100, seed=3)[model.findings[:6]]
     model.posteriors(frame.iloc[:50])
     first_50 = asked[0]

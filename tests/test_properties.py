@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import crampnet
-from crampnet.evidence import normalise
+from crampnet.network.evidence import normalise
 
 CONDITION_IDS = 19  # conditions in shared/vocabulary.md
 TRUE_STATES = ("yes", "present", "positive")
@@ -481,8 +481,8 @@ def test_batch_with_zero_rows(tiny):
 
 def test_batch_in_small_slices_equals_row_by_row(tiny, monkeypatch):
     """Check that scoring a batch in slices of 2 rows (and engine chunks of 1) gives the same rows, in order, as single calls."""
-    monkeypatch.setattr("crampnet.model.BATCH_ROWS", 2)
-    monkeypatch.setattr("crampnet.compiled.CHUNK_ENTRIES", 1)
+    monkeypatch.setattr("crampnet.base.BATCH_ROWS", 2)
+    monkeypatch.setattr("crampnet.inference.compiled.CHUNK_ENTRIES", 1)
     cases = [{}, {"urge": "yes"}, {"ferritin": 20}, {"pulses": "absent", "age": 70}, {"location": {"calf": 0.9, "foot": 0.1, "diffuse": 0.2}}, {"jerks": "no"}, {"cramps": "present"}]
     frame = pd.DataFrame(cases, index=[f"c{i}" for i in range(len(cases))], dtype=object)
     frame = frame.where(frame.notna(), None)

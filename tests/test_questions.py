@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import crampnet
-from crampnet.questions import COSTS, cost_of, information_gain, next_questions
+from crampnet.reasoning.questions import COSTS, cost_of, information_gain, next_questions
 
 
 def _entropy_bits(p: float) -> float:

@@ -1,4 +1,4 @@
-"""Quickscore: findings as signed sums of one-parent factors (crampnet.quickscore).
+"""Quickscore: findings as signed sums of one-parent factors (crampnet.inference.quickscore).
 
 The decomposition is checked by rebuilding every table from its terms, and
 both exact paths (the shared Quickscore tree and the trees pruned per
@@ -20,9 +20,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import crampnet
-import crampnet.compiled as compiled_module
-from crampnet.evidence import normalise
-from crampnet.quickscore import Terms, decompose, expand, term_counts
+import crampnet.inference.compiled as compiled_module
+from crampnet.inference.quickscore import Terms, decompose, expand, term_counts
+from crampnet.network.evidence import normalise
 
 SEEDS = st.integers(0, 2**32 - 1)
 TOL = 1e-9

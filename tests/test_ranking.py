@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import crampnet
 from crampnet.model import Model
-from crampnet.ranking import RANKINGS, counterfactual_scores, order
-from crampnet.spec import NoisyOr, parse_network
+from crampnet.network.spec import NoisyOr, parse_network
+from crampnet.reasoning.ranking import RANKINGS, counterfactual_scores, order
 
 # ---------------------------------------------------------------------------
 # Small noisy-OR networks and the twin-network oracle

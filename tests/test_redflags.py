@@ -9,8 +9,8 @@ import pytest
 
 import crampnet
 from crampnet.model import Model
-from crampnet.redflags import RULES, RedFlag, red_flags
-from crampnet.spec import parse_network
+from crampnet.network.spec import parse_network
+from crampnet.reasoning.redflags import RULES, RedFlag, red_flags
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from crampnet.diagnosis import diagnose
 from crampnet.model import Model
-from crampnet.notes import NOTES, SEED_FILES
-from crampnet.report import render
-from crampnet.spec import parse_network
+from crampnet.network.spec import parse_network
+from crampnet.reasoning.diagnosis import diagnose
+from crampnet.reasoning.notes import NOTES, SEED_FILES
+from crampnet.reasoning.report import render
 
 NETWORK = """
 schema = "crampnet-network/1"

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import crampnet
-from crampnet.sensitivity import plot_tornado, sensitivity
-from crampnet.spec import Logistic
+from crampnet.network.spec import Logistic
+from crampnet.trust.sensitivity import plot_tornado, sensitivity
 
 DATA = Path(__file__).parent / "data"
 TINY_TEXT = (DATA / "tiny.toml").read_text(encoding="utf-8")
@@ -37,7 +37,7 @@ def parameter_graph(model: crampnet.Model) -> nx.DiGraph:
 
 
 def observed_nodes(model: crampnet.Model, evidence: dict[str, object]) -> set[str]:
-    return {crampnet.evidence.resolve_id(model.spec, key) for key in evidence}
+    return {crampnet.network.evidence.resolve_id(model.spec, key) for key in evidence}
 
 
 CASES = [

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import crampnet
-from crampnet.evidence import normalise
+from crampnet.network.evidence import normalise
 
 REPO = Path(__file__).parent.parent
 SHARED = REPO.parent / "shared"

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 import crampnet
-from crampnet.simulate import FittedModel, fit, simulate
-from crampnet.uncertainty import parameter_distributions
+from crampnet.model import FittedModel
+from crampnet.trust.simulate import fit, simulate
+from crampnet.trust.uncertainty import parameter_distributions
 
 DATA = Path(__file__).parent / "data"
 TINY_TEXT = (DATA / "tiny.toml").read_text(encoding="utf-8")
@@ -191,8 +192,8 @@ def test_shipped_network_round_trip(model):
 
 def test_compiled_network_takes_tables(tiny, brute_force):
     """Check CompiledNetwork(tables=...): a general table is not absorbed as noisy-OR, and posteriors stay exact."""
-    from crampnet._pgmpy import to_pgmpy
-    from crampnet.compiled import CompiledNetwork
+    from crampnet.inference.compiled import CompiledNetwork
+    from crampnet.interop._pgmpy import to_pgmpy
 
     rng = np.random.default_rng(4)
     tables = dict(tiny.compiled.tables)
@@ -203,7 +204,7 @@ def test_compiled_network_takes_tables(tiny, brute_force):
     assert "ferritin" in compiled._factored  # untouched noisy-OR tables still factor
     brute = brute_force(to_pgmpy(tiny.spec, tables))
     for evidence in ({"urge": "no"}, {"urge": "no", "ferritin": "normal", "location": "calf"}, {"urge": "yes", "jerks": "no"}):
-        vectors = crampnet.evidence.normalise(tiny.spec, evidence)
+        vectors = crampnet.network.evidence.normalise(tiny.spec, evidence)
         post = compiled.posterior_matrix(vectors)[0]
         for j, cond in enumerate(compiled.conditions):
             assert post[j] == pytest.approx(brute.probability({cond: "present"}, evidence), abs=1e-12), (evidence, cond)
@@ -211,10 +212,10 @@ def test_compiled_network_takes_tables(tiny, brute_force):
 
 def test_fitted_noisy_or_tables_are_general(tiny, brute_force):
     """Check that a fitted two-parent noisy-OR finding is neither factored in the model nor absorbed in its Monte Carlo draws."""
-    from crampnet._montecarlo import _absorbed, batch_posteriors
-    from crampnet._parameters import parameter_space
-    from crampnet._pgmpy import to_pgmpy
-    from crampnet.uncertainty import draw_parameters
+    from crampnet.interop._pgmpy import to_pgmpy
+    from crampnet.trust._montecarlo import _absorbed, batch_posteriors
+    from crampnet.trust._parameters import parameter_space
+    from crampnet.trust.uncertainty import draw_parameters
 
     cohort = simulate(tiny, 500, seed=8)[["age_group", "drug", "rls", "cramps", "urge"]]
     fitted = fit(tiny, cohort, prior_strength=3)
@@ -224,7 +225,7 @@ def test_fitted_noisy_or_tables_are_general(tiny, brute_force):
     post = fitted.posteriors(evidence)
     for cond in tiny.conditions:
         assert post[cond] == pytest.approx(brute.probability({cond: "present"}, evidence), abs=1e-12)
-    vectors = crampnet.evidence.normalise(tiny.spec, evidence)
+    vectors = crampnet.network.evidence.normalise(tiny.spec, evidence)
     assert set(_absorbed(fitted, vectors)) == {"ferritin", "jerks"}
     theta = draw_parameters(fitted, 3, np.random.default_rng(2))
     got = batch_posteriors(fitted, vectors, theta)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import crampnet
 from crampnet import testing
-from crampnet.evidence import band, normalise
+from crampnet.network.evidence import band, normalise
 
 FEW = settings(max_examples=15, deadline=None)
 
@@ -162,7 +162,7 @@ def test_properties_catch_faults(fault, prop, message):
 def test_importing_crampnet_imports_no_optional_dependency():
     """Check that crampnet and these modules import without hypothesis, matplotlib, dask or pgmpy."""
     code = (
-        "import sys, crampnet, crampnet.testing, crampnet.display, crampnet.cohorts, crampnet.export, crampnet.cli\n"
+        "import sys, crampnet, crampnet.testing, crampnet.display, crampnet.interop.cohorts, crampnet.interop.export, crampnet.cli\n"
         "heavy = [m for m in ('hypothesis', 'matplotlib', 'dask', 'distributed', 'pgmpy', 'pyagrum', 'networkx') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )

@@ -11,9 +11,9 @@ import pytest
 from scipy.special import betainc
 
 import crampnet
-from crampnet._montecarlo import batch_posteriors
-from crampnet._parameters import parameter_space
-from crampnet.uncertainty import (
+from crampnet.trust._montecarlo import batch_posteriors
+from crampnet.trust._parameters import parameter_space
+from crampnet.trust.uncertainty import (
     JUDGMENT_FACTOR,
     SOURCED_FACTOR,
     beta_from_interval,
@@ -118,7 +118,7 @@ def test_drawn_tables_are_distributions(tiny):
 def test_batched_posteriors_equal_enumeration_for_each_draw(tiny):
     """Check the pruned, batched junction-tree run against full-joint enumeration, draw by draw."""
     evidence = {"urge": "yes", "pulses": "diminished", "location": "calf"}
-    vectors = crampnet.evidence.normalise(tiny.spec, evidence)
+    vectors = crampnet.network.evidence.normalise(tiny.spec, evidence)
     theta = draw_parameters(tiny, 5, np.random.default_rng(7))
     got = batch_posteriors(tiny, vectors, theta)
     tables = parameter_space(tiny).tables(theta)
@@ -174,7 +174,7 @@ def test_draws_are_centred_on_the_file_values(tiny):
     """Check that Beta and Dirichlet draws average to the file's values (log-normal: median)."""
     dist = parameter_distributions(tiny)
     theta = draw_parameters(tiny, 20000, np.random.default_rng(0))
-    from crampnet.uncertainty import parameter_rows
+    from crampnet.trust.uncertainty import parameter_rows
 
     rows = parameter_rows(tiny)
     for label, row in dist.iterrows():
@@ -224,7 +224,7 @@ def test_intervals_shrink_as_ranges_narrow(tmp_path):
 
 def test_intervals_shrink_as_data_and_prior_strength_grow(tiny):
     """Check that a model fitted to more data, or with a stronger prior, has narrower intervals."""
-    from crampnet.simulate import fit, simulate
+    from crampnet.trust.simulate import fit, simulate
 
     cohort = simulate(tiny, 4000, seed=11)
 
@@ -272,10 +272,10 @@ def test_shipped_network_intervals_contain_the_point(model):
 
 def test_no_answers_enter_as_likelihoods_and_stay_exact(tiny):
     """Check draws whose noisy-OR findings answered "no" leave the tree: posteriors still equal enumeration per draw."""
-    from crampnet._montecarlo import _absorbed
+    from crampnet.trust._montecarlo import _absorbed
 
     evidence = {"urge": "no", "ferritin": "normal", "jerks": "no", "location": "calf", "pulses": "diminished"}
-    vectors = crampnet.evidence.normalise(tiny.spec, evidence)
+    vectors = crampnet.network.evidence.normalise(tiny.spec, evidence)
     assert set(_absorbed(tiny, vectors)) == {"urge", "ferritin", "jerks"}
     theta = draw_parameters(tiny, 6, np.random.default_rng(11))
     got = batch_posteriors(tiny, vectors, theta)
@@ -288,8 +288,8 @@ def test_no_answers_enter_as_likelihoods_and_stay_exact(tiny):
 
 def test_no_answers_on_random_networks_equal_enumeration(random_networks):
     """Check random networks with every noisy-OR finding answered "no" (and a context observed) against enumeration."""
-    from crampnet._montecarlo import _absorbed
-    from crampnet.spec import NoisyOr
+    from crampnet.network.spec import NoisyOr
+    from crampnet.trust._montecarlo import _absorbed
 
     checked = 0
     for seed in range(30):
@@ -303,7 +303,7 @@ def test_no_answers_on_random_networks_equal_enumeration(random_networks):
             continue
         context = model.context[0]
         evidence[context] = model.states(context)[0]
-        vectors = crampnet.evidence.normalise(model.spec, evidence)
+        vectors = crampnet.network.evidence.normalise(model.spec, evidence)
         assert _absorbed(model, vectors)
         theta = draw_parameters(model, 4, np.random.default_rng(seed))
         got = batch_posteriors(model, vectors, theta)
@@ -330,10 +330,10 @@ TWENTY = {
 
 def test_shipped_network_twenty_findings_match_pgmpy_per_draw(model, pgmpy_ve):
     """Check Monte Carlo posteriors with 20 findings (13 "no" absorbed) against pgmpy variable elimination, draw by draw."""
-    from crampnet._montecarlo import _absorbed
-    from crampnet._pgmpy import to_pgmpy
+    from crampnet.interop._pgmpy import to_pgmpy
+    from crampnet.trust._montecarlo import _absorbed
 
-    vectors = crampnet.evidence.normalise(model.spec, TWENTY)
+    vectors = crampnet.network.evidence.normalise(model.spec, TWENTY)
     assert len(_absorbed(model, vectors)) >= 10
     theta = draw_parameters(model, 3, np.random.default_rng(5))
     got = batch_posteriors(model, vectors, theta)
@@ -364,7 +364,7 @@ NINE_YES = {
 @pytest.fixture
 def runs(monkeypatch):
     """Records each chunked run of batch_posteriors: (signed findings of its tree, rows given, rows answered, chunks run)."""
-    import crampnet._montecarlo as mc
+    import crampnet.trust._montecarlo as mc
 
     log: list[tuple[list[str], int, int, int]] = []
     original = mc._chunked
@@ -388,7 +388,7 @@ def runs(monkeypatch):
 def test_yes_answers_equal_enumeration_for_each_draw(tiny, runs, signed):
     """Check "yes" answers (urge: two parents, signed; ferritin, jerks: one parent) with other evidence, each way, against enumeration."""
     evidence = {"urge": "yes", "ferritin": "low", "jerks": "yes", "location": "calf", "pulses": "diminished", "age_group": "65_plus"}
-    vectors = crampnet.evidence.normalise(tiny.spec, evidence)
+    vectors = crampnet.network.evidence.normalise(tiny.spec, evidence)
     theta = draw_parameters(tiny, 6, np.random.default_rng(4))
     got = batch_posteriors(tiny, vectors, theta, signed=signed)
     if signed:
@@ -404,7 +404,7 @@ def test_yes_answers_equal_enumeration_for_each_draw(tiny, runs, signed):
 
 def test_yes_answers_on_random_networks_equal_enumeration(random_networks, runs):
     """Check random networks with every noisy-OR finding answered "yes" and several signed at once against enumeration."""
-    from crampnet._montecarlo import _noisy_or_slots, _positive
+    from crampnet.trust._montecarlo import _noisy_or_slots, _positive
 
     checked = together = 0
     for seed in range(60):
@@ -416,7 +416,7 @@ def test_yes_answers_on_random_networks_equal_enumeration(random_networks, runs)
             continue
         together += len(several) > 1
         evidence[model.context[0]] = model.states(model.context[0])[-1]
-        vectors = crampnet.evidence.normalise(model.spec, evidence)
+        vectors = crampnet.network.evidence.normalise(model.spec, evidence)
         assert sorted(_positive(model, vectors)) == sorted(slots)
         theta = draw_parameters(model, 4, np.random.default_rng(seed))
         runs.clear()
@@ -438,9 +438,9 @@ def test_yes_answers_on_random_networks_equal_enumeration(random_networks, runs)
 
 def test_shipped_network_nine_yes_match_pgmpy_per_draw(model, pgmpy_ve, runs):
     """Check nine "yes" answers (the signed tree, chosen by cost) against pgmpy VE draw by draw."""
-    from crampnet._pgmpy import to_pgmpy
+    from crampnet.interop._pgmpy import to_pgmpy
 
-    vectors = crampnet.evidence.normalise(model.spec, NINE_YES)
+    vectors = crampnet.network.evidence.normalise(model.spec, NINE_YES)
     theta = draw_parameters(model, 3, np.random.default_rng(8))
     got = batch_posteriors(model, vectors, theta)
     assert len(runs[0][0]) == 9 and runs[0][2] == 3  # all nine signed, no draw ill conditioned
@@ -455,7 +455,7 @@ def test_shipped_network_nine_yes_match_pgmpy_per_draw(model, pgmpy_ve, runs):
 @pytest.mark.parametrize("evidence", [NINE_YES, TWENTY])
 def test_shipped_network_signed_tree_equals_the_tree_keeping_the_findings(model, runs, evidence):
     """Check 200 draws: "yes" answers as signed variables give the posteriors of the tree that keeps them, to 1e-9."""
-    vectors = crampnet.evidence.normalise(model.spec, evidence)
+    vectors = crampnet.network.evidence.normalise(model.spec, evidence)
     theta = draw_parameters(model, 200, np.random.default_rng(2))
     signed = batch_posteriors(model, vectors, theta, signed=True)
     assert runs[0][0] and runs[0][2] >= 190
@@ -466,9 +466,9 @@ def test_shipped_network_signed_tree_equals_the_tree_keeping_the_findings(model,
 
 def test_ill_conditioned_draws_run_on_the_tree_keeping_the_findings(model, runs, monkeypatch):
     """Check that draws failing the cancellation bound (here all: CONDITION = 1) are answered by the tree keeping the findings."""
-    import crampnet._montecarlo as mc
+    import crampnet.trust._montecarlo as mc
 
-    vectors = crampnet.evidence.normalise(model.spec, NINE_YES)
+    vectors = crampnet.network.evidence.normalise(model.spec, NINE_YES)
     theta = draw_parameters(model, 40, np.random.default_rng(3))
     expected = batch_posteriors(model, vectors, theta, signed=False)
     runs.clear()
@@ -480,11 +480,11 @@ def test_ill_conditioned_draws_run_on_the_tree_keeping_the_findings(model, runs,
 
 def test_rare_yes_answers_fall_back_on_their_own(model, runs, pgmpy_ve, monkeypatch):
     """Check twelve "yes" answers of rare conditions (P(evidence) ~ 1e-10): the bound fails, the signed tree is given up after one chunk, results match pgmpy."""
-    import crampnet._montecarlo as mc
-    from crampnet._pgmpy import to_pgmpy
+    import crampnet.trust._montecarlo as mc
+    from crampnet.interop._pgmpy import to_pgmpy
 
     rare = {f: "yes" for f in ["fasciculations", "weakness", "hyperreflexia", "proximal_weakness", "bladder_bowel_dysfunction", "muscle_cramps", "exercise_contracture", "myalgia", "sensory_loss", "paresthesia", "back_pain", "dermatomal_radiation"]}
-    vectors = crampnet.evidence.normalise(model.spec, rare)
+    vectors = crampnet.network.evidence.normalise(model.spec, rare)
     theta = draw_parameters(model, 30, np.random.default_rng(6))
     monkeypatch.setattr(mc, "CHUNK_ENTRIES", 1)  # one draw per chunk
     got = batch_posteriors(model, vectors, theta)

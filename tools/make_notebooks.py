@@ -57,7 +57,7 @@ EXPLORING: Cells = [
     ("md", "The same findings in each population (without the age, which some presets fix):"),
     ("code", "findings = {k: v for k, v in case.items() if k != 'age'}\nleading = ['restless_legs_syndrome', 'nocturnal_leg_cramps', 'periodic_limb_movements', 'peripheral_neuropathy']\npd.DataFrame({name: crampnet.load(population=name).posteriors(findings)[leading] for name in presets.index}).round(3)"),
     ("md", "## Sensitivity\n\nEach number moved alone to the ends of its plausible range: the tornado shows which numbers the posterior of restless legs syndrome hangs on for this case."),
-    ("code", "from crampnet.sensitivity import plot_tornado\n\ntornado = model.sensitivity('restless_legs_syndrome', case)\nax = plot_tornado(tornado, top=10)"),
+    ("code", "from crampnet.trust.sensitivity import plot_tornado\n\ntornado = model.sensitivity('restless_legs_syndrome', case)\nax = plot_tornado(tornado, top=10)"),
     ("code", "tornado.head(5)[['node', 'kind', 'parent', 'value', 'low', 'high', 'swing']]"),
 ]
 
@@ -79,15 +79,15 @@ PROPERTIES: Cells = [
 
 COHORTS: Cells = [
     ("md", "# Cohorts\n\nSimulate a cohort from the network, score it, check calibration, and score a cohort stored as Parquet with Dask, lazily and partition by partition."),
-    ("code", "import crampnet\nfrom crampnet.questions import cost_of\n\nmodel = crampnet.load()\nintake = ['age_group', 'sex', *[f for f in model.findings if cost_of(f)[0] == 'history'][:10]]\ncohort = model.simulate(300, seed=1)\ncohort[model.conditions[:4] + intake[:4]].head()"),
+    ("code", "import crampnet\nfrom crampnet.reasoning.questions import cost_of\n\nmodel = crampnet.load()\nintake = ['age_group', 'sex', *[f for f in model.findings if cost_of(f)[0] == 'history'][:10]]\ncohort = model.simulate(300, seed=1)\ncohort[model.conditions[:4] + intake[:4]].head()"),
     ("md", "Each simulated case has its true conditions. Score what an intake form would record: age, sex and ten history questions."),
     ("code", "posteriors = model.posteriors(cohort[intake])\nposteriors.iloc[:5, :5].round(3)"),
     ("md", "Batches are exact and vectorised over cases. A call big enough to pay for it (some 20,000 cases or more), or any call once the environment variable `CRAMPNET_JIT=always` is set, runs in a kernel compiled with numba: several times faster per case, after about 10 s of compiling once per process. `CRAMPNET_JIT=never` stays in numpy. The numbers agree either way; see *How it computes* in the README."),
     ("md", "## Calibration\n\nAmong the cases given a posterior near *p*, about a fraction *p* should have the condition. On data simulated from the network itself this checks the engine; on your own labelled data it checks the network."),
-    ("code", "from crampnet.evaluate import evaluate, plot_calibration\n\nresult = evaluate(model, cohort[model.conditions + intake])\nprint(f'top-1 {result.top1:.2f}, top-3 {result.top3:.2f}')\nax = plot_calibration(result)"),
+    ("code", "from crampnet.trust.evaluate import evaluate, plot_calibration\n\nresult = evaluate(model, cohort[model.conditions + intake])\nprint(f'top-1 {result.top1:.2f}, top-3 {result.top3:.2f}')\nax = plot_calibration(result)"),
     ("code", "result.summary().head(8).round(3)"),
-    ("md", "## Dask: cohorts larger than memory\n\nWrite the cohort as Parquet in partitions, read it lazily with `dask.dataframe`, and score it with `crampnet.cohorts.posteriors_dask`: a lazy Dask DataFrame, one partition at a time (on a cluster, connect a `distributed.Client` first)."),
-    ("code", "import tempfile\nfrom pathlib import Path\n\nimport dask\nimport dask.dataframe as dd\n\nfrom crampnet.cohorts import posteriors_dask\n\nfolder = Path(tempfile.mkdtemp()) / 'cohort'\ndd.from_pandas(cohort[intake], npartitions=4).to_parquet(folder)\nlazy = posteriors_dask(model, dd.read_parquet(folder))\nlazy"),
+    ("md", "## Dask: cohorts larger than memory\n\nWrite the cohort as Parquet in partitions, read it lazily with `dask.dataframe`, and score it with `crampnet.interop.cohorts.posteriors_dask`: a lazy Dask DataFrame, one partition at a time (on a cluster, connect a `distributed.Client` first)."),
+    ("code", "import tempfile\nfrom pathlib import Path\n\nimport dask\nimport dask.dataframe as dd\n\nfrom crampnet.interop.cohorts import posteriors_dask\n\nfolder = Path(tempfile.mkdtemp()) / 'cohort'\ndd.from_pandas(cohort[intake], npartitions=4).to_parquet(folder)\nlazy = posteriors_dask(model, dd.read_parquet(folder))\nlazy"),
     ("md", "Aggregates stream: `lazy.mean()` holds one partition at a time. Here the whole result is also computed, in the same pass, to compare with pandas."),
     ("code", "with dask.config.set(scheduler='threads'):\n    prevalence, scored = dask.compute(lazy.mean(), lazy)\nprint('largest difference from pandas:', float((scored.loc[posteriors.index] - posteriors).abs().max().max()))\nprevalence.sort_values(ascending=False).head(5).round(3).rename('mean posterior')"),
 ]

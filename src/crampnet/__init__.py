@@ -14,8 +14,6 @@ Examples
 
 from __future__ import annotations
 
-from crampnet.diagnosis import Diagnosis, diagnose
-from crampnet.evaluate import Evaluation, evaluate
 from crampnet.exceptions import (
     CrampnetError,
     EvidenceTypeError,
@@ -26,7 +24,9 @@ from crampnet.exceptions import (
     UnknownNodeError,
 )
 from crampnet.model import Model, load, populations
-from crampnet.redflags import RedFlag
+from crampnet.reasoning.diagnosis import Diagnosis, diagnose
+from crampnet.reasoning.redflags import RedFlag
+from crampnet.trust.evaluate import Evaluation, evaluate
 
 __version__ = "0.1.0"
 

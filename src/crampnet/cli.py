@@ -42,13 +42,17 @@ from typing import IO, TYPE_CHECKING
 
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, hint
 from crampnet.model import DEFAULT_POPULATION, load
+from crampnet.network.evidence import interpret
 
 if TYPE_CHECKING:
-    from crampnet.diagnosis import Diagnosis
     from crampnet.model import Model
-    from crampnet.spec import Node
+    from crampnet.network.spec import Node
+    from crampnet.reasoning.diagnosis import Diagnosis
 
 __all__ = ["COMMANDS", "EXAMPLE_CASE", "interpret", "main", "parse_assignment"]
+
+# interpret (what a person types, made into evidence) lives with the other
+# evidence readers, which crampnet.interop.cohorts shares; re-exported here.
 
 #: The example case: a classic restless-legs history with a low ferritin.
 EXAMPLE_CASE: dict[str, object] = {
@@ -64,8 +68,6 @@ EXAMPLE_CASE: dict[str, object] = {
 }
 #: The sub-commands.
 COMMANDS = ("diagnose", "interview", "report", "export", "score")
-_YES = ("yes", "y", "true", "present", "positive")
-_NO = ("no", "n", "false", "absent", "negative")
 _SKIP = ("skip", "s", "?", "unknown", "dont know", "don't know", "pass")
 _QUIT = ("quit", "q", "stop", "exit")
 _NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources: model.parameters()."
@@ -93,39 +95,8 @@ def parse_assignment(text: str) -> tuple[str, object]:
     return key.strip(), value
 
 
-def interpret(node: Node, value: object) -> object:
-    """A value typed by a person, made into evidence for ``node``.
-
-    State names are matched case-insensitively; yes/y/true and no/n/false
-    mean ``True``/``False`` on a node that has a positive and a negative
-    state; a number is kept for a node with numeric bands. Anything else is
-    returned unchanged, so the evidence check explains what is wrong.
-
-    Examples
-    --------
-    >>> import crampnet
-    >>> spec = crampnet.load().spec
-    >>> interpret(spec.nodes["urge_to_move"], "Y"), interpret(spec.nodes["ferritin"], "30")
-    (True, 30.0)
-    """
-    if not isinstance(value, str):
-        return value
-    text = value.strip().lower()
-    if text in node.states:
-        return text
-    if node.positive is not None and text in _YES:
-        return True
-    if node.negative is not None and text in _NO:
-        return False
-    try:
-        number = float(text)
-    except ValueError:
-        return value.strip()
-    return number if node.bands else value.strip()
-
-
 def _node(model: Model, key: str) -> Node:
-    from crampnet.evidence import resolve_id
+    from crampnet.network.evidence import resolve_id
 
     return model.spec.nodes[resolve_id(model.spec, key)]
 
@@ -300,7 +271,7 @@ def _report(args: argparse.Namespace, model: Model) -> int:
 
 
 def _export(args: argparse.Namespace, model: Model) -> int:
-    from crampnet.export import export, format_for
+    from crampnet.interop.export import export, format_for
 
     if args.format is None and args.output is None:
         msg = "crampnet export needs --format (bif, xmlbif, xdsl or uai) or an -o FILE whose suffix names one."
@@ -315,7 +286,7 @@ def _export(args: argparse.Namespace, model: Model) -> int:
 def _score(args: argparse.Namespace, model: Model) -> int:
     import pandas as pd
 
-    from crampnet.cohorts import read_text_cells
+    from crampnet.interop.cohorts import read_text_cells
 
     source = sys.stdin if args.cohort == "-" else args.cohort
     total = None

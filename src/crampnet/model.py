@@ -1,4 +1,13 @@
-"""The public model: load a network, ask for posteriors, see the sources.
+"""The public model: the facade over the core, the clinical layer and the trust layer.
+
+:class:`Model` is what :func:`load` returns: a :class:`~crampnet.base.BaseModel`
+(ids, states, exact posteriors, provenance) with the methods of the layers
+above it bound on: :meth:`Model.diagnose` (:mod:`crampnet.reasoning`),
+intervals, :meth:`Model.sensitivity`, :meth:`Model.simulate` and
+:meth:`Model.fit` (:mod:`crampnet.trust`), :attr:`Model.network` and Dask
+frames (:mod:`crampnet.interop`), and :meth:`Model.draw`
+(:mod:`crampnet.display`). This module sits above all of them, so none of
+them imports it.
 
 Examples
 --------
@@ -16,33 +25,26 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from crampnet.batch import batch_evidence, label
-from crampnet.compiled import CompiledNetwork
-from crampnet.evidence import describe, normalise, resolve_id
-from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError, InvalidValueError, hint
-from crampnet.loading import read_network_text, shipped_path, shipped_text
-from crampnet.spec import NetworkSpec, parse_network
+from crampnet.base import BATCH_ROWS, DEFAULT_POPULATION, BaseModel, Fit
+from crampnet.exceptions import EvidenceTypeError, InvalidValueError, hint
+from crampnet.network.loading import read_network_text, shipped_path, shipped_text
+from crampnet.network.spec import NetworkSpec, parse_network
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from crampnet.diagnosis import Diagnosis
+    from crampnet.reasoning.diagnosis import Diagnosis
 
-__all__ = ["DEFAULT_POPULATION", "Model", "load", "populations"]
-
-#: The population whose context priors are the network file's own.
-DEFAULT_POPULATION = "adults"
-#: Rows of a DataFrame converted and scored at a time (bounds memory).
-BATCH_ROWS = 20_000
+__all__ = ["BATCH_ROWS", "DEFAULT_POPULATION", "FittedModel", "Model", "load", "populations"]
 
 
-class Model:
+class Model(BaseModel):
     """A compiled leg-cramp differential network.
 
     Use :func:`crampnet.load` to make one. A model is immutable: every
@@ -58,59 +60,13 @@ class Model:
         The population preset whose context priors are in use.
     """
 
-    def __init__(self, spec: NetworkSpec, population: str = DEFAULT_POPULATION) -> None:
-        self.spec = spec
-        self.population = population
-        self.compiled = CompiledNetwork(spec, None if population == DEFAULT_POPULATION else population)
-
-    def __repr__(self) -> str:
-        return (
-            f"<crampnet.Model {self.spec.name} {self.spec.version} ({self.population}): "
-            f"{len(self.context)} context, {len(self.conditions)} conditions, "
-            f"{len(self.findings)} findings>"
-        )
-
-    def _ids(self, role: str) -> list[str]:
-        return [nid for nid, node in self.spec.nodes.items() if node.role == role]
-
-    @property
-    def conditions(self) -> list[str]:
-        """Ids of the condition nodes, whose posteriors :meth:`posteriors` returns."""
-        return self._ids("condition")
-
-    @property
-    def findings(self) -> list[str]:
-        """Ids of the finding nodes (symptoms, signs, tests)."""
-        return self._ids("finding")
-
-    @property
-    def context(self) -> list[str]:
-        """Ids of the context nodes (age, sex, medications, risk factors)."""
-        return self._ids("context")
-
-    @property
-    def must_not_miss(self) -> list[str]:
-        """Conditions flagged must-not-miss in the network file."""
-        return [c for c in self.conditions if self.spec.nodes[c].must_not_miss]
-
-    def states(self, node: str) -> list[str]:
-        """The states of ``node``, in network order.
-
-        Examples
-        --------
-        >>> import crampnet
-        >>> crampnet.load().states("ferritin")
-        ['low', 'normal']
-        """
-        return list(self.spec.nodes[resolve_id(self.spec, node, "states")].states)
-
     @cached_property
     def network(self) -> Any:
         """The network as a checked ``pgmpy.models.DiscreteBayesianNetwork``.
 
         pgmpy is imported on first access only.
         """
-        from crampnet._pgmpy import to_pgmpy
+        from crampnet.interop._pgmpy import to_pgmpy
 
         return to_pgmpy(self.spec, self.compiled.tables)
 
@@ -125,13 +81,13 @@ class Model:
             state to likelihood (soft evidence). Or a DataFrame: one case per
             row, one column per node id, missing cells meaning unobserved.
             Or a ``dask.dataframe.DataFrame``: returns a lazy Dask DataFrame
-            (:func:`crampnet.cohorts.posteriors_dask`).
+            (:func:`crampnet.interop.cohorts.posteriors_dask`).
         progress : bool, default=False
             With a DataFrame, show a progress bar on stderr (tqdm if installed).
         interval : float, optional
             For one case: also return a central credible interval of this
             mass (e.g. 0.9) from Monte Carlo over the parameters' ranges
-            (:func:`crampnet.uncertainty.posterior_intervals`).
+            (:func:`crampnet.trust.uncertainty.posterior_intervals`).
         draws : int, default=1000
             Parameter draws for ``interval``.
         seed : int or numpy.random.Generator, optional, default=0
@@ -167,13 +123,13 @@ class Model:
         """
         import pandas as pd
 
-        from crampnet.cohorts import is_dask_dataframe
+        from crampnet.interop.cohorts import is_dask_dataframe
 
         if is_dask_dataframe(evidence):
             if interval is not None:
                 msg = "interval= is for one case; a Dask DataFrame is scored without intervals."
                 raise EvidenceTypeError(msg)
-            from crampnet.cohorts import posteriors_dask
+            from crampnet.interop.cohorts import posteriors_dask
 
             lazy: pd.DataFrame = posteriors_dask(self, evidence)  # a dask.dataframe.DataFrame, same columns
             return lazy
@@ -181,137 +137,15 @@ class Model:
             if isinstance(evidence, pd.DataFrame):
                 msg = "interval= is for one case; for a DataFrame, call posteriors(row.to_dict(), interval=...) per row."
                 raise EvidenceTypeError(msg)
-            from crampnet.uncertainty import posterior_intervals
+            from crampnet.trust.uncertainty import posterior_intervals
 
             return posterior_intervals(self, evidence, interval=interval, draws=draws, seed=seed)
-        if isinstance(evidence, pd.DataFrame):
-            return self._batch(evidence, progress=progress)
-        if evidence is not None and not isinstance(evidence, Mapping):
-            msg = f"The 'evidence' argument of posteriors must be a mapping of node id to state, or a pandas DataFrame. Got {evidence!r} ({type(evidence).__name__}) instead."
-            raise EvidenceTypeError(msg)
-        vectors = normalise(self.spec, evidence)
-        try:
-            values = self.compiled.posterior_matrix(vectors)[0]
-        except ImpossibleEvidenceError:
-            raise self._impossible(vectors) from None
-        order = np.argsort(-values, kind="stable")
-        return pd.Series(values[order], index=self._condition_index[order], name="P(present | evidence)")
-
-    @cached_property
-    def _condition_index(self) -> pd.Index:
-        """The conditions as a pandas Index, built once (Series of one case are indexed by it)."""
-        import pandas as pd
-
-        return pd.Index(self.conditions)
-
-    def _impossible(self, vectors: dict[str, np.ndarray], row: object | None = None) -> ImpossibleEvidenceError:
-        conflict = self.compiled.conflict(vectors)
-        entries = [f"{nid}={describe(self.spec, nid, vectors[nid])}" for nid in conflict]
-        where = f" in row {label(row)}" if row is not None else ""
-        msg = f"The evidence{where} is impossible under the network: {' and '.join(entries)} cannot hold together (probability zero)."
-        return ImpossibleEvidenceError(msg, conflict, row)
-
-    def _batch(self, frame: pd.DataFrame, *, progress: bool) -> pd.DataFrame:
-        import pandas as pd
-
-        bar = _progress_bar(len(frame)) if progress else None
-        parts = []
-        # The whole batch decides whether compiling the kernel pays, not
-        # each slice (crampnet._kernel.ready).
-        self.compiled.prepare(len(frame))
-        try:
-            # Convert and score in slices so memory stays bounded whatever the
-            # number of rows: only one slice's likelihood arrays exist at once.
-            step = BATCH_ROWS
-            for start in range(0, len(frame), step):
-                part = frame.iloc[start : start + step]
-                parts.append(self._score(part))
-                if bar is not None:
-                    bar.update(len(part))
-        finally:
-            if bar is not None:
-                bar.close()
-        if not parts:
-            return pd.DataFrame(np.empty((0, len(self.conditions))), index=frame.index, columns=self.conditions)
-        return pd.DataFrame(np.concatenate(parts), index=frame.index, columns=self.conditions)
-
-    def _score(self, frame: pd.DataFrame) -> np.ndarray:
-        vectors = batch_evidence(self.spec, frame)
-        try:
-            return self.compiled.posterior_matrix(vectors, n_rows=len(frame))
-        except ImpossibleEvidenceError as err:
-            pos = int(err.row) if isinstance(err.row, int) else 0
-            row = {k: v[pos] for k, v in vectors.items() if not np.all(v[pos] == 1.0)}
-            raise self._impossible(row, frame.index[pos]) from None
-
-    def iter_posteriors(self, frames: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        """Score a stream of DataFrames (e.g. ``pandas.read_csv(..., chunksize=...)``).
-
-        Memory is bounded by one input chunk, whatever the stream's length.
-
-        Parameters
-        ----------
-        frames : iterable of pandas.DataFrame
-            Chunks of cases, as for :meth:`posteriors`.
-
-        Yields
-        ------
-        pandas.DataFrame
-            The posteriors of each chunk, with the chunk's index.
-
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> import crampnet
-        >>> model = crampnet.load()
-        >>> chunks = [pd.DataFrame({"urge_to_move": [True, False]})] * 3
-        >>> sum(len(part) for part in model.iter_posteriors(chunks))
-        6
-        """
-        import pandas as pd
-
-        for frame in frames:
-            if not isinstance(frame, pd.DataFrame):
-                msg = f"iter_posteriors takes an iterable of pandas DataFrames. Got an item of type {type(frame).__name__}."
-                raise EvidenceTypeError(msg)
-            yield self._batch(frame, progress=False)
-
-    def probability(self, event: Mapping[str, object], given: Mapping[str, object] | None = None) -> float:
-        """Exact P(event | given) for joint assignments of any nodes.
-
-        Parameters
-        ----------
-        event : mapping
-            Node id to value, as in :meth:`posteriors`.
-        given : mapping, optional
-            The conditioning evidence.
-
-        Returns
-        -------
-        float
-            The conditional probability (0.0 when the event contradicts ``given``).
-
-        Examples
-        --------
-        >>> import crampnet
-        >>> model = crampnet.load()
-        >>> p = model.probability({"periodic_limb_movements": True}, given={"restless_legs_syndrome": True})
-        >>> 0.8 <= p <= 0.9
-        True
-        """
-        cond = normalise(self.spec, given, "given")
-        both = dict(cond)
-        for nid, vec in normalise(self.spec, event, "event").items():
-            both[nid] = both[nid] * vec if nid in both else vec
-        log_given = self.compiled.log_evidence(cond)
-        if not np.isfinite(log_given):
-            raise self._impossible(cond)
-        return float(np.exp(self.compiled.log_evidence(both) - log_given))
+        return super().posteriors(evidence, progress=progress)
 
     def diagnose(self, evidence: Mapping[str, object] | None = None, *, ranking: str = "counterfactual", threshold: float = 0.10) -> Diagnosis:
         """Diagnose one case: differential, explanation, next questions, red flags, report.
 
-        See :func:`crampnet.diagnosis.diagnose`.
+        See :func:`crampnet.reasoning.diagnosis.diagnose`.
 
         Examples
         --------
@@ -320,7 +154,7 @@ class Model:
         >>> dx.differential[0]
         'peripheral_arterial_disease'
         """
-        from crampnet.diagnosis import diagnose
+        from crampnet.reasoning.diagnosis import diagnose
 
         return diagnose(self, evidence, ranking=ranking, threshold=threshold)
 
@@ -336,71 +170,68 @@ class Model:
     def sensitivity(self, condition: str, evidence: Mapping[str, object] | None = None) -> pd.DataFrame:
         """Posterior of ``condition`` with each parameter at the ends of its range.
 
-        See :func:`crampnet.sensitivity.sensitivity` (the tornado table, sorted
-        by swing) and :func:`crampnet.sensitivity.plot_tornado`.
+        See :func:`crampnet.trust.sensitivity.sensitivity` (the tornado table, sorted
+        by swing) and :func:`crampnet.trust.sensitivity.plot_tornado`.
         """
-        from crampnet.sensitivity import sensitivity
+        from crampnet.trust.sensitivity import sensitivity
 
         return sensitivity(self, condition, evidence)
 
     def simulate(self, n: int, *, seed: int | np.random.Generator | None = 0) -> pd.DataFrame:
-        """A synthetic cohort of ``n`` cases, one column per node (see :func:`crampnet.simulate.simulate`)."""
-        from crampnet.simulate import simulate
+        """A synthetic cohort of ``n`` cases, one column per node (see :func:`crampnet.trust.simulate.simulate`)."""
+        from crampnet.trust.simulate import simulate
 
         return simulate(self, n, seed=seed)
 
-    def fit(self, data: pd.DataFrame, *, prior_strength: float = 10.0, max_iter: int = 200, tol: float = 1e-6) -> Model:
-        """A new model with parameters updated from ``data`` (see :func:`crampnet.simulate.fit`)."""
-        from crampnet.simulate import fit
+    def fit(self, data: pd.DataFrame, *, prior_strength: float = 10.0, max_iter: int = 200, tol: float = 1e-6) -> FittedModel:
+        """A new model with parameters updated from ``data`` (see :func:`crampnet.trust.simulate.fit`)."""
+        from crampnet.trust.simulate import fit
 
-        return fit(self, data, prior_strength=prior_strength, max_iter=max_iter, tol=tol)
+        return cast("FittedModel", fit(self, data, prior_strength=prior_strength, max_iter=max_iter, tol=tol))
+
+    def refit(self, fit: Fit) -> FittedModel:
+        """A :class:`FittedModel`: this model with ``fit``'s tables (see :meth:`fit`)."""
+        return FittedModel(self, fit)
+
+
+class FittedModel(Model):
+    """A :class:`~crampnet.Model` whose tables were updated from data.
+
+    Made by :meth:`Model.fit`; ``parameters()`` marks the updated numbers
+    ``source = "fitted"``.
+
+    Attributes
+    ----------
+    posterior_counts : dict of str to numpy.ndarray
+        The Dirichlet posterior (prior pseudo-counts plus counts) of each
+        fitted node's table, one distribution per parent configuration.
+    prior_strength : float
+        The equivalent sample size of the prior.
+    cases : int
+        Rows of the data.
+    method : str
+        ``"complete"`` or ``"em"``.
+    iterations : int
+        EM iterations (0 for complete data).
+    converged : bool
+        Whether EM converged.
+    """
+
+    def __init__(self, base: BaseModel, fit: Fit) -> None:
+        # A fitted table is a general table; CompiledNetwork absorbs a noisy-OR
+        # finding's "no" answers only where its table is exactly noisy-OR.
+        super().__init__(base.spec, base.population, tables=fit.tables)
+        self.posterior_counts = {nid: np.array(c, dtype=float) for nid, c in fit.posterior_counts.items()}
+        self.prior_strength, self.cases, self.method = fit.prior_strength, fit.cases, fit.method
+        self.iterations, self.converged = fit.iterations, fit.converged
+        self._parameters = fit.parameters
+
+    def __repr__(self) -> str:
+        return super().__repr__()[:-1] + f", fitted to {self.cases} cases (prior_strength={self.prior_strength:g})>"
 
     def parameters(self) -> pd.DataFrame:
-        """Every number of the network with its source: one row per parameter.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns ``node, role, model, kind, parent, parent_state, state,
-            value, low, high, source, citation, reason, note``. ``source`` is a
-            key of the file's ``[sources]`` or ``"judgment"`` (then ``reason``
-            says why).
-
-        Examples
-        --------
-        >>> import crampnet
-        >>> table = crampnet.load().parameters()
-        >>> bool((table["source"] != "").all())
-        True
-        """
-        from crampnet.provenance import parameter_table
-
-        return parameter_table(self.spec, self.compiled.tables, self.compiled.population)
-
-
-class _Bar:
-    """A minimal stderr progress bar, used when tqdm is not installed."""
-
-    def __init__(self, total: int) -> None:
-        import sys
-
-        self.total, self.done, self.stream = total, 0, sys.stderr
-
-    def update(self, n: int) -> None:
-        self.done += n
-        self.stream.write(f"\rcrampnet: {self.done}/{self.total} cases")
-        self.stream.flush()
-
-    def close(self) -> None:
-        self.stream.write("\n")
-
-
-def _progress_bar(total: int) -> Any:
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # pragma: no cover - tqdm ships with pgmpy
-        return _Bar(total)
-    return tqdm(total=total, unit="case", desc="crampnet")
+        """Every number with its source; fitted numbers say ``source = "fitted"``."""
+        return self._parameters.copy()
 
 
 @lru_cache(maxsize=16)

@@ -38,13 +38,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from crampnet.evidence import describe, normalise
+from crampnet.network.evidence import describe, normalise
 
 if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy
 
-    from crampnet.model import Model
-    from crampnet.spec import Node
+    from crampnet.base import BaseModel
+    from crampnet.network.spec import Node
 
 __all__ = [
     "PROPERTIES",
@@ -93,7 +93,7 @@ def number_range(node: Node, state: str) -> tuple[float, float, bool, bool] | No
     return None
 
 
-def _ancestral(model: Model, nodes: Sequence[str]) -> list[str]:
+def _ancestral(model: BaseModel, nodes: Sequence[str]) -> list[str]:
     """``nodes`` and all their ancestors, in the network's topological order."""
     keep: set[str] = set()
     stack = list(nodes)
@@ -105,7 +105,7 @@ def _ancestral(model: Model, nodes: Sequence[str]) -> list[str]:
     return [nid for nid in model.spec.order if nid in keep]
 
 
-def _sample(model: Model, draw: DrawFn, nodes: Sequence[str] | None = None) -> dict[str, str]:
+def _sample(model: BaseModel, draw: DrawFn, nodes: Sequence[str] | None = None) -> dict[str, str]:
     """A case by ancestral sampling (of ``nodes`` and their ancestors only, if given).
 
     Each choice inverts a drawn uniform, so shrinking moves a node towards its
@@ -128,7 +128,7 @@ def _sample(model: Model, draw: DrawFn, nodes: Sequence[str] | None = None) -> d
     return {nid: spec.nodes[nid].states[i] for nid, i in index.items()}
 
 
-def cases(model: Model) -> SearchStrategy[dict[str, str]]:
+def cases(model: BaseModel) -> SearchStrategy[dict[str, str]]:
     """Whole cases: every node id to a state, drawn by ancestral sampling.
 
     Every case has positive probability under ``model``. Shrinking moves each
@@ -181,7 +181,7 @@ def _value(node: Node, state: str, draw: DrawFn, *, numbers: bool, booleans: boo
 
 
 def evidence(
-    model: Model,
+    model: BaseModel,
     *,
     nodes: Sequence[str] | None = None,
     min_size: int = 0,
@@ -195,7 +195,7 @@ def evidence(
 
     Parameters
     ----------
-    model : Model
+    model : BaseModel
         The model the evidence is for.
     nodes : sequence of str, optional
         The node ids to draw from (default: every finding and context node).
@@ -233,7 +233,7 @@ def evidence(
     """
     from hypothesis import strategies as st
 
-    from crampnet.evidence import resolve_id
+    from crampnet.network.evidence import resolve_id
 
     pool = [resolve_id(model.spec, n, "the 'nodes' argument of evidence") for n in nodes] if nodes is not None else [n for n in model.spec.order if model.spec.nodes[n].role != "condition"]
     pool = list(dict.fromkeys(pool))
@@ -257,11 +257,11 @@ def evidence(
 # ---------------------------------------------------------------------------
 
 
-def _posteriors(model: Model, evidence: Mapping[str, object]) -> Any:
+def _posteriors(model: BaseModel, evidence: Mapping[str, object]) -> Any:
     return model.posteriors(dict(evidence))
 
 
-def check_posteriors_in_unit_interval(model: Model, evidence: Mapping[str, object]) -> None:
+def check_posteriors_in_unit_interval(model: BaseModel, evidence: Mapping[str, object]) -> None:
     """Every condition gets a finite posterior in [0, 1], and only conditions do."""
     post = _posteriors(model, evidence)
     assert sorted(map(str, post.index)) == sorted(model.conditions), f"posteriors are indexed by {list(post.index)}, not by the conditions"
@@ -270,7 +270,7 @@ def check_posteriors_in_unit_interval(model: Model, evidence: Mapping[str, objec
     assert np.all((values >= 0.0) & (values <= 1.0)), f"posterior outside [0, 1] for evidence {dict(evidence)!r}: {post[(values < 0) | (values > 1)].to_dict()}"
 
 
-def check_order_invariance(model: Model, evidence: Mapping[str, object]) -> None:
+def check_order_invariance(model: BaseModel, evidence: Mapping[str, object]) -> None:
     """Giving the same evidence in reverse order gives the same posteriors."""
     forward = _posteriors(model, evidence)
     backward = _posteriors(model, dict(reversed(list(evidence.items()))))
@@ -278,7 +278,7 @@ def check_order_invariance(model: Model, evidence: Mapping[str, object]) -> None
     assert gap <= TOLERANCE, f"the order of the evidence moved a posterior by {gap:g}: {dict(evidence)!r}"
 
 
-def check_batch_agrees(model: Model, evidence: Mapping[str, object]) -> None:
+def check_batch_agrees(model: BaseModel, evidence: Mapping[str, object]) -> None:
     """A one-row DataFrame of the evidence scores as the evidence does on its own."""
     import pandas as pd
 
@@ -289,7 +289,7 @@ def check_batch_agrees(model: Model, evidence: Mapping[str, object]) -> None:
     assert gap <= TOLERANCE, f"batch and single-case posteriors differ by {gap:g} for {dict(evidence)!r}"
 
 
-def check_probability_agrees(model: Model, evidence: Mapping[str, object]) -> None:
+def check_probability_agrees(model: BaseModel, evidence: Mapping[str, object]) -> None:
     """P(condition present | evidence) from ``probability`` equals ``posteriors``."""
     post = _posteriors(model, evidence)
     for cond in model.conditions:
@@ -297,13 +297,13 @@ def check_probability_agrees(model: Model, evidence: Mapping[str, object]) -> No
         assert abs(p - float(post[cond])) <= TOLERANCE, f"probability() gives {p!r} and posteriors() {float(post[cond])!r} for {cond} given {dict(evidence)!r}"
 
 
-def check_total_probability(model: Model, evidence: Mapping[str, object]) -> None:
+def check_total_probability(model: BaseModel, evidence: Mapping[str, object]) -> None:
     """Averaging over the answers to an unasked finding gives back today's posteriors.
 
     For the first finding ``f`` not in the evidence:
     ``sum_s P(f = s | e) P(c | e, f = s) == P(c | e)`` for every condition ``c``.
     """
-    from crampnet.evidence import resolve_id
+    from crampnet.network.evidence import resolve_id
 
     observed = {resolve_id(model.spec, k) for k in evidence}
     unasked = [f for f in model.findings if f not in observed]
@@ -320,7 +320,7 @@ def check_total_probability(model: Model, evidence: Mapping[str, object]) -> Non
     assert gap <= TOLERANCE, f"averaging over {finding} moves a posterior by {gap:g} for {dict(evidence)!r}"
 
 
-def _canonical(model: Model, evidence: Mapping[str, object]) -> dict[str, object]:
+def _canonical(model: BaseModel, evidence: Mapping[str, object]) -> dict[str, object]:
     """Evidence with every hard value written as its state name (soft values kept)."""
     vectors = normalise(model.spec, evidence)
     out: dict[str, object] = {}
@@ -330,7 +330,7 @@ def _canonical(model: Model, evidence: Mapping[str, object]) -> dict[str, object
     return out
 
 
-def check_representations_agree(model: Model, evidence: Mapping[str, object]) -> None:
+def check_representations_agree(model: BaseModel, evidence: Mapping[str, object]) -> None:
     """Booleans, numbers and aliases give the same posteriors as the state names they stand for."""
     given = _posteriors(model, evidence)
     named = _posteriors(model, _canonical(model, evidence)).reindex(given.index)
@@ -338,7 +338,7 @@ def check_representations_agree(model: Model, evidence: Mapping[str, object]) ->
     assert gap <= TOLERANCE, f"writing {dict(evidence)!r} with state names moves a posterior by {gap:g}"
 
 
-def check_certain_condition(model: Model, evidence: Mapping[str, object]) -> None:
+def check_certain_condition(model: BaseModel, evidence: Mapping[str, object]) -> None:
     """Observing the leading condition present makes its posterior 1; absent makes it 0."""
     post = _posteriors(model, evidence)
     lead = str(post.index[0])
@@ -351,7 +351,7 @@ def check_certain_condition(model: Model, evidence: Mapping[str, object]) -> Non
 
 
 #: Every ready-made property, in the order :func:`check_all` runs them.
-PROPERTIES: tuple[Callable[[Model, Mapping[str, object]], None], ...] = (
+PROPERTIES: tuple[Callable[[BaseModel, Mapping[str, object]], None], ...] = (
     check_posteriors_in_unit_interval,
     check_order_invariance,
     check_batch_agrees,
@@ -362,7 +362,7 @@ PROPERTIES: tuple[Callable[[Model, Mapping[str, object]], None], ...] = (
 )
 
 
-def check_all(model: Model, evidence: Mapping[str, object]) -> None:
+def check_all(model: BaseModel, evidence: Mapping[str, object]) -> None:
     """Run every property of :data:`PROPERTIES` on one evidence dict.
 
     Examples

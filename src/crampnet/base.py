@@ -1,0 +1,380 @@
+"""The model core: a loaded, compiled network that answers exact queries.
+
+:class:`BaseModel` holds a validated network file and its compiled exact
+engine, and answers what every layer above needs: the ids and states,
+posteriors of one case or a DataFrame, any conditional probability, and
+the provenance table. The reasoning, trust and interop layers take a
+``BaseModel``; :class:`crampnet.Model` (:mod:`crampnet.model`) is the
+facade on top that adds their methods (``diagnose``, ``sensitivity``,
+``fit``, ``network``...), so no layer imports upward.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.base import BaseModel
+>>> model = crampnet.load()
+>>> isinstance(model, BaseModel)
+True
+>>> post = model.posteriors({"urge_to_move": True, "uncomfortable_sensations": True,
+...                          "worse_at_rest": True, "ferritin": 32})
+>>> post.index[0]
+'restless_legs_syndrome'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError
+from crampnet.inference.compiled import CompiledNetwork
+from crampnet.network.batch import batch_evidence, label
+from crampnet.network.evidence import describe, normalise, resolve_id
+from crampnet.network.spec import NetworkSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["BATCH_ROWS", "DEFAULT_POPULATION", "BaseModel", "Fit"]
+
+#: The population whose context priors are the network file's own.
+DEFAULT_POPULATION = "adults"
+#: Rows of a DataFrame converted and scored at a time (bounds memory).
+BATCH_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class Fit:
+    """What fitting a model to data produced (see :func:`crampnet.trust.simulate.fit`).
+
+    Attributes
+    ----------
+    tables : dict of str to numpy.ndarray
+        Every node's table, the fitted ones updated.
+    posterior_counts : dict of str to numpy.ndarray
+        The Dirichlet posterior (prior pseudo-counts plus counts) of each
+        fitted node's table, one distribution per parent configuration.
+    prior_strength : float
+        The equivalent sample size of the prior.
+    cases : int
+        Rows of the data.
+    method : str
+        ``"complete"`` or ``"em"``.
+    iterations : int
+        EM iterations (0 for complete data).
+    converged : bool
+        Whether EM converged.
+    parameters : pandas.DataFrame
+        The provenance table, fitted numbers with ``source = "fitted"``.
+    """
+
+    tables: dict[str, np.ndarray]
+    posterior_counts: dict[str, np.ndarray]
+    prior_strength: float
+    cases: int
+    method: str
+    iterations: int
+    converged: bool
+    parameters: pd.DataFrame
+
+
+class BaseModel:
+    """A compiled network: its ids and states, exact posteriors, its sources.
+
+    The core that every layer above may rely on. Users get a
+    :class:`crampnet.Model` (the facade, which adds the clinical and trust
+    methods) from :func:`crampnet.load`; the reasoning, trust and interop
+    layers take any ``BaseModel``. A model is immutable: every method is a
+    pure function of its arguments.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The validated network file.
+    population : str, default="adults"
+        A population preset of the network.
+    tables : mapping of str to numpy.ndarray, optional
+        Tables that replace the file's (a fitted model's).
+
+    Attributes
+    ----------
+    spec : NetworkSpec
+        The validated network file.
+    compiled : CompiledNetwork
+        The junction tree used for exact inference.
+    population : str
+        The population preset whose context priors are in use.
+    """
+
+    def __init__(self, spec: NetworkSpec, population: str = DEFAULT_POPULATION, *, tables: Mapping[str, np.ndarray] | None = None) -> None:
+        self.spec = spec
+        self.population = population
+        self.compiled = CompiledNetwork(spec, None if population == DEFAULT_POPULATION else population, tables=tables)
+
+    def __repr__(self) -> str:
+        return (
+            f"<crampnet.Model {self.spec.name} {self.spec.version} ({self.population}): "
+            f"{len(self.context)} context, {len(self.conditions)} conditions, "
+            f"{len(self.findings)} findings>"
+        )
+
+    def _ids(self, role: str) -> list[str]:
+        return [nid for nid, node in self.spec.nodes.items() if node.role == role]
+
+    @property
+    def conditions(self) -> list[str]:
+        """Ids of the condition nodes, whose posteriors :meth:`posteriors` returns."""
+        return self._ids("condition")
+
+    @property
+    def findings(self) -> list[str]:
+        """Ids of the finding nodes (symptoms, signs, tests)."""
+        return self._ids("finding")
+
+    @property
+    def context(self) -> list[str]:
+        """Ids of the context nodes (age, sex, medications, risk factors)."""
+        return self._ids("context")
+
+    @property
+    def must_not_miss(self) -> list[str]:
+        """Conditions flagged must-not-miss in the network file."""
+        return [c for c in self.conditions if self.spec.nodes[c].must_not_miss]
+
+    def states(self, node: str) -> list[str]:
+        """The states of ``node``, in network order.
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> crampnet.load().states("ferritin")
+        ['low', 'normal']
+        """
+        return list(self.spec.nodes[resolve_id(self.spec, node, "states")].states)
+
+    def posteriors(self, evidence: Mapping[str, object] | pd.DataFrame | None = None, *, progress: bool = False) -> pd.Series | pd.DataFrame:
+        """Exact P(present | evidence) for every condition.
+
+        Parameters
+        ----------
+        evidence : mapping or pandas.DataFrame, optional
+            One case: node id (or ``age``) to a state name, ``True``/``False``,
+            a number for the numeric nodes (age, labs, ABI), or a mapping of
+            state to likelihood (soft evidence). Or a DataFrame: one case per
+            row, one column per node id, missing cells meaning unobserved.
+        progress : bool, default=False
+            With a DataFrame, show a progress bar on stderr (tqdm if installed).
+
+        Returns
+        -------
+        pandas.Series or pandas.DataFrame
+            One case: a Series indexed by condition id, sorted descending.
+            A DataFrame: one row per case (same index), one column per
+            condition in network order.
+
+        Raises
+        ------
+        UnknownNodeError
+            An id the network does not have ("Did you mean ...?").
+        InvalidStateError
+            A state the node does not have (the message lists the valid ones).
+        InvalidValueError, EvidenceTypeError
+            NaN, infinite or out-of-range numbers; values of the wrong type.
+        ImpossibleEvidenceError
+            Evidence of probability zero; the message names the entries that
+            conflict (and, in a batch, the row).
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> model = crampnet.load()
+        >>> post = model.posteriors({"visible_hard_contraction": True})
+        >>> post.index[0]
+        'nocturnal_leg_cramps'
+        """
+        import pandas as pd
+
+        if isinstance(evidence, pd.DataFrame):
+            return self._batch(evidence, progress=progress)
+        if evidence is not None and not isinstance(evidence, Mapping):
+            msg = f"The 'evidence' argument of posteriors must be a mapping of node id to state, or a pandas DataFrame. Got {evidence!r} ({type(evidence).__name__}) instead."
+            raise EvidenceTypeError(msg)
+        vectors = normalise(self.spec, evidence)
+        try:
+            values = self.compiled.posterior_matrix(vectors)[0]
+        except ImpossibleEvidenceError:
+            raise self._impossible(vectors) from None
+        order = np.argsort(-values, kind="stable")
+        return pd.Series(values[order], index=self._condition_index[order], name="P(present | evidence)")
+
+    @cached_property
+    def _condition_index(self) -> pd.Index:
+        """The conditions as a pandas Index, built once (Series of one case are indexed by it)."""
+        import pandas as pd
+
+        return pd.Index(self.conditions)
+
+    def _impossible(self, vectors: dict[str, np.ndarray], row: object | None = None) -> ImpossibleEvidenceError:
+        conflict = self.compiled.conflict(vectors)
+        entries = [f"{nid}={describe(self.spec, nid, vectors[nid])}" for nid in conflict]
+        where = f" in row {label(row)}" if row is not None else ""
+        msg = f"The evidence{where} is impossible under the network: {' and '.join(entries)} cannot hold together (probability zero)."
+        return ImpossibleEvidenceError(msg, conflict, row)
+
+    def _batch(self, frame: pd.DataFrame, *, progress: bool) -> pd.DataFrame:
+        import pandas as pd
+
+        bar = _progress_bar(len(frame)) if progress else None
+        parts = []
+        # The whole batch decides whether compiling the kernel pays, not
+        # each slice (crampnet.inference._kernel.ready).
+        self.compiled.prepare(len(frame))
+        try:
+            # Convert and score in slices so memory stays bounded whatever the
+            # number of rows: only one slice's likelihood arrays exist at once.
+            step = BATCH_ROWS
+            for start in range(0, len(frame), step):
+                part = frame.iloc[start : start + step]
+                parts.append(self._score(part))
+                if bar is not None:
+                    bar.update(len(part))
+        finally:
+            if bar is not None:
+                bar.close()
+        if not parts:
+            return pd.DataFrame(np.empty((0, len(self.conditions))), index=frame.index, columns=self.conditions)
+        return pd.DataFrame(np.concatenate(parts), index=frame.index, columns=self.conditions)
+
+    def _score(self, frame: pd.DataFrame) -> np.ndarray:
+        vectors = batch_evidence(self.spec, frame)
+        try:
+            return self.compiled.posterior_matrix(vectors, n_rows=len(frame))
+        except ImpossibleEvidenceError as err:
+            pos = int(err.row) if isinstance(err.row, int) else 0
+            row = {k: v[pos] for k, v in vectors.items() if not np.all(v[pos] == 1.0)}
+            raise self._impossible(row, frame.index[pos]) from None
+
+    def iter_posteriors(self, frames: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        """Score a stream of DataFrames (e.g. ``pandas.read_csv(..., chunksize=...)``).
+
+        Memory is bounded by one input chunk, whatever the stream's length.
+
+        Parameters
+        ----------
+        frames : iterable of pandas.DataFrame
+            Chunks of cases, as for :meth:`posteriors`.
+
+        Yields
+        ------
+        pandas.DataFrame
+            The posteriors of each chunk, with the chunk's index.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import crampnet
+        >>> model = crampnet.load()
+        >>> chunks = [pd.DataFrame({"urge_to_move": [True, False]})] * 3
+        >>> sum(len(part) for part in model.iter_posteriors(chunks))
+        6
+        """
+        import pandas as pd
+
+        for frame in frames:
+            if not isinstance(frame, pd.DataFrame):
+                msg = f"iter_posteriors takes an iterable of pandas DataFrames. Got an item of type {type(frame).__name__}."
+                raise EvidenceTypeError(msg)
+            yield self._batch(frame, progress=False)
+
+    def probability(self, event: Mapping[str, object], given: Mapping[str, object] | None = None) -> float:
+        """Exact P(event | given) for joint assignments of any nodes.
+
+        Parameters
+        ----------
+        event : mapping
+            Node id to value, as in :meth:`posteriors`.
+        given : mapping, optional
+            The conditioning evidence.
+
+        Returns
+        -------
+        float
+            The conditional probability (0.0 when the event contradicts ``given``).
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> model = crampnet.load()
+        >>> p = model.probability({"periodic_limb_movements": True}, given={"restless_legs_syndrome": True})
+        >>> 0.8 <= p <= 0.9
+        True
+        """
+        cond = normalise(self.spec, given, "given")
+        both = dict(cond)
+        for nid, vec in normalise(self.spec, event, "event").items():
+            both[nid] = both[nid] * vec if nid in both else vec
+        log_given = self.compiled.log_evidence(cond)
+        if not np.isfinite(log_given):
+            raise self._impossible(cond)
+        return float(np.exp(self.compiled.log_evidence(both) - log_given))
+
+    def parameters(self) -> pd.DataFrame:
+        """Every number of the network with its source: one row per parameter.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``node, role, model, kind, parent, parent_state, state,
+            value, low, high, source, citation, reason, note``. ``source`` is a
+            key of the file's ``[sources]`` or ``"judgment"`` (then ``reason``
+            says why).
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> table = crampnet.load().parameters()
+        >>> bool((table["source"] != "").all())
+        True
+        """
+        from crampnet.network.provenance import parameter_table
+
+        return parameter_table(self.spec, self.compiled.tables, self.compiled.population)
+
+    def refit(self, fit: Fit) -> BaseModel:
+        """A model of the same kind whose tables are ``fit``'s (see :func:`crampnet.trust.simulate.fit`).
+
+        The facade :class:`crampnet.Model` returns a
+        :class:`crampnet.model.FittedModel`; here, a ``BaseModel`` with the
+        new tables.
+        """
+        return BaseModel(self.spec, self.population, tables=fit.tables)
+
+
+
+class _Bar:
+    """A minimal stderr progress bar, used when tqdm is not installed."""
+
+    def __init__(self, total: int) -> None:
+        import sys
+
+        self.total, self.done, self.stream = total, 0, sys.stderr
+
+    def update(self, n: int) -> None:
+        self.done += n
+        self.stream.write(f"\rcrampnet: {self.done}/{self.total} cases")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\n")
+
+
+def _progress_bar(total: int) -> Any:
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # pragma: no cover - tqdm ships with pgmpy
+        return _Bar(total)
+    return tqdm(total=total, unit="case", desc="crampnet")

@@ -1,0 +1,227 @@
+"""Write a network for other tools: BIF, XMLBIF, XDSL (GeNIe/SMILE) and UAI.
+
+Every format carries the structure and the probability tables, for the
+model's population; none carries the sources of the numbers (see
+:meth:`crampnet.Model.parameters`), so the network file stays the source of
+truth and an export is regenerated from it.
+
+- ``bif`` and ``xmlbif`` are written by pgmpy's ``BIFWriter`` and
+  ``XMLBIFWriter`` (variables sorted by name, probabilities in full
+  precision). pyAgrum, pgmpy, bnlearn and Weka read them. pyAgrum (3.3)
+  reads BIF numbers in single precision, so its posteriors then agree to
+  about 1e-7; save as ``.bifxml`` (XMLBIF) for agreement to 1e-9.
+- ``xdsl`` is GeNIe/SMILE's XML: one ``<cpt>`` per node in topological order,
+  its parents in the order of the network file, and the probabilities with
+  the node's own states changing fastest, then the last parent, ..., the
+  first parent slowest (as pgmpy's ``XDSLReader`` reads it; pyAgrum 3.3
+  reads XDSL and UAI tables with the first parent fastest, so load those
+  in pyAgrum from BIF or XMLBIF instead). SMILE identifiers must start with a letter, so a
+  state that does not (``40_to_64``) is written with an ``s`` in front
+  (``s40_to_64``); the GeNIe extension gives each node its label and a
+  position, one row per role.
+- ``uai`` is the UAI inference-competition format (``BAYES``): variables
+  numbered in topological order, each table's scope lists the parents and
+  then the child, and entries run with the last variable of the scope
+  changing fastest.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.interop.export import export
+>>> model = crampnet.load()
+>>> export(model, "uai").splitlines()[:2]
+['BAYES', '99']
+>>> "<smile" in export(model, "xdsl")
+True
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from crampnet.exceptions import InvalidValueError, hint
+
+if TYPE_CHECKING:
+    from crampnet.base import BaseModel
+    from crampnet.network.spec import NetworkSpec
+
+__all__ = ["FORMATS", "SUFFIXES", "export", "format_for", "to_uai", "to_xdsl", "xdsl_state_ids"]
+
+#: The formats :func:`export` writes.
+FORMATS = ("bif", "xmlbif", "xdsl", "uai")
+#: File suffixes and the format each one means.
+SUFFIXES = {".bif": "bif", ".xmlbif": "xmlbif", ".bifxml": "xmlbif", ".xml": "xmlbif", ".xdsl": "xdsl", ".uai": "uai"}
+
+_SMILE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_ROLES = ("context", "condition", "finding")
+_COLOURS = {"context": "c6dbef", "condition": "fdd0a2", "finding": "d9f0d3"}
+
+
+def export(model: BaseModel, format: str, path: str | os.PathLike[str] | None = None) -> str:
+    """The network of ``model`` as text in ``format``, optionally written to ``path``.
+
+    Parameters
+    ----------
+    model : BaseModel
+        A compiled model; its population's priors are written.
+    format : {'bif', 'xmlbif', 'xdsl', 'uai'}
+        The file format (see the module docstring).
+    path : str or os.PathLike, optional
+        Where to write the text (UTF-8, Unix line endings).
+
+    Returns
+    -------
+    str
+        The text.
+
+    Raises
+    ------
+    InvalidValueError
+        For an unknown ``format`` (the message lists the formats).
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.interop.export import export
+    >>> export(crampnet.load(), "bif").splitlines()[0]
+    'network leg_cramps {'
+    """
+    if format not in FORMATS:
+        msg = f"The 'format' argument of export must be one of {', '.join(FORMATS)}. Got {format!r} instead.{hint(str(format), FORMATS)}"
+        raise InvalidValueError(msg)
+    spec, tables = model.spec, model.compiled.tables
+    if format in ("bif", "xmlbif"):
+        from crampnet.interop._pgmpy import write_text
+
+        text = write_text(spec, tables, format)
+    elif format == "xdsl":
+        text = to_xdsl(spec, tables)
+    else:
+        text = to_uai(spec, tables)
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8", newline="\n")
+    return text
+
+
+def format_for(path: str | os.PathLike[str]) -> str:
+    """The format a file name's suffix means (``.bif``, ``.xmlbif``/``.xml``, ``.xdsl``, ``.uai``).
+
+    Raises
+    ------
+    InvalidValueError
+        If the suffix is not one of those.
+
+    Examples
+    --------
+    >>> format_for("networks/leg_cramps.xdsl")
+    'xdsl'
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUFFIXES:
+        msg = f"Cannot tell the export format from the file name {os.fspath(path)!r}: use one of the suffixes {', '.join(SUFFIXES)}, or give the format."
+        raise InvalidValueError(msg)
+    return SUFFIXES[suffix]
+
+
+def _number(value: float) -> str:
+    """Shortest positional text that reads back as the same float (``0.1``, ``0.00001``, ``1``).
+
+    No exponent: some UAI readers accept digits and a point only.
+    """
+    return np.format_float_positional(float(value), unique=True, trim="-")
+
+
+def _rows(table: np.ndarray) -> np.ndarray:
+    """A table ``[state, parent_1, ..., parent_k]`` as rows ``[parent configuration, state]``.
+
+    Parent configurations run in C order: the last parent changes fastest.
+    """
+    card = table.shape[0]
+    return np.moveaxis(np.asarray(table, dtype=float), 0, -1).reshape(-1, card)
+
+
+def xdsl_state_ids(states: tuple[str, ...] | list[str]) -> list[str]:
+    """SMILE identifiers for state names: other characters become ``_``, an ``s`` goes in front of a digit.
+
+    Examples
+    --------
+    >>> xdsl_state_ids(["under_40", "40_to_64", "65_plus"])
+    ['under_40', 's40_to_64', 's65_plus']
+    """
+    out: list[str] = []
+    for state in states:
+        name = re.sub(r"[^A-Za-z0-9_]", "_", state)
+        if not _SMILE_ID.match(name):
+            name = "s" + name
+        while name in out or (name != state and name in states):
+            name += "_"
+        out.append(name)
+    return out
+
+
+def to_xdsl(spec: NetworkSpec, tables: dict[str, np.ndarray]) -> str:
+    """The network as GeNIe/SMILE XDSL text (see the module docstring for the layout).
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> model = crampnet.load()
+    >>> text = to_xdsl(model.spec, model.compiled.tables)
+    >>> '<state id="s40_to_64" />' in text
+    True
+    """
+    root = ET.Element("smile", {"version": "1.0", "id": spec.name, "numsamples": "10000", "discsamples": "10000"})
+    nodes = ET.SubElement(root, "nodes")
+    for nid in spec.order:
+        node = spec.nodes[nid]
+        cpt = ET.SubElement(nodes, "cpt", {"id": nid})
+        for state in xdsl_state_ids(node.states):
+            ET.SubElement(cpt, "state", {"id": state})
+        if node.parents:
+            ET.SubElement(cpt, "parents").text = " ".join(node.parents)
+        ET.SubElement(cpt, "probabilities").text = " ".join(_number(v) for v in _rows(tables[nid]).ravel())
+    extensions = ET.SubElement(root, "extensions")
+    genie = ET.SubElement(extensions, "genie", {"version": "1.0", "app": "crampnet", "name": spec.title or spec.name})
+    for role_row, role in enumerate(_ROLES):
+        ids = [nid for nid in spec.order if spec.nodes[nid].role == role]
+        for i, nid in enumerate(ids):
+            entry = ET.SubElement(genie, "node", {"id": nid})
+            ET.SubElement(entry, "name").text = spec.nodes[nid].label or nid
+            ET.SubElement(entry, "interior", {"color": _COLOURS[role]})
+            ET.SubElement(entry, "outline", {"color": "000080"})
+            ET.SubElement(entry, "font", {"color": "000000", "name": "Arial", "size": "8"})
+            left, top = 20 + 130 * (i % 12), 40 + 60 * (4 * role_row + i // 12)
+            ET.SubElement(entry, "position").text = f"{left} {top} {left + 120} {top + 40}"
+    ET.indent(root, space="  ")
+    comment = f"<!-- {spec.name} {spec.version}, written by crampnet from its network file. The sources of the numbers are in the network file (crampnet: model.parameters()). -->"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + comment + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def to_uai(spec: NetworkSpec, tables: dict[str, np.ndarray]) -> str:
+    """The network in the UAI ``BAYES`` format (see the module docstring for the layout).
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> model = crampnet.load()
+    >>> lines = to_uai(model.spec, model.compiled.tables).splitlines()
+    >>> lines[0], lines[1] == str(len(model.spec.nodes))
+    ('BAYES', True)
+    """
+    index = {nid: i for i, nid in enumerate(spec.order)}
+    lines = ["BAYES", str(len(spec.order)), " ".join(str(len(spec.nodes[nid].states)) for nid in spec.order), str(len(spec.order))]
+    for nid in spec.order:
+        scope = [*spec.nodes[nid].parents, nid]
+        lines.append(" ".join([str(len(scope)), *(str(index[v]) for v in scope)]))
+    for nid in spec.order:
+        rows = _rows(tables[nid])
+        lines.append("")
+        lines.append(str(rows.size))
+        lines.extend(" " + " ".join(_number(v) for v in row) for row in rows)
+    return "\n".join(lines) + "\n"

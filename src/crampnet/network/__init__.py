@@ -1,0 +1,14 @@
+"""The network file and what it means.
+
+The layer at the bottom of crampnet (only :mod:`crampnet.exceptions` is
+below it): reading and validating a network file (:mod:`~crampnet.network.spec`,
+its records in :mod:`~crampnet.network.records`, where the shipped file is
+in :mod:`~crampnet.network.loading`), building each node's table from its
+model (:mod:`~crampnet.network.cpd`), the provenance table of every number
+(:mod:`~crampnet.network.provenance`), parameter ranges, and turning a
+user's evidence (one case or a DataFrame) into likelihood vectors
+(:mod:`~crampnet.network.evidence`, :mod:`~crampnet.network.batch`).
+
+It may use numpy, pandas and the standard library; it imports nothing of
+crampnet but :mod:`crampnet.exceptions`. Nothing here runs code from a file.
+"""

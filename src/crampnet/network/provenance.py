@@ -1,0 +1,99 @@
+"""The provenance table: every number of a network with its source.
+
+Examples
+--------
+>>> import crampnet
+>>> table = crampnet.load().parameters()
+>>> {"node", "kind", "value", "source", "citation"} <= set(table.columns)
+True
+>>> bool(table["source"].notna().all())
+True
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from crampnet.network.cpd import logistic_baseline
+from crampnet.network.spec import (
+    Dist,
+    Link,
+    Logistic,
+    Mixture,
+    NetworkSpec,
+    NoisyMax,
+    NoisyOr,
+    Param,
+    Provenance,
+    Table,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+__all__ = ["COLUMNS", "parameter_rows", "parameter_table"]
+
+COLUMNS = ["node", "role", "model", "kind", "parent", "parent_state", "state", "value", "low", "high", "source", "citation", "reason", "note"]
+
+
+def _row(spec: NetworkSpec, node: str, kind: str, value: float, prov: Provenance, *, parent: str | None = None, parent_state: str | None = None, state: str | None = None, low: float | None = None, high: float | None = None) -> dict[str, Any]:
+    n = spec.nodes[node]
+    model = "prior" if n.cpd is None else n.cpd.model
+    citation = "judgment" if prov.source == "judgment" else spec.sources[prov.source].citation
+    return {"node": node, "role": n.role, "model": model, "kind": kind, "parent": parent, "parent_state": parent_state, "state": state, "value": value, "low": low, "high": high, "source": prov.source, "citation": citation, "reason": prov.reason, "note": prov.note}
+
+
+def _param(spec: NetworkSpec, node: str, kind: str, p: Param, link: Link | None = None, state: str | None = None) -> dict[str, Any]:
+    return _row(spec, node, kind, p.value, p.provenance, parent=link.parent if link else None, parent_state=link.state if link else None, state=state, low=p.low, high=p.high)
+
+
+def _dist(spec: NetworkSpec, node: str, kind: str, d: Dist, parent: str | None = None, parent_state: str | None = None) -> list[dict[str, Any]]:
+    rows = [_row(spec, node, kind, v, d.provenance, parent=parent, parent_state=parent_state, state=s) for s, v in d.probabilities.items()]
+    if d.weight is not None:
+        rows.append(_row(spec, node, "weight", d.weight.value, d.weight.provenance, parent=parent, parent_state=parent_state, low=d.weight.low, high=d.weight.high))
+    return rows
+
+
+def parameter_rows(spec: NetworkSpec, tables: dict[str, np.ndarray] | None = None, population: str | None = None) -> list[dict[str, Any]]:
+    """One dict per number of the network file, in file order.
+
+    A logistic intercept given as a prevalence adds one derived row, kind
+    ``baseline (solved)``, with the baseline the loader solved for. With a
+    ``population``, its priors replace the default ones (kind
+    ``prior (population NAME)``).
+    """
+    rows: list[dict[str, Any]] = []
+    replaced = spec.populations[population].priors if population else {}
+    for nid, node in spec.nodes.items():
+        cpd = node.cpd
+        if nid in replaced:
+            rows += _dist(spec, nid, f"prior (population {population})", replaced[nid])
+        elif node.prior is not None:
+            rows += _dist(spec, nid, "prior", node.prior)
+        elif isinstance(cpd, NoisyOr):
+            rows.append(_param(spec, nid, "leak", cpd.leak, state=cpd.positive))
+            rows += [_param(spec, nid, "link", link.param, link, cpd.positive) for link in cpd.links]
+        elif isinstance(cpd, Logistic):
+            rows.append(_param(spec, nid, f"intercept {cpd.intercept_kind}", cpd.intercept, state=cpd.positive))
+            if cpd.intercept_kind == "prevalence" and tables is not None:
+                base = logistic_baseline(spec, cpd, tables)
+                prov = Provenance(cpd.intercept.provenance.source, cpd.intercept.provenance.reason, "derived: solved so that the marginal in the default context priors equals the prevalence")
+                rows.append(_row(spec, nid, "baseline (solved)", base, prov, state=cpd.positive))
+            rows += [_param(spec, nid, "odds_ratio", link.param, link, cpd.positive) for link in cpd.odds_ratios]
+        elif isinstance(cpd, NoisyMax | Mixture):
+            rows += _dist(spec, nid, "leak", cpd.leak)
+            for dlink in cpd.links:
+                rows += _dist(spec, nid, "link", dlink.dist, dlink.parent, dlink.state)
+        elif isinstance(cpd, Table):
+            for r in cpd.rows:
+                when = ", ".join(f"{k}={v}" for k, v in r.when.items())
+                rows += _dist(spec, nid, "row", r.dist, ",".join(r.when) or None, when or None)
+    return rows
+
+
+def parameter_table(spec: NetworkSpec, tables: dict[str, np.ndarray] | None = None, population: str | None = None) -> pd.DataFrame:
+    """The provenance table as a pandas DataFrame (columns :data:`COLUMNS`)."""
+    import pandas as pd
+
+    return pd.DataFrame(parameter_rows(spec, tables, population), columns=COLUMNS)

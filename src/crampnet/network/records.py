@@ -1,0 +1,241 @@
+"""The typed records a network file is read into (see :mod:`crampnet.network.spec`).
+
+Plain frozen dataclasses: a :class:`NetworkSpec` holds its :class:`Source`
+entries, :class:`Node` objects and :class:`Population` presets; a node holds
+a prior (:class:`Dist`) or one of five conditional models (:class:`NoisyOr`,
+:class:`NoisyMax`, :class:`Logistic`, :class:`Table`, :class:`Mixture`),
+whose numbers are :class:`Param` objects carrying their :class:`Provenance`.
+
+Examples
+--------
+>>> from crampnet.network.records import Param, Provenance
+>>> Param(0.16, Provenance("hening_2009")).provenance.source
+'hening_2009'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_NODES",
+    "MAX_STATES",
+    "MAX_TABLE",
+    "SCHEMA",
+    "Band",
+    "Cpd",
+    "Dist",
+    "DistLink",
+    "Link",
+    "Logistic",
+    "Mixture",
+    "NetworkSpec",
+    "Node",
+    "NoisyMax",
+    "NoisyOr",
+    "Param",
+    "Population",
+    "Provenance",
+    "Role",
+    "Row",
+    "Source",
+    "Table",
+    "cpd_parents",
+]
+
+SCHEMA = "crampnet-network/1"
+MAX_BYTES = 2 * 1024 * 1024
+MAX_NODES = 1000
+MAX_STATES = 32
+MAX_TABLE = 2**22
+Role = Literal["context", "condition", "finding"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A reference that parameters cite by ``key``."""
+
+    key: str
+    kind: str
+    citation: str
+    evidence_rows: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a number comes from: a source key, or ``"judgment"`` and why."""
+
+    source: str
+    reason: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Param:
+    """One number with its plausible range and provenance."""
+
+    value: float
+    provenance: Provenance
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class Dist:
+    """A distribution over a node's states with one provenance."""
+
+    probabilities: dict[str, float]
+    provenance: Provenance
+    weight: Param | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A per-parent-state quantity: a probability or an odds ratio."""
+
+    parent: str
+    state: str
+    param: Param
+
+
+@dataclass(frozen=True)
+class DistLink:
+    """A per-parent-state distribution (noisy-MAX and mixture links)."""
+
+    parent: str
+    state: str
+    dist: Dist
+
+
+@dataclass(frozen=True)
+class NoisyOr:
+    """Leaky noisy-OR over a binary child."""
+
+    positive: str
+    leak: Param
+    links: tuple[Link, ...]
+    model: str = "noisy_or"
+
+
+@dataclass(frozen=True)
+class NoisyMax:
+    """Leaky noisy-MAX over an ordered child."""
+
+    order: tuple[str, ...]
+    leak: Dist
+    links: tuple[DistLink, ...]
+    model: str = "noisy_max"
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """Logistic (odds-ratio) model of a binary child."""
+
+    positive: str
+    intercept_kind: Literal["baseline", "prevalence"]
+    intercept: Param
+    odds_ratios: tuple[Link, ...]
+    model: str = "logistic"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of an explicit table: a parent configuration and a distribution."""
+
+    when: dict[str, str]
+    dist: Dist
+
+
+@dataclass(frozen=True)
+class Table:
+    """An explicit conditional probability table."""
+
+    parents: tuple[str, ...]
+    rows: tuple[Row, ...]
+    model: str = "table"
+
+
+@dataclass(frozen=True)
+class Mixture:
+    """Weighted mixture of the active causes' distributions and the leak."""
+
+    leak: Dist
+    links: tuple[DistLink, ...]
+    model: str = "mixture"
+
+
+Cpd = NoisyOr | NoisyMax | Logistic | Table | Mixture
+
+
+def cpd_parents(cpd: Cpd) -> tuple[str, ...]:
+    """The parents a cpd mentions, in first-mention order."""
+    if isinstance(cpd, Table):
+        return cpd.parents
+    links: tuple[Link, ...] | tuple[DistLink, ...]
+    links = cpd.odds_ratios if isinstance(cpd, Logistic) else cpd.links
+    return tuple(dict.fromkeys(link.parent for link in links))
+
+
+@dataclass(frozen=True)
+class Band:
+    """A numeric band: ``value < below`` or ``value <= up_to`` (last: no bound)."""
+
+    state: str
+    below: float | None = None
+    up_to: float | None = None
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node of the network with its states, numeric bands and parameters."""
+
+    id: str
+    role: Role
+    states: tuple[str, ...]
+    label: str
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+    must_not_miss: bool = False
+    positive: str | None = None
+    negative: str | None = None
+    unit: str | None = None
+    valid: tuple[float, float] | None = None
+    bands: tuple[Band, ...] = ()
+    prior: Dist | None = None
+    cpd: Cpd | None = None
+
+    @property
+    def parents(self) -> tuple[str, ...]:
+        """The node's parents, in first-mention order."""
+        return () if self.cpd is None else cpd_parents(self.cpd)
+
+
+@dataclass(frozen=True)
+class Population:
+    """A named preset: context priors that replace the default ones."""
+
+    name: str
+    label: str
+    description: str
+    priors: dict[str, Dist]
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """A validated network file."""
+
+    name: str
+    version: str
+    title: str
+    description: str
+    sources: dict[str, Source]
+    nodes: dict[str, Node]
+    path: str
+    order: tuple[str, ...] = field(default=())
+    populations: dict[str, Population] = field(default_factory=dict)
+
+    def node(self, node_id: str) -> Node:
+        """Return the node ``node_id`` (``KeyError`` if absent)."""
+        return self.nodes[node_id]

@@ -1,0 +1,155 @@
+"""Batched scoring on the junction tree, shared by the clinical-reasoning modules.
+
+:mod:`crampnet.reasoning.explain`, :mod:`crampnet.reasoning.questions` and :mod:`crampnet.reasoning.ranking`
+each ask many related questions of one case (every coalition of the evidence,
+every answer to every question, every finding flipped). This module turns a
+list of evidence rows into one ``(n_rows, card)`` likelihood array per node and
+runs them through the junction tree in slices of bounded memory, so each of
+those modules makes a single batched call.
+
+Findings are leaves, so a finding that no row observes and no one queries is
+barren: summing it out gives 1, and dropping it changes no posterior and no
+probability of the evidence. When a batch leaves findings barren, it runs on
+a junction tree compiled for the rest of the network only (cached), which is
+much narrower: the cliques of the full network come from the findings with
+many condition parents. Otherwise it runs on ``model.compiled``.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.reasoning._scoring import observe, score, stack
+>>> model = crampnet.load()
+>>> rows = [{}, observe(model, {"urge_to_move": True})]
+>>> marg, log_ev = score(model, stack(model, rows), ["restless_legs_syndrome"])
+>>> marg["restless_legs_syndrome"].shape
+(2, 2)
+>>> bool(abs(log_ev[0]) < 1e-9)  # P(no evidence) = 1
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from crampnet.inference.compiled import CHUNK_ENTRIES, CompiledNetwork
+from crampnet.inference.engine import JunctionTree
+from crampnet.network.evidence import normalise
+
+if TYPE_CHECKING:
+    from crampnet.base import BaseModel
+
+__all__ = ["Batch", "hard_state", "observe", "score", "stack"]
+
+#: Node id to a ``(n_rows, card)`` likelihood array (all ones where unobserved).
+Batch = dict[str, np.ndarray]
+
+
+def observe(model: BaseModel, evidence: Mapping[str, object] | None) -> dict[str, np.ndarray]:
+    """Check ``evidence`` and return node id to likelihood vector (ids resolved)."""
+    return normalise(model.spec, evidence)
+
+
+def hard_state(model: BaseModel, nid: str, vec: np.ndarray) -> str | None:
+    """The state an observed vector names, or None for soft evidence."""
+    if np.count_nonzero(vec) == 1:
+        return model.spec.nodes[nid].states[int(np.argmax(vec))]
+    return None
+
+
+def stack(model: BaseModel, rows: Sequence[Mapping[str, np.ndarray]]) -> Batch:
+    """One likelihood array per node observed in any row; ones mean unobserved."""
+    nodes = dict.fromkeys(nid for row in rows for nid in row)
+    out: Batch = {}
+    for nid in nodes:
+        arr = np.ones((len(rows), len(model.spec.nodes[nid].states)))
+        for i, row in enumerate(rows):
+            if nid in row:
+                arr[i] = row[nid]
+        out[nid] = arr
+    return out
+
+
+def _pruned(compiled: CompiledNetwork, keep: frozenset[str]) -> tuple[JunctionTree, dict[str, int]]:
+    """The compiled network's tree for the findings in ``keep`` (see ``CompiledNetwork.tree_for``)."""
+    return compiled.tree_for(frozenset(nid for nid in keep if compiled.spec.nodes[nid].role == "finding"))
+
+
+def _run(model: BaseModel, part: Batch, query: Sequence[str], keep: frozenset[str] | None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    if keep is None:
+        return model.compiled.run(part, list(query))
+    tree, index = _pruned(model.compiled, keep)
+    evidence = {index[nid]: arr for nid, arr in part.items()}
+    result = tree.marginals(evidence, [index[q] for q in query])
+    return {q: result.marginals[index[q]] for q in query}, result.log_evidence
+
+
+def score(model: BaseModel, batch: Batch, query: Sequence[str], n_rows: int | None = None, groups: Sequence[int] | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Marginals of ``query`` and ``log P(evidence)`` for every row of ``batch``.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The compiled model.
+    batch : dict of str to numpy.ndarray
+        ``(n_rows, card)`` likelihoods per observed node, as :func:`stack` returns.
+    query : sequence of str
+        Node ids whose marginals are wanted.
+    n_rows : int, optional
+        The number of rows; needed only when ``batch`` is empty.
+    groups : sequence of int, optional
+        A label per row. Rows with the same label run together, on a tree
+        pruned to the findings they observe; by default all rows run together.
+
+    Returns
+    -------
+    marginals : dict of str to numpy.ndarray
+        ``(n_rows, card)`` normalised marginals (NaN in rows of probability zero).
+    log_evidence : numpy.ndarray
+        ``log P(row's evidence)``, ``-inf`` where the row is impossible.
+    """
+    n = n_rows if n_rows is not None else next(iter(batch.values())).shape[0] if batch else 1
+    spec = model.spec
+    if query and all(spec.nodes[q].role == "condition" and len(spec.nodes[q].states) == 2 for q in query):
+        # Condition posteriors only: CompiledNetwork.evaluate picks, per row,
+        # the shared Quickscore tree or a pruned one (``groups`` is moot).
+        post, log_ev = model.compiled.evaluate(batch, n_rows=n)
+        out = {}
+        for q in query:
+            p = post[:, model.compiled.conditions.index(q)]
+            pos = spec.nodes[q].states.index("present")
+            table = np.empty((n, 2))
+            table[:, pos], table[:, 1 - pos] = p, 1.0 - p
+            out[q] = table
+        return out, log_ev
+    labels = np.zeros(n, dtype=int) if groups is None else np.asarray(groups)
+    marginals = {q: np.empty((n, len(model.spec.nodes[q].states))) for q in query}
+    log_evidence = np.empty(n)
+    for label in np.unique(labels):
+        rows = np.flatnonzero(labels == label)
+        part = {nid: arr[rows] for nid, arr in batch.items()}
+        marg, log_ev = _score_group(model, part, query, len(rows))
+        for q in query:
+            marginals[q][rows] = marg[q]
+        log_evidence[rows] = log_ev
+    return marginals, log_evidence
+
+
+def _score_group(model: BaseModel, batch: Batch, query: Sequence[str], n: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    spec = model.spec
+    batch = {nid: arr for nid, arr in batch.items() if not np.all(arr == 1.0)}
+    needed = {nid for nid in spec.nodes if spec.nodes[nid].role != "finding"} | set(batch) | set(query)
+    keep = frozenset(needed) if len(needed) < len(spec.nodes) else None
+    width = _pruned(model.compiled, keep)[0].width if keep is not None else model.compiled.tree.width
+    step = max(1, CHUNK_ENTRIES // max(1, width))
+    parts: list[dict[str, np.ndarray]] = []
+    logs: list[np.ndarray] = []
+    for start in range(0, n, step):
+        stop = min(n, start + step)
+        marg, log_ev = _run(model, {nid: arr[start:stop] for nid, arr in batch.items()}, query, keep)
+        size = stop - start
+        parts.append({q: np.broadcast_to(m, (size, m.shape[-1])) for q, m in marg.items()})
+        logs.append(np.broadcast_to(np.asarray(log_ev, dtype=float), (size,)))
+    return {q: np.concatenate([p[q] for p in parts]) for q in query}, np.concatenate(logs)

@@ -1,0 +1,223 @@
+"""One patient's diagnosis: posteriors, ranked differential, reasons, next questions, red flags.
+
+:func:`diagnose` checks the evidence once and returns a :class:`Diagnosis`,
+whose parts are computed when first asked for and then kept:
+
+- ``posteriors``: ``model.posteriors(evidence)``;
+- ``differential``: every condition in the recommended order
+  (:mod:`crampnet.reasoning.ranking`: counterfactual by default, or by posterior);
+- ``explain(condition)``: each evidence entry's share of the log-odds
+  (:mod:`crampnet.reasoning.explain`);
+- ``next_questions(n)``: what to ask or test next (:mod:`crampnet.reasoning.questions`);
+- ``red_flags``: findings that call for action whatever the rank
+  (:mod:`crampnet.reasoning.redflags`);
+- ``report()``: all of it as markdown or HTML (:mod:`crampnet.reasoning.report`).
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.reasoning.diagnosis import diagnose
+>>> model = crampnet.load()
+>>> dx = diagnose(model, {"urge_to_move": True, "uncomfortable_sensations": True,
+...                       "worse_at_rest": True, "relief_by_movement": True,
+...                       "worse_evening": True, "ferritin": 32})
+>>> dx.differential[0]
+'restless_legs_syndrome'
+>>> dx.red_flags
+[]
+>>> float(dx.explain("restless_legs_syndrome")["log_odds"].sum()) > 0
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from crampnet.exceptions import EvidenceTypeError, InvalidValueError
+from crampnet.network.evidence import resolve_id
+from crampnet.reasoning.explain import explain, log_odds_contributions, resolve_condition
+from crampnet.reasoning.questions import information_gain, rank_questions
+from crampnet.reasoning.ranking import RANKINGS, counterfactual_scores, order
+from crampnet.reasoning.redflags import DEFAULT_THRESHOLD, RedFlag, check_threshold, red_flags
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from crampnet.base import BaseModel
+
+__all__ = ["Diagnosis", "diagnose"]
+
+
+class Diagnosis:
+    """The diagnosis of one case; make it with :func:`diagnose`.
+
+    Attributes
+    ----------
+    model : BaseModel
+        The model it was computed with.
+    evidence : dict
+        The evidence, keyed by node id (aliases resolved), values as given.
+    ranking : str
+        The order of :attr:`differential`.
+    posteriors : pandas.Series
+        ``model.posteriors(evidence)``: P(present | evidence) per condition, sorted.
+    """
+
+    def __init__(self, model: BaseModel, evidence: Mapping[str, object] | None, *, ranking: str = "counterfactual", threshold: float = DEFAULT_THRESHOLD) -> None:
+        import pandas as pd
+
+        if ranking not in RANKINGS:
+            msg = f"The 'ranking' argument of diagnose must be one of {', '.join(map(repr, RANKINGS))}. Got {ranking!r} instead."
+            raise InvalidValueError(msg)
+        if evidence is not None and not isinstance(evidence, Mapping):
+            msg = f"The 'evidence' argument of diagnose must be a mapping of node id to state, e.g. {{'urge_to_move': True}}. Got {evidence!r} ({type(evidence).__name__}) instead."
+            raise EvidenceTypeError(msg)
+        self.model = model
+        posteriors = model.posteriors(evidence)  # validates; raises on impossible evidence
+        assert not isinstance(posteriors, pd.DataFrame)  # one case gives a Series
+        self.posteriors: pd.Series = posteriors
+        self.evidence: dict[str, object] = {resolve_id(model.spec, k): v for k, v in (evidence or {}).items()}
+        self.ranking = ranking
+        self._threshold = check_threshold(threshold)
+
+    def __repr__(self) -> str:
+        top = ", ".join(f"{c} ({self.posteriors[c]:.2f})" for c in self.differential[:3])
+        return f"<crampnet.Diagnosis: {len(self.evidence)} evidence entries; differential ({self.ranking}): {top}, ...; {len(self.red_flags)} red flags>"
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        """Posterior, expected disablement and expected sufficiency per condition.
+
+        See :func:`crampnet.reasoning.ranking.counterfactual_scores`.
+        """
+        return counterfactual_scores(self.model, self.evidence)
+
+    @cached_property
+    def differential(self) -> list[str]:
+        """Every condition id, in the order :attr:`ranking` recommends."""
+        if self.ranking == "posterior":
+            return [str(c) for c in self.posteriors.index]
+        return order(self.scores, self.ranking)
+
+    @cached_property
+    def red_flags(self) -> list[RedFlag]:
+        """Red flags, most urgent first (see :mod:`crampnet.reasoning.redflags`)."""
+        return red_flags(self.model, self.evidence, self.posteriors, threshold=self._threshold)
+
+    @cached_property
+    def _contributions(self) -> pd.DataFrame:
+        return log_odds_contributions(self.model, self.evidence)
+
+    @cached_property
+    def _gains(self) -> pd.DataFrame:
+        return information_gain(self.model, self.evidence)
+
+    def explain(self, condition: str) -> pd.DataFrame:
+        """Each evidence entry's contribution to ``condition``'s log-odds.
+
+        Parameters
+        ----------
+        condition : str
+            A condition id.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by the observed node ids; columns ``state``, ``log_odds``,
+            ``likelihood_ratio`` and ``sentence``. See
+            :func:`crampnet.reasoning.explain.explain`.
+
+        Raises
+        ------
+        UnknownNodeError
+            If ``condition`` is not a condition of the network ("Did you mean ...?").
+        """
+        cond = resolve_condition(self.model, condition)
+        return explain(self.model, self.evidence, cond, contributions=self._contributions[[cond]])
+
+    def next_questions(self, n: int | None = 10, *, cost_aware: bool = False) -> pd.DataFrame:
+        """What to ask or test next, best first.
+
+        Parameters
+        ----------
+        n : int or None, default=10
+            How many to return (None: all).
+        cost_aware : bool, default=False
+            Rank by information gain per unit cost.
+
+        Returns
+        -------
+        pandas.DataFrame
+            See :func:`crampnet.reasoning.questions.next_questions`.
+        """
+        return rank_questions(self.model, self._gains, n, cost_aware=cost_aware)
+
+    def report(self, format: str = "markdown") -> str:
+        """The diagnosis as a document like the seed documents, for this patient.
+
+        Parameters
+        ----------
+        format : {'markdown', 'html'}, default='markdown'
+            Markdown text, or an HTML fragment (every text escaped).
+
+        Returns
+        -------
+        str
+            Red flags first, then the ranked differential, findings for and
+            against the leading conditions, what to ask next, management notes
+            and pitfalls, and the sources of the numbers.
+        """
+        from crampnet.reasoning.report import render
+
+        return render(self, format)
+
+    def _repr_html_(self) -> str:
+        """An HTML table with probability bars, red flags first (Jupyter)."""
+        from crampnet.reasoning.html import diagnosis_html
+
+        return diagnosis_html(self)
+
+
+def diagnose(model: BaseModel, evidence: Mapping[str, object] | None = None, *, ranking: str = "counterfactual", threshold: float = DEFAULT_THRESHOLD) -> Diagnosis:
+    """Diagnose one case.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The compiled model (:func:`crampnet.load`).
+    evidence : mapping, optional
+        Node id (or alias) to value, as for :meth:`crampnet.Model.posteriors`.
+    ranking : {'counterfactual', 'disablement', 'sufficiency', 'posterior'}, default='counterfactual'
+        The order of the differential: by expected disablement (the default,
+        also called ``counterfactual``), by expected sufficiency, or by
+        posterior probability. See :mod:`crampnet.reasoning.ranking`.
+    threshold : float, default=0.10
+        Posterior at which a must-not-miss condition raises a red flag.
+
+    Returns
+    -------
+    Diagnosis
+        Posteriors, differential, explanations, next questions, red flags, report.
+
+    Raises
+    ------
+    UnknownNodeError, InvalidStateError, InvalidValueError, EvidenceTypeError
+        For bad evidence, as :meth:`crampnet.Model.posteriors`.
+    ImpossibleEvidenceError
+        If the evidence has probability zero (the message names the conflict).
+    InvalidValueError
+        For an unknown ``ranking`` or a ``threshold`` outside (0, 1].
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.reasoning.diagnosis import diagnose
+    >>> claudication = {"exertional_pain_relieved_by_rest": True, "pain_location": "calf",
+    ...                 "pedal_pulses": "diminished", "smoker": True, "age": 68}
+    >>> dx = diagnose(crampnet.load(), claudication)
+    >>> dx.differential[0]
+    'peripheral_arterial_disease'
+    """
+    return Diagnosis(model, evidence, ranking=ranking, threshold=threshold)

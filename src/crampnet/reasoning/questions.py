@@ -1,0 +1,259 @@
+"""The next best question: which unobserved finding or context to ask or test next.
+
+Definition
+----------
+For a candidate node Q (an unobserved finding or context node) and the
+current evidence e, the expected information gain is
+
+    ``IG(Q) = sum_i I(C_i ; Q | e)``  in bits,
+
+the sum over the conditions C_i of the mutual information between C_i
+(present/absent) and the answer to Q, given e. Each term is computed exactly
+as ``sum_q P(Q=q | e) * KL(P(C_i | e, Q=q) || P(C_i | e))`` with base-2 logs,
+so every term, and IG, is non-negative (values within 1e-15 of zero that
+rounding makes negative are set to 0).
+
+Why this entropy and not the entropy of the joint of the conditions: the
+conditions are not exclusive (a patient can have several), so the joint has
+``2**n_conditions`` states, which cannot be enumerated for the shipped
+network; the per-condition marginals are exact and cheap. The sum counts
+information about two correlated conditions twice (e.g. restless legs
+syndrome and periodic limb movements), which favours questions about large
+correlated groups; read it as "how much the answer would move the
+differential, condition by condition". The condition the answer would
+inform most is reported in ``about``.
+
+Costs
+-----
+``cost`` is 1 for history (symptoms, medications, context), 2 for
+examination, 3 for laboratory tests and 4 for the ankle-brachial index, by
+the id lists below; a node in none of them (another network's) is history.
+``gain_per_cost = information_gain / cost`` ranks with ``cost_aware=True``.
+
+All candidates are scored in one batch of the junction tree, and no row of
+it observes an unobserved finding, so every row runs on the tree pruned to
+the observed findings (:mod:`crampnet.reasoning._scoring`). A context candidate gets
+one row per answer. A finding Q is a leaf, so for each configuration ``pa``
+of its parents (observed parents fixed) one row gives ``P(pa | e)`` and
+``P(C_i | e, pa)``, and Q's table gives the rest exactly::
+
+    P(Q=q | e)        = sum_pa P(pa | e) P(q | pa)
+    P(C_i | e, Q=q)   = sum_pa P(pa | e) P(q | pa) P(C_i | e, pa) / P(Q=q | e)
+
+(``P(C_i | e, pa)`` is the row's posterior; when C_i is a parent it is 0 or
+1.) The batch has one row per parent configuration of each candidate finding
+(1,620 at most on the shipped network).
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.reasoning.questions import next_questions
+>>> model = crampnet.load()
+>>> table = next_questions(model, {"muscle_cramps": True}, n=3)
+>>> list(table.columns)
+['label', 'kind', 'information_gain', 'cost', 'gain_per_cost', 'about']
+>>> bool((table["information_gain"] >= 0).all()), "muscle_cramps" in table.index
+(True, False)
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError
+from crampnet.reasoning._scoring import observe, score, stack
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from crampnet.base import BaseModel
+
+__all__ = ["ABI", "COSTS", "EXAMINATION", "LABS", "cost_of", "information_gain", "next_questions", "rank_questions"]
+
+#: Physical examination findings (cost 2).
+EXAMINATION = (
+    "straight_leg_raise", "sensory_loss", "ankle_reflex", "weakness", "fasciculations",
+    "pedal_pulses", "femoral_bruit", "varicosities", "edema", "ulcer_or_gangrene",
+    "unilateral_calf_swelling", "joint_abnormality", "calf_tenderness", "proximal_weakness",
+    "hyperreflexia",
+)  # fmt: skip
+#: Laboratory tests (cost 3).
+LABS = ("ferritin", "potassium", "magnesium", "calcium", "sodium", "tsh", "creatine_kinase")
+#: The ankle-brachial index (cost 4): equipment and time.
+ABI = ("ankle_brachial_index",)
+#: Cost and kind by group; everything else is history (cost 1).
+COSTS = {"history": 1.0, "examination": 2.0, "lab": 3.0, "abi": 4.0}
+
+
+def cost_of(nid: str) -> tuple[str, float]:
+    """The kind (history, examination, lab, abi) and cost of asking about ``nid``.
+
+    Examples
+    --------
+    >>> from crampnet.reasoning.questions import cost_of
+    >>> cost_of("ferritin"), cost_of("urge_to_move")
+    (('lab', 3.0), ('history', 1.0))
+    """
+    kind = "examination" if nid in EXAMINATION else "lab" if nid in LABS else "abi" if nid in ABI else "history"
+    return kind, COSTS[kind]
+
+
+def _kl_bits(p: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """KL(Bernoulli(p) || Bernoulli(r)) in bits, elementwise (0 log 0 = 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(p > 0, p * np.log2(np.where(p > 0, p, 1.0) / np.where(r > 0, r, 1.0)), 0.0)
+        q, s = 1.0 - p, 1.0 - r
+        b = np.where(q > 0, q * np.log2(np.where(q > 0, q, 1.0) / np.where(s > 0, s, 1.0)), 0.0)
+    return a + b
+
+
+def _plan(model: BaseModel, vectors: Mapping[str, np.ndarray], q: str, rows: list[dict[str, np.ndarray]]) -> tuple[int, np.ndarray]:
+    """Append the rows candidate ``q`` needs; return (first row, P(Q = q | row's configuration)).
+
+    A context node gets one row per answer (``P(Q = q | row) = 1`` for its
+    own answer). A finding gets one row per configuration of its parents
+    (observed parents kept at their state), and ``P(Q = q | parents)`` from
+    its table, so no row observes another finding.
+    """
+    spec = model.spec
+    node = spec.nodes[q]
+    first = len(rows)
+    if node.role != "finding":
+        for k in range(len(node.states)):
+            rows.append({**vectors, q: np.eye(len(node.states))[k]})
+        return first, np.eye(len(node.states))
+    parents = node.parents
+    options = []
+    for p in parents:
+        states = range(len(spec.nodes[p].states))
+        if p in vectors and np.count_nonzero(vectors[p]) == 1:
+            states = range(int(np.argmax(vectors[p])), int(np.argmax(vectors[p])) + 1)
+        options.append(states)
+    table = model.compiled.tables[q]
+    flat = table.reshape(table.shape[0], -1)  # columns: parent configurations, C order
+    probs = []
+    for combo in itertools.product(*options):
+        row = dict(vectors)
+        for p, k in zip(parents, combo, strict=True):
+            ind = np.eye(len(spec.nodes[p].states))[k]
+            row[p] = row[p] * ind if p in row else ind
+        rows.append(row)
+        probs.append(flat[:, int(np.ravel_multi_index(combo, table.shape[1:])) if parents else 0])
+    return first, np.array(probs).reshape(len(probs), len(node.states))
+
+
+def information_gain(model: BaseModel, evidence: Mapping[str, object] | None, candidates: list[str] | None = None) -> pd.DataFrame:
+    """``I(C_i ; Q | e)`` in bits for every condition ``C_i`` and candidate ``Q``.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The compiled model.
+    evidence : mapping or None
+        One case, as for :meth:`crampnet.Model.posteriors`.
+    candidates : list of str, optional
+        Node ids to score (default: every unobserved finding and context node).
+        Observed nodes are never candidates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per candidate, one column per condition.
+
+    Raises
+    ------
+    ImpossibleEvidenceError
+        If the evidence has probability zero.
+    """
+    import pandas as pd
+
+    vectors = observe(model, evidence)
+    spec = model.spec
+    if candidates is None:
+        candidates = [nid for nid in spec.nodes if spec.nodes[nid].role != "condition"]
+    candidates = [c for c in candidates if c not in vectors]
+    conds = model.conditions
+    rows: list[dict[str, np.ndarray]] = [vectors]
+    plans = [_plan(model, vectors, q, rows) for q in candidates]
+    marg, log_ev = score(model, stack(model, rows), conds, n_rows=len(rows))
+    if not np.isfinite(log_ev[0]):
+        msg = "The evidence is impossible under the network (probability zero); use model.posteriors(evidence) to see which entries conflict."
+        raise ImpossibleEvidenceError(msg, [])
+    with np.errstate(invalid="ignore"):
+        weight = np.exp(log_ev - log_ev[0])  # P(row's extra evidence | e)
+    post = np.nan_to_num(np.column_stack([marg[c][:, spec.nodes[c].states.index("present")] for c in conds]))
+    prior = post[0]
+    gain = np.zeros((len(candidates), len(conds)))
+    for i, (first, p_answer) in enumerate(plans):
+        # p_answer[r, q] = P(Q = q | row r's configuration); rows first .. first + len - 1
+        block = slice(first, first + p_answer.shape[0])
+        joint = weight[block, None] * p_answer  # P(configuration, Q = q | e)
+        p_q = joint.sum(axis=0)
+        for q in np.flatnonzero(p_q > 0):
+            conditional = (joint[:, q] @ post[block]) / p_q[q]
+            gain[i] += p_q[q] * _kl_bits(np.clip(conditional, 0.0, 1.0), prior)
+    gain[(gain < 0) & (gain > -1e-15)] = 0.0
+    return pd.DataFrame(gain, index=pd.Index(candidates, name="question"), columns=conds)
+
+
+def next_questions(model: BaseModel, evidence: Mapping[str, object] | None, n: int | None = 10, *, cost_aware: bool = False, costs: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Rank the unobserved findings and context nodes by expected information gain.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The compiled model.
+    evidence : mapping or None
+        One case, as for :meth:`crampnet.Model.posteriors`.
+    n : int or None, default=10
+        How many rows to return (None: all).
+    cost_aware : bool, default=False
+        Rank by ``gain_per_cost`` instead of ``information_gain``.
+    costs : mapping of str to float, optional
+        Costs that override the defaults for some node ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by node id, best first, columns ``label``, ``kind`` (history,
+        examination, lab, abi), ``information_gain`` (bits, see the module
+        docstring), ``cost``, ``gain_per_cost`` and ``about`` (the condition
+        the answer informs most). Ties are broken by cost, then network order.
+
+    Raises
+    ------
+    InvalidValueError
+        If ``n`` is negative or a cost is not a positive number.
+    """
+    return rank_questions(model, information_gain(model, evidence), n, cost_aware=cost_aware, costs=costs)
+
+
+def rank_questions(model: BaseModel, gains: pd.DataFrame, n: int | None = 10, *, cost_aware: bool = False, costs: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Rank a table of :func:`information_gain` as :func:`next_questions` does."""
+    import pandas as pd
+
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 0):
+        msg = f"The 'n' argument of next_questions must be a non-negative int or None. Got {n!r} instead."
+        raise InvalidValueError(msg)
+    table = gains
+    rows = []
+    for q in table.index:
+        kind, cost = cost_of(str(q))
+        if costs is not None and q in costs:
+            cost = float(costs[q])
+            if not np.isfinite(cost) or cost <= 0:
+                msg = f"Costs must be positive numbers. Got {costs[q]!r} for {q!r}."
+                raise InvalidValueError(msg)
+        per_condition = table.loc[q]
+        total = float(per_condition.sum())
+        about = str(per_condition.idxmax()) if total > 0 else ""
+        rows.append({"label": model.spec.nodes[str(q)].label, "kind": kind, "information_gain": total, "cost": cost, "gain_per_cost": total / cost, "about": about})
+    frame = pd.DataFrame(rows, index=pd.Index([str(q) for q in table.index], name="question"), columns=["label", "kind", "information_gain", "cost", "gain_per_cost", "about"])
+    key = "gain_per_cost" if cost_aware else "information_gain"
+    ordered = np.lexsort((frame["cost"].to_numpy(), -frame[key].to_numpy())) if len(frame) else np.array([], dtype=int)
+    frame = frame.iloc[ordered]
+    return frame if n is None else frame.iloc[:n]

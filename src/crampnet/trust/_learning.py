@@ -1,0 +1,216 @@
+"""The machinery of :func:`crampnet.trust.simulate.fit`: prior pseudo-counts, counts, EM, the fitted tables.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.trust._learning import family_prior
+>>> model = crampnet.load()
+>>> alpha = family_prior(model, ["urge_to_move"], 10.0)
+>>> round(float(alpha["urge_to_move"].sum()), 6)
+10.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from crampnet.base import BaseModel, Fit
+from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError
+from crampnet.network.batch import batch_evidence
+from crampnet.network.evidence import resolve_id
+from crampnet.network.spec import NetworkSpec
+from crampnet.trust._em import BARREN, HARD, KEPT, SOFT, EStep
+from crampnet.trust._montecarlo import relevant_nodes
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["expected_counts", "family_prior", "fit_result", "frame_evidence"]
+
+#: The citation of fitted parameters in ``parameters()``.
+FITTED_CITATION = "Bayesian update of the network's parameters from data (crampnet fit)"
+
+
+def frame_evidence(spec: NetworkSpec, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Likelihood arrays per column, as :func:`crampnet.network.batch.batch_evidence`.
+
+    Categorical columns whose categories are the node's state names (the
+    output of :func:`crampnet.trust.simulate.simulate`) are converted from their
+    codes in one step; other columns go through ``batch_evidence``.
+    """
+    import pandas as pd
+
+    fast: dict[str, np.ndarray] = {}
+    slow = []
+    for column in frame.columns:
+        series = frame[column]
+        nid = resolve_id(spec, column, "the DataFrame's columns")
+        states = spec.nodes[nid].states
+        if isinstance(series.dtype, pd.CategoricalDtype) and all(isinstance(c, str) and c in states for c in series.cat.categories) and nid not in fast:
+            lookup = np.array([states.index(c) for c in series.cat.categories] + [-1], dtype=np.intp)
+            codes = lookup[series.cat.codes.to_numpy()]
+            arr = np.zeros((len(frame), len(states)))
+            arr[np.arange(len(frame)), codes] = 1.0
+            arr[codes < 0] = 1.0
+            fast[nid] = arr
+        else:
+            slow.append(column)
+    out = batch_evidence(spec, frame[slow]) if slow else {}
+    for nid in set(out) & set(fast):
+        msg = f"The DataFrame gives {nid} twice (two columns name the same node)."
+        raise InvalidValueError(msg)
+    return {**fast, **out}
+
+
+def _estep(model: BaseModel, nodes: Sequence[str], status: np.ndarray, codes: np.ndarray, count: np.ndarray, evidence: Mapping[int, np.ndarray], weights: np.ndarray) -> EStep:
+    spec = model.spec
+    var = {nid: j for j, nid in enumerate(nodes)}
+    parents = [tuple(var[p] for p in spec.nodes[nid].parents) for nid in nodes]
+    cards = [len(spec.nodes[nid].states) for nid in nodes]
+    return EStep(nodes, parents, cards, status, codes, count, evidence, weights)
+
+
+def family_prior(model: BaseModel, fitted: Sequence[str], strength: float) -> dict[str, np.ndarray]:
+    """BDe pseudo-counts: ``strength * P(node, parents)`` under the model, per fitted node.
+
+    Each family's marginal comes from the sub-network of its node and the
+    node's ancestors (the rest is barren): one tree for the fitted context
+    and condition nodes together, one per fitted finding.
+    """
+    nodes = relevant_nodes(model, fitted)
+    var = {nid: j for j, nid in enumerate(nodes)}
+    findings = [nid for nid in fitted if model.spec.nodes[nid].role == "finding"]
+    others = [nid for nid in fitted if nid not in findings]
+    sets = ([others] if others else []) + [[nid] for nid in findings]
+    status = np.full((len(sets), len(nodes)), BARREN, dtype=np.int8)
+    count = np.zeros(status.shape, dtype=bool)
+    for r, members in enumerate(sets):
+        status[r, [var[nid] for nid in relevant_nodes(model, members)]] = KEPT
+        count[r, [var[nid] for nid in members]] = True
+    step = _estep(model, nodes, status, np.zeros(status.shape, dtype=np.intp), count, {}, np.full(len(sets), float(strength)))
+    counts, _ = step.counts(model.compiled.tables)
+    return {nid: counts[nid] for nid in fitted}
+
+
+def _case_status(model: BaseModel, nodes: Sequence[str], fitted: Sequence[str], cases: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per case and node: status (see :mod:`crampnet.trust._em`), observed state, and whether to count its family.
+
+    A cell is hard evidence when one state has all the likelihood, missing
+    when every state has the same, soft otherwise. A node that is neither
+    observed nor an ancestor of an observed node is barren in that case.
+    """
+    spec = model.spec
+    n = len(next(iter(cases.values())))
+    observed = np.zeros((n, len(nodes)), dtype=bool)
+    hard = np.zeros((n, len(nodes)), dtype=bool)
+    codes = np.zeros((n, len(nodes)), dtype=np.intp)
+    for j, nid in enumerate(nodes):
+        if nid in cases:
+            arr = cases[nid]
+            observed[:, j] = ~np.all(arr == arr[:, :1], axis=1)
+            hard[:, j] = np.count_nonzero(arr, axis=1) == 1
+            codes[:, j] = np.argmax(arr, axis=1)
+    relevant = observed.copy()
+    var = {nid: j for j, nid in enumerate(nodes)}
+    for j in range(len(nodes) - 1, -1, -1):
+        for p in spec.nodes[nodes[j]].parents:
+            relevant[:, var[p]] |= relevant[:, j]
+    status = np.where(relevant, np.where(hard, HARD, np.where(observed, SOFT, KEPT)), BARREN).astype(np.int8)
+    count = relevant & np.isin(np.array(nodes), list(fitted))[None, :]
+    return status, codes, count
+
+
+def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted: Sequence[str], alpha: Mapping[str, np.ndarray], *, complete: bool, max_iter: int, tol: float, rows: pd.Index) -> tuple[dict[str, np.ndarray], int, bool]:
+    """Counts (complete data) or EM's expected counts at convergence, per fitted node.
+
+    With missing cells each node's expected counts come from the cases in
+    which it is not barren (see :mod:`crampnet.trust._em`: the fixed point is
+    EM's). Returns the counts, the number of EM iterations (0 for complete
+    data) and whether EM converged.
+    """
+    spec = model.spec
+    if complete:
+        counts = {}
+        for nid in fitted:
+            family = (nid, *spec.nodes[nid].parents)
+            observed = tuple(np.argmax(evidence[m], axis=1) for m in family)
+            table = np.zeros(alpha[nid].shape)
+            np.add.at(table, observed, 1.0)
+            counts[nid] = table
+        return counts, 0, True
+    nodes = relevant_nodes(model, fitted)
+    matrix = np.ascontiguousarray(np.hstack([evidence[nid] for nid in fitted]))
+    rows_as_bytes = matrix.view(np.dtype((np.void, matrix.dtype.itemsize * matrix.shape[1]))).ravel()
+    _, first, weights = np.unique(rows_as_bytes, return_index=True, return_counts=True)
+    widths = np.cumsum([0] + [evidence[nid].shape[1] for nid in fitted])
+    cases = {nid: matrix[first, widths[k] : widths[k + 1]] for k, nid in enumerate(fitted)}
+    status, codes, count = _case_status(model, nodes, fitted, cases)
+    step = _estep(model, nodes, status, codes, count, {j: cases[nid] for j, nid in enumerate(nodes) if nid in cases}, weights.astype(float))
+    tables = {nid: model.compiled.tables[nid] for nid in nodes}
+    counts = {nid: np.zeros(alpha[nid].shape) for nid in fitted}
+    for iteration in range(1, max_iter + 1):
+        found, bad = step.counts(tables)
+        if bad.size:
+            label = rows[int(first[bad].min())]
+            msg = f"Row {label!r} of the data has probability zero under the model, so EM cannot use it: drop or correct it."
+            raise ImpossibleEvidenceError(msg, [], label)
+        counts = {nid: found[nid] for nid in fitted}
+        moved = 0.0
+        for nid in fitted:
+            new = _posterior_mean(alpha[nid] + counts[nid], tables[nid])
+            moved = max(moved, float(np.abs(new - tables[nid]).max()))
+            tables[nid] = new
+        if moved < tol:
+            return counts, iteration, True
+    return counts, max_iter, False
+
+
+def _posterior_mean(counts: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Normalise over the child axis; columns with no mass keep ``fallback``."""
+    total = counts.sum(axis=0, keepdims=True)
+    out: np.ndarray = np.where(total > 0, counts / np.where(total > 0, total, 1.0), fallback)
+    return out
+
+
+def fit_result(base: BaseModel, posterior_counts: Mapping[str, np.ndarray], *, prior_strength: float, cases: int, method: str, iterations: int, converged: bool, how: str) -> Fit:
+    """The :class:`~crampnet.base.Fit` of ``base`` updated to ``posterior_counts`` (their posterior means)."""
+    tables = dict(base.compiled.tables)
+    counts = {nid: np.array(c, dtype=float) for nid, c in posterior_counts.items()}
+    for nid, alpha in counts.items():
+        tables[nid] = _posterior_mean(alpha, base.compiled.tables[nid])
+    note = f"Dirichlet posterior mean: prior = the previous parameters worth {prior_strength:g} cases (BDe equivalent sample size), updated with {cases} cases ({how})"
+    return Fit(tables, counts, prior_strength, cases, method, iterations, converged, _fitted_parameters(base, tables, counts, note))
+
+
+def _fitted_parameters(base: BaseModel, tables: Mapping[str, np.ndarray], counts: Mapping[str, np.ndarray], note: str) -> pd.DataFrame:
+    import pandas as pd
+    from scipy.special import betaincinv  # type: ignore[import-untyped,unused-ignore]
+
+    from crampnet.trust.uncertainty import COVERAGE
+
+    spec = base.spec
+    frame = base.parameters()
+    frame = frame[~frame["node"].isin(list(counts))]
+    tail = (1.0 - COVERAGE) / 2.0
+    rows: list[dict[str, Any]] = []
+    for nid, alpha in counts.items():
+        node = spec.nodes[nid]
+        total = alpha.sum(axis=0)
+        old = base.compiled.tables[nid]
+        for config in np.ndindex(*alpha.shape[1:]):
+            when = ", ".join(f"{p}={spec.nodes[p].states[i]}" for p, i in zip(node.parents, config, strict=True))
+            for k, state in enumerate(node.states):
+                a, a0 = float(alpha[(k, *config)]), float(total[config])
+                low, high = (betaincinv(a, a0 - a, [tail, 1 - tail]).tolist() if 0 < a < a0 else (a / a0 if a0 > 0 else np.nan,) * 2)
+                rows.append({
+                    "node": nid, "role": node.role, "model": "table", "kind": "row" if node.parents else "prior",
+                    "parent": ",".join(node.parents) or None, "parent_state": when or None, "state": state,
+                    "value": float(tables[nid][(k, *config)]), "low": low, "high": high, "source": "fitted",
+                    "citation": FITTED_CITATION, "reason": None,
+                    "note": f"{note}; was {float(old[(k, *config)]):.4g}",
+                })
+    fitted = pd.DataFrame(rows, columns=frame.columns)
+    return pd.concat([frame, fitted], ignore_index=True)

@@ -1,0 +1,288 @@
+"""Evaluate a model on cases with known conditions.
+
+:func:`evaluate` scores labelled cases (a DataFrame whose condition columns
+are the truth and whose context and finding columns are the evidence;
+missing cells are unobserved) and reports:
+
+- **top-1 / top-3 accuracy** of the differential: a case is a hit at k when
+  at least one condition present in it is among the k conditions with the
+  highest posterior (ties broken by network order). Cases in which no
+  condition is present (or whose truth is all missing) have no right answer
+  in the differential and are excluded from top-k; ``ranked`` counts the
+  cases used.
+- **AUROC** per condition, exact: the Mann-Whitney statistic with ties
+  counted one half, over the cases whose truth for that condition is known
+  (NaN when a condition has no positive or no negative case).
+- **Brier score**: the mean squared difference between posterior and truth
+  (1 present, 0 absent) over all known (case, condition) cells, and per
+  condition.
+- a **calibration** (reliability) table: cells binned by posterior into
+  ``bins`` equal-width bins, with the mean posterior and the observed
+  frequency in each.
+
+It works on :func:`crampnet.trust.simulate.simulate` output (optionally hiding a
+fraction of the evidence cells) and on users' labelled data, where truth
+may be ``present``/``absent``, ``True``/``False`` or 1/0.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.trust.evaluate import evaluate
+>>> from crampnet.trust.simulate import simulate
+>>> model = crampnet.load()
+>>> result = evaluate(model, simulate(model, 40, seed=0), hide=0.5)
+>>> 0.0 <= result.top1 <= result.top3 <= 1.0
+True
+>>> list(result.calibration.columns)
+['bin_low', 'bin_high', 'n', 'mean_predicted', 'observed']
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
+from crampnet.network.evidence import resolve_id
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from crampnet.base import BaseModel
+
+__all__ = ["Evaluation", "auroc", "evaluate", "plot_calibration"]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The scores of a model on labelled cases.
+
+    Attributes
+    ----------
+    top1, top3 : float
+        Top-1 and top-3 accuracy of the differential (NaN if no case is ranked).
+    ranked : int
+        Cases with at least one condition present (those used for top-k).
+    auroc : pandas.Series
+        Per condition (condition columns of the cases).
+    brier : float
+        Over all known (case, condition) cells.
+    brier_by_condition : pandas.Series
+        Per condition.
+    calibration : pandas.DataFrame
+        Columns ``bin_low, bin_high, n, mean_predicted, observed``.
+    posteriors : pandas.DataFrame
+        The model's posteriors for every case and condition.
+    truth : pandas.DataFrame
+        1.0 present, 0.0 absent, NaN unknown, per case and labelled condition.
+    """
+
+    top1: float
+    top3: float
+    ranked: int
+    auroc: pd.Series
+    brier: float
+    brier_by_condition: pd.Series
+    calibration: pd.DataFrame
+    posteriors: pd.DataFrame
+    truth: pd.DataFrame
+
+    def summary(self) -> pd.DataFrame:
+        """Per condition: AUROC, Brier score, prevalence and number of known cases."""
+        import pandas as pd
+
+        return pd.DataFrame({"auroc": self.auroc, "brier": self.brier_by_condition, "prevalence": self.truth.mean(), "n": self.truth.notna().sum()})
+
+
+def auroc(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Exact AUROC: the Mann-Whitney statistic over positives and negatives, ties counted 1/2.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> auroc(np.array([0.9, 0.4, 0.4, 0.1]), np.array([1, 1, 0, 0]))
+    0.875
+    """
+    import pandas as pd
+
+    labels = np.asarray(labels, dtype=float)
+    pos, neg = int((labels == 1).sum()), int((labels == 0).sum())
+    if pos == 0 or neg == 0:
+        return math.nan
+    ranks = pd.Series(np.asarray(scores, dtype=float)).rank(method="average").to_numpy()
+    return float((ranks[labels == 1].sum() - pos * (pos + 1) / 2.0) / (pos * neg))
+
+
+def evaluate(model: BaseModel, cases: pd.DataFrame, *, hide: float = 0.0, seed: int | np.random.Generator | None = 0, bins: int = 10) -> Evaluation:
+    """Score the model's differential on cases with known conditions.
+
+    Parameters
+    ----------
+    model : BaseModel
+        A compiled model.
+    cases : pandas.DataFrame
+        One case per row. Condition columns are the truth; context and
+        finding columns are the evidence (missing cells unobserved).
+    hide : float, default=0.0
+        Fraction of the observed evidence cells to hide at random (in
+        [0, 1)), e.g. to mimic incomplete histories in a simulated cohort.
+    seed : int, numpy.random.Generator or None, default=0
+        Seed for ``hide``.
+    bins : int, default=10
+        Equal-width bins of the calibration table.
+
+    Returns
+    -------
+    Evaluation
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``cases`` is not a DataFrame.
+    InvalidValueError
+        If ``cases`` has no condition column, or ``hide``/``bins`` are out of range.
+    InvalidStateError
+        If a truth cell is not present/absent, True/False or 1/0.
+    """
+    import pandas as pd
+
+    from crampnet.trust.uncertainty import _rng
+
+    if not isinstance(cases, pd.DataFrame):
+        msg = f"The 'cases' argument of evaluate must be a pandas DataFrame. Got {type(cases).__name__} instead."
+        raise EvidenceTypeError(msg)
+    if isinstance(hide, bool) or not isinstance(hide, numbers.Real) or not 0.0 <= float(hide) < 1.0:
+        msg = f"The 'hide' argument of evaluate must be a fraction in [0, 1). Got {hide!r} instead."
+        raise InvalidValueError(msg)
+    if isinstance(bins, bool) or not isinstance(bins, numbers.Integral) or int(bins) < 1:
+        msg = f"The 'bins' argument of evaluate must be a positive int. Got {bins!r} instead."
+        raise InvalidValueError(msg)
+    ids = {column: resolve_id(model.spec, column, "the cases' columns") for column in cases.columns}
+    conditions = set(model.conditions)
+    truth_cols = [c for c in cases.columns if ids[c] in conditions]
+    if not truth_cols:
+        msg = f"The 'cases' argument of evaluate has no condition column to take the truth from. Conditions: {', '.join(model.conditions)}."
+        raise InvalidValueError(msg)
+    truth = pd.DataFrame({ids[c]: _truth(cases[c], ids[c]) for c in truth_cols}, index=cases.index)
+    evidence = cases[[c for c in cases.columns if ids[c] not in conditions]]
+    if hide > 0 and evidence.shape[1]:
+        mask = _rng(seed).random(evidence.shape) < hide
+        evidence = evidence.astype(object).mask(mask)
+    if evidence.shape[1]:
+        posteriors = model.posteriors(evidence)
+    else:
+        prior = model.posteriors({}).reindex(model.conditions)
+        posteriors = pd.DataFrame(np.repeat(prior.to_numpy()[None, :], len(cases), axis=0), index=cases.index, columns=model.conditions)
+    assert isinstance(posteriors, pd.DataFrame)  # a DataFrame in, a DataFrame out
+    return _scores(posteriors, truth, int(bins))
+
+
+def _truth(column: pd.Series, nid: str) -> np.ndarray:
+    """1.0 present, 0.0 absent, NaN missing, from states, booleans or 1/0."""
+    import pandas as pd
+
+    out = np.full(len(column), np.nan)
+    for i, value in enumerate(column.to_numpy(dtype=object)):
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            continue
+        if isinstance(value, bool | np.bool_):
+            out[i] = float(bool(value))
+        elif isinstance(value, str) and value in ("present", "absent"):
+            out[i] = 1.0 if value == "present" else 0.0
+        elif isinstance(value, numbers.Real) and float(value) in (0.0, 1.0):
+            out[i] = float(value)
+        else:
+            msg = f"Row {column.index[i]!r}, column {column.name!r}: the truth of {nid} must be 'present' or 'absent', True or False, or 1 or 0. Got {value!r}."
+            raise InvalidStateError(msg, nid, value, ["present", "absent"])
+    return out
+
+
+def _scores(posteriors: pd.DataFrame, truth: pd.DataFrame, bins: int) -> Evaluation:
+    import pandas as pd
+
+    labelled = list(truth.columns)
+    p = posteriors[labelled].to_numpy()
+    y = truth.to_numpy()
+    known = ~np.isnan(y)
+    order = np.argsort(-posteriors.to_numpy(), axis=1, kind="stable")
+    col = {c: j for j, c in enumerate(posteriors.columns)}
+    present = np.nan_to_num(y, nan=0.0) == 1.0
+    ranked = present.any(axis=1)
+    rank_of = np.empty_like(order)
+    np.put_along_axis(rank_of, order, np.arange(order.shape[1])[None, :].repeat(order.shape[0], axis=0), axis=1)
+    best = np.where(present, rank_of[:, [col[c] for c in labelled]], np.iinfo(np.intp).max).min(axis=1) if labelled else np.zeros(0)
+    n_ranked = int(ranked.sum())
+    top1 = float((best[ranked] < 1).mean()) if n_ranked else math.nan
+    top3 = float((best[ranked] < 3).mean()) if n_ranked else math.nan
+    aucs = pd.Series({c: auroc(p[known[:, j], j], y[known[:, j], j]) for j, c in enumerate(labelled)}, name="auroc", dtype=float)
+    sq = (p - np.nan_to_num(y)) ** 2
+    brier_by = pd.Series([float(sq[known[:, j], j].mean()) if known[:, j].any() else math.nan for j in range(len(labelled))], index=labelled, name="brier", dtype=float)
+    brier = float(sq[known].mean()) if known.any() else math.nan
+    return Evaluation(top1, top3, n_ranked, aucs, brier, brier_by, calibration_table(p[known], y[known], bins), posteriors, truth)
+
+
+def calibration_table(predicted: np.ndarray, observed: np.ndarray, bins: int = 10) -> pd.DataFrame:
+    """Reliability table: equal-width bins of ``predicted`` (the last bin includes 1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> calibration_table(np.array([0.05, 0.15, 0.95]), np.array([0, 1, 1]), bins=2)["n"].tolist()
+    [2, 1]
+    """
+    import pandas as pd
+
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.searchsorted(edges, predicted, side="right") - 1, 0, bins - 1)
+    rows: list[dict[str, Any]] = []
+    for b in range(bins):
+        inside = which == b
+        n = int(inside.sum())
+        rows.append({"bin_low": edges[b], "bin_high": edges[b + 1], "n": n, "mean_predicted": float(predicted[inside].mean()) if n else math.nan, "observed": float(observed[inside].mean()) if n else math.nan})
+    return pd.DataFrame(rows, columns=["bin_low", "bin_high", "n", "mean_predicted", "observed"])
+
+
+def plot_calibration(result: Evaluation | pd.DataFrame, ax: Any = None) -> Any:
+    """Draw a reliability diagram (needs matplotlib).
+
+    Parameters
+    ----------
+    result : Evaluation or pandas.DataFrame
+        An evaluation, or its ``calibration`` table.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import crampnet
+    >>> from crampnet.trust.evaluate import evaluate, plot_calibration
+    >>> from crampnet.trust.simulate import simulate
+    >>> model = crampnet.load()
+    >>> ax = plot_calibration(evaluate(model, simulate(model, 30, seed=0)))
+    >>> ax.get_xlabel()
+    'Predicted probability'
+    """
+    import matplotlib.pyplot as plt
+
+    table = result.calibration if isinstance(result, Evaluation) else result
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label="perfect calibration")
+    shown = table[table["n"] > 0]
+    ax.plot(shown["mean_predicted"], shown["observed"], marker="o", color="#4477aa", label="crampnet")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("Predicted probability")
+    ax.set_ylabel("Observed frequency")
+    ax.legend(loc="upper left", fontsize="small")
+    return ax

@@ -1,0 +1,214 @@
+"""One-at-a-time sensitivity of a posterior to every number of the network.
+
+:func:`sensitivity` moves each parameter, alone, to the low and to the high
+end of its range and reports the posterior of one condition at each end:
+the tornado that tells a clinician which number a conclusion hangs on.
+All perturbations run as one batch of parameter sets through the (pruned)
+junction tree.
+
+Ranges are the file's ``low``/``high`` where it gives them; otherwise the
+central ``coverage`` interval of the default distribution of
+:mod:`crampnet.trust.uncertainty` (uncertain by a factor of 2, or 3 for a
+judgment). A probability inside a distribution (a prior, a table row, a
+noisy-MAX or mixture distribution) is moved with the other entries of its
+distribution rescaled in proportion, so it still sums to one; for a
+distribution over two states only the first state's row is listed, since
+moving it moves its complement. Structural numbers (exact 0 or 1) and
+derived rows (a solved logistic baseline) are not listed.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.trust.sensitivity import sensitivity
+>>> model = crampnet.load()
+>>> table = sensitivity(model, "restless_legs_syndrome", {"urge_to_move": True})
+>>> list(table.columns[-3:])
+['low', 'high', 'swing']
+>>> bool(table["swing"].is_monotonic_decreasing)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError, hint
+from crampnet.network.evidence import normalise, resolve_id
+from crampnet.trust._montecarlo import batch_posteriors
+from crampnet.trust.uncertainty import COVERAGE, distributions, parameter_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from crampnet.base import BaseModel
+
+__all__ = ["plot_tornado", "sensitivity"]
+
+
+def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object] | None = None, *, coverage: float = COVERAGE) -> pd.DataFrame:
+    """The posterior of ``condition`` with each parameter at the ends of its range.
+
+    Parameters
+    ----------
+    model : BaseModel
+        A compiled model.
+    condition : str
+        A condition id (see ``model.conditions``).
+    evidence : mapping, optional
+        One case, as for :meth:`crampnet.Model.posteriors`.
+    coverage : float, default=0.95
+        The probability of the default ranges (see :mod:`crampnet.trust.uncertainty`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the row labels of ``model.parameters()``, sorted by
+        ``swing`` (largest first), with columns ``node, kind, parent,
+        parent_state, state, value`` (the parameter), ``param_low,
+        param_high`` (its range), ``range`` (``"file"``, ``"default"`` or
+        ``"fitted"``), ``low`` and ``high`` (the posterior with the
+        parameter at each end) and ``swing = |high - low|``. ``attrs`` holds
+        ``condition`` and ``base`` (the posterior with the file's values).
+
+    Raises
+    ------
+    InvalidValueError
+        If ``condition`` is not a condition of the network.
+    ImpossibleEvidenceError, UnknownNodeError, InvalidStateError
+        As for :meth:`crampnet.Model.posteriors`.
+    """
+    import pandas as pd
+
+    target = resolve_id(model.spec, condition, "the 'condition' argument of sensitivity")
+    if target not in model.compiled.conditions:
+        msg = f"The 'condition' argument of sensitivity must be a condition. Got {condition!r}.{hint(str(condition), model.compiled.conditions)} Conditions: {', '.join(model.compiled.conditions)}."
+        raise InvalidValueError(msg)
+    vectors = normalise(model.spec, evidence)
+    dist = distributions(model, coverage)
+    space = dist.space
+    labels, slots = _rows(model, dist)
+    point = space.point
+    moving = [r for r, i in enumerate(slots) if dist.low[i] != dist.high[i]]
+    theta = np.repeat(point[None, :], 1 + 2 * len(moving), axis=0)
+    for k, r in enumerate(moving):
+        i = slots[r]
+        _set(theta[1 + 2 * k], space.groups, space.slots[i].group, i, dist.low[i])
+        _set(theta[2 + 2 * k], space.groups, space.slots[i].group, i, dist.high[i])
+    values = batch_posteriors(model, vectors, theta, [target])[:, 0]
+    base = values[0]
+    if np.isnan(base):
+        model.posteriors(evidence)  # raises ImpossibleEvidenceError naming the conflict
+        msg = "The evidence is impossible under the network."  # pragma: no cover - raised above
+        raise ImpossibleEvidenceError(msg, list(vectors))  # pragma: no cover
+    low = np.full(len(slots), base)
+    high = np.full(len(slots), base)
+    low[moving], high[moving] = values[1::2], values[2::2]
+    params = model.parameters().loc[labels]
+    frame = pd.DataFrame(
+        {
+            "node": params["node"].to_numpy(),
+            "kind": params["kind"].to_numpy(),
+            "parent": params["parent"].to_numpy(),
+            "parent_state": params["parent_state"].to_numpy(),
+            "state": params["state"].to_numpy(),
+            "value": point[slots],
+            "param_low": dist.low[slots],
+            "param_high": dist.high[slots],
+            "range": [dist.range_source[i] for i in slots],
+            "low": low,
+            "high": high,
+            "swing": np.abs(high - low),
+        },
+        index=pd.Index(labels, name=model.parameters().index.name),
+    )
+    frame = frame.sort_values("swing", ascending=False, kind="stable")
+    frame.attrs.update({"condition": target, "base": float(base)})
+    return frame
+
+
+def _rows(model: BaseModel, dist: Any) -> tuple[list[Any], list[int]]:
+    """Row labels and slots to perturb: varying parameters, one per two-state distribution."""
+    space = dist.space
+    labels, slots = [], []
+    seen: set[int] = set()
+    for label, i in parameter_rows(model).items():
+        if dist.family[i] == "fixed":
+            continue
+        group = space.slots[i].group
+        if group is not None:
+            varying = [j for j in space.groups[group] if dist.family[j] != "fixed"]
+            if len(varying) == 2 and group in seen:
+                continue
+            seen.add(group)
+        labels.append(label)
+        slots.append(i)
+    return labels, slots
+
+
+def _set(row: np.ndarray, groups: list[np.ndarray], group: int | None, slot: int, value: float) -> None:
+    """Set one slot; within a distribution rescale the others so it still sums to one."""
+    if group is None:
+        row[slot] = value
+        return
+    members = groups[group]
+    others = members[members != slot]
+    rest = float(row[others].sum())
+    if rest > 0:
+        row[others] = row[others] * (1.0 - value) / rest
+    row[slot] = value
+
+
+def plot_tornado(frame: pd.DataFrame, ax: Any = None, *, top: int = 15) -> Any:
+    """Draw a sensitivity table as a tornado plot (needs matplotlib).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The output of :func:`sensitivity`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: a new figure).
+    top : int, default=15
+        How many parameters (largest swings) to show.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import crampnet
+    >>> from crampnet.trust.sensitivity import plot_tornado, sensitivity
+    >>> model = crampnet.load()
+    >>> ax = plot_tornado(sensitivity(model, "restless_legs_syndrome", {"urge_to_move": True}), top=5)
+    >>> len(ax.get_yticklabels())
+    5
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.4 * min(top, len(frame)) + 1.5))
+    rows = frame.head(top).iloc[::-1]
+    base = float(frame.attrs.get("base", np.nan))
+    y = np.arange(len(rows))
+    ax.barh(y, rows["low"].to_numpy() - base, left=base, color="#4477aa", label="parameter at low end")
+    ax.barh(y, rows["high"].to_numpy() - base, left=base, color="#ee6677", label="parameter at high end")
+    ax.axvline(base, color="black", linewidth=1)
+    ax.set_yticks(y)
+    ax.set_yticklabels([_label(r) for r in rows.itertuples()])
+    ax.set_xlabel(f"P({frame.attrs.get('condition', 'condition')} present | evidence)")
+    ax.legend(loc="lower right", fontsize="small")
+    return ax
+
+
+def _label(row: Any) -> str:
+    parts = [str(row.node), str(row.kind)]
+    for extra in (row.parent_state, row.state):
+        if isinstance(extra, str):
+            parts.append(extra)
+    return " ".join(parts)

@@ -1,0 +1,179 @@
+"""Simulate cohorts from a network, and update its numbers from data.
+
+:func:`simulate` draws a synthetic cohort by ancestral sampling, vectorised
+over cases. :func:`fit` updates the tables from data by Bayesian estimation
+with the model's current tables as the prior: for the family of each node
+X with parents Pa, the prior pseudo-counts are ``alpha[x, pa] =
+prior_strength * P(X = x, Pa = pa)`` under the current model (the BDe prior:
+``prior_strength`` is the equivalent sample size, the number of cases the
+current numbers are worth), and the new table is the posterior mean
+``(alpha + N) / sum_x (alpha + N)``. With complete data ``N`` are counts;
+with missing cells (or nodes absent from the data) EM replaces them by
+expected counts and iterates to convergence. The expected counts come from
+small junction trees, one per pattern of observed cells (:mod:`crampnet.trust._em`),
+and a node's counts only from the rows in which it is not barren (neither
+observed nor an ancestor of an observed node): that leaves EM's fixed point
+unchanged, and a fitted table's Dirichlet posterior then counts only the
+rows that inform it. Only nodes observed in at least one row are updated;
+their parameters then say ``source = "fitted"`` in
+:meth:`~crampnet.Model.parameters`, with a note naming ``prior_strength``,
+the number of cases and the method, and their Dirichlet posteriors feed
+:mod:`crampnet.trust.uncertainty`.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.trust.simulate import fit, simulate
+>>> model = crampnet.load()
+>>> cohort = simulate(model, 500, seed=1)
+>>> list(cohort.columns) == list(model.spec.nodes)
+True
+>>> fitted = fit(model, cohort, prior_strength=50)
+>>> "fitted" in set(fitted.parameters()["source"])
+True
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from crampnet.exceptions import EvidenceTypeError, InvalidValueError
+from crampnet.trust._learning import expected_counts, family_prior, fit_result, frame_evidence
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from crampnet.base import BaseModel
+
+__all__ = ["ConvergenceWarning", "fit", "simulate"]
+
+
+class ConvergenceWarning(RuntimeWarning):
+    """EM stopped at ``max_iter`` before the tables settled."""
+
+
+def simulate(model: BaseModel, n: int, seed: int | np.random.Generator | None = 0) -> pd.DataFrame:
+    """Draw ``n`` cases from the model by ancestral sampling.
+
+    Parameters
+    ----------
+    model : BaseModel
+        A compiled model (its population and any fitted tables are used).
+    n : int
+        Number of cases.
+    seed : int, numpy.random.Generator or None, default=0
+        The seed: the same seed gives the same cohort.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per case and one categorical column per node (in file
+        order) holding state names; usable as evidence and as labelled cases
+        for :func:`crampnet.trust.evaluate.evaluate`.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.trust.simulate import simulate
+    >>> cohort = simulate(crampnet.load(), 1000, seed=0)
+    >>> cohort.shape[0]
+    1000
+    """
+    import pandas as pd
+
+    from crampnet.trust.uncertainty import _rng
+
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or int(n) < 0:
+        msg = f"The 'n' argument of simulate must be a non-negative int. Got {n!r} instead."
+        raise InvalidValueError(msg)
+    rng = _rng(seed)
+    spec, tables = model.spec, model.compiled.tables
+    codes: dict[str, np.ndarray] = {}
+    for nid in spec.order:
+        node = spec.nodes[nid]
+        table = tables[nid]
+        if node.parents:
+            probs = table[(slice(None), *(codes[p] for p in node.parents))].T
+        else:
+            probs = np.broadcast_to(table, (int(n), len(node.states)))
+        u = rng.random(int(n))[:, None]
+        codes[nid] = np.minimum((u > np.cumsum(probs, axis=1)).sum(axis=1), len(node.states) - 1)
+    return pd.DataFrame({nid: pd.Categorical.from_codes(codes[nid], categories=list(spec.nodes[nid].states)) for nid in spec.nodes})
+
+
+def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, max_iter: int = 200, tol: float = 1e-6) -> BaseModel:
+    """A new model whose tables are updated from ``data`` (Bayesian, current tables as prior).
+
+    Parameters
+    ----------
+    model : BaseModel
+        The prior model.
+    data : pandas.DataFrame
+        One case per row, one column per node id (as for
+        :meth:`~crampnet.Model.posteriors`); missing cells are unobserved.
+    prior_strength : float, default=10.0
+        The equivalent sample size of the prior (BDe): how many cases the
+        current tables are worth.
+    max_iter : int, default=200
+        EM iterations at most (with missing cells).
+    tol : float, default=1e-6
+        EM stops when no table entry moves more than this.
+
+    Returns
+    -------
+    FittedModel
+        A :class:`~crampnet.Model` with the updated tables. Attributes
+        ``posterior_counts`` (Dirichlet posterior per fitted node),
+        ``prior_strength``, ``cases``, ``method`` (``"complete"`` or
+        ``"em"``), ``iterations`` and ``converged``.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``data`` is not a DataFrame.
+    InvalidValueError
+        If ``prior_strength`` is not a positive number, or no cell of
+        ``data`` is observed.
+    ImpossibleEvidenceError
+        If a row has probability zero under the model during EM.
+
+    Warns
+    -----
+    ConvergenceWarning
+        If EM reaches ``max_iter`` first.
+    """
+    import pandas as pd
+
+    if not isinstance(data, pd.DataFrame):
+        msg = f"The 'data' argument of fit must be a pandas DataFrame. Got {type(data).__name__} instead."
+        raise EvidenceTypeError(msg)
+    if isinstance(prior_strength, bool) or not isinstance(prior_strength, numbers.Real) or not math.isfinite(prior_strength) or prior_strength <= 0:
+        msg = f"The 'prior_strength' argument of fit must be a positive number. Got {prior_strength!r} instead."
+        raise InvalidValueError(msg)
+    vectors = frame_evidence(model.spec, data)
+    observed = {nid: ~np.all(v == v[:, :1], axis=1) for nid, v in vectors.items()}
+    fitted = [nid for nid in model.spec.order if nid in observed and observed[nid].any()]
+    if not fitted:
+        msg = "The 'data' argument of fit has no observed cell: give at least one column naming a node, with values."
+        raise InvalidValueError(msg)
+    evidence = {nid: vectors[nid] for nid in fitted}
+    complete = all(_hard(evidence.get(m)) for nid in fitted for m in (nid, *model.spec.nodes[nid].parents))
+    alpha = family_prior(model, fitted, float(prior_strength))
+    counts, iterations, converged = expected_counts(model, evidence, fitted, alpha, complete=complete, max_iter=max_iter, tol=tol, rows=data.index)
+    if not converged:
+        warnings.warn(f"EM stopped after {iterations} iterations before the tables moved less than {tol}; raise max_iter.", ConvergenceWarning, stacklevel=2)
+    missing = 1.0 - float(np.mean([observed[nid].mean() for nid in fitted]))
+    how = "complete data" if complete else f"EM, {iterations} iterations, {missing:.0%} of the fitted nodes' cells missing"
+    posterior = {nid: alpha[nid] + counts[nid] for nid in fitted}
+    return model.refit(fit_result(model, posterior, prior_strength=float(prior_strength), cases=len(data), method="complete" if complete else "em", iterations=iterations, converged=converged, how=how))
+
+
+def _hard(v: np.ndarray | None) -> bool:
+    """Every row an indicator (one 1, the rest 0)."""
+    return v is not None and bool(np.all((v == 0) | (v == 1)) and np.all(v.sum(axis=1) == 1))
+

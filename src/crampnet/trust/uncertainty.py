@@ -1,0 +1,411 @@
+"""Parameter uncertainty: a distribution for every number, and posterior intervals.
+
+Every number of the network file is uncertain: it comes from a study with
+its own confidence interval, a range of reported values, or a judgment. This
+module turns each into a distribution, draws whole sets of node tables in
+one vectorised pass, and runs them through the compiled junction tree in
+batch, so a posterior comes with an interval.
+
+The distributions
+-----------------
+Ranges are read as central ``coverage`` intervals (default 0.95, the level
+of the confidence intervals in the evidence table).
+
+- **Probabilities with a range** (noisy-OR leaks and links, logistic
+  intercepts): a Beta whose central ``coverage`` interval is exactly
+  ``[low, high]`` (both shape parameters solved numerically). A range that
+  touches 0 or 1 is one-sided: the Beta keeps the file's value as its mean
+  and puts its other bound at the matching quantile.
+- **Odds ratios and mixture weights with a range**: log-normal around the
+  file's value, ``log X ~ Normal(log value, sigma)``, with ``sigma`` from
+  the width of ``[low, high]`` on the log scale (one-sided if ``low <= 0``).
+- **Numbers without a range** get a default spread, and
+  :func:`parameter_distributions` says so (column ``range`` is
+  ``"default"``): the value is taken to be uncertain by a factor of
+  :data:`SOURCED_FACTOR` (2) with 95% probability, or
+  :data:`JUDGMENT_FACTOR` (3) when the source is a judgment, on the odds
+  scale for probabilities and on the value for odds ratios and weights.
+  Odds ratios and weights get a log-normal with ``sigma = ln(factor) /
+  1.96``; a probability ``p`` a Beta with mean ``p`` and the variance of
+  that spread on the logit scale (delta method), i.e. concentration
+  ``a + b = 1 / (sigma**2 * p * (1 - p)) - 1``.
+- **Distributions** (priors, table rows, noisy-MAX and mixture
+  distributions; the format gives them no range): a Dirichlet with mean the
+  file's probabilities and concentration set by the same rule from the
+  largest probability below 1, so a two-state distribution gets exactly
+  the Beta of a probability. Fitted tables (:func:`crampnet.trust.simulate.fit`)
+  carry their Dirichlet posterior instead.
+- **Structural numbers** (a probability of exactly 0 or 1, a range with
+  ``low == high``) are never varied: they encode logical rules.
+
+A logistic intercept given as a prevalence is re-solved for every draw
+against that draw's default context priors.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.trust.uncertainty import posterior_intervals
+>>> model = crampnet.load()
+>>> table = posterior_intervals(model, {"urge_to_move": True}, draws=200)
+>>> list(table.columns)
+['probability', 'low', 'high']
+>>> bool(((table["low"] <= table["probability"]) & (table["probability"] <= table["high"])).all())
+True
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError, InvalidValueError
+from crampnet.network._ranges import (
+    COVERAGE,
+    Z95,
+    beta_from_interval,
+    log_sigma,
+    quantile_scale,
+    usable_range,
+)
+from crampnet.network.evidence import normalise
+from crampnet.trust._montecarlo import batch_posteriors
+from crampnet.trust._parameters import ParameterSpace, parameter_space
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from crampnet.base import BaseModel
+
+__all__ = [
+    "COVERAGE",
+    "JUDGMENT_FACTOR",
+    "SOURCED_FACTOR",
+    "Distributions",
+    "beta_from_interval",
+    "distributions",
+    "draw_parameters",
+    "draw_tables",
+    "parameter_distributions",
+    "posterior_intervals",
+]
+
+#: Without a range, a sourced number is uncertain by this factor (95%).
+SOURCED_FACTOR = 2.0
+#: Without a range, a judgment is uncertain by this factor (95%).
+JUDGMENT_FACTOR = 3.0
+
+
+@dataclass(frozen=True)
+class Distributions:
+    """The distribution of every slot of a :class:`~crampnet.trust._parameters.ParameterSpace`.
+
+    Attributes
+    ----------
+    space : ParameterSpace
+        The slots and the batched table builders.
+    family : list of str
+        Per slot: ``"beta"``, ``"lognormal"``, ``"dirichlet"`` or ``"fixed"``.
+    shape1, shape2 : numpy.ndarray
+        Per slot: Beta ``a, b``; log-normal ``mu, sigma``; Dirichlet
+        ``alpha_i, alpha_0``; NaN when fixed.
+    low, high : numpy.ndarray
+        Per slot: the range used for sensitivity (the file's, else the
+        distribution's central ``coverage`` interval).
+    range_source : list of str
+        Per slot: ``"file"``, ``"default"``, ``"fitted"`` or ``"fixed"``.
+    """
+
+    space: ParameterSpace
+    family: list[str]
+    shape1: np.ndarray
+    shape2: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    range_source: list[str]
+
+
+def _sigma(factor: float) -> float:
+    return math.log(factor) / Z95
+
+
+def _default_concentration(p: np.ndarray, judgment: np.ndarray) -> np.ndarray:
+    """``a + b`` of the default Beta: the logit-scale spread of the default factor."""
+    sigma = np.where(judgment, _sigma(JUDGMENT_FACTOR), _sigma(SOURCED_FACTOR))
+    out: np.ndarray = 1.0 / (sigma**2 * p * (1.0 - p)) - 1.0
+    return out
+
+
+@lru_cache(maxsize=32)
+def distributions(model: BaseModel, coverage: float = COVERAGE) -> Distributions:
+    """The distribution of every parameter of ``model`` (cached per model and coverage)."""
+    from scipy.special import betaincinv  # type: ignore[import-untyped,unused-ignore]
+
+    space = parameter_space(model)
+    n = len(space.slots)
+    family = ["fixed"] * n
+    source = ["fixed"] * n
+    s1, s2 = np.full(n, np.nan), np.full(n, np.nan)
+    point = space.point
+    low, high = point.copy(), point.copy()
+    tail = (1.0 - coverage) / 2.0
+    probs = [i for i, s in enumerate(space.slots) if s.kind == "probability"]
+    _probabilities(space, probs, coverage, family, source, s1, s2)
+    for i, slot in enumerate(space.slots):
+        if slot.kind != "positive":
+            continue
+        sigma = log_sigma(slot.value, slot.low, slot.high, coverage)
+        if sigma is None:
+            sigma, source[i] = _sigma(JUDGMENT_FACTOR if slot.judgment else SOURCED_FACTOR), "default"
+        else:
+            source[i] = "file"
+        if sigma > 0:
+            family[i], s1[i], s2[i] = "lognormal", math.log(slot.value), sigma
+    for g, slots in enumerate(space.groups):
+        values = point[slots]
+        if g in space.alphas:
+            alpha, how = space.alphas[g], "fitted"
+        else:
+            inner = values[(values > 0) & (values < 1)]
+            if inner.size == 0:
+                continue
+            judgment = np.array([space.slots[int(slots[0])].judgment])
+            alpha, how = values * _default_concentration(inner.max(keepdims=True), judgment)[0], "default"
+        total = float(alpha.sum())
+        for j, i in enumerate(slots):
+            if 0 < alpha[j] < total:
+                family[i], s1[i], s2[i], source[i] = "dirichlet", alpha[j], total, how
+    for i in range(n):
+        slot = space.slots[i]
+        if family[i] == "beta":
+            q = betaincinv(s1[i], s2[i], np.array([tail, 1.0 - tail]))
+        elif family[i] == "dirichlet":
+            q = betaincinv(s1[i], s2[i] - s1[i], np.array([tail, 1.0 - tail]))
+        elif family[i] == "lognormal":
+            q = np.exp(s1[i] + np.array([-1.0, 1.0]) * Z95 * s2[i] * quantile_scale(coverage))
+        else:
+            continue
+        low[i] = slot.low if slot.low is not None and source[i] == "file" else min(float(q[0]), slot.value)
+        high[i] = slot.high if slot.high is not None and source[i] == "file" else max(float(q[1]), slot.value)
+    return Distributions(space, family, s1, s2, low, high, source)
+
+
+def _probabilities(space: ParameterSpace, probs: list[int], coverage: float, family: list[str], source: list[str], s1: np.ndarray, s2: np.ndarray) -> None:
+    """Beta shapes for the probability slots (fitted to ranges, or the default)."""
+    ranged, default = [], []
+    for i in probs:
+        slot = space.slots[i]
+        v = slot.value
+        if usable_range(v, slot.low, slot.high):
+            ranged.append(i)
+        elif 0.0 < v < 1.0 and not (slot.low is not None and slot.low == slot.high):
+            default.append(i)
+    if ranged:
+        lo = np.array([space.slots[i].low for i in ranged], dtype=float)
+        hi = np.array([space.slots[i].high for i in ranged], dtype=float)
+        value = np.array([space.slots[i].value for i in ranged])
+        a, b = beta_from_interval(lo, hi, value, coverage)
+        for j, i in enumerate(ranged):
+            family[i], s1[i], s2[i], source[i] = "beta", a[j], b[j], "file"
+    if default:
+        means = np.array([space.slots[i].value for i in default])
+        k = _default_concentration(means, np.array([space.slots[i].judgment for i in default]))
+        for j, i in enumerate(default):
+            family[i], s1[i], s2[i], source[i] = "beta", means[j] * k[j], (1 - means[j]) * k[j], "default"
+
+
+def draw_parameters(model: BaseModel, draws: int, rng: np.random.Generator, coverage: float = COVERAGE) -> np.ndarray:
+    """Draws of every slot: shape ``(draws, n_slots)``, vectorised by family."""
+    dist = distributions(model, coverage)
+    theta = np.repeat(dist.space.point[None, :], draws, axis=0)
+    fam = np.array(dist.family)
+    beta = np.flatnonzero(fam == "beta")
+    if beta.size:
+        theta[:, beta] = rng.beta(dist.shape1[beta], dist.shape2[beta], size=(draws, beta.size))
+    logn = np.flatnonzero(fam == "lognormal")
+    if logn.size:
+        theta[:, logn] = np.exp(dist.shape1[logn] + dist.shape2[logn] * rng.standard_normal((draws, logn.size)))
+    groups = [g for g in dist.space.groups if (fam[g] == "dirichlet").any()]
+    if groups:
+        flat = np.concatenate(groups)
+        alpha = np.array([dist.shape1[i] if fam[i] == "dirichlet" else 0.0 for i in flat])
+        gam = rng.standard_gamma(alpha, size=(draws, flat.size))
+        starts = np.cumsum([0] + [len(g) for g in groups[:-1]])
+        sums = np.add.reduceat(gam, starts, axis=1)
+        fixed_mass = np.add.reduceat(np.where(alpha > 0, 0.0, dist.space.point[flat]), starts)
+        scale = np.repeat((1.0 - fixed_mass)[None, :] / np.where(sums > 0, sums, 1.0), [len(g) for g in groups], axis=1)
+        theta[:, flat] = np.where(alpha > 0, gam * scale, dist.space.point[flat])
+    return theta
+
+
+def draw_tables(model: BaseModel, draws: int = 1000, seed: int | np.random.Generator | None = 0, coverage: float = COVERAGE) -> dict[str, np.ndarray]:
+    """Draws of every node's table: ``tables[node]`` has shape ``(draws, *table_shape)``.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.trust.uncertainty import draw_tables
+    >>> model = crampnet.load()
+    >>> tables = draw_tables(model, draws=5)
+    >>> tables["urge_to_move"].shape[0]
+    5
+    """
+    rng = _rng(seed)
+    return parameter_space(model).tables(draw_parameters(model, _count(draws), rng, coverage))
+
+
+def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None = None, interval: float = 0.9, draws: int = 1000, seed: int | np.random.Generator | None = 0, *, coverage: float = COVERAGE) -> pd.DataFrame:
+    """Posteriors with Monte Carlo intervals over the parameters' uncertainty.
+
+    Parameters
+    ----------
+    model : BaseModel
+        A compiled model.
+    evidence : mapping, optional
+        One case, as for :meth:`crampnet.Model.posteriors`.
+    interval : float, default=0.9
+        The probability of the central interval, in (0, 1).
+    draws : int, default=1000
+        Monte Carlo draws of the whole parameter set.
+    seed : int, numpy.random.Generator or None, default=0
+        The seed: the same seed gives the same intervals.
+    coverage : float, default=0.95
+        The probability the file's ranges are read to hold (see the module doc).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by condition, sorted by ``probability`` (descending):
+        ``probability`` is the posterior with the file's values, ``low`` and
+        ``high`` the ``(1 - interval) / 2`` and ``(1 + interval) / 2``
+        quantiles of the posterior over the draws.
+
+    Raises
+    ------
+    InvalidValueError
+        ``interval`` or ``coverage`` outside (0, 1), or ``draws`` < 2.
+    ImpossibleEvidenceError, UnknownNodeError, InvalidStateError
+        As for :meth:`crampnet.Model.posteriors`.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.trust.uncertainty import posterior_intervals
+    >>> model = crampnet.load()
+    >>> a = posterior_intervals(model, {"urge_to_move": True}, draws=100, seed=1)
+    >>> b = posterior_intervals(model, {"urge_to_move": True}, draws=100, seed=1)
+    >>> a.equals(b)
+    True
+    """
+    import pandas as pd
+
+    _fraction("interval", interval, "posterior_intervals")
+    _fraction("coverage", coverage, "posterior_intervals")
+    n = _count(draws)
+    if n < 2:
+        msg = f"The 'draws' argument of posterior_intervals must be at least 2. Got {draws!r} instead."
+        raise InvalidValueError(msg)
+    if evidence is not None and not isinstance(evidence, Mapping):
+        msg = f"The 'evidence' argument of posterior_intervals must be a mapping of node id to state (one case). Got {type(evidence).__name__} instead."
+        raise EvidenceTypeError(msg)
+    vectors = normalise(model.spec, evidence)
+    theta = draw_parameters(model, n, _rng(seed), coverage)
+    samples = batch_posteriors(model, vectors, np.vstack([parameter_space(model).point, theta]))
+    point, samples = samples[0], samples[1:]
+    if np.isnan(point).any():
+        model.posteriors(evidence)  # raises ImpossibleEvidenceError naming the conflict
+        msg = "The evidence is impossible under the network."  # pragma: no cover - raised above
+        raise ImpossibleEvidenceError(msg, list(vectors))  # pragma: no cover
+    conditions = list(model.compiled.conditions)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: impossible in every draw
+        low, high = np.nanquantile(samples, [(1.0 - interval) / 2.0, (1.0 + interval) / 2.0], axis=0)
+    frame = pd.DataFrame({"probability": point, "low": low, "high": high}, index=conditions)
+    return frame.sort_values("probability", ascending=False, kind="stable")
+
+
+def parameter_distributions(model: BaseModel, coverage: float = COVERAGE) -> pd.DataFrame:
+    """The distribution each row of ``model.parameters()`` is given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``model.parameters()`` (rows that are parameters;
+        derived rows such as a solved baseline are left out), with columns
+        ``node, kind, state, value, family, shape1, shape2, low, high,
+        range``: ``range`` is ``"file"`` (the file's range), ``"default"``
+        (no range: the default spread), ``"fitted"`` (a Dirichlet posterior)
+        or ``"fixed"`` (a structural 0 or 1, never varied).
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.trust.uncertainty import parameter_distributions
+    >>> table = parameter_distributions(crampnet.load())
+    >>> set(table["range"]) <= {"file", "default", "fitted", "fixed"}
+    True
+    """
+    import pandas as pd
+
+    dist = distributions(model, coverage)
+    rows = parameter_rows(model)
+    frame = model.parameters()
+    out = pd.DataFrame(
+        {
+            "node": frame["node"],
+            "kind": frame["kind"],
+            "state": frame["state"],
+            "value": frame["value"],
+            "family": [dist.family[rows[i]] if i in rows else None for i in frame.index],
+            "shape1": [dist.shape1[rows[i]] if i in rows else np.nan for i in frame.index],
+            "shape2": [dist.shape2[rows[i]] if i in rows else np.nan for i in frame.index],
+            "low": [dist.low[rows[i]] if i in rows else np.nan for i in frame.index],
+            "high": [dist.high[rows[i]] if i in rows else np.nan for i in frame.index],
+            "range": [dist.range_source[rows[i]] if i in rows else None for i in frame.index],
+        },
+        index=frame.index,
+    )
+    return out.loc[[i for i in frame.index if i in rows]]
+
+
+def parameter_rows(model: BaseModel) -> dict[object, int]:
+    """The slot of each row label of ``model.parameters()`` that is a parameter."""
+    from crampnet.trust._parameters import row_key
+
+    index = parameter_space(model).index()
+    frame = model.parameters()
+    out: dict[object, int] = {}
+    for label, node, kind, parent, pstate, state in zip(frame.index, frame["node"], frame["kind"], frame["parent"], frame["parent_state"], frame["state"], strict=True):
+        key = row_key(node, kind, parent, pstate, state)
+        if key is not None and key in index:
+            out[label] = index[key]
+    return out
+
+
+def _fraction(name: str, value: object, caller: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.0 < float(value) < 1.0:
+        msg = f"The {name!r} argument of {caller} must be a number strictly between 0 and 1. Got {value!r} instead."
+        raise InvalidValueError(msg)
+    return float(value)
+
+
+def _count(draws: object) -> int:
+    if isinstance(draws, bool) or not isinstance(draws, numbers.Integral) or int(draws) < 1:
+        msg = f"The 'draws' argument must be a positive int. Got {draws!r} instead."
+        raise InvalidValueError(msg)
+    return int(draws)
+
+
+def _rng(seed: int | np.random.Generator | None) -> np.random.Generator:
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        msg = f"The 'seed' argument must be an int, a numpy Generator or None. Got {seed!r} ({type(seed).__name__}) instead."
+        raise TypeError(msg)
+    return np.random.default_rng(seed)
