@@ -23,7 +23,7 @@ from crampnet.exceptions import (
     NetworkFileError,
     UnknownNodeError,
 )
-from crampnet.model import Model, load, populations
+from crampnet.model import FittedModel, Model, load, populations
 from crampnet.reasoning.diagnosis import Diagnosis, diagnose
 from crampnet.reasoning.redflags import RedFlag
 from crampnet.trust.evaluate import Evaluation, evaluate
@@ -35,6 +35,7 @@ __all__ = [
     "Diagnosis",
     "Evaluation",
     "EvidenceTypeError",
+    "FittedModel",
     "ImpossibleEvidenceError",
     "InvalidStateError",
     "InvalidValueError",

@@ -1,7 +1,7 @@
 """Run many parameter sets through a pruned junction tree (Monte Carlo over parameters).
 
-For the uncertainty and sensitivity modules (the family marginals of EM are
-in :mod:`crampnet.inference._families`):
+For the uncertainty and sensitivity modules (EM's family marginals are a
+query of the same engine, used by :mod:`crampnet.trust._em`):
 
 - :func:`batch_posteriors` gives the posteriors of one case under each row
   of a batch of parameter vectors. It runs on the sub-network that matters
