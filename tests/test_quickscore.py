@@ -20,8 +20,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import crampnet
-import crampnet.inference.compiled as compiled_module
-from crampnet.inference.quickscore import Terms, decompose, expand, term_counts
+import crampnet.inference._quickscore_path as quickscore_path
+import crampnet.inference._routing as routing
+from crampnet.inference._expansion import expand, term_counts
+from crampnet.inference.quickscore import Terms, decompose
 from crampnet.network.evidence import normalise
 
 SEEDS = st.integers(0, 2**32 - 1)
@@ -104,7 +106,7 @@ def _forced(path: str) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CRAMPNET_JIT", JIT[path])
         for name, value in PATHS[path].items():
-            mp.setattr(compiled_module, name, value)
+            mp.setattr(routing, name, value)
         yield
 
 
@@ -159,7 +161,7 @@ def test_ill_conditioned_sums_fall_back_to_a_pruned_tree(model, pgmpy_ve):
     rows, _, _ = compiled._quickscore(arrays, 1)
     assert rows.tolist() == [0]
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(compiled_module, "CONDITION", 1.0)  # any cancellation at all is too much
+        mp.setattr(quickscore_path, "CONDITION", 1.0)  # any cancellation at all is too much
         rows, _, _ = compiled._quickscore(arrays, 1)
         assert rows.size == 0
         ours = model.posteriors(evidence).to_dict()
@@ -171,7 +173,7 @@ def test_cases_over_the_term_cap_use_a_pruned_tree(model, pgmpy_ve):
     """Check that a case with more terms than the cap is still answered exactly."""
     evidence = {"urge_to_move": "yes", "nocturnal": "yes", "muscle_cramps": "yes", "bilateral": "yes", "sex": "female"}
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(compiled_module, "TERM_CAP", 4)
+        mp.setattr(routing, "TERM_CAP", 4)
         ours = model.posteriors(evidence).to_dict()
     expected = pgmpy_ve(model.network, model.conditions, evidence)
     assert max(abs(ours[c] - expected[c]) for c in model.conditions) <= TOL

@@ -2,7 +2,11 @@
 
 :class:`CompiledNetwork` numbers the nodes, builds their tables, compiles the
 junction tree once, and answers posterior and evidence-probability queries
-for one case or a batch, in chunks of bounded memory.
+for one case or a batch, in chunks of bounded memory. It keeps the trees
+pruned per evidence pattern and absorbs "no" answers into the parents; the
+choice of exact path for each case of a batch is
+:mod:`crampnet.inference._routing`'s, and the Quickscore path is
+:mod:`crampnet.inference._quickscore_path`.
 
 Examples
 --------
@@ -22,8 +26,9 @@ from functools import cached_property
 import numpy as np
 
 from crampnet.exceptions import ImpossibleEvidenceError
+from crampnet.inference import _quickscore_path, _routing
 from crampnet.inference.engine import Factor, JunctionTree
-from crampnet.inference.quickscore import Flat, Terms, decompose, expand, flatten, term_counts
+from crampnet.inference.quickscore import Flat, Terms, decompose
 from crampnet.network.cpd import build_tables
 from crampnet.network.spec import NetworkSpec, NoisyOr
 
@@ -33,19 +38,6 @@ __all__ = ["CompiledNetwork"]
 CHUNK_ENTRIES = 2_000_000
 #: How many pruned junction trees a compiled network keeps.
 TREE_CACHE = 256
-#: Most pseudo-cases (signed terms) one case may expand into; cases with more
-#: observed positive findings run on a tree pruned for them instead.
-TERM_CAP = 256
-#: Cost model of the choice between the two exact paths (seconds, measured on
-#: the shipped network on a 2-core machine): one pseudo-case on the shared
-#: tree; compiling a pruned tree; one pass over a (cached) pruned tree; one
-#: case in that pass. Only speed depends on them, never the result.
-COST_TERM, COST_COMPILE, COST_PASS, COST_ROW = 25e-6, 4e-3, 1.5e-3, 60e-6
-#: Largest ``sum |term| / |sum of terms|`` accepted. The cancellation error
-#: of the signed sum grows as this ratio times ~1e-16: on 6,000 random and
-#: clinic-like cases, the largest difference from the pruned-tree path was
-#: 8e-12 at 1e5 (1e-12 at 1e4, 1.6e-9 with no bound), well inside 1e-9.
-CONDITION = 1e6
 #: One case of a batch costs about this many passes of the shared tree in
 #: numpy (pseudo-cases and their bookkeeping: ~0.45 ms per random case
 #: measured, a pass ~29 us): the estimate that decides whether a call
@@ -97,7 +89,7 @@ class CompiledNetwork:
     @property
     def chunk(self) -> int:
         """Cases per chunk on the whole-network tree (bounded memory)."""
-        return max(1, CHUNK_ENTRIES // max(1, self.tree.width))
+        return self._chunk_rows(self.tree.width)
 
     def tree_for(self, findings: frozenset[str]) -> tuple[JunctionTree, dict[str, int]]:
         """A junction tree without the findings that are neither observed nor asked for.
@@ -190,16 +182,20 @@ class CompiledNetwork:
         shared_tree, _ = self.tree_for(frozenset())
         return shared_tree.kernel_ready(PASSES_PER_CASE * n)
 
-    def _quickscore(self, arrays: Mapping[str, np.ndarray], n: int, cap: int = TERM_CAP, jit: bool | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Posteriors of the rows that expand into at most ``cap`` pseudo-cases.
+    def _chunk_rows(self, width: int) -> int:
+        """Cases per chunk on a tree (or kernel input) of ``width`` entries per case (bounded memory)."""
+        return max(1, CHUNK_ENTRIES // max(1, width))
+
+    def _quickscore(self, arrays: Mapping[str, np.ndarray], n: int, cap: int = _routing.TERM_CAP, jit: bool | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Posteriors of the rows that expand into at most ``cap`` pseudo-cases (:mod:`crampnet.inference._quickscore_path`).
 
         Decomposable findings leave the tree: each case becomes the signed
-        terms of its observed findings (:func:`crampnet.inference.quickscore.expand`),
-        all run on the tree of context, conditions and the observed findings
-        that do not decompose, and summed back per case. Rows whose sum is
-        not positive or is ill conditioned (more than :data:`CONDITION`
-        times smaller than the sum of its terms' magnitudes) are not
-        returned; the caller runs them on their own pruned tree.
+        terms of its observed findings, all run on the tree of context,
+        conditions and the observed findings that do not decompose, and
+        summed back per case, in numpy or (``jit``, by default as
+        :meth:`_jit` says) in the compiled kernel. Rows whose sum is not
+        positive or is ill conditioned are not returned; the caller runs
+        them on their own pruned tree.
 
         Returns
         -------
@@ -211,115 +207,8 @@ class CompiledNetwork:
             ``log P(evidence)`` of those rows.
         """
         if self._jit(n) if jit is None else jit:
-            return self._quickscore_kernel(arrays, n, cap)
-        exp = expand(arrays, self._terms, n, cap)
-        m = exp.row_of.size
-        log_ev = np.full(m, -np.inf)
-        present = np.zeros((m, len(self.conditions)))
-        others, patterns, group_of_row = self._kept_patterns(arrays, exp.rows)
-        group = group_of_row[exp.row_of]
-        for g, pattern in enumerate(patterns):
-            kept = frozenset(k for k, on in zip(others, pattern, strict=True) if on)
-            tree, index = self.tree_for(kept)
-            query = [index[c] for c in self.conditions]
-            members = np.flatnonzero(group == g) if len(patterns) > 1 else np.arange(m)
-            step = max(1, CHUNK_ENTRIES // max(1, tree.width))
-            for start in range(0, members.size, step):
-                part = members[start : start + step]
-                ev = {}
-                for nid, arr in exp.evidence.items():
-                    if nid not in index:
-                        continue
-                    if arr.shape[0] != 1:
-                        ev[index[nid]] = arr[part]
-                    elif not np.all(arr == 1.0):
-                        ev[index[nid]] = arr
-                result = tree.marginals(ev, query)
-                log_ev[part] = result.log_evidence
-                for j, (q, pos) in enumerate(zip(query, self._present, strict=True)):
-                    present[part, j] = result.marginals[q][:, pos]
-        rows = exp.rows.size
-        # Pseudo-cases of a row are contiguous: sum them with reduceat over
-        # the rows that kept any (zero-weight terms were dropped).
-        bounds = np.searchsorted(exp.row_of, np.arange(rows + 1))
-        filled = np.flatnonzero(bounds[:-1] < bounds[1:])
-        starts = bounds[:-1][filled]
-        finite = np.isfinite(log_ev)
-        shift = np.full(rows, -np.inf)
-        if m:
-            shift[filled] = np.maximum.reduceat(np.where(finite, log_ev, -np.inf), starts)
-        with np.errstate(invalid="ignore"):
-            scale = np.where(finite, np.exp(log_ev - shift[exp.row_of]), 0.0)
-        mass = exp.weights * scale
-        sums = np.zeros((rows, len(self.conditions) + 2))
-        if m:
-            parts = np.column_stack([mass, np.abs(mass), mass[:, None] * np.where(finite[:, None], present, 0.0)])
-            sums[filled] = np.add.reduceat(parts, starts, axis=0)
-        den, spread, num = sums[:, 0], sums[:, 1], sums[:, 2:]
-        good = (den > 0) & (spread <= CONDITION * den)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            post = np.clip(num[good] / den[good, None], 0.0, 1.0)
-            log_den = np.log(den[good]) + shift[good]
-        return exp.rows[good], post, log_den
-
-    def _kept_patterns(self, arrays: Mapping[str, np.ndarray], rows: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """``rows`` grouped by which observed findings stay in the Quickscore tree (those that do not decompose).
-
-        Returns those findings, the distinct patterns (rows of booleans over
-        them) and each row's pattern number.
-        """
-        others = [k for k in arrays if k not in self._terms and self.spec.nodes[k].role == "finding"]
-        if not others:
-            return others, np.zeros((1, 0), dtype=bool), np.zeros(rows.size, dtype=np.intp)
-        seen = np.stack([~np.all(np.asarray(arrays[k])[rows] == 1.0, axis=1) for k in others], axis=1)
-        patterns, group = _unique_masks(seen)
-        return others, patterns, group.reshape(-1)
-
-    def _flat(self, kept: frozenset[str]) -> Flat:
-        """The decomposed findings' terms, numbered for the tree that keeps ``kept`` (cached)."""
-        flat = self._flats.get(kept)
-        if flat is None:
-            _, index = self.tree_for(kept)
-            flat = flatten(self._terms, index)
-            self._flats[kept] = flat
-        return flat
-
-    def _quickscore_kernel(self, arrays: Mapping[str, np.ndarray], n: int, cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`_quickscore` in the compiled kernel: terms expanded and summed there, nothing per pseudo-case in numpy."""
-        terms = self._terms
-        others, patterns, group = self._kept_patterns(arrays, np.arange(n))
-        # The findings' observations, one row per state (ones: unobserved);
-        # their layout depends only on the terms, not on the tree.
-        layout = self._flat(frozenset())
-        observed = np.ones((int(layout.finding_card.sum()), n))
-        for i, f in enumerate(layout.findings):
-            if f in arrays:
-                observed[layout.finding_row[i] : layout.finding_row[i] + layout.finding_card[i]] = arrays[f].T
-        post = np.zeros((n, len(self.conditions)))
-        log_ev = np.full(n, -np.inf)
-        status = np.ones(n, dtype=np.int64)
-        for g, pattern in enumerate(patterns):
-            kept = frozenset(k for k, on in zip(others, pattern, strict=True) if on)
-            tree, index = self.tree_for(kept)
-            members = np.flatnonzero(group == g) if len(patterns) > 1 else np.arange(n)
-            evidence = {}
-            for nid, arr in arrays.items():
-                if nid in terms or nid not in index:
-                    continue
-                part = arr[members]
-                if not np.all(part == 1.0):
-                    evidence[index[nid]] = part
-            query = [index[c] for c in self.conditions]
-            # Chunks bound the kernel's inputs (evidence and observation
-            # states x cases) whatever the batch.
-            step = max(1, CHUNK_ENTRIES // 64)
-            for start in range(0, members.size, step):
-                rows = members[start : start + step]
-                ev = {v: e[start : start + step] for v, e in evidence.items()}
-                p, lg, st = tree.quickscore(ev, observed[:, rows], self._flat(kept), query, self._present, cap, CONDITION)
-                post[rows], log_ev[rows], status[rows] = p, lg, st
-        done = np.flatnonzero(status == 0)
-        return done, post[done], log_ev[done]
+            return _quickscore_path.run_kernel(self, arrays, n, cap)
+        return _quickscore_path.run_numpy(self, arrays, n, cap)
 
     def _absorb(self, evidence: dict[str, np.ndarray], keep: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Turn rows that observe a noisy-OR finding as "no" into evidence on its parents.
@@ -402,7 +291,8 @@ class CompiledNetwork:
         tree pruned for those findings (:meth:`tree_for`), in chunks of
         bounded memory. In numpy a cost model picks per group; in the
         compiled kernel (:mod:`crampnet.inference._kernel`, when :meth:`_jit` says so)
-        every case tries Quickscore first. Results never depend on the choice.
+        every case tries Quickscore first. Results never depend on the choice
+        (:mod:`crampnet.inference._routing`).
 
         Returns
         -------
@@ -412,97 +302,7 @@ class CompiledNetwork:
         log_evidence : numpy.ndarray
             ``log P(evidence)`` per case, ``-inf`` where impossible.
         """
-        # Network order, whatever the caller's: pseudo-cases are then summed
-        # in one order, so shuffled evidence gives bitwise the same answer.
-        arrays = {k: np.asarray(evidence[k], dtype=float) for k in sorted(evidence, key=self.index.__getitem__)}
-        n = max((a.shape[0] for a in arrays.values() if a.ndim == 2), default=1 if n_rows is None else n_rows)
-        arrays = {k: a.reshape(1, -1) if n == 1 else np.broadcast_to(a, (n, a.shape[-1])) for k, a in arrays.items()}
-        out = np.full((n, len(self.conditions)), np.nan)
-        log_out = np.full(n, -np.inf)
-        jit = self._jit(n)
-        if n == 1:
-            # One case with few terms: the shared tree, whatever the pattern
-            # (a single case seldom finds its pruned tree in the cache). Its
-            # pseudo-cases share its context, which the engine indexes out of
-            # the cliques, so each costs about half of COST_TERM (measured:
-            # ~13 vs 25-30 us on the shipped network).
-            budget = (COST_COMPILE + COST_PASS + COST_ROW) / (COST_TERM / 2) if COST_TERM > 0 else np.inf
-            done, post, log_ev = self._quickscore(arrays, 1, TERM_CAP if jit else int(min(TERM_CAP, budget)), jit)
-            if done.size:
-                return post, log_ev
-        quick = np.zeros(n, dtype=bool)
-        tried = n == 1  # that case's Quickscore sum failed above: straight to its pruned tree
-        if jit and not tried:
-            # In the compiled kernel a pseudo-case costs ~5-10 us, less than a
-            # pruned tree's compile and pass for any group of rows: every row
-            # tries Quickscore first (the kernel leaves out rows over the cap).
-            done, post, log_ev = self._quickscore(arrays, n, TERM_CAP, jit)
-            out[done], log_out[done], quick[done] = post, log_ev, True
-            left = np.flatnonzero(~quick)
-            if left.size == 0:
-                return out, log_out
-            arrays = {k: a[left] for k, a in arrays.items()}
-        else:
-            left = np.arange(n)
-        absorbed, log_const = self._absorb(arrays, ())
-        # With no evidence at all _absorb sees one row; every row shares it.
-        log_const = np.broadcast_to(log_const, (left.size,))
-        columns = [k for k in absorbed if self.spec.nodes[k].role == "finding"]
-        mask = np.stack([~np.all(absorbed[k] == 1.0, axis=1) for k in columns], axis=1) if columns else np.zeros((left.size, 0), dtype=bool)
-        if not jit and not tried:
-            quick = self._route(arrays, columns, mask, n)
-            chosen = np.flatnonzero(quick)
-            if chosen.size:
-                done, post, log_ev = self._quickscore({k: a[chosen] for k, a in arrays.items()}, chosen.size, TERM_CAP, jit)
-                out[chosen[done]] = post
-                log_out[chosen[done]] = log_ev
-                quick[:] = False
-                quick[chosen[done]] = True
-            left = np.flatnonzero(~quick)
-            if left.size == 0:
-                return out, log_out
-            absorbed = {k: a[left] for k, a in absorbed.items()}
-            log_const = log_const[left]
-            mask = mask[left]
-        left = np.flatnonzero(~quick)
-        if left.size == 0:
-            return out, log_out
-        # The rest (many positive findings, ill-conditioned sums, or cheaper
-        # so): each group on the tree pruned for its findings.
-        patterns, groups = _unique_masks(mask)
-        for g, pattern in enumerate(patterns):
-            rows = np.flatnonzero(groups.reshape(-1) == g)
-            kept = frozenset(c for c, on in zip(columns, pattern, strict=True) if on)
-            tree, _ = self.tree_for(kept)
-            step = max(1, CHUNK_ENTRIES // max(1, tree.width))
-            for start in range(0, rows.size, step):
-                part_rows = rows[start : start + step]
-                marg, log_ev = self._run_tree({k: a[part_rows] for k, a in absorbed.items()}, self.conditions)
-                target = left[part_rows]
-                log_out[target] = np.broadcast_to(log_ev, (part_rows.size,)) + log_const[part_rows]
-                for j, (cond, pos) in enumerate(zip(self.conditions, self._present, strict=True)):
-                    out[target, j] = np.broadcast_to(marg[cond], (part_rows.size, marg[cond].shape[-1]))[:, pos]
-        return out, log_out
-
-    def _route(self, arrays: Mapping[str, np.ndarray], columns: list[str], mask: np.ndarray, n: int) -> np.ndarray:
-        """Which rows to try on the shared Quickscore tree (the cost model).
-
-        Rows are grouped by the findings a pruned tree would keep; a group's
-        rows with at most :data:`TERM_CAP` terms go to Quickscore when their
-        terms cost less than compiling (unless cached) and running that tree.
-        """
-        patterns, groups = _unique_masks(mask)
-        groups = groups.reshape(-1)
-        counts = term_counts(arrays, self._terms, n, TERM_CAP)
-        quick = np.zeros(n, dtype=bool)
-        for g, pattern in enumerate(patterns):
-            rows = np.flatnonzero(groups == g) if len(patterns) > 1 else np.arange(n)
-            small = rows[counts[rows] <= TERM_CAP]
-            kept = frozenset(c for c, on in zip(columns, pattern, strict=True) if on)
-            tree_cost = (COST_PASS if kept in self._trees or not kept else COST_COMPILE + COST_PASS) + rows.size * COST_ROW
-            if small.size and counts[small].sum() * COST_TERM < tree_cost * small.size / rows.size:
-                quick[small] = True
-        return quick
+        return _routing.evaluate(self, evidence, n_rows)
 
     def log_evidence(self, evidence: Mapping[str, np.ndarray]) -> float:
         """Log P(evidence) for one case (``-inf`` when impossible)."""
@@ -522,12 +322,3 @@ class CompiledNetwork:
                 keep.remove(nid)
         return keep
 
-
-def _unique_masks(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(mask, axis=0, return_inverse=True)`` for a boolean matrix, via packed bits."""
-    if mask.shape[1] == 0:
-        return np.zeros((1, 0), dtype=bool), np.zeros(mask.shape[0], dtype=np.intp)
-    packed = np.packbits(mask, axis=1)
-    keys = packed.view(np.dtype((np.void, packed.shape[1]))).reshape(-1)
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    return mask[first], inverse.reshape(-1)

@@ -1,0 +1,148 @@
+"""Which exact path answers each case of a batch, and the cost model that decides.
+
+:meth:`CompiledNetwork.evaluate <crampnet.inference.compiled.CompiledNetwork.evaluate>`
+has two exact paths: cases with few signed terms run together on the
+shared Quickscore tree (:mod:`crampnet.inference._quickscore_path`); the
+others run, grouped by the findings they keep once "no" answers are
+absorbed, on the tree pruned for those findings, in chunks of bounded
+memory. In numpy a cost model (:func:`route`, the ``COST_`` constants)
+picks per group; in the compiled kernel every case tries Quickscore first.
+Results never depend on the choice, only speed does.
+
+Examples
+--------
+>>> import numpy as np
+>>> from crampnet.inference._routing import unique_masks
+>>> patterns, group = unique_masks(np.array([[True, False], [False, False], [True, False]]))
+>>> patterns.tolist(), group.tolist()
+([[False, False], [True, False]], [1, 0, 1])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from crampnet.inference._expansion import term_counts
+
+if TYPE_CHECKING:
+    from crampnet.inference.compiled import CompiledNetwork
+
+__all__ = ["COST_COMPILE", "COST_PASS", "COST_ROW", "COST_TERM", "TERM_CAP", "evaluate", "route", "unique_masks"]
+
+#: Most pseudo-cases (signed terms) one case may expand into; cases with more
+#: observed positive findings run on a tree pruned for them instead.
+TERM_CAP = 256
+#: Cost model of the choice between the two exact paths (seconds, measured on
+#: the shipped network on a 2-core machine): one pseudo-case on the shared
+#: tree; compiling a pruned tree; one pass over a (cached) pruned tree; one
+#: case in that pass. Only speed depends on them, never the result.
+COST_TERM, COST_COMPILE, COST_PASS, COST_ROW = 25e-6, 4e-3, 1.5e-3, 60e-6
+
+
+def evaluate(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], n_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:meth:`CompiledNetwork.evaluate <crampnet.inference.compiled.CompiledNetwork.evaluate>`: every case on the path chosen for it."""
+    # Network order, whatever the caller's: pseudo-cases are then summed
+    # in one order, so shuffled evidence gives bitwise the same answer.
+    arrays = {k: np.asarray(evidence[k], dtype=float) for k in sorted(evidence, key=net.index.__getitem__)}
+    n = max((a.shape[0] for a in arrays.values() if a.ndim == 2), default=1 if n_rows is None else n_rows)
+    arrays = {k: a.reshape(1, -1) if n == 1 else np.broadcast_to(a, (n, a.shape[-1])) for k, a in arrays.items()}
+    out = np.full((n, len(net.conditions)), np.nan)
+    log_out = np.full(n, -np.inf)
+    jit = net._jit(n)
+    if n == 1:
+        # One case with few terms: the shared tree, whatever the pattern
+        # (a single case seldom finds its pruned tree in the cache). Its
+        # pseudo-cases share its context, which the engine indexes out of
+        # the cliques, so each costs about half of COST_TERM (measured:
+        # ~13 vs 25-30 us on the shipped network).
+        budget = (COST_COMPILE + COST_PASS + COST_ROW) / (COST_TERM / 2) if COST_TERM > 0 else np.inf
+        done, post, log_ev = net._quickscore(arrays, 1, TERM_CAP if jit else int(min(TERM_CAP, budget)), jit)
+        if done.size:
+            return post, log_ev
+    quick = np.zeros(n, dtype=bool)
+    tried = n == 1  # that case's Quickscore sum failed above: straight to its pruned tree
+    if jit and not tried:
+        # In the compiled kernel a pseudo-case costs ~5-10 us, less than a
+        # pruned tree's compile and pass for any group of rows: every row
+        # tries Quickscore first (the kernel leaves out rows over the cap).
+        done, post, log_ev = net._quickscore(arrays, n, TERM_CAP, jit)
+        out[done], log_out[done], quick[done] = post, log_ev, True
+        left = np.flatnonzero(~quick)
+        if left.size == 0:
+            return out, log_out
+        arrays = {k: a[left] for k, a in arrays.items()}
+    else:
+        left = np.arange(n)
+    absorbed, log_const = net._absorb(arrays, ())
+    # With no evidence at all _absorb sees one row; every row shares it.
+    log_const = np.broadcast_to(log_const, (left.size,))
+    columns = [k for k in absorbed if net.spec.nodes[k].role == "finding"]
+    mask = np.stack([~np.all(absorbed[k] == 1.0, axis=1) for k in columns], axis=1) if columns else np.zeros((left.size, 0), dtype=bool)
+    if not jit and not tried:
+        quick = route(net, arrays, columns, mask, n)
+        chosen = np.flatnonzero(quick)
+        if chosen.size:
+            done, post, log_ev = net._quickscore({k: a[chosen] for k, a in arrays.items()}, chosen.size, TERM_CAP, jit)
+            out[chosen[done]] = post
+            log_out[chosen[done]] = log_ev
+            quick[:] = False
+            quick[chosen[done]] = True
+        left = np.flatnonzero(~quick)
+        if left.size == 0:
+            return out, log_out
+        absorbed = {k: a[left] for k, a in absorbed.items()}
+        log_const = log_const[left]
+        mask = mask[left]
+    left = np.flatnonzero(~quick)
+    if left.size == 0:
+        return out, log_out
+    # The rest (many positive findings, ill-conditioned sums, or cheaper
+    # so): each group on the tree pruned for its findings.
+    patterns, groups = unique_masks(mask)
+    for g, pattern in enumerate(patterns):
+        rows = np.flatnonzero(groups.reshape(-1) == g)
+        kept = frozenset(c for c, on in zip(columns, pattern, strict=True) if on)
+        tree, _ = net.tree_for(kept)
+        step = net._chunk_rows(tree.width)
+        for start in range(0, rows.size, step):
+            part_rows = rows[start : start + step]
+            marg, log_ev = net._run_tree({k: a[part_rows] for k, a in absorbed.items()}, net.conditions)
+            target = left[part_rows]
+            log_out[target] = np.broadcast_to(log_ev, (part_rows.size,)) + log_const[part_rows]
+            for j, (cond, pos) in enumerate(zip(net.conditions, net._present, strict=True)):
+                out[target, j] = np.broadcast_to(marg[cond], (part_rows.size, marg[cond].shape[-1]))[:, pos]
+    return out, log_out
+
+
+def route(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], columns: list[str], mask: np.ndarray, n: int) -> np.ndarray:
+    """Which rows to try on the shared Quickscore tree (the cost model).
+
+    Rows are grouped by the findings a pruned tree would keep; a group's
+    rows with at most :data:`TERM_CAP` terms go to Quickscore when their
+    terms cost less than compiling (unless cached) and running that tree.
+    """
+    patterns, groups = unique_masks(mask)
+    groups = groups.reshape(-1)
+    counts = term_counts(arrays, net._terms, n, TERM_CAP)
+    quick = np.zeros(n, dtype=bool)
+    for g, pattern in enumerate(patterns):
+        rows = np.flatnonzero(groups == g) if len(patterns) > 1 else np.arange(n)
+        small = rows[counts[rows] <= TERM_CAP]
+        kept = frozenset(c for c, on in zip(columns, pattern, strict=True) if on)
+        tree_cost = (COST_PASS if kept in net._trees or not kept else COST_COMPILE + COST_PASS) + rows.size * COST_ROW
+        if small.size and counts[small].sum() * COST_TERM < tree_cost * small.size / rows.size:
+            quick[small] = True
+    return quick
+
+
+def unique_masks(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(mask, axis=0, return_inverse=True)`` for a boolean matrix, via packed bits."""
+    if mask.shape[1] == 0:
+        return np.zeros((1, 0), dtype=bool), np.zeros(mask.shape[0], dtype=np.intp)
+    packed = np.packbits(mask, axis=1)
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).reshape(-1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return mask[first], inverse.reshape(-1)
