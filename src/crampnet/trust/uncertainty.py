@@ -41,6 +41,11 @@ of the confidence intervals in the evidence table).
 A logistic intercept given as a prevalence is re-solved for every draw
 against that draw's default context priors.
 
+The distributions and the draws of whole parameter vectors are built in
+:mod:`crampnet.trust._distributions` and re-exported here
+(:func:`distributions`, :func:`draw_parameters`, :class:`Distributions`);
+this module runs the draws through the junction tree.
+
 Examples
 --------
 >>> import crampnet
@@ -55,28 +60,25 @@ True
 
 from __future__ import annotations
 
-import math
 import numbers
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError, InvalidValueError
-from crampnet.network._ranges import (
-    COVERAGE,
-    Z95,
-    beta_from_interval,
-    log_sigma,
-    quantile_scale,
-    usable_range,
-)
+from crampnet.network._ranges import COVERAGE, beta_from_interval
 from crampnet.network.evidence import normalise
+from crampnet.trust._distributions import (
+    JUDGMENT_FACTOR,
+    SOURCED_FACTOR,
+    Distributions,
+    distributions,
+    draw_parameters,
+)
 from crampnet.trust._montecarlo import batch_posteriors
-from crampnet.trust._parameters import ParameterSpace, parameter_space
+from crampnet.trust._parameters import parameter_space
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -95,153 +97,6 @@ __all__ = [
     "parameter_distributions",
     "posterior_intervals",
 ]
-
-#: Without a range, a sourced number is uncertain by this factor (95%).
-SOURCED_FACTOR = 2.0
-#: Without a range, a judgment is uncertain by this factor (95%).
-JUDGMENT_FACTOR = 3.0
-
-
-@dataclass(frozen=True)
-class Distributions:
-    """The distribution of every slot of a :class:`~crampnet.trust._parameters.ParameterSpace`.
-
-    Attributes
-    ----------
-    space : ParameterSpace
-        The slots and the batched table builders.
-    family : list of str
-        Per slot: ``"beta"``, ``"lognormal"``, ``"dirichlet"`` or ``"fixed"``.
-    shape1, shape2 : numpy.ndarray
-        Per slot: Beta ``a, b``; log-normal ``mu, sigma``; Dirichlet
-        ``alpha_i, alpha_0``; NaN when fixed.
-    low, high : numpy.ndarray
-        Per slot: the range used for sensitivity (the file's, else the
-        distribution's central ``coverage`` interval).
-    range_source : list of str
-        Per slot: ``"file"``, ``"default"``, ``"fitted"`` or ``"fixed"``.
-    """
-
-    space: ParameterSpace
-    family: list[str]
-    shape1: np.ndarray
-    shape2: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
-    range_source: list[str]
-
-
-def _sigma(factor: float) -> float:
-    return math.log(factor) / Z95
-
-
-def _default_concentration(p: np.ndarray, judgment: np.ndarray) -> np.ndarray:
-    """``a + b`` of the default Beta: the logit-scale spread of the default factor."""
-    sigma = np.where(judgment, _sigma(JUDGMENT_FACTOR), _sigma(SOURCED_FACTOR))
-    out: np.ndarray = 1.0 / (sigma**2 * p * (1.0 - p)) - 1.0
-    return out
-
-
-@lru_cache(maxsize=32)
-def distributions(model: BaseModel, coverage: float = COVERAGE) -> Distributions:
-    """The distribution of every parameter of ``model`` (cached per model and coverage)."""
-    from scipy.special import betaincinv  # type: ignore[import-untyped,unused-ignore]
-
-    space = parameter_space(model)
-    n = len(space.slots)
-    family = ["fixed"] * n
-    source = ["fixed"] * n
-    s1, s2 = np.full(n, np.nan), np.full(n, np.nan)
-    point = space.point
-    low, high = point.copy(), point.copy()
-    tail = (1.0 - coverage) / 2.0
-    probs = [i for i, s in enumerate(space.slots) if s.kind == "probability"]
-    _probabilities(space, probs, coverage, family, source, s1, s2)
-    for i, slot in enumerate(space.slots):
-        if slot.kind != "positive":
-            continue
-        sigma = log_sigma(slot.value, slot.low, slot.high, coverage)
-        if sigma is None:
-            sigma, source[i] = _sigma(JUDGMENT_FACTOR if slot.judgment else SOURCED_FACTOR), "default"
-        else:
-            source[i] = "file"
-        if sigma > 0:
-            family[i], s1[i], s2[i] = "lognormal", math.log(slot.value), sigma
-    for g, slots in enumerate(space.groups):
-        values = point[slots]
-        if g in space.alphas:
-            alpha, how = space.alphas[g], "fitted"
-        else:
-            inner = values[(values > 0) & (values < 1)]
-            if inner.size == 0:
-                continue
-            judgment = np.array([space.slots[int(slots[0])].judgment])
-            alpha, how = values * _default_concentration(inner.max(keepdims=True), judgment)[0], "default"
-        total = float(alpha.sum())
-        for j, i in enumerate(slots):
-            if 0 < alpha[j] < total:
-                family[i], s1[i], s2[i], source[i] = "dirichlet", alpha[j], total, how
-    for i in range(n):
-        slot = space.slots[i]
-        if family[i] == "beta":
-            q = betaincinv(s1[i], s2[i], np.array([tail, 1.0 - tail]))
-        elif family[i] == "dirichlet":
-            q = betaincinv(s1[i], s2[i] - s1[i], np.array([tail, 1.0 - tail]))
-        elif family[i] == "lognormal":
-            q = np.exp(s1[i] + np.array([-1.0, 1.0]) * Z95 * s2[i] * quantile_scale(coverage))
-        else:
-            continue
-        low[i] = slot.low if slot.low is not None and source[i] == "file" else min(float(q[0]), slot.value)
-        high[i] = slot.high if slot.high is not None and source[i] == "file" else max(float(q[1]), slot.value)
-    return Distributions(space, family, s1, s2, low, high, source)
-
-
-def _probabilities(space: ParameterSpace, probs: list[int], coverage: float, family: list[str], source: list[str], s1: np.ndarray, s2: np.ndarray) -> None:
-    """Beta shapes for the probability slots (fitted to ranges, or the default)."""
-    ranged, default = [], []
-    for i in probs:
-        slot = space.slots[i]
-        v = slot.value
-        if usable_range(v, slot.low, slot.high):
-            ranged.append(i)
-        elif 0.0 < v < 1.0 and not (slot.low is not None and slot.low == slot.high):
-            default.append(i)
-    if ranged:
-        lo = np.array([space.slots[i].low for i in ranged], dtype=float)
-        hi = np.array([space.slots[i].high for i in ranged], dtype=float)
-        value = np.array([space.slots[i].value for i in ranged])
-        a, b = beta_from_interval(lo, hi, value, coverage)
-        for j, i in enumerate(ranged):
-            family[i], s1[i], s2[i], source[i] = "beta", a[j], b[j], "file"
-    if default:
-        means = np.array([space.slots[i].value for i in default])
-        k = _default_concentration(means, np.array([space.slots[i].judgment for i in default]))
-        for j, i in enumerate(default):
-            family[i], s1[i], s2[i], source[i] = "beta", means[j] * k[j], (1 - means[j]) * k[j], "default"
-
-
-def draw_parameters(model: BaseModel, draws: int, rng: np.random.Generator, coverage: float = COVERAGE) -> np.ndarray:
-    """Draws of every slot: shape ``(draws, n_slots)``, vectorised by family."""
-    dist = distributions(model, coverage)
-    theta = np.repeat(dist.space.point[None, :], draws, axis=0)
-    fam = np.array(dist.family)
-    beta = np.flatnonzero(fam == "beta")
-    if beta.size:
-        theta[:, beta] = rng.beta(dist.shape1[beta], dist.shape2[beta], size=(draws, beta.size))
-    logn = np.flatnonzero(fam == "lognormal")
-    if logn.size:
-        theta[:, logn] = np.exp(dist.shape1[logn] + dist.shape2[logn] * rng.standard_normal((draws, logn.size)))
-    groups = [g for g in dist.space.groups if (fam[g] == "dirichlet").any()]
-    if groups:
-        flat = np.concatenate(groups)
-        alpha = np.array([dist.shape1[i] if fam[i] == "dirichlet" else 0.0 for i in flat])
-        gam = rng.standard_gamma(alpha, size=(draws, flat.size))
-        starts = np.cumsum([0] + [len(g) for g in groups[:-1]])
-        sums = np.add.reduceat(gam, starts, axis=1)
-        fixed_mass = np.add.reduceat(np.where(alpha > 0, 0.0, dist.space.point[flat]), starts)
-        scale = np.repeat((1.0 - fixed_mass)[None, :] / np.where(sums > 0, sums, 1.0), [len(g) for g in groups], axis=1)
-        theta[:, flat] = np.where(alpha > 0, gam * scale, dist.space.point[flat])
-    return theta
 
 
 def draw_tables(model: BaseModel, draws: int = 1000, seed: int | np.random.Generator | None = 0, coverage: float = COVERAGE) -> dict[str, np.ndarray]:

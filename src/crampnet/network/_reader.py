@@ -1,0 +1,156 @@
+"""The typed reader a network file is walked with: one place builds every error.
+
+:class:`Reader` pops the keys it knows from the parsed TOML tables, checks
+each value's type and range, and raises
+:class:`~crampnet.exceptions.NetworkFileError` naming the file and the place
+(``nodes.x.cpd.links[0]``) on anything else, unknown keys included. It reads
+the shared building blocks of the format (``networks/FORMAT.md``): strings,
+finite numbers, provenance, ranged parameters and distributions over a
+node's states. The file's structure is read in :mod:`crampnet.network.spec`,
+the conditional distributions in :mod:`crampnet.network._cpd_readers`.
+
+Examples
+--------
+>>> from crampnet.network._reader import Reader
+>>> reader = Reader("tiny.toml")
+>>> reader.param({"value": 0.3, "low": 0.2, "high": 0.4, "source": "judgment", "reason": "example"}, "nodes.a.cpd.leak", {}, probability=True).value
+0.3
+>>> reader.number("many", "nodes.a.valid")
+Traceback (most recent call last):
+    ...
+crampnet.exceptions.NetworkFileError: tiny.toml: nodes.a.valid: expected a number, got 'many'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from crampnet.exceptions import NetworkFileError
+from crampnet.exceptions import hint as _hint
+from crampnet.network.records import Dist, Param, Provenance, Source
+
+__all__ = ["Reader"]
+
+
+class Reader:
+    """Walks the parsed TOML, popping known keys and failing on anything else.
+
+    Parameters
+    ----------
+    path : str
+        The file's name, put at the start of every error message.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, where: str, msg: str) -> NetworkFileError:
+        """The error to raise: ``msg`` at ``where`` (a dotted place; empty for the file)."""
+        text = f"{self.path}: {where}: {msg}" if where else f"{self.path}: {msg}"
+        return NetworkFileError(text, self.path)
+
+    def missing(self, where: str, key: str) -> object:
+        """Raise the error for the required ``key`` missing at ``where`` (an expression)."""
+        raise self.fail(where, f"missing required key {key!r}")
+
+    def table(self, value: object, where: str) -> dict[str, Any]:
+        """A copy of ``value``, which must be a TOML table."""
+        if not isinstance(value, dict):
+            raise self.fail(where, f"expected a table, got {type(value).__name__}")
+        return dict(value)
+
+    def done(self, data: Mapping[str, Any], where: str, allowed: list[str]) -> None:
+        """Fail on the first key left in ``data``, suggesting the nearest of ``allowed``."""
+        for key in data:
+            hint = _hint(key, allowed)
+            raise self.fail(where, f"unknown key {key!r}.{hint}")
+
+    def text(self, data: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
+        """Pop the string ``key`` (required unless a ``default`` is given)."""
+        if key not in data:
+            if default is None:
+                raise self.fail(where, f"missing required key {key!r}")
+            return default
+        value = data.pop(key)
+        if not isinstance(value, str):
+            raise self.fail(where, f"{key!r} must be a string, got {value!r}")
+        return value
+
+    def number(self, value: object, where: str) -> float:
+        """``value`` as a float; it must be a finite int or float (not a bool)."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(where, f"expected a number, got {value!r}")
+        number = float(value)
+        if not math.isfinite(number):
+            raise self.fail(where, f"expected a finite number, got {value!r}")
+        return number
+
+    def state_key(self, data: dict[str, Any], key: str, where: str, states: tuple[str, ...], defaults: tuple[str, ...]) -> str | None:
+        """Pop ``key`` naming one of ``states``; without it, the first of ``defaults`` in ``states``."""
+        if key in data:
+            value = data.pop(key)
+            if value not in states:
+                raise self.fail(where, f"{key} must be one of {', '.join(states)}, got {value!r}")
+            return str(value)
+        return next((s for s in defaults if s in states), None)
+
+    def provenance(self, data: dict[str, Any], where: str, sources: Mapping[str, Source]) -> Provenance:
+        """Pop ``source``, ``reason`` and ``note``; a judgment needs a reason."""
+        source = self.text(data, "source", where)
+        reason = data.pop("reason", None)
+        note = data.pop("note", None)
+        for key, value in (("reason", reason), ("note", note)):
+            if value is not None and not isinstance(value, str):
+                raise self.fail(where, f"{key!r} must be a string, got {value!r}")
+        if source == "judgment":
+            if not reason or not reason.strip():
+                raise self.fail(where, "a judgment must give a 'reason'")
+        elif source not in sources:
+            hint = _hint(source, list(sources))
+            raise self.fail(where, f"source {source!r} is not a key of [sources].{hint}")
+        return Provenance(source, reason, note)
+
+    def param(self, value: object, where: str, sources: Mapping[str, Source], *, probability: bool, key: str = "value") -> Param:
+        """A number with its optional ``low``/``high`` range and provenance."""
+        data = self.table(value, where)
+        number = self.number(data.pop(key, None) if key in data else self.missing(where, key), where)
+        if probability and not 0.0 <= number <= 1.0:
+            raise self.fail(where, f"{key} must be a probability in [0, 1], got {number}")
+        if not probability and number <= 0.0:
+            raise self.fail(where, f"{key} must be > 0, got {number}")
+        low = self.number(data.pop("low"), where) if "low" in data else None
+        high = self.number(data.pop("high"), where) if "high" in data else None
+        if (low is not None and low > number) or (high is not None and high < number):
+            raise self.fail(where, f"range low={low}, high={high} does not contain {key}={number}")
+        if probability and any(b is not None and not 0.0 <= b <= 1.0 for b in (low, high)):
+            raise self.fail(where, f"range low={low}, high={high} must lie in [0, 1]")
+        prov = self.provenance(data, where, sources)
+        self.done(data, where, [key, "low", "high", "source", "reason", "note"])
+        return Param(number, prov, low, high)
+
+    def dist(self, value: object, where: str, states: tuple[str, ...], sources: Mapping[str, Source], *, weighted: bool = False) -> Dist:
+        """A distribution over ``states`` (missing states get 0) with provenance, and a weight if ``weighted``."""
+        data = self.table(value, where)
+        probs_raw = self.table(data.pop("probabilities", None) if "probabilities" in data else self.missing(where, "probabilities"), f"{where}.probabilities")
+        probs: dict[str, float] = {}
+        for state, number in probs_raw.items():
+            if state not in states:
+                raise self.fail(where, f"unknown state {state!r}; valid states: {', '.join(states)}")
+            probs[state] = self.number(number, f"{where}.probabilities.{state}")
+            if not 0.0 <= probs[state] <= 1.0:
+                raise self.fail(where, f"probability of {state!r} must be in [0, 1], got {probs[state]}")
+        for state in states:
+            probs.setdefault(state, 0.0)
+        total = sum(probs.values())
+        if abs(total - 1.0) > 1e-9:
+            raise self.fail(where, f"probabilities must sum to 1, they sum to {total!r}")
+        weight = None
+        if weighted:
+            weight_raw = {"value": data.pop("weight", None) if "weight" in data else self.missing(where, "weight"), "source": data.get("source", ""), "reason": data.get("reason"), "note": data.get("note")}
+            weight_raw = {k: v for k, v in weight_raw.items() if v is not None}
+            weight = self.param(weight_raw, f"{where}.weight", sources, probability=False)
+        prov = self.provenance(data, where, sources)
+        self.done(data, where, ["probabilities", "source", "reason", "note", "weight"])
+        return Dist({s: probs[s] for s in states}, prov, weight)
