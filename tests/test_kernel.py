@@ -1,4 +1,4 @@
-"""The compiled kernel (crampnet.inference._kernel, crampnet.inference._loops) against independent answers.
+"""The compiled kernel (crampnet.inference._kernel, its loops _loops and _quickloops) against independent answers.
 
 Every test that runs compiled forces the kernel with ``CRAMPNET_JIT=always``
 and compares with brute-force enumeration or the numpy engine forced with
@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 import crampnet
 import crampnet.base as base_module
 from crampnet.inference import _kernel
+from crampnet.inference._arrays import Program, Structure
 from crampnet.inference.engine import Factor, JunctionTree
 from crampnet.network.evidence import normalise
 
@@ -55,7 +56,9 @@ def test_kernel_on_pruned_trees_matches_brute_force(random_networks, brute_force
         vectors = normalise(model.spec, case)
         with _jit("always"):
             marginals, log_ev = model.compiled.run(vectors, model.conditions)
-        total = float(oracle.weights(case).sum())
+        # normalise scales soft likelihoods to max 1 (issue 16): the oracle's P(evidence) is of the same vectors.
+        scaled = {k: dict(zip(model.states(k), vec.tolist(), strict=True)) for k, vec in vectors.items()}
+        total = float(oracle.weights(scaled).sum())
         assert abs(np.exp(log_ev[0]) - total) <= 1e-12 + 1e-9 * total, f"P({case})"
         if total == 0.0:
             continue
@@ -109,10 +112,10 @@ def _enumerate(evidence: dict[int, np.ndarray]) -> tuple[np.ndarray, float]:
 def test_kernel_loops_match_enumeration_on_a_chain(compiled):
     """Check both drivers' loops, as plain Python and compiled, against enumeration (with zeros in messages)."""
     tree = _chain()
-    structure = _kernel.Structure(tree)
+    structure = Structure(tree)
     cases = [{2: np.array([0.0, 1.0])}, {2: np.array([1.0, 0.0]), 1: np.array([0.2, 0.8])}, {1: np.array([1.0, 0.0])}]
     for case in cases:
-        program = _kernel.Program(structure, sorted(case), [0])
+        program = Program(structure, sorted(case), [0])
         marg, log_ev, flagged = _kernel.run(program, [case[v][None, :] for v in sorted(case)], numba=compiled)
         expected, total = _enumerate(case)
         np.testing.assert_allclose(marg[0][0], expected, rtol=0, atol=1e-12)
@@ -123,7 +126,7 @@ def test_kernel_loops_match_enumeration_on_a_chain(compiled):
 def test_kernel_marks_impossible_evidence_without_nan_in_log():
     """Check that evidence of probability zero gives -inf and NaN marginals, which callers turn into an error."""
     tree = _chain()
-    program = _kernel.Program(_kernel.Structure(tree), [0, 2], [1])
+    program = Program(Structure(tree), [0, 2], [1])
     # a = second state forces b = second, and c = second then has probability 0.7; with a
     # likelihood of zero on every state of c the evidence is impossible.
     marg, log_ev, _ = _kernel.run(program, [np.array([[0.0, 1.0, 0.0]]), np.array([[0.0, 0.0]])], numba=False)
@@ -143,7 +146,7 @@ def test_near_underflow_cases_are_flagged_and_rerun_exactly(model):
     index = compiled.tree_for(frozenset({"urge_to_move"}))[1]
     vectors = normalise(model.spec, evidence)
     rows = sorted(index[k] for k in vectors)
-    program = _kernel.Program(_kernel.Structure(tree), rows, [index[c] for c in model.conditions])
+    program = Program(Structure(tree), rows, [index[c] for c in model.conditions])
     inverse = {i: k for k, i in index.items()}
     _, _, flagged = _kernel.run(program, [vectors[inverse[v]][None, :] for v in rows], numba=False)
     assert flagged[0]
@@ -208,3 +211,8 @@ def test_a_batch_decides_compiling_as_a_whole(model, monkeypatch):
     model.compiled.prepare(21_500)
     model.compiled.prepare(15_000)
     assert asked[0] > _kernel.COMPILE_SECONDS > asked[1]
+
+
+def test_warm_up_fits_both_drivers():
+    """Check that the warm-up's tree and arguments fit both drivers' signatures (run as plain Python: no numba needed)."""
+    _kernel._warm(_kernel._drivers(numba=False))

@@ -1,12 +1,18 @@
 """Exact inference.
 
-A junction tree over numpy arrays (:mod:`~crampnet.inference.engine`, with
-its triangulation and pass plans), Quickscore (findings as signed sums of
-one-parent factors, :mod:`~crampnet.inference.quickscore`), the compiled
-network that routes each case to the cheapest exact path
-(:mod:`~crampnet.inference.compiled`) and the numba kernel that runs the
-same passes in compiled loops (:mod:`~crampnet.inference._kernel`, the only
-module that imports :mod:`~crampnet.inference._loops` and numba).
+From the bottom up: the clique tree of a network (triangulation in
+``_triangulation``, cliques, spanning tree and homes in ``_cliques``); the
+numpy passes (``_passplan``, ``_numpypass``) and the numba kernel
+(:mod:`~crampnet.inference._kernel`, the only module that imports numba and
+the compiled loops of ``_loops`` and ``_quickloops``, with its flat arrays
+in ``_arrays``, driven by ``_kerneltree``); the junction tree itself
+(:mod:`~crampnet.inference.engine`: marginals, and the family marginals EM
+needs); Quickscore, findings as signed sums of one-parent factors
+(:mod:`~crampnet.inference.quickscore`, expanded per batch in
+``_expansion``); and the compiled network that routes each case to the
+cheapest exact path (:mod:`~crampnet.inference.compiled`, with ``_routing``
+and ``_quickscore_path``). A second import-linter contract in
+pyproject.toml keeps that order.
 
 It may use :mod:`crampnet.network` (the records and tables of a network)
 and nothing above it; it knows nothing of diagnoses, intervals or pgmpy.

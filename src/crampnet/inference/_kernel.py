@@ -1,6 +1,6 @@
 """A compiled (numba) junction-tree pass over a batch of cases.
 
-The numpy pass of :mod:`crampnet.inference.engine` makes ~15 passes over memory per
+The numpy pass of the engine (:mod:`crampnet.inference._numpypass`) makes ~15 passes over memory per
 clique entry and case: each broadcast product and each sum is its own numpy
 call with its own temporary array. Here the same collect pass, and Hugin's
 distribute pass, run as compiled loops (:mod:`crampnet.inference._loops`) over blocks
@@ -16,17 +16,20 @@ with ``CRAMPNET_JIT=always``. Nothing is cached on disk. Where numba is
 missing, or ``CRAMPNET_JIT=never`` is set, every pass stays in numpy; both
 give the same numbers to rounding (tests hold them to 1e-9 of pgmpy).
 
-Only :mod:`crampnet.inference.engine` uses this module. A :class:`Structure` flattens
-a tree into integer arrays once, a :class:`Program` places evidence and
-query variables on it; :func:`run` and :func:`quickscore` evaluate batches.
+Only the engine's kernel driver (:mod:`crampnet.inference._kerneltree`) uses this
+module, and only this module imports numba and the loops. A :class:`~crampnet.inference._arrays.Structure`
+flattens a tree into integer arrays once, a :class:`~crampnet.inference._arrays.Program`
+places evidence and query variables on it (:mod:`crampnet.inference._arrays`);
+:func:`run` and :func:`quickscore` evaluate batches.
 
 Examples
 --------
 >>> import numpy as np
->>> from crampnet.inference.engine import Factor, JunctionTree
 >>> from crampnet.inference import _kernel
->>> tree = JunctionTree([2, 2], [Factor((0,), np.array([0.3, 0.7])), Factor((1, 0), np.array([[0.9, 0.2], [0.1, 0.8]]))])
->>> program = _kernel.Program(_kernel.Structure(tree), evidence=[1], query=[0])
+>>> from crampnet.inference._arrays import Program, Structure
+>>> from crampnet.inference._cliques import CliqueTree, Factor
+>>> tree = CliqueTree([2, 2], [Factor((0,), np.array([0.3, 0.7])), Factor((1, 0), np.array([[0.9, 0.2], [0.1, 0.8]]))])
+>>> program = Program(Structure(tree), evidence=[1], query=[0])
 >>> marg, log_ev, flagged = _kernel.run(program, [np.array([[1.0, 0.0]])], numba=False)
 >>> round(float(marg[0][0, 0]), 4), round(float(np.exp(log_ev[0])), 4)
 (0.6585, 0.41)
@@ -35,18 +38,17 @@ Examples
 from __future__ import annotations
 
 import itertools
-import math
 import os
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from crampnet.inference.engine import JunctionTree
+from crampnet.inference._arrays import Program, Structure
+from crampnet.inference._cliques import CliqueTree, Factor
 
-__all__ = ["COMPILE_SECONDS", "Program", "Structure", "entry_map", "quickscore", "ready", "run"]
+__all__ = ["COMPILE_SECONDS", "quickscore", "ready", "run"]
 
 #: Seconds of estimated numpy time above which one call compiles the kernel
 #: (about what compiling costs on a 2-core machine, 8-22 s): a big batch
@@ -123,9 +125,7 @@ def _warm(drivers: tuple[Callable[..., None], Callable[..., None]]) -> None:
     Compiling is then one event when the kernel is first wanted, not a
     second pause at the first call of the other driver.
     """
-    from crampnet.inference.engine import Factor, JunctionTree
-
-    tree = JunctionTree([2, 2], [Factor((0,), np.array([0.5, 0.5])), Factor((1, 0), np.array([[0.9, 0.2], [0.1, 0.8]]))])
+    tree = CliqueTree([2, 2], [Factor((0,), np.array([0.5, 0.5])), Factor((1, 0), np.array([[0.9, 0.2], [0.1, 0.8]]))])
     structure = Structure(tree)
     program = Program(structure, [0, 1], [0])
     marginals, quick = drivers
@@ -149,135 +149,6 @@ def _drivers(numba: bool) -> tuple[Callable[..., None], Callable[..., None]]:
         msg = "numba is not installed; run with numba=False."
         raise RuntimeError(msg)
     return kernel
-
-
-class Structure:
-    """A tree's cliques, messages and entry maps as flat integer arrays (built once per tree).
-
-    Parameters
-    ----------
-    tree : JunctionTree
-        The compiled tree (its potentials are used as they are).
-    """
-
-    def __init__(self, tree: JunctionTree) -> None:
-        n = len(tree.cliques)
-        self.tree = tree
-        sizes = [tree.size(c) for c in range(n)]
-        self.entries = sum(sizes)
-        self.width = max(sizes, default=1)
-        self.size = np.array(sizes, dtype=np.int64)
-        self.eoff = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-        self.potential = np.concatenate([np.asarray(p, dtype=float).reshape(-1) for p in tree.potentials]) if n else np.zeros(0)
-        # Preorder (root first); the collect pass runs it backwards.
-        self.order = np.array(tree.order, dtype=np.int64)
-        parent = np.full(n, -1, dtype=np.int64)
-        for c, p in tree.parent.items():
-            parent[c] = p
-        self.parent = parent
-        # Per clique, its children (CSR).
-        kids = [tree.children[c] for c in range(n)]
-        self.ch_ptr = np.concatenate([[0], np.cumsum([len(k) for k in kids])]).astype(np.int64)
-        self.ch_idx = np.array([d for k in kids for d in k], dtype=np.int64)
-        # Per non-root clique: its separator's size and offset in the message
-        # store, and two entry -> separator maps: over its own entries and
-        # over its parent's.
-        ssize = np.zeros(n, dtype=np.int64)
-        soff = np.zeros(n, dtype=np.int64)
-        own = np.zeros(self.entries, dtype=np.int64)
-        pmaps: list[np.ndarray] = []
-        poff = np.zeros(n, dtype=np.int64)
-        total_sep = 0
-        total_p = 0
-        for c, p in tree.parent.items():
-            sep = tree.separator[c]
-            ssize[c] = math.prod(tree.cards[v] for v in sep)
-            soff[c] = total_sep
-            total_sep += int(ssize[c])
-            own[self.eoff[c] : self.eoff[c] + sizes[c]] = entry_map(tree, c, sep)
-            poff[c] = total_p
-            pmaps.append(entry_map(tree, p, sep))
-            total_p += sizes[p]
-        self.ssize, self.soff, self.own, self.poff = ssize, soff, own, poff
-        self.pmap = np.concatenate(pmaps).astype(np.int64) if pmaps else np.zeros(0, dtype=np.int64)
-        self.messages = total_sep
-        self._maps: dict[int, np.ndarray] = {}
-
-    def state_map(self, v: int) -> np.ndarray:
-        """For each entry of ``v``'s home clique, the state of ``v`` (cached)."""
-        out = self._maps.get(v)
-        if out is None:
-            out = entry_map(self.tree, self.tree._home[v], [v])
-            self._maps[v] = out
-        return out
-
-    def arrays(self) -> tuple[np.ndarray, ...]:
-        """The tree's arrays in the kernel's argument order."""
-        return (self.size, self.eoff, self.order, self.parent, self.ch_ptr, self.ch_idx, self.ssize, self.soff, self.own, self.poff, self.pmap)
-
-
-class Program:
-    """A :class:`Structure` with its evidence and query variables placed.
-
-    Parameters
-    ----------
-    structure : Structure
-        The tree's arrays.
-    evidence : sequence of int
-        Variables that carry per-case likelihoods, in the order :func:`run` takes them.
-    query : sequence of int
-        Variables whose marginals are returned, in that order.
-    """
-
-    def __init__(self, structure: Structure, evidence: Sequence[int], query: Sequence[int]) -> None:
-        self.structure = structure
-        self.evidence = list(evidence)
-        self.query = list(query)
-        tree = structure.tree
-        n = len(tree.cliques)
-        # Evidence and query variables: home clique, entry -> state map, and
-        # the row of their first state in the stacked input / output.
-        self.ev_ptr, self.ev_map, self.ev_moff, self.ev_row, self.ev_states = _slots(structure, self.evidence, n)
-        self.q_ptr, self.q_map, self.q_moff, self.q_row, self.q_states = _slots(structure, self.query, n)
-        self.q_card = np.array([tree.cards[v] for v in self.query], dtype=np.int64)
-
-        self.rows = np.concatenate([[0], np.cumsum([tree.cards[v] for v in self.evidence])]).astype(np.int64)
-
-    def arrays(self) -> tuple[np.ndarray, ...]:
-        """The evidence and query placement, in the kernel's argument order."""
-        return (self.ev_ptr, self.ev_map, self.ev_moff, self.ev_row, self.ev_states, self.q_ptr, self.q_map, self.q_moff, self.q_row, self.q_states)
-
-
-def entry_map(tree: JunctionTree, clique: int, variables: Sequence[int]) -> np.ndarray:
-    """For each entry of ``clique`` (C order), its index in the table over ``variables``."""
-    cl = tree.cliques[clique]
-    shape = [tree.cards[v] for v in cl]
-    grids = np.indices(shape).reshape(len(cl), -1) if cl else np.zeros((0, 1), dtype=np.int64)
-    out = np.zeros(grids.shape[1], dtype=np.int64)
-    for v in variables:
-        out = out * tree.cards[v] + grids[cl.index(v)]
-    return out
-
-
-def _slots(structure: Structure, variables: Sequence[int], n: int) -> tuple[np.ndarray, ...]:
-    """CSR by home clique of ``variables``: pointers, entry maps, map offsets, first rows, states."""
-    tree = structure.tree
-    homes = [tree._home[v] for v in variables]
-    order = sorted(range(len(variables)), key=lambda j: homes[j])
-    counts = np.bincount(np.array(homes, dtype=np.int64), minlength=n) if variables else np.zeros(n, dtype=np.int64)
-    ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    rows = np.concatenate([[0], np.cumsum([tree.cards[v] for v in variables])]).astype(np.int64)
-    maps, moff, first, states = [], [], [], []
-    at = 0
-    for j in order:
-        m = structure.state_map(variables[j])
-        maps.append(m)
-        moff.append(at)
-        at += m.size
-        first.append(rows[j])
-        states.append(tree.cards[variables[j]])
-    flat = np.concatenate(maps).astype(np.int64) if maps else np.zeros(0, dtype=np.int64)
-    return ptr, flat, np.array(moff, dtype=np.int64), np.array(first, dtype=np.int64), np.array(states, dtype=np.int64)
 
 
 def run(program: Program, evidence: Sequence[np.ndarray], *, numba: bool = True, potential: np.ndarray | None = None) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:

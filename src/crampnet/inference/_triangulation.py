@@ -1,4 +1,4 @@
-"""Greedy triangulation of an interaction graph into maximal cliques (for :mod:`crampnet.inference.engine`)."""
+"""Greedy triangulation of an interaction graph into maximal cliques (for :class:`crampnet.inference._cliques.CliqueTree`)."""
 
 from __future__ import annotations
 

@@ -31,8 +31,11 @@ fitted table then counts only the cases that inform it: the cases where X
 is barren add ``n(pa)`` pseudo-cases that only repeat the current estimate.
 
 Cases are grouped by their *pattern* (which nodes are observed, sliced,
-soft or barren); each group gets its own :class:`~crampnet.inference._families.FamilyTree`,
-compiled once per fit, with the sliced tables of its cases as one batch.
+soft or barren); each group gets its own junction tree
+(:class:`~crampnet.inference.engine.JunctionTree`, one factor per sliced
+family), compiled once per fit, whose family marginals
+(:meth:`~crampnet.inference.engine.JunctionTree.families`) give the expected
+counts of the group's cases, their sliced tables run as one batch.
 
 Examples
 --------
@@ -56,7 +59,7 @@ from typing import Any
 
 import numpy as np
 
-from crampnet.inference._families import FamilyTree
+from crampnet.inference.engine import Factor, JunctionTree
 
 __all__ = ["BARREN", "HARD", "KEPT", "SOFT", "EStep"]
 
@@ -83,7 +86,7 @@ class _Slice:
 @dataclass(frozen=True)
 class _Group:
     rows: np.ndarray
-    tree: FamilyTree | None
+    tree: JunctionTree | None
     slices: list[_Slice]
     evidence: dict[int, np.ndarray]
 
@@ -153,7 +156,11 @@ class EStep:
             first = tuple(int(c[0]) for c in at)
             slices.append(_Slice(self.nodes[j], (*free, *observed), index, (*observed, *free) if count[j] else None, first, at))
             scopes.append(tuple(family[i] for i in free))
-        tree = FamilyTree(cards, scopes) if slices else None
+        tree = None
+        if slices:
+            # The factors' tables only give their shapes: each E-step passes the sliced tables.
+            tree = JunctionTree(cards, [Factor(s, _ones(tuple(cards[v] for v in s))) for s in scopes], "min-weight")
+            tree.prepare_families()  # part of the set-up, not of the first E-step
         soft = {m: np.asarray(evidence[m], dtype=float)[rows] for m, st in enumerate(status) if st == SOFT}
         return _Group(rows, tree, slices, soft)
 
@@ -191,3 +198,16 @@ class EStep:
                 else:
                     np.add.at(target, s.codes, np.moveaxis(family, -1, 0) * w.reshape((-1,) + (1,) * (family.ndim - 1)))
         return counts, np.unique(np.concatenate(bad)) if bad else np.zeros(0, dtype=np.intp)
+
+
+_ONES: dict[tuple[int, ...], np.ndarray] = {}
+
+
+def _ones(shape: tuple[int, ...]) -> np.ndarray:
+    """A read-only table of ones of ``shape``, shared (a tree's factors need only their shapes)."""
+    table = _ONES.get(shape)
+    if table is None:
+        table = np.ones(shape)
+        table.flags.writeable = False
+        _ONES[shape] = table
+    return table

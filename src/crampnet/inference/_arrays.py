@@ -1,0 +1,162 @@
+"""A junction tree as the flat integer arrays that the compiled loops take.
+
+A :class:`Structure` flattens a tree's cliques, messages and entry maps into
+integer arrays once per tree; a :class:`Program` places the evidence and
+query variables of a kind of call on it. :mod:`crampnet.inference._kernel`
+passes both to the loops (:mod:`crampnet.inference._loops`); this module
+needs neither numba nor the loops.
+
+Examples
+--------
+>>> import numpy as np
+>>> from crampnet.inference._arrays import Program, Structure, entry_map
+>>> from crampnet.inference._cliques import CliqueTree, Factor
+>>> tree = CliqueTree([2, 3], [Factor((0,), np.ones(2)), Factor((1, 0), np.ones((3, 2)))])
+>>> tree.cliques, entry_map(tree, 0, [1]).tolist()  # the state of variable 1 at each entry of (x0, x1)
+([(0, 1)], [0, 1, 2, 0, 1, 2])
+>>> program = Program(Structure(tree), evidence=[1], query=[0])
+>>> program.rows.tolist(), program.q_card.tolist()
+([0, 3], [2])
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from crampnet.inference._cliques import CliqueTree
+
+__all__ = ["Program", "Structure", "entry_map"]
+
+
+class Structure:
+    """A tree's cliques, messages and entry maps as flat integer arrays (built once per tree).
+
+    Parameters
+    ----------
+    tree : CliqueTree
+        The compiled tree (its potentials are used as they are).
+    """
+
+    def __init__(self, tree: CliqueTree) -> None:
+        n = len(tree.cliques)
+        self.tree = tree
+        sizes = [tree.size(c) for c in range(n)]
+        self.entries = sum(sizes)
+        self.width = max(sizes, default=1)
+        self.size = np.array(sizes, dtype=np.int64)
+        self.eoff = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        self.potential = np.concatenate([np.asarray(p, dtype=float).reshape(-1) for p in tree.potentials]) if n else np.zeros(0)
+        # Preorder (root first); the collect pass runs it backwards.
+        self.order = np.array(tree.order, dtype=np.int64)
+        parent = np.full(n, -1, dtype=np.int64)
+        for c, p in tree.parent.items():
+            parent[c] = p
+        self.parent = parent
+        # Per clique, its children (CSR).
+        kids = [tree.children[c] for c in range(n)]
+        self.ch_ptr = np.concatenate([[0], np.cumsum([len(k) for k in kids])]).astype(np.int64)
+        self.ch_idx = np.array([d for k in kids for d in k], dtype=np.int64)
+        # Per non-root clique: its separator's size and offset in the message
+        # store, and two entry -> separator maps: over its own entries and
+        # over its parent's.
+        ssize = np.zeros(n, dtype=np.int64)
+        soff = np.zeros(n, dtype=np.int64)
+        own = np.zeros(self.entries, dtype=np.int64)
+        pmaps: list[np.ndarray] = []
+        poff = np.zeros(n, dtype=np.int64)
+        total_sep = 0
+        total_p = 0
+        for c, p in tree.parent.items():
+            sep = tree.separator[c]
+            ssize[c] = math.prod(tree.cards[v] for v in sep)
+            soff[c] = total_sep
+            total_sep += int(ssize[c])
+            own[self.eoff[c] : self.eoff[c] + sizes[c]] = entry_map(tree, c, sep)
+            poff[c] = total_p
+            pmaps.append(entry_map(tree, p, sep))
+            total_p += sizes[p]
+        self.ssize, self.soff, self.own, self.poff = ssize, soff, own, poff
+        self.pmap = np.concatenate(pmaps).astype(np.int64) if pmaps else np.zeros(0, dtype=np.int64)
+        self.messages = total_sep
+        self._maps: dict[int, np.ndarray] = {}
+
+    def state_map(self, v: int) -> np.ndarray:
+        """For each entry of ``v``'s home clique, the state of ``v`` (cached)."""
+        out = self._maps.get(v)
+        if out is None:
+            out = entry_map(self.tree, self.tree.home[v], [v])
+            self._maps[v] = out
+        return out
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """The tree's arrays in the kernel's argument order."""
+        return (self.size, self.eoff, self.order, self.parent, self.ch_ptr, self.ch_idx, self.ssize, self.soff, self.own, self.poff, self.pmap)
+
+
+class Program:
+    """A :class:`Structure` with its evidence and query variables placed.
+
+    Parameters
+    ----------
+    structure : Structure
+        The tree's arrays.
+    evidence : sequence of int
+        Variables that carry per-case likelihoods, in the order :func:`run` takes them.
+    query : sequence of int
+        Variables whose marginals are returned, in that order.
+    """
+
+    def __init__(self, structure: Structure, evidence: Sequence[int], query: Sequence[int]) -> None:
+        self.structure = structure
+        self.evidence = list(evidence)
+        self.query = list(query)
+        tree = structure.tree
+        n = len(tree.cliques)
+        # Evidence and query variables: home clique, entry -> state map, and
+        # the row of their first state in the stacked input / output.
+        self.ev_ptr, self.ev_map, self.ev_moff, self.ev_row, self.ev_states = _slots(structure, self.evidence, n)
+        self.q_ptr, self.q_map, self.q_moff, self.q_row, self.q_states = _slots(structure, self.query, n)
+        self.q_card = np.array([tree.cards[v] for v in self.query], dtype=np.int64)
+
+        self.rows = np.concatenate([[0], np.cumsum([tree.cards[v] for v in self.evidence])]).astype(np.int64)
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """The evidence and query placement, in the kernel's argument order."""
+        return (self.ev_ptr, self.ev_map, self.ev_moff, self.ev_row, self.ev_states, self.q_ptr, self.q_map, self.q_moff, self.q_row, self.q_states)
+
+
+def entry_map(tree: CliqueTree, clique: int, variables: Sequence[int]) -> np.ndarray:
+    """For each entry of ``clique`` (C order), its index in the table over ``variables``."""
+    cl = tree.cliques[clique]
+    shape = [tree.cards[v] for v in cl]
+    grids = np.indices(shape).reshape(len(cl), -1) if cl else np.zeros((0, 1), dtype=np.int64)
+    out = np.zeros(grids.shape[1], dtype=np.int64)
+    for v in variables:
+        out = out * tree.cards[v] + grids[cl.index(v)]
+    return out
+
+
+def _slots(structure: Structure, variables: Sequence[int], n: int) -> tuple[np.ndarray, ...]:
+    """CSR by home clique of ``variables``: pointers, entry maps, map offsets, first rows, states."""
+    tree = structure.tree
+    homes = [tree.home[v] for v in variables]
+    order = sorted(range(len(variables)), key=lambda j: homes[j])
+    counts = np.bincount(np.array(homes, dtype=np.int64), minlength=n) if variables else np.zeros(n, dtype=np.int64)
+    ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    rows = np.concatenate([[0], np.cumsum([tree.cards[v] for v in variables])]).astype(np.int64)
+    maps, moff, first, states = [], [], [], []
+    at = 0
+    for j in order:
+        m = structure.state_map(variables[j])
+        maps.append(m)
+        moff.append(at)
+        at += m.size
+        first.append(rows[j])
+        states.append(tree.cards[variables[j]])
+    flat = np.concatenate(maps).astype(np.int64) if maps else np.zeros(0, dtype=np.int64)
+    return ptr, flat, np.array(moff, dtype=np.int64), np.array(first, dtype=np.int64), np.array(states, dtype=np.int64)
