@@ -25,10 +25,11 @@ from functools import cached_property
 
 import numpy as np
 
-from crampnet.exceptions import ImpossibleEvidenceError
+from crampnet.exceptions import ImpossibleEvidenceError, NetworkFileError
 from crampnet.inference import _quickscore_path, _routing
 from crampnet.inference.engine import Factor, JunctionTree
 from crampnet.inference.quickscore import Flat, Terms, decompose
+from crampnet.network._budget import MAX_CLIQUE, MAX_TREE
 from crampnet.network.cpd import build_tables
 from crampnet.network.spec import NetworkSpec, NoisyOr
 
@@ -84,7 +85,22 @@ class CompiledNetwork:
         spec = self.spec
         cards = [len(spec.nodes[nid].states) for nid in self.ids]
         factors = [Factor((self.index[nid], *(self.index[p] for p in spec.nodes[nid].parents)), self.tables[nid]) for nid in self.ids]
-        return JunctionTree(cards, factors)
+        return self._within_budget(JunctionTree(cards, factors))
+
+    def _within_budget(self, tree: JunctionTree) -> JunctionTree:
+        """``tree``, whose clique tables are not allocated yet, if they fit the budget of a network file.
+
+        The loader refuses a network whose junction tree, estimated by a
+        greedy elimination, exceeds :data:`~crampnet.network._budget.MAX_CLIQUE`
+        or :data:`~crampnet.network._budget.MAX_TREE` entries; the engine's
+        own triangulation is checked here too, so no heuristic's miss can
+        allocate more.
+        """
+        if tree.width > MAX_CLIQUE or tree.entries > MAX_TREE:
+            path = self.spec.path
+            msg = f"{path}: nodes: the junction tree needs a clique of {tree.width} entries and {tree.entries} in all, more than the limits ({MAX_CLIQUE} and {MAX_TREE})"
+            raise NetworkFileError(msg, path)
+        return tree
 
     @property
     def chunk(self) -> int:
@@ -119,7 +135,7 @@ class CompiledNetwork:
         index = {nid: i for i, nid in enumerate(ids)}
         factors = [Factor((index[nid], *(index[p] for p in self.spec.nodes[nid].parents)), self.tables[nid]) for nid in ids]
         # Pruned trees are compiled per evidence pattern, so the cheaper heuristic pays.
-        entry = (JunctionTree([len(self.spec.nodes[nid].states) for nid in ids], factors, "min-weight"), index)
+        entry = (self._within_budget(JunctionTree([len(self.spec.nodes[nid].states) for nid in ids], factors, "min-weight")), index)
         self._trees[findings] = entry
         if len(self._trees) > TREE_CACHE:
             self._trees.popitem(last=False)

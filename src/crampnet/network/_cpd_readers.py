@@ -29,9 +29,9 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from crampnet.exceptions import hint as _hint
+from crampnet.network._budget import check_family
 from crampnet.network._reader import Reader
 from crampnet.network.records import (
-    MAX_TABLE,
     Cpd,
     DistLink,
     Link,
@@ -92,10 +92,8 @@ def parse_cpd(reader: Reader, data: dict[str, Any], where: str, nid: str, role: 
     elif model == "table":
         cpd = _table(reader, data, where, nid, role, states, headers, sources)
     else:
-        raise reader.fail(where, f"unknown model {model!r}; models: noisy_or, noisy_max, logistic, table, mixture")
-    parent_states = math.prod(len(headers[p]["states"]) for p in cpd_parents(cpd))
-    if parent_states * len(states) > MAX_TABLE:
-        raise reader.fail(where, f"the table of {nid} would have more than {MAX_TABLE} entries")
+        raise reader.fail(where, f"unknown model {reader.show(model)}; models: noisy_or, noisy_max, logistic, table, mixture")
+    check_family(reader, where, nid, len(states), [len(headers[p]["states"]) for p in cpd_parents(cpd)])
     return cpd
 
 
@@ -138,8 +136,8 @@ def _distributional(reader: Reader, data: dict[str, Any], where: str, model: str
     order: tuple[str, ...] = states
     if model == "noisy_max" and "order" in data:
         order_raw = data.pop("order")
-        if not isinstance(order_raw, list) or sorted(order_raw) != sorted(states):
-            raise reader.fail(where, f"order must list each of {', '.join(states)} once, got {order_raw!r}")
+        if not isinstance(order_raw, list) or not all(isinstance(s, str) for s in order_raw) or sorted(order_raw) != sorted(states):
+            raise reader.fail(where, f"order must list each of {', '.join(states)} once, got {reader.show(order_raw)}")
         order = tuple(order_raw)
     dleak = reader.dist(data.pop("leak", None) if "leak" in data else reader.missing(where, "leak"), f"{where}.leak", states, sources, weighted=weighted)
     links_raw = data.pop("links", [])
@@ -160,12 +158,10 @@ def _distributional(reader: Reader, data: dict[str, Any], where: str, model: str
 def _table(reader: Reader, data: dict[str, Any], where: str, nid: str, role: str, states: tuple[str, ...], headers: Headers, sources: Mapping[str, Source]) -> Table:
     """An explicit ``table``: one row (a distribution) for each configuration of its parents."""
     parents_raw = data.pop("parents", [])
-    if not isinstance(parents_raw, list) or len(set(parents_raw)) != len(parents_raw):
-        raise reader.fail(where, f"parents must be a list of distinct ids, got {parents_raw!r}")
+    if not isinstance(parents_raw, list) or not all(isinstance(p, str) for p in parents_raw) or len(set(parents_raw)) != len(parents_raw):
+        raise reader.fail(where, f"parents must be a list of distinct ids, got {reader.show(parents_raw)}")
     parents = tuple(_parent(reader, p, where, nid, role, headers) for p in parents_raw)
-    size = len(states) * math.prod(len(headers[p]["states"]) for p in parents)
-    if size > MAX_TABLE:
-        raise reader.fail(where, f"table would have {size} entries, more than {MAX_TABLE}")
+    check_family(reader, where, nid, len(states), [len(headers[p]["states"]) for p in parents])  # before reading the rows
     rows_raw = data.pop("rows", None)
     if not isinstance(rows_raw, list):
         raise reader.fail(where, "rows must be a list")
@@ -179,7 +175,7 @@ def _table(reader: Reader, data: dict[str, Any], where: str, nid: str, role: str
             raise reader.fail(spot, f"'when' must give a state for each parent ({', '.join(parents) or 'none'})")
         for parent, state in when.items():
             if state not in headers[parent]["states"]:
-                raise reader.fail(spot, f"{parent} has no state {state!r}; valid states: {', '.join(headers[parent]['states'])}")
+                raise reader.fail(spot, f"{parent} has no state {reader.show(state)}; valid states: {', '.join(headers[parent]['states'])}")
         key = tuple(when[p] for p in parents)
         if key in seen:
             raise reader.fail(spot, f"duplicate row for {dict(zip(parents, key, strict=True))}")
@@ -196,12 +192,12 @@ def _parent(reader: Reader, parent: object, where: str, nid: str, role: str, hea
     """``parent``, checked to be another node whose role may point at a ``role`` node."""
     if not isinstance(parent, str) or parent not in headers:
         hint = _hint(str(parent), list(headers))
-        raise reader.fail(where, f"parent {parent!r} is not a node.{hint}")
+        raise reader.fail(where, f"parent {reader.show(parent)} is not a node.{hint}")
     if parent == nid:
         raise reader.fail(where, f"{nid} cannot be its own parent")
     prole = headers[parent]["role"]
     if prole == "finding" or (role == "condition" and prole not in ("context", "condition")):
-        raise reader.fail(where, f"a {role} cannot have the {prole} {parent!r} as parent (roles flow context -> condition -> finding)")
+        raise reader.fail(where, f"a {role} cannot have the {prole} {reader.show(parent)} as parent (roles flow context -> condition -> finding)")
     return parent
 
 
@@ -226,7 +222,7 @@ def _check_link_states(reader: Reader, links: tuple[Link, ...] | list[DistLink],
     for link in links:
         states = headers[link.parent]["states"]
         if link.state not in states:
-            raise reader.fail(where, f"{link.parent} has no state {link.state!r}; valid states: {', '.join(states)}")
+            raise reader.fail(where, f"{link.parent} has no state {reader.show(link.state)}; valid states: {', '.join(states)}")
         if link.state in seen.setdefault(link.parent, set()):
             raise reader.fail(where, f"{link.parent}={link.state} is linked twice")
         seen[link.parent].add(link.state)

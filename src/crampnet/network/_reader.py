@@ -19,11 +19,20 @@ Examples
 Traceback (most recent call last):
     ...
 crampnet.exceptions.NetworkFileError: tiny.toml: nodes.a.valid: expected a number, got 'many'
+>>> reader.number(10**400, "nodes.a.valid")
+Traceback (most recent call last):
+    ...
+crampnet.exceptions.NetworkFileError: tiny.toml: nodes.a.valid: expected a finite number, got 100000000000000000...0000000000000000000
+
+Values are quoted in messages by :meth:`Reader.show`, which shortens them:
+a hostile file may hold megabyte strings, lists nested hundreds deep, or
+integers too long for :func:`repr`.
 """
 
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,6 +41,25 @@ from crampnet.exceptions import hint as _hint
 from crampnet.network.records import Dist, Param, Provenance, Source
 
 __all__ = ["Reader"]
+
+#: Longest place (``where``) an error message quotes whole.
+_WHERE = 200
+
+
+class _Short(reprlib.Repr):
+    """:func:`repr` cut short: a few levels, items and characters; huge integers by their size."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel, self.maxdict, self.maxlist = 3, 4, 6
+        self.maxstring, self.maxother = 60, 60
+
+    def repr_int(self, x: int, level: int) -> str:
+        # repr() of an integer of more than 4300 digits raises ValueError.
+        return f"<an integer of {x.bit_length()} bits>" if x.bit_length() > 4096 else super().repr_int(x, level)
+
+
+_SHORT = _Short()
 
 
 class Reader:
@@ -48,8 +76,15 @@ class Reader:
 
     def fail(self, where: str, msg: str) -> NetworkFileError:
         """The error to raise: ``msg`` at ``where`` (a dotted place; empty for the file)."""
+        if len(where) > _WHERE:
+            where = where[: _WHERE // 2] + "..." + where[-_WHERE // 2 :]
         text = f"{self.path}: {where}: {msg}" if where else f"{self.path}: {msg}"
         return NetworkFileError(text, self.path)
+
+    @staticmethod
+    def show(value: object) -> str:
+        """``repr(value)``, shortened to a few dozen characters (for messages)."""
+        return _SHORT.repr(value)
 
     def missing(self, where: str, key: str) -> object:
         """Raise the error for the required ``key`` missing at ``where`` (an expression)."""
@@ -65,7 +100,7 @@ class Reader:
         """Fail on the first key left in ``data``, suggesting the nearest of ``allowed``."""
         for key in data:
             hint = _hint(key, allowed)
-            raise self.fail(where, f"unknown key {key!r}.{hint}")
+            raise self.fail(where, f"unknown key {self.show(key)}.{hint}")
 
     def text(self, data: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
         """Pop the string ``key`` (required unless a ``default`` is given)."""
@@ -75,16 +110,19 @@ class Reader:
             return default
         value = data.pop(key)
         if not isinstance(value, str):
-            raise self.fail(where, f"{key!r} must be a string, got {value!r}")
+            raise self.fail(where, f"{key!r} must be a string, got {self.show(value)}")
         return value
 
     def number(self, value: object, where: str) -> float:
         """``value`` as a float; it must be a finite int or float (not a bool)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(where, f"expected a number, got {value!r}")
-        number = float(value)
+            raise self.fail(where, f"expected a number, got {self.show(value)}")
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond the range of a float
+            number = math.inf
         if not math.isfinite(number):
-            raise self.fail(where, f"expected a finite number, got {value!r}")
+            raise self.fail(where, f"expected a finite number, got {self.show(value)}")
         return number
 
     def state_key(self, data: dict[str, Any], key: str, where: str, states: tuple[str, ...], defaults: tuple[str, ...]) -> str | None:
@@ -92,7 +130,7 @@ class Reader:
         if key in data:
             value = data.pop(key)
             if value not in states:
-                raise self.fail(where, f"{key} must be one of {', '.join(states)}, got {value!r}")
+                raise self.fail(where, f"{key} must be one of {', '.join(states)}, got {self.show(value)}")
             return str(value)
         return next((s for s in defaults if s in states), None)
 
@@ -103,13 +141,13 @@ class Reader:
         note = data.pop("note", None)
         for key, value in (("reason", reason), ("note", note)):
             if value is not None and not isinstance(value, str):
-                raise self.fail(where, f"{key!r} must be a string, got {value!r}")
+                raise self.fail(where, f"{key!r} must be a string, got {self.show(value)}")
         if source == "judgment":
             if not reason or not reason.strip():
                 raise self.fail(where, "a judgment must give a 'reason'")
         elif source not in sources:
             hint = _hint(source, list(sources))
-            raise self.fail(where, f"source {source!r} is not a key of [sources].{hint}")
+            raise self.fail(where, f"source {self.show(source)} is not a key of [sources].{hint}")
         return Provenance(source, reason, note)
 
     def param(self, value: object, where: str, sources: Mapping[str, Source], *, probability: bool, key: str = "value") -> Param:
@@ -137,7 +175,7 @@ class Reader:
         probs: dict[str, float] = {}
         for state, number in probs_raw.items():
             if state not in states:
-                raise self.fail(where, f"unknown state {state!r}; valid states: {', '.join(states)}")
+                raise self.fail(where, f"unknown state {self.show(state)}; valid states: {', '.join(states)}")
             probs[state] = self.number(number, f"{where}.probabilities.{state}")
             if not 0.0 <= probs[state] <= 1.0:
                 raise self.fail(where, f"probability of {state!r} must be in [0, 1], got {probs[state]}")

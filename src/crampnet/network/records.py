@@ -18,6 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+# The limits live with the rest of the budget; they are re-exported here, where they used to be.
+from crampnet.network._budget import MAX_BYTES, MAX_NODES, MAX_STATES, MAX_TABLE
+
 __all__ = [
     "MAX_BYTES",
     "MAX_NODES",
@@ -46,10 +49,6 @@ __all__ = [
 ]
 
 SCHEMA = "crampnet-network/1"
-MAX_BYTES = 2 * 1024 * 1024
-MAX_NODES = 1000
-MAX_STATES = 32
-MAX_TABLE = 2**22
 Role = Literal["context", "condition", "finding"]
 
 

@@ -3,7 +3,10 @@
 This module knows the file format (``networks/FORMAT.md``) and nothing about
 inference: it turns TOML text into :class:`NetworkSpec` or raises
 :class:`~crampnet.exceptions.NetworkFileError` naming the file and the
-problem. Loading never runs code: the text is parsed with :mod:`tomllib`.
+problem. Loading never runs code: the text is parsed with :mod:`tomllib`,
+and never costs more than the budget of :mod:`crampnet.network._budget`
+(checked before parsing, per node and for the whole network, before any
+table is built).
 
 The reading is split by concern: :class:`~crampnet.network._reader.Reader`
 reads the typed building blocks (numbers, provenance, ranged parameters,
@@ -35,11 +38,11 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Mapping
 from typing import Any
 
 from crampnet.exceptions import hint as _hint
+from crampnet.network._budget import MAX_ROW, check_network, read_toml
 from crampnet.network._cpd_readers import parse_cpd
 from crampnet.network._reader import Reader
 from crampnet.network.records import (
@@ -119,15 +122,10 @@ def parse_network(text: str, path: str = "<string>") -> NetworkSpec:
         If the text is not valid TOML or breaks a rule of the format.
     """
     reader = Reader(path)
-    if len(text.encode("utf-8")) > MAX_BYTES:
-        raise reader.fail("", f"file is larger than {MAX_BYTES} bytes")
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise reader.fail("", f"not valid TOML ({err})") from err
+    raw = read_toml(reader, text)
     schema = reader.text(raw, "schema", "top level")
     if schema != SCHEMA:
-        raise reader.fail("schema", f"expected {SCHEMA!r}, got {schema!r}")
+        raise reader.fail("schema", f"expected {SCHEMA!r}, got {reader.show(schema)}")
     name = reader.text(raw, "name", "top level")
     version = reader.text(raw, "version", "top level")
     title = reader.text(raw, "title", "top level", "")
@@ -144,6 +142,7 @@ def parse_network(text: str, path: str = "<string>") -> NetworkSpec:
     nodes = {nid: _parse_body(reader, header, headers, sources) for nid, header in headers.items()}
     order = _topological_order(reader, nodes)
     populations = {key: _parse_population(reader, key, body, nodes, sources) for key, body in populations_raw.items()}
+    check_network(reader, {nid: nodes[nid] for nid in order})
     return NetworkSpec(name, version, title, description, sources, nodes, path, order, populations)
 
 
@@ -160,7 +159,7 @@ def _parse_population(reader: Reader, key: str, body: object, nodes: Mapping[str
     for nid, prior in priors_raw.items():
         if nid not in nodes or nodes[nid].role != "context":
             hint = _hint(nid, [n for n in nodes if nodes[n].role == "context"])
-            raise reader.fail(f"{where}.priors", f"{nid!r} is not a context node.{hint}")
+            raise reader.fail(f"{where}.priors", f"{reader.show(nid)} is not a context node.{hint}")
         priors[nid] = reader.dist(prior, f"{where}.priors.{nid}", nodes[nid].states, sources)
     return Population(key, label, description, priors)
 
@@ -174,11 +173,11 @@ def _parse_sources(reader: Reader, raw: dict[str, Any]) -> dict[str, Source]:
         data = reader.table(body, where)
         kind = reader.text(data, "kind", where)
         if kind not in ("literature", "seed", "evidence_table"):
-            raise reader.fail(where, f"kind must be 'literature', 'seed' or 'evidence_table', got {kind!r}")
+            raise reader.fail(where, f"kind must be 'literature', 'seed' or 'evidence_table', got {reader.show(kind)}")
         citation = reader.text(data, "citation", where)
         rows = data.pop("evidence_rows", [])
-        if not isinstance(rows, list) or not all(isinstance(r, int) and not isinstance(r, bool) for r in rows):
-            raise reader.fail(where, f"evidence_rows must be a list of integers, got {rows!r}")
+        if not isinstance(rows, list) or not all(isinstance(r, int) and not isinstance(r, bool) and 0 <= r <= MAX_ROW for r in rows):
+            raise reader.fail(where, f"evidence_rows must be a list of row numbers from 0 to {MAX_ROW}, got {reader.show(rows)}")
         reader.done(data, where, ["kind", "citation", "evidence_rows"])
         sources[key] = Source(key, kind, citation, tuple(rows))
     return sources
@@ -193,14 +192,14 @@ def _parse_header(reader: Reader, nid: str, data: dict[str, Any]) -> dict[str, A
         raise reader.fail(where, "a node id must be lower snake case")
     role = reader.text(data, "role", where)
     if role not in ("context", "condition", "finding"):
-        raise reader.fail(where, f"role must be 'context', 'condition' or 'finding', got {role!r}")
+        raise reader.fail(where, f"role must be 'context', 'condition' or 'finding', got {reader.show(role)}")
     states = data.pop("states", None)
     if not isinstance(states, list) or not 2 <= len(states) <= MAX_STATES:
-        raise reader.fail(where, f"states must be a list of 2 to {MAX_STATES} names, got {states!r}")
+        raise reader.fail(where, f"states must be a list of 2 to {MAX_STATES} names, got {reader.show(states)}")
     if not all(isinstance(s, str) and _STATE.match(s) for s in states) or len(set(states)) != len(states):
-        raise reader.fail(where, f"states must be distinct lower snake case names, got {states!r}")
+        raise reader.fail(where, f"states must be distinct lower snake case names, got {reader.show(states)}")
     if role == "condition" and states != ["present", "absent"]:
-        raise reader.fail(where, f"a condition's states must be ['present', 'absent'], got {states!r}")
+        raise reader.fail(where, f"a condition's states must be ['present', 'absent'], got {reader.show(states)}")
     data["role"] = role
     data["states"] = tuple(states)
     return data
@@ -216,15 +215,15 @@ def _parse_body(reader: Reader, data: dict[str, Any], headers: Mapping[str, dict
     description = reader.text(data, "description", where, "")
     aliases = data.pop("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and _ID.match(a) for a in aliases):
-        raise reader.fail(where, f"aliases must be a list of ids, got {aliases!r}")
+        raise reader.fail(where, f"aliases must be a list of ids, got {reader.show(aliases)}")
     must_not_miss = data.pop("must_not_miss", False)
     if not isinstance(must_not_miss, bool):
-        raise reader.fail(where, f"must_not_miss must be true or false, got {must_not_miss!r}")
+        raise reader.fail(where, f"must_not_miss must be true or false, got {reader.show(must_not_miss)}")
     positive = reader.state_key(data, "positive", where, states, _TRUE_STATES)
     negative = reader.state_key(data, "negative", where, states, _FALSE_STATES)
     unit = data.pop("unit", None)
     if unit is not None and not isinstance(unit, str):
-        raise reader.fail(where, f"unit must be a string, got {unit!r}")
+        raise reader.fail(where, f"unit must be a string, got {reader.show(unit)}")
     valid = _parse_valid(reader, data.pop("valid", None), where)
     bands = _parse_bands(reader, data.pop("bands", []), where, states)
     if bands and valid is None:
@@ -249,16 +248,16 @@ def _parse_valid(reader: Reader, raw: object, where: str) -> tuple[float, float]
     if raw is None:
         return None
     if not isinstance(raw, list) or len(raw) != 2:
-        raise reader.fail(where, f"valid must be [min, max], got {raw!r}")
+        raise reader.fail(where, f"valid must be [min, max], got {reader.show(raw)}")
     low, high = (reader.number(v, f"{where}.valid") for v in raw)
     if low >= high:
-        raise reader.fail(where, f"valid must have min < max, got {raw!r}")
+        raise reader.fail(where, f"valid must have min < max, got {reader.show(raw)}")
     return (low, high)
 
 
 def _parse_bands(reader: Reader, raw: object, where: str, states: tuple[str, ...]) -> tuple[Band, ...]:
     if not isinstance(raw, list):
-        raise reader.fail(where, f"bands must be a list, got {raw!r}")
+        raise reader.fail(where, f"bands must be a list, got {reader.show(raw)}")
     bands = []
     last = -math.inf
     for i, item in enumerate(raw):
@@ -266,7 +265,7 @@ def _parse_bands(reader: Reader, raw: object, where: str, states: tuple[str, ...
         data = reader.table(item, spot)
         state = reader.text(data, "state", spot)
         if state not in states:
-            raise reader.fail(spot, f"unknown state {state!r}; valid states: {', '.join(states)}")
+            raise reader.fail(spot, f"unknown state {reader.show(state)}; valid states: {', '.join(states)}")
         below = reader.number(data.pop("below"), spot) if "below" in data else None
         up_to = reader.number(data.pop("up_to"), spot) if "up_to" in data else None
         reader.done(data, spot, ["state", "below", "up_to"])
