@@ -20,6 +20,12 @@ def _logit(p: float) -> float:
     return math.log(p) - math.log1p(-p)
 
 
+def _capped_logit(p: float) -> float:
+    """The log-odds as explain counts them: a certain posterior is +-CERTAIN_LOG_ODDS."""
+    cap = explain_module.CERTAIN_LOG_ODDS
+    return cap if p >= 1.0 else -cap if p <= 0.0 else min(cap, max(-cap, _logit(p)))
+
+
 def _possible(model, evidence) -> bool:
     try:
         model.posteriors(evidence)
@@ -53,11 +59,9 @@ def test_contributions_sum_to_the_change_in_log_odds(tiny, evidence_st, data):
     for cond in tiny.conditions:
         column = table[cond]
         p = float(post[cond])
-        if column.isna().any():
-            assert column.isna().all()
-            continue
-        assert 0.0 < p < 1.0
-        assert float(column.sum()) == pytest.approx(_logit(p) - _logit(float(prior[cond])), abs=1e-9)
+        assert np.isfinite(column.to_numpy()).all()
+        assert (cond in table.attrs["certain"]) == (p in (0.0, 1.0))
+        assert float(column.sum()) == pytest.approx(_capped_logit(p) - _capped_logit(float(prior[cond])), abs=1e-9)
 
 
 @given(seed=st.integers(0, 2**31 - 1))
@@ -70,9 +74,8 @@ def test_sums_on_random_networks(random_networks, seed):
     table = log_odds_contributions(model, evidence)
     post, prior = model.posteriors(evidence), model.posteriors({})
     for cond in model.conditions:
-        if table[cond].isna().any():
-            continue
-        assert float(table[cond].sum()) == pytest.approx(_logit(float(post[cond])) - _logit(float(prior[cond])), abs=1e-9)
+        assert np.isfinite(table[cond].to_numpy()).all()
+        assert float(table[cond].sum()) == pytest.approx(_capped_logit(float(post[cond])) - _capped_logit(float(prior[cond])), abs=1e-9)
 
 
 @pytest.mark.parametrize("evidence", [
@@ -133,11 +136,14 @@ def test_no_evidence_gives_an_empty_table(tiny):
     assert len(explain(tiny, {}, "rls")) == 0
 
 
-def test_certain_condition_has_no_finite_decomposition(tiny):
-    """Check that a condition made certain by a deterministic link gets NaN, not a wrong number."""
+def test_certain_condition_counts_as_capped_log_odds(tiny):
+    """Check that a condition made certain by a deterministic link gets finite shares of +-CERTAIN_LOG_ODDS, never NaN (issue 16)."""
     table = explain(tiny, {"jerks": "yes", "urge": "yes"}, "plm")
-    assert table["log_odds"].isna().all()
-    assert "no finite factor" in table.loc["jerks", "sentence"]
+    assert np.isfinite(table[["log_odds", "likelihood_ratio"]].to_numpy()).all()
+    prior = float(tiny.posteriors({})["plm"])
+    assert float(table["log_odds"].sum()) == pytest.approx(explain_module.CERTAIN_LOG_ODDS - _logit(prior), abs=1e-9)
+    assert table.index[0] == "jerks"  # the entry that makes plm certain gets the large share
+    assert "certain under part of the evidence" in table.loc["jerks", "sentence"]
 
 
 def test_unknown_condition_suggests_the_closest(tiny):

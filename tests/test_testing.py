@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import crampnet
 from crampnet import testing
-from crampnet.network.evidence import band, normalise
+from crampnet.network.evidence import band, normalise, truth_states
 
 FEW = settings(max_examples=15, deadline=None)
 
@@ -31,7 +31,7 @@ def test_evidence_is_valid_and_possible(ev):
     for nid, value in ev.items():
         node = MODEL.spec.nodes[nid]
         if isinstance(value, bool):
-            assert node.positive is not None
+            assert truth_states(node) is not None
         elif isinstance(value, float):
             assert node.bands and math.isfinite(value)
             band(node, value)  # inside the valid range

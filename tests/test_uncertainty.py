@@ -245,9 +245,9 @@ def test_intervals_shrink_as_data_and_prior_strength_grow(tiny):
     [
         ({"interval": 1.0}, ValueError, "The 'interval' argument of posterior_intervals must be a number strictly between 0 and 1"),
         ({"interval": "0.9"}, ValueError, "'interval' argument"),
-        ({"draws": 1}, ValueError, "must be at least 2"),
-        ({"draws": 2.5}, ValueError, "The 'draws' argument must be a positive int"),
-        ({"seed": "x"}, TypeError, "The 'seed' argument must be an int"),
+        ({"draws": 1}, ValueError, "must be an int from 2 to 100,000"),
+        ({"draws": 2.5}, ValueError, "The 'draws' argument of posterior_intervals must be an int"),
+        ({"seed": "x"}, TypeError, "The 'seed' argument of posterior_intervals must be an int"),
     ],
 )
 def test_bad_arguments_are_errors(tiny, kwargs, error, match):

@@ -26,14 +26,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError
 from crampnet.inference.compiled import CompiledNetwork
-from crampnet.network.batch import batch_evidence, label
-from crampnet.network.evidence import describe, normalise, resolve_id
+from crampnet.network.batch import batch_evidence, merge_split, progress_bar, row_name, split_tiny
+from crampnet.network.evidence import describe, normalise, resolve_id, show
 from crampnet.network.spec import NetworkSpec
 
 if TYPE_CHECKING:
@@ -45,6 +45,9 @@ __all__ = ["BATCH_ROWS", "DEFAULT_POPULATION", "BaseModel", "Fit"]
 DEFAULT_POPULATION = "adults"
 #: Rows of a DataFrame converted and scored at a time (bounds memory).
 BATCH_ROWS = 20_000
+#: Below this ``log P(evidence)`` a case with tiny likelihoods is added up
+#: exactly from its parts (:func:`crampnet.network.batch.split_tiny`).
+LOG_SPLIT = float(np.log(1e-200))
 
 
 @dataclass(frozen=True)
@@ -201,13 +204,13 @@ class BaseModel:
         if isinstance(evidence, pd.DataFrame):
             return self._batch(evidence, progress=progress)
         if evidence is not None and not isinstance(evidence, Mapping):
-            msg = f"The 'evidence' argument of posteriors must be a mapping of node id to state, or a pandas DataFrame. Got {evidence!r} ({type(evidence).__name__}) instead."
+            msg = f"The 'evidence' argument of posteriors must be a mapping of node id to state, or a pandas DataFrame. Got {show(evidence)} ({type(evidence).__name__}) instead."
             raise EvidenceTypeError(msg)
         vectors = normalise(self.spec, evidence)
-        try:
-            values = self.compiled.posterior_matrix(vectors)[0]
-        except ImpossibleEvidenceError:
-            raise self._impossible(vectors) from None
+        post, log_ev = self._evaluate(vectors, 1)
+        if not np.isfinite(log_ev[0]):
+            raise self._impossible(vectors)
+        values = post[0]
         order = np.argsort(-values, kind="stable")
         return pd.Series(values[order], index=self._condition_index[order], name="P(present | evidence)")
 
@@ -218,17 +221,36 @@ class BaseModel:
 
         return pd.Index(self.conditions)
 
-    def _impossible(self, vectors: dict[str, np.ndarray], row: object | None = None) -> ImpossibleEvidenceError:
+    def _evaluate(self, vectors: Mapping[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Condition posteriors and ``log P(evidence)`` of ``n`` cases (NaN and ``-inf`` where impossible).
+
+        A case whose evidence falls below :data:`LOG_SPLIT` and has soft
+        likelihoods below :data:`~crampnet.network.batch.TINY` is computed
+        again from its parts, added up in log space: products of such
+        likelihoods underflow (1e-320 times a table entry is subnormal).
+        """
+        post, log_ev = self.compiled.evaluate(vectors, n_rows=n)
+        low = np.flatnonzero(~(log_ev >= LOG_SPLIT))
+        if low.size:
+            arrays = {k: np.broadcast_to(np.reshape(v, (-1, v.shape[-1])), (n, v.shape[-1]))[low] for k, v in vectors.items()}
+            rows, log_weight, owner = split_tiny(arrays)
+            if owner.size > low.size or log_weight.any():
+                part, part_log = self.compiled.evaluate(rows, n_rows=owner.size)
+                post[low], log_ev[low] = merge_split(part, part_log + log_weight, owner, low.size)
+        return post, log_ev
+
+    def _impossible(self, vectors: dict[str, np.ndarray], rows: pd.Index | None = None, position: int = 0) -> ImpossibleEvidenceError:
+        """The error for impossible evidence, naming a minimal conflict (and, in a batch, the row of ``rows`` at ``position``)."""
         conflict = self.compiled.conflict(vectors)
         entries = [f"{nid}={describe(self.spec, nid, vectors[nid])}" for nid in conflict]
-        where = f" in row {label(row)}" if row is not None else ""
+        where = f" in {row_name(rows, position)}" if rows is not None else ""
         msg = f"The evidence{where} is impossible under the network: {' and '.join(entries)} cannot hold together (probability zero)."
-        return ImpossibleEvidenceError(msg, conflict, row)
+        return ImpossibleEvidenceError(msg, conflict, None if rows is None else rows[position])
 
     def _batch(self, frame: pd.DataFrame, *, progress: bool) -> pd.DataFrame:
         import pandas as pd
 
-        bar = _progress_bar(len(frame)) if progress else None
+        bar = progress_bar(len(frame)) if progress else None
         parts = []
         # The whole batch decides whether compiling the kernel pays, not
         # each slice (crampnet.inference._kernel.ready).
@@ -239,7 +261,7 @@ class BaseModel:
             step = BATCH_ROWS
             for start in range(0, len(frame), step):
                 part = frame.iloc[start : start + step]
-                parts.append(self._score(part))
+                parts.append(self._score(part, frame.index, start))
                 if bar is not None:
                     bar.update(len(part))
         finally:
@@ -249,14 +271,16 @@ class BaseModel:
             return pd.DataFrame(np.empty((0, len(self.conditions))), index=frame.index, columns=self.conditions)
         return pd.DataFrame(np.concatenate(parts), index=frame.index, columns=self.conditions)
 
-    def _score(self, frame: pd.DataFrame) -> np.ndarray:
-        vectors = batch_evidence(self.spec, frame)
-        try:
-            return self.compiled.posterior_matrix(vectors, n_rows=len(frame))
-        except ImpossibleEvidenceError as err:
-            pos = int(err.row) if isinstance(err.row, int) else 0
+    def _score(self, frame: pd.DataFrame, rows: pd.Index, offset: int) -> np.ndarray:
+        """Posteriors of ``frame``, the slice of a DataFrame with index ``rows`` that starts at ``offset``."""
+        vectors = batch_evidence(self.spec, frame, rows=rows, offset=offset)
+        post, log_ev = self._evaluate(vectors, len(frame))
+        bad = np.flatnonzero(~np.isfinite(log_ev))
+        if bad.size:
+            pos = int(bad[0])
             row = {k: v[pos] for k, v in vectors.items() if not np.all(v[pos] == 1.0)}
-            raise self._impossible(row, frame.index[pos]) from None
+            raise self._impossible(row, rows, offset + pos)
+        return post
 
     def iter_posteriors(self, frames: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         """Score a stream of DataFrames (e.g. ``pandas.read_csv(..., chunksize=...)``).
@@ -296,14 +320,18 @@ class BaseModel:
         Parameters
         ----------
         event : mapping
-            Node id to value, as in :meth:`posteriors`.
+            Node id to a set of its states: a state name, ``True``/``False``,
+            a number (banded), or a mapping of state to 1 (in the set) or 0
+            (``{"diminished": 1, "absent": 1}``: either). Other weights are
+            soft evidence and raise InvalidValueError: they belong in ``given``.
         given : mapping, optional
-            The conditioning evidence.
+            The conditioning evidence, as in :meth:`posteriors` (soft evidence too).
 
         Returns
         -------
         float
-            The conditional probability (0.0 when the event contradicts ``given``).
+            The conditional probability, in [0, 1] (0.0 when the event
+            contradicts ``given``).
 
         Examples
         --------
@@ -315,12 +343,14 @@ class BaseModel:
         """
         cond = normalise(self.spec, given, "given")
         both = dict(cond)
-        for nid, vec in normalise(self.spec, event, "event").items():
+        # Event vectors are 0/1 and ``given``'s are scaled to max 1, so the
+        # ratio of the two probabilities of evidence is P(event | given).
+        for nid, vec in normalise(self.spec, event, "event", sets=True).items():
             both[nid] = both[nid] * vec if nid in both else vec
-        log_given = self.compiled.log_evidence(cond)
+        log_given = self._evaluate(cond, 1)[1][0]
         if not np.isfinite(log_given):
             raise self._impossible(cond)
-        return float(np.exp(self.compiled.log_evidence(both) - log_given))
+        return min(1.0, float(np.exp(self._evaluate(both, 1)[1][0] - log_given)))
 
     def parameters(self) -> pd.DataFrame:
         """Every number of the network with its source: one row per parameter.
@@ -352,29 +382,3 @@ class BaseModel:
         new tables.
         """
         return BaseModel(self.spec, self.population, tables=fit.tables)
-
-
-
-class _Bar:
-    """A minimal stderr progress bar, used when tqdm is not installed."""
-
-    def __init__(self, total: int) -> None:
-        import sys
-
-        self.total, self.done, self.stream = total, 0, sys.stderr
-
-    def update(self, n: int) -> None:
-        self.done += n
-        self.stream.write(f"\rcrampnet: {self.done}/{self.total} cases")
-        self.stream.flush()
-
-    def close(self) -> None:
-        self.stream.write("\n")
-
-
-def _progress_bar(total: int) -> Any:
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # pragma: no cover - tqdm ships with pgmpy
-        return _Bar(total)
-    return tqdm(total=total, unit="case", desc="crampnet")

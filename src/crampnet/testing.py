@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from crampnet.network.evidence import describe, normalise
+from crampnet.network.evidence import describe, normalise, truth_states
 
 if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy
@@ -160,7 +160,8 @@ def _value(node: Node, state: str, draw: DrawFn, *, numbers: bool, booleans: boo
     from hypothesis import strategies as st
 
     forms = ["state"]
-    if booleans and state in (node.positive, node.negative):
+    pair = truth_states(node)  # True/False only where the evidence check accepts them (issue 16)
+    if booleans and pair is not None:
         forms.append("bool")
     span = number_range(node, state) if numbers else None
     if span is not None:
@@ -168,8 +169,8 @@ def _value(node: Node, state: str, draw: DrawFn, *, numbers: bool, booleans: boo
     if soft:
         forms.append("soft")
     form = draw(st.sampled_from(forms))
-    if form == "bool":
-        return state == node.positive
+    if form == "bool" and pair is not None:
+        return state == pair[0]
     if form == "number" and span is not None:
         low, high, exclude_low, exclude_high = span
         return draw(st.floats(low, high, exclude_min=exclude_low, exclude_max=exclude_high, allow_nan=False, allow_infinity=False))

@@ -128,6 +128,8 @@ def read_text_cells(spec: NetworkSpec, frame: pd.DataFrame) -> pd.DataFrame:
     ------
     UnknownNodeError
         For a column that is not a node id or alias ("Did you mean ...?").
+    InvalidValueError
+        For a column name that appears twice.
 
     Examples
     --------
@@ -139,8 +141,10 @@ def read_text_cells(spec: NetworkSpec, frame: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
+    from crampnet.network.batch import check_columns
     from crampnet.network.evidence import interpret, resolve_id
 
+    check_columns(frame.columns)
     out = frame
     for column in frame.columns:
         node = spec.nodes[resolve_id(spec, column, "the DataFrame's columns")]
@@ -187,6 +191,8 @@ def posteriors_dask(model: BaseModel, frame: Any) -> Any:
         If ``frame`` is not a Dask DataFrame.
     UnknownNodeError
         At once (not when computed) for a column that is not a node id.
+    InvalidValueError
+        At once for a column name that appears twice.
 
     Examples
     --------
@@ -201,11 +207,13 @@ def posteriors_dask(model: BaseModel, frame: Any) -> Any:
     import numpy as np
     import pandas as pd
 
+    from crampnet.network.batch import check_columns
     from crampnet.network.evidence import resolve_id
 
     if not is_dask_dataframe(frame):
         msg = f"posteriors_dask takes a dask.dataframe.DataFrame. Got {type(frame).__module__}.{type(frame).__name__} instead; use model.posteriors for a pandas DataFrame."
         raise EvidenceTypeError(msg)
+    check_columns(frame.columns)
     for column in frame.columns:
         resolve_id(model.spec, column, "the DataFrame's columns")
     empty = frame._meta.index[:0]

@@ -21,6 +21,15 @@ stated sequence instead, also exact and additive: the entries are added one
 at a time in the order they were given, and each gets
 ``v(e_1 .. e_i) - v(e_1 .. e_{i-1})`` (``n + 1`` rows).
 
+Certain posteriors: where a coalition makes the condition certain (a
+posterior of exactly 0 or 1, through a deterministic link), its log-odds
+are infinite and have no additive decomposition. They are counted as
+``+-CERTAIN_LOG_ODDS`` (``ln 1e300``, about 690.8: odds of 1e300 to 1), so
+every contribution is a finite number (never NaN or infinity, so a table
+can be written as JSON), the contributions still add up, and the entries
+that make the condition certain get the large shares. The sentences say
+that the condition is certain under part of the evidence.
+
 Examples
 --------
 >>> import crampnet
@@ -41,8 +50,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crampnet.exceptions import InvalidValueError, UnknownNodeError
-from crampnet.network.evidence import describe, resolve_id
+from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError, UnknownNodeError
+from crampnet.network.evidence import describe, resolve_id, show
 from crampnet.reasoning._scoring import observe, score, stack
 
 if TYPE_CHECKING:
@@ -50,10 +59,14 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["MAX_SHAPLEY", "explain", "log_odds_contributions", "resolve_condition"]
+__all__ = ["CERTAIN_LOG_ODDS", "MAX_SHAPLEY", "explain", "log_odds_contributions", "resolve_condition"]
 
 #: Up to this many observed entries, contributions are exact Shapley values.
 MAX_SHAPLEY = 12
+#: The log-odds that a certain posterior (exactly 0 or 1) counts as: ``ln 1e300``.
+CERTAIN_LOG_ODDS = math.log(1e300)
+#: The largest log whose exp is a finite float (likelihood ratios are capped there).
+_MAX_EXP = 709.0
 
 
 def resolve_condition(model: BaseModel, condition: object) -> str:
@@ -112,10 +125,16 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
     -------
     pandas.DataFrame
         Indexed by the observed node ids (in the order given), one column per
-        condition: contributions in natural-log odds. Each column sums to
-        ``logit P(c | evidence) - logit P(c)``. A column is NaN when the
-        condition's posterior is 0 or 1 for some coalition (a deterministic
-        link): its log-odds are infinite and have no additive decomposition.
+        condition: contributions in natural-log odds, always finite. Each
+        column sums to ``logit P(c | evidence) - logit P(c)``, with the
+        log-odds of a certain posterior counted as ``+-CERTAIN_LOG_ODDS``
+        (see the module docstring); ``attrs["certain"]`` lists the
+        conditions that are certain under some coalition.
+
+    Raises
+    ------
+    ImpossibleEvidenceError
+        If the evidence has probability zero (naming the conflict).
     """
     import pandas as pd
 
@@ -124,25 +143,27 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
     ids = list(vectors)
     n = len(ids)
     if method not in ("auto", "shapley", "sequence"):
-        msg = f"The 'method' argument must be 'auto', 'shapley' or 'sequence'. Got {method!r} instead."
+        msg = f"The 'method' argument must be 'auto', 'shapley' or 'sequence'. Got {show(method)} instead."
         raise InvalidValueError(msg)
     if method == "auto":
         method = "shapley" if n <= MAX_SHAPLEY else "sequence"
     rows = _coalition_rows(ids, vectors, method)
-    marg, _ = score(model, stack(model, rows), conds, n_rows=len(rows))
+    marg, log_ev = score(model, stack(model, rows), conds, n_rows=len(rows))
+    if n and not np.isfinite(log_ev[-1]):  # the last row holds every entry
+        model.posteriors(evidence)  # raises ImpossibleEvidenceError naming the conflict
+        msg = "The evidence is impossible under the network (probability zero)."  # pragma: no cover - raised above
+        raise ImpossibleEvidenceError(msg, ids)  # pragma: no cover
     with np.errstate(divide="ignore", invalid="ignore"):
         logit = np.column_stack([np.log(marg[c][:, model.spec.nodes[c].states.index("present")]) - np.log(marg[c][:, model.spec.nodes[c].states.index("absent")]) for c in conds]) if conds else np.zeros((len(rows), 0))
-    if n == 0:
-        return pd.DataFrame(np.zeros((0, len(conds))), columns=conds)
-    finite: np.ndarray = np.asarray(np.isfinite(logit).all(axis=0))
-    logit = np.where(finite[None, :], logit, 0.0)
-    values = logit - logit[0]
+    capped = np.clip(logit, -CERTAIN_LOG_ODDS, CERTAIN_LOG_ODDS)
+    values = capped - capped[0]
     contrib = _shapley(values, n) if method == "shapley" else np.diff(values, axis=0)
-    contrib[:, ~finite] = np.nan
-    return pd.DataFrame(contrib, index=pd.Index(ids, name="evidence"), columns=conds)
+    frame = pd.DataFrame(contrib, index=pd.Index(ids, name="evidence"), columns=conds)
+    frame.attrs["certain"] = [c for c, hit in zip(conds, np.any(np.abs(logit) >= CERTAIN_LOG_ODDS, axis=0), strict=True) if hit]
+    return frame
 
 
-def _sentence(model: BaseModel, nid: str, given: object, state: str, condition: str, ratio: float) -> str:
+def _sentence(model: BaseModel, nid: str, given: object, state: str, condition: str, ratio: float, certain: bool) -> str:
     node = model.spec.nodes[nid]
     label = node.label if node.label else nid.replace("_", " ")
     if isinstance(given, int | float) and not isinstance(given, bool | np.bool_):
@@ -153,9 +174,9 @@ def _sentence(model: BaseModel, nid: str, given: object, state: str, condition: 
     else:
         what = f"{label} ({state})"
     cond = model.spec.nodes[condition].label or condition.replace("_", " ")
-    if not math.isfinite(ratio):
-        return f"{what}: for {cond}, no finite factor (the condition is certain under part of the evidence)"
-    factor = f"x{ratio:.2g}" if ratio < 1 else f"x{ratio:.3g}" if ratio < 10 else f"x{ratio:.0f}"
+    factor = f"x{ratio:.2g}" if ratio < 1 else f"x{ratio:.3g}" if ratio < 10 or ratio >= 1e6 else f"x{ratio:.0f}"
+    if certain:
+        return f"{what}: for {cond}, {factor} (the condition is certain under part of the evidence; certainty counts as odds of 1e300 to 1)"
     return f"{what}: for {cond}, {factor}"
 
 
@@ -181,10 +202,11 @@ def explain(model: BaseModel, evidence: Mapping[str, object] | None, condition: 
     pandas.DataFrame
         Indexed by observed node id, columns ``state`` (the observed state,
         or the soft likelihoods), ``log_odds`` (natural log), ``likelihood_ratio``
-        (``exp(log_odds)``) and ``sentence`` (e.g. ``"Serum ferritin 32 ng/mL
+        (``exp(log_odds)``, at most ``exp(709)``) and ``sentence`` (e.g. ``"Serum ferritin 32 ng/mL
         (low): for RLS, x2.1"``), sorted by ``|log_odds|``, largest first.
         ``log_odds`` sums to ``logit P(condition | evidence) - logit
-        P(condition)``.
+        P(condition)``; every number is finite (a certain posterior counts
+        as log-odds ``+-CERTAIN_LOG_ODDS``, and the sentences say so).
 
     Raises
     ------
@@ -197,12 +219,13 @@ def explain(model: BaseModel, evidence: Mapping[str, object] | None, condition: 
     vectors = observe(model, evidence)
     given: dict[str, object] = {resolve_id(model.spec, k): v for k, v in (evidence or {}).items()}
     table = contributions if contributions is not None else log_odds_contributions(model, evidence, [cond], method=method)
+    certain = cond in table.attrs.get("certain", [])
     rows = []
     for nid in table.index:
         lo = float(table.loc[nid, cond])
         state = describe(model.spec, str(nid), vectors[str(nid)])
-        ratio = math.exp(lo) if math.isfinite(lo) else math.nan
-        rows.append({"state": state, "log_odds": lo, "likelihood_ratio": ratio, "sentence": _sentence(model, str(nid), given.get(str(nid)), state, cond, ratio)})
+        ratio = math.exp(min(lo, _MAX_EXP))
+        rows.append({"state": state, "log_odds": lo, "likelihood_ratio": ratio, "sentence": _sentence(model, str(nid), given.get(str(nid)), state, cond, ratio, certain)})
     frame = pd.DataFrame(rows, index=pd.Index([str(i) for i in table.index], name="evidence"), columns=["state", "log_odds", "likelihood_ratio", "sentence"])
     if len(frame):
         frame = frame.iloc[np.argsort(-np.abs(frame["log_odds"].to_numpy()), kind="stable")]

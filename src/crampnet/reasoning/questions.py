@@ -59,12 +59,15 @@ Examples
 from __future__ import annotations
 
 import itertools
+import numbers
+import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError
+from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError, InvalidValueError
+from crampnet.network.evidence import resolve_id, show
 from crampnet.reasoning._scoring import observe, score, stack
 
 if TYPE_CHECKING:
@@ -210,11 +213,11 @@ def next_questions(model: BaseModel, evidence: Mapping[str, object] | None, n: i
     evidence : mapping or None
         One case, as for :meth:`crampnet.Model.posteriors`.
     n : int or None, default=10
-        How many rows to return (None: all).
+        How many rows to return (None: all); any integer type, numpy's too.
     cost_aware : bool, default=False
         Rank by ``gain_per_cost`` instead of ``information_gain``.
     costs : mapping of str to float, optional
-        Costs that override the defaults for some node ids.
+        Costs that override the defaults for some node ids (or aliases).
 
     Returns
     -------
@@ -228,6 +231,8 @@ def next_questions(model: BaseModel, evidence: Mapping[str, object] | None, n: i
     ------
     InvalidValueError
         If ``n`` is negative or a cost is not a positive number.
+    UnknownNodeError
+        If a key of ``costs`` is not a node ("Did you mean ...?").
     """
     return rank_questions(model, information_gain(model, evidence), n, cost_aware=cost_aware, costs=costs)
 
@@ -236,18 +241,15 @@ def rank_questions(model: BaseModel, gains: pd.DataFrame, n: int | None = 10, *,
     """Rank a table of :func:`information_gain` as :func:`next_questions` does."""
     import pandas as pd
 
-    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 0):
-        msg = f"The 'n' argument of next_questions must be a non-negative int or None. Got {n!r} instead."
+    if n is not None and (isinstance(n, bool | np.bool_) or not isinstance(n, numbers.Integral) or n < 0):
+        msg = f"The 'n' argument of next_questions must be a non-negative int or None. Got {show(n)} ({type(n).__name__}) instead."
         raise InvalidValueError(msg)
+    given = _costs(model, costs)
     table = gains
     rows = []
     for q in table.index:
         kind, cost = cost_of(str(q))
-        if costs is not None and q in costs:
-            cost = float(costs[q])
-            if not np.isfinite(cost) or cost <= 0:
-                msg = f"Costs must be positive numbers. Got {costs[q]!r} for {q!r}."
-                raise InvalidValueError(msg)
+        cost = given.get(str(q), cost)
         per_condition = table.loc[q]
         total = float(per_condition.sum())
         about = str(per_condition.idxmax()) if total > 0 else ""
@@ -256,4 +258,22 @@ def rank_questions(model: BaseModel, gains: pd.DataFrame, n: int | None = 10, *,
     key = "gain_per_cost" if cost_aware else "information_gain"
     ordered = np.lexsort((frame["cost"].to_numpy(), -frame[key].to_numpy())) if len(frame) else np.array([], dtype=int)
     frame = frame.iloc[ordered]
-    return frame if n is None else frame.iloc[:n]
+    return frame if n is None else frame.iloc[: int(n)]
+
+
+def _costs(model: BaseModel, costs: Mapping[str, float] | None) -> dict[str, float]:
+    """``costs`` by node id (aliases resolved), each a finite positive number, or an error naming it."""
+    if costs is None:
+        return {}
+    if not isinstance(costs, Mapping):
+        msg = f"The 'costs' argument of next_questions must be a mapping of node id to cost. Got {show(costs)} ({type(costs).__name__}) instead."
+        raise EvidenceTypeError(msg)
+    out: dict[str, float] = {}
+    for key, value in costs.items():
+        nid = resolve_id(model.spec, key, "the 'costs' argument")
+        # Compared before float(): an int too large for a float must not raise OverflowError.
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not 0 < cast("float", value) <= sys.float_info.max:
+            msg = f"Costs must be positive finite numbers. Got {show(value)} for {key!r}."
+            raise InvalidValueError(msg)
+        out[nid] = float(value)
+    return out

@@ -35,10 +35,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError, hint
+from crampnet.exceptions import InvalidValueError, hint
 from crampnet.network.evidence import normalise, resolve_id
 from crampnet.trust._montecarlo import batch_posteriors
-from crampnet.trust.uncertainty import COVERAGE, distributions, parameter_rows
+from crampnet.trust.uncertainty import COVERAGE, _fraction, distributions, parameter_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,7 +76,8 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
     Raises
     ------
     InvalidValueError
-        If ``condition`` is not a condition of the network.
+        If ``condition`` is not a condition of the network, or ``coverage``
+        is not a number strictly between 0 and 1.
     ImpossibleEvidenceError, UnknownNodeError, InvalidStateError
         As for :meth:`crampnet.Model.posteriors`.
     """
@@ -86,6 +87,7 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
     if target not in model.compiled.conditions:
         msg = f"The 'condition' argument of sensitivity must be a condition. Got {condition!r}.{hint(str(condition), model.compiled.conditions)} Conditions: {', '.join(model.compiled.conditions)}."
         raise InvalidValueError(msg)
+    coverage = _fraction("coverage", coverage, "sensitivity")
     vectors = normalise(model.spec, evidence)
     dist = distributions(model, coverage)
     space = dist.space
@@ -101,8 +103,10 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
     base = values[0]
     if np.isnan(base):
         model.posteriors(evidence)  # raises ImpossibleEvidenceError naming the conflict
-        msg = "The evidence is impossible under the network."  # pragma: no cover - raised above
-        raise ImpossibleEvidenceError(msg, list(vectors))  # pragma: no cover
+        # Possible after all: the Monte Carlo pass underflowed on likelihoods
+        # far below 1e-300 that carry the case (posteriors adds them exactly).
+        msg = "sensitivity cannot use this evidence: it is possible, but only through likelihoods so small (relative to the largest of their node) that the Monte Carlo pass underflows. Give those states 0 if they are ruled out, or likelihoods above about 1e-250."
+        raise InvalidValueError(msg)
     low = np.full(len(slots), base)
     high = np.full(len(slots), base)
     low[moving], high[moving] = values[1::2], values[2::2]

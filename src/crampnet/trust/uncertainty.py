@@ -63,13 +63,13 @@ from __future__ import annotations
 import numbers
 import warnings
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError, InvalidValueError
+from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network._ranges import COVERAGE, beta_from_interval
-from crampnet.network.evidence import normalise
+from crampnet.network.evidence import normalise, show
 from crampnet.trust._distributions import (
     JUDGMENT_FACTOR,
     SOURCED_FACTOR,
@@ -85,9 +85,14 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
+#: The most Monte Carlo draws one call takes (a draw holds every parameter
+#: of the network: 100,000 draws of the shipped network's ~500 are ~0.4 GB).
+MAX_DRAWS = 100_000
+
 __all__ = [
     "COVERAGE",
     "JUDGMENT_FACTOR",
+    "MAX_DRAWS",
     "SOURCED_FACTOR",
     "Distributions",
     "beta_from_interval",
@@ -111,8 +116,9 @@ def draw_tables(model: BaseModel, draws: int = 1000, seed: int | np.random.Gener
     >>> tables["urge_to_move"].shape[0]
     5
     """
-    rng = _rng(seed)
-    return parameter_space(model).tables(draw_parameters(model, _count(draws), rng, coverage))
+    n = _count(draws, "draw_tables")
+    rng = _rng(seed, "draw_tables")
+    return parameter_space(model).tables(draw_parameters(model, n, rng, _fraction("coverage", coverage, "draw_tables")))
 
 
 def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None = None, interval: float = 0.9, draws: int = 1000, seed: int | np.random.Generator | None = 0, *, coverage: float = COVERAGE) -> pd.DataFrame:
@@ -127,9 +133,11 @@ def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None 
     interval : float, default=0.9
         The probability of the central interval, in (0, 1).
     draws : int, default=1000
-        Monte Carlo draws of the whole parameter set.
+        Monte Carlo draws of the whole parameter set, from 2 to
+        :data:`MAX_DRAWS` (100,000).
     seed : int, numpy.random.Generator or None, default=0
-        The seed: the same seed gives the same intervals.
+        The seed, an int >= 0 (the same seed gives the same intervals), a
+        Generator (drawn from), or None (fresh entropy).
     coverage : float, default=0.95
         The probability the file's ranges are read to hold (see the module doc).
 
@@ -144,7 +152,10 @@ def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None 
     Raises
     ------
     InvalidValueError
-        ``interval`` or ``coverage`` outside (0, 1), or ``draws`` < 2.
+        ``interval`` or ``coverage`` outside (0, 1), ``draws`` not an int
+        from 2 to :data:`MAX_DRAWS`, or a negative ``seed``.
+    EvidenceTypeError
+        A ``seed`` that is not an int, a Generator or None.
     ImpossibleEvidenceError, UnknownNodeError, InvalidStateError
         As for :meth:`crampnet.Model.posteriors`.
 
@@ -160,23 +171,23 @@ def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None 
     """
     import pandas as pd
 
-    _fraction("interval", interval, "posterior_intervals")
-    _fraction("coverage", coverage, "posterior_intervals")
-    n = _count(draws)
-    if n < 2:
-        msg = f"The 'draws' argument of posterior_intervals must be at least 2. Got {draws!r} instead."
-        raise InvalidValueError(msg)
+    interval = _fraction("interval", interval, "posterior_intervals")
+    coverage = _fraction("coverage", coverage, "posterior_intervals")
+    n = _count(draws, "posterior_intervals", low=2)
+    rng = _rng(seed, "posterior_intervals")
     if evidence is not None and not isinstance(evidence, Mapping):
         msg = f"The 'evidence' argument of posterior_intervals must be a mapping of node id to state (one case). Got {type(evidence).__name__} instead."
         raise EvidenceTypeError(msg)
     vectors = normalise(model.spec, evidence)
-    theta = draw_parameters(model, n, _rng(seed), coverage)
+    theta = draw_parameters(model, n, rng, coverage)
     samples = batch_posteriors(model, vectors, np.vstack([parameter_space(model).point, theta]))
     point, samples = samples[0], samples[1:]
     if np.isnan(point).any():
         model.posteriors(evidence)  # raises ImpossibleEvidenceError naming the conflict
-        msg = "The evidence is impossible under the network."  # pragma: no cover - raised above
-        raise ImpossibleEvidenceError(msg, list(vectors))  # pragma: no cover
+        # Possible after all: the Monte Carlo pass underflowed on likelihoods
+        # far below 1e-300 that carry the case (posteriors adds them exactly).
+        msg = "posterior_intervals cannot use this evidence: it is possible, but only through likelihoods so small (relative to the largest of their node) that the Monte Carlo pass underflows. Give those states 0 if they are ruled out, or likelihoods above about 1e-250."
+        raise InvalidValueError(msg)
     conditions = list(model.compiled.conditions)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: impossible in every draw
@@ -208,7 +219,7 @@ def parameter_distributions(model: BaseModel, coverage: float = COVERAGE) -> pd.
     """
     import pandas as pd
 
-    dist = distributions(model, coverage)
+    dist = distributions(model, _fraction("coverage", coverage, "parameter_distributions"))
     rows = parameter_rows(model)
     frame = model.parameters()
     out = pd.DataFrame(
@@ -244,23 +255,32 @@ def parameter_rows(model: BaseModel) -> dict[object, int]:
 
 
 def _fraction(name: str, value: object, caller: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.0 < float(value) < 1.0:
-        msg = f"The {name!r} argument of {caller} must be a number strictly between 0 and 1. Got {value!r} instead."
+    """``value`` as a float strictly between 0 and 1, or InvalidValueError naming ``name``."""
+    # Compared before float(): an int too large for a float must not raise OverflowError.
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not 0 < cast("float", value) < 1:
+        msg = f"The {name!r} argument of {caller} must be a number strictly between 0 and 1 (e.g. 0.9). Got {show(value)} instead."
         raise InvalidValueError(msg)
     return float(value)
 
 
-def _count(draws: object) -> int:
-    if isinstance(draws, bool) or not isinstance(draws, numbers.Integral) or int(draws) < 1:
-        msg = f"The 'draws' argument must be a positive int. Got {draws!r} instead."
+def _count(draws: object, caller: str = "draw_tables", low: int = 1) -> int:
+    """``draws`` as an int from ``low`` to :data:`MAX_DRAWS`, or InvalidValueError naming it."""
+    if isinstance(draws, bool | np.bool_) or not isinstance(draws, numbers.Integral) or not low <= int(draws) <= MAX_DRAWS:
+        msg = f"The 'draws' argument of {caller} must be an int from {low} to {MAX_DRAWS:,}. Got {show(draws)} ({type(draws).__name__}) instead."
         raise InvalidValueError(msg)
     return int(draws)
 
 
-def _rng(seed: int | np.random.Generator | None) -> np.random.Generator:
+def _rng(seed: object, caller: str | None = None) -> np.random.Generator:
+    """The generator ``seed`` stands for: an int >= 0, a numpy Generator, or None (fresh entropy)."""
     if isinstance(seed, np.random.Generator):
         return seed
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        msg = f"The 'seed' argument must be an int, a numpy Generator or None. Got {seed!r} ({type(seed).__name__}) instead."
-        raise TypeError(msg)
-    return np.random.default_rng(seed)
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral):
+        msg = f"The 'seed' argument{f' of {caller}' if caller else ''} must be an int >= 0, a numpy Generator or None. Got {show(seed)} ({type(seed).__name__}) instead."
+        raise EvidenceTypeError(msg)
+    if int(seed) < 0:
+        msg = f"The 'seed' argument{f' of {caller}' if caller else ''} must be an int >= 0, a numpy Generator or None. Got {show(seed)} instead."
+        raise InvalidValueError(msg)
+    return np.random.default_rng(int(seed))
