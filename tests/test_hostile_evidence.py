@@ -313,3 +313,13 @@ def test_paths_beside_posteriors_with_a_subnormal_weight_that_carries_the_case(m
     hard = {"peripheral_arterial_disease": "present", "critical_limb_ischemia": "present"}
     assert model.diagnose(tiny_pad).differential == model.diagnose(hard).differential
     assert model.posteriors(tiny_pad, interval=0.9, draws=20).equals(model.posteriors(hard, interval=0.9, draws=20))
+
+
+def test_probability_of_an_event_that_contradicts_what_is_given_is_zero(model):
+    """Check that an event contradicting ``given`` on the same node is 0.0, not an error.
+
+    The product of the event's and the given vector has no mass; the split
+    of tiny likelihoods once failed on it ("cannot reshape array of size 0").
+    """
+    assert model.probability({"restless_legs_syndrome": "present"}, given={"restless_legs_syndrome": "absent"}) == 0.0
+    assert model.probability({"urge_to_move": True}, given={"urge_to_move": False, "age": 70}) == 0.0

@@ -165,7 +165,9 @@ def split_tiny(arrays: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray],
         for vec in row.values():
             tiny = np.flatnonzero((vec > 0) & (vec < TINY))
             big = np.where(vec >= TINY, vec, 0.0)
-            options.append([(big, 0.0)] * bool(big.any()) + [(np.eye(vec.size)[x], float(np.log(vec[x]))) for x in tiny])
+            # A vector with no mass at all (an event that contradicts what is
+            # given) stays as it is: the engine answers it as impossible.
+            options.append([(big, 0.0)] * bool(big.any()) + [(np.eye(vec.size)[x], float(np.log(vec[x]))) for x in tiny] or [(vec, 0.0)])
         count = int(np.prod([len(o) for o in options]))
         if count > MAX_SPLIT:
             msg = f"The evidence is very improbable and gives likelihoods below {TINY:g} times the largest on {sum(len(o) > 1 for o in options)} nodes: {count:,} combinations to add up exactly, more than {MAX_SPLIT:,}. Give such likelihoods on fewer nodes."
