@@ -350,6 +350,8 @@ class BaseModel:
         log_given = self._evaluate(cond, 1)[1][0]
         if not np.isfinite(log_given):
             raise self._impossible(cond)
+        if not all(vec.any() for vec in both.values()):
+            return 0.0  # the event contradicts what is given on one of its nodes
         return min(1.0, float(np.exp(self._evaluate(both, 1)[1][0] - log_given)))
 
     def parameters(self) -> pd.DataFrame:
