@@ -14,8 +14,13 @@ Commands (``crampnet COMMAND --help`` for each one's options):
 - ``score cohort.csv -o out.csv`` scores one case per row, chunk by chunk.
 
 Every command takes ``--network FILE`` and ``--population NAME``. Values are
-yes/no (or true/false), state names, or numbers for the numeric nodes. Errors
-go to stderr as ``crampnet: error: ...`` with exit code 2.
+yes/no (or true/false), state names, or numbers for the numeric nodes; a node
+is given once per source (the example, the case file, the command line), and
+a later source overrides an earlier one. Files read must be regular files
+(``score -`` reads stdin), of bounded size; ``-o FILE`` is written whole or
+not at all (see :mod:`crampnet._files`), and never through a symbolic link,
+FIFO or device. Errors go to stderr as ``crampnet: error: ...`` (naming the
+file they are about) with exit code 2; nothing non-finite is printed.
 
 Examples
 --------
@@ -31,28 +36,33 @@ nocturnal_leg_cramps ...
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
 import sys
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from crampnet.exceptions import CrampnetError, EvidenceTypeError, hint
+from crampnet._cli_input import gather_evidence, parse_assignment
+from crampnet._cli_output import (
+    diagnosis_json,
+    differential_lines,
+    evidence_line,
+    flag_lines,
+    question_lines,
+)
+from crampnet._files import write_atomic
+from crampnet.exceptions import CrampnetError, InvalidValueError, hint
 from crampnet.model import DEFAULT_POPULATION, load
 from crampnet.network.evidence import interpret
 
 if TYPE_CHECKING:
     from crampnet.model import Model
-    from crampnet.network.spec import Node
-    from crampnet.reasoning.diagnosis import Diagnosis
 
 __all__ = ["COMMANDS", "EXAMPLE_CASE", "interpret", "main", "parse_assignment"]
 
 # interpret (what a person types, made into evidence) lives with the other
-# evidence readers, which crampnet.interop.cohorts shares; re-exported here.
+# evidence readers, which crampnet.interop.cohorts shares; parse_assignment
+# with the other readers of input (crampnet._cli_input); both re-exported here.
 
 #: The example case: a classic restless-legs history with a low ferritin.
 EXAMPLE_CASE: dict[str, object] = {
@@ -73,112 +83,18 @@ _QUIT = ("quit", "q", "stop", "exit")
 _NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources: model.parameters()."
 
 
-def parse_assignment(text: str) -> tuple[str, object]:
-    """Parse ``node=value``: numbers become floats, true/false booleans, other text stays.
-
-    Examples
-    --------
-    >>> parse_assignment("ferritin=30"), parse_assignment("urge_to_move=yes")
-    (('ferritin', 30.0), ('urge_to_move', 'yes'))
-    """
-    if "=" not in text:
-        msg = f"Expected node=value, got {text!r}."
-        raise EvidenceTypeError(msg)
-    key, _, raw = text.partition("=")
-    raw = raw.strip()
-    value: object = raw
-    try:
-        value = float(raw)
-    except ValueError:
-        if raw.lower() in ("true", "false"):
-            value = raw.lower() == "true"
-    return key.strip(), value
-
-
-def _node(model: Model, key: str) -> Node:
-    from crampnet.network.evidence import resolve_id
-
-    return model.spec.nodes[resolve_id(model.spec, key)]
-
-
-def _read_case(path: str) -> dict[str, object]:
-    with open(path, encoding="utf-8") as stream:
-        data = json.load(stream)
-    if not isinstance(data, dict):
-        msg = f"{path}: a case file must hold a JSON object of node id to value, e.g. {{\"urge_to_move\": true}}. Got a {type(data).__name__}."
-        raise EvidenceTypeError(msg)
-    return data
-
-
 def _evidence(args: argparse.Namespace, model: Model) -> dict[str, object]:
-    evidence: dict[str, object] = dict(EXAMPLE_CASE) if getattr(args, "example", False) else {}
-    if getattr(args, "case", None):
-        evidence.update(_read_case(args.case))
-    for item in args.evidence:
-        key, value = parse_assignment(item)
-        evidence[key] = value
-    return {key: interpret(_node(model, key), value) for key, value in evidence.items()}
-
-
-def _text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def _bar(p: float, width: int = 20) -> str:
-    filled = round(p * width)
-    return "[" + "#" * filled + "." * (width - filled) + "]"
-
-
-def _flag_lines(dx: Diagnosis) -> list[str]:
-    if not dx.red_flags:
-        return ["Red flags: none raised by this evidence."]
-    return [f"RED FLAG ({flag.urgency}) {flag.condition}: {flag.message}" for flag in dx.red_flags]
-
-
-def _differential_lines(dx: Diagnosis, top: int) -> list[str]:
-    post = dx.posteriors
-    shown = dx.differential[:top]
-    shown += [c for c in dx.model.must_not_miss if c not in shown]
-    lines = [f"{'condition':<30} P(present | evidence)"]
-    for cond in shown:
-        tag = "  [must not miss]" if dx.model.spec.nodes[cond].must_not_miss else ""
-        lines.append(f"{cond:<30} {float(post[cond]):8.4f}  {_bar(float(post[cond]))}{tag}")
-    lines.append(f"(ranked by {dx.ranking}; must-not-miss conditions always listed)")
-    return lines
-
-
-def _question_lines(dx: Diagnosis, n: int) -> list[str]:
-    if n <= 0:
-        return []
-    table = dx.next_questions(n)
-    if table.empty:
-        return ["Next questions: none left."]
-    lines = ["Next questions (expected information gain, bits):"]
-    for q, row in table.iterrows():
-        lines.append(f"  {q!s:<32} {row['information_gain']:6.3f}  {row['label']} ({row['kind']}; about {row['about']})")
-    return lines
+    base = EXAMPLE_CASE if getattr(args, "example", False) else {}
+    return gather_evidence(model, base, getattr(args, "case", None), args.evidence)
 
 
 def _diagnose(args: argparse.Namespace, model: Model) -> int:
     evidence = _evidence(args, model)
     dx = model.diagnose(evidence, ranking=args.ranking)
     if args.json:
-        post = dx.posteriors
-        questions = dx.next_questions(args.questions) if args.questions > 0 else None
-        out = {
-            "evidence": evidence,
-            "ranking": dx.ranking,
-            "differential": [{"condition": c, "posterior": round(float(post[c]), 6), "must_not_miss": model.spec.nodes[c].must_not_miss} for c in dx.differential],
-            "posteriors": {str(c): round(float(p), 6) for c, p in post.items()},
-            "red_flags": [{"condition": f.condition, "urgency": f.urgency, "message": f.message, "source": f.source} for f in dx.red_flags],
-            "next_questions": [] if questions is None else [{"question": str(q), "label": str(r["label"]), "kind": str(r["kind"]), "information_gain": round(float(r["information_gain"]), 6), "about": str(r["about"])} for q, r in questions.iterrows()],
-        }
-        print(json.dumps(out, indent=2))
+        print(diagnosis_json(dx, evidence, args.questions))
         return 0
-    print("Evidence: " + (", ".join(f"{k}={_text(v)}" for k, v in evidence.items()) or "none"))
-    print("\n".join([*_flag_lines(dx), *_differential_lines(dx, args.top), *_question_lines(dx, args.questions), _NOTE]))
+    print("\n".join([evidence_line(evidence), *flag_lines(dx), *differential_lines(dx, args.top), *question_lines(dx, args.questions), _NOTE]))
     return 0
 
 
@@ -228,7 +144,7 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
     asked, show = 0, True
     while True:
         if show:
-            print("\n".join(["", *_flag_lines(dx), *_differential_lines(dx, args.top)]))
+            print("\n".join(["", *flag_lines(dx), *differential_lines(dx, args.top)]))
         lead, p = str(dx.posteriors.index[0]), float(dx.posteriors.iloc[0])
         if p >= args.confidence:
             print(f"Stopping: {lead} has reached P = {p:.3f} (--confidence {args.confidence:g}).")
@@ -252,7 +168,7 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
             continue
         evidence[candidates[0]] = value
         dx = model.diagnose(evidence)
-    print("Evidence: " + (", ".join(f"{k}={_text(v)}" for k, v in evidence.items()) or "none"))
+    print(evidence_line(evidence))
     print(_NOTE)
     return 0
 
@@ -263,7 +179,7 @@ def _report(args: argparse.Namespace, model: Model) -> int:
     if fmt == "html":
         text = f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>crampnet report</title></head>\n<body>\n{text}\n</body>\n</html>\n'
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_atomic(args.output, text, what=f"{fmt} report")
         print(f"crampnet: wrote the {fmt} report to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -284,40 +200,41 @@ def _export(args: argparse.Namespace, model: Model) -> int:
 
 
 def _score(args: argparse.Namespace, model: Model) -> int:
-    import pandas as pd
-
+    from crampnet._cli_input import open_cohort, read_cohort
     from crampnet.interop.cohorts import read_text_cells
 
-    source = sys.stdin if args.cohort == "-" else args.cohort
-    total = None
-    if source is not sys.stdin:
-        with open(args.cohort, "rb") as stream:
-            total = max(0, sum(1 for _ in stream) - 1)
-    bar = None
-    if not args.no_progress:
-        from tqdm.auto import tqdm
+    with open_cohort(args.cohort, count=not args.no_progress) as (stream, name, total):
+        bar = None
+        if not args.no_progress:
+            from tqdm.auto import tqdm
 
-        bar = tqdm(total=total, unit="case", desc="crampnet score", file=sys.stderr)
-    target = Path(args.output) if args.output else None
-    partial = target.with_name(target.name + ".partial") if target else None
-    done = False
-    try:
-        with pd.read_csv(source, chunksize=args.chunksize, index_col=args.index_col) as reader, (open(partial, "w", encoding="utf-8", newline="") if partial else nullcontext(sys.stdout)) as out:
-            for i, post in enumerate(model.iter_posteriors(read_text_cells(model.spec, chunk) for chunk in reader)):
-                if post.index.name is None:
-                    post.index.name = "row"
-                post.to_csv(out, header=i == 0)
-                if bar is not None:
-                    bar.update(len(post))
-        done = True
-    finally:
-        if bar is not None:
-            bar.close()
-        if partial is not None and not done:
-            partial.unlink(missing_ok=True)
-    if partial is not None and target is not None:
-        os.replace(partial, target)
-        print(f"crampnet: wrote the posteriors to {target}", file=sys.stderr)
+            bar = tqdm(total=total, unit="case", desc="crampnet score", file=sys.stderr)
+
+        def write(out: IO[str]) -> None:
+            frames = read_cohort(stream, name, chunksize=args.chunksize, index_col=args.index_col)
+            try:
+                for i, post in enumerate(model.iter_posteriors(read_text_cells(model.spec, chunk) for chunk in frames)):
+                    if post.index.name is None:
+                        post.index.name = "row"
+                    post.to_csv(out, header=i == 0)
+                    if bar is not None:
+                        bar.update(len(post))
+            except (CrampnetError, ValueError, TypeError) as err:
+                if str(err).startswith(name):
+                    raise
+                msg = f"{name}: {err}"
+                raise InvalidValueError(msg) from err
+
+        try:
+            if args.output:
+                write_atomic(args.output, write, what="posteriors CSV")
+            else:
+                write(sys.stdout)
+        finally:
+            if bar is not None:
+                bar.close()
+    if args.output:
+        print(f"crampnet: wrote the posteriors to {args.output}", file=sys.stderr)
     return 0
 
 

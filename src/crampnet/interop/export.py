@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from crampnet._files import write_atomic
 from crampnet.exceptions import InvalidValueError, hint
 
 if TYPE_CHECKING:
@@ -73,7 +74,9 @@ def export(model: BaseModel, format: str, path: str | os.PathLike[str] | None = 
     format : {'bif', 'xmlbif', 'xdsl', 'uai'}
         The file format (see the module docstring).
     path : str or os.PathLike, optional
-        Where to write the text (UTF-8, Unix line endings).
+        Where to write the text (UTF-8, Unix line endings), atomically: a
+        regular file or a new name; the file is replaced only once the whole
+        text is written (see :func:`crampnet._files.write_atomic`).
 
     Returns
     -------
@@ -83,7 +86,9 @@ def export(model: BaseModel, format: str, path: str | os.PathLike[str] | None = 
     Raises
     ------
     InvalidValueError
-        For an unknown ``format`` (the message lists the formats).
+        For an unknown ``format`` (the message lists the formats); for a
+        ``path`` that is a symbolic link, FIFO, device or directory, or that
+        cannot be written (the operating system's reason, nothing replaced).
 
     Examples
     --------
@@ -105,7 +110,7 @@ def export(model: BaseModel, format: str, path: str | os.PathLike[str] | None = 
     else:
         text = to_uai(spec, tables)
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8", newline="\n")
+        write_atomic(path, text, what=f"{format} export")
     return text
 
 

@@ -18,6 +18,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from crampnet._files import read_text, shown
 from crampnet.exceptions import NetworkFileError
 from crampnet.network.spec import MAX_BYTES
 
@@ -45,31 +46,42 @@ def shipped_path(name: str = SHIPPED) -> str:
 
 
 def read_network_text(path: str | os.PathLike[str]) -> str:
-    """Read a network file, refusing anything that is not a small text file.
+    """Read a network file, refusing anything that is not a small regular text file.
+
+    The file is read through :func:`crampnet._files.read_text`: at most
+    :data:`~crampnet.network.spec.MAX_BYTES` bytes are read, whatever the
+    file claims its size is, and a FIFO or device is refused before a byte
+    is read.
 
     Raises
     ------
     TypeError
         If ``path`` is not a string or path.
     NetworkFileError
-        If the file is missing, not a regular file, too large, or not UTF-8.
+        If the file is missing, cannot be read (with the operating system's
+        reason), is not a regular file, is too large, or is not UTF-8; the
+        message starts with the file's name.
+
+    Examples
+    --------
+    >>> try:
+    ...     read_network_text("/dev/zero")
+    ... except ValueError as err:
+    ...     print(err)
+    /dev/zero: not a regular file (it is a character device); the network file must be a regular file.
     """
     if not isinstance(path, str | os.PathLike):
         msg = f"The 'path' argument of load must be a str or os.PathLike. Got {path!r} ({type(path).__name__}) instead."
         raise TypeError(msg)
     name = os.fspath(path)
-    file = Path(name)
-    if not file.exists():
-        msg = f"{name}: no such file"
-        raise NetworkFileError(msg, name)
-    if not file.is_file():
-        msg = f"{name}: not a regular file"
-        raise NetworkFileError(msg, name)
-    if file.stat().st_size > MAX_BYTES:
-        msg = f"{name}: file is larger than {MAX_BYTES} bytes"
-        raise NetworkFileError(msg, name)
+    if not isinstance(name, str):
+        msg = f"The 'path' argument of load must be a str or os.PathLike of str. Got {path!r}, a path of {type(name).__name__}, instead."
+        raise TypeError(msg)
     try:
-        return file.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as err:
-        msg = f"{name}: not UTF-8 text ({err})"
-        raise NetworkFileError(msg, name) from err
+        os.stat(name)
+    except FileNotFoundError:
+        msg = f"{shown(name)}: no such file"
+        raise NetworkFileError(msg, name) from None
+    except (OSError, ValueError):
+        pass  # read_text reports it, with the reason
+    return read_text(name, limit=MAX_BYTES, what="network file", error=NetworkFileError)
