@@ -33,6 +33,25 @@ def test_default_population_is_adults(tiny):
     pd.testing.assert_series_equal(explicit.posteriors({}), tiny.posteriors({}), check_exact=True)
 
 
+def test_file_names_its_default_population(tmp_path):
+    """Check that a file's default_population is what load() uses when given none, and that 'adults' still gives the file's priors."""
+    path = tmp_path / "half_default.toml"
+    path.write_text(HALF_ON_DRUG.replace('version = ', 'default_population = "half_on_drug"\nversion = ', 1), encoding="utf-8")
+    default = crampnet.load(path)
+    assert default.population == "half_on_drug"
+    assert crampnet.load(path, population="adults").population == "adults"
+    assert crampnet.populations(path).loc["half_on_drug", "default"]
+    assert default.probability({"drug": "yes"}) == pytest.approx(0.5)
+
+
+def test_file_default_population_must_exist(tmp_path):
+    """Check that a default_population the file does not define is a NetworkFileError naming the populations."""
+    path = tmp_path / "bad_default.toml"
+    path.write_text(HALF_ON_DRUG.replace('version = ', 'default_population = "half_on_drugs"\nversion = ', 1), encoding="utf-8")
+    with pytest.raises(crampnet.NetworkFileError, match=r"default_population.*'half_on_drugs'.*adults, .*half_on_drug"):
+        crampnet.load(path)
+
+
 @pytest.mark.parametrize("evidence", [{}, {"urge": "yes"}, {"ferritin": 20, "location": "calf"}, {"pulses": "absent"}])
 def test_point_mass_population_equals_conditioning(tiny, evidence):
     """Check older_adults (age_group 65_plus with probability 1) equals the default model given age_group=65_plus."""

@@ -34,7 +34,7 @@ from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError
 from crampnet.inference.compiled import CompiledNetwork
 from crampnet.network.batch import batch_evidence, merge_split, progress_bar, row_name, split_tiny
 from crampnet.network.evidence import describe, normalise, resolve_id, show
-from crampnet.network.spec import NetworkSpec
+from crampnet.network.spec import FILE_POPULATION, NetworkSpec
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["BATCH_ROWS", "DEFAULT_POPULATION", "BaseModel", "Fit"]
 
 #: The population whose context priors are the network file's own.
-DEFAULT_POPULATION = "adults"
+DEFAULT_POPULATION = FILE_POPULATION
 #: Rows of a DataFrame converted and scored at a time (bounds memory).
 BATCH_ROWS = 20_000
 #: Below this ``log P(evidence)`` a case with tiny likelihoods is added up
@@ -98,8 +98,10 @@ class BaseModel:
     ----------
     spec : NetworkSpec
         The validated network file.
-    population : str, default="adults"
-        A population preset of the network.
+    population : str, optional
+        A population preset of the network; by default the file's
+        ``default_population`` (``"adults"``, the file's own priors, unless
+        the file names another).
     tables : mapping of str to numpy.ndarray, optional
         Tables that replace the file's (a fitted model's).
 
@@ -113,8 +115,9 @@ class BaseModel:
         The population preset whose context priors are in use.
     """
 
-    def __init__(self, spec: NetworkSpec, population: str = DEFAULT_POPULATION, *, tables: Mapping[str, np.ndarray] | None = None) -> None:
+    def __init__(self, spec: NetworkSpec, population: str | None = None, *, tables: Mapping[str, np.ndarray] | None = None) -> None:
         self.spec = spec
+        population = spec.default_population if population is None else population
         self.population = population
         self.compiled = CompiledNetwork(spec, None if population == DEFAULT_POPULATION else population, tables=tables)
 

@@ -52,7 +52,7 @@ from crampnet._cli_output import (
 )
 from crampnet._files import write_atomic
 from crampnet.exceptions import CrampnetError, InvalidValueError, hint
-from crampnet.model import DEFAULT_POPULATION, load
+from crampnet.model import load
 from crampnet.network.evidence import interpret
 
 if TYPE_CHECKING:
@@ -241,7 +241,7 @@ def _score(args: argparse.Namespace, model: Model) -> int:
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--network", default=None, help="a network file (default: the shipped one)")
-    common.add_argument("--population", default=DEFAULT_POPULATION, help="a population preset (default: adults)")
+    common.add_argument("--population", default=None, help="a population preset (default: the network's own; for the shipped one, adults presenting with a leg complaint)")
     case = argparse.ArgumentParser(add_help=False)
     case.add_argument("evidence", nargs="*", help="node=value pairs, e.g. urge_to_move=yes ferritin=30")
     case.add_argument("--case", default=None, help="a JSON file with the case (node id to value)")

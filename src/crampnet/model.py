@@ -235,9 +235,10 @@ class FittedModel(Model):
 
 
 @lru_cache(maxsize=16)
-def _compile(text: str, name: str, digest: str, population: str) -> Model:
+def _compile(text: str, name: str, digest: str, population: str | None) -> Model:
     del digest  # part of the cache key only
     spec = parse_network(text, name)
+    population = spec.default_population if population is None else population
     _check_population(spec, population)
     return Model(spec, population)
 
@@ -252,7 +253,7 @@ def _check_population(spec: NetworkSpec, population: object) -> None:
         raise InvalidValueError(msg)
 
 
-def load(path: str | os.PathLike[str] | None = None, *, population: str = DEFAULT_POPULATION) -> Model:
+def load(path: str | os.PathLike[str] | None = None, *, population: str | None = None) -> Model:
     """Load and compile a network.
 
     Parameters
@@ -260,9 +261,11 @@ def load(path: str | os.PathLike[str] | None = None, *, population: str = DEFAUL
     path : str or os.PathLike, optional
         A network file (``networks/FORMAT.md``). By default, the leg-cramp
         network shipped with crampnet.
-    population : str, default="adults"
+    population : str, optional
         A population preset of the network (see :func:`populations`): its
-        context priors replace the default adult ones.
+        context priors replace the file's own (``"adults"``). By default the
+        file's ``default_population``: for the shipped network, adults
+        presenting with a leg complaint (``"presenting"``).
 
     Returns
     -------
@@ -298,8 +301,9 @@ def populations(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by preset name, with columns ``label``, ``description`` and
-        ``priors`` (the context nodes whose priors the preset replaces).
+        Indexed by preset name, with columns ``label``, ``description``,
+        ``priors`` (the context nodes whose priors the preset replaces) and
+        ``default`` (True for the one :func:`load` uses when given none).
 
     Examples
     --------
@@ -310,9 +314,10 @@ def populations(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     import pandas as pd
 
     spec = load(path).spec
-    rows = {DEFAULT_POPULATION: {"label": "Adults", "description": "The default: the general adult population (the network file's own context priors).", "priors": ""}}
+    rows = {DEFAULT_POPULATION: {"label": "Adults", "description": "The network file's own context priors.", "priors": "", "default": False}}
     for key, pop in spec.populations.items():
-        rows[key] = {"label": pop.label, "description": pop.description, "priors": ", ".join(pop.priors)}
+        rows[key] = {"label": pop.label, "description": pop.description, "priors": ", ".join(pop.priors), "default": False}
+    rows[spec.default_population]["default"] = True
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "population"
     return frame

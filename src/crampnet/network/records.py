@@ -22,6 +22,7 @@ from typing import Literal
 from crampnet.network._budget import MAX_BYTES, MAX_NODES, MAX_STATES, MAX_TABLE
 
 __all__ = [
+    "FILE_POPULATION",
     "MAX_BYTES",
     "MAX_NODES",
     "MAX_STATES",
@@ -49,6 +50,8 @@ __all__ = [
 ]
 
 SCHEMA = "crampnet-network/1"
+#: The name of the population whose context priors are the file's own.
+FILE_POPULATION = "adults"
 Role = Literal["context", "condition", "finding"]
 
 
@@ -234,6 +237,7 @@ class NetworkSpec:
     path: str
     order: tuple[str, ...] = field(default=())
     populations: dict[str, Population] = field(default_factory=dict)
+    default_population: str = FILE_POPULATION
 
     def node(self, node_id: str) -> Node:
         """Return the node ``node_id`` (``KeyError`` if absent)."""

@@ -46,6 +46,7 @@ from crampnet.network._budget import MAX_ROW, check_network, read_toml
 from crampnet.network._cpd_readers import parse_cpd
 from crampnet.network._reader import Reader
 from crampnet.network.records import (
+    FILE_POPULATION,
     MAX_BYTES,
     MAX_NODES,
     MAX_STATES,
@@ -72,6 +73,7 @@ from crampnet.network.records import (
 
 # The records are re-exported so ``from crampnet.network.spec import Node`` keeps working.
 __all__ = [
+    "FILE_POPULATION",
     "MAX_BYTES",
     "SCHEMA",
     "Band",
@@ -133,7 +135,8 @@ def parse_network(text: str, path: str = "<string>") -> NetworkSpec:
     sources = _parse_sources(reader, reader.table(raw.pop("sources", {}), "sources"))
     nodes_raw = reader.table(raw.pop("nodes", None) if "nodes" in raw else reader.missing("top level", "nodes"), "nodes")
     populations_raw = reader.table(raw.pop("populations", {}), "populations")
-    reader.done(raw, "top level", ["schema", "name", "version", "title", "description", "sources", "nodes", "populations"])
+    default_population = reader.text(raw, "default_population", "top level", FILE_POPULATION)
+    reader.done(raw, "top level", ["schema", "name", "version", "title", "description", "sources", "nodes", "populations", "default_population"])
     if not nodes_raw:
         raise reader.fail("nodes", "the network has no nodes")
     if len(nodes_raw) > MAX_NODES:
@@ -142,8 +145,11 @@ def parse_network(text: str, path: str = "<string>") -> NetworkSpec:
     nodes = {nid: _parse_body(reader, header, headers, sources) for nid, header in headers.items()}
     order = _topological_order(reader, nodes)
     populations = {key: _parse_population(reader, key, body, nodes, sources) for key, body in populations_raw.items()}
+    if default_population != FILE_POPULATION and default_population not in populations:
+        names = ", ".join([FILE_POPULATION, *populations])
+        raise reader.fail("default_population", f"{default_population!r} is not a population of the file (the populations: {names})")
     check_network(reader, {nid: nodes[nid] for nid in order})
-    return NetworkSpec(name, version, title, description, sources, nodes, path, order, populations)
+    return NetworkSpec(name, version, title, description, sources, nodes, path, order, populations, default_population)
 
 
 def _parse_population(reader: Reader, key: str, body: object, nodes: Mapping[str, Node], sources: Mapping[str, Source]) -> Population:
