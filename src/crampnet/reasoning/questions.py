@@ -58,7 +58,6 @@ Examples
 
 from __future__ import annotations
 
-import itertools
 import numbers
 import sys
 from collections.abc import Mapping
@@ -115,38 +114,21 @@ def _kl_bits(p: np.ndarray, r: np.ndarray) -> np.ndarray:
 
 
 def _plan(model: BaseModel, vectors: Mapping[str, np.ndarray], q: str, rows: list[dict[str, np.ndarray]]) -> tuple[int, np.ndarray]:
-    """Append the rows candidate ``q`` needs; return (first row, P(Q = q | row's configuration)).
+    """Append the rows candidate ``q`` needs; return (first row, P(Q = q | row's extra evidence)).
 
-    A context node gets one row per answer (``P(Q = q | row) = 1`` for its
-    own answer). A finding gets one row per configuration of its parents
-    (observed parents kept at their state), and ``P(Q = q | parents)`` from
-    its table, so no row observes another finding.
+    One row per answer, with the answer entered as evidence, so
+    ``P(Q = q | row) = 1`` for its own answer and the row's evidence
+    probability is ``P(Q = q | e)``. For a finding this costs a few
+    Quickscore terms per answer (two for a noisy-OR "yes" or a noisy-MAX
+    state), where enumerating its parents' configurations would cost
+    ``2^parents`` rows (65,536 for the presenting complaint).
     """
-    spec = model.spec
-    node = spec.nodes[q]
+    node = model.spec.nodes[q]
     first = len(rows)
-    if node.role != "finding":
-        for k in range(len(node.states)):
-            rows.append({**vectors, q: np.eye(len(node.states))[k]})
-        return first, np.eye(len(node.states))
-    parents = node.parents
-    options = []
-    for p in parents:
-        states = range(len(spec.nodes[p].states))
-        if p in vectors and np.count_nonzero(vectors[p]) == 1:
-            states = range(int(np.argmax(vectors[p])), int(np.argmax(vectors[p])) + 1)
-        options.append(states)
-    table = model.compiled.tables[q]
-    flat = table.reshape(table.shape[0], -1)  # columns: parent configurations, C order
-    probs = []
-    for combo in itertools.product(*options):
-        row = dict(vectors)
-        for p, k in zip(parents, combo, strict=True):
-            ind = np.eye(len(spec.nodes[p].states))[k]
-            row[p] = row[p] * ind if p in row else ind
-        rows.append(row)
-        probs.append(flat[:, int(np.ravel_multi_index(combo, table.shape[1:])) if parents else 0])
-    return first, np.array(probs).reshape(len(probs), len(node.states))
+    card = len(node.states)
+    for k in range(card):
+        rows.append({**vectors, q: np.eye(card)[k]})
+    return first, np.eye(card)
 
 
 def information_gain(model: BaseModel, evidence: Mapping[str, object] | None, candidates: list[str] | None = None) -> pd.DataFrame:
