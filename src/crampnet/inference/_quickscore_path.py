@@ -46,12 +46,14 @@ __all__ = ["CONDITION", "flat_for", "kept_patterns", "run_kernel", "run_numpy"]
 CONDITION = 1e6
 
 
-def run_numpy(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def run_numpy(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, cap: int, in_tree: frozenset[str] = frozenset()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Posteriors of the rows that expand into at most ``cap`` pseudo-cases, in numpy.
 
     Rows whose sum is not positive or is ill conditioned (more than
     :data:`CONDITION` times smaller than the sum of its terms' magnitudes)
-    are not returned.
+    are not returned. Findings named in ``in_tree`` are not expanded even
+    where they decompose: they stay in the tree as plain evidence (the
+    hybrid for cases with too many terms whose pruned tree is too large).
 
     Returns
     -------
@@ -62,11 +64,12 @@ def run_numpy(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, ca
     log_evidence : numpy.ndarray
         ``log P(evidence)`` of those rows.
     """
-    exp = expand(arrays, net._terms, n, cap)
+    terms = net._terms if not in_tree else {k: v for k, v in net._terms.items() if k not in in_tree}
+    exp = expand(arrays, terms, n, cap)
     m = exp.row_of.size
     log_ev = np.full(m, -np.inf)
     present = np.zeros((m, len(net.conditions)))
-    others, patterns, group_of_row = kept_patterns(net, arrays, exp.rows)
+    others, patterns, group_of_row = kept_patterns(net, arrays, exp.rows, terms)
     group = group_of_row[exp.row_of]
     for g, pattern in enumerate(patterns):
         kept = frozenset(k for k, on in zip(others, pattern, strict=True) if on)
@@ -113,13 +116,14 @@ def run_numpy(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, ca
     return exp.rows[good], post, log_den
 
 
-def kept_patterns(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], rows: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """``rows`` grouped by which observed findings stay in the Quickscore tree (those that do not decompose).
+def kept_patterns(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], rows: np.ndarray, terms: Mapping[str, object] | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """``rows`` grouped by which observed findings stay in the Quickscore tree (those not in ``terms``, by default those that do not decompose).
 
     Returns those findings, the distinct patterns (rows of booleans over
     them) and each row's pattern number.
     """
-    others = [k for k in arrays if k not in net._terms and net.spec.nodes[k].role == "finding"]
+    terms = net._terms if terms is None else terms
+    others = [k for k in arrays if k not in terms and net.spec.nodes[k].role == "finding"]
     if not others:
         return others, np.zeros((1, 0), dtype=bool), np.zeros(rows.size, dtype=np.intp)
     seen = np.stack([~np.all(np.asarray(arrays[k])[rows] == 1.0, axis=1) for k in others], axis=1)

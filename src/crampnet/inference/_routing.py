@@ -25,16 +25,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from crampnet.exceptions import NetworkFileError
 from crampnet.inference._expansion import term_counts
 
 if TYPE_CHECKING:
     from crampnet.inference.compiled import CompiledNetwork
 
-__all__ = ["COST_COMPILE", "COST_PASS", "COST_ROW", "COST_TERM", "TERM_CAP", "evaluate", "route", "unique_masks"]
+__all__ = ["COST_COMPILE", "COST_PASS", "COST_ROW", "COST_TERM", "HYBRID_CAP", "TERM_CAP", "evaluate", "route", "unique_masks"]
 
 #: Most pseudo-cases (signed terms) one case may expand into; cases with more
 #: observed positive findings run on a tree pruned for them instead.
 TERM_CAP = 256
+#: Most pseudo-cases per case when a pruned tree is over the budget and some
+#: of its findings are expanded instead (:func:`_hybrid`).
+HYBRID_CAP = 1 << 10
 #: Cost model of the choice between the two exact paths (seconds, measured on
 #: the shipped network on a 2-core machine): one pseudo-case on the shared
 #: tree; compiling a pruned tree; one pass over a (cached) pruned tree; one
@@ -62,6 +66,7 @@ def evaluate(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], n_rows: i
         done, post, log_ev = net._quickscore(arrays, 1, TERM_CAP if jit else int(min(TERM_CAP, budget)), jit)
         if done.size:
             return post, log_ev
+    arrays_all = arrays
     quick = np.zeros(n, dtype=bool)
     tried = n == 1  # that case's Quickscore sum failed above: straight to its pruned tree
     if jit and not tried:
@@ -105,7 +110,13 @@ def evaluate(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], n_rows: i
     for g, pattern in enumerate(patterns):
         rows = np.flatnonzero(groups.reshape(-1) == g)
         kept = frozenset(c for c, on in zip(columns, pattern, strict=True) if on)
-        tree, _ = net.tree_for(kept)
+        try:
+            tree, _ = net.tree_for(kept)
+        except NetworkFileError:
+            # The pruned tree is over the budget: expand the findings with
+            # the largest families as Quickscore terms, the rest in a tree.
+            _hybrid(net, kept, {k: a[left[rows]] for k, a in arrays_all.items()}, left[rows], out, log_out)
+            continue
         step = net._chunk_rows(tree.width)
         for start in range(0, rows.size, step):
             part_rows = rows[start : start + step]
@@ -115,6 +126,41 @@ def evaluate(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], n_rows: i
             for j, (cond, pos) in enumerate(zip(net.conditions, net._present, strict=True)):
                 out[target, j] = np.broadcast_to(marg[cond], (part_rows.size, marg[cond].shape[-1]))[:, pos]
     return out, log_out
+
+
+def _hybrid(net: CompiledNetwork, kept: frozenset[str], arrays: Mapping[str, np.ndarray], target: np.ndarray, out: np.ndarray, log_out: np.ndarray) -> None:
+    """Answer rows whose pruned tree for ``kept`` is over the budget: some findings as terms, the rest in a tree.
+
+    Decomposable findings are expanded largest family first (in the tree a
+    family joins all its parents in one clique; as terms it doubles or
+    triples the pseudo-cases) until the tree of the others fits the budget,
+    with at most :data:`HYBRID_CAP` pseudo-cases per case. Exact like both
+    paths; raises the budget error if no split fits or a sum is ill
+    conditioned.
+    """
+    from crampnet.inference import _quickscore_path
+
+    terms = net._terms
+    size = {k: int(np.prod([len(net.spec.nodes[p].states) for p in net.spec.nodes[k].parents])) for k in kept}
+    in_tree = set(kept)
+    count = 1
+    for k in sorted((k for k in kept if k in terms), key=lambda k: -size[k]):
+        most = max(len(t.weights) for t in terms[k])
+        if count * most > HYBRID_CAP:
+            break
+        count *= most
+        in_tree.discard(k)
+        try:
+            net.tree_for(frozenset(in_tree))
+        except NetworkFileError:
+            continue
+        break
+    net.tree_for(frozenset(in_tree))  # raises the budget error (naming the limits) if no split fits
+    done, post, log_ev = _quickscore_path.run_numpy(net, arrays, target.size, HYBRID_CAP, frozenset(in_tree))
+    if done.size < target.size:
+        net.tree_for(kept)  # an ill-conditioned sum: the budget error of the tree that would have been needed
+    out[target[done]] = post
+    log_out[target[done]] = log_ev
 
 
 def route(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], columns: list[str], mask: np.ndarray, n: int) -> np.ndarray:

@@ -134,8 +134,14 @@ class CompiledNetwork:
         ids = [nid for nid in self.ids if nid in keep]
         index = {nid: i for i, nid in enumerate(ids)}
         factors = [Factor((index[nid], *(index[p] for p in self.spec.nodes[nid].parents)), self.tables[nid]) for nid in ids]
-        # Pruned trees are compiled per evidence pattern, so the cheaper heuristic pays.
-        entry = (self._within_budget(JunctionTree([len(self.spec.nodes[nid].states) for nid in ids], factors, "min-weight")), index)
+        # Pruned trees are compiled per evidence pattern, so the cheaper
+        # heuristic pays; where its tree is over the budget, min-fill (as for
+        # the whole network, which bounds every pruned tree) may fit.
+        cards = [len(self.spec.nodes[nid].states) for nid in ids]
+        tree = JunctionTree(cards, factors, "min-weight")
+        if tree.width > MAX_CLIQUE or tree.entries > MAX_TREE:
+            tree = JunctionTree(cards, factors, "min-fill")
+        entry = (self._within_budget(tree), index)
         self._trees[findings] = entry
         if len(self._trees) > TREE_CACHE:
             self._trees.popitem(last=False)
