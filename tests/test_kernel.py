@@ -206,10 +206,10 @@ def test_a_batch_decides_compiling_as_a_whole(model, monkeypatch):
     asked.clear()
     model.posteriors(frame)
     assert asked[0] == pytest.approx(2 * first_50)
-    # The README's "some 20,000 cases or more": 21,500 rows are estimated above the line, 15,000 below.
+    # The README's "some 3,000 cases or more": 3,500 rows are estimated above the line, 2,500 below.
     asked.clear()
-    model.compiled.prepare(21_500)
-    model.compiled.prepare(15_000)
+    model.compiled.prepare(3_500)
+    model.compiled.prepare(2_500)
     assert asked[0] > _kernel.COMPILE_SECONDS > asked[1]
 
 

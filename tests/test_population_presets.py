@@ -90,7 +90,7 @@ def test_preset_priors_replace_only_context(shipped):
     adult model's conditionals with the new weights.
     """
     older = crampnet.load(shipped, population="older_adults")
-    adult = crampnet.load(shipped)
+    adult = crampnet.load(shipped, population="adults")
     spec = older.spec
     female = spec.populations["older_adults"].priors["sex"].probabilities["female"]
     given_f = adult.posteriors({"age_group": "65_plus", "pregnancy": "none", "sex": "female"})

@@ -52,6 +52,14 @@ CONTEXT = {
     "malignancy": ("yes", "no"),
     "recent_immobilisation": ("yes", "no"),
     "med_neurotoxic_chemotherapy": ("yes", "no"),
+    # Added in version 0.2
+    "atrial_fibrillation": ("yes", "no"),
+    "family_history_vte": ("yes", "no"),
+    "chronic_kidney_disease": ("yes", "no"),
+    "sleep_apnea": ("yes", "no"),
+    "med_loop_diuretic": ("yes", "no"),
+    "med_proton_pump_inhibitor": ("yes", "no"),
+    "med_calcium_channel_blocker": ("yes", "no"),
 }
 CONDITIONS = {
     cid: ("present", "absent")
@@ -75,6 +83,7 @@ CONDITIONS = {
         "positional_discomfort",
         "deep_vein_thrombosis",
         "motor_neuron_disease",
+        "acute_limb_ischemia",  # added in version 0.2
     ]
 }
 FINDINGS = {
@@ -129,6 +138,22 @@ FINDINGS = {
     "myalgia": ("yes", "no"),
     "proximal_weakness": ("yes", "no"),
     "hyperreflexia": ("yes", "no"),
+    # Added in version 0.2
+    "presenting_complaint": ("cramps", "restlessness", "pain", "numbness_or_tingling", "weakness", "swelling"),
+    "symptom_duration": ("under_2_weeks", "2_weeks_to_3_months", "over_3_months"),
+    "cold_pale_limb": ("yes", "no"),
+    "relief_by_dependency": ("yes", "no"),
+    "relief_by_standing_still": ("yes", "no"),
+    "leg_redness_warmth": ("yes", "no"),
+    "d_dimer": ("normal", "raised"),
+    "knee_reflex": ("normal", "reduced"),
+    "muscle_atrophy": ("yes", "no"),
+    "bulbar_symptoms": ("yes", "no"),
+    "upper_limb_involvement": ("yes", "no"),
+    "tetany": ("yes", "no"),
+    "myoglobinuria": ("yes", "no"),
+    "hypothyroid_symptoms": ("yes", "no"),
+    "improves_after_drug_stopped": ("yes", "no"),
 }
 VOCABULARY = {
     **{k: ("context", v) for k, v in CONTEXT.items()},
@@ -177,6 +202,16 @@ BAND_POINTS = [
     ("age", 64, "40_to_64"),
     ("age", 65, "65_plus"),
     ("age", 90, "65_plus"),
+    # Added in version 0.2: ages 0 to 120, under 18 in under_40; days of symptoms
+    ("age", 0, "under_40"),
+    ("age", 17, "under_40"),
+    ("age", 120, "65_plus"),
+    ("symptom_duration", 0, "under_2_weeks"),
+    ("symptom_duration", 13.9, "under_2_weeks"),
+    ("symptom_duration", 14, "2_weeks_to_3_months"),
+    ("symptom_duration", 90, "2_weeks_to_3_months"),
+    ("symptom_duration", 90.5, "over_3_months"),
+    ("symptom_duration", 400, "over_3_months"),
 ]
 
 
@@ -186,8 +221,11 @@ def parse_vocabulary(text: str) -> dict[str, tuple[str, tuple[str, ...]]]:
     role = None
     out: dict[str, tuple[str, tuple[str, ...]]] = {}
     for line in text.splitlines():
-        if line.startswith("## "):
-            role = roles.get(line[3:].split()[0].lower())
+        if line.startswith("#"):
+            # "## Context ...", and in "## Added in version 0.2" the
+            # subsections "### Context (root nodes), 0.2" and so on
+            words = line.lstrip("#").split()
+            role = roles.get(words[0].lower().strip(",")) if words else None
             continue
         if role is None or not line.startswith("|"):
             continue

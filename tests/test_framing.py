@@ -1,0 +1,103 @@
+"""What the numbers mean: the presenting population, its pre-test figures, and the textbook probes of issue 12.
+
+crampnet answers by default for adults presenting with a leg complaint
+(networks/FORMAT.md, "What the numbers mean"). The expected ranges below come
+from the sources named in each docstring, never from crampnet's output; the
+probes are textbook presentations whose expected answer is stated in issue 12.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import crampnet
+
+PRESENTING = "presenting"
+ADULTS = "adults"
+
+
+@pytest.fixture(scope="module")
+def presenting() -> crampnet.Model:
+    return crampnet.load(population=PRESENTING)
+
+
+@pytest.fixture(scope="module")
+def adults() -> crampnet.Model:
+    return crampnet.load(population=ADULTS)
+
+
+def test_default_population_is_presenting():
+    """Check that load() with no population answers for adults presenting with a leg complaint."""
+    model = crampnet.load()
+    assert model.population == PRESENTING
+    table = crampnet.populations()
+    assert bool(table.loc[PRESENTING, "default"])
+    assert int(table["default"].sum()) == 1
+
+
+def test_populations_put_the_care_setting_where_they_say(presenting, adults):
+    """Check that 'presenting' is everyone presenting and 'adults' nobody in particular (care_setting = general)."""
+    assert presenting.probability({"care_setting": "presenting"}) == pytest.approx(1.0)
+    assert adults.probability({"care_setting": "general"}) == pytest.approx(1.0)
+
+
+def test_dvt_pre_test_probability_in_presenters(presenting):
+    """Check P(DVT) among presenters in [0.016, 0.032]: incidence 1-2 per 1000 a year (van der Velde 2011) over 63.2 new lower-limb consultations per 1000 (van der Waal 2006)."""
+    assert 0.016 <= presenting.posteriors({})["deep_vein_thrombosis"] <= 0.032
+
+
+def test_acute_limb_ischemia_pre_test_probability_in_presenters(presenting):
+    """Check P(acute limb ischemia) among presenters in [0.0014, 0.0036]: 0.9-2.3 per 10,000 a year (Creager 2012) over 63.2 per 1000."""
+    assert 0.0014 <= presenting.posteriors({})["acute_limb_ischemia"] <= 0.0036
+
+
+def test_pad_in_older_presenters_jama_rce(presenting, adults):
+    """Check P(PAD | 65 and over) among presenters in [0.10, 0.20] and above all adults of that age: 15% of people of 60+ presenting with leg discomfort (JAMA Rational Clinical Examination)."""
+    p = presenting.posteriors({"age_group": "65_plus"})["peripheral_arterial_disease"]
+    assert 0.10 <= p <= 0.20
+    assert p > adults.posteriors({"age_group": "65_plus"})["peripheral_arterial_disease"]
+
+
+@pytest.mark.parametrize("condition", ["deep_vein_thrombosis", "acute_limb_ischemia", "critical_limb_ischemia", "motor_neuron_disease"])
+def test_must_not_miss_conditions_are_enriched_among_presenters(presenting, adults, condition):
+    """Check that each must-not-miss condition is at least three times as likely among presenters as among all adults: they nearly always present."""
+    assert presenting.spec.nodes[condition].must_not_miss
+    assert presenting.posteriors({})[condition] >= 3 * adults.posteriors({})[condition]
+
+
+# --- The probes of issue 12 --------------------------------------------------
+
+
+def test_probe_all_four_rls_criteria_rank_rls_first(presenting):
+    """Check that a woman of 45 with all four RLS criteria has RLS first (IRLSSG 2012 criteria)."""
+    case = {"sex": "female", "age": 45, "urge_to_move": True, "worse_at_rest": True, "relief_by_movement": True, "worse_evening": True}
+    assert presenting.diagnose(case).differential[0] == "restless_legs_syndrome"
+
+
+def test_probe_low_abi_and_absent_pulses_rank_pad_first(presenting):
+    """Check that a person of 70 with ABI 0.5, absent pulses and night cramps has PAD first (AHA/ACC 2016: ABI <= 0.90 is diagnostic)."""
+    case = {"age": 70, "ankle_brachial_index": 0.5, "pedal_pulses": "absent", "nocturnal": True, "muscle_cramps": True}
+    assert presenting.diagnose(case).differential[0] == "peripheral_arterial_disease"
+
+
+def test_probe_high_tsh_with_cramps_ranks_thyroid_first(presenting):
+    """Check that TSH 20 with cramps puts thyroid disease first (Hollowell 2002: TSH over 4.5 defines hypothyroidism)."""
+    assert presenting.diagnose({"tsh": 20, "muscle_cramps": True}).differential[0] == "thyroid_disease"
+
+
+def test_probe_proximal_weakness_alone_gives_no_certainty(presenting):
+    """Check that proximal weakness alone at 70 leaves thyroid disease less likely than not: one soft sign of a mostly subclinical condition."""
+    assert presenting.posteriors({"age": 70, "proximal_weakness": True})["thyroid_disease"] < 0.5
+
+
+def test_probe_fasciculations_and_brisk_reflexes_rank_mnd_first_and_flag_it(presenting):
+    """Check that fasciculations with brisk reflexes at 60 (upper and lower motor neuron signs) put motor neuron disease first, flagged (seed_004)."""
+    dx = presenting.diagnose({"age": 60, "fasciculations": True, "hyperreflexia": True})
+    assert dx.differential[0] == "motor_neuron_disease"
+    assert any(flag.condition == "motor_neuron_disease" for flag in dx.red_flags)
+
+
+def test_probe_calf_tenderness_with_cancer_puts_dvt_first_or_flags_it(presenting):
+    """Check that one-sided calf tenderness with active cancer at 60 (Wells 2) ranks DVT first or flags it (Wells 2003)."""
+    dx = presenting.diagnose({"age": 60, "calf_tenderness": True, "bilateral": False, "malignancy": True})
+    assert dx.differential[0] == "deep_vein_thrombosis" or any(flag.condition == "deep_vein_thrombosis" for flag in dx.red_flags)
