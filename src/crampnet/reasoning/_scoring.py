@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from crampnet.exceptions import NetworkFileError
 from crampnet.inference.compiled import CHUNK_ENTRIES, CompiledNetwork
 from crampnet.inference.engine import JunctionTree
 from crampnet.network.evidence import normalise
@@ -41,7 +42,7 @@ from crampnet.network.evidence import normalise
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["Batch", "hard_state", "observe", "score", "stack"]
+__all__ = ["Batch", "families", "hard_state", "observe", "score", "stack"]
 
 #: Node id to a ``(n_rows, card)`` likelihood array (all ones where unobserved).
 Batch = dict[str, np.ndarray]
@@ -72,12 +73,82 @@ def stack(model: BaseModel, rows: Sequence[Mapping[str, np.ndarray]]) -> Batch:
     return out
 
 
+def families(
+    model: BaseModel,
+    evidence: Mapping[str, np.ndarray],
+    nodes: Sequence[str],
+    limit: int | None = None,
+) -> dict[str, np.ndarray] | None:
+    """P(node, its parents | evidence) for each of ``nodes``, from one pass of the junction tree.
+
+    The tree keeps every observed finding and ``nodes``; with many findings of
+    many parents it can be wide (and past the limits of a network file).
+
+    Parameters
+    ----------
+    model : BaseModel
+        The compiled model.
+    evidence : mapping of str to numpy.ndarray
+        One case: node id to likelihood vector (as :func:`observe` returns).
+    nodes : sequence of str
+        Nodes whose family posteriors are wanted.
+    limit : int, optional
+        Return None, instead of passing, when the tree has more entries than
+        this or more than a network file may have.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray or None
+        Shaped as the node's table (its states, then its parents' in
+        order), summing to 1; NaN if the evidence is impossible.
+
+    Raises
+    ------
+    NetworkFileError
+        Without ``limit``, if the tree is past the limits of a network file.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.reasoning._scoring import families, observe
+    >>> model = crampnet.load()
+    >>> joint = families(model, observe(model, {"femoral_bruit": True}), ["femoral_bruit"])["femoral_bruit"]
+    >>> joint.shape == model.compiled.tables["femoral_bruit"].shape, round(float(joint.sum()), 12)
+    (True, 1.0)
+    >>> float(joint[model.states("femoral_bruit").index("no")].sum())
+    0.0
+    """
+    spec, compiled = model.spec, model.compiled
+    observed = {nid: vec for nid, vec in evidence.items() if not np.all(vec == 1.0)}
+    kept = frozenset(nid for nid in (*observed, *nodes) if spec.nodes[nid].role == "finding")
+    try:
+        tree, index = compiled.tree_for(kept)
+    except NetworkFileError:
+        if limit is None:
+            raise
+        return None
+    if limit is not None and tree.entries > limit:
+        return None
+    # Each factor of the tree is one node's table, its scope (node, *parents).
+    name = {v: nid for nid, v in index.items()}
+    tables = [compiled.tables[name[scope[0]]][..., None] for scope in tree.scopes]
+    position = {scope[0]: k for k, scope in enumerate(tree.scopes)}
+    posteriors, _ = tree.families(
+        tables, {index[nid]: np.asarray(vec, dtype=float)[None, :] for nid, vec in observed.items()}
+    )
+    return {nid: posteriors[position[index[nid]]][..., 0] for nid in nodes}
+
+
 def _pruned(compiled: CompiledNetwork, keep: frozenset[str]) -> tuple[JunctionTree, dict[str, int]]:
     """The compiled network's tree for the findings in ``keep`` (see ``CompiledNetwork.tree_for``)."""
-    return compiled.tree_for(frozenset(nid for nid in keep if compiled.spec.nodes[nid].role == "finding"))
+    return compiled.tree_for(
+        frozenset(nid for nid in keep if compiled.spec.nodes[nid].role == "finding")
+    )
 
 
-def _run(model: BaseModel, part: Batch, query: Sequence[str], keep: frozenset[str] | None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def _run(
+    model: BaseModel, part: Batch, query: Sequence[str], keep: frozenset[str] | None
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
     if keep is None:
         return model.compiled.run(part, list(query))
     tree, index = _pruned(model.compiled, keep)
@@ -86,7 +157,13 @@ def _run(model: BaseModel, part: Batch, query: Sequence[str], keep: frozenset[st
     return {q: result.marginals[index[q]] for q in query}, result.log_evidence
 
 
-def score(model: BaseModel, batch: Batch, query: Sequence[str], n_rows: int | None = None, groups: Sequence[int] | None = None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def score(
+    model: BaseModel,
+    batch: Batch,
+    query: Sequence[str],
+    n_rows: int | None = None,
+    groups: Sequence[int] | None = None,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Marginals of ``query`` and ``log P(evidence)`` for every row of ``batch``.
 
     Parameters
@@ -112,7 +189,9 @@ def score(model: BaseModel, batch: Batch, query: Sequence[str], n_rows: int | No
     """
     n = n_rows if n_rows is not None else next(iter(batch.values())).shape[0] if batch else 1
     spec = model.spec
-    if query and all(spec.nodes[q].role == "condition" and len(spec.nodes[q].states) == 2 for q in query):
+    if query and all(
+        spec.nodes[q].role == "condition" and len(spec.nodes[q].states) == 2 for q in query
+    ):
         # Condition posteriors only: CompiledNetwork.evaluate picks, per row,
         # the shared Quickscore tree or a pruned one (``groups`` is moot).
         post, log_ev = model.compiled.evaluate(batch, n_rows=n)
@@ -137,18 +216,26 @@ def score(model: BaseModel, batch: Batch, query: Sequence[str], n_rows: int | No
     return marginals, log_evidence
 
 
-def _score_group(model: BaseModel, batch: Batch, query: Sequence[str], n: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def _score_group(
+    model: BaseModel, batch: Batch, query: Sequence[str], n: int
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
     spec = model.spec
     batch = {nid: arr for nid, arr in batch.items() if not np.all(arr == 1.0)}
-    needed = {nid for nid in spec.nodes if spec.nodes[nid].role != "finding"} | set(batch) | set(query)
+    needed = (
+        {nid for nid in spec.nodes if spec.nodes[nid].role != "finding"} | set(batch) | set(query)
+    )
     keep = frozenset(needed) if len(needed) < len(spec.nodes) else None
-    width = _pruned(model.compiled, keep)[0].width if keep is not None else model.compiled.tree.width
+    width = (
+        _pruned(model.compiled, keep)[0].width if keep is not None else model.compiled.tree.width
+    )
     step = max(1, CHUNK_ENTRIES // max(1, width))
     parts: list[dict[str, np.ndarray]] = []
     logs: list[np.ndarray] = []
     for start in range(0, n, step):
         stop = min(n, start + step)
-        marg, log_ev = _run(model, {nid: arr[start:stop] for nid, arr in batch.items()}, query, keep)
+        marg, log_ev = _run(
+            model, {nid: arr[start:stop] for nid, arr in batch.items()}, query, keep
+        )
         size = stop - start
         parts.append({q: np.broadcast_to(m, (size, m.shape[-1])) for q, m in marg.items()})
         logs.append(np.broadcast_to(np.asarray(log_ev, dtype=float), (size,)))

@@ -6,66 +6,120 @@ common in everyone, so the most probable condition is not always the one
 that explains the complaint. Richens, Lee and Johri (*Improving the accuracy
 of medical diagnosis with causal machine learning*, Nat Commun 2020;11:3923)
 rank instead by counterfactual questions about the findings a condition
-causes. crampnet computes both of their measures exactly.
+causes. crampnet computes both of their measures exactly, for findings of
+every model of the file format and for soft evidence.
 
-Setting
--------
-Findings are leaves. A finding S modelled as a leaky noisy-OR is, in the
-twin network, ``S = L or OR_j (X_j active and U_j)``: ``L`` is the leak
-(probability ``1 - lambda_L``), and each parent ``X_j`` in a linked state
-turns S on through its own independent ``U_j`` (probability
-``1 - lambda_jS``, the link); the ``lambda`` are inhibitor probabilities.
-``E`` is the evidence, ``S+`` the findings of noisy-OR model observed in
-their positive state (hard evidence), and ``E \ S`` the evidence without S.
+The measures
+------------
+``E`` is the evidence, a likelihood vector per observed node (an indicator
+for hard evidence); a finding is *observed* when its vector is not constant.
+A finding's *normal* state is the state of a noisy-OR or logistic finding
+that is not its ``positive`` one, the first state of a noisy-MAX finding's
+``order`` (its inactive state) and the ``negative`` state of a table or
+mixture finding, if it has one. A finding *counts* in every other state; a
+node without a normal state (pain_location) counts in all of them. Each
+finding S has a twin ``S*``: the same mechanism and the same exogenous noise
+(below), with the parents ``pa*`` of an intervention on conditions. Then
 
-Expected disablement
-    ``E_dis(D_k) = sum_{S in S+} P(S would be off | E, do(D_k = absent))``:
-    the expected number of positive findings that would go away if D_k alone
-    were cured. For noisy-OR findings it has the closed form
+- expected disablement ``E_dis(D_k) = sum_S P(S counts, S* != S | E,
+  do(D_k = absent))``: the findings that would go away (leave their observed
+  state) if D_k alone were cured;
+- expected sufficiency ``E_suff(D_k) = sum_S P(S counts, S* = S | E,
+  do(every other condition = absent))``: the findings D_k would still
+  produce alone, the leak and the context causes left as they are.
 
-    .. math::
+With hard evidence ``S = s`` a term is ``P(S* != s | E, do(...))`` if ``s``
+counts and 0 if not: Richens et al.'s definition, which counted noisy-OR
+findings observed positive. Soft evidence is virtual evidence (Pearl): a
+term is ``sum_s P(S = s | E) [s counts] P(S* != s | E, S = s, do(...))``,
+the hard term averaged over S's posterior with the likelihood applied; a
+one-hot likelihood gives the hard term back.
 
-        E_{dis}(D_k) = \sum_{S \in S^+} \Big(\frac{1}{\lambda_{kS}} - 1\Big)
-            \, P(D_k{=}T \mid E \setminus S, S{=}F)
-            \, \frac{P(S{=}F \mid E \setminus S)}{P(S{=}T \mid E \setminus S)}
+Computation. S is a leaf and its noise is independent of everything else
+given its parents, so given the factual ``(s, pa)`` its twin does not
+depend on the rest of E:
 
-    Derivation: ``S`` on and its twin off happen exactly when D_k is present,
-    ``U_k`` fires and every other cause and the leak fail, so given the
-    parents ``pa``, ``P(S=T, S*=F | pa) = [D_k=T] (1 - lambda_kS) /
-    lambda_kS * P(S=F | pa)``. S is a leaf whose noise is independent of the
-    rest given ``pa``; summing over everything else gives
-    ``(1/lambda_kS - 1) P(D_k=T, S=F, E \ S) / P(E)``, which is the formula.
-    Each positive finding costs one row of the batch (S flipped to off) and
-    the row answers for every condition at once. When ``lambda_kS = 0`` (a
-    link of 1) the formula is 0/0; the term is then computed exactly from the
-    joint of S's parents (one row per configuration of its unobserved parents):
-    ``sum_pa P(pa, E \ S) [P(S=F | pa, D_k:=absent) - P(S=F | pa)] / P(E)``.
+.. math::
 
-Expected sufficiency
-    ``E_suff(D_k) = sum_{S in S+} P(S would stay on | E, do(other conditions
-    = absent))``: the expected number of positive findings D_k would still
-    produce alone (with the leak and the context causes left as they are).
-    As the twin of S can only lose causes, ``P(S*=T | pa) = 1 - Lambda_c
-    lambda_kS^[D_k=T]``, where ``Lambda_c = lambda_L * prod(context
-    inhibitors)``, and
+    P(S \text{ counts}, S^* = S \mid E) = \sum_{s, pa} P(s, pa \mid E)\,
+        [s \text{ counts}]\, K(s \mid pa, pa^*), \qquad
+    K = \frac{P(S = s, S^* = s \mid pa, pa^*)}{P(S = s \mid pa)},
 
-    .. math::
+and disablement is the same sum with ``1 - K``. Everything runs as rows of
+the engine's batch, each costing about one posterior (so never more than the
+limits of a network file), in one call (:mod:`crampnet.reasoning._counterfactual`).
+For a noisy-OR or noisy-MAX finding, ``P(S = S* = s | pa)`` is a signed sum
+of products of one-parent factors (below), so the sum over ``pa`` is the
+probability of a row that puts those factors on the parents, two or three
+rows per noisy-OR finding shared by every condition
+(:mod:`crampnet.reasoning._product_terms`). A mixture, table or logistic
+finding needs ``P(s, pa | E)``, the posterior of its family: from a row per
+configuration of its parents, or one junction-tree pass when cheaper
+(:mod:`crampnet.reasoning._mechanisms`).
 
-        E_{suff}(D_k) = \sum_{S \in S^+} \sum_c
-            \frac{P(c, E \setminus S)}{P(E)} \Big[1 - \Lambda_c \big(1 -
-            (1 - \lambda_{kS}) P(D_k{=}T \mid c, E \setminus S)\big)\Big]
+Structural models
+-----------------
+**noisy-OR.** ``S = L or OR_j (X_j = x_j and U_j)``: the leak ``L`` and one
+``U_j`` per link (parent ``X_j`` in state ``x_j``) are independent
+Bernoulli(leak) and Bernoulli(link); ``P(off | pa)`` is the product of the
+inhibitors ``lambda`` (``1 - leak``, ``1 - link`` of each active link): the
+file's table. The twin re-uses ``L`` and every ``U_j``. Let ``B`` be the
+product of the inhibitors of links active in both worlds (the leak's
+included), ``F`` of those active in the factual world only, ``T`` in the
+twin only. S is off in both worlds iff all those fail, ``P(off, off*) =
+BFT``; ``P(on, off*) = P(off*) - P(off, off*) = BT(1 - F)`` and ``P(on,
+on*) = P(on) - BT(1 - F)``. For ``do(D_k = absent)`` with D_k present
+(``F = lambda_k``, ``T = 1``) this is ``P(on, off*) = (1/lambda_k - 1)
+P(off | pa)``, Richens et al.'s closed form.
 
-    over the configurations ``c`` of S's context parents that are not
-    observed (usually none, so one row per positive finding).
+**noisy-MAX.** Each link and the leak independently draws a state from its
+distribution; S is the highest, along ``order``, of the leak's draw and the
+draws of the active links (an inactive link draws nothing), so ``P(S <= k
+| pa) = F_L(k) prod_active F_j(k)``: the file's table. The twin re-uses
+every draw, the cured condition's link dropped (or the other conditions'),
+a link that becomes active added. With ``C`` the highest draw active in
+both worlds (the leak's included), ``A`` in the factual world only and
+``B`` in the twin only, ``S = max(C, A)`` and ``S* = max(C, B)`` with C, A
+and B independent, so ``P(S = S* = k) = P(C = k) P(A <= k) P(B <= k) + P(C
+< k) P(A = k) P(B = k)``.
 
-Both measures count the direct effect of D_k on the findings: other
-conditions, including D_k's condition children (periodic limb movements
-under restless legs syndrome), are held at their factual states. In the
-networks of Richens et al. diseases have no disease parents and the two
-readings coincide. Findings of other models (logistic, table, noisy-MAX,
-mixture) or observed by soft evidence have no counterfactual semantics in the
-file and are not counted; links from a condition's ``absent`` state are not
-supported.
+**mixture (race).** Each active link and the leak has an independent
+exponential clock of rate its ``weight`` and its own independent draw from
+its distribution; S is the draw of the earliest clock. Clock ``j`` is first
+with probability ``w_j / sum w``, so ``P(S = s | pa) = sum_j w_j p_j(s) /
+sum_j w_j``: exactly the file's mixture. The twin re-uses clocks and
+draws, the removed causes' clocks taken out. Let ``c``, ``a``, ``b`` be the
+summed weights of the clocks of both worlds (the leak's included), of the
+factual world only and of the twin only, and ``N_c(s) = sum w_j p_j(s)``
+over the first set (``N_a``, ``N_b`` likewise). The earliest clock of all is
+a common one with probability ``c / (a + b + c)``, and both worlds show its
+draw. It is a factual-only one with probability ``a / (a + b + c)``: S shows
+its draw and, the clocks being memoryless, S* shows the draw of the
+earliest twin clock, independently, ``P(S* = s) = (N_b + N_c)(s) / (b +
+c)``; and symmetrically for ``b``. Hence ``P(S = S* = s) = [N_c + N_a (N_b
++ N_c) / (b + c) + N_b (N_a + N_c) / (a + c)](s) / (a + b + c)``.
+
+**table and logistic (monotone coupling).** The file gives these findings a
+distribution but no mechanism, and their counterfactuals are not identified
+by it. crampnet assumes the comonotone coupling (for a binary finding,
+Pearl's monotonicity): one
+uniform ``U`` per finding, S the state of ``U`` under the inverse CDF of
+``P(S | pa)`` along the node's declared ``states``, and S* that of ``P(S |
+pa*)`` with the same ``U``. Each state is an interval of ``U``, so ``P(S =
+S* = k) = max(0, min(F(k), F*(k)) - max(F(k-1), F*(k-1)))``; for a binary
+child ``P(S on, S* off | pa, pa*) = max(0, p - p*)``: a cause never moves
+the finding against the direction it moves its probability. The same
+coupling is used for a noisy-OR, noisy-MAX or mixture finding whose table
+in the engine its file mechanism no longer reproduces (to 1e-9), such as a
+table fitted to data.
+
+Scope. Both measures count the direct effect of D_k on the findings: the
+conditions not intervened upon, including D_k's condition children
+(periodic limb movements under restless legs syndrome), and the context keep
+their factual states, as in Richens et al., whose diseases have no disease
+parents. A link from a condition's ``absent`` state is part of the same
+models: curing the condition activates it, with its own noise. Evidence on
+context and conditions is conditioned on, never counted.
 
 The differential (:func:`order`) sorts by one measure, compared at two
 decimals (the precision the report prints), then by posterior.
@@ -73,7 +127,7 @@ decimals (the precision the report prints), then by posterior.
 Examples
 --------
 >>> import crampnet
->>> from crampnet.reasoning.ranking import counterfactual_scores, order
+>>> from crampnet.reasoning.ranking import MEASURE_DEFINITIONS, counterfactual_scores, order
 >>> model = crampnet.load()
 >>> rls = {"urge_to_move": True, "uncomfortable_sensations": True, "worse_at_rest": True,
 ...        "relief_by_movement": True, "worse_evening": True}
@@ -82,93 +136,37 @@ Examples
 ['posterior', 'disablement', 'sufficiency']
 >>> order(scores, "counterfactual")[0]
 'restless_legs_syndrome'
+>>> MEASURE_DEFINITIONS["disablement"]
+'expected disablement: how many of the observed findings would go away if this condition alone were cured'
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError
-from crampnet.network.spec import NoisyOr
-from crampnet.reasoning._scoring import hard_state, observe, score, stack
+from crampnet.exceptions import InvalidValueError
+from crampnet.reasoning._counterfactual import measures
+from crampnet.reasoning._scoring import observe
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from crampnet.base import BaseModel
 
-__all__ = ["DECIMALS", "RANKINGS", "counterfactual_scores", "order"]
+__all__ = ["DECIMALS", "MEASURE_DEFINITIONS", "RANKINGS", "counterfactual_scores", "order"]
 
 #: The orders :func:`order` knows. ``counterfactual`` is expected disablement.
 RANKINGS = ("counterfactual", "disablement", "sufficiency", "posterior")
 #: Expected numbers of findings are compared after rounding to this many decimals.
 DECIMALS = 2
-
-
-@dataclass
-class _Plan:
-    """Rows of the batch and what each positive finding needs from them."""
-
-    rows: list[dict[str, np.ndarray]]
-    off: dict[str, int]  # finding -> row with S flipped off
-    context: dict[str, list[tuple[int, float]]]  # finding -> (row, Lambda_c) per context configuration
-    family: dict[str, list[tuple[int, dict[str, str]]]]  # finding -> (row, parent states), for links of 1
-
-
-def _inhibition(cpd: NoisyOr, states: Mapping[str, str], skip: frozenset[str] = frozenset()) -> float:
-    """P(S off | parents in ``states``), ignoring the links of parents in ``skip``."""
-    value = 1.0 - cpd.leak.value
-    for link in cpd.links:
-        if link.parent not in skip and states.get(link.parent) == link.state:
-            value *= 1.0 - link.param.value
-    return value
-
-
-def _link(cpd: NoisyOr, condition: str) -> float:
-    """The link from ``condition`` = present (0 when there is none)."""
-    return next((link.param.value for link in cpd.links if link.parent == condition and link.state == "present"), 0.0)
-
-
-def _configurations(model: BaseModel, nodes: list[str], base: dict[str, np.ndarray]) -> list[tuple[dict[str, np.ndarray], dict[str, str]]]:
-    """Rows ``base`` extended by every joint state of ``nodes`` (soft evidence kept)."""
-    out = []
-    for combo in itertools.product(*(model.spec.nodes[n].states for n in nodes)):
-        row = dict(base)
-        for nid, state in zip(nodes, combo, strict=True):
-            states = model.spec.nodes[nid].states
-            ind = np.zeros(len(states))
-            ind[states.index(state)] = 1.0
-            row[nid] = row[nid] * ind if nid in row else ind
-        out.append((row, dict(zip(nodes, combo, strict=True))))
-    return out
-
-
-def _plan(model: BaseModel, vectors: dict[str, np.ndarray], positives: dict[str, NoisyOr], hard: dict[str, str]) -> _Plan:
-    plan = _Plan([vectors], {}, {}, {})
-    spec = model.spec
-    for finding, cpd in positives.items():
-        minus = {k: v for k, v in vectors.items() if k != finding}
-        node = spec.nodes[finding]
-        negative = np.array([0.0 if s == cpd.positive else 1.0 for s in node.states])
-        plan.off[finding] = len(plan.rows)
-        plan.rows.append({**minus, finding: negative})
-        context = [p for p in node.parents if spec.nodes[p].role == "context"]
-        loose = [p for p in context if p not in hard]
-        plan.context[finding] = []
-        for row, states in _configurations(model, loose, minus):
-            plan.context[finding].append((len(plan.rows), _inhibition(cpd, {**hard, **states}, frozenset(p for p in node.parents if p not in context))))
-            plan.rows.append(row)
-        if any(link.param.value == 1.0 and spec.nodes[link.parent].role == "condition" for link in cpd.links):
-            plan.family[finding] = []
-            for row, states in _configurations(model, [p for p in node.parents if p not in hard], minus):
-                plan.family[finding].append((len(plan.rows), {**{p: hard[p] for p in node.parents if p in hard}, **states}))
-                plan.rows.append(row)
-    return plan
+#: One line per measure (a column of :func:`counterfactual_scores`), for displays.
+MEASURE_DEFINITIONS: dict[str, str] = {
+    "disablement": "expected disablement: how many of the observed findings would go away if this condition alone were cured",
+    "sufficiency": "expected sufficiency: how many of the observed findings this condition alone would still produce if every other condition were cured",
+}
 
 
 def counterfactual_scores(model: BaseModel, evidence: Mapping[str, object] | None) -> pd.DataFrame:
@@ -185,8 +183,8 @@ def counterfactual_scores(model: BaseModel, evidence: Mapping[str, object] | Non
     -------
     pandas.DataFrame
         Indexed by condition id (network order), columns ``posterior``,
-        ``disablement`` and ``sufficiency`` (expected numbers of positive
-        noisy-OR findings; see the module docstring for the formulas).
+        ``disablement`` and ``sufficiency`` (expected numbers of observed
+        findings outside their normal state; see the module docstring).
 
     Raises
     ------
@@ -195,40 +193,9 @@ def counterfactual_scores(model: BaseModel, evidence: Mapping[str, object] | Non
     """
     import pandas as pd
 
-    vectors = observe(model, evidence)
-    hard = {nid: s for nid, vec in vectors.items() if (s := hard_state(model, nid, vec)) is not None}
-    positives = {}
-    for nid, state in hard.items():
-        node = model.spec.nodes[nid]
-        if node.role == "finding" and isinstance(node.cpd, NoisyOr) and state == node.cpd.positive:
-            positives[nid] = node.cpd
-    plan = _plan(model, vectors, positives, hard)
-    conditions = model.conditions
-    marg, log_ev = score(model, stack(model, plan.rows), conditions, n_rows=len(plan.rows))
-    if not np.isfinite(log_ev[0]):
-        msg = "The evidence is impossible under the network (probability zero); use model.posteriors(evidence) to see which entries conflict."
-        raise ImpossibleEvidenceError(msg, [])
-    present = np.column_stack([marg[c][:, model.spec.nodes[c].states.index("present")] for c in conditions])
-    present = np.nan_to_num(present)  # rows of probability zero carry weight zero below
-    weight = np.exp(log_ev - log_ev[0])
-    disable = np.zeros(len(conditions))
-    suffice = np.zeros(len(conditions))
-    for finding, cpd in positives.items():
-        for j, cond in enumerate(conditions):
-            link = _link(cpd, cond)
-            for row, lam_c in plan.context[finding]:
-                suffice[j] += weight[row] * (1.0 - lam_c * (1.0 - link * present[row, j]))
-            if link == 0.0:
-                continue
-            if link < 1.0:
-                row = plan.off[finding]
-                disable[j] += (1.0 / (1.0 - link) - 1.0) * present[row, j] * weight[row]
-                continue
-            for row, states in plan.family[finding]:
-                if states.get(cond) == "present":
-                    disable[j] += weight[row] * (_inhibition(cpd, states, frozenset({cond})) - _inhibition(cpd, states))
-    frame = pd.DataFrame({"posterior": present[0], "disablement": disable, "sufficiency": suffice}, index=pd.Index(conditions, name="condition"))
-    return frame
+    posterior, disable, suffice = measures(model, observe(model, evidence))
+    columns = {"posterior": posterior, "disablement": disable, "sufficiency": suffice}
+    return pd.DataFrame(columns, index=pd.Index(model.conditions, name="condition"))
 
 
 def order(scores: pd.DataFrame, ranking: str = "counterfactual") -> list[str]:
@@ -269,7 +236,11 @@ def order(scores: pd.DataFrame, ranking: str = "counterfactual") -> list[str]:
     if ranking not in RANKINGS:
         msg = f"The 'ranking' argument must be one of {', '.join(map(repr, RANKINGS))}. Got {ranking!r} instead."
         raise InvalidValueError(msg)
-    column = {"counterfactual": "disablement", "disablement": "disablement", "sufficiency": "sufficiency"}.get(ranking)
+    column = {
+        "counterfactual": "disablement",
+        "disablement": "disablement",
+        "sufficiency": "sufficiency",
+    }.get(ranking)
     keys = [-scores["posterior"].to_numpy()]
     if column is not None:
         keys.append(-np.round(scores[column].to_numpy(), DECIMALS))
