@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,18 +15,42 @@ import pytest
 import crampnet
 from crampnet.cli import interpret, main, parse_assignment
 from crampnet.interop.export import export
+from crampnet.reasoning.ranking import counterfactual_scores
 
 DATA = Path(__file__).parent / "data"
 
 
 def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crampnet", *args], input=stdin, capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "crampnet", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def _first_condition(stdout: str) -> str:
     lines = stdout.splitlines()
-    header = next(i for i, line in enumerate(lines) if line.startswith("condition"))
-    return lines[header + 1].split()[0]
+    header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["rank", "condition"])
+    return lines[header + 1].split()[1]
+
+
+def _differential(
+    stdout: str,
+) -> tuple[list[str], list[tuple[int, str, float, float | None]], list[str]]:
+    """The header words, (rank, condition, probability, measure or None) per row, and the lines after the table."""
+    lines = stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["rank", "condition"])
+    rows = []
+    end = start + 1
+    while end < len(lines) and re.match(r"^ *\d+  ", lines[end]):
+        words = lines[end].replace("[must not miss]", "").split()
+        measure = float(words[4]) if len(words) > 4 else None
+        rows.append((int(words[0]), words[1], float(words[2]), measure))
+        end += 1
+    return lines[start].split(), rows, lines[end:]
 
 
 def test_diagnose_example(model):
@@ -58,7 +83,9 @@ def test_diagnose_json(model):
     assert out["differential"][0]["condition"] == "restless_legs_syndrome"
     assert out["red_flags"] == []
     assert len(out["next_questions"]) == 5
-    assert {"question", "label", "kind", "information_gain", "about"} <= set(out["next_questions"][0])
+    assert {"question", "label", "kind", "information_gain", "about"} <= set(
+        out["next_questions"][0]
+    )
 
 
 def test_json_matches_the_api(model):
@@ -71,12 +98,15 @@ def test_json_matches_the_api(model):
         assert p == pytest.approx(expected[cond], abs=1e-6)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["ferritin=lo"], "Valid states: low, normal"),
-    (["ferritin=nan"], "finite number"),
-    (["ferritin=-5"], "outside the plausible range"),
-    (["urge_to_move"], "Expected node=value"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ferritin=lo"], "Valid states: low, normal"),
+        (["ferritin=nan"], "finite number"),
+        (["ferritin=-5"], "outside the plausible range"),
+        (["urge_to_move"], "Expected node=value"),
+    ],
+)
 def test_diagnose_bad_values_exit_2(model, capsys, args, message):
     """Check that bad values exit 2 with the error on stderr."""
     assert main(["diagnose", *args]) == 2
@@ -87,7 +117,20 @@ def test_diagnose_bad_values_exit_2(model, capsys, args, message):
 
 def test_diagnose_other_network(capsys):
     """Check --network with tests/data/tiny.toml: rls ranks first after urge=yes and a low ferritin."""
-    assert main(["diagnose", "--network", str(DATA / "tiny.toml"), "urge=yes", "ferritin=20", "--top", "3"]) == 0
+    assert (
+        main(
+            [
+                "diagnose",
+                "--network",
+                str(DATA / "tiny.toml"),
+                "urge=yes",
+                "ferritin=20",
+                "--top",
+                "3",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert _first_condition(out) == "rls"
 
@@ -107,29 +150,35 @@ def test_diagnose_impossible_evidence(capsys):
     assert "plm=absent" in err
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("ferritin=30", ("ferritin", 30.0)),
-    ("urge_to_move=yes", ("urge_to_move", "yes")),
-    ("urge_to_move=true", ("urge_to_move", True)),
-    ("urge_to_move=False", ("urge_to_move", False)),
-    (" age =70", ("age", 70.0)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ferritin=30", ("ferritin", 30.0)),
+        ("urge_to_move=yes", ("urge_to_move", "yes")),
+        ("urge_to_move=true", ("urge_to_move", True)),
+        ("urge_to_move=False", ("urge_to_move", False)),
+        (" age =70", ("age", 70.0)),
+    ],
+)
 def test_parse_assignment(text, expected):
     """Check node=value parsing: numbers become floats, true/false booleans, names stay names."""
     assert parse_assignment(text) == expected
 
 
-@pytest.mark.parametrize(("node", "text", "expected"), [
-    ("urge_to_move", "Yes", "yes"),
-    ("urge_to_move", "n", False),
-    ("restless_legs_syndrome", "yes", True),
-    ("straight_leg_raise", "POSITIVE", "positive"),
-    ("pain_location", "Calf", "calf"),
-    ("ferritin", "30", 30.0),
-    ("ferritin", "low", "low"),
-    ("sex", "yes", "yes"),
-    ("urge_to_move", "30", "30"),
-])
+@pytest.mark.parametrize(
+    ("node", "text", "expected"),
+    [
+        ("urge_to_move", "Yes", "yes"),
+        ("urge_to_move", "n", False),
+        ("restless_legs_syndrome", "yes", True),
+        ("straight_leg_raise", "POSITIVE", "positive"),
+        ("pain_location", "Calf", "calf"),
+        ("ferritin", "30", 30.0),
+        ("ferritin", "low", "low"),
+        ("sex", "yes", "yes"),
+        ("urge_to_move", "30", "30"),
+    ],
+)
 def test_interpret(model, node, text, expected):
     """Check how typed text becomes evidence: states case-insensitively, yes/no as booleans, numbers for numeric nodes only."""
     assert interpret(model.spec.nodes[node], text) == expected
@@ -137,30 +186,120 @@ def test_interpret(model, node, text, expected):
 
 def test_diagnose_lists_red_flags_first_then_the_differential_and_questions(capsys):
     """Check the text output: red flags before the differential, must-not-miss conditions listed, then next questions."""
-    assert main(["diagnose", "unilateral_calf_swelling=yes", "calf_tenderness=yes", "--top", "3"]) == 0
+    assert (
+        main(["diagnose", "unilateral_calf_swelling=yes", "calf_tenderness=yes", "--top", "3"]) == 0
+    )
     out = capsys.readouterr().out
-    assert out.index("RED FLAG (urgent) deep_vein_thrombosis") < out.index("condition ")
+    assert out.index("RED FLAG (urgent) deep_vein_thrombosis") < out.index("rank  condition ")
     assert "motor_neuron_disease" in out and "[must not miss]" in out
-    assert out.index("condition ") < out.index("Next questions")
+    assert out.index("rank  condition ") < out.index("Next questions")
     assert "calf_tenderness" not in out.split("Next questions")[1]
+
+
+CASES = [
+    [
+        "urge_to_move=yes",
+        "uncomfortable_sensations=yes",
+        "worse_at_rest=yes",
+        "relief_by_movement=yes",
+        "muscle_cramps=yes",
+        "ferritin=32",
+    ],
+    ["unilateral_calf_swelling=yes", "calf_tenderness=yes", "muscle_cramps=yes"],
+    [],
+]
+
+
+@pytest.mark.parametrize("ranking", ["counterfactual", "sufficiency"])
+@pytest.mark.parametrize("args", CASES)
+def test_diagnose_shows_the_measure_of_the_order(capsys, ranking, args):
+    """Check the text differential: the order of Diagnosis.differential with ranks, the measure at 2 decimals
+    (non-increasing, ties by probability), must-not-miss conditions at their own rank, then the legend."""
+    # loaded as main() loads it (the network file may change during a session)
+    model = crampnet.load()
+    assert main(["diagnose", *args, "--top", "5", "--questions", "0", "--ranking", ranking]) == 0
+    header, rows, after = _differential(capsys.readouterr().out)
+    column = "sufficiency" if ranking == "sufficiency" else "disablement"
+    assert header == ["rank", "condition", "probability", "expected", column]
+    evidence = {k: interpret(model.spec.nodes[k], v) for k, v in (a.split("=") for a in args)}
+    dx = model.diagnose(evidence, ranking=ranking)
+    assert [c for _, c, _, _ in rows[:5]] == dx.differential[:5]
+    assert all(dx.differential[rank - 1] == cond for rank, cond, _, _ in rows)
+    assert {c for _, c, _, _ in rows[5:]} == set(model.must_not_miss) - set(dx.differential[:5])
+    raw = counterfactual_scores(model, evidence)
+    posteriors = model.posteriors(evidence)
+    for _, cond, p, value in rows:
+        assert value == pytest.approx(round(float(raw.loc[cond, column]), 2), abs=1e-9)
+        assert p == pytest.approx(float(posteriors[cond]), abs=5e-5)
+    shown = [(value, p) for _, _, p, value in rows]
+    assert shown == sorted(shown, reverse=True)
+    legend = [line for line in after if line.startswith(("Probability: ", "Expected "))]
+    assert legend == dx.legend and len(legend) == 2
+    assert legend[1].startswith(f"Expected {column}: ") and "ordered by this" in legend[1]
+
+
+def test_diagnose_by_posterior_says_so(model, capsys):
+    """Check --ranking posterior: no measure column, probabilities non-increasing, and the legend says they order it."""
+    assert (
+        main(["diagnose", *CASES[0], "--top", "4", "--questions", "0", "--ranking", "posterior"])
+        == 0
+    )
+    header, rows, after = _differential(capsys.readouterr().out)
+    assert header == ["rank", "condition", "probability"]
+    assert all(value is None for *_, value in rows)
+    shown = [p for _, _, p, _ in rows]
+    assert shown == sorted(shown, reverse=True)
+    probability = next(line for line in after if line.startswith("Probability: "))
+    assert probability.endswith("the differential is ordered by this.")
+    assert not any(line.startswith("Expected ") for line in after)
+
+
+def test_json_gives_the_measure_of_the_order(capsys):
+    """Check --json: ordered_by, the rank and the measure at 2 decimals per entry, and the legend."""
+    # loaded as main() loads it (the network file may change during a session)
+    model = crampnet.load()
+    assert main(["diagnose", *CASES[0], "--json", "--questions", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    evidence = {k: interpret(model.spec.nodes[k], v) for k, v in (a.split("=") for a in CASES[0])}
+    raw = counterfactual_scores(model, evidence)
+    assert out["ordered_by"] == "disablement"
+    assert [e["rank"] for e in out["differential"]] == list(range(1, len(model.conditions) + 1))
+    for entry in out["differential"]:
+        assert entry["disablement"] == pytest.approx(
+            round(float(raw.loc[entry["condition"], "disablement"]), 2), abs=1e-9
+        )
+    assert out["legend"] == model.diagnose(evidence).legend
+    assert (
+        main(["diagnose", *CASES[0], "--json", "--questions", "0", "--ranking", "posterior"]) == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert out["ordered_by"] == "posterior" and "disablement" not in out["differential"][0]
 
 
 def test_diagnose_case_file_and_overrides(model, tmp_path, capsys):
     """Check --case: the file's evidence is used, and node=value on the command line overrides it."""
     case = tmp_path / "case.json"
-    case.write_text(json.dumps({"urge_to_move": True, "ferritin": 30, "pain_location": "calf"}), encoding="utf-8")
+    case.write_text(
+        json.dumps({"urge_to_move": True, "ferritin": 30, "pain_location": "calf"}),
+        encoding="utf-8",
+    )
     assert main(["diagnose", "--case", str(case), "ferritin=200", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["evidence"] == {"urge_to_move": True, "ferritin": 200.0, "pain_location": "calf"}
     expected = model.posteriors({"urge_to_move": True, "ferritin": 200, "pain_location": "calf"})
-    assert out["posteriors"]["restless_legs_syndrome"] == pytest.approx(expected["restless_legs_syndrome"], abs=1e-6)
+    assert out["posteriors"]["restless_legs_syndrome"] == pytest.approx(
+        expected["restless_legs_syndrome"], abs=1e-6
+    )
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("[1, 2]", "must hold a JSON object"),
-    ("{not json", "Expecting property name"),
-    ('{"urge_to_mov": true}', "Did you mean 'urge_to_move'?"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[1, 2]", "must hold a JSON object"),
+        ("{not json", "Expecting property name"),
+        ('{"urge_to_mov": true}', "Did you mean 'urge_to_move'?"),
+    ],
+)
 def test_diagnose_bad_case_file(tmp_path, capsys, content, message):
     """Check that a bad case file exits 2 with the reason on stderr."""
     case = tmp_path / "case.json"
@@ -176,13 +315,16 @@ def test_missing_case_file(tmp_path, capsys):
     assert "none.json" in err and "No such file" in err
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["diagnos"], "unknown command 'diagnos'. Did you mean 'diagnose'?"),
-    (["diagnose", "--top", "-1"], "--top must be at least 0"),
-    (["score", "x.csv", "--chunksize", "0"], "--chunksize must be at least 1"),
-    (["interview", "--confidence", "1.5"], "--confidence must be in (0, 1]"),
-    (["diagnose", "--population", "pregnant"], "Did you mean 'pregnancy'?"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["diagnos"], "unknown command 'diagnos'. Did you mean 'diagnose'?"),
+        (["diagnose", "--top", "-1"], "--top must be at least 0"),
+        (["score", "x.csv", "--chunksize", "0"], "--chunksize must be at least 1"),
+        (["interview", "--confidence", "1.5"], "--confidence must be in (0, 1]"),
+        (["diagnose", "--population", "pregnant"], "Did you mean 'pregnancy'?"),
+    ],
+)
 def test_bad_arguments_exit_2(capsys, args, message):
     """Check that bad commands and options exit 2 with the reason on stderr."""
     assert main(args) == 2
@@ -234,7 +376,22 @@ def test_interview_stops_at_max_questions(monkeypatch, capsys):
 def test_interview_stops_when_confident(monkeypatch, capsys):
     """Check --confidence: a case already past it asks nothing."""
     monkeypatch.setattr(sys, "stdin", io.StringIO("yes\n"))
-    assert main(["interview", "urge_to_move=yes", "uncomfortable_sensations=yes", "worse_at_rest=yes", "relief_by_movement=yes", "worse_evening=yes", "ferritin=20", "--confidence", "0.5"]) == 0
+    assert (
+        main(
+            [
+                "interview",
+                "urge_to_move=yes",
+                "uncomfortable_sensations=yes",
+                "worse_at_rest=yes",
+                "relief_by_movement=yes",
+                "worse_evening=yes",
+                "ferritin=20",
+                "--confidence",
+                "0.5",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Q1. " not in out
     assert "Stopping: restless_legs_syndrome has reached P = " in out
@@ -246,11 +403,15 @@ def test_interview_quit_and_states(model, monkeypatch, capsys):
     assert "Stopping: quit." in out
     first = model.diagnose({"urge_to_move": True}).next_questions(None).index[0]
     states = model.states(first)
-    out = _interview(monkeypatch, capsys, f"{states[-1].upper()}\n", "urge_to_move=yes", "--max-questions", "1")
+    out = _interview(
+        monkeypatch, capsys, f"{states[-1].upper()}\n", "urge_to_move=yes", "--max-questions", "1"
+    )
     assert f"{first}={states[-1]}" in out
 
 
-@pytest.mark.parametrize("answer", ["", "   ", "ñ", "nan", "-5", "{}", "yes no", "1e999", "\x00", "present"])
+@pytest.mark.parametrize(
+    "answer", ["", "   ", "ñ", "nan", "-5", "{}", "yes no", "1e999", "\x00", "present"]
+)
 def test_interview_never_crashes_on_garbage(monkeypatch, capsys, answer):
     """Check that an answer that fits no question is explained, never a traceback."""
     out = _interview(monkeypatch, capsys, f"{answer}\n" * 3, "ferritin=30", "--max-questions", "1")
@@ -269,7 +430,9 @@ def test_report_markdown_and_html(tmp_path, capsys):
     path = tmp_path / "report.html"
     assert main(["report", "urge_to_move=yes", "-o", str(path)]) == 0
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("<!DOCTYPE html>") and "<h2>" in text and text.rstrip().endswith("</html>")
+    assert (
+        text.startswith("<!DOCTYPE html>") and "<h2>" in text and text.rstrip().endswith("</html>")
+    )
     assert str(path) in capsys.readouterr().err
 
 
@@ -329,15 +492,20 @@ def test_score_stdin_to_stdout_with_an_index_column(model, monkeypatch, capsys):
     scored = pd.read_csv(io.StringIO(captured.out), index_col="case")
     assert list(scored.index) == ["a", "b"]
     expected = model.posteriors({"urge_to_move": "yes", "ferritin": 30})
-    assert scored.loc["a", "restless_legs_syndrome"] == pytest.approx(expected["restless_legs_syndrome"], abs=1e-12)
+    assert scored.loc["a", "restless_legs_syndrome"] == pytest.approx(
+        expected["restless_legs_syndrome"], abs=1e-12
+    )
     assert captured.err == ""
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("urge_to_mov,ferritin\nyes,30\n", "Did you mean 'urge_to_move'?"),
-    ("urge_to_move,ferritin\nyes,30\nmaybe,20\n", "Row 1, column 'urge_to_move'"),
-    ("urge_to_move,ferritin\nyes,-4\n", "outside the plausible range"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("urge_to_mov,ferritin\nyes,30\n", "Did you mean 'urge_to_move'?"),
+        ("urge_to_move,ferritin\nyes,30\nmaybe,20\n", "Row 1, column 'urge_to_move'"),
+        ("urge_to_move,ferritin\nyes,-4\n", "outside the plausible range"),
+    ],
+)
 def test_score_bad_cohort_leaves_no_output(tmp_path, capsys, content, message):
     """Check that a bad cell or column exits 2 with its row and column, and no partial output file is left."""
     path, out = tmp_path / "bad.csv", tmp_path / "out.csv"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
 import crampnet
 from crampnet.reasoning import diagnosis as diagnosis_module
+from crampnet.reasoning import html as shown
 from crampnet.reasoning.explain import explain
 from crampnet.reasoning.questions import next_questions
 from crampnet.reasoning.ranking import counterfactual_scores, order
@@ -24,7 +27,10 @@ def test_parts_agree_with_the_modules(tiny):
     assert dx.differential == order(counterfactual_scores(tiny, TINY_EVIDENCE), "counterfactual")
     assert sorted(dx.differential) == sorted(tiny.conditions)
     pd.testing.assert_frame_equal(dx.explain("rls"), explain(tiny, TINY_EVIDENCE, "rls"))
-    pd.testing.assert_frame_equal(dx.next_questions(4, cost_aware=True), next_questions(tiny, TINY_EVIDENCE, 4, cost_aware=True))
+    pd.testing.assert_frame_equal(
+        dx.next_questions(4, cost_aware=True),
+        next_questions(tiny, TINY_EVIDENCE, 4, cost_aware=True),
+    )
     assert dx.red_flags == red_flags(tiny, TINY_EVIDENCE)
     assert dx.evidence == {"urge": True, "ferritin": 30, "age_group": 70, "location": "calf"}
 
@@ -68,8 +74,129 @@ def test_bad_input(tiny):
 def test_repr_and_html(tiny):
     """Check the text and notebook views."""
     dx = diagnose(tiny, TINY_EVIDENCE)
-    assert repr(dx).startswith("<crampnet.Diagnosis: 4 evidence entries; differential (counterfactual): rls")
+    assert repr(dx).startswith(
+        "<crampnet.Diagnosis: 4 evidence entries; 0 red flags; differential (counterfactual), first 3 of 3:\n  1. rls ("
+    )
+    assert repr(dx).endswith(".>")
     assert "<table>" in dx._repr_html_()
+
+
+# ---------------------------------------------------------------------------
+# The order is shown with the measure it used, and explained
+# ---------------------------------------------------------------------------
+
+RLS_CASE = {
+    "urge_to_move": True,
+    "uncomfortable_sensations": True,
+    "worse_at_rest": True,
+    "relief_by_movement": True,
+    "worse_evening": True,
+    "muscle_cramps": True,
+    "ferritin": 32,
+    "age": 60,
+}
+COLUMN = {
+    "counterfactual": "disablement",
+    "disablement": "disablement",
+    "sufficiency": "sufficiency",
+    "posterior": "posterior",
+}
+
+
+def _cases(model, tiny):
+    return [
+        (tiny, TINY_EVIDENCE),
+        (tiny, {}),
+        (model, RLS_CASE),
+        (model, {"unilateral_calf_swelling": True, "muscle_cramps": True}),
+    ]
+
+
+@pytest.mark.parametrize("ranking", ["counterfactual", "disablement", "sufficiency", "posterior"])
+def test_scores_reproduce_the_order(model, tiny, ranking):
+    """Check that scores lists the conditions in the differential's order, the measure at 2 decimals,
+    so that sorting it by the measure, then the posterior, gives the differential back."""
+    for net, evidence in _cases(model, tiny):
+        dx = diagnose(net, evidence, ranking=ranking)
+        raw = counterfactual_scores(net, evidence)
+        assert list(dx.scores.index) == dx.differential
+        assert dx.measure == COLUMN[ranking]
+        for column in ("disablement", "sufficiency"):
+            expected = [round(float(raw.loc[c, column]), 2) for c in dx.differential]
+            assert dx.scores[column].tolist() == pytest.approx(expected, abs=1e-12)
+        assert dx.scores["posterior"].tolist() == pytest.approx(
+            net.posteriors(evidence)[dx.differential].tolist(), abs=1e-12
+        )
+        keys = ["posterior"] if dx.measure == "posterior" else [dx.measure, "posterior"]
+        resorted = dx.scores.sort_values(keys, ascending=False, kind="stable")
+        assert list(resorted.index) == dx.differential
+
+
+def _repr_rows(text):
+    rows = re.findall(
+        r"^  (\d+)\. (\w+) \(probability = ([0-9.]+)(?:; (expected \w+) = ([0-9.]+))?\)$",
+        text,
+        flags=re.MULTILINE,
+    )
+    return [
+        (int(r), c, float(p), title or None, float(v) if v else None) for r, c, p, title, v in rows
+    ]
+
+
+@pytest.mark.parametrize("ranking", ["counterfactual", "sufficiency", "posterior"])
+def test_repr_shows_the_measure_of_the_order(model, ranking):
+    """Check the repr: the first three of the differential with probability and the measure, then the legend."""
+    dx = diagnose(model, RLS_CASE, ranking=ranking)
+    text = repr(dx)
+    rows = _repr_rows(text)
+    assert [(r, c) for r, c, *_ in rows] == list(enumerate(dx.differential[:3], start=1))
+    posteriors = model.posteriors(RLS_CASE)
+    raw = counterfactual_scores(model, RLS_CASE)
+    for _, cond, p, title, value in rows:
+        assert p == pytest.approx(float(posteriors[cond]), abs=5e-4)
+        if ranking == "posterior":
+            assert title is None
+        else:
+            assert title == f"expected {COLUMN[ranking]}"
+            assert value == pytest.approx(round(float(raw.loc[cond, COLUMN[ranking]]), 2), abs=1e-9)
+    shown = [(v, p) if ranking != "posterior" else (p, 0.0) for *_, p, _, v in rows]
+    # the measure non-increasing, ties by probability
+    assert shown == sorted(shown, reverse=True)
+    for line in dx.legend:
+        assert f"\n  {line}" in text
+
+
+def test_legend_says_what_each_number_means_and_which_one_orders():
+    """Check the legend: one line per number, the population named, 'ordered by this' on the measure's line only."""
+    for ranking, title in (
+        ("counterfactual", "Expected disablement: "),
+        ("disablement", "Expected disablement: "),
+        ("sufficiency", "Expected sufficiency: "),
+    ):
+        prob, measure = shown.legend(ranking)
+        assert prob.startswith("Probability: ") and shown.POPULATION in prob
+        assert "ordered by this" not in prob
+        assert (
+            measure.startswith(title) and "ordered by this" in measure and "2 decimals" in measure
+        )
+        assert "\n" not in prob + measure
+    (only,) = shown.legend("posterior")
+    assert only.startswith("Probability: ") and only.endswith(
+        "the differential is ordered by this."
+    )
+    assert shown.POPULATION in only
+
+
+def test_ranked_lists_the_top_then_every_must_not_miss(model):
+    """Check ranked(): the top of the differential, then each must-not-miss condition below it, by its own rank."""
+    dx = diagnose(model, RLS_CASE)
+    rows = shown.ranked(dx, 3)
+    assert rows[:3] == [(1, dx.differential[0]), (2, dx.differential[1]), (3, dx.differential[2])]
+    rest = rows[3:]
+    assert [c for _, c in rest] == [c for c in dx.differential[3:] if c in model.must_not_miss]
+    assert all(dx.differential[r - 1] == c for r, c in rows)
+    assert [r for r, _ in rows] == sorted(r for r, _ in rows)
+    assert shown.ranked(dx) == list(enumerate(dx.differential, start=1))
 
 
 def test_model_method_delegates(tiny):
@@ -87,48 +214,215 @@ VIGNETTES = {
     # seed 003: urge to move with uncomfortable sensations, worse at rest and in
     # the evening, relieved by movement; ferritin < 50 ng/mL. seed 000: no
     # visible hard contraction.
-    "classic_rls": ({"urge_to_move": True, "uncomfortable_sensations": True, "worse_at_rest": True, "relief_by_movement": True, "worse_evening": True, "bilateral": True, "visible_hard_contraction": False, "ferritin": 32, "age": 55}, "restless_legs_syndrome"),
+    "classic_rls": (
+        {
+            "urge_to_move": True,
+            "uncomfortable_sensations": True,
+            "worse_at_rest": True,
+            "relief_by_movement": True,
+            "worse_evening": True,
+            "bilateral": True,
+            "visible_hard_contraction": False,
+            "ferritin": 32,
+            "age": 55,
+        },
+        "restless_legs_syndrome",
+    ),
     # seed 000 and 004: sudden painful calf contraction at night, visibly hard,
     # seconds to minutes, relieved by stretching, no urge to move.
-    "classic_calf_cramp": ({"muscle_cramps": True, "nocturnal": True, "visible_hard_contraction": True, "relief_by_stretching": True, "pain_location": "calf", "episode_duration": "seconds_to_minutes", "urge_to_move": False, "age": 62}, "nocturnal_leg_cramps"),
+    "classic_calf_cramp": (
+        {
+            "muscle_cramps": True,
+            "nocturnal": True,
+            "visible_hard_contraction": True,
+            "relief_by_stretching": True,
+            "pain_location": "calf",
+            "episode_duration": "seconds_to_minutes",
+            "urge_to_move": False,
+            "age": 62,
+        },
+        "nocturnal_leg_cramps",
+    ),
     # seed 002: exertional calf pain resolving with rest, diminished pulses;
     # seed 001: ABI for suspected vascular causes.
-    "claudication": ({"exertional_pain_relieved_by_rest": True, "pain_location": "calf", "pedal_pulses": "diminished", "smoker": True, "age": 68, "nocturnal": False, "ankle_brachial_index": 0.7}, "peripheral_arterial_disease"),
+    "claudication": (
+        {
+            "exertional_pain_relieved_by_rest": True,
+            "pain_location": "calf",
+            "pedal_pulses": "diminished",
+            "smoker": True,
+            "age": 68,
+            "nocturnal": False,
+            "ankle_brachial_index": 0.7,
+        },
+        "peripheral_arterial_disease",
+    ),
     # seed 003: bilateral leg symptoms, pain radiating down the legs, relief with
     # lumbar flexion; seed 001: pseudoclaudication; pulses normal.
-    "neurogenic_claudication": ({"relief_by_lumbar_flexion": True, "bilateral": True, "back_pain": True, "exertional_pain_relieved_by_rest": True, "pedal_pulses": "normal", "urge_to_move": False, "age": 72}, "lumbar_spinal_stenosis"),
+    "neurogenic_claudication": (
+        {
+            "relief_by_lumbar_flexion": True,
+            "bilateral": True,
+            "back_pain": True,
+            "exertional_pain_relieved_by_rest": True,
+            "pedal_pulses": "normal",
+            "urge_to_move": False,
+            "age": 72,
+        },
+        "lumbar_spinal_stenosis",
+    ),
     # seed 003: restlessness of the whole body on a dopamine antagonist, without
     # the circadian pattern of RLS.
-    "akathisia_on_antipsychotic": ({"med_dopamine_antagonist": True, "whole_body_restlessness": True, "urge_to_move": True, "onset_after_new_drug": True, "worse_evening": False, "age": 35}, "akathisia"),
+    "akathisia_on_antipsychotic": (
+        {
+            "med_dopamine_antagonist": True,
+            "whole_body_restlessness": True,
+            "urge_to_move": True,
+            "onset_after_new_drug": True,
+            "worse_evening": False,
+            "age": 35,
+        },
+        "akathisia",
+    ),
     # seed 003: rhythmic jerks in sleep noticed by a partner, daytime fatigue, no urge to move.
-    "periodic_limb_movements": ({"unperceived_leg_jerks": True, "daytime_fatigue": True, "urge_to_move": False, "muscle_cramps": False}, "periodic_limb_movements"),
+    "periodic_limb_movements": (
+        {
+            "unperceived_leg_jerks": True,
+            "daytime_fatigue": True,
+            "urge_to_move": False,
+            "muscle_cramps": False,
+        },
+        "periodic_limb_movements",
+    ),
     # seed 003: prolonged standing, varicosities, edema, no circadian pattern.
-    "venous_stasis": ({"prolonged_standing": True, "varicosities": True, "edema": True, "worse_evening": False, "urge_to_move": False}, "venous_insufficiency"),
+    "venous_stasis": (
+        {
+            "prolonged_standing": True,
+            "varicosities": True,
+            "edema": True,
+            "worse_evening": False,
+            "urge_to_move": False,
+        },
+        "venous_insufficiency",
+    ),
     # seed 002: diabetic distal symmetric polyneuropathy: cramps, burning feet,
     # paresthesia, sensory loss, reduced ankle reflexes.
-    "diabetic_neuropathy": ({"diabetes": True, "muscle_cramps": True, "paresthesia": True, "sensory_loss": True, "ankle_reflex": "reduced", "bilateral": True, "pain_location": "foot"}, "peripheral_neuropathy"),
+    "diabetic_neuropathy": (
+        {
+            "diabetes": True,
+            "muscle_cramps": True,
+            "paresthesia": True,
+            "sensory_loss": True,
+            "ankle_reflex": "reduced",
+            "bilateral": True,
+            "pain_location": "foot",
+        },
+        "peripheral_neuropathy",
+    ),
     # seed 000 and 002: dermatomal radiation from the buttock, positive straight leg raise.
-    "lumbar_radiculopathy": ({"dermatomal_radiation": True, "straight_leg_raise": "positive", "back_pain": True, "bilateral": False}, "lumbar_radiculopathy"),
+    "lumbar_radiculopathy": (
+        {
+            "dermatomal_radiation": True,
+            "straight_leg_raise": "positive",
+            "back_pain": True,
+            "bilateral": False,
+        },
+        "lumbar_radiculopathy",
+    ),
     # seed 001: cramps during exercise in the heat in an otherwise healthy athlete.
-    "exercise_cramps": ({"exercise_triggered": True, "exertion_or_heat": True, "muscle_cramps": True, "visible_hard_contraction": True, "relief_by_stretching": True, "nocturnal": False, "age": 25}, "exercise_associated_cramps"),
+    "exercise_cramps": (
+        {
+            "exercise_triggered": True,
+            "exertion_or_heat": True,
+            "muscle_cramps": True,
+            "visible_hard_contraction": True,
+            "relief_by_stretching": True,
+            "nocturnal": False,
+            "age": 25,
+        },
+        "exercise_associated_cramps",
+    ),
     # seed 004: cramps with fasciculations and weakness.
-    "motor_neuron_disease": ({"muscle_cramps": True, "weakness": True, "fasciculations": True, "hyperreflexia": True}, "motor_neuron_disease"),
+    "motor_neuron_disease": (
+        {"muscle_cramps": True, "weakness": True, "fasciculations": True, "hyperreflexia": True},
+        "motor_neuron_disease",
+    ),
     # seed 003: joint abnormality on examination, no circadian rhythm.
-    "arthritis": ({"joint_abnormality": True, "pain_location": "knee", "worse_evening": False, "urge_to_move": False, "age": 70}, "arthritis"),
+    "arthritis": (
+        {
+            "joint_abnormality": True,
+            "pain_location": "knee",
+            "worse_evening": False,
+            "urge_to_move": False,
+            "age": 70,
+        },
+        "arthritis",
+    ),
     # seed 002 (metabolic myopathy): sustained contracture on exercise.
-    "metabolic_myopathy": ({"exercise_contracture": True, "episode_duration": "sustained", "exercise_triggered": True, "myalgia": True}, "metabolic_myopathy"),
+    "metabolic_myopathy": (
+        {
+            "exercise_contracture": True,
+            "episode_duration": "sustained",
+            "exercise_triggered": True,
+            "myalgia": True,
+        },
+        "metabolic_myopathy",
+    ),
     # seed 000 and 002: cramps that began after a drug strongly associated with
     # them (raloxifene), with a nocturnal calf-cramp pattern.
-    "drug_induced_cramps": ({"med_estrogen_or_raloxifene": True, "onset_after_new_drug": True, "muscle_cramps": True, "nocturnal": True, "visible_hard_contraction": True, "relief_by_stretching": True, "sex": "female", "age": 66}, "drug_induced_cramps"),
+    "drug_induced_cramps": (
+        {
+            "med_estrogen_or_raloxifene": True,
+            "onset_after_new_drug": True,
+            "muscle_cramps": True,
+            "nocturnal": True,
+            "visible_hard_contraction": True,
+            "relief_by_stretching": True,
+            "sex": "female",
+            "age": 66,
+        },
+        "drug_induced_cramps",
+    ),
     # seed 001 and 002: a thiazide, low potassium and magnesium, cramps.
-    "electrolyte_disturbance": ({"med_thiazide_diuretic": True, "potassium": 3.1, "magnesium": 0.6, "muscle_cramps": True, "age": 70}, "electrolyte_disturbance"),
+    "electrolyte_disturbance": (
+        {
+            "med_thiazide_diuretic": True,
+            "potassium": 3.1,
+            "magnesium": 0.6,
+            "muscle_cramps": True,
+            "age": 70,
+        },
+        "electrolyte_disturbance",
+    ),
     # seed 002: thyroid disease presents with cramps and contractures; TSH when suspected.
-    "hypothyroidism": ({"tsh": 9.0, "muscle_cramps": True, "myalgia": True, "age": 58, "sex": "female"}, "thyroid_disease"),
+    "hypothyroidism": (
+        {"tsh": 9.0, "muscle_cramps": True, "myalgia": True, "age": 58, "sex": "female"},
+        "thyroid_disease",
+    ),
     # literature (Wells criteria, evidence table rows 230-236): unilateral calf
     # swelling and tenderness after immobilisation.
-    "deep_vein_thrombosis": ({"unilateral_calf_swelling": True, "calf_tenderness": True, "recent_immobilisation": True, "edema": True, "bilateral": False}, "deep_vein_thrombosis"),
+    "deep_vein_thrombosis": (
+        {
+            "unilateral_calf_swelling": True,
+            "calf_tenderness": True,
+            "recent_immobilisation": True,
+            "edema": True,
+            "bilateral": False,
+        },
+        "deep_vein_thrombosis",
+    ),
     # seed 001 and 002: critical limb ischemia: rest pain, gangrene, absent pulses.
-    "critical_limb_ischemia": ({"rest_pain": True, "ulcer_or_gangrene": True, "pedal_pulses": "absent", "smoker": True, "diabetes": True, "age": 75}, "critical_limb_ischemia"),
+    "critical_limb_ischemia": (
+        {
+            "rest_pain": True,
+            "ulcer_or_gangrene": True,
+            "pedal_pulses": "absent",
+            "smoker": True,
+            "diabetes": True,
+            "age": 75,
+        },
+        "critical_limb_ischemia",
+    ),
 }
 
 
@@ -141,7 +435,9 @@ def test_vignette_ranks_the_expected_condition_first(model, name):
     """Check each vignette puts its condition first in the default (counterfactual) differential."""
     evidence, expected = VIGNETTES[name]
     dx = diagnose(model, evidence)
-    assert dx.differential[0] == expected, f"{name}: {dx.differential[:4]}, P = {dx.posteriors[dx.differential[:4]].round(3).to_dict()}"
+    assert dx.differential[0] == expected, (
+        f"{name}: {dx.differential[:4]}, P = {dx.posteriors[dx.differential[:4]].round(3).to_dict()}"
+    )
 
 
 def test_ranking_comparison_on_the_vignettes(model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from types import SimpleNamespace
 
@@ -11,6 +12,7 @@ import pytest
 
 import crampnet
 from crampnet.display import COLOURS, diagnosis_html, draw, layout
+from crampnet.reasoning.ranking import counterfactual_scores
 from crampnet.reasoning.redflags import RedFlag
 
 matplotlib.use("Agg")
@@ -18,7 +20,9 @@ matplotlib.use("Agg")
 
 def test_html_lists_red_flags_before_the_differential(model):
     """Check that red flags come first, with their urgency, message and source."""
-    dx = model.diagnose({"unilateral_calf_swelling": True, "rest_pain": True, "ulcer_or_gangrene": True})
+    dx = model.diagnose(
+        {"unilateral_calf_swelling": True, "rest_pain": True, "ulcer_or_gangrene": True}
+    )
     html = diagnosis_html(dx)
     assert len(dx.red_flags) >= 2
     for flag in dx.red_flags:
@@ -28,23 +32,106 @@ def test_html_lists_red_flags_before_the_differential(model):
 
 
 def test_html_bars_are_the_posteriors(model):
-    """Check that each listed condition's bar width is its posterior, in the differential's order."""
+    """Check that each listed condition's bar width is its posterior, in the differential's order (must-not-miss ones by rank)."""
     dx = model.diagnose({"urge_to_move": True, "uncomfortable_sensations": True, "ferritin": 30})
     html = diagnosis_html(dx, top=4)
     widths = [float(w) for w in re.findall(r"width:([0-9.]+)%;height:100%", html)]
-    shown = dx.differential[:4] + [c for c in model.must_not_miss if c not in dx.differential[:4]]
+    shown = dx.differential[:4] + sorted(
+        (c for c in model.must_not_miss if c not in dx.differential[:4]), key=dx.differential.index
+    )
     assert widths == pytest.approx([100 * float(dx.posteriors[c]) for c in shown], abs=0.05)
     codes = re.findall(r"<code[^>]*>([a-z_]+)</code>", html)
     assert codes == shown
     assert "No red flags raised by this evidence." in html
 
 
+RLS_CASE = {
+    "urge_to_move": True,
+    "uncomfortable_sensations": True,
+    "worse_at_rest": True,
+    "relief_by_movement": True,
+    "worse_evening": True,
+    "muscle_cramps": True,
+    "ferritin": 32,
+    "age": 60,
+}
+
+
+def _percent(text: str) -> float:
+    return 0.0 if text.startswith("<") else float(text.rstrip("%")) / 100
+
+
+def _table_rows(page: str) -> list[tuple[int, str, float, float | None]]:
+    """(rank, condition id, shown probability, shown measure or None) per row of the differential."""
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body):
+        code = re.search(r"<code[^>]*>([a-z_]+)</code>", row)
+        assert code is not None
+        numbers = re.findall(r'<td style="text-align:right">([^<]*)</td>', row)
+        measure = float(numbers[2]) if len(numbers) == 3 else None
+        rows.append(
+            (int(numbers[0]), code.group(1), _percent(numbers[1].replace("&lt;", "<")), measure)
+        )
+    return rows
+
+
+@pytest.mark.parametrize(
+    "evidence", [RLS_CASE, {"unilateral_calf_swelling": True, "muscle_cramps": True}, {}]
+)
+def test_html_shows_the_measure_the_order_used(model, evidence):
+    """Check the notebook table: the differential's order, its rank, the measure at 2 decimals (non-increasing,
+    ties by probability), must-not-miss conditions at their own rank, and the legend under the table."""
+    dx = model.diagnose(evidence)
+    page = diagnosis_html(dx, top=6)
+    rows = _table_rows(page)
+    assert "<th>expected disablement</th>" in page and "ordered by expected disablement" in page
+    assert [c for _, c, _, _ in rows[:6]] == dx.differential[:6]
+    assert all(dx.differential[rank - 1] == cond for rank, cond, _, _ in rows)
+    assert {c for _, c, _, _ in rows[6:]} == set(model.must_not_miss) - set(dx.differential[:6])
+    raw = counterfactual_scores(model, evidence)
+    for _, cond, p, value in rows:
+        assert value == pytest.approx(round(float(raw.loc[cond, "disablement"]), 2), abs=1e-9)
+        assert p == pytest.approx(float(dx.posteriors[cond]), abs=0.006)
+    shown = [(value, p) for _, _, p, value in rows]
+    # the measure never rises; ties go to the more probable
+    assert shown == sorted(shown, reverse=True)
+    tail = page.split("</table>")[1]
+    for line in dx.legend:
+        assert f">{html_module.escape(line)}</p>" in tail
+    assert len(dx.legend) == 2
+
+
+def test_html_ordered_by_probability_says_so(model):
+    """Check ranking='posterior': no measure column, probabilities non-increasing, the legend says the order is by them."""
+    dx = model.diagnose(RLS_CASE, ranking="posterior")
+    page = diagnosis_html(dx, top=5)
+    rows = _table_rows(page)
+    assert [c for _, c, _, _ in rows[:5]] == dx.differential[:5]
+    assert all(value is None for *_, value in rows)
+    assert "disablement" not in page and "ordered by probability" in page
+    shown = [p for _, _, p, _ in rows]
+    assert shown == sorted(shown, reverse=True)
+    (line,) = dx.legend
+    assert line.startswith("Probability: ") and "the differential is ordered by this" in line
+    assert html_module.escape(line) in page.split("</table>")[1]
+
+
 def test_html_escapes_every_text(model):
     """Check that labels, flag messages and sources are escaped."""
     spec = SimpleNamespace(nodes={"c": SimpleNamespace(label="<b>C & co</b>", must_not_miss=True)})
     fake_model = SimpleNamespace(spec=spec, must_not_miss=["c"])
-    flag = RedFlag(condition="c", urgency="urgent", message="<script>alert(1)</script>", source="A & B <i>")
-    dx = SimpleNamespace(model=fake_model, red_flags=[flag], differential=["c"], posteriors=pd.Series({"c": 0.5}), ranking="posterior", evidence={})
+    flag = RedFlag(
+        condition="c", urgency="urgent", message="<script>alert(1)</script>", source="A & B <i>"
+    )
+    dx = SimpleNamespace(
+        model=fake_model,
+        red_flags=[flag],
+        differential=["c"],
+        posteriors=pd.Series({"c": 0.5}),
+        ranking="posterior",
+        evidence={},
+    )
     html = diagnosis_html(dx)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<b>C" not in html and "&lt;b&gt;C &amp; co&lt;/b&gt;" in html
@@ -81,7 +168,9 @@ def test_draw_colours_roles_and_outlines_evidence(model):
             assert len(scatter.get_offsets()) == len(ids)
             assert tuple(scatter.get_facecolors()[0]) == pytest.approx(to_rgba(COLOURS[role]))
             black = [tuple(c) == (0.0, 0.0, 0.0, 1.0) for c in scatter.get_edgecolors()]
-            assert [n for n, b in zip(ids, black, strict=True) if b] == [n for n in ids if n in ("urge_to_move", "age_group")]
+            assert [n for n, b in zip(ids, black, strict=True) if b] == [
+                n for n in ids if n in ("urge_to_move", "age_group")
+            ]
         assert "2 observed" in ax.get_title()
     finally:
         plt.close(fig)

@@ -11,6 +11,7 @@ from crampnet.model import Model
 from crampnet.network.spec import parse_network
 from crampnet.reasoning.diagnosis import diagnose
 from crampnet.reasoning.notes import NOTES, SEED_FILES
+from crampnet.reasoning.ranking import counterfactual_scores
 from crampnet.reasoning.report import render
 
 NETWORK = """
@@ -104,7 +105,9 @@ def test_sections_in_order_red_flags_first(report_model):
 
 def test_report_names_the_sources_of_its_numbers(report_model):
     """Check the report cites the parameters' sources and the seed documents."""
-    text = diagnose(report_model, {"rest_pain": True, "muscle_cramps": True, "smoker": True}).report()
+    text = diagnose(
+        report_model, {"rest_pain": True, "muscle_cramps": True, "smoker": True}
+    ).report()
     sources = text.split("## Sources of the numbers")[1]
     assert "vasc_2020: Vascular <i>Journal</i> 2020;1:1-2 & more" in sources
     assert "seed_x: A seed | with a pipe" in sources
@@ -128,7 +131,9 @@ def test_reasons_for_and_against(report_model):
     """Check the explanation sentences of the leading conditions are in the report."""
     dx = diagnose(report_model, {"rest_pain": True, "muscle_cramps": True, "ferritin": 32})
     text = dx.report()
-    reasons = text.split("## Findings for and against the leading conditions")[1].split("## What to ask")[0]
+    reasons = text.split("## Findings for and against the leading conditions")[1].split(
+        "## What to ask"
+    )[0]
     table = dx.explain("nocturnal_leg_cramps")
     for sentence, log_odds in zip(table["sentence"], table["log_odds"], strict=True):
         assert (sentence in reasons) == (abs(log_odds) > 0.01)
@@ -166,7 +171,9 @@ def test_html_is_escaped(report_model):
 def test_unknown_format_is_an_error(report_model):
     """Check that an unknown format names the valid ones."""
     dx = diagnose(report_model, {})
-    with pytest.raises(ValueError, match="'format' argument of report must be 'markdown' or 'html'"):
+    with pytest.raises(
+        ValueError, match="'format' argument of report must be 'markdown' or 'html'"
+    ):
         dx.report(format="pdf")
     with pytest.raises(ValueError, match="'format'"):
         render(dx, "txt")
@@ -174,10 +181,115 @@ def test_unknown_format_is_an_error(report_model):
 
 def test_shipped_network_report(model):
     """Check a classic RLS report on the shipped network: sources, ferritin advice, no red flag."""
-    dx = diagnose(model, {"urge_to_move": True, "worse_evening": True, "relief_by_movement": True, "worse_at_rest": True, "ferritin": 32})
+    dx = diagnose(
+        model,
+        {
+            "urge_to_move": True,
+            "worse_evening": True,
+            "relief_by_movement": True,
+            "worse_at_rest": True,
+            "ferritin": 32,
+        },
+    )
     text = dx.report()
     assert "None raised" in text
     assert "ferritin under 50 ng/mL warrants iron supplementation" in text
     sources = text.split("## Sources of the numbers")[1]
-    cited = set(model.parameters().query("node == 'restless_legs_syndrome'")["citation"]) - {"judgment"}
+    cited = set(model.parameters().query("node == 'restless_legs_syndrome'")["citation"]) - {
+        "judgment"
+    }
     assert cited and all(c in sources for c in cited)
+
+
+# ---------------------------------------------------------------------------
+# The differential table shows the measure of the order, and a legend
+# ---------------------------------------------------------------------------
+
+RLS_CASE = {
+    "urge_to_move": True,
+    "uncomfortable_sensations": True,
+    "worse_at_rest": True,
+    "relief_by_movement": True,
+    "worse_evening": True,
+    "muscle_cramps": True,
+    "ferritin": 32,
+    "age": 60,
+}
+
+
+def _expected_label(dx, cond: str) -> str:
+    node = dx.model.spec.nodes[cond]
+    return (node.label or cond.replace("_", " ")) + (
+        " (must not miss)" if node.must_not_miss else ""
+    )
+
+
+def _percent(text: str) -> float:
+    return 0.0 if text.startswith("<") else float(text.rstrip("%")) / 100
+
+
+def _markdown_rows(text: str) -> tuple[list[str], list[list[str]], str]:
+    """Header, rows and the text after the table, from the report's Differential section."""
+    section = text.split("## Differential\n")[1].split("\n## ")[0]
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    split = [
+        [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+        for line in lines
+    ]
+    return split[0], split[2:], section.split(lines[-1])[1]
+
+
+def _html_rows(page: str) -> tuple[list[str], list[list[str]], str]:
+    section = page.split("<h2>Differential</h2>")[1].split("<h2>")[0]
+    table = section.split("<table>")[1].split("</table>")[0]
+    header = re.findall(r"<th>(.*?)</th>", table)
+    rows = [
+        [html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1])
+    ]
+    return header, rows, section.split("</table>")[1]
+
+
+@pytest.mark.parametrize("ranking", ["counterfactual", "sufficiency"])
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+@pytest.mark.parametrize(
+    "evidence", [RLS_CASE, {"unilateral_calf_swelling": True, "muscle_cramps": True}]
+)
+def test_differential_table_shows_the_measure_of_the_order(model, ranking, fmt, evidence):
+    """Check the report's table: the differential's order, the measure at 2 decimals (non-increasing, ties by
+    probability), the probability, and the legend lines after it."""
+    dx = diagnose(model, evidence, ranking=ranking)
+    column = "sufficiency" if ranking == "sufficiency" else "disablement"
+    text = dx.report(format=fmt)
+    header, rows, after = _markdown_rows(text) if fmt == "markdown" else _html_rows(text)
+    assert header == ["#", "condition", "probability", f"expected {column}"]
+    n = min(8, len(dx.differential))
+    assert [r[0] for r in rows] == [str(i) for i in range(1, n + 1)]
+    assert [r[1] for r in rows] == [_expected_label(dx, c) for c in dx.differential[:n]]
+    raw = counterfactual_scores(model, evidence)
+    posteriors = model.posteriors(evidence)
+    shown = []
+    for row, cond in zip(rows, dx.differential, strict=False):
+        value, p = float(row[3]), _percent(row[2])
+        assert value == pytest.approx(round(float(raw.loc[cond, column]), 2), abs=1e-9)
+        assert p == pytest.approx(float(posteriors[cond]), abs=0.006)
+        shown.append((value, p))
+    assert shown == sorted(shown, reverse=True)
+    assert len(dx.legend) == 2
+    for line in dx.legend:
+        assert (line if fmt == "markdown" else f"<p>{html.escape(line)}</p>") in after
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_ordered_by_probability_says_so(model, fmt):
+    """Check ranking='posterior': rank, condition and probability only, non-increasing, and the legend says so."""
+    dx = diagnose(model, RLS_CASE, ranking="posterior")
+    text = dx.report(format=fmt)
+    header, rows, after = _markdown_rows(text) if fmt == "markdown" else _html_rows(text)
+    assert header == ["#", "condition", "probability"]
+    assert [r[1] for r in rows] == [_expected_label(dx, c) for c in dx.differential[:8]]
+    shown = [_percent(r[2]) for r in rows]
+    assert shown == sorted(shown, reverse=True)
+    (line,) = dx.legend
+    assert "the differential is ordered by this" in line
+    assert (line if fmt == "markdown" else html.escape(line)) in after

@@ -1,5 +1,9 @@
 """What the command line prints: the differential as text, and as JSON.
 
+The differential is a table of rank, condition, probability and the measure
+the order used (at the precision it compares), followed by the legend of
+:func:`crampnet.reasoning.html.legend`, one line per number.
+
 Nothing non-finite is printed: a posterior or an information gain that is
 not a finite number is an error naming it (it would be a bug), and the JSON
 is written with ``allow_nan=False``, so it is always standard JSON.
@@ -9,8 +13,11 @@ Examples
 >>> import crampnet
 >>> from crampnet._cli_output import differential_lines
 >>> dx = crampnet.load().diagnose({"urge_to_move": True})
->>> differential_lines(dx, 1)[0]
-'condition                      P(present | evidence)'
+>>> lines = differential_lines(dx, 1)
+>>> lines[0].split()
+['rank', 'condition', 'probability', 'expected', 'disablement']
+>>> lines[1].split()[:2] == ["1", dx.differential[0]] and lines[-2:] == dx.legend
+True
 """
 
 from __future__ import annotations
@@ -21,11 +28,20 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
+from crampnet.reasoning.html import MEASURES, TITLES, legend, measure_value, ranked
+from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
     from crampnet.reasoning.diagnosis import Diagnosis
 
-__all__ = ["diagnosis_json", "differential_lines", "evidence_line", "finite", "flag_lines", "question_lines"]
+__all__ = [
+    "diagnosis_json",
+    "differential_lines",
+    "evidence_line",
+    "finite",
+    "flag_lines",
+    "question_lines",
+]
 
 
 def text(value: object) -> str:
@@ -72,7 +88,7 @@ def finite(value: float, what: str) -> float:
     return number
 
 
-def _bar(p: float, width: int = 20) -> str:
+def _bar(p: float, width: int = 10) -> str:
     filled = round(p * width)
     return "[" + "#" * filled + "." * (width - filled) + "]"
 
@@ -85,17 +101,30 @@ def flag_lines(dx: Diagnosis) -> list[str]:
 
 
 def differential_lines(dx: Diagnosis, top: int) -> list[str]:
-    """The ``top`` conditions of the differential, and every must-not-miss one, with bars."""
-    post = dx.posteriors
-    shown = dx.differential[:top]
-    shown += [c for c in dx.model.must_not_miss if c not in shown]
-    lines = [f"{'condition':<30} P(present | evidence)"]
-    for cond in shown:
+    """The ``top`` conditions of the differential, and every must-not-miss one, then the legend.
+
+    Each row: the rank, the condition, its probability (with a bar) and,
+    unless the order is by probability, the measure the order used, at the
+    precision it compares. The legend says in one line each what they mean.
+    """
+    column = MEASURES[dx.ranking]
+    rows = ranked(dx, top)
+    width = max([len("condition"), *(len(c) for _, c in rows)])
+    title = TITLES[column] if column != "posterior" else ""
+    lines = [f"{'rank':>4}  {'condition':<{width}}  {'probability':>11}  {'':12}  {title}".rstrip()]
+    for rank, cond in rows:
         tag = "  [must not miss]" if dx.model.spec.nodes[cond].must_not_miss else ""
-        p = finite(post[cond], f"P({cond} | evidence)")
-        lines.append(f"{cond:<30} {p:8.4f}  {_bar(p)}{tag}")
-    lines.append(f"(ranked by {dx.ranking}; must-not-miss conditions always listed)")
-    return lines
+        p = finite(dx.posteriors[cond], f"P({cond} | evidence)")
+        number = measure_value(dx, cond)
+        value = (
+            ""
+            if number is None
+            else f"{finite(number, f'the {title} of {cond}'):>{len(title)}.{DECIMALS}f}"
+        )
+        lines.append(f"{rank:>4}  {cond:<{width}}  {p:11.4f}  {_bar(p)}  {value}".rstrip() + tag)
+    if any(rank > top for rank, _ in rows):
+        lines.append("(must-not-miss conditions are always listed, at their own rank)")
+    return lines + legend(dx.ranking)
 
 
 def question_lines(dx: Diagnosis, n: int) -> list[str]:
@@ -108,24 +137,64 @@ def question_lines(dx: Diagnosis, n: int) -> list[str]:
     lines = ["Next questions (expected information gain, bits):"]
     for q, row in table.iterrows():
         gain = finite(row["information_gain"], f"the information gain of {q}")
-        lines.append(f"  {q!s:<32} {gain:6.3f}  {row['label']} ({row['kind']}; about {row['about']})")
+        lines.append(
+            f"  {q!s:<32} {gain:6.3f}  {row['label']} ({row['kind']}; about {row['about']})"
+        )
     return lines
 
 
+def _entry(dx: Diagnosis, rank: int, condition: str, p: float) -> dict[str, object]:
+    entry: dict[str, object] = {"rank": rank, "condition": condition, "posterior": round(p, 6)}
+    if (value := measure_value(dx, condition)) is not None:
+        entry[dx.measure] = finite(value, f"the {TITLES[dx.measure]} of {condition}")
+    entry["must_not_miss"] = dx.model.spec.nodes[condition].must_not_miss
+    return entry
+
+
 def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int) -> str:
-    """The diagnosis as standard JSON (no NaN): evidence, differential, posteriors, red flags, next questions."""
+    """The diagnosis as standard JSON (no NaN): evidence, differential, posteriors, red flags, next questions.
+
+    ``ordered_by`` names the measure the differential is ordered by, each
+    entry of ``differential`` gives its rank, posterior and (unless the order
+    is by posterior) that measure as the order compares it, and ``legend``
+    says what the numbers mean, one line each.
+    """
     post = {str(c): finite(p, f"P({c} | evidence)") for c, p in dx.posteriors.items()}
     table = dx.next_questions(questions) if questions > 0 else None
-    asked = [] if table is None else [
-        {"question": str(q), "label": str(r["label"]), "kind": str(r["kind"]), "information_gain": round(finite(r["information_gain"], f"the information gain of {q}"), 6), "about": str(r["about"])}
-        for q, r in table.iterrows()
-    ]
+    asked = (
+        []
+        if table is None
+        else [
+            {
+                "question": str(q),
+                "label": str(r["label"]),
+                "kind": str(r["kind"]),
+                "information_gain": round(
+                    finite(r["information_gain"], f"the information gain of {q}"), 6
+                ),
+                "about": str(r["about"]),
+            }
+            for q, r in table.iterrows()
+        ]
+    )
     out = {
         "evidence": dict(evidence),
         "ranking": dx.ranking,
-        "differential": [{"condition": c, "posterior": round(post[c], 6), "must_not_miss": dx.model.spec.nodes[c].must_not_miss} for c in dx.differential],
+        "ordered_by": dx.measure,
+        "legend": dx.legend,
+        "differential": [
+            _entry(dx, rank, c, post[c]) for rank, c in enumerate(dx.differential, start=1)
+        ],
         "posteriors": {c: round(p, 6) for c, p in post.items()},
-        "red_flags": [{"condition": f.condition, "urgency": f.urgency, "message": f.message, "source": f.source} for f in dx.red_flags],
+        "red_flags": [
+            {
+                "condition": f.condition,
+                "urgency": f.urgency,
+                "message": f.message,
+                "source": f.source,
+            }
+            for f in dx.red_flags
+        ],
         "next_questions": asked,
     }
     try:

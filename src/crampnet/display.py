@@ -6,9 +6,11 @@ probability, it only lays out what a :class:`~crampnet.Diagnosis` or a
 :func:`draw` is called.
 
 - :func:`diagnosis_html` is the HTML a notebook shows for a diagnosis: red
-  flags first, then a table of the differential with a bar per posterior
-  (must-not-miss conditions always listed); it lives with the clinical
-  layer (:mod:`crampnet.reasoning.html`) and is re-exported here.
+  flags first, then a table of the differential: rank, condition, a bar and
+  a percentage per posterior, and the measure the order used (must-not-miss
+  conditions always listed), with a legend of one line per number; it lives
+  with the clinical layer (:mod:`crampnet.reasoning.html`) and is
+  re-exported here.
 - :func:`draw` draws the network in three rows (context, conditions,
   findings), coloured by role, with the observed nodes outlined in black.
 
@@ -19,6 +21,8 @@ Examples
 >>> dx = crampnet.load().diagnose({"unilateral_calf_swelling": True})
 >>> html = diagnosis_html(dx)
 >>> html.index("deep_vein_thrombosis") < html.index("<table")   # red flags first
+True
+>>> html.index("</table>") < html.index(dx.legend[0]) and dx.legend[1] in html
 True
 """
 
@@ -75,7 +79,13 @@ def layout(model: BaseModel) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def draw(model: BaseModel, evidence: Mapping[str, object] | None = None, ax: Any = None, *, labels: bool = True) -> Any:
+def draw(
+    model: BaseModel,
+    evidence: Mapping[str, object] | None = None,
+    ax: Any = None,
+    *,
+    labels: bool = True,
+) -> Any:
     """Draw the network with matplotlib: context on top, conditions in the middle, findings below.
 
     Parameters
@@ -119,7 +129,9 @@ def draw(model: BaseModel, evidence: Mapping[str, object] | None = None, ax: Any
     if ax is None:
         _, ax = plt.subplots(figsize=(16, 7))
     segments = [[pos[parent], pos[nid]] for nid in spec.order for parent in spec.nodes[nid].parents]
-    ax.add_collection(LineCollection(segments, colors="#999999", linewidths=0.5, alpha=0.5, zorder=1))
+    ax.add_collection(
+        LineCollection(segments, colors="#999999", linewidths=0.5, alpha=0.5, zorder=1)
+    )
     for role, colour in COLOURS.items():
         ids = [n for n in spec.order if spec.nodes[n].role == role]
         ax.scatter(
@@ -130,7 +142,11 @@ def draw(model: BaseModel, evidence: Mapping[str, object] | None = None, ax: Any
         if labels:
             for n in ids:
                 x, y = pos[n]
-                rotation, va = (0, "top") if role == "condition" else (90, "bottom" if role == "context" else "top")
+                rotation, va = (
+                    (0, "top")
+                    if role == "condition"
+                    else (90, "bottom" if role == "context" else "top")
+                )
                 dy = 0.06 if role == "context" else -0.06
                 ax.text(x, y + dy, n, rotation=rotation if role != "condition" else 30, ha="center" if role != "condition" else "right",
                         va=va, fontsize=6, fontweight="bold" if n in observed else "normal", zorder=3)  # fmt: skip

@@ -6,6 +6,10 @@ whose parts are computed when first asked for and then kept:
 - ``posteriors``: ``model.posteriors(evidence)``;
 - ``differential``: every condition in the recommended order
   (:mod:`crampnet.reasoning.ranking`: counterfactual by default, or by posterior);
+- ``scores``: posterior and both counterfactual measures, in that order and at
+  the precision the order compares them; ``measure`` names the column the
+  order used and ``legend`` says in one line per number what it means
+  (:mod:`crampnet.reasoning.html` shows them);
 - ``explain(condition)``: each evidence entry's share of the log-odds
   (:mod:`crampnet.reasoning.explain`);
 - ``next_questions(n)``: what to ask or test next (:mod:`crampnet.reasoning.questions`);
@@ -27,6 +31,10 @@ Examples
 []
 >>> float(dx.explain("restless_legs_syndrome")["log_odds"].sum()) > 0
 True
+>>> dx.measure, list(dx.scores.index) == dx.differential
+('disablement', True)
+>>> dx.legend[1].startswith("Expected disablement: ") and dx.legend[1].endswith("ordered by this (at 2 decimals, ties by probability).")
+True
 """
 
 from __future__ import annotations
@@ -38,8 +46,9 @@ from typing import TYPE_CHECKING
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import resolve_id
 from crampnet.reasoning.explain import explain, log_odds_contributions, resolve_condition
+from crampnet.reasoning.html import MEASURES, TITLES, legend, measure_value, rounded
 from crampnet.reasoning.questions import information_gain, rank_questions
-from crampnet.reasoning.ranking import RANKINGS, counterfactual_scores, order
+from crampnet.reasoning.ranking import DECIMALS, RANKINGS, counterfactual_scores, order
 from crampnet.reasoning.redflags import DEFAULT_THRESHOLD, RedFlag, check_threshold, red_flags
 
 if TYPE_CHECKING:
@@ -65,7 +74,14 @@ class Diagnosis:
         ``model.posteriors(evidence)``: P(present | evidence) per condition, sorted.
     """
 
-    def __init__(self, model: BaseModel, evidence: Mapping[str, object] | None, *, ranking: str = "counterfactual", threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self,
+        model: BaseModel,
+        evidence: Mapping[str, object] | None,
+        *,
+        ranking: str = "counterfactual",
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> None:
         import pandas as pd
 
         if ranking not in RANKINGS:
@@ -78,28 +94,67 @@ class Diagnosis:
         posteriors = model.posteriors(evidence)  # validates; raises on impossible evidence
         assert not isinstance(posteriors, pd.DataFrame)  # one case gives a Series
         self.posteriors: pd.Series = posteriors
-        self.evidence: dict[str, object] = {resolve_id(model.spec, k): v for k, v in (evidence or {}).items()}
+        self.evidence: dict[str, object] = {
+            resolve_id(model.spec, k): v for k, v in (evidence or {}).items()
+        }
         self.ranking = ranking
         self._threshold = check_threshold(threshold)
 
     def __repr__(self) -> str:
-        top = ", ".join(f"{c} ({self.posteriors[c]:.2f})" for c in self.differential[:3])
-        return f"<crampnet.Diagnosis: {len(self.evidence)} evidence entries; differential ({self.ranking}): {top}, ...; {len(self.red_flags)} red flags>"
+        n, flags = len(self.evidence), len(self.red_flags)
+        lines = [
+            f"<crampnet.Diagnosis: {n} evidence entries; {flags} red flags; differential ({self.ranking}), first 3 of {len(self.differential)}:"
+        ]
+        for rank, cond in enumerate(self.differential[:3], start=1):
+            v = measure_value(self, cond)
+            value = "" if v is None else f"; {TITLES[self.measure]} = {v:.{DECIMALS}f}"
+            lines.append(
+                f"  {rank}. {cond} (probability = {float(self.posteriors[cond]):.3f}{value})"
+            )
+        return "\n".join(lines + [f"  {line}" for line in self.legend]) + ">"
+
+    @property
+    def measure(self) -> str:
+        """The column of :attr:`scores` the differential is ordered by: ``disablement``, ``sufficiency`` or ``posterior``."""
+        return MEASURES[self.ranking]
+
+    @property
+    def legend(self) -> list[str]:
+        """What the probability and the ordering measure mean, one line each.
+
+        See :func:`crampnet.reasoning.html.legend`.
+        """
+        return legend(self.ranking)
+
+    @cached_property
+    def _counterfactual(self) -> pd.DataFrame:
+        # The posterior column is the one every display shows (the same numbers).
+        frame = counterfactual_scores(self.model, self.evidence)
+        frame["posterior"] = self.posteriors.reindex(frame.index).to_numpy()
+        return frame
 
     @cached_property
     def scores(self) -> pd.DataFrame:
-        """Posterior, expected disablement and expected sufficiency per condition.
+        """Posterior, expected disablement and expected sufficiency, in the order of :attr:`differential`.
 
-        See :func:`crampnet.reasoning.ranking.counterfactual_scores`.
+        ``disablement`` and ``sufficiency`` are rounded to
+        :data:`~crampnet.reasoning.ranking.DECIMALS` decimals, the precision the
+        order compares them at, and ``posterior`` is exact: sorting by
+        ``[measure, "posterior"]``, both descending (stably), gives
+        :attr:`differential` back. Unrounded values:
+        :func:`crampnet.reasoning.ranking.counterfactual_scores`.
         """
-        return counterfactual_scores(self.model, self.evidence)
+        frame = self._counterfactual.loc[self.differential].copy()
+        for column in ("disablement", "sufficiency"):
+            frame[column] = [rounded(v) for v in frame[column]]
+        return frame
 
     @cached_property
     def differential(self) -> list[str]:
         """Every condition id, in the order :attr:`ranking` recommends."""
         if self.ranking == "posterior":
             return [str(c) for c in self.posteriors.index]
-        return order(self.scores, self.ranking)
+        return order(self._counterfactual, self.ranking)
 
     @cached_property
     def red_flags(self) -> list[RedFlag]:
@@ -180,7 +235,13 @@ class Diagnosis:
         return diagnosis_html(self)
 
 
-def diagnose(model: BaseModel, evidence: Mapping[str, object] | None = None, *, ranking: str = "counterfactual", threshold: float = DEFAULT_THRESHOLD) -> Diagnosis:
+def diagnose(
+    model: BaseModel,
+    evidence: Mapping[str, object] | None = None,
+    *,
+    ranking: str = "counterfactual",
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Diagnosis:
     """Diagnose one case.
 
     Parameters

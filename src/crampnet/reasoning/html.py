@@ -1,10 +1,19 @@
-"""A diagnosis as HTML: what a notebook shows for :class:`~crampnet.reasoning.diagnosis.Diagnosis`.
+"""How a diagnosis is shown: the differential's legend, and the HTML a notebook shows.
 
-Nothing here computes a probability: it lays out what a diagnosis already
-holds, red flags first, then the differential with a bar per posterior
-(must-not-miss conditions always listed). Every text is escaped.
-:mod:`crampnet.display` re-exports :func:`diagnosis_html` beside the
-network drawing.
+Nothing here computes a probability: it lays out what a
+:class:`~crampnet.reasoning.diagnosis.Diagnosis` already holds.
+
+Every display of the differential (this HTML, the report, the command line
+and the repr) shows, per condition, its rank, its probability and the value
+of the measure the order used (:func:`measure_value`, at the precision the
+order compares it), with the same legend (:func:`legend`): one line per
+number saying what it means and which one orders the list. :data:`POPULATION`
+says whom the probabilities are about.
+
+:func:`diagnosis_html` lays it out as HTML, red flags first, then the
+differential with a bar per posterior (must-not-miss conditions always
+listed), then the legend. Every text is escaped. :mod:`crampnet.display`
+re-exports it beside the network drawing.
 
 Examples
 --------
@@ -21,14 +30,118 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from crampnet.reasoning.ranking import DECIMALS, MEASURE_DEFINITIONS, RANKINGS
+
 if TYPE_CHECKING:
     from crampnet.reasoning.diagnosis import Diagnosis
 
-__all__ = ["COLOURS", "diagnosis_html"]
+__all__ = [
+    "COLOURS",
+    "MEASURES",
+    "POPULATION",
+    "TITLES",
+    "diagnosis_html",
+    "legend",
+    "measure_value",
+    "ranked",
+    "rounded",
+]
 
 #: Fill colour of each role (colour-blind safe, Paul Tol's bright scheme).
 COLOURS = {"context": "#66ccee", "condition": "#ee6677", "finding": "#ccbb44"}
 _URGENCY = {"emergency": "#aa0000", "urgent": "#cc5500"}
+#: Whom the probabilities are about: the population the network's priors describe.
+POPULATION = "among adults presenting with a leg complaint"
+#: The column of :attr:`Diagnosis.scores` each ranking orders the differential by.
+MEASURES = {r: "disablement" if r == "counterfactual" else r for r in RANKINGS}
+#: The name each column has in the displays.
+TITLES = {
+    "posterior": "probability",
+    **{c: f"expected {c}" for c in ("disablement", "sufficiency")},
+}
+
+
+def legend(ranking: str) -> list[str]:
+    """One line per number the displays show: what it means, and which one orders the differential.
+
+    Parameters
+    ----------
+    ranking : {'counterfactual', 'disablement', 'sufficiency', 'posterior'}
+        The order of the differential.
+
+    Returns
+    -------
+    list of str
+        The probability's line, then (unless the order is by probability) the
+        line of the measure the order used.
+
+    Examples
+    --------
+    >>> legend("posterior") == [f"Probability: how likely this condition is present in this person, given what is entered, {POPULATION}; the differential is ordered by this."]
+    True
+    >>> len(legend("sufficiency")), legend("sufficiency")[1].startswith("Expected sufficiency: ")
+    (2, True)
+    """
+    column = MEASURES[ranking]
+    ordered = "; the differential is ordered by this"
+    given = f"given what is entered, {POPULATION}"
+    if column == "posterior":
+        return [
+            f"Probability: how likely this condition is present in this person, {given}{ordered}."
+        ]
+    text = MEASURE_DEFINITIONS[column].strip().rstrip(".")  # "expected disablement: how many ..."
+    return [
+        f"Probability: how likely this condition is present in this person, {given}.",
+        f"{text[0].upper()}{text[1:]}{ordered} (at {DECIMALS} decimals, ties by probability).",
+    ]
+
+
+def rounded(value: float) -> float:
+    """A counterfactual measure at the precision the differential compares it (no ``-0.0``).
+
+    Examples
+    --------
+    >>> rounded(1.23456), rounded(-1e-12)
+    (1.23, 0.0)
+    """
+    import numpy as np
+
+    return float(np.round(float(value), DECIMALS)) + 0.0
+
+
+def measure_value(dx: Diagnosis, condition: str) -> float | None:
+    """The value of the measure that orders the differential, as the order compares it (None for posterior).
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> dx = crampnet.load().diagnose({"urge_to_move": True})
+    >>> measure_value(dx, dx.differential[0]) == rounded(dx.scores.loc[dx.differential[0], "disablement"])
+    True
+    """
+    column = MEASURES[dx.ranking]
+    return None if column == "posterior" else rounded(dx.scores[column].to_dict()[condition])
+
+
+def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
+    """``(rank, condition)`` for the first ``top`` of the differential, then every must-not-miss condition.
+
+    Must-not-miss conditions below ``top`` follow, in order, with their own rank.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> dx = crampnet.load().diagnose({"urge_to_move": True})
+    >>> ranked(dx, 1)[0] == (1, dx.differential[0])
+    True
+    >>> {c for _, c in ranked(dx, 1)} >= set(dx.model.must_not_miss)
+    True
+    """
+    head = dx.differential if top is None else dx.differential[:top]
+    rank = {c: i for i, c in enumerate(dx.differential, start=1)}
+    return [(rank[c], c) for c in head] + sorted(
+        (rank[c], c) for c in dx.model.must_not_miss if c not in head
+    )
 
 
 def _percent(p: float) -> str:
@@ -36,7 +149,12 @@ def _percent(p: float) -> str:
 
 
 def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
-    """A diagnosis as an HTML fragment: red flags, then the differential with probability bars.
+    """A diagnosis as an HTML fragment: red flags, then the differential with probability bars and a legend.
+
+    Each row has the rank, the condition, its probability (a bar and a
+    percentage) and, unless the order is by probability, the measure the
+    order used (at the precision it compares); the legend below says in one
+    line each what the numbers mean.
 
     Parameters
     ----------
@@ -58,6 +176,8 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
     >>> dx = crampnet.load().diagnose({"urge_to_move": True, "ferritin": 30})
     >>> "<table" in diagnosis_html(dx) and "restless_legs_syndrome" in diagnosis_html(dx)
     True
+    >>> "<th>expected disablement</th>" in diagnosis_html(dx) and all(line in diagnosis_html(dx) for line in dx.legend)
+    True
     """
     esc = html.escape
     model = dx.model
@@ -69,30 +189,43 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
             f"<strong>Red flag ({esc(flag.urgency)}): {esc(flag.condition)}</strong><br>{esc(flag.message)}"
             f'<br><small style="color:#555">Source: {esc(flag.source)}</small></div>'
         )
-    shown = dx.differential[:top]
-    shown += [c for c in model.must_not_miss if c not in shown]
+    column = MEASURES[dx.ranking]
     rows = []
-    for rank, cond in enumerate(shown, start=1):
+    for rank, cond in ranked(dx, top):
         node = model.spec.nodes[cond]
         p = float(dx.posteriors[cond])
-        badge = ' <span style="color:#aa0000;font-size:smaller">must not miss</span>' if node.must_not_miss else ""
-        rank_text = str(rank) if rank <= top else "&middot;"
+        badge = (
+            ' <span style="color:#aa0000;font-size:smaller">must not miss</span>'
+            if node.must_not_miss
+            else ""
+        )
         bar = (
             '<div style="background:#eee;width:10em;height:0.9em;display:inline-block;vertical-align:middle">'
             f'<div style="background:{COLOURS["condition"]};width:{max(0.0, min(1.0, p)) * 100:.1f}%;height:100%"></div></div>'
         )
+        value = measure_value(dx, cond)
+        measure = "" if value is None else f'<td style="text-align:right">{value:.{DECIMALS}f}</td>'
         rows.append(
-            f'<tr><td style="text-align:right">{rank_text}</td><td>{esc(node.label or cond)}<br><code style="font-size:smaller">{esc(cond)}</code>{badge}</td>'
-            f'<td>{bar}</td><td style="text-align:right">{esc(_percent(p))}</td></tr>'
+            f'<tr><td style="text-align:right">{rank}</td><td>{esc(node.label or cond)}<br><code style="font-size:smaller">{esc(cond)}</code>{badge}</td>'
+            f'<td>{bar}</td><td style="text-align:right">{esc(_percent(p))}</td>{measure}</tr>'
         )
+    head = '<th>#</th><th>condition</th><th colspan="2">probability</th>' + (
+        f"<th>{esc(TITLES[column])}</th>" if column != "posterior" else ""
+    )
     parts.append(
         "<table>"
-        f'<caption style="text-align:left">Differential, ranked by {esc(dx.ranking)}; {len(dx.evidence)} evidence entries</caption>'
-        "<thead><tr><th>#</th><th>condition</th><th>P(present | evidence)</th><th></th></tr></thead>"
+        f'<caption style="text-align:left">Differential, ordered by {esc(TITLES[column])}; {len(dx.evidence)} evidence entries</caption>'
+        f"<thead><tr>{head}</tr></thead>"
         "<tbody>" + "".join(rows) + "</tbody></table>"
     )
+    parts += [
+        f'<p class="crampnet-legend" style="color:#555;font-size:smaller;margin:2px 0">{esc(line)}</p>'
+        for line in legend(dx.ranking)
+    ]
     if not dx.red_flags:
         parts.append('<p style="color:#555;margin:2px 0">No red flags raised by this evidence.</p>')
-    parts.append('<p style="color:#555;font-size:smaller">dx.report() gives the full report; dx.explain(condition) and dx.next_questions() the details. crampnet supports clinical reasoning; it does not replace it.</p>')
+    parts.append(
+        '<p style="color:#555;font-size:smaller">dx.report() gives the full report; dx.explain(condition) and dx.next_questions() the details. crampnet supports clinical reasoning; it does not replace it.</p>'
+    )
     parts.append("</div>")
     return "\n".join(parts)

@@ -2,7 +2,8 @@
 
 The report follows the seed documents (distinguishing features, diagnostic
 approach, pitfalls, references) but for one patient: red flags first, the
-ranked differential with probabilities, the findings for and against the
+ranked differential (rank, probability and the measure the order used, with
+a legend of one line per number), the findings for and against the
 leading conditions, what to ask or test next, management notes and pitfalls
 from the seeds, and the sources of the numbers behind the leading
 conditions (from :meth:`crampnet.Model.parameters`).
@@ -19,6 +20,8 @@ Examples
 >>> text = dx.report()
 >>> text.splitlines()[0]
 '# crampnet: differential diagnosis for this patient'
+>>> all(line in text for line in dx.legend)
+True
 >>> "## Sources of the numbers" in text and "<h2>" in dx.report(format="html")
 True
 """
@@ -30,7 +33,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from crampnet.exceptions import InvalidValueError
 from crampnet.network.evidence import describe, normalise
+from crampnet.reasoning.html import MEASURES, TITLES, legend, measure_value
 from crampnet.reasoning.notes import NOTES, SEED_FILES, Note
+from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
     from crampnet.reasoning.diagnosis import Diagnosis
@@ -45,7 +50,6 @@ _SHOWN = 8  # rows of the differential table
 
 Block = tuple[str, Any]
 Table = tuple[list[str], list[list[str]]]
-_TITLES = {"disablement": "expected disablement", "counterfactual": "expected disablement", "sufficiency": "expected sufficiency", "posterior": "posterior probability"}
 
 
 def _label(dx: Diagnosis, nid: str) -> str:
@@ -68,13 +72,19 @@ def _flags(dx: Diagnosis) -> list[Block]:
     blocks: list[Block] = [("h2", "Red flags")]
     if not dx.red_flags:
         return [*blocks, ("p", "None raised by this evidence.")]
-    items = [f"{flag.urgency.upper()} ({_label(dx, flag.condition) if flag.condition in dx.model.spec.nodes else flag.condition}): {flag.message} Source: {flag.source}." for flag in dx.red_flags]
+    items = [
+        f"{flag.urgency.upper()} ({_label(dx, flag.condition) if flag.condition in dx.model.spec.nodes else flag.condition}): {flag.message} Source: {flag.source}."
+        for flag in dx.red_flags
+    ]
     return [*blocks, ("ul", items)]
 
 
 def _evidence(dx: Diagnosis) -> list[Block]:
     if not dx.evidence:
-        return [("h2", "Evidence"), ("p", "No evidence: the differential below is the population prior.")]
+        return [
+            ("h2", "Evidence"),
+            ("p", "No evidence: the differential below is the population prior."),
+        ]
     items = []
     vectors = normalise(dx.model.spec, dx.evidence)
     for nid, value in dx.evidence.items():
@@ -89,20 +99,27 @@ def _evidence(dx: Diagnosis) -> list[Block]:
 
 
 def _differential(dx: Diagnosis) -> list[Block]:
-    column = {"posterior": None, "counterfactual": "disablement", "disablement": "disablement", "sufficiency": "sufficiency"}[dx.ranking]
-    headers = ["#", "condition", "P(present)"] + ([f"{_TITLES[dx.ranking]} (findings explained)"] if column else [])
+    column = MEASURES[dx.ranking]
+    headers = ["#", "condition", "probability"] + (
+        [TITLES[column]] if column != "posterior" else []
+    )
     rows = []
-    for i, cond in enumerate(dx.differential[:_SHOWN], start=1):
+    for rank, cond in enumerate(dx.differential[:_SHOWN], start=1):
         marker = " (must not miss)" if cond in dx.model.must_not_miss else ""
-        row = [str(i), _label(dx, cond) + marker, _percent(_p(dx, cond))]
-        if column:
-            row.append(f"{float(dx.scores[column].to_dict()[cond]):.2f}")
+        row = [str(rank), _label(dx, cond) + marker, _percent(_p(dx, cond))]
+        if (value := measure_value(dx, cond)) is not None:
+            row.append(f"{value:.{DECIMALS}f}")
         rows.append(row)
     rest = len(dx.differential) - _SHOWN
-    text = f"Ranked by {_TITLES[dx.ranking]}"
-    if column:
-        text += ": the expected number of the patient's positive findings the condition explains (Richens et al., Nat Commun 2020), then by probability"
-    blocks: list[Block] = [("h2", "Differential"), ("p", text + "."), ("table", (headers, rows))]
+    text = f"Ordered by {TITLES[column]}" + (
+        " (Richens et al., Nat Commun 2020), then by probability." if column != "posterior" else "."
+    )
+    blocks: list[Block] = [
+        ("h2", "Differential"),
+        ("p", text),
+        ("table", (headers, rows)),
+        *(("p", line) for line in legend(dx.ranking)),
+    ]
     if rest > 0:
         blocks.append(("p", f"{rest} more conditions follow; see Diagnosis.differential."))
     return blocks
@@ -117,12 +134,28 @@ def _reasons(dx: Diagnosis) -> list[Block]:
         blocks.append(("h3", f"{_label(dx, cond)} (P = {_percent(_p(dx, cond))})"))
         odds = table["log_odds"]
         if odds.isna().any():
-            blocks.append(("p", "The condition is certain under part of this evidence (a deterministic link): its log-odds have no finite decomposition."))
+            blocks.append(
+                (
+                    "p",
+                    "The condition is certain under part of this evidence (a deterministic link): its log-odds have no finite decomposition.",
+                )
+            )
             continue
         pro = [str(s) for s in table.loc[odds > 0.01, "sentence"]]
         con = [str(s) for s in table.loc[odds < -0.01, "sentence"]]
-        blocks.append(("ul", [f"For: {s}" for s in pro] + [f"Against: {s}" for s in con] or ["No entry moves it by more than 1% in odds."]))
-    blocks.append(("p", "Factors multiply the odds; they are exact Shapley shares of the change in log-odds from the prior. Entries that move the odds by less than 1% are left out."))
+        blocks.append(
+            (
+                "ul",
+                [f"For: {s}" for s in pro] + [f"Against: {s}" for s in con]
+                or ["No entry moves it by more than 1% in odds."],
+            )
+        )
+    blocks.append(
+        (
+            "p",
+            "Factors multiply the odds; they are exact Shapley shares of the change in log-odds from the prior. Entries that move the odds by less than 1% are left out.",
+        )
+    )
     return blocks
 
 
@@ -135,13 +168,28 @@ def _questions(dx: Diagnosis) -> list[Block]:
         import pandas as pd
 
         assert isinstance(frame, pd.DataFrame)
-        return [[str(r.label), str(r.kind), f"{r.information_gain:.3f}", f"{r.cost:g}", _label(dx, str(r.about)) if r.about else "-"] for r in frame.itertuples()]
+        return [
+            [
+                str(r.label),
+                str(r.kind),
+                f"{r.information_gain:.3f}",
+                f"{r.cost:g}",
+                _label(dx, str(r.about)) if r.about else "-",
+            ]
+            for r in frame.itertuples()
+        ]
 
     return [
         ("h2", "What to ask or test next"),
-        ("p", "By expected information gain: the sum over conditions of the mutual information between the condition and the answer, in bits."),
+        (
+            "p",
+            "By expected information gain: the sum over conditions of the mutual information between the condition and the answer, in bits.",
+        ),
         ("table", (headers, rows(best))),
-        ("p", "Best value for cost (history 1, examination 2, laboratory 3, ankle-brachial index 4):"),
+        (
+            "p",
+            "Best value for cost (history 1, examination 2, laboratory 3, ankle-brachial index 4):",
+        ),
         ("table", (headers, rows(cheap))),
     ]
 
@@ -155,26 +203,39 @@ def _notes(dx: Diagnosis) -> list[Block]:
         for note in notes:
             if note.text not in seen:
                 seen.add(note.text)
-                items.append(f"{_label(dx, cond) if cond in dx.model.spec.nodes else cond}: {note.text} [source: {note.source}]")
-    return [("h2", "Management notes and pitfalls"), ("ul", items or ["No notes for these conditions."])]
+                items.append(
+                    f"{_label(dx, cond) if cond in dx.model.spec.nodes else cond}: {note.text} [source: {note.source}]"
+                )
+    return [
+        ("h2", "Management notes and pitfalls"),
+        ("ul", items or ["No notes for these conditions."]),
+    ]
 
 
 def _sources(dx: Diagnosis) -> list[Block]:
     table = dx.model.parameters()
     leading = set(_leading(dx))
-    used = table[table["node"].isin(leading) | (table["parent"].isin(leading) & table["node"].isin(list(dx.evidence)))]
+    used = table[
+        table["node"].isin(leading)
+        | (table["parent"].isin(leading) & table["node"].isin(list(dx.evidence)))
+    ]
     items = []
     for key, group in used.groupby("source", sort=True):
         nodes = ", ".join(sorted(set(group["node"])))
         if key == "judgment":
-            items.append(f"judgment: {len(group)} parameter{'s' if len(group) != 1 else ''} ({nodes}); each gives its reason in model.parameters().")
+            items.append(
+                f"judgment: {len(group)} parameter{'s' if len(group) != 1 else ''} ({nodes}); each gives its reason in model.parameters()."
+            )
         else:
             count = f"{len(group)} parameter{'s' if len(group) != 1 else ''}"
             items.append(f"{key}: {group['citation'].iloc[0]} ({count}: {nodes})")
     seeds = [f"seed {n}: shared/seeds/{f}" for n, f in SEED_FILES.items()]
     return [
         ("h2", "Sources of the numbers"),
-        ("p", "The parameters of the leading conditions and of their links to this patient's findings:"),
+        (
+            "p",
+            "The parameters of the leading conditions and of their links to this patient's findings:",
+        ),
         ("ul", items or ["No parameters."]),
         ("p", "The notes and red flags restate the seed documents:"),
         ("ul", seeds),
@@ -206,7 +267,10 @@ def _markdown(parts: list[Block]) -> str:
             out.append("\n".join(f"- {item}" for item in content))
         else:
             headers, rows = cast(Table, content)
-            lines = ["| " + " | ".join(_md_cell(h) for h in headers) + " |", "|" + "---|" * len(headers)]
+            lines = [
+                "| " + " | ".join(_md_cell(h) for h in headers) + " |",
+                "|" + "---|" * len(headers),
+            ]
             lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
             out.append("\n".join(lines))
     return "\n\n".join(out) + "\n"
@@ -224,7 +288,9 @@ def _html(parts: list[Block]) -> str:
         else:
             headers, rows = cast(Table, content)
             head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-            body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
+            body = "".join(
+                "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows
+            )
             out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
     return '<div class="crampnet-report">' + "\n".join(out) + "</div>"
 
@@ -238,7 +304,9 @@ def render(dx: Diagnosis, format: str = "markdown") -> str:
         For a format other than 'markdown' or 'html'.
     """
     if format not in FORMATS:
-        msg = f"The 'format' argument of report must be 'markdown' or 'html'. Got {format!r} instead."
+        msg = (
+            f"The 'format' argument of report must be 'markdown' or 'html'. Got {format!r} instead."
+        )
         raise InvalidValueError(msg)
     parts = blocks(dx)
     return _markdown(parts) if format == "markdown" else _html(parts)
