@@ -101,3 +101,13 @@ def test_probe_calf_tenderness_with_cancer_puts_dvt_first_or_flags_it(presenting
     """Check that one-sided calf tenderness with active cancer at 60 (Wells 2) ranks DVT first or flags it (Wells 2003)."""
     dx = presenting.diagnose({"age": 60, "calf_tenderness": True, "bilateral": False, "malignancy": True})
     assert dx.differential[0] == "deep_vein_thrombosis" or any(flag.condition == "deep_vein_thrombosis" for flag in dx.red_flags)
+
+
+def test_legend_names_the_population_the_numbers_are_about(presenting, adults):
+    """Check that the probability's legend line says which population it is about (presenting by default, else the preset)."""
+    case = {"urge_to_move": True}
+    assert "among adults presenting with a leg complaint" in presenting.diagnose(case).legend[0]
+    line = adults.diagnose(case).legend[0]
+    assert "among all adults" in line and "presenting" not in line
+    pregnant = crampnet.load(population="pregnancy").diagnose(case).legend[0]
+    assert "pregnant women" in pregnant.lower() and "'pregnancy'" in pregnant

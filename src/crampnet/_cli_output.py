@@ -28,7 +28,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
-from crampnet.reasoning.html import MEASURES, TITLES, legend, measure_value, ranked
+from crampnet.reasoning.html import (
+    MEASURES,
+    TITLES,
+    legend,
+    measure_value,
+    population_phrase,
+    ranked,
+)
 from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
@@ -124,7 +131,7 @@ def differential_lines(dx: Diagnosis, top: int) -> list[str]:
         lines.append(f"{rank:>4}  {cond:<{width}}  {p:11.4f}  {_bar(p)}  {value}".rstrip() + tag)
     if any(rank > top for rank, _ in rows):
         lines.append("(must-not-miss conditions are always listed, at their own rank)")
-    return lines + legend(dx.ranking)
+    return lines + legend(dx.ranking, population_phrase(dx.model))
 
 
 def question_lines(dx: Diagnosis, n: int) -> list[str]:

@@ -46,7 +46,14 @@ from typing import TYPE_CHECKING
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import resolve_id
 from crampnet.reasoning.explain import explain, log_odds_contributions, resolve_condition
-from crampnet.reasoning.html import MEASURES, TITLES, legend, measure_value, rounded
+from crampnet.reasoning.html import (
+    MEASURES,
+    TITLES,
+    legend,
+    measure_value,
+    population_phrase,
+    rounded,
+)
 from crampnet.reasoning.questions import information_gain, rank_questions
 from crampnet.reasoning.ranking import DECIMALS, RANKINGS, counterfactual_scores, order
 from crampnet.reasoning.redflags import DEFAULT_THRESHOLD, RedFlag, check_threshold, red_flags
@@ -124,7 +131,7 @@ class Diagnosis:
 
         See :func:`crampnet.reasoning.html.legend`.
         """
-        return legend(self.ranking)
+        return legend(self.ranking, population_phrase(self.model))
 
     @cached_property
     def _counterfactual(self) -> pd.DataFrame:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from crampnet.reasoning.ranking import DECIMALS, MEASURE_DEFINITIONS, RANKINGS
 
 if TYPE_CHECKING:
+    from crampnet.base import BaseModel
     from crampnet.reasoning.diagnosis import Diagnosis
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "diagnosis_html",
     "legend",
     "measure_value",
+    "population_phrase",
     "ranked",
     "rounded",
 ]
@@ -61,13 +63,34 @@ TITLES = {
 }
 
 
-def legend(ranking: str) -> list[str]:
+def population_phrase(model: BaseModel) -> str:
+    """Who the probabilities are about, for the legend: :data:`POPULATION` for the presenting population.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> population_phrase(crampnet.load()) == POPULATION
+    True
+    >>> population_phrase(crampnet.load(population="adults"))
+    "among all adults (the network's own priors, population 'adults')"
+    """
+    name = getattr(model, "population", "presenting")  # stand-ins without one read as the default
+    if name == "presenting":
+        return POPULATION
+    if name in model.spec.populations:
+        return f"among {model.spec.populations[name].label[:1].lower()}{model.spec.populations[name].label[1:]} (population {name!r})"
+    return f"among all adults (the network's own priors, population {name!r})"
+
+
+def legend(ranking: str, population: str = POPULATION) -> list[str]:
     """One line per number the displays show: what it means, and which one orders the differential.
 
     Parameters
     ----------
     ranking : {'counterfactual', 'disablement', 'sufficiency', 'posterior'}
         The order of the differential.
+    population : str, default=POPULATION
+        Who the probabilities are about (:func:`population_phrase`).
 
     Returns
     -------
@@ -84,7 +107,7 @@ def legend(ranking: str) -> list[str]:
     """
     column = MEASURES[ranking]
     ordered = "; the differential is ordered by this"
-    given = f"given what is entered, {POPULATION}"
+    given = f"given what is entered, {population}"
     if column == "posterior":
         return [
             f"Probability: how likely this condition is present in this person, {given}{ordered}."
@@ -220,7 +243,7 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
     )
     parts += [
         f'<p class="crampnet-legend" style="color:#555;font-size:smaller;margin:2px 0">{esc(line)}</p>'
-        for line in legend(dx.ranking)
+        for line in legend(dx.ranking, population_phrase(dx.model))
     ]
     if not dx.red_flags:
         parts.append('<p style="color:#555;margin:2px 0">No red flags raised by this evidence.</p>')

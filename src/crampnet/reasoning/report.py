@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from crampnet.exceptions import InvalidValueError
 from crampnet.network.evidence import describe, normalise
-from crampnet.reasoning.html import MEASURES, TITLES, legend, measure_value
+from crampnet.reasoning.html import MEASURES, TITLES, legend, measure_value, population_phrase
 from crampnet.reasoning.notes import NOTES, SEED_FILES, Note
 from crampnet.reasoning.ranking import DECIMALS
 
@@ -118,7 +118,7 @@ def _differential(dx: Diagnosis) -> list[Block]:
         ("h2", "Differential"),
         ("p", text),
         ("table", (headers, rows)),
-        *(("p", line) for line in legend(dx.ranking)),
+        *(("p", line) for line in legend(dx.ranking, population_phrase(dx.model))),
     ]
     if rest > 0:
         blocks.append(("p", f"{rest} more conditions follow; see Diagnosis.differential."))
