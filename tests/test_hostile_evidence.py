@@ -323,3 +323,35 @@ def test_probability_of_an_event_that_contradicts_what_is_given_is_zero(model):
     """
     assert model.probability({"restless_legs_syndrome": "present"}, given={"restless_legs_syndrome": "absent"}) == 0.0
     assert model.probability({"urge_to_move": True}, given={"urge_to_move": False, "age": 70}) == 0.0
+
+
+IMPOSSIBLE_STATE_NETWORK = """
+schema = "crampnet-network/1"
+name = "zero_state"
+version = "1"
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "table", parents = [], rows = [{ when = {}, probabilities = { present = 0.3, absent = 0.7 }, source = "judgment", reason = "test" }] }
+[nodes.s]
+role = "finding"
+states = ["none", "mild", "severe"]
+cpd = { model = "noisy_max", leak = { probabilities = { none = 1.0, mild = 0.0, severe = 0.0 }, source = "judgment", reason = "test" }, links = [{ parent = "d", state = "present", probabilities = { none = 0.5, mild = 0.5, severe = 0.0 }, source = "judgment", reason = "test" }] }
+"""
+
+
+@pytest.mark.parametrize("jit", ["never", "always"])
+def test_a_state_impossible_under_every_parent_configuration_is_impossible_evidence(tmp_path, monkeypatch, jit):
+    """Check that a noisy-MAX state of probability zero whatever the parents is ImpossibleEvidenceError, not an IndexError (issue 16)."""
+    monkeypatch.setenv("CRAMPNET_JIT", jit)
+    path = tmp_path / "zero_state.toml"
+    path.write_text(IMPOSSIBLE_STATE_NETWORK, encoding="utf-8")
+    model = crampnet.load(path)
+    # P(mild) = P(d) * 0.5 = 0.15 and then d is certain, by hand
+    assert model.probability({"s": "mild"}) == pytest.approx(0.15, abs=1e-12)
+    assert model.posteriors({"s": "mild"})["d"] == pytest.approx(1.0, abs=1e-12)
+    assert model.probability({"s": "severe"}) == 0.0
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match="s=severe"):
+        model.posteriors({"s": "severe"})
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match="row 0"):
+        model.posteriors(pd.DataFrame({"s": ["severe", "mild"]}))

@@ -200,7 +200,7 @@ def expand(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]],
         stride = stride * size
         if len(lists) == 1:
             only = lists[0]
-            if only.weights.size > 1 or only.weights[0] != 1.0:
+            if only.weights.size != 1 or only.weights[0] != 1.0:  # no term at all: an impossible state
                 weights = weights * only.weights[t]
             factors = {parent: f[t] for parent, f in only.factors.items()}
         else:
