@@ -46,6 +46,11 @@ TREE_CACHE = 256
 PASSES_PER_CASE = 16
 
 
+def _fits(tree: JunctionTree) -> bool:
+    """Whether ``tree``'s cliques fit the budget of a network file (:mod:`crampnet.network._budget`)."""
+    return tree.width <= MAX_CLIQUE and tree.entries <= MAX_TREE
+
+
 class CompiledNetwork:
     """A network compiled for exact inference.
 
@@ -96,7 +101,7 @@ class CompiledNetwork:
         own triangulation is checked here too, so no heuristic's miss can
         allocate more.
         """
-        if tree.width > MAX_CLIQUE or tree.entries > MAX_TREE:
+        if not _fits(tree):
             path = self.spec.path
             msg = f"{path}: nodes: the junction tree needs a clique of {tree.width} entries and {tree.entries} in all, more than the limits ({MAX_CLIQUE} and {MAX_TREE})"
             raise NetworkFileError(msg, path)
@@ -139,7 +144,7 @@ class CompiledNetwork:
         # the whole network, which bounds every pruned tree) may fit.
         cards = [len(self.spec.nodes[nid].states) for nid in ids]
         tree = JunctionTree(cards, factors, "min-weight")
-        if tree.width > MAX_CLIQUE or tree.entries > MAX_TREE:
+        if not _fits(tree):
             tree = JunctionTree(cards, factors, "min-fill")
         entry = (self._within_budget(tree), index)
         self._trees[findings] = entry

@@ -30,19 +30,17 @@ examination, 3 for laboratory tests and 4 for the ankle-brachial index, by
 the id lists below; a node in none of them (another network's) is history.
 ``gain_per_cost = information_gain / cost`` ranks with ``cost_aware=True``.
 
-All candidates are scored in one batch of the junction tree, and no row of
-it observes an unobserved finding, so every row runs on the tree pruned to
-the observed findings (:mod:`crampnet.reasoning._scoring`). A context candidate gets
-one row per answer. A finding Q is a leaf, so for each configuration ``pa``
-of its parents (observed parents fixed) one row gives ``P(pa | e)`` and
-``P(C_i | e, pa)``, and Q's table gives the rest exactly::
+All candidates are scored in one batch (:mod:`crampnet.reasoning._scoring`):
+one row per answer of each candidate, the answer entered as evidence, so a
+row's probability of evidence is ``P(Q=q | e)`` and its posteriors are
+``P(C_i | e, Q=q)``::
 
-    P(Q=q | e)        = sum_pa P(pa | e) P(q | pa)
-    P(C_i | e, Q=q)   = sum_pa P(pa | e) P(q | pa) P(C_i | e, pa) / P(Q=q | e)
+    I(C_i ; Q | e) = sum_q P(Q=q | e) KL(P(C_i | e, Q=q) || P(C_i | e))
 
-(``P(C_i | e, pa)`` is the row's posterior; when C_i is a parent it is 0 or
-1.) The batch has one row per parent configuration of each candidate finding
-(1,620 at most on the shipped network).
+A finding's answer costs a few Quickscore terms (two for a noisy-OR "yes"
+or a noisy-MAX state); the batch has one row per state of each candidate
+(at most 221 on the shipped network), where entering a finding through its
+parents' configurations would take 2^parents rows.
 
 Examples
 --------
@@ -113,24 +111,6 @@ def _kl_bits(p: np.ndarray, r: np.ndarray) -> np.ndarray:
     return a + b
 
 
-def _plan(model: BaseModel, vectors: Mapping[str, np.ndarray], q: str, rows: list[dict[str, np.ndarray]]) -> tuple[int, np.ndarray]:
-    """Append the rows candidate ``q`` needs; return (first row, P(Q = q | row's extra evidence)).
-
-    One row per answer, with the answer entered as evidence, so
-    ``P(Q = q | row) = 1`` for its own answer and the row's evidence
-    probability is ``P(Q = q | e)``. For a finding this costs a few
-    Quickscore terms per answer (two for a noisy-OR "yes" or a noisy-MAX
-    state), where enumerating its parents' configurations would cost
-    ``2^parents`` rows (65,536 for the presenting complaint).
-    """
-    node = model.spec.nodes[q]
-    first = len(rows)
-    card = len(node.states)
-    for k in range(card):
-        rows.append({**vectors, q: np.eye(card)[k]})
-    return first, np.eye(card)
-
-
 def information_gain(model: BaseModel, evidence: Mapping[str, object] | None, candidates: list[str] | None = None) -> pd.DataFrame:
     """``I(C_i ; Q | e)`` in bits for every condition ``C_i`` and candidate ``Q``.
 
@@ -162,8 +142,16 @@ def information_gain(model: BaseModel, evidence: Mapping[str, object] | None, ca
         candidates = [nid for nid in spec.nodes if spec.nodes[nid].role != "condition"]
     candidates = [c for c in candidates if c not in vectors]
     conds = model.conditions
+    # One row per answer of each candidate, the answer entered as evidence:
+    # its probability of evidence is P(Q = q | e) and its posteriors are
+    # P(C | Q = q, e). For a finding that costs a few Quickscore terms per
+    # answer, where its parents' configurations would cost 2^parents rows.
     rows: list[dict[str, np.ndarray]] = [vectors]
-    plans = [_plan(model, vectors, q, rows) for q in candidates]
+    first = []
+    for q in candidates:
+        first.append(len(rows))
+        card = len(spec.nodes[q].states)
+        rows.extend({**vectors, q: np.eye(card)[k]} for k in range(card))
     marg, log_ev = score(model, stack(model, rows), conds, n_rows=len(rows))
     if not np.isfinite(log_ev[0]):
         msg = "The evidence is impossible under the network (probability zero); use model.posteriors(evidence) to see which entries conflict."
@@ -173,14 +161,10 @@ def information_gain(model: BaseModel, evidence: Mapping[str, object] | None, ca
     post = np.nan_to_num(np.column_stack([marg[c][:, spec.nodes[c].states.index("present")] for c in conds]))
     prior = post[0]
     gain = np.zeros((len(candidates), len(conds)))
-    for i, (first, p_answer) in enumerate(plans):
-        # p_answer[r, q] = P(Q = q | row r's configuration); rows first .. first + len - 1
-        block = slice(first, first + p_answer.shape[0])
-        joint = weight[block, None] * p_answer  # P(configuration, Q = q | e)
-        p_q = joint.sum(axis=0)
-        for q in np.flatnonzero(p_q > 0):
-            conditional = (joint[:, q] @ post[block]) / p_q[q]
-            gain[i] += p_q[q] * _kl_bits(np.clip(conditional, 0.0, 1.0), prior)
+    for i, (q, start) in enumerate(zip(candidates, first, strict=True)):
+        for row in range(start, start + len(spec.nodes[q].states)):
+            if weight[row] > 0:  # P(Q = answer | e)
+                gain[i] += weight[row] * _kl_bits(np.clip(post[row], 0.0, 1.0), prior)
     gain[(gain < 0) & (gain > -1e-15)] = 0.0
     return pd.DataFrame(gain, index=pd.Index(candidates, name="question"), columns=conds)
 
