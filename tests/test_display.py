@@ -33,7 +33,7 @@ def test_html_lists_red_flags_before_the_differential(model):
 
 def test_html_bars_are_the_posteriors(model):
     """Check that each listed condition's bar width is its posterior, in the differential's order (must-not-miss ones by rank)."""
-    dx = model.diagnose({"urge_to_move": True, "uncomfortable_sensations": True, "ferritin": 30})
+    dx = model.diagnose({"urge_to_move": True, "uncomfortable_sensations": True, "ferritin": 30, "presenting_complaint": "restlessness"})
     html = diagnosis_html(dx, top=4)
     widths = [float(w) for w in re.findall(r"width:([0-9.]+)%;height:100%", html)]
     shown = dx.differential[:4] + sorted(
@@ -42,7 +42,7 @@ def test_html_bars_are_the_posteriors(model):
     assert widths == pytest.approx([100 * float(dx.posteriors[c]) for c in shown], abs=0.05)
     codes = re.findall(r"<code[^>]*>([a-z_]+)</code>", html)
     assert codes == shown
-    assert "No red flags raised by this evidence." in html
+    assert "No red flags raised by this evidence." in html  # with the complaint stated; without it DVT stays at its prior, above its testing threshold
 
 
 RLS_CASE = {
@@ -131,9 +131,14 @@ def test_html_escapes_every_text(model):
         posteriors=pd.Series({"c": 0.5}),
         ranking="posterior",
         evidence={},
+        must_not_miss=pd.DataFrame(
+            {"probability": [0.5], "threshold": [0.1], "flagged": [True], "rule_out": ["<u>x</u> & y"], "source": ["<s>src</s>"]},
+            index=pd.Index(["c"], name="condition"),
+        ),
     )
     html = diagnosis_html(dx)
     assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<u>x" not in html and "&lt;u&gt;x&lt;/u&gt; &amp; y" in html and "&lt;s&gt;src&lt;/s&gt;" in html
     assert "<b>C" not in html and "&lt;b&gt;C &amp; co&lt;/b&gt;" in html
     assert "A &amp; B &lt;i&gt;" in html
 

@@ -47,6 +47,7 @@ __all__ = [
     "evidence_line",
     "finite",
     "flag_lines",
+    "must_not_miss_lines",
     "question_lines",
 ]
 
@@ -101,10 +102,38 @@ def _bar(p: float, width: int = 10) -> str:
 
 
 def flag_lines(dx: Diagnosis) -> list[str]:
-    """One line per red flag raised, or a line saying none was."""
+    """One line per red flag raised (or a line saying none was), then :func:`must_not_miss_lines`."""
     if not dx.red_flags:
-        return ["Red flags: none raised by this evidence."]
-    return [f"RED FLAG ({flag.urgency}) {flag.condition}: {flag.message}" for flag in dx.red_flags]
+        flags = ["Red flags: none raised by this evidence."]
+    else:
+        flags = [f"RED FLAG ({flag.urgency}) {flag.condition}: {flag.message}" for flag in dx.red_flags]
+    return flags + must_not_miss_lines(dx)
+
+
+def must_not_miss_lines(dx: Diagnosis) -> list[str]:
+    """Every must-not-miss condition, however unlikely: probability, threshold, flag, what would rule it out.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> dx = crampnet.load().diagnose({"urge_to_move": True})
+    >>> lines = must_not_miss_lines(dx)
+    >>> lines[0]
+    'Must-not-miss conditions (always listed; flagged at or above the threshold):'
+    >>> all(any(line.lstrip().startswith(c) for line in lines) for c in dx.model.must_not_miss)
+    True
+    """
+    table = dx.must_not_miss
+    if table.empty:
+        return ["Must-not-miss conditions: none marked in this network."]
+    width = max(len(str(c)) for c in table.index)
+    lines = ["Must-not-miss conditions (always listed; flagged at or above the threshold):"]
+    for cond, row in table.iterrows():
+        p = finite(row["probability"], f"P({cond} | evidence)")
+        mark = "FLAGGED" if row["flagged"] else "not flagged"
+        lines.append(f"  {cond!s:<{width}}  P = {p:7.2%}  threshold {row['threshold']:6.2%}  {mark}")
+        lines.append(f"  {'':<{width}}  rules out: {row['rule_out']} [{str(row['source']).split('; threshold: ')[0]}]")
+    return lines
 
 
 def differential_lines(dx: Diagnosis, top: int) -> list[str]:

@@ -142,7 +142,7 @@ class Model(BaseModel):
             return posterior_intervals(self, evidence, interval=interval, draws=draws, seed=seed)
         return super().posteriors(evidence, progress=progress)
 
-    def diagnose(self, evidence: Mapping[str, object] | None = None, *, ranking: str = "counterfactual", threshold: float = 0.10) -> Diagnosis:
+    def diagnose(self, evidence: Mapping[str, object] | None = None, *, ranking: str = "counterfactual", threshold: float | None = None) -> Diagnosis:
         """Diagnose one case: differential, explanation, next questions, red flags, report.
 
         See :func:`crampnet.reasoning.diagnosis.diagnose`.

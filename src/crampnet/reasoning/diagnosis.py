@@ -24,7 +24,7 @@ Examples
 >>> model = crampnet.load()
 >>> dx = diagnose(model, {"urge_to_move": True, "uncomfortable_sensations": True,
 ...                       "worse_at_rest": True, "relief_by_movement": True,
-...                       "worse_evening": True, "ferritin": 32})
+...                       "worse_evening": True, "ferritin": 32, "presenting_complaint": "restlessness"})
 >>> dx.differential[0]
 'restless_legs_syndrome'
 >>> dx.red_flags
@@ -56,7 +56,7 @@ from crampnet.reasoning.html import (
 )
 from crampnet.reasoning.questions import information_gain, rank_questions
 from crampnet.reasoning.ranking import DECIMALS, RANKINGS, counterfactual_scores, order
-from crampnet.reasoning.redflags import DEFAULT_THRESHOLD, RedFlag, check_threshold, red_flags
+from crampnet.reasoning.redflags import RedFlag, check_threshold, must_not_miss_table, red_flags
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,7 +87,7 @@ class Diagnosis:
         evidence: Mapping[str, object] | None,
         *,
         ranking: str = "counterfactual",
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: float | None = None,
     ) -> None:
         import pandas as pd
 
@@ -105,7 +105,7 @@ class Diagnosis:
             resolve_id(model.spec, k): v for k, v in (evidence or {}).items()
         }
         self.ranking = ranking
-        self._threshold = check_threshold(threshold)
+        self._threshold = None if threshold is None else check_threshold(threshold)
 
     def __repr__(self) -> str:
         n, flags = len(self.evidence), len(self.red_flags)
@@ -167,6 +167,14 @@ class Diagnosis:
     def red_flags(self) -> list[RedFlag]:
         """Red flags, most urgent first (see :mod:`crampnet.reasoning.redflags`)."""
         return red_flags(self.model, self.evidence, self.posteriors, threshold=self._threshold)
+
+    @cached_property
+    def must_not_miss(self) -> pd.DataFrame:
+        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, rule_out, source.
+
+        See :func:`crampnet.reasoning.redflags.must_not_miss_table`.
+        """
+        return must_not_miss_table(self.model, self.posteriors, self.red_flags, self._threshold)
 
     @cached_property
     def _contributions(self) -> pd.DataFrame:
@@ -261,8 +269,10 @@ def diagnose(
         The order of the differential: by expected disablement (the default,
         also called ``counterfactual``), by expected sufficiency, or by
         posterior probability. See :mod:`crampnet.reasoning.ranking`.
-    threshold : float, default=0.10
-        Posterior at which a must-not-miss condition raises a red flag.
+    threshold : float or None, default=None
+        None: each must-not-miss condition raises a red flag at its own
+        testing threshold (:func:`crampnet.reasoning.redflags.testing_thresholds`,
+        after Pauker & Kassirer 1980); a number in (0, 1] overrides it for all.
 
     Returns
     -------
@@ -276,7 +286,7 @@ def diagnose(
     ImpossibleEvidenceError
         If the evidence has probability zero (the message names the conflict).
     InvalidValueError
-        For an unknown ``ranking`` or a ``threshold`` outside (0, 1].
+        For an unknown ``ranking`` or a ``threshold`` neither None nor in (0, 1].
 
     Examples
     --------

@@ -12,7 +12,8 @@ says whom the probabilities are about.
 
 :func:`diagnosis_html` lays it out as HTML, red flags first, then the
 differential with a bar per posterior (must-not-miss conditions always
-listed), then the legend. Every text is escaped. :mod:`crampnet.display`
+listed), then the legend, then the must-not-miss table (probability, testing
+threshold, flag, what would rule it out). Every text is escaped. :mod:`crampnet.display`
 re-exports it beside the network drawing.
 
 Examples
@@ -51,7 +52,7 @@ __all__ = [
 
 #: Fill colour of each role (colour-blind safe, Paul Tol's bright scheme).
 COLOURS = {"context": "#66ccee", "condition": "#ee6677", "finding": "#ccbb44"}
-_URGENCY = {"emergency": "#aa0000", "urgent": "#cc5500"}
+_URGENCY = {"emergency": "#aa0000", "urgent": "#cc5500", "test": "#8a6d00"}
 #: Whom the probabilities are about: the population the network's priors describe.
 POPULATION = "among adults presenting with a leg complaint"
 #: The column of :attr:`Diagnosis.scores` each ranking orders the differential by.
@@ -171,6 +172,21 @@ def _percent(p: float) -> str:
     return "<0.1%" if p < 0.001 else f"{p:.1%}" if p < 0.1 else f"{p:.0%}"
 
 
+def _must_not_miss_html(dx: Diagnosis) -> str:
+    esc = html.escape
+    rows = "".join(
+        f'<tr><td>{esc(dx.model.spec.nodes[str(cond)].label or str(cond))}</td><td style="text-align:right">{esc(_percent(float(row["probability"])))}</td>'
+        f'<td style="text-align:right">{float(row["threshold"]):.1%}</td><td>{"<strong>flagged</strong>" if row["flagged"] else "not flagged"}</td>'
+        f'<td>{esc(str(row["rule_out"]))}<br><small style="color:#555">{esc(str(row["source"]))}</small></td></tr>'
+        for cond, row in dx.must_not_miss.iterrows()
+    )
+    return (
+        '<table class="crampnet-must-not-miss"><caption style="text-align:left">Must-not-miss conditions, always listed (threshold: testing threshold after Pauker &amp; Kassirer 1980, unless given)</caption>'
+        "<thead><tr><th>condition</th><th>probability</th><th>threshold</th><th>flag</th><th>what would rule it out</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
 def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
     """A diagnosis as an HTML fragment: red flags, then the differential with probability bars and a legend.
 
@@ -247,6 +263,7 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
     ]
     if not dx.red_flags:
         parts.append('<p style="color:#555;margin:2px 0">No red flags raised by this evidence.</p>')
+    parts.append(_must_not_miss_html(dx))
     parts.append(
         '<p style="color:#555;font-size:smaller">dx.report() gives the full report; dx.explain(condition) and dx.next_questions() the details. crampnet supports clinical reasoning; it does not replace it.</p>'
     )

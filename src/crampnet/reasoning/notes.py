@@ -3,7 +3,9 @@
 The notes restate the five seed documents of the project
 (``shared/seeds/000_*.txt`` .. ``004_*.txt``, cited as "seed 000" ..
 "seed 004") and, for deep vein thrombosis, which the seeds do not cover, the
-studies of the project's evidence table. Nothing here is crampnet's own
+studies of the project's evidence table, and the published criteria the red
+flags are taken from (Wells, ESVS 2020, Global Vascular Guidelines, Gold
+Coast, cauda equina). Nothing here is crampnet's own
 advice: every note names its source, and the report prints it.
 
 Examples
@@ -19,7 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["NOTES", "SEED_FILES", "Note", "seed"]
+__all__ = [
+    "BATES_2012", "BJORCK_2020", "CAUDA_EQUINA", "FDA_QUININE", "GEERSING_2014", "GOLD_COAST", "GOODACRE_2005",
+    "GVG_2019", "NOTES", "SEED_FILES", "WELLS_2003", "Note", "seed",
+]  # fmt: skip
 
 #: The seed documents, by number.
 SEED_FILES = {
@@ -42,6 +47,18 @@ FDA_QUININE = "FDA Drug Safety Communication, 8 July 2010, and MedWatch safety l
 GEERSING_2014 = "Geersing GJ et al. BMJ 2014;348:g1340, individual patient data meta-analysis of 13 studies, 10,002 outpatients (evidence table row 228)"
 #: Likelihood ratios of DVT findings (evidence table rows 230-236).
 GOODACRE_2005 = "Goodacre S, Sutton AJ, Sampson FC. Ann Intern Med 2005;143(2):129-139, PMID 16027455 (evidence table rows 230-236)"
+#: The Wells score for DVT, two-level ("likely" >= 2, "unlikely" <= 1) version with previous DVT.
+WELLS_2003 = "Wells PS et al. Evaluation of D-dimer in the diagnosis of suspected deep-vein thrombosis. N Engl J Med 2003;349:1227-1235 (items read in the UpToDate chart adapted from it); Wells PS et al. JAMA 2006;295:199-207"
+#: Diagnosis of DVT by pretest probability (ACCP, 9th edition).
+BATES_2012 = "Bates SM et al. Diagnosis of DVT, ACCP 9th ed. Chest 2012;141(2 Suppl):e351S-e418S, PMC3278048 (abstract)"
+#: Acute limb ischaemia: definition (under 2 weeks) and the six Ps.
+BJORCK_2020 = "Björck M et al. ESVS 2020 Clinical Practice Guidelines on the Management of Acute Limb Ischaemia. Eur J Vasc Endovasc Surg 2020;59:173-218 (six Ps as summarised by EVTODAY, 7 January 2020; under 2 weeks per RCEMLearning, 2022)"
+#: Chronic limb-threatening ischemia: definition and urgent referral.
+GVG_2019 = "Conte MS et al. Global Vascular Guidelines on the Management of Chronic Limb-Threatening Ischemia. J Vasc Surg 2019;69(6S):3S-125S, PMC8365864 (abstract: PAD with rest pain, gangrene or ulceration > 2 weeks; refer urgently; objective haemodynamic testing required)"
+#: Motor neuron disease: the Gold Coast criteria, and fasciculations as a lower motor neuron sign.
+GOLD_COAST = "Shefner JM et al. A proposal for new diagnostic criteria for ALS (Gold Coast criteria). Clin Neurophysiol 2020;131:1975-1978 (read as box 1 of Turner MR, Pract Neurol 2022); de Carvalho M et al. Electrodiagnostic criteria for ALS (Awaji). Clin Neurophysiol 2008;119:497-503"
+#: Cauda equina syndrome: red-flag symptoms and emergency MRI.
+CAUDA_EQUINA = "BMJ Best Practice, Cauda equina syndrome: diagnosis approach (bladder or bowel disturbance, saddle sensory change, bilateral leg deficits with leg or back pain: immediate referral, MRI within 4 hours); Eur Spine J 2011;20(5):690-697, PMC3082683 (red-flag table)"
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,7 @@ NOTES: dict[str, tuple[Note, ...]] = {
         _VASCULAR,
     ),
     "critical_limb_ischemia": (
+        Note("Rest pain, gangrene or a leg ulcer over 2 weeks with PAD is chronic limb-threatening ischemia: refer urgently to a vascular specialist; objective haemodynamic testing (toe pressures preferred) is required.", GVG_2019),
         Note("Ischemic rest pain, non-healing wounds or gangrene require urgent vascular evaluation.", seed("001", "002")),
     ),
     "venous_insufficiency": (
@@ -133,8 +151,13 @@ NOTES: dict[str, tuple[Note, ...]] = {
     ),
     "deep_vein_thrombosis": (
         Note("Estimate the clinical probability (Wells score) and test: when DVT is unlikely (Wells 1 or less), a negative D-dimer leaves a DVT risk of about 1.2% (95% CI 0.7-1.8%).", GEERSING_2014),
+        Note("DVT likely (Wells 2 or more): compression ultrasound; DVT unlikely: D-dimer first, ultrasound if it is raised.", f"{WELLS_2003}; {BATES_2012}"),
     ),
     "motor_neuron_disease": (
+        Note("Motor neuron disease needs upper and lower motor neuron signs in one body region, or lower motor neuron signs in two, with progressive motor impairment: refer to neurology for examination and EMG.", GOLD_COAST),
         Note("Cramps with neurological signs (weakness, fasciculations) warrant referral to exclude motor neuron disease.", seed("004")),
+    ),
+    "acute_limb_ischemia": (
+        Note("A sudden (under 2 weeks) painful, pale, pulseless, cold limb, with or without paraesthesia or paralysis, is acute limb ischaemia: emergency vascular referral; numbness or weakness means the limb is threatened.", BJORCK_2020),
     ),
 }

@@ -3,27 +3,38 @@
 Two kinds of rule, both evaluated on every diagnosis:
 
 1. **Finding rules** fire on the evidence alone, whatever the rank or
-   posterior of the condition they point at: ischemic rest pain or an ulcer
-   or gangrene (critical limb ischemia); unilateral calf swelling (deep vein
-   thrombosis); bladder or bowel dysfunction, an emergency when it comes with
-   radicular pain (dermatomal radiation, a positive straight leg raise or
-   back pain); weakness with fasciculations (motor neuron disease).
-2. **The must-not-miss rule** fires for every condition the network file
-   marks ``must_not_miss`` whose posterior reaches ``threshold``.
+   posterior of the condition they point at. Each is taken from a published
+   criterion and names it (:mod:`crampnet.reasoning._rules`): deep vein
+   thrombosis from the Wells score (Wells 2003; Geersing 2014), acute limb
+   ischemia (ESVS 2020), chronic limb-threatening ischemia (Global Vascular
+   Guidelines 2019), cauda equina syndrome, and motor neuron disease (Gold
+   Coast criteria 2020, Awaji 2008).
+2. **The testing-threshold rule** fires for every condition the network file
+   marks ``must_not_miss`` whose posterior reaches its testing threshold
+   (:func:`testing_thresholds`, derived after Pauker & Kassirer 1980 in
+   :mod:`crampnet.reasoning._thresholds`), or ``threshold`` when one is given.
+   Below the condition's test-treatment threshold (Pauker & Kassirer's upper
+   threshold) the flag's urgency is ``test``: the first-line test decides;
+   at or above it, ``urgent``. A given ``threshold`` always flags ``urgent``.
 
 A rule counts an entry when it is hard evidence in the flagged state, or soft
 evidence whose largest likelihood is on that state. Rules naming nodes the
 network does not have never fire. Every flag carries an action and the
-document it comes from (a seed document or a study of the evidence table).
+document it comes from.
 
 Examples
 --------
 >>> import crampnet
 >>> from crampnet.reasoning.redflags import red_flags
 >>> model = crampnet.load()
->>> [flag.condition for flag in red_flags(model, {"unilateral_calf_swelling": True})]
+>>> [flag.condition for flag in red_flags(model, {"calf_tenderness": True, "malignancy": True})]
 ['deep_vein_thrombosis']
->>> red_flags(model, {"muscle_cramps": True, "relief_by_stretching": True, "nocturnal": True})
+>>> [flag.condition for flag in red_flags(model, {"age": 60, "fasciculations": True, "hyperreflexia": True}, threshold=1.0)]
+['motor_neuron_disease']
+>>> cramps = {"muscle_cramps": True, "relief_by_stretching": True, "nocturnal": True}
+>>> [flag.condition for flag in red_flags(model, cramps)]   # DVT stays at its prior, above its testing threshold
+['deep_vein_thrombosis']
+>>> red_flags(model, {**cramps, "presenting_complaint": "cramps"})
 []
 """
 
@@ -33,25 +44,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from crampnet.exceptions import InvalidValueError
+from crampnet.reasoning._rules import RULES, Entry, Rule, matches, wells_flag
 from crampnet.reasoning._scoring import observe
-from crampnet.reasoning.notes import GOODACRE_2005, NOTES, seed
+from crampnet.reasoning._thresholds import (
+    DEFAULT_THRESHOLD,
+    PAUKER_KASSIRER,
+    THRESHOLDS,
+    testing_thresholds,
+)
+from crampnet.reasoning.notes import NOTES
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from crampnet.base import BaseModel
 
-__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "red_flags"]
+__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "must_not_miss_table", "red_flags", "testing_thresholds"]
 
-#: Posterior at or above which a must-not-miss condition is flagged.
-DEFAULT_THRESHOLD = 0.10
 #: Urgencies, most urgent first.
-URGENCIES = ("emergency", "urgent")
-
-Entry = tuple[str, str]  # (node id, state)
+URGENCIES = ("emergency", "urgent", "test")
 
 
 @dataclass(frozen=True)
@@ -62,8 +74,9 @@ class RedFlag:
     ----------
     condition : str
         The condition id the flag points at.
-    urgency : {'emergency', 'urgent'}
-        How soon to act.
+    urgency : {'emergency', 'urgent', 'test'}
+        How soon to act: ``test`` is a must-not-miss condition between its
+        testing and test-treatment thresholds (do the first-line test today).
     message : str
         What was found and what to do.
     source : str
@@ -76,83 +89,6 @@ class RedFlag:
     source: str
 
 
-@dataclass(frozen=True)
-class Rule:
-    """A finding rule: fires when every group has at least one matching entry.
-
-    Attributes
-    ----------
-    name : str
-        A short name, used by ``unless``.
-    condition, urgency, action, source : str
-        As in :class:`RedFlag`; ``action`` follows the list of what was found.
-    groups : tuple of tuple of (str, str)
-        Each group is a set of alternative ``(node, state)`` entries.
-    supporting : tuple of (str, str)
-        Entries named in the message when present, without being required.
-    unless : str or None
-        Do not fire when the rule of this name fires.
-    """
-
-    name: str
-    condition: str
-    urgency: str
-    groups: tuple[tuple[Entry, ...], ...]
-    action: str
-    source: str
-    supporting: tuple[Entry, ...] = ()
-    unless: str | None = None
-
-
-#: The finding rules, in the order they are checked.
-RULES = (
-    Rule(
-        "critical_limb_ischemia", "critical_limb_ischemia", "urgent",
-        ((("rest_pain", "yes"), ("ulcer_or_gangrene", "yes")),),
-        "Possible critical limb ischemia: arrange urgent vascular evaluation.",
-        seed("001", "002"),
-        supporting=(("pedal_pulses", "absent"), ("ankle_brachial_index", "very_low")),
-    ),
-    Rule(
-        "deep_vein_thrombosis", "deep_vein_thrombosis", "urgent",
-        ((("unilateral_calf_swelling", "yes"),),),
-        "Assess for deep vein thrombosis today: Wells score, then D-dimer (when DVT is unlikely) or imaging.",
-        f"{GOODACRE_2005}; {NOTES['deep_vein_thrombosis'][0].source}",
-        supporting=(("calf_tenderness", "yes"), ("prior_vte", "yes"), ("malignancy", "yes"), ("recent_immobilisation", "yes")),
-    ),
-    Rule(
-        "cauda_equina", "lumbar_radiculopathy", "emergency",
-        ((("bladder_bowel_dysfunction", "yes"),), (("dermatomal_radiation", "yes"), ("straight_leg_raise", "positive"), ("back_pain", "yes"))),
-        "Bladder or bowel dysfunction with radicular pain (possible cauda equina compression): same-day neurological assessment and referral.",
-        seed("004"),
-        supporting=(("weakness", "yes"), ("sensory_loss", "yes")),
-    ),
-    Rule(
-        "bladder_bowel", "lumbar_radiculopathy", "urgent",
-        ((("bladder_bowel_dysfunction", "yes"),),),
-        "Bladder or bowel dysfunction with leg symptoms warrants neurological assessment and referral.",
-        seed("004"),
-        unless="cauda_equina",
-    ),
-    Rule(
-        "motor_neuron_disease", "motor_neuron_disease", "urgent",
-        ((("weakness", "yes"),), (("fasciculations", "yes"),)),
-        "Cramps with weakness and fasciculations: refer to neurology to exclude motor neuron disease.",
-        seed("004"),
-        supporting=(("hyperreflexia", "yes"), ("proximal_weakness", "yes")),
-    ),
-)  # fmt: skip
-
-
-def _matches(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -> bool:
-    nid, state = entry
-    node = model.spec.nodes.get(nid)
-    if node is None or nid not in vectors or state not in node.states:
-        return False
-    vec = vectors[nid]
-    return bool(vec[node.states.index(state)] > 0 and vec[node.states.index(state)] == vec.max())
-
-
 def _describe(model: BaseModel, entries: list[Entry]) -> str:
     return ", ".join(f"{model.spec.nodes[n].label or n}: {s}" for n, s in entries)
 
@@ -160,12 +96,42 @@ def _describe(model: BaseModel, entries: list[Entry]) -> str:
 def check_threshold(threshold: object) -> float:
     """Return ``threshold`` as a float, or raise if it is not a number in (0, 1]."""
     if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0.0 < threshold <= 1.0:
-        msg = f"The 'threshold' argument must be a number in (0, 1]. Got {threshold!r} instead."
+        msg = f"The 'threshold' argument must be None (each condition's testing threshold) or a number in (0, 1]. Got {threshold!r} instead."
         raise InvalidValueError(msg)
     return float(threshold)
 
 
-def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posteriors: pd.Series | None = None, *, threshold: float = DEFAULT_THRESHOLD) -> list[RedFlag]:
+def thresholds_for(model: BaseModel, threshold: float | None) -> dict[str, float]:
+    """Each must-not-miss condition's threshold: ``threshold`` for all when given, else :func:`testing_thresholds`."""
+    if threshold is None:
+        return testing_thresholds(model)
+    value = check_threshold(threshold)
+    return dict.fromkeys(model.must_not_miss, value)
+
+
+def _rule_flags(model: BaseModel, vectors: Mapping[str, object]) -> list[RedFlag]:
+    flags: list[RedFlag] = []
+    done: set[str] = set()
+    for rule in RULES:
+        if rule.condition in done or any(matches(model, vectors, e) for e in rule.excluded):  # type: ignore[arg-type]
+            continue
+        found: list[Entry] = []
+        for group in rule.groups:
+            hits = [e for e in group if matches(model, vectors, e)]  # type: ignore[arg-type]
+            if not hits:
+                break
+            found += hits
+        else:
+            done.add(rule.condition)
+            also = [e for e in rule.supporting if e not in found and matches(model, vectors, e)]  # type: ignore[arg-type]
+            extra = f"; also {_describe(model, also)}" if also else ""
+            flags.append(RedFlag(rule.condition, rule.urgency, f"{_describe(model, found)}{extra}. {rule.action}", rule.source))
+    if "deep_vein_thrombosis" in model.spec.nodes and (dvt := wells_flag(model, vectors)) is not None:  # type: ignore[arg-type]
+        flags.append(RedFlag("deep_vein_thrombosis", "urgent", *dvt))
+    return flags
+
+
+def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posteriors: pd.Series | None = None, *, threshold: float | None = None) -> list[RedFlag]:
     """The red flags raised by one case, most urgent first.
 
     Parameters
@@ -176,47 +142,95 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
         One case, as for :meth:`crampnet.Model.posteriors`.
     posteriors : pandas.Series, optional
         ``model.posteriors(evidence)`` if already computed.
-    threshold : float, default=0.10
-        Posterior at or above which a must-not-miss condition is flagged.
+    threshold : float or None, default=None
+        None: each must-not-miss condition is flagged at its own testing
+        threshold (:func:`testing_thresholds`); a number in (0, 1]: the
+        posterior at or above which every must-not-miss condition is flagged.
 
     Returns
     -------
     list of RedFlag
-        Finding rules first (in :data:`RULES` order), then must-not-miss
-        conditions by decreasing posterior; emergencies before the rest.
+        Finding rules first (in :data:`RULES` order, then the Wells rule),
+        then must-not-miss conditions by decreasing posterior; emergencies
+        before the rest; at most one flag per condition.
 
     Raises
     ------
     InvalidValueError
-        If ``threshold`` is not a number in (0, 1].
+        If ``threshold`` is neither None nor a number in (0, 1].
     """
-    threshold = check_threshold(threshold)
+    limits = thresholds_for(model, threshold)
     vectors = observe(model, evidence)
-    flags: list[RedFlag] = []
-    fired: set[str] = set()
-    for rule in RULES:
-        found: list[Entry] = []
-        for group in rule.groups:
-            hits = [e for e in group if _matches(model, vectors, e)]
-            if not hits:
-                break
-            found += hits
-        else:
-            if rule.unless in fired:
-                continue
-            fired.add(rule.name)
-            also = [e for e in rule.supporting if _matches(model, vectors, e)]
-            extra = f"; also {_describe(model, also)}" if also else ""
-            flags.append(RedFlag(rule.condition, rule.urgency, f"{_describe(model, found)}{extra}. {rule.action}", rule.source))
+    flags = _rule_flags(model, vectors)
     series = posteriors if posteriors is not None else model.posteriors(evidence)
     post = {str(k): float(v) for k, v in series.to_dict().items()}
     flagged = {f.condition for f in flags}
     for cond in sorted(model.must_not_miss, key=lambda c: -post[c]):
-        p = post[cond]
-        if cond in flagged or p < threshold:
+        p, limit = post[cond], limits[cond]
+        if cond in flagged or p < limit:
             continue
         label = model.spec.nodes[cond].label or cond
+        kind = "threshold given" if threshold is not None else "testing threshold" if cond in THRESHOLDS else "default must-not-miss threshold"
         notes = NOTES.get(cond)
         action, source = (notes[0].text, notes[0].source) if notes else ("The network marks it must-not-miss: evaluate it specifically.", f"network file {model.spec.path} (must_not_miss)")
-        flags.append(RedFlag(cond, "urgent", f"{label}: P = {p:.0%}, at or above the must-not-miss threshold of {threshold:.0%}. {action}", source))
+        urgency = "urgent"
+        if threshold is None and cond in THRESHOLDS:
+            act = THRESHOLDS[cond].treatment
+            if p < act:
+                urgency = "test"
+                action = f"Test: {THRESHOLDS[cond].test} (below its test-treatment threshold of {act:.1%}, the test decides). {action}"
+            else:
+                action = f"At or above its test-treatment threshold of {act:.1%}: act now ({THRESHOLDS[cond].test}). {action}"
+            source = f"{PAUKER_KASSIRER}; {source}"
+        flags.append(RedFlag(cond, urgency, f"{label}: P = {p:.1%}, at or above its {kind} of {limit:.1%}. {action}", source))
     return sorted(flags, key=lambda f: URGENCIES.index(f.urgency))
+
+
+#: The columns of :func:`must_not_miss_table`.
+MUST_NOT_MISS_COLUMNS = ["probability", "threshold", "flagged", "rule_out", "source"]
+
+
+def must_not_miss_table(model: BaseModel, posteriors: pd.Series, flags: list[RedFlag], threshold: float | None = None) -> pd.DataFrame:
+    """Every must-not-miss condition with its probability, threshold, flag and what would rule it out.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The compiled model.
+    posteriors : pandas.Series
+        The case's posteriors.
+    flags : list of RedFlag
+        The case's red flags.
+    threshold : float or None, default=None
+        As for :func:`red_flags`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by condition id, in the network's order: ``probability``,
+        ``threshold`` (the one applied), ``flagged`` (whether a red flag
+        names it), ``rule_out`` (one sentence) and ``source`` (of the
+        sentence and the threshold).
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> model = crampnet.load()
+    >>> post = model.posteriors({"urge_to_move": True})
+    >>> table = must_not_miss_table(model, post, [])
+    >>> list(table.index) == list(model.must_not_miss), list(table.columns)
+    (True, ['probability', 'threshold', 'flagged', 'rule_out', 'source'])
+    """
+    import pandas as pd
+
+    limits = thresholds_for(model, threshold)
+    flagged = {f.condition for f in flags}
+    rows = []
+    for cond in model.must_not_miss:
+        entry = THRESHOLDS.get(cond)
+        rule_out = entry.rule_out if entry else "No published rule-out is recorded for it: evaluate it specifically."
+        source = f"{entry.rule_out_source}; threshold: {PAUKER_KASSIRER}" if entry else f"network file {model.spec.path} (must_not_miss); threshold: judgment (default {DEFAULT_THRESHOLD:g})"
+        if threshold is not None:
+            source = f"{source.split('; threshold: ')[0]}; threshold: given by the caller"
+        rows.append([float(posteriors[cond]), limits[cond], cond in flagged, rule_out, source])
+    return pd.DataFrame(rows, index=pd.Index(list(model.must_not_miss), name="condition"), columns=MUST_NOT_MISS_COLUMNS)

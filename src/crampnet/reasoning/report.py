@@ -1,8 +1,9 @@
 """A diagnosis as a document: markdown for reading, HTML for notebooks.
 
 The report follows the seed documents (distinguishing features, diagnostic
-approach, pitfalls, references) but for one patient: red flags first, the
-ranked differential (rank, probability and the measure the order used, with
+approach, pitfalls, references) but for one patient: red flags first, then
+every must-not-miss condition however unlikely (probability, testing
+threshold, flag, what would rule it out), the ranked differential (rank, probability and the measure the order used, with
 a legend of one line per number), the findings for and against the
 leading conditions, what to ask or test next, management notes and pitfalls
 from the seeds, and the sources of the numbers behind the leading
@@ -23,6 +24,8 @@ Examples
 >>> all(line in text for line in dx.legend)
 True
 >>> "## Sources of the numbers" in text and "<h2>" in dx.report(format="html")
+True
+>>> all(dx.model.spec.nodes[c].label in text.split("## Evidence")[0] for c in dx.model.must_not_miss)
 True
 """
 
@@ -77,6 +80,16 @@ def _flags(dx: Diagnosis) -> list[Block]:
         for flag in dx.red_flags
     ]
     return [*blocks, ("ul", items)]
+
+
+def _must_not_miss(dx: Diagnosis) -> list[Block]:
+    headers = ["condition", "probability", "threshold", "flag", "what would rule it out", "source"]
+    rows = [
+        [_label(dx, str(cond)), _percent(float(row["probability"])), f"{float(row['threshold']):.1%}", "FLAGGED" if row["flagged"] else "not flagged", str(row["rule_out"]), str(row["source"])]
+        for cond, row in dx.must_not_miss.iterrows()
+    ]
+    text = "Always listed, however unlikely. Threshold: the probability above which testing beats not testing (Pauker & Kassirer 1980), unless a threshold was given."
+    return [("h2", "Must-not-miss conditions"), ("p", text), ("table", (headers, rows))]
 
 
 def _evidence(dx: Diagnosis) -> list[Block]:
@@ -237,7 +250,7 @@ def _sources(dx: Diagnosis) -> list[Block]:
             "The parameters of the leading conditions and of their links to this patient's findings:",
         ),
         ("ul", items or ["No parameters."]),
-        ("p", "The notes and red flags restate the seed documents:"),
+        ("p", "The notes restate the seed documents; the red flags name the published criteria they come from:"),
         ("ul", seeds),
     ]
 
@@ -247,7 +260,7 @@ def blocks(dx: Diagnosis) -> list[Block]:
     return [
         ("h1", "crampnet: differential diagnosis for this patient"),
         ("p", "crampnet supports clinical reasoning; it does not replace it."),
-        *_flags(dx), *_evidence(dx), *_differential(dx), *_reasons(dx), *_questions(dx), *_notes(dx), *_sources(dx),
+        *_flags(dx), *_must_not_miss(dx), *_evidence(dx), *_differential(dx), *_reasons(dx), *_questions(dx), *_notes(dx), *_sources(dx),
     ]  # fmt: skip
 
 

@@ -1,0 +1,184 @@
+"""The finding rules of the red flags, each taken from a published criterion.
+
+A :class:`Rule` fires when every group of entries has at least one match
+and none of its ``excluded`` entries matches; deep vein thrombosis is
+decided by the Wells score instead (:func:`wells_score`, :func:`wells_flag`).
+Node ids and states are those of the shipped network (``shared/vocabulary.md``).
+
+- **Acute limb ischemia** (emergency): a cold or pale limb with absent pedal
+  pulses or atrial fibrillation (an embolic source), or absent pulses with
+  atrial fibrillation in a history under 2 weeks; not when the history is
+  stated to be 2 weeks or longer. ESVS 2020 (Björck et al.): ALI is a sudden
+  loss of perfusion, under 2 weeks, recognised by the six Ps (pain, pallor,
+  pulselessness, paraesthesia, paralysis, perishing cold).
+- **Chronic limb-threatening ischemia** (urgent): rest pain, ulcer or
+  gangrene with haemodynamic evidence of PAD (absent pedal pulses, ABI below
+  0.9). Global Vascular Guidelines (Conte et al. 2019). Their ">2 weeks" is
+  not required: a shorter history with these findings needs at least as much
+  urgency (the ALI rule looks at it).
+- **Cauda equina** (emergency): bladder or bowel dysfunction with radicular
+  (dermatomal radiation, positive straight leg raise, back pain) or bilateral
+  symptoms; bladder or bowel dysfunction alone is urgent.
+- **Motor neuron disease** (urgent): upper (brisk reflexes) with lower motor
+  neuron signs (fasciculations, wasting) in the legs; lower motor neuron signs
+  in the legs with the arms or the bulbar region involved; bulbar symptoms
+  with weakness or brisk reflexes in the legs. Gold Coast criteria (Shefner
+  et al. 2020), with fasciculations as a lower motor neuron sign (Awaji, de
+  Carvalho et al. 2008).
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.reasoning._rules import wells_score
+>>> from crampnet.reasoning._scoring import observe
+>>> model = crampnet.load()
+>>> wells_score(model, observe(model, {"calf_tenderness": True, "malignancy": True}))[0]
+2
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from crampnet.reasoning.notes import (
+    BJORCK_2020,
+    CAUDA_EQUINA,
+    GEERSING_2014,
+    GOLD_COAST,
+    GVG_2019,
+    WELLS_2003,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from crampnet.base import BaseModel
+
+__all__ = ["RULES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "Entry", "Rule", "matches", "wells_flag", "wells_score"]
+
+Entry = tuple[str, str]  # (node id, state)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A finding rule: fires when every group has a matching entry and no ``excluded`` entry matches.
+
+    Attributes
+    ----------
+    name : str
+        A short name.
+    condition, urgency, action, source : str
+        As in :class:`~crampnet.reasoning.redflags.RedFlag`; ``action`` follows the list of what was found.
+    groups : tuple of tuple of (str, str)
+        Each group is a set of alternative ``(node, state)`` entries.
+    supporting : tuple of (str, str)
+        Entries named in the message when present, without being required.
+    excluded : tuple of (str, str)
+        Entries that stop the rule (e.g. a history of 2 weeks or more for an acute rule).
+    """
+
+    name: str
+    condition: str
+    urgency: str
+    groups: tuple[tuple[Entry, ...], ...]
+    action: str
+    source: str
+    supporting: tuple[Entry, ...] = ()
+    excluded: tuple[Entry, ...] = ()
+
+
+_CHRONIC = (("symptom_duration", "2_weeks_to_3_months"), ("symptom_duration", "over_3_months"))
+_SIX_PS = (("paresthesia", "yes"), ("sensory_loss", "yes"), ("weakness", "yes"), ("rest_pain", "yes"), ("symptom_duration", "under_2_weeks"))
+_LMN = (("fasciculations", "yes"), ("muscle_atrophy", "yes"))
+_ALI_ACTION = "Possible acute limb ischemia: emergency vascular referral now (ESVS 2020; sensory loss or weakness means the limb is threatened)."
+_MND_ACTION = "Upper and lower motor neuron signs (Gold Coast criteria): refer to neurology for examination and EMG to exclude motor neuron disease."
+
+#: The finding rules, in the order they are checked; within a condition, only the first that fires is reported.
+RULES = (
+    Rule("acute_limb_ischemia", "acute_limb_ischemia", "emergency",
+         ((("cold_pale_limb", "yes"),), (("pedal_pulses", "absent"), ("atrial_fibrillation", "yes"))),
+         _ALI_ACTION, BJORCK_2020, supporting=_SIX_PS, excluded=_CHRONIC),
+    Rule("acute_limb_ischemia_embolic", "acute_limb_ischemia", "emergency",
+         ((("symptom_duration", "under_2_weeks"),), (("pedal_pulses", "absent"),), (("atrial_fibrillation", "yes"),)),
+         _ALI_ACTION, BJORCK_2020, supporting=_SIX_PS),
+    Rule("cauda_equina", "lumbar_radiculopathy", "emergency",
+         ((("bladder_bowel_dysfunction", "yes"),), (("dermatomal_radiation", "yes"), ("straight_leg_raise", "positive"), ("back_pain", "yes"), ("bilateral", "yes"))),
+         "Bladder or bowel dysfunction with radicular or bilateral symptoms (possible cauda equina syndrome): immediate hospital referral for an emergency MRI.",
+         CAUDA_EQUINA, supporting=(("weakness", "yes"), ("sensory_loss", "yes"))),
+    Rule("bladder_bowel", "lumbar_radiculopathy", "urgent",
+         ((("bladder_bowel_dysfunction", "yes"),),),
+         "Bladder or bowel dysfunction with a leg complaint: ask about saddle numbness and back or radicular pain today; cauda equina syndrome is an emergency.",
+         CAUDA_EQUINA),
+    Rule("critical_limb_ischemia", "critical_limb_ischemia", "urgent",
+         ((("rest_pain", "yes"), ("ulcer_or_gangrene", "yes")), (("pedal_pulses", "absent"), ("ankle_brachial_index", "low"), ("ankle_brachial_index", "very_low"))),
+         "Possible chronic limb-threatening ischemia: urgent referral to a vascular specialist (Global Vascular Guidelines).",
+         GVG_2019, supporting=(("symptom_duration", "2_weeks_to_3_months"), ("symptom_duration", "over_3_months"), ("relief_by_dependency", "yes"))),
+    Rule("mnd_one_region", "motor_neuron_disease", "urgent",
+         ((("hyperreflexia", "yes"),), _LMN), _MND_ACTION, GOLD_COAST, supporting=(("weakness", "yes"),)),
+    Rule("mnd_two_regions", "motor_neuron_disease", "urgent",
+         (_LMN, (("upper_limb_involvement", "yes"), ("bulbar_symptoms", "yes"))),
+         "Lower motor neuron signs in the legs with the arms or the bulbar region involved (Gold Coast criteria): refer to neurology to exclude motor neuron disease.",
+         GOLD_COAST, supporting=(("weakness", "yes"),)),
+    Rule("mnd_bulbar", "motor_neuron_disease", "urgent",
+         ((("bulbar_symptoms", "yes"),), (("weakness", "yes"), ("hyperreflexia", "yes"))),
+         "Bulbar symptoms with motor signs in the legs (two regions, Gold Coast criteria): refer to neurology to exclude motor neuron disease.",
+         GOLD_COAST),
+)  # fmt: skip
+
+#: The Wells items the network can hold: ``(entries that must all match, item)``, one point each (Wells 2003).
+WELLS_ITEMS: tuple[tuple[tuple[Entry, ...], str], ...] = (
+    ((("malignancy", "yes"),), "active cancer"),
+    ((("recent_immobilisation", "yes"),), "recently bedridden or major surgery"),
+    ((("calf_tenderness", "yes"),), "localized tenderness along the deep veins"),
+    ((("unilateral_calf_swelling", "yes"),), "calf swelling on one side"),
+    ((("edema", "yes"), ("bilateral", "no")), "pitting edema confined to the symptomatic leg"),
+    ((("prior_vte", "yes"),), "previously documented DVT"),
+)
+#: The Wells items left out, and why.
+WELLS_NOT_SCORED = {
+    "paralysis, paresis or recent plaster immobilisation": "no node (objective weakness of any cause is not taken for it)",
+    "entire leg swollen": "no node (calf swelling is scored)",
+    "collateral superficial veins (non-varicose)": "no node (varicosities are varicose, which the item excludes)",
+    "alternative diagnosis at least as likely (-2)": "left out, the conservative choice: it is a clinician's judgment, and taking it from the network's own differential would let the model argue away its own flag",
+}
+
+
+def matches(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -> bool:
+    """Whether ``entry`` is observed: hard evidence in that state, or soft evidence whose largest likelihood is on it."""
+    nid, state = entry
+    node = model.spec.nodes.get(nid)
+    if node is None or nid not in vectors or state not in node.states:
+        return False
+    vec = vectors[nid]
+    value = vec[node.states.index(state)]
+    return bool(value > 0 and value == vec.max())
+
+
+def wells_score(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[int, list[str]]:
+    """The Wells score (Wells 2003) from the items the evidence states, and the items counted.
+
+    Unstated items count 0, so the score is a lower bound; items in
+    :data:`WELLS_NOT_SCORED` are never counted.
+    """
+    found = [item for entries, item in WELLS_ITEMS if all(matches(model, vectors, e) for e in entries)]
+    return len(found), found
+
+
+def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str, str] | None:
+    """``(message, source)`` of the DVT flag, or None.
+
+    It fires when DVT is likely (Wells >= 2: same-day compression ultrasound)
+    or when the D-dimer is raised (whatever the score: ultrasound). Wells <= 1
+    with a normal D-dimer rules DVT out (Geersing 2014); Wells <= 1 without
+    a D-dimer raises no rule flag (the testing threshold still applies).
+    """
+    score, items = wells_score(model, vectors)
+    found = f"Wells score {score} ({', '.join(items) or 'no item stated'})"
+    source = f"{WELLS_2003}; {GEERSING_2014}"
+    if score >= 2:
+        return f"{found}: DVT likely (Wells >= 2). Same-day compression ultrasound.", source
+    if matches(model, vectors, ("d_dimer", "raised")):
+        return f"{found} with a raised D-dimer: compression ultrasound (today).", source
+    return None

@@ -1,0 +1,247 @@
+"""Testing thresholds of the must-not-miss conditions, after Pauker & Kassirer (1980).
+
+A must-not-miss condition is flagged when its posterior reaches its
+*testing threshold*: the probability above which doing the first-line test
+(and treating or referring if it is positive) costs less expected harm than
+doing nothing (Pauker SG, Kassirer JP. The threshold approach to clinical
+decision making. N Engl J Med 1980;302:1109-1117). With the benefit of
+treating a case set to 1, ``harm`` the net harm of treating a non-case and
+``test_risk`` the harm (risk, burden) of the test itself, in the same unit:
+
+    T = ((1 - spec) * harm + test_risk) / ((1 - spec) * harm + sens)
+
+(no test: expected harm ``p``; test: ``test_risk + p (1 - sens) +
+(1 - p)(1 - spec) harm``; :math:`T` is the ``p`` where they are equal).
+The 1980 paper was not read here: the formula is the one restated with these
+parameters in Newman & Kohn's *Evidence-Based Diagnosis* (chapter 2; the
+parameters were read on the authors' regret calculator,
+ebd-2.net/regret-calculator) and re-derived above.
+
+Every input names its source, or says ``judgment`` with the reason and a
+plausible range. The accuracies are published; the harms are judgments,
+because no source read here states them in this unit. :data:`THRESHOLDS`
+holds them, one :class:`TestingThreshold` per condition, with the sentence
+saying what rules the condition out; a must-not-miss condition without an
+entry falls back to :data:`DEFAULT_THRESHOLD`.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.reasoning._thresholds import THRESHOLDS, pauker_kassirer, testing_thresholds
+>>> model = crampnet.load()
+>>> sorted(testing_thresholds(model)) == sorted(model.must_not_miss)
+True
+>>> round(pauker_kassirer(sensitivity=1.0, specificity=1.0, harm=0.1, test_risk=0.01), 4)
+0.01
+>>> round(THRESHOLDS["deep_vein_thrombosis"].value, 4)
+0.0135
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from crampnet.exceptions import InvalidValueError
+
+if TYPE_CHECKING:
+    from crampnet.base import BaseModel
+
+__all__ = ["DEFAULT_THRESHOLD", "PAUKER_KASSIRER", "THRESHOLDS", "Input", "TestingThreshold", "pauker_kassirer", "test_treatment", "testing_thresholds"]
+
+#: Posterior at or above which a must-not-miss condition without its own threshold is flagged (judgment: the 0.1 release's figure).
+DEFAULT_THRESHOLD = 0.10
+#: The method and where its formula was read.
+PAUKER_KASSIRER = (
+    "Pauker SG, Kassirer JP. N Engl J Med 1980;302:1109-1117 (testing threshold; formula as restated in "
+    "Newman TB, Kohn MA, Evidence-Based Diagnosis, ch. 2, parameters read at ebd-2.net/regret-calculator)"
+)
+
+GOODACRE_US_2005 = "Goodacre S et al. BMC Med Imaging 2005;5:6, Table 2 (compression ultrasound vs venography, 22 cohorts)"
+AHA_ABI_2016 = "2016 AHA/ACC lower extremity PAD guideline, Circulation 2017;135:e726 (resting ABI <= 0.90 vs imaging: sensitivity 68-84%, specificity 84-99%; evidence table row 74)"
+GOLD_COAST_META = "Von Quednow E et al., AAN 2025 abstract 003199: meta-analysis of 4 studies, 2,696 patients, Gold Coast criteria sensitivity 94.3%, specificity 82.4% (95% CI 35.3-97.6%)"
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input of a threshold: its value and its source (or ``judgment: reason; range``)."""
+
+    value: float
+    source: str
+
+
+@dataclass(frozen=True)
+class TestingThreshold:
+    """The testing threshold of one condition, with every input and what would rule the condition out.
+
+    Attributes
+    ----------
+    test : str
+        The first-line test (or referral) the threshold is about.
+    sensitivity, specificity : Input
+        Its accuracy.
+    harm : Input
+        Net harm of treating (or referring) a non-case, with the benefit of treating a case = 1.
+    test_risk : Input
+        Harm of doing the test, same unit.
+    rule_out : str
+        What would rule the condition out, in one sentence.
+    rule_out_source : str
+        Where that sentence comes from.
+    """
+
+    test: str
+    sensitivity: Input
+    specificity: Input
+    harm: Input
+    test_risk: Input
+    rule_out: str
+    rule_out_source: str
+
+    @property
+    def value(self) -> float:
+        """The testing threshold (:func:`pauker_kassirer` of the inputs)."""
+        return pauker_kassirer(sensitivity=self.sensitivity.value, specificity=self.specificity.value, harm=self.harm.value, test_risk=self.test_risk.value)
+
+    @property
+    def treatment(self) -> float:
+        """The test-treatment threshold (:func:`test_treatment` of the inputs): above it, act without waiting for the test."""
+        return test_treatment(sensitivity=self.sensitivity.value, specificity=self.specificity.value, harm=self.harm.value, test_risk=self.test_risk.value)
+
+
+def pauker_kassirer(*, sensitivity: float, specificity: float, harm: float, test_risk: float) -> float:
+    """The testing threshold: the probability above which testing beats doing nothing.
+
+    Parameters
+    ----------
+    sensitivity, specificity : float
+        Of the test, in (0, 1].
+    harm : float
+        Net harm of treating a non-case, relative to the net benefit of treating a case (>= 0).
+    test_risk : float
+        Harm of the test itself, same unit (>= 0).
+
+    Returns
+    -------
+    float
+        ``((1 - specificity) * harm + test_risk) / ((1 - specificity) * harm + sensitivity)``, at most 1.
+
+    Raises
+    ------
+    InvalidValueError
+        If an accuracy is outside (0, 1] or a harm is negative.
+
+    Examples
+    --------
+    >>> round(pauker_kassirer(sensitivity=0.9, specificity=0.9, harm=0.5, test_risk=0.0), 4)
+    0.0526
+    """
+    for name, value in (("sensitivity", sensitivity), ("specificity", specificity)):
+        if not 0.0 < value <= 1.0:
+            msg = f"The '{name}' of a testing threshold must be in (0, 1]. Got {value!r} instead."
+            raise InvalidValueError(msg)
+    for name, value in (("harm", harm), ("test_risk", test_risk)):
+        if not value >= 0.0:
+            msg = f"The '{name}' of a testing threshold must be 0 or more. Got {value!r} instead."
+            raise InvalidValueError(msg)
+    false_positive = (1.0 - specificity) * harm
+    return min(1.0, (false_positive + test_risk) / (false_positive + sensitivity))
+
+
+def test_treatment(*, sensitivity: float, specificity: float, harm: float, test_risk: float) -> float:
+    """The test-treatment threshold: the probability above which acting at once beats testing first.
+
+    Acting on everyone costs ``(1 - p) harm``; testing costs ``test_risk +
+    p (1 - sens) + (1 - p)(1 - spec) harm``; they are equal at
+    ``(spec * harm - test_risk) / (spec * harm + 1 - sens)`` (Pauker &
+    Kassirer 1980, the upper of their two thresholds). Between the testing
+    threshold and this one, the first-line test decides; above it, the
+    condition is acted on (treated or referred) at once.
+
+    Parameters
+    ----------
+    sensitivity, specificity, harm, test_risk : float
+        As for :func:`pauker_kassirer`.
+
+    Returns
+    -------
+    float
+        The threshold, never below the testing threshold of the same inputs.
+
+    Examples
+    --------
+    >>> round(test_treatment(sensitivity=0.9, specificity=0.9, harm=0.5, test_risk=0.0), 4)
+    0.8182
+    """
+    low = pauker_kassirer(sensitivity=sensitivity, specificity=specificity, harm=harm, test_risk=test_risk)
+    act = specificity * harm
+    return max(low, min(1.0, (act - test_risk) / (act + 1.0 - sensitivity)))
+
+
+_ABI_SENS = Input(0.76, f"{AHA_ABI_2016}; midpoint of 68-84% (a stand-in: no accuracy of the bedside Doppler pulse check was read)")
+_ABI_SPEC = Input(0.915, f"{AHA_ABI_2016}; midpoint of 84-99%")
+
+#: The threshold of each must-not-miss condition of the shipped network, with its inputs.
+THRESHOLDS: dict[str, TestingThreshold] = {
+    "deep_vein_thrombosis": TestingThreshold(
+        test="compression ultrasound (after a D-dimer when DVT is unlikely)",
+        sensitivity=Input(0.903, f"{GOODACRE_US_2005}: compression only, all DVT, 90.3% (88.4-92.0)"),
+        specificity=Input(0.978, f"{GOODACRE_US_2005}: compression only, 97.8% (97.0-98.4)"),
+        harm=Input(0.1, "judgment: three months of anticoagulation in a non-case (major bleeding) against the pulmonary embolism and death it prevents in a case; range 0.05-0.2"),
+        test_risk=Input(0.01, "judgment: no bodily risk; stands for the burden, cost and delay of a same-day scan, as a share of the benefit of treating one DVT; range 0.005-0.02"),
+        rule_out="Wells <= 1 with a normal D-dimer (3-month VTE risk 1.2%, Geersing 2014), or a negative compression ultrasound (failure rate 1.0-1.9%, Kraaijpoel 2020).",
+        rule_out_source="Geersing GJ et al. BMJ 2014;348:g1340 (evidence table row 140); Kraaijpoel N et al. PLoS One 2020;15:e0228788",
+    ),
+    "acute_limb_ischemia": TestingThreshold(
+        test="pedal pulses with a handheld Doppler or the ankle-brachial index, then emergency vascular referral",
+        sensitivity=_ABI_SENS,
+        specificity=_ABI_SPEC,
+        harm=Input(0.05, "judgment: an emergency referral and imaging (and perhaps heparin) in a non-case against limb loss or death prevented in a case; range 0.02-0.1"),
+        test_risk=Input(0.001, "judgment: a bedside pulse and Doppler check, harmless and taking minutes; range 0.0005-0.005"),
+        rule_out="A warm limb of normal colour with normal pedal pulses and no new neurological deficit (none of the six Ps, ESVS 2020).",
+        rule_out_source="Björck M et al. ESVS 2020 guidelines on acute limb ischaemia, Eur J Vasc Endovasc Surg 2020;59:173-218 (six Ps, as summarised by EVTODAY, 7 January 2020)",
+    ),
+    "critical_limb_ischemia": TestingThreshold(
+        test="ankle-brachial index (toe pressure if the arteries are incompressible), then urgent vascular referral",
+        sensitivity=_ABI_SENS,
+        specificity=_ABI_SPEC,
+        harm=Input(0.1, "judgment: an urgent vascular referral and imaging in a non-case against amputation prevented in a case (25-30% amputated within a year, Davies 2012, evidence table row 217); range 0.05-0.2"),
+        test_risk=Input(0.002, "judgment: the ABI is harmless and takes 15 minutes; range 0.001-0.005"),
+        rule_out="Normal ankle-brachial index and toe pressures: the Global Vascular Guidelines require objective haemodynamic testing to assess CLTI.",
+        rule_out_source="Conte MS et al. Global Vascular Guidelines on CLTI, J Vasc Surg 2019;69(6S):3S-125S (abstract)",
+    ),
+    "motor_neuron_disease": TestingThreshold(
+        test="neurology referral with electromyography (Gold Coast criteria)",
+        sensitivity=Input(0.943, GOLD_COAST_META),
+        specificity=Input(0.824, GOLD_COAST_META),
+        harm=Input(0.5, "judgment: a wrong MND diagnosis is devastating while early treatment gains little (no cure), so the harm of acting on a false positive is large against the benefit; range 0.25-1"),
+        test_risk=Input(0.02, "judgment: EMG discomfort, weeks of waiting and the fear the referral raises; range 0.01-0.05"),
+        rule_out="No upper with lower motor neuron signs in one region and no lower motor neuron signs in two regions, on a neurologist's examination with EMG (Gold Coast criteria).",
+        rule_out_source="Shefner JM et al. Clin Neurophysiol 2020;131:1975-1978 (Gold Coast criteria, read as box 1 of Turner MR, Pract Neurol 2022, doi:10.1136/practneurol-2021-003256)",
+    ),
+}
+
+
+def testing_thresholds(model: BaseModel) -> dict[str, float]:
+    """The testing threshold of each must-not-miss condition of ``model``.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The compiled model.
+
+    Returns
+    -------
+    dict of str to float
+        Condition id to the posterior at or above which it is flagged: its
+        :data:`THRESHOLDS` value, or :data:`DEFAULT_THRESHOLD` for a
+        condition without one.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> thresholds = testing_thresholds(crampnet.load())
+    >>> thresholds["acute_limb_ischemia"] < thresholds["motor_neuron_disease"]
+    True
+    """
+    return {cond: THRESHOLDS[cond].value if cond in THRESHOLDS else DEFAULT_THRESHOLD for cond in model.must_not_miss}

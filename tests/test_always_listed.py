@@ -1,0 +1,67 @@
+"""Must-not-miss conditions are listed in every display, however unlikely (the README's promise)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crampnet._cli_output import flag_lines
+from crampnet.cli import main
+from crampnet.reasoning.html import diagnosis_html
+
+RLS = {"urge_to_move": True, "uncomfortable_sensations": True, "worse_at_rest": True, "relief_by_movement": True, "worse_evening": True, "ferritin": 32, "presenting_complaint": "restlessness"}
+
+
+@pytest.fixture(scope="module")
+def dx(model):
+    return model.diagnose(RLS)
+
+
+def test_the_table(dx, model):
+    """Check the table lists each must-not-miss condition with probability, threshold, flag, rule-out and source."""
+    table = dx.must_not_miss
+    assert list(table.index) == list(model.must_not_miss)
+    assert list(table.columns) == ["probability", "threshold", "flagged", "rule_out", "source"]
+    for cond, row in table.iterrows():
+        assert row["probability"] == pytest.approx(float(dx.posteriors[cond]))
+        assert bool(row["flagged"]) == any(f.condition == cond for f in dx.red_flags)
+        assert row["rule_out"] and row["source"]
+    assert "D-dimer" in table.loc["deep_vein_thrombosis", "rule_out"] and "Geersing" in table.loc["deep_vein_thrombosis", "source"]
+
+
+def test_unlikely_ones_are_really_unlikely_here(dx, model):
+    """Check the case makes the point: some must-not-miss condition is far below 1% and unflagged."""
+    assert any(float(dx.posteriors[c]) < 0.01 and not dx.must_not_miss.loc[c, "flagged"] for c in model.must_not_miss)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_report_lists_every_must_not_miss_condition(dx, model, fmt):
+    """Check the report's must-not-miss section names each condition, its rule-out sentence and its flag state."""
+    text = dx.report(format=fmt)
+    heading = "## Must-not-miss conditions" if fmt == "markdown" else "<h2>Must-not-miss conditions</h2>"
+    section = text.split(heading)[1].split("## Evidence" if fmt == "markdown" else "<h2>Evidence</h2>")[0]
+    for cond in model.must_not_miss:
+        assert (model.spec.nodes[cond].label or cond) in section
+        rule_out = dx.must_not_miss.loc[cond, "rule_out"]
+        assert rule_out.split(" (")[0].replace("'", "&#x27;" if fmt == "html" else "'").split("<")[0] in section
+    assert "not flagged" in section
+
+
+def test_notebook_table_lists_every_must_not_miss_condition(dx, model):
+    """Check the notebook HTML has the must-not-miss table with every condition."""
+    html = diagnosis_html(dx)
+    table = html.split('class="crampnet-must-not-miss"')[1].split("</table>")[0]
+    for cond in model.must_not_miss:
+        assert (model.spec.nodes[cond].label or cond) in table
+
+
+def test_cli_lists_every_must_not_miss_condition(dx, model, capsys):
+    """Check the CLI diagnose output lists each must-not-miss condition with its rule-out, before the differential."""
+    lines = flag_lines(dx)
+    for cond in model.must_not_miss:
+        assert any(line.strip().startswith(cond) for line in lines)
+    assert main(["diagnose", *(f"{k}={str(v).lower()}" for k, v in RLS.items()), "--top", "1"]) == 0
+    out = capsys.readouterr().out
+    block = out.split("Must-not-miss conditions")[1].split("rank  condition")[0]
+    for cond in model.must_not_miss:
+        assert cond in block
+    assert block.count("rules out:") == len(model.must_not_miss)

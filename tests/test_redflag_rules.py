@@ -1,0 +1,184 @@
+"""The red-flag rules against the published criteria, written out here independently, and the testing thresholds."""
+
+from __future__ import annotations
+
+import itertools
+from types import SimpleNamespace
+
+import pytest
+
+from crampnet.reasoning._thresholds import DEFAULT_THRESHOLD, THRESHOLDS, pauker_kassirer
+from crampnet.reasoning._thresholds import testing_thresholds as thresholds_of
+from crampnet.reasoning.redflags import red_flags
+
+# Wells 2003 items the vocabulary can state, one point each (written from the published table).
+WELLS = {
+    "active cancer": {"malignancy": True},
+    "bedridden or surgery": {"recent_immobilisation": True},
+    "tenderness along the deep veins": {"calf_tenderness": True},
+    "calf swelling": {"unilateral_calf_swelling": True},
+    "pitting edema of the symptomatic leg only": {"edema": True, "bilateral": False},
+    "previous DVT": {"prior_vte": True},
+}
+
+
+def _rule(model, evidence, condition):
+    """The finding-rule flag for ``condition`` (threshold rule off), or None."""
+    return next((f for f in red_flags(model, evidence, threshold=1.0) if f.condition == condition), None)
+
+
+@pytest.mark.parametrize("items", [c for n in range(4) for c in itertools.combinations(WELLS, n)])
+def test_wells_rule_fires_at_two_points(model, items):
+    """Check the DVT rule fires exactly when the hand-counted Wells score is 2 or more ("DVT likely")."""
+    evidence = {k: v for item in items for k, v in WELLS[item].items()}
+    flag = _rule(model, evidence, "deep_vein_thrombosis")
+    assert (flag is not None) == (len(items) >= 2)
+    if flag is not None:
+        assert f"Wells score {len(items)}" in flag.message and "ultrasound" in flag.message
+        assert "Wells" in flag.source and "Geersing" in flag.source
+
+
+def test_edema_in_both_legs_scores_no_wells_point(model):
+    """Check pitting edema counts only when confined to the symptomatic leg."""
+    assert _rule(model, {"edema": True, "bilateral": True, "malignancy": True}, "deep_vein_thrombosis") is None
+    assert _rule(model, {"edema": True, "bilateral": False, "malignancy": True}, "deep_vein_thrombosis") is not None
+
+
+@pytest.mark.parametrize(("evidence", "fires"), [
+    ({"d_dimer": "raised"}, True),  # Wells 0, positive D-dimer: ultrasound
+    ({"d_dimer": "raised", "malignancy": True}, True),
+    ({"d_dimer": "normal", "malignancy": True}, False),  # Wells 1 with a negative D-dimer rules out (Geersing 2014)
+    ({"d_dimer": "normal", "malignancy": True, "calf_tenderness": True}, True),  # Wells 2: a D-dimer does not rule out
+])  # fmt: skip
+def test_d_dimer(model, evidence, fires):
+    """Check a raised D-dimer flags at any Wells score and a normal one rules out only at Wells <= 1."""
+    assert (_rule(model, evidence, "deep_vein_thrombosis") is not None) == fires
+
+
+def test_probe_calf_tenderness_with_cancer(model):
+    """Check the issue's probe: one-sided calf tenderness with active cancer (Wells 2) flags DVT by rule."""
+    evidence = {"age": 60, "calf_tenderness": True, "malignancy": True, "bilateral": False, "pain_location": "calf"}
+    assert _rule(model, evidence, "deep_vein_thrombosis") is not None
+
+
+def test_probe_fasciculations_with_brisk_reflexes(model):
+    """Check the issue's probe: fasciculations with brisk reflexes at 60 (UMN + LMN, one region) flag MND by rule."""
+    flag = _rule(model, {"age": 60, "fasciculations": True, "hyperreflexia": True}, "motor_neuron_disease")
+    assert flag is not None and flag.urgency == "urgent" and "Gold Coast" in flag.source
+
+
+# Gold Coast criteria, written out: UMN and LMN in one region, or LMN in two regions (bulbar counts as a region).
+UMN_LEG = {"hyperreflexia"}
+LMN_LEG = {"fasciculations", "muscle_atrophy"}  # fasciculations as LMN signs after Awaji
+
+
+@pytest.mark.parametrize("signs", [c for n in range(1, 4) for c in itertools.combinations(["hyperreflexia", "fasciculations", "muscle_atrophy", "weakness", "upper_limb_involvement", "bulbar_symptoms"], n)])
+def test_mnd_rule_follows_gold_coast(model, signs):
+    """Check the MND rule against the Gold Coast criteria as written here (bulbar with a leg motor sign is two regions)."""
+    s = set(signs)
+    one_region = bool(s & UMN_LEG) and bool(s & LMN_LEG)
+    two_regions = bool(s & LMN_LEG) and bool(s & {"upper_limb_involvement", "bulbar_symptoms"})
+    bulbar = "bulbar_symptoms" in s and bool(s & {"weakness", "hyperreflexia"})
+    flag = _rule(model, dict.fromkeys(signs, True), "motor_neuron_disease")
+    assert (flag is not None) == (one_region or two_regions or bulbar)
+
+
+@pytest.mark.parametrize(("evidence", "fires"), [
+    ({"cold_pale_limb": True, "pedal_pulses": "absent"}, True),  # pallor/cold + pulselessness
+    ({"cold_pale_limb": True, "atrial_fibrillation": True}, True),  # with an embolic source
+    ({"cold_pale_limb": True, "pedal_pulses": "absent", "symptom_duration": "under_2_weeks"}, True),
+    ({"cold_pale_limb": True, "pedal_pulses": "absent", "symptom_duration": "over_3_months"}, False),  # not acute (ESVS: < 2 weeks)
+    ({"symptom_duration": "under_2_weeks", "pedal_pulses": "absent", "atrial_fibrillation": True}, True),
+    ({"pedal_pulses": "absent", "atrial_fibrillation": True}, False),  # onset not stated
+    ({"cold_pale_limb": True}, False),
+    ({"pedal_pulses": "absent"}, False),
+])  # fmt: skip
+def test_acute_limb_ischemia_rule(model, evidence, fires):
+    """Check the ALI rule: sudden pallor or cold with pulselessness or an embolic source is an emergency."""
+    flag = _rule(model, evidence, "acute_limb_ischemia")
+    assert (flag is not None) == fires
+    if fires:
+        assert flag.urgency == "emergency" and "ESVS" in flag.source
+
+
+@pytest.mark.parametrize(("evidence", "fires"), [
+    ({"rest_pain": True, "ankle_brachial_index": 0.3}, True),
+    ({"ulcer_or_gangrene": True, "ankle_brachial_index": 0.7}, True),
+    ({"rest_pain": True, "pedal_pulses": "absent"}, True),
+    ({"rest_pain": True, "ankle_brachial_index": 1.1}, False),  # no haemodynamic evidence of PAD
+    ({"rest_pain": True}, False),
+    ({"ulcer_or_gangrene": True, "pedal_pulses": "normal"}, False),
+])  # fmt: skip
+def test_chronic_limb_threatening_ischemia_rule(model, evidence, fires):
+    """Check the CLTI rule: rest pain, ulcer or gangrene with haemodynamic evidence of PAD (GVG 2019)."""
+    flag = _rule(model, evidence, "critical_limb_ischemia")
+    assert (flag is not None) == fires
+    if fires:
+        assert flag.urgency == "urgent" and "Global Vascular Guidelines" in flag.source
+
+
+def test_cauda_equina_with_bilateral_symptoms(model):
+    """Check sphincter disturbance with bilateral symptoms is an emergency, alone urgent."""
+    assert _rule(model, {"bladder_bowel_dysfunction": True, "bilateral": True}, "lumbar_radiculopathy").urgency == "emergency"
+    assert _rule(model, {"bladder_bowel_dysfunction": True}, "lumbar_radiculopathy").urgency == "urgent"
+    assert _rule(model, {"bilateral": True, "back_pain": True}, "lumbar_radiculopathy") is None
+
+
+@pytest.mark.parametrize(("sens", "spec", "harm", "risk"), [(0.9, 0.98, 0.1, 0.01), (0.76, 0.915, 0.05, 0.001), (0.94, 0.82, 0.5, 0.02), (0.5, 0.5, 1.0, 0.0)])
+def test_pauker_kassirer_is_where_testing_starts_to_beat_doing_nothing(sens, spec, harm, risk):
+    """Check the threshold against expected harms: doing nothing costs p, testing costs risk + p(1-sens) + (1-p)(1-spec)harm."""
+    threshold = pauker_kassirer(sensitivity=sens, specificity=spec, harm=harm, test_risk=risk)
+
+    def nothing(p: float) -> float:
+        return p
+
+    def test(p: float) -> float:
+        return risk + p * (1 - sens) + (1 - p) * (1 - spec) * harm
+
+    assert nothing(threshold) == pytest.approx(test(threshold), abs=1e-12)
+    assert nothing(threshold * 0.9) < test(threshold * 0.9)
+    if threshold < 1:
+        assert nothing(min(1.0, threshold * 1.1)) > test(min(1.0, threshold * 1.1))
+
+
+@pytest.mark.parametrize("bad", [{"sensitivity": 0.0}, {"specificity": 1.5}, {"harm": -0.1}, {"test_risk": float("nan")}])
+def test_pauker_kassirer_rejects_bad_inputs(bad):
+    """Check out-of-range inputs raise a ValueError naming the input."""
+    args = {"sensitivity": 0.9, "specificity": 0.9, "harm": 0.1, "test_risk": 0.01, **bad}
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        pauker_kassirer(**args)
+
+
+def test_every_threshold_input_has_a_source_or_a_judgment_with_a_range(model):
+    """Check each input names a source, or says judgment with a reason and a range; each condition says what rules it out."""
+    assert set(THRESHOLDS) == set(model.must_not_miss)
+    for entry in THRESHOLDS.values():
+        for item in (entry.sensitivity, entry.specificity, entry.harm, entry.test_risk):
+            assert len(item.source) > 20
+            if item.source.startswith("judgment"):
+                assert "range" in item.source
+        assert entry.rule_out and entry.rule_out_source and 0 < entry.value < 1
+
+
+def test_thresholds_fall_back_to_the_default():
+    """Check a must-not-miss condition without its own figure gets DEFAULT_THRESHOLD."""
+    stand_in = SimpleNamespace(must_not_miss=["deep_vein_thrombosis", "unheard_of"])
+    thresholds = thresholds_of(stand_in)  # type: ignore[arg-type]
+    assert thresholds["unheard_of"] == DEFAULT_THRESHOLD
+    assert thresholds["deep_vein_thrombosis"] == THRESHOLDS["deep_vein_thrombosis"].value
+
+
+def test_threshold_override_and_default(model):
+    """Check None uses each condition's testing threshold and a number overrides them all."""
+    evidence = {"cold_pale_limb": True}
+    p = float(model.posteriors(evidence)["acute_limb_ischemia"])
+    per_condition = THRESHOLDS["acute_limb_ischemia"].value
+    flagged = {f.condition for f in red_flags(model, evidence)}
+    assert ("acute_limb_ischemia" in flagged) == (p >= per_condition)
+    assert "acute_limb_ischemia" not in {f.condition for f in red_flags(model, evidence, threshold=min(1.0, p * 1.01))}
+    assert "acute_limb_ischemia" in {f.condition for f in red_flags(model, evidence, threshold=p)}
+    dx = model.diagnose(evidence, threshold=0.5)
+    assert set(dx.must_not_miss["threshold"]) == {0.5}
+    for bad in (0, 1.5, "0.1", True):
+        with pytest.raises(ValueError, match="'threshold' argument must be None"):
+            red_flags(model, evidence, threshold=bad)  # type: ignore[arg-type]
