@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/bench_vignettes.py [--vignettes PATH] [--ranking counterfactual]
-                                         [--json PATH] [--explain sequence]
+                                         [--json PATH] [--explain sequence] [--interview]
 
 Each vignette of ``shared/vignettes/dev.jsonl`` (published cases mapped to the
 vocabulary; format in that folder's README) is diagnosed with the shipped
@@ -22,6 +22,7 @@ what crampnet ranked first (``crampnet.reasoning.explain``): with
 ``--explain sequence`` (the default, cheap) each entry's share as the entries
 are added in the vignette's order; with ``shapley``, ``Diagnosis.explain``'s
 exact order-free shares (seconds per case on some vignettes); ``none`` skips it.
+``--interview`` then runs ``bench_interview.py`` on the same vignettes.
 """
 
 from __future__ import annotations
@@ -50,10 +51,12 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_VIGNETTES = REPO.parent / "shared" / "vignettes" / "dev.jsonl"
 DEFAULT_CHECKLISTS = Path(__file__).with_name("seed_checklists.toml")
 FLAGGED = (
-    "flagged = Diagnosis.red_flags has a flag naming the condition (a finding rule of "
-    "crampnet.reasoning.redflags.RULES, or the must-not-miss rule) or its posterior is at or "
-    "above the must-not-miss threshold"
+    "flagged = Diagnosis.red_flags has a flag naming the condition, of any urgency (a finding rule of "
+    "crampnet.reasoning.redflags.RULES, or the must-not-miss rule at the condition's testing threshold); "
+    "a false alarm is an urgent or emergency flag on a case whose gold is not must-not-miss"
 )
+#: Flag urgencies that count as a false alarm on a case without a must-not-miss gold.
+ALARMS = ("emergency", "urgent")
 Row = dict[str, Any]
 #: Columns of the per-condition table.
 PER_CONDITION = ("cases", "errors", "top1", "top3", "rule_top1", "rule_top3")
@@ -199,10 +202,17 @@ def score_vignette(
     diagnose: Callable[[Mapping[str, object]], Any],
     must_not_miss: Iterable[str],
     *,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     explain: Explainer | None = dx_explain,
 ) -> Row:
-    """One vignette scored: top 3, gold ranks, flags; or the error crampnet raised."""
+    """One vignette scored: top 3, gold ranks, flags; or the error crampnet raised.
+
+    A must-not-miss gold is flagged when a red flag names it (any urgency:
+    the diagnosis applies each condition's testing threshold), or, with a
+    ``threshold``, when its posterior reaches it. A false alarm is an urgent
+    or emergency flag on a case without a must-not-miss gold; ``any_flag``
+    counts ``test`` flags too.
+    """
     gold, mnm = list(record["gold"]), set(must_not_miss)
     row: Row = {
         "id": record["id"],
@@ -226,11 +236,12 @@ def score_vignette(
     row["top1"], row["top3_hit"] = first in gold, any(g in differential[:3] for g in gold)
     row["red_flags"] = [{"condition": f.condition, "urgency": f.urgency} for f in flags]
     row["flagged"] = (
-        (any(f.condition == gold[0] for f in flags) or post.get(gold[0], 0.0) >= threshold)
+        (any(f.condition == gold[0] for f in flags) or (threshold is not None and post.get(gold[0], 0.0) >= threshold))
         if row["must_not_miss"]
         else None
     )
-    row["false_alarm"] = bool(flags) if not mnm.intersection(gold) else None
+    row["false_alarm"] = any(f.urgency in ALARMS for f in flags) if not mnm.intersection(gold) else None
+    row["any_flag"] = bool(flags) if not mnm.intersection(gold) else None
     row["why_first"] = _why(dx, first, explain) if explain is not None and not row["top1"] else []
     return row
 
@@ -277,6 +288,7 @@ def summarise(rows: Sequence[Row]) -> dict[str, Any]:
     out["must_not_miss_recall_scored"] = pct(hits(mnm_scored, "flagged"), len(mnm_scored))
     out["must_not_miss_recall_all"] = pct(hits(mnm_scored, "flagged"), len(mnm))
     out["false_alarms"] = pct(hits(non_mnm, "false_alarm"), len(non_mnm))
+    out["any_flag_alarms"] = pct(hits(non_mnm, "any_flag"), len(non_mnm))
     per: dict[str, dict[str, int]] = {}
     confusion: dict[str, Counter[str]] = {}
     for r in rows:
@@ -317,7 +329,8 @@ def _summary(s: dict[str, Any]) -> list[str]:
         ("top-1 (first of the differential is a gold id)", both.format(_f(s["top1_all"]), _f(s["top1_scored"]))),
         ("top-3 (a gold id among the first three)", both.format(_f(s["top3_all"]), _f(s["top3_scored"]))),
         ("must-not-miss recall (first gold flagged)", f"{_f(mnm[0])} of scored | {_f(mnm[1])} with errors as misses"),
-        ("false alarms (a red flag, no gold must-not-miss)", f"{_f(s['false_alarms'])} of scored"),
+        ("false alarms (urgent/emergency flag, no gold must-not-miss)", f"{_f(s['false_alarms'])} of scored"),
+        ("  any flag, 'test' included (no gold must-not-miss)", f"{_f(s['any_flag_alarms'])} of scored"),
         ("errors (crampnet raised: not scored)", f"{_f(s['errors'])} {kinds}".rstrip()),
         ("seed-checklist rule top-1", rule.format(_f(s["rule_top1_all"]), _f(s["rule_top1_scored"]))),
         ("seed-checklist rule top-3", rule.format(_f(s["rule_top3_all"]), _f(s["rule_top3_scored"]))),
@@ -407,6 +420,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="sequence",
         help="what raised a miss's first: see the docstring",
     )
+    add("--threshold", type=float, default=None, help="one must-not-miss threshold for every condition (default: each one's testing threshold)")
+    add("--interview", action="store_true", help="then run bench_interview.py (questions one at a time)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     network_sha = sha256(text=shipped_text())  # the text load() compiles, read just before it
@@ -415,7 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     order, items = load_checklists(args.checklists)
     header = [
         "crampnet vignette benchmark (issue 12, item 6): it only measures, nothing is fitted",
-        f"crampnet {crampnet.__version__}; network {model.spec.name} {model.spec.version} (sha256 {network_sha}), population {model.population}; ranking {args.ranking}; must-not-miss threshold {DEFAULT_THRESHOLD:.2f}; explain {args.explain}",
+        f"crampnet {crampnet.__version__}; network {model.spec.name} {model.spec.version} (sha256 {network_sha}), population {model.population}; ranking {args.ranking}; must-not-miss thresholds {'per condition (testing thresholds; default ' + format(DEFAULT_THRESHOLD, '.2f') + ')' if args.threshold is None else format(args.threshold, '.2f')}; explain {args.explain}",
         f"vignettes {args.vignettes} (sha256 {sha256(args.vignettes)})",
         f"baseline: seed checklists {args.checklists.name} (sha256 {sha256(args.checklists)}), taken from shared/seeds/*.txt:",
         "  five AI-generated articles about leg cramps and mimics, not clinical sources; a condition scores",
@@ -428,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for rec in records:
         row = score_vignette(
             rec,
-            lambda ev: model.diagnose(ev, ranking=args.ranking, threshold=DEFAULT_THRESHOLD),
+            lambda ev: model.diagnose(ev, ranking=args.ranking, threshold=args.threshold),
             model.must_not_miss,
             explain=explainer,
         )
@@ -448,13 +463,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             "vignettes_sha256": sha256(args.vignettes),
             "ranking": args.ranking,
             "explain": args.explain,
-            "threshold": DEFAULT_THRESHOLD,
+            "threshold": args.threshold,
             "flagged": FLAGGED,
         }
         args.json.write_text(
             json.dumps({"meta": meta, "summary": summary, "rows": rows}, indent=1, allow_nan=False),
             encoding="utf-8",
         )
+    if args.interview:  # issue 13, item 4: same vignettes, interview figures
+        sys.path.insert(0, str(Path(__file__).parent))  # a script in this folder, not a package
+        from bench_interview import main as interview
+
+        return int(interview(["--vignettes", str(args.vignettes)]))
     return 0
 
 

@@ -153,6 +153,7 @@ def test_must_not_miss_recall_and_false_alarms() -> None:
         "quiet": FakeDx(post),  # dvt at 0.05, no flag: not flagged
         "high": FakeDx({"ncl": 0.6, "dvt": 0.3, "pad": 0.1}),  # dvt at the threshold or above
         "other": FakeDx(post, (Flag("pad", "emergency"),)),
+        "test": FakeDx(post, (Flag("dvt", "test"),)),
     }
     records = [
         record("M1", ["dvt"], "flag"),
@@ -162,20 +163,26 @@ def test_must_not_miss_recall_and_false_alarms() -> None:
         record("N2", ["ncl"], "quiet"),
         record("N3", ["ncl"], "other"),  # any red flag counts
         record("N4", ["ncl", "dvt"], "flag"),  # a gold id is must-not-miss: not a false-alarm case
+        record("N5", ["ncl"], "test"),  # a 'test' flag: not a false alarm, but counted among any flags
+        record("M4", ["dvt"], "test"),  # a 'test' flag naming the gold: flagged
     ]
     rows = scored(records, cases, frozenset({"dvt"}), threshold=0.3)
-    assert [r["flagged"] for r in rows] == [True, False, True, None, None, None, None]
-    assert [r["false_alarm"] for r in rows] == [None, None, None, True, False, True, None]
+    assert [r["flagged"] for r in rows] == [True, False, True, None, None, None, None, None, True]
+    assert [r["false_alarm"] for r in rows] == [None, None, None, True, False, True, None, False, None]
+    assert [r["any_flag"] for r in rows] == [None, None, None, True, False, True, None, True, None]
+    assert (bv.summarise(rows)["any_flag_alarms"]["hits"], bv.summarise(rows)["any_flag_alarms"]["of"]) == (3, 4)
+    # without a threshold only flags count: M3 (posterior 0.3, no flag) is not flagged
+    assert scored([record("M3", ["dvt"], "high")], cases, frozenset({"dvt"}))[0]["flagged"] is False
     assert bv.summarise(rows)["must_not_miss_unflagged"] == ["M2"]
     s = bv.summarise(rows)
     assert (s["must_not_miss_recall_scored"]["hits"], s["must_not_miss_recall_scored"]["of"]) == (
-        2,
         3,
+        4,
     )
     assert (s["false_alarms"]["hits"], s["false_alarms"]["of"], s["false_alarms"]["percent"]) == (
         2,
-        3,
-        66.7,
+        4,
+        50.0,
     )
     # just below the threshold, M3 is no longer flagged
     assert (
@@ -350,7 +357,7 @@ def test_smoke_real_vignettes(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         assert len(r["rule"]["top3"]) == 3
     assert summary["scored"] + summary["errors"]["hits"] == 55
     figures = [v for v in summary.values() if isinstance(v, dict) and "percent" in v]
-    assert len(figures) == 12
+    assert len(figures) == 13
     assert all(f["percent"] is None or 0.0 <= f["percent"] <= 100.0 for f in figures)
     assert all(0 <= f["hits"] <= f["of"] <= 55 for f in figures)
     text = capsys.readouterr().out

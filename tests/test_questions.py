@@ -90,7 +90,7 @@ def test_alias_counts_as_observed(tiny):
 
 def test_deterministic_child_is_the_best_question(tiny):
     """Check the ranking: jerks reveals plm exactly (link 1, leak 0), so it informs most."""
-    table = next_questions(tiny, {"urge": "yes"}, n=3)
+    table = next_questions(tiny, {"urge": "yes"}, n=3, by="information")
     assert table.index[0] == "jerks"
     assert table.loc["jerks", "about"] == "plm"
 
@@ -102,13 +102,13 @@ def test_costs_and_cost_aware_ranking(tiny):
     assert cost_of("pedal_pulses") == ("examination", 2.0)
     assert cost_of("worse_evening") == ("history", 1.0)
     assert COSTS == {"history": 1.0, "examination": 2.0, "lab": 3.0, "abi": 4.0}
-    plain = next_questions(tiny, {"urge": "yes"}, n=None)
-    aware = next_questions(tiny, {"urge": "yes"}, n=None, cost_aware=True)
+    plain = next_questions(tiny, {"urge": "yes"}, n=None, by="information")
+    aware = next_questions(tiny, {"urge": "yes"}, n=None, cost_aware=True, by="information")
     assert np.allclose(plain["gain_per_cost"], plain["information_gain"] / plain["cost"])
     assert list(aware["gain_per_cost"]) == sorted(aware["gain_per_cost"], reverse=True)
     assert list(plain["information_gain"]) == sorted(plain["information_gain"], reverse=True)
     assert plain.loc["ferritin", "cost"] == 3.0
-    custom = next_questions(tiny, {"urge": "yes"}, n=None, costs={"jerks": 100.0}, cost_aware=True)
+    custom = next_questions(tiny, {"urge": "yes"}, n=None, costs={"jerks": 100.0}, cost_aware=True, by="information")
     assert custom.loc["jerks", "cost"] == 100.0
 
 

@@ -207,22 +207,54 @@ class Diagnosis:
         cond = resolve_condition(self.model, condition)
         return explain(self.model, self.evidence, cond, contributions=self._contributions[[cond]])
 
-    def next_questions(self, n: int | None = 10, *, cost_aware: bool = False) -> pd.DataFrame:
+    def next_questions(
+        self,
+        n: int | None = 10,
+        *,
+        by: str = "decision",
+        about: str | list[str] | tuple[str, ...] | None = None,
+        cost_aware: bool = False,
+        staged: bool = False,
+    ) -> pd.DataFrame:
         """What to ask or test next, best first.
+
+        Every answer of every question is scored once per diagnosis; each call
+        only ranks them.
 
         Parameters
         ----------
         n : int or None, default=10
             How many to return (None: all).
+        by : {'decision', 'information'}, default='decision'
+            By the probability that the answer changes a decision (the leading
+            condition or a must-not-miss testing threshold), information gain
+            breaking ties; or by information gain alone.
+        about : str or list of str, optional
+            Condition ids to focus on: every measure counts only them.
         cost_aware : bool, default=False
-            Rank by information gain per unit cost.
+            Rank by the measure per unit cost.
+        staged : bool, default=False
+            History first, then examination, then tests.
 
         Returns
         -------
         pandas.DataFrame
             See :func:`crampnet.reasoning.questions.next_questions`.
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> dx = crampnet.load().diagnose({"muscle_cramps": True, "fasciculations": True})
+        >>> table = dx.next_questions(3, about=["motor_neuron_disease"])
+        >>> list(table["about"]) == ["motor_neuron_disease"] * 3
+        True
         """
-        return rank_questions(self.model, self._gains, n, cost_aware=cost_aware)
+        from crampnet.reasoning.questions import collect_answers
+
+        answers = self.__dict__.get("_answers")  # cached as the cached_property parts are
+        if answers is None:
+            answers = self.__dict__["_answers"] = collect_answers(self.model, self.evidence)
+        return rank_questions(self.model, answers, n, by=by, about=about, cost_aware=cost_aware, staged=staged)
 
     def report(self, format: str = "markdown") -> str:
         """The diagnosis as a document like the seed documents, for this patient.

@@ -1,46 +1,73 @@
-"""The next best question: which unobserved finding or context to ask or test next.
+"""The next best question: which unobserved finding or context node to ask or test next.
 
-Definition
-----------
-For a candidate node Q (an unobserved finding or context node) and the
-current evidence e, the expected information gain is
+Two orders (``by``): what the answer can change that matters (``"decision"``,
+the default) or what it tells about the conditions (``"information"``). The
+first follows the threshold approach (Pauker & Kassirer, *The threshold
+approach to clinical decision making*, N Engl J Med 1980;302:1109-17): a
+test is worth doing only if its result can move a probability across a
+threshold at which the clinician would act differently. Information gain
+breaks its ties, so questions that can change no decision on their own
+(one-step lookahead is myopic: Heckerman, Horvitz & Middleton, *An
+approximate nonmyopic computation for value of information*, 1993) still
+come in the order of what they tell.
 
-    ``IG(Q) = sum_i I(C_i ; Q | e)``  in bits,
+Definitions
+-----------
+For a candidate question Q (an unobserved finding or context node) with
+answers q, current evidence e, and ``P(q | e)`` the probability of each
+answer, every measure is an average over the answers weighted by ``P(q | e)``:
 
-the sum over the conditions C_i of the mutual information between C_i
-(present/absent) and the answer to Q, given e. Each term is computed exactly
-as ``sum_q P(Q=q | e) * KL(P(C_i | e, Q=q) || P(C_i | e))`` with base-2 logs,
-so every term, and IG, is non-negative (values within 1e-15 of zero that
-rounding makes negative are set to 0).
+- ``leader_change``: the probability that the answer puts another condition
+  ahead of the current leader (the most probable condition now, ties in
+  network order; ahead = more probable by more than 1e-9).
+- ``threshold_change``: the probability that the answer moves at least one
+  must-not-miss condition across its testing threshold, up or down
+  (thresholds from ``crampnet.reasoning.redflags.testing_thresholds``).
+- ``decision``: the probability that the answer does either: changes the
+  leader or moves a must-not-miss condition across its testing threshold.
+- ``risk_shift``: the expected absolute change in the must-not-miss
+  conditions' probabilities, summed over them (0.05 = five points).
+- ``information_gain``: ``sum_i I(C_i ; Q | e)`` in bits, the sum over the
+  conditions C_i of the mutual information between C_i (present/absent) and
+  the answer, ``sum_q P(q | e) KL(P(C_i | e, q) || P(C_i | e))``; never
+  negative (values within 1e-15 of zero are set to 0).
 
-Why this entropy and not the entropy of the joint of the conditions: the
-conditions are not exclusive (a patient can have several), so the joint has
-``2**n_conditions`` states, which cannot be enumerated for the shipped
-network; the per-condition marginals are exact and cheap. The sum counts
-information about two correlated conditions twice (e.g. restless legs
-syndrome and periodic limb movements), which favours questions about large
-correlated groups; read it as "how much the answer would move the
-differential, condition by condition". The condition the answer would
-inform most is reported in ``about``.
+``by="decision"`` sorts by ``decision`` compared at two decimals (a 1-in-100
+chance of changing a decision; the precision the differential compares its
+measures at), then ``information_gain``, then cost. The leader is the
+most probable condition, not the first of the counterfactual differential
+(:mod:`crampnet.reasoning.ranking`): that would take a counterfactual pass per
+answer, some 200 per question list.
 
-Costs
------
+Why the sum of per-condition information and not the entropy of the joint:
+the conditions are not exclusive (a patient can have several), so the joint
+has ``2**n_conditions`` states; the per-condition marginals are exact and
+cheap. The sum counts information about two correlated conditions twice
+(e.g. restless legs syndrome and periodic limb movements); read it as "how
+much the answer would move the differential, condition by condition". The
+condition the answer would inform most is reported in ``about``.
+
+Focus (``about``)
+-----------------
+``about=[...]`` names the conditions that count (GeNIe's "focus faults"):
+``information_gain`` sums over them only, each one's present/absent state
+(not their joint); the leader is the most probable of them (with one named
+condition it cannot change); only their testing thresholds count.
+
+Costs and order
+---------------
 ``cost`` is 1 for history (symptoms, medications, context), 2 for
 examination, 3 for laboratory tests and 4 for the ankle-brachial index, by
 the id lists below; a node in none of them (another network's) is history.
-``gain_per_cost = information_gain / cost`` ranks with ``cost_aware=True``.
+``cost_aware=True`` ranks by the measure per unit cost (``gain_per_cost`` for
+information; ``decision / cost`` then ``gain_per_cost`` for decision).
+``staged=True`` asks history first, then examination, then tests, each stage
+in the order of ``by``.
 
-All candidates are scored in one batch (:mod:`crampnet.reasoning._scoring`):
-one row per answer of each candidate, the answer entered as evidence, so a
-row's probability of evidence is ``P(Q=q | e)`` and its posteriors are
-``P(C_i | e, Q=q)``::
-
-    I(C_i ; Q | e) = sum_q P(Q=q | e) KL(P(C_i | e, Q=q) || P(C_i | e))
-
-A finding's answer costs a few Quickscore terms (two for a noisy-OR "yes"
-or a noisy-MAX state); the batch has one row per state of each candidate
-(at most 221 on the shipped network), where entering a finding through its
-parents' configurations would take 2^parents rows.
+All answers are scored in one batch (:mod:`crampnet.reasoning._decision`):
+one row per answer of each candidate (at most 221 on the shipped network),
+the answer entered as evidence, so a row's probability of evidence is
+``P(q | e)`` and its posteriors are ``P(C_i | e, q)``.
 
 Examples
 --------
@@ -49,30 +76,52 @@ Examples
 >>> model = crampnet.load()
 >>> table = next_questions(model, {"muscle_cramps": True}, n=3)
 >>> list(table.columns)
-['label', 'kind', 'information_gain', 'cost', 'gain_per_cost', 'about']
+['label', 'kind', 'information_gain', 'cost', 'gain_per_cost', 'about', 'decision', 'leader_change', 'threshold_change', 'risk_shift']
 >>> bool((table["information_gain"] >= 0).all()), "muscle_cramps" in table.index
 (True, False)
+>>> dvt = next_questions(model, {"muscle_cramps": True}, n=2, about=["deep_vein_thrombosis"])
+>>> set(dvt["about"])
+{'deep_vein_thrombosis'}
 """
 
 from __future__ import annotations
 
 import numbers
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError, InvalidValueError
+from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import resolve_id, show
-from crampnet.reasoning._scoring import observe, score, stack
+from crampnet.reasoning._decision import (
+    BY,
+    Answers,
+    check_about,
+    check_by,
+    collect,
+    decisions,
+    gains,
+)
+from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from crampnet.base import BaseModel
 
-__all__ = ["ABI", "COSTS", "EXAMINATION", "LABS", "cost_of", "information_gain", "next_questions", "rank_questions"]
+__all__ = [
+    "ABI", "BY", "COLUMNS", "COSTS", "EXAMINATION", "LABS", "collect_answers", "cost_of",
+    "information_gain", "next_questions", "rank_questions",
+]  # fmt: skip
+
+#: The columns of :func:`next_questions`, in order.
+COLUMNS = ["label", "kind", "information_gain", "cost", "gain_per_cost", "about", "decision", "leader_change", "threshold_change", "risk_shift"]
+#: Stages of ``staged=True``, first asked first.
+STAGES = ("history", "examination", "lab", "abi")
+#: Score every answer of every candidate once (see :mod:`crampnet.reasoning._decision`).
+collect_answers = collect
 
 #: Physical examination findings (cost 2).
 EXAMINATION = (
@@ -102,15 +151,6 @@ def cost_of(nid: str) -> tuple[str, float]:
     return kind, COSTS[kind]
 
 
-def _kl_bits(p: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """KL(Bernoulli(p) || Bernoulli(r)) in bits, elementwise (0 log 0 = 0)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a = np.where(p > 0, p * np.log2(np.where(p > 0, p, 1.0) / np.where(r > 0, r, 1.0)), 0.0)
-        q, s = 1.0 - p, 1.0 - r
-        b = np.where(q > 0, q * np.log2(np.where(q > 0, q, 1.0) / np.where(s > 0, s, 1.0)), 0.0)
-    return a + b
-
-
 def information_gain(model: BaseModel, evidence: Mapping[str, object] | None, candidates: list[str] | None = None) -> pd.DataFrame:
     """``I(C_i ; Q | e)`` in bits for every condition ``C_i`` and candidate ``Q``.
 
@@ -136,41 +176,22 @@ def information_gain(model: BaseModel, evidence: Mapping[str, object] | None, ca
     """
     import pandas as pd
 
-    vectors = observe(model, evidence)
-    spec = model.spec
-    if candidates is None:
-        candidates = [nid for nid in spec.nodes if spec.nodes[nid].role != "condition"]
-    candidates = [c for c in candidates if c not in vectors]
-    conds = model.conditions
-    # One row per answer of each candidate, the answer entered as evidence:
-    # its probability of evidence is P(Q = q | e) and its posteriors are
-    # P(C | Q = q, e). For a finding that costs a few Quickscore terms per
-    # answer, where its parents' configurations would cost 2^parents rows.
-    rows: list[dict[str, np.ndarray]] = [vectors]
-    first = []
-    for q in candidates:
-        first.append(len(rows))
-        card = len(spec.nodes[q].states)
-        rows.extend({**vectors, q: np.eye(card)[k]} for k in range(card))
-    marg, log_ev = score(model, stack(model, rows), conds, n_rows=len(rows))
-    if not np.isfinite(log_ev[0]):
-        msg = "The evidence is impossible under the network (probability zero); use model.posteriors(evidence) to see which entries conflict."
-        raise ImpossibleEvidenceError(msg, [])
-    with np.errstate(invalid="ignore"):
-        weight = np.exp(log_ev - log_ev[0])  # P(row's extra evidence | e)
-    post = np.nan_to_num(np.column_stack([marg[c][:, spec.nodes[c].states.index("present")] for c in conds]))
-    prior = post[0]
-    gain = np.zeros((len(candidates), len(conds)))
-    for i, (q, start) in enumerate(zip(candidates, first, strict=True)):
-        for row in range(start, start + len(spec.nodes[q].states)):
-            if weight[row] > 0:  # P(Q = answer | e)
-                gain[i] += weight[row] * _kl_bits(np.clip(post[row], 0.0, 1.0), prior)
-    gain[(gain < 0) & (gain > -1e-15)] = 0.0
-    return pd.DataFrame(gain, index=pd.Index(candidates, name="question"), columns=conds)
+    answers = collect(model, evidence, candidates)
+    return pd.DataFrame(gains(answers), index=pd.Index(list(answers.candidates), name="question"), columns=list(answers.conditions))
 
 
-def next_questions(model: BaseModel, evidence: Mapping[str, object] | None, n: int | None = 10, *, cost_aware: bool = False, costs: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """Rank the unobserved findings and context nodes by expected information gain.
+def next_questions(
+    model: BaseModel,
+    evidence: Mapping[str, object] | None,
+    n: int | None = 10,
+    *,
+    by: str = "decision",
+    about: str | Iterable[str] | None = None,
+    cost_aware: bool = False,
+    costs: Mapping[str, float] | None = None,
+    staged: bool = False,
+) -> pd.DataFrame:
+    """Rank the unobserved findings and context nodes: what the answer can change, or tell.
 
     Parameters
     ----------
@@ -180,50 +201,95 @@ def next_questions(model: BaseModel, evidence: Mapping[str, object] | None, n: i
         One case, as for :meth:`crampnet.Model.posteriors`.
     n : int or None, default=10
         How many rows to return (None: all); any integer type, numpy's too.
+    by : {'decision', 'information'}, default='decision'
+        Sort by ``decision`` (at two decimals), then ``information_gain``; or
+        by ``information_gain`` alone. See the module docstring.
+    about : str or list of str, optional
+        Condition ids (or aliases) to focus on; every measure counts only them.
     cost_aware : bool, default=False
-        Rank by ``gain_per_cost`` instead of ``information_gain``.
+        Rank by the measure per unit cost.
     costs : mapping of str to float, optional
         Costs that override the defaults for some node ids (or aliases).
+    staged : bool, default=False
+        History first, then examination, laboratory tests, the ABI.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by node id, best first, columns ``label``, ``kind`` (history,
-        examination, lab, abi), ``information_gain`` (bits, see the module
-        docstring), ``cost``, ``gain_per_cost`` and ``about`` (the condition
-        the answer informs most). Ties are broken by cost, then network order.
+        examination, lab, abi), ``information_gain`` (bits), ``cost``,
+        ``gain_per_cost``, ``about`` (the condition the answer informs most),
+        ``decision``, ``leader_change``, ``threshold_change`` and
+        ``risk_shift`` (defined in the module docstring). Last ties are broken
+        by cost, then network order.
 
     Raises
     ------
     InvalidValueError
-        If ``n`` is negative or a cost is not a positive number.
+        If ``n`` is negative, ``by`` unknown, ``about`` empty or a cost not a
+        positive number.
     UnknownNodeError
-        If a key of ``costs`` is not a node ("Did you mean ...?").
+        If a key of ``costs`` is not a node, or ``about`` names no condition
+        ("Did you mean ...?").
+    ImpossibleEvidenceError
+        If the evidence has probability zero.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.reasoning.questions import next_questions
+    >>> model = crampnet.load()
+    >>> table = next_questions(model, {"muscle_cramps": True}, n=None, by="information")
+    >>> bool(table["information_gain"].is_monotonic_decreasing)
+    True
     """
-    return rank_questions(model, information_gain(model, evidence), n, cost_aware=cost_aware, costs=costs)
+    check_by(by)
+    focus = check_about(model, about)  # before the batch: a typo costs nothing
+    return rank_questions(model, collect(model, evidence), n, by=by, about=focus or None, cost_aware=cost_aware, costs=costs, staged=staged)
 
 
-def rank_questions(model: BaseModel, gains: pd.DataFrame, n: int | None = 10, *, cost_aware: bool = False, costs: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """Rank a table of :func:`information_gain` as :func:`next_questions` does."""
+def rank_questions(
+    model: BaseModel,
+    answers: Answers,
+    n: int | None = 10,
+    *,
+    by: str = "decision",
+    about: str | Iterable[str] | None = None,
+    cost_aware: bool = False,
+    costs: Mapping[str, float] | None = None,
+    staged: bool = False,
+) -> pd.DataFrame:
+    """Rank the answers :func:`collect_answers` scored, as :func:`next_questions` does."""
     import pandas as pd
 
     if n is not None and (isinstance(n, bool | np.bool_) or not isinstance(n, numbers.Integral) or n < 0):
         msg = f"The 'n' argument of next_questions must be a non-negative int or None. Got {show(n)} ({type(n).__name__}) instead."
         raise InvalidValueError(msg)
+    check_by(by)
+    focus = check_about(model, about) or list(answers.conditions)
     given = _costs(model, costs)
-    table = gains
+    cols = [answers.conditions.index(c) for c in focus]
+    info = gains(answers)[:, cols]
+    measures = decisions(answers, focus, answers.thresholds)
     rows = []
-    for q in table.index:
-        kind, cost = cost_of(str(q))
-        cost = given.get(str(q), cost)
-        per_condition = table.loc[q]
-        total = float(per_condition.sum())
-        about = str(per_condition.idxmax()) if total > 0 else ""
-        rows.append({"label": model.spec.nodes[str(q)].label, "kind": kind, "information_gain": total, "cost": cost, "gain_per_cost": total / cost, "about": about})
-    frame = pd.DataFrame(rows, index=pd.Index([str(q) for q in table.index], name="question"), columns=["label", "kind", "information_gain", "cost", "gain_per_cost", "about"])
-    key = "gain_per_cost" if cost_aware else "information_gain"
-    ordered = np.lexsort((frame["cost"].to_numpy(), -frame[key].to_numpy())) if len(frame) else np.array([], dtype=int)
-    frame = frame.iloc[ordered]
+    for i, q in enumerate(answers.candidates):
+        kind, cost = cost_of(q)
+        cost = given.get(q, cost)
+        total = float(info[i].sum())
+        about_q = focus[int(np.argmax(info[i]))] if total > 0 else ""
+        row = {"label": model.spec.nodes[q].label, "kind": kind, "information_gain": total, "cost": cost, "gain_per_cost": total / cost, "about": about_q}
+        rows.append(row | {k: float(v[i]) for k, v in measures.items()})
+    frame = pd.DataFrame(rows, index=pd.Index(list(answers.candidates), name="question"), columns=COLUMNS)
+    if not len(frame):
+        return frame
+    price = frame["cost"].to_numpy(dtype=float)
+    per = price if cost_aware else np.ones(len(frame))
+    keys: list[np.ndarray] = [price, -frame["information_gain"].to_numpy(dtype=float) / per]  # np.lexsort: last key first
+    if by == "decision":
+        keys.append(-np.round(frame["decision"].to_numpy(dtype=float) / per, DECIMALS))
+    if staged:
+        keys.append(np.array([STAGES.index(k) if k in STAGES else 0 for k in frame["kind"]]))
+    frame = frame.iloc[np.lexsort(keys)]
     return frame if n is None else frame.iloc[: int(n)]
 
 

@@ -1,0 +1,237 @@
+"""Every answer to every candidate question, scored once; the measures of :mod:`crampnet.reasoning.questions` from it.
+
+:func:`collect` enters each answer ``q`` of each candidate question ``Q`` as
+evidence, one row of one batch (:mod:`crampnet.reasoning._scoring`), and keeps
+two numbers per row: ``P(Q = q | e)`` (the row's probability of evidence over
+the case's) and ``P(C present | e, Q = q)`` for every condition ``C``. Every
+measure is a sum over a question's rows of ``P(Q = q | e)`` times a function
+of the posteriors before and after the answer:
+
+- :func:`gains`: ``KL(P(C | e, q) || P(C | e))`` in bits, per condition
+  (the information gain, summed over answers);
+- :func:`decisions`: the indicator that the answer changes the leader, moves
+  a must-not-miss condition across its testing threshold, or either; and the
+  absolute change of the must-not-miss probabilities.
+
+An answer of probability zero weighs nothing. Conditions outside ``focus``
+are ignored by every measure.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.reasoning._decision import collect, decisions, gains
+>>> model = crampnet.load()
+>>> answers = collect(model, {"muscle_cramps": True}, ["fasciculations", "ferritin"])
+>>> answers.candidates, answers.post.shape == (1 + 2 + 2, len(model.conditions))
+(('fasciculations', 'ferritin'), True)
+>>> bool(abs(answers.weight[1:3].sum() - 1.0) < 1e-9)  # P(yes | e) + P(no | e)
+True
+>>> gains(answers).shape, sorted(decisions(answers, model.conditions, {}))
+((2, 20), ['decision', 'leader_change', 'risk_shift', 'threshold_change'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from crampnet.exceptions import (
+    EvidenceTypeError,
+    ImpossibleEvidenceError,
+    InvalidValueError,
+    UnknownNodeError,
+)
+from crampnet.network.evidence import resolve_id, show
+from crampnet.reasoning._scoring import observe, score, stack
+
+if TYPE_CHECKING:
+    from crampnet.base import BaseModel
+
+__all__ = ["BY", "LEAD_TOLERANCE", "Answers", "check_about", "check_by", "collect", "decisions", "gains", "thresholds"]
+
+#: The orders of :func:`crampnet.reasoning.questions.next_questions`.
+BY = ("decision", "information")
+
+#: A condition takes the lead only when it is more probable than the leader by more than this.
+LEAD_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Every answer of every candidate question, scored.
+
+    Attributes
+    ----------
+    conditions : tuple of str
+        The model's conditions: the columns of ``post``.
+    candidates : tuple of str
+        The questions (node ids), in network order.
+    start : numpy.ndarray
+        The first row of each candidate; its answers follow, one row per state.
+    weight : numpy.ndarray
+        ``P(Q = q | e)`` per row; row 0 is the case itself (weight 1).
+    post : numpy.ndarray
+        ``P(C present | e, Q = q)``: one row per answer, one column per condition.
+    must_not_miss : tuple of str
+        The model's must-not-miss conditions.
+    thresholds : dict of str to float
+        Each must-not-miss condition's testing threshold (see :func:`thresholds`).
+    """
+
+    conditions: tuple[str, ...]
+    candidates: tuple[str, ...]
+    start: np.ndarray
+    weight: np.ndarray
+    post: np.ndarray
+    must_not_miss: tuple[str, ...]
+    thresholds: dict[str, float]
+
+    def rows(self, i: int) -> range:
+        """The rows of candidate ``i``'s answers."""
+        stop = int(self.start[i + 1]) if i + 1 < len(self.candidates) else len(self.weight)
+        return range(int(self.start[i]), stop)
+
+
+def thresholds(model: BaseModel) -> dict[str, float]:
+    """The testing threshold of each must-not-miss condition (``redflags.testing_thresholds``).
+
+    Falls back to the flagging threshold for every must-not-miss condition
+    when :mod:`crampnet.reasoning.redflags` has no ``testing_thresholds``.
+    """
+    try:
+        from crampnet.reasoning.redflags import testing_thresholds
+    except ImportError:  # pragma: no cover - an older redflags module
+        from crampnet.reasoning.redflags import DEFAULT_THRESHOLD
+
+        return dict.fromkeys(model.must_not_miss, DEFAULT_THRESHOLD)
+    given = testing_thresholds(model)
+    return {c: float(given[c]) for c in model.must_not_miss if c in given}
+
+
+def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates: Sequence[str] | None = None) -> Answers:
+    """Score every answer of every candidate (default: every unobserved finding and context node).
+
+    Raises
+    ------
+    ImpossibleEvidenceError
+        If the evidence has probability zero.
+    """
+    vectors = observe(model, evidence)
+    spec = model.spec
+    if candidates is None:
+        candidates = [nid for nid in spec.nodes if spec.nodes[nid].role != "condition"]
+    kept = [c for c in candidates if c not in vectors]
+    conds = model.conditions
+    # One row per answer of each candidate, the answer entered as evidence:
+    # its probability of evidence is P(Q = q | e) and its posteriors are
+    # P(C | Q = q, e). For a finding that costs a few Quickscore terms per
+    # answer, where its parents' configurations would cost 2^parents rows.
+    rows: list[dict[str, np.ndarray]] = [vectors]
+    start = []
+    for q in kept:
+        start.append(len(rows))
+        card = len(spec.nodes[q].states)
+        rows.extend({**vectors, q: np.eye(card)[k]} for k in range(card))
+    marg, log_ev = score(model, stack(model, rows), conds, n_rows=len(rows))
+    if not np.isfinite(log_ev[0]):
+        msg = "The evidence is impossible under the network (probability zero); use model.posteriors(evidence) to see which entries conflict."
+        raise ImpossibleEvidenceError(msg, [])
+    with np.errstate(invalid="ignore"):
+        weight = np.nan_to_num(np.exp(log_ev - log_ev[0]))  # P(row's extra evidence | e)
+    post = np.nan_to_num(np.column_stack([marg[c][:, spec.nodes[c].states.index("present")] for c in conds]))
+    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), weight, np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), thresholds(model))
+
+
+def _kl_bits(p: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """KL(Bernoulli(p) || Bernoulli(r)) in bits, elementwise (0 log 0 = 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(p > 0, p * np.log2(np.where(p > 0, p, 1.0) / np.where(r > 0, r, 1.0)), 0.0)
+        q, s = 1.0 - p, 1.0 - r
+        b = np.where(q > 0, q * np.log2(np.where(q > 0, q, 1.0) / np.where(s > 0, s, 1.0)), 0.0)
+    return a + b
+
+
+def gains(answers: Answers) -> np.ndarray:
+    """``I(C ; Q | e)`` in bits: one row per candidate, one column per condition."""
+    out = np.zeros((len(answers.candidates), len(answers.conditions)))
+    prior = answers.post[0]
+    for i in range(len(answers.candidates)):
+        for row in answers.rows(i):
+            if answers.weight[row] > 0:
+                out[i] += answers.weight[row] * _kl_bits(answers.post[row], prior)
+    out[(out < 0) & (out > -1e-15)] = 0.0
+    return out
+
+
+def decisions(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float]) -> dict[str, np.ndarray]:
+    """The decision measures of each candidate, over the conditions of ``focus``.
+
+    Parameters
+    ----------
+    answers : Answers
+        As :func:`collect` returns.
+    focus : sequence of str
+        The conditions that count: the leader is the most probable of them
+        (ties: the first in network order), and the thresholds are theirs.
+    thresholds : mapping of str to float
+        Testing threshold per must-not-miss condition; focus conditions
+        without one have no threshold to cross.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``leader_change``, ``threshold_change``, ``decision`` (either) and
+        ``risk_shift``, one value per candidate (see
+        :mod:`crampnet.reasoning.questions` for the definitions).
+    """
+    cols = np.array([answers.conditions.index(c) for c in focus], dtype=int)
+    guarded = [c for c in focus if c in thresholds]
+    mnm = np.array([answers.conditions.index(c) for c in guarded], dtype=int)
+    limit = np.array([thresholds[c] for c in guarded], dtype=float)
+    post = answers.post[:, cols]
+    leader = int(np.argmax(post[0]))
+    # Per row: another focus condition now leads; a threshold is crossed.
+    leads = (post.max(axis=1) > post[:, leader] + LEAD_TOLERANCE) if len(cols) > 1 else np.zeros(len(post), dtype=bool)
+    above = answers.post[:, mnm] >= limit
+    crosses = np.any(above != above[0], axis=1)
+    shift = np.abs(answers.post[:, mnm] - answers.post[0, mnm]).sum(axis=1)
+    out = {k: np.zeros(len(answers.candidates)) for k in ("leader_change", "threshold_change", "decision", "risk_shift")}
+    for i in range(len(answers.candidates)):
+        rows = np.array(answers.rows(i))
+        w = answers.weight[rows]
+        out["leader_change"][i] = float(w @ leads[rows])
+        out["threshold_change"][i] = float(w @ crosses[rows])
+        out["decision"][i] = float(w @ (leads[rows] | crosses[rows]))
+        out["risk_shift"][i] = float(w @ shift[rows])
+    return out
+
+
+def check_by(by: object) -> None:
+    """Refuse a ``by`` that is not one of :data:`BY`."""
+    if not isinstance(by, str) or by not in BY:
+        msg = f"The 'by' argument of next_questions must be one of {', '.join(map(repr, BY))}. Got {show(by)} instead."
+        raise InvalidValueError(msg)
+
+
+def check_about(model: BaseModel, about: str | Iterable[str] | None) -> list[str]:
+    """The condition ids ``about`` names, in network order ([] for None), or an error naming the bad one."""
+    if about is None:
+        return []
+    names = [about] if isinstance(about, str) else about
+    if not isinstance(names, Iterable) or isinstance(names, Mapping):
+        msg = f"The 'about' argument of next_questions must be a condition id or a list of them. Got {show(about)} ({type(about).__name__}) instead."
+        raise EvidenceTypeError(msg)
+    chosen = set()
+    for name in names:
+        nid = resolve_id(model.spec, name, "the 'about' argument of next_questions")
+        if nid not in model.conditions:
+            msg = f"{nid!r} in the 'about' argument of next_questions is a {model.spec.nodes[nid].role}, not a condition. Conditions: {', '.join(model.conditions)}."
+            raise UnknownNodeError(msg, nid, [])
+        chosen.add(nid)
+    if not chosen:
+        msg = "The 'about' argument of next_questions names no condition; give at least one, or None for all."
+        raise InvalidValueError(msg)
+    return [c for c in model.conditions if c in chosen]

@@ -1,0 +1,109 @@
+"""benchmarks/bench_interview.py: the simulated interview is honest, on 3 development vignettes and synthetic ones.
+
+The script is not in a package: it is imported from its file.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "benchmarks" / "bench_interview.py"
+DEV = REPO.parent / "shared" / "vignettes" / "dev.jsonl"
+
+
+def _import_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_interview", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+bi = _import_script()
+needs_dev = pytest.mark.skipif(not DEV.exists(), reason="shared/vignettes/dev.jsonl is not there")
+
+
+@pytest.fixture(scope="module")
+def records():
+    return bi.bv.load_vignettes(DEV)[:3]
+
+
+@needs_dev
+def test_answers_come_from_the_vignette_and_skips_are_counted(model, records):
+    """Check each checkpoint: answers are the vignette's own entries, asked = answered + skipped, nothing asked twice."""
+    for record, by in zip(records, ["decision", "information", "decision"], strict=True):
+        answers = bi.vignette_answers(model, record["evidence"])
+        intake = {key: value for nid, (key, value) in answers.items() if nid in bi.INTAKE}
+        for point in bi.interview(model, record, bi.ranked(model, by)):
+            asked = point["asked"]
+            assert len(asked) == point["questions"] == point["answered"] + point["skipped"]
+            # The intake the vignette has is observed, never asked (what it lacks may be asked, and skipped).
+            assert len(set(asked)) == len(asked) and not set(asked) & {nid for nid in answers if nid in bi.INTAKE}
+            assert point["answered"] == sum(q in answers for q in asked)
+            expected = intake | {answers[q][0]: answers[q][1] for q in asked if q in answers}
+            assert point["evidence"] == expected
+            assert all(record["evidence"][k] == v for k, v in point["evidence"].items())
+
+
+@needs_dev
+def test_fixed_order_asking_everything_is_full_evidence(model, records):
+    """Check that asking every node in the fixed order ends with the vignette's whole evidence and its score."""
+    order = bi.fixed_order(model)
+    assert sorted(order) == sorted(n for n in model.spec.nodes if n not in model.conditions)
+    for record in records:
+        (last,) = bi.interview(model, record, bi.listed(order), steps=len(order), checkpoints=[len(order)])
+        known = {key: value for key, value in record["evidence"].items() if key in last["evidence"]}
+        assert last["evidence"] == known
+        assert last["answered"] == len(bi.vignette_answers(model, record["evidence"])) - sum(
+            nid in bi.INTAKE for nid in bi.vignette_answers(model, record["evidence"])
+        )
+        if known == record["evidence"]:  # every id is the network's
+            assert bi._score(model, record, last["evidence"]) == bi._score(model, record, record["evidence"])
+
+
+def test_interview_on_a_synthetic_vignette(model):
+    """Check intake, answers and skips counted by hand on a made-up record and a fixed list of questions."""
+    record = {"id": "SYN-1", "gold": ["deep_vein_thrombosis"], "evidence": {
+        "age": 60, "sex": "male", "unilateral_calf_swelling": True, "calf_tenderness": True, "not_a_node": True}}  # fmt: skip
+    plan = ["weakness", "unilateral_calf_swelling", "ferritin", "calf_tenderness", "edema", "tsh", "sodium", "d_dimer"]
+    points = bi.interview(model, record, bi.listed(plan))
+    assert [p["questions"] for p in points] == [3, 5, 8]
+    assert [(p["answered"], p["skipped"]) for p in points] == [(1, 2), (2, 3), (2, 6)]
+    assert points[0]["evidence"] == {"age": 60, "sex": "male", "unilateral_calf_swelling": True}
+    assert "not_a_node" not in points[-1]["evidence"]
+
+
+def test_summarise_counts_by_hand():
+    """Check top-1 and recall from two synthetic rows, random runs averaged over seeds."""
+    def run(top1s, flags):
+        return [{"top1": t, "flagged": f, "answered": 1, "error": None} for t, f in zip(top1s, flags, strict=True)]
+    rows = [
+        {"must_not_miss": True, "full": {"top1": True, "flagged": True}, "decision": run([0, 1, 1], [0, 1, 1]),
+         "random0": run([1, 1, 1], [0, 0, 0]), "random1": run([0, 0, 0], [0, 0, 0])},
+        {"must_not_miss": False, "full": {"top1": False, "flagged": None}, "decision": run([0, 0, 1], [None] * 3),
+         "random0": run([0, 0, 0], [None] * 3), "random1": run([0, 0, 1], [None] * 3)},
+    ]  # fmt: skip
+    s = bi.summarise(rows, seeds=2)
+    assert s["full"] == {"top1": 0.5, "recall": 1.0}
+    assert [s["decision"][q]["top1"] for q in ("3", "5", "8")] == [0.0, 0.5, 1.0]
+    assert s["decision"]["5"]["recall"] == 1.0
+    assert [s["random"][q]["top1"] for q in ("3", "5", "8")] == [0.25, 0.25, 0.5]
+    assert "information" not in s and "fixed" not in s
+
+
+@needs_dev
+def test_main_runs_with_limit(tmp_path, capsys):
+    """Check the script end to end on 1 vignette: the table, the target line, and the JSON rows."""
+    out = tmp_path / "interview.json"
+    assert bi.main(["--limit", "1", "--jobs", "1", "--seeds", "1", "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "full evidence" in text and "target: decision top-1 after 5 questions" in text
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["summary"]["vignettes"] == 1 and len(data["rows"]) == 1
+    assert {"decision", "information", "fixed", "random0", "full"} <= set(data["rows"][0])

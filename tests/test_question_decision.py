@@ -1,0 +1,181 @@
+"""Questions that chase the decision (issue 13, item 4): the measures against brute force, focus, probes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import crampnet
+from crampnet.reasoning._decision import LEAD_TOLERANCE, collect, decisions
+from crampnet.reasoning.questions import information_gain, next_questions
+
+
+def _possible(model, evidence) -> bool:
+    try:
+        model.posteriors(evidence)
+    except crampnet.ImpossibleEvidenceError:
+        return False
+    return True
+
+
+def _brute_force_decisions(oracle, model, evidence, question, focus, thresholds) -> dict[str, float]:
+    """The four measures from the definitions, every probability from the full joint."""
+    before = oracle.posteriors(focus, evidence)
+    leader = max(focus, key=lambda c: (before[c], -focus.index(c)))  # ties: first in network order
+    out = dict.fromkeys(("leader_change", "threshold_change", "decision", "risk_shift"), 0.0)
+    for state, p_state in oracle.marginal(question, evidence).items():
+        if p_state <= 0:
+            continue
+        after = oracle.posteriors(focus, {**evidence, question: state})
+        leads = len(focus) > 1 and max(after.values()) > after[leader] + LEAD_TOLERANCE
+        crosses = any((after[c] >= t) != (before[c] >= t) for c, t in thresholds.items() if c in focus)
+        out["leader_change"] += p_state * leads
+        out["threshold_change"] += p_state * crosses
+        out["decision"] += p_state * (leads or crosses)
+        out["risk_shift"] += p_state * sum(abs(after[c] - before[c]) for c in thresholds if c in focus)
+    return out
+
+
+def _check_against_brute_force(model, oracle, evidence, focus, thresholds) -> None:
+    answers = collect(model, evidence)
+    measures = decisions(answers, focus, thresholds)
+    assert answers.candidates
+    for i, question in enumerate(answers.candidates):
+        expected = _brute_force_decisions(oracle, model, evidence, question, focus, thresholds)
+        for name, value in expected.items():
+            assert measures[name][i] == pytest.approx(value, abs=1e-9), (question, name)
+
+
+@pytest.mark.parametrize("evidence", [
+    {},
+    {"urge": "yes"},
+    {"urge": "yes", "ferritin": "low", "age_group": "65_plus"},
+    {"location": "calf", "pulses": "diminished"},
+    {"ferritin": {"low": 0.7, "normal": 0.2}},
+])  # fmt: skip
+@pytest.mark.parametrize("focus", [["cramps", "rls", "plm"], ["rls", "plm"], ["plm"]])
+def test_decision_measures_equal_brute_force_on_tiny(tiny, tiny_oracle, evidence, focus):
+    """Check leader change, threshold change, decision and risk shift against enumeration of tiny's joint."""
+    # Thresholds straddling the current posteriors, so that answers can cross them.
+    post = tiny_oracle.posteriors(tiny.conditions, evidence)
+    thresholds = {"rls": min(0.99, post["rls"] * 1.3 + 0.01), "plm": max(0.01, post["plm"] * 0.7)}
+    _check_against_brute_force(tiny, tiny_oracle, evidence, focus, thresholds)
+
+
+@given(seed=st.integers(0, 2**31 - 1), cuts=st.lists(st.floats(0.02, 0.98), min_size=6, max_size=6))
+@settings(max_examples=10)
+def test_decision_measures_equal_brute_force_on_random_networks(random_networks, brute_force, seed, cuts):
+    """Check the decision measures against enumeration on random networks, random thresholds and focus."""
+    model, _, _ = random_networks.make(seed)
+    evidence = random_networks.evidence(seed + 5, model, soft=False, max_size=3)
+    assume(_possible(model, evidence))
+    oracle = brute_force(model.network)
+    thresholds = dict(zip(model.conditions, cuts, strict=False))
+    focus = model.conditions[: 1 + seed % len(model.conditions)]
+    _check_against_brute_force(model, oracle, evidence, list(focus), thresholds)
+
+
+def test_measures_are_probabilities_and_decision_is_either(model):
+    """Check 0 <= each <= 1 and max(leader, threshold) <= decision <= leader + threshold (an 'or' of two events)."""
+    table = next_questions(model, {"muscle_cramps": True, "age": 70}, None)
+    for column in ("leader_change", "threshold_change", "decision"):
+        assert ((table[column] >= -1e-12) & (table[column] <= 1 + 1e-12)).all(), column
+    both = np.maximum(table["leader_change"], table["threshold_change"])
+    assert (table["decision"] >= both - 1e-12).all()
+    assert (table["decision"] <= table["leader_change"] + table["threshold_change"] + 1e-12).all()
+    assert (table["risk_shift"] >= 0).all()
+
+
+def test_decision_order_and_information_order(model):
+    """Check by='decision' sorts by decision at 2 decimals, then information; by='information' by information."""
+    evidence = {"presenting_complaint": "pain", "age": 55, "sex": "female"}
+    decision = next_questions(model, evidence, None)
+    keys = list(zip(-decision["decision"].round(2), -decision["information_gain"], strict=True))
+    assert keys == sorted(keys)
+    information = next_questions(model, evidence, None, by="information")
+    assert information["information_gain"].is_monotonic_decreasing
+    assert set(decision.index) == set(information.index)
+    cols = ["information_gain", "decision", "leader_change", "threshold_change", "risk_shift"]
+    assert np.allclose(decision.loc[information.index, cols], information[cols])
+
+
+def test_staged_asks_history_then_examination_then_tests(model):
+    """Check staged=True: kinds in the order history, examination, lab, abi; the measure's order inside each."""
+    table = next_questions(model, {"muscle_cramps": True}, None, staged=True)
+    stages = ["history", "examination", "lab", "abi"]
+    kinds = [stages.index(k) for k in table["kind"]]
+    assert kinds == sorted(kinds)
+    history = table[table["kind"] == "history"]
+    keys = list(zip(-history["decision"].round(2), -history["information_gain"], strict=True))
+    assert keys == sorted(keys)
+
+
+def test_about_restricts_information_and_decisions(model):
+    """Check about=[...]: information gain is the sum of the named columns; one non-must-not-miss condition has no decision."""
+    evidence = {"muscle_cramps": True, "fasciculations": True}
+    named = ["motor_neuron_disease", "electrolyte_disturbance"]
+    table = next_questions(model, evidence, None, about=named)
+    per_condition = information_gain(model, evidence)
+    assert np.allclose(table["information_gain"], per_condition.loc[table.index, named].sum(axis=1))
+    assert set(table["about"]) <= {*named, ""}
+    single = next_questions(model, evidence, None, about="electrolyte_disturbance")
+    assert (single["decision"] == 0).all()  # one condition cannot lose the lead; no threshold
+    assert single["information_gain"].is_monotonic_decreasing  # so information decides
+    # The must-not-miss condition's own threshold still counts when it is named.
+    mnd = next_questions(model, evidence, None, about=["motor_neuron_disease"])
+    assert (mnd["leader_change"] == 0).all()
+    assert np.allclose(mnd["decision"], mnd["threshold_change"])
+
+
+def test_about_errors(model):
+    """Check unknown ids say 'Did you mean', non-conditions and empty lists are refused, as elsewhere."""
+    with pytest.raises(crampnet.UnknownNodeError, match="Did you mean 'motor_neuron_disease'"):
+        next_questions(model, {}, about=["motor_neuron_diseas"])
+    with pytest.raises(crampnet.UnknownNodeError, match="is a finding, not a condition"):
+        next_questions(model, {}, about=["weakness"])
+    with pytest.raises(crampnet.InvalidValueError, match="names no condition"):
+        next_questions(model, {}, about=[])
+    with pytest.raises(crampnet.EvidenceTypeError, match="'about' argument"):
+        next_questions(model, {}, about=3)
+    with pytest.raises(crampnet.InvalidValueError, match="'by' argument"):
+        next_questions(model, {}, by="entropy")
+
+
+def test_diagnosis_next_questions_equals_the_function(model):
+    """Check Diagnosis.next_questions (answers scored once) equals the module function for by, about, costs."""
+    evidence = {"muscle_cramps": True, "nocturnal": True, "age": 70}
+    dx = model.diagnose(evidence)
+    for kwargs in ({}, {"by": "information"}, {"about": ["deep_vein_thrombosis"]}, {"cost_aware": True}, {"staged": True}):
+        expected = next_questions(model, evidence, 6, **kwargs)
+        got = dx.next_questions(6, **kwargs)
+        assert list(got.index) == list(expected.index), kwargs
+        assert np.allclose(got["decision"], expected["decision"])
+
+
+def test_probe_smoker_with_claudication_asks_abi_or_pulses_first(model):
+    """Check the issue's probe: in a smoker with claudication the ABI or the pulses are in the top 3."""
+    table = next_questions(model, {"age": 68, "smoker": True, "exertional_pain_relieved_by_rest": True}, 3)
+    assert {"ankle_brachial_index", "pedal_pulses"} & set(table.index)
+
+
+def test_probe_cramps_with_fasciculations_focus_asks_for_motor_signs(model):
+    """Check the issue's probe under focus: about motor neuron disease, weakness or hyperreflexia come in the first 3."""
+    evidence = {"muscle_cramps": True, "fasciculations": True}
+    focused = next_questions(model, evidence, 3, about=["motor_neuron_disease"])
+    assert {"weakness", "hyperreflexia"} & set(focused.index)
+    # Without focus, the decision order asks weakness before the information order does.
+    ranks = {by: list(next_questions(model, evidence, None, by=by).index).index("weakness") for by in ("decision", "information")}
+    assert ranks["decision"] < ranks["information"]
+
+
+def test_probe_varicose_veins_rarely_first_at_intake(model):
+    """Check the issue's probe: over simulated intake cases (context and complaint only), varicose veins first in < 20%."""
+    cohort = model.simulate(50, seed=13)
+    keep = [*model.context, "presenting_complaint"]
+    first = []
+    for _, case in cohort.iterrows():
+        evidence = {k: case[k] for k in keep if isinstance(case[k], str)}
+        first.append(next_questions(model, evidence, 1).index[0])
+    assert first.count("varicosities") / len(first) < 0.20
