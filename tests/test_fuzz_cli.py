@@ -136,14 +136,30 @@ JSON_LEAF = st.one_of(st.none(), st.booleans(), st.integers(-(10**400), 10**400)
 JSON_ANY = st.recursive(JSON_LEAF, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)), max_leaves=10)
 
 
+def _saved_case(model: crampnet.Model, evidence: dict[str, object], skipped: list[str], asked: int) -> dict[str, Any]:
+    """A case as crampnet interview --save writes it (the digest need not match: that is a warning)."""
+    return {"crampnet_case": 1, "crampnet_version": crampnet.__version__, "network": {"name": model.spec.name, "version": model.spec.version, "digest": "0" * 64}, "population": model.population, "evidence": evidence, "skipped": skipped, "questions_asked": asked}
+
+
 @st.composite
 def case_files(draw: st.DrawFn, model: crampnet.Model, sane: bool = False) -> bytes | str:
     """The bytes of a case file, or the name of something that is not one ('dir', 'fifo', ...)."""
     ids = sorted(model.spec.nodes)
     if sane:
         chosen = draw(st.lists(st.sampled_from(ids), unique=True, max_size=4))
-        return json.dumps({nid: draw(_sane_value(model, nid)) for nid in chosen})
-    kind = draw(st.sampled_from(["object", "object", "object", "any", "bytes", "duplicate", "deep", "huge", "bom", "dir", "fifo", "missing", "zero", "link"]))
+        evidence = {nid: draw(_sane_value(model, nid)) for nid in chosen}
+        if draw(st.integers(0, 3)):
+            return json.dumps(evidence)
+        return json.dumps(_saved_case(model, evidence, draw(st.lists(st.sampled_from(ids), unique=True, max_size=3)), draw(st.integers(0, 3))))
+    kind = draw(st.sampled_from(["object", "object", "object", "any", "bytes", "duplicate", "deep", "huge", "bom", "dir", "fifo", "missing", "zero", "link", "saved", "saved"]))
+    if kind == "saved":  # a saved interview with one key dropped, added or given any JSON
+        doc: dict[str, Any] = _saved_case(model, {}, [], 1)
+        key = draw(st.sampled_from([*doc, "extra"]))
+        if draw(st.booleans()) and key in doc:
+            del doc[key]
+        else:
+            doc[key] = draw(JSON_ANY)
+        return json.dumps(doc)
     if kind in ("object", "bom"):
         keys = draw(st.lists(st.one_of(st.sampled_from(ids), st.text(max_size=8)), max_size=5))
         values = {}
@@ -273,6 +289,10 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     if command == "interview":
         argv += ["--max-questions", "0" if network is None else draw(st.sampled_from(["0", "1", "2"] if sane else ["0", "2", "-1"]))]
         argv += ["--confidence", draw(st.sampled_from(["0.5", "0.99", "1"] if sane else ["0.99", "0", "nan", "1.5"]))]
+        if draw(st.booleans()):
+            argv.append("--choose")
+        if draw(st.integers(0, 2)) == 0:
+            argv += ["--save", draw(st.sampled_from(["case.json", "saved.json"]))]  # case.json: resume and save in one file
     if command in ("report", "export", "score") and draw(st.booleans()):
         scenario["output"] = draw(st.sampled_from(["new", "regular"] if sane else OUTPUT_KINDS))
         export_name = draw(st.sampled_from(["out.uai", "out.xdsl", "out.uai", "out.xdsl", "out.bif", "out.xmlbif"]))
@@ -513,6 +533,9 @@ def _corpus() -> list[tuple[str, dict[str, Any]]]:
         out.append((f"network-{kind}", {**base, "network": content, "argv": argv}))
     for kind, content in [("duplicate", '{"urge": true, "urge": false}'), ("deep", "[" * 100_000 + "]" * 100_000), ("huge", f'{{"ferritin": {HUGE}}}'), ("digits", '{"ferritin": ' + "7" * 5000 + "}"), ("nan", '{"ferritin": NaN}'), ("bom", '\ufeff{"urge": true}'), ("bytes", b"\xff\xfe"), ("dir", "dir"), ("fifo", "fifo"), ("missing", "missing"), ("zero", "zero"), ("link", "link")]:
         out.append((f"case-{kind}", {**base, "network": "tiny", "case": content, "argv": ["diagnose", "--network", "tiny.toml", "--case", "case.json", "--json"]}))
+    tiny_saved = _saved_case(TINY, {"urge": "yes"}, ["jerks"], 1)
+    for kind, content in [("ok", tiny_saved), ("format", {**tiny_saved, "crampnet_case": 9}), ("nested", {**tiny_saved, "evidence": {"urge": [[{}]]}}), ("skipped", {**tiny_saved, "skipped": ["jerk"]}), ("network", {**tiny_saved, "network": {"name": "other", "version": "1", "digest": ""}}), ("junk", {**tiny_saved, "junk": 1})]:
+        out.append((f"saved-{kind}", {**base, "network": "tiny", "case": json.dumps(content), "stdin": "yes\nskip\n2\nno\n", "argv": ["interview", "--network", "tiny.toml", "--case", "case.json", "--save", "case.json", "--choose", "--max-questions", "2"]}))
     for kind, content in [("trailing", "urge,jerks\nyes,no,\n"), ("extra", "urge,jerks\nyes,no,maybe\n"), ("long", "urge\nyes\nno,,,,,,,,,,,,,\n"), ("huge", f"ferritin\n{HUGE}\n"), ("empty", ""), ("latin1", b"urge\ncaf\xe9\n"), ("nul", b"urge\nyes\x00\n"), ("dir", "dir"), ("fifo", "fifo"), ("missing", "missing"), ("zero", "zero"), ("link", "link")]:
         out.append((f"cohort-{kind}", {**base, "network": "tiny", "cohort": content, "argv": ["score", "cohort.csv", "--network", "tiny.toml", "--no-progress"]}))
     for command, name in [("report", "out.md"), ("export", "out.uai"), ("score", "out.csv")]:

@@ -1,9 +1,11 @@
 r"""What the command line reads: ``node=value`` pairs, ``--case`` files and cohort CSVs.
 
 Files are read through :mod:`crampnet._files` (regular files only, bounded,
-errors naming the file). A case file is JSON of at most
-:data:`MAX_CASE_BYTES`; a key given twice, a number beyond the range of a
-float, ``NaN`` and nesting too deep are errors naming the file. A node given
+errors naming the file). A case file (:mod:`crampnet._case_file`) is JSON
+of at most :data:`MAX_CASE_BYTES`: a plain case (node id to value) or a
+case saved by ``crampnet interview --save``; a key given twice, a number
+beyond the range of a float, ``NaN``, nesting too deep and a saved case's
+malformed key are errors naming the file. A node given
 twice within one source (the command line, or one case file, counting
 aliases) is an error; a later source overrides an earlier one (the example
 case, then the case file, then the command line).
@@ -26,14 +28,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING
 
-from crampnet._files import open_regular, read_text, shown
+from crampnet._case_file import MAX_CASE_BYTES, CaseFile, read_case_file, too_big
+from crampnet._files import open_regular, shown
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import interpret, resolve_id, state_vector
 
@@ -44,9 +46,6 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_CASE_BYTES", "gather_evidence", "open_cohort", "parse_assignment", "read_case", "read_cohort", "show"]
 
-#: The largest case file read, in bytes (a case has one entry per node).
-MAX_CASE_BYTES = 1 << 20
-_FLOAT_DIGITS = 309  # 10**309 is beyond the largest float (about 1.8e308)
 _EXTRA = 8  # fields a row may have after the header's last column, if they are empty
 _EXPECTED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
@@ -87,17 +86,10 @@ def parse_assignment(text: str) -> tuple[str, object]:
     return key.strip(), value
 
 
-def _too_big(where: str, number: str | int) -> InvalidValueError:
-    if isinstance(number, int) and number.bit_length() >= 10_000:  # too long for str()
-        what = f"with about {int(number.bit_length() * 0.30103) + 1} digits"
-    else:
-        text = str(number)
-        what = f"{text if len(text) <= 24 else text[:12] + '...' + text[-4:]} ({len(text.lstrip('+-'))} digits)"
-    return InvalidValueError(f"{where}: the number {what} is beyond the range of a floating-point number (about 1.8e308); give a number within it.")
-
-
 def read_case(path: str) -> dict[str, object]:
-    """The case in a JSON file: an object of node id (or alias) to value.
+    """The evidence in a case file: a plain case (node id or alias to value), or a saved interview's.
+
+    See :mod:`crampnet._case_file` for the two kinds of file and the checks.
 
     Raises
     ------
@@ -119,50 +111,15 @@ def read_case(path: str) -> dict[str, object]:
     ...     print(str(err).split(": ", 1)[1])
     the key 'urge_to_move' appears twice in one JSON object; give each key once.
     """
-    name = shown(path)
-
-    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
-        out: dict[str, object] = {}
-        for key, value in items:
-            if key in out:
-                msg = f"{name}: the key {show(key)} appears twice in one JSON object; give each key once."
-                raise InvalidValueError(msg)
-            out[key] = value
-        return out
-
-    def integer(text: str) -> int:
-        if len(text.lstrip("+-")) > _FLOAT_DIGITS:
-            raise _too_big(name, text)
-        value = int(text)
-        try:
-            float(value)
-        except OverflowError:
-            raise _too_big(name, text) from None
-        return value
-
-    def constant(text: str) -> object:
-        msg = f"{name}: {text} is not a number crampnet can use (nor standard JSON); give a finite number."
-        raise InvalidValueError(msg)
-
-    text = read_text(path, limit=MAX_CASE_BYTES, what="case file").removeprefix("\ufeff")
-    try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_int=integer, parse_constant=constant)
-    except CrampnetError:
-        raise
-    except RecursionError:
-        msg = f"{name}: the JSON is nested too deeply; a case file is one object of node id to value, e.g. {{\"urge_to_move\": true}}."
-        raise InvalidValueError(msg) from None
-    except ValueError as err:  # json.JSONDecodeError
-        msg = f"{name}: not JSON: {err}"
-        raise InvalidValueError(msg) from err
-    if not isinstance(data, dict):
-        msg = f"{name}: a case file must hold a JSON object of node id to value, e.g. {{\"urge_to_move\": true}}. Got a {type(data).__name__}."
-        raise EvidenceTypeError(msg)
-    return data
+    return read_case_file(path).evidence
 
 
-def gather_evidence(model: Model, base: Mapping[str, object], case: str | None, assignments: Sequence[str]) -> dict[str, object]:
+def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFile | None, assignments: Sequence[str]) -> dict[str, object]:
     """The evidence of ``base``, then the case file, then ``node=value`` pairs, keyed by node id.
+
+    ``case`` is a case file's path, or the file already read
+    (:func:`crampnet._case_file.read_case_file`; a saved interview gives its
+    evidence).
 
     Each value is read as typed (:func:`~crampnet.network.evidence.interpret`)
     and checked against its node; an error about the case file names it.
@@ -182,7 +139,8 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | None, 
     """
     sources: list[tuple[str | None, list[tuple[str, object]]]] = [(None, list(base.items()))]
     if case:
-        sources.append((shown(case), list(read_case(case).items())))
+        read = read_case_file(case) if isinstance(case, str) else case
+        sources.append((read.name, list(read.evidence.items())))
     sources.append((None, [parse_assignment(item) for item in assignments]))
     evidence: dict[str, object] = {}
     for where, items in sources:
@@ -325,4 +283,4 @@ def _check_chunk(chunk: pd.DataFrame, name: str, header: list[str], extras: list
                     float(value)
                 except OverflowError:
                     msg_0 = f"{name}, row {show(label)}, column {show(column)}"
-                    raise _too_big(msg_0, value) from None
+                    raise too_big(msg_0, value) from None

@@ -6,14 +6,22 @@ Commands (``crampnet COMMAND --help`` for each one's options):
   with posteriors, and the next best questions (``--json`` for JSON,
   ``--case case.json`` for a case file, ``--example`` for the example case);
 - ``interview`` asks the next best question one at a time and shows the
-  differential after each answer (answers: yes, no, a state, a number, skip;
-  it reads piped answers too, and stops at ``--max-questions``, when one
-  condition reaches ``--confidence``, or at the end of input);
+  differential after each answer (answers: yes, no, a state, a number, skip,
+  quit; it reads piped answers too). It stops at ``--max-questions``, when
+  one condition reaches ``--confidence``, when no question is left, or at
+  quit, the end of input or Ctrl-C, and then prints the red flags and the
+  final differential. ``--choose`` lists the top five questions to pick
+  from; ``--save case.json`` writes the case after every answer, and
+  ``--case case.json`` resumes it (see :mod:`crampnet._interview`);
 - ``report`` writes the markdown or HTML report (``-o FILE``);
 - ``export --format bif|xmlbif|xdsl|uai`` writes the network for other tools;
 - ``score cohort.csv -o out.csv`` scores one case per row, chunk by chunk.
 
-Every command takes ``--network FILE`` and ``--population NAME``. Values are
+Every command takes ``--network FILE`` and ``--population NAME``. A case
+file (``--case``) is a JSON object of node id to value, or a case saved by
+``interview --save`` (:mod:`crampnet._case_file`): its evidence is used, its
+population unless ``--population`` says otherwise, and a saved case from
+another version of the network is used with a warning on stderr. Values are
 yes/no (or true/false), state names, or numbers for the numeric nodes; a node
 is given once per source (the example, the case file, the command line), and
 a later source overrides an earlier one. Files read must be regular files
@@ -42,6 +50,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from crampnet._case_file import (
+    CaseFile,
+    case_document,
+    check_saved,
+    network_digest,
+    read_case_file,
+    save_case,
+)
 from crampnet._cli_input import gather_evidence, parse_assignment
 from crampnet._cli_output import (
     diagnosis_json,
@@ -51,6 +67,7 @@ from crampnet._cli_output import (
     question_lines,
 )
 from crampnet._files import write_atomic
+from crampnet._interview import NOTE, Interview
 from crampnet.exceptions import CrampnetError, InvalidValueError, hint
 from crampnet.model import load
 from crampnet.network.evidence import interpret
@@ -68,6 +85,7 @@ __all__ = ["COMMANDS", "EXAMPLE_CASE", "interpret", "main", "parse_assignment"]
 EXAMPLE_CASE: dict[str, object] = {
     "age": 52,
     "sex": "female",
+    "presenting_complaint": "restlessness",
     "urge_to_move": True,
     "uncomfortable_sensations": True,
     "worse_at_rest": True,
@@ -78,14 +96,12 @@ EXAMPLE_CASE: dict[str, object] = {
 }
 #: The sub-commands.
 COMMANDS = ("diagnose", "interview", "report", "export", "score")
-_SKIP = ("skip", "s", "?", "unknown", "dont know", "don't know", "pass")
-_QUIT = ("quit", "q", "stop", "exit")
-_NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources: model.parameters()."
+_NOTE = NOTE
 
 
 def _evidence(args: argparse.Namespace, model: Model) -> dict[str, object]:
     base = EXAMPLE_CASE if getattr(args, "example", False) else {}
-    return gather_evidence(model, base, getattr(args, "case", None), args.evidence)
+    return gather_evidence(model, base, getattr(args, "case_file", None), args.evidence)
 
 
 def _diagnose(args: argparse.Namespace, model: Model) -> int:
@@ -98,79 +114,24 @@ def _diagnose(args: argparse.Namespace, model: Model) -> int:
     return 0
 
 
-def _prompt(model: Model, nid: str, number: int) -> str:
-    node = model.spec.nodes[nid]
-    options = "/".join(node.states)
-    if node.bands:
-        options += f", or a number{' in ' + node.unit if node.unit else ''}"
-    return f"Q{number}. {node.label or nid}? ({nid}: {options}; or skip) > "
-
-
-def _ask(model: Model, nid: str, number: int, evidence: dict[str, object], stdin: IO[str]) -> object:
-    """Ask until the answer fits; returns the value, ``"skip"``, ``"quit"`` or ``None`` at the end of input."""
-    node = model.spec.nodes[nid]
-    while True:
-        print(_prompt(model, nid, number), end="", flush=True)
-        line = stdin.readline()
-        if not line:
-            print()
-            return None
-        answer = line.strip()
-        if not stdin.isatty():
-            print(answer)
-        if answer.lower() in _SKIP:
-            return "skip"
-        if answer.lower() in _QUIT:
-            return "quit"
-        if not answer:
-            print("  Please answer, or type skip.")
-            continue
-        value = interpret(node, answer)
-        try:
-            model.posteriors({**evidence, nid: value})
-        except CrampnetError as err:
-            print(f"  That answer does not fit: {err}")
-            print("  Answer yes or no, one of the states listed, a number where one is accepted, or skip.")
-            continue
-        return value
-
-
 def _interview(args: argparse.Namespace, model: Model) -> int:
+    case: CaseFile | None = args.case_file
     evidence = _evidence(args, model)
-    stdin = sys.stdin
-    print("crampnet interview: answer each question (yes, no, a state, a number, or skip; quit to stop).")
-    dx = model.diagnose(evidence)
-    skipped: set[str] = set()
-    asked, show = 0, True
-    while True:
-        if show:
-            print("\n".join(["", *flag_lines(dx), *differential_lines(dx, args.top)]))
-        lead, p = str(dx.posteriors.index[0]), float(dx.posteriors.iloc[0])
-        if p >= args.confidence:
-            print(f"Stopping: {lead} has reached P = {p:.3f} (--confidence {args.confidence:g}).")
-            break
-        if asked >= args.max_questions:
-            print(f"Stopping: {asked} questions asked (--max-questions {args.max_questions}).")
-            break
-        table = dx.next_questions(None)
-        candidates = [str(q) for q, gain in table["information_gain"].items() if q not in skipped and gain > 1e-9]
-        if not candidates:
-            print("Stopping: no question left that would change the differential.")
-            break
-        asked += 1
-        value = _ask(model, candidates[0], asked, evidence, stdin)
-        if value is None or value == "quit":
-            print("Stopping: " + ("end of input." if value is None else "quit."))
-            break
-        show = value != "skip"
-        if value == "skip":
-            skipped.add(candidates[0])
-            continue
-        evidence[candidates[0]] = value
-        dx = model.diagnose(evidence)
-    print(evidence_line(evidence))
-    print(_NOTE)
-    return 0
+    save = None
+    if args.save:
+        digest = args.digest or network_digest(args.network)
+        path = args.save
+
+        def save(evidence: dict[str, object], skipped: list[str], asked: int) -> None:
+            save_case(path, case_document(model, evidence, skipped, asked, digest))
+
+    if case is not None and case.saved:
+        print(f"Resuming {case.name}: {len(evidence)} answers, {len(args.skipped)} skipped, {case.asked} questions asked.")
+    run = Interview(model, evidence, skipped=args.skipped, asked=case.asked if case is not None else 0, top=args.top, max_questions=args.max_questions, confidence=args.confidence, choose=args.choose, save=save)
+    code = run.run(sys.stdin)
+    if args.save:
+        print(f"The case is saved in {args.save}; resume it with: crampnet interview --case {args.save} --save {args.save}")
+    return code
 
 
 def _report(args: argparse.Namespace, model: Model) -> int:
@@ -244,7 +205,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--population", default=None, help="a population preset (default: the network's own; for the shipped one, adults presenting with a leg complaint)")
     case = argparse.ArgumentParser(add_help=False)
     case.add_argument("evidence", nargs="*", help="node=value pairs, e.g. urge_to_move=yes ferritin=30")
-    case.add_argument("--case", default=None, help="a JSON file with the case (node id to value)")
+    case.add_argument("--case", default=None, help="a JSON file with the case (node id to value), or a case saved by interview --save")
     parser = argparse.ArgumentParser(prog="crampnet", description="Bayesian differential diagnosis of leg cramps. " + _NOTE)
     parser.add_argument("--version", action="version", version="%(prog)s " + _version())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -254,10 +215,12 @@ def _parser() -> argparse.ArgumentParser:
     diag.add_argument("--questions", type=int, default=5, help="how many next questions to list (default 5)")
     diag.add_argument("--ranking", default="counterfactual", choices=["counterfactual", "disablement", "sufficiency", "posterior"], help="order of the differential")
     diag.add_argument("--json", action="store_true", help="print JSON")
-    inter = sub.add_parser("interview", parents=[common, case], help="ask the next best question, one at a time")
+    inter = sub.add_parser("interview", parents=[common, case], help="ask the next best question, one at a time (--save and --case to resume)", description="Ask the next best question one at a time: answer yes, no, a state, a number, skip or quit. It stops at --max-questions, at --confidence, when no question is left, or at quit or the end of input, and then prints the red flags and the final differential. --case resumes a case saved with --save (or starts from a plain case file).")
     inter.add_argument("--max-questions", type=int, default=10, help="stop after this many questions (default 10)")
     inter.add_argument("--confidence", type=float, default=0.95, help="stop when a condition reaches this posterior (default 0.95)")
-    inter.add_argument("--top", type=int, default=5, help="how many conditions to show after each answer (default 5)")
+    inter.add_argument("--top", type=int, default=5, help="how many conditions to show after each answer and at the end (default 5)")
+    inter.add_argument("--choose", action="store_true", help="list the top five questions to choose from (type 1-5), or answer the first")
+    inter.add_argument("--save", default=None, metavar="FILE", help="write the case (answers, skipped questions, network, population) to FILE after every answer; resume with --case FILE")
     rep = sub.add_parser("report", parents=[common, case], help="write the markdown or HTML report")
     rep.add_argument("--example", action="store_true", help="start from the built-in example case")
     rep.add_argument("-o", "--output", default=None, help="the file to write (default: stdout); .html means HTML")
@@ -280,6 +243,24 @@ def _version() -> str:
     return __version__
 
 
+def _prepare(args: argparse.Namespace) -> Model:
+    """Read the case file, load the model (in a saved case's population unless --population says), warn of a saved case's other network version."""
+    case = read_case_file(args.case) if getattr(args, "case", None) else None
+    args.case_file, args.skipped, args.digest = case, [], None
+    model = load(args.network, population=args.population)
+    if case is None or not case.saved:
+        return model
+    args.digest = network_digest(args.network)
+    warnings, args.skipped = check_saved(case, model, args.digest)
+    if args.population is None and case.population != model.population:
+        model = load(args.network, population=case.population)
+    elif case.population != model.population:
+        warnings.append(f"{case.name} was saved for the population {case.population!r}; using {model.population!r} as --population says.")
+    for line in warnings:
+        print(f"crampnet: warning: {line}", file=sys.stderr)
+    return model
+
+
 _RUN: dict[str, Callable[[argparse.Namespace, Model], int]] = {"diagnose": _diagnose, "interview": _interview, "report": _report, "export": _export, "score": _score}
 
 
@@ -299,7 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"crampnet: error: --confidence must be in (0, 1]. Got {args.confidence}.", file=sys.stderr)
         return 2
     try:
-        model = load(args.network, population=args.population)
+        model = _prepare(args)
         return _RUN[args.command](args, model)
     except (CrampnetError, ValueError, TypeError) as err:
         print(f"crampnet: error: {err}", file=sys.stderr)

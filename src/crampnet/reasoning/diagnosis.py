@@ -281,13 +281,50 @@ class Diagnosis:
 
         return diagnosis_html(self)
 
+    def to_dict(self) -> dict[str, object]:
+        """The diagnosis as plain data for JSON: str, float, int, bool, None, lists and dicts.
+
+        Keys: ``evidence``, ``posteriors`` (most probable first), ``differential``
+        (in order: ``rank``, ``condition``, ``posterior``, the ``ordered_by``
+        measure, ``must_not_miss``), ``red_flags`` (``condition``, ``urgency``,
+        ``message``, ``source``), ``ranking``, ``threshold``, ``network``
+        (``name``, ``version``), ``population``, ``crampnet_version``
+        (:mod:`crampnet.reasoning._records`). :meth:`from_dict` reads it back.
+
+        Examples
+        --------
+        >>> import json, crampnet
+        >>> model = crampnet.load()
+        >>> dx = model.diagnose({"urge_to_move": True, "ferritin": 30})
+        >>> again = crampnet.Diagnosis.from_dict(model, json.loads(json.dumps(dx.to_dict())))
+        >>> again.differential == dx.differential and again.posteriors.equals(dx.posteriors)
+        True
+        """
+        from crampnet.reasoning._records import diagnosis_record
+
+        return diagnosis_record(self)
+
+    @classmethod
+    def from_dict(cls, model: BaseModel, record: Mapping[str, object]) -> Diagnosis:
+        """The diagnosis of a :meth:`to_dict` record, computed again with ``model`` from its evidence, ranking and threshold.
+
+        Raises ``EvidenceTypeError`` for a record without an ``evidence``
+        mapping, ``InvalidValueError`` if it names another network or
+        population, bad evidence as :func:`diagnose`; warns (``UserWarning``)
+        if it names another version of the network.
+        """
+        from crampnet.reasoning._records import record_arguments
+
+        evidence, kwargs = record_arguments(model, record)
+        return cls(model, evidence, **kwargs)  # type: ignore[arg-type]
+
 
 def diagnose(
     model: BaseModel,
     evidence: Mapping[str, object] | None = None,
     *,
     ranking: str = "counterfactual",
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
 ) -> Diagnosis:
     """Diagnose one case.
 

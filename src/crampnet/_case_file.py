@@ -1,0 +1,322 @@
+"""Case files: the JSON that ``--case`` reads, and the case an interview saves.
+
+A case file is JSON of at most :data:`MAX_CASE_BYTES`, parsed as data only
+(loading never runs code): a key given twice in one object, a number beyond
+the range of a float, ``NaN``/``Infinity`` and nesting too deep are errors
+naming the file. It holds one of two things:
+
+- a plain case: one object of node id (or alias) to value,
+  ``{"urge_to_move": true, "ferritin": 30}``;
+- a saved interview (``crampnet interview --save case.json``), marked by the
+  key ``"crampnet_case"`` (the format, 1) and holding exactly these keys:
+  ``crampnet_version`` (the writer's), ``network`` (``name``, ``version`` and
+  ``digest``, the SHA-256 of the network file), ``population``, ``evidence``
+  (node id to value: a state name, ``true``/``false``, a number, or an object
+  of state to likelihood), ``skipped`` (the question ids skipped) and
+  ``questions_asked``. Anything else (another key, a wrong type, a nested
+  list) is an error naming the file and the key.
+
+:func:`save_case` writes a saved interview whole or not at all (a temporary
+file renamed over the target, :func:`crampnet._files.write_atomic`).
+
+Examples
+--------
+>>> import json, tempfile, pathlib
+>>> import crampnet
+>>> from crampnet._case_file import case_document, read_case_file, save_case
+>>> model = crampnet.load()
+>>> path = str(pathlib.Path(tempfile.mkdtemp()) / "case.json")
+>>> save_case(path, case_document(model, {"urge_to_move": True}, ["varicosities"], 2, "0" * 64))
+>>> case = read_case_file(path)
+>>> case.saved, case.evidence, case.skipped, case.asked, case.population
+(True, {'urge_to_move': True}, ('varicosities',), 2, 'presenting')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from crampnet._files import read_text, shown, write_atomic
+from crampnet.exceptions import (
+    CrampnetError,
+    EvidenceTypeError,
+    InvalidValueError,
+    UnknownNodeError,
+    hint,
+)
+from crampnet.network.evidence import resolve_id, show
+from crampnet.network.loading import read_network_text, shipped_text
+
+if TYPE_CHECKING:
+    from crampnet.base import BaseModel
+
+__all__ = ["FORMAT", "MARKER", "MAX_CASE_BYTES", "CaseFile", "case_document", "check_saved", "load_json", "network_digest", "read_case_file", "save_case", "too_big"]
+
+#: The largest case file read, in bytes (a case has one entry per node).
+MAX_CASE_BYTES = 1 << 20
+#: The key that marks a saved interview, and the format this crampnet writes and reads.
+MARKER, FORMAT = "crampnet_case", 1
+_KEYS = (MARKER, "crampnet_version", "network", "population", "evidence", "skipped", "questions_asked")
+_NETWORK_KEYS = ("name", "version", "digest")
+_FLOAT_DIGITS = 309  # 10**309 is beyond the largest float (about 1.8e308)
+_TEXT = 200  # the longest name, version, digest or id a saved case may hold
+
+
+def too_big(where: str, number: str | int) -> InvalidValueError:
+    """The error for a number beyond the range of a float, found at ``where``.
+
+    Examples
+    --------
+    >>> print(too_big("case.json", "1" + "0" * 400))
+    case.json: the number 100000000000...0000 (401 digits) is beyond the range of a floating-point number (about 1.8e308); give a number within it.
+    """
+    if isinstance(number, int) and number.bit_length() >= 10_000:  # too long for str()
+        what = f"with about {int(number.bit_length() * 0.30103) + 1} digits"
+    else:
+        text = str(number)
+        what = f"{text if len(text) <= 24 else text[:12] + '...' + text[-4:]} ({len(text.lstrip('+-'))} digits)"
+    return InvalidValueError(f"{where}: the number {what} is beyond the range of a floating-point number (about 1.8e308); give a number within it.")
+
+
+def load_json(path: str) -> object:
+    """The JSON in the case file ``path``, read as data, with the checks of the module docstring."""
+    name = shown(path)
+
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for key, value in items:
+            if key in out:
+                msg = f"{name}: the key {show(key, 60)} appears twice in one JSON object; give each key once."
+                raise InvalidValueError(msg)
+            out[key] = value
+        return out
+
+    def integer(text: str) -> int:
+        if len(text.lstrip("+-")) > _FLOAT_DIGITS:
+            raise too_big(name, text)
+        value = int(text)
+        try:
+            float(value)
+        except OverflowError:
+            raise too_big(name, text) from None
+        return value
+
+    def constant(text: str) -> object:
+        msg = f"{name}: {text} is not a number crampnet can use (nor standard JSON); give a finite number."
+        raise InvalidValueError(msg)
+
+    text = read_text(path, limit=MAX_CASE_BYTES, what="case file").removeprefix("\ufeff")
+    try:
+        return json.loads(text, object_pairs_hook=pairs, parse_int=integer, parse_constant=constant)
+    except CrampnetError:
+        raise
+    except RecursionError:
+        msg = f"{name}: the JSON is nested too deeply; a case file is one object of node id to value, e.g. {{\"urge_to_move\": true}}."
+        raise InvalidValueError(msg) from None
+    except ValueError as err:  # json.JSONDecodeError
+        msg = f"{name}: not JSON: {err}"
+        raise InvalidValueError(msg) from err
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """What a case file holds.
+
+    Attributes
+    ----------
+    name : str
+        The file's name, for messages.
+    evidence : dict
+        Node id (or alias, in a plain case) to value, as in the file.
+    saved : bool
+        True for a saved interview, False for a plain case.
+    skipped, asked, network, population, version
+        A saved interview's questions skipped, number of questions asked,
+        network (name, version, digest), population and crampnet version
+        (empty, 0 or None for a plain case).
+    """
+
+    name: str
+    evidence: dict[str, object]
+    saved: bool = False
+    skipped: tuple[str, ...] = ()
+    asked: int = 0
+    network: dict[str, str] = field(default_factory=dict)
+    population: str | None = None
+    version: str | None = None
+
+
+def read_case_file(path: str) -> CaseFile:
+    """The plain case or saved interview in the file ``path``.
+
+    Raises
+    ------
+    InvalidValueError
+        If the file cannot be read or is not JSON as the module docstring
+        says, or a saved interview's key holds a wrong value; the message
+        starts with the file's name.
+    EvidenceTypeError
+        If the JSON is not an object, or a saved interview's key holds a
+        value of the wrong type (the message names the key).
+    """
+    name = shown(path)
+    data = load_json(path)
+    if not isinstance(data, dict):
+        msg = f"{name}: a case file must hold a JSON object of node id to value, e.g. {{\"urge_to_move\": true}}. Got a {type(data).__name__}."
+        raise EvidenceTypeError(msg)
+    if MARKER not in data:
+        return CaseFile(name, data)
+    return _saved(name, data)
+
+
+def _wrong(name: str, key: str, value: object, want: str) -> EvidenceTypeError:
+    return EvidenceTypeError(f"{name}: {key} must be {want} in a saved case. Got {show(value)} ({type(value).__name__}).")
+
+
+def _text(name: str, key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise _wrong(name, key, value, "a string")
+    if not 0 < len(value) <= _TEXT:
+        msg = f"{name}: {key} must be a string of 1 to {_TEXT} characters in a saved case. Got {show(value)}."
+        raise InvalidValueError(msg)
+    return value
+
+
+def _object(name: str, key: str, value: object, keys: Sequence[str]) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise _wrong(name, key, value, "a JSON object")
+    for extra in value:
+        if extra not in keys:
+            msg = f"{name}: {show(extra, 60)} is not a key of {key} in a saved case.{hint(extra, keys)} Keys: {', '.join(keys)}."
+            raise InvalidValueError(msg)
+    missing = [k for k in keys if k not in value]
+    if missing:
+        msg = f"{name}: {key} lacks {', '.join(missing)}; a saved case holds {', '.join(keys)} (write it with crampnet interview --save)."
+        raise InvalidValueError(msg)
+    return value
+
+
+def _value(name: str, nid: str, value: object) -> object:
+    """A value of the saved evidence: a string, bool, number, or a flat object of state to number."""
+    where = f"evidence[{show(nid, 60)}]"
+    if isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, dict):
+        for state, weight in value.items():
+            if isinstance(weight, bool) or not isinstance(weight, int | float):
+                raise _wrong(name, f"{where}[{show(state, 60)}]", weight, "a number (a likelihood)")
+        return value
+    raise _wrong(name, where, value, "a state name, true/false, a number or an object of state to likelihood")
+
+
+def _saved(name: str, data: dict[str, object]) -> CaseFile:
+    fmt = data[MARKER]
+    if isinstance(fmt, bool) or not isinstance(fmt, int):
+        raise _wrong(name, MARKER, fmt, f"the integer {FORMAT}")
+    if fmt != FORMAT:
+        msg = f"{name}: a saved case of format {fmt}; this crampnet reads format {FORMAT}. Use the crampnet that wrote it, or give the evidence as a plain case file."
+        raise InvalidValueError(msg)
+    body = _object(name, "the saved case", data, _KEYS)
+    network = _object(name, "network", body["network"], _NETWORK_KEYS)
+    evidence = body["evidence"]
+    if not isinstance(evidence, dict):
+        raise _wrong(name, "evidence", evidence, "a JSON object of node id to value")
+    skipped = body["skipped"]
+    if not isinstance(skipped, list):
+        raise _wrong(name, "skipped", skipped, "a list of question ids")
+    ids = tuple(_text(name, f"skipped[{i}]", q) for i, q in enumerate(skipped))
+    if len(set(ids)) < len(ids):
+        msg = f"{name}: skipped lists {show(next(q for q in ids if ids.count(q) > 1), 60)} twice; list each question once."
+        raise InvalidValueError(msg)
+    asked = body["questions_asked"]
+    if isinstance(asked, bool) or not isinstance(asked, int):
+        raise _wrong(name, "questions_asked", asked, "an integer")
+    if not 0 <= asked <= 1_000_000:
+        msg = f"{name}: questions_asked must be between 0 and 1000000 in a saved case. Got {show(asked)}."
+        raise InvalidValueError(msg)
+    return CaseFile(
+        name,
+        {str(k): _value(name, str(k), v) for k, v in evidence.items()},
+        saved=True,
+        skipped=ids,
+        asked=asked,
+        network={k: _text(name, f"network.{k}", network[k]) for k in _NETWORK_KEYS},
+        population=_text(name, "population", body["population"]),
+        version=_text(name, "crampnet_version", body["crampnet_version"]),
+    )
+
+
+def network_digest(path: str | os.PathLike[str] | None) -> str:
+    """The SHA-256 (hex) of a network file's text, or of the shipped network's for None.
+
+    Examples
+    --------
+    >>> len(network_digest(None))
+    64
+    """
+    text = shipped_text() if path is None else read_network_text(path)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_saved(case: CaseFile, model: BaseModel, digest: str) -> tuple[list[str], list[str]]:
+    """Check that ``case`` can resume on ``model`` (whose network file has ``digest``).
+
+    Returns
+    -------
+    warnings : list of str
+        One line per difference that still lets the case resume: another
+        version of the network, or the same version edited.
+    skipped : list of str
+        The skipped questions' node ids (aliases resolved).
+
+    Raises
+    ------
+    InvalidValueError
+        If the case was saved with another network (by name).
+    UnknownNodeError
+        If a skipped question is no longer a node ("Did you mean ...?"). The
+        evidence is checked as any case file's is, when it is used.
+    """
+    saved, spec = case.network, model.spec
+    if saved["name"] != spec.name:
+        msg = f"{case.name}: the case was saved with the network {show(saved['name'], 60)}, not {spec.name!r}; resume it with --network naming that network's file."
+        raise InvalidValueError(msg)
+    warnings = []
+    if saved["version"] != spec.version:
+        warnings.append(f"{case.name} was saved with {spec.name} {show(saved['version'], 60)}; this is {spec.name} {spec.version}: its answers are kept, but the probabilities may differ from those shown when it was saved.")
+    elif saved["digest"] != digest:
+        warnings.append(f"{case.name} was saved with another file of {spec.name} {spec.version} (its digest differs): the probabilities may differ from those shown when it was saved.")
+    skipped = []
+    for q in case.skipped:
+        try:
+            skipped.append(resolve_id(spec, q, "the skipped questions"))
+        except UnknownNodeError as err:
+            msg = f"{case.name}: {err}"
+            raise UnknownNodeError(msg, err.node, err.suggestions) from err
+    return warnings, skipped
+
+
+def case_document(model: BaseModel, evidence: Mapping[str, object], skipped: Sequence[str], asked: int, digest: str) -> dict[str, object]:
+    """A saved interview as the plain dict :func:`save_case` writes (see the module docstring)."""
+    from crampnet import __version__
+
+    return {
+        MARKER: FORMAT,
+        "crampnet_version": __version__,
+        "network": {"name": model.spec.name, "version": model.spec.version, "digest": digest},
+        "population": model.population,
+        "evidence": dict(evidence),
+        "skipped": list(skipped),
+        "questions_asked": asked,
+    }
+
+
+def save_case(path: str, document: Mapping[str, object]) -> None:
+    """Write ``document`` as JSON to ``path``, whole or not at all (never NaN)."""
+    text = json.dumps(document, indent=2, allow_nan=False) + "\n"
+    write_atomic(path, text, what="saved case")

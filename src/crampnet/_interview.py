@@ -1,0 +1,211 @@
+r"""``crampnet interview``: the next best question, one at a time.
+
+Each answer is yes, no, a state, a number (for the numeric nodes), ``skip``
+(the question is not asked again) or ``quit``; an answer that does not fit
+is explained and the question asked again. Piped answers are echoed. The
+questions come from :meth:`~crampnet.reasoning.diagnosis.Diagnosis.next_questions`
+in the table's order, leaving out those answered, skipped, or with no
+expected information gain.
+
+With ``choose=True`` the top five questions are listed, numbered: ``1`` to
+``5`` picks one (which is then asked), and anything else answers the first
+(so a number from 1 to 5 for the first question is given by picking it
+first).
+
+The interview stops when a condition reaches the confidence, after the
+most questions, when no question is left, at ``quit``, at the end of input
+or at Ctrl-C; whatever the reason, it then prints the red flags, the final
+differential and the evidence. With a ``save`` path the case (evidence,
+skipped questions, questions asked, network and population;
+:mod:`crampnet._case_file`) is written there before the first question and
+after every answer, whole or not at all, so an interrupted interview
+resumes with ``--case`` from where it stopped.
+
+Examples
+--------
+>>> import io
+>>> import crampnet
+>>> from crampnet._interview import Interview
+>>> run = Interview(crampnet.load(), {"urge_to_move": True}, top=1, max_questions=1)
+>>> run.run(io.StringIO("skip\n"))  # doctest: +ELLIPSIS
+crampnet interview: ...
+Q1. ...? (...) > skip
+Stopping: 1 questions asked (--max-questions 1).
+<BLANKLINE>
+Final differential:
+...
+Evidence: urge_to_move=true
+crampnet supports clinical reasoning; it does not replace it. Sources: model.parameters().
+0
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import IO, TYPE_CHECKING
+
+from crampnet._cli_output import differential_lines, evidence_line, flag_lines
+from crampnet.exceptions import CrampnetError
+from crampnet.network.evidence import interpret
+
+if TYPE_CHECKING:
+    from crampnet.model import Model
+    from crampnet.reasoning.diagnosis import Diagnosis
+
+__all__ = ["CHOICES", "NOTE", "Interview"]
+
+#: How many questions ``--choose`` lists.
+CHOICES = 5
+#: The line every command ends with.
+NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources: model.parameters()."
+_SKIP = ("skip", "s", "?", "unknown", "dont know", "don't know", "pass")
+_QUIT = ("quit", "q", "stop", "exit")
+_END, _INTERRUPTED = object(), object()  # the end of input; Ctrl-C at a prompt
+
+
+class Interview:
+    """One interview; :meth:`run` asks the questions and returns the exit code.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    evidence : mapping
+        The evidence so far (node ids).
+    skipped : sequence of str, optional
+        Questions skipped so far (not asked again).
+    asked : int, default=0
+        Questions asked so far (they count towards ``max_questions``).
+    top, max_questions, confidence, choose
+        As the command's options ``--top``, ``--max-questions``,
+        ``--confidence`` and ``--choose``.
+    save : callable, optional
+        ``save(evidence, skipped, asked)``, called before the first question
+        and after every answer.
+    """
+
+    def __init__(self, model: Model, evidence: Mapping[str, object], *, skipped: Sequence[str] = (), asked: int = 0, top: int = 5, max_questions: int = 10, confidence: float = 0.95, choose: bool = False, save: Callable[[dict[str, object], list[str], int], None] | None = None) -> None:
+        self.model = model
+        self.evidence = dict(evidence)
+        self.skipped = list(skipped)
+        self.asked = asked
+        self.top, self.max_questions, self.confidence, self.choose = top, max_questions, confidence, choose
+        self.save = save
+
+    def run(self, stdin: IO[str] | None = None) -> int:
+        """Ask until a stop (see the module docstring); 0, or 130 after Ctrl-C."""
+        stdin = sys.stdin if stdin is None else stdin
+        print("crampnet interview: answer each question (yes, no, a state, a number, or skip; quit to stop).")
+        if self.save is not None:
+            self.save(self.evidence, self.skipped, self.asked)
+        dx = self.model.diagnose(self.evidence)
+        code, show = 0, True
+        while True:
+            reason, candidates = self._stop(dx)
+            if reason:
+                break
+            if show:
+                print("\n".join(["", *flag_lines(dx), *differential_lines(dx, self.top)]))
+            nid, value = self._choose(candidates, stdin) if self.choose else (candidates[0], self._ask(candidates[0], stdin))
+            if value is _END or value is _INTERRUPTED or value == "quit":
+                reason = {id(_END): "end of input.", id(_INTERRUPTED): "interrupted."}.get(id(value), "quit.")
+                code = 130 if value is _INTERRUPTED else 0
+                break
+            self.asked += 1
+            show = value != "skip"
+            if value == "skip":
+                self.skipped.append(nid)
+            else:
+                self.evidence[nid] = value
+                dx = self.model.diagnose(self.evidence)
+            if self.save is not None:
+                self.save(self.evidence, self.skipped, self.asked)
+        print(f"Stopping: {reason}")
+        print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence), NOTE]))
+        return code
+
+    def _stop(self, dx: Diagnosis) -> tuple[str, list[str]]:
+        """Why to stop now (or ``""``), and the questions left, best first."""
+        lead, p = str(dx.posteriors.index[0]), float(dx.posteriors.iloc[0])
+        if p >= self.confidence:
+            return f"{lead} has reached P = {p:.3f} (--confidence {self.confidence:g}).", []
+        if self.asked >= self.max_questions:
+            return f"{self.asked} questions asked (--max-questions {self.max_questions}).", []
+        table = dx.next_questions(None)
+        done = set(self.skipped) | set(self.evidence)
+        # The table's row order is the recommended order; it is kept.
+        candidates = [str(q) for q, gain in table["information_gain"].items() if str(q) not in done and float(gain) > 1e-9]
+        if not candidates:
+            return "no question left that would change the differential.", []
+        return "", candidates
+
+    def _prompt(self, nid: str) -> str:
+        node = self.model.spec.nodes[nid]
+        options = "/".join(node.states)
+        if node.bands:
+            options += f", or a number{' in ' + node.unit if node.unit else ''}"
+        return f"{node.label or nid}? ({nid}: {options}"
+
+    def _read(self, prompt: str, stdin: IO[str]) -> object:
+        """One answer, stripped: the text, or _END / _INTERRUPTED."""
+        print(prompt, end="", flush=True)
+        try:
+            line = stdin.readline()
+        except KeyboardInterrupt:
+            print()
+            return _INTERRUPTED
+        if not line:
+            print()
+            return _END
+        answer = line.strip()
+        if not stdin.isatty():
+            print(answer)
+        return answer
+
+    def _value(self, nid: str, answer: str) -> object:
+        """``"skip"``, ``"quit"``, the value, or None after explaining why the answer does not fit."""
+        if answer.lower() in _SKIP:
+            return "skip"
+        if answer.lower() in _QUIT:
+            return "quit"
+        if not answer:
+            print("  Please answer, or type skip.")
+            return None
+        value = interpret(self.model.spec.nodes[nid], answer)
+        try:
+            self.model.posteriors({**self.evidence, nid: value})
+        except CrampnetError as err:
+            print(f"  That answer does not fit: {err}")
+            print("  Answer yes or no, one of the states listed, a number where one is accepted, or skip.")
+            return None
+        return value
+
+    def _ask(self, nid: str, stdin: IO[str]) -> object:
+        """Ask ``nid`` until the answer fits: the value, ``"skip"``, ``"quit"``, _END or _INTERRUPTED."""
+        while True:
+            answer = self._read(f"Q{self.asked + 1}. {self._prompt(nid)}; or skip) > ", stdin)
+            if not isinstance(answer, str):
+                return answer
+            value = self._value(nid, answer)
+            if value is not None:
+                return value
+
+    def _choose(self, candidates: list[str], stdin: IO[str]) -> tuple[str, object]:
+        """List the top questions; ``1``..``5`` asks that one, anything else answers the first."""
+        shown = candidates[:CHOICES]
+        print("Next questions, best first:")
+        for i, nid in enumerate(shown, start=1):
+            print(f"  {i}. {self._prompt(nid)})")
+        picks = [str(i) for i in range(1, len(shown) + 1)]
+        which = "1" if len(picks) == 1 else f"1-{picks[-1]}"
+        while True:
+            answer = self._read(f"Q{self.asked + 1}. Type {which} to choose a question, or answer question 1 ({shown[0]}; or skip) > ", stdin)
+            if not isinstance(answer, str):
+                return shown[0], answer
+            if answer in picks:
+                nid = shown[int(answer) - 1]
+                return nid, self._ask(nid, stdin)
+            value = self._value(shown[0], answer)
+            if value is not None:
+                return shown[0], value

@@ -1,0 +1,148 @@
+"""A diagnosis as a plain dict (for JSON), and the arguments that make it again.
+
+:func:`diagnosis_record` is :meth:`~crampnet.reasoning.diagnosis.Diagnosis.to_dict`:
+only ``str``, ``float``, ``int``, ``bool``, ``None``, lists and dicts, so
+``json.dumps`` takes it (no NaN: a posterior that is not finite is an error).
+Posteriors and measures are written at full precision (JSON keeps a float's
+every digit); ``crampnet_version`` comes from the installed package's
+metadata (None when crampnet runs from a checkout that is not installed). :func:`record_arguments` reads one back for
+:meth:`~crampnet.reasoning.diagnosis.Diagnosis.from_dict`.
+
+Examples
+--------
+>>> import json
+>>> import crampnet
+>>> from crampnet.reasoning._records import diagnosis_record
+>>> record = diagnosis_record(crampnet.load().diagnose({"urge_to_move": True}))
+>>> sorted(record)[:5]
+['crampnet_version', 'differential', 'evidence', 'network', 'ordered_by']
+>>> json.loads(json.dumps(record))["evidence"]
+{'urge_to_move': True}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+import warnings
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from crampnet.exceptions import EvidenceTypeError, InvalidValueError
+from crampnet.network.evidence import show
+from crampnet.reasoning.html import measure_value
+
+if TYPE_CHECKING:
+    from crampnet.base import BaseModel
+    from crampnet.reasoning.diagnosis import Diagnosis
+
+__all__ = ["diagnosis_record", "plain", "record_arguments"]
+
+
+def plain(value: object) -> object:
+    """A value as JSON takes it: None, bool, int, float, str, or a list or dict of them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> plain(np.float64(30.0)), plain(np.bool_(True)), plain({"low": np.int64(2)})
+    (30.0, True, {'low': 2})
+    """
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    msg = f"The evidence value {show(value)} ({type(value).__name__}) cannot be written as JSON."
+    raise EvidenceTypeError(msg)
+
+
+def _finite(value: object, what: str) -> float:
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number):
+        msg = f"{what} came out as {number}, not a finite number. This is a bug: please report it with the evidence."
+        raise InvalidValueError(msg)
+    return number
+
+
+def _version() -> str | None:
+    """The version of crampnet, from the installed package's metadata (None if it is not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("crampnet")
+    except PackageNotFoundError:
+        return None
+
+
+def diagnosis_record(dx: Diagnosis) -> dict[str, object]:
+    """``dx`` as a plain dict; see :meth:`crampnet.reasoning.diagnosis.Diagnosis.to_dict`."""
+    model = dx.model
+    posteriors = {str(c): _finite(p, f"P({c} | evidence)") for c, p in dx.posteriors.items()}
+    differential: list[object] = []
+    for rank, cond in enumerate(dx.differential, start=1):
+        entry: dict[str, object] = {"rank": rank, "condition": cond, "posterior": posteriors[cond]}
+        value = measure_value(dx, cond)
+        if value is not None:
+            entry[dx.measure] = _finite(value, f"the {dx.measure} of {cond}")
+        entry["must_not_miss"] = bool(model.spec.nodes[cond].must_not_miss)
+        differential.append(entry)
+    flags = [{f.name: plain(getattr(flag, f.name)) for f in dataclasses.fields(flag)} for flag in dx.red_flags]
+    threshold = getattr(dx, "_threshold", None)
+    return {
+        "crampnet_version": _version(),
+        "network": {"name": model.spec.name, "version": model.spec.version},
+        "population": model.population,
+        "evidence": {str(k): plain(v) for k, v in dx.evidence.items()},
+        "ranking": dx.ranking,
+        "ordered_by": dx.measure,
+        "threshold": None if threshold is None else float(threshold),
+        "posteriors": posteriors,
+        "differential": differential,
+        "red_flags": flags,
+    }
+
+
+def record_arguments(model: BaseModel, record: object) -> tuple[Mapping[str, object], dict[str, object]]:
+    """The evidence and the keyword arguments of ``diagnose`` that a record of :func:`diagnosis_record` stands for.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``record`` is not a mapping with a mapping ``evidence``.
+    InvalidValueError
+        If it was made with another network (by name) or population.
+
+    Warns
+    -----
+    UserWarning
+        If it was made with another version of the network.
+    """
+    if not isinstance(record, Mapping) or not isinstance(record.get("evidence"), Mapping):
+        msg = f"Diagnosis.from_dict needs the dict of Diagnosis.to_dict (a mapping with an 'evidence' mapping). Got {show(record)} ({type(record).__name__})."
+        raise EvidenceTypeError(msg)
+    network = record.get("network")
+    if isinstance(network, Mapping):
+        if network.get("name", model.spec.name) != model.spec.name:
+            msg = f"The diagnosis was made with the network {show(network.get('name'))}, not {model.spec.name!r}; load that network (crampnet.load(path)) to make it again."
+            raise InvalidValueError(msg)
+        if network.get("version", model.spec.version) != model.spec.version:
+            warnings.warn(f"The diagnosis was made with {model.spec.name} {show(network.get('version'))}; this is {model.spec.version}: its posteriors may differ.", UserWarning, stacklevel=3)
+    population = record.get("population", model.population)
+    if population != model.population:
+        msg = f"The diagnosis was made for the population {show(population)}, not {model.population!r}; use crampnet.load(population={show(population)}) to make it again."
+        raise InvalidValueError(msg)
+    kwargs: dict[str, object] = {"ranking": record.get("ranking", "counterfactual")}
+    if record.get("threshold") is not None:
+        kwargs["threshold"] = record["threshold"]
+    return record["evidence"], kwargs
