@@ -110,3 +110,55 @@ def test_population_prior_on_a_non_context_node(tmp_path):
     with pytest.raises(crampnet.NetworkFileError, match="'rls' is not a context node") as info:
         crampnet.load(path)
     assert str(path) in str(info.value)
+
+
+EXTENDED = HALF_ON_DRUG + """
+[populations.older_on_drug]
+label = "Older, half on the drug"
+extends = "half_on_drug"
+priors.age_group = { probabilities = { under_40 = 0.0, "40_to_64" = 0.0, 65_plus = 1.0 }, source = "judgment", reason = "test" }
+"""
+
+
+def test_extends_starts_from_the_named_preset(tmp_path):
+    """Check that a preset with ``extends`` equals conditioning the base preset on the priors it sets itself."""
+    path = tmp_path / "extended.toml"
+    path.write_text(EXTENDED, encoding="utf-8")
+    extended = crampnet.load(path, population="older_on_drug")
+    base = crampnet.load(path, population="half_on_drug")
+    assert extended.probability({"drug": "yes"}) == pytest.approx(0.5)
+    for evidence in ({}, {"urge": "yes"}, {"pulses": "absent"}):
+        pd.testing.assert_series_equal(extended.posteriors(evidence), base.posteriors({**evidence, "age_group": "65_plus"}), rtol=1e-9)
+    listed = crampnet.populations(path)
+    assert listed.loc["older_on_drug", "extends"] == "half_on_drug"
+    assert set(listed.loc["older_on_drug", "priors"].split(", ")) == {"drug", "age_group"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('[populations.a]\nextends = "b"\n[populations.b]\nextends = "a"\n', r"populations\.(a|b)\.extends.*cycle"),
+        ('[populations.a]\nextends = "a"\n', r"populations\.a\.extends.*cycle"),
+        ('[populations.a]\nextends = "half_on_drugs"\n', r"populations\.a\.extends.*'half_on_drugs' is not a population.*Did you mean 'half_on_drug'"),
+        ("[populations.a]\nextends = 3\n", r"populations\.a.*extends"),
+    ],
+)
+def test_extends_errors(tmp_path, extra, message):
+    """Check that a cycle, an unknown preset or a non-string in ``extends`` is a NetworkFileError saying which."""
+    path = tmp_path / "bad_extends.toml"
+    path.write_text(HALF_ON_DRUG + "\n" + extra, encoding="utf-8")
+    with pytest.raises(crampnet.NetworkFileError, match=message):
+        crampnet.load(path)
+
+
+@pytest.mark.parametrize("name", ["older_adults", "pregnancy", "hemodialysis"])
+def test_shipped_presenting_presets(name):
+    """Check each shipped ``NAME_presenting`` preset has NAME's context marginals, with care_setting = presenting."""
+    presenting = crampnet.load(population=f"{name}_presenting")
+    base = crampnet.load(population=name)
+    assert presenting.probability({"care_setting": "presenting"}) == pytest.approx(1.0)
+    assert base.probability({"care_setting": "presenting"}) == pytest.approx(0.0)
+    for nid, node in base.spec.nodes.items():
+        if node.role == "context" and nid != "care_setting":
+            for state in node.states:
+                assert presenting.probability({nid: state}) == pytest.approx(base.probability({nid: state}), abs=1e-12), (nid, state)

@@ -302,7 +302,8 @@ def populations(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by preset name, with columns ``label``, ``description``,
-        ``priors`` (the context nodes whose priors the preset replaces) and
+        ``priors`` (the context nodes whose priors the preset replaces),
+        ``extends`` (the preset it starts from, or an empty string) and
         ``default`` (True for the one :func:`load` uses when given none).
 
     Examples
@@ -314,9 +315,9 @@ def populations(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     import pandas as pd
 
     spec = load(path).spec
-    rows = {DEFAULT_POPULATION: {"label": "Adults", "description": "The network file's own context priors.", "priors": "", "default": False}}
+    rows = {DEFAULT_POPULATION: {"label": "Adults", "description": "The network file's own context priors.", "priors": "", "extends": "", "default": False}}
     for key, pop in spec.populations.items():
-        rows[key] = {"label": pop.label, "description": pop.description, "priors": ", ".join(pop.priors), "default": False}
+        rows[key] = {"label": pop.label, "description": pop.description, "priors": ", ".join(pop.priors), "extends": pop.extends or "", "default": False}
     rows[spec.default_population]["default"] = True
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "population"

@@ -216,12 +216,16 @@ class Node:
 
 @dataclass(frozen=True)
 class Population:
-    """A named preset: context priors that replace the default ones."""
+    """A named preset: context priors that replace the default ones.
+
+    ``priors`` already holds those of the preset it ``extends``, if any.
+    """
 
     name: str
     label: str
     description: str
     priors: dict[str, Dist]
+    extends: str | None = None
 
 
 @dataclass(frozen=True)

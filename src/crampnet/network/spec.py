@@ -144,7 +144,7 @@ def parse_network(text: str, path: str = "<string>") -> NetworkSpec:
     headers = {nid: _parse_header(reader, nid, reader.table(body, f"nodes.{nid}")) for nid, body in nodes_raw.items()}
     nodes = {nid: _parse_body(reader, header, headers, sources) for nid, header in headers.items()}
     order = _topological_order(reader, nodes)
-    populations = {key: _parse_population(reader, key, body, nodes, sources) for key, body in populations_raw.items()}
+    populations = _extend({key: _parse_population(reader, key, body, nodes, sources) for key, body in populations_raw.items()}, reader)
     if default_population != FILE_POPULATION and default_population not in populations:
         names = ", ".join([FILE_POPULATION, *populations])
         raise reader.fail("default_population", f"{default_population!r} is not a population of the file (the populations: {names})")
@@ -159,15 +159,40 @@ def _parse_population(reader: Reader, key: str, body: object, nodes: Mapping[str
     data = reader.table(body, where)
     label = reader.text(data, "label", where, key.replace("_", " "))
     description = reader.text(data, "description", where, "")
+    extends = reader.text(data, "extends", where, "") or None
     priors_raw = reader.table(data.pop("priors", {}), f"{where}.priors")
-    reader.done(data, where, ["label", "description", "priors"])
+    reader.done(data, where, ["label", "description", "extends", "priors"])
     priors = {}
     for nid, prior in priors_raw.items():
         if nid not in nodes or nodes[nid].role != "context":
             hint = _hint(nid, [n for n in nodes if nodes[n].role == "context"])
             raise reader.fail(f"{where}.priors", f"{reader.show(nid)} is not a context node.{hint}")
         priors[nid] = reader.dist(prior, f"{where}.priors.{nid}", nodes[nid].states, sources)
-    return Population(key, label, description, priors)
+    return Population(key, label, description, priors, extends)
+
+
+def _extend(populations: dict[str, Population], reader: Reader) -> dict[str, Population]:
+    """Resolve ``extends``: a preset starts from the priors of the one it names, then sets its own."""
+    resolved: dict[str, Population] = {}
+
+    def resolve(key: str, chain: tuple[str, ...]) -> Population:
+        if key in resolved:
+            return resolved[key]
+        pop = populations[key]
+        if pop.extends is None:
+            resolved[key] = pop
+            return pop
+        where = f"populations.{key}.extends"
+        if pop.extends in chain or pop.extends == key:
+            raise reader.fail(where, f"the presets extend each other in a cycle: {' -> '.join([*chain, key, pop.extends])}")
+        if pop.extends not in populations:
+            hint = _hint(pop.extends, list(populations))
+            raise reader.fail(where, f"{reader.show(pop.extends)} is not a population of the file.{hint}")
+        base = resolve(pop.extends, (*chain, key))
+        resolved[key] = Population(pop.name, pop.label, pop.description, {**base.priors, **pop.priors}, pop.extends)
+        return resolved[key]
+
+    return {key: resolve(key, ()) for key in populations}
 
 
 def _parse_sources(reader: Reader, raw: dict[str, Any]) -> dict[str, Source]:
