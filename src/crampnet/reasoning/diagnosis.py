@@ -54,7 +54,7 @@ from crampnet.reasoning.html import (
     population_phrase,
     rounded,
 )
-from crampnet.reasoning.questions import information_gain, rank_questions
+from crampnet.reasoning.questions import rank_questions
 from crampnet.reasoning.ranking import DECIMALS, RANKINGS, counterfactual_scores, order
 from crampnet.reasoning.redflags import RedFlag, check_threshold, must_not_miss_table, red_flags
 
@@ -179,10 +179,6 @@ class Diagnosis:
     @cached_property
     def _contributions(self) -> pd.DataFrame:
         return log_odds_contributions(self.model, self.evidence)
-
-    @cached_property
-    def _gains(self) -> pd.DataFrame:
-        return information_gain(self.model, self.evidence)
 
     def explain(self, condition: str) -> pd.DataFrame:
         """Each evidence entry's contribution to ``condition``'s log-odds.
