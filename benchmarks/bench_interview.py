@@ -13,9 +13,9 @@ the vignette's evidence holds it, the answer is the vignette's value and
 enters the evidence, otherwise the question counts as asked and skipped
 (nothing enters). After 3, 5 and 8 questions the evidence so far is scored as
 ``bench_vignettes.score_vignette`` scores a vignette: top-1 = the first of
-``Diagnosis.differential`` is a gold id (errors count as misses), must-not-miss recall = the first gold is flagged (a red flag names
-it or its posterior reaches the threshold), among vignettes whose first gold
-is must-not-miss.
+``Diagnosis.differential`` is a gold id (errors count as misses), must-not-miss recall = the first gold is flagged (a red flag
+of any urgency names it: the diagnosis applies each condition's testing
+threshold), among vignettes whose first gold is must-not-miss.
 
 Strategies:
 
@@ -48,7 +48,6 @@ import crampnet
 from crampnet.exceptions import CrampnetError, UnknownNodeError
 from crampnet.network.evidence import resolve_id
 from crampnet.reasoning.questions import STAGES, collect_answers, cost_of, rank_questions
-from crampnet.reasoning.redflags import DEFAULT_THRESHOLD
 
 HERE = Path(__file__).resolve().parent
 #: The intake: what is known before the first question.
@@ -151,7 +150,7 @@ def interview(model: Any, record: Row, strategy: Strategy, steps: int = max(CHEC
 def _score(model: Any, record: Row, evidence: Mapping[str, object]) -> Row:
     row: Row = bv.score_vignette(
         {**record, "evidence": evidence},
-        lambda ev: model.diagnose(ev, threshold=DEFAULT_THRESHOLD),
+        lambda ev: model.diagnose(ev),
         model.must_not_miss,
         explain=None,
     )
