@@ -23,7 +23,11 @@ Strategies:
 - ``information``: the same with ``by="information"`` (the former default);
 - ``fixed``: every finding and context node in network (vocabulary) order,
   history first, then examination, laboratory tests, the ABI (``staged``);
-- ``random``: those nodes in a random order (seeded; averaged over ``--seeds``).
+- ``random``: those nodes in a random order (seeded; averaged over ``--seeds``);
+- ``decision*`` and ``information*``: the same rankings asking only questions
+  the vignette answers (a ceiling, not a strategy: a patient can answer every
+  question, a vignette only what its authors wrote, so this shows what each
+  ranking gives when no question is wasted).
 
 ``full evidence`` scores the whole vignette (the figure of bench_vignettes).
 Evidence ids the network does not have are never asked. The script only
@@ -54,7 +58,7 @@ HERE = Path(__file__).resolve().parent
 INTAKE = ("age_group", "sex", "presenting_complaint")
 #: Questions asked before each score.
 CHECKPOINTS = (3, 5, 8)
-STRATEGIES = ("decision", "information", "fixed", "random")
+STRATEGIES = ("decision", "information", "fixed", "random", "decision*", "information*")
 Row = dict[str, Any]
 Strategy = Callable[[Mapping[str, object], set[str]], str | None]
 
@@ -88,8 +92,8 @@ def fixed_order(model: Any) -> list[str]:
     return sorted(nodes, key=lambda nid: STAGES.index(cost_of(nid)[0]))
 
 
-def ranked(model: Any, by: str, cache: dict[Any, Any] | None = None) -> Strategy:
-    """The first question of ``next_questions(by=by)`` not asked yet.
+def ranked(model: Any, by: str, cache: dict[Any, Any] | None = None, only: set[str] | None = None) -> Strategy:
+    """The first question of ``next_questions(by=by)`` not asked yet (and in ``only``, if given).
 
     A skipped question leaves the evidence as it was, so the scored answers
     are kept per evidence (``cache``, shareable between strategies): the
@@ -102,7 +106,7 @@ def ranked(model: Any, by: str, cache: dict[Any, Any] | None = None) -> Strategy
         if key not in kept:
             kept[key] = collect_answers(model, evidence)
         table = rank_questions(model, kept[key], None, by=by)
-        return next((str(q) for q in table.index if q not in asked), None)
+        return next((str(q) for q in table.index if q not in asked and (only is None or q in only)), None)
 
     return pick
 
@@ -172,6 +176,8 @@ def run_vignette(record: Row, seeds: int = 3, strategies: Sequence[str] = STRATE
     for name in strategies:
         if name in ("decision", "information"):
             plans.append((name, ranked(model, name, cache)))
+        elif name in ("decision*", "information*"):
+            plans.append((name, ranked(model, name[:-1], cache, set(vignette_answers(model, record["evidence"])))))
         elif name == "fixed":
             plans.append((name, listed(order)))
         else:

@@ -52,6 +52,23 @@ def test_answers_come_from_the_vignette_and_skips_are_counted(model, records):
 
 
 @needs_dev
+def test_answerable_ceiling_asks_only_what_the_vignette_answers(model, records):
+    """Check the ``decision*`` ceiling: every question asked is answered until the vignette has nothing left, in the ranking's order."""
+    record = records[0]
+    answers = bi.vignette_answers(model, record["evidence"])
+    askable = {nid for nid in answers if nid not in bi.INTAKE}
+    points = bi.interview(model, record, bi.ranked(model, "decision", only=set(answers)))
+    for point in points:
+        assert point["skipped"] == 0
+        assert point["answered"] == min(point["questions"], len(askable))
+    # the first question is the decision ranking's first answerable row
+    evidence = {key: value for nid, (key, value) in answers.items() if nid in bi.INTAKE}
+    table = bi.rank_questions(model, bi.collect_answers(model, evidence), None, by="decision")
+    first = next(q for q in table.index if q in askable)
+    assert points[0]["asked"][0] == first
+
+
+@needs_dev
 def test_fixed_order_asking_everything_is_full_evidence(model, records):
     """Check that asking every node in the fixed order ends with the vignette's whole evidence and its score."""
     order = bi.fixed_order(model)
