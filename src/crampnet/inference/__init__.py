@@ -4,8 +4,9 @@ From the bottom up: the clique tree of a network (triangulation in
 ``_triangulation``, cliques, spanning tree and homes in ``_cliques``); the
 numpy passes (``_passplan``, ``_numpypass``) and the numba kernel
 (:mod:`~crampnet.inference._kernel`, the only module that imports numba and
-the compiled loops of ``_loops`` and ``_quickloops``, with its flat arrays
-in ``_arrays``, driven by ``_kerneltree``); the junction tree itself
+the loops of ``_loops`` and ``_quickloops``, which it compiles once per
+installation into numba's on-disk cache; its flat arrays are in
+``_arrays``, and ``_kerneltree`` runs batches through it); the junction tree itself
 (:mod:`~crampnet.inference.engine`: marginals, and the family marginals EM
 needs); Quickscore, findings as signed sums of one-parent factors
 (:mod:`~crampnet.inference.quickscore`, expanded per batch in

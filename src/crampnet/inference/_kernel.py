@@ -5,42 +5,47 @@ clique entry and case: each broadcast product and each sum is its own numpy
 call with its own temporary array. Here the same collect pass, and Hugin's
 distribute pass, run as compiled loops (:mod:`crampnet.inference._loops`) over blocks
 of :data:`BLOCK` cases kept in cache, with the cases on the innermost,
-contiguous axis so the compiler vectorises them. :func:`quickscore` also
+contiguous axis so the compiler vectorises them. The Quickscore driver also
 expands every case into its Quickscore pseudo-cases and sums them inside
 the compiled loop, so nothing per pseudo-case is built in numpy.
 
-The kernel is compiled by numba (the standard just-in-time compiler for
-numerical Python) when a call's work is big enough to pay for it (about
-10 s per process on a 2-core machine; :func:`ready`), or at the first pass
-with ``CRAMPNET_JIT=always``. Nothing is cached on disk. Where numba is
-missing, or ``CRAMPNET_JIT=never`` is set, every pass stays in numpy; both
-give the same numbers to rounding (tests hold them to 1e-9 of pgmpy).
+numba (the standard just-in-time compiler for numerical Python) compiles
+the loops once per installation, 10-40 s on a 2-core machine, and keeps
+them in its on-disk cache (crampnet's own compiled functions, as trusted
+as its ``.pyc`` files; nothing of the user's is stored): in
+``NUMBA_CACHE_DIR`` if set, else in ``__pycache__`` beside the loops'
+sources if writable, else in the user's cache directory
+(``~/.cache/numba/inference_<hash of the path>`` on Linux). A later
+process loads them, numba's import included, in about half a second on an
+idle machine (2-3 s on a busy one) when :func:`ready` first says so
+(``CRAMPNET_JIT`` decides); :func:`warm_up` compiles ahead. Where numba
+is missing, or ``CRAMPNET_JIT=never`` is set, every pass stays in numpy;
+both give the same numbers to rounding (tests hold them to 1e-9 of pgmpy).
 
-Only the engine's kernel driver (:mod:`crampnet.inference._kerneltree`) uses this
-module, and only this module imports numba and the loops. A :class:`~crampnet.inference._arrays.Structure`
-flattens a tree into integer arrays once, a :class:`~crampnet.inference._arrays.Program`
-places evidence and query variables on it (:mod:`crampnet.inference._arrays`);
-:func:`run` and :func:`quickscore` evaluate batches.
+Only the engine's kernel driver (:mod:`crampnet.inference._kerneltree`,
+which runs batches through the drivers) uses this module, and only this
+module imports numba and the loops.
 
 Examples
 --------
->>> import numpy as np
 >>> from crampnet.inference import _kernel
->>> from crampnet.inference._arrays import Program, Structure
->>> from crampnet.inference._cliques import CliqueTree, Factor
->>> tree = CliqueTree([2, 2], [Factor((0,), np.array([0.3, 0.7])), Factor((1, 0), np.array([[0.9, 0.2], [0.1, 0.8]]))])
->>> program = Program(Structure(tree), evidence=[1], query=[0])
->>> marg, log_ev, flagged = _kernel.run(program, [np.array([[1.0, 0.0]])], numba=False)
->>> round(float(marg[0][0, 0]), 4), round(float(np.exp(log_ev[0])), 4)
-(0.6585, 0.41)
+>>> _kernel.OPTIONS  # every loop's, and cache=True where numba can write its cache
+{'nogil': True, 'error_model': 'numpy'}
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import importlib
 import itertools
+import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import FunctionType, ModuleType
 from typing import Any
 
 import numpy as np
@@ -48,25 +53,31 @@ import numpy as np
 from crampnet.inference._arrays import Program, Structure
 from crampnet.inference._cliques import CliqueTree, Factor
 
-__all__ = ["COMPILE_SECONDS", "quickscore", "ready", "run"]
+__all__ = ["BLOCK", "COMPILE_SECONDS", "LOAD_SECONDS", "drivers", "ready", "warm_up"]
 
-#: Seconds of estimated numpy time above which one call compiles the kernel
-#: (about what compiling costs on a 2-core machine, 8-22 s): a big batch
-#: pays for it at once, while a query or a small batch never waits for the
-#: compiler. Once compiled (in this process), the kernel runs every pass it can.
+#: Estimated numpy seconds of one call above which ``auto`` runs it in the
+#: kernel. Importing numba and loading the kernel from its cache cost about
+#: 0.5-0.7 s on an idle 2-core machine (2-3 s when it is busy); the kernel
+#: saves about that on a batch of 450 cases of the shipped network (0.45 s
+#: on 300, 2.2-2.8 s on 1,000). Smaller calls stay in numpy and never
+#: import numba.
+LOAD_SECONDS = 1.5
+#: Where numba finds no writable cache directory a process compiles for
+#: itself (10-40 s on a 2-core machine): ``auto`` then compiles only for
+#: one call estimated above this many seconds of numpy time.
 COMPILE_SECONDS = 10.0
 #: Estimated numpy cost of one clique entry for one case (seconds; measured
 #: ~13-18 ns on the shipped network's shared tree, 2-core machine).
 NUMPY_ENTRY = 15e-9
 #: Cases per block of the compiled loops (a block's buffers stay in cache).
 BLOCK = 64
-#: A batch is split across threads (one per usable CPU, at most
-#: MAX_THREADS) only when each gets at least this many cases.
-THREAD_CASES = 256
-MAX_THREADS = 8
+#: numba options of every loop (``cache=True`` is added where numba finds a writable cache directory).
+OPTIONS: dict[str, Any] = {"nogil": True, "error_model": "numpy"}
 
-_state: dict[str, Any] = {"kernel": None, "failed": False}
-_LOCK = threading.Lock()
+Drivers = tuple[Callable[..., None], Callable[..., None]]
+_state: dict[str, Any] = {"kernel": None, "failed": False, "loops": None, "cache": None, "stamp": None}
+_LOCK = threading.RLock()
+_LOG = logging.getLogger(__name__)
 
 
 def _mode() -> str:
@@ -80,50 +91,160 @@ def _mode() -> str:
 def ready(seconds: float) -> bool:
     """Whether work estimated at ``seconds`` of numpy time should run compiled.
 
-    ``CRAMPNET_JIT=auto`` (the default): yes once the kernel is compiled in
-    this process; before that, only when ``seconds`` exceeds
-    :data:`COMPILE_SECONDS` (the kernel is then compiled now).
-    ``CRAMPNET_JIT=always`` compiles at the first pass; ``never`` keeps
-    every pass in numpy. Results agree to rounding either way.
+    ``CRAMPNET_JIT=auto`` (the default): yes once the kernel is in this
+    process; before that, when ``seconds`` exceeds :data:`LOAD_SECONDS`.
+    The kernel is then loaded from numba's cache, or compiled and cached
+    once per installation, with a one-line notice on stderr (a warning of
+    the ``crampnet.inference._kernel`` logger). Where numba finds no
+    writable cache directory, only work above :data:`COMPILE_SECONDS`
+    compiles, once per process. ``always`` runs every pass compiled,
+    ``never`` every pass in numpy. Results agree to rounding either way.
     """
     mode = _mode()
     if mode == "never" or _state["failed"]:
         return False
     if _state["kernel"] is not None:
         return True
-    if mode == "always" or seconds > COMPILE_SECONDS:
-        return _compile() is not None
-    return False
+    if mode == "auto" and (seconds <= LOAD_SECONDS or (seconds <= COMPILE_SECONDS and (_loops() is None or _state["cache"] is None))):
+        return False
+    return _compile() is not None
 
 
-def _compile() -> tuple[Callable[..., None], Callable[..., None]] | None:
+def warm_up() -> str:
+    """Compile the kernel now, or load it from numba's cache, whatever ``CRAMPNET_JIT`` says.
+
+    For installers, images and ``crampnet warm-up``: later processes load
+    the kernel instead of compiling it.
+
+    Returns
+    -------
+    str
+        One line: what was done, how long it took, and where the cache is.
+
+    Examples
+    --------
+    >>> from crampnet.inference import _kernel
+    >>> print(_kernel.warm_up())  # compiles only if this installation never has  # doctest: +ELLIPSIS
+    crampnet: ...
+    """
+    start = time.perf_counter()
+    if _loops() is None:
+        return "crampnet: numba is not installed; every pass runs in numpy."
+    done = "was already loaded" if _state["kernel"] is not None else "loaded" if _cached() else "compiled"
+    _compile()
+    where = f"numba's cache: {_state['cache']}" if _state["cache"] is not None else "no writable cache directory: set NUMBA_CACHE_DIR"
+    return f"crampnet: inference kernel {done} in {time.perf_counter() - start:.1f} s ({where})."
+
+
+def _compile() -> Drivers | None:
     """The compiled drivers, or None (and numpy from then on) when numba is missing.
 
-    numba compiles each driver at its first call, once per process (8-22 s
-    in all on a 2-core machine, measured with numba 0.68); its dispatchers
-    are thread-safe, and the lock keeps threads from building two sets.
+    The first call of a process loads every loop from numba's cache, or
+    compiles them (and saves them there) after a notice; numba's
+    dispatchers are thread-safe, and the lock keeps threads from doing it twice.
     """
     with _LOCK:
         if _state["kernel"] is None and not _state["failed"]:
+            loops = _loops()
+            if loops is None:
+                return None
+            if not _cached():
+                where = f"once per installation, cached in {_state['cache']}" if _state["cache"] is not None else "once per process: no writable cache directory, see NUMBA_CACHE_DIR"
+                _LOG.warning("crampnet: compiling the inference kernel with numba (10-40 s, %s)", where)
+            drivers = (loops["marginals"], loops["quickscore"])
+            _warm(drivers)
+            stamp: Path | None = _state["stamp"]
+            if stamp is not None and not stamp.exists():
+                with contextlib.suppress(OSError):  # it still loads; the next process checks again
+                    stamp.write_text("crampnet.inference._loops and _quickloops are compiled in this directory\n")
+            _state["kernel"] = drivers
+    kernel: Drivers | None = _state["kernel"]
+    return kernel
+
+
+def _loops() -> dict[str, Any] | None:
+    """Every loop as a numba dispatcher, built once per process (nothing is compiled yet); None without numba.
+
+    With ``cache=True`` where numba finds a writable cache directory (then
+    kept in ``_state["cache"]``, after :func:`_refresh`), without it else.
+    """
+    with _LOCK:
+        if _state["loops"] is None and not _state["failed"]:
             try:
                 import numba
             except ImportError:
                 _state["failed"] = True
                 return None
-            from crampnet.inference import _loops
+            from crampnet.inference import _loops, _quickloops
 
-            drivers = _loops.make(numba.njit(nogil=True, cache=False, error_model="numpy"))
-            _warm(drivers)
-            _state["kernel"] = drivers
-    kernel: tuple[Callable[..., None], Callable[..., None]] | None = _state["kernel"]
-    return kernel
+            modules = (_quickloops, _loops)
+            try:
+                loops = _jit_modules(modules, numba.njit(cache=True, **OPTIONS))
+            except RuntimeError:  # "cannot cache function ...: no locator available"
+                loops = _jit_modules(modules, numba.njit(**OPTIONS))
+            path = loops["marginals"].stats.cache_path
+            if path is not None:
+                _state["cache"] = Path(path)
+                with contextlib.suppress(OSError):  # sources not in files (a zip): numba's own checks only
+                    _state["stamp"] = _refresh(Path(path), modules, numba.__version__)
+            _state["loops"] = loops
+    loops_: dict[str, Any] | None = _state["loops"]
+    return loops_
 
 
-def _warm(drivers: tuple[Callable[..., None], Callable[..., None]]) -> None:
-    """Compile both drivers now, on a two-variable tree (numba compiles at a driver's first call).
+def _cached() -> bool:
+    stamp: Path | None = _state["stamp"]
+    return stamp is not None and stamp.exists()
+
+
+def _jit_modules(modules: Sequence[ModuleType], jit: Callable[[Any], Any]) -> dict[str, Any]:
+    """Every function defined in ``modules``, compiled by ``jit``, calling the others' compiled versions.
+
+    The loops call each other by name (globals of their module, or imported
+    from an earlier one), so each is rebuilt from its code over a copy of
+    its module's globals in which those names are the compiled loops. numba
+    caches a function under its file, name, line and bytecode, which the
+    rebuilt function keeps (a closure's cache key would also hold its
+    cells, compiled loops that pickle differently in every process).
+    """
+    compiled: dict[FunctionType, Any] = {}
+    by_name: dict[str, Any] = {}
+    for module in modules:
+        space = dict(vars(module))
+        own = {name: f for name, f in space.items() if isinstance(f, FunctionType) and f.__module__ == module.__name__}
+        for name, f in own.items():
+            compiled[f] = by_name[name] = jit(FunctionType(f.__code__, space, name, f.__defaults__))
+        space.update({name: compiled[f] for name, f in vars(module).items() if isinstance(f, FunctionType) and f in compiled})
+    return by_name
+
+
+def _refresh(cache: Path, modules: Sequence[ModuleType], version: str) -> Path:
+    """The stamp saying the kernel is in ``cache``; first, drop what was compiled from other sources.
+
+    numba checks a cached function against its own file only, but a driver
+    has the loops it calls compiled in, some from the other module: so a
+    stamp named after both files' contents (and numba's version and the
+    CPU) is written beside the cache once the drivers are compiled, and
+    where no stamp of these sources is found the loops' cache files are
+    deleted, to be compiled afresh.
+    """
+    binding = importlib.import_module("llvmlite.binding")  # numba's; it has no type stubs
+    sources = hashlib.sha256(b"".join(Path(str(m.__file__)).read_bytes() for m in modules)).hexdigest()[:16]
+    machine = hashlib.sha256(f"{version} {binding.get_host_cpu_name()}".encode()).hexdigest()[:16]
+    if not any(cache.glob(f"crampnet-kernel-{sources}-*.stamp")):
+        stale = [cache.glob(f"{Path(str(m.__file__)).stem}.*.nb[ic]") for m in modules]
+        for path in itertools.chain(cache.glob("crampnet-kernel-*.stamp"), *stale):
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+    return cache / f"crampnet-kernel-{sources}-{machine}.stamp"
+
+
+def _warm(drivers: Drivers) -> None:
+    """Load or compile both drivers now, on a two-variable tree (numba does it at a driver's first call).
 
     Compiling is then one event when the kernel is first wanted, not a
-    second pause at the first call of the other driver.
+    second pause at the first call of the other driver; the arguments have
+    the types of every real call, so no call compiles again.
     """
     tree = CliqueTree([2, 2], [Factor((0,), np.array([0.5, 0.5])), Factor((1, 0), np.array([[0.9, 0.2], [0.1, 0.8]]))])
     structure = Structure(tree)
@@ -139,152 +260,14 @@ def _warm(drivers: tuple[Callable[..., None], Callable[..., None]]) -> None:
     )  # fmt: skip
 
 
-def _drivers(numba: bool) -> tuple[Callable[..., None], Callable[..., None]]:
+def drivers(numba: bool = True) -> Drivers:
+    """The two drivers, ``(marginals, quickscore)`` of :mod:`crampnet.inference._loops`: compiled, or plain Python (``numba=False``, for tests)."""
     if not numba:
         from crampnet.inference import _loops
 
-        return _loops.make(lambda f: f)
+        return _loops.marginals, _loops.quickscore
     kernel = _compile()
     if kernel is None:
         msg = "numba is not installed; run with numba=False."
         raise RuntimeError(msg)
     return kernel
-
-
-def run(program: Program, evidence: Sequence[np.ndarray], *, numba: bool = True, potential: np.ndarray | None = None) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-    """Normalised marginals of the program's query variables, and log P(evidence), per case.
-
-    Parameters
-    ----------
-    program : Program
-        The tree's structure.
-    evidence : sequence of numpy.ndarray
-        Per evidence variable of ``program``, ``(n_cases, card)`` likelihoods.
-    numba : bool, default=True
-        Run compiled (False runs the same loop as plain Python: for tests).
-    potential : numpy.ndarray, optional
-        Flat clique potentials to use instead of the program's (e.g. with
-        evidence shared by every case already multiplied in).
-
-    Returns
-    -------
-    marginals : list of numpy.ndarray
-        Per query variable, ``(n_cases, card)``; NaN where the evidence is impossible.
-    log_evidence : numpy.ndarray
-        ``log P(evidence)`` per case, ``-inf`` where impossible.
-    flagged : numpy.ndarray
-        Cases whose messages came close enough to underflow that Hugin's
-        division may have lost precision (:data:`crampnet.inference._loops.TINY_MESSAGE`):
-        run them another way.
-    """
-    n = max((e.shape[0] for e in evidence), default=1)
-    stacked = np.empty((int(program.ev_states.sum()) if len(program.evidence) else 0, n))
-    at = 0
-    for e in evidence:
-        k = e.shape[1]
-        stacked[at : at + k] = e.T
-        at += k
-    q_rows = int(program.q_card.sum())
-    out = np.zeros((q_rows, n))
-    log_ev = np.zeros(n)
-    flags = np.zeros(n, dtype=np.int64)
-    marginals_driver, _ = _drivers(numba)
-    pot = program.structure.potential if potential is None else potential
-    structure = program.structure
-
-    def part(a: int, b: int) -> None:
-        cols = np.ascontiguousarray(stacked[:, a:b])
-        res = np.zeros((q_rows, b - a))
-        marginals_driver(structure.arrays(), program.arrays(), pot, cols, res, log_ev[a:b], flags[a:b], structure.messages, structure.width, BLOCK)
-        out[:, a:b] = res
-
-    _split(n, part, numba)
-    marginals = []
-    at = 0
-    for card in program.q_card.tolist():
-        marginals.append(out[at : at + card].T)
-        at += card
-    return marginals, log_ev, flags.astype(bool)
-
-
-def quickscore(
-    program: Program, direct: np.ndarray, observed: np.ndarray, terms: tuple[np.ndarray, ...], values: np.ndarray, weights: np.ndarray,
-    pick: np.ndarray, cap: int, condition: float, *, numba: bool = True,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
-    """Posteriors by Quickscore, every case's pseudo-cases expanded and summed in the kernel.
-
-    Parameters
-    ----------
-    program : Program
-        The tree, with every variable that gets evidence or a term factor as
-        an evidence variable and the conditions as the query.
-    direct : numpy.ndarray
-        ``(evidence states, n_cases)``: each case's evidence on the tree's
-        own variables (ones where unobserved), rows as ``program.rows``.
-    observed : numpy.ndarray
-        ``(finding states, n_cases)``: the likelihoods of the decomposed findings.
-    terms, values, weights : numpy.ndarray
-        The flattened terms (:func:`crampnet.inference.quickscore.flatten`).
-    pick : numpy.ndarray
-        Per query variable, the row of its output state in a block's marginals.
-    cap : int
-        Cases with more pseudo-cases are not answered (status 1).
-    condition : float
-        Largest accepted ``sum |mass| / |sum of masses|`` (status 2 beyond).
-    numba : bool, default=True
-        Run compiled (False: the same loops in plain Python, for tests).
-
-    Returns
-    -------
-    posteriors : numpy.ndarray
-        ``(n_cases, len(pick))``; meaningful where ``status == 0``.
-    log_evidence : numpy.ndarray
-        ``log P(evidence)`` per case where ``status == 0``.
-    status : numpy.ndarray
-        0 answered, 1 over ``cap``, 2 no mass or ill conditioned.
-    """
-    n = direct.shape[1]
-    post = np.zeros((n, pick.size))
-    log_ev = np.full(n, -np.inf)
-    status = np.zeros(n, dtype=np.int64)
-    _, driver = _drivers(numba)
-    structure = program.structure
-    n_out = int(program.q_card.sum())
-
-    def part(a: int, b: int) -> None:
-        driver(
-            structure.arrays(), program.arrays(), structure.potential, np.ascontiguousarray(direct[:, a:b]), np.ascontiguousarray(observed[:, a:b]),
-            terms, values, weights, pick, n_out, cap, condition, post[a:b], log_ev[a:b], status[a:b], structure.messages, structure.width, BLOCK,
-        )  # fmt: skip
-
-    _split(n, part, numba)
-    return post, log_ev, status
-
-
-def _threads() -> int:
-    """The CPUs this process may use (at most :data:`MAX_THREADS`)."""
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        usable = os.cpu_count() or 1
-    return max(1, min(usable, MAX_THREADS))
-
-
-def _split(n: int, part: Callable[[int, int], None], numba: bool) -> None:
-    """Run ``part(a, b)`` over consecutive ranges of the ``n`` cases, on one thread per CPU.
-
-    The compiled loops release the GIL, and every case is computed on its
-    own (no sum runs across cases), so the split changes no result, not even
-    in the last bit. Batches smaller than :data:`THREAD_CASES` per thread,
-    and the plain-Python loops, run on the calling thread.
-    """
-    parts = min(_threads(), n // THREAD_CASES) if numba else 1
-    if parts <= 1:
-        part(0, n)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    bounds = np.linspace(0, n, parts + 1).astype(int).tolist()
-    with ThreadPoolExecutor(max_workers=parts) as pool:
-        for done in [pool.submit(part, a, b) for a, b in itertools.pairwise(bounds)]:
-            done.result()

@@ -4,13 +4,28 @@
 that drives the kernel: whether a batch is worth running compiled, the
 tree's flat arrays and the programs cached on them
 (:mod:`crampnet.inference._arrays`), marginals of a batch, and Quickscore.
-The numpy passes, and the rerun of the cases the kernel flags, are the
-engine's.
+:func:`run_marginals` and :func:`run_quickscore` hand a batch to the
+kernel's drivers (on one thread per CPU for big batches). The numpy passes,
+and the rerun of the cases the kernel flags, are the engine's.
+
+Examples
+--------
+>>> import numpy as np
+>>> from crampnet.inference._arrays import Program, Structure
+>>> from crampnet.inference._cliques import CliqueTree, Factor
+>>> from crampnet.inference._kerneltree import run_marginals
+>>> tree = CliqueTree([2, 2], [Factor((0,), np.array([0.3, 0.7])), Factor((1, 0), np.array([[0.9, 0.2], [0.1, 0.8]]))])
+>>> program = Program(Structure(tree), evidence=[1], query=[0])
+>>> marg, log_ev, flagged = run_marginals(program, [np.array([[1.0, 0.0]])], numba=False)
+>>> round(float(marg[0][0, 0]), 4), round(float(np.exp(log_ev[0])), 4)
+(0.6585, 0.41)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import itertools
+import os
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -19,7 +34,12 @@ from crampnet.inference import _kernel
 from crampnet.inference._arrays import Program, Structure
 from crampnet.inference._cliques import CliqueTree, Factor
 
-__all__ = ["FlatTerms", "KernelTree"]
+__all__ = ["FlatTerms", "KernelTree", "run_marginals", "run_quickscore"]
+
+#: A batch is split across threads (one per usable CPU, at most
+#: MAX_THREADS) only when each gets at least this many cases.
+THREAD_CASES = 256
+MAX_THREADS = 8
 
 
 class FlatTerms(Protocol):
@@ -93,12 +113,12 @@ class KernelTree(CliqueTree):
         query, states : sequence of int
             The variables and the state of each whose posterior is returned.
         cap, condition : int, float
-            See :func:`crampnet.inference._kernel.quickscore`.
+            See :func:`run_quickscore`.
 
         Returns
         -------
         posteriors, log_evidence, status : numpy.ndarray
-            As :func:`crampnet.inference._kernel.quickscore`: rows with ``status != 0``
+            As :func:`run_quickscore`: rows with ``status != 0``
             (too many terms, no mass, ill conditioned) are not answered.
         """
         n = observed.shape[1]
@@ -116,10 +136,10 @@ class KernelTree(CliqueTree):
         terms = (flat.state_ptr, flat.finding_row, flat.finding_card, flat.term_ptr, factor_row, flat.factor_card, flat.factor_off)
         first = np.concatenate([[0], np.cumsum(program.q_card)[:-1]]).astype(np.int64)
         pick = first + np.asarray(states, dtype=np.int64)
-        return _kernel.quickscore(program, direct, observed, terms, flat.values, flat.weights, pick, cap, condition)
+        return run_quickscore(program, direct, observed, terms, flat.values, flat.weights, pick, cap, condition)
 
     def kernel_marginals(self, evidence: Mapping[int, np.ndarray], query: Sequence[int], n: int) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-        """Marginals of ``query`` over ``n`` cases by the compiled kernel, as :func:`crampnet.inference._kernel.run`.
+        """Marginals of ``query`` over ``n`` cases by the compiled kernel, as :func:`run_marginals`.
 
         Evidence shared by every case is multiplied into the potentials;
         per-case evidence enters the kernel, whose program is cached per set
@@ -137,4 +157,143 @@ class KernelTree(CliqueTree):
                 start = int(structure.eoff[self.home[v]])
                 states = structure.state_map(v)
                 potential[start : start + states.size] *= np.asarray(evidence[v], dtype=float).reshape(-1)[states]
-        return _kernel.run(program, [np.asarray(evidence[v], dtype=float) for v in rows], potential=potential)
+        return run_marginals(program, [np.asarray(evidence[v], dtype=float) for v in rows], potential=potential)
+
+
+def run_marginals(program: Program, evidence: Sequence[np.ndarray], *, numba: bool = True, potential: np.ndarray | None = None) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """Normalised marginals of the program's query variables, and log P(evidence), per case.
+
+    Parameters
+    ----------
+    program : Program
+        The tree's structure.
+    evidence : sequence of numpy.ndarray
+        Per evidence variable of ``program``, ``(n_cases, card)`` likelihoods.
+    numba : bool, default=True
+        Run compiled (False runs the same loop as plain Python: for tests).
+    potential : numpy.ndarray, optional
+        Flat clique potentials to use instead of the program's (e.g. with
+        evidence shared by every case already multiplied in).
+
+    Returns
+    -------
+    marginals : list of numpy.ndarray
+        Per query variable, ``(n_cases, card)``; NaN where the evidence is impossible.
+    log_evidence : numpy.ndarray
+        ``log P(evidence)`` per case, ``-inf`` where impossible.
+    flagged : numpy.ndarray
+        Cases whose messages came close enough to underflow that Hugin's
+        division may have lost precision (:data:`crampnet.inference._loops.TINY_MESSAGE`):
+        run them another way.
+    """
+    n = max((e.shape[0] for e in evidence), default=1)
+    stacked = np.empty((int(program.ev_states.sum()) if len(program.evidence) else 0, n))
+    at = 0
+    for e in evidence:
+        k = e.shape[1]
+        stacked[at : at + k] = e.T
+        at += k
+    q_rows = int(program.q_card.sum())
+    out = np.zeros((q_rows, n))
+    log_ev = np.zeros(n)
+    flags = np.zeros(n, dtype=np.int64)
+    marginals_driver, _ = _kernel.drivers(numba)
+    pot = program.structure.potential if potential is None else potential
+    structure = program.structure
+
+    def part(a: int, b: int) -> None:
+        cols = np.ascontiguousarray(stacked[:, a:b])
+        res = np.zeros((q_rows, b - a))
+        marginals_driver(structure.arrays(), program.arrays(), pot, cols, res, log_ev[a:b], flags[a:b], structure.messages, structure.width, _kernel.BLOCK)
+        out[:, a:b] = res
+
+    _split(n, part, numba)
+    marginals = []
+    at = 0
+    for card in program.q_card.tolist():
+        marginals.append(out[at : at + card].T)
+        at += card
+    return marginals, log_ev, flags.astype(bool)
+
+
+def run_quickscore(
+    program: Program, direct: np.ndarray, observed: np.ndarray, terms: tuple[np.ndarray, ...], values: np.ndarray, weights: np.ndarray,
+    pick: np.ndarray, cap: int, condition: float, *, numba: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """Posteriors by Quickscore, every case's pseudo-cases expanded and summed in the kernel.
+
+    Parameters
+    ----------
+    program : Program
+        The tree, with every variable that gets evidence or a term factor as
+        an evidence variable and the conditions as the query.
+    direct : numpy.ndarray
+        ``(evidence states, n_cases)``: each case's evidence on the tree's
+        own variables (ones where unobserved), rows as ``program.rows``.
+    observed : numpy.ndarray
+        ``(finding states, n_cases)``: the likelihoods of the decomposed findings.
+    terms, values, weights : numpy.ndarray
+        The flattened terms (:func:`crampnet.inference.quickscore.flatten`).
+    pick : numpy.ndarray
+        Per query variable, the row of its output state in a block's marginals.
+    cap : int
+        Cases with more pseudo-cases are not answered (status 1).
+    condition : float
+        Largest accepted ``sum |mass| / |sum of masses|`` (status 2 beyond).
+    numba : bool, default=True
+        Run compiled (False: the same loops in plain Python, for tests).
+
+    Returns
+    -------
+    posteriors : numpy.ndarray
+        ``(n_cases, len(pick))``; meaningful where ``status == 0``.
+    log_evidence : numpy.ndarray
+        ``log P(evidence)`` per case where ``status == 0``.
+    status : numpy.ndarray
+        0 answered, 1 over ``cap``, 2 no mass or ill conditioned.
+    """
+    n = direct.shape[1]
+    post = np.zeros((n, pick.size))
+    log_ev = np.full(n, -np.inf)
+    status = np.zeros(n, dtype=np.int64)
+    _, driver = _kernel.drivers(numba)
+    structure = program.structure
+    n_out = int(program.q_card.sum())
+
+    def part(a: int, b: int) -> None:
+        driver(
+            structure.arrays(), program.arrays(), structure.potential, np.ascontiguousarray(direct[:, a:b]), np.ascontiguousarray(observed[:, a:b]),
+            terms, values, weights, pick, n_out, cap, condition, post[a:b], log_ev[a:b], status[a:b], structure.messages, structure.width, _kernel.BLOCK,
+        )  # fmt: skip
+
+    _split(n, part, numba)
+    return post, log_ev, status
+
+
+def _threads() -> int:
+    """The CPUs this process may use (at most :data:`MAX_THREADS`)."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count() or 1
+    return max(1, min(usable, MAX_THREADS))
+
+
+def _split(n: int, part: Callable[[int, int], None], numba: bool) -> None:
+    """Run ``part(a, b)`` over consecutive ranges of the ``n`` cases, on one thread per CPU.
+
+    The compiled loops release the GIL, and every case is computed on its
+    own (no sum runs across cases), so the split changes no result, not even
+    in the last bit. Batches smaller than :data:`THREAD_CASES` per thread,
+    and the plain-Python loops, run on the calling thread.
+    """
+    parts = min(_threads(), n // THREAD_CASES) if numba else 1
+    if parts <= 1:
+        part(0, n)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    bounds = np.linspace(0, n, parts + 1).astype(int).tolist()
+    with ThreadPoolExecutor(max_workers=parts) as pool:
+        for done in [pool.submit(part, a, b) for a, b in itertools.pairwise(bounds)]:
+            done.result()

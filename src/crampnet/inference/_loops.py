@@ -1,15 +1,15 @@
 """The loops that :mod:`crampnet.inference._kernel` compiles with numba.
 
-Plain Python as written (slow, but it runs: tests use it on tiny trees);
-:func:`make` wires them together through closures, so that
-``make(numba.njit(...))`` compiles every small loop once and the passes
-call them (numba's compile time grows with the loops in one function:
-small functions compile several times faster than one big one).
-Every buffer keeps the cases of a block on its last, contiguous axis, so
-the innermost loops run over cases and the compiler vectorises them.
-The marginals driver and the block pass (collect and distribute) are here;
-the Quickscore driver, which runs the block pass on pseudo-cases, is in
-:mod:`crampnet.inference._quickloops`.
+Plain Python as written (slow, but it runs: tests use it on tiny trees).
+Every loop is a module-level function that calls the others by name, so
+numba can cache each one on disk (:mod:`crampnet.inference._kernel` compiles
+them all, each on its own: numba's compile time grows with the loops in one
+function, and small functions compile several times faster than one big
+one). Every buffer keeps the cases of a block on its last, contiguous axis,
+so the innermost loops run over cases and the compiler vectorises them.
+Here: the small loops, the block pass (collect and distribute) and the two
+drivers the kernel calls, :func:`marginals` and :func:`quickscore`; the
+per-case loops of Quickscore are in :mod:`crampnet.inference._quickloops`.
 
 ``st`` is a tree's structure (:meth:`crampnet.inference._arrays.Structure.arrays`):
 clique sizes and entry offsets, preorder, parents, children (CSR), and per
@@ -23,14 +23,13 @@ states in the evidence or output array, and their number of states.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from crampnet.inference import _quickloops
+from crampnet.inference._quickloops import accumulate, candidates, count, finish, pseudo_case
 
-__all__ = ["TINY_MESSAGE", "make"]
+__all__ = ["TINY_MESSAGE", "block_pass", "marginals", "quickscore"]
 
 #: A nonzero upward-message entry below this (its message's maximum is 1)
 #: flags the case: a product with it could underflow before Hugin's division.
@@ -151,125 +150,173 @@ def _normalise(out: Any, r0: int, card: int, total: Any, b: int, acc: Any) -> No
             out[r, k] *= acc[k]
 
 
-_HELPERS = (_fill, _fill_mul, _copy, _copy_mul, _gather_mul, _scatter_add, _sum_rows, _ones, _zero, _rescale, _divide, _normalise)
+def block_pass(st: Any, pg: Any, potential: Any, evidence: Any, col0: int, b: int, local: Any, up: Any, down: Any, tmp: Any, scale: Any, total: Any, out: Any, flag: Any, mx: Any, lo: Any) -> None:
+    """Collect and distribute for the cases in columns ``col0 .. col0 + b`` of ``evidence``.
 
+    ``local`` holds each clique's potential times its evidence (evidence
+    that is all ones in the block is skipped), ``up``/``down`` the
+    messages (each rescaled to a maximum of 1 per case; the logs of the
+    upward scales are summed in ``scale``), ``total`` the root's sum;
+    the normalised marginals of the query variables land in ``out`` (NaN
+    where the case has no mass). ``log P(evidence) = log(total) + scale``.
 
-def make(jit: Callable[[Any], Any]) -> tuple[Callable[..., None], Callable[..., None]]:
-    """The two drivers, ``(marginals, quickscore)``, every loop compiled by ``jit`` (the second: :func:`crampnet.inference._quickloops.make`).
-
-    ``make(lambda f: f)`` gives plain Python; ``make(numba.njit(...))`` the
-    compiled kernels.
+    The distribute pass is Hugin's: a clique's full belief (local times
+    its downward message times all its children's upward ones) is summed
+    onto each child's separator and divided there by that child's upward
+    message. Where that message is zero the child's belief is zero
+    whatever comes down (every term is non-negative), so the quotient is
+    set to zero. ``flag[k]`` is set where an upward message has a nonzero
+    entry below :data:`TINY_MESSAGE` times its maximum: a product with it
+    could underflow before the division, and the caller reruns the case.
     """
-    fill, fill_mul, copy, copy_mul, gather_mul, scatter_add, sum_rows, ones, zero, rescale, divide, normalise = (jit(f) for f in _HELPERS)
-
-    def block_pass(st: Any, pg: Any, potential: Any, evidence: Any, col0: int, b: int, local: Any, up: Any, down: Any, tmp: Any, scale: Any, total: Any, out: Any, flag: Any, mx: Any, lo: Any) -> None:
-        """Collect and distribute for the cases in columns ``col0 .. col0 + b`` of ``evidence``.
-
-        ``local`` holds each clique's potential times its evidence (evidence
-        that is all ones in the block is skipped), ``up``/``down`` the
-        messages (each rescaled to a maximum of 1 per case; the logs of the
-        upward scales are summed in ``scale``), ``total`` the root's sum;
-        the normalised marginals of the query variables land in ``out`` (NaN
-        where the case has no mass). ``log P(evidence) = log(total) + scale``.
-
-        The distribute pass is Hugin's: a clique's full belief (local times
-        its downward message times all its children's upward ones) is summed
-        onto each child's separator and divided there by that child's upward
-        message. Where that message is zero the child's belief is zero
-        whatever comes down (every term is non-negative), so the quotient is
-        set to zero. ``flag[k]`` is set where an upward message has a nonzero
-        entry below :data:`TINY_MESSAGE` times its maximum: a product with it
-        could underflow before the division, and the caller reruns the case.
-        """
-        size, eoff, order, parent, ch_ptr, ch_idx, ssize, soff, own, poff, pmap = st
-        ev_ptr, ev_map, ev_moff, ev_row, ev_states, q_ptr, q_map, q_moff, q_row, q_states = pg
-        n_cliques = size.shape[0]
-        for k in range(b):
-            scale[k] = 0.0
-            total[k] = 0.0
-            flag[k] = 0
-        zero(up, up.shape[0], b)
-        zero(down, down.shape[0], b)
-        zero(out, out.shape[0], b)
-        for c in range(n_cliques):
-            filled = False
-            for s in range(ev_ptr[c], ev_ptr[c + 1]):
-                if ones(evidence, ev_row[s], ev_states[s], col0, b):
-                    continue
-                if filled:
-                    gather_mul(local, eoff[c], size[c], evidence, ev_row[s], col0, ev_map, ev_moff[s], b)
-                else:
-                    fill_mul(local, eoff[c], size[c], potential, evidence, ev_row[s], col0, ev_map, ev_moff[s], b)
-                    filled = True
-            if not filled:
-                fill(local, eoff[c], size[c], potential, b)
-        # Collect: leaves first. A leaf sends its local table as it is.
-        for i in range(n_cliques - 1, -1, -1):
-            c = order[i]
-            src = local
-            at = eoff[c]
-            if ch_ptr[c + 1] > ch_ptr[c]:
-                copy(tmp, local, eoff[c], size[c], b)
-                for j in range(ch_ptr[c], ch_ptr[c + 1]):
-                    d = ch_idx[j]
-                    gather_mul(tmp, 0, size[c], up, soff[d], 0, pmap, poff[d], b)
-                src = tmp
-                at = 0
-            if parent[c] < 0:
-                sum_rows(total, src, at, size[c], b)
+    size, eoff, order, parent, ch_ptr, ch_idx, ssize, soff, own, poff, pmap = st
+    ev_ptr, ev_map, ev_moff, ev_row, ev_states, q_ptr, q_map, q_moff, q_row, q_states = pg
+    n_cliques = size.shape[0]
+    for k in range(b):
+        scale[k] = 0.0
+        total[k] = 0.0
+        flag[k] = 0
+    _zero(up, up.shape[0], b)
+    _zero(down, down.shape[0], b)
+    _zero(out, out.shape[0], b)
+    for c in range(n_cliques):
+        filled = False
+        for s in range(ev_ptr[c], ev_ptr[c + 1]):
+            if _ones(evidence, ev_row[s], ev_states[s], col0, b):
                 continue
-            scatter_add(up, soff[c], own, eoff[c], src, at, size[c], b)
-            rescale(up, soff[c], soff[c] + ssize[c], b, mx, lo)
-            for k in range(b):
-                if mx[k] > 0.0:
-                    scale[k] += math.log(mx[k])
-                    if lo[k] < TINY_MESSAGE:
-                        flag[k] = 1
-        # Distribute: root first.
-        for i in range(n_cliques):
-            c = order[i]
-            first = ch_ptr[c]
-            end = ch_ptr[c + 1]
-            if end == first and q_ptr[c + 1] == q_ptr[c]:
-                continue
-            # The full belief: local * down * every child's up.
-            if parent[c] >= 0:
-                copy_mul(tmp, local, eoff[c], size[c], down, soff[c], own, b)
+            if filled:
+                _gather_mul(local, eoff[c], size[c], evidence, ev_row[s], col0, ev_map, ev_moff[s], b)
             else:
-                copy(tmp, local, eoff[c], size[c], b)
-            for j in range(first, end):
+                _fill_mul(local, eoff[c], size[c], potential, evidence, ev_row[s], col0, ev_map, ev_moff[s], b)
+                filled = True
+        if not filled:
+            _fill(local, eoff[c], size[c], potential, b)
+    # Collect: leaves first. A leaf sends its local table as it is.
+    for i in range(n_cliques - 1, -1, -1):
+        c = order[i]
+        src = local
+        at = eoff[c]
+        if ch_ptr[c + 1] > ch_ptr[c]:
+            _copy(tmp, local, eoff[c], size[c], b)
+            for j in range(ch_ptr[c], ch_ptr[c + 1]):
                 d = ch_idx[j]
-                gather_mul(tmp, 0, size[c], up, soff[d], 0, pmap, poff[d], b)
-            for q in range(q_ptr[c], q_ptr[c + 1]):
-                scatter_add(out, q_row[q], q_map, q_moff[q], tmp, 0, size[c], b)
-            for j in range(first, end):
-                d = ch_idx[j]
-                scatter_add(down, soff[d], pmap, poff[d], tmp, 0, size[c], b)
-                divide(down, up, soff[d], soff[d] + ssize[d], b)
-                rescale(down, soff[d], soff[d] + ssize[d], b, mx, lo)
-        for q in range(q_row.shape[0]):
-            normalise(out, q_row[q], q_states[q], total, b, mx)
+                _gather_mul(tmp, 0, size[c], up, soff[d], 0, pmap, poff[d], b)
+            src = tmp
+            at = 0
+        if parent[c] < 0:
+            _sum_rows(total, src, at, size[c], b)
+            continue
+        _scatter_add(up, soff[c], own, eoff[c], src, at, size[c], b)
+        _rescale(up, soff[c], soff[c] + ssize[c], b, mx, lo)
+        for k in range(b):
+            if mx[k] > 0.0:
+                scale[k] += math.log(mx[k])
+                if lo[k] < TINY_MESSAGE:
+                    flag[k] = 1
+    # Distribute: root first.
+    for i in range(n_cliques):
+        c = order[i]
+        first = ch_ptr[c]
+        end = ch_ptr[c + 1]
+        if end == first and q_ptr[c + 1] == q_ptr[c]:
+            continue
+        # The full belief: local * down * every child's up.
+        if parent[c] >= 0:
+            _copy_mul(tmp, local, eoff[c], size[c], down, soff[c], own, b)
+        else:
+            _copy(tmp, local, eoff[c], size[c], b)
+        for j in range(first, end):
+            d = ch_idx[j]
+            _gather_mul(tmp, 0, size[c], up, soff[d], 0, pmap, poff[d], b)
+        for q in range(q_ptr[c], q_ptr[c + 1]):
+            _scatter_add(out, q_row[q], q_map, q_moff[q], tmp, 0, size[c], b)
+        for j in range(first, end):
+            d = ch_idx[j]
+            _scatter_add(down, soff[d], pmap, poff[d], tmp, 0, size[c], b)
+            _divide(down, up, soff[d], soff[d] + ssize[d], b)
+            _rescale(down, soff[d], soff[d] + ssize[d], b, mx, lo)
+    for q in range(q_row.shape[0]):
+        _normalise(out, q_row[q], q_states[q], total, b, mx)
 
-    block = jit(block_pass)
 
-    def marginals(st: Any, pg: Any, potential: Any, evidence: Any, out: Any, log_ev: Any, flags: Any, n_messages: int, width: int, size: int) -> None:
-        """Normalised marginals (``out``: query states x cases), log P(evidence) and ``flags`` of every case."""
-        n = evidence.shape[1]
-        local = np.empty((potential.shape[0], size))
-        up = np.empty((n_messages, size))
-        down = np.empty((n_messages, size))
-        tmp = np.empty((width, size))
-        res = np.empty((out.shape[0], size))
-        scale, total, mx, lo = np.empty(size), np.empty(size), np.empty(size), np.empty(size)
-        flag = np.zeros(size, dtype=np.int64)
-        for r0 in range(0, n, size):
-            b = min(size, n - r0)
-            block(st, pg, potential, evidence, r0, b, local, up, down, tmp, scale, total, res, flag, mx, lo)
+def marginals(st: Any, pg: Any, potential: Any, evidence: Any, out: Any, log_ev: Any, flags: Any, n_messages: int, width: int, size: int) -> None:
+    """Normalised marginals (``out``: query states x cases), log P(evidence) and ``flags`` of every case."""
+    n = evidence.shape[1]
+    local = np.empty((potential.shape[0], size))
+    up = np.empty((n_messages, size))
+    down = np.empty((n_messages, size))
+    tmp = np.empty((width, size))
+    res = np.empty((out.shape[0], size))
+    scale, total, mx, lo = np.empty(size), np.empty(size), np.empty(size), np.empty(size)
+    flag = np.zeros(size, dtype=np.int64)
+    for r0 in range(0, n, size):
+        b = min(size, n - r0)
+        block_pass(st, pg, potential, evidence, r0, b, local, up, down, tmp, scale, total, res, flag, mx, lo)
+        for k in range(b):
+            log_ev[r0 + k] = math.log(total[k]) + scale[k] if total[k] > 0.0 else -math.inf
+            flags[r0 + k] = flag[k]
+        for r in range(out.shape[0]):
             for k in range(b):
-                log_ev[r0 + k] = math.log(total[k]) + scale[k] if total[k] > 0.0 else -math.inf
-                flags[r0 + k] = flag[k]
-            for r in range(out.shape[0]):
-                for k in range(b):
-                    out[r, r0 + k] = res[r, k]
+                out[r, r0 + k] = res[r, k]
 
-    return jit(marginals), _quickloops.make(jit, block)
+
+def quickscore(
+    st: Any, pg: Any, potential: Any, direct: Any, observed: Any, terms: Any, values: Any, weights: Any,
+    pick: Any, n_out: int, cap: int, condition: float, post: Any, log_ev: Any, status: Any, n_messages: int, width: int, size: int,
+) -> None:  # fmt: skip
+    """Expand, evaluate and sum the pseudo-cases of every case, a block at a time.
+
+    ``direct`` (evidence states x cases) is the evidence on the tree's own
+    variables; ``observed`` (finding states x cases) the likelihoods of
+    the decomposed findings; ``terms``, ``values``, ``weights``: see
+    :func:`crampnet.inference._quickloops.candidates` and
+    :func:`crampnet.inference._quickloops.pseudo_case`. A case's pseudo-cases
+    pick one term per observed finding (mixed radix); their signed
+    masses are summed per case with a running log-sum-exp
+    (:func:`crampnet.inference._quickloops.accumulate`). ``status``: 0 answered (``post``: the ``pick``
+    rows of the marginals; ``log_ev``), 1 more than ``cap`` pseudo-cases,
+    2 no mass, a sum that cancels more than ``condition`` times, or a
+    flagged pseudo-case: the caller runs those another way.
+    """
+    state_ptr = terms[0]
+    n = direct.shape[1]
+    local = np.empty((potential.shape[0], size))
+    up = np.empty((n_messages, size))
+    down = np.empty((n_messages, size))
+    tmp = np.empty((width, size))
+    res = np.empty((n_out, size))
+    scale, total, mx, lo = np.empty(size), np.empty(size), np.empty(size), np.empty(size)
+    flag = np.zeros(size, dtype=np.int64)
+    ev = np.empty((direct.shape[0], size))
+    row_case = np.empty(size, dtype=np.int64)
+    row_w = np.empty(size)
+    shift = np.full(n, -math.inf)
+    den = np.zeros(n)
+    spread = np.zeros(n)
+    num = np.zeros((n, pick.shape[0]))
+    cand_t = np.empty(state_ptr[-1] + 1, dtype=np.int64)
+    cand_w = np.empty(state_ptr[-1] + 1)
+    f_start = np.empty(terms[1].shape[0] + 1, dtype=np.int64)
+    f_count = np.empty(terms[1].shape[0] + 1, dtype=np.int64)
+    counts = np.zeros(n, dtype=np.int64)
+    total_pseudo = count(observed, terms, cap, counts, status)
+    c = -1
+    idx = 0
+    n_obs = 0
+    done = 0
+    while done < total_pseudo:
+        b = min(size, total_pseudo - done)
+        for k in range(b):
+            if c < 0 or idx == counts[c]:
+                c += 1
+                while counts[c] == 0:
+                    c += 1
+                idx = 0
+                n_obs = candidates(observed, c, terms, weights, cand_t, cand_w, f_start, f_count)
+            row_w[k] = pseudo_case(direct, c, idx, n_obs, terms, values, cand_t, cand_w, f_start, f_count, ev, k)
+            row_case[k] = c
+            idx += 1
+        block_pass(st, pg, potential, ev, 0, b, local, up, down, tmp, scale, total, res, flag, mx, lo)
+        accumulate(b, row_case, row_w, total, scale, flag, res, pick, shift, den, spread, num, status)
+        done += b
+    finish(den, spread, num, shift, condition, post, log_ev, status)
