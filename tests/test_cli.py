@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -529,3 +530,26 @@ def test_version(capsys):
         main(["--version"])
     assert stop.value.code == 0
     assert capsys.readouterr().out.strip() == f"crampnet {crampnet.__version__}"
+
+
+def test_warm_up_without_numba_says_so(tmp_path):
+    """Check that ``crampnet warm-up`` where numba cannot be imported exits 0 and says every pass runs in numpy."""
+    (tmp_path / "numba.py").write_text("raise ImportError('numba hidden by the test')\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run([sys.executable, "-m", "crampnet", "warm-up"], capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "crampnet: numba is not installed; every pass runs in numpy."
+
+
+def test_warm_up_compiles_or_loads_into_the_given_cache(tmp_path):
+    """Check that ``crampnet warm-up`` compiles into NUMBA_CACHE_DIR, and that a second run loads from there."""
+    pytest.importorskip("numba")
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    first = subprocess.run([sys.executable, "-m", "crampnet", "warm-up"], capture_output=True, text=True, timeout=600, check=False, env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("crampnet: inference kernel compiled in ") and str(tmp_path) in first.stdout
+    assert any(tmp_path.rglob("*.nbi"))
+    second = subprocess.run([sys.executable, "-m", "crampnet", "warm-up"], capture_output=True, text=True, timeout=600, check=False, env=env)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.startswith("crampnet: inference kernel loaded in "), second.stdout
+    assert "compiling" not in second.stderr

@@ -15,7 +15,9 @@ Commands (``crampnet COMMAND --help`` for each one's options):
   ``--case case.json`` resumes it (see :mod:`crampnet._interview`);
 - ``report`` writes the markdown or HTML report (``-o FILE``);
 - ``export --format bif|xmlbif|xdsl|uai`` writes the network for other tools;
-- ``score cohort.csv -o out.csv`` scores one case per row, chunk by chunk.
+- ``score cohort.csv -o out.csv`` scores one case per row, chunk by chunk;
+- ``warm-up`` compiles the numba inference kernel now (or loads it from
+  numba's cache), so that later runs start on it.
 
 Every command takes ``--network FILE`` and ``--population NAME``. A case
 file (``--case``) is a JSON object of node id to value, or a case saved by
@@ -95,7 +97,7 @@ EXAMPLE_CASE: dict[str, object] = {
     "ferritin": 32,
 }
 #: The sub-commands.
-COMMANDS = ("diagnose", "interview", "report", "export", "score")
+COMMANDS = ("diagnose", "interview", "report", "export", "score", "warm-up")
 _NOTE = NOTE
 
 
@@ -234,6 +236,7 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--chunksize", type=int, default=10_000, help="rows read and scored at a time (default 10000)")
     score.add_argument("--index-col", default=None, help="a column that identifies the cases (default: row number)")
     score.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    sub.add_parser("warm-up", help="compile the inference kernel now (or load it from numba's cache) so later runs start on it")
     return parser
 
 
@@ -280,6 +283,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"crampnet: error: --confidence must be in (0, 1]. Got {args.confidence}.", file=sys.stderr)
         return 2
     try:
+        if args.command == "warm-up":
+            from crampnet.inference import _kernel
+
+            print(_kernel.warm_up())
+            return 0
         model = _prepare(args)
         return _RUN[args.command](args, model)
     except (CrampnetError, ValueError, TypeError) as err:
