@@ -16,6 +16,8 @@ Commands (``crampnet COMMAND --help`` for each one's options):
 - ``report`` writes the markdown or HTML report (``-o FILE``);
 - ``export --format bif|xmlbif|xdsl|uai`` writes the network for other tools;
 - ``score cohort.csv -o out.csv`` scores one case per row, chunk by chunk;
+- ``describe NODE`` prints what a node means, its states and bands, its
+  parents and children, and the sources of its numbers;
 - ``warm-up`` compiles the numba inference kernel now (or loads it from
   numba's cache), so that later runs start on it.
 
@@ -97,7 +99,7 @@ EXAMPLE_CASE: dict[str, object] = {
     "ferritin": 32,
 }
 #: The sub-commands.
-COMMANDS = ("diagnose", "interview", "report", "export", "score", "warm-up")
+COMMANDS = ("diagnose", "interview", "report", "export", "score", "describe", "warm-up")
 _NOTE = NOTE
 
 
@@ -201,6 +203,12 @@ def _score(args: argparse.Namespace, model: Model) -> int:
     return 0
 
 
+def _describe(args: argparse.Namespace, model: Model) -> int:
+    from crampnet.network.describe import print_description
+
+    return print_description(model, args.node)
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--network", default=None, help="a network file (default: the shipped one)")
@@ -236,6 +244,8 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--chunksize", type=int, default=10_000, help="rows read and scored at a time (default 10000)")
     score.add_argument("--index-col", default=None, help="a column that identifies the cases (default: row number)")
     score.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    desc = sub.add_parser("describe", parents=[common], help="what a node means, its states, bands, parents, children and the sources of its numbers")
+    desc.add_argument("node", help="a node id or alias, e.g. ferritin or age")
     sub.add_parser("warm-up", help="compile the inference kernel now (or load it from numba's cache) so later runs start on it")
     return parser
 
@@ -264,7 +274,7 @@ def _prepare(args: argparse.Namespace) -> Model:
     return model
 
 
-_RUN: dict[str, Callable[[argparse.Namespace, Model], int]] = {"diagnose": _diagnose, "interview": _interview, "report": _report, "export": _export, "score": _score}
+_RUN: dict[str, Callable[[argparse.Namespace, Model], int]] = {"diagnose": _diagnose, "interview": _interview, "report": _report, "export": _export, "score": _score, "describe": _describe}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
