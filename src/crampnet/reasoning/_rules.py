@@ -3,7 +3,7 @@
 A :class:`Rule` fires when every group of entries has at least one match
 and none of its ``excluded`` entries matches; deep vein thrombosis is
 decided by the Wells score instead (:func:`wells_score`, :func:`wells_flag`).
-Node ids and states are those of the shipped network (``shared/vocabulary.md``).
+Node ids and states are those of the shipped network (the project vocabulary).
 
 - **Acute limb ischemia** (emergency): a cold or pale limb with absent pedal
   pulses or atrial fibrillation (an embolic source), or absent pulses with

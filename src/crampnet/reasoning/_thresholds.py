@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
+from crampnet.reasoning.notes import GEERSING_2014
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -58,7 +59,7 @@ PAUKER_KASSIRER = (
 )
 
 GOODACRE_US_2005 = "Goodacre S et al. BMC Med Imaging 2005;5:6, Table 2 (compression ultrasound vs venography, 22 cohorts)"
-AHA_ABI_2016 = "2016 AHA/ACC lower extremity PAD guideline, Circulation 2017;135:e726 (resting ABI <= 0.90 vs imaging: sensitivity 68-84%, specificity 84-99%; evidence table row 74)"
+AHA_ABI_2016 = "2016 AHA/ACC Guideline on the management of patients with lower extremity peripheral artery disease. Circulation 2017;135(12):e726-e779, PMC5477786 https://pmc.ncbi.nlm.nih.gov/articles/PMC5477786 (resting ABI <= 0.90 vs imaging: sensitivity 68-84%, specificity 84-99%)"
 GOLD_COAST_META = "Von Quednow E et al., AAN 2025 abstract 003199: meta-analysis of 4 studies, 2,696 patients, Gold Coast criteria sensitivity 94.3%, specificity 82.4% (95% CI 35.3-97.6%)"
 
 
@@ -190,7 +191,7 @@ THRESHOLDS: dict[str, TestingThreshold] = {
         harm=Input(0.1, "judgment: three months of anticoagulation in a non-case (major bleeding) against the pulmonary embolism and death it prevents in a case; range 0.05-0.2"),
         test_risk=Input(0.01, "judgment: no bodily risk; stands for the burden, cost and delay of a same-day scan, as a share of the benefit of treating one DVT; range 0.005-0.02"),
         rule_out="Wells <= 1 with a normal D-dimer (3-month VTE risk 1.2%, Geersing 2014), or a negative compression ultrasound (failure rate 1.0-1.9%, Kraaijpoel 2020).",
-        rule_out_source="Geersing GJ et al. BMJ 2014;348:g1340 (evidence table row 140); Kraaijpoel N et al. PLoS One 2020;15:e0228788",
+        rule_out_source=f"{GEERSING_2014}; Kraaijpoel N et al. PLoS One 2020;15:e0228788",
     ),
     "acute_limb_ischemia": TestingThreshold(
         test="pedal pulses with a handheld Doppler or the ankle-brachial index, then emergency vascular referral",
@@ -205,7 +206,7 @@ THRESHOLDS: dict[str, TestingThreshold] = {
         test="ankle-brachial index (toe pressure if the arteries are incompressible), then urgent vascular referral",
         sensitivity=_ABI_SENS,
         specificity=_ABI_SPEC,
-        harm=Input(0.1, "judgment: an urgent vascular referral and imaging in a non-case against amputation prevented in a case (25-30% amputated within a year, Davies 2012, evidence table row 217); range 0.05-0.2"),
+        harm=Input(0.1, "judgment: an urgent vascular referral and imaging in a non-case against amputation prevented in a case (25-30% amputated within a year: Davies MG. Methodist Debakey Cardiovasc J 2012;8(4):10-14, PMID 23342182); range 0.05-0.2"),
         test_risk=Input(0.002, "judgment: the ABI is harmless and takes 15 minutes; range 0.001-0.005"),
         rule_out="Normal ankle-brachial index and toe pressures: the Global Vascular Guidelines require objective haemodynamic testing to assess CLTI.",
         rule_out_source="Conte MS et al. Global Vascular Guidelines on CLTI, J Vasc Surg 2019;69(6S):3S-125S (abstract)",
