@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import crampnet
-from crampnet.display import COLOURS, diagnosis_html, draw, layout
+from crampnet.display import case_nodes, diagnosis_html, draw, layout
 from crampnet.reasoning.ranking import counterfactual_scores
 from crampnet.reasoning.redflags import RedFlag
 
@@ -27,7 +27,7 @@ def test_html_lists_red_flags_before_the_differential(model):
     assert len(dx.red_flags) >= 2
     for flag in dx.red_flags:
         assert html.index(flag.condition) < html.index("<table")
-    assert html.count('class="crampnet-red-flag"') == len(dx.red_flags)
+    assert html.count('class="crampnet-red-flag ') == len(dx.red_flags)
     assert "No red flags" not in html
 
 
@@ -35,7 +35,7 @@ def test_html_bars_are_the_posteriors(model):
     """Check that each listed condition's bar width is its posterior, in the differential's order (must-not-miss ones by rank)."""
     dx = model.diagnose({"urge_to_move": True, "uncomfortable_sensations": True, "ferritin": 30, "presenting_complaint": "restlessness"})
     html = diagnosis_html(dx, top=4)
-    widths = [float(w) for w in re.findall(r"width:([0-9.]+)%;height:100%", html)]
+    widths = [float(w) for w in re.findall(r'class="crampnet-bar"><div style="width:([0-9.]+)%"></div>', html)]
     shown = dx.differential[:4] + sorted(
         (c for c in model.must_not_miss if c not in dx.differential[:4]), key=dx.differential.index
     )
@@ -68,7 +68,7 @@ def _table_rows(page: str) -> list[tuple[int, str, float, float | None]]:
     for row in re.findall(r"<tr>(.*?)</tr>", body):
         code = re.search(r"<code[^>]*>([a-z_]+)</code>", row)
         assert code is not None
-        numbers = re.findall(r'<td style="text-align:right">([^<]*)</td>', row)
+        numbers = re.findall(r'<td class="num">([^<]*)</td>', row)
         measure = float(numbers[2]) if len(numbers) == 3 else None
         rows.append(
             (int(numbers[0]), code.group(1), _percent(numbers[1].replace("&lt;", "<")), measure)
@@ -156,46 +156,84 @@ def test_layout_rows_by_role(model):
         assert len(set(xs)) == len(xs)
 
 
-def test_draw_colours_roles_and_outlines_evidence(model):
-    """Check the drawing: one scatter per role in its colour, observed nodes outlined in black, on the given axes."""
+CASES = [
+    {},
+    {"urge_to_move": True, "worse_evening": True, "ferritin": "low"},
+    {"age_group": "65_plus", "med_loop_diuretic": "yes", "muscle_cramps": True, "unilateral_calf_swelling": True},
+    {"rest_pain": True, "pedal_pulses": "absent", "diabetes": "yes"},
+]
+
+
+def _expected_nodes(model, evidence) -> set[str]:
+    """The rule, applied here from the network's parents: observed, their conditions, must-not-miss."""
+    spec = model.spec
+    keep = set(evidence) | {n for n in spec.nodes if spec.nodes[n].must_not_miss}
+    for nid in evidence:
+        if spec.nodes[nid].role == "finding":
+            keep |= {p for p in spec.nodes[nid].parents if spec.nodes[p].role == "condition"}
+        if spec.nodes[nid].role == "context":
+            keep |= {c for c in spec.nodes if spec.nodes[c].role == "condition" and nid in spec.nodes[c].parents}
+    return keep
+
+
+def _gids(ax, prefix: str) -> dict[str, object]:
+    return {p.get_gid()[len(prefix):]: p for p in ax.patches if (p.get_gid() or "").startswith(prefix)}
+
+
+@pytest.mark.parametrize("evidence", CASES)
+def test_draw_shows_the_case_subgraph(model, evidence):
+    """Check the default drawing's nodes are the observed ones, the conditions they bear on and every must-not-miss one."""
     import matplotlib.pyplot as plt
-    from matplotlib.colors import to_rgba
 
-    fig, ax = plt.subplots()
+    ax = draw(model, evidence)
     try:
-        out = draw(model, {"urge_to_move": True, "age": 70}, ax=ax, labels=False)
-        assert out is ax
-        edges, *roles = ax.collections
-        assert len(edges.get_segments()) == sum(len(n.parents) for n in model.spec.nodes.values())
-        assert len(roles) == 3
-        for role, scatter in zip(COLOURS, roles, strict=True):
-            ids = [n for n in model.spec.order if model.spec.nodes[n].role == role]
-            assert len(scatter.get_offsets()) == len(ids)
-            assert tuple(scatter.get_facecolors()[0]) == pytest.approx(to_rgba(COLOURS[role]))
-            black = [tuple(c) == (0.0, 0.0, 0.0, 1.0) for c in scatter.get_edgecolors()]
-            assert [n for n, b in zip(ids, black, strict=True) if b] == [
-                n for n in ids if n in ("urge_to_move", "age_group")
-            ]
-        assert "2 observed" in ax.get_title()
-    finally:
-        plt.close(fig)
-
-
-def test_draw_labels_and_new_figure(model):
-    """Check that draw makes its own figure and writes one label per node, observed ones in bold."""
-    import matplotlib.pyplot as plt
-
-    ax = draw(model, {"ferritin": 30})
-    try:
-        texts = {t.get_text(): t for t in ax.texts}
-        assert set(texts) == set(model.spec.nodes)
-        assert texts["ferritin"].get_fontweight() == "bold"
-        assert texts["urge_to_move"].get_fontweight() == "normal"
+        assert set(_gids(ax, "box:")) == _expected_nodes(model, evidence)
+        assert set(case_nodes(model, evidence)) == _expected_nodes(model, evidence)
+        assert f"{len(evidence)} observed" in ax.get_title()
     finally:
         plt.close(ax.figure)
 
 
-def test_draw_checks_the_evidence(model):
-    """Check that bad evidence is the usual error, before anything is drawn."""
+@pytest.mark.parametrize("evidence", CASES[1:])
+def test_each_condition_bar_is_its_posterior(model, evidence):
+    """Check every condition drawn has a bar whose length over its track is its posterior, and a readable label."""
+    import matplotlib.pyplot as plt
+
+    ax = draw(model, evidence)
+    try:
+        bars, tracks = _gids(ax, "bar:"), _gids(ax, "track:")
+        conditions = {n for n in _expected_nodes(model, evidence) if model.spec.nodes[n].role == "condition"}
+        assert set(bars) == set(tracks) == conditions
+        posteriors = model.posteriors(evidence)
+        for cond in conditions:
+            assert bars[cond].get_width() / tracks[cond].get_width() == pytest.approx(float(posteriors[cond]), abs=1e-12)
+            assert bars[cond].get_x() == tracks[cond].get_x()
+        assert min(t.get_fontsize() for t in ax.texts) >= 9
+        words = " ".join(t.get_text() for t in ax.texts)
+        for nid in evidence:
+            assert (model.spec.nodes[nid].label or nid)[:12] in words
+    finally:
+        plt.close(ax.figure)
+
+
+def test_draw_whole_network_on_given_axes(model):
+    """Check whole=True draws every node, with a bar per condition, on the axes given."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    try:
+        assert draw(model, {"ferritin": 30}, ax=ax, whole=True) is ax
+        assert set(_gids(ax, "box:")) == set(model.spec.nodes)
+        assert set(_gids(ax, "bar:")) == set(model.conditions)
+    finally:
+        plt.close(fig)
+
+
+def test_draw_checks_its_input(model):
+    """Check that bad evidence or a non-bool option is the usual error, before anything is drawn."""
     with pytest.raises(crampnet.UnknownNodeError, match="Did you mean 'urge_to_move'"):
         draw(model, {"urge_to_mov": True})
+    with pytest.raises(crampnet.InvalidStateError):
+        draw(model, {"ferritin": "high-ish"})
+    with pytest.raises(TypeError, match="'whole' argument of draw must be True or False"):
+        draw(model, {}, whole="yes")

@@ -39,7 +39,6 @@ from crampnet.network.spec import FILE_POPULATION, NetworkSpec
 if TYPE_CHECKING:
     import pandas as pd
 
-    from crampnet.network.describe import NodeDescription
 
 __all__ = ["BATCH_ROWS", "DEFAULT_POPULATION", "BaseModel", "Fit"]
 
@@ -380,49 +379,6 @@ class BaseModel:
         from crampnet.network.provenance import parameter_table
 
         return parameter_table(self.spec, self.compiled.tables, self.compiled.population)
-
-    def describe(self, node: str) -> NodeDescription:
-        """What a node is: its meaning, states, bands, parents, children and sources.
-
-        Parameters
-        ----------
-        node : str
-            A node id or alias (``"age"`` is ``age_group``).
-
-        Returns
-        -------
-        NodeDescription
-            ``id``, ``label``, ``role``, ``states``, ``description`` (what
-            it means and how it is elicited or measured), ``aliases``,
-            ``unit``, ``valid`` and ``bands`` (``band_ranges`` in words) of
-            a numeric node, ``parents``, ``children``, ``must_not_miss``,
-            ``model`` and ``sources`` (each source of its numbers in
-            :meth:`parameters`, in this model's population: key, citation,
-            how many numbers). Prints as text; Jupyter shows it as HTML.
-
-        Raises
-        ------
-        UnknownNodeError
-            If the network has no such node ("Did you mean ...?").
-        EvidenceTypeError
-            If ``node`` is not a string.
-
-        See Also
-        --------
-        crampnet.network.describe.describe_node : the same, from a provenance table computed once.
-
-        Examples
-        --------
-        >>> import crampnet
-        >>> info = crampnet.load().describe("tsh")
-        >>> info.label, info.unit, info.band_ranges
-        ('TSH', 'mIU/L', (('low', 'under 0.4'), ('normal', '0.4 to 4.5'), ('high', 'over 4.5')))
-        >>> "restless_legs_syndrome" in crampnet.load().describe("urge_to_move").parents
-        True
-        """
-        from crampnet.network.describe import describe_node
-
-        return describe_node(self.spec, node, self.parameters())
 
     def refit(self, fit: Fit) -> BaseModel:
         """A model of the same kind whose tables are ``fit``'s (see :func:`crampnet.trust.simulate.fit`).

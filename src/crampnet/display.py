@@ -11,8 +11,12 @@ probability, it only lays out what a :class:`~crampnet.Diagnosis` or a
   conditions always listed), with a legend of one line per number; it lives
   with the clinical layer (:mod:`crampnet.reasoning.html`) and is
   re-exported here.
-- :func:`draw` draws the network in three rows (context, conditions,
-  findings), coloured by role, with the observed nodes outlined in black.
+- :func:`draw` draws the part of the network that bears on a case
+  (:func:`case_nodes`: the observed nodes, the conditions they bear on,
+  every must-not-miss condition; ``whole=True`` for every node) in three
+  columns (context, conditions, findings), each condition with its
+  posterior as a bar, the observed nodes outlined in black with their value.
+  :func:`layout` gives the older three-row placement of every node.
 
 Examples
 --------
@@ -31,13 +35,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from crampnet.network.evidence import normalise
+from crampnet.exceptions import EvidenceTypeError
+from crampnet.network.evidence import describe, normalise
 from crampnet.reasoning.html import COLOURS, diagnosis_html
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["COLOURS", "diagnosis_html", "draw", "layout"]
+__all__ = ["COLOURS", "case_nodes", "diagnosis_html", "draw", "layout"]
 
 _ROWS = {"context": 2.0, "condition": 1.0, "finding": 0.0}
 
@@ -79,36 +84,104 @@ def layout(model: BaseModel) -> dict[str, tuple[float, float]]:
     return pos
 
 
+def case_nodes(model: BaseModel, evidence: Mapping[str, object] | None = None) -> list[str]:
+    """The nodes :func:`draw` shows by default, in network order.
+
+    The observed nodes; the conditions they bear on (conditions among the
+    parents of an observed finding or condition, and among the children of
+    an observed context node); and every must-not-miss condition.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> model = crampnet.load()
+    >>> set(case_nodes(model)) == set(model.must_not_miss)
+    True
+    >>> "restless_legs_syndrome" in case_nodes(model, {"urge_to_move": True})
+    True
+    """
+    spec = model.spec
+    observed = set(normalise(spec, evidence))
+    keep = observed | set(model.must_not_miss)
+    for nid in spec.order:
+        node = spec.nodes[nid]
+        if node.role != "condition":
+            continue
+        if nid in observed or any(p in observed and spec.nodes[p].role == "context" for p in node.parents):
+            keep.add(nid)
+    for nid in observed:
+        if spec.nodes[nid].role != "context":
+            keep |= {p for p in spec.nodes[nid].parents if spec.nodes[p].role == "condition"}
+    return [n for n in spec.order if n in keep]
+
+
+_COLUMNS = {"context": 0.0, "condition": 1.0, "finding": 2.0}
+_BOX_W, _BOX_H = 0.82, 0.78  # in data units: columns 1 apart, rows 1 apart
+
+
+def _columns(model: BaseModel, nodes: list[str], posteriors: Mapping[str, float]) -> dict[str, tuple[float, float]]:
+    """Centre of each node: a column per role, conditions by falling probability, the others beside their conditions."""
+    spec = model.spec
+    conditions = sorted((n for n in nodes if spec.nodes[n].role == "condition"), key=lambda n: -posteriors[n])
+    y = {c: float(i) for i, c in enumerate(conditions)}
+    pos = {c: (1.0, y[c]) for c in conditions}
+    for role in ("context", "finding"):
+        ids = [n for n in nodes if spec.nodes[n].role == role]
+        keys = {}
+        for i, nid in enumerate(ids):
+            near = [y[c] for c in conditions if c in spec.nodes[nid].parents or nid in spec.nodes[c].parents]
+            keys[nid] = (sum(near) / len(near) if near else float(len(conditions)), i)
+        below = -1.0
+        for nid in sorted(ids, key=lambda n: keys[n]):  # beside its conditions, one row apart at least
+            below = max(below + 1.0, min(keys[nid][0], float(len(conditions))))
+            pos[nid] = (_COLUMNS[role], below)
+    return pos
+
+
 def draw(
     model: BaseModel,
     evidence: Mapping[str, object] | None = None,
     ax: Any = None,
     *,
+    whole: bool = False,
     labels: bool = True,
 ) -> Any:
-    """Draw the network with matplotlib: context on top, conditions in the middle, findings below.
+    """Draw the part of the network that bears on a case, each condition with its probability as a bar.
+
+    Three columns, as the arrows run: the observed context on the left, the
+    conditions in the middle (most probable on top), the observed findings on
+    the right. The nodes are :func:`case_nodes` (the observed ones, the
+    conditions they bear on, every must-not-miss condition), or every node
+    with ``whole=True``. Each box names its node (observed ones with their
+    value, outlined in black; must-not-miss conditions edged in red); each
+    condition's box holds a bar as long as its posterior given the
+    evidence, as pyAgrum's ``showInference`` does.
 
     Parameters
     ----------
     model : BaseModel
         The model to draw.
     evidence : mapping, optional
-        Evidence as for :meth:`crampnet.Model.posteriors`; its nodes are
-        outlined in black and labelled in bold (the evidence is checked first).
+        Evidence as for :meth:`crampnet.Model.posteriors` (checked first).
     ax : matplotlib.axes.Axes, optional
-        Where to draw (default: a new figure).
+        Where to draw (default: a new figure sized to the nodes).
+    whole : bool, default=False
+        Draw every node of the network, not only the case's.
     labels : bool, default=True
-        Write the node ids (rotated on the context and finding rows).
+        Write the node labels and probabilities.
 
     Returns
     -------
     matplotlib.axes.Axes
-        The axes drawn on.
+        The axes drawn on; each bar is a patch with ``gid`` ``"bar:<condition>"``
+        inside its track, ``"track:<condition>"``.
 
     Raises
     ------
     UnknownNodeError, InvalidStateError, InvalidValueError, EvidenceTypeError
         For bad evidence, as :meth:`crampnet.Model.posteriors`.
+    EvidenceTypeError
+        If ``whole`` or ``labels`` is not a bool.
 
     Examples
     --------
@@ -117,46 +190,76 @@ def draw(
     >>> import crampnet
     >>> from crampnet.display import draw
     >>> ax = draw(crampnet.load(), {"urge_to_move": True})
-    >>> len(ax.collections)   # the edges, then one set of nodes per role
-    4
+    >>> sorted(p.get_gid()[4:] for p in ax.patches if (p.get_gid() or "").startswith("bar:"))[:2]
+    ['acute_limb_ischemia', 'akathisia']
     """
+    for name, flag in (("whole", whole), ("labels", labels)):
+        if not isinstance(flag, bool):
+            msg = f"The {name!r} argument of draw must be True or False. Got {flag!r} ({type(flag).__name__}) instead."
+            raise EvidenceTypeError(msg)
     import matplotlib.pyplot as plt
-    from matplotlib.collections import LineCollection
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
-    observed = set(normalise(model.spec, evidence))
-    pos = layout(model)
     spec = model.spec
+    vectors = normalise(spec, evidence)
+    nodes = list(spec.order) if whole else case_nodes(model, evidence)
+    posteriors = {str(k): float(v) for k, v in model.posteriors(evidence).to_dict().items()}
+    pos = _columns(model, nodes, posteriors)
+    rows = max(1.0, max(y for _, y in pos.values()) + 1)
     if ax is None:
-        _, ax = plt.subplots(figsize=(16, 7))
-    segments = [[pos[parent], pos[nid]] for nid in spec.order for parent in spec.nodes[nid].parents]
-    ax.add_collection(
-        LineCollection(segments, colors="#999999", linewidths=0.5, alpha=0.5, zorder=1)
-    )
-    for role, colour in COLOURS.items():
-        ids = [n for n in spec.order if spec.nodes[n].role == role]
-        ax.scatter(
-            [pos[n][0] for n in ids], [pos[n][1] for n in ids], s=[90 if n in observed else 45 for n in ids], c=colour,
-            edgecolors=["black" if n in observed else colour for n in ids], linewidths=[2.0 if n in observed else 0.5 for n in ids],
-            zorder=2, label=f"{role} ({len(ids)})",
-        )  # fmt: skip
-        if labels:
-            for n in ids:
-                x, y = pos[n]
-                rotation, va = (
-                    (0, "top")
-                    if role == "condition"
-                    else (90, "bottom" if role == "context" else "top")
-                )
-                dy = 0.06 if role == "context" else -0.06
-                ax.text(x, y + dy, n, rotation=rotation if role != "condition" else 30, ha="center" if role != "condition" else "right",
-                        va=va, fontsize=6, fontweight="bold" if n in observed else "normal", zorder=3)  # fmt: skip
-    ax.set_xlim(-0.02, 1.02)
-    ax.set_ylim(-1.1, 3.3)
-    ax.set_yticks([0.0, 1.0, 2.0], ["findings", "conditions", "context"])
-    ax.set_xticks([])
-    for side in ("top", "right", "bottom"):
-        ax.spines[side].set_visible(False)
-    title = f"{spec.name} {spec.version}: {len(spec.nodes)} nodes, {len(segments)} links"
-    ax.set_title(title + (f"; {len(observed)} observed (outlined)" if observed else ""))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
+        fig, ax = plt.subplots(figsize=(14, 0.55 * rows + 1.3))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - 0.9 / (0.55 * rows + 1.3))
+    shown = set(nodes)
+    for nid in nodes:
+        for parent in spec.nodes[nid].parents:
+            if parent in shown:
+                (x0, y0), (x1, y1) = pos[parent], pos[nid]
+                same = x0 == x1
+                ax.add_patch(FancyArrowPatch(
+                    (x0 - _BOX_W / 2 if same else x0 + _BOX_W / 2, y0), (x1 - _BOX_W / 2, y1), arrowstyle="-|>", mutation_scale=9,
+                    color="#888888", lw=0.8, connectionstyle="arc3,rad=0.5" if same else "arc3,rad=0", zorder=1,
+                ))  # fmt: skip
+    for nid in nodes:
+        node, (x, y) = spec.nodes[nid], pos[nid]
+        left, observed = x - _BOX_W / 2, nid in vectors
+        edge = "black" if observed else "#aa0000" if node.must_not_miss else "#777777"
+        ax.add_patch(FancyBboxPatch(
+            (left, y - _BOX_H / 2), _BOX_W, _BOX_H, boxstyle="round,pad=0,rounding_size=0.08", facecolor=COLOURS[node.role],
+            alpha=0.35, edgecolor="none", zorder=2, gid=f"box:{nid}",
+        ))  # fmt: skip
+        ax.add_patch(FancyBboxPatch(
+            (left, y - _BOX_H / 2), _BOX_W, _BOX_H, boxstyle="round,pad=0,rounding_size=0.08", facecolor="none",
+            edgecolor=edge, linewidth=2.0 if observed or node.must_not_miss else 0.8, zorder=3,
+        ))  # fmt: skip
+        label = node.label or nid.replace("_", " ")
+        if observed:
+            value = describe(spec, nid, vectors[nid])
+            label = f"{_short(label, max(12, 40 - len(value)))} = {value}"
+        if node.role == "condition":
+            p = posteriors[nid]
+            track = (left + 0.03, y + 0.04, _BOX_W * 0.7, _BOX_H * 0.3)
+            ax.add_patch(Rectangle(track[:2], track[2], track[3], facecolor="white", edgecolor="#999999", lw=0.5, zorder=4, gid=f"track:{nid}"))
+            ax.add_patch(Rectangle(track[:2], track[2] * p, track[3], facecolor=COLOURS["condition"], zorder=5, gid=f"bar:{nid}"))
+            if labels:
+                ax.text(track[0] + track[2] + 0.02, y + 0.02 + track[3] / 2, _percent(p), fontsize=9, va="center", zorder=6)
+                mark = " (must not miss)" if node.must_not_miss else ""
+                ax.text(left + 0.03, y - 0.17, _short(label, 38 - len(mark)) + mark, fontsize=9, va="center", zorder=6)
+        elif labels:
+            ax.text(left + 0.03, y, label if observed else _short(label, 44), fontsize=9, va="center", zorder=6, fontweight="bold" if observed else "normal")
+    ax.set_xlim(-0.45, 2.45)
+    ax.set_ylim(rows - 0.4, -0.6)
+    ax.axis("off")
+    for role, x in _COLUMNS.items():
+        ax.text(x, -0.55, {"context": "context", "condition": "conditions (probability given the evidence)", "finding": "findings"}[role],
+                ha="center", va="bottom", fontsize=10, fontweight="bold")  # fmt: skip
+    what = "every node" if whole else f"the {len(nodes)} nodes that bear on this case (of {len(spec.nodes)})"
+    ax.set_title(f"{spec.name} {spec.version}: {what}; {len(vectors)} observed (outlined)", fontsize=11, pad=20)
     return ax
+
+
+def _percent(p: float) -> str:
+    return "<0.1%" if p < 0.001 else f"{p:.1%}" if p < 0.1 else f"{p:.0%}"
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "\u2026"

@@ -39,6 +39,7 @@ from crampnet.network.spec import NetworkSpec, parse_network
 if TYPE_CHECKING:
     import pandas as pd
 
+    from crampnet.network.describe import NodeDescription
     from crampnet.reasoning.diagnosis import Diagnosis
 
 __all__ = ["BATCH_ROWS", "DEFAULT_POPULATION", "FittedModel", "Model", "load", "populations"]
@@ -158,14 +159,57 @@ class Model(BaseModel):
 
         return diagnose(self, evidence, ranking=ranking, threshold=threshold)
 
-    def draw(self, evidence: Mapping[str, object] | None = None, ax: Any = None) -> Any:
-        """Draw the network with matplotlib, coloured by role, observed nodes outlined.
+    def draw(self, evidence: Mapping[str, object] | None = None, ax: Any = None, *, whole: bool = False) -> Any:
+        """Draw the part of the network that matters for a case, each condition with its posterior as a bar.
 
-        See :func:`crampnet.display.draw`.
+        ``whole=True`` draws every node. See :func:`crampnet.display.draw`.
         """
         from crampnet.display import draw
 
-        return draw(self, evidence, ax)
+        return draw(self, evidence, ax, whole=whole)
+
+    def describe(self, node: str) -> NodeDescription:
+        """What a node is: its meaning, states, bands, parents, children and sources.
+
+        Parameters
+        ----------
+        node : str
+            A node id or alias (``"age"`` is ``age_group``).
+
+        Returns
+        -------
+        NodeDescription
+            ``id``, ``label``, ``role``, ``states``, ``description`` (what
+            it means and how it is elicited or measured), ``aliases``,
+            ``unit``, ``valid`` and ``bands`` (``band_ranges`` in words) of
+            a numeric node, ``parents``, ``children``, ``must_not_miss``,
+            ``model`` and ``sources`` (each source of its numbers in
+            :meth:`parameters`, in this model's population: key, citation,
+            how many numbers). Prints as text; Jupyter shows it as HTML.
+
+        Raises
+        ------
+        UnknownNodeError
+            If the network has no such node ("Did you mean ...?").
+        EvidenceTypeError
+            If ``node`` is not a string.
+
+        See Also
+        --------
+        crampnet.network.describe.describe_node : the same, from a provenance table computed once.
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> info = crampnet.load().describe("tsh")
+        >>> info.label, info.unit, info.band_ranges
+        ('TSH', 'mIU/L', (('low', 'under 0.4'), ('normal', '0.4 to 4.5'), ('high', 'over 4.5')))
+        >>> "restless_legs_syndrome" in crampnet.load().describe("urge_to_move").parents
+        True
+        """
+        from crampnet.network.describe import describe_node
+
+        return describe_node(self.spec, node, self.parameters())
 
     def sensitivity(self, condition: str, evidence: Mapping[str, object] | None = None) -> pd.DataFrame:
         """Posterior of ``condition`` with each parameter at the ends of its range.

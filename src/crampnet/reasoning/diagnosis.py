@@ -158,7 +158,7 @@ class Diagnosis:
 
     @cached_property
     def differential(self) -> list[str]:
-        """Every condition id, in the order :attr:`ranking` recommends."""
+        """Every condition id, in the order ``ranking`` recommends (:mod:`crampnet.reasoning.ranking`)."""
         if self.ranking == "posterior":
             return [str(c) for c in self.posteriors.index]
         return order(self._counterfactual, self.ranking)
@@ -252,13 +252,15 @@ class Diagnosis:
             answers = self.__dict__["_answers"] = collect_answers(self.model, self.evidence)
         return rank_questions(self.model, answers, n, by=by, about=about, cost_aware=cost_aware, staged=staged)
 
-    def report(self, format: str = "markdown") -> str:
-        """The diagnosis as a document like the seed documents, for this patient.
+    def report(self, format: str = "markdown", *, now: object = None) -> str:
+        """The diagnosis as a clinical document for this patient, stamped and sourced.
 
         Parameters
         ----------
         format : {'markdown', 'html'}, default='markdown'
             Markdown text, or an HTML fragment (every text escaped).
+        now : datetime.date or datetime.datetime, optional
+            The date stamped on the report (default: today, UTC).
 
         Returns
         -------
@@ -269,7 +271,7 @@ class Diagnosis:
         """
         from crampnet.reasoning.report import render
 
-        return render(self, format)
+        return render(self, format, now=now)
 
     def _repr_html_(self) -> str:
         """An HTML table with probability bars, red flags first (Jupyter)."""

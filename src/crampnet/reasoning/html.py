@@ -14,7 +14,10 @@ says whom the probabilities are about.
 differential with a bar per posterior (must-not-miss conditions always
 listed), then the legend, then the must-not-miss table (probability, testing
 threshold, flag, what would rule it out). Every text is escaped. :mod:`crampnet.display`
-re-exports it beside the network drawing.
+re-exports it beside the network drawing. It and the report
+(:mod:`crampnet.reasoning.report`) share one stylesheet, :data:`STYLESHEET`
+(a sans-serif font; each red flag in its :data:`URGENCY` colour, by
+:func:`flag_html`).
 
 Examples
 --------
@@ -41,8 +44,11 @@ __all__ = [
     "COLOURS",
     "MEASURES",
     "POPULATION",
+    "STYLESHEET",
     "TITLES",
+    "URGENCY",
     "diagnosis_html",
+    "flag_html",
     "legend",
     "measure_value",
     "population_phrase",
@@ -52,7 +58,43 @@ __all__ = [
 
 #: Fill colour of each role (colour-blind safe, Paul Tol's bright scheme).
 COLOURS = {"context": "#66ccee", "condition": "#ee6677", "finding": "#ccbb44"}
-_URGENCY = {"emergency": "#aa0000", "urgent": "#cc5500", "test": "#8a6d00"}
+#: Each red flag urgency: its colour (border and badge) and what it asks for.
+URGENCY = {
+    "emergency": ("#aa0000", "emergency referral now (a published criterion is met)"),
+    "urgent": ("#c24e00", "urgent referral or treatment (a published criterion is met, or the probability is at or above the test-treatment threshold)"),
+    "test": ("#806000", "the probability lies between the testing and the test-treatment thresholds: do the first-line test, its result decides"),
+}
+_TINT = {"emergency": "#fde8e8", "urgent": "#fff0e3", "test": "#fff8d9"}
+#: The stylesheet of every crampnet HTML display (the notebook view and the report), scoped to ``.crampnet``.
+STYLESHEET = (
+    '.crampnet{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",'
+    '"Liberation Sans",sans-serif;font-size:15px;line-height:1.45;color:#1b1b1b;max-width:54em}'
+    ".crampnet h1{font-size:1.45em;margin:.2em 0 .3em}"
+    ".crampnet h2{font-size:1.18em;margin:1.3em 0 .4em;padding-bottom:.15em;border-bottom:1px solid #ccc}"
+    ".crampnet h3{font-size:1.03em;margin:.9em 0 .3em}.crampnet p,.crampnet ul{margin:.35em 0}"
+    ".crampnet table{border-collapse:collapse;margin:.4em 0;font-size:.93em}"
+    ".crampnet caption{text-align:left;font-weight:600;padding:.2em 0}"
+    ".crampnet th,.crampnet td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}"
+    ".crampnet th{background:#f2f2f2}.crampnet td.num{text-align:right;font-variant-numeric:tabular-nums}"
+    ".crampnet code{font-size:.85em;color:#555}.crampnet small,.crampnet .crampnet-legend{color:#555}"
+    ".crampnet .crampnet-legend{font-size:.9em}.crampnet .crampnet-disclaimer{font-style:italic;color:#444}"
+    ".crampnet dl.crampnet-stamp{display:grid;grid-template-columns:max-content auto;gap:1px 14px;"
+    "margin:.5em 0;padding:6px 10px;background:#f6f6f6;border:1px solid #ddd;font-size:.93em}"
+    ".crampnet dl.crampnet-stamp dt{font-weight:600}.crampnet dl.crampnet-stamp dd{margin:0}"
+    ".crampnet .crampnet-red-flag{border-left:7px solid;padding:6px 10px;margin:6px 0}"
+    ".crampnet .crampnet-badge{display:inline-block;color:#fff;font-weight:700;letter-spacing:.04em;"
+    "padding:0 7px;margin-right:6px;border-radius:3px;text-transform:uppercase}"
+    + "".join(
+        f".crampnet .crampnet-urgency-{u}{{border-color:{c};background:{_TINT[u]}}}.crampnet .crampnet-urgency-{u} .crampnet-badge{{background:{c}}}"
+        for u, (c, _) in URGENCY.items()
+    )
+    + ".crampnet .crampnet-no-flags{border-left:7px solid #4a8a4a;background:#eef6ee;padding:6px 10px}"
+    ".crampnet .crampnet-bar{background:#e6e6e6;width:10em;height:.9em;display:inline-block;vertical-align:middle}"
+    ".crampnet .crampnet-bar>div{background:" + COLOURS["condition"] + ";height:100%}"
+    ".crampnet .crampnet-must{color:#aa0000;font-size:.85em;font-weight:600}"
+    "@media print{.crampnet{font-size:11pt;max-width:none}.crampnet .crampnet-red-flag{break-inside:avoid;"
+    "-webkit-print-color-adjust:exact;print-color-adjust:exact}}"
+)
 #: Whom the probabilities are about: the population the network's priors describe.
 POPULATION = "among adults presenting with a leg complaint"
 #: The column of :attr:`Diagnosis.scores` each ranking orders the differential by.
@@ -172,16 +214,33 @@ def _percent(p: float) -> str:
     return "<0.1%" if p < 0.001 else f"{p:.1%}" if p < 0.1 else f"{p:.0%}"
 
 
+def flag_html(urgency: str, condition: str, message: str, source: str, code: str = "") -> str:
+    """One red flag as HTML: a box in its urgency's colour, the urgency as a badge, every text escaped.
+
+    Examples
+    --------
+    >>> box = flag_html("test", "Deep vein thrombosis", "P = 2.4% <b>", "Wells")
+    >>> 'class="crampnet-red-flag crampnet-urgency-test"' in box and "&lt;b&gt;" in box
+    True
+    """
+    esc = html.escape
+    kind = urgency if urgency in URGENCY else "emergency"
+    return (
+        f'<div class="crampnet-red-flag crampnet-urgency-{kind}"><span class="crampnet-badge">{esc(urgency)}</span>'
+        f"<strong>{esc(condition)}</strong>{f' <code>{esc(code)}</code>' if code else ''}<br>{esc(message)}<br><small>Source: {esc(source)}</small></div>"
+    )
+
+
 def _must_not_miss_html(dx: Diagnosis) -> str:
     esc = html.escape
     rows = "".join(
-        f'<tr><td>{esc(dx.model.spec.nodes[str(cond)].label or str(cond))}</td><td style="text-align:right">{esc(_percent(float(row["probability"])))}</td>'
-        f'<td style="text-align:right">{float(row["threshold"]):.1%}</td><td>{"<strong>flagged</strong>" if row["flagged"] else "not flagged"}</td>'
-        f'<td>{esc(str(row["rule_out"]))}<br><small style="color:#555">{esc(str(row["source"]))}</small></td></tr>'
+        f'<tr><td>{esc(dx.model.spec.nodes[str(cond)].label or str(cond))}</td><td class="num">{esc(_percent(float(row["probability"])))}</td>'
+        f'<td class="num">{float(row["threshold"]):.1%}</td><td>{"<strong>flagged</strong>" if row["flagged"] else "not flagged"}</td>'
+        f'<td>{esc(str(row["rule_out"]))}<br><small>{esc(str(row["source"]))}</small></td></tr>'
         for cond, row in dx.must_not_miss.iterrows()
     )
     return (
-        '<table class="crampnet-must-not-miss"><caption style="text-align:left">Must-not-miss conditions, always listed (threshold: testing threshold after Pauker &amp; Kassirer 1980, unless given)</caption>'
+        '<table class="crampnet-must-not-miss"><caption>Must-not-miss conditions, always listed (threshold: testing threshold after Pauker &amp; Kassirer 1980, unless given)</caption>'
         "<thead><tr><th>condition</th><th>probability</th><th>threshold</th><th>flag</th><th>what would rule it out</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
@@ -206,8 +265,9 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
     Returns
     -------
     str
-        A ``<div class="crampnet-diagnosis">`` with inline styles only, so it
-        renders the same in Jupyter, VS Code and exported HTML.
+        A ``<div class="crampnet crampnet-diagnosis">`` that starts with
+        :data:`STYLESHEET` (the report's too), so it renders the same in
+        Jupyter, VS Code and exported HTML.
 
     Examples
     --------
@@ -220,52 +280,42 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
     """
     esc = html.escape
     model = dx.model
-    parts = ['<div class="crampnet-diagnosis" style="font-family:sans-serif;max-width:46em">']
+    parts = [f'<div class="crampnet crampnet-diagnosis"><style>{STYLESHEET}</style>']
     for flag in dx.red_flags:
-        colour = _URGENCY.get(flag.urgency, "#aa0000")
-        parts.append(
-            f'<div class="crampnet-red-flag" style="border-left:5px solid {colour};background:#fff3f0;padding:4px 8px;margin:4px 0">'
-            f"<strong>Red flag ({esc(flag.urgency)}): {esc(flag.condition)}</strong><br>{esc(flag.message)}"
-            f'<br><small style="color:#555">Source: {esc(flag.source)}</small></div>'
-        )
+        node = model.spec.nodes.get(flag.condition)
+        label = node.label if node is not None and node.label else flag.condition
+        parts.append(flag_html(flag.urgency, label, flag.message, flag.source, flag.condition))
     column = MEASURES[dx.ranking]
     rows = []
     for rank, cond in ranked(dx, top):
         node = model.spec.nodes[cond]
         p = float(dx.posteriors[cond])
-        badge = (
-            ' <span style="color:#aa0000;font-size:smaller">must not miss</span>'
-            if node.must_not_miss
-            else ""
-        )
-        bar = (
-            '<div style="background:#eee;width:10em;height:0.9em;display:inline-block;vertical-align:middle">'
-            f'<div style="background:{COLOURS["condition"]};width:{max(0.0, min(1.0, p)) * 100:.1f}%;height:100%"></div></div>'
-        )
+        badge = ' <span class="crampnet-must">must not miss</span>' if node.must_not_miss else ""
+        bar = f'<div class="crampnet-bar"><div style="width:{max(0.0, min(1.0, p)) * 100:.1f}%"></div></div>'
         value = measure_value(dx, cond)
-        measure = "" if value is None else f'<td style="text-align:right">{value:.{DECIMALS}f}</td>'
+        measure = "" if value is None else f'<td class="num">{value:.{DECIMALS}f}</td>'
         rows.append(
-            f'<tr><td style="text-align:right">{rank}</td><td>{esc(node.label or cond)}<br><code style="font-size:smaller">{esc(cond)}</code>{badge}</td>'
-            f'<td>{bar}</td><td style="text-align:right">{esc(_percent(p))}</td>{measure}</tr>'
+            f'<tr><td class="num">{rank}</td><td>{esc(node.label or cond)}<br><code>{esc(cond)}</code>{badge}</td>'
+            f'<td>{bar}</td><td class="num">{esc(_percent(p))}</td>{measure}</tr>'
         )
     head = '<th>#</th><th>condition</th><th colspan="2">probability</th>' + (
         f"<th>{esc(TITLES[column])}</th>" if column != "posterior" else ""
     )
     parts.append(
         "<table>"
-        f'<caption style="text-align:left">Differential, ordered by {esc(TITLES[column])}; {len(dx.evidence)} evidence entries</caption>'
+        f"<caption>Differential, ordered by {esc(TITLES[column])}; {len(dx.evidence)} evidence entries</caption>"
         f"<thead><tr>{head}</tr></thead>"
         "<tbody>" + "".join(rows) + "</tbody></table>"
     )
     parts += [
-        f'<p class="crampnet-legend" style="color:#555;font-size:smaller;margin:2px 0">{esc(line)}</p>'
+        f'<p class="crampnet-legend">{esc(line)}</p>'
         for line in legend(dx.ranking, population_phrase(dx.model))
     ]
     if not dx.red_flags:
-        parts.append('<p style="color:#555;margin:2px 0">No red flags raised by this evidence.</p>')
+        parts.append('<p class="crampnet-no-flags">No red flags raised by this evidence.</p>')
     parts.append(_must_not_miss_html(dx))
     parts.append(
-        '<p style="color:#555;font-size:smaller">dx.report() gives the full report; dx.explain(condition) and dx.next_questions() the details. crampnet supports clinical reasoning; it does not replace it.</p>'
+        '<p class="crampnet-legend">dx.report() gives the full report; dx.explain(condition) and dx.next_questions() the details. crampnet supports clinical reasoning; it does not replace it.</p>'
     )
     parts.append("</div>")
     return "\n".join(parts)

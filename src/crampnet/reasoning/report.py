@@ -1,17 +1,20 @@
 """A diagnosis as a document: markdown for reading, HTML for notebooks.
 
 The report follows the seed documents (distinguishing features, diagnostic
-approach, pitfalls, references) but for one patient: red flags first, then
-every must-not-miss condition however unlikely (probability, testing
-threshold, flag, what would rule it out), the ranked differential (rank, probability and the measure the order used, with
-a legend of one line per number), the findings for and against the
-leading conditions, what to ask or test next, management notes and pitfalls
-from the seeds, and the sources of the numbers behind the leading
-conditions (from :meth:`crampnet.Model.parameters`).
+approach, pitfalls, references) but for one patient. It is stamped with
+the date, crampnet's and the network's versions, the population and the
+evidence (:mod:`crampnet.reasoning._stamp`); then come the red flags, each
+in its urgency's colour, then every must-not-miss condition however
+unlikely (probability, testing threshold, flag, what would rule it out), the
+ranked differential (rank, probability and the measure the order used, with
+a legend of one line per number), the findings for and against the leading
+conditions, what to ask or test next, management notes and pitfalls from
+the seeds, and the full citations of the sources of the numbers behind the
+leading conditions.
 
-The document is built once as a list of blocks (headings, paragraphs, lists,
-tables) and rendered to markdown or HTML; every text is escaped for the
-format it goes into.
+The document is built once as a list of blocks and rendered to markdown or
+HTML (:mod:`crampnet.reasoning._render`, with the notebook display's
+stylesheet); every text is escaped for the format it goes into.
 
 Examples
 --------
@@ -25,34 +28,38 @@ Examples
 True
 >>> "## Sources of the numbers" in text and "<h2>" in dx.report(format="html")
 True
->>> all(dx.model.spec.nodes[c].label in text.split("## Evidence")[0] for c in dx.model.must_not_miss)
+>>> all(dx.model.spec.nodes[c].label in text.split("## Differential")[0] for c in dx.model.must_not_miss)
 True
 """
 
 from __future__ import annotations
 
-import html
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
-from crampnet.network.evidence import describe, normalise
-from crampnet.reasoning.html import MEASURES, TITLES, legend, measure_value, population_phrase
-from crampnet.reasoning.notes import NOTES, SEED_FILES, Note
+from crampnet.reasoning._render import Block, html_fragment, markdown
+from crampnet.reasoning._stamp import report_date, stamp
+from crampnet.reasoning.html import (
+    MEASURES,
+    TITLES,
+    URGENCY,
+    legend,
+    measure_value,
+    population_phrase,
+)
+from crampnet.reasoning.notes import NOTES, Note
 from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
     from crampnet.reasoning.diagnosis import Diagnosis
 
-__all__ = ["FORMATS", "LEADING", "render"]
+__all__ = ["FORMATS", "LEADING", "blocks", "render", "report_date"]
 
 #: The formats :func:`render` writes.
 FORMATS = ("markdown", "html")
 #: How many leading conditions get reasons, notes and sources.
 LEADING = 3
 _SHOWN = 8  # rows of the differential table
-
-Block = tuple[str, Any]
-Table = tuple[list[str], list[list[str]]]
 
 
 def _label(dx: Diagnosis, nid: str) -> str:
@@ -72,14 +79,15 @@ def _leading(dx: Diagnosis) -> list[str]:
 
 
 def _flags(dx: Diagnosis) -> list[Block]:
-    blocks: list[Block] = [("h2", "Red flags")]
-    if not dx.red_flags:
-        return [*blocks, ("p", "None raised by this evidence.")]
-    items = [
-        f"{flag.urgency.upper()} ({_label(dx, flag.condition) if flag.condition in dx.model.spec.nodes else flag.condition}): {flag.message} Source: {flag.source}."
-        for flag in dx.red_flags
-    ]
-    return [*blocks, ("ul", items)]
+    flags = []
+    for flag in dx.red_flags:
+        label = _label(dx, flag.condition) if flag.condition in dx.model.spec.nodes else flag.condition
+        flags.append((flag.urgency, label, flag.message.removeprefix(f"{label}: "), flag.source))
+    blocks: list[Block] = [("h2", "Red flags"), ("flags", flags)]
+    if flags:
+        meaning = "; ".join(f"{u} = {URGENCY[u][1]}" for u in dict.fromkeys(f[0] for f in flags) if u in URGENCY)
+        blocks.append(("p", f"Urgency, most urgent first: {meaning}."))
+    return blocks
 
 
 def _must_not_miss(dx: Diagnosis) -> list[Block]:
@@ -90,25 +98,6 @@ def _must_not_miss(dx: Diagnosis) -> list[Block]:
     ]
     text = "Always listed, however unlikely. Threshold: the probability above which testing beats not testing (Pauker & Kassirer 1980), unless a threshold was given."
     return [("h2", "Must-not-miss conditions"), ("p", text), ("table", (headers, rows))]
-
-
-def _evidence(dx: Diagnosis) -> list[Block]:
-    if not dx.evidence:
-        return [
-            ("h2", "Evidence"),
-            ("p", "No evidence: the differential below is the population prior."),
-        ]
-    items = []
-    vectors = normalise(dx.model.spec, dx.evidence)
-    for nid, value in dx.evidence.items():
-        node = dx.model.spec.nodes[nid]
-        state = describe(dx.model.spec, nid, vectors[nid])
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            unit = f" {node.unit}" if node.unit else ""
-            items.append(f"{_label(dx, nid)}: {value:g}{unit} ({state})")
-        else:
-            items.append(f"{_label(dx, nid)}: {state}")
-    return [("h2", "Evidence"), ("ul", items)]
 
 
 def _differential(dx: Diagnosis) -> list[Block]:
@@ -134,7 +123,8 @@ def _differential(dx: Diagnosis) -> list[Block]:
         *(("p", line) for line in legend(dx.ranking, population_phrase(dx.model))),
     ]
     if rest > 0:
-        blocks.append(("p", f"{rest} more conditions follow; see Diagnosis.differential."))
+        others = ", ".join(f"{_label(dx, c)} ({_percent(_p(dx, c))})" for c in dx.differential[_SHOWN:])
+        blocks.append(("p", f"Further down the differential, in order ({rest}): {others}."))
     return blocks
 
 
@@ -227,99 +217,78 @@ def _notes(dx: Diagnosis) -> list[Block]:
 
 def _sources(dx: Diagnosis) -> list[Block]:
     table = dx.model.parameters()
-    leading = set(_leading(dx))
+    spec, leading = dx.model.spec, set(_leading(dx))
     used = table[
         table["node"].isin(leading)
         | (table["parent"].isin(leading) & table["node"].isin(list(dx.evidence)))
     ]
     items = []
     for key, group in used.groupby("source", sort=True):
-        nodes = ", ".join(sorted(set(group["node"])))
+        labels = ", ".join(sorted({_label(dx, str(n)) for n in group["node"]}))
+        count = f"{len(group)} parameter{'s' if len(group) != 1 else ''}"
         if key == "judgment":
-            items.append(
-                f"judgment: {len(group)} parameter{'s' if len(group) != 1 else ''} ({nodes}); each gives its reason in model.parameters()."
-            )
+            items.append(f"Judgment: {count} ({labels}), each recorded in the network file with the reason for the judgment.")
         else:
-            count = f"{len(group)} parameter{'s' if len(group) != 1 else ''}"
-            items.append(f"{key}: {group['citation'].iloc[0]} ({count}: {nodes})")
-    seeds = [f"seed {n}: shared/seeds/{f}" for n, f in SEED_FILES.items()]
+            source = spec.sources.get(str(key))
+            items.append(f"{key}: {source.citation if source else group['citation'].iloc[0]} ({count}: {labels})")
+    seeds = [f"{key}: {source.citation}" for key, source in spec.sources.items() if source.kind == "seed"]
     return [
         ("h2", "Sources of the numbers"),
-        (
-            "p",
-            "The parameters of the leading conditions and of their links to this patient's findings:",
-        ),
+        ("p", "The parameters of the leading conditions and of their links to this patient's findings:"),
         ("ul", items or ["No parameters."]),
-        ("p", "The notes restate the seed documents; the red flags name the published criteria they come from:"),
-        ("ul", seeds),
+        ("p", "The notes restate the seed documents of the network; the red flags name the published criteria they come from:"),
+        ("ul", seeds or ["No seed documents."]),
     ]
 
 
-def blocks(dx: Diagnosis) -> list[Block]:
-    """The report as blocks: ``(kind, content)`` with kinds h1, h2, h3, p, ul, table."""
+def blocks(dx: Diagnosis, now: object = None) -> list[Block]:
+    """The report as blocks (:mod:`crampnet.reasoning._render`), stamped with ``now``'s date (:func:`report_date`)."""
     return [
         ("h1", "crampnet: differential diagnosis for this patient"),
         ("p", "crampnet supports clinical reasoning; it does not replace it."),
-        *_flags(dx), *_must_not_miss(dx), *_evidence(dx), *_differential(dx), *_reasons(dx), *_questions(dx), *_notes(dx), *_sources(dx),
+        *stamp(dx, now), *_flags(dx), *_must_not_miss(dx), *_differential(dx), *_reasons(dx), *_questions(dx), *_notes(dx), *_sources(dx),
     ]  # fmt: skip
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def _markdown(parts: list[Block]) -> str:
-    out: list[str] = []
-    for kind, content in parts:
-        if kind in ("h1", "h2", "h3"):
-            out.append(f"{'#' * int(kind[1])} {content}")
-        elif kind == "p":
-            out.append(str(content))
-        elif kind == "ul":
-            assert isinstance(content, list)
-            out.append("\n".join(f"- {item}" for item in content))
-        else:
-            headers, rows = cast(Table, content)
-            lines = [
-                "| " + " | ".join(_md_cell(h) for h in headers) + " |",
-                "|" + "---|" * len(headers),
-            ]
-            lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
-            out.append("\n".join(lines))
-    return "\n\n".join(out) + "\n"
-
-
-def _html(parts: list[Block]) -> str:
-    esc = html.escape
-    out: list[str] = []
-    for kind, content in parts:
-        if kind in ("h1", "h2", "h3", "p"):
-            out.append(f"<{kind}>{esc(str(content))}</{kind}>")
-        elif kind == "ul":
-            assert isinstance(content, list)
-            out.append("<ul>" + "".join(f"<li>{esc(str(item))}</li>" for item in content) + "</ul>")
-        else:
-            headers, rows = cast(Table, content)
-            head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-            body = "".join(
-                "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows
-            )
-            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-    return '<div class="crampnet-report">' + "\n".join(out) + "</div>"
-
-
-def render(dx: Diagnosis, format: str = "markdown") -> str:
+def render(dx: Diagnosis, format: str = "markdown", *, now: object = None) -> str:
     """The full report of ``dx`` as markdown or HTML.
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis.
+    format : {'markdown', 'html'}, default='markdown'
+        Markdown text, or an HTML fragment (a ``<div>`` that starts with
+        :data:`crampnet.reasoning.html.STYLESHEET`, every text escaped).
+    now : datetime.date or datetime.datetime, optional
+        The date to stamp (its UTC date); today's UTC date by default.
+
+    Returns
+    -------
+    str
+        A stamp (date, crampnet's and the network's versions, population,
+        evidence), the red flags, every must-not-miss condition, the
+        differential with its legend, reasons, next questions, notes and
+        sources.
 
     Raises
     ------
     InvalidValueError
         For a format other than 'markdown' or 'html'.
+    EvidenceTypeError
+        For a ``now`` that is not a date.
+
+    Examples
+    --------
+    >>> import datetime as dt, crampnet
+    >>> dx = crampnet.load().diagnose({"urge_to_move": True})
+    >>> "- **Date:** 2025-03-01 (UTC)" in render(dx, now=dt.date(2025, 3, 1))
+    True
     """
     if format not in FORMATS:
         msg = (
             f"The 'format' argument of report must be 'markdown' or 'html'. Got {format!r} instead."
         )
         raise InvalidValueError(msg)
-    parts = blocks(dx)
-    return _markdown(parts) if format == "markdown" else _html(parts)
+    parts = blocks(dx, now)
+    return markdown(parts) if format == "markdown" else html_fragment(parts)

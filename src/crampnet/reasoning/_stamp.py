@@ -1,0 +1,78 @@
+"""The stamp of a report: its date, crampnet's and the network's versions, the population, the evidence.
+
+The date is ``now``'s UTC date, today's by default (pass one for a
+reproducible document); the version of crampnet is the installed package's.
+
+Examples
+--------
+>>> import datetime as dt, crampnet
+>>> dx = crampnet.load().diagnose({"age": 72, "urge_to_move": True})
+>>> dict(stamp(dx, dt.date(2025, 3, 1))[0][1])["Evidence (2 entries)"]
+'Age group: 72 years (65_plus); Urge to move the legs: yes'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from crampnet.exceptions import EvidenceTypeError
+from crampnet.network.evidence import describe, normalise
+from crampnet.reasoning._records import _version
+from crampnet.reasoning._render import Block
+from crampnet.reasoning.html import population_phrase
+
+if TYPE_CHECKING:
+    from crampnet.reasoning.diagnosis import Diagnosis
+
+__all__ = ["entries", "report_date", "stamp"]
+
+
+def report_date(now: object = None) -> dt.date:
+    """The date a report is stamped with: ``now``'s UTC date, today's by default.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> report_date(dt.date(2025, 3, 1)), report_date(dt.datetime(2025, 3, 1, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-2))))
+    (datetime.date(2025, 3, 1), datetime.date(2025, 3, 2))
+    """
+    if now is None:
+        return dt.datetime.now(dt.UTC).date()
+    if isinstance(now, dt.datetime):
+        return now.astimezone(dt.UTC).date() if now.tzinfo is not None else now.date()
+    if isinstance(now, dt.date):
+        return now
+    msg = f"The 'now' argument of report must be a datetime.date or datetime.datetime (or None for today). Got {now!r} ({type(now).__name__}) instead."
+    raise EvidenceTypeError(msg)
+
+
+def entries(dx: Diagnosis) -> list[str]:
+    """Each evidence entry as ``label: state`` (numbers with their unit and band)."""
+    items = []
+    vectors = normalise(dx.model.spec, dx.evidence)
+    for nid, value in dx.evidence.items():
+        node = dx.model.spec.nodes[nid]
+        label = node.label or nid.replace("_", " ")
+        state = describe(dx.model.spec, nid, vectors[nid])
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            unit = f" {node.unit}" if node.unit else ""
+            items.append(f"{label}: {value:g}{unit} ({state})")
+        else:
+            items.append(f"{label}: {state}")
+    return items
+
+
+def stamp(dx: Diagnosis, now: object = None) -> list[Block]:
+    """The stamp block: date (:func:`report_date`), crampnet's and the network's versions, population, evidence."""
+    date = report_date(now)
+    spec, shown = dx.model.spec, entries(dx)
+    population = getattr(dx.model, "population", "presenting")
+    evidence = "; ".join(shown) if shown else "none entered: the differential is the population's prior"
+    return [("stamp", [
+        ("Date", f"{date.isoformat()} (UTC)"),
+        ("crampnet", f"version {_version() or 'unknown (not installed)'}"),
+        ("Network", f"{spec.title or spec.name} ({spec.name}, version {spec.version})"),
+        ("Population", f"{population}: {population_phrase(dx.model).removeprefix('among ')}"),
+        (f"Evidence ({len(shown)} {'entry' if len(shown) == 1 else 'entries'})", evidence),
+    ])]  # fmt: skip
