@@ -153,3 +153,47 @@ def test_shipped_network_evaluation(model):
     assert 0.0 <= result.top1 <= result.top3 <= 1.0
     assert set(result.auroc.index) == set(model.conditions)
     assert list(itertools.islice(result.calibration.columns, 3)) == ["bin_low", "bin_high", "n"]
+
+
+def test_repr_is_short_and_readable(tiny):
+    """Check that an Evaluation's repr gives the headline scores in a few lines, not a dump of its tables (issue 15)."""
+    result = evaluate(tiny, CASES, bins=4)
+    text = repr(result)
+    lines = text.splitlines()
+    assert len(lines) <= 7 and max(map(len, lines)) <= 130 and len(text) < 800
+    assert lines[0] == "<crampnet.Evaluation of 6 cases, 3 labelled conditions:"
+    assert text.endswith(">")
+    # The hand-checked numbers of test_metrics_equal_hand_computation_on_labelled_cases: 4 ranked cases, 17 known cells.
+    assert f"top-1 accuracy {result.top1:.3f} (" in text and f"top-3 accuracy {result.top3:.3f} (" in text
+    assert "over the 4 cases with one present" in text and "over 17 known (case, condition) cells" in text
+    assert f"Brier score {result.brier:.4f}" in text
+    assert f"AUROC, median {float(np.median(result.auroc)):.3f} (over the 3 of 3 conditions" in text
+    assert "posteriors=" not in text and "DataFrame" not in text
+    big = evaluate(tiny, simulate(tiny, 2000, seed=0))
+    assert len(repr(big)) < 800  # the size of the cohort does not show
+
+
+def test_repr_without_a_ranked_case_or_a_defined_auroc(tiny):
+    """Check that scores with nothing to score read n/a, in text and HTML."""
+    result = evaluate(tiny, pd.DataFrame({"rls": ["absent", "absent"], "urge": ["no", "yes"]}))
+    assert result.ranked == 0 and np.isnan(result.top1) and np.isnan(result.auroc["rls"])
+    text = repr(result)
+    assert "top-1 accuracy n/a (" in text and "top-3 accuracy n/a (" in text
+    assert "AUROC, median n/a (over the 0 of 1 conditions" in text
+    assert "nan" not in text.lower()
+    assert "n/a" in result._repr_html_() and "nan" not in result._repr_html_().lower()
+
+
+def test_html_repr_shows_the_scores_and_the_tables(tiny):
+    """Check the notebook display: the headline scores, then per-condition scores and the calibration table."""
+    result = evaluate(tiny, CASES, bins=4)
+    html = result._repr_html_()
+    assert html.startswith("<div") and html.endswith("</div>")
+    assert html.count("<table") == 3  # headline, per condition, calibration
+    for name in ("top-1 accuracy", "top-3 accuracy", "Brier score", "AUROC, median"):
+        assert name in html
+    assert f"<td>{result.top1:.3f}</td>" in html and f"<td>{result.brier:.4f}</td>" in html
+    for condition in tiny.conditions:
+        assert f"<th>{condition}</th>" in html
+    assert "Calibration (4 bins)" in html
+    assert html.index("AUROC, median") < html.index("<th>rls</th>") < html.index("Calibration")

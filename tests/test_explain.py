@@ -154,3 +154,29 @@ def test_unknown_condition_suggests_the_closest(tiny):
         explain(tiny, {"urge": True}, "ferritin")
     with pytest.raises(ValueError, match="'method' argument"):
         log_odds_contributions(tiny, {"urge": True}, method="lime")
+
+
+def test_sentences_are_shown_whole_in_notebooks_and_consoles(model):
+    """Check that the explain table's HTML and text displays hold every sentence whole (issue 15: cut at 50 characters)."""
+    import html
+    import pickle
+
+    dx = model.diagnose({"urge_to_move": True, "relief_by_movement": True, "worse_evening": True, "ferritin": 32})
+    table = dx.explain("restless_legs_syndrome")
+    sentences = table["sentence"].tolist()
+    assert max(map(len, sentences)) > pd.get_option("display.max_colwidth")  # long enough to have been cut
+    shown_html, shown_text = table._repr_html_(), repr(table)
+    assert "..." not in shown_html and "…" not in shown_html
+    for sentence in sentences:
+        assert html.escape(sentence) in shown_html, sentence
+        assert sentence in shown_text, sentence
+    assert all(column in shown_text for column in table.columns)  # no column hidden behind "..."
+    assert 'class="dataframe crampnet-explanation"' in shown_html  # the left-aligned sentences apply to this table only
+    # Only the display differs: it is a DataFrame, its slices keep the display, it pickles, the global options are untouched.
+    assert isinstance(table, pd.DataFrame) and type(table).__name__ == "Explanation"
+    assert type(table.head(2)) is type(table) and html.escape(sentences[0]) in table.head(2)._repr_html_()
+    again = pickle.loads(pickle.dumps(table))
+    pd.testing.assert_frame_equal(again, table)
+    assert type(again) is type(table)
+    assert pd.get_option("display.max_colwidth") == 50
+    assert len(pd.DataFrame(table)._repr_html_()) < len(shown_html)  # a plain frame still cuts them

@@ -58,9 +58,11 @@ def wheel_names(wheel) -> list[str]:
         return zf.namelist()
 
 
-def test_version_matches_pyproject():
-    """Check that crampnet.__version__ is the version in pyproject.toml."""
-    assert crampnet.__version__ == PYPROJECT["project"]["version"]
+def test_version_is_read_from_the_package():
+    """Check that pyproject.toml states no version of its own but reads crampnet.__version__ (one place)."""
+    assert "version" not in PYPROJECT["project"]
+    assert "version" in PYPROJECT["project"]["dynamic"]
+    assert PYPROJECT["tool"]["hatch"]["version"]["path"] == "src/crampnet/__init__.py"
 
 
 def test_py_typed_in_source():

@@ -141,7 +141,7 @@ def test_errors_name_the_problem(tiny):
 
 
 def test_tornado_plot(tiny):
-    """Check that the tornado draws the top rows with readable labels."""
+    """Check that the tornado draws the top rows with readable labels, the largest swing at the top."""
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -150,8 +150,70 @@ def test_tornado_plot(tiny):
     ax = plot_tornado(table, top=4)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert len(labels) == 4
-    assert re.match(r"rls leak", labels[-1])
+    # rls's leak is 0.05 in tests/data/tiny.toml; it has no parent, so no "|".
+    assert labels[-1] == "rls=present: leak 0.05"
     plt.close(ax.figure)
+
+
+def _flat(label: str) -> str:
+    """A tornado label on one line (wrapped labels continue on indented lines)."""
+    return re.sub(r"\s*\n\s*", " ", label)
+
+
+def test_tornado_labels_name_the_parent_and_its_state(tiny):
+    """Check that every label names the node, its state, the parent and the parent's state of its row (issue 15).
+
+    urge has two links (rls=present 0.95, cramps=present 0.1 in tiny.toml),
+    which the old labels ("urge link present yes") could not tell apart.
+    """
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = sensitivity(tiny, "rls", {"urge": True})
+    ax = plot_tornado(table, top=len(table))
+    labels = [_flat(t.get_text()) for t in ax.get_yticklabels()][::-1]  # top row first, as in the table
+    assert len(labels) == len(table) == len(set(labels)), "two parameters share a label"
+    for label, row in zip(labels, table.itertuples(), strict=True):
+        assert label.startswith(f"{row.node}=" if isinstance(row.state, str) else str(row.node)), label
+        if isinstance(row.state, str):
+            assert label.startswith(f"{row.node}={row.state}"), label
+        if isinstance(row.parent_state, str):
+            given = label.split(" | ", 1)[1]
+            for parent in str(row.parent).split(","):
+                assert f"{parent}=" in given, (label, parent)
+            if "=" not in row.parent_state:
+                assert given.startswith(f"{row.parent}={row.parent_state}:"), label
+        assert str(row.kind).replace("_", " ") in label, label
+    assert "urge=yes | rls=present: link 0.95" in labels
+    assert "urge=yes | cramps=present: link 0.1" in labels
+    assert any("plm=present | rls=present: row 0.85" == label for label in labels)
+    plt.close(ax.figure)
+
+
+def test_tornado_legend_covers_no_bar_and_labels_fit(tiny):
+    """Check that the legend sits outside the axes (over no bar) and the labels and legend fit in the new figure."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = sensitivity(tiny, "rls", {"urge": True})
+    ax = plot_tornado(table, top=12)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    axes_box = ax.get_window_extent(renderer)
+    bars = [bar.get_window_extent(renderer) for bar in ax.patches if bar.get_width() != 0]
+    assert bars, "no bar drawn"
+    assert legend.y0 >= axes_box.y1 - 1, "the legend is inside the axes"
+    assert not any(legend.overlaps(bar) for bar in bars)
+    figure_box = fig.bbox
+    for text in [*ax.get_yticklabels(), *ax.get_legend().get_texts()]:
+        box = text.get_window_extent(renderer)
+        assert figure_box.x0 - 1 <= box.x0 and box.x1 <= figure_box.x1 + 1, f"{text.get_text()!r} is cut off"
+        assert figure_box.y0 - 1 <= box.y0 and box.y1 <= figure_box.y1 + 1, f"{text.get_text()!r} is cut off"
+    plt.close(fig)
 
 
 def test_shipped_network_sensitivity(model):

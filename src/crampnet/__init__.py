@@ -10,6 +10,14 @@ Examples
 ...                          "relief_by_movement": True, "worse_evening": True, "ferritin": 30})
 >>> post.index[0]
 'restless_legs_syndrome'
+
+``crampnet.evaluate`` is the function (``crampnet.evaluate(model, cases)``);
+the module that holds it is :mod:`crampnet.trust.evaluate`, the only module
+of that name (``import crampnet.evaluate`` is an error, not the function).
+
+>>> import crampnet.trust.evaluate
+>>> crampnet.evaluate is crampnet.trust.evaluate.evaluate
+True
 """
 
 from __future__ import annotations
@@ -28,7 +36,9 @@ from crampnet.reasoning.diagnosis import Diagnosis, diagnose
 from crampnet.reasoning.redflags import RedFlag
 from crampnet.trust.evaluate import Evaluation, evaluate
 
-__version__ = "0.1.0"
+#: The package version, stated here only: pyproject.toml reads it ([tool.hatch.version]),
+#: and the CLI, saved cases and the installed metadata follow it.
+__version__ = "0.2.0"
 
 __all__ = [
     "CrampnetError",

@@ -40,13 +40,20 @@ Examples
 ['state', 'log_odds', 'likelihood_ratio', 'sentence']
 >>> bool((table["log_odds"] > 0).all())
 True
+
+The table is an :class:`Explanation`, a DataFrame that shows its sentences
+whole (pandas cuts text columns at 50 characters in a notebook or console):
+
+>>> table.iloc[0]["sentence"] in repr(table) and table.iloc[0]["sentence"] in table._repr_html_()
+True
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -59,7 +66,8 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["CERTAIN_LOG_ODDS", "MAX_SHAPLEY", "explain", "log_odds_contributions", "resolve_condition"]
+# Explanation comes from the module __getattr__ below (made on first use, with pandas).
+__all__ = ["CERTAIN_LOG_ODDS", "MAX_SHAPLEY", "Explanation", "explain", "log_odds_contributions", "resolve_condition"]  # noqa: F822
 
 #: Up to this many observed entries, contributions are exact Shapley values.
 MAX_SHAPLEY = 12
@@ -67,6 +75,52 @@ MAX_SHAPLEY = 12
 CERTAIN_LOG_ODDS = math.log(1e300)
 #: The largest log whose exp is a finite float (likelihood ratios are capped there).
 _MAX_EXP = 709.0
+
+
+def __getattr__(name: str) -> Any:
+    """``Explanation`` is made on first use, so that importing this module does not import pandas."""
+    if name == "Explanation":
+        return _explanation_class()
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+_TABLE = '<table border="1" class="dataframe">'
+_LEFT_LAST = "<style>table.crampnet-explanation td:last-child { text-align: left; }</style>"
+
+
+@functools.cache
+def _explanation_class() -> type[pd.DataFrame]:
+    import pandas as pd
+
+    class Explanation(pd.DataFrame):
+        """The table :func:`explain` returns: a DataFrame that shows its text columns whole.
+
+        It is a :class:`pandas.DataFrame` in every other way (slices of it are
+        Explanations too). Only its display differs: the ``sentence`` column
+        is not cut at ``display.max_colwidth`` (50 characters by default) in
+        a notebook (``_repr_html_``) or a console (``repr``).
+        """
+
+        @property
+        def _constructor(self) -> type[pd.DataFrame]:
+            return Explanation
+
+        def __repr__(self) -> str:
+            with pd.option_context("display.max_colwidth", None, "display.max_columns", None):
+                return super().__repr__()
+
+        def _repr_html_(self) -> str | None:
+            with pd.option_context("display.max_colwidth", None, "display.max_columns", None):
+                html: str | None = super()._repr_html_()  # type: ignore[misc]  # not in pandas-stubs
+            if html is None or _TABLE not in html:
+                return html
+            # Sentences read left to right: left-align the last column of this table only.
+            return _LEFT_LAST + html.replace(_TABLE, _TABLE.replace('class="dataframe"', 'class="dataframe crampnet-explanation"'), 1)
+
+    Explanation.__module__ = __name__
+    Explanation.__qualname__ = "Explanation"
+    return Explanation
 
 
 def resolve_condition(model: BaseModel, condition: object) -> str:
@@ -199,7 +253,8 @@ def explain(model: BaseModel, evidence: Mapping[str, object] | None, condition: 
 
     Returns
     -------
-    pandas.DataFrame
+    Explanation
+        A :class:`pandas.DataFrame` that shows its sentences whole.
         Indexed by observed node id, columns ``state`` (the observed state,
         or the soft likelihoods), ``log_odds`` (natural log), ``likelihood_ratio``
         (``exp(log_odds)``, at most ``exp(709)``) and ``sentence`` (e.g. ``"Serum ferritin 32 ng/mL
@@ -229,4 +284,4 @@ def explain(model: BaseModel, evidence: Mapping[str, object] | None, condition: 
     frame = pd.DataFrame(rows, index=pd.Index([str(i) for i in table.index], name="evidence"), columns=["state", "log_odds", "likelihood_ratio", "sentence"])
     if len(frame):
         frame = frame.iloc[np.argsort(-np.abs(frame["log_odds"].to_numpy()), kind="stable")]
-    return frame
+    return _explanation_class()(frame)

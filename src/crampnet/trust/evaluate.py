@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 __all__ = ["Evaluation", "auroc", "evaluate", "plot_calibration"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Evaluation:
     """The scores of a model on labelled cases.
 
@@ -79,6 +79,19 @@ class Evaluation:
         The model's posteriors for every case and condition.
     truth : pandas.DataFrame
         1.0 present, 0.0 absent, NaN unknown, per case and labelled condition.
+
+    Its repr is a short summary of the headline scores, and a notebook
+    shows them as a table with the per-condition scores and the calibration
+    table folded below.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.trust.simulate import simulate
+    >>> model = crampnet.load()
+    >>> result = crampnet.evaluate(model, simulate(model, 40, seed=0))
+    >>> print(repr(result).splitlines()[0])
+    <crampnet.Evaluation of 40 cases, 20 labelled conditions:
     """
 
     top1: float
@@ -96,6 +109,38 @@ class Evaluation:
         import pandas as pd
 
         return pd.DataFrame({"auroc": self.auroc, "brier": self.brier_by_condition, "prevalence": self.truth.mean(), "n": self.truth.notna().sum()})
+
+    def _lines(self) -> list[tuple[str, str, str]]:
+        """The headline scores as (name, value, what it is over)."""
+        aucs = self.auroc.dropna()
+        labelled = self.truth.shape[1]
+        worst = f"; lowest {aucs.min():.3f}, {aucs.idxmin()}" if len(aucs) else ""
+        return [
+            ("top-1 accuracy", _num(self.top1), f"a condition present ranked first, over the {self.ranked} cases with one present"),
+            ("top-3 accuracy", _num(self.top3), f"one ranked in the first three, over the same {self.ranked} cases"),
+            ("Brier score", _num(self.brier, 4), f"over {int(self.truth.notna().to_numpy().sum())} known (case, condition) cells; 0 is perfect"),
+            ("AUROC, median", _num(float(aucs.median()) if len(aucs) else math.nan), f"over the {len(aucs)} of {labelled} conditions with present and absent cases{worst}"),
+        ]
+
+    def __repr__(self) -> str:
+        head = f"<crampnet.Evaluation of {len(self.truth)} cases, {self.truth.shape[1]} labelled conditions:"
+        body = [f"  {name} {value} ({over})" for name, value, over in self._lines()]
+        return "\n".join([head, *body, "  .summary() per condition; .calibration, .posteriors and .truth hold the tables>"])
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        rows = "".join(f"<tr><th style='text-align:left'>{escape(n)}</th><td>{escape(v)}</td><td style='text-align:left'>{escape(o)}</td></tr>" for n, v, o in self._lines())
+        detail = "".join(
+            f"<details><summary>{escape(title)}</summary>{table.to_html(float_format=lambda x: f'{x:.3f}', na_rep='n/a', index=index)}</details>"
+            for title, table, index in (("Per condition: AUROC, Brier score, prevalence, known cases", self.summary(), True), (f"Calibration ({len(self.calibration)} bins)", self.calibration, False))
+        )
+        return f"<div class='crampnet-evaluation'><p><strong>crampnet evaluation</strong> of {len(self.truth)} cases, {self.truth.shape[1]} labelled conditions</p><table>{rows}</table>{detail}</div>"
+
+
+def _num(value: float, digits: int = 3) -> str:
+    """A score at ``digits`` decimals, or ``n/a`` for NaN (nothing to score)."""
+    return "n/a" if math.isnan(value) else f"{value:.{digits}f}"
 
 
 def auroc(scores: np.ndarray, labels: np.ndarray) -> float:

@@ -168,12 +168,19 @@ def _set(row: np.ndarray, groups: list[np.ndarray], group: int | None, slot: int
 def plot_tornado(frame: pd.DataFrame, ax: Any = None, *, top: int = 15) -> Any:
     """Draw a sensitivity table as a tornado plot (needs matplotlib).
 
+    Each bar is labelled with the whole parameter: the node and its state,
+    after ``|`` the parent and the parent's state it belongs to (or the
+    table row), then the kind of number and its value, for example
+    ``urge_to_move=yes | nocturnal_leg_cramps=present: link 0.172``. The
+    legend sits above the axes, so it never covers a bar.
+
     Parameters
     ----------
     frame : pandas.DataFrame
         The output of :func:`sensitivity`.
     ax : matplotlib.axes.Axes, optional
-        Where to draw (default: a new figure).
+        Where to draw (default: a new figure, sized and laid out so that the
+        labels and the legend fit).
     top : int, default=15
         How many parameters (largest swings) to show.
 
@@ -192,27 +199,41 @@ def plot_tornado(frame: pd.DataFrame, ax: Any = None, *, top: int = 15) -> Any:
     >>> ax = plot_tornado(sensitivity(model, "restless_legs_syndrome", {"urge_to_move": True}), top=5)
     >>> len(ax.get_yticklabels())
     5
+    >>> ax.get_yticklabels()[-1].get_text()
+    'restless_legs_syndrome=present: intercept prevalence 0.07'
     """
     import matplotlib.pyplot as plt
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.4 * min(top, len(frame)) + 1.5))
     rows = frame.head(top).iloc[::-1]
+    labels = [_label(r) for r in rows.itertuples()]
+    if ax is None:
+        lines = sum(label.count("\n") + 1 for label in labels)
+        _, ax = plt.subplots(figsize=(10, 0.25 * lines + 0.2 * len(labels) + 1.6), layout="constrained")
     base = float(frame.attrs.get("base", np.nan))
     y = np.arange(len(rows))
-    ax.barh(y, rows["low"].to_numpy() - base, left=base, color="#4477aa", label="parameter at low end")
-    ax.barh(y, rows["high"].to_numpy() - base, left=base, color="#ee6677", label="parameter at high end")
-    ax.axvline(base, color="black", linewidth=1)
+    ax.barh(y, rows["low"].to_numpy() - base, left=base, color="#4477aa", label="parameter at its low end")
+    ax.barh(y, rows["high"].to_numpy() - base, left=base, color="#ee6677", label="at its high end")
+    ax.axvline(base, color="black", linewidth=1, label=f"file's values: {base:.3g}")
     ax.set_yticks(y)
-    ax.set_yticklabels([_label(r) for r in rows.itertuples()])
+    ax.set_yticklabels(labels, fontsize="small")
     ax.set_xlabel(f"P({frame.attrs.get('condition', 'condition')} present | evidence)")
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, fontsize="small", frameon=False, borderaxespad=0.2)
     return ax
 
 
+#: Tornado labels longer than this many characters wrap onto a second line.
+_LABEL_WIDTH = 60
+
+
 def _label(row: Any) -> str:
-    parts = [str(row.node), str(row.kind)]
-    for extra in (row.parent_state, row.state):
-        if isinstance(extra, str):
-            parts.append(extra)
-    return " ".join(parts)
+    """``node=state | parent=parent_state: kind value``, wrapped at :data:`_LABEL_WIDTH`."""
+    import textwrap
+
+    what = f"{row.node}={row.state}" if isinstance(row.state, str) else str(row.node)
+    if isinstance(row.parent_state, str):
+        # A table row's parent_state already reads "parent=state, ..."; a
+        # link, odds ratio or mixture weight names one parent and its state.
+        given = row.parent_state if "=" in row.parent_state else f"{row.parent}={row.parent_state}"
+        what = f"{what} | {given}"
+    text = f"{what}: {str(row.kind).replace('_', ' ')} {float(row.value):.3g}"
+    return textwrap.fill(text, _LABEL_WIDTH, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False)
