@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -85,16 +87,8 @@ def test_repr_and_html(tiny):
 # The order is shown with the measure it used, and explained
 # ---------------------------------------------------------------------------
 
-RLS_CASE = {
-    "urge_to_move": True,
-    "uncomfortable_sensations": True,
-    "worse_at_rest": True,
-    "relief_by_movement": True,
-    "worse_evening": True,
-    "muscle_cramps": True,
-    "ferritin": 32,
-    "age": 60,
-}
+#: A classic restless-legs history with cramps, shared by the display, report and diagnosis tests.
+RLS_CASE = json.loads((Path(__file__).parent / "data" / "rls_case.json").read_text(encoding="utf-8"))
 COLUMN = {
     "counterfactual": "disablement",
     "disablement": "disablement",

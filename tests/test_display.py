@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html as html_module
+import json
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import matplotlib
@@ -45,16 +47,8 @@ def test_html_bars_are_the_posteriors(model):
     assert "No red flags raised by this evidence." in html  # with the complaint stated; without it DVT stays at its prior, above its testing threshold
 
 
-RLS_CASE = {
-    "urge_to_move": True,
-    "uncomfortable_sensations": True,
-    "worse_at_rest": True,
-    "relief_by_movement": True,
-    "worse_evening": True,
-    "muscle_cramps": True,
-    "ferritin": 32,
-    "age": 60,
-}
+#: A classic restless-legs history with cramps, shared by the display, report and diagnosis tests.
+RLS_CASE = json.loads((Path(__file__).parent / "data" / "rls_case.json").read_text(encoding="utf-8"))
 
 
 def _percent(text: str) -> float:

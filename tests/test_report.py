@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -208,16 +210,8 @@ def test_shipped_network_report(model):
 # The differential table shows the measure of the order, and a legend
 # ---------------------------------------------------------------------------
 
-RLS_CASE = {
-    "urge_to_move": True,
-    "uncomfortable_sensations": True,
-    "worse_at_rest": True,
-    "relief_by_movement": True,
-    "worse_evening": True,
-    "muscle_cramps": True,
-    "ferritin": 32,
-    "age": 60,
-}
+#: A classic restless-legs history with cramps, shared by the display, report and diagnosis tests.
+RLS_CASE = json.loads((Path(__file__).parent / "data" / "rls_case.json").read_text(encoding="utf-8"))
 
 
 def _expected_label(dx, cond: str) -> str:
