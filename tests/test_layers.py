@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "crampnet"
-LAYERS = ["_files", "network", "inference", "base", "reasoning", "trust", "interop", "display", "testing", "model", "_cli_input", "_cli_output", "cli"]
+LAYERS = ["_files", "network", "inference", "base", "reasoning", "trust", "interop", "display", "explorer", "testing", "model", "_cli_input", "_cli_output", "cli"]
 
 pytest.importorskip("importlinter")
 

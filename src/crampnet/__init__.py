@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+from crampnet._version import __version__
 from crampnet.exceptions import (
     CrampnetError,
     EvidenceTypeError,
@@ -35,10 +36,6 @@ from crampnet.model import FittedModel, Model, load, populations
 from crampnet.reasoning.diagnosis import Diagnosis, diagnose
 from crampnet.reasoning.redflags import RedFlag
 from crampnet.trust.evaluate import Evaluation, evaluate
-
-#: The package version, stated here only: pyproject.toml reads it ([tool.hatch.version]),
-#: and the CLI, saved cases and the installed metadata follow it.
-__version__ = "0.2.0"
 
 __all__ = [
     "CrampnetError",

@@ -251,7 +251,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from crampnet import __version__
+    from crampnet._version import __version__
 
     return __version__
 

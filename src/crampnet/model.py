@@ -39,6 +39,7 @@ from crampnet.network.spec import NetworkSpec, parse_network
 if TYPE_CHECKING:
     import pandas as pd
 
+    from crampnet.explorer import Explorer
     from crampnet.network.describe import NodeDescription
     from crampnet.reasoning.diagnosis import Diagnosis
 
@@ -167,6 +168,15 @@ class Model(BaseModel):
         from crampnet.display import draw
 
         return draw(self, evidence, ax, whole=whole)
+
+    def explore(self, case: Mapping[str, object] | None = None, *, questions: int = 5) -> Explorer:
+        """A Jupyter form: one control per finding; the differential, red flags and next questions redrawn as you answer.
+
+        Needs ipywidgets (``pip install "crampnet[explorer]"``). See :func:`crampnet.explorer.explore`.
+        """
+        from crampnet.explorer import explore
+
+        return explore(self, case, questions=questions)
 
     def describe(self, node: str) -> NodeDescription:
         """What a node is: its meaning, states, bands, parents, children and sources.

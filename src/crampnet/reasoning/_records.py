@@ -4,8 +4,9 @@
 only ``str``, ``float``, ``int``, ``bool``, ``None``, lists and dicts, so
 ``json.dumps`` takes it (no NaN: a posterior that is not finite is an error).
 Posteriors and measures are written at full precision (JSON keeps a float's
-every digit); ``crampnet_version`` comes from the installed package's
-metadata (None when crampnet runs from a checkout that is not installed). :func:`record_arguments` reads one back for
+every digit); ``crampnet_version`` is ``crampnet.__version__`` (so an
+editable install reports the checkout's version, not the one it was
+installed at). :func:`record_arguments` reads one back for
 :meth:`~crampnet.reasoning.diagnosis.Diagnosis.from_dict`.
 
 Examples
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from crampnet._version import __version__
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import show
 from crampnet.reasoning.html import measure_value
@@ -75,14 +77,19 @@ def _finite(value: object, what: str) -> float:
     return number
 
 
-def _version() -> str | None:
-    """The version of crampnet, from the installed package's metadata (None if it is not installed)."""
-    from importlib.metadata import PackageNotFoundError, version
+def _version() -> str:
+    """The version of crampnet (:mod:`crampnet._version`, the one place it is stated).
 
-    try:
-        return version("crampnet")
-    except PackageNotFoundError:
-        return None
+    Not the installed metadata, which an editable install keeps at the
+    version it was installed at.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> _version() == crampnet.__version__
+    True
+    """
+    return __version__
 
 
 def diagnosis_record(dx: Diagnosis) -> dict[str, object]:

@@ -1,7 +1,7 @@
 """The stamp of a report: its date, crampnet's and the network's versions, the population, the evidence.
 
 The date is ``now``'s UTC date, today's by default (pass one for a
-reproducible document); the version of crampnet is the installed package's.
+reproducible document); the version of crampnet is ``crampnet.__version__``.
 
 Examples
 --------
@@ -71,7 +71,7 @@ def stamp(dx: Diagnosis, now: object = None) -> list[Block]:
     evidence = "; ".join(shown) if shown else "none entered: the differential is the population's prior"
     return [("stamp", [
         ("Date", f"{date.isoformat()} (UTC)"),
-        ("crampnet", f"version {_version() or 'unknown (not installed)'}"),
+        ("crampnet", f"version {_version()}"),
         ("Network", f"{spec.title or spec.name} ({spec.name}, version {spec.version})"),
         ("Population", f"{population}: {population_phrase(dx.model).removeprefix('among ')}"),
         (f"Evidence ({len(shown)} {'entry' if len(shown) == 1 else 'entries'})", evidence),
