@@ -129,3 +129,35 @@ def test_shipped_network_never_proposes_observed_nodes(model):
     assert (table["information_gain"] >= 0).all()
     assert not {"muscle_cramps", "nocturnal", "age_group", "ferritin"} & set(table.index)
     assert not set(model.conditions) & set(table.index)
+
+
+def test_every_examined_or_measured_node_of_the_shipped_network_is_not_costed_as_history():
+    """Check each node's kind against its own description in the network file.
+
+    A node the description says is found "on examination" or "on inspection"
+    (and not also asked) is examination; a blood test ("Serum", "Plasma") is a
+    laboratory test. Written from the descriptions, not from the id lists, so
+    a node added to the network without a kind fails here (d_dimer, knee_reflex,
+    cold_pale_limb and four others were costed as history questions in 0.2.0).
+    """
+    import re
+
+    import crampnet
+
+    model = crampnet.load()
+    wrong = []
+    for nid, node in model.spec.nodes.items():
+        if node.role == "condition":
+            continue
+        text = node.description or ""
+        if text.startswith(("Serum", "Plasma")):
+            expected = "lab"
+        elif re.search(r"\bon (examination|inspection)\b", text) and not re.search(r"\bAsked\b", text):
+            expected = "examination"
+        else:
+            continue
+        if cost_of(nid)[0] != expected:
+            wrong.append((nid, cost_of(nid)[0], expected))
+    assert not wrong, wrong
+    assert cost_of("d_dimer") == ("lab", 3.0)
+    assert cost_of("knee_reflex") == ("examination", 2.0)

@@ -128,10 +128,10 @@ EXAMINATION = (
     "straight_leg_raise", "sensory_loss", "ankle_reflex", "weakness", "fasciculations",
     "pedal_pulses", "femoral_bruit", "varicosities", "edema", "ulcer_or_gangrene",
     "unilateral_calf_swelling", "joint_abnormality", "calf_tenderness", "proximal_weakness",
-    "hyperreflexia",
+    "hyperreflexia", "cold_pale_limb", "leg_redness_warmth", "knee_reflex", "muscle_atrophy", "tetany",
 )  # fmt: skip
 #: Laboratory tests (cost 3).
-LABS = ("ferritin", "potassium", "magnesium", "calcium", "sodium", "tsh", "creatine_kinase")
+LABS = ("ferritin", "potassium", "magnesium", "calcium", "sodium", "tsh", "creatine_kinase", "d_dimer")
 #: The ankle-brachial index (cost 4): equipment and time.
 ABI = ("ankle_brachial_index",)
 #: Cost and kind by group; everything else is history (cost 1).
