@@ -306,13 +306,38 @@ def test_explain_a_certain_posterior_is_finite_and_json_safe(model, pgmpy_ve):
     assert float(absent.iloc[0, 0]) == pytest.approx(-CERTAIN_LOG_ODDS - (math.log(prior) - math.log1p(-prior)), abs=1e-9)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: reasoning/_scoring and trust/_montecarlo call the engine directly, without BaseModel's exact split of tiny likelihoods; to be moved into CompiledNetwork")
 def test_paths_beside_posteriors_with_a_subnormal_weight_that_carries_the_case(model):
     """Check diagnose and intervals when a 1e-323 likelihood carries the case (PAD needed by CLI): as with PAD present."""
     tiny_pad = {"peripheral_arterial_disease": {"present": 1e-323, "absent": 1.0}, "critical_limb_ischemia": "present"}
     hard = {"peripheral_arterial_disease": "present", "critical_limb_ischemia": "present"}
     assert model.diagnose(tiny_pad).differential == model.diagnose(hard).differential
     assert model.posteriors(tiny_pad, interval=0.9, draws=20).equals(model.posteriors(hard, interval=0.9, draws=20))
+
+
+def test_engine_calls_beside_posteriors_add_up_tiny_likelihoods(tiny, tiny_oracle):
+    """Check CompiledNetwork.evaluate, run and log_evidence on tiny.toml with 1e-320 and 5e-324 weights, by brute force."""
+    evidence = normalise(tiny.spec, {"jerks": "no", "plm": {"present": 1.0, "absent": 1e-320}, "urge": {"yes": 5e-324, "no": 1.0}})
+    expected = tiny_oracle.posteriors(tiny.conditions, {"jerks": "no", "plm": "absent", "urge": "no"})
+    post, log_ev = tiny.compiled.evaluate(evidence, n_rows=1)
+    _close(pd.Series(post[0], index=tiny.conditions), expected, 1e-12)
+    marginals, run_log = tiny.compiled.run(evidence, tiny.conditions)
+    _close(pd.Series({c: float(marginals[c][0, tiny.states(c).index("present")]) for c in tiny.conditions}), expected, 1e-12)
+    # log P(evidence) = log(1e-320) + log P(jerks=no, plm=absent, urge=no) (the 5e-324 part adds ~1e-323 of it)
+    hard = math.log(tiny_oracle.probability({"jerks": "no", "plm": "absent", "urge": "no"}, {}))
+    for value in (log_ev[0], run_log[0], tiny.compiled.log_evidence(evidence)):
+        assert value == pytest.approx(math.log(1e-320) + hard, abs=1e-9)
+
+
+def test_monte_carlo_pass_adds_up_tiny_likelihoods(tiny, tiny_oracle):
+    """Check trust._montecarlo.batch_posteriors at the file's parameters with a 1e-320 weight that carries the case, by brute force."""
+    from crampnet.trust._montecarlo import batch_posteriors
+    from crampnet.trust._parameters import parameter_space
+
+    vectors = normalise(tiny.spec, {"jerks": "no", "plm": {"present": 1.0, "absent": 1e-320}, "urge": {"yes": 5e-324, "no": 1.0}})
+    got = batch_posteriors(tiny, vectors, np.vstack([parameter_space(tiny).point] * 3))
+    expected = tiny_oracle.posteriors(tiny.conditions, {"jerks": "no", "plm": "absent", "urge": "no"})
+    for row in got:
+        _close(pd.Series(row, index=tiny.conditions), expected, 1e-12)
 
 
 def test_probability_of_an_event_that_contradicts_what_is_given_is_zero(model):

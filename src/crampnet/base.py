@@ -32,7 +32,7 @@ import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError
 from crampnet.inference.compiled import CompiledNetwork
-from crampnet.network.batch import batch_evidence, merge_split, progress_bar, row_name, split_tiny
+from crampnet.network.batch import batch_evidence, progress_bar, row_name
 from crampnet.network.evidence import describe, normalise, resolve_id, show
 from crampnet.network.spec import FILE_POPULATION, NetworkSpec
 
@@ -46,9 +46,6 @@ __all__ = ["BATCH_ROWS", "DEFAULT_POPULATION", "BaseModel", "Fit"]
 DEFAULT_POPULATION = FILE_POPULATION
 #: Rows of a DataFrame converted and scored at a time (bounds memory).
 BATCH_ROWS = 20_000
-#: Below this ``log P(evidence)`` a case with tiny likelihoods is added up
-#: exactly from its parts (:func:`crampnet.network.batch.split_tiny`).
-LOG_SPLIT = float(np.log(1e-200))
 
 
 @dataclass(frozen=True)
@@ -228,20 +225,10 @@ class BaseModel:
     def _evaluate(self, vectors: Mapping[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
         """Condition posteriors and ``log P(evidence)`` of ``n`` cases (NaN and ``-inf`` where impossible).
 
-        A case whose evidence falls below :data:`LOG_SPLIT` and has soft
-        likelihoods below :data:`~crampnet.network.batch.TINY` is computed
-        again from its parts, added up in log space: products of such
-        likelihoods underflow (1e-320 times a table entry is subnormal).
+        Exact for tiny soft likelihoods too: the engine adds such cases up
+        from their parts (:meth:`CompiledNetwork.evaluate <crampnet.inference.compiled.CompiledNetwork.evaluate>`).
         """
-        post, log_ev = self.compiled.evaluate(vectors, n_rows=n)
-        low = np.flatnonzero(~(log_ev >= LOG_SPLIT))
-        if low.size:
-            arrays = {k: np.broadcast_to(np.reshape(v, (-1, v.shape[-1])), (n, v.shape[-1]))[low] for k, v in vectors.items()}
-            rows, log_weight, owner = split_tiny(arrays)
-            if owner.size > low.size or log_weight.any():
-                part, part_log = self.compiled.evaluate(rows, n_rows=owner.size)
-                post[low], log_ev[low] = merge_split(part, part_log + log_weight, owner, low.size)
-        return post, log_ev
+        return self.compiled.evaluate(vectors, n_rows=n)
 
     def _impossible(self, vectors: dict[str, np.ndarray], rows: pd.Index | None = None, position: int = 0) -> ImpossibleEvidenceError:
         """The error for impossible evidence, naming a minimal conflict (and, in a batch, the row of ``rows`` at ``position``)."""

@@ -30,6 +30,7 @@ from crampnet.inference import _quickscore_path, _routing
 from crampnet.inference.engine import Factor, JunctionTree
 from crampnet.inference.quickscore import Flat, Terms, decompose
 from crampnet.network._budget import MAX_CLIQUE, MAX_TREE
+from crampnet.network.batch import LOG_SPLIT, split_evaluate
 from crampnet.network.cpd import build_tables
 from crampnet.network.spec import NetworkSpec, NoisyOr
 
@@ -275,8 +276,31 @@ class CompiledNetwork:
         Noisy-OR findings observed "no" become evidence on their parents
         (:meth:`_absorb`); the rest runs on the tree of :meth:`tree_for` the
         findings still observed (a vector of ones is no observation) or that
-        ``query`` names.
+        ``query`` names. Cases with tiny likelihoods whose evidence is very
+        improbable are added up exactly from their parts (:func:`~crampnet.network.batch.split_evaluate`).
         """
+        marginals, log_ev = self._run_direct(evidence, query)
+        n = max([np.shape(log_ev)[0], *(np.shape(v)[0] for v in evidence.values() if np.ndim(v) == 2)])
+        cards = [len(self.spec.nodes[q].states) for q in query]
+
+        def stack(marg: Mapping[str, np.ndarray], m: int) -> np.ndarray:
+            return np.concatenate([np.zeros((m, 0)), *(np.broadcast_to(marg[q], (m, c)) for q, c in zip(query, cards, strict=True))], axis=1)
+
+        def direct(rows: Mapping[str, np.ndarray], m: int) -> tuple[np.ndarray, np.ndarray]:
+            marg, part_log = self._run_direct(rows, query)
+            return stack(marg, m), np.broadcast_to(part_log, (m,))
+
+        before = np.broadcast_to(log_ev, (n,))
+        if np.all(before >= LOG_SPLIT):
+            return marginals, log_ev
+        stacked, after = split_evaluate(evidence, stack(marginals, n), before, direct)
+        if after is before:
+            return marginals, log_ev
+        bounds = np.cumsum([0, *cards])
+        return {q: stacked[:, bounds[i] : bounds[i + 1]] for i, q in enumerate(query)}, after
+
+    def _run_direct(self, evidence: Mapping[str, np.ndarray], query: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """:meth:`run` without the exact split of tiny likelihoods."""
         evidence, log_const = self._absorb(dict(evidence), query)
         marginals, log_ev = self._run_tree(evidence, query)
         return marginals, log_ev + log_const
@@ -328,7 +352,21 @@ class CompiledNetwork:
             evidence is impossible.
         log_evidence : numpy.ndarray
             ``log P(evidence)`` per case, ``-inf`` where impossible.
+
+        Notes
+        -----
+        A case whose evidence is very improbable (below
+        :data:`~crampnet.network.batch.LOG_SPLIT`) and has soft likelihoods
+        below :data:`~crampnet.network.batch.TINY` times its vector's largest
+        is computed again from its parts, added up in log space (see
+        :func:`~crampnet.network.batch.split_evaluate`), so every caller of
+        the engine gets it exactly.
         """
+        post, log_ev = self._evaluate_direct(evidence, n_rows)
+        return split_evaluate(evidence, post, log_ev, self._evaluate_direct)
+
+    def _evaluate_direct(self, evidence: Mapping[str, np.ndarray], n_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`evaluate` without the exact split of tiny likelihoods (:mod:`crampnet.inference._routing`)."""
         return _routing.evaluate(self, evidence, n_rows)
 
     def log_evidence(self, evidence: Mapping[str, np.ndarray]) -> float:

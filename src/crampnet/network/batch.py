@@ -20,7 +20,7 @@ Examples
 from __future__ import annotations
 
 import itertools
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,13 +38,16 @@ from crampnet.network.spec import NetworkSpec
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MAX_SPLIT", "TINY", "batch_evidence", "check_columns", "label", "merge_split", "progress_bar", "row_name", "split_tiny"]
+__all__ = ["LOG_SPLIT", "MAX_SPLIT", "TINY", "batch_evidence", "check_columns", "label", "merge_split", "progress_bar", "row_name", "split_evaluate", "split_tiny"]
 
 #: Likelihoods below this (their vector's largest is 1) are split into rows
 #: of their own when the evidence is very improbable (:func:`split_tiny`).
 TINY = 1e-30
 #: The most rows one case may be split into.
 MAX_SPLIT = 65_536
+#: Below this ``log P(evidence)`` a case with tiny likelihoods is added up
+#: exactly from its parts (:func:`split_tiny`, :func:`merge_split`).
+LOG_SPLIT = float(np.log(1e-200))
 
 
 def check_columns(columns: Iterable[Hashable]) -> None:
@@ -196,6 +199,34 @@ def merge_split(posteriors: np.ndarray, log_evidence: np.ndarray, owner: np.ndar
             total[r] = top + float(np.log(w.sum()))
             post[r] = w @ posteriors[rows] / w.sum()
     return post, total
+
+
+def split_evaluate(
+    evidence: Mapping[str, np.ndarray], values: np.ndarray, log_ev: np.ndarray,
+    direct: Callable[[Mapping[str, np.ndarray], int], tuple[np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """``values`` and ``log_ev`` of the cases, those below :data:`LOG_SPLIT` added up from their parts.
+
+    A case whose evidence is that improbable and has soft likelihoods below
+    :data:`TINY` is computed again by ``direct(rows, m)`` (the engine's
+    unsplit computation of ``m`` rows) on the rows of :func:`split_tiny`,
+    and the results are added up in log space (:func:`merge_split`):
+    products of such likelihoods underflow (1e-320 times a table entry is
+    subnormal). Returns ``values`` and ``log_ev`` themselves when no case
+    needs that, new arrays otherwise.
+    """
+    low = np.flatnonzero(~(log_ev >= LOG_SPLIT))
+    if low.size == 0 or not evidence:
+        return values, log_ev
+    n = log_ev.shape[0]
+    arrays = {k: np.broadcast_to(np.reshape(np.asarray(v, dtype=float), (-1, np.shape(v)[-1])), (n, np.shape(v)[-1]))[low] for k, v in evidence.items()}
+    rows, log_weight, owner = split_tiny(arrays)
+    if owner.size == low.size and not log_weight.any():
+        return values, log_ev  # no tiny likelihood in those cases: nothing to add up
+    part, part_log = direct(rows, owner.size)
+    values, log_ev = np.array(values, dtype=float), np.array(log_ev, dtype=float)
+    values[low], log_ev[low] = merge_split(part, part_log + log_weight, owner, low.size)
+    return values, log_ev
 
 
 def _vector(node: Node, value: object, rows: pd.Index, position: int, column: object) -> np.ndarray:

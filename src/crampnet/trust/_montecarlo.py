@@ -16,9 +16,8 @@ query of the same engine, used by :mod:`crampnet.trust._em`):
   Quickscore); with one parent that is a likelihood vector too, and with
   more it may leave the tree as a signed binary variable (see
   :func:`batch_posteriors`). Only the findings observed otherwise stay in
-  the tree. The pruned :class:`~crampnet.inference.engine.JunctionTree` is compiled
-  once per model and set of kept nodes, and its clique potentials are
-  rebuilt in one batched assembly per chunk of draws.
+  the tree, compiled once per model and set of kept nodes; its clique
+  potentials are rebuilt in one batched assembly per chunk of draws.
 
 Examples
 --------
@@ -43,6 +42,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.inference.engine import Factor, JunctionTree
+from crampnet.network.batch import LOG_SPLIT, merge_split, split_tiny
 from crampnet.network.spec import NoisyOr
 from crampnet.trust._parameters import fitted_counts, parameter_space
 
@@ -58,6 +58,8 @@ CHUNK_ENTRIES = 4_000_000
 #: its signed sums grows as this ratio times ~1e-16. Draws over it run on the
 #: tree that keeps the positive findings.
 CONDITION = 1e5
+#: A run over a chunk of draws: (rows, tables) -> (posteriors, log P(evidence), ok) per draw.
+_Run = Callable[[np.ndarray, Mapping[str, np.ndarray]], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
 def relevant_nodes(model: BaseModel, keep: Sequence[str]) -> list[str]:
@@ -274,6 +276,9 @@ def batch_posteriors(model: BaseModel, vectors: Mapping[str, np.ndarray], theta:
     is True, so do all the draws after a chunk where most failed the
     check).
 
+    Tiny likelihoods in very improbable draws are split and added up per
+    draw, as :func:`~crampnet.network.batch.split_evaluate` does for one parameter set.
+
     Examples
     --------
     >>> import numpy as np
@@ -287,6 +292,22 @@ def batch_posteriors(model: BaseModel, vectors: Mapping[str, np.ndarray], theta:
     >>> bool(np.allclose(got[0], expected, rtol=0, atol=1e-12))
     True
     """
+    values, log_ev = _batch(model, vectors, theta, query, signed)
+    low = np.flatnonzero(~(log_ev >= LOG_SPLIT))
+    if low.size == 0 or not vectors:
+        return values
+    rows, log_weight, _ = split_tiny({k: np.asarray(v, dtype=float).reshape(1, -1) for k, v in vectors.items()})
+    if log_weight.size == 1 and not log_weight.any():
+        return values  # no tiny likelihood: nothing to add up
+    parts = [_batch(model, {k: a[r] for k, a in rows.items()}, theta[low], query, signed) for r in range(log_weight.size)]
+    owner = np.tile(np.arange(low.size), log_weight.size)  # part r's rows follow part r - 1's
+    part_log = np.concatenate([lg + w for (_, lg), w in zip(parts, log_weight, strict=True)])
+    values[low] = merge_split(np.concatenate([v for v, _ in parts]), part_log, owner, low.size)[0]
+    return values
+
+
+def _batch(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarray, query: Sequence[str] | None, signed: bool | None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`batch_posteriors` without the split of tiny likelihoods, and ``log P(evidence)`` per row."""
     compiled = model.compiled
     query = list(compiled.conditions) if query is None else list(query)
     asked = [(q, model.spec.nodes[q].states.index("present")) for q in query]
@@ -309,6 +330,7 @@ def batch_posteriors(model: BaseModel, vectors: Mapping[str, np.ndarray], theta:
 
     wide_keep = frozenset([*kept, *linked])
     out = np.full((theta.shape[0], len(query)), np.nan)
+    log_out = np.full(theta.shape[0], -np.inf)
     rest = np.arange(theta.shape[0])
     if several and signed is not False:
         kept_other = {nid: v for nid, v in kept.items() if nid not in several}
@@ -317,7 +339,7 @@ def batch_posteriors(model: BaseModel, vectors: Mapping[str, np.ndarray], theta:
         if signed or star.per_row + base.per_row // 2 < _pruned(model, wide_keep).per_row:
             leaks = [noisy[nid].leak for nid in star.signed]
 
-            def signed_run(part: np.ndarray, tables: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+            def signed_run(part: np.ndarray, tables: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 lik = likelihoods(part)
                 factors = [g for nid in star.signed for g in _signed_factors(noisy[nid], part)]
                 values, log_ev = _posteriors(star, star.potentials(tables, factors), star.evidence(kept_other, lik), asked, part.shape[0])
@@ -325,25 +347,27 @@ def batch_posteriors(model: BaseModel, vectors: Mapping[str, np.ndarray], theta:
                     log_other = base.tree.marginals(base.evidence(kept_other, lik), [], potentials=base.potentials(tables)).log_evidence
                     log_bound = log_other + np.log(2.0 - part[:, leaks]).sum(axis=1)
                 ok = np.isfinite(log_ev) & np.isfinite(log_other) & (log_bound - log_ev <= np.log(CONDITION))
-                return values, ok
+                return values, log_ev, ok
 
-            ok = _chunked(model, star, theta, signed_run, out, give_up=signed is None)
+            ok = _chunked(model, star, theta, signed_run, out, give_up=signed is None, log_out=log_out)
             rest = np.flatnonzero(~ok)
     if rest.size:
         wide = _pruned(model, wide_keep)
 
-        def wide_run(part: np.ndarray, tables: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        def wide_run(part: np.ndarray, tables: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             values, log_ev = _posteriors(wide, wide.potentials(tables), wide.evidence(kept, likelihoods(part)), asked, part.shape[0])
-            return values, np.isfinite(log_ev)
+            return values, log_ev, np.isfinite(log_ev)
 
         part_out = np.full((rest.size, len(query)), np.nan)
-        _chunked(model, wide, theta[rest], wide_run, part_out)
+        part_log = np.full(rest.size, -np.inf)
+        _chunked(model, wide, theta[rest], wide_run, part_out, log_out=part_log)
         out[rest] = part_out
-    return out
+        log_out[rest] = part_log
+    return out, log_out
 
 
-def _chunked(model: BaseModel, pruned: _Pruned, theta: np.ndarray, run: Callable[[np.ndarray, Mapping[str, np.ndarray]], tuple[np.ndarray, np.ndarray]], out: np.ndarray, *, give_up: bool = False) -> np.ndarray:
-    """Run ``run(rows, tables)`` over chunks of ``theta``; fill ``out`` where it says ok, return ok per row.
+def _chunked(model: BaseModel, pruned: _Pruned, theta: np.ndarray, run: _Run, out: np.ndarray, *, give_up: bool = False, log_out: np.ndarray | None = None) -> np.ndarray:
+    """Run ``run(rows, tables)`` over chunks of ``theta``; fill ``out`` and ``log_out`` where it says ok, return ok per row.
 
     With ``give_up``, stop after a chunk where fewer than half the rows are
     ok (the rest are then not ok either).
@@ -353,9 +377,11 @@ def _chunked(model: BaseModel, pruned: _Pruned, theta: np.ndarray, run: Callable
     ok = np.zeros(theta.shape[0], dtype=bool)
     for start in range(0, theta.shape[0], chunk):
         part = theta[start : start + chunk]
-        values, good = run(part, space.tables(part, pruned.nodes))
+        values, log_ev, good = run(part, space.tables(part, pruned.nodes))
         rows = start + np.flatnonzero(good)
         out[rows] = values[good]
+        if log_out is not None:
+            log_out[rows] = log_ev[good]
         ok[rows] = True
         if give_up and 2 * rows.size < part.shape[0]:
             break
