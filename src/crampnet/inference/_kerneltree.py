@@ -12,7 +12,7 @@ Examples
 --------
 >>> import numpy as np
 >>> from crampnet.inference._arrays import Program, Structure
->>> from crampnet.inference._cliques import CliqueTree, Factor
+>>> from crampnet.inference._cliques import SEARCH_ENTRIES, CliqueTree, Factor
 >>> from crampnet.inference._kerneltree import run_marginals
 >>> tree = CliqueTree([2, 2], [Factor((0,), np.array([0.3, 0.7])), Factor((1, 0), np.array([[0.9, 0.2], [0.1, 0.8]]))])
 >>> program = Program(Structure(tree), evidence=[1], query=[0])
@@ -32,7 +32,7 @@ import numpy as np
 
 from crampnet.inference import _kernel
 from crampnet.inference._arrays import Program, Structure
-from crampnet.inference._cliques import CliqueTree, Factor
+from crampnet.inference._cliques import SEARCH_ENTRIES, CliqueTree, Factor
 
 __all__ = ["FlatTerms", "KernelTree", "run_marginals", "run_quickscore"]
 
@@ -78,6 +78,22 @@ class KernelTree(CliqueTree):
         super().__init__(cards, factors, heuristic)
         self._programs: dict[tuple[tuple[int, ...], tuple[int, ...]], Program] = {}
         self._structure: Structure | None = None
+        self._smaller: KernelTree | None = None
+
+    def searched(self) -> KernelTree:
+        """The tree Quickscore runs on: this one or, over :data:`~crampnet.inference._cliques.SEARCH_ENTRIES` entries, a smaller one over the same factors (built once).
+
+        Quickscore runs every pseudo-case of a case on its tree, so there a
+        search for a smaller triangulation (``heuristic="search"``) pays;
+        the answers are the same (same factors, same variable numbers).
+        """
+        if self.entries <= SEARCH_ENTRIES:
+            return self
+        if self._smaller is None:
+            factors = [Factor(scope, table) for scope, table in zip(self.scopes, self._tables, strict=True)]
+            smaller = KernelTree(self.cards, factors, "search")
+            self._smaller = smaller if smaller.entries < self.entries else self
+        return self._smaller
 
     def kernel_ready(self, cases: int) -> bool:
         """Whether a pass over ``cases`` cases runs in the compiled kernel (:func:`crampnet.inference._kernel.ready`)."""
@@ -122,10 +138,11 @@ class KernelTree(CliqueTree):
             (too many terms, no mass, ill conditioned) are not answered.
         """
         n = observed.shape[1]
+        tree = self.searched()
         # Every variable of the tree takes evidence (ones where unobserved,
         # which the kernel skips), so one program serves every case.
-        targets = sorted(self.home)
-        program = self._program(tuple(targets), tuple(query))
+        targets = sorted(tree.home)
+        program = tree._program(tuple(targets), tuple(query))
         position = np.zeros(len(self.cards), dtype=np.int64)
         position[targets] = np.arange(len(targets))
         direct = np.ones((int(program.rows[-1]), n))
