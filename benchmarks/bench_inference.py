@@ -19,6 +19,12 @@ unset) is timed after that: ``crampnet diagnose --example`` against
 ``python -c "import pgmpy.models"``, and single cases and a batch of 10,000
 random cases with the kernel's load included, as ratios to pgmpy.
 
+Last, the clinical calls of issue 14 on five textbook cases, in the default
+engine: ``diagnose`` + ``next_questions(5)`` + ``explain`` of the leader, and
+``report()`` of a new diagnosis, each as a ratio to one pgmpy VE query of
+the same case, and ``crampnet diagnose --example`` in a fresh process
+against ``import pgmpy.models``. ``--clinical`` prints only those (quick).
+
 Needs pgmpy and pyagrum (``pip install pyagrum``).
 """
 
@@ -198,6 +204,59 @@ def fresh_process(here: str, path: str, single: int, batch: int) -> dict[str, fl
     return result
 
 
+#: Textbook cases of the README and the CLI, for the clinical-call ratios.
+CLINICAL_CASES: list[dict[str, object]] = [
+    {"age": 52, "sex": "female", "presenting_complaint": "restlessness", "urge_to_move": True, "uncomfortable_sensations": True,
+     "worse_at_rest": True, "relief_by_movement": True, "worse_evening": True, "visible_hard_contraction": False, "ferritin": 32},
+    {"age": 72, "presenting_complaint": "pain", "symptom_duration": "over_3_months", "exertional_pain_relieved_by_rest": True,
+     "pedal_pulses": "diminished", "ankle_brachial_index": 0.7},
+    {"exertional_pain_relieved_by_rest": True, "pain_location": "calf", "pedal_pulses": "diminished", "smoker": True, "age": 68},
+    {"muscle_cramps": True, "fasciculations": True},
+    {"urge_to_move": True, "ferritin": 30},
+]
+
+
+def clinical(model: crampnet.Model, rounds: int = 3) -> None:
+    """Print the clinical-call ratios of issue 14 in this process's default engine (``CRAMPNET_JIT`` as set), and the CLI's cold start."""
+    from pgmpy.inference import VariableElimination
+
+    from crampnet.reasoning._scoring import hard_state, observe
+
+    ve = VariableElimination(model.network)
+    conditions = model.conditions
+    model.posteriors({})  # the shared tree, as for every timing here
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        for k, case in enumerate(CLINICAL_CASES):
+            states = {nid: hard_state(model, nid, vec) for nid, vec in observe(model, case).items()}
+            gc.collect()
+            start = time.perf_counter()
+            ve.query(conditions, evidence=states, joint=False, show_progress=False)
+            t_ve = time.perf_counter() - start
+            model.compiled._trees.clear()  # no pruned tree of an earlier round
+            gc.collect()
+            start = time.perf_counter()
+            dx = model.diagnose(case)
+            dx.next_questions(5)
+            dx.explain(dx.differential[0])
+            t_calls = time.perf_counter() - start
+            start = time.perf_counter()
+            model.diagnose(case).report()
+            t_report = time.perf_counter() - start
+            for name, value in (("ve", t_ve), ("calls", t_calls), ("report", t_report)):
+                best[f"{name} {k}"] = min(best.get(f"{name} {k}", float("inf")), value)
+    print("clinical calls (best of rounds; ratio to one pgmpy VE query of the same case):")
+    for k in range(len(CLINICAL_CASES)):
+        ve_k = best[f"ve {k}"]
+        print(f"  case {k}: pgmpy VE {ve_k * 1e3:7.1f} ms; diagnose + next_questions(5) + explain(leader) "
+              f"{best[f'calls {k}'] * 1e3:7.1f} ms = {best[f'calls {k}'] / ve_k:5.2f}x (target <= 1); "
+              f"report() of a new diagnosis {best[f'report {k}'] * 1e3:7.1f} ms = {best[f'report {k}'] / ve_k:5.2f}x (target <= 0.5)")
+    t_pgmpy = cold_start("import pgmpy.models")
+    t_cli = cold_start(["-m", "crampnet", "diagnose", "--example"])
+    print(f"fresh process, default settings: crampnet diagnose --example {t_cli:.2f} s, python -c 'import pgmpy.models' {t_pgmpy:.2f} s: "
+          f"{t_cli / t_pgmpy:.2f} (target <= 0.3)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--network", default=None)
@@ -206,8 +265,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=10_000, help="rows of the clinic-like cohort batch")
     parser.add_argument("--random-batch", type=int, default=10_000, help="rows of the batch of random-evidence cases")
     parser.add_argument("--stream", type=int, default=1_000_000)
+    parser.add_argument("--clinical", action="store_true", help="print only the clinical-call ratios (quick)")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
+    if args.clinical:
+        clinical(crampnet.load(args.network))
+        return
     # The first run on a machine compiles the kernel into numba's cache (a
     # child process, default settings); later runs, and every process
     # below, load it.
@@ -305,6 +368,15 @@ def main() -> None:
             start = time.perf_counter()
             batch = model.posteriors(frame)
             keep(f"batch {mode}", (time.perf_counter() - start) / len(frame))
+    # Issue 14, item 3: the arithmetic the exact answer needs (clique entries
+    # of every pass, pseudo-cases included) and the share of the machine's
+    # peak (numpy's float64 matmul, measured now) that the kernel reaches.
+    from _arithmetic import count_work, matmul_flops, summary
+
+    os.environ["CRAMPNET_JIT"] = "always"
+    model.compiled._trees.clear()  # the pruned trees the timed batch compiled
+    work = count_work(model, batch_frame)
+    peak = matmul_flops()
     os.environ["CRAMPNET_JIT"] = "auto"
     t_pgmpy, t_agrum = best["pgmpy"], best["pyagrum"]
     t_random_batch = best["random batch always"]
@@ -348,6 +420,8 @@ def main() -> None:
         ]
     for name, t in rows:
         print(f"{name:<60}{t * 1e3:>11.4f} ms{t_pgmpy / t:>15.1f}x")
+    for line in summary(work, best["random batch always"], peak):
+        print(line)
     print(f"per case vs pyAgrum (kernel): random-evidence batch {t_agrum / t_random_batch:.1f}x faster; clinic-like batch {t_agrum / best['batch always']:.1f}x faster")
     print(f"largest |crampnet - pgmpy|: {diff_pgmpy:.2e}; |pyAgrum - pgmpy|: {diff_agrum:.2e}; |batch - single|: {diff_batch:.2e}")
     print(f"cold start: crampnet import+load+posterior {t_cold_crampnet:.2f} s; import pgmpy.models {t_cold_pgmpy:.2f} s; ratio {t_cold_crampnet / t_cold_pgmpy:.0%}")
@@ -357,6 +431,8 @@ def main() -> None:
         t = float(fresh[key])
         print(f"    {key:<7}{t * 1e3:>11.4f} ms per case in {fresh[key + '_engine']} (load included); pgmpy VE / this {t_pgmpy / t:.1f}x (target: at least {target}x)")
     print(f"streamed {int(streamed):,} clinic-like cases through iter_posteriors: peak RSS {int(rss_kb) / 1024:.0f} MiB")
+    os.environ.pop("CRAMPNET_JIT", None)  # the clinical calls in the default engine
+    clinical(model)
 
 
 if __name__ == "__main__":

@@ -30,14 +30,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crampnet.inference._expansion import expand
+from crampnet.inference._expansion import Expansion, expand
 from crampnet.inference._routing import unique_masks
 from crampnet.inference.quickscore import Flat, flatten
 
 if TYPE_CHECKING:
     from crampnet.inference.compiled import CompiledNetwork
 
-__all__ = ["CONDITION", "flat_for", "kept_patterns", "run_kernel", "run_numpy"]
+__all__ = ["CONDITION", "distinct_count", "flat_for", "kept_patterns", "run_kernel", "run_numpy"]
 
 #: Largest ``sum |term| / |sum of terms|`` accepted. The cancellation error
 #: of the signed sum grows as this ratio times ~1e-16: on 6,000 random and
@@ -76,21 +76,24 @@ def run_numpy(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, ca
         tree, index = net.tree_for(kept)
         query = [index[c] for c in net.conditions]
         members = np.flatnonzero(group == g) if len(patterns) > 1 else np.arange(m)
+        shared = {index[nid]: arr for nid, arr in exp.evidence.items() if nid in index and arr.shape[0] == 1 and not np.all(arr == 1.0)}
+        varying = [(index[nid], arr) for nid, arr in exp.evidence.items() if nid in index and arr.shape[0] != 1]
+        # Pseudo-cases with the same evidence run once: the rows of a
+        # clinical batch share most of their terms (the empty term of each
+        # "yes", every coalition's common factors).
+        members, back = _distinct(members, varying)
         step = net._chunk_rows(tree.width)
+        lg = np.empty(members.size)
+        pr = np.empty((members.size, len(net.conditions)))
         for start in range(0, members.size, step):
             part = members[start : start + step]
-            ev = {}
-            for nid, arr in exp.evidence.items():
-                if nid not in index:
-                    continue
-                if arr.shape[0] != 1:
-                    ev[index[nid]] = arr[part]
-                elif not np.all(arr == 1.0):
-                    ev[index[nid]] = arr
+            ev = dict(shared) | {v: arr[part] for v, arr in varying}
             result = tree.marginals(ev, query)
-            log_ev[part] = result.log_evidence
+            lg[start : start + step] = result.log_evidence
             for j, (q, pos) in enumerate(zip(query, net._present, strict=True)):
-                present[part, j] = result.marginals[q][:, pos]
+                pr[start : start + step, j] = result.marginals[q][:, pos]
+        log_ev[back[0]] = lg[back[1]]
+        present[back[0]] = pr[back[1]]
     rows = exp.rows.size
     # Pseudo-cases of a row are contiguous: sum them with reduceat over
     # the rows that kept any (zero-weight terms were dropped).
@@ -116,6 +119,30 @@ def run_numpy(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, ca
     return exp.rows[good], post, log_den
 
 
+def distinct_count(exp: Expansion) -> int:
+    """How many pseudo-cases of ``exp`` have distinct evidence (what :func:`run_numpy` passes)."""
+    varying = [(0, arr) for arr in exp.evidence.values() if arr.shape[0] != 1]
+    return int(_distinct(np.arange(exp.row_of.size), varying)[0].size)
+
+
+def _distinct(members: np.ndarray, varying: list[tuple[int, np.ndarray]]) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """The pseudo-cases among ``members`` with distinct evidence, and where each member's answer comes from.
+
+    Returns the distinct ones (a subset of ``members``) and ``(members,
+    position in the distinct ones)`` to copy their answers back.
+    """
+    if members.size < 2 or not varying:
+        return members, (members, np.arange(members.size))
+    keys = np.ascontiguousarray(np.concatenate([arr[members] for _, arr in varying], axis=1))
+    _, first, inverse = np.unique(keys.view(np.dtype((np.void, keys.dtype.itemsize * keys.shape[1]))).reshape(-1), return_index=True, return_inverse=True)
+    return members[first], (members, inverse.reshape(-1))
+
+
+def _rows_of(arr: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``arr[rows]``, or ``arr``'s one row (shared by every case) repeated."""
+    return arr[rows] if arr.shape[0] != 1 else np.broadcast_to(arr, (rows.size, arr.shape[1]))
+
+
 def kept_patterns(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], rows: np.ndarray, terms: Mapping[str, object] | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
     """``rows`` grouped by which observed findings stay in the Quickscore tree (those not in ``terms``, by default those that do not decompose).
 
@@ -126,7 +153,7 @@ def kept_patterns(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], rows: 
     others = [k for k in arrays if k not in terms and net.spec.nodes[k].role == "finding"]
     if not others:
         return others, np.zeros((1, 0), dtype=bool), np.zeros(rows.size, dtype=np.intp)
-    seen = np.stack([~np.all(np.asarray(arrays[k])[rows] == 1.0, axis=1) for k in others], axis=1)
+    seen = np.stack([~np.all(_rows_of(np.asarray(arrays[k]), rows) == 1.0, axis=1) for k in others], axis=1)
     patterns, group = unique_masks(seen)
     return others, patterns, group.reshape(-1)
 

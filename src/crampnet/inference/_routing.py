@@ -7,7 +7,11 @@ others run, grouped by the findings they keep once "no" answers are
 absorbed, on the tree pruned for those findings, in chunks of bounded
 memory. In numpy a cost model (:func:`route`, the ``COST_`` constants)
 picks per group; in the compiled kernel every case tries Quickscore first.
-Results never depend on the choice, only speed does.
+Before either, a batch of many rows that share evidence (a clinical call:
+the answers of next questions, the coalitions of an explanation) may run
+whole on one tree, each distinct pseudo-case once (:func:`shared_tree`),
+when its cost model says that is cheaper than numpy's per-group plan or
+the kernel's Quickscore. Results never depend on the choice, only speed does.
 
 Examples
 --------
@@ -26,12 +30,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.exceptions import NetworkFileError
-from crampnet.inference._expansion import term_counts
+from crampnet.inference._expansion import expand, term_counts
 
 if TYPE_CHECKING:
     from crampnet.inference.compiled import CompiledNetwork
 
-__all__ = ["COST_COMPILE", "COST_PASS", "COST_ROW", "COST_TERM", "HYBRID_CAP", "TERM_CAP", "evaluate", "route", "unique_masks"]
+__all__ = ["COST_COMPILE", "COST_ENTRY", "COST_EXPAND", "COST_KERNEL_TERM", "COST_PASS", "COST_ROW", "COST_TERM", "HYBRID_CAP", "TERM_CAP", "evaluate", "route", "shared_tree", "unique_masks"]
 
 #: Most pseudo-cases (signed terms) one case may expand into; cases with more
 #: observed positive findings run on a tree pruned for them instead.
@@ -44,10 +48,20 @@ HYBRID_CAP = 1 << 10
 #: tree; compiling a pruned tree; one pass over a (cached) pruned tree; one
 #: case in that pass. Only speed depends on them, never the result.
 COST_TERM, COST_COMPILE, COST_PASS, COST_ROW = 25e-6, 4e-3, 1.5e-3, 60e-6
+#: One pseudo-case per entry of its tree in numpy (COST_TERM over the
+#: shared tree's ~14,000 entries), and one pseudo-case in the compiled
+#: kernel's Quickscore (5-10 us measured): what :func:`shared_tree` weighs.
+COST_ENTRY, COST_KERNEL_TERM = COST_TERM / 14_000, 8e-6
+#: Expanding one pseudo-case in numpy (terms, weights, the search for
+#: repeats), before any pass: what rules out expanding a large batch.
+COST_EXPAND = 15e-6
 
 
-def evaluate(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], n_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """:meth:`CompiledNetwork.evaluate <crampnet.inference.compiled.CompiledNetwork.evaluate>`: every case on the path chosen for it."""
+def evaluate(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], n_rows: int | None = None, *, shared: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """:meth:`CompiledNetwork.evaluate <crampnet.inference.compiled.CompiledNetwork.evaluate>`: every case on the path chosen for it.
+
+    With ``shared``, a batch whose rows share evidence first tries one tree for all of them (:func:`shared_tree`).
+    """
     # Network order, whatever the caller's: pseudo-cases are then summed
     # in one order, so shuffled evidence gives bitwise the same answer.
     arrays = {k: np.asarray(evidence[k], dtype=float) for k in sorted(evidence, key=net.index.__getitem__)}
@@ -66,6 +80,15 @@ def evaluate(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], n_rows: i
         done, post, log_ev = net._quickscore(arrays, 1, TERM_CAP if jit else int(min(TERM_CAP, budget)), jit)
         if done.size:
             return post, log_ev
+    if shared and n > 1:
+        answered = shared_tree(net, arrays, n, jit)
+        if answered is not None:
+            done, post, log_ev = answered
+            out[done], log_out[done] = post, log_ev
+            rest = np.setdiff1d(np.arange(n), done)
+            if rest.size:
+                out[rest], log_out[rest] = evaluate(net, {k: a[rest] for k, a in arrays.items()}, rest.size, shared=False)
+            return out, log_out
     arrays_all = arrays
     quick = np.zeros(n, dtype=bool)
     tried = n == 1  # that case's Quickscore sum failed above: straight to its pruned tree
@@ -161,6 +184,58 @@ def _hybrid(net: CompiledNetwork, kept: frozenset[str], arrays: Mapping[str, np.
         net.tree_for(kept)  # an ill-conditioned sum: the budget error of the tree that would have been needed
     out[target[done]] = post
     log_out[target[done]] = log_ev
+
+
+def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, jit: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Answer a batch on one tree, each row's pseudo-cases run once, if the cost model says that is cheapest; else None.
+
+    The rows of a clinical call differ from one case in a few entries
+    (next questions: one answer each; explanations: coalitions of the
+    evidence). Two single-tree plans: Quickscore on the shared tree, or
+    the findings every row observes alike (``common``) kept in the tree
+    and only the others expanded. Either way pseudo-cases with the same
+    evidence run once (:func:`~crampnet.inference._quickscore_path.run_numpy`),
+    so their cost is the distinct pseudo-cases times the tree's entries
+    (:data:`COST_ENTRY`), against the cost of the per-group plan of
+    :func:`route` (numpy) or of the kernel's Quickscore, which expands
+    every row (:data:`COST_KERNEL_TERM`).
+    """
+    from crampnet.inference import _quickscore_path
+
+    terms = net._terms
+    constant = [k for k, a in arrays.items() if not np.all(a == 1.0) and bool(np.all(a == a[:1]))]
+    common = frozenset(k for k in constant if k in terms and net.spec.nodes[k].role == "finding" and term_counts({k: arrays[k][:1]}, terms, 1, TERM_CAP)[0] > 1)
+    counts = term_counts(arrays, terms, n, TERM_CAP)
+    small = counts <= TERM_CAP
+    if jit:
+        current = float(counts[small].sum()) * COST_KERNEL_TERM + (~small).sum() * (COST_COMPILE + COST_PASS)
+    else:
+        absorbed, _ = net._absorb(dict(arrays), ())
+        columns = [k for k in absorbed if net.spec.nodes[k].role == "finding"]
+        mask = np.stack([~np.all(absorbed[k] == 1.0, axis=1) for k in columns], axis=1) if columns else np.zeros((n, 0), dtype=bool)
+        patterns, _ = unique_masks(mask)
+        quick = float(np.minimum(counts, TERM_CAP).sum()) * COST_TERM
+        current = min(quick, len(patterns) * (COST_COMPILE + COST_PASS) + n * COST_ROW)
+    best: tuple[float, frozenset[str], dict[str, np.ndarray]] | None = None
+    for in_tree in (common, frozenset()) if common else (frozenset(),):
+        if not in_tree and float(counts[small].sum()) * COST_EXPAND > (current if best is None else best[0]):
+            continue  # expanding every row's terms alone costs more
+        cached = in_tree in net._trees or not in_tree
+        try:
+            tree, _ = net.tree_for(in_tree)
+        except NetworkFileError:
+            continue
+        # Evidence every row shares enters once, so the engine indexes it out.
+        compact = {k: a[:1] if k in constant and (k in in_tree or k not in terms) else a for k, a in arrays.items()}
+        exp = expand(compact, {k: v for k, v in terms.items() if k not in in_tree}, n, TERM_CAP)
+        cost = (0.0 if cached else COST_COMPILE) + COST_PASS + exp.row_of.size * COST_EXPAND + _quickscore_path.distinct_count(exp) * COST_ENTRY * tree.entries
+        cost += (n - exp.rows.size) * (COST_COMPILE + COST_PASS)  # rows left to their own trees
+        if cost < (current if best is None else best[0]):
+            best = (cost, in_tree, compact)
+    if best is None:
+        return None
+    _, in_tree, compact = best
+    return _quickscore_path.run_numpy(net, compact, n, TERM_CAP, in_tree)
 
 
 def route(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], columns: list[str], mask: np.ndarray, n: int) -> np.ndarray:

@@ -1,0 +1,81 @@
+"""Check that the clinical batches answered on one shared tree (inference._routing.shared_tree) are exact."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import crampnet
+from crampnet.inference import _routing
+from crampnet.reasoning._decision import collect
+from crampnet.reasoning._scoring import observe, stack
+
+CASE = {"presenting_complaint": "restlessness", "urge_to_move": True, "uncomfortable_sensations": True,
+        "worse_at_rest": True, "relief_by_movement": True, "worse_evening": True, "ferritin": 32}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def model() -> crampnet.Model:
+    return crampnet.load()
+
+
+def _answer_rows(model: crampnet.Model) -> tuple[dict[str, np.ndarray], int]:
+    """The case, then each answer of a few questions: the batch next_questions scores."""
+    base = observe(model, CASE)
+    rows = [base]
+    for q in ("fasciculations", "edema", "pregnancy", "pain_location", "sex"):
+        card = len(model.spec.nodes[q].states)
+        rows.extend({**base, q: np.eye(card)[k]} for k in range(card))
+    return stack(model, rows), len(rows)
+
+
+def test_shared_tree_answers_every_row_and_matches_the_per_row_paths(model: crampnet.Model) -> None:
+    """Check that the shared-tree plan answers the answer rows and agrees with each row scored alone."""
+    batch, n = _answer_rows(model)
+    arrays = {k: np.asarray(a, dtype=float) for k, a in batch.items()}
+    answered = _routing.shared_tree(model.compiled, arrays, n, jit=False)
+    assert answered is not None
+    rows, post, log_ev = answered
+    assert rows.size > n // 2
+    for r, p, lg in zip(rows, post, log_ev, strict=True):
+        alone, alone_log = model.compiled.evaluate({k: a[r : r + 1] for k, a in arrays.items()})
+        np.testing.assert_allclose(p, alone[0], atol=1e-9, rtol=0)
+        assert lg == pytest.approx(float(alone_log[0]), abs=1e-9)
+
+
+def test_collect_matches_pgmpy_variable_elimination(model: crampnet.Model) -> None:
+    """Check P(C | e, Q = q) and P(Q = q | e) of next_questions' batch against pgmpy VE."""
+    from pgmpy.inference import VariableElimination
+
+    answers = collect(model, CASE, ["fasciculations", "pain_location"])
+    ve = VariableElimination(model.network)
+    base = {k: model.spec.nodes[k].states[int(np.argmax(v))] for k, v in observe(model, CASE).items()}
+    for i, q in enumerate(answers.candidates):
+        prior = ve.query([q], evidence=base, show_progress=False)
+        for row, state in zip(answers.rows(i), model.spec.nodes[q].states, strict=True):
+            assert answers.weight[row] == pytest.approx(float(prior.get_value(**{q: state})), abs=1e-9)
+            if answers.weight[row] == 0:
+                continue
+            result = ve.query(model.conditions, evidence={**base, q: state}, joint=False, show_progress=False)
+            expected = [float(result[c].get_value(**{c: "present"})) for c in model.conditions]
+            np.testing.assert_allclose(answers.post[row], expected, atol=1e-9, rtol=0)
+
+
+def test_repeated_pseudo_cases_run_once(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check that a batch of identical rows passes one pseudo-case per distinct term, not one per row."""
+    from crampnet.inference import _quickscore_path
+
+    one = observe(model, {"urge_to_move": True})
+    arrays = {k: np.repeat(v[None, :], 40, axis=0) for k, v in one.items()}
+    seen: list[int] = []
+    tree, _ = model.compiled.tree_for(frozenset())
+    original = type(tree).marginals
+
+    def spy(self, evidence, query, potentials=None):  # type: ignore[no-untyped-def]
+        seen.append(max((e.shape[0] for e in evidence.values()), default=1))
+        return original(self, evidence, query, potentials)
+
+    monkeypatch.setattr(type(tree), "marginals", spy)
+    rows, post, _ = _quickscore_path.run_numpy(model.compiled, arrays, 40, 256)
+    assert rows.size == 40 and max(seen) == 2  # "yes" = 1 - product: two distinct terms
+    np.testing.assert_allclose(post, np.repeat(post[:1], 40, axis=0), atol=0, rtol=0)
