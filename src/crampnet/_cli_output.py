@@ -8,6 +8,10 @@ Nothing non-finite is printed: a posterior or an information gain that is
 not a finite number is an error naming it (it would be a bug), and the JSON
 is written with ``allow_nan=False``, so it is always standard JSON.
 
+Nothing here imports pandas: the numbers come from the diagnosis's arrays
+(the same numbers its tables hold), so a ``crampnet diagnose`` process never
+loads pandas (or pyarrow), which would take most of its time.
+
 Examples
 --------
 >>> import crampnet
@@ -25,17 +29,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from crampnet.exceptions import InvalidValueError
-from crampnet.reasoning.html import (
-    MEASURES,
-    TITLES,
-    legend,
-    measure_value,
-    population_phrase,
-    ranked,
-)
+from crampnet.reasoning.html import MEASURES, TITLES, legend, population_phrase, ranked
 from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
@@ -123,16 +120,16 @@ def must_not_miss_lines(dx: Diagnosis) -> list[str]:
     >>> all(any(line.lstrip().startswith(c) for line in lines) for c in dx.model.must_not_miss)
     True
     """
-    table = dx.must_not_miss
-    if table.empty:
+    rows = dx._must_not_miss_rows()  # the rows of dx.must_not_miss, without pandas
+    if not rows:
         return ["Must-not-miss conditions: none marked in this network."]
-    width = max(len(str(c)) for c in table.index)
+    width = max(len(row[0]) for row in rows)
     lines = ["Must-not-miss conditions (always listed; flagged at or above the threshold):"]
-    for cond, row in table.iterrows():
-        p = finite(row["probability"], f"P({cond} | evidence)")
-        mark = "FLAGGED" if row["flagged"] else "not flagged"
-        lines.append(f"  {cond!s:<{width}}  P = {p:7.2%}  threshold {row['threshold']:6.2%}  {mark}")
-        lines.append(f"  {'':<{width}}  rules out: {row['rule_out']} [{str(row['source']).split('; threshold: ')[0]}]")
+    for cond, probability, threshold, flagged, rule_out, source in rows:
+        p = finite(probability, f"P({cond} | evidence)")
+        mark = "FLAGGED" if flagged else "not flagged"
+        lines.append(f"  {cond:<{width}}  P = {p:7.2%}  threshold {threshold:6.2%}  {mark}")
+        lines.append(f"  {'':<{width}}  rules out: {rule_out} [{source.split('; threshold: ')[0]}]")
     return lines
 
 
@@ -148,10 +145,11 @@ def differential_lines(dx: Diagnosis, top: int) -> list[str]:
     width = max([len("condition"), *(len(c) for _, c in rows)])
     title = TITLES[column] if column != "posterior" else ""
     lines = [f"{'rank':>4}  {'condition':<{width}}  {'probability':>11}  {'':12}  {title}".rstrip()]
+    post = dx._probabilities()  # dx.posteriors as a dict, without pandas
     for rank, cond in rows:
         tag = "  [must not miss]" if dx.model.spec.nodes[cond].must_not_miss else ""
-        p = finite(dx.posteriors[cond], f"P({cond} | evidence)")
-        number = measure_value(dx, cond)
+        p = finite(post[cond], f"P({cond} | evidence)")
+        number = dx._measure_value(cond)  # measure_value(dx, cond), without pandas
         value = (
             ""
             if number is None
@@ -167,12 +165,12 @@ def question_lines(dx: Diagnosis, n: int) -> list[str]:
     """The ``n`` next best questions with their expected information gain."""
     if n <= 0:
         return []
-    table = dx.next_questions(n)
-    if table.empty:
+    rows = dx._question_rows(n)  # the rows of dx.next_questions(n), without pandas
+    if not rows:
         return ["Next questions: none left."]
     lines = ["Next questions (expected information gain, bits):"]
-    for q, row in table.iterrows():
-        gain = finite(row["information_gain"], f"the information gain of {q}")
+    for q, row in rows:
+        gain = finite(cast("float", row["information_gain"]), f"the information gain of {q}")
         lines.append(
             f"  {q!s:<32} {gain:6.3f}  {row['label']} ({row['kind']}; about {row['about']})"
         )
@@ -181,7 +179,7 @@ def question_lines(dx: Diagnosis, n: int) -> list[str]:
 
 def _entry(dx: Diagnosis, rank: int, condition: str, p: float) -> dict[str, object]:
     entry: dict[str, object] = {"rank": rank, "condition": condition, "posterior": round(p, 6)}
-    if (value := measure_value(dx, condition)) is not None:
+    if (value := dx._measure_value(condition)) is not None:
         entry[dx.measure] = finite(value, f"the {TITLES[dx.measure]} of {condition}")
     entry["must_not_miss"] = dx.model.spec.nodes[condition].must_not_miss
     return entry
@@ -195,24 +193,19 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
     is by posterior) that measure as the order compares it, and ``legend``
     says what the numbers mean, one line each.
     """
-    post = {str(c): finite(p, f"P({c} | evidence)") for c, p in dx.posteriors.items()}
-    table = dx.next_questions(questions) if questions > 0 else None
-    asked = (
-        []
-        if table is None
-        else [
-            {
-                "question": str(q),
-                "label": str(r["label"]),
-                "kind": str(r["kind"]),
-                "information_gain": round(
-                    finite(r["information_gain"], f"the information gain of {q}"), 6
-                ),
-                "about": str(r["about"]),
-            }
-            for q, r in table.iterrows()
-        ]
-    )
+    post = {c: finite(p, f"P({c} | evidence)") for c, p in dx._probabilities().items()}
+    asked = [
+        {
+            "question": str(q),
+            "label": str(r["label"]),
+            "kind": str(r["kind"]),
+            "information_gain": round(
+                finite(cast("float", r["information_gain"]), f"the information gain of {q}"), 6
+            ),
+            "about": str(r["about"]),
+        }
+        for q, r in (dx._question_rows(questions) if questions > 0 else [])
+    ]
     out = {
         "evidence": dict(evidence),
         "ranking": dx.ranking,

@@ -207,11 +207,32 @@ class BaseModel:
         if evidence is not None and not isinstance(evidence, Mapping):
             msg = f"The 'evidence' argument of posteriors must be a mapping of node id to state, or a pandas DataFrame. Got {show(evidence)} ({type(evidence).__name__}) instead."
             raise EvidenceTypeError(msg)
+        return self._posterior_series(self.posterior_array(evidence))
+
+    def posterior_array(self, evidence: Mapping[str, object] | None = None) -> np.ndarray:
+        """One case's :meth:`posteriors`, unsorted, as a numpy array in the order of :attr:`conditions` (no pandas).
+
+        Raises as :meth:`posteriors`.
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> model = crampnet.load()
+        >>> values = model.posterior_array({"visible_hard_contraction": True})
+        >>> model.conditions[int(values.argmax())]
+        'nocturnal_leg_cramps'
+        """
         vectors = normalise(self.spec, evidence)
         post, log_ev = self._evaluate(vectors, 1)
         if not np.isfinite(log_ev[0]):
             raise self._impossible(vectors)
-        values = post[0]
+        values: np.ndarray = post[0]
+        return values
+
+    def _posterior_series(self, values: np.ndarray) -> pd.Series:
+        """One case's :meth:`posterior_array` as :meth:`posteriors` returns it: a Series sorted descending."""
+        import pandas as pd
+
         order = np.argsort(-values, kind="stable")
         return pd.Series(values[order], index=self._condition_index[order], name="P(present | evidence)")
 

@@ -45,23 +45,26 @@ from typing import TYPE_CHECKING
 
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import resolve_id
+from crampnet.reasoning._counterfactual import measures
+from crampnet.reasoning._scoring import observe
 from crampnet.reasoning.explain import explain, log_odds_contributions, resolve_condition
-from crampnet.reasoning.html import (
-    MEASURES,
-    TITLES,
-    legend,
-    measure_value,
-    population_phrase,
-    rounded,
+from crampnet.reasoning.html import MEASURES, TITLES, legend, population_phrase, rounded
+from crampnet.reasoning.questions import rank_questions, ranked_rows
+from crampnet.reasoning.ranking import DECIMALS, RANKINGS, order_positions
+from crampnet.reasoning.redflags import (
+    RedFlag,
+    check_threshold,
+    must_not_miss_rows,
+    must_not_miss_table,
+    red_flags,
 )
-from crampnet.reasoning.questions import rank_questions
-from crampnet.reasoning.ranking import DECIMALS, RANKINGS, counterfactual_scores, order
-from crampnet.reasoning.redflags import RedFlag, check_threshold, must_not_miss_table, red_flags
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from crampnet.base import BaseModel
+    from crampnet.reasoning._decision import Answers
 
 __all__ = ["Diagnosis", "diagnose"]
 
@@ -79,6 +82,9 @@ class Diagnosis:
         The order of :attr:`differential`.
     posteriors : pandas.Series
         ``model.posteriors(evidence)``: P(present | evidence) per condition, sorted.
+
+    Every part is computed on numpy arrays and its pandas table built only
+    when asked for, so the command line never imports pandas.
     """
 
     def __init__(
@@ -89,8 +95,6 @@ class Diagnosis:
         ranking: str = "counterfactual",
         threshold: float | None = None,
     ) -> None:
-        import pandas as pd
-
         if ranking not in RANKINGS:
             msg = f"The 'ranking' argument of diagnose must be one of {', '.join(map(repr, RANKINGS))}. Got {ranking!r} instead."
             raise InvalidValueError(msg)
@@ -98,12 +102,8 @@ class Diagnosis:
             msg = f"The 'evidence' argument of diagnose must be a mapping of node id to state, e.g. {{'urge_to_move': True}}. Got {evidence!r} ({type(evidence).__name__}) instead."
             raise EvidenceTypeError(msg)
         self.model = model
-        posteriors = model.posteriors(evidence)  # validates; raises on impossible evidence
-        assert not isinstance(posteriors, pd.DataFrame)  # one case gives a Series
-        self.posteriors: pd.Series = posteriors
-        self.evidence: dict[str, object] = {
-            resolve_id(model.spec, k): v for k, v in (evidence or {}).items()
-        }
+        self._values = model.posterior_array(evidence)  # network order; validates, raises on impossible evidence
+        self.evidence: dict[str, object] = {resolve_id(model.spec, k): v for k, v in (evidence or {}).items()}
         self.ranking = ranking
         self._threshold = None if threshold is None else check_threshold(threshold)
 
@@ -112,12 +112,11 @@ class Diagnosis:
         lines = [
             f"<crampnet.Diagnosis: {n} evidence entries; {flags} red flags; differential ({self.ranking}), first 3 of {len(self.differential)}:"
         ]
+        post = self._probabilities()
         for rank, cond in enumerate(self.differential[:3], start=1):
-            v = measure_value(self, cond)
+            v = self._measure_value(cond)
             value = "" if v is None else f"; {TITLES[self.measure]} = {v:.{DECIMALS}f}"
-            lines.append(
-                f"  {rank}. {cond} (probability = {float(self.posteriors[cond]):.3f}{value})"
-            )
+            lines.append(f"  {rank}. {cond} (probability = {post[cond]:.3f}{value})")
         return "\n".join(lines + [f"  {line}" for line in self.legend]) + ">"
 
     @property
@@ -134,11 +133,33 @@ class Diagnosis:
         return legend(self.ranking, population_phrase(self.model))
 
     @cached_property
+    def posteriors(self) -> pd.Series:
+        """``model.posteriors(evidence)``: P(present | evidence) per condition, sorted descending."""
+        return self.model._posterior_series(self._values)
+
+    def _probabilities(self) -> dict[str, float]:
+        """:attr:`posteriors` as a dict, most probable first, without building it (as it is, if built or set)."""
+        if "posteriors" in self.__dict__:
+            return {str(c): float(p) for c, p in self.posteriors.items()}
+        values, conditions = self._values.tolist(), self.model.conditions
+        return {conditions[i]: values[i] for i in order_positions(self._values).tolist()}
+
+    @cached_property
+    def _measures(self) -> dict[str, np.ndarray]:
+        """Posterior (the one every display shows), disablement and sufficiency, in network order."""
+        _, disable, suffice = measures(self.model, observe(self.model, self.evidence))
+        return {"posterior": self._values, "disablement": disable, "sufficiency": suffice}
+
+    def _measure_value(self, condition: str) -> float | None:
+        """:func:`~crampnet.reasoning.html.measure_value` without pandas."""
+        values = None if self.measure == "posterior" else self._measures[self.measure].tolist()
+        return None if values is None else rounded(values[self.model.conditions.index(condition)])
+
+    @cached_property
     def _counterfactual(self) -> pd.DataFrame:
-        # The posterior column is the one every display shows (the same numbers).
-        frame = counterfactual_scores(self.model, self.evidence)
-        frame["posterior"] = self.posteriors.reindex(frame.index).to_numpy()
-        return frame
+        import pandas as pd
+
+        return pd.DataFrame(self._measures, index=pd.Index(self.model.conditions, name="condition"))
 
     @cached_property
     def scores(self) -> pd.DataFrame:
@@ -160,13 +181,14 @@ class Diagnosis:
     def differential(self) -> list[str]:
         """Every condition id, in the order ``ranking`` recommends (:mod:`crampnet.reasoning.ranking`)."""
         if self.ranking == "posterior":
-            return [str(c) for c in self.posteriors.index]
-        return order(self._counterfactual, self.ranking)
+            return list(self._probabilities())
+        conditions, scores = self.model.conditions, self._measures
+        return [conditions[i] for i in order_positions(scores["posterior"], scores[self.measure]).tolist()]
 
     @cached_property
     def red_flags(self) -> list[RedFlag]:
         """Red flags, most urgent first (see :mod:`crampnet.reasoning.redflags`)."""
-        return red_flags(self.model, self.evidence, self.posteriors, threshold=self._threshold)
+        return red_flags(self.model, self.evidence, self._probabilities(), threshold=self._threshold)
 
     @cached_property
     def must_not_miss(self) -> pd.DataFrame:
@@ -174,7 +196,11 @@ class Diagnosis:
 
         See :func:`crampnet.reasoning.redflags.must_not_miss_table`.
         """
-        return must_not_miss_table(self.model, self.posteriors, self.red_flags, self._threshold)
+        return must_not_miss_table(self.model, self._probabilities(), self.red_flags, self._threshold)
+
+    def _must_not_miss_rows(self) -> list[tuple[str, float, float, bool, str, str]]:
+        """The rows of :attr:`must_not_miss` as tuples (condition id first), without pandas."""
+        return must_not_miss_rows(self.model, self._probabilities(), self.red_flags, self._threshold)
 
     @cached_property
     def _contributions(self) -> pd.DataFrame:
@@ -245,12 +271,17 @@ class Diagnosis:
         >>> list(table["about"]) == ["motor_neuron_disease"] * 3
         True
         """
+        return rank_questions(self.model, self._answers, n, by=by, about=about, cost_aware=cost_aware, staged=staged)
+
+    @cached_property
+    def _answers(self) -> Answers:
         from crampnet.reasoning.questions import collect_answers
 
-        answers = self.__dict__.get("_answers")  # cached as the cached_property parts are
-        if answers is None:
-            answers = self.__dict__["_answers"] = collect_answers(self.model, self.evidence)
-        return rank_questions(self.model, answers, n, by=by, about=about, cost_aware=cost_aware, staged=staged)
+        return collect_answers(self.model, self.evidence)
+
+    def _question_rows(self, n: int | None) -> list[tuple[str, dict[str, object]]]:
+        """The rows of ``next_questions(n)`` as ``(question, row)`` pairs, without pandas."""
+        return ranked_rows(self.model, self._answers, n)
 
     def report(self, format: str = "markdown", *, now: object = None) -> str:
         """The diagnosis as a clinical document for this patient, stamped and sourced.

@@ -113,7 +113,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ABI", "BY", "COLUMNS", "COSTS", "EXAMINATION", "LABS", "collect_answers", "cost_of",
-    "information_gain", "next_questions", "rank_questions",
+    "information_gain", "next_questions", "rank_questions", "ranked_rows",
 ]  # fmt: skip
 
 #: The columns of :func:`next_questions`, in order.
@@ -262,6 +262,44 @@ def rank_questions(
     """Rank the answers :func:`collect_answers` scored, as :func:`next_questions` does."""
     import pandas as pd
 
+    rows, positions = _rows(model, answers, n, by=by, about=about, cost_aware=cost_aware, costs=costs, staged=staged)
+    frame = pd.DataFrame(rows, index=pd.Index(list(answers.candidates), name="question"), columns=COLUMNS)
+    if not len(frame):
+        return frame
+    frame = frame.iloc[positions]
+    return frame if n is None else frame.iloc[: int(n)]
+
+
+def ranked_rows(model: BaseModel, answers: Answers, n: int | None = 10) -> list[tuple[str, dict[str, object]]]:
+    """The first ``n`` rows of :func:`rank_questions` (default order), as ``(question, row)`` pairs, without pandas.
+
+    Each row maps the :data:`COLUMNS` to their values, as the table holds them.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> model = crampnet.load()
+    >>> answers = collect_answers(model, {"muscle_cramps": True})
+    >>> [q for q, _ in ranked_rows(model, answers, 3)] == list(rank_questions(model, answers, 3).index)
+    True
+    """
+    rows, positions = _rows(model, answers, n)
+    chosen = positions if n is None else positions[: int(n)]
+    return [(answers.candidates[i], {c: rows[i][c] for c in COLUMNS}) for i in chosen.tolist()]
+
+
+def _rows(
+    model: BaseModel,
+    answers: Answers,
+    n: int | None,
+    *,
+    by: str = "decision",
+    about: str | Iterable[str] | None = None,
+    cost_aware: bool = False,
+    costs: Mapping[str, float] | None = None,
+    staged: bool = False,
+) -> tuple[list[dict[str, object]], np.ndarray]:
+    """Every candidate's row (in candidate order) and the positions that rank them, best first."""
     if n is not None and (isinstance(n, bool | np.bool_) or not isinstance(n, numbers.Integral) or n < 0):
         msg = f"The 'n' argument of next_questions must be a non-negative int or None. Got {show(n)} ({type(n).__name__}) instead."
         raise InvalidValueError(msg)
@@ -271,7 +309,7 @@ def rank_questions(
     cols = [answers.conditions.index(c) for c in focus]
     info = gains(answers)[:, cols]
     measures = decisions(answers, focus, answers.thresholds)
-    rows = []
+    rows: list[dict[str, object]] = []
     for i, q in enumerate(answers.candidates):
         kind, cost = cost_of(q)
         cost = given.get(q, cost)
@@ -279,18 +317,17 @@ def rank_questions(
         about_q = focus[int(np.argmax(info[i]))] if total > 0 else ""
         row = {"label": model.spec.nodes[q].label, "kind": kind, "information_gain": total, "cost": cost, "gain_per_cost": total / cost, "about": about_q}
         rows.append(row | {k: float(v[i]) for k, v in measures.items()})
-    frame = pd.DataFrame(rows, index=pd.Index(list(answers.candidates), name="question"), columns=COLUMNS)
-    if not len(frame):
-        return frame
-    price = frame["cost"].to_numpy(dtype=float)
-    per = price if cost_aware else np.ones(len(frame))
-    keys: list[np.ndarray] = [price, -frame["information_gain"].to_numpy(dtype=float) / per]  # np.lexsort: last key first
+    if not rows:
+        return rows, np.zeros(0, dtype=np.intp)
+    price = np.array([row["cost"] for row in rows], dtype=float)
+    per = price if cost_aware else np.ones(len(rows))
+    keys: list[np.ndarray] = [price, -np.array([row["information_gain"] for row in rows], dtype=float) / per]  # np.lexsort: last key first
     if by == "decision":
-        keys.append(-np.round(frame["decision"].to_numpy(dtype=float) / per, DECIMALS))
+        keys.append(-np.round(np.array([row["decision"] for row in rows], dtype=float) / per, DECIMALS))
     if staged:
-        keys.append(np.array([STAGES.index(k) if k in STAGES else 0 for k in frame["kind"]]))
-    frame = frame.iloc[np.lexsort(keys)]
-    return frame if n is None else frame.iloc[: int(n)]
+        keys.append(np.array([STAGES.index(k) if k in STAGES else 0 for k in (row["kind"] for row in rows)]))
+    positions: np.ndarray = np.lexsort(keys)
+    return rows, positions
 
 
 def _costs(model: BaseModel, costs: Mapping[str, float] | None) -> dict[str, float]:

@@ -156,7 +156,7 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["DECIMALS", "MEASURE_DEFINITIONS", "RANKINGS", "counterfactual_scores", "order"]
+__all__ = ["DECIMALS", "MEASURE_DEFINITIONS", "RANKINGS", "counterfactual_scores", "order", "order_positions"]
 
 #: The orders :func:`order` knows. ``counterfactual`` is expected disablement.
 RANKINGS = ("counterfactual", "disablement", "sufficiency", "posterior")
@@ -233,16 +233,33 @@ def order(scores: pd.DataFrame, ranking: str = "counterfactual") -> list[str]:
     >>> order(scores, "posterior"), order(scores, "counterfactual")
     (['a', 'b'], ['b', 'a'])
     """
+    column = _column(ranking)
+    measure = None if column is None else scores[column].to_numpy()
+    return [str(scores.index[i]) for i in order_positions(scores["posterior"].to_numpy(), measure)]
+
+
+def _column(ranking: str) -> str | None:
+    """The column ``ranking`` sorts by first (None: the posterior), or an error for an unknown one."""
     if ranking not in RANKINGS:
         msg = f"The 'ranking' argument must be one of {', '.join(map(repr, RANKINGS))}. Got {ranking!r} instead."
         raise InvalidValueError(msg)
-    column = {
-        "counterfactual": "disablement",
-        "disablement": "disablement",
-        "sufficiency": "sufficiency",
-    }.get(ranking)
-    keys = [-scores["posterior"].to_numpy()]
-    if column is not None:
-        keys.append(-np.round(scores[column].to_numpy(), DECIMALS))
-    positions = np.lexsort(keys)  # last key is primary; lexsort is stable
-    return [str(scores.index[i]) for i in positions]
+    return {"counterfactual": "disablement", "disablement": "disablement", "sufficiency": "sufficiency"}.get(ranking)
+
+
+def order_positions(posterior: np.ndarray, measure: np.ndarray | None = None) -> np.ndarray:
+    """The positions :func:`order` sorts by: ``measure`` at :data:`DECIMALS` decimals, then ``posterior``, both descending.
+
+    Arrays in, arrays out (no pandas); ties keep the given order. ``measure``
+    None sorts by ``posterior`` alone.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> order_positions(np.array([0.6, 0.3])), order_positions(np.array([0.6, 0.3]), np.array([0.1, 0.9]))
+    (array([0, 1]), array([1, 0]))
+    """
+    keys = [-posterior]
+    if measure is not None:
+        keys.append(-np.round(measure, DECIMALS))
+    positions: np.ndarray = np.lexsort(keys)  # last key is primary; lexsort is stable
+    return positions

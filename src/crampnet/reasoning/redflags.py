@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "must_not_miss_table", "red_flags", "testing_thresholds"]
+__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "must_not_miss_rows", "must_not_miss_table", "red_flags", "testing_thresholds"]
 
 #: Urgencies, most urgent first.
 URGENCIES = ("emergency", "urgent", "test")
@@ -131,7 +131,7 @@ def _rule_flags(model: BaseModel, vectors: Mapping[str, object]) -> list[RedFlag
     return flags
 
 
-def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posteriors: pd.Series | None = None, *, threshold: float | None = None) -> list[RedFlag]:
+def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posteriors: pd.Series | Mapping[str, float] | None = None, *, threshold: float | None = None) -> list[RedFlag]:
     """The red flags raised by one case, most urgent first.
 
     Parameters
@@ -140,8 +140,9 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
         The compiled model.
     evidence : mapping or None
         One case, as for :meth:`crampnet.Model.posteriors`.
-    posteriors : pandas.Series, optional
-        ``model.posteriors(evidence)`` if already computed.
+    posteriors : pandas.Series or mapping of str to float, optional
+        ``model.posteriors(evidence)`` (or condition id to posterior) if
+        already computed.
     threshold : float or None, default=None
         None: each must-not-miss condition is flagged at its own testing
         threshold (:func:`testing_thresholds`); a number in (0, 1]: the
@@ -162,8 +163,10 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     limits = thresholds_for(model, threshold)
     vectors = observe(model, evidence)
     flags = _rule_flags(model, vectors)
-    series = posteriors if posteriors is not None else model.posteriors(evidence)
-    post = {str(k): float(v) for k, v in series.to_dict().items()}
+    if posteriors is None:
+        posteriors = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True))
+    items = posteriors.items() if isinstance(posteriors, Mapping) else posteriors.to_dict().items()
+    post = {str(k): float(v) for k, v in items}
     flagged = {f.condition for f in flags}
     for cond in sorted(model.must_not_miss, key=lambda c: -post[c]):
         p, limit = post[cond], limits[cond]
@@ -190,14 +193,14 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
 MUST_NOT_MISS_COLUMNS = ["probability", "threshold", "flagged", "rule_out", "source"]
 
 
-def must_not_miss_table(model: BaseModel, posteriors: pd.Series, flags: list[RedFlag], threshold: float | None = None) -> pd.DataFrame:
+def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None) -> pd.DataFrame:
     """Every must-not-miss condition with its probability, threshold, flag and what would rule it out.
 
     Parameters
     ----------
     model : BaseModel
         The compiled model.
-    posteriors : pandas.Series
+    posteriors : pandas.Series or mapping of str to float
         The case's posteriors.
     flags : list of RedFlag
         The case's red flags.
@@ -223,6 +226,21 @@ def must_not_miss_table(model: BaseModel, posteriors: pd.Series, flags: list[Red
     """
     import pandas as pd
 
+    rows = must_not_miss_rows(model, posteriors, flags, threshold)
+    return pd.DataFrame([row[1:] for row in rows], index=pd.Index(list(model.must_not_miss), name="condition"), columns=MUST_NOT_MISS_COLUMNS)
+
+
+def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None) -> list[tuple[str, float, float, bool, str, str]]:
+    """The rows of :func:`must_not_miss_table` as tuples, without pandas: the condition id, then its columns.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> model = crampnet.load()
+    >>> rows = must_not_miss_rows(model, dict.fromkeys(model.conditions, 0.5), [], threshold=0.4)
+    >>> [row[0] for row in rows] == model.must_not_miss, rows[0][1:4]
+    (True, (0.5, 0.4, False))
+    """
     limits = thresholds_for(model, threshold)
     flagged = {f.condition for f in flags}
     rows = []
@@ -232,5 +250,5 @@ def must_not_miss_table(model: BaseModel, posteriors: pd.Series, flags: list[Red
         source = f"{entry.rule_out_source}; threshold: {PAUKER_KASSIRER}" if entry else f"network file {model.spec.path} (must_not_miss); threshold: judgment (default {DEFAULT_THRESHOLD:g})"
         if threshold is not None:
             source = f"{source.split('; threshold: ')[0]}; threshold: given by the caller"
-        rows.append([float(posteriors[cond]), limits[cond], cond in flagged, rule_out, source])
-    return pd.DataFrame(rows, index=pd.Index(list(model.must_not_miss), name="condition"), columns=MUST_NOT_MISS_COLUMNS)
+        rows.append((cond, float(posteriors[cond]), limits[cond], cond in flagged, rule_out, source))
+    return rows
