@@ -12,7 +12,9 @@ simulated from the network with every finding observed;
 complete simulated cases; and one EM iteration on 1,000 simulated cases with
 30% of the cells hidden and three condition columns dropped, and with every
 condition column dropped, with EM's one-off set-up (grouping cases by
-pattern, compiling their trees) shown on its own line.
+pattern, compiling their trees) shown on its own line. A last line gives
+the clique entries per draw of the every-finding case's pruned tree and
+whether its draws ran in the compiled kernel or in numpy.
 
 ``first`` is the first call in the process for that evidence pattern (it
 compiles the pruned junction trees it needs; the model itself is loaded and
@@ -76,6 +78,22 @@ def every_finding_case(model: crampnet.Model, yes: int = 14, seed: int = 3) -> d
             return case
     msg = f"no simulated case with {yes} 'yes' answers"
     raise RuntimeError(msg)
+
+
+def every_tree(model: crampnet.Model, case: dict[str, object]) -> str:
+    """The clique entries of the tree that keeps the every-finding case's findings, and where its draws run."""
+    from crampnet.inference import _kernel
+    from crampnet.network.evidence import normalise
+    from crampnet.trust import _montecarlo as mc
+
+    vectors = normalise(model.spec, case)
+    noisy = mc._noisy_or_slots(model)
+    negative = mc._absorbed(model, vectors)
+    single = [nid for nid in mc._positive(model, vectors) if len(noisy[nid].parents) == 1]
+    linked = [p for nid in (*negative, *single) for p, *_ in noisy[nid].parents]
+    wide = mc._pruned(model, frozenset([*(n for n in vectors if n not in negative and n not in single), *linked]))
+    where = "compiled kernel" if wide.per_row >= mc.KERNEL_TREE_ENTRIES and _kernel._state["kernel"] is not None else "numpy"  # its numpy choice is this tree
+    return f"pruned tree keeping its findings: {wide.per_row:,} clique entries per draw; draws ran in the {where}"
 
 
 class PgmpyVE:
@@ -203,6 +221,7 @@ def main() -> None:
         a = f"{first_s:7.3f}" if first_s is not None else f"{'':>7}"
         b = f"{again_s:7.3f}" if again_s is not None else f"{'':>7}"
         print(f"{label:<{width}}  {a}  {b}  {goal}")
+    print(f"\nevery-finding case: {every_tree(model, every)}")
     print("\ntargets (issue 14): intervals of 1,000 draws at most 3x one pgmpy VE query of the same case (ratio of 'again');")
     print("EM with every condition hidden, set-up plus one iteration, at most 15x one pgmpy VE query of a case of its data.")
 

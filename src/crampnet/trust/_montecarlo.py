@@ -16,8 +16,11 @@ query of the same engine, used by :mod:`crampnet.trust._em`):
   Quickscore); with one parent that is a likelihood vector too, and with
   more it may leave the tree as a signed binary variable (see
   :func:`batch_posteriors`). Only the findings observed otherwise stay in
-  the tree, compiled once per model and set of kept nodes; its clique
-  potentials are rebuilt in one batched assembly per chunk of draws.
+  the tree, compiled once per model and set of kept nodes
+  (:mod:`crampnet.trust._pruned`); its clique potentials are rebuilt in one
+  batched assembly per chunk of draws. Wide trees (many findings observed)
+  run their draws in the compiled kernel when it is ready, each draw with
+  its own potentials (:func:`crampnet.inference._drawpass.draw_marginals`).
 
 Examples
 --------
@@ -41,10 +44,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crampnet.inference.engine import Factor, JunctionTree
+from crampnet.inference._drawpass import draw_marginals
 from crampnet.network.batch import LOG_SPLIT, merge_split, split_tiny
 from crampnet.network.spec import NoisyOr
 from crampnet.trust._parameters import fitted_counts, parameter_space
+from crampnet.trust._pruned import Pruned, relevant_nodes
+from crampnet.trust._pruned import pruned as _pruned
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -58,18 +63,24 @@ CHUNK_ENTRIES = 4_000_000
 #: its signed sums grows as this ratio times ~1e-16. Draws over it run on the
 #: tree that keeps the positive findings.
 CONDITION = 1e5
+#: When numpy's tree (the signed one, or else the one keeping the findings)
+#: has at least this many clique entries, the draws run on the tree keeping
+#: the findings in the compiled kernel, if it is ready
+#: (:meth:`~crampnet.inference._kerneltree.KernelTree.kernel_ready`): there
+#: numpy's chunks hold few draws and its pass is slow (0.4 s per draw on the
+#: 1.35M-entry tree of a case with every finding observed, 0.03-0.09 s
+#: compiled); smaller trees run many draws per numpy call. The kernel is
+#: also left out when the tree keeping the findings has more than twice the
+#: entries of numpy's signed tree: 20 findings with six "yes" answers took
+#: 4.4-4.9 s for 1,000 draws compiled (343,426 entries) against 3.1-3.4 s in
+#: numpy (102,522 signed plus half of 13,998).
+KERNEL_TREE_ENTRIES = 100_000
+#: Clique entries times draws per chunk run in the compiled kernel
+#: (:func:`~crampnet.inference._drawpass.draw_marginals`, which holds about
+#: three times this many floats at once).
+KERNEL_CHUNK_ENTRIES = 16_000_000
 #: A run over a chunk of draws: (rows, tables) -> (posteriors, log P(evidence), ok) per draw.
 _Run = Callable[[np.ndarray, Mapping[str, np.ndarray]], tuple[np.ndarray, np.ndarray, np.ndarray]]
-
-
-def relevant_nodes(model: BaseModel, keep: Sequence[str]) -> list[str]:
-    """``keep`` and all their ancestors, in the network's topological order."""
-    spec = model.spec
-    wanted = set(keep)
-    for nid in reversed(spec.order):
-        if nid in wanted:
-            wanted.update(spec.nodes[nid].parents)
-    return [nid for nid in spec.order if nid in wanted]
 
 
 @dataclass(frozen=True)
@@ -146,77 +157,9 @@ def _positive(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[str]:
     return _observed_at(model, vectors, positive=True)
 
 
-class _Pruned:
-    """One factor per node family over a set of nodes, and its junction tree.
-
-    Each finding of ``signed`` (a noisy-OR observed at its positive state,
-    itself not among ``nodes``) adds a binary variable ``t`` and one factor
-    ``g_i(t, x_i)`` per parent: ``g_i(0, .) = 1``, ``g_i(1, .) = q_i`` (the
-    first parent's also times ``-(1 - leak)``), so that summing ``t`` out
-    gives ``1 - (1 - leak) prod_i q_i(x_i) = P(yes | x)``. The finding's
-    parents are then joined through ``t`` rather than all to each other
-    (Diez and Galan's factorisation of noisy-OR/MAX, 2003).
-
-    The tree is triangulated both ways (min-fill and min-weight) and the one
-    with fewer clique entries is kept: it is compiled once per evidence
-    pattern and then runs for every chunk of draws.
-    """
-
-    def __init__(self, model: BaseModel, nodes: list[str], signed: Sequence[str] = ()) -> None:
-        spec, tables = model.spec, model.compiled.tables
-        self.nodes = frozenset(nodes)
-        self.order = list(nodes)
-        self.signed = list(signed)
-        self.var = {nid: i for i, nid in enumerate(nodes)}
-        cards = [len(spec.nodes[nid].states) for nid in nodes]
-        scopes = [(self.var[nid], *(self.var[p] for p in spec.nodes[nid].parents)) for nid in nodes]
-        factors = [Factor(scope, tables[nid]) for scope, nid in zip(scopes, nodes, strict=True)]
-        for nid in self.signed:
-            t = len(cards)
-            cards.append(2)
-            for parent in spec.nodes[nid].parents:
-                scopes.append((t, self.var[parent]))
-                factors.append(Factor(scopes[-1], np.ones((2, cards[self.var[parent]]))))
-        trees = [JunctionTree(cards, factors, heuristic) for heuristic in ("min-fill", "min-weight")]
-        self.tree = tree = min(trees, key=lambda t: sum(t.size(c) for c in range(len(t.cliques))))
-        self.per_row = sum(tree.size(c) for c in range(len(tree.cliques)))
-        self._ones = [np.ones((*(cards[v] for v in clique), 1)) for clique in tree.cliques]
-        self._place = []
-        for scope, home in zip(scopes, tree.factor_home, strict=True):
-            clique = tree.cliques[home]
-            axes = sorted(range(len(scope)), key=lambda i: scope[i])
-            self._place.append((home, (*(1 + i for i in axes), 0), (*(cards[v] if v in scope else 1 for v in clique), -1)))
-
-    def potentials(self, tables: Mapping[str, np.ndarray], signed: Sequence[np.ndarray] = ()) -> list[np.ndarray]:
-        """Clique potentials for batched node tables, as :meth:`~crampnet.inference.engine.JunctionTree.assemble` gives.
-
-        ``signed`` holds the ``(batch, 2, card)`` tables of the signed
-        findings' factors, finding by finding and parent by parent. Built with
-        the batch axis last and contiguous (the engine runs with the cases
-        last) and returned as views with the batch axis first.
-        """
-        pots = list(self._ones)
-        for table, (home, axes, shape) in zip([*(tables[nid] for nid in self.order), *signed], self._place, strict=True):
-            pots[home] = pots[home] * table.transpose(axes).reshape(shape)
-        return [np.moveaxis(p, -1, 0) for p in pots]
-
-    def evidence(self, kept: Mapping[str, np.ndarray], likelihoods: Mapping[str, list[np.ndarray]]) -> dict[int, np.ndarray]:
-        """Engine evidence: ``kept`` vectors and per-draw likelihood vectors, multiplied per variable."""
-        out = {self.var[nid]: v for nid, v in kept.items()}
-        for parent, vectors in likelihoods.items():
-            var = self.var[parent]
-            for vec in vectors:
-                out[var] = out[var] * vec if var in out else vec
-        return out
-
-
-@lru_cache(maxsize=64)
-def _pruned(model: BaseModel, keep: frozenset[str], signed: frozenset[str] = frozenset()) -> _Pruned:
-    return _Pruned(model, relevant_nodes(model, [*sorted(keep), *model.compiled.conditions]), sorted(signed))
-
 
 def _signed_factors(slots: _NoisyOrSlots, theta: np.ndarray) -> list[np.ndarray]:
-    """Per parent, the ``(batch, 2, card)`` table of ``g_i(t, x_i)`` (see :class:`_Pruned`)."""
+    """Per parent, the ``(batch, 2, card)`` table of ``g_i(t, x_i)`` (see :class:`~crampnet.trust._pruned.Pruned`)."""
     out = []
     for i, q in enumerate(slots.likelihoods(theta)):
         g = np.ones((theta.shape[0], 2, q.shape[1]))
@@ -257,7 +200,7 @@ def batch_posteriors(model: BaseModel, vectors: Mapping[str, np.ndarray], theta:
     answered "yes" with several parents either stay in the tree or, when
     that has fewer clique entries (counting half those of the tree without
     them, for the check below), become signed binary variables
-    (:class:`_Pruned`): one exact pass over the signed tree per draw.
+    (:class:`~crampnet.trust._pruned.Pruned`): one exact pass over the signed tree per draw.
 
     Quickscore's other form, ``2^k`` pseudo-cases per draw on the tree
     without the ``k`` findings, does not pay here: on the shipped network
@@ -275,6 +218,13 @@ def batch_posteriors(model: BaseModel, vectors: Mapping[str, np.ndarray], theta:
     draws run on the tree that keeps the findings (and, unless ``signed``
     is True, so do all the draws after a chunk where most failed the
     check).
+
+    When the tree numpy would run has at least :data:`KERNEL_TREE_ENTRIES`
+    clique entries and at least half those of the tree keeping the
+    findings, every draw runs on the latter in the
+    compiled kernel, if that is ready (not on a signed tree: the kernel
+    needs non-negative potentials); the few draws it flags near underflow
+    run again in numpy. Both give the same posteriors to rounding.
 
     Tiny likelihoods in very improbable draws are split and added up per
     draw, as :func:`~crampnet.network.batch.split_evaluate` does for one parameter set.
@@ -332,30 +282,40 @@ def _batch(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarra
     out = np.full((theta.shape[0], len(query)), np.nan)
     log_out = np.full(theta.shape[0], -np.inf)
     rest = np.arange(theta.shape[0])
+    wide = _pruned(model, wide_keep)
+    use_signed = False
     if several and signed is not False:
         kept_other = {nid: v for nid, v in kept.items() if nid not in several}
         star = _pruned(model, frozenset([*kept_other, *linked, *(p for nid in several for p, *_ in noisy[nid].parents)]), frozenset(several))
         base = _pruned(model, frozenset([*kept_other, *linked]))
-        if signed or star.per_row + base.per_row // 2 < _pruned(model, wide_keep).per_row:
-            leaks = [noisy[nid].leak for nid in star.signed]
+        use_signed = bool(signed) or star.per_row + base.per_row // 2 < wide.per_row
+    numpy_entries = star.per_row + base.per_row // 2 if use_signed else wide.per_row
+    # The kernel runs the wide tree (it takes no signed potentials): worth it when numpy's tree is about as wide.
+    if signed is not True and numpy_entries >= KERNEL_TREE_ENTRIES and wide.per_row <= 2 * numpy_entries and wide.tree.kernel_ready(theta.shape[0]):
 
-            def signed_run(part: np.ndarray, tables: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-                lik = likelihoods(part)
-                factors = [g for nid in star.signed for g in _signed_factors(noisy[nid], part)]
-                values, log_ev = _posteriors(star, star.potentials(tables, factors), star.evidence(kept_other, lik), asked, part.shape[0])
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    log_other = base.tree.marginals(base.evidence(kept_other, lik), [], potentials=base.potentials(tables)).log_evidence
-                    log_bound = log_other + np.log(2.0 - part[:, leaks]).sum(axis=1)
-                ok = np.isfinite(log_ev) & np.isfinite(log_other) & (log_bound - log_ev <= np.log(CONDITION))
-                return values, log_ev, ok
+        def kernel_run(part: np.ndarray, tables: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            return _posteriors(wide, wide.potentials(tables), wide.evidence(kept, likelihoods(part)), asked, part.shape[0], compiled=True)
 
-            ok = _chunked(model, star, theta, signed_run, out, give_up=signed is None, log_out=log_out)
-            rest = np.flatnonzero(~ok)
+        rest = np.flatnonzero(~_chunked(model, wide, theta, kernel_run, out, log_out=log_out, entries=KERNEL_CHUNK_ENTRIES))
+    elif use_signed:
+        leaks = [noisy[nid].leak for nid in star.signed]
+
+        def signed_run(part: np.ndarray, tables: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            lik = likelihoods(part)
+            factors = [g for nid in star.signed for g in _signed_factors(noisy[nid], part)]
+            values, log_ev, _ = _posteriors(star, star.potentials(tables, factors), star.evidence(kept_other, lik), asked, part.shape[0])
+            with np.errstate(invalid="ignore", divide="ignore"):
+                log_other = base.tree.marginals(base.evidence(kept_other, lik), [], potentials=base.potentials(tables)).log_evidence
+                log_bound = log_other + np.log(2.0 - part[:, leaks]).sum(axis=1)
+            ok = np.isfinite(log_ev) & np.isfinite(log_other) & (log_bound - log_ev <= np.log(CONDITION))
+            return values, log_ev, ok
+
+        ok = _chunked(model, star, theta, signed_run, out, give_up=signed is None, log_out=log_out)
+        rest = np.flatnonzero(~ok)
     if rest.size:
-        wide = _pruned(model, wide_keep)
 
         def wide_run(part: np.ndarray, tables: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            values, log_ev = _posteriors(wide, wide.potentials(tables), wide.evidence(kept, likelihoods(part)), asked, part.shape[0])
+            values, log_ev, _ = _posteriors(wide, wide.potentials(tables), wide.evidence(kept, likelihoods(part)), asked, part.shape[0])
             return values, log_ev, np.isfinite(log_ev)
 
         part_out = np.full((rest.size, len(query)), np.nan)
@@ -366,14 +326,14 @@ def _batch(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarra
     return out, log_out
 
 
-def _chunked(model: BaseModel, pruned: _Pruned, theta: np.ndarray, run: _Run, out: np.ndarray, *, give_up: bool = False, log_out: np.ndarray | None = None) -> np.ndarray:
-    """Run ``run(rows, tables)`` over chunks of ``theta``; fill ``out`` and ``log_out`` where it says ok, return ok per row.
+def _chunked(model: BaseModel, pruned: Pruned, theta: np.ndarray, run: _Run, out: np.ndarray, *, give_up: bool = False, log_out: np.ndarray | None = None, entries: int | None = None) -> np.ndarray:
+    """Run ``run(rows, tables)`` over chunks of ``theta`` (``entries`` clique entries each, default :data:`CHUNK_ENTRIES`); fill ``out`` and ``log_out`` where it says ok, return ok per row.
 
     With ``give_up``, stop after a chunk where fewer than half the rows are
     ok (the rest are then not ok either).
     """
     space = parameter_space(model)
-    chunk = max(1, CHUNK_ENTRIES // max(1, pruned.per_row))
+    chunk = max(1, (CHUNK_ENTRIES if entries is None else entries) // max(1, pruned.per_row))
     ok = np.zeros(theta.shape[0], dtype=bool)
     for start in range(0, theta.shape[0], chunk):
         part = theta[start : start + chunk]
@@ -388,12 +348,17 @@ def _chunked(model: BaseModel, pruned: _Pruned, theta: np.ndarray, run: _Run, ou
     return ok
 
 
-def _posteriors(pruned: _Pruned, potentials: list[np.ndarray], evidence: Mapping[int, np.ndarray], query: Sequence[tuple[str, int]], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """P(query node at the given state) and ``log P(evidence)`` for the ``n`` rows of one chunk."""
+def _posteriors(pruned: Pruned, potentials: list[np.ndarray], evidence: Mapping[int, np.ndarray], query: Sequence[tuple[str, int]], n: int, *, compiled: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """P(query node at the given state), ``log P(evidence)`` and ok (the compiled kernel's flag is not raised) for the ``n`` rows of one chunk."""
     targets = [pruned.var[q] for q, _ in query]
+    values = np.empty((n, len(query)))
+    if compiled:
+        marginals, log_ev, flagged = draw_marginals(pruned.tree, potentials, evidence, targets)
+        for j, (_, state) in enumerate(query):
+            values[:, j] = marginals[j][:, state]
+        return values, log_ev, ~flagged
     with np.errstate(invalid="ignore", divide="ignore"):
         result = pruned.tree.marginals(evidence, targets, potentials=potentials)
-    values = np.empty((n, len(query)))
     for j, (var, (_, state)) in enumerate(zip(targets, query, strict=True)):
         values[:, j] = np.broadcast_to(result.marginals[var][:, state], (n,))
-    return values, np.broadcast_to(result.log_evidence, (n,))
+    return values, np.broadcast_to(result.log_evidence, (n,)), np.ones(n, dtype=bool)

@@ -1,0 +1,112 @@
+"""A case's pruned sub-network and its junction tree, compiled once per set of kept nodes.
+
+:func:`relevant_nodes` is the sub-network that matters for a query (the
+kept nodes and their ancestors: the others are barren and drop out
+exactly); :class:`Pruned` puts one factor per node family on it, plus the
+factors of the signed noisy-OR findings, and compiles its junction tree;
+:func:`pruned` caches it per model and set of kept nodes. Used by
+:mod:`crampnet.trust._montecarlo` and (``relevant_nodes``) :mod:`crampnet.trust._learning`.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.trust._pruned import pruned
+>>> model = crampnet.load()
+>>> tree = pruned(model, frozenset({"urge_to_move"}))
+>>> "urge_to_move" in tree.nodes and set(model.conditions) <= tree.nodes
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from crampnet.inference.engine import Factor, JunctionTree
+
+if TYPE_CHECKING:
+    from crampnet.base import BaseModel
+
+__all__ = ["Pruned", "pruned", "relevant_nodes"]
+
+def relevant_nodes(model: BaseModel, keep: Sequence[str]) -> list[str]:
+    """``keep`` and all their ancestors, in the network's topological order."""
+    spec = model.spec
+    wanted = set(keep)
+    for nid in reversed(spec.order):
+        if nid in wanted:
+            wanted.update(spec.nodes[nid].parents)
+    return [nid for nid in spec.order if nid in wanted]
+
+
+class Pruned:
+    """One factor per node family over a set of nodes, and its junction tree.
+
+    Each finding of ``signed`` (a noisy-OR observed at its positive state,
+    itself not among ``nodes``) adds a binary variable ``t`` and one factor
+    ``g_i(t, x_i)`` per parent: ``g_i(0, .) = 1``, ``g_i(1, .) = q_i`` (the
+    first parent's also times ``-(1 - leak)``), so that summing ``t`` out
+    gives ``1 - (1 - leak) prod_i q_i(x_i) = P(yes | x)``. The finding's
+    parents are then joined through ``t`` rather than all to each other
+    (Diez and Galan's factorisation of noisy-OR/MAX, 2003).
+
+    The tree is triangulated both ways (min-fill and min-weight) and the one
+    with fewer clique entries is kept: it is compiled once per evidence
+    pattern and then runs for every chunk of draws.
+    """
+
+    def __init__(self, model: BaseModel, nodes: list[str], signed: Sequence[str] = ()) -> None:
+        spec, tables = model.spec, model.compiled.tables
+        self.nodes = frozenset(nodes)
+        self.order = list(nodes)
+        self.signed = list(signed)
+        self.var = {nid: i for i, nid in enumerate(nodes)}
+        cards = [len(spec.nodes[nid].states) for nid in nodes]
+        scopes = [(self.var[nid], *(self.var[p] for p in spec.nodes[nid].parents)) for nid in nodes]
+        factors = [Factor(scope, tables[nid]) for scope, nid in zip(scopes, nodes, strict=True)]
+        for nid in self.signed:
+            t = len(cards)
+            cards.append(2)
+            for parent in spec.nodes[nid].parents:
+                scopes.append((t, self.var[parent]))
+                factors.append(Factor(scopes[-1], np.ones((2, cards[self.var[parent]]))))
+        trees = [JunctionTree(cards, factors, heuristic) for heuristic in ("min-fill", "min-weight")]
+        self.tree = tree = min(trees, key=lambda t: sum(t.size(c) for c in range(len(t.cliques))))
+        self.per_row = sum(tree.size(c) for c in range(len(tree.cliques)))
+        self._ones = [np.ones((*(cards[v] for v in clique), 1)) for clique in tree.cliques]
+        self._place = []
+        for scope, home in zip(scopes, tree.factor_home, strict=True):
+            clique = tree.cliques[home]
+            axes = sorted(range(len(scope)), key=lambda i: scope[i])
+            self._place.append((home, (*(1 + i for i in axes), 0), (*(cards[v] if v in scope else 1 for v in clique), -1)))
+
+    def potentials(self, tables: Mapping[str, np.ndarray], signed: Sequence[np.ndarray] = ()) -> list[np.ndarray]:
+        """Clique potentials for batched node tables, as :meth:`~crampnet.inference.engine.JunctionTree.assemble` gives.
+
+        ``signed`` holds the ``(batch, 2, card)`` tables of the signed
+        findings' factors, finding by finding and parent by parent. Built with
+        the batch axis last and contiguous (the engine runs with the cases
+        last) and returned as views with the batch axis first.
+        """
+        pots = list(self._ones)
+        for table, (home, axes, shape) in zip([*(tables[nid] for nid in self.order), *signed], self._place, strict=True):
+            pots[home] = pots[home] * table.transpose(axes).reshape(shape)
+        return [np.moveaxis(p, -1, 0) for p in pots]
+
+    def evidence(self, kept: Mapping[str, np.ndarray], likelihoods: Mapping[str, list[np.ndarray]]) -> dict[int, np.ndarray]:
+        """Engine evidence: ``kept`` vectors and per-draw likelihood vectors, multiplied per variable."""
+        out = {self.var[nid]: v for nid, v in kept.items()}
+        for parent, vectors in likelihoods.items():
+            var = self.var[parent]
+            for vec in vectors:
+                out[var] = out[var] * vec if var in out else vec
+        return out
+
+
+@lru_cache(maxsize=64)
+def pruned(model: BaseModel, keep: frozenset[str], signed: frozenset[str] = frozenset()) -> Pruned:
+    """The :class:`Pruned` tree of ``keep``, the conditions and their ancestors, with ``signed`` findings (cached)."""
+    return Pruned(model, relevant_nodes(model, [*sorted(keep), *model.compiled.conditions]), sorted(signed))
