@@ -62,7 +62,8 @@ def test_version_is_read_from_the_package():
     """Check that pyproject.toml states no version of its own but reads crampnet.__version__ (one place)."""
     assert "version" not in PYPROJECT["project"]
     assert "version" in PYPROJECT["project"]["dynamic"]
-    assert PYPROJECT["tool"]["hatch"]["version"]["path"] == "src/crampnet/__init__.py"
+    assert PYPROJECT["tool"]["hatch"]["version"]["path"] == "src/crampnet/_version.py"
+    assert crampnet.__version__ == crampnet._version.__version__
 
 
 def test_py_typed_in_source():
