@@ -21,7 +21,13 @@ import pandas as pd
 import pytest
 
 import crampnet
-from crampnet._cli_output import diagnosis_json, differential_lines, flag_lines, question_lines
+from crampnet._cli_output import (
+    QUESTIONS_HEADER,
+    diagnosis_json,
+    differential_lines,
+    flag_lines,
+    question_lines,
+)
 from crampnet.cli import EXAMPLE_CASE, main
 from crampnet.reasoning.html import measure_value, ranked
 from crampnet.reasoning.questions import (
@@ -108,8 +114,8 @@ def _reference_questions(dx: crampnet.Diagnosis, n: int) -> list[str]:
     table = dx.next_questions(n)
     if table.empty:
         return ["Next questions: none left."]
-    return ["Next questions (expected information gain, bits):"] + [
-        f"  {q!s:<32} {row['information_gain']:6.3f}  {row['label']} ({row['kind']}; about {row['about']})"
+    return [QUESTIONS_HEADER] + [
+        f"  {q!s:<32} {row['decision']:6.1%}  {row['information_gain']:6.3f}  {row['label']} ({row['kind']}; about {row['about']})"
         for q, row in table.iterrows()
     ]
 
@@ -248,3 +254,18 @@ def test_order_positions_is_order():
     assert order_positions(post, measure).tolist() == [2, 0, 1, 3]
     frame = pd.DataFrame({"posterior": post, "disablement": measure, "sufficiency": measure}, index=list("abcd"))
     assert order(frame, "disablement") == ["c", "a", "b", "d"]
+
+
+def test_question_lines_show_the_measure_they_are_ranked_by(model):
+    """Check each question line's first number is next_questions' decision measure, in the table's order.
+
+    The lines once showed only the information gain, which is not the order
+    of the default ranking, so the numbers a clinician read were not sorted.
+    """
+    dx = model.diagnose(EXAMPLE_CASE)
+    table = dx.next_questions(5)
+    lines = question_lines(dx, 5)
+    assert "testing threshold" in lines[0] and "information gain in bits" in lines[0]
+    shown = [float(line.split()[1].rstrip("%")) / 100 for line in lines[1:]]
+    assert shown == pytest.approx(list(table["decision"]), abs=5e-4)
+    assert shown == sorted(shown, reverse=True)

@@ -161,18 +161,32 @@ def differential_lines(dx: Diagnosis, top: int) -> list[str]:
     return lines + legend(dx.ranking, population_phrase(dx.model))
 
 
+#: What the two numbers of a question line are.
+QUESTIONS_HEADER = (
+    "Next questions (first: the chance that the answer changes the leading condition or moves a must-not-miss "
+    "condition across its testing threshold; second: what the answer tells, expected information gain in bits):"
+)
+
+
 def question_lines(dx: Diagnosis, n: int) -> list[str]:
-    """The ``n`` next best questions with their expected information gain."""
+    """The ``n`` next best questions with the two numbers they are ranked by.
+
+    The first is ``decision`` (the chance that the answer changes the leading
+    condition or moves a must-not-miss condition across its testing
+    threshold), the second the expected information gain in bits, which
+    breaks its ties: both as :meth:`Diagnosis.next_questions` defines them.
+    """
     if n <= 0:
         return []
     rows = dx._question_rows(n)  # the rows of dx.next_questions(n), without pandas
     if not rows:
         return ["Next questions: none left."]
-    lines = ["Next questions (expected information gain, bits):"]
+    lines = [QUESTIONS_HEADER]
     for q, row in rows:
+        change = finite(cast("float", row["decision"]), f"the decision measure of {q}")
         gain = finite(cast("float", row["information_gain"]), f"the information gain of {q}")
         lines.append(
-            f"  {q!s:<32} {gain:6.3f}  {row['label']} ({row['kind']}; about {row['about']})"
+            f"  {q!s:<32} {change:6.1%}  {gain:6.3f}  {row['label']} ({row['kind']}; about {row['about']})"
         )
     return lines
 
