@@ -36,21 +36,32 @@ __all__ = ["Program", "Structure", "entry_map"]
 class Structure:
     """A tree's cliques, messages and entry maps as flat integer arrays (built once per tree).
 
+    Only the entries that can carry mass are kept
+    (:attr:`~crampnet.inference._cliques.CliqueTree.live_entries`): a clique's
+    ``size`` counts its live entries, and every entry map runs over them in
+    C order. The loops need no change; potentials given in their place
+    (:mod:`crampnet.inference._drawpass`) must be zero at the dropped entries,
+    or run on a dense structure.
+
     Parameters
     ----------
     tree : CliqueTree
         The compiled tree (its potentials are used as they are).
+    sparse : bool, default=True
+        Keep only the live entries (False keeps every entry).
     """
 
-    def __init__(self, tree: CliqueTree) -> None:
+    def __init__(self, tree: CliqueTree, *, sparse: bool = True) -> None:
         n = len(tree.cliques)
         self.tree = tree
-        sizes = [tree.size(c) for c in range(n)]
+        #: Per clique, the indices (C order) of its entries kept, or None for all.
+        self.live: list[np.ndarray | None] = list(tree.live_entries) if sparse else [None] * n
+        sizes = [tree.size(c) if live is None else int(live.size) for c, live in enumerate(self.live)]
         self.entries = sum(sizes)
         self.width = max(sizes, default=1)
         self.size = np.array(sizes, dtype=np.int64)
         self.eoff = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-        self.potential = np.concatenate([np.asarray(p, dtype=float).reshape(-1) for p in tree.potentials]) if n else np.zeros(0)
+        self.potential = np.concatenate([self.kept(c, np.asarray(p, dtype=float).reshape(-1)) for c, p in enumerate(tree.potentials)]) if n else np.zeros(0)
         # Preorder (root first); the collect pass runs it backwards.
         self.order = np.array(tree.order, dtype=np.int64)
         parent = np.full(n, -1, dtype=np.int64)
@@ -76,9 +87,9 @@ class Structure:
             ssize[c] = math.prod(tree.cards[v] for v in sep)
             soff[c] = total_sep
             total_sep += int(ssize[c])
-            own[self.eoff[c] : self.eoff[c] + sizes[c]] = entry_map(tree, c, sep)
+            own[self.eoff[c] : self.eoff[c] + sizes[c]] = self.kept(c, entry_map(tree, c, sep))
             poff[c] = total_p
-            pmaps.append(entry_map(tree, p, sep))
+            pmaps.append(self.kept(p, entry_map(tree, p, sep)))
             total_p += sizes[p]
         self.ssize, self.soff, self.own, self.poff = ssize, soff, own, poff
         self.pmap = np.concatenate(pmaps).astype(np.int64) if pmaps else np.zeros(0, dtype=np.int64)
@@ -89,9 +100,15 @@ class Structure:
         """For each entry of ``v``'s home clique, the state of ``v`` (cached)."""
         out = self._maps.get(v)
         if out is None:
-            out = entry_map(self.tree, self.tree.home[v], [v])
+            home = self.tree.home[v]
+            out = self.kept(home, entry_map(self.tree, home, [v]))
             self._maps[v] = out
         return out
+
+    def kept(self, clique: int, values: np.ndarray) -> np.ndarray:
+        """``values`` (first axis over the clique's entries, C order) at the entries kept."""
+        live = self.live[clique]
+        return values if live is None else values[live]
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         """The tree's arrays in the kernel's argument order."""

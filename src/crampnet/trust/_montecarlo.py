@@ -76,8 +76,13 @@ CONDITION = 1e5
 #: numpy (102,522 signed plus half of 13,998).
 KERNEL_TREE_ENTRIES = 100_000
 #: Clique entries times draws per chunk run in the compiled kernel
-#: (:func:`~crampnet.inference._drawpass.draw_marginals`, which holds about
-#: three times this many floats at once).
+#: (:func:`~crampnet.inference._drawpass.draw_marginals`), counting the live
+#: entries it keeps (:attr:`~crampnet.trust._pruned.Pruned.live_per_row`):
+#: a chunk holds about twice this many floats in the kernel's buffers, plus
+#: its potentials with every entry (on the shipped network, about twice the
+#: live ones). The every-finding case of ``benchmarks/bench_trust.py``
+#: (1,353,174 entries, 694,206 live) took 11.0 s for 1,000 draws at 16M
+#: entries counted with every entry, 10.0 s counted live.
 KERNEL_CHUNK_ENTRIES = 16_000_000
 #: A run over a chunk of draws: (rows, tables) -> (posteriors, log P(evidence), ok) per draw.
 _Run = Callable[[np.ndarray, Mapping[str, np.ndarray]], tuple[np.ndarray, np.ndarray, np.ndarray]]
@@ -294,9 +299,11 @@ def _batch(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarra
     if signed is not True and numpy_entries >= KERNEL_TREE_ENTRIES and wide.per_row <= 2 * numpy_entries and wide.tree.kernel_ready(theta.shape[0]):
 
         def kernel_run(part: np.ndarray, tables: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            return _posteriors(wide, wide.potentials(tables), wide.evidence(kept, likelihoods(part)), asked, part.shape[0], compiled=True)
+            sparse = wide.zeros_kept(tables)
+            return _posteriors(wide, wide.potentials(tables), wide.evidence(kept, likelihoods(part)), asked, part.shape[0], compiled=True, sparse=sparse)
 
-        rest = np.flatnonzero(~_chunked(model, wide, theta, kernel_run, out, log_out=log_out, entries=KERNEL_CHUNK_ENTRIES))
+        ok = _chunked(model, wide, theta, kernel_run, out, log_out=log_out, entries=KERNEL_CHUNK_ENTRIES, per_row=wide.live_per_row)
+        rest = np.flatnonzero(~ok)
     elif use_signed:
         leaks = [noisy[nid].leak for nid in star.signed]
 
@@ -326,14 +333,20 @@ def _batch(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarra
     return out, log_out
 
 
-def _chunked(model: BaseModel, pruned: Pruned, theta: np.ndarray, run: _Run, out: np.ndarray, *, give_up: bool = False, log_out: np.ndarray | None = None, entries: int | None = None) -> np.ndarray:
-    """Run ``run(rows, tables)`` over chunks of ``theta`` (``entries`` clique entries each, default :data:`CHUNK_ENTRIES`); fill ``out`` and ``log_out`` where it says ok, return ok per row.
+def _chunked(
+    model: BaseModel, pruned: Pruned, theta: np.ndarray, run: _Run, out: np.ndarray, *, give_up: bool = False, log_out: np.ndarray | None = None,
+    entries: int | None = None, per_row: int | None = None,
+) -> np.ndarray:  # fmt: skip
+    """Run ``run(rows, tables)`` over chunks of ``theta``; fill ``out`` and ``log_out`` where it says ok, return ok per row.
+
+    A chunk holds ``entries`` (default :data:`CHUNK_ENTRIES`) clique entries,
+    counting ``per_row`` per row (default: all of ``pruned``'s).
 
     With ``give_up``, stop after a chunk where fewer than half the rows are
     ok (the rest are then not ok either).
     """
     space = parameter_space(model)
-    chunk = max(1, (CHUNK_ENTRIES if entries is None else entries) // max(1, pruned.per_row))
+    chunk = max(1, (CHUNK_ENTRIES if entries is None else entries) // max(1, pruned.per_row if per_row is None else per_row))
     ok = np.zeros(theta.shape[0], dtype=bool)
     for start in range(0, theta.shape[0], chunk):
         part = theta[start : start + chunk]
@@ -348,12 +361,15 @@ def _chunked(model: BaseModel, pruned: Pruned, theta: np.ndarray, run: _Run, out
     return ok
 
 
-def _posteriors(pruned: Pruned, potentials: list[np.ndarray], evidence: Mapping[int, np.ndarray], query: Sequence[tuple[str, int]], n: int, *, compiled: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _posteriors(
+    pruned: Pruned, potentials: list[np.ndarray], evidence: Mapping[int, np.ndarray], query: Sequence[tuple[str, int]], n: int, *, compiled: bool = False,
+    sparse: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """P(query node at the given state), ``log P(evidence)`` and ok (the compiled kernel's flag is not raised) for the ``n`` rows of one chunk."""
     targets = [pruned.var[q] for q, _ in query]
     values = np.empty((n, len(query)))
     if compiled:
-        marginals, log_ev, flagged = draw_marginals(pruned.tree, potentials, evidence, targets)
+        marginals, log_ev, flagged = draw_marginals(pruned.tree, potentials, evidence, targets, sparse=sparse)
         for j, (_, state) in enumerate(query):
             values[:, j] = marginals[j][:, state]
         return values, log_ev, ~flagged

@@ -20,7 +20,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -76,6 +76,7 @@ class Pruned:
         trees = [JunctionTree(cards, factors, heuristic) for heuristic in ("min-fill", "min-weight")]
         self.tree = tree = min(trees, key=lambda t: sum(t.size(c) for c in range(len(t.cliques))))
         self.per_row = sum(tree.size(c) for c in range(len(tree.cliques)))
+        self._zeros = [(nid, tables[nid] == 0) for nid in nodes if not np.all(tables[nid])]
         self._ones = [np.ones((*(cards[v] for v in clique), 1)) for clique in tree.cliques]
         self._place = []
         for scope, home in zip(scopes, tree.factor_home, strict=True):
@@ -95,6 +96,21 @@ class Pruned:
         for table, (home, axes, shape) in zip([*(tables[nid] for nid in self.order), *signed], self._place, strict=True):
             pots[home] = pots[home] * table.transpose(axes).reshape(shape)
         return [np.moveaxis(p, -1, 0) for p in pots]
+
+    @cached_property
+    def live_per_row(self) -> int:
+        """Clique entries per row that the compiled pass keeps (see :meth:`zeros_kept`)."""
+        return sum(self.tree.size(c) if live is None else int(live.size) for c, live in enumerate(self.tree.live_entries))
+
+    def zeros_kept(self, tables: Mapping[str, np.ndarray]) -> bool:
+        """Whether batched node ``tables`` are zero wherever the model's own tables are.
+
+        Then the tree's dead entries (:attr:`~crampnet.inference._cliques.CliqueTree.live_entries`,
+        found from the model's tables) are dead in every row, and the
+        compiled pass may leave them out (``sparse=True`` in
+        :func:`~crampnet.inference._drawpass.draw_marginals`).
+        """
+        return not any(tables[nid][:, zero].any() for nid, zero in self._zeros)
 
     def evidence(self, kept: Mapping[str, np.ndarray], likelihoods: Mapping[str, list[np.ndarray]]) -> dict[int, np.ndarray]:
         """Engine evidence: ``kept`` vectors and per-draw likelihood vectors, multiplied per variable."""
