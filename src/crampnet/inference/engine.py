@@ -114,6 +114,27 @@ class JunctionTree(KernelTree):
         return [p[..., None] for p in self.potentials]
 
     @cached_property
+    def pinned(self) -> dict[int, int]:
+        """Variables that one factor of their own pins to a single state (e.g. a point-mass prior), and that state.
+
+        Where a factor over ``v`` alone has one nonzero entry, every other
+        state of ``v`` has probability zero, so the numpy pass indexes ``v``
+        out of its cliques (as it does hard evidence) unless a case gives
+        evidence on it. On the shipped network, ``care_setting``: that
+        halves every clique holding it.
+        """
+        out = {}
+        for scope, table in zip(self.scopes, self._tables, strict=True):
+            if len(scope) == 1 and np.count_nonzero(table) == 1:
+                out[scope[0]] = int(np.flatnonzero(table)[0])
+        return out
+
+    @cached_property
+    def _pinned_last(self) -> list[np.ndarray]:
+        """:attr:`_last` with the :attr:`pinned` variables indexed out."""
+        return [np.ascontiguousarray(p[(*(self.pinned.get(v, slice(None)) for v in cl), slice(None))]) for p, cl in zip(self._last, self.cliques, strict=True)]
+
+    @cached_property
     def _family_plan(self) -> FamilyPlan:
         return FamilyPlan(self)
 
@@ -254,7 +275,11 @@ class JunctionTree(KernelTree):
         sizes = [e.shape[0] for e in evidence.values()] + ([p.shape[0] for p in potentials] if potentials is not None else [])
         n = max(sizes, default=1)
         pots = self._last if potentials is None else [np.moveaxis(p, 0, -1) for p in potentials]
-        fixed: dict[int, int] = {}
+        # Pinned variables without evidence leave the cliques (already indexed out of _pinned_last).
+        pinned = {v: s for v, s in self.pinned.items() if v not in evidence} if potentials is None else {}
+        if pinned != self.pinned:
+            pinned = {}
+        fixed: dict[int, int] = dict(pinned)
         log_scale = np.zeros(n)
         if potentials is None and n * self.width > FIX_ENTRIES:
             for v, vec in evidence.items():
@@ -266,9 +291,12 @@ class JunctionTree(KernelTree):
                     fixed[v] = int(hit[0])
                     log_scale = log_scale + np.log(row[hit[0]])
         plan = self._plan(frozenset(fixed))
-        psi = list(pots)
+        base = self._pinned_last if pinned else pots
+        psi = list(base)
         for c in plan.touched:
-            psi[c] = np.ascontiguousarray(pots[c][(*(fixed.get(v, slice(None)) for v in self.cliques[c]), slice(None))])
+            rest = [v for v in self.cliques[c] if v not in pinned]
+            if any(v in fixed for v in rest):
+                psi[c] = np.ascontiguousarray(base[c][(*(fixed.get(v, slice(None)) for v in rest), slice(None))])
         for v, vec in evidence.items():
             if v not in fixed:
                 c = self.home[v]
