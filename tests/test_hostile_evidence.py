@@ -314,6 +314,22 @@ def test_paths_beside_posteriors_with_a_subnormal_weight_that_carries_the_case(m
     assert model.posteriors(tiny_pad, interval=0.9, draws=20).equals(model.posteriors(hard, interval=0.9, draws=20))
 
 
+def test_scoring_on_a_pruned_tree_adds_up_tiny_likelihoods(tiny, tiny_oracle):
+    """Check reasoning._scoring.score with a query beyond the conditions (its pruned-tree path) on 1e-320 and 5e-324 weights, by brute force."""
+    from crampnet.reasoning._scoring import score
+
+    evidence = normalise(tiny.spec, {"jerks": "no", "plm": {"present": 1.0, "absent": 1e-320}, "urge": {"yes": 5e-324, "no": 1.0}})
+    batch = {k: np.asarray(v, dtype=float).reshape(1, -1) for k, v in evidence.items()}
+    query = [*tiny.conditions, "location"]
+    marginals, log_ev = score(tiny, batch, query)
+    hard = {"jerks": "no", "plm": "absent", "urge": "no"}
+    expected = tiny_oracle.posteriors(tiny.conditions, hard)
+    _close(pd.Series({c: float(marginals[c][0, tiny.states(c).index("present")]) for c in tiny.conditions}), expected, 1e-12)
+    for state in tiny.states("location"):
+        assert float(marginals["location"][0, tiny.states("location").index(state)]) == pytest.approx(tiny_oracle.probability({"location": state}, hard), abs=1e-12)
+    assert log_ev[0] == pytest.approx(math.log(1e-320) + math.log(tiny_oracle.probability(hard, {})), abs=1e-9)
+
+
 def test_engine_calls_beside_posteriors_add_up_tiny_likelihoods(tiny, tiny_oracle):
     """Check CompiledNetwork.evaluate, run and log_evidence on tiny.toml with 1e-320 and 5e-324 weights, by brute force."""
     evidence = normalise(tiny.spec, {"jerks": "no", "plm": {"present": 1.0, "absent": 1e-320}, "urge": {"yes": 5e-324, "no": 1.0}})

@@ -20,7 +20,7 @@ True
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 
 import numpy as np
@@ -34,7 +34,7 @@ from crampnet.network.batch import LOG_SPLIT, split_evaluate
 from crampnet.network.cpd import build_tables
 from crampnet.network.spec import NetworkSpec, NoisyOr
 
-__all__ = ["CompiledNetwork"]
+__all__ = ["CompiledNetwork", "split_marginals"]
 
 #: Upper bound on the entries of one clique array times the cases in a chunk.
 CHUNK_ENTRIES = 2_000_000
@@ -50,6 +50,36 @@ PASSES_PER_CASE = 16
 def _fits(tree: JunctionTree) -> bool:
     """Whether ``tree``'s cliques fit the budget of a network file (:mod:`crampnet.network._budget`)."""
     return tree.width <= MAX_CLIQUE and tree.entries <= MAX_TREE
+
+
+def split_marginals(
+    evidence: Mapping[str, np.ndarray], query: Sequence[str], cards: Sequence[int],
+    direct: Callable[[Mapping[str, np.ndarray]], tuple[Mapping[str, np.ndarray], np.ndarray]],
+) -> tuple[dict[str, np.ndarray], np.ndarray]:  # fmt: skip
+    """``direct(evidence)``: marginals of ``query`` (``cards`` states each) and log P(evidence), with tiny likelihoods split.
+
+    Cases whose evidence is very improbable and carries likelihoods below
+    :data:`~crampnet.network.batch.TINY` are computed again from their parts
+    and added up in log space (:func:`~crampnet.network.batch.split_evaluate`).
+    """
+    marginals, log_ev = direct(evidence)
+    n = max([np.shape(log_ev)[0], *(np.shape(v)[0] for v in evidence.values() if np.ndim(v) == 2)])
+
+    def stack(marg: Mapping[str, np.ndarray], m: int) -> np.ndarray:
+        return np.concatenate([np.zeros((m, 0)), *(np.broadcast_to(marg[q], (m, c)) for q, c in zip(query, cards, strict=True))], axis=1)
+
+    def parts(rows: Mapping[str, np.ndarray], m: int) -> tuple[np.ndarray, np.ndarray]:
+        marg, part_log = direct(rows)
+        return stack(marg, m), np.broadcast_to(part_log, (m,))
+
+    before = np.broadcast_to(log_ev, (n,))
+    if np.all(before >= LOG_SPLIT):
+        return dict(marginals), log_ev
+    stacked, after = split_evaluate(evidence, stack(marginals, n), before, parts)
+    if after is before:
+        return dict(marginals), log_ev
+    bounds = np.cumsum([0, *cards])
+    return {q: stacked[:, bounds[i] : bounds[i + 1]] for i, q in enumerate(query)}, after
 
 
 class CompiledNetwork:
@@ -279,25 +309,7 @@ class CompiledNetwork:
         ``query`` names. Cases with tiny likelihoods whose evidence is very
         improbable are added up exactly from their parts (:func:`~crampnet.network.batch.split_evaluate`).
         """
-        marginals, log_ev = self._run_direct(evidence, query)
-        n = max([np.shape(log_ev)[0], *(np.shape(v)[0] for v in evidence.values() if np.ndim(v) == 2)])
-        cards = [len(self.spec.nodes[q].states) for q in query]
-
-        def stack(marg: Mapping[str, np.ndarray], m: int) -> np.ndarray:
-            return np.concatenate([np.zeros((m, 0)), *(np.broadcast_to(marg[q], (m, c)) for q, c in zip(query, cards, strict=True))], axis=1)
-
-        def direct(rows: Mapping[str, np.ndarray], m: int) -> tuple[np.ndarray, np.ndarray]:
-            marg, part_log = self._run_direct(rows, query)
-            return stack(marg, m), np.broadcast_to(part_log, (m,))
-
-        before = np.broadcast_to(log_ev, (n,))
-        if np.all(before >= LOG_SPLIT):
-            return marginals, log_ev
-        stacked, after = split_evaluate(evidence, stack(marginals, n), before, direct)
-        if after is before:
-            return marginals, log_ev
-        bounds = np.cumsum([0, *cards])
-        return {q: stacked[:, bounds[i] : bounds[i + 1]] for i, q in enumerate(query)}, after
+        return split_marginals(evidence, query, [len(self.spec.nodes[q].states) for q in query], lambda rows: self._run_direct(rows, query))
 
     def _run_direct(self, evidence: Mapping[str, np.ndarray], query: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """:meth:`run` without the exact split of tiny likelihoods."""

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.exceptions import NetworkFileError
-from crampnet.inference.compiled import CHUNK_ENTRIES, CompiledNetwork
+from crampnet.inference.compiled import CHUNK_ENTRIES, CompiledNetwork, split_marginals
 from crampnet.inference.engine import JunctionTree
 from crampnet.network.evidence import normalise
 
@@ -152,9 +152,12 @@ def _run(
     if keep is None:
         return model.compiled.run(part, list(query))
     tree, index = _pruned(model.compiled, keep)
-    evidence = {index[nid]: arr for nid, arr in part.items()}
-    result = tree.marginals(evidence, [index[q] for q in query])
-    return {q: result.marginals[index[q]] for q in query}, result.log_evidence
+
+    def direct(rows: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        result = tree.marginals({index[nid]: arr for nid, arr in rows.items()}, [index[q] for q in query])
+        return {q: result.marginals[index[q]] for q in query}, result.log_evidence
+
+    return split_marginals(part, query, [len(model.spec.nodes[q].states) for q in query], direct)
 
 
 def score(
