@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 
 import numpy as np
 import pandas as pd
@@ -128,3 +129,45 @@ def test_cases_observing_pain_location_match_pgmpy(model, pgmpy_ve, monkeypatch,
         expected = pgmpy_ve(model.network, model.conditions, case)
         for c in model.conditions:
             assert abs(float(got.iloc[i][c]) - expected[c]) <= TOL, (i, c)
+
+
+def _scored_one_by_one(cards: list[int], edges: dict[int, set[int]], rng: random.Random) -> list[tuple[int, ...]]:
+    """The randomised min-fill of ``_noisy_min_fill`` written vertex by vertex on sets: the reference for the matrix version."""
+    graph = {v: set(n) for v, n in edges.items()}
+    cliques: list[frozenset[int]] = []
+    while graph:
+
+        def score(v: int) -> tuple[float, int, int]:
+            nbrs = graph[v]
+            d = len(nbrs)
+            fill = d * (d - 1) // 2 - sum(len(graph[a] & nbrs) for a in nbrs) // 2
+            return ((fill + 1) * (1.0 + rng.random()), math.prod(cards[u] for u in nbrs) * cards[v], v)
+
+        v = min(score(u) for u in sorted(graph))[2]
+        nbrs = graph.pop(v)
+        for a, b in itertools.combinations(nbrs, 2):
+            graph[a].add(b)
+            graph[b].add(a)
+        for u in nbrs:
+            graph[u].discard(v)
+        clique = frozenset(nbrs | {v})
+        if not any(clique <= other for other in cliques):
+            cliques = [c for c in cliques if not c < clique]
+            cliques.append(clique)
+    return [tuple(sorted(c)) for c in cliques]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_matrix_min_fill_eliminates_as_the_set_version(seed):
+    """Check that the randomised min-fill on the adjacency matrix gives the cliques of the vertex-by-vertex version, same random stream."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 45))
+    cards = [int(c) for c in rng.integers(2, 5, size=n)]
+    p = float(rng.uniform(0.05, 0.6))
+    edges: dict[int, set[int]] = {v: set() for v in range(n)}
+    for a, b in itertools.combinations(range(n), 2):
+        if rng.random() < p:
+            edges[a].add(b)
+            edges[b].add(a)
+    for trial in range(3):
+        assert _cliques._noisy_min_fill(cards, edges, random.Random(trial)) == _scored_one_by_one(cards, edges, random.Random(trial))
