@@ -209,6 +209,26 @@ def test_threads_change_no_result(model, monkeypatch):
     assert np.array_equal(one, split)
 
 
+def test_quickscore_threads_change_no_result_in_a_small_call(model, monkeypatch):
+    """Check that next_questions' few rows, split across threads in the kernel's Quickscore, give bitwise the answers of one thread."""
+    from crampnet.reasoning._decision import collect
+
+    case = {"exertional_pain_relieved_by_rest": True, "pain_location": "calf", "pedal_pulses": "diminished", "smoker": True, "age": 68}
+    calls = []
+    original = _kerneltree._split
+    monkeypatch.setattr(_kerneltree, "_split", lambda n, part, numba, min_cases=None: calls.append((n, min_cases)) or original(n, part, numba, min_cases))
+    with _jit("always"):
+        monkeypatch.setattr(_kerneltree, "THREAD_QUICKSCORE_ENTRIES", 10**18)
+        model.compiled._trees.clear()
+        one = collect(model, case)
+        monkeypatch.setattr(_kerneltree, "THREAD_QUICKSCORE_ENTRIES", 0)
+        monkeypatch.setattr(_kerneltree, "_threads", lambda: 3)
+        model.compiled._trees.clear()
+        split = collect(model, case)
+    assert any(m == 1 and 3 <= n < _kerneltree.THREAD_CASES for n, m in calls)  # a small batch was split
+    assert np.array_equal(one.post, split.post) and np.array_equal(one.weight, split.weight)
+
+
 def test_a_batch_decides_compiling_as_a_whole(model, monkeypatch):
     """Check that a DataFrame's size, not its 20,000-row slices, decides compiling, and where the lines fall."""
     asked = []

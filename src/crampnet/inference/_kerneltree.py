@@ -34,12 +34,17 @@ from crampnet.inference import _kernel
 from crampnet.inference._arrays import Program, Structure
 from crampnet.inference._cliques import SEARCH_ENTRIES, CliqueTree, Factor
 
-__all__ = ["FlatTerms", "KernelTree", "run_marginals", "run_quickscore"]
+__all__ = ["THREAD_QUICKSCORE_ENTRIES", "FlatTerms", "KernelTree", "run_marginals", "run_quickscore"]
 
 #: A batch is split across threads (one per usable CPU, at most
 #: MAX_THREADS) only when each gets at least this many cases.
 THREAD_CASES = 256
 MAX_THREADS = 8
+#: Quickscore splits its cases across threads when they are at least two
+#: and their cases times the tree's entries reach this (each case expands
+#: into several pseudo-cases, so a hundred rows of ``next_questions`` are
+#: already worth two threads).
+THREAD_QUICKSCORE_ENTRIES = 1_000_000
 
 
 class FlatTerms(Protocol):
@@ -283,7 +288,7 @@ def run_quickscore(
             terms, values, weights, pick, n_out, cap, condition, post[a:b], log_ev[a:b], status[a:b], structure.messages, structure.width, _kernel.BLOCK,
         )  # fmt: skip
 
-    _split(n, part, numba)
+    _split(n, part, numba, min_cases=1 if n * structure.entries >= THREAD_QUICKSCORE_ENTRIES else THREAD_CASES)
     return post, log_ev, status
 
 
@@ -296,15 +301,16 @@ def _threads() -> int:
     return max(1, min(usable, MAX_THREADS))
 
 
-def _split(n: int, part: Callable[[int, int], None], numba: bool) -> None:
+def _split(n: int, part: Callable[[int, int], None], numba: bool, min_cases: int | None = None) -> None:
     """Run ``part(a, b)`` over consecutive ranges of the ``n`` cases, on one thread per CPU.
 
     The compiled loops release the GIL, and every case is computed on its
     own (no sum runs across cases), so the split changes no result, not even
-    in the last bit. Batches smaller than :data:`THREAD_CASES` per thread,
-    and the plain-Python loops, run on the calling thread.
+    in the last bit. Batches smaller than ``min_cases`` (default
+    :data:`THREAD_CASES`) per thread, and the plain-Python loops, run on
+    the calling thread.
     """
-    parts = min(_threads(), n // THREAD_CASES) if numba else 1
+    parts = min(_threads(), n // (THREAD_CASES if min_cases is None else min_cases)) if numba else 1
     if parts <= 1:
         part(0, n)
         return
