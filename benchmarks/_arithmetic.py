@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from crampnet.inference._kerneltree import pseudo_cases
 from crampnet.inference.engine import JunctionTree
 
 __all__ = ["FLOPS_PER_ENTRY", "Work", "count_work", "counting", "matmul_flops", "summary"]
@@ -76,19 +77,6 @@ class Work:
         row[1] += 1
 
 
-def _pseudo_cases(observed: np.ndarray, flat: Any, cap: int) -> int:
-    """Pseudo-cases the kernel expands for ``observed`` (finding states x cases): as its ``count`` loop, cases over ``cap`` left out."""
-    n = observed.shape[1]
-    pseudo = np.ones(n, dtype=np.int64)
-    terms = np.diff(np.asarray(flat.state_ptr))
-    for r0, card in zip(np.asarray(flat.finding_row).tolist(), np.asarray(flat.finding_card).tolist(), strict=True):
-        block = observed[r0 : r0 + card]
-        seen = np.any(block != 1.0, axis=0)
-        m = ((block != 0.0) * terms[r0 : r0 + card, None]).sum(axis=0)
-        pseudo = np.where(seen, np.minimum(pseudo * m, cap + 1), pseudo)
-    return int(pseudo[pseudo <= cap].sum())
-
-
 def live_entries(tree: JunctionTree) -> int:
     """The entries of ``tree`` that can carry mass (all of them less the dead ones)."""
     return sum(tree.size(c) if live is None else int(live.size) for c, live in enumerate(tree.live_entries))
@@ -107,7 +95,7 @@ def counting() -> Iterator[Work]:
         return result
 
     def counted_quickscore(self: JunctionTree, evidence: Any, observed: np.ndarray, flat: Any, query: Any, states: Any, cap: int, condition: float) -> Any:
-        work.add(live_entries(self.searched()), _pseudo_cases(observed, flat, cap))  # the tree the kernel runs them on
+        work.add(live_entries(self.searched()), int(pseudo_cases(observed, (flat.state_ptr, flat.finding_row, flat.finding_card), cap).sum()))  # the tree the kernel runs them on
         return quickscore(self, evidence, observed, flat, query, states, cap, condition)
 
     JunctionTree.marginals = counted_marginals  # type: ignore[method-assign]

@@ -202,8 +202,10 @@ def test_threads_change_no_result(model, monkeypatch):
     frame = model.simulate(700, seed=11)[[*model.context, *model.findings]].astype(object)
     frame = frame.where(rng.random(frame.shape) < 0.3, None)
     monkeypatch.setattr(_kerneltree, "THREAD_CASES", 10**9)
+    monkeypatch.setattr(_kerneltree, "THREAD_ENTRIES", 10**18)
     one = _posteriors(model, frame, "always").to_numpy()
     monkeypatch.setattr(_kerneltree, "THREAD_CASES", 50)
+    monkeypatch.setattr(_kerneltree, "THREAD_ENTRIES", 0)
     monkeypatch.setattr(_kerneltree, "_threads", lambda: 3)
     split = _posteriors(model, frame, "always").to_numpy()
     assert np.array_equal(one, split)
@@ -218,10 +220,10 @@ def test_quickscore_threads_change_no_result_in_a_small_call(model, monkeypatch)
     original = _kerneltree._split
     monkeypatch.setattr(_kerneltree, "_split", lambda n, part, numba, min_cases=None: calls.append((n, min_cases)) or original(n, part, numba, min_cases))
     with _jit("always"):
-        monkeypatch.setattr(_kerneltree, "THREAD_QUICKSCORE_ENTRIES", 10**18)
+        monkeypatch.setattr(_kerneltree, "THREAD_ENTRIES", 10**18)
         model.compiled._trees.clear()
         one = collect(model, case)
-        monkeypatch.setattr(_kerneltree, "THREAD_QUICKSCORE_ENTRIES", 0)
+        monkeypatch.setattr(_kerneltree, "THREAD_ENTRIES", 0)
         monkeypatch.setattr(_kerneltree, "_threads", lambda: 3)
         model.compiled._trees.clear()
         split = collect(model, case)
@@ -264,3 +266,30 @@ def test_without_numba_every_pass_stays_in_numpy(monkeypatch):
     assert _kernel.warm_up() == "crampnet: numba is not installed; every pass runs in numpy."
     with pytest.raises(RuntimeError, match="numba is not installed"):
         _kernel.drivers(numba=True)
+
+
+def test_pseudo_case_counts_match_the_kernel_count_loop(model, monkeypatch):
+    """Check _kerneltree.pseudo_cases (block widths and thread splits) against the kernel's own count loop, run as Python."""
+    from crampnet.inference._quickloops import count
+
+    seen = []
+    original = _kerneltree.run_quickscore
+
+    def spy(program, direct, observed, terms, *args, **kwargs):
+        seen.append((observed.copy(), terms))
+        return original(program, direct, observed, terms, *args, **kwargs)
+
+    monkeypatch.setattr(_kerneltree, "run_quickscore", spy)
+    rng = np.random.default_rng(3)
+    frame = model.simulate(300, seed=3)[[*model.context, *model.findings]].astype(object)
+    frame = frame.where(rng.random(frame.shape) < 0.25, None)
+    _posteriors(model, frame, "always")
+    assert seen
+    for observed, terms in seen:
+        for cap in (1, 8, 256):
+            counts = np.zeros(observed.shape[1], dtype=np.int64)
+            status = np.zeros(observed.shape[1], dtype=np.int64)
+            total = count(observed, terms, cap, counts, status)
+            got = _kerneltree.pseudo_cases(observed, terms, cap)
+            np.testing.assert_array_equal(got, counts)
+            assert int(got.sum()) == total

@@ -44,14 +44,10 @@ import numpy as np
 
 from crampnet.inference import _kernel
 from crampnet.inference._arrays import Program, Structure
-from crampnet.inference._kerneltree import KernelTree, _threads
+from crampnet.inference._kerneltree import THREAD_ENTRIES, KernelTree, _threads
 
 __all__ = ["THREAD_ENTRIES", "draw_marginals"]
 
-#: Cases times clique entries above which the cases are split across one
-#: thread per CPU (the compiled loops release the GIL, and each case is
-#: computed on its own, so the split changes no result).
-THREAD_ENTRIES = 1_000_000
 
 
 @lru_cache(maxsize=16)

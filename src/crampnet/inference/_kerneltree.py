@@ -34,17 +34,17 @@ from crampnet.inference import _kernel
 from crampnet.inference._arrays import Program, Structure
 from crampnet.inference._cliques import SEARCH_ENTRIES, CliqueTree, Factor
 
-__all__ = ["THREAD_QUICKSCORE_ENTRIES", "FlatTerms", "KernelTree", "run_marginals", "run_quickscore"]
+__all__ = ["THREAD_ENTRIES", "FlatTerms", "KernelTree", "pseudo_cases", "run_marginals", "run_quickscore"]
 
 #: A batch is split across threads (one per usable CPU, at most
 #: MAX_THREADS) only when each gets at least this many cases.
 THREAD_CASES = 256
 MAX_THREADS = 8
-#: Quickscore splits its cases across threads when they are at least two
-#: and their cases times the tree's entries reach this (each case expands
-#: into several pseudo-cases, so a hundred rows of ``next_questions`` are
-#: already worth two threads).
-THREAD_QUICKSCORE_ENTRIES = 1_000_000
+#: Cases times the tree's (live) entries from which a batch is split across
+#: threads however few its cases (from two): a hundred rows of
+#: ``next_questions`` on a pruned tree, or their Quickscore pseudo-cases,
+#: are already worth two threads.
+THREAD_ENTRIES = 1_000_000
 
 
 class FlatTerms(Protocol):
@@ -226,10 +226,14 @@ def run_marginals(program: Program, evidence: Sequence[np.ndarray], *, numba: bo
     def part(a: int, b: int) -> None:
         cols = np.ascontiguousarray(stacked[:, a:b])
         res = np.zeros((q_rows, b - a))
-        marginals_driver(structure.arrays(), program.arrays(), pot, cols, res, log_ev[a:b], flags[a:b], structure.messages, structure.width, _kernel.BLOCK)
+        # Blocks no wider than the cases: each buffer row holds a block, so a
+        # narrow call in wide rows would stride through memory (one case in
+        # rows of 64 took ~50 ns per entry and pass instead of a few).
+        block = min(b - a, _kernel.BLOCK)
+        marginals_driver(structure.arrays(), program.arrays(), pot, cols, res, log_ev[a:b], flags[a:b], structure.messages, structure.width, block)
         out[:, a:b] = res
 
-    _split(n, part, numba)
+    _split(n, part, numba, min_cases=1 if n * structure.entries >= THREAD_ENTRIES else None)
     marginals = []
     at = 0
     for card in program.q_card.tolist():
@@ -282,14 +286,36 @@ def run_quickscore(
     structure = program.structure
     n_out = int(program.q_card.sum())
 
+    counts = pseudo_cases(observed, terms, cap)
+
     def part(a: int, b: int) -> None:
+        block = max(1, min(_kernel.BLOCK, int(counts[a:b].sum())))  # as run_marginals: no wider than the work
         driver(
             structure.arrays(), program.arrays(), structure.potential, np.ascontiguousarray(direct[:, a:b]), np.ascontiguousarray(observed[:, a:b]),
-            terms, values, weights, pick, n_out, cap, condition, post[a:b], log_ev[a:b], status[a:b], structure.messages, structure.width, _kernel.BLOCK,
+            terms, values, weights, pick, n_out, cap, condition, post[a:b], log_ev[a:b], status[a:b], structure.messages, structure.width, block,
         )  # fmt: skip
 
-    _split(n, part, numba, min_cases=1 if n * structure.entries >= THREAD_QUICKSCORE_ENTRIES else THREAD_CASES)
+    _split(n, part, numba, min_cases=1 if int(counts.sum()) * structure.entries >= THREAD_ENTRIES else None)
     return post, log_ev, status
+
+
+def pseudo_cases(observed: np.ndarray, terms: Sequence[np.ndarray], cap: int) -> np.ndarray:
+    """Per case, the pseudo-cases Quickscore expands (0 over ``cap``), as the kernel's ``count`` loop counts them.
+
+    ``observed`` is ``(finding states, n_cases)``; ``terms`` starts with the
+    flattened terms' ``state_ptr``, ``finding_row`` and ``finding_card``
+    (:func:`run_quickscore`). A finding multiplies a case's count by the
+    terms of its states with nonzero likelihood, when it is observed.
+    """
+    state_ptr, finding_row, finding_card = (np.asarray(t) for t in terms[:3])
+    per_state = np.diff(state_ptr)
+    pseudo = np.ones(observed.shape[1], dtype=np.int64)
+    for r0, card in zip(finding_row.tolist(), finding_card.tolist(), strict=True):
+        rows = observed[r0 : r0 + card]
+        seen = np.any(rows != 1.0, axis=0)
+        m = ((rows != 0.0) * per_state[r0 : r0 + card, None]).sum(axis=0)
+        pseudo = np.where(seen, np.minimum(pseudo * m, cap + 1), pseudo)
+    return np.where(pseudo <= cap, pseudo, 0)
 
 
 def _threads() -> int:
