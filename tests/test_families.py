@@ -157,3 +157,53 @@ def test_families_with_construction_tables_agree_with_marginals(n):
         # sum the family onto its first variable: that variable's marginal
         onto_first = family.reshape(family.shape[0], -1, n).sum(axis=1).T
         np.testing.assert_allclose(onto_first, result.marginals[scope[0]], rtol=0, atol=TOL)
+
+
+@given(seed=SEEDS)
+@settings(max_examples=40)
+def test_clique_tables_are_the_product_of_their_factors_at_full_shape(seed):
+    """Check FamilyPlan.potentials against all-ones clique tables times each factor (the clique's full shape, axes no factor covers included)."""
+    from crampnet.inference._passplan import FamilyPlan
+
+    rng = np.random.default_rng(seed)
+    cards, scopes = _network(rng)
+    n = int(rng.integers(1, 4))
+    tables = _tables(rng, cards, scopes, n)
+    tree = JunctionTree(cards, [Factor(scope, np.ones([cards[v] for v in scope])) for scope in scopes])
+    got = FamilyPlan(tree).potentials(tables)
+    for c, clique in enumerate(tree.cliques):
+        want = np.ones((*(cards[v] for v in clique), 1))
+        for scope, home, table in zip(tree.scopes, tree.factor_home, tables, strict=True):
+            if home == c:
+                order = sorted(range(len(scope)), key=scope.__getitem__)
+                placed = table.transpose((*order, len(scope))).reshape((*(cards[v] if v in scope else 1 for v in clique), -1))
+                want = want * placed
+        assert got[c].shape == want.shape
+        np.testing.assert_array_equal(got[c], want)
+
+
+def test_a_clique_with_an_axis_no_factor_covers_gets_its_full_shape():
+    """Check FamilyPlan.potentials and families on a five-cycle, whose middle clique holds one factor and a fill-in variable."""
+    from crampnet.inference._passplan import FamilyPlan
+
+    cards = [2, 3, 2, 3, 2]
+    scopes = [(0, 1), (1, 2), (2, 3), (3, 4), (4, 0)]
+    rng = np.random.default_rng(0)
+    tables = [rng.random((cards[a], cards[b], 1)) + 0.1 for a, b in scopes]
+    tree = JunctionTree(cards, [Factor(scope, np.ones([cards[v] for v in scope])) for scope in scopes])
+    plan = FamilyPlan(tree)
+    padded = [c for c, pad in enumerate(plan._pad) if pad is not None]
+    assert padded  # a clique with a variable that only fill-in brought
+    got = plan.potentials(tables)
+    for c in padded:
+        assert got[c].shape == (*(cards[v] for v in tree.cliques[c]), 1)
+    joint = np.ones(cards)
+    for (a, b), table in zip(scopes, tables, strict=True):
+        shape = [1] * 5
+        shape[a], shape[b] = cards[a], cards[b]
+        joint = joint * (table[..., 0] if a < b else table[..., 0].T).reshape(shape)
+    families, possible = tree.families(tables, {})
+    assert possible.all()
+    for (a, b), fam in zip(scopes, families, strict=True):
+        want = joint.sum(axis=tuple(v for v in range(5) if v not in (a, b))) / joint.sum()
+        np.testing.assert_allclose(fam[..., 0], want if a < b else want.T, rtol=0, atol=1e-12)

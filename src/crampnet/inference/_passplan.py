@@ -127,7 +127,12 @@ class FamilyPlan:
 
     def __init__(self, tree: CliqueTree) -> None:
         cards, cliques = tree.cards, tree.cliques
-        self._ones = [np.ones((*(cards[v] for v in clique), 1)) for clique in cliques]
+        covered: list[set[int]] = [set() for _ in cliques]
+        for scope, home in zip(tree.scopes, tree.factor_home, strict=True):
+            covered[home].update(scope)
+        # Ones over the axes no factor of the clique covers (None: all covered),
+        # so that the product of its factors has the clique's full shape.
+        self._pad = [None if covered[c] == set(clique) else np.ones((*(1 if v in covered[c] else cards[v] for v in clique), 1)) for c, clique in enumerate(cliques)]
         self._place: list[tuple[int, tuple[int, ...] | None, tuple[int, ...]]] = []
         unique: dict[tuple[int, ...], int] = {}
         self._which: list[int] = []
@@ -148,11 +153,24 @@ class FamilyPlan:
         self.homes = {tree.root, *tree.factor_home}
 
     def potentials(self, tables: Sequence[np.ndarray]) -> list[np.ndarray]:
-        """Clique tables, cases last: all ones times each factor's table ``(*scope_shape, n)``."""
-        psi = list(self._ones)
+        """Clique tables, cases last: the product of each clique's factor tables ``(*scope_shape, n)``.
+
+        Ones enter only for the axes that no factor of a clique covers (EM
+        asks this of a thousand trees per iteration: all-ones clique tables
+        took most of its set-up).
+        """
+        psi: list[np.ndarray | None] = [None] * len(self._pad)
         for table, (c, perm, shape) in zip(tables, self._place, strict=True):
-            psi[c] = psi[c] * (table if perm is None else table.transpose(perm)).reshape(shape)
-        return psi
+            placed = (table if perm is None else table.transpose(perm)).reshape(shape)
+            current = psi[c]
+            psi[c] = placed if current is None else current * placed
+        out = []
+        for p, pad in zip(psi, self._pad, strict=True):
+            if pad is not None:
+                p = pad if p is None else p * pad
+            assert p is not None  # every axis is covered or padded
+            out.append(p)
+        return out
 
     def marginals(self, beliefs: dict[int, np.ndarray]) -> list[np.ndarray]:
         """Per factor, its scope's normalised posterior ``(*scope_shape, n)`` (NaN where a case has no mass)."""
