@@ -20,7 +20,7 @@ True
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 
 import numpy as np
@@ -30,11 +30,11 @@ from crampnet.inference import _quickscore_path, _routing
 from crampnet.inference.engine import Factor, JunctionTree
 from crampnet.inference.quickscore import Flat, Terms, decompose
 from crampnet.network._budget import MAX_CLIQUE, MAX_TREE
-from crampnet.network.batch import LOG_SPLIT, split_evaluate
+from crampnet.network.batch import split_evaluate, split_marginals
 from crampnet.network.cpd import build_tables
 from crampnet.network.spec import NetworkSpec, NoisyOr
 
-__all__ = ["CompiledNetwork", "split_marginals"]
+__all__ = ["CompiledNetwork"]
 
 #: Upper bound on the entries of one clique array times the cases in a chunk.
 CHUNK_ENTRIES = 2_000_000
@@ -50,36 +50,6 @@ PASSES_PER_CASE = 16
 def _fits(tree: JunctionTree) -> bool:
     """Whether ``tree``'s cliques fit the budget of a network file (:mod:`crampnet.network._budget`)."""
     return tree.width <= MAX_CLIQUE and tree.entries <= MAX_TREE
-
-
-def split_marginals(
-    evidence: Mapping[str, np.ndarray], query: Sequence[str], cards: Sequence[int],
-    direct: Callable[[Mapping[str, np.ndarray]], tuple[Mapping[str, np.ndarray], np.ndarray]],
-) -> tuple[dict[str, np.ndarray], np.ndarray]:  # fmt: skip
-    """``direct(evidence)``: marginals of ``query`` (``cards`` states each) and log P(evidence), with tiny likelihoods split.
-
-    Cases whose evidence is very improbable and carries likelihoods below
-    :data:`~crampnet.network.batch.TINY` are computed again from their parts
-    and added up in log space (:func:`~crampnet.network.batch.split_evaluate`).
-    """
-    marginals, log_ev = direct(evidence)
-    n = max([np.shape(log_ev)[0], *(np.shape(v)[0] for v in evidence.values() if np.ndim(v) == 2)])
-
-    def stack(marg: Mapping[str, np.ndarray], m: int) -> np.ndarray:
-        return np.concatenate([np.zeros((m, 0)), *(np.broadcast_to(marg[q], (m, c)) for q, c in zip(query, cards, strict=True))], axis=1)
-
-    def parts(rows: Mapping[str, np.ndarray], m: int) -> tuple[np.ndarray, np.ndarray]:
-        marg, part_log = direct(rows)
-        return stack(marg, m), np.broadcast_to(part_log, (m,))
-
-    before = np.broadcast_to(log_ev, (n,))
-    if np.all(before >= LOG_SPLIT):
-        return dict(marginals), log_ev
-    stacked, after = split_evaluate(evidence, stack(marginals, n), before, parts)
-    if after is before:
-        return dict(marginals), log_ev
-    bounds = np.cumsum([0, *cards])
-    return {q: stacked[:, bounds[i] : bounds[i + 1]] for i, q in enumerate(query)}, after
 
 
 class CompiledNetwork:

@@ -20,7 +20,7 @@ Examples
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,7 +38,7 @@ from crampnet.network.spec import NetworkSpec
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["LOG_SPLIT", "MAX_SPLIT", "TINY", "batch_evidence", "check_columns", "label", "merge_split", "progress_bar", "row_name", "split_evaluate", "split_tiny"]
+__all__ = ["LOG_SPLIT", "MAX_SPLIT", "TINY", "batch_evidence", "check_columns", "label", "merge_split", "progress_bar", "row_name", "split_evaluate", "split_marginals", "split_tiny"]
 
 #: Likelihoods below this (their vector's largest is 1) are split into rows
 #: of their own when the evidence is very improbable (:func:`split_tiny`).
@@ -227,6 +227,36 @@ def split_evaluate(
     values, log_ev = np.array(values, dtype=float), np.array(log_ev, dtype=float)
     values[low], log_ev[low] = merge_split(part, part_log + log_weight, owner, low.size)
     return values, log_ev
+
+
+def split_marginals(
+    evidence: Mapping[str, np.ndarray], query: Sequence[str], cards: Sequence[int],
+    direct: Callable[[Mapping[str, np.ndarray]], tuple[Mapping[str, np.ndarray], np.ndarray]],
+) -> tuple[dict[str, np.ndarray], np.ndarray]:  # fmt: skip
+    """``direct(evidence)``: marginals of ``query`` (``cards`` states each) and log P(evidence), with tiny likelihoods split.
+
+    Cases whose evidence is very improbable and carries likelihoods below
+    :data:`TINY` are computed again from their parts
+    and added up in log space (:func:`split_evaluate`).
+    """
+    marginals, log_ev = direct(evidence)
+    n = max([np.shape(log_ev)[0], *(np.shape(v)[0] for v in evidence.values() if np.ndim(v) == 2)])
+
+    def stack(marg: Mapping[str, np.ndarray], m: int) -> np.ndarray:
+        return np.concatenate([np.zeros((m, 0)), *(np.broadcast_to(marg[q], (m, c)) for q, c in zip(query, cards, strict=True))], axis=1)
+
+    def parts(rows: Mapping[str, np.ndarray], m: int) -> tuple[np.ndarray, np.ndarray]:
+        marg, part_log = direct(rows)
+        return stack(marg, m), np.broadcast_to(part_log, (m,))
+
+    before = np.broadcast_to(log_ev, (n,))
+    if np.all(before >= LOG_SPLIT):
+        return dict(marginals), log_ev
+    stacked, after = split_evaluate(evidence, stack(marginals, n), before, parts)
+    if after is before:
+        return dict(marginals), log_ev
+    bounds = np.cumsum([0, *cards])
+    return {q: stacked[:, bounds[i] : bounds[i + 1]] for i, q in enumerate(query)}, after
 
 
 def _vector(node: Node, value: object, rows: pd.Index, position: int, column: object) -> np.ndarray:

@@ -35,8 +35,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.exceptions import NetworkFileError
-from crampnet.inference.compiled import CHUNK_ENTRIES, CompiledNetwork, split_marginals
+from crampnet.inference.compiled import CHUNK_ENTRIES, CompiledNetwork
 from crampnet.inference.engine import JunctionTree
+from crampnet.network.batch import split_marginals
 from crampnet.network.evidence import normalise
 
 if TYPE_CHECKING:
