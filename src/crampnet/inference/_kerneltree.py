@@ -307,15 +307,22 @@ def pseudo_cases(observed: np.ndarray, terms: Sequence[np.ndarray], cap: int) ->
     (:func:`run_quickscore`). A finding multiplies a case's count by the
     terms of its states with nonzero likelihood, when it is observed.
     """
-    state_ptr, finding_row, finding_card = (np.asarray(t) for t in terms[:3])
-    per_state = np.diff(state_ptr)
-    pseudo = np.ones(observed.shape[1], dtype=np.int64)
-    for r0, card in zip(finding_row.tolist(), finding_card.tolist(), strict=True):
-        rows = observed[r0 : r0 + card]
-        seen = np.any(rows != 1.0, axis=0)
-        m = ((rows != 0.0) * per_state[r0 : r0 + card, None]).sum(axis=0)
-        pseudo = np.where(seen, np.minimum(pseudo * m, cap + 1), pseudo)
-    return np.where(pseudo <= cap, pseudo, 0)
+    state_ptr, finding_row, finding_card = (np.asarray(t, dtype=np.int64) for t in terms[:3])
+    per_state = np.diff(state_ptr)[: observed.shape[0]].astype(float)
+    n = observed.shape[1]
+    if finding_row.size == 0:
+        return np.ones(n, dtype=np.int64) if cap >= 1 else np.zeros(n, dtype=np.int64)
+    if np.array_equal(finding_row, np.concatenate([[0], np.cumsum(finding_card)[:-1]])):
+        # Findings' states are consecutive rows: one segmented sum per quantity.
+        seen = np.add.reduceat((observed != 1.0).astype(float), finding_row, axis=0) > 0
+        terms_left = np.add.reduceat((observed != 0.0) * per_state[:, None], finding_row, axis=0)
+    else:  # pragma: no cover - flatten always lays them out so
+        seen = np.array([np.any(observed[r : r + c] != 1.0, axis=0) for r, c in zip(finding_row.tolist(), finding_card.tolist(), strict=True)])
+        terms_left = np.array([((observed[r : r + c] != 0.0) * per_state[r : r + c, None]).sum(axis=0) for r, c in zip(finding_row.tolist(), finding_card.tolist(), strict=True)])
+    # The kernel caps its running product at cap + 1; with factors >= 0 that
+    # is min(cap + 1, the whole product), exact in floats below 2**53.
+    product = np.prod(np.where(seen, terms_left, 1.0), axis=0)
+    return np.where(product <= cap, product, 0.0).astype(np.int64)
 
 
 def _threads() -> int:
