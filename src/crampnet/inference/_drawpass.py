@@ -49,7 +49,6 @@ from crampnet.inference._kerneltree import THREAD_ENTRIES, KernelTree, _threads
 __all__ = ["THREAD_ENTRIES", "draw_marginals"]
 
 
-
 @lru_cache(maxsize=16)
 def _structure(tree: KernelTree, sparse: bool) -> Structure:
     return Structure(tree, sparse=sparse)
@@ -129,11 +128,11 @@ def draw_marginals(
             start = int(structure.eoff[c])
             cols = pot if pot.shape[1] == 1 else pot[:, a:b]
             live = structure.live[c]
-            rows = stacked[start : start + structure.size[c]]
+            dest = stacked[start : start + structure.size[c]]
             if live is not None and cols.shape[1] == b - a:
-                np.take(cols, live, axis=0, out=rows)  # gathers straight into place
+                np.take(cols, live, axis=0, out=dest)  # gathers straight into place
             else:
-                rows[:] = cols if live is None else cols[live]
+                dest[:] = cols if live is None else cols[live]
         at = structure.entries
         for vec in vectors:
             stacked[at : at + vec.shape[0]] = vec if vec.shape[1] == 1 else vec[:, a:b]

@@ -306,19 +306,17 @@ def pseudo_cases(observed: np.ndarray, terms: Sequence[np.ndarray], cap: int) ->
     flattened terms' ``state_ptr``, ``finding_row`` and ``finding_card``
     (:func:`run_quickscore`). A finding multiplies a case's count by the
     terms of its states with nonzero likelihood, when it is observed.
+    :func:`~crampnet.inference.quickscore.flatten` lays each finding's states
+    out on consecutive rows, finding after finding, so one segmented sum
+    per quantity covers them all.
     """
-    state_ptr, finding_row, finding_card = (np.asarray(t, dtype=np.int64) for t in terms[:3])
+    state_ptr, finding_row = (np.asarray(t, dtype=np.int64) for t in terms[:2])
     per_state = np.diff(state_ptr)[: observed.shape[0]].astype(float)
     n = observed.shape[1]
     if finding_row.size == 0:
         return np.ones(n, dtype=np.int64) if cap >= 1 else np.zeros(n, dtype=np.int64)
-    if np.array_equal(finding_row, np.concatenate([[0], np.cumsum(finding_card)[:-1]])):
-        # Findings' states are consecutive rows: one segmented sum per quantity.
-        seen = np.add.reduceat((observed != 1.0).astype(float), finding_row, axis=0) > 0
-        terms_left = np.add.reduceat((observed != 0.0) * per_state[:, None], finding_row, axis=0)
-    else:  # pragma: no cover - flatten always lays them out so
-        seen = np.array([np.any(observed[r : r + c] != 1.0, axis=0) for r, c in zip(finding_row.tolist(), finding_card.tolist(), strict=True)])
-        terms_left = np.array([((observed[r : r + c] != 0.0) * per_state[r : r + c, None]).sum(axis=0) for r, c in zip(finding_row.tolist(), finding_card.tolist(), strict=True)])
+    seen = np.add.reduceat((observed != 1.0).astype(float), finding_row, axis=0) > 0
+    terms_left = np.add.reduceat((observed != 0.0) * per_state[:, None], finding_row, axis=0)
     # The kernel caps its running product at cap + 1; with factors >= 0 that
     # is min(cap + 1, the whole product), exact in floats below 2**53.
     product = np.prod(np.where(seen, terms_left, 1.0), axis=0)

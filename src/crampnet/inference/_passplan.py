@@ -25,7 +25,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -159,18 +159,12 @@ class FamilyPlan:
         asks this of a thousand trees per iteration: all-ones clique tables
         took most of its set-up).
         """
-        psi: list[np.ndarray | None] = [None] * len(self._pad)
+        psi = list(self._pad)
         for table, (c, perm, shape) in zip(tables, self._place, strict=True):
             placed = (table if perm is None else table.transpose(perm)).reshape(shape)
             current = psi[c]
             psi[c] = placed if current is None else current * placed
-        out = []
-        for p, pad in zip(psi, self._pad, strict=True):
-            if pad is not None:
-                p = pad if p is None else p * pad
-            assert p is not None  # every axis is covered or padded
-            out.append(p)
-        return out
+        return cast("list[np.ndarray]", psi)  # a clique without a pad holds a factor on every axis
 
     def marginals(self, beliefs: dict[int, np.ndarray]) -> list[np.ndarray]:
         """Per factor, its scope's normalised posterior ``(*scope_shape, n)`` (NaN where a case has no mass)."""

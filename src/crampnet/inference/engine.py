@@ -275,10 +275,8 @@ class JunctionTree(KernelTree):
         sizes = [e.shape[0] for e in evidence.values()] + ([p.shape[0] for p in potentials] if potentials is not None else [])
         n = max(sizes, default=1)
         pots = self._last if potentials is None else [np.moveaxis(p, 0, -1) for p in potentials]
-        # Pinned variables without evidence leave the cliques (already indexed out of _pinned_last).
-        pinned = {v: s for v, s in self.pinned.items() if v not in evidence} if potentials is None else {}
-        if pinned != self.pinned:
-            pinned = {}
+        # Pinned variables leave the cliques (indexed out of _pinned_last once), unless a case gives evidence on one.
+        pinned = self.pinned if potentials is None and not any(v in evidence for v in self.pinned) else {}
         fixed: dict[int, int] = dict(pinned)
         log_scale = np.zeros(n)
         if potentials is None and n * self.width > FIX_ENTRIES:
