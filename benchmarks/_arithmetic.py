@@ -79,7 +79,7 @@ class Work:
 
 def live_entries(tree: JunctionTree) -> int:
     """The entries of ``tree`` that can carry mass (all of them less the dead ones)."""
-    return sum(tree.size(c) if live is None else int(live.size) for c, live in enumerate(tree.live_entries))
+    return sum(tree.live_sizes)
 
 
 @contextmanager

@@ -57,7 +57,7 @@ class Structure:
         self.tree = tree
         #: Per clique, the indices (C order) of its entries kept, or None for all.
         self.live: list[np.ndarray | None] = list(tree.live_entries) if sparse else [None] * n
-        sizes = [tree.size(c) if live is None else int(live.size) for c, live in enumerate(self.live)]
+        sizes = list(tree.live_sizes) if sparse else [tree.size(c) for c in range(n)]
         self.entries = sum(sizes)
         self.width = max(sizes, default=1)
         self.size = np.array(sizes, dtype=np.int64)

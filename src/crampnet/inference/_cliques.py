@@ -171,6 +171,11 @@ class CliqueTree:
             out.append(None if mask.all() else np.flatnonzero(mask))
         return out
 
+    @cached_property
+    def live_sizes(self) -> list[int]:
+        """Per clique, how many of its entries are live (:attr:`live_entries`)."""
+        return [self._sizes[c] if live is None else int(live.size) for c, live in enumerate(self.live_entries)]
+
     def size(self, clique: int) -> int:
         """Number of entries of a clique's table."""
         return self._sizes[clique]

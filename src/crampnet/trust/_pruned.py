@@ -100,7 +100,7 @@ class Pruned:
     @cached_property
     def live_per_row(self) -> int:
         """Clique entries per row that the compiled pass keeps (see :meth:`zeros_kept`)."""
-        return sum(self.tree.size(c) if live is None else int(live.size) for c, live in enumerate(self.tree.live_entries))
+        return sum(self.tree.live_sizes)
 
     def zeros_kept(self, tables: Mapping[str, np.ndarray]) -> bool:
         """Whether batched node ``tables`` are zero wherever the model's own tables are.
