@@ -33,7 +33,7 @@ import numpy as np
 
 from crampnet.inference.quickscore import Terms
 
-__all__ = ["Expansion", "expand", "term_counts"]
+__all__ = ["Expansion", "expand", "option_terms", "term_counts"]
 
 
 #: The term list of an unobserved finding: one term of weight 1, no factor.
@@ -124,6 +124,11 @@ def _groups(arr: np.ndarray, states: list[Terms]) -> tuple[np.ndarray, list[Term
             factors[p] = np.concatenate([t.factors.get(p, np.ones((t.weights.size, card))) for _, t in picked])
         lists.append(Terms(weights, factors))
     return inverse.reshape(-1), lists
+
+
+def option_terms(vec: np.ndarray, states: list[Terms]) -> Terms:
+    """The terms of one likelihood vector of a decomposed finding (hard, soft or all ones)."""
+    return _groups(np.asarray(vec, dtype=float).reshape(1, -1), states)[1][0]
 
 
 def _plans(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]]) -> list[tuple[str, np.ndarray, list[Terms]]]:

@@ -26,7 +26,7 @@ from functools import cached_property
 import numpy as np
 
 from crampnet.exceptions import ImpossibleEvidenceError, NetworkFileError
-from crampnet.inference import _quickscore_path, _routing
+from crampnet.inference import _coalitions, _quickscore_path, _routing
 from crampnet.inference.engine import Factor, JunctionTree
 from crampnet.inference.quickscore import Flat, Terms, decompose
 from crampnet.network._budget import MAX_CLIQUE, MAX_TREE
@@ -298,6 +298,15 @@ class CompiledNetwork:
             engine_evidence[index[nid]] = arr[None, :] if arr.ndim == 1 else arr
         result = tree.marginals(engine_evidence, [index[q] for q in query])
         return {q: result.marginals[index[q]] for q in query}, result.log_evidence
+
+    def coalitions(self, items: Sequence[tuple[str, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+        """Condition posteriors and ``log P(evidence)`` under each of the ``2**n`` subsets of ``items``.
+
+        Row ``mask`` holds the entries whose bit is set in ``mask``; the same
+        numbers as :meth:`evaluate` on those rows, with each distinct
+        pseudo-case run once (:mod:`crampnet.inference._coalitions`).
+        """
+        return _coalitions.coalitions(self, items)
 
     def posterior_matrix(self, evidence: Mapping[str, np.ndarray], n_rows: int | None = None) -> np.ndarray:
         """P(present | evidence) for every condition: an ``(n_cases, n_conditions)`` array.

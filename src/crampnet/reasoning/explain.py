@@ -14,8 +14,10 @@ contributions add up exactly: ``sum_i phi_i = logit P(C | e) - logit P(C)``
 0; two entries that play the same role get the same share. ``exp(phi_i)`` is
 reported as the entry's likelihood ratio (a factor on the odds).
 
-Cost: the ``2**n`` coalitions are scored in one batch of the junction tree,
-and the batch answers for every condition at once. That is exact and fast up
+Cost: the ``2**n`` coalitions are scored in one batch, each distinct
+Quickscore pseudo-case run once (:meth:`CompiledNetwork.coalitions
+<crampnet.inference.compiled.CompiledNetwork.coalitions>`), and the batch
+answers for every condition at once. That is exact and fast up
 to ``MAX_SHAPLEY = 12`` entries (4096 rows). Above that, crampnet uses a
 stated sequence instead, also exact and additive: the entries are added one
 at a time in the order they were given, and each gets
@@ -202,7 +204,18 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
     if method == "auto":
         method = "shapley" if n <= MAX_SHAPLEY else "sequence"
     rows = _coalition_rows(ids, vectors, method)
-    marg, log_ev = score(model, stack(model, rows), conds, n_rows=len(rows))
+    if method == "shapley" and all(len(model.spec.nodes[c].states) == 2 for c in conds):
+        # Every coalition at once, each distinct pseudo-case run once: the same numbers as scoring the rows.
+        post, log_ev = model.compiled.coalitions([(nid, vectors[nid]) for nid in ids])
+        marg = {}
+        for c in conds:
+            table = np.empty((len(rows), 2))
+            pos = model.spec.nodes[c].states.index("present")
+            table[:, pos] = post[:, model.compiled.conditions.index(c)]
+            table[:, 1 - pos] = 1.0 - table[:, pos]
+            marg[c] = table
+    else:
+        marg, log_ev = score(model, stack(model, rows), conds, n_rows=len(rows))
     if n and not np.isfinite(log_ev[-1]):  # the last row holds every entry
         model.posteriors(evidence)  # raises ImpossibleEvidenceError naming the conflict
         msg = "The evidence is impossible under the network (probability zero)."  # pragma: no cover - raised above
