@@ -24,6 +24,7 @@ import crampnet
 import crampnet.base as base_module
 from crampnet.inference import _kernel, _kerneltree
 from crampnet.inference._arrays import Program, Structure
+from crampnet.inference._cliques import SEARCH_ENTRIES
 from crampnet.inference.engine import Factor, JunctionTree
 from crampnet.network.evidence import normalise
 
@@ -293,3 +294,27 @@ def test_pseudo_case_counts_match_the_kernel_count_loop(model, monkeypatch):
             got = _kerneltree.pseudo_cases(observed, terms, cap)
             np.testing.assert_array_equal(got, counts)
             assert int(got.sum()) == total
+
+
+def test_quickscore_searches_a_smaller_tree_only_for_large_calls(model, monkeypatch):
+    """Check that next questions' few pain_location rows run on the tree as built (no search), a call over SEARCH_WORK on the searched one, with the same answers."""
+    from crampnet.reasoning._decision import collect
+
+    case = {"exertional_pain_relieved_by_rest": True, "pedal_pulses": "diminished", "age": 68}
+    used = []
+    original = _kerneltree.KernelTree._program
+    monkeypatch.setattr(_kerneltree.KernelTree, "_program", lambda tree, rows, query: used.append(tree) or original(tree, rows, query))
+    with _jit("always"):
+        model.compiled._trees.clear()
+        small = collect(model, case)
+        tree, _ = model.compiled.tree_for(frozenset({"pain_location"}))
+        assert tree.entries > SEARCH_ENTRIES and tree._smaller is None, "the few pain_location rows did not search"
+        assert tree in used
+        monkeypatch.setattr(_kerneltree, "SEARCH_WORK", 0.0)
+        used.clear()
+        model.compiled._trees.clear()
+        large = collect(model, case)
+        tree, _ = model.compiled.tree_for(frozenset({"pain_location"}))
+        assert tree._smaller is not None and tree._smaller is not tree and tree._smaller in used
+    np.testing.assert_allclose(small.post, large.post, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(small.weight, large.weight, rtol=0, atol=1e-12)
