@@ -46,12 +46,14 @@ MAX_THREADS = 8
 #: are already worth two threads.
 THREAD_ENTRIES = 1_000_000
 #: Pseudo-cases times the tree's entries from which Quickscore first
-#: searches for a smaller tree (:meth:`KernelTree.searched`). Measured on the
-#: shipped network's tree that keeps pain_location: the search takes ~0.07 s
-#: and cuts 50,196 live entries to 33,940, ~1.5 ns each per pseudo-case, so
-#: it pays from ~2,700 pseudo-cases of its ~94,000 entries; next questions'
-#: few pain_location rows (a few hundred) do not reach that.
-SEARCH_WORK = 2.5e8
+#: searches for a smaller tree (:meth:`KernelTree.searched`). On the shipped
+#: network's tree that keeps pain_location (94,412 entries) the search takes
+#: ~0.07 s; next questions' few pain_location rows (~100 pseudo-cases, 9e6)
+#: run faster without it, a call whose every row is on that tree (~1,000,
+#: 1e8) faster with it: diagnose + next_questions(5) + explain of the bench's
+#: clinical cases 1-4, paired medians of 8 rounds, 10-25% faster at 3e7
+#: than searching always.
+SEARCH_WORK = 3e7
 
 
 class FlatTerms(Protocol):
