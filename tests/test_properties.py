@@ -343,10 +343,13 @@ def _check_bayes(m: crampnet.Model, condition: str, finding: str, evidence: dict
         pytest.fail(f"{finding}={pos} has positive probability but was called impossible")
     expected = prior * lr / (prior * lr + 1 - prior)
     assert post == pytest.approx(expected, abs=1e-9)
+    # The direction, to the engine's accuracy (1e-9): where the finding says
+    # nothing about the condition (LR 1 up to ~1e-11 of rounding, e.g.
+    # ferritin and metabolic myopathy) a tighter bound would test the noise.
     if lr > 1:
-        assert post >= prior - 1e-12, (condition, finding, lr, prior, post)
+        assert post >= prior - 1e-9, (condition, finding, lr, prior, post)
     elif lr < 1:
-        assert post <= prior + 1e-12, (condition, finding, lr, prior, post)
+        assert post <= prior + 1e-9, (condition, finding, lr, prior, post)
 
 
 @pytest.mark.parametrize("which", ["tiny", "model"])
