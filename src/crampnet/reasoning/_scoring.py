@@ -43,7 +43,7 @@ from crampnet.network.evidence import normalise
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["Batch", "families", "hard_state", "observe", "score", "stack"]
+__all__ = ["Batch", "families", "hard_state", "observe", "score", "score_coalitions", "stack"]
 
 #: Node id to a ``(n_rows, card)`` likelihood array (all ones where unobserved).
 Batch = dict[str, np.ndarray]
@@ -199,14 +199,7 @@ def score(
         # Condition posteriors only: CompiledNetwork.evaluate picks, per row,
         # the shared Quickscore tree or a pruned one (``groups`` is moot).
         post, log_ev = model.compiled.evaluate(batch, n_rows=n)
-        out = {}
-        for q in query:
-            p = post[:, model.compiled.conditions.index(q)]
-            pos = spec.nodes[q].states.index("present")
-            table = np.empty((n, 2))
-            table[:, pos], table[:, 1 - pos] = p, 1.0 - p
-            out[q] = table
-        return out, log_ev
+        return _condition_tables(model, post, query), log_ev
     labels = np.zeros(n, dtype=int) if groups is None else np.asarray(groups)
     marginals = {q: np.empty((n, len(model.spec.nodes[q].states))) for q in query}
     log_evidence = np.empty(n)
@@ -218,6 +211,31 @@ def score(
             marginals[q][rows] = marg[q]
         log_evidence[rows] = log_ev
     return marginals, log_evidence
+
+
+def score_coalitions(model: BaseModel, items: Sequence[tuple[str, np.ndarray]], query: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """:func:`score` of the conditions ``query`` under every coalition of one case's entries.
+
+    Row ``mask`` holds entry ``i`` where bit ``i`` of ``mask`` is set. The
+    posteriors come from
+    :meth:`~crampnet.inference.compiled.CompiledNetwork.coalitions`, each
+    distinct pseudo-case run once: the same numbers as :func:`score` of the
+    ``2**n`` rows.
+    """
+    post, log_ev = model.compiled.coalitions(items)
+    return _condition_tables(model, post, query), log_ev
+
+
+def _condition_tables(model: BaseModel, post: np.ndarray, query: Sequence[str]) -> dict[str, np.ndarray]:
+    """Per binary condition of ``query``, its ``(n_rows, 2)`` marginals from P(present) per row."""
+    out = {}
+    for q in query:
+        p = post[:, model.compiled.conditions.index(q)]
+        pos = model.spec.nodes[q].states.index("present")
+        table = np.empty((post.shape[0], 2))
+        table[:, pos], table[:, 1 - pos] = p, 1.0 - p
+        out[q] = table
+    return out
 
 
 def _score_group(

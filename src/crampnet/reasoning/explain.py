@@ -61,7 +61,7 @@ import numpy as np
 
 from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError, UnknownNodeError
 from crampnet.network.evidence import describe, resolve_id, show
-from crampnet.reasoning._scoring import observe, score, stack
+from crampnet.reasoning._scoring import observe, score, score_coalitions, stack
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -143,11 +143,9 @@ def resolve_condition(model: BaseModel, condition: object) -> str:
     return nid
 
 
-def _coalition_rows(ids: Sequence[str], vectors: Mapping[str, np.ndarray], method: str) -> list[dict[str, np.ndarray]]:
-    n = len(ids)
-    if method == "shapley":
-        return [{ids[i]: vectors[ids[i]] for i in range(n) if mask >> i & 1} for mask in range(2**n)]
-    return [{nid: vectors[nid] for nid in ids[:k]} for k in range(n + 1)]
+def _sequence_rows(ids: Sequence[str], vectors: Mapping[str, np.ndarray]) -> list[dict[str, np.ndarray]]:
+    """The stated sequence's rows: the first ``k`` entries, for ``k = 0 .. n``."""
+    return [{nid: vectors[nid] for nid in ids[:k]} for k in range(len(ids) + 1)]
 
 
 def _shapley(values: np.ndarray, n: int) -> np.ndarray:
@@ -203,25 +201,17 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
         raise InvalidValueError(msg)
     if method == "auto":
         method = "shapley" if n <= MAX_SHAPLEY else "sequence"
-    rows = _coalition_rows(ids, vectors, method)
-    if method == "shapley" and all(len(model.spec.nodes[c].states) == 2 for c in conds):
-        # Every coalition at once, each distinct pseudo-case run once: the same numbers as scoring the rows.
-        post, log_ev = model.compiled.coalitions([(nid, vectors[nid]) for nid in ids])
-        marg = {}
-        for c in conds:
-            table = np.empty((len(rows), 2))
-            pos = model.spec.nodes[c].states.index("present")
-            table[:, pos] = post[:, model.compiled.conditions.index(c)]
-            table[:, 1 - pos] = 1.0 - table[:, pos]
-            marg[c] = table
+    if method == "shapley":
+        marg, log_ev = score_coalitions(model, [(nid, vectors[nid]) for nid in ids], conds)
     else:
+        rows = _sequence_rows(ids, vectors)
         marg, log_ev = score(model, stack(model, rows), conds, n_rows=len(rows))
     if n and not np.isfinite(log_ev[-1]):  # the last row holds every entry
         model.posteriors(evidence)  # raises ImpossibleEvidenceError naming the conflict
         msg = "The evidence is impossible under the network (probability zero)."  # pragma: no cover - raised above
         raise ImpossibleEvidenceError(msg, ids)  # pragma: no cover
     with np.errstate(divide="ignore", invalid="ignore"):
-        logit = np.column_stack([np.log(marg[c][:, model.spec.nodes[c].states.index("present")]) - np.log(marg[c][:, model.spec.nodes[c].states.index("absent")]) for c in conds]) if conds else np.zeros((len(rows), 0))
+        logit = np.column_stack([np.log(marg[c][:, model.spec.nodes[c].states.index("present")]) - np.log(marg[c][:, model.spec.nodes[c].states.index("absent")]) for c in conds]) if conds else np.zeros((log_ev.shape[0], 0))
     capped = np.clip(logit, -CERTAIN_LOG_ODDS, CERTAIN_LOG_ODDS)
     values = capped - capped[0]
     contrib = _shapley(values, n) if method == "shapley" else np.diff(values, axis=0)
