@@ -259,6 +259,9 @@ URGE_AS_PARENT_OF_RLS = _replace(
     'links = [{ parent = "drug", state = "yes", value = 0.2, source = "made_up" }, { parent = "urge", state = "yes", value = 0.3, source = "made_up" }]',
 )
 
+#: tiny.toml's one distribution labelled judgment (the prior of a context node).
+JUDGED_PRIOR = 'prior = { probabilities = { yes = 0.1, no = 0.9 }, source = "judgment", reason = "test" }'
+
 BAD_FILES = {
     "not_toml": ("this is = = not toml\n[[", "not valid TOML"),
     "wrong_schema": (_replace('schema = "crampnet-network/1"', 'schema = "crampnet-network/2"'), "expected 'crampnet-network/1'"),
@@ -295,6 +298,14 @@ BAD_FILES = {
     ),
     "range_excludes_value": (_replace("value = 3.0, low = 2.0, high = 4.0", "value = 3.0, low = 3.5, high = 4.0"), "does not contain"),
     "band_state_unknown": (_replace('{ state = "low", below = 50 }', '{ state = "lowish", below = 50 }'), "unknown state 'lowish'"),
+    "entry_sources_unknown_state": (_replace(JUDGED_PRIOR, JUDGED_PRIOR[:-2] + ', entry_sources = { maybe = "made_up" } }'), "entry_sources: unknown state 'maybe'; valid states: yes, no"),
+    "entry_sources_unknown_source": (_replace(JUDGED_PRIOR, JUDGED_PRIOR[:-2] + ', entry_sources = { yes = "made_upp" } }'), re.escape("entry_sources.yes: 'made_upp' is not a key of [sources]") + ".*Did you mean 'made_up'"),
+    "entry_sources_judgment": (_replace(JUDGED_PRIOR, JUDGED_PRIOR[:-2] + ', entry_sources = { yes = "judgment" } }'), re.escape("entry_sources.yes: 'judgment' is not a key of [sources]")),
+    "entry_sources_not_a_table": (_replace(JUDGED_PRIOR, JUDGED_PRIOR[:-2] + ', entry_sources = "made_up" }'), "entry_sources"),
+    "entry_sources_repeats_the_source": (
+        _replace('prior = { probabilities = { under_40 = 0.4, "40_to_64" = 0.35, "65_plus" = 0.25 }, source = "made_up" }', 'prior = { probabilities = { under_40 = 0.4, "40_to_64" = 0.35, "65_plus" = 0.25 }, source = "made_up", entry_sources = { under_40 = "made_up" } }'),
+        "repeats the distribution's own source 'made_up'",
+    ),
 }
 
 
@@ -309,6 +320,21 @@ def test_malformed_network_file(tmp_path, case):
     assert str(path) in str(info.value)
     assert info.value.path == str(path)
     assert isinstance(info.value, ValueError)
+
+
+def test_entry_sources_label_only_their_entries(tmp_path):
+    """Check that a distribution's entry_sources give those entries their own source and citation in parameters(), the rest the distribution's."""
+    path = tmp_path / "entries.toml"
+    path.write_text(_replace(JUDGED_PRIOR, JUDGED_PRIOR[:-2] + ', entry_sources = { yes = "made_up" } }'), encoding="utf-8")
+    model = crampnet.load(path)
+    node = next(n for n, spec in model.spec.nodes.items() if spec.prior is not None and spec.prior.entry_sources)
+    table = model.parameters()
+    rows = table[table["node"] == node].set_index("state")
+    assert rows.loc["yes", "source"] == "made_up" and rows.loc["yes", "citation"] == model.spec.sources["made_up"].citation
+    assert rows.loc["no", "source"] == "judgment" and rows.loc["no", "reason"] == "test"
+    assert rows.loc["yes", "value"] == 0.1  # the numbers themselves are untouched
+    base = crampnet.load(DATA / "tiny.toml")
+    assert (base.parameters()["source"] == "judgment").sum() == (model.parameters()["source"] == "judgment").sum() + 1
 
 
 def test_cycle_message_names_only_the_cycle(tmp_path):

@@ -114,7 +114,10 @@ def _parents(body: dict[str, Any]) -> list[str]:
 def _sources(value: object) -> set[str]:
     if isinstance(value, dict):
         found = {value["source"]} if isinstance(value.get("source"), str) else set()
-        return found.union(*(_sources(v) for v in value.values()))
+        entries = value.get("entry_sources")
+        if isinstance(entries, dict):
+            found |= {v for v in entries.values() if isinstance(v, str)}
+        return found.union(*(_sources(v) for k, v in value.items() if k != "entry_sources"))
     if isinstance(value, list):
         return set().union(*(_sources(v) for v in value))
     return set()

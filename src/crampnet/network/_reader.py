@@ -189,6 +189,24 @@ class Reader:
             weight_raw = {"value": data.pop("weight", None) if "weight" in data else self.missing(where, "weight"), "source": data.get("source", ""), "reason": data.get("reason"), "note": data.get("note")}
             weight_raw = {k: v for k, v in weight_raw.items() if v is not None}
             weight = self.param(weight_raw, f"{where}.weight", sources, probability=False)
+        entry_sources = self.entry_sources(data, where, states, sources)
         prov = self.provenance(data, where, sources)
-        self.done(data, where, ["probabilities", "source", "reason", "note", "weight"])
-        return Dist({s: probs[s] for s in states}, prov, weight)
+        if prov.source in entry_sources.values():
+            raise self.fail(where, f"entry_sources repeats the distribution's own source {self.show(prov.source)}; name only entries another source gives")
+        self.done(data, where, ["probabilities", "source", "reason", "note", "weight", "entry_sources"])
+        return Dist({s: probs[s] for s in states}, prov, weight, entry_sources)
+
+    def entry_sources(self, data: dict[str, Any], where: str, states: tuple[str, ...], sources: Mapping[str, Source]) -> dict[str, str]:
+        """Pop ``entry_sources``: state to the source key that gives that entry (not ``judgment``)."""
+        if "entry_sources" not in data:
+            return {}
+        raw = self.table(data.pop("entry_sources"), f"{where}.entry_sources")
+        out: dict[str, str] = {}
+        for state, key in raw.items():
+            if state not in states:
+                raise self.fail(where, f"entry_sources: unknown state {self.show(state)}; valid states: {', '.join(states)}")
+            if not isinstance(key, str) or key not in sources:
+                hint = _hint(key, list(sources)) if isinstance(key, str) else ""
+                raise self.fail(where, f"entry_sources.{state}: {self.show(key)} is not a key of [sources] (an entry a source gives; the rest keep the distribution's 'source').{hint}")
+            out[state] = key
+        return out

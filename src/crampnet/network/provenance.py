@@ -49,10 +49,16 @@ def _param(spec: NetworkSpec, node: str, kind: str, p: Param, link: Link | None 
 
 
 def _dist(spec: NetworkSpec, node: str, kind: str, d: Dist, parent: str | None = None, parent_state: str | None = None) -> list[dict[str, Any]]:
-    rows = [_row(spec, node, kind, v, d.provenance, parent=parent, parent_state=parent_state, state=s) for s, v in d.probabilities.items()]
+    rows = [_row(spec, node, kind, v, _entry(d, s), parent=parent, parent_state=parent_state, state=s) for s, v in d.probabilities.items()]
     if d.weight is not None:
         rows.append(_row(spec, node, "weight", d.weight.value, d.weight.provenance, parent=parent, parent_state=parent_state, low=d.weight.low, high=d.weight.high))
     return rows
+
+
+def _entry(d: Dist, state: str) -> Provenance:
+    """The provenance of one entry of ``d``: its own source where ``entry_sources`` names one."""
+    key = d.entry_sources.get(state)
+    return d.provenance if key is None else Provenance(key, None, d.provenance.note)
 
 
 def parameter_rows(spec: NetworkSpec, tables: dict[str, np.ndarray] | None = None, population: str | None = None) -> list[dict[str, Any]]:

@@ -86,11 +86,17 @@ class Param:
 
 @dataclass(frozen=True)
 class Dist:
-    """A distribution over a node's states with one provenance."""
+    """A distribution over a node's states with one provenance.
+
+    ``entry_sources`` names, per state, a source that gives that entry when
+    the distribution as a whole has another (usually ``judgment``: a study
+    that reports one share of a split).
+    """
 
     probabilities: dict[str, float]
     provenance: Provenance
     weight: Param | None = None
+    entry_sources: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
