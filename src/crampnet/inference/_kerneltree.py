@@ -154,8 +154,8 @@ class KernelTree(CliqueTree):
         n = observed.shape[1]
         # The search pays only for a call with many pseudo-cases (a cohort,
         # an explanation), not for next questions' few rows on a wide tree.
-        work = float(pseudo_cases(observed, (flat.state_ptr, flat.finding_row, flat.finding_card), cap).sum()) * self.entries
-        tree = self.searched() if work >= SEARCH_WORK else self
+        counts = pseudo_cases(observed, (flat.state_ptr, flat.finding_row, flat.finding_card), cap)
+        tree = self.searched() if float(counts.sum()) * self.entries >= SEARCH_WORK else self
         # Every variable of the tree takes evidence (ones where unobserved,
         # which the kernel skips), so one program serves every case.
         targets = sorted(tree.home)
@@ -170,7 +170,7 @@ class KernelTree(CliqueTree):
         terms = (flat.state_ptr, flat.finding_row, flat.finding_card, flat.term_ptr, factor_row, flat.factor_card, flat.factor_off)
         first = np.concatenate([[0], np.cumsum(program.q_card)[:-1]]).astype(np.int64)
         pick = first + np.asarray(states, dtype=np.int64)
-        return run_quickscore(program, direct, observed, terms, flat.values, flat.weights, pick, cap, condition)
+        return run_quickscore(program, direct, observed, terms, flat.values, flat.weights, pick, cap, condition, counts=counts)
 
     def kernel_marginals(self, evidence: Mapping[int, np.ndarray], query: Sequence[int], n: int) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
         """Marginals of ``query`` over ``n`` cases by the compiled kernel, as :func:`run_marginals`.
@@ -256,7 +256,7 @@ def run_marginals(program: Program, evidence: Sequence[np.ndarray], *, numba: bo
 
 def run_quickscore(
     program: Program, direct: np.ndarray, observed: np.ndarray, terms: tuple[np.ndarray, ...], values: np.ndarray, weights: np.ndarray,
-    pick: np.ndarray, cap: int, condition: float, *, numba: bool = True,
+    pick: np.ndarray, cap: int, condition: float, *, numba: bool = True, counts: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """Posteriors by Quickscore, every case's pseudo-cases expanded and summed in the kernel.
 
@@ -280,6 +280,8 @@ def run_quickscore(
         Largest accepted ``sum |mass| / |sum of masses|`` (status 2 beyond).
     numba : bool, default=True
         Run compiled (False: the same loops in plain Python, for tests).
+    counts : numpy.ndarray, optional
+        :func:`pseudo_cases` of these cases, when the caller has them already.
 
     Returns
     -------
@@ -298,7 +300,7 @@ def run_quickscore(
     structure = program.structure
     n_out = int(program.q_card.sum())
 
-    counts = pseudo_cases(observed, terms, cap)
+    counts = pseudo_cases(observed, terms, cap) if counts is None else counts
 
     def part(a: int, b: int) -> None:
         block = max(1, min(_kernel.BLOCK, int(counts[a:b].sum())))  # as run_marginals: no wider than the work
