@@ -72,13 +72,16 @@ def test_py_typed_in_source():
 
 
 def test_wheel_contains_the_network_and_py_typed(wheel, wheel_names):
-    """Check that the wheel holds crampnet/networks/leg_cramps.toml (same bytes as networks/) and crampnet/py.typed."""
+    """Check that the wheel holds crampnet/networks/leg_cramps.toml and its twin (same bytes as networks/) and crampnet/py.typed."""
     assert "crampnet/networks/leg_cramps.toml" in wheel_names
+    assert "crampnet/networks/leg_cramps.json" in wheel_names
     assert "crampnet/py.typed" in wheel_names
     assert "crampnet/__init__.py" in wheel_names
     with zipfile.ZipFile(wheel) as zf:
         shipped = zf.read("crampnet/networks/leg_cramps.toml")
     assert shipped == (REPO / "networks" / "leg_cramps.toml").read_bytes()
+    with zipfile.ZipFile(wheel) as zf:
+        assert zf.read("crampnet/networks/leg_cramps.json") == (REPO / "networks" / "leg_cramps.json").read_bytes()
 
 
 def test_wheel_has_no_tests(wheel_names):
@@ -108,6 +111,8 @@ def test_installed_wheel_finds_its_network(wheel, tmp_path):
         f"assert pathlib.Path(crampnet.__file__).resolve().is_relative_to(pathlib.Path({str(site)!r}).resolve()), crampnet.__file__\n"
         "res = importlib.resources.files('crampnet') / 'networks' / 'leg_cramps.toml'\n"
         "assert res.is_file()\n"
+        "from crampnet.network.twin import shipped_twin_text\n"
+        f"assert shipped_twin_text() == pathlib.Path({str(REPO / 'networks' / 'leg_cramps.json')!r}).read_text(encoding='utf-8')\n"
         "model = crampnet.load()\n"
         "print(len(model.conditions), model.posteriors({'urge_to_move': True}).index[0])\n"
     )

@@ -290,8 +290,12 @@ class FittedModel(Model):
 
 @lru_cache(maxsize=16)
 def _compile(text: str, name: str, digest: str, population: str | None) -> Model:
-    del digest  # part of the cache key only
-    spec = parse_network(text, name)
+    # The shipped network's JSON twin, when it was made from exactly this
+    # text, spares the TOML parse (crampnet.network.twin); else tomllib.
+    # Imported here so that ``python -m crampnet.network.twin`` runs cleanly.
+    from crampnet.network.twin import read_twin
+
+    spec = parse_network(text, name, parsed=read_twin(digest))
     population = spec.default_population if population is None else population
     _check_population(spec, population)
     return Model(spec, population)

@@ -3,7 +3,8 @@
 The shipped network lives in the wheel at ``crampnet/networks/`` and is read
 through :mod:`importlib.resources`; in a source checkout it is read from the
 repository's ``networks/`` folder. Files are read as text and parsed with
-:mod:`tomllib`: loading never runs code.
+:mod:`tomllib` (the shipped file's data may come from its JSON twin,
+:mod:`crampnet.network.twin`): loading never runs code.
 
 Examples
 --------

@@ -103,7 +103,7 @@ _TRUE_STATES = ("yes", "present", "positive")
 _FALSE_STATES = ("no", "absent", "negative")
 
 
-def parse_network(text: str, path: str = "<string>") -> NetworkSpec:
+def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] | None = None) -> NetworkSpec:
     """Parse and validate the text of a network file.
 
     Parameters
@@ -112,6 +112,11 @@ def parse_network(text: str, path: str = "<string>") -> NetworkSpec:
         The TOML text.
     path : str, default="<string>"
         Name used in error messages.
+    parsed : dict, optional
+        What :func:`tomllib.loads` returns for ``text``, when the caller
+        already has it (the shipped network's twin,
+        :mod:`crampnet.network.twin`); it is consumed, and validated like
+        freshly parsed data.
 
     Returns
     -------
@@ -124,7 +129,7 @@ def parse_network(text: str, path: str = "<string>") -> NetworkSpec:
         If the text is not valid TOML or breaks a rule of the format.
     """
     reader = Reader(path)
-    raw = read_toml(reader, text)
+    raw = read_toml(reader, text) if parsed is None else parsed
     schema = reader.text(raw, "schema", "top level")
     if schema != SCHEMA:
         raise reader.fail("schema", f"expected {SCHEMA!r}, got {reader.show(schema)}")
