@@ -1,4 +1,4 @@
-"""Monte Carlo over parameters in the compiled kernel: every draw with its own clique potentials.
+"""Monte Carlo over parameters in the compiled kernel: every draw with its own factor tables.
 
 The kernel path of ``trust._montecarlo.batch_posteriors`` (wide trees, via
 ``inference._drawpass.draw_marginals``) is checked against full-joint
@@ -38,9 +38,9 @@ def kernel_calls(monkeypatch):
     calls: list[int] = []
     original = _drawpass.draw_marginals
 
-    def spy(tree, potentials, evidence, query, **kwargs):
-        calls.append(max(p.shape[0] for p in potentials))
-        return original(tree, potentials, evidence, query, **kwargs)
+    def spy(tree, tables, evidence, query, **kwargs):
+        calls.append(max(t.shape[0] for t in tables))
+        return original(tree, tables, evidence, query, **kwargs)
 
     monkeypatch.setattr(mc, "draw_marginals", spy)
     monkeypatch.setattr(mc, "KERNEL_TREE_ENTRIES", 0)
@@ -68,13 +68,13 @@ def enumerate_posteriors(model: crampnet.Model, tables: dict[str, np.ndarray], e
 
 
 def test_draw_marginals_equal_the_numpy_pass_case_by_case():
-    """Check per-case potentials in the kernel's loops (plain Python) against the engine's numpy pass with the same potentials."""
+    """Check per-case factor tables in the draws loop (plain Python) against the engine's numpy pass with their potentials."""
     rng = np.random.default_rng(0)
     factors = [Factor((0,), np.ones(2)), Factor((1, 0), np.ones((3, 2))), Factor((2, 1), np.ones((2, 3))), Factor((3, 0, 2), np.ones((2, 2, 2)))]
     tree = JunctionTree([2, 3, 2, 2], factors)
     tables = [rng.random((5, *f.table.shape)) for f in factors]
     evidence = {3: np.array([[0.0, 1.0]]), 1: rng.random((5, 3))}
-    got, log_ev, flagged = _drawpass.draw_marginals(tree, tree.assemble(tables), evidence, [0, 2], numba=False)
+    got, log_ev, flagged = _drawpass.draw_marginals(tree, tables, evidence, [0, 2], numba=False)
     for k in range(5):
         one = tree.marginals({v: e if e.shape[0] == 1 else e[k : k + 1] for v, e in evidence.items()}, [0, 2], potentials=tree.assemble([t[k : k + 1] for t in tables]))
         np.testing.assert_allclose(got[0][k], one.marginals[0][0], rtol=0, atol=1e-13)
@@ -88,14 +88,14 @@ def test_draw_marginals_threads_change_no_bit(monkeypatch):
     rng = np.random.default_rng(1)
     factors = [Factor((0,), np.ones(2)), Factor((1, 0), np.ones((2, 2))), Factor((2, 0, 1), np.ones((2, 2, 2)))]
     tree = JunctionTree([2, 2, 2], factors)
-    pots = tree.assemble([rng.random((40, *f.table.shape)) for f in factors])
+    tables = [rng.random((40, *f.table.shape)) for f in factors]
     evidence = {2: np.array([[1.0, 0.0]])}
     with jit("always"):
         monkeypatch.setattr(_drawpass, "THREAD_ENTRIES", 10**12)
-        one = _drawpass.draw_marginals(tree, pots, evidence, [0, 1])
+        one = _drawpass.draw_marginals(tree, tables, evidence, [0, 1])
         monkeypatch.setattr(_drawpass, "THREAD_ENTRIES", 0)
         monkeypatch.setattr(_drawpass, "_threads", lambda: 3)
-        split = _drawpass.draw_marginals(tree, pots, evidence, [0, 1])
+        split = _drawpass.draw_marginals(tree, tables, evidence, [0, 1])
     for a, b in zip([*one[0], one[1]], [*split[0], split[1]], strict=True):
         np.testing.assert_array_equal(a, b)
 
@@ -139,8 +139,8 @@ def test_flagged_draws_run_again_in_numpy(tiny, kernel_calls, monkeypatch):
         expected = mc.batch_posteriors(tiny, vectors, theta)
     original = _drawpass.draw_marginals
 
-    def flag_odd(tree, potentials, ev, query, **kwargs):
-        marginals, log_ev, flagged = original(tree, potentials, ev, query, **kwargs)
+    def flag_odd(tree, tables, ev, query, **kwargs):
+        marginals, log_ev, flagged = original(tree, tables, ev, query, **kwargs)
         flagged[1::2] = True
         for m in marginals:
             m[1::2] = 0.5  # a wrong answer that must not survive

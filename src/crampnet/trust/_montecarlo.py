@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crampnet.inference._drawpass import draw_marginals
+from crampnet.inference._drawpass import draw_marginals, input_rows
 from crampnet.network.batch import LOG_SPLIT, merge_split, split_tiny
 from crampnet.network.spec import NoisyOr
 from crampnet.trust._parameters import fitted_counts, parameter_space
@@ -300,9 +300,9 @@ def _batch(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarra
 
         def kernel_run(part: np.ndarray, tables: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             sparse = wide.zeros_kept(tables)
-            return _posteriors(wide, wide.potentials(tables), wide.evidence(kept, likelihoods(part)), asked, part.shape[0], compiled=True, sparse=sparse)
+            return _posteriors(wide, wide.factor_tables(tables), wide.evidence(kept, likelihoods(part)), asked, part.shape[0], compiled=True, sparse=sparse)
 
-        ok = _chunked(model, wide, theta, kernel_run, out, log_out=log_out, entries=KERNEL_CHUNK_ENTRIES, per_row=wide.live_per_row)
+        ok = _chunked(model, wide, theta, kernel_run, out, log_out=log_out, entries=KERNEL_CHUNK_ENTRIES, per_row=input_rows(wide.tree))
         rest = np.flatnonzero(~ok)
     elif use_signed:
         leaks = [noisy[nid].leak for nid in star.signed]
@@ -365,7 +365,11 @@ def _posteriors(
     pruned: Pruned, potentials: list[np.ndarray], evidence: Mapping[int, np.ndarray], query: Sequence[tuple[str, int]], n: int, *, compiled: bool = False,
     sparse: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
-    """P(query node at the given state), ``log P(evidence)`` and ok (the compiled kernel's flag is not raised) for the ``n`` rows of one chunk."""
+    """P(query node at the given state), ``log P(evidence)`` and ok (the compiled kernel's flag is not raised) for the ``n`` rows of one chunk.
+
+    ``potentials`` are the tree's clique potentials, or with ``compiled``
+    its factor tables (:meth:`~crampnet.trust._pruned.Pruned.factor_tables`).
+    """
     targets = [pruned.var[q] for q, _ in query]
     values = np.empty((n, len(query)))
     if compiled:

@@ -97,6 +97,13 @@ class Pruned:
             pots[home] = pots[home] * table.transpose(axes).reshape(shape)
         return [np.moveaxis(p, -1, 0) for p in pots]
 
+    def factor_tables(self, tables: Mapping[str, np.ndarray]) -> list[np.ndarray]:
+        """Batched node ``tables`` in the order of the tree's factors (for :func:`~crampnet.inference._drawpass.draw_marginals`; no signed findings)."""
+        if self.signed:
+            msg = "a tree with signed findings has factors that are not node tables"
+            raise ValueError(msg)
+        return [tables[nid] for nid in self.order]
+
     @cached_property
     def live_per_row(self) -> int:
         """Clique entries per row that the compiled pass keeps (see :meth:`zeros_kept`)."""
