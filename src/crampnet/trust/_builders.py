@@ -100,7 +100,9 @@ def _noisy_or(space: ParameterSpace, spec: NetworkSpec, node: Node, cpd: NoisyOr
 
     def build(theta: np.ndarray, tables: Mapping[str, np.ndarray]) -> np.ndarray:
         b = theta.shape[0]
-        none = np.broadcast_to((1.0 - theta[:, leak]).reshape([b] + [1] * len(cards)), (b, *cards))
+        # The product grows one parent axis at a time (broadcasting), so only
+        # the last factors touch the whole table: the same products, in the same order.
+        none = (1.0 - theta[:, leak]).reshape([b] + [1] * len(cards))
         for axis, states, slots in per_parent:
             inhib = np.ones((b, cards[axis]))
             inhib[:, states] = 1.0 - theta[:, slots]
@@ -126,21 +128,28 @@ def _noisy_max(space: ParameterSpace, spec: NetworkSpec, node: Node, cpd: NoisyM
         if all(s != state for s, _ in mine):  # the first link of a parent state wins, as in cpd.py
             mine.append((state, slots))
     k, ndim = len(node.states), len(cards)
+    identity = bool((back == np.arange(k)).all())
 
     def build(theta: np.ndarray, tables: Mapping[str, np.ndarray]) -> np.ndarray:
         b = theta.shape[0]
+        # The product grows one parent axis at a time, as in the noisy-OR builder.
         cdf = np.cumsum(theta[:, leak[in_order]], axis=1).reshape([b, k] + [1] * ndim)
-        cdf = np.broadcast_to(cdf, (b, k, *cards))
         for axis, parent in enumerate(node.parents):
             per_state = np.ones((b, k, cards[axis]))
             for state, slots in links.get(parent, []):
                 per_state[:, :, state] = np.cumsum(theta[:, slots[in_order]], axis=1)
             cdf = cdf * _axis(b, per_state, axis, ndim, lead=2)
-        cdf = np.array(cdf)
+        if cdf.shape != (b, k, *cards):  # else a fresh product, changed in place below
+            cdf = np.array(np.broadcast_to(cdf, (b, k, *cards)))
         cdf[:, -1] = 1.0
-        probs = np.clip(np.diff(cdf, axis=1, prepend=0.0), 0.0, 1.0)[:, back]
-        out: np.ndarray = probs / probs.sum(axis=1, keepdims=True)
-        return out
+        probs = np.empty_like(cdf)  # np.diff with a leading 0, clipped to [0, 1], in place
+        probs[:, 0] = cdf[:, 0]
+        np.subtract(cdf[:, 1:], cdf[:, :-1], out=probs[:, 1:])
+        np.clip(probs, 0.0, 1.0, out=probs)
+        if not identity:
+            probs = probs[:, back]
+        probs /= probs.sum(axis=1, keepdims=True)
+        return probs
 
     return build
 
