@@ -35,8 +35,8 @@ from crampnet.inference._loops import TINY_MESSAGE, _divide, _normalise, _rescal
 __all__ = ["draw_block", "draws"]
 
 
-def draw_block(st: Any, sl: Any, pq: Any, inp: Any, col0: int, b: int, up: Any, down: Any, acc: Any, scale: Any, total: Any, out: Any, flag: Any, mx: Any, lo: Any) -> None:
-    """Collect and distribute (Hugin, rescaled) for the cases in columns ``col0 .. col0 + b`` of ``inp``.
+def draw_block(st: Any, sl: Any, pq: Any, inp: Any, b: int, up: Any, down: Any, acc: Any, scale: Any, total: Any, out: Any, flag: Any, mx: Any, lo: Any) -> None:
+    """Collect and distribute (Hugin, rescaled) for the cases in the first ``b`` columns of ``inp`` (one block's input).
 
     As :func:`crampnet.inference._loops.block_pass`, with each entry's
     local value formed from the slots (see the module docstring).
@@ -63,14 +63,14 @@ def draw_block(st: Any, sl: Any, pq: Any, inp: Any, col0: int, b: int, up: Any, 
             if s1 > s0:
                 r = sl_row[s0] + sl_map[sl_moff[s0] + e]
                 for k in range(b):
-                    acc[k] = inp[r, col0 + k]
+                    acc[k] = inp[r, k]
             else:
                 for k in range(b):
                     acc[k] = 1.0
             for s in range(s0 + 1, s1):
                 r = sl_row[s] + sl_map[sl_moff[s] + e]
                 for k in range(b):
-                    acc[k] *= inp[r, col0 + k]
+                    acc[k] *= inp[r, k]
             for j in range(c0, c1):
                 d = ch_idx[j]
                 r = soff[d] + pmap[poff[d] + e]
@@ -102,14 +102,14 @@ def draw_block(st: Any, sl: Any, pq: Any, inp: Any, col0: int, b: int, up: Any, 
             if s1 > s0:
                 r = sl_row[s0] + sl_map[sl_moff[s0] + e]
                 for k in range(b):
-                    acc[k] = inp[r, col0 + k]
+                    acc[k] = inp[r, k]
             else:
                 for k in range(b):
                     acc[k] = 1.0
             for s in range(s0 + 1, s1):
                 r = sl_row[s] + sl_map[sl_moff[s] + e]
                 for k in range(b):
-                    acc[k] *= inp[r, col0 + k]
+                    acc[k] *= inp[r, k]
             for j in range(c0, c1):
                 d = ch_idx[j]
                 r = soff[d] + pmap[poff[d] + e]
@@ -136,18 +136,26 @@ def draw_block(st: Any, sl: Any, pq: Any, inp: Any, col0: int, b: int, up: Any, 
         _normalise(out, q_row[q], q_states[q], total, b, mx)
 
 
-def draws(st: Any, sl: Any, pq: Any, inp: Any, out: Any, log_ev: Any, flags: Any, n_messages: int, size: int) -> None:
-    """Normalised marginals (``out``: query states x cases), log P(evidence) and ``flags`` of every case (column of ``inp``)."""
-    n = inp.shape[1]
+def draws(st: Any, sl: Any, pq: Any, inp: Any, out: Any, log_ev: Any, flags: Any, n_messages: int) -> None:
+    """Normalised marginals (``out``: query states x cases), log P(evidence) and ``flags`` of every case.
+
+    ``inp`` holds the input a block of cases at a time, ``(blocks, rows,
+    block size)``: each block's rows are contiguous (its cases on the last
+    axis, which the loops run over), and the cases run in that order; the
+    last block may be partly unused.
+    """
+    n = out.shape[1]
+    size = inp.shape[2]
     up = np.empty((n_messages, size))
     down = np.empty((n_messages, size))
     acc = np.empty(size)
     res = np.empty((out.shape[0], size))
     scale, total, mx, lo = np.empty(size), np.empty(size), np.empty(size), np.empty(size)
     flag = np.zeros(size, dtype=np.int64)
-    for r0 in range(0, n, size):
+    for blk in range(inp.shape[0]):
+        r0 = blk * size
         b = min(size, n - r0)
-        draw_block(st, sl, pq, inp, r0, b, up, down, acc, scale, total, res, flag, mx, lo)
+        draw_block(st, sl, pq, inp[blk], b, up, down, acc, scale, total, res, flag, mx, lo)
         for k in range(b):
             log_ev[r0 + k] = math.log(total[k]) + scale[k] if total[k] > 0.0 else -math.inf
             flags[r0 + k] = flag[k]

@@ -140,13 +140,24 @@ def draw_marginals(
     placement = program.arrays()[5:]
 
     def part(a: int, b: int) -> None:
-        inp = np.empty((n_rows, b - a))  # a row per table entry and evidence state, a column per case
+        size = min(b - a, DRAW_BLOCK)
+        blocks_of = -(-(b - a) // size)
+        # A row per table entry and evidence state, a column per case, a block of cases at a time.
+        inp = np.ones((blocks_of, n_rows, size))
         at = 0
         for block in blocks:
-            inp[at : at + block.shape[1]] = block.T if block.shape[0] == 1 else block[a:b].T
-            at += block.shape[1]
+            k = block.shape[1]
+            if block.shape[0] == 1:
+                inp[:, at : at + k] = block.T
+            else:
+                cols = block[a:b]
+                full = (b - a) // size
+                inp[:full, at : at + k] = cols[: full * size].reshape(full, size, k).transpose(0, 2, 1)
+                if full < blocks_of:
+                    inp[full, at : at + k, : cols.shape[0] - full * size] = cols[full * size :].T
+            at += k
         res = np.zeros((q_rows, b - a))
-        driver(structure.arrays(), slots, placement, inp, res, log_ev[a:b], flags[a:b], structure.messages, min(b - a, DRAW_BLOCK))
+        driver(structure.arrays(), slots, placement, inp, res, log_ev[a:b], flags[a:b], structure.messages)
         out[:, a:b] = res
 
     parts = min(_threads(), n) if numba and n * structure.entries >= THREAD_ENTRIES else 1

@@ -269,7 +269,7 @@ def _warm_draws(driver: Callable[..., None]) -> None:
     program = Program(structure, [], [0])
     index = np.arange(4, dtype=np.int64)
     slots = (np.array([0, 1], dtype=np.int64), index, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
-    driver(structure.arrays(), slots, program.arrays()[5:], np.ones((4, 1)), np.zeros((2, 1)), np.zeros(1), np.zeros(1, dtype=np.int64), structure.messages, 1)
+    driver(structure.arrays(), slots, program.arrays()[5:], np.ones((1, 4, 1)), np.zeros((2, 1)), np.zeros(1), np.zeros(1, dtype=np.int64), structure.messages)
 
 
 def draw_driver(numba: bool = True) -> Callable[..., None]:

@@ -48,7 +48,7 @@ from crampnet.inference._drawpass import draw_marginals, input_rows
 from crampnet.network.batch import LOG_SPLIT, merge_split, split_tiny
 from crampnet.network.spec import NoisyOr
 from crampnet.trust._parameters import fitted_counts, parameter_space
-from crampnet.trust._pruned import Pruned, relevant_nodes
+from crampnet.trust._pruned import Pruned, absorbable, relevant_nodes
 from crampnet.trust._pruned import pruned as _pruned
 
 if TYPE_CHECKING:
@@ -298,11 +298,14 @@ def _batch(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarra
     # The kernel runs the wide tree (it takes no signed potentials): worth it when numpy's tree is about as wide.
     if signed is not True and numpy_entries >= KERNEL_TREE_ENTRIES and wide.per_row <= 2 * numpy_entries and wide.tree.kernel_ready(theta.shape[0]):
 
-        def kernel_run(part: np.ndarray, tables: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            sparse = wide.zeros_kept(tables)
-            return _posteriors(wide, wide.factor_tables(tables), wide.evidence(kept, likelihoods(part)), asked, part.shape[0], compiled=True, sparse=sparse)
+        # The same tree with the findings kept summed out at once (observed leaves): smaller, and fewer input rows.
+        lean = _pruned(model, wide_keep, frozenset(), absorbable(model, wide_keep, [nid for nid in kept if nid not in query]))
 
-        ok = _chunked(model, wide, theta, kernel_run, out, log_out=log_out, entries=KERNEL_CHUNK_ENTRIES, per_row=input_rows(wide.tree))
+        def kernel_run(part: np.ndarray, tables: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            sparse = lean.zeros_kept(tables)
+            return _posteriors(lean, lean.factor_tables(tables, kept), lean.evidence(kept, likelihoods(part)), asked, part.shape[0], compiled=True, sparse=sparse)
+
+        ok = _chunked(model, lean, theta, kernel_run, out, log_out=log_out, entries=KERNEL_CHUNK_ENTRIES, per_row=input_rows(lean.tree))
         rest = np.flatnonzero(~ok)
     elif use_signed:
         leaks = [noisy[nid].leak for nid in star.signed]
