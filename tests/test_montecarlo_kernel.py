@@ -113,6 +113,37 @@ def test_kernel_path_equals_enumeration_for_each_draw(tiny, kernel_calls):
         np.testing.assert_allclose(got[i], expected, rtol=0, atol=1e-12, err_msg=str(i))
 
 
+def test_kernel_path_sums_out_soft_evidence_on_kept_leaves(tiny, kernel_calls):
+    """Check soft evidence on findings the kernel's tree sums out (a mixture, a noisy-MAX) against enumeration weighted by the likelihoods."""
+    from crampnet.trust._pruned import absorbable
+
+    evidence = {"location": {"calf": 0.7, "foot": 0.2, "diffuse": 0.1}, "pulses": {"normal": 0.25, "diminished": 1.0, "absent": 0.5}, "urge": "yes"}
+    vectors = crampnet.network.evidence.normalise(tiny.spec, evidence)
+    assert {"location", "pulses"} <= absorbable(tiny, frozenset(vectors), list(vectors))
+    theta = draw_parameters(tiny, 5, np.random.default_rng(7))
+    got = mc.batch_posteriors(tiny, vectors, theta, signed=False)
+    assert sum(kernel_calls) == 5
+    tables = parameter_space(tiny).tables(theta)
+    ids = list(tiny.spec.order)
+    states = [tiny.spec.nodes[nid].states for nid in ids]
+    for i in range(5):
+        present = np.zeros(len(tiny.compiled.conditions))
+        total = 0.0
+        for config in itertools.product(*(range(len(s)) for s in states)):
+            p = 1.0
+            for j, nid in enumerate(ids):
+                p *= tables[nid][i][(config[j], *(config[ids.index(q)] for q in tiny.spec.nodes[nid].parents))]
+                value = evidence.get(nid)
+                if isinstance(value, dict):
+                    p *= value[states[j][config[j]]]
+                elif value is not None and states[j][config[j]] != value:
+                    p = 0.0
+            total += p
+            for k, cond in enumerate(tiny.compiled.conditions):
+                present[k] += p if states[ids.index(cond)][config[ids.index(cond)]] == "present" else 0.0
+        np.testing.assert_allclose(got[i], present / total, rtol=0, atol=1e-12, err_msg=str(i))
+
+
 def test_kernel_path_impossible_draws_are_nan(tiny, kernel_calls):
     """Check that evidence impossible under every draw gives NaN on the kernel path, as on the numpy path."""
     from crampnet.network.spec import NoisyOr
