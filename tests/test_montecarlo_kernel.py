@@ -67,14 +67,20 @@ def enumerate_posteriors(model: crampnet.Model, tables: dict[str, np.ndarray], e
     return (present / total).tolist() if total > 0 else [math.nan] * len(present)
 
 
-def test_draw_marginals_equal_the_numpy_pass_case_by_case():
-    """Check per-case factor tables in the draws loop (plain Python) against the engine's numpy pass with their potentials."""
+@pytest.mark.parametrize("group", [0, 10**6])
+def test_draw_marginals_equal_the_numpy_pass_case_by_case(monkeypatch, group):
+    """Check per-case factor tables in the draws loop (plain Python) against the engine's numpy pass with their potentials, with slots multiplied ahead (group) or not."""
+    monkeypatch.setattr(_drawpass, "GROUP_ENTRIES", group)
+    _drawpass._placed.cache_clear()
     rng = np.random.default_rng(0)
     factors = [Factor((0,), np.ones(2)), Factor((1, 0), np.ones((3, 2))), Factor((2, 1), np.ones((2, 3))), Factor((3, 0, 2), np.ones((2, 2, 2)))]
     tree = JunctionTree([2, 3, 2, 2], factors)
     tables = [rng.random((5, *f.table.shape)) for f in factors]
     evidence = {3: np.array([[0.0, 1.0]]), 1: rng.random((5, 3))}
     got, log_ev, flagged = _drawpass.draw_marginals(tree, tables, evidence, [0, 2], numba=False)
+    recipe = _drawpass._placed(tree, (1, 3), (0, 2), False)[2]
+    assert any(len(members) > 1 for members, _ in recipe) or not group  # products made ahead when allowed
+    _drawpass._placed.cache_clear()
     for k in range(5):
         one = tree.marginals({v: e if e.shape[0] == 1 else e[k : k + 1] for v, e in evidence.items()}, [0, 2], potentials=tree.assemble([t[k : k + 1] for t in tables]))
         np.testing.assert_allclose(got[0][k], one.marginals[0][0], rtol=0, atol=1e-13)

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crampnet.inference._drawpass import draw_marginals, input_rows
+from crampnet.inference._drawpass import draw_marginals
 from crampnet.network.batch import LOG_SPLIT, merge_split, split_tiny
 from crampnet.network.spec import NoisyOr
 from crampnet.trust._parameters import fitted_counts, parameter_space
@@ -305,7 +305,7 @@ def _batch(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarra
             sparse = lean.zeros_kept(tables)
             return _posteriors(lean, lean.factor_tables(tables, kept), lean.evidence(kept, likelihoods(part)), asked, part.shape[0], compiled=True, sparse=sparse)
 
-        ok = _chunked(model, lean, theta, kernel_run, out, log_out=log_out, entries=KERNEL_CHUNK_ENTRIES, per_row=input_rows(lean.tree))
+        ok = _chunked(model, lean, theta, kernel_run, out, log_out=log_out, entries=KERNEL_CHUNK_ENTRIES, per_row=lean.table_entries)
         rest = np.flatnonzero(~ok)
     elif use_signed:
         leaks = [noisy[nid].leak for nid in star.signed]

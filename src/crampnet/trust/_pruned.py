@@ -66,6 +66,7 @@ class Pruned:
 
     def __init__(self, model: BaseModel, nodes: list[str], signed: Sequence[str] = (), absorbed: Sequence[str] = ()) -> None:
         spec, tables = model.spec, model.compiled.tables
+        self._tables = tables
         self.nodes = frozenset(nodes)
         self.order = list(nodes)
         self.signed = list(signed)
@@ -116,6 +117,11 @@ class Pruned:
             msg = "a tree with signed findings has factors that are not node tables"
             raise ValueError(msg)
         return [_absorb(tables[nid], kept[nid]) if nid in self.absorbed else tables[nid] for nid in self.order]
+
+    @cached_property
+    def table_entries(self) -> int:
+        """Entries of the node tables per row (a draw's tables, before any is summed out)."""
+        return sum(int(self._tables[nid].size) for nid in self.order)
 
     @cached_property
     def live_per_row(self) -> int:
