@@ -185,8 +185,7 @@ def draw_marginals(
     program, slots, recipe = _placed(tree, rows, tuple(query), sparse)
     structure = program.structure
     sources = [*tables, *(np.asarray(evidence[v], dtype=float) for v in rows)]
-    blocks = [_block(tree, members, scope, sources) for members, scope in recipe]
-    n_rows = sum(block.shape[1] for block in blocks)
+    n_rows = sum(math.prod(tree.cards[v] for v in scope) for _, scope in recipe)
     q_rows = int(program.q_card.sum())
     out = np.zeros((q_rows, n))
     log_ev = np.zeros(n)
@@ -200,16 +199,17 @@ def draw_marginals(
         # A row per table entry and evidence state, a column per case, a block of cases at a time.
         inp = np.ones((blocks_of, n_rows, size))
         at = 0
-        for block in blocks:
+        mine = [t if t.shape[0] == 1 else t[a:b] for t in sources]
+        for members, scope in recipe:
+            block = _block(tree, members, scope, mine)
             k = block.shape[1]
             if block.shape[0] == 1:
                 inp[:, at : at + k] = block.T
             else:
-                cols = block[a:b]
                 full = (b - a) // size
-                inp[:full, at : at + k] = cols[: full * size].reshape(full, size, k).transpose(0, 2, 1)
+                inp[:full, at : at + k] = block[: full * size].reshape(full, size, k).transpose(0, 2, 1)
                 if full < blocks_of:
-                    inp[full, at : at + k, : cols.shape[0] - full * size] = cols[full * size :].T
+                    inp[full, at : at + k, : block.shape[0] - full * size] = block[full * size :].T
             at += k
         res = np.zeros((q_rows, b - a))
         driver(structure.arrays(), slots, placement, inp, res, log_ev[a:b], flags[a:b], structure.messages)
