@@ -1,4 +1,4 @@
-"""Monte Carlo over parameters in the compiled kernel: every draw with its own clique potentials.
+"""Monte Carlo over parameters in the compiled kernel: every draw with its own factor tables.
 
 The kernel path of ``trust._montecarlo.batch_posteriors`` (wide trees, via
 ``inference._drawpass.draw_marginals``) is checked against full-joint
@@ -38,9 +38,9 @@ def kernel_calls(monkeypatch):
     calls: list[int] = []
     original = _drawpass.draw_marginals
 
-    def spy(tree, potentials, evidence, query, **kwargs):
-        calls.append(max(p.shape[0] for p in potentials))
-        return original(tree, potentials, evidence, query, **kwargs)
+    def spy(tree, tables, evidence, query, **kwargs):
+        calls.append(max(t.shape[0] for t in tables))
+        return original(tree, tables, evidence, query, **kwargs)
 
     monkeypatch.setattr(mc, "draw_marginals", spy)
     monkeypatch.setattr(mc, "KERNEL_TREE_ENTRIES", 0)
@@ -67,14 +67,20 @@ def enumerate_posteriors(model: crampnet.Model, tables: dict[str, np.ndarray], e
     return (present / total).tolist() if total > 0 else [math.nan] * len(present)
 
 
-def test_draw_marginals_equal_the_numpy_pass_case_by_case():
-    """Check per-case potentials in the kernel's loops (plain Python) against the engine's numpy pass with the same potentials."""
+@pytest.mark.parametrize("group", [0, 10**6])
+def test_draw_marginals_equal_the_numpy_pass_case_by_case(monkeypatch, group):
+    """Check per-case factor tables in the draws loop (plain Python) against the engine's numpy pass with their potentials, with slots multiplied ahead (group) or not."""
+    monkeypatch.setattr(_drawpass, "GROUP_ENTRIES", group)
+    _drawpass._placed.cache_clear()
     rng = np.random.default_rng(0)
     factors = [Factor((0,), np.ones(2)), Factor((1, 0), np.ones((3, 2))), Factor((2, 1), np.ones((2, 3))), Factor((3, 0, 2), np.ones((2, 2, 2)))]
     tree = JunctionTree([2, 3, 2, 2], factors)
     tables = [rng.random((5, *f.table.shape)) for f in factors]
     evidence = {3: np.array([[0.0, 1.0]]), 1: rng.random((5, 3))}
-    got, log_ev, flagged = _drawpass.draw_marginals(tree, tree.assemble(tables), evidence, [0, 2], numba=False)
+    got, log_ev, flagged = _drawpass.draw_marginals(tree, tables, evidence, [0, 2], numba=False)
+    recipe = _drawpass._placed(tree, (1, 3), (0, 2), False)[2]
+    assert any(len(members) > 1 for members, _ in recipe) or not group  # products made ahead when allowed
+    _drawpass._placed.cache_clear()
     for k in range(5):
         one = tree.marginals({v: e if e.shape[0] == 1 else e[k : k + 1] for v, e in evidence.items()}, [0, 2], potentials=tree.assemble([t[k : k + 1] for t in tables]))
         np.testing.assert_allclose(got[0][k], one.marginals[0][0], rtol=0, atol=1e-13)
@@ -88,14 +94,14 @@ def test_draw_marginals_threads_change_no_bit(monkeypatch):
     rng = np.random.default_rng(1)
     factors = [Factor((0,), np.ones(2)), Factor((1, 0), np.ones((2, 2))), Factor((2, 0, 1), np.ones((2, 2, 2)))]
     tree = JunctionTree([2, 2, 2], factors)
-    pots = tree.assemble([rng.random((40, *f.table.shape)) for f in factors])
+    tables = [rng.random((40, *f.table.shape)) for f in factors]
     evidence = {2: np.array([[1.0, 0.0]])}
     with jit("always"):
         monkeypatch.setattr(_drawpass, "THREAD_ENTRIES", 10**12)
-        one = _drawpass.draw_marginals(tree, pots, evidence, [0, 1])
+        one = _drawpass.draw_marginals(tree, tables, evidence, [0, 1])
         monkeypatch.setattr(_drawpass, "THREAD_ENTRIES", 0)
         monkeypatch.setattr(_drawpass, "_threads", lambda: 3)
-        split = _drawpass.draw_marginals(tree, pots, evidence, [0, 1])
+        split = _drawpass.draw_marginals(tree, tables, evidence, [0, 1])
     for a, b in zip([*one[0], one[1]], [*split[0], split[1]], strict=True):
         np.testing.assert_array_equal(a, b)
 
@@ -111,6 +117,37 @@ def test_kernel_path_equals_enumeration_for_each_draw(tiny, kernel_calls):
     for i in range(6):
         expected = enumerate_posteriors(tiny, {n: t[i] for n, t in tables.items()}, evidence)
         np.testing.assert_allclose(got[i], expected, rtol=0, atol=1e-12, err_msg=str(i))
+
+
+def test_kernel_path_sums_out_soft_evidence_on_kept_leaves(tiny, kernel_calls):
+    """Check soft evidence on findings the kernel's tree sums out (a mixture, a noisy-MAX) against enumeration weighted by the likelihoods."""
+    from crampnet.trust._pruned import absorbable
+
+    evidence = {"location": {"calf": 0.7, "foot": 0.2, "diffuse": 0.1}, "pulses": {"normal": 0.25, "diminished": 1.0, "absent": 0.5}, "urge": "yes"}
+    vectors = crampnet.network.evidence.normalise(tiny.spec, evidence)
+    assert {"location", "pulses"} <= absorbable(tiny, frozenset(vectors), list(vectors))
+    theta = draw_parameters(tiny, 5, np.random.default_rng(7))
+    got = mc.batch_posteriors(tiny, vectors, theta, signed=False)
+    assert sum(kernel_calls) == 5
+    tables = parameter_space(tiny).tables(theta)
+    ids = list(tiny.spec.order)
+    states = [tiny.spec.nodes[nid].states for nid in ids]
+    for i in range(5):
+        present = np.zeros(len(tiny.compiled.conditions))
+        total = 0.0
+        for config in itertools.product(*(range(len(s)) for s in states)):
+            p = 1.0
+            for j, nid in enumerate(ids):
+                p *= tables[nid][i][(config[j], *(config[ids.index(q)] for q in tiny.spec.nodes[nid].parents))]
+                value = evidence.get(nid)
+                if isinstance(value, dict):
+                    p *= value[states[j][config[j]]]
+                elif value is not None and states[j][config[j]] != value:
+                    p = 0.0
+            total += p
+            for k, cond in enumerate(tiny.compiled.conditions):
+                present[k] += p if states[ids.index(cond)][config[ids.index(cond)]] == "present" else 0.0
+        np.testing.assert_allclose(got[i], present / total, rtol=0, atol=1e-12, err_msg=str(i))
 
 
 def test_kernel_path_impossible_draws_are_nan(tiny, kernel_calls):
@@ -139,8 +176,8 @@ def test_flagged_draws_run_again_in_numpy(tiny, kernel_calls, monkeypatch):
         expected = mc.batch_posteriors(tiny, vectors, theta)
     original = _drawpass.draw_marginals
 
-    def flag_odd(tree, potentials, ev, query, **kwargs):
-        marginals, log_ev, flagged = original(tree, potentials, ev, query, **kwargs)
+    def flag_odd(tree, tables, ev, query, **kwargs):
+        marginals, log_ev, flagged = original(tree, tables, ev, query, **kwargs)
         flagged[1::2] = True
         for m in marginals:
             m[1::2] = 0.5  # a wrong answer that must not survive

@@ -140,7 +140,7 @@ def test_a_point_mass_root_leaves_half_of_every_clique_that_holds_it():
 @given(seed=SEEDS)
 @settings(max_examples=25, deadline=None)
 def test_draws_that_keep_the_zeros_run_sparse_with_the_numbers_of_the_numpy_pass(seed):
-    """Check draw_marginals with its own potentials per draw: sparse, dense and the numpy pass agree, and match enumeration."""
+    """Check draw_marginals with its own factor tables per draw: sparse, dense and the numpy pass agree, and match enumeration."""
     cards, factors = random_network(seed)
     tree = JunctionTree(cards, factors)
     rng = np.random.default_rng(seed + 2)
@@ -154,7 +154,7 @@ def test_draws_that_keep_the_zeros_run_sparse_with_the_numbers_of_the_numpy_pass
     pots = tree.assemble(tables)
     numpy_pass = tree.marginals(evidence, query, potentials=pots)
     for sparse in (True, False):
-        got, log_ev, flagged = _drawpass.draw_marginals(tree, pots, evidence, query, numba=False, sparse=sparse)
+        got, log_ev, flagged = _drawpass.draw_marginals(tree, tables, evidence, query, numba=False, sparse=sparse)
         assert not flagged.any()
         for k in range(draws):
             joint = enumerate_joint(cards, [Factor(f.scope, t[k]) for f, t in zip(factors, tables, strict=True)])
@@ -184,9 +184,9 @@ def test_intervals_run_sparse_only_while_the_draws_keep_the_zeros(monkeypatch):
     seen: list[bool] = []
     original = _drawpass.draw_marginals
 
-    def spy(tree, potentials, evidence, query, **kwargs):
+    def spy(tree, tables, evidence, query, **kwargs):
         seen.append(kwargs["sparse"])
-        return original(tree, potentials, evidence, query, **kwargs)
+        return original(tree, tables, evidence, query, **kwargs)
 
     monkeypatch.setattr(mc, "draw_marginals", spy)
     monkeypatch.setattr(mc, "KERNEL_TREE_ENTRIES", 0)

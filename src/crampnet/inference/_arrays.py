@@ -39,10 +39,10 @@ class Structure:
     Only the entries that can carry mass are kept
     (:attr:`~crampnet.inference._cliques.CliqueTree.live_entries`): a clique's
     ``size`` counts its live entries, and every entry map runs over them in
-    C order. The loops need no change. Potentials given in place of the
+    C order. The loops need no change. Factor tables given in place of the
     tree's own (:mod:`crampnet.inference._drawpass`) may run on it only if
-    they come from factor tables with at least the zeros of the tree's;
-    otherwise on a dense structure (``sparse=False``).
+    they have at least the zeros of the tree's; otherwise on a dense
+    structure (``sparse=False``).
 
     Parameters
     ----------

@@ -23,8 +23,9 @@ is missing, or ``CRAMPNET_JIT=never`` is set, every pass stays in numpy;
 both give the same numbers to rounding (tests hold them to 1e-9 of pgmpy).
 
 Only the engine's kernel driver (:mod:`crampnet.inference._kerneltree`,
-which runs batches through the drivers) uses this module, and only this
-module imports numba and the loops.
+which runs batches through the drivers) and the pass of parameter draws
+(:mod:`crampnet.inference._drawpass`, through :func:`draw_driver`) use
+this module, and only this module imports numba and the loops.
 
 Examples
 --------
@@ -53,7 +54,7 @@ import numpy as np
 from crampnet.inference._arrays import Program, Structure
 from crampnet.inference._cliques import CliqueTree, Factor
 
-__all__ = ["BLOCK", "COMPILE_SECONDS", "LOAD_SECONDS", "drivers", "ready", "warm_up"]
+__all__ = ["BLOCK", "COMPILE_SECONDS", "LOAD_SECONDS", "draw_driver", "drivers", "ready", "warm_up"]
 
 #: Estimated numpy seconds of one call above which ``auto`` runs it in the
 #: kernel. Importing numba and loading the kernel from its cache cost about
@@ -153,10 +154,11 @@ def _compile() -> Drivers | None:
                 _LOG.warning("crampnet: compiling the inference kernel with numba (10-40 s, %s)", where)
             drivers = (loops["marginals"], loops["quickscore"])
             _warm(drivers)
+            _warm_draws(loops["draws"])
             stamp: Path | None = _state["stamp"]
             if stamp is not None and not stamp.exists():
                 with contextlib.suppress(OSError):  # it still loads; the next process checks again
-                    stamp.write_text("crampnet.inference._loops and _quickloops are compiled in this directory\n")
+                    stamp.write_text("crampnet.inference._loops, _quickloops and _drawloops are compiled in this directory\n")
             _state["kernel"] = drivers
     kernel: Drivers | None = _state["kernel"]
     return kernel
@@ -175,9 +177,9 @@ def _loops() -> dict[str, Any] | None:
             except ImportError:
                 _state["failed"] = True
                 return None
-            from crampnet.inference import _loops, _quickloops
+            from crampnet.inference import _drawloops, _loops, _quickloops
 
-            modules = (_quickloops, _loops)
+            modules = (_quickloops, _loops, _drawloops)
             try:
                 loops = _jit_modules(modules, numba.njit(cache=True, **OPTIONS))
             except RuntimeError:  # "cannot cache function ...: no locator available"
@@ -258,6 +260,30 @@ def _warm(drivers: Drivers) -> None:
         structure.arrays(), program.arrays(), structure.potential, ones, np.ones((1, 1)), terms, np.zeros(0), np.ones(1),
         np.zeros(1, dtype=np.int64), 2, 1, 1e6, np.zeros((1, 1)), np.zeros(1), np.zeros(1, dtype=np.int64), structure.messages, structure.width, BLOCK,
     )  # fmt: skip
+
+
+def _warm_draws(driver: Callable[..., None]) -> None:
+    """Load or compile the draws' driver (:func:`crampnet.inference._drawloops.draws`) now, on the warm-up tree, with the types of every real call."""
+    tree = CliqueTree([2, 2], [Factor((0,), np.array([0.5, 0.5])), Factor((1, 0), np.array([[0.9, 0.2], [0.1, 0.8]]))])
+    structure = Structure(tree)
+    program = Program(structure, [], [0])
+    index = np.arange(4, dtype=np.int64)
+    slots = (np.array([0, 1], dtype=np.int64), index, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
+    driver(structure.arrays(), slots, program.arrays()[5:], np.ones((1, 4, 1)), np.zeros((2, 1)), np.zeros(1), np.zeros(1, dtype=np.int64), structure.messages)
+
+
+def draw_driver(numba: bool = True) -> Callable[..., None]:
+    """The draws' driver, :func:`crampnet.inference._drawloops.draws`: compiled, or plain Python (``numba=False``, for tests)."""
+    if numba and _compile() is not None:
+        loops: dict[str, Any] = _state["loops"]
+        driver: Callable[..., None] = loops["draws"]
+        return driver
+    if numba:
+        msg = "numba is not installed; run with numba=False."
+        raise RuntimeError(msg)
+    from crampnet.inference import _drawloops
+
+    return _drawloops.draws
 
 
 def drivers(numba: bool = True) -> Drivers:

@@ -82,6 +82,28 @@ def _axis(batch: int, vec: np.ndarray, axis: int, ndim: int, lead: int = 1) -> n
     return vec.reshape(shape)
 
 
+def _grow(start: np.ndarray, factors: list[np.ndarray]) -> np.ndarray:
+    """``start * f_1 * ... * f_n`` (left to right), each ``f_i`` of shape ``(*start.shape, card_i)``, with the parent axes last in reverse order.
+
+    The table grows by one parent axis at a time and the newest axis is
+    put first, so every multiply runs along the long contiguous block of the
+    axes before it (one full-size pass at the end, rather than one per
+    parent along axes of 2 or 3). Multiplication commutes exactly, so the
+    numbers are those of multiplying the broadcast factors in turn, bitwise.
+    Shape ``(*start.shape, card_n, ..., card_1)``: see :func:`_parents_in_order`.
+    """
+    lead = start.ndim
+    out = start
+    for f in factors:
+        out = f.reshape(*f.shape, *([1] * (out.ndim - lead))) * out.reshape(*out.shape[:lead], 1, *out.shape[lead:])
+    return out
+
+
+def _parents_in_order(table: np.ndarray, lead: int) -> np.ndarray:
+    """A table whose axes after the first ``lead`` are the parents in reverse order (:func:`_grow`), contiguous with the parents in order."""
+    return np.ascontiguousarray(table.transpose(*range(lead), *range(table.ndim - 1, lead - 1, -1)))
+
+
 def _linked(space: ParameterSpace, spec: NetworkSpec, node: Node, parents: tuple[str, ...], links: list[tuple[str, str, int]]) -> list[tuple[int, np.ndarray, np.ndarray]]:
     """Per parent: (axis, state positions, slot indices) of its links."""
     out = []
@@ -100,15 +122,16 @@ def _noisy_or(space: ParameterSpace, spec: NetworkSpec, node: Node, cpd: NoisyOr
 
     def build(theta: np.ndarray, tables: Mapping[str, np.ndarray]) -> np.ndarray:
         b = theta.shape[0]
-        none = np.broadcast_to((1.0 - theta[:, leak]).reshape([b] + [1] * len(cards)), (b, *cards))
+        inhibs = []
         for axis, states, slots in per_parent:
             inhib = np.ones((b, cards[axis]))
             inhib[:, states] = 1.0 - theta[:, slots]
-            none = none * _axis(b, inhib, axis, len(cards))
-        table = np.empty((b, 2, *cards))
+            inhibs.append(inhib)
+        none = _grow(1.0 - theta[:, leak], inhibs)  # (b, last parent, ..., first parent)
+        table = np.empty((b, 2, *none.shape[1:]))
         table[:, pos] = 1.0 - none
         table[:, 1 - pos] = none
-        return table
+        return _parents_in_order(table, 2)
 
     return build
 
@@ -125,22 +148,28 @@ def _noisy_max(space: ParameterSpace, spec: NetworkSpec, node: Node, cpd: NoisyM
         mine = links.setdefault(dlink.parent, [])
         if all(s != state for s, _ in mine):  # the first link of a parent state wins, as in cpd.py
             mine.append((state, slots))
-    k, ndim = len(node.states), len(cards)
+    k = len(node.states)
+    identity = bool((back == np.arange(k)).all())
+
+    def _per_state(theta: np.ndarray, b: int, axis: int, parent: str) -> np.ndarray:
+        per_state = np.ones((b, k, cards[axis]))
+        for state, slots in links.get(parent, []):
+            per_state[:, :, state] = np.cumsum(theta[:, slots[in_order]], axis=1)
+        return per_state
 
     def build(theta: np.ndarray, tables: Mapping[str, np.ndarray]) -> np.ndarray:
         b = theta.shape[0]
-        cdf = np.cumsum(theta[:, leak[in_order]], axis=1).reshape([b, k] + [1] * ndim)
-        cdf = np.broadcast_to(cdf, (b, k, *cards))
-        for axis, parent in enumerate(node.parents):
-            per_state = np.ones((b, k, cards[axis]))
-            for state, slots in links.get(parent, []):
-                per_state[:, :, state] = np.cumsum(theta[:, slots[in_order]], axis=1)
-            cdf = cdf * _axis(b, per_state, axis, ndim, lead=2)
-        cdf = np.array(cdf)
+        # The product grows one parent axis at a time (see _grow).
+        cdf = _grow(np.cumsum(theta[:, leak[in_order]], axis=1), [_per_state(theta, b, axis, parent) for axis, parent in enumerate(node.parents)])
         cdf[:, -1] = 1.0
-        probs = np.clip(np.diff(cdf, axis=1, prepend=0.0), 0.0, 1.0)[:, back]
-        out: np.ndarray = probs / probs.sum(axis=1, keepdims=True)
-        return out
+        probs = np.empty_like(cdf)  # np.diff with a leading 0, clipped to [0, 1], in place
+        probs[:, 0] = cdf[:, 0]
+        np.subtract(cdf[:, 1:], cdf[:, :-1], out=probs[:, 1:])
+        np.clip(probs, 0.0, 1.0, out=probs)
+        if not identity:
+            probs = probs[:, back]
+        probs /= probs.sum(axis=1, keepdims=True)
+        return _parents_in_order(probs, 2)
 
     return build
 

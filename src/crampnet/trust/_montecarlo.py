@@ -20,7 +20,9 @@ query of the same engine, used by :mod:`crampnet.trust._em`):
   (:mod:`crampnet.trust._pruned`); its clique potentials are rebuilt in one
   batched assembly per chunk of draws. Wide trees (many findings observed)
   run their draws in the compiled kernel when it is ready, each draw with
-  its own potentials (:func:`crampnet.inference._drawpass.draw_marginals`).
+  its own node tables (:func:`crampnet.inference._drawpass.draw_marginals`),
+  on the same tree with the findings it keeps summed out at once (observed
+  leaves: each becomes a factor over its parents, :class:`~crampnet.trust._pruned.Pruned`).
 
 Examples
 --------
@@ -48,7 +50,7 @@ from crampnet.inference._drawpass import draw_marginals
 from crampnet.network.batch import LOG_SPLIT, merge_split, split_tiny
 from crampnet.network.spec import NoisyOr
 from crampnet.trust._parameters import fitted_counts, parameter_space
-from crampnet.trust._pruned import Pruned, relevant_nodes
+from crampnet.trust._pruned import Pruned, absorbable, relevant_nodes
 from crampnet.trust._pruned import pruned as _pruned
 
 if TYPE_CHECKING:
@@ -68,21 +70,21 @@ CONDITION = 1e5
 #: the findings in the compiled kernel, if it is ready
 #: (:meth:`~crampnet.inference._kerneltree.KernelTree.kernel_ready`): there
 #: numpy's chunks hold few draws and its pass is slow (0.4 s per draw on the
-#: 1.35M-entry tree of a case with every finding observed, 0.03-0.09 s
+#: 1.35M-entry tree of a case with every finding observed, 3-4 ms of CPU
 #: compiled); smaller trees run many draws per numpy call. The kernel is
 #: also left out when the tree keeping the findings has more than twice the
 #: entries of numpy's signed tree: 20 findings with six "yes" answers took
 #: 4.4-4.9 s for 1,000 draws compiled (343,426 entries) against 3.1-3.4 s in
-#: numpy (102,522 signed plus half of 13,998).
+#: numpy (102,522 signed plus half of 13,998), measured before the kernel's
+#: draws pass fused its sweeps (:mod:`crampnet.inference._drawloops`).
 KERNEL_TREE_ENTRIES = 100_000
-#: Clique entries times draws per chunk run in the compiled kernel
-#: (:func:`~crampnet.inference._drawpass.draw_marginals`), counting the live
-#: entries it keeps (:attr:`~crampnet.trust._pruned.Pruned.live_per_row`):
-#: a chunk holds about twice this many floats in the kernel's buffers, plus
-#: its potentials with every entry (on the shipped network, about twice the
-#: live ones). The every-finding case of ``benchmarks/bench_trust.py``
-#: (1,353,174 entries, 694,206 live) took 11.0 s for 1,000 draws at 16M
-#: entries counted with every entry, 10.0 s counted live.
+#: Node-table entries times draws per chunk run in the compiled kernel
+#: (:func:`~crampnet.inference._drawpass.draw_marginals`,
+#: :attr:`~crampnet.trust._pruned.Pruned.table_entries` per draw): a chunk
+#: holds its tables, and the kernel's input (about a third as many
+#: numbers on the every-finding case of ``benchmarks/bench_trust.py``,
+#: 44,491 table entries per draw, so 359 draws per chunk); the kernel's own
+#: buffers hold its messages for a block of draws per thread.
 KERNEL_CHUNK_ENTRIES = 16_000_000
 #: A run over a chunk of draws: (rows, tables) -> (posteriors, log P(evidence), ok) per draw.
 _Run = Callable[[np.ndarray, Mapping[str, np.ndarray]], tuple[np.ndarray, np.ndarray, np.ndarray]]
@@ -228,8 +230,9 @@ def batch_posteriors(model: BaseModel, vectors: Mapping[str, np.ndarray], theta:
     clique entries and at least half those of the tree keeping the
     findings, every draw runs on the latter in the
     compiled kernel, if that is ready (not on a signed tree: the kernel
-    needs non-negative potentials); the few draws it flags near underflow
-    run again in numpy. Both give the same posteriors to rounding.
+    needs non-negative factors), with the findings it keeps summed out at
+    once; the few draws it flags near underflow run again in numpy. Both
+    give the same posteriors to rounding.
 
     Tiny likelihoods in very improbable draws are split and added up per
     draw, as :func:`~crampnet.network.batch.split_evaluate` does for one parameter set.
@@ -295,14 +298,17 @@ def _batch(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarra
         base = _pruned(model, frozenset([*kept_other, *linked]))
         use_signed = bool(signed) or star.per_row + base.per_row // 2 < wide.per_row
     numpy_entries = star.per_row + base.per_row // 2 if use_signed else wide.per_row
-    # The kernel runs the wide tree (it takes no signed potentials): worth it when numpy's tree is about as wide.
+    # The kernel runs the wide tree (it takes no signed factors): worth it when numpy's tree is about as wide.
     if signed is not True and numpy_entries >= KERNEL_TREE_ENTRIES and wide.per_row <= 2 * numpy_entries and wide.tree.kernel_ready(theta.shape[0]):
 
-        def kernel_run(part: np.ndarray, tables: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            sparse = wide.zeros_kept(tables)
-            return _posteriors(wide, wide.potentials(tables), wide.evidence(kept, likelihoods(part)), asked, part.shape[0], compiled=True, sparse=sparse)
+        # The same tree with the findings kept summed out at once (observed leaves): smaller, and fewer input rows.
+        lean = _pruned(model, wide_keep, frozenset(), absorbable(model, wide_keep, [nid for nid in kept if nid not in query]))
 
-        ok = _chunked(model, wide, theta, kernel_run, out, log_out=log_out, entries=KERNEL_CHUNK_ENTRIES, per_row=wide.live_per_row)
+        def kernel_run(part: np.ndarray, tables: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            sparse = lean.zeros_kept(tables)
+            return _posteriors(lean, lean.factor_tables(tables, kept), lean.evidence(kept, likelihoods(part)), asked, part.shape[0], compiled=True, sparse=sparse)
+
+        ok = _chunked(model, lean, theta, kernel_run, out, log_out=log_out, entries=KERNEL_CHUNK_ENTRIES, per_row=lean.table_entries)
         rest = np.flatnonzero(~ok)
     elif use_signed:
         leaks = [noisy[nid].leak for nid in star.signed]
@@ -365,7 +371,11 @@ def _posteriors(
     pruned: Pruned, potentials: list[np.ndarray], evidence: Mapping[int, np.ndarray], query: Sequence[tuple[str, int]], n: int, *, compiled: bool = False,
     sparse: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
-    """P(query node at the given state), ``log P(evidence)`` and ok (the compiled kernel's flag is not raised) for the ``n`` rows of one chunk."""
+    """P(query node at the given state), ``log P(evidence)`` and ok (the compiled kernel's flag is not raised) for the ``n`` rows of one chunk.
+
+    ``potentials`` are the tree's clique potentials, or with ``compiled``
+    its factor tables (:meth:`~crampnet.trust._pruned.Pruned.factor_tables`).
+    """
     targets = [pruned.var[q] for q, _ in query]
     values = np.empty((n, len(query)))
     if compiled:

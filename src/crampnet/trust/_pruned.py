@@ -19,7 +19,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,7 @@ from crampnet.inference.engine import Factor, JunctionTree
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["Pruned", "pruned", "relevant_nodes"]
+__all__ = ["Pruned", "absorbable", "pruned", "relevant_nodes"]
 
 def relevant_nodes(model: BaseModel, keep: Sequence[str]) -> list[str]:
     """``keep`` and all their ancestors, in the network's topological order."""
@@ -53,20 +53,29 @@ class Pruned:
     parents are then joined through ``t`` rather than all to each other
     (Diez and Galan's factorisation of noisy-OR/MAX, 2003).
 
+    Each node of ``absorbed`` (an observed node of ``nodes`` with parents
+    and without children there) is summed out at once: its factor is
+    ``sum_x lik(x) P(x | parents)``, over its parents only, and its
+    variable is not in the tree (:meth:`factor_tables` forms it per draw).
+    Such a tree runs in the compiled kernel only.
+
     The tree is triangulated both ways (min-fill and min-weight) and the one
     with fewer clique entries is kept: it is compiled once per evidence
     pattern and then runs for every chunk of draws.
     """
 
-    def __init__(self, model: BaseModel, nodes: list[str], signed: Sequence[str] = ()) -> None:
+    def __init__(self, model: BaseModel, nodes: list[str], signed: Sequence[str] = (), absorbed: Sequence[str] = ()) -> None:
         spec, tables = model.spec, model.compiled.tables
+        self._tables = tables
         self.nodes = frozenset(nodes)
         self.order = list(nodes)
         self.signed = list(signed)
+        self.absorbed = frozenset(absorbed)
         self.var = {nid: i for i, nid in enumerate(nodes)}
         cards = [len(spec.nodes[nid].states) for nid in nodes]
-        scopes = [(self.var[nid], *(self.var[p] for p in spec.nodes[nid].parents)) for nid in nodes]
-        factors = [Factor(scope, tables[nid]) for scope, nid in zip(scopes, nodes, strict=True)]
+        scopes = [(*(() if nid in self.absorbed else (self.var[nid],)), *(self.var[p] for p in spec.nodes[nid].parents)) for nid in nodes]
+        # An absorbed factor's zeros depend on the evidence: none are assumed (all ones here).
+        factors = [Factor(scope, np.ones(tables[nid].shape[1:]) if nid in self.absorbed else tables[nid]) for scope, nid in zip(scopes, nodes, strict=True)]
         for nid in self.signed:
             t = len(cards)
             cards.append(2)
@@ -97,6 +106,23 @@ class Pruned:
             pots[home] = pots[home] * table.transpose(axes).reshape(shape)
         return [np.moveaxis(p, -1, 0) for p in pots]
 
+    def factor_tables(self, tables: Mapping[str, np.ndarray], kept: Mapping[str, np.ndarray]) -> list[np.ndarray]:
+        """Batched node ``tables`` in the order of the tree's factors (for :func:`~crampnet.inference._drawpass.draw_marginals`; no signed findings).
+
+        An absorbed node's table is summed against its evidence vector in
+        ``kept`` (``(1, card)`` or ``(batch, card)``): its row where that
+        vector is one state's indicator.
+        """
+        if self.signed:
+            msg = "a tree with signed findings has factors that are not node tables"
+            raise ValueError(msg)
+        return [_absorb(tables[nid], kept[nid]) if nid in self.absorbed else tables[nid] for nid in self.order]
+
+    @cached_property
+    def table_entries(self) -> int:
+        """Entries of the node tables per row (a draw's tables, before any is summed out)."""
+        return sum(int(self._tables[nid].size) for nid in self.order)
+
     @cached_property
     def live_per_row(self) -> int:
         """Clique entries per row that the compiled pass keeps (see :meth:`zeros_kept`)."""
@@ -114,7 +140,7 @@ class Pruned:
 
     def evidence(self, kept: Mapping[str, np.ndarray], likelihoods: Mapping[str, list[np.ndarray]]) -> dict[int, np.ndarray]:
         """Engine evidence: ``kept`` vectors and per-draw likelihood vectors, multiplied per variable."""
-        out = {self.var[nid]: v for nid, v in kept.items()}
+        out = {self.var[nid]: v for nid, v in kept.items() if nid not in self.absorbed}
         for parent, vectors in likelihoods.items():
             var = self.var[parent]
             for vec in vectors:
@@ -122,7 +148,24 @@ class Pruned:
         return out
 
 
+def _absorb(table: np.ndarray, lik: np.ndarray) -> np.ndarray:
+    """``sum_x lik[:, x] * table[:, x, ...]`` for a batched ``(batch, card, *parents)`` table."""
+    lik = np.asarray(lik, dtype=float).reshape(-1, table.shape[1])
+    if lik.shape[0] == 1 and np.count_nonzero(lik) == 1 and lik.max() == 1.0:
+        return table[:, int(np.argmax(lik[0]))]  # the observed state's row
+    out: np.ndarray = np.einsum("bk...,bk->b...", table, np.broadcast_to(lik, table.shape[:2]))
+    return out
+
+
+def absorbable(model: BaseModel, keep: frozenset[str], observed: Collection[str]) -> frozenset[str]:
+    """The ``observed`` nodes that :func:`pruned` of ``keep`` may absorb: with parents, and no children in its nodes."""
+    spec = model.spec
+    nodes = relevant_nodes(model, [*sorted(keep), *model.compiled.conditions])
+    parents = {p for nid in nodes for p in spec.nodes[nid].parents}
+    return frozenset(nid for nid in observed if nid in keep and spec.nodes[nid].parents and nid not in parents)
+
+
 @lru_cache(maxsize=64)
-def pruned(model: BaseModel, keep: frozenset[str], signed: frozenset[str] = frozenset()) -> Pruned:
-    """The :class:`Pruned` tree of ``keep``, the conditions and their ancestors, with ``signed`` findings (cached)."""
-    return Pruned(model, relevant_nodes(model, [*sorted(keep), *model.compiled.conditions]), sorted(signed))
+def pruned(model: BaseModel, keep: frozenset[str], signed: frozenset[str] = frozenset(), absorbed: frozenset[str] = frozenset()) -> Pruned:
+    """The :class:`Pruned` tree of ``keep``, the conditions and their ancestors, with ``signed`` findings and ``absorbed`` nodes (cached)."""
+    return Pruned(model, relevant_nodes(model, [*sorted(keep), *model.compiled.conditions]), sorted(signed), sorted(absorbed))
