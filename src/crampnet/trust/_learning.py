@@ -101,6 +101,11 @@ def _case_status(model: BaseModel, nodes: Sequence[str], fitted: Sequence[str], 
     A cell is hard evidence when one state has all the likelihood, missing
     when every state has the same, soft otherwise. A node that is neither
     observed nor an ancestor of an observed node is barren in that case.
+    A missing cell of a root whose table puts all its mass on one state
+    (the shipped network's ``care_setting``) is taken as observed there:
+    its posterior is that state in every case, and stays so through EM
+    (an entry that is zero in the prior tables gets no pseudo-counts and no
+    expected counts), so the counts are the same and the case's tree halves.
     """
     spec = model.spec
     n = len(next(iter(cases.values())))
@@ -119,6 +124,12 @@ def _case_status(model: BaseModel, nodes: Sequence[str], fitted: Sequence[str], 
         for p in spec.nodes[nodes[j]].parents:
             relevant[:, var[p]] |= relevant[:, j]
     status = np.where(relevant, np.where(hard, HARD, np.where(observed, SOFT, KEPT)), BARREN).astype(np.int8)
+    for j, nid in enumerate(nodes):
+        support = np.flatnonzero(model.compiled.tables[nid]) if not spec.nodes[nid].parents else ()
+        if len(support) == 1:
+            pinned = status[:, j] == KEPT
+            status[pinned, j] = HARD
+            codes[pinned, j] = support[0]
     count = relevant & np.isin(np.array(nodes), list(fitted))[None, :]
     return status, codes, count
 
