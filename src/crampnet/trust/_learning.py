@@ -125,7 +125,7 @@ def _case_status(model: BaseModel, nodes: Sequence[str], fitted: Sequence[str], 
             relevant[:, var[p]] |= relevant[:, j]
     status = np.where(relevant, np.where(hard, HARD, np.where(observed, SOFT, KEPT)), BARREN).astype(np.int8)
     for j, nid in enumerate(nodes):
-        support = np.flatnonzero(model.compiled.tables[nid]) if not spec.nodes[nid].parents else ()
+        support = np.flatnonzero(model.compiled.tables[nid]) if not spec.nodes[nid].parents else np.zeros(0, dtype=np.intp)
         if len(support) == 1:
             pinned = status[:, j] == KEPT
             status[pinned, j] = HARD
