@@ -22,8 +22,10 @@ TINY = 1e-250
 #: Entries of a clique handled as one inner block (its last digits): each
 #: table's offsets over the block are worked out once per call, tables that
 #: do not vary over the block are read or written once per block, and the
-#: others are plain gathers and scatters.
-BLOCK = 64
+#: others are plain gathers and scatters. Measured on EM's E-step of 1,000
+#: shipped-network cases with every condition hidden (one run each, 2
+#: threads): 4.0 s with 16, 3.5 s with 64, 2.4-2.6 s with 256, 4.4 s with 1,024.
+BLOCK = 256
 
 
 def inner(nd: int, dcard: Any, d0: int, strides: Any, n_idx: int, offsets: Any, flat: Any) -> int:
