@@ -261,7 +261,9 @@ def case_counts(
     up0 = psi_off[nc]
     down0 = up0 + msg_off[nc]
     soft0 = down0 + msg_off[nc]
-    ws = np.zeros(soft0 + n_soft)
+    ws = np.empty(soft0 + n_soft)  # clique tables are written before they are read; messages are sums
+    for s in range(up0, soft0):
+        ws[s] = 0.0
     for s in range(n_soft):
         ws[soft0 + s] = soft[i, s]
     idx = np.empty(width, dtype=np.int64)

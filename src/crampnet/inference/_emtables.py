@@ -41,16 +41,19 @@ def inner(nd: int, dcard: Any, d0: int, strides: Any, n_idx: int, offsets: Any, 
             if strides[k, d] != 0:
                 flat[k] = False
     for k in range(n_idx):
-        rest = span
-        for e in range(span):
-            offsets[k, e] = 0
         if flat[k]:
             continue
+        # C order, built outer digit first: each entry so far spreads over the next digit's states
+        # (written from the back, so nothing is overwritten before it is read).
+        offsets[k, 0] = 0
+        length = 1
         for d in range(nd - n_in, nd):
-            # C order: digit d repeats each value over the digits after it.
-            rest //= dcard[d0 + d]
-            for e in range(span):
-                offsets[k, e] += ((e // rest) % dcard[d0 + d]) * strides[k, d]
+            card = dcard[d0 + d]
+            for e in range(length - 1, -1, -1):
+                base = offsets[k, e]
+                for x in range(card - 1, -1, -1):
+                    offsets[k, e * card + x] = base + x * strides[k, d]
+            length *= card
     return n_in
 
 
