@@ -54,7 +54,7 @@ import numpy as np
 from crampnet.inference._arrays import Program, Structure
 from crampnet.inference._cliques import CliqueTree, Factor
 
-__all__ = ["BLOCK", "COMPILE_SECONDS", "LOAD_SECONDS", "draw_driver", "drivers", "ready", "warm_up"]
+__all__ = ["BLOCK", "COMPILE_SECONDS", "LOAD_SECONDS", "draw_driver", "drivers", "family_driver", "ready", "warm_up"]
 
 #: Estimated numpy seconds of one call above which ``auto`` runs it in the
 #: kernel. Importing numba and loading the kernel from its cache cost about
@@ -158,7 +158,7 @@ def _compile() -> Drivers | None:
             stamp: Path | None = _state["stamp"]
             if stamp is not None and not stamp.exists():
                 with contextlib.suppress(OSError):  # it still loads; the next process checks again
-                    stamp.write_text("crampnet.inference._loops, _quickloops and _drawloops are compiled in this directory\n")
+                    stamp.write_text("crampnet.inference._loops, _quickloops, _drawloops, _emtables and _emloops are compiled in this directory\n")
             _state["kernel"] = drivers
     kernel: Drivers | None = _state["kernel"]
     return kernel
@@ -177,9 +177,9 @@ def _loops() -> dict[str, Any] | None:
             except ImportError:
                 _state["failed"] = True
                 return None
-            from crampnet.inference import _drawloops, _loops, _quickloops
+            from crampnet.inference import _drawloops, _emloops, _emtables, _loops, _quickloops
 
-            modules = (_quickloops, _loops, _drawloops)
+            modules = (_quickloops, _loops, _drawloops, _emtables, _emloops)
             try:
                 loops = _jit_modules(modules, numba.njit(cache=True, **OPTIONS))
             except RuntimeError:  # "cannot cache function ...: no locator available"
@@ -260,6 +260,23 @@ def _warm(drivers: Drivers) -> None:
         structure.arrays(), program.arrays(), structure.potential, ones, np.ones((1, 1)), terms, np.zeros(0), np.ones(1),
         np.zeros(1, dtype=np.int64), 2, 1, 1e6, np.zeros((1, 1)), np.zeros(1), np.zeros(1, dtype=np.int64), structure.messages, structure.width, BLOCK,
     )  # fmt: skip
+    # EM's family counts (a -> b, b observed), with the argument types of every real call.
+    ints = [np.array(x, dtype=np.int64) for x in ([2, 2], [0, 1, 3], [0, 1, 0], [1, 2, 1], [0, 2], [[2, 1]], [[0, 0]])]
+    loops = _state["loops"]
+    loops["family_counts"](*ints[:5], np.array([0.5, 0.5, 0.9, 0.2, 0.1, 0.8]), *ints[5:], np.ones((1, 2), dtype=np.bool_), np.zeros((1, 0)), np.zeros(2, dtype=np.int64), np.ones(1), np.zeros(6), np.zeros(1, dtype=np.int64), 0, 1)
+
+
+def family_driver(numba: bool = True) -> Callable[..., None]:
+    """EM's family-count driver, :func:`crampnet.inference._emloops.family_counts`: compiled, or plain Python (``numba=False``)."""
+    if not numba:
+        from crampnet.inference import _emloops
+
+        return _emloops.family_counts
+    if _compile() is None:
+        msg = "numba is not installed; run with numba=False."
+        raise RuntimeError(msg)
+    driver: Callable[..., None] = _state["loops"]["family_counts"]
+    return driver
 
 
 def _warm_draws(driver: Callable[..., None]) -> None:

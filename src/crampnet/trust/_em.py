@@ -30,12 +30,19 @@ faster), the tables EM settles on do not. The Dirichlet posterior of a
 fitted table then counts only the cases that inform it: the cases where X
 is barren add ``n(pa)`` pseudo-cases that only repeat the current estimate.
 
-Cases are grouped by their *pattern* (which nodes are observed, sliced,
-soft or barren); each group gets its own junction tree
-(:class:`~crampnet.inference.engine.JunctionTree`, one factor per sliced
-family), compiled once per fit, whose family marginals
-(:meth:`~crampnet.inference.engine.JunctionTree.families`) give the expected
-counts of the group's cases, their sliced tables run as one batch.
+Where the compiled kernel runs (:func:`crampnet.inference._emkernel.ready`),
+each case builds and runs its own tree inside it
+(:func:`crampnet.inference._emkernel.family_counts`): with cells missing at
+random nearly every case has a pattern of its own, and a tree compiled in
+Python per pattern cost more than its pass (1,000 shipped-network cases
+with every condition hidden: ~1,000 patterns). Otherwise, and for the few
+cases the kernel flags as near underflow, cases are grouped by their
+*pattern* (which nodes are observed, sliced, soft or barren); each group
+gets its own junction tree (:class:`~crampnet.inference.engine.JunctionTree`,
+one factor per sliced family), compiled once per fit, whose family
+marginals (:meth:`~crampnet.inference.engine.JunctionTree.families`) give
+the expected counts of the group's cases, their sliced tables run as one
+batch. Both give the same counts to rounding.
 
 Examples
 --------
@@ -59,6 +66,8 @@ from typing import Any
 
 import numpy as np
 
+from crampnet.inference import _emkernel
+from crampnet.inference._emkernel import Families, family_counts
 from crampnet.inference.engine import Factor, JunctionTree
 
 __all__ = ["BARREN", "HARD", "KEPT", "SOFT", "EStep"]
@@ -134,15 +143,27 @@ class EStep:
                 np.add.at(self.fixed[self.nodes[j]], tuple(i[mine] for i in index), self.weights[rows[mine]])
         # Nodes in each case's tree: not barren, and not all of the family observed.
         self._in_tree = (status != BARREN) & ~np.stack([hard[:, list(family)].all(axis=1) for family in self.families], axis=1)
+        self._cases = (status, codes, count, cards, evidence)
         key = np.hstack([status, count.astype(status.dtype) * 4])
+        patterns = np.unique(key, axis=0)
+        # The compiled kernel builds each case's tree itself; numpy needs one compiled per pattern.
+        self._families = Families(parents, cards) if _emkernel.ready(len(patterns)) else None
+        self.groups = [] if self._families is not None else self._groups(np.arange(status.shape[0]))
+        self._fallback: dict[tuple[int, ...], list[_Group]] = {}
+
+    def _groups(self, cases: np.ndarray) -> list[_Group]:
+        """The trees of ``cases`` (positions), one per status pattern, for the numpy pass."""
+        status, codes, count, cards, evidence = self._cases
+        key = np.hstack([status[cases], count[cases].astype(status.dtype) * 4])
         patterns, inverse = np.unique(key, axis=0, return_inverse=True)
         inverse = inverse.reshape(-1)
         by_group = np.argsort(inverse, kind="stable")
         bounds = np.searchsorted(inverse[by_group], np.arange(len(patterns) + 1))
-        self.groups = []
+        groups = []
         for g in range(len(patterns)):
-            rows = by_group[bounds[g] : bounds[g + 1]]
-            self.groups.append(self._group(rows, status[rows[0]].tolist(), codes, count[rows[0]].tolist(), cards, evidence))
+            rows = cases[by_group[bounds[g] : bounds[g + 1]]]
+            groups.append(self._group(rows, status[rows[0]].tolist(), codes, count[rows[0]].tolist(), cards, evidence))
+        return groups
 
     def _group(self, rows: np.ndarray, status: list[int], codes: np.ndarray, count: list[bool], cards: Sequence[int], evidence: Mapping[int, np.ndarray]) -> _Group:
         """The tree and the sliced tables of the cases that share one status pattern."""
@@ -178,7 +199,22 @@ class EStep:
         """
         counts = {nid: c.copy() for nid, c in self.fixed.items()}
         bad = [rows[tables[self.nodes[j]][index] <= 0] for j, rows, index in self._checks]
-        for group in self.groups:
+        groups = self.groups
+        if self._families is not None:
+            status, codes, count, _, evidence = self._cases
+            soft = {m: e for m, e in evidence.items() if (status[:, m] == SOFT).any()}
+            found, flags = family_counts(self._families, [tables[nid] for nid in self.nodes], status, codes, count & self._in_tree, soft, self.weights)
+            for nid, c in zip(self.nodes, found, strict=True):
+                counts[nid] += c
+            bad.append(np.flatnonzero(flags == 1))
+            # Cases near underflow in the kernel run on numpy trees (built once per set of such cases).
+            again = np.flatnonzero(flags == 2)
+            if again.size:
+                key = tuple(again.tolist())
+                if key not in self._fallback:
+                    self._fallback[key] = self._groups(again)
+                groups = self._fallback[key]
+        for group in groups:
             if group.tree is None:
                 continue
             sliced = [tables[s.node].transpose(s.perm)[s.index] for s in group.slices]

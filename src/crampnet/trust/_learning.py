@@ -101,6 +101,11 @@ def _case_status(model: BaseModel, nodes: Sequence[str], fitted: Sequence[str], 
     A cell is hard evidence when one state has all the likelihood, missing
     when every state has the same, soft otherwise. A node that is neither
     observed nor an ancestor of an observed node is barren in that case.
+    A missing cell of a root whose table puts all its mass on one state
+    (the shipped network's ``care_setting``) is taken as observed there:
+    its posterior is that state in every case, and stays so through EM
+    (an entry that is zero in the prior tables gets no pseudo-counts and no
+    expected counts), so the counts are the same and the case's tree halves.
     """
     spec = model.spec
     n = len(next(iter(cases.values())))
@@ -119,6 +124,12 @@ def _case_status(model: BaseModel, nodes: Sequence[str], fitted: Sequence[str], 
         for p in spec.nodes[nodes[j]].parents:
             relevant[:, var[p]] |= relevant[:, j]
     status = np.where(relevant, np.where(hard, HARD, np.where(observed, SOFT, KEPT)), BARREN).astype(np.int8)
+    for j, nid in enumerate(nodes):
+        support = np.flatnonzero(model.compiled.tables[nid]) if not spec.nodes[nid].parents else np.zeros(0, dtype=np.intp)
+        if len(support) == 1:
+            pinned = status[:, j] == KEPT
+            status[pinned, j] = HARD
+            codes[pinned, j] = support[0]
     count = relevant & np.isin(np.array(nodes), list(fitted))[None, :]
     return status, codes, count
 
@@ -198,19 +209,28 @@ def _fitted_parameters(base: BaseModel, tables: Mapping[str, np.ndarray], counts
     rows: list[dict[str, Any]] = []
     for nid, alpha in counts.items():
         node = spec.nodes[nid]
-        total = alpha.sum(axis=0)
-        old = base.compiled.tables[nid]
+        parents, states = node.parents, node.states  # properties that rebuild their value: read once
+        # The equal-tailed interval of each entry's Beta(a, a0 - a) marginal, every entry at once.
+        a0 = np.broadcast_to(alpha.sum(axis=0, keepdims=True), alpha.shape)
+        inside = (alpha > 0) & (alpha < a0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            point = np.where(a0 > 0, alpha / np.where(a0 > 0, a0, 1.0), np.nan)
+        low, high = point.copy(), point.copy()
+        if inside.any():
+            a, b = alpha[inside], a0[inside] - alpha[inside]
+            low[inside], high[inside] = betaincinv(a, b, tail), betaincinv(a, b, 1 - tail)
+        value, old = tables[nid], base.compiled.tables[nid]
+        named = [(p, spec.nodes[p].states) for p in parents]
         for config in np.ndindex(*alpha.shape[1:]):
-            when = ", ".join(f"{p}={spec.nodes[p].states[i]}" for p, i in zip(node.parents, config, strict=True))
-            for k, state in enumerate(node.states):
-                a, a0 = float(alpha[(k, *config)]), float(total[config])
-                low, high = (betaincinv(a, a0 - a, [tail, 1 - tail]).tolist() if 0 < a < a0 else (a / a0 if a0 > 0 else np.nan,) * 2)
+            when = ", ".join(f"{p}={names[i]}" for (p, names), i in zip(named, config, strict=True))
+            for k, state in enumerate(states):
+                at = (k, *config)
                 rows.append({
-                    "node": nid, "role": node.role, "model": "table", "kind": "row" if node.parents else "prior",
-                    "parent": ",".join(node.parents) or None, "parent_state": when or None, "state": state,
-                    "value": float(tables[nid][(k, *config)]), "low": low, "high": high, "source": "fitted",
+                    "node": nid, "role": node.role, "model": "table", "kind": "row" if parents else "prior",
+                    "parent": ",".join(parents) or None, "parent_state": when or None, "state": state,
+                    "value": float(value[at]), "low": float(low[at]), "high": float(high[at]), "source": "fitted",
                     "citation": FITTED_CITATION, "reason": None,
-                    "note": f"{note}; was {float(old[(k, *config)]):.4g}",
+                    "note": f"{note}; was {float(old[at]):.4g}",
                 })
     fitted = pd.DataFrame(rows, columns=frame.columns)
     return pd.concat([frame, fitted], ignore_index=True)

@@ -1,0 +1,175 @@
+"""The table loops of EM's per-case junction trees (:mod:`crampnet.inference._emloops`), compiled by :mod:`crampnet.inference._kernel`.
+
+A clique's table is laid out in C order over its *digits* (its variables,
+in an order :mod:`crampnet.inference._emloops` chooses). Every other table
+a clique reads or writes (a factor, read straight from its node's flat
+table; a message) is addressed through an index and a stride per digit (0
+for a digit it does not hold), so nothing is copied or transposed. The
+last digits make an inner block of at most :data:`BLOCK` entries: a table
+that does not vary over it is read or written once per block, the others
+through precomputed offsets. Plain Python as written, at module level.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["BLOCK", "TINY", "family_strides", "inner", "prod", "product", "rescale", "scatter", "separator_strides", "step"]
+
+#: A message whose largest entry, or a rescaled entry, is below this flags the case (status 2).
+TINY = 1e-250
+
+#: Entries of a clique handled as one inner block (its last digits): each
+#: table's offsets over the block are worked out once per call, tables that
+#: do not vary over the block are read or written once per block, and the
+#: others are plain gathers and scatters. Measured on EM's E-step of 1,000
+#: shipped-network cases with every condition hidden (one run each, 2
+#: threads): 4.0 s with 16, 3.5 s with 64, 2.4-2.6 s with 256, 4.4 s with 1,024.
+BLOCK = 256
+
+
+def inner(nd: int, dcard: Any, d0: int, strides: Any, n_idx: int, offsets: Any, flat: Any) -> int:
+    """The inner block (the last digits, at most :data:`BLOCK` entries, at least one digit): its digits, each table's offsets over it, and which tables are constant over it."""
+    n_in = 0
+    span = 1
+    while n_in < nd and (n_in == 0 or span * dcard[d0 + nd - 1 - n_in] <= BLOCK):
+        span *= dcard[d0 + nd - 1 - n_in]
+        n_in += 1
+    for k in range(n_idx):
+        flat[k] = True
+        for d in range(nd - n_in, nd):
+            if strides[k, d] != 0:
+                flat[k] = False
+    for k in range(n_idx):
+        if flat[k]:
+            continue
+        # C order, built outer digit first: each entry so far spreads over the next digit's states
+        # (written from the back, so nothing is overwritten before it is read).
+        offsets[k, 0] = 0
+        length = 1
+        for d in range(nd - n_in, nd):
+            card = dcard[d0 + d]
+            for e in range(length - 1, -1, -1):
+                base = offsets[k, e]
+                for x in range(card - 1, -1, -1):
+                    offsets[k, e * card + x] = base + x * strides[k, d]
+            length *= card
+    return n_in
+
+
+def step(dig: Any, nd: int, dcard: Any, d0: int, idx: Any, strides: Any, n_idx: int) -> None:
+    """Next block: step the outer digits ``0 .. nd - 1`` (C order), moving every table's index."""
+    d = nd - 1
+    while d >= 0:
+        dig[d] += 1
+        for k in range(n_idx):
+            idx[k] += strides[k, d]
+        if dig[d] < dcard[d0 + d]:
+            return
+        for k in range(n_idx):
+            idx[k] -= strides[k, d] * dcard[d0 + d]
+        dig[d] = 0
+        d -= 1
+
+
+def product(
+    ws: Any, p0: int, size: int, nd: int, dcard: Any, d0: int, tab: Any, n_tab: int, idx: Any, strides: Any, n_idx: int, multiply: bool,
+    offsets: Any, flat: Any, dig: Any, buf: Any,
+) -> None:  # fmt: skip
+    """``ws[p0 + e] (*)= prod_k src_k[idx_k + ...]`` over the clique's entries: the first ``n_tab`` tables are read from ``tab``, the others from ``ws``."""
+    n_out = nd - inner(nd, dcard, d0, strides, n_idx, offsets, flat)
+    span = prod(dcard, d0 + n_out, d0 + nd)
+    for d in range(nd):
+        dig[d] = 0
+    for p in range(p0, p0 + size, span):
+        v = 1.0
+        for k in range(n_idx):
+            if flat[k]:
+                v *= tab[idx[k]] if k < n_tab else ws[idx[k]]
+        for e in range(span):
+            buf[e] = v
+        for k in range(n_idx):
+            if not flat[k]:
+                b0 = idx[k]
+                if k < n_tab:
+                    for e in range(span):
+                        buf[e] *= tab[b0 + offsets[k, e]]
+                else:
+                    for e in range(span):
+                        buf[e] *= ws[b0 + offsets[k, e]]
+        if multiply:
+            for e in range(span):
+                ws[p + e] *= buf[e]
+        else:
+            for e in range(span):
+                ws[p + e] = buf[e]
+        step(dig, n_out, dcard, d0, idx, strides, n_idx)
+
+
+def prod(dcard: Any, a: int, b: int) -> int:
+    """The product of ``dcard[a:b]``."""
+    out = 1
+    for d in range(a, b):
+        out *= dcard[d]
+    return out
+
+
+def scatter(
+    ws: Any, p0: int, size: int, nd: int, dcard: Any, d0: int, dst: Any, idx: Any, strides: Any, scale: Any, n_idx: int,
+    offsets: Any, flat: Any, dig: Any, buf: Any,
+) -> None:  # fmt: skip
+    """``dst[idx_k + ...] += ws[p0 + e] * scale[k]`` over the clique's entries."""
+    n_out = nd - inner(nd, dcard, d0, strides, n_idx, offsets, flat)
+    span = prod(dcard, d0 + n_out, d0 + nd)
+    for d in range(nd):
+        dig[d] = 0
+    for p in range(p0, p0 + size, span):
+        block = 0.0
+        for e in range(span):
+            block += ws[p + e]
+        for k in range(n_idx):
+            b0 = idx[k]
+            x = scale[k]
+            if flat[k]:
+                dst[b0] += block * x
+            else:
+                for e in range(span):
+                    dst[b0 + offsets[k, e]] += ws[p + e] * x
+        step(dig, n_out, dcard, d0, idx, strides, n_idx)
+
+
+def family_strides(nd: int, dig_var: Any, d0: int, fam_var: Any, fam_stride: Any, m0: int, m1: int, pos: Any, out: Any, k: int) -> None:
+    """``out[k, d]``: the table stride of each clique digit that is a free member of family ``m0 .. m1`` (0 for the others)."""
+    for d in range(nd):
+        out[k, d] = 0
+        for m in range(m0, m1):
+            if pos[fam_var[m]] == dig_var[d0 + d]:
+                out[k, d] = fam_stride[m]
+
+
+def separator_strides(nd: int, dig_var: Any, d0: int, sep: Any, s0: int, s1: int, card: Any, out: Any, k: int) -> None:
+    """``out[k, d]``: the C-order stride in a separator (variables ``sep[s0:s1]``, increasing) of each clique digit."""
+    for d in range(nd):
+        out[k, d] = 0
+    stride = 1
+    for s in range(s1 - 1, s0 - 1, -1):
+        for d in range(nd):
+            if dig_var[d0 + d] == sep[s]:
+                out[k, d] = stride
+        stride *= int(card[sep[s]])
+
+
+def rescale(ws: Any, s0: int, s1: int) -> int:
+    """Divide ``ws[s0:s1]`` by its maximum: 1 if it is zero, 2 if it or a nonzero quotient is below :data:`TINY`."""
+    mx = 0.0
+    for s in range(s0, s1):
+        mx = max(mx, ws[s])
+    if mx <= 0.0:
+        return 1
+    flag = 2 if mx < TINY else 0
+    for s in range(s0, s1):
+        v = ws[s] / mx
+        ws[s] = v
+        if 0.0 < v < TINY:
+            flag = 2
+    return flag
