@@ -11,8 +11,9 @@ simulated from the network with every finding observed;
 ``model.sensitivity``; ``model.simulate(10_000)``; ``model.fit`` on 10,000
 complete simulated cases; and one EM iteration on 1,000 simulated cases with
 30% of the cells hidden and three condition columns dropped, and with every
-condition column dropped, with EM's one-off set-up (grouping cases by
-pattern, compiling their trees) shown on its own line. A last line gives
+condition column dropped, with EM's one-off set-up (the prior, the cases by
+pattern, and where numpy runs them their compiled trees; in the kernel each
+case builds its own tree) shown on its own line. A last line gives
 the clique entries per draw of the every-finding case's pruned tree and
 whether its draws ran in the compiled kernel or in numpy.
 
@@ -211,7 +212,7 @@ def main() -> None:
     for label, data in [("30% hidden, 3 conditions dropped", hidden.drop(columns=model.conditions[:3])), ("30% hidden, all conditions dropped", hidden.drop(columns=model.conditions))]:
         total, estep, setup = em_figures(model, data)
         rows.append((f"EM, 1,000 cases, {label}: one iteration", estep, None, "-"))
-        rows.append(("    its one-off set-up (prior, grouping, trees)", setup, None, "-"))
+        rows.append(("    its one-off set-up (prior, case patterns; trees where numpy runs)", setup, None, "-"))
         if label.endswith("all conditions dropped"):
             cases = [{k: v for k, v in row.items() if v == v and v is not None} for row in data.head(args.ve_cases).to_dict("records")]
             ve_mean = statistics.fmean(ve.seconds(case, 1) for case in cases)
