@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -246,9 +247,11 @@ def _narrowest(net: CompiledNetwork, common: frozenset[str], spread: Mapping[str
     them (``spread[k]`` terms) multiplies every row's pseudo-cases by
     ``spread[k]``, while keeping it may widen the tree many times over (on
     the shipped network, a PAD-like case's ``presenting_complaint`` takes
-    the tree from ~23,000 to ~285,000 entries). Greedy: drop the finding
-    that lowers ``pseudo-cases x entries`` most, while one does. Only speed
-    depends on the choice.
+    the tree from ~23,000 to ~285,000 entries). Greedy: a finding widens
+    the tree through its family, so the largest families are tried first,
+    each dropped while that lowers ``pseudo-cases x entries``, up to the
+    first that does not pay (each trial compiles a pruned tree, ~2 ms).
+    Only speed depends on the choice.
     """
 
     def size(kept: frozenset[str]) -> float:
@@ -257,9 +260,10 @@ def _narrowest(net: CompiledNetwork, common: frozenset[str], spread: Mapping[str
         except NetworkFileError:
             return np.inf
 
+    family = {k: math.prod(len(net.spec.nodes[p].states) for p in net.spec.nodes[k].parents) for k in common}
     best, factor, best_cost = common, 1, size(common)
-    while best:
-        cost, k = min((size(best - {k}) * factor * spread[k], k) for k in sorted(best))
+    for k in sorted(common, key=lambda k: (-family[k], k)):
+        cost = size(best - {k}) * factor * spread[k]
         if not cost < best_cost:
             break
         best, factor, best_cost = best - {k}, factor * spread[k], cost
