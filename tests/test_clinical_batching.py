@@ -115,3 +115,28 @@ def test_narrowest_expands_a_widening_finding_and_stays_exact(model: crampnet.Mo
         result = ve.query(model.conditions, evidence=evidence, joint=False, show_progress=False)
         expected = [float(result[c].get_value(**{c: "present"})) for c in model.conditions]
         np.testing.assert_allclose(post[list(done).index(r)], expected, atol=1e-9, rtol=0)
+
+
+def test_impossible_rows_are_answered_on_the_shared_tree(model: crampnet.Model) -> None:
+    """Check that run_numpy answers a row of probability zero (NaN, -inf) and pgmpy gives that answer probability 0."""
+    from pgmpy.inference import VariableElimination
+
+    from crampnet.inference import _quickscore_path
+
+    case = {"age": 52, "sex": "female", "presenting_complaint": "restlessness", "urge_to_move": True, "ferritin": 32}
+    base = observe(model, case)
+    states = model.spec.nodes["care_setting"].states
+    rows = [base] + [{**base, "care_setting": np.eye(len(states))[k]} for k in range(len(states))]
+    arrays = {k: np.asarray(a, dtype=float) for k, a in stack(model, rows).items()}
+    done, post, log_ev = _quickscore_path.run_numpy(model.compiled, arrays, len(rows), _routing.TERM_CAP)
+    ve = VariableElimination(model.network)
+    evidence = {k: model.spec.nodes[k].states[int(np.argmax(v))] for k, v in base.items()}
+    prior = ve.query(["care_setting"], evidence=evidence, show_progress=False)
+    impossible = [1 + k for k, s in enumerate(states) if float(prior.get_value(care_setting=s)) == 0.0]
+    assert impossible  # the case rules out a care setting
+    assert set(impossible) <= set(done.tolist())
+    for r in impossible:
+        i = done.tolist().index(r)
+        assert np.all(np.isnan(post[i])) and log_ev[i] == -np.inf
+    for r in set(range(len(rows))) - set(impossible):
+        assert r in done.tolist() and np.isfinite(log_ev[done.tolist().index(r)])
