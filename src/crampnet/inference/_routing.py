@@ -206,7 +206,9 @@ def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, 
     terms = net._terms
     constant = [k for k, a in arrays.items() if not np.all(a == 1.0) and bool(np.all(a == a[:1]))]
     spread = {k: int(term_counts({k: arrays[k][:1]}, terms, 1, TERM_CAP)[0]) for k in constant if k in terms and net.spec.nodes[k].role == "finding"}
-    common = _narrowest(net, frozenset(k for k, t in spread.items() if t > 1), spread)
+    # Observed findings that never decompose stay in every row's tree too.
+    fixed = frozenset(k for k in constant if k not in terms and net.spec.nodes[k].role == "finding")
+    common = _narrowest(net, frozenset(k for k, t in spread.items() if t > 1), spread, fixed)
     counts = term_counts(arrays, terms, n, TERM_CAP)
     small = counts <= TERM_CAP
     if jit:
@@ -240,7 +242,7 @@ def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, 
     return _quickscore_path.run_numpy(net, compact, n, TERM_CAP, in_tree)
 
 
-def _narrowest(net: CompiledNetwork, common: frozenset[str], spread: Mapping[str, int]) -> frozenset[str]:
+def _narrowest(net: CompiledNetwork, common: frozenset[str], spread: Mapping[str, int], fixed: frozenset[str] = frozenset()) -> frozenset[str]:
     """The findings of ``common`` to keep in the tree: fewest distinct pseudo-cases times the tree's entries.
 
     Every row observes the findings of ``common`` alike, so expanding one of
@@ -251,12 +253,13 @@ def _narrowest(net: CompiledNetwork, common: frozenset[str], spread: Mapping[str
     the tree through its family, so the largest families are tried first,
     each dropped while that lowers ``pseudo-cases x entries``, up to the
     first that does not pay (each trial compiles a pruned tree, ~2 ms).
-    Only speed depends on the choice.
+    Only speed depends on the choice. ``fixed``: the findings every row
+    keeps in its tree whatever the choice (those that do not decompose).
     """
 
     def size(kept: frozenset[str]) -> float:
         try:
-            return float(net.tree_for(kept)[0].entries)
+            return float(net.tree_for(kept | fixed)[0].entries)
         except NetworkFileError:
             return np.inf
 
