@@ -79,3 +79,64 @@ def test_repeated_pseudo_cases_run_once(model: crampnet.Model, monkeypatch: pyte
     rows, post, _ = _quickscore_path.run_numpy(model.compiled, arrays, 40, 256)
     assert rows.size == 40 and max(seen) == 2  # "yes" = 1 - product: two distinct terms
     np.testing.assert_allclose(post, np.repeat(post[:1], 40, axis=0), atol=0, rtol=0)
+
+
+#: A PAD-like case: keeping presenting_complaint in the tree with the other
+#: findings every row observes widens it ~12-fold, so the shared plan expands it.
+PAD = {"age": 72, "presenting_complaint": "pain", "symptom_duration": "over_3_months", "exertional_pain_relieved_by_rest": True,
+       "pedal_pulses": "diminished", "ankle_brachial_index": 0.7}  # fmt: skip
+
+
+def test_narrowest_expands_a_widening_finding_and_stays_exact(model: crampnet.Model) -> None:
+    """Check the kept findings' tree is no wider than keeping them all, and the shared plan's rows against pgmpy VE."""
+    from pgmpy.inference import VariableElimination
+
+    base = observe(model, PAD)
+    rows = [base]
+    for q in ("edema", "sex", "pain_location"):
+        card = len(model.spec.nodes[q].states)
+        rows.extend({**base, q: np.eye(card)[k]} for k in range(card))
+    arrays = {k: np.asarray(a, dtype=float) for k, a in stack(model, rows).items()}
+    net = model.compiled
+    observed = frozenset(k for k in base if k in net._terms and model.spec.nodes[k].role == "finding")
+    spread = {k: int(_routing.term_counts({k: arrays[k][:1]}, net._terms, 1, _routing.TERM_CAP)[0]) for k in observed}
+    kept = _routing._narrowest(net, frozenset(k for k, t in spread.items() if t > 1), spread)
+    assert kept < frozenset(k for k, t in spread.items() if t > 1)  # at least one dropped
+    assert net.tree_for(kept)[0].entries < net.tree_for(frozenset(k for k, t in spread.items() if t > 1))[0].entries
+    answered = _routing.shared_tree(net, arrays, len(rows), jit=False)
+    assert answered is not None
+    done, post, _ = answered
+    assert done.size == len(rows)
+    ve = VariableElimination(model.network)
+    states = {k: model.spec.nodes[k].states[int(np.argmax(v))] for k, v in base.items()}
+    for r in done[:: max(1, done.size // 4)]:
+        extra = {k: model.spec.nodes[k].states[int(np.argmax(a[r]))] for k, a in arrays.items() if k not in base}
+        evidence = {**states, **{k: s for k, s in extra.items() if not np.all(arrays[k][r] == 1.0)}}
+        result = ve.query(model.conditions, evidence=evidence, joint=False, show_progress=False)
+        expected = [float(result[c].get_value(**{c: "present"})) for c in model.conditions]
+        np.testing.assert_allclose(post[list(done).index(r)], expected, atol=1e-9, rtol=0)
+
+
+def test_impossible_rows_are_answered_on_the_shared_tree(model: crampnet.Model) -> None:
+    """Check that run_numpy answers a row of probability zero (NaN, -inf) and pgmpy gives that answer probability 0."""
+    from pgmpy.inference import VariableElimination
+
+    from crampnet.inference import _quickscore_path
+
+    case = {"age": 52, "sex": "female", "presenting_complaint": "restlessness", "urge_to_move": True, "ferritin": 32}
+    base = observe(model, case)
+    states = model.spec.nodes["care_setting"].states
+    rows = [base] + [{**base, "care_setting": np.eye(len(states))[k]} for k in range(len(states))]
+    arrays = {k: np.asarray(a, dtype=float) for k, a in stack(model, rows).items()}
+    done, post, log_ev = _quickscore_path.run_numpy(model.compiled, arrays, len(rows), _routing.TERM_CAP)
+    ve = VariableElimination(model.network)
+    evidence = {k: model.spec.nodes[k].states[int(np.argmax(v))] for k, v in base.items()}
+    prior = ve.query(["care_setting"], evidence=evidence, show_progress=False)
+    impossible = [1 + k for k, s in enumerate(states) if float(prior.get_value(care_setting=s)) == 0.0]
+    assert impossible  # the case rules out a care setting
+    assert set(impossible) <= set(done.tolist())
+    for r in impossible:
+        i = done.tolist().index(r)
+        assert np.all(np.isnan(post[i])) and log_ev[i] == -np.inf
+    for r in set(range(len(rows))) - set(impossible):
+        assert r in done.tolist() and np.isfinite(log_ev[done.tolist().index(r)])

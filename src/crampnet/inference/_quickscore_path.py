@@ -49,9 +49,10 @@ CONDITION = 1e6
 def run_numpy(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, cap: int, in_tree: frozenset[str] = frozenset()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Posteriors of the rows that expand into at most ``cap`` pseudo-cases, in numpy.
 
-    Rows whose sum is not positive or is ill conditioned (more than
-    :data:`CONDITION` times smaller than the sum of its terms' magnitudes)
-    are not returned. Findings named in ``in_tree`` are not expanded even
+    Rows whose sum is ill conditioned (more than :data:`CONDITION` times
+    smaller than the sum of its terms' magnitudes) or not positive are not
+    returned, except impossible rows (no term with any mass: NaN
+    posteriors, ``-inf``). Findings named in ``in_tree`` are not expanded even
     where they decompose: they stay in the tree as plain evidence (the
     hybrid for cases with too many terms whose pruned tree is too large).
 
@@ -113,10 +114,17 @@ def run_numpy(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, ca
         sums[filled] = np.add.reduceat(parts, starts, axis=0)
     den, spread, num = sums[:, 0], sums[:, 1], sums[:, 2:]
     good = (den > 0) & (spread <= CONDITION * den)
+    # A row none of whose pseudo-cases has any mass is impossible: each came
+    # back -inf from a rescaled pass (marginals runs again, rescaled, every
+    # case below SAFE), as any other path would find; answered here (NaN,
+    # -inf), not run again on a pruned tree.
+    keep = good | (spread == 0)
+    post = np.full((rows, len(net.conditions)), np.nan)
+    log_den = np.full(rows, -np.inf)
     with np.errstate(invalid="ignore", divide="ignore"):
-        post = np.clip(num[good] / den[good, None], 0.0, 1.0)
-        log_den = np.log(den[good]) + shift[good]
-    return exp.rows[good], post, log_den
+        post[good] = np.clip(num[good] / den[good, None], 0.0, 1.0)
+        log_den[good] = np.log(den[good]) + shift[good]
+    return exp.rows[keep], post[keep], log_den[keep]
 
 
 def distinct_count(exp: Expansion) -> int:
