@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from crampnet.inference._loops import TINY_MESSAGE, _divide, _normalise, _rescale, _zero
+from crampnet.inference._loops import _divide, _log_scale, _normalise, _rescale, _zero
 
 __all__ = ["draw_block", "draws"]
 
@@ -85,11 +85,7 @@ def draw_block(st: Any, sl: Any, pq: Any, inp: Any, b: int, up: Any, down: Any, 
                     up[r, k] += acc[k]
         if p >= 0:
             _rescale(up, soff[c], soff[c] + ssize[c], b, mx, lo)
-            for k in range(b):
-                if mx[k] > 0.0:
-                    scale[k] += math.log(mx[k])
-                    if lo[k] < TINY_MESSAGE:
-                        flag[k] = 1
+            _log_scale(mx, lo, scale, flag, b)
     # Distribute: root first; one sweep per clique feeds its queries and its children.
     for i in range(n_cliques):
         c = order[i]

@@ -131,6 +131,16 @@ def _order_digits(
         dcard[d0 + d] = int(card[laid[d]])
 
 
+def _family_base(i: int, j: int, codes: Any, tab_off: Any, fam_ptr: Any, fam_var: Any, fam_stride: Any, pos: Any) -> int:
+    """Where family ``j``'s table starts for case ``i``: its offset, moved along each member the case pins (``pos < 0``) to its observed state."""
+    base = tab_off[j]
+    for m in range(fam_ptr[j], fam_ptr[j + 1]):
+        if pos[fam_var[m]] < 0:
+            base += codes[i, fam_var[m]] * fam_stride[m]
+    result: int = base
+    return result
+
+
 def case_counts(
     i: int, cards: Any, fam_ptr: Any, fam_var: Any, fam_stride: Any, tab_off: Any, tab: Any, status: Any, codes: Any, count: Any,
     soft: Any, soft_off: Any, weight: float, cnt: Any,
@@ -284,11 +294,7 @@ def case_counts(
         for f in range(nfac):
             if home[f] == c:
                 j = fac[f]
-                base = tab_off[j]
-                for m in range(fam_ptr[j], fam_ptr[j + 1]):
-                    if pos[fam_var[m]] < 0:
-                        base += codes[i, fam_var[m]] * fam_stride[m]
-                idx[k] = base
+                idx[k] = _family_base(i, j, codes, tab_off, fam_ptr, fam_var, fam_stride, pos)
                 family_strides(nd, dig_var, d0, fam_var, fam_stride, fam_ptr[j], fam_ptr[j + 1], pos, strides, k)
                 k += 1
         n_tab = k
@@ -350,11 +356,7 @@ def case_counts(
         for f in range(nfac):
             j = fac[f]
             if home[f] == c and count[i, j]:
-                base = tab_off[j]
-                for m in range(fam_ptr[j], fam_ptr[j + 1]):
-                    if pos[fam_var[m]] < 0:
-                        base += codes[i, fam_var[m]] * fam_stride[m]
-                idx[k] = base
+                idx[k] = _family_base(i, j, codes, tab_off, fam_ptr, fam_var, fam_stride, pos)
                 family_strides(nd, dig_var, d0, fam_var, fam_stride, fam_ptr[j], fam_ptr[j + 1], pos, strides, k)
                 scale[k] = weight / total
                 k += 1

@@ -125,6 +125,15 @@ def _rescale(msg: Any, s0: int, s1: int, b: int, mx: Any, lo: Any) -> None:
             lo[k] = v if 0.0 < v < lo[k] else lo[k]
 
 
+def _log_scale(mx: Any, lo: Any, scale: Any, flag: Any, b: int) -> None:
+    """After :func:`_rescale`: add each column's factor to its log scale, and flag a column whose smallest entry fell below :data:`TINY_MESSAGE`."""
+    for k in range(b):
+        if mx[k] > 0.0:
+            scale[k] += math.log(mx[k])
+            if lo[k] < TINY_MESSAGE:
+                flag[k] = 1
+
+
 def _divide(down: Any, up: Any, s0: int, s1: int, b: int) -> None:
     """Hugin's division of a separator sum by the upward message (zero where that is zero)."""
     for s in range(s0, s1):
@@ -208,11 +217,7 @@ def block_pass(st: Any, pg: Any, potential: Any, evidence: Any, col0: int, b: in
             continue
         _scatter_add(up, soff[c], own, eoff[c], src, at, size[c], b)
         _rescale(up, soff[c], soff[c] + ssize[c], b, mx, lo)
-        for k in range(b):
-            if mx[k] > 0.0:
-                scale[k] += math.log(mx[k])
-                if lo[k] < TINY_MESSAGE:
-                    flag[k] = 1
+        _log_scale(mx, lo, scale, flag, b)
     # Distribute: root first.
     for i in range(n_cliques):
         c = order[i]
