@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_trust.py [--draws 1000] [--repeat 3]
+    python benchmarks/bench_trust.py [--draws 1000] [--repeat 3] [--ve-seeds 0]
 
 Prints one table: posterior intervals (``model.posteriors(evidence,
 interval=0.9)``, 1,000 parameter draws) for evidence of 0, 6 (mixed yes/no)
@@ -24,7 +24,9 @@ with other seeds. Speed is measured here, never in the test suite.
 
 Issue 14's targets are ratios to pgmpy VariableElimination measured in the
 same run (``query(conditions, evidence, joint=False)``, best of
-``--repeat``): each interval row's ``again`` at most 3x one query of the
+``--repeat``; its time for one case varies many-fold with the process's hash
+seed, so ``--ve-seeds N`` also prints each ratio against the median of N
+fresh processes, ``PYTHONHASHSEED`` 0 to N-1): each interval row's ``again`` at most 3x one query of the
 same case, and EM with every condition hidden, set-up plus one iteration,
 at most 15x one query of a case of its data (the mean over
 ``--ve-cases`` of its rows). Column ``x VE`` prints the ratio.
@@ -33,7 +35,11 @@ at most 15x one query of a case of its data (the mean over
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
+import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -171,11 +177,61 @@ def em_figures(model: crampnet.Model, data: Any) -> tuple[float, float, float]:
     return total, clock.seconds[-1], total - clock.seconds[-1]
 
 
+def interval_cases(model: crampnet.Model) -> list[tuple[str, dict[str, object]]]:
+    """The interval rows' cases, labelled, in the order printed."""
+    every = every_finding_case(model)
+    every_label = f"every finding observed ({len(every)}, {sum(str(v) == 'yes' for v in every.values())} yes)"
+    return [("no findings", {}), ("6 findings (4 yes, 2 no)", SIX), ("20 findings (6 yes, 13 no, pulses)", TWENTY), ("9 findings, all yes", NINE_YES), (every_label, every)]
+
+
+def em_data(model: crampnet.Model) -> Any:
+    """EM's 1,000 simulated cases with 30% of the cells hidden (seeds 1 and 0)."""
+    small = model.simulate(1000, seed=1)
+    return small.mask(np.random.default_rng(0).random(small.shape) < 0.3)
+
+
+def em_ve_cases(model: crampnet.Model, data: Any, n: int) -> list[dict[str, object]]:
+    """The first ``n`` cases of EM's data with every condition dropped, as evidence: its VE reference."""
+    rows = data.drop(columns=model.conditions).head(n).to_dict("records")
+    return [{k: v for k, v in row.items() if v == v and v is not None} for row in rows]
+
+
+#: A child process's pgmpy VE seconds for every interval case, then EM's reference cases (JSON).
+VE_CHILD = """
+import json, sys, warnings
+warnings.simplefilter("ignore")
+sys.path.insert(0, {here!r})
+import crampnet
+from bench_trust import PgmpyVE, em_data, em_ve_cases, interval_cases
+model = crampnet.load()
+ve = PgmpyVE(model)
+cases = [case for _, case in interval_cases(model)] + em_ve_cases(model, em_data(model), {n})
+print(json.dumps([ve.seconds(case, 1) for case in cases]))
+"""
+
+
+def ve_over_seeds(seeds: int, n_em: int) -> np.ndarray:
+    """pgmpy VE seconds per yardstick case in ``seeds`` fresh processes, ``PYTHONHASHSEED`` = 0, 1, ...: shape (seeds, cases).
+
+    pgmpy's elimination order breaks ties in hash order, so one query's time
+    varies many-fold between processes; the median over seeds does not
+    depend on the seed this process drew.
+    """
+    code = VE_CHILD.format(here=os.path.dirname(os.path.abspath(__file__)), n=n_em)
+    rows = []
+    for seed in range(seeds):
+        env = {k: v for k, v in os.environ.items() if k != "CRAMPNET_JIT"} | {"PYTHONHASHSEED": str(seed)}
+        out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return np.array(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--draws", type=int, default=1000, help="parameter draws per interval (default 1000)")
     parser.add_argument("--repeat", type=int, default=3, help="further calls timed per row (best kept; default 3)")
     parser.add_argument("--ve-cases", type=int, default=10, help="cases of the EM data whose pgmpy VE queries give EM's reference (default 10)")
+    parser.add_argument("--ve-seeds", type=int, default=0, help="also give each ratio against VE's median over this many fresh processes (PYTHONHASHSEED 0, 1, ...; slow); default 0: none")
     args = parser.parse_args()
 
     model = crampnet.load()
@@ -187,13 +243,16 @@ def main() -> None:
     rows: list[tuple[str, float | None, float | None, str]] = []
     target = f"<= {INTERVAL_TARGET:g}x VE"
 
+    spread = ve_over_seeds(args.ve_seeds, args.ve_cases) if args.ve_seeds > 0 else None
     every = every_finding_case(model)
-    every_label = f"every finding observed ({len(every)}, {sum(str(v) == 'yes' for v in every.values())} yes)"
-    for label, evidence in [("no findings", {}), ("6 findings (4 yes, 2 no)", SIX), ("20 findings (6 yes, 13 no, pulses)", TWENTY), ("9 findings, all yes", NINE_YES), (every_label, every)]:
+    for i, (label, evidence) in enumerate(interval_cases(model)):
         first, again = first_and_again(lambda seed, ev=evidence: lambda: model.posteriors(ev, interval=0.9, draws=args.draws, seed=seed), args.repeat)
         ve_s = ve.seconds(evidence, args.repeat)
+        rows.append((f"intervals, {args.draws:,} draws: {label}", first, again, f"{target}: {again / ve_s:.2f}x"))
         rows.append(("    pgmpy VE, one query of that case", ve_s, None, ""))
-        rows.insert(-1, (f"intervals, {args.draws:,} draws: {label}", first, again, f"{target}: {again / ve_s:.2f}x"))
+        if spread is not None:
+            med = float(np.median(spread[:, i]))
+            rows.append((f"    its median over {args.ve_seeds} hash seeds (min {spread[:, i].min():.3f}, max {spread[:, i].max():.3f})", med, None, f"{again / med:.2f}x of the median"))
 
     first, again = first_and_again(lambda seed: lambda: model.sensitivity("nocturnal_leg_cramps", TWENTY), args.repeat)
     rows.append(("sensitivity(nocturnal_leg_cramps, 20 findings)", first, again, "-"))
@@ -207,17 +266,20 @@ def main() -> None:
     first, again = first_and_again(lambda seed: lambda: model.fit(cohort, prior_strength=20), args.repeat)
     rows.append(("fit, 10,000 complete cases", first, again, "-"))
 
-    small = model.simulate(1000, seed=1)
-    hidden = small.mask(np.random.default_rng(0).random(small.shape) < 0.3)
+    hidden = em_data(model)
     for label, data in [("30% hidden, 3 conditions dropped", hidden.drop(columns=model.conditions[:3])), ("30% hidden, all conditions dropped", hidden.drop(columns=model.conditions))]:
         total, estep, setup = em_figures(model, data)
         rows.append((f"EM, 1,000 cases, {label}: one iteration", estep, None, "-"))
         rows.append(("    its one-off set-up (prior, case patterns; trees where numpy runs)", setup, None, "-"))
         if label.endswith("all conditions dropped"):
-            cases = [{k: v for k, v in row.items() if v == v and v is not None} for row in data.head(args.ve_cases).to_dict("records")]
+            cases = em_ve_cases(model, hidden, args.ve_cases)
             ve_mean = statistics.fmean(ve.seconds(case, 1) for case in cases)
             rows.append(("    fit(max_iter=1) in all", total, None, f"<= {EM_TARGET:g}x VE: {total / ve_mean:.2f}x"))
             rows.append((f"    pgmpy VE, one query of a case of the data (mean of {len(cases)})", ve_mean, None, ""))
+            if spread is not None:
+                means = spread[:, 5:].mean(axis=1)
+                med = float(np.median(means))
+                rows.append((f"    that mean's median over {args.ve_seeds} hash seeds (min {means.min():.3f}, max {means.max():.3f})", med, None, f"{total / med:.2f}x of the median"))
         else:
             rows.append(("    fit(max_iter=1) in all", total, None, "-"))
 
