@@ -25,12 +25,18 @@ and flagged near underflow exactly as in :mod:`crampnet.inference._loops`.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from crampnet.inference._loops import _divide, _log_scale, _normalise, _rescale, _zero
+from crampnet.inference._loops import (
+    _divide,
+    _log_scale,
+    _normalise,
+    _rescale,
+    _start_pass,
+    _store_block,
+)
 
 __all__ = ["draw_block", "draws"]
 
@@ -45,13 +51,7 @@ def draw_block(st: Any, sl: Any, pq: Any, inp: Any, b: int, up: Any, down: Any, 
     sl_ptr, sl_map, sl_moff, sl_row = sl
     q_ptr, q_map, q_moff, q_row, q_states = pq
     n_cliques = size.shape[0]
-    for k in range(b):
-        scale[k] = 0.0
-        total[k] = 0.0
-        flag[k] = 0
-    _zero(up, up.shape[0], b)
-    _zero(down, down.shape[0], b)
-    _zero(out, out.shape[0], b)
+    _start_pass(scale, total, flag, up, down, out, b)
     # Collect: leaves first.
     for i in range(n_cliques - 1, -1, -1):
         c = order[i]
@@ -152,9 +152,4 @@ def draws(st: Any, sl: Any, pq: Any, inp: Any, out: Any, log_ev: Any, flags: Any
         r0 = blk * size
         b = min(size, n - r0)
         draw_block(st, sl, pq, inp[blk], b, up, down, acc, scale, total, res, flag, mx, lo)
-        for k in range(b):
-            log_ev[r0 + k] = math.log(total[k]) + scale[k] if total[k] > 0.0 else -math.inf
-            flags[r0 + k] = flag[k]
-        for r in range(out.shape[0]):
-            for k in range(b):
-                out[r, r0 + k] = res[r, k]
+        _store_block(total, scale, flag, res, r0, b, log_ev, flags, out)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["BLOCK", "TINY", "family_strides", "inner", "prod", "product", "rescale", "scatter", "separator_strides", "step"]
+__all__ = ["BLOCK", "TINY", "blocks", "family_strides", "inner", "prod", "product", "rescale", "scatter", "separator_strides", "step"]
 
 #: A message whose largest entry, or a rescaled entry, is below this flags the case (status 2).
 TINY = 1e-250
@@ -72,15 +72,21 @@ def step(dig: Any, nd: int, dcard: Any, d0: int, idx: Any, strides: Any, n_idx: 
         d -= 1
 
 
+def blocks(nd: int, dcard: Any, d0: int, strides: Any, n_idx: int, offsets: Any, flat: Any, dig: Any) -> tuple[int, int]:
+    """Set up a sweep over a clique's entries (for :func:`product` and :func:`scatter`): the outer digits and the inner block's length; the digits start at zero."""
+    n_out = nd - inner(nd, dcard, d0, strides, n_idx, offsets, flat)
+    span = prod(dcard, d0 + n_out, d0 + nd)
+    for d in range(nd):
+        dig[d] = 0
+    return n_out, span
+
+
 def product(
     ws: Any, p0: int, size: int, nd: int, dcard: Any, d0: int, tab: Any, n_tab: int, idx: Any, strides: Any, n_idx: int, multiply: bool,
     offsets: Any, flat: Any, dig: Any, buf: Any,
 ) -> None:  # fmt: skip
     """``ws[p0 + e] (*)= prod_k src_k[idx_k + ...]`` over the clique's entries: the first ``n_tab`` tables are read from ``tab``, the others from ``ws``."""
-    n_out = nd - inner(nd, dcard, d0, strides, n_idx, offsets, flat)
-    span = prod(dcard, d0 + n_out, d0 + nd)
-    for d in range(nd):
-        dig[d] = 0
+    n_out, span = blocks(nd, dcard, d0, strides, n_idx, offsets, flat, dig)
     for p in range(p0, p0 + size, span):
         v = 1.0
         for k in range(n_idx):
@@ -119,10 +125,7 @@ def scatter(
     offsets: Any, flat: Any, dig: Any, buf: Any,
 ) -> None:  # fmt: skip
     """``dst[idx_k + ...] += ws[p0 + e] * scale[k]`` over the clique's entries."""
-    n_out = nd - inner(nd, dcard, d0, strides, n_idx, offsets, flat)
-    span = prod(dcard, d0 + n_out, d0 + nd)
-    for d in range(nd):
-        dig[d] = 0
+    n_out, span = blocks(nd, dcard, d0, strides, n_idx, offsets, flat, dig)
     for p in range(p0, p0 + size, span):
         block = 0.0
         for e in range(span):

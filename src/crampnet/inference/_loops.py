@@ -125,6 +125,27 @@ def _rescale(msg: Any, s0: int, s1: int, b: int, mx: Any, lo: Any) -> None:
             lo[k] = v if 0.0 < v < lo[k] else lo[k]
 
 
+def _start_pass(scale: Any, total: Any, flag: Any, up: Any, down: Any, out: Any, b: int) -> None:
+    """Zero a pass's per-case log scales, totals and underflow flags, and its message and output buffers."""
+    for k in range(b):
+        scale[k] = 0.0
+        total[k] = 0.0
+        flag[k] = 0
+    _zero(up, up.shape[0], b)
+    _zero(down, down.shape[0], b)
+    _zero(out, out.shape[0], b)
+
+
+def _store_block(total: Any, scale: Any, flag: Any, res: Any, r0: int, b: int, log_ev: Any, flags: Any, out: Any) -> None:
+    """Copy a block's ``b`` cases to rows ``r0 ..`` of the outputs: ``log P(evidence) = log(total) + scale`` (``-inf`` without mass), the flags, the marginals."""
+    for k in range(b):
+        log_ev[r0 + k] = math.log(total[k]) + scale[k] if total[k] > 0.0 else -math.inf
+        flags[r0 + k] = flag[k]
+    for r in range(out.shape[0]):
+        for k in range(b):
+            out[r, r0 + k] = res[r, k]
+
+
 def _log_scale(mx: Any, lo: Any, scale: Any, flag: Any, b: int) -> None:
     """After :func:`_rescale`: add each column's factor to its log scale, and flag a column whose smallest entry fell below :data:`TINY_MESSAGE`."""
     for k in range(b):
@@ -181,13 +202,7 @@ def block_pass(st: Any, pg: Any, potential: Any, evidence: Any, col0: int, b: in
     size, eoff, order, parent, ch_ptr, ch_idx, ssize, soff, own, poff, pmap = st
     ev_ptr, ev_map, ev_moff, ev_row, ev_states, q_ptr, q_map, q_moff, q_row, q_states = pg
     n_cliques = size.shape[0]
-    for k in range(b):
-        scale[k] = 0.0
-        total[k] = 0.0
-        flag[k] = 0
-    _zero(up, up.shape[0], b)
-    _zero(down, down.shape[0], b)
-    _zero(out, out.shape[0], b)
+    _start_pass(scale, total, flag, up, down, out, b)
     for c in range(n_cliques):
         filled = False
         for s in range(ev_ptr[c], ev_ptr[c + 1]):
@@ -257,12 +272,7 @@ def marginals(st: Any, pg: Any, potential: Any, evidence: Any, out: Any, log_ev:
     for r0 in range(0, n, size):
         b = min(size, n - r0)
         block_pass(st, pg, potential, evidence, r0, b, local, up, down, tmp, scale, total, res, flag, mx, lo)
-        for k in range(b):
-            log_ev[r0 + k] = math.log(total[k]) + scale[k] if total[k] > 0.0 else -math.inf
-            flags[r0 + k] = flag[k]
-        for r in range(out.shape[0]):
-            for k in range(b):
-                out[r, r0 + k] = res[r, k]
+        _store_block(total, scale, flag, res, r0, b, log_ev, flags, out)
 
 
 def quickscore(
