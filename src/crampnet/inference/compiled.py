@@ -26,7 +26,7 @@ from functools import cached_property
 import numpy as np
 
 from crampnet.exceptions import ImpossibleEvidenceError, NetworkFileError
-from crampnet.inference import _coalitions, _quickscore_path, _routing
+from crampnet.inference import _answers, _coalitions, _quickscore_path, _routing
 from crampnet.inference.engine import Factor, JunctionTree
 from crampnet.inference.quickscore import Flat, Terms, decompose
 from crampnet.network._budget import MAX_CLIQUE, MAX_TREE
@@ -307,6 +307,14 @@ class CompiledNetwork:
         pseudo-case run once (:mod:`crampnet.inference._coalitions`).
         """
         return _coalitions.coalitions(self, items)
+
+    def answers(self, evidence: Mapping[str, np.ndarray], nodes: Sequence[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """``P(Q = q | e)`` and the condition posteriors given each answer, for the ``nodes`` one pass per condition answers.
+
+        See :func:`crampnet.inference._answers.answers` (context nodes and
+        single-parent findings; the others, to score row by row, are left out).
+        """
+        return _answers.answers(self, evidence, nodes)
 
     def posterior_matrix(self, evidence: Mapping[str, np.ndarray], n_rows: int | None = None) -> np.ndarray:
         """P(present | evidence) for every condition: an ``(n_cases, n_conditions)`` array.

@@ -129,20 +129,37 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
     # its probability of evidence is P(Q = q | e) and its posteriors are
     # P(C | Q = q, e). For a finding that costs a few Quickscore terms per
     # answer, where its parents' configurations would cost 2^parents rows.
+    # Context nodes and single-parent findings: their answers are read off
+    # one pass per condition (CompiledNetwork.answers), the same numbers.
+    read = model.compiled.answers(vectors, kept)
     rows: list[dict[str, np.ndarray]] = [vectors]
-    start = []
     for q in kept:
-        start.append(len(rows))
-        card = len(spec.nodes[q].states)
-        rows.extend({**vectors, q: np.eye(card)[k]} for k in range(card))
+        if q not in read:
+            card = len(spec.nodes[q].states)
+            rows.extend({**vectors, q: np.eye(card)[k]} for k in range(card))
     marg, log_ev = score(model, stack(model, rows), conds, n_rows=len(rows))
     if not np.isfinite(log_ev[0]):
         msg = "The evidence is impossible under the network (probability zero); use model.posteriors(evidence) to see which entries conflict."
         raise ImpossibleEvidenceError(msg, [])
     with np.errstate(invalid="ignore"):
-        weight = np.nan_to_num(np.exp(log_ev - log_ev[0]))  # P(row's extra evidence | e)
-    post = np.nan_to_num(np.column_stack([marg[c][:, spec.nodes[c].states.index("present")] for c in conds]))
-    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), weight, np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), thresholds(model))
+        scored = np.nan_to_num(np.exp(log_ev - log_ev[0]))  # P(row's extra evidence | e)
+    present = np.column_stack([marg[c][:, spec.nodes[c].states.index("present")] for c in conds])
+    # Back in candidate order: row 0 the case, then each candidate's answers.
+    weights, posts, start = [scored[:1]], [present[:1]], []
+    at, size = 1, 1
+    for q in kept:
+        start.append(size)
+        card = len(spec.nodes[q].states)
+        if q in read:
+            weights.append(read[q][0])
+            posts.append(read[q][1])
+        else:
+            weights.append(scored[at : at + card])
+            posts.append(present[at : at + card])
+            at += card
+        size += card
+    post = np.nan_to_num(np.concatenate(posts))
+    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), thresholds(model))
 
 
 def _kl_bits(p: np.ndarray, r: np.ndarray) -> np.ndarray:
