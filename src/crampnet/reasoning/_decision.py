@@ -174,11 +174,14 @@ def _kl_bits(p: np.ndarray, r: np.ndarray) -> np.ndarray:
 def gains(answers: Answers) -> np.ndarray:
     """``I(C ; Q | e)`` in bits: one row per candidate, one column per condition."""
     out = np.zeros((len(answers.candidates), len(answers.conditions)))
-    prior = answers.post[0]
+    if not answers.candidates:
+        return out
+    # Every answer row at once; an answer of probability zero weighs nothing.
+    live = answers.weight > 0
+    terms = np.where(live[:, None], answers.weight[:, None] * _kl_bits(answers.post, answers.post[0][None, :]), 0.0)
     for i in range(len(answers.candidates)):
         for row in answers.rows(i):
-            if answers.weight[row] > 0:
-                out[i] += answers.weight[row] * _kl_bits(answers.post[row], prior)
+            out[i] += terms[row]
     out[(out < 0) & (out > -1e-15)] = 0.0
     return out
 
