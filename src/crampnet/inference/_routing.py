@@ -205,7 +205,14 @@ def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, 
 
     terms = net._terms
     constant = [k for k, a in arrays.items() if not np.all(a == 1.0) and bool(np.all(a == a[:1]))]
-    spread = {k: int(term_counts({k: arrays[k][:1]}, terms, 1, TERM_CAP)[0]) for k in constant if k in terms and net.spec.nodes[k].role == "finding"}
+    # Decomposable findings that most rows observe may stay in the tree for
+    # every row (a row of ones there is no evidence): e.g. the rows of the
+    # counterfactual measures each drop or replace one of the case's
+    # findings, so none is constant, yet keeping them all leaves each row a
+    # pseudo-case or two instead of the product of every finding's terms.
+    # (A question's answer, in two rows of ~200, is cheaper expanded.)
+    seen = [k for k, a in arrays.items() if k in terms and net.spec.nodes[k].role == "finding" and 2 * int(np.count_nonzero(~np.all(a == 1.0, axis=1))) >= n]
+    spread = {k: int(term_counts({k: arrays[k]}, terms, n, TERM_CAP).max()) for k in seen}
     # Observed findings that never decompose stay in every row's tree too.
     fixed = frozenset(k for k in constant if k not in terms and net.spec.nodes[k].role == "finding")
     common = _narrowest(net, frozenset(k for k, t in spread.items() if t > 1), spread, fixed)
