@@ -103,7 +103,8 @@ def answers(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], nodes: Seq
         clamp = np.zeros(vec.shape[1])
         clamp[pos] = 1.0
         vec[j] *= clamp
-    terms = {k: t for k, t in net._terms.items() if k not in _in_tree(net, arrays)}
+    in_tree = _in_tree(net, arrays)
+    terms = {k: t for k, t in net._terms.items() if k not in in_tree}
     exp = expand(rows, terms, n, TERM_CAP)
     if exp.rows.size < n:
         return {}
