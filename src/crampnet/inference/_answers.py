@@ -47,7 +47,7 @@ import numpy as np
 from crampnet.exceptions import NetworkFileError
 from crampnet.inference._expansion import expand, term_counts
 from crampnet.inference._quickscore_path import CONDITION, kept_patterns
-from crampnet.inference._routing import TERM_CAP, _narrowest
+from crampnet.inference._routing import TERM_CAP, THOROUGH, _narrowest
 from crampnet.network.batch import TINY
 
 if TYPE_CHECKING:
@@ -111,6 +111,8 @@ def answers(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], nodes: Seq
     others, patterns, _ = kept_patterns(net, rows, exp.rows, terms)
     kept = frozenset(k for k, on in zip(others, patterns[0], strict=True) if on)
     tree, index = net.tree_for(kept)
+    if exp.row_of.size * tree.entries >= THOROUGH:
+        tree, index = net.tree_for(kept, thorough=True)
     targets = sorted(set(via.values()) | set(conds), key=net.index.__getitem__)
     m = exp.row_of.size
     log_ev = np.empty(m)

@@ -36,7 +36,7 @@ from crampnet.inference._expansion import expand, term_counts
 if TYPE_CHECKING:
     from crampnet.inference.compiled import CompiledNetwork
 
-__all__ = ["COST_COMPILE", "COST_ENTRY", "COST_EXPAND", "COST_KERNEL_TERM", "COST_PASS", "COST_ROW", "COST_TERM", "HYBRID_CAP", "TERM_CAP", "evaluate", "route", "shared_tree", "unique_masks"]
+__all__ = ["COST_COMPILE", "COST_ENTRY", "COST_EXPAND", "COST_KERNEL_TERM", "COST_PASS", "COST_ROW", "COST_TERM", "HYBRID_CAP", "TERM_CAP", "THOROUGH", "evaluate", "route", "shared_tree", "unique_masks"]
 
 #: Most pseudo-cases (signed terms) one case may expand into; cases with more
 #: observed positive findings run on a tree pruned for them instead.
@@ -56,6 +56,11 @@ COST_ENTRY, COST_KERNEL_TERM = COST_TERM / 14_000, 8e-6
 #: Expanding one pseudo-case in numpy (terms, weights, the search for
 #: repeats), before any pass: what rules out expanding a large batch.
 COST_EXPAND = 15e-6
+#: Distinct pseudo-cases times tree entries of a shared-tree plan above which
+#: its tree is also triangulated by min-fill, the smaller kept (~10 ms of
+#: compiling against ~10 ns per entry and pseudo-case in numpy; on the
+#: shipped network min-fill halves the restless-legs case's 52,072 entries).
+THOROUGH = 1_000_000
 
 
 def evaluate(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], n_rows: int | None = None, *, shared: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -228,6 +233,7 @@ def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, 
         quick = float(np.minimum(counts, TERM_CAP).sum()) * COST_TERM
         current = min(quick, len(patterns) * (COST_COMPILE + COST_PASS) + n * COST_ROW)
     best: tuple[float, frozenset[str], dict[str, np.ndarray]] | None = None
+    best_work = 0
     for in_tree in (common, frozenset()) if common else (frozenset(),):
         if not in_tree and float(counts[small].sum()) * COST_EXPAND > (current if best is None else best[0]):
             continue  # expanding every row's terms alone costs more
@@ -243,9 +249,12 @@ def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, 
         cost += (n - exp.rows.size) * (COST_COMPILE + COST_PASS)  # rows left to their own trees
         if cost < (current if best is None else best[0]):
             best = (cost, in_tree, compact)
+            best_work = _quickscore_path.distinct_count(exp) * tree.entries
     if best is None:
         return None
     _, in_tree, compact = best
+    if best_work >= THOROUGH:
+        net.tree_for(in_tree | fixed, thorough=True)  # many passes: worth trying min-fill's tree too
     return _quickscore_path.run_numpy(net, compact, n, TERM_CAP, in_tree)
 
 
