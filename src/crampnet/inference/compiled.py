@@ -155,7 +155,7 @@ class CompiledNetwork:
         if not _fits(tree):
             tree = JunctionTree(cards, factors, "min-fill")
         elif thorough:
-            other = JunctionTree(cards, factors, "min-fill")
+            other = JunctionTree(cards, factors, "min-fill-matrix")
             if _fits(other) and other.entries < tree.entries:
                 tree = other
         if thorough:
