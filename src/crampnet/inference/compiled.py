@@ -80,8 +80,7 @@ class CompiledNetwork:
         self._always = frozenset(nid for nid in self.ids if spec.nodes[nid].role != "finding")
         self._trees: OrderedDict[frozenset[str], tuple[JunctionTree, dict[str, int]]] = OrderedDict()
         self._flats: dict[frozenset[str], Flat] = {}
-        # The cached trees for which min-fill was tried too (weakly: a tree dropped from the cache goes).
-        self._thorough: weakref.WeakValueDictionary[frozenset[str], JunctionTree] = weakref.WeakValueDictionary()
+        self._thorough: weakref.WeakValueDictionary[frozenset[str], JunctionTree] = weakref.WeakValueDictionary()  # min-fill tried too
 
     @cached_property
     def tree(self) -> JunctionTree:
@@ -324,11 +323,7 @@ class CompiledNetwork:
         return _coalitions.coalitions(self, items)
 
     def answers(self, evidence: Mapping[str, np.ndarray], nodes: Sequence[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """``P(Q = q | e)`` and the condition posteriors given each answer, for the ``nodes`` one pass per condition answers.
-
-        See :func:`crampnet.inference._answers.answers` (context nodes and
-        single-parent findings; the others, to score row by row, are left out).
-        """
+        """``P(Q = q | e)`` and the posteriors given each answer, read off one pass per condition (:func:`crampnet.inference._answers.answers`)."""
         return _answers.answers(self, evidence, nodes)
 
     def posterior_matrix(self, evidence: Mapping[str, np.ndarray], n_rows: int | None = None) -> np.ndarray:
