@@ -36,7 +36,7 @@ from crampnet.inference._expansion import expand, term_counts
 if TYPE_CHECKING:
     from crampnet.inference.compiled import CompiledNetwork
 
-__all__ = ["COST_COMPILE", "COST_ENTRY", "COST_EXPAND", "COST_KERNEL_TERM", "COST_PASS", "COST_ROW", "COST_TERM", "HYBRID_CAP", "TERM_CAP", "THOROUGH", "evaluate", "route", "shared_tree", "unique_masks"]
+__all__ = ["COST_COMPILE", "COST_ENTRY", "COST_EXPAND", "COST_KERNEL_TERM", "COST_PASS", "COST_ROW", "COST_TERM", "HYBRID_CAP", "MIXED_ROWS", "TERM_CAP", "THOROUGH", "evaluate", "route", "shared_tree", "unique_masks"]
 
 #: Most pseudo-cases (signed terms) one case may expand into; cases with more
 #: observed positive findings run on a tree pruned for them instead.
@@ -61,6 +61,9 @@ COST_EXPAND = 15e-6
 #: compiling against ~10 ns per entry and pseudo-case in numpy; on the
 #: shipped network min-fill halves the restless-legs case's 52,072 entries).
 THOROUGH = 1_000_000
+#: Most rows of a batch in which :func:`shared_tree` also weighs keeping the
+#: findings most (not all) rows observe (a clinical call has at most ~220).
+MIXED_ROWS = 256
 
 
 def evaluate(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], n_rows: int | None = None, *, shared: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -215,9 +218,10 @@ def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, 
     # counterfactual measures each drop or replace one of the case's
     # findings, so none is constant, yet keeping them all leaves each row a
     # pseudo-case or two instead of the product of every finding's terms.
-    # (A question's answer, in two rows of ~200, is cheaper expanded.)
-    seen = [k for k, a in arrays.items() if k in terms and net.spec.nodes[k].role == "finding" and 2 * int(np.count_nonzero(~np.all(a == 1.0, axis=1))) >= n]
-    spread = {k: int(term_counts({k: arrays[k]}, terms, n, TERM_CAP).max()) for k in seen}
+    # (A question's answer, in two rows of ~200, is cheaper expanded.) Only
+    # in batches of a clinical call's size: cohorts keep the constant ones.
+    seen = [k for k, a in arrays.items() if k in terms and net.spec.nodes[k].role == "finding" and (k in constant or (n <= MIXED_ROWS and 2 * int(np.count_nonzero(~np.all(a == 1.0, axis=1))) >= n))]
+    spread = {k: int(term_counts({k: arrays[k][:1]}, terms, 1, TERM_CAP)[0] if k in constant else term_counts({k: arrays[k]}, terms, n, TERM_CAP).max()) for k in seen}
     # Observed findings that never decompose stay in every row's tree too.
     fixed = frozenset(k for k in constant if k not in terms and net.spec.nodes[k].role == "finding")
     common = _narrowest(net, frozenset(k for k, t in spread.items() if t > 1), spread, fixed)
