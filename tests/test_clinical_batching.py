@@ -140,3 +140,59 @@ def test_impossible_rows_are_answered_on_the_shared_tree(model: crampnet.Model) 
         assert np.all(np.isnan(post[i])) and log_ev[i] == -np.inf
     for r in set(range(len(rows))) - set(impossible):
         assert r in done.tolist() and np.isfinite(log_ev[done.tolist().index(r)])
+
+
+def test_findings_most_rows_observe_stay_in_one_tree_and_stay_exact(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check rows that each drop one of the case's findings (the counterfactual measures' batch): one tree keeps the findings, answers against pgmpy VE."""
+    from pgmpy.inference import VariableElimination
+
+    from crampnet.inference import _quickscore_path
+
+    base = observe(model, CASE)
+    findings = [k for k in base if k in model.compiled._terms]
+    rows = [base] + [{k: v for k, v in base.items() if k != f} for f in findings]
+    arrays = {k: np.asarray(a, dtype=float) for k, a in stack(model, rows).items()}
+    assert not any(np.all(arrays[f] == arrays[f][:1]) for f in findings)  # none is constant
+    kept_trees: list[frozenset[str]] = []
+    original = _quickscore_path.run_numpy
+
+    def spy(net, arrays, n, cap, in_tree=frozenset()):  # type: ignore[no-untyped-def]
+        kept_trees.append(in_tree)
+        return original(net, arrays, n, cap, in_tree)
+
+    monkeypatch.setattr(_quickscore_path, "run_numpy", spy)
+    answered = _routing.shared_tree(model.compiled, arrays, len(rows), jit=False)
+    assert answered is not None and kept_trees and kept_trees[-1]  # some findings kept for every row
+    done, post, _ = answered
+    assert done.size == len(rows)
+    ve = VariableElimination(model.network)
+    states = {k: model.spec.nodes[k].states[int(np.argmax(v))] for k, v in base.items()}
+    for r in range(len(rows)):
+        evidence = {k: s for k, s in states.items() if k in rows[r]}
+        result = ve.query(model.conditions, evidence=evidence, joint=False, show_progress=False)
+        expected = [float(result[c].get_value(**{c: "present"})) for c in model.conditions]
+        np.testing.assert_allclose(post[list(done).index(r)], expected, atol=1e-9, rtol=0)
+
+
+def test_thorough_tree_is_no_larger_and_gives_the_same_marginals(model: crampnet.Model) -> None:
+    """Check tree_for(..., thorough=True): min-fill's tree where smaller (the restless-legs findings), same marginals, retried after the cache is cleared."""
+    net = model.compiled
+    kept = frozenset({"urge_to_move", "uncomfortable_sensations", "worse_at_rest", "relief_by_movement", "worse_evening", "ferritin"})
+    net._trees.clear()
+    quick, index = net.tree_for(kept)
+    thorough, index2 = net.tree_for(kept, thorough=True)
+    assert index2 == index and thorough.entries < quick.entries  # min-fill: ~27,000 entries against ~52,000
+    assert net.tree_for(kept)[0] is thorough and net.tree_for(kept, thorough=True)[0] is thorough  # cached
+    net._trees.clear()
+    assert net.tree_for(kept)[0].entries == quick.entries
+    assert net.tree_for(kept, thorough=True)[0].entries == thorough.entries  # tried again, not taken as done
+    base = observe(model, CASE)
+    rows = [base, {**base, "edema": np.array([1.0, 0.0])}, {**base, "urge_to_move": np.array([0.0, 1.0])}]
+    arrays = stack(model, rows)
+    evidence = {index[k]: np.asarray(a, dtype=float) for k, a in arrays.items() if k in index}
+    query = [index[c] for c in model.conditions]
+    a = quick.marginals(evidence, query)
+    b = thorough.marginals(evidence, query)
+    for q in query:
+        np.testing.assert_allclose(a.marginals[q], b.marginals[q], atol=1e-12, rtol=0)
+    np.testing.assert_allclose(a.log_evidence, b.log_evidence, atol=1e-12, rtol=0)

@@ -120,3 +120,26 @@ def test_explanation_equals_shapley_of_rows_scored_one_by_one(model, monkeypatch
     slow = log_odds_contributions(model, CASES[0])
     np.testing.assert_allclose(fast.to_numpy(), slow.to_numpy(), rtol=0, atol=1e-9)
     assert fast.attrs["certain"] == slow.attrs["certain"]
+
+
+def test_cells_without_a_tree_finding_run_on_the_tree_without_it(model, monkeypatch):
+    """Check that only the coalitions holding pain_location (a mixture, kept in the tree) pass over its wider tree, and the grid is still exact."""
+    items = list(observe(model, CASES[2]).items())
+    net = model.compiled
+    wide, _ = net.tree_for(frozenset({"pain_location"}))
+    narrow, _ = net.tree_for(frozenset())
+    cases: dict[int, int] = {}
+    original = type(wide).marginals
+
+    def spy(self, evidence, query, potentials=None):
+        cases[self.entries] = cases.get(self.entries, 0) + max((e.shape[0] for e in evidence.values()), default=1)
+        return original(self, evidence, query, potentials)
+
+    monkeypatch.setattr(type(wide), "marginals", spy)
+    post, log_ev, good = _coalitions.coalition_grid(net, items)
+    monkeypatch.undo()
+    assert good.all()
+    assert wide.entries > narrow.entries and cases[wide.entries] == cases[narrow.entries]  # half the cells each
+    ref_post, ref_log = net.evaluate(_rows(items), 2 ** len(items))
+    np.testing.assert_allclose(post, ref_post, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(log_ev, ref_log, rtol=1e-12, atol=1e-10)

@@ -171,3 +171,24 @@ def test_matrix_min_fill_eliminates_as_the_set_version(seed):
             edges[b].add(a)
     for trial in range(3):
         assert _cliques._noisy_min_fill(cards, edges, random.Random(trial)) == _scored_one_by_one(cards, edges, random.Random(trial))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_min_fill_matrix_gives_min_fill_cliques(seed: int) -> None:
+    """Check that min-fill scored on the adjacency matrix (tree_for's thorough try) triangulates exactly as min-fill does."""
+    cards, factors = _random_network(seed, n=14)
+    assert sorted(CliqueTree(cards, factors, "min-fill-matrix").cliques) == sorted(CliqueTree(cards, factors, "min-fill").cliques)
+
+
+def test_min_fill_matrix_on_pruned_trees_of_the_shipped_network() -> None:
+    """Check the same on pruned trees of the shipped network (random sets of kept findings)."""
+    import crampnet
+
+    net = crampnet.load().compiled
+    rng = random.Random(3)
+    for kept in [frozenset({"pain_location", "pedal_pulses"}), *(frozenset(rng.sample(net.findings, 5)) for _ in range(6))]:
+        ids = [nid for nid in net.ids if nid in net._always | kept]
+        index = {nid: i for i, nid in enumerate(ids)}
+        cards = [len(net.spec.nodes[nid].states) for nid in ids]
+        factors = [Factor((index[nid], *(index[p] for p in net.spec.nodes[nid].parents)), net.tables[nid]) for nid in ids]
+        assert sorted(CliqueTree(cards, factors, "min-fill-matrix").cliques) == sorted(CliqueTree(cards, factors, "min-fill").cliques)

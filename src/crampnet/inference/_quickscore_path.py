@@ -70,7 +70,9 @@ def run_numpy(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, ca
     m = exp.row_of.size
     log_ev = np.full(m, -np.inf)
     present = np.zeros((m, len(net.conditions)))
-    others, patterns, group_of_row = kept_patterns(net, arrays, exp.rows, terms)
+    # Findings of ``in_tree`` stay in every row's tree, observed or not (a
+    # row of ones there is no evidence): one tree for the batch.
+    others, patterns, group_of_row = kept_patterns(net, arrays, exp.rows, terms, in_tree)
     group = group_of_row[exp.row_of]
     for g, pattern in enumerate(patterns):
         kept = frozenset(k for k, on in zip(others, pattern, strict=True) if on)
@@ -151,17 +153,20 @@ def _rows_of(arr: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return arr[rows] if arr.shape[0] != 1 else np.broadcast_to(arr, (rows.size, arr.shape[1]))
 
 
-def kept_patterns(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], rows: np.ndarray, terms: Mapping[str, object] | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
+def kept_patterns(
+    net: CompiledNetwork, arrays: Mapping[str, np.ndarray], rows: np.ndarray, terms: Mapping[str, object] | None = None, always: frozenset[str] = frozenset(),
+) -> tuple[list[str], np.ndarray, np.ndarray]:  # fmt: skip
     """``rows`` grouped by which observed findings stay in the Quickscore tree (those not in ``terms``, by default those that do not decompose).
 
-    Returns those findings, the distinct patterns (rows of booleans over
-    them) and each row's pattern number.
+    Findings in ``always`` count as observed in every row. Returns those
+    findings, the distinct patterns (rows of booleans over them) and each
+    row's pattern number.
     """
     terms = net._terms if terms is None else terms
     others = [k for k in arrays if k not in terms and net.spec.nodes[k].role == "finding"]
     if not others:
         return others, np.zeros((1, 0), dtype=bool), np.zeros(rows.size, dtype=np.intp)
-    seen = np.stack([~np.all(_rows_of(np.asarray(arrays[k]), rows) == 1.0, axis=1) for k in others], axis=1)
+    seen = np.stack([np.full(rows.size, True) if k in always else ~np.all(_rows_of(np.asarray(arrays[k]), rows) == 1.0, axis=1) for k in others], axis=1)
     patterns, group = unique_masks(seen)
     return others, patterns, group.reshape(-1)
 

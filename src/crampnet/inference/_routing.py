@@ -36,7 +36,7 @@ from crampnet.inference._expansion import expand, term_counts
 if TYPE_CHECKING:
     from crampnet.inference.compiled import CompiledNetwork
 
-__all__ = ["COST_COMPILE", "COST_ENTRY", "COST_EXPAND", "COST_KERNEL_TERM", "COST_PASS", "COST_ROW", "COST_TERM", "HYBRID_CAP", "TERM_CAP", "evaluate", "route", "shared_tree", "unique_masks"]
+__all__ = ["COST_COMPILE", "COST_ENTRY", "COST_EXPAND", "COST_KERNEL_TERM", "COST_PASS", "COST_ROW", "COST_TERM", "HYBRID_CAP", "MIXED_ROWS", "TERM_CAP", "THOROUGH", "evaluate", "route", "shared_tree", "unique_masks"]
 
 #: Most pseudo-cases (signed terms) one case may expand into; cases with more
 #: observed positive findings run on a tree pruned for them instead.
@@ -56,6 +56,14 @@ COST_ENTRY, COST_KERNEL_TERM = COST_TERM / 14_000, 8e-6
 #: Expanding one pseudo-case in numpy (terms, weights, the search for
 #: repeats), before any pass: what rules out expanding a large batch.
 COST_EXPAND = 15e-6
+#: Distinct pseudo-cases times tree entries of a shared-tree plan above which
+#: its tree is also triangulated by min-fill, the smaller kept (~10 ms of
+#: compiling against ~10 ns per entry and pseudo-case in numpy; on the
+#: shipped network min-fill halves the restless-legs case's 52,072 entries).
+THOROUGH = 1_000_000
+#: Most rows of a batch in which :func:`shared_tree` also weighs keeping the
+#: findings most (not all) rows observe (a clinical call has at most ~220).
+MIXED_ROWS = 256
 
 
 def evaluate(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], n_rows: int | None = None, *, shared: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -205,7 +213,15 @@ def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, 
 
     terms = net._terms
     constant = [k for k, a in arrays.items() if not np.all(a == 1.0) and bool(np.all(a == a[:1]))]
-    spread = {k: int(term_counts({k: arrays[k][:1]}, terms, 1, TERM_CAP)[0]) for k in constant if k in terms and net.spec.nodes[k].role == "finding"}
+    # Decomposable findings that most rows observe may stay in the tree for
+    # every row (a row of ones there is no evidence): e.g. the rows of the
+    # counterfactual measures each drop or replace one of the case's
+    # findings, so none is constant, yet keeping them all leaves each row a
+    # pseudo-case or two instead of the product of every finding's terms.
+    # (A question's answer, in two rows of ~200, is cheaper expanded.) Only
+    # in batches of a clinical call's size: cohorts keep the constant ones.
+    seen = [k for k, a in arrays.items() if k in terms and net.spec.nodes[k].role == "finding" and (k in constant or (n <= MIXED_ROWS and 2 * int(np.count_nonzero(~np.all(a == 1.0, axis=1))) >= n))]
+    spread = {k: int(term_counts({k: arrays[k][:1]}, terms, 1, TERM_CAP)[0] if k in constant else term_counts({k: arrays[k]}, terms, n, TERM_CAP).max()) for k in seen}
     # Observed findings that never decompose stay in every row's tree too.
     fixed = frozenset(k for k in constant if k not in terms and net.spec.nodes[k].role == "finding")
     common = _narrowest(net, frozenset(k for k, t in spread.items() if t > 1), spread, fixed)
@@ -221,6 +237,7 @@ def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, 
         quick = float(np.minimum(counts, TERM_CAP).sum()) * COST_TERM
         current = min(quick, len(patterns) * (COST_COMPILE + COST_PASS) + n * COST_ROW)
     best: tuple[float, frozenset[str], dict[str, np.ndarray]] | None = None
+    best_work = 0
     for in_tree in (common, frozenset()) if common else (frozenset(),):
         if not in_tree and float(counts[small].sum()) * COST_EXPAND > (current if best is None else best[0]):
             continue  # expanding every row's terms alone costs more
@@ -236,9 +253,12 @@ def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, 
         cost += (n - exp.rows.size) * (COST_COMPILE + COST_PASS)  # rows left to their own trees
         if cost < (current if best is None else best[0]):
             best = (cost, in_tree, compact)
+            best_work = _quickscore_path.distinct_count(exp) * tree.entries
     if best is None:
         return None
     _, in_tree, compact = best
+    if best_work >= THOROUGH:
+        net.tree_for(in_tree | fixed, thorough=True)  # many passes: worth trying min-fill's tree too
     return _quickscore_path.run_numpy(net, compact, n, TERM_CAP, in_tree)
 
 

@@ -129,20 +129,37 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
     # its probability of evidence is P(Q = q | e) and its posteriors are
     # P(C | Q = q, e). For a finding that costs a few Quickscore terms per
     # answer, where its parents' configurations would cost 2^parents rows.
+    # Context nodes and single-parent findings: their answers are read off
+    # one pass per condition (CompiledNetwork.answers), the same numbers.
+    read = model.compiled.answers(vectors, kept)
     rows: list[dict[str, np.ndarray]] = [vectors]
-    start = []
     for q in kept:
-        start.append(len(rows))
-        card = len(spec.nodes[q].states)
-        rows.extend({**vectors, q: np.eye(card)[k]} for k in range(card))
+        if q not in read:
+            card = len(spec.nodes[q].states)
+            rows.extend({**vectors, q: np.eye(card)[k]} for k in range(card))
     marg, log_ev = score(model, stack(model, rows), conds, n_rows=len(rows))
     if not np.isfinite(log_ev[0]):
         msg = "The evidence is impossible under the network (probability zero); use model.posteriors(evidence) to see which entries conflict."
         raise ImpossibleEvidenceError(msg, [])
     with np.errstate(invalid="ignore"):
-        weight = np.nan_to_num(np.exp(log_ev - log_ev[0]))  # P(row's extra evidence | e)
-    post = np.nan_to_num(np.column_stack([marg[c][:, spec.nodes[c].states.index("present")] for c in conds]))
-    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), weight, np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), thresholds(model))
+        scored = np.nan_to_num(np.exp(log_ev - log_ev[0]))  # P(row's extra evidence | e)
+    present = np.column_stack([marg[c][:, spec.nodes[c].states.index("present")] for c in conds])
+    # Back in candidate order: row 0 the case, then each candidate's answers.
+    weights, posts, start = [scored[:1]], [present[:1]], []
+    at, size = 1, 1
+    for q in kept:
+        start.append(size)
+        card = len(spec.nodes[q].states)
+        if q in read:
+            weights.append(read[q][0])
+            posts.append(read[q][1])
+        else:
+            weights.append(scored[at : at + card])
+            posts.append(present[at : at + card])
+            at += card
+        size += card
+    post = np.nan_to_num(np.concatenate(posts))
+    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), thresholds(model))
 
 
 def _kl_bits(p: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -157,11 +174,14 @@ def _kl_bits(p: np.ndarray, r: np.ndarray) -> np.ndarray:
 def gains(answers: Answers) -> np.ndarray:
     """``I(C ; Q | e)`` in bits: one row per candidate, one column per condition."""
     out = np.zeros((len(answers.candidates), len(answers.conditions)))
-    prior = answers.post[0]
+    if not answers.candidates:
+        return out
+    # Every answer row at once; an answer of probability zero weighs nothing.
+    live = answers.weight > 0
+    terms = np.where(live[:, None], answers.weight[:, None] * _kl_bits(answers.post, answers.post[0][None, :]), 0.0)
     for i in range(len(answers.candidates)):
         for row in answers.rows(i):
-            if answers.weight[row] > 0:
-                out[i] += answers.weight[row] * _kl_bits(answers.post[row], prior)
+            out[i] += terms[row]
     out[(out < 0) & (out > -1e-15)] = 0.0
     return out
 
