@@ -271,6 +271,7 @@ def clinical(model: crampnet.Model, rounds: int = 3, seeds: int = 5, path: str |
     """
     from pgmpy.inference import VariableElimination
 
+    from crampnet.reasoning import _product_terms
     from crampnet.reasoning._scoring import hard_state, observe
 
     ve = VariableElimination(model.network)
@@ -285,6 +286,7 @@ def clinical(model: crampnet.Model, rounds: int = 3, seeds: int = 5, path: str |
             ve.query(conditions, evidence=states, joint=False, show_progress=False)
             t_ve = time.perf_counter() - start
             model.compiled._trees.clear()  # no pruned tree of an earlier round
+            _product_terms._MEMO.clear()  # nor the counterfactual terms it worked out
             gc.collect()
             start = time.perf_counter()
             dx = model.diagnose(case)
