@@ -290,3 +290,28 @@ def test_ordered_by_probability_says_so(model, fmt):
     (line,) = dx.legend
     assert "the differential is ordered by this" in line
     assert (line if fmt == "markdown" else html.escape(line)) in after
+
+
+def test_question_table_shows_the_measure_it_is_ordered_by():
+    """Check the report's next-questions table shows the decision measure, to the percent, never increasing down the rows.
+
+    The table once showed only the information gain while the rows followed
+    next_questions' default order (decision first), so its numbers could look
+    unsorted. The shown percentages are checked against next_questions itself.
+    """
+    import crampnet
+
+    model = crampnet.load()
+    dx = model.diagnose({"age": 70, "smoker": "yes", "muscle_cramps": "yes", "nocturnal": "yes", "exercise_triggered": "yes"})
+    section = dx.report().split("## What to ask or test next")[1].split("\n## ")[0]
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    column = header.index("changes a decision")
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+    best = dx.next_questions(5)
+    shown = [int(row[column].rstrip("%")) / 100 for row in rows[: len(best)]]
+    assert shown == pytest.approx(list(best["decision"]), abs=0.005 + 1e-12)
+    assert shown == sorted(shown, reverse=True)
+    assert [row[0] for row in rows[: len(best)]] == [html.escape(str(label)) for label in best["label"]] or [
+        row[0] for row in rows[: len(best)]
+    ] == [str(label) for label in best["label"]]

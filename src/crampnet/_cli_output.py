@@ -164,7 +164,8 @@ def differential_lines(dx: Diagnosis, top: int) -> list[str]:
 #: What the two numbers of a question line are.
 QUESTIONS_HEADER = (
     "Next questions (first: the chance that the answer changes the leading condition or moves a must-not-miss "
-    "condition across its testing threshold; second: what the answer tells, expected information gain in bits):"
+    "condition across its testing threshold, to the percent the order compares it at; second, which breaks its "
+    "ties: what the answer tells, expected information gain in bits):"
 )
 
 
@@ -173,7 +174,8 @@ def question_lines(dx: Diagnosis, n: int) -> list[str]:
 
     The first is ``decision`` (the chance that the answer changes the leading
     condition or moves a must-not-miss condition across its testing
-    threshold), the second the expected information gain in bits, which
+    threshold), shown to the percent because the order compares it at two
+    decimals; the second the expected information gain in bits, which
     breaks its ties: both as :meth:`Diagnosis.next_questions` defines them.
     """
     if n <= 0:
@@ -186,7 +188,7 @@ def question_lines(dx: Diagnosis, n: int) -> list[str]:
         change = finite(cast("float", row["decision"]), f"the decision measure of {q}")
         gain = finite(cast("float", row["information_gain"]), f"the information gain of {q}")
         lines.append(
-            f"  {q!s:<32} {change:6.1%}  {gain:6.3f}  {row['label']} ({row['kind']}; about {row['about']})"
+            f"  {q!s:<32} {change:6.0%}  {gain:6.3f}  {row['label']} ({row['kind']}; about {row['about']})"
         )
     return lines
 

@@ -165,7 +165,7 @@ def _reasons(dx: Diagnosis) -> list[Block]:
 def _questions(dx: Diagnosis) -> list[Block]:
     best = dx.next_questions(5)
     cheap = dx.next_questions(3, cost_aware=True)
-    headers = ["question", "kind", "information gain (bits)", "cost", "informs most"]
+    headers = ["question", "kind", "changes a decision", "information gain (bits)", "cost", "informs most"]
 
     def rows(frame: object) -> list[list[str]]:
         import pandas as pd
@@ -175,6 +175,7 @@ def _questions(dx: Diagnosis) -> list[Block]:
             [
                 str(r.label),
                 str(r.kind),
+                f"{r.decision:.0%}",
                 f"{r.information_gain:.3f}",
                 f"{r.cost:g}",
                 _label(dx, str(r.about)) if r.about else "-",
@@ -186,12 +187,12 @@ def _questions(dx: Diagnosis) -> list[Block]:
         ("h2", "What to ask or test next"),
         (
             "p",
-            "By expected information gain: the sum over conditions of the mutual information between the condition and the answer, in bits.",
+            "Ordered by the chance that the answer changes a decision (puts another condition in the lead or moves a must-not-miss condition across its testing threshold), compared to the percent as shown; ties go to the expected information gain: the sum over conditions of the mutual information between the condition and the answer, in bits.",
         ),
         ("table", (headers, rows(best))),
         (
             "p",
-            "Best value for cost (history 1, examination 2, laboratory 3, ankle-brachial index 4):",
+            "Best value for cost (history 1, examination 2, laboratory 3, ankle-brachial index 4): the same two measures per unit of cost.",
         ),
         ("table", (headers, rows(cheap))),
     ]
