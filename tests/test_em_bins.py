@@ -91,15 +91,14 @@ def test_count_bins_give_each_family_its_marginal():
     for limit in (0, 6, 18, size):
         ws = np.zeros(size + 3 + width * max(limit, 1))
         ws[:size] = belief.reshape(-1)
-        # Target 0: a message on digits (1, 3), C order, at ws[size].
-        idx = np.zeros(width, dtype=np.int64)
-        st = np.zeros((width, len(CARDS)), dtype=np.int64)
-        idx[0], st[0, 1], st[0, 3] = size, 2, 1
         ints, mats, bmask = work(width, len(CARDS))
-        ints[0, : len(SCOPES)] = offsets
-        mats[0, : len(SCOPES)] = strides
+        # Target 0: a message on digits (1, 3), C order, at ws[size]; then the families.
+        ints[0, 0], mats[0, 0, 1], mats[0, 0, 3] = size, 2, 1
+        ints[0, 1 : len(SCOPES) + 1] = offsets
+        mats[0, 1 : len(SCOPES) + 1] = strides
         cnt = np.zeros(total)
         span = 256
+        idx, st = np.zeros(width, dtype=np.int64), np.zeros((width, len(CARDS)), dtype=np.int64)
         count_bins(ws, 0, size, len(CARDS), dcard, 0, cnt, idx, st, np.zeros(width), 1, len(SCOPES), 0.5, size + 6, limit, ints, mats, bmask, np.zeros((width, span), dtype=np.int64), np.zeros(width, dtype=np.bool_), np.zeros(len(CARDS), dtype=np.int64), np.zeros(span))
         np.testing.assert_allclose(ws[size : size + 6], belief.sum(axis=(0, 2, 4)).reshape(-1), rtol=1e-12)
         for scope, t, at in zip(SCOPES, tables, offsets.tolist(), strict=True):

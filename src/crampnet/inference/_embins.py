@@ -136,39 +136,54 @@ def count_bins(
     ws: Any, p0: int, size: int, nd: int, dcard: Any, d0: int, cnt: Any, idx: Any, strides: Any, scale: Any, k: int, n: int, x: float, at: int,
     limit: int, ints: Any, mats: Any, bmask: Any, offsets: Any, flat: Any, dig: Any, buf: Any,
 ) -> None:  # fmt: skip
-    """One sweep of the clique's entries ``ws[p0 : p0 + size]`` onto its ``k`` targets in ``ws`` (``idx``, ``strides``) and the bins of ``n`` families.
+    """The clique's marginals (entries ``ws[p0 : p0 + size]``) on ``k`` messages in ``ws`` and, times ``x``, on ``n`` families' counts in ``cnt``.
 
-    The families (``ints[0]``: where each starts in ``cnt``; ``mats[0]``:
-    strides over the clique's digits) each get the clique's marginal on
-    their scope times ``x``: through their bin's marginal, built in ``ws``
-    from ``at``, where it has at most ``limit`` entries, else summed
-    straight from the clique (a second sweep).
+    The targets (``ints[0]``: where each starts, the messages first;
+    ``mats[0]``: strides over the clique's digits) are put in bins; one
+    sweep of the clique sums it onto each bin of at most ``limit`` entries
+    (built in ``ws`` from ``at``) and onto the larger messages, and each
+    target of a bin is then summed from the bin's marginal. Families in
+    larger bins are summed straight from the clique (a second sweep).
     """
-    nb = group(n, nd, mats[0], dcard, d0, limit, ints, bmask)
-    for q in range(k):
-        scale[q] = 1.0
-    out = k
+    nb = group(k + n, nd, mats[0], dcard, d0, limit, ints, bmask)
+    out = 0
     for b in range(nb):
         if ints[3, b] <= limit:
             for e in range(at, at + ints[3, b]):
                 ws[e] = 0.0
             idx[out] = at
             _own_strides(b, nd, dcard, d0, bmask, strides, out)
-            scale[out] = 1.0
             out += 1
             at += ints[3, b]
+    for q in range(k):
+        if ints[3, ints[2, q]] > limit:
+            idx[out] = ints[0, q]
+            for d in range(nd):
+                strides[out, d] = mats[0, q, d]
+            out += 1
+    for q in range(max(out, k + n)):
+        scale[q] = 1.0
     if out:
         scatter(ws, p0, size, nd, dcard, d0, ws, idx, strides, scale, out, offsets, flat, dig, buf)
-    for q in range(n):
-        scale[q] = x
-    out = k
-    for b in range(nb):
-        if ints[3, b] <= limit:
-            nu, m = view(b, n, nd, dcard, d0, ints, mats, bmask)
-            scatter(ws, idx[out], ints[3, b], nu, ints[5], 0, cnt, ints[1], mats[1], scale, m, offsets, flat, dig, buf)
-            out += 1
+    for into in range(2):  # the messages of each bin, then (scale x) its families
+        if into == 1:
+            for q in range(k + n):
+                scale[q] = x
+        out = 0
+        for b in range(nb):
+            if ints[3, b] <= limit:
+                nu, m = view(b, k + n, nd, dcard, d0, ints, mats, bmask)
+                mm = 0
+                for q in range(k):
+                    if ints[2, q] == b:
+                        mm += 1
+                if into == 0 and mm:
+                    scatter(ws, idx[out], ints[3, b], nu, ints[5], 0, ws, ints[1], mats[1], scale, mm, offsets, flat, dig, buf)
+                elif into == 1 and m > mm:
+                    scatter(ws, idx[out], ints[3, b], nu, ints[5], 0, cnt, ints[1][mm:], mats[1][mm:], scale, m - mm, offsets, flat, dig, buf)
+                out += 1
     m = 0
-    for q in range(n):
+    for q in range(k, k + n):
         if ints[3, ints[2, q]] > limit:
             idx[m] = ints[0, q]
             for d in range(nd):

@@ -42,7 +42,7 @@ CASE_SECONDS = 0.01
 
 #: A clique's bins of small tables hold at most its entries >> SHIFT
 #: (:mod:`crampnet.inference._embins`).
-SHIFT = 6
+SHIFT = 4
 
 
 class Families:

@@ -46,9 +46,11 @@ from crampnet.inference._emtables import (
     separator_strides,
 )
 
-__all__ = ["BARREN", "HARD", "KEPT", "SOFT", "family_counts"]
+__all__ = ["BARREN", "HARD", "KEPT", "POOL", "SOFT", "family_counts"]
 
 BARREN, HARD, KEPT, SOFT = 0, 1, 2, 3
+#: Entries of the workspace a batch of cases shares (a case needing more gets its own).
+POOL = 1 << 20
 
 
 def _eliminate(nf: int, adj: Any, card: Any, member: Any, step_of: Any, order: Any, csize: Any, ssize: Any) -> None:
@@ -147,7 +149,7 @@ def _family_base(i: int, j: int, codes: Any, tab_off: Any, fam_ptr: Any, fam_var
 
 def case_counts(
     i: int, cards: Any, fam_ptr: Any, fam_var: Any, fam_stride: Any, tab_off: Any, tab: Any, status: Any, codes: Any, count: Any,
-    soft: Any, soft_off: Any, weight: float, cnt: Any, shift: int,
+    soft: Any, soft_off: Any, weight: float, cnt: Any, shift: int, pool: Any,
 ) -> int:  # fmt: skip
     """Add case ``i``'s expected family counts to ``cnt``; 0, or 1 (impossible) / 2 (near underflow) with nothing added."""
     n_nodes = cards.shape[0]
@@ -279,7 +281,8 @@ def case_counts(
     for c in range(nc):
         big = max(big, (psi_off[c + 1] - psi_off[c]) >> shift)
     scr0 = soft0 + n_soft
-    ws = np.empty(scr0 + width * big)  # clique tables are written before they are read; messages are sums
+    need = scr0 + width * big  # clique tables are written before they are read; messages are sums
+    ws = pool if need <= pool.shape[0] else np.empty(need)
     for s in range(up0, soft0):
         ws[s] = 0.0
     for s in range(n_soft):
@@ -355,19 +358,19 @@ def case_counts(
             total += ws[e]
         if total <= 0.0:
             return 1
-        # One sweep onto the children's messages and the bins of the counted families.
+        # The children's messages and the counted families' counts, through bins of the belief's marginals.
         k = 0
         for g in range(nc):
             if cpar[g] == c:
-                idx[k] = down0 + msg_off[g]
-                separator_strides(nd, dig_var, d0, sep, sep_ptr[g], sep_ptr[g + 1], card, strides, k)
+                ints[0, k] = down0 + msg_off[g]
+                separator_strides(nd, dig_var, d0, sep, sep_ptr[g], sep_ptr[g + 1], card, mats[0], k)
                 k += 1
         n = 0
         for f in range(nfac):
             j = fac[f]
             if home[f] == c and count[i, j]:
-                ints[0, n] = _family_base(i, j, codes, tab_off, fam_ptr, fam_var, fam_stride, pos)
-                family_strides(nd, dig_var, d0, fam_var, fam_stride, fam_ptr[j], fam_ptr[j + 1], pos, mats[0], n)
+                ints[0, k + n] = _family_base(i, j, codes, tab_off, fam_ptr, fam_var, fam_stride, pos)
+                family_strides(nd, dig_var, d0, fam_var, fam_stride, fam_ptr[j], fam_ptr[j + 1], pos, mats[0], k + n)
                 n += 1
         count_bins(ws, psi_off[c], size, nd, dcard, d0, cnt, idx, strides, scale, k, n, weight / total, scr0, size >> shift, ints, mats, bmask, offsets, flat, dig, buf)
         for g in range(nc):
@@ -384,5 +387,6 @@ def family_counts(
     soft: Any, soft_off: Any, weights: Any, cnt: Any, flags: Any, a: int, b: int, shift: int,
 ) -> None:  # fmt: skip
     """Cases ``a .. b``: add their expected family counts to ``cnt`` (flat, as ``tab``); ``flags`` per case as :func:`case_counts`."""
+    pool = np.empty(POOL)  # each case's workspace, unless it needs more: its pages are mapped once, not per case
     for i in range(a, b):
-        flags[i] = case_counts(i, cards, fam_ptr, fam_var, fam_stride, tab_off, tab, status, codes, count, soft, soft_off, weights[i], cnt, shift)
+        flags[i] = case_counts(i, cards, fam_ptr, fam_var, fam_stride, tab_off, tab, status, codes, count, soft, soft_off, weights[i], cnt, shift, pool)
