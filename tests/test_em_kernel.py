@@ -265,3 +265,22 @@ def test_shipped_network_counts_are_the_same_in_any_bins():
         assert not flags.any()
         for nid, c in zip(nodes, found, strict=True):
             np.testing.assert_allclose(c + step.fixed[nid], expected[nid], rtol=1e-10, atol=1e-9, err_msg=f"shift {shift}: {nid}")
+
+
+def test_cases_larger_than_the_shared_workspace_get_their_own(monkeypatch):
+    """Check the plain-Python loops with a shared workspace too small for any case (each allocates its own) against enumeration."""
+    from crampnet.inference import _emloops
+
+    monkeypatch.setattr(_emloops, "POOL", 4)
+    cards, parents, tables, status, codes, count, soft, weights = random_problem(4)
+    _, impossible = enumerated(cards, parents, tables, status, codes, count, soft, weights)
+    ok = np.setdiff1d(np.arange(len(weights)), impossible)
+    status, codes, count, weights, soft = status[ok], codes[ok], count[ok], weights[ok], {j: s[ok] for j, s in soft.items()}
+    hard = status == HARD
+    all_hard = np.stack([hard[:, [j, *parents[j]]].all(axis=1) for j in range(len(cards))], axis=1)
+    mine = count & ~all_hard
+    expected, _ = enumerated(cards, parents, tables, status, codes, mine, soft, weights)
+    found, flags = family_counts(Families(parents, cards), tables, status, codes, mine, soft, weights, numba=False, shift=0)
+    assert not flags.any()
+    for j in range(len(cards)):
+        np.testing.assert_allclose(found[j], expected[j], rtol=0, atol=1e-9, err_msg=str(j))
