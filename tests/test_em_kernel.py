@@ -95,8 +95,13 @@ def enumerated(cards, parents, tables, status, codes, count, soft, weights):
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("compiled", [False, True])
-def test_kernel_family_counts_equal_enumeration(seed, compiled, monkeypatch):
-    """Check the kernel's expected family counts (hard, soft, missing and barren cells, weights) against the enumerated joint."""
+@pytest.mark.parametrize("shift", [0, 1, _emkernel.SHIFT, 62])
+def test_kernel_family_counts_equal_enumeration(seed, compiled, shift, monkeypatch):
+    """Check the kernel's expected family counts (hard, soft, missing and barren cells, weights) against the enumerated joint.
+
+    ``shift`` 0 puts each clique's tables in bins as large as the clique
+    (crampnet.inference._embins), 62 in none.
+    """
     if compiled:
         monkeypatch.setenv("CRAMPNET_JIT", "always")
     cards, parents, tables, status, codes, count, soft, weights = random_problem(seed)
@@ -109,7 +114,7 @@ def test_kernel_family_counts_equal_enumeration(seed, compiled, monkeypatch):
     soft = {j: s[~zero] for j, s in soft.items()}
     mine = count & ~all_hard[~zero]
     expected, impossible = enumerated(cards, parents, tables, status, codes, mine, soft, weights)
-    found, flags = family_counts(Families(parents, cards), tables, status, codes, mine, soft, weights, numba=compiled)
+    found, flags = family_counts(Families(parents, cards), tables, status, codes, mine, soft, weights, numba=compiled, shift=shift)
     assert np.flatnonzero(flags == 1).tolist() == impossible and not (flags == 2).any()
     for j in range(len(cards)):
         np.testing.assert_allclose(found[j], expected[j], rtol=0, atol=1e-9, err_msg=str(j))
@@ -230,3 +235,52 @@ def test_fit_is_unchanged_by_the_kernel(kernel, monkeypatch):
     for nid, counts in by_numpy.posterior_counts.items():
         np.testing.assert_allclose(by_kernel.posterior_counts[nid], counts, rtol=1e-9, atol=1e-9, err_msg=nid)
     assert any(np.abs(by_numpy.compiled.tables[nid] - model.compiled.tables[nid]).max() > 1e-3 for nid in by_numpy.posterior_counts)
+
+
+def test_shipped_network_counts_are_the_same_in_any_bins():
+    """Check one E-step of shipped-network cases with the tables in bins of every size against the numpy E-step (one tree per pattern)."""
+    from crampnet.trust._learning import _case_status, frame_evidence
+    from crampnet.trust._montecarlo import relevant_nodes
+
+    model = crampnet.load()
+    spec = model.spec
+    vectors = frame_evidence(spec, shipped_cases(model, 12, seed=21))
+    fitted = [nid for nid in spec.order if nid in vectors]
+    nodes = relevant_nodes(model, fitted)
+    status, codes, count = _case_status(model, nodes, fitted, vectors)
+    var = {nid: j for j, nid in enumerate(nodes)}
+    parents = [tuple(var[p] for p in spec.nodes[nid].parents) for nid in nodes]
+    cards = [len(spec.nodes[nid].states) for nid in nodes]
+    tables = {nid: model.compiled.tables[nid] for nid in nodes}
+    weights = np.arange(1.0, 13.0)
+    by_numpy = EStep(nodes, parents, cards, status, codes, count, {}, weights)
+    assert by_numpy._families is None  # 12 cases: numpy's trees
+    expected, bad = by_numpy.counts(tables)
+    assert bad.size == 0
+    step = EStep(nodes, parents, cards, status, codes, count, {}, weights)
+    families = Families(parents, cards)
+    mine = count & step._in_tree
+    for shift in (0, 2, _emkernel.SHIFT, 62):
+        found, flags = family_counts(families, [tables[nid] for nid in nodes], status, codes, mine, {}, weights, shift=shift)
+        assert not flags.any()
+        for nid, c in zip(nodes, found, strict=True):
+            np.testing.assert_allclose(c + step.fixed[nid], expected[nid], rtol=1e-10, atol=1e-9, err_msg=f"shift {shift}: {nid}")
+
+
+def test_cases_larger_than_the_shared_workspace_get_their_own(monkeypatch):
+    """Check the plain-Python loops with a shared workspace too small for any case (each allocates its own) against enumeration."""
+    from crampnet.inference import _emloops
+
+    monkeypatch.setattr(_emloops, "POOL", 4)
+    cards, parents, tables, status, codes, count, soft, weights = random_problem(4)
+    _, impossible = enumerated(cards, parents, tables, status, codes, count, soft, weights)
+    ok = np.setdiff1d(np.arange(len(weights)), impossible)
+    status, codes, count, weights, soft = status[ok], codes[ok], count[ok], weights[ok], {j: s[ok] for j, s in soft.items()}
+    hard = status == HARD
+    all_hard = np.stack([hard[:, [j, *parents[j]]].all(axis=1) for j in range(len(cards))], axis=1)
+    mine = count & ~all_hard
+    expected, _ = enumerated(cards, parents, tables, status, codes, mine, soft, weights)
+    found, flags = family_counts(Families(parents, cards), tables, status, codes, mine, soft, weights, numba=False, shift=0)
+    assert not flags.any()
+    for j in range(len(cards)):
+        np.testing.assert_allclose(found[j], expected[j], rtol=0, atol=1e-9, err_msg=str(j))

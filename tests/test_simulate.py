@@ -128,6 +128,28 @@ def test_fitted_parameters_say_so(tiny):
     assert set(ranges[ranges["node"] == "cramps"]["range"]) == {"fitted"}
 
 
+def test_fitted_parameter_rows_name_their_table_entries(tiny):
+    """Check each fitted row against the entry its parent_state and state name in the fitted and the prior tables."""
+    cohort = simulate(tiny, 150, seed=8)
+    holed = cohort.mask(np.random.default_rng(8).random(cohort.shape) < 0.3)
+    fitted = fit(tiny, holed, prior_strength=4)
+    table = fitted.parameters()
+    spec = tiny.spec
+    checked = 0
+    for nid in fitted.posterior_counts:
+        rows = table[table["node"] == nid]
+        node = spec.nodes[nid]
+        assert len(rows) == fitted.compiled.tables[nid].size and rows[["parent_state", "state"]].drop_duplicates().shape[0] == len(rows)
+        for row in rows.itertuples():
+            named = dict(part.split("=") for part in row.parent_state.split(", ")) if node.parents else {}
+            assert node.parents or (pd.isna(row.parent) and pd.isna(row.parent_state))
+            at = (node.states.index(row.state), *(spec.nodes[p].states.index(named[p]) for p in node.parents))
+            assert row.value == fitted.compiled.tables[nid][at] and row.low <= row.value <= row.high
+            assert row.note.endswith(f"was {float(tiny.compiled.tables[nid][at]):.4g}") and (row.parent if node.parents else "") == ",".join(node.parents)
+            checked += 1
+    assert checked > 20
+
+
 def test_fitted_model_posteriors_equal_enumeration_of_its_tables(tiny, brute_force):
     """Check the fitted model's engine against brute-force enumeration of its own (pgmpy) tables."""
     cohort = simulate(tiny, 500, seed=6)

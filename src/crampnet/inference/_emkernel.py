@@ -33,12 +33,16 @@ import numpy as np
 from crampnet.inference import _kernel
 from crampnet.inference._kerneltree import _split
 
-__all__ = ["CASE_SECONDS", "Families", "family_counts", "ready"]
+__all__ = ["CASE_SECONDS", "SHIFT", "Families", "family_counts", "ready"]
 
 #: Estimated seconds of one case's E-step on the numpy path (its own
 #: junction tree compiled and run: ~10-25 ms on the shipped network with
 #: every condition hidden), against which the kernel's load time is weighed.
 CASE_SECONDS = 0.01
+
+#: A clique's bins of small tables hold at most its entries >> SHIFT
+#: (:mod:`crampnet.inference._embins`).
+SHIFT = 4
 
 
 class Families:
@@ -82,7 +86,7 @@ def ready(cases: int) -> bool:
 
 def family_counts(
     families: Families, tables: Sequence[np.ndarray], status: np.ndarray, codes: np.ndarray, count: np.ndarray,
-    soft: Mapping[int, np.ndarray], weights: np.ndarray, *, numba: bool = True,
+    soft: Mapping[int, np.ndarray], weights: np.ndarray, *, numba: bool = True, shift: int = SHIFT,
 ) -> tuple[list[np.ndarray], np.ndarray]:  # fmt: skip
     """Every case's weighted posterior of each counted family, summed per node.
 
@@ -103,6 +107,11 @@ def family_counts(
         ``(n_cases,)``: how many times each case counts.
     numba : bool, default=True
         Run compiled (False runs the same loops as plain Python: for tests).
+    shift : int, default=:data:`SHIFT`
+        A clique's small tables are grouped in bins of at most its
+        entries ``>> shift`` (:mod:`crampnet.inference._embins`); 0 puts
+        them in as few bins as the clique allows, 62 in none (each table
+        on its own). Every value gives the same counts to rounding.
 
     Returns
     -------
@@ -131,7 +140,7 @@ def family_counts(
 
     def part(a: int, b: int) -> None:
         cnt = np.zeros(families.size)
-        driver(*args, *cases, w, cnt, flags, a, b)
+        driver(*args, *cases, w, cnt, flags, a, b, shift)
         parts[a] = cnt
 
     _split(n, part, numba, min_cases=8)

@@ -15,9 +15,12 @@ own tree inside the compiled loop and runs it:
    a clique contained in the next one along the elimination tree is merged
    into it, which leaves the maximal cliques.
 4. Collect and distribute (Hugin) pass, every message rescaled to a maximum
-   of 1; each counted family's marginal is summed straight from its home
-   clique's belief into the counts, at the table positions of the case's
-   observed states, weighted and normalised.
+   of 1; each counted family's marginal is summed from its home clique's
+   belief into the counts, at the table positions of the case's observed
+   states, weighted and normalised. A clique's small tables are grouped in
+   bins (:mod:`crampnet.inference._embins`): each bin is multiplied out
+   once and read as one table, and one sweep of the belief gives the
+   children's messages and the bins' marginals, whence the families' counts.
 
 Status codes are :mod:`crampnet.trust._em`'s (``BARREN``, ``HARD``, ``KEPT``,
 ``SOFT``). :func:`family_counts` returns per case 0 (counted), 1 (evidence
@@ -32,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from crampnet.inference._embins import collect_bins, count_bins
 from crampnet.inference._emtables import (
     BLOCK,
     TINY,
@@ -42,9 +46,11 @@ from crampnet.inference._emtables import (
     separator_strides,
 )
 
-__all__ = ["BARREN", "HARD", "KEPT", "SOFT", "family_counts"]
+__all__ = ["BARREN", "HARD", "KEPT", "POOL", "SOFT", "family_counts"]
 
 BARREN, HARD, KEPT, SOFT = 0, 1, 2, 3
+#: Entries of the workspace a batch of cases shares (a case needing more gets its own).
+POOL = 1 << 20
 
 
 def _eliminate(nf: int, adj: Any, card: Any, member: Any, step_of: Any, order: Any, csize: Any, ssize: Any) -> None:
@@ -143,7 +149,7 @@ def _family_base(i: int, j: int, codes: Any, tab_off: Any, fam_ptr: Any, fam_var
 
 def case_counts(
     i: int, cards: Any, fam_ptr: Any, fam_var: Any, fam_stride: Any, tab_off: Any, tab: Any, status: Any, codes: Any, count: Any,
-    soft: Any, soft_off: Any, weight: float, cnt: Any,
+    soft: Any, soft_off: Any, weight: float, cnt: Any, shift: int, pool: Any,
 ) -> int:  # fmt: skip
     """Add case ``i``'s expected family counts to ``cnt``; 0, or 1 (impossible) / 2 (near underflow) with nothing added."""
     n_nodes = cards.shape[0]
@@ -271,7 +277,12 @@ def case_counts(
     up0 = psi_off[nc]
     down0 = up0 + msg_off[nc]
     soft0 = down0 + msg_off[nc]
-    ws = np.empty(soft0 + n_soft)  # clique tables are written before they are read; messages are sums
+    big = 0  # the largest bin (:mod:`crampnet.inference._embins`): a clique's entries >> shift
+    for c in range(nc):
+        big = max(big, (psi_off[c + 1] - psi_off[c]) >> shift)
+    scr0 = soft0 + n_soft
+    need = scr0 + width * big  # clique tables are written before they are read; messages are sums
+    ws = pool if need <= pool.shape[0] else np.empty(need)
     for s in range(up0, soft0):
         ws[s] = 0.0
     for s in range(n_soft):
@@ -286,6 +297,9 @@ def case_counts(
     flat = np.empty(width, dtype=np.bool_)
     dig = np.zeros(max(nf, 1), dtype=np.int64)
     buf = np.empty(span)
+    ints = np.empty((7, width), dtype=np.int64)
+    mats = np.empty((2, width, max(nf, 1)), dtype=np.int64)
+    bmask = np.empty((width, max(nf, 1)), dtype=np.bool_)
     for ci in range(nc):
         c = collect[ci]
         d0 = dig_ptr[c]
@@ -310,7 +324,9 @@ def case_counts(
                 idx[k] = up0 + msg_off[g]
                 separator_strides(nd, dig_var, d0, sep, sep_ptr[g], sep_ptr[g + 1], card, strides, k)
                 k += 1
-        product(ws, psi_off[c], psi_off[c + 1] - psi_off[c], nd, dcard, d0, tab, n_tab, idx, strides, k, False, offsets, flat, dig, buf)
+        size = psi_off[c + 1] - psi_off[c]
+        k, n_tab = collect_bins(ws, scr0, nd, dcard, d0, tab, n_tab, idx, strides, k, size >> shift, ints, mats, bmask, offsets, flat, dig, buf)
+        product(ws, psi_off[c], size, nd, dcard, d0, tab, n_tab, idx, strides, k, False, offsets, flat, dig, buf)
         if cpar[c] < 0:
             total = 0.0
             for e in range(psi_off[c], psi_off[c + 1]):
@@ -342,33 +358,35 @@ def case_counts(
             total += ws[e]
         if total <= 0.0:
             return 1
+        # The children's messages and the counted families' counts, through bins of the belief's marginals.
+        k = 0
         for g in range(nc):
             if cpar[g] == c:
-                idx[0] = down0 + msg_off[g]
-                separator_strides(nd, dig_var, d0, sep, sep_ptr[g], sep_ptr[g + 1], card, strides, 0)
-                scale[0] = 1.0
-                scatter(ws, psi_off[c], size, nd, dcard, d0, ws, idx, strides, scale, 1, offsets, flat, dig, buf)
+                ints[0, k] = down0 + msg_off[g]
+                separator_strides(nd, dig_var, d0, sep, sep_ptr[g], sep_ptr[g + 1], card, mats[0], k)
+                k += 1
+        n = 0
+        for f in range(nfac):
+            j = fac[f]
+            if home[f] == c and count[i, j]:
+                ints[0, k + n] = _family_base(i, j, codes, tab_off, fam_ptr, fam_var, fam_stride, pos)
+                family_strides(nd, dig_var, d0, fam_var, fam_stride, fam_ptr[j], fam_ptr[j + 1], pos, mats[0], k + n)
+                n += 1
+        count_bins(ws, psi_off[c], size, nd, dcard, d0, cnt, idx, strides, scale, k, n, weight / total, scr0, size >> shift, ints, mats, bmask, offsets, flat, dig, buf)
+        for g in range(nc):
+            if cpar[g] == c:
                 for s in range(msg_off[g], msg_off[g + 1]):
                     u = ws[up0 + s]
                     ws[down0 + s] = ws[down0 + s] / u if u > 0.0 else 0.0
                 rescale(ws, down0 + msg_off[g], down0 + msg_off[g + 1])
-        k = 0
-        for f in range(nfac):
-            j = fac[f]
-            if home[f] == c and count[i, j]:
-                idx[k] = _family_base(i, j, codes, tab_off, fam_ptr, fam_var, fam_stride, pos)
-                family_strides(nd, dig_var, d0, fam_var, fam_stride, fam_ptr[j], fam_ptr[j + 1], pos, strides, k)
-                scale[k] = weight / total
-                k += 1
-        if k:
-            scatter(ws, psi_off[c], size, nd, dcard, d0, cnt, idx, strides, scale, k, offsets, flat, dig, buf)
     return 0
 
 
 def family_counts(
     cards: Any, fam_ptr: Any, fam_var: Any, fam_stride: Any, tab_off: Any, tab: Any, status: Any, codes: Any, count: Any,
-    soft: Any, soft_off: Any, weights: Any, cnt: Any, flags: Any, a: int, b: int,
+    soft: Any, soft_off: Any, weights: Any, cnt: Any, flags: Any, a: int, b: int, shift: int,
 ) -> None:  # fmt: skip
     """Cases ``a .. b``: add their expected family counts to ``cnt`` (flat, as ``tab``); ``flags`` per case as :func:`case_counts`."""
+    pool = np.empty(POOL)  # each case's workspace, unless it needs more: its pages are mapped once, not per case
     for i in range(a, b):
-        flags[i] = case_counts(i, cards, fam_ptr, fam_var, fam_stride, tab_off, tab, status, codes, count, soft, soft_off, weights[i], cnt)
+        flags[i] = case_counts(i, cards, fam_ptr, fam_var, fam_stride, tab_off, tab, status, codes, count, soft, soft_off, weights[i], cnt, shift, pool)

@@ -158,7 +158,7 @@ def _compile() -> Drivers | None:
             stamp: Path | None = _state["stamp"]
             if stamp is not None and not stamp.exists():
                 with contextlib.suppress(OSError):  # it still loads; the next process checks again
-                    stamp.write_text("crampnet.inference._loops, _quickloops, _drawloops, _emtables and _emloops are compiled in this directory\n")
+                    stamp.write_text("crampnet.inference._loops, _quickloops, _drawloops, _emtables, _embins and _emloops are compiled in this directory\n")
             _state["kernel"] = drivers
     kernel: Drivers | None = _state["kernel"]
     return kernel
@@ -177,9 +177,16 @@ def _loops() -> dict[str, Any] | None:
             except ImportError:
                 _state["failed"] = True
                 return None
-            from crampnet.inference import _drawloops, _emloops, _emtables, _loops, _quickloops
+            from crampnet.inference import (
+                _drawloops,
+                _embins,
+                _emloops,
+                _emtables,
+                _loops,
+                _quickloops,
+            )
 
-            modules = (_quickloops, _loops, _drawloops, _emtables, _emloops)
+            modules = (_quickloops, _loops, _drawloops, _emtables, _embins, _emloops)
             try:
                 loops = _jit_modules(modules, numba.njit(cache=True, **OPTIONS))
             except RuntimeError:  # "cannot cache function ...: no locator available"
@@ -263,7 +270,7 @@ def _warm(drivers: Drivers) -> None:
     # EM's family counts (a -> b, b observed), with the argument types of every real call.
     ints = [np.array(x, dtype=np.int64) for x in ([2, 2], [0, 1, 3], [0, 1, 0], [1, 2, 1], [0, 2], [[2, 1]], [[0, 0]])]
     loops = _state["loops"]
-    loops["family_counts"](*ints[:5], np.array([0.5, 0.5, 0.9, 0.2, 0.1, 0.8]), *ints[5:], np.ones((1, 2), dtype=np.bool_), np.zeros((1, 0)), np.zeros(2, dtype=np.int64), np.ones(1), np.zeros(6), np.zeros(1, dtype=np.int64), 0, 1)
+    loops["family_counts"](*ints[:5], np.array([0.5, 0.5, 0.9, 0.2, 0.1, 0.8]), *ints[5:], np.ones((1, 2), dtype=np.bool_), np.zeros((1, 0)), np.zeros(2, dtype=np.int64), np.ones(1), np.zeros(6), np.zeros(1, dtype=np.int64), 0, 1, 6)
 
 
 def family_driver(numba: bool = True) -> Callable[..., None]:

@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -206,7 +207,9 @@ def _fitted_parameters(base: BaseModel, tables: Mapping[str, np.ndarray], counts
     frame = base.parameters()
     frame = frame[~frame["node"].isin(list(counts))]
     tail = (1.0 - COVERAGE) / 2.0
-    rows: list[dict[str, Any]] = []
+    # Column by column, one row per table entry, parent configurations in C order and the node's states within each.
+    text: dict[str, list[Any]] = {name: [] for name in ("node", "role", "kind", "parent", "parent_state", "state", "note")}
+    numbers: dict[str, list[np.ndarray]] = {"value": [], "low": [], "high": []}
     for nid, alpha in counts.items():
         node = spec.nodes[nid]
         parents, states = node.parents, node.states  # properties that rebuild their value: read once
@@ -219,18 +222,26 @@ def _fitted_parameters(base: BaseModel, tables: Mapping[str, np.ndarray], counts
         if inside.any():
             a, b = alpha[inside], a0[inside] - alpha[inside]
             low[inside], high[inside] = betaincinv(a, b, tail), betaincinv(a, b, 1 - tail)
-        value, old = tables[nid], base.compiled.tables[nid]
-        named = [(p, spec.nodes[p].states) for p in parents]
-        for config in np.ndindex(*alpha.shape[1:]):
-            when = ", ".join(f"{p}={names[i]}" for (p, names), i in zip(named, config, strict=True))
-            for k, state in enumerate(states):
-                at = (k, *config)
-                rows.append({
-                    "node": nid, "role": node.role, "model": "table", "kind": "row" if parents else "prior",
-                    "parent": ",".join(parents) or None, "parent_state": when or None, "state": state,
-                    "value": float(value[at]), "low": float(low[at]), "high": float(high[at]), "source": "fitted",
-                    "citation": FITTED_CITATION, "reason": None,
-                    "note": f"{note}; was {float(old[at]):.4g}",
-                })
-    fitted = pd.DataFrame(rows, columns=frame.columns)
+        labels = [[f"{p}={state}" for state in spec.nodes[p].states] for p in parents]
+        whens = [", ".join(config) or None for config in itertools.product(*labels)]
+        n = alpha.size
+        text["node"] += [nid] * n
+        text["role"] += [node.role] * n
+        text["kind"] += ["row" if parents else "prior"] * n
+        text["parent"] += [",".join(parents) or None] * n
+        text["parent_state"] += [when for when in whens for _ in states]
+        text["state"] += list(states) * len(whens)
+        was: dict[float, str] = {}
+        text["note"] += [was.get(v) or was.setdefault(v, f"{note}; was {v:.4g}") for v in _entries(base.compiled.tables[nid]).tolist()]
+        for name, arr in (("value", tables[nid]), ("low", low), ("high", high)):
+            numbers[name].append(_entries(np.asarray(arr, dtype=float)))
+    total = len(text["node"])
+    columns: dict[str, Any] = {**text, "model": ["table"] * total, "source": ["fitted"] * total, "citation": [FITTED_CITATION] * total, "reason": [None] * total}
+    columns |= {name: np.concatenate(parts) if parts else np.zeros(0) for name, parts in numbers.items()}
+    fitted = pd.DataFrame(columns, columns=frame.columns)
     return pd.concat([frame, fitted], ignore_index=True)
+
+
+def _entries(table: np.ndarray) -> np.ndarray:
+    """A table's entries in the parameter frame's row order: parent configurations in C order, the node's states within each."""
+    return np.moveaxis(table, 0, -1).reshape(-1)
