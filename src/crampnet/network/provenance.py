@@ -71,6 +71,15 @@ def parameter_rows(spec: NetworkSpec, tables: dict[str, np.ndarray] | None = Non
     """
     rows: list[dict[str, Any]] = []
     replaced = spec.populations[population].priors if population else {}
+    if tables is not None and replaced:
+        # Baselines are solved against the file's default priors (build_tables), not the population's.
+        import numpy as np
+
+        tables = dict(tables)
+        for nid in replaced:
+            default = spec.nodes[nid].prior
+            if default is not None:
+                tables[nid] = np.array([default.probabilities[s] for s in spec.nodes[nid].states], dtype=float)
     for nid, node in spec.nodes.items():
         cpd = node.cpd
         if nid in replaced:
