@@ -135,6 +135,11 @@ class JunctionTree(KernelTree):
         return [np.ascontiguousarray(p[(*(self.pinned.get(v, slice(None)) for v in cl), slice(None))]) for p, cl in zip(self._last, self.cliques, strict=True)]
 
     @cached_property
+    def _nonnegative(self) -> bool:
+        """Whether no factor table has a negative entry (the numpy pass may then divide, :func:`~crampnet.inference._numpypass.propagate`)."""
+        return all(bool(np.all(np.asarray(t) >= 0.0)) for t in self._tables)
+
+    @cached_property
     def _family_plan(self) -> FamilyPlan:
         return FamilyPlan(self)
 
@@ -300,7 +305,9 @@ class JunctionTree(KernelTree):
                 c = self.home[v]
                 psi[c] = psi[c] * np.ascontiguousarray(np.asarray(vec, dtype=float).T).reshape(plan.evidence_shape[v])
         wanted = {self.home[v] for v in query if v not in fixed}
-        beliefs, scale = propagate(self, plan, psi, wanted, rescale=rescale, log_scale=log_scale)
+        # Hugin's distribute pass (one product per clique) needs no negative entries anywhere.
+        divide = potentials is None and self._nonnegative and all(float(np.min(vec)) >= 0.0 for vec in evidence.values())
+        beliefs, scale = propagate(self, plan, psi, wanted, rescale=rescale, log_scale=log_scale, divide=divide)
         root = beliefs[self.root]
         total = np.broadcast_to(root.reshape(-1, root.shape[-1]).sum(axis=0), (n,))
         alive = total > 0
