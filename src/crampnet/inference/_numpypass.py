@@ -85,9 +85,9 @@ def propagate(
     collected: dict[int, np.ndarray] = {}
     for c, kids, axes, shape in plan.collect:
         belief = psi[c]
-        for d in kids:
-            belief = belief * up[d]
-        if divide:
+        for k, d in enumerate(kids):
+            belief = _times(belief, up[d], owned=k > 0)
+        if divide and kids and axes:  # a product of its own, which the distribute pass may overwrite
             collected[c] = belief
         message = belief.sum(axis=axes) if axes else belief
         if rescale:
@@ -128,8 +128,10 @@ def _distribute_dividing(
 ) -> dict[int, np.ndarray]:  # fmt: skip
     """The distribute pass of :func:`propagate` as Hugin's: the beliefs of ``wanted`` and of the root.
 
-    A clique's belief is its collect-pass product (``collected``; the
-    root's is made here) times its downward message, and the message to a
+    A clique's belief is its collect-pass product (``collected``, arrays
+    of the pass's own, overwritten here; the root's, and those of cliques
+    that hold no product of their own, are made here) times its downward
+    message, and the message to a
     child is that belief summed onto their separator, divided by the
     child's upward message ``up[d]``, which the product holds as a factor.
     Where ``up[d]`` is zero the message is set to zero: with no negative
@@ -142,11 +144,13 @@ def _distribute_dividing(
     beliefs: dict[int, np.ndarray] = {}
     for c, keep, kids, sends in plan.schedule(wanted):
         product = collected.get(c)
-        if product is None:  # the root: its children's messages were not multiplied in yet
+        owned = product is not None
+        if product is None:  # the root, or a clique whose product is not its own: multiplied here
             product = psi[c]
             for d in kids:
-                product = product * up[d]
-        belief = product * down[c] if c in down else product
+                product = _times(product, up[d], owned=owned)
+                owned = True
+        belief = _times(product, down[c], owned=owned) if c in down else product
         if keep:
             beliefs[c] = belief
         for _, d, axes, shape in sends:
@@ -158,6 +162,19 @@ def _distribute_dividing(
                 message = message / np.maximum(message.reshape(-1, message.shape[-1]).max(axis=0), TINY)
             down[d] = message.reshape(shape)
     return beliefs
+
+
+def _times(a: np.ndarray, b: np.ndarray, *, owned: bool) -> np.ndarray:
+    """``a * b``, written into ``a`` when ``a`` is a temporary of the pass (``owned``) that already has the product's shape.
+
+    Large cliques times a batch of cases are megabytes: a new array per
+    product costs fresh pages as well as the arithmetic.
+    """
+    if owned and a.ndim == b.ndim and all(y in (1, x) for x, y in zip(a.shape, b.shape, strict=True)):
+        out: np.ndarray = np.multiply(a, b, out=a)
+        return out
+    product: np.ndarray = a * b
+    return product
 
 
 def normalised(tables: list[np.ndarray], card: int, alive: np.ndarray) -> np.ndarray:
