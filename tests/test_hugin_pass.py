@@ -150,3 +150,35 @@ def test_a_negative_entry_turns_the_division_off():
     tree = JunctionTree([2, 2], [Factor((0,), np.array([0.5, 0.5])), Factor((1, 0), np.array([[1.5, 0.2], [-0.5, 0.8]]))])
     assert not tree._nonnegative
     assert JunctionTree([2, 2], [Factor((0,), np.array([0.5, 0.5])), Factor((1, 0), np.array([[1.0, 0.2], [0.0, 0.8]]))])._nonnegative
+
+
+@given(seed=SEEDS)
+@settings(max_examples=40, deadline=None)
+def test_pass_width_is_the_widest_clique_array_a_pass_allocates(seed):
+    """Check ``JunctionTree.pass_width`` (the chunk bound of the Quickscore and answers paths) against the clique arrays of a real pass.
+
+    With a point mass pinned, shared hard evidence indexed out (FIX_ENTRIES 0)
+    and per-case soft evidence, the widest array handed to the pass, per
+    case, is what ``pass_width`` says.
+    """
+    cards, factors = random_network(seed)
+    rng = np.random.default_rng(seed + 3)
+    v = int(rng.integers(len(cards)))
+    point = np.zeros(cards[v])
+    point[int(rng.integers(cards[v]))] = 1.0
+    tree = JunctionTree(cards, [*factors, Factor((v,), point)])
+    n = 3
+    evidence = random_evidence(rng, cards, n, 1.0)
+    evidence.pop(v, None)  # evidence on the pinned variable would keep it in the cliques
+    seen: list[int] = []
+
+    def spy(tree_, plan, psi, wanted, **kwargs):
+        seen.extend(p.size // p.shape[-1] for p in psi)
+        return propagate(tree_, plan, psi, wanted, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("crampnet.inference.engine.FIX_ENTRIES", 0)
+        mp.setattr("crampnet.inference.engine.propagate", spy)
+        tree.marginals(evidence, list(range(len(cards))))
+    assert max(seen) == tree.pass_width(evidence)
+    assert tree.pass_width(evidence) <= tree.width
