@@ -117,7 +117,9 @@ def test_final_differential_on_every_stop(monkeypatch, tiny_oracle, args, stdin,
     rows = _final_rows(out)
     assert rows and len(rows) <= 5
     for cond, p in rows.items():
-        assert p == pytest.approx(tiny_oracle.posterior(cond, states), abs=5e-5)
+        # Printed to 4 decimals: within half a unit (5e-5) of the exact value, which may sit on
+        # the half itself (plm with no evidence is 0.15175: 0.1517 or 0.1518 by the last bit).
+        assert p == pytest.approx(tiny_oracle.posterior(cond, states), abs=5e-5 + 1e-12)
     assert final.endswith(NOTE)
 
 

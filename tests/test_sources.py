@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 import crampnet
@@ -156,3 +157,15 @@ def test_patterns_accept_a_stated_gap() -> None:
 def test_patterns_reject_unfollowable_citations(citation: str) -> None:
     """Check that a citation without an identifier, or naming a file, is caught."""
     assert not IDENTIFIER.search(citation) or _outside(citation)
+
+
+def test_parameters_are_a_new_copy_each_call(model: crampnet.Model) -> None:
+    """Check that changing a returned parameter table leaves the next call's as built from the file (the model builds it once)."""
+    from crampnet.network.provenance import parameter_table
+
+    first = model.parameters()
+    first.loc[:, "value"] = -1.0
+    first.loc[first.index[:5], "node"] = "changed"
+    again = model.parameters()
+    expected = parameter_table(model.spec, model.compiled.tables, model.compiled.population)
+    pd.testing.assert_frame_equal(again, expected)

@@ -226,8 +226,7 @@ class BaseModel:
         post, log_ev = self._evaluate(vectors, 1)
         if not np.isfinite(log_ev[0]):
             raise self._impossible(vectors)
-        values: np.ndarray = post[0]
-        return values
+        return np.asarray(post[0], dtype=float)
 
     def _posterior_series(self, values: np.ndarray) -> pd.Series:
         """One case's :meth:`posterior_array` as :meth:`posteriors` returns it: a Series sorted descending."""
@@ -372,10 +371,9 @@ class BaseModel:
         Returns
         -------
         pandas.DataFrame
-            Columns ``node, role, model, kind, parent, parent_state, state,
-            value, low, high, source, citation, reason, note``. ``source`` is a
-            key of the file's ``[sources]`` or ``"judgment"`` (then ``reason``
-            says why).
+            Columns ``node, role, model, kind, parent, parent_state, state, value, low, high,
+            source, citation, reason, note`` (a new copy: the model builds it once). ``source``
+            is a key of the file's ``[sources]`` or ``"judgment"`` (then ``reason`` says why).
 
         Examples
         --------
@@ -384,8 +382,12 @@ class BaseModel:
         >>> bool((table["source"] != "").all())
         True
         """
-        from crampnet.network.provenance import parameter_table
+        return self._parameters.copy()
 
+    @cached_property
+    def _parameters(self) -> pd.DataFrame:
+        """:meth:`parameters`, built once per model (its spec and tables never change; ~8 ms, once per report)."""
+        from crampnet.network.provenance import parameter_table
         return parameter_table(self.spec, self.compiled.tables, self.compiled.population)
 
     def refit(self, fit: Fit) -> BaseModel:

@@ -117,7 +117,7 @@ def answers(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], nodes: Seq
     m = exp.row_of.size
     log_ev = np.empty(m)
     marg = {v: np.empty((m, len(net.spec.nodes[v].states))) for v in targets}
-    step = net._chunk_rows(tree.width)
+    step = net._chunk_rows(tree.pass_width({index[k]: a for k, a in exp.evidence.items() if k in index and a.shape[0] == 1}))
     for start in range(0, m, step):
         ev = {index[k]: a if a.shape[0] == 1 else a[start : start + step] for k, a in exp.evidence.items() if k in index}
         result = tree.marginals(ev, [index[v] for v in targets])

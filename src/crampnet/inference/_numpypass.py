@@ -38,6 +38,7 @@ TINY = 1e-300
 
 def propagate(
     tree: CliqueTree, plan: PassPlan, psi: list[np.ndarray], wanted: set[int], *, rescale: bool, log_scale: np.ndarray | None = None,
+    divide: bool = False,
 ) -> tuple[dict[int, np.ndarray], np.ndarray | None]:  # fmt: skip
     """Collect, then distribute towards ``wanted``; the beliefs of ``wanted`` and of the root.
 
@@ -58,6 +59,9 @@ def propagate(
         Where given, the logs of the upward messages' scales are added to it
         and the sum returned (``log P(evidence)`` is then the log of the
         root's total plus that sum).
+    divide : bool, default=False
+        Distribute as Hugin does (:func:`_distribute_dividing`): only for
+        tables and evidence with no negative entry.
 
     Returns
     -------
@@ -73,13 +77,18 @@ def propagate(
     children costs O(k) products, not O(k^2), and only runs towards the
     cliques on the paths from the root to ``wanted``
     (:meth:`~crampnet.inference._passplan.PassPlan.schedule`); a clique's
-    belief is its last prefix product.
+    belief is its last prefix product. With ``divide`` the collect pass
+    keeps each clique's product and the distribute pass divides instead
+    (:func:`_distribute_dividing`): one product per clique, not ~3 per child.
     """
     up: dict[int, np.ndarray] = {}
+    collected: dict[int, np.ndarray] = {}
     for c, kids, axes, shape in plan.collect:
         belief = psi[c]
-        for d in kids:
-            belief = belief * up[d]
+        for k, d in enumerate(kids):
+            belief = _times(belief, up[d], owned=k > 0)
+        if divide and kids and axes:  # a product of its own, which the distribute pass may overwrite
+            collected[c] = belief
         message = belief.sum(axis=axes) if axes else belief
         if rescale:
             # A message of all zeros stays zero (impossible evidence):
@@ -89,6 +98,8 @@ def propagate(
             if log_scale is not None:
                 log_scale = log_scale + np.log(safe)
         up[c] = message.reshape(shape)
+    if divide:
+        return _distribute_dividing(plan, psi, wanted, up, collected, rescale=rescale), log_scale
     down: dict[int, np.ndarray] = {}
     beliefs: dict[int, np.ndarray] = {}
     for c, keep, kids, sends in plan.schedule(wanted):
@@ -110,6 +121,60 @@ def propagate(
                 message = message / np.maximum(message.reshape(-1, message.shape[-1]).max(axis=0), TINY)
             down[d] = message.reshape(shape)
     return beliefs, log_scale
+
+
+def _distribute_dividing(
+    plan: PassPlan, psi: list[np.ndarray], wanted: set[int], up: dict[int, np.ndarray], collected: dict[int, np.ndarray], *, rescale: bool,
+) -> dict[int, np.ndarray]:  # fmt: skip
+    """The distribute pass of :func:`propagate` as Hugin's: the beliefs of ``wanted`` and of the root.
+
+    A clique's belief is its collect-pass product (``collected``, arrays
+    of the pass's own, overwritten here; the root's, and those of cliques
+    that hold no product of their own, are made here) times its downward
+    message, and the message to a
+    child is that belief summed onto their separator, divided by the
+    child's upward message ``up[d]``, which the product holds as a factor.
+    Where ``up[d]`` is zero the message is set to zero: with no negative
+    entry in any table or evidence vector, the child's own product is then
+    zero on every entry of that separator state, so its belief is zero
+    there whatever the message (the same beliefs as Shafer-Shenoy's
+    products of the other children's messages, to rounding).
+    """
+    down: dict[int, np.ndarray] = {}
+    beliefs: dict[int, np.ndarray] = {}
+    for c, keep, kids, sends in plan.schedule(wanted):
+        product = collected.get(c)
+        owned = product is not None
+        if product is None:  # the root, or a clique whose product is not its own: multiplied here
+            product = psi[c]
+            for d in kids:
+                product = _times(product, up[d], owned=owned)
+                owned = True
+        belief = _times(product, down[c], owned=owned) if c in down else product
+        if keep:
+            beliefs[c] = belief
+        for _, d, axes, shape in sends:
+            total = belief.sum(axis=axes, keepdims=True) if axes else belief
+            sep = up[d]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                message = np.where(sep != 0.0, total / sep, 0.0)
+            if rescale:
+                message = message / np.maximum(message.reshape(-1, message.shape[-1]).max(axis=0), TINY)
+            down[d] = message.reshape(shape)
+    return beliefs
+
+
+def _times(a: np.ndarray, b: np.ndarray, *, owned: bool) -> np.ndarray:
+    """``a * b``, written into ``a`` when ``a`` is a temporary of the pass (``owned``) that already has the product's shape.
+
+    Large cliques times a batch of cases are megabytes: a new array per
+    product costs fresh pages as well as the arithmetic.
+    """
+    if owned and a.ndim == b.ndim and all(y in (1, x) for x, y in zip(a.shape, b.shape, strict=True)):
+        out: np.ndarray = np.multiply(a, b, out=a)
+        return out
+    product: np.ndarray = a * b
+    return product
 
 
 def normalised(tables: list[np.ndarray], card: int, alive: np.ndarray) -> np.ndarray:

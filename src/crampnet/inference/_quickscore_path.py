@@ -85,7 +85,7 @@ def run_numpy(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, ca
         # clinical batch share most of their terms (the empty term of each
         # "yes", every coalition's common factors).
         members, back = _distinct(members, varying)
-        step = net._chunk_rows(tree.width)
+        step = net._chunk_rows(tree.pass_width(shared))
         lg = np.empty(members.size)
         pr = np.empty((members.size, len(net.conditions)))
         for start in range(0, members.size, step):

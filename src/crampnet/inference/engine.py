@@ -134,6 +134,25 @@ class JunctionTree(KernelTree):
         """:attr:`_last` with the :attr:`pinned` variables indexed out."""
         return [np.ascontiguousarray(p[(*(self.pinned.get(v, slice(None)) for v in cl), slice(None))]) for p, cl in zip(self._last, self.cliques, strict=True)]
 
+    def pass_width(self, evidence: Mapping[int, np.ndarray]) -> int:
+        """Entries per case of the largest clique a numpy pass with ``evidence`` allocates: its chunks' memory bound.
+
+        Hard evidence that every case shares and the :attr:`pinned`
+        variables are indexed out of the cliques (:meth:`_pass`; the pass
+        does so only above :data:`FIX_ENTRIES`, below which the arrays are
+        small anyway), so on a pruned tree the widest clique of a pass is
+        often several times narrower than :attr:`width`.
+        """
+        fixed = {v for v, vec in evidence.items() if vec.shape[0] == 1 and np.count_nonzero(vec) == 1}
+        if not any(v in evidence for v in self.pinned):
+            fixed.update(self.pinned)
+        return max((int(np.prod([self.cards[v] for v in cl if v not in fixed])) for cl in self.cliques), default=1)
+
+    @cached_property
+    def _nonnegative(self) -> bool:
+        """Whether no factor table has a negative entry (the numpy pass may then divide, :func:`~crampnet.inference._numpypass.propagate`)."""
+        return all(bool(np.all(np.asarray(t) >= 0.0)) for t in self._tables)
+
     @cached_property
     def _family_plan(self) -> FamilyPlan:
         return FamilyPlan(self)
@@ -300,7 +319,9 @@ class JunctionTree(KernelTree):
                 c = self.home[v]
                 psi[c] = psi[c] * np.ascontiguousarray(np.asarray(vec, dtype=float).T).reshape(plan.evidence_shape[v])
         wanted = {self.home[v] for v in query if v not in fixed}
-        beliefs, scale = propagate(self, plan, psi, wanted, rescale=rescale, log_scale=log_scale)
+        # Hugin's distribute pass (one product per clique) needs no negative entries anywhere.
+        divide = potentials is None and self._nonnegative and all(float(np.min(vec)) >= 0.0 for vec in evidence.values())
+        beliefs, scale = propagate(self, plan, psi, wanted, rescale=rescale, log_scale=log_scale, divide=divide)
         root = beliefs[self.root]
         total = np.broadcast_to(root.reshape(-1, root.shape[-1]).sum(axis=0), (n,))
         alive = total > 0
