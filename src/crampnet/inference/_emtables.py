@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["BLOCK", "TINY", "blocks", "family_strides", "gather", "inner", "prod", "product", "rescale", "scatter", "separator_strides", "spread", "step"]
+__all__ = ["BLOCK", "TINY", "add", "blocks", "family_strides", "gather", "inner", "prod", "product", "rescale", "scatter", "separator_strides", "spread", "step"]
 
 #: A message whose largest entry, or a rescaled entry, is below this flags the case (status 2).
 TINY = 1e-250
@@ -65,16 +65,44 @@ def inner(nd: int, dcard: Any, d0: int, strides: Any, n_idx: int, offsets: Any, 
     return n_in
 
 
-def gather(vals: Any, src: Any, b0: int, off: Any, span: int, r: int) -> None:
-    """``vals[e] *= src[b0 + off[e]]`` over a block whose table is constant over runs of ``r`` entries."""
+def gather(vals: Any, src: Any, b0: int, off: Any, span: int, r: int, first: bool, v: float) -> None:
+    """``vals[e] *= src[b0 + off[e]]`` (if ``first``, ``vals[e] = v * src[...]``) over a block whose table is constant over runs of ``r`` entries."""
     if r == 1:
-        for e in range(span):
-            vals[e] *= src[b0 + off[e]]
+        if first:
+            for e in range(span):
+                vals[e] = v * src[b0 + off[e]]
+        else:
+            for e in range(span):
+                vals[e] *= src[b0 + off[e]]
         return
     for e in range(0, span, r):
         x = src[b0 + off[e]]
-        for t in range(e, e + r):
-            vals[t] *= x
+        if first:
+            x *= v
+            for t in range(e, e + r):
+                vals[t] = x
+        else:
+            for t in range(e, e + r):
+                vals[t] *= x
+
+
+def add(vals: Any, a: int, b: int) -> float:
+    """``vals[a:b].sum()``, in four running sums (four independent chains of additions, not one)."""
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    s3 = 0.0
+    e = a
+    while e + 4 <= b:
+        s0 += vals[e]
+        s1 += vals[e + 1]
+        s2 += vals[e + 2]
+        s3 += vals[e + 3]
+        e += 4
+    while e < b:
+        s0 += vals[e]
+        e += 1
+    return (s0 + s1) + (s2 + s3)
 
 
 def spread(vals: Any, dst: Any, b0: int, off: Any, span: int, r: int, x: float) -> None:
@@ -118,11 +146,12 @@ def product(
     ws: Any, p0: int, size: int, nd: int, dcard: Any, d0: int, tab: Any, n_tab: int, idx: Any, strides: Any, n_idx: int, out: int,
     offsets: Any, run: Any, dig: Any, buf: Any,
 ) -> float:  # fmt: skip
-    """``ws[p0 + e] = prod_k src_k[idx_k + ...]`` over the clique's entries: the total.
+    """``ws[p0 + e] = prod_k src_k[idx_k + ...]`` over the clique's entries; with ``out`` 0, their total.
 
     The first ``n_tab`` tables are read from ``tab``, the others from
     ``ws``; with ``out`` 1 each entry is also added, in the same sweep, to
-    table ``n_idx`` in ``ws`` (the clique's message to its parent).
+    table ``n_idx`` in ``ws`` (the clique's message to its parent), and
+    the total returned is not meaningful.
     """
     n_out, span = blocks(nd, dcard, d0, strides, n_idx + out, offsets, run, dig)
     total = 0.0
@@ -131,21 +160,23 @@ def product(
         for k in range(n_idx):
             if run[k] == span:
                 v *= tab[idx[k]] if k < n_tab else ws[idx[k]]
-        for e in range(span):
-            buf[e] = v
+        first = True
         for k in range(n_idx):
             if run[k] < span:
-                gather(buf, tab if k < n_tab else ws, idx[k], offsets[k], span, run[k])
-        block = 0.0
+                gather(buf, tab if k < n_tab else ws, idx[k], offsets[k], span, run[k], first, v)
+                first = False
+        if first:
+            for e in range(span):
+                buf[e] = v
         for e in range(span):
             ws[p + e] = buf[e]
-            block += buf[e]
-        total += block
-        if out:
-            if run[n_idx] == span:
+        if out and run[n_idx] < span:
+            spread(buf, ws, idx[n_idx], offsets[n_idx], span, run[n_idx], 1.0)
+        else:  # the root's total, or one message entry per block
+            block = add(buf, 0, span)
+            total += block
+            if out:
                 ws[idx[n_idx]] += block
-            else:
-                spread(buf, ws, idx[n_idx], offsets[n_idx], span, run[n_idx], 1.0)
         step(dig, n_out, dcard, d0, idx, strides, n_idx + out)
     return total
 
@@ -178,10 +209,8 @@ def scatter(
                 for e in range(span):
                     vals[e] *= x
             else:
-                gather(vals, ws, idx[n_idx], offsets[n_idx], span, run[n_idx])
-        block = 0.0
-        for e in range(span):
-            block += vals[e]
+                gather(vals, ws, idx[n_idx], offsets[n_idx], span, run[n_idx], False, 1.0)
+        block = add(vals, 0, span)
         total += block
         for k in range(n_idx):
             if run[k] == span:
