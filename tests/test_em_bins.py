@@ -7,6 +7,7 @@ the numpy E-step in tests/test_em_kernel.py.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from crampnet.inference._embins import collect_bins, count_bins, group
 
@@ -73,24 +74,33 @@ def test_collect_bins_multiply_out_to_the_clique_product():
         st[: len(SCOPES)] = strides
         ints, mats, bmask = work(width, len(CARDS))
         span = 256
-        k, n_tab = collect_bins(ws, size, len(CARDS), dcard, 0, tab, len(SCOPES), idx, st, len(SCOPES), limit, ints, mats, bmask, np.zeros((width, span), dtype=np.int64), np.zeros(width, dtype=np.bool_), np.zeros(len(CARDS), dtype=np.int64), np.zeros(span))
+        k, n_tab = collect_bins(ws, size, len(CARDS), dcard, 0, tab, len(SCOPES), idx, st, len(SCOPES), limit, ints, mats, bmask, np.zeros((width, span), dtype=np.int64), np.zeros(width, dtype=np.int64), np.zeros(len(CARDS), dtype=np.int64), np.zeros(span))
         assert (k < len(SCOPES)) == (limit >= 6), limit  # bins form once two tables fit in one
-        product(ws, 0, size, len(CARDS), dcard, 0, tab, n_tab, idx, st, k, False, np.zeros((width, span), dtype=np.int64), np.zeros(width, dtype=np.bool_), np.zeros(len(CARDS), dtype=np.int64), np.zeros(span))
+        total = product(ws, 0, size, len(CARDS), dcard, 0, tab, n_tab, idx, st, k, 0, np.zeros((width, span), dtype=np.int64), np.zeros(width, dtype=np.int64), np.zeros(len(CARDS), dtype=np.int64), np.zeros(span))
         np.testing.assert_allclose(ws[:size], expected, rtol=1e-12, err_msg=str(limit))
+        assert total == pytest.approx(expected.sum(), rel=1e-12)
 
 
-def test_count_bins_give_each_family_its_marginal():
-    """The clique's marginals on each family's scope, times x, through bins (plain Python), against numpy's sums; and one message."""
+@pytest.mark.parametrize("mul", [0, 1])
+def test_count_bins_give_each_family_its_marginal(mul):
+    """The belief's marginals on each family's scope, times weight / total, through bins (plain Python), against numpy's sums; and one message.
+
+    With ``mul`` the clique's entries are first multiplied by a message on
+    digits (0, 4) (the parent's), which the belief written back must show.
+    """
     tables, offsets, strides = layout(SCOPES, CARDS)
     rng = np.random.default_rng(9)
-    belief = rng.random(CARDS)
+    clique = rng.random(CARDS)
+    parent = rng.random((CARDS[0], CARDS[4])) + 0.1
+    belief = clique * parent[:, None, None, None, :] if mul else clique
     size = belief.size
     dcard = np.array(CARDS, dtype=np.int64)
     width = 2 * len(SCOPES) + 2
     total = sum(t.size for t in tables)
     for limit in (0, 6, 18, size):
-        ws = np.zeros(size + 3 + width * max(limit, 1))
-        ws[:size] = belief.reshape(-1)
+        ws = np.zeros(size + 12 + width * max(limit, 1))
+        ws[:size] = clique.reshape(-1)
+        ws[size + 6 : size + 12] = parent.reshape(-1)
         ints, mats, bmask = work(width, len(CARDS))
         # Target 0: a message on digits (1, 3), C order, at ws[size]; then the families.
         ints[0, 0], mats[0, 0, 1], mats[0, 0, 3] = size, 2, 1
@@ -99,8 +109,28 @@ def test_count_bins_give_each_family_its_marginal():
         cnt = np.zeros(total)
         span = 256
         idx, st = np.zeros(width, dtype=np.int64), np.zeros((width, len(CARDS)), dtype=np.int64)
-        count_bins(ws, 0, size, len(CARDS), dcard, 0, cnt, idx, st, np.zeros(width), 1, len(SCOPES), 0.5, size + 6, limit, ints, mats, bmask, np.zeros((width, span), dtype=np.int64), np.zeros(width, dtype=np.bool_), np.zeros(len(CARDS), dtype=np.int64), np.zeros(span))
+        idx[-1], st[-1, 0], st[-1, 4] = size + 6, 3, 1  # the parent's message, read where mul is 1
+        flag = count_bins(ws, 0, size, len(CARDS), dcard, 0, cnt, idx, st, np.zeros(width), 1, len(SCOPES), 0.5, mul, size + 12, limit, ints, mats, bmask, np.zeros((width, span), dtype=np.int64), np.zeros(width, dtype=np.int64), np.zeros(len(CARDS), dtype=np.int64), np.zeros(span))
+        assert flag == 0
+        np.testing.assert_allclose(ws[:size], belief.reshape(-1), rtol=1e-12)
         np.testing.assert_allclose(ws[size : size + 6], belief.sum(axis=(0, 2, 4)).reshape(-1), rtol=1e-12)
         for scope, t, at in zip(SCOPES, tables, offsets.tolist(), strict=True):
             others = tuple(d for d in range(len(CARDS)) if d not in scope)
-            np.testing.assert_allclose(cnt[at : at + t.size], 0.5 * belief.sum(axis=others).reshape(-1), rtol=1e-12, err_msg=f"{limit} {scope}")
+            np.testing.assert_allclose(cnt[at : at + t.size], 0.5 * belief.sum(axis=others).reshape(-1) / belief.sum(), rtol=1e-12, err_msg=f"{limit} {scope}")
+
+
+def test_count_bins_flag_a_belief_of_total_zero_and_count_nothing():
+    """A parent's message of zeros: flag 1, and no count is touched."""
+    tables, offsets, strides = layout(SCOPES, CARDS)
+    size = int(np.prod(CARDS))
+    width = 2 * len(SCOPES) + 2
+    ws = np.zeros(size + 12 + width * 6)
+    ws[:size] = 1.0
+    ints, mats, bmask = work(width, len(CARDS))
+    ints[0, : len(SCOPES)] = offsets
+    mats[0, : len(SCOPES)] = strides
+    cnt = np.zeros(sum(t.size for t in tables))
+    idx, st = np.zeros(width, dtype=np.int64), np.zeros((width, len(CARDS)), dtype=np.int64)
+    idx[-1], st[-1, 0], st[-1, 4] = size + 6, 3, 1
+    flag = count_bins(ws, 0, size, len(CARDS), np.array(CARDS, dtype=np.int64), 0, cnt, idx, st, np.zeros(width), 0, len(SCOPES), 1.0, 1, size + 12, 6, ints, mats, bmask, np.zeros((width, 256), dtype=np.int64), np.zeros(width, dtype=np.int64), np.zeros(len(CARDS), dtype=np.int64), np.zeros(256))
+    assert flag == 1 and not cnt.any()

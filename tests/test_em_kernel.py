@@ -284,3 +284,27 @@ def test_cases_larger_than_the_shared_workspace_get_their_own(monkeypatch):
     assert not flags.any()
     for j in range(len(cards)):
         np.testing.assert_allclose(found[j], expected[j], rtol=0, atol=1e-9, err_msg=str(j))
+
+
+@pytest.mark.parametrize("share", [1, 5, 1000])
+def test_shares_and_threads_change_no_count(share, monkeypatch):
+    """Check the compiled counts in shares of ``share`` cases on 1 and 3 threads: bitwise the same, and equal to enumeration."""
+    monkeypatch.setenv("CRAMPNET_JIT", "always")
+    monkeypatch.setattr(_emkernel, "SHARE", share)
+    cards, parents, tables, status, codes, count, soft, weights = random_problem(5, n_cases=40)
+    _, impossible = enumerated(cards, parents, tables, status, codes, count, soft, weights)
+    ok = np.setdiff1d(np.arange(len(weights)), impossible)
+    status, codes, count, weights, soft = status[ok], codes[ok], count[ok], weights[ok], {j: s[ok] for j, s in soft.items()}
+    hard = status == HARD
+    all_hard = np.stack([hard[:, [j, *parents[j]]].all(axis=1) for j in range(len(cards))], axis=1)
+    mine = count & ~all_hard
+    expected, _ = enumerated(cards, parents, tables, status, codes, mine, soft, weights)
+    runs = []
+    for threads in (1, 3):
+        monkeypatch.setattr(_emkernel, "_threads", lambda threads=threads: threads)
+        found, flags = family_counts(Families(parents, cards), tables, status, codes, mine, soft, weights)
+        assert not flags.any()
+        runs.append(found)
+    for j in range(len(cards)):
+        assert np.array_equal(runs[0][j], runs[1][j]), j
+        np.testing.assert_allclose(runs[1][j], expected[j], rtol=0, atol=1e-9, err_msg=str(j))

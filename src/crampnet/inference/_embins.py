@@ -95,7 +95,7 @@ def _own_strides(b: int, nd: int, dcard: Any, d0: int, bmask: Any, out: Any, k: 
 
 def collect_bins(
     ws: Any, at: int, nd: int, dcard: Any, d0: int, tab: Any, n_tab: int, idx: Any, strides: Any, k: int, limit: int,
-    ints: Any, mats: Any, bmask: Any, offsets: Any, flat: Any, dig: Any, buf: Any,
+    ints: Any, mats: Any, bmask: Any, offsets: Any, run: Any, dig: Any, buf: Any,
 ) -> tuple[int, int]:  # fmt: skip
     """Replace the clique's ``k`` sources (the first ``n_tab`` in ``tab``, the others in ``ws``) by their bins' tables, built in ``ws`` from ``at``.
 
@@ -124,7 +124,7 @@ def collect_bins(
             for q in range(n_tab):
                 if ints[2, q] == b:
                     in_tab += 1
-            product(ws, at, ints[3, b], nu, ints[5], 0, tab, in_tab, ints[1], mats[1], m, False, offsets, flat, dig, buf)
+            product(ws, at, ints[3, b], nu, ints[5], 0, tab, in_tab, ints[1], mats[1], m, 0, offsets, run, dig, buf)
             idx[out] = at
             _own_strides(b, nd, dcard, d0, bmask, strides, out)
             out += 1
@@ -133,17 +133,20 @@ def collect_bins(
 
 
 def count_bins(
-    ws: Any, p0: int, size: int, nd: int, dcard: Any, d0: int, cnt: Any, idx: Any, strides: Any, scale: Any, k: int, n: int, x: float, at: int,
-    limit: int, ints: Any, mats: Any, bmask: Any, offsets: Any, flat: Any, dig: Any, buf: Any,
-) -> None:  # fmt: skip
-    """The clique's marginals (entries ``ws[p0 : p0 + size]``) on ``k`` messages in ``ws`` and, times ``x``, on ``n`` families' counts in ``cnt``.
+    ws: Any, p0: int, size: int, nd: int, dcard: Any, d0: int, cnt: Any, idx: Any, strides: Any, scale: Any, k: int, n: int, weight: float,
+    mul: int, at: int, limit: int, ints: Any, mats: Any, bmask: Any, offsets: Any, run: Any, dig: Any, buf: Any,
+) -> int:  # fmt: skip
+    """The clique's belief (entries ``ws[p0 : p0 + size]``, with ``mul`` 1 times the parent's message first) summed onto ``k`` messages in ``ws`` and ``n`` families' counts in ``cnt``; 1 if its total is 0, else 0.
 
-    The targets (``ints[0]``: where each starts, the messages first;
-    ``mats[0]``: strides over the clique's digits) are put in bins; one
-    sweep of the clique sums it onto each bin of at most ``limit`` entries
-    (built in ``ws`` from ``at``) and onto the larger messages, and each
-    target of a bin is then summed from the bin's marginal. Families in
-    larger bins are summed straight from the clique (a second sweep).
+    With ``mul`` 1 the parent's message is the last row of ``idx`` and
+    ``strides``; the belief is written back. The targets (``ints[0]``:
+    where each starts, the messages first; ``mats[0]``: strides over the
+    clique's digits) are put in bins; one sweep of the clique makes the
+    belief, its total, and its sums onto each bin of at most ``limit``
+    entries (built in ``ws`` from ``at``) and onto the larger messages;
+    each target of a bin is then summed from the bin's marginal, the
+    families' times ``weight`` over the total. Families in larger bins are
+    summed straight from the belief (a second sweep).
     """
     nb = group(k + n, nd, mats[0], dcard, d0, limit, ints, bmask)
     out = 0
@@ -163,12 +166,18 @@ def count_bins(
             out += 1
     for q in range(max(out, k + n)):
         scale[q] = 1.0
-    if out:
-        scatter(ws, p0, size, nd, dcard, d0, ws, idx, strides, scale, out, offsets, flat, dig, buf)
-    for into in range(2):  # the messages of each bin, then (scale x) its families
+    if mul:
+        last = idx.shape[0] - 1
+        idx[out] = idx[last]
+        for d in range(nd):
+            strides[out, d] = strides[last, d]
+    total = scatter(ws, p0, size, nd, dcard, d0, ws, idx, strides, scale, out, mul, offsets, run, dig, buf)
+    if total <= 0.0:
+        return 1
+    for into in range(2):  # the messages of each bin, then (scale weight / total) its families
         if into == 1:
             for q in range(k + n):
-                scale[q] = x
+                scale[q] = weight / total
         out = 0
         for b in range(nb):
             if ints[3, b] <= limit:
@@ -178,9 +187,9 @@ def count_bins(
                     if ints[2, q] == b:
                         mm += 1
                 if into == 0 and mm:
-                    scatter(ws, idx[out], ints[3, b], nu, ints[5], 0, ws, ints[1], mats[1], scale, mm, offsets, flat, dig, buf)
+                    scatter(ws, idx[out], ints[3, b], nu, ints[5], 0, ws, ints[1], mats[1], scale, mm, 0, offsets, run, dig, buf)
                 elif into == 1 and m > mm:
-                    scatter(ws, idx[out], ints[3, b], nu, ints[5], 0, cnt, ints[1][mm:], mats[1][mm:], scale, m - mm, offsets, flat, dig, buf)
+                    scatter(ws, idx[out], ints[3, b], nu, ints[5], 0, cnt, ints[1][mm:], mats[1][mm:], scale, m - mm, 0, offsets, run, dig, buf)
                 out += 1
     m = 0
     for q in range(k, k + n):
@@ -190,4 +199,5 @@ def count_bins(
                 strides[m, d] = mats[0, q, d]
             m += 1
     if m:
-        scatter(ws, p0, size, nd, dcard, d0, cnt, idx, strides, scale, m, offsets, flat, dig, buf)
+        scatter(ws, p0, size, nd, dcard, d0, cnt, idx, strides, scale, m, 0, offsets, run, dig, buf)
+    return 0

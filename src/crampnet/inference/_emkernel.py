@@ -5,7 +5,7 @@ as a status per node (barren, observed at one state, free, or free with
 soft evidence), the observed states, which families to count and a weight.
 :func:`family_counts` hands them to :func:`crampnet.inference._emloops.family_counts`,
 which builds and runs each case's own junction tree inside the compiled
-loop (cases on one thread per CPU), and returns the counts per node,
+loop (shares of the cases on one thread per CPU), and returns the counts per node,
 shaped like its table, and a flag per case (0 counted, 1 impossible, 2
 near underflow: the caller computes those cases another way).
 
@@ -25,15 +25,16 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from crampnet.inference import _kernel
-from crampnet.inference._kerneltree import _split
+from crampnet.inference._kerneltree import _threads
 
-__all__ = ["CASE_SECONDS", "SHIFT", "Families", "family_counts", "ready"]
+__all__ = ["CASE_SECONDS", "SHARE", "SHIFT", "Families", "family_counts", "ready"]
 
 #: Estimated seconds of one case's E-step on the numpy path (its own
 #: junction tree compiled and run: ~10-25 ms on the shipped network with
@@ -43,6 +44,12 @@ CASE_SECONDS = 0.01
 #: A clique's bins of small tables hold at most its entries >> SHIFT
 #: (:mod:`crampnet.inference._embins`).
 SHIFT = 4
+
+#: Cases per share of a batch: the threads (one per CPU) take the next share
+#: as they finish one, so a thread slowed by other processes takes fewer;
+#: the shares' counts are added in case order, whatever the threads' number
+#: and timing (so the counts are the same to the last bit).
+SHARE = 25
 
 
 class Families:
@@ -143,7 +150,16 @@ def family_counts(
         driver(*args, *cases, w, cnt, flags, a, b, shift)
         parts[a] = cnt
 
-    _split(n, part, numba, min_cases=8)
+    bounds = [*range(0, n, SHARE), n]
+    threads = min(_threads(), len(bounds) - 1) if numba else 1
+    if threads <= 1:
+        for a, b in itertools.pairwise(bounds):
+            part(a, b)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(part, bounds[:-1], bounds[1:]))
     total = np.zeros(families.size)
     for a in sorted(parts):  # in case order, whatever the threads' timing
         total += parts[a]

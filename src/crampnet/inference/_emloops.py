@@ -42,7 +42,6 @@ from crampnet.inference._emtables import (
     family_strides,
     product,
     rescale,
-    scatter,
     separator_strides,
 )
 
@@ -294,7 +293,7 @@ def case_counts(
     for u in range(nf):
         span = max(span, int(card[u]))
     offsets = np.empty((width, span), dtype=np.int64)
-    flat = np.empty(width, dtype=np.bool_)
+    run = np.empty(width, dtype=np.int64)
     dig = np.zeros(max(nf, 1), dtype=np.int64)
     buf = np.empty(span)
     ints = np.empty((7, width), dtype=np.int64)
@@ -325,21 +324,19 @@ def case_counts(
                 separator_strides(nd, dig_var, d0, sep, sep_ptr[g], sep_ptr[g + 1], card, strides, k)
                 k += 1
         size = psi_off[c + 1] - psi_off[c]
-        k, n_tab = collect_bins(ws, scr0, nd, dcard, d0, tab, n_tab, idx, strides, k, size >> shift, ints, mats, bmask, offsets, flat, dig, buf)
-        product(ws, psi_off[c], size, nd, dcard, d0, tab, n_tab, idx, strides, k, False, offsets, flat, dig, buf)
-        if cpar[c] < 0:
-            total = 0.0
-            for e in range(psi_off[c], psi_off[c + 1]):
-                total += ws[e]
+        k, n_tab = collect_bins(ws, scr0, nd, dcard, d0, tab, n_tab, idx, strides, k, size >> shift, ints, mats, bmask, offsets, run, dig, buf)
+        out = 0
+        if cpar[c] >= 0:  # the message to the parent, summed in the product's sweep
+            idx[k] = up0 + msg_off[c]
+            separator_strides(nd, dig_var, d0, sep, sep_ptr[c], sep_ptr[c + 1], card, strides, k)
+            out = 1
+        total = product(ws, psi_off[c], size, nd, dcard, d0, tab, n_tab, idx, strides, k, out, offsets, run, dig, buf)
+        if out == 0:
             if total <= 0.0:
                 return 1
             if total < TINY:
                 return 2
             continue
-        idx[0] = up0 + msg_off[c]
-        separator_strides(nd, dig_var, d0, sep, sep_ptr[c], sep_ptr[c + 1], card, strides, 0)
-        scale[0] = 1.0
-        scatter(ws, psi_off[c], psi_off[c + 1] - psi_off[c], nd, dcard, d0, ws, idx, strides, scale, 1, offsets, flat, dig, buf)
         flag = rescale(ws, up0 + msg_off[c], up0 + msg_off[c + 1])
         if flag != 0:
             return flag
@@ -349,15 +346,11 @@ def case_counts(
         d0 = dig_ptr[c]
         nd = dig_ptr[c + 1] - d0
         size = psi_off[c + 1] - psi_off[c]
-        if cpar[c] >= 0:
-            idx[0] = down0 + msg_off[c]
-            separator_strides(nd, dig_var, d0, sep, sep_ptr[c], sep_ptr[c + 1], card, strides, 0)
-            product(ws, psi_off[c], size, nd, dcard, d0, tab, 0, idx, strides, 1, True, offsets, flat, dig, buf)
-        total = 0.0
-        for e in range(psi_off[c], psi_off[c + 1]):
-            total += ws[e]
-        if total <= 0.0:
-            return 1
+        mul = 0
+        if cpar[c] >= 0:  # the parent's message, multiplied in by count_bins's sweep (last row)
+            idx[width - 1] = down0 + msg_off[c]
+            separator_strides(nd, dig_var, d0, sep, sep_ptr[c], sep_ptr[c + 1], card, strides, width - 1)
+            mul = 1
         # The children's messages and the counted families' counts, through bins of the belief's marginals.
         k = 0
         for g in range(nc):
@@ -372,7 +365,8 @@ def case_counts(
                 ints[0, k + n] = _family_base(i, j, codes, tab_off, fam_ptr, fam_var, fam_stride, pos)
                 family_strides(nd, dig_var, d0, fam_var, fam_stride, fam_ptr[j], fam_ptr[j + 1], pos, mats[0], k + n)
                 n += 1
-        count_bins(ws, psi_off[c], size, nd, dcard, d0, cnt, idx, strides, scale, k, n, weight / total, scr0, size >> shift, ints, mats, bmask, offsets, flat, dig, buf)
+        if count_bins(ws, psi_off[c], size, nd, dcard, d0, cnt, idx, strides, scale, k, n, weight, mul, scr0, size >> shift, ints, mats, bmask, offsets, run, dig, buf):
+            return 1
         for g in range(nc):
             if cpar[g] == c:
                 for s in range(msg_off[g], msg_off[g + 1]):
