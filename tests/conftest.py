@@ -472,3 +472,65 @@ def random_networks(tmp_path_factory: pytest.TempPathFactory) -> RandomNetworks:
 def toml_writer() -> Callable[[Mapping[str, Any]], str]:
     """``toml_writer(doc)``: the TOML text of a network document made of plain dicts."""
     return to_toml
+
+
+class SparseFactorNetworks:
+    """Random factor networks with zeros for the engine's own tests, and their joint by enumeration.
+
+    ``network(seed, sizes=(lo, hi), zero_share=z)``: ``lo`` to ``hi - 1``
+    variables of 2-3 states, up to 3 parents each, about ``z`` of the table
+    entries zero; every parent configuration keeps some mass (a zero column
+    would make the network inconsistent, not sparse); roots may be point
+    masses. ``joint(cards, factors)``: the full joint, one configuration at a
+    time; ``marginals``: what a pass must give, from that joint.
+    """
+
+    @staticmethod
+    def network(seed: int, sizes: tuple[int, int] = (3, 7), zero_share: float = 0.35) -> tuple[list[int], list[Any]]:
+        from crampnet.inference.engine import Factor
+
+        rng = np.random.default_rng(seed)
+        n = int(rng.integers(*sizes))
+        cards = rng.integers(2, 4, size=n).tolist()
+        factors = []
+        for v in range(n):
+            parents = sorted(rng.choice(v, size=int(rng.integers(0, min(v, 3) + 1)), replace=False).tolist()) if v else []
+            table = rng.random((cards[v], *(cards[p] for p in parents)))
+            table[rng.random(table.shape) < zero_share] = 0.0
+            cols = table.reshape(cards[v], -1)
+            cols[int(rng.integers(cards[v])), cols.sum(axis=0) == 0] = 1.0
+            factors.append(Factor((v, *parents), cols.reshape(table.shape) / cols.sum(axis=0).reshape(table.shape[1:])))
+        return cards, factors
+
+    @staticmethod
+    def joint(cards: list[int], factors: list[Any]) -> np.ndarray:
+        joint = np.zeros(cards)
+        for config in itertools.product(*(range(c) for c in cards)):
+            joint[config] = math.prod(float(f.table[tuple(config[v] for v in f.scope)]) for f in factors)
+        return joint
+
+
+    @staticmethod
+    def marginals(joint: np.ndarray, evidence: dict[int, np.ndarray], query: list[int], n: int | None = None) -> tuple[list[np.ndarray], np.ndarray]:
+        """Per case (``n``, by default the longest evidence), the normalised marginals of ``query`` (NaN where impossible) and log P(evidence)."""
+        n = max(e.shape[0] for e in evidence.values()) if n is None else n
+        marginals = [np.full((n, joint.shape[q]), np.nan) for q in query]
+        log_ev = np.full(n, -np.inf)
+        for k in range(n):
+            weighted = joint.copy()
+            for v, e in evidence.items():
+                shape = [1] * joint.ndim
+                shape[v] = -1
+                weighted = weighted * e[k if e.shape[0] > 1 else 0].reshape(shape)
+            total = weighted.sum()
+            if total > 0:
+                log_ev[k] = math.log(total)
+                for j, q in enumerate(query):
+                    marginals[j][k] = weighted.sum(axis=tuple(a for a in range(joint.ndim) if a != q)) / total
+        return marginals, log_ev
+
+
+@pytest.fixture(scope="session")
+def sparse_networks() -> type[SparseFactorNetworks]:
+    """:class:`SparseFactorNetworks` (random factor networks with zeros, and their joint)."""
+    return SparseFactorNetworks

@@ -267,12 +267,8 @@ def test_shipped_network_counts_are_the_same_in_any_bins():
             np.testing.assert_allclose(c + step.fixed[nid], expected[nid], rtol=1e-10, atol=1e-9, err_msg=f"shift {shift}: {nid}")
 
 
-def test_cases_larger_than_the_shared_workspace_get_their_own(monkeypatch):
-    """Check the plain-Python loops with a shared workspace too small for any case (each allocates its own) against enumeration."""
-    from crampnet.inference import _emloops
-
-    monkeypatch.setattr(_emloops, "POOL", 4)
-    cards, parents, tables, status, codes, count, soft, weights = random_problem(4)
+def possible_cases(cards, parents, tables, status, codes, count, soft, weights):
+    """The problem's possible cases, the families each counts (not wholly observed), and their counts by enumeration."""
     _, impossible = enumerated(cards, parents, tables, status, codes, count, soft, weights)
     ok = np.setdiff1d(np.arange(len(weights)), impossible)
     status, codes, count, weights, soft = status[ok], codes[ok], count[ok], weights[ok], {j: s[ok] for j, s in soft.items()}
@@ -280,6 +276,16 @@ def test_cases_larger_than_the_shared_workspace_get_their_own(monkeypatch):
     all_hard = np.stack([hard[:, [j, *parents[j]]].all(axis=1) for j in range(len(cards))], axis=1)
     mine = count & ~all_hard
     expected, _ = enumerated(cards, parents, tables, status, codes, mine, soft, weights)
+    return status, codes, mine, weights, soft, expected
+
+
+def test_cases_larger_than_the_shared_workspace_get_their_own(monkeypatch):
+    """Check the plain-Python loops with a shared workspace too small for any case (each allocates its own) against enumeration."""
+    from crampnet.inference import _emloops
+
+    monkeypatch.setattr(_emloops, "POOL", 4)
+    cards, parents, tables, status, codes, count, soft, weights = random_problem(4)
+    status, codes, mine, weights, soft, expected = possible_cases(cards, parents, tables, status, codes, count, soft, weights)
     found, flags = family_counts(Families(parents, cards), tables, status, codes, mine, soft, weights, numba=False, shift=0)
     assert not flags.any()
     for j in range(len(cards)):
@@ -292,13 +298,7 @@ def test_shares_and_threads_change_no_count(share, monkeypatch):
     monkeypatch.setenv("CRAMPNET_JIT", "always")
     monkeypatch.setattr(_emkernel, "SHARE", share)
     cards, parents, tables, status, codes, count, soft, weights = random_problem(5, n_cases=40)
-    _, impossible = enumerated(cards, parents, tables, status, codes, count, soft, weights)
-    ok = np.setdiff1d(np.arange(len(weights)), impossible)
-    status, codes, count, weights, soft = status[ok], codes[ok], count[ok], weights[ok], {j: s[ok] for j, s in soft.items()}
-    hard = status == HARD
-    all_hard = np.stack([hard[:, [j, *parents[j]]].all(axis=1) for j in range(len(cards))], axis=1)
-    mine = count & ~all_hard
-    expected, _ = enumerated(cards, parents, tables, status, codes, mine, soft, weights)
+    status, codes, mine, weights, soft, expected = possible_cases(cards, parents, tables, status, codes, count, soft, weights)
     runs = []
     for threads in (1, 3):
         monkeypatch.setattr(_emkernel, "_threads", lambda threads=threads: threads)

@@ -12,9 +12,6 @@ Shafer-Shenoy pass (``divide=False``).
 
 from __future__ import annotations
 
-import itertools
-import math
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -24,48 +21,6 @@ from crampnet.inference._numpypass import propagate
 from crampnet.inference.engine import Factor, JunctionTree
 
 SEEDS = st.integers(0, 2**32 - 1)
-
-
-def random_network(seed: int) -> tuple[list[int], list[Factor]]:
-    """4-8 variables of 2-3 states, up to 3 parents each, about 40% of table entries zero (every column keeps some mass)."""
-    rng = np.random.default_rng(seed)
-    n = int(rng.integers(4, 9))
-    cards = rng.integers(2, 4, size=n).tolist()
-    factors = []
-    for v in range(n):
-        parents = sorted(rng.choice(v, size=int(rng.integers(0, min(v, 3) + 1)), replace=False).tolist()) if v else []
-        table = rng.random((cards[v], *(cards[p] for p in parents)))
-        table[rng.random(table.shape) < 0.4] = 0.0
-        cols = table.reshape(cards[v], -1)
-        cols[int(rng.integers(cards[v])), cols.sum(axis=0) == 0] = 1.0
-        factors.append(Factor((v, *parents), cols.reshape(table.shape) / cols.sum(axis=0).reshape(table.shape[1:])))
-    return cards, factors
-
-
-def enumerate_joint(cards: list[int], factors: list[Factor]) -> np.ndarray:
-    """The full joint, one configuration at a time."""
-    joint = np.zeros(cards)
-    for config in itertools.product(*(range(c) for c in cards)):
-        joint[config] = math.prod(float(f.table[tuple(config[v] for v in f.scope)]) for f in factors)
-    return joint
-
-
-def expected(joint: np.ndarray, evidence: dict[int, np.ndarray], query: list[int], n: int) -> tuple[list[np.ndarray], np.ndarray]:
-    """Per case, the normalised marginals of ``query`` (NaN where impossible) and log P(evidence), from the joint."""
-    marginals = [np.full((n, joint.shape[q]), np.nan) for q in query]
-    log_ev = np.full(n, -np.inf)
-    for k in range(n):
-        weighted = joint.copy()
-        for v, e in evidence.items():
-            shape = [1] * joint.ndim
-            shape[v] = -1
-            weighted = weighted * e[k if e.shape[0] > 1 else 0].reshape(shape)
-        total = weighted.sum()
-        if total > 0:
-            log_ev[k] = math.log(total)
-            for j, q in enumerate(query):
-                marginals[j][k] = weighted.sum(axis=tuple(a for a in range(joint.ndim) if a != q)) / total
-    return marginals, log_ev
 
 
 def random_evidence(rng: np.random.Generator, cards: list[int], n: int, scale: float) -> dict[int, np.ndarray]:
@@ -86,22 +41,22 @@ def random_evidence(rng: np.random.Generator, cards: list[int], n: int, scale: f
 
 @given(seed=SEEDS, scale=st.sampled_from([1.0, 7.0]), fix=st.booleans())
 @settings(max_examples=60, deadline=None)
-def test_dividing_pass_matches_enumeration(seed, scale, fix):
+def test_dividing_pass_matches_enumeration(sparse_networks, seed, scale, fix):
     """Check marginals and log P(evidence) of every variable, per case, against the enumerated joint to 1e-12.
 
     ``scale`` 7 gives likelihoods above 1, so the pass rescales every
     message; ``fix`` indexes hard shared evidence out of the cliques.
     """
-    cards, factors = random_network(seed)
+    cards, factors = sparse_networks.network(seed, (4, 9), 0.4)
     tree = JunctionTree(cards, factors)
     assert tree._nonnegative  # the pass divides
-    joint = enumerate_joint(cards, factors)
+    joint = sparse_networks.joint(cards, factors)
     rng = np.random.default_rng(seed + 1)
     n = int(rng.integers(1, 6))
     evidence = random_evidence(rng, cards, n, scale)
     n = max(e.shape[0] for e in evidence.values())  # every vector may be shared (one row)
     query = list(range(len(cards)))
-    want, want_log = expected(joint, evidence, query, n)
+    want, want_log = sparse_networks.marginals(joint, evidence, query, n)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("crampnet.inference.engine.FIX_ENTRIES", 0 if fix else 10**9)
         got = tree.marginals(evidence, query)
@@ -115,7 +70,7 @@ def test_dividing_pass_matches_enumeration(seed, scale, fix):
 
 @given(seed=SEEDS, rescale=st.booleans())
 @settings(max_examples=60, deadline=None)
-def test_dividing_pass_gives_the_beliefs_of_the_multiplying_pass(seed, rescale):
+def test_dividing_pass_gives_the_beliefs_of_the_multiplying_pass(sparse_networks, seed, rescale):
     """Check every clique's belief of ``divide=True`` against ``divide=False`` on the same tables, each normalised per case, to 1e-12.
 
     Rescaled beliefs other than the root's are defined up to a constant per
@@ -123,7 +78,7 @@ def test_dividing_pass_gives_the_beliefs_of_the_multiplying_pass(seed, rescale):
     zero, so the largest entry that a downward message is rescaled by may
     differ; normalised they agree.
     """
-    cards, factors = random_network(seed)
+    cards, factors = sparse_networks.network(seed, (4, 9), 0.4)
     tree = JunctionTree(cards, factors)
     rng = np.random.default_rng(seed + 2)
     n = int(rng.integers(1, 5))
@@ -154,14 +109,14 @@ def test_a_negative_entry_turns_the_division_off():
 
 @given(seed=SEEDS)
 @settings(max_examples=40, deadline=None)
-def test_pass_width_is_the_widest_clique_array_a_pass_allocates(seed):
+def test_pass_width_is_the_widest_clique_array_a_pass_allocates(sparse_networks, seed):
     """Check ``JunctionTree.pass_width`` (the chunk bound of the Quickscore and answers paths) against the clique arrays of a real pass.
 
     With a point mass pinned, shared hard evidence indexed out (FIX_ENTRIES 0)
     and per-case soft evidence, the widest array handed to the pass, per
     case, is what ``pass_width`` says.
     """
-    cards, factors = random_network(seed)
+    cards, factors = sparse_networks.network(seed, (4, 9), 0.4)
     rng = np.random.default_rng(seed + 3)
     v = int(rng.integers(len(cards)))
     point = np.zeros(cards[v])

@@ -12,9 +12,6 @@ potentials may run sparse only while the draws keep the tree's zeros
 
 from __future__ import annotations
 
-import itertools
-import math
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -33,53 +30,6 @@ from crampnet.trust.uncertainty import draw_parameters
 SEEDS = st.integers(0, 2**32 - 1)
 
 
-def random_network(seed: int) -> tuple[list[int], list[Factor]]:
-    """3-6 variables of 2-3 states, up to 3 parents each, about a third of all table entries zero.
-
-    Every parent configuration keeps some mass (a zero column would make
-    the network inconsistent, not sparse); roots may be point masses.
-    """
-    rng = np.random.default_rng(seed)
-    n = int(rng.integers(3, 7))
-    cards = rng.integers(2, 4, size=n).tolist()
-    factors = []
-    for v in range(n):
-        parents = sorted(rng.choice(v, size=int(rng.integers(0, min(v, 3) + 1)), replace=False).tolist()) if v else []
-        table = rng.random((cards[v], *(cards[p] for p in parents)))
-        table[rng.random(table.shape) < 0.35] = 0.0
-        cols = table.reshape(cards[v], -1)
-        cols[int(rng.integers(cards[v])), cols.sum(axis=0) == 0] = 1.0
-        factors.append(Factor((v, *parents), cols.reshape(table.shape) / cols.sum(axis=0).reshape(table.shape[1:])))
-    return cards, factors
-
-
-def enumerate_joint(cards: list[int], factors: list[Factor]) -> np.ndarray:
-    """The full joint, one entry per configuration, by looping over the configurations."""
-    joint = np.zeros(cards)
-    for config in itertools.product(*(range(c) for c in cards)):
-        joint[config] = math.prod(float(f.table[tuple(config[v] for v in f.scope)]) for f in factors)
-    return joint
-
-
-def answers(joint: np.ndarray, evidence: dict[int, np.ndarray], query: list[int]) -> tuple[list[np.ndarray], np.ndarray]:
-    """Per case: normalised marginals of ``query`` (NaN where impossible) and log P(evidence), from the joint."""
-    n = max(e.shape[0] for e in evidence.values())
-    marginals = [np.full((n, joint.shape[q]), np.nan) for q in query]
-    log_ev = np.full(n, -np.inf)
-    for k in range(n):
-        weighted = joint.copy()
-        for v, e in evidence.items():
-            shape = [1] * joint.ndim
-            shape[v] = -1
-            weighted = weighted * e[k if e.shape[0] > 1 else 0].reshape(shape)
-        total = weighted.sum()
-        if total > 0:
-            log_ev[k] = math.log(total)
-            for j, q in enumerate(query):
-                marginals[j][k] = weighted.sum(axis=tuple(a for a in range(joint.ndim) if a != q)) / total
-    return marginals, log_ev
-
-
 def random_evidence(seed: int, cards: list[int], n: int) -> dict[int, np.ndarray]:
     """Likelihood vectors (some entries zero) on one to three variables, ``n`` cases."""
     rng = np.random.default_rng(seed)
@@ -94,14 +44,14 @@ def random_evidence(seed: int, cards: list[int], n: int) -> dict[int, np.ndarray
 
 @given(seed=SEEDS)
 @settings(max_examples=40, deadline=None)
-def test_kernel_loops_on_live_entries_match_enumeration(seed):
+def test_kernel_loops_on_live_entries_match_enumeration(sparse_networks, seed):
     """Check the kernel's loops on the sparse structure against the full joint, case by case (impossible cases included)."""
-    cards, factors = random_network(seed)
+    cards, factors = sparse_networks.network(seed)
     tree = JunctionTree(cards, factors)
-    joint = enumerate_joint(cards, factors)
+    joint = sparse_networks.joint(cards, factors)
     evidence = random_evidence(seed + 1, cards, 4)
     query = list(range(len(cards)))
-    expected, expected_log = answers(joint, evidence, query)
+    expected, expected_log = sparse_networks.marginals(joint, evidence, query)
     rows = sorted(evidence)
     for sparse in (True, False):
         program = Program(Structure(tree, sparse=sparse), rows, query)
@@ -139,9 +89,9 @@ def test_a_point_mass_root_leaves_half_of_every_clique_that_holds_it():
 
 @given(seed=SEEDS)
 @settings(max_examples=25, deadline=None)
-def test_draws_that_keep_the_zeros_run_sparse_with_the_numbers_of_the_numpy_pass(seed):
+def test_draws_that_keep_the_zeros_run_sparse_with_the_numbers_of_the_numpy_pass(sparse_networks, seed):
     """Check draw_marginals with its own factor tables per draw: sparse, dense and the numpy pass agree, and match enumeration."""
-    cards, factors = random_network(seed)
+    cards, factors = sparse_networks.network(seed)
     tree = JunctionTree(cards, factors)
     rng = np.random.default_rng(seed + 2)
     draws = 3
@@ -157,8 +107,8 @@ def test_draws_that_keep_the_zeros_run_sparse_with_the_numbers_of_the_numpy_pass
         got, log_ev, flagged = _drawpass.draw_marginals(tree, tables, evidence, query, numba=False, sparse=sparse)
         assert not flagged.any()
         for k in range(draws):
-            joint = enumerate_joint(cards, [Factor(f.scope, t[k]) for f, t in zip(factors, tables, strict=True)])
-            expected, expected_log = answers(joint, evidence, query)
+            joint = sparse_networks.joint(cards, [Factor(f.scope, t[k]) for f, t in zip(factors, tables, strict=True)])
+            expected, expected_log = sparse_networks.marginals(joint, evidence, query)
             assert (np.isfinite(log_ev[k]) and abs(log_ev[k] - expected_log[0]) <= 1e-12) or (log_ev[k] == -np.inf == expected_log[0])
             for j, q in enumerate(query):
                 np.testing.assert_allclose(got[j][k], expected[j][0], rtol=0, atol=1e-12)
@@ -227,14 +177,14 @@ def test_kernel_trees_of_the_shipped_network_keep_about_half_their_entries(popul
 
 @given(seed=SEEDS, fix=st.booleans())
 @settings(max_examples=40, deadline=None)
-def test_numpy_pass_indexes_pinned_variables_out_exactly(seed, fix):
+def test_numpy_pass_indexes_pinned_variables_out_exactly(sparse_networks, seed, fix):
     """Check the numpy pass with point-mass variables indexed out (JunctionTree.pinned) against enumeration.
 
     With and without hard evidence indexed out beside them (``fix``), with
     evidence on a pinned variable (which then stays in the cliques), and
     with that variable queried.
     """
-    cards, factors = random_network(seed)
+    cards, factors = sparse_networks.network(seed)
     rng = np.random.default_rng(seed + 4)
     v = int(rng.integers(len(cards)))
     point = np.zeros(cards[v])
@@ -242,7 +192,7 @@ def test_numpy_pass_indexes_pinned_variables_out_exactly(seed, fix):
     factors = [*factors, Factor((v,), point)]  # pins v, wherever it sits
     tree = JunctionTree(cards, factors)
     assert v in tree.pinned  # (roots of the random network may be pinned too)
-    joint = enumerate_joint(cards, factors)
+    joint = sparse_networks.joint(cards, factors)
     query = list(range(len(cards)))
     with pytest.MonkeyPatch.context() as mp:
         if fix:
@@ -255,7 +205,7 @@ def test_numpy_pass_indexes_pinned_variables_out_exactly(seed, fix):
                 if fix and rng.random() < 0.5:
                     e[:] = 0.0
                     e[0, int(rng.integers(e.shape[1]))] = 1.0  # hard: indexed out too
-            expected, expected_log = answers(joint, evidence, query)
+            expected, expected_log = sparse_networks.marginals(joint, evidence, query)
             got = tree.marginals(evidence, query)
             assert (got.log_evidence[0] == -np.inf == expected_log[0]) or abs(got.log_evidence[0] - expected_log[0]) <= 1e-12
             for q in query:
