@@ -154,15 +154,18 @@ def test_findings_most_rows_observe_stay_in_one_tree_and_stay_exact(model: cramp
     arrays = {k: np.asarray(a, dtype=float) for k, a in stack(model, rows).items()}
     assert not any(np.all(arrays[f] == arrays[f][:1]) for f in findings)  # none is constant
     kept_trees: list[frozenset[str]] = []
+    reused: list[bool] = []
     original = _quickscore_path.run_numpy
 
-    def spy(net, arrays, n, cap, in_tree=frozenset()):  # type: ignore[no-untyped-def]
+    def spy(net, arrays, n, cap, in_tree=frozenset(), exp=None):  # type: ignore[no-untyped-def]
         kept_trees.append(in_tree)
-        return original(net, arrays, n, cap, in_tree)
+        reused.append(exp is not None)
+        return original(net, arrays, n, cap, in_tree, exp)
 
     monkeypatch.setattr(_quickscore_path, "run_numpy", spy)
     answered = _routing.shared_tree(model.compiled, arrays, len(rows), jit=False)
     assert answered is not None and kept_trees and kept_trees[-1]  # some findings kept for every row
+    assert reused == [True]  # the chosen plan's expansion is run, not worked out again
     done, post, _ = answered
     assert done.size == len(rows)
     ve = VariableElimination(model.network)
@@ -196,3 +199,29 @@ def test_thorough_tree_is_no_larger_and_gives_the_same_marginals(model: crampnet
     for q in query:
         np.testing.assert_allclose(a.marginals[q], b.marginals[q], atol=1e-12, rtol=0)
     np.testing.assert_allclose(a.log_evidence, b.log_evidence, atol=1e-12, rtol=0)
+
+
+def test_expansion_from_worked_out_groups_is_the_fresh_one(model: crampnet.Model) -> None:
+    """Check expand/term_counts given groups_of the batch: the same pseudo-cases as worked out afresh; groups of other rows are refused."""
+    from crampnet.inference._expansion import expand, groups_of, term_counts
+
+    base = observe(model, CASE)
+    terms = model.compiled._terms
+    findings = [k for k in base if k in terms]
+    rows = [base] + [{k: v for k, v in base.items() if k != f} for f in findings] + [{**base, "edema": np.array([1.0, 0.0])}]
+    arrays = {k: np.asarray(a, dtype=float) for k, a in stack(model, rows).items()}
+    n = len(rows)
+    groups = groups_of(arrays, terms)
+    fresh = expand(arrays, terms, n, _routing.TERM_CAP)
+    reused = expand(arrays, terms, n, _routing.TERM_CAP, groups)
+    assert fresh.row_of.size > n  # terms expanded
+    np.testing.assert_array_equal(reused.rows, fresh.rows)
+    np.testing.assert_array_equal(reused.row_of, fresh.row_of)
+    np.testing.assert_array_equal(reused.weights, fresh.weights)
+    assert reused.evidence.keys() == fresh.evidence.keys()
+    for k in fresh.evidence:
+        np.testing.assert_array_equal(reused.evidence[k], fresh.evidence[k])
+    np.testing.assert_array_equal(term_counts(arrays, terms, n, 256, groups), term_counts(arrays, terms, n, 256))
+    # Groups worked out for other rows (here the first row only) would expand the wrong rows.
+    with pytest.raises(ValueError, match="rows"):
+        expand(arrays, terms, n, _routing.TERM_CAP, groups_of({k: a[:1] for k, a in arrays.items()}, terms))

@@ -315,3 +315,28 @@ def test_question_table_shows_the_measure_it_is_ordered_by():
     assert [row[0] for row in rows[: len(best)]] == [html.escape(str(label)) for label in best["label"]] or [
         row[0] for row in rows[: len(best)]
     ] == [str(label) for label in best["label"]]
+
+
+@pytest.mark.parametrize("ranking", ["counterfactual", "posterior"])
+def test_report_rows_are_the_tables_rows(ranking: str) -> None:
+    """Check the rows the report reads without pandas (explain_rows, ranked_rows, must-not-miss rows, measure values) against the tables a user gets."""
+    import crampnet
+    from crampnet.reasoning.explain import explain_rows
+    from crampnet.reasoning.html import measure_value
+    from crampnet.reasoning.questions import ranked_rows
+
+    model = crampnet.load()
+    dx = diagnose(model, {"exertional_pain_relieved_by_rest": True, "pain_location": "calf", "pedal_pulses": "diminished", "smoker": True, "age": 68}, ranking=ranking)
+    for cond in dx.differential[:3]:
+        table = dx.explain(cond)
+        rows = explain_rows(model, dx.evidence, cond, dx._contributions)
+        assert [r[0] for r in rows] == list(table.index)
+        assert [r[1:] for r in rows] == [tuple(v) for v in table[["state", "log_odds", "likelihood_ratio", "sentence"]].itertuples(index=False)]
+    for n, cost_aware in ((5, False), (3, True)):
+        frame = dx.next_questions(n, cost_aware=cost_aware)
+        ranked = ranked_rows(model, dx._answers, n, cost_aware=cost_aware)
+        assert [q for q, _ in ranked] == list(frame.index)
+        assert [r for _, r in ranked] == frame.to_dict(orient="records")
+    mnm = dx.must_not_miss
+    assert [(r[0], *r[1:]) for r in dx._must_not_miss_rows()] == [(c, *v) for c, v in zip(mnm.index, mnm.itertuples(index=False), strict=True)]
+    assert [dx._measure_value(c) for c in dx.differential] == [measure_value(dx, c) for c in dx.differential]

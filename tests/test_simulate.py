@@ -257,3 +257,17 @@ def test_fitted_noisy_or_tables_are_general(tiny, brute_force):
         draw = brute_force(network)
         for j, cond in enumerate(fitted.compiled.conditions):
             assert got[i, j] == pytest.approx(draw.probability({cond: "present"}, evidence), abs=1e-12), (i, cond)
+
+
+def test_fitted_parameter_table_is_made_when_first_read(tiny):
+    """Check that fit leaves the provenance table to its first reader, which gets it whole, and every later reader a copy of the same."""
+    cohort = simulate(tiny, 120, seed=5)
+    fitted = fit(tiny, cohort.mask(np.random.default_rng(5).random(cohort.shape) < 0.3), prior_strength=6)
+    assert "parameters" not in fitted._fit.__dict__  # not built by fit
+    table = fitted.parameters()
+    assert "parameters" in fitted._fit.__dict__
+    assert set(table[table["node"].isin(list(fitted.posterior_counts))]["source"]) == {"fitted"}
+    assert (table["source"] == "fitted").sum() == sum(c.size for c in fitted.posterior_counts.values())  # a row per fitted entry
+    table.loc[table.index[0], "value"] = -1.0  # a copy: the model's table stays
+    pd.testing.assert_frame_equal(fitted.parameters(), fitted._fit.parameters)
+    assert fitted.parameters()["value"].iloc[0] != -1.0

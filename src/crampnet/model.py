@@ -278,14 +278,14 @@ class FittedModel(Model):
         self.posterior_counts = {nid: np.array(c, dtype=float) for nid, c in fit.posterior_counts.items()}
         self.prior_strength, self.cases, self.method = fit.prior_strength, fit.cases, fit.method
         self.iterations, self.converged = fit.iterations, fit.converged
-        self._parameters = fit.parameters
+        self._fit = fit  # its parameter table is built when first asked for
 
     def __repr__(self) -> str:
         return super().__repr__()[:-1] + f", fitted to {self.cases} cases (prior_strength={self.prior_strength:g})>"
 
     def parameters(self) -> pd.DataFrame:
         """Every number with its source; fitted numbers say ``source = "fitted"``."""
-        return self._parameters.copy()
+        return self._fit.parameters.copy()
 
 
 @lru_cache(maxsize=16)

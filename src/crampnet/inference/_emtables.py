@@ -156,6 +156,7 @@ def product(
     n_out, span = blocks(nd, dcard, d0, strides, n_idx + out, offsets, run, dig)
     total = 0.0
     for p in range(p0, p0 + size, span):
+        vals = ws[p : p + span]  # built in place: no table read here lies in it
         v = 1.0
         for k in range(n_idx):
             if run[k] == span:
@@ -163,17 +164,15 @@ def product(
         first = True
         for k in range(n_idx):
             if run[k] < span:
-                gather(buf, tab if k < n_tab else ws, idx[k], offsets[k], span, run[k], first, v)
+                gather(vals, tab if k < n_tab else ws, idx[k], offsets[k], span, run[k], first, v)
                 first = False
         if first:
             for e in range(span):
-                buf[e] = v
-        for e in range(span):
-            ws[p + e] = buf[e]
+                vals[e] = v
         if out and run[n_idx] < span:
-            spread(buf, ws, idx[n_idx], offsets[n_idx], span, run[n_idx], 1.0)
+            spread(vals, ws, idx[n_idx], offsets[n_idx], span, run[n_idx], 1.0)
         else:  # the root's total, or one message entry per block
-            block = add(buf, 0, span)
+            block = add(vals, 0, span)
             total += block
             if out:
                 ws[idx[n_idx]] += block

@@ -33,7 +33,12 @@ import numpy as np
 
 from crampnet.inference.quickscore import Terms
 
-__all__ = ["Expansion", "expand", "option_terms", "term_counts"]
+__all__ = ["Expansion", "Groups", "expand", "groups_of", "option_terms", "term_counts"]
+
+#: Per decomposed finding, which term list applies to each row and the term
+#: lists (:func:`groups_of`): what :func:`term_counts` and :func:`expand`
+#: work out from a batch's evidence before anything else.
+Groups = dict[str, tuple[np.ndarray, list[Terms]]]
 
 
 #: The term list of an unobserved finding: one term of weight 1, no factor.
@@ -131,8 +136,27 @@ def option_terms(vec: np.ndarray, states: list[Terms]) -> Terms:
     return _groups(np.asarray(vec, dtype=float).reshape(1, -1), states)[1][0]
 
 
-def _plans(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]]) -> list[tuple[str, np.ndarray, list[Terms]]]:
-    return [(nid, *_groups(np.asarray(evidence[nid], dtype=float), terms[nid])) for nid in evidence if nid in terms]
+def groups_of(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]]) -> Groups:
+    """Per finding of ``terms`` that ``evidence`` names, which of its term lists each row takes, and the lists.
+
+    Worked out once, they serve every :func:`term_counts` and :func:`expand`
+    of the same arrays (a clinical batch weighs several plans of one batch).
+    """
+    return {nid: _groups(np.asarray(evidence[nid], dtype=float), terms[nid]) for nid in evidence if nid in terms}
+
+
+def _plans(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]], groups: Groups | None = None) -> list[tuple[str, np.ndarray, list[Terms]]]:
+    if groups is None:
+        return [(nid, *_groups(np.asarray(evidence[nid], dtype=float), terms[nid])) for nid in evidence if nid in terms]
+    out = []
+    for nid in evidence:
+        if nid in terms:
+            group, lists = groups[nid]
+            if group.shape[0] != np.shape(evidence[nid])[0]:
+                msg = f"groups_of worked out {nid!r} for {group.shape[0]} rows, not the {np.shape(evidence[nid])[0]} given"
+                raise ValueError(msg)
+            out.append((nid, group, lists))
+    return out
 
 
 def _counts(plans: list[tuple[str, np.ndarray, list[Terms]]], n: int, cap: int) -> np.ndarray:
@@ -148,8 +172,11 @@ def _counts(plans: list[tuple[str, np.ndarray, list[Terms]]], n: int, cap: int) 
     return counts
 
 
-def term_counts(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]], n: int, cap: int) -> np.ndarray:
+def term_counts(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]], n: int, cap: int, groups: Groups | None = None) -> np.ndarray:
     """Pseudo-cases each of ``n`` rows expands into (``cap + 1`` for more than ``cap``).
+
+    ``groups``: :func:`groups_of` these arrays (or arrays with the same
+    rows for every finding of ``terms`` named here), if already worked out.
 
     Examples
     --------
@@ -163,10 +190,10 @@ def term_counts(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Ter
     >>> term_counts(no_yes, terms, 2, 256).tolist()
     [1, 2]
     """
-    return _counts(_plans(evidence, terms), n, cap)
+    return _counts(_plans(evidence, terms, groups), n, cap)
 
 
-def expand(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]], n: int, cap: int) -> Expansion:
+def expand(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]], n: int, cap: int, groups: Groups | None = None) -> Expansion:
     """Expand the findings of ``terms`` observed in ``evidence`` into pseudo-cases.
 
     Parameters
@@ -180,8 +207,11 @@ def expand(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]],
         Rows of the batch.
     cap : int
         Rows with more pseudo-cases than this are left out of ``rows``.
+    groups : Groups, optional
+        :func:`groups_of` the same arrays (for every finding of ``terms``
+        that ``evidence`` names), if already worked out.
     """
-    plans = _plans(evidence, terms)
+    plans = _plans(evidence, terms, groups)
     counts = _counts(plans, n, cap)
     rows = np.flatnonzero((counts <= cap) & (counts > 0))
     per = counts[rows]

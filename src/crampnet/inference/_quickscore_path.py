@@ -46,7 +46,9 @@ __all__ = ["CONDITION", "distinct_count", "flat_for", "kept_patterns", "run_kern
 CONDITION = 1e6
 
 
-def run_numpy(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, cap: int, in_tree: frozenset[str] = frozenset()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def run_numpy(
+    net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, cap: int, in_tree: frozenset[str] = frozenset(), exp: Expansion | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """Posteriors of the rows that expand into at most ``cap`` pseudo-cases, in numpy.
 
     Rows whose sum is ill conditioned (more than :data:`CONDITION` times
@@ -55,6 +57,9 @@ def run_numpy(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, ca
     posteriors, ``-inf``). Findings named in ``in_tree`` are not expanded even
     where they decompose: they stay in the tree as plain evidence (the
     hybrid for cases with too many terms whose pruned tree is too large).
+    ``exp``: ``expand(arrays, terms without in_tree, n, cap)`` if the caller
+    already has it (:func:`~crampnet.inference._routing.shared_tree` weighs
+    its plans by their expansions).
 
     Returns
     -------
@@ -66,7 +71,8 @@ def run_numpy(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, ca
         ``log P(evidence)`` of those rows.
     """
     terms = net._terms if not in_tree else {k: v for k, v in net._terms.items() if k not in in_tree}
-    exp = expand(arrays, terms, n, cap)
+    if exp is None:
+        exp = expand(arrays, terms, n, cap)
     m = exp.row_of.size
     log_ev = np.full(m, -np.inf)
     present = np.zeros((m, len(net.conditions)))

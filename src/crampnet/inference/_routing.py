@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.exceptions import NetworkFileError
-from crampnet.inference._expansion import expand, term_counts
+from crampnet.inference._expansion import Expansion, expand, groups_of, term_counts
 
 if TYPE_CHECKING:
     from crampnet.inference.compiled import CompiledNetwork
@@ -220,12 +220,13 @@ def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, 
     # pseudo-case or two instead of the product of every finding's terms.
     # (A question's answer, in two rows of ~200, is cheaper expanded.) Only
     # in batches of a clinical call's size: cohorts keep the constant ones.
+    groups = groups_of(arrays, terms)  # each finding's term lists per row, worked out once for every plan below
     seen = [k for k, a in arrays.items() if k in terms and net.spec.nodes[k].role == "finding" and (k in constant or (n <= MIXED_ROWS and 2 * int(np.count_nonzero(~np.all(a == 1.0, axis=1))) >= n))]
-    spread = {k: int(term_counts({k: arrays[k][:1]}, terms, 1, TERM_CAP)[0] if k in constant else term_counts({k: arrays[k]}, terms, n, TERM_CAP).max()) for k in seen}
+    spread = {k: int(term_counts({k: arrays[k][:1]}, terms, 1, TERM_CAP)[0] if k in constant else term_counts({k: arrays[k]}, terms, n, TERM_CAP, groups).max()) for k in seen}
     # Observed findings that never decompose stay in every row's tree too.
     fixed = frozenset(k for k in constant if k not in terms and net.spec.nodes[k].role == "finding")
     common = _narrowest(net, frozenset(k for k, t in spread.items() if t > 1), spread, fixed)
-    counts = term_counts(arrays, terms, n, TERM_CAP)
+    counts = term_counts(arrays, terms, n, TERM_CAP, groups)
     small = counts <= TERM_CAP
     if jit:
         current = float(counts[small].sum()) * COST_KERNEL_TERM + (~small).sum() * (COST_COMPILE + COST_PASS)
@@ -236,7 +237,7 @@ def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, 
         patterns, _ = unique_masks(mask)
         quick = float(np.minimum(counts, TERM_CAP).sum()) * COST_TERM
         current = min(quick, len(patterns) * (COST_COMPILE + COST_PASS) + n * COST_ROW)
-    best: tuple[float, frozenset[str], dict[str, np.ndarray]] | None = None
+    best: tuple[float, frozenset[str], dict[str, np.ndarray], Expansion] | None = None
     best_work = 0
     for in_tree in (common, frozenset()) if common else (frozenset(),):
         if not in_tree and float(counts[small].sum()) * COST_EXPAND > (current if best is None else best[0]):
@@ -246,20 +247,21 @@ def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, 
             tree, _ = net.tree_for(in_tree)
         except NetworkFileError:
             continue
-        # Evidence every row shares enters once, so the engine indexes it out.
+        # Evidence every row shares enters once, so the engine indexes it out
+        # (only of findings not expanded: those keep their full arrays, whose groups are worked out).
         compact = {k: a[:1] if k in constant and (k in in_tree or k not in terms) else a for k, a in arrays.items()}
-        exp = expand(compact, {k: v for k, v in terms.items() if k not in in_tree}, n, TERM_CAP)
+        exp = expand(compact, {k: v for k, v in terms.items() if k not in in_tree}, n, TERM_CAP, groups)
         cost = (0.0 if cached else COST_COMPILE) + COST_PASS + exp.row_of.size * COST_EXPAND + _quickscore_path.distinct_count(exp) * COST_ENTRY * tree.entries
         cost += (n - exp.rows.size) * (COST_COMPILE + COST_PASS)  # rows left to their own trees
         if cost < (current if best is None else best[0]):
-            best = (cost, in_tree, compact)
+            best = (cost, in_tree, compact, exp)
             best_work = _quickscore_path.distinct_count(exp) * tree.entries
     if best is None:
         return None
-    _, in_tree, compact = best
+    _, in_tree, compact, exp = best
     if best_work >= THOROUGH:
         net.tree_for(in_tree | fixed, thorough=True)  # many passes: worth trying min-fill's tree too
-    return _quickscore_path.run_numpy(net, compact, n, TERM_CAP, in_tree)
+    return _quickscore_path.run_numpy(net, compact, n, TERM_CAP, in_tree, exp)  # the plan's expansion, not worked out again
 
 
 def _narrowest(net: CompiledNetwork, common: frozenset[str], spread: Mapping[str, int], fixed: frozenset[str] = frozenset()) -> frozenset[str]:

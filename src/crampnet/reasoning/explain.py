@@ -69,7 +69,7 @@ if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
 # Explanation comes from the module __getattr__ below (made on first use, with pandas).
-__all__ = ["CERTAIN_LOG_ODDS", "MAX_SHAPLEY", "Explanation", "explain", "log_odds_contributions", "resolve_condition"]  # noqa: F822
+__all__ = ["CERTAIN_LOG_ODDS", "MAX_SHAPLEY", "Explanation", "explain", "explain_rows", "log_odds_contributions", "resolve_condition"]  # noqa: F822
 
 #: Up to this many observed entries, contributions are exact Shapley values.
 MAX_SHAPLEY = 12
@@ -274,17 +274,36 @@ def explain(model: BaseModel, evidence: Mapping[str, object] | None, condition: 
     import pandas as pd
 
     cond = resolve_condition(model, condition)
+    table = contributions if contributions is not None else log_odds_contributions(model, evidence, [cond], method=method)
+    rows = explain_rows(model, evidence, cond, table)
+    frame = pd.DataFrame([row[1:] for row in rows], index=pd.Index([row[0] for row in rows], name="evidence"), columns=["state", "log_odds", "likelihood_ratio", "sentence"])
+    return _explanation_class()(frame)
+
+
+def explain_rows(model: BaseModel, evidence: Mapping[str, object] | None, condition: str, contributions: pd.DataFrame) -> list[tuple[str, str, float, float, str]]:
+    """The rows of :func:`explain`, in its order, as ``(node, state, log_odds, likelihood_ratio, sentence)``, without building its table.
+
+    ``condition`` is a condition id and ``contributions`` a table of
+    :func:`log_odds_contributions` for this evidence with a column for it
+    (a report reads the three leading conditions' from one table).
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> model = crampnet.load()
+    >>> case = {"urge_to_move": True, "ferritin": 30}
+    >>> table = log_odds_contributions(model, case)
+    >>> rows = explain_rows(model, case, "restless_legs_syndrome", table)
+    >>> [row[0] for row in rows] == list(explain(model, case, "restless_legs_syndrome").index)
+    True
+    """
     vectors = observe(model, evidence)
     given: dict[str, object] = {resolve_id(model.spec, k): v for k, v in (evidence or {}).items()}
-    table = contributions if contributions is not None else log_odds_contributions(model, evidence, [cond], method=method)
-    certain = cond in table.attrs.get("certain", [])
+    certain = condition in contributions.attrs.get("certain", [])
     rows = []
-    for nid in table.index:
-        lo = float(table.loc[nid, cond])
-        state = describe(model.spec, str(nid), vectors[str(nid)])
+    for nid, lo in zip([str(i) for i in contributions.index], contributions[condition].tolist(), strict=True):
+        state = describe(model.spec, nid, vectors[nid])
         ratio = math.exp(min(lo, _MAX_EXP))
-        rows.append({"state": state, "log_odds": lo, "likelihood_ratio": ratio, "sentence": _sentence(model, str(nid), given.get(str(nid)), state, cond, ratio, certain)})
-    frame = pd.DataFrame(rows, index=pd.Index([str(i) for i in table.index], name="evidence"), columns=["state", "log_odds", "likelihood_ratio", "sentence"])
-    if len(frame):
-        frame = frame.iloc[np.argsort(-np.abs(frame["log_odds"].to_numpy()), kind="stable")]
-    return _explanation_class()(frame)
+        rows.append((nid, state, float(lo), ratio, _sentence(model, nid, given.get(nid), state, condition, ratio, certain)))
+    order = np.argsort(-np.abs(np.array([row[2] for row in rows], dtype=float)), kind="stable").tolist()
+    return [rows[i] for i in order]

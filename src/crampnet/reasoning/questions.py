@@ -270,8 +270,8 @@ def rank_questions(
     return frame if n is None else frame.iloc[: int(n)]
 
 
-def ranked_rows(model: BaseModel, answers: Answers, n: int | None = 10) -> list[tuple[str, dict[str, object]]]:
-    """The first ``n`` rows of :func:`rank_questions` (default order), as ``(question, row)`` pairs, without pandas.
+def ranked_rows(model: BaseModel, answers: Answers, n: int | None = 10, *, cost_aware: bool = False) -> list[tuple[str, dict[str, object]]]:
+    """The first ``n`` rows of :func:`rank_questions` (default order, or ``cost_aware``), as ``(question, row)`` pairs, without pandas.
 
     Each row maps the :data:`COLUMNS` to their values, as the table holds them.
 
@@ -283,7 +283,7 @@ def ranked_rows(model: BaseModel, answers: Answers, n: int | None = 10) -> list[
     >>> [q for q, _ in ranked_rows(model, answers, 3)] == list(rank_questions(model, answers, 3).index)
     True
     """
-    rows, positions = _rows(model, answers, n)
+    rows, positions = _rows(model, answers, n, cost_aware=cost_aware)
     chosen = positions if n is None else positions[: int(n)]
     return [(answers.candidates[i], {c: rows[i][c] for c in COLUMNS}) for i in chosen.tolist()]
 

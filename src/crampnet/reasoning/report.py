@@ -34,20 +34,22 @@ True
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
 from crampnet.reasoning._render import Block, html_fragment, markdown
 from crampnet.reasoning._stamp import report_date, stamp
+from crampnet.reasoning.explain import explain_rows
 from crampnet.reasoning.html import (
     MEASURES,
     TITLES,
     URGENCY,
     legend,
-    measure_value,
     population_phrase,
 )
 from crampnet.reasoning.notes import NOTES, Note
+from crampnet.reasoning.questions import ranked_rows
 from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
@@ -67,7 +69,7 @@ def _label(dx: Diagnosis, nid: str) -> str:
 
 
 def _p(dx: Diagnosis, condition: str) -> float:
-    return float(dx.posteriors.to_dict()[condition])
+    return dx._probabilities()[condition]
 
 
 def _percent(p: float) -> str:
@@ -92,9 +94,10 @@ def _flags(dx: Diagnosis) -> list[Block]:
 
 def _must_not_miss(dx: Diagnosis) -> list[Block]:
     headers = ["condition", "probability", "threshold", "flag", "what would rule it out", "source"]
+    # The rows of dx.must_not_miss, without building its table.
     rows = [
-        [_label(dx, str(cond)), _percent(float(row["probability"])), f"{float(row['threshold']):.1%}", "FLAGGED" if row["flagged"] else "not flagged", str(row["rule_out"]), str(row["source"])]
-        for cond, row in dx.must_not_miss.iterrows()
+        [_label(dx, cond), _percent(float(p)), f"{float(limit):.1%}", "FLAGGED" if flagged else "not flagged", str(rule_out), str(source)]
+        for cond, p, limit, flagged, rule_out, source in dx._must_not_miss_rows()
     ]
     text = "Always listed, however unlikely. Threshold: the probability above which testing beats not testing (Pauker & Kassirer 1980), unless a threshold was given."
     return [("h2", "Must-not-miss conditions"), ("p", text), ("table", (headers, rows))]
@@ -109,7 +112,7 @@ def _differential(dx: Diagnosis) -> list[Block]:
     for rank, cond in enumerate(dx.differential[:_SHOWN], start=1):
         marker = " (must not miss)" if cond in dx.model.must_not_miss else ""
         row = [str(rank), _label(dx, cond) + marker, _percent(_p(dx, cond))]
-        if (value := measure_value(dx, cond)) is not None:
+        if (value := dx._measure_value(cond)) is not None:  # html.measure_value without pandas
             row.append(f"{value:.{DECIMALS}f}")
         rows.append(row)
     rest = len(dx.differential) - _SHOWN
@@ -133,10 +136,9 @@ def _reasons(dx: Diagnosis) -> list[Block]:
     if not dx.evidence:
         return [*blocks, ("p", "No evidence yet.")]
     for cond in _leading(dx):
-        table = dx.explain(cond)
+        table = explain_rows(dx.model, dx.evidence, cond, dx._contributions)  # dx.explain(cond)'s rows
         blocks.append(("h3", f"{_label(dx, cond)} (P = {_percent(_p(dx, cond))})"))
-        odds = table["log_odds"]
-        if odds.isna().any():
+        if any(math.isnan(row[2]) for row in table):
             blocks.append(
                 (
                     "p",
@@ -144,8 +146,8 @@ def _reasons(dx: Diagnosis) -> list[Block]:
                 )
             )
             continue
-        pro = [str(s) for s in table.loc[odds > 0.01, "sentence"]]
-        con = [str(s) for s in table.loc[odds < -0.01, "sentence"]]
+        pro = [row[4] for row in table if row[2] > 0.01]
+        con = [row[4] for row in table if row[2] < -0.01]
         blocks.append(
             (
                 "ul",
@@ -163,24 +165,22 @@ def _reasons(dx: Diagnosis) -> list[Block]:
 
 
 def _questions(dx: Diagnosis) -> list[Block]:
-    best = dx.next_questions(5)
-    cheap = dx.next_questions(3, cost_aware=True)
+    # The rows of dx.next_questions(5) and dx.next_questions(3, cost_aware=True), without building their tables.
+    best = ranked_rows(dx.model, dx._answers, 5)
+    cheap = ranked_rows(dx.model, dx._answers, 3, cost_aware=True)
     headers = ["question", "kind", "changes a decision", "information gain (bits)", "cost", "informs most"]
 
-    def rows(frame: object) -> list[list[str]]:
-        import pandas as pd
-
-        assert isinstance(frame, pd.DataFrame)
+    def rows(ranked: list[tuple[str, dict[str, object]]]) -> list[list[str]]:
         return [
             [
-                str(r.label),
-                str(r.kind),
-                f"{r.decision:.0%}",
-                f"{r.information_gain:.3f}",
-                f"{r.cost:g}",
-                _label(dx, str(r.about)) if r.about else "-",
+                str(r["label"]),
+                str(r["kind"]),
+                f"{r['decision']:.0%}",
+                f"{r['information_gain']:.3f}",
+                f"{r['cost']:g}",
+                _label(dx, str(r["about"])) if r["about"] else "-",
             ]
-            for r in frame.itertuples()
+            for _, r in ranked
         ]
 
     return [
@@ -218,20 +218,23 @@ def _notes(dx: Diagnosis) -> list[Block]:
 
 def _sources(dx: Diagnosis) -> list[Block]:
     table = dx.model.parameters()
-    spec, leading = dx.model.spec, set(_leading(dx))
-    used = table[
-        table["node"].isin(leading)
-        | (table["parent"].isin(leading) & table["node"].isin(list(dx.evidence)))
-    ]
+    spec, leading, observed = dx.model.spec, set(_leading(dx)), set(dx.evidence)
+    # The parameters of the leading conditions and of their links to the
+    # evidence, grouped by source in sorted order (a groupby, in plain Python).
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for node, parent, key, citation in zip(table["node"].tolist(), table["parent"].tolist(), table["source"].tolist(), table["citation"].tolist(), strict=True):
+        if isinstance(key, str) and (node in leading or (parent in leading and node in observed)):
+            groups.setdefault(key, []).append((str(node), citation))
     items = []
-    for key, group in used.groupby("source", sort=True):
-        labels = ", ".join(sorted({_label(dx, str(n)) for n in group["node"]}))
+    for key in sorted(groups):
+        group = groups[key]
+        labels = ", ".join(sorted({_label(dx, n) for n, _ in group}))
         count = f"{len(group)} parameter{'s' if len(group) != 1 else ''}"
         if key == "judgment":
             items.append(f"Judgment: {count} ({labels}), each recorded in the network file with the reason for the judgment.")
         else:
-            source = spec.sources.get(str(key))
-            items.append(f"{key}: {source.citation if source else group['citation'].iloc[0]} ({count}: {labels})")
+            source = spec.sources.get(key)
+            items.append(f"{key}: {source.citation if source else group[0][1]} ({count}: {labels})")
     seeds = [f"{key}: {source.citation}" for key, source in spec.sources.items() if source.kind == "seed"]
     return [
         ("h2", "Sources of the numbers"),

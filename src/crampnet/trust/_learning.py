@@ -194,7 +194,7 @@ def fit_result(base: BaseModel, posterior_counts: Mapping[str, np.ndarray], *, p
     for nid, alpha in counts.items():
         tables[nid] = _posterior_mean(alpha, base.compiled.tables[nid])
     note = f"Dirichlet posterior mean: prior = the previous parameters worth {prior_strength:g} cases (BDe equivalent sample size), updated with {cases} cases ({how})"
-    return Fit(tables, counts, prior_strength, cases, method, iterations, converged, _fitted_parameters(base, tables, counts, note))
+    return Fit(tables, counts, prior_strength, cases, method, iterations, converged, lambda: _fitted_parameters(base, tables, counts, note))
 
 
 def _fitted_parameters(base: BaseModel, tables: Mapping[str, np.ndarray], counts: Mapping[str, np.ndarray], note: str) -> pd.DataFrame:
