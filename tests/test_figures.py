@@ -190,3 +190,18 @@ def test_dvt_old_against_working_age_population_studies(model):
     ) / sum(shares.values())
     old = model.probability({"deep_vein_thrombosis": "present"}, given={"age_group": "65_plus"})
     assert 4.0 <= old / working <= 781 / 58, old / working
+
+
+def test_thyroid_by_age_hollowell_2002(model):
+    """Thyroid dysfunction among adults by age band: about 3%, 6% and 13% (Hollowell 2002: TSH > 4.5 about 2%, 5%, 12%, plus about 1% hyperthyroidism)."""
+    for band, expected in (("under_40", 0.03), ("40_to_64", 0.06), ("65_plus", 0.13)):
+        got = model.probability({"thyroid_disease": "present"}, given={"age_group": band})
+        assert got == pytest.approx(expected, abs=0.005), (band, got)
+
+
+def test_thyroid_commoner_in_women_whickham_1977(model):
+    """The odds ratio of thyroid dysfunction, women against men, is the Whickham survey's for raised TSH: 7.5% of women, 2.8% of men."""
+    women = model.probability({"thyroid_disease": "present"}, given={"sex": "female"})
+    men = model.probability({"thyroid_disease": "present"}, given={"sex": "male"})
+    odds_ratio = (women / (1 - women)) / (men / (1 - men))
+    assert odds_ratio == pytest.approx((0.075 / 0.925) / (0.028 / 0.972), rel=0.05)
