@@ -205,3 +205,19 @@ def test_thyroid_commoner_in_women_whickham_1977(model):
     men = model.probability({"thyroid_disease": "present"}, given={"sex": "male"})
     odds_ratio = (women / (1 - women)) / (men / (1 - men))
     assert odds_ratio == pytest.approx((0.075 / 0.925) / (0.028 / 0.972), rel=0.05)
+
+
+def test_rls_rises_with_age_phillips_2000(model):
+    """RLS among adults rises from under 40 to 40-64 as restless legs symptoms did in Kentucky (3% at 18-29, 10% at 30-79).
+
+    With the census shares of 18-29 and 30-39 among adults under 40 (0.549,
+    0.451), under 40 is 6.2% against 10%: an odds ratio of 1.69. At 65 and
+    over the figure lies between the 30-79 and the 80+ figures (19%).
+    """
+    young, middle, old = (
+        model.probability({"restless_legs_syndrome": "present"}, given={"age_group": band})
+        for band in ("under_40", "40_to_64", "65_plus")
+    )
+    odds = [p / (1 - p) for p in (young, middle, old)]
+    assert odds[1] / odds[0] == pytest.approx((0.10 / 0.90) / (0.062 / 0.938), rel=0.05)
+    assert (0.10 / 0.90) / (0.062 / 0.938) <= odds[2] / odds[0] <= (0.19 / 0.81) / (0.062 / 0.938)

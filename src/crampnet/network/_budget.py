@@ -248,7 +248,7 @@ def check_network(reader: Reader, nodes: Mapping[str, Node]) -> Cost:
     >>> from crampnet.network._budget import check_network
     >>> from crampnet.network._reader import Reader
     >>> check_network(Reader("leg_cramps.toml"), crampnet.load().spec.nodes).total_entries
-    47282
+    48818
     """
     cost = network_cost(nodes)
     if cost.total_entries > MAX_TOTAL:
