@@ -509,7 +509,6 @@ class SparseFactorNetworks:
             joint[config] = math.prod(float(f.table[tuple(config[v] for v in f.scope)]) for f in factors)
         return joint
 
-
     @staticmethod
     def marginals(joint: np.ndarray, evidence: dict[int, np.ndarray], query: list[int], n: int | None = None) -> tuple[list[np.ndarray], np.ndarray]:
         """Per case (``n``, by default the longest evidence), the normalised marginals of ``query`` (NaN where impossible) and log P(evidence)."""
