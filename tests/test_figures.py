@@ -212,7 +212,9 @@ def test_rls_rises_with_age_phillips_2000(model):
 
     With the census shares of 18-29 and 30-39 among adults under 40 (0.549,
     0.451), under 40 is 6.2% against 10%: an odds ratio of 1.69. At 65 and
-    over the figure lies between the 30-79 and the 80+ figures (19%).
+    over the two Kentucky figures are mixed by the census share of 80+ among
+    people of 65 and over (12,922,165 of 54,058,263 = 0.239): 12.2%, an odds
+    ratio of 2.09, between the 30-79 and the 80+ figures.
     """
     young, middle, old = (
         model.probability({"restless_legs_syndrome": "present"}, given={"age_group": band})
@@ -221,3 +223,6 @@ def test_rls_rises_with_age_phillips_2000(model):
     odds = [p / (1 - p) for p in (young, middle, old)]
     assert odds[1] / odds[0] == pytest.approx((0.10 / 0.90) / (0.062 / 0.938), rel=0.05)
     assert (0.10 / 0.90) / (0.062 / 0.938) <= odds[2] / odds[0] <= (0.19 / 0.81) / (0.062 / 0.938)
+    old_share = 12_922_165 / 54_058_263
+    over_65 = (1 - old_share) * 0.10 + old_share * 0.19
+    assert odds[2] / odds[0] == pytest.approx((over_65 / (1 - over_65)) / (0.062 / 0.938), rel=0.05)
