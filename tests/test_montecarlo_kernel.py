@@ -229,3 +229,17 @@ def test_seeded_intervals_agree_between_kernel_and_numpy(model, monkeypatch):
         kernel_table = model.posteriors(evidence, interval=0.9, draws=40, seed=11)
     for column in ("probability", "low", "high"):
         np.testing.assert_allclose(kernel_table[column].to_numpy(), numpy_table[column].to_numpy(), rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize(("ratio", "compiled"), [(0.0, False), (1e9, True)])
+def test_live_ratio_decides_where_the_draws_run(model, kernel_calls, monkeypatch, ratio, compiled):
+    """Check that the draws run in the kernel exactly when its tree's live entries are within KERNEL_LIVE_RATIO of numpy's, with the same posteriors either way."""
+    evidence = {"muscle_cramps": "yes", "nocturnal": "yes", "urge_to_move": "yes", "worse_evening": "yes", "edema": "no"}
+    vectors = crampnet.network.evidence.normalise(model.spec, evidence)
+    theta = draw_parameters(model, 6, np.random.default_rng(2))
+    monkeypatch.setattr(mc, "KERNEL_LIVE_RATIO", ratio)
+    got = mc.batch_posteriors(model, vectors, theta)
+    assert bool(kernel_calls) is compiled
+    with jit("never"):
+        expected = mc.batch_posteriors(model, vectors, theta)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)

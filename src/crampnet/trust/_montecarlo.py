@@ -66,18 +66,28 @@ CHUNK_ENTRIES = 4_000_000
 #: tree that keeps the positive findings.
 CONDITION = 1e5
 #: When numpy's tree (the signed one, or else the one keeping the findings)
-#: has at least this many clique entries, the draws run on the tree keeping
-#: the findings in the compiled kernel, if it is ready
-#: (:meth:`~crampnet.inference._kerneltree.KernelTree.kernel_ready`): there
-#: numpy's chunks hold few draws and its pass is slow (0.4 s per draw on the
-#: 1.35M-entry tree of a case with every finding observed, 3-4 ms of CPU
-#: compiled); smaller trees run many draws per numpy call. The kernel is
-#: also left out when the tree keeping the findings has more than twice the
-#: entries of numpy's signed tree: 20 findings with six "yes" answers took
-#: 4.4-4.9 s for 1,000 draws compiled (343,426 entries) against 3.1-3.4 s in
-#: numpy (102,522 signed plus half of 13,998), measured before the kernel's
-#: draws pass fused its sweeps (:mod:`crampnet.inference._drawloops`).
-KERNEL_TREE_ENTRIES = 100_000
+#: has at least this many clique entries, the draws may run on the tree
+#: keeping the findings in the compiled kernel, if it is ready
+#: (:meth:`~crampnet.inference._kerneltree.KernelTree.kernel_ready`) and
+#: :data:`KERNEL_LIVE_RATIO` allows. Measured for 1,000 draws, kernel loaded,
+#: 2 cores (``benchmarks/bench_trust.py`` cases and subsets of its nine "yes"
+#: answers, session 15): the kernel was never slower on trees of 16,044
+#: numpy entries and up (no findings: 0.44 s against 0.54 s; both are then
+#: mostly the building of the draws' tables, ~0.2 s), so this is the
+#: smallest tree measured, not a crossover.
+KERNEL_TREE_ENTRIES = 16_000
+#: The kernel runs the draws only while the live entries of its tree (the
+#: one keeping the findings, those summed out at once) are at most this many
+#: times numpy's entries. Measured as above (seconds for 1,000 draws, numpy
+#: then kernel; live entries over numpy's): six findings 0.77 / 0.39 (0.53);
+#: nine "yes" answers 1.39 / 0.78 (1.28); twenty findings 1.01 / 0.95
+#: (2.06); three to seven of the nine "yes" answers 0.76-0.88 / 0.83-1.00
+#: (2.6-4.0). The kernel's time grew with its live entries (about 0.25 s
+#: plus 3.2 us per live entry per 1,000 draws); numpy's, about 13 ns per
+#: entry per draw, with more spread. The earlier rule (the kernel's tree at
+#: most twice numpy's, from 100,000 numpy entries) predates the fused sweeps
+#: of :mod:`crampnet.inference._drawloops` and kept every one of these in numpy.
+KERNEL_LIVE_RATIO = 1.5
 #: Node-table entries times draws per chunk run in the compiled kernel
 #: (:func:`~crampnet.inference._drawpass.draw_marginals`,
 #: :attr:`~crampnet.trust._pruned.Pruned.table_entries` per draw): a chunk
@@ -227,9 +237,9 @@ def batch_posteriors(model: BaseModel, vectors: Mapping[str, np.ndarray], theta:
     check).
 
     When the tree numpy would run has at least :data:`KERNEL_TREE_ENTRIES`
-    clique entries and at least half those of the tree keeping the
-    findings, every draw runs on the latter in the
-    compiled kernel, if that is ready (not on a signed tree: the kernel
+    clique entries and the tree keeping the findings (with them summed
+    out) at most :data:`KERNEL_LIVE_RATIO` times as many live entries,
+    every draw runs on the latter in the compiled kernel, if that is ready (not on a signed tree: the kernel
     needs non-negative factors), with the findings it keeps summed out at
     once; the few draws it flags near underflow run again in numpy. Both
     give the same posteriors to rounding.
@@ -298,11 +308,10 @@ def _batch(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarra
         base = _pruned(model, frozenset([*kept_other, *linked]))
         use_signed = bool(signed) or star.per_row + base.per_row // 2 < wide.per_row
     numpy_entries = star.per_row + base.per_row // 2 if use_signed else wide.per_row
-    # The kernel runs the wide tree (it takes no signed factors): worth it when numpy's tree is about as wide.
-    if signed is not True and numpy_entries >= KERNEL_TREE_ENTRIES and wide.per_row <= 2 * numpy_entries and wide.tree.kernel_ready(theta.shape[0]):
-
-        # The same tree with the findings kept summed out at once (observed leaves): smaller, and fewer input rows.
-        lean = _pruned(model, wide_keep, frozenset(), absorbable(model, wide_keep, [nid for nid in kept if nid not in query]))
+    # The kernel runs the wide tree (it takes no signed factors), with the findings it keeps summed out at once
+    # (observed leaves): worth it while that tree's live entries are not many more than numpy's.
+    lean = _pruned(model, wide_keep, frozenset(), absorbable(model, wide_keep, [nid for nid in kept if nid not in query])) if signed is not True and numpy_entries >= KERNEL_TREE_ENTRIES else None
+    if lean is not None and lean.live_per_row <= KERNEL_LIVE_RATIO * numpy_entries and wide.tree.kernel_ready(theta.shape[0]):
 
         def kernel_run(part: np.ndarray, tables: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             sparse = lean.zeros_kept(tables)
