@@ -186,6 +186,9 @@ def run_vignette(record: Row, seeds: int = 3, strategies: Sequence[str] = STRATE
                 plans.append((f"random{seed}", listed([order[i] for i in rng.permutation(len(order))])))
     mnm = set(model.must_not_miss)
     out: Row = {"id": record["id"], "gold": record["gold"], "must_not_miss": record["gold"][0] in mnm}
+    # What the vignette can answer at all: its nodes besides the intake, of every node that can be asked.
+    out["answerable"] = sum(nid not in INTAKE for nid in vignette_answers(model, record["evidence"]))
+    out["candidates"] = len(order)
     out["full"] = _score(model, record, record["evidence"])
     for name, strategy in plans:
         out[name] = [c | _score(model, record, c["evidence"]) for c in interview(model, record, strategy)]
@@ -202,6 +205,8 @@ def summarise(rows: Sequence[Row], seeds: int) -> dict[str, Any]:
     mnm = [r for r in rows if r["must_not_miss"]]
     out: dict[str, Any] = {"vignettes": n, "must_not_miss_vignettes": len(mnm)}
     out["full"] = {"top1": sum(r["full"]["top1"] for r in rows) / n, "recall": sum(bool(r["full"]["flagged"]) for r in mnm) / max(1, len(mnm))}
+    if all("answerable" in r for r in rows):
+        out["answerable"] = {"mean": float(np.mean([r["answerable"] for r in rows])), "candidates": float(np.mean([r["candidates"] for r in rows]))}
     for name in STRATEGIES:
         runs = [f"random{s}" for s in range(seeds)] if name == "random" else [name]
         if any(run not in rows[0] for run in runs):
@@ -225,6 +230,13 @@ def render(s: dict[str, Any], seconds: float, header: Sequence[str]) -> str:
         cells = "".join(f"  {_pct(s[name][str(q)]['top1'], 1):>14} ({s[name][str(q)]['answered']:.1f})  " for q in CHECKPOINTS)
         lines.append(f"{name:<13}{cells}  {_pct(s[name]['5']['recall'], 1)}")
     lines.append(f"{'full evidence':<13}  {_pct(s['full']['top1'], 1):>14}   (all entries)   {'':<40}  {_pct(s['full']['recall'], 1)}")
+    if "answerable" in s:
+        a = s["answerable"]
+        share = a["mean"] / a["candidates"] if a["candidates"] else 0.0
+        lines.append(
+            f"a vignette answers {a['mean']:.1f} of the {a['candidates']:.0f} questions that can be asked ({100 * share:.1f}%), besides the intake:"
+            f" a question chosen without seeing the vignette is answered about that often, {5 * share:.1f} of 5"
+        )
     target = s["full"]["top1"] - 0.15
     if "decision" in s:
         met = "met" if s["decision"]["5"]["top1"] >= target else "NOT met"

@@ -112,6 +112,20 @@ def test_summarise_counts_by_hand():
     assert s["decision"]["5"]["recall"] == 1.0
     assert [s["random"][q]["top1"] for q in ("3", "5", "8")] == [0.25, 0.25, 0.5]
     assert "information" not in s and "fixed" not in s
+    assert "answerable" not in s  # rows without the counts: no line
+
+
+def test_summarise_answerable_share():
+    """Check the mean number of questions a vignette answers, and its share of the askable ones, from two synthetic rows."""
+    def run(top1):
+        return [{"top1": top1, "flagged": None, "answered": 0, "error": None}] * 3
+    rows = [
+        {"must_not_miss": False, "full": {"top1": True, "flagged": None}, "decision": run(True), "answerable": 4, "candidates": 100},
+        {"must_not_miss": False, "full": {"top1": False, "flagged": None}, "decision": run(False), "answerable": 10, "candidates": 100},
+    ]  # fmt: skip
+    s = bi.summarise(rows, seeds=1)
+    assert s["answerable"] == {"mean": 7.0, "candidates": 100.0}
+    assert "answers 7.0 of the 100 questions that can be asked (7.0%)" in bi.render(s, 1.0, [])
 
 
 @needs_dev
@@ -124,3 +138,5 @@ def test_main_runs_with_limit(tmp_path, capsys):
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["summary"]["vignettes"] == 1 and len(data["rows"]) == 1
     assert {"decision", "information", "fixed", "random0", "full"} <= set(data["rows"][0])
+    row = data["rows"][0]
+    assert 0 < row["answerable"] < row["candidates"] and "questions that can be asked" in text
