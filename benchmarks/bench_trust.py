@@ -30,6 +30,8 @@ fresh processes, ``PYTHONHASHSEED`` 0 to N-1): each interval row's ``again`` at 
 same case, and EM with every condition hidden, set-up plus one iteration,
 at most 15x one query of a case of its data (the mean over
 ``--ve-cases`` of its rows). Column ``x VE`` prints the ratio.
+Each interval row also says where its timed draws ran (compiled kernel or
+numpy), as seen by the calls of the draws pass.
 ``--em-only`` prints only the two EM rows (as in the full run, the first
 loads the compiled kernel if nothing before it has) and their VE reference.
 """
@@ -51,6 +53,7 @@ import numpy as np
 
 import crampnet
 from crampnet.trust import _em
+from crampnet.trust import _montecarlo as mc
 from crampnet.trust.simulate import ConvergenceWarning
 
 # Six findings, mixed: a cramp-like history with two "no" answers.
@@ -89,11 +92,34 @@ def every_finding_case(model: crampnet.Model, yes: int = 14, seed: int = 3) -> d
     raise RuntimeError(msg)
 
 
-def every_tree(model: crampnet.Model, case: dict[str, object]) -> str:
-    """The clique entries of the tree that keeps the every-finding case's findings, and where its draws run."""
-    from crampnet.inference import _kernel
+class DrawSpy:
+    """Counts the calls of the compiled draws pass (``_montecarlo.draw_marginals``) while installed: where a row's draws ran."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self._original = mc.draw_marginals
+
+    def __enter__(self) -> DrawSpy:
+        original = self._original
+
+        def spy(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return original(*args, **kwargs)
+
+        mc.draw_marginals = spy
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        mc.draw_marginals = self._original
+
+    @property
+    def where(self) -> str:
+        return "compiled kernel" if self.calls else "numpy"
+
+
+def every_tree(model: crampnet.Model, case: dict[str, object], where: str) -> str:
+    """The clique entries of the tree that keeps the every-finding case's findings, and where its draws ran (``where``)."""
     from crampnet.network.evidence import normalise
-    from crampnet.trust import _montecarlo as mc
     from crampnet.trust._pruned import absorbable
 
     vectors = normalise(model.spec, case)
@@ -103,7 +129,6 @@ def every_tree(model: crampnet.Model, case: dict[str, object]) -> str:
     linked = [p for nid in (*negative, *single) for p, *_ in noisy[nid].parents]
     keep = frozenset([*(n for n in vectors if n not in negative and n not in single), *linked])
     wide = mc._pruned(model, keep)
-    where = "compiled kernel" if wide.per_row >= mc.KERNEL_TREE_ENTRIES and _kernel._state["kernel"] is not None else "numpy"  # its numpy choice is this tree
     lean = mc._pruned(model, keep, frozenset(), absorbable(model, keep, [n for n in keep if n in vectors]))
     return (
         f"pruned tree keeping its findings: {wide.per_row:,} clique entries per draw; draws ran in the {where}"
@@ -248,10 +273,14 @@ def main() -> None:
 
     spread = ve_over_seeds(args.ve_seeds, args.ve_cases) if args.ve_seeds > 0 else None
     every = every_finding_case(model)
+    where: dict[str, str] = {}
     for i, (label, evidence) in enumerate([] if args.em_only else interval_cases(model)):
-        first, again = first_and_again(lambda seed, ev=evidence: lambda: model.posteriors(ev, interval=0.9, draws=args.draws, seed=seed), args.repeat)
+        first, _ = timed(lambda ev=evidence: model.posteriors(ev, interval=0.9, draws=args.draws, seed=0))
+        with DrawSpy() as spy:  # where the timed calls ran
+            again = min(timed(lambda ev=evidence, s=seed: model.posteriors(ev, interval=0.9, draws=args.draws, seed=s))[0] for seed in range(1, args.repeat + 1))
+        where[label] = spy.where
         ve_s = ve.seconds(evidence, args.repeat)
-        rows.append((f"intervals, {args.draws:,} draws: {label}", first, again, f"{target}: {again / ve_s:.2f}x"))
+        rows.append((f"intervals, {args.draws:,} draws: {label}", first, again, f"{target}: {again / ve_s:.2f}x ({spy.where})"))
         rows.append(("    pgmpy VE, one query of that case", ve_s, None, ""))
         if spread is not None:
             med = float(np.median(spread[:, i]))
@@ -295,7 +324,7 @@ def main() -> None:
         b = f"{again_s:7.3f}" if again_s is not None else f"{'':>7}"
         print(f"{label:<{width}}  {a}  {b}  {goal}")
     if not args.em_only:
-        print(f"\nevery-finding case: {every_tree(model, every)}")
+        print(f"\nevery-finding case: {every_tree(model, every, where[interval_cases(model)[-1][0]])}")
     print("\ntargets (issue 14): intervals of 1,000 draws at most 3x one pgmpy VE query of the same case (ratio of 'again');")
     print("EM with every condition hidden, set-up plus one iteration, at most 15x one pgmpy VE query of a case of its data.")
 
