@@ -35,15 +35,15 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
 
-from crampnet.inference import _kernel
+from crampnet.inference import _kernel, _pool
 from crampnet.inference._arrays import Program, Structure, entry_map
 from crampnet.inference._kerneltree import THREAD_ENTRIES, KernelTree, _threads
 
@@ -222,9 +222,7 @@ def draw_marginals(
     if parts == 1:
         part(0, n)
     else:
-        with ThreadPoolExecutor(max_workers=parts) as pool:
-            for done in [pool.submit(part, a, b) for a, b in itertools.pairwise(bounds)]:
-                done.result()
+        _pool.run([functools.partial(part, a, b) for a, b in itertools.pairwise(bounds)])
     marginals, at = [], 0
     for card in program.q_card.tolist():
         marginals.append(out[at : at + card].T)

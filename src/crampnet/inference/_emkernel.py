@@ -25,13 +25,14 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from crampnet.inference import _kernel
+from crampnet.inference import _kernel, _pool
 from crampnet.inference._kerneltree import _threads
 
 __all__ = ["CASE_SECONDS", "SHARE", "SHIFT", "Families", "family_counts", "ready"]
@@ -156,11 +157,17 @@ def family_counts(
         for a, b in itertools.pairwise(bounds):
             part(a, b)
     else:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            list(pool.map(part, bounds[:-1], bounds[1:]))
+        ranges = list(itertools.pairwise(bounds))
+        # Each thread runs every threads-th range in turn; the counts are
+        # added in case order below, so the split changes no bit.
+        _pool.run([functools.partial(_each, part, ranges[t::threads]) for t in range(threads)])
     total = np.zeros(families.size)
     for a in sorted(parts):  # in case order, whatever the threads' timing
         total += parts[a]
     return families.split(total), flags
+
+
+def _each(part: Callable[[int, int], None], ranges: Sequence[tuple[int, int]]) -> None:
+    """``part(a, b)`` for each range in turn (one thread's share)."""
+    for a, b in ranges:
+        part(a, b)

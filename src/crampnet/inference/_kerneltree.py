@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -30,7 +31,7 @@ from typing import Protocol
 
 import numpy as np
 
-from crampnet.inference import _kernel
+from crampnet.inference import _kernel, _pool
 from crampnet.inference._arrays import Program, Structure
 from crampnet.inference._cliques import SEARCH_ENTRIES, CliqueTree, Factor
 
@@ -359,9 +360,5 @@ def _split(n: int, part: Callable[[int, int], None], numba: bool, min_cases: int
     if parts <= 1:
         part(0, n)
         return
-    from concurrent.futures import ThreadPoolExecutor
-
     bounds = np.linspace(0, n, parts + 1).astype(int).tolist()
-    with ThreadPoolExecutor(max_workers=parts) as pool:
-        for done in [pool.submit(part, a, b) for a, b in itertools.pairwise(bounds)]:
-            done.result()
+    _pool.run([functools.partial(part, a, b) for a, b in itertools.pairwise(bounds)])
