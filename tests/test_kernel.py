@@ -164,8 +164,9 @@ def test_jit_mode_must_be_known(model):
         model.posteriors({"urge_to_move": "yes"})
 
 
-def test_auto_runs_compiled_only_work_worth_loading(monkeypatch):
-    """Check the auto policy: numpy below LOAD_SECONDS; above it, load or compile where numba can cache; without a cache, only above COMPILE_SECONDS."""
+@pytest.fixture
+def fake_kernel(monkeypatch):
+    """numba present with a writable cache, nothing built; returns the list of (fake) compiles, one 1 each."""
     calls = []
 
     def fake_compile():
@@ -174,27 +175,63 @@ def test_auto_runs_compiled_only_work_worth_loading(monkeypatch):
         return _kernel._state["kernel"]
 
     monkeypatch.setitem(_kernel._state, "kernel", None)
+    monkeypatch.setitem(_kernel._state, "spent", 0.0)
     monkeypatch.setitem(_kernel._state, "cache", Path("numba-cache"))
     monkeypatch.setattr(_kernel, "_loops", lambda: {})  # numba is there; nothing is built
     monkeypatch.setattr(_kernel, "_compile", fake_compile)
     monkeypatch.setenv("CRAMPNET_JIT", "auto")
+    return calls
+
+
+def _fresh(cache):
+    """A process without the kernel and with no numpy work run yet."""
+    _kernel._state.update(kernel=None, spent=0.0, cache=cache)
+
+
+def test_auto_runs_compiled_only_work_worth_loading(fake_kernel, monkeypatch):
+    """Check the auto policy for one call: numpy up to LOAD_SECONDS; above it, load or compile where numba can cache; without a cache, only above COMPILE_SECONDS."""
+    calls = fake_kernel
     assert not _kernel.ready(_kernel.LOAD_SECONDS)
     assert calls == []
+    _fresh(Path("numba-cache"))
     assert _kernel.ready(_kernel.LOAD_SECONDS + 0.1)
     assert calls == [1]
     assert _kernel.ready(1e-6)  # in this process now: used for any work
     # No writable cache directory: a process compiles for itself, so only for big work.
-    monkeypatch.setitem(_kernel._state, "kernel", None)
-    monkeypatch.setitem(_kernel._state, "cache", None)
+    _fresh(None)
     assert not _kernel.ready(_kernel.COMPILE_SECONDS)
+    _fresh(None)
     assert calls == [1]
     assert _kernel.ready(_kernel.COMPILE_SECONDS + 1.0)
     assert calls == [1, 1]
-    monkeypatch.setitem(_kernel._state, "kernel", None)
+    _fresh(None)
     monkeypatch.setenv("CRAMPNET_JIT", "always")
     assert _kernel.ready(0.0)
     monkeypatch.setenv("CRAMPNET_JIT", "never")
     assert not _kernel.ready(1e6)
+
+
+def test_auto_loads_once_the_numpy_work_run_adds_up_to_a_load(fake_kernel, monkeypatch):
+    """Check the ski-rental rule: small calls stay in numpy until their estimates add up to more than LOAD_SECONDS (COMPILE_SECONDS without a cache), then the kernel loads once."""
+    calls = fake_kernel
+    step = _kernel.LOAD_SECONDS / 4
+    assert [_kernel.ready(step) for _ in range(4)] == [False] * 4  # 4 steps: exactly the price, still numpy
+    assert calls == []
+    assert _kernel._state["spent"] == pytest.approx(_kernel.LOAD_SECONDS)
+    assert _kernel.ready(1e-3)  # the fifth pushes past it: load, once
+    assert _kernel.ready(1e-3)
+    assert calls == [1]
+    # No cache: the price is a compile, so the same work stays in numpy.
+    _fresh(None)
+    assert not any(_kernel.ready(step) for _ in range(5))
+    assert calls == [1]
+    assert _kernel.ready(_kernel.COMPILE_SECONDS)  # now past COMPILE_SECONDS in all
+    assert calls == [1, 1]
+    # 'never' counts nothing and never loads.
+    _fresh(None)
+    monkeypatch.setenv("CRAMPNET_JIT", "never")
+    assert not _kernel.ready(1e6)
+    assert _kernel._state["spent"] == 0.0
 
 
 def test_threads_change_no_result(model, monkeypatch):
@@ -319,3 +356,30 @@ def test_quickscore_searches_a_smaller_tree_only_for_large_calls(model, monkeypa
         assert tree._smaller is not None and tree._smaller is not tree and tree._smaller in used
     np.testing.assert_allclose(small.post, large.post, rtol=0, atol=1e-12)
     np.testing.assert_allclose(small.weight, large.weight, rtol=0, atol=1e-12)
+
+
+def test_pool_runs_every_task_and_raises_after_all_ended():
+    """Check crampnet.inference._pool.run: every task runs once, the first on the calling thread; an error is raised only after the other tasks have ended."""
+    import threading
+    import time
+
+    from crampnet.inference import _pool
+
+    ran: dict[int, str] = {}
+
+    def task(k, fail=False):
+        if k == 1:
+            time.sleep(0.05)  # still running when task 0 fails
+        ran[k] = threading.current_thread().name
+        if fail:
+            raise ArithmeticError(f"task {k}")
+
+    _pool.run([lambda k=k: task(k) for k in range(5)])
+    assert sorted(ran) == [0, 1, 2, 3, 4]
+    assert ran[0] == threading.current_thread().name
+    ran.clear()
+    with pytest.raises(ArithmeticError, match="task 0"):
+        _pool.run([lambda: task(0, fail=True), lambda: task(1)])
+    assert sorted(ran) == [0, 1]  # task 1 finished before the error came out
+    with pytest.raises(ArithmeticError, match="task 2"):
+        _pool.run([lambda: task(0), lambda: task(2, fail=True)])

@@ -56,12 +56,16 @@ from crampnet.inference._cliques import CliqueTree, Factor
 
 __all__ = ["BLOCK", "COMPILE_SECONDS", "LOAD_SECONDS", "draw_driver", "drivers", "family_driver", "ready", "warm_up"]
 
-#: Estimated numpy seconds of one call above which ``auto`` runs it in the
-#: kernel. Importing numba and loading the kernel from its cache cost about
-#: 0.5-0.7 s on an idle 2-core machine (2-3 s when it is busy); the kernel
-#: saves about that on a batch of 450 cases of the shipped network (0.45 s
-#: on 300, 2.2-2.8 s on 1,000). Smaller calls stay in numpy and never
-#: import numba.
+#: Estimated numpy seconds, of one call or of a process's numpy work so
+#: far, above which ``auto`` loads the kernel (:func:`ready`). Importing
+#: numba and loading the kernel from its cache cost about 0.5-0.7 s on an
+#: idle 2-core machine (2-3 s when it is busy); the kernel saves about that
+#: on a batch of 450 cases of the shipped network (0.45 s on 300, 2.2-2.8 s
+#: on 1,000). The estimates (:data:`NUMPY_ENTRY` per clique entry and case)
+#: run above the measured numpy time of the clinical calls (about 1.5 s
+#: estimated for 0.3-0.5 s of diagnose, questions, explanation and report
+#: of the README's case), so the load comes after about as much real numpy
+#: work as it costs. A process below it never imports numba.
 LOAD_SECONDS = 1.5
 #: Where numba finds no writable cache directory a process compiles for
 #: itself (10-40 s on a 2-core machine): ``auto`` then compiles only for
@@ -76,7 +80,7 @@ BLOCK = 64
 OPTIONS: dict[str, Any] = {"nogil": True, "error_model": "numpy"}
 
 Drivers = tuple[Callable[..., None], Callable[..., None]]
-_state: dict[str, Any] = {"kernel": None, "failed": False, "loops": None, "cache": None, "stamp": None}
+_state: dict[str, Any] = {"kernel": None, "failed": False, "loops": None, "cache": None, "stamp": None, "spent": 0.0}
 _LOCK = threading.RLock()
 _LOG = logging.getLogger(__name__)
 
@@ -93,21 +97,35 @@ def ready(seconds: float) -> bool:
     """Whether work estimated at ``seconds`` of numpy time should run compiled.
 
     ``CRAMPNET_JIT=auto`` (the default): yes once the kernel is in this
-    process; before that, when ``seconds`` exceeds :data:`LOAD_SECONDS`.
-    The kernel is then loaded from numba's cache, or compiled and cached
-    once per installation, with a one-line notice on stderr (a warning of
-    the ``crampnet.inference._kernel`` logger). Where numba finds no
-    writable cache directory, only work above :data:`COMPILE_SECONDS`
-    compiles, once per process. ``always`` runs every pass compiled,
-    ``never`` every pass in numpy. Results agree to rounding either way.
+    process; before that, when ``seconds`` plus the estimated numpy time
+    of the work this process has already run in numpy exceeds
+    :data:`LOAD_SECONDS`: one large call, or a session of small ones
+    (a few diagnoses with their questions and reports). This is the
+    ski-rental rule (rent until the rent paid reaches the price of buying;
+    never more than twice the cost of the better choice in hindsight,
+    Karlin et al., Algorithmica 1988): a script of a few calls never
+    loads numba, a session that keeps working pays one load and then runs
+    compiled. The kernel is then loaded from numba's cache, or compiled
+    and cached once per installation, with a one-line notice on stderr (a
+    warning of the ``crampnet.inference._kernel`` logger). Where numba
+    finds no writable cache directory, the price is
+    :data:`COMPILE_SECONDS` instead: the process compiles for itself.
+    ``always`` runs every pass compiled, ``never`` every pass in numpy.
+    Results agree to rounding either way.
     """
     mode = _mode()
     if mode == "never" or _state["failed"]:
         return False
     if _state["kernel"] is not None:
         return True
-    if mode == "auto" and (seconds <= LOAD_SECONDS or (seconds <= COMPILE_SECONDS and (_loops() is None or _state["cache"] is None))):
-        return False
+    if mode == "auto":
+        # Rent until the rent paid reaches the price: numpy until this
+        # call and the numpy work already run in this process add up to
+        # more than a load (or, with no cache, a compile) would cost.
+        spent = _state["spent"] + seconds
+        if spent <= LOAD_SECONDS or (spent <= COMPILE_SECONDS and (_loops() is None or _state["cache"] is None)):
+            _state["spent"] = spent
+            return False
     return _compile() is not None
 
 
