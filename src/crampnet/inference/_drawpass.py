@@ -35,11 +35,10 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 
@@ -217,12 +216,9 @@ def draw_marginals(
         driver(structure.arrays(), slots, placement, inp, res, log_ev[a:b], flags[a:b], structure.messages)
         out[:, a:b] = res
 
-    parts = min(_threads(), n) if numba and n * structure.entries >= THREAD_ENTRIES else 1
+    parts = max(1, min(_threads(), n)) if numba and n * structure.entries >= THREAD_ENTRIES else 1
     bounds = np.linspace(0, n, parts + 1).astype(int).tolist()
-    if parts == 1:
-        part(0, n)
-    else:
-        _pool.run([functools.partial(part, a, b) for a, b in itertools.pairwise(bounds)])
+    _pool.run([partial(part, a, b) for a, b in itertools.pairwise(bounds)])  # one range: on this thread
     marginals, at = [], 0
     for card in program.q_card.tolist():
         marginals.append(out[at : at + card].T)
