@@ -383,3 +383,7 @@ def test_pool_runs_every_task_and_raises_after_all_ended():
     assert sorted(ran) == [0, 1]  # task 1 finished before the error came out
     with pytest.raises(ArithmeticError, match="task 2"):
         _pool.run([lambda: task(0), lambda: task(2, fail=True)])
+    # Every range of the widest split gets a thread: the caller runs one, the pool the rest.
+    from crampnet.inference._kerneltree import MAX_THREADS
+
+    assert _pool.WORKERS == MAX_THREADS - 1

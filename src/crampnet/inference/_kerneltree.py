@@ -356,9 +356,6 @@ def _split(n: int, part: Callable[[int, int], None], numba: bool, min_cases: int
     :data:`THREAD_CASES`) per thread, and the plain-Python loops, run on
     the calling thread.
     """
-    parts = min(_threads(), n // (THREAD_CASES if min_cases is None else min_cases)) if numba else 1
-    if parts <= 1:
-        part(0, n)
-        return
+    parts = max(1, min(_threads(), n // (THREAD_CASES if min_cases is None else min_cases))) if numba else 1
     bounds = np.linspace(0, n, parts + 1).astype(int).tolist()
-    _pool.run([functools.partial(part, a, b) for a, b in itertools.pairwise(bounds)])
+    _pool.run([functools.partial(part, a, b) for a, b in itertools.pairwise(bounds)])  # one range: on this thread

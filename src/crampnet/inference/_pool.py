@@ -28,7 +28,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 __all__ = ["run"]
 
-#: Worker threads of the pool (the calling thread makes one more).
+#: Worker threads of the pool: the callers split at most
+#: :data:`crampnet.inference._kerneltree.MAX_THREADS` (8) ways and run one
+#: range themselves (a module below them cannot import the constant; more
+#: ranges than workers would only queue).
 WORKERS = 7
 
 _state: dict[str, object] = {"pool": None, "pid": None}
