@@ -27,7 +27,7 @@ Examples
 >>> bool(abs(answers.weight[1:3].sum() - 1.0) < 1e-9)  # P(yes | e) + P(no | e)
 True
 >>> gains(answers).shape, sorted(decisions(answers, model.conditions, {}))
-((2, 20), ['decision', 'leader_change', 'risk_shift', 'threshold_change'])
+((2, 21), ['decision', 'leader_change', 'risk_shift', 'threshold_change'])
 """
 
 from __future__ import annotations

@@ -91,7 +91,7 @@ class Evaluation:
     >>> model = crampnet.load()
     >>> result = crampnet.evaluate(model, simulate(model, 40, seed=0))
     >>> print(repr(result).splitlines()[0])
-    <crampnet.Evaluation of 40 cases, 20 labelled conditions:
+    <crampnet.Evaluation of 40 cases, 21 labelled conditions:
     """
 
     top1: float
