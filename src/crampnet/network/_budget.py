@@ -17,9 +17,11 @@ checks a budget at three moments, each before the cost it guards:
   stops at the first clique over the limit.
 
 The limits (module constants, also in ``networks/FORMAT.md``, "Limits") sit
-far above the shipped network: its largest table has 768 entries, all of them
-5,198, its largest clique 98,304 (the engine's min-fill tree; the estimate
-here, 147,456) and its tree 340,302 (estimate 516,740). Within them, loading
+above the shipped network: its largest table has 24,576 entries (the
+presenting complaint's), all of them 49,126, the largest clique of its
+whole-network tree 1,572,864 (the engine's min-fill tree and the estimate
+here alike) and that tree 6,318,170 (estimate 8,395,688); queries run on a
+far smaller tree, the findings decomposed. Within them, loading
 any file and answering a case stay under 1 GiB and a few seconds (figures in
 the notes of issue 16). Every check raises
 :class:`~crampnet.exceptions.NetworkFileError` through the
