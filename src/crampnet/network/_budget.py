@@ -97,6 +97,9 @@ MAX_TOTAL = 2**22
 MAX_CLIQUE = 2**21
 #: Entries of all cliques of the junction tree, as estimated (shipped: 516,740): 128 MiB.
 MAX_TREE = 2**24
+#: Edges of the moral graph up to which the load-time estimate, when its
+#: min-weight elimination is over the limits, also tries min-fill (shipped: 733).
+FILL_EDGES = 4096
 #: Largest row number in a source's ``evidence_rows``.
 MAX_ROW = 2**31 - 1
 
@@ -187,6 +190,9 @@ def network_cost(nodes: Mapping[str, Node]) -> Cost:
     heuristic of :mod:`crampnet.inference._triangulation`. Weights are kept
     up to date edge by edge, so each step costs the square of a clique's
     variables, and a clique over :data:`MAX_CLIQUE` ends the elimination.
+    Where that elimination is over the limits and the moral graph has at most
+    :data:`FILL_EDGES` edges, a min-fill elimination (the engine's heuristic
+    for the whole network) is tried too, and kept if it fits.
 
     Examples
     --------
@@ -206,7 +212,16 @@ def network_cost(nodes: Mapping[str, Node]) -> Cost:
         for a, b in itertools.combinations(family, 2):
             graph[a].add(b)
             graph[b].add(a)
+    edges = sum(len(nbrs) for nbrs in graph) // 2
+    fill_graph = [set(nbrs) for nbrs in graph] if edges <= FILL_EDGES else None
     largest, total = _eliminate(cards, graph)
+    if fill_graph is not None and (largest > MAX_CLIQUE or total > MAX_TREE):
+        # min-weight missed; min-fill, the engine's own heuristic for the
+        # whole network, may fit (it is kept to small graphs: its scores cost
+        # the square of a vertex's neighbours).
+        fill_largest, fill_total = _eliminate_min_fill(cards, fill_graph)
+        if fill_largest <= MAX_CLIQUE and fill_total <= MAX_TREE:
+            largest, total = fill_largest, fill_total
     most_parents = max((len(nodes[nid].parents) for nid in ids), default=0)
     return Cost(most_parents, max(tables, default=0), sum(tables), largest, total)
 
@@ -238,6 +253,42 @@ def _eliminate(cards: Sequence[int], graph: list[set[int]]) -> tuple[int, int]:
                 weight[b] *= cards[a]
         for u in nbrs:
             heapq.heappush(heap, (weight[u], len(graph[u]), u))
+    return largest, total
+
+
+def _eliminate_min_fill(cards: Sequence[int], graph: list[set[int]]) -> tuple[int, int]:
+    """Largest clique and sum of cliques of a greedy min-fill elimination (``graph`` is consumed).
+
+    The vertex adding fewest edges first (ties: smaller clique, then earlier
+    in ``nodes``), as :func:`crampnet.inference._triangulation.triangulate`
+    with ``"min-fill"``; a clique over :data:`MAX_CLIQUE` ends it.
+    """
+
+    def score(v: int) -> tuple[int, int, int]:
+        nbrs = graph[v]
+        d = len(nbrs)
+        present = sum(len(graph[a] & nbrs) for a in nbrs) // 2
+        return (d * (d - 1) // 2 - present, cards[v] * math.prod(cards[u] for u in nbrs), v)
+
+    scores = {v: score(v) for v in range(len(cards))}
+    largest = total = 0
+    while scores:
+        _, w, v = min(scores.values())
+        largest, total = max(largest, w), total + w
+        if w > MAX_CLIQUE or total > MAX_TREE:
+            break
+        del scores[v]
+        nbrs = graph[v]
+        graph[v] = set()
+        for a, b in itertools.combinations(nbrs, 2):
+            graph[a].add(b)
+            graph[b].add(a)
+        affected = set(nbrs)
+        for u in nbrs:
+            graph[u].discard(v)
+            affected |= graph[u]
+        for u in affected:
+            scores[u] = score(u)
     return largest, total
 
 
