@@ -15,6 +15,7 @@ benchmarks, the figures are in the notes of issue 16).
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import subprocess
@@ -22,6 +23,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import crampnet
 import crampnet.network.spec
@@ -307,6 +310,60 @@ def test_clique_estimate_bounds_the_engine_tree(model, tiny):
         cost = _budget.network_cost(_in_order(each.spec))
         assert cost.largest_clique >= each.compiled.tree.width
         assert cost.tree_entries >= each.compiled.tree.entries
+
+
+@given(st.data())
+def test_min_fill_estimate_is_the_engine_min_fill_tree(data):
+    """Check ``_eliminate_min_fill`` against the engine's min-fill triangulation on random small graphs: same largest clique, a sum at least the tree's."""
+    from crampnet.inference._triangulation import triangulate
+
+    n = data.draw(st.integers(1, 10))
+    cards = data.draw(st.lists(st.integers(2, 4), min_size=n, max_size=n))
+    pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
+    chosen = data.draw(st.lists(st.sampled_from(pairs), unique=True) if pairs else st.just([]))
+    graph: list[set[int]] = [set() for _ in range(n)]
+    for a, b in chosen:
+        graph[a].add(b)
+        graph[b].add(a)
+    cliques = triangulate(cards, {v: set(graph[v]) for v in range(n)}, "min-fill")
+    sizes = [math.prod(cards[u] for u in c) for c in cliques]
+    largest, total = _budget._eliminate_min_fill(cards, [set(g) for g in graph])
+    assert largest == max(sizes)
+    assert total >= sum(sizes)
+
+
+def test_min_fill_is_tried_only_over_the_limits_and_on_small_graphs(model, monkeypatch):
+    """Check when the load-time estimate falls back to min-fill: only where min-weight is over a limit, and the moral graph has at most FILL_EDGES edges."""
+    nodes = _in_order(model.spec)
+    fill = _budget._eliminate_min_fill(*_cards_and_graph(nodes))
+    over = (_budget.MAX_CLIQUE + 1, 0)
+    monkeypatch.setattr(_budget, "_eliminate", lambda cards, graph: over)
+    assert _budget.network_cost(nodes).largest_clique == fill[0] <= _budget.MAX_CLIQUE
+    monkeypatch.setattr(_budget, "FILL_EDGES", 10)
+    assert _budget.network_cost(nodes).largest_clique == over[0]
+    monkeypatch.setattr(_budget, "FILL_EDGES", 4096)
+    monkeypatch.setattr(_budget, "_eliminate", lambda cards, graph: (7, 7))
+
+    def refuse(cards, graph):
+        raise AssertionError("min-fill tried although min-weight fits")
+
+    monkeypatch.setattr(_budget, "_eliminate_min_fill", refuse)
+    assert _budget.network_cost(nodes).largest_clique == 7
+
+
+def _cards_and_graph(nodes):
+    """The cardinalities and moral graph ``network_cost`` builds, for the fallback's own check."""
+    ids = list(nodes)
+    index = {nid: i for i, nid in enumerate(ids)}
+    cards = [len(nodes[nid].states) for nid in ids]
+    graph: list[set[int]] = [set() for _ in ids]
+    for nid in ids:
+        family = [index[nid], *(index[p] for p in nodes[nid].parents)]
+        for a in family:
+            for b in family:
+                if a != b:
+                    graph[a].add(b)
+    return cards, graph
 
 
 @pytest.mark.parametrize("which", ["full", "pruned"])
