@@ -18,9 +18,10 @@ checks a budget at three moments, each before the cost it guards:
 
 The limits (module constants, also in ``networks/FORMAT.md``, "Limits") sit
 above the shipped network: its largest table has 24,576 entries (the
-presenting complaint's), all of them 49,126, the largest clique of its
+presenting complaint's), all of them 49,134, the largest clique of its
 whole-network tree 1,572,864 (the engine's min-fill tree and the estimate
-here alike) and that tree 6,318,170 (estimate 8,395,688); queries run on a
+here alike) and that tree 6,318,298 (estimate 9,608,232, by min-fill: the
+min-weight estimate reaches 3,145,728 since session 17); queries run on a
 far smaller tree, the findings decomposed. Within them, loading
 any file and answering a case stay under 1 GiB and a few seconds (figures in
 the notes of issue 16). Every check raises
@@ -91,11 +92,11 @@ MAX_PARENTS = 20
 MAX_TABLE = 2**20
 #: Entries of all tables together (shipped: 5,198): 32 MiB.
 MAX_TOTAL = 2**22
-#: Entries of the largest clique of the junction tree, as estimated (shipped: 147,456): 16 MiB.
+#: Entries of the largest clique of the junction tree, as estimated (shipped: 1,572,864): 16 MiB.
 #: A query's peak memory grows with it, ~230 bytes an entry in the numpy engine
 #: (measured: 530 MB at 2**21, 970 MB at 2**22, with ~45 MB for Python and numpy).
 MAX_CLIQUE = 2**21
-#: Entries of all cliques of the junction tree, as estimated (shipped: 516,740): 128 MiB.
+#: Entries of all cliques of the junction tree, as estimated (shipped: 9,608,232): 128 MiB.
 MAX_TREE = 2**24
 #: Edges of the moral graph up to which the load-time estimate, when its
 #: min-weight elimination is over the limits, also tries min-fill (shipped: 733).
