@@ -8,7 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import crampnet
-from crampnet.reasoning._decision import LEAD_TOLERANCE, collect, decisions
+from crampnet.reasoning._decision import LEAD_TOLERANCE, collect, deciders, decisions
 from crampnet.reasoning.questions import information_gain, next_questions
 
 
@@ -179,3 +179,45 @@ def test_probe_varicose_veins_rarely_first_at_intake(model):
         evidence = {k: case[k] for k in keep if isinstance(case[k], str)}
         first.append(next_questions(model, evidence, 1).index[0])
     assert first.count("varicosities") / len(first) < 0.20
+
+
+def _brute_force_decider(oracle, evidence, question, focus, thresholds) -> str:
+    """The focus condition whose decision the question's answers change most often, from the full joint (ties: first in focus)."""
+    before = oracle.posteriors(focus, evidence)
+    leader = max(focus, key=lambda c: (before[c], -focus.index(c)))
+    weight = dict.fromkeys(focus, 0.0)
+    for state, p_state in oracle.marginal(question, evidence).items():
+        if p_state <= 0:
+            continue
+        after = oracle.posteriors(focus, {**evidence, question: state})
+        top = max(focus, key=lambda c: (after[c], -focus.index(c)))
+        if len(focus) > 1 and after[top] > after[leader] + LEAD_TOLERANCE:
+            weight[top] += p_state
+        for c, t in thresholds.items():
+            if c in focus and (after[c] >= t) != (before[c] >= t):
+                weight[c] += p_state
+    best = max(focus, key=lambda c: (weight[c], -focus.index(c)))
+    return best if weight[best] > 0 else ""
+
+
+@pytest.mark.parametrize("evidence", [{}, {"urge": "yes"}, {"location": "calf", "pulses": "diminished"}])
+@pytest.mark.parametrize("thresholds", [{}, {"plm": 0.3}, {"plm": 0.3, "rls": 0.2}])
+def test_deciders_equal_brute_force_on_tiny(tiny, tiny_oracle, evidence, thresholds):
+    """Check each question's decider (the condition whose decision it changes most often) against enumeration of tiny's joint."""
+    focus = list(tiny.conditions)
+    answers = collect(tiny, evidence)
+    found = deciders(answers, focus, thresholds)
+    expected = [_brute_force_decider(tiny_oracle, evidence, q, focus, thresholds) for q in answers.candidates]
+    assert found == expected
+    assert any(found), "no question changes a decision: the check would be empty"
+
+
+def test_about_names_the_must_not_miss_condition_a_question_can_move(model):
+    """Check that, ranked by decision, a question that can move DVT across its testing threshold is about DVT, although it tells more about the local calf lesions (the README case)."""
+    case = {"age": 52, "sex": "female", "presenting_complaint": "restlessness", "urge_to_move": True, "uncomfortable_sensations": True, "worse_at_rest": True, "relief_by_movement": True, "worse_evening": True, "visible_hard_contraction": False, "ferritin": 32}
+    by_decision = next_questions(model, case, None)
+    row = by_decision.loc["calf_tenderness"]
+    assert row["threshold_change"] > 0
+    assert row["about"] == "deep_vein_thrombosis"
+    by_information = next_questions(model, case, None, by="information")
+    assert by_information.loc["calf_tenderness", "about"] == "local_calf_pathology"

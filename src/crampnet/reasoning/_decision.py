@@ -11,7 +11,10 @@ of the posteriors before and after the answer:
   (the information gain, summed over answers);
 - :func:`decisions`: the indicator that the answer changes the leader, moves
   a must-not-miss condition across its testing threshold, or either; and the
-  absolute change of the must-not-miss probabilities.
+  absolute change of the must-not-miss probabilities;
+- :func:`deciders`: per candidate, the focus condition whose decision its
+  answers would change most often (a new leader, or a must-not-miss
+  condition across its threshold).
 
 An answer of probability zero weighs nothing. Conditions outside ``focus``
 are ignored by every measure.
@@ -50,7 +53,7 @@ from crampnet.reasoning._scoring import observe, score, stack
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["BY", "LEAD_TOLERANCE", "Answers", "check_about", "check_by", "collect", "decisions", "gains", "thresholds"]
+__all__ = ["BY", "LEAD_TOLERANCE", "Answers", "check_about", "check_by", "collect", "deciders", "decisions", "gains", "thresholds"]
 
 #: The orders of :func:`crampnet.reasoning.questions.next_questions`.
 BY = ("decision", "information")
@@ -226,6 +229,46 @@ def decisions(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, f
         out["threshold_change"][i] = float(w @ crosses[rows])
         out["decision"][i] = float(w @ (leads[rows] | crosses[rows]))
         out["risk_shift"][i] = float(w @ shift[rows])
+    return out
+
+
+def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float]) -> list[str]:
+    """Per candidate, the condition of ``focus`` whose decision its answers would change most often, or ``""``.
+
+    An answer row counts once for the condition that becomes the leader, and
+    once for each must-not-miss condition it moves across its testing
+    threshold (twice for one that does both), weighted by the answer's
+    probability, as in :func:`decisions`; the
+    condition with the largest weight is the question's decider (ties: the
+    first in ``focus``). A question none of whose answers changes a decision
+    has none.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.reasoning._decision import collect, deciders
+    >>> model = crampnet.load()
+    >>> answers = collect(model, {"muscle_cramps": True}, ["sex", "calf_tenderness"])
+    >>> deciders(answers, model.conditions, answers.thresholds)  # sex changes no decision
+    ['', 'deep_vein_thrombosis']
+    """
+    cols = np.array([answers.conditions.index(c) for c in focus], dtype=int)
+    post = answers.post[:, cols]
+    leader = int(np.argmax(post[0]))
+    new = np.argmax(post, axis=1)
+    leads = (post.max(axis=1) > post[:, leader] + LEAD_TOLERANCE) if len(cols) > 1 else np.zeros(len(post), dtype=bool)
+    # Per row and focus condition: how many of its decisions the row changes (it leads; it crosses its threshold).
+    changes = np.zeros(post.shape)
+    changes[np.flatnonzero(leads), new[leads]] = 1.0
+    for k, c in enumerate(focus):
+        if c in thresholds:
+            above = post[:, k] >= thresholds[c]
+            changes[:, k] += above != above[0]
+    out = []
+    for i in range(len(answers.candidates)):
+        rows = np.array(answers.rows(i))
+        weight = answers.weight[rows] @ changes[rows]
+        out.append(focus[int(np.argmax(weight))] if weight.max() > 0 else "")
     return out
 
 

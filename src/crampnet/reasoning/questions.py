@@ -45,7 +45,11 @@ has ``2**n_conditions`` states; the per-condition marginals are exact and
 cheap. The sum counts information about two correlated conditions twice
 (e.g. restless legs syndrome and periodic limb movements); read it as "how
 much the answer would move the differential, condition by condition". The
-condition the answer would inform most is reported in ``about``.
+condition a question is ``about``: ranked by decision (the default), the one
+whose decision its answers would change most often (a must-not-miss
+condition across its testing threshold, or a new leader:
+:func:`crampnet.reasoning._decision.deciders`); otherwise, and for a
+question that changes no decision, the one its answer would inform most.
 
 Focus (``about``)
 -----------------
@@ -101,6 +105,7 @@ from crampnet.reasoning._decision import (
     check_about,
     check_by,
     collect,
+    deciders,
     decisions,
     gains,
 )
@@ -309,12 +314,15 @@ def _rows(
     cols = [answers.conditions.index(c) for c in focus]
     info = gains(answers)[:, cols]
     measures = decisions(answers, focus, answers.thresholds)
+    decider = deciders(answers, focus, answers.thresholds) if by == "decision" else []
     rows: list[dict[str, object]] = []
     for i, q in enumerate(answers.candidates):
         kind, cost = cost_of(q)
         cost = given.get(q, cost)
         total = float(info[i].sum())
-        about_q = focus[int(np.argmax(info[i]))] if total > 0 else ""
+        # Ranked by decision, a question is about the condition whose decision it can change (a
+        # must-not-miss threshold, a new leader); otherwise, or if it changes none, what it informs most.
+        about_q = (decider[i] if decider and decider[i] else focus[int(np.argmax(info[i]))]) if total > 0 or (decider and decider[i]) else ""
         row = {"label": model.spec.nodes[q].label, "kind": kind, "information_gain": total, "cost": cost, "gain_per_cost": total / cost, "about": about_q}
         rows.append(row | {k: float(v[i]) for k, v in measures.items()})
     if not rows:
