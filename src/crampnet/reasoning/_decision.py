@@ -210,14 +210,11 @@ def decisions(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, f
         ``risk_shift``, one value per candidate (see
         :mod:`crampnet.reasoning.questions` for the definitions).
     """
-    cols = np.array([answers.conditions.index(c) for c in focus], dtype=int)
     guarded = [c for c in focus if c in thresholds]
     mnm = np.array([answers.conditions.index(c) for c in guarded], dtype=int)
     limit = np.array([thresholds[c] for c in guarded], dtype=float)
-    post = answers.post[:, cols]
-    leader = int(np.argmax(post[0]))
     # Per row: another focus condition now leads; a threshold is crossed.
-    leads = (post.max(axis=1) > post[:, leader] + LEAD_TOLERANCE) if len(cols) > 1 else np.zeros(len(post), dtype=bool)
+    _, leads = _leads(answers, focus)
     above = answers.post[:, mnm] >= limit
     crosses = np.any(above != above[0], axis=1)
     shift = np.abs(answers.post[:, mnm] - answers.post[0, mnm]).sum(axis=1)
@@ -230,6 +227,14 @@ def decisions(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, f
         out["decision"][i] = float(w @ (leads[rows] | crosses[rows]))
         out["risk_shift"][i] = float(w @ shift[rows])
     return out
+
+
+def _leads(answers: Answers, focus: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The focus conditions' posteriors per row, and whether another focus condition than the case's leader leads in that row."""
+    post = answers.post[:, [answers.conditions.index(c) for c in focus]]
+    leader = int(np.argmax(post[0]))
+    leads = (post.max(axis=1) > post[:, leader] + LEAD_TOLERANCE) if len(focus) > 1 else np.zeros(len(post), dtype=bool)
+    return post, leads
 
 
 def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float]) -> list[str]:
@@ -252,11 +257,8 @@ def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, fl
     >>> deciders(answers, model.conditions, answers.thresholds)  # sex changes no decision
     ['', 'deep_vein_thrombosis']
     """
-    cols = np.array([answers.conditions.index(c) for c in focus], dtype=int)
-    post = answers.post[:, cols]
-    leader = int(np.argmax(post[0]))
+    post, leads = _leads(answers, focus)
     new = np.argmax(post, axis=1)
-    leads = (post.max(axis=1) > post[:, leader] + LEAD_TOLERANCE) if len(cols) > 1 else np.zeros(len(post), dtype=bool)
     # Per row and focus condition: how many of its decisions the row changes (it leads; it crosses its threshold).
     changes = np.zeros(post.shape)
     changes[np.flatnonzero(leads), new[leads]] = 1.0

@@ -322,7 +322,7 @@ def _rows(
         total = float(info[i].sum())
         # Ranked by decision, a question is about the condition whose decision it can change (a
         # must-not-miss threshold, a new leader); otherwise, or if it changes none, what it informs most.
-        about_q = (decider[i] if decider and decider[i] else focus[int(np.argmax(info[i]))]) if total > 0 or (decider and decider[i]) else ""
+        about_q = (decider[i] if decider else "") or (focus[int(np.argmax(info[i]))] if total > 0 else "")
         row = {"label": model.spec.nodes[q].label, "kind": kind, "information_gain": total, "cost": cost, "gain_per_cost": total / cost, "about": about_q}
         rows.append(row | {k: float(v[i]) for k, v in measures.items()})
     if not rows:
