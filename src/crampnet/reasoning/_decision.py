@@ -243,10 +243,9 @@ def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, fl
     An answer row counts once for the condition that becomes the leader, and
     once for each must-not-miss condition it moves across its testing
     threshold (twice for one that does both), weighted by the answer's
-    probability, as in :func:`decisions`; the
-    condition with the largest weight is the question's decider (ties: the
-    first in ``focus``). A question none of whose answers changes a decision
-    has none.
+    probability, as in :func:`decisions`; the condition with the largest
+    weight is the question's decider (ties: the first in ``focus``). A
+    question none of whose answers changes a decision has none.
 
     Examples
     --------
