@@ -553,3 +553,23 @@ def test_warm_up_compiles_or_loads_into_the_given_cache(tmp_path):
     assert second.returncode == 0, second.stderr
     assert second.stdout.startswith("crampnet: inference kernel loaded in "), second.stdout
     assert "compiling" not in second.stderr
+
+
+@pytest.mark.parametrize(
+    ("arg", "shown"),
+    [
+        # The shipped file's bands (networks/leg_cramps.toml): age 65 and over, duration under 14 days,
+        # TSH over 4.5 mIU/L, ferritin below 50 ng/mL.
+        ("age=70", "age_group=70 (65_plus)"),
+        ("symptom_duration=3", "symptom_duration=3 (under_2_weeks)"),
+        ("tsh=20", "tsh=20 (high)"),
+        ("ferritin=30", "ferritin=30 (low)"),
+        ("urge_to_move=yes", "urge_to_move=yes"),
+    ],
+)
+def test_evidence_line_names_the_band_a_number_was_read_as(capsys, arg, shown):
+    """Check that ``diagnose`` echoes a number with the band it was read as, so the banding is never hidden."""
+    assert main(["diagnose", arg]) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    assert line == f"Evidence: {shown}"
+

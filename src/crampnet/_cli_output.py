@@ -32,10 +32,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
 from crampnet.exceptions import InvalidValueError
+from crampnet.network.evidence import band
 from crampnet.reasoning.html import MEASURES, TITLES, legend, population_phrase, ranked
 from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
+    from crampnet.network.records import NetworkSpec
     from crampnet.reasoning.diagnosis import Diagnosis
 
 __all__ = [
@@ -62,15 +64,31 @@ def text(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def evidence_line(evidence: Mapping[str, object]) -> str:
-    """``Evidence: a=x, b=y`` (or ``none``).
+def evidence_line(evidence: Mapping[str, object], spec: NetworkSpec | None = None) -> str:
+    """``Evidence: a=x, b=y`` (or ``none``); with ``spec``, a number also names the band it was read as.
 
     Examples
     --------
     >>> evidence_line({"urge_to_move": True, "ferritin": 30.0})
     'Evidence: urge_to_move=true, ferritin=30'
+    >>> import crampnet
+    >>> evidence_line({"age_group": 70, "ferritin": 30.0}, crampnet.load().spec)
+    'Evidence: age_group=70 (65_plus), ferritin=30 (low)'
     """
-    return "Evidence: " + (", ".join(f"{k}={text(v)}" for k, v in evidence.items()) or "none")
+    return "Evidence: " + (", ".join(f"{k}={text(v)}{_band_of(spec, k, v)}" for k, v in evidence.items()) or "none")
+
+
+def _band_of(spec: NetworkSpec | None, nid: str, value: object) -> str:
+    """`` (state)`` for a number on a node with numeric bands, else nothing (the evidence check words any error)."""
+    if spec is None or isinstance(value, bool) or not isinstance(value, int | float) or nid not in spec.nodes:
+        return ""
+    node = spec.nodes[nid]
+    if not node.bands or not math.isfinite(value):
+        return ""
+    try:
+        return f" ({band(node, float(value))})"
+    except ValueError:
+        return ""
 
 
 def finite(value: float, what: str) -> float:

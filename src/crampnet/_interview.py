@@ -122,7 +122,7 @@ class Interview:
             if self.save is not None:
                 self.save(self.evidence, self.skipped, self.asked)
         print(f"Stopping: {reason}")
-        print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence), NOTE]))
+        print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence, self.model.spec), NOTE]))
         return code
 
     def _stop(self, dx: Diagnosis) -> tuple[str, list[str]]:

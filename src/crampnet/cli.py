@@ -114,7 +114,7 @@ def _diagnose(args: argparse.Namespace, model: Model) -> int:
     if args.json:
         print(diagnosis_json(dx, evidence, args.questions))
         return 0
-    print("\n".join([evidence_line(evidence), *flag_lines(dx), *differential_lines(dx, args.top), *question_lines(dx, args.questions), _NOTE]))
+    print("\n".join([evidence_line(evidence, model.spec), *flag_lines(dx), *differential_lines(dx, args.top), *question_lines(dx, args.questions), _NOTE]))
     return 0
 
 
