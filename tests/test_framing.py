@@ -62,6 +62,28 @@ def test_dvt_wells_high_probability_group(presenting):
     assert presenting.posteriors(evidence)["deep_vein_thrombosis"] == pytest.approx(0.53, abs=0.10)
 
 
+def test_d_dimer_raised_in_local_calf_lesions_maze_2013_jmv_2007(presenting):
+    """Check P(D-dimer raised | local calf lesion, no DVT) among presenters in [0.60, 0.80].
+
+    The lesions' own shares: 74% of 200 admitted lower-limb cellulitis (Maze 2013) and 68% of 100
+    superficial venous thromboses of the leg without DVT (J Mal Vasc 2007), with people without a
+    modelled cause below them (0.35 in suspected VTE without VTE under 60, Schouten 2013).
+    """
+    given = {"local_calf_pathology": "present", "deep_vein_thrombosis": "absent"}
+    lesion = presenting.probability({"d_dimer": "raised"}, given=given)
+    assert 0.60 <= lesion <= 0.80
+    none = {"local_calf_pathology": "absent", "deep_vein_thrombosis": "absent", "acute_limb_ischemia": "absent"}
+    assert presenting.probability({"d_dimer": "raised"}, given=none) < lesion
+
+
+def test_a_normal_d_dimer_does_not_talk_down_acute_limb_ischemia(presenting):
+    """Check that a normal D-dimer leaves P(acute limb ischemia) where it was (within 0.01): no study validates D-dimer for ruling it out (s17-vasc, s18-lcpdd)."""
+    case = {"cold_pale_limb": "yes", "symptom_duration": "under_2_weeks", "presenting_complaint": "pain"}
+    before = presenting.posteriors(case)["acute_limb_ischemia"]
+    after = presenting.posteriors({**case, "d_dimer": "normal"})["acute_limb_ischemia"]
+    assert after >= before - 0.01
+
+
 def test_acute_limb_ischemia_pre_test_probability_in_presenters(presenting):
     """Check P(acute limb ischemia) among presenters in [0.0014, 0.0036]: 0.9-2.3 per 10,000 a year (Creager 2012) over 63.2 per 1000."""
     assert 0.0014 <= presenting.posteriors({})["acute_limb_ischemia"] <= 0.0036
