@@ -194,8 +194,8 @@ def test_dvt_old_against_working_age_population_studies(model):
 
 
 def test_thyroid_by_age_hollowell_2002(model):
-    """Thyroid dysfunction among adults by age band: about 3%, 6% and 13% (Hollowell 2002: TSH > 4.5 about 2%, 5%, 12%, plus about 1% hyperthyroidism)."""
-    for band, expected in (("under_40", 0.03), ("40_to_64", 0.06), ("65_plus", 0.13)):
+    """Thyroid dysfunction among adults by age band: about 2.4%, 5.4% and 12.4% (Hollowell 2002: TSH > 4.5 about 2%, 5%, 12%, plus TSH < 0.1 in 0.4% of the disease-free population)."""
+    for band, expected in (("under_40", 0.024), ("40_to_64", 0.054), ("65_plus", 0.124)):
         got = model.probability({"thyroid_disease": "present"}, given={"age_group": band})
         assert got == pytest.approx(expected, abs=0.005), (band, got)
 
