@@ -83,11 +83,11 @@ def _band_of(spec: NetworkSpec | None, nid: str, value: object) -> str:
     if spec is None or isinstance(value, bool) or not isinstance(value, int | float) or nid not in spec.nodes:
         return ""
     node = spec.nodes[nid]
-    if not node.bands or not math.isfinite(value):
+    if not node.bands:
         return ""
     try:
         return f" ({band(node, float(value))})"
-    except ValueError:
+    except ValueError:  # NaN, infinite or out of range: the evidence check words it
         return ""
 
 
