@@ -288,18 +288,21 @@ def test_shipped_network_is_well_inside_the_budget(model):
     """Check the margins the limits keep over the shipped network (FORMAT.md "Limits" quotes them).
 
     Since 0.2 the whole-network estimate (every family moralized, including
-    the twelve parents of the presenting complaint) uses three quarters of the
-    clique limit, the complaint's table a fortieth of the table limit and all
-    tables together an eightieth of theirs, and eight parents are left below
-    the parents' limit; the tree every query runs on
-    (findings decomposed) keeps a margin of a hundred.
+    the parents of the presenting complaint) uses three quarters of the
+    clique limit. Since session 19 the complaint has thirteen parents (the
+    thirteenth, local_calf_pathology, doubled its table to 49,152 entries), so
+    its table is kept within a twentieth of the table limit (was a fortieth),
+    all tables together within a fiftieth of theirs (was an eightieth) and
+    seven parents below the parents' limit (was eight); the loader's limits
+    did not change. The tree every query runs on (findings decomposed) keeps
+    a margin of a hundred.
     """
     cost = _budget.network_cost(_in_order(model.spec))
-    assert cost.largest_table * 40 <= _budget.MAX_TABLE
-    assert cost.total_entries * 80 <= _budget.MAX_TOTAL
+    assert cost.largest_table * 20 <= _budget.MAX_TABLE
+    assert cost.total_entries * 50 <= _budget.MAX_TOTAL
     assert cost.largest_clique <= _budget.MAX_CLIQUE
     assert cost.tree_entries <= _budget.MAX_TREE
-    assert cost.most_parents + 8 <= _budget.MAX_PARENTS
+    assert cost.most_parents + 7 <= _budget.MAX_PARENTS
     shared, _ = model.compiled.tree_for(frozenset())
     assert shared.entries * 100 <= _budget.MAX_CLIQUE
 
