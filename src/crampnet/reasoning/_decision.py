@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 __all__ = ["BY", "LEAD_TOLERANCE", "Answers", "check_about", "check_by", "collect", "deciders", "decisions", "gains", "thresholds"]
 
 #: The orders of :func:`crampnet.reasoning.questions.next_questions`.
-BY = ("decision", "information")
+BY = ("decision", "information", "value")
 
 #: A condition takes the lead only when it is more probable than the leader by more than this.
 LEAD_TOLERANCE = 1e-9

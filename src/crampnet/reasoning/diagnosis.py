@@ -247,10 +247,11 @@ class Diagnosis:
         ----------
         n : int or None, default=10
             How many to return (None: all).
-        by : {'decision', 'information'}, default='decision'
+        by : {'decision', 'information', 'value'}, default='decision'
             By the probability that the answer changes a decision (the leading
             condition or a must-not-miss testing threshold), information gain
-            breaking ties; or by information gain alone.
+            breaking ties; by information gain alone; or by the expected
+            value of the answer (``value``), then as ``'decision'``.
         about : str or list of str, optional
             Condition ids to focus on: every measure counts only them.
         cost_aware : bool, default=False

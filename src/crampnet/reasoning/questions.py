@@ -1,7 +1,8 @@
 """The next best question: which unobserved finding or context node to ask or test next.
 
-Two orders (``by``): what the answer can change that matters (``"decision"``,
-the default) or what it tells about the conditions (``"information"``). The
+Three orders (``by``): what the answer can change that matters (``"decision"``,
+the default), what it tells about the conditions (``"information"``), or
+what the answer is worth (``"value"``, :mod:`crampnet.reasoning._value`). The
 first follows the threshold approach (Pauker & Kassirer, *The threshold
 approach to clinical decision making*, N Engl J Med 1980;302:1109-17): a
 test is worth doing only if its result can move a probability across a
@@ -31,11 +32,18 @@ answer, every measure is an average over the answers weighted by ``P(q | e)``:
   conditions C_i of the mutual information between C_i (present/absent) and
   the answer, ``sum_q P(q | e) KL(P(C_i | e, q) || P(C_i | e))``; never
   negative (values within 1e-15 of zero are set to 0).
+- ``value`` = ``value_lead + value_threshold``: the expected gain in the
+  probability that the leading condition is right, plus the expected gain of
+  the testing decisions, ``K (E max(p_q - T, 0) - max(p - T, 0))`` per
+  must-not-miss condition (:mod:`crampnet.reasoning._value`; the 1:1 weight
+  of the two parts is a judgment).
 
 ``by="decision"`` sorts by ``decision`` compared at two decimals (a 1-in-100
 chance of changing a decision; the precision the differential compares its
-measures at), then ``information_gain``, then cost. The leader is the
-most probable condition, not the first of the counterfactual differential
+measures at), then ``information_gain``, then cost; ``by="value"`` sorts by
+``value`` at four decimals, then as ``"decision"`` does: a crossing counts
+in ``decision`` however small, in ``value`` by how far it goes. The leader
+is the most probable condition, not the first of the counterfactual differential
 (:mod:`crampnet.reasoning.ranking`): that would take a counterfactual pass per
 answer, some 200 per question list.
 
@@ -48,7 +56,8 @@ much the answer would move the differential, condition by condition". The
 condition a question is ``about``: ranked by decision (the default), the one
 whose decision its answers would change most often (a must-not-miss
 condition across its testing threshold, or a new leader:
-:func:`crampnet.reasoning._decision.deciders`); otherwise, and for a
+:func:`crampnet.reasoning._decision.deciders`); ranked by value, the one
+with the largest share of its value; otherwise, and for a
 question that changes no decision, the one its answer would inform most.
 
 Focus (``about``)
@@ -64,7 +73,8 @@ Costs and order
 examination, 3 for laboratory tests and 4 for the ankle-brachial index, by
 the id lists below; a node in none of them (another network's) is history.
 ``cost_aware=True`` ranks by the measure per unit cost (``gain_per_cost`` for
-information; ``decision / cost`` then ``gain_per_cost`` for decision).
+information; ``decision / cost`` then ``gain_per_cost`` for decision;
+``value / cost`` first for value).
 ``staged=True`` asks history first, then examination, then tests, each stage
 in the order of ``by``.
 
@@ -80,7 +90,7 @@ Examples
 >>> model = crampnet.load()
 >>> table = next_questions(model, {"muscle_cramps": True}, n=3)
 >>> list(table.columns)
-['label', 'kind', 'information_gain', 'cost', 'gain_per_cost', 'about', 'decision', 'leader_change', 'threshold_change', 'risk_shift']
+['label', 'kind', 'information_gain', 'cost', 'gain_per_cost', 'about', 'decision', 'leader_change', 'threshold_change', 'risk_shift', 'value', 'value_lead', 'value_threshold']
 >>> bool((table["information_gain"] >= 0).all()), "muscle_cramps" in table.index
 (True, False)
 >>> dvt = next_questions(model, {"muscle_cramps": True}, n=2, about=["deep_vein_thrombosis"])
@@ -109,6 +119,7 @@ from crampnet.reasoning._decision import (
     decisions,
     gains,
 )
+from crampnet.reasoning._value import VALUE_DECIMALS, slopes, valuers, values
 from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
@@ -122,7 +133,10 @@ __all__ = [
 ]  # fmt: skip
 
 #: The columns of :func:`next_questions`, in order.
-COLUMNS = ["label", "kind", "information_gain", "cost", "gain_per_cost", "about", "decision", "leader_change", "threshold_change", "risk_shift"]
+COLUMNS = [
+    "label", "kind", "information_gain", "cost", "gain_per_cost", "about", "decision", "leader_change", "threshold_change", "risk_shift",
+    "value", "value_lead", "value_threshold",
+]  # fmt: skip
 #: Stages of ``staged=True``, first asked first.
 STAGES = ("history", "examination", "lab", "abi")
 #: Score every answer of every candidate once (see :mod:`crampnet.reasoning._decision`).
@@ -206,9 +220,10 @@ def next_questions(
         One case, as for :meth:`crampnet.Model.posteriors`.
     n : int or None, default=10
         How many rows to return (None: all); any integer type, numpy's too.
-    by : {'decision', 'information'}, default='decision'
-        Sort by ``decision`` (at two decimals), then ``information_gain``; or
-        by ``information_gain`` alone. See the module docstring.
+    by : {'decision', 'information', 'value'}, default='decision'
+        Sort by ``decision`` (at two decimals), then ``information_gain``; by
+        ``information_gain`` alone; or by ``value`` (at four decimals), then
+        as ``'decision'``. See the module docstring.
     about : str or list of str, optional
         Condition ids (or aliases) to focus on; every measure counts only them.
     cost_aware : bool, default=False
@@ -224,9 +239,10 @@ def next_questions(
         Indexed by node id, best first, columns ``label``, ``kind`` (history,
         examination, lab, abi), ``information_gain`` (bits), ``cost``,
         ``gain_per_cost``, ``about`` (the condition the answer informs most),
-        ``decision``, ``leader_change``, ``threshold_change`` and
-        ``risk_shift`` (defined in the module docstring). Last ties are broken
-        by cost, then network order.
+        ``decision``, ``leader_change``, ``threshold_change``,
+        ``risk_shift``, ``value``, ``value_lead`` and ``value_threshold``
+        (defined in the module docstring). Last ties are broken by cost, then
+        network order.
 
     Raises
     ------
@@ -246,6 +262,9 @@ def next_questions(
     >>> model = crampnet.load()
     >>> table = next_questions(model, {"muscle_cramps": True}, n=None, by="information")
     >>> bool(table["information_gain"].is_monotonic_decreasing)
+    True
+    >>> worth = next_questions(model, {"muscle_cramps": True}, n=None, by="value")
+    >>> bool(worth["value"].round(4).is_monotonic_decreasing and (worth["value"] >= 0).all())
     True
     """
     check_by(by)
@@ -313,15 +332,17 @@ def _rows(
     given = _costs(model, costs)
     cols = [answers.conditions.index(c) for c in focus]
     info = gains(answers)[:, cols]
-    measures = decisions(answers, focus, answers.thresholds)
-    decider = deciders(answers, focus, answers.thresholds) if by == "decision" else []
+    k = slopes(model)
+    measures = decisions(answers, focus, answers.thresholds) | values(answers, focus, answers.thresholds, k)
+    decider = deciders(answers, focus, answers.thresholds) if by == "decision" else valuers(answers, focus, answers.thresholds, k) if by == "value" else []
     rows: list[dict[str, object]] = []
     for i, q in enumerate(answers.candidates):
         kind, cost = cost_of(q)
         cost = given.get(q, cost)
         total = float(info[i].sum())
         # Ranked by decision, a question is about the condition whose decision it can change (a
-        # must-not-miss threshold, a new leader); otherwise, or if it changes none, what it informs most.
+        # must-not-miss threshold, a new leader); by value, the one with most of its value; otherwise,
+        # or if it changes none (has no value), what it informs most.
         about_q = (decider[i] if decider else "") or (focus[int(np.argmax(info[i]))] if total > 0 else "")
         row = {"label": model.spec.nodes[q].label, "kind": kind, "information_gain": total, "cost": cost, "gain_per_cost": total / cost, "about": about_q}
         rows.append(row | {k: float(v[i]) for k, v in measures.items()})
@@ -330,8 +351,10 @@ def _rows(
     price = np.array([row["cost"] for row in rows], dtype=float)
     per = price if cost_aware else np.ones(len(rows))
     keys: list[np.ndarray] = [price, -np.array([row["information_gain"] for row in rows], dtype=float) / per]  # np.lexsort: last key first
-    if by == "decision":
+    if by in ("decision", "value"):
         keys.append(-np.round(np.array([row["decision"] for row in rows], dtype=float) / per, DECIMALS))
+    if by == "value":
+        keys.append(-np.round(np.array([row["value"] for row in rows], dtype=float) / per, VALUE_DECIMALS))
     if staged:
         keys.append(np.array([STAGES.index(k) if k in STAGES else 0 for k in (row["kind"] for row in rows)]))
     positions: np.ndarray = np.lexsort(keys)

@@ -1,0 +1,163 @@
+"""The expected value of an answer: the ``value`` order of :func:`crampnet.reasoning.questions.next_questions`.
+
+``decision`` counts how often an answer moves a probability across a
+threshold, however little: a must-not-miss condition a hair under its
+testing threshold makes almost any answer "decisive". The value of the
+answer weighs each crossing by how far it goes, in the units of the
+threshold model (Pauker & Kassirer, N Engl J Med 1980;302:1109-17): the
+expected value of sample information with linear utilities.
+
+Must-not-miss conditions
+------------------------
+With the benefit of treating one case set to 1 (as in
+:mod:`crampnet.reasoning._thresholds`), doing nothing costs ``p`` and
+testing costs ``test_risk + p (1 - sens) + (1 - p)(1 - spec) harm``, so the
+gain of testing over not testing at probability ``p`` is
+
+    K (p - T),   K = sens + (1 - spec) harm,   T = ((1 - spec) harm + test_risk) / K
+
+(``T`` the testing threshold of that module). A condition without its own
+inputs (flagged at ``DEFAULT_THRESHOLD``, or a network other than the
+shipped one) has ``K = 1``: its threshold alone is known. The clinician
+tests when the gain is positive, so the value of answer ``Q`` for
+condition ``i`` is
+
+    V_i = K_i ( sum_q P(q | e) max(p_iq - T_i, 0) - max(p_i - T_i, 0) )
+
+with ``p_i`` its posterior now and ``p_iq`` after answer ``q``. Only the
+testing threshold counts: above the test-treatment threshold the gain is
+no longer linear in ``p`` with this slope, and that is not modelled.
+
+Leading condition
+-----------------
+With 0-1 loss on naming the leading condition (right: 1, wrong: 0),
+
+    V_lead = sum_q P(q | e) max_j p_jq - max_j p_j
+
+over the focus conditions: the expected gain in the probability that the
+leading condition is right.
+
+The value
+---------
+``value = V_lead + sum_i V_i`` (``value_lead`` and ``value_threshold`` its
+two parts). The 1:1 weight is a judgment: one treated must-not-miss case
+counts as much as one correct leading diagnosis. Both parts are zero unless
+some answer moves a must-not-miss condition across its threshold or puts
+another condition in the lead (the posteriors are a martingale: ``sum_q
+P(q | e) p_iq = p_i``), and never negative (convexity); values within
+:data:`VALUE_TOLERANCE` of zero are set to 0. The order compares ``value``
+at :data:`VALUE_DECIMALS` decimals: one case in 10,000, the precision the
+differential prints its probabilities at, so that questions worth less than
+that are ordered by the next keys (``decision``, information gain, cost).
+
+A question is ``about`` the condition with the largest share of its value:
+each must-not-miss condition its ``V_i``, and each condition the part of
+``V_lead`` from the answers that put it in the lead (``V_lead = sum_q
+P(q | e) (max_j p_jq - p_lq)`` for the current leader ``l``, again by the
+martingale).
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.reasoning._decision import collect
+>>> from crampnet.reasoning._value import slopes, values
+>>> model = crampnet.load()
+>>> round(slopes(model)["deep_vein_thrombosis"], 4)  # 0.903 + (1 - 0.978) * 0.1
+0.9052
+>>> answers = collect(model, {"muscle_cramps": True}, ["sex", "calf_tenderness"])
+>>> out = values(answers, model.conditions, answers.thresholds, slopes(model))
+>>> sorted(out), bool((out["value"] >= 0).all())
+(['value', 'value_lead', 'value_threshold'], True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from crampnet.base import BaseModel
+    from crampnet.reasoning._decision import Answers
+
+__all__ = ["VALUE_DECIMALS", "VALUE_TOLERANCE", "slopes", "valuers", "values"]
+
+#: ``by="value"`` compares ``value`` at this many decimals (one case in 10,000).
+VALUE_DECIMALS = 4
+#: A part of the value within this of zero is zero (rounding in the posteriors).
+VALUE_TOLERANCE = 1e-12
+
+
+def slopes(model: BaseModel) -> dict[str, float]:
+    """``K = sens + (1 - spec) harm`` of each must-not-miss condition (1 for one without threshold inputs)."""
+    try:
+        from crampnet.reasoning._thresholds import THRESHOLDS
+    except ImportError:  # pragma: no cover - no threshold inputs at all
+        return dict.fromkeys(model.must_not_miss, 1.0)
+    out = {}
+    for c in model.must_not_miss:
+        t = THRESHOLDS.get(c)
+        out[c] = 1.0 if t is None else t.sensitivity.value + (1.0 - t.specificity.value) * t.harm.value
+    return out
+
+
+def _clip(x: np.ndarray) -> np.ndarray:
+    return np.where(np.abs(x) < VALUE_TOLERANCE, 0.0, x)
+
+
+def _parts(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float], slopes: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per candidate: ``V_lead``; ``V_i`` per focus condition (0 without a threshold); each focus condition's share of ``V_lead``."""
+    post = answers.post[:, [answers.conditions.index(c) for c in focus]]
+    weight = np.where(answers.weight > 0, answers.weight, 0.0)
+    guarded = np.array([c in thresholds for c in focus])
+    limit = np.array([thresholds.get(c, 0.0) for c in focus])
+    slope = np.array([slopes.get(c, 1.0) for c in focus])
+    gain = np.where(guarded, slope * np.maximum(post - limit, 0.0), 0.0)  # per row: K_i max(p_i - T_i, 0)
+    best, top = post.max(axis=1), np.argmax(post, axis=1)
+    ahead = best - post[:, int(np.argmax(post[0]))]  # per row: how far the new leader is ahead of the old one
+    n = len(answers.candidates)
+    lead, each, share = np.zeros(n), np.zeros((n, len(focus))), np.zeros((n, len(focus)))
+    for i in range(n):
+        rows = np.array(answers.rows(i))
+        w = weight[rows]
+        lead[i] = float(w @ best[rows]) - float(best[0])
+        each[i] = w @ gain[rows] - gain[0]
+        np.add.at(share[i], top[rows], w * ahead[rows])
+    return _clip(lead), _clip(each), share
+
+
+def values(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float], slopes: Mapping[str, float]) -> dict[str, np.ndarray]:
+    """``value_lead`` (``V_lead``), ``value_threshold`` (``sum_i V_i``) and ``value`` (their sum), one per candidate.
+
+    Parameters
+    ----------
+    answers : Answers
+        As :func:`crampnet.reasoning._decision.collect` returns.
+    focus : sequence of str
+        The conditions that count (the leader is the most probable of them; only their thresholds count).
+    thresholds : mapping of str to float
+        Testing threshold per must-not-miss condition.
+    slopes : mapping of str to float
+        ``K_i`` per must-not-miss condition (:func:`slopes`); 1 for one not named.
+    """
+    lead, each, _ = _parts(answers, focus, thresholds, slopes)
+    threshold = each.sum(axis=1)
+    return {"value_lead": lead, "value_threshold": threshold, "value": lead + threshold}
+
+
+def valuers(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float], slopes: Mapping[str, float]) -> list[str]:
+    """Per candidate, the focus condition with the largest share of its value (ties: first in ``focus``), or ``""`` if it has none.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.reasoning._decision import collect
+    >>> model = crampnet.load()
+    >>> answers = collect(model, {"muscle_cramps": True}, ["sex", "calf_tenderness"])
+    >>> valuers(answers, model.conditions, answers.thresholds, slopes(model))[1]
+    'deep_vein_thrombosis'
+    """
+    lead, each, share = _parts(answers, focus, thresholds, slopes)
+    total = share + each
+    return [focus[int(np.argmax(total[i]))] if lead[i] + each[i].sum() > 0 else "" for i in range(len(answers.candidates))]
