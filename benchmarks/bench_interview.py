@@ -21,10 +21,11 @@ Strategies:
 
 - ``decision``: the first row of ``next_questions(by="decision")`` not yet asked;
 - ``information``: the same with ``by="information"`` (the former default);
+- ``value``: the same with ``by="value"`` (the expected value of the answer);
 - ``fixed``: every finding and context node in network (vocabulary) order,
   history first, then examination, laboratory tests, the ABI (``staged``);
 - ``random``: those nodes in a random order (seeded; averaged over ``--seeds``);
-- ``decision*`` and ``information*``: the same rankings asking only questions
+- ``decision*``, ``information*`` and ``value*``: the same rankings asking only questions
   the vignette answers (a ceiling, not a strategy: a patient can answer every
   question, a vignette only what its authors wrote, so this shows what each
   ranking gives when no question is wasted).
@@ -58,7 +59,7 @@ HERE = Path(__file__).resolve().parent
 INTAKE = ("age_group", "sex", "presenting_complaint")
 #: Questions asked before each score.
 CHECKPOINTS = (3, 5, 8)
-STRATEGIES = ("decision", "information", "fixed", "random", "decision*", "information*")
+STRATEGIES = ("decision", "information", "value", "fixed", "random", "decision*", "information*", "value*")
 Row = dict[str, Any]
 Strategy = Callable[[Mapping[str, object], set[str]], str | None]
 
@@ -174,9 +175,9 @@ def run_vignette(record: Row, seeds: int = 3, strategies: Sequence[str] = STRATE
     plans: list[tuple[str, Strategy]] = []
     cache: dict[Any, Any] = {}
     for name in strategies:
-        if name in ("decision", "information"):
+        if name in ("decision", "information", "value"):
             plans.append((name, ranked(model, name, cache)))
-        elif name in ("decision*", "information*"):
+        elif name in ("decision*", "information*", "value*"):
             plans.append((name, ranked(model, name[:-1], cache, set(vignette_answers(model, record["evidence"])))))
         elif name == "fixed":
             plans.append((name, listed(order)))
@@ -223,12 +224,12 @@ def summarise(rows: Sequence[Row], seeds: int) -> dict[str, Any]:
 
 
 def render(s: dict[str, Any], seconds: float, header: Sequence[str]) -> str:
-    lines = [*header, "", f"{'strategy':<13}" + "".join(f"  top-1 after {q} (answered)" for q in CHECKPOINTS) + "   mnm recall after 5"]
+    lines = [*header, "", f"{'strategy':<13}" + "".join(f"  top-1 after {q} (answered)" for q in CHECKPOINTS) + "   mnm recall after 5 (after 3 / 8)"]
     for name in STRATEGIES:
         if name not in s:
             continue
         cells = "".join(f"  {_pct(s[name][str(q)]['top1'], 1):>14} ({s[name][str(q)]['answered']:.1f})  " for q in CHECKPOINTS)
-        lines.append(f"{name:<13}{cells}  {_pct(s[name]['5']['recall'], 1)}")
+        lines.append(f"{name:<13}{cells}  {_pct(s[name]['5']['recall'], 1)} ({_pct(s[name]['3']['recall'], 1).strip()} / {_pct(s[name]['8']['recall'], 1).strip()})")
     lines.append(f"{'full evidence':<13}  {_pct(s['full']['top1'], 1):>14}   (all entries)   {'':<40}  {_pct(s['full']['recall'], 1)}")
     if "answerable" in s:
         a = s["answerable"]
