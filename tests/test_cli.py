@@ -573,3 +573,54 @@ def test_evidence_line_names_the_band_a_number_was_read_as(capsys, arg, shown):
     line = capsys.readouterr().out.splitlines()[0]
     assert line == f"Evidence: {shown}"
 
+
+
+def test_question_orders_are_next_questions_orders():
+    """Check that --questions-by offers exactly the orders next_questions accepts (the CLI spells them out to import less)."""
+    from crampnet.cli import QUESTION_ORDERS
+    from crampnet.reasoning._decision import BY
+
+    assert tuple(QUESTION_ORDERS) == tuple(BY)
+
+
+@pytest.mark.parametrize("by", ["decision", "information", "value"])
+def test_questions_by_orders_the_json_questions(capsys, by):
+    """Check --questions-by: the JSON's questions are next_questions(5, by=...)'s rows, in its order, with their numbers."""
+    model = crampnet.load()
+    assert main(["diagnose", *CASES[0], "--json", "--questions-by", by]) == 0
+    out = json.loads(capsys.readouterr().out)
+    evidence = {k: interpret(model.spec.nodes[k], v) for k, v in (a.split("=") for a in CASES[0])}
+    table = model.diagnose(evidence).next_questions(5, by=by)
+    assert out["questions_by"] == by
+    assert [q["question"] for q in out["next_questions"]] == list(table.index)
+    for q in out["next_questions"]:
+        row = table.loc[q["question"]]
+        assert q["decision"] == round(float(row["decision"]), 6) and q["value"] == round(float(row["value"]), 6)
+        assert q["about"] == row["about"]
+
+
+def test_questions_by_text_shows_the_measure_of_the_order_first(capsys):
+    """Check the text lines: by information the gain comes first, sorted; by value the value, at 4 decimals, sorted."""
+    model = crampnet.load()
+    evidence = {k: interpret(model.spec.nodes[k], v) for k, v in (a.split("=") for a in CASES[0])}
+    dx = model.diagnose(evidence)
+    for by, column, decimals in (("information", "information_gain", 3), ("value", "value", 4)):
+        assert main(["diagnose", *CASES[0], "--questions", "6", "--questions-by", by]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("Next questions ("))
+        assert lines[start].startswith("Next questions (first, the order: ")
+        rows = lines[start + 1 : start + 7]
+        table = dx.next_questions(6, by=by)
+        assert [line.split()[0] for line in rows] == list(table.index)
+        shown = [float(line.split()[1]) for line in rows]
+        assert shown == [round(float(v), decimals) for v in table[column]]
+        assert shown == sorted(shown, reverse=True)
+
+
+def test_questions_by_refuses_an_unknown_order(capsys):
+    """Check that a bad --questions-by exits 2 and lists the valid orders."""
+    with pytest.raises(SystemExit) as exc:
+        main(["diagnose", "--example", "--questions-by", "entropy"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--questions-by" in err and all(o in err for o in ("decision", "information", "value"))

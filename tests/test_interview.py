@@ -501,3 +501,18 @@ def test_from_dict_refuses_another_network_or_population_and_warns_on_another_ve
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         crampnet.Diagnosis.from_dict(MODEL, {"evidence": {"urge_to_move": True}})  # the evidence alone is enough
+
+
+@pytest.mark.parametrize("by", ["information", "value"])
+def test_questions_by_sets_the_interview_order(monkeypatch, by):
+    """Check that interview --questions-by asks first the first question of that order (tiny and the shipped network)."""
+    for network, evidence in ((TINY, {}), (None, {"muscle_cramps": True})):
+        model = crampnet.load(network)
+        table = model.diagnose(evidence).next_questions(None, by=by)
+        first = next(str(q) for q, gain in table["information_gain"].items() if gain > 1e-9)
+        args = ["interview", "--questions-by", by, "--max-questions", "1", *(["--network", network] if network else []), *(f"{k}=yes" for k in evidence)]
+        code, out, err = _main(monkeypatch, args, "skip\n")
+        assert code == 0 and err == ""
+        assert re.search(rf"^Q1\. .*\({first}: ", out, flags=re.MULTILINE)
+    default = model.diagnose(evidence).next_questions(1)  # the shipped network's case: the order must matter there
+    assert first != str(default.index[0])

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from crampnet.reasoning.diagnosis import Diagnosis
 
 __all__ = [
+    "QUESTION_HEADERS",
     "diagnosis_json",
     "differential_lines",
     "evidence_line",
@@ -179,35 +180,66 @@ def differential_lines(dx: Diagnosis, top: int) -> list[str]:
     return lines + legend(dx.ranking, population_phrase(dx.model))
 
 
-#: What the two numbers of a question line are.
+#: What the two numbers of a question line are, in the default order (``by="decision"``).
 QUESTIONS_HEADER = (
     "Next questions (first: the chance that the answer changes the leading condition or moves a must-not-miss "
     "condition across its testing threshold, to the percent the order compares it at; second, which breaks its "
     "ties: what the answer tells, expected information gain in bits):"
 )
+#: The header of the question lines for each order of ``next_questions`` (``--questions-by``).
+QUESTION_HEADERS = {
+    "decision": QUESTIONS_HEADER,
+    "information": (
+        "Next questions (first, the order: what the answer tells, expected information gain in bits; second: the "
+        "chance that the answer changes the leading condition or moves a must-not-miss condition across its testing "
+        "threshold):"
+    ),
+    "value": (
+        "Next questions (first, the order: the expected value of the answer, the expected gain in the chance that "
+        "the leading condition is right plus the expected gain of the must-not-miss testing decisions (in units "
+        "of the benefit of treating one case), to the 4 decimals the order compares it at; second: what the answer tells, expected "
+        "information gain in bits; ties go to the chance of changing a decision):"
+    ),
+}
 
 
-def question_lines(dx: Diagnosis, n: int) -> list[str]:
-    """The ``n`` next best questions with the two numbers they are ranked by.
+def question_lines(dx: Diagnosis, n: int, by: str = "decision") -> list[str]:
+    """The ``n`` next best questions in the order ``by``, with the number they are ranked by first.
 
-    The first is ``decision`` (the chance that the answer changes the leading
-    condition or moves a must-not-miss condition across its testing
-    threshold), shown to the percent because the order compares it at two
-    decimals; the second the expected information gain in bits, which
-    breaks its ties: both as :meth:`Diagnosis.next_questions` defines them.
+    By ``"decision"`` (the default) the first number is ``decision`` (the
+    chance that the answer changes the leading condition or moves a
+    must-not-miss condition across its testing threshold), shown to the
+    percent because the order compares it at two decimals, and the second
+    the expected information gain in bits, which breaks its ties. By
+    ``"information"`` the gain comes first and ``decision`` second; by
+    ``"value"`` the expected value of the answer (to the 4 decimals the order
+    compares it at), then the gain. All as :meth:`Diagnosis.next_questions`
+    defines them; :data:`QUESTION_HEADERS` says it in the output.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> dx = crampnet.load().diagnose({"urge_to_move": True})
+    >>> lines = question_lines(dx, 2, by="value")
+    >>> lines[0] == QUESTION_HEADERS["value"] and len(lines) == 3
+    True
     """
     if n <= 0:
         return []
-    rows = dx._question_rows(n)  # the rows of dx.next_questions(n), without pandas
+    rows = dx._question_rows(n, by)  # the rows of dx.next_questions(n, by=by), without pandas
     if not rows:
         return ["Next questions: none left."]
-    lines = [QUESTIONS_HEADER]
+    lines = [QUESTION_HEADERS[by]]
     for q, row in rows:
         change = finite(cast("float", row["decision"]), f"the decision measure of {q}")
         gain = finite(cast("float", row["information_gain"]), f"the information gain of {q}")
-        lines.append(
-            f"  {q!s:<32} {change:6.0%}  {gain:6.3f}  {row['label']} ({row['kind']}; about {row['about']})"
-        )
+        if by == "information":
+            numbers = f"{gain:6.3f}  {change:6.0%}"
+        elif by == "value":
+            numbers = f"{finite(cast('float', row['value']), f'the value of {q}'):6.4f}  {gain:6.3f}"
+        else:
+            numbers = f"{change:6.0%}  {gain:6.3f}"
+        lines.append(f"  {q!s:<32} {numbers}  {row['label']} ({row['kind']}; about {row['about']})")
     return lines
 
 
@@ -219,13 +251,15 @@ def _entry(dx: Diagnosis, rank: int, condition: str, p: float) -> dict[str, obje
     return entry
 
 
-def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int) -> str:
+def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int, by: str = "decision") -> str:
     """The diagnosis as standard JSON (no NaN): evidence, differential, posteriors, red flags, next questions.
 
     ``ordered_by`` names the measure the differential is ordered by, each
     entry of ``differential`` gives its rank, posterior and (unless the order
     is by posterior) that measure as the order compares it, and ``legend``
-    says what the numbers mean, one line each.
+    says what the numbers mean, one line each. ``next_questions`` are in the
+    order ``by`` (``questions_by``), each with its information gain,
+    ``decision`` and ``value`` (:func:`crampnet.reasoning.questions.next_questions`).
     """
     post = {c: finite(p, f"P({c} | evidence)") for c, p in dx._probabilities().items()}
     asked = [
@@ -237,8 +271,10 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
                 finite(cast("float", r["information_gain"]), f"the information gain of {q}"), 6
             ),
             "about": str(r["about"]),
+            "decision": round(finite(cast("float", r["decision"]), f"the decision measure of {q}"), 6),
+            "value": round(finite(cast("float", r["value"]), f"the value of {q}"), 6),
         }
-        for q, r in (dx._question_rows(questions) if questions > 0 else [])
+        for q, r in (dx._question_rows(questions, by) if questions > 0 else [])
     ]
     out = {
         "evidence": dict(evidence),
@@ -259,6 +295,7 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
             for f in dx.red_flags
         ],
         "next_questions": asked,
+        "questions_by": by,
     }
     try:
         return json.dumps(out, indent=2, allow_nan=False)

@@ -76,6 +76,10 @@ from crampnet.exceptions import CrampnetError, InvalidValueError, hint
 from crampnet.model import load
 from crampnet.network.evidence import interpret
 
+#: The orders of ``--questions-by``: those of :func:`crampnet.reasoning.questions.next_questions` (``BY``),
+#: spelled out so that the parser does not import the reasoning layer (tests/test_cli.py checks they agree).
+QUESTION_ORDERS = ("decision", "information", "value")
+
 if TYPE_CHECKING:
     from crampnet.model import Model
 
@@ -112,9 +116,9 @@ def _diagnose(args: argparse.Namespace, model: Model) -> int:
     evidence = _evidence(args, model)
     dx = model.diagnose(evidence, ranking=args.ranking)
     if args.json:
-        print(diagnosis_json(dx, evidence, args.questions))
+        print(diagnosis_json(dx, evidence, args.questions, args.questions_by))
         return 0
-    print("\n".join([evidence_line(evidence, model.spec), *flag_lines(dx), *differential_lines(dx, args.top), *question_lines(dx, args.questions), _NOTE]))
+    print("\n".join([evidence_line(evidence, model.spec), *flag_lines(dx), *differential_lines(dx, args.top), *question_lines(dx, args.questions, args.questions_by), _NOTE]))
     return 0
 
 
@@ -131,7 +135,7 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
 
     if case is not None and case.saved:
         print(f"Resuming {case.name}: {len(evidence)} answers, {len(args.skipped)} skipped, {case.asked} questions asked.")
-    run = Interview(model, evidence, skipped=args.skipped, asked=case.asked if case is not None else 0, top=args.top, max_questions=args.max_questions, confidence=args.confidence, choose=args.choose, save=save)
+    run = Interview(model, evidence, skipped=args.skipped, asked=case.asked if case is not None else 0, top=args.top, max_questions=args.max_questions, confidence=args.confidence, choose=args.choose, save=save, by=args.questions_by)
     code = run.run(sys.stdin)
     if args.save:
         print(f"The case is saved in {args.save}; resume it with: crampnet interview --case {args.save} --save {args.save}")
@@ -216,16 +220,21 @@ def _parser() -> argparse.ArgumentParser:
     case = argparse.ArgumentParser(add_help=False)
     case.add_argument("evidence", nargs="*", help="node=value pairs, e.g. urge_to_move=yes ferritin=30")
     case.add_argument("--case", default=None, help="a JSON file with the case (node id to value), or a case saved by interview --save")
+    asking = argparse.ArgumentParser(add_help=False)
+    asking.add_argument(
+        "--questions-by", default="decision", choices=list(QUESTION_ORDERS),
+        help="order of the next questions: decision (default: the chance the answer changes the leader or a must-not-miss testing decision), information (expected information gain) or value (expected value of the answer)",
+    )  # fmt: skip
     parser = argparse.ArgumentParser(prog="crampnet", description="Bayesian differential diagnosis of leg cramps. " + _NOTE)
     parser.add_argument("--version", action="version", version="%(prog)s " + _version())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    diag = sub.add_parser("diagnose", parents=[common, case], help="red flags, ranked differential and next questions for a case")
+    diag = sub.add_parser("diagnose", parents=[common, case, asking], help="red flags, ranked differential and next questions for a case")
     diag.add_argument("--example", action="store_true", help="start from the built-in example case")
     diag.add_argument("--top", type=int, default=10, help="how many conditions to list (default 10)")
     diag.add_argument("--questions", type=int, default=5, help="how many next questions to list (default 5)")
     diag.add_argument("--ranking", default="counterfactual", choices=["counterfactual", "disablement", "sufficiency", "posterior"], help="order of the differential")
     diag.add_argument("--json", action="store_true", help="print JSON")
-    inter = sub.add_parser("interview", parents=[common, case], help="ask the next best question, one at a time (--save and --case to resume)", description="Ask the next best question one at a time: answer yes, no, a state, a number, skip or quit. It stops at --max-questions, at --confidence, when no question is left, or at quit or the end of input, and then prints the red flags and the final differential. --case resumes a case saved with --save (or starts from a plain case file).")
+    inter = sub.add_parser("interview", parents=[common, case, asking], help="ask the next best question, one at a time (--save and --case to resume)", description="Ask the next best question one at a time: answer yes, no, a state, a number, skip or quit. It stops at --max-questions, at --confidence, when no question is left, or at quit or the end of input, and then prints the red flags and the final differential. --case resumes a case saved with --save (or starts from a plain case file).")
     inter.add_argument("--max-questions", type=int, default=10, help="stop after this many questions (default 10)")
     inter.add_argument("--confidence", type=float, default=0.95, help="stop when a condition reaches this posterior (default 0.95)")
     inter.add_argument("--top", type=int, default=5, help="how many conditions to show after each answer and at the end (default 5)")

@@ -294,8 +294,8 @@ def rank_questions(
     return frame if n is None else frame.iloc[: int(n)]
 
 
-def ranked_rows(model: BaseModel, answers: Answers, n: int | None = 10, *, cost_aware: bool = False) -> list[tuple[str, dict[str, object]]]:
-    """The first ``n`` rows of :func:`rank_questions` (default order, or ``cost_aware``), as ``(question, row)`` pairs, without pandas.
+def ranked_rows(model: BaseModel, answers: Answers, n: int | None = 10, *, by: str = "decision", cost_aware: bool = False) -> list[tuple[str, dict[str, object]]]:
+    """The first ``n`` rows of :func:`rank_questions` (in the order ``by``, or ``cost_aware``), as ``(question, row)`` pairs, without pandas.
 
     Each row maps the :data:`COLUMNS` to their values, as the table holds them.
 
@@ -306,8 +306,10 @@ def ranked_rows(model: BaseModel, answers: Answers, n: int | None = 10, *, cost_
     >>> answers = collect_answers(model, {"muscle_cramps": True})
     >>> [q for q, _ in ranked_rows(model, answers, 3)] == list(rank_questions(model, answers, 3).index)
     True
+    >>> [q for q, _ in ranked_rows(model, answers, 3, by="value")] == list(rank_questions(model, answers, 3, by="value").index)
+    True
     """
-    rows, positions = _rows(model, answers, n, cost_aware=cost_aware)
+    rows, positions = _rows(model, answers, n, by=by, cost_aware=cost_aware)
     chosen = positions if n is None else positions[: int(n)]
     return [(answers.candidates[i], {c: rows[i][c] for c in COLUMNS}) for i in chosen.tolist()]
 
