@@ -81,7 +81,7 @@ if TYPE_CHECKING:
     from crampnet.base import BaseModel
     from crampnet.reasoning._decision import Answers
 
-__all__ = ["VALUE_DECIMALS", "VALUE_TOLERANCE", "slopes", "valuers", "values"]
+__all__ = ["VALUE_DECIMALS", "VALUE_TOLERANCE", "assess", "slopes", "valuers", "values"]
 
 #: ``by="value"`` compares ``value`` at this many decimals (one case in 10,000).
 VALUE_DECIMALS = 4
@@ -91,10 +91,8 @@ VALUE_TOLERANCE = 1e-12
 
 def slopes(model: BaseModel) -> dict[str, float]:
     """``K = sens + (1 - spec) harm`` of each must-not-miss condition (1 for one without threshold inputs)."""
-    try:
-        from crampnet.reasoning._thresholds import THRESHOLDS
-    except ImportError:  # pragma: no cover - no threshold inputs at all
-        return dict.fromkeys(model.must_not_miss, 1.0)
+    from crampnet.reasoning._thresholds import THRESHOLDS
+
     out = {}
     for c in model.must_not_miss:
         t = THRESHOLDS.get(c)
@@ -141,9 +139,7 @@ def values(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, floa
     slopes : mapping of str to float
         ``K_i`` per must-not-miss condition (:func:`slopes`); 1 for one not named.
     """
-    lead, each, _ = _parts(answers, focus, thresholds, slopes)
-    threshold = each.sum(axis=1)
-    return {"value_lead": lead, "value_threshold": threshold, "value": lead + threshold}
+    return assess(answers, focus, thresholds, slopes)[0]
 
 
 def valuers(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float], slopes: Mapping[str, float]) -> list[str]:
@@ -158,6 +154,13 @@ def valuers(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, flo
     >>> valuers(answers, model.conditions, answers.thresholds, slopes(model))[1]
     'deep_vein_thrombosis'
     """
+    return assess(answers, focus, thresholds, slopes)[1]
+
+
+def assess(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float], slopes: Mapping[str, float]) -> tuple[dict[str, np.ndarray], list[str]]:
+    """:func:`values` and :func:`valuers` from one pass over the answers (what :func:`crampnet.reasoning.questions.next_questions` uses)."""
     lead, each, share = _parts(answers, focus, thresholds, slopes)
+    threshold = each.sum(axis=1)
     total = share + each
-    return [focus[int(np.argmax(total[i]))] if lead[i] + each[i].sum() > 0 else "" for i in range(len(answers.candidates))]
+    owners = [focus[int(np.argmax(total[i]))] if lead[i] + threshold[i] > 0 else "" for i in range(len(answers.candidates))]
+    return {"value_lead": lead, "value_threshold": threshold, "value": lead + threshold}, owners

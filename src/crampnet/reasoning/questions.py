@@ -119,7 +119,7 @@ from crampnet.reasoning._decision import (
     decisions,
     gains,
 )
-from crampnet.reasoning._value import VALUE_DECIMALS, slopes, valuers, values
+from crampnet.reasoning._value import VALUE_DECIMALS, assess, slopes
 from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
@@ -334,9 +334,9 @@ def _rows(
     given = _costs(model, costs)
     cols = [answers.conditions.index(c) for c in focus]
     info = gains(answers)[:, cols]
-    k = slopes(model)
-    measures = decisions(answers, focus, answers.thresholds) | values(answers, focus, answers.thresholds, k)
-    decider = deciders(answers, focus, answers.thresholds) if by == "decision" else valuers(answers, focus, answers.thresholds, k) if by == "value" else []
+    worth, owners = assess(answers, focus, answers.thresholds, slopes(model))
+    measures = decisions(answers, focus, answers.thresholds) | worth
+    decider = deciders(answers, focus, answers.thresholds) if by == "decision" else owners if by == "value" else []
     rows: list[dict[str, object]] = []
     for i, q in enumerate(answers.candidates):
         kind, cost = cost_of(q)
