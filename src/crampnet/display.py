@@ -101,7 +101,7 @@ def case_nodes(model: BaseModel, evidence: Mapping[str, object] | None = None) -
     True
     """
     spec = model.spec
-    observed = set(normalise(spec, evidence))
+    observed = set(normalise(spec, evidence, entailed=False))
     keep = observed | set(model.must_not_miss)
     for nid in spec.order:
         node = spec.nodes[nid]
@@ -201,7 +201,7 @@ def draw(
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
     spec = model.spec
-    vectors = normalise(spec, evidence)
+    vectors = normalise(spec, evidence, entailed=False)  # as entered: an implied finding is drawn as given
     nodes = list(spec.order) if whole else case_nodes(model, evidence)
     posteriors = {str(k): float(v) for k, v in model.posteriors(evidence).to_dict().items()}
     pos = _columns(model, nodes, posteriors)

@@ -147,7 +147,7 @@ def _states(model: BaseModel, case: Mapping[str, object] | None) -> dict[str, st
             msg = f"The explorer has no control for the condition {nid!r}: it shows conditions, it does not take them as answers. Leave {key!r} out of the case."
             raise InvalidValueError(msg)
     out = {}
-    for nid, vec in normalise(spec, case).items():
+    for nid, vec in normalise(spec, case, entailed=False).items():
         state = describe(spec, nid, vec)
         if state not in spec.nodes[nid].states:
             msg = f"The explorer's controls take one state per node; {nid!r} was given soft evidence ({state}). Give one of {', '.join(spec.nodes[nid].states)}."

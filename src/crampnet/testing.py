@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from crampnet.network.entailment import pairs
 from crampnet.network.evidence import describe, normalise, truth_states
 
 if TYPE_CHECKING:
@@ -110,6 +111,8 @@ def _sample(model: BaseModel, draw: DrawFn, nodes: Sequence[str] | None = None) 
 
     Each choice inverts a drawn uniform, so shrinking moves a node towards its
     first possible state; sampling only the ancestors keeps the draws short.
+    A finding that implies another (``entails``) is set negative where the
+    other's implied state was not drawn, so that the case stays possible.
     """
     from hypothesis import strategies as st
 
@@ -125,6 +128,9 @@ def _sample(model: BaseModel, draw: DrawFn, nodes: Sequence[str] | None = None) 
         if i >= len(dist) or dist[i] <= 0.0:
             i = int(np.flatnonzero(dist > 0.0)[-1])
         index[nid] = i
+    for a, pos, b, state in pairs(spec):  # a finding that implies another is positive only with it (crampnet.network.entailment)
+        if a in index and b in index and index[b] != spec.nodes[b].states.index(state):
+            index[a] = 1 - spec.nodes[a].states.index(pos)
     return {nid: spec.nodes[nid].states[i] for nid, i in index.items()}
 
 
@@ -323,7 +329,7 @@ def check_total_probability(model: BaseModel, evidence: Mapping[str, object]) ->
 
 def _canonical(model: BaseModel, evidence: Mapping[str, object]) -> dict[str, object]:
     """Evidence with every hard value written as its state name (soft values kept)."""
-    vectors = normalise(model.spec, evidence)
+    vectors = normalise(model.spec, evidence, entailed=False)
     out: dict[str, object] = {}
     for nid, vec in vectors.items():
         text = describe(model.spec, nid, vec)

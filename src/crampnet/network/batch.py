@@ -31,6 +31,7 @@ from crampnet.exceptions import (
     InvalidValueError,
     UnknownNodeError,
 )
+from crampnet.network.entailment import entail_rows
 from crampnet.network.evidence import resolve_id, show, state_vector
 from crampnet.network.records import Node
 from crampnet.network.spec import NetworkSpec
@@ -70,18 +71,24 @@ def check_columns(columns: Iterable[Hashable]) -> None:
         raise InvalidValueError(msg)
 
 
-def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame, *, rows: pd.Index | None = None, offset: int = 0) -> dict[str, np.ndarray]:
+def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame, *, rows: pd.Index | None = None, offset: int = 0, entailed: bool = True) -> dict[str, np.ndarray]:
     """Likelihood arrays ``(n_rows, card)`` for each column of ``frame``.
 
     ``frame`` may be a slice of a larger DataFrame: ``rows`` is the whole
     index and ``offset`` the slice's first position, so a bad cell is named
-    unambiguously (see :func:`row_name`).
+    unambiguously (see :func:`row_name`). With ``entailed`` (the default,
+    as for one case) the rows are reduced by the file's entailments
+    (:func:`crampnet.network.entailment.entail_rows`); learning from data
+    reads the columns as they are.
 
     Raises
     ------
     UnknownNodeError, InvalidStateError, InvalidValueError, EvidenceTypeError
         As for one case, with the row and column in the message; and
         InvalidValueError for a column name that appears twice.
+    ImpossibleEvidenceError
+        For a row with a positive finding beside a state it rules out of a
+        finding it implies, naming the row.
     """
     import pandas as pd
 
@@ -129,6 +136,8 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame, *, rows: pd.Index | N
                 vectors[u] = _vector(node, values[first], whole, offset + int(first), column)
             arr[present] = vectors[inverse]
         out[nid] = arr
+    if entailed:
+        entail_rows(spec, out, lambda position: row_name(whole, offset + position))
     return out
 
 

@@ -39,6 +39,7 @@ from crampnet.exceptions import (
     UnknownNodeError,
     did_you_mean,
 )
+from crampnet.network.entailment import entail
 from crampnet.network.spec import NetworkSpec, Node
 
 __all__ = ["band", "describe", "interpret", "normalise", "resolve_id", "scaled", "show", "state_vector", "truth_states"]
@@ -278,7 +279,7 @@ def _indicator(node: Node, state: str) -> np.ndarray:
     return vec
 
 
-def normalise(spec: NetworkSpec, evidence: object, what: str = "evidence", *, sets: bool = False) -> dict[str, np.ndarray]:
+def normalise(spec: NetworkSpec, evidence: object, what: str = "evidence", *, sets: bool = False, entailed: bool = True) -> dict[str, np.ndarray]:
     """Check ``evidence`` and return one likelihood vector per observed node.
 
     Each vector is :func:`state_vector`'s, so its largest entry is 1.
@@ -293,7 +294,13 @@ def normalise(spec: NetworkSpec, evidence: object, what: str = "evidence", *, se
         The argument's name, used in messages.
     sets : bool, default=False
         Read mappings as sets of states, weights 0 or 1 (an event), not
-        as soft evidence.
+        as soft evidence. Evidence (not an event) is then reduced by the
+        file's entailments (:func:`crampnet.network.entailment.entail`): a
+        finding implied by another observed one is left out, its
+        information being counted with the finding that implies it.
+    entailed : bool, default=True
+        Apply that reduction (and its check); ``False`` reads the entries
+        as given, for displays of what was entered.
 
     Returns
     -------
@@ -306,6 +313,9 @@ def normalise(spec: NetworkSpec, evidence: object, what: str = "evidence", *, se
         If ``evidence`` is not a mapping, or a value has the wrong type.
     UnknownNodeError, InvalidStateError, InvalidValueError
         For an unknown id, a state the node does not have, or a bad number.
+    ImpossibleEvidenceError
+        For a finding observed positive beside a state it rules out of a
+        finding it implies.
     """
     if evidence is None:
         return {}
@@ -324,6 +334,8 @@ def normalise(spec: NetworkSpec, evidence: object, what: str = "evidence", *, se
             continue
         out[nid] = vec
         given[nid] = str(key)
+    if entailed and not sets:
+        entail(spec, out)  # a finding the file says another implies is counted once (crampnet.network.entailment)
     return out
 
 

@@ -213,6 +213,8 @@ class Node:
     bands: tuple[Band, ...] = ()
     prior: Dist | None = None
     cpd: Cpd | None = None
+    #: Findings this one's positive state implies, as (finding id, state) pairs (``entails`` in the file).
+    entails: tuple[tuple[str, str], ...] = ()
 
     @property
     def parents(self) -> tuple[str, ...]:

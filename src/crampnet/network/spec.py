@@ -45,6 +45,7 @@ from crampnet.exceptions import hint as _hint
 from crampnet.network._budget import MAX_ROW, check_network, read_toml
 from crampnet.network._cpd_readers import parse_cpd
 from crampnet.network._reader import Reader
+from crampnet.network.entailment import check_entails, parse_entails
 from crampnet.network.records import (
     FILE_POPULATION,
     MAX_BYTES,
@@ -149,6 +150,7 @@ def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] |
     headers = {nid: _parse_header(reader, nid, reader.table(body, f"nodes.{nid}")) for nid, body in nodes_raw.items()}
     nodes = {nid: _parse_body(reader, header, headers, sources) for nid, header in headers.items()}
     order = _topological_order(reader, nodes)
+    check_entails(reader, nodes)
     populations = _extend({key: _parse_population(reader, key, body, nodes, sources) for key, body in populations_raw.items()}, reader)
     if default_population != FILE_POPULATION and default_population not in populations:
         names = ", ".join([FILE_POPULATION, *populations])
@@ -219,7 +221,7 @@ def _parse_sources(reader: Reader, raw: dict[str, Any]) -> dict[str, Source]:
     return sources
 
 
-_NODE_KEYS = ["role", "states", "label", "description", "aliases", "must_not_miss", "positive", "negative", "unit", "valid", "bands", "prior", "cpd"]
+_NODE_KEYS = ["role", "states", "label", "description", "aliases", "must_not_miss", "positive", "negative", "unit", "valid", "bands", "prior", "cpd", "entails"]
 
 
 def _parse_header(reader: Reader, nid: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -276,8 +278,9 @@ def _parse_body(reader: Reader, data: dict[str, Any], headers: Mapping[str, dict
             raise reader.fail(where, f"a {role} has a 'cpd', not a 'prior'")
         cpd_raw = reader.table(data.pop("cpd", None) if "cpd" in data else reader.missing(where, "cpd"), f"{where}.cpd")
         cpd = parse_cpd(reader, cpd_raw, f"{where}.cpd", nid, role, states, positive, headers, sources)
+    entails = parse_entails(reader, data.pop("entails", None), where)
     reader.done(data, where, _NODE_KEYS)
-    return Node(nid, role, states, label, description, tuple(aliases), must_not_miss, positive, negative, unit, valid, bands, prior, cpd)
+    return Node(nid, role, states, label, description, tuple(aliases), must_not_miss, positive, negative, unit, valid, bands, prior, cpd, entails)
 
 
 def _parse_valid(reader: Reader, raw: object, where: str) -> tuple[float, float] | None:

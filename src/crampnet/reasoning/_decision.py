@@ -47,11 +47,13 @@ from crampnet.exceptions import (
     InvalidValueError,
     UnknownNodeError,
 )
+from crampnet.network.entailment import entail, implied
 from crampnet.network.evidence import resolve_id, show
 from crampnet.reasoning._scoring import observe, score, stack
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
+    from crampnet.network.spec import NetworkSpec
 
 __all__ = ["BY", "LEAD_TOLERANCE", "Answers", "check_about", "check_by", "collect", "deciders", "decisions", "gains", "thresholds"]
 
@@ -126,7 +128,8 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
     spec = model.spec
     if candidates is None:
         candidates = [nid for nid in spec.nodes if spec.nodes[nid].role != "condition"]
-    kept = [c for c in candidates if c not in vectors]
+    known = implied(spec, vectors)  # a finding another observed one implies needs no asking
+    kept = [c for c in candidates if c not in vectors and c not in known]
     conds = model.conditions
     # One row per answer of each candidate, the answer entered as evidence:
     # its probability of evidence is P(Q = q | e) and its posteriors are
@@ -139,7 +142,7 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
     for q in kept:
         if q not in read:
             card = len(spec.nodes[q].states)
-            rows.extend({**vectors, q: np.eye(card)[k]} for k in range(card))
+            rows.extend(_answer(spec, vectors, q, np.eye(card)[k]) for k in range(card))
     marg, log_ev = score(model, stack(model, rows), conds, n_rows=len(rows))
     if not np.isfinite(log_ev[0]):
         msg = "The evidence is impossible under the network (probability zero); use model.posteriors(evidence) to see which entries conflict."
@@ -163,6 +166,15 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
         size += card
     post = np.nan_to_num(np.concatenate(posts))
     return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), thresholds(model))
+
+
+def _answer(spec: NetworkSpec, vectors: Mapping[str, np.ndarray], q: str, vec: np.ndarray) -> dict[str, np.ndarray]:
+    """The evidence with the answer ``q`` = ``vec`` added, reduced by the file's entailments (weight 0 if it contradicts them)."""
+    row = {**vectors, q: vec}
+    try:
+        return dict(entail(spec, row))
+    except ImpossibleEvidenceError:
+        return {**row, q: np.zeros_like(vec)}
 
 
 def _kl_bits(p: np.ndarray, r: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from crampnet.exceptions import EvidenceTypeError
+from crampnet.network.entailment import implied
 from crampnet.network.evidence import describe, normalise
 from crampnet.reasoning._records import _version
 from crampnet.reasoning._render import Block
@@ -50,11 +51,15 @@ def report_date(now: object = None) -> dt.date:
 def entries(dx: Diagnosis) -> list[str]:
     """Each evidence entry as ``label: state`` (numbers with their unit and band)."""
     items = []
-    vectors = normalise(dx.model.spec, dx.evidence)
+    spec = dx.model.spec
+    vectors = normalise(spec, dx.evidence, entailed=False)
+    known = implied(spec, normalise(spec, dx.evidence))
     for nid, value in dx.evidence.items():
-        node = dx.model.spec.nodes[nid]
+        node = spec.nodes[nid]
         label = node.label or nid.replace("_", " ")
-        state = describe(dx.model.spec, nid, vectors[nid])
+        state = describe(spec, nid, vectors[nid])
+        if nid in known:  # left out of the calculation: the finding that implies it carries its information
+            state += f" (implied by {known[nid][1]}; counted with it)"
         if isinstance(value, int | float) and not isinstance(value, bool):
             unit = f" {node.unit}" if node.unit else ""
             items.append(f"{label}: {value:g}{unit} ({state})")

@@ -40,7 +40,10 @@ def frame_evidence(spec: NetworkSpec, frame: pd.DataFrame) -> dict[str, np.ndarr
 
     Categorical columns whose categories are the node's state names (the
     output of :func:`crampnet.trust.simulate.simulate`) are converted from their
-    codes in one step; other columns go through ``batch_evidence``.
+    codes in one step; other columns go through ``batch_evidence``. The
+    columns are read as they are, not reduced by the file's entailments:
+    each family is fitted to its own marginal, which the nested model of
+    :mod:`crampnet.network.entailment` leaves as the file gives it.
     """
     import pandas as pd
 
@@ -59,7 +62,7 @@ def frame_evidence(spec: NetworkSpec, frame: pd.DataFrame) -> dict[str, np.ndarr
             fast[nid] = arr
         else:
             slow.append(column)
-    out = batch_evidence(spec, frame[slow]) if slow else {}
+    out = batch_evidence(spec, frame[slow], entailed=False) if slow else {}
     for nid in set(out) & set(fast):
         msg = f"The DataFrame gives {nid} twice (two columns name the same node)."
         raise InvalidValueError(msg)

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError
+from crampnet.network.entailment import pairs
 from crampnet.trust._learning import expected_counts, family_prior, fit_result, frame_evidence
 
 if TYPE_CHECKING:
@@ -74,7 +75,9 @@ def simulate(model: BaseModel, n: int, seed: int | np.random.Generator | None = 
     pandas.DataFrame
         One row per case and one categorical column per node (in file
         order) holding state names; usable as evidence and as labelled cases
-        for :func:`crampnet.trust.evaluate.evaluate`.
+        for :func:`crampnet.trust.evaluate.evaluate`. A finding that the
+        file says implies another is drawn nested in it
+        (:mod:`crampnet.network.entailment`).
 
     Examples
     --------
@@ -103,7 +106,26 @@ def simulate(model: BaseModel, n: int, seed: int | np.random.Generator | None = 
             probs = np.broadcast_to(table, (int(n), len(node.states)))
         u = rng.random(int(n))[:, None]
         codes[nid] = np.minimum((u > np.cumsum(probs, axis=1)).sum(axis=1), len(node.states) - 1)
+    _nest(model, codes, rng)
     return pd.DataFrame({nid: pd.Categorical.from_codes(codes[nid], categories=list(spec.nodes[nid].states)) for nid in spec.nodes})
+
+
+def _nest(model: BaseModel, codes: dict[str, np.ndarray], rng: np.random.Generator) -> None:
+    """Redraw each implying finding A from the nested model of :mod:`crampnet.network.entailment`.
+
+    A is positive only where its implied finding B has the implied state,
+    with probability P(A = pos | C) / P(B = t | C) there, so each keeps its
+    own distribution given the conditions and a positive A never comes
+    without B's state.
+    """
+    spec, tables = model.spec, model.compiled.tables
+    for a, pos, b, state in pairs(spec):
+        ia, ib = spec.nodes[a].states.index(pos), spec.nodes[b].states.index(state)
+        pa = tables[a][(ia, *(codes[p] for p in spec.nodes[a].parents))]
+        pb = tables[b][(ib, *(codes[p] for p in spec.nodes[b].parents))]
+        ratio = np.divide(pa, pb, out=np.zeros_like(pa), where=pb > 0)
+        yes = (codes[b] == ib) & (rng.random(len(codes[a])) < np.minimum(ratio, 1.0))
+        codes[a] = np.where(yes, ia, 1 - ia)
 
 
 def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, max_iter: int = 200, tol: float = 1e-6) -> BaseModel:

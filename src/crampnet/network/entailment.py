@@ -1,0 +1,236 @@
+"""Findings that imply others: the ``entails`` key of a finding, read and applied to evidence.
+
+Some findings are nested by definition: pain on walking that is relieved
+by standing still (``exertional_pain_relieved_by_rest``) is a symptom that
+comes on with exercise (``exercise_triggered``). The file format lets a
+finding say so, ``entails = { exercise_triggered = "yes" }``: its
+``positive`` state implies that state of the other finding, and its
+parameters are then read as the probability of the pair together
+(P(relieved by rest, and so exercise-triggered | conditions)), which is
+what a study counting classic claudication among patients measures.
+
+Without this the two are independent given the conditions, and a patient
+with both is counted twice: P(both | PAD) came out as 0.51 x 0.33 = 0.17
+where the nested truth is 0.33, and P(both | no modelled cause) as
+0.1 x 0.038 where it is 0.038 (session 20, issue 12).
+
+The exact model of the pair is the implied finding B with its own
+distribution, and the implying finding A a child of B and of its
+conditions with P(A = pos | B = t, C) = a(C) / b(C), P(A = pos | B != t, C)
+= 0. Findings cannot have finding parents in the file (the engine
+decomposes noisy-OR findings one at a time), so the evidence is reduced
+instead, exactly where the reduction is exact:
+
+- A observed in its positive state: B's evidence becomes the constant
+  likelihood of its state t, so B is left out (the conditions see a(C));
+  if B's evidence rules t out, the evidence is impossible and
+  :class:`~crampnet.exceptions.ImpossibleEvidenceError` names the pair.
+- B observed with state t ruled out: A cannot be positive, so A's evidence
+  becomes the constant likelihood of its other state and A is left out.
+- Otherwise (A negative or soft and B consistent with t) both are kept,
+  independent given the conditions: the one approximation left, which
+  gives b(C)(1 - a(C)) for "B = t, A negative" where the nested model
+  gives b(C) - a(C).
+
+:func:`implied` lists what the reduced evidence implies, so that displays
+can say why a finding the user gave does not appear, and questions do
+not ask what is already known.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.network.evidence import normalise
+>>> from crampnet.network.entailment import implied
+>>> spec = crampnet.load().spec
+>>> vectors = normalise(spec, {"exertional_pain_relieved_by_rest": "yes", "exercise_triggered": "yes"})
+>>> sorted(vectors)
+['exertional_pain_relieved_by_rest']
+>>> implied(spec, vectors)
+{'exercise_triggered': ('yes', 'exertional_pain_relieved_by_rest')}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from crampnet.exceptions import ImpossibleEvidenceError
+from crampnet.exceptions import hint as _hint
+from crampnet.network.records import Node, NoisyOr
+
+if TYPE_CHECKING:
+    from crampnet.network._reader import Reader
+    from crampnet.network.records import NetworkSpec
+
+__all__ = ["check_entails", "entail", "entail_rows", "implied", "pairs", "parse_entails"]
+
+
+def parse_entails(reader: Reader, raw: object, where: str) -> tuple[tuple[str, str], ...]:
+    """Read a node's ``entails`` table (finding id to state); checked against the nodes by :func:`check_entails`."""
+    if raw is None:
+        return ()
+    spot = f"{where}.entails"
+    data = reader.table(raw, spot)
+    if not data or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise reader.fail(
+            spot,
+            f'entails must map finding ids to one of their states, e.g. {{ exercise_triggered = "yes" }}, got {reader.show(raw)}',
+        )
+    return tuple(sorted(data.items()))
+
+
+def check_entails(reader: Reader, nodes: Mapping[str, Node]) -> None:
+    """Refuse an ``entails`` that names no finding, no state of it, or numbers that break the nesting.
+
+    The implying finding A needs a ``positive`` state and two states; the
+    implied finding B another finding of two states. The nested model needs
+    P(A = pos | C) <= P(B = t | C) for every configuration C of the
+    conditions: it is checked for two noisy-ORs with t B's positive state,
+    where it holds when each of A's links (and its leak) is at most B's on
+    the same parent state; other models are refused, as the check would
+    need their tables.
+    """
+    for nid, node in nodes.items():
+        for target, state in node.entails:
+            where = f"nodes.{nid}.entails"
+            if node.role != "finding" or node.positive is None or len(node.states) != 2:
+                raise reader.fail(
+                    where,
+                    "only a finding with two states and a positive state can entail another finding",
+                )
+            if target == nid or target not in nodes or nodes[target].role != "finding":
+                hint = _hint(target, [n for n in nodes if nodes[n].role == "finding" and n != nid])
+                raise reader.fail(
+                    where, f"{reader.show(target)} is not another finding of the network.{hint}"
+                )
+            implied_node = nodes[target]
+            if state not in implied_node.states:
+                raise reader.fail(
+                    where,
+                    f"unknown state {reader.show(state)} of {target}; valid states: {', '.join(implied_node.states)}",
+                )
+            _check_nesting(reader, where, node, implied_node, state)
+    implied_ids = {target for node in nodes.values() for target, _ in node.entails}
+    chained = sorted(nid for nid in implied_ids if nodes[nid].entails)
+    if chained:
+        spot = f"nodes.{chained[0]}.entails"
+        raise reader.fail(spot, "a finding implied by another cannot itself entail one (no chains)")
+
+
+def _check_nesting(reader: Reader, where: str, a: Node, b: Node, state: str) -> None:
+    if not (
+        isinstance(a.cpd, NoisyOr)
+        and isinstance(b.cpd, NoisyOr)
+        and b.positive == state
+        and len(b.states) == 2
+    ):
+        raise reader.fail(
+            where,
+            f"entails needs two noisy-OR findings, the implied state being {b.id}'s positive state",
+        )
+    if a.cpd.leak.value > b.cpd.leak.value:
+        raise reader.fail(
+            where,
+            f"{a.id}'s leak {a.cpd.leak.value:g} is above {b.id}'s {b.cpd.leak.value:g}: {a.id} cannot imply {b.id}",
+        )
+    theirs = {(link.parent, link.state): link.param.value for link in b.cpd.links}
+    for link in a.cpd.links:
+        other = theirs.get((link.parent, link.state), 0.0)
+        if link.param.value > other:
+            raise reader.fail(
+                where,
+                f"{a.id}'s link from {link.parent}={link.state} ({link.param.value:g}) is above {b.id}'s ({other:g}): {a.id} cannot imply {b.id}",
+            )
+
+
+def pairs(spec: NetworkSpec) -> list[tuple[str, str, str, str]]:
+    """Every entailment as (A, A's positive state, B, B's implied state), in network order."""
+    out = []
+    for nid in spec.order:
+        node = spec.nodes[nid]
+        for target, state in node.entails:
+            assert node.positive is not None  # checked at load
+            out.append((nid, node.positive, target, state))
+    return out
+
+
+def _conflict(a: str, pos: str, b: str, state: str, where: str = "") -> ImpossibleEvidenceError:
+    msg = (
+        f"The evidence{where} is impossible under the network: {a}={pos} implies {b}={state} "
+        f"(the network file says so: '{a}' entails it), so {a}={pos} cannot hold with {b} other than {state}."
+    )
+    return ImpossibleEvidenceError(msg, [a, b])
+
+
+def entail(
+    spec: NetworkSpec, vectors: MutableMapping[str, np.ndarray]
+) -> MutableMapping[str, np.ndarray]:
+    """Reduce one case's likelihood vectors by the file's entailments (in place; also returned).
+
+    Raises
+    ------
+    ImpossibleEvidenceError
+        If a finding is positive and what it implies is ruled out.
+    """
+    for a, pos, b, state in pairs(spec):
+        if a not in vectors or b not in vectors:
+            continue
+        na, nb = spec.nodes[a], spec.nodes[b]
+        va, vb = vectors[a], vectors[b]
+        a_pos, a_neg = va[na.states.index(pos)], va[1 - na.states.index(pos)]
+        b_t = vb[nb.states.index(state)]
+        if a_pos > 0 and a_neg == 0:
+            if b_t == 0:
+                raise _conflict(a, pos, b, state)
+            del vectors[b]
+        elif b_t == 0 and vb.any():
+            del vectors[a]
+    return vectors
+
+
+def entail_rows(
+    spec: NetworkSpec, arrays: MutableMapping[str, np.ndarray], describe_row: Any = None
+) -> MutableMapping[str, np.ndarray]:
+    """:func:`entail` for a batch: arrays ``(n_rows, card)``, ones where unobserved (in place; also returned).
+
+    ``describe_row(position)`` names a row in the error (a batch's row label).
+    """
+    for a, pos, b, state in pairs(spec):
+        if a not in arrays or b not in arrays:
+            continue
+        na, nb = spec.nodes[a], spec.nodes[b]
+        va, vb = arrays[a], arrays[b]
+        ia = na.states.index(pos)
+        a_hard = (va[:, ia] > 0) & (va[:, 1 - ia] == 0)
+        b_t = vb[:, nb.states.index(state)]
+        bad = np.flatnonzero(a_hard & (b_t == 0))
+        if bad.size:
+            where = "" if describe_row is None else f" in {describe_row(int(bad[0]))}"
+            raise _conflict(a, pos, b, state, where)
+        b_out = (b_t == 0) & vb.any(axis=1)
+        vb[a_hard] = 1.0
+        va[b_out] = 1.0
+    return arrays
+
+
+def implied(spec: NetworkSpec, vectors: Mapping[str, np.ndarray]) -> dict[str, tuple[str, str]]:
+    """What reduced evidence implies: finding id to (its state, the finding that implies it).
+
+    A positive implying finding implies the other's state; an implied
+    finding with that state ruled out implies the other finding's negative
+    state. Neither needs asking.
+    """
+    out: dict[str, tuple[str, str]] = {}
+    for a, pos, b, state in pairs(spec):
+        na, nb = spec.nodes[a], spec.nodes[b]
+        if a in vectors and b not in vectors:
+            va = vectors[a]
+            if va[na.states.index(pos)] > 0 and va[1 - na.states.index(pos)] == 0:
+                out[b] = (state, a)
+        if b in vectors and a not in vectors:
+            vb = vectors[b]
+            if vb[nb.states.index(state)] == 0 and vb.any():
+                out[a] = (na.states[1 - na.states.index(pos)], b)
+    return out
