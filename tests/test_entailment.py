@@ -307,12 +307,13 @@ def test_malformed_entails_are_refused_with_a_clear_error(tmp_path, text, messag
 
 
 def test_the_shipped_claudication_findings_are_nested(model):
-    """Check the shipped pairs: relief by rest and a contracture on exercise each imply exercise-triggered symptoms."""
+    """Check the shipped pairs: relief by rest and a contracture on exercise imply exercise-triggered symptoms, relief by dependency rest pain."""
     spec = model.spec
     assert spec.nodes["exertional_pain_relieved_by_rest"].entails == (
         ("exercise_triggered", "yes"),
     )
     assert spec.nodes["exercise_contracture"].entails == (("exercise_triggered", "yes"),)
+    assert spec.nodes["relief_by_dependency"].entails == (("rest_pain", "yes"),)
     given = {"peripheral_arterial_disease": "present"}
     both = model.probability(
         {"exertional_pain_relieved_by_rest": "yes", "exercise_triggered": "yes"}, given=given
@@ -335,3 +336,12 @@ def test_claudication_counts_once_on_the_shipped_network(model):
     np.testing.assert_allclose(
         with_both.sort_index().to_numpy(), alone.sort_index().to_numpy(), rtol=1e-12
     )
+
+
+def test_describe_shows_the_nesting_both_ways(model):
+    """Check that describe() names what a finding implies and what implies it."""
+    assert "yes implies exercise_triggered = yes" in str(model.describe("exertional_pain_relieved_by_rest"))
+    text = " ".join(str(model.describe("exercise_triggered")).split())
+    assert "implied (yes) by exertional_pain_relieved_by_rest = yes" in text
+    assert "exercise_contracture = yes" in text
+    assert model.describe("ferritin").nesting == ()

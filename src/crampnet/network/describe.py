@@ -90,6 +90,10 @@ class NodeDescription:
         How its distribution is given: ``prior``, ``noisy_or``, ``logistic``...
     sources : tuple of NodeSource
         The sources of its numbers, in order of first use.
+    nesting : tuple of str
+        What its ``entails`` says, both ways: ``"implies exercise_triggered = yes"``
+        on the implying finding, ``"implied by ... = yes"`` on the implied one
+        (:mod:`crampnet.network.entailment`).
     """
 
     id: str
@@ -106,6 +110,7 @@ class NodeDescription:
     must_not_miss: bool
     model: str
     sources: tuple[NodeSource, ...]
+    nesting: tuple[str, ...] = ()
 
     @property
     def band_ranges(self) -> tuple[tuple[str, str], ...]:
@@ -124,6 +129,8 @@ class NodeDescription:
         facts.append(("Parents", ", ".join(self.parents) or "none"))
         facts.append(("Children", ", ".join(self.children) or "none"))
         facts.append(("Distribution", f"{self.model}, {sum(s.numbers for s in self.sources)} numbers"))
+        if self.nesting:
+            facts.append(("Nesting", "; ".join(self.nesting) + " (counted once: networks/FORMAT.md, 'Nested findings')"))
         return facts
 
     def __str__(self) -> str:
@@ -240,8 +247,21 @@ def describe_node(spec: NetworkSpec, node: str, parameters: pd.DataFrame) -> Nod
     return NodeDescription(
         id=nid, label=n.label, role=n.role, states=tuple(n.states), description=n.description, aliases=tuple(n.aliases),
         unit=n.unit, valid=n.valid, bands=tuple(n.bands), parents=tuple(n.parents), children=_children(spec, nid),
-        must_not_miss=n.must_not_miss, model=model, sources=_sources(spec, nid, parameters),
+        must_not_miss=n.must_not_miss, model=model, sources=_sources(spec, nid, parameters), nesting=_nesting(spec, nid),
     )  # fmt: skip
+
+
+def _nesting(spec: NetworkSpec, nid: str) -> tuple[str, ...]:
+    """The node's ``entails`` lines, both ways (see :attr:`NodeDescription.nesting`)."""
+    out = []
+    for other in spec.order:
+        node = spec.nodes[other]
+        for target, state in node.entails:
+            if other == nid:
+                out.append(f"{node.positive} implies {target} = {state}")
+            elif target == nid:
+                out.append(f"implied ({state}) by {other} = {node.positive}")
+    return tuple(out)
 
 
 class _Describes(Protocol):
