@@ -53,20 +53,29 @@ import crampnet
 def random_cases(model: crampnet.Model, n: int, rng: np.random.Generator) -> list[dict[str, str]]:
     """Evidence dicts of 10-25 observed context and finding nodes, drawn from the model.
 
-    Cases are forward samples of the network, so the evidence is always possible.
+    Cases are forward samples of the network, so the evidence is always
+    possible; a finding that another observed one implies is left out, as
+    crampnet counts it (networks/FORMAT.md, "Nested findings"), so that
+    pgmpy and pyAgrum, which know only the graph, get the same evidence.
     """
+    from crampnet.network.evidence import normalise
+
     sample = forward_sample(model, n, rng)
     observable = model.context + model.findings
     cases = []
     for i in range(n):
         k = min(int(rng.integers(10, 26)), len(observable))
         chosen = rng.choice(observable, size=k, replace=False)
-        cases.append({str(node): sample[str(node)][i] for node in chosen})
+        case = {str(node): sample[str(node)][i] for node in chosen}
+        counted = normalise(model.spec, case)
+        cases.append({nid: state for nid, state in case.items() if nid in counted})
     return cases
 
 
 def forward_sample(model: crampnet.Model, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Ancestral sampling from the model's tables (state names per node)."""
+    from crampnet.network.entailment import pairs as spec_pairs
+
     spec, tables = model.spec, model.compiled.tables
     index: dict[str, np.ndarray] = {}
     for nid in spec.order:
@@ -78,6 +87,9 @@ def forward_sample(model: crampnet.Model, n: int, rng: np.random.Generator) -> d
             cols = np.broadcast_to(table, (n, len(node.states)))
         u = rng.random(n)[:, None]
         index[nid] = np.minimum((u > np.cumsum(cols, axis=1)).sum(axis=1), len(node.states) - 1)
+    for a, pos, b, state in spec_pairs(spec):  # a finding that implies another is positive only with it
+        ia, ib = spec.nodes[a].states.index(pos), spec.nodes[b].states.index(state)
+        index[a] = np.where(index[b] == ib, index[a], 1 - ia)
     return {nid: np.array(spec.nodes[nid].states, dtype=object)[idx] for nid, idx in index.items()}
 
 

@@ -173,17 +173,53 @@ def tiny_oracle(tiny: crampnet.Model) -> BruteForce:
 # ---------------------------------------------------------------------------
 
 
+class ImpossiblePair(ValueError):
+    """Evidence with a finding positive and a state it rules out of the finding it implies."""
+
+
+def reduce_entailed(network: Any, evidence: Mapping[str, object] | None) -> dict[str, object]:
+    """The evidence as crampnet counts it: a finding implied by another observed one left out.
+
+    Written here from the rule of networks/FORMAT.md ("Nested findings"),
+    not imported: the pairs come from ``network.graph["crampnet_entails"]``
+    (crampnet.interop._pgmpy.to_pgmpy). With A observed in its positive
+    state, B is dropped (or, if B rules out the implied state, the evidence
+    is impossible: ImpossiblePair); with B observed without the implied
+    state, A is dropped. Values are state names or soft mappings.
+    """
+    out = dict(evidence or {})
+
+    def weight(value: object, state: str) -> float:
+        return float(value.get(state, 0.0)) if isinstance(value, Mapping) else float(value == state)
+
+    for a, pos, b, t in getattr(network, "graph", {}).get("crampnet_entails", ()):
+        if a not in out or b not in out:
+            continue
+        other = next(s for s in network.get_cpds(a).state_names[a] if s != pos)
+        a_positive = weight(out[a], pos) > 0 and weight(out[a], other) == 0
+        b_states = network.get_cpds(b).state_names[b]
+        if a_positive:
+            if weight(out[b], t) == 0:
+                msg = f"{a}={pos} implies {b}={t}"
+                raise ImpossiblePair(msg)
+            del out[b]
+        elif weight(out[b], t) == 0 and any(weight(out[b], s) > 0 for s in b_states):
+            del out[a]
+    return out
+
+
 def ve_posteriors(network: Any, targets: list[str], evidence: Mapping[str, object] | None = None) -> dict[str, float]:
     """P(target = present | evidence) by pgmpy's VariableElimination.
 
     Hard evidence (state names) goes in ``evidence``; soft evidence
     (``{state: likelihood}``) goes in ``virtual_evidence``. Observed targets
     are answered from the evidence itself (pgmpy refuses to query them).
+    Evidence is first reduced by the network's nested findings (:func:`reduce_entailed`).
     """
     from pgmpy.factors.discrete import TabularCPD
     from pgmpy.inference import VariableElimination
 
-    evidence = dict(evidence or {})
+    evidence = reduce_entailed(network, evidence)
     hard = {k: v for k, v in evidence.items() if not isinstance(v, Mapping)}
     virtual = []
     for var, lik in evidence.items():
@@ -211,18 +247,37 @@ def ve_posteriors(network: Any, targets: list[str], evidence: Mapping[str, objec
 
 
 def ve_probability(network: Any, event: Mapping[str, str], given: Mapping[str, str] | None = None) -> float:
-    """P(event | given) for hard assignments, by a pgmpy joint query over the event's nodes."""
+    """P(event | given) for hard assignments, by pgmpy joint queries (evidence reduced as :func:`reduce_entailed` says)."""
+    given = dict(given or {})
+    if any(k in given and given[k] != v for k, v in event.items()):
+        return 0.0
+    return ve_evidence_probability(network, {**given, **event}) / ve_evidence_probability(network, given)
+
+
+def ve_evidence_probability(network: Any, evidence: Mapping[str, object] | None) -> float:
+    """P(evidence) for hard assignments by a pgmpy joint query, reduced as :func:`reduce_entailed` says (0 if it forbids them)."""
     from pgmpy.inference import VariableElimination
 
-    given = dict(given or {})
-    factor = VariableElimination(network).query(list(event), evidence=given or None, joint=True, show_progress=False)
-    return float(factor.get_value(**dict(event)))
+    try:
+        assignment = reduce_entailed(network, evidence)
+    except ImpossiblePair:
+        return 0.0
+    if not assignment:
+        return 1.0
+    factor = VariableElimination(network).query(list(assignment), joint=True, show_progress=False)
+    return float(factor.get_value(**assignment))
 
 
 @pytest.fixture(scope="session")
 def pgmpy_ve() -> Callable[..., dict[str, float]]:
     """``pgmpy_ve(network, targets, evidence)``: posteriors by pgmpy VariableElimination."""
     return ve_posteriors
+
+
+@pytest.fixture(scope="session")
+def pgmpy_evidence_probability() -> Callable[..., float]:
+    """``pgmpy_evidence_probability(network, evidence)``: P(evidence) by a pgmpy joint query, nested findings counted once."""
+    return ve_evidence_probability
 
 
 @pytest.fixture(scope="session")

@@ -120,7 +120,30 @@ def _vectors(evidence: Mapping[str, object]) -> dict[str, np.ndarray] | None:
         if top <= 0 or np.any((w > 0) & (w / top == 0)):
             return None  # all zero, or a ratio no float holds
         out[nid] = w / top
-    return out
+    return _nested(out)
+
+
+def _nested(vectors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The vectors with the network's nested findings counted once (networks/FORMAT.md, "Nested findings").
+
+    A positive implying finding drops the implied one, or zeroes it when it
+    rules the implied state out (the reference then gives probability zero);
+    an implied finding without that state drops the implying one.
+    """
+    spec = MODEL.spec
+    for a, pos, b, t in MODEL.network.graph["crampnet_entails"]:
+        if a not in vectors or b not in vectors:
+            continue
+        va, vb = vectors[a], vectors[b]
+        ia, it = spec.nodes[a].states.index(pos), spec.nodes[b].states.index(t)
+        if va[ia] > 0 and va[1 - ia] == 0:
+            if vb[it] == 0:
+                vectors[b] = np.zeros_like(vb)
+            else:
+                del vectors[b]
+        elif vb[it] == 0 and vb.any():
+            del vectors[a]
+    return vectors
 
 
 def _logsumexp(a: np.ndarray, axis: tuple[int, ...] | None = None) -> np.ndarray:

@@ -422,16 +422,6 @@ def test_check_model(model):
     assert sorted(map(str, model.network.nodes())) == sorted(model.spec.nodes)
 
 
-def _evidence_probability(model, evidence):
-    """P(evidence) by pgmpy: a joint query over the observed nodes (hard evidence only)."""
-    from pgmpy.inference import VariableElimination
-
-    if not evidence:
-        return 1.0
-    factor = VariableElimination(model.network).query(list(evidence), joint=True, show_progress=False)
-    return float(factor.get_value(**evidence))
-
-
 FIXED_CASES = [
     {},
     {"visible_hard_contraction": "yes"},
@@ -460,15 +450,15 @@ def all_nodes(model):
 
 @given(data=st.data())
 @settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
-def test_posteriors_equal_pgmpy_on_random_evidence(model, evidence_st, pgmpy_ve, data):
+def test_posteriors_equal_pgmpy_on_random_evidence(model, evidence_st, pgmpy_ve, pgmpy_evidence_probability, data):
     """Check posteriors against pgmpy VE to 1e-9 for 0-8 random observed nodes (impossible evidence agrees too)."""
     evidence = data.draw(evidence_st(model, max_size=8), label="evidence")
     try:
         ours = model.posteriors(evidence)
     except crampnet.ImpossibleEvidenceError:
-        assert _evidence_probability(model, evidence) == pytest.approx(0.0, abs=1e-12)
+        assert pgmpy_evidence_probability(model.network, evidence) == pytest.approx(0.0, abs=1e-12)
         return
-    assert _evidence_probability(model, evidence) > 0
+    assert pgmpy_evidence_probability(model.network, evidence) > 0
     theirs = pgmpy_ve(model.network, model.conditions, evidence)
     for cond in model.conditions:
         assert ours[cond] == pytest.approx(theirs[cond], abs=1e-9), (cond, evidence)
@@ -476,7 +466,7 @@ def test_posteriors_equal_pgmpy_on_random_evidence(model, evidence_st, pgmpy_ve,
 
 @given(data=st.data())
 @settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow])
-def test_soft_posteriors_equal_pgmpy_on_random_evidence(model, evidence_st, pgmpy_ve, data):
+def test_soft_posteriors_equal_pgmpy_on_random_evidence(model, evidence_st, pgmpy_ve, pgmpy_evidence_probability, data):
     """Check soft-evidence posteriors against pgmpy virtual evidence to 1e-9 (findings only, 1-4 nodes)."""
     evidence = data.draw(evidence_st(model, model.findings, min_size=1, max_size=4, soft=True), label="evidence")
     hard = {k: v for k, v in evidence.items() if isinstance(v, str)}
@@ -484,7 +474,7 @@ def test_soft_posteriors_equal_pgmpy_on_random_evidence(model, evidence_st, pgmp
         ours = model.posteriors(evidence)
     except crampnet.ImpossibleEvidenceError:
         # Soft likelihoods here are all >= 0.05, so only the hard part can be impossible.
-        assert _evidence_probability(model, hard) == pytest.approx(0.0, abs=1e-12)
+        assert pgmpy_evidence_probability(model.network, hard) == pytest.approx(0.0, abs=1e-12)
         return
     theirs = pgmpy_ve(model.network, model.conditions, evidence)
     for cond in model.conditions:

@@ -33,8 +33,7 @@ import numpy as np
 from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError
 from crampnet.inference.compiled import CompiledNetwork
 from crampnet.network.batch import batch_evidence, progress_bar, row_name
-from crampnet.network.entailment import entail
-from crampnet.network.evidence import describe, normalise, resolve_id, show
+from crampnet.network.evidence import conjunction, describe, normalise, resolve_id, show
 from crampnet.network.spec import FILE_POPULATION, NetworkSpec
 
 if TYPE_CHECKING:
@@ -354,15 +353,7 @@ class BaseModel:
         True
         """
         cond = normalise(self.spec, given, "given")
-        both = dict(cond)
-        # Event vectors are 0/1 and ``given``'s are scaled to max 1, so the
-        # ratio of the two probabilities of evidence is P(event | given).
-        for nid, vec in normalise(self.spec, event, "event", sets=True).items():
-            both[nid] = both[nid] * vec if nid in both else vec
-        try:
-            entail(self.spec, both)  # e.g. P(exercise_triggered | relieved by rest) = 1
-        except ImpossibleEvidenceError:
-            both = {nid: np.zeros_like(vec) for nid, vec in both.items()}  # the event contradicts what is given
+        both = conjunction(self.spec, cond, event)  # ``given``'s vectors scaled to max 1, the event's 0/1
         log_given = self._evaluate(cond, 1)[1][0]
         if not np.isfinite(log_given):
             raise self._impossible(cond)

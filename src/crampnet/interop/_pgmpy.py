@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from crampnet.exceptions import NetworkFileError
+from crampnet.network.entailment import pairs
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,6 +40,11 @@ def to_pgmpy(spec: NetworkSpec, tables: dict[str, np.ndarray]) -> Any:
     -------
     pgmpy.models.DiscreteBayesianNetwork
         The network, with one ``TabularCPD`` per node carrying state names.
+        A DAG cannot say that one finding implies another (``entails``,
+        :mod:`crampnet.network.entailment`): the pairs are listed in
+        ``network.graph["crampnet_entails"]`` as (finding, its positive
+        state, implied finding, implied state), and evidence is reduced by
+        them before it is compared with crampnet's.
 
     Raises
     ------
@@ -51,6 +57,7 @@ def to_pgmpy(spec: NetworkSpec, tables: dict[str, np.ndarray]) -> Any:
     edges = [(parent, nid) for nid in spec.order for parent in spec.nodes[nid].parents]
     network = DiscreteBayesianNetwork(edges)
     network.add_nodes_from(spec.order)
+    network.graph["crampnet_entails"] = tuple(pairs(spec))
     cpds = []
     for nid in spec.order:
         node = spec.nodes[nid]

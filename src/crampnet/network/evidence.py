@@ -34,6 +34,7 @@ import numpy as np
 
 from crampnet.exceptions import (
     EvidenceTypeError,
+    ImpossibleEvidenceError,
     InvalidStateError,
     InvalidValueError,
     UnknownNodeError,
@@ -42,7 +43,7 @@ from crampnet.exceptions import (
 from crampnet.network.entailment import entail
 from crampnet.network.spec import NetworkSpec, Node
 
-__all__ = ["band", "describe", "interpret", "normalise", "resolve_id", "scaled", "show", "state_vector", "truth_states"]
+__all__ = ["band", "conjunction", "describe", "interpret", "normalise", "resolve_id", "scaled", "show", "state_vector", "truth_states"]
 
 #: What a person types for yes and no (see :func:`interpret`).
 _YES = ("yes", "y", "true", "present", "positive")
@@ -337,6 +338,21 @@ def normalise(spec: NetworkSpec, evidence: object, what: str = "evidence", *, se
     if entailed and not sets:
         entail(spec, out)  # a finding the file says another implies is counted once (crampnet.network.entailment)
     return out
+
+
+def conjunction(spec: NetworkSpec, given: Mapping[str, np.ndarray], event: object) -> dict[str, np.ndarray]:
+    """``given``'s vectors times the event's 0/1 sets, reduced by the file's entailments (all zeros if they forbid it).
+
+    The ratio of the two probabilities of evidence is then P(event | given):
+    P(exercise_triggered = yes | exertional_pain_relieved_by_rest = yes) is 1.
+    """
+    both = dict(given)
+    for nid, vec in normalise(spec, event, "event", sets=True).items():
+        both[nid] = both[nid] * vec if nid in both else vec
+    try:
+        return dict(entail(spec, both))
+    except ImpossibleEvidenceError:
+        return {nid: np.zeros_like(vec) for nid, vec in both.items()}  # the event contradicts what is given
 
 
 def describe(spec: NetworkSpec, nid: str, vec: np.ndarray) -> str:
