@@ -345,3 +345,15 @@ def test_describe_shows_the_nesting_both_ways(model):
     assert "implied (yes) by exertional_pain_relieved_by_rest = yes" in text
     assert "exercise_contracture = yes" in text
     assert model.describe("ferritin").nesting == ()
+
+
+def test_explain_keeps_an_implied_entry_at_zero_and_says_why(nested):
+    """Check that explain lists B (0 log-odds, 'implied by a') and that A's row carries the whole change of the log-odds."""
+    dx = nested.diagnose({"a": "yes", "b": "yes"})
+    table = dx.explain("d1")
+    assert list(table.index) == ["a", "b"]
+    assert table.loc["b", "log_odds"] == 0.0
+    assert "implied by a" in table.loc["b", "sentence"]
+    prior = nested.posteriors({})["d1"]
+    post = dx.posteriors["d1"]
+    assert table.loc["a", "log_odds"] == pytest.approx(math.log(post / (1 - post)) - math.log(prior / (1 - prior)), rel=1e-9)

@@ -60,7 +60,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError, UnknownNodeError
-from crampnet.network.evidence import describe, resolve_id, show
+from crampnet.network.entailment import implied
+from crampnet.network.evidence import describe, normalise, resolve_id, show
 from crampnet.reasoning._scoring import observe, score, score_coalitions, stack
 
 if TYPE_CHECKING:
@@ -216,6 +217,9 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
     values = capped - capped[0]
     contrib = _shapley(values, n) if method == "shapley" else np.diff(values, axis=0)
     frame = pd.DataFrame(contrib, index=pd.Index(ids, name="evidence"), columns=conds)
+    entered = list(normalise(model.spec, evidence, entailed=False))
+    if len(entered) > n:  # an entry implied by another is counted in that one's row: it shows 0 (crampnet.network.entailment)
+        frame = frame.reindex(pd.Index(entered, name="evidence"), fill_value=0.0)
     frame.attrs["certain"] = [c for c, hit in zip(conds, np.any(np.abs(logit) >= CERTAIN_LOG_ODDS, axis=0), strict=True) if hit]
     return frame
 
@@ -297,13 +301,18 @@ def explain_rows(model: BaseModel, evidence: Mapping[str, object] | None, condit
     >>> [row[0] for row in rows] == list(explain(model, case, "restless_legs_syndrome").index)
     True
     """
-    vectors = observe(model, evidence)
+    vectors = normalise(model.spec, evidence, entailed=False)
+    known = implied(model.spec, observe(model, evidence))
     given: dict[str, object] = {resolve_id(model.spec, k): v for k, v in (evidence or {}).items()}
     certain = condition in contributions.attrs.get("certain", [])
     rows = []
     for nid, lo in zip([str(i) for i in contributions.index], contributions[condition].tolist(), strict=True):
         state = describe(model.spec, nid, vectors[nid])
         ratio = math.exp(min(lo, _MAX_EXP))
-        rows.append((nid, state, float(lo), ratio, _sentence(model, nid, given.get(nid), state, condition, ratio, certain)))
+        if nid in known:
+            sentence = f"{model.spec.nodes[nid].label} ({state}): implied by {known[nid][1]}, whose row counts it"
+        else:
+            sentence = _sentence(model, nid, given.get(nid), state, condition, ratio, certain)
+        rows.append((nid, state, float(lo), ratio, sentence))
     order = np.argsort(-np.abs(np.array([row[2] for row in rows], dtype=float)), kind="stable").tolist()
     return [rows[i] for i in order]
