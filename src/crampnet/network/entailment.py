@@ -145,15 +145,17 @@ def _check_nesting(reader: Reader, where: str, a: Node, b: Node, state: str) -> 
             )
 
 
-def pairs(spec: NetworkSpec) -> list[tuple[str, str, str, str]]:
-    """Every entailment as (A, A's positive state, B, B's implied state), in network order."""
-    out = []
-    for nid in spec.order:
-        node = spec.nodes[nid]
-        for target, state in node.entails:
-            assert node.positive is not None  # checked at load
-            out.append((nid, node.positive, target, state))
-    return out
+def pairs(spec: NetworkSpec) -> tuple[tuple[str, str, str, str], ...]:
+    """Every entailment as (A, A's positive state, B, B's implied state), in network order (``spec.entailments``)."""
+    return spec.entailments
+
+
+def _masks(spec: NetworkSpec, a: str, pos: str, b: str, state: str, va: np.ndarray, vb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where A is observed positive (hard) and where B is observed with ``state`` ruled out: vectors or ``(rows, card)`` arrays."""
+    ia, it = spec.nodes[a].states.index(pos), spec.nodes[b].states.index(state)
+    a_positive = (va[..., ia] > 0) & (va[..., 1 - ia] == 0)
+    b_out = (vb[..., it] == 0) & vb.any(axis=-1)
+    return a_positive, b_out
 
 
 def _conflict(a: str, pos: str, b: str, state: str, where: str = "") -> ImpossibleEvidenceError:
@@ -164,9 +166,7 @@ def _conflict(a: str, pos: str, b: str, state: str, where: str = "") -> Impossib
     return ImpossibleEvidenceError(msg, [a, b])
 
 
-def entail(
-    spec: NetworkSpec, vectors: MutableMapping[str, np.ndarray]
-) -> MutableMapping[str, np.ndarray]:
+def entail(spec: NetworkSpec, vectors: MutableMapping[str, np.ndarray]) -> MutableMapping[str, np.ndarray]:
     """Reduce one case's likelihood vectors by the file's entailments (in place; also returned).
 
     Raises
@@ -175,43 +175,28 @@ def entail(
         If a finding is positive and what it implies is ruled out.
     """
     for a, pos, b, state in pairs(spec):
-        if a not in vectors or b not in vectors:
-            continue
-        na, nb = spec.nodes[a], spec.nodes[b]
-        va, vb = vectors[a], vectors[b]
-        a_pos, a_neg = va[na.states.index(pos)], va[1 - na.states.index(pos)]
-        b_t = vb[nb.states.index(state)]
-        if a_pos > 0 and a_neg == 0:
-            if b_t == 0:
+        if a in vectors and b in vectors:
+            a_positive, b_out = _masks(spec, a, pos, b, state, vectors[a], vectors[b])
+            if a_positive and b_out:
                 raise _conflict(a, pos, b, state)
-            del vectors[b]
-        elif b_t == 0 and vb.any():
-            del vectors[a]
+            if a_positive or b_out:
+                del vectors[b if a_positive else a]
     return vectors
 
 
-def entail_rows(
-    spec: NetworkSpec, arrays: MutableMapping[str, np.ndarray], describe_row: Any = None
-) -> MutableMapping[str, np.ndarray]:
+def entail_rows(spec: NetworkSpec, arrays: MutableMapping[str, np.ndarray], describe_row: Any = None) -> MutableMapping[str, np.ndarray]:
     """:func:`entail` for a batch: arrays ``(n_rows, card)``, ones where unobserved (in place; also returned).
 
     ``describe_row(position)`` names a row in the error (a batch's row label).
     """
     for a, pos, b, state in pairs(spec):
-        if a not in arrays or b not in arrays:
-            continue
-        na, nb = spec.nodes[a], spec.nodes[b]
-        va, vb = arrays[a], arrays[b]
-        ia = na.states.index(pos)
-        a_hard = (va[:, ia] > 0) & (va[:, 1 - ia] == 0)
-        b_t = vb[:, nb.states.index(state)]
-        bad = np.flatnonzero(a_hard & (b_t == 0))
-        if bad.size:
-            where = "" if describe_row is None else f" in {describe_row(int(bad[0]))}"
-            raise _conflict(a, pos, b, state, where)
-        b_out = (b_t == 0) & vb.any(axis=1)
-        vb[a_hard] = 1.0
-        va[b_out] = 1.0
+        if a in arrays and b in arrays:
+            a_positive, b_out = _masks(spec, a, pos, b, state, arrays[a], arrays[b])
+            bad = np.flatnonzero(a_positive & b_out)
+            if bad.size:
+                raise _conflict(a, pos, b, state, "" if describe_row is None else f" in {describe_row(int(bad[0]))}")
+            arrays[b][a_positive] = 1.0
+            arrays[a][b_out] = 1.0
     return arrays
 
 
@@ -224,13 +209,13 @@ def implied(spec: NetworkSpec, vectors: Mapping[str, np.ndarray]) -> dict[str, t
     """
     out: dict[str, tuple[str, str]] = {}
     for a, pos, b, state in pairs(spec):
-        na, nb = spec.nodes[a], spec.nodes[b]
-        if a in vectors and b not in vectors:
-            va = vectors[a]
-            if va[na.states.index(pos)] > 0 and va[1 - na.states.index(pos)] == 0:
-                out[b] = (state, a)
-        if b in vectors and a not in vectors:
-            vb = vectors[b]
-            if vb[nb.states.index(state)] == 0 and vb.any():
-                out[a] = (na.states[1 - na.states.index(pos)], b)
+        if (a in vectors) == (b in vectors):
+            continue  # both observed (nothing was left out) or neither
+        va = vectors.get(a, np.ones(len(spec.nodes[a].states)))
+        vb = vectors.get(b, np.ones(len(spec.nodes[b].states)))
+        a_positive, b_out = _masks(spec, a, pos, b, state, va, vb)
+        if a_positive:
+            out[b] = (state, a)
+        elif b_out:
+            out[a] = (next(s for s in spec.nodes[a].states if s != pos), b)
     return out

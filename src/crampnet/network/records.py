@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 # The limits live with the rest of the budget; they are re-exported here, where they used to be.
@@ -254,3 +255,8 @@ class NetworkSpec:
     def node(self, node_id: str) -> Node:
         """Return the node ``node_id`` (``KeyError`` if absent)."""
         return self.nodes[node_id]
+
+    @cached_property
+    def entailments(self) -> tuple[tuple[str, str, str, str], ...]:
+        """Every ``entails`` as (finding, its positive state, implied finding, implied state), in network order (computed once)."""
+        return tuple((nid, str(self.nodes[nid].positive), target, state) for nid in self.order for target, state in self.nodes[nid].entails)
