@@ -254,13 +254,11 @@ def describe_node(spec: NetworkSpec, node: str, parameters: pd.DataFrame) -> Nod
 def _nesting(spec: NetworkSpec, nid: str) -> tuple[str, ...]:
     """The node's ``entails`` lines, both ways (see :attr:`NodeDescription.nesting`)."""
     out = []
-    for other in spec.order:
-        node = spec.nodes[other]
-        for target, state in node.entails:
-            if other == nid:
-                out.append(f"{node.positive} implies {target} = {state}")
-            elif target == nid:
-                out.append(f"implied ({state}) by {other} = {node.positive}")
+    for a, pos, b, state in spec.entailments:
+        if a == nid:
+            out.append(f"{pos} implies {b} = {state}")
+        elif b == nid:
+            out.append(f"implied ({state}) by {a} = {pos}")
     return tuple(out)
 
 
