@@ -201,12 +201,16 @@ def entail_rows(spec: NetworkSpec, arrays: MutableMapping[str, np.ndarray], desc
 
 
 def implied(spec: NetworkSpec, vectors: Mapping[str, np.ndarray]) -> dict[str, tuple[str, str]]:
-    """What reduced evidence implies: finding id to (its state, the finding that implies it).
+    """What the evidence implies: finding id to (its state, the finding that implies it).
 
     A positive implying finding implies the other's state; an implied
     finding with that state ruled out implies the other finding's negative
-    state. Neither needs asking.
+    state. Neither needs asking, and an entry so implied is counted with the
+    finding that implies it. ``vectors`` may be reduced by :func:`entail` or
+    as entered (they are reduced here first, so an entered pair that
+    contradicts raises as :func:`entail` does).
     """
+    vectors = entail(spec, dict(vectors))
     out: dict[str, tuple[str, str]] = {}
     for a, pos, b, state in pairs(spec):
         if (a in vectors) == (b in vectors):

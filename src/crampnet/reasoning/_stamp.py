@@ -53,7 +53,7 @@ def entries(dx: Diagnosis) -> list[str]:
     items = []
     spec = dx.model.spec
     vectors = normalise(spec, dx.evidence, entailed=False)
-    known = implied(spec, normalise(spec, dx.evidence))
+    known = implied(spec, vectors)
     for nid, value in dx.evidence.items():
         node = spec.nodes[nid]
         label = node.label or nid.replace("_", " ")

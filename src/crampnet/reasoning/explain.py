@@ -60,9 +60,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError, UnknownNodeError
-from crampnet.network.entailment import implied
+from crampnet.network.entailment import entail, implied
 from crampnet.network.evidence import describe, normalise, resolve_id, show
-from crampnet.reasoning._scoring import observe, score, score_coalitions, stack
+from crampnet.reasoning._scoring import score, score_coalitions, stack
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -193,7 +193,8 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
     """
     import pandas as pd
 
-    vectors = observe(model, evidence)
+    entered = normalise(model.spec, evidence, entailed=False)
+    vectors = dict(entail(model.spec, dict(entered)))  # as the engine counts them
     conds = [resolve_condition(model, c) for c in conditions] if conditions is not None else model.conditions
     ids = list(vectors)
     n = len(ids)
@@ -217,9 +218,8 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
     values = capped - capped[0]
     contrib = _shapley(values, n) if method == "shapley" else np.diff(values, axis=0)
     frame = pd.DataFrame(contrib, index=pd.Index(ids, name="evidence"), columns=conds)
-    entered = list(normalise(model.spec, evidence, entailed=False))
     if len(entered) > n:  # an entry implied by another is counted in that one's row: it shows 0 (crampnet.network.entailment)
-        frame = frame.reindex(pd.Index(entered, name="evidence"), fill_value=0.0)
+        frame = frame.reindex(pd.Index(list(entered), name="evidence"), fill_value=0.0)
     frame.attrs["certain"] = [c for c, hit in zip(conds, np.any(np.abs(logit) >= CERTAIN_LOG_ODDS, axis=0), strict=True) if hit]
     return frame
 
@@ -302,7 +302,7 @@ def explain_rows(model: BaseModel, evidence: Mapping[str, object] | None, condit
     True
     """
     vectors = normalise(model.spec, evidence, entailed=False)
-    known = implied(model.spec, observe(model, evidence))
+    known = implied(model.spec, vectors)
     given: dict[str, object] = {resolve_id(model.spec, k): v for k, v in (evidence or {}).items()}
     certain = condition in contributions.attrs.get("certain", [])
     rows = []
