@@ -56,8 +56,12 @@ def random_cases(model: crampnet.Model, n: int, rng: np.random.Generator) -> lis
     Cases are forward samples of the network, so the evidence is always
     possible; a finding that another observed one implies is left out, as
     crampnet counts it (networks/FORMAT.md, "Nested findings"), so that
-    pgmpy and pyAgrum, which know only the graph, get the same evidence.
+    pgmpy and pyAgrum, which know only the graph, get the same evidence; so
+    is an implying finding observed negative beside the finding it implies
+    (crampnet counts that pair by its joint model, which the graph cannot
+    hold), and the case keeps the implied finding.
     """
+    from crampnet.network.entailment import pairs
     from crampnet.network.evidence import normalise
 
     sample = forward_sample(model, n, rng)
@@ -68,6 +72,9 @@ def random_cases(model: crampnet.Model, n: int, rng: np.random.Generator) -> lis
         chosen = rng.choice(observable, size=k, replace=False)
         case = {str(node): sample[str(node)][i] for node in chosen}
         counted = normalise(model.spec, case)
+        for a, _, b, _ in pairs(model.spec):
+            if a in counted and b in counted:
+                del counted[a]
         cases.append({nid: state for nid, state in case.items() if nid in counted})
     return cases
 

@@ -208,18 +208,86 @@ def reduce_entailed(network: Any, evidence: Mapping[str, object] | None) -> dict
     return out
 
 
+_NESTED: dict[int, tuple[Any, Any]] = {}
+
+
+def _on_union(cpd: Any, state: str, union: list[str], cards: Mapping[str, int]) -> np.ndarray:
+    """P(cpd's variable = state | its parents) as an array over ``union`` (axes in its order; 1-wide where not a parent)."""
+    var, parents = cpd.variable, cpd.variables[1:]
+    values = cpd.get_values().reshape([len(cpd.state_names[var]), *(cards[e] for e in parents)])
+    row = values[cpd.state_names[var].index(state)]
+    row = row.transpose(sorted(range(len(parents)), key=lambda i: union.index(parents[i])))
+    return np.broadcast_to(row.reshape([cards[p] if p in parents else 1 for p in union]), [cards[p] for p in union])
+
+
+def nested_network(network: Any) -> Any:
+    """The pgmpy network with its nested findings written out as a DAG (networks/FORMAT.md, "Nested findings").
+
+    Written here from the rule, not imported: for each finding B that
+    findings A_1..A_k imply (``network.graph["crampnet_entails"]``), B gets
+    the A's and all their parents as parents, with P(B = t | A's, U) = 1
+    where some A is positive and (P(B = t | U) - P(some A | U)) / P(no A | U)
+    elsewhere, so the A's keep their own tables and B its marginal. A
+    network with no pairs is returned as it is.
+    """
+    from pgmpy.factors.discrete import TabularCPD
+
+    pairs = getattr(network, "graph", {}).get("crampnet_entails", ())
+    if not pairs:
+        return network
+    if id(network) in _NESTED:
+        return _NESTED[id(network)][1]
+    out = network.copy()
+    groups: dict[str, list[tuple[str, str, str]]] = {}
+    for a, pos, b, t in pairs:
+        groups.setdefault(b, []).append((a, pos, t))
+    for b, implying in groups.items():
+        cpd_b = network.get_cpds(b)
+        cpds_a = [network.get_cpds(a) for a, _, _ in implying]
+        union = list(dict.fromkeys([p for cpd in [cpd_b, *cpds_a] for p in cpd.variables[1:]]))
+        cards = {p: len(network.get_cpds(p).state_names[p]) for p in union}
+
+        t = implying[0][2]
+        p_b = _on_union(cpd_b, t, union, cards)
+        p_a = [_on_union(cpd, pos, union, cards) for cpd, (_, pos, _) in zip(cpds_a, implying, strict=True)]
+        none = np.prod([1.0 - x for x in p_a], axis=0)
+        rest = np.clip(np.divide(p_b - (1.0 - none), none, out=np.zeros_like(p_b), where=none > 0), 0.0, 1.0)
+        states_b = list(cpd_b.state_names[b])
+        other = next(s for s in states_b if s != t)
+        a_names = [a for a, _, _ in implying]
+        a_states = [list(network.get_cpds(a).state_names[a]) for a in a_names]
+        columns = []
+        for combo in itertools.product(*a_states):
+            some = any(state == pos for state, (_, pos, _) in zip(combo, implying, strict=True))
+            yes = np.ones_like(rest) if some else rest
+            columns.append(yes.reshape(-1))
+        yes = np.concatenate(columns)
+        rows = {t: yes, other: 1.0 - yes}
+        values = np.array([rows[s] for s in states_b])
+        evidence = [*a_names, *union]
+        names = {b: states_b, **{a: s for a, s in zip(a_names, a_states, strict=True)}, **{p: list(network.get_cpds(p).state_names[p]) for p in union}}
+        out.remove_cpds(out.get_cpds(b))
+        out.add_edges_from([(a, b) for a in a_names] + [(p, b) for p in union if not out.has_edge(p, b)])
+        out.add_cpds(TabularCPD(b, len(states_b), values, evidence=evidence, evidence_card=[len(names[e]) for e in evidence], state_names=names))
+    out.check_model()
+    _NESTED[id(network)] = (network, out)
+    return out
+
+
 def ve_posteriors(network: Any, targets: list[str], evidence: Mapping[str, object] | None = None) -> dict[str, float]:
     """P(target = present | evidence) by pgmpy's VariableElimination.
 
     Hard evidence (state names) goes in ``evidence``; soft evidence
     (``{state: likelihood}``) goes in ``virtual_evidence``. Observed targets
     are answered from the evidence itself (pgmpy refuses to query them).
-    Evidence is first reduced by the network's nested findings (:func:`reduce_entailed`).
+    Evidence is first reduced by the network's nested findings (:func:`reduce_entailed`),
+    and the network's nested findings are written out as a DAG (:func:`nested_network`).
     """
     from pgmpy.factors.discrete import TabularCPD
     from pgmpy.inference import VariableElimination
 
     evidence = reduce_entailed(network, evidence)
+    network = nested_network(network)
     hard = {k: v for k, v in evidence.items() if not isinstance(v, Mapping)}
     virtual = []
     for var, lik in evidence.items():
@@ -264,7 +332,7 @@ def ve_evidence_probability(network: Any, evidence: Mapping[str, object] | None)
         return 0.0
     if not assignment:
         return 1.0
-    factor = VariableElimination(network).query(list(assignment), joint=True, show_progress=False)
+    factor = VariableElimination(nested_network(network)).query(list(assignment), joint=True, show_progress=False)
     return float(factor.get_value(**assignment))
 
 
@@ -272,6 +340,12 @@ def ve_evidence_probability(network: Any, evidence: Mapping[str, object] | None)
 def pgmpy_ve() -> Callable[..., dict[str, float]]:
     """``pgmpy_ve(network, targets, evidence)``: posteriors by pgmpy VariableElimination."""
     return ve_posteriors
+
+
+@pytest.fixture(scope="session")
+def pgmpy_nested() -> Callable[[Any], Any]:
+    """:func:`nested_network`: a pgmpy network with its nested findings written out as a DAG."""
+    return nested_network
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,8 @@ ratios times a common scale. For every case:
   evidence has probability zero;
 - posteriors are finite and within [0, 1];
 - they equal an exact reference: pgmpy's VariableElimination gives the
-  joint of the observed nodes and a few conditions (``model.network``),
+  joint of the observed nodes and a few conditions (``model.network``, its
+  nested findings written out as conftest.nested_network does),
   and the likelihoods are applied to it in log space, so no product of
   likelihoods underflows in the reference either;
 - multiplying one node's likelihood vector by a positive constant changes
@@ -27,7 +28,6 @@ difference from the reference) written there as JSON.
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import os
@@ -154,12 +154,20 @@ def _logsumexp(a: np.ndarray, axis: tuple[int, ...] | None = None) -> np.ndarray
     return np.squeeze(out, axis=axis) if axis is not None else out.reshape(())
 
 
-@functools.cache
-def _engine() -> Any:
-    """pgmpy's VariableElimination on ``model.network``, built once (queries without evidence leave it unchanged)."""
+_ENGINE: list[Any] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _reference_engine(pgmpy_nested: Any) -> None:
+    """pgmpy's VariableElimination on ``model.network`` with its nested findings written out (conftest.nested_network), built once."""
     from pgmpy.inference import VariableElimination
 
-    return VariableElimination(MODEL.network)
+    _ENGINE[:] = [VariableElimination(pgmpy_nested(MODEL.network))]
+
+
+def _engine() -> Any:
+    """The reference engine (queries without evidence leave it unchanged)."""
+    return _ENGINE[0]
 
 
 def reference(vectors: Mapping[str, np.ndarray], conditions: list[str]) -> tuple[float, dict[str, float]]:

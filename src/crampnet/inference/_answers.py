@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.exceptions import NetworkFileError
+from crampnet.inference import _nesting
 from crampnet.inference._expansion import expand, term_counts
 from crampnet.inference._quickscore_path import CONDITION, kept_patterns
 from crampnet.inference._routing import TERM_CAP, THOROUGH, _narrowest
@@ -90,6 +91,8 @@ def answers(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], nodes: Seq
         ``(card, n_conditions)``; an answer of probability zero has weight 0
         and NaN posteriors. Nodes left out are to be scored row by row.
     """
+    if _nesting.kept(net.spec, evidence):
+        return {}  # the case runs as signed rows (crampnet.inference._nesting): scored row by row
     via = {q: v for q in nodes if (v := readable(net, q)) is not None and q not in evidence}
     conds = net.conditions
     arrays = {k: np.asarray(evidence[k], dtype=float).reshape(1, -1) for k in sorted(evidence, key=net.index.__getitem__)}

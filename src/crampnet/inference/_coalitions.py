@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from crampnet.inference import _nesting
 from crampnet.inference._expansion import option_terms
 from crampnet.inference._quickscore_path import CONDITION
 from crampnet.network.batch import TINY
@@ -79,6 +80,18 @@ def _options(net: CompiledNetwork, nid: str, vec: np.ndarray) -> tuple[list[dict
             j = len(configs) - 1
         weights[j] += float(terms.weights[k])
     return configs, np.array([[1.0] + [0.0] * (len(configs) - 1), weights])
+
+
+def _paired(net: CompiledNetwork, items: Sequence[tuple[str, np.ndarray]], masks: np.ndarray) -> np.ndarray:
+    """The coalitions holding a finding beside one that implies it: scored as rows, which :mod:`crampnet.inference._nesting` expands."""
+    bit = {nid: 1 << i for i, (nid, _) in enumerate(items)}
+    out = np.zeros(masks.size, dtype=bool)
+    for b, _, implying in _nesting.groups(net.spec):
+        for a, _ in implying:
+            if a in bit and b in bit:
+                pair = bit[a] | bit[b]
+                out |= (masks & pair) == pair
+    return out
 
 
 def coalition_grid(net: CompiledNetwork, items: Sequence[tuple[str, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -193,7 +206,7 @@ def coalitions(net: CompiledNetwork, items: Sequence[tuple[str, np.ndarray]]) ->
         post, log_ev = np.full((2**n, len(net.conditions)), np.nan), np.full(2**n, -np.inf)
     else:
         post, log_ev, good = answered
-        todo = masks[~good]
+        todo = masks[~good | _paired(net, items, masks)]
     if todo.size:
         rows = {nid: np.where((todo >> i & 1)[:, None] == 1, np.asarray(vec, dtype=float)[None, :], 1.0) for i, (nid, vec) in enumerate(items)}
         post[todo], log_ev[todo] = net.evaluate(rows, todo.size)

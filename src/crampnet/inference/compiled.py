@@ -27,7 +27,7 @@ from functools import cached_property
 import numpy as np
 
 from crampnet.exceptions import ImpossibleEvidenceError, NetworkFileError
-from crampnet.inference import _answers, _coalitions, _quickscore_path, _routing
+from crampnet.inference import _answers, _coalitions, _nesting, _quickscore_path, _routing
 from crampnet.inference.engine import Factor, JunctionTree
 from crampnet.inference.quickscore import Flat, Terms, decompose
 from crampnet.network._budget import MAX_CLIQUE, MAX_TREE
@@ -291,9 +291,11 @@ class CompiledNetwork:
         (:meth:`_absorb`); the rest runs on the tree of :meth:`tree_for` the
         findings still observed (a vector of ones is no observation) or that
         ``query`` names. Cases with tiny likelihoods whose evidence is very
-        improbable are added up exactly from their parts (:func:`~crampnet.network.batch.split_evaluate`).
+        improbable are added up exactly from their parts (:func:`~crampnet.network.batch.split_evaluate`),
+        nested findings as :func:`~crampnet.inference._nesting.nested` says.
         """
-        return split_marginals(evidence, query, [len(self.spec.nodes[q].states) for q in query], lambda rows: self._run_direct(rows, query))
+        cards = [len(self.spec.nodes[q].states) for q in query]
+        return _nesting.nested(self.spec, evidence, None, lambda rows, _: split_marginals(rows, query, cards, lambda part: self._run_direct(part, query)))
 
     def _run_direct(self, evidence: Mapping[str, np.ndarray], query: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """:meth:`run` without the exact split of tiny likelihoods."""
@@ -369,10 +371,9 @@ class CompiledNetwork:
         below :data:`~crampnet.network.batch.TINY` times its vector's largest
         is computed again from its parts, added up in log space (see
         :func:`~crampnet.network.batch.split_evaluate`), so every caller of
-        the engine gets it exactly.
+        the engine gets it exactly, as are nested findings (:func:`~crampnet.inference._nesting.nested`).
         """
-        post, log_ev = self._evaluate_direct(evidence, n_rows)
-        return split_evaluate(evidence, post, log_ev, self._evaluate_direct)
+        return _nesting.nested(self.spec, evidence, n_rows, lambda rows, n: split_evaluate(rows, *self._evaluate_direct(rows, n), self._evaluate_direct))
 
     def _evaluate_direct(self, evidence: Mapping[str, np.ndarray], n_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`evaluate` without the exact split of tiny likelihoods (:mod:`crampnet.inference._routing`)."""

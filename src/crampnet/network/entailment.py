@@ -28,9 +28,10 @@ instead, exactly where the reduction is exact:
 - B observed with state t ruled out: A cannot be positive, so A's evidence
   becomes the constant likelihood of its other state and A is left out.
 - Otherwise (A negative or soft and B consistent with t) both are kept,
-  independent given the conditions: the one approximation left, which
-  gives b(C)(1 - a(C)) for "B = t, A negative" where the nested model
-  gives b(C) - a(C).
+  and the engine runs the case as two signed rows whose sum is the nested
+  model's likelihood, b(C) - a(C) for "B = t, A negative"
+  (:mod:`crampnet.inference._nesting`, which also gives the joint model of
+  several findings implying one).
 
 :func:`implied` lists what the reduced evidence implies, so that displays
 can say why a finding the user gave does not appear, and questions do
@@ -51,6 +52,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
@@ -90,7 +92,9 @@ def check_entails(reader: Reader, nodes: Mapping[str, Node]) -> None:
     conditions: it is checked for two noisy-ORs with t B's positive state,
     where it holds when each of A's links (and its leak) is at most B's on
     the same parent state; other models are refused, as the check would
-    need their tables.
+    need their tables. Several findings implying one B need P(one of them)
+    <= P(B = t | C) too (:func:`_check_union`), the condition for their
+    joint model (:mod:`crampnet.inference._nesting`) to exist.
     """
     for nid, node in nodes.items():
         for target, state in node.entails:
@@ -113,10 +117,40 @@ def check_entails(reader: Reader, nodes: Mapping[str, Node]) -> None:
                 )
             _check_nesting(reader, where, node, implied_node, state)
     implied_ids = {target for node in nodes.values() for target, _ in node.entails}
+    for target in sorted(implied_ids):
+        _check_union(reader, nodes, target)
     chained = sorted(nid for nid in implied_ids if nodes[nid].entails)
     if chained:
         spot = f"nodes.{chained[0]}.entails"
         raise reader.fail(spot, "a finding implied by another cannot itself entail one (no chains)")
+
+
+def _check_union(reader: Reader, nodes: Mapping[str, Node], target: str) -> None:
+    """Several findings implying one: on every parent (and the leak) P(one of them) <= the implied finding's own link.
+
+    Each implying finding passed :func:`_check_nesting`, so all are noisy-ORs.
+    """
+    implying = [node for node in nodes.values() if any(t == target for t, _ in node.entails)]
+    if len(implying) < 2:
+        return
+    b = nodes[target]
+    if not isinstance(b.cpd, NoisyOr):  # pragma: no cover - _check_nesting refused it
+        return
+    cpds = [node.cpd for node in implying if isinstance(node.cpd, NoisyOr)]
+    names = " and ".join(node.id for node in implying)
+    where = f"nodes.{implying[-1].id}.entails"
+    union = 1.0 - math.prod(1.0 - cpd.leak.value for cpd in cpds)
+    if union > b.cpd.leak.value + 1e-12:
+        raise reader.fail(where, f"the leaks of {names} give one of them {union:g}, above {target}'s leak {b.cpd.leak.value:g}: together they cannot imply {target}")
+    theirs = {(link.parent, link.state): link.param.value for link in b.cpd.links}
+    keys = dict.fromkeys((link.parent, link.state) for cpd in cpds for link in cpd.links)
+    for key in keys:
+        union = 1.0 - math.prod(1.0 - next((link.param.value for link in cpd.links if (link.parent, link.state) == key), 0.0) for cpd in cpds)
+        if union > theirs.get(key, 0.0) + 1e-12:
+            raise reader.fail(
+                where,
+                f"the links of {names} from {key[0]}={key[1]} give one of them {union:g}, above {target}'s ({theirs.get(key, 0.0):g}): together they cannot imply {target}",
+            )
 
 
 def _check_nesting(reader: Reader, where: str, a: Node, b: Node, state: str) -> None:

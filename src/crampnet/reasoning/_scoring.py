@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.exceptions import NetworkFileError
+from crampnet.inference import _nesting
 from crampnet.inference.compiled import CHUNK_ENTRIES, CompiledNetwork
 from crampnet.inference.engine import JunctionTree
 from crampnet.network.batch import split_marginals
@@ -158,7 +159,8 @@ def _run(
         result = tree.marginals({index[nid]: arr for nid, arr in rows.items()}, [index[q] for q in query])
         return {q: result.marginals[index[q]] for q in query}, result.log_evidence
 
-    return split_marginals(part, query, [len(model.spec.nodes[q].states) for q in query], direct)
+    cards = [len(model.spec.nodes[q].states) for q in query]
+    return _nesting.nested(model.spec, part, None, lambda rows, _: split_marginals(rows, query, cards, direct))
 
 
 def score(

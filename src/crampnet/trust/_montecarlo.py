@@ -31,8 +31,7 @@ Examples
 >>> from crampnet.trust._montecarlo import batch_posteriors
 >>> from crampnet.trust._parameters import parameter_space
 >>> model = crampnet.load()
->>> space = parameter_space(model)
->>> out = batch_posteriors(model, {}, space.point[None, :])
+>>> out = batch_posteriors(model, {}, parameter_space(model).point[None, :])
 >>> bool(np.allclose(out[0], model.posteriors({}).reindex(model.conditions)))
 True
 """
@@ -47,6 +46,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.inference._drawpass import draw_marginals
+from crampnet.inference._nesting import each_row
 from crampnet.network.batch import LOG_SPLIT, merge_split, split_tiny
 from crampnet.network.spec import NoisyOr
 from crampnet.trust._parameters import fitted_counts, parameter_space
@@ -60,10 +60,9 @@ __all__ = ["CHUNK_ENTRIES", "batch_posteriors", "relevant_nodes"]
 
 #: Bound on clique-table entries times rows held at once.
 CHUNK_ENTRIES = 4_000_000
-#: Largest accepted bound on ``sum |terms| / P(evidence)`` for a draw run on
-#: the signed tree (see :func:`batch_posteriors`); the cancellation error of
-#: its signed sums grows as this ratio times ~1e-16. Draws over it run on the
-#: tree that keeps the positive findings.
+#: Largest accepted bound on ``sum |terms| / P(evidence)`` for a draw run on the signed tree
+#: (:func:`batch_posteriors`); its cancellation error grows as this ratio times ~1e-16.
+#: Draws over it run on the tree that keeps the positive findings.
 CONDITION = 1e5
 #: When numpy's tree (the signed one, or else the one keeping the findings)
 #: has at least this many clique entries, the draws may run on the tree
@@ -88,8 +87,7 @@ KERNEL_TREE_ENTRIES = 16_000
 #: most twice numpy's, from 100,000 numpy entries) predates the fused sweeps
 #: of :mod:`crampnet.inference._drawloops` and kept every one of these in numpy.
 KERNEL_LIVE_RATIO = 1.5
-#: Node-table entries times draws per chunk run in the compiled kernel
-#: (:func:`~crampnet.inference._drawpass.draw_marginals`,
+#: Node-table entries times draws per chunk run in the compiled kernel (:func:`~crampnet.inference._drawpass.draw_marginals`,
 #: :attr:`~crampnet.trust._pruned.Pruned.table_entries` per draw): a chunk
 #: holds its tables, and the kernel's input (about a third as many
 #: numbers on the every-finding case of ``benchmarks/bench_trust.py``,
@@ -112,8 +110,7 @@ class _NoisyOrSlots:
     def likelihoods(self, theta: np.ndarray) -> list[np.ndarray]:
         """Per parent, ``q_i(x_i)`` for each row of ``theta``; the first also carries ``1 - leak``.
 
-        Their product over the parents is ``P(negative | parents)``, exactly as
-        the batched noisy-OR builder of :mod:`crampnet.trust._parameters` forms it.
+        Their product is ``P(negative | parents)``, as :mod:`crampnet.trust._builders` forms it.
         """
         out = []
         for i, (_, card, states, slots) in enumerate(self.parents):
@@ -220,13 +217,10 @@ def batch_posteriors(model: BaseModel, vectors: Mapping[str, np.ndarray], theta:
     (:class:`~crampnet.trust._pruned.Pruned`): one exact pass over the signed tree per draw.
 
     Quickscore's other form, ``2^k`` pseudo-cases per draw on the tree
-    without the ``k`` findings, does not pay here: on the shipped network
-    that tree has 1,948 clique entries per row, so the six positive answers
-    of a cramp-like case cost 64 x 1,948 = 124,672 entries per draw against
-    20,174 for the tree keeping them (9,322 signed), and nine "yes" answers
-    of a restless-legs case 997,376 against 28,754 (22,214 signed).
-    Expanding the best subset only and keeping the rest gives 13,276 (one
-    finding expanded) and 28,754 (none) entries.
+    without the ``k`` findings (1,948 entries per row on the shipped
+    network), does not pay here: six "yes" answers of a cramp-like case cost
+    124,672 entries per draw against 20,174 for the tree keeping them (9,322
+    signed), nine of a restless-legs case 997,376 against 28,754 (22,214).
 
     Signed sums can cancel, so a draw is kept only if ``P(o) prod_f (2 -
     leak_f)``, which bounds the sum of the terms' magnitudes (``o``: the
@@ -245,7 +239,8 @@ def batch_posteriors(model: BaseModel, vectors: Mapping[str, np.ndarray], theta:
     give the same posteriors to rounding.
 
     Tiny likelihoods in very improbable draws are split and added up per
-    draw, as :func:`~crampnet.network.batch.split_evaluate` does for one parameter set.
+    draw, as :func:`~crampnet.network.batch.split_evaluate` does for one parameter set,
+    and nested findings as :func:`crampnet.inference._nesting.each_row` says.
 
     Examples
     --------
@@ -260,18 +255,24 @@ def batch_posteriors(model: BaseModel, vectors: Mapping[str, np.ndarray], theta:
     >>> bool(np.allclose(got[0], expected, rtol=0, atol=1e-12))
     True
     """
+    theta = parameter_space(model).nest(theta)  # draws that break a nesting, as their tables are built
+    return each_row(model.spec, vectors, lambda row: _split(model, row, theta, query, signed))[0]
+
+
+def _split(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarray, query: Sequence[str] | None, signed: bool | None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`batch_posteriors` of evidence with no nested pair, and ``log P(evidence)`` per row of ``theta``."""
     values, log_ev = _batch(model, vectors, theta, query, signed)
     low = np.flatnonzero(~(log_ev >= LOG_SPLIT))
     if low.size == 0 or not vectors:
-        return values
+        return values, log_ev
     rows, log_weight, _ = split_tiny({k: np.asarray(v, dtype=float).reshape(1, -1) for k, v in vectors.items()})
     if log_weight.size == 1 and not log_weight.any():
-        return values  # no tiny likelihood: nothing to add up
+        return values, log_ev  # no tiny likelihood: nothing to add up
     parts = [_batch(model, {k: a[r] for k, a in rows.items()}, theta[low], query, signed) for r in range(log_weight.size)]
     owner = np.tile(np.arange(low.size), log_weight.size)  # part r's rows follow part r - 1's
     part_log = np.concatenate([lg + w for (_, lg), w in zip(parts, log_weight, strict=True)])
-    values[low] = merge_split(np.concatenate([v for v, _ in parts]), part_log, owner, low.size)[0]
-    return values
+    values[low], log_ev[low] = merge_split(np.concatenate([v for v, _ in parts]), part_log, owner, low.size)
+    return values, log_ev
 
 
 def _batch(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarray, query: Sequence[str] | None, signed: bool | None) -> tuple[np.ndarray, np.ndarray]:

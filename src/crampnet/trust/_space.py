@@ -74,6 +74,8 @@ class ParameterSpace:
     alphas: dict[int, np.ndarray] = field(default_factory=dict)
     builders: list[tuple[str, Builder]] = field(default_factory=list)
     overrides: list[tuple[str, np.ndarray]] = field(default_factory=list)
+    #: (slot of an implied finding's link or leak, slots of the same link of the findings implying it)
+    nested: list[tuple[int, np.ndarray]] = field(default_factory=list)
 
     @property
     def point(self) -> np.ndarray:
@@ -88,7 +90,9 @@ class ParameterSpace:
         """Every node's table for each row of ``theta`` (shape ``(batch, n_slots)``).
 
         With ``only`` (a set of nodes closed under taking parents), just those.
+        Rows are first :meth:`nest`-ed.
         """
+        theta = self.nest(theta)
         tables: dict[str, np.ndarray] = {}
         for nid, build in self.builders:
             if only is None or nid in only:
@@ -97,6 +101,20 @@ class ParameterSpace:
             if only is None or nid in only:
                 tables[nid] = theta[:, slots]
         return tables
+
+    def nest(self, theta: np.ndarray) -> np.ndarray:
+        """``theta`` with each implied finding's link (and leak) at least P(one of the findings implying it) on the same parent.
+
+        A parameter draw can break a nesting (networks/FORMAT.md, "Nested
+        findings"); the implied finding's link is then raised to the least
+        value for which the joint model exists. ``theta`` itself is not changed.
+        """
+        for b, implying in self.nested:
+            union = 1.0 - np.prod(1.0 - theta[:, implying], axis=1)
+            if np.any(union > theta[:, b]):
+                theta = np.array(theta, dtype=float)
+                theta[:, b] = np.maximum(theta[:, b], union)
+        return theta
 
     # -- construction helpers -------------------------------------------------
 

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError
-from crampnet.network.entailment import pairs
+from crampnet.inference._nesting import groups
 from crampnet.trust._learning import expected_counts, family_prior, fit_result, frame_evidence
 
 if TYPE_CHECKING:
@@ -111,21 +111,39 @@ def simulate(model: BaseModel, n: int, seed: int | np.random.Generator | None = 
 
 
 def _nest(model: BaseModel, codes: dict[str, np.ndarray], rng: np.random.Generator) -> None:
-    """Redraw each implying finding A from the nested model of :mod:`crampnet.network.entailment`.
+    """Redraw the nested findings from the joint model of :mod:`crampnet.inference._nesting`.
 
-    A is positive only where its implied finding B has the implied state,
-    with probability P(A = pos | C) / P(B = t | C) there, so each keeps its
-    own distribution given the conditions and a positive A never comes
-    without B's state.
+    One implying finding A: A is positive only where its implied finding B
+    has the implied state, with probability P(A = pos | C) / P(B = t | C)
+    there. Several A's of one B: each A is drawn from its own table, and B
+    takes state t where one of them is positive, elsewhere with probability
+    (P(B = t | C) - P(some A positive | C)) / P(no A positive | C). Either
+    way each keeps its own distribution given the conditions and a positive
+    A never comes without B's state.
     """
     spec, tables = model.spec, model.compiled.tables
-    for a, pos, b, state in pairs(spec):
-        ia, ib = spec.nodes[a].states.index(pos), spec.nodes[b].states.index(state)
-        pa = tables[a][(ia, *(codes[p] for p in spec.nodes[a].parents))]
-        pb = tables[b][(ib, *(codes[p] for p in spec.nodes[b].parents))]
-        ratio = np.divide(pa, pb, out=np.zeros_like(pa), where=pb > 0)
-        yes = (codes[b] == ib) & (rng.random(len(codes[a])) < np.minimum(ratio, 1.0))
-        codes[a] = np.where(yes, ia, 1 - ia)
+
+    def table(nid: str, state: int) -> np.ndarray:
+        return np.asarray(tables[nid][(state, *(codes[p] for p in spec.nodes[nid].parents))], dtype=float)
+
+    for b, ib, implying in groups(spec):
+        pb = table(b, ib)
+        if len(implying) == 1:
+            (a, ia), = implying
+            pa = table(a, ia)
+            ratio = np.divide(pa, pb, out=np.zeros_like(pa), where=pb > 0)
+            yes = (codes[b] == ib) & (rng.random(len(codes[a])) < np.minimum(ratio, 1.0))
+            codes[a] = np.where(yes, ia, 1 - ia)
+            continue
+        none = np.ones_like(pb)
+        for a, ia in implying:
+            pa = table(a, ia)
+            positive = rng.random(len(codes[a])) < pa
+            codes[a] = np.where(positive, ia, 1 - ia)
+            none = none * (1.0 - pa)
+        some = np.any([codes[a] == ia for a, ia in implying], axis=0)
+        rest = np.divide(pb - (1.0 - none), none, out=np.zeros_like(pb), where=none > 0)
+        codes[b] = np.where(some | (rng.random(len(codes[b])) < np.clip(rest, 0.0, 1.0)), ib, 1 - ib)
 
 
 def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, max_iter: int = 200, tol: float = 1e-6) -> BaseModel:

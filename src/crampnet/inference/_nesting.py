@@ -1,0 +1,216 @@
+"""Nested findings counted exactly: each case as at most two signed runs per implied finding.
+
+A finding B that other findings A_1, ..., A_k imply (``entails`` in the
+file, :mod:`crampnet.network.entailment`) is, with them, one joint
+distribution given the conditions C: the A's are independent, each with
+its own noisy-OR a_j(C), and B holds its implied state t whenever one of
+them is positive; with every A negative, B holds t with the rest of its
+own noisy-OR b(C). So each finding keeps the distribution the file gives
+it, and
+
+    P(all A_j negative, B = t | C) = prod_j (1 - a_j(C)) - (1 - b(C)).
+
+For one A this is the nesting the file format describes (A a child of B,
+P(A | B = t, C) = a / b). With likelihood vectors ``v_j`` on the A's and
+``w`` on B, the likelihood of the evidence given C is
+
+    w(t) prod_j L_j(C) + (w(o) - w(t)) prod_j v_j(neg) (1 - b(C)),
+
+where ``L_j(C) = v_j(pos) a_j(C) + v_j(neg) (1 - a_j(C))`` is A_j's own
+likelihood and ``o`` is B's other state. Each product is an ordinary case
+for the engine: the first with B left out, the second with the A's left out
+and B observed ``o``. So a case holding B beside one of its A's runs as
+those two rows, and its posteriors and ``P(evidence)`` are their signed,
+weighted sum (:func:`expand`, :func:`combine`), exact for hard and soft
+evidence alike. Where only one of the two weights is non-zero (an A
+positive, or B's state ``t`` ruled out) this is the reduction of
+:func:`crampnet.network.entailment.entail`; "A negative and B = t" is the
+case that needs both, ``b - a`` for one A.
+
+Examples
+--------
+>>> import numpy as np
+>>> import crampnet
+>>> from crampnet.inference._nesting import expand
+>>> spec = crampnet.load().spec
+>>> case = {"exertional_pain_relieved_by_rest": np.array([0.0, 1.0]), "exercise_triggered": np.array([1.0, 0.0])}
+>>> rows = expand(spec, case)
+>>> rows.weight.tolist()  # B left out (times w(t) = 1), minus the row with B "no" and the A's left out
+[1.0, -1.0]
+>>> sorted(rows.evidence["exercise_triggered"].tolist())
+[[0.0, 1.0], [1.0, 1.0]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar, overload
+
+import numpy as np
+
+from crampnet.network.records import NetworkSpec
+
+__all__ = ["Expansion", "combine", "each_row", "expand", "groups", "kept", "nested"]
+
+#: What a run returns besides log P(evidence): posteriors (an array) or marginals (a dict of arrays), one row per case.
+V = TypeVar("V", np.ndarray, dict[str, np.ndarray])
+
+
+def groups(spec: NetworkSpec) -> tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]:
+    """Per implied finding B: (B, index of its implied state, ((A, index of A's positive state), ...)), in network order."""
+    out: dict[str, tuple[int, list[tuple[str, int]]]] = {}
+    for a, pos, b, state in spec.entailments:
+        entry = out.setdefault(b, (spec.nodes[b].states.index(state), []))
+        entry[1].append((a, spec.nodes[a].states.index(pos)))
+    return tuple((b, t, tuple(implying)) for b, (t, implying) in out.items())
+
+
+def _observed(vec: np.ndarray) -> np.ndarray:
+    """Per row, whether a ``(rows, card)`` likelihood array says anything (not all ones)."""
+    return np.asarray(~np.all(vec == 1.0, axis=-1))
+
+
+def kept(spec: NetworkSpec, evidence: Mapping[str, np.ndarray]) -> bool:
+    """Whether some row of ``evidence`` holds an implied finding beside one of the findings that imply it."""
+    for b, _, implying in groups(spec):
+        if b not in evidence:
+            continue
+        with_b = _observed(np.asarray(evidence[b], dtype=float))
+        for a, _ in implying:
+            if a in evidence and np.any(with_b & _observed(np.asarray(evidence[a], dtype=float))):
+                return True
+    return False
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """The rows a batch runs as: row ``r`` counts ``weight[r]`` times towards case ``source[r]``.
+
+    Attributes
+    ----------
+    evidence : dict of str to numpy.ndarray
+        ``(rows, card)`` likelihoods per node, no row holding B beside an A.
+    source : numpy.ndarray
+        The case of each row, ``(rows,)``.
+    weight : numpy.ndarray
+        The signed weight of each row, ``(rows,)``, never 0.
+    cases : int
+        The number of cases expanded.
+    """
+
+    evidence: dict[str, np.ndarray]
+    source: np.ndarray
+    weight: np.ndarray
+    cases: int
+
+    @property
+    def rows(self) -> int:
+        """How many rows the engine runs."""
+        return int(self.source.size)
+
+
+def _rows(evidence: Mapping[str, np.ndarray], n_rows: int | None) -> int:
+    if n_rows is not None:
+        return int(n_rows)
+    return max((np.asarray(v).shape[0] for v in evidence.values() if np.asarray(v).ndim == 2), default=1)
+
+
+def expand(spec: NetworkSpec, evidence: Mapping[str, np.ndarray], n_rows: int | None = None) -> Expansion | None:
+    """The signed rows of a batch (or one case) whose rows hold B beside an A, or None if none does.
+
+    ``evidence`` maps node ids to likelihood vectors (one case) or
+    ``(n_rows, card)`` arrays, as the engine takes them.
+    """
+    if not kept(spec, evidence):
+        return None
+    n = _rows(evidence, n_rows)
+    arrays = {k: np.array(np.broadcast_to(np.asarray(v, dtype=float).reshape(-1, np.asarray(v).shape[-1]), (n, np.asarray(v).shape[-1]))) for k, v in evidence.items()}
+    source, weight = np.arange(n), np.ones(n)
+    for b, t, implying in groups(spec):
+        if b not in arrays:
+            continue
+        present = [(a, pos) for a, pos in implying if a in arrays]
+        both = _observed(arrays[b]) & np.any([_observed(arrays[a]) for a, _ in present], axis=0) if present else np.zeros(source.size, dtype=bool)
+        if not both.any():
+            continue
+        at = np.flatnonzero(both)
+        vb = arrays[b][at]
+        negative = np.prod([arrays[a][at, 1 - pos] for a, pos in present], axis=0)
+        first = {k: v[at].copy() for k, v in arrays.items()}
+        first[b][:] = 1.0  # B left out: the A's own likelihoods, times w(t)
+        second = {k: v[at].copy() for k, v in arrays.items()}
+        for a, _ in present:
+            second[a][:] = 1.0  # the A's left out (their negative likelihoods are in the weight), B observed "o"
+        second[b][:] = 0.0
+        second[b][:, 1 - t] = 1.0
+        rest = np.flatnonzero(~both)
+        arrays = {k: np.concatenate([v[rest], first[k], second[k]]) for k, v in arrays.items()}
+        weight = np.concatenate([weight[rest], weight[at] * vb[:, t], weight[at] * negative * (vb[:, 1 - t] - vb[:, t])])
+        source = np.concatenate([source[rest], source[at], source[at]])
+    live = weight != 0.0
+    return Expansion({k: v[live] for k, v in arrays.items()}, source[live], weight[live], n)
+
+
+@overload
+def combine(expansion: Expansion, values: np.ndarray, log_evidence: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+@overload
+def combine(expansion: Expansion, values: dict[str, np.ndarray], log_evidence: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]: ...
+def combine(expansion: Expansion, values: np.ndarray | dict[str, np.ndarray], log_evidence: np.ndarray) -> tuple[np.ndarray | dict[str, np.ndarray], np.ndarray]:
+    """Each case's normalised results and ``log P(evidence)`` from its rows' (see :func:`expand`).
+
+    ``values`` are the rows' posteriors ``(rows, k)`` or marginals (a dict
+    of ``(rows, card)`` arrays), normalised per row. A case whose signed sum
+    is not positive is impossible: NaN results and ``-inf``.
+    """
+    n, source = expansion.cases, expansion.source
+    log_ev = np.asarray(log_evidence, dtype=float)
+    finite = np.isfinite(log_ev)
+    top = np.full(n, -np.inf)
+    np.maximum.at(top, source[finite], log_ev[finite])
+    scale = np.zeros(source.size)
+    scale[finite] = expansion.weight[finite] * np.exp(log_ev[finite] - top[source[finite]])
+    total = np.zeros(n)
+    np.add.at(total, source, scale)
+    good = total > 0.0
+    with np.errstate(divide="ignore"):
+        log_out = np.where(good, top + np.log(np.where(good, total, 1.0)), -np.inf)
+
+    def mix(rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, dtype=float)
+        out = np.zeros((n, *rows.shape[1:]))
+        np.add.at(out, source, scale.reshape(-1, *[1] * (rows.ndim - 1)) * np.nan_to_num(rows))
+        out[good] /= total[good].reshape(-1, *[1] * (rows.ndim - 1))
+        out[~good] = np.nan
+        return np.clip(out, 0.0, 1.0)
+
+    if isinstance(values, dict):
+        return {k: mix(v) for k, v in values.items()}, log_out
+    return mix(values), log_out
+
+
+def nested(spec: NetworkSpec, evidence: Mapping[str, np.ndarray], n_rows: int | None, run: Callable[[Mapping[str, np.ndarray], int | None], tuple[V, np.ndarray]]) -> tuple[V, np.ndarray]:
+    """``run(evidence, n_rows)`` with nested findings counted exactly: the signed rows of :func:`expand`, combined (or the plain run when no row needs them).
+
+    ``run`` returns each row's normalised results and ``log P(evidence)``.
+    """
+    nest = expand(spec, evidence, n_rows)
+    if nest is None:
+        return run(evidence, n_rows)
+    values, log_ev = run(nest.evidence, nest.rows)
+    return combine(nest, values, log_ev)
+
+
+def each_row(spec: NetworkSpec, vectors: Mapping[str, np.ndarray], run: Callable[[Mapping[str, np.ndarray]], tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """One case under many parameter sets: ``run(vectors)`` gives ``(draws, k)`` results and ``(draws,)`` log P(evidence).
+
+    With a nested pair, ``run`` sees each signed row of :func:`expand` in
+    turn and the draws are combined draw by draw.
+    """
+    nest = expand(spec, vectors)
+    if nest is None:
+        return run(vectors)
+    parts = [run({k: a[r] for k, a in nest.evidence.items()}) for r in range(nest.rows)]
+    draws = parts[0][1].shape[0]
+    flat = Expansion({}, np.tile(np.arange(draws), nest.rows), np.repeat(nest.weight, draws), draws)
+    return combine(flat, np.concatenate([v for v, _ in parts]), np.concatenate([lg for _, lg in parts]))
