@@ -59,11 +59,7 @@ V = TypeVar("V", np.ndarray, dict[str, np.ndarray])
 
 def groups(spec: NetworkSpec) -> tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]:
     """Per implied finding B: (B, index of its implied state, ((A, index of A's positive state), ...)), in network order."""
-    out: dict[str, tuple[int, list[tuple[str, int]]]] = {}
-    for a, pos, b, state in spec.entailments:
-        entry = out.setdefault(b, (spec.nodes[b].states.index(state), []))
-        entry[1].append((a, spec.nodes[a].states.index(pos)))
-    return tuple((b, t, tuple(implying)) for b, (t, implying) in out.items())
+    return spec.implied_groups
 
 
 def _observed(vec: np.ndarray) -> np.ndarray:
@@ -73,7 +69,7 @@ def _observed(vec: np.ndarray) -> np.ndarray:
 
 def kept(spec: NetworkSpec, evidence: Mapping[str, np.ndarray]) -> bool:
     """Whether some row of ``evidence`` holds an implied finding beside one of the findings that imply it."""
-    for b, _, implying in groups(spec):
+    for b, _, implying in spec.implied_groups:
         if b not in evidence:
             continue
         with_b = _observed(np.asarray(evidence[b], dtype=float))

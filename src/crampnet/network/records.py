@@ -260,3 +260,11 @@ class NetworkSpec:
     def entailments(self) -> tuple[tuple[str, str, str, str], ...]:
         """Every ``entails`` as (finding, its positive state, implied finding, implied state), in network order (computed once)."""
         return tuple((nid, str(self.nodes[nid].positive), target, state) for nid in self.order for target, state in self.nodes[nid].entails)
+
+    @cached_property
+    def implied_groups(self) -> tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]:
+        """Per implied finding: (its id, its implied state's index, ((implying finding, its positive state's index), ...)) (computed once)."""
+        out: dict[str, tuple[int, list[tuple[str, int]]]] = {}
+        for a, pos, b, state in self.entailments:
+            out.setdefault(b, (self.nodes[b].states.index(state), []))[1].append((a, self.nodes[a].states.index(pos)))
+        return tuple((b, t, tuple(implying)) for b, (t, implying) in out.items())
