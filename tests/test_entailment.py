@@ -555,3 +555,30 @@ def test_parameter_draws_keep_the_nesting_and_intervals_centre_on_the_exact_post
     for cond in ("d1", "d2"):
         assert table.loc[cond, "probability"] == pytest.approx(want[cond], rel=1e-9)
         assert table.loc[cond, "low"] <= table.loc[cond, "probability"] <= table.loc[cond, "high"]
+
+
+def test_ranking_measures_of_a_kept_pair_read_it_as_independent_and_posteriors_stay_exact(nested, tmp_path):
+    """Check the documented split: with A no beside B yes, expected disablement and sufficiency are those of the same network without the nesting (the twin network's mechanisms), while the posteriors are the nested model's."""
+    from crampnet.reasoning._counterfactual import measures
+    from crampnet.reasoning._scoring import observe
+
+    plain = _load(tmp_path, _text(entails=""))
+    evidence = {"a": "no", "b": "yes", "f": "yes"}
+    post, dis, suf = measures(nested, observe(nested, evidence))
+    post_plain, dis_plain, suf_plain = measures(plain, observe(plain, evidence))
+    np.testing.assert_allclose(dis, dis_plain, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(suf, suf_plain, rtol=1e-9, atol=1e-12)
+    want = _enumerate(nested, {k: _hard(v) for k, v in evidence.items()}, nest=True)
+    for i, cond in enumerate(nested.conditions):
+        assert post[i] == pytest.approx(want[cond], rel=1e-9)
+        assert abs(post[i] - post_plain[i]) > 1e-4  # the nesting does move the posterior
+
+
+
+def test_independent_scoring_is_refused_for_non_condition_queries(nested):
+    """Check that score(nested=False), the counterfactual measures' reading, raises a clear ValueError for a finding query instead of ignoring the flag."""
+    from crampnet.reasoning._scoring import observe, score, stack
+
+    rows = stack(nested, [observe(nested, {"a": "no", "b": "yes"})])
+    with pytest.raises(ValueError, match="condition queries only"):
+        score(nested, rows, ["f"], n_rows=1, nested=False)

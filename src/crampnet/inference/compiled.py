@@ -344,17 +344,14 @@ class CompiledNetwork:
             raise ImpossibleEvidenceError(msg, [], int(bad[0]))
         return post
 
-    def evaluate(self, evidence: Mapping[str, np.ndarray], n_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def evaluate(self, evidence: Mapping[str, np.ndarray], n_rows: int | None = None, *, nested: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Condition posteriors and ``log P(evidence)`` of every case, exactly.
 
-        Two exact paths: cases with few signed terms run together on the
-        shared Quickscore tree (:meth:`_quickscore`); the others run, grouped
-        by the findings they keep once "no" answers are absorbed, on the
-        tree pruned for those findings (:meth:`tree_for`), in chunks of
-        bounded memory. In numpy a cost model picks per group; in the
-        compiled kernel (:mod:`crampnet.inference._kernel`, when :meth:`_jit` says so)
-        every case tries Quickscore first. Results never depend on the choice
-        (:mod:`crampnet.inference._routing`).
+        Two exact paths: cases with few signed terms run together on the shared Quickscore tree
+        (:meth:`_quickscore`); the others run, grouped by the findings they keep once "no" answers
+        are absorbed, on the tree pruned for those findings (:meth:`tree_for`), in chunks of bounded
+        memory. A cost model picks per group in numpy; in the compiled kernel (:mod:`crampnet.inference._kernel`,
+        when :meth:`_jit` says so) every case tries Quickscore first (:mod:`crampnet.inference._routing`).
 
         Returns
         -------
@@ -371,9 +368,12 @@ class CompiledNetwork:
         below :data:`~crampnet.network.batch.TINY` times its vector's largest
         is computed again from its parts, added up in log space (see
         :func:`~crampnet.network.batch.split_evaluate`), so every caller of
-        the engine gets it exactly, as are nested findings (:func:`~crampnet.inference._nesting.nested`).
+        the engine gets it exactly, as are nested findings (:func:`~crampnet.inference._nesting.nested`);
+        ``nested=False`` counts them as independent given the conditions (the counterfactual measures' reading).
         """
-        return _nesting.nested(self.spec, evidence, n_rows, lambda rows, n: split_evaluate(rows, *self._evaluate_direct(rows, n), self._evaluate_direct))
+        if not nested:
+            return split_evaluate(evidence, *self._evaluate_direct(evidence, n_rows), self._evaluate_direct)
+        return _nesting.nested(self.spec, evidence, n_rows, lambda rows, n: self.evaluate(rows, n, nested=False))
 
     def _evaluate_direct(self, evidence: Mapping[str, np.ndarray], n_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`evaluate` without the exact split of tiny likelihoods (:mod:`crampnet.inference._routing`)."""

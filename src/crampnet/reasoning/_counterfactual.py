@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.exceptions import ImpossibleEvidenceError
+from crampnet.inference import _nesting
 from crampnet.network.cpd import node_table
 from crampnet.network.spec import Logistic, NoisyMax, NoisyOr
 from crampnet.reasoning._mechanisms import grid_terms
@@ -244,7 +245,11 @@ def measures(
     ) or {}
     planned = [_grid_rows(model, evidence, nid, rows) for nid in few if nid not in family]
     late = [nid for nid in grid if nid not in family and nid not in few]
-    marg, log_ev = score(model, stack(model, rows.rows), conditions, n_rows=len(rows.rows))
+    # The twin network's mechanisms are each finding's own noisy-OR, with no
+    # mechanism for a nested pair (crampnet.inference._nesting): every row is
+    # scored as independent given the conditions, so that each finding's
+    # shares are of one model; the posteriors returned are the exact ones.
+    marg, log_ev = score(model, stack(model, rows.rows), conditions, n_rows=len(rows.rows), nested=False)
     if not np.isfinite(log_ev[0]):
         msg = "The evidence is impossible under the network (probability zero); use model.posteriors(evidence) to see which entries conflict."
         raise ImpossibleEvidenceError(msg, [])
@@ -283,7 +288,7 @@ def measures(
         for i, cond in enumerate(conditions):
             disable[i] += dis.get(cond, 0.0)
             suffice[i] += suf.get(cond, rest)
-    posterior = np.array([marg[c][0, spec.nodes[c].states.index("present")] for c in conditions])
+    posterior = model.compiled.evaluate(evidence, 1)[0][0] if _nesting.kept(spec, evidence) else np.array([marg[c][0, spec.nodes[c].states.index("present")] for c in conditions])
     return posterior, disable, suffice
 
 

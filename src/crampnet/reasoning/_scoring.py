@@ -169,6 +169,8 @@ def score(
     query: Sequence[str],
     n_rows: int | None = None,
     groups: Sequence[int] | None = None,
+    *,
+    nested: bool = True,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Marginals of ``query`` and ``log P(evidence)`` for every row of ``batch``.
 
@@ -185,6 +187,10 @@ def score(
     groups : sequence of int, optional
         A label per row. Rows with the same label run together, on a tree
         pruned to the findings they observe; by default all rows run together.
+    nested : bool, default=True
+        False counts nested findings (``entails``) as independent given the
+        conditions, as the counterfactual twin network does; for condition
+        queries only (anything else raises ``ValueError``).
 
     Returns
     -------
@@ -200,8 +206,11 @@ def score(
     ):
         # Condition posteriors only: CompiledNetwork.evaluate picks, per row,
         # the shared Quickscore tree or a pruned one (``groups`` is moot).
-        post, log_ev = model.compiled.evaluate(batch, n_rows=n)
+        post, log_ev = model.compiled.evaluate(batch, n_rows=n, nested=nested)
         return _condition_tables(model, post, query), log_ev
+    if not nested:
+        msg = "score(nested=False) is for condition queries only"
+        raise ValueError(msg)
     labels = np.zeros(n, dtype=int) if groups is None else np.asarray(groups)
     marginals = {q: np.empty((n, len(model.spec.nodes[q].states))) for q in query}
     log_evidence = np.empty(n)
