@@ -49,7 +49,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crampnet.inference import _nesting
 from crampnet.inference._expansion import option_terms
 from crampnet.inference._quickscore_path import CONDITION
 from crampnet.network.batch import TINY
@@ -86,7 +85,7 @@ def _paired(net: CompiledNetwork, items: Sequence[tuple[str, np.ndarray]], masks
     """The coalitions holding a finding beside one that implies it: scored as rows, which :mod:`crampnet.inference._nesting` expands."""
     bit = {nid: 1 << i for i, (nid, _) in enumerate(items)}
     out = np.zeros(masks.size, dtype=bool)
-    for b, _, implying in _nesting.groups(net.spec):
+    for b, _, implying in net.spec.implied_groups:
         for a, _ in implying:
             if a in bit and b in bit:
                 pair = bit[a] | bit[b]

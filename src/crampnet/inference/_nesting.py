@@ -51,15 +51,10 @@ import numpy as np
 
 from crampnet.network.records import NetworkSpec
 
-__all__ = ["Expansion", "combine", "each_row", "expand", "groups", "kept", "nested"]
+__all__ = ["Expansion", "combine", "each_row", "expand", "kept", "nested"]
 
 #: What a run returns besides log P(evidence): posteriors (an array) or marginals (a dict of arrays), one row per case.
 V = TypeVar("V", np.ndarray, dict[str, np.ndarray])
-
-
-def groups(spec: NetworkSpec) -> tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]:
-    """Per implied finding B: (B, index of its implied state, ((A, index of A's positive state), ...)), in network order."""
-    return spec.implied_groups
 
 
 def _observed(vec: np.ndarray) -> np.ndarray:
@@ -123,7 +118,7 @@ def expand(spec: NetworkSpec, evidence: Mapping[str, np.ndarray], n_rows: int | 
     n = _rows(evidence, n_rows)
     arrays = {k: np.array(np.broadcast_to(np.asarray(v, dtype=float).reshape(-1, np.asarray(v).shape[-1]), (n, np.asarray(v).shape[-1]))) for k, v in evidence.items()}
     source, weight = np.arange(n), np.ones(n)
-    for b, t, implying in groups(spec):
+    for b, t, implying in spec.implied_groups:
         if b not in arrays:
             continue
         present = [(a, pos) for a, pos in implying if a in arrays]

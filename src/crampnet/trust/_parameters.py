@@ -46,7 +46,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crampnet.inference._nesting import groups
 from crampnet.network.spec import Dist, NetworkSpec, Node, Provenance
 from crampnet.trust._builders import builder, gather
 from crampnet.trust._space import Key, ParameterSpace, Slot
@@ -109,7 +108,7 @@ def parameter_space(model: BaseModel) -> ParameterSpace:
     for nid, alpha in fitted.items():
         space.overrides.append((nid, _fitted_slots(space, spec, spec.nodes[nid], alpha)))
     index = space.index()
-    for b, _, implying in groups(spec):  # draws keep the nesting (ParameterSpace.tables)
+    for b, _, implying in spec.implied_groups:  # draws keep the nesting (ParameterSpace.tables)
         for key, slot in index.items():
             same = [index.get((a, key[1], key[2], key[3], spec.nodes[a].positive)) for a, _ in implying]
             if key[0] == b and key[1] in ("link", "leak") and any(i is not None for i in same):

@@ -43,7 +43,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError
-from crampnet.inference._nesting import groups
 from crampnet.trust._learning import expected_counts, family_prior, fit_result, frame_evidence
 
 if TYPE_CHECKING:
@@ -126,7 +125,7 @@ def _nest(model: BaseModel, codes: dict[str, np.ndarray], rng: np.random.Generat
     def table(nid: str, state: int) -> np.ndarray:
         return np.asarray(tables[nid][(state, *(codes[p] for p in spec.nodes[nid].parents))], dtype=float)
 
-    for b, ib, implying in groups(spec):
+    for b, ib, implying in spec.implied_groups:
         pb = table(b, ib)
         if len(implying) == 1:
             (a, ia), = implying
