@@ -61,7 +61,6 @@ def random_cases(model: crampnet.Model, n: int, rng: np.random.Generator) -> lis
     (crampnet counts that pair by its joint model, which the graph cannot
     hold), and the case keeps the implied finding.
     """
-    from crampnet.network.entailment import pairs
     from crampnet.network.evidence import normalise
 
     sample = forward_sample(model, n, rng)
@@ -72,7 +71,7 @@ def random_cases(model: crampnet.Model, n: int, rng: np.random.Generator) -> lis
         chosen = rng.choice(observable, size=k, replace=False)
         case = {str(node): sample[str(node)][i] for node in chosen}
         counted = normalise(model.spec, case)
-        for a, _, b, _ in pairs(model.spec):
+        for a, _, b, _ in model.spec.implications:
             if a in counted and b in counted:
                 del counted[a]
         cases.append({nid: state for nid, state in case.items() if nid in counted})
@@ -81,8 +80,6 @@ def random_cases(model: crampnet.Model, n: int, rng: np.random.Generator) -> lis
 
 def forward_sample(model: crampnet.Model, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Ancestral sampling from the model's tables (state names per node)."""
-    from crampnet.network.entailment import pairs as spec_pairs
-
     spec, tables = model.spec, model.compiled.tables
     index: dict[str, np.ndarray] = {}
     for nid in spec.order:
@@ -94,7 +91,7 @@ def forward_sample(model: crampnet.Model, n: int, rng: np.random.Generator) -> d
             cols = np.broadcast_to(table, (n, len(node.states)))
         u = rng.random(n)[:, None]
         index[nid] = np.minimum((u > np.cumsum(cols, axis=1)).sum(axis=1), len(node.states) - 1)
-    for a, pos, b, state in spec_pairs(spec):  # a finding that implies another is positive only with it
+    for a, pos, b, state in spec.implications:  # a finding that implies another is positive only with it
         ia, ib = spec.nodes[a].states.index(pos), spec.nodes[b].states.index(state)
         index[a] = np.where(index[b] == ib, index[a], 1 - ia)
     return {nid: np.array(spec.nodes[nid].states, dtype=object)[idx] for nid, idx in index.items()}

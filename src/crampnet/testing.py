@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from crampnet.network.entailment import pairs
 from crampnet.network.evidence import describe, normalise, truth_states
 
 if TYPE_CHECKING:
@@ -128,7 +127,7 @@ def _sample(model: BaseModel, draw: DrawFn, nodes: Sequence[str] | None = None) 
         if i >= len(dist) or dist[i] <= 0.0:
             i = int(np.flatnonzero(dist > 0.0)[-1])
         index[nid] = i
-    for a, pos, b, state in pairs(spec):  # a finding that implies another is positive only with it (crampnet.network.entailment)
+    for a, pos, b, state in spec.implications:  # a finding that implies another is positive only with it (crampnet.network.entailment)
         if a in index and b in index and index[b] != spec.nodes[b].states.index(state):
             index[a] = 1 - spec.nodes[a].states.index(pos)
     return {nid: spec.nodes[nid].states[i] for nid, i in index.items()}

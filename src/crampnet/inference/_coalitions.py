@@ -85,11 +85,10 @@ def _paired(net: CompiledNetwork, items: Sequence[tuple[str, np.ndarray]], masks
     """The coalitions holding a finding beside one that implies it: scored as rows, which :mod:`crampnet.inference._nesting` expands."""
     bit = {nid: 1 << i for i, (nid, _) in enumerate(items)}
     out = np.zeros(masks.size, dtype=bool)
-    for b, _, implying in net.spec.implied_groups:
-        for a, _ in implying:
-            if a in bit and b in bit:
-                pair = bit[a] | bit[b]
-                out |= (masks & pair) == pair
+    for a, _, b, _ in net.spec.implications:
+        if a in bit and b in bit:
+            pair = bit[a] | bit[b]
+            out |= (masks & pair) == pair
     return out
 
 

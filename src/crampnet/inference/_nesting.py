@@ -27,6 +27,13 @@ positive, or B's state ``t`` ruled out) this is the reduction of
 :func:`crampnet.network.entailment.entail`; "A negative and B = t" is the
 case that needs both, ``b - a`` for one A.
 
+An A may itself be implied by another finding (a chain: classic
+claudication inside relief by standing still inside exercise-triggered
+symptoms). Then A's own likelihood ``L_j`` is its subtree's, expanded the
+same way, and ``v_j(neg)`` becomes the product of the negative likelihoods
+of the whole subtree (a negative A has nothing positive inside it), so the
+rows multiply out from the outermost finding inwards (:func:`_terms`).
+
 Examples
 --------
 >>> import numpy as np
@@ -63,15 +70,17 @@ def _observed(vec: np.ndarray) -> np.ndarray:
 
 
 def kept(spec: NetworkSpec, evidence: Mapping[str, np.ndarray]) -> bool:
-    """Whether some row of ``evidence`` holds an implied finding beside one of the findings that imply it."""
-    for b, _, implying in spec.implied_groups:
-        if b not in evidence:
-            continue
-        with_b = _observed(np.asarray(evidence[b], dtype=float))
-        for a, _ in implying:
-            if a in evidence and np.any(with_b & _observed(np.asarray(evidence[a], dtype=float))):
-                return True
-    return False
+    """Whether some row of ``evidence`` holds an implied finding beside a finding that implies it (directly or through a chain)."""
+    return bool(np.any(_kept_rows(spec, evidence)))
+
+
+def _kept_rows(spec: NetworkSpec, evidence: Mapping[str, np.ndarray], within: frozenset[str] | None = None) -> np.ndarray:
+    """Per row (one entry for one case), whether it holds a finding beside one it implies; only pairs inside ``within`` if given."""
+    out = np.zeros(1, dtype=bool)
+    for a, _, b, _ in spec.implications:
+        if a in evidence and b in evidence and (within is None or a in within):
+            out = out | (_observed(np.asarray(evidence[a], dtype=float)) & _observed(np.asarray(evidence[b], dtype=float)))
+    return np.atleast_1d(out)
 
 
 @dataclass(frozen=True)
@@ -118,29 +127,69 @@ def expand(spec: NetworkSpec, evidence: Mapping[str, np.ndarray], n_rows: int | 
     n = _rows(evidence, n_rows)
     arrays = {k: np.array(np.broadcast_to(np.asarray(v, dtype=float).reshape(-1, np.asarray(v).shape[-1]), (n, np.asarray(v).shape[-1]))) for k, v in evidence.items()}
     source, weight = np.arange(n), np.ones(n)
-    for b, t, implying in spec.implied_groups:
-        if b not in arrays:
-            continue
-        present = [(a, pos) for a, pos in implying if a in arrays]
-        both = _observed(arrays[b]) & np.any([_observed(arrays[a]) for a, _ in present], axis=0) if present else np.zeros(source.size, dtype=bool)
+    children = {b: implying for b, _, implying in spec.implied_groups}
+    implied = {b: t for b, t, _ in spec.implied_groups}
+    below = {a for a, _, _, _ in spec.entailments}
+    for root in (b for b in implied if b not in below):
+        tree = _subtree(root, children)
+        both = np.broadcast_to(_kept_rows(spec, arrays, tree), (source.size,))
         if not both.any():
             continue
         at = np.flatnonzero(both)
-        vb = arrays[b][at]
-        negative = np.prod([arrays[a][at, 1 - pos] for a, pos in present], axis=0)
-        first = {k: v[at].copy() for k, v in arrays.items()}
-        first[b][:] = 1.0  # B left out: the A's own likelihoods, times w(t)
-        second = {k: v[at].copy() for k, v in arrays.items()}
-        for a, _ in present:
-            second[a][:] = 1.0  # the A's left out (their negative likelihoods are in the weight), B observed "o"
-        second[b][:] = 0.0
-        second[b][:, 1 - t] = 1.0
+        terms, _ = _terms(root, implied, children, {k: v[at] for k, v in arrays.items()}, spec, at.size)
         rest = np.flatnonzero(~both)
-        arrays = {k: np.concatenate([v[rest], first[k], second[k]]) for k, v in arrays.items()}
-        weight = np.concatenate([weight[rest], weight[at] * vb[:, t], weight[at] * negative * (vb[:, 1 - t] - vb[:, t])])
-        source = np.concatenate([source[rest], source[at], source[at]])
+        parts = [{k: v[rest] for k, v in arrays.items()}]
+        weights, sources = [weight[rest]], [source[rest]]
+        for w, mods in terms:
+            row = {k: (mods[k] if k in mods else v[at]) for k, v in arrays.items()}
+            parts.append(row)
+            weights.append(weight[at] * w)
+            sources.append(source[at])
+        arrays = {k: np.concatenate([p[k] for p in parts]) for k in arrays}
+        weight, source = np.concatenate(weights), np.concatenate(sources)
     live = weight != 0.0
     return Expansion({k: v[live] for k, v in arrays.items()}, source[live], weight[live], n)
+
+
+def _subtree(node: str, children: Mapping[str, tuple[tuple[str, int], ...]]) -> frozenset[str]:
+    """``node`` and every finding that implies it, directly or through a chain."""
+    out = {node}
+    for a, _ in children.get(node, ()):
+        out |= _subtree(a, children)
+    return frozenset(out)
+
+
+#: A signed term of a subtree's likelihood: its weight per row and the likelihoods its nodes take in that row (ones: left out).
+Term = tuple[np.ndarray, dict[str, np.ndarray]]
+
+
+def _terms(node: str, implied: Mapping[str, int], children: Mapping[str, tuple[tuple[str, int], ...]], arrays: Mapping[str, np.ndarray], spec: NetworkSpec, m: int) -> tuple[list[Term], np.ndarray]:
+    """The likelihood of ``node``'s subtree as signed terms, and its weight with the whole subtree negative (both per row).
+
+    For a node N implied by c_1..c_k, with likelihood w on N, its implied
+    state t and other state o, the subtree's likelihood is
+    ``w(t) prod_j F_j + (w(o) - w(t)) prod_j Z_j (1 - n(C))``: N left out
+    beside each product of the children's terms F_j, and one term with N
+    observed ``o`` and the rest of the subtree left out, weighted by the
+    children's all-negative weights Z_j. N's own is ``w(o) prod_j Z_j``. A
+    finding that no other implies is its own term, with Z its negative
+    likelihood.
+    """
+    card = len(spec.nodes[node].states)
+    w = arrays[node] if node in arrays else np.ones((m, card))
+    t = implied[node] if node in children else spec.nodes[node].states.index(str(spec.nodes[node].positive))
+    if node not in children:
+        return [(np.ones(m), {node: w})], w[:, 1 - t]
+    products: list[Term] = [(w[:, t].copy(), {node: np.ones((m, card))})]
+    negative = np.ones(m)
+    for a, _ in children[node]:
+        terms, z = _terms(a, implied, children, arrays, spec, m)
+        products = [(pw * tw, {**pm, **tm}) for pw, pm in products for tw, tm in terms]
+        negative = negative * z
+    observed = np.zeros((m, card))
+    observed[:, 1 - t] = 1.0
+    rest = {k: np.ones((m, len(spec.nodes[k].states))) for k in _subtree(node, children) if k != node}
+    return [*products, ((w[:, 1 - t] - w[:, t]) * negative, {**rest, node: observed})], w[:, 1 - t] * negative
 
 
 @overload

@@ -254,11 +254,13 @@ def describe_node(spec: NetworkSpec, node: str, parameters: pd.DataFrame) -> Nod
 def _nesting(spec: NetworkSpec, nid: str) -> tuple[str, ...]:
     """The node's ``entails`` lines, both ways (see :attr:`NodeDescription.nesting`)."""
     out = []
-    for a, pos, b, state in spec.entailments:
+    direct = set(spec.entailments)
+    for a, pos, b, state in spec.implications:
+        through = "" if (a, pos, b, state) in direct else " (through a chain)"
         if a == nid:
-            out.append(f"{pos} implies {b} = {state}")
+            out.append(f"{pos} implies {b} = {state}{through}")
         elif b == nid:
-            out.append(f"implied ({state}) by {a} = {pos}")
+            out.append(f"implied ({state}) by {a} = {pos}{through}")
     return tuple(out)
 
 

@@ -33,6 +33,11 @@ instead, exactly where the reduction is exact:
   (:mod:`crampnet.inference._nesting`, which also gives the joint model of
   several findings implying one).
 
+A finding entails at most one other, and that one may entail a third (a
+chain, session 22: classic claudication implies relief by standing still,
+which implies exercise-triggered symptoms); the reductions follow the
+chain (``NetworkSpec.implications``), and the loader refuses cycles.
+
 :func:`implied` lists what the reduced evidence implies, so that displays
 can say why a finding the user gave does not appear, and questions do
 not ask what is already known.
@@ -94,8 +99,11 @@ def check_entails(reader: Reader, nodes: Mapping[str, Node]) -> None:
     the same parent state; other models are refused, as the check would
     need their tables. Several findings implying one B need P(one of them)
     <= P(B = t | C) too (:func:`_check_union`), the condition for their
-    joint model (:mod:`crampnet.inference._nesting`) to exist.
+    joint model (:mod:`crampnet.inference._nesting`) to exist. A finding
+    entails at most one other and chains never close into a cycle
+    (:func:`_check_forest`).
     """
+    _check_forest(reader, nodes)
     for nid, node in nodes.items():
         for target, state in node.entails:
             where = f"nodes.{nid}.entails"
@@ -119,10 +127,32 @@ def check_entails(reader: Reader, nodes: Mapping[str, Node]) -> None:
     implied_ids = {target for node in nodes.values() for target, _ in node.entails}
     for target in sorted(implied_ids):
         _check_union(reader, nodes, target)
-    chained = sorted(nid for nid in implied_ids if nodes[nid].entails)
-    if chained:
-        spot = f"nodes.{chained[0]}.entails"
-        raise reader.fail(spot, "a finding implied by another cannot itself entail one (no chains)")
+
+
+def _check_forest(reader: Reader, nodes: Mapping[str, Node]) -> None:
+    """Each finding entails at most one other, and no chain of ``entails`` comes back to where it started.
+
+    Chains are allowed (A implies B, which implies C: A then implies C
+    too); the joint model of :mod:`crampnet.inference._nesting` is a forest.
+    """
+    for nid, node in nodes.items():
+        if len(node.entails) > 1:
+            spot = f"nodes.{nid}.entails"
+            raise reader.fail(
+                spot,
+                f"{nid} entails {len(node.entails)} findings ({', '.join(t for t, _ in node.entails)}); a finding entails at most one "
+                "(entail the outermost and let that one entail the next: the implications then form a chain)",
+            )
+    up = {nid: node.entails[0][0] for nid, node in nodes.items() if node.entails}
+    for start in sorted(up):
+        path, at = [start], up[start]
+        while at in up and at not in path:
+            path.append(at)
+            at = up[at]
+        if at in path:
+            loop = [*path[path.index(at) :], at]
+            spot = f"nodes.{start}.entails"
+            raise reader.fail(spot, f"the entails form a cycle ({' -> '.join(loop)}): a finding cannot imply itself")
 
 
 def _check_union(reader: Reader, nodes: Mapping[str, Node], target: str) -> None:
@@ -208,7 +238,7 @@ def entail(spec: NetworkSpec, vectors: MutableMapping[str, np.ndarray]) -> Mutab
     ImpossibleEvidenceError
         If a finding is positive and what it implies is ruled out.
     """
-    for a, pos, b, state in pairs(spec):
+    for a, pos, b, state in spec.implications:
         if a in vectors and b in vectors:
             a_positive, b_out = _masks(spec, a, pos, b, state, vectors[a], vectors[b])
             if a_positive and b_out:
@@ -223,7 +253,7 @@ def entail_rows(spec: NetworkSpec, arrays: MutableMapping[str, np.ndarray], desc
 
     ``describe_row(position)`` names a row in the error (a batch's row label).
     """
-    for a, pos, b, state in pairs(spec):
+    for a, pos, b, state in spec.implications:
         if a in arrays and b in arrays:
             a_positive, b_out = _masks(spec, a, pos, b, state, arrays[a], arrays[b])
             bad = np.flatnonzero(a_positive & b_out)
@@ -246,7 +276,7 @@ def implied(spec: NetworkSpec, vectors: Mapping[str, np.ndarray]) -> dict[str, t
     """
     vectors = entail(spec, dict(vectors))
     out: dict[str, tuple[str, str]] = {}
-    for a, pos, b, state in pairs(spec):
+    for a, pos, b, state in spec.implications:
         if (a in vectors) == (b in vectors):
             continue  # both observed (nothing was left out) or neither
         va = vectors.get(a, np.ones(len(spec.nodes[a].states)))

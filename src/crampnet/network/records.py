@@ -262,6 +262,26 @@ class NetworkSpec:
         return tuple((nid, str(self.nodes[nid].positive), target, state) for nid in self.order for target, state in self.nodes[nid].entails)
 
     @cached_property
+    def implications(self) -> tuple[tuple[str, str, str, str], ...]:
+        """:attr:`entailments` and what they imply through chains: (finding, its positive state, a finding it implies, that state) (computed once).
+
+        A finding entails at most one other and the loader refuses cycles
+        (:func:`crampnet.network.entailment.check_entails`), so each finding
+        implies the findings up its one chain.
+        """
+        up = {a: (b, t) for a, _, b, t in self.entailments}
+        out: list[tuple[str, str, str, str]] = []
+        for a, pos, b, t in self.entailments:
+            seen = {a}
+            while b not in seen:
+                out.append((a, pos, b, t))
+                seen.add(b)
+                if b not in up:
+                    break
+                b, t = up[b]
+        return tuple(out)
+
+    @cached_property
     def implied_groups(self) -> tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]:
         """Per implied finding: (its id, its implied state's index, ((implying finding, its positive state's index), ...)) (computed once)."""
         out: dict[str, tuple[int, list[tuple[str, int]]]] = {}

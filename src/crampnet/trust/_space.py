@@ -107,7 +107,8 @@ class ParameterSpace:
 
         A parameter draw can break a nesting (networks/FORMAT.md, "Nested
         findings"); the implied finding's link is then raised to the least
-        value for which the joint model exists. ``theta`` itself is not changed.
+        value for which the joint model exists, innermost findings first so
+        that a chain holds. ``theta`` itself is not changed.
         """
         for b, implying in self.nested:
             union = 1.0 - np.prod(1.0 - theta[:, implying], axis=1)

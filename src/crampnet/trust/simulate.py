@@ -112,34 +112,34 @@ def simulate(model: BaseModel, n: int, seed: int | np.random.Generator | None = 
 def _nest(model: BaseModel, codes: dict[str, np.ndarray], rng: np.random.Generator) -> None:
     """Redraw the nested findings from the joint model of :mod:`crampnet.inference._nesting`.
 
-    One implying finding A: A is positive only where its implied finding B
-    has the implied state, with probability P(A = pos | C) / P(B = t | C)
-    there. Several A's of one B: each A is drawn from its own table, and B
-    takes state t where one of them is positive, elsewhere with probability
-    (P(B = t | C) - P(some A positive | C)) / P(no A positive | C). Either
-    way each keeps its own distribution given the conditions and a positive
-    A never comes without B's state.
+    One implying finding A of a finding B that implies nothing and that A
+    alone implies: A is positive only where B has the implied state, with
+    probability P(A = pos | C) / P(B = t | C) there. Otherwise, from the
+    innermost findings outwards: each implying finding keeps its draw from
+    its own table (or, implied itself, the draw made here before), and B
+    takes state t where one of them is positive, elsewhere with
+    probability (P(B = t | C) - P(some A positive | C)) / P(no A positive
+    | C). Either way each finding keeps its own distribution given the
+    conditions and a positive finding never comes without what it implies.
     """
     spec, tables = model.spec, model.compiled.tables
 
     def table(nid: str, state: int) -> np.ndarray:
         return np.asarray(tables[nid][(state, *(codes[p] for p in spec.nodes[nid].parents))], dtype=float)
 
-    for b, ib, implying in spec.implied_groups:
+    implied = {b for b, _, _ in spec.implied_groups}
+    below = {a for a, _, _, _ in spec.entailments}
+    depth = {b: sum(1 for a, _, _, _ in spec.implications if a == b) for b in implied}
+    for b, ib, implying in sorted(spec.implied_groups, key=lambda g: -depth[g[0]]):
         pb = table(b, ib)
-        if len(implying) == 1:
+        if len(implying) == 1 and b not in below and implying[0][0] not in implied:
             (a, ia), = implying
             pa = table(a, ia)
             ratio = np.divide(pa, pb, out=np.zeros_like(pa), where=pb > 0)
             yes = (codes[b] == ib) & (rng.random(len(codes[a])) < np.minimum(ratio, 1.0))
             codes[a] = np.where(yes, ia, 1 - ia)
             continue
-        none = np.ones_like(pb)
-        for a, ia in implying:
-            pa = table(a, ia)
-            positive = rng.random(len(codes[a])) < pa
-            codes[a] = np.where(positive, ia, 1 - ia)
-            none = none * (1.0 - pa)
+        none = np.prod([1.0 - table(a, ia) for a, ia in implying], axis=0)
         some = np.any([codes[a] == ia for a, ia in implying], axis=0)
         rest = np.divide(pb - (1.0 - none), none, out=np.zeros_like(pb), where=none > 0)
         codes[b] = np.where(some | (rng.random(len(codes[b])) < np.clip(rest, 0.0, 1.0)), ib, 1 - ib)
