@@ -51,8 +51,8 @@ Examples
 >>> vectors = normalise(spec, {"exertional_pain_relieved_by_rest": "yes", "exercise_triggered": "yes"})
 >>> sorted(vectors)
 ['exertional_pain_relieved_by_rest']
->>> implied(spec, vectors)
-{'exercise_triggered': ('yes', 'exertional_pain_relieved_by_rest')}
+>>> implied(spec, vectors)  # through the chain too
+{'relief_by_standing_still': ('yes', 'exertional_pain_relieved_by_rest'), 'exercise_triggered': ('yes', 'exertional_pain_relieved_by_rest')}
 """
 
 from __future__ import annotations
