@@ -182,30 +182,65 @@ def reduce_entailed(network: Any, evidence: Mapping[str, object] | None) -> dict
 
     Written here from the rule of networks/FORMAT.md ("Nested findings"),
     not imported: the pairs come from ``network.graph["crampnet_entails"]``
-    (crampnet.interop._pgmpy.to_pgmpy). With A observed in its positive
-    state, B is dropped (or, if B rules out the implied state, the evidence
-    is impossible: ImpossiblePair); with B observed without the implied
-    state, A is dropped. Values are state names or soft mappings.
+    (crampnet.interop._pgmpy.to_pgmpy). The implications are followed
+    transitively along chains (e entails r, r entails b: e's positive state
+    implies b's too). With A observed in its positive state, every finding
+    A implies, directly or through others, is dropped (or, if one of them
+    rules out the implied state, the evidence is impossible: ImpossiblePair
+    naming A and it); with B observed without the implied state, every
+    finding that implies B, directly or through others, is dropped. Values
+    are state names or soft mappings.
     """
     out = dict(evidence or {})
+    pairs = getattr(network, "graph", {}).get("crampnet_entails", ())
 
     def weight(value: object, state: str) -> float:
         return float(value.get(state, 0.0)) if isinstance(value, Mapping) else float(value == state)
 
-    for a, pos, b, t in getattr(network, "graph", {}).get("crampnet_entails", ()):
-        if a not in out or b not in out:
+    def states(node: str) -> list[str]:
+        return list(network.get_cpds(node).state_names[node])
+
+    def above(a: str, pos: str) -> list[tuple[str, str]]:
+        """What ``a = pos`` implies, directly or through a chain: (finding, its implied state)."""
+        found: list[tuple[str, str]] = []
+        todo = [(a, pos)]
+        while todo:
+            node, state = todo.pop()
+            for x, x_pos, b, t in pairs:
+                if x == node and x_pos == state and (b, t) not in found:
+                    found.append((b, t))
+                    todo.append((b, t))
+        return found
+
+    def below(b: str, t: str) -> list[str]:
+        """The findings whose positive state implies ``b = t``, directly or through a chain."""
+        found: list[str] = []
+        todo = [(b, t)]
+        while todo:
+            node, state = todo.pop()
+            for a, pos, x, x_t in pairs:
+                if x == node and x_t == state and a not in found:
+                    found.append(a)
+                    todo.append((a, pos))
+        return found
+
+    drop: set[str] = set()
+    for a, pos in dict.fromkeys((a, pos) for a, pos, _, _ in pairs):
+        if a not in out:
             continue
-        other = next(s for s in network.get_cpds(a).state_names[a] if s != pos)
-        a_positive = weight(out[a], pos) > 0 and weight(out[a], other) == 0
-        b_states = network.get_cpds(b).state_names[b]
-        if a_positive:
-            if weight(out[b], t) == 0:
-                msg = f"{a}={pos} implies {b}={t}"
-                raise ImpossiblePair(msg)
-            del out[b]
-        elif weight(out[b], t) == 0 and any(weight(out[b], s) > 0 for s in b_states):
-            del out[a]
-    return out
+        other = next(s for s in states(a) if s != pos)
+        if not (weight(out[a], pos) > 0 and weight(out[a], other) == 0):
+            continue  # A is not observed positive
+        for b, t in above(a, pos):
+            if b in out:
+                if weight(out[b], t) == 0:
+                    msg = f"{a}={pos} implies {b}={t}"
+                    raise ImpossiblePair(msg)
+                drop.add(b)
+    for b, t in dict.fromkeys((b, t) for _, _, b, t in pairs):
+        if b in out and weight(out[b], t) == 0 and any(weight(out[b], s) > 0 for s in states(b)):
+            drop.update(a for a in below(b, t) if a in out)
+    return {k: v for k, v in out.items() if k not in drop}
 
 
 _NESTED: dict[int, tuple[Any, Any]] = {}
@@ -229,6 +264,14 @@ def nested_network(network: Any) -> Any:
     where some A is positive and (P(B = t | U) - P(some A | U)) / P(no A | U)
     elsewhere, so the A's keep their own tables and B its marginal. A
     network with no pairs is returned as it is.
+
+    Chains (a forest of implications: e entails r, r entails b, x entails
+    b) come out right as they are: every B's table is computed from the
+    input network's own noisy-OR tables of B and of its direct A's (never
+    the rewritten ones), over the A's own parents, so r gets e and e's
+    parents, b gets r and x and their parents, and P(some A | U) is the
+    union of r's and x's own noisy-ORs. A grandchild (e) reaches b only
+    through r, whose marginal given U its new table keeps.
     """
     from pgmpy.factors.discrete import TabularCPD
 
@@ -334,6 +377,12 @@ def ve_evidence_probability(network: Any, evidence: Mapping[str, object] | None)
         return 1.0
     factor = VariableElimination(nested_network(network)).query(list(assignment), joint=True, show_progress=False)
     return float(factor.get_value(**assignment))
+
+
+@pytest.fixture(scope="session")
+def pgmpy_reduce() -> Callable[[Any, Mapping[str, object] | None], dict[str, object]]:
+    """:func:`reduce_entailed`: evidence reduced by a pgmpy network's nested findings (ImpossiblePair, a ValueError, if it contradicts them)."""
+    return reduce_entailed
 
 
 @pytest.fixture(scope="session")
