@@ -243,8 +243,13 @@ def entail(spec: NetworkSpec, vectors: MutableMapping[str, np.ndarray]) -> Mutab
             a_positive, b_out = _masks(spec, a, pos, b, state, vectors[a], vectors[b])
             if a_positive and b_out:
                 raise _conflict(a, pos, b, state)
-            if a_positive or b_out:
-                del vectors[b if a_positive else a]
+            # B left out beside a positive A is B's likelihood of t, a constant: kept on A so that P(evidence) keeps it (and A's of its negative state on B)
+            if a_positive:
+                vectors[a] = vectors[a] * vectors[b][spec.nodes[b].states.index(state)]
+                del vectors[b]
+            elif b_out:
+                vectors[b] = vectors[b] * vectors[a][1 - spec.nodes[a].states.index(pos)]
+                del vectors[a]
     return vectors
 
 
@@ -259,7 +264,10 @@ def entail_rows(spec: NetworkSpec, arrays: MutableMapping[str, np.ndarray], desc
             bad = np.flatnonzero(a_positive & b_out)
             if bad.size:
                 raise _conflict(a, pos, b, state, "" if describe_row is None else f" in {describe_row(int(bad[0]))}")
+            ia, it = spec.nodes[a].states.index(pos), spec.nodes[b].states.index(state)
+            arrays[a][a_positive] *= arrays[b][a_positive, it][:, None]  # the constant left out with B (see entail)
             arrays[b][a_positive] = 1.0
+            arrays[b][b_out] *= arrays[a][b_out, 1 - ia][:, None]
             arrays[a][b_out] = 1.0
     return arrays
 
