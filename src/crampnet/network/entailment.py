@@ -214,9 +214,14 @@ def pairs(spec: NetworkSpec) -> tuple[tuple[str, str, str, str], ...]:
     return spec.entailments
 
 
+def _indices(spec: NetworkSpec, a: str, pos: str, b: str, state: str) -> tuple[int, int]:
+    """The index of A's positive state and of B's implied state."""
+    return spec.nodes[a].states.index(pos), spec.nodes[b].states.index(state)
+
+
 def _masks(spec: NetworkSpec, a: str, pos: str, b: str, state: str, va: np.ndarray, vb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where A is observed positive (hard) and where B is observed with ``state`` ruled out: vectors or ``(rows, card)`` arrays."""
-    ia, it = spec.nodes[a].states.index(pos), spec.nodes[b].states.index(state)
+    ia, it = _indices(spec, a, pos, b, state)
     a_positive = (va[..., ia] > 0) & (va[..., 1 - ia] == 0)
     b_out = (vb[..., it] == 0) & vb.any(axis=-1)
     return a_positive, b_out
@@ -244,11 +249,12 @@ def entail(spec: NetworkSpec, vectors: MutableMapping[str, np.ndarray]) -> Mutab
             if a_positive and b_out:
                 raise _conflict(a, pos, b, state)
             # B left out beside a positive A is B's likelihood of t, a constant: kept on A so that P(evidence) keeps it (and A's of its negative state on B)
+            ia, it = _indices(spec, a, pos, b, state)
             if a_positive:
-                vectors[a] = vectors[a] * vectors[b][spec.nodes[b].states.index(state)]
+                vectors[a] = vectors[a] * vectors[b][it]
                 del vectors[b]
             elif b_out:
-                vectors[b] = vectors[b] * vectors[a][1 - spec.nodes[a].states.index(pos)]
+                vectors[b] = vectors[b] * vectors[a][1 - ia]
                 del vectors[a]
     return vectors
 
@@ -264,7 +270,7 @@ def entail_rows(spec: NetworkSpec, arrays: MutableMapping[str, np.ndarray], desc
             bad = np.flatnonzero(a_positive & b_out)
             if bad.size:
                 raise _conflict(a, pos, b, state, "" if describe_row is None else f" in {describe_row(int(bad[0]))}")
-            ia, it = spec.nodes[a].states.index(pos), spec.nodes[b].states.index(state)
+            ia, it = _indices(spec, a, pos, b, state)
             arrays[a][a_positive] *= arrays[b][a_positive, it][:, None]  # the constant left out with B (see entail)
             arrays[b][a_positive] = 1.0
             arrays[b][b_out] *= arrays[a][b_out, 1 - ia][:, None]

@@ -283,8 +283,13 @@ class NetworkSpec:
 
     @cached_property
     def implied_groups(self) -> tuple[tuple[str, int, tuple[tuple[str, int], ...]], ...]:
-        """Per implied finding: (its id, its implied state's index, ((implying finding, its positive state's index), ...)) (computed once)."""
+        """Per implied finding: (its id, its implied state's index, ((implying finding, its positive state's index), ...)) (computed once).
+
+        Innermost first: a finding implied by another comes before the one it
+        implies (in a chain), as draws that keep the nesting need them.
+        """
         out: dict[str, tuple[int, list[tuple[str, int]]]] = {}
         for a, pos, b, state in self.entailments:
             out.setdefault(b, (self.nodes[b].states.index(state), []))[1].append((a, self.nodes[a].states.index(pos)))
-        return tuple((b, t, tuple(implying)) for b, (t, implying) in out.items())
+        above = {b: sum(1 for a, _, _, _ in self.implications if a == b) for b in out}
+        return tuple((b, t, tuple(implying)) for b, (t, implying) in sorted(out.items(), key=lambda item: -above[item[0]]))

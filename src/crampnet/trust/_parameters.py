@@ -108,8 +108,7 @@ def parameter_space(model: BaseModel) -> ParameterSpace:
     for nid, alpha in fitted.items():
         space.overrides.append((nid, _fitted_slots(space, spec, spec.nodes[nid], alpha)))
     index = space.index()
-    ancestors = {b: sum(1 for a, _, _, _ in spec.implications if a == b) for b, _, _ in spec.implied_groups}
-    for b, _, implying in sorted(spec.implied_groups, key=lambda g: -ancestors[g[0]]):  # draws keep the nesting (ParameterSpace.tables), innermost first
+    for b, _, implying in spec.implied_groups:  # draws keep the nesting (ParameterSpace.tables), innermost first
         for key, slot in index.items():
             same = [index.get((a, key[1], key[2], key[3], spec.nodes[a].positive)) for a, _ in implying]
             if key[0] == b and key[1] in ("link", "leak") and any(i is not None for i in same):

@@ -129,8 +129,7 @@ def _nest(model: BaseModel, codes: dict[str, np.ndarray], rng: np.random.Generat
 
     implied = {b for b, _, _ in spec.implied_groups}
     below = {a for a, _, _, _ in spec.entailments}
-    depth = {b: sum(1 for a, _, _, _ in spec.implications if a == b) for b in implied}
-    for b, ib, implying in sorted(spec.implied_groups, key=lambda g: -depth[g[0]]):
+    for b, ib, implying in spec.implied_groups:  # innermost first
         pb = table(b, ib)
         if len(implying) == 1 and b not in below and implying[0][0] not in implied:
             (a, ia), = implying
