@@ -63,7 +63,8 @@ def parse_cpd(reader: Reader, data: dict[str, Any], where: str, nid: str, role: 
     where : str
         The place of the table in the file (``nodes.<nid>.cpd``).
     nid, role : str
-        The node and its role (``"condition"`` or ``"finding"``).
+        The node and its role (``"condition"`` or ``"finding"``; or ``"context"``, whose
+        cpd can only be a table over other context nodes).
     states : tuple of str
         The node's states.
     positive : str or None
@@ -196,7 +197,7 @@ def _parent(reader: Reader, parent: object, where: str, nid: str, role: str, hea
     if parent == nid:
         raise reader.fail(where, f"{nid} cannot be its own parent")
     prole = headers[parent]["role"]
-    if prole == "finding" or (role == "condition" and prole not in ("context", "condition")):
+    if prole == "finding" or (role == "condition" and prole not in ("context", "condition")) or (role == "context" and prole != "context"):
         raise reader.fail(where, f"a {role} cannot have the {prole} {reader.show(parent)} as parent (roles flow context -> condition -> finding)")
     return parent
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from crampnet.network.spec import (
     Table,
 )
 
-__all__ = ["baseline_logit", "build_tables", "logistic_baseline", "node_table"]
+__all__ = ["baseline_logit", "build_tables", "context_weight", "logistic_baseline", "node_table", "population_table"]
 
 
 def build_tables(spec: NetworkSpec, population: str | None = None) -> dict[str, np.ndarray]:
@@ -58,8 +59,34 @@ def build_tables(spec: NetworkSpec, population: str | None = None) -> dict[str, 
         tables[nid] = node_table(spec, spec.nodes[nid], tables)
     if population is not None:
         for nid, dist in spec.populations[population].priors.items():
-            tables[nid] = np.array([dist.probabilities[s] for s in spec.nodes[nid].states], dtype=float)
+            tables[nid] = population_table(spec, nid, dist.probabilities)
     return tables
+
+
+def population_table(spec: NetworkSpec, nid: str, probabilities: Mapping[str, float]) -> np.ndarray:
+    """A preset's prior of ``nid`` as its table: the same column under every configuration of the node's context parents, if it has any."""
+    node = spec.nodes[nid]
+    column = np.array([probabilities[s] for s in node.states], dtype=float)
+    cards = [len(spec.nodes[p].states) for p in node.parents]
+    return np.array(np.broadcast_to(column.reshape([-1] + [1] * len(cards)), [len(column), *cards]))
+
+
+def context_weight(spec: NetworkSpec, parents: tuple[str, ...], tables: Mapping[str, np.ndarray]) -> np.ndarray:
+    """P(each configuration of the context nodes ``parents``), shape their cardinalities.
+
+    The product of their priors where they are roots; where one depends on
+    other context nodes (pregnancy on sex and age), their joint, with those
+    nodes summed out. ``tables`` may carry a leading batch axis on every
+    entry (parameter draws); the result then keeps it.
+    """
+    nodes = list(parents)
+    for nid in nodes:  # grows while it is walked: the context ancestors
+        nodes += [p for p in spec.nodes[nid].parents if p not in nodes]
+    axis = {nid: i for i, nid in enumerate(nodes)}
+    operands: list[Any] = []
+    for nid in nodes:
+        operands += [np.asarray(tables[nid], dtype=float), [Ellipsis, axis[nid], *(axis[p] for p in spec.nodes[nid].parents)]]
+    return np.asarray(np.einsum(*operands, [Ellipsis, *(axis[p] for p in parents)]))
 
 
 def node_table(spec: NetworkSpec, node: Node, tables: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -207,12 +234,7 @@ def baseline_logit(spec: NetworkSpec, cpd: Logistic, tables: Mapping[str, np.nda
     parents = tuple(dict.fromkeys(link.parent for link in cpd.odds_ratios))
     cards = [len(spec.nodes[p].states) for p in parents]
     shift = _log_odds(spec, cpd, parents, cards).ravel()
-    weight = np.ones(cards)
-    for i, parent in enumerate(parents):
-        shape = [1] * len(parents)
-        shape[i] = cards[i]
-        weight = weight * np.asarray(tables[parent]).reshape(shape)
-    weight = weight.ravel()
+    weight = context_weight(spec, parents, tables).ravel()
     target = cpd.intercept.value
     centre = math.log(target) - math.log1p(-target)
     low, high = centre - float(shift.max()), centre - float(shift.min())

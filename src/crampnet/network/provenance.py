@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crampnet.network.cpd import logistic_baseline
+from crampnet.network.cpd import logistic_baseline, node_table
 from crampnet.network.spec import (
     Dist,
     Link,
@@ -73,13 +73,9 @@ def parameter_rows(spec: NetworkSpec, tables: dict[str, np.ndarray] | None = Non
     replaced = spec.populations[population].priors if population else {}
     if tables is not None and replaced:
         # Baselines are solved against the file's default priors (build_tables), not the population's.
-        import numpy as np
-
         tables = dict(tables)
-        for nid in replaced:
-            default = spec.nodes[nid].prior
-            if default is not None:
-                tables[nid] = np.array([default.probabilities[s] for s in spec.nodes[nid].states], dtype=float)
+        for nid in replaced:  # a prior, or a context node's table over other context nodes
+            tables[nid] = node_table(spec, spec.nodes[nid], tables)
     for nid, node in spec.nodes.items():
         cpd = node.cpd
         if nid in replaced:

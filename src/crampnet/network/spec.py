@@ -268,11 +268,17 @@ def _parse_body(reader: Reader, data: dict[str, Any], headers: Mapping[str, dict
         raise reader.fail(where, "a node with bands must give 'valid' = [min, max]")
     prior = None
     cpd: Cpd | None = None
-    if role == "context":
-        if "cpd" in data:
-            raise reader.fail(where, "a context node is a root: give 'prior', not 'cpd'")
+    if role == "context" and "cpd" not in data:
         prior_raw = data.pop("prior", None) if "prior" in data else reader.missing(where, "prior")
         prior = reader.dist(prior_raw, f"{where}.prior", states, sources)
+    elif role == "context":
+        # A context node that depends on other context nodes (pregnancy on sex and age) gives a table over them.
+        if "prior" in data:
+            raise reader.fail(where, "a context node gives 'prior' or a 'cpd' of model 'table' over other context nodes, not both")
+        cpd_raw = reader.table(data.pop("cpd"), f"{where}.cpd")
+        if cpd_raw.get("model") != "table":
+            raise reader.fail(f"{where}.cpd", f"a context node's cpd must be of model 'table' (over other context nodes), got {reader.show(cpd_raw.get('model'))}")
+        cpd = parse_cpd(reader, cpd_raw, f"{where}.cpd", nid, role, states, positive, headers, sources)
     else:
         if "prior" in data:
             raise reader.fail(where, f"a {role} has a 'cpd', not a 'prior'")

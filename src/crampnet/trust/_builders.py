@@ -33,6 +33,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from crampnet.network.cpd import context_weight
 from crampnet.network.spec import (
     Dist,
     Logistic,
@@ -191,9 +192,7 @@ def _logistic(space: ParameterSpace, spec: NetworkSpec, node: Node, cpd: Logisti
             shift = shift + _axis(b, log_or, axis, ndim)
         target = theta[:, intercept]
         if solve:
-            weight = np.ones((b, *cards))
-            for axis, parent in enumerate(node.parents):
-                weight = weight * _axis(tables[parent].shape[0], tables[parent], axis, ndim)
+            weight = context_weight(spec, node.parents, tables)  # the joint of the context parents, per draw
             logit = _solve_logit(weight, shift, target)
         else:
             logit = np.log(target) - np.log1p(-target)

@@ -104,7 +104,9 @@ def parameter_space(model: BaseModel) -> ParameterSpace:
     if population:
         for nid, dist in spec.populations[population].priors.items():
             if nid not in fitted:
-                space.overrides.append((nid, space.add_dist((nid, "prior", None, None), dist, spec.nodes[nid].states)))
+                slots = space.add_dist((nid, "prior", None, None), dist, spec.nodes[nid].states)
+                cards = [len(spec.nodes[p].states) for p in spec.nodes[nid].parents]  # a context table: the prior under every parent state
+                space.overrides.append((nid, np.broadcast_to(slots.reshape([-1] + [1] * len(cards)), [slots.size, *cards])))
     for nid, alpha in fitted.items():
         space.overrides.append((nid, _fitted_slots(space, spec, spec.nodes[nid], alpha)))
     index = space.index()
