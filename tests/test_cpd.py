@@ -296,9 +296,8 @@ class Reference:
             return float(cpd["intercept"]["baseline"])
         if nid not in self._baselines:
             parents = _parents(cpd)
-            priors = {p: _probs(self.states[p], self.nodes[p]["prior"]["probabilities"]) for p in parents}
             configs = _configs(self.states, parents)
-            weights = [math.prod(priors[p][g[p]] for p in parents) for g in configs]
+            weights = [self.context_weight(g) for g in configs]
             shifts = [self.log_odds(cpd, g) for g in configs]
             target = float(cpd["intercept"]["prevalence"])
 
@@ -308,6 +307,18 @@ class Reference:
             logit = brentq(gap, -60, 60, xtol=1e-15)
             self._baselines[nid] = 1 / (1 + math.exp(-logit))
         return self._baselines[nid]
+
+    def context_weight(self, config: dict[str, str]) -> float:
+        """P(the context nodes of ``config`` take its states): their joint, summing out the context nodes they depend on (FORMAT.md, "Context nodes")."""
+        involved = list(config)
+        for nid in involved:
+            involved += [p for p in self.parents(nid) if p not in involved]
+        rest = [n for n in involved if n not in config]
+        total = 0.0
+        for extra in _configs(self.states, rest):
+            full = {**config, **extra}
+            total += math.prod(self.distribution(n, {p: full[p] for p in self.parents(n)})[full[n]] for n in involved)
+        return total
 
     @staticmethod
     def log_odds(cpd: dict[str, Any], given: dict[str, str]) -> float:
@@ -397,7 +408,7 @@ def test_shipped_tables_match_the_reference_builder():
 
 
 def test_shipped_logistic_prevalences_hold(model):
-    """Check that every logistic node given a prevalence has that marginal over the context priors."""
+    """Check that every logistic node given a prevalence has that marginal over the context priors (their joint, where one depends on others)."""
     path = REPO / "networks" / "leg_cramps.toml"
     if not path.exists():
         pytest.skip("networks/leg_cramps.toml is not in this checkout")
@@ -410,8 +421,9 @@ def test_shipped_logistic_prevalences_hold(model):
         found += 1
         parents = _parents(cpd)
         marginal = 0.0
+        reference = Reference(raw)
         for config in _configs({p: list(raw["nodes"][p]["states"]) for p in parents}, parents):
-            weight = math.prod(raw["nodes"][p]["prior"]["probabilities"].get(config[p], 0.0) for p in parents)
+            weight = reference.context_weight(config)  # the joint of the context parents (pregnancy depends on sex and age)
             positive = body.get("positive", cpd.get("positive", next(s for s in _POSITIVE if s in body["states"])))
             marginal += weight * _value(model, nid, positive, config)
         assert marginal == pytest.approx(cpd["intercept"]["prevalence"], abs=1e-9), nid

@@ -290,7 +290,7 @@ BAD_FILES = {
     "unknown_model": (_replace('model = "table"', 'model = "tabel"'), "unknown model 'tabel'"),
     "unknown_parent": (_replace('parents = ["rls"]', 'parents = ["rlss"]'), re.escape("parent 'rlss' is not a node. Did you mean 'rls'")),
     "condition_with_wrong_states": (_replace('[nodes.rls]\nrole = "condition"\nstates = ["present", "absent"]', '[nodes.rls]\nrole = "condition"\nstates = ["yes", "no"]'), "a condition's states must be"),
-    "context_with_cpd": (_replace('[nodes.drug]\nrole = "context"', '[nodes.drug]\nrole = "context"\ncpd = { model = "table" }'), "a context node is a root"),
+    "context_with_cpd": (_replace('[nodes.drug]\nrole = "context"', '[nodes.drug]\nrole = "context"\ncpd = { model = "table" }'), "a context node gives 'prior' or a 'cpd' of model 'table' over other context nodes, not both"),
     "no_nodes": ('schema = "crampnet-network/1"\nname = "x"\nversion = "1"\n', "missing required key 'nodes'"),
     "every_state_linked": (
         _replace('links = [{ parent = "drug", state = "yes", value = 0.2, source = "made_up" }]', 'links = [{ parent = "drug", state = "yes", value = 0.2, source = "made_up" }, { parent = "drug", state = "no", value = 0.2, source = "made_up" }]'),
