@@ -33,7 +33,7 @@ from crampnet.network.spec import (
     Table,
 )
 
-__all__ = ["baseline_logit", "build_tables", "context_weight", "logistic_baseline", "node_table", "population_table"]
+__all__ = ["baseline_logit", "build_tables", "context_weight", "logistic_baseline", "node_table", "population_table", "under_parents"]
 
 
 def build_tables(spec: NetworkSpec, population: str | None = None) -> dict[str, np.ndarray]:
@@ -65,10 +65,13 @@ def build_tables(spec: NetworkSpec, population: str | None = None) -> dict[str, 
 
 def population_table(spec: NetworkSpec, nid: str, probabilities: Mapping[str, float]) -> np.ndarray:
     """A preset's prior of ``nid`` as its table: the same column under every configuration of the node's context parents, if it has any."""
-    node = spec.nodes[nid]
-    column = np.array([probabilities[s] for s in node.states], dtype=float)
-    cards = [len(spec.nodes[p].states) for p in node.parents]
-    return np.array(np.broadcast_to(column.reshape([-1] + [1] * len(cards)), [len(column), *cards]))
+    return under_parents(spec, nid, np.array([probabilities[s] for s in spec.nodes[nid].states], dtype=float))
+
+
+def under_parents(spec: NetworkSpec, nid: str, column: np.ndarray) -> np.ndarray:
+    """``column`` (one entry per state of ``nid``) repeated under every configuration of ``nid``'s parents: shape ``(states, *parent cards)``."""
+    cards = [len(spec.nodes[p].states) for p in spec.nodes[nid].parents]
+    return np.array(np.broadcast_to(column.reshape([-1] + [1] * len(cards)), [column.size, *cards]))
 
 
 def context_weight(spec: NetworkSpec, parents: tuple[str, ...], tables: Mapping[str, np.ndarray]) -> np.ndarray:

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from crampnet.network.cpd import under_parents
 from crampnet.network.spec import Dist, NetworkSpec, Node, Provenance
 from crampnet.trust._builders import builder, gather
 from crampnet.trust._space import Key, ParameterSpace, Slot
@@ -105,8 +106,7 @@ def parameter_space(model: BaseModel) -> ParameterSpace:
         for nid, dist in spec.populations[population].priors.items():
             if nid not in fitted:
                 slots = space.add_dist((nid, "prior", None, None), dist, spec.nodes[nid].states)
-                cards = [len(spec.nodes[p].states) for p in spec.nodes[nid].parents]  # a context table: the prior under every parent state
-                space.overrides.append((nid, np.broadcast_to(slots.reshape([-1] + [1] * len(cards)), [slots.size, *cards])))
+                space.overrides.append((nid, under_parents(spec, nid, slots)))  # a context table: the prior under every parent state
     for nid, alpha in fitted.items():
         space.overrides.append((nid, _fitted_slots(space, spec, spec.nodes[nid], alpha)))
     index = space.index()
