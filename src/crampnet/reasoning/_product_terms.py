@@ -176,13 +176,18 @@ def _terms(spec: NetworkSpec, node: Node, likelihood: Sequence[float] | np.ndarr
         return tuple((p, tuple(map(float, v))) for p, v in factors.items() if not np.all(v == 1.0))
 
     def swapped(
-        measure: str, condition: str, coef: float, base: dict[str, np.ndarray], new: np.ndarray
+        measure: str,
+        condition: str,
+        coef: float,
+        base: dict[str, np.ndarray],
+        packed: tuple[tuple[str, tuple[float, ...]], ...],
+        new: np.ndarray,
     ) -> Term:
-        """``base`` with ``condition``'s factor swapped for ``new``: read from the row's posterior, or a row of its own."""
+        """``base`` (packed: ``packed``) with ``condition``'s factor swapped for ``new``: read from the row's posterior, or a row of its own."""
         old = base[condition]
         if np.any((old == 0.0) & (new != 0.0)):
             return Term(measure, condition, coef, pack({**base, condition: new}))
-        return Term(measure, condition, coef, pack(base), tuple(map(float, ratio(new, old))))
+        return Term(measure, condition, coef, packed, tuple(map(float, ratio(new, old))))
 
     terms = []
     states = [node.states.index(s) for s in order]
@@ -200,8 +205,9 @@ def _terms(spec: NetworkSpec, node: Node, likelihood: Sequence[float] | np.ndarr
             coef = sign * weight * float(leak[l1])
             every = {p: u(p, l1) for p in node.parents}
             cured = {p: (w(p, l1, l2, l3) if p in absent else u(p, l1)) for p in node.parents}
+            packed_every, packed_cured = pack(every), pack(cured)  # once, not once per condition
             for p in conditions:
-                terms.append(swapped("stay_dis", p, coef, every, w(p, l1, l2, l3)))
-                terms.append(swapped("stay_suf", p, coef, cured, u(p, l1)))
-            terms.append(Term("rest", None, coef, pack(cured)))
+                terms.append(swapped("stay_dis", p, coef, every, packed_every, w(p, l1, l2, l3)))
+                terms.append(swapped("stay_suf", p, coef, cured, packed_cured, u(p, l1)))
+            terms.append(Term("rest", None, coef, packed_cured))
     return terms
