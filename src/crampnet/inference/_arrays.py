@@ -149,14 +149,23 @@ class Program:
 
 
 def entry_map(tree: CliqueTree, clique: int, variables: Sequence[int]) -> np.ndarray:
-    """For each entry of ``clique`` (C order), its index in the table over ``variables``."""
+    """For each entry of ``clique`` (C order), its index in the table over ``variables``.
+
+    Built by broadcasting one ``arange`` per variable along its axis (the
+    last variable the fastest), so it allocates the result alone, not a grid
+    of every variable's index over the clique.
+    """
     cl = tree.cliques[clique]
     shape = [tree.cards[v] for v in cl]
-    grids = np.indices(shape).reshape(len(cl), -1) if cl else np.zeros((0, 1), dtype=np.int64)
-    out = np.zeros(grids.shape[1], dtype=np.int64)
-    for v in variables:
-        out = out * tree.cards[v] + grids[cl.index(v)]
-    return out
+    out = np.zeros([1] * len(cl), dtype=np.int64)
+    step = 1
+    for v in reversed(variables):
+        axis = cl.index(v)
+        view = [1] * len(cl)
+        view[axis] = shape[axis]
+        out = out + np.arange(shape[axis], dtype=np.int64).reshape(view) * step
+        step *= tree.cards[v]
+    return np.array(np.broadcast_to(out, shape)).reshape(-1)
 
 
 def _slots(structure: Structure, variables: Sequence[int], n: int) -> tuple[np.ndarray, ...]:
