@@ -23,13 +23,15 @@ def triangulate(cards: Sequence[int], edges: Mapping[int, set[int]], heuristic: 
     graph = {v: set(n) for v, n in edges.items()}
     by_weight = heuristic == "min-weight"
 
+    card = cards.__getitem__
+
     def score(v: int) -> tuple[int, int, int]:
         nbrs = graph[v]
-        weight = math.prod(cards[u] for u in nbrs) * cards[v]
+        weight = math.prod(map(card, nbrs)) * cards[v]
         if by_weight:
             return (weight, len(nbrs), v)
         d = len(nbrs)
-        present = sum(len(graph[a] & nbrs) for a in nbrs) // 2
+        present = sum(map(len, map(nbrs.intersection, map(graph.__getitem__, nbrs)))) // 2
         return (d * (d - 1) // 2 - present, weight, v)
 
     scores = {v: score(v) for v in graph}
