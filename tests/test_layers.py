@@ -60,7 +60,7 @@ def test_lint_imports_keeps_the_contracts():
 @pytest.mark.parametrize(
     ("module", "planted"),
     [
-        ("reasoning/ranking.py", "from crampnet.trust.uncertainty import COVERAGE"),  # sideways between independent layers
+        ("reasoning/ranking.py", "from crampnet.trust.uncertainty import COVERAGE"),  # upward: reasoning sits below trust
         ("inference/quickscore.py", "from crampnet.base import BaseModel"),  # upward
         ("base.py", "from crampnet.model import Model"),  # the core importing the facade
     ],
