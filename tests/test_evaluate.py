@@ -250,3 +250,31 @@ def test_top_k_agree_with_each_cases_diagnosis(model, ranking):
     assert result.top1 == pytest.approx(hits1 / ranked)
     assert result.top3 == pytest.approx(hits3 / ranked)
     assert result.ranking == ranking
+
+
+def test_the_rankings_are_those_of_diagnose():
+    """Check that evaluate knows exactly diagnose's rankings, so that every order diagnose shows can be scored."""
+    from crampnet.reasoning.ranking import RANKINGS
+    from crampnet.trust._places import RANKINGS_BY
+
+    assert set(RANKINGS_BY) == set(RANKINGS)
+
+
+def test_progress_bar_and_repeated_cases_rank_once(tiny, capsys, monkeypatch):
+    """Check that progress=True draws a bar on stderr and that identical cases are diagnosed once, with the same places."""
+    import crampnet.reasoning.diagnosis as diagnosis
+
+    made: list[object] = []
+
+    class Counted(diagnosis.Diagnosis):
+        def __init__(self, *args, **kwargs):
+            made.append(args[1])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(diagnosis, "Diagnosis", Counted)
+    cases = pd.concat([CASES] * 3, ignore_index=True)
+    result = evaluate(tiny, cases, progress=True)
+    assert len(made) == len(CASES)  # six distinct cases, each seen three times
+    assert "18" in capsys.readouterr().err  # the bar counts the 18 cases
+    single = evaluate(tiny, CASES)
+    assert result.top1 == single.top1 and result.top3 == single.top3 and result.ranked == 3 * single.ranked
