@@ -221,3 +221,28 @@ def test_about_names_the_must_not_miss_condition_a_question_can_move(model):
     assert row["about"] == "deep_vein_thrombosis"
     by_information = next_questions(model, case, None, by="information")
     assert by_information.loc["calf_tenderness", "about"] == "local_calf_pathology"
+
+
+#: Bilateral thigh pain after squatting with dark urine at 33 (CNV-078's evidence): exercise cramps lead both orders.
+SQUATTER = {"age": 33, "sex": "male", "pain_location": "thigh", "bilateral": "yes", "exercise_triggered": "yes", "myoglobinuria": "yes", "presenting_complaint": "pain"}
+
+
+def test_leader_change_is_about_the_most_probable_condition_as_the_displays_say(model):
+    """Check what the question displays claim: the chance of changing the most probable condition, not the differential's first.
+
+    Visible varicose veins make venous insufficiency the most probable
+    condition here while exercise cramps stay first by expected disablement,
+    so the answer 'yes' counts as a change although the differential keeps
+    its first; the CLI header must therefore say 'most probable condition'.
+    """
+    from crampnet._cli_output import QUESTION_HEADERS
+
+    yes = {**SQUATTER, "varicosities": "yes"}
+    assert model.posteriors(SQUATTER).idxmax() == "exercise_associated_cramps"
+    assert model.posteriors(yes).idxmax() == "venous_insufficiency"
+    assert crampnet.diagnose(model, SQUATTER).differential[0] == crampnet.diagnose(model, yes).differential[0] == "exercise_associated_cramps"
+    p_yes = model.probability({"varicosities": "yes"}, given=SQUATTER)
+    row = next_questions(model, SQUATTER, n=None).loc["varicosities"]
+    assert row["leader_change"] == pytest.approx(p_yes, abs=1e-9)  # only 'yes' changes the most probable condition
+    for header in QUESTION_HEADERS.values():
+        assert "most probable condition" in header and "leading condition" not in header

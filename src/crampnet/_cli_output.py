@@ -182,7 +182,7 @@ def differential_lines(dx: Diagnosis, top: int) -> list[str]:
 
 #: What the two numbers of a question line are, in the default order (``by="decision"``).
 QUESTIONS_HEADER = (
-    "Next questions (first: the chance that the answer changes the leading condition or moves a must-not-miss "
+    "Next questions (first: the chance that the answer changes the most probable condition or moves a must-not-miss "
     "condition across its testing threshold, to the percent the order compares it at; second, which breaks its "
     "ties: what the answer tells, expected information gain in bits):"
 )
@@ -191,12 +191,12 @@ QUESTION_HEADERS = {
     "decision": QUESTIONS_HEADER,
     "information": (
         "Next questions (first, the order: what the answer tells, expected information gain in bits; second: the "
-        "chance that the answer changes the leading condition or moves a must-not-miss condition across its testing "
+        "chance that the answer changes the most probable condition or moves a must-not-miss condition across its testing "
         "threshold):"
     ),
     "value": (
         "Next questions (first, the order: the expected value of the answer, the expected gain in the chance that "
-        "the leading condition is right plus the expected gain of the must-not-miss testing decisions (in units "
+        "the most probable condition is right plus the expected gain of the must-not-miss testing decisions (in units "
         "of the benefit of treating one case), to the 4 decimals the order compares it at; second: what the answer tells, expected "
         "information gain in bits; ties go to the chance of changing a decision):"
     ),
@@ -207,7 +207,7 @@ def question_lines(dx: Diagnosis, n: int, by: str = "decision") -> list[str]:
     """The ``n`` next best questions in the order ``by``, with the number they are ranked by first.
 
     By ``"decision"`` (the default) the first number is ``decision`` (the
-    chance that the answer changes the leading condition or moves a
+    chance that the answer changes the most probable condition or moves a
     must-not-miss condition across its testing threshold), shown to the
     percent because the order compares it at two decimals, and the second
     the expected information gain in bits, which breaks its ties. By

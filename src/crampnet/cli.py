@@ -223,7 +223,7 @@ def _parser() -> argparse.ArgumentParser:
     asking = argparse.ArgumentParser(add_help=False)
     asking.add_argument(
         "--questions-by", default="decision", choices=list(QUESTION_ORDERS),
-        help="order of the next questions: decision (default: the chance the answer changes the leader or a must-not-miss testing decision), information (expected information gain) or value (expected value of the answer)",
+        help="order of the next questions: decision (default: the chance the answer changes the most probable condition or a must-not-miss testing decision), information (expected information gain) or value (expected value of the answer)",
     )  # fmt: skip
     parser = argparse.ArgumentParser(prog="crampnet", description="Bayesian differential diagnosis of leg cramps. " + _NOTE)
     parser.add_argument("--version", action="version", version="%(prog)s " + _version())
