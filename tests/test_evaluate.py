@@ -163,7 +163,7 @@ def test_repr_is_short_and_readable(tiny):
     result = evaluate(tiny, CASES, bins=4)
     text = repr(result)
     lines = text.splitlines()
-    assert len(lines) <= 7 and max(map(len, lines)) <= 130 and len(text) < 800
+    assert len(lines) <= 8 and max(map(len, lines)) <= 130 and len(text) < 800
     assert lines[0] == "<crampnet.Evaluation of 6 cases, 3 labelled conditions:"
     assert text.endswith(">")
     # The hand-checked numbers of test_metrics_equal_hand_computation_on_labelled_cases: 4 ranked cases, 17 known cells.
@@ -278,3 +278,34 @@ def test_progress_bar_and_repeated_cases_rank_once(tiny, capsys, monkeypatch):
     assert "18" in capsys.readouterr().err  # the bar counts the 18 cases
     single = evaluate(tiny, CASES)
     assert result.top1 == single.top1 and result.top3 == single.top3 and result.ranked == 3 * single.ranked
+
+
+def test_must_not_miss_recall_and_false_alarms(model):
+    """Check the safety scores on cases whose flags are known, and against each case's own diagnosis.
+
+    Rest pain, gangrene and an ABI of 0.3 at 75 raise the critical limb ischemia
+    flag; the README's restless legs case raises none (its CLI output says
+    "Red flags: none"). A third case, a claudicant with no must-not-miss
+    condition present, counts as a quiet case as well.
+    """
+    cases = pd.DataFrame(
+        [
+            {"age": 75, "rest_pain": "yes", "ulcer_or_gangrene": "yes", "ankle_brachial_index": 0.3, "critical_limb_ischemia": "present", "deep_vein_thrombosis": "absent"},
+            {"age": 52, "sex": "female", "presenting_complaint": "restlessness", "urge_to_move": "yes", "uncomfortable_sensations": "yes", "worse_at_rest": "yes",
+             "relief_by_movement": "yes", "worse_evening": "yes", "visible_hard_contraction": "no", "ferritin": 32,
+             "restless_legs_syndrome": "present", "critical_limb_ischemia": "absent", "deep_vein_thrombosis": "absent"},
+            {**CLAUDICANT, "peripheral_arterial_disease": "present"},
+        ]
+    )
+    result = evaluate(model, cases, ranking="posterior")
+    flags = [crampnet.diagnose(model, {k: v for k, v in row.items() if not pd.isna(v) and k not in model.conditions}).red_flags for _, row in cases.iterrows()]
+    assert "critical_limb_ischemia" in {f.condition for f in flags[0]}
+    assert flags[1] == []
+    assert result.must_not_miss_present == 1 and result.must_not_miss_recall == 1.0
+    alarms = [any(f.urgency in ("urgent", "emergency") for f in fl) for fl in flags[1:]]
+    assert result.alarm_cases == 2 and result.false_alarms == pytest.approx(sum(alarms) / 2)
+    assert "must-not-miss recall 1.000" in repr(result)
+    ordered = evaluate(model, cases)  # the flags do not depend on the order of the differential
+    assert (ordered.must_not_miss_recall, ordered.false_alarms) == (result.must_not_miss_recall, result.false_alarms)
+    quiet = evaluate(model, cases.iloc[[1]], ranking="posterior")
+    assert quiet.false_alarms == 0.0 and np.isnan(quiet.must_not_miss_recall) and quiet.must_not_miss_present == 0

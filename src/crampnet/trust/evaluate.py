@@ -13,6 +13,12 @@ missing cells are unobserved) and reports:
   present (or whose truth is all missing) have no right answer in the
   differential and are excluded from top-k; ``ranked`` counts the cases
   used.
+- **must-not-miss recall**: over the (case, condition) pairs of a
+  must-not-miss condition present, the share where the case's red flags name
+  it (any urgency: a finding rule, or the condition at its testing
+  threshold), as ``diagnose`` raises them; and the **urgent false alarm**
+  rate: the share of cases with no must-not-miss condition present (among
+  the labelled ones) that raise an urgent or emergency flag.
 - **AUROC** per condition, exact: the Mann-Whitney statistic with ties
   counted one half, over the cases whose truth for that condition is known
   (NaN when a condition has no positive or no negative case).
@@ -51,7 +57,7 @@ import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
 from crampnet.network.evidence import resolve_id
-from crampnet.trust._places import RANKINGS_BY, places
+from crampnet.trust._places import RANKINGS_BY, Shown, places
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,6 +92,16 @@ class Evaluation:
     ranking : str
         The order of the differential that top-1 and top-3 score (the
         ``ranking`` argument of :func:`evaluate`).
+    must_not_miss_recall : float
+        Share of the present must-not-miss (case, condition) pairs that a red
+        flag names (NaN if there are none).
+    must_not_miss_present : int
+        Those pairs.
+    false_alarms : float
+        Share of the cases with no must-not-miss condition present that raise
+        an urgent or emergency flag (NaN if there are none).
+    alarm_cases : int
+        Those cases.
 
     Its repr is a short summary of the headline scores, and a notebook
     shows them as a table with the per-condition scores and the calibration
@@ -111,6 +127,10 @@ class Evaluation:
     posteriors: pd.DataFrame
     truth: pd.DataFrame
     ranking: str = "counterfactual"
+    must_not_miss_recall: float = math.nan
+    must_not_miss_present: int = 0
+    false_alarms: float = math.nan
+    alarm_cases: int = 0
 
     def summary(self) -> pd.DataFrame:
         """Per condition: AUROC, Brier score, prevalence and number of known cases."""
@@ -126,6 +146,8 @@ class Evaluation:
         return [
             ("top-1 accuracy", _num(self.top1), f"a condition present first in the differential {RANKINGS_BY[self.ranking]}, over the {self.ranked} cases with one present"),
             ("top-3 accuracy", _num(self.top3), f"one in its first three, over the same {self.ranked} cases"),
+            ("must-not-miss recall", _num(self.must_not_miss_recall), f"a red flag names it, over the {self.must_not_miss_present} present must-not-miss (case, condition) pairs"),
+            ("urgent false alarms", _num(self.false_alarms), f"an urgent or emergency flag, over the {self.alarm_cases} cases with no must-not-miss condition present"),
             ("Brier score", _num(self.brier, 4), f"over {int(self.truth.notna().to_numpy().sum())} known (case, condition) cells; 0 is perfect"),
             ("AUROC, median", _num(float(aucs.median()) if len(aucs) else math.nan), f"over the {len(aucs)} of {labelled} conditions with present and absent cases{worst}"),
         ]
@@ -256,8 +278,8 @@ def evaluate(
         prior = model.posteriors({}).reindex(model.conditions)
         posteriors = pd.DataFrame(np.repeat(prior.to_numpy()[None, :], len(cases), axis=0), index=cases.index, columns=model.conditions)
     assert isinstance(posteriors, pd.DataFrame)  # a DataFrame in, a DataFrame out
-    positions = places(model, evidence, posteriors, ranking, progress=bool(progress))
-    return _scores(posteriors, truth, int(bins), positions, ranking)
+    shown = places(model, evidence, posteriors, ranking, progress=bool(progress))
+    return _scores(posteriors, truth, int(bins), shown, ranking, [c for c in truth.columns if c in model.must_not_miss])
 
 
 def _truth(column: pd.Series, nid: str) -> np.ndarray:
@@ -280,7 +302,7 @@ def _truth(column: pd.Series, nid: str) -> np.ndarray:
     return out
 
 
-def _scores(posteriors: pd.DataFrame, truth: pd.DataFrame, bins: int, rank_of: np.ndarray, ranking: str) -> Evaluation:
+def _scores(posteriors: pd.DataFrame, truth: pd.DataFrame, bins: int, shown: Shown, ranking: str, guarded: list[str]) -> Evaluation:
     import pandas as pd
 
     labelled = list(truth.columns)
@@ -290,7 +312,12 @@ def _scores(posteriors: pd.DataFrame, truth: pd.DataFrame, bins: int, rank_of: n
     col = {c: j for j, c in enumerate(posteriors.columns)}
     present = np.nan_to_num(y, nan=0.0) == 1.0
     ranked = present.any(axis=1)
-    best = np.where(present, rank_of[:, [col[c] for c in labelled]], np.iinfo(np.intp).max).min(axis=1) if labelled else np.zeros(0)
+    best = np.where(present, shown.place[:, [col[c] for c in labelled]], np.iinfo(np.intp).max).min(axis=1) if labelled else np.zeros(0)
+    mnm_present = present[:, [labelled.index(c) for c in guarded]]
+    named = shown.flagged[:, [col[c] for c in guarded]][mnm_present]
+    quiet = ~mnm_present.any(axis=1)  # no must-not-miss condition present among the labelled ones
+    recall = float(named.mean()) if named.size else math.nan
+    alarms = float(shown.alarm[quiet].mean()) if quiet.any() else math.nan
     n_ranked = int(ranked.sum())
     top1 = float((best[ranked] < 1).mean()) if n_ranked else math.nan
     top3 = float((best[ranked] < 3).mean()) if n_ranked else math.nan
@@ -298,7 +325,7 @@ def _scores(posteriors: pd.DataFrame, truth: pd.DataFrame, bins: int, rank_of: n
     sq = (p - np.nan_to_num(y)) ** 2
     brier_by = pd.Series([float(sq[known[:, j], j].mean()) if known[:, j].any() else math.nan for j in range(len(labelled))], index=labelled, name="brier", dtype=float)
     brier = float(sq[known].mean()) if known.any() else math.nan
-    return Evaluation(top1, top3, n_ranked, aucs, brier, brier_by, calibration_table(p[known], y[known], bins), posteriors, truth, ranking)
+    return Evaluation(top1, top3, n_ranked, aucs, brier, brier_by, calibration_table(p[known], y[known], bins), posteriors, truth, ranking, recall, int(named.size), alarms, int(quiet.sum()))
 
 
 def calibration_table(predicted: np.ndarray, observed: np.ndarray, bins: int = 10) -> pd.DataFrame:
