@@ -20,7 +20,6 @@ True
 from __future__ import annotations
 
 import weakref
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 
@@ -28,6 +27,7 @@ import numpy as np
 
 from crampnet.exceptions import ImpossibleEvidenceError, NetworkFileError
 from crampnet.inference import _answers, _coalitions, _nesting, _quickscore_path, _routing
+from crampnet.inference._treecache import TreeCache
 from crampnet.inference.engine import Factor, JunctionTree
 from crampnet.inference.quickscore import Flat, Terms, decompose
 from crampnet.network._budget import MAX_CLIQUE, MAX_TREE
@@ -39,8 +39,6 @@ __all__ = ["CompiledNetwork"]
 
 #: Upper bound on the entries of one clique array times the cases in a chunk.
 CHUNK_ENTRIES = 2_000_000
-#: How many pruned junction trees a compiled network keeps.
-TREE_CACHE = 256
 #: One case of a batch costs about this many passes of the shared tree in
 #: numpy (pseudo-cases and their bookkeeping: ~0.45 ms per random case
 #: measured, a pass ~29 us): the estimate that decides whether a call
@@ -78,7 +76,7 @@ class CompiledNetwork:
         self.findings = [nid for nid in spec.nodes if spec.nodes[nid].role == "finding"]
         self._present = [spec.nodes[c].states.index("present") for c in self.conditions]
         self._always = frozenset(nid for nid in self.ids if spec.nodes[nid].role != "finding")
-        self._trees: OrderedDict[frozenset[str], tuple[JunctionTree, dict[str, int]]] = OrderedDict()
+        self._trees = TreeCache()
         self._flats: dict[frozenset[str], Flat] = {}
         self._thorough: weakref.WeakValueDictionary[frozenset[str], JunctionTree] = weakref.WeakValueDictionary()  # min-fill tried too
 
@@ -160,10 +158,7 @@ class CompiledNetwork:
         if thorough:
             self._thorough[findings] = tree
         entry = (self._within_budget(tree), index)
-        self._trees[findings] = entry
-        self._trees.move_to_end(findings)
-        if len(self._trees) > TREE_CACHE:
-            dropped, _ = self._trees.popitem(last=False)
+        for dropped in self._trees.put(findings, entry):
             self._thorough.pop(dropped, None)
         return entry
 

@@ -1,0 +1,65 @@
+"""The pruned-tree cache: bounded in number and in clique entries, and results never depend on it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from crampnet.inference import _treecache
+from crampnet.inference._treecache import TreeCache
+from crampnet.inference.engine import Factor, JunctionTree
+
+
+def _tree(card: int) -> JunctionTree:
+    """A two-variable tree of ``card * card`` entries."""
+    return JunctionTree([card, card], [Factor((0,), np.full(card, 1 / card)), Factor((1, 0), np.full((card, card), 1 / card))], "min-weight")
+
+
+def test_oldest_trees_go_first_by_count_and_by_entries(monkeypatch):
+    """Check the LRU order, the count bound, the entries bound, and that the newest tree always stays."""
+    monkeypatch.setattr(_treecache, "TREE_CACHE", 3)
+    monkeypatch.setattr(_treecache, "TREE_CACHE_ENTRIES", 100)
+    cache = TreeCache()
+    small = _tree(4)  # 16 entries
+    assert small.entries == 16
+    keys = [frozenset({str(i)}) for i in range(6)]
+    assert [cache.put(k, (small, {})) for k in keys[:3]] == [[], [], []]
+    cache.move_to_end(keys[0])  # used again: now the newest
+    assert cache.put(keys[3], (small, {})) == [keys[1]]  # over 3 trees: the least recently used goes
+    big = _tree(9)  # 81 entries: with two of 16 over 100
+    assert cache.put(keys[4], (big, {})) == [keys[2], keys[0]]
+    assert list(cache) == [keys[3], keys[4]] and sum(t.entries for t, _ in cache.values()) == 97
+    huge = _tree(11)  # 121 entries, over the bound alone: it stays, everything older goes
+    assert cache.put(keys[5], (huge, {})) == [keys[3], keys[4]]
+    assert list(cache) == [keys[5]]
+
+
+def test_shipped_network_cache_stays_bounded_and_answers_do_not_change(model, monkeypatch):
+    """Check on the shipped network: a small budget keeps few trees, and every posterior is the same as with none dropped."""
+    cohort = model.simulate(8, seed=11)
+    evidence = cohort[[c for c in cohort.columns if c not in model.conditions]]
+    hidden = np.random.default_rng(3).random(evidence.shape) < 0.6
+    cases = [{k: v for (k, v), h in zip(row.items(), hide, strict=True) if not h} for (_, row), hide in zip(evidence.iterrows(), hidden, strict=True)]
+    net = model.compiled
+    net._trees.clear()
+    before = [model.posteriors(case) for case in cases]
+    sizes = [t.entries for t, _ in net._trees.values()]
+    assert len(sizes) >= 3  # several patterns, several trees
+    budget = sorted(sizes)[-1] + sorted(sizes)[-2]  # room for about two of them
+    monkeypatch.setattr(_treecache, "TREE_CACHE_ENTRIES", budget)
+    net._trees.clear()
+    for _ in range(2):
+        for case, expected in zip(cases, before, strict=True):
+            got = model.posteriors(case)
+            assert np.allclose(got.reindex(expected.index).to_numpy(), expected.to_numpy(), rtol=0, atol=1e-12)
+            total = sum(t.entries for t, _ in net._trees.values())
+            assert total <= budget or len(net._trees) == 1
+    assert len(net._trees) < len(sizes)  # trees were dropped, and compiled again when needed
+    net._trees.clear()
+
+
+def test_default_bounds():
+    """Check the documented bounds: 256 trees and 2**25 entries (about 270 MB of float64 tables)."""
+    assert _treecache.TREE_CACHE == 256
+    assert _treecache.TREE_CACHE_ENTRIES == 1 << 25
+    assert pytest.approx(_treecache.TREE_CACHE_ENTRIES * 8 / 1e6, rel=0.01) == 268.4
