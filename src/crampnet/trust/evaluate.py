@@ -39,7 +39,8 @@ Examples
 >>> from crampnet.trust.evaluate import evaluate
 >>> from crampnet.trust.simulate import simulate
 >>> model = crampnet.load()
->>> result = evaluate(model, simulate(model, 40, seed=0), hide=0.5)
+>>> cohort = simulate(model, 40, seed=0)  # every node observed: ranked by posterior, one batch
+>>> result = evaluate(model, cohort, ranking="posterior", hide=0.5)
 >>> 0.0 <= result.top1 <= result.top3 <= 1.0
 True
 >>> list(result.calibration.columns)
@@ -112,7 +113,7 @@ class Evaluation:
     >>> import crampnet
     >>> from crampnet.trust.simulate import simulate
     >>> model = crampnet.load()
-    >>> result = crampnet.evaluate(model, simulate(model, 40, seed=0))
+    >>> result = crampnet.evaluate(model, simulate(model, 40, seed=0), ranking="posterior")
     >>> print(repr(result).splitlines()[0])
     <crampnet.Evaluation of 40 cases, 21 labelled conditions:
     """
@@ -371,7 +372,7 @@ def plot_calibration(result: Evaluation | pd.DataFrame, ax: Any = None) -> Any:
     >>> from crampnet.trust.evaluate import evaluate, plot_calibration
     >>> from crampnet.trust.simulate import simulate
     >>> model = crampnet.load()
-    >>> ax = plot_calibration(evaluate(model, simulate(model, 30, seed=0)))
+    >>> ax = plot_calibration(evaluate(model, simulate(model, 30, seed=0), ranking="posterior"))
     >>> ax.get_xlabel()
     'Predicted probability'
     """
