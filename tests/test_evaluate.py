@@ -255,7 +255,7 @@ def test_top_k_agree_with_each_cases_diagnosis(model, ranking):
 def test_the_rankings_are_those_of_diagnose():
     """Check that evaluate knows exactly diagnose's rankings, so that every order diagnose shows can be scored."""
     from crampnet.reasoning.ranking import RANKINGS
-    from crampnet.trust._places import RANKINGS_BY
+    from crampnet.trust._shown import RANKINGS_BY
 
     assert set(RANKINGS_BY) == set(RANKINGS)
 

@@ -58,7 +58,7 @@ import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
 from crampnet.network.evidence import resolve_id
-from crampnet.trust._places import RANKINGS_BY, Shown, places
+from crampnet.trust._shown import RANKINGS_BY, Shown, shown
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -219,8 +219,8 @@ def evaluate(
         diagnosis per distinct case (tens of milliseconds for a clinical
         case on the shipped network, about a second for a simulated case
         that observes every node); ``posterior`` ranks the batch of
-        posteriors alone. AUROC,
-        Brier score and calibration use the posteriors whatever the order.
+        posteriors alone. AUROC, Brier score and calibration use the
+        posteriors whatever the order.
     hide : float, default=0.0
         Fraction of the observed evidence cells to hide at random (in
         [0, 1)), e.g. to mimic incomplete histories in a simulated cohort.
@@ -279,8 +279,8 @@ def evaluate(
         prior = model.posteriors({}).reindex(model.conditions)
         posteriors = pd.DataFrame(np.repeat(prior.to_numpy()[None, :], len(cases), axis=0), index=cases.index, columns=model.conditions)
     assert isinstance(posteriors, pd.DataFrame)  # a DataFrame in, a DataFrame out
-    shown = places(model, evidence, posteriors, ranking, progress=bool(progress))
-    return _scores(posteriors, truth, int(bins), shown, ranking, [c for c in truth.columns if c in model.must_not_miss])
+    seen = shown(model, evidence, posteriors, ranking, progress=bool(progress))
+    return _scores(posteriors, truth, int(bins), seen, ranking, [c for c in truth.columns if c in model.must_not_miss])
 
 
 def _truth(column: pd.Series, nid: str) -> np.ndarray:

@@ -12,11 +12,11 @@ from the batch's posteriors.
 Examples
 --------
 >>> import crampnet, pandas as pd
->>> from crampnet.trust._places import places
+>>> from crampnet.trust._shown import shown
 >>> model = crampnet.load()
 >>> cases = pd.DataFrame({"age": [66], "exertional_pain_relieved_by_rest": ["yes"], "muscle_cramps": ["yes"]})
 >>> post = model.posteriors(cases)
->>> first = lambda ranking: post.columns[places(model, cases, post, ranking).place[0].argmin()]
+>>> first = lambda ranking: post.columns[shown(model, cases, post, ranking).place[0].argmin()]
 >>> first("counterfactual"), first("posterior")
 ('peripheral_arterial_disease', 'nocturnal_leg_cramps')
 """
@@ -33,9 +33,9 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["ALARMS", "RANKINGS_BY", "Shown", "places"]
+__all__ = ["ALARMS", "RANKINGS_BY", "Shown", "shown"]
 
-#: The orders :func:`places` knows (those of ``diagnose``), and how each orders the differential, for summary lines.
+#: The orders :func:`shown` knows (those of ``diagnose``), and how each orders the differential, for summary lines.
 RANKINGS_BY = {
     "counterfactual": "by expected disablement",
     "disablement": "by expected disablement",
@@ -65,7 +65,7 @@ class Shown:
     alarm: np.ndarray
 
 
-def places(model: BaseModel, evidence: pd.DataFrame, posteriors: pd.DataFrame, ranking: str, *, progress: bool = False) -> Shown:
+def shown(model: BaseModel, evidence: pd.DataFrame, posteriors: pd.DataFrame, ranking: str, *, progress: bool = False) -> Shown:
     """What each case's diagnosis shows: the places of its differential in the order ``ranking``, and its red flags.
 
     ``posterior`` sorts each row of the batch (stably: ties in network
