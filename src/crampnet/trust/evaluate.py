@@ -145,10 +145,13 @@ class Evaluation:
         labelled = self.truth.shape[1]
         worst = f"; lowest {aucs.min():.3f}, {aucs.idxmin()}" if len(aucs) else ""
         return [
-            ("top-1 accuracy", _num(self.top1), f"a condition present first in the differential {RANKINGS_BY[self.ranking]}, over the {self.ranked} cases with one present"),
+            ("top-1 accuracy", _num(self.top1), f"a present condition first, differential {RANKINGS_BY[self.ranking]}, over the {self.ranked} cases with one present"),
             ("top-3 accuracy", _num(self.top3), f"one in its first three, over the same {self.ranked} cases"),
-            ("must-not-miss recall", _num(self.must_not_miss_recall), f"a red flag names it, over the {self.must_not_miss_present} present must-not-miss (case, condition) pairs"),
-            ("urgent false alarms", _num(self.false_alarms), f"an urgent or emergency flag, over the {self.alarm_cases} cases with no must-not-miss condition present"),
+            (
+                "must-not-miss recall",
+                _num(self.must_not_miss_recall),
+                f"a flag names it, over {self.must_not_miss_present} present pairs; urgent false alarms {_num(self.false_alarms)} of {self.alarm_cases} cases without one",
+            ),
             ("Brier score", _num(self.brier, 4), f"over {int(self.truth.notna().to_numpy().sum())} known (case, condition) cells; 0 is perfect"),
             ("AUROC, median", _num(float(aucs.median()) if len(aucs) else math.nan), f"over the {len(aucs)} of {labelled} conditions with present and absent cases{worst}"),
         ]
