@@ -2,7 +2,8 @@
 
 A :class:`Rule` fires when every group of entries has at least one match
 and none of its ``excluded`` entries matches; deep vein thrombosis is
-decided by the Wells score instead (:func:`wells_score`, :func:`wells_flag`).
+decided by the Wells score instead (:func:`wells_score`, :func:`wells_flag`),
+unless its pulmonary embolism rule has fired.
 Node ids and states are those of the shipped network (the project vocabulary).
 
 - **Acute limb ischemia** (emergency): a cold or pale limb with absent pedal
@@ -19,6 +20,11 @@ Node ids and states are those of the shipped network (the project vocabulary).
 - **Cauda equina** (emergency): bladder or bowel dysfunction with radicular
   (dermatomal radiation, positive straight leg raise, back pain) or bilateral
   symptoms; bladder or bowel dysfunction alone is urgent.
+- **Pulmonary embolism** (emergency, flagged as deep vein thrombosis, its
+  source in the leg): new breathlessness, pleuritic chest pain, haemoptysis
+  or fainting with the leg complaint, whatever the Wells score. NICE CG144
+  (2012; now NG158): signs or symptoms of PE are assessed at once (PE Wells
+  score, CT pulmonary angiography or D-dimer); NHS advice: call 999.
 - **Motor neuron disease** (urgent): upper (brisk reflexes) with lower motor
   neuron signs (fasciculations, wasting) in the legs; lower motor neuron signs
   in the legs with the arms or the bulbar region involved; bulbar symptoms
@@ -48,6 +54,7 @@ from crampnet.reasoning.notes import (
     GEERSING_2014,
     GOLD_COAST,
     GVG_2019,
+    PULMONARY_EMBOLISM,
     WELLS_2003,
 )
 
@@ -115,6 +122,11 @@ RULES = (
          ((("rest_pain", "yes"), ("ulcer_or_gangrene", "yes")), (("pedal_pulses", "absent"), ("ankle_brachial_index", "low"), ("ankle_brachial_index", "very_low"))),
          "Possible chronic limb-threatening ischemia: urgent referral to a vascular specialist (Global Vascular Guidelines).",
          GVG_2019, supporting=(("symptom_duration", "2_weeks_to_3_months"), ("symptom_duration", "over_3_months"), ("relief_by_dependency", "yes"))),
+    Rule("pulmonary_embolism", "deep_vein_thrombosis", "emergency",
+         ((("pe_symptoms", "yes"),),),
+         "Possible pulmonary embolism with a leg complaint: emergency assessment now (NHS advice: call 999).",
+         PULMONARY_EMBOLISM,
+         supporting=(("unilateral_calf_swelling", "yes"), ("calf_tenderness", "yes"), ("recent_immobilisation", "yes"), ("malignancy", "yes"), ("prior_vte", "yes"))),
     Rule("mnd_one_region", "motor_neuron_disease", "urgent",
          ((("hyperreflexia", "yes"),), _LMN), _MND_ACTION, GOLD_COAST, supporting=(("weakness", "yes"),)),
     Rule("mnd_two_regions", "motor_neuron_disease", "urgent",

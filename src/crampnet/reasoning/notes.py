@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BATES_2012", "BJORCK_2020", "CAUDA_EQUINA", "FDA_QUININE", "GEERSING_2014", "GOLD_COAST", "GOODACRE_2005",
-    "GVG_2019", "NOTES", "SEEDS", "SEED_FILES", "WELLS_2003", "Note", "seed",
+    "GVG_2019", "NOTES", "PULMONARY_EMBOLISM", "SEEDS", "SEED_FILES", "WELLS_2003", "Note", "seed",
 ]  # fmt: skip
 
 _NO_HEADER = "publisher, date and review status not shown in the copy the project kept"
@@ -101,6 +101,17 @@ BJORCK_2020 = "Björck M et al. ESVS 2020 Clinical Practice Guidelines on the Ma
 GVG_2019 = "Conte MS et al. Global Vascular Guidelines on the Management of Chronic Limb-Threatening Ischemia. J Vasc Surg 2019;69(6S):3S-125S, PMC8365864 (abstract: PAD with rest pain, gangrene or ulceration > 2 weeks; refer urgently; objective haemodynamic testing required)"
 #: Motor neuron disease: the Gold Coast criteria, and fasciculations as a lower motor neuron sign.
 GOLD_COAST = "Shefner JM et al. A proposal for new diagnostic criteria for ALS (Gold Coast criteria). Clin Neurophysiol 2020;131:1975-1978 (read as box 1 of Turner MR, Pract Neurol 2022); de Carvalho M et al. Electrodiagnostic criteria for ALS (Awaji). Clin Neurophysiol 2008;119:497-503"
+#: Pulmonary embolism: its symptoms with a leg complaint call for emergency assessment.
+PULMONARY_EMBOLISM = (
+    "National Clinical Guideline Centre. Venous thromboembolic diseases, NICE CG144, 2012, chapter 6 "
+    "'Diagnosis of pulmonary embolism' (recommendation table read, NCBI Bookshelf PMH0055217; replaced by NICE NG158, 2020): "
+    "'If a patient presents with signs or symptoms of PE, carry out an assessment of their general medical history, a physical "
+    "examination and a chest X-ray to exclude other causes', then the two-level PE Wells score with CT pulmonary angiography "
+    "or D-dimer; Gloucestershire Hospitals NHS Foundation Trust, patient information 'Deep Vein Thrombosis (DVT)' "
+    "(gloshospitals.nhs.uk/your-visit/patient-information-leaflets/deep-vein-thrombosis-dvt/, no date seen): for breathlessness, "
+    "pleuritic chest pain, coughing up blood or fainting, 'Contact the Emergency Services, telephone 999 immediately'; the four "
+    "symptoms: at least one in 756 of 800 people with PE (Miniati M et al. PLoS One 2012;7(2):e30891, doi:10.1371/journal.pone.0030891)"
+)
 #: Cauda equina syndrome: red-flag symptoms and emergency MRI.
 CAUDA_EQUINA = "BMJ Best Practice, Cauda equina syndrome: diagnosis approach (bladder or bowel disturbance, saddle sensory change, bilateral leg deficits with leg or back pain: immediate referral, MRI within 4 hours); Eur Spine J 2011;20(5):690-697, PMC3082683 (red-flag table)"
 

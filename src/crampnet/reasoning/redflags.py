@@ -5,7 +5,8 @@ Two kinds of rule, both evaluated on every diagnosis:
 1. **Finding rules** fire on the evidence alone, whatever the rank or
    posterior of the condition they point at. Each is taken from a published
    criterion and names it (:mod:`crampnet.reasoning._rules`): deep vein
-   thrombosis from the Wells score (Wells 2003; Geersing 2014), acute limb
+   thrombosis from the Wells score (Wells 2003; Geersing 2014) or, as an
+   emergency, from symptoms of pulmonary embolism (NICE CG144), acute limb
    ischemia (ESVS 2020), chronic limb-threatening ischemia (Global Vascular
    Guidelines 2019), cauda equina syndrome, and motor neuron disease (Gold
    Coast criteria 2020, Awaji 2008).
@@ -126,7 +127,7 @@ def _rule_flags(model: BaseModel, vectors: Mapping[str, object]) -> list[RedFlag
             also = [e for e in rule.supporting if e not in found and matches(model, vectors, e)]  # type: ignore[arg-type]
             extra = f"; also {_describe(model, also)}" if also else ""
             flags.append(RedFlag(rule.condition, rule.urgency, f"{_describe(model, found)}{extra}. {rule.action}", rule.source))
-    if "deep_vein_thrombosis" in model.spec.nodes and (dvt := wells_flag(model, vectors)) is not None:  # type: ignore[arg-type]
+    if "deep_vein_thrombosis" in model.spec.nodes and "deep_vein_thrombosis" not in done and (dvt := wells_flag(model, vectors)) is not None:  # type: ignore[arg-type]
         flags.append(RedFlag("deep_vein_thrombosis", "urgent", *dvt))
     return flags
 
