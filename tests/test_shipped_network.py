@@ -289,15 +289,19 @@ def test_role_lists(model):
     assert len(everything) == len(set(everything))
 
 
+#: The context nodes that depend on other context nodes, and their parents (sorted).
+CONTEXT_PARENTS = {"pregnancy": ["age_group", "sex"], "med_combined_hormonal_contraceptive": ["age_group", "pregnancy", "sex"]}
+
+
 def test_roles_flow_context_condition_finding(model):
-    """Check edges: context nodes have context parents only (pregnancy on sex and age since session 22; the rest are roots), conditions have context/condition parents, findings are leaves."""
+    """Check edges: context nodes have context parents only (pregnancy on sex and age since session 22, combined hormonal contraception on both and pregnancy since session 25; the rest are roots), conditions have context/condition parents, findings are leaves."""
     roles = {nid: node.role for nid, node in model.spec.nodes.items()}
     bn = model.network
     for nid, role in roles.items():
         parents = [str(p) for p in bn.get_parents(nid)]
         if role == "context":
             assert all(roles[p] == "context" for p in parents), (nid, parents)
-            assert sorted(parents) == (["age_group", "sex"] if nid == "pregnancy" else []), nid
+            assert sorted(parents) == CONTEXT_PARENTS.get(nid, []), nid
         elif role == "condition":
             assert all(roles[p] in ("context", "condition") for p in parents), (nid, parents)
         else:
