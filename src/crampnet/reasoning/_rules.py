@@ -102,6 +102,18 @@ _LMN = (("fasciculations", "yes"), ("muscle_atrophy", "yes"))
 _ALI_ACTION = "Possible acute limb ischemia: emergency vascular referral now (ESVS 2020; sensory loss or weakness means the limb is threatened)."
 _MND_ACTION = "Upper and lower motor neuron signs (Gold Coast criteria): refer to neurology for examination and EMG to exclude motor neuron disease."
 
+#: The Wells items the network can hold: ``(entries that must all match, item)``, one point each (Wells 2003).
+WELLS_ITEMS: tuple[tuple[tuple[Entry, ...], str], ...] = (
+    ((("malignancy", "yes"),), "active cancer"),
+    ((("recent_immobilisation", "yes"),), "recently bedridden or major surgery"),
+    ((("calf_tenderness", "yes"),), "localized tenderness along the deep veins"),
+    ((("unilateral_calf_swelling", "yes"),), "calf swelling on one side"),
+    ((("edema", "yes"), ("bilateral", "no")), "pitting edema confined to the symptomatic leg"),
+    ((("prior_vte", "yes"),), "previously documented DVT"),
+)
+#: The single-entry Wells items, named beside the pulmonary embolism flag when present.
+_WELLS_ENTRIES = tuple(entries[0] for entries, _ in WELLS_ITEMS if len(entries) == 1)
+
 #: The finding rules, in the order they are checked; within a condition, only the first that fires is reported.
 RULES = (
     Rule("acute_limb_ischemia", "acute_limb_ischemia", "emergency",
@@ -126,7 +138,7 @@ RULES = (
          ((("pe_symptoms", "yes"),),),
          "Possible pulmonary embolism with a leg complaint: emergency assessment now (NHS advice: call 999).",
          PULMONARY_EMBOLISM,
-         supporting=(("unilateral_calf_swelling", "yes"), ("calf_tenderness", "yes"), ("recent_immobilisation", "yes"), ("malignancy", "yes"), ("prior_vte", "yes"))),
+         supporting=_WELLS_ENTRIES),
     Rule("mnd_one_region", "motor_neuron_disease", "urgent",
          ((("hyperreflexia", "yes"),), _LMN), _MND_ACTION, GOLD_COAST, supporting=(("weakness", "yes"),)),
     Rule("mnd_two_regions", "motor_neuron_disease", "urgent",
@@ -139,15 +151,6 @@ RULES = (
          GOLD_COAST),
 )  # fmt: skip
 
-#: The Wells items the network can hold: ``(entries that must all match, item)``, one point each (Wells 2003).
-WELLS_ITEMS: tuple[tuple[tuple[Entry, ...], str], ...] = (
-    ((("malignancy", "yes"),), "active cancer"),
-    ((("recent_immobilisation", "yes"),), "recently bedridden or major surgery"),
-    ((("calf_tenderness", "yes"),), "localized tenderness along the deep veins"),
-    ((("unilateral_calf_swelling", "yes"),), "calf swelling on one side"),
-    ((("edema", "yes"), ("bilateral", "no")), "pitting edema confined to the symptomatic leg"),
-    ((("prior_vte", "yes"),), "previously documented DVT"),
-)
 #: The Wells items left out, and why.
 WELLS_NOT_SCORED = {
     "paralysis, paresis or recent plaster immobilisation": "no node (objective weakness of any cause is not taken for it)",
