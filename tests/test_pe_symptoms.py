@@ -80,3 +80,10 @@ def test_pe_symptoms_in_dvt_within_the_sources_range(model):
     p = model.probability({"pe_symptoms": "yes"}, given={"deep_vein_thrombosis": "present"})
     assert 0.12 <= p <= 0.31
     assert model.probability({"pe_symptoms": "yes"}, given={"deep_vein_thrombosis": "absent"}) < 0.05
+
+
+def test_dvt_rule_out_warns_about_pulmonary_embolism(model):
+    """Check that what rules DVT out says it does not rule out a pulmonary embolism whose symptoms are present, with the guideline cited."""
+    table = crampnet.diagnose(model, {"pe_symptoms": True}).must_not_miss
+    assert "pulmonary embolism" in table.loc["deep_vein_thrombosis", "rule_out"]
+    assert "CG144" in table.loc["deep_vein_thrombosis", "source"]

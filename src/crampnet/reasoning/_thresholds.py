@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
-from crampnet.reasoning.notes import GEERSING_2014
+from crampnet.reasoning.notes import GEERSING_2014, PULMONARY_EMBOLISM
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -190,8 +190,11 @@ THRESHOLDS: dict[str, TestingThreshold] = {
         specificity=Input(0.978, f"{GOODACRE_US_2005}: compression only, 97.8% (97.0-98.4)"),
         harm=Input(0.1, "judgment: three months of anticoagulation in a non-case (major bleeding) against the pulmonary embolism and death it prevents in a case; range 0.05-0.2"),
         test_risk=Input(0.01, "judgment: no bodily risk; stands for the burden, cost and delay of a same-day scan, as a share of the benefit of treating one DVT; range 0.005-0.02"),
-        rule_out="Wells <= 1 with a normal D-dimer (3-month VTE risk 1.2%, Geersing 2014), or a negative compression ultrasound (failure rate 1.0-1.9%, Kraaijpoel 2020).",
-        rule_out_source=f"{GEERSING_2014}; Kraaijpoel N et al. PLoS One 2020;15:e0228788",
+        rule_out=(
+            "Wells <= 1 with a normal D-dimer (3-month VTE risk 1.2%, Geersing 2014), or a negative compression ultrasound (failure rate 1.0-1.9%, "
+            "Kraaijpoel 2020). With symptoms of pulmonary embolism neither is enough: the embolism is assessed in its own right (NICE CG144)."
+        ),
+        rule_out_source=f"{GEERSING_2014}; Kraaijpoel N et al. PLoS One 2020;15:e0228788; {PULMONARY_EMBOLISM}",
     ),
     "acute_limb_ischemia": TestingThreshold(
         test="pedal pulses with a handheld Doppler or the ankle-brachial index, then emergency vascular referral",
