@@ -111,6 +111,13 @@ WELLS_ITEMS: tuple[tuple[tuple[Entry, ...], str], ...] = (
     ((("edema", "yes"), ("bilateral", "no")), "pitting edema confined to the symptomatic leg"),
     ((("prior_vte", "yes"),), "previously documented DVT"),
 )
+#: The Wells items left out, and why.
+WELLS_NOT_SCORED = {
+    "paralysis, paresis or recent plaster immobilisation": "no node (objective weakness of any cause is not taken for it)",
+    "entire leg swollen": "no node (calf swelling is scored)",
+    "collateral superficial veins (non-varicose)": "no node (varicosities are varicose, which the item excludes)",
+    "alternative diagnosis at least as likely (-2)": "left out, the conservative choice: it is a clinician's judgment, and taking it from the network's own differential would let the model argue away its own flag",
+}
 #: The single-entry Wells items, named beside the pulmonary embolism flag when present.
 _WELLS_ENTRIES = tuple(entries[0] for entries, _ in WELLS_ITEMS if len(entries) == 1)
 
@@ -150,14 +157,6 @@ RULES = (
          "Bulbar symptoms with motor signs in the legs (two regions, Gold Coast criteria): refer to neurology to exclude motor neuron disease.",
          GOLD_COAST),
 )  # fmt: skip
-
-#: The Wells items left out, and why.
-WELLS_NOT_SCORED = {
-    "paralysis, paresis or recent plaster immobilisation": "no node (objective weakness of any cause is not taken for it)",
-    "entire leg swollen": "no node (calf swelling is scored)",
-    "collateral superficial veins (non-varicose)": "no node (varicosities are varicose, which the item excludes)",
-    "alternative diagnosis at least as likely (-2)": "left out, the conservative choice: it is a clinician's judgment, and taking it from the network's own differential would let the model argue away its own flag",
-}
 
 
 def matches(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -> bool:
