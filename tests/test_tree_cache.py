@@ -63,3 +63,42 @@ def test_default_bounds():
     assert _treecache.TREE_CACHE == 256
     assert _treecache.TREE_CACHE_ENTRIES == 1 << 25
     assert pytest.approx(_treecache.TREE_CACHE_ENTRIES * 8 / 1e6, rel=0.01) == 268.4
+
+
+def test_threads_may_share_the_cache(monkeypatch):
+    """Check that threads putting and looking up trees together never break the cache (notebook 04 scores a cohort with dask's threads).
+
+    Before the lock, one thread's sum over the cached trees could meet another's
+    insertion: 'OrderedDict mutated during iteration' (a CI run of session 25).
+    A switch interval of a microsecond makes the threads interleave inside those loops.
+    """
+    import sys
+    import threading
+
+    monkeypatch.setattr(_treecache, "TREE_CACHE", 300)
+    monkeypatch.setattr(_treecache, "TREE_CACHE_ENTRIES", 16 * 200)
+    cache = TreeCache()
+    small = _tree(4)
+    errors: list[BaseException] = []
+
+    def work(offset: int) -> None:
+        try:
+            for i in range(3000):
+                key = frozenset({str((offset * 7919 + i) % 400)})
+                if cache.lookup(key) is None:
+                    cache.put(key, (small, {}))
+        except BaseException as err:  # any error in a thread is the failure
+            errors.append(err)
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(t,)) for t in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert not errors, errors[:1]
+    assert sum(t.entries for t, _ in cache.values()) <= 16 * 200 and len(cache) <= 300

@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 from crampnet.inference.engine import JunctionTree
@@ -40,7 +41,25 @@ TREE_CACHE_ENTRIES = 1 << 25
 
 
 class TreeCache(OrderedDict[frozenset[str], tuple[JunctionTree, dict[str, int]]]):
-    """Trees and their variable numbering by the findings they keep, least recently used first."""
+    """Trees and their variable numbering by the findings they keep, least recently used first.
+
+    :meth:`lookup` and :meth:`put` hold a lock, so threads may share a model
+    (a cohort scored with dask's threaded scheduler, notebook 04): without it
+    one thread's sum over the trees could meet another's insertion, or a tree
+    found by one could be dropped by another before it was marked as used.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+
+    def lookup(self, key: frozenset[str]) -> tuple[JunctionTree, dict[str, int]] | None:
+        """The entry kept for ``key``, marked as the most recently used, or None."""
+        with self._lock:
+            entry = self.get(key)
+            if entry is not None:
+                self.move_to_end(key)
+            return entry
 
     def put(self, key: frozenset[str], entry: tuple[JunctionTree, dict[str, int]]) -> list[frozenset[str]]:
         """Keep ``entry`` as the newest; drop the oldest while over :data:`TREE_CACHE` trees or :data:`TREE_CACHE_ENTRIES` entries.
@@ -50,12 +69,13 @@ class TreeCache(OrderedDict[frozenset[str], tuple[JunctionTree, dict[str, int]]]
         list of frozenset of str
             The keys dropped, oldest first.
         """
-        self[key] = entry
-        self.move_to_end(key)
-        total = sum(tree.entries for tree, _ in self.values())
-        dropped: list[frozenset[str]] = []
-        while len(self) > 1 and (len(self) > TREE_CACHE or total > TREE_CACHE_ENTRIES):
-            old, (tree, _) = self.popitem(last=False)
-            total -= tree.entries
-            dropped.append(old)
-        return dropped
+        with self._lock:
+            self[key] = entry
+            self.move_to_end(key)
+            total = sum(tree.entries for tree, _ in self.values())
+            dropped: list[frozenset[str]] = []
+            while len(self) > 1 and (len(self) > TREE_CACHE or total > TREE_CACHE_ENTRIES):
+                old, (tree, _) = self.popitem(last=False)
+                total -= tree.entries
+                dropped.append(old)
+            return dropped

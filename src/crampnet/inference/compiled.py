@@ -136,9 +136,8 @@ class CompiledNetwork:
         """
         if len(findings) == len(self.findings):
             return self.tree, self.index
-        cached = self._trees.get(findings)
+        cached = self._trees.lookup(findings)
         if cached is not None and (not thorough or self._thorough.get(findings) is cached[0]):
-            self._trees.move_to_end(findings)
             return cached
         keep = self._always | findings
         ids = [nid for nid in self.ids if nid in keep]
