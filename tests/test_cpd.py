@@ -354,8 +354,8 @@ class Reference:
             msg = f"no row of {nid} for {given}"
             raise AssertionError(msg)
         if model == "mixture":
-            parts = [(cpd["leak"]["weight"], _probs(states, cpd["leak"]["probabilities"]))]
-            parts += [(link["weight"], _probs(states, link["probabilities"])) for link in _active(cpd["links"], given)]
+            parts = [(_weight(cpd["leak"]), _probs(states, cpd["leak"]["probabilities"]))]
+            parts += [(_weight(link), _probs(states, link["probabilities"])) for link in _active(cpd["links"], given)]
             total = sum(w for w, _ in parts)
             return {s: sum(w * d[s] for w, d in parts) / total for s in states}
         msg = f"unknown model {model}"
@@ -364,6 +364,12 @@ class Reference:
     def parents(self, nid: str) -> list[str]:
         body = self.nodes[nid]
         return [] if "prior" in body else _parents(body["cpd"])
+
+
+def _weight(dist: dict[str, Any]) -> float:
+    """A mixture weight as the file writes it: a number, or { value, low, high }."""
+    w = dist["weight"]
+    return float(w["value"] if isinstance(w, dict) else w)
 
 
 def _check_against_reference(model: crampnet.Model, raw: dict[str, Any], atol: float) -> int:

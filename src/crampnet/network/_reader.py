@@ -186,15 +186,53 @@ class Reader:
             raise self.fail(where, f"probabilities must sum to 1, they sum to {total!r}")
         weight = None
         if weighted:
-            weight_raw = {"value": data.pop("weight", None) if "weight" in data else self.missing(where, "weight"), "source": data.get("source", ""), "reason": data.get("reason"), "note": data.get("note")}
-            weight_raw = {k: v for k, v in weight_raw.items() if v is not None}
-            weight = self.param(weight_raw, f"{where}.weight", sources, probability=False)
+            weight = self.weight(data, where, sources)
         entry_sources = self.entry_sources(data, where, states, sources)
+        ranges = self.entry_ranges(data, where, probs)
         prov = self.provenance(data, where, sources)
         if prov.source in entry_sources.values():
             raise self.fail(where, f"entry_sources repeats the distribution's own source {self.show(prov.source)}; name only entries another source gives")
-        self.done(data, where, ["probabilities", "source", "reason", "note", "weight", "entry_sources"])
-        return Dist({s: probs[s] for s in states}, prov, weight, entry_sources)
+        self.done(data, where, ["probabilities", "source", "reason", "note", "weight", "entry_sources", "ranges"])
+        return Dist({s: probs[s] for s in states}, prov, weight, entry_sources, ranges)
+
+    def weight(self, data: dict[str, Any], where: str, sources: Mapping[str, Source]) -> Param:
+        """Pop a mixture ``weight``: a number, or ``{ value, low, high }``; it shares the distribution's provenance."""
+        raw = data.pop("weight", None) if "weight" in data else self.missing(where, "weight")
+        spot = f"{where}.weight"
+        body = dict(self.table(raw, spot)) if isinstance(raw, dict) else {"value": raw}
+        unknown = sorted(set(body) - {"value", "low", "high"})
+        if unknown:
+            raise self.fail(spot, f"unknown key {self.show(unknown[0])}; a weight table takes value, low and high (its source is the distribution's)")
+        for key in ("source", "reason", "note"):
+            if data.get(key) is not None:
+                body[key] = data[key]
+        body.setdefault("source", "")
+        return self.param(body, spot, sources, probability=False)
+
+    def entry_ranges(self, data: dict[str, Any], where: str, probs: Mapping[str, float]) -> dict[str, tuple[float, float]]:
+        """Pop ``ranges``: state to a ``[low, high]`` interval holding that entry, within [0, 1].
+
+        Since each range holds its entry and the entries sum to one, the lows
+        sum to at most 1 and the highs to at least 1: the ranges always hold
+        a distribution.
+        """
+        if "ranges" not in data:
+            return {}
+        raw = self.table(data.pop("ranges"), f"{where}.ranges")
+        out: dict[str, tuple[float, float]] = {}
+        for state, pair in raw.items():
+            spot = f"{where}.ranges.{state}"
+            if state not in probs:
+                raise self.fail(where, f"ranges: unknown state {self.show(state)}; valid states: {', '.join(probs)}")
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise self.fail(spot, f"a range must be a list [low, high], got {self.show(pair)}")
+            low, high = (self.number(x, spot) for x in pair)
+            if not 0.0 <= low <= high <= 1.0:
+                raise self.fail(spot, f"range [{low}, {high}] must satisfy 0 <= low <= high <= 1")
+            if not low <= probs[state] <= high:
+                raise self.fail(spot, f"range [{low}, {high}] does not contain the probability {probs[state]}")
+            out[state] = (low, high)
+        return out
 
     def entry_sources(self, data: dict[str, Any], where: str, states: tuple[str, ...], sources: Mapping[str, Source]) -> dict[str, str]:
         """Pop ``entry_sources``: state to the source key that gives that entry (not ``judgment``)."""

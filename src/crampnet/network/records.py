@@ -91,13 +91,15 @@ class Dist:
 
     ``entry_sources`` names, per state, a source that gives that entry when
     the distribution as a whole has another (usually ``judgment``: a study
-    that reports one share of a split).
+    that reports one share of a split). ``ranges`` gives, per state, a
+    plausible ``(low, high)`` interval for that entry.
     """
 
     probabilities: dict[str, float]
     provenance: Provenance
     weight: Param | None = None
     entry_sources: dict[str, str] = field(default_factory=dict)
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

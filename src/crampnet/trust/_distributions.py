@@ -132,8 +132,12 @@ def distributions(model: BaseModel, coverage: float = COVERAGE) -> Distributions
             inner = values[(values > 0) & (values < 1)]
             if inner.size == 0:
                 continue
-            judgment = np.array([space.slots[int(slots[0])].judgment])
-            alpha, how = values * _default_concentration(inner.max(keepdims=True), judgment)[0], "default"
+            ranged = _range_concentration(space, slots, coverage)
+            if ranged is not None:
+                alpha, how = values * ranged, "file"
+            else:
+                judgment = np.array([space.slots[int(slots[0])].judgment])
+                alpha, how = values * _default_concentration(inner.max(keepdims=True), judgment)[0], "default"
         total = float(alpha.sum())
         for j, i in enumerate(slots):
             if 0 < alpha[j] < total:
@@ -151,6 +155,24 @@ def distributions(model: BaseModel, coverage: float = COVERAGE) -> Distributions
         low[i] = slot.low if slot.low is not None and source[i] == "file" else min(float(q[0]), slot.value)
         high[i] = slot.high if slot.high is not None and source[i] == "file" else max(float(q[1]), slot.value)
     return Distributions(space, family, s1, s2, low, high, source)
+
+
+def _range_concentration(space: ParameterSpace, slots: np.ndarray, coverage: float) -> float | None:
+    """The Dirichlet concentration ``alpha_0`` a distribution's entry ranges imply, or None without any.
+
+    Each entry strictly between 0 and 1 with a usable range implies the
+    concentration ``a + b`` of the Beta whose central ``coverage`` interval is
+    that range (an entry of a Dirichlet is Beta-distributed with the same
+    total); one total serves the whole distribution, so it is the geometric
+    mean of the entries' totals.
+    """
+    ranged = [int(i) for i in slots if usable_range(space.slots[int(i)].value, space.slots[int(i)].low, space.slots[int(i)].high) and 0.0 < space.slots[int(i)].value < 1.0]
+    if not ranged:
+        return None
+    lo = np.array([space.slots[i].low for i in ranged], dtype=float)
+    hi = np.array([space.slots[i].high for i in ranged], dtype=float)
+    a, b = beta_from_interval(lo, hi, np.array([space.slots[i].value for i in ranged]), coverage)
+    return float(np.exp(np.mean(np.log(a + b))))
 
 
 def _probabilities(space: ParameterSpace, probs: list[int], coverage: float, family: list[str], source: list[str], s1: np.ndarray, s2: np.ndarray) -> None:

@@ -134,7 +134,8 @@ class ParameterSpace:
         idx = []
         for s in states:
             judgment = dist.provenance.source == "judgment"
-            self.slots.append(Slot((*key, s), float(dist.probabilities[s]), "simplex", judgment=judgment, group=group))
+            low, high = dist.ranges.get(s, (None, None))
+            self.slots.append(Slot((*key, s), float(dist.probabilities[s]), "simplex", low, high, judgment=judgment, group=group))
             idx.append(len(self.slots) - 1)
         arr = np.array(idx, dtype=np.intp)
         self.groups.append(arr)

@@ -30,10 +30,15 @@ of the confidence intervals in the evidence table).
   that spread on the logit scale (delta method), i.e. concentration
   ``a + b = 1 / (sigma**2 * p * (1 - p)) - 1``.
 - **Distributions** (priors, table rows, noisy-MAX and mixture
-  distributions; the format gives them no range): a Dirichlet with mean the
-  file's probabilities and concentration set by the same rule from the
-  largest probability below 1, so a two-state distribution gets exactly
-  the Beta of a probability. Fitted tables (:func:`crampnet.trust.simulate.fit`)
+  distributions): a Dirichlet with mean the file's probabilities. With
+  entry ``ranges`` in the file, its concentration ``alpha_0`` is the
+  geometric mean of the concentrations ``a + b`` of the Betas fitted to
+  each ranged entry (an entry of a Dirichlet is a Beta with the same
+  total), so one spread serves the whole distribution and each entry's
+  interval comes close to its range; without ranges, the concentration is
+  set by the default rule from the largest probability below 1, so a
+  two-state distribution gets exactly the Beta of a probability. An entry
+  of exactly 0 or 1 stays fixed whatever its range. Fitted tables (:func:`crampnet.trust.simulate.fit`)
   carry their Dirichlet posterior instead.
 - **Structural numbers** (a probability of exactly 0 or 1, a range with
   ``low == high``) are never varied: they encode logical rules.
