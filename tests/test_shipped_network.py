@@ -386,6 +386,14 @@ def test_judgments_give_a_reason(parameters):
     assert missing.empty, missing[["node", "kind", "parent", "state"]].to_string()
 
 
+def test_judgments_give_a_range(parameters):
+    """Check that every judgment (issue 12: 'each with a reason and a range') has a low and a high holding its value."""
+    judged = parameters[parameters["source"] == "judgment"]
+    unranged = judged[judged["low"].isna() | judged["high"].isna()]
+    assert unranged.empty, unranged[["node", "kind", "parent", "state"]].to_string()
+    assert ((judged["low"] <= judged["value"]) & (judged["value"] <= judged["high"])).all()
+
+
 def test_sources_are_keys_of_the_sources_table(model, parameters):
     """Check that every non-judgment source is a key of [sources] with a citation."""
     cited = set(parameters.loc[parameters["source"] != "judgment", "source"])
