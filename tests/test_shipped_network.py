@@ -386,9 +386,11 @@ def test_judgments_give_a_reason(parameters):
     assert missing.empty, missing[["node", "kind", "parent", "state"]].to_string()
 
 
-def test_judgments_give_a_range(parameters):
-    """Check that every judgment (issue 12: 'each with a reason and a range') has a low and a high holding its value."""
-    judged = parameters[parameters["source"] == "judgment"]
+@pytest.mark.parametrize("population", [None, *crampnet.populations().index])
+def test_judgments_give_a_range(population):
+    """Check that every judgment (issue 12: 'each with a reason and a range') has a low and a high holding its value, in every preset."""
+    table = crampnet.load(population=population).parameters()
+    judged = table[table["source"] == "judgment"]
     unranged = judged[judged["low"].isna() | judged["high"].isna()]
     assert unranged.empty, unranged[["node", "kind", "parent", "state"]].to_string()
     assert ((judged["low"] <= judged["value"]) & (judged["value"] <= judged["high"])).all()
