@@ -19,14 +19,14 @@ PULSES_LEAK = 'leak = { probabilities = { normal = 0.9, diminished = 0.08, absen
 CRAMPS_SITE = '{ parent = "cramps", state = "present", weight = 3.0, probabilities = { calf = 0.8, foot = 0.15, diffuse = 0.05 }, source = "made_up" }'
 
 
-def _with(tmp_path: Path, old: str, new: str) -> crampnet.BayesianModel:
+def _with(tmp_path: Path, old: str, new: str) -> crampnet.Model:
     assert TINY_TEXT.count(old) == 1, old
     path = tmp_path / "ranged.toml"
     path.write_text(TINY_TEXT.replace(old, new), encoding="utf-8")
     return crampnet.load(path)
 
 
-def _rows(model: crampnet.BayesianModel, node: str):
+def _rows(model: crampnet.Model, node: str):
     table = model.parameters()
     return table[table.node == node]
 
@@ -95,7 +95,7 @@ def test_structural_entries_stay_fixed(tmp_path):
     assert not draw_parameters(model, 500, np.random.default_rng(1))[:, slot].any()
 
 
-def _interval_from_draws(model: crampnet.BayesianModel, node: str, state: str, n: int = 40_000) -> tuple[float, float]:
+def _interval_from_draws(model: crampnet.Model, node: str, state: str, n: int = 40_000) -> tuple[float, float]:
     from crampnet.trust._distributions import distributions, draw_parameters
 
     theta = draw_parameters(model, n, np.random.default_rng(0))

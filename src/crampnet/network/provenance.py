@@ -49,7 +49,8 @@ def _param(spec: NetworkSpec, node: str, kind: str, p: Param, link: Link | None 
 
 
 def _dist(spec: NetworkSpec, node: str, kind: str, d: Dist, parent: str | None = None, parent_state: str | None = None) -> list[dict[str, Any]]:
-    rows = [_row(spec, node, kind, v, _entry(d, s), parent=parent, parent_state=parent_state, state=s, low=d.ranges.get(s, (None, None))[0], high=d.ranges.get(s, (None, None))[1]) for s, v in d.probabilities.items()]
+    unranged: tuple[float | None, float | None] = (None, None)
+    rows = [_row(spec, node, kind, v, _entry(d, s), parent=parent, parent_state=parent_state, state=s, low=d.ranges.get(s, unranged)[0], high=d.ranges.get(s, unranged)[1]) for s, v in d.probabilities.items()]
     if d.weight is not None:
         rows.append(_row(spec, node, "weight", d.weight.value, d.weight.provenance, parent=parent, parent_state=parent_state, low=d.weight.low, high=d.weight.high))
     return rows

@@ -166,12 +166,12 @@ def _range_concentration(space: ParameterSpace, slots: np.ndarray, coverage: flo
     total); one total serves the whole distribution, so it is the geometric
     mean of the entries' totals.
     """
-    ranged = [int(i) for i in slots if usable_range(space.slots[int(i)].value, space.slots[int(i)].low, space.slots[int(i)].high) and 0.0 < space.slots[int(i)].value < 1.0]
+    ranged = [slot for slot in (space.slots[int(i)] for i in slots) if 0.0 < slot.value < 1.0 and usable_range(slot.value, slot.low, slot.high)]
     if not ranged:
         return None
-    lo = np.array([space.slots[i].low for i in ranged], dtype=float)
-    hi = np.array([space.slots[i].high for i in ranged], dtype=float)
-    a, b = beta_from_interval(lo, hi, np.array([space.slots[i].value for i in ranged]), coverage)
+    lo = np.array([slot.low for slot in ranged], dtype=float)
+    hi = np.array([slot.high for slot in ranged], dtype=float)
+    a, b = beta_from_interval(lo, hi, np.array([slot.value for slot in ranged]), coverage)
     return float(np.exp(np.mean(np.log(a + b))))
 
 

@@ -40,8 +40,9 @@ of the confidence intervals in the evidence table).
   two-state distribution gets exactly the Beta of a probability. An entry
   of exactly 0 or 1 stays fixed whatever its range. Fitted tables (:func:`crampnet.trust.simulate.fit`)
   carry their Dirichlet posterior instead.
-- **Structural numbers** (a probability of exactly 0 or 1, a range with
-  ``low == high``) are never varied: they encode logical rules.
+- **Structural numbers** (a probability of exactly 0 or 1, or a scalar
+  whose range has ``low == high``) are never varied: they encode logical
+  rules.
 
 A logistic intercept given as a prevalence is re-solved for every draw
 against that draw's default context priors.
