@@ -370,12 +370,18 @@ class BaseModel:
             Columns ``node, role, model, kind, parent, parent_state, state, value, low, high,
             source, citation, reason, note`` (a new copy: the model builds it once). ``source``
             is a key of the file's ``[sources]`` or ``"judgment"`` (then ``reason`` says why).
+            ``low`` and ``high`` are the plausible range the file gives (a confidence
+            interval, reported values or a judgment range), also for each entry of a
+            distribution; every judgment has one in the shipped network.
 
         Examples
         --------
         >>> import crampnet
         >>> table = crampnet.load().parameters()
         >>> bool((table["source"] != "").all())
+        True
+        >>> judged = table[table["source"] == "judgment"]
+        >>> bool(judged["low"].notna().all() and judged["high"].notna().all())
         True
         """
         return self._parameters.copy()
