@@ -79,6 +79,12 @@ def test_bad_weight_tables_are_refused(tmp_path, weight, pattern):
         _with(tmp_path, CRAMPS_SITE, CRAMPS_SITE.replace("weight = 3.0", f"weight = {weight}"))
 
 
+def test_weight_outside_a_mixture_is_refused(tmp_path):
+    """Check that a weight on a noisy-MAX distribution is an error that says weights belong to mixtures."""
+    with pytest.raises(crampnet.NetworkFileError, match=re.escape("'weight' is only for the distributions of a mixture")):
+        _with(tmp_path, PULSES_LEAK, PULSES_LEAK[:-2] + ", weight = 5.0 }")
+
+
 def test_structural_entries_stay_fixed(tmp_path):
     """Check that [0, 0] and [1, 1] are accepted and a zero entry is never drawn away from 0."""
     row = '{ parent = "age_group", state = "65_plus", probabilities = { normal = 0.8, diminished = 0.2, absent = 0.0 }, source = "made_up" }'

@@ -187,12 +187,14 @@ class Reader:
         weight = None
         if weighted:
             weight = self.weight(data, where, sources)
+        elif "weight" in data:
+            raise self.fail(where, "'weight' is only for the distributions of a mixture")
         entry_sources = self.entry_sources(data, where, states, sources)
         ranges = self.entry_ranges(data, where, probs)
         prov = self.provenance(data, where, sources)
         if prov.source in entry_sources.values():
             raise self.fail(where, f"entry_sources repeats the distribution's own source {self.show(prov.source)}; name only entries another source gives")
-        self.done(data, where, ["probabilities", "source", "reason", "note", "weight", "entry_sources", "ranges"])
+        self.done(data, where, ["probabilities", "source", "reason", "note", "entry_sources", "ranges"])
         return Dist({s: probs[s] for s in states}, prov, weight, entry_sources, ranges)
 
     def weight(self, data: dict[str, Any], where: str, sources: Mapping[str, Source]) -> Param:
