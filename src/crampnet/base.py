@@ -369,10 +369,8 @@ class BaseModel:
         pandas.DataFrame
             Columns ``node, role, model, kind, parent, parent_state, state, value, low, high,
             source, citation, reason, note`` (a new copy: the model builds it once). ``source``
-            is a key of the file's ``[sources]`` or ``"judgment"`` (then ``reason`` says why).
-            ``low`` and ``high`` are the plausible range the file gives (a confidence
-            interval, reported values or a judgment range), also for each entry of a
-            distribution; every judgment has one in the shipped network.
+            is a key of the file's ``[sources]`` or ``"judgment"`` (then ``reason`` says why);
+            ``low``, ``high``: its range, for a distribution's entries too (every judgment has one).
 
         Examples
         --------
@@ -380,8 +378,7 @@ class BaseModel:
         >>> table = crampnet.load().parameters()
         >>> bool((table["source"] != "").all())
         True
-        >>> judged = table[table["source"] == "judgment"]
-        >>> bool(judged["low"].notna().all() and judged["high"].notna().all())
+        >>> bool(table.loc[table["source"] == "judgment", ["low", "high"]].notna().all().all())
         True
         """
         return self._parameters.copy()
