@@ -141,6 +141,27 @@ def test_probe_calf_tenderness_with_cancer_puts_dvt_first_or_flags_it(presenting
     assert dx.differential[0] == "deep_vein_thrombosis" or any(flag.condition == "deep_vein_thrombosis" for flag in dx.red_flags)
 
 
+def test_probe_sudden_cold_pale_pulseless_painful_limb_ranks_acute_limb_ischemia_first(presenting):
+    """Check that sudden pain (under 2 weeks), a cold pale limb and absent foot pulses at 70 put acute limb ischemia first, as an emergency.
+
+    The six Ps (pain, pallor, pulselessness, poikilothermia, paraesthesia,
+    paralysis) and onset under two weeks define acute limb ischaemia (ESVS
+    2020; Rutherford's categories); it was third (P 0.24) behind PAD while
+    pedal_pulses had no link from acute_limb_ischemia (session 27).
+    """
+    dx = presenting.diagnose({"age": 70, "presenting_complaint": "pain", "symptom_duration": "under_2_weeks", "cold_pale_limb": True, "pedal_pulses": "absent"})
+    assert dx.differential[0] == "acute_limb_ischemia"
+    assert any(flag.condition == "acute_limb_ischemia" and flag.urgency == "emergency" for flag in dx.red_flags)
+
+
+def test_absent_foot_pulses_argue_for_acute_limb_ischemia(presenting):
+    """Check that absent foot pulses raise acute limb ischemia, and palpable normal ones lower it (pulselessness: class II limbs have no audible pedal signal)."""
+    case = {"age": 70, "presenting_complaint": "pain", "symptom_duration": "under_2_weeks", "cold_pale_limb": True}
+    before = presenting.posteriors(case)["acute_limb_ischemia"]
+    assert presenting.posteriors({**case, "pedal_pulses": "absent"})["acute_limb_ischemia"] > before
+    assert presenting.posteriors({**case, "pedal_pulses": "normal"})["acute_limb_ischemia"] < before / 4
+
+
 def test_legend_names_the_population_the_numbers_are_about(presenting, adults):
     """Check that the probability's legend line says which population it is about (presenting by default, else the preset)."""
     case = {"urge_to_move": True}
