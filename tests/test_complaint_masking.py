@@ -17,7 +17,6 @@ import math
 import pytest
 
 import crampnet
-from crampnet.network.cpd import build_tables
 
 NODE = "presenting_complaint"
 
@@ -44,7 +43,7 @@ def _by_table(model: crampnet.Model, condition: str, state: str) -> float:
     """The same ratio read from the engine's table, every other parent absent."""
     spec = model.spec
     node = spec.nodes[NODE]
-    table = build_tables(spec)[NODE]
+    table = model.compiled.tables[NODE]
     none = tuple(spec.nodes[p].states.index("absent") for p in node.parents)
     alone = tuple(
         spec.nodes[p].states.index("present" if p == condition else "absent") for p in node.parents
