@@ -231,3 +231,55 @@ def test_rls_rises_with_age_phillips_2000(model):
     old_share = 12_922_165 / 54_058_263
     over_65 = (1 - old_share) * 0.10 + old_share * 0.19
     assert odds[2] / odds[0] == pytest.approx((over_65 / (1 - over_65)) / (0.062 / 0.938), rel=0.05)
+
+
+def test_neuropathic_symptoms_in_critical_ischemia_weinberg_2001(model):
+    """Check P(paresthesia | CLI) between 11/19 and 16/19: numbness in 58% of 19 critically ischaemic feet, 16% free of neuropathic symptoms.
+
+    Weinberg DH et al., Neurology 2001;57:1008-1012 (abstract): 'rest pain
+    (58%), numbness (58%), burning (42%), and paresthesias (37%) in the
+    ischemic foot ... Only three patients (16%) were free of neuropathic
+    symptoms'. The finding (numbness, tingling or burning) is a union: at
+    least the numbness share, at most the share with any neuropathic symptom.
+    """
+    p = model.probability({"paresthesia": "yes"}, given={"critical_limb_ischemia": "present"})
+    assert 11 / 19 <= p <= 16 / 19
+
+
+def test_bladder_symptoms_before_als_diagnosis(model):
+    """Check P(bladder or bowel dysfunction | MND) under 0.104, the Wilson upper limit of 2/66 (3.1% before an ALS diagnosis).
+
+    J Neurol Sci 2021;427:117543 (PMID 34182195, abstract): 'the prevalence of
+    overactive bladder symptoms increased from 3.1% prior to 25.0% after the
+    diagnosis of ALS' in 66 ALS clinic patients; the share before diagnosis is
+    the one that matches a first presentation.
+    """
+    p = model.probability({"bladder_bowel_dysfunction": "yes"}, given={"motor_neuron_disease": "present"})
+    assert p <= 0.104
+
+
+def test_back_pain_in_primary_care_sciatica_konstantinou_2019():
+    """Check P(back pain | lumbar radiculopathy) at least 0.807 among adults presenting with a leg complaint.
+
+    ATLAS (Konstantinou 2019, 429 UK primary-care sciatica patients, Table 2):
+    current back pain 5.4 (SD 2.7) and 6.3 (2.6) on 0-10 in the 372 not
+    referred and the 57 referred. A score with mean m and standard deviation s
+    is above zero with probability at least m^2 / (m^2 + s^2)
+    (Cauchy-Schwarz); pooled m = 5.520, E[X^2] = 37.75, so at least 0.807.
+    """
+    presenting = crampnet.load()
+    mean = (372 * 5.4 + 57 * 6.3) / 429
+    second = (372 * (5.4**2 + 2.7**2) + 57 * (6.3**2 + 2.6**2)) / 429
+    p = presenting.probability({"back_pain": "yes"}, given={"lumbar_radiculopathy": "present"})
+    assert p >= mean**2 / second
+    assert mean**2 / second == pytest.approx(0.807, abs=0.001)
+
+
+def test_hypocalcaemia_in_primary_care_results_acb_2020(model):
+    """Check P(calcium low) among adults within 0.8-3.7%, the range over 15 UK laboratories' primary-care results (mean 1.7%).
+
+    Ann Clin Biochem 2020;57(4):300-311 (doi:10.1177/0004563220931876,
+    abstract): 'reduced the prevalence of hypocalcaemia (mean 1.7%, range
+    0.8-3.7%)' with community-specific adjusted-calcium equations.
+    """
+    assert 0.008 <= model.probability({"calcium": "low"}) <= 0.037
