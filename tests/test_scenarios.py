@@ -86,11 +86,19 @@ def test_classic_rls_history_ranks_rls_first(model):
     {"exertional_pain_relieved_by_rest": "yes", "age_group": "65_plus"},
 ])
 def test_exertional_pain_relieved_by_rest_means_claudication(model, evidence):
-    """Seed 000: "Does pain occur with exercise and resolve with rest? → Consider claudication"."""
+    """Seed 000: "Does pain occur with exercise and resolve with rest? → Consider claudication".
+
+    The seed's pointer is checked as evidence (PAD's Bayes factor above
+    stenosis's, RLS's and cramps') and as the differential's first place. The
+    posterior order of PAD and stenosis on this one finding is not the seed's:
+    it follows their prevalences among people presenting with a leg complaint,
+    stenosis 0.13 against PAD 0.065 since session 28 (Jensen 2020: clinically
+    diagnosed stenosis in 25% of primary-care back or leg pain patients), and
+    the two come out within 0.001 of each other without an age.
+    """
     assert_points_to(model, evidence, PAD, [NLC, RLS, LSS])
     post = model.posteriors(evidence)
     assert post[PAD] > post[RLS]
-    assert post[PAD] > post[LSS]
     assert model.diagnose(evidence).differential[0] == PAD
 
 
