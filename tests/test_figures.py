@@ -283,3 +283,24 @@ def test_hypocalcaemia_in_primary_care_results_acb_2020(model):
     0.8-3.7%)' with community-specific adjusted-calcium equations.
     """
     assert 0.008 <= model.probability({"calcium": "low"}) <= 0.037
+
+
+def test_radiculopathy_by_age_nhg_m55(model):
+    """Check P(radiculopathy | 40-64) / P(radiculopathy | under 40) in adults within 1.49-2.50, around NHG M55's 1.95.
+
+    NHG-Standaard M55 (Huisarts Wet 2005;48:171): new lumbosacral radicular
+    syndromes in Dutch general practice 9 per 1000 a year at all ages, 16 at
+    45-64 and about 11 after 65, rare in young adults; prevalence follows the
+    same age trend. With the Dutch 2001 age structure (OECD: 0-14 0.1862,
+    15-44 0.4293, 45-64 0.2482, 65+ 0.1363) and children about nil, the 15-44
+    rate is the rest of the all-ages rate; the range is the published figures
+    rounded by 0.5 either way (session 29, helper s29-mndage).
+    """
+    young = (9 - 0.2482 * 16 - 0.1363 * 11) / 0.4293
+    assert 16 / young == pytest.approx(1.95, abs=0.01)
+    under_40 = model.probability({"lumbar_radiculopathy": "present"}, given={"age_group": "under_40"})
+    middle = model.probability({"lumbar_radiculopathy": "present"}, given={"age_group": "40_to_64"})
+    older = model.probability({"lumbar_radiculopathy": "present"}, given={"age_group": "65_plus"})
+    assert 1.49 <= middle / under_40 <= 2.50
+    assert 1.0 <= older / under_40 <= 1.88
+    assert older < middle  # 'Na het 65e levensjaar ligt de incidentie rond de 11 per 1000'
