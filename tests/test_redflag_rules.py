@@ -74,13 +74,17 @@ LMN_LEG = {"fasciculations", "muscle_atrophy"}  # fasciculations as LMN signs af
 
 @pytest.mark.parametrize("signs", [c for n in range(1, 4) for c in itertools.combinations(["hyperreflexia", "fasciculations", "muscle_atrophy", "weakness", "upper_limb_involvement", "bulbar_symptoms"], n)])
 def test_mnd_rule_follows_gold_coast(model, signs):
-    """Check the MND rule against the Gold Coast criteria as written here (bulbar with a leg motor sign is two regions)."""
+    """Check the MND rules: urgent exactly by the Gold Coast criteria as written here (bulbar with a leg motor sign is two
+    regions), and otherwise a 'test' flag exactly for weakness with a lower motor neuron sign (the MND Association red
+    flag tool's question about progression)."""
     s = set(signs)
     one_region = bool(s & UMN_LEG) and bool(s & LMN_LEG)
     two_regions = bool(s & LMN_LEG) and bool(s & {"upper_limb_involvement", "bulbar_symptoms"})
     bulbar = "bulbar_symptoms" in s and bool(s & {"weakness", "hyperreflexia"})
+    gold_coast = one_region or two_regions or bulbar
     flag = _rule(model, dict.fromkeys(signs, True), "motor_neuron_disease")
-    assert (flag is not None) == (one_region or two_regions or bulbar)
+    assert (flag is not None and flag.urgency == "urgent") == gold_coast
+    assert (flag is not None and flag.urgency == "test") == (not gold_coast and "weakness" in s and bool(s & LMN_LEG))
 
 
 @pytest.mark.parametrize(("evidence", "fires"), [

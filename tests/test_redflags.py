@@ -109,7 +109,7 @@ def test_benign_histories_raise_none(flags_model, evidence):
 @pytest.mark.parametrize("evidence", [
     {"weakness": True},
     {"fasciculations": True},
-    {"weakness": True, "fasciculations": True},  # lower motor neuron signs in one region only (Gold Coast)
+    {"fasciculations": True, "hyperreflexia": False},  # a lower motor neuron sign without weakness
     {"rest_pain": True},  # no haemodynamic evidence (GVG 2019)
     {"unilateral_calf_swelling": True},  # Wells 1: DVT unlikely
     {"dermatomal_radiation": True, "back_pain": True, "straight_leg_raise": "positive"},
@@ -119,6 +119,38 @@ def test_benign_histories_raise_none(flags_model, evidence):
 def test_half_a_rule_fires_no_finding_rule(flags_model, evidence):
     """Check that an incomplete pattern fires no finding rule (posterior rule switched off)."""
     assert red_flags(flags_model, evidence, threshold=1.0) == []
+
+
+def test_weakness_with_lower_motor_neuron_signs_asks_about_progression(flags_model):
+    """Check the MND Association red flag tool's rule: weakness with fasciculations is a 'test' flag to ask about progression.
+
+    Lower motor neuron signs in one region do not meet the Gold Coast criteria,
+    so no urgent flag; the primary-care tool asks whether the weakness is
+    progressive and refers if it is.
+    """
+    flags = red_flags(flags_model, {**BENIGN, "weakness": True, "fasciculations": True}, threshold=1.0)
+    assert _conditions(flags) == [("motor_neuron_disease", "test")]
+    assert "progressive" in flags[0].message and "MND Association" in flags[0].source
+    assert "Gold Coast" in flags[0].source  # progression is the first Gold Coast criterion
+
+
+@pytest.mark.parametrize("negative", [{"sensory_loss": True}, {"paresthesia": True}, {"bladder_bowel_dysfunction": True}])
+def test_sensory_or_sphincter_features_stop_the_progression_rule(model, negative):
+    """Check that what the red flag tool lists as not supportive of MND stops its rule (shipped network, posterior rule off)."""
+    evidence = {"weakness": True, "fasciculations": True}
+    assert "motor_neuron_disease" in {f.condition for f in red_flags(model, evidence, threshold=1.0)}
+    assert "motor_neuron_disease" not in {f.condition for f in red_flags(model, {**evidence, **negative}, threshold=1.0)}
+
+
+def test_a_more_urgent_threshold_flag_replaces_a_test_rule_flag(flags_model):
+    """Check that a condition keeps one flag, the more urgent: a given threshold (urgent) over the 'test' rule, the rule's words kept."""
+    evidence = {"weakness": True, "fasciculations": True}
+    p = float(flags_model.posteriors(evidence)["motor_neuron_disease"])
+    flags = [f for f in red_flags(flags_model, evidence, threshold=p) if f.condition == "motor_neuron_disease"]
+    assert [f.urgency for f in flags] == ["urgent"]
+    assert "progressive" in flags[0].message and "threshold given" in flags[0].message
+    below = [f for f in red_flags(flags_model, evidence, threshold=min(1.0, p * 1.01)) if f.condition == "motor_neuron_disease"]
+    assert [f.urgency for f in below] == ["test"]
 
 
 def test_emergencies_come_first_and_rules_combine(flags_model):

@@ -31,6 +31,14 @@ Node ids and states are those of the shipped network (the project vocabulary).
   with weakness or brisk reflexes in the legs. Gold Coast criteria (Shefner
   et al. 2020), with fasciculations as a lower motor neuron sign (Awaji, de
   Carvalho et al. 2008).
+- **Motor neuron disease, progression to ask** (test): weakness with
+  fasciculations or wasting in the legs (lower motor neuron signs in one
+  region, which the Gold Coast criteria do not yet count), without sensory
+  symptoms or bladder or bowel involvement: ask whether the weakness is
+  progressive, and if so refer. The MND Association and RCGP red flag tool
+  (2013) asks exactly this of a primary-care patient; the rule stands whatever
+  the posterior, since a probability near the testing threshold can move
+  either way with any number of the network.
 
 Examples
 --------
@@ -54,6 +62,7 @@ from crampnet.reasoning.notes import (
     GEERSING_2014,
     GOLD_COAST,
     GVG_2019,
+    MND_RED_FLAG_TOOL,
     PULMONARY_EMBOLISM,
     WELLS_2003,
 )
@@ -156,6 +165,11 @@ RULES = (
          ((("bulbar_symptoms", "yes"),), (("weakness", "yes"), ("hyperreflexia", "yes"))),
          "Bulbar symptoms with motor signs in the legs (two regions, Gold Coast criteria): refer to neurology to exclude motor neuron disease.",
          GOLD_COAST),
+    Rule("mnd_progression", "motor_neuron_disease", "test",
+         ((("weakness", "yes"),), _LMN),
+         "Ask whether the weakness is progressive: if it is, query motor neuron disease and refer to neurology, saying so in the letter (MND Association red flag tool).",
+         MND_RED_FLAG_TOOL, supporting=(("muscle_cramps", "yes"),),
+         excluded=(("sensory_loss", "yes"), ("paresthesia", "yes"), ("bladder_bowel_dysfunction", "yes"))),
 )  # fmt: skip
 
 

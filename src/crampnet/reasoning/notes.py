@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BATES_2012", "BJORCK_2020", "CAUDA_EQUINA", "FDA_QUININE", "GEERSING_2014", "GOLD_COAST", "GOODACRE_2005",
-    "GVG_2019", "NOTES", "PULMONARY_EMBOLISM", "SEEDS", "SEED_FILES", "WELLS_2003", "Note", "seed",
+    "GVG_2019", "MND_RED_FLAG_TOOL", "NOTES", "PULMONARY_EMBOLISM", "SEEDS", "SEED_FILES", "WELLS_2003", "Note", "seed",
 ]  # fmt: skip
 
 _NO_HEADER = "publisher, date and review status not shown in the copy the project kept"
@@ -101,6 +101,15 @@ BJORCK_2020 = "Björck M et al. ESVS 2020 Clinical Practice Guidelines on the Ma
 GVG_2019 = "Conte MS et al. Global Vascular Guidelines on the Management of Chronic Limb-Threatening Ischemia. J Vasc Surg 2019;69(6S):3S-125S, PMC8365864 (abstract: PAD with rest pain, gangrene or ulceration > 2 weeks; refer urgently; objective haemodynamic testing required)"
 #: Motor neuron disease: the Gold Coast criteria, and fasciculations as a lower motor neuron sign.
 GOLD_COAST = "Shefner JM et al. A proposal for new diagnostic criteria for ALS (Gold Coast criteria). Clin Neurophysiol 2020;131:1975-1978 (read as box 1 of Turner MR, Pract Neurol 2022); de Carvalho M et al. Electrodiagnostic criteria for ALS (Awaji). Clin Neurophysiol 2008;119:497-503"
+#: Motor neuron disease in primary care: the MND Association and RCGP red flag tool (progression is its second question).
+MND_RED_FLAG_TOOL = (
+    "MND Association with the Royal College of General Practitioners. Red Flag diagnosis tool 'Painless, progressive "
+    "weakness - could this be motor neurone disease?' (2013; read as the copy at studyres.com/doc/23254069 and the "
+    "summary at guidelines.co.uk, article 252569): limb features (focal weakness, muscle wasting, fasciculations, cramps), "
+    "then 'Is there progression?': 'If the answer is YES to questions 1 and 2 - query MND and refer to Neurology'; "
+    "prominent sensory symptoms and bladder or bowel involvement are listed as not supportive. Progressive motor "
+    "impairment is the first Gold Coast criterion (Shefner JM et al. Clin Neurophysiol 2020;131:1975-1978)"
+)
 #: Pulmonary embolism: its symptoms with a leg complaint call for emergency assessment.
 PULMONARY_EMBOLISM = (
     "National Clinical Guideline Centre. Venous thromboembolic diseases, NICE CG144, 2012, chapter 6 "

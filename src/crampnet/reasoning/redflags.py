@@ -9,7 +9,9 @@ Two kinds of rule, both evaluated on every diagnosis:
    emergency, from symptoms of pulmonary embolism (NICE CG144), acute limb
    ischemia (ESVS 2020), chronic limb-threatening ischemia (Global Vascular
    Guidelines 2019), cauda equina syndrome, and motor neuron disease (Gold
-   Coast criteria 2020, Awaji 2008).
+   Coast criteria 2020, Awaji 2008; at ``test`` urgency, weakness with lower
+   motor neuron signs, to ask whether it is progressive: the MND
+   Association and RCGP red flag tool, 2013).
 2. **The testing-threshold rule** fires for every condition the network file
    marks ``must_not_miss`` whose posterior reaches its testing threshold
    (:func:`testing_thresholds`, derived after Pauker & Kassirer 1980 in
@@ -17,6 +19,9 @@ Two kinds of rule, both evaluated on every diagnosis:
    Below the condition's test-treatment threshold (Pauker & Kassirer's upper
    threshold) the flag's urgency is ``test``: the first-line test decides;
    at or above it, ``urgent``. A given ``threshold`` always flags ``urgent``.
+   A condition gets one flag: a finding rule's, unless the rule's is a
+   ``test`` and the threshold's is more urgent, which then replaces it and
+   keeps the rule's words.
 
 A rule counts an entry when it is hard evidence in the flagged state, or soft
 evidence whose largest likelihood is on that state. Rules naming nodes the
@@ -168,10 +173,10 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
         posteriors = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True))
     items = posteriors.items() if isinstance(posteriors, Mapping) else posteriors.to_dict().items()
     post = {str(k): float(v) for k, v in items}
-    flagged = {f.condition for f in flags}
+    ruled = {f.condition: f for f in flags}
     for cond in sorted(model.must_not_miss, key=lambda c: -post[c]):
         p, limit = post[cond], limits[cond]
-        if cond in flagged or p < limit:
+        if p < limit or (cond in ruled and ruled[cond].urgency != "test"):
             continue
         label = model.spec.nodes[cond].label or cond
         kind = "threshold given" if threshold is not None else "testing threshold" if cond in THRESHOLDS else "default must-not-miss threshold"
@@ -186,7 +191,13 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
             else:
                 action = f"At or above its test-treatment threshold of {act:.1%}: act now ({THRESHOLDS[cond].test}). {action}"
             source = f"{PAUKER_KASSIRER}; {source}"
-        flags.append(RedFlag(cond, urgency, f"{label}: P = {p:.1%}, at or above its {kind} of {limit:.1%}. {action}", source))
+        message = f"{label}: P = {p:.1%}, at or above its {kind} of {limit:.1%}. {action}"
+        if cond in ruled:  # a 'test' finding rule: the probability, and the rule's words after it
+            if urgency == "test":
+                continue
+            flags.remove(ruled[cond])
+            message, source = f"{message} Also: {ruled[cond].message}", f"{source}; {ruled[cond].source}"
+        flags.append(RedFlag(cond, urgency, message, source))
     return sorted(flags, key=lambda f: URGENCIES.index(f.urgency))
 
 
