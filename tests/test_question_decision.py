@@ -20,8 +20,8 @@ def _possible(model, evidence) -> bool:
     return True
 
 
-def _brute_force_decisions(oracle, model, evidence, question, focus, thresholds) -> dict[str, float]:
-    """The four measures from the definitions, every probability from the full joint."""
+def _brute_force_decisions(oracle, model, evidence, question, focus, thresholds, treatments=None) -> dict[str, float]:
+    """The four measures from the definitions, every probability from the full joint (a crossing of either threshold counts)."""
     before = oracle.posteriors(focus, evidence)
     leader = max(focus, key=lambda c: (before[c], -focus.index(c)))  # ties: first in network order
     out = dict.fromkeys(("leader_change", "threshold_change", "decision", "risk_shift"), 0.0)
@@ -30,7 +30,8 @@ def _brute_force_decisions(oracle, model, evidence, question, focus, thresholds)
             continue
         after = oracle.posteriors(focus, {**evidence, question: state})
         leads = len(focus) > 1 and max(after.values()) > after[leader] + LEAD_TOLERANCE
-        crosses = any((after[c] >= t) != (before[c] >= t) for c, t in thresholds.items() if c in focus)
+        limits = [(c, t) for c, t in thresholds.items() if c in focus] + [(c, t) for c, t in (treatments or {}).items() if c in focus and c in thresholds]
+        crosses = any((after[c] >= t) != (before[c] >= t) for c, t in limits)
         out["leader_change"] += p_state * leads
         out["threshold_change"] += p_state * crosses
         out["decision"] += p_state * (leads or crosses)
@@ -38,12 +39,12 @@ def _brute_force_decisions(oracle, model, evidence, question, focus, thresholds)
     return out
 
 
-def _check_against_brute_force(model, oracle, evidence, focus, thresholds) -> None:
+def _check_against_brute_force(model, oracle, evidence, focus, thresholds, treatments=None) -> None:
     answers = collect(model, evidence)
-    measures = decisions(answers, focus, thresholds)
+    measures = decisions(answers, focus, thresholds, treatments)
     assert answers.candidates
     for i, question in enumerate(answers.candidates):
-        expected = _brute_force_decisions(oracle, model, evidence, question, focus, thresholds)
+        expected = _brute_force_decisions(oracle, model, evidence, question, focus, thresholds, treatments)
         for name, value in expected.items():
             assert measures[name][i] == pytest.approx(value, abs=1e-9), (question, name)
 
@@ -75,6 +76,52 @@ def test_decision_measures_equal_brute_force_on_random_networks(random_networks,
     thresholds = dict(zip(model.conditions, cuts, strict=False))
     focus = model.conditions[: 1 + seed % len(model.conditions)]
     _check_against_brute_force(model, oracle, evidence, list(focus), thresholds)
+
+
+@pytest.mark.parametrize("evidence", [{}, {"urge": "yes"}, {"location": "calf", "pulses": "diminished"}])
+def test_test_treatment_thresholds_count_as_decisions_on_tiny(tiny, tiny_oracle, evidence):
+    """Check against enumeration that crossing a test-treatment threshold (Pauker & Kassirer's upper one) counts too.
+
+    The testing thresholds are put out of reach (0: every posterior is at or above it), so only the
+    test-treatment thresholds, straddling the current posteriors, can be crossed.
+    """
+    post = tiny_oracle.posteriors(tiny.conditions, evidence)
+    thresholds = {"rls": 0.0, "plm": 0.0}
+    treatments = {"rls": min(0.99, post["rls"] * 1.3 + 0.01), "plm": max(0.01, post["plm"] * 0.7)}
+    _check_against_brute_force(tiny, tiny_oracle, evidence, ["cramps", "rls", "plm"], thresholds, treatments)
+    answers = collect(tiny, evidence)
+    with_upper = decisions(answers, ["rls", "plm"], thresholds, treatments)["threshold_change"]
+    assert with_upper.max() > 0
+    assert decisions(answers, ["rls", "plm"], thresholds)["threshold_change"].max() == 0  # the testing thresholds alone: never crossed
+
+
+@given(seed=st.integers(0, 2**31 - 1), cuts=st.lists(st.floats(0.02, 0.98), min_size=12, max_size=12))
+@settings(max_examples=10)
+def test_both_thresholds_equal_brute_force_on_random_networks(random_networks, brute_force, seed, cuts):
+    """Check the decision measures with testing and test-treatment thresholds against enumeration on random networks."""
+    model, _, _ = random_networks.make(seed)
+    evidence = random_networks.evidence(seed + 7, model, soft=False, max_size=3)
+    assume(_possible(model, evidence))
+    oracle = brute_force(model.network)
+    pairs = [sorted(cuts[2 * k : 2 * k + 2]) for k in range(len(model.conditions))][: len(model.conditions)]
+    thresholds = {c: low for c, (low, _) in zip(model.conditions, pairs, strict=False)}
+    treatments = {c: high for c, (_, high) in zip(model.conditions, pairs, strict=False)}
+    _check_against_brute_force(model, oracle, evidence, list(model.conditions), thresholds, treatments)
+
+
+def test_probe_cold_pale_limb_asks_the_pulses_first(model):
+    """Check that a cold, pale limb of recent onset asks the pedal pulses first (the shipped network's ALI case).
+
+    Absent pulses make acute limb ischemia the most probable condition (an
+    emergency by the ESVS rule); normal pulses take it below its
+    test-treatment threshold. Counting only the testing threshold, the pulses
+    ranked below six questions that merely settle other flags.
+    """
+    evidence = {"age": 63, "sex": "male", "cardiovascular_disease": "yes", "paresthesia": "yes", "bilateral": "no",
+                "symptom_duration": "under_2_weeks", "cold_pale_limb": "yes", "presenting_complaint": "pain"}  # fmt: skip
+    table = next_questions(model, evidence, n=3)
+    assert table.index[0] == "pedal_pulses"
+    assert table.loc["pedal_pulses", "decision"] == pytest.approx(1.0)
 
 
 def test_measures_are_probabilities_and_decision_is_either(model):

@@ -183,7 +183,7 @@ def differential_lines(dx: Diagnosis, top: int) -> list[str]:
 #: What the two numbers of a question line are, in the default order (``by="decision"``).
 QUESTIONS_HEADER = (
     "Next questions (first: the chance that the answer changes the most probable condition or moves a must-not-miss "
-    "condition across its testing threshold, to the percent the order compares it at; second, which breaks its "
+    "condition across its testing or test-treatment threshold, to the percent the order compares it at; second, which breaks its "
     "ties: what the answer tells, expected information gain in bits):"
 )
 #: The header of the question lines for each order of ``next_questions`` (``--questions-by``).
@@ -192,7 +192,7 @@ QUESTION_HEADERS = {
     "information": (
         "Next questions (first, the order: what the answer tells, expected information gain in bits; second: the "
         "chance that the answer changes the most probable condition or moves a must-not-miss condition across its testing "
-        "threshold):"
+        "or test-treatment threshold):"
     ),
     "value": (
         "Next questions (first, the order: the expected value of the answer, the expected gain in the chance that "
@@ -208,7 +208,7 @@ def question_lines(dx: Diagnosis, n: int, by: str = "decision") -> list[str]:
 
     By ``"decision"`` (the default) the first number is ``decision`` (the
     chance that the answer changes the most probable condition or moves a
-    must-not-miss condition across its testing threshold), shown to the
+    must-not-miss condition across its testing or test-treatment threshold), shown to the
     percent because the order compares it at two decimals, and the second
     the expected information gain in bits, which breaks its ties. By
     ``"information"`` the gain comes first and ``decision`` second; by

@@ -10,7 +10,8 @@ of the posteriors before and after the answer:
 - :func:`gains`: ``KL(P(C | e, q) || P(C | e))`` in bits, per condition
   (the information gain, summed over answers);
 - :func:`decisions`: the indicator that the answer changes the leader, moves
-  a must-not-miss condition across its testing threshold, or either; and the
+  a must-not-miss condition across its testing or test-treatment threshold,
+  or either; and the
   absolute change of the must-not-miss probabilities;
 - :func:`deciders`: per candidate, the focus condition whose decision its
   answers would change most often (a new leader, or a must-not-miss
@@ -36,7 +37,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -84,6 +85,9 @@ class Answers:
         The model's must-not-miss conditions.
     thresholds : dict of str to float
         Each must-not-miss condition's testing threshold (see :func:`thresholds`).
+    treatments : dict of str to float
+        The test-treatment threshold of the must-not-miss conditions that have
+        one (see :func:`treatments`): above it the flag is urgent, not a test.
     """
 
     conditions: tuple[str, ...]
@@ -93,6 +97,7 @@ class Answers:
     post: np.ndarray
     must_not_miss: tuple[str, ...]
     thresholds: dict[str, float]
+    treatments: dict[str, float] = field(default_factory=dict)
 
     def rows(self, i: int) -> range:
         """The rows of candidate ``i``'s answers."""
@@ -114,6 +119,13 @@ def thresholds(model: BaseModel) -> dict[str, float]:
         return dict.fromkeys(model.must_not_miss, DEFAULT_THRESHOLD)
     given = testing_thresholds(model)
     return {c: float(given[c]) for c in model.must_not_miss if c in given}
+
+
+def treatments(model: BaseModel) -> dict[str, float]:
+    """The test-treatment threshold of each must-not-miss condition that has one (``_thresholds.THRESHOLDS``)."""
+    from crampnet.reasoning._thresholds import THRESHOLDS
+
+    return {c: float(THRESHOLDS[c].treatment) for c in model.must_not_miss if c in THRESHOLDS}
 
 
 def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates: Sequence[str] | None = None) -> Answers:
@@ -165,7 +177,7 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
             at += card
         size += card
     post = np.nan_to_num(np.concatenate(posts))
-    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), thresholds(model))
+    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), thresholds(model), treatments(model))
 
 
 def _answer(spec: NetworkSpec, vectors: Mapping[str, np.ndarray], q: str, vec: np.ndarray) -> dict[str, np.ndarray]:
@@ -201,7 +213,24 @@ def gains(answers: Answers) -> np.ndarray:
     return out
 
 
-def decisions(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float]) -> dict[str, np.ndarray]:
+def _crossings(post: np.ndarray, columns: Sequence[int] | np.ndarray, limits: Sequence[Sequence[float]]) -> np.ndarray:
+    """Per row and listed column: how many of the column's limits the row's posterior is on the other side of, against row 0."""
+    out = np.zeros((len(post), len(columns)))
+    for k, (j, row_limits) in enumerate(zip(columns, limits, strict=True)):
+        for limit in row_limits:
+            above = post[:, j] >= limit
+            out[:, k] += above != above[0]
+    return out
+
+
+def _limits(focus: Sequence[str], thresholds: Mapping[str, float], treatments: Mapping[str, float] | None) -> tuple[list[str], list[tuple[float, ...]]]:
+    """The focus conditions with a testing threshold, and each one's limits: the testing threshold, then the test-treatment one if known."""
+    guarded = [c for c in focus if c in thresholds]
+    extra = treatments or {}
+    return guarded, [(thresholds[c], *((extra[c],) if c in extra else ())) for c in guarded]
+
+
+def decisions(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float], treatments: Mapping[str, float] | None = None) -> dict[str, np.ndarray]:
     """The decision measures of each candidate, over the conditions of ``focus``.
 
     Parameters
@@ -214,6 +243,10 @@ def decisions(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, f
     thresholds : mapping of str to float
         Testing threshold per must-not-miss condition; focus conditions
         without one have no threshold to cross.
+    treatments : mapping of str to float, optional
+        Test-treatment threshold per must-not-miss condition (Pauker &
+        Kassirer's upper threshold: above it the flag is urgent); crossing it
+        changes a decision too. None: the testing thresholds only.
 
     Returns
     -------
@@ -222,13 +255,11 @@ def decisions(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, f
         ``risk_shift``, one value per candidate (see
         :mod:`crampnet.reasoning.questions` for the definitions).
     """
-    guarded = [c for c in focus if c in thresholds]
+    guarded, limits = _limits(focus, thresholds, treatments)
     mnm = np.array([answers.conditions.index(c) for c in guarded], dtype=int)
-    limit = np.array([thresholds[c] for c in guarded], dtype=float)
     # Per row: another focus condition now leads; a threshold is crossed.
     _, leads = _leads(answers, focus)
-    above = answers.post[:, mnm] >= limit
-    crosses = np.any(above != above[0], axis=1)
+    crosses = np.any(_crossings(answers.post, mnm, limits) > 0, axis=1)
     shift = np.abs(answers.post[:, mnm] - answers.post[0, mnm]).sum(axis=1)
     out = {k: np.zeros(len(answers.candidates)) for k in ("leader_change", "threshold_change", "decision", "risk_shift")}
     for i in range(len(answers.candidates)):
@@ -249,7 +280,7 @@ def _leads(answers: Answers, focus: Sequence[str]) -> tuple[np.ndarray, np.ndarr
     return post, leads
 
 
-def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float]) -> list[str]:
+def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float], treatments: Mapping[str, float] | None = None) -> list[str]:
     """Per candidate, the condition of ``focus`` whose decision its answers would change most often, or ``""``.
 
     An answer row counts once for the condition that becomes the leader, and
@@ -273,10 +304,9 @@ def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, fl
     # Per row and focus condition: how many of its decisions the row changes (it leads; it crosses its threshold).
     changes = np.zeros(post.shape)
     changes[np.flatnonzero(leads), new[leads]] = 1.0
-    for k, c in enumerate(focus):
-        if c in thresholds:
-            above = post[:, k] >= thresholds[c]
-            changes[:, k] += above != above[0]
+    guarded, limits = _limits(focus, thresholds, treatments)
+    columns = [list(focus).index(c) for c in guarded]
+    changes[:, columns] += np.minimum(_crossings(post, columns, limits), 1.0)
     out = []
     for i in range(len(answers.candidates)):
         rows = np.array(answers.rows(i))

@@ -22,10 +22,14 @@ answer, every measure is an average over the answers weighted by ``P(q | e)``:
   ahead of the current leader (the most probable condition now, ties in
   network order; ahead = more probable by more than 1e-9).
 - ``threshold_change``: the probability that the answer moves at least one
-  must-not-miss condition across its testing threshold, up or down
-  (thresholds from ``crampnet.reasoning.redflags.testing_thresholds``).
+  must-not-miss condition across its testing threshold or its
+  test-treatment threshold, up or down (testing thresholds from
+  ``crampnet.reasoning.redflags.testing_thresholds``, test-treatment
+  thresholds from ``crampnet.reasoning._thresholds``: Pauker & Kassirer's
+  two thresholds, between which the first-line test decides and above
+  which the flag is urgent).
 - ``decision``: the probability that the answer does either: changes the
-  leader or moves a must-not-miss condition across its testing threshold.
+  leader or moves a must-not-miss condition across one of its thresholds.
 - ``risk_shift``: the expected absolute change in the must-not-miss
   conditions' probabilities, summed over them (0.05 = five points).
 - ``information_gain``: ``sum_i I(C_i ; Q | e)`` in bits, the sum over the
@@ -55,7 +59,7 @@ cheap. The sum counts information about two correlated conditions twice
 much the answer would move the differential, condition by condition". The
 condition a question is ``about``: ranked by decision (the default), the one
 whose decision its answers would change most often (a must-not-miss
-condition across its testing threshold, or a new leader:
+condition across one of its thresholds, or a new leader:
 :func:`crampnet.reasoning._decision.deciders`); ranked by value, the one
 with the largest share of its value; otherwise, and for a
 question that changes no decision, the one its answer would inform most.
@@ -65,7 +69,7 @@ Focus (``about``)
 ``about=[...]`` names the conditions that count (GeNIe's "focus faults"):
 ``information_gain`` sums over them only, each one's present/absent state
 (not their joint); the leader is the most probable of them (with one named
-condition it cannot change); only their testing thresholds count.
+condition it cannot change); only their thresholds count.
 
 Costs and order
 ---------------
@@ -335,8 +339,8 @@ def _rows(
     cols = [answers.conditions.index(c) for c in focus]
     info = gains(answers)[:, cols]
     worth, owners = assess(answers, focus, answers.thresholds, slopes(model))
-    measures = decisions(answers, focus, answers.thresholds) | worth
-    decider = deciders(answers, focus, answers.thresholds) if by == "decision" else owners if by == "value" else []
+    measures = decisions(answers, focus, answers.thresholds, answers.treatments) | worth
+    decider = deciders(answers, focus, answers.thresholds, answers.treatments) if by == "decision" else owners if by == "value" else []
     rows: list[dict[str, object]] = []
     for i, q in enumerate(answers.candidates):
         kind, cost = cost_of(q)
