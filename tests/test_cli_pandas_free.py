@@ -265,7 +265,7 @@ def test_question_lines_show_the_measure_they_are_ranked_by(model):
     dx = model.diagnose(EXAMPLE_CASE)
     table = dx.next_questions(5)
     lines = question_lines(dx, 5)
-    assert "testing threshold" in lines[0] and "information gain in bits" in lines[0]
+    assert "testing or test-treatment threshold" in lines[0] and "information gain in bits" in lines[0]
     shown = [float(line.split()[1].rstrip("%")) / 100 for line in lines[1:]]
     assert shown == pytest.approx(list(table["decision"]), abs=0.005 + 1e-12)
     assert shown == sorted(shown, reverse=True)
