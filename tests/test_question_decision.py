@@ -65,17 +65,18 @@ def test_decision_measures_equal_brute_force_on_tiny(tiny, tiny_oracle, evidence
     _check_against_brute_force(tiny, tiny_oracle, evidence, focus, thresholds)
 
 
-@given(seed=st.integers(0, 2**31 - 1), cuts=st.lists(st.floats(0.02, 0.98), min_size=6, max_size=6))
-@settings(max_examples=10)
-def test_decision_measures_equal_brute_force_on_random_networks(random_networks, brute_force, seed, cuts):
-    """Check the decision measures against enumeration on random networks, random thresholds and focus."""
+@given(seed=st.integers(0, 2**31 - 1), cuts=st.lists(st.floats(0.02, 0.98), min_size=12, max_size=12), upper=st.booleans())
+@settings(max_examples=16)
+def test_decision_measures_equal_brute_force_on_random_networks(random_networks, brute_force, seed, cuts, upper):
+    """Check the decision measures against enumeration on random networks, random focus and random thresholds: testing ones, and test-treatment ones above them when ``upper``."""
     model, _, _ = random_networks.make(seed)
     evidence = random_networks.evidence(seed + 5, model, soft=False, max_size=3)
     assume(_possible(model, evidence))
     oracle = brute_force(model.network)
-    thresholds = dict(zip(model.conditions, cuts, strict=False))
+    thresholds = dict(zip(model.conditions, map(min, cuts[:6], cuts[6:]), strict=False))
+    treatments = dict(zip(model.conditions, map(max, cuts[:6], cuts[6:]), strict=False)) if upper else None
     focus = model.conditions[: 1 + seed % len(model.conditions)]
-    _check_against_brute_force(model, oracle, evidence, list(focus), thresholds)
+    _check_against_brute_force(model, oracle, evidence, list(focus), thresholds, treatments)
 
 
 @pytest.mark.parametrize("evidence", [{}, {"urge": "yes"}, {"location": "calf", "pulses": "diminished"}])
@@ -93,20 +94,6 @@ def test_test_treatment_thresholds_count_as_decisions_on_tiny(tiny, tiny_oracle,
     with_upper = decisions(answers, ["rls", "plm"], thresholds, treatments)["threshold_change"]
     assert with_upper.max() > 0
     assert decisions(answers, ["rls", "plm"], thresholds)["threshold_change"].max() == 0  # the testing thresholds alone: never crossed
-
-
-@given(seed=st.integers(0, 2**31 - 1), cuts=st.lists(st.floats(0.02, 0.98), min_size=12, max_size=12))
-@settings(max_examples=10)
-def test_both_thresholds_equal_brute_force_on_random_networks(random_networks, brute_force, seed, cuts):
-    """Check the decision measures with testing and test-treatment thresholds against enumeration on random networks."""
-    model, _, _ = random_networks.make(seed)
-    evidence = random_networks.evidence(seed + 7, model, soft=False, max_size=3)
-    assume(_possible(model, evidence))
-    oracle = brute_force(model.network)
-    pairs = [sorted(cuts[2 * k : 2 * k + 2]) for k in range(len(model.conditions))][: len(model.conditions)]
-    thresholds = {c: low for c, (low, _) in zip(model.conditions, pairs, strict=False)}
-    treatments = {c: high for c, (_, high) in zip(model.conditions, pairs, strict=False)}
-    _check_against_brute_force(model, oracle, evidence, list(model.conditions), thresholds, treatments)
 
 
 def test_probe_cold_pale_limb_asks_the_pulses_first(model):
