@@ -51,6 +51,7 @@ from crampnet.exceptions import (
 from crampnet.network.entailment import entail, implied
 from crampnet.network.evidence import resolve_id, show
 from crampnet.reasoning._scoring import observe, score, stack
+from crampnet.reasoning._thresholds import THRESHOLDS
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -123,8 +124,6 @@ def thresholds(model: BaseModel) -> dict[str, float]:
 
 def treatments(model: BaseModel) -> dict[str, float]:
     """The test-treatment threshold of each must-not-miss condition that has one (``_thresholds.THRESHOLDS``)."""
-    from crampnet.reasoning._thresholds import THRESHOLDS
-
     return {c: float(THRESHOLDS[c].treatment) for c in model.must_not_miss if c in THRESHOLDS}
 
 
@@ -284,8 +283,9 @@ def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, fl
     """Per candidate, the condition of ``focus`` whose decision its answers would change most often, or ``""``.
 
     An answer row counts once for the condition that becomes the leader, and
-    once for each must-not-miss condition it moves across its testing
-    threshold (twice for one that does both), weighted by the answer's
+    once for each must-not-miss condition it moves across its testing or
+    test-treatment threshold (once for one that crosses both; twice for one
+    that leads and crosses), weighted by the answer's
     probability, as in :func:`decisions`; the condition with the largest
     weight is the question's decider (ties: the first in ``focus``). A
     question none of whose answers changes a decision has none.
