@@ -280,3 +280,69 @@ def test_leader_change_is_about_the_most_probable_condition_as_the_displays_say(
     assert row["leader_change"] == pytest.approx(p_yes, abs=1e-9)  # only 'yes' changes the most probable condition
     for header in QUESTION_HEADERS.values():
         assert "most probable condition" in header and "leading condition" not in header
+
+
+def _decision_by_hand(model, evidence, question, focus):
+    """The decision measure of one question from its definition, through model.posteriors and red_flags (not the batch).
+
+    An answer changes a decision when another focus condition leads, a must-not-miss
+    posterior crosses its testing or test-treatment threshold, or the finding rules'
+    flags differ (condition and urgency), each answer weighted by P(answer | evidence).
+    """
+    from crampnet.reasoning._thresholds import THRESHOLDS
+    from crampnet.reasoning.redflags import red_flags, testing_thresholds
+
+    limits = {c: (t, THRESHOLDS[c].treatment) if c in THRESHOLDS else (t,) for c, t in testing_thresholds(model).items()}
+    before = model.posteriors(evidence)
+    leader = max(focus, key=lambda c: (before[c], -focus.index(c)))
+    rules_before = {(f.condition, f.urgency) for f in red_flags(model, evidence, threshold=1.0)}
+    total = 0.0
+    for state in model.states(question):
+        weight = model.probability({question: state}, given=evidence)
+        if weight <= 0:
+            continue
+        after = model.posteriors({**evidence, question: state})
+        leads = max(after[c] for c in focus) > after[leader] + LEAD_TOLERANCE
+        crosses = any((after[c] >= t) != (before[c] >= t) for c, ts in limits.items() if c in focus for t in ts)
+        rules = {(f.condition, f.urgency) for f in red_flags(model, {**evidence, question: state}, threshold=1.0)} != rules_before
+        total += weight * (leads or crosses or rules)
+    return total
+
+
+@pytest.mark.parametrize(("evidence", "questions"), [
+    ({"age": 60, "muscle_cramps": "yes", "fasciculations": "yes"}, ["weakness", "hyperreflexia", "upper_limb_involvement", "sodium"]),
+    ({"rest_pain": "yes", "smoker": "yes"}, ["pedal_pulses", "ulcer_or_gangrene", "ankle_brachial_index"]),
+    ({"calf_tenderness": "yes", "age": 70}, ["malignancy", "unilateral_calf_swelling", "d_dimer"]),
+])  # fmt: skip
+def test_finding_rule_flags_count_as_decisions(model, evidence, questions):
+    """Check next_questions' decision against the definition computed answer by answer, finding rules included.
+
+    History and examination answers that raise, drop or change a finding rule's
+    flag change a decision (weakness raises the MND Association rule beside
+    fasciculations; a second Wells item raises the DVT rule); a laboratory test
+    or the ABI counts by the thresholds only.
+    """
+    from crampnet.reasoning.questions import collect_answers, cost_of
+
+    answers = collect_answers(model, evidence, questions)
+    got = decisions(answers, list(model.conditions), answers.thresholds, answers.treatments)["decision"]
+    for i, q in enumerate(answers.candidates):
+        if cost_of(q)[0] in ("history", "examination"):
+            assert got[i] == pytest.approx(_decision_by_hand(model, evidence, q, list(model.conditions)), abs=1e-9), q
+        else:  # thresholds and leader only: the same as without the rules
+            plain = decisions(collect(model, evidence, [q]), list(model.conditions), answers.thresholds, answers.treatments)["decision"][0]
+            assert got[i] == pytest.approx(plain, abs=1e-12), q
+
+
+def test_probe_cramps_with_fasciculations_ask_about_weakness(model):
+    """Check issue 13's probe: with cramps and fasciculations, weakness (which would raise the MND flag) is among the first 8 questions.
+
+    Counting thresholds only it ranked 39th: P(weakness | evidence) is about 0.05,
+    too little to move MND across its testing threshold, but a 'yes' raises the red
+    flag tool's rule whatever the posterior.
+    """
+    evidence = {"age": 60, "muscle_cramps": "yes", "fasciculations": "yes", "presenting_complaint": "cramps"}
+    table = next_questions(model, evidence, n=8)
+    assert "weakness" in table.index
+    p_yes = model.probability({"weakness": "yes"}, given=evidence)
+    assert table.loc["weakness", "threshold_change"] >= p_yes - 1e-9

@@ -10,8 +10,9 @@ of the posteriors before and after the answer:
 - :func:`gains`: ``KL(P(C | e, q) || P(C | e))`` in bits, per condition
   (the information gain, summed over answers);
 - :func:`decisions`: the indicator that the answer changes the leader, moves
-  a must-not-miss condition across its testing or test-treatment threshold,
-  or either; and the
+  a must-not-miss condition across its testing or test-treatment threshold
+  or (for the candidates collected as ``ruled``) changes a finding rule's
+  flag, or any of these; and the
   absolute change of the must-not-miss probabilities;
 - :func:`deciders`: per candidate, the focus condition whose decision its
   answers would change most often (a new leader, or a must-not-miss
@@ -89,6 +90,12 @@ class Answers:
     treatments : dict of str to float
         The test-treatment threshold of the must-not-miss conditions that have
         one (see :func:`treatments`): above it the flag is urgent, not a test.
+    flag_change : numpy.ndarray or None
+        Per row and condition, whether the answer changes the flag the
+        finding rules (:mod:`crampnet.reasoning._rules`) give that condition:
+        raises it, drops it or changes its urgency; computed for the
+        candidates :func:`collect` was given as ``ruled`` (all False for the
+        others); None if none were.
     """
 
     conditions: tuple[str, ...]
@@ -99,6 +106,7 @@ class Answers:
     must_not_miss: tuple[str, ...]
     thresholds: dict[str, float]
     treatments: dict[str, float] = field(default_factory=dict)
+    flag_change: np.ndarray | None = None
 
     def rows(self, i: int) -> range:
         """The rows of candidate ``i``'s answers."""
@@ -127,8 +135,11 @@ def treatments(model: BaseModel) -> dict[str, float]:
     return {c: float(THRESHOLDS[c].treatment) for c in model.must_not_miss if c in THRESHOLDS}
 
 
-def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates: Sequence[str] | None = None) -> Answers:
+def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates: Sequence[str] | None = None, *, ruled: Iterable[str] = ()) -> Answers:
     """Score every answer of every candidate (default: every unobserved finding and context node).
+
+    The answers of the candidates in ``ruled`` are also checked against the
+    finding rules of the red flags (``Answers.flag_change``).
 
     Raises
     ------
@@ -176,7 +187,28 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
             at += card
         size += card
     post = np.nan_to_num(np.concatenate(posts))
-    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), thresholds(model), treatments(model))
+    checked = set(ruled) & set(kept)
+    flags = _flag_changes(model, vectors, kept, checked) if checked else None
+    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), thresholds(model), treatments(model), flags)
+
+
+def _flag_changes(model: BaseModel, vectors: Mapping[str, np.ndarray], kept: Sequence[str], checked: set[str]) -> np.ndarray:
+    """Per answer row (row 0: the case), per condition: whether the finding rules flag it otherwise than for the case (only ``checked`` candidates' rows)."""
+    from crampnet.reasoning.redflags import rule_flags
+
+    spec, conds = model.spec, list(model.conditions)
+    base = {f.condition: f.urgency for f in rule_flags(model, vectors)}
+    rows = [np.zeros(len(conds), dtype=bool)]
+    for q in kept:
+        card = len(spec.nodes[q].states)
+        for k in range(card):
+            row = np.zeros(len(conds), dtype=bool)
+            if q in checked:
+                now = {f.condition: f.urgency for f in rule_flags(model, _answer(spec, vectors, q, np.eye(card)[k]))}
+                for c in (base.keys() | now.keys()) & set(conds):
+                    row[conds.index(c)] = base.get(c) != now.get(c)
+            rows.append(row)
+    return np.array(rows)
 
 
 def _answer(spec: NetworkSpec, vectors: Mapping[str, np.ndarray], q: str, vec: np.ndarray) -> dict[str, np.ndarray]:
@@ -256,9 +288,9 @@ def decisions(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, f
     """
     guarded, limits = _limits(focus, thresholds, treatments)
     mnm = np.array([answers.conditions.index(c) for c in guarded], dtype=int)
-    # Per row: another focus condition now leads; a threshold is crossed.
+    # Per row: another focus condition now leads; a threshold is crossed or a finding rule's flag changes.
     _, leads = _leads(answers, focus)
-    crosses = np.any(_crossings(answers.post, mnm, limits) > 0, axis=1)
+    crosses = np.any(_crossings(answers.post, mnm, limits) > 0, axis=1) | _ruled(answers, focus).any(axis=1)
     shift = np.abs(answers.post[:, mnm] - answers.post[0, mnm]).sum(axis=1)
     out = {k: np.zeros(len(answers.candidates)) for k in ("leader_change", "threshold_change", "decision", "risk_shift")}
     for i in range(len(answers.candidates)):
@@ -269,6 +301,13 @@ def decisions(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, f
         out["decision"][i] = float(w @ (leads[rows] | crosses[rows]))
         out["risk_shift"][i] = float(w @ shift[rows])
     return out
+
+
+def _ruled(answers: Answers, focus: Sequence[str]) -> np.ndarray:
+    """Per row and focus condition: whether the answer changes the condition's finding-rule flag (all False where not checked)."""
+    if answers.flag_change is None:
+        return np.zeros((len(answers.post), len(focus)), dtype=bool)
+    return answers.flag_change[:, [answers.conditions.index(c) for c in focus]]
 
 
 def _leads(answers: Answers, focus: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -307,6 +346,7 @@ def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, fl
     guarded, limits = _limits(focus, thresholds, treatments)
     columns = [list(focus).index(c) for c in guarded]
     changes[:, columns] += np.minimum(_crossings(post, columns, limits), 1.0)
+    changes = np.maximum(changes, _ruled(answers, focus))  # a finding rule's flag changes: at least one change for it
     out = []
     for i in range(len(answers.candidates)):
         rows = np.array(answers.rows(i))

@@ -249,7 +249,7 @@ class Diagnosis:
             How many to return (None: all).
         by : {'decision', 'information', 'value'}, default='decision'
             By the probability that the answer changes a decision (the leading
-            condition or a must-not-miss testing or test-treatment threshold), information gain
+            condition, a must-not-miss testing or test-treatment threshold, or a finding rule's flag), information gain
             breaking ties; by information gain alone; or by the expected
             value of the answer (``value``), then as ``'decision'``.
         about : str or list of str, optional

@@ -21,15 +21,13 @@ answer, every measure is an average over the answers weighted by ``P(q | e)``:
 - ``leader_change``: the probability that the answer puts another condition
   ahead of the current leader (the most probable condition now, ties in
   network order; ahead = more probable by more than 1e-9).
-- ``threshold_change``: the probability that the answer moves at least one
-  must-not-miss condition across its testing threshold or its
-  test-treatment threshold, up or down (testing thresholds from
-  ``crampnet.reasoning.redflags.testing_thresholds``, test-treatment
-  thresholds from ``crampnet.reasoning._thresholds``: Pauker & Kassirer's
-  two thresholds, between which the first-line test decides and above
-  which the flag is urgent).
+- ``threshold_change``: the probability that the answer moves a must-not-miss
+  condition across its testing or test-treatment threshold, up or down
+  (Pauker & Kassirer's two: the first-line test decides between them, the
+  flag is urgent above; ``redflags.testing_thresholds``, ``_thresholds``),
+  or, for a history or examination question, changes a finding rule's flag.
 - ``decision``: the probability that the answer does either: changes the
-  leader or moves a must-not-miss condition across one of its thresholds.
+  leader or changes a must-not-miss decision as above.
 - ``risk_shift``: the expected absolute change in the must-not-miss
   conditions' probabilities, summed over them (0.05 = five points).
 - ``information_gain``: ``sum_i I(C_i ; Q | e)`` in bits, the sum over the
@@ -143,8 +141,6 @@ COLUMNS = [
 ]  # fmt: skip
 #: Stages of ``staged=True``, first asked first.
 STAGES = ("history", "examination", "lab", "abi")
-#: Score every answer of every candidate once (see :mod:`crampnet.reasoning._decision`).
-collect_answers = collect
 
 #: Physical examination findings (cost 2).
 EXAMINATION = (
@@ -159,6 +155,23 @@ LABS = ("ferritin", "potassium", "magnesium", "calcium", "sodium", "tsh", "creat
 ABI = ("ankle_brachial_index",)
 #: Cost and kind by group; everything else is history (cost 1).
 COSTS = {"history": 1.0, "examination": 2.0, "lab": 3.0, "abi": 4.0}
+
+
+def collect_answers(model: BaseModel, evidence: Mapping[str, object] | None, candidates: list[str] | None = None) -> Answers:
+    """Score every answer of every candidate once (:func:`~crampnet.reasoning._decision.collect`), history and examination answers also against the finding rules.
+
+    Tests count by the thresholds only: the one rule a result can fire (a raised D-dimer) presumes the test was indicated, which the thresholds decide.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> model = crampnet.load()
+    >>> answers = collect_answers(model, {"muscle_cramps": True, "fasciculations": True}, ["weakness", "d_dimer"])
+    >>> [bool(answers.flag_change[list(answers.rows(i))].any()) for i in range(2)]  # weakness can raise the MND rule
+    [True, False]
+    """
+    clinical = [nid for nid in model.spec.nodes if cost_of(nid)[0] in ("history", "examination")]
+    return collect(model, evidence, candidates, ruled=clinical)
 
 
 def cost_of(nid: str) -> tuple[str, float]:
@@ -273,7 +286,7 @@ def next_questions(
     """
     check_by(by)
     focus = check_about(model, about)  # before the batch: a typo costs nothing
-    return rank_questions(model, collect(model, evidence), n, by=by, about=focus or None, cost_aware=cost_aware, costs=costs, staged=staged)
+    return rank_questions(model, collect_answers(model, evidence), n, by=by, about=focus or None, cost_aware=cost_aware, costs=costs, staged=staged)
 
 
 def rank_questions(

@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "must_not_miss_rows", "must_not_miss_table", "red_flags", "testing_thresholds"]
+__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "must_not_miss_rows", "must_not_miss_table", "red_flags", "rule_flags", "testing_thresholds"]
 
 #: Urgencies, most urgent first.
 URGENCIES = ("emergency", "urgent", "test")
@@ -115,7 +115,8 @@ def thresholds_for(model: BaseModel, threshold: float | None) -> dict[str, float
     return dict.fromkeys(model.must_not_miss, value)
 
 
-def _rule_flags(model: BaseModel, vectors: Mapping[str, object]) -> list[RedFlag]:
+def rule_flags(model: BaseModel, vectors: Mapping[str, object]) -> list[RedFlag]:
+    """The finding rules' flags for observed ``vectors`` (:func:`crampnet.reasoning._scoring.observe`): in :data:`RULES` order, then the Wells rule."""
     flags: list[RedFlag] = []
     done: set[str] = set()
     for rule in RULES:
@@ -168,7 +169,7 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     """
     limits = thresholds_for(model, threshold)
     vectors = observe(model, evidence)
-    flags = _rule_flags(model, vectors)
+    flags = rule_flags(model, vectors)
     if posteriors is None:
         posteriors = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True))
     items = posteriors.items() if isinstance(posteriors, Mapping) else posteriors.to_dict().items()

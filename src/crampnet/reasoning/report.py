@@ -187,7 +187,7 @@ def _questions(dx: Diagnosis) -> list[Block]:
         ("h2", "What to ask or test next"),
         (
             "p",
-            "Ordered by the chance that the answer changes a decision (makes another condition the most probable or moves a must-not-miss condition across its testing or test-treatment threshold), compared to the percent as shown; ties go to the expected information gain: the sum over conditions of the mutual information between the condition and the answer, in bits.",
+            "Ordered by the chance that the answer changes a decision (makes another condition the most probable or moves a must-not-miss condition across its testing or test-treatment threshold, or changes a finding rule's flag), compared to the percent as shown; ties go to the expected information gain: the sum over conditions of the mutual information between the condition and the answer, in bits.",
         ),
         ("table", (headers, rows(best))),
         (
