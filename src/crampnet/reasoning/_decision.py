@@ -51,6 +51,7 @@ from crampnet.exceptions import (
 )
 from crampnet.network.entailment import entail, implied
 from crampnet.network.evidence import resolve_id, show
+from crampnet.reasoning._rules import RULE_NODES
 from crampnet.reasoning._scoring import observe, score, stack
 from crampnet.reasoning._thresholds import THRESHOLDS
 
@@ -187,8 +188,10 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
             at += card
         size += card
     post = np.nan_to_num(np.concatenate(posts))
-    checked = set(ruled) & set(kept)
-    flags = _flag_changes(model, vectors, kept, checked) if checked else None
+    # Only a node a rule reads (or one whose answer entails such a node) can change a rule's flag.
+    ruled = set(ruled)
+    checked = {q for q in ruled & set(kept) if q in RULE_NODES or any(nid in RULE_NODES for nid, _ in spec.nodes[q].entails)}
+    flags = _flag_changes(model, vectors, kept, checked) if ruled else None
     return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), thresholds(model), treatments(model), flags)
 
 

@@ -72,7 +72,7 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["RULES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "Entry", "Rule", "matches", "wells_flag", "wells_score"]
+__all__ = ["RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "Entry", "Rule", "matches", "wells_flag", "wells_score"]
 
 Entry = tuple[str, str]  # (node id, state)
 
@@ -171,6 +171,14 @@ RULES = (
          MND_RED_FLAG_TOOL, supporting=(("muscle_cramps", "yes"),),
          excluded=(("sensory_loss", "yes"), ("paresthesia", "yes"), ("bladder_bowel_dysfunction", "yes"))),
 )  # fmt: skip
+
+
+#: Every node whose answer can change what the finding rules flag: their groups and exclusions, the Wells items and the D-dimer.
+RULE_NODES = frozenset(
+    {nid for rule in RULES for group in (*rule.groups, rule.excluded) for nid, _ in group}
+    | {nid for entries, _ in WELLS_ITEMS for nid, _ in entries}
+    | {"d_dimer"}
+)
 
 
 def matches(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -> bool:
