@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import statistics
 import sys
 import time
 import tomllib
@@ -59,7 +60,7 @@ FLAGGED = (
 ALARMS = ("emergency", "urgent")
 Row = dict[str, Any]
 #: Columns of the per-condition table.
-PER_CONDITION = ("cases", "errors", "top1", "top3", "rule_top1", "rule_top3")
+PER_CONDITION = ("cases", "errors", "top1", "top3", "rule_top1", "rule_top3", "mrr", "rule_mrr")
 
 
 def sha256(path: Path | None = None, text: str | None = None) -> str:
@@ -233,6 +234,7 @@ def score_vignette(
     row["top3"] = [[c, round(post[c], 4)] for c in differential[:3]]
     row["gold_rank"] = {g: (differential.index(g) + 1 if g in differential else None) for g in gold}
     row["gold_posterior"] = {g: (round(post[g], 4) if g in post else None) for g in gold}
+    row["rank"] = min((k for k in row["gold_rank"].values() if k is not None), default=None)
     row["top1"], row["top3_hit"] = first in gold, any(g in differential[:3] for g in gold)
     row["red_flags"] = [{"condition": f.condition, "urgency": f.urgency} for f in flags]
     row["flagged"] = (
@@ -256,8 +258,10 @@ def rule_row(
     states, unread = evidence_states(spec, record["evidence"])
     ranked = points_rule(states, order, items)
     top = [c for c, _ in ranked[:3]]
+    ranks = [k for k, (c, _) in enumerate(ranked, start=1) if c in record["gold"]]
     return {
         "top3": [[c, s] for c, s in ranked[:3]],
+        "rank": min(ranks, default=None),
         "top1": top[0] in record["gold"],
         "top3_hit": any(g in top for g in record["gold"]),
         "unread": unread,
@@ -266,6 +270,16 @@ def rule_row(
 
 def pct(hits: int, of: int) -> dict[str, Any]:
     return {"hits": hits, "of": of, "percent": round(100.0 * hits / of, 1) if of else None}
+
+
+def reciprocal(rank: int | None) -> float:
+    """1 / rank of the best-ranked gold id; 0 where no gold id is ranked (an error, or not a condition)."""
+    return 1.0 / rank if rank else 0.0
+
+
+def mrr(rows: Iterable[Row], of: int) -> float | None:
+    """Mean reciprocal rank over ``of`` vignettes (rows without a rank count 0), to 3 decimals."""
+    return round(sum(reciprocal(r.get("rank")) for r in rows) / of, 3) if of else None
 
 
 def summarise(rows: Sequence[Row]) -> dict[str, Any]:
@@ -285,6 +299,12 @@ def summarise(rows: Sequence[Row]) -> dict[str, Any]:
         out[f"{name}_scored"] = pct(hits(scored, key), len(scored))
         out[f"rule_{name}_all"] = pct(hits((r["rule"] for r in rows), key), len(rows))
         out[f"rule_{name}_scored"] = pct(hits((r["rule"] for r in scored), key), len(scored))
+    # Graded: where the best-ranked gold id stands (1/rank), and how probable the first gold is.
+    out["mrr_all"], out["mrr_scored"] = mrr(scored, len(rows)), mrr(scored, len(scored))
+    out["rule_mrr_all"] = mrr((r["rule"] for r in rows), len(rows))
+    gold_p = [r["gold_posterior"][r["gold"][0]] for r in scored if r["gold_posterior"][r["gold"][0]] is not None]
+    out["first_gold_posterior"] = {"of": len(gold_p), "mean": round(statistics.fmean(gold_p), 3) if gold_p else None,
+                                   "median": round(statistics.median(gold_p), 3) if gold_p else None}  # fmt: skip
     out["must_not_miss_recall_scored"] = pct(hits(mnm_scored, "flagged"), len(mnm_scored))
     out["must_not_miss_recall_all"] = pct(hits(mnm_scored, "flagged"), len(mnm))
     out["false_alarms"] = pct(hits(non_mnm, "false_alarm"), len(non_mnm))
@@ -300,7 +320,11 @@ def summarise(rows: Sequence[Row]) -> dict[str, Any]:
         c["top3"] += bool(r.get("top3_hit"))
         c["rule_top1"] += r["rule"]["top1"]
         c["rule_top3"] += r["rule"]["top3_hit"]
+        c["mrr"] += reciprocal(r.get("rank"))
+        c["rule_mrr"] += reciprocal(r["rule"].get("rank"))
         confusion.setdefault(g, Counter())["ERROR" if r["error"] else r["top3"][0][0]] += 1
+    for c in per.values():  # sums of reciprocal ranks -> their means
+        c["mrr"], c["rule_mrr"] = round(c["mrr"] / c["cases"], 3), round(c["rule_mrr"] / c["cases"], 3)
     out["per_condition"] = per
     out["confusion"] = {g: dict(c.most_common()) for g, c in confusion.items()}
     out["error_list"] = [{"id": r["id"], "error": r["error"]} for r in rows if r["error"]]
@@ -316,6 +340,10 @@ def _f(p: dict[str, Any]) -> str:
     return f"{p['hits']}/{p['of']} = {p['percent']:.1f}%"
 
 
+def _r(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
 def _summary(s: dict[str, Any]) -> list[str]:
     both = "{} (errors as misses) | {} of scored"
     rule = "{} all | {} on crampnet's scored cases"
@@ -328,12 +356,15 @@ def _summary(s: dict[str, Any]) -> list[str]:
     lines = [
         ("top-1 (first of the differential is a gold id)", both.format(_f(s["top1_all"]), _f(s["top1_scored"]))),
         ("top-3 (a gold id among the first three)", both.format(_f(s["top3_all"]), _f(s["top3_scored"]))),
+        ("mean reciprocal rank (best-ranked gold id)", both.format(_r(s["mrr_all"]), _r(s["mrr_scored"]))),
+        ("P(first gold present), scored", f"mean {_r(s['first_gold_posterior']['mean'])}, median {_r(s['first_gold_posterior']['median'])} (of {s['first_gold_posterior']['of']})"),
         ("must-not-miss recall (first gold flagged)", f"{_f(mnm[0])} of scored | {_f(mnm[1])} with errors as misses"),
         ("false alarms (urgent/emergency flag, no gold must-not-miss)", f"{_f(s['false_alarms'])} of scored"),
         ("  any flag, 'test' included (no gold must-not-miss)", f"{_f(s['any_flag_alarms'])} of scored"),
         ("errors (crampnet raised: not scored)", f"{_f(s['errors'])} {kinds}".rstrip()),
         ("seed-checklist rule top-1", rule.format(_f(s["rule_top1_all"]), _f(s["rule_top1_scored"]))),
         ("seed-checklist rule top-3", rule.format(_f(s["rule_top3_all"]), _f(s["rule_top3_scored"]))),
+        ("seed-checklist rule mean reciprocal rank", f"{_r(s['rule_mrr_all'])} all"),
     ]  # fmt: skip
     head = (
         f"SUMMARY ({s['vignettes']} vignettes: {s['scored']} scored, {s['errors']['hits']} errors)"
@@ -359,14 +390,14 @@ def render(s: dict[str, Any], rows: Sequence[Row], header: Sequence[str]) -> str
         "",
         *_summary(s),
         "",
-        "PER CONDITION (by first gold; top-k counts errors as misses)",
+        "PER CONDITION (by first gold; top-k counts errors as misses; mrr: mean of 1 / rank of the best-ranked gold id)",
     ]
     out.append(
         f"  {'condition':<28} "
         + " ".join(f"{k.replace('rule_', 'rule '):>9}" for k in PER_CONDITION)
     )
     for g, c in sorted(s["per_condition"].items(), key=lambda gc: (-gc[1]["cases"], gc[0])):
-        out.append(f"  {g:<28} " + " ".join(f"{c[k]:>9}" for k in PER_CONDITION))
+        out.append(f"  {g:<28} " + " ".join(f"{c[k]:>9.3f}" if isinstance(c[k], float) else f"{c[k]:>9}" for k in PER_CONDITION))
     out += ["", "CONFUSION (first gold -> crampnet's first: count)"]
     for g, preds in sorted(s["confusion"].items()):
         out.append(f"  {g}: " + ", ".join(f"{p} {n}" for p, n in preds.items()))

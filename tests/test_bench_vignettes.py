@@ -115,6 +115,29 @@ def test_top1_and_top3_counting_with_one_and_two_gold_ids() -> None:
     assert s["per_condition"]["q"]["cases"] == 2 and s["per_condition"]["q"]["top1"] == 1
 
 
+def test_graded_figures_reciprocal_rank_and_first_gold_posterior() -> None:
+    """Check the mean reciprocal rank (best-ranked gold id; errors and unranked gold count 0) and P(first gold), against hand sums."""
+    records = [
+        record("A", ["x"], "c"),  # rank 1
+        record("B", ["z"], "c"),  # rank 3
+        record("C", ["w"], "c"),  # rank 4
+        record("D", ["q", "x"], "c"),  # q is no condition; x ranks 1
+        record("E", ["q", "y"], "c"),  # y ranks 2
+        record("BAD", ["x"], "c", not_a_node="yes"),  # an error: 0, and not scored
+    ]
+    rows = scored(records, {"c": XYZW})
+    assert [r.get("rank") for r in rows] == [1, 3, 4, 1, 2, None]
+    s = bv.summarise(rows)
+    total = 1 + 1 / 3 + 1 / 4 + 1 + 1 / 2
+    assert s["mrr_all"] == round(total / 6, 3) and s["mrr_scored"] == round(total / 5, 3)
+    # P(first gold) only where the first gold is a condition of the network (q is not): 0.5, 0.15, 0.05
+    assert s["first_gold_posterior"] == {"of": 3, "mean": round((0.5 + 0.15 + 0.05) / 3, 3), "median": 0.15}
+    assert s["per_condition"]["q"]["mrr"] == 0.75 and s["per_condition"]["x"]["mrr"] == 0.5  # x: A 1, BAD 0
+    assert s["rule_mrr_all"] == 0.0  # scored() gives every row a rule that ranks nothing
+    text = bv.render(s, rows, ["header"])
+    assert f"mean reciprocal rank (best-ranked gold id)        {total / 6:.3f}" in text
+
+
 def test_misses_carry_the_two_entries_that_raised_the_first_most() -> None:
     rows = scored([record("B", ["z"], "c"), record("A", ["x"], "c")], {"c": XYZW})
     assert rows[0]["why_first"] == [["muscle_cramps", "yes", 1.5], ["nocturnal", "yes", 0.5]]
@@ -245,7 +268,9 @@ def test_points_rule_on_a_hand_made_checklist(tmp_path: Path) -> None:
         order,
         items,
     )
-    assert rule["top3"] == [["b_cond", 2], ["a_cond", 1], ["c_cond", 0]] and rule["top1"]
+    assert rule["top3"] == [["b_cond", 2], ["a_cond", 1], ["c_cond", 0]] and rule["top1"] and rule["rank"] == 1
+    third = bv.rule_row({"gold": ["c_cond", "x"], "evidence": {"potassium": 2.9}}, spec, order, items)
+    assert third["rank"] == 3 and bv.rule_row({"gold": ["x"], "evidence": {}}, spec, order, items)["rank"] is None
     # a tie goes to the earlier condition of the order
     assert bv.points_rule({"urge_to_move": "yes", "muscle_cramps": "yes"}, order, items)[0] == (
         "a_cond",
