@@ -159,7 +159,7 @@ def _score(model: Any, record: Row, evidence: Mapping[str, object]) -> Row:
         model.must_not_miss,
         explain=None,
     )
-    return {"top1": bool(row.get("top1")), "flagged": row.get("flagged"), "error": row["error"]}
+    return {"top1": bool(row.get("top1")), "rr": bv.reciprocal(row.get("rank")), "flagged": row.get("flagged"), "error": row["error"]}
 
 
 _MODEL: Any = None
@@ -201,11 +201,15 @@ def _pct(hits: float, of: int) -> str:
 
 
 def summarise(rows: Sequence[Row], seeds: int) -> dict[str, Any]:
-    """Top-1 and must-not-miss recall per strategy and checkpoint (random: mean over seeds)."""
+    """Top-1, mean reciprocal rank of the best-ranked gold id and must-not-miss recall per strategy and checkpoint (random: mean over seeds)."""
     n = len(rows)
     mnm = [r for r in rows if r["must_not_miss"]]
     out: dict[str, Any] = {"vignettes": n, "must_not_miss_vignettes": len(mnm)}
-    out["full"] = {"top1": sum(r["full"]["top1"] for r in rows) / n, "recall": sum(bool(r["full"]["flagged"]) for r in mnm) / max(1, len(mnm))}
+    out["full"] = {
+        "top1": sum(r["full"]["top1"] for r in rows) / n,
+        "mrr": sum(r["full"]["rr"] for r in rows) / n,
+        "recall": sum(bool(r["full"]["flagged"]) for r in mnm) / max(1, len(mnm)),
+    }
     if all("answerable" in r for r in rows):
         out["answerable"] = {"mean": float(np.mean([r["answerable"] for r in rows])), "candidates": float(np.mean([r["candidates"] for r in rows]))}
     for name in STRATEGIES:
@@ -216,6 +220,7 @@ def summarise(rows: Sequence[Row], seeds: int) -> dict[str, Any]:
         for k, q in enumerate(CHECKPOINTS):
             per[str(q)] = {
                 "top1": float(np.mean([sum(r[run][k]["top1"] for r in rows) / n for run in runs])),
+                "mrr": float(np.mean([sum(r[run][k]["rr"] for r in rows) / n for run in runs])),
                 "recall": float(np.mean([sum(bool(r[run][k]["flagged"]) for r in mnm) / max(1, len(mnm)) for run in runs])),
                 "answered": float(np.mean([sum(r[run][k]["answered"] for r in rows) / n for run in runs])),
             }
@@ -224,13 +229,14 @@ def summarise(rows: Sequence[Row], seeds: int) -> dict[str, Any]:
 
 
 def render(s: dict[str, Any], seconds: float, header: Sequence[str]) -> str:
-    lines = [*header, "", f"{'strategy':<13}" + "".join(f"  top-1 after {q} (answered)" for q in CHECKPOINTS) + "   mnm recall after 5 (after 3 / 8)"]
+    lines = [*header, "", f"{'strategy':<13}" + "".join(f"  top-1 after {q} (answered)" for q in CHECKPOINTS) + "   mnm recall after 5 (after 3 / 8)   mean reciprocal rank after " + " / ".join(map(str, CHECKPOINTS))]
     for name in STRATEGIES:
         if name not in s:
             continue
         cells = "".join(f"  {_pct(s[name][str(q)]['top1'], 1):>14} ({s[name][str(q)]['answered']:.1f})  " for q in CHECKPOINTS)
-        lines.append(f"{name:<13}{cells}  {_pct(s[name]['5']['recall'], 1)} ({_pct(s[name]['3']['recall'], 1).strip()} / {_pct(s[name]['8']['recall'], 1).strip()})")
-    lines.append(f"{'full evidence':<13}  {_pct(s['full']['top1'], 1):>14}   (all entries)   {'':<40}  {_pct(s['full']['recall'], 1)}")
+        mrr = " / ".join(f"{s[name][str(q)]['mrr']:.3f}" for q in CHECKPOINTS)
+        lines.append(f"{name:<13}{cells}  {_pct(s[name]['5']['recall'], 1)} ({_pct(s[name]['3']['recall'], 1).strip()} / {_pct(s[name]['8']['recall'], 1).strip()})   {mrr}")
+    lines.append(f"{'full evidence':<13}  {_pct(s['full']['top1'], 1):>14}   (all entries)   {'':<40}  {_pct(s['full']['recall'], 1)}   {s['full']['mrr']:.3f}")
     if "answerable" in s:
         a = s["answerable"]
         share = a["mean"] / a["candidates"] if a["candidates"] else 0.0

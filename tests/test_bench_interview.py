@@ -97,18 +97,20 @@ def test_interview_on_a_synthetic_vignette(model):
 
 
 def test_summarise_counts_by_hand():
-    """Check top-1 and recall from two synthetic rows, random runs averaged over seeds."""
-    def run(top1s, flags):
-        return [{"top1": t, "flagged": f, "answered": 1, "error": None} for t, f in zip(top1s, flags, strict=True)]
+    """Check top-1, reciprocal rank and recall from two synthetic rows, random runs averaged over seeds."""
+    def run(top1s, flags, rrs=(0.5, 0.5, 0.5)):
+        return [{"top1": t, "rr": 1.0 if t else rr, "flagged": f, "answered": 1, "error": None} for t, f, rr in zip(top1s, flags, rrs, strict=True)]
     rows = [
-        {"must_not_miss": True, "full": {"top1": True, "flagged": True}, "decision": run([0, 1, 1], [0, 1, 1]),
+        {"must_not_miss": True, "full": {"top1": True, "rr": 1.0, "flagged": True}, "decision": run([0, 1, 1], [0, 1, 1], (0.25, 0, 0)),
          "random0": run([1, 1, 1], [0, 0, 0]), "random1": run([0, 0, 0], [0, 0, 0])},
-        {"must_not_miss": False, "full": {"top1": False, "flagged": None}, "decision": run([0, 0, 1], [None] * 3),
+        {"must_not_miss": False, "full": {"top1": False, "rr": 1 / 3, "flagged": None}, "decision": run([0, 0, 1], [None] * 3, (0, 0.5, 0)),
          "random0": run([0, 0, 0], [None] * 3), "random1": run([0, 0, 1], [None] * 3)},
     ]  # fmt: skip
     s = bi.summarise(rows, seeds=2)
-    assert s["full"] == {"top1": 0.5, "recall": 1.0}
+    assert s["full"] == {"top1": 0.5, "mrr": (1.0 + 1 / 3) / 2, "recall": 1.0}
     assert [s["decision"][q]["top1"] for q in ("3", "5", "8")] == [0.0, 0.5, 1.0]
+    assert [s["decision"][q]["mrr"] for q in ("3", "5", "8")] == [0.125, 0.75, 1.0]  # (1/4 + 0) / 2, (1 + 1/2) / 2, (1 + 1) / 2
+    assert s["random"]["8"]["mrr"] == ((1.0 + 0.5) / 2 + (0.5 + 1.0) / 2) / 2  # seed 0 and seed 1, averaged
     assert s["decision"]["5"]["recall"] == 1.0
     assert [s["random"][q]["top1"] for q in ("3", "5", "8")] == [0.25, 0.25, 0.5]
     assert "information" not in s and "fixed" not in s
@@ -118,10 +120,10 @@ def test_summarise_counts_by_hand():
 def test_summarise_answerable_share():
     """Check the mean number of questions a vignette answers, and its share of the askable ones, from two synthetic rows."""
     def run(top1):
-        return [{"top1": top1, "flagged": None, "answered": 0, "error": None}] * 3
+        return [{"top1": top1, "rr": float(top1), "flagged": None, "answered": 0, "error": None}] * 3
     rows = [
-        {"must_not_miss": False, "full": {"top1": True, "flagged": None}, "decision": run(True), "answerable": 4, "candidates": 100},
-        {"must_not_miss": False, "full": {"top1": False, "flagged": None}, "decision": run(False), "answerable": 10, "candidates": 100},
+        {"must_not_miss": False, "full": {"top1": True, "rr": 1.0, "flagged": None}, "decision": run(True), "answerable": 4, "candidates": 100},
+        {"must_not_miss": False, "full": {"top1": False, "rr": 0.0, "flagged": None}, "decision": run(False), "answerable": 10, "candidates": 100},
     ]  # fmt: skip
     s = bi.summarise(rows, seeds=1)
     assert s["answerable"] == {"mean": 7.0, "candidates": 100.0}
