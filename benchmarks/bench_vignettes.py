@@ -303,8 +303,11 @@ def summarise(rows: Sequence[Row]) -> dict[str, Any]:
     out["mrr_all"], out["mrr_scored"] = mrr(scored, len(rows)), mrr(scored, len(scored))
     out["rule_mrr_all"] = mrr((r["rule"] for r in rows), len(rows))
     gold_p = [r["gold_posterior"][r["gold"][0]] for r in scored if r["gold_posterior"][r["gold"][0]] is not None]
-    out["first_gold_posterior"] = {"of": len(gold_p), "mean": round(statistics.fmean(gold_p), 3) if gold_p else None,
-                                   "median": round(statistics.median(gold_p), 3) if gold_p else None}  # fmt: skip
+    out["first_gold_posterior"] = {
+        "of": len(gold_p),
+        "mean": round(statistics.fmean(gold_p), 3) if gold_p else None,
+        "median": round(statistics.median(gold_p), 3) if gold_p else None,
+    }
     out["must_not_miss_recall_scored"] = pct(hits(mnm_scored, "flagged"), len(mnm_scored))
     out["must_not_miss_recall_all"] = pct(hits(mnm_scored, "flagged"), len(mnm))
     out["false_alarms"] = pct(hits(non_mnm, "false_alarm"), len(non_mnm))

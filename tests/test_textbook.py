@@ -21,8 +21,6 @@ from typing import NamedTuple
 
 import pytest
 
-import crampnet
-
 
 class Case(NamedTuple):
     """A sourced textbook presentation: its name, gold condition, evidence, citation and quote."""
@@ -427,11 +425,6 @@ def _params(cases, xfails):
         )
         for case in cases
     ]
-
-
-@pytest.fixture(scope="module")
-def model() -> crampnet.Model:
-    return crampnet.load()
 
 
 def test_case_records_are_well_formed(model):
