@@ -229,3 +229,40 @@ def test_shipped_must_not_miss_exist(model):
     """Check the shipped network marks the must-not-miss conditions the rules point at."""
     assert {"critical_limb_ischemia", "deep_vein_thrombosis", "motor_neuron_disease"} <= set(model.must_not_miss)
     assert isinstance(crampnet.load(), Model)
+
+
+@pytest.mark.parametrize("evidence", [
+    {"age": 70, "presenting_complaint": "pain", "pain_location": "knee", "joint_abnormality": True},  # the findings lower DVT
+    {"muscle_cramps": True, "relief_by_stretching": True, "nocturnal": True},  # no context: 'before' is every presenter
+    {"age_group": "40_to_64", "sex": "female", "malignancy": "no", "edema": True},  # context by id, alias and a risk factor
+])  # fmt: skip
+def test_threshold_flag_says_the_probability_before_the_findings(model, evidence):
+    """Check that a testing-threshold flag also gives the posterior on the context entries alone, computed here by model.posteriors."""
+    context = {k: v for k, v in evidence.items() if k in ("age", "age_group", "sex", "malignancy")}
+    flags = [f for f in red_flags(model, evidence) if "testing threshold" in f.message]
+    assert flags, "the case should reach a must-not-miss testing threshold"
+    before = model.posteriors(context)
+    for flag in flags:
+        assert f"P = {model.posteriors(evidence)[flag.condition]:.1%} ({before[flag.condition]:.1%} before the findings entered)," in flag.message
+
+
+@pytest.mark.parametrize("evidence", [{}, {"age": 60}, {"age": 75, "sex": "male", "smoker": True}])
+def test_threshold_flag_on_context_alone_has_no_before(model, evidence):
+    """Check that with no finding entered a threshold flag gives the posterior once (it is already the context's)."""
+    flags = [f for f in red_flags(model, evidence) if "testing threshold" in f.message]
+    assert flags and all("before the findings" not in f.message for f in flags)
+
+
+def test_finding_rule_flags_carry_no_before(model):
+    """Check that a finding rule's flag (Wells 2 here) keeps its own words: the baseline belongs to the threshold flags."""
+    flags = red_flags(model, {"age": 60, "calf_tenderness": True, "bilateral": False, "malignancy": True})
+    assert [f.condition for f in flags] == ["deep_vein_thrombosis"]
+    assert "Wells" in flags[0].message and "before the findings" not in flags[0].message
+
+
+def test_baseline_false_leaves_the_message_without_it(model):
+    """Check that baseline=False gives the same flags without the 'before the findings' words (trust.evaluate reads only conditions and urgencies)."""
+    case = {"age": 70, "presenting_complaint": "pain", "pain_location": "knee", "joint_abnormality": True}
+    with_it, without = red_flags(model, case), red_flags(model, case, baseline=False)
+    assert [(f.condition, f.urgency) for f in with_it] == [(f.condition, f.urgency) for f in without]
+    assert any("before the findings" in f.message for f in with_it) and not any("before the findings" in f.message for f in without)

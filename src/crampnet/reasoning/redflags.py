@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
+from crampnet.network.evidence import resolve_id
 from crampnet.reasoning._rules import RULES, Entry, Rule, matches, wells_flag
 from crampnet.reasoning._scoring import observe
 from crampnet.reasoning._thresholds import (
@@ -138,7 +139,7 @@ def rule_flags(model: BaseModel, vectors: Mapping[str, object]) -> list[RedFlag]
     return flags
 
 
-def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posteriors: pd.Series | Mapping[str, float] | None = None, *, threshold: float | None = None) -> list[RedFlag]:
+def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posteriors: pd.Series | Mapping[str, float] | None = None, *, threshold: float | None = None, baseline: bool = True) -> list[RedFlag]:
     """The red flags raised by one case, most urgent first.
 
     Parameters
@@ -154,6 +155,11 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
         None: each must-not-miss condition is flagged at its own testing
         threshold (:func:`testing_thresholds`); a number in (0, 1]: the
         posterior at or above which every must-not-miss condition is flagged.
+    baseline : bool, default=True
+        Say in a threshold flag's message the condition's posterior before
+        the findings, on the context entries alone (one more query when a
+        threshold flag is raised on a case with findings). False leaves it
+        out, for callers that read only the conditions and urgencies.
 
     Returns
     -------
@@ -175,10 +181,13 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     items = posteriors.items() if isinstance(posteriors, Mapping) else posteriors.to_dict().items()
     post = {str(k): float(v) for k, v in items}
     ruled = {f.condition: f for f in flags}
+    before: dict[str, float] = {}  # on the context entries alone, computed for the first threshold flag
     for cond in sorted(model.must_not_miss, key=lambda c: -post[c]):
         p, limit = post[cond], limits[cond]
         if p < limit or (cond in ruled and ruled[cond].urgency != "test"):
             continue
+        if baseline and not before:
+            before = _before_findings(model, evidence or {})
         label = model.spec.nodes[cond].label or cond
         kind = "threshold given" if threshold is not None else "testing threshold" if cond in THRESHOLDS else "default must-not-miss threshold"
         notes = NOTES.get(cond)
@@ -192,7 +201,8 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
             else:
                 action = f"At or above its test-treatment threshold of {act:.1%}: act now ({THRESHOLDS[cond].test}). {action}"
             source = f"{PAUKER_KASSIRER}; {source}"
-        message = f"{label}: P = {p:.1%}, at or above its {kind} of {limit:.1%}. {action}"
+        earlier = f" ({before[cond]:.1%} before the findings entered)" if cond in before else ""
+        message = f"{label}: P = {p:.1%}{earlier}, at or above its {kind} of {limit:.1%}. {action}"
         if cond in ruled:  # a 'test' finding rule: the probability, and the rule's words after it
             if urgency == "test":
                 continue
@@ -200,6 +210,21 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
             message, source = f"{message} Also: {ruled[cond].message}", f"{source}; {ruled[cond].source}"
         flags.append(RedFlag(cond, urgency, message, source))
     return sorted(flags, key=lambda f: URGENCIES.index(f.urgency))
+
+
+def _before_findings(model: BaseModel, evidence: Mapping[str, object]) -> dict[str, float]:
+    """Each condition's posterior on the context entries of ``evidence`` alone (age, sex, risk factors, medicines).
+
+    Empty when ``evidence`` holds no finding: the posterior is then already
+    this one. A flag at a must-not-miss condition's threshold that says both
+    numbers shows whether the findings raised it there or left it near where
+    the person's context put it (a DVT at its share among presenters, say).
+    """
+    spec = model.spec
+    context = {key: value for key, value in evidence.items() if spec.nodes[resolve_id(spec, key)].role == "context"}
+    if len(context) == len(evidence):
+        return {}
+    return dict(zip(model.conditions, model.posterior_array(context).tolist(), strict=True))
 
 
 #: The columns of :func:`must_not_miss_table`.

@@ -104,7 +104,7 @@ def shown(model: BaseModel, evidence: pd.DataFrame, posteriors: pd.DataFrame, ra
             if ranking != "posterior":
                 order_ids = Diagnosis(model, case, ranking=ranking).differential
                 where = [order_ids.index(c) for c in columns]
-            flags = red_flags(model, case, dict(zip(columns, values[i].tolist(), strict=True)))
+            flags = red_flags(model, case, dict(zip(columns, values[i].tolist(), strict=True)), baseline=False)  # conditions and urgencies only
             named = {f.condition for f in flags}
             known = (where, [c in named for c in columns], any(f.urgency in ALARMS for f in flags))
             if shared:
