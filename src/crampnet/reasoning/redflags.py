@@ -181,12 +181,12 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     items = posteriors.items() if isinstance(posteriors, Mapping) else posteriors.to_dict().items()
     post = {str(k): float(v) for k, v in items}
     ruled = {f.condition: f for f in flags}
-    before: dict[str, float] = {}  # on the context entries alone, computed for the first threshold flag
+    before: dict[str, float] | None = None  # on the context entries alone: looked up once, at the first threshold flag
     for cond in sorted(model.must_not_miss, key=lambda c: -post[c]):
         p, limit = post[cond], limits[cond]
         if p < limit or (cond in ruled and ruled[cond].urgency != "test"):
             continue
-        if baseline and not before:
+        if baseline and before is None:
             before = _before_findings(model, evidence or {})
         label = model.spec.nodes[cond].label or cond
         kind = "threshold given" if threshold is not None else "testing threshold" if cond in THRESHOLDS else "default must-not-miss threshold"
@@ -201,7 +201,7 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
             else:
                 action = f"At or above its test-treatment threshold of {act:.1%}: act now ({THRESHOLDS[cond].test}). {action}"
             source = f"{PAUKER_KASSIRER}; {source}"
-        earlier = f" ({before[cond]:.1%} before the findings entered)" if cond in before else ""
+        earlier = f" ({before[cond]:.1%} before the findings entered)" if before and cond in before else ""
         message = f"{label}: P = {p:.1%}{earlier}, at or above its {kind} of {limit:.1%}. {action}"
         if cond in ruled:  # a 'test' finding rule: the probability, and the rule's words after it
             if urgency == "test":
