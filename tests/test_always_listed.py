@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from crampnet._cli_output import flag_lines
+from crampnet._cli_output import FULL_CITATIONS, flag_lines, must_not_miss_lines
 from crampnet.cli import main
+from crampnet.reasoning._thresholds import THRESHOLDS
 from crampnet.reasoning.html import diagnosis_html
+from crampnet.reasoning.redflags import rule_out_cite
 
 RLS = {"urge_to_move": True, "uncomfortable_sensations": True, "worse_at_rest": True, "relief_by_movement": True, "worse_evening": True, "ferritin": 32, "presenting_complaint": "restlessness"}
 
@@ -65,3 +67,30 @@ def test_cli_lists_every_must_not_miss_condition(dx, model, capsys):
     for cond in model.must_not_miss:
         assert cond in block
     assert block.count("rules out:") == len(model.must_not_miss)
+
+
+def test_cli_cites_rule_outs_short_and_says_where_they_are_in_full(dx, model):
+    """Check each printed rule-out ends with its short citation, no full reference, and the block ends by pointing to the full ones."""
+    lines = must_not_miss_lines(dx)
+    rule_lines = [line for line in lines if "rules out:" in line]
+    assert len(rule_lines) == len(model.must_not_miss)
+    for cond, line in zip(model.must_not_miss, rule_lines, strict=True):
+        cite = THRESHOLDS[cond].rule_out_cite
+        assert line.endswith(f"[{cite}]")
+        assert THRESHOLDS[cond].rule_out_source not in line and "doi:" not in line
+    assert lines[-1] == FULL_CITATIONS and "--json" in lines[-1] and "Diagnosis.must_not_miss" in lines[-1]
+
+
+@pytest.mark.parametrize("cond", sorted(THRESHOLDS))
+def test_each_short_citation_names_what_the_full_one_names(cond):
+    """Check every part of a short rule-out citation (a name and a year, or a body and a document) appears in the full source."""
+    entry = THRESHOLDS[cond]
+    for part in entry.rule_out_cite.split("; "):
+        for word in part.replace(",", "").split()[:2]:
+            assert word in entry.rule_out_source, (cond, word)
+
+
+def test_rule_out_cite_passes_other_sources_up_to_their_threshold_part():
+    """Check a source that is not a shipped threshold's is printed as given, without its threshold part."""
+    assert rule_out_cite("deep_vein_thrombosis", "network file x.toml (must_not_miss); threshold: judgment") == "network file x.toml (must_not_miss)"
+    assert rule_out_cite("any", "a source") == "a source"

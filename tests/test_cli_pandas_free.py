@@ -22,6 +22,7 @@ import pytest
 
 import crampnet
 from crampnet._cli_output import (
+    FULL_CITATIONS,
     QUESTIONS_HEADER,
     diagnosis_json,
     differential_lines,
@@ -37,7 +38,12 @@ from crampnet.reasoning.questions import (
     ranked_rows,
 )
 from crampnet.reasoning.ranking import counterfactual_scores, order, order_positions
-from crampnet.reasoning.redflags import must_not_miss_rows, must_not_miss_table, red_flags
+from crampnet.reasoning.redflags import (
+    must_not_miss_rows,
+    must_not_miss_table,
+    red_flags,
+    rule_out_cite,
+)
 
 HEAVY = ("pandas", "pyarrow", "pgmpy", "numba")
 # Runs the command line as ``python -m crampnet`` does, then lists the heavy
@@ -106,8 +112,8 @@ def _reference_must_not_miss(dx: crampnet.Diagnosis) -> list[str]:
     for cond, row in table.iterrows():
         mark = "FLAGGED" if row["flagged"] else "not flagged"
         lines.append(f"  {cond!s:<{width}}  P = {row['probability']:7.2%}  threshold {row['threshold']:6.2%}  {mark}")
-        lines.append(f"  {'':<{width}}  rules out: {row['rule_out']} [{str(row['source']).split('; threshold: ')[0]}]")
-    return lines
+        lines.append(f"  {'':<{width}}  rules out: {row['rule_out']} [{rule_out_cite(str(cond), str(row['source']))}]")
+    return [*lines, FULL_CITATIONS]
 
 
 def _reference_questions(dx: crampnet.Diagnosis, n: int) -> list[str]:
@@ -164,6 +170,13 @@ def test_json_matches_the_tables(model, case, ranking):
         assert (q["label"], q["kind"], q["about"]) == (row["label"], row["kind"], row["about"])
         assert q["information_gain"] == round(float(row["information_gain"]), 6)
     assert out["red_flags"] == [{"condition": f.condition, "urgency": f.urgency, "message": f.message, "source": f.source} for f in dx.red_flags]
+    mnm = dx.must_not_miss
+    assert [e["condition"] for e in out["must_not_miss"]] == list(mnm.index) == list(model.must_not_miss)
+    for e in out["must_not_miss"]:
+        row = mnm.loc[e["condition"]]
+        assert e["probability"] == round(float(row["probability"]), 6) == expected[e["condition"]]
+        assert e["threshold"] == round(float(row["threshold"]), 6)
+        assert (e["flagged"], e["rule_out"], e["source"]) == (bool(row["flagged"]), row["rule_out"], row["source"])
 
 
 # --- the Python API is unchanged -------------------------------------------------------------

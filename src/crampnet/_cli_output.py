@@ -35,6 +35,7 @@ from crampnet.exceptions import InvalidValueError
 from crampnet.network.evidence import band
 from crampnet.reasoning.html import MEASURES, TITLES, legend, population_phrase, ranked
 from crampnet.reasoning.ranking import DECIMALS
+from crampnet.reasoning.redflags import rule_out_cite
 
 if TYPE_CHECKING:
     from crampnet.network.records import NetworkSpec
@@ -126,8 +127,16 @@ def flag_lines(dx: Diagnosis) -> list[str]:
     return flags + must_not_miss_lines(dx)
 
 
+#: The last line of the must-not-miss block: where the short citations are given in full.
+FULL_CITATIONS = "  (rule-outs cited short; in full in `crampnet diagnose --json`, `Diagnosis.must_not_miss` and the report)"
+
+
 def must_not_miss_lines(dx: Diagnosis) -> list[str]:
     """Every must-not-miss condition, however unlikely: probability, threshold, flag, what would rule it out.
+
+    Each rule-out is cited short (:func:`crampnet.reasoning.redflags.rule_out_cite`),
+    so that the block stays a few lines in a terminal or an interview step;
+    its last line says where the full citations are.
 
     Examples
     --------
@@ -148,8 +157,8 @@ def must_not_miss_lines(dx: Diagnosis) -> list[str]:
         p = finite(probability, f"P({cond} | evidence)")
         mark = "FLAGGED" if flagged else "not flagged"
         lines.append(f"  {cond:<{width}}  P = {p:7.2%}  threshold {threshold:6.2%}  {mark}")
-        lines.append(f"  {'':<{width}}  rules out: {rule_out} [{source.split('; threshold: ')[0]}]")
-    return lines
+        lines.append(f"  {'':<{width}}  rules out: {rule_out} [{rule_out_cite(cond, source)}]")
+    return [*lines, FULL_CITATIONS]
 
 
 def differential_lines(dx: Diagnosis, top: int) -> list[str]:
@@ -252,7 +261,7 @@ def _entry(dx: Diagnosis, rank: int, condition: str, p: float) -> dict[str, obje
 
 
 def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int, by: str = "decision") -> str:
-    """The diagnosis as standard JSON (no NaN): evidence, differential, posteriors, red flags, next questions.
+    """The diagnosis as standard JSON (no NaN): evidence, differential, posteriors, red flags, must-not-miss conditions, next questions.
 
     ``ordered_by`` names the measure the differential is ordered by, each
     entry of ``differential`` gives its rank, posterior and (unless the order
@@ -260,6 +269,9 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
     says what the numbers mean, one line each. ``next_questions`` are in the
     order ``by`` (``questions_by``), each with its information gain,
     ``decision`` and ``value`` (:func:`crampnet.reasoning.questions.next_questions`).
+    ``must_not_miss`` lists every must-not-miss condition whatever its rank,
+    as :attr:`Diagnosis.must_not_miss` does (probability, the threshold
+    applied, whether flagged, the rule-out and its full source).
     """
     post = {c: finite(p, f"P({c} | evidence)") for c, p in dx._probabilities().items()}
     asked = [
@@ -293,6 +305,17 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
                 "source": f.source,
             }
             for f in dx.red_flags
+        ],
+        "must_not_miss": [
+            {
+                "condition": cond,
+                "probability": round(finite(p, f"P({cond} | evidence)"), 6),
+                "threshold": round(finite(threshold, f"the threshold of {cond}"), 6),
+                "flagged": flagged,
+                "rule_out": rule_out,
+                "source": source,
+            }
+            for cond, p, threshold, flagged, rule_out, source in dx._must_not_miss_rows()
         ],
         "next_questions": asked,
         "questions_by": by,

@@ -89,6 +89,10 @@ class TestingThreshold:
         What would rule the condition out, in one sentence.
     rule_out_source : str
         Where that sentence comes from.
+    rule_out_cite : str
+        The same source cited short (authors or body and year), for a display
+        that gives the rule-out one line; the full citation stays in
+        ``rule_out_source``.
     """
 
     test: str
@@ -98,6 +102,7 @@ class TestingThreshold:
     test_risk: Input
     rule_out: str
     rule_out_source: str
+    rule_out_cite: str
 
     @property
     def value(self) -> float:
@@ -195,6 +200,7 @@ THRESHOLDS: dict[str, TestingThreshold] = {
             "Kraaijpoel 2020). With symptoms of pulmonary embolism neither is enough: the embolism is assessed in its own right (NICE CG144)."
         ),
         rule_out_source=f"{GEERSING_2014}; Kraaijpoel N et al. PLoS One 2020;15:e0228788; {PULMONARY_EMBOLISM}",
+        rule_out_cite="Geersing 2014; Kraaijpoel 2020; NICE CG144",
     ),
     "acute_limb_ischemia": TestingThreshold(
         test="pedal pulses with a handheld Doppler or the ankle-brachial index, then emergency vascular referral",
@@ -204,6 +210,7 @@ THRESHOLDS: dict[str, TestingThreshold] = {
         test_risk=Input(0.001, "judgment: a bedside pulse and Doppler check, harmless and taking minutes; range 0.0005-0.005"),
         rule_out="A warm limb of normal colour with normal pedal pulses and no new neurological deficit (none of the six Ps, ESVS 2020).",
         rule_out_source="Björck M et al. ESVS 2020 guidelines on acute limb ischaemia, Eur J Vasc Endovasc Surg 2020;59:173-218 (six Ps, as summarised by EVTODAY, 7 January 2020)",
+        rule_out_cite="Björck 2020, ESVS guidelines",
     ),
     "critical_limb_ischemia": TestingThreshold(
         test="ankle-brachial index (toe pressure if the arteries are incompressible), then urgent vascular referral",
@@ -213,6 +220,7 @@ THRESHOLDS: dict[str, TestingThreshold] = {
         test_risk=Input(0.002, "judgment: the ABI is harmless and takes 15 minutes; range 0.001-0.005"),
         rule_out="Normal ankle-brachial index and toe pressures: the Global Vascular Guidelines require objective haemodynamic testing to assess CLTI.",
         rule_out_source="Conte MS et al. Global Vascular Guidelines on CLTI, J Vasc Surg 2019;69(6S):3S-125S (abstract)",
+        rule_out_cite="Conte 2019, Global Vascular Guidelines",
     ),
     "motor_neuron_disease": TestingThreshold(
         test="neurology referral with electromyography (Gold Coast criteria)",
@@ -222,6 +230,7 @@ THRESHOLDS: dict[str, TestingThreshold] = {
         test_risk=Input(0.02, "judgment: EMG discomfort, weeks of waiting and the fear the referral raises; range 0.01-0.05"),
         rule_out="No upper with lower motor neuron signs in one region and no lower motor neuron signs in two regions, on a neurologist's examination with EMG (Gold Coast criteria).",
         rule_out_source="Shefner JM et al. Clin Neurophysiol 2020;131:1975-1978 (Gold Coast criteria, read as box 1 of Turner MR, Pract Neurol 2022, doi:10.1136/practneurol-2021-003256)",
+        rule_out_cite="Shefner 2020, Gold Coast criteria",
     ),
 }
 

@@ -67,7 +67,7 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "must_not_miss_rows", "must_not_miss_table", "red_flags", "rule_flags", "testing_thresholds"]
+__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "must_not_miss_rows", "must_not_miss_table", "red_flags", "rule_flags", "rule_out_cite", "testing_thresholds"]
 
 #: Urgencies, most urgent first.
 URGENCIES = ("emergency", "urgent", "test")
@@ -290,3 +290,36 @@ def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, fl
             source = f"{source.split('; threshold: ')[0]}; threshold: given by the caller"
         rows.append((cond, float(posteriors[cond]), limits[cond], cond in flagged, rule_out, source))
     return rows
+
+
+def rule_out_cite(condition: str, source: str) -> str:
+    """The source of a must-not-miss row's rule-out, short enough for one line of text.
+
+    The shipped threshold's short citation when ``source`` is its full one
+    (the ``source`` column of :func:`must_not_miss_table`), else ``source``
+    up to its threshold part.
+
+    Parameters
+    ----------
+    condition : str
+        The condition id of the row.
+    source : str
+        The row's ``source``.
+
+    Returns
+    -------
+    str
+        What a one-line display prints in brackets after the rule-out.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> dx = crampnet.load().diagnose({"urge_to_move": True})
+    >>> rule_out_cite("deep_vein_thrombosis", dx.must_not_miss.loc["deep_vein_thrombosis", "source"])
+    'Geersing 2014; Kraaijpoel 2020; NICE CG144'
+    >>> rule_out_cite("x", "network file a.toml (must_not_miss); threshold: judgment (default 0.1)")
+    'network file a.toml (must_not_miss)'
+    """
+    full = source.split("; threshold: ")[0]
+    entry = THRESHOLDS.get(condition)
+    return entry.rule_out_cite if entry is not None and full == entry.rule_out_source else full
