@@ -624,3 +624,23 @@ def test_questions_by_refuses_an_unknown_order(capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "--questions-by" in err and all(o in err for o in ("decision", "information", "value"))
+
+
+def test_diagnose_staged_lists_history_then_examination_then_tests(capsys):
+    """Check diagnose --staged prints the staged order of Diagnosis.next_questions, stages in order, under a header that says so; --json records it."""
+    from crampnet._cli_output import STAGED_HEADER
+    from crampnet.reasoning.questions import STAGES
+
+    case = ["age=58", "sex=male", "presenting_complaint=pain"]
+    dx = crampnet.load().diagnose({"age": 58, "sex": "male", "presenting_complaint": "pain"})
+    table = dx.next_questions(12, staged=True)
+    assert main(["diagnose", *case, "--staged", "--questions", "12"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    start = next(i for i, line in enumerate(out) if line.startswith(STAGED_HEADER))
+    printed = [line.split()[0] for line in out[start + 1 : start + 13]]
+    assert printed == list(table.index)
+    kinds = [str(k) for k in dx.next_questions(None, staged=True)["kind"]]
+    assert kinds == sorted(kinds, key=STAGES.index) and kinds[0] == "history" and len(set(kinds)) > 2
+    assert main(["diagnose", *case, "--staged", "--questions", "12", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["questions_staged"] is True and [q["question"] for q in record["next_questions"]] == list(table.index)

@@ -516,3 +516,17 @@ def test_questions_by_sets_the_interview_order(monkeypatch, by):
         assert re.search(rf"^Q1\. .*\({first}: ", out, flags=re.MULTILINE)
     default = model.diagnose(evidence).next_questions(1)  # the shipped network's case: the order must matter there
     assert first != str(default.index[0])
+
+
+def test_staged_interview_asks_history_before_tests(monkeypatch):
+    """Check interview --staged asks the history question the staged order puts first, where the default order asks a test first (58, leg pain)."""
+    evidence = {"age": 58, "sex": "male", "presenting_complaint": "pain"}
+    dx = MODEL.diagnose(evidence)
+    default, staged = dx.next_questions(1), dx.next_questions(None, staged=True)
+    assert default["kind"].iloc[0] != "history"  # the case on which the option matters (a D-dimer first)
+    first = next(str(q) for q, gain in staged["information_gain"].items() if gain > 1e-9)
+    assert staged.loc[first, "kind"] == "history"
+    args = ["interview", "--staged", "--max-questions", "1", "age=58", "sex=male", "presenting_complaint=pain"]
+    code, out, err = _main(monkeypatch, args, "skip\n")
+    assert code == 0 and err == ""
+    assert re.search(rf"^Q1\. .*\({first}: ", out, flags=re.MULTILINE)

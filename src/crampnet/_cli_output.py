@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "QUESTION_HEADERS",
+    "STAGED_HEADER",
     "diagnosis_json",
     "differential_lines",
     "evidence_line",
@@ -211,9 +212,16 @@ QUESTION_HEADERS = {
     ),
 }
 
+#: How the header of staged question lines begins (``--staged``); the order's own header follows.
+STAGED_HEADER = "Next questions, history first, then examination, then tests; within a stage "
 
-def question_lines(dx: Diagnosis, n: int, by: str = "decision") -> list[str]:
+
+def question_lines(dx: Diagnosis, n: int, by: str = "decision", staged: bool = False) -> list[str]:
     """The ``n`` next best questions in the order ``by``, with the number they are ranked by first.
+
+    With ``staged`` history comes first, then examination, then tests
+    (``Diagnosis.next_questions(staged=True)``), each stage in the order
+    ``by``; the header says so.
 
     By ``"decision"`` (the default) the first number is ``decision`` (the
     chance that the answer changes the most probable condition or moves a
@@ -232,13 +240,15 @@ def question_lines(dx: Diagnosis, n: int, by: str = "decision") -> list[str]:
     >>> lines = question_lines(dx, 2, by="value")
     >>> lines[0] == QUESTION_HEADERS["value"] and len(lines) == 3
     True
+    >>> question_lines(dx, 2, staged=True)[0].startswith(STAGED_HEADER)
+    True
     """
     if n <= 0:
         return []
-    rows = dx._question_rows(n, by)  # the rows of dx.next_questions(n, by=by), without pandas
+    rows = dx._question_rows(n, by, staged)  # the rows of dx.next_questions(n, by=by, staged=staged), without pandas
     if not rows:
         return ["Next questions: none left."]
-    lines = [QUESTION_HEADERS[by]]
+    lines = [STAGED_HEADER + QUESTION_HEADERS[by].removeprefix("Next questions ") if staged else QUESTION_HEADERS[by]]
     for q, row in rows:
         change = finite(cast("float", row["decision"]), f"the decision measure of {q}")
         gain = finite(cast("float", row["information_gain"]), f"the information gain of {q}")
@@ -260,7 +270,7 @@ def _entry(dx: Diagnosis, rank: int, condition: str, p: float) -> dict[str, obje
     return entry
 
 
-def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int, by: str = "decision") -> str:
+def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int, by: str = "decision", staged: bool = False) -> str:
     """The diagnosis as standard JSON (no NaN): evidence, differential, posteriors, red flags, must-not-miss conditions, next questions.
 
     ``ordered_by`` names the measure the differential is ordered by, each
@@ -268,7 +278,8 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
     is by posterior) that measure as the order compares it, and ``legend``
     says what the numbers mean, one line each. ``next_questions`` are in the
     order ``by`` (``questions_by``), each with its information gain,
-    ``decision`` and ``value`` (:func:`crampnet.reasoning.questions.next_questions`).
+    ``decision`` and ``value`` (:func:`crampnet.reasoning.questions.next_questions`),
+    history first when ``staged`` (``questions_staged``).
     ``must_not_miss`` lists every must-not-miss condition whatever its rank,
     as :attr:`Diagnosis.must_not_miss` does (probability, the threshold
     applied, whether flagged, the rule-out and its full source).
@@ -286,7 +297,7 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
             "decision": round(finite(cast("float", r["decision"]), f"the decision measure of {q}"), 6),
             "value": round(finite(cast("float", r["value"]), f"the value of {q}"), 6),
         }
-        for q, r in (dx._question_rows(questions, by) if questions > 0 else [])
+        for q, r in (dx._question_rows(questions, by, staged) if questions > 0 else [])
     ]
     out = {
         "evidence": dict(evidence),
@@ -319,6 +330,7 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
         ],
         "next_questions": asked,
         "questions_by": by,
+        "questions_staged": staged,
     }
     try:
         return json.dumps(out, indent=2, allow_nan=False)

@@ -86,16 +86,18 @@ class Interview:
     by : {'decision', 'information', 'value'}, default='decision'
         The order of the questions (``--questions-by``), as
         :meth:`~crampnet.reasoning.diagnosis.Diagnosis.next_questions` takes it.
+    staged : bool, default=False
+        History first, then examination, then tests (``--staged``).
     """
 
-    def __init__(self, model: Model, evidence: Mapping[str, object], *, skipped: Sequence[str] = (), asked: int = 0, top: int = 5, max_questions: int = 10, confidence: float = 0.95, choose: bool = False, save: Callable[[dict[str, object], list[str], int], None] | None = None, by: str = "decision") -> None:
+    def __init__(self, model: Model, evidence: Mapping[str, object], *, skipped: Sequence[str] = (), asked: int = 0, top: int = 5, max_questions: int = 10, confidence: float = 0.95, choose: bool = False, save: Callable[[dict[str, object], list[str], int], None] | None = None, by: str = "decision", staged: bool = False) -> None:
         self.model = model
         self.evidence = dict(evidence)
         self.skipped = list(skipped)
         self.asked = asked
         self.top, self.max_questions, self.confidence, self.choose = top, max_questions, confidence, choose
         self.save = save
-        self.by = by
+        self.by, self.staged = by, staged
 
     def run(self, stdin: IO[str] | None = None) -> int:
         """Ask until a stop (see the module docstring); 0, or 130 after Ctrl-C."""
@@ -136,7 +138,7 @@ class Interview:
             return f"{lead} has reached P = {p:.3f} (--confidence {self.confidence:g}).", []
         if self.asked >= self.max_questions:
             return f"{self.asked} questions asked (--max-questions {self.max_questions}).", []
-        table = dx.next_questions(None, by=self.by)
+        table = dx.next_questions(None, by=self.by, staged=self.staged)
         done = set(self.skipped) | set(self.evidence)
         # The table's row order is the recommended order; it is kept.
         candidates = [str(q) for q, gain in table["information_gain"].items() if str(q) not in done and float(gain) > 1e-9]

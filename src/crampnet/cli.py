@@ -116,9 +116,9 @@ def _diagnose(args: argparse.Namespace, model: Model) -> int:
     evidence = _evidence(args, model)
     dx = model.diagnose(evidence, ranking=args.ranking)
     if args.json:
-        print(diagnosis_json(dx, evidence, args.questions, args.questions_by))
+        print(diagnosis_json(dx, evidence, args.questions, args.questions_by, args.staged))
         return 0
-    print("\n".join([evidence_line(evidence, model.spec), *flag_lines(dx), *differential_lines(dx, args.top), *question_lines(dx, args.questions, args.questions_by), _NOTE]))
+    print("\n".join([evidence_line(evidence, model.spec), *flag_lines(dx), *differential_lines(dx, args.top), *question_lines(dx, args.questions, args.questions_by, args.staged), _NOTE]))
     return 0
 
 
@@ -135,7 +135,7 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
 
     if case is not None and case.saved:
         print(f"Resuming {case.name}: {len(evidence)} answers, {len(args.skipped)} skipped, {case.asked} questions asked.")
-    run = Interview(model, evidence, skipped=args.skipped, asked=case.asked if case is not None else 0, top=args.top, max_questions=args.max_questions, confidence=args.confidence, choose=args.choose, save=save, by=args.questions_by)
+    run = Interview(model, evidence, skipped=args.skipped, asked=case.asked if case is not None else 0, top=args.top, max_questions=args.max_questions, confidence=args.confidence, choose=args.choose, save=save, by=args.questions_by, staged=args.staged)
     code = run.run(sys.stdin)
     if args.save:
         print(f"The case is saved in {args.save}; resume it with: crampnet interview --case {args.save} --save {args.save}")
@@ -225,6 +225,7 @@ def _parser() -> argparse.ArgumentParser:
         "--questions-by", default="decision", choices=list(QUESTION_ORDERS),
         help="order of the next questions: decision (default: the chance the answer changes the most probable condition or a must-not-miss testing decision), information (expected information gain) or value (expected value of the answer)",
     )  # fmt: skip
+    asking.add_argument("--staged", action="store_true", help="ask history first, then examination, then tests (each stage in the --questions-by order)")
     parser = argparse.ArgumentParser(prog="crampnet", description="Bayesian differential diagnosis of leg cramps. " + _NOTE)
     parser.add_argument("--version", action="version", version="%(prog)s " + _version())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

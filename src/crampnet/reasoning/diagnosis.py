@@ -280,9 +280,9 @@ class Diagnosis:
 
         return collect_answers(self.model, self.evidence)
 
-    def _question_rows(self, n: int | None, by: str = "decision") -> list[tuple[str, dict[str, object]]]:
-        """The rows of ``next_questions(n, by=by)`` as ``(question, row)`` pairs, without pandas."""
-        return ranked_rows(self.model, self._answers, n, by=by)
+    def _question_rows(self, n: int | None, by: str = "decision", staged: bool = False) -> list[tuple[str, dict[str, object]]]:
+        """The rows of ``next_questions(n, by=by, staged=staged)`` as ``(question, row)`` pairs, without pandas."""
+        return ranked_rows(self.model, self._answers, n, by=by, staged=staged)
 
     def report(self, format: str = "markdown", *, now: object = None) -> str:
         """The diagnosis as a clinical document for this patient, stamped and sourced.

@@ -311,8 +311,8 @@ def rank_questions(
     return frame if n is None else frame.iloc[: int(n)]
 
 
-def ranked_rows(model: BaseModel, answers: Answers, n: int | None = 10, *, by: str = "decision", cost_aware: bool = False) -> list[tuple[str, dict[str, object]]]:
-    """The first ``n`` rows of :func:`rank_questions` (in the order ``by``, or ``cost_aware``), as ``(question, row)`` pairs, without pandas.
+def ranked_rows(model: BaseModel, answers: Answers, n: int | None = 10, *, by: str = "decision", cost_aware: bool = False, staged: bool = False) -> list[tuple[str, dict[str, object]]]:
+    """The first ``n`` rows of :func:`rank_questions` (in the order ``by``, or ``cost_aware``, ``staged``), as ``(question, row)`` pairs, without pandas.
 
     Each row maps the :data:`COLUMNS` to their values, as the table holds them.
 
@@ -325,8 +325,10 @@ def ranked_rows(model: BaseModel, answers: Answers, n: int | None = 10, *, by: s
     True
     >>> [q for q, _ in ranked_rows(model, answers, 3, by="value")] == list(rank_questions(model, answers, 3, by="value").index)
     True
+    >>> [q for q, _ in ranked_rows(model, answers, 3, staged=True)] == list(rank_questions(model, answers, 3, staged=True).index)
+    True
     """
-    rows, positions = _rows(model, answers, n, by=by, cost_aware=cost_aware)
+    rows, positions = _rows(model, answers, n, by=by, cost_aware=cost_aware, staged=staged)
     chosen = positions if n is None else positions[: int(n)]
     return [(answers.candidates[i], {c: rows[i][c] for c in COLUMNS}) for i in chosen.tolist()]
 
