@@ -406,11 +406,207 @@ CASES: tuple[Case, ...] = (
         "https://bestpractice.bmj.com/topics/en-gb/63/history-exam, read through https://bibliotheek.ehb.be:2400/topics/en-gb/63/history-exam",
         "acute onset of red, painful, hot, swollen skin (cellulitis)",
     ),
+    # Second batch: fixed from the sources below before crampnet was run on any of them (blindness rule).
+    Case(
+        "thyrotoxic_myopathy",
+        "thyroid_disease",
+        {"weakness": "yes", "proximal_weakness": "yes", "muscle_atrophy": "yes", "creatine_kinase": "normal"},
+        "GPnotebook, metabolic myopathy in thyrotoxicosis (last reviewed 01/2018), read through a GPnotebook-family mirror, "
+        "https://pharmacy-notebook.com/en-gb/simplepage.cfm?ID=-2033188854&linkID=41879 (a mirror; no TSH value is stated, so none is given)",
+        "The features of the myopathy associated with thyrotoxicosis include muscle weakness and wasting, often affecting the limb girdles, and normal creatinine kinase.",
+    ),
+    Case(
+        "cpt2_deficiency_myopathic_form",
+        "metabolic_myopathy",
+        {
+            "sex": "male",
+            "exercise_triggered": "yes",
+            "weakness": "yes",
+            "myoglobinuria": "yes",
+            "presenting_complaint": "pain",
+        },
+        "GeneReviews, Carnitine Palmitoyltransferase II Deficiency (Wieser; revision 2019), summary (myopathic form; males more often "
+        "affected), https://www.ncbi.nlm.nih.gov/books/NBK1253/ (exercise-induced muscle pain taken as the complaint, not as myalgia "
+        "between episodes, which the vocabulary's myalgia means)",
+        "the latter is characterized by exercise-induced muscle pain and weakness, sometimes associated with myoglobinuria",
+    ),
+    Case(
+        "ssri_akathisia",
+        "akathisia",
+        {
+            "med_antidepressant": "yes",
+            "onset_after_new_drug": "yes",
+            "whole_body_restlessness": "yes",
+            "presenting_complaint": "restlessness",
+        },
+        "Koliscak, Makela, Selective serotonin reuptake inhibitor-induced akathisia, J Am Pharm Assoc 2009;49:e28-e38, "
+        "doi:10.1331/JAPhA.2009.08083, abstract (recent increases in SSRI dose as a predisposing factor; 'inner restlessness' "
+        "taken as restlessness of the whole body, not of the legs), https://dx.doi.org/10.1331%2FJAPhA.2009.08083",
+        "To review available information in the literature about akathisia (inner restlessness) caused by the selective serotonin reuptake inhibitors (SSRIs).",
+    ),
+    Case(
+        "periodic_leg_movements_daytime_fatigue",
+        "periodic_limb_movements",
+        {"unperceived_leg_jerks": "yes", "nocturnal": "yes", "daytime_fatigue": "yes"},
+        "Michigan Medicine (University of Michigan Health), Periodic leg movements (a sleep partner observes the movements; 'insomnia or "
+        "daytime fatigue', so only one is given), https://uofmhealth.org/conditions-treatments/brain-neurological-conditions/periodic-leg-movements "
+        "(a patient-facing page, weaker)",
+        "In many cases, patients are unaware they have periodic leg movements, and they come to the clinic or their physician with unexplained insomnia or daytime fatigue.",
+    ),
+    Case(
+        "hyponatraemia_early_symptoms",
+        "electrolyte_disturbance",
+        {"sodium": "low", "weakness": "yes", "muscle_cramps": "yes"},
+        "Textbook section 'Clinical manifestations of hyponatremia', read as republished at "
+        "https://www.alpfmedical.info/cardiac-output/clinical-manifestations-of-hyponatremia.html (a mirror whose book is not named; weaker)",
+        "The early symptoms of hyponatremia (from any cause) may include apathy, weakness, muscular cramps, nausea, vomiting, and headache.",
+    ),
+    Case(
+        "leg_cramps_in_pregnancy",
+        "nocturnal_leg_cramps",
+        {
+            "sex": "female",
+            "pregnancy": "later_trimester",
+            "muscle_cramps": "yes",
+            "nocturnal": "yes",
+            "presenting_complaint": "cramps",
+        },
+        "Zhou et al., Interventions for leg cramps in pregnancy, Cochrane protocol CD010655, description of the condition (sudden, intense, "
+        "painful involuntary contractions of the leg muscles; 'particularly at night'), https://cochranelibrary.com/cdsr/doi/10.1002/14651858.CD010655/full/es",
+        "Up to 30% to 50% of pregnant women suffer from leg cramps, especially in the third trimester.",
+    ),
+    Case(
+        "heat_cramps",
+        "exercise_associated_cramps",
+        {
+            "muscle_cramps": "yes",
+            "exercise_triggered": "yes",
+            "exertion_or_heat": "yes",
+            "pain_location": "calf",
+            "presenting_complaint": "cramps",
+        },
+        "Mayo Clinic, First aid: Heat cramps (calves first among the muscles most often affected), read as republished by Beacon Health "
+        "System, https://www.beaconhealthsystem.org/library/FirstAid/heat-cramps-first-aid?content_id=ART-20056669 (a patient page, mirror)",
+        "Heat cramps are painful, involuntary muscle spasms that usually occur during heavy exercise in hot environments.",
+    ),
+    Case(
+        "lumbar_spinal_stenosis_bilateral_cramping",
+        "lumbar_spinal_stenosis",
+        {
+            "back_pain": "yes",
+            "bilateral": "yes",
+            "muscle_cramps": "yes",
+            "exercise_triggered": "yes",
+            "relief_by_lumbar_flexion": "yes",
+            "presenting_complaint": "pain",
+        },
+        "AAFP, Lumbar spinal stenosis, Am Fam Physician 2024;109(4):350-359, abstract (low back pain radiating to the buttocks and lower "
+        "extremities bilaterally), http://www.aafp.org/pubs/afp/issues/2024/0400/lumbar-spinal-stenosis.html",
+        "The pain is typically burning or cramping, which worsens with standing and walking and improves with bending forward or sitting.",
+    ),
+    Case(
+        "l5_radiculopathy",
+        "lumbar_radiculopathy",
+        {
+            "dermatomal_radiation": "yes",
+            "sensory_loss": "yes",
+            "weakness": "yes",
+            "ankle_reflex": "normal",
+            "presenting_complaint": "pain",
+        },
+        "SeekhealthZ, Symptoms of L5 radiculopathy (sensory loss over the great toe and dorsum of the foot; weakness of extensor hallucis "
+        "longus; 'The ankle reflex is usually normal'), https://www.seekhealthz.com/health/symptoms-of-l5-radiculopathy/ (a health site "
+        "summarising textbook text, weaker)",
+        "L5 root compression produces pain radiating to the posterolateral buttock, lateral posterior thigh, and lateral leg.",
+    ),
+    Case(
+        "chemotherapy_induced_neuropathy",
+        "peripheral_neuropathy",
+        {
+            "med_neurotoxic_chemotherapy": "yes",
+            "paresthesia": "yes",
+            "sensory_loss": "yes",
+            "ankle_reflex": "reduced",
+            "bilateral": "yes",
+            "upper_limb_involvement": "yes",
+            "presenting_complaint": "numbness_or_tingling",
+        },
+        "Wampler, Rosenbaum, Chemotherapy-induced Peripheral Neuropathy Fact Sheet, Cancer Supportive and Survivorship Care (numbness, "
+        "tingling, decreased vibration sense, diminished or absent reflexes), http://www.cancersupportivecare.com/nervepain.html "
+        "(a clinicians' fact sheet, weaker than a review)",
+        "Sensory symptoms often begin in the tips of the fingers or toes and may progress into a stocking and glove pattern.",
+    ),
+    Case(
+        "hip_osteoarthritis",
+        "arthritis",
+        {
+            "pain_location": "buttock_or_hip",
+            "exercise_triggered": "yes",
+            "joint_abnormality": "yes",
+            "presenting_complaint": "pain",
+        },
+        "NHS Tayside Referral Help System, Hip joint pain / osteoarthritis, symptoms and signs (pain during movement or with vigorous "
+        "activity; limited range of movement; locking, grinding; 'pain overnight and/or morning stiffness' not given), "
+        "https://www.nhstayside.scot.nhs.uk/WorkingWithUs/ReferralHelpSystem/PROD_354068",
+        "Pain localized to the groin area and the front or side of the thigh.",
+    ),
+    Case(
+        "chronic_venous_disease",
+        "venous_insufficiency",
+        {"varicosities": "yes", "edema": "yes", "worse_evening": "yes"},
+        "AccessMedicine (McGraw-Hill), chronic venous disease chapter, Essentials of Diagnosis (heaviness, aching, late-day leg fatigue; "
+        "varicose veins), https://accessmedicine.mhmedical.com/content.aspx?bookid=2984&sectionid=250020710",
+        "Edema, which may be soft and pitting or brawny and fibrotic, usually increases throughout the day with dependency and improves with elevation.",
+    ),
+    Case(
+        "intermittent_claudication_nice",
+        "peripheral_arterial_disease",
+        {
+            "smoker": "yes",
+            "exercise_triggered": "yes",
+            "exertional_pain_relieved_by_rest": "yes",
+            "presenting_complaint": "pain",
+        },
+        "NICE TA223, Cilostazol, naftidrofuryl oxalate, pentoxifylline and inositol nicotinate for intermittent claudication, section 2 "
+        "(smoking the first major risk factor), https://www.nice.org.uk/guidance/TA223/chapter/2-Clinical-need-and-practice",
+        "intermittent claudication (Fontaine stage II), which is characterised by pain in the legs or buttocks that occurs with exercise and is relieved with rest",
+    ),
+    Case(
+        "chronic_limb_threatening_ischaemia",
+        "critical_limb_ischemia",
+        {"rest_pain": "yes", "ulcer_or_gangrene": "yes"},
+        "Conte et al., Global vascular guidelines on the management of chronic limb-threatening ischemia, J Vasc Surg 2019;69(6S):3S-125S, "
+        "doi:10.1016/j.jvs.2019.02.016, abstract, https://pmc.ncbi.nlm.nih.gov/articles/PMC8365864 ('> 2 weeks' fits two duration bands, "
+        "so no duration is given)",
+        "CLTI is a clinical syndrome defined by the presence of peripheral artery disease (PAD) in combination with rest pain, gangrene, or a lower limb ulceration >2 weeks duration.",
+    ),
+    Case(
+        "beta_agonist_cramps",
+        "drug_induced_cramps",
+        {
+            "med_beta_agonist": "yes",
+            "muscle_cramps": "yes",
+            "onset_after_new_drug": "yes",
+            "improves_after_drug_stopped": "yes",
+            "presenting_complaint": "cramps",
+        },
+        "Medical Algorithms Company, Drug-induced muscle cramps (reasons to suspect: onset after a drug was started, less cramping after "
+        "it was stopped; beta agonists, salbutamol, among the drugs implicated), https://www.medicalalgorithms.com/drug-induced-muscle-cramps "
+        "(a clinical calculator site's summary, weaker)",
+        "(1) The onset of cramps or a worsening occurred after a drug was started.",
+    ),
 )
 
 # Cases crampnet gets wrong, by name, with what it gives instead (a strict xfail; the case itself
-# stays as it is). None at the first run: all 27 golds were in the first three and flagged.
-XFAIL_TOP3: dict[str, str] = {}
+# stays as it is). None at the first run of batch 1: all 27 golds were in the first three and flagged.
+# Batch 2 (15 cases): one miss at its first run.
+XFAIL_TOP3: dict[str, str] = {
+    "thyrotoxic_myopathy": (
+        "crampnet gives motor_neuron_disease (P 0.547), lumbar_radiculopathy (P 0.346), peripheral_neuropathy (P 0.250); "
+        "thyroid_disease is 4th (P 0.164, expected disablement 0.10): limb-girdle weakness and wasting with a normal CK "
+        "is read as motor neuron disease (flagged), with no fasciculation or upper motor neuron sign entered"
+    ),
+}
 XFAIL_FLAGGED: dict[str, str] = {}
 
 
