@@ -304,3 +304,13 @@ def test_radiculopathy_by_age_nhg_m55(model):
     assert 1.49 <= middle / under_40 <= 2.50
     assert 1.0 <= older / under_40 <= 1.88
     assert older < middle  # 'Na het 65e levensjaar ligt de incidentie rond de 11 per 1000'
+
+
+def test_claudication_without_pad_mcdermott_1999_and_spain(model):
+    """Check P(typical claudication | no PAD) at 65 and over in [0.025, 0.046]: 4 of 105 practice controls without PAD (McDermott 1999) and 37 of 1,094 outpatients without PAD (PMID 19524189, computed from 7.2% overall and 17.8% of 393 with PAD), 41 of 1,199 pooled, exact 95% interval.
+
+    Before session 31 the network gave 0.081: the measured figure, which holds every cause but PAD, was
+    its leak, and the judged venous and arthritis links were counted on top of it.
+    """
+    p = model.probability({"exertional_pain_relieved_by_rest": "yes"}, given={"age_group": "65_plus", "peripheral_arterial_disease": "absent"})
+    assert 0.025 <= p <= 0.046
