@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from crampnet.reasoning.diagnosis import Diagnosis
 
 __all__ = [
+    "FULL_CITATIONS",
     "QUESTION_HEADERS",
     "STAGED_HEADER",
     "diagnosis_json",
