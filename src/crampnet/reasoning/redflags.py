@@ -227,6 +227,9 @@ def _before_findings(model: BaseModel, evidence: Mapping[str, object]) -> dict[s
     return dict(zip(model.conditions, model.posterior_array(context).tolist(), strict=True))
 
 
+#: What joins a must-not-miss row's ``source``: the rule-out's source, then the threshold's (:func:`rule_out_cite` splits it).
+_THRESHOLD_PART = "; threshold: "
+
 #: The columns of :func:`must_not_miss_table`.
 MUST_NOT_MISS_COLUMNS = ["probability", "threshold", "flagged", "rule_out", "source"]
 
@@ -285,9 +288,9 @@ def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, fl
     for cond in model.must_not_miss:
         entry = THRESHOLDS.get(cond)
         rule_out = entry.rule_out if entry else "No published rule-out is recorded for it: evaluate it specifically."
-        source = f"{entry.rule_out_source}; threshold: {PAUKER_KASSIRER}" if entry else f"network file {model.spec.path} (must_not_miss); threshold: judgment (default {DEFAULT_THRESHOLD:g})"
-        if threshold is not None:
-            source = f"{source.split('; threshold: ')[0]}; threshold: given by the caller"
+        said = entry.rule_out_source if entry else f"network file {model.spec.path} (must_not_miss)"
+        limit_source = "given by the caller" if threshold is not None else PAUKER_KASSIRER if entry else f"judgment (default {DEFAULT_THRESHOLD:g})"
+        source = f"{said}{_THRESHOLD_PART}{limit_source}"
         rows.append((cond, float(posteriors[cond]), limits[cond], cond in flagged, rule_out, source))
     return rows
 
@@ -320,6 +323,6 @@ def rule_out_cite(condition: str, source: str) -> str:
     >>> rule_out_cite("x", "network file a.toml (must_not_miss); threshold: judgment (default 0.1)")
     'network file a.toml (must_not_miss)'
     """
-    full = source.split("; threshold: ")[0]
+    full = source.split(_THRESHOLD_PART)[0]
     entry = THRESHOLDS.get(condition)
     return entry.rule_out_cite if entry is not None and full == entry.rule_out_source else full
