@@ -10,6 +10,7 @@ import pytest
 import crampnet
 from crampnet.model import Model
 from crampnet.network.spec import parse_network
+from crampnet.reasoning._thresholds import THRESHOLDS
 from crampnet.reasoning.redflags import RULES, RedFlag, red_flags
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -266,3 +267,59 @@ def test_baseline_false_leaves_the_message_without_it(model):
     with_it, without = red_flags(model, case), red_flags(model, case, baseline=False)
     assert [(f.condition, f.urgency) for f in with_it] == [(f.condition, f.urgency) for f in without]
     assert any("before the findings" in f.message for f in with_it) and not any("before the findings" in f.message for f in without)
+
+
+#: Pregnancy with leg pain or swelling on one side: the RCOG Green-top 37b rule (clinical suspicion of DVT in pregnancy).
+PREGNANT_ONE_SIDED = [
+    {"age": 30, "sex": "female", "pregnancy": "later_trimester", "presenting_complaint": "pain", "bilateral": False},
+    {"age": 28, "sex": "female", "pregnancy": "first_trimester", "unilateral_calf_swelling": True},
+    {"age": 34, "sex": "female", "pregnancy": "later_trimester", "calf_tenderness": True, "bilateral": "no"},
+    {"age": 26, "sex": "female", "pregnancy": "later_trimester", "presenting_complaint": "swelling", "bilateral": "no", "edema": True},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("evidence", PREGNANT_ONE_SIDED)
+def test_one_sided_leg_pain_or_swelling_in_pregnancy_flags_dvt_urgently(model, evidence):
+    """Check RCOG Green-top 37b: any clinical suspicion of DVT in pregnancy is tested at once, whatever the posterior.
+
+    The threshold rule is switched off (threshold=1.0), so the flag can only be the
+    finding rule's; its words name the guideline and the test, not the Wells score
+    (not validated in pregnancy).
+    """
+    flags = red_flags(model, evidence, threshold=1.0)
+    assert [(f.condition, f.urgency) for f in flags] == [("deep_vein_thrombosis", "urgent")]
+    assert "Green-top Guideline No. 37b" in flags[0].source and "compression duplex ultrasound" in flags[0].message
+    assert "Wells score 2" not in flags[0].message and "Pregnancy: " in flags[0].message
+
+
+@pytest.mark.parametrize("evidence", [
+    {"age": 30, "sex": "female", "presenting_complaint": "pain", "bilateral": False},  # not pregnant
+    {"age": 30, "sex": "female", "pregnancy": "none", "unilateral_calf_swelling": True},
+    {"age": 30, "sex": "female", "pregnancy": "later_trimester", "presenting_complaint": "swelling", "bilateral": True},  # both legs: physiological
+    {"age": 30, "sex": "female", "pregnancy": "later_trimester", "presenting_complaint": "pain"},  # side not stated
+    {"age": 30, "sex": "female", "pregnancy": "later_trimester", "presenting_complaint": "cramps", "bilateral": False},  # a cramp is not pain or swelling
+])  # fmt: skip
+def test_the_pregnancy_rule_needs_pregnancy_one_side_and_pain_or_swelling(model, evidence):
+    """Check the rule's three parts are each required (threshold rule switched off; no other rule can fire on these)."""
+    assert red_flags(model, evidence, threshold=1.0) == []
+
+
+def test_pulmonary_embolism_symptoms_outrank_the_pregnancy_rule(model):
+    """Check that symptoms of pulmonary embolism in pregnancy stay an emergency (one flag per condition, the first rule that fires)."""
+    evidence = {**PREGNANT_ONE_SIDED[0], "pe_symptoms": True}
+    assert [(f.condition, f.urgency) for f in red_flags(model, evidence, threshold=1.0)] == [("deep_vein_thrombosis", "emergency")]
+
+
+def test_the_pregnancy_rule_replaces_the_wells_score(model):
+    """Check Wells 2 in a pregnant woman is flagged by the pregnancy rule, and the same case outside pregnancy by the Wells score."""
+    case = {"age": 30, "sex": "female", "calf_tenderness": True, "unilateral_calf_swelling": True}
+    pregnant = red_flags(model, {**case, "pregnancy": "later_trimester"}, threshold=1.0)
+    not_pregnant = red_flags(model, {**case, "pregnancy": "none"}, threshold=1.0)
+    assert "RCOG" in pregnant[0].message and "Wells score 2" not in pregnant[0].message
+    assert "Wells score 2" in not_pregnant[0].message and "RCOG" not in not_pregnant[0].message
+
+
+def test_the_dvt_rule_out_says_what_decides_in_pregnancy():
+    """Check the DVT rule-out names the pregnancy exception and its guideline, short and in full."""
+    entry = THRESHOLDS["deep_vein_thrombosis"]
+    assert "In pregnancy" in entry.rule_out and "RCOG Green-top 37b" in entry.rule_out_cite and "No. 37b" in entry.rule_out_source

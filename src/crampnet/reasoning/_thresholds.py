@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
-from crampnet.reasoning.notes import GEERSING_2014, PULMONARY_EMBOLISM
+from crampnet.reasoning.notes import GEERSING_2014, PULMONARY_EMBOLISM, RCOG_37B
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -197,10 +197,11 @@ THRESHOLDS: dict[str, TestingThreshold] = {
         test_risk=Input(0.01, "judgment: no bodily risk; stands for the burden, cost and delay of a same-day scan, as a share of the benefit of treating one DVT; range 0.005-0.02"),
         rule_out=(
             "Wells <= 1 with a normal D-dimer (3-month VTE risk 1.2%, Geersing 2014), or a negative compression ultrasound (failure rate 1.0-1.9%, "
-            "Kraaijpoel 2020). With symptoms of pulmonary embolism neither is enough: the embolism is assessed in its own right (NICE CG144)."
+            "Kraaijpoel 2020). With symptoms of pulmonary embolism neither is enough: the embolism is assessed in its own right (NICE CG144). "
+            "In pregnancy the Wells score is not validated and the D-dimer rises normally: a compression duplex ultrasound decides (RCOG Green-top 37b)."
         ),
-        rule_out_source=f"{GEERSING_2014}; Kraaijpoel N et al. PLoS One 2020;15:e0228788; {PULMONARY_EMBOLISM}",
-        rule_out_cite="Geersing 2014; Kraaijpoel 2020; NICE CG144",
+        rule_out_source=f"{GEERSING_2014}; Kraaijpoel N et al. PLoS One 2020;15:e0228788; {PULMONARY_EMBOLISM}; {RCOG_37B}",
+        rule_out_cite="Geersing 2014; Kraaijpoel 2020; NICE CG144; RCOG Green-top 37b",
     ),
     "acute_limb_ischemia": TestingThreshold(
         test="pedal pulses with a handheld Doppler or the ankle-brachial index, then emergency vascular referral",

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BATES_2012", "BJORCK_2020", "CAUDA_EQUINA", "FDA_QUININE", "GEERSING_2014", "GOLD_COAST", "GOODACRE_2005",
-    "GVG_2019", "MND_RED_FLAG_TOOL", "NOTES", "PULMONARY_EMBOLISM", "SEEDS", "SEED_FILES", "WELLS_2003", "Note", "seed",
+    "GVG_2019", "MND_RED_FLAG_TOOL", "NOTES", "PULMONARY_EMBOLISM", "RCOG_37B", "SEEDS", "SEED_FILES", "WELLS_2003", "Note", "seed",
 ]  # fmt: skip
 
 _NO_HEADER = "publisher, date and review status not shown in the copy the project kept"
@@ -120,6 +120,19 @@ PULMONARY_EMBOLISM = (
     "(gloshospitals.nhs.uk/your-visit/patient-information-leaflets/deep-vein-thrombosis-dvt/, no date seen): for breathlessness, "
     "pleuritic chest pain, coughing up blood or fainting, 'Contact the Emergency Services, telephone 999 immediately'; the four "
     "symptoms: at least one in 756 of 800 people with PE (Miniati M et al. PLoS One 2012;7(2):e30891, doi:10.1371/journal.pone.0030891)"
+)
+#: Deep vein thrombosis in pregnancy: any clinical suspicion is tested by compression duplex ultrasound.
+RCOG_37B = (
+    "Royal College of Obstetricians and Gynaecologists (RCOG). Thromboembolic Disease in Pregnancy and the Puerperium: Acute "
+    "Management. Green-top Guideline No. 37b, April 2015 (executive summary read as the copy at docslib.org/doc/1368491): "
+    "'Any woman with symptoms and/or signs suggestive of VTE should have objective testing performed expeditiously and "
+    "treatment with low-molecular-weight heparin (LMWH) given ... until the diagnosis is excluded by objective testing, "
+    "unless treatment is strongly contraindicated'; 'Compression duplex ultrasound should be undertaken where there is "
+    "clinical suspicion of DVT'; the symptoms and signs 'include leg pain and swelling (usually unilateral)' (NHS Greater "
+    "Glasgow and Clyde obstetric guideline after it, covid19app.nhsggc.org.uk). The Wells score was not validated in "
+    "pregnancy: Chan WS et al. Ann Intern Med 2009;151:85-92 derived LEFt (left leg, calf circumference difference "
+    "of 2 cm or more, first trimester) in 194 pregnant women with suspected DVT, 17 with DVT (8.8%); D-dimer rises "
+    "through normal pregnancy (801 women, Obstet Gynecol Int 2016, PMC4852125)"
 )
 #: Cauda equina syndrome: red-flag symptoms and emergency MRI.
 CAUDA_EQUINA = "BMJ Best Practice, Cauda equina syndrome: diagnosis approach (bladder or bowel disturbance, saddle sensory change, bilateral leg deficits with leg or back pain: immediate referral, MRI within 4 hours); Eur Spine J 2011;20(5):690-697, PMC3082683 (red-flag table)"
