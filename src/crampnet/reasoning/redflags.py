@@ -320,7 +320,7 @@ def rule_out_cite(condition: str, source: str) -> str:
     >>> import crampnet
     >>> dx = crampnet.load().diagnose({"urge_to_move": True})
     >>> rule_out_cite("deep_vein_thrombosis", dx.must_not_miss.loc["deep_vein_thrombosis", "source"])
-    'Geersing 2014; Kraaijpoel 2020; NICE CG144'
+    'Geersing 2014; Kraaijpoel 2020; NICE CG144; RCOG Green-top 37b'
     >>> rule_out_cite("x", "network file a.toml (must_not_miss); threshold: judgment (default 0.1)")
     'network file a.toml (must_not_miss)'
     """
