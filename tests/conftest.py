@@ -62,6 +62,26 @@ def model() -> crampnet.Model:
 
 
 @pytest.fixture(scope="session")
+def adults() -> crampnet.Model:
+    """The shipped network in the general adult population (the file's own priors), where risk-factor studies measured their odds ratios."""
+    return crampnet.load(population="adults")
+
+
+@pytest.fixture(scope="session")
+def dvt_odds_ratio() -> Callable[[crampnet.Model, dict[str, str], str, str, str], float]:
+    """``dvt_odds_ratio(model, given, exposure, exposed, unexposed)``: the odds of DVT with ``exposure`` at ``exposed`` over its odds at ``unexposed``, both given ``given``."""
+
+    def ratio(model: crampnet.Model, given: dict[str, str], exposure: str, exposed: str, unexposed: str) -> float:
+        odds = []
+        for state in (exposed, unexposed):
+            p = model.probability({"deep_vein_thrombosis": "present"}, given={**given, exposure: state})
+            odds.append(p / (1 - p))
+        return odds[0] / odds[1]
+
+    return ratio
+
+
+@pytest.fixture(scope="session")
 def tiny() -> crampnet.Model:
     """The small test network tests/data/tiny.toml (all five models, one deterministic node)."""
     return crampnet.load(DATA / "tiny.toml")

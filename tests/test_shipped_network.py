@@ -290,11 +290,15 @@ def test_role_lists(model):
 
 
 #: The context nodes that depend on other context nodes, and their parents (sorted).
-CONTEXT_PARENTS = {"pregnancy": ["age_group", "sex"], "med_combined_hormonal_contraceptive": ["age_group", "pregnancy", "sex"]}
+CONTEXT_PARENTS = {
+    "pregnancy": ["age_group", "sex"],
+    "med_combined_hormonal_contraceptive": ["age_group", "pregnancy", "sex"],
+    "postpartum": ["age_group", "med_combined_hormonal_contraceptive", "pregnancy", "sex"],
+}
 
 
 def test_roles_flow_context_condition_finding(model):
-    """Check edges: context nodes have context parents only (pregnancy on sex and age since session 22, combined hormonal contraception on both and pregnancy since session 25; the rest are roots), conditions have context/condition parents, findings are leaves."""
+    """Check edges: context nodes have context parents only (pregnancy on sex and age since session 22, combined hormonal contraception on both and pregnancy since session 25, postpartum on all four since session 32; the rest are roots), conditions have context/condition parents, findings are leaves."""
     roles = {nid: node.role for nid, node in model.spec.nodes.items()}
     bn = model.network
     for nid, role in roles.items():

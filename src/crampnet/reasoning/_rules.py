@@ -25,15 +25,17 @@ Node ids and states are those of the shipped network (the project vocabulary).
   or fainting with the leg complaint, whatever the Wells score. NICE CG144
   (2012; now NG158): signs or symptoms of PE are assessed at once (PE Wells
   score, CT pulmonary angiography or D-dimer); NHS advice: call 999.
-- **Deep vein thrombosis in pregnancy** (urgent): pregnancy with leg pain
-  or swelling on one side (a complaint of pain or swelling with the other
-  leg spared, a one-sided calf swelling, calf tenderness or edema). RCOG
-  Green-top Guideline 37b (2015): any clinical suspicion of VTE in pregnancy
-  is tested at once by compression duplex ultrasound, with low-molecular-weight
-  heparin until it is excluded; the Wells score was not validated in
-  pregnancy (Chan 2009 derived the LEFt rule instead), so this rule, not the
-  Wells score, decides the flag when it fires. The postpartum weeks, the
-  time of highest risk, have no state in the vocabulary.
+- **Deep vein thrombosis in pregnancy** (urgent): pregnancy, or the 6
+  weeks after delivery (``postpartum``), with leg pain or swelling on one
+  side: the other leg spared (``bilateral`` no) or a one-sided calf
+  swelling, with a complaint of pain or swelling, calf tenderness or edema.
+  RCOG Green-top Guideline 37b (2015): any clinical suspicion of VTE in
+  pregnancy or the puerperium is tested at once by compression duplex
+  ultrasound, with low-molecular-weight heparin until it is excluded; the
+  Wells score was not validated in pregnancy (Chan 2009 derived the LEFt
+  rule instead), so this rule, not the Wells score, decides the flag when it
+  fires. The first 6 weeks after delivery carry the highest risk (odds ratio
+  84, Pomp 2008).
 - **Motor neuron disease** (urgent): upper (brisk reflexes) with lower motor
   neuron signs (fasciculations, wasting) in the legs; lower motor neuron signs
   in the legs with the arms or the bulbar region involved; bulbar symptoms
@@ -118,7 +120,7 @@ class Rule:
 _CHRONIC = (("symptom_duration", "2_weeks_to_3_months"), ("symptom_duration", "over_3_months"))
 _SIX_PS = (("paresthesia", "yes"), ("sensory_loss", "yes"), ("weakness", "yes"), ("rest_pain", "yes"), ("symptom_duration", "under_2_weeks"))
 _LMN = (("fasciculations", "yes"), ("muscle_atrophy", "yes"))
-_PREGNANT = (("pregnancy", "first_trimester"), ("pregnancy", "later_trimester"))
+_PREGNANT = (("pregnancy", "first_trimester"), ("pregnancy", "later_trimester"), ("postpartum", "yes"))
 _ALI_ACTION = "Possible acute limb ischemia: emergency vascular referral now (ESVS 2020; sensory loss or weakness means the limb is threatened)."
 _MND_ACTION = "Upper and lower motor neuron signs (Gold Coast criteria): refer to neurology for examination and EMG to exclude motor neuron disease."
 
@@ -169,7 +171,7 @@ RULES = (
     Rule("dvt_pregnancy", "deep_vein_thrombosis", "urgent",
          (_PREGNANT, (("bilateral", "no"), ("unilateral_calf_swelling", "yes")),
           (("presenting_complaint", "pain"), ("presenting_complaint", "swelling"), ("unilateral_calf_swelling", "yes"), ("calf_tenderness", "yes"), ("edema", "yes"))),
-         "Leg pain or swelling on one side in pregnancy: compression duplex ultrasound today, with low-molecular-weight heparin until DVT is excluded unless contraindicated (RCOG Green-top 37b); the Wells score and its D-dimer rule-out were not validated in pregnancy.",
+         "Leg pain or swelling on one side in pregnancy or the 6 weeks after delivery: compression duplex ultrasound today, with low-molecular-weight heparin until DVT is excluded unless contraindicated (RCOG Green-top 37b); the Wells score and its D-dimer rule-out were not validated in pregnancy.",
          RCOG_37B, supporting=(("calf_tenderness", "yes"), ("edema", "yes"), ("prior_vte", "yes"), ("family_history_vte", "yes"), ("recent_immobilisation", "yes"))),
     Rule("mnd_one_region", "motor_neuron_disease", "urgent",
          ((("hyperreflexia", "yes"),), _LMN), _MND_ACTION, GOLD_COAST, supporting=(("weakness", "yes"),)),

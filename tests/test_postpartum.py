@@ -1,0 +1,62 @@
+"""The weeks after delivery (``postpartum``, session 32): who is in them and what they do to DVT.
+
+Expected figures come from the sources named in each docstring (the network
+file's notes give the arithmetic), never from crampnet's output; the adult
+population is used where the figures were measured.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pgmpy.inference import VariableElimination
+
+import crampnet
+from crampnet.reasoning.redflags import red_flags
+
+#: Women under 40 who are neither pregnant nor on combined hormonal contraception: the comparison of the odds ratio.
+YOUNG_WOMAN = {"sex": "female", "age_group": "under_40", "pregnancy": "none", "med_combined_hormonal_contraceptive": "no"}
+
+
+def test_dvt_odds_ratio_in_the_mega_interval(adults, dvt_odds_ratio):
+    """Check the odds ratio of DVT in the 6 weeks after delivery against other women under 40 in [31.7, 222.6]: OR 84.0 (31.7-222.6), Pomp 2008 (MEGA)."""
+    assert 31.7 <= dvt_odds_ratio(adults, YOUNG_WOMAN, "postpartum", "yes", "no") <= 222.6
+
+
+def test_share_of_young_women_within_6_weeks_of_a_delivery(adults):
+    """Check P(postpartum | woman 18-39) between the bounds computed here (about 0.0076-0.0085): 3,613,647 US births in 2020 (NCHS db442) x 42 / 365.25 days, 93-96% of them to women 18-39, over 47-51 million women 18-39 (49.1 million, census)."""
+    low, high = 3_613_647 * 42 / 365.25 * 0.93 / 51.0e6, 3_613_647 * 42 / 365.25 * 0.96 / 47.0e6  # census denominator +-4%, computed
+    p = adults.probability({"postpartum": "yes"}, given={"sex": "female", "age_group": "under_40"})
+    assert low <= p <= high
+
+
+def test_share_falls_with_age_and_none_at_65(adults):
+    """Check the 40-64 share under a tenth of the under-40 one (births to women of 40 and over, about 4% of births, over a larger band) and none at 65 and over."""
+    young, middle, old = (adults.probability({"postpartum": "yes"}, given={"sex": "female", "age_group": band}) for band in ("under_40", "40_to_64", "65_plus"))
+    assert 0 < middle < young / 10 and old == 0.0
+
+
+@pytest.mark.parametrize("given", [
+    {"sex": "male"},
+    {"pregnancy": "later_trimester"},
+    {"pregnancy": "first_trimester"},
+    {"med_combined_hormonal_contraceptive": "yes"},  # not used in these weeks: WHO MEC 2015, category 4 while breastfeeding
+])  # fmt: skip
+def test_none_for_men_in_pregnancy_or_on_the_pill(adults, given):
+    """Check that men, pregnant women and users of combined hormonal contraception are never within 6 weeks of a delivery, so evidence saying otherwise is refused, naming both entries."""
+    assert adults.probability({"postpartum": "yes"}, given=given) == 0.0
+    with pytest.raises(ValueError, match="postpartum") as err:
+        adults.posteriors({**given, "postpartum": "yes"})
+    assert next(iter(given)) in str(err.value)
+
+
+def test_a_woman_after_delivery_with_one_sided_calf_pain_agrees_with_pgmpy_and_is_flagged():
+    """Check P(DVT) for a woman of 30, 2 weeks after delivery, with pain in one calf, against pgmpy, and that the RCOG rule flags it urgently."""
+    model = crampnet.load()
+    case = {"sex": "female", "age_group": "under_40", "postpartum": "yes", "presenting_complaint": "pain", "pain_location": "calf", "bilateral": "no"}
+    p = model.posteriors(case)["deep_vein_thrombosis"]
+    factor = VariableElimination(model.network).query(["deep_vein_thrombosis"], evidence=case, show_progress=False)
+    assert p == pytest.approx(float(factor.get_value(deep_vein_thrombosis="present")), abs=1e-9)
+    assert p > model.posteriors({**case, "postpartum": "no"})["deep_vein_thrombosis"]
+    flags = red_flags(model, case, threshold=1.0)
+    assert [(f.condition, f.urgency) for f in flags] == [("deep_vein_thrombosis", "urgent")]
+    assert "6 weeks after delivery" in flags[0].message and "Green-top" in flags[0].source
