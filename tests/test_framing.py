@@ -41,6 +41,23 @@ def test_populations_put_the_care_setting_where_they_say(presenting, adults):
     assert adults.probability({"care_setting": "general"}) == pytest.approx(1.0)
 
 
+def test_edema_no_more_sensitive_for_dvt_than_the_meta_analysis_allows(presenting):
+    """Check P(edema | DVT) among presenters at most what Goodacre 2005 allows with the other causes of edema added.
+
+    Goodacre 2005's 54 cohorts of suspected DVT: edema's likelihood ratio 1.35 (as
+    quoted by the ICM-VTE consensus, question 15), and it is not among the features
+    useful for ruling DVT out (only absence of calf swelling, 0.67, and calf-diameter
+    difference, 0.57), so its negative likelihood ratio is at least 0.67; the
+    sensitivity these allow is computed here. Other causes (venous insufficiency,
+    drugs, the leak) add their share, P(edema | no DVT). The network of sessions
+    14-31 gave 0.97, from one series' 'swelling or edema'.
+    """
+    lr_pos, lr_neg = 1.35, 0.67
+    most = (1 - lr_neg) / (1 - lr_neg / lr_pos)  # 0.655: LR+ = s / (1 - p), LR- = (1 - s) / p
+    other = presenting.probability({"edema": "yes"}, given={"deep_vein_thrombosis": "absent"})
+    assert presenting.probability({"edema": "yes"}, given={"deep_vein_thrombosis": "present"}) <= 1 - (1 - most) * (1 - other) + 0.005
+
+
 def test_dvt_pre_test_probability_in_presenters(presenting):
     """Check P(DVT) among presenters in [0.0117, 0.0233]: incidence 1-2 per 1000 a year (van der Velde 2011), 73.7% of it outpatient (Spencer 2007), over 63.2 new lower-limb consultations per 1000 (van der Waal 2006)."""
     low, high = 0.737 * 0.001 / 0.0632, 0.737 * 0.002 / 0.0632  # 0.0117 and 0.0233, computed from the published figures
