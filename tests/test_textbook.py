@@ -595,19 +595,287 @@ CASES: tuple[Case, ...] = (
         "(a clinical calculator site's summary, weaker)",
         "(1) The onset of cramps or a worsening occurred after a drug was started.",
     ),
+    # Third batch: the must-not-miss conditions where they are easy to miss (pregnancy, cancer, travel, a calf
+    # without swelling, acute-on-chronic ischaemia, ischaemia as weakness or numbness, diabetic feet, motor neuron
+    # disease beginning in one leg or as cramps, its lower- and upper-motor-neuron-only forms); fixed from the
+    # sources below before crampnet was run on any of them (blindness rule).
+    Case(
+        "dvt_in_pregnancy",
+        "deep_vein_thrombosis",
+        {
+            "sex": "female",
+            "pregnancy": "later_trimester",
+            "unilateral_calf_swelling": "yes",
+            "edema": "yes",
+            "bilateral": "no",
+        },
+        "NHS Greater Glasgow and Clyde, Thromboembolic disease during pregnancy and the puerperium (obstetric guideline after RCOG "
+        "Green-top 37b), https://covid19app.nhsggc.org.uk/obstetrics/covid-19-obstetrics/thromboembolic-disease-during-pregnancy-and-the-puerperium-obstetrics/ "
+        "(leg swelling read as calf swelling, as in dvt_unilateral_swelling; only the leg signs are given); the trimester and side from "
+        "Ginsberg et al., Venous thrombosis during pregnancy: leg and trimester of presentation, Thromb Haemost 1992;67:519-20, "
+        "https://doi.org/10.1055%2Fs-0038-1648485 (47 of 60 in the second or third trimester; 58 isolated left leg)",
+        "The symptoms and signs of VTE include leg pain and swelling (usually unilateral), lower abdominal pain, low grade pyrexia, dyspnoea, chest pain, haemoptysis and collapse.",
+    ),
+    Case(
+        "dvt_after_long_flight_on_the_pill",
+        "deep_vein_thrombosis",
+        {
+            "age": 45,
+            "sex": "female",
+            "recent_immobilisation": "yes",
+            "med_combined_hormonal_contraceptive": "yes",
+            "cardiovascular_disease": "yes",
+            "diabetes": "yes",
+            "presenting_complaint": "pain",
+            "pain_location": "calf",
+            "unilateral_calf_swelling": "yes",
+            "leg_redness_warmth": "yes",
+            "edema": "yes",
+            "d_dimer": "raised",
+        },
+        "Medbullets Step 2, Deep Venous Thrombosis, snapshot (left calf pain after a nonstop flight of over 12 hours two days before; "
+        "hypertension, diabetes, oral contraceptive pills; left calf 2 cm larger, red, warm, pitting edema; raised D-dimer), "
+        "https://step2.medbullets.com/cardiovascular/120034/deep-venous-thrombosis ('oral contraceptive pills' taken as the combined "
+        "pill; bilateral swelling after the flight as well, so no side is given; the onset is not dated, so no duration is given)",
+        "She reports flying back to the United States from Australia 2 days ago. Her flight was nonstop, making it a > 12-hour flight.",
+    ),
+    Case(
+        "isolated_distal_dvt_calf_pain_without_edema",
+        "deep_vein_thrombosis",
+        {
+            "age": 27,
+            "sex": "female",
+            "prior_vte": "no",
+            "obesity": "no",
+            "presenting_complaint": "pain",
+            "pain_location": "calf",
+            "bilateral": "no",
+            "calf_tenderness": "yes",
+            "edema": "no",
+        },
+        "Palareti, How I treat isolated distal deep vein thrombosis (IDDVT), Blood 2014;123(12):1802-9, opening case (a woman of 27 "
+        "with pain in the left calf a week after a minor motorcycle accident with trauma to that leg; no earlier VTE; BMI 20.7), "
+        "http://ashpublications.net/blood/article-split/123/12/1802/32726/How-I-treat-isolated-distal-deep-vein-thrombosis",
+        "there was no edema in the symptomatic leg, but the pain, which was moderate at rest, increased at gentle palpation of the calf muscles",
+    ),
+    Case(
+        "dvt_in_cancer",
+        "deep_vein_thrombosis",
+        {"malignancy": "yes", "pain_location": "calf", "edema": "yes", "leg_redness_warmth": "yes"},
+        "Macmillan Cancer Support, Blood clots and cancer, blood clot symptoms, the leg ('usually the calf'), "
+        "https://www.macmillan.org.uk/cancer-information-and-support/impacts-of-cancer/blood-clots-and-cancer (a patient page, weaker; "
+        "one leg is not said, so no side is given)",
+        "You may have throbbing pain, swelling or heat in the leg or arm. The skin may become red.",
+    ),
+    Case(
+        "acute_on_chronic_limb_ischaemia_as_new_claudication",
+        "acute_limb_ischemia",
+        {
+            "symptom_duration": "under_2_weeks",
+            "exercise_triggered": "yes",
+            "exertional_pain_relieved_by_rest": "yes",
+            "presenting_complaint": "pain",
+        },
+        "RCEMLearning (Royal College of Emergency Medicine), Acute limb ischaemia, context and definition (2022; the classical signs "
+        "'may be attenuated by the presence of collaterals'), https://www.rcemlearning.co.uk/reference/acute-limb-ischaemia/",
+        "the patient with a few days history of short distance claudication or the patient with a sudden increase in ischaemic symptoms on a background of peripheral arterial disease",
+    ),
+    Case(
+        "acute_limb_ischaemia_thrombosis_after_claudication",
+        "acute_limb_ischemia",
+        {
+            "exertional_pain_relieved_by_rest": "yes",
+            "symptom_duration": "under_2_weeks",
+            "presenting_complaint": "pain",
+            "pedal_pulses": "absent",
+        },
+        "AccessMedicine (McGraw-Hill), acute arterial occlusion of a limb, Essentials of Diagnosis ('Sudden pain in a limb with absent "
+        "limb pulses') and general considerations (the history of claudication entered as exertional pain relieved by rest), "
+        "https://accessmedicine.mhmedical.com/content.aspx?bookid=3081&sectionid=258962306",
+        "The typical patient with primary thrombosis has had a history of claudication and now has an acute occlusion.",
+    ),
+    Case(
+        "acute_limb_ischaemia_as_leg_weakness",
+        "acute_limb_ischemia",
+        {
+            "presenting_complaint": "weakness",
+            "weakness": "yes",
+            "bilateral": "no",
+            "upper_limb_involvement": "no",
+            "cold_pale_limb": "yes",
+            "edema": "no",
+        },
+        "Clinical Advisor, Clinical Challenge: lower limb weakness, making the diagnosis (one leg, no arm involvement; 'the leg was not "
+        "very swollen, discolored, or painful'; diminished temperature from the typical presentation), "
+        "https://www.clinicaladvisor.com/home/features/clinical-challenge/clinical-challenge-lower-limb-weakness/2/ (the case's "
+        "first page was not read, so no duration is given)",
+        "Acute limb ischemia (ALI) typically presents with symptoms of unilateral lower extremity pain, numbness and/or weakness, diminished temperature, and sometimes pallor of the skin.",
+    ),
+    Case(
+        "ischaemic_rest_numbness_relieved_by_pendency",
+        "critical_limb_ischemia",
+        {
+            "paresthesia": "yes",
+            "pain_location": "foot",
+            "worse_at_rest": "yes",
+            "relief_by_dependency": "yes",
+            "presenting_complaint": "numbness_or_tingling",
+        },
+        "Ischemic Rest Pain, Arch Surg 1969;98(2):187-8, doi:10.1001/archsurg.1969.01340080079015 (rest pain in the toes or metatarsal "
+        "heads, aggravated by elevation and relieved by pendency; its one variant, numbness, is given, not rest pain), "
+        "https://jamanetwork.com/journals/jamasurgery/article-abstract/568039",
+        "We have, however, recognized one variant, and that is numbness of the toes brought on by the horizontal position and relieved by pendency.",
+    ),
+    Case(
+        "cli_diabetic_rest_pain_sleeping_in_chair",
+        "critical_limb_ischemia",
+        {
+            "age": 72,
+            "smoker": "yes",
+            "diabetes": "yes",
+            "symptom_duration": "2_weeks_to_3_months",
+            "presenting_complaint": "pain",
+            "pain_location": "foot",
+            "bilateral": "no",
+            "rest_pain": "yes",
+            "worse_evening": "yes",
+            "relief_by_dependency": "yes",
+            "edema": "yes",
+            "ulcer_or_gangrene": "yes",
+            "pedal_pulses": "absent",
+            "cold_pale_limb": "yes",
+        },
+        "BMJ clinical update on chronic limb threatening ischaemia, 'What you need to know' opening case (sleeps in a chair; leg "
+        "increasingly swollen; a cut on the foot has not healed; no pulses below the femoral; foot cold and pale on elevation), "
+        "read through https://ablesci.com/scholar/paper?id=3DyQBvK2E (the source calls the night pain ischaemic rest pain)",
+        "A 72 year old ex-smoker with diabetes presents to his general practitioner with a 4 week history of increasing pain in his right foot, worse at night.",
+    ),
+    Case(
+        "diabetic_foot_ulcer_incompressible_arteries",
+        "critical_limb_ischemia",
+        {"diabetes": "yes", "ulcer_or_gangrene": "yes", "ankle_brachial_index": "non_compressible"},
+        "Mills, Lower limb ischaemia in patients with diabetic foot ulcers and gangrene: recognition, anatomic patterns and "
+        "revascularization strategies, Diabetes Metab Res Rev 2016;32 Suppl 1:239-45, abstract (limb-threatening ischaemia missed in "
+        "diabetic foot ulcers), https://pages.avinger.com/lower-limb-ischaemia-in-patients-with-diabetic-foot-ulcers-and-gangrene-recognition-anatomic-patterns-and-revascularization-strategies",
+        "Ankle brachial index is useful when measurable, but may be falsely elevated or not obtainable in as many as 30% of patients with diabetic foot ulcers primarily because of medial calcinosis.",
+    ),
+    Case(
+        "mnd_leg_onset_weakness_with_back_pain",
+        "motor_neuron_disease",
+        {
+            "age": 59,
+            "sex": "male",
+            "presenting_complaint": "weakness",
+            "weakness": "yes",
+            "bilateral": "no",
+            "back_pain": "yes",
+        },
+        "BMJ primary care article on motor neurone disease, opening case (right leg weakness and trips, first seen by orthopaedics; "
+        "hand difficulty only four months later, so not given), read through https://www.ablesci.com/scholar/paper?id=809MyyBVr",
+        "A 59 year old man initially presented with weakness in his right leg and occasional trips. He had a longstanding history of mild low back pain",
+    ),
+    Case(
+        "mnd_cramps_and_fasciculations_first",
+        "motor_neuron_disease",
+        {
+            "presenting_complaint": "cramps",
+            "muscle_cramps": "yes",
+            "fasciculations": "yes",
+            "weakness": "yes",
+            "sensory_loss": "no",
+        },
+        "MND Association red flag diagnosis tool, as summarised by Guidelines (progressive weakness without sensory involvement is the "
+        "key), https://www.guidelines.co.uk/neurology-/mnda-motor-neurone-disease-guideline/252569.article",
+        "The earliest symptoms may be non-specific such as muscle cramps or persistent muscle twitching (fasciculation).",
+    ),
+    Case(
+        "progressive_muscular_atrophy",
+        "motor_neuron_disease",
+        {
+            "weakness": "yes",
+            "muscle_atrophy": "yes",
+            "bilateral": "yes",
+            "upper_limb_involvement": "yes",
+            "hyperreflexia": "no",
+        },
+        "Stedman's definition of progressive spinal muscular atrophy, read as republished at "
+        "https://www.biology-online.org/dictionary/Progressive_spinal_muscular_atrophy (fasciculation potentials are an EMG result, so "
+        "not given; increased tendon reflexes and Babinski sign absent)",
+        "progressive, often symmetrical, weakness and wasting, typically beginning in the distal portions of the limbs, particularly in the upper extremities, and spreading proximally",
+    ),
+    Case(
+        "primary_lateral_sclerosis",
+        "motor_neuron_disease",
+        {
+            "hyperreflexia": "yes",
+            "fasciculations": "no",
+            "sensory_loss": "no",
+            "bladder_bowel_dysfunction": "no",
+        },
+        "Medscape, Primary Lateral Sclerosis Clinical Presentation (Armon, 2019; upper motor neuron signs: spasticity, spread of tendon "
+        "reflexes, clonus, Babinski; no sensory findings, fasciculations or bladder dysfunction), "
+        "https://emedicine.medscape.com/article/1171782-clinical (stiffness has no id, so no complaint is given)",
+        "Primary lateral sclerosis (PLS) usually presents with gradual-onset, progressive, lower-extremity stiffness and pain due to spasticity.",
+    ),
 )
 
 # Cases crampnet gets wrong, by name, with what it gives instead (a strict xfail; the case itself
 # stays as it is). None at the first run of batch 1: all 27 golds were in the first three and flagged.
-# Batch 2 (15 cases): one miss at its first run.
+# Batch 2 (15 cases): one miss at its first run. Batch 3 (14 must-not-miss cases): seven missed at its first run,
+# six not in the first three and three not flagged (two of them both).
 XFAIL_TOP3: dict[str, str] = {
     "thyrotoxic_myopathy": (
         "crampnet gives motor_neuron_disease (P 0.547), lumbar_radiculopathy (P 0.346), peripheral_neuropathy (P 0.250); "
         "thyroid_disease is 4th (P 0.164, expected disablement 0.10): limb-girdle weakness and wasting with a normal CK "
         "is read as motor neuron disease (flagged), with no fasciculation or upper motor neuron sign entered"
     ),
+    "isolated_distal_dvt_calf_pain_without_edema": (
+        "crampnet gives nocturnal_leg_cramps (P 0.797), local_calf_pathology (P 0.282), exercise_associated_cramps (P 0.099); "
+        "deep_vein_thrombosis is 7th of 21 (P 0.0087): age under 40 counts x0.16 and 'edema: no' x0.36 against DVT, which calf "
+        "tenderness (x8.2) does not offset; without the edema entry DVT is P 0.023. At the first run (edema link 0.97, "
+        "corrected from Goodacre 2005 in session 32) 'edema: no' counted x0.029 and DVT was 18th at P 0.0007"
+    ),
+    "acute_on_chronic_limb_ischaemia_as_new_claudication": (
+        "crampnet gives peripheral_arterial_disease (P 0.374), exercise_associated_cramps (P 0.258), "
+        "lumbar_radiculopathy (P 0.274); acute_limb_ischemia is 11th (P 0.032, flagged at the test level with "
+        "critical_limb_ischemia and deep_vein_thrombosis): claudication of a few days reads as chronic PAD"
+    ),
+    "ischaemic_rest_numbness_relieved_by_pendency": (
+        "crampnet gives peripheral_neuropathy (P 0.768), nocturnal_leg_cramps (P 0.727), restless_legs_syndrome "
+        "(P 0.173); critical_limb_ischemia is 4th (P 0.066, flagged at the test level): relief by dependency counts "
+        "x39 for it, the complaint of numbness x0.13"
+    ),
+    "mnd_cramps_and_fasciculations_first": (
+        "crampnet gives electrolyte_disturbance (P 0.438), nocturnal_leg_cramps (P 0.758), lumbar_spinal_stenosis "
+        "(P 0.174); motor_neuron_disease is 4th (P 0.090, flagged at the test level by the MND red flag tool): "
+        "cramps as the presenting complaint count x0.27 against it"
+    ),
+    "progressive_muscular_atrophy": (
+        "crampnet gives peripheral_neuropathy (P 0.725), lumbar_radiculopathy (P 0.420), restless_legs_syndrome "
+        "(P 0.330); motor_neuron_disease is 6th (P 0.026) though flagged urgent by the Gold Coast rule (wasting "
+        "with the arms involved); no sensory finding is entered, and the absent hyperreflexia counts x0.30"
+    ),
+    "primary_lateral_sclerosis": (
+        "crampnet gives thyroid_disease (P 0.076), nocturnal_leg_cramps (P 0.656), venous_insufficiency (P 0.285); "
+        "motor_neuron_disease is 18th of 21 (P 0.003, not flagged): hyperreflexia counts x23 but no fasciculations "
+        "x0.19, from a prior of 0.0009; the node is the cramp-fasciculation-weakness picture, not pure UMN disease"
+    ),
 }
-XFAIL_FLAGGED: dict[str, str] = {}
+XFAIL_FLAGGED: dict[str, str] = {
+    "isolated_distal_dvt_calf_pain_without_edema": (
+        "no red flag at all: deep_vein_thrombosis P 0.0087 against its testing threshold of 0.013, after 'edema: no' (x0.36); "
+        "without that entry it is P 0.023 and flagged at the test level (at the first run, with the edema link 0.97: P 0.0007)"
+    ),
+    "mnd_leg_onset_weakness_with_back_pain": (
+        "only acute_limb_ischemia is flagged (test level, P 0.016): motor_neuron_disease is 3rd at P 0.029, under its "
+        "testing threshold of 0.105, behind lumbar_radiculopathy (P 0.752); one weak leg with back pain and no "
+        "wasting or fasciculation entered does not meet the MND red flag rules"
+    ),
+    "primary_lateral_sclerosis": (
+        "only deep_vein_thrombosis is flagged (test level, P 0.020, near its prior 0.023): motor_neuron_disease "
+        "P 0.003 against its testing threshold of 0.105; upper motor neuron signs alone raise no MND flag"
+    ),
+}
 
 
 def _params(cases, xfails):
