@@ -817,12 +817,185 @@ CASES: tuple[Case, ...] = (
         "https://emedicine.medscape.com/article/1171782-clinical (stiffness has no id, so no complaint is given)",
         "Primary lateral sclerosis (PLS) usually presents with gradual-onset, progressive, lower-extremity stiffness and pain due to spasticity.",
     ),
+    # Fourth batch: look-alike pairs, each case the published features that separate one condition from its
+    # look-alike (neurogenic vs vascular vs venous claudication, RLS vs cramps vs PLMs vs akathisia, neuropathy vs
+    # radiculopathy, hypothyroid vs statin myalgia, metabolic contracture vs cramp, knee arthritis vs a calf lesion);
+    # fixed from the sources below before crampnet was run on any of them (blindness rule).
+    Case(
+        "neurogenic_claudication_above_the_knees",
+        "lumbar_spinal_stenosis",
+        {"exercise_triggered": "yes", "relief_by_lumbar_flexion": "yes", "pain_location": "thigh"},
+        "Nadeau et al., The reliability of differentiating neurogenic claudication from vascular claudication based on symptomatic "
+        "presentation, Can J Surg 2013;56(6):372-7, doi:10.1503/cjs.016512, abstract at https://www.canjsurg.ca/highwire/citation/87515/medlars "
+        "(patients reporting claudication; relief by sitting and the shopping cart sign as relief by lumbar flexion; 'above the knees' as "
+        "thigh; triggering by standing alone has no id)",
+        "patients with a positive shopping cart sign whose symptoms were located above the knees, triggered with standing alone and relieved with sitting had a strong likelihood of neurogenic claudication",
+    ),
+    Case(
+        "buttock_claudication",
+        "peripheral_arterial_disease",
+        {
+            "pain_location": "buttock_or_hip",
+            "exercise_triggered": "yes",
+            "exertional_pain_relieved_by_rest": "yes",
+            "relief_by_standing_still": "yes",
+        },
+        "McMaster Textbook of Internal Medicine (Empendium), Table 3.19-6, Differential diagnosis of intermittent claudication, row "
+        "'Claudication (hip, thigh, buttock)' set against osteoarthritis of the hip and spinal compression "
+        "(resolves rapidly on rest, body position no effect: relief by standing still), https://empendium.com/mcmtextbook/table/031_0377",
+        "Claudication (hip, thigh, buttock) | Hip, thigh, buttock | Painful discomfort, weakness | Always after the same defined type/amount of exercise | Resolves rapidly | None",
+    ),
+    Case(
+        "venous_claudication",
+        "venous_insufficiency",
+        {"exercise_triggered": "yes", "pain_location": "calf", "prior_vte": "yes", "edema": "yes"},
+        "McMaster Textbook of Internal Medicine (Empendium), Table 3.19-6, Differential diagnosis of intermittent claudication, row "
+        "'Venous claudication' set against calf claudication (it resolves slowly, so no relief by rest is given), "
+        "https://empendium.com/mcmtextbook/table/031_0377",
+        "Venous claudication | Muscles of lower leg | Severe, expanding | After walking | Resolves slowly | Resolution faster when limb is elevated | History of DVT, features of venous congestion, edema",
+    ),
+    Case(
+        "rls_urge_dissipating_while_moving",
+        "restless_legs_syndrome",
+        {"urge_to_move": "yes", "uncomfortable_sensations": "yes", "nocturnal": "yes", "relief_by_movement": "yes"},
+        "Tipton, Wszolek, Restless legs syndrome and nocturnal leg cramps: a review and guide to diagnosis and treatment, "
+        "Pol Arch Intern Med 2017;127(12):865-72, doi:10.20452/pamw.4148, abstract at https://pubmed.ncbi.nlm.nih.gov/29120993/",
+        "Patients suffering from RLS experience uncomfortable nocturnal sensations in the legs with the urge to move that dissipates while moving.",
+    ),
+    Case(
+        "nocturnal_leg_cramps_without_urge_to_move",
+        "nocturnal_leg_cramps",
+        {
+            "muscle_cramps": "yes",
+            "nocturnal": "yes",
+            "relief_by_stretching": "yes",
+            "relief_by_movement": "yes",
+            "urge_to_move": "no",
+        },
+        "UpToDate graphic 101047, Differential diagnosis of restless legs syndrome, 'Disorders without urge to move' (relieved by walking "
+        "as relief by movement), read through https://pro.uptodatefree.ir/Show/101047 (a mirror, weaker)",
+        "Disorders without \"urge to move\" Nocturnal leg cramps Leg cramps or charley horse cramps that come on at night and are relieved with stretching or walking.",
+    ),
+    Case(
+        "akathisia_without_paresthesias",
+        "akathisia",
+        {
+            "med_dopamine_antagonist": "yes",
+            "onset_after_new_drug": "yes",
+            "presenting_complaint": "restlessness",
+            "urge_to_move": "yes",
+            "uncomfortable_sensations": "no",
+            "relief_by_movement": "no",
+        },
+        "Is This Akathisia or Restless Legs? Differentiating Akathisia from Restless Legs Syndrome, in Comorbid Sleep and Psychiatric "
+        "Disorders (Springer), doi:10.1007/978-3-030-11772-6_20, abstract at https://link.springer.com/chapter/10.1007/978-3-030-11772-6_20 "
+        "(an antipsychotic side effect within the first weeks of starting or raising the dose; restlessness of the whole body is not said)",
+        "(1) patients with akathisia do not have the paresthesias that RLS patients do; (2) in akathisia, the movements are not related to sleep; and (3) movement does not relieve the urge",
+    ),
+    Case(
+        "periodic_limb_movements_on_a_tricyclic",
+        "periodic_limb_movements",
+        {"med_antidepressant": "yes", "unperceived_leg_jerks": "yes"},
+        "Epilepsy Foundation, for health care providers, Periodic limb movements and restless legs syndrome (movements in sleep that "
+        "the patient may not notice; associated with tricyclic antidepressants), "
+        "https://plannedgiving.epilepsy.com/living-epilepsy/epilepsy-and/professional-health-care-providers/co-existing-disorders/sleep-disorders/periodic-limb-movements-and-restless-legs-syndrome "
+        "(a professional page, weaker than a review)",
+        "Patients may be unaware of the movements, but bed partners usually note them.",
+    ),
+    Case(
+        "alcohol_related_polyneuropathy",
+        "peripheral_neuropathy",
+        {
+            "alcohol_excess": "yes",
+            "presenting_complaint": "numbness_or_tingling",
+            "paresthesia": "yes",
+            "pain_location": "foot",
+            "bilateral": "yes",
+            "sensory_loss": "yes",
+            "ankle_reflex": "reduced",
+            "knee_reflex": "reduced",
+        },
+        "Medscape, Alcoholic Neuropathy Clinical Presentation (chronic alcohol consumption; stocking-to-glove loss of vibration or "
+        "pinprick; 'Patellar and Achilles deep tendon reflexes are often reduced or absent'), https://emedicine.medscape.com/article/315159-clinical",
+        "The most common presenting complaint seems to be paresthesias in the feet and toes. Over time, these symptoms usually progress proximally and symmetrically.",
+    ),
+    Case(
+        "s1_radiculopathy_with_reduced_ankle_jerk",
+        "lumbar_radiculopathy",
+        {"back_pain": "yes", "dermatomal_radiation": "yes", "ankle_reflex": "reduced"},
+        "Medscape, Lumbosacral Disc Injuries / radiculopathy, Clinical Presentation (onset 'often sudden and includes LBP'; S1: posterior "
+        "lower leg and lateral foot), https://emedicine.medscape.com/article/95025-clinical; the reflex from MSD Manual Professional, "
+        "Lumbosacral Radiculopathy ('L5-S1 disc herniation may affect the ankle jerk reflex'), "
+        "https://www.msdmanuals.com/professional/musculoskeletal-and-connective-tissue-disorders/neck-and-back-pain/lumbosacral-radiculopathy",
+        "Sitting, coughing, or sneezing may exacerbate the pain, which travels from the buttock down to the posterior or posterolateral leg to the ankle or foot.",
+    ),
+    Case(
+        "hypothyroid_myopathy_not_statin",
+        "thyroid_disease",
+        {"myalgia": "yes", "weakness": "yes", "creatine_kinase": "raised", "hypothyroid_symptoms": "yes"},
+        "Gounden, Blockman (University of Cape Town), review abstract on hypothyroid myopathy and statin-induced myopathy (weakness, "
+        "tenderness and pain with raised CK; the overlap with statin myopathy; TSH in every patient with myopathic symptoms), read at "
+        "https://zhixidata.com/details/1/896189107 (a bibliographic mirror; journal and year not visible; no TSH value is stated, so none is given)",
+        "hypothyroid myopathies can be distinguished from polymyositis by coexisting signs and symptoms of hypothyroidism such as delayed relaxation phase of the deep tendon reflexes",
+    ),
+    Case(
+        "statin_myalgia_widespread_normal_ck",
+        "drug_induced_cramps",
+        {
+            "med_statin": "yes",
+            "myalgia": "yes",
+            "creatine_kinase": "normal",
+            "pain_location": "diffuse",
+            "bilateral": "yes",
+        },
+        "Sultan Qaboos Univ Med J 2016;16(4):e406-15, doi:10.18295/squmj.2016.16.04.002, Table 1, Classification and spectrum of "
+        "statin-associated muscle adverse events, myalgia row ('Unexplained muscle discomfort without CK elevation'), "
+        "https://pmc.ncbi.nlm.nih.gov/articles/PMC5135450/table/t1-squmj1611-e406-415 (widespread taken as diffuse)",
+        "The pain is dull, aching, widespread and involves the trunk and proximal muscles. Calf and forearm pain is less common and is usually bilateral.",
+    ),
+    Case(
+        "mcardle_contracture_not_relieved_by_stretching",
+        "metabolic_myopathy",
+        {"exercise_triggered": "yes", "exercise_contracture": "yes", "relief_by_stretching": "no"},
+        "SeekhealthZ, McArdle disease (minimal exertion may cause muscle pain, contractures and rhabdomyolysis; contracture vs common "
+        "neural cramps), https://www.seekhealthz.com/health/mcardle-disease (a health site summarising textbook text, weaker)",
+        "During a muscle contracture, the muscle is electrically silent, and, unlike common neural cramps, cannot be improved with stretching or massage.",
+    ),
+    Case(
+        "knee_osteoarthritis_crepitus_without_warmth",
+        "arthritis",
+        {
+            "pain_location": "knee",
+            "joint_abnormality": "yes",
+            "leg_redness_warmth": "no",
+            "presenting_complaint": "pain",
+        },
+        "BMJ Best Practice, Osteoarthritis, criteria: American College of Rheumatology criteria for osteoarthritis of the knee (crepitus and "
+        "bony enlargement as joint abnormality; no palpable warmth; age over 50 spans two age bands, so no age is given), "
+        "read through https://bibliotheek.ehb.be:2400/topics/en-us/192/criteria",
+        "Knee pain plus at least 5 of the following 9 criteria: age >50 years; stiffness <30 minutes; crepitus; bony tenderness; bony enlargement; no palpable warmth",
+    ),
+    Case(
+        "tennis_leg_medial_gastrocnemius_tear",
+        "local_calf_pathology",
+        {
+            "presenting_complaint": "pain",
+            "pain_location": "calf",
+            "symptom_duration": "under_2_weeks",
+            "unilateral_calf_swelling": "yes",
+            "calf_tenderness": "yes",
+        },
+        "Ruptures of the Medial Gastrocnemius Tendon ('Tennis Leg'), review abstract at https://scholars.duke.edu/publication/1643984 "
+        "(calf swelling, tenderness, ecchymosis; DVT as a differential to rule out; acute pain as under 2 weeks)",
+        "Patients present with a chief complaint of acute pain in the calf, variably associated with a \"snapping/popping\" sound or sensation.",
+    ),
 )
 
 # Cases crampnet gets wrong, by name, with what it gives instead (a strict xfail; the case itself
 # stays as it is). None at the first run of batch 1: all 27 golds were in the first three and flagged.
 # Batch 2 (15 cases): one miss at its first run. Batch 3 (14 must-not-miss cases): seven missed at its first run,
-# six not in the first three and three not flagged (two of them both).
+# six not in the first three and three not flagged (two of them both). Batch 4 (14 look-alike cases): one miss at its
+# first run, not in the first three.
 XFAIL_TOP3: dict[str, str] = {
     "thyrotoxic_myopathy": (
         "crampnet gives motor_neuron_disease (P 0.547), lumbar_radiculopathy (P 0.346), peripheral_neuropathy (P 0.250); "
@@ -859,6 +1032,12 @@ XFAIL_TOP3: dict[str, str] = {
         "crampnet gives thyroid_disease (P 0.076), nocturnal_leg_cramps (P 0.656), venous_insufficiency (P 0.285); "
         "motor_neuron_disease is 18th of 21 (P 0.003, not flagged): hyperreflexia counts x23 but no fasciculations "
         "x0.19, from a prior of 0.0009; the node is the cramp-fasciculation-weakness picture, not pure UMN disease"
+    ),
+    "statin_myalgia_widespread_normal_ck": (
+        "crampnet gives venous_insufficiency (P 0.591), restless_legs_syndrome (P 0.373), nocturnal_leg_cramps (P 0.666); "
+        "drug_induced_cramps is 14th of 21 (P 0.128, as for a statin alone): myalgia counts x1.00 for it, since statin "
+        "myalgia is a direct med_statin -> myalgia link (0.03, ctt_2022) that bypasses the condition, but x2.08 for venous "
+        "insufficiency (judgment link 0.25), and bilateral x1.81 for it; the statin itself counts x1.65"
     ),
 }
 XFAIL_FLAGGED: dict[str, str] = {
