@@ -989,13 +989,170 @@ CASES: tuple[Case, ...] = (
         "(calf swelling, tenderness, ecchymosis; DVT as a differential to rule out; acute pain as under 2 weeks)",
         "Patients present with a chief complaint of acute pain in the calf, variably associated with a \"snapping/popping\" sound or sensation.",
     ),
+    # Fifth batch: secondary muscle cramps in the populations where they are common (haemodialysis, cirrhosis,
+    # pregnancy, diuretics, hypoparathyroidism, hypothyroidism, athletes, drugs with dechallenge, diabetic neuropathy,
+    # ALS, CPT II deficiency); the gold is the cause the source names, with the cramps of dialysis, cirrhosis and
+    # pregnancy held by nocturnal_leg_cramps (its node description: secondary cramp risk there is modelled as odds
+    # ratios on it); fixed from the sources below before crampnet was run on any of them (blindness rule).
+    Case(
+        "intradialytic_cramps_on_haemodialysis",
+        "nocturnal_leg_cramps",
+        {"hemodialysis": "yes", "muscle_cramps": "yes"},
+        "Muscle Cramps in Hemodialysis Patients (review), Jundishapur Sci Med J, https://jsmj.ajums.ac.ir/article_47296.html?lang=en; "
+        "and Holley JL, Muscle cramps in dialysis patients, UpToDate, https://www.uptodate.com/contents/muscle-cramps-in-dialysis-patients "
+        "(cramps most frequent near the end of treatments, from changes in plasma osmolality and/or extracellular volume: no "
+        "electrolyte cause is named, so the gold is the cramp node that holds dialysis cramps, not electrolyte_disturbance)",
+        "Muscle cramps occur in 33 to 86% of patients with end stage renal disease (ESRD) during hemodialysis (HD) ... They usually involve the muscles of the lower extremity",
+    ),
+    Case(
+        "muscle_cramps_in_cirrhosis",
+        "nocturnal_leg_cramps",
+        {
+            "cirrhosis": "yes",
+            "muscle_cramps": "yes",
+            "pain_location": "calf",
+            "episode_duration": "seconds_to_minutes",
+        },
+        "Mehta SS, Fallon MB, Muscle cramps in liver disease, Clin Gastroenterol Hepatol 2013;11(11):1385-91, doi:10.1016/j.cgh.2013.03.017, "
+        "https://linkinghub.elsevier.com/retrieve/pii/S1542-3565(13)00414-X (definition, and the first report: 88% of 33 patients "
+        "with cirrhosis had more than 2 cramps in calf muscles within the prior week; mechanism unclear, no electrolyte cause named)",
+        "Muscle cramps are defined as involuntary painful contractions at rest or during sleep of a muscle or muscle group that may last for seconds to minutes",
+    ),
+    Case(
+        "calf_cramps_at_night_in_later_pregnancy",
+        "nocturnal_leg_cramps",
+        {
+            "sex": "female",
+            "pregnancy": "later_trimester",
+            "muscle_cramps": "yes",
+            "pain_location": "calf",
+            "nocturnal": "yes",
+            "episode_duration": "seconds_to_minutes",
+        },
+        "HSE (Health Service Executive, Ireland), Leg cramps during pregnancy, page last reviewed 20 September 2023, "
+        "https://www2.hse.ie/conditions/leg-cramps-pregnancy/ (more likely at night; second and third trimesters; no specific cause)",
+        "Leg cramps are painful spasms. They usually happen in your calf muscles or feet and can last up to 10 minutes. They are more likely to happen at night.",
+    ),
+    Case(
+        "hypomagnesaemia_on_loop_diuretic",
+        "electrolyte_disturbance",
+        {"med_loop_diuretic": "yes", "magnesium": "low", "muscle_cramps": "yes", "weakness": "yes"},
+        "CMDT, Hypomagnesemia (essentials of diagnosis: diuretics among its causes; weakness, muscle cramps; serum magnesium "
+        "< 0.75 mmol/L), https://accessmedicine.mhmedical.com/content.aspx?bookid=2986&sectionid=251096478; the loop diuretic from "
+        "https://www.alpfmedical.info/cardiac-output/sideeffects-irq.html ('Loop diuretics can induce ... hypokalemia, hypomagnesemia')",
+        "Hypomagnesemia and hypokalemia share many etiologies, including Diuretics ... Weakness, muscle cramps ... Serum magnesium < 1.8 mg/dL (< 0.75 mmol/L)",
+    ),
+    Case(
+        "hypoparathyroidism_perioral_and_hand_tingling_with_cramps",
+        "electrolyte_disturbance",
+        {"paresthesia": "yes", "upper_limb_involvement": "yes", "muscle_cramps": "yes", "tetany": "yes"},
+        "Clinical Presentation of Hypoparathyroidism, Front Horm Res 2019;51:139-146, doi:10.1159/000491044, abstract at "
+        "https://researchain.net/papers/10z99z1159w99w000491044 (the symptoms are those of hypocalcaemia; no calcium value is "
+        "stated, so none is given; the hands from the tingling and the tetany of the hands)",
+        "people with hypoparathyroidism can experience paresthesia, an unpleasant tingling sensation around the mouth and in the hands and feet, as well as muscle cramps and severe spasms known as tetany",
+    ),
+    Case(
+        "hypothyroid_cramps_with_raised_ck",
+        "thyroid_disease",
+        {
+            "muscle_cramps": "yes",
+            "proximal_weakness": "yes",
+            "bilateral": "yes",
+            "creatine_kinase": "raised",
+            "tsh": "high",
+        },
+        "Medscape, Hypothyroid Myopathy, Clinical Presentation, https://emedicine.medscape.com/article/313915-clinical (staging copy "
+        "read at emedicine.staging.medscape.com), and Workup, https://emedicine.medscape.com/article/313915-workup ('Increased "
+        "thyroid-stimulating hormone (TSH) is seen in primary hypothyroidism'; 'The creatine kinase level can be very high')",
+        "Patients may complain of muscle cramping, proximal symmetrical muscle weakness, muscle stiffness, and exercise intolerance.",
+    ),
+    Case(
+        "exercise_associated_cramp_in_a_two_joint_thigh_muscle",
+        "exercise_associated_cramps",
+        {
+            "exertion_or_heat": "yes",
+            "exercise_triggered": "yes",
+            "muscle_cramps": "yes",
+            "pain_location": "thigh",
+        },
+        "Miller KC, McDermott BP, Yeargin SW, Fiol A, Schwellnus MP, An evidence-based review of the pathophysiology, treatment, and "
+        "prevention of exercise-associated muscle cramps, J Athl Train 2022;57(1):5-15, doi:10.4085/1062-6050-0696.20, "
+        "https://pmc.ncbi.nlm.nih.gov/articles/PMC8775277 (the quadriceps as the thigh)",
+        "Exercise-associated muscle cramps (EAMCs) are painful, involuntary contractions of a skeletal muscle during or shortly after exercise ... (eg, quadriceps).",
+    ),
+    Case(
+        "teriparatide_leg_cramps_with_dechallenge",
+        "drug_induced_cramps",
+        {
+            "med_teriparatide": "yes",
+            "muscle_cramps": "yes",
+            "onset_after_new_drug": "yes",
+            "improves_after_drug_stopped": "yes",
+        },
+        "Lilly Medical, Common adverse reactions with FORTEO (teriparatide) treatment (Forteo package insert 2012), "
+        "https://www.lillymedical.com/en-us/answers/common-adverse-reactions-with-forteo-teriparatide-rdna-origin-injection-treatment-26358; "
+        "onset after starting and dechallenge from Drug-induced muscle cramps, https://www.medicalalgorithms.com/drug-induced-muscle-cramps "
+        "(teriparatide in its list; 'The onset of cramps or a worsening occurred after a drug was started. Discontinuation of the drug reduced the muscle cramping.')",
+        "Additional common side effects observed with Forteo (teriparatide [rDNA origin] injection) treatment included (Forteo Package Insert, 2012): Leg cramps",
+    ),
+    Case(
+        "raloxifene_leg_cramps",
+        "drug_induced_cramps",
+        {"sex": "female", "med_estrogen_or_raloxifene": "yes", "muscle_cramps": "yes"},
+        "RxList, Evista (raloxifene hydrochloride) Side Effects Center, medical editor John P. Cunha, "
+        "http://www.rxlist.com/evista-side-effects-drug-center.htm (used in postmenopausal women, so sex female)",
+        "Evista (raloxifene hydrochloride) is used to treat or prevent osteoporosis in postmenopausal women. ... Common side effects include hot flashes, sweating, or leg cramps.",
+    ),
+    Case(
+        "diabetic_neuropathy_with_cramps",
+        "peripheral_neuropathy",
+        {
+            "diabetes": "yes",
+            "muscle_cramps": "yes",
+            "paresthesia": "yes",
+            "weakness": "yes",
+            "worse_evening": "yes",
+            "pain_location": "foot",
+        },
+        "Toft DJ, Diabetic Neuropathy Symptoms (Patient Guide to Diabetic Neuropathy), EndocrineWeb, "
+        "https://static.endocrineweb.com/guides/diabetic-neuropathy/diabetic-neuropathy-symptoms (feet most often affected; numbness "
+        "and tingling as paresthesia; 'muscle cramping and/or twitching' taken as cramps only, the and/or leaving twitching unsure; "
+        "'Symptoms get worse at night' as worse_evening)",
+        "Peripheral neuropathy symptoms include: Pain ... Numbness (loss of feeling) Tingling Muscle weakness ... Muscle cramping and/or twitching ... Symptoms get worse at night.",
+    ),
+    Case(
+        "als_first_symptoms_with_cramps_and_twitching",
+        "motor_neuron_disease",
+        {
+            "weakness": "yes",
+            "upper_limb_involvement": "yes",
+            "bulbar_symptoms": "yes",
+            "muscle_cramps": "yes",
+            "fasciculations": "yes",
+        },
+        "National Institute of Neurological Disorders and Stroke, amyotrophic lateral sclerosis, as quoted at "
+        "https://www.thinkgenetic.com/diseases/amyotrophic-lateral-sclerosis-1/symptoms/9366 (hands as the upper limb, slurred "
+        "speech and trouble swallowing as bulbar symptoms, twitching as fasciculations)",
+        "Most people with amyotrophic lateral sclerosis (ALS) initially notice weakness in their hands and legs, slurred or unclear speech, trouble swallowing ... and muscle problems (twitching, cramping",
+    ),
+    Case(
+        "cpt2_myalgia_and_myoglobinuria_after_prolonged_exercise",
+        "metabolic_myopathy",
+        {"exercise_triggered": "yes", "myalgia": "yes", "myoglobinuria": "yes"},
+        "MedLink Neurology, Carnitine palmitoyltransferase II deficiency (updated 22 March 2024), key points, "
+        "https://www.medlink.com/articles/carnitine-palmitoyltransferase-ii-deficiency (the rhabdomyolysis implies a raised CK, "
+        "which is inferred and so not entered; fasting has no vocabulary id)",
+        "Carnitine palmitoyltransferase II deficiency frequently manifests with episodes of rhabdomyolysis after prolonged exercise and fasting leading to myoglobinuria and myalgia.",
+    ),
 )
 
 # Cases crampnet gets wrong, by name, with what it gives instead (a strict xfail; the case itself
 # stays as it is). None at the first run of batch 1: all 27 golds were in the first three and flagged.
 # Batch 2 (15 cases): one miss at its first run. Batch 3 (14 must-not-miss cases): seven missed at its first run,
 # six not in the first three and three not flagged (two of them both). Batch 4 (14 look-alike cases): one miss at its
-# first run, not in the first three.
+# first run, not in the first three. Batch 5 (12 secondary-cramp cases): none missed at its first run, all 12 golds in the
+# first three (the ALS case also flagged); the closest were hypoparathyroidism (electrolyte_disturbance first at P 0.435,
+# restless_legs_syndrome P 0.434) and raloxifene (drug_induced_cramps second, P 0.178).
 XFAIL_TOP3: dict[str, str] = {
     "thyrotoxic_myopathy": (
         "crampnet gives motor_neuron_disease (P 0.547), lumbar_radiculopathy (P 0.346), peripheral_neuropathy (P 0.250); "
