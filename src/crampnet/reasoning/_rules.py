@@ -120,7 +120,7 @@ class Rule:
 _CHRONIC = (("symptom_duration", "2_weeks_to_3_months"), ("symptom_duration", "over_3_months"))
 _SIX_PS = (("paresthesia", "yes"), ("sensory_loss", "yes"), ("weakness", "yes"), ("rest_pain", "yes"), ("symptom_duration", "under_2_weeks"))
 _LMN = (("fasciculations", "yes"), ("muscle_atrophy", "yes"))
-_PREGNANT = (("pregnancy", "first_trimester"), ("pregnancy", "later_trimester"), ("postpartum", "yes"))
+_PREGNANT_OR_POSTPARTUM = (("pregnancy", "first_trimester"), ("pregnancy", "later_trimester"), ("postpartum", "yes"))
 _ALI_ACTION = "Possible acute limb ischemia: emergency vascular referral now (ESVS 2020; sensory loss or weakness means the limb is threatened)."
 _MND_ACTION = "Upper and lower motor neuron signs (Gold Coast criteria): refer to neurology for examination and EMG to exclude motor neuron disease."
 
@@ -169,7 +169,7 @@ RULES = (
          PULMONARY_EMBOLISM,
          supporting=_WELLS_ENTRIES),
     Rule("dvt_pregnancy", "deep_vein_thrombosis", "urgent",
-         (_PREGNANT, (("bilateral", "no"), ("unilateral_calf_swelling", "yes")),
+         (_PREGNANT_OR_POSTPARTUM, (("bilateral", "no"), ("unilateral_calf_swelling", "yes")),
           (("presenting_complaint", "pain"), ("presenting_complaint", "swelling"), ("unilateral_calf_swelling", "yes"), ("calf_tenderness", "yes"), ("edema", "yes"))),
          "Leg pain or swelling on one side in pregnancy or the 6 weeks after delivery: compression duplex ultrasound today, with low-molecular-weight heparin until DVT is excluded unless contraindicated (RCOG Green-top 37b); the Wells score and its D-dimer rule-out were not validated in pregnancy.",
          RCOG_37B, supporting=(("calf_tenderness", "yes"), ("edema", "yes"), ("prior_vte", "yes"), ("family_history_vte", "yes"), ("recent_immobilisation", "yes"))),

@@ -6,8 +6,9 @@ Two kinds of rule, both evaluated on every diagnosis:
    posterior of the condition they point at. Each is taken from a published
    criterion and names it (:mod:`crampnet.reasoning._rules`): deep vein
    thrombosis from the Wells score (Wells 2003; Geersing 2014), in
-   pregnancy from one-sided leg pain or swelling (RCOG Green-top 37b, 2015)
-   or, as an emergency, from symptoms of pulmonary embolism (NICE CG144), acute limb
+   pregnancy and the 6 weeks after delivery from one-sided leg pain or
+   swelling (RCOG Green-top 37b, 2015) or, as an emergency, from symptoms
+   of pulmonary embolism (NICE CG144), acute limb
    ischemia (ESVS 2020), chronic limb-threatening ischemia (Global Vascular
    Guidelines 2019), cauda equina syndrome, and motor neuron disease (Gold
    Coast criteria 2020, Awaji 2008; at ``test`` urgency, weakness with lower
