@@ -22,11 +22,6 @@ from crampnet.exceptions import ImpossibleEvidenceError, NetworkFileError
 SHIPPED_FEMALE_UNDER_40 = 0.0181 + 0.0362  # the table row, as the file gives it
 
 
-@pytest.fixture(scope="module")
-def adults() -> crampnet.Model:
-    return crampnet.load(population="adults")
-
-
 @pytest.mark.parametrize("age", [25, 50, 80])
 def test_men_are_never_pregnant(adults, age):
     """Check P(pregnancy != none | male, any age) = 0 (strid_2024 counts pregnant women only)."""

@@ -21,11 +21,6 @@ def presenting() -> crampnet.Model:
     return crampnet.load(population=PRESENTING)
 
 
-@pytest.fixture(scope="module")
-def adults() -> crampnet.Model:
-    return crampnet.load(population=ADULTS)
-
-
 def test_default_population_is_presenting():
     """Check that load() with no population answers for adults presenting with a leg complaint."""
     model = crampnet.load()
