@@ -13,7 +13,6 @@ import pytest
 import crampnet
 
 PRESENTING = "presenting"
-ADULTS = "adults"
 
 
 @pytest.fixture(scope="module")
