@@ -69,6 +69,9 @@ CASES: tuple[Case, ...] = tuple(
 # Batch 7 (14 common causes as published cases): two missed at its first run, both not in the first three (a disc
 # herniation told only as calf cramping, and a young athlete's DVT, which is flagged by the Wells rule); the other 12
 # golds were first.
+# Batch 8 (14 must-not-miss conditions as published case reports): four missed at its first run, not in the first
+# three (a DVT told as foot drop, acute limb ischaemia of an arm and a leg told as numbness, and two ALS cases told as
+# back pain or as leg numbness with weakness), three of them also not flagged; 5 of the 14 golds were first.
 XFAIL_TOP3: dict[str, str] = {
     "thyrotoxic_myopathy": (
         "crampnet gives motor_neuron_disease (P 0.547), lumbar_radiculopathy (P 0.346), peripheral_neuropathy (P 0.250); "
@@ -138,6 +141,31 @@ XFAIL_TOP3: dict[str, str] = {
         "(score 0 with a raised D-dimer): age under 40 counts x0.12 and a presenting complaint of pain x0.62 against it, "
         "which the raised D-dimer (x2.3) and the calf (x1.39) do not offset; no swelling, tenderness or edema is stated"
     ),
+    "dvt_presenting_as_foot_drop_in_a_middle_aged_smoker": (
+        "crampnet gives lumbar_radiculopathy (P 0.733), lumbar_spinal_stenosis (P 0.321), acute_limb_ischemia (P 0.049); "
+        "deep_vein_thrombosis is 7th of 21 (P 0.030), though flagged urgent by the Wells rule: the raised D-dimer counts "
+        "x2.28 for it and age 40 to 64 x0.55, while the foot-drop picture carries nothing (weakness x1.08, the sensory "
+        "complaint x1.04, the complaint of weakness x1.03, one leg x0.92), and no swelling, tenderness or edema is "
+        "stated"
+    ),
+    "acute_limb_ischaemia_of_one_arm_and_leg_as_numbness_called_stroke": (
+        "crampnet gives electrolyte_disturbance (P 0.522), peripheral_neuropathy (P 0.229), lumbar_radiculopathy (P 0.204); "
+        "acute_limb_ischemia is 18th of 21 (P 0.0020, under its prior of 0.0034): the complaint of numbness counts x0.14 "
+        "against it (link 0.05), which paresthesia (x2.40), age 65 and over (x1.72) and one side (x1.18) do not offset, "
+        "and the arm involved x0.87; the stored text gives no duration, pulses or cold, pale limb"
+    ),
+    "als_presenting_as_low_back_pain_and_difficulty_walking": (
+        "crampnet gives lumbar_spinal_stenosis (P 0.670), lumbar_radiculopathy (P 0.520), peripheral_neuropathy (P 0.203); "
+        "motor_neuron_disease is 21st of 21 (P 0.0004): weakness counts x4.31 for it and age 65 and over x1.51, against "
+        "the complaint of pain x0.26, no atrophy x0.40, back pain x0.83 and paresthesia x0.90, from a prior of 0.0009; "
+        "back pain with weak, abnormally feeling legs is read as spinal"
+    ),
+    "familial_als_as_leg_numbness_and_weakness_in_an_80_year_old": (
+        "crampnet gives lumbar_spinal_stenosis (P 0.749), peripheral_neuropathy (P 0.199), restless_legs_syndrome (P 0.279); "
+        "motor_neuron_disease is 10th of 21 (P 0.0060): fasciculations count x21.0 for it and weakness x6.20, but no "
+        "hyperreflexia x0.30, no atrophy x0.40, a year's duration x0.50, no bulbar symptoms x0.67 and the numbness x0.78 "
+        "leave it there; a lower motor neuron onset without wasting is far from the node's picture"
+    ),
 }
 XFAIL_FLAGGED: dict[str, str] = {
     "isolated_distal_dvt_calf_pain_without_edema": (
@@ -152,6 +180,18 @@ XFAIL_FLAGGED: dict[str, str] = {
     "primary_lateral_sclerosis": (
         "only deep_vein_thrombosis is flagged (test level, P 0.020, near its prior 0.023): motor_neuron_disease "
         "P 0.003 against its testing threshold of 0.105; upper motor neuron signs alone raise no MND flag"
+    ),
+    "acute_limb_ischaemia_of_one_arm_and_leg_as_numbness_called_stroke": (
+        "no red flag at all: acute_limb_ischemia P 0.0020 after the complaint of numbness (x0.14); with no duration, "
+        "pulse or cold, pale limb entered no ischaemia rule fires"
+    ),
+    "als_presenting_as_low_back_pain_and_difficulty_walking": (
+        "only deep_vein_thrombosis and acute_limb_ischemia are flagged (test level): motor_neuron_disease P 0.0004, "
+        "under its testing threshold of 0.105; weakness with back pain and no wasting or fasciculation meets no MND rule"
+    ),
+    "familial_als_as_leg_numbness_and_weakness_in_an_80_year_old": (
+        "no red flag at all: motor_neuron_disease P 0.0060, under its testing threshold of 0.105; fasciculations with "
+        "weakness but no wasting and no upper motor neuron sign (no arm involvement entered) meet no MND red flag rule"
     ),
 }
 
