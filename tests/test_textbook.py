@@ -72,6 +72,10 @@ CASES: tuple[Case, ...] = tuple(
 # Batch 8 (14 must-not-miss conditions as published case reports): four missed at its first run, not in the first
 # three (a DVT told as foot drop, acute limb ischaemia of an arm and a leg told as numbness, and two ALS cases told as
 # back pain or as leg numbness with weakness), three of them also not flagged; 5 of the 14 golds were first.
+# Batch 9 (14 mimics of the must-not-miss conditions as published case reports): four missed at its first run, all
+# not in the first three (a ruptured Baker's cyst told only as edema of one leg, a tennis leg told only as acute calf
+# pain, and two thyrotoxic ALS mimics read as motor neuron disease or neuropathy); 6 of the 14 golds were first and 4
+# second.
 XFAIL_TOP3: dict[str, str] = {
     "thyrotoxic_myopathy": (
         "crampnet gives motor_neuron_disease (P 0.547), lumbar_radiculopathy (P 0.346), peripheral_neuropathy (P 0.250); "
@@ -165,6 +169,33 @@ XFAIL_TOP3: dict[str, str] = {
         "motor_neuron_disease is 10th of 21 (P 0.0060): fasciculations count x21.0 for it and weakness x6.20, but no "
         "hyperreflexia x0.30, no atrophy x0.40, a year's duration x0.50, no bulbar symptoms x0.67 and the numbness x0.78 "
         "leave it there; a lower motor neuron onset without wasting is far from the node's picture"
+    ),
+    "ruptured_bakers_cyst_with_leg_edema_and_ecchymosis_in_a_46_year_old_man": (
+        "crampnet gives venous_insufficiency (P 0.554), deep_vein_thrombosis (P 0.049, flagged at the test level), "
+        "thyroid_disease (P 0.034); local_calf_pathology is 12th of 21 (P 0.060, expected disablement 0.00): the edema of "
+        "one leg counts x1.04 for it and the age band x0.81, while edema counts x5.05 for venous insufficiency (one leg "
+        "x0.57); the abstract states no calf swelling, calf tenderness or knee finding"
+    ),
+    "tennis_leg_first_anticoagulated_as_venous_thrombosis": (
+        "crampnet gives nocturnal_leg_cramps (P 0.704), lumbar_radiculopathy (P 0.205), venous_insufficiency (P 0.157); "
+        "local_calf_pathology is 8th of 21 (P 0.044, expected disablement 0.01) and no red flag is raised "
+        "(deep_vein_thrombosis P 0.011): a presenting complaint of pain counts x0.71 for it, the age band x0.86 and the "
+        "calf x0.97, while the calf counts x1.84 for nocturnal leg cramps; the abstract states only acute calf pain, no "
+        "swelling, tenderness or injury"
+    ),
+    "hyperthyroid_polyneuropathy_and_pyramidal_signs_taken_for_als": (
+        "crampnet gives motor_neuron_disease (P 1.000, flagged urgent by the Gold Coast rule), restless_legs_syndrome "
+        "(P 0.148), electrolyte_disturbance (P 0.052); thyroid_disease is 13th of 21 (P 0.048, expected disablement 0.00): "
+        "weakness counts x1.21 for it, the arms x1.15, hyperreflexia x1.09 and male sex x0.50, while hyperreflexia counts "
+        "x23 for motor neuron disease, bulbar symptoms x23, fasciculations x19 and wasting x14; no thyroid test value is "
+        "stated, and no link carries upper or lower motor neuron signs from thyroid disease"
+    ),
+    "thyrotoxic_myopathy_with_tongue_atrophy_admitted_as_suspected_als": (
+        "crampnet gives peripheral_neuropathy (P 0.756), venous_insufficiency (P 0.576), lumbar_spinal_stenosis "
+        "(P 0.449); thyroid_disease is 8th of 21 (P 0.133, expected disablement 0.10) and motor_neuron_disease (6th, "
+        "P 0.061) is flagged urgent by the Gold Coast rule: myalgia counts x1.98 for thyroid disease, the age band x1.61, "
+        "weakness x1.27 and the arms x1.19, against male sex x0.50, while wasting counts x3.83 for neuropathy and x11.8 "
+        "for motor neuron disease; no thyroid test value is stated, as for thyrotoxic_myopathy"
     ),
 }
 XFAIL_FLAGGED: dict[str, str] = {
