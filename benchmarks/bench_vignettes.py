@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/bench_vignettes.py [--vignettes PATH] [--ranking counterfactual]
                                          [--json PATH] [--explain sequence] [--interview]
+                                         [--skip IDS_FILE]
 
 Each vignette of ``shared/vignettes/dev.jsonl`` (published cases mapped to the
 vocabulary; format in that folder's README) is diagnosed with the shipped
@@ -87,6 +88,22 @@ def load_vignettes(path: Path) -> list[Row]:
             )
         records.append(rec)
     return records
+
+
+def skip_ids(records: list[Row], path: Path) -> list[Row]:
+    """``records`` without the ids listed in ``path`` (one per line; ``#`` starts a comment).
+
+    Every listed id must be one of the records', so a typo cannot leave a
+    case in silently.
+    """
+    listed = [
+        line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    wanted = {i for i in listed if i}
+    unknown = sorted(wanted - {rec["id"] for rec in records})
+    if unknown:
+        raise ValueError(f"{path}: ids not among the vignettes: {', '.join(unknown)}")
+    return [rec for rec in records if rec["id"] not in wanted]
 
 
 def load_checklists(path: Path) -> tuple[list[str], dict[str, list[tuple[str, str]]]]:
@@ -456,16 +473,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     add("--threshold", type=float, default=None, help="one must-not-miss threshold for every condition (default: each one's testing threshold)")
     add("--interview", action="store_true", help="then run bench_interview.py (questions one at a time)")
+    add("--skip", type=Path, help="a file of vignette ids to leave out, one per line (e.g. benchmarks/heldout/seen.txt)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     network_sha = sha256(text=shipped_text())  # the text load() compiles, read just before it
     model = crampnet.load()
     records = load_vignettes(args.vignettes)
+    if args.skip is not None:
+        records = skip_ids(records, args.skip)
     order, items = load_checklists(args.checklists)
     header = [
         "crampnet vignette benchmark (issue 12, item 6): it only measures, nothing is fitted",
         f"crampnet {crampnet.__version__}; network {model.spec.name} {model.spec.version} (sha256 {network_sha}), population {model.population}; ranking {args.ranking}; must-not-miss thresholds {'per condition (testing thresholds; default ' + format(DEFAULT_THRESHOLD, '.2f') + ')' if args.threshold is None else format(args.threshold, '.2f')}; explain {args.explain}",
-        f"vignettes {args.vignettes} (sha256 {sha256(args.vignettes)})",
+        f"vignettes {args.vignettes} (sha256 {sha256(args.vignettes)})"
+        + (f"; left out: the ids of {args.skip} (sha256 {sha256(args.skip)})" if args.skip is not None else ""),
         f"baseline: seed checklists {args.checklists.name} (sha256 {sha256(args.checklists)}), taken from shared/seeds/*.txt:",
         "  five AI-generated articles about leg cramps and mimics, not clinical sources; a condition scores",
         "  its matched items, ties in vocabulary order",

@@ -243,6 +243,28 @@ def test_evidence_states_band_numbers_as_the_network_does() -> None:
     )
 
 
+def test_skip_leaves_out_the_listed_ids_and_refuses_unknown_ones(tmp_path: Path) -> None:
+    records = [{"id": f"V-{k}", "gold": ["arthritis"], "evidence": {}} for k in range(1, 5)]
+    listed = tmp_path / "seen.txt"
+    listed.write_text("# a comment\nV-2\n\nV-4  # trailing comment\n", encoding="utf-8")
+    assert [rec["id"] for rec in bv.skip_ids(records, listed)] == ["V-1", "V-3"]
+    listed.write_text("V-2\nV-9\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="V-9"):
+        bv.skip_ids(records, listed)
+
+
+def test_heldout_seen_list_names_heldout_vignettes() -> None:
+    """benchmarks/heldout/seen.txt (the vignettes no longer blind) lists held-out ids only, each once."""
+    seen = REPO / "benchmarks" / "heldout" / "seen.txt"
+    heldout = bv.load_vignettes(REPO / "benchmarks" / "heldout" / "heldout.jsonl")
+    listed = [
+        line.split("#", 1)[0].strip() for line in seen.read_text(encoding="utf-8").splitlines()
+    ]
+    listed = [i for i in listed if i]
+    assert len(listed) == len(set(listed)) == 34
+    assert len(bv.skip_ids(heldout, seen)) == len(heldout) - 34
+
+
 def test_points_rule_on_a_hand_made_checklist(tmp_path: Path) -> None:
     path = tmp_path / "lists.toml"
     item = '{{ evidence = "{}", state = "{}", seed = "000.txt", quote = "q" }}'
