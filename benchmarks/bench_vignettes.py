@@ -90,16 +90,19 @@ def load_vignettes(path: Path) -> list[Row]:
     return records
 
 
+def read_ids(path: Path) -> list[str]:
+    """The ids listed in ``path``, in order: one per line, ``#`` starts a comment, blank lines skipped."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [i for i in (line.split("#", 1)[0].strip() for line in lines) if i]
+
+
 def skip_ids(records: list[Row], path: Path) -> list[Row]:
-    """``records`` without the ids listed in ``path`` (one per line; ``#`` starts a comment).
+    """``records`` without the ids listed in ``path`` (:func:`read_ids`).
 
     Every listed id must be one of the records', so a typo cannot leave a
     case in silently.
     """
-    listed = [
-        line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines()
-    ]
-    wanted = {i for i in listed if i}
+    wanted = set(read_ids(path))
     unknown = sorted(wanted - {rec["id"] for rec in records})
     if unknown:
         raise ValueError(f"{path}: ids not among the vignettes: {', '.join(unknown)}")

@@ -257,10 +257,7 @@ def test_heldout_seen_list_names_heldout_vignettes() -> None:
     """benchmarks/heldout/seen.txt (the vignettes no longer blind) lists held-out ids only, each once."""
     seen = REPO / "benchmarks" / "heldout" / "seen.txt"
     heldout = bv.load_vignettes(REPO / "benchmarks" / "heldout" / "heldout.jsonl")
-    listed = [
-        line.split("#", 1)[0].strip() for line in seen.read_text(encoding="utf-8").splitlines()
-    ]
-    listed = [i for i in listed if i]
+    listed = bv.read_ids(seen)
     assert len(listed) == len(set(listed)) == 34
     assert len(bv.skip_ids(heldout, seen)) == len(heldout) - 34
 
