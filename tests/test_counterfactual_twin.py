@@ -114,6 +114,25 @@ FINDING_STATES = {
 }
 
 
+def _condition_rows(
+    rng: np.random.Generator, parents: list[str], states: dict[str, list[str]], whole: str | None = None
+) -> list[dict]:
+    """A random table row per parent configuration of a condition; for a part of ``whole``, present 0 without it."""
+    rows = []
+    for combo in itertools.product(*(states[q] for q in parents)):
+        p = round(float(rng.uniform(0.05, 0.95)), 4)
+        if whole is not None and dict(zip(parents, combo, strict=True))[whole] == "absent":
+            p = 0.0
+        rows.append(
+            {
+                "when": dict(zip(parents, combo, strict=True)),
+                "probabilities": {"present": p, "absent": round(1.0 - p, 10)},
+                **JUDGED,
+            }
+        )
+    return rows
+
+
 def network(seed: int, kind: str) -> tuple[str, dict[str, dict]]:
     """A random network as TOML text, and its nodes as plain dicts (what the oracle reads)."""
     rng = np.random.default_rng(seed)
@@ -132,28 +151,33 @@ def network(seed: int, kind: str) -> tuple[str, dict[str, dict]]:
         parents = (["ctx"] if "ctx" in nodes and rng.random() < 0.5 else []) + (
             [conditions[i - 1]] if i > 0 and rng.random() < 0.3 else []
         )
-        rows = []
-        for combo in itertools.product(*(states[p] for p in parents)):
-            p = round(float(rng.uniform(0.05, 0.95)), 4)
-            rows.append(
-                {
-                    "when": dict(zip(parents, combo, strict=True)),
-                    "probabilities": {"present": p, "absent": round(1.0 - p, 10)},
-                    **JUDGED,
-                }
-            )
         nodes[d] = {
             "role": "condition",
             "states": states[d],
-            "cpd": {"model": "table", "parents": parents, "rows": rows},
+            "cpd": {"model": "table", "parents": parents, "rows": _condition_rows(rng, parents, states)},
         }
+    curable = list(conditions)
+    if kind == "parts":  # 1-2 parts of conditions (crampnet.network.parts), each a table over it and maybe ctx
+        for k in range(int(rng.integers(1, 3))):
+            whole = str(rng.choice(conditions))
+            part = f"p{k}"
+            states[part] = ["present", "absent"]
+            parents = [whole] + (["ctx"] if "ctx" in nodes and rng.random() < 0.5 else [])
+            rows = _condition_rows(rng, parents, states, whole=whole)
+            nodes[part] = {
+                "role": "condition",
+                "states": states[part],
+                "part_of": whole,
+                "cpd": {"model": "table", "parents": parents, "rows": rows},
+            }
+            curable.append(part)
     for j in range(int(rng.integers(1, 4))):
         model = kind if kind in KINDS else str(rng.choice(KINDS))
         f_states, extra = FINDING_STATES[model][int(rng.integers(len(FINDING_STATES[model])))]
         parents = [
             str(p)
             for p in rng.choice(
-                conditions, size=int(rng.integers(1, min(3, len(conditions)) + 1)), replace=False
+                curable, size=int(rng.integers(1, min(3, len(curable)) + 1)), replace=False
             )
         ]
         if "ctx" in nodes and rng.random() < 0.4 and not (model == "mixture" and len(parents) == 3):
@@ -397,7 +421,10 @@ def twin_network(
     states = {nid: list(body["states"]) for nid, body in nodes.items()}
     upstream = [n for n in spec.order if nodes[n]["role"] != "finding"]
     findings = [n for n in nodes if nodes[n]["role"] == "finding"]
-    conditions = [n for n in nodes if nodes[n]["role"] == "condition"]  # file order, as the scores
+    conditions = [
+        n for n in nodes if nodes[n]["role"] == "condition" and "part_of" not in nodes[n]
+    ]  # file order, as the scores; a part is not listed
+    parts = {n: nodes[n]["part_of"] for n in nodes if "part_of" in nodes[n]}
     scms = {f: Scm(nodes[f], states) for f in findings}
     lik = {n: likelihood(v, states[n]) for n, v in evidence.items()}
     observed = [f for f in findings if f in lik and not np.all(lik[f] == lik[f][0])]
@@ -439,7 +466,9 @@ def twin_network(
         counts = np.array([s != normal_state(nodes[f]) for s in states[f]])
         others = prior * np.prod([like[g] for g in findings if g != f], axis=0)
         for k, d in enumerate(conditions):
-            for out, cured in ((dis, [d]), (suf, [c for c in conditions if c != d])):
+            for out, wholes in ((dis, [d]), (suf, [c for c in conditions if c != d])):
+                # a part is its condition and its own noise: curing the condition cures it
+                cured = wholes + [q for q, whole in parts.items() if whole in wholes]
                 for w, world in enumerate(worlds):
                     factual = scm.values(world)
                     twin = scm.values({**world, **dict.fromkeys(cured, "absent")})
@@ -470,7 +499,7 @@ def load(folder: Path, seed: int, kind: str) -> tuple[crampnet.Model, dict[str, 
     return crampnet.load(path), nodes
 
 
-@pytest.mark.parametrize("kind", [*KINDS, "soft"])
+@pytest.mark.parametrize("kind", [*KINDS, "soft", "parts"])
 @given(seed=st.integers(0, 2**32 - 1))
 @settings(max_examples=100, deadline=None)
 def test_measures_equal_twin_network_enumeration(folder, kind, seed):
@@ -493,7 +522,7 @@ def test_measures_equal_twin_network_enumeration(folder, kind, seed):
         )
 
 
-@pytest.mark.parametrize("kind", ["mixture", "table", "logistic", "soft"])
+@pytest.mark.parametrize("kind", ["mixture", "table", "logistic", "soft", "parts"])
 @given(seed=st.integers(0, 2**32 - 1))
 @settings(max_examples=25, deadline=None)
 def test_family_from_parent_rows_equals_enumeration(folder, kind, seed):

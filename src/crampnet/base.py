@@ -2,8 +2,7 @@
 
 :class:`BaseModel` holds a validated network file and its compiled exact
 engine, and answers what every layer above needs: the ids and states,
-posteriors of one case or a DataFrame, any conditional probability, and
-the provenance table. The reasoning, trust and interop layers take a
+posteriors of one case or a DataFrame, any conditional probability, and the provenance table. The reasoning, trust and interop layers take a
 ``BaseModel``; :class:`crampnet.Model` (:mod:`crampnet.model`) is the
 facade on top that adds their methods (``diagnose``, ``sensitivity``,
 ``fit``, ``network``...), so no layer imports upward.
@@ -126,23 +125,25 @@ class BaseModel:
     def __repr__(self) -> str:
         return f"<crampnet.Model {self.spec.name} {self.spec.version} ({self.population}): {len(self.context)} context, {len(self.conditions)} conditions, {len(self.findings)} findings>"
 
-    def _ids(self, role: str) -> list[str]:
-        return [nid for nid, node in self.spec.nodes.items() if node.role == role]
-
     @property
     def conditions(self) -> list[str]:
-        """Ids of the condition nodes, whose posteriors :meth:`posteriors` returns."""
-        return self._ids("condition")
+        """Ids of the condition nodes, whose posteriors :meth:`posteriors` returns (a part of a condition is not listed)."""
+        return list(self.spec.listed_conditions)
+
+    @property
+    def parts(self) -> list[str]:
+        """Ids of the conditions that are a part of another (``part_of``): never listed on their own (:mod:`crampnet.network.parts`)."""
+        return [nid for nid, node in self.spec.nodes.items() if node.part_of is not None]
 
     @property
     def findings(self) -> list[str]:
         """Ids of the finding nodes (symptoms, signs, tests)."""
-        return self._ids("finding")
+        return [nid for nid, node in self.spec.nodes.items() if node.role == "finding"]
 
     @property
     def context(self) -> list[str]:
         """Ids of the context nodes (age, sex, medications, risk factors)."""
-        return self._ids("context")
+        return [nid for nid, node in self.spec.nodes.items() if node.role == "context"]
 
     @property
     def must_not_miss(self) -> list[str]:

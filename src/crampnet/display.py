@@ -204,6 +204,9 @@ def draw(
     vectors = normalise(spec, evidence, entailed=False)  # as entered: an implied finding is drawn as given
     nodes = list(spec.order) if whole else case_nodes(model, evidence)
     posteriors = {str(k): float(v) for k, v in model.posteriors(evidence).to_dict().items()}
+    for nid in nodes:  # a part of a condition (crampnet.network.parts) is drawn with its own probability
+        if spec.nodes[nid].part_of is not None:
+            posteriors[nid] = model.probability({nid: "present"}, evidence)
     pos = _columns(model, nodes, posteriors)
     rows = max(1.0, max(y for _, y in pos.values()) + 1)
     if ax is None:

@@ -72,7 +72,7 @@ class CompiledNetwork:
         self.ids = list(spec.order)
         self.index = {nid: i for i, nid in enumerate(self.ids)}
         self.tables = build_tables(spec, population) if tables is None else {nid: np.asarray(tables[nid], dtype=float) for nid in self.ids}
-        self.conditions = [nid for nid in spec.nodes if spec.nodes[nid].role == "condition"]
+        self.conditions = list(spec.listed_conditions)  # a part of a condition is not queried (crampnet.network.parts)
         self.findings = [nid for nid in spec.nodes if spec.nodes[nid].role == "finding"]
         self._present = [spec.nodes[c].states.index("present") for c in self.conditions]
         self._always = frozenset(nid for nid in self.ids if spec.nodes[nid].role != "finding")

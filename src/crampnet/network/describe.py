@@ -111,6 +111,9 @@ class NodeDescription:
     model: str
     sources: tuple[NodeSource, ...]
     nesting: tuple[str, ...] = ()
+    #: The condition this one is a part of, or its parts (:mod:`crampnet.network.parts`).
+    part_of: str | None = None
+    parts: tuple[str, ...] = ()
 
     @property
     def band_ranges(self) -> tuple[tuple[str, str], ...]:
@@ -120,6 +123,10 @@ class NodeDescription:
     def _facts(self) -> list[tuple[str, str]]:
         """The lines of the description as ``(heading, text)``, shared by ``str`` and HTML."""
         facts = [("Role", self.role + (", must not miss" if self.must_not_miss else "")), ("States", ", ".join(self.states))]
+        if self.part_of:
+            facts.append(("Part of", f"{self.part_of} (never listed on its own; curing {self.part_of} cures it)"))
+        if self.parts:
+            facts.append(("Parts", ", ".join(self.parts) + " (hidden forms of this condition, cured with it)"))
         if self.aliases:
             facts.append(("Also called", ", ".join(self.aliases)))
         if self.bands or self.unit or self.valid:
@@ -248,6 +255,7 @@ def describe_node(spec: NetworkSpec, node: str, parameters: pd.DataFrame) -> Nod
         id=nid, label=n.label, role=n.role, states=tuple(n.states), description=n.description, aliases=tuple(n.aliases),
         unit=n.unit, valid=n.valid, bands=tuple(n.bands), parents=tuple(n.parents), children=_children(spec, nid),
         must_not_miss=n.must_not_miss, model=model, sources=_sources(spec, nid, parameters), nesting=_nesting(spec, nid),
+        part_of=n.part_of, parts=spec.parts_of(nid),
     )  # fmt: skip
 
 

@@ -218,6 +218,8 @@ class Node:
     cpd: Cpd | None = None
     #: Findings this one's positive state implies, as (finding id, state) pairs (``entails`` in the file).
     entails: tuple[tuple[str, str], ...] = ()
+    #: For a condition that is a part (a form, such as overt disease) of another condition: that condition's id (``part_of`` in the file).
+    part_of: str | None = None
 
     @property
     def parents(self) -> tuple[str, ...]:
@@ -257,6 +259,15 @@ class NetworkSpec:
     def node(self, node_id: str) -> Node:
         """Return the node ``node_id`` (``KeyError`` if absent)."""
         return self.nodes[node_id]
+
+    def parts_of(self, condition: str) -> tuple[str, ...]:
+        """The parts of ``condition`` (conditions whose ``part_of`` names it), in file order."""
+        return tuple(nid for nid, node in self.nodes.items() if node.part_of == condition)
+
+    @cached_property
+    def listed_conditions(self) -> tuple[str, ...]:
+        """The conditions a differential lists: every condition that is not a part of another (computed once)."""
+        return tuple(nid for nid, node in self.nodes.items() if node.role == "condition" and node.part_of is None)
 
     @cached_property
     def entailments(self) -> tuple[tuple[str, str, str, str], ...]:

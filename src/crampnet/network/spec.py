@@ -46,6 +46,7 @@ from crampnet.network._budget import MAX_ROW, check_network, read_toml
 from crampnet.network._cpd_readers import parse_cpd
 from crampnet.network._reader import Reader
 from crampnet.network.entailment import check_entails, parse_entails
+from crampnet.network.parts import check_parts
 from crampnet.network.records import (
     FILE_POPULATION,
     MAX_BYTES,
@@ -151,6 +152,7 @@ def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] |
     nodes = {nid: _parse_body(reader, header, headers, sources) for nid, header in headers.items()}
     order = _topological_order(reader, nodes)
     check_entails(reader, nodes)
+    check_parts(reader, nodes)
     populations = _extend({key: _parse_population(reader, key, body, nodes, sources) for key, body in populations_raw.items()}, reader)
     if default_population != FILE_POPULATION and default_population not in populations:
         names = ", ".join([FILE_POPULATION, *populations])
@@ -221,7 +223,7 @@ def _parse_sources(reader: Reader, raw: dict[str, Any]) -> dict[str, Source]:
     return sources
 
 
-_NODE_KEYS = ["role", "states", "label", "description", "aliases", "must_not_miss", "positive", "negative", "unit", "valid", "bands", "prior", "cpd", "entails"]
+_NODE_KEYS = ["role", "states", "label", "description", "aliases", "must_not_miss", "positive", "negative", "unit", "valid", "bands", "prior", "cpd", "entails", "part_of"]
 
 
 def _parse_header(reader: Reader, nid: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -285,8 +287,11 @@ def _parse_body(reader: Reader, data: dict[str, Any], headers: Mapping[str, dict
         cpd_raw = reader.table(data.pop("cpd", None) if "cpd" in data else reader.missing(where, "cpd"), f"{where}.cpd")
         cpd = parse_cpd(reader, cpd_raw, f"{where}.cpd", nid, role, states, positive, headers, sources)
     entails = parse_entails(reader, data.pop("entails", None), where)
+    part_of = reader.text(data, "part_of", where, "") or None
+    if part_of is not None and role != "condition":
+        raise reader.fail(where, f"only a condition can be 'part_of' another condition; this node is a {role}")
     reader.done(data, where, _NODE_KEYS)
-    return Node(nid, role, states, label, description, tuple(aliases), must_not_miss, positive, negative, unit, valid, bands, prior, cpd, entails)
+    return Node(nid, role, states, label, description, tuple(aliases), must_not_miss, positive, negative, unit, valid, bands, prior, cpd, entails, part_of)
 
 
 def _parse_valid(reader: Reader, raw: object, where: str) -> tuple[float, float] | None:

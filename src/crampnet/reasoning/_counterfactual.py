@@ -186,7 +186,10 @@ def _configurations(
         for p in spec.nodes[nid].parents
         if p not in evidence or hard_state(model, p, evidence[p]) is None
     ]
-    last = next((p for p in reversed(free) if spec.nodes[p].role == "condition"), None)
+    last = next(
+        (p for p in reversed(free) if spec.nodes[p].role == "condition" and spec.nodes[p].part_of is None),
+        None,
+    )  # a part's posterior is not among the rows' marginals: it is enumerated
     enum = [p for p in free if p != last]
     return enum, last, math.prod(len(spec.nodes[p].states) for p in enum)
 

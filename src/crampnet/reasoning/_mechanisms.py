@@ -51,6 +51,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from crampnet.network.parts import owner
 from crampnet.network.spec import Dist, Mixture, NetworkSpec, Node, NoisyMax
 
 __all__ = ["grid_terms", "ratio"]
@@ -167,8 +168,14 @@ def _race_kept(
     conditions: list[int],
     target: list[int],
     mass: np.ndarray,
+    cures: list[list[int]],
 ) -> list[float]:
-    """``sum mass * K`` for each intervention (each condition cured alone, each left alone, all cured), by the race."""
+    """``sum mass * K`` for each intervention (each condition cured alone, each left alone, all cured), by the race.
+
+    A unit of ``cures`` of several parents (a condition and its parts) is
+    cured as one; without units, prefix and suffix sums give each parent's
+    interventions in a few passes.
+    """
     cpd = node.cpd
     assert isinstance(cpd, Mixture)
     factors, combine = _mixture(spec, node, cpd, needed)
@@ -182,6 +189,22 @@ def _race_kept(
     def kept(common: np.ndarray, own: np.ndarray, twin: np.ndarray) -> float:
         stay, marginal = combine(factors.op(factors.leak, common), own, twin)
         return float(np.sum(mass * ratio(stay, marginal)))
+
+    if cures:
+
+        def curing(unit: list[int]) -> float:
+            """Every parent in ``unit`` cured, the others factual."""
+            return kept(
+                factors.total([cured[i] if i in unit else u for i, u in enumerate(factors.uncured)]),
+                factors.total([own_all[i] for i in unit]),
+                factors.total([twin_all[i] for i in unit]),
+            )
+
+        return [
+            *(curing(unit) for unit in cures),
+            *(curing([j for j in conditions if j not in unit]) for unit in cures),
+            curing(conditions),
+        ]
 
     uncured_but = list(factors.all_but(factors.uncured))
     disable = [
@@ -209,8 +232,14 @@ def _monotone_kept(
     conditions: list[int],
     target: list[int],
     mass: np.ndarray,
+    cures: list[list[int]],
 ) -> list[float]:
-    """``sum mass * K`` per intervention under the comonotone coupling: one uniform, inverse CDFs along the states."""
+    """``sum mass * K`` per intervention under the comonotone coupling: one uniform, inverse CDFs along the states.
+
+    The interventions cure each unit of ``cures`` (parent indices; by
+    default each condition parent alone), leave each alone with every other
+    condition parent cured, and cure them all.
+    """
     cpd = node.cpd
     order = (
         [node.states.index(s) for s in cpd.order]
@@ -238,9 +267,10 @@ def _monotone_kept(
         same = np.all(table == table[(slice(None), *twin[1:])], axis=0)
         return float(np.sum(mass * np.where(same, marginal > 0.0, ratio(stay, marginal))))
 
+    units = cures or [[i] for i in conditions]
     return (
-        [kept([i]) for i in conditions]
-        + [kept([j for j in conditions if j != i]) for i in conditions]
+        [kept(unit) for unit in units]
+        + [kept([j for j in conditions if j not in unit]) for unit in units]
         + [kept(conditions)]
     )
 
@@ -289,21 +319,25 @@ def grid_terms(
         spec.nodes[p].states.index("absent") if i in conditions else 0
         for i, p in enumerate(parents)
     ]
+    # Curing a condition cures its parts (crampnet.network.parts): one
+    # intervention per condition, on every parent that belongs to it.
+    groups: dict[str, list[int]] = {}
+    for i in conditions:
+        groups.setdefault(owner(spec.nodes, parents[i]), []).append(i)
     counted = np.ones(len(node.states), dtype=bool) if counted is None else counted
     needed = [s for s in range(len(node.states)) if counted[s] and family[s].sum() > 0.0]
     if not needed:
-        return (
-            dict.fromkeys((parents[i] for i in conditions), 0.0),
-            dict.fromkeys((parents[i] for i in conditions), 0.0),
-            0.0,
-        )
+        return dict.fromkeys(groups, 0.0), dict.fromkeys(groups, 0.0), 0.0
     mass = family[needed]
+    cures = [*groups.values()]
+    if all(len(g) == 1 for g in cures):
+        cures = []  # each intervention cures one parent: the shorter passes below
     if mechanism and isinstance(node.cpd, Mixture):
-        kept = _race_kept(spec, node, needed, conditions, target, mass)
+        kept = _race_kept(spec, node, needed, conditions, target, mass, cures)
     else:
-        kept = _monotone_kept(node, table, needed, conditions, target, mass)
+        kept = _monotone_kept(node, table, needed, conditions, target, mass, cures)
     total = float(mass.sum())
-    m = len(conditions)
-    disable = {parents[i]: max(total - kept[k], 0.0) for k, i in enumerate(conditions)}
-    suffice = {parents[i]: kept[m + k] for k, i in enumerate(conditions)}
+    m = len(groups)
+    disable = {g: max(total - kept[k], 0.0) for k, g in enumerate(groups)}
+    suffice = {g: kept[m + k] for k, g in enumerate(groups)}
     return disable, suffice, kept[-1]

@@ -1,0 +1,190 @@
+"""Parts of a condition (``part_of``): what the loader refuses, what is listed, and the numbers they give.
+
+A part is a hidden condition present only with its condition (the overt
+forms within thyroid disease). The counterfactual measures with parts are
+checked against the enumerated twin network in
+``tests/test_counterfactual_twin.py`` (kind ``parts``); here: the file rules,
+the lists and displays that leave parts out, and their posteriors against a
+hand enumeration and pgmpy.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import numpy as np
+import pytest
+
+import crampnet
+from crampnet.exceptions import NetworkFileError
+from crampnet.reasoning.ranking import counterfactual_scores
+
+JUDGED = 'source = "judgment", reason = "test"'
+
+
+def _text(
+    *,
+    part_of: str = "d",
+    part_parents: str = '["d"]',
+    part_rows: str | None = None,
+    extra: str = "",
+    part_keys: str = "",
+    f_part_of: str | None = None,
+) -> str:
+    rows = part_rows or (
+        f'{{ when = {{ d = "present" }}, probabilities = {{ present = 0.3, absent = 0.7 }}, {JUDGED} }}, '
+        f'{{ when = {{ d = "absent" }}, probabilities = {{ present = 0.0, absent = 1.0 }}, {JUDGED} }}'
+    )
+    f_line = f'part_of = "{f_part_of}"\n' if f_part_of else ""
+    return f"""schema = "crampnet-network/1"
+name = "parts"
+version = "1"
+[nodes.ctx]
+role = "context"
+states = ["yes", "no"]
+prior = {{ probabilities = {{ yes = 0.4, no = 0.6 }}, {JUDGED} }}
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "table", parents = ["ctx"], rows = [{{ when = {{ ctx = "yes" }}, probabilities = {{ present = 0.2, absent = 0.8 }}, {JUDGED} }}, {{ when = {{ ctx = "no" }}, probabilities = {{ present = 0.05, absent = 0.95 }}, {JUDGED} }}] }}
+[nodes.e]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "table", parents = [], rows = [{{ when = {{}}, probabilities = {{ present = 0.1, absent = 0.9 }}, {JUDGED} }}] }}
+[nodes.overt]
+role = "condition"
+states = ["present", "absent"]
+part_of = "{part_of}"
+{part_keys}cpd = {{ model = "table", parents = {part_parents}, rows = [{rows}] }}
+[nodes.f]
+role = "finding"
+states = ["yes", "no"]
+{f_line}cpd = {{ model = "noisy_or", leak = {{ value = 0.05, {JUDGED} }}, links = [{{ parent = "d", state = "present", value = 0.2, {JUDGED} }}, {{ parent = "overt", state = "present", value = 0.7, {JUDGED} }}, {{ parent = "e", state = "present", value = 0.4, {JUDGED} }}] }}
+[nodes.g]
+role = "finding"
+states = ["yes", "no"]
+cpd = {{ model = "noisy_or", leak = {{ value = 0.1, {JUDGED} }}, links = [{{ parent = "overt", state = "present", value = 0.6, {JUDGED} }}, {{ parent = "e", state = "present", value = 0.3, {JUDGED} }}] }}
+{extra}"""
+
+
+def _load(tmp_path, text: str) -> crampnet.Model:
+    path = tmp_path / "parts.toml"
+    path.write_text(text, encoding="utf-8")
+    return crampnet.load(path)
+
+
+@pytest.fixture
+def small(tmp_path) -> crampnet.Model:
+    return _load(tmp_path, _text())
+
+
+_ABSENT_ROW = f'{{ when = {{ d = "absent" }}, probabilities = {{ present = 0.0, absent = 1.0 }}, {JUDGED} }}'
+_PRESENT_ROW = f'{{ when = {{ d = "present" }}, probabilities = {{ present = 0.3, absent = 0.7 }}, {JUDGED} }}'
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        pytest.param({"part_of": "dd"}, r"'dd' is not a condition.*Did you mean 'd'", id="unknown-id"),
+        pytest.param({"part_of": "f"}, r"'f' is not a condition", id="a-finding"),
+        pytest.param({"part_of": "overt"}, r"'overt' is not a condition", id="itself"),
+        pytest.param({"f_part_of": "d"}, r"only a condition can be 'part_of'", id="on-a-finding"),
+        pytest.param(
+            {"extra": '[nodes.tiny]\nrole = "condition"\nstates = ["present", "absent"]\npart_of = "overt"\n'
+             f'cpd = {{ model = "table", parents = ["overt"], rows = [{{ when = {{ overt = "present" }}, probabilities = {{ present = 0.5, absent = 0.5 }}, {JUDGED} }}, '
+             f'{{ when = {{ overt = "absent" }}, probabilities = {{ present = 0.0, absent = 1.0 }}, {JUDGED} }}] }}\n'},
+            r"a part of a part is refused",
+            id="part-of-a-part",
+        ),
+        pytest.param({"part_keys": "must_not_miss = true\n"}, r"cannot be must_not_miss; flag 'd'", id="must-not-miss"),
+        pytest.param(
+            {"part_parents": '["ctx"]', "part_rows": f'{{ when = {{ ctx = "yes" }}, probabilities = {{ present = 0.0, absent = 1.0 }}, {JUDGED} }}, '
+             f'{{ when = {{ ctx = "no" }}, probabilities = {{ present = 0.0, absent = 1.0 }}, {JUDGED} }}'},
+            r"model 'table' over its condition 'd'",
+            id="not-over-its-condition",
+        ),
+        pytest.param(
+            {"part_parents": '["d", "e"]', "part_rows": ", ".join(
+                f'{{ when = {{ d = "{a}", e = "{b}" }}, probabilities = {{ present = {0.3 if a == "present" else 0.0}, absent = {0.7 if a == "present" else 1.0} }}, {JUDGED} }}'
+                for a, b in itertools.product(("present", "absent"), repeat=2)
+            )},
+            r"over its condition and context nodes only, not e",
+            id="another-condition-parent",
+        ),
+        pytest.param(
+            {"part_rows": f'{_PRESENT_ROW}, {{ when = {{ d = "absent" }}, probabilities = {{ present = 0.1, absent = 0.9 }}, {JUDGED} }}'},
+            r"rows\[1\].*with d = 'absent', 'present' must be 0, got 0.1",
+            id="present-without-its-condition",
+        ),
+    ],
+)
+def test_what_the_loader_refuses(tmp_path, kwargs, pattern):
+    """Check that each broken part is refused with a NetworkFileError (a ValueError) that names what is wrong."""
+    with pytest.raises(NetworkFileError) as info:
+        _load(tmp_path, _text(**kwargs))
+    assert isinstance(info.value, ValueError)
+    assert re.search(pattern, str(info.value)), str(info.value)
+
+
+def test_the_base_file_loads_with_its_part_unlisted(small):
+    """Check the refusals' base file: the part is a node, in model.parts, and in no list of conditions."""
+    assert small.conditions == ["d", "e"]
+    assert small.parts == ["overt"]
+    assert small.spec.parts_of("d") == ("overt",)
+    assert small.spec.listed_conditions == ("d", "e")
+    assert sorted(small.posteriors({"g": "yes"}).index) == ["d", "e"]
+    assert "overt" not in small.diagnose({"g": "yes"}).differential
+
+
+def _enumerate(evidence: dict[str, str]) -> dict[str, float]:
+    """P(d), P(e), P(overt) given hard evidence on f and g, by summing the joint of the base file by hand."""
+    ctx = {"yes": 0.4, "no": 0.6}
+    d_given = {"yes": 0.2, "no": 0.05}
+    total = 0.0
+    acc = {"d": 0.0, "e": 0.0, "overt": 0.0}
+    for c, d, e, o in itertools.product(ctx, (True, False), (True, False), (True, False)):
+        p = ctx[c] * (d_given[c] if d else 1 - d_given[c]) * (0.1 if e else 0.9)
+        p *= (0.3 if o else 0.7) if d else (0.0 if o else 1.0)
+        f_off = 0.95 * (0.8 if d else 1.0) * (0.3 if o else 1.0) * (0.6 if e else 1.0)
+        g_off = 0.9 * (0.4 if o else 1.0) * (0.7 if e else 1.0)
+        for node, off in (("f", f_off), ("g", g_off)):
+            if node in evidence:
+                p *= off if evidence[node] == "no" else 1.0 - off
+        total += p
+        for name, flag in (("d", d), ("e", e), ("overt", o)):
+            acc[name] += p * flag
+    return {k: v / total for k, v in acc.items()}
+
+
+@pytest.mark.parametrize("evidence", [{}, {"f": "yes"}, {"g": "yes"}, {"f": "yes", "g": "yes"}, {"f": "no", "g": "yes"}])
+def test_posteriors_and_the_parts_probability_match_a_hand_enumeration(small, evidence):
+    """Check P(condition) and P(part) against the joint of the base file summed by hand."""
+    truth = _enumerate(evidence)
+    got = small.posteriors(evidence)
+    np.testing.assert_allclose([got["d"], got["e"]], [truth["d"], truth["e"]], rtol=0, atol=1e-12)
+    assert small.probability({"overt": "present"}, evidence) == pytest.approx(truth["overt"], abs=1e-12)
+
+
+def test_curing_the_condition_cures_the_part_in_the_ranking(small):
+    """Check that a finding only the part causes (g) counts for its condition: d's disablement is P(g would go away | cure d)."""
+    scores = counterfactual_scores(small, {"g": "yes"})  # unrounded
+    # g = leak or (overt and U) or (e and V): curing d switches overt off, so g goes away unless the leak or e's link keeps it
+    truth = _enumerate({"g": "yes"})
+    p_overt = truth["overt"]
+    # P(g stays | overt on, g on) needs the joint of e and overt given g; by hand: sum over e
+    joint = {}
+    for e_on in (True, False):
+        for o_on in (True, False):
+            joint[e_on, o_on] = 0.0
+    ctx = {"yes": 0.4, "no": 0.6}
+    d_given = {"yes": 0.2, "no": 0.05}
+    for c, d, e_on, o_on in itertools.product(ctx, (True, False), (True, False), (True, False)):
+        p = ctx[c] * (d_given[c] if d else 1 - d_given[c]) * (0.1 if e_on else 0.9)
+        p *= (0.3 if o_on else 0.7) if d else (0.0 if o_on else 1.0)
+        joint[e_on, o_on] += p
+    # P(g on, g* off) with overt on: the overt link fired, the leak and e's link did not
+    gone = sum(p * 0.6 * 0.9 * (0.7 if e_on else 1.0) for (e_on, o_on), p in joint.items() if o_on)
+    g_on = sum(p * (1 - 0.9 * (0.4 if o_on else 1.0) * (0.7 if e_on else 1.0)) for (e_on, o_on), p in joint.items())
+    assert p_overt > 0.0
+    assert scores.loc["d", "disablement"] == pytest.approx(gone / g_on, abs=1e-12)
