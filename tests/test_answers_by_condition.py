@@ -18,8 +18,9 @@ CASES = [
     {"exertional_pain_relieved_by_rest": True, "pain_location": "calf", "pedal_pulses": "diminished", "smoker": True, "age": 68},
     {"muscle_cramps": True, "thyroid_disease": "present", "fasciculations": True},
 ]  # fmt: skip
-#: Context nodes (one binary, one of three states, one pinned by its prior) and single-parent findings.
-CHECKED = ("diabetes", "pregnancy", "care_setting", "tsh", "potassium", "femoral_bruit")
+#: Context nodes (one binary, one of three states, one pinned by its prior) and single-parent findings
+#: (hypothyroid_symptoms: its one parent is a part of a condition, crampnet.network.parts).
+CHECKED = ("diabetes", "pregnancy", "care_setting", "hypothyroid_symptoms", "potassium", "femoral_bruit")
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,7 @@ def test_answers_match_pgmpy_variable_elimination(model: crampnet.Model, case: d
     nodes = [k for k, n in model.spec.nodes.items() if n.role != "condition" and k not in vectors]
     got = _answers.answers(model.compiled, vectors, nodes)
     assert set(CHECKED) <= set(got)
-    assert "ferritin" not in got and "pain_location" not in got  # several parents: row by row
+    assert "ferritin" not in got and "pain_location" not in got and "tsh" not in got  # several parents: row by row
     ve = VariableElimination(model.network)
     base = _hard(model, case)
     for q in CHECKED:
@@ -85,10 +86,12 @@ def test_mixed_candidates_keep_their_order(model: crampnet.Model, monkeypatch: p
 def test_left_out_when_it_does_not_pay_or_likelihoods_are_tiny(model: crampnet.Model) -> None:
     """Check that few candidates, or soft likelihoods the exact split must add up, leave every node to the rows."""
     vectors = observe(model, {"urge_to_move": True})
-    assert _answers.answers(model.compiled, vectors, ["smoker", "tsh"]) == {}
+    assert _answers.answers(model.compiled, vectors, ["smoker", "sodium"]) == {}
     context = [k for k, n in model.spec.nodes.items() if n.role == "context"]
     tiny = {**vectors, "ferritin": np.array([1.0, 1e-40])}
     assert _answers.answers(model.compiled, tiny, context) == {}
     assert _answers.readable(model.compiled, "ferritin") is None
-    assert _answers.readable(model.compiled, "tsh") == "thyroid_disease"
+    assert _answers.readable(model.compiled, "sodium") == "electrolyte_disturbance"
+    assert _answers.readable(model.compiled, "hypothyroid_symptoms") == "overt_thyroid_dysfunction"  # a part
+    assert _answers.readable(model.compiled, "tsh") is None  # the condition and its part
     assert _answers.readable(model.compiled, "smoker") == "smoker"

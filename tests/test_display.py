@@ -218,7 +218,7 @@ def test_draw_whole_network_on_given_axes(model):
     try:
         assert draw(model, {"ferritin": 30}, ax=ax, whole=True) is ax
         assert set(_gids(ax, "box:")) == set(model.spec.nodes)
-        assert set(_gids(ax, "bar:")) == set(model.conditions)
+        assert set(_gids(ax, "bar:")) == set(model.conditions) | set(model.parts)  # a part is drawn with its probability
     finally:
         plt.close(fig)
 

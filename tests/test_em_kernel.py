@@ -172,10 +172,10 @@ def test_cases_near_underflow_run_on_numpy_trees(kernel, monkeypatch):
 
 
 def shipped_cases(model: crampnet.Model, n: int, seed: int):
-    """Simulated cases with every condition column dropped and 30% of the other cells hidden."""
+    """Simulated cases with every condition column (and every part's) dropped and 30% of the other cells hidden."""
     cohort = model.simulate(n, seed=seed)
     hidden = cohort.mask(np.random.default_rng(seed).random(cohort.shape) < 0.3)
-    return hidden.drop(columns=model.conditions)
+    return hidden.drop(columns=[*model.conditions, *model.parts])
 
 
 def test_shipped_network_counts_equal_variable_elimination(kernel):

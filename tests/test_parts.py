@@ -188,3 +188,45 @@ def test_curing_the_condition_cures_the_part_in_the_ranking(small):
     g_on = sum(p * (1 - 0.9 * (0.4 if o_on else 1.0) * (0.7 if e_on else 1.0)) for (e_on, o_on), p in joint.items())
     assert p_overt > 0.0
     assert scores.loc["d", "disablement"] == pytest.approx(gone / g_on, abs=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# The shipped network: overt thyroid dysfunction
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> crampnet.Model:
+    return crampnet.load()
+
+
+def test_the_shipped_part_is_overt_thyroid_dysfunction(shipped):
+    """Check the shipped network's one part: overt thyroid dysfunction, 0.4 of the 4.5% untreated dysfunction of NHANES III (hollowell_2002_diseasefree)."""
+    assert shipped.parts == ["overt_thyroid_dysfunction"]
+    assert "overt_thyroid_dysfunction" not in shipped.conditions
+    p = shipped.probability({"overt_thyroid_dysfunction": "present"}, {"thyroid_disease": "present"})
+    assert p == pytest.approx(0.4 / 4.5, abs=0.001)
+
+
+def test_overt_findings_come_together(shipped):
+    """Check the reason for the part: given thyroid disease, weakness and proximal weakness are correlated (they share the overt few), not independent as links on the whole node made them."""
+    given = {"thyroid_disease": "present", "age": 45, "sex": "male"}
+    both = shipped.probability({"weakness": "yes", "proximal_weakness": "yes"}, given)
+    weak = shipped.probability({"weakness": "yes"}, given)
+    proximal = shipped.probability({"proximal_weakness": "yes"}, given)
+    assert both > 3 * weak * proximal
+
+
+def test_the_part_matches_pgmpy(shipped, pgmpy_probability):
+    """Check P(overt thyroid dysfunction | findings) against pgmpy on the exported network."""
+    given = {"weakness": "yes", "proximal_weakness": "yes", "tsh": "low", "age_group": "65_plus"}
+    ours = shipped.probability({"overt_thyroid_dysfunction": "present"}, given)
+    theirs = pgmpy_probability(shipped.network, {"overt_thyroid_dysfunction": "present"}, given)
+    assert ours == pytest.approx(theirs, abs=1e-9)
+
+
+def test_thyroid_disease_is_credited_with_its_parts_findings(shipped):
+    """Check that proximal weakness, which only the part causes among thyroid links, counts in thyroid disease's expected disablement."""
+    assert "thyroid_disease" not in shipped.spec.nodes["proximal_weakness"].parents
+    scores = counterfactual_scores(shipped, {"proximal_weakness": "yes", "tsh": "low"})
+    assert scores.loc["thyroid_disease", "disablement"] > 0.05

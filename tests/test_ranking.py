@@ -496,7 +496,7 @@ links = [{ parent = "d", state = "present", value = 0.8, source = "judgment", re
 def test_every_abnormal_finding_of_the_shipped_network_is_bounded_and_direct(model):
     """Check, for each finding of the shipped network observed alone in each counted state, what the measures must satisfy.
 
-    Only a condition parent can disable the finding, and at most when it is
+    Only a condition parent (or a part parent's condition) can disable the finding, and at most when it is
     present: ``0 <= E_dis(D) <= P(D | E)`` (no link from an absent state in
     the file) ; ``0 <= E_suff <= 1``; and some parent disables it unless no
     condition raises the state's probability.
@@ -508,7 +508,8 @@ def test_every_abnormal_finding_of_the_shipped_network_is_bounded_and_direct(mod
                 scores = counterfactual_scores(model, {finding: state})
             except crampnet.ImpossibleEvidenceError:
                 continue
-            parents = [p for p in node.parents if p in model.conditions]
+            # a condition parent, or the condition of a part parent (curing it cures the part)
+            parents = sorted({model.spec.nodes[p].part_of or p for p in node.parents if model.spec.nodes[p].role == "condition"})
             others = scores.drop(index=parents)
             assert (others["disablement"] == 0.0).all(), (finding, state)
             assert (scores["disablement"] >= -1e-12).all() and (

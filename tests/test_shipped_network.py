@@ -280,11 +280,11 @@ def test_vocabulary_node(model, nid, role, states):
 
 
 def test_role_lists(model):
-    """Check that model.context / conditions / findings contain the vocabulary ids of each role and partition the nodes."""
+    """Check that model.context / conditions / findings contain the vocabulary ids of each role and, with model.parts, partition the nodes."""
     assert set(CONTEXT) <= set(model.context)
     assert set(CONDITIONS) <= set(model.conditions)
     assert set(FINDINGS) <= set(model.findings)
-    everything = model.context + model.conditions + model.findings
+    everything = model.context + model.conditions + model.parts + model.findings
     assert sorted(everything) == sorted(model.spec.nodes)
     assert len(everything) == len(set(everything))
 

@@ -30,10 +30,10 @@ Examples
 >>> from crampnet.inference._answers import answers
 >>> compiled = crampnet.load().compiled
 >>> context = [k for k, node in compiled.spec.nodes.items() if node.role == "context"]
->>> got = answers(compiled, {"urge_to_move": np.array([1.0, 0.0])}, [*context, "tsh", "ferritin"])
+>>> got = answers(compiled, {"urge_to_move": np.array([1.0, 0.0])}, [*context, "sodium", "ferritin"])
 >>> got["smoker"][0].shape, got["smoker"][1].shape == (2, len(compiled.conditions)), "ferritin" in got  # 3 parents
 ((2,), True, False)
->>> bool(abs(got["tsh"][0].sum() - 1.0) < 1e-12)  # P(answer | e) over the answers
+>>> bool(abs(got["sodium"][0].sum() - 1.0) < 1e-12)  # P(answer | e) over the answers
 True
 """
 

@@ -30,7 +30,7 @@ Examples
 >>> from crampnet.interop.export import export
 >>> model = crampnet.load()
 >>> export(model, "uai").splitlines()[:2]
-['BAYES', '128']
+['BAYES', '129']
 >>> "<smile" in export(model, "xdsl")
 True
 """
