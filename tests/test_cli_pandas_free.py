@@ -159,10 +159,13 @@ def test_json_matches_the_tables(model, case, ranking):
     for entry in out["differential"]:
         assert entry["posterior"] == expected[entry["condition"]]
         value = measure_value(dx, entry["condition"])
+        parts = model.spec.parts_of(entry["condition"])  # a condition's hidden forms (crampnet.network.parts)
         if value is None:  # ordered by posterior: no other measure
-            assert list(entry) == ["rank", "condition", "posterior", "must_not_miss"]
+            assert list(entry) == ["rank", "condition", "posterior", "must_not_miss"] + (["parts"] if parts else [])
         else:
             assert entry[dx.measure] == value
+        for part in parts:
+            assert entry["parts"][part] == round(model.probability({part: "present"}, CASES[case]), 6)
     table = dx.next_questions(4)
     assert [q["question"] for q in out["next_questions"]] == list(table.index)
     for q in out["next_questions"]:

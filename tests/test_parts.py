@@ -11,6 +11,7 @@ hand enumeration and pgmpy.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 
 import numpy as np
@@ -230,3 +231,20 @@ def test_thyroid_disease_is_credited_with_its_parts_findings(shipped):
     assert "thyroid_disease" not in shipped.spec.nodes["proximal_weakness"].parents
     scores = counterfactual_scores(shipped, {"proximal_weakness": "yes", "tsh": "low"})
     assert scores.loc["thyroid_disease", "disablement"] > 0.05
+
+
+def test_the_cli_shows_a_conditions_part_with_its_probability(shipped, pgmpy_probability):
+    """Check the differential's bracket and the JSON entry for thyroid disease's overt form against pgmpy, and the note that says what it is."""
+    from crampnet._cli_output import FORMS_NOTE, diagnosis_json, differential_lines
+
+    case = {"weakness": "yes", "proximal_weakness": "yes", "tsh": "low", "age_group": "65_plus", "sex": "male"}
+    theirs = pgmpy_probability(shipped.network, {"overt_thyroid_dysfunction": "present"}, case)
+    dx = shipped.diagnose(case)
+    lines = differential_lines(dx, 3)
+    (row,) = [line for line in lines if " thyroid_disease " in line]
+    assert row.endswith(f"[overt_thyroid_dysfunction {theirs:.2f}]")
+    assert FORMS_NOTE in lines
+    (entry,) = [e for e in json.loads(diagnosis_json(dx, case, 0))["differential"] if e["condition"] == "thyroid_disease"]
+    assert entry["parts"] == {"overt_thyroid_dysfunction": pytest.approx(theirs, abs=1e-6)}
+    calm = shipped.diagnose({"urge_to_move": "yes"})
+    assert FORMS_NOTE not in differential_lines(calm, 3)  # thyroid disease not among the rows shown

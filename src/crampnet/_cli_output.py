@@ -176,8 +176,10 @@ def differential_lines(dx: Diagnosis, top: int) -> list[str]:
     title = TITLES[column] if column != "posterior" else ""
     lines = [f"{'rank':>4}  {'condition':<{width}}  {'probability':>11}  {'':12}  {title}".rstrip()]
     post = dx._probabilities()  # dx.posteriors as a dict, without pandas
+    forms = part_probabilities(dx, [c for _, c in rows])
     for rank, cond in rows:
         tag = "  [must not miss]" if dx.model.spec.nodes[cond].must_not_miss else ""
+        tag += "".join(f"  [{part} {q:.2f}]" for part, q in forms.get(cond, {}).items())
         p = finite(post[cond], f"P({cond} | evidence)")
         number = dx._measure_value(cond)  # measure_value(dx, cond), without pandas
         value = (
@@ -188,7 +190,23 @@ def differential_lines(dx: Diagnosis, top: int) -> list[str]:
         lines.append(f"{rank:>4}  {cond:<{width}}  {p:11.4f}  {_bar(p)}  {value}".rstrip() + tag)
     if any(rank > top for rank, _ in rows):
         lines.append("(must-not-miss conditions are always listed, at their own rank)")
+    if forms:
+        lines.append(FORMS_NOTE)
     return lines + legend(dx.ranking, population_phrase(dx.model))
+
+
+#: What a part's bracket on a differential line means (crampnet.network.parts).
+FORMS_NOTE = "[form P]: the probability that the condition is present in that form (a part of it in the network file, already counted in its probability)"
+
+
+def part_probabilities(dx: Diagnosis, conditions: list[str]) -> dict[str, dict[str, float]]:
+    """Per condition among ``conditions`` that has parts: P(part present | evidence) of each."""
+    spec = dx.model.spec
+    return {
+        c: {part: finite(dx.model.probability({part: "present"}, dx.evidence), f"P({part} | evidence)") for part in spec.parts_of(c)}
+        for c in conditions
+        if spec.parts_of(c)
+    }
 
 
 #: What the two numbers of a question line are, in the default order (``by="decision"``).
@@ -268,6 +286,8 @@ def _entry(dx: Diagnosis, rank: int, condition: str, p: float) -> dict[str, obje
     if (value := dx._measure_value(condition)) is not None:
         entry[dx.measure] = finite(value, f"the {TITLES[dx.measure]} of {condition}")
     entry["must_not_miss"] = dx.model.spec.nodes[condition].must_not_miss
+    if parts := part_probabilities(dx, [condition]):
+        entry["parts"] = {part: round(q, 6) for part, q in parts[condition].items()}
     return entry
 
 
