@@ -113,7 +113,7 @@ def test_html_ordered_by_probability_says_so(model):
 
 def test_html_escapes_every_text(model):
     """Check that labels, flag messages and sources are escaped."""
-    spec = SimpleNamespace(nodes={"c": SimpleNamespace(label="<b>C & co</b>", must_not_miss=True)})
+    spec = SimpleNamespace(nodes={"c": SimpleNamespace(label="<b>C & co</b>", must_not_miss=True)}, parts_of=lambda condition: ())
     fake_model = SimpleNamespace(spec=spec, must_not_miss=["c"])
     flag = RedFlag(
         condition="c", urgency="urgent", message="<script>alert(1)</script>", source="A & B <i>"

@@ -248,3 +248,13 @@ def test_the_cli_shows_a_conditions_part_with_its_probability(shipped, pgmpy_pro
     assert entry["parts"] == {"overt_thyroid_dysfunction": pytest.approx(theirs, abs=1e-6)}
     calm = shipped.diagnose({"urge_to_move": "yes"})
     assert FORMS_NOTE not in differential_lines(calm, 3)  # thyroid disease not among the rows shown
+    # the same bracket and note in the report and the notebook table
+    from crampnet.reasoning.html import diagnosis_html
+
+    report = dx.report()
+    row = next(line for line in report.splitlines() if line.startswith("| 1 | Thyroid disease"))
+    assert f"\\[overt_thyroid_dysfunction {theirs:.2f}\\]" in row
+    assert FORMS_NOTE.replace("[", "\\[").replace("]", "\\]") in report
+    table = diagnosis_html(dx)
+    assert f"[overt_thyroid_dysfunction {theirs:.2f}]" in table and "[form P]" in table
+    assert "[form P]" not in calm.report() and "[form P]" not in diagnosis_html(calm)

@@ -33,7 +33,15 @@ from typing import TYPE_CHECKING, cast
 
 from crampnet.exceptions import InvalidValueError
 from crampnet.network.evidence import band
-from crampnet.reasoning.html import MEASURES, TITLES, legend, population_phrase, ranked
+from crampnet.reasoning.html import (
+    FORMS_NOTE,
+    MEASURES,
+    TITLES,
+    legend,
+    part_probabilities,
+    population_phrase,
+    ranked,
+)
 from crampnet.reasoning.ranking import DECIMALS
 from crampnet.reasoning.redflags import rule_out_cite
 
@@ -179,7 +187,7 @@ def differential_lines(dx: Diagnosis, top: int) -> list[str]:
     forms = part_probabilities(dx, [c for _, c in rows])
     for rank, cond in rows:
         tag = "  [must not miss]" if dx.model.spec.nodes[cond].must_not_miss else ""
-        tag += "".join(f"  [{part} {q:.2f}]" for part, q in forms.get(cond, {}).items())
+        tag += "".join(f"  [{part} {finite(q, f'P({part} | evidence)'):.2f}]" for part, q in forms.get(cond, {}).items())
         p = finite(post[cond], f"P({cond} | evidence)")
         number = dx._measure_value(cond)  # measure_value(dx, cond), without pandas
         value = (
@@ -194,19 +202,6 @@ def differential_lines(dx: Diagnosis, top: int) -> list[str]:
         lines.append(FORMS_NOTE)
     return lines + legend(dx.ranking, population_phrase(dx.model))
 
-
-#: What a part's bracket on a differential line means (crampnet.network.parts).
-FORMS_NOTE = "[form P]: the probability that the condition is present in that form (a part of it in the network file, already counted in its probability)"
-
-
-def part_probabilities(dx: Diagnosis, conditions: list[str]) -> dict[str, dict[str, float]]:
-    """Per condition among ``conditions`` that has parts: P(part present | evidence) of each."""
-    spec = dx.model.spec
-    return {
-        c: {part: finite(dx.model.probability({part: "present"}, dx.evidence), f"P({part} | evidence)") for part in spec.parts_of(c)}
-        for c in conditions
-        if spec.parts_of(c)
-    }
 
 
 #: What the two numbers of a question line are, in the default order (``by="decision"``).
@@ -287,7 +282,7 @@ def _entry(dx: Diagnosis, rank: int, condition: str, p: float) -> dict[str, obje
         entry[dx.measure] = finite(value, f"the {TITLES[dx.measure]} of {condition}")
     entry["must_not_miss"] = dx.model.spec.nodes[condition].must_not_miss
     if parts := part_probabilities(dx, [condition]):
-        entry["parts"] = {part: round(q, 6) for part, q in parts[condition].items()}
+        entry["parts"] = {part: round(finite(q, f"P({part} | evidence)"), 6) for part, q in parts[condition].items()}
     return entry
 
 

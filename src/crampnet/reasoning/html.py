@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COLOURS",
+    "FORMS_NOTE",
     "MEASURES",
     "POPULATION",
     "STYLESHEET",
@@ -51,6 +52,7 @@ __all__ = [
     "flag_html",
     "legend",
     "measure_value",
+    "part_probabilities",
     "population_phrase",
     "ranked",
     "rounded",
@@ -189,6 +191,25 @@ def measure_value(dx: Diagnosis, condition: str) -> float | None:
     return None if column == "posterior" else rounded(dx.scores[column].to_dict()[condition])
 
 
+#: What a part's bracket on a differential line means (crampnet.network.parts).
+FORMS_NOTE = "[form P]: the probability that the condition is present in that form (a part of it in the network file, already counted in its probability)"
+
+
+def part_probabilities(dx: Diagnosis, conditions: list[str]) -> dict[str, dict[str, float]]:
+    """Per condition among ``conditions`` that has parts: P(part present | evidence) of each.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> dx = crampnet.load().diagnose({"proximal_weakness": True, "tsh": 0.05})
+    >>> forms = part_probabilities(dx, ["thyroid_disease", "restless_legs_syndrome"])
+    >>> list(forms), 0.0 < forms["thyroid_disease"]["overt_thyroid_dysfunction"] <= float(dx.posteriors["thyroid_disease"])
+    (['thyroid_disease'], True)
+    """
+    spec = dx.model.spec
+    return {c: {part: dx.model.probability({part: "present"}, dx.evidence) for part in spec.parts_of(c)} for c in conditions if spec.parts_of(c)}
+
+
 def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
     """``(rank, condition)`` for the first ``top`` of the differential, then every must-not-miss condition.
 
@@ -287,10 +308,13 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
         parts.append(flag_html(flag.urgency, label, flag.message, flag.source, flag.condition))
     column = MEASURES[dx.ranking]
     rows = []
-    for rank, cond in ranked(dx, top):
+    shown = ranked(dx, top)
+    forms = part_probabilities(dx, [c for _, c in shown])
+    for rank, cond in shown:
         node = model.spec.nodes[cond]
         p = float(dx.posteriors[cond])
         badge = ' <span class="crampnet-must">must not miss</span>' if node.must_not_miss else ""
+        badge += "".join(f" <code>[{esc(part)} {q:.2f}]</code>" for part, q in forms.get(cond, {}).items())
         bar = f'<div class="crampnet-bar"><div style="width:{max(0.0, min(1.0, p)) * 100:.1f}%"></div></div>'
         value = measure_value(dx, cond)
         measure = "" if value is None else f'<td class="num">{value:.{DECIMALS}f}</td>'
@@ -309,7 +333,7 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
     )
     parts += [
         f'<p class="crampnet-legend">{esc(line)}</p>'
-        for line in legend(dx.ranking, population_phrase(dx.model))
+        for line in [*([FORMS_NOTE] if forms else []), *legend(dx.ranking, population_phrase(dx.model))]
     ]
     if not dx.red_flags:
         parts.append('<p class="crampnet-no-flags">No red flags raised by this evidence.</p>')

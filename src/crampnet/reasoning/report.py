@@ -42,10 +42,12 @@ from crampnet.reasoning._render import Block, html_fragment, markdown
 from crampnet.reasoning._stamp import report_date, stamp
 from crampnet.reasoning.explain import explain_rows
 from crampnet.reasoning.html import (
+    FORMS_NOTE,
     MEASURES,
     TITLES,
     URGENCY,
     legend,
+    part_probabilities,
     population_phrase,
 )
 from crampnet.reasoning.notes import NOTES, Note
@@ -109,8 +111,10 @@ def _differential(dx: Diagnosis) -> list[Block]:
         [TITLES[column]] if column != "posterior" else []
     )
     rows = []
+    forms = part_probabilities(dx, dx.differential[:_SHOWN])
     for rank, cond in enumerate(dx.differential[:_SHOWN], start=1):
         marker = " (must not miss)" if cond in dx.model.must_not_miss else ""
+        marker += "".join(f" [{part} {q:.2f}]" for part, q in forms.get(cond, {}).items())
         row = [str(rank), _label(dx, cond) + marker, _percent(_p(dx, cond))]
         if (value := dx._measure_value(cond)) is not None:  # html.measure_value without pandas
             row.append(f"{value:.{DECIMALS}f}")
@@ -123,7 +127,7 @@ def _differential(dx: Diagnosis) -> list[Block]:
         ("h2", "Differential"),
         ("p", text),
         ("table", (headers, rows)),
-        *(("p", line) for line in legend(dx.ranking, population_phrase(dx.model))),
+        *(("p", line) for line in [*([FORMS_NOTE] if forms else []), *legend(dx.ranking, population_phrase(dx.model))]),
     ]
     if rest > 0:
         others = ", ".join(f"{_label(dx, c)} ({_percent(_p(dx, c))})" for c in dx.differential[_SHOWN:])
