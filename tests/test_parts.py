@@ -258,3 +258,17 @@ def test_the_cli_shows_a_conditions_part_with_its_probability(shipped, pgmpy_pro
     table = diagnosis_html(dx)
     assert f"[overt_thyroid_dysfunction {theirs:.2f}]" in table and "[form P]" in table
     assert "[form P]" not in calm.report() and "[form P]" not in diagnosis_html(calm)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda m: m.diagnose({"proximal_weakness": "yes"}).explain("overt_thyroid_dysfunction"), id="explain"),
+        pytest.param(lambda m: m.diagnose({"proximal_weakness": "yes"}).next_questions(3, about="overt_thyroid_dysfunction"), id="next_questions"),
+        pytest.param(lambda m: m.sensitivity("overt_thyroid_dysfunction", {}), id="sensitivity"),
+    ],
+)
+def test_asking_about_a_part_says_which_condition_to_ask_about(shipped, call):
+    """Check that explain, next_questions(about=) and sensitivity refuse a part with a ValueError that names its condition."""
+    with pytest.raises(ValueError, match=r"'overt_thyroid_dysfunction'.* is a part of 'thyroid_disease'.*ask about 'thyroid_disease'"):
+        call(shipped)

@@ -59,12 +59,25 @@ if TYPE_CHECKING:
     from crampnet.network._reader import Reader
     from crampnet.network.records import Node
 
-__all__ = ["check_parts", "owner"]
+__all__ = ["check_parts", "not_listed", "owner"]
 
 
 def owner(nodes: Mapping[str, Node], nid: str) -> str:
     """The condition ``nid`` belongs to: its ``part_of``, or itself."""
     return nodes[nid].part_of or nid
+
+
+def not_listed(nodes: Mapping[str, Node], nid: str) -> str:
+    """What ``nid`` is, for an error where a listed condition was expected: a part of its condition, or its role.
+
+    >>> from crampnet.network.records import Node
+    >>> not_listed({"f": Node("f", "finding", ("yes", "no"), "f")}, "f")
+    'a finding, not a condition'
+    """
+    whole = nodes[nid].part_of
+    if whole is not None:
+        return f"a part of {whole!r} (a hidden form of it, counted in its numbers): ask about {whole!r}"
+    return f"a {nodes[nid].role}, not a condition"
 
 
 def check_parts(reader: Reader, nodes: Mapping[str, Node]) -> None:

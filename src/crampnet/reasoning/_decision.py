@@ -51,6 +51,7 @@ from crampnet.exceptions import (
 )
 from crampnet.network.entailment import entail, implied
 from crampnet.network.evidence import resolve_id, show
+from crampnet.network.parts import not_listed
 from crampnet.reasoning._rules import RULE_NODES
 from crampnet.reasoning._scoring import observe, score, stack
 from crampnet.reasoning._thresholds import THRESHOLDS
@@ -377,7 +378,7 @@ def check_about(model: BaseModel, about: str | Iterable[str] | None) -> list[str
     for name in names:
         nid = resolve_id(model.spec, name, "the 'about' argument of next_questions")
         if nid not in model.conditions:
-            msg = f"{nid!r} in the 'about' argument of next_questions is a {model.spec.nodes[nid].role}, not a condition. Conditions: {', '.join(model.conditions)}."
+            msg = f"{nid!r} in the 'about' argument of next_questions is {not_listed(model.spec.nodes, nid)}. Conditions: {', '.join(model.conditions)}."
             raise UnknownNodeError(msg, nid, [])
         chosen.add(nid)
     if not chosen:

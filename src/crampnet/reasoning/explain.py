@@ -62,6 +62,7 @@ import numpy as np
 from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError, UnknownNodeError
 from crampnet.network.entailment import entail, implied
 from crampnet.network.evidence import describe, normalise, resolve_id, show
+from crampnet.network.parts import not_listed
 from crampnet.reasoning._scoring import score, score_coalitions, stack
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ def resolve_condition(model: BaseModel, condition: object) -> str:
     """
     nid = resolve_id(model.spec, condition, "the condition argument")
     if nid not in model.conditions:
-        msg = f"{nid!r} is a {model.spec.nodes[nid].role}, not a condition. Conditions: {', '.join(model.conditions)}."
+        msg = f"{nid!r} is {not_listed(model.spec.nodes, nid)}. Conditions: {', '.join(model.conditions)}."
         raise UnknownNodeError(msg, nid, [])
     return nid
 

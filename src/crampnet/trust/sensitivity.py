@@ -37,6 +37,7 @@ import numpy as np
 
 from crampnet.exceptions import InvalidValueError, hint
 from crampnet.network.evidence import normalise, resolve_id
+from crampnet.network.parts import not_listed
 from crampnet.trust._montecarlo import batch_posteriors
 from crampnet.trust.uncertainty import COVERAGE, _fraction, distributions, parameter_rows
 
@@ -85,7 +86,8 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
 
     target = resolve_id(model.spec, condition, "the 'condition' argument of sensitivity")
     if target not in model.compiled.conditions:
-        msg = f"The 'condition' argument of sensitivity must be a condition. Got {condition!r}.{hint(str(condition), model.compiled.conditions)} Conditions: {', '.join(model.compiled.conditions)}."
+        part = f" It is {not_listed(model.spec.nodes, target)}." if model.spec.nodes[target].part_of else hint(str(condition), model.compiled.conditions)
+        msg = f"The 'condition' argument of sensitivity must be a condition. Got {condition!r}.{part} Conditions: {', '.join(model.compiled.conditions)}."
         raise InvalidValueError(msg)
     coverage = _fraction("coverage", coverage, "sensitivity")
     vectors = normalise(model.spec, evidence)
