@@ -4,7 +4,9 @@ The layer at the bottom of crampnet (only :mod:`crampnet.exceptions` is
 below it): reading and validating a network file (:mod:`~crampnet.network.spec`,
 its records in :mod:`~crampnet.network.records`, where the shipped file is
 in :mod:`~crampnet.network.loading`), building each node's table from its
-model (:mod:`~crampnet.network.cpd`), the provenance table of every number
+model (:mod:`~crampnet.network.cpd`), findings nested by definition
+(:mod:`~crampnet.network.entailment`) and the hidden parts of a condition
+(:mod:`~crampnet.network.parts`), the provenance table of every number
 (:mod:`~crampnet.network.provenance`), parameter ranges, and turning a
 user's evidence (one case or a DataFrame) into likelihood vectors
 (:mod:`~crampnet.network.evidence`, :mod:`~crampnet.network.batch`).
