@@ -96,6 +96,11 @@ CASES: tuple[Case, ...] = tuple(
 # networks/research/2026-12-06-s34-parts.md): thyrotoxic_myopathy came second (thyroid_disease P 0.268 behind motor
 # neuron disease, was 4th at 0.164) and thyrotoxicosis_presenting_as_acute_paraparesis_in_a_73_year_old first; their
 # xfails were removed.
+# Batch 12 (14 cases of thyroid disease and its look-alikes as published case reports, fixed before the run; 10 were
+# dropped at the check as sharing a source or quote with the other sets, before crampnet ran on them): none of the 4
+# kept missed at its first run, all 4 golds in the first three and the one must-not-miss gold (Kennedy disease as
+# motor neuron disease) flagged; 3 of the 4 golds were first (hypokalaemic rhabdomyolysis from primary aldosteronism
+# second, electrolyte_disturbance P 0.681, behind motor_neuron_disease P 0.649).
 XFAIL_TOP3: dict[str, str] = {
     "isolated_distal_dvt_calf_pain_without_edema": (
         "crampnet gives nocturnal_leg_cramps (P 0.797), local_calf_pathology (P 0.282), exercise_associated_cramps (P 0.099); "
