@@ -272,3 +272,23 @@ def test_asking_about_a_part_says_which_condition_to_ask_about(shipped, call):
     """Check that explain, next_questions(about=) and sensitivity refuse a part with a ValueError that names its condition."""
     with pytest.raises(ValueError, match=r"'overt_thyroid_dysfunction'.* is a part of 'thyroid_disease'.*ask about 'thyroid_disease'"):
         call(shipped)
+
+
+def test_evaluate_does_not_read_a_parts_column_as_evidence(shipped, monkeypatch):
+    """Check that a simulated cohort's overt_thyroid_dysfunction column (the hidden truth of a form) never reaches the evidence evaluate scores."""
+    from crampnet.trust import evaluate as ev
+
+    cohort = shipped.simulate(6, seed=3)
+    assert "overt_thyroid_dysfunction" in cohort.columns
+    seen: list[list[str]] = []
+    real = type(shipped).posteriors
+
+    def spy(self, evidence=None, **kwargs):
+        if hasattr(evidence, "columns"):
+            seen.append(list(evidence.columns))
+        return real(self, evidence, **kwargs)
+
+    monkeypatch.setattr(type(shipped), "posteriors", spy)
+    ev.evaluate(shipped, cohort)
+    assert seen and all("overt_thyroid_dysfunction" not in cols for cols in seen)
+    assert all("thyroid_disease" not in cols for cols in seen)

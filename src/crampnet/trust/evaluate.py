@@ -214,7 +214,9 @@ def evaluate(
         A compiled model.
     cases : pandas.DataFrame
         One case per row. Condition columns are the truth; context and
-        finding columns are the evidence (missing cells unobserved).
+        finding columns are the evidence (missing cells unobserved). A
+        column of a part of a condition (``model.parts``) is neither: it is
+        left out.
     ranking : {'counterfactual', 'disablement', 'sufficiency', 'posterior'}, default='counterfactual'
         The order of the differential that top-1 and top-3 score, as the
         ``ranking`` argument of :func:`crampnet.diagnose`: the default is
@@ -272,7 +274,8 @@ def evaluate(
         msg = f"The 'cases' argument of evaluate has no condition column to take the truth from. Conditions: {', '.join(model.conditions)}."
         raise InvalidValueError(msg)
     truth = pd.DataFrame({ids[c]: _truth(cases[c], ids[c]) for c in truth_cols}, index=cases.index)
-    evidence = cases[[c for c in cases.columns if ids[c] not in conditions]]
+    hidden = conditions | set(model.parts)  # a part's column (model.simulate gives one) is truth, not evidence
+    evidence = cases[[c for c in cases.columns if ids[c] not in hidden]]
     if hide > 0 and evidence.shape[1]:
         mask = _rng(seed).random(evidence.shape) < hide
         evidence = evidence.astype(object).mask(mask)
