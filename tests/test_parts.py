@@ -292,3 +292,13 @@ def test_evaluate_does_not_read_a_parts_column_as_evidence(shipped, monkeypatch)
     ev.evaluate(shipped, cohort)
     assert seen and all("overt_thyroid_dysfunction" not in cols for cols in seen)
     assert all("thyroid_disease" not in cols for cols in seen)
+
+
+def test_scoring_a_part_takes_the_general_path(shipped):
+    """Check that the batch scorer gives a part's marginal (not the condition-only engine path, which has no column for it), equal to Model.probability."""
+    from crampnet.reasoning._scoring import observe, score, stack
+
+    evidence = {"proximal_weakness": "yes", "tsh": "high"}
+    marg, _ = score(shipped, stack(shipped, [observe(shipped, evidence)]), ["overt_thyroid_dysfunction"], n_rows=1)
+    expected = shipped.probability({"overt_thyroid_dysfunction": "present"}, evidence)
+    assert marg["overt_thyroid_dysfunction"][0, 0] == pytest.approx(expected, abs=1e-12)

@@ -200,9 +200,8 @@ def score(
         ``log P(row's evidence)``, ``-inf`` where the row is impossible.
     """
     n = n_rows if n_rows is not None else next(iter(batch.values())).shape[0] if batch else 1
-    spec = model.spec
     if query and all(
-        spec.nodes[q].role == "condition" and len(spec.nodes[q].states) == 2 for q in query
+        q in model.compiled.conditions for q in query  # listed conditions (a part is queried as any node)
     ):
         # Condition posteriors only: CompiledNetwork.evaluate picks, per row,
         # the shared Quickscore tree or a pruned one (``groups`` is moot).
