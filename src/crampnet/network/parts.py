@@ -49,7 +49,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from crampnet.exceptions import hint as _hint
@@ -59,12 +59,28 @@ if TYPE_CHECKING:
     from crampnet.network._reader import Reader
     from crampnet.network.records import Node
 
-__all__ = ["check_parts", "not_listed", "owner"]
+__all__ = ["check_parts", "not_listed", "owner", "units"]
 
 
 def owner(nodes: Mapping[str, Node], nid: str) -> str:
     """The condition ``nid`` belongs to: its ``part_of``, or itself."""
     return nodes[nid].part_of or nid
+
+
+def units(nodes: Mapping[str, Node], parents: Sequence[str]) -> dict[str, list[str]]:
+    """The condition parents among ``parents``, grouped by the condition they belong to (curing it cures them all).
+
+    >>> from crampnet.network.records import Node
+    >>> nodes = {"d": Node("d", "condition", ("present", "absent"), "d"), "o": Node("o", "condition", ("present", "absent"), "o", part_of="d"),
+    ...          "c": Node("c", "context", ("yes", "no"), "c")}
+    >>> units(nodes, ["c", "o", "d"])
+    {'d': ['o', 'd']}
+    """
+    out: dict[str, list[str]] = {}
+    for p in parents:
+        if nodes[p].role == "condition":
+            out.setdefault(owner(nodes, p), []).append(p)
+    return out
 
 
 def not_listed(nodes: Mapping[str, Node], nid: str) -> str:

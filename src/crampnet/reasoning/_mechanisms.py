@@ -51,7 +51,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from crampnet.network.parts import owner
+from crampnet.network.parts import units
 from crampnet.network.spec import Dist, Mixture, NetworkSpec, Node, NoisyMax
 
 __all__ = ["grid_terms", "ratio"]
@@ -321,9 +321,7 @@ def grid_terms(
     ]
     # Curing a condition cures its parts (crampnet.network.parts): one
     # intervention per condition, on every parent that belongs to it.
-    groups: dict[str, list[int]] = {}
-    for i in conditions:
-        groups.setdefault(owner(spec.nodes, parents[i]), []).append(i)
+    groups = {whole: [parents.index(p) for p in unit] for whole, unit in units(spec.nodes, parents).items()}
     counted = np.ones(len(node.states), dtype=bool) if counted is None else counted
     needed = [s for s in range(len(node.states)) if counted[s] and family[s].sum() > 0.0]
     if not needed:

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crampnet.network.parts import owner
+from crampnet.network.parts import units
 from crampnet.network.spec import NetworkSpec, Node, NoisyMax, NoisyOr
 from crampnet.reasoning._mechanisms import ratio
 
@@ -162,11 +162,7 @@ def _terms(spec: NetworkSpec, node: Node, likelihood: Sequence[float] | np.ndarr
     order, leak, cdf = _cdfs(spec, node)
     conditions = [p for p in node.parents if spec.nodes[p].role == "condition"]
     absent = {p: spec.nodes[p].states.index("absent") for p in conditions}
-    # Curing a condition cures its parts (crampnet.network.parts): a unit per
-    # condition, of every parent that belongs to it.
-    units: dict[str, list[str]] = {}
-    for p in conditions:
-        units.setdefault(owner(spec.nodes, p), []).append(p)
+    cures = units(spec.nodes, node.parents)  # curing a condition cures its parts (crampnet.network.parts)
 
     def u(parent: str, level: int) -> np.ndarray:
         out: np.ndarray = cdf[parent][level]
@@ -212,7 +208,7 @@ def _terms(spec: NetworkSpec, node: Node, likelihood: Sequence[float] | np.ndarr
             every = {p: u(p, l1) for p in node.parents}
             cured = {p: (w(p, l1, l2, l3) if p in absent else u(p, l1)) for p in node.parents}
             packed_every, packed_cured = pack(every), pack(cured)  # once, not once per condition
-            for whole, unit in units.items():
+            for whole, unit in cures.items():
                 if len(unit) == 1 and unit[0] == whole:
                     p = unit[0]
                     terms.append(swapped("stay_dis", p, coef, every, packed_every, w(p, l1, l2, l3)))
