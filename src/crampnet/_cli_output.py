@@ -37,6 +37,7 @@ from crampnet.reasoning.html import (
     FORMS_NOTE,
     MEASURES,
     TITLES,
+    form_tags,
     legend,
     part_probabilities,
     population_phrase,
@@ -187,7 +188,7 @@ def differential_lines(dx: Diagnosis, top: int) -> list[str]:
     forms = part_probabilities(dx, [c for _, c in rows])
     for rank, cond in rows:
         tag = "  [must not miss]" if dx.model.spec.nodes[cond].must_not_miss else ""
-        tag += "".join(f"  [{part} {finite(q, f'P({part} | evidence)'):.2f}]" for part, q in forms.get(cond, {}).items())
+        tag += "".join(f"  {form}" for form in form_tags(forms.get(cond, {})))
         p = finite(post[cond], f"P({cond} | evidence)")
         number = dx._measure_value(cond)  # measure_value(dx, cond), without pandas
         value = (
@@ -201,7 +202,6 @@ def differential_lines(dx: Diagnosis, top: int) -> list[str]:
     if forms:
         lines.append(FORMS_NOTE)
     return lines + legend(dx.ranking, population_phrase(dx.model))
-
 
 
 #: What the two numbers of a question line are, in the default order (``by="decision"``).

@@ -50,6 +50,7 @@ __all__ = [
     "URGENCY",
     "diagnosis_html",
     "flag_html",
+    "form_tags",
     "legend",
     "measure_value",
     "part_probabilities",
@@ -210,6 +211,15 @@ def part_probabilities(dx: Diagnosis, conditions: list[str]) -> dict[str, dict[s
     return {c: {part: dx.model.probability({part: "present"}, dx.evidence) for part in spec.parts_of(c)} for c in conditions if spec.parts_of(c)}
 
 
+def form_tags(forms: dict[str, float]) -> list[str]:
+    """Each part's bracket for a differential line, ``[part P]`` (:data:`FORMS_NOTE` says what it means).
+
+    >>> form_tags({"overt_thyroid_dysfunction": 0.897})
+    ['[overt_thyroid_dysfunction 0.90]']
+    """
+    return [f"[{part} {q:.2f}]" for part, q in forms.items()]
+
+
 def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
     """``(rank, condition)`` for the first ``top`` of the differential, then every must-not-miss condition.
 
@@ -314,7 +324,7 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
         node = model.spec.nodes[cond]
         p = float(dx.posteriors[cond])
         badge = ' <span class="crampnet-must">must not miss</span>' if node.must_not_miss else ""
-        badge += "".join(f" <code>[{esc(part)} {q:.2f}]</code>" for part, q in forms.get(cond, {}).items())
+        badge += "".join(f" <code>{esc(tag)}</code>" for tag in form_tags(forms.get(cond, {})))
         bar = f'<div class="crampnet-bar"><div style="width:{max(0.0, min(1.0, p)) * 100:.1f}%"></div></div>'
         value = measure_value(dx, cond)
         measure = "" if value is None else f'<td class="num">{value:.{DECIMALS}f}</td>'

@@ -46,6 +46,7 @@ from crampnet.reasoning.html import (
     MEASURES,
     TITLES,
     URGENCY,
+    form_tags,
     legend,
     part_probabilities,
     population_phrase,
@@ -114,7 +115,7 @@ def _differential(dx: Diagnosis) -> list[Block]:
     forms = part_probabilities(dx, dx.differential[:_SHOWN])
     for rank, cond in enumerate(dx.differential[:_SHOWN], start=1):
         marker = " (must not miss)" if cond in dx.model.must_not_miss else ""
-        marker += "".join(f" [{part} {q:.2f}]" for part, q in forms.get(cond, {}).items())
+        marker += "".join(f" {tag}" for tag in form_tags(forms.get(cond, {})))
         row = [str(rank), _label(dx, cond) + marker, _percent(_p(dx, cond))]
         if (value := dx._measure_value(cond)) is not None:  # html.measure_value without pandas
             row.append(f"{value:.{DECIMALS}f}")
