@@ -98,12 +98,12 @@ def not_listed(nodes: Mapping[str, Node], nid: str) -> str:
 
 def check_parts(reader: Reader, nodes: Mapping[str, Node]) -> None:
     """Refuse a ``part_of`` that names no condition, or a part whose table lets it exist without its condition."""
+    conditions = [n for n in nodes if nodes[n].role == "condition" and nodes[n].part_of is None]  # those that can have parts
     for nid, node in nodes.items():
         whole = node.part_of
         if whole is None:
             continue
         where, cpd_where = f"nodes.{nid}.part_of", f"nodes.{nid}.cpd"
-        conditions = [n for n in nodes if nodes[n].role == "condition" and nodes[n].part_of is None and n != nid]
         if whole not in conditions:
             hint = _hint(whole, conditions)
             raise reader.fail(where, f"{reader.show(whole)} is not a condition that can have parts (a part of a part is refused).{hint}")

@@ -208,7 +208,7 @@ def part_probabilities(dx: Diagnosis, conditions: list[str]) -> dict[str, dict[s
     (['thyroid_disease'], True)
     """
     spec = dx.model.spec
-    return {c: {part: dx.model.probability({part: "present"}, dx.evidence) for part in spec.parts_of(c)} for c in conditions if spec.parts_of(c)}
+    return {c: {part: dx.model.probability({part: "present"}, dx.evidence) for part in parts} for c in conditions if (parts := spec.parts_of(c))}
 
 
 def form_tags(forms: dict[str, float]) -> list[str]:
