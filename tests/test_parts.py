@@ -260,6 +260,19 @@ def test_the_cli_shows_a_conditions_part_with_its_probability(shipped, pgmpy_pro
     assert "[form P]" not in calm.report() and "[form P]" not in diagnosis_html(calm)
 
 
+def test_to_dict_gives_a_conditions_part_as_the_cli_does(shipped, pgmpy_probability):
+    """Check ``Diagnosis.to_dict()``: thyroid disease's entry carries its overt form's probability (against pgmpy), no other entry has ``parts``, and the record still reads back."""
+    case = {"weakness": "yes", "proximal_weakness": "yes", "tsh": "low", "age_group": "65_plus", "sex": "male"}
+    theirs = pgmpy_probability(shipped.network, {"overt_thyroid_dysfunction": "present"}, case)
+    dx = shipped.diagnose(case)
+    record = json.loads(json.dumps(dx.to_dict()))
+    with_parts = [e for e in record["differential"] if "parts" in e]
+    assert [e["condition"] for e in with_parts] == ["thyroid_disease"]
+    assert with_parts[0]["parts"] == {"overt_thyroid_dysfunction": pytest.approx(theirs, abs=1e-9)}
+    assert with_parts[0]["parts"]["overt_thyroid_dysfunction"] <= with_parts[0]["posterior"]
+    assert crampnet.Diagnosis.from_dict(shipped, record).differential == dx.differential
+
+
 @pytest.mark.parametrize(
     "call",
     [

@@ -35,7 +35,7 @@ import numpy as np
 from crampnet._version import __version__
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import show
-from crampnet.reasoning.html import measure_value
+from crampnet.reasoning.html import measure_value, part_probabilities
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -96,6 +96,7 @@ def diagnosis_record(dx: Diagnosis) -> dict[str, object]:
     """``dx`` as a plain dict; see :meth:`crampnet.reasoning.diagnosis.Diagnosis.to_dict`."""
     model = dx.model
     posteriors = {str(c): _finite(p, f"P({c} | evidence)") for c, p in dx.posteriors.items()}
+    forms = part_probabilities(dx, dx.differential)
     differential: list[object] = []
     for rank, cond in enumerate(dx.differential, start=1):
         entry: dict[str, object] = {"rank": rank, "condition": cond, "posterior": posteriors[cond]}
@@ -103,6 +104,8 @@ def diagnosis_record(dx: Diagnosis) -> dict[str, object]:
         if value is not None:
             entry[dx.measure] = _finite(value, f"the {dx.measure} of {cond}")
         entry["must_not_miss"] = bool(model.spec.nodes[cond].must_not_miss)
+        if cond in forms:
+            entry["parts"] = {part: _finite(q, f"P({part} | evidence)") for part, q in forms[cond].items()}
         differential.append(entry)
     flags = [{f.name: plain(getattr(flag, f.name)) for f in dataclasses.fields(flag)} for flag in dx.red_flags]
     threshold = getattr(dx, "_threshold", None)
