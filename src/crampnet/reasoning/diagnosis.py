@@ -316,10 +316,8 @@ class Diagnosis:
 
         Keys: ``evidence``, ``posteriors`` (most probable first), ``differential``
         (in order: ``rank``, ``condition``, ``posterior``, the ``ordered_by``
-        measure, ``must_not_miss``, and for a condition with parts ``parts``:
-        each part's probability, as the CLI's ``--json`` gives it),
-        ``red_flags`` (``condition``, ``urgency``,
-        ``message``, ``source``), ``ranking``, ``threshold``, ``network``
+        measure, ``must_not_miss``, ``parts`` if it has parts), ``red_flags``
+        (``condition``, ``urgency``, ``message``, ``source``), ``ranking``, ``threshold``, ``network``
         (``name``, ``version``), ``population``, ``crampnet_version``
         (:mod:`crampnet.reasoning._records`). :meth:`from_dict` reads it back.
 
