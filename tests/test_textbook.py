@@ -101,6 +101,9 @@ CASES: tuple[Case, ...] = tuple(
 # kept missed at its first run, all 4 golds in the first three and the one must-not-miss gold (Kennedy disease as
 # motor neuron disease) flagged; 3 of the 4 golds were first (hypokalaemic rhabdomyolysis from primary aldosteronism
 # second, electrolyte_disturbance P 0.681, behind motor_neuron_disease P 0.649).
+# Session 35 sourced critical limb ischaemia among presenters with PAD (nehler_2014: CLI 0.124 of claims-diagnosed PAD,
+# was a judged factor of 3 over all PAD): ischaemic_rest_numbness_relieved_by_pendency came third
+# (critical_limb_ischemia P 0.093, was 4th at 0.066); its xfail was removed.
 XFAIL_TOP3: dict[str, str] = {
     "isolated_distal_dvt_calf_pain_without_edema": (
         "crampnet gives nocturnal_leg_cramps (P 0.797), local_calf_pathology (P 0.282), exercise_associated_cramps (P 0.099); "
@@ -112,11 +115,6 @@ XFAIL_TOP3: dict[str, str] = {
         "crampnet gives peripheral_arterial_disease (P 0.374), exercise_associated_cramps (P 0.258), "
         "lumbar_radiculopathy (P 0.274); acute_limb_ischemia is 11th (P 0.032, flagged at the test level with "
         "critical_limb_ischemia and deep_vein_thrombosis): claudication of a few days reads as chronic PAD"
-    ),
-    "ischaemic_rest_numbness_relieved_by_pendency": (
-        "crampnet gives peripheral_neuropathy (P 0.768), nocturnal_leg_cramps (P 0.727), restless_legs_syndrome "
-        "(P 0.173); critical_limb_ischemia is 4th (P 0.066, flagged at the test level): relief by dependency counts "
-        "x39 for it, the complaint of numbness x0.13"
     ),
     "mnd_cramps_and_fasciculations_first": (
         "crampnet gives electrolyte_disturbance (P 0.438), nocturnal_leg_cramps (P 0.758), lumbar_spinal_stenosis "
