@@ -27,15 +27,23 @@ def _rule(model, evidence, condition):
     return next((f for f in red_flags(model, evidence, threshold=1.0) if f.condition == condition), None)
 
 
+# The items that are signs in the leg: with one of them DVT is suspected (NICE NG158: "signs or symptoms of DVT, such as
+# a swollen or painful leg"), so even a score of 1 calls for a D-dimer; the others are risk factors.
+SIGNS = {"tenderness along the deep veins", "calf swelling", "pitting edema of the symptomatic leg only"}
+
+
 @pytest.mark.parametrize("items", [c for n in range(4) for c in itertools.combinations(WELLS, n)])
 def test_wells_rule_fires_at_two_points(model, items):
-    """Check the DVT rule fires exactly when the hand-counted Wells score is 2 or more ("DVT likely")."""
+    """Check the DVT rule: urgent exactly when the hand-counted Wells score is 2 or more ("DVT likely"); a test (D-dimer) at 1 when the point is a sign in the leg (NICE NG158); nothing for a risk factor alone."""
     evidence = {k: v for item in items for k, v in WELLS[item].items()}
     flag = _rule(model, evidence, "deep_vein_thrombosis")
-    assert (flag is not None) == (len(items) >= 2)
+    suspected = len(items) == 1 and items[0] in SIGNS
+    assert (flag is not None) == (len(items) >= 2 or suspected)
     if flag is not None:
         assert f"Wells score {len(items)}" in flag.message and "ultrasound" in flag.message
         assert "Wells" in flag.source and "Geersing" in flag.source
+        assert flag.urgency == ("test" if suspected else "urgent")
+        assert ("D-dimer test" in flag.message and "NG158" in flag.source) == suspected
 
 
 def test_edema_in_both_legs_scores_no_wells_point(model):
@@ -53,6 +61,26 @@ def test_edema_in_both_legs_scores_no_wells_point(model):
 def test_d_dimer(model, evidence, fires):
     """Check a raised D-dimer flags at any Wells score and a normal one rules out only at Wells <= 1."""
     assert (_rule(model, evidence, "deep_vein_thrombosis") is not None) == fires
+
+
+def test_the_signs_in_the_leg_are_wells_items():
+    """Check the D-dimer rule's signs name Wells items the score counts (a renamed item would silently drop the rule)."""
+    from crampnet.reasoning._rules import WELLS_ITEMS, WELLS_SIGNS
+
+    assert set(WELLS_SIGNS) <= {item for _, item in WELLS_ITEMS} and len(WELLS_SIGNS) == 3
+
+
+@pytest.mark.parametrize(("evidence", "urgency"), [
+    ({"calf_tenderness": True, "d_dimer": "normal"}, None),  # Wells 1, D-dimer normal: DVT unlikely (Geersing 2014)
+    ({"calf_tenderness": True, "d_dimer": "raised"}, "urgent"),  # ultrasound
+    ({"edema": True, "bilateral": False}, "test"),  # pitting edema of the symptomatic leg only
+    ({"edema": True, "bilateral": True}, None),  # edema of both legs is no Wells point
+    ({"prior_vte": True}, None),  # a risk factor without a sign in the leg: DVT not suspected
+])  # fmt: skip
+def test_a_sign_in_the_leg_with_wells_one_asks_for_a_d_dimer(model, evidence, urgency):
+    """Check the NICE NG158 pathway at Wells <= 1: a sign in the leg and no D-dimer yet gives a test flag; a normal D-dimer rules out."""
+    flag = _rule(model, evidence, "deep_vein_thrombosis")
+    assert (None if flag is None else flag.urgency) == urgency
 
 
 def test_probe_calf_tenderness_with_cancer(model):

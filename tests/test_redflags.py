@@ -112,7 +112,6 @@ def test_benign_histories_raise_none(flags_model, evidence):
     {"fasciculations": True},
     {"fasciculations": True, "hyperreflexia": False},  # a lower motor neuron sign without weakness
     {"rest_pain": True},  # no haemodynamic evidence (GVG 2019)
-    {"unilateral_calf_swelling": True},  # Wells 1: DVT unlikely
     {"dermatomal_radiation": True, "back_pain": True, "straight_leg_raise": "positive"},
     {"pedal_pulses": "absent"},
     {"rest_pain": {"yes": 0.2, "no": 0.9}},
@@ -174,10 +173,11 @@ def test_must_not_miss_threshold(flags_model):
     """Check the posterior rule with a threshold given: must-not-miss conditions at or above it are flagged."""
     evidence = {"calf_tenderness": True, "ctx": "yes"}
     p = float(flags_model.posteriors(evidence)["deep_vein_thrombosis"])
-    assert not any(f.condition == "deep_vein_thrombosis" for f in red_flags(flags_model, evidence, threshold=min(1.0, p * 1.01)))
+    below = [f for f in red_flags(flags_model, evidence, threshold=min(1.0, p * 1.01)) if f.condition == "deep_vein_thrombosis"]
+    assert [f.urgency for f in below] == ["test"] and "threshold given" not in below[0].message  # only Wells 1's D-dimer rule
     flags = red_flags(flags_model, evidence, threshold=p)
     dvt = next(f for f in flags if f.condition == "deep_vein_thrombosis")
-    assert "threshold given" in dvt.message
+    assert dvt.urgency == "urgent" and "threshold given" in dvt.message and "D-dimer test" in dvt.message  # keeps the rule's words
     assert "Geersing" in dvt.source
     assert "nocturnal_leg_cramps" not in {f.condition for f in red_flags(flags_model, BENIGN, threshold=0.01)}
     with pytest.raises(ValueError, match=r"'threshold' argument must be None .* or a number in"):
@@ -300,8 +300,10 @@ def test_one_sided_leg_pain_or_swelling_in_pregnancy_flags_dvt_urgently(model, e
     {"age": 30, "sex": "female", "pregnancy": "later_trimester", "presenting_complaint": "cramps", "bilateral": False},  # a cramp is not pain or swelling
 ])  # fmt: skip
 def test_the_pregnancy_rule_needs_pregnancy_one_side_and_pain_or_swelling(model, evidence):
-    """Check the rule's three parts are each required (threshold rule switched off; no other rule can fire on these)."""
-    assert red_flags(model, evidence, threshold=1.0) == []
+    """Check the rule's three parts are each required (threshold rule switched off); a swollen calf outside pregnancy gets the Wells score's D-dimer flag instead."""
+    flags = red_flags(model, evidence, threshold=1.0)
+    assert not any("37b" in f.source for f in flags)
+    assert [(f.condition, f.urgency) for f in flags] == ([("deep_vein_thrombosis", "test")] if evidence.get("unilateral_calf_swelling") else [])
 
 
 def test_pulmonary_embolism_symptoms_outrank_the_pregnancy_rule(model):

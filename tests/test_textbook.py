@@ -104,6 +104,9 @@ CASES: tuple[Case, ...] = tuple(
 # Session 35 sourced critical limb ischaemia among presenters with PAD (nehler_2014: CLI 0.124 of claims-diagnosed PAD,
 # was a judged factor of 3 over all PAD): ischaemic_rest_numbness_relieved_by_pendency came third
 # (critical_limb_ischemia P 0.093, was 4th at 0.066); its xfail was removed.
+# Session 35 added the Wells score's D-dimer flag (NICE NG158: a sign in the leg makes DVT suspected, and a score of 1
+# is tested by D-dimer): isolated_distal_dvt_calf_pain_without_edema (calf tenderness, Wells 1) is flagged at the test
+# level though DVT is P 0.0087, under its testing threshold; its must-not-miss xfail was removed.
 XFAIL_TOP3: dict[str, str] = {
     "isolated_distal_dvt_calf_pain_without_edema": (
         "crampnet gives nocturnal_leg_cramps (P 0.797), local_calf_pathology (P 0.282), exercise_associated_cramps (P 0.099); "
@@ -207,10 +210,6 @@ XFAIL_TOP3: dict[str, str] = {
     ),
 }
 XFAIL_FLAGGED: dict[str, str] = {
-    "isolated_distal_dvt_calf_pain_without_edema": (
-        "no red flag at all: deep_vein_thrombosis P 0.0087 against its testing threshold of 0.013, after 'edema: no' (x0.36); "
-        "without that entry it is P 0.023 and flagged at the test level (at the first run, with the edema link 0.97: P 0.0007)"
-    ),
     "primary_lateral_sclerosis": (
         "only deep_vein_thrombosis is flagged (test level, P 0.020, near its prior 0.023): motor_neuron_disease "
         "P 0.003 against its testing threshold of 0.105; upper motor neuron signs alone raise no MND flag"

@@ -3,7 +3,10 @@
 A :class:`Rule` fires when every group of entries has at least one match
 and none of its ``excluded`` entries matches; deep vein thrombosis is
 decided by the Wells score instead (:func:`wells_score`, :func:`wells_flag`),
-unless its pulmonary embolism rule has fired.
+unless its pulmonary embolism rule has fired: urgent at 2 or more or with a
+raised D-dimer, a ``test`` (a D-dimer) at 1 when the point is a sign in the
+leg (NICE NG158: signs of DVT make it suspected, and an unlikely score is
+tested by D-dimer), nothing with a normal D-dimer.
 Node ids and states are those of the shipped network (the project vocabulary).
 
 - **Acute limb ischemia** (emergency): a cold or pale limb with absent pedal
@@ -74,6 +77,7 @@ from crampnet.reasoning.notes import (
     GOLD_COAST,
     GVG_2019,
     MND_RED_FLAG_TOOL,
+    NICE_NG158,
     PULMONARY_EMBOLISM,
     RCOG_37B,
     WELLS_2003,
@@ -84,7 +88,7 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "Entry", "Rule", "matches", "wells_flag", "wells_score"]
+__all__ = ["RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "Rule", "matches", "wells_flag", "wells_score"]
 
 Entry = tuple[str, str]  # (node id, state)
 
@@ -133,6 +137,9 @@ WELLS_ITEMS: tuple[tuple[tuple[Entry, ...], str], ...] = (
     ((("edema", "yes"), ("bilateral", "no")), "pitting edema confined to the symptomatic leg"),
     ((("prior_vte", "yes"),), "previously documented DVT"),
 )
+#: The Wells items that are signs in the leg (tenderness, swelling, edema of that leg only): with one of them DVT is
+#: suspected, so a score of 1 calls for a D-dimer (NICE NG158); a risk factor alone (cancer, bed rest) does not.
+WELLS_SIGNS = ("localized tenderness along the deep veins", "calf swelling on one side", "pitting edema confined to the symptomatic leg")
 #: The Wells items left out, and why.
 WELLS_NOT_SCORED = {
     "paralysis, paresis or recent plaster immobilisation": "no node (objective weakness of any cause is not taken for it)",
@@ -220,19 +227,25 @@ def wells_score(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[in
     return len(found), found
 
 
-def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str, str] | None:
-    """``(message, source)`` of the DVT flag, or None.
+def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str, str, str] | None:
+    """``(urgency, message, source)`` of the DVT flag, or None.
 
-    It fires when DVT is likely (Wells >= 2: same-day compression ultrasound)
-    or when the D-dimer is raised (whatever the score: ultrasound). Wells <= 1
-    with a normal D-dimer rules DVT out (Geersing 2014); Wells <= 1 without
-    a D-dimer raises no rule flag (the testing threshold still applies).
+    ``urgent`` when DVT is likely (Wells >= 2: same-day compression
+    ultrasound) or the D-dimer is raised (whatever the score: ultrasound).
+    ``test`` when the score is 1 from a sign in the leg (:data:`WELLS_SIGNS`)
+    and no D-dimer is entered: DVT is suspected but unlikely, and a D-dimer
+    decides (NICE NG158). Wells <= 1 with a normal D-dimer rules DVT out
+    (Geersing 2014), and a risk factor alone raises no rule flag (the testing
+    threshold still applies).
     """
     score, items = wells_score(model, vectors)
     found = f"Wells score {score} ({', '.join(items) or 'no item stated'})"
     source = f"{WELLS_2003}; {GEERSING_2014}"
     if score >= 2:
-        return f"{found}: DVT likely (Wells >= 2). Same-day compression ultrasound.", source
+        return "urgent", f"{found}: DVT likely (Wells >= 2). Same-day compression ultrasound.", source
     if matches(model, vectors, ("d_dimer", "raised")):
-        return f"{found} with a raised D-dimer: compression ultrasound (today).", source
+        return "urgent", f"{found} with a raised D-dimer: compression ultrasound (today).", source
+    if not matches(model, vectors, ("d_dimer", "normal")) and any(item in WELLS_SIGNS for item in items):
+        action = "DVT unlikely (Wells <= 1) but not excluded: a D-dimer test, and a proximal leg vein ultrasound scan if it is raised; a normal result makes DVT unlikely."
+        return "test", f"{found}: {action}", f"{NICE_NG158}; {source}"
     return None

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "BATES_2012", "BJORCK_2020", "CAUDA_EQUINA", "FDA_QUININE", "GEERSING_2014", "GOLD_COAST", "GOODACRE_2005",
-    "GVG_2019", "MND_RED_FLAG_TOOL", "NOTES", "PULMONARY_EMBOLISM", "RCOG_37B", "SEEDS", "SEED_FILES", "WELLS_2003", "Note", "seed",
+    "GVG_2019", "MND_RED_FLAG_TOOL", "NICE_NG158", "NOTES", "PULMONARY_EMBOLISM", "RCOG_37B", "SEEDS", "SEED_FILES", "WELLS_2003",
+    "Note", "seed",
 ]  # fmt: skip
 
 _NO_HEADER = "publisher, date and review status not shown in the copy the project kept"
@@ -93,6 +94,15 @@ GEERSING_2014 = (
 GOODACRE_2005 = "Goodacre S, Sutton AJ, Sampson FC. Ann Intern Med 2005;143(2):129-139, PMID 16027455"
 #: The Wells score for DVT, two-level ("likely" >= 2, "unlikely" <= 1) version with previous DVT.
 WELLS_2003 = "Wells PS et al. Evaluation of D-dimer in the diagnosis of suspected deep-vein thrombosis. N Engl J Med 2003;349:1227-1235 (items read in the UpToDate chart adapted from it); Wells PS et al. JAMA 2006;295:199-207"
+#: Suspected DVT: the two-level Wells score decides the first test (D-dimer when unlikely).
+NICE_NG158 = (
+    "NICE. Venous thromboembolic diseases: diagnosis, management and thrombophilia testing. NICE guideline NG158, 26 March "
+    "2020 (recommendations read as the copy at emblogs.org/embolism-and-thrombosis and summarised by primarycarenotebook.com): "
+    "'For people who present with signs or symptoms of DVT, such as a swollen or painful leg, assess their general medical "
+    "history and do a physical examination to exclude other causes. If DVT is suspected, use the 2-level DVT Wells score'; "
+    "'DVT unlikely: 1 point or less'; with an unlikely score, a D-dimer test, and a proximal leg vein ultrasound scan if it "
+    "is positive"
+)
 #: Diagnosis of DVT by pretest probability (ACCP, 9th edition).
 BATES_2012 = "Bates SM et al. Diagnosis of DVT, ACCP 9th ed. Chest 2012;141(2 Suppl):e351S-e418S, PMC3278048 (abstract)"
 #: Acute limb ischaemia: definition (under 2 weeks) and the six Ps.

@@ -5,7 +5,8 @@ Two kinds of rule, both evaluated on every diagnosis:
 1. **Finding rules** fire on the evidence alone, whatever the rank or
    posterior of the condition they point at. Each is taken from a published
    criterion and names it (:mod:`crampnet.reasoning._rules`): deep vein
-   thrombosis from the Wells score (Wells 2003; Geersing 2014), in
+   thrombosis from the Wells score (Wells 2003; Geersing 2014; at ``test``
+   urgency, a D-dimer when a sign in the leg gives a score of 1, NICE NG158), in
    pregnancy and the 6 weeks after delivery from one-sided leg pain or
    swelling (RCOG Green-top 37b, 2015) or, as an emergency, from symptoms
    of pulmonary embolism (NICE CG144), acute limb
@@ -137,7 +138,7 @@ def rule_flags(model: BaseModel, vectors: Mapping[str, object]) -> list[RedFlag]
             extra = f"; also {_describe(model, also)}" if also else ""
             flags.append(RedFlag(rule.condition, rule.urgency, f"{_describe(model, found)}{extra}. {rule.action}", rule.source))
     if "deep_vein_thrombosis" in model.spec.nodes and "deep_vein_thrombosis" not in done and (dvt := wells_flag(model, vectors)) is not None:  # type: ignore[arg-type]
-        flags.append(RedFlag("deep_vein_thrombosis", "urgent", *dvt))
+        flags.append(RedFlag("deep_vein_thrombosis", *dvt))
     return flags
 
 
