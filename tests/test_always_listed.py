@@ -94,3 +94,22 @@ def test_rule_out_cite_passes_other_sources_up_to_their_threshold_part():
     """Check a source that is not a shipped threshold's is printed as given, without its threshold part."""
     assert rule_out_cite("deep_vein_thrombosis", "network file x.toml (must_not_miss); threshold: judgment") == "network file x.toml (must_not_miss)"
     assert rule_out_cite("any", "a source") == "a source"
+
+
+def test_a_rule_flag_under_the_threshold_says_it_is_a_rules(model, capsys):
+    """Check a must-not-miss row flagged by a finding rule below its threshold says so in the CLI, the report and the notebook table.
+
+    A tender calf at 27 is Wells 1 (NICE NG158: a D-dimer) while P(DVT) stays under its testing threshold; "FLAGGED" alone
+    beside a probability under the threshold would look like a contradiction.
+    """
+    case = {"age": 27, "sex": "female", "calf_tenderness": "yes", "edema": "no"}
+    dx = model.diagnose(case)
+    row = dx.must_not_miss.loc["deep_vein_thrombosis"]
+    assert row["flagged"] and row["probability"] < row["threshold"]
+    (line,) = [x for x in must_not_miss_lines(dx) if x.lstrip().startswith("deep_vein_thrombosis")]
+    assert line.endswith("FLAGGED (finding rule)")
+    report = dx.report()
+    assert "| FLAGGED (finding rule) |" in report.split("## Must-not-miss conditions")[1]
+    assert "<strong>flagged (finding rule)</strong>" in diagnosis_html(dx)
+    calm = model.diagnose({"age": 27, "sex": "female", "urge_to_move": "yes"})
+    assert not any("FLAGGED (finding rule)" in x for x in must_not_miss_lines(calm))

@@ -108,9 +108,10 @@ def _reference_must_not_miss(dx: crampnet.Diagnosis) -> list[str]:
     if table.empty:
         return ["Must-not-miss conditions: none marked in this network."]
     width = max(len(str(c)) for c in table.index)
-    lines = ["Must-not-miss conditions (always listed; flagged at or above the threshold):"]
+    lines = ["Must-not-miss conditions (always listed; flagged at or above the threshold, or by a finding rule):"]
     for cond, row in table.iterrows():
-        mark = "FLAGGED" if row["flagged"] else "not flagged"
+        below = row["probability"] < row["threshold"]
+        mark = ("FLAGGED (finding rule)" if below else "FLAGGED") if row["flagged"] else "not flagged"
         lines.append(f"  {cond!s:<{width}}  P = {row['probability']:7.2%}  threshold {row['threshold']:6.2%}  {mark}")
         lines.append(f"  {'':<{width}}  rules out: {row['rule_out']} [{rule_out_cite(str(cond), str(row['source']))}]")
     return [*lines, FULL_CITATIONS]

@@ -44,7 +44,7 @@ from crampnet.reasoning.html import (
     ranked,
 )
 from crampnet.reasoning.ranking import DECIMALS
-from crampnet.reasoning.redflags import rule_out_cite
+from crampnet.reasoning.redflags import flag_mark, rule_out_cite
 
 if TYPE_CHECKING:
     from crampnet.network.records import NetworkSpec
@@ -155,7 +155,7 @@ def must_not_miss_lines(dx: Diagnosis) -> list[str]:
     >>> dx = crampnet.load().diagnose({"urge_to_move": True})
     >>> lines = must_not_miss_lines(dx)
     >>> lines[0]
-    'Must-not-miss conditions (always listed; flagged at or above the threshold):'
+    'Must-not-miss conditions (always listed; flagged at or above the threshold, or by a finding rule):'
     >>> all(any(line.lstrip().startswith(c) for line in lines) for c in dx.model.must_not_miss)
     True
     """
@@ -163,10 +163,10 @@ def must_not_miss_lines(dx: Diagnosis) -> list[str]:
     if not rows:
         return ["Must-not-miss conditions: none marked in this network."]
     width = max(len(row[0]) for row in rows)
-    lines = ["Must-not-miss conditions (always listed; flagged at or above the threshold):"]
+    lines = ["Must-not-miss conditions (always listed; flagged at or above the threshold, or by a finding rule):"]
     for cond, probability, threshold, flagged, rule_out, source in rows:
         p = finite(probability, f"P({cond} | evidence)")
-        mark = "FLAGGED" if flagged else "not flagged"
+        mark = flag_mark(p, threshold, flagged)
         lines.append(f"  {cond:<{width}}  P = {p:7.2%}  threshold {threshold:6.2%}  {mark}")
         lines.append(f"  {'':<{width}}  rules out: {rule_out} [{rule_out_cite(cond, source)}]")
     return [*lines, FULL_CITATIONS]

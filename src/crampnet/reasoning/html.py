@@ -262,11 +262,19 @@ def flag_html(urgency: str, condition: str, message: str, source: str, code: str
     )
 
 
+def _flag_cell(probability: float, threshold: float, flagged: bool) -> str:
+    """:func:`crampnet.reasoning.redflags.flag_mark` for the notebook table, a flag in bold."""
+    from crampnet.reasoning.redflags import flag_mark
+
+    mark = flag_mark(probability, threshold, flagged)
+    return mark if not flagged else f"<strong>{html.escape(mark.replace('FLAGGED', 'flagged'))}</strong>"
+
+
 def _must_not_miss_html(dx: Diagnosis) -> str:
     esc = html.escape
     rows = "".join(
         f'<tr><td>{esc(dx.model.spec.nodes[str(cond)].label or str(cond))}</td><td class="num">{esc(_percent(float(row["probability"])))}</td>'
-        f'<td class="num">{float(row["threshold"]):.1%}</td><td>{"<strong>flagged</strong>" if row["flagged"] else "not flagged"}</td>'
+        f'<td class="num">{float(row["threshold"]):.1%}</td><td>{_flag_cell(float(row["probability"]), float(row["threshold"]), bool(row["flagged"]))}</td>'
         f'<td>{esc(str(row["rule_out"]))}<br><small>{esc(str(row["source"]))}</small></td></tr>'
         for cond, row in dx.must_not_miss.iterrows()
     )

@@ -70,7 +70,7 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "must_not_miss_rows", "must_not_miss_table", "red_flags", "rule_flags", "rule_out_cite", "testing_thresholds"]
+__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "flag_mark", "must_not_miss_rows", "must_not_miss_table", "red_flags", "rule_flags", "rule_out_cite", "testing_thresholds"]
 
 #: Urgencies, most urgent first.
 URGENCIES = ("emergency", "urgent", "test")
@@ -296,6 +296,20 @@ def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, fl
         source = f"{said}{_THRESHOLD_PART}{limit_source}"
         rows.append((cond, float(posteriors[cond]), limits[cond], cond in flagged, rule_out, source))
     return rows
+
+
+def flag_mark(probability: float, threshold: float, flagged: bool) -> str:
+    """A must-not-miss row's flag in words: ``FLAGGED``, ``FLAGGED (finding rule)`` below the threshold, or ``not flagged``.
+
+    A finding rule flags whatever the probability, so a flag under the
+    threshold says which kind it is and does not look like a contradiction.
+
+    >>> flag_mark(0.02, 0.013, True), flag_mark(0.01, 0.013, True), flag_mark(0.01, 0.013, False)
+    ('FLAGGED', 'FLAGGED (finding rule)', 'not flagged')
+    """
+    if not flagged:
+        return "not flagged"
+    return "FLAGGED" if probability >= threshold else "FLAGGED (finding rule)"
 
 
 def rule_out_cite(condition: str, source: str) -> str:

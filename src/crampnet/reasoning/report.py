@@ -54,6 +54,7 @@ from crampnet.reasoning.html import (
 from crampnet.reasoning.notes import NOTES, Note
 from crampnet.reasoning.questions import ranked_rows
 from crampnet.reasoning.ranking import DECIMALS
+from crampnet.reasoning.redflags import flag_mark
 
 if TYPE_CHECKING:
     from crampnet.reasoning.diagnosis import Diagnosis
@@ -99,10 +100,10 @@ def _must_not_miss(dx: Diagnosis) -> list[Block]:
     headers = ["condition", "probability", "threshold", "flag", "what would rule it out", "source"]
     # The rows of dx.must_not_miss, without building its table.
     rows = [
-        [_label(dx, cond), _percent(float(p)), f"{float(limit):.1%}", "FLAGGED" if flagged else "not flagged", str(rule_out), str(source)]
+        [_label(dx, cond), _percent(float(p)), f"{float(limit):.1%}", flag_mark(float(p), float(limit), bool(flagged)), str(rule_out), str(source)]
         for cond, p, limit, flagged, rule_out, source in dx._must_not_miss_rows()
     ]
-    text = "Always listed, however unlikely. Threshold: the probability above which testing beats not testing (Pauker & Kassirer 1980), unless a threshold was given."
+    text = "Always listed, however unlikely. Threshold: the probability above which testing beats not testing (Pauker & Kassirer 1980), unless a threshold was given; a finding rule flags whatever the probability."
     return [("h2", "Must-not-miss conditions"), ("p", text), ("table", (headers, rows))]
 
 
