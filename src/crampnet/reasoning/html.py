@@ -35,6 +35,7 @@ import html
 from typing import TYPE_CHECKING
 
 from crampnet.reasoning.ranking import DECIMALS, MEASURE_DEFINITIONS, RANKINGS
+from crampnet.reasoning.redflags import flag_mark
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -264,8 +265,6 @@ def flag_html(urgency: str, condition: str, message: str, source: str, code: str
 
 def _flag_cell(probability: float, threshold: float, flagged: bool) -> str:
     """:func:`crampnet.reasoning.redflags.flag_mark` for the notebook table, a flag in bold."""
-    from crampnet.reasoning.redflags import flag_mark
-
     mark = flag_mark(probability, threshold, flagged)
     return mark if not flagged else f"<strong>{html.escape(mark.replace('FLAGGED', 'flagged'))}</strong>"
 
