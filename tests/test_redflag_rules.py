@@ -6,6 +6,8 @@ import itertools
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crampnet.reasoning._thresholds import DEFAULT_THRESHOLD, THRESHOLDS, pauker_kassirer
 from crampnet.reasoning._thresholds import testing_thresholds as thresholds_of
@@ -214,3 +216,34 @@ def test_threshold_override_and_default(model):
     for bad in (0, 1.5, "0.1", True):
         with pytest.raises(ValueError, match="'threshold' argument must be None"):
             red_flags(model, evidence, threshold=bad)  # type: ignore[arg-type]
+
+
+_WELLS_ANSWERS = {
+    "calf_tenderness": ("yes", "no"),
+    "unilateral_calf_swelling": ("yes", "no"),
+    "edema": ("yes", "no"),
+    "bilateral": ("yes", "no"),
+    "malignancy": ("yes", "no"),
+    "recent_immobilisation": ("yes", "no"),
+    "prior_vte": ("yes", "no"),
+    "d_dimer": ("normal", "raised"),
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(answers=st.dictionaries(st.sampled_from(sorted(_WELLS_ANSWERS)), st.sampled_from(("yes", "no", "normal", "raised"))))
+def test_the_dvt_rule_follows_the_ng158_pathway(model, answers):
+    """Check the DVT rule on any answers to the Wells items and the D-dimer against the pathway written out here.
+
+    Score: one point per item (pitting edema only with 'bilateral: no'). A raised D-dimer, or 2 points: urgent. Otherwise,
+    with a sign in the leg and no D-dimer entered: test. Otherwise: no rule flag (a normal D-dimer at <= 1 point rules out).
+    """
+    evidence = {k: v for k, v in answers.items() if v in _WELLS_ANSWERS[k]}
+    yes = {k for k, v in evidence.items() if v == "yes"}
+    edema_one_leg = "edema" in yes and evidence.get("bilateral") == "no"
+    signs = len({"calf_tenderness", "unilateral_calf_swelling"} & yes) + edema_one_leg
+    score = signs + len({"malignancy", "recent_immobilisation", "prior_vte"} & yes)
+    dimer = evidence.get("d_dimer")
+    expected = "urgent" if score >= 2 or dimer == "raised" else "test" if signs and dimer is None else None
+    flag = _rule(model, evidence, "deep_vein_thrombosis")
+    assert (None if flag is None else flag.urgency) == expected
