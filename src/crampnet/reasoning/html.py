@@ -266,7 +266,7 @@ def flag_html(urgency: str, condition: str, message: str, source: str, code: str
 def _flag_cell(probability: float, threshold: float, flagged: bool) -> str:
     """:func:`crampnet.reasoning.redflags.flag_mark` for the notebook table, a flag in bold."""
     mark = flag_mark(probability, threshold, flagged)
-    return mark if not flagged else f"<strong>{html.escape(mark.replace('FLAGGED', 'flagged'))}</strong>"
+    return mark if not flagged else f"<strong>{html.escape(mark.lower())}</strong>"
 
 
 def _must_not_miss_html(dx: Diagnosis) -> str:
