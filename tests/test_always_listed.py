@@ -8,7 +8,7 @@ from crampnet._cli_output import FULL_CITATIONS, flag_lines, must_not_miss_lines
 from crampnet.cli import main
 from crampnet.reasoning._thresholds import THRESHOLDS
 from crampnet.reasoning.html import diagnosis_html
-from crampnet.reasoning.redflags import rule_out_cite
+from crampnet.reasoning.redflags import RedFlag, must_not_miss_rows, rule_out_cite
 
 RLS = {"urge_to_move": True, "uncomfortable_sensations": True, "worse_at_rest": True, "relief_by_movement": True, "worse_evening": True, "ferritin": 32, "presenting_complaint": "restlessness"}
 
@@ -22,7 +22,7 @@ def test_the_table(dx, model):
     """Check the table lists each must-not-miss condition with probability, threshold, flag, rule-out and source."""
     table = dx.must_not_miss
     assert list(table.index) == list(model.must_not_miss)
-    assert list(table.columns) == ["probability", "threshold", "flagged", "rule_out", "source"]
+    assert list(table.columns) == ["probability", "threshold", "flagged", "urgency", "rule_out", "source"]
     for cond, row in table.iterrows():
         assert row["probability"] == pytest.approx(float(dx.posteriors[cond]))
         assert bool(row["flagged"]) == any(f.condition == cond for f in dx.red_flags)
@@ -107,9 +107,40 @@ def test_a_rule_flag_under_the_threshold_says_it_is_a_rules(model, capsys):
     row = dx.must_not_miss.loc["deep_vein_thrombosis"]
     assert row["flagged"] and row["probability"] < row["threshold"]
     (line,) = [x for x in must_not_miss_lines(dx) if x.lstrip().startswith("deep_vein_thrombosis")]
-    assert line.endswith("FLAGGED (finding rule)")
+    assert line.endswith("FLAGGED (test, finding rule)")
     report = dx.report()
-    assert "| FLAGGED (finding rule) |" in report.split("## Must-not-miss conditions")[1]
-    assert "<strong>flagged (finding rule)</strong>" in diagnosis_html(dx)
+    assert "| FLAGGED (test, finding rule) |" in report.split("## Must-not-miss conditions")[1]
+    assert "<strong>flagged (test, finding rule)</strong>" in diagnosis_html(dx)
     calm = model.diagnose({"age": 27, "sex": "female", "urge_to_move": "yes"})
-    assert not any("FLAGGED (finding rule)" in x for x in must_not_miss_lines(calm))
+    assert not any(", finding rule)" in x for x in must_not_miss_lines(calm))
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        {"calf_tenderness": "yes", "malignancy": "yes"},  # Wells 2: urgent
+        {"cold_pale_limb": "yes", "pedal_pulses": "absent", "atrial_fibrillation": "yes"},  # ESVS: emergency
+        {"age": 27, "sex": "female", "calf_tenderness": "yes", "edema": "no"},  # Wells 1 under the threshold: test
+        RLS,  # nothing flagged
+    ],
+)
+def test_urgency_column_is_the_flags_urgency(model, case):
+    """Check ``urgency`` is the urgency of the red flag naming the condition, None where none does, in every display."""
+    dx = model.diagnose(case)
+    named = {f.condition: f.urgency for f in dx.red_flags}
+    for cond, row in dx.must_not_miss.iterrows():
+        assert row["urgency"] == named.get(str(cond))
+        assert bool(row["flagged"]) == (row["urgency"] is not None)
+        (line,) = [x for x in must_not_miss_lines(dx) if x.lstrip().startswith(str(cond))]
+        assert line.endswith("not flagged") if row["urgency"] is None else f"FLAGGED ({row['urgency']}" in line
+
+
+def test_urgency_is_the_most_urgent_of_several_flags(model):
+    """Check a condition named by two flags shows the more urgent one, whatever their order in the list."""
+    test = RedFlag("deep_vein_thrombosis", "test", "threshold", "s")
+    urgent = RedFlag("deep_vein_thrombosis", "urgent", "Wells 2", "s")
+    posteriors = dict.fromkeys(model.conditions, 0.5)
+    for flags in ([test, urgent], [urgent, test]):
+        rows = {row[0]: row for row in must_not_miss_rows(model, posteriors, flags)}
+        assert rows["deep_vein_thrombosis"][3:5] == (True, "urgent")
+        assert all(row[3:5] == (False, None) for cond, row in rows.items() if cond != "deep_vein_thrombosis")

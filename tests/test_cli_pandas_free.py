@@ -111,7 +111,8 @@ def _reference_must_not_miss(dx: crampnet.Diagnosis) -> list[str]:
     lines = ["Must-not-miss conditions (always listed; flagged at or above the threshold, or by a finding rule):"]
     for cond, row in table.iterrows():
         below = row["probability"] < row["threshold"]
-        mark = ("FLAGGED (finding rule)" if below else "FLAGGED") if row["flagged"] else "not flagged"
+        kind = f"{row['urgency']}, finding rule" if below else row["urgency"]
+        mark = f"FLAGGED ({kind})" if row["flagged"] else "not flagged"
         lines.append(f"  {cond!s:<{width}}  P = {row['probability']:7.2%}  threshold {row['threshold']:6.2%}  {mark}")
         lines.append(f"  {'':<{width}}  rules out: {row['rule_out']} [{rule_out_cite(str(cond), str(row['source']))}]")
     return [*lines, FULL_CITATIONS]
@@ -180,7 +181,7 @@ def test_json_matches_the_tables(model, case, ranking):
         row = mnm.loc[e["condition"]]
         assert e["probability"] == round(float(row["probability"]), 6) == expected[e["condition"]]
         assert e["threshold"] == round(float(row["threshold"]), 6)
-        assert (e["flagged"], e["rule_out"], e["source"]) == (bool(row["flagged"]), row["rule_out"], row["source"])
+        assert (e["flagged"], e["urgency"], e["rule_out"], e["source"]) == (bool(row["flagged"]), row["urgency"], row["rule_out"], row["source"])
 
 
 # --- the Python API is unchanged -------------------------------------------------------------

@@ -466,6 +466,12 @@ def test_to_dict_posteriors_equal_pgmpy_variable_elimination(evidence, pgmpy_ve)
     assert record["population"] == MODEL.population and record["crampnet_version"] == crampnet.__version__
     assert record["evidence"] == evidence
     assert [set(f) >= {"condition", "urgency", "message", "source"} for f in record["red_flags"]] == [True] * len(dx.red_flags)
+    assert [e["condition"] for e in record["must_not_miss"]] == list(MODEL.must_not_miss)
+    named = {f["condition"]: f["urgency"] for f in record["red_flags"]}
+    for e in record["must_not_miss"]:
+        assert e["probability"] == pytest.approx(reference[e["condition"]], abs=1e-9)
+        assert (e["flagged"], e["urgency"]) == (e["condition"] in named, named.get(e["condition"]))
+        assert e["rule_out"] and e["source"] and 0 < e["threshold"] < 1
 
 
 def test_to_dict_by_posterior_and_numpy_values():

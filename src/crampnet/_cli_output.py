@@ -164,9 +164,9 @@ def must_not_miss_lines(dx: Diagnosis) -> list[str]:
         return ["Must-not-miss conditions: none marked in this network."]
     width = max(len(row[0]) for row in rows)
     lines = ["Must-not-miss conditions (always listed; flagged at or above the threshold, or by a finding rule):"]
-    for cond, probability, threshold, flagged, rule_out, source in rows:
+    for cond, probability, threshold, _, urgency, rule_out, source in rows:
         p = finite(probability, f"P({cond} | evidence)")
-        mark = flag_mark(p, threshold, flagged)
+        mark = flag_mark(p, threshold, urgency)
         lines.append(f"  {cond:<{width}}  P = {p:7.2%}  threshold {threshold:6.2%}  {mark}")
         lines.append(f"  {'':<{width}}  rules out: {rule_out} [{rule_out_cite(cond, source)}]")
     return [*lines, FULL_CITATIONS]
@@ -339,10 +339,11 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
                 "probability": round(finite(p, f"P({cond} | evidence)"), 6),
                 "threshold": round(finite(threshold, f"the threshold of {cond}"), 6),
                 "flagged": flagged,
+                "urgency": urgency,
                 "rule_out": rule_out,
                 "source": source,
             }
-            for cond, p, threshold, flagged, rule_out, source in dx._must_not_miss_rows()
+            for cond, p, threshold, flagged, urgency, rule_out, source in dx._must_not_miss_rows()
         ],
         "next_questions": asked,
         "questions_by": by,

@@ -16,7 +16,9 @@ Examples
 >>> from crampnet.reasoning._records import diagnosis_record
 >>> record = diagnosis_record(crampnet.load().diagnose({"urge_to_move": True}))
 >>> sorted(record)[:5]
-['crampnet_version', 'differential', 'evidence', 'network', 'ordered_by']
+['crampnet_version', 'differential', 'evidence', 'must_not_miss', 'network']
+>>> [(e["condition"], e["urgency"]) for e in record["must_not_miss"]][:2]
+[('critical_limb_ischemia', None), ('deep_vein_thrombosis', 'test')]
 >>> json.loads(json.dumps(record))["evidence"]
 {'urge_to_move': True}
 """
@@ -120,6 +122,18 @@ def diagnosis_record(dx: Diagnosis) -> dict[str, object]:
         "posteriors": posteriors,
         "differential": differential,
         "red_flags": flags,
+        "must_not_miss": [
+            {
+                "condition": cond,
+                "probability": _finite(p, f"P({cond} | evidence)"),
+                "threshold": _finite(limit, f"the threshold of {cond}"),
+                "flagged": flagged,
+                "urgency": urgency,
+                "rule_out": rule_out,
+                "source": source,
+            }
+            for cond, p, limit, flagged, urgency, rule_out, source in dx._must_not_miss_rows()
+        ],
     }
 
 

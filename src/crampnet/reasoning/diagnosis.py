@@ -52,6 +52,7 @@ from crampnet.reasoning.html import MEASURES, TITLES, legend, population_phrase,
 from crampnet.reasoning.questions import rank_questions, ranked_rows
 from crampnet.reasoning.ranking import DECIMALS, RANKINGS, order_positions
 from crampnet.reasoning.redflags import (
+    MustNotMissRow,
     RedFlag,
     check_threshold,
     must_not_miss_rows,
@@ -192,13 +193,13 @@ class Diagnosis:
 
     @cached_property
     def must_not_miss(self) -> pd.DataFrame:
-        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, rule_out, source.
+        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, urgency, rule_out, source.
 
         See :func:`crampnet.reasoning.redflags.must_not_miss_table`.
         """
         return must_not_miss_table(self.model, self._probabilities(), self.red_flags, self._threshold)
 
-    def _must_not_miss_rows(self) -> list[tuple[str, float, float, bool, str, str]]:
+    def _must_not_miss_rows(self) -> list[MustNotMissRow]:
         """The rows of :attr:`must_not_miss` as tuples (condition id first), without pandas."""
         return must_not_miss_rows(self.model, self._probabilities(), self.red_flags, self._threshold)
 
@@ -317,7 +318,10 @@ class Diagnosis:
         Keys: ``evidence``, ``posteriors`` (most probable first), ``differential``
         (in order: ``rank``, ``condition``, ``posterior``, the ``ordered_by``
         measure, ``must_not_miss``, ``parts`` if it has parts), ``red_flags``
-        (``condition``, ``urgency``, ``message``, ``source``), ``ranking``, ``threshold``, ``network``
+        (``condition``, ``urgency``, ``message``, ``source``), ``must_not_miss``
+        (every must-not-miss condition in the network's order, with the columns
+        of :attr:`must_not_miss`: ``condition``, ``probability``, ``threshold``,
+        ``flagged``, ``urgency``, ``rule_out``, ``source``), ``ranking``, ``threshold``, ``network``
         (``name``, ``version``), ``population``, ``crampnet_version``
         (:mod:`crampnet.reasoning._records`). :meth:`from_dict` reads it back.
 

@@ -233,8 +233,11 @@ def _before_findings(model: BaseModel, evidence: Mapping[str, object]) -> dict[s
 #: What joins a must-not-miss row's ``source``: the rule-out's source, then the threshold's (:func:`rule_out_cite` splits it).
 _THRESHOLD_PART = "; threshold: "
 
+#: A row of :func:`must_not_miss_rows`: the condition id, then the columns of :func:`must_not_miss_table`.
+MustNotMissRow = tuple[str, float, float, bool, str | None, str, str]
+
 #: The columns of :func:`must_not_miss_table`.
-MUST_NOT_MISS_COLUMNS = ["probability", "threshold", "flagged", "rule_out", "source"]
+MUST_NOT_MISS_COLUMNS = ["probability", "threshold", "flagged", "urgency", "rule_out", "source"]
 
 
 def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None) -> pd.DataFrame:
@@ -256,8 +259,9 @@ def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, f
     pandas.DataFrame
         Indexed by condition id, in the network's order: ``probability``,
         ``threshold`` (the one applied), ``flagged`` (whether a red flag
-        names it), ``rule_out`` (one sentence) and ``source`` (of the
-        sentence and the threshold).
+        names it), ``urgency`` (the most urgent of those flags, one of
+        :data:`URGENCIES`, or None when none names it), ``rule_out`` (one
+        sentence) and ``source`` (of the sentence and the threshold).
 
     Examples
     --------
@@ -266,15 +270,18 @@ def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, f
     >>> post = model.posteriors({"urge_to_move": True})
     >>> table = must_not_miss_table(model, post, [])
     >>> list(table.index) == list(model.must_not_miss), list(table.columns)
-    (True, ['probability', 'threshold', 'flagged', 'rule_out', 'source'])
+    (True, ['probability', 'threshold', 'flagged', 'urgency', 'rule_out', 'source'])
     """
     import pandas as pd
 
     rows = must_not_miss_rows(model, posteriors, flags, threshold)
-    return pd.DataFrame([row[1:] for row in rows], index=pd.Index(list(model.must_not_miss), name="condition"), columns=MUST_NOT_MISS_COLUMNS)
+    index = pd.Index(list(model.must_not_miss), name="condition")
+    # each column built on its own, the text ones as objects: pandas' string inference would turn an unflagged urgency (None) into NaN
+    columns = {name: pd.Series([row[i] for row in rows], index=index, dtype=object if i > 3 else None) for i, name in enumerate(MUST_NOT_MISS_COLUMNS, start=1)}
+    return pd.DataFrame(columns, index=index)
 
 
-def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None) -> list[tuple[str, float, float, bool, str, str]]:
+def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None) -> list[MustNotMissRow]:
     """The rows of :func:`must_not_miss_table` as tuples, without pandas: the condition id, then its columns.
 
     Examples
@@ -282,11 +289,13 @@ def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, fl
     >>> import crampnet
     >>> model = crampnet.load()
     >>> rows = must_not_miss_rows(model, dict.fromkeys(model.conditions, 0.5), [], threshold=0.4)
-    >>> [row[0] for row in rows] == model.must_not_miss, rows[0][1:4]
-    (True, (0.5, 0.4, False))
+    >>> [row[0] for row in rows] == model.must_not_miss, rows[0][1:5]
+    (True, (0.5, 0.4, False, None))
     """
     limits = thresholds_for(model, threshold)
-    flagged = {f.condition for f in flags}
+    urgency: dict[str, str] = {}
+    for flag in sorted(flags, key=lambda f: URGENCIES.index(f.urgency)):
+        urgency.setdefault(flag.condition, flag.urgency)
     rows = []
     for cond in model.must_not_miss:
         entry = THRESHOLDS.get(cond)
@@ -294,22 +303,25 @@ def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, fl
         said = entry.rule_out_source if entry else f"network file {model.spec.path} (must_not_miss)"
         limit_source = "given by the caller" if threshold is not None else PAUKER_KASSIRER if entry else f"judgment (default {DEFAULT_THRESHOLD:g})"
         source = f"{said}{_THRESHOLD_PART}{limit_source}"
-        rows.append((cond, float(posteriors[cond]), limits[cond], cond in flagged, rule_out, source))
+        rows.append((cond, float(posteriors[cond]), limits[cond], cond in urgency, urgency.get(cond), rule_out, source))
     return rows
 
 
-def flag_mark(probability: float, threshold: float, flagged: bool) -> str:
-    """A must-not-miss row's flag in words: ``FLAGGED``, ``FLAGGED (finding rule)`` below the threshold, or ``not flagged``.
+def flag_mark(probability: float, threshold: float, urgency: str | None) -> str:
+    """A must-not-miss row's flag in words: ``FLAGGED (urgency)``, ``FLAGGED (urgency, finding rule)`` below the threshold, or ``not flagged``.
 
-    A finding rule flags whatever the probability, so a flag under the
-    threshold says which kind it is and does not look like a contradiction.
+    ``urgency`` is the row's ``urgency`` (None when no flag names the
+    condition). A finding rule flags whatever the probability, so a flag
+    under the threshold says which kind it is and does not look like a
+    contradiction; the urgency says how soon to act without a look at the
+    red flags.
 
-    >>> flag_mark(0.02, 0.013, True), flag_mark(0.01, 0.013, True), flag_mark(0.01, 0.013, False)
-    ('FLAGGED', 'FLAGGED (finding rule)', 'not flagged')
+    >>> flag_mark(0.02, 0.013, "urgent"), flag_mark(0.01, 0.013, "test"), flag_mark(0.01, 0.013, None)
+    ('FLAGGED (urgent)', 'FLAGGED (test, finding rule)', 'not flagged')
     """
-    if not flagged:
+    if urgency is None:
         return "not flagged"
-    return "FLAGGED" if probability >= threshold else "FLAGGED (finding rule)"
+    return f"FLAGGED ({urgency})" if probability >= threshold else f"FLAGGED ({urgency}, finding rule)"
 
 
 def rule_out_cite(condition: str, source: str) -> str:
