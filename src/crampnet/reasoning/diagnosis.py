@@ -193,10 +193,7 @@ class Diagnosis:
 
     @cached_property
     def must_not_miss(self) -> pd.DataFrame:
-        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, urgency, rule_out, source.
-
-        See :func:`crampnet.reasoning.redflags.must_not_miss_table`.
-        """
+        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, urgency, rule_out, source (:func:`~crampnet.reasoning.redflags.must_not_miss_table`)."""
         return must_not_miss_table(self.model, self._probabilities(), self.red_flags, self._threshold)
 
     def _must_not_miss_rows(self) -> list[MustNotMissRow]:
@@ -318,10 +315,8 @@ class Diagnosis:
         Keys: ``evidence``, ``posteriors`` (most probable first), ``differential``
         (in order: ``rank``, ``condition``, ``posterior``, the ``ordered_by``
         measure, ``must_not_miss``, ``parts`` if it has parts), ``red_flags``
-        (``condition``, ``urgency``, ``message``, ``source``), ``must_not_miss``
-        (every must-not-miss condition in the network's order, with the columns
-        of :attr:`must_not_miss`: ``condition``, ``probability``, ``threshold``,
-        ``flagged``, ``urgency``, ``rule_out``, ``source``), ``ranking``, ``threshold``, ``network``
+        (``condition``, ``urgency``, ``message``, ``source``), ``must_not_miss`` (the rows of
+        :attr:`must_not_miss`, ``condition`` first), ``ranking``, ``threshold``, ``network``
         (``name``, ``version``), ``population``, ``crampnet_version``
         (:mod:`crampnet.reasoning._records`). :meth:`from_dict` reads it back.
 
