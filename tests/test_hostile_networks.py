@@ -105,9 +105,9 @@ def prevalence_over_node_limit() -> str:
 
 
 def ring_at_the_clique_limit() -> str:
-    """26 contexts on a ring, 26 conditions on windows of 11: a junction tree with a clique of 2**21 entries."""
-    ids, text = _contexts(26)
-    return HEAD + text + "".join(_noisy_or(f"d{i}", "condition", [ids[(i + k) % 26] for k in range(11)]) for i in range(26))
+    """26 contexts on a ring, 26 conditions on windows of 11 and one context shared by all: a junction tree with a clique of 2**22 entries."""
+    ids, text = _contexts(27)
+    return HEAD + text + "".join(_noisy_or(f"d{i}", "condition", [ids[(i + k) % 26] for k in range(11)] + [ids[26]]) for i in range(26))
 
 
 def dotted_keys() -> str:
@@ -165,7 +165,7 @@ needs_proc = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="th
 
 CHILD_CASES = {
     "issue_big_tables": (issue_big_tables, r"nodes\.f0\.cpd: f0 has 21 parents, more than 20"),
-    "dense_clique": (dense_clique, r"nodes: the junction tree would need a clique of more than 2097152 entries"),
+    "dense_clique": (dense_clique, r"nodes: the junction tree would need a clique of more than 4194304 entries"),
     "dotted_keys": (dotted_keys, r"line 8: a dotted key of more than 8 parts"),
 }
 
@@ -379,7 +379,7 @@ def test_engine_tree_over_the_limit_is_refused_before_allocation(model, monkeypa
 
     monkeypatch.setattr(compiled, "MAX_CLIQUE", 100)
     network = compiled.CompiledNetwork(model.spec)
-    with pytest.raises(crampnet.NetworkFileError, match=r"nodes: the junction tree needs a clique of \d+ entries and \d+ in all, more than the limits \(100 and 16777216\)") as info:
+    with pytest.raises(crampnet.NetworkFileError, match=r"nodes: the junction tree needs a clique of \d+ entries and \d+ in all, more than the limits \(100 and 33554432\)") as info:
         _ = network.tree if which == "full" else network.tree_for(frozenset())
     assert info.value.path == model.spec.path
 
