@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, cast
 
 from crampnet.exceptions import InvalidValueError
 from crampnet.network.evidence import band
+from crampnet.reasoning._records import must_not_miss_entries
 from crampnet.reasoning.html import (
     FORMS_NOTE,
     MEASURES,
@@ -333,18 +334,7 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
             }
             for f in dx.red_flags
         ],
-        "must_not_miss": [
-            {
-                "condition": cond,
-                "probability": round(finite(p, f"P({cond} | evidence)"), 6),
-                "threshold": round(finite(threshold, f"the threshold of {cond}"), 6),
-                "flagged": flagged,
-                "urgency": urgency,
-                "rule_out": rule_out,
-                "source": source,
-            }
-            for cond, p, threshold, flagged, urgency, rule_out, source in dx._must_not_miss_rows()
-        ],
+        "must_not_miss": must_not_miss_entries(dx, places=6),
         "next_questions": asked,
         "questions_by": by,
         "questions_staged": staged,

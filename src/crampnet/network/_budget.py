@@ -90,7 +90,7 @@ MAX_STATES = 32
 MAX_PARENTS = 20
 #: Entries of one node's table, its cardinality times its parents' (shipped: 49,152): 8 MiB.
 MAX_TABLE = 2**20
-#: Entries of all tables together (shipped: 81,423): 32 MiB.
+#: Entries of all tables together (shipped: 81,487): 32 MiB.
 MAX_TOTAL = 2**22
 #: Entries of the largest clique of the junction tree, as estimated (shipped: 3,145,728): 32 MiB.
 #: A query's peak memory grows with it, ~230 bytes an entry in the numpy engine

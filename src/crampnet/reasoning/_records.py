@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from crampnet.base import BaseModel
     from crampnet.reasoning.diagnosis import Diagnosis
 
-__all__ = ["diagnosis_record", "plain", "record_arguments"]
+__all__ = ["diagnosis_record", "must_not_miss_entries", "plain", "record_arguments"]
 
 
 def plain(value: object) -> object:
@@ -122,19 +122,29 @@ def diagnosis_record(dx: Diagnosis) -> dict[str, object]:
         "posteriors": posteriors,
         "differential": differential,
         "red_flags": flags,
-        "must_not_miss": [
-            {
-                "condition": cond,
-                "probability": _finite(p, f"P({cond} | evidence)"),
-                "threshold": _finite(limit, f"the threshold of {cond}"),
-                "flagged": flagged,
-                "urgency": urgency,
-                "rule_out": rule_out,
-                "source": source,
-            }
-            for cond, p, limit, flagged, urgency, rule_out, source in dx._must_not_miss_rows()
-        ],
+        "must_not_miss": must_not_miss_entries(dx),
     }
+
+
+def must_not_miss_entries(dx: Diagnosis, places: int | None = None) -> list[dict[str, object]]:
+    """The rows of ``dx.must_not_miss`` as plain dicts, ``condition`` first; ``places``: round the probability and threshold (the CLI's JSON: 6)."""
+
+    def number(value: float, what: str) -> float:
+        checked = _finite(value, what)
+        return checked if places is None else round(checked, places)
+
+    return [
+        {
+            "condition": cond,
+            "probability": number(p, f"P({cond} | evidence)"),
+            "threshold": number(limit, f"the threshold of {cond}"),
+            "flagged": flagged,
+            "urgency": urgency,
+            "rule_out": rule_out,
+            "source": source,
+        }
+        for cond, p, limit, flagged, urgency, rule_out, source in dx._must_not_miss_rows()
+    ]
 
 
 def record_arguments(model: BaseModel, record: object) -> tuple[Mapping[str, object], dict[str, object]]:
