@@ -218,6 +218,33 @@ def test_overt_findings_come_together(shipped):
     assert both > 3 * weak * proximal
 
 
+@pytest.mark.parametrize(
+    ("finding", "state", "link"),
+    [
+        # carle_2014: overt hypothyroid tiredness link 0.67, half the part (hyperthyroid fatigue taken as none)
+        ("daytime_fatigue", "yes", 0.5 * 0.67),
+        # ck_hypothyroid_2005: overt 0.5 x 0.57 = 0.285 on top of the non-overt forms' 0.867 x 0.10 / 0.911 = 0.095
+        ("creatine_kinase", "raised", 1 - (1 - 0.5 * 0.57) / (1 - 0.867 * 0.10 / 0.911)),
+    ],
+)
+def test_tiredness_and_ck_come_from_the_overt_part(shipped, pgmpy_probability, finding, state, link):
+    """Check tiredness and a raised CK are linked to the overt part (session 36), with the links derived from their sources.
+
+    Given thyroid disease the part is independent of every other parent of the finding (its only parent is
+    thyroid disease), so P(finding absent | part present) / P(finding absent | part absent) is exactly 1 - link,
+    whatever the context; a link left on the whole node would make the ratio 1. Checked against pgmpy too.
+    """
+    absent = next(s for s in shipped.states(finding) if s != state)
+    for context in ({"age_group": "40_to_64", "sex": "female"}, {"age_group": "65_plus", "sex": "male"}):
+        given = {"thyroid_disease": "present", **context}
+        ratios = [
+            probe({finding: absent}, {**given, "overt_thyroid_dysfunction": "present"}) / probe({finding: absent}, {**given, "overt_thyroid_dysfunction": "absent"})
+            for probe in (shipped.probability, lambda event, ev: pgmpy_probability(shipped.network, event, ev))
+        ]
+        assert ratios[0] == pytest.approx(1 - link, abs=0.006)  # the file rounds the link to two decimals
+        assert ratios[0] == pytest.approx(ratios[1], abs=1e-9)
+
+
 def test_the_part_matches_pgmpy(shipped, pgmpy_probability):
     """Check P(overt thyroid dysfunction | findings) against pgmpy on the exported network."""
     given = {"weakness": "yes", "proximal_weakness": "yes", "tsh": "low", "age_group": "65_plus"}
