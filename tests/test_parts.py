@@ -225,10 +225,12 @@ def test_overt_findings_come_together(shipped):
         ("daytime_fatigue", "yes", 0.5 * 0.67),
         # ck_hypothyroid_2005: overt 0.5 x 0.57 = 0.285 on top of the non-overt forms' 0.867 x 0.10 / 0.911 = 0.095
         ("creatine_kinase", "raised", 1 - (1 - 0.5 * 0.57) / (1 - 0.867 * 0.10 / 0.911)),
+        # duyff_2000: predominantly sensory signs in about 40% of hypothyroid and 20% of hyperthyroid patients
+        ("sensory_loss", "yes", (0.40 + 0.20) / 2),
     ],
 )
-def test_tiredness_and_ck_come_from_the_overt_part(shipped, pgmpy_probability, finding, state, link):
-    """Check tiredness and a raised CK are linked to the overt part (session 36), with the links derived from their sources.
+def test_tiredness_ck_and_sensory_loss_come_from_the_overt_part(shipped, pgmpy_probability, finding, state, link):
+    """Check tiredness, a raised CK and sensory loss are linked to the overt part (session 36), with the links derived from their sources.
 
     Given thyroid disease the part is independent of every other parent of the finding (its only parent is
     thyroid disease), so P(finding absent | part present) / P(finding absent | part absent) is exactly 1 - link,
