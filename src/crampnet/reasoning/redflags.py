@@ -277,7 +277,8 @@ def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, f
     rows = must_not_miss_rows(model, posteriors, flags, threshold)
     index = pd.Index(list(model.must_not_miss), name="condition")
     # each column built on its own, the text ones as objects: pandas' string inference would turn an unflagged urgency (None) into NaN
-    columns = {name: pd.Series([row[i] for row in rows], index=index, dtype=object if i > 3 else None) for i, name in enumerate(MUST_NOT_MISS_COLUMNS, start=1)}
+    text = {"urgency", "rule_out", "source"}
+    columns = {name: pd.Series([row[i] for row in rows], index=index, dtype=object if name in text else None) for i, name in enumerate(MUST_NOT_MISS_COLUMNS, start=1)}
     return pd.DataFrame(columns, index=index)
 
 
