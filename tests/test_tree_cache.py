@@ -102,3 +102,48 @@ def test_threads_may_share_the_cache(monkeypatch):
         sys.setswitchinterval(old)
     assert not errors, errors[:1]
     assert sum(t.entries for t, _ in cache.values()) <= 16 * 200 and len(cache) <= 300
+
+
+def _freed_without_the_cycle_collector(make: object) -> bool:
+    """Whether the tree ``make()`` returns, once it has run a pass, is freed by reference counting alone."""
+    import gc
+    import weakref
+
+    was = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        ref = weakref.ref(make())  # type: ignore[operator]
+        return ref() is None
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_a_tree_that_has_run_is_freed_as_soon_as_nothing_holds_it(model):
+    """Check that a tree with its pass plans and tables cached is freed when dropped, not at the next cyclic collection.
+
+    Until session 37 each pass plan held its tree, which holds its plans: a
+    reference cycle, so every tree the cache dropped kept its tables until the
+    cyclic collector ran. Diagnosing a case with every binary finding positive
+    compiles about sixty pruned trees of ~4.5 million entries: its peak RSS
+    was 3.0 GB, 0.55 GB without the cycle (one run each, session 37).
+    """
+
+    def small() -> JunctionTree:
+        tree = _tree(4)
+        tree.marginals({1: np.array([[0.1, 0.2, 0.3, 0.4]])}, [0])
+        assert tree._plans  # the pass left its plan cached
+        return tree
+
+    def shipped() -> JunctionTree:
+        net = model.compiled
+        kept = frozenset(["muscle_cramps", "calf_tenderness", "urge_to_move"])
+        tree, index = net.tree_for(kept)
+        tree.marginals({index["muscle_cramps"]: np.array([[1.0, 0.0]])}, [index[model.conditions[0]]])
+        assert tree._plans
+        net._trees.pop(kept)
+        return tree
+
+    assert _freed_without_the_cycle_collector(small)
+    assert _freed_without_the_cycle_collector(shipped)

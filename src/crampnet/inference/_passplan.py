@@ -81,7 +81,10 @@ class PassPlan:
         # The collect pass, leaves first: each clique, its children, the axes
         # summed into its message and the message's shape along its parent.
         self.collect = [(c, tuple(tree.children[c]), self.up_axes[c], self.child_shape[c]) for c in self.upward]
-        self._tree = tree
+        # The tree's layout, not the tree: the tree caches its plans, and a
+        # plan holding the tree would make a reference cycle that keeps an
+        # evicted tree's tables alive until the cyclic garbage collector runs.
+        self._order, self._children, self._root = tree.order, tree.children, tree.root
         self._schedules: dict[frozenset[int], list[Step]] = {}
 
     def schedule(self, wanted: set[int]) -> list[Step]:
@@ -96,17 +99,16 @@ class PassPlan:
         key = frozenset(wanted)
         steps = self._schedules.get(key)
         if steps is None:
-            tree = self._tree
             needed: set[int] = set()
             for c in wanted:
                 while c in self.parent and c not in needed:
                     needed.add(c)
                     c = self.parent[c]
             steps = []
-            for c in tree.order:
-                kids = tuple(tree.children[c])
+            for c in self._order:
+                kids = tuple(self._children[c])
                 sends = tuple((i, d, self.down_axes[d], self.down_shape[d]) for i, d in reversed(list(enumerate(kids))) if d in needed)
-                keep = c in wanted or c == tree.root
+                keep = c in wanted or c == self._root
                 if keep or sends:
                     steps.append((c, keep, kids, sends))
             if len(self._schedules) > 256:
