@@ -11,6 +11,8 @@ import json
 import math
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,41 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+# ---------------------------------------------------------------------------
+# A child process limited to its size so far plus 1 GiB
+# ---------------------------------------------------------------------------
+
+#: Prepended to a child's script: ``limit_to_1_gib_more()`` caps the child's
+#: address space at its size when called plus 1 GiB (Linux: reads /proc/self/status).
+LIMIT_1_GIB = r"""
+import resource
+
+def _vm_size():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmSize")
+
+def limit_to_1_gib_more():
+    resource.setrlimit(resource.RLIMIT_AS, (_vm_size() + (1 << 30), resource.getrlimit(resource.RLIMIT_AS)[1]))
+"""
+
+
+@pytest.fixture(scope="session")
+def run_child() -> Callable[..., dict[str, Any]]:
+    """Run a script in a child (numpy engine) that may call ``limit_to_1_gib_more()``; its last line of output, read as JSON."""
+
+    def run(script: str, *args: str, timeout: float = 120.0) -> dict[str, Any]:
+        env = {**os.environ, "CRAMPNET_JIT": "never"}
+        done = subprocess.run([sys.executable, "-c", LIMIT_1_GIB + script, *args], capture_output=True, text=True, timeout=timeout, env=env, check=False)
+        assert done.returncode == 0, done.stderr[-3000:]
+        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        return result
+
+    return run
 
 
 # ---------------------------------------------------------------------------

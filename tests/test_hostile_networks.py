@@ -14,11 +14,8 @@ benchmarks, the figures are in the notes of issue 16).
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -116,19 +113,11 @@ def dotted_keys() -> str:
 
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 import crampnet
 from crampnet.exceptions import CrampnetError, NetworkFileError
 
-def vm_size():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmSize")
-
-limit = vm_size() + (1 << 30)
-resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+limit_to_1_gib_more()
 start = time.perf_counter()
 try:
     model = crampnet.load(sys.argv[1])
@@ -147,13 +136,6 @@ print(json.dumps(out))
 """
 
 
-def _in_child(path: Path, timeout: float = 120.0) -> dict[str, object]:
-    """Load ``path`` and run two queries in a child limited to its size after import plus 1 GiB."""
-    env = {**os.environ, "CRAMPNET_JIT": "never"}
-    done = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, timeout=timeout, env=env, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
 
 
 needs_proc = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child reads /proc/self/status and limits RLIMIT_AS")
@@ -172,13 +154,13 @@ CHILD_CASES = {
 
 @needs_proc
 @pytest.mark.parametrize("case", sorted(CHILD_CASES))
-def test_costly_file_is_refused_within_1_gib(tmp_path, case):
+def test_costly_file_is_refused_within_1_gib(tmp_path, case, run_child):
     """Check that each file that used to exhaust memory or time is refused, naming file and place, in a child limited to 1 GiB more."""
     make, pattern = CHILD_CASES[case]
     path = tmp_path / f"{case}.toml"
     path.write_text(make(), encoding="utf-8")
     assert path.stat().st_size <= _budget.MAX_BYTES
-    result = _in_child(path)
+    result = run_child(CHILD, str(path))
     assert result["outcome"] == "rejected", result
     assert re.search(pattern, str(result["message"])), result
     assert str(result["message"]).startswith(f"{path}: ")
@@ -385,12 +367,12 @@ def test_engine_tree_over_the_limit_is_refused_before_allocation(model, monkeypa
 
 
 @needs_proc
-def test_network_at_the_clique_limit_answers_within_1_gib(tmp_path):
+def test_network_at_the_clique_limit_answers_within_1_gib(tmp_path, run_child):
     """Check the promise of the limits: a network at the clique limit loads and answers in a child limited to 1 GiB more (numpy engine)."""
     text = ring_at_the_clique_limit()
     cost = _budget.network_cost(_in_order(crampnet.network.spec.parse_network(text, "ring.toml")))
     assert _budget.MAX_CLIQUE // 2 < cost.largest_clique <= _budget.MAX_CLIQUE
     path = tmp_path / "ring.toml"
     path.write_text(text, encoding="utf-8")
-    result = _in_child(path)
+    result = run_child(CHILD, str(path))
     assert result["outcome"] == "loaded", result
