@@ -22,7 +22,7 @@ def test_the_table(dx, model):
     """Check the table lists each must-not-miss condition with probability, threshold, flag, rule-out and source."""
     table = dx.must_not_miss
     assert list(table.index) == list(model.must_not_miss)
-    assert list(table.columns) == ["probability", "threshold", "flagged", "urgency", "rule_out", "source"]
+    assert list(table.columns) == ["probability", "threshold", "flagged", "urgency", "ruled_out", "rule_out", "source"]
     for cond, row in table.iterrows():
         assert row["probability"] == pytest.approx(float(dx.posteriors[cond]))
         assert bool(row["flagged"]) == any(f.condition == cond for f in dx.red_flags)

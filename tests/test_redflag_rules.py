@@ -1,17 +1,23 @@
-"""The red-flag rules against the published criteria, written out here independently, and the testing thresholds."""
+"""The red-flag rules against the published criteria, written out here independently, the testing thresholds, and the published rule-outs."""
 
 from __future__ import annotations
 
 import itertools
+import json
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import crampnet
+from crampnet._cli_output import must_not_miss_lines
+from crampnet.reasoning._decision import _flag_changes
+from crampnet.reasoning._scoring import observe
 from crampnet.reasoning._thresholds import DEFAULT_THRESHOLD, THRESHOLDS, pauker_kassirer
 from crampnet.reasoning._thresholds import testing_thresholds as thresholds_of
-from crampnet.reasoning.redflags import red_flags
+from crampnet.reasoning.redflags import red_flags, rule_flags
 
 # Wells 2003 items the vocabulary can state, one point each (written from the published table).
 WELLS = {
@@ -247,3 +253,71 @@ def test_the_dvt_rule_follows_the_ng158_pathway(model, answers):
     expected = "urgent" if score >= 2 or dimer == "raised" else "test" if signs and dimer is None else None
     flag = _rule(model, evidence, "deep_vein_thrombosis")
     assert (None if flag is None else flag.urgency) == expected
+
+
+# ---------------------------------------------------------------------------
+# Published rule-outs: DVT at Wells <= 1 with a normal D-dimer (NICE NG158) stops the testing-threshold flag, and says so
+# ---------------------------------------------------------------------------
+
+DVT = "deep_vein_thrombosis"
+# Pregnancy and the 6 weeks after delivery (Wells not validated, RCOG 37b); symptoms of PE (assessed in their own right).
+EXCEPTIONS = [{}, {"pe_symptoms": True}, {"sex": "female", "pregnancy": "later_trimester"}, {"sex": "female", "postpartum": True}]
+
+
+@pytest.mark.parametrize("items", [c for n in range(3) for c in itertools.combinations(WELLS, n)])
+@pytest.mark.parametrize("d_dimer", [None, "normal", "raised"])
+@pytest.mark.parametrize("exception", range(len(EXCEPTIONS)))
+def test_the_rule_out_is_met_exactly_by_ng158(model, items, d_dimer, exception):
+    """Check ``ruled_out`` against the rule written out here: a normal D-dimer, a hand-counted Wells score <= 1, no symptoms of PE, not pregnant or postpartum; and that a met rule-out leaves DVT unflagged under its test-treatment threshold."""
+    evidence: dict[str, object] = {"age": 60, **EXCEPTIONS[exception]}
+    for item in items:
+        evidence.update(WELLS[item])
+    if d_dimer is not None:
+        evidence["d_dimer"] = d_dimer
+    dx = crampnet.diagnose(model, evidence)
+    row = dx.must_not_miss.loc[DVT]
+    expected = d_dimer == "normal" and len(items) <= 1 and exception == 0
+    assert bool(row["ruled_out"]) == expected
+    named = [f for f in dx.red_flags if f.condition == DVT]
+    if expected and row["probability"] < THRESHOLDS[DVT].treatment:
+        assert not named and not row["flagged"]
+    if not expected and row["probability"] >= row["threshold"]:
+        assert named and row["flagged"]  # without the rule-out the threshold (or a rule) flags it, as before
+
+
+def test_a_normal_d_dimer_at_wells_one_no_longer_asks_for_an_ultrasound(model):
+    """Check the case that contradicted NG158: one sign in the leg and a normal D-dimer at 60 leave DVT above its testing threshold, and crampnet said 'test' (session 36's note); now the row says why it is not flagged, in every output."""
+    evidence = {"age": 60, "unilateral_calf_swelling": True, "d_dimer": "normal"}
+    dx = crampnet.diagnose(model, evidence)
+    row = dx.must_not_miss.loc[DVT]
+    assert row["threshold"] <= row["probability"] < THRESHOLDS[DVT].treatment  # the regime where the two disagreed
+    assert dx.red_flags == []
+    assert (row["flagged"], row["urgency"], row["ruled_out"]) == (False, None, True)
+    assert any(line.lstrip().startswith(DVT) and line.endswith("not flagged (rule-out met)") for line in must_not_miss_lines(dx))
+    entry = next(e for e in json.loads(json.dumps(dx.to_dict()))["must_not_miss"] if e["condition"] == DVT)
+    assert entry["ruled_out"] is True and entry["flagged"] is False
+    assert "not flagged (rule-out met)" in dx.report()
+    # Without the D-dimer the same sign asks for one (a 'test' flag), as NG158 does.
+    assert [(f.condition, f.urgency) for f in crampnet.diagnose(model, {"age": 60, "unilateral_calf_swelling": True}).red_flags] == [(DVT, "test")]
+
+
+def test_a_threshold_given_by_the_caller_is_not_overridden(model):
+    """Check that ``threshold=`` keeps its meaning (every must-not-miss condition at or above it flagged, urgent): the rule-out applies to the testing thresholds only."""
+    dx = crampnet.diagnose(model, {"age": 60, "unilateral_calf_swelling": True, "d_dimer": "normal"}, threshold=0.01)
+    row = dx.must_not_miss.loc[DVT]
+    assert row["probability"] >= 0.01 and row["flagged"] and row["urgency"] == "urgent" and not row["ruled_out"]
+
+
+def test_the_d_dimer_question_counts_the_rule_out_it_can_meet(model):
+    """Check the question ranking's flag changes: at 70 with no sign, DVT sits above its testing threshold on its share among presenters, no rule flags it either way, but a normal D-dimer meets the rule-out (Wells 0), which stops the flag."""
+    vectors = observe(model, {"age": 70})
+    changes = _flag_changes(model, vectors, ["d_dimer"], {"d_dimer"})
+    states = model.states("d_dimer")
+    dvt = list(model.conditions).index(DVT)
+    assert changes.shape == (1 + len(states), len(model.conditions))
+    normal, raised = 1 + states.index("normal"), 1 + states.index("raised")
+    assert changes[normal, dvt]  # the rule-out met ...
+    answered = {**vectors, "d_dimer": np.eye(len(states))[states.index("normal")]}
+    assert not any(f.condition == DVT for f in rule_flags(model, answered))  # ... while no finding rule flags DVT either way
+    assert changes[raised, dvt]  # a raised D-dimer: the Wells rule's urgent flag
+    assert not np.any(np.delete(changes[[normal, raised]], dvt, axis=1))

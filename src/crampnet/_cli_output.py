@@ -165,9 +165,9 @@ def must_not_miss_lines(dx: Diagnosis) -> list[str]:
         return ["Must-not-miss conditions: none marked in this network."]
     width = max(len(row[0]) for row in rows)
     lines = ["Must-not-miss conditions (always listed; flagged at or above the threshold, or by a finding rule):"]
-    for cond, probability, threshold, _, urgency, rule_out, source in rows:
+    for cond, probability, threshold, _, urgency, ruled_out, rule_out, source in rows:
         p = finite(probability, f"P({cond} | evidence)")
-        mark = flag_mark(p, threshold, urgency)
+        mark = flag_mark(p, threshold, urgency, ruled_out)
         lines.append(f"  {cond:<{width}}  P = {p:7.2%}  threshold {threshold:6.2%}  {mark}")
         lines.append(f"  {'':<{width}}  rules out: {rule_out} [{rule_out_cite(cond, source)}]")
     return [*lines, FULL_CITATIONS]

@@ -52,7 +52,7 @@ from crampnet.exceptions import (
 from crampnet.network.entailment import entail, implied
 from crampnet.network.evidence import resolve_id, show
 from crampnet.network.parts import not_listed
-from crampnet.reasoning._rules import RULE_NODES
+from crampnet.reasoning._rules import RULE_NODES, rule_outs
 from crampnet.reasoning._scoring import observe, score, stack
 from crampnet.reasoning._thresholds import THRESHOLDS
 
@@ -200,15 +200,19 @@ def _flag_changes(model: BaseModel, vectors: Mapping[str, np.ndarray], kept: Seq
     """Per answer row (row 0: the case), per condition: whether the finding rules flag it otherwise than for the case (only ``checked`` candidates' rows)."""
     from crampnet.reasoning.redflags import rule_flags
 
+    def state(row: Mapping[str, np.ndarray]) -> dict[str, str]:
+        # A published rule-out met stops a condition's 'test' flag (redflags.red_flags): a change of it counts too.
+        return {c: "rule-out met" for c in rule_outs(model, row)} | {f.condition: f.urgency for f in rule_flags(model, row)}
+
     spec, conds = model.spec, list(model.conditions)
-    base = {f.condition: f.urgency for f in rule_flags(model, vectors)}
+    base = state(vectors)
     rows = [np.zeros(len(conds), dtype=bool)]
     for q in kept:
         card = len(spec.nodes[q].states)
         for k in range(card):
             row = np.zeros(len(conds), dtype=bool)
             if q in checked:
-                now = {f.condition: f.urgency for f in rule_flags(model, _answer(spec, vectors, q, np.eye(card)[k]))}
+                now = state(_answer(spec, vectors, q, np.eye(card)[k]))
                 for c in (base.keys() | now.keys()) & set(conds):
                     row[conds.index(c)] = base.get(c) != now.get(c)
             rows.append(row)

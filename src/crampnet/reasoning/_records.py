@@ -140,10 +140,11 @@ def must_not_miss_entries(dx: Diagnosis, places: int | None = None) -> list[dict
             "threshold": number(limit, f"the threshold of {cond}"),
             "flagged": flagged,
             "urgency": urgency,
+            "ruled_out": ruled_out,
             "rule_out": rule_out,
             "source": source,
         }
-        for cond, p, limit, flagged, urgency, rule_out, source in dx._must_not_miss_rows()
+        for cond, p, limit, flagged, urgency, ruled_out, rule_out, source in dx._must_not_miss_rows()
     ]
 
 

@@ -78,6 +78,7 @@ from crampnet.reasoning.notes import (
     GVG_2019,
     MND_RED_FLAG_TOOL,
     NICE_NG158,
+    NICE_NG158_RULE_OUT,
     PULMONARY_EMBOLISM,
     RCOG_37B,
     WELLS_2003,
@@ -88,7 +89,7 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "Rule", "matches", "wells_flag", "wells_score"]
+__all__ = ["RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "Rule", "matches", "rule_outs", "wells_flag", "wells_score"]
 
 Entry = tuple[str, str]  # (node id, state)
 
@@ -249,3 +250,25 @@ def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str
         action = "DVT unlikely (Wells <= 1) but not excluded: a D-dimer test, and a proximal leg vein ultrasound scan if it is raised; a normal result makes DVT unlikely."
         return "test", f"{found}: {action}", f"{NICE_NG158}; {source}"
     return None
+
+
+def rule_outs(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> dict[str, tuple[str, str]]:
+    """The published rule-outs the evidence meets: condition id to ``(what was found, source)``.
+
+    Deep vein thrombosis: a Wells score of 1 or less (the items stated: an
+    unstated item counts 0, as in :func:`wells_score`) with a normal D-dimer.
+    NICE NG158: DVT is not likely, consider another diagnosis; 3-month VTE
+    risk 1.2% after it (Geersing 2014). Not with symptoms of pulmonary
+    embolism, which are assessed in their own right (NICE CG144), nor in
+    pregnancy or the 6 weeks after delivery, where the Wells score is not
+    validated and the D-dimer rises normally (RCOG Green-top 37b).
+    """
+    if not matches(model, vectors, ("d_dimer", "normal")) or matches(model, vectors, ("pe_symptoms", "yes")):
+        return {}
+    if any(matches(model, vectors, entry) for entry in _PREGNANT_OR_POSTPARTUM):
+        return {}
+    score, items = wells_score(model, vectors)
+    if score >= 2:
+        return {}
+    found = f"Wells score {score} ({', '.join(items) or 'no item stated'}) with a normal D-dimer: DVT not likely, consider another diagnosis (NICE NG158; 3-month VTE risk 1.2% after it, Geersing 2014)."
+    return {"deep_vein_thrombosis": (found, f"{NICE_NG158_RULE_OUT}; {GEERSING_2014}")}

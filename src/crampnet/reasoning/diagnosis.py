@@ -193,12 +193,12 @@ class Diagnosis:
 
     @cached_property
     def must_not_miss(self) -> pd.DataFrame:
-        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, urgency, rule_out, source (:func:`~crampnet.reasoning.redflags.must_not_miss_table`)."""
-        return must_not_miss_table(self.model, self._probabilities(), self.red_flags, self._threshold)
+        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, urgency, ruled_out, rule_out, source (:func:`~crampnet.reasoning.redflags.must_not_miss_table`)."""
+        return must_not_miss_table(self.model, self._probabilities(), self.red_flags, self._threshold, self.evidence)
 
     def _must_not_miss_rows(self) -> list[MustNotMissRow]:
         """The rows of :attr:`must_not_miss` as tuples (condition id first), without pandas."""
-        return must_not_miss_rows(self.model, self._probabilities(), self.red_flags, self._threshold)
+        return must_not_miss_rows(self.model, self._probabilities(), self.red_flags, self._threshold, self.evidence)
 
     @cached_property
     def _contributions(self) -> pd.DataFrame:

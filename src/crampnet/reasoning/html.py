@@ -263,9 +263,9 @@ def flag_html(urgency: str, condition: str, message: str, source: str, code: str
     )
 
 
-def _flag_cell(probability: float, threshold: float, urgency: str | None) -> str:
+def _flag_cell(probability: float, threshold: float, urgency: str | None, ruled_out: bool = False) -> str:
     """:func:`crampnet.reasoning.redflags.flag_mark` for the notebook table, a flag in bold."""
-    mark = flag_mark(probability, threshold, urgency)
+    mark = flag_mark(probability, threshold, urgency, ruled_out)
     return mark if urgency is None else f"<strong>{html.escape(mark.lower())}</strong>"
 
 
@@ -278,7 +278,7 @@ def _must_not_miss_html(dx: Diagnosis) -> str:
     esc = html.escape
     rows = "".join(
         f'<tr><td>{esc(dx.model.spec.nodes[str(cond)].label or str(cond))}</td><td class="num">{esc(_percent(float(row["probability"])))}</td>'
-        f'<td class="num">{float(row["threshold"]):.1%}</td><td>{_flag_cell(float(row["probability"]), float(row["threshold"]), _urgency(row["urgency"]))}</td>'
+        f'<td class="num">{float(row["threshold"]):.1%}</td><td>{_flag_cell(float(row["probability"]), float(row["threshold"]), _urgency(row["urgency"]), bool(row["ruled_out"]))}</td>'
         f'<td>{esc(str(row["rule_out"]))}<br><small>{esc(str(row["source"]))}</small></td></tr>'
         for cond, row in dx.must_not_miss.iterrows()
     )

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BATES_2012", "BJORCK_2020", "CAUDA_EQUINA", "FDA_QUININE", "GEERSING_2014", "GOLD_COAST", "GOODACRE_2005",
-    "GVG_2019", "MND_RED_FLAG_TOOL", "NICE_NG158", "NOTES", "PULMONARY_EMBOLISM", "RCOG_37B", "SEEDS", "SEED_FILES", "WELLS_2003",
+    "GVG_2019", "MND_RED_FLAG_TOOL", "NICE_NG158", "NICE_NG158_RULE_OUT", "NOTES", "PULMONARY_EMBOLISM", "RCOG_37B", "SEEDS", "SEED_FILES", "WELLS_2003",
     "Note", "seed",
 ]  # fmt: skip
 
@@ -102,6 +102,14 @@ NICE_NG158 = (
     "history and do a physical examination to exclude other causes. If DVT is suspected, use the 2-level DVT Wells score'; "
     "'DVT unlikely: 1 point or less'; with an unlikely score, a D-dimer test, and a proximal leg vein ultrasound scan if it "
     "is positive"
+)
+#: What NG158 says after an unlikely Wells score and a negative D-dimer (the secondary summary read; NICE's own page opens with the Wells table).
+NICE_NG158_RULE_OUT = (
+    "NICE NG158 (2020) as summarised by primarycarenotebook.com (diagnosis of DVT, read in session 37): 'An alternative "
+    "diagnosis should be considered in the following situations: an \u201cunlikely\u201d two-level DVT Wells score and a negative "
+    "D-dimer test ... Advise patients in these two groups that it is not likely they have DVT'; the 2012 guideline (CG144, "
+    "NBK132807, its evidence-to-recommendation table): 'It is not beneficial to subject these patients to further tests "
+    "because the probability of having missed a DVT is very low'"
 )
 #: Diagnosis of DVT by pretest probability (ACCP, 9th edition).
 BATES_2012 = "Bates SM et al. Diagnosis of DVT, ACCP 9th ed. Chest 2012;141(2 Suppl):e351S-e418S, PMC3278048 (abstract)"

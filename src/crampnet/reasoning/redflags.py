@@ -24,7 +24,12 @@ Two kinds of rule, both evaluated on every diagnosis:
    at or above it, ``urgent``. A given ``threshold`` always flags ``urgent``.
    A condition gets one flag: a finding rule's, unless the rule's is a
    ``test`` and the threshold's is more urgent, which then replaces it and
-   keeps the rule's words.
+   keeps the rule's words. Where the evidence meets a condition's published
+   rule-out (:func:`crampnet.reasoning._rules.rule_outs`: DVT at a Wells
+   score of 1 or less with a normal D-dimer, NICE NG158), the guideline
+   stops testing, so the ``test`` flag is not raised (an ``urgent`` one at
+   the test-treatment threshold still is); the must-not-miss row says
+   ``ruled_out``.
 
 A rule counts an entry when it is hard evidence in the flagged state, or soft
 evidence whose largest likelihood is on that state. Rules naming nodes the
@@ -55,7 +60,7 @@ from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
 from crampnet.network.evidence import resolve_id
-from crampnet.reasoning._rules import RULES, Entry, Rule, matches, wells_flag
+from crampnet.reasoning._rules import RULES, Entry, Rule, matches, rule_outs, wells_flag
 from crampnet.reasoning._scoring import observe
 from crampnet.reasoning._thresholds import (
     DEFAULT_THRESHOLD,
@@ -184,11 +189,14 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     items = posteriors.items() if isinstance(posteriors, Mapping) else posteriors.to_dict().items()
     post = {str(k): float(v) for k, v in items}
     ruled = {f.condition: f for f in flags}
+    met = rule_outs(model, vectors) if threshold is None else {}
     before: dict[str, float] | None = None  # on the context entries alone: looked up once, at the first threshold flag
     for cond in sorted(model.must_not_miss, key=lambda c: -post[c]):
         p, limit = post[cond], limits[cond]
         if p < limit or (cond in ruled and ruled[cond].urgency != "test"):
             continue
+        if cond in met and cond in THRESHOLDS and p < THRESHOLDS[cond].treatment:
+            continue  # its published rule-out is met: the guideline stops testing, so no 'test' flag (the row says so)
         if baseline and before is None:
             before = _before_findings(model, evidence or {})
         label = model.spec.nodes[cond].label or cond
@@ -234,13 +242,13 @@ def _before_findings(model: BaseModel, evidence: Mapping[str, object]) -> dict[s
 _THRESHOLD_PART = "; threshold: "
 
 #: A row of :func:`must_not_miss_rows`: the condition id, then the columns of :func:`must_not_miss_table`.
-MustNotMissRow = tuple[str, float, float, bool, str | None, str, str]
+MustNotMissRow = tuple[str, float, float, bool, str | None, bool, str, str]
 
 #: The columns of :func:`must_not_miss_table`.
-MUST_NOT_MISS_COLUMNS = ["probability", "threshold", "flagged", "urgency", "rule_out", "source"]
+MUST_NOT_MISS_COLUMNS = ["probability", "threshold", "flagged", "urgency", "ruled_out", "rule_out", "source"]
 
 
-def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None) -> pd.DataFrame:
+def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None, evidence: Mapping[str, object] | None = None) -> pd.DataFrame:
     """Every must-not-miss condition with its probability, threshold, flag and what would rule it out.
 
     Parameters
@@ -253,6 +261,8 @@ def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, f
         The case's red flags.
     threshold : float or None, default=None
         As for :func:`red_flags`.
+    evidence : mapping, optional
+        The case, to say whether a published rule-out is met (``ruled_out``).
 
     Returns
     -------
@@ -260,8 +270,12 @@ def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, f
         Indexed by condition id, in the network's order: ``probability``,
         ``threshold`` (the one applied), ``flagged`` (whether a red flag
         names it), ``urgency`` (the most urgent of those flags, one of
-        :data:`URGENCIES`, or None when none names it), ``rule_out`` (one
-        sentence) and ``source`` (of the sentence and the threshold).
+        :data:`URGENCIES`, or None when none names it), ``ruled_out``
+        (whether ``evidence`` meets the condition's published rule-out,
+        :func:`crampnet.reasoning._rules.rule_outs`: then no testing-threshold
+        flag is raised under the test-treatment threshold; always False with a
+        ``threshold`` given), ``rule_out`` (one sentence) and ``source`` (of
+        the sentence and the threshold).
 
     Examples
     --------
@@ -270,11 +284,11 @@ def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, f
     >>> post = model.posteriors({"urge_to_move": True})
     >>> table = must_not_miss_table(model, post, [])
     >>> list(table.index) == list(model.must_not_miss), list(table.columns)
-    (True, ['probability', 'threshold', 'flagged', 'urgency', 'rule_out', 'source'])
+    (True, ['probability', 'threshold', 'flagged', 'urgency', 'ruled_out', 'rule_out', 'source'])
     """
     import pandas as pd
 
-    rows = must_not_miss_rows(model, posteriors, flags, threshold)
+    rows = must_not_miss_rows(model, posteriors, flags, threshold, evidence)
     index = pd.Index(list(model.must_not_miss), name="condition")
     # each column built on its own, the text ones as objects: pandas' string inference would turn an unflagged urgency (None) into NaN
     text = {"urgency", "rule_out", "source"}
@@ -282,7 +296,7 @@ def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, f
     return pd.DataFrame(columns, index=index)
 
 
-def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None) -> list[MustNotMissRow]:
+def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None, evidence: Mapping[str, object] | None = None) -> list[MustNotMissRow]:
     """The rows of :func:`must_not_miss_table` as tuples, without pandas: the condition id, then its columns.
 
     Examples
@@ -294,6 +308,7 @@ def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, fl
     (True, (0.5, 0.4, False, None))
     """
     limits = thresholds_for(model, threshold)
+    met = rule_outs(model, observe(model, evidence)) if evidence is not None and threshold is None else {}
     urgency: dict[str, str] = {}
     for flag in sorted(flags, key=lambda f: URGENCIES.index(f.urgency)):
         urgency.setdefault(flag.condition, flag.urgency)
@@ -304,24 +319,28 @@ def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, fl
         said = entry.rule_out_source if entry else f"network file {model.spec.path} (must_not_miss)"
         limit_source = "given by the caller" if threshold is not None else PAUKER_KASSIRER if entry else f"judgment (default {DEFAULT_THRESHOLD:g})"
         source = f"{said}{_THRESHOLD_PART}{limit_source}"
-        rows.append((cond, float(posteriors[cond]), limits[cond], cond in urgency, urgency.get(cond), rule_out, source))
+        rows.append((cond, float(posteriors[cond]), limits[cond], cond in urgency, urgency.get(cond), cond in met, rule_out, source))
     return rows
 
 
-def flag_mark(probability: float, threshold: float, urgency: str | None) -> str:
+def flag_mark(probability: float, threshold: float, urgency: str | None, ruled_out: bool = False) -> str:
     """A must-not-miss row's flag in words: ``FLAGGED (urgency)``, ``FLAGGED (urgency, finding rule)`` below the threshold, or ``not flagged``.
 
     ``urgency`` is the row's ``urgency`` (None when no flag names the
     condition). A finding rule flags whatever the probability, so a flag
     under the threshold says which kind it is and does not look like a
     contradiction; the urgency says how soon to act without a look at the
-    red flags.
+    red flags. An unflagged row whose published rule-out the evidence meets
+    (``ruled_out``) reads ``not flagged (rule-out met)``, so a probability
+    at or above the threshold without a flag says why.
 
     >>> flag_mark(0.02, 0.013, "urgent"), flag_mark(0.01, 0.013, "test"), flag_mark(0.01, 0.013, None)
     ('FLAGGED (urgent)', 'FLAGGED (test, finding rule)', 'not flagged')
+    >>> flag_mark(0.017, 0.013, None, ruled_out=True)
+    'not flagged (rule-out met)'
     """
     if urgency is None:
-        return "not flagged"
+        return "not flagged (rule-out met)" if ruled_out else "not flagged"
     return f"FLAGGED ({urgency})" if probability >= threshold else f"FLAGGED ({urgency}, finding rule)"
 
 

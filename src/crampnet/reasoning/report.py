@@ -100,8 +100,8 @@ def _must_not_miss(dx: Diagnosis) -> list[Block]:
     headers = ["condition", "probability", "threshold", "flag", "what would rule it out", "source"]
     # The rows of dx.must_not_miss, without building its table.
     rows = [
-        [_label(dx, cond), _percent(float(p)), f"{float(limit):.1%}", flag_mark(float(p), float(limit), urgency), str(rule_out), str(source)]
-        for cond, p, limit, _, urgency, rule_out, source in dx._must_not_miss_rows()
+        [_label(dx, cond), _percent(float(p)), f"{float(limit):.1%}", flag_mark(float(p), float(limit), urgency, ruled_out), str(rule_out), str(source)]
+        for cond, p, limit, _, urgency, ruled_out, rule_out, source in dx._must_not_miss_rows()
     ]
     text = "Always listed, however unlikely. Threshold: the probability above which testing beats not testing (Pauker & Kassirer 1980), unless a threshold was given; a finding rule flags whatever the probability."
     return [("h2", "Must-not-miss conditions"), ("p", text), ("table", (headers, rows))]
