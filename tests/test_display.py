@@ -126,7 +126,7 @@ def test_html_escapes_every_text(model):
         ranking="posterior",
         evidence={},
         must_not_miss=pd.DataFrame(
-            {"probability": [0.5], "threshold": [0.1], "flagged": [True], "urgency": ["urgent"], "rule_out": ["<u>x</u> & y"], "source": ["<s>src</s>"]},
+            {"probability": [0.5], "threshold": [0.1], "flagged": [True], "urgency": ["urgent"], "ruled_out": [False], "rule_out": ["<u>x</u> & y"], "source": ["<s>src</s>"]},
             index=pd.Index(["c"], name="condition"),
         ),
     )
