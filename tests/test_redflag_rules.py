@@ -293,10 +293,14 @@ def test_a_normal_d_dimer_at_wells_one_no_longer_asks_for_an_ultrasound(model):
     assert row["threshold"] <= row["probability"] < THRESHOLDS[DVT].treatment  # the regime where the two disagreed
     assert dx.red_flags == []
     assert (row["flagged"], row["urgency"], row["ruled_out"]) == (False, None, True)
-    assert any(line.lstrip().startswith(DVT) and line.endswith("not flagged (rule-out met)") for line in must_not_miss_lines(dx))
+    lines = must_not_miss_lines(dx)
+    assert any(line.lstrip().startswith(DVT) and line.endswith("not flagged (rule-out met)") for line in lines)
+    # What the rule counted is shown, so that a Wells item left unstated (it counts 0) can be caught.
+    assert any(line.lstrip().startswith("rule-out met: Wells score 1 (calf swelling on one side; an item not entered counts 0)") for line in lines)
     entry = next(e for e in json.loads(json.dumps(dx.to_dict()))["must_not_miss"] if e["condition"] == DVT)
     assert entry["ruled_out"] is True and entry["flagged"] is False
-    assert "not flagged (rule-out met)" in dx.report()
+    report = dx.report()
+    assert "not flagged (rule-out met)" in report and "Met here: Wells score 1 (calf swelling on one side" in report
     # Without the D-dimer the same sign asks for one (a 'test' flag), as NG158 does.
     assert [(f.condition, f.urgency) for f in crampnet.diagnose(model, {"age": 60, "unilateral_calf_swelling": True}).red_flags] == [(DVT, "test")]
 

@@ -45,7 +45,7 @@ from crampnet.reasoning.html import (
     ranked,
 )
 from crampnet.reasoning.ranking import DECIMALS
-from crampnet.reasoning.redflags import flag_mark, rule_out_cite
+from crampnet.reasoning.redflags import flag_mark, rule_out_cite, rule_outs_met
 
 if TYPE_CHECKING:
     from crampnet.network.records import NetworkSpec
@@ -165,10 +165,13 @@ def must_not_miss_lines(dx: Diagnosis) -> list[str]:
         return ["Must-not-miss conditions: none marked in this network."]
     width = max(len(row[0]) for row in rows)
     lines = ["Must-not-miss conditions (always listed; flagged at or above the threshold, or by a finding rule):"]
+    met = rule_outs_met(dx.model, dx.evidence, dx._threshold)
     for cond, probability, threshold, _, urgency, ruled_out, rule_out, source in rows:
         p = finite(probability, f"P({cond} | evidence)")
         mark = flag_mark(p, threshold, urgency, ruled_out)
         lines.append(f"  {cond:<{width}}  P = {p:7.2%}  threshold {threshold:6.2%}  {mark}")
+        if cond in met:  # what the rule counted, so that an item left unstated (it counts 0) can be seen
+            lines.append(f"  {'':<{width}}  rule-out met: {met[cond]}")
         lines.append(f"  {'':<{width}}  rules out: {rule_out} [{rule_out_cite(cond, source)}]")
     return [*lines, FULL_CITATIONS]
 

@@ -270,5 +270,5 @@ def rule_outs(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> dict[str, 
     score, items = wells_score(model, vectors)
     if score >= 2:
         return {}
-    found = f"Wells score {score} ({', '.join(items) or 'no item stated'}) with a normal D-dimer: DVT not likely, consider another diagnosis (NICE NG158; 3-month VTE risk 1.2% after it, Geersing 2014)."
+    found = f"Wells score {score} ({', '.join(items) or 'no item stated'}; an item not entered counts 0) with a normal D-dimer: DVT not likely, consider another diagnosis (NICE NG158; 3-month VTE risk 1.2% after it, Geersing 2014)."
     return {"deep_vein_thrombosis": (found, f"{NICE_NG158_RULE_OUT}; {GEERSING_2014}")}

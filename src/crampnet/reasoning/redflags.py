@@ -75,7 +75,7 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "flag_mark", "must_not_miss_rows", "must_not_miss_table", "red_flags", "rule_flags", "rule_out_cite", "testing_thresholds"]
+__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "flag_mark", "must_not_miss_rows", "must_not_miss_table", "red_flags", "rule_flags", "rule_out_cite", "rule_outs_met", "testing_thresholds"]
 
 #: Urgencies, most urgent first.
 URGENCIES = ("emergency", "urgent", "test")
@@ -308,7 +308,7 @@ def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, fl
     (True, (0.5, 0.4, False, None))
     """
     limits = thresholds_for(model, threshold)
-    met = rule_outs(model, observe(model, evidence)) if evidence is not None and threshold is None else {}
+    met = rule_outs_met(model, evidence, threshold) if evidence is not None else {}
     urgency: dict[str, str] = {}
     for flag in sorted(flags, key=lambda f: URGENCIES.index(f.urgency)):
         urgency.setdefault(flag.condition, flag.urgency)
@@ -321,6 +321,26 @@ def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, fl
         source = f"{said}{_THRESHOLD_PART}{limit_source}"
         rows.append((cond, float(posteriors[cond]), limits[cond], cond in urgency, urgency.get(cond), cond in met, rule_out, source))
     return rows
+
+
+def rule_outs_met(model: BaseModel, evidence: Mapping[str, object] | None, threshold: float | None = None) -> dict[str, str]:
+    """The must-not-miss conditions whose published rule-out ``evidence`` meets, each with what was found.
+
+    Empty when a ``threshold`` is given: then every condition at or above it
+    is flagged, as the caller asked (:func:`red_flags`). The Wells score
+    counts the items stated, so the sentence names them: an item left
+    unstated counts 0.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> met = rule_outs_met(crampnet.load(), {"calf_tenderness": True, "d_dimer": "normal"})
+    >>> list(met), met["deep_vein_thrombosis"].split(":")[0]
+    (['deep_vein_thrombosis'], 'Wells score 1 (localized tenderness along the deep veins; an item not entered counts 0) with a normal D-dimer')
+    """
+    if threshold is not None:
+        return {}
+    return {cond: found for cond, (found, _) in rule_outs(model, observe(model, evidence)).items()}
 
 
 def flag_mark(probability: float, threshold: float, urgency: str | None, ruled_out: bool = False) -> str:
