@@ -301,6 +301,7 @@ def test_a_normal_d_dimer_at_wells_one_no_longer_asks_for_an_ultrasound(model):
     assert entry["ruled_out"] is True and entry["flagged"] is False
     report = dx.report()
     assert "not flagged (rule-out met)" in report and "Met here: Wells score 1 (calf swelling on one side" in report
+    assert "rule-out met: NICE NG158 (2020) as summarised by primarycarenotebook.com" in report  # the rule-out's own source, cited
     # Without the D-dimer the same sign asks for one (a 'test' flag), as NG158 does.
     assert [(f.condition, f.urgency) for f in crampnet.diagnose(model, {"age": 60, "unilateral_calf_swelling": True}).red_flags] == [(DVT, "test")]
 

@@ -189,7 +189,7 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     items = posteriors.items() if isinstance(posteriors, Mapping) else posteriors.to_dict().items()
     post = {str(k): float(v) for k, v in items}
     ruled = {f.condition: f for f in flags}
-    met = rule_outs(model, vectors) if threshold is None else {}
+    met = rule_outs_met(model, evidence, threshold)
     before: dict[str, float] | None = None  # on the context entries alone: looked up once, at the first threshold flag
     for cond in sorted(model.must_not_miss, key=lambda c: -post[c]):
         p, limit = post[cond], limits[cond]
@@ -323,8 +323,8 @@ def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, fl
     return rows
 
 
-def rule_outs_met(model: BaseModel, evidence: Mapping[str, object] | None, threshold: float | None = None) -> dict[str, str]:
-    """The must-not-miss conditions whose published rule-out ``evidence`` meets, each with what was found.
+def rule_outs_met(model: BaseModel, evidence: Mapping[str, object] | None, threshold: float | None = None) -> dict[str, tuple[str, str]]:
+    """The must-not-miss conditions whose published rule-out ``evidence`` meets, each with what was found and its source.
 
     Empty when a ``threshold`` is given: then every condition at or above it
     is flagged, as the caller asked (:func:`red_flags`). The Wells score
@@ -335,12 +335,12 @@ def rule_outs_met(model: BaseModel, evidence: Mapping[str, object] | None, thres
     --------
     >>> import crampnet
     >>> met = rule_outs_met(crampnet.load(), {"calf_tenderness": True, "d_dimer": "normal"})
-    >>> list(met), met["deep_vein_thrombosis"].split(":")[0]
+    >>> list(met), met["deep_vein_thrombosis"][0].split(":")[0]
     (['deep_vein_thrombosis'], 'Wells score 1 (localized tenderness along the deep veins; an item not entered counts 0) with a normal D-dimer')
     """
     if threshold is not None:
         return {}
-    return {cond: found for cond, (found, _) in rule_outs(model, observe(model, evidence)).items()}
+    return rule_outs(model, observe(model, evidence))
 
 
 def flag_mark(probability: float, threshold: float, urgency: str | None, ruled_out: bool = False) -> str:
