@@ -8,7 +8,8 @@ from crampnet._cli_output import FULL_CITATIONS, flag_lines, must_not_miss_lines
 from crampnet.cli import main
 from crampnet.reasoning._thresholds import THRESHOLDS
 from crampnet.reasoning.html import diagnosis_html
-from crampnet.reasoning.redflags import RedFlag, must_not_miss_rows, rule_out_cite
+from crampnet.reasoning.mustnotmiss import must_not_miss_rows, rule_out_cite
+from crampnet.reasoning.redflags import RedFlag
 
 RLS = {"urge_to_move": True, "uncomfortable_sensations": True, "worse_at_rest": True, "relief_by_movement": True, "worse_evening": True, "ferritin": 32, "presenting_complaint": "restlessness"}
 

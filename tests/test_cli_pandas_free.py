@@ -31,6 +31,7 @@ from crampnet._cli_output import (
 )
 from crampnet.cli import EXAMPLE_CASE, main
 from crampnet.reasoning.html import measure_value, ranked
+from crampnet.reasoning.mustnotmiss import must_not_miss_rows, must_not_miss_table, rule_out_cite
 from crampnet.reasoning.questions import (
     collect_answers,
     next_questions,
@@ -38,12 +39,7 @@ from crampnet.reasoning.questions import (
     ranked_rows,
 )
 from crampnet.reasoning.ranking import counterfactual_scores, order, order_positions
-from crampnet.reasoning.redflags import (
-    must_not_miss_rows,
-    must_not_miss_table,
-    red_flags,
-    rule_out_cite,
-)
+from crampnet.reasoning.redflags import red_flags
 
 HEAVY = ("pandas", "pyarrow", "pgmpy", "numba")
 # Runs the command line as ``python -m crampnet`` does, then lists the heavy

@@ -44,8 +44,9 @@ from crampnet.reasoning.html import (
     population_phrase,
     ranked,
 )
+from crampnet.reasoning.mustnotmiss import flag_mark, rule_out_cite
 from crampnet.reasoning.ranking import DECIMALS
-from crampnet.reasoning.redflags import flag_mark, rule_out_cite, rule_outs_met
+from crampnet.reasoning.redflags import rule_outs_met
 
 if TYPE_CHECKING:
     from crampnet.network.records import NetworkSpec
@@ -146,7 +147,7 @@ FULL_CITATIONS = "  (rule-outs cited short; in full in `crampnet diagnose --json
 def must_not_miss_lines(dx: Diagnosis) -> list[str]:
     """Every must-not-miss condition, however unlikely: probability, threshold, flag, what would rule it out.
 
-    Each rule-out is cited short (:func:`crampnet.reasoning.redflags.rule_out_cite`),
+    Each rule-out is cited short (:func:`crampnet.reasoning.mustnotmiss.rule_out_cite`),
     so that the block stays a few lines in a terminal or an interview step;
     its last line says where the full citations are.
 

@@ -49,16 +49,10 @@ from crampnet.reasoning._counterfactual import measures
 from crampnet.reasoning._scoring import observe
 from crampnet.reasoning.explain import explain, log_odds_contributions, resolve_condition
 from crampnet.reasoning.html import MEASURES, TITLES, legend, population_phrase, rounded
+from crampnet.reasoning.mustnotmiss import MustNotMissRow, must_not_miss_rows, must_not_miss_table
 from crampnet.reasoning.questions import rank_questions, ranked_rows
 from crampnet.reasoning.ranking import DECIMALS, RANKINGS, order_positions
-from crampnet.reasoning.redflags import (
-    MustNotMissRow,
-    RedFlag,
-    check_threshold,
-    must_not_miss_rows,
-    must_not_miss_table,
-    red_flags,
-)
+from crampnet.reasoning.redflags import RedFlag, check_threshold, red_flags
 
 if TYPE_CHECKING:
     import numpy as np
@@ -193,7 +187,7 @@ class Diagnosis:
 
     @cached_property
     def must_not_miss(self) -> pd.DataFrame:
-        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, urgency, ruled_out, rule_out, source (:func:`~crampnet.reasoning.redflags.must_not_miss_table`)."""
+        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, urgency, ruled_out, rule_out, source (:func:`~crampnet.reasoning.mustnotmiss.must_not_miss_table`)."""
         return must_not_miss_table(self.model, self._probabilities(), self.red_flags, self._threshold, self.evidence)
 
     def _must_not_miss_rows(self) -> list[MustNotMissRow]:

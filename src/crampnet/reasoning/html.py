@@ -34,8 +34,8 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from crampnet.reasoning.mustnotmiss import flag_mark
 from crampnet.reasoning.ranking import DECIMALS, MEASURE_DEFINITIONS, RANKINGS
-from crampnet.reasoning.redflags import flag_mark
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -264,7 +264,7 @@ def flag_html(urgency: str, condition: str, message: str, source: str, code: str
 
 
 def _flag_cell(probability: float, threshold: float, urgency: str | None, ruled_out: bool = False) -> str:
-    """:func:`crampnet.reasoning.redflags.flag_mark` for the notebook table, a flag in bold."""
+    """:func:`crampnet.reasoning.mustnotmiss.flag_mark` for the notebook table, a flag in bold."""
     mark = flag_mark(probability, threshold, urgency, ruled_out)
     return mark if urgency is None else f"<strong>{html.escape(mark.lower())}</strong>"
 

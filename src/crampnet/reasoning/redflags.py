@@ -29,7 +29,7 @@ Two kinds of rule, both evaluated on every diagnosis:
    score of 1 or less with a normal D-dimer, NICE NG158), the guideline
    stops testing, so the ``test`` flag is not raised (an ``urgent`` one at
    the test-treatment threshold still is); the must-not-miss row says
-   ``ruled_out``.
+   ``ruled_out`` (the table: :mod:`crampnet.reasoning.mustnotmiss`).
 
 A rule counts an entry when it is hard evidence in the flagged state, or soft
 evidence whose largest likelihood is on that state. Rules naming nodes the
@@ -75,7 +75,7 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "flag_mark", "must_not_miss_rows", "must_not_miss_table", "red_flags", "rule_flags", "rule_out_cite", "rule_outs_met", "testing_thresholds"]
+__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "red_flags", "rule_flags", "rule_outs_met", "testing_thresholds", "thresholds_for"]
 
 #: Urgencies, most urgent first.
 URGENCIES = ("emergency", "urgent", "test")
@@ -238,91 +238,6 @@ def _before_findings(model: BaseModel, evidence: Mapping[str, object]) -> dict[s
     return dict(zip(model.conditions, model.posterior_array(context).tolist(), strict=True))
 
 
-#: What joins a must-not-miss row's ``source``: the rule-out's source, then the threshold's (:func:`rule_out_cite` splits it).
-_THRESHOLD_PART = "; threshold: "
-
-#: A row of :func:`must_not_miss_rows`: the condition id, then the columns of :func:`must_not_miss_table`.
-MustNotMissRow = tuple[str, float, float, bool, str | None, bool, str, str]
-
-#: The columns of :func:`must_not_miss_table`.
-MUST_NOT_MISS_COLUMNS = ["probability", "threshold", "flagged", "urgency", "ruled_out", "rule_out", "source"]
-
-
-def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None, evidence: Mapping[str, object] | None = None) -> pd.DataFrame:
-    """Every must-not-miss condition with its probability, threshold, flag and what would rule it out.
-
-    Parameters
-    ----------
-    model : BaseModel
-        The compiled model.
-    posteriors : pandas.Series or mapping of str to float
-        The case's posteriors.
-    flags : list of RedFlag
-        The case's red flags.
-    threshold : float or None, default=None
-        As for :func:`red_flags`.
-    evidence : mapping, optional
-        The case, to say whether a published rule-out is met (``ruled_out``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by condition id, in the network's order: ``probability``,
-        ``threshold`` (the one applied), ``flagged`` (whether a red flag
-        names it), ``urgency`` (the most urgent of those flags, one of
-        :data:`URGENCIES`, or None when none names it), ``ruled_out``
-        (whether ``evidence`` meets the condition's published rule-out,
-        :func:`crampnet.reasoning._rules.rule_outs`: then no testing-threshold
-        flag is raised under the test-treatment threshold; always False with a
-        ``threshold`` given), ``rule_out`` (one sentence) and ``source`` (of
-        the sentence and the threshold).
-
-    Examples
-    --------
-    >>> import crampnet
-    >>> model = crampnet.load()
-    >>> post = model.posteriors({"urge_to_move": True})
-    >>> table = must_not_miss_table(model, post, [])
-    >>> list(table.index) == list(model.must_not_miss), list(table.columns)
-    (True, ['probability', 'threshold', 'flagged', 'urgency', 'ruled_out', 'rule_out', 'source'])
-    """
-    import pandas as pd
-
-    rows = must_not_miss_rows(model, posteriors, flags, threshold, evidence)
-    index = pd.Index(list(model.must_not_miss), name="condition")
-    # each column built on its own, the text ones as objects: pandas' string inference would turn an unflagged urgency (None) into NaN
-    text = {"urgency", "rule_out", "source"}
-    columns = {name: pd.Series([row[i] for row in rows], index=index, dtype=object if name in text else None) for i, name in enumerate(MUST_NOT_MISS_COLUMNS, start=1)}
-    return pd.DataFrame(columns, index=index)
-
-
-def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None, evidence: Mapping[str, object] | None = None) -> list[MustNotMissRow]:
-    """The rows of :func:`must_not_miss_table` as tuples, without pandas: the condition id, then its columns.
-
-    Examples
-    --------
-    >>> import crampnet
-    >>> model = crampnet.load()
-    >>> rows = must_not_miss_rows(model, dict.fromkeys(model.conditions, 0.5), [], threshold=0.4)
-    >>> [row[0] for row in rows] == model.must_not_miss, rows[0][1:5]
-    (True, (0.5, 0.4, False, None))
-    """
-    limits = thresholds_for(model, threshold)
-    met = rule_outs_met(model, evidence, threshold) if evidence is not None else {}
-    urgency: dict[str, str] = {}
-    for flag in sorted(flags, key=lambda f: URGENCIES.index(f.urgency)):
-        urgency.setdefault(flag.condition, flag.urgency)
-    rows = []
-    for cond in model.must_not_miss:
-        entry = THRESHOLDS.get(cond)
-        rule_out = entry.rule_out if entry else "No published rule-out is recorded for it: evaluate it specifically."
-        said = entry.rule_out_source if entry else f"network file {model.spec.path} (must_not_miss)"
-        limit_source = "given by the caller" if threshold is not None else PAUKER_KASSIRER if entry else f"judgment (default {DEFAULT_THRESHOLD:g})"
-        source = f"{said}{_THRESHOLD_PART}{limit_source}"
-        rows.append((cond, float(posteriors[cond]), limits[cond], cond in urgency, urgency.get(cond), cond in met, rule_out, source))
-    return rows
-
-
 def rule_outs_met(model: BaseModel, evidence: Mapping[str, object] | None, threshold: float | None = None) -> dict[str, tuple[str, str]]:
     """The must-not-miss conditions whose published rule-out ``evidence`` meets, each with what was found and its source.
 
@@ -341,57 +256,3 @@ def rule_outs_met(model: BaseModel, evidence: Mapping[str, object] | None, thres
     if threshold is not None:
         return {}
     return rule_outs(model, observe(model, evidence))
-
-
-def flag_mark(probability: float, threshold: float, urgency: str | None, ruled_out: bool = False) -> str:
-    """A must-not-miss row's flag in words: ``FLAGGED (urgency)``, ``FLAGGED (urgency, finding rule)`` below the threshold, or ``not flagged``.
-
-    ``urgency`` is the row's ``urgency`` (None when no flag names the
-    condition). A finding rule flags whatever the probability, so a flag
-    under the threshold says which kind it is and does not look like a
-    contradiction; the urgency says how soon to act without a look at the
-    red flags. An unflagged row whose published rule-out the evidence meets
-    (``ruled_out``) reads ``not flagged (rule-out met)``, so a probability
-    at or above the threshold without a flag says why.
-
-    >>> flag_mark(0.02, 0.013, "urgent"), flag_mark(0.01, 0.013, "test"), flag_mark(0.01, 0.013, None)
-    ('FLAGGED (urgent)', 'FLAGGED (test, finding rule)', 'not flagged')
-    >>> flag_mark(0.017, 0.013, None, ruled_out=True)
-    'not flagged (rule-out met)'
-    """
-    if urgency is None:
-        return "not flagged (rule-out met)" if ruled_out else "not flagged"
-    return f"FLAGGED ({urgency})" if probability >= threshold else f"FLAGGED ({urgency}, finding rule)"
-
-
-def rule_out_cite(condition: str, source: str) -> str:
-    """The source of a must-not-miss row's rule-out, short enough for one line of text.
-
-    The shipped threshold's short citation when ``source`` is its full one
-    (the ``source`` column of :func:`must_not_miss_table`), else ``source``
-    up to its threshold part.
-
-    Parameters
-    ----------
-    condition : str
-        The condition id of the row.
-    source : str
-        The row's ``source``.
-
-    Returns
-    -------
-    str
-        What a one-line display prints in brackets after the rule-out.
-
-    Examples
-    --------
-    >>> import crampnet
-    >>> dx = crampnet.load().diagnose({"urge_to_move": True})
-    >>> rule_out_cite("deep_vein_thrombosis", dx.must_not_miss.loc["deep_vein_thrombosis", "source"])
-    'Geersing 2014; Kraaijpoel 2020; NICE CG144; RCOG Green-top 37b'
-    >>> rule_out_cite("x", "network file a.toml (must_not_miss); threshold: judgment (default 0.1)")
-    'network file a.toml (must_not_miss)'
-    """
-    full = source.split(_THRESHOLD_PART)[0]
-    entry = THRESHOLDS.get(condition)
-    return entry.rule_out_cite if entry is not None and full == entry.rule_out_source else full

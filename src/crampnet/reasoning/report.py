@@ -51,10 +51,11 @@ from crampnet.reasoning.html import (
     part_probabilities,
     population_phrase,
 )
+from crampnet.reasoning.mustnotmiss import flag_mark
 from crampnet.reasoning.notes import NOTES, Note
 from crampnet.reasoning.questions import ranked_rows
 from crampnet.reasoning.ranking import DECIMALS
-from crampnet.reasoning.redflags import flag_mark, rule_outs_met
+from crampnet.reasoning.redflags import rule_outs_met
 
 if TYPE_CHECKING:
     from crampnet.reasoning.diagnosis import Diagnosis
