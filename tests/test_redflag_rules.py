@@ -326,3 +326,26 @@ def test_the_d_dimer_question_counts_the_rule_out_it_can_meet(model):
     assert not any(f.condition == DVT for f in rule_flags(model, answered))  # ... while no finding rule flags DVT either way
     assert changes[raised, dvt]  # a raised D-dimer: the Wells rule's urgent flag
     assert not np.any(np.delete(changes[[normal, raised]], dvt, axis=1))
+
+
+RULE_OUT_NODES = ["age_group", "sex", "d_dimer", "pe_symptoms", "pregnancy", "postpartum", "malignancy", "recent_immobilisation", "calf_tenderness", "unilateral_calf_swelling", "edema", "bilateral", "prior_vte", "presenting_complaint", "symptom_duration"]
+
+
+@given(data=st.data())
+@settings(max_examples=25, deadline=None)
+def test_the_rule_out_and_the_flags_agree_for_any_evidence(model, data):
+    """Check, for any evidence on the nodes the rule reads (soft evidence too): a met rule-out needs an observed D-dimer, leaves no 'test' flag on DVT, and shows in every output alike; an unmet one changes nothing."""
+    from crampnet.testing import evidence as evidence_strategy
+
+    evidence = data.draw(evidence_strategy(model, nodes=RULE_OUT_NODES, min_size=1, max_size=8, soft=True))
+    dx = crampnet.diagnose(model, evidence)
+    row = dx.must_not_miss.loc[DVT]
+    flags = [f for f in dx.red_flags if f.condition == DVT]
+    entry = next(e for e in dx.to_dict()["must_not_miss"] if e["condition"] == DVT)
+    assert entry["ruled_out"] == bool(row["ruled_out"])
+    if row["ruled_out"]:
+        assert "d_dimer" in evidence
+        assert all(f.urgency != "test" for f in flags)
+        assert not flags or row["probability"] >= THRESHOLDS[DVT].treatment  # only the urgent threshold flag may stay
+    elif row["probability"] >= row["threshold"]:
+        assert flags  # without a met rule-out the testing threshold flags DVT, as before
