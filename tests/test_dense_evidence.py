@@ -11,6 +11,7 @@ the shipped network.
 
 from __future__ import annotations
 
+import json
 import sys
 
 import numpy as np
@@ -98,16 +99,11 @@ def test_every_positive_finding_on_the_shipped_network_runs_and_agrees(model):
 
 
 DIAGNOSE_CHILD = r"""
-import json, resource
+import json, resource, sys
 import crampnet
 
 model = crampnet.load()
-evidence = {}
-for nid in model.findings:
-    node = model.spec.nodes[nid]
-    positive = getattr(node.cpd, "positive", None)
-    if positive in node.states:
-        evidence[nid] = positive
+evidence = json.loads(sys.argv[1])
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 limit_to_1_gib_more()
 dx = crampnet.diagnose(model, evidence)
@@ -118,14 +114,15 @@ print(json.dumps({"findings": len(evidence), "first": first, "questions": len(qu
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child reads /proc/self/status and limits RLIMIT_AS")
-def test_the_densest_diagnosis_runs_within_1_gib(run_child):
+def test_the_densest_diagnosis_runs_within_1_gib(model, run_child):
     """Check the promise of networks/FORMAT.md for a whole diagnosis: every binary finding positive, its differential and three questions, in a child limited to its size after loading plus 1 GiB (numpy engine).
 
     Its counterfactual ranking compiles about sixty pruned trees of ~4.5 million
     entries; until session 37 each dropped tree stayed in memory until the
     cyclic garbage collector ran, and the peak RSS was 3.0 GB (0.55 GB since).
     """
-    result = run_child(DIAGNOSE_CHILD, timeout=600.0)
-    assert result["findings"] > 40
+    evidence = _all_positive(model)
+    result = run_child(DIAGNOSE_CHILD, json.dumps(evidence), timeout=600.0)
+    assert result["findings"] == len(evidence) > 40
     assert result["questions"] == 3
     assert result["maxrss_mib"] - result["before_mib"] < 1024, result
