@@ -17,7 +17,7 @@ from crampnet.reasoning._decision import _flag_changes
 from crampnet.reasoning._scoring import observe
 from crampnet.reasoning._thresholds import DEFAULT_THRESHOLD, THRESHOLDS, pauker_kassirer
 from crampnet.reasoning._thresholds import testing_thresholds as thresholds_of
-from crampnet.reasoning.redflags import red_flags, rule_flags
+from crampnet.reasoning.redflags import red_flags, rule_flags, rule_outs_open
 
 # Wells 2003 items the vocabulary can state, one point each (written from the published table).
 WELLS = {
@@ -264,39 +264,72 @@ DVT = "deep_vein_thrombosis"
 EXCEPTIONS = [{}, {"pe_symptoms": True}, {"sex": "female", "pregnancy": "later_trimester"}, {"sex": "female", "postpartum": True}]
 
 
+#: Each Wells item stated absent: its node in the other state (pitting edema of one leg only: no edema).
+WELLS_ABSENT = {
+    "active cancer": {"malignancy": False},
+    "bedridden or surgery": {"recent_immobilisation": False},
+    "tenderness along the deep veins": {"calf_tenderness": False},
+    "calf swelling": {"unilateral_calf_swelling": False},
+    "pitting edema of the symptomatic leg only": {"edema": False},
+    "previous DVT": {"prior_vte": False},
+}
+#: Every Wells item answered no.
+ALL_ABSENT = {nid: value for item in WELLS_ABSENT.values() for nid, value in item.items()}
+
+
 @pytest.mark.parametrize("items", [c for n in range(3) for c in itertools.combinations(WELLS, n)])
 @pytest.mark.parametrize("d_dimer", [None, "normal", "raised"])
 @pytest.mark.parametrize("exception", range(len(EXCEPTIONS)))
-def test_the_rule_out_is_met_exactly_by_ng158(model, items, d_dimer, exception):
-    """Check ``ruled_out`` against the rule written out here: a normal D-dimer, a hand-counted Wells score <= 1, no symptoms of PE, not pregnant or postpartum; and that a met rule-out leaves DVT unflagged under its test-treatment threshold."""
+@pytest.mark.parametrize("answered", [True, False])
+def test_the_rule_out_is_met_exactly_by_ng158(model, items, d_dimer, exception, answered):
+    """Check ``ruled_out`` against the rule written out here: a normal D-dimer, a hand-counted Wells score <= 1 with every item answered (the others stated absent, or left open), no symptoms of PE, not pregnant or postpartum; that a met rule-out leaves DVT unflagged under its test-treatment threshold, and that one left open by unanswered items keeps the 'test' flag and names them."""
     evidence: dict[str, object] = {"age": 60, **EXCEPTIONS[exception]}
+    if answered:
+        for item in WELLS:
+            evidence.update(WELLS_ABSENT[item])
     for item in items:
         evidence.update(WELLS[item])
     if d_dimer is not None:
         evidence["d_dimer"] = d_dimer
     dx = crampnet.diagnose(model, evidence)
     row = dx.must_not_miss.loc[DVT]
-    expected = d_dimer == "normal" and len(items) <= 1 and exception == 0
+    expected = d_dimer == "normal" and len(items) <= 1 and exception == 0 and answered
     assert bool(row["ruled_out"]) == expected
     named = [f for f in dx.red_flags if f.condition == DVT]
     if expected and row["probability"] < THRESHOLDS[DVT].treatment:
         assert not named and not row["flagged"]
     if not expected and row["probability"] >= row["threshold"]:
         assert named and row["flagged"]  # without the rule-out the threshold (or a rule) flags it, as before
+    left_open = d_dimer == "normal" and len(items) <= 1 and exception == 0 and not answered
+    assert bool(rule_outs_open(model, evidence)) == left_open
+    if left_open:
+        # Nothing but the items stated present is entered, so the other 6 - len(items) are named as open.
+        named_open = rule_outs_open(model, evidence)[DVT].split("not entered: ")[1].rstrip(".").split(", ")
+        assert len(named_open) == 6 - len(items)
+        if named and named[0].urgency == "test":
+            assert named[0].message.endswith(f"Rule-out not met: {rule_outs_open(model, evidence)[DVT]}")
+
+
+#: Every Wells item answered, one sign present (Wells 1), a normal D-dimer, and enough else (70, a swelling brought
+#: within two weeks, a relative with VTE) that DVT stays over its testing threshold: the regime where the two disagree.
+ANSWERED_WELLS_ONE = {
+    "age": 70, "presenting_complaint": "swelling", "symptom_duration": "under_2_weeks", "family_history_vte": True,
+    **ALL_ABSENT, "unilateral_calf_swelling": True, "d_dimer": "normal",
+}
 
 
 def test_a_normal_d_dimer_at_wells_one_no_longer_asks_for_an_ultrasound(model):
-    """Check the case that contradicted NG158: one sign in the leg and a normal D-dimer at 60 leave DVT above its testing threshold, and crampnet said 'test' (session 36's note); now the row says why it is not flagged, in every output."""
-    evidence = {"age": 60, "unilateral_calf_swelling": True, "d_dimer": "normal"}
+    """Check the case that contradicted NG158: one sign in the leg, the other Wells items answered no and a normal D-dimer leave DVT above its testing threshold, and crampnet said 'test' (session 36's note); now the row says why it is not flagged, in every output."""
+    evidence = ANSWERED_WELLS_ONE
     dx = crampnet.diagnose(model, evidence)
     row = dx.must_not_miss.loc[DVT]
     assert row["threshold"] <= row["probability"] < THRESHOLDS[DVT].treatment  # the regime where the two disagreed
-    assert dx.red_flags == []
+    assert not [f for f in dx.red_flags if f.condition == DVT]
     assert (row["flagged"], row["urgency"], row["ruled_out"]) == (False, None, True)
     lines = must_not_miss_lines(dx)
     assert any(line.lstrip().startswith(DVT) and line.endswith("not flagged (rule-out met)") for line in lines)
-    # What the rule counted is shown, so that a Wells item left unstated (it counts 0) can be caught.
-    assert any(line.lstrip().startswith("rule-out met: Wells score 1 (calf swelling on one side; an item not entered counts 0)") for line in lines)
+    # What the rule counted is shown.
+    assert any(line.lstrip().startswith("rule-out met: Wells score 1 (calf swelling on one side; every item answered)") for line in lines)
     entry = next(e for e in json.loads(json.dumps(dx.to_dict()))["must_not_miss"] if e["condition"] == DVT)
     assert entry["ruled_out"] is True and entry["flagged"] is False
     report = dx.report()
@@ -314,18 +347,39 @@ def test_a_threshold_given_by_the_caller_is_not_overridden(model):
 
 
 def test_the_d_dimer_question_counts_the_rule_out_it_can_meet(model):
-    """Check the question ranking's flag changes: at 70 with no sign, DVT sits above its testing threshold on its share among presenters, no rule flags it either way, but a normal D-dimer meets the rule-out (Wells 0), which stops the flag."""
-    vectors = observe(model, {"age": 70})
-    changes = _flag_changes(model, vectors, ["d_dimer"], {"d_dimer"})
+    """Check the question ranking's flag changes: at 70 with every Wells item answered no, no rule flags DVT either way, but a normal D-dimer meets the rule-out (Wells 0), which stops the flag; with the items open it cannot."""
     states = model.states("d_dimer")
     dvt = list(model.conditions).index(DVT)
-    assert changes.shape == (1 + len(states), len(model.conditions))
     normal, raised = 1 + states.index("normal"), 1 + states.index("raised")
+    answered = observe(model, {"age": 70, **ALL_ABSENT})
+    changes = _flag_changes(model, answered, ["d_dimer"], {"d_dimer"})
+    assert changes.shape == (1 + len(states), len(model.conditions))
     assert changes[normal, dvt]  # the rule-out met ...
-    answered = {**vectors, "d_dimer": np.eye(len(states))[states.index("normal")]}
-    assert not any(f.condition == DVT for f in rule_flags(model, answered))  # ... while no finding rule flags DVT either way
+    with_normal = {**answered, "d_dimer": np.eye(len(states))[states.index("normal")]}
+    assert not any(f.condition == DVT for f in rule_flags(model, with_normal))  # ... while no finding rule flags DVT either way
     assert changes[raised, dvt]  # a raised D-dimer: the Wells rule's urgent flag
     assert not np.any(np.delete(changes[[normal, raised]], dvt, axis=1))
+    # With the Wells items not entered, a normal D-dimer meets nothing: only the raised one changes a flag.
+    open_changes = _flag_changes(model, observe(model, {"age": 70}), ["d_dimer"], {"d_dimer"})
+    assert not open_changes[normal, dvt] and open_changes[raised, dvt]
+
+
+def test_a_rule_out_left_open_keeps_the_test_flag_and_names_what_is_missing(model):
+    """Check session 37's case without the other Wells items: at 60, a one-sided calf swelling and a normal D-dimer score Wells 1 on what is entered, but tenderness or a cancer not asked might make DVT likely, where NG158 wants an ultrasound; the 'test' flag stays and names the five items not entered, in the flag every output shows."""
+    evidence = {"age": 60, "unilateral_calf_swelling": True, "d_dimer": "normal"}
+    dx = crampnet.diagnose(model, evidence)
+    row = dx.must_not_miss.loc[DVT]
+    assert row["threshold"] <= row["probability"] < THRESHOLDS[DVT].treatment
+    assert (row["flagged"], row["urgency"], row["ruled_out"]) == (True, "test", False)
+    (flag,) = [f for f in dx.red_flags if f.condition == DVT]
+    assert "Rule-out not met" in flag.message
+    for item in ("active cancer", "bedridden", "tenderness along the deep veins", "pitting edema", "previously documented DVT"):
+        assert item in flag.message.split("Rule-out not met")[1]
+    assert "calf swelling on one side" not in flag.message.split("Rule-out not met")[1]  # the item entered is not open
+    assert "Rule-out not met" in dx.report() and "Rule-out not met" in json.dumps(dx.to_dict())
+    # Answering the open items (no to each) meets the rule-out, and the flag goes.
+    answered = {**evidence, **ALL_ABSENT, "unilateral_calf_swelling": True}
+    assert crampnet.diagnose(model, answered).must_not_miss.loc[DVT, "ruled_out"]
 
 
 RULE_OUT_NODES = ["age_group", "sex", "d_dimer", "pe_symptoms", "pregnancy", "postpartum", "malignancy", "recent_immobilisation", "calf_tenderness", "unilateral_calf_swelling", "edema", "bilateral", "prior_vte", "presenting_complaint", "symptom_duration"]
@@ -334,10 +388,10 @@ RULE_OUT_NODES = ["age_group", "sex", "d_dimer", "pe_symptoms", "pregnancy", "po
 @given(data=st.data())
 @settings(max_examples=25, deadline=None)
 def test_the_rule_out_and_the_flags_agree_for_any_evidence(model, data):
-    """Check, for any evidence on the nodes the rule reads (soft evidence too): a met rule-out needs an observed D-dimer, leaves no 'test' flag on DVT, and shows in every output alike; an unmet one changes nothing."""
+    """Check, for any evidence on the nodes the rule reads (soft evidence too): a met rule-out needs an observed D-dimer and every Wells item answered, leaves no 'test' flag on DVT, and shows in every output alike; an unmet one changes nothing."""
     from crampnet.testing import evidence as evidence_strategy
 
-    evidence = data.draw(evidence_strategy(model, nodes=RULE_OUT_NODES, min_size=1, max_size=8, soft=True))
+    evidence = data.draw(evidence_strategy(model, nodes=RULE_OUT_NODES, min_size=1, max_size=len(RULE_OUT_NODES), soft=True))
     dx = crampnet.diagnose(model, evidence)
     row = dx.must_not_miss.loc[DVT]
     flags = [f for f in dx.red_flags if f.condition == DVT]
@@ -345,7 +399,32 @@ def test_the_rule_out_and_the_flags_agree_for_any_evidence(model, data):
     assert entry["ruled_out"] == bool(row["ruled_out"])
     if row["ruled_out"]:
         assert "d_dimer" in evidence
+        # Every Wells item answered: its node entered (edema of one leg only: edema or bilateral entered).
+        assert {"malignancy", "recent_immobilisation", "calf_tenderness", "unilateral_calf_swelling", "prior_vte"} <= set(evidence)
+        assert "edema" in evidence or "bilateral" in evidence
         assert all(f.urgency != "test" for f in flags)
         assert not flags or row["probability"] >= THRESHOLDS[DVT].treatment  # only the urgent threshold flag may stay
     elif row["probability"] >= row["threshold"]:
         assert flags  # without a met rule-out the testing threshold flags DVT, as before
+
+
+@given(
+    present=st.sets(st.sampled_from(sorted(WELLS)), max_size=3),
+    d_dimer=st.sampled_from(["normal", "raised", None]),
+    age=st.integers(18, 95),
+    pe=st.booleans(),
+)
+@settings(max_examples=40, deadline=None)
+def test_with_every_wells_item_answered_the_rule_out_is_the_hand_count(model, present, d_dimer, age, pe):
+    """Check, with every Wells item answered yes or no (hard evidence), that the rule-out is met exactly when the D-dimer is normal, the items answered yes number at most one and there are no symptoms of PE; then no 'test' flag names DVT, and none is left open."""
+    evidence: dict[str, object] = {"age": age, "pe_symptoms": pe}
+    for item in WELLS:
+        evidence.update(WELLS[item] if item in present else WELLS_ABSENT[item])
+    if d_dimer is not None:
+        evidence["d_dimer"] = d_dimer
+    dx = crampnet.diagnose(model, evidence)
+    expected = d_dimer == "normal" and len(present) <= 1 and not pe
+    assert bool(dx.must_not_miss.loc[DVT, "ruled_out"]) == expected
+    assert rule_outs_open(model, evidence) == {}
+    if expected:
+        assert all(f.urgency != "test" for f in dx.red_flags if f.condition == DVT)

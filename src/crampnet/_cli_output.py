@@ -171,7 +171,7 @@ def must_not_miss_lines(dx: Diagnosis) -> list[str]:
         p = finite(probability, f"P({cond} | evidence)")
         mark = flag_mark(p, threshold, urgency, ruled_out)
         lines.append(f"  {cond:<{width}}  P = {p:7.2%}  threshold {threshold:6.2%}  {mark}")
-        if cond in met:  # what the rule counted, so that an item left unstated (it counts 0) can be seen
+        if cond in met:  # what the rule counted
             lines.append(f"  {'':<{width}}  rule-out met: {met[cond][0]}")
         lines.append(f"  {'':<{width}}  rules out: {rule_out} [{rule_out_cite(cond, source)}]")
     return [*lines, FULL_CITATIONS]

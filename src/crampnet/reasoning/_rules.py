@@ -89,7 +89,7 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "Rule", "matches", "rule_outs", "wells_flag", "wells_score"]
+__all__ = ["RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "Rule", "matches", "rule_outs", "rule_outs_open", "wells_flag", "wells_score", "wells_unstated"]
 
 Entry = tuple[str, str]  # (node id, state)
 
@@ -235,9 +235,10 @@ def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str
     ultrasound) or the D-dimer is raised (whatever the score: ultrasound).
     ``test`` when the score is 1 from a sign in the leg (:data:`WELLS_SIGNS`)
     and no D-dimer is entered: DVT is suspected but unlikely, and a D-dimer
-    decides (NICE NG158). Wells <= 1 with a normal D-dimer rules DVT out
-    (Geersing 2014), and a risk factor alone raises no rule flag (the testing
-    threshold still applies).
+    decides (NICE NG158). Wells <= 1 with a normal D-dimer raises no rule
+    flag, nor does a risk factor alone: the testing threshold still applies,
+    unless :func:`rule_outs` finds the rule-out met (Geersing 2014), which
+    needs every Wells item answered.
     """
     score, items = wells_score(model, vectors)
     found = f"Wells score {score} ({', '.join(items) or 'no item stated'})"
@@ -252,23 +253,65 @@ def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str
     return None
 
 
+def wells_unstated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[str]:
+    """The Wells items the evidence leaves open: neither counted nor excluded by what is entered.
+
+    An item is decided when each of its nodes is entered, or when one of
+    them is entered in a state that rules the item out (pitting edema on
+    both sides, or no edema, decides "pitting edema confined to the
+    symptomatic leg"). Items on nodes the network does not have are not
+    scored, so they are never open.
+    """
+    nodes = model.spec.nodes
+    open_items = []
+    for entries, item in WELLS_ITEMS:
+        if any(nid not in nodes for nid, _ in entries):
+            continue
+        if all(nid in vectors for nid, _ in entries) or any(nid in vectors and not matches(model, vectors, (nid, state)) for nid, state in entries):
+            continue
+        open_items.append(item)
+    return open_items
+
+
+def _dvt_rule_out(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[int, list[str], list[str]] | None:
+    """``(score, items counted, items open)`` when the DVT rule-out is in question (a normal D-dimer, none of its exceptions), else None."""
+    if not matches(model, vectors, ("d_dimer", "normal")) or matches(model, vectors, ("pe_symptoms", "yes")):
+        return None
+    if any(matches(model, vectors, entry) for entry in _PREGNANT_OR_POSTPARTUM):
+        return None
+    score, items = wells_score(model, vectors)
+    return score, items, wells_unstated(model, vectors)
+
+
 def rule_outs(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> dict[str, tuple[str, str]]:
     """The published rule-outs the evidence meets: condition id to ``(what was found, source)``.
 
-    Deep vein thrombosis: a Wells score of 1 or less (the items stated: an
-    unstated item counts 0, as in :func:`wells_score`) with a normal D-dimer.
-    NICE NG158: DVT is not likely, consider another diagnosis; 3-month VTE
-    risk 1.2% after it (Geersing 2014). Not with symptoms of pulmonary
-    embolism, which are assessed in their own right (NICE CG144), nor in
-    pregnancy or the 6 weeks after delivery, where the Wells score is not
-    validated and the D-dimer rises normally (RCOG Green-top 37b).
+    Deep vein thrombosis: a Wells score of 1 or less with a normal D-dimer,
+    every Wells item the network holds answered (:func:`wells_unstated`: an
+    item left open might be the point that makes DVT likely, where a normal
+    D-dimer alone does not rule it out). NICE NG158: DVT is not likely,
+    consider another diagnosis; 3-month VTE risk 1.2% after it (Geersing
+    2014). Not with symptoms of pulmonary embolism, which are assessed in
+    their own right (NICE CG144), nor in pregnancy or the 6 weeks after
+    delivery, where the Wells score is not validated and the D-dimer rises
+    normally (RCOG Green-top 37b).
     """
-    if not matches(model, vectors, ("d_dimer", "normal")) or matches(model, vectors, ("pe_symptoms", "yes")):
+    case = _dvt_rule_out(model, vectors)
+    if case is None or case[0] >= 2 or case[2]:
         return {}
-    if any(matches(model, vectors, entry) for entry in _PREGNANT_OR_POSTPARTUM):
-        return {}
-    score, items = wells_score(model, vectors)
-    if score >= 2:
-        return {}
-    found = f"Wells score {score} ({', '.join(items) or 'no item stated'}; an item not entered counts 0) with a normal D-dimer: DVT not likely, consider another diagnosis (NICE NG158; 3-month VTE risk 1.2% after it, Geersing 2014)."
+    score, items, _ = case
+    found = f"Wells score {score} ({', '.join(items) or 'no item present'}; every item answered) with a normal D-dimer: DVT not likely, consider another diagnosis (NICE NG158; 3-month VTE risk 1.2% after it, Geersing 2014)."
     return {"deep_vein_thrombosis": (found, f"{NICE_NG158_RULE_OUT}; {GEERSING_2014}")}
+
+
+def rule_outs_open(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> dict[str, str]:
+    """The rule-outs a normal test would meet but for items not answered: condition id to what is missing.
+
+    Deep vein thrombosis, when the D-dimer is normal and the Wells items
+    entered score 1 or less but some are not entered (:func:`rule_outs`).
+    """
+    case = _dvt_rule_out(model, vectors)
+    if case is None or case[0] >= 2 or not case[2]:
+        return {}
+    score, _, open_items = case
+    return {"deep_vein_thrombosis": f"a normal D-dimer rules DVT out only at a Wells score of 1 or less (NICE NG158); the items entered score {score}, and these are not entered: {', '.join(open_items)}."}

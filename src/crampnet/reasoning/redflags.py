@@ -26,10 +26,13 @@ Two kinds of rule, both evaluated on every diagnosis:
    ``test`` and the threshold's is more urgent, which then replaces it and
    keeps the rule's words. Where the evidence meets a condition's published
    rule-out (:func:`crampnet.reasoning._rules.rule_outs`: DVT at a Wells
-   score of 1 or less with a normal D-dimer, NICE NG158), the guideline
-   stops testing, so the ``test`` flag is not raised (an ``urgent`` one at
-   the test-treatment threshold still is); the must-not-miss row says
-   ``ruled_out`` (the table: :mod:`crampnet.reasoning.mustnotmiss`).
+   score of 1 or less with a normal D-dimer, every Wells item answered,
+   NICE NG158), the guideline stops testing, so the ``test`` flag is not
+   raised (an ``urgent`` one at the test-treatment threshold still is); the
+   must-not-miss row says ``ruled_out`` (the table:
+   :mod:`crampnet.reasoning.mustnotmiss`). Where a normal D-dimer would
+   meet it but Wells items are not entered, the ``test`` flag stays and
+   names them (:func:`rule_outs_open`).
 
 A rule counts an entry when it is hard evidence in the flagged state, or soft
 evidence whose largest likelihood is on that state. Rules naming nodes the
@@ -61,6 +64,7 @@ from typing import TYPE_CHECKING
 from crampnet.exceptions import InvalidValueError
 from crampnet.network.evidence import resolve_id
 from crampnet.reasoning._rules import RULES, Entry, Rule, matches, rule_outs, wells_flag
+from crampnet.reasoning._rules import rule_outs_open as _rule_outs_open
 from crampnet.reasoning._scoring import observe
 from crampnet.reasoning._thresholds import (
     DEFAULT_THRESHOLD,
@@ -75,7 +79,7 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "red_flags", "rule_flags", "rule_outs_met", "testing_thresholds", "thresholds_for"]
+__all__ = ["DEFAULT_THRESHOLD", "RULES", "URGENCIES", "RedFlag", "Rule", "check_threshold", "red_flags", "rule_flags", "rule_outs_met", "rule_outs_open", "testing_thresholds", "thresholds_for"]
 
 #: Urgencies, most urgent first.
 URGENCIES = ("emergency", "urgent", "test")
@@ -190,6 +194,7 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     post = {str(k): float(v) for k, v in items}
     ruled = {f.condition: f for f in flags}
     met = rule_outs_met(model, evidence, threshold)
+    waiting = rule_outs_open(model, evidence, threshold)
     before: dict[str, float] | None = None  # on the context entries alone: looked up once, at the first threshold flag
     for cond in sorted(model.must_not_miss, key=lambda c: -post[c]):
         p, limit = post[cond], limits[cond]
@@ -209,6 +214,8 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
             if p < act:
                 urgency = "test"
                 action = f"Test: {THRESHOLDS[cond].test} (below its test-treatment threshold of {act:.1%}, the test decides). {action}"
+                if cond in waiting:  # the rule-out a normal result would meet but for items not answered
+                    action = f"{action} Rule-out not met: {waiting[cond]}"
             else:
                 action = f"At or above its test-treatment threshold of {act:.1%}: act now ({THRESHOLDS[cond].test}). {action}"
             source = f"{PAUKER_KASSIRER}; {source}"
@@ -242,17 +249,37 @@ def rule_outs_met(model: BaseModel, evidence: Mapping[str, object] | None, thres
     """The must-not-miss conditions whose published rule-out ``evidence`` meets, each with what was found and its source.
 
     Empty when a ``threshold`` is given: then every condition at or above it
-    is flagged, as the caller asked (:func:`red_flags`). The Wells score
-    counts the items stated, so the sentence names them: an item left
-    unstated counts 0.
+    is flagged, as the caller asked (:func:`red_flags`). The DVT rule-out
+    needs every Wells item answered (an item left open might make DVT
+    likely): :func:`rule_outs_open` says which are missing.
 
     Examples
     --------
     >>> import crampnet
-    >>> met = rule_outs_met(crampnet.load(), {"calf_tenderness": True, "d_dimer": "normal"})
+    >>> case = {"calf_tenderness": True, "d_dimer": "normal", "malignancy": False, "recent_immobilisation": False,
+    ...         "unilateral_calf_swelling": False, "edema": False, "prior_vte": False}
+    >>> met = rule_outs_met(crampnet.load(), case)
     >>> list(met), met["deep_vein_thrombosis"][0].split(":")[0]
-    (['deep_vein_thrombosis'], 'Wells score 1 (localized tenderness along the deep veins; an item not entered counts 0) with a normal D-dimer')
+    (['deep_vein_thrombosis'], 'Wells score 1 (localized tenderness along the deep veins; every item answered) with a normal D-dimer')
+    >>> rule_outs_met(crampnet.load(), {"calf_tenderness": True, "d_dimer": "normal"})
+    {}
     """
     if threshold is not None:
         return {}
     return rule_outs(model, observe(model, evidence))
+
+
+def rule_outs_open(model: BaseModel, evidence: Mapping[str, object] | None, threshold: float | None = None) -> dict[str, str]:
+    """The rule-outs ``evidence`` would meet but for items not answered: condition id to what is missing.
+
+    Empty when a ``threshold`` is given, as :func:`rule_outs_met`.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> rule_outs_open(crampnet.load(), {"calf_tenderness": True, "d_dimer": "normal", "malignancy": False})["deep_vein_thrombosis"]
+    'a normal D-dimer rules DVT out only at a Wells score of 1 or less (NICE NG158); the items entered score 1, and these are not entered: recently bedridden or major surgery, calf swelling on one side, pitting edema confined to the symptomatic leg, previously documented DVT.'
+    """
+    if threshold is not None:
+        return {}
+    return _rule_outs_open(model, observe(model, evidence))
