@@ -107,7 +107,15 @@ CASES: tuple[Case, ...] = tuple(
 # Session 35 added the Wells score's D-dimer flag (NICE NG158: a sign in the leg makes DVT suspected, and a score of 1
 # is tested by D-dimer): isolated_distal_dvt_calf_pain_without_edema (calf tenderness, Wells 1) is flagged at the test
 # level though DVT is P 0.0087, under its testing threshold; its must-not-miss xfail was removed.
+# Session 38 added batches 13 and 14 (26 cases collected; 15 dropped at the check as sharing a source or quote with the
+# other sets, and one with no stated diagnosis, before crampnet ran on them). Of the 11 kept, 6 golds were first and
+# 10 in the first three; every must-not-miss gold (4) was flagged; the one miss of the first three is below.
 XFAIL_TOP3: dict[str, str] = {
+    "dvt_after_a_calf_strain_with_no_calf_swelling": (
+        "crampnet gives nocturnal_leg_cramps (P 0.697), lumbar_radiculopathy (P 0.229), electrolyte_disturbance "
+        "(P 0.209); deep_vein_thrombosis is 7th of 21 (P 0.033, flagged at the test level): six days' duration counts "
+        "x3.44 for it and the calf x1.42, but 'no calf swelling' x0.39, and nothing entered says the pain is not a cramp"
+    ),
     "isolated_distal_dvt_calf_pain_without_edema": (
         "crampnet gives nocturnal_leg_cramps (P 0.797), local_calf_pathology (P 0.282), exercise_associated_cramps (P 0.099); "
         "deep_vein_thrombosis is 7th of 21 (P 0.0087): age under 40 counts x0.16 and 'edema: no' x0.36 against DVT, which calf "
