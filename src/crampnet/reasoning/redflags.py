@@ -193,8 +193,9 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     items = posteriors.items() if isinstance(posteriors, Mapping) else posteriors.to_dict().items()
     post = {str(k): float(v) for k, v in items}
     ruled = {f.condition: f for f in flags}
-    met = rule_outs_met(model, evidence, threshold)
-    waiting = rule_outs_open(model, evidence, threshold)
+    # The published rule-outs, met or waiting on items not answered (none when a threshold is given).
+    met = rule_outs(model, vectors) if threshold is None else {}
+    waiting = _rule_outs_open(model, vectors) if threshold is None else {}
     before: dict[str, float] | None = None  # on the context entries alone: looked up once, at the first threshold flag
     for cond in sorted(model.must_not_miss, key=lambda c: -post[c]):
         p, limit = post[cond], limits[cond]
