@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import doctest
+import re
 from pathlib import Path
+
+import crampnet
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,3 +30,18 @@ def test_readme_main_command_is_documented() -> None:
     """Check that the README's main command is the example diagnosis."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "python -m pip install . && crampnet diagnose --example" in readme
+
+
+def test_readme_pre_test_probabilities_are_the_networks(model: crampnet.Model) -> None:
+    """Check the pre-test probabilities quoted in "How to read the numbers" against the network.
+
+    Session 30 moved DVT's share among presenters from 3.2% to 2.3% and the
+    README kept the old figure until session 39: the sentence is read here and
+    compared with the posterior of an empty case, to the README's one decimal.
+    """
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"for example DVT about ([\d.]+)%, acute limb ischemia\s+about ([\d.]+)%", readme)
+    assert found is not None, "the sentence giving DVT's and acute limb ischemia's pre-test probabilities moved"
+    prior = model.diagnose({}).posteriors
+    assert float(found.group(1)) == round(100 * float(prior["deep_vein_thrombosis"]), 1)
+    assert float(found.group(2)) == round(100 * float(prior["acute_limb_ischemia"]), 1)
