@@ -171,11 +171,13 @@ def test_notebooks_are_rendered_with_their_outputs(built: Path) -> None:
 
 
 def test_included_pages_follow_their_files(built: Path) -> None:
-    """Check that the README part, FORMAT.md and CHANGELOG.md are included, not copies."""
+    """Check that the README parts, FORMAT.md and CHANGELOG.md are included, not copies."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     part = readme.split("## How to read the numbers", 1)[1].split("\n## ", 1)[0]
     first = " ".join(part.strip().split("\n\n")[0].split()).replace("**", "")
     assert first[:60] in text(page(built, "reading-the-numbers.html"))
+    measured = text(page(built, "measured.html"))
+    assert "held-out and still blind" in measured and "seed_checklists.toml" in measured
     assert "python -m pip install . && crampnet diagnose --example" in text(page(built, "getting-started.html"))
     format_title = (REPO / "networks" / "FORMAT.md").read_text(encoding="utf-8").splitlines()[0].lstrip("# ").replace("`", "")
     assert format_title in text(page(built, "format.html"))
