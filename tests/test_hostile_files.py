@@ -482,6 +482,8 @@ def test_case_file_with_a_byte_order_mark(capsys, tmp_path):
         (b"urge_to_move\n" + b"yes\n" * 50_000 + b"caf\xe9\n", "not UTF-8 text"),
         (b"urge_to_move\nmaybe\n", "Row 0, column 'urge_to_move'"),
         (b'urge_to_move\n"yes\n', "not a CSV file that can be read"),
+        (b"\xef\xbb\xbfurge_to_move;age\nyes;45\n", "with ';' between the names; a cohort CSV separates its columns with commas"),
+        (b"urge_to_move\tage\nyes\t45\n", "with '\\t' between the names"),
     ],
 )
 def test_bad_cohort_names_the_file(tmp_path, capsys, content, message):
