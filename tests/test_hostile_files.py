@@ -496,6 +496,23 @@ def test_bad_cohort_names_the_file(tmp_path, capsys, content, message):
     assert not out.exists() and _leftovers(tmp_path) == []
 
 
+def test_a_bad_cohort_erases_the_progress_bar(tmp_path, capsys):
+    """Check that with the progress bar on, an error leaves no bar on the line before its message.
+
+    The bar is drawn before the file's header is read; the error used to
+    close it as it stood, so a terminal showed "crampnet score: 0%|..." then
+    the message. Now the bar's line is cleared: what follows the last
+    carriage return is the error alone.
+    """
+    path = tmp_path / "cohort.csv"
+    path.write_bytes(b"urge_to_move;age\nyes;45\n")
+    assert _within(60, ["score", str(path)]) == 2
+    err = capsys.readouterr().err
+    visible = err.split("\r")[-1].strip()
+    assert visible.startswith(f"crampnet: error: {path}: the header is one column"), err
+    assert "crampnet score:" not in visible
+
+
 def test_bad_cohort_from_stdin_is_named_stdin(monkeypatch, capsys):
     """Check that an empty CSV on standard input is named <stdin>."""
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))

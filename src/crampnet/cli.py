@@ -199,6 +199,10 @@ def _score(args: argparse.Namespace, model: Model) -> int:
                 write_atomic(args.output, write, what="posteriors CSV")
             else:
                 write(sys.stdout)
+        except BaseException:
+            if bar is not None:
+                bar.leave = False  # an error: the bar is erased, so the message stands alone
+            raise
         finally:
             if bar is not None:
                 bar.close()
