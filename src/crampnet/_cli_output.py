@@ -46,7 +46,6 @@ from crampnet.reasoning.html import (
 )
 from crampnet.reasoning.mustnotmiss import flag_mark, rule_out_cite
 from crampnet.reasoning.ranking import DECIMALS
-from crampnet.reasoning.redflags import rule_outs_met
 
 if TYPE_CHECKING:
     from crampnet.network.records import NetworkSpec
@@ -166,7 +165,7 @@ def must_not_miss_lines(dx: Diagnosis) -> list[str]:
         return ["Must-not-miss conditions: none marked in this network."]
     width = max(len(row[0]) for row in rows)
     lines = ["Must-not-miss conditions (always listed; flagged at or above the threshold, or by a finding rule):"]
-    met = rule_outs_met(dx.model, dx.evidence, dx._threshold)
+    met = dx._rule_outs_met  # computed once per diagnosis, as its rows use it
     for cond, probability, threshold, _, urgency, ruled_out, rule_out, source in rows:
         p = finite(probability, f"P({cond} | evidence)")
         mark = flag_mark(p, threshold, urgency, ruled_out)

@@ -52,7 +52,7 @@ from crampnet.reasoning.html import MEASURES, TITLES, legend, population_phrase,
 from crampnet.reasoning.mustnotmiss import MustNotMissRow, must_not_miss_rows, must_not_miss_table
 from crampnet.reasoning.questions import rank_questions, ranked_rows
 from crampnet.reasoning.ranking import DECIMALS, RANKINGS, order_positions
-from crampnet.reasoning.redflags import RedFlag, check_threshold, red_flags
+from crampnet.reasoning.redflags import RedFlag, check_threshold, red_flags, rule_outs_met
 
 if TYPE_CHECKING:
     import numpy as np
@@ -188,11 +188,16 @@ class Diagnosis:
     @cached_property
     def must_not_miss(self) -> pd.DataFrame:
         """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, urgency, ruled_out, rule_out, source (:func:`~crampnet.reasoning.mustnotmiss.must_not_miss_table`)."""
-        return must_not_miss_table(self.model, self._probabilities(), self.red_flags, self._threshold, self.evidence)
+        return must_not_miss_table(self.model, self._probabilities(), self.red_flags, self._threshold, self.evidence, self._rule_outs_met)
 
     def _must_not_miss_rows(self) -> list[MustNotMissRow]:
         """The rows of :attr:`must_not_miss` as tuples (condition id first), without pandas."""
-        return must_not_miss_rows(self.model, self._probabilities(), self.red_flags, self._threshold, self.evidence)
+        return must_not_miss_rows(self.model, self._probabilities(), self.red_flags, self._threshold, self.evidence, self._rule_outs_met)
+
+    @cached_property
+    def _rule_outs_met(self) -> dict[str, tuple[str, str]]:
+        """The published rule-outs this case meets, with what each counted (:func:`~crampnet.reasoning.redflags.rule_outs_met`)."""
+        return rule_outs_met(self.model, self.evidence, self._threshold)
 
     @cached_property
     def _contributions(self) -> pd.DataFrame:

@@ -44,7 +44,7 @@ MustNotMissRow = tuple[str, float, float, bool, str | None, bool, str, str]
 MUST_NOT_MISS_COLUMNS = ["probability", "threshold", "flagged", "urgency", "ruled_out", "rule_out", "source"]
 
 
-def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None, evidence: Mapping[str, object] | None = None) -> pd.DataFrame:
+def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None, evidence: Mapping[str, object] | None = None, met: Mapping[str, tuple[str, str]] | None = None) -> pd.DataFrame:
     """Every must-not-miss condition with its probability, threshold, flag and what would rule it out.
 
     Parameters
@@ -59,6 +59,10 @@ def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, f
         As for :func:`~crampnet.reasoning.redflags.red_flags`.
     evidence : mapping, optional
         The case, to say whether a published rule-out is met (``ruled_out``).
+    met : mapping, optional
+        What :func:`~crampnet.reasoning.redflags.rule_outs_met` gives for this
+        case, when the caller has it already (``Diagnosis`` does); computed
+        from ``evidence`` otherwise.
 
     Returns
     -------
@@ -84,7 +88,7 @@ def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, f
     """
     import pandas as pd
 
-    rows = must_not_miss_rows(model, posteriors, flags, threshold, evidence)
+    rows = must_not_miss_rows(model, posteriors, flags, threshold, evidence, met)
     index = pd.Index(list(model.must_not_miss), name="condition")
     # each column built on its own, the text ones as objects: pandas' string inference would turn an unflagged urgency (None) into NaN
     text = {"urgency", "rule_out", "source"}
@@ -92,7 +96,7 @@ def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, f
     return pd.DataFrame(columns, index=index)
 
 
-def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None, evidence: Mapping[str, object] | None = None) -> list[MustNotMissRow]:
+def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None, evidence: Mapping[str, object] | None = None, met: Mapping[str, tuple[str, str]] | None = None) -> list[MustNotMissRow]:
     """The rows of :func:`must_not_miss_table` as tuples, without pandas: the condition id, then its columns.
 
     Examples
@@ -104,7 +108,8 @@ def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, fl
     (True, (0.5, 0.4, False, None))
     """
     limits = thresholds_for(model, threshold)
-    met = rule_outs_met(model, evidence, threshold) if evidence is not None else {}
+    if met is None:
+        met = rule_outs_met(model, evidence, threshold) if evidence is not None else {}
     urgency: dict[str, str] = {}
     for flag in sorted(flags, key=lambda f: URGENCIES.index(f.urgency)):
         urgency.setdefault(flag.condition, flag.urgency)

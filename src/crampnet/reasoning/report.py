@@ -55,7 +55,6 @@ from crampnet.reasoning.mustnotmiss import flag_mark
 from crampnet.reasoning.notes import NOTES, Note
 from crampnet.reasoning.questions import ranked_rows
 from crampnet.reasoning.ranking import DECIMALS
-from crampnet.reasoning.redflags import rule_outs_met
 
 if TYPE_CHECKING:
     from crampnet.reasoning.diagnosis import Diagnosis
@@ -100,7 +99,7 @@ def _flags(dx: Diagnosis) -> list[Block]:
 def _must_not_miss(dx: Diagnosis) -> list[Block]:
     headers = ["condition", "probability", "threshold", "flag", "what would rule it out", "source"]
     # The rows of dx.must_not_miss, without building its table.
-    met = rule_outs_met(dx.model, dx.evidence, dx._threshold)  # what each rule-out met counted
+    met = dx._rule_outs_met  # what each rule-out met counted
     rows = [
         [_label(dx, cond), _percent(float(p)), f"{float(limit):.1%}", flag_mark(float(p), float(limit), urgency, ruled_out), f"{rule_out} Met here: {met[cond][0]}" if cond in met else str(rule_out), f"{source}; rule-out met: {met[cond][1]}" if cond in met else str(source)]
         for cond, p, limit, _, urgency, ruled_out, rule_out, source in dx._must_not_miss_rows()
