@@ -176,7 +176,8 @@ def likelihoods(model: Any, evidence: Mapping[str, object], attributes: Sequence
     kept = {k: v for k, v in evidence.items() if k not in entered}
     if not entered:
         return kept, None
-    context = {k: v for k, v in evidence.items() if ids[k] in set(model.context)}
+    context_ids = set(model.context)
+    context = {k: v for k, v in evidence.items() if ids[k] in context_ids}
     conditions = list(model.conditions)
     raw = {}
     for state in ["rest", *conditions]:
