@@ -226,7 +226,7 @@ def _header(stream: IO[str], name: str, index_col: str | None) -> tuple[list[str
         raise InvalidValueError(msg)
     while header and not header[-1]:
         header.pop()  # a trailing comma
-    other = next((sep for sep in ";\t|" if len(header) == 1 and sep in header[0]), None)
+    other = next((sep for sep in ";\t|" if sep in header[0]), None) if len(header) == 1 else None
     if other is not None:  # a spreadsheet's export with another separator: no node id holds one
         msg = f"{name}: the header is one column, {show(header[0])}, with {other!r} between the names; a cohort CSV separates its columns with commas (save it as 'CSV, comma-separated')."
         raise InvalidValueError(msg)
