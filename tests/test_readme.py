@@ -55,6 +55,11 @@ def _known_limits() -> str:
     return " ".join(readme.split("## Known limits", 1)[1].split("\n## ", 1)[0].split())
 
 
+def _command(case: dict[str, str | int]) -> str:
+    """The case as the README quotes it: the ``crampnet diagnose`` command that gives it, in backticks and brackets."""
+    return "(`crampnet diagnose " + " ".join(f"{k}={v}" for k, v in case.items()) + "`)"
+
+
 def test_known_limits_claudication_example_is_the_networks(model: crampnet.Model) -> None:
     """Check the claudicant of "One complaint, several findings": the ranks and probability the README gives.
 
@@ -71,8 +76,7 @@ def test_known_limits_claudication_example_is_the_networks(model: crampnet.Model
     assert f"gets PAD {ORDINALS[rank]} (P {p:.2f}), behind {ahead}." in text
     quieter = model.diagnose({**case, "nocturnal": "no"}).differential.index("peripheral_arterial_disease")
     assert f"with `nocturnal=no` PAD comes {ORDINALS[quieter]}." in text
-    command = "crampnet diagnose " + " ".join(f"{k}={v}" for k, v in case.items())
-    assert f"(`{command}`)" in text
+    assert _command(case) in text
 
 
 def test_known_limits_immobilisation_example_is_the_networks(model: crampnet.Model) -> None:
@@ -87,5 +91,4 @@ def test_known_limits_immobilisation_example_is_the_networks(model: crampnet.Mod
     text = _known_limits()
     sentence = f"gets nocturnal cramps first (P {first:.2f}; {without:.2f} with `muscle_cramps=no`), DVT {ORDINALS[dvt]} at {float(dx.posteriors['deep_vein_thrombosis']):.2f} and flagged for testing"
     assert sentence in text
-    command = "crampnet diagnose " + " ".join(f"{k}={v}" for k, v in case.items())
-    assert f"(`{command}`)" in text
+    assert _command(case) in text
