@@ -8,6 +8,7 @@ import by running it on a copy of the package with one planted.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -94,3 +95,70 @@ def test_import_crampnet_stays_light():
     env = {**os.environ, "CRAMPNET_JIT": "auto"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def _run_time_imports(root: Path) -> dict[str, set[str]]:
+    """Each module's imports of crampnet modules that run (module level or inside functions; not under TYPE_CHECKING)."""
+    modules = {".".join(p.relative_to(root.parent).with_suffix("").parts).removesuffix(".__init__"): p for p in root.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets: set[str] = set()
+        stack: list[ast.AST] = [ast.parse(path.read_text())]
+        while stack:
+            node = stack.pop()
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                    stack.extend(child.orelse)
+                    continue
+                if isinstance(child, ast.ImportFrom) and child.module and child.module.split(".")[0] == "crampnet":
+                    targets |= {f"{child.module}.{a.name}" if f"{child.module}.{a.name}" in modules else child.module for a in child.names}
+                elif isinstance(child, ast.Import):
+                    targets |= {a.name for a in child.names if a.name.split(".")[0] == "crampnet"}
+                stack.append(child)
+        graph[name] = targets - {name}
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle of ``graph`` (package facades ``crampnet`` and its ``__init__`` re-exports aside), or []."""
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(v: str) -> list[str]:
+        state[v] = 1
+        path.append(v)
+        for w in sorted(graph.get(v, ())):
+            if w == "crampnet":  # the facade: _case_file imports it lazily, by design, for crampnet.load
+                continue
+            if state.get(w) == 1:
+                return [*path[path.index(w) :], w]
+            if w not in state and (found := visit(w)):
+                return found
+        state[v] = 2
+        path.pop()
+        return []
+
+    for v in sorted(graph):
+        if v not in state and (found := visit(v)):
+            return found
+    return []
+
+
+def test_no_import_cycle_at_run_time():
+    """Check that no module imports, at run time, one that imports it back (a lazy import inside a function counts).
+
+    import-linter's layers contract orders the layers; inside one layer this
+    keeps modules acyclic too (session 40 moved ``unique_masks`` to
+    ``inference._arrays``, ending ``_routing`` <-> ``_quickscore_path``).
+    """
+    assert _cycle(_run_time_imports(SRC)) == []
+
+
+def test_the_cycle_check_finds_a_planted_cycle(tmp_path):
+    """Check that the cycle check is live: a lazy import planted back into a copy is found."""
+    copy = tmp_path / "crampnet"
+    shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    target = copy / "inference" / "_arrays.py"
+    target.write_text(target.read_text() + "\n\ndef _planted() -> None:\n    from crampnet.inference import _routing  # noqa: F401\n")
+    found = _cycle(_run_time_imports(copy))
+    assert "crampnet.inference._arrays" in found and "crampnet.inference._routing" in found, found

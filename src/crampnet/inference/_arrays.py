@@ -30,7 +30,7 @@ import numpy as np
 if TYPE_CHECKING:
     from crampnet.inference._cliques import CliqueTree
 
-__all__ = ["Program", "Structure", "entry_map"]
+__all__ = ["Program", "Structure", "entry_map", "unique_masks"]
 
 
 class Structure:
@@ -187,3 +187,13 @@ def _slots(structure: Structure, variables: Sequence[int], n: int) -> tuple[np.n
         states.append(tree.cards[variables[j]])
     flat = np.concatenate(maps).astype(np.int64) if maps else np.zeros(0, dtype=np.int64)
     return ptr, flat, np.array(moff, dtype=np.int64), np.array(first, dtype=np.int64), np.array(states, dtype=np.int64)
+
+
+def unique_masks(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(mask, axis=0, return_inverse=True)`` for a boolean matrix, via packed bits."""
+    if mask.shape[1] == 0:
+        return np.zeros((1, 0), dtype=bool), np.zeros(mask.shape[0], dtype=np.intp)
+    packed = np.packbits(mask, axis=1)
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).reshape(-1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return mask[first], inverse.reshape(-1)

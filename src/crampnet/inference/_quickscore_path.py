@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from crampnet.inference._arrays import unique_masks
 from crampnet.inference._expansion import Expansion, expand
-from crampnet.inference._routing import unique_masks
 from crampnet.inference.quickscore import Flat, flatten
 
 if TYPE_CHECKING:

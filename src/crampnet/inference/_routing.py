@@ -16,7 +16,8 @@ the kernel's Quickscore. Results never depend on the choice, only speed does.
 Examples
 --------
 >>> import numpy as np
->>> from crampnet.inference._routing import unique_masks
+>>> from crampnet.inference._arrays import unique_masks
+>>> # rows grouped by the findings they keep, as route() groups a batch
 >>> patterns, group = unique_masks(np.array([[True, False], [False, False], [True, False]]))
 >>> patterns.tolist(), group.tolist()
 ([[False, False], [True, False]], [1, 0, 1])
@@ -31,12 +32,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.exceptions import NetworkFileError
+from crampnet.inference import _quickscore_path
+from crampnet.inference._arrays import unique_masks
 from crampnet.inference._expansion import Expansion, expand, groups_of, term_counts
 
 if TYPE_CHECKING:
     from crampnet.inference.compiled import CompiledNetwork
 
-__all__ = ["COST_COMPILE", "COST_ENTRY", "COST_EXPAND", "COST_KERNEL_TERM", "COST_PASS", "COST_ROW", "COST_TERM", "HYBRID_CAP", "MIXED_ROWS", "TERM_CAP", "THOROUGH", "evaluate", "route", "shared_tree", "unique_masks"]
+__all__ = ["COST_COMPILE", "COST_ENTRY", "COST_EXPAND", "COST_KERNEL_TERM", "COST_PASS", "COST_ROW", "COST_TERM", "HYBRID_CAP", "MIXED_ROWS", "TERM_CAP", "THOROUGH", "evaluate", "route", "shared_tree"]
 
 #: Most pseudo-cases (signed terms) one case may expand into; cases with more
 #: observed positive findings run on a tree pruned for them instead.
@@ -170,8 +173,6 @@ def _hybrid(net: CompiledNetwork, kept: frozenset[str], arrays: Mapping[str, np.
     paths; raises the budget error if no split fits or a sum is ill
     conditioned.
     """
-    from crampnet.inference import _quickscore_path
-
     terms = net._terms
     size = {k: int(np.prod([len(net.spec.nodes[p].states) for p in net.spec.nodes[k].parents])) for k in kept}
     in_tree = set(kept)
@@ -209,8 +210,6 @@ def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, 
     :func:`route` (numpy) or of the kernel's Quickscore, which expands
     every row (:data:`COST_KERNEL_TERM`).
     """
-    from crampnet.inference import _quickscore_path
-
     terms = net._terms
     constant = [k for k, a in arrays.items() if not np.all(a == 1.0) and bool(np.all(a == a[:1]))]
     # Decomposable findings that most rows observe may stay in the tree for
@@ -315,12 +314,3 @@ def route(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], columns: list[
             quick[small] = True
     return quick
 
-
-def unique_masks(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(mask, axis=0, return_inverse=True)`` for a boolean matrix, via packed bits."""
-    if mask.shape[1] == 0:
-        return np.zeros((1, 0), dtype=bool), np.zeros(mask.shape[0], dtype=np.intp)
-    packed = np.packbits(mask, axis=1)
-    keys = packed.view(np.dtype((np.void, packed.shape[1]))).reshape(-1)
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    return mask[first], inverse.reshape(-1)
