@@ -243,8 +243,28 @@ def test_threshold_flag_says_the_probability_before_the_findings(model, evidence
     flags = [f for f in red_flags(model, evidence) if "testing threshold" in f.message]
     assert flags, "the case should reach a must-not-miss testing threshold"
     before = model.posteriors(context)
+    shown = lambda p: f"{p:.2%}" if p < 0.1 else f"{p:.1%}"  # noqa: E731  two decimals under 10%, as beside a threshold
     for flag in flags:
-        assert f"P = {model.posteriors(evidence)[flag.condition]:.1%} ({before[flag.condition]:.1%} before the findings entered)," in flag.message
+        assert f"P = {shown(model.posteriors(evidence)[flag.condition])} ({shown(before[flag.condition])} before the findings entered)," in flag.message
+
+
+def test_a_probability_just_under_its_threshold_reads_apart_from_it(model):
+    """Check that DVT at 1.34% beside its 1.35% threshold shows as two numbers, not "1.3%" twice (session 40).
+
+    The four RLS criteria at 45 leave DVT a hair under its testing threshold:
+    the report's must-not-miss row, the notebook table and the CLI give both
+    to two decimals, and no flag names DVT.
+    """
+    from crampnet.reasoning.redflags import testing_thresholds
+
+    case = {"age": 45, "sex": "female", "urge_to_move": "yes", "worse_at_rest": "yes", "relief_by_movement": "yes", "worse_evening": "yes"}
+    dx = model.diagnose(case)
+    p, limit = float(dx.posteriors["deep_vein_thrombosis"]), testing_thresholds(model)["deep_vein_thrombosis"]
+    assert p < limit and round(100 * p, 1) == round(100 * limit, 1)  # one decimal would not tell them apart
+    assert not any(f.condition == "deep_vein_thrombosis" for f in dx.red_flags)
+    row = f"| Deep vein thrombosis | {100 * p:.2f}% | {100 * limit:.2f}% | not flagged |"
+    assert row in dx.report()
+    assert f"<td class=\"num\">{100 * p:.2f}%</td><td class=\"num\">{100 * limit:.2f}%</td>" in dx._repr_html_()
 
 
 @pytest.mark.parametrize("evidence", [{}, {"age": 70}, {"age": 75, "sex": "male", "smoker": True}])

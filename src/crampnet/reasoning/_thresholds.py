@@ -48,7 +48,7 @@ from crampnet.reasoning.notes import GEERSING_2014, PULMONARY_EMBOLISM, RCOG_37B
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["DEFAULT_THRESHOLD", "PAUKER_KASSIRER", "THRESHOLDS", "Input", "TestingThreshold", "pauker_kassirer", "test_treatment", "testing_thresholds"]
+__all__ = ["DEFAULT_THRESHOLD", "PAUKER_KASSIRER", "THRESHOLDS", "Input", "TestingThreshold", "compared_percent", "pauker_kassirer", "test_treatment", "testing_thresholds"]
 
 #: Posterior at or above which a must-not-miss condition without its own threshold is flagged (judgment: the 0.1 release's figure).
 DEFAULT_THRESHOLD = 0.10
@@ -57,6 +57,22 @@ PAUKER_KASSIRER = (
     "Pauker SG, Kassirer JP. N Engl J Med 1980;302:1109-1117 (testing threshold; formula as restated in "
     "Newman TB, Kohn MA, Evidence-Based Diagnosis, ch. 2, parameters read at ebd-2.net/regret-calculator)"
 )
+
+def compared_percent(p: float) -> str:
+    """A probability as the flags, the report and the CLI show it beside a threshold: two decimals of percent under 10%.
+
+    The testing thresholds lie between 0.69% and 10.5%, so one decimal would
+    show a probability of 1.34% and DVT's threshold of 1.35% alike, or 1.36%
+    as "1.4%" beside critical limb ischemia's 1.37%, unflagged.
+
+    Examples
+    --------
+    >>> from crampnet.reasoning._thresholds import compared_percent
+    >>> compared_percent(0.0134), compared_percent(0.0135), compared_percent(0.4567)
+    ('1.34%', '1.35%', '45.7%')
+    """
+    return f"{p:.2%}" if p < 0.1 else f"{p:.1%}"
+
 
 GOODACRE_US_2005 = "Goodacre S et al. BMC Med Imaging 2005;5:6, Table 2 (compression ultrasound vs venography, 22 cohorts)"
 AHA_ABI_2016 = "2016 AHA/ACC Guideline on the management of patients with lower extremity peripheral artery disease. Circulation 2017;135(12):e726-e779, PMC5477786 https://pmc.ncbi.nlm.nih.gov/articles/PMC5477786 (resting ABI <= 0.90 vs imaging: sensitivity 68-84%, specificity 84-99%)"

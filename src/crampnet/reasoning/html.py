@@ -34,6 +34,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from crampnet.reasoning._thresholds import compared_percent
 from crampnet.reasoning.mustnotmiss import flag_mark
 from crampnet.reasoning.ranking import DECIMALS, MEASURE_DEFINITIONS, RANKINGS
 
@@ -55,6 +56,7 @@ __all__ = [
     "legend",
     "measure_value",
     "part_probabilities",
+    "percent",
     "population_phrase",
     "ranked",
     "rounded",
@@ -242,7 +244,8 @@ def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
     )
 
 
-def _percent(p: float) -> str:
+def percent(p: float) -> str:
+    """A probability in the differential of the report and the notebook table: "<0.1%", one decimal under 10%, then whole percent."""
     return "<0.1%" if p < 0.001 else f"{p:.1%}" if p < 0.1 else f"{p:.0%}"
 
 
@@ -277,8 +280,8 @@ def _urgency(value: object) -> str | None:
 def _must_not_miss_html(dx: Diagnosis) -> str:
     esc = html.escape
     rows = "".join(
-        f'<tr><td>{esc(dx.model.spec.nodes[str(cond)].label or str(cond))}</td><td class="num">{esc(_percent(float(row["probability"])))}</td>'
-        f'<td class="num">{float(row["threshold"]):.1%}</td><td>{_flag_cell(float(row["probability"]), float(row["threshold"]), _urgency(row["urgency"]), bool(row["ruled_out"]))}</td>'
+        f'<tr><td>{esc(dx.model.spec.nodes[str(cond)].label or str(cond))}</td><td class="num">{compared_percent(float(row["probability"]))}</td>'
+        f'<td class="num">{compared_percent(float(row["threshold"]))}</td><td>{_flag_cell(float(row["probability"]), float(row["threshold"]), _urgency(row["urgency"]), bool(row["ruled_out"]))}</td>'
         f'<td>{esc(str(row["rule_out"]))}<br><small>{esc(str(row["source"]))}</small></td></tr>'
         for cond, row in dx.must_not_miss.iterrows()
     )
@@ -342,7 +345,7 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
         measure = "" if value is None else f'<td class="num">{value:.{DECIMALS}f}</td>'
         rows.append(
             f'<tr><td class="num">{rank}</td><td>{esc(node.label or cond)}<br><code>{esc(cond)}</code>{badge}</td>'
-            f'<td>{bar}</td><td class="num">{esc(_percent(p))}</td>{measure}</tr>'
+            f'<td>{bar}</td><td class="num">{esc(percent(p))}</td>{measure}</tr>'
         )
     head = '<th>#</th><th>condition</th><th colspan="2">probability</th>' + (
         f"<th>{esc(TITLES[column])}</th>" if column != "posterior" else ""

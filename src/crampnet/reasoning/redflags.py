@@ -70,6 +70,7 @@ from crampnet.reasoning._thresholds import (
     DEFAULT_THRESHOLD,
     PAUKER_KASSIRER,
     THRESHOLDS,
+    compared_percent,
     testing_thresholds,
 )
 from crampnet.reasoning.notes import NOTES
@@ -214,14 +215,14 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
             act = THRESHOLDS[cond].treatment
             if p < act:
                 urgency = "test"
-                action = f"Test: {THRESHOLDS[cond].test} (below its test-treatment threshold of {act:.1%}, the test decides). {action}"
+                action = f"Test: {THRESHOLDS[cond].test} (below its test-treatment threshold of {compared_percent(act)}, the test decides). {action}"
                 if cond in waiting:  # the rule-out a normal result would meet but for items not answered
                     action = f"{action} Rule-out not met: {waiting[cond]}"
             else:
-                action = f"At or above its test-treatment threshold of {act:.1%}: act now ({THRESHOLDS[cond].test}). {action}"
+                action = f"At or above its test-treatment threshold of {compared_percent(act)}: act now ({THRESHOLDS[cond].test}). {action}"
             source = f"{PAUKER_KASSIRER}; {source}"
-        earlier = f" ({before[cond]:.1%} before the findings entered)" if before and cond in before else ""
-        message = f"{label}: P = {p:.1%}{earlier}, at or above its {kind} of {limit:.1%}. {action}"
+        earlier = f" ({compared_percent(before[cond])} before the findings entered)" if before and cond in before else ""
+        message = f"{label}: P = {compared_percent(p)}{earlier}, at or above its {kind} of {compared_percent(limit)}. {action}"
         if cond in ruled:  # a 'test' finding rule: the probability, and the rule's words after it
             if urgency == "test":
                 continue

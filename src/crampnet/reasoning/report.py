@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from crampnet.exceptions import InvalidValueError
 from crampnet.reasoning._render import Block, html_fragment, markdown
 from crampnet.reasoning._stamp import report_date, stamp
+from crampnet.reasoning._thresholds import compared_percent
 from crampnet.reasoning.explain import explain_rows
 from crampnet.reasoning.html import (
     FORMS_NOTE,
@@ -49,6 +50,7 @@ from crampnet.reasoning.html import (
     form_tags,
     legend,
     part_probabilities,
+    percent,
     population_phrase,
 )
 from crampnet.reasoning.mustnotmiss import flag_mark
@@ -76,10 +78,6 @@ def _p(dx: Diagnosis, condition: str) -> float:
     return dx._probabilities()[condition]
 
 
-def _percent(p: float) -> str:
-    return "<0.1%" if p < 0.001 else f"{p:.1%}" if p < 0.1 else f"{p:.0%}"
-
-
 def _leading(dx: Diagnosis) -> list[str]:
     return dx.differential[:LEADING]
 
@@ -101,7 +99,7 @@ def _must_not_miss(dx: Diagnosis) -> list[Block]:
     # The rows of dx.must_not_miss, without building its table.
     met = dx._rule_outs_met  # what each rule-out met counted
     rows = [
-        [_label(dx, cond), _percent(float(p)), f"{float(limit):.1%}", flag_mark(float(p), float(limit), urgency, ruled_out), f"{rule_out} Met here: {met[cond][0]}" if cond in met else str(rule_out), f"{source}; rule-out met: {met[cond][1]}" if cond in met else str(source)]
+        [_label(dx, cond), compared_percent(float(p)), compared_percent(float(limit)), flag_mark(float(p), float(limit), urgency, ruled_out), f"{rule_out} Met here: {met[cond][0]}" if cond in met else str(rule_out), f"{source}; rule-out met: {met[cond][1]}" if cond in met else str(source)]
         for cond, p, limit, _, urgency, ruled_out, rule_out, source in dx._must_not_miss_rows()
     ]
     text = "Always listed, however unlikely. Threshold: the probability above which testing beats not testing (Pauker & Kassirer 1980), unless a threshold was given; a finding rule flags whatever the probability."
@@ -118,7 +116,7 @@ def _differential(dx: Diagnosis) -> list[Block]:
     for rank, cond in enumerate(dx.differential[:_SHOWN], start=1):
         marker = " (must not miss)" if cond in dx.model.must_not_miss else ""
         marker += "".join(f" {tag}" for tag in form_tags(forms.get(cond, {})))
-        row = [str(rank), _label(dx, cond) + marker, _percent(_p(dx, cond))]
+        row = [str(rank), _label(dx, cond) + marker, percent(_p(dx, cond))]
         if (value := dx._measure_value(cond)) is not None:  # html.measure_value without pandas
             row.append(f"{value:.{DECIMALS}f}")
         rows.append(row)
@@ -133,7 +131,7 @@ def _differential(dx: Diagnosis) -> list[Block]:
         *(("p", line) for line in [*([FORMS_NOTE] if forms else []), *legend(dx.ranking, population_phrase(dx.model))]),
     ]
     if rest > 0:
-        others = ", ".join(f"{_label(dx, c)} ({_percent(_p(dx, c))})" for c in dx.differential[_SHOWN:])
+        others = ", ".join(f"{_label(dx, c)} ({percent(_p(dx, c))})" for c in dx.differential[_SHOWN:])
         blocks.append(("p", f"Further down the differential, in order ({rest}): {others}."))
     return blocks
 
@@ -144,7 +142,7 @@ def _reasons(dx: Diagnosis) -> list[Block]:
         return [*blocks, ("p", "No evidence yet.")]
     for cond in _leading(dx):
         table = explain_rows(dx.model, dx.evidence, cond, dx._contributions)  # dx.explain(cond)'s rows
-        blocks.append(("h3", f"{_label(dx, cond)} (P = {_percent(_p(dx, cond))})"))
+        blocks.append(("h3", f"{_label(dx, cond)} (P = {percent(_p(dx, cond))})"))
         if any(math.isnan(row[2]) for row in table):
             blocks.append(
                 (
