@@ -210,9 +210,9 @@ def differential_lines(dx: Diagnosis, top: int) -> list[str]:
 
 #: What the two numbers of a question line are, in the default order (``by="decision"``).
 QUESTIONS_HEADER = (
-    "Next questions (first: the chance that the answer changes the most probable condition or moves a must-not-miss "
-    "condition across its testing or test-treatment threshold or changes a finding rule's flag, to the percent the order compares it at; second, which breaks its "
-    "ties: what the answer tells, expected information gain in bits):"
+    "Next questions (first, the order: the chance that the answer changes a decision, to the whole percent; a decision is "
+    "the most probable condition, a must-not-miss condition's side of its testing or test-treatment threshold, or a "
+    "finding rule's flag; second, for ties: what the answer tells, expected information gain in bits):"
 )
 #: The header of the question lines for each order of ``next_questions`` (``--questions-by``).
 QUESTION_HEADERS = {
