@@ -79,7 +79,8 @@ def too_big(where: str, number: str | int) -> InvalidValueError:
         what = f"with about {int(number.bit_length() * 0.30103) + 1} digits"
     else:
         text = str(number)
-        what = f"{text if len(text) <= 24 else text[:12] + '...' + text[-4:]} ({len(text.lstrip('+-'))} digits)"
+        digits = f" ({len(text.lstrip('+-'))} digits)" if text.lstrip("+-").isdigit() else ""
+        what = f"{text if len(text) <= 24 else text[:12] + '...' + text[-4:]}{digits}"
     return InvalidValueError(f"{where}: the number {what} is beyond the range of a floating-point number (about 1.8e308); give a number within it.")
 
 

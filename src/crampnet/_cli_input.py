@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -83,6 +84,9 @@ def parse_assignment(text: str) -> tuple[str, object]:
     except ValueError:
         if raw.lower() in ("true", "false"):
             value = raw.lower() == "true"
+    if isinstance(value, float) and math.isinf(value) and raw.lower().lstrip("+-") not in ("inf", "infinity"):
+        where = f"{key.strip()}={raw}"
+        raise too_big(where, raw)
     return key.strip(), value
 
 
@@ -252,10 +256,10 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
     header, lines = _header(stream, name, index_col)
     extras = [f"\x00extra{i}" for i in range(_EXTRA)]
     try:
-        with pd.read_csv(stream, header=None, names=[*header, *extras], index_col=index_col if index_col is not None else False, chunksize=chunksize) as reader:
+        with pd.read_csv(stream, header=None, names=[*header, *extras], index_col=index_col if index_col is not None else False, chunksize=chunksize, dtype=str, keep_default_na=False, na_values=[""]) as reader:
             for chunk in reader:
                 _check_chunk(chunk, name, header, extras)
-                yield chunk.drop(columns=extras)
+                yield _typed(chunk.drop(columns=extras), name)
     except UnicodeDecodeError as err:
         raise _not_utf8(name, err) from err
     except pd.errors.ParserError as err:
@@ -268,7 +272,7 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
 
 
 def _check_chunk(chunk: pd.DataFrame, name: str, header: list[str], extras: list[str]) -> None:
-    """Refuse a value after the header's last column, and integers beyond float range."""
+    """Refuse a value after the header's last column."""
     import pandas as pd
 
     beyond = chunk[extras].notna().any(axis=1).to_numpy()
@@ -277,14 +281,41 @@ def _check_chunk(chunk: pd.DataFrame, name: str, header: list[str], extras: list
         value = next(v for v in chunk[extras].iloc[pos] if pd.notna(v))
         msg = f"{name}, row {show(chunk.index[pos])}: a value after the last column of the header ({show(header[-1])}): {show(value)}. Remove it, or name its column in the header."
         raise InvalidValueError(msg)
-    for column in header:
-        values = chunk[column] if column in chunk.columns else None
-        if values is None or values.dtype != object or pd.api.types.infer_dtype(values, skipna=True) not in ("integer", "mixed-integer", "mixed"):
-            continue
-        for label, value in values.items():
-            if type(value) is int:
-                try:
-                    float(value)
-                except OverflowError:
-                    msg_0 = f"{name}, row {show(label)}, column {show(column)}"
-                    raise too_big(msg_0, value) from None
+
+
+#: Cell texts that read as numbers but are not values (pandas would read them as missing or infinite).
+_NOT_NUMBERS = frozenset({"nan", "-nan", "+nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"})
+_TRUE, _FALSE = frozenset({"True", "TRUE", "true"}), frozenset({"False", "FALSE", "false"})
+
+
+def _typed(chunk: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The chunk's text cells as values: a column of numbers as numbers, of True/False as booleans; only an empty cell is missing.
+
+    Text such as ``NA``, ``null`` or ``nan`` stays text (an error naming the
+    state it is not), ``nan`` and ``inf`` in a numeric column are refused, and
+    a number beyond the range of a float gets the error the case files give.
+    """
+    import pandas as pd
+
+    out = {}
+    for column in chunk.columns:
+        text = chunk[column]
+        given = text.notna()
+        bad = given & text.str.strip().str.lower().isin(_NOT_NUMBERS)
+        if bad.any():
+            label = text.index[bad.to_numpy()][0]
+            msg = f"{name}, row {show(label)}, column {show(column)}: {show(text[label])} is not a value; leave the cell empty when it is not known."
+            raise InvalidValueError(msg)
+        numbers = pd.to_numeric(text, errors="coerce")
+        if given.any() and bool((numbers.notna() == given).all()):
+            huge = numbers.abs() == float("inf")
+            if huge.any():
+                label = text.index[huge.to_numpy()][0]
+                where = f"{name}, row {show(label)}, column {show(column)}"
+                raise too_big(where, str(text[label]).strip())
+            out[column] = numbers
+        elif given.any() and bool(text[given].isin(_TRUE | _FALSE).all()):
+            out[column] = text.map(lambda v: None if pd.isna(v) else v in _TRUE).astype(object)
+        else:
+            out[column] = text
+    return pd.DataFrame(out, index=chunk.index)

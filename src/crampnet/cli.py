@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -72,7 +73,7 @@ from crampnet._cli_output import (
 )
 from crampnet._files import write_atomic
 from crampnet._interview import NOTE, Interview
-from crampnet.exceptions import CrampnetError, InvalidValueError, hint
+from crampnet.exceptions import CrampnetError, ImpossibleEvidenceError, InvalidValueError, hint
 from crampnet.model import load
 from crampnet.network.evidence import interpret
 
@@ -143,7 +144,11 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
 
 
 def _report(args: argparse.Namespace, model: Model) -> int:
-    fmt = args.format or ("html" if args.output and Path(args.output).suffix.lower() in (".html", ".htm") else "markdown")
+    suffix = Path(args.output).suffix.lower() if args.output else ""
+    if args.format is None and suffix not in ("", ".md", ".markdown", ".txt", ".html", ".htm"):
+        msg = f"crampnet report writes markdown (.md) or HTML (.html), not {suffix}: name the file so, or give --format."
+        raise CrampnetError(msg)
+    fmt = args.format or ("html" if suffix in (".html", ".htm") else "markdown")
     text = model.diagnose(_evidence(args, model)).report(format=fmt)
     if fmt == "html":
         text = f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>crampnet report</title></head>\n<body>\n{text}\n</body>\n</html>\n'
@@ -280,7 +285,11 @@ def _prepare(args: argparse.Namespace) -> Model:
     args.digest = network_digest(args.network)
     warnings, args.skipped = check_saved(case, model, args.digest)
     if args.population is None and case.population != model.population:
-        model = load(args.network, population=case.population)
+        try:
+            model = load(args.network, population=case.population)
+        except InvalidValueError as err:
+            msg = f"{case.name}: {err}"
+            raise InvalidValueError(msg) from err
     elif case.population != model.population:
         warnings.append(f"{case.name} was saved for the population {case.population!r}; using {model.population!r} as --population says.")
     for line in warnings:
@@ -314,8 +323,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         model = _prepare(args)
         return _RUN[args.command](args, model)
+    except ImpossibleEvidenceError as err:  # the conflict may lie in a case file: say where the evidence came from
+        case = getattr(args, "case_file", None)
+        sources = [case.name] if case else []
+        sources += ["the command line"] if case and getattr(args, "evidence", None) else []
+        print(f"crampnet: error: {err}" + (f" (evidence from {' and '.join(sources)})" if case else ""), file=sys.stderr)
     except (CrampnetError, ValueError, TypeError) as err:
         print(f"crampnet: error: {err}", file=sys.stderr)
+    except BrokenPipeError:  # the reader stopped reading (crampnet diagnose | head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own advice: no second error at exit
+        return 141  # as a shell reports a process that SIGPIPE ended
     except OSError as err:
         where = f"{err.filename}: " if err.filename else ""
         print(f"crampnet: error: {where}{err.strerror or err}", file=sys.stderr)
