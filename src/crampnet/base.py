@@ -31,7 +31,7 @@ import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError
 from crampnet.inference.compiled import CompiledNetwork
-from crampnet.network.batch import batch_evidence, progress_bar, row_name
+from crampnet.network.batch import batch_evidence, checked_frames, progress_bar, row_name
 from crampnet.network.evidence import conjunction, describe, normalise, resolve_id, show
 from crampnet.network.spec import FILE_POPULATION, NetworkSpec
 
@@ -318,12 +318,7 @@ class BaseModel:
         >>> sum(len(part) for part in model.iter_posteriors(chunks))
         6
         """
-        import pandas as pd
-
-        for frame in frames:
-            if not isinstance(frame, pd.DataFrame):
-                msg = f"iter_posteriors takes an iterable of pandas DataFrames. Got an item of type {type(frame).__name__}."
-                raise EvidenceTypeError(msg)
+        for frame in checked_frames(frames):
             yield self._batch(frame, progress=False)
 
     def probability(self, event: Mapping[str, object], given: Mapping[str, object] | None = None) -> float:

@@ -197,7 +197,9 @@ def draw(
         if not isinstance(flag, bool):
             msg = f"The {name!r} argument of draw must be True or False. Got {flag!r} ({type(flag).__name__}) instead."
             raise EvidenceTypeError(msg)
-    import matplotlib.pyplot as plt
+    from crampnet._arguments import pyplot
+
+    plt = pyplot()
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
     spec = model.spec

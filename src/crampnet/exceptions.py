@@ -40,8 +40,12 @@ def did_you_mean(key: str, names: Iterable[str], n: int = 3) -> list[str]:
     ['urge_to_move']
     >>> did_you_mean("older", ["adults", "older_adults"])
     ['older_adults']
+    >>> did_you_mean("", ["adults", "older_adults"])
+    []
     """
     names = list(names)
+    if not key.strip():  # every name contains the empty string: suggest none
+        return []
     close = difflib.get_close_matches(key, names, n=n, cutoff=0.6)
     if not close:
         low = key.lower()

@@ -43,11 +43,11 @@ True
 from __future__ import annotations
 
 import html
-import importlib
 from collections.abc import Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from crampnet._arguments import optional_module
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
 from crampnet.network.describe import band_ranges
 from crampnet.network.evidence import describe, normalise, resolve_id
@@ -74,11 +74,7 @@ NOT_ASKED = "not asked"
 
 def _widgets() -> ModuleType:
     """ipywidgets, or an ImportError that names the extra."""
-    try:
-        return importlib.import_module("ipywidgets")
-    except ImportError as err:
-        msg = f"The crampnet explorer needs ipywidgets, which is not installed: {EXTRA}"
-        raise ModuleNotFoundError(msg, name="ipywidgets") from err
+    return optional_module("ipywidgets", "The crampnet explorer", "explorer")
 
 
 def control_groups(model: BaseModel) -> dict[str, list[str]]:

@@ -245,6 +245,9 @@ class Model(BaseModel):
 
     def refit(self, fit: Fit) -> FittedModel:
         """A :class:`FittedModel`: this model with ``fit``'s tables (see :meth:`fit`)."""
+        if not isinstance(fit, Fit):
+            msg = f"The 'fit' argument of refit must be what crampnet.trust.simulate.fit computed (a Fit); to update from data, call model.fit(data). Got {type(fit).__name__} instead."
+            raise EvidenceTypeError(msg)
         return FittedModel(self, fit)
 
 
@@ -301,10 +304,15 @@ def _compile(text: str, name: str, digest: str, population: str | None) -> Model
     return Model(spec, population)
 
 
-def _check_population(spec: NetworkSpec, population: object) -> None:
+def _check_population_type(population: object) -> str:
     if not isinstance(population, str):
         msg = f"The 'population' argument of load must be a str. Got {population!r} ({type(population).__name__}) instead."
         raise TypeError(msg)
+    return population
+
+
+def _check_population(spec: NetworkSpec, given: object) -> None:
+    population = _check_population_type(given)
     names = [DEFAULT_POPULATION, *spec.populations]
     if population not in names:
         msg = f"Unknown population {population!r}.{hint(population, names)} Presets of {spec.name}: {', '.join(names)}."
@@ -350,6 +358,8 @@ def load(path: str | os.PathLike[str] | None = None, *, population: str | None =
         text, name = shipped_text(), shipped_path()
     else:
         text, name = read_network_text(path), os.fspath(path)
+    if population is not None:
+        _check_population_type(population)  # before the cache, which would fail to hash a list
     return _compile(text, name, hashlib.sha256(text.encode("utf-8")).hexdigest(), population)
 
 

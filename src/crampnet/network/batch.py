@@ -20,7 +20,7 @@ Examples
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,7 +39,7 @@ from crampnet.network.spec import NetworkSpec
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["LOG_SPLIT", "MAX_SPLIT", "TINY", "batch_evidence", "check_columns", "label", "merge_split", "progress_bar", "row_name", "split_evaluate", "split_marginals", "split_tiny"]
+__all__ = ["LOG_SPLIT", "MAX_SPLIT", "TINY", "batch_evidence", "check_columns", "checked_frames", "label", "merge_split", "progress_bar", "row_name", "split_evaluate", "split_marginals", "split_tiny"]
 
 #: Likelihoods below this (their vector's largest is 1) are split into rows
 #: of their own when the evidence is very improbable (:func:`split_tiny`).
@@ -353,3 +353,30 @@ def progress_bar(total: int) -> Any:
     except ImportError:  # pragma: no cover - tqdm ships with pgmpy
         return _Bar(total)
     return tqdm(total=total, unit="case", desc="crampnet")
+
+
+def checked_frames(frames: object) -> Iterator[pd.DataFrame]:
+    """The chunks of ``frames`` (an iterable of DataFrames, as ``iter_posteriors`` takes), each checked before it is scored.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crampnet.network.batch import checked_frames
+    >>> next(checked_frames(pd.DataFrame({"urge_to_move": [True]})))
+    Traceback (most recent call last):
+        ...
+    crampnet.exceptions.EvidenceTypeError: iter_posteriors takes an iterable of pandas DataFrames (chunks of cases). Got one DataFrame: score it with posteriors(frame), or pass [frame].
+    """
+    import pandas as pd
+
+    if isinstance(frames, pd.DataFrame):
+        msg = "iter_posteriors takes an iterable of pandas DataFrames (chunks of cases). Got one DataFrame: score it with posteriors(frame), or pass [frame]."
+        raise EvidenceTypeError(msg)
+    if not isinstance(frames, Iterable) or isinstance(frames, str | bytes | Mapping):
+        msg = f"iter_posteriors takes an iterable of pandas DataFrames (chunks of cases). Got {show(frames)} ({type(frames).__name__}) instead."
+        raise EvidenceTypeError(msg)
+    for frame in frames:
+        if not isinstance(frame, pd.DataFrame):
+            msg = f"iter_posteriors takes an iterable of pandas DataFrames. Got an item of type {type(frame).__name__}."
+            raise EvidenceTypeError(msg)
+        yield frame

@@ -346,6 +346,9 @@ def conjunction(spec: NetworkSpec, given: Mapping[str, np.ndarray], event: objec
     The ratio of the two probabilities of evidence is then P(event | given):
     P(exercise_triggered = yes | exertional_pain_relieved_by_rest = yes) is 1.
     """
+    if event is None:  # normalise reads None as no evidence; an event must be named
+        msg = "The 'event' argument of probability must be a mapping of node id to state, e.g. {'restless_legs_syndrome': True}. Got None instead."
+        raise EvidenceTypeError(msg)
     both = dict(given)
     for nid, vec in normalise(spec, event, "event", sets=True).items():
         both[nid] = both[nid] * vec if nid in both else vec

@@ -363,11 +363,15 @@ def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, fl
     return out
 
 
-def check_by(by: object) -> None:
-    """Refuse a ``by`` that is not one of :data:`BY`."""
+def check_by(by: object, *, cost_aware: object = False, staged: object = False) -> None:
+    """Refuse a ``by`` that is not one of :data:`BY`, and a ``cost_aware`` or ``staged`` that is not True or False (``"false"`` would switch it on)."""
     if not isinstance(by, str) or by not in BY:
         msg = f"The 'by' argument of next_questions must be one of {', '.join(map(repr, BY))}. Got {show(by)} instead."
         raise InvalidValueError(msg)
+    for name, value in (("cost_aware", cost_aware), ("staged", staged)):
+        if not isinstance(value, bool | np.bool_):
+            msg = f"The '{name}' argument of next_questions must be True or False. Got {show(value)} ({type(value).__name__}) instead."
+            raise EvidenceTypeError(msg)
 
 
 def check_about(model: BaseModel, about: str | Iterable[str] | None) -> list[str]:

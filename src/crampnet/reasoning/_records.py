@@ -154,7 +154,8 @@ def record_arguments(model: BaseModel, record: object) -> tuple[Mapping[str, obj
     Raises
     ------
     EvidenceTypeError
-        If ``record`` is not a mapping with a mapping ``evidence``.
+        If ``record`` is not a mapping with a mapping ``evidence``, or its
+        ``network`` (when given) is not a mapping or ``population`` not a str.
     InvalidValueError
         If it was made with another network (by name) or population.
 
@@ -166,14 +167,16 @@ def record_arguments(model: BaseModel, record: object) -> tuple[Mapping[str, obj
     if not isinstance(record, Mapping) or not isinstance(record.get("evidence"), Mapping):
         msg = f"Diagnosis.from_dict needs the dict of Diagnosis.to_dict (a mapping with an 'evidence' mapping). Got {show(record)} ({type(record).__name__})."
         raise EvidenceTypeError(msg)
-    network = record.get("network")
+    network, population = record.get("network"), record.get("population", model.population)
+    if (network is not None and not isinstance(network, Mapping)) or not isinstance(population, str):
+        msg = f"Diagnosis.from_dict: the record's 'network' must be the mapping to_dict writes and its 'population' a preset name. Got {show(network)} and {show(population)}."
+        raise EvidenceTypeError(msg)
     if isinstance(network, Mapping):
         if network.get("name", model.spec.name) != model.spec.name:
             msg = f"The diagnosis was made with the network {show(network.get('name'))}, not {model.spec.name!r}; load that network (crampnet.load(path)) to make it again."
             raise InvalidValueError(msg)
         if network.get("version", model.spec.version) != model.spec.version:
             warnings.warn(f"The diagnosis was made with {model.spec.name} {show(network.get('version'))}; this is {model.spec.version}: its posteriors may differ.", UserWarning, stacklevel=3)
-    population = record.get("population", model.population)
     if population != model.population:
         msg = f"The diagnosis was made for the population {show(population)}, not {model.population!r}; use crampnet.load(population={show(population)}) to make it again."
         raise InvalidValueError(msg)

@@ -43,6 +43,7 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from crampnet._arguments import check_model
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import resolve_id
 from crampnet.reasoning._counterfactual import measures
@@ -96,7 +97,7 @@ class Diagnosis:
         if evidence is not None and not isinstance(evidence, Mapping):
             msg = f"The 'evidence' argument of diagnose must be a mapping of node id to state, e.g. {{'urge_to_move': True}}. Got {evidence!r} ({type(evidence).__name__}) instead."
             raise EvidenceTypeError(msg)
-        self.model = model
+        self.model = model = check_model(model, "diagnose")
         self._values = model.posterior_array(evidence)  # network order; validates, raises on impossible evidence
         self.evidence: dict[str, object] = {resolve_id(model.spec, k): v for k, v in (evidence or {}).items()}
         self.ranking = ranking
@@ -343,7 +344,7 @@ class Diagnosis:
         """
         from crampnet.reasoning._records import record_arguments
 
-        evidence, kwargs = record_arguments(model, record)
+        evidence, kwargs = record_arguments(check_model(model, "Diagnosis.from_dict"), record)
         return cls(model, evidence, **kwargs)  # type: ignore[arg-type]
 
 

@@ -284,7 +284,7 @@ def next_questions(
     >>> bool(worth["value"].round(4).is_monotonic_decreasing and (worth["value"] >= 0).all())
     True
     """
-    check_by(by)
+    check_by(by, cost_aware=cost_aware, staged=staged)
     focus = check_about(model, about)  # before the batch: a typo costs nothing
     return rank_questions(model, collect_answers(model, evidence), n, by=by, about=focus or None, cost_aware=cost_aware, costs=costs, staged=staged)
 
@@ -348,7 +348,7 @@ def _rows(
     if n is not None and (isinstance(n, bool | np.bool_) or not isinstance(n, numbers.Integral) or n < 0):
         msg = f"The 'n' argument of next_questions must be a non-negative int or None. Got {show(n)} ({type(n).__name__}) instead."
         raise InvalidValueError(msg)
-    check_by(by)
+    check_by(by, cost_aware=cost_aware, staged=staged)
     focus = check_about(model, about) or list(answers.conditions)
     given = _costs(model, costs)
     cols = [answers.conditions.index(c) for c in focus]

@@ -57,9 +57,12 @@ Examples
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from crampnet.exceptions import InvalidValueError
 from crampnet.network.evidence import resolve_id
@@ -115,7 +118,7 @@ def _describe(model: BaseModel, entries: list[Entry]) -> str:
 
 def check_threshold(threshold: object) -> float:
     """Return ``threshold`` as a float, or raise if it is not a number in (0, 1]."""
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0.0 < threshold <= 1.0:
+    if isinstance(threshold, bool | np.bool_) or not isinstance(threshold, numbers.Real) or not 0.0 < float(threshold) <= 1.0:
         msg = f"The 'threshold' argument must be None (each condition's testing threshold) or a number in (0, 1]. Got {threshold!r} instead."
         raise InvalidValueError(msg)
     return float(threshold)

@@ -56,7 +56,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
+from crampnet._arguments import check_frame, check_model, pyplot
+from crampnet.exceptions import InvalidStateError, InvalidValueError
 from crampnet.network.evidence import resolve_id
 from crampnet.trust._shown import RANKINGS_BY, Shown, shown
 
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
 __all__ = ["Evaluation", "auroc", "evaluate", "plot_calibration"]
+MAX_BINS = 10_000  # most bins of the calibration table (a row each; a billion exhausted memory)
 
 
 @dataclass(frozen=True, repr=False)
@@ -255,17 +257,17 @@ def evaluate(
 
     from crampnet.trust.uncertainty import _rng
 
-    if not isinstance(cases, pd.DataFrame):
-        msg = f"The 'cases' argument of evaluate must be a pandas DataFrame. Got {type(cases).__name__} instead."
-        raise EvidenceTypeError(msg)
+    check_model(model, "evaluate")
+    check_frame(cases, "cases", "evaluate")
+    rng = _rng(seed)  # checks the seed even when nothing is hidden
     if isinstance(hide, bool) or not isinstance(hide, numbers.Real) or not 0.0 <= float(hide) < 1.0:
         msg = f"The 'hide' argument of evaluate must be a fraction in [0, 1). Got {hide!r} instead."
         raise InvalidValueError(msg)
     if not isinstance(ranking, str) or ranking not in RANKINGS_BY:
         msg = f"The 'ranking' argument of evaluate must be one of {', '.join(map(repr, RANKINGS_BY))}. Got {ranking!r} instead."
         raise InvalidValueError(msg)
-    if isinstance(bins, bool) or not isinstance(bins, numbers.Integral) or int(bins) < 1:
-        msg = f"The 'bins' argument of evaluate must be a positive int. Got {bins!r} instead."
+    if isinstance(bins, bool) or not isinstance(bins, numbers.Integral) or not 1 <= int(bins) <= MAX_BINS:
+        msg = f"The 'bins' argument of evaluate must be an int from 1 to {MAX_BINS:,} (the calibration table has a row a bin). Got {bins!r} instead."
         raise InvalidValueError(msg)
     ids = {column: resolve_id(model.spec, column, "the cases' columns") for column in cases.columns}
     conditions = set(model.conditions)
@@ -277,7 +279,7 @@ def evaluate(
     hidden = conditions | set(model.parts)  # a part's column (model.simulate gives one) is truth, not evidence
     evidence = cases[[c for c in cases.columns if ids[c] not in hidden]]
     if hide > 0 and evidence.shape[1]:
-        mask = _rng(seed).random(evidence.shape) < hide
+        mask = rng.random(evidence.shape) < hide
         evidence = evidence.astype(object).mask(mask)
     if evidence.shape[1]:
         posteriors = model.posteriors(evidence, progress=bool(progress))
@@ -382,17 +384,13 @@ def plot_calibration(result: Evaluation | pd.DataFrame, ax: Any = None) -> Any:
     >>> ax.get_xlabel()
     'Predicted probability'
     """
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     table = result.calibration if isinstance(result, Evaluation) else result
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 5))
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label="perfect calibration")
     shown = table[table["n"] > 0]
     ax.plot(shown["mean_predicted"], shown["observed"], marker="o", color="#4477aa", label="crampnet")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.set_xlabel("Predicted probability")
-    ax.set_ylabel("Observed frequency")
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="Predicted probability", ylabel="Observed frequency")
     ax.legend(loc="upper left", fontsize="small")
     return ax

@@ -204,8 +204,9 @@ def plot_tornado(frame: pd.DataFrame, ax: Any = None, *, top: int = 15) -> Any:
     >>> ax.get_yticklabels()[-1].get_text()
     'restless_legs_syndrome=present: intercept prevalence 0.07'
     """
-    import matplotlib.pyplot as plt
+    from crampnet._arguments import pyplot
 
+    plt = pyplot()
     rows = frame.head(top).iloc[::-1]
     labels = [_label(r) for r in rows.itertuples()]
     if ax is None:

@@ -1,0 +1,69 @@
+"""Checks that the public functions share: their arguments, and their optional dependencies.
+
+A function that takes a model or a table of cases (:func:`crampnet.diagnose`,
+:meth:`crampnet.Diagnosis.from_dict`, :func:`crampnet.evaluate`, ``fit``) checks
+them here first, so that a wrong argument gets an error naming the argument rather
+than an ``AttributeError`` from deep inside. A plot asks :func:`pyplot` for
+matplotlib and the explorer :func:`optional_module` for ipywidgets, so that a
+machine without them is told which extra to install.
+
+Examples
+--------
+>>> from crampnet._arguments import check_model
+>>> check_model(None, "diagnose")
+Traceback (most recent call last):
+    ...
+crampnet.exceptions.EvidenceTypeError: The 'model' argument of diagnose must be a crampnet model, as crampnet.load() returns. Got None (NoneType) instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+import reprlib
+from types import ModuleType
+
+from crampnet.base import BaseModel
+from crampnet.exceptions import EvidenceTypeError
+
+__all__ = ["check_frame", "check_model", "optional_module", "pyplot"]
+
+
+def check_model(model: object, where: str) -> BaseModel:
+    """``model`` if it is a crampnet model, else an error naming ``where``'s 'model' argument."""
+    if not isinstance(model, BaseModel):
+        msg = f"The 'model' argument of {where} must be a crampnet model, as crampnet.load() returns. Got {reprlib.repr(model)} ({type(model).__name__}) instead."
+        raise EvidenceTypeError(msg)
+    return model
+
+
+def check_frame(frame: object, argument: str, where: str) -> None:
+    """Refuse an ``argument`` of ``where`` that is not a pandas DataFrame."""
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        msg = f"The '{argument}' argument of {where} must be a pandas DataFrame. Got {type(frame).__name__} instead."
+        raise EvidenceTypeError(msg)
+
+
+def optional_module(name: str, needed_by: str, extra: str) -> ModuleType:
+    """The module ``name`` of an optional dependency, or a ``ModuleNotFoundError`` that names the extra to install.
+
+    Examples
+    --------
+    >>> from crampnet._arguments import optional_module
+    >>> optional_module("no_such_module", "The example", "plot")
+    Traceback (most recent call last):
+        ...
+    ModuleNotFoundError: The example needs no_such_module, which is not installed: pip install "crampnet[plot]"
+    """
+    try:
+        return importlib.import_module(name)
+    except ImportError as err:
+        top = name.split(".")[0]
+        msg = f'{needed_by} needs {top}, which is not installed: pip install "crampnet[{extra}]"'
+        raise ModuleNotFoundError(msg, name=top) from err
+
+
+def pyplot() -> ModuleType:
+    """``matplotlib.pyplot``, or a ``ModuleNotFoundError`` that names the ``plot`` extra."""
+    return optional_module("matplotlib.pyplot", "Plotting", "plot")
