@@ -151,3 +151,22 @@ def test_a_plot_without_matplotlib_names_the_extra(model, monkeypatch):
     for plot in (model.draw, lambda: plot_calibration(pd.DataFrame()), lambda: plot_tornado(pd.DataFrame())):
         with pytest.raises(ModuleNotFoundError, match=r'Plotting needs matplotlib, which is not installed: pip install "crampnet\[plot\]"'):
             plot()
+
+
+def test_a_banded_node_says_a_number_is_accepted(model):
+    """Check that a word that is not a band of age or ferritin says the node takes a number too (a new user's check: age=abc named only the bands)."""
+    with pytest.raises(crampnet.InvalidStateError, match=r"Valid states: under_40, 40_to_64, 65_plus\. Or a number in years, 0 to 120\."):
+        model.diagnose({"age": "abc"})
+    with pytest.raises(crampnet.InvalidStateError, match=r"Or a number in ng/mL, 0 to 5000\. Did you mean 'low'\?"):
+        model.diagnose({"ferritin": "lowish"})
+    with pytest.raises(crampnet.InvalidStateError) as info:
+        model.diagnose({"urge_to_move": "maybe"})
+    assert "Or a number" not in str(info.value)
+
+
+def test_repr_counts_in_the_singular_too(model):
+    """Check the first line of a diagnosis's repr: "1 evidence entry; 1 red flag", and the plurals otherwise."""
+    one = model.diagnose({"unilateral_calf_swelling": True})
+    assert len(one.red_flags) == 1
+    assert repr(one).startswith("<crampnet.Diagnosis: 1 evidence entry; 1 red flag; ")
+    assert repr(model.diagnose({"urge_to_move": True, "worse_at_rest": True})).startswith("<crampnet.Diagnosis: 2 evidence entries; ")

@@ -118,3 +118,12 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
         err = proc.stderr.read()
         assert proc.wait(timeout=300) == 141
     assert err == b""
+
+
+def test_ranking_help_gives_the_default_and_what_each_order_means(capsys):
+    """Check that ``diagnose --help`` says which ranking is the default and that counterfactual is expected disablement."""
+    with pytest.raises(SystemExit):
+        main(["diagnose", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "(default: counterfactual, which is expected disablement, as is disablement:" in text
+    assert "sufficiency: how many of them it alone would still produce" in text

@@ -135,7 +135,7 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
             save_case(path, case_document(model, evidence, skipped, asked, digest))
 
     if case is not None and case.saved:
-        print(f"Resuming {case.name}: {len(evidence)} answers, {len(args.skipped)} skipped, {case.asked} questions asked.")
+        print(f"Resuming {case.name}: {len(evidence)} answer{'s' * (len(evidence) != 1)}, {len(args.skipped)} skipped, {case.asked} question{'s' * (case.asked != 1)} asked.")
     run = Interview(model, evidence, skipped=args.skipped, asked=case.asked if case is not None else 0, top=args.top, max_questions=args.max_questions, confidence=args.confidence, choose=args.choose, save=save, by=args.questions_by, staged=args.staged)
     code = run.run(sys.stdin)
     if args.save:
@@ -242,7 +242,7 @@ def _parser() -> argparse.ArgumentParser:
     diag.add_argument("--example", action="store_true", help="start from the built-in example case")
     diag.add_argument("--top", type=int, default=10, help="how many conditions to list (default 10)")
     diag.add_argument("--questions", type=int, default=5, help="how many next questions to list (default 5)")
-    diag.add_argument("--ranking", default="counterfactual", choices=["counterfactual", "disablement", "sufficiency", "posterior"], help="order of the differential")
+    diag.add_argument("--ranking", default="counterfactual", choices=["counterfactual", "disablement", "sufficiency", "posterior"], help="order of the differential (default: counterfactual, which is expected disablement, as is disablement: how many observed findings would go away if the condition alone were cured; sufficiency: how many of them it alone would still produce if every other condition were cured; posterior: probability)")
     diag.add_argument("--json", action="store_true", help="print JSON")
     inter = sub.add_parser("interview", parents=[common, case, asking], help="ask the next best question, one at a time (--save and --case to resume)", description="Ask the next best question one at a time: answer yes, no, a state, a number, skip or quit. It stops at --max-questions, at --confidence, when no question is left, or at quit or the end of input, and then prints the red flags and the final differential. --case resumes a case saved with --save (or starts from a plain case file).")
     inter.add_argument("--max-questions", type=int, default=10, help="stop after this many questions (default 10)")

@@ -229,7 +229,8 @@ def state_vector(node: Node, value: object, *, sets: bool = False) -> np.ndarray
             return _indicator(node, value)
         close = difflib.get_close_matches(value.lower(), list(node.states), n=1, cutoff=0.5)
         hint = f" Did you mean {close[0]!r}?" if close else ""
-        msg = f"{show(value)} is not a state of {node.id}. Valid states: {', '.join(node.states)}.{hint}"
+        number = f" Or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}." if node.bands and node.valid else ""
+        msg = f"{show(value)} is not a state of {node.id}. Valid states: {', '.join(node.states)}.{number}{hint}"
         raise InvalidStateError(msg, node.id, value, list(node.states))
     if isinstance(value, numbers.Real):
         if not node.bands or node.valid is None:

@@ -106,7 +106,7 @@ class Diagnosis:
     def __repr__(self) -> str:
         n, flags = len(self.evidence), len(self.red_flags)
         lines = [
-            f"<crampnet.Diagnosis: {n} evidence entries; {flags} red flags; differential ({self.ranking}), first 3 of {len(self.differential)}:"
+            f"<crampnet.Diagnosis: {n} evidence entr{'y' if n == 1 else 'ies'}; {flags} red flag{'s' * (flags != 1)}; differential ({self.ranking}), first 3 of {len(self.differential)}:"
         ]
         post = self._probabilities()
         for rank, cond in enumerate(self.differential[:3], start=1):
