@@ -536,3 +536,29 @@ def test_staged_interview_asks_history_before_tests(monkeypatch):
     code, out, err = _main(monkeypatch, args, "skip\n")
     assert code == 0 and err == ""
     assert re.search(rf"^Q1\. .*\({first}: ", out, flags=re.MULTILINE)
+
+
+def test_steps_between_the_first_and_last_display_are_brief_but_hide_no_flag(monkeypatch, model):
+    """Check that each step after the first leaves out the rule-out texts and the legend, never a flag or a must-not-miss row.
+
+    A new user's check (session 40) found some 30 lines a step, the same
+    rule-outs and definitions each time. The first display and the final one
+    keep them; every step keeps every red flag line and every must-not-miss
+    condition with its probability, threshold and flag.
+    """
+    code, out, _ = _main(monkeypatch, ["interview", "urge_to_move=yes", "--max-questions", "3"], "50\ncalf\n")  # Q3 meets the end of input
+    assert code == 0
+    head, rest = out.split("\nQ1. ", 1)
+    steps = rest.split("\nStopping: ", 1)[0]
+    final = _final(out)
+    for block in (head, final):
+        assert block.count("  rules out: ") == len(model.must_not_miss)
+        assert "\nProbability: how likely" in block
+    assert "  rules out: " not in steps and "\nProbability: how likely" not in steps
+    assert steps.count("  (what would rule each out: at the start and at the end of the interview, and in the report)") == 2
+    after_calf = model.diagnose({"urge_to_move": "yes", "age": 50, "pain_location": "calf"})
+    assert after_calf.red_flags  # DVT crosses its testing threshold at the calf
+    for flag in after_calf.red_flags:
+        assert f"RED FLAG ({flag.urgency}) {flag.condition}: {flag.message}" in steps
+    for cond in model.must_not_miss:
+        assert steps.count(f"\n  {cond} ") == 2  # its row in both steps' must-not-miss blocks

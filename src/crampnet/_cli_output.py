@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FULL_CITATIONS",
     "QUESTION_HEADERS",
+    "RULE_OUTS_ELSEWHERE",
     "STAGED_HEADER",
     "diagnosis_json",
     "differential_lines",
@@ -130,25 +131,28 @@ def _bar(p: float, width: int = 10) -> str:
     return "[" + "#" * filled + "." * (width - filled) + "]"
 
 
-def flag_lines(dx: Diagnosis) -> list[str]:
+def flag_lines(dx: Diagnosis, *, rule_outs: bool = True) -> list[str]:
     """One line per red flag raised (or a line saying none was), then :func:`must_not_miss_lines`."""
     if not dx.red_flags:
         flags = ["Red flags: none raised by this evidence."]
     else:
         flags = [f"RED FLAG ({flag.urgency}) {flag.condition}: {flag.message}" for flag in dx.red_flags]
-    return flags + must_not_miss_lines(dx)
+    return flags + must_not_miss_lines(dx, rule_outs=rule_outs)
 
 
 #: The last line of the must-not-miss block: where the short citations are given in full.
 FULL_CITATIONS = "  (rule-outs cited short; in full in `crampnet diagnose --json`, `Diagnosis.must_not_miss` and the report)"
+#: The last line of the block without its rule-outs (the interview's steps between its first and last display).
+RULE_OUTS_ELSEWHERE = "  (what would rule each out: at the start and at the end of the interview, and in the report)"
 
 
-def must_not_miss_lines(dx: Diagnosis) -> list[str]:
+def must_not_miss_lines(dx: Diagnosis, *, rule_outs: bool = True) -> list[str]:
     """Every must-not-miss condition, however unlikely: probability, threshold, flag, what would rule it out.
 
     Each rule-out is cited short (:func:`crampnet.reasoning.mustnotmiss.rule_out_cite`),
     so that the block stays a few lines in a terminal or an interview step;
-    its last line says where the full citations are.
+    its last line says where the full citations are. ``rule_outs=False``
+    leaves the rule-outs out (every condition, probability and flag stays).
 
     Examples
     --------
@@ -172,12 +176,13 @@ def must_not_miss_lines(dx: Diagnosis) -> list[str]:
         lines.append(f"  {cond:<{width}}  P = {p:7.2%}  threshold {threshold:6.2%}  {mark}")
         if cond in met:  # what the rule counted
             lines.append(f"  {'':<{width}}  rule-out met: {met[cond][0]}")
-        lines.append(f"  {'':<{width}}  rules out: {rule_out} [{rule_out_cite(cond, source)}]")
-    return [*lines, FULL_CITATIONS]
+        if rule_outs:
+            lines.append(f"  {'':<{width}}  rules out: {rule_out} [{rule_out_cite(cond, source)}]")
+    return [*lines, FULL_CITATIONS if rule_outs else RULE_OUTS_ELSEWHERE]
 
 
-def differential_lines(dx: Diagnosis, top: int) -> list[str]:
-    """The ``top`` conditions of the differential, and every must-not-miss one, then the legend.
+def differential_lines(dx: Diagnosis, top: int, *, explained: bool = True) -> list[str]:
+    """The ``top`` conditions of the differential, and every must-not-miss one, then the legend (unless not ``explained``).
 
     Each row: the rank, the condition, its probability (with a bar) and,
     unless the order is by probability, the measure the order used, at the
@@ -205,7 +210,7 @@ def differential_lines(dx: Diagnosis, top: int) -> list[str]:
         lines.append("(must-not-miss conditions are always listed, at their own rank)")
     if forms:
         lines.append(FORMS_NOTE)
-    return lines + legend(dx.ranking, population_phrase(dx.model))
+    return lines + legend(dx.ranking, population_phrase(dx.model)) if explained else lines
 
 
 #: What the two numbers of a question line are, in the default order (``by="decision"``).

@@ -106,13 +106,14 @@ class Interview:
         if self.save is not None:
             self.save(self.evidence, self.skipped, self.asked)
         dx = self.model.diagnose(self.evidence)
-        code, show = 0, True
+        code, show, first = 0, True, True
         while True:
             reason, candidates = self._stop(dx)
             if reason:
                 break
-            if show:
-                print("\n".join(["", *flag_lines(dx), *differential_lines(dx, self.top)]))
+            if show:  # in full the first time; then without the rule-outs and the legend, which do not change
+                print("\n".join(["", *flag_lines(dx, rule_outs=first), *differential_lines(dx, self.top, explained=first)]))
+                first = False
             nid, value = self._choose(candidates, stdin) if self.choose else (candidates[0], self._ask(candidates[0], stdin))
             if value is _END or value is _INTERRUPTED or value == "quit":
                 reason = {id(_END): "end of input.", id(_INTERRUPTED): "interrupted."}.get(id(value), "quit.")
