@@ -126,8 +126,8 @@ def test_table_shape_index_and_sentences(tiny):
     assert set(table.index) == {"age_group", "ferritin", "urge"}
     assert np.allclose(np.exp(table["log_odds"]), table["likelihood_ratio"])
     assert table.loc["ferritin", "state"] == "low"
-    assert table.loc["ferritin", "sentence"].startswith("ferritin 32 ng/mL (low): for rls, x")
-    assert table.loc["age_group", "sentence"].startswith("age group 70 years (65_plus): for rls, x")
+    assert table.loc["ferritin", "sentence"].startswith("ferritin 32 ng/mL (low): odds of rls x")
+    assert table.loc["age_group", "sentence"].startswith("age group 70 years (65_plus): odds of rls x")
     assert list(table["log_odds"].abs()) == sorted(table["log_odds"].abs(), reverse=True)
 
 

@@ -238,8 +238,8 @@ def _sentence(model: BaseModel, nid: str, given: object, state: str, condition: 
     cond = model.spec.nodes[condition].label or condition.replace("_", " ")
     factor = f"x{ratio:.2g}" if ratio < 1 else f"x{ratio:.3g}" if ratio < 10 or ratio >= 1e6 else f"x{ratio:.0f}"
     if certain:
-        return f"{what}: for {cond}, {factor} (the condition is certain under part of the evidence; certainty counts as odds of 1e300 to 1)"
-    return f"{what}: for {cond}, {factor}"
+        return f"{what}: odds of {cond} {factor} (the condition is certain under part of the evidence; certainty counts as odds of 1e300 to 1)"
+    return f"{what}: odds of {cond} {factor}"
 
 
 def explain(model: BaseModel, evidence: Mapping[str, object] | None, condition: str, *, method: str = "auto", contributions: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -266,7 +266,7 @@ def explain(model: BaseModel, evidence: Mapping[str, object] | None, condition: 
         Indexed by observed node id, columns ``state`` (the observed state,
         or the soft likelihoods), ``log_odds`` (natural log), ``likelihood_ratio``
         (``exp(log_odds)``, at most ``exp(709)``) and ``sentence`` (e.g. ``"Serum ferritin 32 ng/mL
-        (low): for RLS, x2.1"``), sorted by ``|log_odds|``, largest first.
+        (low): odds of RLS x2.1"``), sorted by ``|log_odds|``, largest first.
         ``log_odds`` sums to ``logit P(condition | evidence) - logit
         P(condition)``; every number is finite (a certain posterior counts
         as log-odds ``+-CERTAIN_LOG_ODDS``, and the sentences say so).
