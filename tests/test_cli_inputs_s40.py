@@ -127,3 +127,31 @@ def test_ranking_help_gives_the_default_and_what_each_order_means(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "(default: counterfactual, which is expected disablement, as is disablement:" in text
     assert "sufficiency: how many of them it alone would still produce" in text
+
+
+def test_saved_case_skipping_a_condition_is_refused(tmp_path, capsys):
+    """Check a saved case whose skipped list names a condition (never a question): an error naming the file.
+
+    A question answered after it was skipped (resumed with the answer on the
+    command line) stays accepted: tests/test_interview.py reads such a file.
+    """
+    saved = tmp_path / "case.json"
+    assert main(["interview", "--save", str(saved), "--max-questions", "0", "urge_to_move=yes"]) == 0
+    capsys.readouterr()
+    document = json.loads(saved.read_text())
+    document["skipped"] = ["restless_legs_syndrome"]
+    saved.write_text(json.dumps(document))
+    err = _error(capsys, ["diagnose", "--case", str(saved)])
+    assert "case.json: the skipped questions list 'restless_legs_syndrome', a condition, which is never asked" in err
+
+
+def test_a_saved_case_key_error_says_where_once(tmp_path, capsys):
+    """Check the unknown-key error of a saved case's top level: "not a key of the saved case." (it said "... in a saved case" twice)."""
+    saved = tmp_path / "case.json"
+    assert main(["interview", "--save", str(saved), "--max-questions", "0", "urge_to_move=yes"]) == 0
+    capsys.readouterr()
+    document = json.loads(saved.read_text())
+    document["foo"] = 1
+    saved.write_text(json.dumps(document))
+    err = _error(capsys, ["diagnose", "--case", str(saved)])
+    assert "'foo' is not a key of the saved case." in err and "in a saved case in a saved case" not in err

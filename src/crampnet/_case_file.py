@@ -193,7 +193,8 @@ def _object(name: str, key: str, value: object, keys: Sequence[str]) -> dict[str
         raise _wrong(name, key, value, "a JSON object")
     for extra in value:
         if extra not in keys:
-            msg = f"{name}: {show(extra, 60)} is not a key of {key} in a saved case.{hint(extra, keys)} Keys: {', '.join(keys)}."
+            where = key if key == "the saved case" else f"{key} in a saved case"
+            msg = f"{name}: {show(extra, 60)} is not a key of {where}.{hint(extra, keys)} Keys: {', '.join(keys)}."
             raise InvalidValueError(msg)
     missing = [k for k in keys if k not in value]
     if missing:
@@ -282,6 +283,8 @@ def check_saved(case: CaseFile, model: BaseModel, digest: str) -> tuple[list[str
     UnknownNodeError
         If a skipped question is no longer a node ("Did you mean ...?"). The
         evidence is checked as any case file's is, when it is used.
+    InvalidValueError
+        Also if a skipped question is a condition.
     """
     saved, spec = case.network, model.spec
     if saved["name"] != spec.name:
@@ -299,6 +302,9 @@ def check_saved(case: CaseFile, model: BaseModel, digest: str) -> tuple[list[str
         except UnknownNodeError as err:
             msg = f"{case.name}: {err}"
             raise UnknownNodeError(msg, err.node, err.suggestions) from err
+        if skipped[-1] in model.conditions:  # a question answered since it was skipped is kept: the answer counts
+            msg = f"{case.name}: the skipped questions list {skipped[-1]!r}, a condition, which is never asked; list only questions (findings and context)."
+            raise InvalidValueError(msg)
     return warnings, skipped
 
 
