@@ -340,3 +340,18 @@ def test_report_rows_are_the_tables_rows(ranking: str) -> None:
     mnm = dx.must_not_miss
     assert [(r[0], *r[1:]) for r in dx._must_not_miss_rows()] == [(c, *v) for c, v in zip(mnm.index, mnm.itertuples(index=False), strict=True)]
     assert [dx._measure_value(c) for c in dx.differential] == [measure_value(dx, c) for c in dx.differential]
+
+
+def test_value_for_cost_table_says_what_it_holds(model):
+    """Check the report's value-for-cost table: the first three of next_questions(3, cost_aware=True), as its sentence says.
+
+    A new user's check (session 40): the sentence said "the same two measures
+    per unit of cost" above a table of three rows that shows them undivided.
+    """
+    dx = diagnose(model, {"exertional_pain_relieved_by_rest": True, "pain_location": "calf", "smoker": True, "age": 68})
+    part = dx.report().split("Best value for cost, the first three", 1)[1]
+    assert "ordered by the same two measures divided by the cost; the columns give them undivided, beside the cost." in part
+    table = [line for line in part.split("\n\n", 2)[1].splitlines() if line.startswith("|")][2:]
+    cheap = dx.next_questions(3, cost_aware=True)
+    assert [row.split("|")[1].strip() for row in table] == list(cheap["label"])
+    assert [row.split("|")[5].strip() for row in table] == [f"{c:g}" for c in cheap["cost"]]

@@ -197,7 +197,7 @@ def _questions(dx: Diagnosis) -> list[Block]:
         ("table", (headers, rows(best))),
         (
             "p",
-            "Best value for cost (history 1, examination 2, laboratory 3, ankle-brachial index 4): the same two measures per unit of cost.",
+            "Best value for cost, the first three (costs: history 1, examination 2, laboratory 3, ankle-brachial index 4): ordered by the same two measures divided by the cost; the columns give them undivided, beside the cost.",
         ),
         ("table", (headers, rows(cheap))),
     ]
