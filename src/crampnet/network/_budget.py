@@ -22,7 +22,7 @@ presenting complaint's), all of them 81,583, the largest clique of its
 whole-network tree 3,145,728 (the engine's min-fill tree and the estimate
 here alike; 1,572,864 before session 36's thyroid links) and that tree
 13,517,456 (estimate 19,409,758, by min-fill: the min-weight estimate reaches
-6,291,456); queries run on a far smaller tree, the findings decomposed. Within them, loading
+4,718,592, 6,291,456 in session 36); queries run on a far smaller tree, the findings decomposed. Within them, loading
 any file and answering a case stay under 1 GiB and a few seconds (figures in
 the notes of issue 16). Every check raises
 :class:`~crampnet.exceptions.NetworkFileError` through the
@@ -74,7 +74,7 @@ __all__ = [
     "read_toml",
 ]
 
-#: Bytes of the file (shipped: 760 KB). tomllib is the floor of a file's cost:
+#: Bytes of the file (shipped: 780 KB). tomllib is the floor of a file's cost:
 #: the costliest TOML takes ~2.5 us a byte (dotted keys of 8 parts: 5.3 s and
 #: 256 MB for 2 MiB, measured), so 1 MiB keeps any file's parse near 2.5 s.
 MAX_BYTES = 1024 * 1024
@@ -103,7 +103,7 @@ MAX_CLIQUE = 2**22
 #: (2**24 until session 36, shipped 11,742,142 before the thyroid part's two links).
 MAX_TREE = 2**25
 #: Edges of the moral graph up to which the load-time estimate, when its
-#: min-weight elimination is over the limits, also tries min-fill (shipped: 733).
+#: min-weight elimination is over the limits, also tries min-fill (shipped: 803).
 FILL_EDGES = 4096
 #: Largest row number in a source's ``evidence_rows``.
 MAX_ROW = 2**31 - 1
