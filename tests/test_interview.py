@@ -355,7 +355,7 @@ def test_choose_lists_five_and_asks_the_one_picked(monkeypatch):
     assert f"Q1. Type 1-5 to choose a question, or answer question 1 ({top[0]}; or skip) > 2\n" in out
     assert re.search(rf"^Q1\. .*\({top[1]}: .*> {state}$", out, flags=re.MULTILINE)
     assert _evidence_line(out) == {top[1]: state}
-    assert "Stopping: 1 questions asked" in out
+    assert "Stopping: 1 question asked" in out
 
 
 def test_choose_answers_the_first_directly(monkeypatch):
@@ -562,3 +562,21 @@ def test_steps_between_the_first_and_last_display_are_brief_but_hide_no_flag(mon
         assert f"RED FLAG ({flag.urgency}) {flag.condition}: {flag.message}" in steps
     for cond in model.must_not_miss:
         assert steps.count(f"\n  {cond} ") == 2  # its row in both steps' must-not-miss blocks
+
+
+def test_a_label_that_reads_as_a_question_gets_no_question_mark(monkeypatch):
+    """Check the prompt of a label like "How long the current problem has lasted": no "?" after it (a new user's check), while "Age group?" keeps one."""
+    code, out, _ = _main(monkeypatch, ["interview", "urge_to_move=yes", "--max-questions", "3"], "50\ncalf\n")
+    assert code == 0
+    assert "Q1. Age group? (age_group: " in out
+    assert "Q3. How long the current problem has lasted (symptom_duration: " in out and "lasted?" not in out
+
+
+def test_choose_takes_a_number_for_a_numeric_first_question_after_an_equals_sign(monkeypatch, model):
+    """Check --choose when question 1 takes a number: '=3' answers 3 (a bare 3 picks question 3), and the prompt says so."""
+    first = _candidates(model, {"urge_to_move": True})[0]
+    assert model.spec.nodes[first].bands, "the shipped network's first question for this case takes a number (age)"
+    code, out, _ = _main(monkeypatch, ["interview", "urge_to_move=yes", "--choose", "--max-questions", "1"], "=3\n")
+    assert code == 0
+    assert f"answer question 1 ({first}; =N for the number N; or skip) > =3" in out
+    assert _evidence_line(out)[first] == "3 (under_40)"

@@ -30,7 +30,7 @@ Examples
 >>> run.run(io.StringIO("skip\n"))  # doctest: +ELLIPSIS
 crampnet interview: ...
 Q1. ...? (...) > skip
-Stopping: 1 questions asked (--max-questions 1).
+Stopping: 1 question asked (--max-questions 1).
 <BLANKLINE>
 Final differential:
 ...
@@ -59,6 +59,8 @@ __all__ = ["CHOICES", "NOTE", "Interview"]
 CHOICES = 5
 #: The line every command ends with.
 NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources: model.parameters()."
+#: First words of a label that reads as an indirect question, asked without a question mark.
+_WH = frozenset({"how", "what", "when", "where", "which", "who", "whether"})
 _SKIP = ("skip", "s", "?", "unknown", "dont know", "don't know", "pass")
 _QUIT = ("quit", "q", "stop", "exit")
 _END, _INTERRUPTED = object(), object()  # the end of input; Ctrl-C at a prompt
@@ -138,7 +140,7 @@ class Interview:
         if p >= self.confidence:
             return f"{lead} has reached P = {p:.3f} (--confidence {self.confidence:g}).", []
         if self.asked >= self.max_questions:
-            return f"{self.asked} questions asked (--max-questions {self.max_questions}).", []
+            return f"{self.asked} question{'s' * (self.asked != 1)} asked (--max-questions {self.max_questions}).", []
         table = dx.next_questions(None, by=self.by, staged=self.staged)
         done = set(self.skipped) | set(self.evidence)
         # The table's row order is the recommended order; it is kept.
@@ -152,7 +154,9 @@ class Interview:
         options = "/".join(node.states)
         if node.bands:
             options += f", or a number{' in ' + node.unit if node.unit else ''}"
-        return f"{node.label or nid}? ({nid}: {options}"
+        text = node.label or nid
+        asked = text if text.split()[0].lower() in _WH else f"{text}?"  # "How long the problem has lasted", not "...lasted?"
+        return f"{asked} ({nid}: {options}"
 
     def _read(self, prompt: str, stdin: IO[str]) -> object:
         """One answer, stripped: the text, or _END / _INTERRUPTED."""
@@ -206,11 +210,14 @@ class Interview:
             print(f"  {i}. {self._prompt(nid)})")
         picks = [str(i) for i in range(1, len(shown) + 1)]
         which = "1" if len(picks) == 1 else f"1-{picks[-1]}"
+        numeric = bool(self.model.spec.nodes[shown[0]].bands)  # a number that is also a pick needs a mark: =3
         while True:
-            answer = self._read(f"Q{self.asked + 1}. Type {which} to choose a question, or answer question 1 ({shown[0]}; or skip) > ", stdin)
+            answer = self._read(f"Q{self.asked + 1}. Type {which} to choose a question, or answer question 1 ({shown[0]}{'; =N for the number N' if numeric else ''}; or skip) > ", stdin)
             if not isinstance(answer, str):
                 return shown[0], answer
-            if answer in picks:
+            if answer.startswith("=") and numeric:
+                answer = answer[1:].strip()
+            elif answer in picks:
                 nid = shown[int(answer) - 1]
                 return nid, self._ask(nid, stdin)
             value = self._value(shown[0], answer)
