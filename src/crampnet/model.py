@@ -304,15 +304,7 @@ def _compile(text: str, name: str, digest: str, population: str | None) -> Model
     return Model(spec, population)
 
 
-def _check_population_type(population: object) -> str:
-    if not isinstance(population, str):
-        msg = f"The 'population' argument of load must be a str. Got {population!r} ({type(population).__name__}) instead."
-        raise TypeError(msg)
-    return population
-
-
-def _check_population(spec: NetworkSpec, given: object) -> None:
-    population = _check_population_type(given)
+def _check_population(spec: NetworkSpec, population: str) -> None:
     names = [DEFAULT_POPULATION, *spec.populations]
     if population not in names:
         msg = f"Unknown population {population!r}.{hint(population, names)} Presets of {spec.name}: {', '.join(names)}."
@@ -358,8 +350,9 @@ def load(path: str | os.PathLike[str] | None = None, *, population: str | None =
         text, name = shipped_text(), shipped_path()
     else:
         text, name = read_network_text(path), os.fspath(path)
-    if population is not None:
-        _check_population_type(population)  # before the cache, which would fail to hash a list
+    if population is not None and not isinstance(population, str):  # before the cache, which would fail to hash a list
+        msg = f"The 'population' argument of load must be a str. Got {population!r} ({type(population).__name__}) instead."
+        raise TypeError(msg)
     return _compile(text, name, hashlib.sha256(text.encode("utf-8")).hexdigest(), population)
 
 
