@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+from crampnet._load import load, populations
 from crampnet._version import __version__
 from crampnet.exceptions import (
     CrampnetError,
@@ -32,7 +33,7 @@ from crampnet.exceptions import (
     NetworkFileError,
     UnknownNodeError,
 )
-from crampnet.model import FittedModel, Model, load, populations
+from crampnet.model import FittedModel, Model
 from crampnet.reasoning.diagnosis import Diagnosis, diagnose
 from crampnet.reasoning.redflags import RedFlag
 from crampnet.trust.evaluate import Evaluation, evaluate

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import importlib
 import reprlib
+from collections.abc import Mapping
 from types import ModuleType
 
 from crampnet.base import BaseModel
 from crampnet.exceptions import EvidenceTypeError
 
-__all__ = ["check_frame", "check_model", "optional_module", "pyplot"]
+__all__ = ["check_case", "check_frame", "check_model", "optional_module", "pyplot"]
 
 
 def check_model(model: object, where: str) -> BaseModel:
@@ -34,6 +35,13 @@ def check_model(model: object, where: str) -> BaseModel:
         msg = f"The 'model' argument of {where} must be a crampnet model, as crampnet.load() returns. Got {reprlib.repr(model)} ({type(model).__name__}) instead."
         raise EvidenceTypeError(msg)
     return model
+
+
+def check_case(case: object, argument: str, where: str) -> None:
+    """Refuse an ``argument`` of ``where`` that is neither None nor a mapping of node id to state (one case)."""
+    if case is not None and not isinstance(case, Mapping):
+        msg = f"The '{argument}' argument of {where} must be a mapping of node id to state, e.g. {{'urge_to_move': True}}. Got {reprlib.repr(case)} ({type(case).__name__}) instead."
+        raise EvidenceTypeError(msg)
 
 
 def check_frame(frame: object, argument: str, where: str) -> None:

@@ -22,13 +22,13 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from crampnet._fit import Fit
 from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError
 from crampnet.inference.compiled import CompiledNetwork
 from crampnet.network.batch import batch_evidence, checked_frames, progress_bar, row_name
@@ -45,45 +45,6 @@ __all__ = ["BATCH_ROWS", "DEFAULT_POPULATION", "BaseModel", "Fit"]
 DEFAULT_POPULATION = FILE_POPULATION
 #: Rows of a DataFrame converted and scored at a time (bounds memory).
 BATCH_ROWS = 20_000
-
-
-@dataclass(frozen=True)
-class Fit:
-    """What fitting a model to data produced (see :func:`crampnet.trust.simulate.fit`).
-
-    Attributes
-    ----------
-    tables : dict of str to numpy.ndarray
-        Every node's table, the fitted ones updated.
-    posterior_counts : dict of str to numpy.ndarray
-        The Dirichlet posterior (prior pseudo-counts plus counts) of each fitted node's table, one distribution per parent configuration.
-    prior_strength : float
-        The equivalent sample size of the prior.
-    cases : int
-        Rows of the data.
-    method : str
-        ``"complete"`` or ``"em"``.
-    iterations : int
-        EM iterations (0 for complete data).
-    converged : bool
-        Whether EM converged.
-    parameters : pandas.DataFrame
-        The provenance table, fitted numbers with ``source = "fitted"``: made by ``build`` (no arguments) when first read, so a fit nobody asks it of spares ~0.1 s.
-    """
-
-    tables: dict[str, np.ndarray]
-    posterior_counts: dict[str, np.ndarray]
-    prior_strength: float
-    cases: int
-    method: str
-    iterations: int
-    converged: bool
-    build: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
-
-    @cached_property
-    def parameters(self) -> pd.DataFrame:
-        """The provenance table, fitted numbers with ``source = "fitted"`` (made by ``build`` on first read)."""
-        return self.build()
 
 
 class BaseModel:
@@ -153,6 +114,21 @@ class BaseModel:
     def states(self, node: str) -> list[str]:
         """The states of ``node``, in network order.
 
+        Parameters
+        ----------
+        node : str
+            A node id or alias (``"age"`` is ``age_group``).
+
+        Returns
+        -------
+        list of str
+            Its state names, in the order of its table.
+
+        Raises
+        ------
+        UnknownNodeError
+            If the network has no such node ("Did you mean ...?").
+
         Examples
         --------
         >>> import crampnet
@@ -213,7 +189,16 @@ class BaseModel:
     def posterior_array(self, evidence: Mapping[str, object] | None = None) -> np.ndarray:
         """One case's :meth:`posteriors`, unsorted, as a numpy array in the order of :attr:`conditions` (no pandas).
 
-        Raises as :meth:`posteriors`.
+        Parameters
+        ----------
+        evidence : mapping, optional
+            One case, as for :meth:`posteriors` (no DataFrame).
+
+        Returns
+        -------
+        numpy.ndarray
+            P(present | evidence) of each condition, shape ``(len(conditions),)``.
+            Raises as :meth:`posteriors`.
 
         Examples
         --------
@@ -264,15 +249,11 @@ class BaseModel:
 
         bar = progress_bar(len(frame)) if progress else None
         parts = []
-        # The whole batch decides whether compiling the kernel pays, not
-        # each slice (crampnet.inference._kernel.ready).
-        self.compiled.prepare(len(frame))
+        self.compiled.prepare(len(frame))  # the whole batch decides whether compiling the kernel pays (_kernel.ready)
         try:
-            # Convert and score in slices so memory stays bounded whatever the
-            # number of rows: only one slice's likelihood arrays exist at once.
-            step = BATCH_ROWS
-            for start in range(0, len(frame), step):
-                part = frame.iloc[start : start + step]
+            # Convert and score in slices so that only one slice's likelihood arrays exist at once.
+            for start in range(0, len(frame), BATCH_ROWS):
+                part = frame.iloc[start : start + BATCH_ROWS]
                 parts.append(self._score(part, frame.index, start))
                 if bar is not None:
                     bar.update(len(part))
@@ -388,8 +369,29 @@ class BaseModel:
     def refit(self, fit: Fit) -> BaseModel:
         """A model of the same kind whose tables are ``fit``'s (see :func:`crampnet.trust.simulate.fit`).
 
-        The facade :class:`crampnet.Model` returns a
-        :class:`crampnet.model.FittedModel`; here, a ``BaseModel`` with the
-        new tables.
+        The hook through which :func:`crampnet.trust.simulate.fit` (above this
+        layer) returns its result; call ``fit``, not this.
+
+        Parameters
+        ----------
+        fit : Fit
+            The record that :func:`crampnet.trust.simulate.fit` computed.
+
+        Returns
+        -------
+        BaseModel
+            The same network and population with the fitted tables (the
+            facade :class:`crampnet.Model` returns a :class:`crampnet.FittedModel`).
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> from crampnet.base import BaseModel
+        >>> from crampnet.trust.simulate import fit
+        >>> model = crampnet.load()
+        >>> core = BaseModel(model.spec, model.population)
+        >>> refitted = fit(core, model.simulate(300, seed=1))  # fit ends with core.refit(its Fit)
+        >>> type(refitted).__name__, refitted.population == model.population
+        ('BaseModel', True)
         """
         return BaseModel(self.spec, self.population, tables=fit.tables)

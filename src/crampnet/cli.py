@@ -73,8 +73,8 @@ from crampnet._cli_output import (
 )
 from crampnet._files import write_atomic
 from crampnet._interview import NOTE, Interview
+from crampnet._load import load
 from crampnet.exceptions import CrampnetError, ImpossibleEvidenceError, InvalidValueError, hint
-from crampnet.model import load
 from crampnet.network.evidence import interpret
 
 #: The orders of ``--questions-by``: those of :func:`crampnet.reasoning.questions.next_questions` (``BY``),

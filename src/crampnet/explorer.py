@@ -47,7 +47,7 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from crampnet._arguments import optional_module
+from crampnet._arguments import check_case, optional_module
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
 from crampnet.network.describe import band_ranges
 from crampnet.network.evidence import describe, normalise, resolve_id
@@ -131,11 +131,9 @@ def _label(node: Node) -> str:
 
 def _states(model: BaseModel, case: Mapping[str, object] | None) -> dict[str, str]:
     """``case`` as one state per node id, or an error saying why a control cannot show an entry."""
+    check_case(case, "case", "explore")
     if case is None:
         return {}
-    if not isinstance(case, Mapping):
-        msg = f"The 'case' argument of explore must be a mapping of node id to state, e.g. {{'urge_to_move': True}}. Got {case!r} ({type(case).__name__}) instead."
-        raise EvidenceTypeError(msg)
     spec = model.spec
     for key in case:
         nid = resolve_id(spec, key)

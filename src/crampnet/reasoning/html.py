@@ -51,6 +51,7 @@ __all__ = [
     "TITLES",
     "URGENCY",
     "diagnosis_html",
+    "diagnosis_repr",
     "flag_html",
     "form_tags",
     "legend",
@@ -368,3 +369,24 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
     )
     parts.append("</div>")
     return "\n".join(parts)
+
+
+def diagnosis_repr(dx: Diagnosis) -> str:
+    """The repr of a diagnosis: evidence and flag counts, the first three conditions with their numbers, the legend.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.reasoning.html import diagnosis_repr
+    >>> text = diagnosis_repr(crampnet.load().diagnose({"urge_to_move": True}))
+    >>> text.splitlines()[0].startswith("<crampnet.Diagnosis: 1 evidence entry; ")
+    True
+    """
+    n, flags = len(dx.evidence), len(dx.red_flags)
+    lines = [f"<crampnet.Diagnosis: {n} evidence entr{'y' if n == 1 else 'ies'}; {flags} red flag{'s' * (flags != 1)}; differential ({dx.ranking}), first 3 of {len(dx.differential)}:"]
+    post = dx._probabilities()
+    for rank, cond in enumerate(dx.differential[:3], start=1):
+        v = dx._measure_value(cond)
+        value = "" if v is None else f"; {TITLES[dx.measure]} = {v:.{DECIMALS}f}"
+        lines.append(f"  {rank}. {cond} (probability = {post[cond]:.3f}{value})")
+    return "\n".join(lines + [f"  {line}" for line in dx.legend]) + ">"

@@ -238,12 +238,18 @@ def order(scores: pd.DataFrame, ranking: str = "counterfactual") -> list[str]:
     return [str(scores.index[i]) for i in order_positions(scores["posterior"].to_numpy(), measure)]
 
 
+def check_ranking(ranking: object, where: str = "") -> str:
+    """``ranking`` if it is one of :data:`RANKINGS`, else an error naming the 'ranking' argument (of ``where``)."""
+    if not isinstance(ranking, str) or ranking not in RANKINGS:
+        of = f" of {where}" if where else ""
+        msg = f"The 'ranking' argument{of} must be one of {', '.join(map(repr, RANKINGS))}. Got {ranking!r} instead."
+        raise InvalidValueError(msg)
+    return ranking
+
+
 def _column(ranking: str) -> str | None:
     """The column ``ranking`` sorts by first (None: the posterior), or an error for an unknown one."""
-    if ranking not in RANKINGS:
-        msg = f"The 'ranking' argument must be one of {', '.join(map(repr, RANKINGS))}. Got {ranking!r} instead."
-        raise InvalidValueError(msg)
-    return {"counterfactual": "disablement", "disablement": "disablement", "sufficiency": "sufficiency"}.get(ranking)
+    return {"counterfactual": "disablement", "disablement": "disablement", "sufficiency": "sufficiency"}.get(check_ranking(ranking))
 
 
 def order_positions(posterior: np.ndarray, measure: np.ndarray | None = None) -> np.ndarray:

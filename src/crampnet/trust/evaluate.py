@@ -59,6 +59,7 @@ import numpy as np
 from crampnet._arguments import check_frame, check_model, pyplot
 from crampnet.exceptions import InvalidStateError, InvalidValueError
 from crampnet.network.evidence import resolve_id
+from crampnet.trust._metrics import auroc, calibration_table
 from crampnet.trust._shown import RANKINGS_BY, Shown, shown
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-__all__ = ["Evaluation", "auroc", "evaluate", "plot_calibration"]
+__all__ = ["Evaluation", "auroc", "calibration_table", "evaluate", "plot_calibration"]
 MAX_BINS = 10_000  # most bins of the calibration table (a row each; a billion exhausted memory)
 
 
@@ -136,7 +137,23 @@ class Evaluation:
     alarm_cases: int = 0
 
     def summary(self) -> pd.DataFrame:
-        """Per condition: AUROC, Brier score, prevalence and number of known cases."""
+        """The per-condition scores, one row per labelled condition.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by condition id: ``auroc``, ``brier``, ``prevalence``
+            (the share of known cases in which it is present) and ``n`` (the
+            cases whose truth for it is known).
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> model = crampnet.load()
+        >>> table = crampnet.evaluate(model, model.simulate(40, seed=0), ranking="posterior").summary()
+        >>> list(table.columns), int(table["n"].max())
+        (['auroc', 'brier', 'prevalence', 'n'], 40)
+        """
         import pandas as pd
 
         return pd.DataFrame({"auroc": self.auroc, "brier": self.brier_by_condition, "prevalence": self.truth.mean(), "n": self.truth.notna().sum()})
@@ -177,25 +194,6 @@ class Evaluation:
 def _num(value: float, digits: int = 3) -> str:
     """A score at ``digits`` decimals, or ``n/a`` for NaN (nothing to score)."""
     return "n/a" if math.isnan(value) else f"{value:.{digits}f}"
-
-
-def auroc(scores: np.ndarray, labels: np.ndarray) -> float:
-    """Exact AUROC: the Mann-Whitney statistic over positives and negatives, ties counted 1/2.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> auroc(np.array([0.9, 0.4, 0.4, 0.1]), np.array([1, 1, 0, 0]))
-    0.875
-    """
-    import pandas as pd
-
-    labels = np.asarray(labels, dtype=float)
-    pos, neg = int((labels == 1).sum()), int((labels == 0).sum())
-    if pos == 0 or neg == 0:
-        return math.nan
-    ranks = pd.Series(np.asarray(scores, dtype=float)).rank(method="average").to_numpy()
-    return float((ranks[labels == 1].sum() - pos * (pos + 1) / 2.0) / (pos * neg))
 
 
 def evaluate(
@@ -242,6 +240,8 @@ def evaluate(
     Returns
     -------
     Evaluation
+        Top-1 and top-3 accuracy, must-not-miss recall and urgent false
+        alarms, AUROC, Brier score and the calibration table.
 
     Raises
     ------
@@ -252,6 +252,14 @@ def evaluate(
         four, or ``hide``/``bins`` are out of range.
     InvalidStateError
         If a truth cell is not present/absent, True/False or 1/0.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> model = crampnet.load()
+    >>> result = crampnet.evaluate(model, model.simulate(40, seed=0), ranking="posterior")
+    >>> 0.0 <= result.top1 <= result.top3 <= 1.0 and result.ranked <= 40
+    True
     """
     import pandas as pd
 
@@ -335,27 +343,6 @@ def _scores(posteriors: pd.DataFrame, truth: pd.DataFrame, bins: int, shown: Sho
     brier_by = pd.Series([float(sq[known[:, j], j].mean()) if known[:, j].any() else math.nan for j in range(len(labelled))], index=labelled, name="brier", dtype=float)
     brier = float(sq[known].mean()) if known.any() else math.nan
     return Evaluation(top1, top3, n_ranked, aucs, brier, brier_by, calibration_table(p[known], y[known], bins), posteriors, truth, ranking, recall, int(named.size), alarms, int(quiet.sum()))
-
-
-def calibration_table(predicted: np.ndarray, observed: np.ndarray, bins: int = 10) -> pd.DataFrame:
-    """Reliability table: equal-width bins of ``predicted`` (the last bin includes 1).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> calibration_table(np.array([0.05, 0.15, 0.95]), np.array([0, 1, 1]), bins=2)["n"].tolist()
-    [2, 1]
-    """
-    import pandas as pd
-
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    which = np.clip(np.searchsorted(edges, predicted, side="right") - 1, 0, bins - 1)
-    rows: list[dict[str, Any]] = []
-    for b in range(bins):
-        inside = which == b
-        n = int(inside.sum())
-        rows.append({"bin_low": edges[b], "bin_high": edges[b + 1], "n": n, "mean_predicted": float(predicted[inside].mean()) if n else math.nan, "observed": float(observed[inside].mean()) if n else math.nan})
-    return pd.DataFrame(rows, columns=["bin_low", "bin_high", "n", "mean_predicted", "observed"])
 
 
 def plot_calibration(result: Evaluation | pd.DataFrame, ax: Any = None) -> Any:

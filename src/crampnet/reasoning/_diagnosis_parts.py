@@ -1,0 +1,231 @@
+"""The parts of a diagnosis that are computed: what :class:`~crampnet.reasoning.diagnosis.Diagnosis` holds.
+
+:class:`DiagnosisParts` checks a case once and computes, when first asked for,
+its posteriors, the ranking measures and the differential, the red flags and
+the must-not-miss table, the explanations and the next questions.
+:class:`~crampnet.reasoning.diagnosis.Diagnosis` (made by
+:func:`~crampnet.reasoning.diagnosis.diagnose`) inherits them and adds what
+shows or keeps them: the repr, the report, the notebook HTML and the JSON
+record. Users meet these on a ``Diagnosis``, never this class by name.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.reasoning._diagnosis_parts import DiagnosisParts
+>>> dx = crampnet.load().diagnose({"exertional_pain_relieved_by_rest": True, "age": 70})
+>>> isinstance(dx, DiagnosisParts), dx.differential[0]
+(True, 'peripheral_arterial_disease')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from crampnet._arguments import check_case, check_model
+from crampnet.network.evidence import resolve_id
+from crampnet.reasoning._counterfactual import measures
+from crampnet.reasoning._scoring import observe
+from crampnet.reasoning.explain import explain, log_odds_contributions, resolve_condition
+from crampnet.reasoning.html import MEASURES, legend, population_phrase, rounded
+from crampnet.reasoning.mustnotmiss import MustNotMissRow, must_not_miss_rows, must_not_miss_table
+from crampnet.reasoning.questions import rank_questions, ranked_rows
+from crampnet.reasoning.ranking import check_ranking, order_positions
+from crampnet.reasoning.redflags import RedFlag, check_threshold, red_flags, rule_outs_met
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from crampnet.base import BaseModel
+    from crampnet.reasoning._decision import Answers
+
+__all__ = ["DiagnosisParts"]
+
+
+class DiagnosisParts:
+    """The computed parts of one case's diagnosis; see :class:`~crampnet.reasoning.diagnosis.Diagnosis`."""
+
+    def __init__(self, model: BaseModel, evidence: Mapping[str, object] | None, *, ranking: str = "counterfactual", threshold: float | None = None) -> None:
+        self.ranking = check_ranking(ranking, "diagnose")
+        check_case(evidence, "evidence", "diagnose")
+        self.model = model = check_model(model, "diagnose")
+        self._values = model.posterior_array(evidence)  # network order; validates, raises on impossible evidence
+        self.evidence: dict[str, object] = {resolve_id(model.spec, k): v for k, v in (evidence or {}).items()}
+        self._threshold = None if threshold is None else check_threshold(threshold)
+
+    @property
+    def measure(self) -> str:
+        """The column of :attr:`scores` the differential is ordered by: ``disablement``, ``sufficiency`` or ``posterior``."""
+        return MEASURES[self.ranking]
+
+    @property
+    def legend(self) -> list[str]:
+        """What the probability and the ordering measure mean, one line each.
+
+        See :func:`crampnet.reasoning.html.legend`.
+        """
+        return legend(self.ranking, population_phrase(self.model))
+
+    @cached_property
+    def posteriors(self) -> pd.Series:
+        """``model.posteriors(evidence)``: P(present | evidence) per condition, sorted descending."""
+        return self.model._posterior_series(self._values)
+
+    def _probabilities(self) -> dict[str, float]:
+        """:attr:`posteriors` as a dict, most probable first, without building it (as it is, if built or set)."""
+        if "posteriors" in self.__dict__:
+            return {str(c): float(p) for c, p in self.posteriors.items()}
+        values, conditions = self._values.tolist(), self.model.conditions
+        return {conditions[i]: values[i] for i in order_positions(self._values).tolist()}
+
+    @cached_property
+    def _measures(self) -> dict[str, np.ndarray]:
+        """Posterior (the one every display shows), disablement and sufficiency, in network order."""
+        _, disable, suffice = measures(self.model, observe(self.model, self.evidence))
+        return {"posterior": self._values, "disablement": disable, "sufficiency": suffice}
+
+    def _measure_value(self, condition: str) -> float | None:
+        """:func:`~crampnet.reasoning.html.measure_value` without pandas (the repr and the command line)."""
+        values = None if self.measure == "posterior" else self._measures[self.measure].tolist()
+        return None if values is None else rounded(values[self.model.conditions.index(condition)])
+
+    @cached_property
+    def _counterfactual(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self._measures, index=pd.Index(self.model.conditions, name="condition"))
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        """Posterior, expected disablement and expected sufficiency, in the order of :attr:`differential`.
+
+        ``disablement`` and ``sufficiency`` are rounded to
+        :data:`~crampnet.reasoning.ranking.DECIMALS` decimals, the precision the
+        order compares them at, and ``posterior`` is exact: sorting by
+        ``[measure, "posterior"]``, both descending (stably), gives
+        :attr:`differential` back. Unrounded values:
+        :func:`crampnet.reasoning.ranking.counterfactual_scores`.
+        """
+        frame = self._counterfactual.loc[self.differential].copy()
+        for column in ("disablement", "sufficiency"):
+            frame[column] = [rounded(v) for v in frame[column]]
+        return frame
+
+    @cached_property
+    def differential(self) -> list[str]:
+        """Every condition id, in the order ``ranking`` recommends (:mod:`crampnet.reasoning.ranking`)."""
+        if self.ranking == "posterior":
+            return list(self._probabilities())
+        conditions, scores = self.model.conditions, self._measures
+        return [conditions[i] for i in order_positions(scores["posterior"], scores[self.measure]).tolist()]
+
+    @cached_property
+    def red_flags(self) -> list[RedFlag]:
+        """Red flags, most urgent first (see :mod:`crampnet.reasoning.redflags`)."""
+        return red_flags(self.model, self.evidence, self._probabilities(), threshold=self._threshold)
+
+    @cached_property
+    def must_not_miss(self) -> pd.DataFrame:
+        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, urgency, ruled_out, rule_out, source (:func:`~crampnet.reasoning.mustnotmiss.must_not_miss_table`)."""
+        return must_not_miss_table(self.model, self._probabilities(), self.red_flags, self._threshold, self.evidence, self._rule_outs_met)
+
+    def _must_not_miss_rows(self) -> list[MustNotMissRow]:
+        """The rows of :attr:`must_not_miss` as tuples (condition id first), without pandas."""
+        return must_not_miss_rows(self.model, self._probabilities(), self.red_flags, self._threshold, self.evidence, self._rule_outs_met)
+
+    @cached_property
+    def _rule_outs_met(self) -> dict[str, tuple[str, str]]:
+        """The published rule-outs this case meets, with what each counted (:func:`~crampnet.reasoning.redflags.rule_outs_met`)."""
+        return rule_outs_met(self.model, self.evidence, self._threshold)
+
+    @cached_property
+    def _contributions(self) -> pd.DataFrame:
+        return log_odds_contributions(self.model, self.evidence)
+
+    def explain(self, condition: str) -> pd.DataFrame:
+        """Each evidence entry's contribution to ``condition``'s log-odds.
+
+        Parameters
+        ----------
+        condition : str
+            A condition id.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by the observed node ids; columns ``state``, ``log_odds``,
+            ``likelihood_ratio`` and ``sentence``. See
+            :func:`crampnet.reasoning.explain.explain`.
+
+        Raises
+        ------
+        UnknownNodeError
+            If ``condition`` is not a condition of the network ("Did you mean ...?").
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> dx = crampnet.load().diagnose({"urge_to_move": True, "ferritin": 30})
+        >>> table = dx.explain("restless_legs_syndrome")
+        >>> list(table.index), bool(table.loc["urge_to_move", "log_odds"] > 0)
+        (['urge_to_move', 'ferritin'], True)
+        """
+        cond = resolve_condition(self.model, condition)
+        return explain(self.model, self.evidence, cond, contributions=self._contributions[[cond]])
+
+    def next_questions(
+        self,
+        n: int | None = 10,
+        *,
+        by: str = "decision",
+        about: str | list[str] | tuple[str, ...] | None = None,
+        cost_aware: bool = False,
+        staged: bool = False,
+    ) -> pd.DataFrame:
+        """What to ask or test next, best first.
+
+        Every answer of every question is scored once per diagnosis; each call
+        only ranks them.
+
+        Parameters
+        ----------
+        n : int or None, default=10
+            How many to return (None: all).
+        by : {'decision', 'information', 'value'}, default='decision'
+            By the probability that the answer changes a decision (the leading
+            condition, a must-not-miss testing or test-treatment threshold, or a finding rule's flag), information gain
+            breaking ties; by information gain alone; or by the expected
+            value of the answer (``value``), then as ``'decision'``.
+        about : str or list of str, optional
+            Condition ids to focus on: every measure counts only them.
+        cost_aware : bool, default=False
+            Rank by the measure per unit cost.
+        staged : bool, default=False
+            History first, then examination, then tests.
+
+        Returns
+        -------
+        pandas.DataFrame
+            See :func:`crampnet.reasoning.questions.next_questions`.
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> dx = crampnet.load().diagnose({"muscle_cramps": True, "fasciculations": True})
+        >>> table = dx.next_questions(3, about=["motor_neuron_disease"])
+        >>> list(table["about"]) == ["motor_neuron_disease"] * 3
+        True
+        """
+        return rank_questions(self.model, self._answers, n, by=by, about=about, cost_aware=cost_aware, staged=staged)
+
+    @cached_property
+    def _answers(self) -> Answers:
+        from crampnet.reasoning.questions import collect_answers
+
+        return collect_answers(self.model, self.evidence)
+
+    def _question_rows(self, n: int | None, by: str = "decision", staged: bool = False) -> list[tuple[str, dict[str, object]]]:
+        """The rows of ``next_questions(n, by=by, staged=staged)`` as ``(question, row)`` pairs, without pandas."""
+        return ranked_rows(self.model, self._answers, n, by=by, staged=staged)
