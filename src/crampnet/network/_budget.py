@@ -262,18 +262,32 @@ def _eliminate(cards: Sequence[int], graph: list[set[int]]) -> tuple[int, int]:
 
 
 def _eliminate_min_fill(cards: Sequence[int], graph: list[set[int]]) -> tuple[int, int]:
-    """Largest clique and sum of cliques of a greedy min-fill elimination (``graph`` is consumed).
+    """Largest clique and sum of cliques of a greedy min-fill elimination.
 
     The vertex adding fewest edges first (ties: smaller clique, then earlier
     in ``nodes``), as :func:`crampnet.inference._triangulation.triangulate`
-    with ``"min-fill"``; a clique over :data:`MAX_CLIQUE` ends it.
+    with ``"min-fill"``; a clique over :data:`MAX_CLIQUE` ends it. Each
+    vertex's neighbours are a bit mask (an ``int``), so that counting the
+    edges among them is an AND and a popcount per neighbour: this runs at
+    every load of a network whose min-weight estimate is over the limits,
+    the shipped one included (about 0.12 s with sets, 0.02 s with masks).
     """
+    adjacency = [sum(1 << u for u in nbrs) for nbrs in graph]
+
+    def members(mask: int) -> list[int]:
+        out = []
+        while mask:
+            low = mask & -mask
+            out.append(low.bit_length() - 1)
+            mask ^= low
+        return out
 
     def score(v: int) -> tuple[int, int, int]:
-        nbrs = graph[v]
-        d = len(nbrs)
-        present = sum(len(graph[a] & nbrs) for a in nbrs) // 2
-        return (d * (d - 1) // 2 - present, cards[v] * math.prod(cards[u] for u in nbrs), v)
+        nbrs = adjacency[v]
+        members_v = members(nbrs)
+        d = len(members_v)
+        present = sum((adjacency[a] & nbrs).bit_count() for a in members_v) // 2
+        return (d * (d - 1) // 2 - present, cards[v] * math.prod(cards[u] for u in members_v), v)
 
     scores = {v: score(v) for v in range(len(cards))}
     largest = total = 0
@@ -283,16 +297,13 @@ def _eliminate_min_fill(cards: Sequence[int], graph: list[set[int]]) -> tuple[in
         if w > MAX_CLIQUE or total > MAX_TREE:
             break
         del scores[v]
-        nbrs = graph[v]
-        graph[v] = set()
-        for a, b in itertools.combinations(nbrs, 2):
-            graph[a].add(b)
-            graph[b].add(a)
-        affected = set(nbrs)
-        for u in nbrs:
-            graph[u].discard(v)
-            affected |= graph[u]
-        for u in affected:
+        nbrs = adjacency[v]
+        adjacency[v] = 0
+        affected = nbrs
+        for u in members(nbrs):
+            adjacency[u] = (adjacency[u] | nbrs) & ~(1 << u) & ~(1 << v)
+            affected |= adjacency[u]
+        for u in members(affected):
             scores[u] = score(u)
     return largest, total
 
