@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import crampnet
-from crampnet import model as model_module
+from crampnet import _load as load_module
 from crampnet.exceptions import NetworkFileError
 from crampnet.network import _budget
 from crampnet.network.loading import shipped_text
@@ -66,7 +66,7 @@ def test_load_uses_the_twin_for_the_shipped_text_only(monkeypatch, tmp_path):
         return real(text)
 
     monkeypatch.setattr(_budget.tomllib, "loads", counting)
-    model_module._compile.cache_clear()
+    load_module._compile.cache_clear()
     try:
         model = crampnet.load()
         assert calls == []
@@ -80,7 +80,7 @@ def test_load_uses_the_twin_for_the_shipped_text_only(monkeypatch, tmp_path):
         assert len(calls) == 2  # a text the twin was not made from goes through tomllib
         assert other.spec.title.startswith("Edited: ")
     finally:
-        model_module._compile.cache_clear()
+        load_module._compile.cache_clear()
 
 
 @pytest.mark.parametrize(
