@@ -329,9 +329,9 @@ def rank_questions(
     n : int or None, default=10
         How many rows (None: all).
     by : {'decision', 'information', 'value'}, default='decision'
-        The order, as for :func:`next_questions`, like the three below.
+        The order; it and the three below as for :func:`next_questions`.
     about : str or list of str, optional
-        The conditions that count.
+        The conditions that count (ids or aliases).
     cost_aware, staged : bool, default=False
         Per unit cost; history first.
     costs : mapping of str to float, optional
