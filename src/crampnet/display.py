@@ -54,6 +54,17 @@ def layout(model: BaseModel) -> dict[str, tuple[float, float]]:
     placed at the mean position of the conditions it is linked to (a
     barycentre pass), then spread evenly along its row, so x runs from 0 to 1.
 
+    Parameters
+    ----------
+    model : BaseModel
+        The model whose network is drawn.
+
+    Returns
+    -------
+    dict of str to tuple of float
+        ``(x, y)`` for every node id: ``x`` in (0, 1) along the row, ``y``
+        the row (2.0 context, 1.0 conditions, 0.0 findings).
+
     Examples
     --------
     >>> import crampnet
@@ -90,6 +101,19 @@ def case_nodes(model: BaseModel, evidence: Mapping[str, object] | None = None) -
     The observed nodes; the conditions they bear on (conditions among the
     parents of an observed finding or condition, and among the children of
     an observed context node); and every must-not-miss condition.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model whose network is drawn.
+    evidence : mapping, optional
+        One case, as for :meth:`crampnet.Model.posteriors` (default: none,
+        which leaves the must-not-miss conditions).
+
+    Returns
+    -------
+    list of str
+        The node ids, in the network's order.
 
     Examples
     --------

@@ -34,6 +34,23 @@ __all__ = [
 def did_you_mean(key: str, names: Iterable[str], n: int = 3) -> list[str]:
     """The names closest to ``key``: close spellings, else names containing it.
 
+    Parameters
+    ----------
+    key : str
+        The name that was not found.
+    names : iterable of str
+        The names it could have meant.
+    n : int, default=3
+        At most how many to suggest.
+
+    Returns
+    -------
+    list of str
+        Up to ``n`` of ``names``: those spelled close to ``key`` (difflib's
+        ratio of at least 0.6), best first; if none is, those that contain
+        ``key`` written in lower case, or that it contains, in the order of
+        ``names``. Empty for a blank ``key``.
+
     Examples
     --------
     >>> did_you_mean("urge_to_mov", ["urge_to_move", "edema"])

@@ -85,6 +85,17 @@ def control_groups(model: BaseModel) -> dict[str, list[str]]:
     tests and the ankle-brachial index together as ``tests``. Conditions
     have no control.
 
+    Parameters
+    ----------
+    model : BaseModel
+        The model the form is for.
+
+    Returns
+    -------
+    dict of str to list of str
+        The keys of :data:`GROUPS` (``context``, ``history``,
+        ``examination``, ``tests``), in that order, each to its node ids.
+
     Examples
     --------
     >>> import crampnet
@@ -109,6 +120,18 @@ def options(node: Node) -> list[tuple[str, str | None]]:
     """The options of a node's control: ``("not asked", None)``, then one ``(label, state)`` per state.
 
     A numeric node's labels give each band's range (its control's label gives the unit).
+
+    Parameters
+    ----------
+    node : Node
+        The node of the control.
+
+    Returns
+    -------
+    list of tuple
+        ``(label, state)`` pairs: first :data:`NOT_ASKED` with None, then
+        each state in the node's order, labelled ``"state: range"`` where
+        the node has numeric bands and by the state name otherwise.
 
     Examples
     --------
@@ -256,6 +279,23 @@ def _status(text: str, kind: str) -> str:
 
 def questions_html(model: BaseModel, table: pd.DataFrame) -> str:
     """The next questions as an HTML table: question, group, chance of changing a decision, information, about.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model, for the labels of the conditions.
+    table : pandas.DataFrame
+        A table of :func:`crampnet.reasoning.questions.next_questions`, in
+        its order.
+
+    Returns
+    -------
+    str
+        A ``<div class="crampnet">`` holding one table, a row per question:
+        its label and id, its group (``kind``), the chance its answer
+        changes a decision (whole percent), its information gain (bits, three
+        decimals) and the label of the condition it tells most about. Every
+        text is escaped.
 
     Examples
     --------

@@ -38,7 +38,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from crampnet.network.evidence import describe, normalise, truth_states
+from crampnet._properties import (
+    check_batch_agrees,
+    check_certain_condition,
+    check_order_invariance,
+    check_posteriors_in_unit_interval,
+    check_probability_agrees,
+    check_representations_agree,
+    check_total_probability,
+)
+from crampnet.network.evidence import truth_states
 
 if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy
@@ -61,15 +70,24 @@ __all__ = [
     "number_range",
 ]
 
-#: Absolute tolerance of the properties that compare two exact computations.
-TOLERANCE = 1e-9
 
 
 def number_range(node: Node, state: str) -> tuple[float, float, bool, bool] | None:
     """The numbers that ``node`` bands into ``state``: ``(low, high, exclude_low, exclude_high)``.
 
-    ``None`` when the node takes no numbers or the band lies outside the
-    node's valid range.
+    Parameters
+    ----------
+    node : Node
+        A node of the network.
+    state : str
+        One of its states.
+
+    Returns
+    -------
+    tuple of (float, float, bool, bool) or None
+        The band's bounds, clipped to the node's valid range, and whether
+        each bound is excluded; ``None`` when the node takes no numbers or
+        the band lies outside the node's valid range.
 
     Examples
     --------
@@ -138,6 +156,17 @@ def cases(model: BaseModel) -> SearchStrategy[dict[str, str]]:
 
     Every case has positive probability under ``model``. Shrinking moves each
     node towards its first possible state.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model whose tables the cases are drawn from.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Of ``dict[str, str]``: every node id of the network, in its
+        topological order, to a state name.
 
     Examples
     --------
@@ -259,101 +288,8 @@ def evidence(
 
 
 # ---------------------------------------------------------------------------
-# Properties
+# Properties (the check_* functions are in crampnet._properties)
 # ---------------------------------------------------------------------------
-
-
-def _posteriors(model: BaseModel, evidence: Mapping[str, object]) -> Any:
-    return model.posteriors(dict(evidence))
-
-
-def check_posteriors_in_unit_interval(model: BaseModel, evidence: Mapping[str, object]) -> None:
-    """Every condition gets a finite posterior in [0, 1], and only conditions do."""
-    post = _posteriors(model, evidence)
-    assert sorted(map(str, post.index)) == sorted(model.conditions), f"posteriors are indexed by {list(post.index)}, not by the conditions"
-    values = post.to_numpy(dtype=float)
-    assert np.all(np.isfinite(values)), f"non-finite posterior for evidence {dict(evidence)!r}: {post[~np.isfinite(values)].to_dict()}"
-    assert np.all((values >= 0.0) & (values <= 1.0)), f"posterior outside [0, 1] for evidence {dict(evidence)!r}: {post[(values < 0) | (values > 1)].to_dict()}"
-
-
-def check_order_invariance(model: BaseModel, evidence: Mapping[str, object]) -> None:
-    """Giving the same evidence in reverse order gives the same posteriors."""
-    forward = _posteriors(model, evidence)
-    backward = _posteriors(model, dict(reversed(list(evidence.items()))))
-    gap = float((forward - backward.reindex(forward.index)).abs().max()) if len(forward) else 0.0
-    assert gap <= TOLERANCE, f"the order of the evidence moved a posterior by {gap:g}: {dict(evidence)!r}"
-
-
-def check_batch_agrees(model: BaseModel, evidence: Mapping[str, object]) -> None:
-    """A one-row DataFrame of the evidence scores as the evidence does on its own."""
-    import pandas as pd
-
-    single = _posteriors(model, evidence)
-    frame = pd.DataFrame([{k: v for k, v in evidence.items()}], dtype=object) if evidence else pd.DataFrame(index=[0])
-    batch = model.posteriors(frame).iloc[0]
-    gap = float((single - batch.reindex(single.index)).abs().max())
-    assert gap <= TOLERANCE, f"batch and single-case posteriors differ by {gap:g} for {dict(evidence)!r}"
-
-
-def check_probability_agrees(model: BaseModel, evidence: Mapping[str, object]) -> None:
-    """P(condition present | evidence) from ``probability`` equals ``posteriors``."""
-    post = _posteriors(model, evidence)
-    for cond in model.conditions:
-        p = model.probability({cond: True}, given=dict(evidence))
-        assert abs(p - float(post[cond])) <= TOLERANCE, f"probability() gives {p!r} and posteriors() {float(post[cond])!r} for {cond} given {dict(evidence)!r}"
-
-
-def check_total_probability(model: BaseModel, evidence: Mapping[str, object]) -> None:
-    """Averaging over the answers to an unasked finding gives back today's posteriors.
-
-    For the first finding ``f`` not in the evidence:
-    ``sum_s P(f = s | e) P(c | e, f = s) == P(c | e)`` for every condition ``c``.
-    """
-    from crampnet.network.evidence import resolve_id
-
-    observed = {resolve_id(model.spec, k) for k in evidence}
-    unasked = [f for f in model.findings if f not in observed]
-    if not unasked:
-        return
-    finding = unasked[0]
-    post = _posteriors(model, evidence)
-    total = post * 0.0
-    for state in model.states(finding):
-        weight = model.probability({finding: state}, given=dict(evidence))
-        if weight > 0.0:
-            total = total + weight * _posteriors(model, {**evidence, finding: state}).reindex(post.index)
-    gap = float((total - post).abs().max())
-    assert gap <= TOLERANCE, f"averaging over {finding} moves a posterior by {gap:g} for {dict(evidence)!r}"
-
-
-def _canonical(model: BaseModel, evidence: Mapping[str, object]) -> dict[str, object]:
-    """Evidence with every hard value written as its state name (soft values kept)."""
-    vectors = normalise(model.spec, evidence, entailed=False)
-    out: dict[str, object] = {}
-    for nid, vec in vectors.items():
-        text = describe(model.spec, nid, vec)
-        out[nid] = text if text in model.spec.nodes[nid].states else dict(zip(model.spec.nodes[nid].states, map(float, vec), strict=True))
-    return out
-
-
-def check_representations_agree(model: BaseModel, evidence: Mapping[str, object]) -> None:
-    """Booleans, numbers and aliases give the same posteriors as the state names they stand for."""
-    given = _posteriors(model, evidence)
-    named = _posteriors(model, _canonical(model, evidence)).reindex(given.index)
-    gap = float((given - named).abs().max())
-    assert gap <= TOLERANCE, f"writing {dict(evidence)!r} with state names moves a posterior by {gap:g}"
-
-
-def check_certain_condition(model: BaseModel, evidence: Mapping[str, object]) -> None:
-    """Observing the leading condition present makes its posterior 1; absent makes it 0."""
-    post = _posteriors(model, evidence)
-    lead = str(post.index[0])
-    if float(post.iloc[0]) > 0.0:
-        p = float(_posteriors(model, {**evidence, lead: True})[lead])
-        assert abs(p - 1.0) <= TOLERANCE, f"P({lead} | evidence, {lead} present) = {p!r}, not 1"
-    if float(post.iloc[0]) < 1.0:
-        p = float(_posteriors(model, {**evidence, lead: False})[lead])
-        assert abs(p) <= TOLERANCE, f"P({lead} | evidence, {lead} absent) = {p!r}, not 0"
 
 
 #: Every ready-made property, in the order :func:`check_all` runs them.
@@ -370,6 +306,20 @@ PROPERTIES: tuple[Callable[[BaseModel, Mapping[str, object]], None], ...] = (
 
 def check_all(model: BaseModel, evidence: Mapping[str, object]) -> None:
     """Run every property of :data:`PROPERTIES` on one evidence dict.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model under test.
+    evidence : mapping of str to object
+        One case, as :meth:`crampnet.Model.posteriors` takes it (e.g. drawn
+        by :func:`evidence`).
+
+    Raises
+    ------
+    AssertionError
+        From the first property that fails, in the order of
+        :data:`PROPERTIES`.
 
     Examples
     --------

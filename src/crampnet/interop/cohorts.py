@@ -57,6 +57,17 @@ _MODELS: dict[str, BaseModel] = {}
 def is_dask_dataframe(obj: object) -> bool:
     """Whether ``obj`` is a Dask DataFrame, checked without importing Dask.
 
+    Parameters
+    ----------
+    obj : object
+        Anything.
+
+    Returns
+    -------
+    bool
+        True if ``obj``'s type comes from ``dask`` (or ``dask_expr``) and it
+        has ``map_partitions`` and ``columns``.
+
     Examples
     --------
     >>> import pandas as pd

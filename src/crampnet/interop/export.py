@@ -117,6 +117,16 @@ def export(model: BaseModel, format: str, path: str | os.PathLike[str] | None = 
 def format_for(path: str | os.PathLike[str]) -> str:
     """The format a file name's suffix means (``.bif``, ``.xmlbif``/``.xml``, ``.xdsl``, ``.uai``).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file name; only its suffix counts, in any case.
+
+    Returns
+    -------
+    str
+        One of :data:`FORMATS`, as :data:`SUFFIXES` maps the suffix.
+
     Raises
     ------
     InvalidValueError
@@ -154,6 +164,20 @@ def _rows(table: np.ndarray) -> np.ndarray:
 def xdsl_state_ids(states: tuple[str, ...] | list[str]) -> list[str]:
     """SMILE identifiers for state names: other characters become ``_``, an ``s`` goes in front of a digit.
 
+    Parameters
+    ----------
+    states : tuple of str or list of str
+        A node's state names, in its order.
+
+    Returns
+    -------
+    list of str
+        One identifier per state, in the same order: the name itself where
+        it is already a SMILE identifier (a letter, then letters, digits and
+        ``_``); otherwise changed as above, with ``_`` appended until it
+        differs from the identifiers before it and from the other state
+        names.
+
     Examples
     --------
     >>> xdsl_state_ids(["under_40", "40_to_64", "65_plus"])
@@ -172,6 +196,20 @@ def xdsl_state_ids(states: tuple[str, ...] | list[str]) -> list[str]:
 
 def to_xdsl(spec: NetworkSpec, tables: dict[str, np.ndarray]) -> str:
     """The network as GeNIe/SMILE XDSL text (see the module docstring for the layout).
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    tables : dict of str to numpy.ndarray
+        Each node's probability table, ``[state, parent_1, ..., parent_k]``
+        (a compiled model's ``compiled.tables``).
+
+    Returns
+    -------
+    str
+        The XML document, with its declaration and a comment naming the
+        network and its version, ending in a newline.
 
     Examples
     --------
@@ -210,6 +248,20 @@ def to_xdsl(spec: NetworkSpec, tables: dict[str, np.ndarray]) -> str:
 
 def to_uai(spec: NetworkSpec, tables: dict[str, np.ndarray]) -> str:
     """The network in the UAI ``BAYES`` format (see the module docstring for the layout).
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network, its variables numbered in its topological order.
+    tables : dict of str to numpy.ndarray
+        The probability tables, as for :func:`to_xdsl`.
+
+    Returns
+    -------
+    str
+        The file's text: the preamble (``BAYES``, the number of variables,
+        their cardinalities, the scopes), then one table per node, ending in
+        a newline.
 
     Examples
     --------

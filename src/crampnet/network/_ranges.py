@@ -69,6 +69,20 @@ def beta_from_interval(low: np.ndarray, high: np.ndarray, value: np.ndarray, cov
     ``value`` and the concentration puts ``high`` (``low``) at the
     ``(1 + coverage) / 2`` (``(1 - coverage) / 2``) quantile.
 
+    Parameters
+    ----------
+    low, high : numpy.ndarray
+        The ranges' bounds, probabilities, one entry per range.
+    value : numpy.ndarray
+        The point values, inside their ranges; the mean of a one-sided range.
+    coverage : float, default=COVERAGE
+        The probability the Beta puts inside ``[low, high]``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(a, b)``, the two shapes of each Beta, in the order of the ranges.
+
     Examples
     --------
     >>> import numpy as np

@@ -32,6 +32,22 @@ __all__ = ["entries", "report_date", "stamp"]
 def report_date(now: object = None) -> dt.date:
     """The date a report is stamped with: ``now``'s UTC date, today's by default.
 
+    Parameters
+    ----------
+    now : datetime.date or datetime.datetime, optional
+        When the report is made (default: now). A datetime with a time zone
+        is converted to UTC first; one without is taken as it is.
+
+    Returns
+    -------
+    datetime.date
+        The report's date.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``now`` is neither a date nor None.
+
     Examples
     --------
     >>> import datetime as dt

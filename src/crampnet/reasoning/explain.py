@@ -130,6 +130,18 @@ def _explanation_class() -> type[pd.DataFrame]:
 def resolve_condition(model: BaseModel, condition: object) -> str:
     """The condition id ``condition`` names.
 
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    condition : str
+        A condition id or one of its aliases.
+
+    Returns
+    -------
+    str
+        The condition's id.
+
     Raises
     ------
     EvidenceTypeError
@@ -288,9 +300,27 @@ def explain(model: BaseModel, evidence: Mapping[str, object] | None, condition: 
 def explain_rows(model: BaseModel, evidence: Mapping[str, object] | None, condition: str, contributions: pd.DataFrame) -> list[tuple[str, str, float, float, str]]:
     """The rows of :func:`explain`, in its order, as ``(node, state, log_odds, likelihood_ratio, sentence)``, without building its table.
 
-    ``condition`` is a condition id and ``contributions`` a table of
-    :func:`log_odds_contributions` for this evidence with a column for it
-    (a report reads the three leading conditions' from one table).
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    evidence : mapping or None
+        One case, as for :meth:`crampnet.Model.posteriors`.
+    condition : str
+        A condition id (not an alias).
+    contributions : pandas.DataFrame
+        A table of :func:`log_odds_contributions` for this evidence with a
+        column for ``condition`` (a report reads the three leading
+        conditions' from one table).
+
+    Returns
+    -------
+    list of tuple
+        One ``(node, state, log_odds, likelihood_ratio, sentence)`` per row
+        of ``contributions``: the node id, its observed state as text, its
+        contribution in natural-log odds, ``exp(log_odds)`` (at most
+        ``exp(709)``) and the sentence :func:`explain` shows; sorted by
+        ``|log_odds|``, largest first, ties in the table's order.
 
     Examples
     --------

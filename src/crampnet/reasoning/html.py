@@ -34,6 +34,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from crampnet.reasoning._differential import form_tags, part_probabilities, percent, ranked, rounded
 from crampnet.reasoning._thresholds import compared_percent
 from crampnet.reasoning.mustnotmiss import flag_mark
 from crampnet.reasoning.ranking import DECIMALS, MEASURE_DEFINITIONS, RANKINGS
@@ -116,6 +117,19 @@ TITLES = {
 def population_phrase(model: BaseModel) -> str:
     """Who the probabilities are about, for the legend: :data:`POPULATION` for the presenting population.
 
+    Parameters
+    ----------
+    model : BaseModel
+        The model; its ``population`` names the population its priors are
+        for (a model without one counts as ``"presenting"``).
+
+    Returns
+    -------
+    str
+        A phrase starting "among": :data:`POPULATION`; for a population of
+        the network file, its label and name; for another, the network's own
+        priors among all adults.
+
     Examples
     --------
     >>> import crampnet
@@ -169,21 +183,22 @@ def legend(ranking: str, population: str = POPULATION) -> list[str]:
     ]
 
 
-def rounded(value: float) -> float:
-    """A counterfactual measure at the precision the differential compares it (no ``-0.0``).
-
-    Examples
-    --------
-    >>> rounded(1.23456), rounded(-1e-12)
-    (1.23, 0.0)
-    """
-    import numpy as np
-
-    return float(np.round(float(value), DECIMALS)) + 0.0
-
-
 def measure_value(dx: Diagnosis, condition: str) -> float | None:
     """The value of the measure that orders the differential, as the order compares it (None for posterior).
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis; its ``ranking`` says which measure (:data:`MEASURES`).
+    condition : str
+        A condition id.
+
+    Returns
+    -------
+    float or None
+        The condition's expected disablement or sufficiency from
+        ``dx.scores``, rounded by :func:`rounded`; None when the
+        differential is ordered by probability.
 
     Examples
     --------
@@ -200,58 +215,28 @@ def measure_value(dx: Diagnosis, condition: str) -> float | None:
 FORMS_NOTE = "[form P]: the probability that the condition is present in that form (a part of it in the network file, already counted in its probability)"
 
 
-def part_probabilities(dx: Diagnosis, conditions: list[str]) -> dict[str, dict[str, float]]:
-    """Per condition among ``conditions`` that has parts: P(part present | evidence) of each.
-
-    Examples
-    --------
-    >>> import crampnet
-    >>> dx = crampnet.load().diagnose({"proximal_weakness": True, "tsh": 0.05})
-    >>> forms = part_probabilities(dx, ["thyroid_disease", "restless_legs_syndrome"])
-    >>> list(forms), 0.0 < forms["thyroid_disease"]["overt_thyroid_dysfunction"] <= float(dx.posteriors["thyroid_disease"])
-    (['thyroid_disease'], True)
-    """
-    spec = dx.model.spec
-    return {c: {part: dx.model.probability({part: "present"}, dx.evidence) for part in parts} for c in conditions if (parts := spec.parts_of(c))}
-
-
-def form_tags(forms: dict[str, float]) -> list[str]:
-    """Each part's bracket for a differential line, ``[part P]`` (:data:`FORMS_NOTE` says what it means).
-
-    >>> form_tags({"overt_thyroid_dysfunction": 0.897})
-    ['[overt_thyroid_dysfunction 0.90]']
-    """
-    return [f"[{part} {q:.2f}]" for part, q in forms.items()]
-
-
-def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
-    """``(rank, condition)`` for the first ``top`` of the differential, then every must-not-miss condition.
-
-    Must-not-miss conditions below ``top`` follow, in order, with their own rank.
-
-    Examples
-    --------
-    >>> import crampnet
-    >>> dx = crampnet.load().diagnose({"urge_to_move": True})
-    >>> ranked(dx, 1)[0] == (1, dx.differential[0])
-    True
-    >>> {c for _, c in ranked(dx, 1)} >= set(dx.model.must_not_miss)
-    True
-    """
-    head = dx.differential if top is None else dx.differential[:top]
-    rank = {c: i for i, c in enumerate(dx.differential, start=1)}
-    return [(rank[c], c) for c in head] + sorted(
-        (rank[c], c) for c in dx.model.must_not_miss if c not in head
-    )
-
-
-def percent(p: float) -> str:
-    """A probability in the differential of the report and the notebook table: "<0.1%", one decimal under 10%, then whole percent."""
-    return "<0.1%" if p < 0.001 else f"{p:.1%}" if p < 0.1 else f"{p:.0%}"
-
-
 def flag_html(urgency: str, condition: str, message: str, source: str, code: str = "") -> str:
     """One red flag as HTML: a box in its urgency's colour, the urgency as a badge, every text escaped.
+
+    Parameters
+    ----------
+    urgency : str
+        A key of :data:`URGENCY` (another value is shown in the emergency
+        colour, under its own name).
+    condition : str
+        The condition's label.
+    message : str
+        What the flag says.
+    source : str
+        Where its rule or threshold comes from.
+    code : str, default=""
+        The condition's id, shown after its label (none if empty).
+
+    Returns
+    -------
+    str
+        A ``<div class="crampnet-red-flag crampnet-urgency-...">``, to be
+        shown inside a ``.crampnet`` element under :data:`STYLESHEET`.
 
     Examples
     --------
@@ -373,6 +358,19 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
 
 def diagnosis_repr(dx: Diagnosis) -> str:
     """The repr of a diagnosis: evidence and flag counts, the first three conditions with their numbers, the legend.
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis.
+
+    Returns
+    -------
+    str
+        ``<crampnet.Diagnosis: ...>`` over several lines: the counts and the
+        ranking, then one line per condition of the first three of the
+        differential (rank, id, probability at three decimals and, unless
+        ordered by probability, the measure), then the lines of its legend.
 
     Examples
     --------

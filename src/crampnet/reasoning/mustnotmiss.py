@@ -99,6 +99,29 @@ def must_not_miss_table(model: BaseModel, posteriors: pd.Series | Mapping[str, f
 def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, float], flags: list[RedFlag], threshold: float | None = None, evidence: Mapping[str, object] | None = None, met: Mapping[str, tuple[str, str]] | None = None) -> list[MustNotMissRow]:
     """The rows of :func:`must_not_miss_table` as tuples, without pandas: the condition id, then its columns.
 
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    posteriors : pandas.Series or mapping of str to float
+        Each condition's posterior (the must-not-miss ones are read).
+    flags : list of RedFlag
+        The red flags raised for the case.
+    threshold : float or None, default=None
+        One threshold for every condition, or None for each one's own.
+    evidence : mapping, optional
+        The case, for the rule-outs.
+    met : mapping, optional
+        The rule-outs met, if already known.
+
+    Returns
+    -------
+    list of tuple
+        One ``(condition, probability, threshold, flagged, urgency,
+        ruled_out, rule_out, source)`` per must-not-miss condition, in the
+        network's order; each item as the column of that name in
+        :func:`must_not_miss_table`.
+
     Examples
     --------
     >>> import crampnet
@@ -135,6 +158,24 @@ def flag_mark(probability: float, threshold: float, urgency: str | None, ruled_o
     (``ruled_out``) reads ``not flagged (rule-out met)``, so a probability
     at or above the threshold without a flag says why.
 
+    Parameters
+    ----------
+    probability : float
+        The condition's probability.
+    threshold : float
+        The threshold applied to it.
+    urgency : str or None
+        The row's ``urgency``.
+    ruled_out : bool, default=False
+        Whether the evidence meets the condition's published rule-out.
+
+    Returns
+    -------
+    str
+        One of the four forms above.
+
+    Examples
+    --------
     >>> flag_mark(0.02, 0.013, "urgent"), flag_mark(0.01, 0.013, "test"), flag_mark(0.01, 0.013, None)
     ('FLAGGED (urgent)', 'FLAGGED (test, finding rule)', 'not flagged')
     >>> flag_mark(0.017, 0.013, None, ruled_out=True)

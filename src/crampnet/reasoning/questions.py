@@ -102,27 +102,12 @@ Examples
 
 from __future__ import annotations
 
-import numbers
-import sys
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from crampnet.exceptions import EvidenceTypeError, InvalidValueError
-from crampnet.network.evidence import resolve_id, show
-from crampnet.reasoning._decision import (
-    BY,
-    Answers,
-    check_about,
-    check_by,
-    collect,
-    deciders,
-    decisions,
-    gains,
-)
-from crampnet.reasoning._value import VALUE_DECIMALS, assess, slopes
-from crampnet.reasoning.ranking import DECIMALS
+from crampnet.reasoning._decision import BY, Answers, check_about, check_by, collect, gains
+from crampnet.reasoning._question_order import STAGES as STAGES
+from crampnet.reasoning._question_order import question_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -139,8 +124,6 @@ COLUMNS = [
     "label", "kind", "information_gain", "cost", "gain_per_cost", "about", "decision", "leader_change", "threshold_change", "risk_shift",
     "value", "value_lead", "value_threshold",
 ]  # fmt: skip
-#: Stages of ``staged=True``, first asked first.
-STAGES = ("history", "examination", "lab", "abi")
 
 #: Physical examination findings (cost 2).
 EXAMINATION = (
@@ -162,6 +145,28 @@ def collect_answers(model: BaseModel, evidence: Mapping[str, object] | None, can
 
     Tests count by the thresholds only: the one rule a result can fire (a raised D-dimer) presumes the test was indicated, which the thresholds decide.
 
+    Parameters
+    ----------
+    model : BaseModel
+        The model that scores the answers.
+    evidence : mapping or None
+        The case so far, as :meth:`crampnet.Model.posteriors` takes it.
+    candidates : list of str, optional
+        Node ids to score (default: every finding and context node); those
+        observed or implied by the evidence are left out.
+
+    Returns
+    -------
+    Answers
+        Per answer of each candidate kept: its probability given the
+        evidence, the posteriors given both, and whether it changes a
+        finding rule's flag (what :func:`rank_questions` ranks).
+
+    Raises
+    ------
+    ImpossibleEvidenceError
+        If the evidence has probability zero.
+
     Examples
     --------
     >>> import crampnet
@@ -176,6 +181,19 @@ def collect_answers(model: BaseModel, evidence: Mapping[str, object] | None, can
 
 def cost_of(nid: str) -> tuple[str, float]:
     """The kind (history, examination, lab, abi) and cost of asking about ``nid``.
+
+    Parameters
+    ----------
+    nid : str
+        A node id (not an alias).
+
+    Returns
+    -------
+    tuple of (str, float)
+        ``("examination", 2.0)`` for a node of :data:`EXAMINATION`,
+        ``("lab", 3.0)`` for one of :data:`LABS`, ``("abi", 4.0)`` for one of
+        :data:`ABI`, and ``("history", 1.0)`` for any other (the costs of
+        :data:`COSTS`).
 
     Examples
     --------
@@ -300,10 +318,35 @@ def rank_questions(
     costs: Mapping[str, float] | None = None,
     staged: bool = False,
 ) -> pd.DataFrame:
-    """Rank the answers :func:`collect_answers` scored, as :func:`next_questions` does."""
+    """Rank the answers :func:`collect_answers` scored, as :func:`next_questions` does.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model the answers were scored with.
+    answers : Answers
+        What :func:`collect_answers` returned.
+    n : int or None, default=10
+        How many rows (None: all).
+    by : {'decision', 'information', 'value'}, default='decision'
+        The order; it and the three below as for :func:`next_questions`.
+    about : str or list of str, optional
+        The conditions that count (ids or aliases).
+    cost_aware, staged : bool, default=False
+        Per unit cost; history first.
+    costs : mapping of str to float, optional
+        Costs that replace the defaults.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table of :func:`next_questions` (its errors too): the first
+        ``n`` candidates of ``answers``, best first, indexed by node id,
+        with the columns of :data:`COLUMNS`.
+    """
     import pandas as pd
 
-    rows, positions = _rows(model, answers, n, by=by, about=about, cost_aware=cost_aware, costs=costs, staged=staged)
+    rows, positions = question_rows(model, answers, n, by=by, about=about, cost_aware=cost_aware, costs=costs, staged=staged, kinds=[cost_of(q) for q in answers.candidates])
     frame = pd.DataFrame(rows, index=pd.Index(list(answers.candidates), name="question"), columns=COLUMNS)
     if not len(frame):
         return frame
@@ -315,6 +358,25 @@ def ranked_rows(model: BaseModel, answers: Answers, n: int | None = 10, *, by: s
     """The first ``n`` rows of :func:`rank_questions` (in the order ``by``, or ``cost_aware``, ``staged``), as ``(question, row)`` pairs, without pandas.
 
     Each row maps the :data:`COLUMNS` to their values, as the table holds them.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model of ``answers``.
+    answers : Answers
+        The scored answers (:func:`collect_answers`).
+    n : int or None, default=10
+        How many pairs (None: all).
+    by : {'decision', 'information', 'value'}, default='decision'
+        The order.
+    cost_aware, staged : bool, default=False
+        Per unit cost; history first (see :func:`next_questions`).
+
+    Returns
+    -------
+    list of tuple of (str, dict)
+        ``(node id, row)`` pairs, best first, in the order of the index of
+        :func:`rank_questions`.
 
     Examples
     --------
@@ -328,73 +390,6 @@ def ranked_rows(model: BaseModel, answers: Answers, n: int | None = 10, *, by: s
     >>> [q for q, _ in ranked_rows(model, answers, 3, staged=True)] == list(rank_questions(model, answers, 3, staged=True).index)
     True
     """
-    rows, positions = _rows(model, answers, n, by=by, cost_aware=cost_aware, staged=staged)
+    rows, positions = question_rows(model, answers, n, by=by, cost_aware=cost_aware, staged=staged, kinds=[cost_of(q) for q in answers.candidates])
     chosen = positions if n is None else positions[: int(n)]
     return [(answers.candidates[i], {c: rows[i][c] for c in COLUMNS}) for i in chosen.tolist()]
-
-
-def _rows(
-    model: BaseModel,
-    answers: Answers,
-    n: int | None,
-    *,
-    by: str = "decision",
-    about: str | Iterable[str] | None = None,
-    cost_aware: bool = False,
-    costs: Mapping[str, float] | None = None,
-    staged: bool = False,
-) -> tuple[list[dict[str, object]], np.ndarray]:
-    """Every candidate's row (in candidate order) and the positions that rank them, best first."""
-    if n is not None and (isinstance(n, bool | np.bool_) or not isinstance(n, numbers.Integral) or n < 0):
-        msg = f"The 'n' argument of next_questions must be a non-negative int or None. Got {show(n)} ({type(n).__name__}) instead."
-        raise InvalidValueError(msg)
-    check_by(by, cost_aware=cost_aware, staged=staged)
-    focus = check_about(model, about) or list(answers.conditions)
-    given = _costs(model, costs)
-    cols = [answers.conditions.index(c) for c in focus]
-    info = gains(answers)[:, cols]
-    worth, owners = assess(answers, focus, answers.thresholds, slopes(model))
-    measures = decisions(answers, focus, answers.thresholds, answers.treatments) | worth
-    decider = deciders(answers, focus, answers.thresholds, answers.treatments) if by == "decision" else owners if by == "value" else []
-    rows: list[dict[str, object]] = []
-    for i, q in enumerate(answers.candidates):
-        kind, cost = cost_of(q)
-        cost = given.get(q, cost)
-        total = float(info[i].sum())
-        # Ranked by decision, a question is about the condition whose decision it can change (a
-        # must-not-miss threshold, a new leader); by value, the one with most of its value; otherwise,
-        # or if it changes none (has no value), what it informs most.
-        about_q = (decider[i] if decider else "") or (focus[int(np.argmax(info[i]))] if total > 0 else "")
-        row = {"label": model.spec.nodes[q].label, "kind": kind, "information_gain": total, "cost": cost, "gain_per_cost": total / cost, "about": about_q}
-        rows.append(row | {k: float(v[i]) for k, v in measures.items()})
-    if not rows:
-        return rows, np.zeros(0, dtype=np.intp)
-    price = np.array([row["cost"] for row in rows], dtype=float)
-    per = price if cost_aware else np.ones(len(rows))
-    keys: list[np.ndarray] = [price, -np.array([row["information_gain"] for row in rows], dtype=float) / per]  # np.lexsort: last key first
-    if by in ("decision", "value"):
-        keys.append(-np.round(np.array([row["decision"] for row in rows], dtype=float) / per, DECIMALS))
-    if by == "value":
-        keys.append(-np.round(np.array([row["value"] for row in rows], dtype=float) / per, VALUE_DECIMALS))
-    if staged:
-        keys.append(np.array([STAGES.index(k) if k in STAGES else 0 for k in (row["kind"] for row in rows)]))
-    positions: np.ndarray = np.lexsort(keys)
-    return rows, positions
-
-
-def _costs(model: BaseModel, costs: Mapping[str, float] | None) -> dict[str, float]:
-    """``costs`` by node id (aliases resolved), each a finite positive number, or an error naming it."""
-    if costs is None:
-        return {}
-    if not isinstance(costs, Mapping):
-        msg = f"The 'costs' argument of next_questions must be a mapping of node id to cost. Got {show(costs)} ({type(costs).__name__}) instead."
-        raise EvidenceTypeError(msg)
-    out: dict[str, float] = {}
-    for key, value in costs.items():
-        nid = resolve_id(model.spec, key, "the 'costs' argument")
-        # Compared before float(): an int too large for a float must not raise OverflowError.
-        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not 0 < cast("float", value) <= sys.float_info.max:
-            msg = f"Costs must be positive finite numbers. Got {show(value)} for {key!r}."
-            raise InvalidValueError(msg)
-        out[nid] = float(value)
-    return out

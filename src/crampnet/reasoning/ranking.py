@@ -258,6 +258,19 @@ def order_positions(posterior: np.ndarray, measure: np.ndarray | None = None) ->
     Arrays in, arrays out (no pandas); ties keep the given order. ``measure``
     None sorts by ``posterior`` alone.
 
+    Parameters
+    ----------
+    posterior : numpy.ndarray
+        Each condition's posterior, one entry per condition.
+    measure : numpy.ndarray, optional
+        Each condition's counterfactual measure, in the same order.
+
+    Returns
+    -------
+    numpy.ndarray
+        The positions of the conditions, first in the differential first
+        (``posterior[positions]`` is the differential's order).
+
     Examples
     --------
     >>> import numpy as np

@@ -117,7 +117,28 @@ def _describe(model: BaseModel, entries: list[Entry]) -> str:
 
 
 def check_threshold(threshold: object) -> float:
-    """Return ``threshold`` as a float, or raise if it is not a number in (0, 1]."""
+    """Return ``threshold`` as a float, or raise if it is not a number in (0, 1].
+
+    Parameters
+    ----------
+    threshold : object
+        What the caller gave as ``threshold``.
+
+    Returns
+    -------
+    float
+        ``threshold`` as a float.
+
+    Raises
+    ------
+    InvalidValueError
+        If it is a bool or not a real number in (0, 1].
+
+    Examples
+    --------
+    >>> check_threshold(0.05)
+    0.05
+    """
     if isinstance(threshold, bool | np.bool_) or not isinstance(threshold, numbers.Real) or not 0.0 < float(threshold) <= 1.0:
         msg = f"The 'threshold' argument must be None (each condition's testing threshold) or a number in (0, 1]. Got {threshold!r} instead."
         raise InvalidValueError(msg)
@@ -125,7 +146,25 @@ def check_threshold(threshold: object) -> float:
 
 
 def thresholds_for(model: BaseModel, threshold: float | None) -> dict[str, float]:
-    """Each must-not-miss condition's threshold: ``threshold`` for all when given, else :func:`testing_thresholds`."""
+    """Each must-not-miss condition's threshold: ``threshold`` for all when given, else :func:`testing_thresholds`.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    threshold : float or None
+        One threshold in (0, 1] for every condition, or None.
+
+    Returns
+    -------
+    dict of str to float
+        Each must-not-miss condition id to its threshold.
+
+    Raises
+    ------
+    InvalidValueError
+        If ``threshold`` is not None or a number in (0, 1].
+    """
     if threshold is None:
         return testing_thresholds(model)
     value = check_threshold(threshold)
@@ -133,7 +172,24 @@ def thresholds_for(model: BaseModel, threshold: float | None) -> dict[str, float
 
 
 def rule_flags(model: BaseModel, vectors: Mapping[str, object]) -> list[RedFlag]:
-    """The finding rules' flags for observed ``vectors`` (:func:`crampnet.reasoning._scoring.observe`): in :data:`RULES` order, then the Wells rule."""
+    """The finding rules' flags for observed ``vectors`` (:func:`crampnet.reasoning._scoring.observe`): in :data:`RULES` order, then the Wells rule.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    vectors : mapping of str to numpy.ndarray
+        The observed evidence, each node id to its likelihood vector.
+
+    Returns
+    -------
+    list of RedFlag
+        At most one flag per condition: the first rule of :data:`RULES` whose
+        every group has a finding present (and no excluding finding is),
+        its message naming what was found and what to do; then the Wells
+        rule's flag for deep vein thrombosis, when it fires and no rule
+        above flagged it.
+    """
     flags: list[RedFlag] = []
     done: set[str] = set()
     for rule in RULES:
@@ -258,6 +314,20 @@ def rule_outs_met(model: BaseModel, evidence: Mapping[str, object] | None, thres
     needs every Wells item answered (an item left open might make DVT
     likely): :func:`rule_outs_open` says which are missing.
 
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    evidence : mapping or None
+        The case: node ids (or aliases) to what was observed.
+    threshold : float or None, default=None
+        The threshold the caller gave :func:`red_flags`, if any.
+
+    Returns
+    -------
+    dict of str to tuple of (str, str)
+        Condition id to ``(what was found, source)``, for each rule-out met.
+
     Examples
     --------
     >>> import crampnet
@@ -278,6 +348,20 @@ def rule_outs_open(model: BaseModel, evidence: Mapping[str, object] | None, thre
     """The rule-outs ``evidence`` would meet but for items not answered: condition id to what is missing.
 
     Empty when a ``threshold`` is given, as :func:`rule_outs_met`.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    evidence : mapping or None
+        The case so far.
+    threshold : float or None, default=None
+        The threshold the caller gave :func:`red_flags`, if any.
+
+    Returns
+    -------
+    dict of str to str
+        Condition id to a sentence naming the items not entered.
 
     Examples
     --------

@@ -251,7 +251,30 @@ def _sources(dx: Diagnosis) -> list[Block]:
 
 
 def blocks(dx: Diagnosis, now: object = None) -> list[Block]:
-    """The report as blocks (:mod:`crampnet.reasoning._render`), stamped with ``now``'s date (:func:`report_date`)."""
+    """The report as blocks (:mod:`crampnet.reasoning._render`), stamped with ``now``'s date (:func:`report_date`).
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis to report.
+    now : datetime.date or datetime.datetime, optional
+        The report's date (default: today, UTC).
+
+    Returns
+    -------
+    list of tuple
+        ``(kind, content)`` blocks in reading order: the title and the
+        disclaimer, the stamp, the red flags, the must-not-miss table, the
+        differential, the reasons, the next questions, the notes and the
+        sources; Markdown and HTML are written from them.
+
+    Examples
+    --------
+    >>> import datetime as dt, crampnet
+    >>> parts = blocks(crampnet.load().diagnose({"urge_to_move": True}), dt.date(2025, 3, 1))
+    >>> parts[0]
+    ('h1', 'crampnet: differential diagnosis for this patient')
+    """
     return [
         ("h1", "crampnet: differential diagnosis for this patient"),
         ("p", "crampnet supports clinical reasoning; it does not replace it."),

@@ -200,7 +200,34 @@ def _probabilities(space: ParameterSpace, probs: list[int], coverage: float, fam
 
 
 def draw_parameters(model: BaseModel, draws: int, rng: np.random.Generator, coverage: float = COVERAGE) -> np.ndarray:
-    """Draws of every slot: shape ``(draws, n_slots)``, vectorised by family."""
+    """Draws of every slot: shape ``(draws, n_slots)``, vectorised by family.
+
+    Parameters
+    ----------
+    model : BaseModel
+        A compiled model.
+    draws : int
+        How many draws.
+    rng : numpy.random.Generator
+        The generator drawn from.
+    coverage : float, default=COVERAGE
+        The probability a range of the file is read to hold.
+
+    Returns
+    -------
+    numpy.ndarray
+        One row per draw, one column per parameter slot: Beta and log-normal
+        slots drawn from their distributions, each Dirichlet group drawn
+        jointly (its fixed entries kept, the others sharing what is left),
+        fixed slots at their value.
+
+    Examples
+    --------
+    >>> import numpy as np, crampnet
+    >>> theta = draw_parameters(crampnet.load(), 3, np.random.default_rng(0))
+    >>> theta.shape[0]
+    3
+    """
     dist = distributions(model, coverage)
     theta = np.repeat(dist.space.point[None, :], draws, axis=0)
     fam = np.array(dist.family)

@@ -28,6 +28,20 @@ __all__ = ["auroc", "calibration_table"]
 def auroc(scores: np.ndarray, labels: np.ndarray) -> float:
     """Exact AUROC: the Mann-Whitney statistic over positives and negatives, ties counted 1/2.
 
+    Parameters
+    ----------
+    scores : numpy.ndarray
+        One score per case, higher meaning more likely positive.
+    labels : numpy.ndarray
+        One label per case: 1 positive, 0 negative (other values count as
+        neither).
+
+    Returns
+    -------
+    float
+        The probability that a random positive scores above a random
+        negative (ties 1/2); NaN when there are no positives or no negatives.
+
     Examples
     --------
     >>> import numpy as np
@@ -46,6 +60,22 @@ def auroc(scores: np.ndarray, labels: np.ndarray) -> float:
 
 def calibration_table(predicted: np.ndarray, observed: np.ndarray, bins: int = 10) -> pd.DataFrame:
     """Reliability table: equal-width bins of ``predicted`` (the last bin includes 1).
+
+    Parameters
+    ----------
+    predicted : numpy.ndarray
+        One predicted probability per case.
+    observed : numpy.ndarray
+        One outcome per case, 1 or 0, in the same order.
+    bins : int, default=10
+        How many bins of equal width over [0, 1].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per bin, lowest first, columns ``bin_low``, ``bin_high``,
+        ``n`` (cases in the bin), ``mean_predicted`` and ``observed`` (the
+        mean outcome; both NaN for an empty bin).
 
     Examples
     --------

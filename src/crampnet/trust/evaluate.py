@@ -358,6 +358,8 @@ def plot_calibration(result: Evaluation | pd.DataFrame, ax: Any = None) -> Any:
     Returns
     -------
     matplotlib.axes.Axes
+        The axes drawn on: observed frequency against mean predicted
+        probability per non-empty bin, and the diagonal of perfect calibration.
 
     Examples
     --------

@@ -113,6 +113,33 @@ __all__ = [
 def draw_tables(model: BaseModel, draws: int = 1000, seed: int | np.random.Generator | None = 0, coverage: float = COVERAGE) -> dict[str, np.ndarray]:
     """Draws of every node's table: ``tables[node]`` has shape ``(draws, *table_shape)``.
 
+    Parameters
+    ----------
+    model : BaseModel
+        A compiled model.
+    draws : int, default=1000
+        How many draws of the whole parameter set, from 1 to
+        :data:`MAX_DRAWS`.
+    seed : int, numpy.random.Generator or None, default=0
+        An int >= 0 (the same seed, the same draws), a Generator (drawn
+        from), or None (fresh entropy).
+    coverage : float, default=0.95
+        The probability the file's ranges are read to hold, in (0, 1).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Every node id to its drawn tables, ``[draw, state, parent_1, ...,
+        parent_k]``, each column a distribution over the node's states.
+
+    Raises
+    ------
+    InvalidValueError
+        ``draws`` not an int from 1 to :data:`MAX_DRAWS`, ``coverage``
+        outside (0, 1), or a negative ``seed``.
+    EvidenceTypeError
+        If ``seed`` is not an int, a Generator or None.
+
     Examples
     --------
     >>> import crampnet
@@ -204,6 +231,14 @@ def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None 
 
 def parameter_distributions(model: BaseModel, coverage: float = COVERAGE) -> pd.DataFrame:
     """The distribution each row of ``model.parameters()`` is given.
+
+    Parameters
+    ----------
+    model : BaseModel
+        A compiled model.
+    coverage : float, default=0.95
+        The probability a range of the file is read to hold, in (0, 1): the
+        central interval of the fitted Beta or log-normal.
 
     Returns
     -------

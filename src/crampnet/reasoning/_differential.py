@@ -1,0 +1,158 @@
+"""The lines of a displayed differential: which conditions, and their numbers as every display shows them.
+
+The HTML (:mod:`crampnet.reasoning.html`, which re-exports these), the
+report and the command line list the same conditions (:func:`ranked`) with
+the same numbers: a probability as :func:`percent` writes it, a
+counterfactual measure at the precision the order compares it
+(:func:`rounded`), and each part of a condition with its own probability
+(:func:`part_probabilities`, :func:`form_tags`).
+
+Examples
+--------
+>>> percent(0.053), rounded(-1e-12), form_tags({"overt_thyroid_dysfunction": 0.897})
+('5.3%', 0.0, ['[overt_thyroid_dysfunction 0.90]'])
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from crampnet.reasoning.ranking import DECIMALS
+
+if TYPE_CHECKING:
+    from crampnet.reasoning.diagnosis import Diagnosis
+
+__all__ = ["form_tags", "part_probabilities", "percent", "ranked", "rounded"]
+
+
+def rounded(value: float) -> float:
+    """A counterfactual measure at the precision the differential compares it (no ``-0.0``).
+
+    Parameters
+    ----------
+    value : float
+        The measure (an expected disablement or sufficiency).
+
+    Returns
+    -------
+    float
+        ``value`` rounded to ``DECIMALS`` (2) decimals, a negative zero
+        made ``0.0``.
+
+    Examples
+    --------
+    >>> rounded(1.23456), rounded(-1e-12)
+    (1.23, 0.0)
+    """
+    import numpy as np
+
+    return float(np.round(float(value), DECIMALS)) + 0.0
+
+
+def part_probabilities(dx: Diagnosis, conditions: list[str]) -> dict[str, dict[str, float]]:
+    """Per condition among ``conditions`` that has parts: P(part present | evidence) of each.
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis, for its model and evidence.
+    conditions : list of str
+        The condition ids shown.
+
+    Returns
+    -------
+    dict of str to dict of str to float
+        Each of ``conditions`` that has parts in the network file (others
+        are left out), in the order given, to its parts: each part's id to
+        the probability that it is present given the diagnosis's evidence,
+        in the network file's order of the parts.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> dx = crampnet.load().diagnose({"proximal_weakness": True, "tsh": 0.05})
+    >>> forms = part_probabilities(dx, ["thyroid_disease", "restless_legs_syndrome"])
+    >>> list(forms), 0.0 < forms["thyroid_disease"]["overt_thyroid_dysfunction"] <= float(dx.posteriors["thyroid_disease"])
+    (['thyroid_disease'], True)
+    """
+    spec = dx.model.spec
+    return {c: {part: dx.model.probability({part: "present"}, dx.evidence) for part in parts} for c in conditions if (parts := spec.parts_of(c))}
+
+
+def form_tags(forms: dict[str, float]) -> list[str]:
+    """Each part's bracket for a differential line, ``[part P]`` (:data:`~crampnet.reasoning.html.FORMS_NOTE` says what it means).
+
+    Parameters
+    ----------
+    forms : dict of str to float
+        One condition's parts and their probabilities (a value of
+        :func:`part_probabilities`).
+
+    Returns
+    -------
+    list of str
+        ``"[part P]"`` per part, in the order given, ``P`` at two decimals.
+
+    Examples
+    --------
+    >>> form_tags({"overt_thyroid_dysfunction": 0.897})
+    ['[overt_thyroid_dysfunction 0.90]']
+    """
+    return [f"[{part} {q:.2f}]" for part, q in forms.items()]
+
+
+def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
+    """``(rank, condition)`` for the first ``top`` of the differential, then every must-not-miss condition.
+
+    Must-not-miss conditions below ``top`` follow, in order, with their own rank.
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis.
+    top : int or None, default=None
+        How many conditions of the differential to list first (None: all).
+
+    Returns
+    -------
+    list of tuple of (int, str)
+        ``(rank, condition id)`` pairs, the rank counted from 1 in the whole
+        differential: the first ``top`` conditions in the differential's
+        order, then the must-not-miss conditions not among them, by rank.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> dx = crampnet.load().diagnose({"urge_to_move": True})
+    >>> ranked(dx, 1)[0] == (1, dx.differential[0])
+    True
+    >>> {c for _, c in ranked(dx, 1)} >= set(dx.model.must_not_miss)
+    True
+    """
+    head = dx.differential if top is None else dx.differential[:top]
+    rank = {c: i for i, c in enumerate(dx.differential, start=1)}
+    return [(rank[c], c) for c in head] + sorted(
+        (rank[c], c) for c in dx.model.must_not_miss if c not in head
+    )
+
+
+def percent(p: float) -> str:
+    """A probability in the differential of the report and the notebook table: "<0.1%", one decimal under 10%, then whole percent.
+
+    Parameters
+    ----------
+    p : float
+        A probability.
+
+    Returns
+    -------
+    str
+        ``"<0.1%"`` below 0.001; a percentage with one decimal below 0.1;
+        a whole percentage from 0.1 up.
+
+    Examples
+    --------
+    >>> percent(0.0004), percent(0.053), percent(0.42)
+    ('<0.1%', '5.3%', '42%')
+    """
+    return "<0.1%" if p < 0.001 else f"{p:.1%}" if p < 0.1 else f"{p:.0%}"

@@ -1,0 +1,112 @@
+"""How the scored questions are put in order: each candidate's row of measures, and the keys that sort them.
+
+:func:`crampnet.reasoning.questions.rank_questions` and
+:func:`~crampnet.reasoning.questions.ranked_rows` build their rows here
+(the module docstring of :mod:`crampnet.reasoning.questions` defines the
+measures and the orders); :data:`STAGES` is the order of ``staged=True``.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.reasoning.questions import collect_answers, cost_of
+>>> model = crampnet.load()
+>>> answers = collect_answers(model, {"muscle_cramps": True}, ["ferritin", "urge_to_move"])
+>>> rows, positions = question_rows(model, answers, None, staged=True, kinds=[cost_of(q) for q in answers.candidates])
+>>> [answers.candidates[i] for i in positions]   # history before the laboratory test
+['urge_to_move', 'ferritin']
+"""
+
+from __future__ import annotations
+
+import numbers
+import sys
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, cast
+
+import numpy as np
+
+from crampnet.exceptions import EvidenceTypeError, InvalidValueError
+from crampnet.network.evidence import resolve_id, show
+from crampnet.reasoning._decision import Answers, check_about, check_by, deciders, decisions, gains
+from crampnet.reasoning._value import VALUE_DECIMALS, assess, slopes
+from crampnet.reasoning.ranking import DECIMALS
+
+if TYPE_CHECKING:
+    from crampnet.base import BaseModel
+
+__all__ = ["STAGES", "given_costs", "question_rows"]
+
+#: Stages of ``staged=True``, first asked first.
+STAGES = ("history", "examination", "lab", "abi")
+
+
+def question_rows(
+    model: BaseModel,
+    answers: Answers,
+    n: int | None,
+    *,
+    by: str = "decision",
+    about: str | Iterable[str] | None = None,
+    cost_aware: bool = False,
+    costs: Mapping[str, float] | None = None,
+    staged: bool = False,
+    kinds: list[tuple[str, float]],
+) -> tuple[list[dict[str, object]], np.ndarray]:
+    """Every candidate's row (in candidate order) and the positions that rank them, best first.
+
+    ``kinds`` gives each candidate's kind and default cost, in candidate
+    order (:func:`crampnet.reasoning.questions.cost_of`).
+    """
+    if n is not None and (isinstance(n, bool | np.bool_) or not isinstance(n, numbers.Integral) or n < 0):
+        msg = f"The 'n' argument of next_questions must be a non-negative int or None. Got {show(n)} ({type(n).__name__}) instead."
+        raise InvalidValueError(msg)
+    check_by(by, cost_aware=cost_aware, staged=staged)
+    focus = check_about(model, about) or list(answers.conditions)
+    given = given_costs(model, costs)
+    cols = [answers.conditions.index(c) for c in focus]
+    info = gains(answers)[:, cols]
+    worth, owners = assess(answers, focus, answers.thresholds, slopes(model))
+    measures = decisions(answers, focus, answers.thresholds, answers.treatments) | worth
+    decider = deciders(answers, focus, answers.thresholds, answers.treatments) if by == "decision" else owners if by == "value" else []
+    rows: list[dict[str, object]] = []
+    for i, q in enumerate(answers.candidates):
+        kind, cost = kinds[i]
+        cost = given.get(q, cost)
+        total = float(info[i].sum())
+        # Ranked by decision, a question is about the condition whose decision it can change (a
+        # must-not-miss threshold, a new leader); by value, the one with most of its value; otherwise,
+        # or if it changes none (has no value), what it informs most.
+        about_q = (decider[i] if decider else "") or (focus[int(np.argmax(info[i]))] if total > 0 else "")
+        row = {"label": model.spec.nodes[q].label, "kind": kind, "information_gain": total, "cost": cost, "gain_per_cost": total / cost, "about": about_q}
+        rows.append(row | {k: float(v[i]) for k, v in measures.items()})
+    if not rows:
+        return rows, np.zeros(0, dtype=np.intp)
+    price = np.array([row["cost"] for row in rows], dtype=float)
+    per = price if cost_aware else np.ones(len(rows))
+    keys: list[np.ndarray] = [price, -np.array([row["information_gain"] for row in rows], dtype=float) / per]  # np.lexsort: last key first
+    if by in ("decision", "value"):
+        keys.append(-np.round(np.array([row["decision"] for row in rows], dtype=float) / per, DECIMALS))
+    if by == "value":
+        keys.append(-np.round(np.array([row["value"] for row in rows], dtype=float) / per, VALUE_DECIMALS))
+    if staged:
+        keys.append(np.array([STAGES.index(k) if k in STAGES else 0 for k in (row["kind"] for row in rows)]))
+    positions: np.ndarray = np.lexsort(keys)
+    return rows, positions
+
+
+def given_costs(model: BaseModel, costs: Mapping[str, float] | None) -> dict[str, float]:
+    """``costs`` by node id (aliases resolved), each a finite positive number, or an error naming it."""
+    if costs is None:
+        return {}
+    if not isinstance(costs, Mapping):
+        msg = f"The 'costs' argument of next_questions must be a mapping of node id to cost. Got {show(costs)} ({type(costs).__name__}) instead."
+        raise EvidenceTypeError(msg)
+    out: dict[str, float] = {}
+    for key, value in costs.items():
+        nid = resolve_id(model.spec, key, "the 'costs' argument")
+        # Compared before float(): an int too large for a float must not raise OverflowError.
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not 0 < cast("float", value) <= sys.float_info.max:
+            msg = f"Costs must be positive finite numbers. Got {show(value)} for {key!r}."
+            raise InvalidValueError(msg)
+        out[nid] = float(value)
+    return out
