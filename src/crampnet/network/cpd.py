@@ -64,12 +64,45 @@ def build_tables(spec: NetworkSpec, population: str | None = None) -> dict[str, 
 
 
 def population_table(spec: NetworkSpec, nid: str, probabilities: Mapping[str, float]) -> np.ndarray:
-    """A preset's prior of ``nid`` as its table: the same column under every configuration of the node's context parents, if it has any."""
+    """A preset's prior of ``nid`` as its table: the same column under every configuration of the node's context parents, if it has any.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    nid : str
+        The id of a context node.
+    probabilities : mapping of str to float
+        The preset's probability of each state of ``nid`` (every state a key).
+
+    Returns
+    -------
+    numpy.ndarray
+        Float table of shape ``(states, *parent cards)``, states in
+        ``spec.nodes[nid].states`` order; shape ``(states,)`` for a root.
+    """
     return under_parents(spec, nid, np.array([probabilities[s] for s in spec.nodes[nid].states], dtype=float))
 
 
 def under_parents(spec: NetworkSpec, nid: str, column: np.ndarray) -> np.ndarray:
-    """``column`` (one entry per state of ``nid``) repeated under every configuration of ``nid``'s parents: shape ``(states, *parent cards)``."""
+    """``column`` (one entry per state of ``nid``) repeated under every configuration of ``nid``'s parents: shape ``(states, *parent cards)``.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    nid : str
+        The id of a node.
+    column : numpy.ndarray
+        One entry per state of ``nid``, in ``spec.nodes[nid].states`` order
+        (reshaped, so any shape of that size).
+
+    Returns
+    -------
+    numpy.ndarray
+        A new (writable) array of shape ``(states, *parent cards)``, parents
+        in ``spec.nodes[nid].parents`` order, every column equal to ``column``.
+    """
     cards = [len(spec.nodes[p].states) for p in spec.nodes[nid].parents]
     return np.array(np.broadcast_to(column.reshape([-1] + [1] * len(cards)), [column.size, *cards]))
 
@@ -81,6 +114,22 @@ def context_weight(spec: NetworkSpec, parents: tuple[str, ...], tables: Mapping[
     other context nodes (pregnancy on sex and age), their joint, with those
     nodes summed out. ``tables`` may carry a leading batch axis on every
     entry (parameter draws); the result then keeps it.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    parents : tuple of str
+        Context node ids; the result's axes follow their order.
+    tables : mapping of str to numpy.ndarray
+        The tables of these nodes and of their context ancestors, as
+        :func:`build_tables` makes them (optionally with a leading batch axis).
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of shape ``(*batch, card(parents[0]), ..., card(parents[-1]))``
+        summing to 1 over the node axes.
     """
     nodes = list(parents)
     for nid in nodes:  # grows while it is walked: the context ancestors
@@ -93,7 +142,29 @@ def context_weight(spec: NetworkSpec, parents: tuple[str, ...], tables: Mapping[
 
 
 def node_table(spec: NetworkSpec, node: Node, tables: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Build the table of one node (``tables`` holds its context parents' priors)."""
+    """Build the table of one node (``tables`` holds its context parents' priors).
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    node : Node
+        One of its nodes.
+    tables : mapping of str to numpy.ndarray
+        Tables already built; a logistic node given by prevalence reads its
+        context parents' tables here.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float table of shape ``(card(node), card(parent_1), ..., card(parent_k))``,
+        parents in ``node.parents`` order; shape ``(card(node),)`` for a root.
+
+    Raises
+    ------
+    ValueError
+        If the node has neither a prior nor a cpd (a validated spec never has).
+    """
     if node.prior is not None:
         return np.array([node.prior.probabilities[s] for s in node.states], dtype=float)
     cpd = node.cpd
@@ -201,6 +272,20 @@ def logistic_baseline(spec: NetworkSpec, cpd: Logistic, tables: Mapping[str, np.
     over the (independent) context parents' priors in ``tables``
     (see :func:`baseline_logit`).
 
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    cpd : Logistic
+        The node's logistic cpd.
+    tables : mapping of str to numpy.ndarray
+        Context tables, as :func:`baseline_logit` takes them.
+
+    Returns
+    -------
+    float
+        The baseline probability, ``expit`` of :func:`baseline_logit`.
+
     Examples
     --------
     >>> import crampnet
@@ -230,6 +315,22 @@ def baseline_logit(spec: NetworkSpec, cpd: Logistic, tables: Mapping[str, np.nda
     the shipped network), where 200 halvings of ``[-60, 60]`` took 7 s on a
     node of 2**21 configurations. The log-odds, not the baseline, is
     returned: a baseline within 1e-17 of 0 or 1 has no float log-odds.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    cpd : Logistic
+        A logistic node's cpd.
+    tables : mapping of str to numpy.ndarray
+        The tables of the context parents of its odds ratios (and of their
+        context ancestors), used when the intercept is a prevalence.
+
+    Returns
+    -------
+    float
+        ``logit(baseline)``: straight from the intercept when it is a
+        baseline, else the root solved to about 1e-13.
     """
     if cpd.intercept_kind == "baseline":
         base = cpd.intercept.value

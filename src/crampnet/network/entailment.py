@@ -75,7 +75,28 @@ __all__ = ["check_entails", "entail", "entail_rows", "implied", "pairs", "parse_
 
 
 def parse_entails(reader: Reader, raw: object, where: str) -> tuple[tuple[str, str], ...]:
-    """Read a node's ``entails`` table (finding id to state); checked against the nodes by :func:`check_entails`."""
+    """Read a node's ``entails`` table (finding id to state); checked against the nodes by :func:`check_entails`.
+
+    Parameters
+    ----------
+    reader : Reader
+        The network file's reader (:mod:`crampnet.network._reader`), which
+        makes the error.
+    raw : object
+        The ``entails`` value as parsed from TOML, or None where the node has none.
+    where : str
+        The node's dotted place in the file (``"nodes.<id>"``), for errors.
+
+    Returns
+    -------
+    tuple of (str, str)
+        The ``(finding id, state)`` pairs sorted by id; empty when ``raw`` is None.
+
+    Raises
+    ------
+    NetworkFileError
+        If ``raw`` is not a non-empty table of strings to strings.
+    """
     if raw is None:
         return ()
     spot = f"{where}.entails"
@@ -102,6 +123,19 @@ def check_entails(reader: Reader, nodes: Mapping[str, Node]) -> None:
     joint model (:mod:`crampnet.inference._nesting`) to exist. A finding
     entails at most one other and chains never close into a cycle
     (:func:`_check_forest`).
+
+    Parameters
+    ----------
+    reader : Reader
+        The network file's reader (:mod:`crampnet.network._reader`), which
+        makes the error.
+    nodes : mapping of str to Node
+        Every node of the network by id, with its ``entails`` read.
+
+    Raises
+    ------
+    NetworkFileError
+        On the first ``entails`` that breaks one of these rules.
     """
     _check_forest(reader, nodes)
     for nid, node in nodes.items():
@@ -210,7 +244,19 @@ def _check_nesting(reader: Reader, where: str, a: Node, b: Node, state: str) -> 
 
 
 def pairs(spec: NetworkSpec) -> tuple[tuple[str, str, str, str], ...]:
-    """Every entailment as (A, A's positive state, B, B's implied state), in network order (``spec.entailments``)."""
+    """Every entailment as (A, A's positive state, B, B's implied state), in network order (``spec.entailments``).
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+
+    Returns
+    -------
+    tuple of (str, str, str, str)
+        ``spec.entailments``: the direct entailments the file gives, chains
+        not followed (``spec.implications`` follows them).
+    """
     return spec.entailments
 
 
@@ -238,6 +284,20 @@ def _conflict(a: str, pos: str, b: str, state: str, where: str = "") -> Impossib
 def entail(spec: NetworkSpec, vectors: MutableMapping[str, np.ndarray]) -> MutableMapping[str, np.ndarray]:
     """Reduce one case's likelihood vectors by the file's entailments (in place; also returned).
 
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    vectors : mutable mapping of str to numpy.ndarray
+        Node id to likelihood vector over its states (as
+        :func:`crampnet.network.evidence.normalise` makes them); changed in place.
+
+    Returns
+    -------
+    mutable mapping of str to numpy.ndarray
+        ``vectors`` itself, with each implied (or ruled-out implying) finding
+        removed and its constant likelihood multiplied into the other's vector.
+
     Raises
     ------
     ImpossibleEvidenceError
@@ -263,6 +323,29 @@ def entail_rows(spec: NetworkSpec, arrays: MutableMapping[str, np.ndarray], desc
     """:func:`entail` for a batch: arrays ``(n_rows, card)``, ones where unobserved (in place; also returned).
 
     ``describe_row(position)`` names a row in the error (a batch's row label).
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    arrays : mutable mapping of str to numpy.ndarray
+        Node id to float array of shape ``(n_rows, card)``; changed in place.
+    describe_row : callable, optional
+        Takes a row position (int) and returns its name (str) for the error
+        message; without it the message names no row.
+
+    Returns
+    -------
+    mutable mapping of str to numpy.ndarray
+        ``arrays`` itself, row by row reduced as :func:`entail` reduces one
+        case: a finding left out becomes a row of ones, its constant
+        multiplied into the other's row. No key is removed.
+
+    Raises
+    ------
+    ImpossibleEvidenceError
+        If in some row a finding is positive and what it implies is ruled
+        out (the first such row is named).
     """
     for a, pos, b, state in spec.implications:
         if a in arrays and b in arrays:
@@ -287,6 +370,24 @@ def implied(spec: NetworkSpec, vectors: Mapping[str, np.ndarray]) -> dict[str, t
     finding that implies it. ``vectors`` may be reduced by :func:`entail` or
     as entered (they are reduced here first, so an entered pair that
     contradicts raises as :func:`entail` does).
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    vectors : mapping of str to numpy.ndarray
+        One case's likelihood vectors by node id (not changed: a copy is reduced).
+
+    Returns
+    -------
+    dict of str to (str, str)
+        Each implied finding's id to ``(its implied state, the id of the
+        finding that implies it)``, in the order of ``spec.implications``.
+
+    Raises
+    ------
+    ImpossibleEvidenceError
+        If a finding is positive and what it implies is ruled out.
     """
     vectors = entail(spec, dict(vectors))
     out: dict[str, tuple[str, str]] = {}
