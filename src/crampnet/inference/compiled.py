@@ -354,8 +354,8 @@ class CompiledNetwork:
         Returns
         -------
         float
-            The natural log of the probability of the evidence (each vector
-            read with its largest likelihood as 1).
+            ``log P(evidence)``: the natural log of the network's probability
+            weighted by the likelihoods, ``-inf`` when impossible.
         """
         _, log_ev = self.run(evidence, [])
         return float(log_ev[0])

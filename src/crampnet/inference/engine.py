@@ -147,8 +147,9 @@ class JunctionTree(KernelTree):
         ----------
         evidence : mapping of int to numpy.ndarray
             Variable number to likelihoods of shape ``(n, cards[v])`` or
-            ``(1, cards[v])``, as :meth:`run` takes it; only its shapes and
-            which ``(1, card)`` rows are one-hot are read.
+            ``(1, cards[v])``, as :meth:`marginals` takes it; only which
+            variables it holds, and which of them have a single ``(1, card)``
+            row with one non-zero entry, are read.
 
         Returns
         -------

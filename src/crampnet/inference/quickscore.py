@@ -175,8 +175,8 @@ def decompose(spec: NetworkSpec, tables: Mapping[str, np.ndarray]) -> dict[str, 
     -------
     dict of str to list of Terms
         Each decomposed finding, in ``spec.order``, to one :class:`Terms` per
-        state in ``node.states`` order; each decomposition rebuilds its
-        table row to within :data:`TOLERANCE`.
+        state in ``node.states`` order; each product of factors found is
+        checked against the table to within :data:`TOLERANCE`.
     """
     out = {}
     for nid in spec.order:

@@ -241,8 +241,8 @@ def interpret(node: Node, value: object) -> object:
     Returns
     -------
     object
-        The state name (lower case), ``True`` or ``False``, a float, or the
-        text stripped of surrounding blanks when it is none of these.
+        The state name (lower case), ``True`` or ``False``, a float (for a
+        node with bands), or else the text stripped of surrounding blanks.
 
     Examples
     --------
