@@ -357,9 +357,9 @@ def _cards_and_graph(nodes):
 @pytest.mark.parametrize("which", ["full", "pruned"])
 def test_engine_tree_over_the_limit_is_refused_before_allocation(model, monkeypatch, which):
     """Check that the engine's own junction tree (full or pruned) is held to the clique limit, before its tables exist."""
-    from crampnet.inference import _pruning, compiled
+    from crampnet.inference import compiled
 
-    monkeypatch.setattr(_pruning, "MAX_CLIQUE", 100)  # where the budget is held since the pruning left compiled
+    monkeypatch.setattr(compiled, "MAX_CLIQUE", 100)
     network = compiled.CompiledNetwork(model.spec)
     with pytest.raises(crampnet.NetworkFileError, match=r"nodes: the junction tree needs a clique of \d+ entries and \d+ in all, more than the limits \(100 and 33554432\)") as info:
         _ = network.tree if which == "full" else network.tree_for(frozenset())

@@ -4,15 +4,20 @@ Findings are leaves, so one that nobody observes or asks for is barren
 and can be left out (:func:`tree_for`); the trees so pruned are cached by
 :class:`~crampnet.inference.compiled.CompiledNetwork` per set of findings
 kept. Every tree, whichever heuristic triangulated it, is held to the
-budget of a network file (:func:`within_budget`).
+budget of a network file (:func:`within_budget`), whose limits the
+caller passes: those of :mod:`crampnet.inference.compiled`
+(``MAX_CLIQUE`` and ``MAX_TREE``, read from
+:mod:`crampnet.network._budget` when it is imported), so that raising
+them there raises them for the engine.
 
 Examples
 --------
 >>> import crampnet
 >>> from crampnet.inference._pruning import fits, tree_for
+>>> from crampnet.network._budget import MAX_CLIQUE, MAX_TREE
 >>> compiled = crampnet.load().compiled
->>> tree, index = tree_for(compiled, frozenset({"urge_to_move"}), thorough=False)
->>> fits(tree), "urge_to_move" in index, "ferritin" in index
+>>> tree, index = tree_for(compiled, frozenset({"urge_to_move"}), False, (MAX_CLIQUE, MAX_TREE))
+>>> fits(tree, (MAX_CLIQUE, MAX_TREE)), "urge_to_move" in index, "ferritin" in index
 (True, True, False)
 """
 
@@ -25,20 +30,22 @@ import numpy as np
 
 from crampnet.exceptions import NetworkFileError
 from crampnet.inference.engine import Factor, JunctionTree
-from crampnet.network._budget import MAX_CLIQUE, MAX_TREE
 
 if TYPE_CHECKING:
     from crampnet.inference.compiled import CompiledNetwork
 
 __all__ = ["fits", "run_tree", "tree_for", "whole_tree", "within_budget"]
 
-
-def fits(tree: JunctionTree) -> bool:
-    """Whether ``tree``'s cliques fit the budget of a network file (:mod:`crampnet.network._budget`)."""
-    return tree.width <= MAX_CLIQUE and tree.entries <= MAX_TREE
+#: The most entries of one clique and of all cliques of a tree.
+Limits = tuple[int, int]
 
 
-def within_budget(net: CompiledNetwork, tree: JunctionTree) -> JunctionTree:
+def fits(tree: JunctionTree, limits: Limits) -> bool:
+    """Whether ``tree``'s cliques fit the budget of a network file, ``limits`` = (largest clique, all cliques) in entries (:mod:`crampnet.network._budget`)."""
+    return tree.width <= limits[0] and tree.entries <= limits[1]
+
+
+def within_budget(net: CompiledNetwork, tree: JunctionTree, limits: Limits) -> JunctionTree:
     """``tree``, whose clique tables are not allocated yet, if they fit the budget of a network file.
 
     The loader refuses a network whose junction tree, estimated by a
@@ -47,9 +54,9 @@ def within_budget(net: CompiledNetwork, tree: JunctionTree) -> JunctionTree:
     own triangulation is checked here too, so no heuristic's miss can
     allocate more.
     """
-    if not fits(tree):
+    if not fits(tree, limits):
         path = net.spec.path
-        msg = f"{path}: nodes: the junction tree needs a clique of {tree.width} entries and {tree.entries} in all, more than the limits ({MAX_CLIQUE} and {MAX_TREE})"
+        msg = f"{path}: nodes: the junction tree needs a clique of {tree.width} entries and {tree.entries} in all, more than the limits ({limits[0]} and {limits[1]})"
         raise NetworkFileError(msg, path)
     return tree
 
@@ -59,13 +66,13 @@ def _factors(net: CompiledNetwork, ids: list[str], index: dict[str, int]) -> lis
     return [Factor((index[nid], *(index[p] for p in net.spec.nodes[nid].parents)), net.tables[nid]) for nid in ids]
 
 
-def whole_tree(net: CompiledNetwork) -> JunctionTree:
+def whole_tree(net: CompiledNetwork, limits: Limits) -> JunctionTree:
     """The junction tree of the whole network (every finding kept), triangulated by min-fill."""
     cards = [len(net.spec.nodes[nid].states) for nid in net.ids]
-    return within_budget(net, JunctionTree(cards, _factors(net, net.ids, net.index)))
+    return within_budget(net, JunctionTree(cards, _factors(net, net.ids, net.index)), limits)
 
 
-def tree_for(net: CompiledNetwork, findings: frozenset[str], thorough: bool) -> tuple[JunctionTree, dict[str, int]]:
+def tree_for(net: CompiledNetwork, findings: frozenset[str], thorough: bool, limits: Limits) -> tuple[JunctionTree, dict[str, int]]:
     """A junction tree without the findings that are neither observed nor asked for (:meth:`CompiledNetwork.tree_for`).
 
     Findings are leaves, so one that nobody observes is barren: summing it
@@ -93,15 +100,15 @@ def tree_for(net: CompiledNetwork, findings: frozenset[str], thorough: bool) -> 
     # the whole network, which bounds every pruned tree) may fit.
     cards = [len(net.spec.nodes[nid].states) for nid in ids]
     tree = cached[0] if cached is not None else JunctionTree(cards, factors, "min-weight")
-    if not fits(tree):
+    if not fits(tree, limits):
         tree = JunctionTree(cards, factors, "min-fill")
     elif thorough:
         other = JunctionTree(cards, factors, "min-fill-matrix")
-        if fits(other) and other.entries < tree.entries:
+        if fits(other, limits) and other.entries < tree.entries:
             tree = other
     if thorough:
         net._thorough[findings] = tree
-    entry = (within_budget(net, tree), index)
+    entry = (within_budget(net, tree, limits), index)
     for dropped in net._trees.put(findings, entry):
         net._thorough.pop(dropped, None)
     return entry

@@ -38,6 +38,7 @@ from crampnet.inference import (
 from crampnet.inference._treecache import TreeCache
 from crampnet.inference.engine import JunctionTree
 from crampnet.inference.quickscore import Flat, Terms, decompose
+from crampnet.network._budget import MAX_CLIQUE, MAX_TREE
 from crampnet.network.batch import split_evaluate, split_marginals
 from crampnet.network.cpd import build_tables
 from crampnet.network.spec import NetworkSpec
@@ -90,7 +91,7 @@ class CompiledNetwork:
         per-pattern trees of :meth:`tree_for`, and loading a model should
         not pay for the widest triangulation.
         """
-        return _pruning.whole_tree(self)
+        return _pruning.whole_tree(self, (MAX_CLIQUE, MAX_TREE))
 
     @property
     def chunk(self) -> int:
@@ -127,7 +128,7 @@ class CompiledNetwork:
         NetworkFileError
             If no triangulation tried fits the budget of a network file.
         """
-        return _pruning.tree_for(self, findings, thorough)
+        return _pruning.tree_for(self, findings, thorough, (MAX_CLIQUE, MAX_TREE))
 
     @cached_property
     def _factored(self) -> dict[str, _absorption.Factors]:
