@@ -12,7 +12,9 @@ needs); Quickscore, findings as signed sums of one-parent factors
 (:mod:`~crampnet.inference.quickscore`, expanded per batch in
 ``_expansion``); and the compiled network that routes each case to the
 cheapest exact path (:mod:`~crampnet.inference.compiled`, with ``_routing``
-and ``_quickscore_path``). A second import-linter contract in
+and ``_quickscore_path``; the pruned trees it runs on are chosen in
+``_pruning``, and the "no" answers it absorbs into their parents in
+``_absorption``). A second import-linter contract in
 pyproject.toml keeps that order.
 
 It may use :mod:`crampnet.network` (the records and tables of a network)

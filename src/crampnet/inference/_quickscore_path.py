@@ -37,13 +37,49 @@ from crampnet.inference.quickscore import Flat, flatten
 if TYPE_CHECKING:
     from crampnet.inference.compiled import CompiledNetwork
 
-__all__ = ["CONDITION", "distinct_count", "flat_for", "kept_patterns", "run_kernel", "run_numpy"]
+__all__ = ["CONDITION", "distinct_count", "flat_for", "kept_patterns", "run", "run_kernel", "run_numpy"]
 
 #: Largest ``sum |term| / |sum of terms|`` accepted. The cancellation error
 #: of the signed sum grows as this ratio times ~1e-16: on 6,000 random and
 #: clinic-like cases, the largest difference from the pruned-tree path was
 #: 8e-12 at 1e5 (1e-12 at 1e4, 1.6e-9 with no bound), well inside 1e-9.
 CONDITION = 1e6
+
+
+def run(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, cap: int, jit: bool | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Posteriors of the rows that expand into at most ``cap`` pseudo-cases, in numpy or in the compiled kernel.
+
+    Decomposable findings leave the tree: each case becomes the signed
+    terms of its observed findings, all run on the tree of context,
+    conditions and the observed findings that do not decompose, and
+    summed back per case, in numpy or (``jit``, by default as
+    :meth:`CompiledNetwork._jit` says) in the compiled kernel. Rows whose sum is not
+    positive or is ill conditioned are not returned; the caller runs
+    them on their own pruned tree.
+
+    Parameters
+    ----------
+    net : CompiledNetwork
+        The compiled network.
+    arrays : mapping of str to numpy.ndarray
+        Node id to likelihoods, one ``(n, card)`` row per case.
+    n : int
+        The number of rows.
+    cap : int
+        The most pseudo-cases a row may expand into.
+    jit : bool or None
+        Run in the compiled kernel; None lets :meth:`CompiledNetwork._jit` decide.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(rows, posteriors, log_evidence)``: the rows answered, their
+        ``(len(rows), n_conditions)`` posteriors and ``log P(evidence)``, as
+        :func:`run_numpy` and :func:`run_kernel` return them.
+    """
+    if net._jit(n) if jit is None else jit:
+        return run_kernel(net, arrays, n, cap)
+    return run_numpy(net, arrays, n, cap)
 
 
 def run_numpy(

@@ -25,15 +25,23 @@ from functools import cached_property
 
 import numpy as np
 
-from crampnet.exceptions import ImpossibleEvidenceError, NetworkFileError
-from crampnet.inference import _answers, _coalitions, _nesting, _quickscore_path, _routing
+from crampnet.exceptions import ImpossibleEvidenceError
+from crampnet.inference import (
+    _absorption,
+    _answers,
+    _coalitions,
+    _nesting,
+    _pruning,
+    _quickscore_path,
+    _routing,
+)
 from crampnet.inference._treecache import TreeCache
-from crampnet.inference.engine import Factor, JunctionTree
+from crampnet.inference.engine import JunctionTree
 from crampnet.inference.quickscore import Flat, Terms, decompose
 from crampnet.network._budget import MAX_CLIQUE, MAX_TREE
 from crampnet.network.batch import split_evaluate, split_marginals
 from crampnet.network.cpd import build_tables
-from crampnet.network.spec import NetworkSpec, NoisyOr
+from crampnet.network.spec import NetworkSpec
 
 __all__ = ["CompiledNetwork"]
 
@@ -44,11 +52,6 @@ CHUNK_ENTRIES = 2_000_000
 #: measured, a pass ~29 us): the estimate that decides whether a call
 #: compiles the kernel (:func:`crampnet.inference._kernel.ready`); results never depend on it.
 PASSES_PER_CASE = 16
-
-
-def _fits(tree: JunctionTree) -> bool:
-    """Whether ``tree``'s cliques fit the budget of a network file (:mod:`crampnet.network._budget`)."""
-    return tree.width <= MAX_CLIQUE and tree.entries <= MAX_TREE
 
 
 class CompiledNetwork:
@@ -88,25 +91,7 @@ class CompiledNetwork:
         per-pattern trees of :meth:`tree_for`, and loading a model should
         not pay for the widest triangulation.
         """
-        spec = self.spec
-        cards = [len(spec.nodes[nid].states) for nid in self.ids]
-        factors = [Factor((self.index[nid], *(self.index[p] for p in spec.nodes[nid].parents)), self.tables[nid]) for nid in self.ids]
-        return self._within_budget(JunctionTree(cards, factors))
-
-    def _within_budget(self, tree: JunctionTree) -> JunctionTree:
-        """``tree``, whose clique tables are not allocated yet, if they fit the budget of a network file.
-
-        The loader refuses a network whose junction tree, estimated by a
-        greedy elimination, exceeds :data:`~crampnet.network._budget.MAX_CLIQUE`
-        or :data:`~crampnet.network._budget.MAX_TREE` entries; the engine's
-        own triangulation is checked here too, so no heuristic's miss can
-        allocate more.
-        """
-        if not _fits(tree):
-            path = self.spec.path
-            msg = f"{path}: nodes: the junction tree needs a clique of {tree.width} entries and {tree.entries} in all, more than the limits ({MAX_CLIQUE} and {MAX_TREE})"
-            raise NetworkFileError(msg, path)
-        return tree
+        return _pruning.whole_tree(self, (MAX_CLIQUE, MAX_TREE))
 
     @property
     def chunk(self) -> int:
@@ -116,16 +101,20 @@ class CompiledNetwork:
     def tree_for(self, findings: frozenset[str], *, thorough: bool = False) -> tuple[JunctionTree, dict[str, int]]:
         """A junction tree without the findings that are neither observed nor asked for.
 
-        Findings are leaves, so one that nobody observes is barren: summing it
-        out gives 1 and changes no posterior and no probability of the
-        evidence. Dropping the barren findings removes the couplings they
-        bring, and the tree gets much narrower (on the shipped network the
-        largest clique falls from ~10^5 entries to ~10^2-10^4). Trees are
-        cached by the set of findings kept (least recently used first out).
-        A tree is triangulated by min-weight (cheap), or also by min-fill
-        where that fits and min-weight's does not or, with ``thorough``,
-        where min-fill's has fewer entries (~10 ms more, for a tree that
-        many passes will use: on the shipped network it can halve one).
+        Findings are leaves, so a barren one (nobody observes it) changes
+        nothing and is left out, which makes the tree much narrower; trees
+        are cached by the set of findings kept, and triangulated by
+        min-weight or min-fill as :func:`crampnet.inference._pruning.tree_for`
+        says.
+
+        Parameters
+        ----------
+        findings : frozenset of str
+            The findings to keep (observed, or asked for); context nodes and
+            conditions are always kept.
+        thorough : bool, default=False
+            Also try min-fill and keep its tree where it has fewer entries
+            (~10 ms more, for a tree that many passes will use).
 
         Returns
         -------
@@ -133,66 +122,18 @@ class CompiledNetwork:
             The tree, over variables numbered ``0 .. len(index) - 1``.
         index : dict of str to int
             Node id to variable number in ``tree``.
+
+        Raises
+        ------
+        NetworkFileError
+            If no triangulation tried fits the budget of a network file.
         """
-        if len(findings) == len(self.findings):
-            return self.tree, self.index
-        cached = self._trees.lookup(findings)
-        if cached is not None and (not thorough or self._thorough.get(findings) is cached[0]):
-            return cached
-        keep = self._always | findings
-        ids = [nid for nid in self.ids if nid in keep]
-        index = {nid: i for i, nid in enumerate(ids)}
-        factors = [Factor((index[nid], *(index[p] for p in self.spec.nodes[nid].parents)), self.tables[nid]) for nid in ids]
-        # Pruned trees are compiled per evidence pattern, so the cheaper
-        # heuristic pays; where its tree is over the budget, min-fill (as for
-        # the whole network, which bounds every pruned tree) may fit.
-        cards = [len(self.spec.nodes[nid].states) for nid in ids]
-        tree = cached[0] if cached is not None else JunctionTree(cards, factors, "min-weight")
-        if not _fits(tree):
-            tree = JunctionTree(cards, factors, "min-fill")
-        elif thorough:
-            other = JunctionTree(cards, factors, "min-fill-matrix")
-            if _fits(other) and other.entries < tree.entries:
-                tree = other
-        if thorough:
-            self._thorough[findings] = tree
-        entry = (self._within_budget(tree), index)
-        for dropped in self._trees.put(findings, entry):
-            self._thorough.pop(dropped, None)
-        return entry
+        return _pruning.tree_for(self, findings, thorough, (MAX_CLIQUE, MAX_TREE))
 
     @cached_property
-    def _factored(self) -> dict[str, tuple[int, float, dict[str, np.ndarray]]]:
-        """Noisy-OR findings whose "no" factorises: node -> (negative index, 1 - leak, inhibitors).
-
-        Read back from the tables and kept only where the table is exactly
-        ``P(no | x) = (1 - leak) * prod_i q_i(x_i)`` with ``1 - leak > 0``.
-        """
-        out = {}
-        for nid in self.findings:
-            node = self.spec.nodes[nid]
-            cpd = node.cpd
-            if not isinstance(cpd, NoisyOr) or not node.parents:
-                continue
-            neg = 1 - node.states.index(cpd.positive)
-            table = self.tables[nid][neg]
-            linked = {(link.parent, link.state) for link in cpd.links}
-            ref = tuple(next(i for i, st in enumerate(self.spec.nodes[p].states) if (p, st) not in linked) for p in node.parents)
-            base = float(table[ref])
-            if base <= 0.0:
-                continue
-            qs = {}
-            rebuilt = np.full(table.shape, base)
-            for i, parent in enumerate(node.parents):
-                index = tuple(slice(None) if j == i else r for j, r in enumerate(ref))
-                q = np.asarray(table[index]) / base
-                qs[parent] = q
-                shape = [1] * table.ndim
-                shape[i] = q.size
-                rebuilt = rebuilt * q.reshape(shape)
-            if np.allclose(rebuilt, table, rtol=0.0, atol=1e-13):
-                out[nid] = (neg, base, qs)
-        return out
+    def _factored(self) -> dict[str, _absorption.Factors]:
+        """Noisy-OR findings whose "no" factorises (:func:`crampnet.inference._absorption.factored`)."""
+        return _absorption.factored(self.spec, self.findings, self.tables)
 
     @cached_property
     def _terms(self) -> dict[str, list[Terms]]:
@@ -204,6 +145,17 @@ class CompiledNetwork:
 
         Returns whether they will run in the compiled kernel (see
         :func:`crampnet.inference._kernel.ready`; ``CRAMPNET_JIT`` decides too).
+
+        Parameters
+        ----------
+        n : int
+            How many cases are about to be scored.
+
+        Returns
+        -------
+        bool
+            True if they will run in the compiled kernel (compiled by now),
+            False if in numpy.
 
         Examples
         --------
@@ -223,60 +175,12 @@ class CompiledNetwork:
         return max(1, CHUNK_ENTRIES // max(1, width))
 
     def _quickscore(self, arrays: Mapping[str, np.ndarray], n: int, cap: int = _routing.TERM_CAP, jit: bool | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Posteriors of the rows that expand into at most ``cap`` pseudo-cases (:mod:`crampnet.inference._quickscore_path`).
-
-        Decomposable findings leave the tree: each case becomes the signed
-        terms of its observed findings, all run on the tree of context,
-        conditions and the observed findings that do not decompose, and
-        summed back per case, in numpy or (``jit``, by default as
-        :meth:`_jit` says) in the compiled kernel. Rows whose sum is not
-        positive or is ill conditioned are not returned; the caller runs
-        them on their own pruned tree.
-
-        Returns
-        -------
-        rows : numpy.ndarray
-            The rows answered.
-        posteriors : numpy.ndarray
-            ``(len(rows), n_conditions)``.
-        log_evidence : numpy.ndarray
-            ``log P(evidence)`` of those rows.
-        """
-        if self._jit(n) if jit is None else jit:
-            return _quickscore_path.run_kernel(self, arrays, n, cap)
-        return _quickscore_path.run_numpy(self, arrays, n, cap)
+        """Posteriors of the rows that expand into at most ``cap`` pseudo-cases (:func:`crampnet.inference._quickscore_path.run`)."""
+        return _quickscore_path.run(self, arrays, n, cap, jit)
 
     def _absorb(self, evidence: dict[str, np.ndarray], keep: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """Turn rows that observe a noisy-OR finding as "no" into evidence on its parents.
-
-        ``P(no | x) = (1 - leak) * prod_i q_i(x_i)`` is a product of one-parent
-        factors, so such a finding couples nothing: each parent gets the
-        likelihood ``q_i`` in those rows and the finding drops out of them.
-        Only findings observed "yes" (or softly) stay in the junction tree.
-        Returns the new evidence and the log of the constants taken out.
-        """
-        n = max((np.asarray(v).shape[0] for v in evidence.values() if np.asarray(v).ndim == 2), default=1)
-        log_const = np.zeros(n)
-        out = {k: np.asarray(v, dtype=float) for k, v in evidence.items()}
-        for nid, (neg, base, qs) in self._factored.items():
-            if nid not in out or nid in keep:
-                continue
-            arr = out[nid].reshape(-1, out[nid].shape[-1])
-            one_hot = np.zeros(arr.shape[-1])
-            one_hot[neg] = 1.0
-            rows = np.all(arr == one_hot, axis=1)
-            if not rows.any():
-                continue
-            arr = np.broadcast_to(arr, (n, arr.shape[-1])).copy()
-            arr[rows] = 1.0
-            out[nid] = arr
-            log_const[rows] += np.log(base)
-            for parent, q in qs.items():
-                prev = out.get(parent)
-                parr = np.ones((n, q.size)) if prev is None else np.broadcast_to(prev.reshape(-1, q.size), (n, q.size)).copy()
-                parr[rows] = parr[rows] * q
-                out[parent] = parr
-        return out, log_const
+        """Turn rows that observe a noisy-OR finding as "no" into evidence on its parents (:func:`crampnet.inference._absorption.absorb`)."""
+        return _absorption.absorb(self._factored, evidence, keep)
 
     def run(self, evidence: Mapping[str, np.ndarray], query: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Marginals of ``query`` and log P(evidence), for one chunk of cases.
@@ -287,6 +191,22 @@ class CompiledNetwork:
         ``query`` names. Cases with tiny likelihoods whose evidence is very
         improbable are added up exactly from their parts (:func:`~crampnet.network.batch.split_evaluate`),
         nested findings as :func:`~crampnet.inference._nesting.nested` says.
+
+        Parameters
+        ----------
+        evidence : mapping of str to numpy.ndarray
+            Node id to a likelihood vector over its states (shared by every
+            case) or an ``(n_cases, card)`` array.
+        query : sequence of str
+            The nodes whose marginals are wanted (any role).
+
+        Returns
+        -------
+        marginals : dict of str to numpy.ndarray
+            Each node of ``query`` to its posterior marginals, ``(n_cases,
+            card)`` (or broadcastable to it), states in network order.
+        log_evidence : numpy.ndarray
+            ``log P(evidence)`` per case, ``-inf`` where impossible.
         """
         cards = [len(self.spec.nodes[q].states) for q in query]
         return _nesting.nested(self.spec, evidence, None, lambda rows, _: split_marginals(rows, query, cards, lambda part: self._run_direct(part, query)))
@@ -298,16 +218,8 @@ class CompiledNetwork:
         return marginals, log_ev + log_const
 
     def _run_tree(self, evidence: Mapping[str, np.ndarray], query: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """:meth:`run` without the absorption step (evidence already absorbed)."""
-        evidence = {nid: v for nid, v in evidence.items() if not np.all(np.asarray(v) == 1.0)}
-        kept = frozenset(nid for nid in (*evidence, *query) if self.spec.nodes[nid].role == "finding")
-        tree, index = self.tree_for(kept)
-        engine_evidence = {}
-        for nid, vec in evidence.items():
-            arr = np.asarray(vec, dtype=float)
-            engine_evidence[index[nid]] = arr[None, :] if arr.ndim == 1 else arr
-        result = tree.marginals(engine_evidence, [index[q] for q in query])
-        return {q: result.marginals[index[q]] for q in query}, result.log_evidence
+        """:meth:`run` without the absorption step (evidence already absorbed; :func:`crampnet.inference._pruning.run_tree`)."""
+        return _pruning.run_tree(self, evidence, query)
 
     def coalitions(self, items: Sequence[tuple[str, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
         """Condition posteriors and ``log P(evidence)`` under each of the ``2**n`` subsets of ``items``.
@@ -315,11 +227,40 @@ class CompiledNetwork:
         Row ``mask`` holds the entries whose bit is set in ``mask``; the same
         numbers as :meth:`evaluate` on those rows, with each distinct
         pseudo-case run once (:mod:`crampnet.inference._coalitions`).
+
+        Parameters
+        ----------
+        items : sequence of (str, numpy.ndarray)
+            ``n`` evidence entries: a node id and its likelihood vector.
+
+        Returns
+        -------
+        posteriors : numpy.ndarray
+            ``(2**n, n_conditions)`` P(present | the entries of ``mask``),
+            conditions in :attr:`conditions` order; NaN where impossible.
+        log_evidence : numpy.ndarray
+            ``(2**n,)`` ``log P`` of those entries, ``-inf`` where impossible.
         """
         return _coalitions.coalitions(self, items)
 
     def answers(self, evidence: Mapping[str, np.ndarray], nodes: Sequence[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """``P(Q = q | e)`` and the posteriors given each answer, read off one pass per condition (:func:`crampnet.inference._answers.answers`)."""
+        """``P(Q = q | e)`` and the posteriors given each answer, read off one pass per condition (:func:`crampnet.inference._answers.answers`).
+
+        Parameters
+        ----------
+        evidence : mapping of str to numpy.ndarray
+            The case: node id to likelihood vector (or ``(1, card)`` row).
+        nodes : sequence of str
+            The candidate questions, nodes not observed.
+
+        Returns
+        -------
+        dict of str to (numpy.ndarray, numpy.ndarray)
+            Per node answered this way, ``(weights, posteriors)`` of shapes
+            ``(card,)`` and ``(card, n_conditions)``; an answer of
+            probability zero has weight 0 and NaN posteriors. Nodes left
+            out (possibly all of them) are to be scored row by row.
+        """
         return _answers.answers(self, evidence, nodes)
 
     def posterior_matrix(self, evidence: Mapping[str, np.ndarray], n_rows: int | None = None) -> np.ndarray:
@@ -330,6 +271,24 @@ class CompiledNetwork:
         array does (a batch with no columns). See :meth:`evaluate`.
         Raises :class:`~crampnet.exceptions.ImpossibleEvidenceError` naming the
         first case (by position) whose evidence has probability zero.
+
+        Parameters
+        ----------
+        evidence : mapping of str to numpy.ndarray
+            Likelihoods by node id, as :meth:`evaluate` takes them.
+        n_rows : int, optional
+            The number of cases, as :meth:`evaluate` takes it.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n_cases, n_conditions)`` floats, conditions in
+            :attr:`conditions` order.
+
+        Raises
+        ------
+        ImpossibleEvidenceError
+            If the evidence of some case has probability zero.
         """
         post, log_ev = self.evaluate(evidence, n_rows)
         bad = np.flatnonzero(~np.isfinite(log_ev))
@@ -346,6 +305,18 @@ class CompiledNetwork:
         are absorbed, on the tree pruned for those findings (:meth:`tree_for`), in chunks of bounded
         memory. A cost model picks per group in numpy; in the compiled kernel (:mod:`crampnet.inference._kernel`,
         when :meth:`_jit` says so) every case tries Quickscore first (:mod:`crampnet.inference._routing`).
+
+        Parameters
+        ----------
+        evidence : mapping of str to numpy.ndarray
+            Node id to a likelihood vector over its states (shared by every
+            case) or an ``(n_cases, card)`` array.
+        n_rows : int, optional
+            How many cases there are; needed only when ``evidence`` has no
+            ``(n_cases, card)`` array (a batch with no columns).
+        nested : bool, default=True
+            Count nested findings (``entails``) exactly; False treats them as
+            independent given the conditions.
 
         Returns
         -------
@@ -374,7 +345,19 @@ class CompiledNetwork:
         return _routing.evaluate(self, evidence, n_rows)
 
     def log_evidence(self, evidence: Mapping[str, np.ndarray]) -> float:
-        """Log P(evidence) for one case (``-inf`` when impossible)."""
+        """Log P(evidence) for one case (``-inf`` when impossible).
+
+        Parameters
+        ----------
+        evidence : mapping of str to numpy.ndarray
+            One case: node id to its likelihood vector.
+
+        Returns
+        -------
+        float
+            ``log P(evidence)``: the natural log of the network's probability
+            weighted by the likelihoods, ``-inf`` when impossible.
+        """
         _, log_ev = self.run(evidence, [])
         return float(log_ev[0])
 
@@ -383,6 +366,17 @@ class CompiledNetwork:
 
         Drops entries one at a time, keeping each whose removal makes the rest
         possible, so every entry returned is needed for the conflict.
+
+        Parameters
+        ----------
+        evidence : mapping of str to numpy.ndarray
+            One case, impossible as a whole: node id to its likelihood vector.
+
+        Returns
+        -------
+        list of str
+            The node ids of the conflict, in the order of ``evidence``
+            (all of them if the evidence is possible after all).
         """
         keep = list(evidence)
         for nid in list(keep):

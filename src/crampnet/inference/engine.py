@@ -142,6 +142,20 @@ class JunctionTree(KernelTree):
         does so only above :data:`FIX_ENTRIES`, below which the arrays are
         small anyway), so on a pruned tree the widest clique of a pass is
         often several times narrower than :attr:`width`.
+
+        Parameters
+        ----------
+        evidence : mapping of int to numpy.ndarray
+            Variable number to likelihoods of shape ``(n, cards[v])`` or
+            ``(1, cards[v])``, as :meth:`marginals` takes it; only which
+            variables it holds, and which of them have a single ``(1, card)``
+            row with one non-zero entry, are read.
+
+        Returns
+        -------
+        int
+            The number of entries of the widest clique table after those
+            variables are indexed out (1 for a tree without cliques).
         """
         fixed = {v for v, vec in evidence.items() if vec.shape[0] == 1 and np.count_nonzero(vec) == 1}
         if not any(v in evidence for v in self.pinned):

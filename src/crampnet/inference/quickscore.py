@@ -162,6 +162,21 @@ def decompose(spec: NetworkSpec, tables: Mapping[str, np.ndarray]) -> dict[str, 
     Findings whose table has no such form for some state (e.g. a normalised
     mixture over several parents) are left out: they stay in the junction
     tree when observed.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    tables : mapping of str to numpy.ndarray
+        Every finding's table, ``(card, *parent cards)`` with parents in
+        ``node.parents`` order (:func:`crampnet.network.cpd.build_tables`).
+
+    Returns
+    -------
+    dict of str to list of Terms
+        Each decomposed finding, in ``spec.order``, to one :class:`Terms` per
+        state in ``node.states`` order; each product of factors found is
+        checked against the table to within :data:`TOLERANCE`.
     """
     out = {}
     for nid in spec.order:
@@ -210,6 +225,21 @@ class Flat:
 
 def flatten(terms: Mapping[str, list[Terms]], index: Mapping[str, int]) -> Flat:
     """Pack :func:`decompose`'s terms as a :class:`Flat`, parents numbered by ``index``.
+
+    Parameters
+    ----------
+    terms : mapping of str to list of Terms
+        Finding id to one :class:`Terms` per state, as :func:`decompose`
+        returns it; findings keep the mapping's order.
+    index : mapping of str to int
+        The number of every parent variable that a factor names (the
+        tree's variable numbering).
+
+    Returns
+    -------
+    Flat
+        The findings, state rows, terms and factors packed as flat arrays
+        (int64 pointers and variable numbers, float64 values and weights).
 
     Examples
     --------

@@ -19,8 +19,7 @@ Examples
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,6 +29,15 @@ from crampnet.exceptions import (
     InvalidStateError,
     InvalidValueError,
     UnknownNodeError,
+)
+from crampnet.network._splitting import (
+    LOG_SPLIT,
+    MAX_SPLIT,
+    TINY,
+    merge_split,
+    split_evaluate,
+    split_marginals,
+    split_tiny,
 )
 from crampnet.network.entailment import entail_rows
 from crampnet.network.evidence import resolve_id, show, state_vector
@@ -41,18 +49,19 @@ if TYPE_CHECKING:
 
 __all__ = ["LOG_SPLIT", "MAX_SPLIT", "TINY", "batch_evidence", "check_columns", "checked_frames", "label", "merge_split", "progress_bar", "row_name", "split_evaluate", "split_marginals", "split_tiny"]
 
-#: Likelihoods below this (their vector's largest is 1) are split into rows
-#: of their own when the evidence is very improbable (:func:`split_tiny`).
-TINY = 1e-30
-#: The most rows one case may be split into.
-MAX_SPLIT = 65_536
-#: Below this ``log P(evidence)`` a case with tiny likelihoods is added up
-#: exactly from its parts (:func:`split_tiny`, :func:`merge_split`).
-LOG_SPLIT = float(np.log(1e-200))
-
-
 def check_columns(columns: Iterable[Hashable]) -> None:
     """Raise InvalidValueError naming the first column name that ``columns`` repeats.
+
+    Parameters
+    ----------
+    columns : iterable of hashable
+        A DataFrame's column names.
+
+    Raises
+    ------
+    InvalidValueError
+        If a name appears more than once (the first repeated one is named,
+        with its count).
 
     Examples
     --------
@@ -80,6 +89,29 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame, *, rows: pd.Index | N
     as for one case) the rows are reduced by the file's entailments
     (:func:`crampnet.network.entailment.entail_rows`); learning from data
     reads the columns as they are.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    frame : pandas.DataFrame
+        One row per case, one column per node (an id or alias); missing
+        cells mean unobserved.
+    rows : pandas.Index, optional
+        The index of the whole DataFrame ``frame`` was sliced from, to name
+        rows in errors; by default ``frame.index``.
+    offset : int, default=0
+        The position in ``rows`` of ``frame``'s first row.
+    entailed : bool, default=True
+        Reduce the rows by the file's entailments.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Node id (not the column's alias) to float likelihoods of shape
+        ``(len(frame), card)``, states in network order, each row scaled to
+        max 1; a row of ones where the cell is missing (or the finding was
+        left out by an entailment).
 
     Raises
     ------
@@ -141,133 +173,6 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame, *, rows: pd.Index | N
     return out
 
 
-def split_tiny(arrays: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-    """Each row's tiny likelihoods as rows of their own, carrying their log as a weight.
-
-    The probability of the evidence is linear in each likelihood vector,
-    and a vector is the sum of its part at or above :data:`TINY` and one
-    indicator per tiny entry ``x`` times ``v_x``. So each case becomes a
-    sum of rows: one per choice, for every node with tiny entries, of its
-    large part or one tiny entry; a row's weight is the log of the ``v_x``
-    it took. No row then multiplies likelihoods that underflow (a weight of
-    1e-320 times a table entry is subnormal), and the caller adds the rows'
-    probabilities in log space, exactly.
-
-    Returns
-    -------
-    arrays : dict of str to numpy.ndarray
-        ``(m, card)`` likelihoods of the rows.
-    log_weight : numpy.ndarray
-        ``(m,)``: the log of the tiny likelihoods each row took.
-    owner : numpy.ndarray
-        ``(m,)``: the input row each row belongs to.
-
-    Raises
-    ------
-    InvalidValueError
-        If a case would need more than :data:`MAX_SPLIT` rows.
-    """
-    n = max((a.shape[0] for a in arrays.values()), default=1)
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in arrays}
-    weights: list[float] = []
-    owner: list[int] = []
-    for r in range(n):
-        row = {k: a[r if a.shape[0] > 1 else 0] for k, a in arrays.items()}
-        options = []
-        for vec in row.values():
-            tiny = np.flatnonzero((vec > 0) & (vec < TINY))
-            big = np.where(vec >= TINY, vec, 0.0)
-            # A vector with no mass at all (an event that contradicts what is
-            # given) stays as it is: the engine answers it as impossible.
-            options.append([(big, 0.0)] * bool(big.any()) + [(np.eye(vec.size)[x], float(np.log(vec[x]))) for x in tiny] or [(vec, 0.0)])
-        count = int(np.prod([len(o) for o in options]))
-        if count > MAX_SPLIT:
-            msg = f"The evidence is very improbable and gives likelihoods below {TINY:g} times the largest on {sum(len(o) > 1 for o in options)} nodes: {count:,} combinations to add up exactly, more than {MAX_SPLIT:,}. Give such likelihoods on fewer nodes."
-            raise InvalidValueError(msg)
-        for combo in itertools.product(*options):
-            for k, (vec, _) in zip(row, combo, strict=True):
-                parts[k].append(vec)
-            weights.append(sum(w for _, w in combo))
-            owner.append(r)
-    return {k: np.array(v).reshape(len(owner), -1) for k, v in parts.items()}, np.array(weights), np.array(owner, dtype=np.intp)
-
-
-def merge_split(posteriors: np.ndarray, log_evidence: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Add the rows of :func:`split_tiny` back up per case: posteriors and ``log P(evidence)``.
-
-    ``log_evidence`` is each row's, plus its log weight; a case whose rows
-    are all impossible gets NaN posteriors and ``-inf``.
-    """
-    post = np.full((n, posteriors.shape[1]), np.nan)
-    total = np.full(n, -np.inf)
-    for r in range(n):
-        rows = np.flatnonzero((owner == r) & np.isfinite(log_evidence))
-        if rows.size:
-            top = float(log_evidence[rows].max())
-            w = np.exp(log_evidence[rows] - top)
-            total[r] = top + float(np.log(w.sum()))
-            post[r] = w @ posteriors[rows] / w.sum()
-    return post, total
-
-
-def split_evaluate(
-    evidence: Mapping[str, np.ndarray], values: np.ndarray, log_ev: np.ndarray,
-    direct: Callable[[Mapping[str, np.ndarray], int], tuple[np.ndarray, np.ndarray]],
-) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    """``values`` and ``log_ev`` of the cases, those below :data:`LOG_SPLIT` added up from their parts.
-
-    A case whose evidence is that improbable and has soft likelihoods below
-    :data:`TINY` is computed again by ``direct(rows, m)`` (the engine's
-    unsplit computation of ``m`` rows) on the rows of :func:`split_tiny`,
-    and the results are added up in log space (:func:`merge_split`):
-    products of such likelihoods underflow (1e-320 times a table entry is
-    subnormal). Returns ``values`` and ``log_ev`` themselves when no case
-    needs that, new arrays otherwise.
-    """
-    low = np.flatnonzero(~(log_ev >= LOG_SPLIT))
-    if low.size == 0 or not evidence:
-        return values, log_ev
-    n = log_ev.shape[0]
-    arrays = {k: np.broadcast_to(np.reshape(np.asarray(v, dtype=float), (-1, np.shape(v)[-1])), (n, np.shape(v)[-1]))[low] for k, v in evidence.items()}
-    rows, log_weight, owner = split_tiny(arrays)
-    if owner.size == low.size and not log_weight.any():
-        return values, log_ev  # no tiny likelihood in those cases: nothing to add up
-    part, part_log = direct(rows, owner.size)
-    values, log_ev = np.array(values, dtype=float), np.array(log_ev, dtype=float)
-    values[low], log_ev[low] = merge_split(part, part_log + log_weight, owner, low.size)
-    return values, log_ev
-
-
-def split_marginals(
-    evidence: Mapping[str, np.ndarray], query: Sequence[str], cards: Sequence[int],
-    direct: Callable[[Mapping[str, np.ndarray]], tuple[Mapping[str, np.ndarray], np.ndarray]],
-) -> tuple[dict[str, np.ndarray], np.ndarray]:  # fmt: skip
-    """``direct(evidence)``: marginals of ``query`` (``cards`` states each) and log P(evidence), with tiny likelihoods split.
-
-    Cases whose evidence is very improbable and carries likelihoods below
-    :data:`TINY` are computed again from their parts
-    and added up in log space (:func:`split_evaluate`).
-    """
-    marginals, log_ev = direct(evidence)
-    n = max([np.shape(log_ev)[0], *(np.shape(v)[0] for v in evidence.values() if np.ndim(v) == 2)])
-
-    def stack(marg: Mapping[str, np.ndarray], m: int) -> np.ndarray:
-        return np.concatenate([np.zeros((m, 0)), *(np.broadcast_to(marg[q], (m, c)) for q, c in zip(query, cards, strict=True))], axis=1)
-
-    def parts(rows: Mapping[str, np.ndarray], m: int) -> tuple[np.ndarray, np.ndarray]:
-        marg, part_log = direct(rows)
-        return stack(marg, m), np.broadcast_to(part_log, (m,))
-
-    before = np.broadcast_to(log_ev, (n,))
-    if np.all(before >= LOG_SPLIT):
-        return dict(marginals), log_ev
-    stacked, after = split_evaluate(evidence, stack(marginals, n), before, parts)
-    if after is before:
-        return dict(marginals), log_ev
-    bounds = np.cumsum([0, *cards])
-    return {q: stacked[:, bounds[i] : bounds[i + 1]] for i, q in enumerate(query)}, after
-
-
 def _vector(node: Node, value: object, rows: pd.Index, position: int, column: object) -> np.ndarray:
     """:func:`~crampnet.network.evidence.state_vector` of one cell, errors naming its row and column."""
     try:
@@ -293,7 +198,24 @@ def _key(value: object) -> str:
 
 
 def label(value: object) -> str:
-    """A row label as a reader expects it: ``20`` or ``'a'``, never ``np.int64(20)``."""
+    """A row label as a reader expects it: ``20`` or ``'a'``, never ``np.int64(20)``.
+
+    Parameters
+    ----------
+    value : object
+        A row label or column name; a numpy scalar is made a Python one.
+
+    Returns
+    -------
+    str
+        Its short ``repr`` (:func:`~crampnet.network.evidence.show`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> label(np.int64(20)), label("a")
+    ('20', "'a'")
+    """
     if isinstance(value, np.generic):
         value = value.item()
     return show(value)
@@ -304,6 +226,19 @@ def row_name(rows: pd.Index, position: int) -> str:
 
     By its label alone (``row 20``) when no other row has that label;
     otherwise with its position too.
+
+    Parameters
+    ----------
+    rows : pandas.Index
+        The index of the whole DataFrame.
+    position : int
+        The row's position in it (0-based).
+
+    Returns
+    -------
+    str
+        ``"row <label>"``, followed by its position and the number of rows
+        sharing the label when the label is not unique.
 
     Examples
     --------
@@ -347,7 +282,18 @@ class _Bar:
 
 
 def progress_bar(total: int) -> Any:
-    """A progress bar of ``total`` cases on stderr: tqdm's if installed, else a minimal one."""
+    """A progress bar of ``total`` cases on stderr: tqdm's if installed, else a minimal one.
+
+    Parameters
+    ----------
+    total : int
+        The number of cases to be scored.
+
+    Returns
+    -------
+    tqdm.auto.tqdm or object
+        A bar with ``update(n)`` (``n`` more cases done) and ``close()``.
+    """
     try:
         from tqdm.auto import tqdm
     except ImportError:  # pragma: no cover - tqdm ships with pgmpy
@@ -357,6 +303,23 @@ def progress_bar(total: int) -> Any:
 
 def checked_frames(frames: object) -> Iterator[pd.DataFrame]:
     """The chunks of ``frames`` (an iterable of DataFrames, as ``iter_posteriors`` takes), each checked before it is scored.
+
+    Parameters
+    ----------
+    frames : iterable of pandas.DataFrame
+        The chunks; anything else is refused, a single DataFrame included.
+
+    Yields
+    ------
+    pandas.DataFrame
+        Each chunk, unchanged, in order.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``frames`` is a DataFrame, a string, bytes, a mapping or not
+        iterable (when the generator is first advanced), or a chunk is not a
+        DataFrame (when it is reached).
 
     Examples
     --------

@@ -22,10 +22,15 @@ from typing import Any
 
 import numpy as np
 
+from crampnet.network._tables import (
+    axis_vector,
+    mixture_table,
+    noisy_max_table,
+    noisy_or_table,
+    rows_table,
+)
 from crampnet.network.spec import (
-    DistLink,
     Logistic,
-    Mixture,
     NetworkSpec,
     Node,
     NoisyMax,
@@ -64,12 +69,45 @@ def build_tables(spec: NetworkSpec, population: str | None = None) -> dict[str, 
 
 
 def population_table(spec: NetworkSpec, nid: str, probabilities: Mapping[str, float]) -> np.ndarray:
-    """A preset's prior of ``nid`` as its table: the same column under every configuration of the node's context parents, if it has any."""
+    """A preset's prior of ``nid`` as its table: the same column under every configuration of the node's context parents, if it has any.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    nid : str
+        The id of a context node.
+    probabilities : mapping of str to float
+        The preset's probability of each state of ``nid`` (every state a key).
+
+    Returns
+    -------
+    numpy.ndarray
+        Float table of shape ``(states, *parent cards)``, states in
+        ``spec.nodes[nid].states`` order; shape ``(states,)`` for a root.
+    """
     return under_parents(spec, nid, np.array([probabilities[s] for s in spec.nodes[nid].states], dtype=float))
 
 
 def under_parents(spec: NetworkSpec, nid: str, column: np.ndarray) -> np.ndarray:
-    """``column`` (one entry per state of ``nid``) repeated under every configuration of ``nid``'s parents: shape ``(states, *parent cards)``."""
+    """``column`` (one entry per state of ``nid``) repeated under every configuration of ``nid``'s parents: shape ``(states, *parent cards)``.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    nid : str
+        The id of a node.
+    column : numpy.ndarray
+        One entry per state of ``nid``, in ``spec.nodes[nid].states`` order
+        (reshaped, so any shape of that size).
+
+    Returns
+    -------
+    numpy.ndarray
+        A new (writable) array of shape ``(states, *parent cards)``, parents
+        in ``spec.nodes[nid].parents`` order, every column equal to ``column``.
+    """
     cards = [len(spec.nodes[p].states) for p in spec.nodes[nid].parents]
     return np.array(np.broadcast_to(column.reshape([-1] + [1] * len(cards)), [column.size, *cards]))
 
@@ -81,6 +119,22 @@ def context_weight(spec: NetworkSpec, parents: tuple[str, ...], tables: Mapping[
     other context nodes (pregnancy on sex and age), their joint, with those
     nodes summed out. ``tables`` may carry a leading batch axis on every
     entry (parameter draws); the result then keeps it.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    parents : tuple of str
+        Context node ids; the result's axes follow their order.
+    tables : mapping of str to numpy.ndarray
+        The tables of these nodes and of their context ancestors, as
+        :func:`build_tables` makes them (optionally with a leading batch axis).
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of shape ``(*batch, card(parents[0]), ..., card(parents[-1]))``
+        summing to 1 over the node axes.
     """
     nodes = list(parents)
     for nid in nodes:  # grows while it is walked: the context ancestors
@@ -93,7 +147,29 @@ def context_weight(spec: NetworkSpec, parents: tuple[str, ...], tables: Mapping[
 
 
 def node_table(spec: NetworkSpec, node: Node, tables: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Build the table of one node (``tables`` holds its context parents' priors)."""
+    """Build the table of one node (``tables`` holds its context parents' priors).
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    node : Node
+        One of its nodes.
+    tables : mapping of str to numpy.ndarray
+        Tables already built; a logistic node given by prevalence reads its
+        context parents' tables here.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float table of shape ``(card(node), card(parent_1), ..., card(parent_k))``,
+        parents in ``node.parents`` order; shape ``(card(node),)`` for a root.
+
+    Raises
+    ------
+    ValueError
+        If the node has neither a prior nor a cpd (a validated spec never has).
+    """
     if node.prior is not None:
         return np.array([node.prior.probabilities[s] for s in node.states], dtype=float)
     cpd = node.cpd
@@ -103,79 +179,23 @@ def node_table(spec: NetworkSpec, node: Node, tables: Mapping[str, np.ndarray]) 
     parents = node.parents
     cards = [len(spec.nodes[p].states) for p in parents]
     if isinstance(cpd, NoisyOr):
-        table = _noisy_or(spec, node, cpd, parents, cards)
+        table = noisy_or_table(spec, node, cpd, parents, cards)
     elif isinstance(cpd, NoisyMax):
-        table = _noisy_max(spec, node, cpd, parents, cards)
+        table = noisy_max_table(spec, node, cpd, parents, cards)
     elif isinstance(cpd, Logistic):
         table = _logistic(spec, node, cpd, parents, cards, tables)
     elif isinstance(cpd, Table):
-        table = _table(spec, node, cpd, cards)
+        table = rows_table(spec, node, cpd, cards)
     else:
-        table = _mixture(spec, node, cpd, parents, cards)
+        table = mixture_table(spec, node, cpd, parents, cards)
     return table
-
-
-def _axis_vector(spec: NetworkSpec, parents: tuple[str, ...], parent: str, values: Mapping[str, float], default: float) -> np.ndarray:
-    """A vector over ``parent``'s states, shaped to broadcast over the parent axes."""
-    states = spec.nodes[parent].states
-    vec = np.array([values.get(s, default) for s in states], dtype=float)
-    shape = [1] * len(parents)
-    shape[parents.index(parent)] = len(states)
-    return vec.reshape(shape)
-
-
-def inhibitors(cpd: NoisyOr, spec: NetworkSpec, parent: str) -> np.ndarray:
-    """P(the cause ``parent`` fails to produce the child), per parent state."""
-    values = {link.state: 1.0 - link.param.value for link in cpd.links if link.parent == parent}
-    states = spec.nodes[parent].states
-    return np.array([values.get(s, 1.0) for s in states], dtype=float)
-
-
-def _noisy_or(spec: NetworkSpec, node: Node, cpd: NoisyOr, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
-    none = np.full(cards, 1.0 - cpd.leak.value)
-    for i, parent in enumerate(parents):
-        shape = [1] * len(parents)
-        shape[i] = cards[i]
-        none = none * inhibitors(cpd, spec, parent).reshape(shape)
-    pos = node.states.index(cpd.positive)
-    table = np.empty([2, *cards])
-    table[pos] = 1.0 - none
-    table[1 - pos] = none
-    return table
-
-
-def cumulative(links: tuple[DistLink, ...], order: tuple[str, ...], parent: str | None, state: str) -> np.ndarray:
-    """P(child <= order[k] | this cause alone) for k along ``order``."""
-    for link in links:
-        if link.parent == parent and link.state == state:
-            return np.cumsum([link.dist.probabilities[s] for s in order])
-    return np.ones(len(order))
-
-
-def _noisy_max(spec: NetworkSpec, node: Node, cpd: NoisyMax, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
-    order = cpd.order
-    cdf = np.broadcast_to(np.cumsum([cpd.leak.probabilities[s] for s in order]).reshape([-1] + [1] * len(parents)), [len(order), *cards]).copy()
-    for i, parent in enumerate(parents):
-        pstates = spec.nodes[parent].states
-        per_state = np.stack([cumulative(cpd.links, order, parent, s) for s in pstates], axis=1)
-        shape = [len(order)] + [1] * len(parents)
-        shape[i + 1] = len(pstates)
-        cdf = cdf * per_state.reshape(shape)
-    cdf[-1] = 1.0
-    in_order = np.diff(cdf, axis=0, prepend=0.0)
-    in_order = np.clip(in_order, 0.0, 1.0)
-    table = np.empty_like(in_order)
-    for k, state in enumerate(order):
-        table[node.states.index(state)] = in_order[k]
-    normalised: np.ndarray = table / table.sum(axis=0, keepdims=True)
-    return normalised
 
 
 def _log_odds(spec: NetworkSpec, cpd: Logistic, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
     shift = np.zeros(cards)
     for parent in parents:
         values = {link.state: math.log(link.param.value) for link in cpd.odds_ratios if link.parent == parent}
-        shift = shift + _axis_vector(spec, parents, parent, values, 0.0)
+        shift = shift + axis_vector(spec, parents, parent, values, 0.0)
     return shift
 
 
@@ -200,6 +220,20 @@ def logistic_baseline(spec: NetworkSpec, cpd: Logistic, tables: Mapping[str, np.
     ``sum_x P(x) * expit(logit(b) + sum_i log OR_i(x_i)) = prevalence``
     over the (independent) context parents' priors in ``tables``
     (see :func:`baseline_logit`).
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    cpd : Logistic
+        The node's logistic cpd.
+    tables : mapping of str to numpy.ndarray
+        Context tables, as :func:`baseline_logit` takes them.
+
+    Returns
+    -------
+    float
+        The baseline probability, ``expit`` of :func:`baseline_logit`.
 
     Examples
     --------
@@ -230,6 +264,22 @@ def baseline_logit(spec: NetworkSpec, cpd: Logistic, tables: Mapping[str, np.nda
     the shipped network), where 200 halvings of ``[-60, 60]`` took 7 s on a
     node of 2**21 configurations. The log-odds, not the baseline, is
     returned: a baseline within 1e-17 of 0 or 1 has no float log-odds.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    cpd : Logistic
+        A logistic node's cpd.
+    tables : mapping of str to numpy.ndarray
+        The tables of the context parents of its odds ratios (and of their
+        context ancestors), used when the intercept is a prevalence.
+
+    Returns
+    -------
+    float
+        ``logit(baseline)``: straight from the intercept when it is a
+        baseline, else the root solved to about 1e-13.
     """
     if cpd.intercept_kind == "baseline":
         base = cpd.intercept.value
@@ -276,38 +326,3 @@ def _logistic(spec: NetworkSpec, node: Node, cpd: Logistic, parents: tuple[str, 
     table[pos] = prob
     table[1 - pos] = 1.0 - prob
     return table
-
-
-def _table(spec: NetworkSpec, node: Node, cpd: Table, cards: list[int]) -> np.ndarray:
-    table = np.empty([len(node.states), *cards])
-    for row in cpd.rows:
-        key: tuple[slice | int, ...] = (slice(None), *(spec.nodes[p].states.index(row.when[p]) for p in cpd.parents))
-        table[key] = [row.dist.probabilities[s] for s in node.states]
-    return table
-
-
-def _mixture(spec: NetworkSpec, node: Node, cpd: Mixture, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
-    if cpd.leak.weight is None:  # pragma: no cover - the spec guarantees weights
-        msg = "a mixture needs weights"
-        raise ValueError(msg)
-    # Each configuration's weights are divided by its largest active one: no
-    # sum overflows however large the weights, and the denominator is >= 1.
-    leak_w = cpd.leak.weight.value
-    active = []
-    top = np.full(cards, leak_w)
-    for link in cpd.links:
-        if link.dist.weight is None:  # pragma: no cover
-            msg = "a mixture needs weights"
-            raise ValueError(msg)
-        w = link.dist.weight.value * _axis_vector(spec, parents, link.parent, {link.state: 1.0}, 0.0)
-        active.append((w, link.dist))
-        top = np.maximum(top, w)
-    share = leak_w / top
-    numerator = np.array([cpd.leak.probabilities[s] for s in node.states]).reshape([-1] + [1] * len(parents)) * share[None]
-    denominator = share
-    for w, dist in active:
-        share = w / top
-        denominator = denominator + share
-        numerator = numerator + np.array([dist.probabilities[s] for s in node.states]).reshape([-1] + [1] * len(parents)) * share[None]
-    mixed: np.ndarray = numerator / denominator[None]
-    return mixed

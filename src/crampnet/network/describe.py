@@ -171,6 +171,16 @@ def band_ranges(bands: tuple[Band, ...] | list[Band]) -> tuple[tuple[str, str], 
 
     A band holds ``value < below`` or ``value <= up_to`` above the band before it.
 
+    Parameters
+    ----------
+    bands : tuple or list of Band
+        A numeric node's bands, in increasing order.
+
+    Returns
+    -------
+    tuple of (str, str)
+        One ``(state, text)`` pair per band, in the order of ``bands``.
+
     Examples
     --------
     >>> from crampnet.network.records import Band
@@ -231,6 +241,8 @@ def describe_node(spec: NetworkSpec, node: str, parameters: pd.DataFrame) -> Nod
     Returns
     -------
     NodeDescription
+        The node's id, label, role, states, numeric details, neighbours,
+        nesting, parts and the sources of its numbers.
 
     Raises
     ------
@@ -280,6 +292,21 @@ def print_description(model: _Describes, node: str, file: IO[str] | None = None)
     """Print what ``crampnet describe NODE`` prints; return the exit code (0).
 
     Errors (an unknown node) propagate, for the command line to report.
+
+    Parameters
+    ----------
+    model : Model
+        Anything with a ``describe(node)`` method returning a
+        :class:`NodeDescription`, such as a loaded model.
+    node : str
+        A node id or alias.
+    file : file-like, optional
+        Where to print (a text stream); standard output by default.
+
+    Returns
+    -------
+    int
+        The exit code, always 0 (errors are raised, not returned).
 
     Examples
     --------

@@ -30,7 +30,24 @@ SHIPPED = "leg_cramps.toml"
 
 
 def shipped_text(name: str = SHIPPED) -> str:
-    """The text of a network shipped with crampnet."""
+    """The text of a network shipped with crampnet.
+
+    Parameters
+    ----------
+    name : str, default=SHIPPED
+        The file name in ``crampnet/networks/`` (in a source checkout, the
+        repository's ``networks/``).
+
+    Returns
+    -------
+    str
+        The text of the file, as UTF-8.
+
+    Raises
+    ------
+    NetworkFileError
+        If neither the installed package nor the checkout has the file.
+    """
     resource = resources.files("crampnet") / "networks" / name
     if resource.is_file():
         return resource.read_text(encoding="utf-8")
@@ -53,6 +70,16 @@ def read_network_text(path: str | os.PathLike[str]) -> str:
     :data:`~crampnet.network.spec.MAX_BYTES` bytes are read, whatever the
     file claims its size is, and a FIFO or device is refused before a byte
     is read.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The network file.
+
+    Returns
+    -------
+    str
+        The file's text, decoded as UTF-8.
 
     Raises
     ------

@@ -63,13 +63,42 @@ __all__ = ["check_parts", "not_listed", "owner", "units"]
 
 
 def owner(nodes: Mapping[str, Node], nid: str) -> str:
-    """The condition ``nid`` belongs to: its ``part_of``, or itself."""
+    """The condition ``nid`` belongs to: its ``part_of``, or itself.
+
+    Parameters
+    ----------
+    nodes : mapping of str to Node
+        The network's nodes by id.
+    nid : str
+        The id of one of them.
+
+    Returns
+    -------
+    str
+        The id of the condition ``nid`` is a part of, or ``nid`` when it is
+        not a part.
+    """
     return nodes[nid].part_of or nid
 
 
 def units(nodes: Mapping[str, Node], parents: Sequence[str]) -> dict[str, list[str]]:
     """The condition parents among ``parents``, grouped by the condition they belong to (curing it cures them all).
 
+    Parameters
+    ----------
+    nodes : mapping of str to Node
+        The network's nodes by id.
+    parents : sequence of str
+        Node ids (a node's parents); those not conditions are skipped.
+
+    Returns
+    -------
+    dict of str to list of str
+        Each owning condition (:func:`owner`) to its members among
+        ``parents``, both in the order of ``parents``.
+
+    Examples
+    --------
     >>> from crampnet.network.records import Node
     >>> nodes = {"d": Node("d", "condition", ("present", "absent"), "d"), "o": Node("o", "condition", ("present", "absent"), "o", part_of="d"),
     ...          "c": Node("c", "context", ("yes", "no"), "c")}
@@ -86,6 +115,21 @@ def units(nodes: Mapping[str, Node], parents: Sequence[str]) -> dict[str, list[s
 def not_listed(nodes: Mapping[str, Node], nid: str) -> str:
     """What ``nid`` is, for an error where a listed condition was expected: a part of its condition, or its role.
 
+    Parameters
+    ----------
+    nodes : mapping of str to Node
+        The network's nodes by id.
+    nid : str
+        The id of a node that is not a listed condition.
+
+    Returns
+    -------
+    str
+        A phrase for the error message: that it is a part of a condition
+        (and to ask about that), or ``"a <role>, not a condition"``.
+
+    Examples
+    --------
     >>> from crampnet.network.records import Node
     >>> not_listed({"f": Node("f", "finding", ("yes", "no"), "f")}, "f")
     'a finding, not a condition'
@@ -97,7 +141,22 @@ def not_listed(nodes: Mapping[str, Node], nid: str) -> str:
 
 
 def check_parts(reader: Reader, nodes: Mapping[str, Node]) -> None:
-    """Refuse a ``part_of`` that names no condition, or a part whose table lets it exist without its condition."""
+    """Refuse a ``part_of`` that names no condition, or a part whose table lets it exist without its condition.
+
+    Parameters
+    ----------
+    reader : Reader
+        Reads the network file and makes the error (:mod:`crampnet.network._reader`).
+    nodes : mapping of str to Node
+        Every node by id, ``part_of`` read.
+
+    Raises
+    ------
+    NetworkFileError
+        If a ``part_of`` names no condition that can have parts, a part is
+        must-not-miss, its cpd is not a table over its condition and context
+        nodes, or a row with the condition absent gives the part a chance.
+    """
     conditions = [n for n in nodes if nodes[n].role == "condition" and nodes[n].part_of is None]  # those that can have parts
     for nid, node in nodes.items():
         whole = node.part_of

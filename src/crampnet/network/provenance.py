@@ -69,6 +69,22 @@ def parameter_rows(spec: NetworkSpec, tables: dict[str, np.ndarray] | None = Non
     ``baseline (solved)``, with the baseline the loader solved for. With a
     ``population``, its priors replace the default ones (kind
     ``prior (population NAME)``).
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    tables : dict of str to numpy.ndarray, optional
+        The network's tables (:func:`crampnet.network.cpd.build_tables`,
+        default priors); without them no ``baseline (solved)`` row is made.
+    population : str, optional
+        A key of ``spec.populations`` whose priors replace the default ones.
+
+    Returns
+    -------
+    list of dict of str to object
+        One row per number, keyed by the names of :data:`COLUMNS`
+        (``None`` where a column does not apply).
     """
     rows: list[dict[str, Any]] = []
     replaced = spec.populations[population].priors if population else {}
@@ -105,7 +121,23 @@ def parameter_rows(spec: NetworkSpec, tables: dict[str, np.ndarray] | None = Non
 
 
 def parameter_table(spec: NetworkSpec, tables: dict[str, np.ndarray] | None = None, population: str | None = None) -> pd.DataFrame:
-    """The provenance table as a pandas DataFrame (columns :data:`COLUMNS`)."""
+    """The provenance table as a pandas DataFrame (columns :data:`COLUMNS`).
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A validated network.
+    tables : dict of str to numpy.ndarray, optional
+        As for :func:`parameter_rows`: with them, a solved baseline row.
+    population : str, optional
+        As for :func:`parameter_rows`: whose priors replace the defaults.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`parameter_rows`, one per number, in file order,
+        with the columns :data:`COLUMNS` in that order.
+    """
     import pandas as pd
 
     return pd.DataFrame(parameter_rows(spec, tables, population), columns=COLUMNS)

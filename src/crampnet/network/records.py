@@ -181,7 +181,19 @@ Cpd = NoisyOr | NoisyMax | Logistic | Table | Mixture
 
 
 def cpd_parents(cpd: Cpd) -> tuple[str, ...]:
-    """The parents a cpd mentions, in first-mention order."""
+    """The parents a cpd mentions, in first-mention order.
+
+    Parameters
+    ----------
+    cpd : NoisyOr, NoisyMax, Logistic, Mixture or Table
+        A node's conditional distribution.
+
+    Returns
+    -------
+    tuple of str
+        A table's declared ``parents``; otherwise the parents of its links
+        (a logistic's odds ratios), each once, in the order first named.
+    """
     if isinstance(cpd, Table):
         return cpd.parents
     links: tuple[Link, ...] | tuple[DistLink, ...]
@@ -257,11 +269,38 @@ class NetworkSpec:
     default_population: str = FILE_POPULATION
 
     def node(self, node_id: str) -> Node:
-        """Return the node ``node_id`` (``KeyError`` if absent)."""
+        """Return the node ``node_id`` (``KeyError`` if absent).
+
+        Parameters
+        ----------
+        node_id : str
+            A node id (not an alias).
+
+        Returns
+        -------
+        Node
+            ``self.nodes[node_id]``.
+
+        Raises
+        ------
+        KeyError
+            If the network has no node ``node_id``.
+        """
         return self.nodes[node_id]
 
     def parts_of(self, condition: str) -> tuple[str, ...]:
-        """The parts of ``condition`` (conditions whose ``part_of`` names it), in file order."""
+        """The parts of ``condition`` (conditions whose ``part_of`` names it), in file order.
+
+        Parameters
+        ----------
+        condition : str
+            A node id.
+
+        Returns
+        -------
+        tuple of str
+            The ids of its parts; empty if it has none.
+        """
         return tuple(nid for nid, node in self.nodes.items() if node.part_of == condition)
 
     @cached_property

@@ -52,6 +52,18 @@ _CHECKOUT = Path(__file__).resolve().parents[3] / "networks"  # src/crampnet/net
 def make_twin(text: str) -> str:
     """The JSON twin of the TOML ``text``: its parsed data and the SHA-256 of the text.
 
+    Parameters
+    ----------
+    text : str
+        A network file's TOML text.
+
+    Returns
+    -------
+    str
+        One line of JSON ending in a newline: an object with ``format``
+        (:data:`FORMAT`), ``sha256`` (the hex digest of ``text`` as UTF-8)
+        and ``data`` (what :func:`tomllib.loads` returns for ``text``).
+
     Raises
     ------
     ValueError
@@ -69,7 +81,20 @@ def make_twin(text: str) -> str:
 
 
 def shipped_twin_text(name: str = TWIN) -> str | None:
-    """The text of the shipped twin, from the installed package or the source checkout; ``None`` if there is none."""
+    """The text of the shipped twin, from the installed package or the source checkout; ``None`` if there is none.
+
+    Parameters
+    ----------
+    name : str, default=TWIN
+        The twin's file name in ``crampnet/networks/`` (in a source checkout,
+        the repository's ``networks/``).
+
+    Returns
+    -------
+    str or None
+        The twin's text, or ``None`` when there is no such file or it cannot
+        be read or decoded as UTF-8.
+    """
     try:
         resource = resources.files("crampnet") / "networks" / name
         if resource.is_file():

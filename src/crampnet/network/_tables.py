@@ -1,0 +1,122 @@
+"""The tables of the noisy-OR, noisy-MAX, table and mixture nodes, built from their cpds.
+
+:func:`crampnet.network.cpd.node_table` dispatches a node here by its
+model (logistic nodes, whose baseline may need solving, are built in
+:mod:`crampnet.network.cpd`). Each table has shape ``(card(node),
+card(parent_1), ..., card(parent_k))``, parents in ``node.parents`` order.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.network._tables import inhibitors
+>>> spec = crampnet.load().spec
+>>> node = spec.nodes["urge_to_move"]
+>>> parent = node.parents[0]
+>>> inhibitors(node.cpd, spec, parent).shape == (len(spec.nodes[parent].states),)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from crampnet.network.spec import DistLink, Mixture, NetworkSpec, Node, NoisyMax, NoisyOr, Table
+
+__all__ = ["axis_vector", "cumulative", "inhibitors", "mixture_table", "noisy_max_table", "noisy_or_table", "rows_table"]
+
+
+def axis_vector(spec: NetworkSpec, parents: tuple[str, ...], parent: str, values: Mapping[str, float], default: float) -> np.ndarray:
+    """A vector over ``parent``'s states, shaped to broadcast over the parent axes."""
+    states = spec.nodes[parent].states
+    vec = np.array([values.get(s, default) for s in states], dtype=float)
+    shape = [1] * len(parents)
+    shape[parents.index(parent)] = len(states)
+    return vec.reshape(shape)
+
+
+def inhibitors(cpd: NoisyOr, spec: NetworkSpec, parent: str) -> np.ndarray:
+    """P(the cause ``parent`` fails to produce the child), per parent state."""
+    values = {link.state: 1.0 - link.param.value for link in cpd.links if link.parent == parent}
+    states = spec.nodes[parent].states
+    return np.array([values.get(s, 1.0) for s in states], dtype=float)
+
+
+def noisy_or_table(spec: NetworkSpec, node: Node, cpd: NoisyOr, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
+    """The table of a noisy-OR node: the positive state unless every cause present and the leak fail, shape ``(2, *cards)``."""
+    none = np.full(cards, 1.0 - cpd.leak.value)
+    for i, parent in enumerate(parents):
+        shape = [1] * len(parents)
+        shape[i] = cards[i]
+        none = none * inhibitors(cpd, spec, parent).reshape(shape)
+    pos = node.states.index(cpd.positive)
+    table = np.empty([2, *cards])
+    table[pos] = 1.0 - none
+    table[1 - pos] = none
+    return table
+
+
+def cumulative(links: tuple[DistLink, ...], order: tuple[str, ...], parent: str | None, state: str) -> np.ndarray:
+    """P(child <= order[k] | this cause alone) for k along ``order``."""
+    for link in links:
+        if link.parent == parent and link.state == state:
+            return np.cumsum([link.dist.probabilities[s] for s in order])
+    return np.ones(len(order))
+
+
+def noisy_max_table(spec: NetworkSpec, node: Node, cpd: NoisyMax, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
+    """The table of a noisy-MAX node: the cumulative distributions of the causes multiplied along ``cpd.order``, shape ``(states, *cards)``."""
+    order = cpd.order
+    cdf = np.broadcast_to(np.cumsum([cpd.leak.probabilities[s] for s in order]).reshape([-1] + [1] * len(parents)), [len(order), *cards]).copy()
+    for i, parent in enumerate(parents):
+        pstates = spec.nodes[parent].states
+        per_state = np.stack([cumulative(cpd.links, order, parent, s) for s in pstates], axis=1)
+        shape = [len(order)] + [1] * len(parents)
+        shape[i + 1] = len(pstates)
+        cdf = cdf * per_state.reshape(shape)
+    cdf[-1] = 1.0
+    in_order = np.diff(cdf, axis=0, prepend=0.0)
+    in_order = np.clip(in_order, 0.0, 1.0)
+    table = np.empty_like(in_order)
+    for k, state in enumerate(order):
+        table[node.states.index(state)] = in_order[k]
+    normalised: np.ndarray = table / table.sum(axis=0, keepdims=True)
+    return normalised
+
+
+def rows_table(spec: NetworkSpec, node: Node, cpd: Table, cards: list[int]) -> np.ndarray:
+    """The table given row by row in the file, shape ``(states, *cards)``."""
+    table = np.empty([len(node.states), *cards])
+    for row in cpd.rows:
+        key: tuple[slice | int, ...] = (slice(None), *(spec.nodes[p].states.index(row.when[p]) for p in cpd.parents))
+        table[key] = [row.dist.probabilities[s] for s in node.states]
+    return table
+
+
+def mixture_table(spec: NetworkSpec, node: Node, cpd: Mixture, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
+    """The table of a mixture node: each configuration's active distributions averaged by their weights, shape ``(states, *cards)``."""
+    if cpd.leak.weight is None:  # pragma: no cover - the spec guarantees weights
+        msg = "a mixture needs weights"
+        raise ValueError(msg)
+    # Each configuration's weights are divided by its largest active one: no
+    # sum overflows however large the weights, and the denominator is >= 1.
+    leak_w = cpd.leak.weight.value
+    active = []
+    top = np.full(cards, leak_w)
+    for link in cpd.links:
+        if link.dist.weight is None:  # pragma: no cover
+            msg = "a mixture needs weights"
+            raise ValueError(msg)
+        w = link.dist.weight.value * axis_vector(spec, parents, link.parent, {link.state: 1.0}, 0.0)
+        active.append((w, link.dist))
+        top = np.maximum(top, w)
+    share = leak_w / top
+    numerator = np.array([cpd.leak.probabilities[s] for s in node.states]).reshape([-1] + [1] * len(parents)) * share[None]
+    denominator = share
+    for w, dist in active:
+        share = w / top
+        denominator = denominator + share
+        numerator = numerator + np.array([dist.probabilities[s] for s in node.states]).reshape([-1] + [1] * len(parents)) * share[None]
+    mixed: np.ndarray = numerator / denominator[None]
+    return mixed

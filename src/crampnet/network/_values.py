@@ -1,0 +1,303 @@
+"""One value of one node made into its likelihood vector, and shown in messages.
+
+:func:`state_vector` reads what one node is given (a state name,
+``True``/``False``, a number banded by :func:`band`, or soft likelihoods)
+and :func:`scaled` scales every vector so that its largest entry is 1;
+:func:`show` puts a user's value in a message, whatever its size.
+Re-exported by :mod:`crampnet.network.evidence`, which reads whole cases
+with them (and :mod:`crampnet.network.batch`, whole DataFrames).
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.network.evidence import band, state_vector
+>>> node = crampnet.load().spec.nodes["ferritin"]
+>>> band(node, 32), state_vector(node, 32).tolist()
+('low', [1.0, 0.0])
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+from collections.abc import Mapping
+
+import numpy as np
+
+from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
+from crampnet.network.spec import Node
+
+__all__ = ["band", "scaled", "show", "state_vector", "truth_states"]
+
+#: Integers with more bits than this are shown by their size, not their digits.
+_SHOW_BITS = 256
+
+
+def show(value: object, limit: int = 80) -> str:
+    """A short ``repr`` of a user's value for a message, whatever its size.
+
+    Python refuses to print integers of more than 4,300 digits, and a
+    message should not carry a 400-digit number: big integers are shown by
+    their size, other long texts cut to ``limit`` characters.
+
+    Parameters
+    ----------
+    value : object
+        Anything a user gave; a mapping shows its first 8 items, one level
+        deep.
+    limit : int, default=80
+        The most characters returned.
+
+    Returns
+    -------
+    str
+        The ``repr`` of ``value`` (or ``"an integer of N digits"``), cut to
+        ``limit`` characters with ``...`` at the end where it was longer.
+
+    Examples
+    --------
+    >>> from crampnet.network.evidence import show
+    >>> show(10**400), show("yes"), show({"yes": 10**400})
+    ('an integer of 401 digits', "'yes'", "{'yes': an integer of 401 digits}")
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_) and int(value).bit_length() > _SHOW_BITS:
+        big = abs(int(value))
+        digits = math.floor(big.bit_length() * math.log10(2))
+        digits += 1 if big >= 10**digits else 0
+        return f"{'a negative' if int(value) < 0 else 'an'} integer of {digits} digits"
+    if isinstance(value, Mapping):
+        items = list(value.items())[:8]  # a long or self-containing mapping is cut, not walked
+        text = "{" + ", ".join(f"{show(k, limit) if not isinstance(k, Mapping) else '{...}'}: {show(v, limit) if not isinstance(v, Mapping) else '{...}'}" for k, v in items) + ("}" if len(value) <= 8 else ", ...}")
+    else:
+        try:
+            text = repr(value)
+        except Exception:  # a hostile __repr__ must not hide the real error
+            text = f"<{type(value).__name__} object>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def scaled(likelihoods: np.ndarray) -> np.ndarray:
+    """Likelihoods divided by their largest entry (per row of a 2-D array).
+
+    The one normalisation of likelihood vectors before they reach the
+    engine: the largest entry becomes exactly 1, the others keep their
+    ratios to it (rounded to the nearest float). Rows of zeros stay zero.
+
+    Parameters
+    ----------
+    likelihoods : numpy.ndarray
+        Non-negative likelihoods, the states along the last axis (a vector,
+        or one row per case).
+
+    Returns
+    -------
+    numpy.ndarray
+        A new float array of the same shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crampnet.network.evidence import scaled
+    >>> scaled(np.array([1e308, 1e308])).tolist(), scaled(np.array([[2e-320, 1e-320]])).tolist()
+    ([1.0, 1.0], [[1.0, 0.5]])
+    """
+    arr = np.asarray(likelihoods, dtype=float)
+    top = arr.max(axis=-1, keepdims=True) if arr.size else np.ones((*arr.shape[:-1], 1))
+    out: np.ndarray = np.divide(arr, top, out=np.zeros_like(arr), where=top > 0)
+    return out
+
+
+def truth_states(node: Node) -> tuple[str, str] | None:
+    """The states that ``True`` and ``False`` stand for on ``node``, or None.
+
+    The one rule for booleans, wherever evidence is read (a case, a
+    DataFrame, CSV, the command line, Dask): ``True``/``False`` are
+    accepted only by a node whose two states are its ``positive`` and its
+    ``negative`` state (by default yes/no, present/absent, positive/negative;
+    a file may name others). Other nodes take state names only:
+    ``pedal_pulses`` (normal, diminished, absent) has ``absent`` as its
+    default ``negative`` state by name, yet absent pulses are the abnormal
+    finding, so ``False`` is rejected there with the valid states listed.
+
+    Parameters
+    ----------
+    node : Node
+        A node of the network.
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        ``(positive, negative)``: the states ``True`` and ``False`` stand
+        for; None where the node takes no booleans.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.network.evidence import truth_states
+    >>> spec = crampnet.load().spec
+    >>> truth_states(spec.nodes["straight_leg_raise"]), truth_states(spec.nodes["pedal_pulses"])
+    (('positive', 'negative'), None)
+    """
+    pair = (node.positive, node.negative)
+    if pair[0] is None or pair[1] is None or len(node.states) != 2 or set(pair) != set(node.states):
+        return None
+    return pair[0], pair[1]
+
+
+def band(node: Node, value: float) -> str:
+    """The state of ``node`` that the number ``value`` falls in.
+
+    Parameters
+    ----------
+    node : Node
+        A node with numeric bands.
+    value : float
+        A number in the node's unit.
+
+    Returns
+    -------
+    str
+        The state of the first band that holds ``value`` (``value < below``
+        or ``value <= up_to``), else the last band's.
+
+    Raises
+    ------
+    InvalidValueError
+        If ``value`` is NaN, infinite or outside the node's valid range.
+    InvalidStateError
+        If the node does not accept numbers.
+    """
+    if not node.bands or node.valid is None:
+        raise _no_numbers(node, value)
+    if not math.isfinite(value):
+        msg = f"{node.id} must be a finite number. Got {value!r} instead."
+        raise InvalidValueError(msg)
+    low, high = node.valid
+    if not low <= value <= high:
+        unit = f" {node.unit}" if node.unit else ""
+        msg = f"{node.id} = {value!r} is outside the plausible range {low:g} to {high:g}{unit}."
+        raise InvalidValueError(msg)
+    for b in node.bands:
+        if (b.below is not None and value < b.below) or (b.up_to is not None and value <= b.up_to):
+            return b.state
+    return node.bands[-1].state
+
+
+def _no_numbers(node: Node, value: object) -> InvalidStateError:
+    msg = f"{node.id} does not accept a number (got {show(value)}); its states are {', '.join(node.states)}."
+    return InvalidStateError(msg, node.id, value, list(node.states))
+
+
+def _float(node: Node, value: numbers.Real, what: str) -> float:
+    """``float(value)``, or InvalidValueError naming the node when it is beyond float range."""
+    try:
+        return float(value)
+    except OverflowError:
+        valid = f" {node.id} takes {node.valid[0]:g} to {node.valid[1]:g}{f' {node.unit}' if node.unit else ''}." if node.valid is not None and what == "The number" else " Only ratios of likelihoods count: divide them all by one number."
+        msg = f"{what} for {node.id} is {show(value)}, beyond the range of a float (about 1.8e308).{valid}"
+        raise InvalidValueError(msg) from None
+
+
+def state_vector(node: Node, value: object, *, sets: bool = False) -> np.ndarray:
+    """The likelihood vector over ``node.states`` that ``value`` stands for, scaled to max 1.
+
+    ``value`` is a state name; ``True``/``False`` (only where
+    :func:`truth_states` allows); a number, banded (nodes with bands only);
+    or ``{state: likelihood}``, finite, non-negative, not all zero (states
+    left out get 0), scaled by :func:`scaled`. A ratio below the smallest
+    float (about 5e-324) is an error, not a silent 0. With ``sets``, a
+    mapping is a set of states (weights 0 or 1 only), as an event takes.
+
+    Parameters
+    ----------
+    node : Node
+        A node of the network.
+    value : object
+        What the node is given.
+    sets : bool, default=False
+        Read a mapping as a set of states (an event), not as likelihoods.
+
+    Returns
+    -------
+    numpy.ndarray
+        A new float vector of shape ``(len(node.states),)``, states in
+        ``node.states`` order, largest entry 1: an indicator for a state,
+        a boolean or a number.
+
+    Raises
+    ------
+    InvalidStateError, InvalidValueError, EvidenceTypeError
+        Naming the node, what was given and what is valid.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.network.evidence import state_vector
+    >>> nodes = crampnet.load().spec.nodes
+    >>> state_vector(nodes["urge_to_move"], False).tolist()
+    [0.0, 1.0]
+    >>> state_vector(nodes["pedal_pulses"], {"diminished": 3, "absent": 6}).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    if isinstance(value, bool | np.bool_):
+        pair = truth_states(node)
+        if pair is None:
+            msg = f"{node.id} takes one of {', '.join(node.states)}, not {bool(value)!r}: True and False are accepted only for nodes whose states are a yes/no, present/absent or positive/negative pair. Give the state name instead."
+            raise InvalidStateError(msg, node.id, value, list(node.states))
+        return _indicator(node, pair[0] if value else pair[1])
+    if isinstance(value, str):
+        if value in node.states:
+            return _indicator(node, value)
+        close = difflib.get_close_matches(value.lower(), list(node.states), n=1, cutoff=0.5)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        number = f" Or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}." if node.bands and node.valid else ""
+        msg = f"{show(value)} is not a state of {node.id}. Valid states: {', '.join(node.states)}.{number}{hint}"
+        raise InvalidStateError(msg, node.id, value, list(node.states))
+    if isinstance(value, numbers.Real):
+        if not node.bands or node.valid is None:
+            raise _no_numbers(node, value)
+        return _indicator(node, band(node, _float(node, value, "The number")))
+    if isinstance(value, Mapping):
+        return _soft(node, value, sets)
+    if value is None:
+        msg = f"{node.id} is None. Leave a node out of the evidence to mark it unobserved; otherwise give one of {', '.join(node.states)}."
+        raise EvidenceTypeError(msg)
+    msg = f"Evidence for {node.id} must be a state name, True/False, a number or a mapping of state to likelihood. Got {show(value)} ({type(value).__name__}) instead."
+    raise EvidenceTypeError(msg)
+
+
+def _soft(node: Node, value: Mapping[object, object], sets: bool) -> np.ndarray:
+    """The scaled likelihood vector of soft evidence ``{state: likelihood}`` (a 0/1 set with ``sets``)."""
+    vec = np.zeros(len(node.states))
+    kind = "The event" if sets else "Soft evidence"
+    for state, weight in value.items():
+        if sets and (isinstance(weight, bool | np.bool_) or not isinstance(weight, numbers.Real) or weight not in (0, 1)):
+            msg = f"The event gives {node.id} the weight {show(weight)} for {show(state)}. An event is a set of states: give a state name, True/False, or a mapping of state to 1 (in the set) or 0 (not), e.g. {{{node.states[0]!r}: 1}}; states: {', '.join(node.states)}. Soft evidence belongs in 'given'."
+            raise InvalidValueError(msg)
+        if state not in node.states:
+            hint = difflib.get_close_matches(state.lower(), list(node.states), n=1, cutoff=0.5) if isinstance(state, str) else []
+            msg = f"{kind} for {node.id} names {show(state)}, which is not a state. Valid states: {', '.join(node.states)}.{f' Did you mean {hint[0]!r}?' if hint else ''}"
+            raise InvalidStateError(msg, node.id, value, list(node.states))
+        number = _float(node, weight, f"The likelihood of {state!r}") if isinstance(weight, numbers.Real) and not isinstance(weight, bool | np.bool_) else math.nan
+        if not math.isfinite(number) or number < 0:
+            msg = f"Soft evidence for {node.id} must give finite non-negative likelihoods. Got {state!r}: {show(weight)}."
+            raise InvalidValueError(msg)
+        vec[node.states.index(state)] = number
+    if not vec.any():
+        msg = f"{kind} for {node.id} gives every state likelihood 0. Got {show(value)}; give at least one state a positive {'weight (1: in the set)' if sets else 'likelihood'}."
+        raise InvalidValueError(msg)
+    out = scaled(vec)
+    lost = (vec > 0) & (out == 0)
+    if lost.any():
+        i, top = int(np.flatnonzero(lost)[0]), int(np.argmax(vec))
+        ratio = math.log10(vec[i]) - math.log10(vec[top])
+        msg = f"Soft evidence for {node.id} gives {node.states[i]!r} the likelihood {vec[i]:g} and {node.states[top]!r} {vec[top]:g}: their ratio, about 1e{ratio:.0f}, is below the smallest float (about 5e-324). Give 0 for a state that is ruled out, or likelihoods whose ratios a float can hold."
+        raise InvalidValueError(msg)
+    return out
+
+
+def _indicator(node: Node, state: str) -> np.ndarray:
+    vec = np.zeros(len(node.states))
+    vec[node.states.index(state)] = 1.0
+    return vec
