@@ -30,7 +30,25 @@ __all__ = ["check_case", "check_frame", "check_model", "optional_module", "pyplo
 
 
 def check_model(model: object, where: str) -> BaseModel:
-    """``model`` if it is a crampnet model, else an error naming ``where``'s 'model' argument."""
+    """``model`` if it is a crampnet model, else an error naming ``where``'s 'model' argument.
+
+    Parameters
+    ----------
+    model : object
+        The argument to check.
+    where : str
+        The function it was given to, for the message ("diagnose").
+
+    Returns
+    -------
+    BaseModel
+        ``model`` itself, typed as a crampnet model.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``model`` is not a :class:`~crampnet.base.BaseModel`.
+    """
     if not isinstance(model, BaseModel):
         msg = f"The 'model' argument of {where} must be a crampnet model, as crampnet.load() returns. Got {reprlib.repr(model)} ({type(model).__name__}) instead."
         raise EvidenceTypeError(msg)
@@ -38,14 +56,44 @@ def check_model(model: object, where: str) -> BaseModel:
 
 
 def check_case(case: object, argument: str, where: str) -> None:
-    """Refuse an ``argument`` of ``where`` that is neither None nor a mapping of node id to state (one case)."""
+    """Refuse an ``argument`` of ``where`` that is neither None nor a mapping of node id to state (one case).
+
+    Parameters
+    ----------
+    case : object
+        The argument to check.
+    argument : str
+        The argument's name, for the message ("evidence").
+    where : str
+        The function it was given to, for the message.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``case`` is neither None nor a :class:`~collections.abc.Mapping`.
+    """
     if case is not None and not isinstance(case, Mapping):
         msg = f"The '{argument}' argument of {where} must be a mapping of node id to state, e.g. {{'urge_to_move': True}}. Got {reprlib.repr(case)} ({type(case).__name__}) instead."
         raise EvidenceTypeError(msg)
 
 
 def check_frame(frame: object, argument: str, where: str) -> None:
-    """Refuse an ``argument`` of ``where`` that is not a pandas DataFrame."""
+    """Refuse an ``argument`` of ``where`` that is not a pandas DataFrame.
+
+    Parameters
+    ----------
+    frame : object
+        The argument to check.
+    argument : str
+        The argument's name, for the message ("cases").
+    where : str
+        The function it was given to, for the message.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``frame`` is not a :class:`pandas.DataFrame`.
+    """
     import pandas as pd
 
     if not isinstance(frame, pd.DataFrame):
@@ -55,6 +103,26 @@ def check_frame(frame: object, argument: str, where: str) -> None:
 
 def optional_module(name: str, needed_by: str, extra: str) -> ModuleType:
     """The module ``name`` of an optional dependency, or a ``ModuleNotFoundError`` that names the extra to install.
+
+    Parameters
+    ----------
+    name : str
+        The module to import ("ipywidgets", "matplotlib.pyplot").
+    needed_by : str
+        What needs it, starting the message ("The explorer").
+    extra : str
+        The crampnet extra that installs it ("plot").
+
+    Returns
+    -------
+    types.ModuleType
+        The imported module.
+
+    Raises
+    ------
+    ModuleNotFoundError
+        If the module cannot be imported (any ``ImportError``); its ``name``
+        is the top-level package, and the message names the extra.
 
     Examples
     --------
@@ -73,5 +141,17 @@ def optional_module(name: str, needed_by: str, extra: str) -> ModuleType:
 
 
 def pyplot() -> ModuleType:
-    """``matplotlib.pyplot``, or a ``ModuleNotFoundError`` that names the ``plot`` extra."""
+    """``matplotlib.pyplot``, or a ``ModuleNotFoundError`` that names the ``plot`` extra.
+
+    Returns
+    -------
+    types.ModuleType
+        The ``matplotlib.pyplot`` module.
+
+    Raises
+    ------
+    ModuleNotFoundError
+        If matplotlib is not installed ("Plotting needs matplotlib, which is
+        not installed: pip install "crampnet[plot]"").
+    """
     return optional_module("matplotlib.pyplot", "Plotting", "plot")

@@ -1,0 +1,66 @@
+"""The names, reasons and error makers that the file readers and the writer share.
+
+:func:`shown` cuts a very long file name for a message; the private helpers
+check that a path is a str or os.PathLike of str, name the kind of a file
+that is not a regular one, and give the operating system's reason for an
+``OSError``. :data:`ErrorFactory` is the type of the ``error`` argument of
+:mod:`crampnet._files` and :mod:`crampnet._file_write`.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+
+from crampnet.exceptions import InvalidValueError
+
+__all__ = ["ErrorFactory", "shown"]
+
+#: Makes the error to raise from a message and the file's name.
+ErrorFactory = Callable[[str, str], Exception]
+
+_CHUNK = 1 << 16
+_KINDS = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _value_error(msg: str, path: str) -> Exception:
+    return InvalidValueError(msg)
+
+
+def shown(path: str) -> str:
+    """The file name for a message: whole, or its start and end when it is very long.
+
+    Parameters
+    ----------
+    path : str
+        The file name.
+
+    Returns
+    -------
+    str
+        ``path`` itself if it has at most 160 characters, else its first 100
+        and last 40 characters around "..." and its length in characters.
+
+    Examples
+    --------
+    >>> shown("case.json"), len(shown("x" * 5000)) < 200
+    ('case.json', True)
+    """
+    return path if len(path) <= 160 else f"{path[:100]}...{path[-40:]} ({len(path)} characters)"
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _name(path: object, what: str) -> str:
+    name = os.fspath(path) if isinstance(path, str | os.PathLike) else None
+    if not isinstance(name, str):
+        msg = f"The path of the {what} must be a str or os.PathLike of str. Got {path!r} ({type(path).__name__}) instead."
+        raise TypeError(msg)
+    return name
+
+
+def _reason(err: OSError | ValueError) -> str:
+    return (err.strerror if isinstance(err, OSError) else None) or str(err) or type(err).__name__

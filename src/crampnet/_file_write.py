@@ -1,0 +1,172 @@
+"""Write a file whole or not at all, to a regular file only: :func:`write_atomic`.
+
+The content goes to a temporary file beside the target, flushed and
+``fsync``-ed, then renamed over it. A symbolic link, FIFO, device or
+directory at the target is refused, never replaced; a failed write leaves
+the target as it was and no temporary file behind. :mod:`crampnet._files`
+re-exports :func:`write_atomic`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import secrets
+import stat
+from collections.abc import Callable
+from typing import IO, TYPE_CHECKING
+
+from crampnet._file_names import _CHUNK, ErrorFactory, _kind, _name, _reason, _value_error, shown
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
+__all__ = ["write_atomic"]
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _check_target(name: str, what: str, error: ErrorFactory) -> os.stat_result | None:
+    """The target's lstat, None if it does not exist; refuses anything but a regular file."""
+    try:
+        info = os.lstat(name)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as err:
+        msg = f"{shown(name)}: cannot write the {what}: {_reason(err)}"
+        raise error(msg, name) from err
+    if not stat.S_ISREG(info.st_mode):
+        msg = f"{shown(name)}: refusing to write the {what} there: it is {_kind(info.st_mode)}, not a regular file. Give the name of a regular file, or of one that does not exist yet."
+        raise error(msg, name)
+    return info
+
+
+class _Raw(io.RawIOBase):
+    """Writes to a descriptor through :func:`os.write`, so a failing write surfaces as it is."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        return os.write(self.fd, data)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _write_stream(fd: int, content: Callable[[IO[str]], None], encoding: str) -> None:
+    """Hand ``content`` a text stream onto ``fd``; the stream is closed (fd stays open) whatever happens."""
+    stream = io.TextIOWrapper(io.BufferedWriter(_Raw(fd), _CHUNK), encoding=encoding, newline="")
+    try:
+        content(stream)
+        stream.flush()
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            stream.close()  # after an error, whatever is still buffered goes to the temporary file or nowhere
+
+
+def write_atomic(
+    path: str | os.PathLike[str],
+    content: str | bytes | Callable[[IO[str]], None],
+    *,
+    what: str,
+    encoding: str = "utf-8",
+    error: ErrorFactory = _value_error,
+) -> None:
+    """Write ``content`` to ``path`` whole or not at all, to a regular file only.
+
+    The content goes to a new temporary file in the target's folder, is
+    flushed and ``fsync``-ed, and only then renamed over the target (which
+    keeps its permission bits). On any error the temporary file is removed
+    and the target is left as it was.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write: a regular file, or a name that does not exist yet.
+    content : str, bytes or callable
+        The text (encoded with ``encoding``, line endings as given), the
+        bytes, or a function that writes text to the stream it is handed
+        (for output produced piece by piece).
+    what : str
+        What the file is, for messages ("report").
+    encoding : str, optional
+        The encoding of text (default UTF-8).
+    error : callable, optional
+        ``error(message, path)`` makes the exception raised (default
+        :class:`~crampnet.exceptions.InvalidValueError`).
+
+    Raises
+    ------
+    InvalidValueError
+        (Or what ``error`` makes.) If the target exists and is not a regular
+        file (a symbolic link, FIFO, device or directory), or the write
+        fails (the operating system's reason, e.g. "No space left on
+        device"); the message starts with the file's name.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> os.symlink(os.path.join(folder, "real.txt"), os.path.join(folder, "link.txt"))
+    >>> try:
+    ...     write_atomic(os.path.join(folder, "link.txt"), "text", what="report")
+    ... except ValueError as err:
+    ...     print(str(err).split(": ", 1)[1])
+    refusing to write the report there: it is a symbolic link, not a regular file. Give the name of a regular file, or of one that does not exist yet.
+    >>> sorted(os.listdir(folder))
+    ['link.txt']
+    """
+    name = _name(path, what)
+    folder, base = os.path.split(name)
+    if base in ("", ".", ".."):
+        msg = f"{shown(name)}: not a file name; give the name of the {what} to write."
+        raise error(msg, name)
+    existing = _check_target(name, what, error)
+    temp = os.path.join(folder, f".{base[:80]}.{secrets.token_hex(6)}.tmp")
+    try:
+        fd = os.open(temp, _WRITE_FLAGS, 0o666)
+    except (OSError, ValueError) as err:
+        msg = f"{shown(name)}: cannot write the {what}: {_reason(err)}"
+        raise error(msg, name) from err
+    try:
+        try:
+            if existing is not None and hasattr(os, "fchmod"):
+                with contextlib.suppress(OSError):
+                    os.fchmod(fd, stat.S_IMODE(existing.st_mode))
+            if isinstance(content, str | bytes):
+                _write_all(fd, content.encode(encoding) if isinstance(content, str) else content)
+            else:
+                _write_stream(fd, content, encoding)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _check_target(name, what, error)  # still not a link, FIFO or device
+        os.replace(temp, name)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        msg = f"{shown(name)}: cannot write the {what}: {_reason(err)}; nothing was replaced."
+        raise error(msg, name) from err
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    _sync_folder(folder or ".")
+
+
+def _sync_folder(folder: str) -> None:
+    """Make the rename durable where the platform allows it (best effort)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
