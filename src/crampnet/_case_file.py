@@ -41,9 +41,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from crampnet._files import read_text, shown, write_atomic
+from crampnet._case_json import MAX_CASE_BYTES, load_json, too_big
+from crampnet._files import shown, write_atomic
 from crampnet.exceptions import (
-    CrampnetError,
     EvidenceTypeError,
     InvalidValueError,
     UnknownNodeError,
@@ -57,71 +57,11 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMAT", "MARKER", "MAX_CASE_BYTES", "CaseFile", "case_document", "check_saved", "load_json", "network_digest", "read_case_file", "save_case", "too_big"]
 
-#: The largest case file read, in bytes (a case has one entry per node).
-MAX_CASE_BYTES = 1 << 20
 #: The key that marks a saved interview, and the format this crampnet writes and reads.
 MARKER, FORMAT = "crampnet_case", 1
 _KEYS = (MARKER, "crampnet_version", "network", "population", "evidence", "skipped", "questions_asked")
 _NETWORK_KEYS = ("name", "version", "digest")
-_FLOAT_DIGITS = 309  # 10**309 is beyond the largest float (about 1.8e308)
 _TEXT = 200  # the longest name, version, digest or id a saved case may hold
-
-
-def too_big(where: str, number: str | int) -> InvalidValueError:
-    """The error for a number beyond the range of a float, found at ``where``.
-
-    Examples
-    --------
-    >>> print(too_big("case.json", "1" + "0" * 400))
-    case.json: the number 100000000000...0000 (401 digits) is beyond the range of a floating-point number (about 1.8e308); give a number within it.
-    """
-    if isinstance(number, int) and number.bit_length() >= 10_000:  # too long for str()
-        what = f"with about {int(number.bit_length() * 0.30103) + 1} digits"
-    else:
-        text = str(number)
-        digits = f" ({len(text.lstrip('+-'))} digits)" if text.lstrip("+-").isdigit() else ""
-        what = f"{text if len(text) <= 24 else text[:12] + '...' + text[-4:]}{digits}"
-    return InvalidValueError(f"{where}: the number {what} is beyond the range of a floating-point number (about 1.8e308); give a number within it.")
-
-
-def load_json(path: str) -> object:
-    """The JSON in the case file ``path``, read as data, with the checks of the module docstring."""
-    name = shown(path)
-
-    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
-        out: dict[str, object] = {}
-        for key, value in items:
-            if key in out:
-                msg = f"{name}: the key {show(key, 60)} appears twice in one JSON object; give each key once."
-                raise InvalidValueError(msg)
-            out[key] = value
-        return out
-
-    def integer(text: str) -> int:
-        if len(text.lstrip("+-")) > _FLOAT_DIGITS:
-            raise too_big(name, text)
-        value = int(text)
-        try:
-            float(value)
-        except OverflowError:
-            raise too_big(name, text) from None
-        return value
-
-    def constant(text: str) -> object:
-        msg = f"{name}: {text} is not a number crampnet can use (nor standard JSON); give a finite number."
-        raise InvalidValueError(msg)
-
-    text = read_text(path, limit=MAX_CASE_BYTES, what="case file").removeprefix("\ufeff")
-    try:
-        return json.loads(text, object_pairs_hook=pairs, parse_int=integer, parse_constant=constant)
-    except CrampnetError:
-        raise
-    except RecursionError:
-        msg = f"{name}: the JSON is nested too deeply; a case file is one object of node id to value, e.g. {{\"urge_to_move\": true}}."
-        raise InvalidValueError(msg) from None
-    except ValueError as err:  # json.JSONDecodeError
-        msg = f"{name}: not JSON: {err}"
-        raise InvalidValueError(msg) from err
 
 
 @dataclass(frozen=True)
@@ -154,6 +94,17 @@ class CaseFile:
 
 def read_case_file(path: str) -> CaseFile:
     """The plain case or saved interview in the file ``path``.
+
+    Parameters
+    ----------
+    path : str
+        The case file.
+
+    Returns
+    -------
+    CaseFile
+        A plain case (``saved`` False, ``evidence`` the object as in the
+        file), or a saved interview with every key checked.
 
     Raises
     ------
@@ -256,6 +207,17 @@ def _saved(name: str, data: dict[str, object]) -> CaseFile:
 def network_digest(path: str | os.PathLike[str] | None) -> str:
     """The SHA-256 (hex) of a network file's text, or of the shipped network's for None.
 
+    Parameters
+    ----------
+    path : str, os.PathLike of str or None
+        The network file, or None for the shipped network.
+
+    Returns
+    -------
+    str
+        The 64 lowercase hex digits of the SHA-256 of the text, encoded as
+        UTF-8.
+
     Examples
     --------
     >>> len(network_digest(None))
@@ -267,6 +229,15 @@ def network_digest(path: str | os.PathLike[str] | None) -> str:
 
 def check_saved(case: CaseFile, model: BaseModel, digest: str) -> tuple[list[str], list[str]]:
     """Check that ``case`` can resume on ``model`` (whose network file has ``digest``).
+
+    Parameters
+    ----------
+    case : CaseFile
+        A saved interview (as :func:`read_case_file` reads it).
+    model : BaseModel
+        The model to resume it on.
+    digest : str
+        The digest of ``model``'s network file (:func:`network_digest`).
 
     Returns
     -------
@@ -309,7 +280,30 @@ def check_saved(case: CaseFile, model: BaseModel, digest: str) -> tuple[list[str
 
 
 def case_document(model: BaseModel, evidence: Mapping[str, object], skipped: Sequence[str], asked: int, digest: str) -> dict[str, object]:
-    """A saved interview as the plain dict :func:`save_case` writes (see the module docstring)."""
+    """A saved interview as the plain dict :func:`save_case` writes (see the module docstring).
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model interviewed: gives the network's name and version and the
+        population.
+    evidence : Mapping
+        The answers, node id to value (copied into a dict).
+    skipped : Sequence of str
+        The ids of the questions skipped (copied into a list).
+    asked : int
+        The number of questions asked.
+    digest : str
+        The digest of the network file (:func:`network_digest`).
+
+    Returns
+    -------
+    dict
+        The keys :data:`MARKER` (:data:`FORMAT`), ``crampnet_version`` (this
+        crampnet's), ``network`` (a dict of ``name``, ``version`` and
+        ``digest``), ``population``, ``evidence``, ``skipped`` and
+        ``questions_asked``, in that order.
+    """
     from crampnet import __version__
 
     return {
@@ -324,6 +318,24 @@ def case_document(model: BaseModel, evidence: Mapping[str, object], skipped: Seq
 
 
 def save_case(path: str, document: Mapping[str, object]) -> None:
-    """Write ``document`` as JSON to ``path``, whole or not at all (never NaN)."""
+    """Write ``document`` as JSON to ``path``, whole or not at all (never NaN).
+
+    The JSON is indented by 2 and ends with a newline.
+
+    Parameters
+    ----------
+    path : str
+        The file to write (a regular file, or a name that does not exist yet).
+    document : Mapping
+        The saved interview, as :func:`case_document` makes it.
+
+    Raises
+    ------
+    ValueError
+        If ``document`` holds NaN or an infinity (from :func:`json.dumps`).
+    InvalidValueError
+        If the file cannot be written (see
+        :func:`crampnet._files.write_atomic`); the target is left as it was.
+    """
     text = json.dumps(document, indent=2, allow_nan=False) + "\n"
     write_atomic(path, text, what="saved case")

@@ -174,7 +174,7 @@ def _export(args: argparse.Namespace, model: Model) -> int:
 
 
 def _score(args: argparse.Namespace, model: Model) -> int:
-    from crampnet._cli_input import open_cohort, read_cohort
+    from crampnet._cohort_csv import open_cohort, read_cohort
     from crampnet.interop.cohorts import read_text_cells
 
     with open_cohort(args.cohort, count=not args.no_progress) as (stream, name, total):

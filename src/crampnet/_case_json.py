@@ -1,0 +1,118 @@
+"""The JSON of a case file, read as data: :func:`load_json`, and :func:`too_big`.
+
+A case file (:mod:`crampnet._case_file`) is JSON of at most
+:data:`MAX_CASE_BYTES`, parsed as data only (loading never runs code): a key
+given twice in one object, a number beyond the range of a float,
+``NaN``/``Infinity`` and nesting too deep are errors naming the file.
+:func:`too_big` makes the error for a number beyond the range of a float,
+which the command line's ``node=value`` pairs and cohort CSVs give too.
+:mod:`crampnet._case_file` re-exports all three.
+"""
+
+from __future__ import annotations
+
+import json
+
+from crampnet._files import read_text, shown
+from crampnet.exceptions import CrampnetError, InvalidValueError
+from crampnet.network.evidence import show
+
+__all__ = ["MAX_CASE_BYTES", "load_json", "too_big"]
+
+#: The largest case file read, in bytes (a case has one entry per node).
+MAX_CASE_BYTES = 1 << 20
+_FLOAT_DIGITS = 309  # 10**309 is beyond the largest float (about 1.8e308)
+
+
+def too_big(where: str, number: str | int) -> InvalidValueError:
+    """The error for a number beyond the range of a float, found at ``where``.
+
+    Parameters
+    ----------
+    where : str
+        Where the number was found, starting the message (a file's name, or
+        ``node=value``).
+    number : str or int
+        The number as written, or as an integer (one of 10,000 bits or more
+        is shown by its approximate number of digits).
+
+    Returns
+    -------
+    InvalidValueError
+        The error to raise (not raised here); the number is shortened to its
+        first 12 and last 4 characters when longer than 24.
+
+    Examples
+    --------
+    >>> print(too_big("case.json", "1" + "0" * 400))
+    case.json: the number 100000000000...0000 (401 digits) is beyond the range of a floating-point number (about 1.8e308); give a number within it.
+    """
+    if isinstance(number, int) and number.bit_length() >= 10_000:  # too long for str()
+        what = f"with about {int(number.bit_length() * 0.30103) + 1} digits"
+    else:
+        text = str(number)
+        digits = f" ({len(text.lstrip('+-'))} digits)" if text.lstrip("+-").isdigit() else ""
+        what = f"{text if len(text) <= 24 else text[:12] + '...' + text[-4:]}{digits}"
+    return InvalidValueError(f"{where}: the number {what} is beyond the range of a floating-point number (about 1.8e308); give a number within it.")
+
+
+def load_json(path: str) -> object:
+    """The JSON in the case file ``path``, read as data, with the checks of the module docstring.
+
+    Parameters
+    ----------
+    path : str
+        The case file (a regular file of at most :data:`MAX_CASE_BYTES`,
+        UTF-8, a leading byte-order mark dropped).
+
+    Returns
+    -------
+    object
+        The parsed JSON: a dict (object), list, str, int, float, bool or
+        None, nested; integers stay ``int``.
+
+    Raises
+    ------
+    InvalidValueError
+        If the file cannot be read, is not JSON, gives a key twice in one
+        object, holds a number beyond float range or ``NaN``/``Infinity``,
+        or is nested too deeply; the message starts with the file's name.
+    TypeError
+        If ``path`` is not a str or os.PathLike of str.
+    """
+    name = shown(path)
+
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for key, value in items:
+            if key in out:
+                msg = f"{name}: the key {show(key, 60)} appears twice in one JSON object; give each key once."
+                raise InvalidValueError(msg)
+            out[key] = value
+        return out
+
+    def integer(text: str) -> int:
+        if len(text.lstrip("+-")) > _FLOAT_DIGITS:
+            raise too_big(name, text)
+        value = int(text)
+        try:
+            float(value)
+        except OverflowError:
+            raise too_big(name, text) from None
+        return value
+
+    def constant(text: str) -> object:
+        msg = f"{name}: {text} is not a number crampnet can use (nor standard JSON); give a finite number."
+        raise InvalidValueError(msg)
+
+    text = read_text(path, limit=MAX_CASE_BYTES, what="case file").removeprefix("\ufeff")
+    try:
+        return json.loads(text, object_pairs_hook=pairs, parse_int=integer, parse_constant=constant)
+    except CrampnetError:
+        raise
+    except RecursionError:
+        msg = f"{name}: the JSON is nested too deeply; a case file is one object of node id to value, e.g. {{\"urge_to_move\": true}}."
+        raise InvalidValueError(msg) from None
+    except ValueError as err:  # json.JSONDecodeError
+        msg = f"{name}: not JSON: {err}"
+        raise InvalidValueError(msg) from err
