@@ -6,7 +6,8 @@ the order used (at the precision it compares), followed by the legend of
 
 Nothing non-finite is printed: a posterior or an information gain that is
 not a finite number is an error naming it (it would be a bug), and the JSON
-is written with ``allow_nan=False``, so it is always standard JSON.
+is written with ``allow_nan=False``, so it is always standard JSON. The JSON
+and :func:`finite` live in :mod:`crampnet._cli_json`; both are re-exported here.
 
 Nothing here imports pandas: the numbers come from the diagnosis's arrays
 (the same numbers its tables hold), so a ``crampnet diagnose`` process never
@@ -26,14 +27,11 @@ True
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
-from crampnet.exceptions import InvalidValueError
+from crampnet._cli_json import diagnosis_json, finite
 from crampnet.network.evidence import band
-from crampnet.reasoning._records import must_not_miss_entries
 from crampnet.reasoning.html import (
     FORMS_NOTE,
     MEASURES,
@@ -82,6 +80,20 @@ def text(value: object) -> str:
 def evidence_line(evidence: Mapping[str, object], spec: NetworkSpec | None = None) -> str:
     """``Evidence: a=x, b=y`` (or ``none``); with ``spec``, a number also names the band it was read as.
 
+    Parameters
+    ----------
+    evidence : Mapping
+        Node id to value, in the order to show; each value as :func:`text`
+        writes it.
+    spec : NetworkSpec or None, optional
+        The network, to name the band of a number on a node with numeric
+        bands (nothing is added for a value outside them).
+
+    Returns
+    -------
+    str
+        One line, without a newline.
+
     Examples
     --------
     >>> evidence_line({"urge_to_move": True, "ferritin": 30.0})
@@ -106,33 +118,27 @@ def _band_of(spec: NetworkSpec | None, nid: str, value: object) -> str:
         return ""
 
 
-def finite(value: float, what: str) -> float:
-    """``value`` as a float, or an error naming ``what`` if it is not finite.
-
-    Examples
-    --------
-    >>> finite(0.5, "P(rls)")
-    0.5
-    >>> try:
-    ...     finite(float("nan"), "P(rls)")
-    ... except ValueError as err:
-    ...     print(str(err).split(";")[0])
-    P(rls) came out as nan, not a finite number
-    """
-    number = float(value)
-    if not math.isfinite(number):
-        msg = f"{what} came out as {number}, not a finite number; crampnet prints no NaN or infinity. This is a bug: please report it with the evidence."
-        raise InvalidValueError(msg)
-    return number
-
-
 def _bar(p: float, width: int = 10) -> str:
     filled = round(p * width)
     return "[" + "#" * filled + "." * (width - filled) + "]"
 
 
 def flag_lines(dx: Diagnosis, *, rule_outs: bool = True) -> list[str]:
-    """One line per red flag raised (or a line saying none was), then :func:`must_not_miss_lines`."""
+    """One line per red flag raised (or a line saying none was), then :func:`must_not_miss_lines`.
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis to show.
+    rule_outs : bool, optional
+        Whether to give each condition's rule-out (default True).
+
+    Returns
+    -------
+    list of str
+        The lines, without newlines: ``RED FLAG (urgency) condition:
+        message`` for each flag, then the must-not-miss block.
+    """
     if not dx.red_flags:
         flags = ["Red flags: none raised by this evidence."]
     else:
@@ -153,6 +159,27 @@ def must_not_miss_lines(dx: Diagnosis, *, rule_outs: bool = True) -> list[str]:
     so that the block stays a few lines in a terminal or an interview step;
     its last line says where the full citations are. ``rule_outs=False``
     leaves the rule-outs out (every condition, probability and flag stays).
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis to show.
+    rule_outs : bool, optional
+        Whether to give each condition's rule-out (default True).
+
+    Returns
+    -------
+    list of str
+        The lines, without newlines: a header, then per condition its
+        probability, threshold and mark, the rule-out met (if one is) and
+        the rule-out, and last :data:`FULL_CITATIONS` (or
+        :data:`RULE_OUTS_ELSEWHERE` without rule-outs); one line if the
+        network marks no condition.
+
+    Raises
+    ------
+    InvalidValueError
+        If a probability is not finite (a bug).
 
     Examples
     --------
@@ -187,6 +214,28 @@ def differential_lines(dx: Diagnosis, top: int, *, explained: bool = True) -> li
     Each row: the rank, the condition, its probability (with a bar) and,
     unless the order is by probability, the measure the order used, at the
     precision it compares. The legend says in one line each what they mean.
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis to show.
+    top : int
+        The number of conditions at the top of the differential to list.
+    explained : bool, optional
+        Whether to end with the legend (default True).
+
+    Returns
+    -------
+    list of str
+        The lines, without newlines: the header, one row per condition
+        listed (tagged ``[must not miss]``, and its forms), a note if
+        a must-not-miss condition ranks below ``top``, the forms note if any
+        condition has forms, then the legend.
+
+    Raises
+    ------
+    InvalidValueError
+        If a probability or measure is not finite (a bug).
     """
     column = MEASURES[dx.ranking]
     rows = ranked(dx, top)
@@ -256,6 +305,29 @@ def question_lines(dx: Diagnosis, n: int, by: str = "decision", staged: bool = F
     compares it at), then the gain. All as :meth:`Diagnosis.next_questions`
     defines them; :data:`QUESTION_HEADERS` says it in the output.
 
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis to show.
+    n : int
+        The number of questions (none if 0 or less).
+    by : str, optional
+        The order: "decision" (the default), "information" or "value".
+    staged : bool, optional
+        Whether to order by stage first (default False).
+
+    Returns
+    -------
+    list of str
+        The lines, without newlines: the header, then per question its id,
+        the two numbers, its label, kind and what it is about; one line if
+        no question is left, and none if ``n`` is 0 or less.
+
+    Raises
+    ------
+    InvalidValueError
+        If a measure is not finite (a bug).
+
     Examples
     --------
     >>> import crampnet
@@ -283,72 +355,3 @@ def question_lines(dx: Diagnosis, n: int, by: str = "decision", staged: bool = F
             numbers = f"{change:6.0%}  {gain:6.3f}"
         lines.append(f"  {q!s:<32} {numbers}  {row['label']} ({row['kind']}; about {row['about']})")
     return lines
-
-
-def _entry(dx: Diagnosis, rank: int, condition: str, p: float) -> dict[str, object]:
-    entry: dict[str, object] = {"rank": rank, "condition": condition, "posterior": round(p, 6)}
-    if (value := dx._measure_value(condition)) is not None:
-        entry[dx.measure] = finite(value, f"the {TITLES[dx.measure]} of {condition}")
-    entry["must_not_miss"] = dx.model.spec.nodes[condition].must_not_miss
-    if parts := part_probabilities(dx, [condition]):
-        entry["parts"] = {part: round(finite(q, f"P({part} | evidence)"), 6) for part, q in parts[condition].items()}
-    return entry
-
-
-def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int, by: str = "decision", staged: bool = False) -> str:
-    """The diagnosis as standard JSON (no NaN): evidence, differential, posteriors, red flags, must-not-miss conditions, next questions.
-
-    ``ordered_by`` names the measure the differential is ordered by, each
-    entry of ``differential`` gives its rank, posterior and (unless the order
-    is by posterior) that measure as the order compares it, and ``legend``
-    says what the numbers mean, one line each. ``next_questions`` are in the
-    order ``by`` (``questions_by``), each with its information gain,
-    ``decision`` and ``value`` (:func:`crampnet.reasoning.questions.next_questions`),
-    history first when ``staged`` (``questions_staged``).
-    ``must_not_miss`` lists every must-not-miss condition whatever its rank,
-    as :attr:`Diagnosis.must_not_miss` does (probability, the threshold
-    applied, whether flagged, the rule-out and its full source).
-    """
-    post = {c: finite(p, f"P({c} | evidence)") for c, p in dx._probabilities().items()}
-    asked = [
-        {
-            "question": str(q),
-            "label": str(r["label"]),
-            "kind": str(r["kind"]),
-            "information_gain": round(
-                finite(cast("float", r["information_gain"]), f"the information gain of {q}"), 6
-            ),
-            "about": str(r["about"]),
-            "decision": round(finite(cast("float", r["decision"]), f"the decision measure of {q}"), 6),
-            "value": round(finite(cast("float", r["value"]), f"the value of {q}"), 6),
-        }
-        for q, r in (dx._question_rows(questions, by, staged) if questions > 0 else [])
-    ]
-    out = {
-        "evidence": dict(evidence),
-        "ranking": dx.ranking,
-        "ordered_by": dx.measure,
-        "legend": dx.legend,
-        "differential": [
-            _entry(dx, rank, c, post[c]) for rank, c in enumerate(dx.differential, start=1)
-        ],
-        "posteriors": {c: round(p, 6) for c, p in post.items()},
-        "red_flags": [
-            {
-                "condition": f.condition,
-                "urgency": f.urgency,
-                "message": f.message,
-                "source": f.source,
-            }
-            for f in dx.red_flags
-        ],
-        "must_not_miss": must_not_miss_entries(dx, places=6),
-        "next_questions": asked,
-        "questions_by": by,
-        "questions_staged": staged,
-    }
-    try:
-        return json.dumps(out, indent=2, allow_nan=False)
-    except ValueError as err:
-        msg = f"the diagnosis holds a value that is not a finite number ({err}); crampnet prints no NaN or infinity. This is a bug: please report it with the evidence."
-        raise InvalidValueError(msg) from err

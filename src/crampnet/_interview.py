@@ -102,7 +102,25 @@ class Interview:
         self.by, self.staged = by, staged
 
     def run(self, stdin: IO[str] | None = None) -> int:
-        """Ask until a stop (see the module docstring); 0, or 130 after Ctrl-C."""
+        """Ask until a stop (see the module docstring); 0, or 130 after Ctrl-C.
+
+        Prints to standard output: the questions, the differential after
+        each answer, then why it stopped and the final differential. The
+        attributes ``evidence``, ``skipped`` and ``asked`` are updated as it
+        goes (and passed to ``save``, if given, before the first question and
+        after every answer).
+
+        Parameters
+        ----------
+        stdin : typing.IO of str or None, optional
+            Where the answers are read from, one a line (default
+            :data:`sys.stdin`).
+
+        Returns
+        -------
+        int
+            The exit code: 130 if interrupted by Ctrl-C at a prompt, else 0.
+        """
         stdin = sys.stdin if stdin is None else stdin
         print("crampnet interview: answer each question (yes, no, a state, a number, or skip; quit to stop).")
         if self.save is not None:

@@ -301,7 +301,25 @@ _RUN: dict[str, Callable[[argparse.Namespace, Model], int]] = {"diagnose": _diag
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0, or 2 for an error)."""
+    """Run the command line; returns the exit code (0, or 2 for an error).
+
+    Errors go to standard error as ``crampnet: error: ...``; argparse's own
+    (an unknown option, ``--help``, ``--version``) exit through
+    :class:`SystemExit` as argparse does.
+
+    Parameters
+    ----------
+    argv : Sequence of str or None, optional
+        The arguments after the program's name (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success; 2 for an error (an unknown command, an option out of
+        range, or a crampnet, value, type or operating-system error); 130
+        after Ctrl-C; 141 when the reader of the output stopped reading (a
+        broken pipe).
+    """
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
         print(f"crampnet: error: unknown command {args_list[0]!r}.{hint(args_list[0], COMMANDS)} Commands: {', '.join(COMMANDS)}.", file=sys.stderr)

@@ -1,0 +1,156 @@
+"""What ``crampnet diagnose --json`` prints: :func:`diagnosis_json`; and :func:`finite`, which the text output shares.
+
+Nothing non-finite is printed: a posterior or an information gain that is
+not a finite number is an error naming it (it would be a bug), and the JSON
+is written with ``allow_nan=False``, so it is always standard JSON. Nothing
+here imports pandas. :mod:`crampnet._cli_output` re-exports both functions.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
+
+from crampnet.exceptions import InvalidValueError
+from crampnet.reasoning._records import must_not_miss_entries
+from crampnet.reasoning.html import TITLES, part_probabilities
+
+if TYPE_CHECKING:
+    from crampnet.reasoning.diagnosis import Diagnosis
+
+__all__ = ["diagnosis_json", "finite"]
+
+
+def finite(value: float, what: str) -> float:
+    """``value`` as a float, or an error naming ``what`` if it is not finite.
+
+    Parameters
+    ----------
+    value : float
+        The number to print (anything :class:`float` takes).
+    what : str
+        What it is, starting the message ("P(rls)").
+
+    Returns
+    -------
+    float
+        ``float(value)``.
+
+    Raises
+    ------
+    InvalidValueError
+        If it is NaN or infinite (a bug, the message says).
+
+    Examples
+    --------
+    >>> finite(0.5, "P(rls)")
+    0.5
+    >>> try:
+    ...     finite(float("nan"), "P(rls)")
+    ... except ValueError as err:
+    ...     print(str(err).split(";")[0])
+    P(rls) came out as nan, not a finite number
+    """
+    number = float(value)
+    if not math.isfinite(number):
+        msg = f"{what} came out as {number}, not a finite number; crampnet prints no NaN or infinity. This is a bug: please report it with the evidence."
+        raise InvalidValueError(msg)
+    return number
+
+
+def _entry(dx: Diagnosis, rank: int, condition: str, p: float) -> dict[str, object]:
+    entry: dict[str, object] = {"rank": rank, "condition": condition, "posterior": round(p, 6)}
+    if (value := dx._measure_value(condition)) is not None:
+        entry[dx.measure] = finite(value, f"the {TITLES[dx.measure]} of {condition}")
+    entry["must_not_miss"] = dx.model.spec.nodes[condition].must_not_miss
+    if parts := part_probabilities(dx, [condition]):
+        entry["parts"] = {part: round(finite(q, f"P({part} | evidence)"), 6) for part, q in parts[condition].items()}
+    return entry
+
+
+def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int, by: str = "decision", staged: bool = False) -> str:
+    """The diagnosis as standard JSON (no NaN): evidence, differential, posteriors, red flags, must-not-miss conditions, next questions.
+
+    ``ordered_by`` names the measure the differential is ordered by, each
+    entry of ``differential`` gives its rank, posterior and (unless the order
+    is by posterior) that measure as the order compares it, and ``legend``
+    says what the numbers mean, one line each. ``next_questions`` are in the
+    order ``by`` (``questions_by``), each with its information gain,
+    ``decision`` and ``value`` (:func:`crampnet.reasoning.questions.next_questions`),
+    history first when ``staged`` (``questions_staged``).
+    ``must_not_miss`` lists every must-not-miss condition whatever its rank,
+    as :attr:`Diagnosis.must_not_miss` does (probability, the threshold
+    applied, whether flagged, the rule-out and its full source).
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis to show.
+    evidence : Mapping
+        The evidence as given (node id to value), copied into ``evidence``.
+    questions : int
+        The number of next questions to list (none if 0 or less).
+    by : str, optional
+        Their order: "decision" (the default), "information" or "value".
+    staged : bool, optional
+        Whether history comes first, then examination, then tests.
+
+    Returns
+    -------
+    str
+        A JSON object indented by 2, with the keys ``evidence``,
+        ``ranking``, ``ordered_by``, ``legend``, ``differential``,
+        ``posteriors``, ``red_flags``, ``must_not_miss``,
+        ``next_questions``, ``questions_by`` and ``questions_staged``;
+        probabilities and question measures rounded to 6 decimals.
+
+    Raises
+    ------
+    InvalidValueError
+        If a number is not finite (a bug, the message says).
+    """
+    post = {c: finite(p, f"P({c} | evidence)") for c, p in dx._probabilities().items()}
+    asked = [
+        {
+            "question": str(q),
+            "label": str(r["label"]),
+            "kind": str(r["kind"]),
+            "information_gain": round(
+                finite(cast("float", r["information_gain"]), f"the information gain of {q}"), 6
+            ),
+            "about": str(r["about"]),
+            "decision": round(finite(cast("float", r["decision"]), f"the decision measure of {q}"), 6),
+            "value": round(finite(cast("float", r["value"]), f"the value of {q}"), 6),
+        }
+        for q, r in (dx._question_rows(questions, by, staged) if questions > 0 else [])
+    ]
+    out = {
+        "evidence": dict(evidence),
+        "ranking": dx.ranking,
+        "ordered_by": dx.measure,
+        "legend": dx.legend,
+        "differential": [
+            _entry(dx, rank, c, post[c]) for rank, c in enumerate(dx.differential, start=1)
+        ],
+        "posteriors": {c: round(p, 6) for c, p in post.items()},
+        "red_flags": [
+            {
+                "condition": f.condition,
+                "urgency": f.urgency,
+                "message": f.message,
+                "source": f.source,
+            }
+            for f in dx.red_flags
+        ],
+        "must_not_miss": must_not_miss_entries(dx, places=6),
+        "next_questions": asked,
+        "questions_by": by,
+        "questions_staged": staged,
+    }
+    try:
+        return json.dumps(out, indent=2, allow_nan=False)
+    except ValueError as err:
+        msg = f"the diagnosis holds a value that is not a finite number ({err}); crampnet prints no NaN or infinity. This is a bug: please report it with the evidence."
+        raise InvalidValueError(msg) from err
