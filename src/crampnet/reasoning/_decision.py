@@ -1,6 +1,7 @@
 """Every answer to every candidate question, scored once; the measures of :mod:`crampnet.reasoning.questions` from it.
 
-:func:`collect` enters each answer ``q`` of each candidate question ``Q`` as
+:func:`collect` (:mod:`crampnet.reasoning._collect`, re-exported here with
+:class:`Answers` and :func:`thresholds`) enters each answer ``q`` of each candidate question ``Q`` as
 evidence, one row of one batch (:mod:`crampnet.reasoning._scoring`), and keeps
 two numbers per row: ``P(Q = q | e)`` (the row's probability of evidence over
 the case's) and ``P(C present | e, Q = q)`` for every condition ``C``. Every
@@ -38,27 +39,22 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from crampnet.exceptions import (
     EvidenceTypeError,
-    ImpossibleEvidenceError,
     InvalidValueError,
     UnknownNodeError,
 )
-from crampnet.network.entailment import entail, implied
 from crampnet.network.evidence import resolve_id, show
 from crampnet.network.parts import not_listed
-from crampnet.reasoning._rules import RULE_NODES, rule_outs
-from crampnet.reasoning._scoring import observe, score, stack
-from crampnet.reasoning._thresholds import THRESHOLDS
+from crampnet.reasoning._collect import Answers, collect, thresholds
+from crampnet.reasoning._collect import _flag_changes as _flag_changes
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
-    from crampnet.network.spec import NetworkSpec
 
 __all__ = ["BY", "LEAD_TOLERANCE", "Answers", "check_about", "check_by", "collect", "deciders", "decisions", "gains", "thresholds"]
 
@@ -67,165 +63,6 @@ BY = ("decision", "information", "value")
 
 #: A condition takes the lead only when it is more probable than the leader by more than this.
 LEAD_TOLERANCE = 1e-9
-
-
-@dataclass(frozen=True)
-class Answers:
-    """Every answer of every candidate question, scored.
-
-    Attributes
-    ----------
-    conditions : tuple of str
-        The model's conditions: the columns of ``post``.
-    candidates : tuple of str
-        The questions (node ids), in network order.
-    start : numpy.ndarray
-        The first row of each candidate; its answers follow, one row per state.
-    weight : numpy.ndarray
-        ``P(Q = q | e)`` per row; row 0 is the case itself (weight 1).
-    post : numpy.ndarray
-        ``P(C present | e, Q = q)``: one row per answer, one column per condition.
-    must_not_miss : tuple of str
-        The model's must-not-miss conditions.
-    thresholds : dict of str to float
-        Each must-not-miss condition's testing threshold (see :func:`thresholds`).
-    treatments : dict of str to float
-        The test-treatment threshold of the must-not-miss conditions that have
-        one (see :func:`treatments`): above it the flag is urgent, not a test.
-    flag_change : numpy.ndarray or None
-        Per row and condition, whether the answer changes the flag the
-        finding rules (:mod:`crampnet.reasoning._rules`) give that condition:
-        raises it, drops it or changes its urgency; computed for the
-        candidates :func:`collect` was given as ``ruled`` (all False for the
-        others); None if none were.
-    """
-
-    conditions: tuple[str, ...]
-    candidates: tuple[str, ...]
-    start: np.ndarray
-    weight: np.ndarray
-    post: np.ndarray
-    must_not_miss: tuple[str, ...]
-    thresholds: dict[str, float]
-    treatments: dict[str, float] = field(default_factory=dict)
-    flag_change: np.ndarray | None = None
-
-    def rows(self, i: int) -> range:
-        """The rows of candidate ``i``'s answers."""
-        stop = int(self.start[i + 1]) if i + 1 < len(self.candidates) else len(self.weight)
-        return range(int(self.start[i]), stop)
-
-
-def thresholds(model: BaseModel) -> dict[str, float]:
-    """The testing threshold of each must-not-miss condition (``redflags.testing_thresholds``).
-
-    Falls back to the flagging threshold for every must-not-miss condition
-    when :mod:`crampnet.reasoning.redflags` has no ``testing_thresholds``.
-    """
-    try:
-        from crampnet.reasoning.redflags import testing_thresholds
-    except ImportError:  # pragma: no cover - an older redflags module
-        from crampnet.reasoning.redflags import DEFAULT_THRESHOLD
-
-        return dict.fromkeys(model.must_not_miss, DEFAULT_THRESHOLD)
-    given = testing_thresholds(model)
-    return {c: float(given[c]) for c in model.must_not_miss if c in given}
-
-
-def treatments(model: BaseModel) -> dict[str, float]:
-    """The test-treatment threshold of each must-not-miss condition that has one (``_thresholds.THRESHOLDS``)."""
-    return {c: float(THRESHOLDS[c].treatment) for c in model.must_not_miss if c in THRESHOLDS}
-
-
-def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates: Sequence[str] | None = None, *, ruled: Iterable[str] = ()) -> Answers:
-    """Score every answer of every candidate (default: every unobserved finding and context node).
-
-    The answers of the candidates in ``ruled`` are also checked against the
-    finding rules of the red flags (``Answers.flag_change``).
-
-    Raises
-    ------
-    ImpossibleEvidenceError
-        If the evidence has probability zero.
-    """
-    vectors = observe(model, evidence)
-    spec = model.spec
-    if candidates is None:
-        candidates = [nid for nid in spec.nodes if spec.nodes[nid].role != "condition"]
-    known = implied(spec, vectors)  # a finding another observed one implies needs no asking
-    kept = [c for c in candidates if c not in vectors and c not in known]
-    conds = model.conditions
-    # One row per answer of each candidate, the answer entered as evidence:
-    # its probability of evidence is P(Q = q | e) and its posteriors are
-    # P(C | Q = q, e). For a finding that costs a few Quickscore terms per
-    # answer, where its parents' configurations would cost 2^parents rows.
-    # Context nodes and single-parent findings: their answers are read off
-    # one pass per condition (CompiledNetwork.answers), the same numbers.
-    read = model.compiled.answers(vectors, kept)
-    rows: list[dict[str, np.ndarray]] = [vectors]
-    for q in kept:
-        if q not in read:
-            card = len(spec.nodes[q].states)
-            rows.extend(_answer(spec, vectors, q, np.eye(card)[k]) for k in range(card))
-    marg, log_ev = score(model, stack(model, rows), conds, n_rows=len(rows))
-    if not np.isfinite(log_ev[0]):
-        msg = "The evidence is impossible under the network (probability zero); use model.posteriors(evidence) to see which entries conflict."
-        raise ImpossibleEvidenceError(msg, [])
-    with np.errstate(invalid="ignore"):
-        scored = np.nan_to_num(np.exp(log_ev - log_ev[0]))  # P(row's extra evidence | e)
-    present = np.column_stack([marg[c][:, spec.nodes[c].states.index("present")] for c in conds])
-    # Back in candidate order: row 0 the case, then each candidate's answers.
-    weights, posts, start = [scored[:1]], [present[:1]], []
-    at, size = 1, 1
-    for q in kept:
-        start.append(size)
-        card = len(spec.nodes[q].states)
-        if q in read:
-            weights.append(read[q][0])
-            posts.append(read[q][1])
-        else:
-            weights.append(scored[at : at + card])
-            posts.append(present[at : at + card])
-            at += card
-        size += card
-    post = np.nan_to_num(np.concatenate(posts))
-    # Only a node a rule reads (or one whose answer entails such a node) can change a rule's flag.
-    ruled = set(ruled)
-    checked = {q for q in ruled & set(kept) if q in RULE_NODES or any(nid in RULE_NODES for nid, _ in spec.nodes[q].entails)}
-    flags = _flag_changes(model, vectors, kept, checked) if ruled else None
-    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), thresholds(model), treatments(model), flags)
-
-
-def _flag_changes(model: BaseModel, vectors: Mapping[str, np.ndarray], kept: Sequence[str], checked: set[str]) -> np.ndarray:
-    """Per answer row (row 0: the case), per condition: whether the finding rules flag it otherwise than for the case (only ``checked`` candidates' rows)."""
-    from crampnet.reasoning.redflags import rule_flags
-
-    def state(row: Mapping[str, np.ndarray]) -> dict[str, str]:
-        # A published rule-out met stops a condition's 'test' flag (redflags.red_flags): a change of it counts too.
-        return {c: "rule-out met" for c in rule_outs(model, row)} | {f.condition: f.urgency for f in rule_flags(model, row)}
-
-    spec, conds = model.spec, list(model.conditions)
-    base = state(vectors)
-    rows = [np.zeros(len(conds), dtype=bool)]
-    for q in kept:
-        card = len(spec.nodes[q].states)
-        for k in range(card):
-            row = np.zeros(len(conds), dtype=bool)
-            if q in checked:
-                now = state(_answer(spec, vectors, q, np.eye(card)[k]))
-                for c in (base.keys() | now.keys()) & set(conds):
-                    row[conds.index(c)] = base.get(c) != now.get(c)
-            rows.append(row)
-    return np.array(rows)
-
-
-def _answer(spec: NetworkSpec, vectors: Mapping[str, np.ndarray], q: str, vec: np.ndarray) -> dict[str, np.ndarray]:
-    """The evidence with the answer ``q`` = ``vec`` added, reduced by the file's entailments (weight 0 if it contradicts them)."""
-    row = {**vectors, q: vec}
-    try:
-        return dict(entail(spec, row))
-    except ImpossibleEvidenceError:
-        return {**row, q: np.zeros_like(vec)}
 
 
 def _kl_bits(p: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -238,7 +75,22 @@ def _kl_bits(p: np.ndarray, r: np.ndarray) -> np.ndarray:
 
 
 def gains(answers: Answers) -> np.ndarray:
-    """``I(C ; Q | e)`` in bits: one row per candidate, one column per condition."""
+    """``I(C ; Q | e)`` in bits: one row per candidate, one column per condition.
+
+    Parameters
+    ----------
+    answers : Answers
+        As :func:`collect` returns.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of shape ``(len(answers.candidates),
+        len(answers.conditions))``: per candidate and condition, the
+        ``P(Q = q | e)``-weighted sum over answers of the Bernoulli
+        Kullback-Leibler divergence of ``P(C present)`` after the answer
+        from before it; tiny negative rounding errors (above -1e-15) are 0.
+    """
     out = np.zeros((len(answers.candidates), len(answers.conditions)))
     if not answers.candidates:
         return out
@@ -337,6 +189,24 @@ def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, fl
     weight is the question's decider (ties: the first in ``focus``). A
     question none of whose answers changes a decision has none.
 
+    Parameters
+    ----------
+    answers : Answers
+        As :func:`collect` returns.
+    focus : Sequence of str
+        The conditions that count, as :func:`decisions` takes them.
+    thresholds : Mapping of str to float
+        Testing threshold per must-not-miss condition.
+    treatments : Mapping of str to float or None, optional
+        Test-treatment threshold per must-not-miss condition; None: the
+        testing thresholds only.
+
+    Returns
+    -------
+    list of str
+        One condition id of ``focus`` per candidate, in the order of
+        ``answers.candidates``, or ``""`` for a candidate with none.
+
     Examples
     --------
     >>> import crampnet
@@ -364,7 +234,24 @@ def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, fl
 
 
 def check_by(by: object, *, cost_aware: object = False, staged: object = False) -> None:
-    """Refuse a ``by`` that is not one of :data:`BY`, and a ``cost_aware`` or ``staged`` that is not True or False (``"false"`` would switch it on)."""
+    """Refuse a ``by`` that is not one of :data:`BY`, and a ``cost_aware`` or ``staged`` that is not True or False (``"false"`` would switch it on).
+
+    Parameters
+    ----------
+    by : object
+        The ``by`` argument of ``next_questions``.
+    cost_aware : object, optional
+        Its ``cost_aware`` argument (a bool or numpy bool passes).
+    staged : object, optional
+        Its ``staged`` argument (a bool or numpy bool passes).
+
+    Raises
+    ------
+    InvalidValueError
+        If ``by`` is not one of :data:`BY`.
+    EvidenceTypeError
+        If ``cost_aware`` or ``staged`` is not a bool.
+    """
     if not isinstance(by, str) or by not in BY:
         msg = f"The 'by' argument of next_questions must be one of {', '.join(map(repr, BY))}. Got {show(by)} instead."
         raise InvalidValueError(msg)
@@ -375,7 +262,31 @@ def check_by(by: object, *, cost_aware: object = False, staged: object = False) 
 
 
 def check_about(model: BaseModel, about: str | Iterable[str] | None) -> list[str]:
-    """The condition ids ``about`` names, in network order ([] for None), or an error naming the bad one."""
+    """The condition ids ``about`` names, in network order ([] for None), or an error naming the bad one.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model whose conditions ``about`` names.
+    about : str, Iterable of str or None
+        A condition id (or alias), several, or None for all.
+
+    Returns
+    -------
+    list of str
+        The named conditions' ids, each once, in the model's order of
+        conditions; empty for None.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``about`` is not a string, an iterable of them, or None (a
+        mapping is refused).
+    UnknownNodeError
+        If a name is not a node, or is a node but not a condition.
+    InvalidValueError
+        If ``about`` names no condition (an empty list).
+    """
     if about is None:
         return []
     names = [about] if isinstance(about, str) else about

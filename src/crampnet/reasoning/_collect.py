@@ -1,0 +1,248 @@
+"""Every answer to every candidate question, scored once: :func:`collect` and the :class:`Answers` it returns.
+
+Each answer ``q`` of each candidate question ``Q`` is entered as evidence,
+one row of one batch (:mod:`crampnet.reasoning._scoring`), and two numbers
+are kept per row: ``P(Q = q | e)`` (the row's probability of evidence over
+the case's) and ``P(C present | e, Q = q)`` for every condition ``C``. The
+measures over them are in :mod:`crampnet.reasoning._decision`, which
+re-exports :class:`Answers`, :func:`collect` and :func:`thresholds`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from crampnet.exceptions import ImpossibleEvidenceError
+from crampnet.network.entailment import entail, implied
+from crampnet.reasoning._rules import RULE_NODES, rule_outs
+from crampnet.reasoning._scoring import observe, score, stack
+from crampnet.reasoning._thresholds import THRESHOLDS
+
+if TYPE_CHECKING:
+    from crampnet.base import BaseModel
+    from crampnet.network.spec import NetworkSpec
+
+__all__ = ["Answers", "collect", "thresholds", "treatments"]
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Every answer of every candidate question, scored.
+
+    Attributes
+    ----------
+    conditions : tuple of str
+        The model's conditions: the columns of ``post``.
+    candidates : tuple of str
+        The questions (node ids), in network order.
+    start : numpy.ndarray
+        The first row of each candidate; its answers follow, one row per state.
+    weight : numpy.ndarray
+        ``P(Q = q | e)`` per row; row 0 is the case itself (weight 1).
+    post : numpy.ndarray
+        ``P(C present | e, Q = q)``: one row per answer, one column per condition.
+    must_not_miss : tuple of str
+        The model's must-not-miss conditions.
+    thresholds : dict of str to float
+        Each must-not-miss condition's testing threshold (see :func:`thresholds`).
+    treatments : dict of str to float
+        The test-treatment threshold of the must-not-miss conditions that have
+        one (see :func:`treatments`): above it the flag is urgent, not a test.
+    flag_change : numpy.ndarray or None
+        Per row and condition, whether the answer changes the flag the
+        finding rules (:mod:`crampnet.reasoning._rules`) give that condition:
+        raises it, drops it or changes its urgency; computed for the
+        candidates :func:`collect` was given as ``ruled`` (all False for the
+        others); None if none were.
+    """
+
+    conditions: tuple[str, ...]
+    candidates: tuple[str, ...]
+    start: np.ndarray
+    weight: np.ndarray
+    post: np.ndarray
+    must_not_miss: tuple[str, ...]
+    thresholds: dict[str, float]
+    treatments: dict[str, float] = field(default_factory=dict)
+    flag_change: np.ndarray | None = None
+
+    def rows(self, i: int) -> range:
+        """The rows of candidate ``i``'s answers.
+
+        Parameters
+        ----------
+        i : int
+            The candidate's position in ``candidates``.
+
+        Returns
+        -------
+        range
+            The indices of its answer rows in ``weight`` and ``post``, one
+            per state of the question, in state order.
+        """
+        stop = int(self.start[i + 1]) if i + 1 < len(self.candidates) else len(self.weight)
+        return range(int(self.start[i]), stop)
+
+
+def thresholds(model: BaseModel) -> dict[str, float]:
+    """The testing threshold of each must-not-miss condition (``redflags.testing_thresholds``).
+
+    Falls back to the flagging threshold for every must-not-miss condition
+    when :mod:`crampnet.reasoning.redflags` has no ``testing_thresholds``.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+
+    Returns
+    -------
+    dict of str to float
+        Must-not-miss condition id to its testing threshold, in the
+        model's order of must-not-miss conditions (those without one left
+        out).
+    """
+    try:
+        from crampnet.reasoning.redflags import testing_thresholds
+    except ImportError:  # pragma: no cover - an older redflags module
+        from crampnet.reasoning.redflags import DEFAULT_THRESHOLD
+
+        return dict.fromkeys(model.must_not_miss, DEFAULT_THRESHOLD)
+    given = testing_thresholds(model)
+    return {c: float(given[c]) for c in model.must_not_miss if c in given}
+
+
+def treatments(model: BaseModel) -> dict[str, float]:
+    """The test-treatment threshold of each must-not-miss condition that has one (``_thresholds.THRESHOLDS``).
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+
+    Returns
+    -------
+    dict of str to float
+        Must-not-miss condition id to its test-treatment threshold, in the
+        model's order of must-not-miss conditions.
+    """
+    return {c: float(THRESHOLDS[c].treatment) for c in model.must_not_miss if c in THRESHOLDS}
+
+
+def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates: Sequence[str] | None = None, *, ruled: Iterable[str] = ()) -> Answers:
+    """Score every answer of every candidate (default: every unobserved finding and context node).
+
+    The answers of the candidates in ``ruled`` are also checked against the
+    finding rules of the red flags (``Answers.flag_change``).
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    evidence : Mapping or None
+        The case (node id to value), as :func:`crampnet.diagnose` takes it.
+    candidates : Sequence of str or None, optional
+        The questions to score (node ids; None, the default: every node that
+        is not a condition); those observed, or implied by the evidence
+        through the network's entailments, are left out.
+    ruled : Iterable of str, optional
+        The candidates whose answers are also checked against the finding
+        rules (only those a rule reads, or that entail such a node, can
+        change a flag).
+
+    Returns
+    -------
+    Answers
+        Row 0 the case, then each kept candidate's answers, one row per
+        state: ``weight`` of shape ``(rows,)``, ``post`` of shape ``(rows,
+        conditions)`` clipped to [0, 1], ``start`` an int array of one entry
+        per kept candidate; ``flag_change`` None unless ``ruled`` is
+        non-empty.
+
+    Raises
+    ------
+    ImpossibleEvidenceError
+        If the evidence has probability zero.
+    """
+    vectors = observe(model, evidence)
+    spec = model.spec
+    if candidates is None:
+        candidates = [nid for nid in spec.nodes if spec.nodes[nid].role != "condition"]
+    known = implied(spec, vectors)  # a finding another observed one implies needs no asking
+    kept = [c for c in candidates if c not in vectors and c not in known]
+    conds = model.conditions
+    # One row per answer of each candidate, the answer entered as evidence:
+    # its probability of evidence is P(Q = q | e) and its posteriors are
+    # P(C | Q = q, e). For a finding that costs a few Quickscore terms per
+    # answer, where its parents' configurations would cost 2^parents rows.
+    # Context nodes and single-parent findings: their answers are read off
+    # one pass per condition (CompiledNetwork.answers), the same numbers.
+    read = model.compiled.answers(vectors, kept)
+    rows: list[dict[str, np.ndarray]] = [vectors]
+    for q in kept:
+        if q not in read:
+            card = len(spec.nodes[q].states)
+            rows.extend(_answer(spec, vectors, q, np.eye(card)[k]) for k in range(card))
+    marg, log_ev = score(model, stack(model, rows), conds, n_rows=len(rows))
+    if not np.isfinite(log_ev[0]):
+        msg = "The evidence is impossible under the network (probability zero); use model.posteriors(evidence) to see which entries conflict."
+        raise ImpossibleEvidenceError(msg, [])
+    with np.errstate(invalid="ignore"):
+        scored = np.nan_to_num(np.exp(log_ev - log_ev[0]))  # P(row's extra evidence | e)
+    present = np.column_stack([marg[c][:, spec.nodes[c].states.index("present")] for c in conds])
+    # Back in candidate order: row 0 the case, then each candidate's answers.
+    weights, posts, start = [scored[:1]], [present[:1]], []
+    at, size = 1, 1
+    for q in kept:
+        start.append(size)
+        card = len(spec.nodes[q].states)
+        if q in read:
+            weights.append(read[q][0])
+            posts.append(read[q][1])
+        else:
+            weights.append(scored[at : at + card])
+            posts.append(present[at : at + card])
+            at += card
+        size += card
+    post = np.nan_to_num(np.concatenate(posts))
+    # Only a node a rule reads (or one whose answer entails such a node) can change a rule's flag.
+    ruled = set(ruled)
+    checked = {q for q in ruled & set(kept) if q in RULE_NODES or any(nid in RULE_NODES for nid, _ in spec.nodes[q].entails)}
+    flags = _flag_changes(model, vectors, kept, checked) if ruled else None
+    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), thresholds(model), treatments(model), flags)
+
+
+def _flag_changes(model: BaseModel, vectors: Mapping[str, np.ndarray], kept: Sequence[str], checked: set[str]) -> np.ndarray:
+    """Per answer row (row 0: the case), per condition: whether the finding rules flag it otherwise than for the case (only ``checked`` candidates' rows)."""
+    from crampnet.reasoning.redflags import rule_flags
+
+    def state(row: Mapping[str, np.ndarray]) -> dict[str, str]:
+        # A published rule-out met stops a condition's 'test' flag (redflags.red_flags): a change of it counts too.
+        return {c: "rule-out met" for c in rule_outs(model, row)} | {f.condition: f.urgency for f in rule_flags(model, row)}
+
+    spec, conds = model.spec, list(model.conditions)
+    base = state(vectors)
+    rows = [np.zeros(len(conds), dtype=bool)]
+    for q in kept:
+        card = len(spec.nodes[q].states)
+        for k in range(card):
+            row = np.zeros(len(conds), dtype=bool)
+            if q in checked:
+                now = state(_answer(spec, vectors, q, np.eye(card)[k]))
+                for c in (base.keys() | now.keys()) & set(conds):
+                    row[conds.index(c)] = base.get(c) != now.get(c)
+            rows.append(row)
+    return np.array(rows)
+
+
+def _answer(spec: NetworkSpec, vectors: Mapping[str, np.ndarray], q: str, vec: np.ndarray) -> dict[str, np.ndarray]:
+    """The evidence with the answer ``q`` = ``vec`` added, reduced by the file's entailments (weight 0 if it contradicts them)."""
+    row = {**vectors, q: vec}
+    try:
+        return dict(entail(spec, row))
+    except ImpossibleEvidenceError:
+        return {**row, q: np.zeros_like(vec)}
