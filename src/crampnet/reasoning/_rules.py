@@ -8,6 +8,8 @@ raised D-dimer, a ``test`` (a D-dimer) at 1 when the point is a sign in the
 leg (NICE NG158: signs of DVT make it suspected, and an unlikely score is
 tested by D-dimer), nothing with a normal D-dimer.
 Node ids and states are those of the shipped network (the project vocabulary).
+The Wells score, its flag and the rule-outs live in
+:mod:`crampnet.reasoning._wells`; they are re-exported here.
 
 - **Acute limb ischemia** (emergency): a cold or pale limb with absent pedal
   pulses or atrial fibrillation (an embolic source), or absent pulses with
@@ -66,32 +68,33 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from crampnet.reasoning._wells import (
+    _PREGNANT_OR_POSTPARTUM,
+    _WELLS_ENTRIES,
+    WELLS_ITEMS,
+    WELLS_NOT_SCORED,
+    WELLS_SIGNS,
+    Entry,
+    matches,
+    rule_outs,
+    rule_outs_open,
+    wells_flag,
+    wells_score,
+    wells_unstated,
+)
 from crampnet.reasoning.notes import (
     BJORCK_2020,
     CAUDA_EQUINA,
-    GEERSING_2014,
     GOLD_COAST,
     GVG_2019,
     MND_RED_FLAG_TOOL,
-    NICE_NG158,
-    NICE_NG158_RULE_OUT,
     PULMONARY_EMBOLISM,
     RCOG_37B,
-    WELLS_2003,
 )
 
-if TYPE_CHECKING:
-    import numpy as np
-
-    from crampnet.base import BaseModel
-
 __all__ = ["RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "Rule", "matches", "rule_outs", "rule_outs_open", "wells_flag", "wells_score", "wells_unstated"]
-
-Entry = tuple[str, str]  # (node id, state)
 
 
 @dataclass(frozen=True)
@@ -125,31 +128,8 @@ class Rule:
 _CHRONIC = (("symptom_duration", "2_weeks_to_3_months"), ("symptom_duration", "over_3_months"))
 _SIX_PS = (("paresthesia", "yes"), ("sensory_loss", "yes"), ("weakness", "yes"), ("rest_pain", "yes"), ("symptom_duration", "under_2_weeks"))
 _LMN = (("fasciculations", "yes"), ("muscle_atrophy", "yes"))
-_PREGNANT_OR_POSTPARTUM = (("pregnancy", "first_trimester"), ("pregnancy", "later_trimester"), ("postpartum", "yes"))
 _ALI_ACTION = "Possible acute limb ischemia: emergency vascular referral now (ESVS 2020; sensory loss or weakness means the limb is threatened)."
 _MND_ACTION = "Upper and lower motor neuron signs (Gold Coast criteria): refer to neurology for examination and EMG to exclude motor neuron disease."
-
-#: The Wells items the network can hold: ``(entries that must all match, item)``, one point each (Wells 2003).
-WELLS_ITEMS: tuple[tuple[tuple[Entry, ...], str], ...] = (
-    ((("malignancy", "yes"),), "active cancer"),
-    ((("recent_immobilisation", "yes"),), "recently bedridden or major surgery"),
-    ((("calf_tenderness", "yes"),), "localized tenderness along the deep veins"),
-    ((("unilateral_calf_swelling", "yes"),), "calf swelling on one side"),
-    ((("edema", "yes"), ("bilateral", "no")), "pitting edema confined to the symptomatic leg"),
-    ((("prior_vte", "yes"),), "previously documented DVT"),
-)
-#: The Wells items that are signs in the leg (tenderness, swelling, edema of that leg only): with one of them DVT is
-#: suspected, so a score of 1 calls for a D-dimer (NICE NG158); a risk factor alone (cancer, bed rest) does not.
-WELLS_SIGNS = ("localized tenderness along the deep veins", "calf swelling on one side", "pitting edema confined to the symptomatic leg")
-#: The Wells items left out, and why.
-WELLS_NOT_SCORED = {
-    "paralysis, paresis or recent plaster immobilisation": "no node (objective weakness of any cause is not taken for it)",
-    "entire leg swollen": "no node (calf swelling is scored)",
-    "collateral superficial veins (non-varicose)": "no node (varicosities are varicose, which the item excludes)",
-    "alternative diagnosis at least as likely (-2)": "left out, the conservative choice: it is a clinician's judgment, and taking it from the network's own differential would let the model argue away its own flag",
-}
-#: The single-entry Wells items, named beside the pulmonary embolism flag when present.
-_WELLS_ENTRIES = tuple(entries[0] for entries, _ in WELLS_ITEMS if len(entries) == 1)
 
 #: The finding rules, in the order they are checked; within a condition, only the first that fires is reported.
 RULES = (
@@ -205,113 +185,3 @@ RULE_NODES = frozenset(
     | {nid for entries, _ in WELLS_ITEMS for nid, _ in entries}
     | {"d_dimer"}
 )
-
-
-def matches(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -> bool:
-    """Whether ``entry`` is observed: hard evidence in that state, or soft evidence whose largest likelihood is on it."""
-    nid, state = entry
-    node = model.spec.nodes.get(nid)
-    if node is None or nid not in vectors or state not in node.states:
-        return False
-    vec = vectors[nid]
-    value = vec[node.states.index(state)]
-    return bool(value > 0 and value == vec.max())
-
-
-def wells_score(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[int, list[str]]:
-    """The Wells score (Wells 2003) from the items the evidence states, and the items counted.
-
-    Unstated items count 0, so the score is a lower bound; items in
-    :data:`WELLS_NOT_SCORED` are never counted.
-    """
-    found = [item for entries, item in WELLS_ITEMS if all(matches(model, vectors, e) for e in entries)]
-    return len(found), found
-
-
-def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str, str, str] | None:
-    """``(urgency, message, source)`` of the DVT flag, or None.
-
-    ``urgent`` when DVT is likely (Wells >= 2: same-day compression
-    ultrasound) or the D-dimer is raised (whatever the score: ultrasound).
-    ``test`` when the score is 1 from a sign in the leg (:data:`WELLS_SIGNS`)
-    and no D-dimer is entered: DVT is suspected but unlikely, and a D-dimer
-    decides (NICE NG158). Wells <= 1 with a normal D-dimer raises no rule
-    flag, nor does a risk factor alone: the testing threshold still applies,
-    unless :func:`rule_outs` finds the rule-out met (Geersing 2014), which
-    needs every Wells item answered.
-    """
-    score, items = wells_score(model, vectors)
-    found = f"Wells score {score} ({', '.join(items) or 'no item stated'})"
-    source = f"{WELLS_2003}; {GEERSING_2014}"
-    if score >= 2:
-        return "urgent", f"{found}: DVT likely (Wells >= 2). Same-day compression ultrasound.", source
-    if matches(model, vectors, ("d_dimer", "raised")):
-        return "urgent", f"{found} with a raised D-dimer: compression ultrasound (today).", source
-    if not matches(model, vectors, ("d_dimer", "normal")) and any(item in WELLS_SIGNS for item in items):
-        action = "DVT unlikely (Wells <= 1) but not excluded: a D-dimer test, and a proximal leg vein ultrasound scan if it is raised; a normal result makes DVT unlikely."
-        return "test", f"{found}: {action}", f"{NICE_NG158}; {source}"
-    return None
-
-
-def wells_unstated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[str]:
-    """The Wells items the evidence leaves open: neither counted nor excluded by what is entered.
-
-    An item is decided when each of its nodes is entered, or when one of
-    them is entered in a state that rules the item out (pitting edema on
-    both sides, or no edema, decides "pitting edema confined to the
-    symptomatic leg"). Items on nodes the network does not have are not
-    scored, so they are never open.
-    """
-    nodes = model.spec.nodes
-    open_items = []
-    for entries, item in WELLS_ITEMS:
-        if any(nid not in nodes for nid, _ in entries):
-            continue
-        if all(nid in vectors for nid, _ in entries) or any(nid in vectors and not matches(model, vectors, (nid, state)) for nid, state in entries):
-            continue
-        open_items.append(item)
-    return open_items
-
-
-def _dvt_rule_out(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[int, list[str], list[str]] | None:
-    """``(score, items counted, items open)`` when the DVT rule-out is in question (a normal D-dimer, none of its exceptions), else None."""
-    if not matches(model, vectors, ("d_dimer", "normal")) or matches(model, vectors, ("pe_symptoms", "yes")):
-        return None
-    if any(matches(model, vectors, entry) for entry in _PREGNANT_OR_POSTPARTUM):
-        return None
-    score, items = wells_score(model, vectors)
-    return score, items, wells_unstated(model, vectors)
-
-
-def rule_outs(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> dict[str, tuple[str, str]]:
-    """The published rule-outs the evidence meets: condition id to ``(what was found, source)``.
-
-    Deep vein thrombosis: a Wells score of 1 or less with a normal D-dimer,
-    every Wells item the network holds answered (:func:`wells_unstated`: an
-    item left open might be the point that makes DVT likely, where a normal
-    D-dimer alone does not rule it out). NICE NG158: DVT is not likely,
-    consider another diagnosis; 3-month VTE risk 1.2% after it (Geersing
-    2014). Not with symptoms of pulmonary embolism, which are assessed in
-    their own right (NICE CG144), nor in pregnancy or the 6 weeks after
-    delivery, where the Wells score is not validated and the D-dimer rises
-    normally (RCOG Green-top 37b).
-    """
-    case = _dvt_rule_out(model, vectors)
-    if case is None or case[0] >= 2 or case[2]:
-        return {}
-    score, items, _ = case
-    found = f"Wells score {score} ({', '.join(items) or 'no item present'}; every item answered) with a normal D-dimer: DVT not likely, consider another diagnosis (NICE NG158; 3-month VTE risk 1.2% after it, Geersing 2014)."
-    return {"deep_vein_thrombosis": (found, f"{NICE_NG158_RULE_OUT}; {GEERSING_2014}")}
-
-
-def rule_outs_open(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> dict[str, str]:
-    """The rule-outs a normal test would meet but for items not answered: condition id to what is missing.
-
-    Deep vein thrombosis, when the D-dimer is normal and the Wells items
-    entered score 1 or less but some are not entered (:func:`rule_outs`).
-    """
-    case = _dvt_rule_out(model, vectors)
-    if case is None or case[0] >= 2 or not case[2]:
-        return {}
-    score, _, open_items = case
-    return {"deep_vein_thrombosis": f"a normal D-dimer rules DVT out only at a Wells score of 1 or less (NICE NG158); the items entered score {score}, and these are not entered: {', '.join(open_items)}."}
