@@ -83,7 +83,20 @@ _MECHANISM: weakref.WeakKeyDictionary[CompiledNetwork, dict[str, bool]] = (
 
 
 def normal_state(node: Node) -> str | None:
-    """The state of ``node`` that is no finding: noisy-OR/logistic non-positive, noisy-MAX inactive, else ``negative``."""
+    """The state of ``node`` that is no finding: noisy-OR/logistic non-positive, noisy-MAX inactive, else ``negative``.
+
+    Parameters
+    ----------
+    node : Node
+        The node, as the network file declares it.
+
+    Returns
+    -------
+    str or None
+        For a noisy-OR or logistic node the first state that is not its
+        positive one; for a noisy-MAX node its lowest (first) state;
+        otherwise the node's ``negative`` state (None if it has none).
+    """
     cpd = node.cpd
     if isinstance(cpd, NoisyOr | Logistic):
         return next(s for s in node.states if s != cpd.positive)
@@ -93,7 +106,20 @@ def normal_state(node: Node) -> str | None:
 
 
 def counted_states(node: Node) -> np.ndarray:
-    """Per state of ``node``, whether observing it counts as a finding to explain."""
+    """Per state of ``node``, whether observing it counts as a finding to explain.
+
+    Parameters
+    ----------
+    node : Node
+        The node.
+
+    Returns
+    -------
+    numpy.ndarray
+        Bool array of shape ``(len(node.states),)``: False for the state
+        :func:`normal_state` names, True for every other (all True when it
+        names none).
+    """
     normal = normal_state(node)
     return np.array([s != normal for s in node.states])
 

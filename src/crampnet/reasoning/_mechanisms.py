@@ -61,7 +61,21 @@ Combine = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.nd
 
 
 def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """``num / den``, 0 where ``den`` is 0 (a factual state of probability 0 weighs nothing)."""
+    """``num / den``, 0 where ``den`` is 0 (a factual state of probability 0 weighs nothing).
+
+    Parameters
+    ----------
+    num : numpy.ndarray
+        The numerators.
+    den : numpy.ndarray
+        The denominators (broadcast against ``num``).
+
+    Returns
+    -------
+    numpy.ndarray
+        A new float array of the broadcast shape: the quotient where ``den``
+        is positive, 0 elsewhere (negative or NaN ``den`` too).
+    """
     num, den = np.broadcast_arrays(num, den)
     out = np.zeros(num.shape)
     np.divide(num, den, out=out, where=den > 0.0)

@@ -56,6 +56,56 @@ def question_rows(
 
     ``kinds`` gives each candidate's kind and default cost, in candidate
     order (:func:`crampnet.reasoning.questions.cost_of`).
+
+    The order: by stage first when ``staged``; then, by ``"value"``, the
+    value (to :data:`~crampnet.reasoning._value.VALUE_DECIMALS` decimals);
+    by ``"decision"`` or ``"value"``, the decision measure (to
+    :data:`~crampnet.reasoning.ranking.DECIMALS`); then the information
+    gain; then the cheaper (each measure per unit cost if ``cost_aware``).
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    answers : Answers
+        As :func:`crampnet.reasoning._decision.collect` returns.
+    n : int or None
+        Checked only (a non-negative int, or None); every row is returned.
+    by : str, optional
+        The order: "decision" (the default), "information" or "value".
+    about : str, Iterable of str or None, optional
+        The conditions that count (:func:`~crampnet.reasoning._decision.check_about`);
+        None for all.
+    cost_aware : bool, optional
+        Whether to rank by measure per unit cost.
+    costs : Mapping of str to float or None, optional
+        Costs that replace the default ones, by node id or alias.
+    staged : bool, optional
+        Whether history comes first, then examination, then tests.
+    kinds : list of tuple of (str, float)
+        Per candidate, its kind and default cost.
+
+    Returns
+    -------
+    rows : list of dict of str to object
+        One dict per candidate: ``label``, ``kind``, ``information_gain``,
+        ``cost``, ``gain_per_cost``, ``about``, the decision measures
+        (``leader_change``, ``threshold_change``, ``decision``,
+        ``risk_shift``) and the values (``value_lead``,
+        ``value_threshold``, ``value``).
+    positions : numpy.ndarray
+        Int array: the indices of ``rows``, best first.
+
+    Raises
+    ------
+    InvalidValueError
+        For a bad ``n``, ``by``, ``about`` or cost.
+    EvidenceTypeError
+        For a ``cost_aware``, ``staged``, ``about`` or ``costs`` of the
+        wrong type.
+    UnknownNodeError
+        For a name in ``about`` that is not a condition, or a key of
+        ``costs`` that is not a node.
     """
     if n is not None and (isinstance(n, bool | np.bool_) or not isinstance(n, numbers.Integral) or n < 0):
         msg = f"The 'n' argument of next_questions must be a non-negative int or None. Got {show(n)} ({type(n).__name__}) instead."
@@ -95,7 +145,30 @@ def question_rows(
 
 
 def given_costs(model: BaseModel, costs: Mapping[str, float] | None) -> dict[str, float]:
-    """``costs`` by node id (aliases resolved), each a finite positive number, or an error naming it."""
+    """``costs`` by node id (aliases resolved), each a finite positive number, or an error naming it.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model whose node ids the keys name.
+    costs : Mapping of str to float or None
+        Node id (or alias) to cost; None for none.
+
+    Returns
+    -------
+    dict of str to float
+        Node id to cost as a float; empty for None.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``costs`` is not a mapping.
+    UnknownNodeError
+        For a key that is not a node.
+    InvalidValueError
+        For a cost that is not a real number in (0, largest float] (a
+        bool is refused).
+    """
     if costs is None:
         return {}
     if not isinstance(costs, Mapping):

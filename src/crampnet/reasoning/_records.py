@@ -49,6 +49,23 @@ __all__ = ["diagnosis_record", "must_not_miss_entries", "plain", "record_argumen
 def plain(value: object) -> object:
     """A value as JSON takes it: None, bool, int, float, str, or a list or dict of them.
 
+    Parameters
+    ----------
+    value : object
+        An evidence value: None, a bool, str or number (numpy's too), or a
+        list, tuple or mapping of them, nested.
+
+    Returns
+    -------
+    object
+        The value with numpy scalars made Python ones, tuples made lists
+        and mapping keys made str (a NaN or infinity is kept).
+
+    Raises
+    ------
+    EvidenceTypeError
+        For a value of any other type (a numpy array, a set, an object).
+
     Examples
     --------
     >>> import numpy as np
@@ -95,7 +112,29 @@ def _version() -> str:
 
 
 def diagnosis_record(dx: Diagnosis) -> dict[str, object]:
-    """``dx`` as a plain dict; see :meth:`crampnet.reasoning.diagnosis.Diagnosis.to_dict`."""
+    """``dx`` as a plain dict; see :meth:`crampnet.reasoning.diagnosis.Diagnosis.to_dict`.
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis.
+
+    Returns
+    -------
+    dict of str to object
+        The keys ``crampnet_version``, ``network`` (``name``, ``version``),
+        ``population``, ``evidence``, ``ranking``, ``ordered_by``,
+        ``threshold`` (None if not given), ``posteriors``, ``differential``
+        (one dict per condition, by rank), ``red_flags`` and
+        ``must_not_miss``; every value JSON can write.
+
+    Raises
+    ------
+    InvalidValueError
+        If a probability or measure is not finite (a bug).
+    EvidenceTypeError
+        If an evidence value cannot be written as JSON (:func:`plain`).
+    """
     model = dx.model
     posteriors = {str(c): _finite(p, f"P({c} | evidence)") for c, p in dx.posteriors.items()}
     forms = part_probabilities(dx, dx.differential)
@@ -127,7 +166,29 @@ def diagnosis_record(dx: Diagnosis) -> dict[str, object]:
 
 
 def must_not_miss_entries(dx: Diagnosis, places: int | None = None) -> list[dict[str, object]]:
-    """The rows of ``dx.must_not_miss`` as plain dicts, ``condition`` first; ``places``: round the probability and threshold (the CLI's JSON: 6)."""
+    """The rows of ``dx.must_not_miss`` as plain dicts, ``condition`` first; ``places``: round the probability and threshold (the CLI's JSON: 6).
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis.
+    places : int or None, optional
+        The decimals to round the probability and threshold to; None (the
+        default) does not round.
+
+    Returns
+    -------
+    list of dict of str to object
+        One dict per must-not-miss condition, in the order of
+        ``dx.must_not_miss``, with the keys ``condition``, ``probability``,
+        ``threshold``, ``flagged``, ``urgency``, ``ruled_out``, ``rule_out``
+        and ``source``.
+
+    Raises
+    ------
+    InvalidValueError
+        If a probability or threshold is not finite (a bug).
+    """
 
     def number(value: float, what: str) -> float:
         checked = _finite(value, what)
@@ -150,6 +211,22 @@ def must_not_miss_entries(dx: Diagnosis, places: int | None = None) -> list[dict
 
 def record_arguments(model: BaseModel, record: object) -> tuple[Mapping[str, object], dict[str, object]]:
     """The evidence and the keyword arguments of ``diagnose`` that a record of :func:`diagnosis_record` stands for.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model to make the diagnosis again with.
+    record : object
+        The record (as :func:`diagnosis_record` makes it, or read back from
+        JSON).
+
+    Returns
+    -------
+    evidence : Mapping of str to object
+        The record's ``evidence``, as it is (not copied).
+    kwargs : dict of str to object
+        ``ranking`` (the record's, default ``"counterfactual"``) and
+        ``threshold`` when the record gives one.
 
     Raises
     ------

@@ -46,7 +46,19 @@ def _inline(text: object) -> str:
 
 
 def md(text: object) -> str:
-    """``text`` as one line of markdown that shows as written (no markup, no HTML)."""
+    """``text`` as one line of markdown that shows as written (no markup, no HTML).
+
+    Parameters
+    ----------
+    text : object
+        The text (``str()`` of anything else).
+
+    Returns
+    -------
+    str
+        The text on one line (line breaks and the spaces around them made
+        one space), with what could start markup escaped by a backslash.
+    """
     out = _inline(text)
     return "\\" + out if _LEADING.match(out) else out
 
@@ -56,7 +68,20 @@ def _cell(text: str) -> str:
 
 
 def markdown(parts: list[Block]) -> str:
-    """The blocks as markdown."""
+    """The blocks as markdown.
+
+    Parameters
+    ----------
+    parts : list of Block
+        The blocks, ``(kind, content)`` as the module docstring lists them
+        (a kind not listed is read as a table).
+
+    Returns
+    -------
+    str
+        The blocks separated by a blank line, ending with a newline; the
+        texts escaped by :func:`md` (table cells also escape ``|``).
+    """
     out: list[str] = []
     for kind, content in parts:
         if kind in ("h1", "h2", "h3"):
@@ -84,7 +109,20 @@ def markdown(parts: list[Block]) -> str:
 
 
 def html_fragment(parts: list[Block]) -> str:
-    """The blocks as a ``<div class="crampnet crampnet-report">`` that starts with the shared stylesheet."""
+    """The blocks as a ``<div class="crampnet crampnet-report">`` that starts with the shared stylesheet.
+
+    Parameters
+    ----------
+    parts : list of Block
+        The blocks, ``(kind, content)`` as the module docstring lists them
+        (a kind not listed is read as a table).
+
+    Returns
+    -------
+    str
+        The ``<div>``: a ``<style>`` element, then one element per block
+        (one per red flag), a newline between each, every text HTML-escaped.
+    """
     esc = html.escape
     out: list[str] = []
     for kind, content in parts:

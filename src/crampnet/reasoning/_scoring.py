@@ -51,19 +51,71 @@ Batch = dict[str, np.ndarray]
 
 
 def observe(model: BaseModel, evidence: Mapping[str, object] | None) -> dict[str, np.ndarray]:
-    """Check ``evidence`` and return node id to likelihood vector (ids resolved)."""
+    """Check ``evidence`` and return node id to likelihood vector (ids resolved).
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    evidence : Mapping or None
+        Node id (or alias) to value; None for no evidence.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        As :func:`crampnet.network.evidence.normalise` returns it: per
+        observed node, a float vector over its states whose largest entry
+        is 1 (reduced by the network's entailments).
+
+    Raises
+    ------
+    CrampnetError
+        As :func:`~crampnet.network.evidence.normalise` raises for evidence
+        that is not a mapping, an unknown node, a wrong state or value.
+    """
     return normalise(model.spec, evidence)
 
 
 def hard_state(model: BaseModel, nid: str, vec: np.ndarray) -> str | None:
-    """The state an observed vector names, or None for soft evidence."""
+    """The state an observed vector names, or None for soft evidence.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    nid : str
+        The node's id.
+    vec : numpy.ndarray
+        Its likelihood vector, one entry per state.
+
+    Returns
+    -------
+    str or None
+        The state of the one nonzero entry, or None if there are several.
+    """
     if np.count_nonzero(vec) == 1:
         return model.spec.nodes[nid].states[int(np.argmax(vec))]
     return None
 
 
 def stack(model: BaseModel, rows: Sequence[Mapping[str, np.ndarray]]) -> Batch:
-    """One likelihood array per node observed in any row; ones mean unobserved."""
+    """One likelihood array per node observed in any row; ones mean unobserved.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    rows : Sequence of Mapping of str to numpy.ndarray
+        One case per row: node id to likelihood vector (as :func:`observe`
+        returns).
+
+    Returns
+    -------
+    Batch
+        Node id (in the order first met) to a float array of shape
+        ``(len(rows), card)``: the row's vector where it observes the node,
+        ones elsewhere.
+    """
     nodes = dict.fromkeys(nid for row in rows for nid in row)
     out: Batch = {}
     for nid in nodes:
@@ -231,6 +283,25 @@ def score_coalitions(model: BaseModel, items: Sequence[tuple[str, np.ndarray]], 
     :meth:`~crampnet.inference.compiled.CompiledNetwork.coalitions`, each
     distinct pseudo-case run once: the same numbers as :func:`score` of the
     ``2**n`` rows.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    items : Sequence of tuple of (str, numpy.ndarray)
+        The case's entries: node id and likelihood vector, ``n`` of them.
+    query : Sequence of str
+        The conditions whose marginals are wanted (binary, listed in
+        ``model.compiled.conditions``).
+
+    Returns
+    -------
+    marginals : dict of str to numpy.ndarray
+        Per condition of ``query``, its ``(2**n, 2)`` marginals over its
+        states (one row per coalition ``mask``; NaN where impossible).
+    log_evidence : numpy.ndarray
+        ``log P(coalition's entries)`` per row, shape ``(2**n,)``, ``-inf``
+        where impossible.
     """
     post, log_ev = model.compiled.coalitions(items)
     return _condition_tables(model, post, query), log_ev

@@ -65,7 +65,21 @@ def report_date(now: object = None) -> dt.date:
 
 
 def entries(dx: Diagnosis) -> list[str]:
-    """Each evidence entry as ``label: state`` (numbers with their unit and band)."""
+    """Each evidence entry as ``label: state`` (numbers with their unit and band).
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis whose evidence is listed.
+
+    Returns
+    -------
+    list of str
+        One line per entry, in the order of ``dx.evidence``: the node's
+        label (its id with spaces if it has none) and the state entered; a
+        number as ``value unit (state)``; an entry implied by another says
+        so and that it is counted with it.
+    """
     items = []
     spec = dx.model.spec
     vectors = normalise(spec, dx.evidence, entailed=False)
@@ -85,7 +99,27 @@ def entries(dx: Diagnosis) -> list[str]:
 
 
 def stamp(dx: Diagnosis, now: object = None) -> list[Block]:
-    """The stamp block: date (:func:`report_date`), crampnet's and the network's versions, population, evidence."""
+    """The stamp block: date (:func:`report_date`), crampnet's and the network's versions, population, evidence.
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis the report is about.
+    now : datetime.date, datetime.datetime or None, optional
+        When the report is made (:func:`report_date`); None for now.
+
+    Returns
+    -------
+    list of Block
+        One ``("stamp", pairs)`` block: ``(name, value)`` pairs for
+        "Date", "crampnet", "Network", "Population" and "Evidence (N
+        entries)", the values as text.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``now`` is neither a date nor None.
+    """
     date = report_date(now)
     spec, shown = dx.model.spec, entries(dx)
     population = getattr(dx.model, "population", "presenting")

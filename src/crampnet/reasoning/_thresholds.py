@@ -65,6 +65,17 @@ def compared_percent(p: float) -> str:
     show a probability of 1.34% and DVT's threshold of 1.35% alike, or 1.36%
     as "1.4%" beside critical limb ischemia's 1.37%, unflagged.
 
+    Parameters
+    ----------
+    p : float
+        The probability, from 0 to 1.
+
+    Returns
+    -------
+    str
+        The percent with two decimals below 0.1, with one from 0.1 up, and
+        a ``%`` sign.
+
     Examples
     --------
     >>> from crampnet.reasoning._thresholds import compared_percent

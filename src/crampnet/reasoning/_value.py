@@ -90,7 +90,19 @@ VALUE_TOLERANCE = 1e-12
 
 
 def slopes(model: BaseModel) -> dict[str, float]:
-    """``K = sens + (1 - spec) harm`` of each must-not-miss condition (1 for one without threshold inputs)."""
+    """``K = sens + (1 - spec) harm`` of each must-not-miss condition (1 for one without threshold inputs).
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model whose must-not-miss conditions are wanted.
+
+    Returns
+    -------
+    dict of str to float
+        Must-not-miss condition id to ``K``, in the model's order; the
+        inputs are those of :data:`crampnet.reasoning._thresholds.THRESHOLDS`.
+    """
     from crampnet.reasoning._thresholds import THRESHOLDS
 
     out = {}
@@ -138,12 +150,40 @@ def values(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, floa
         Testing threshold per must-not-miss condition.
     slopes : mapping of str to float
         ``K_i`` per must-not-miss condition (:func:`slopes`); 1 for one not named.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``value_lead``, ``value_threshold`` and ``value``, each a float
+        array of one entry per candidate (parts within
+        :data:`VALUE_TOLERANCE` of zero are zero).
     """
     return assess(answers, focus, thresholds, slopes)[0]
 
 
 def valuers(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float], slopes: Mapping[str, float]) -> list[str]:
     """Per candidate, the focus condition with the largest share of its value (ties: first in ``focus``), or ``""`` if it has none.
+
+    A condition's share is its own ``V_i`` plus, over the answers that make
+    it the leader, their probability times how far it is then ahead of the
+    case's leader.
+
+    Parameters
+    ----------
+    answers : Answers
+        As :func:`crampnet.reasoning._decision.collect` returns.
+    focus : sequence of str
+        The conditions that count (the leader is the most probable of them; only their thresholds count).
+    thresholds : mapping of str to float
+        Testing threshold per must-not-miss condition.
+    slopes : mapping of str to float
+        ``K_i`` per must-not-miss condition (:func:`slopes`); 1 for one not named.
+
+    Returns
+    -------
+    list of str
+        One condition id of ``focus`` (or ``""``) per candidate, in the
+        order of ``answers.candidates``.
 
     Examples
     --------
@@ -158,7 +198,28 @@ def valuers(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, flo
 
 
 def assess(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float], slopes: Mapping[str, float]) -> tuple[dict[str, np.ndarray], list[str]]:
-    """:func:`values` and :func:`valuers` from one pass over the answers (what :func:`crampnet.reasoning.questions.next_questions` uses)."""
+    """:func:`values` and :func:`valuers` from one pass over the answers (what :func:`crampnet.reasoning.questions.next_questions` uses).
+
+    Parameters
+    ----------
+    answers : Answers
+        As :func:`crampnet.reasoning._decision.collect` returns.
+    focus : sequence of str
+        The conditions that count (the leader is the most probable of them; only their thresholds count).
+    thresholds : mapping of str to float
+        Testing threshold per must-not-miss condition.
+    slopes : mapping of str to float
+        ``K_i`` per must-not-miss condition (:func:`slopes`); 1 for one not named.
+
+    Returns
+    -------
+    values : dict of str to numpy.ndarray
+        ``value_lead``, ``value_threshold`` and ``value``, each a float
+        array of one entry per candidate (parts within
+        :data:`VALUE_TOLERANCE` of zero are zero).
+    valuers : list of str
+        Per candidate, as :func:`valuers` returns.
+    """
     lead, each, share = _parts(answers, focus, thresholds, slopes)
     threshold = each.sum(axis=1)
     total = share + each
