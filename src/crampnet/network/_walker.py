@@ -100,9 +100,10 @@ class Walker:
         Returns
         -------
         str
-            Its :func:`repr`, with at most 60 characters of a string, a few
-            items of a list or table, three levels, and an integer of more
-            than 4096 bits given by its size.
+            Its :func:`repr` cut short (:class:`reprlib.Repr`): a string or
+            other value to about 60 characters, a list to 6 items, a table
+            to 4, three levels deep, and an integer of more than 4096 bits
+            given by its size.
         """
         return _SHORT.repr(value)
 
