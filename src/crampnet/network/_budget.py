@@ -126,6 +126,18 @@ def _line(text: str, at: int) -> str:
 def read_toml(reader: Reader, text: str) -> dict[str, Any]:
     """Parse ``text`` with :mod:`tomllib` once it fits the budget.
 
+    Parameters
+    ----------
+    reader : Reader
+        The reader of the file (it names the file in errors).
+    text : str
+        The file's text.
+
+    Returns
+    -------
+    dict of str to Any
+        The parsed TOML document, tables as dicts.
+
     Raises
     ------
     NetworkFileError
@@ -155,7 +167,26 @@ def read_toml(reader: Reader, text: str) -> dict[str, Any]:
 
 
 def check_family(reader: Reader, where: str, nid: str, card: int, parent_cards: Sequence[int]) -> None:
-    """Fail if node ``nid`` has more than :data:`MAX_PARENTS` parents or a table of more than :data:`MAX_TABLE` entries."""
+    """Fail if node ``nid`` has more than :data:`MAX_PARENTS` parents or a table of more than :data:`MAX_TABLE` entries.
+
+    Parameters
+    ----------
+    reader : Reader
+        The reader of the file (it names the file in errors).
+    where : str
+        The place in the file the error names (``nodes.<nid>.cpd``).
+    nid : str
+        The node's id.
+    card : int
+        The node's number of states.
+    parent_cards : sequence of int
+        Each parent's number of states.
+
+    Raises
+    ------
+    NetworkFileError
+        If the node has too many parents or too large a table.
+    """
     if len(parent_cards) > MAX_PARENTS:
         raise reader.fail(where, f"{nid} has {len(parent_cards)} parents, more than {MAX_PARENTS}")
     size = card * math.prod(parent_cards)
@@ -198,6 +229,17 @@ def network_cost(nodes: Mapping[str, Node]) -> Cost:
     Where that elimination is over the limits and the moral graph has at most
     :data:`FILL_EDGES` edges, a min-fill elimination (the engine's heuristic
     for the whole network) is tried too, and kept if it fits.
+
+    Parameters
+    ----------
+    nodes : mapping of str to Node
+        The network's nodes by id (their ``states`` and ``parents``).
+
+    Returns
+    -------
+    Cost
+        The most parents, the largest table, all tables' entries, and the
+        estimated largest clique and clique entries of the junction tree.
 
     Examples
     --------
@@ -310,6 +352,25 @@ def _eliminate_min_fill(cards: Sequence[int], graph: list[set[int]]) -> tuple[in
 
 def check_network(reader: Reader, nodes: Mapping[str, Node]) -> Cost:
     """Fail if all tables together, or the estimated junction tree, exceed the budget; return the cost.
+
+    Parameters
+    ----------
+    reader : Reader
+        The reader of the file (it names the file in errors).
+    nodes : mapping of str to Node
+        The network's nodes by id, every one read.
+
+    Returns
+    -------
+    Cost
+        The network's cost (:func:`network_cost`), within the limits.
+
+    Raises
+    ------
+    NetworkFileError
+        If the tables hold more than :data:`MAX_TOTAL` entries, or the
+        estimated tree a clique of more than :data:`MAX_CLIQUE` or more than
+        :data:`MAX_TREE` entries in all.
 
     Examples
     --------

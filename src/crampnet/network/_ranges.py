@@ -28,14 +28,45 @@ COVERAGE = 0.95
 
 
 def quantile_scale(coverage: float) -> float:
-    """z(coverage) / z(0.95), so log-normal ranges follow ``coverage``."""
+    """z(coverage) / z(0.95), so log-normal ranges follow ``coverage``.
+
+    Parameters
+    ----------
+    coverage : float
+        The probability a range is read to hold, in (0, 1).
+
+    Returns
+    -------
+    float
+        The normal quantile of ``(1 + coverage) / 2`` divided by
+        :data:`Z95`: 1.0 at ``coverage = 0.95``.
+    """
     from scipy.special import ndtri  # type: ignore[import-untyped,unused-ignore]
 
     return float(ndtri(0.5 + coverage / 2.0)) / Z95
 
 
 def log_sigma(value: float, low: float | None, high: float | None, coverage: float) -> float | None:
-    """Log-normal sigma from a range (None when the file gives none)."""
+    """Log-normal sigma from a range (None when the file gives none).
+
+    Parameters
+    ----------
+    value : float
+        The positive value (an odds ratio or a weight).
+    low, high : float or None
+        The file's range; None where it gives no bound.
+    coverage : float
+        The probability the log-normal puts inside ``[low, high]``.
+
+    Returns
+    -------
+    float or None
+        The sigma that puts ``low`` and ``high`` at the central
+        ``coverage`` quantiles; 0.0 for an empty range (``high <= low``);
+        with ``low <= 0``, the sigma that puts ``high`` at the upper
+        quantile of a log-normal centred on ``value``. None without a
+        bound, or with ``low <= 0`` and ``high <= value``.
+    """
     if low is None or high is None:
         return None
     z = Z95 * quantile_scale(coverage)
@@ -47,7 +78,22 @@ def log_sigma(value: float, low: float | None, high: float | None, coverage: flo
 
 
 def usable_range(v: float, low: float | None, high: float | None) -> bool:
-    """A probability range the Beta can be fitted to (one-sided needs the value inside)."""
+    """A probability range the Beta can be fitted to (one-sided needs the value inside).
+
+    Parameters
+    ----------
+    v : float
+        The probability.
+    low, high : float or None
+        Its range; None where the file gives no bound.
+
+    Returns
+    -------
+    bool
+        True for ``0 < low < high < 1``, and for a one-sided range (``low
+        <= 0`` or ``high >= 1``, not both) that has ``v`` strictly inside;
+        False without both bounds, for an empty range or for ``[0, 1]``.
+    """
     if low is None or high is None or not low < high:
         return False
     if low <= 0.0 and high >= 1.0:

@@ -8,6 +8,8 @@ the shared building blocks of the format (``networks/FORMAT.md``): strings,
 finite numbers, provenance, ranged parameters and distributions over a
 node's states. The file's structure is read in :mod:`crampnet.network.spec`,
 the conditional distributions in :mod:`crampnet.network._cpd_readers`.
+The errors and the checks of plain values are inherited from
+:class:`~crampnet.network._walker.Walker`.
 
 Examples
 --------
@@ -31,39 +33,22 @@ integers too long for :func:`repr`.
 
 from __future__ import annotations
 
-import math
-import reprlib
 from collections.abc import Mapping
 from typing import Any
 
-from crampnet.exceptions import NetworkFileError
 from crampnet.exceptions import hint as _hint
+from crampnet.network._walker import Walker
 from crampnet.network.records import Dist, Param, Provenance, Source
 
 __all__ = ["Reader"]
 
-#: Longest place (``where``) an error message quotes whole.
-_WHERE = 200
 
-
-class _Short(reprlib.Repr):
-    """:func:`repr` cut short: a few levels, items and characters; huge integers by their size."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.maxlevel, self.maxdict, self.maxlist = 3, 4, 6
-        self.maxstring, self.maxother = 60, 60
-
-    def repr_int(self, x: int, level: int) -> str:
-        # repr() of an integer of more than 4300 digits raises ValueError.
-        return f"<an integer of {x.bit_length()} bits>" if x.bit_length() > 4096 else super().repr_int(x, level)
-
-
-_SHORT = _Short()
-
-
-class Reader:
+class Reader(Walker):
     """Walks the parsed TOML, popping known keys and failing on anything else.
+
+    The errors and the plain values (tables, strings, numbers, states) are
+    :class:`~crampnet.network._walker.Walker`'s; this class reads the
+    format's building blocks on them.
 
     Parameters
     ----------
@@ -71,71 +56,30 @@ class Reader:
         The file's name, put at the start of every error message.
     """
 
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def fail(self, where: str, msg: str) -> NetworkFileError:
-        """The error to raise: ``msg`` at ``where`` (a dotted place; empty for the file)."""
-        if len(where) > _WHERE:
-            where = where[: _WHERE // 2] + "..." + where[-_WHERE // 2 :]
-        text = f"{self.path}: {where}: {msg}" if where else f"{self.path}: {msg}"
-        return NetworkFileError(text, self.path)
-
-    @staticmethod
-    def show(value: object) -> str:
-        """``repr(value)``, shortened to a few dozen characters (for messages)."""
-        return _SHORT.repr(value)
-
-    def missing(self, where: str, key: str) -> object:
-        """Raise the error for the required ``key`` missing at ``where`` (an expression)."""
-        raise self.fail(where, f"missing required key {key!r}")
-
-    def table(self, value: object, where: str) -> dict[str, Any]:
-        """A copy of ``value``, which must be a TOML table."""
-        if not isinstance(value, dict):
-            raise self.fail(where, f"expected a table, got {type(value).__name__}")
-        return dict(value)
-
-    def done(self, data: Mapping[str, Any], where: str, allowed: list[str]) -> None:
-        """Fail on the first key left in ``data``, suggesting the nearest of ``allowed``."""
-        for key in data:
-            hint = _hint(key, allowed)
-            raise self.fail(where, f"unknown key {self.show(key)}.{hint}")
-
-    def text(self, data: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
-        """Pop the string ``key`` (required unless a ``default`` is given)."""
-        if key not in data:
-            if default is None:
-                raise self.fail(where, f"missing required key {key!r}")
-            return default
-        value = data.pop(key)
-        if not isinstance(value, str):
-            raise self.fail(where, f"{key!r} must be a string, got {self.show(value)}")
-        return value
-
-    def number(self, value: object, where: str) -> float:
-        """``value`` as a float; it must be a finite int or float (not a bool)."""
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(where, f"expected a number, got {self.show(value)}")
-        try:
-            number = float(value)
-        except OverflowError:  # an integer beyond the range of a float
-            number = math.inf
-        if not math.isfinite(number):
-            raise self.fail(where, f"expected a finite number, got {self.show(value)}")
-        return number
-
-    def state_key(self, data: dict[str, Any], key: str, where: str, states: tuple[str, ...], defaults: tuple[str, ...]) -> str | None:
-        """Pop ``key`` naming one of ``states``; without it, the first of ``defaults`` in ``states``."""
-        if key in data:
-            value = data.pop(key)
-            if value not in states:
-                raise self.fail(where, f"{key} must be one of {', '.join(states)}, got {self.show(value)}")
-            return str(value)
-        return next((s for s in defaults if s in states), None)
-
     def provenance(self, data: dict[str, Any], where: str, sources: Mapping[str, Source]) -> Provenance:
-        """Pop ``source``, ``reason`` and ``note``; a judgment needs a reason."""
+        """Pop ``source``, ``reason`` and ``note``; a judgment needs a reason.
+
+        Parameters
+        ----------
+        data : dict of str to Any
+            The table; the three keys are popped from it.
+        where : str
+            The table's place in the file.
+        sources : mapping of str to Source
+            The file's ``[sources]``, by key.
+
+        Returns
+        -------
+        Provenance
+            ``(source, reason, note)``, the last two None where absent.
+
+        Raises
+        ------
+        NetworkFileError
+            If ``source`` is missing or not a string, ``reason`` or ``note``
+            is not a string, a ``"judgment"`` gives no non-blank reason, or
+            another source is not a key of ``sources``.
+        """
         source = self.text(data, "source", where)
         reason = data.pop("reason", None)
         note = data.pop("note", None)
@@ -151,7 +95,36 @@ class Reader:
         return Provenance(source, reason, note)
 
     def param(self, value: object, where: str, sources: Mapping[str, Source], *, probability: bool, key: str = "value") -> Param:
-        """A number with its optional ``low``/``high`` range and provenance."""
+        """A number with its optional ``low``/``high`` range and provenance.
+
+        Parameters
+        ----------
+        value : object
+            The parameter's table: ``key``, optional ``low`` and ``high``,
+            and the keys of :meth:`provenance`.
+        where : str
+            Its place in the file.
+        sources : mapping of str to Source
+            The file's ``[sources]``, by key.
+        probability : bool
+            Whether the number is a probability (in [0, 1], as its range);
+            otherwise it must be > 0 (an odds ratio or a weight).
+        key : str, default="value"
+            The key of the number.
+
+        Returns
+        -------
+        Param
+            The number, its provenance, and ``low`` and ``high`` (None where
+            not given).
+
+        Raises
+        ------
+        NetworkFileError
+            If ``value`` is not a table, lacks ``key``, holds a value out of
+            bounds, a range that does not contain the number, a bad
+            provenance, or an unknown key.
+        """
         data = self.table(value, where)
         number = self.number(data.pop(key, None) if key in data else self.missing(where, key), where)
         if probability and not 0.0 <= number <= 1.0:
@@ -169,7 +142,40 @@ class Reader:
         return Param(number, prov, low, high)
 
     def dist(self, value: object, where: str, states: tuple[str, ...], sources: Mapping[str, Source], *, weighted: bool = False) -> Dist:
-        """A distribution over ``states`` (missing states get 0) with provenance, and a weight if ``weighted``."""
+        """A distribution over ``states`` (missing states get 0) with provenance, and a weight if ``weighted``.
+
+        Parameters
+        ----------
+        value : object
+            The distribution's table: ``probabilities``, the keys of
+            :meth:`provenance`, optional ``entry_sources`` and ``ranges``, and
+            ``weight`` if ``weighted``.
+        where : str
+            Its place in the file.
+        states : tuple of str
+            The node's states.
+        sources : mapping of str to Source
+            The file's ``[sources]``, by key.
+        weighted : bool, default=False
+            Whether the distribution is one of a mixture's, which needs a
+            ``weight`` (:meth:`weight`); others may not have one.
+
+        Returns
+        -------
+        Dist
+            The probabilities by state in the order of ``states``, the
+            provenance, the weight (None unless ``weighted``), the entry
+            sources and the entry ranges (both empty where not given).
+
+        Raises
+        ------
+        NetworkFileError
+            If ``value`` or its ``probabilities`` is not a table, a state is
+            unknown, a probability is not in [0, 1], they do not sum to 1
+            (within 1e-9), the weight, entry sources, ranges or provenance
+            are wrong, ``entry_sources`` repeats the distribution's source,
+            or a key is unknown.
+        """
         data = self.table(value, where)
         probs_raw = self.table(data.pop("probabilities", None) if "probabilities" in data else self.missing(where, "probabilities"), f"{where}.probabilities")
         probs: dict[str, float] = {}
@@ -198,7 +204,29 @@ class Reader:
         return Dist({s: probs[s] for s in states}, prov, weight, entry_sources, ranges)
 
     def weight(self, data: dict[str, Any], where: str, sources: Mapping[str, Source]) -> Param:
-        """Pop a mixture ``weight``: a number, or ``{ value, low, high }``; it shares the distribution's provenance."""
+        """Pop a mixture ``weight``: a number, or ``{ value, low, high }``; it shares the distribution's provenance.
+
+        Parameters
+        ----------
+        data : dict of str to Any
+            The distribution's table; ``weight`` is popped from it, its
+            ``source``, ``reason`` and ``note`` are read and left.
+        where : str
+            The distribution's place in the file.
+        sources : mapping of str to Source
+            The file's ``[sources]``, by key.
+
+        Returns
+        -------
+        Param
+            The weight, > 0, with its range and the distribution's provenance.
+
+        Raises
+        ------
+        NetworkFileError
+            If ``weight`` is missing, a weight table has a key other than
+            ``value``, ``low`` and ``high``, or :meth:`param` fails on it.
+        """
         raw = data.pop("weight", None) if "weight" in data else self.missing(where, "weight")
         spot = f"{where}.weight"
         body = dict(self.table(raw, spot)) if isinstance(raw, dict) else {"value": raw}
@@ -217,6 +245,28 @@ class Reader:
         Since each range holds its entry and the entries sum to one, the lows
         sum to at most 1 and the highs to at least 1: the ranges always hold
         a distribution.
+
+        Parameters
+        ----------
+        data : dict of str to Any
+            The distribution's table; ``ranges`` is popped from it.
+        where : str
+            The distribution's place in the file.
+        probs : mapping of str to float
+            The distribution's probabilities, by state (every state).
+
+        Returns
+        -------
+        dict of str to tuple of (float, float)
+            ``(low, high)`` by state, for the states given; empty without
+            ``ranges``.
+
+        Raises
+        ------
+        NetworkFileError
+            If ``ranges`` is not a table, names an unknown state, or a range
+            is not a list of two numbers with ``0 <= low <= high <= 1`` that
+            holds its probability.
         """
         if "ranges" not in data:
             return {}
@@ -237,7 +287,31 @@ class Reader:
         return out
 
     def entry_sources(self, data: dict[str, Any], where: str, states: tuple[str, ...], sources: Mapping[str, Source]) -> dict[str, str]:
-        """Pop ``entry_sources``: state to the source key that gives that entry (not ``judgment``)."""
+        """Pop ``entry_sources``: state to the source key that gives that entry (not ``judgment``).
+
+        Parameters
+        ----------
+        data : dict of str to Any
+            The distribution's table; ``entry_sources`` is popped from it.
+        where : str
+            The distribution's place in the file.
+        states : tuple of str
+            The node's states.
+        sources : mapping of str to Source
+            The file's ``[sources]``, by key.
+
+        Returns
+        -------
+        dict of str to str
+            Source key by state, for the states given; empty without
+            ``entry_sources``.
+
+        Raises
+        ------
+        NetworkFileError
+            If ``entry_sources`` is not a table, names an unknown state, or
+            gives a value that is not a key of ``sources``.
+        """
         if "entry_sources" not in data:
             return {}
         raw = self.table(data.pop("entry_sources"), f"{where}.entry_sources")

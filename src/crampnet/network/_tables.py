@@ -28,7 +28,27 @@ __all__ = ["axis_vector", "cumulative", "inhibitors", "mixture_table", "noisy_ma
 
 
 def axis_vector(spec: NetworkSpec, parents: tuple[str, ...], parent: str, values: Mapping[str, float], default: float) -> np.ndarray:
-    """A vector over ``parent``'s states, shaped to broadcast over the parent axes."""
+    """A vector over ``parent``'s states, shaped to broadcast over the parent axes.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network (the states of the parents).
+    parents : tuple of str
+        The parents of the table, in the order of its axes.
+    parent : str
+        One of ``parents``.
+    values : mapping of str to float
+        Values by state of ``parent``.
+    default : float
+        The value of a state missing from ``values``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float, of shape ``(1, ..., card(parent), ..., 1)``: one axis per
+        parent, ``parent``'s the only one longer than 1.
+    """
     states = spec.nodes[parent].states
     vec = np.array([values.get(s, default) for s in states], dtype=float)
     shape = [1] * len(parents)
@@ -37,14 +57,50 @@ def axis_vector(spec: NetworkSpec, parents: tuple[str, ...], parent: str, values
 
 
 def inhibitors(cpd: NoisyOr, spec: NetworkSpec, parent: str) -> np.ndarray:
-    """P(the cause ``parent`` fails to produce the child), per parent state."""
+    """P(the cause ``parent`` fails to produce the child), per parent state.
+
+    Parameters
+    ----------
+    cpd : NoisyOr
+        The child's cpd.
+    spec : NetworkSpec
+        The network (the states of the parents).
+    parent : str
+        One of the child's parents.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float, shape ``(card(parent),)``: ``1 - link`` for a linked state of
+        ``parent`` (the last link wins if a state has several), 1.0 for the others.
+    """
     values = {link.state: 1.0 - link.param.value for link in cpd.links if link.parent == parent}
     states = spec.nodes[parent].states
     return np.array([values.get(s, 1.0) for s in states], dtype=float)
 
 
 def noisy_or_table(spec: NetworkSpec, node: Node, cpd: NoisyOr, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
-    """The table of a noisy-OR node: the positive state unless every cause present and the leak fail, shape ``(2, *cards)``."""
+    """The table of a noisy-OR node: the positive state unless every cause present and the leak fail, shape ``(2, *cards)``.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network (the states of the parents).
+    node : Node
+        The node, binary.
+    cpd : NoisyOr
+        Its cpd.
+    parents : tuple of str
+        The node's parents, in the order of the table's axes.
+    cards : list of int
+        Their numbers of states, in the same order.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float, shape ``(2, *cards)``: the node's states (in its order) by
+        its parents' configurations.
+    """
     none = np.full(cards, 1.0 - cpd.leak.value)
     for i, parent in enumerate(parents):
         shape = [1] * len(parents)
@@ -58,7 +114,25 @@ def noisy_or_table(spec: NetworkSpec, node: Node, cpd: NoisyOr, parents: tuple[s
 
 
 def cumulative(links: tuple[DistLink, ...], order: tuple[str, ...], parent: str | None, state: str) -> np.ndarray:
-    """P(child <= order[k] | this cause alone) for k along ``order``."""
+    """P(child <= order[k] | this cause alone) for k along ``order``.
+
+    Parameters
+    ----------
+    links : tuple of DistLink
+        The links of a noisy-MAX cpd.
+    order : tuple of str
+        The child's states, least to most severe.
+    parent : str or None
+        The cause's parent.
+    state : str
+        The cause's state of ``parent``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float, shape ``(len(order),)``: the cumulative distribution of the
+        first link of ``parent`` at ``state``; all ones if none links it.
+    """
     for link in links:
         if link.parent == parent and link.state == state:
             return np.cumsum([link.dist.probabilities[s] for s in order])
@@ -66,7 +140,27 @@ def cumulative(links: tuple[DistLink, ...], order: tuple[str, ...], parent: str 
 
 
 def noisy_max_table(spec: NetworkSpec, node: Node, cpd: NoisyMax, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
-    """The table of a noisy-MAX node: the cumulative distributions of the causes multiplied along ``cpd.order``, shape ``(states, *cards)``."""
+    """The table of a noisy-MAX node: the cumulative distributions of the causes multiplied along ``cpd.order``, shape ``(states, *cards)``.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network (the states of the parents).
+    node : Node
+        The node.
+    cpd : NoisyMax
+        Its cpd.
+    parents : tuple of str
+        The node's parents, in the order of the table's axes.
+    cards : list of int
+        Their numbers of states, in the same order.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float, shape ``(card(node), *cards)``, the node's states in its own
+        order; each column clipped to [0, 1] and normalised.
+    """
     order = cpd.order
     cdf = np.broadcast_to(np.cumsum([cpd.leak.probabilities[s] for s in order]).reshape([-1] + [1] * len(parents)), [len(order), *cards]).copy()
     for i, parent in enumerate(parents):
@@ -86,7 +180,26 @@ def noisy_max_table(spec: NetworkSpec, node: Node, cpd: NoisyMax, parents: tuple
 
 
 def rows_table(spec: NetworkSpec, node: Node, cpd: Table, cards: list[int]) -> np.ndarray:
-    """The table given row by row in the file, shape ``(states, *cards)``."""
+    """The table given row by row in the file, shape ``(states, *cards)``.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network (the states of the parents).
+    node : Node
+        The node.
+    cpd : Table
+        Its cpd, one row per parent configuration.
+    cards : list of int
+        The numbers of states of ``cpd.parents``, in order.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float, shape ``(card(node), *cards)``, a row's distribution in the
+        column of its configuration (entries of a configuration without a row
+        are left uninitialised; the spec gives every one).
+    """
     table = np.empty([len(node.states), *cards])
     for row in cpd.rows:
         key: tuple[slice | int, ...] = (slice(None), *(spec.nodes[p].states.index(row.when[p]) for p in cpd.parents))
@@ -95,7 +208,32 @@ def rows_table(spec: NetworkSpec, node: Node, cpd: Table, cards: list[int]) -> n
 
 
 def mixture_table(spec: NetworkSpec, node: Node, cpd: Mixture, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
-    """The table of a mixture node: each configuration's active distributions averaged by their weights, shape ``(states, *cards)``."""
+    """The table of a mixture node: each configuration's active distributions averaged by their weights, shape ``(states, *cards)``.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network (the states of the parents).
+    node : Node
+        The node.
+    cpd : Mixture
+        Its cpd: a weighted leak and weighted distributions linked to parent states.
+    parents : tuple of str
+        The node's parents, in the order of the table's axes.
+    cards : list of int
+        Their numbers of states, in the same order.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float, shape ``(card(node), *cards)``: per configuration, the leak
+        and the distributions of the active links averaged by their weights.
+
+    Raises
+    ------
+    ValueError
+        If a distribution has no weight (the spec guarantees them).
+    """
     if cpd.leak.weight is None:  # pragma: no cover - the spec guarantees weights
         msg = "a mixture needs weights"
         raise ValueError(msg)

@@ -50,7 +50,20 @@ __all__ = ["builder", "gather"]
 
 
 def gather(slots: np.ndarray) -> Builder:
-    """The builder that reads a table straight from its ``slots`` (an index array of the table's shape)."""
+    """The builder that reads a table straight from its ``slots`` (an index array of the table's shape).
+
+    Parameters
+    ----------
+    slots : numpy.ndarray
+        Integer slot positions, shape ``(card(node), *card(parents))``: the
+        slot of each entry of the table.
+
+    Returns
+    -------
+    Builder
+        ``build(theta, tables)``, which returns ``theta[:, slots]``, shape
+        ``(batch, *slots.shape)``, and ignores ``tables``.
+    """
 
     def build(theta: np.ndarray, tables: Mapping[str, np.ndarray]) -> np.ndarray:
         return theta[:, slots]
@@ -59,7 +72,31 @@ def gather(slots: np.ndarray) -> Builder:
 
 
 def builder(space: ParameterSpace, spec: NetworkSpec, node: Node) -> Builder:
-    """Add the slots of ``node``'s cpd to ``space`` and return the batched builder of its table."""
+    """Add the slots of ``node``'s cpd to ``space`` and return the batched builder of its table.
+
+    Parameters
+    ----------
+    space : ParameterSpace
+        The space the cpd's slots are appended to.
+    spec : NetworkSpec
+        The network (the states of ``node``'s parents).
+    node : Node
+        A node with a cpd: noisy-OR, noisy-MAX, logistic, table or mixture.
+
+    Returns
+    -------
+    Builder
+        ``build(theta, tables)``: from ``theta`` of shape ``(batch,
+        n_slots)`` and the batched tables built so far (a logistic
+        intercept given as a prevalence reads its context parents' tables),
+        the node's table for each row, float, shape ``(batch, card(node),
+        *card(parents))``.
+
+    Raises
+    ------
+    ValueError
+        If ``node`` has no cpd (the spec guarantees one).
+    """
     cpd = node.cpd
     cards = [len(spec.nodes[p].states) for p in node.parents]
     if isinstance(cpd, NoisyOr):

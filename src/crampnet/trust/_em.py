@@ -188,6 +188,12 @@ class EStep:
     def counts(self, tables: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Expected counts per node under ``tables``, and the cases of probability zero.
 
+        Parameters
+        ----------
+        tables : mapping of str to numpy.ndarray
+            Every node's table by id, shape ``(card(node), *card(parents))``
+            (the node's axis first, its parents in family order).
+
         Returns
         -------
         counts : dict of str to numpy.ndarray
@@ -195,7 +201,8 @@ class EStep:
             ``P(node, parents | case)``, shaped like its table.
         impossible : numpy.ndarray
             Positions of the cases whose evidence has probability zero (their
-            contributions are not meaningful).
+            contributions are not meaningful): sorted, without repeats,
+            integer dtype, empty when every case is possible.
         """
         counts = {nid: c.copy() for nid, c in self.fixed.items()}
         bad = [rows[tables[self.nodes[j]][index] <= 0] for j, rows, index in self._checks]

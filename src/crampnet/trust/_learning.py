@@ -44,6 +44,29 @@ def frame_evidence(spec: NetworkSpec, frame: pd.DataFrame) -> dict[str, np.ndarr
     columns are read as they are, not reduced by the file's entailments:
     each family is fitted to its own marginal, which the nested model of
     :mod:`crampnet.network.entailment` leaves as the file gives it.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    frame : pandas.DataFrame
+        One row per case, one column per node (an id or alias); missing
+        cells mean unobserved.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Node id to float likelihoods of shape ``(len(frame), card)``, states
+        in network order; a row of ones where the cell is missing. A
+        categorical column of state names gives indicator rows.
+
+    Raises
+    ------
+    UnknownNodeError, EvidenceTypeError
+        For a column that names no node, or is not a string.
+    InvalidValueError
+        If two columns name the same node; and, with the other errors of
+        :func:`~crampnet.network.batch.batch_evidence`, for a bad cell.
     """
     import pandas as pd
 
@@ -83,6 +106,21 @@ def family_prior(model: BaseModel, fitted: Sequence[str], strength: float) -> di
     Each family's marginal comes from the sub-network of its node and the
     node's ancestors (the rest is barren): one tree for the fitted context
     and condition nodes together, one per fitted finding.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model whose tables give the prior.
+    fitted : sequence of str
+        The ids of the nodes to fit.
+    strength : float
+        The equivalent sample size: each family's pseudo-counts sum to it.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Per fitted node, float pseudo-counts shaped like its table,
+        ``(card(node), *card(parents))``.
     """
     nodes = relevant_nodes(model, fitted)
     var = {nid: j for j, nid in enumerate(nodes)}
@@ -145,6 +183,46 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
     which it is not barren (see :mod:`crampnet.trust._em`: the fixed point is
     EM's). Returns the counts, the number of EM iterations (0 for complete
     data) and whether EM converged.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model whose tables EM starts from.
+    evidence : mapping of str to numpy.ndarray
+        Per fitted node, likelihoods of shape ``(n_rows, card)`` (as
+        :func:`frame_evidence` gives); with ``complete``, indicator rows for
+        every member of every fitted family.
+    fitted : sequence of str
+        The ids of the nodes to fit, in network order.
+    alpha : mapping of str to numpy.ndarray
+        Per fitted node, its prior pseudo-counts (:func:`family_prior`),
+        shaped like its table.
+    complete : bool
+        Whether every fitted family is observed in every row: the counts
+        are then counted directly, without EM.
+    max_iter : int
+        The most EM iterations.
+    tol : float
+        EM stops once no entry of a fitted table moves by ``tol`` or more
+        in an iteration.
+    rows : pandas.Index
+        The data's index, to name a row in errors.
+
+    Returns
+    -------
+    counts : dict of str to numpy.ndarray
+        Per fitted node, its (expected) counts, float, shaped like its table
+        (without ``alpha``).
+    iterations : int
+        EM iterations run; 0 for complete data.
+    converged : bool
+        Whether EM met ``tol`` (always True for complete data).
+
+    Raises
+    ------
+    ImpossibleEvidenceError
+        If a row has probability zero under the model, naming its label in
+        ``rows``.
     """
     spec = model.spec
     if complete:
@@ -191,7 +269,37 @@ def _posterior_mean(counts: np.ndarray, fallback: np.ndarray) -> np.ndarray:
 
 
 def fit_result(base: BaseModel, posterior_counts: Mapping[str, np.ndarray], *, prior_strength: float, cases: int, method: str, iterations: int, converged: bool, how: str) -> Fit:
-    """The :class:`~crampnet.base.Fit` of ``base`` updated to ``posterior_counts`` (their posterior means)."""
+    """The :class:`~crampnet.base.Fit` of ``base`` updated to ``posterior_counts`` (their posterior means).
+
+    Parameters
+    ----------
+    base : BaseModel
+        The model fitted.
+    posterior_counts : mapping of str to numpy.ndarray
+        Per fitted node, its Dirichlet posterior (prior pseudo-counts plus
+        counts), shaped like its table.
+    prior_strength : float
+        The equivalent sample size of the prior.
+    cases : int
+        Rows of the data.
+    method : str
+        ``"complete"`` or ``"em"``.
+    iterations : int
+        EM iterations (0 for complete data).
+    converged : bool
+        Whether EM converged.
+    how : str
+        How the counts were found, for the note of each fitted parameter
+        (such as ``"complete data"``).
+
+    Returns
+    -------
+    Fit
+        Every node's table, a fitted node's replaced by the normalised
+        counts (a parent configuration with no counts keeps ``base``'s
+        column), the counts as float arrays, and the parameter table, built
+        when first read.
+    """
     tables = dict(base.compiled.tables)
     counts = {nid: np.array(c, dtype=float) for nid, c in posterior_counts.items()}
     for nid, alpha in counts.items():

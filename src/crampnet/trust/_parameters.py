@@ -60,7 +60,21 @@ _FITTED = Provenance("fitted", None, "Bayesian update from data")
 
 
 def row_key(node: object, kind: object, parent: object, parent_state: object, state: object) -> Key | None:
-    """The slot key of a row of ``parameters()`` (None for derived rows)."""
+    """The slot key of a row of ``parameters()`` (None for derived rows).
+
+    Parameters
+    ----------
+    node, kind, parent, parent_state, state : object
+        The row's cells of those columns; None or NaN for an empty cell.
+
+    Returns
+    -------
+    Key or None
+        ``(node, kind, parent, parent_state, state)`` as strings, empty
+        cells as None, ``kind`` ``"prior ..."`` shortened to ``"prior"``
+        and ``"intercept ..."`` to ``"intercept"``; None for a
+        ``"baseline (solved)"`` row, which has no slot.
+    """
 
     def text(value: object) -> str | None:
         return None if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
@@ -76,7 +90,19 @@ def row_key(node: object, kind: object, parent: object, parent_state: object, st
 
 
 def fitted_counts(model: BaseModel) -> Mapping[str, np.ndarray]:
-    """The Dirichlet posterior counts of the fitted tables of ``model`` (empty if none)."""
+    """The Dirichlet posterior counts of the fitted tables of ``model`` (empty if none).
+
+    Parameters
+    ----------
+    model : BaseModel
+        Any model; a fitted one has ``posterior_counts``.
+
+    Returns
+    -------
+    mapping of str to numpy.ndarray
+        Per fitted node, its posterior counts, shaped like its table; empty
+        for a model without a mapping ``posterior_counts``.
+    """
     counts = getattr(model, "posterior_counts", None)
     return counts if isinstance(counts, Mapping) else {}
 

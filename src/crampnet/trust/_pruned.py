@@ -33,7 +33,21 @@ if TYPE_CHECKING:
 __all__ = ["Pruned", "absorbable", "pruned", "relevant_nodes"]
 
 def relevant_nodes(model: BaseModel, keep: Sequence[str]) -> list[str]:
-    """``keep`` and all their ancestors, in the network's topological order."""
+    """``keep`` and all their ancestors, in the network's topological order.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model whose network is pruned.
+    keep : sequence of str
+        The node ids to keep (repeats allowed).
+
+    Returns
+    -------
+    list of str
+        The ids of ``keep`` and of every ancestor of theirs, each once, in
+        the order of ``model.spec.order``.
+    """
     spec = model.spec
     wanted = set(keep)
     for nid in reversed(spec.order):
@@ -100,6 +114,22 @@ class Pruned:
         findings' factors, finding by finding and parent by parent. Built with
         the batch axis last and contiguous (the engine runs with the cases
         last) and returned as views with the batch axis first.
+
+        Parameters
+        ----------
+        tables : mapping of str to numpy.ndarray
+            Per node of the tree (at least), its batched table, shape
+            ``(batch, card(node), *card(parents))``.
+        signed : sequence of numpy.ndarray, default=()
+            The signed findings' factor tables, shape ``(batch, 2, card)``
+            each, as many as the tree has signed factors.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            One float potential per clique of :attr:`tree`, in its order,
+            shape ``(batch, *cards of the clique's variables)`` (``batch`` is
+            1 for a clique that holds no factor).
         """
         pots = list(self._ones)
         for table, (home, axes, shape) in zip([*(tables[nid] for nid in self.order), *signed], self._place, strict=True):
@@ -112,6 +142,27 @@ class Pruned:
         An absorbed node's table is summed against its evidence vector in
         ``kept`` (``(1, card)`` or ``(batch, card)``): its row where that
         vector is one state's indicator.
+
+        Parameters
+        ----------
+        tables : mapping of str to numpy.ndarray
+            Per node of the tree (at least), its batched table, shape
+            ``(batch, card(node), *card(parents))``.
+        kept : mapping of str to numpy.ndarray
+            The evidence vectors of the kept nodes, those of the absorbed
+            nodes among them.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            One table per node, in :attr:`order`: the node's own table, or
+            for an absorbed node its table summed against its evidence, shape
+            ``(batch, *card(parents))``.
+
+        Raises
+        ------
+        ValueError
+            If the tree has signed findings.
         """
         if self.signed:
             msg = "a tree with signed findings has factors that are not node tables"
@@ -135,11 +186,40 @@ class Pruned:
         found from the model's tables) are dead in every row, and the
         compiled pass may leave them out (``sparse=True`` in
         :func:`~crampnet.inference._drawpass.draw_marginals`).
+
+        Parameters
+        ----------
+        tables : mapping of str to numpy.ndarray
+            Per node of the tree (at least), its batched table, shape
+            ``(batch, card(node), *card(parents))``.
+
+        Returns
+        -------
+        bool
+            True if, in every row of the batch, each entry that is zero in
+            the model's own table is zero in ``tables`` too.
         """
         return not any(tables[nid][:, zero].any() for nid, zero in self._zeros)
 
     def evidence(self, kept: Mapping[str, np.ndarray], likelihoods: Mapping[str, list[np.ndarray]]) -> dict[int, np.ndarray]:
-        """Engine evidence: ``kept`` vectors and per-draw likelihood vectors, multiplied per variable."""
+        """Engine evidence: ``kept`` vectors and per-draw likelihood vectors, multiplied per variable.
+
+        Parameters
+        ----------
+        kept : mapping of str to numpy.ndarray
+            The evidence vector of each kept node, shape ``(1, card)`` or
+            ``(batch, card)``; those of absorbed nodes are left out (their
+            factors hold them).
+        likelihoods : mapping of str to list of numpy.ndarray
+            Per node of the tree, per-draw likelihood vectors on it, shape
+            ``(batch, card)`` each (those of summed-out noisy-OR findings).
+
+        Returns
+        -------
+        dict of int to numpy.ndarray
+            Per variable of the tree (a node's position in :attr:`order`),
+            the product of its vectors, shape ``(1, card)`` or ``(batch, card)``.
+        """
         out = {self.var[nid]: v for nid, v in kept.items() if nid not in self.absorbed}
         for parent, vectors in likelihoods.items():
             var = self.var[parent]
@@ -158,7 +238,24 @@ def _absorb(table: np.ndarray, lik: np.ndarray) -> np.ndarray:
 
 
 def absorbable(model: BaseModel, keep: frozenset[str], observed: Collection[str]) -> frozenset[str]:
-    """The ``observed`` nodes that :func:`pruned` of ``keep`` may absorb: with parents, and no children in its nodes."""
+    """The ``observed`` nodes that :func:`pruned` of ``keep`` may absorb: with parents, and no children in its nodes.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    keep : frozenset of str
+        The nodes kept in the tree (its other nodes are the conditions and
+        the ancestors of both).
+    observed : collection of str
+        The nodes with evidence.
+
+    Returns
+    -------
+    frozenset of str
+        The nodes of ``observed`` that are in ``keep``, have parents, and
+        are no parent of a node of the tree.
+    """
     spec = model.spec
     nodes = relevant_nodes(model, [*sorted(keep), *model.compiled.conditions])
     parents = {p for nid in nodes for p in spec.nodes[nid].parents}

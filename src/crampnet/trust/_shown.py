@@ -72,6 +72,30 @@ def shown(model: BaseModel, evidence: pd.DataFrame, posteriors: pd.DataFrame, ra
     order); any other ranking takes :attr:`Diagnosis.differential` of the
     case's observed cells, the order ``diagnose`` shows. Cases with the same
     observed cells are diagnosed once.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model that diagnoses.
+    evidence : pandas.DataFrame
+        One row per case, one column per node; missing cells (None or NaN)
+        are unobserved.
+    posteriors : pandas.DataFrame
+        The cases' posteriors, one row per case in the order of
+        ``evidence``, one column per condition (as
+        :meth:`~crampnet.Model.posteriors` gives).
+    ranking : str
+        One of :data:`RANKINGS_BY`: ``"posterior"``, or a ranking of
+        ``diagnose``.
+    progress : bool, default=False
+        Show a progress bar over the cases.
+
+    Returns
+    -------
+    Shown
+        ``place``, integer, and ``flagged``, bool, of shape ``(n_cases,
+        n_conditions)``, conditions in the order of ``posteriors``'
+        columns; ``alarm``, bool, of shape ``(n_cases,)``.
     """
     import pandas as pd
 

@@ -83,7 +83,13 @@ class ParameterSpace:
         return np.array([s.value for s in self.slots], dtype=float)
 
     def index(self) -> dict[Key, int]:
-        """Slot position by key."""
+        """Slot position by key.
+
+        Returns
+        -------
+        dict of Key to int
+            The position in ``theta`` of every slot, by its :data:`Key`.
+        """
         return {s.key: i for i, s in enumerate(self.slots)}
 
     def tables(self, theta: np.ndarray, only: Collection[str] | None = None) -> dict[str, np.ndarray]:
@@ -91,6 +97,22 @@ class ParameterSpace:
 
         With ``only`` (a set of nodes closed under taking parents), just those.
         Rows are first :meth:`nest`-ed.
+
+        Parameters
+        ----------
+        theta : numpy.ndarray
+            Float parameter vectors, shape ``(batch, n_slots)``, one per row.
+        only : collection of str, optional
+            The nodes to build; None (the default) builds every node.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            Per node id, its tables for the rows of ``theta``, float, shape
+            ``(batch, card(node), *card(parents))``. A node's builder runs
+            first, in network order; an override (a population prior or a
+            fitted table) then replaces its table with slots read straight
+            from ``theta``.
         """
         theta = self.nest(theta)
         tables: dict[str, np.ndarray] = {}
@@ -109,6 +131,18 @@ class ParameterSpace:
         findings"); the implied finding's link is then raised to the least
         value for which the joint model exists, innermost findings first so
         that a chain holds. ``theta`` itself is not changed.
+
+        Parameters
+        ----------
+        theta : numpy.ndarray
+            Parameter vectors, shape ``(batch, n_slots)``.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``theta`` itself when every row keeps every nesting; otherwise a
+            float copy, shape ``(batch, n_slots)``, with the broken links
+            raised.
         """
         for b, implying in self.nested:
             union = 1.0 - np.prod(1.0 - theta[:, implying], axis=1)
@@ -120,16 +154,75 @@ class ParameterSpace:
     # -- construction helpers -------------------------------------------------
 
     def add(self, key: Key, value: float, kind: str, param: Param | None = None, *, judgment: bool = False) -> int:
+        """Append one slot and return its position.
+
+        Parameters
+        ----------
+        key : Key
+            The slot's key, ``(node, kind, parent, parent_state, state)``.
+        value : float
+            The slot's value in the network.
+        kind : str
+            What number it is: ``"probability"``, ``"positive"`` or ``"simplex"``.
+        param : Param, optional
+            The file's parameter, whose ``low`` and ``high`` the slot keeps;
+            None (the default) for a slot without a range.
+        judgment : bool, default=False
+            Whether the value is a judgment rather than from a source.
+
+        Returns
+        -------
+        int
+            The new slot's position in ``theta`` (the last one).
+        """
         low = param.low if param is not None else None
         high = param.high if param is not None else None
         self.slots.append(Slot(key, float(value), kind, low, high, judgment))
         return len(self.slots) - 1
 
     def add_param(self, key: Key, param: Param, kind: str) -> int:
+        """Append the slot of a file parameter (value, range, whether a judgment) and return its position.
+
+        Parameters
+        ----------
+        key : Key
+            The slot's key, ``(node, kind, parent, parent_state, state)``.
+        param : Param
+            The parameter: its value, ``low``/``high`` and provenance.
+        kind : str
+            ``"probability"`` or ``"positive"`` (an odds ratio or mixture weight).
+
+        Returns
+        -------
+        int
+            The new slot's position in ``theta``.
+        """
         return self.add(key, param.value, kind, param, judgment=param.provenance.source == "judgment")
 
     def add_dist(self, key: tuple[str, str, str | None, str | None], dist: Dist, states: tuple[str, ...], alpha: np.ndarray | None = None) -> np.ndarray:
-        """Slots for a distribution over ``states`` (key gets the state appended)."""
+        """Slots for a distribution over ``states`` (key gets the state appended).
+
+        The slots, of kind ``"simplex"``, form a new group (appended to
+        :attr:`groups`); each keeps its entry's range from ``dist.ranges``.
+
+        Parameters
+        ----------
+        key : tuple
+            ``(node, kind, parent, parent_state)``: a :data:`Key` without its state.
+        dist : Dist
+            The distribution: probabilities by state, provenance and ranges.
+        states : tuple of str
+            The node's states, the order of the slots.
+        alpha : numpy.ndarray, optional
+            Dirichlet parameters of the group, one per state, fixed by a fit
+            (kept in :attr:`alphas`); None (the default) leaves the defaults.
+
+        Returns
+        -------
+        numpy.ndarray
+            The new slots' positions in ``theta``, one per state in the order
+            of ``states``, dtype ``numpy.intp``.
+        """
         group = len(self.groups)
         idx = []
         for s in states:
