@@ -63,6 +63,19 @@ def readable(net: CompiledNetwork, nid: str) -> str | None:
     A context node is its own; a finding with a single parent gives
     evidence ``P(q | parent)`` on that parent; conditions (never
     candidates) and findings with several parents have none.
+
+    Parameters
+    ----------
+    net : CompiledNetwork
+        The compiled network.
+    nid : str
+        A node of the network.
+
+    Returns
+    -------
+    str or None
+        ``nid`` itself for a context node, the single parent of a finding
+        whose one parent is not a finding, None otherwise.
     """
     node = net.spec.nodes[nid]
     if node.role == "context":

@@ -8,138 +8,22 @@ for a digit it does not hold), so nothing is copied or transposed. The
 last digits make an inner block of at most :data:`BLOCK` entries: a table
 that does not vary over it is read or written once per block, the others
 through precomputed offsets, once per run of entries over which they stay
-the same. Plain Python as written, at module level.
+the same (the block's loops: :mod:`crampnet.inference._emblocks`). Here:
+the two sweeps over a clique (:func:`product`, :func:`scatter`), the
+strides that address a family or a separator, and the rescaling of a
+message. Plain Python as written, at module level.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from crampnet.inference._emblocks import BLOCK, add, blocks, gather, inner, prod, spread, step
+
 __all__ = ["BLOCK", "TINY", "add", "blocks", "family_strides", "gather", "inner", "prod", "product", "rescale", "scatter", "separator_strides", "spread", "step"]
 
 #: A message whose largest entry, or a rescaled entry, is below this flags the case (status 2).
 TINY = 1e-250
-
-#: Entries of a clique handled as one inner block (its last digits): each
-#: table's offsets over the block are worked out once per call, tables that
-#: do not vary over the block are read or written once per block, and the
-#: others are plain gathers and scatters, one per run of entries over which
-#: the table is constant. Measured on EM's E-step of 1,000 shipped-network
-#: cases with every condition hidden (one run each, 2 threads, before runs):
-#: 4.0 s with 16, 3.5 s with 64, 2.4-2.6 s with 256, 4.4 s with 1,024.
-BLOCK = 256
-
-
-def inner(nd: int, dcard: Any, d0: int, strides: Any, n_idx: int, offsets: Any, run: Any) -> int:
-    """The inner block (the last digits, at most :data:`BLOCK` entries, at least one digit): its digits, each table's offsets over it, and its runs.
-
-    ``run[k]``: over how many consecutive entries of the block table ``k``
-    stays the same (the product of the last digits' states it does not
-    vary over; the block's length if it is constant over the block).
-    """
-    n_in = 0
-    span = 1
-    while n_in < nd and (n_in == 0 or span * dcard[d0 + nd - 1 - n_in] <= BLOCK):
-        span *= dcard[d0 + nd - 1 - n_in]
-        n_in += 1
-    for k in range(n_idx):
-        run[k] = 1
-        d = nd - 1
-        while d >= nd - n_in and strides[k, d] == 0:
-            run[k] *= dcard[d0 + d]
-            d -= 1
-    for k in range(n_idx):
-        if run[k] == span:
-            continue
-        # C order, built outer digit first: each entry so far spreads over the next digit's states
-        # (written from the back, so nothing is overwritten before it is read).
-        offsets[k, 0] = 0
-        length = 1
-        for d in range(nd - n_in, nd):
-            card = dcard[d0 + d]
-            for e in range(length - 1, -1, -1):
-                base = offsets[k, e]
-                for x in range(card - 1, -1, -1):
-                    offsets[k, e * card + x] = base + x * strides[k, d]
-            length *= card
-    return n_in
-
-
-def gather(vals: Any, src: Any, b0: int, off: Any, span: int, r: int, first: bool, v: float) -> None:
-    """``vals[e] *= src[b0 + off[e]]`` (if ``first``, ``vals[e] = v * src[...]``) over a block whose table is constant over runs of ``r`` entries."""
-    if r == 1:
-        if first:
-            for e in range(span):
-                vals[e] = v * src[b0 + off[e]]
-        else:
-            for e in range(span):
-                vals[e] *= src[b0 + off[e]]
-        return
-    for e in range(0, span, r):
-        x = src[b0 + off[e]]
-        if first:
-            x *= v
-            for t in range(e, e + r):
-                vals[t] = x
-        else:
-            for t in range(e, e + r):
-                vals[t] *= x
-
-
-def add(vals: Any, a: int, b: int) -> float:
-    """``vals[a:b].sum()``, in four running sums (four independent chains of additions, not one)."""
-    s0 = 0.0
-    s1 = 0.0
-    s2 = 0.0
-    s3 = 0.0
-    e = a
-    while e + 4 <= b:
-        s0 += vals[e]
-        s1 += vals[e + 1]
-        s2 += vals[e + 2]
-        s3 += vals[e + 3]
-        e += 4
-    while e < b:
-        s0 += vals[e]
-        e += 1
-    return (s0 + s1) + (s2 + s3)
-
-
-def spread(vals: Any, dst: Any, b0: int, off: Any, span: int, r: int, x: float) -> None:
-    """``dst[b0 + off[e]] += vals[e] * x`` over a block whose table is constant over runs of ``r`` entries (each run summed first)."""
-    if r == 1:
-        for e in range(span):
-            dst[b0 + off[e]] += vals[e] * x
-        return
-    for e in range(0, span, r):
-        total = 0.0
-        for t in range(e, e + r):
-            total += vals[t]
-        dst[b0 + off[e]] += total * x
-
-
-def step(dig: Any, nd: int, dcard: Any, d0: int, idx: Any, strides: Any, n_idx: int) -> None:
-    """Next block: step the outer digits ``0 .. nd - 1`` (C order), moving every table's index."""
-    d = nd - 1
-    while d >= 0:
-        dig[d] += 1
-        for k in range(n_idx):
-            idx[k] += strides[k, d]
-        if dig[d] < dcard[d0 + d]:
-            return
-        for k in range(n_idx):
-            idx[k] -= strides[k, d] * dcard[d0 + d]
-        dig[d] = 0
-        d -= 1
-
-
-def blocks(nd: int, dcard: Any, d0: int, strides: Any, n_idx: int, offsets: Any, run: Any, dig: Any) -> tuple[int, int]:
-    """Set up a sweep over a clique's entries (for :func:`product` and :func:`scatter`): the outer digits and the inner block's length; the digits start at zero."""
-    n_out = nd - inner(nd, dcard, d0, strides, n_idx, offsets, run)
-    span = prod(dcard, d0 + n_out, d0 + nd)
-    for d in range(nd):
-        dig[d] = 0
-    return n_out, span
 
 
 def product(
@@ -178,14 +62,6 @@ def product(
                 ws[idx[n_idx]] += block
         step(dig, n_out, dcard, d0, idx, strides, n_idx + out)
     return total
-
-
-def prod(dcard: Any, a: int, b: int) -> int:
-    """The product of ``dcard[a:b]``."""
-    out = 1
-    for d in range(a, b):
-        out *= dcard[d]
-    return out
 
 
 def scatter(

@@ -176,7 +176,7 @@ def _compile() -> Drivers | None:
             stamp: Path | None = _state["stamp"]
             if stamp is not None and not stamp.exists():
                 with contextlib.suppress(OSError):  # it still loads; the next process checks again
-                    stamp.write_text("crampnet.inference._loops, _quickloops, _drawloops, _emtables, _embins and _emloops are compiled in this directory\n")
+                    stamp.write_text("crampnet.inference._smallloops, _quickloops, _loops, _drawloops, _emblocks, _emtables, _embins, _emlayout and _emloops are compiled in this directory\n")
             _state["kernel"] = drivers
     kernel: Drivers | None = _state["kernel"]
     return kernel
@@ -198,13 +198,16 @@ def _loops() -> dict[str, Any] | None:
             from crampnet.inference import (
                 _drawloops,
                 _embins,
+                _emblocks,
+                _emlayout,
                 _emloops,
                 _emtables,
                 _loops,
                 _quickloops,
+                _smallloops,
             )
 
-            modules = (_quickloops, _loops, _drawloops, _emtables, _embins, _emloops)
+            modules = (_smallloops, _quickloops, _loops, _drawloops, _emblocks, _emtables, _embins, _emlayout, _emloops)
             try:
                 loops = _jit_modules(modules, numba.njit(cache=True, **OPTIONS))
             except RuntimeError:  # "cannot cache function ...: no locator available"
