@@ -30,6 +30,29 @@ def inner(nd: int, dcard: Any, d0: int, strides: Any, n_idx: int, offsets: Any, 
     ``run[k]``: over how many consecutive entries of the block table ``k``
     stays the same (the product of the last digits' states it does not
     vary over; the block's length if it is constant over the block).
+
+    Parameters
+    ----------
+    nd : int
+        Number of the clique's digits.
+    dcard : numpy.ndarray
+        int64: digits' numbers of states; the clique's are ``dcard[d0 : d0 + nd]``.
+    d0 : int
+        The clique's first digit in ``dcard``.
+    strides : numpy.ndarray
+        int64 ``(tables, digits)``: each table's stride per digit (0 off its scope).
+    n_idx : int
+        Number of tables.
+    offsets : numpy.ndarray
+        int64 ``(tables, at least BLOCK)``: receives, for each table not
+        constant over the block, its offset at each entry of the block.
+    run : numpy.ndarray
+        int64 ``(tables,)``: receives each table's runs.
+
+    Returns
+    -------
+    int
+        The number of digits in the inner block.
     """
     n_in = 0
     span = 1
@@ -60,7 +83,27 @@ def inner(nd: int, dcard: Any, d0: int, strides: Any, n_idx: int, offsets: Any, 
 
 
 def gather(vals: Any, src: Any, b0: int, off: Any, span: int, r: int, first: bool, v: float) -> None:
-    """``vals[e] *= src[b0 + off[e]]`` (if ``first``, ``vals[e] = v * src[...]``) over a block whose table is constant over runs of ``r`` entries."""
+    """``vals[e] *= src[b0 + off[e]]`` (if ``first``, ``vals[e] = v * src[...]``) over a block whose table is constant over runs of ``r`` entries.
+
+    Parameters
+    ----------
+    vals : numpy.ndarray
+        float64 ``(at least span,)``: the block's entries, multiplied in place.
+    src : numpy.ndarray
+        float64: the flat store the table is read from.
+    b0 : int
+        The table's index at the block's first entry.
+    off : numpy.ndarray
+        int64: the table's offset at each entry of the block.
+    span : int
+        Entries of the block.
+    r : int
+        The table's run (:func:`inner`): it stays the same over runs of ``r`` entries.
+    first : bool
+        Overwrite ``vals`` (with ``v`` times the table) instead of multiplying it.
+    v : float
+        The factor of the tables constant over the block (used with ``first``).
+    """
     if r == 1:
         if first:
             for e in range(span):
@@ -81,7 +124,20 @@ def gather(vals: Any, src: Any, b0: int, off: Any, span: int, r: int, first: boo
 
 
 def add(vals: Any, a: int, b: int) -> float:
-    """``vals[a:b].sum()``, in four running sums (four independent chains of additions, not one)."""
+    """``vals[a:b].sum()``, in four running sums (four independent chains of additions, not one).
+
+    Parameters
+    ----------
+    vals : numpy.ndarray
+        float64, one-dimensional.
+    a, b : int
+        The range summed.
+
+    Returns
+    -------
+    float
+        The sum (0.0 for an empty range).
+    """
     s0 = 0.0
     s1 = 0.0
     s2 = 0.0
@@ -100,7 +156,25 @@ def add(vals: Any, a: int, b: int) -> float:
 
 
 def spread(vals: Any, dst: Any, b0: int, off: Any, span: int, r: int, x: float) -> None:
-    """``dst[b0 + off[e]] += vals[e] * x`` over a block whose table is constant over runs of ``r`` entries (each run summed first)."""
+    """``dst[b0 + off[e]] += vals[e] * x`` over a block whose table is constant over runs of ``r`` entries (each run summed first).
+
+    Parameters
+    ----------
+    vals : numpy.ndarray
+        float64 ``(at least span,)``: the block's entries.
+    dst : numpy.ndarray
+        float64: the flat store the table is added to.
+    b0 : int
+        The table's index at the block's first entry.
+    off : numpy.ndarray
+        int64: the table's offset at each entry of the block.
+    span : int
+        Entries of the block.
+    r : int
+        The table's run (:func:`inner`): it stays the same over runs of ``r`` entries.
+    x : float
+        The factor of every addition.
+    """
     if r == 1:
         for e in range(span):
             dst[b0 + off[e]] += vals[e] * x
@@ -113,7 +187,26 @@ def spread(vals: Any, dst: Any, b0: int, off: Any, span: int, r: int, x: float) 
 
 
 def step(dig: Any, nd: int, dcard: Any, d0: int, idx: Any, strides: Any, n_idx: int) -> None:
-    """Next block: step the outer digits ``0 .. nd - 1`` (C order), moving every table's index."""
+    """Next block: step the outer digits ``0 .. nd - 1`` (C order), moving every table's index.
+
+    Parameters
+    ----------
+    dig : numpy.ndarray
+        int64: the outer digits' states, stepped in place (back to zero
+        after the last block).
+    nd : int
+        Number of outer digits.
+    dcard : numpy.ndarray
+        int64: digits' numbers of states, the clique's from ``d0``.
+    d0 : int
+        The clique's first digit in ``dcard``.
+    idx : numpy.ndarray
+        int64 ``(tables,)``: each table's index, moved in place.
+    strides : numpy.ndarray
+        int64 ``(tables, digits)``: each table's stride per digit.
+    n_idx : int
+        Number of tables.
+    """
     d = nd - 1
     while d >= 0:
         dig[d] += 1
@@ -128,7 +221,32 @@ def step(dig: Any, nd: int, dcard: Any, d0: int, idx: Any, strides: Any, n_idx: 
 
 
 def blocks(nd: int, dcard: Any, d0: int, strides: Any, n_idx: int, offsets: Any, run: Any, dig: Any) -> tuple[int, int]:
-    """Set up a sweep over a clique's entries (for :func:`product` and :func:`scatter`): the outer digits and the inner block's length; the digits start at zero."""
+    """Set up a sweep over a clique's entries (for :func:`~crampnet.inference._emtables.product` and :func:`~crampnet.inference._emtables.scatter`): the outer digits and the inner block's length; the digits start at zero.
+
+    Parameters
+    ----------
+    nd : int
+        Number of the clique's digits.
+    dcard : numpy.ndarray
+        int64: digits' numbers of states; the clique's are ``dcard[d0 : d0 + nd]``.
+    d0 : int
+        The clique's first digit in ``dcard``.
+    strides : numpy.ndarray
+        int64 ``(tables, digits)``: each table's stride per digit.
+    n_idx : int
+        Number of tables.
+    offsets, run : numpy.ndarray
+        int64: receive the tables' offsets over the block and their runs (:func:`inner`).
+    dig : numpy.ndarray
+        int64 ``(at least nd,)``: the outer digits' states, set to zero.
+
+    Returns
+    -------
+    n_out : int
+        The number of outer digits.
+    span : int
+        The inner block's number of entries.
+    """
     n_out = nd - inner(nd, dcard, d0, strides, n_idx, offsets, run)
     span = prod(dcard, d0 + n_out, d0 + nd)
     for d in range(nd):
@@ -137,7 +255,20 @@ def blocks(nd: int, dcard: Any, d0: int, strides: Any, n_idx: int, offsets: Any,
 
 
 def prod(dcard: Any, a: int, b: int) -> int:
-    """The product of ``dcard[a:b]``."""
+    """The product of ``dcard[a:b]``.
+
+    Parameters
+    ----------
+    dcard : numpy.ndarray
+        int64: digits' numbers of states.
+    a, b : int
+        The range multiplied.
+
+    Returns
+    -------
+    int
+        The product (1 for an empty range).
+    """
     out = 1
     for d in range(a, b):
         out *= dcard[d]

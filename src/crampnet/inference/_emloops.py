@@ -287,7 +287,39 @@ def family_counts(
     cards: Any, fam_ptr: Any, fam_var: Any, fam_stride: Any, tab_off: Any, tab: Any, status: Any, codes: Any, count: Any,
     soft: Any, soft_off: Any, weights: Any, cnt: Any, flags: Any, a: int, b: int, shift: int,
 ) -> None:  # fmt: skip
-    """Cases ``a .. b``: add their expected family counts to ``cnt`` (flat, as ``tab``); ``flags`` per case as :func:`case_counts`."""
+    """Cases ``a .. b``: add their expected family counts to ``cnt`` (flat, as ``tab``); ``flags`` per case as :func:`case_counts`.
+
+    Parameters
+    ----------
+    cards : numpy.ndarray
+        int64 ``(nodes,)``: each node's number of states.
+    fam_ptr, fam_var, fam_stride, tab_off : numpy.ndarray
+        int64: the families, flat (:class:`crampnet.inference._emkernel.Families`):
+        pointers per node, members, their strides in the node's table, and
+        where each table starts in ``tab``.
+    tab : numpy.ndarray
+        float64: every node's table, flat.
+    status, codes : numpy.ndarray
+        int64 ``(cases, nodes)``: each node's status (``BARREN``, ``HARD``,
+        ``KEPT``, ``SOFT``) and observed state.
+    count : numpy.ndarray
+        bool ``(cases, nodes)``: whether to count the node's family in the case.
+    soft : numpy.ndarray
+        float64 ``(cases, columns)``: the soft likelihoods, side by side.
+    soft_off : numpy.ndarray
+        int64 ``(nodes,)``: each soft node's first column in ``soft``.
+    weights : numpy.ndarray
+        float64 ``(cases,)``: how many times each case counts.
+    cnt : numpy.ndarray
+        float64, laid out as ``tab``: the counts, added to.
+    flags : numpy.ndarray
+        int64 ``(cases,)``: rows ``a .. b`` receive 0 (counted), 1
+        (impossible) or 2 (near underflow).
+    a, b : int
+        The range of cases.
+    shift : int
+        A clique's bins hold at most its entries ``>> shift`` (:mod:`crampnet.inference._embins`).
+    """
     pool = np.empty(POOL)  # each case's workspace, unless it needs more: its pages are mapped once, not per case
     for i in range(a, b):
         flags[i] = case_counts(i, cards, fam_ptr, fam_var, fam_stride, tab_off, tab, status, codes, count, soft, soft_off, weights[i], cnt, shift, pool)
