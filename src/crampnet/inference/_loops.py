@@ -67,6 +67,35 @@ def block_pass(st: Any, pg: Any, potential: Any, evidence: Any, col0: int, b: in
     set to zero. ``flag[k]`` is set where an upward message has a nonzero
     entry below :data:`TINY_MESSAGE` times its maximum: a product with it
     could underflow before the division, and the caller reruns the case.
+
+    Parameters
+    ----------
+    st : tuple of numpy.ndarray
+        The tree's structure (:meth:`crampnet.inference._arrays.Structure.arrays`).
+    pg : tuple of numpy.ndarray
+        The evidence and query placement (:meth:`crampnet.inference._arrays.Program.arrays`).
+    potential : numpy.ndarray
+        float64 ``(live entries,)``: the cliques' potentials, flat.
+    evidence : numpy.ndarray
+        float64 ``(evidence states, cases)``: likelihoods, rows as ``Program.rows``.
+    col0 : int
+        The block's first column of ``evidence``.
+    b : int
+        Number of cases in the block.
+    local : numpy.ndarray
+        float64 ``(live entries, block size)``: work, each clique's potential times its evidence.
+    up, down : numpy.ndarray
+        float64 ``(messages, block size)``: the upward and downward messages (work).
+    tmp : numpy.ndarray
+        float64 ``(width, block size)``: one clique's belief (work).
+    scale, total : numpy.ndarray
+        float64 ``(block size,)``: receive the log scales and the root's sums.
+    out : numpy.ndarray
+        float64 ``(query states, block size)``: receives the marginals.
+    flag : numpy.ndarray
+        int64 ``(block size,)``: receives 1 for a case near underflow, else 0.
+    mx, lo : numpy.ndarray
+        float64 ``(block size,)``: work of the rescaling.
     """
     size, eoff, order, parent, ch_ptr, ch_idx, ssize, soff, own, poff, pmap = st
     ev_ptr, ev_map, ev_moff, ev_row, ev_states, q_ptr, q_map, q_moff, q_row, q_states = pg
@@ -129,7 +158,31 @@ def block_pass(st: Any, pg: Any, potential: Any, evidence: Any, col0: int, b: in
 
 
 def marginals(st: Any, pg: Any, potential: Any, evidence: Any, out: Any, log_ev: Any, flags: Any, n_messages: int, width: int, size: int) -> None:
-    """Normalised marginals (``out``: query states x cases), log P(evidence) and ``flags`` of every case."""
+    """Normalised marginals (``out``: query states x cases), log P(evidence) and ``flags`` of every case.
+
+    Parameters
+    ----------
+    st : tuple of numpy.ndarray
+        The tree's structure (:meth:`crampnet.inference._arrays.Structure.arrays`).
+    pg : tuple of numpy.ndarray
+        The evidence and query placement (:meth:`crampnet.inference._arrays.Program.arrays`).
+    potential : numpy.ndarray
+        float64 ``(live entries,)``: the cliques' potentials, flat.
+    evidence : numpy.ndarray
+        float64 ``(evidence states, cases)``: likelihoods, rows as ``Program.rows``.
+    out : numpy.ndarray
+        float64 ``(query states, cases)``: receives the marginals (NaN without mass).
+    log_ev : numpy.ndarray
+        float64 ``(cases,)``: receives log P(evidence), ``-inf`` without mass.
+    flags : numpy.ndarray
+        int64 ``(cases,)``: receives 1 for a case near underflow, else 0.
+    n_messages : int
+        Rows of the message store (the structure's ``messages``).
+    width : int
+        Entries of the largest clique (the structure's ``width``).
+    size : int
+        Cases per block (the buffers' width).
+    """
     n = evidence.shape[1]
     local = np.empty((potential.shape[0], size))
     up = np.empty((n_messages, size))
@@ -161,6 +214,46 @@ def quickscore(
     rows of the marginals; ``log_ev``), 1 more than ``cap`` pseudo-cases,
     2 no mass, a sum that cancels more than ``condition`` times, or a
     flagged pseudo-case: the caller runs those another way.
+
+    Parameters
+    ----------
+    st : tuple of numpy.ndarray
+        The tree's structure (:meth:`crampnet.inference._arrays.Structure.arrays`).
+    pg : tuple of numpy.ndarray
+        The evidence and query placement (:meth:`crampnet.inference._arrays.Program.arrays`).
+    potential : numpy.ndarray
+        float64 ``(live entries,)``: the cliques' potentials, flat.
+    direct : numpy.ndarray
+        float64 ``(evidence states, cases)``: evidence on the tree's own variables.
+    observed : numpy.ndarray
+        float64 ``(finding states, cases)``: the decomposed findings' likelihoods.
+    terms : tuple of numpy.ndarray
+        int64: ``state_ptr``, ``finding_row``, ``finding_card``, ``term_ptr``,
+        each factor's first evidence row, its card and its offset in ``values``.
+    values : numpy.ndarray
+        float64: the terms' factors, flat.
+    weights : numpy.ndarray
+        float64: each term's signed weight.
+    pick : numpy.ndarray
+        int64: the rows of the marginals whose sums are the posteriors.
+    n_out : int
+        Rows of a block's marginals (all the query states).
+    cap : int
+        The most pseudo-cases a case may have.
+    condition : float
+        Largest accepted ``sum |mass| / |sum of masses|``.
+    post : numpy.ndarray
+        float64 ``(cases, len(pick))``: receives the posteriors.
+    log_ev : numpy.ndarray
+        float64 ``(cases,)``: receives log P(evidence).
+    status : numpy.ndarray
+        int64 ``(cases,)``: receives 0, 1 or 2.
+    n_messages : int
+        Rows of the message store (the structure's ``messages``).
+    width : int
+        Entries of the largest clique (the structure's ``width``).
+    size : int
+        Cases per block (the buffers' width).
     """
     state_ptr = terms[0]
     n = direct.shape[1]
