@@ -48,7 +48,8 @@ from crampnet.exceptions import NetworkFileError
 from crampnet.inference import _nesting
 from crampnet.inference._expansion import expand, term_counts
 from crampnet.inference._quickscore_path import CONDITION, kept_patterns
-from crampnet.inference._routing import TERM_CAP, THOROUGH, _narrowest
+from crampnet.inference._routing import TERM_CAP, THOROUGH
+from crampnet.inference._treesplit import _narrowest
 from crampnet.network.batch import TINY
 
 if TYPE_CHECKING:
@@ -63,6 +64,19 @@ def readable(net: CompiledNetwork, nid: str) -> str | None:
     A context node is its own; a finding with a single parent gives
     evidence ``P(q | parent)`` on that parent; conditions (never
     candidates) and findings with several parents have none.
+
+    Parameters
+    ----------
+    net : CompiledNetwork
+        The compiled network.
+    nid : str
+        A node of the network.
+
+    Returns
+    -------
+    str or None
+        ``nid`` itself for a context node, the single parent of a finding
+        whose one parent is not a finding, None otherwise.
     """
     node = net.spec.nodes[nid]
     if node.role == "context":
@@ -173,7 +187,7 @@ def _tiny(a: np.ndarray) -> bool:
 
 
 def _in_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray]) -> frozenset[str]:
-    """The case's decomposable findings kept in the tree rather than expanded (:func:`~crampnet.inference._routing._narrowest`).
+    """The case's decomposable findings kept in the tree rather than expanded (:func:`~crampnet.inference._treesplit._narrowest`).
 
     Every row here observes them alike, so the choice is that of a batch
     of clinical rows: fewest pseudo-cases times the tree's entries, also

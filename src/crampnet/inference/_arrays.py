@@ -98,7 +98,18 @@ class Structure:
         self._maps: dict[int, np.ndarray] = {}
 
     def state_map(self, v: int) -> np.ndarray:
-        """For each entry of ``v``'s home clique, the state of ``v`` (cached)."""
+        """For each entry of ``v``'s home clique, the state of ``v`` (cached).
+
+        Parameters
+        ----------
+        v : int
+            A variable of the tree.
+
+        Returns
+        -------
+        numpy.ndarray
+            int64, one state of ``v`` per live entry of its home clique (C order).
+        """
         out = self._maps.get(v)
         if out is None:
             home = self.tree.home[v]
@@ -107,12 +118,33 @@ class Structure:
         return out
 
     def kept(self, clique: int, values: np.ndarray) -> np.ndarray:
-        """``values`` (first axis over the clique's entries, C order) at the entries kept."""
+        """``values`` (first axis over the clique's entries, C order) at the entries kept.
+
+        Parameters
+        ----------
+        clique : int
+            The clique's index.
+        values : numpy.ndarray
+            First axis over every entry of the clique, in C order.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``values`` itself when the clique keeps every entry, else the rows
+            at its live entries (a copy).
+        """
         live = self.live[clique]
         return values if live is None else values[live]
 
     def arrays(self) -> tuple[np.ndarray, ...]:
-        """The tree's arrays in the kernel's argument order."""
+        """The tree's arrays in the kernel's argument order.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            The int64 arrays ``(size, eoff, order, parent, ch_ptr, ch_idx,
+            ssize, soff, own, poff, pmap)``.
+        """
         return (self.size, self.eoff, self.order, self.parent, self.ch_ptr, self.ch_idx, self.ssize, self.soff, self.own, self.poff, self.pmap)
 
 
@@ -144,7 +176,16 @@ class Program:
         self.rows = np.concatenate([[0], np.cumsum([tree.cards[v] for v in self.evidence])]).astype(np.int64)
 
     def arrays(self) -> tuple[np.ndarray, ...]:
-        """The evidence and query placement, in the kernel's argument order."""
+        """The evidence and query placement, in the kernel's argument order.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            The int64 arrays ``(ev_ptr, ev_map, ev_moff, ev_row, ev_states,
+            q_ptr, q_map, q_moff, q_row, q_states)``: for the evidence, then
+            the query variables, CSR pointers by home clique, their entry ->
+            state maps, the maps' offsets, first rows and state counts.
+        """
         return (self.ev_ptr, self.ev_map, self.ev_moff, self.ev_row, self.ev_states, self.q_ptr, self.q_map, self.q_moff, self.q_row, self.q_states)
 
 
@@ -154,6 +195,20 @@ def entry_map(tree: CliqueTree, clique: int, variables: Sequence[int]) -> np.nda
     Built by broadcasting one ``arange`` per variable along its axis (the
     last variable the fastest), so it allocates the result alone, not a grid
     of every variable's index over the clique.
+
+    Parameters
+    ----------
+    tree : CliqueTree
+        The tree.
+    clique : int
+        The clique's index.
+    variables : sequence of int
+        Variables of the clique, in the order of the target table's axes.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64, of the clique's full size (every entry, not only the live ones).
     """
     cl = tree.cliques[clique]
     shape = [tree.cards[v] for v in cl]
@@ -190,7 +245,21 @@ def _slots(structure: Structure, variables: Sequence[int], n: int) -> tuple[np.n
 
 
 def unique_masks(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(mask, axis=0, return_inverse=True)`` for a boolean matrix, via packed bits."""
+    """``np.unique(mask, axis=0, return_inverse=True)`` for a boolean matrix, via packed bits.
+
+    Parameters
+    ----------
+    mask : numpy.ndarray
+        Boolean, shape ``(rows, columns)``.
+
+    Returns
+    -------
+    unique : numpy.ndarray
+        Boolean, the distinct rows of ``mask`` (sorted by their packed bytes;
+        one empty row when ``mask`` has no columns).
+    inverse : numpy.ndarray
+        intp, shape ``(rows,)``: each row's index in ``unique``.
+    """
     if mask.shape[1] == 0:
         return np.zeros((1, 0), dtype=bool), np.zeros(mask.shape[0], dtype=np.intp)
     packed = np.packbits(mask, axis=1)

@@ -181,7 +181,18 @@ class CliqueTree:
         return [self._sizes[c] if live is None else int(live.size) for c, live in enumerate(self.live_entries)]
 
     def size(self, clique: int) -> int:
-        """Number of entries of a clique's table."""
+        """Number of entries of a clique's table.
+
+        Parameters
+        ----------
+        clique : int
+            The clique's index.
+
+        Returns
+        -------
+        int
+            The product of its variables' cardinalities (live or not).
+        """
         return self._sizes[clique]
 
     @property

@@ -189,6 +189,14 @@ def coalition_grid(net: CompiledNetwork, items: Sequence[tuple[str, np.ndarray]]
 def coalitions(net: CompiledNetwork, items: Sequence[tuple[str, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     """:func:`coalition_grid`, with every row it cannot answer scored as an ordinary row.
 
+    Parameters
+    ----------
+    net : CompiledNetwork
+        The compiled network.
+    items : sequence of (str, numpy.ndarray)
+        The case's ``n`` evidence entries: node id and likelihood vector.
+        Coalition ``m`` holds entry ``i`` when bit ``i`` of ``m`` is set.
+
     Returns
     -------
     posteriors : numpy.ndarray

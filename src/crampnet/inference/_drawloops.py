@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from crampnet.inference._loops import (
+from crampnet.inference._smallloops import (
     _divide,
     _log_scale,
     _normalise,
@@ -46,6 +46,40 @@ def draw_block(st: Any, sl: Any, pq: Any, inp: Any, b: int, up: Any, down: Any, 
 
     As :func:`crampnet.inference._loops.block_pass`, with each entry's
     local value formed from the slots (see the module docstring).
+
+    Parameters
+    ----------
+    st : tuple of numpy.ndarray
+        The tree's structure (:meth:`crampnet.inference._arrays.Structure.arrays`).
+    sl : tuple of numpy.ndarray
+        The slots, CSR by clique (int64): pointers, entry -> row maps, each
+        slot's offset in the maps, its first row in ``inp``.
+    pq : tuple of numpy.ndarray
+        The query placement (int64): pointers, maps, map offsets, first
+        rows in ``out``, numbers of states.
+    inp : numpy.ndarray
+        float64 ``(input rows, block size)``: the block's factor-table and
+        likelihood rows, one column per case.
+    b : int
+        How many columns (cases) of the block are used.
+    up, down : numpy.ndarray
+        float64 ``(messages, block size)``: the upward and downward
+        messages (work, zeroed here).
+    acc : numpy.ndarray
+        float64 ``(block size,)``: one entry's value per case (work).
+    scale : numpy.ndarray
+        float64 ``(block size,)``: receives each case's log scale of the
+        upward messages.
+    total : numpy.ndarray
+        float64 ``(block size,)``: receives each case's sum at the root.
+    out : numpy.ndarray
+        float64 ``(query states, block size)``: receives the normalised
+        marginals (NaN where the case has no mass).
+    flag : numpy.ndarray
+        int64 ``(block size,)``: set to 1 where an upward message came near
+        underflow, else 0.
+    mx, lo : numpy.ndarray
+        float64 ``(block size,)``: work of the rescaling.
     """
     size, eoff, order, parent, ch_ptr, ch_idx, ssize, soff, own, poff, pmap = st
     sl_ptr, sl_map, sl_moff, sl_row = sl
@@ -139,6 +173,27 @@ def draws(st: Any, sl: Any, pq: Any, inp: Any, out: Any, log_ev: Any, flags: Any
     block size)``: each block's rows are contiguous (its cases on the last
     axis, which the loops run over), and the cases run in that order; the
     last block may be partly unused.
+
+    Parameters
+    ----------
+    st : tuple of numpy.ndarray
+        The tree's structure (:meth:`crampnet.inference._arrays.Structure.arrays`).
+    sl : tuple of numpy.ndarray
+        The slots, CSR by clique (see :func:`draw_block`).
+    pq : tuple of numpy.ndarray
+        The query placement (the last five arrays of
+        :meth:`crampnet.inference._arrays.Program.arrays`).
+    inp : numpy.ndarray
+        float64 ``(blocks, input rows, block size)``: the input, a block of
+        cases at a time.
+    out : numpy.ndarray
+        float64 ``(query states, cases)``: receives the normalised marginals.
+    log_ev : numpy.ndarray
+        float64 ``(cases,)``: receives log P(evidence), ``-inf`` without mass.
+    flags : numpy.ndarray
+        int64 ``(cases,)``: receives 1 for a case near underflow, else 0.
+    n_messages : int
+        Rows of the message store (the structure's ``messages``).
     """
     n = out.shape[1]
     size = inp.shape[2]

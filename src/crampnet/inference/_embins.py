@@ -33,7 +33,35 @@ __all__ = ["collect_bins", "count_bins", "group", "view"]
 
 
 def group(n: int, nd: int, strides: Any, dcard: Any, d0: int, limit: int, ints: Any, bmask: Any) -> int:
-    """Put sources ``0 .. n - 1`` (scopes: digits ``d`` with ``strides[k, d] != 0``) in bins of at most ``limit`` entries; the number of bins."""
+    """Put sources ``0 .. n - 1`` (scopes: digits ``d`` with ``strides[k, d] != 0``) in bins of at most ``limit`` entries; the number of bins.
+
+    A source whose scope alone exceeds ``limit`` gets a bin of its own.
+
+    Parameters
+    ----------
+    n : int
+        Number of sources.
+    nd : int
+        Number of the clique's digits.
+    dcard : numpy.ndarray
+        int64: digits' numbers of states; the clique's are ``dcard[d0 : d0 + nd]``.
+    d0 : int
+        The clique's first digit in ``dcard``.
+    strides : numpy.ndarray
+        int64 ``(at least n, at least nd)``: each source's strides over the clique's digits.
+    limit : int
+        Largest number of entries of a bin's table.
+    ints : numpy.ndarray
+        int64 work (module docstring): receives rows 2 (each source's
+        bin), 3 (each bin's entries) and 4 (each bin's members).
+    bmask : numpy.ndarray
+        bool ``(bins, at least nd)``: receives each bin's digits.
+
+    Returns
+    -------
+    int
+        The number of bins.
+    """
     nb = 0
     for k in range(n):
         best = -1
@@ -66,7 +94,35 @@ def group(n: int, nd: int, strides: Any, dcard: Any, d0: int, limit: int, ints: 
 
 
 def view(b: int, n: int, nd: int, dcard: Any, d0: int, ints: Any, mats: Any, bmask: Any) -> tuple[int, int]:
-    """Bin ``b``'s digits (cards in ``ints[5]``, positions in ``ints[6]``) and its members (``ints[1]``, ``mats[1]``): the number of each."""
+    """Bin ``b``'s digits (cards in ``ints[5]``, positions in ``ints[6]``) and its members (``ints[1]``, ``mats[1]``): the number of each.
+
+    Parameters
+    ----------
+    b : int
+        The bin (from :func:`group`).
+    n : int
+        Number of sources grouped.
+    nd : int
+        Number of the clique's digits.
+    dcard : numpy.ndarray
+        int64: digits' numbers of states; the clique's are ``dcard[d0 : d0 + nd]``.
+    d0 : int
+        The clique's first digit in ``dcard``.
+    ints : numpy.ndarray
+        int64 work: reads rows 0 and 2, writes rows 1, 5 and 6.
+    mats : numpy.ndarray
+        int64 work: reads ``mats[0]`` (sources' strides), writes
+        ``mats[1]`` (members' strides over the bin's digits).
+    bmask : numpy.ndarray
+        bool: each bin's digits (from :func:`group`).
+
+    Returns
+    -------
+    nu : int
+        The bin's number of digits.
+    m : int
+        Its number of members, in source order.
+    """
     nu = 0
     for d in range(nd):
         if bmask[b, d]:
@@ -101,6 +157,45 @@ def collect_bins(
 
     A bin of one table keeps it. Returns the new number of sources and of
     those read from ``tab`` (they stay first).
+
+    Parameters
+    ----------
+    ws : numpy.ndarray
+        float64: the case's work store (messages, built tables).
+    at : int
+        Where in ``ws`` the bins' tables are built.
+    nd : int
+        Number of the clique's digits.
+    dcard : numpy.ndarray
+        int64: digits' numbers of states; the clique's are ``dcard[d0 : d0 + nd]``.
+    d0 : int
+        The clique's first digit in ``dcard``.
+    tab : numpy.ndarray
+        float64: the nodes' tables, flat.
+    n_tab : int
+        How many of the sources (the first) are read from ``tab``.
+    idx : numpy.ndarray
+        int64: each source's start in ``tab`` or ``ws``; rewritten with the new sources.
+    strides : numpy.ndarray
+        int64 ``(sources, digits)``: each source's strides over the
+        clique's digits; rewritten with the new sources.
+    k : int
+        Number of sources.
+    limit : int
+        Largest number of entries of a bin's table.
+    ints, mats : numpy.ndarray
+        int64 work (module docstring).
+    bmask : numpy.ndarray
+        bool work: each bin's digits.
+    offsets, run, dig, buf : numpy.ndarray
+        Work of the table sweeps (:func:`crampnet.inference._emtables.product`).
+
+    Returns
+    -------
+    sources : int
+        The new number of sources in ``idx`` and ``strides``.
+    kept : int
+        How many of them (the first) are still read from ``tab``.
     """
     for q in range(k):
         ints[0, q] = idx[q]
@@ -147,6 +242,51 @@ def count_bins(
     each target of a bin is then summed from the bin's marginal, the
     families' times ``weight`` over the total. Families in larger bins are
     summed straight from the belief (a second sweep).
+
+    Parameters
+    ----------
+    ws : numpy.ndarray
+        float64: the case's work store (the clique's entries, messages, bins).
+    p0, size : int
+        Where the clique's entries start in ``ws``, and how many.
+    nd : int
+        Number of the clique's digits.
+    dcard : numpy.ndarray
+        int64: digits' numbers of states; the clique's are ``dcard[d0 : d0 + nd]``.
+    d0 : int
+        The clique's first digit in ``dcard``.
+    cnt : numpy.ndarray
+        float64: the flat counts of every node's table, added to.
+    idx : numpy.ndarray
+        int64 work: start of each table swept (with ``mul`` 1, the last row
+        is the parent's message).
+    strides : numpy.ndarray
+        int64 work ``(tables, digits)``, likewise.
+    scale : numpy.ndarray
+        float64 work: each target's factor.
+    k : int
+        Number of messages among the targets (they come first).
+    n : int
+        Number of families counted.
+    weight : float
+        How many times the case counts.
+    mul : int
+        1 to multiply the parent's message in first, 0 not to.
+    at : int
+        Where in ``ws`` the bins' tables are built.
+    limit : int
+        Largest number of entries of a bin's table.
+    ints, mats : numpy.ndarray
+        int64 work (module docstring); ``ints[0]`` and ``mats[0]`` hold the targets.
+    bmask : numpy.ndarray
+        bool work: each bin's digits.
+    offsets, run, dig, buf : numpy.ndarray
+        Work of the table sweeps (:func:`crampnet.inference._emtables.product`).
+
+    Returns
+    -------
+    int
+        1 if the belief's total is not positive (nothing counted), else 0.
     """
     nb = group(k + n, nd, mats[0], dcard, d0, limit, ints, bmask)
     out = 0

@@ -79,16 +79,50 @@ class Families:
         self.size = int(sum(sizes))
 
     def flatten(self, tables: Sequence[np.ndarray]) -> np.ndarray:
-        """The tables (one per node, in node order) as one flat array."""
+        """The tables (one per node, in node order) as one flat array.
+
+        Parameters
+        ----------
+        tables : sequence of numpy.ndarray
+            One table per node, axes ``(node, *parents)``.
+
+        Returns
+        -------
+        numpy.ndarray
+            float64 ``(size,)``: the tables in C order, one after the other
+            (each at its ``tab_off``); empty without tables.
+        """
         return np.concatenate([np.asarray(t, dtype=float).reshape(-1) for t in tables]) if tables else np.zeros(0)
 
     def split(self, flat: np.ndarray) -> list[np.ndarray]:
-        """A flat array back into one table per node."""
+        """A flat array back into one table per node.
+
+        Parameters
+        ----------
+        flat : numpy.ndarray
+            ``(size,)``, laid out as :meth:`flatten` gives.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            Per node, a view of ``flat`` shaped ``(card, *parent cards)``.
+        """
         return [flat[o : o + math.prod(s)].reshape(s) for o, s in zip(self.tab_off.tolist(), self.shapes, strict=True)]
 
 
 def ready(cases: int) -> bool:
-    """Whether ``cases`` cases' E-step runs in the compiled kernel (:func:`crampnet.inference._kernel.ready`)."""
+    """Whether ``cases`` cases' E-step runs in the compiled kernel (:func:`crampnet.inference._kernel.ready`).
+
+    Parameters
+    ----------
+    cases : int
+        Number of cases of the E-step.
+
+    Returns
+    -------
+    bool
+        The kernel's answer for ``cases`` times :data:`CASE_SECONDS` of numpy time.
+    """
     return _kernel.ready(cases * CASE_SECONDS)
 
 

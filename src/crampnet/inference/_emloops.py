@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from crampnet.inference._embins import collect_bins, count_bins
+from crampnet.inference._emlayout import _eliminate, _family_base, _order_digits
 from crampnet.inference._emtables import (
     BLOCK,
     TINY,
@@ -50,100 +51,6 @@ __all__ = ["BARREN", "HARD", "KEPT", "POOL", "SOFT", "family_counts"]
 BARREN, HARD, KEPT, SOFT = 0, 1, 2, 3
 #: Entries of the workspace a batch of cases shares (a case needing more gets its own).
 POOL = 1 << 20
-
-
-def _eliminate(nf: int, adj: Any, card: Any, member: Any, step_of: Any, order: Any, csize: Any, ssize: Any) -> None:
-    """Greedy min-weight elimination of the ``nf`` free variables: per step its variable and clique."""
-    alive = np.ones(nf, dtype=np.bool_)
-    for t in range(nf):
-        best = -1
-        weight = 0.0
-        for v in range(nf):
-            if alive[v]:
-                w = card[v]
-                for u in range(nf):
-                    if alive[u] and adj[v, u]:
-                        w *= card[u]
-                if best < 0 or w < weight:
-                    best = v
-                    weight = w
-        v = best
-        step_of[v] = t
-        order[t] = v
-        for u in range(nf):
-            member[t, u] = u == v or (alive[u] and adj[v, u])
-        for u in range(nf):
-            if member[t, u] and u != v:
-                for x in range(nf):
-                    if member[t, x] and x != v and x != u:
-                        adj[u, x] = True
-        alive[v] = False
-        csize[t] = weight
-        ssize[t] = weight / card[v]
-
-
-def _order_digits(
-    c: int, nf: int, nc: int, dig_ptr: Any, dig_var: Any, dcard: Any, card: Any, home: Any, nfac: int, fac: Any, fam_ptr: Any, fam_var: Any,
-    pos: Any, sep: Any, sep_ptr: Any, cpar: Any, srcm: Any,
-) -> None:  # fmt: skip
-    """Lay out clique ``c``'s digits, innermost first: the variable in the fewest of its tables, then in the fewest of those left.
-
-    A table (factor or message) whose variables all lie before a digit is
-    read or written once per value of those variables only
-    (:func:`crampnet.inference._emtables.product`, :func:`crampnet.inference._emtables.scatter`), so each table should end early.
-    """
-    n_src = 0
-    for f in range(nfac):
-        if home[f] == c:
-            j = fac[f]
-            for u in range(nf):
-                srcm[n_src, u] = False
-            for m in range(fam_ptr[j], fam_ptr[j + 1]):
-                if pos[fam_var[m]] >= 0:
-                    srcm[n_src, pos[fam_var[m]]] = True
-            n_src += 1
-    for g in range(nc):
-        if (g == c and cpar[c] >= 0) or cpar[g] == c:
-            for u in range(nf):
-                srcm[n_src, u] = False
-            for q in range(sep_ptr[g], sep_ptr[g + 1]):
-                srcm[n_src, sep[q]] = True
-            n_src += 1
-    d0 = dig_ptr[c]
-    nd = dig_ptr[c + 1] - d0
-    alive = np.ones(max(n_src, 1), dtype=np.bool_)
-    placed = np.zeros(nd, dtype=np.bool_)
-    laid = np.empty(nd, dtype=np.int64)
-    for slot in range(nd - 1, -1, -1):
-        best = -1
-        fewest = 0
-        for d in range(nd):
-            if not placed[d]:
-                held = 0
-                for r in range(n_src):
-                    if alive[r] and srcm[r, dig_var[d0 + d]]:
-                        held += 1
-                if best < 0 or held < fewest:
-                    best = d
-                    fewest = held
-        placed[best] = True
-        laid[slot] = dig_var[d0 + best]
-        for r in range(n_src):
-            if srcm[r, laid[slot]]:
-                alive[r] = False
-    for d in range(nd):
-        dig_var[d0 + d] = laid[d]
-        dcard[d0 + d] = int(card[laid[d]])
-
-
-def _family_base(i: int, j: int, codes: Any, tab_off: Any, fam_ptr: Any, fam_var: Any, fam_stride: Any, pos: Any) -> int:
-    """Where family ``j``'s table starts for case ``i``: its offset, moved along each member the case pins (``pos < 0``) to its observed state."""
-    base = tab_off[j]
-    for m in range(fam_ptr[j], fam_ptr[j + 1]):
-        if pos[fam_var[m]] < 0:
-            base += codes[i, fam_var[m]] * fam_stride[m]
-    result: int = base
-    return result
 
 
 def case_counts(
@@ -380,7 +287,39 @@ def family_counts(
     cards: Any, fam_ptr: Any, fam_var: Any, fam_stride: Any, tab_off: Any, tab: Any, status: Any, codes: Any, count: Any,
     soft: Any, soft_off: Any, weights: Any, cnt: Any, flags: Any, a: int, b: int, shift: int,
 ) -> None:  # fmt: skip
-    """Cases ``a .. b``: add their expected family counts to ``cnt`` (flat, as ``tab``); ``flags`` per case as :func:`case_counts`."""
+    """Cases ``a .. b``: add their expected family counts to ``cnt`` (flat, as ``tab``); ``flags`` per case as :func:`case_counts`.
+
+    Parameters
+    ----------
+    cards : numpy.ndarray
+        int64 ``(nodes,)``: each node's number of states.
+    fam_ptr, fam_var, fam_stride, tab_off : numpy.ndarray
+        int64: the families, flat (:class:`crampnet.inference._emkernel.Families`):
+        pointers per node, members, their strides in the node's table, and
+        where each table starts in ``tab``.
+    tab : numpy.ndarray
+        float64: every node's table, flat.
+    status, codes : numpy.ndarray
+        int64 ``(cases, nodes)``: each node's status (``BARREN``, ``HARD``,
+        ``KEPT``, ``SOFT``) and observed state.
+    count : numpy.ndarray
+        bool ``(cases, nodes)``: whether to count the node's family in the case.
+    soft : numpy.ndarray
+        float64 ``(cases, columns)``: the soft likelihoods, side by side.
+    soft_off : numpy.ndarray
+        int64 ``(nodes,)``: each soft node's first column in ``soft``.
+    weights : numpy.ndarray
+        float64 ``(cases,)``: how many times each case counts.
+    cnt : numpy.ndarray
+        float64, laid out as ``tab``: the counts, added to.
+    flags : numpy.ndarray
+        int64 ``(cases,)``: rows ``a .. b`` receive 0 (counted), 1
+        (impossible) or 2 (near underflow).
+    a, b : int
+        The range of cases.
+    shift : int
+        A clique's bins hold at most its entries ``>> shift`` (:mod:`crampnet.inference._embins`).
+    """
     pool = np.empty(POOL)  # each case's workspace, unless it needs more: its pages are mapped once, not per case
     for i in range(a, b):
         flags[i] = case_counts(i, cards, fam_ptr, fam_var, fam_stride, tab_off, tab, status, codes, count, soft, soft_off, weights[i], cnt, shift, pool)

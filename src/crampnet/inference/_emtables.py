@@ -8,138 +8,22 @@ for a digit it does not hold), so nothing is copied or transposed. The
 last digits make an inner block of at most :data:`BLOCK` entries: a table
 that does not vary over it is read or written once per block, the others
 through precomputed offsets, once per run of entries over which they stay
-the same. Plain Python as written, at module level.
+the same (the block's loops: :mod:`crampnet.inference._emblocks`). Here:
+the two sweeps over a clique (:func:`product`, :func:`scatter`), the
+strides that address a family or a separator, and the rescaling of a
+message. Plain Python as written, at module level.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from crampnet.inference._emblocks import BLOCK, add, blocks, gather, inner, prod, spread, step
+
 __all__ = ["BLOCK", "TINY", "add", "blocks", "family_strides", "gather", "inner", "prod", "product", "rescale", "scatter", "separator_strides", "spread", "step"]
 
 #: A message whose largest entry, or a rescaled entry, is below this flags the case (status 2).
 TINY = 1e-250
-
-#: Entries of a clique handled as one inner block (its last digits): each
-#: table's offsets over the block are worked out once per call, tables that
-#: do not vary over the block are read or written once per block, and the
-#: others are plain gathers and scatters, one per run of entries over which
-#: the table is constant. Measured on EM's E-step of 1,000 shipped-network
-#: cases with every condition hidden (one run each, 2 threads, before runs):
-#: 4.0 s with 16, 3.5 s with 64, 2.4-2.6 s with 256, 4.4 s with 1,024.
-BLOCK = 256
-
-
-def inner(nd: int, dcard: Any, d0: int, strides: Any, n_idx: int, offsets: Any, run: Any) -> int:
-    """The inner block (the last digits, at most :data:`BLOCK` entries, at least one digit): its digits, each table's offsets over it, and its runs.
-
-    ``run[k]``: over how many consecutive entries of the block table ``k``
-    stays the same (the product of the last digits' states it does not
-    vary over; the block's length if it is constant over the block).
-    """
-    n_in = 0
-    span = 1
-    while n_in < nd and (n_in == 0 or span * dcard[d0 + nd - 1 - n_in] <= BLOCK):
-        span *= dcard[d0 + nd - 1 - n_in]
-        n_in += 1
-    for k in range(n_idx):
-        run[k] = 1
-        d = nd - 1
-        while d >= nd - n_in and strides[k, d] == 0:
-            run[k] *= dcard[d0 + d]
-            d -= 1
-    for k in range(n_idx):
-        if run[k] == span:
-            continue
-        # C order, built outer digit first: each entry so far spreads over the next digit's states
-        # (written from the back, so nothing is overwritten before it is read).
-        offsets[k, 0] = 0
-        length = 1
-        for d in range(nd - n_in, nd):
-            card = dcard[d0 + d]
-            for e in range(length - 1, -1, -1):
-                base = offsets[k, e]
-                for x in range(card - 1, -1, -1):
-                    offsets[k, e * card + x] = base + x * strides[k, d]
-            length *= card
-    return n_in
-
-
-def gather(vals: Any, src: Any, b0: int, off: Any, span: int, r: int, first: bool, v: float) -> None:
-    """``vals[e] *= src[b0 + off[e]]`` (if ``first``, ``vals[e] = v * src[...]``) over a block whose table is constant over runs of ``r`` entries."""
-    if r == 1:
-        if first:
-            for e in range(span):
-                vals[e] = v * src[b0 + off[e]]
-        else:
-            for e in range(span):
-                vals[e] *= src[b0 + off[e]]
-        return
-    for e in range(0, span, r):
-        x = src[b0 + off[e]]
-        if first:
-            x *= v
-            for t in range(e, e + r):
-                vals[t] = x
-        else:
-            for t in range(e, e + r):
-                vals[t] *= x
-
-
-def add(vals: Any, a: int, b: int) -> float:
-    """``vals[a:b].sum()``, in four running sums (four independent chains of additions, not one)."""
-    s0 = 0.0
-    s1 = 0.0
-    s2 = 0.0
-    s3 = 0.0
-    e = a
-    while e + 4 <= b:
-        s0 += vals[e]
-        s1 += vals[e + 1]
-        s2 += vals[e + 2]
-        s3 += vals[e + 3]
-        e += 4
-    while e < b:
-        s0 += vals[e]
-        e += 1
-    return (s0 + s1) + (s2 + s3)
-
-
-def spread(vals: Any, dst: Any, b0: int, off: Any, span: int, r: int, x: float) -> None:
-    """``dst[b0 + off[e]] += vals[e] * x`` over a block whose table is constant over runs of ``r`` entries (each run summed first)."""
-    if r == 1:
-        for e in range(span):
-            dst[b0 + off[e]] += vals[e] * x
-        return
-    for e in range(0, span, r):
-        total = 0.0
-        for t in range(e, e + r):
-            total += vals[t]
-        dst[b0 + off[e]] += total * x
-
-
-def step(dig: Any, nd: int, dcard: Any, d0: int, idx: Any, strides: Any, n_idx: int) -> None:
-    """Next block: step the outer digits ``0 .. nd - 1`` (C order), moving every table's index."""
-    d = nd - 1
-    while d >= 0:
-        dig[d] += 1
-        for k in range(n_idx):
-            idx[k] += strides[k, d]
-        if dig[d] < dcard[d0 + d]:
-            return
-        for k in range(n_idx):
-            idx[k] -= strides[k, d] * dcard[d0 + d]
-        dig[d] = 0
-        d -= 1
-
-
-def blocks(nd: int, dcard: Any, d0: int, strides: Any, n_idx: int, offsets: Any, run: Any, dig: Any) -> tuple[int, int]:
-    """Set up a sweep over a clique's entries (for :func:`product` and :func:`scatter`): the outer digits and the inner block's length; the digits start at zero."""
-    n_out = nd - inner(nd, dcard, d0, strides, n_idx, offsets, run)
-    span = prod(dcard, d0 + n_out, d0 + nd)
-    for d in range(nd):
-        dig[d] = 0
-    return n_out, span
 
 
 def product(
@@ -152,6 +36,43 @@ def product(
     ``ws``; with ``out`` 1 each entry is also added, in the same sweep, to
     table ``n_idx`` in ``ws`` (the clique's message to its parent), and
     the total returned is not meaningful.
+
+    Parameters
+    ----------
+    ws : numpy.ndarray
+        float64: the case's work store, written at ``p0 .. p0 + size``.
+    p0 : int
+        Where the clique's entries start in ``ws``.
+    size : int
+        The clique's number of entries.
+    nd : int
+        Number of the clique's digits.
+    dcard : numpy.ndarray
+        int64: digits' numbers of states; the clique's are ``dcard[d0 : d0 + nd]``.
+    d0 : int
+        The clique's first digit in ``dcard``.
+    tab : numpy.ndarray
+        float64: the nodes' tables, flat.
+    n_tab : int
+        How many of the tables (the first) are read from ``tab``.
+    idx : numpy.ndarray
+        int64 ``(tables,)``: each table's start; stepped through the sweep
+        and back where it began at its end.
+    strides : numpy.ndarray
+        int64 ``(tables, digits)``: each table's stride per digit (0 off its scope).
+    n_idx : int
+        Number of tables multiplied.
+    out : int
+        1 to add each entry to table ``n_idx`` (the message), 0 not to.
+    offsets, run, dig : numpy.ndarray
+        int64 work of the inner block (:func:`crampnet.inference._emblocks.blocks`).
+    buf : numpy.ndarray
+        float64 work, not read by this loop.
+
+    Returns
+    -------
+    float
+        With ``out`` 0, the sum of the clique's entries; not meaningful with ``out`` 1.
     """
     n_out, span = blocks(nd, dcard, d0, strides, n_idx + out, offsets, run, dig)
     total = 0.0
@@ -180,14 +101,6 @@ def product(
     return total
 
 
-def prod(dcard: Any, a: int, b: int) -> int:
-    """The product of ``dcard[a:b]``."""
-    out = 1
-    for d in range(a, b):
-        out *= dcard[d]
-    return out
-
-
 def scatter(
     ws: Any, p0: int, size: int, nd: int, dcard: Any, d0: int, dst: Any, idx: Any, strides: Any, scale: Any, n_idx: int, mul: int,
     offsets: Any, run: Any, dig: Any, buf: Any,
@@ -197,6 +110,43 @@ def scatter(
     ``b[e]`` is ``ws[p0 + e]``; with ``mul`` 1, times table ``n_idx`` in
     ``ws`` (the message from the clique's parent), written back to
     ``ws[p0 + e]`` in the same sweep.
+
+    Parameters
+    ----------
+    ws : numpy.ndarray
+        float64: the case's work store, holding the clique's entries.
+    p0 : int
+        Where the clique's entries start in ``ws``.
+    size : int
+        The clique's number of entries.
+    nd : int
+        Number of the clique's digits.
+    dcard : numpy.ndarray
+        int64: digits' numbers of states; the clique's are ``dcard[d0 : d0 + nd]``.
+    d0 : int
+        The clique's first digit in ``dcard``.
+    dst : numpy.ndarray
+        float64: the flat store the tables are added to (``ws`` or the counts).
+    idx : numpy.ndarray
+        int64 ``(tables,)``: each table's start; stepped through the sweep
+        and back where it began at its end.
+    strides : numpy.ndarray
+        int64 ``(tables, digits)``: each table's stride per digit (0 off its scope).
+    scale : numpy.ndarray
+        float64 ``(tables,)``: each table's factor.
+    n_idx : int
+        Number of tables summed onto.
+    mul : int
+        1 to multiply the parent's message in first, 0 not to.
+    offsets, run, dig : numpy.ndarray
+        int64 work of the inner block (:func:`crampnet.inference._emblocks.blocks`).
+    buf : numpy.ndarray
+        float64 work, not read by this loop.
+
+    Returns
+    -------
+    float
+        The sum of the entries ``b`` (after the product with the message).
     """
     n_out, span = blocks(nd, dcard, d0, strides, n_idx + mul, offsets, run, dig)
     total = 0.0
@@ -221,7 +171,29 @@ def scatter(
 
 
 def family_strides(nd: int, dig_var: Any, d0: int, fam_var: Any, fam_stride: Any, m0: int, m1: int, pos: Any, out: Any, k: int) -> None:
-    """``out[k, d]``: the table stride of each clique digit that is a free member of family ``m0 .. m1`` (0 for the others)."""
+    """``out[k, d]``: the table stride of each clique digit that is a free member of family ``m0 .. m1`` (0 for the others).
+
+    Parameters
+    ----------
+    nd : int
+        Number of the clique's digits.
+    dig_var : numpy.ndarray
+        int64: each digit's variable (its position among the case's free
+        variables); the clique's from ``d0``.
+    d0 : int
+        The clique's first digit in ``dig_var``.
+    fam_var, fam_stride : numpy.ndarray
+        int64: every family's members (nodes) and their strides in the
+        family's table, flat.
+    m0, m1 : int
+        The family's range in ``fam_var``.
+    pos : numpy.ndarray
+        int64 ``(nodes,)``: each node's free variable, -1 where the case observes it.
+    out : numpy.ndarray
+        int64 ``(tables, digits)``: row ``k`` is written.
+    k : int
+        The row of ``out``.
+    """
     for d in range(nd):
         out[k, d] = 0
         for m in range(m0, m1):
@@ -230,7 +202,27 @@ def family_strides(nd: int, dig_var: Any, d0: int, fam_var: Any, fam_stride: Any
 
 
 def separator_strides(nd: int, dig_var: Any, d0: int, sep: Any, s0: int, s1: int, card: Any, out: Any, k: int) -> None:
-    """``out[k, d]``: the C-order stride in a separator (variables ``sep[s0:s1]``, increasing) of each clique digit."""
+    """``out[k, d]``: the C-order stride in a separator (variables ``sep[s0:s1]``, increasing) of each clique digit.
+
+    Parameters
+    ----------
+    nd : int
+        Number of the clique's digits.
+    dig_var : numpy.ndarray
+        int64: each digit's free variable; the clique's from ``d0``.
+    d0 : int
+        The clique's first digit in ``dig_var``.
+    sep : numpy.ndarray
+        int64: the separators' variables, flat.
+    s0, s1 : int
+        The separator's range in ``sep``.
+    card : numpy.ndarray
+        Each free variable's number of states.
+    out : numpy.ndarray
+        int64 ``(tables, digits)``: row ``k`` is written (0 for a digit off the separator).
+    k : int
+        The row of ``out``.
+    """
     for d in range(nd):
         out[k, d] = 0
     stride = 1
@@ -242,7 +234,20 @@ def separator_strides(nd: int, dig_var: Any, d0: int, sep: Any, s0: int, s1: int
 
 
 def rescale(ws: Any, s0: int, s1: int) -> int:
-    """Divide ``ws[s0:s1]`` by its maximum: 1 if it is zero, 2 if it or a nonzero quotient is below :data:`TINY`."""
+    """Divide ``ws[s0:s1]`` by its maximum: 1 if it is zero, 2 if it or a nonzero quotient is below :data:`TINY`.
+
+    Parameters
+    ----------
+    ws : numpy.ndarray
+        float64: the store holding the message, rescaled in place.
+    s0, s1 : int
+        The message's range in ``ws``.
+
+    Returns
+    -------
+    int
+        0, or 1 (largest entry not positive: left as it is) or 2 (near underflow).
+    """
     mx = 0.0
     for s in range(s0, s1):
         mx = max(mx, ws[s])

@@ -132,7 +132,22 @@ def _groups(arr: np.ndarray, states: list[Terms]) -> tuple[np.ndarray, list[Term
 
 
 def option_terms(vec: np.ndarray, states: list[Terms]) -> Terms:
-    """The terms of one likelihood vector of a decomposed finding (hard, soft or all ones)."""
+    """The terms of one likelihood vector of a decomposed finding (hard, soft or all ones).
+
+    Parameters
+    ----------
+    vec : numpy.ndarray
+        The finding's likelihood vector, ``(card,)`` (or ``(1, card)``).
+    states : list of Terms
+        The finding's terms per state (:func:`~crampnet.inference.quickscore.decompose`).
+
+    Returns
+    -------
+    Terms
+        One term of weight 1 and no factor for a vector of ones; a state's
+        own terms for a hard vector; else every nonzero state's terms, their
+        weights times the state's likelihood, one after the other.
+    """
     return _groups(np.asarray(vec, dtype=float).reshape(1, -1), states)[1][0]
 
 
@@ -141,6 +156,19 @@ def groups_of(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms
 
     Worked out once, they serve every :func:`term_counts` and :func:`expand`
     of the same arrays (a clinical batch weighs several plans of one batch).
+
+    Parameters
+    ----------
+    evidence : mapping of str to numpy.ndarray
+        ``(rows, card)`` likelihoods per node.
+    terms : mapping of str to list of Terms
+        :func:`~crampnet.inference.quickscore.decompose`'s output.
+
+    Returns
+    -------
+    Groups
+        Per finding in both, ``(group, lists)``: an intp array ``(rows,)``
+        of each row's index into ``lists``, and the distinct term lists.
     """
     return {nid: _groups(np.asarray(evidence[nid], dtype=float), terms[nid]) for nid in evidence if nid in terms}
 
@@ -175,8 +203,31 @@ def _counts(plans: list[tuple[str, np.ndarray, list[Terms]]], n: int, cap: int) 
 def term_counts(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]], n: int, cap: int, groups: Groups | None = None) -> np.ndarray:
     """Pseudo-cases each of ``n`` rows expands into (``cap + 1`` for more than ``cap``).
 
-    ``groups``: :func:`groups_of` these arrays (or arrays with the same
-    rows for every finding of ``terms`` named here), if already worked out.
+    Parameters
+    ----------
+    evidence : mapping of str to numpy.ndarray
+        ``(n, card)`` likelihoods per node (a row of ones: unobserved).
+    terms : mapping of str to list of Terms
+        :func:`~crampnet.inference.quickscore.decompose`'s output; other
+        nodes do not count.
+    n : int
+        Rows of the batch.
+    cap : int
+        The largest count told apart.
+    groups : Groups, optional
+        :func:`groups_of` these arrays (or arrays with the same rows for
+        every finding of ``terms`` named here), if already worked out.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 ``(n,)``: each row's number of pseudo-cases, at most ``cap + 1``
+        (0 for a row with an impossible state).
+
+    Raises
+    ------
+    ValueError
+        If ``groups`` was worked out for another number of rows.
 
     Examples
     --------
@@ -210,6 +261,17 @@ def expand(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]],
     groups : Groups, optional
         :func:`groups_of` the same arrays (for every finding of ``terms``
         that ``evidence`` names), if already worked out.
+
+    Returns
+    -------
+    Expansion
+        The pseudo-cases of the rows with between 1 and ``cap`` of them;
+        those of weight zero are dropped.
+
+    Raises
+    ------
+    ValueError
+        If ``groups`` was worked out for another number of rows.
     """
     plans = _plans(evidence, terms, groups)
     counts = _counts(plans, n, cap)

@@ -37,22 +37,19 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import importlib
-import itertools
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from types import FunctionType, ModuleType
 from typing import Any
 
 import numpy as np
 
 from crampnet.inference._arrays import Program, Structure
 from crampnet.inference._cliques import CliqueTree, Factor
+from crampnet.inference._jit import _jit_modules, _refresh
 
 __all__ = ["BLOCK", "COMPILE_SECONDS", "LOAD_SECONDS", "draw_driver", "drivers", "family_driver", "ready", "warm_up"]
 
@@ -112,6 +109,22 @@ def ready(seconds: float) -> bool:
     :data:`COMPILE_SECONDS` instead: the process compiles for itself.
     ``always`` runs every pass compiled, ``never`` every pass in numpy.
     Results agree to rounding either way.
+
+    Parameters
+    ----------
+    seconds : float
+        The work's estimated numpy time (with ``auto``, added to the
+        process's tally when it stays in numpy).
+
+    Returns
+    -------
+    bool
+        True when the kernel is (now) loaded and the work should use it.
+
+    Raises
+    ------
+    ValueError
+        If ``CRAMPNET_JIT`` is not ``auto``, ``always`` or ``never``.
     """
     mode = _mode()
     if mode == "never" or _state["failed"]:
@@ -176,7 +189,7 @@ def _compile() -> Drivers | None:
             stamp: Path | None = _state["stamp"]
             if stamp is not None and not stamp.exists():
                 with contextlib.suppress(OSError):  # it still loads; the next process checks again
-                    stamp.write_text("crampnet.inference._loops, _quickloops, _drawloops, _emtables, _embins and _emloops are compiled in this directory\n")
+                    stamp.write_text("crampnet.inference._smallloops, _quickloops, _loops, _drawloops, _emblocks, _emtables, _embins, _emlayout and _emloops are compiled in this directory\n")
             _state["kernel"] = drivers
     kernel: Drivers | None = _state["kernel"]
     return kernel
@@ -198,13 +211,16 @@ def _loops() -> dict[str, Any] | None:
             from crampnet.inference import (
                 _drawloops,
                 _embins,
+                _emblocks,
+                _emlayout,
                 _emloops,
                 _emtables,
                 _loops,
                 _quickloops,
+                _smallloops,
             )
 
-            modules = (_quickloops, _loops, _drawloops, _emtables, _embins, _emloops)
+            modules = (_smallloops, _quickloops, _loops, _drawloops, _emblocks, _emtables, _embins, _emlayout, _emloops)
             try:
                 loops = _jit_modules(modules, numba.njit(cache=True, **OPTIONS))
             except RuntimeError:  # "cannot cache function ...: no locator available"
@@ -222,48 +238,6 @@ def _loops() -> dict[str, Any] | None:
 def _cached() -> bool:
     stamp: Path | None = _state["stamp"]
     return stamp is not None and stamp.exists()
-
-
-def _jit_modules(modules: Sequence[ModuleType], jit: Callable[[Any], Any]) -> dict[str, Any]:
-    """Every function defined in ``modules``, compiled by ``jit``, calling the others' compiled versions.
-
-    The loops call each other by name (globals of their module, or imported
-    from an earlier one), so each is rebuilt from its code over a copy of
-    its module's globals in which those names are the compiled loops. numba
-    caches a function under its file, name, line and bytecode, which the
-    rebuilt function keeps (a closure's cache key would also hold its
-    cells, compiled loops that pickle differently in every process).
-    """
-    compiled: dict[FunctionType, Any] = {}
-    by_name: dict[str, Any] = {}
-    for module in modules:
-        space = dict(vars(module))
-        own = {name: f for name, f in space.items() if isinstance(f, FunctionType) and f.__module__ == module.__name__}
-        for name, f in own.items():
-            compiled[f] = by_name[name] = jit(FunctionType(f.__code__, space, name, f.__defaults__))
-        space.update({name: compiled[f] for name, f in vars(module).items() if isinstance(f, FunctionType) and f in compiled})
-    return by_name
-
-
-def _refresh(cache: Path, modules: Sequence[ModuleType], version: str) -> Path:
-    """The stamp saying the kernel is in ``cache``; first, drop what was compiled from other sources.
-
-    numba checks a cached function against its own file only, but a driver
-    has the loops it calls compiled in, some from the other module: so a
-    stamp named after both files' contents (and numba's version and the
-    CPU) is written beside the cache once the drivers are compiled, and
-    where no stamp of these sources is found the loops' cache files are
-    deleted, to be compiled afresh.
-    """
-    binding = importlib.import_module("llvmlite.binding")  # numba's; it has no type stubs
-    sources = hashlib.sha256(b"".join(Path(str(m.__file__)).read_bytes() for m in modules)).hexdigest()[:16]
-    machine = hashlib.sha256(f"{version} {binding.get_host_cpu_name()}".encode()).hexdigest()[:16]
-    if not any(cache.glob(f"crampnet-kernel-{sources}-*.stamp")):
-        stale = [cache.glob(f"{Path(str(m.__file__)).stem}.*.nb[ic]") for m in modules]
-        for path in itertools.chain(cache.glob("crampnet-kernel-*.stamp"), *stale):
-            with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)
-    return cache / f"crampnet-kernel-{sources}-{machine}.stamp"
 
 
 def _warm(drivers: Drivers) -> None:
@@ -292,7 +266,24 @@ def _warm(drivers: Drivers) -> None:
 
 
 def family_driver(numba: bool = True) -> Callable[..., None]:
-    """EM's family-count driver, :func:`crampnet.inference._emloops.family_counts`: compiled, or plain Python (``numba=False``)."""
+    """EM's family-count driver, :func:`crampnet.inference._emloops.family_counts`: compiled, or plain Python (``numba=False``).
+
+    Parameters
+    ----------
+    numba : bool, default=True
+        The compiled driver (loading or compiling the kernel if need be);
+        False for the plain Python loop.
+
+    Returns
+    -------
+    callable
+        The driver, called with ``family_counts``'s arguments; it returns None.
+
+    Raises
+    ------
+    RuntimeError
+        If ``numba`` is True and numba is not installed.
+    """
     if not numba:
         from crampnet.inference import _emloops
 
@@ -315,7 +306,24 @@ def _warm_draws(driver: Callable[..., None]) -> None:
 
 
 def draw_driver(numba: bool = True) -> Callable[..., None]:
-    """The draws' driver, :func:`crampnet.inference._drawloops.draws`: compiled, or plain Python (``numba=False``, for tests)."""
+    """The draws' driver, :func:`crampnet.inference._drawloops.draws`: compiled, or plain Python (``numba=False``, for tests).
+
+    Parameters
+    ----------
+    numba : bool, default=True
+        The compiled driver (loading or compiling the kernel if need be);
+        False for the plain Python loop.
+
+    Returns
+    -------
+    callable
+        The driver, called with ``draws``'s arguments; it returns None.
+
+    Raises
+    ------
+    RuntimeError
+        If ``numba`` is True and numba is not installed.
+    """
     if numba and _compile() is not None:
         loops: dict[str, Any] = _state["loops"]
         driver: Callable[..., None] = loops["draws"]
@@ -329,7 +337,25 @@ def draw_driver(numba: bool = True) -> Callable[..., None]:
 
 
 def drivers(numba: bool = True) -> Drivers:
-    """The two drivers, ``(marginals, quickscore)`` of :mod:`crampnet.inference._loops`: compiled, or plain Python (``numba=False``, for tests)."""
+    """The two drivers, ``(marginals, quickscore)`` of :mod:`crampnet.inference._loops`: compiled, or plain Python (``numba=False``, for tests).
+
+    Parameters
+    ----------
+    numba : bool, default=True
+        The compiled driver (loading or compiling the kernel if need be);
+        False for the plain Python loop.
+
+    Returns
+    -------
+    tuple of (callable, callable)
+        :func:`~crampnet.inference._loops.marginals` and
+        :func:`~crampnet.inference._loops.quickscore`; each returns None.
+
+    Raises
+    ------
+    RuntimeError
+        If ``numba`` is True and numba is not installed.
+    """
     if not numba:
         from crampnet.inference import _loops
 

@@ -27,13 +27,13 @@ import functools
 import itertools
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
 
 import numpy as np
 
 from crampnet.inference import _kernel, _pool
 from crampnet.inference._arrays import Program, Structure
 from crampnet.inference._cliques import SEARCH_ENTRIES, CliqueTree, Factor
+from crampnet.inference._flatterms import FlatTerms, pseudo_cases
 
 __all__ = ["SEARCH_WORK", "THREAD_ENTRIES", "FlatTerms", "KernelTree", "pseudo_cases", "run_marginals", "run_quickscore"]
 
@@ -57,29 +57,6 @@ THREAD_ENTRIES = 1_000_000
 SEARCH_WORK = 3e7
 
 
-class FlatTerms(Protocol):
-    """What :meth:`KernelTree.quickscore` reads of the flattened Quickscore terms (:class:`crampnet.inference.quickscore.Flat`)."""
-
-    @property
-    def state_ptr(self) -> np.ndarray: ...
-    @property
-    def finding_row(self) -> np.ndarray: ...
-    @property
-    def finding_card(self) -> np.ndarray: ...
-    @property
-    def term_ptr(self) -> np.ndarray: ...
-    @property
-    def factor_var(self) -> np.ndarray: ...
-    @property
-    def factor_card(self) -> np.ndarray: ...
-    @property
-    def factor_off(self) -> np.ndarray: ...
-    @property
-    def values(self) -> np.ndarray: ...
-    @property
-    def weights(self) -> np.ndarray: ...
-
-
 class KernelTree(CliqueTree):
     """A :class:`~crampnet.inference._cliques.CliqueTree` that runs batches in the compiled kernel.
 
@@ -101,6 +78,11 @@ class KernelTree(CliqueTree):
         Quickscore runs every pseudo-case of a case on its tree, so there a
         search for a smaller triangulation (``heuristic="search"``) pays;
         the answers are the same (same factors, same variable numbers).
+
+        Returns
+        -------
+        KernelTree
+            This tree, or the searched one if it has fewer entries.
         """
         if self.entries <= SEARCH_ENTRIES:
             return self
@@ -111,7 +93,19 @@ class KernelTree(CliqueTree):
         return self._smaller
 
     def kernel_ready(self, cases: int) -> bool:
-        """Whether a pass over ``cases`` cases runs in the compiled kernel (:func:`crampnet.inference._kernel.ready`)."""
+        """Whether a pass over ``cases`` cases runs in the compiled kernel (:func:`crampnet.inference._kernel.ready`).
+
+        Parameters
+        ----------
+        cases : int
+            Number of cases (or pseudo-cases) of the pass.
+
+        Returns
+        -------
+        bool
+            The kernel's answer for ``cases`` times the tree's entries times
+            :data:`~crampnet.inference._kernel.NUMPY_ENTRY` seconds.
+        """
         return _kernel.ready(cases * self.entries * _kernel.NUMPY_ENTRY)
 
     def _program(self, rows: tuple[int, ...], query: tuple[int, ...]) -> Program:
@@ -180,6 +174,25 @@ class KernelTree(CliqueTree):
         per-case evidence enters the kernel, whose program is cached per set
         of such variables and query. The cases flagged in the third array
         came near underflow: the caller must compute them another way.
+
+        Parameters
+        ----------
+        evidence : mapping of int to numpy.ndarray
+            Likelihoods on the tree's variables, ``(n, card)`` or ``(1, card)``
+            (shared by every case).
+        query : sequence of int
+            The variables whose marginals are returned.
+        n : int
+            Number of cases.
+
+        Returns
+        -------
+        marginals : list of numpy.ndarray
+            Per query variable, ``(n, card)``; NaN where the evidence is impossible.
+        log_evidence : numpy.ndarray
+            ``(n,)``: ``log P(evidence)`` per case, ``-inf`` where impossible.
+        flagged : numpy.ndarray
+            bool ``(n,)``: the cases to compute another way.
         """
         rows = tuple(sorted(v for v, e in evidence.items() if e.shape[0] != 1 or n == 1))
         program = self._program(rows, tuple(query))
@@ -312,30 +325,6 @@ def run_quickscore(
 
     _split(n, part, numba, min_cases=1 if int(counts.sum()) * structure.entries >= THREAD_ENTRIES else None)
     return post, log_ev, status
-
-
-def pseudo_cases(observed: np.ndarray, terms: Sequence[np.ndarray], cap: int) -> np.ndarray:
-    """Per case, the pseudo-cases Quickscore expands (0 over ``cap``), as the kernel's ``count`` loop counts them.
-
-    ``observed`` is ``(finding states, n_cases)``; ``terms`` starts with the
-    flattened terms' ``state_ptr``, ``finding_row`` and ``finding_card``
-    (:func:`run_quickscore`). A finding multiplies a case's count by the
-    terms of its states with nonzero likelihood, when it is observed.
-    :func:`~crampnet.inference.quickscore.flatten` lays each finding's states
-    out on consecutive rows, finding after finding, so one segmented sum
-    per quantity covers them all.
-    """
-    state_ptr, finding_row = (np.asarray(t, dtype=np.int64) for t in terms[:2])
-    per_state = np.diff(state_ptr)[: observed.shape[0]].astype(float)
-    n = observed.shape[1]
-    if finding_row.size == 0:
-        return np.ones(n, dtype=np.int64) if cap >= 1 else np.zeros(n, dtype=np.int64)
-    seen = np.add.reduceat((observed != 1.0).astype(float), finding_row, axis=0) > 0
-    terms_left = np.add.reduceat((observed != 0.0) * per_state[:, None], finding_row, axis=0)
-    # The kernel caps its running product at cap + 1; with factors >= 0 that
-    # is min(cap + 1, the whole product), exact in floats below 2**53.
-    product = np.prod(np.where(seen, terms_left, 1.0), axis=0)
-    return np.where(product <= cap, product, 0.0).astype(np.int64)
 
 
 def _threads() -> int:

@@ -7,9 +7,10 @@ them all, each on its own: numba's compile time grows with the loops in one
 function, and small functions compile several times faster than one big
 one). Every buffer keeps the cases of a block on its last, contiguous axis,
 so the innermost loops run over cases and the compiler vectorises them.
-Here: the small loops, the block pass (collect and distribute) and the two
-drivers the kernel calls, :func:`marginals` and :func:`quickscore`; the
-per-case loops of Quickscore are in :mod:`crampnet.inference._quickloops`.
+Here: the block pass (collect and distribute) and the two drivers the
+kernel calls, :func:`marginals` and :func:`quickscore`; the small loops
+over (entries x cases) are in :mod:`crampnet.inference._smallloops`, the
+per-case loops of Quickscore in :mod:`crampnet.inference._quickloops`.
 
 ``st`` is a tree's structure (:meth:`crampnet.inference._arrays.Structure.arrays`):
 clique sizes and entry offsets, preorder, parents, children (CSR), and per
@@ -28,157 +29,25 @@ from typing import Any
 import numpy as np
 
 from crampnet.inference._quickloops import accumulate, candidates, count, finish, pseudo_case
+from crampnet.inference._smallloops import (
+    TINY_MESSAGE,
+    _copy,
+    _copy_mul,
+    _divide,
+    _fill,
+    _fill_mul,
+    _gather_mul,
+    _log_scale,
+    _normalise,
+    _ones,
+    _rescale,
+    _scatter_add,
+    _start_pass,
+    _store_block,
+    _sum_rows,
+)
 
 __all__ = ["TINY_MESSAGE", "block_pass", "marginals", "quickscore"]
-
-#: A nonzero upward-message entry below this (its message's maximum is 1)
-#: flags the case: a product with it could underflow before Hugin's division.
-TINY_MESSAGE = 1e-250
-
-
-# Small loops over (entries x cases) ------------------------------------------
-
-
-def _fill(dst: Any, d0: int, n_e: int, values: Any, b: int) -> None:
-    """``dst[d0 + e, :b] = values[d0 + e]``."""
-    for e in range(n_e):
-        p = values[d0 + e]
-        for k in range(b):
-            dst[d0 + e, k] = p
-
-
-def _fill_mul(dst: Any, d0: int, n_e: int, values: Any, src: Any, r0: int, col0: int, idx: Any, m0: int, b: int) -> None:
-    """``dst[d0 + e, :b] = values[d0 + e] * src[r0 + idx[m0 + e], col0 : col0 + b]``."""
-    for e in range(n_e):
-        p = values[d0 + e]
-        r = r0 + idx[m0 + e]
-        for k in range(b):
-            dst[d0 + e, k] = p * src[r, col0 + k]
-
-
-def _copy_mul(dst: Any, src: Any, s0: int, n_e: int, other: Any, r0: int, idx: Any, b: int) -> None:
-    """``dst[e, :b] = src[s0 + e, :b] * other[r0 + idx[s0 + e], :b]``."""
-    for e in range(n_e):
-        r = r0 + idx[s0 + e]
-        for k in range(b):
-            dst[e, k] = src[s0 + e, k] * other[r, k]
-
-
-def _copy(dst: Any, src: Any, s0: int, n_e: int, b: int) -> None:
-    """``dst[e, :b] = src[s0 + e, :b]``."""
-    for e in range(n_e):
-        for k in range(b):
-            dst[e, k] = src[s0 + e, k]
-
-
-def _gather_mul(dst: Any, d0: int, n_e: int, src: Any, r0: int, col0: int, idx: Any, m0: int, b: int) -> None:
-    """``dst[d0 + e, :b] *= src[r0 + idx[m0 + e], col0 : col0 + b]``."""
-    for e in range(n_e):
-        r = r0 + idx[m0 + e]
-        for k in range(b):
-            dst[d0 + e, k] *= src[r, col0 + k]
-
-
-def _scatter_add(dst: Any, r0: int, idx: Any, m0: int, src: Any, s0: int, n_e: int, b: int) -> None:
-    """``dst[r0 + idx[m0 + e], :b] += src[s0 + e, :b]``."""
-    for e in range(n_e):
-        r = r0 + idx[m0 + e]
-        for k in range(b):
-            dst[r, k] += src[s0 + e, k]
-
-
-def _sum_rows(total: Any, src: Any, s0: int, n_e: int, b: int) -> None:
-    """``total[:b] += src[s0 : s0 + n_e, :b].sum(axis=0)``."""
-    for e in range(n_e):
-        for k in range(b):
-            total[k] += src[s0 + e, k]
-
-
-def _ones(src: Any, r0: int, n_r: int, col0: int, b: int) -> bool:
-    """Whether ``src[r0 : r0 + n_r, col0 : col0 + b]`` is all ones."""
-    for r in range(r0, r0 + n_r):
-        for k in range(b):
-            if src[r, col0 + k] != 1.0:
-                return False
-    return True
-
-
-def _zero(dst: Any, n_r: int, b: int) -> None:
-    for r in range(n_r):
-        for k in range(b):
-            dst[r, k] = 0.0
-
-
-def _rescale(msg: Any, s0: int, s1: int, b: int, mx: Any, lo: Any) -> None:
-    """Divide rows ``s0 .. s1`` of ``msg`` by their maximum per case (into ``mx``); ``lo``: the smallest nonzero quotient."""
-    for k in range(b):
-        mx[k] = 0.0
-        lo[k] = 1.0
-    for s in range(s0, s1):
-        for k in range(b):
-            v = msg[s, k]
-            mx[k] = v if v > mx[k] else mx[k]
-    for s in range(s0, s1):
-        for k in range(b):
-            v = msg[s, k] / mx[k] if mx[k] > 0.0 else 0.0
-            msg[s, k] = v
-            lo[k] = v if 0.0 < v < lo[k] else lo[k]
-
-
-def _start_pass(scale: Any, total: Any, flag: Any, up: Any, down: Any, out: Any, b: int) -> None:
-    """Zero a pass's per-case log scales, totals and underflow flags, and its message and output buffers."""
-    for k in range(b):
-        scale[k] = 0.0
-        total[k] = 0.0
-        flag[k] = 0
-    _zero(up, up.shape[0], b)
-    _zero(down, down.shape[0], b)
-    _zero(out, out.shape[0], b)
-
-
-def _store_block(total: Any, scale: Any, flag: Any, res: Any, r0: int, b: int, log_ev: Any, flags: Any, out: Any) -> None:
-    """Copy a block's ``b`` cases to rows ``r0 ..`` of the outputs: ``log P(evidence) = log(total) + scale`` (``-inf`` without mass), the flags, the marginals."""
-    for k in range(b):
-        log_ev[r0 + k] = math.log(total[k]) + scale[k] if total[k] > 0.0 else -math.inf
-        flags[r0 + k] = flag[k]
-    for r in range(out.shape[0]):
-        for k in range(b):
-            out[r, r0 + k] = res[r, k]
-
-
-def _log_scale(mx: Any, lo: Any, scale: Any, flag: Any, b: int) -> None:
-    """After :func:`_rescale`: add each column's factor to its log scale, and flag a column whose smallest entry fell below :data:`TINY_MESSAGE`."""
-    for k in range(b):
-        if mx[k] > 0.0:
-            scale[k] += math.log(mx[k])
-            if lo[k] < TINY_MESSAGE:
-                flag[k] = 1
-
-
-def _divide(down: Any, up: Any, s0: int, s1: int, b: int) -> None:
-    """Hugin's division of a separator sum by the upward message (zero where that is zero)."""
-    for s in range(s0, s1):
-        for k in range(b):
-            u = up[s, k]
-            down[s, k] = down[s, k] / u if u > 0.0 else 0.0
-
-
-def _normalise(out: Any, r0: int, card: int, total: Any, b: int, acc: Any) -> None:
-    """Normalise rows ``r0 .. r0 + card`` of ``out`` per case (NaN where the case has no mass)."""
-    for k in range(b):
-        acc[k] = 0.0
-    for r in range(r0, r0 + card):
-        for k in range(b):
-            v = out[r, k]
-            v = v if v > 0.0 else 0.0
-            out[r, k] = v
-            acc[k] += v
-    for k in range(b):
-        acc[k] = 1.0 / acc[k] if acc[k] > 0.0 and total[k] > 0.0 else math.nan
-    for r in range(r0, r0 + card):
-        for k in range(b):
-            out[r, k] *= acc[k]
-
 
 def block_pass(st: Any, pg: Any, potential: Any, evidence: Any, col0: int, b: int, local: Any, up: Any, down: Any, tmp: Any, scale: Any, total: Any, out: Any, flag: Any, mx: Any, lo: Any) -> None:
     """Collect and distribute for the cases in columns ``col0 .. col0 + b`` of ``evidence``.
@@ -198,6 +67,35 @@ def block_pass(st: Any, pg: Any, potential: Any, evidence: Any, col0: int, b: in
     set to zero. ``flag[k]`` is set where an upward message has a nonzero
     entry below :data:`TINY_MESSAGE` times its maximum: a product with it
     could underflow before the division, and the caller reruns the case.
+
+    Parameters
+    ----------
+    st : tuple of numpy.ndarray
+        The tree's structure (:meth:`crampnet.inference._arrays.Structure.arrays`).
+    pg : tuple of numpy.ndarray
+        The evidence and query placement (:meth:`crampnet.inference._arrays.Program.arrays`).
+    potential : numpy.ndarray
+        float64 ``(live entries,)``: the cliques' potentials, flat.
+    evidence : numpy.ndarray
+        float64 ``(evidence states, cases)``: likelihoods, rows as ``Program.rows``.
+    col0 : int
+        The block's first column of ``evidence``.
+    b : int
+        Number of cases in the block.
+    local : numpy.ndarray
+        float64 ``(live entries, block size)``: work, each clique's potential times its evidence.
+    up, down : numpy.ndarray
+        float64 ``(messages, block size)``: the upward and downward messages (work).
+    tmp : numpy.ndarray
+        float64 ``(width, block size)``: one clique's belief (work).
+    scale, total : numpy.ndarray
+        float64 ``(block size,)``: receive the log scales and the root's sums.
+    out : numpy.ndarray
+        float64 ``(query states, block size)``: receives the marginals.
+    flag : numpy.ndarray
+        int64 ``(block size,)``: receives 1 for a case near underflow, else 0.
+    mx, lo : numpy.ndarray
+        float64 ``(block size,)``: work of the rescaling.
     """
     size, eoff, order, parent, ch_ptr, ch_idx, ssize, soff, own, poff, pmap = st
     ev_ptr, ev_map, ev_moff, ev_row, ev_states, q_ptr, q_map, q_moff, q_row, q_states = pg
@@ -260,7 +158,31 @@ def block_pass(st: Any, pg: Any, potential: Any, evidence: Any, col0: int, b: in
 
 
 def marginals(st: Any, pg: Any, potential: Any, evidence: Any, out: Any, log_ev: Any, flags: Any, n_messages: int, width: int, size: int) -> None:
-    """Normalised marginals (``out``: query states x cases), log P(evidence) and ``flags`` of every case."""
+    """Normalised marginals (``out``: query states x cases), log P(evidence) and ``flags`` of every case.
+
+    Parameters
+    ----------
+    st : tuple of numpy.ndarray
+        The tree's structure (:meth:`crampnet.inference._arrays.Structure.arrays`).
+    pg : tuple of numpy.ndarray
+        The evidence and query placement (:meth:`crampnet.inference._arrays.Program.arrays`).
+    potential : numpy.ndarray
+        float64 ``(live entries,)``: the cliques' potentials, flat.
+    evidence : numpy.ndarray
+        float64 ``(evidence states, cases)``: likelihoods, rows as ``Program.rows``.
+    out : numpy.ndarray
+        float64 ``(query states, cases)``: receives the marginals (NaN without mass).
+    log_ev : numpy.ndarray
+        float64 ``(cases,)``: receives log P(evidence), ``-inf`` without mass.
+    flags : numpy.ndarray
+        int64 ``(cases,)``: receives 1 for a case near underflow, else 0.
+    n_messages : int
+        Rows of the message store (the structure's ``messages``).
+    width : int
+        Entries of the largest clique (the structure's ``width``).
+    size : int
+        Cases per block (the buffers' width).
+    """
     n = evidence.shape[1]
     local = np.empty((potential.shape[0], size))
     up = np.empty((n_messages, size))
@@ -292,6 +214,46 @@ def quickscore(
     rows of the marginals; ``log_ev``), 1 more than ``cap`` pseudo-cases,
     2 no mass, a sum that cancels more than ``condition`` times, or a
     flagged pseudo-case: the caller runs those another way.
+
+    Parameters
+    ----------
+    st : tuple of numpy.ndarray
+        The tree's structure (:meth:`crampnet.inference._arrays.Structure.arrays`).
+    pg : tuple of numpy.ndarray
+        The evidence and query placement (:meth:`crampnet.inference._arrays.Program.arrays`).
+    potential : numpy.ndarray
+        float64 ``(live entries,)``: the cliques' potentials, flat.
+    direct : numpy.ndarray
+        float64 ``(evidence states, cases)``: evidence on the tree's own variables.
+    observed : numpy.ndarray
+        float64 ``(finding states, cases)``: the decomposed findings' likelihoods.
+    terms : tuple of numpy.ndarray
+        int64: ``state_ptr``, ``finding_row``, ``finding_card``, ``term_ptr``,
+        each factor's first evidence row, its card and its offset in ``values``.
+    values : numpy.ndarray
+        float64: the terms' factors, flat.
+    weights : numpy.ndarray
+        float64: each term's signed weight.
+    pick : numpy.ndarray
+        int64: the rows of the marginals whose sums are the posteriors.
+    n_out : int
+        Rows of a block's marginals (all the query states).
+    cap : int
+        The most pseudo-cases a case may have.
+    condition : float
+        Largest accepted ``sum |mass| / |sum of masses|``.
+    post : numpy.ndarray
+        float64 ``(cases, len(pick))``: receives the posteriors.
+    log_ev : numpy.ndarray
+        float64 ``(cases,)``: receives log P(evidence).
+    status : numpy.ndarray
+        int64 ``(cases,)``: receives 0, 1 or 2.
+    n_messages : int
+        Rows of the message store (the structure's ``messages``).
+    width : int
+        Entries of the largest clique (the structure's ``width``).
+    size : int
+        Cases per block (the buffers' width).
     """
     state_ptr = terms[0]
     n = direct.shape[1]

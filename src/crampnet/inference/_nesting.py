@@ -70,7 +70,21 @@ def _observed(vec: np.ndarray) -> np.ndarray:
 
 
 def kept(spec: NetworkSpec, evidence: Mapping[str, np.ndarray]) -> bool:
-    """Whether some row of ``evidence`` holds an implied finding beside a finding that implies it (directly or through a chain)."""
+    """Whether some row of ``evidence`` holds an implied finding beside a finding that implies it (directly or through a chain).
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network, whose implications say which findings imply which.
+    evidence : mapping of str to numpy.ndarray
+        Likelihood vectors (one case) or ``(rows, card)`` arrays per node;
+        a vector of ones says nothing.
+
+    Returns
+    -------
+    bool
+        True if some row observes both findings of an implication.
+    """
     return bool(np.any(_kept_rows(spec, evidence)))
 
 
@@ -119,8 +133,22 @@ def _rows(evidence: Mapping[str, np.ndarray], n_rows: int | None) -> int:
 def expand(spec: NetworkSpec, evidence: Mapping[str, np.ndarray], n_rows: int | None = None) -> Expansion | None:
     """The signed rows of a batch (or one case) whose rows hold B beside an A, or None if none does.
 
-    ``evidence`` maps node ids to likelihood vectors (one case) or
-    ``(n_rows, card)`` arrays, as the engine takes them.
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network, whose implications say which findings imply which.
+    evidence : mapping of str to numpy.ndarray
+        Likelihood vectors (one case) or ``(n_rows, card)`` arrays per
+        node, as the engine takes them.
+    n_rows : int, optional
+        The batch's rows (default: the longest two-dimensional array's, or 1).
+
+    Returns
+    -------
+    Expansion or None
+        The rows (rows of the batch without such a pair pass through
+        unchanged, with weight 1; rows of weight 0 are dropped), or None
+        when no row holds a finding beside one it implies.
     """
     if not kept(spec, evidence):
         return None
@@ -202,6 +230,22 @@ def combine(expansion: Expansion, values: np.ndarray | dict[str, np.ndarray], lo
     ``values`` are the rows' posteriors ``(rows, k)`` or marginals (a dict
     of ``(rows, card)`` arrays), normalised per row. A case whose signed sum
     is not positive is impossible: NaN results and ``-inf``.
+
+    Parameters
+    ----------
+    expansion : Expansion
+        The rows' cases and signed weights.
+    values : numpy.ndarray or dict of str to numpy.ndarray
+        The rows' normalised results (NaN rows count as zeros).
+    log_evidence : numpy.ndarray
+        ``(rows,)``: each row's ``log P(evidence)``.
+
+    Returns
+    -------
+    values : numpy.ndarray or dict of str to numpy.ndarray
+        As ``values``, one row per case (``expansion.cases``), clipped to [0, 1].
+    log_evidence : numpy.ndarray
+        ``(cases,)``: each case's ``log P(evidence)``.
     """
     n, source = expansion.cases, expansion.source
     log_ev = np.asarray(log_evidence, dtype=float)
@@ -232,7 +276,24 @@ def combine(expansion: Expansion, values: np.ndarray | dict[str, np.ndarray], lo
 def nested(spec: NetworkSpec, evidence: Mapping[str, np.ndarray], n_rows: int | None, run: Callable[[Mapping[str, np.ndarray], int | None], tuple[V, np.ndarray]]) -> tuple[V, np.ndarray]:
     """``run(evidence, n_rows)`` with nested findings counted exactly: the signed rows of :func:`expand`, combined (or the plain run when no row needs them).
 
-    ``run`` returns each row's normalised results and ``log P(evidence)``.
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network, whose implications say which findings imply which.
+    evidence : mapping of str to numpy.ndarray
+        Likelihood vectors (one case) or ``(n_rows, card)`` arrays per node.
+    n_rows : int or None
+        The batch's rows, or None to infer them (:func:`expand`).
+    run : callable
+        ``run(evidence, n_rows)``: each row's normalised results (an array
+        or a dict of arrays) and ``log P(evidence)``.
+
+    Returns
+    -------
+    values : numpy.ndarray or dict of str to numpy.ndarray
+        Each case's normalised results, as ``run`` gives them.
+    log_evidence : numpy.ndarray
+        Each case's ``log P(evidence)``.
     """
     nest = expand(spec, evidence, n_rows)
     if nest is None:
@@ -246,6 +307,23 @@ def each_row(spec: NetworkSpec, vectors: Mapping[str, np.ndarray], run: Callable
 
     With a nested pair, ``run`` sees each signed row of :func:`expand` in
     turn and the draws are combined draw by draw.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network, whose implications say which findings imply which.
+    vectors : mapping of str to numpy.ndarray
+        One case: a likelihood vector per node.
+    run : callable
+        ``run(vectors)``: ``(draws, k)`` normalised results and ``(draws,)``
+        log P(evidence) of one row.
+
+    Returns
+    -------
+    values : numpy.ndarray
+        ``(draws, k)``: the case's results per draw.
+    log_evidence : numpy.ndarray
+        ``(draws,)``: its ``log P(evidence)`` per draw.
     """
     nest = expand(spec, vectors)
     if nest is None:

@@ -182,6 +182,20 @@ def normalised(tables: list[np.ndarray], card: int, alive: np.ndarray) -> np.nda
 
     Negative rounding is clipped to zero; a case with no mass, or not
     ``alive`` (impossible evidence), gets NaN.
+
+    Parameters
+    ----------
+    tables : list of numpy.ndarray
+        Unnormalised marginals, each ``(card, n)``.
+    card : int
+        Their number of states.
+    alive : numpy.ndarray
+        bool ``(n,)``: the cases whose evidence is possible.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(len(tables), n, card)``: each table's distribution per case.
     """
     n = alive.shape[0]
     stacked = np.empty((len(tables), card, n))

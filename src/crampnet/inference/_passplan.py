@@ -95,6 +95,17 @@ class PassPlan:
         is returned (``wanted`` and the root), and per child that needs a
         downward message ``(index among the children, child, axes summed,
         message shape)``, by decreasing index.
+
+        Parameters
+        ----------
+        wanted : set of int
+            The cliques whose beliefs the pass must return.
+
+        Returns
+        -------
+        list of Step
+            The steps in preorder: every clique that keeps its belief or
+            sends a message down.
         """
         key = frozenset(wanted)
         steps = self._schedules.get(key)
@@ -160,6 +171,18 @@ class FamilyPlan:
         Ones enter only for the axes that no factor of a clique covers (EM
         asks this of a thousand trees per iteration: all-ones clique tables
         took most of its set-up).
+
+        Parameters
+        ----------
+        tables : sequence of numpy.ndarray
+            Per factor of the tree (in its order), its table ``(*scope_shape, n)``.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            Per clique, its potential with one axis per clique variable (in
+            the clique's order; size 1 where no factor covers it and no pad
+            is needed) and the cases last.
         """
         psi = list(self._pad)
         for table, (c, perm, shape) in zip(tables, self._place, strict=True):
@@ -169,7 +192,18 @@ class FamilyPlan:
         return cast("list[np.ndarray]", psi)  # a clique without a pad holds a factor on every axis
 
     def marginals(self, beliefs: dict[int, np.ndarray]) -> list[np.ndarray]:
-        """Per factor, its scope's normalised posterior ``(*scope_shape, n)`` (NaN where a case has no mass)."""
+        """Per factor, its scope's normalised posterior ``(*scope_shape, n)`` (NaN where a case has no mass).
+
+        Parameters
+        ----------
+        beliefs : dict of int to numpy.ndarray
+            Per clique (at least the :attr:`homes`), its belief with the cases last.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            One per factor, in the tree's order (factors with one scope share the array).
+        """
         totals = {c: beliefs[c].reshape(-1, beliefs[c].shape[-1]).sum(axis=0) for c in {c for c, _, _ in self._read}}
         out = []
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -53,6 +53,17 @@ def run(tasks: Sequence[Callable[[], object]]) -> None:
 
     An exception of any task is raised here, after every task has ended
     (none is left running on shared buffers).
+
+    Parameters
+    ----------
+    tasks : sequence of callable
+        Functions of no argument; what they return is dropped.
+
+    Raises
+    ------
+    BaseException
+        The first task's exception if it raised, else the first raised by
+        another task, in their order.
     """
     if not tasks:
         return

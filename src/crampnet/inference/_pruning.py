@@ -41,7 +41,20 @@ Limits = tuple[int, int]
 
 
 def fits(tree: JunctionTree, limits: Limits) -> bool:
-    """Whether ``tree``'s cliques fit the budget of a network file, ``limits`` = (largest clique, all cliques) in entries (:mod:`crampnet.network._budget`)."""
+    """Whether ``tree``'s cliques fit the budget of a network file, ``limits`` = (largest clique, all cliques) in entries (:mod:`crampnet.network._budget`).
+
+    Parameters
+    ----------
+    tree : JunctionTree
+        The tree (its tables need not be allocated).
+    limits : tuple of (int, int)
+        The budget: the most entries of one clique and of all cliques.
+
+    Returns
+    -------
+    bool
+        True if its width and its entries are both within ``limits``.
+    """
     return tree.width <= limits[0] and tree.entries <= limits[1]
 
 
@@ -53,6 +66,25 @@ def within_budget(net: CompiledNetwork, tree: JunctionTree, limits: Limits) -> J
     or :data:`~crampnet.network._budget.MAX_TREE` entries; the engine's
     own triangulation is checked here too, so no heuristic's miss can
     allocate more.
+
+    Parameters
+    ----------
+    net : CompiledNetwork
+        The compiled network.
+    tree : JunctionTree
+        The tree to check.
+    limits : tuple of (int, int)
+        The budget: the most entries of one clique and of all cliques.
+
+    Returns
+    -------
+    JunctionTree
+        ``tree`` itself.
+
+    Raises
+    ------
+    NetworkFileError
+        If the tree's cliques exceed ``limits``.
     """
     if not fits(tree, limits):
         path = net.spec.path
@@ -67,7 +99,25 @@ def _factors(net: CompiledNetwork, ids: list[str], index: dict[str, int]) -> lis
 
 
 def whole_tree(net: CompiledNetwork, limits: Limits) -> JunctionTree:
-    """The junction tree of the whole network (every finding kept), triangulated by min-fill."""
+    """The junction tree of the whole network (every finding kept), triangulated by min-fill.
+
+    Parameters
+    ----------
+    net : CompiledNetwork
+        The compiled network.
+    limits : tuple of (int, int)
+        The budget: the most entries of one clique and of all cliques.
+
+    Returns
+    -------
+    JunctionTree
+        Over every node, numbered as ``net.index``.
+
+    Raises
+    ------
+    NetworkFileError
+        If the tree's cliques exceed ``limits``.
+    """
     cards = [len(net.spec.nodes[nid].states) for nid in net.ids]
     return within_budget(net, JunctionTree(cards, _factors(net, net.ids, net.index)), limits)
 
@@ -85,6 +135,29 @@ def tree_for(net: CompiledNetwork, findings: frozenset[str], thorough: bool, lim
     where that fits and min-weight's does not or, with ``thorough``,
     where min-fill's has fewer entries (~10 ms more, for a tree that
     many passes will use: on the shipped network it can halve one).
+
+    Parameters
+    ----------
+    net : CompiledNetwork
+        The compiled network.
+    findings : frozenset of str
+        The findings kept (observed or asked for).
+    thorough : bool
+        Also try min-fill where min-weight's tree fits.
+    limits : tuple of (int, int)
+        The budget: the most entries of one clique and of all cliques.
+
+    Returns
+    -------
+    tree : JunctionTree
+        The pruned tree (the whole network's when every finding is kept).
+    index : dict of str to int
+        Each node of the tree to its variable number.
+
+    Raises
+    ------
+    NetworkFileError
+        If the tree's cliques exceed ``limits``.
     """
     if len(findings) == len(net.findings):
         return net.tree, net.index

@@ -20,7 +20,27 @@ __all__ = ["accumulate", "candidates", "count", "finish", "pseudo_case"]
 
 
 def count(observed: Any, terms: Any, cap: int, counts: Any, status: Any) -> int:
-    """Each case's number of pseudo-cases (0 and status 1 over ``cap``, status 2 for none); their total."""
+    """Each case's number of pseudo-cases (0 and status 1 over ``cap``, status 2 for none); their total.
+
+    Parameters
+    ----------
+    observed : numpy.ndarray
+        float64 ``(finding states, cases)``: the decomposed findings' likelihoods.
+    terms : tuple of numpy.ndarray
+        int64: the flattened terms (:func:`crampnet.inference._loops.quickscore`),
+        of which ``state_ptr``, ``finding_row`` and ``finding_card`` are read.
+    cap : int
+        The most pseudo-cases a case may have.
+    counts : numpy.ndarray
+        int64 ``(cases,)``: receives each case's count.
+    status : numpy.ndarray
+        int64 ``(cases,)``: receives 0, 1 (over ``cap``) or 2 (no pseudo-case).
+
+    Returns
+    -------
+    int
+        The sum of ``counts``.
+    """
     state_ptr, finding_row, finding_card = terms[0], terms[1], terms[2]
     total = 0
     for c in range(observed.shape[1]):
@@ -50,6 +70,27 @@ def candidates(observed: Any, c: int, terms: Any, weights: Any, cand_t: Any, can
     states are rows ``finding_row[i] ..`` of ``observed``; state row ``r``
     owns terms ``state_ptr[r] .. state_ptr[r + 1]`` of weights ``weights``.
     A state observed with likelihood ``lam`` contributes its terms times ``lam``.
+
+    Parameters
+    ----------
+    observed : numpy.ndarray
+        float64 ``(finding states, cases)``: the decomposed findings' likelihoods.
+    c : int
+        The case (column of ``observed``).
+    terms : tuple of numpy.ndarray
+        int64: the flattened terms (:func:`crampnet.inference._loops.quickscore`),
+        of which ``state_ptr``, ``finding_row`` and ``finding_card`` are read.
+    weights : numpy.ndarray
+        float64: each term's signed weight.
+    cand_t, cand_w : numpy.ndarray
+        int64 and float64: receive the candidate terms and their weights, finding after finding.
+    f_start, f_count : numpy.ndarray
+        int64: receive each observed finding's first candidate and number of candidates.
+
+    Returns
+    -------
+    int
+        The number of findings the case observes (not all ones).
     """
     state_ptr, finding_row, finding_card = terms[0], terms[1], terms[2]
     n_obs = 0
@@ -82,6 +123,34 @@ def pseudo_case(direct: Any, c: int, idx: int, n_obs: int, terms: Any, values: A
     ``terms[3:]`` = (term_ptr, factor_row, factor_card, factor_off): term
     ``t`` owns factors ``term_ptr[t] .. term_ptr[t + 1]``, each multiplying
     the evidence rows ``factor_row[j] ..`` by ``values[factor_off[j] ..]``.
+
+    Parameters
+    ----------
+    direct : numpy.ndarray
+        float64 ``(evidence states, cases)``: evidence on the tree's own variables.
+    c : int
+        The case.
+    idx : int
+        The pseudo-case, in mixed radix over the findings' candidates (the first fastest).
+    n_obs : int
+        The case's observed findings (:func:`candidates`).
+    terms : tuple of numpy.ndarray
+        int64: the flattened terms, of which ``terms[3:]`` are read.
+    values : numpy.ndarray
+        float64: the terms' factors, flat.
+    cand_t, cand_w : numpy.ndarray
+        int64 and float64: the candidate terms and their weights, finding after finding.
+    f_start, f_count : numpy.ndarray
+        int64: each observed finding's first candidate and number of candidates.
+    ev : numpy.ndarray
+        float64 ``(evidence states, block size)``: column ``k`` is written.
+    k : int
+        The column.
+
+    Returns
+    -------
+    float
+        The pseudo-case's weight: the product of its candidates' weights.
     """
     term_ptr, factor_row, factor_card, factor_off = terms[3], terms[4], terms[5], terms[6]
     for r in range(direct.shape[0]):
@@ -102,7 +171,28 @@ def pseudo_case(direct: Any, c: int, idx: int, n_obs: int, terms: Any, values: A
 
 
 def accumulate(b: int, row_case: Any, row_w: Any, total: Any, scale: Any, flag: Any, res: Any, pick: Any, shift: Any, den: Any, spread: Any, num: Any, status: Any) -> None:
-    """Add a block's signed pseudo-case masses to their cases (rescaled as larger ones come)."""
+    """Add a block's signed pseudo-case masses to their cases (rescaled as larger ones come).
+
+    Parameters
+    ----------
+    b : int
+        Pseudo-cases in the block.
+    row_case, row_w : numpy.ndarray
+        ``(block size,)``: each pseudo-case's case (int64) and weight (float64).
+    total, scale, flag, res : numpy.ndarray
+        The block pass's results: root sums, log scales, underflow flags and
+        marginals ``(query states, block size)``.
+    pick : numpy.ndarray
+        int64: the rows of ``res`` summed into ``num``.
+    shift : numpy.ndarray
+        float64 ``(cases,)``: each case's largest log mass so far, updated.
+    den, spread : numpy.ndarray
+        float64 ``(cases,)``: the signed and absolute sums of masses, relative to ``shift``.
+    num : numpy.ndarray
+        float64 ``(cases, len(pick))``: the signed sums of mass times the picked marginals.
+    status : numpy.ndarray
+        int64 ``(cases,)``: set to 2 for a case with a flagged pseudo-case.
+    """
     for k in range(b):
         c = row_case[k]
         if flag[k]:
@@ -125,7 +215,21 @@ def accumulate(b: int, row_case: Any, row_w: Any, total: Any, scale: Any, flag: 
 
 
 def finish(den: Any, spread: Any, num: Any, shift: Any, condition: float, post: Any, log_ev: Any, status: Any) -> None:
-    """Posteriors of the answered cases; status 2 where the sum has no mass or cancels too much."""
+    """Posteriors of the answered cases; status 2 where the sum has no mass or cancels too much.
+
+    Parameters
+    ----------
+    den, spread, num, shift : numpy.ndarray
+        The sums of :func:`accumulate`.
+    condition : float
+        Largest accepted ``spread / den``.
+    post : numpy.ndarray
+        float64 ``(cases, picks)``: receives ``num / den`` clipped to [0, 1].
+    log_ev : numpy.ndarray
+        float64 ``(cases,)``: receives ``log(den) + shift``.
+    status : numpy.ndarray
+        int64 ``(cases,)``: cases not 0 are skipped; set to 2 where the sum fails.
+    """
     for c in range(den.shape[0]):
         if status[c] != 0:
             continue

@@ -97,6 +97,21 @@ def run_numpy(
     already has it (:func:`~crampnet.inference._routing.shared_tree` weighs
     its plans by their expansions).
 
+    Parameters
+    ----------
+    net : CompiledNetwork
+        The compiled network.
+    arrays : mapping of str to numpy.ndarray
+        Node id to likelihoods, one ``(n, card)`` row per case.
+    n : int
+        The number of rows.
+    cap : int
+        The most pseudo-cases a row may expand into.
+    in_tree : frozenset of str, default=frozenset()
+        Decomposable findings kept in the tree as plain evidence.
+    exp : Expansion, optional
+        The expansion of ``arrays`` without the findings of ``in_tree``.
+
     Returns
     -------
     rows : numpy.ndarray
@@ -172,7 +187,19 @@ def run_numpy(
 
 
 def distinct_count(exp: Expansion) -> int:
-    """How many pseudo-cases of ``exp`` have distinct evidence (what :func:`run_numpy` passes)."""
+    """How many pseudo-cases of ``exp`` have distinct evidence (what :func:`run_numpy` passes).
+
+    Parameters
+    ----------
+    exp : Expansion
+        A batch's pseudo-cases.
+
+    Returns
+    -------
+    int
+        The number of distinct rows over the evidence that varies per
+        pseudo-case (every pseudo-case when none varies).
+    """
     varying = [(0, arr) for arr in exp.evidence.values() if arr.shape[0] != 1]
     return int(_distinct(np.arange(exp.row_of.size), varying)[0].size)
 
@@ -203,6 +230,29 @@ def kept_patterns(
     Findings in ``always`` count as observed in every row. Returns those
     findings, the distinct patterns (rows of booleans over them) and each
     row's pattern number.
+
+    Parameters
+    ----------
+    net : CompiledNetwork
+        The compiled network.
+    arrays : mapping of str to numpy.ndarray
+        Node id to ``(n, card)`` likelihoods, or ``(1, card)`` shared by every row.
+    rows : numpy.ndarray
+        The rows of ``arrays`` grouped.
+    terms : mapping of str to object, optional
+        The findings expanded out of the tree (default: ``net``'s decomposed findings).
+    always : frozenset of str, default=frozenset()
+        Findings kept in every row's tree.
+
+    Returns
+    -------
+    findings : list of str
+        The findings of ``arrays`` not in ``terms``.
+    patterns : numpy.ndarray
+        bool ``(patterns, len(findings))``: the distinct patterns (one empty
+        pattern when there is no such finding).
+    group : numpy.ndarray
+        intp ``(len(rows),)``: each row's pattern.
     """
     terms = net._terms if terms is None else terms
     others = [k for k in arrays if k not in terms and net.spec.nodes[k].role == "finding"]
@@ -214,7 +264,21 @@ def kept_patterns(
 
 
 def flat_for(net: CompiledNetwork, kept: frozenset[str]) -> Flat:
-    """The decomposed findings' terms, numbered for the tree that keeps ``kept`` (cached on ``net``)."""
+    """The decomposed findings' terms, numbered for the tree that keeps ``kept`` (cached on ``net``).
+
+    Parameters
+    ----------
+    net : CompiledNetwork
+        The compiled network.
+    kept : frozenset of str
+        The findings the tree keeps.
+
+    Returns
+    -------
+    Flat
+        :func:`~crampnet.inference.quickscore.flatten` of the terms, with
+        that tree's variable numbers.
+    """
     flat = net._flats.get(kept)
     if flat is None:
         _, index = net.tree_for(kept)
@@ -224,7 +288,29 @@ def flat_for(net: CompiledNetwork, kept: frozenset[str]) -> Flat:
 
 
 def run_kernel(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`run_numpy` in the compiled kernel: terms expanded and summed there, nothing per pseudo-case in numpy."""
+    """:func:`run_numpy` in the compiled kernel: terms expanded and summed there, nothing per pseudo-case in numpy.
+
+    Parameters
+    ----------
+    net : CompiledNetwork
+        The compiled network.
+    arrays : mapping of str to numpy.ndarray
+        Node id to likelihoods, one ``(n, card)`` row per case.
+    n : int
+        The number of rows.
+    cap : int
+        The most pseudo-cases a row may expand into.
+
+    Returns
+    -------
+    rows : numpy.ndarray
+        The rows answered (status 0: at most ``cap`` pseudo-cases, a
+        positive and well-conditioned sum, no pseudo-case near underflow).
+    posteriors : numpy.ndarray
+        ``(len(rows), n_conditions)``.
+    log_evidence : numpy.ndarray
+        ``log P(evidence)`` of those rows.
+    """
     terms = net._terms
     others, patterns, group = kept_patterns(net, arrays, np.arange(n))
     # The findings' observations, one row per state (ones: unobserved);

@@ -25,7 +25,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -35,6 +34,7 @@ from crampnet.exceptions import NetworkFileError
 from crampnet.inference import _quickscore_path
 from crampnet.inference._arrays import unique_masks
 from crampnet.inference._expansion import Expansion, expand, groups_of, term_counts
+from crampnet.inference._treesplit import HYBRID_CAP, _hybrid, _narrowest
 
 if TYPE_CHECKING:
     from crampnet.inference.compiled import CompiledNetwork
@@ -44,9 +44,6 @@ __all__ = ["COST_COMPILE", "COST_ENTRY", "COST_EXPAND", "COST_KERNEL_TERM", "COS
 #: Most pseudo-cases (signed terms) one case may expand into; cases with more
 #: observed positive findings run on a tree pruned for them instead.
 TERM_CAP = 256
-#: Most pseudo-cases per case when a pruned tree is over the budget and some
-#: of its findings are expanded instead (:func:`_hybrid`).
-HYBRID_CAP = 1 << 10
 #: Cost model of the choice between the two exact paths (seconds, measured on
 #: the shipped network on a 2-core machine): one pseudo-case on the shared
 #: tree; compiling a pruned tree; one pass over a (cached) pruned tree; one
@@ -73,6 +70,31 @@ def evaluate(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], n_rows: i
     """:meth:`CompiledNetwork.evaluate <crampnet.inference.compiled.CompiledNetwork.evaluate>`: every case on the path chosen for it.
 
     With ``shared``, a batch whose rows share evidence first tries one tree for all of them (:func:`shared_tree`).
+
+    Parameters
+    ----------
+    net : CompiledNetwork
+        The compiled network.
+    evidence : mapping of str to numpy.ndarray
+        Node id to a likelihood vector (shared by every row) or ``(n, card)`` array.
+    n_rows : int, optional
+        The number of rows when no array is two-dimensional (default 1).
+    shared : bool, default=True
+        Try :func:`shared_tree` first for a batch of several rows.
+
+    Returns
+    -------
+    posteriors : numpy.ndarray
+        ``(n, n_conditions)``: ``P(condition present | evidence)`` per row;
+        NaN where the evidence is impossible.
+    log_evidence : numpy.ndarray
+        ``(n,)``: ``log P(evidence)`` per row, ``-inf`` where impossible.
+
+    Raises
+    ------
+    NetworkFileError
+        If a group's pruned tree is over the budget and no split into
+        terms and a tree fits it.
     """
     # Network order, whatever the caller's: pseudo-cases are then summed
     # in one order, so shuffled evidence gives bitwise the same answer.
@@ -163,39 +185,6 @@ def evaluate(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], n_rows: i
     return out, log_out
 
 
-def _hybrid(net: CompiledNetwork, kept: frozenset[str], arrays: Mapping[str, np.ndarray], target: np.ndarray, out: np.ndarray, log_out: np.ndarray) -> None:
-    """Answer rows whose pruned tree for ``kept`` is over the budget: some findings as terms, the rest in a tree.
-
-    Decomposable findings are expanded largest family first (in the tree a
-    family joins all its parents in one clique; as terms it doubles or
-    triples the pseudo-cases) until the tree of the others fits the budget,
-    with at most :data:`HYBRID_CAP` pseudo-cases per case. Exact like both
-    paths; raises the budget error if no split fits or a sum is ill
-    conditioned.
-    """
-    terms = net._terms
-    size = {k: int(np.prod([len(net.spec.nodes[p].states) for p in net.spec.nodes[k].parents])) for k in kept}
-    in_tree = set(kept)
-    count = 1
-    for k in sorted((k for k in kept if k in terms), key=lambda k: -size[k]):
-        most = max(len(t.weights) for t in terms[k])
-        if count * most > HYBRID_CAP:
-            break
-        count *= most
-        in_tree.discard(k)
-        try:
-            net.tree_for(frozenset(in_tree))
-        except NetworkFileError:
-            continue
-        break
-    net.tree_for(frozenset(in_tree))  # raises the budget error (naming the limits) if no split fits
-    done, post, log_ev = _quickscore_path.run_numpy(net, arrays, target.size, HYBRID_CAP, frozenset(in_tree))
-    if done.size < target.size:
-        net.tree_for(kept)  # an ill-conditioned sum: the budget error of the tree that would have been needed
-    out[target[done]] = post
-    log_out[target[done]] = log_ev
-
-
 def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, jit: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Answer a batch on one tree, each row's pseudo-cases run once, if the cost model says that is cheapest; else None.
 
@@ -209,6 +198,25 @@ def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, 
     (:data:`COST_ENTRY`), against the cost of the per-group plan of
     :func:`route` (numpy) or of the kernel's Quickscore, which expands
     every row (:data:`COST_KERNEL_TERM`).
+
+    Parameters
+    ----------
+    net : CompiledNetwork
+        The compiled network.
+    arrays : mapping of str to numpy.ndarray
+        Node id to ``(n, card)`` likelihoods, in network order.
+    n : int
+        The number of rows.
+    jit : bool
+        Whether the alternative is the compiled kernel's Quickscore.
+
+    Returns
+    -------
+    tuple of numpy.ndarray or None
+        ``(rows, posteriors, log_evidence)`` as
+        :func:`~crampnet.inference._quickscore_path.run_numpy` returns them
+        (the rows it leaves out are the caller's), or None when no
+        single-tree plan costs less.
     """
     terms = net._terms
     constant = [k for k, a in arrays.items() if not np.all(a == 1.0) and bool(np.all(a == a[:1]))]
@@ -263,43 +271,31 @@ def shared_tree(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], n: int, 
     return _quickscore_path.run_numpy(net, compact, n, TERM_CAP, in_tree, exp)  # the plan's expansion, not worked out again
 
 
-def _narrowest(net: CompiledNetwork, common: frozenset[str], spread: Mapping[str, int], fixed: frozenset[str] = frozenset()) -> frozenset[str]:
-    """The findings of ``common`` to keep in the tree: fewest distinct pseudo-cases times the tree's entries.
-
-    Every row observes the findings of ``common`` alike, so expanding one of
-    them (``spread[k]`` terms) multiplies every row's pseudo-cases by
-    ``spread[k]``, while keeping it may widen the tree many times over (on
-    the shipped network, a PAD-like case's ``presenting_complaint`` takes
-    the tree from ~23,000 to ~285,000 entries). Greedy: a finding widens
-    the tree through its family, so the largest families are tried first,
-    each dropped while that lowers ``pseudo-cases x entries``, up to the
-    first that does not pay (each trial compiles a pruned tree, ~2 ms).
-    Only speed depends on the choice. ``fixed``: the findings every row
-    keeps in its tree whatever the choice (those that do not decompose).
-    """
-
-    def size(kept: frozenset[str]) -> float:
-        try:
-            return float(net.tree_for(kept | fixed)[0].entries)
-        except NetworkFileError:
-            return np.inf
-
-    family = {k: math.prod(len(net.spec.nodes[p].states) for p in net.spec.nodes[k].parents) for k in common}
-    best, factor, best_cost = common, 1, size(common)
-    for k in sorted(common, key=lambda k: (-family[k], k)):
-        cost = size(best - {k}) * factor * spread[k]
-        if not cost < best_cost:
-            break
-        best, factor, best_cost = best - {k}, factor * spread[k], cost
-    return best
-
-
 def route(net: CompiledNetwork, arrays: Mapping[str, np.ndarray], columns: list[str], mask: np.ndarray, n: int) -> np.ndarray:
     """Which rows to try on the shared Quickscore tree (the cost model).
 
     Rows are grouped by the findings a pruned tree would keep; a group's
     rows with at most :data:`TERM_CAP` terms go to Quickscore when their
     terms cost less than compiling (unless cached) and running that tree.
+
+    Parameters
+    ----------
+    net : CompiledNetwork
+        The compiled network.
+    arrays : mapping of str to numpy.ndarray
+        Node id to ``(n, card)`` likelihoods.
+    columns : list of str
+        The findings of the absorbed evidence.
+    mask : numpy.ndarray
+        bool ``(n, len(columns))``: which of them each row observes (what
+        its pruned tree keeps).
+    n : int
+        The number of rows.
+
+    Returns
+    -------
+    numpy.ndarray
+        bool ``(n,)``: the rows to try on the shared Quickscore tree.
     """
     patterns, groups = unique_masks(mask)
     groups = groups.reshape(-1)

@@ -57,7 +57,18 @@ class TreeCache(OrderedDict[frozenset[str], tuple[JunctionTree, dict[str, int]]]
         self._lock = threading.Lock()
 
     def lookup(self, key: frozenset[str]) -> tuple[JunctionTree, dict[str, int]] | None:
-        """The entry kept for ``key``, marked as the most recently used, or None."""
+        """The entry kept for ``key``, marked as the most recently used, or None.
+
+        Parameters
+        ----------
+        key : frozenset of str
+            The findings the tree keeps.
+
+        Returns
+        -------
+        tuple of (JunctionTree, dict of str to int) or None
+            The tree and its variable numbering, or None if not kept.
+        """
         with self._lock:
             entry = self.get(key)
             if entry is not None:
@@ -66,6 +77,15 @@ class TreeCache(OrderedDict[frozenset[str], tuple[JunctionTree, dict[str, int]]]
 
     def put(self, key: frozenset[str], entry: tuple[JunctionTree, dict[str, int]]) -> list[frozenset[str]]:
         """Keep ``entry`` as the newest; drop the oldest while over :data:`TREE_CACHE` trees or :data:`TREE_CACHE_ENTRIES` entries.
+
+        The newest entry is never dropped, however large.
+
+        Parameters
+        ----------
+        key : frozenset of str
+            The findings the tree keeps.
+        entry : tuple of (JunctionTree, dict of str to int)
+            The tree and its variable numbering.
 
         Returns
         -------
