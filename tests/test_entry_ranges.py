@@ -79,6 +79,12 @@ def test_bad_weight_tables_are_refused(tmp_path, weight, pattern):
         _with(tmp_path, CRAMPS_SITE, CRAMPS_SITE.replace("weight = 3.0", f"weight = {weight}"))
 
 
+def test_a_mixture_distribution_without_a_source_is_named(tmp_path):
+    """Check that a weighted distribution without a source gets 'missing required key' at the distribution, not a blank source blamed on its weight."""
+    with pytest.raises(crampnet.NetworkFileError, match=re.escape("nodes.location.cpd.links[0]: missing required key 'source'")):
+        _with(tmp_path, CRAMPS_SITE, CRAMPS_SITE.replace(', source = "made_up"', ""))
+
+
 def test_weight_outside_a_mixture_is_refused(tmp_path):
     """Check that a weight on a noisy-MAX distribution is an error that says weights belong to mixtures."""
     with pytest.raises(crampnet.NetworkFileError, match=re.escape("'weight' is only for the distributions of a mixture")):

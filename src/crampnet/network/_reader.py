@@ -225,7 +225,8 @@ class Reader(Walker):
         ------
         NetworkFileError
             If ``weight`` is missing, a weight table has a key other than
-            ``value``, ``low`` and ``high``, or :meth:`param` fails on it.
+            ``value``, ``low`` and ``high``, the distribution has no
+            ``source``, or :meth:`param` fails on it.
         """
         raw = data.pop("weight", None) if "weight" in data else self.missing(where, "weight")
         spot = f"{where}.weight"
@@ -233,10 +234,11 @@ class Reader(Walker):
         unknown = sorted(set(body) - {"value", "low", "high"})
         if unknown:
             raise self.fail(spot, f"unknown key {self.show(unknown[0])}; a weight table takes value, low and high (its source is the distribution's)")
+        if data.get("source") is None:
+            self.missing(where, "source")  # the distribution's, which its weight shares: named there, not at the weight
         for key in ("source", "reason", "note"):
             if data.get(key) is not None:
                 body[key] = data[key]
-        body.setdefault("source", "")
         return self.param(body, spot, sources, probability=False)
 
     def entry_ranges(self, data: dict[str, Any], where: str, probs: Mapping[str, float]) -> dict[str, tuple[float, float]]:
