@@ -5,9 +5,11 @@ applied to every function and method a user reaches from ``import crampnet``:
 the functions of ``crampnet.__all__`` and the methods of its classes, those
 inherited from crampnet's own base classes included (``Model.diagnose`` is
 defined on ``crampnet._clinical.ClinicalMethods``). Properties and the classes
-themselves are left out: a property has no parameters, and each class is made
-by a function (``load``, ``diagnose``, ``evaluate``) and documents its fields
-under "Attributes" instead of its constructor's parameters.
+themselves are left out of that check: a property has no parameters, and each
+class is made by a function (``load``, ``diagnose``, ``evaluate``) and documents
+its fields under "Attributes" instead of its constructor's parameters. The
+public properties (``Model.conditions``, ``Diagnosis.must_not_miss``...) are
+held to a docstring with an example.
 
 Every other function, in every module, is held to the same codes but the
 example by ``tests/test_numpydoc_modules.py``. The examples themselves run in
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import inspect
 import textwrap
+from functools import cached_property
 
 import pytest
 from numpydoc.validate import validate
@@ -56,6 +59,22 @@ def _callables(module: object) -> list[str]:
     return names
 
 
+def _properties(cls: type) -> list[str]:
+    """The import paths of the public properties of ``cls`` (``cached_property`` too), inherited ones from crampnet classes too."""
+    return [
+        f"{klass.__module__}.{klass.__qualname__}.{name}"
+        for klass in cls.__mro__
+        if klass.__module__.startswith("crampnet")
+        for name, member in vars(klass).items()
+        if not name.startswith("_") and isinstance(member, (property, cached_property))
+    ]
+
+
+def public_properties() -> list[str]:
+    """Every property of a class in ``crampnet.__all__``, by import path (where it is defined)."""
+    return sorted({p for name in crampnet.__all__ if inspect.isclass(cls := getattr(crampnet, name)) for p in _properties(cls)})
+
+
 def public_callables() -> list[str]:
     """Every function and method a user reaches from ``import crampnet``, by import path."""
     return sorted(set(_callables(crampnet)))
@@ -78,6 +97,19 @@ def test_the_surface_is_found():
 def test_public_docstring_is_complete(name):
     """Check one public function or method: every parameter and the return value documented, with an example."""
     assert problems(name) == []
+
+
+def test_the_properties_are_found():
+    """Check that the walk over properties reaches the ones users read most, plain and cached (so the test is not empty)."""
+    found = public_properties()
+    for name in ("crampnet._ids.NodeIds.conditions", "crampnet._ids.NodeIds.must_not_miss", "crampnet.model.Model.network", "crampnet.reasoning._diagnosis_parts.DiagnosisParts.must_not_miss", "crampnet.reasoning._diagnosis_parts.DiagnosisParts.differential"):
+        assert name in found, name
+
+
+@pytest.mark.parametrize("name", public_properties())
+def test_public_property_has_an_example(name):
+    """Check one public property: a docstring with an example (numpydoc's GL08 and EX01)."""
+    assert [p for p in problems(name) if p.split(":")[0] in {"GL08", "EX01"}] == []
 
 
 def test_the_check_fails_on_an_incomplete_docstring(tmp_path, monkeypatch):

@@ -29,10 +29,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet._fit import Fit
+from crampnet._ids import NodeIds
 from crampnet.exceptions import EvidenceTypeError, ImpossibleEvidenceError
 from crampnet.inference.compiled import CompiledNetwork
 from crampnet.network.batch import batch_evidence, checked_frames, progress_bar, row_name
-from crampnet.network.evidence import conjunction, describe, normalise, resolve_id, show
+from crampnet.network.evidence import conjunction, describe, normalise, show
 from crampnet.network.spec import FILE_POPULATION, NetworkSpec
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ DEFAULT_POPULATION = FILE_POPULATION
 BATCH_ROWS = 20_000
 
 
-class BaseModel:
+class BaseModel(NodeIds):
     """A compiled network: its ids and states, exact posteriors, its sources.
 
     The core that every layer above may rely on. Users get a
@@ -85,57 +86,6 @@ class BaseModel:
 
     def __repr__(self) -> str:
         return f"<crampnet.Model {self.spec.name} {self.spec.version} ({self.population}): {len(self.context)} context, {len(self.conditions)} conditions, {len(self.findings)} findings>"
-
-    @property
-    def conditions(self) -> list[str]:
-        """Ids of the condition nodes, whose posteriors :meth:`posteriors` returns (a part of a condition is not listed)."""
-        return list(self.spec.listed_conditions)
-
-    @property
-    def parts(self) -> list[str]:
-        """Ids of the conditions that are a part of another (``part_of``): never listed on their own (:mod:`crampnet.network.parts`)."""
-        return [nid for nid, node in self.spec.nodes.items() if node.part_of is not None]
-
-    @property
-    def findings(self) -> list[str]:
-        """Ids of the finding nodes (symptoms, signs, tests)."""
-        return [nid for nid, node in self.spec.nodes.items() if node.role == "finding"]
-
-    @property
-    def context(self) -> list[str]:
-        """Ids of the context nodes (age, sex, medications, risk factors)."""
-        return [nid for nid, node in self.spec.nodes.items() if node.role == "context"]
-
-    @property
-    def must_not_miss(self) -> list[str]:
-        """Conditions flagged must-not-miss in the network file."""
-        return [c for c in self.conditions if self.spec.nodes[c].must_not_miss]
-
-    def states(self, node: str) -> list[str]:
-        """The states of ``node``, in network order.
-
-        Parameters
-        ----------
-        node : str
-            A node id or alias (``"age"`` is ``age_group``).
-
-        Returns
-        -------
-        list of str
-            Its state names, in the order of its table.
-
-        Raises
-        ------
-        UnknownNodeError
-            If the network has no such node ("Did you mean ...?").
-
-        Examples
-        --------
-        >>> import crampnet
-        >>> crampnet.load().states("ferritin")
-        ['low', 'normal']
-        """
-        return list(self.spec.nodes[resolve_id(self.spec, node, "states")].states)
 
     def posteriors(self, evidence: Mapping[str, object] | pd.DataFrame | None = None, *, progress: bool = False) -> pd.Series | pd.DataFrame:
         """Exact P(present | evidence) for every condition.

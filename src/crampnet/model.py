@@ -63,6 +63,15 @@ class Model(ClinicalMethods):
         """The network as a checked ``pgmpy.models.DiscreteBayesianNetwork``.
 
         pgmpy is imported on first access only.
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> net = crampnet.load().network
+        >>> type(net).__name__
+        'DiscreteBayesianNetwork'
+        >>> net.get_cpds("ferritin").state_names["ferritin"]
+        ['low', 'normal']
         """
         from crampnet.interop._pgmpy import to_pgmpy
 

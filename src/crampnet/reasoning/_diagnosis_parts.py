@@ -57,7 +57,17 @@ class DiagnosisParts:
 
     @property
     def measure(self) -> str:
-        """The column of :attr:`scores` the differential is ordered by: ``disablement``, ``sufficiency`` or ``posterior``."""
+        """The column of :attr:`scores` the differential is ordered by: ``disablement``, ``sufficiency`` or ``posterior``.
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> model = crampnet.load()
+        >>> model.diagnose({"urge_to_move": True}).measure
+        'disablement'
+        >>> model.diagnose({"urge_to_move": True}, ranking="posterior").measure
+        'posterior'
+        """
         return MEASURES[self.ranking]
 
     @property
@@ -65,12 +75,31 @@ class DiagnosisParts:
         """What the probability and the ordering measure mean, one line each.
 
         See :func:`crampnet.reasoning.html.legend`.
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> legend = crampnet.load().diagnose({"urge_to_move": True}).legend
+        >>> [line.split(":")[0] for line in legend]
+        ['Probability', 'Expected disablement']
         """
         return legend(self.ranking, population_phrase(self.model))
 
     @cached_property
     def posteriors(self) -> pd.Series:
-        """``model.posteriors(evidence)``: P(present | evidence) per condition, sorted descending."""
+        """``model.posteriors(evidence)``: P(present | evidence) per condition, sorted descending.
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> model = crampnet.load()
+        >>> case = {"urge_to_move": True, "worse_at_rest": True, "worse_evening": True}
+        >>> dx = model.diagnose(case)
+        >>> dx.posteriors.index[0], bool(dx.posteriors.is_monotonic_decreasing)
+        ('restless_legs_syndrome', True)
+        >>> bool((dx.posteriors == model.posteriors(case)).all())
+        True
+        """
         return self.model._posterior_series(self._values)
 
     def _probabilities(self) -> dict[str, float]:
@@ -107,6 +136,15 @@ class DiagnosisParts:
         ``[measure, "posterior"]``, both descending (stably), gives
         :attr:`differential` back. Unrounded values:
         :func:`crampnet.reasoning.ranking.counterfactual_scores`.
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> dx = crampnet.load().diagnose({"urge_to_move": True, "worse_at_rest": True})
+        >>> list(dx.scores.columns)
+        ['posterior', 'disablement', 'sufficiency']
+        >>> list(dx.scores.index) == dx.differential
+        True
         """
         frame = self._counterfactual.loc[self.differential].copy()
         for column in ("disablement", "sufficiency"):
@@ -115,7 +153,18 @@ class DiagnosisParts:
 
     @cached_property
     def differential(self) -> list[str]:
-        """Every condition id, in the order ``ranking`` recommends (:mod:`crampnet.reasoning.ranking`)."""
+        """Every condition id, in the order ``ranking`` recommends (:mod:`crampnet.reasoning.ranking`).
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> model = crampnet.load()
+        >>> dx = model.diagnose({"exertional_pain_relieved_by_rest": True, "age": 70})
+        >>> dx.differential[0]
+        'peripheral_arterial_disease'
+        >>> sorted(dx.differential) == sorted(model.conditions)
+        True
+        """
         if self.ranking == "posterior":
             return list(self._probabilities())
         conditions, scores = self.model.conditions, self._measures
@@ -123,12 +172,30 @@ class DiagnosisParts:
 
     @cached_property
     def red_flags(self) -> list[RedFlag]:
-        """Red flags, most urgent first (see :mod:`crampnet.reasoning.redflags`)."""
+        """Red flags, most urgent first (see :mod:`crampnet.reasoning.redflags`).
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> case = {"age": 70, "cold_pale_limb": True, "pedal_pulses": "absent", "symptom_duration": 1}
+        >>> flags = crampnet.load().diagnose(case).red_flags
+        >>> flags[0].condition, flags[0].urgency
+        ('acute_limb_ischemia', 'urgent')
+        """
         return red_flags(self.model, self.evidence, self._probabilities(), threshold=self._threshold)
 
     @cached_property
     def must_not_miss(self) -> pd.DataFrame:
-        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, urgency, ruled_out, rule_out, source (:func:`~crampnet.reasoning.mustnotmiss.must_not_miss_table`)."""
+        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, urgency, ruled_out, rule_out, source (:func:`~crampnet.reasoning.mustnotmiss.must_not_miss_table`).
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> model = crampnet.load()
+        >>> table = model.diagnose({"urge_to_move": True, "worse_at_rest": True}).must_not_miss
+        >>> sorted(table.index) == sorted(model.must_not_miss)  # listed even when improbable
+        True
+        """
         return must_not_miss_table(self.model, self._probabilities(), self.red_flags, self._threshold, self.evidence, self._rule_outs_met)
 
     def _must_not_miss_rows(self) -> list[MustNotMissRow]:
