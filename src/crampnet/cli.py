@@ -223,6 +223,11 @@ def _describe(args: argparse.Namespace, model: Model) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    return _parsers()[0]
+
+
+def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The command's parser, and each sub-command's by name."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--network", default=None, help="a network file (default: the shipped one)")
     common.add_argument("--population", default=None, help="a population preset (default: the network's own; for the shipped one, adults presenting with a leg complaint)")
@@ -265,8 +270,8 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     desc = sub.add_parser("describe", parents=[common], help="what a node means, its states, bands, parents, children and the sources of its numbers")
     desc.add_argument("node", help="a node id or alias, e.g. ferritin or age")
-    sub.add_parser("warm-up", help="compile the inference kernel now (or load it from numba's cache) so later runs start on it")
-    return parser
+    warm = sub.add_parser("warm-up", help="compile the inference kernel now (or load it from numba's cache) so later runs start on it")
+    return parser, {"diagnose": diag, "interview": inter, "report": rep, "export": exp, "score": score, "describe": desc, "warm-up": warm}
 
 
 def _version() -> str:
@@ -324,7 +329,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
         print(f"crampnet: error: unknown command {args_list[0]!r}.{hint(args_list[0], COMMANDS)} Commands: {', '.join(COMMANDS)}.", file=sys.stderr)
         return 2
-    args = _parser().parse_args(args_list)
+    parser, commands = _parsers()
+    args, extra = parser.parse_known_args(args_list)
+    if extra:  # argparse reads a command's positionals in one run: evidence after an option is left over, so read it again intermixed
+        rest = args_list[args_list.index(args.command) + 1 :]
+        args = commands[args.command].parse_intermixed_args(rest, namespace=argparse.Namespace(command=args.command))
     for name, least in (("top", 0), ("questions", 0), ("max_questions", 0), ("chunksize", 1)):
         value = getattr(args, name, least)
         if value < least:

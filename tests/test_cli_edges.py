@@ -1,0 +1,70 @@
+"""The command line at its edges: evidence around options, and the values of options that name files.
+
+Found by an adversarial pass of the command line (helper h1): evidence given
+after an option was refused as "unrecognized arguments" with the top-level
+usage.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from crampnet.cli import main
+
+
+def _error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    """main(argv) exits 2 with a clean error and no output; its stderr."""
+    code = None
+    try:
+        code = main(argv)
+    except SystemExit as exit_:  # argparse's own errors
+        code = exit_.code
+    assert code == 2
+    captured = capsys.readouterr()
+    assert "error: " in captured.err and "Traceback" not in captured.err, captured.err
+    assert captured.out == ""
+    return captured.err
+
+
+def _evidence_line(out: str) -> str:
+    return next(line for line in out.splitlines() if line.startswith("Evidence: "))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["diagnose", "urge_to_move=yes", "--top", "1", "ferritin=30", "--questions", "0"],
+        ["diagnose", "--top", "1", "urge_to_move=yes", "--questions", "0", "ferritin=30"],
+        ["interview", "urge_to_move=yes", "--max-questions", "0", "ferritin=30"],
+    ],
+)
+def test_evidence_may_come_before_and_after_options(capsys, monkeypatch, argv):
+    """Check that ``node=value`` pairs split by an option are all used (they were refused as unrecognized arguments)."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(argv) == 0
+    line = _evidence_line(capsys.readouterr().out)
+    assert "urge_to_move=" in line and "ferritin=30" in line
+
+
+def test_report_reads_evidence_after_an_option(tmp_path, capsys):
+    """Check ``report urge_to_move=yes -o FILE ferritin=30``: the report holds both entries."""
+    out = tmp_path / "r.md"
+    assert main(["report", "urge_to_move=yes", "-o", str(out), "ferritin=30"]) == 0
+    text = out.read_text()
+    assert "Evidence (2 entries)" in text and "30 ng/mL" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "word"),
+    [
+        (["diagnose", "--top", "1", "--bogus"], "--bogus"),
+        (["export", "--format", "bif", "extra"], "extra"),
+        (["warm-up", "extra"], "extra"),
+    ],
+)
+def test_an_unknown_argument_is_named_with_the_command(capsys, argv, word):
+    """Check that an argument no command takes is still an error naming it, with the command's own usage."""
+    err = _error(capsys, argv)
+    assert f"crampnet {argv[0]}: error: unrecognized arguments: {word}" in err
