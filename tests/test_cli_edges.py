@@ -68,3 +68,42 @@ def test_an_unknown_argument_is_named_with_the_command(capsys, argv, word):
     """Check that an argument no command takes is still an error naming it, with the command's own usage."""
     err = _error(capsys, argv)
     assert f"crampnet {argv[0]}: error: unrecognized arguments: {word}" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "start"),
+    [
+        (["report", "urge_to_move=yes", "-o", "-"], "# crampnet"),
+        (["report", "urge_to_move=yes", "-o", "-", "--format", "html"], "<!DOCTYPE html>"),
+        (["export", "--format", "uai", "-o", "-"], "BAYES"),
+    ],
+)
+def test_output_dash_is_standard_output(tmp_path, monkeypatch, capsys, argv, start):
+    """Check that ``-o -`` writes to standard output (it wrote a file named '-')."""
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 0
+    assert capsys.readouterr().out.startswith(start)
+    assert not (tmp_path / "-").exists()
+
+
+def test_score_output_dash_is_standard_output(tmp_path, monkeypatch, capsys):
+    """Check ``score cohort.csv -o -``: the posteriors on standard output, no file named '-'."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.csv").write_text("urge_to_move\nyes\n")
+    assert main(["score", "c.csv", "-o", "-", "--no-progress"]) == 0
+    assert capsys.readouterr().out.startswith("row,")
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["diagnose", "--case", "", "urge_to_move=yes"], "--case"),
+        (["diagnose", "--network", ""], "--network"),
+        (["report", "urge_to_move=yes", "-o", ""], "--output"),
+        (["interview", "--save", "", "--max-questions", "0"], "--save"),
+    ],
+)
+def test_an_empty_file_name_is_an_error(capsys, argv, option):
+    """Check that an empty file name (an unset shell variable) is refused, not read as no case file, no save or stdout."""
+    assert f"{option} is empty; give the name of a file" in _error(capsys, argv)

@@ -31,7 +31,7 @@ is given once per source (the example, the case file, the command line), and
 a later source overrides an earlier one. Files read must be regular files
 (``score -`` reads stdin), of bounded size; ``-o FILE`` is written whole or
 not at all (see :mod:`crampnet._files`), and never through a symbolic link,
-FIFO or device. Errors go to stderr as ``crampnet: error: ...`` (naming the
+FIFO or device; ``-o -`` is stdout, and an empty file name is an error. Errors go to stderr as ``crampnet: error: ...`` (naming the
 file they are about) with exit code 2; nothing non-finite is printed.
 
 Examples
@@ -257,14 +257,14 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     inter.add_argument("--save", default=None, metavar="FILE", help="write the case (answers, skipped questions, network, population) to FILE after every answer; resume with --case FILE")
     rep = sub.add_parser("report", parents=[common, case], help="write the markdown or HTML report")
     rep.add_argument("--example", action="store_true", help="start from the built-in example case")
-    rep.add_argument("-o", "--output", default=None, help="the file to write (default: stdout); .html means HTML")
+    rep.add_argument("-o", "--output", default=None, help="the file to write (default, or -: stdout); .html means HTML")
     rep.add_argument("--format", default=None, choices=["markdown", "html"], help="markdown (default) or html")
     exp = sub.add_parser("export", parents=[common], help="write the network as BIF, XMLBIF, XDSL or UAI")
     exp.add_argument("--format", default=None, choices=["bif", "xmlbif", "xdsl", "uai"], help="the file format (default: from the -o suffix)")
-    exp.add_argument("-o", "--output", default=None, help="the file to write (default: stdout)")
+    exp.add_argument("-o", "--output", default=None, help="the file to write (default, or -: stdout)")
     score = sub.add_parser("score", parents=[common], help="score a CSV of cases (one per row, one column per node)")
     score.add_argument("cohort", help="the CSV file ('-' for stdin); empty cells are unobserved")
-    score.add_argument("-o", "--output", default=None, help="the CSV to write (default: stdout)")
+    score.add_argument("-o", "--output", default=None, help="the CSV to write (default, or -: stdout)")
     score.add_argument("--chunksize", type=int, default=10_000, help="rows read and scored at a time (default 10000)")
     score.add_argument("--index-col", default=None, help="a column that identifies the cases (default: row number)")
     score.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
@@ -305,6 +305,22 @@ def _prepare(args: argparse.Namespace) -> Model:
 _RUN: dict[str, Callable[[argparse.Namespace, Model], int]] = {"diagnose": _diagnose, "interview": _interview, "report": _report, "export": _export, "score": _score, "describe": _describe}
 
 
+def _option_problem(args: argparse.Namespace) -> str:
+    """What is wrong with the options' values (``""`` if nothing); ``-o -`` becomes standard output."""
+    for name, least in (("top", 0), ("questions", 0), ("max_questions", 0), ("chunksize", 1)):
+        value = getattr(args, name, least)
+        if value < least:
+            return f"--{name.replace('_', '-')} must be at least {least}. Got {value}."
+    if hasattr(args, "confidence") and not (math.isfinite(args.confidence) and 0 < args.confidence <= 1):
+        return f"--confidence must be in (0, 1]. Got {args.confidence}."
+    for name in ("network", "case", "save", "output"):  # an empty name (an unset shell variable) would be read as no file
+        if getattr(args, name, None) == "":
+            return f"--{name} is empty; give the name of a file{' (or - for standard output)' if name == 'output' else ''}."
+    if getattr(args, "output", None) == "-":
+        args.output = None
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0, or 2 for an error).
 
@@ -334,13 +350,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra:  # argparse reads a command's positionals in one run: evidence after an option is left over, so read it again intermixed
         rest = args_list[args_list.index(args.command) + 1 :]
         args = commands[args.command].parse_intermixed_args(rest, namespace=argparse.Namespace(command=args.command))
-    for name, least in (("top", 0), ("questions", 0), ("max_questions", 0), ("chunksize", 1)):
-        value = getattr(args, name, least)
-        if value < least:
-            print(f"crampnet: error: --{name.replace('_', '-')} must be at least {least}. Got {value}.", file=sys.stderr)
-            return 2
-    if hasattr(args, "confidence") and not (math.isfinite(args.confidence) and 0 < args.confidence <= 1):
-        print(f"crampnet: error: --confidence must be in (0, 1]. Got {args.confidence}.", file=sys.stderr)
+    problem = _option_problem(args)
+    if problem:
+        print(f"crampnet: error: {problem}", file=sys.stderr)
         return 2
     try:
         if args.command == "warm-up":
