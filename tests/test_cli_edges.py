@@ -107,3 +107,36 @@ def test_score_output_dash_is_standard_output(tmp_path, monkeypatch, capsys):
 def test_an_empty_file_name_is_an_error(capsys, argv, option):
     """Check that an empty file name (an unset shell variable) is refused, not read as no case file, no save or stdout."""
     assert f"{option} is empty; give the name of a file" in _error(capsys, argv)
+
+
+BEYOND = "the number 1e400 is beyond the range of a floating-point number"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [('{"age": 1e400}', "1e400"), ('{"urge_to_move": {"yes": 1e400, "no": 1}}', "1e400"), ('{"age": -1.5e999}', "-1.5e999")],
+)
+def test_case_file_number_beyond_float_range(tmp_path, capsys, text, number):
+    """Check that 1e400 in a case file gets the "beyond the range" error naming the file, not "Got inf" (its integers did already)."""
+    case = tmp_path / "case.json"
+    case.write_text(text)
+    err = _error(capsys, ["diagnose", "--case", str(case)])
+    assert f"case.json: {BEYOND.replace('1e400', number)}" in err and "Got inf" not in err
+
+
+def test_cohort_number_beyond_float_range_in_a_text_column(tmp_path, capsys):
+    """Check 1e400 in a column that also holds text: the "beyond the range" error with row and column, as in a numeric column."""
+    path = tmp_path / "c.csv"
+    path.write_text("age\n50\n1e400\nfifty\n")
+    err = _error(capsys, ["score", str(path), "--no-progress"])
+    assert f"c.csv, row 1, column 'age': {BEYOND}" in err and "Got inf" not in err
+
+
+def test_interview_answer_beyond_float_range(monkeypatch, capsys):
+    """Check the interview's answer 1e400 to a numeric question: explained as beyond the range, not as "Got inf"."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("1e400\nquit\n"))
+    assert main(["interview", "--max-questions", "1"]) == 0
+    out = capsys.readouterr().out
+    question = next(line for line in out.splitlines() if line.startswith("Q1. "))
+    assert "or a number" in question  # the shipped network asks a numeric question first (age)
+    assert f"That answer does not fit: age_group: {BEYOND}" in out and "Got inf" not in out

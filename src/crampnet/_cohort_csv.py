@@ -226,12 +226,12 @@ def _typed(chunk: pd.DataFrame, name: str) -> pd.DataFrame:
             msg = f"{name}, row {show(label)}, column {show(column)}: {show(text[label])} is not a value; leave the cell empty when it is not known."
             raise InvalidValueError(msg)
         numbers = pd.to_numeric(text, errors="coerce")
+        huge = numbers.abs() == float("inf")  # in any column: the words for infinity were refused above
+        if huge.any():
+            label = text.index[huge.to_numpy()][0]
+            where = f"{name}, row {show(label)}, column {show(column)}"
+            raise too_big(where, str(text[label]).strip())
         if given.any() and bool((numbers.notna() == given).all()):
-            huge = numbers.abs() == float("inf")
-            if huge.any():
-                label = text.index[huge.to_numpy()][0]
-                where = f"{name}, row {show(label)}, column {show(column)}"
-                raise too_big(where, str(text[label]).strip())
             out[column] = numbers
         elif given.any() and bool(text[given].isin(_TRUE | _FALSE).all()):
             out[column] = text.map(lambda v: None if pd.isna(v) else v in _TRUE).astype(object)

@@ -45,6 +45,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING
 
+from crampnet._case_json import beyond_float, too_big
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
 from crampnet.exceptions import CrampnetError
 from crampnet.network.evidence import interpret
@@ -203,6 +204,8 @@ class Interview:
             return None
         value = interpret(self.model.spec.nodes[nid], answer)
         try:
+            if beyond_float(answer):
+                raise too_big(nid, answer.strip())
             self.model.posteriors({**self.evidence, nid: value})
         except CrampnetError as err:
             print(f"  That answer does not fit: {err}")
