@@ -8,6 +8,9 @@ usage.
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -140,3 +143,23 @@ def test_interview_answer_beyond_float_range(monkeypatch, capsys):
     question = next(line for line in out.splitlines() if line.startswith("Q1. "))
     assert "or a number" in question  # the shipped network asks a numeric question first (age)
     assert f"That answer does not fit: age_group: {BEYOND}" in out and "Got inf" not in out
+
+
+def _closed_stdin(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m crampnet ARGS`` with its standard input closed (``<&-``: Python's sys.stdin is None)."""
+    return subprocess.run([sys.executable, "-m", "crampnet", *args], preexec_fn=lambda: os.close(0), capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_interview_with_stdin_closed_stops_at_the_end_of_input():
+    """Check ``crampnet interview <&-``: the end of input (exit 0, red flags and final differential), not an AttributeError."""
+    proc = _closed_stdin("interview", "--max-questions", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "Stopping: end of input." in proc.stdout and "Must-not-miss conditions" in proc.stdout.split("Final differential:")[1]
+
+
+def test_score_stdin_closed_is_an_error():
+    """Check ``crampnet score - <&-``: one error line saying the standard input is closed, not an AttributeError."""
+    proc = _closed_stdin("score", "-", "--no-progress")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("crampnet: error: <stdin>: the standard input is closed") and "Traceback" not in proc.stderr

@@ -63,7 +63,8 @@ def open_cohort(path: str, *, count: bool) -> Iterator[tuple[IO[str], str, int |
     Raises
     ------
     InvalidValueError
-        If the file cannot be opened or read, or is not a regular file.
+        If the file cannot be opened or read, or is not a regular file, or
+        (for ``-``) the standard input is closed.
 
     Examples
     --------
@@ -75,6 +76,9 @@ def open_cohort(path: str, *, count: bool) -> Iterator[tuple[IO[str], str, int |
     2
     """
     if path == "-":
+        if sys.stdin is None:  # closed (<&-): Python has no stream for it
+            msg = "<stdin>: the standard input is closed; pipe the cohort CSV in, or give its file name."
+            raise InvalidValueError(msg)
         buffer = getattr(sys.stdin, "buffer", None)
         if buffer is None:
             yield sys.stdin, "<stdin>", None
