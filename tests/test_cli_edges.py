@@ -163,3 +163,11 @@ def test_score_stdin_closed_is_an_error():
     proc = _closed_stdin("score", "-", "--no-progress")
     assert proc.returncode == 2
     assert proc.stderr.startswith("crampnet: error: <stdin>: the standard input is closed") and "Traceback" not in proc.stderr
+
+
+def test_evidence_impossible_in_the_population_names_it(capsys):
+    """Check ``--population pregnancy sex=male``: the conflict is named as with the population (it read "sex=male cannot hold together")."""
+    err = _error(capsys, ["diagnose", "--population", "pregnancy", "sex=male"])
+    assert "in the population 'pregnancy'" in err and "sex=male has probability zero" in err and "cannot hold together" not in err
+    err = _error(capsys, ["diagnose", "sex=male", "postpartum=yes"])  # two entries: their conflict, as before
+    assert "sex=male and postpartum=yes cannot hold together" in err
