@@ -171,3 +171,12 @@ def test_evidence_impossible_in_the_population_names_it(capsys):
     assert "in the population 'pregnancy'" in err and "sex=male has probability zero" in err and "cannot hold together" not in err
     err = _error(capsys, ["diagnose", "sex=male", "postpartum=yes"])  # two entries: their conflict, as before
     assert "sex=male and postpartum=yes cannot hold together" in err
+
+
+@pytest.mark.parametrize(("text", "got"), [("[1, 2]", "Got an array."), ('"x"', "Got a string."), ("null", "Got null."), ("true", "Got true."), ("3", "Got 3.")])
+def test_case_file_not_an_object_says_what_it_holds_in_json_terms(tmp_path, capsys, text, got):
+    """Check the error for a case file of JSON that is not an object: what it holds in JSON's words (it said 'Got a NoneType', 'Got a list')."""
+    case = tmp_path / "case.json"
+    case.write_text(text)
+    err = _error(capsys, ["diagnose", "--case", str(case)])
+    assert "case.json: a case file must hold a JSON object of node id to value" in err and err.rstrip().endswith(got)
