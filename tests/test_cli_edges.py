@@ -180,3 +180,19 @@ def test_case_file_not_an_object_says_what_it_holds_in_json_terms(tmp_path, caps
     case.write_text(text)
     err = _error(capsys, ["diagnose", "--case", str(case)])
     assert "case.json: a case file must hold a JSON object of node id to value" in err and err.rstrip().endswith(got)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["diagnose", "--case", "a\nb\x1b[31m.json"],
+        ["score", "a\nb\x1b[31m.csv", "--no-progress"],
+        ["report", "-o", "/nonexistent/a\nb\x1b[31m.md"],
+        ["diagnose", "--network", "a\nb\x1b[31m.toml"],
+    ],
+)
+def test_a_file_name_with_control_characters_stays_one_line(capsys, argv):
+    """Check that a newline or a terminal escape in a file name is escaped in the error (it broke the line and reached the terminal raw)."""
+    err = _error(capsys, argv)
+    assert err.count("\n") == 1 and "\x1b" not in err
+    assert "a\\nb\\x1b[31m." in err

@@ -71,7 +71,7 @@ from crampnet._cli_output import (
     flag_lines,
     question_lines,
 )
-from crampnet._files import write_atomic
+from crampnet._files import shown, write_atomic
 from crampnet._interview import NOTE, Interview
 from crampnet._load import load
 from crampnet.exceptions import CrampnetError, ImpossibleEvidenceError, InvalidValueError, hint
@@ -373,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own advice: no second error at exit
         return 141  # as a shell reports a process that SIGPIPE ended
     except OSError as err:
-        where = f"{err.filename}: " if err.filename else ""
+        where = f"{shown(str(err.filename))}: " if err.filename else ""
         print(f"crampnet: error: {where}{err.strerror or err}", file=sys.stderr)
     except KeyboardInterrupt:
         return 130
