@@ -62,6 +62,7 @@ MARKER, FORMAT = "crampnet_case", 1
 _KEYS = (MARKER, "crampnet_version", "network", "population", "evidence", "skipped", "questions_asked")
 _NETWORK_KEYS = ("name", "version", "digest")
 _TEXT = 200  # the longest name, version, digest or id a saved case may hold
+_JSON_KINDS: dict[type, str] = {list: "an array", str: "a string"}  # what JSON calls a case file's other values (a number, true, false or null is shown)
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def read_case_file(path: str) -> CaseFile:
     name = shown(path)
     data = load_json(path)
     if not isinstance(data, dict):
-        msg = f"{name}: a case file must hold a JSON object of node id to value, e.g. {{\"urge_to_move\": true}}. Got a {type(data).__name__}."
+        msg = f"{name}: a case file must hold a JSON object of node id to value, e.g. {{\"urge_to_move\": true}}. Got {_JSON_KINDS.get(type(data)) or json.dumps(data)[:40]}."
         raise EvidenceTypeError(msg)
     if MARKER not in data:
         return CaseFile(name, data)

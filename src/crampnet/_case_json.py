@@ -5,19 +5,21 @@ A case file (:mod:`crampnet._case_file`) is JSON of at most
 given twice in one object, a number beyond the range of a float,
 ``NaN``/``Infinity`` and nesting too deep are errors naming the file.
 :func:`too_big` makes the error for a number beyond the range of a float,
-which the command line's ``node=value`` pairs and cohort CSVs give too.
-:mod:`crampnet._case_file` re-exports all three.
+which the command line's ``node=value`` pairs, the interview's answers and
+cohort CSVs give too (:func:`beyond_float` tells such a number).
+:mod:`crampnet._case_file` re-exports :func:`load_json` and :func:`too_big`.
 """
 
 from __future__ import annotations
 
 import json
+import math
 
 from crampnet._files import read_text, shown
 from crampnet.exceptions import CrampnetError, InvalidValueError
 from crampnet.network.evidence import show
 
-__all__ = ["MAX_CASE_BYTES", "load_json", "too_big"]
+__all__ = ["MAX_CASE_BYTES", "beyond_float", "load_json", "too_big"]
 
 #: The largest case file read, in bytes (a case has one entry per node).
 MAX_CASE_BYTES = 1 << 20
@@ -54,6 +56,35 @@ def too_big(where: str, number: str | int) -> InvalidValueError:
         digits = f" ({len(text.lstrip('+-'))} digits)" if text.lstrip("+-").isdigit() else ""
         what = f"{text if len(text) <= 24 else text[:12] + '...' + text[-4:]}{digits}"
     return InvalidValueError(f"{where}: the number {what} is beyond the range of a floating-point number (about 1.8e308); give a number within it.")
+
+
+def beyond_float(text: str) -> bool:
+    """Whether ``text`` is a number written out that is beyond the range of a float.
+
+    ``inf`` or ``infinity`` written as such is not (the evidence check refuses
+    it as not finite).
+
+    Parameters
+    ----------
+    text : str
+        The text as typed.
+
+    Returns
+    -------
+    bool
+        True if :class:`float` reads ``text`` as an infinity that it does not
+        spell out.
+
+    Examples
+    --------
+    >>> beyond_float("1e400"), beyond_float("-Infinity"), beyond_float("30"), beyond_float("abc")
+    (True, False, False, False)
+    """
+    try:
+        number = float(text)
+    except ValueError:
+        return False
+    return math.isinf(number) and text.strip().lower().lstrip("+-") not in ("inf", "infinity")
 
 
 def load_json(path: str) -> object:
@@ -101,13 +132,19 @@ def load_json(path: str) -> object:
             raise too_big(name, text) from None
         return value
 
+    def real(text: str) -> float:
+        value = float(text)
+        if math.isinf(value):  # JSON has no word for infinity: this is a number written out
+            raise too_big(name, text)
+        return value
+
     def constant(text: str) -> object:
         msg = f"{name}: {text} is not a number crampnet can use (nor standard JSON); give a finite number."
         raise InvalidValueError(msg)
 
     text = read_text(path, limit=MAX_CASE_BYTES, what="case file").removeprefix("\ufeff")
     try:
-        return json.loads(text, object_pairs_hook=pairs, parse_int=integer, parse_constant=constant)
+        return json.loads(text, object_pairs_hook=pairs, parse_int=integer, parse_float=real, parse_constant=constant)
     except CrampnetError:
         raise
     except RecursionError:

@@ -15,11 +15,11 @@ Cohort CSVs are read by :mod:`crampnet._cohort_csv`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from crampnet._case_file import MAX_CASE_BYTES, CaseFile, read_case_file, too_big
+from crampnet._case_json import beyond_float
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import interpret, resolve_id, state_vector
 
@@ -95,7 +95,7 @@ def parse_assignment(text: str) -> tuple[str, object]:
     except ValueError:
         if raw.lower() in ("true", "false"):
             value = raw.lower() == "true"
-    if isinstance(value, float) and math.isinf(value) and raw.lower().lstrip("+-") not in ("inf", "infinity"):
+    if beyond_float(raw):
         where = f"{key.strip()}={raw}"
         raise too_big(where, raw)
     return key.strip(), value

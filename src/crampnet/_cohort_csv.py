@@ -63,7 +63,8 @@ def open_cohort(path: str, *, count: bool) -> Iterator[tuple[IO[str], str, int |
     Raises
     ------
     InvalidValueError
-        If the file cannot be opened or read, or is not a regular file.
+        If the file cannot be opened or read, or is not a regular file, or
+        (for ``-``) the standard input is closed.
 
     Examples
     --------
@@ -75,6 +76,9 @@ def open_cohort(path: str, *, count: bool) -> Iterator[tuple[IO[str], str, int |
     2
     """
     if path == "-":
+        if sys.stdin is None:  # closed (<&-): Python has no stream for it
+            msg = "<stdin>: the standard input is closed; pipe the cohort CSV in, or give its file name."
+            raise InvalidValueError(msg)
         buffer = getattr(sys.stdin, "buffer", None)
         if buffer is None:
             yield sys.stdin, "<stdin>", None
@@ -226,12 +230,12 @@ def _typed(chunk: pd.DataFrame, name: str) -> pd.DataFrame:
             msg = f"{name}, row {show(label)}, column {show(column)}: {show(text[label])} is not a value; leave the cell empty when it is not known."
             raise InvalidValueError(msg)
         numbers = pd.to_numeric(text, errors="coerce")
+        huge = numbers.abs() == float("inf")  # in any column: the words for infinity were refused above
+        if huge.any():
+            label = text.index[huge.to_numpy()][0]
+            where = f"{name}, row {show(label)}, column {show(column)}"
+            raise too_big(where, str(text[label]).strip())
         if given.any() and bool((numbers.notna() == given).all()):
-            huge = numbers.abs() == float("inf")
-            if huge.any():
-                label = text.index[huge.to_numpy()][0]
-                where = f"{name}, row {show(label)}, column {show(column)}"
-                raise too_big(where, str(text[label]).strip())
             out[column] = numbers
         elif given.any() and bool(text[given].isin(_TRUE | _FALSE).all()):
             out[column] = text.map(lambda v: None if pd.isna(v) else v in _TRUE).astype(object)

@@ -29,7 +29,7 @@ def _value_error(msg: str, path: str) -> Exception:
 
 
 def shown(path: str) -> str:
-    """The file name for a message: whole, or its start and end when it is very long.
+    r"""The file name for a message: whole, or its start and end when it is very long.
 
     Parameters
     ----------
@@ -40,13 +40,18 @@ def shown(path: str) -> str:
     -------
     str
         ``path`` itself if it has at most 160 characters, else its first 100
-        and last 40 characters around "..." and its length in characters.
+        and last 40 characters around "..." and its length in characters;
+        a character that is not printable (a newline, a terminal's escape,
+        a byte that was not UTF-8) is written as Python escapes it, so that
+        the message stays one line of plain text.
 
     Examples
     --------
-    >>> shown("case.json"), len(shown("x" * 5000)) < 200
-    ('case.json', True)
+    >>> shown("case.json"), len(shown("x" * 5000)) < 200, shown("a\nb.json")
+    ('case.json', True, 'a\\nb.json')
     """
+    if not path.isprintable():
+        path = "".join(c if c.isprintable() else repr(c)[1:-1] for c in path)
     return path if len(path) <= 160 else f"{path[:100]}...{path[-40:]} ({len(path)} characters)"
 
 

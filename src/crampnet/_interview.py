@@ -41,10 +41,12 @@ crampnet supports clinical reasoning; it does not replace it. Sources: model.par
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING
 
+from crampnet._case_json import beyond_float, too_big
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
 from crampnet.exceptions import CrampnetError
 from crampnet.network.evidence import interpret
@@ -114,14 +116,15 @@ class Interview:
         ----------
         stdin : typing.IO of str or None, optional
             Where the answers are read from, one a line (default
-            :data:`sys.stdin`).
+            :data:`sys.stdin`; none, when the standard input is closed, is
+            the end of input).
 
         Returns
         -------
         int
             The exit code: 130 if interrupted by Ctrl-C at a prompt, else 0.
         """
-        stdin = sys.stdin if stdin is None else stdin
+        stdin = (sys.stdin or io.StringIO()) if stdin is None else stdin  # no stdin at all (closed: <&-) is the end of input
         print("crampnet interview: answer each question (yes, no, a state, a number, or skip; quit to stop).")
         if self.save is not None:
             self.save(self.evidence, self.skipped, self.asked)
@@ -203,6 +206,8 @@ class Interview:
             return None
         value = interpret(self.model.spec.nodes[nid], answer)
         try:
+            if beyond_float(answer):
+                raise too_big(nid, answer.strip())
             self.model.posteriors({**self.evidence, nid: value})
         except CrampnetError as err:
             print(f"  That answer does not fit: {err}")

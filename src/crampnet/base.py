@@ -191,7 +191,10 @@ class BaseModel(NodeIds):
         conflict = self.compiled.conflict(vectors)
         entries = [f"{nid}={describe(self.spec, nid, vectors[nid])}" for nid in conflict]
         where = f" in {row_name(rows, position)}" if rows is not None else ""
-        msg = f"The evidence{where} is impossible under the network: {' and '.join(entries)} cannot hold together (probability zero)."
+        if len(entries) == 1:  # no other entry takes part: the conflict is with the population's context priors or the network itself
+            msg = f"The evidence{where} is impossible under the network in the population {self.population!r}: {entries[0]} has probability zero on its own."
+        else:
+            msg = f"The evidence{where} is impossible under the network: {' and '.join(entries)} cannot hold together (probability zero)."
         return ImpossibleEvidenceError(msg, conflict, None if rows is None else rows[position])
 
     def _batch(self, frame: pd.DataFrame, *, progress: bool) -> pd.DataFrame:

@@ -31,7 +31,7 @@ is given once per source (the example, the case file, the command line), and
 a later source overrides an earlier one. Files read must be regular files
 (``score -`` reads stdin), of bounded size; ``-o FILE`` is written whole or
 not at all (see :mod:`crampnet._files`), and never through a symbolic link,
-FIFO or device. Errors go to stderr as ``crampnet: error: ...`` (naming the
+FIFO or device; ``-o -`` is stdout, and an empty file name is an error. Errors go to stderr as ``crampnet: error: ...`` (naming the
 file they are about) with exit code 2; nothing non-finite is printed.
 
 Examples
@@ -71,7 +71,7 @@ from crampnet._cli_output import (
     flag_lines,
     question_lines,
 )
-from crampnet._files import write_atomic
+from crampnet._files import shown, write_atomic
 from crampnet._interview import NOTE, Interview
 from crampnet._load import load
 from crampnet.exceptions import CrampnetError, ImpossibleEvidenceError, InvalidValueError, hint
@@ -223,6 +223,11 @@ def _describe(args: argparse.Namespace, model: Model) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    return _parsers()[0]
+
+
+def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The command's parser, and each sub-command's by name."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--network", default=None, help="a network file (default: the shipped one)")
     common.add_argument("--population", default=None, help="a population preset (default: the network's own; for the shipped one, adults presenting with a leg complaint)")
@@ -252,21 +257,21 @@ def _parser() -> argparse.ArgumentParser:
     inter.add_argument("--save", default=None, metavar="FILE", help="write the case (answers, skipped questions, network, population) to FILE after every answer; resume with --case FILE")
     rep = sub.add_parser("report", parents=[common, case], help="write the markdown or HTML report")
     rep.add_argument("--example", action="store_true", help="start from the built-in example case")
-    rep.add_argument("-o", "--output", default=None, help="the file to write (default: stdout); .html means HTML")
+    rep.add_argument("-o", "--output", default=None, help="the file to write (default, or -: stdout); .html means HTML")
     rep.add_argument("--format", default=None, choices=["markdown", "html"], help="markdown (default) or html")
     exp = sub.add_parser("export", parents=[common], help="write the network as BIF, XMLBIF, XDSL or UAI")
     exp.add_argument("--format", default=None, choices=["bif", "xmlbif", "xdsl", "uai"], help="the file format (default: from the -o suffix)")
-    exp.add_argument("-o", "--output", default=None, help="the file to write (default: stdout)")
+    exp.add_argument("-o", "--output", default=None, help="the file to write (default, or -: stdout)")
     score = sub.add_parser("score", parents=[common], help="score a CSV of cases (one per row, one column per node)")
     score.add_argument("cohort", help="the CSV file ('-' for stdin); empty cells are unobserved")
-    score.add_argument("-o", "--output", default=None, help="the CSV to write (default: stdout)")
+    score.add_argument("-o", "--output", default=None, help="the CSV to write (default, or -: stdout)")
     score.add_argument("--chunksize", type=int, default=10_000, help="rows read and scored at a time (default 10000)")
     score.add_argument("--index-col", default=None, help="a column that identifies the cases (default: row number)")
     score.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     desc = sub.add_parser("describe", parents=[common], help="what a node means, its states, bands, parents, children and the sources of its numbers")
     desc.add_argument("node", help="a node id or alias, e.g. ferritin or age")
-    sub.add_parser("warm-up", help="compile the inference kernel now (or load it from numba's cache) so later runs start on it")
-    return parser
+    warm = sub.add_parser("warm-up", help="compile the inference kernel now (or load it from numba's cache) so later runs start on it")
+    return parser, {"diagnose": diag, "interview": inter, "report": rep, "export": exp, "score": score, "describe": desc, "warm-up": warm}
 
 
 def _version() -> str:
@@ -300,6 +305,22 @@ def _prepare(args: argparse.Namespace) -> Model:
 _RUN: dict[str, Callable[[argparse.Namespace, Model], int]] = {"diagnose": _diagnose, "interview": _interview, "report": _report, "export": _export, "score": _score, "describe": _describe}
 
 
+def _option_problem(args: argparse.Namespace) -> str:
+    """What is wrong with the options' values (``""`` if nothing); ``-o -`` becomes standard output."""
+    for name, least in (("top", 0), ("questions", 0), ("max_questions", 0), ("chunksize", 1)):
+        value = getattr(args, name, least)
+        if value < least:
+            return f"--{name.replace('_', '-')} must be at least {least}. Got {value}."
+    if hasattr(args, "confidence") and not (math.isfinite(args.confidence) and 0 < args.confidence <= 1):
+        return f"--confidence must be in (0, 1]. Got {args.confidence}."
+    for name in ("network", "case", "save", "output"):  # an empty name (an unset shell variable) would be read as no file
+        if getattr(args, name, None) == "":
+            return f"--{name} is empty; give the name of a file{' (or - for standard output)' if name == 'output' else ''}."
+    if getattr(args, "output", None) == "-":
+        args.output = None
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0, or 2 for an error).
 
@@ -324,14 +345,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
         print(f"crampnet: error: unknown command {args_list[0]!r}.{hint(args_list[0], COMMANDS)} Commands: {', '.join(COMMANDS)}.", file=sys.stderr)
         return 2
-    args = _parser().parse_args(args_list)
-    for name, least in (("top", 0), ("questions", 0), ("max_questions", 0), ("chunksize", 1)):
-        value = getattr(args, name, least)
-        if value < least:
-            print(f"crampnet: error: --{name.replace('_', '-')} must be at least {least}. Got {value}.", file=sys.stderr)
-            return 2
-    if hasattr(args, "confidence") and not (math.isfinite(args.confidence) and 0 < args.confidence <= 1):
-        print(f"crampnet: error: --confidence must be in (0, 1]. Got {args.confidence}.", file=sys.stderr)
+    parser, commands = _parsers()
+    args, extra = parser.parse_known_args(args_list)
+    if extra:  # argparse reads a command's positionals in one run: evidence after an option is left over, so read it again intermixed
+        rest = args_list[args_list.index(args.command) + 1 :]
+        args = commands[args.command].parse_intermixed_args(rest, namespace=argparse.Namespace(command=args.command))
+    problem = _option_problem(args)
+    if problem:
+        print(f"crampnet: error: {problem}", file=sys.stderr)
         return 2
     try:
         if args.command == "warm-up":
@@ -352,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own advice: no second error at exit
         return 141  # as a shell reports a process that SIGPIPE ended
     except OSError as err:
-        where = f"{err.filename}: " if err.filename else ""
+        where = f"{shown(str(err.filename))}: " if err.filename else ""
         print(f"crampnet: error: {where}{err.strerror or err}", file=sys.stderr)
     except KeyboardInterrupt:
         return 130

@@ -1,0 +1,198 @@
+"""The command line at its edges: evidence around options, and the values of options that name files.
+
+Found by an adversarial pass of the command line (helper h1): evidence given
+after an option was refused as "unrecognized arguments" with the top-level
+usage.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+
+from crampnet.cli import main
+
+
+def _error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    """main(argv) exits 2 with a clean error and no output; its stderr."""
+    code = None
+    try:
+        code = main(argv)
+    except SystemExit as exit_:  # argparse's own errors
+        code = exit_.code
+    assert code == 2
+    captured = capsys.readouterr()
+    assert "error: " in captured.err and "Traceback" not in captured.err, captured.err
+    assert captured.out == ""
+    return captured.err
+
+
+def _evidence_line(out: str) -> str:
+    return next(line for line in out.splitlines() if line.startswith("Evidence: "))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["diagnose", "urge_to_move=yes", "--top", "1", "ferritin=30", "--questions", "0"],
+        ["diagnose", "--top", "1", "urge_to_move=yes", "--questions", "0", "ferritin=30"],
+        ["interview", "urge_to_move=yes", "--max-questions", "0", "ferritin=30"],
+    ],
+)
+def test_evidence_may_come_before_and_after_options(capsys, monkeypatch, argv):
+    """Check that ``node=value`` pairs split by an option are all used (they were refused as unrecognized arguments)."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(argv) == 0
+    line = _evidence_line(capsys.readouterr().out)
+    assert "urge_to_move=" in line and "ferritin=30" in line
+
+
+def test_report_reads_evidence_after_an_option(tmp_path, capsys):
+    """Check ``report urge_to_move=yes -o FILE ferritin=30``: the report holds both entries."""
+    out = tmp_path / "r.md"
+    assert main(["report", "urge_to_move=yes", "-o", str(out), "ferritin=30"]) == 0
+    text = out.read_text()
+    assert "Evidence (2 entries)" in text and "30 ng/mL" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "word"),
+    [
+        (["diagnose", "--top", "1", "--bogus"], "--bogus"),
+        (["export", "--format", "bif", "extra"], "extra"),
+        (["warm-up", "extra"], "extra"),
+    ],
+)
+def test_an_unknown_argument_is_named_with_the_command(capsys, argv, word):
+    """Check that an argument no command takes is still an error naming it, with the command's own usage."""
+    err = _error(capsys, argv)
+    assert f"crampnet {argv[0]}: error: unrecognized arguments: {word}" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "start"),
+    [
+        (["report", "urge_to_move=yes", "-o", "-"], "# crampnet"),
+        (["report", "urge_to_move=yes", "-o", "-", "--format", "html"], "<!DOCTYPE html>"),
+        (["export", "--format", "uai", "-o", "-"], "BAYES"),
+    ],
+)
+def test_output_dash_is_standard_output(tmp_path, monkeypatch, capsys, argv, start):
+    """Check that ``-o -`` writes to standard output (it wrote a file named '-')."""
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 0
+    assert capsys.readouterr().out.startswith(start)
+    assert not (tmp_path / "-").exists()
+
+
+def test_score_output_dash_is_standard_output(tmp_path, monkeypatch, capsys):
+    """Check ``score cohort.csv -o -``: the posteriors on standard output, no file named '-'."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.csv").write_text("urge_to_move\nyes\n")
+    assert main(["score", "c.csv", "-o", "-", "--no-progress"]) == 0
+    assert capsys.readouterr().out.startswith("row,")
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["diagnose", "--case", "", "urge_to_move=yes"], "--case"),
+        (["diagnose", "--network", ""], "--network"),
+        (["report", "urge_to_move=yes", "-o", ""], "--output"),
+        (["interview", "--save", "", "--max-questions", "0"], "--save"),
+    ],
+)
+def test_an_empty_file_name_is_an_error(capsys, argv, option):
+    """Check that an empty file name (an unset shell variable) is refused, not read as no case file, no save or stdout."""
+    assert f"{option} is empty; give the name of a file" in _error(capsys, argv)
+
+
+BEYOND = "the number 1e400 is beyond the range of a floating-point number"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [('{"age": 1e400}', "1e400"), ('{"urge_to_move": {"yes": 1e400, "no": 1}}', "1e400"), ('{"age": -1.5e999}', "-1.5e999")],
+)
+def test_case_file_number_beyond_float_range(tmp_path, capsys, text, number):
+    """Check that 1e400 in a case file gets the "beyond the range" error naming the file, not "Got inf" (its integers did already)."""
+    case = tmp_path / "case.json"
+    case.write_text(text)
+    err = _error(capsys, ["diagnose", "--case", str(case)])
+    assert f"case.json: {BEYOND.replace('1e400', number)}" in err and "Got inf" not in err
+
+
+def test_cohort_number_beyond_float_range_in_a_text_column(tmp_path, capsys):
+    """Check 1e400 in a column that also holds text: the "beyond the range" error with row and column, as in a numeric column."""
+    path = tmp_path / "c.csv"
+    path.write_text("age\n50\n1e400\nfifty\n")
+    err = _error(capsys, ["score", str(path), "--no-progress"])
+    assert f"c.csv, row 1, column 'age': {BEYOND}" in err and "Got inf" not in err
+
+
+def test_interview_answer_beyond_float_range(monkeypatch, capsys):
+    """Check the interview's answer 1e400 to a numeric question: explained as beyond the range, not as "Got inf"."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("1e400\nquit\n"))
+    assert main(["interview", "--max-questions", "1"]) == 0
+    out = capsys.readouterr().out
+    question = next(line for line in out.splitlines() if line.startswith("Q1. "))
+    assert "or a number" in question  # the shipped network asks a numeric question first (age)
+    assert f"That answer does not fit: age_group: {BEYOND}" in out and "Got inf" not in out
+
+
+def _closed_stdin(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m crampnet ARGS`` with its standard input closed (``<&-``: Python's sys.stdin is None)."""
+    return subprocess.run([sys.executable, "-m", "crampnet", *args], preexec_fn=lambda: os.close(0), capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_interview_with_stdin_closed_stops_at_the_end_of_input():
+    """Check ``crampnet interview <&-``: the end of input (exit 0, red flags and final differential), not an AttributeError."""
+    proc = _closed_stdin("interview", "--max-questions", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "Stopping: end of input." in proc.stdout and "Must-not-miss conditions" in proc.stdout.split("Final differential:")[1]
+
+
+def test_score_stdin_closed_is_an_error():
+    """Check ``crampnet score - <&-``: one error line saying the standard input is closed, not an AttributeError."""
+    proc = _closed_stdin("score", "-", "--no-progress")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("crampnet: error: <stdin>: the standard input is closed") and "Traceback" not in proc.stderr
+
+
+def test_evidence_impossible_in_the_population_names_it(capsys):
+    """Check ``--population pregnancy sex=male``: the conflict is named as with the population (it read "sex=male cannot hold together")."""
+    err = _error(capsys, ["diagnose", "--population", "pregnancy", "sex=male"])
+    assert "in the population 'pregnancy'" in err and "sex=male has probability zero" in err and "cannot hold together" not in err
+    err = _error(capsys, ["diagnose", "sex=male", "postpartum=yes"])  # two entries: their conflict, as before
+    assert "sex=male and postpartum=yes cannot hold together" in err
+
+
+@pytest.mark.parametrize(("text", "got"), [("[1, 2]", "Got an array."), ('"x"', "Got a string."), ("null", "Got null."), ("true", "Got true."), ("3", "Got 3.")])
+def test_case_file_not_an_object_says_what_it_holds_in_json_terms(tmp_path, capsys, text, got):
+    """Check the error for a case file of JSON that is not an object: what it holds in JSON's words (it said 'Got a NoneType', 'Got a list')."""
+    case = tmp_path / "case.json"
+    case.write_text(text)
+    err = _error(capsys, ["diagnose", "--case", str(case)])
+    assert "case.json: a case file must hold a JSON object of node id to value" in err and err.rstrip().endswith(got)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["diagnose", "--case", "a\nb\x1b[31m.json"],
+        ["score", "a\nb\x1b[31m.csv", "--no-progress"],
+        ["report", "-o", "/nonexistent/a\nb\x1b[31m.md"],
+        ["diagnose", "--network", "a\nb\x1b[31m.toml"],
+    ],
+)
+def test_a_file_name_with_control_characters_stays_one_line(capsys, argv):
+    """Check that a newline or a terminal escape in a file name is escaped in the error (it broke the line and reached the terminal raw)."""
+    err = _error(capsys, argv)
+    assert err.count("\n") == 1 and "\x1b" not in err
+    assert "a\\nb\\x1b[31m." in err
