@@ -482,9 +482,27 @@ def test_score_matches_the_api(model, cohort, tmp_path):
     frame = frame.astype(object).where(frame.notna(), None)
     frame["ferritin"] = [30.0, None, 120.0, "low", 45.0] * 8
     expected = model.posteriors(frame)
-    assert list(scored.columns) == model.conditions
+    assert list(scored.columns) == [*model.conditions, "red_flags"]
     assert len(scored) == 40
-    assert (scored.to_numpy() - expected.to_numpy()).__abs__().max() < 1e-12
+    assert (scored[model.conditions].to_numpy() - expected.to_numpy()).__abs__().max() < 1e-12
+
+
+def test_score_writes_each_rows_red_flags(model, tmp_path, capsys):
+    """Check score's last column: each row's red flags as diagnose raises them, a finding rule's emergency included."""
+    path = tmp_path / "c.csv"
+    path.write_text("back_pain,bladder_bowel_dysfunction,age,cold_pale_limb,pedal_pulses,symptom_duration,presenting_complaint,bilateral\n"
+                    "yes,yes,,,,,,\n,,70,yes,absent,1,,\n,,30,,,,cramps,yes\n")
+    assert main(["score", str(path), "--no-progress"]) == 0
+    scored = pd.read_csv(io.StringIO(capsys.readouterr().out), index_col="row", keep_default_na=False)
+    cases = [{"back_pain": "yes", "bladder_bowel_dysfunction": "yes"},
+             {"age": 70, "cold_pale_limb": "yes", "pedal_pulses": "absent", "symptom_duration": 1},
+             {"age": 30, "presenting_complaint": "cramps", "bilateral": "yes"}]
+    for cell, case in zip(scored["red_flags"], cases, strict=True):
+        flags = model.diagnose(case).red_flags
+        assert cell == "; ".join(f"{f.condition} ({f.urgency})" for f in flags)
+    assert scored["red_flags"].iloc[0].startswith("lumbar_radiculopathy (emergency)")  # cauda equina: a rule, not a posterior
+    assert "acute_limb_ischemia (emergency)" in scored["red_flags"].iloc[1]
+    assert scored["red_flags"].iloc[2] == ""  # a young adult's bilateral cramps raise none
 
 
 def test_score_stdin_to_stdout_with_an_index_column(model, monkeypatch, capsys):

@@ -389,8 +389,9 @@ def _state(path: Path) -> tuple[int, int, str | None]:
 def _finite_table(text: str) -> None:
     if not text.strip():
         return
-    table = pd.read_csv(io.StringIO(text))
-    values = table.drop(columns=table.columns[0]).to_numpy(dtype=float)
+    table = pd.read_csv(io.StringIO(text), keep_default_na=False)
+    assert table.columns[-1] == "red_flags", "the red flags column is missing"
+    values = table.drop(columns=[table.columns[0], "red_flags"]).to_numpy(dtype=float)
     assert values.size == 0 or (((values >= 0) & (values <= 1)).all()), "a scored posterior outside [0, 1] or not finite"
 
 

@@ -35,7 +35,12 @@ from crampnet.exceptions import InvalidValueError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["open_cohort", "read_cohort"]
+    from crampnet.base import BaseModel
+
+__all__ = ["FLAGS_COLUMN", "flag_column", "open_cohort", "read_cohort"]
+
+#: The last column of ``crampnet score``'s output: each row's red flags.
+FLAGS_COLUMN = "red_flags"
 
 _EXTRA = 8  # fields a row may have after the header's last column, if they are empty
 _EXPECTED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -242,3 +247,47 @@ def _typed(chunk: pd.DataFrame, name: str) -> pd.DataFrame:
         else:
             out[column] = text
     return pd.DataFrame(out, index=chunk.index)
+
+
+def flag_column(model: BaseModel, cases: pd.DataFrame, posteriors: pd.DataFrame) -> list[str]:
+    """The red flags of each scored row, as ``crampnet score`` writes them in its last column.
+
+    Each row's flags are :func:`crampnet.reasoning.redflags.red_flags` of
+    its entries (empty cells unobserved) and posteriors, most urgent first,
+    as ``condition (urgency)`` joined by ``"; "``; a row without a flag has
+    an empty cell. A finding rule (cauda equina, the Wells score...) raises
+    a flag that no posterior column shows.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model that scored the rows.
+    cases : pandas.DataFrame
+        The rows as scored (after :func:`crampnet.interop.cohorts.read_text_cells`).
+    posteriors : pandas.DataFrame
+        Their posteriors, one row per case, one column per condition.
+
+    Returns
+    -------
+    list of str
+        One cell per row, in row order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import crampnet
+    >>> model = crampnet.load()
+    >>> cases = pd.DataFrame({"back_pain": ["yes", None], "bladder_bowel_dysfunction": ["yes", None]})
+    >>> flag_column(model, cases, model.posteriors(cases))[0].split("; ")[0]
+    'lumbar_radiculopathy (emergency)'
+    """
+    from crampnet.reasoning.redflags import red_flags
+
+    columns = [str(c) for c in cases.columns]
+    missing = cases.isna().to_numpy()
+    cells = []
+    for values, absent, post in zip(cases.itertuples(index=False, name=None), missing, posteriors.to_dict("records"), strict=True):
+        evidence = {c: v for c, v, gone in zip(columns, values, absent, strict=True) if not gone}
+        flags = red_flags(model, evidence, {str(k): float(v) for k, v in post.items()}, baseline=False)
+        cells.append("; ".join(f"{flag.condition} ({flag.urgency})" for flag in flags))
+    return cells

@@ -15,7 +15,8 @@ Commands (``crampnet COMMAND --help`` for each one's options):
   ``--case case.json`` resumes it (see :mod:`crampnet._interview`);
 - ``report`` writes the markdown or HTML report (``-o FILE``);
 - ``export --format bif|xmlbif|xdsl|uai`` writes the network for other tools;
-- ``score cohort.csv -o out.csv`` scores one case per row, chunk by chunk;
+- ``score cohort.csv -o out.csv`` scores one case per row, chunk by chunk:
+  each condition's posterior, then the row's red flags (``red_flags``);
 - ``describe NODE`` prints what a node means, its states and bands, its
   parents and children, and the sources of its numbers;
 - ``warm-up`` compiles the numba inference kernel now (or loads it from
@@ -174,7 +175,7 @@ def _export(args: argparse.Namespace, model: Model) -> int:
 
 
 def _score(args: argparse.Namespace, model: Model) -> int:
-    from crampnet._cohort_csv import open_cohort, read_cohort
+    from crampnet._cohort_csv import FLAGS_COLUMN, flag_column, open_cohort, read_cohort
     from crampnet.interop.cohorts import read_text_cells
 
     with open_cohort(args.cohort, count=not args.no_progress) as (stream, name, total):
@@ -187,7 +188,10 @@ def _score(args: argparse.Namespace, model: Model) -> int:
         def write(out: IO[str]) -> None:
             frames = read_cohort(stream, name, chunksize=args.chunksize, index_col=args.index_col)
             try:
-                for i, post in enumerate(model.iter_posteriors(read_text_cells(model.spec, chunk) for chunk in frames)):
+                for i, chunk in enumerate(frames):
+                    cases = read_text_cells(model.spec, chunk)
+                    post = next(model.iter_posteriors([cases]))
+                    post[FLAGS_COLUMN] = flag_column(model, cases, post)
                     if post.index.name is None:
                         post.index.name = "row"
                     post.to_csv(out, header=i == 0)
@@ -262,7 +266,7 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     exp = sub.add_parser("export", parents=[common], help="write the network as BIF, XMLBIF, XDSL or UAI")
     exp.add_argument("--format", default=None, choices=["bif", "xmlbif", "xdsl", "uai"], help="the file format (default: from the -o suffix)")
     exp.add_argument("-o", "--output", default=None, help="the file to write (default, or -: stdout)")
-    score = sub.add_parser("score", parents=[common], help="score a CSV of cases (one per row, one column per node)")
+    score = sub.add_parser("score", parents=[common], help="score a CSV of cases (one per row, one column per node): each condition's posterior and the row's red flags")
     score.add_argument("cohort", help="the CSV file ('-' for stdin); empty cells are unobserved")
     score.add_argument("-o", "--output", default=None, help="the CSV to write (default, or -: stdout)")
     score.add_argument("--chunksize", type=int, default=10_000, help="rows read and scored at a time (default 10000)")
