@@ -42,3 +42,21 @@ def test_a_decimal_that_is_no_finite_float_is_an_invalid_value(model, value):
         model.posteriors({"urge_to_move": {"yes": value, "no": 1}})
     with pytest.raises(crampnet.InvalidValueError, match="urge_to_move"):
         model.probability({"urge_to_move": {"yes": value}})
+
+
+def test_the_advice_for_intervals_on_a_dataframe_works_on_rows_with_missing_cells(model):
+    """Check that the error for interval= on a DataFrame gives advice that works where a row has missing cells (row.to_dict() kept them as NaN, which posteriors refuses)."""
+    frame = pd.DataFrame({"urge_to_move": [True, None], "ferritin": [None, 30.0]}, index=["a", "b"])
+    with pytest.raises(crampnet.EvidenceTypeError, match=r"row\.dropna\(\)\.to_dict\(\)") as caught:
+        model.posteriors(frame, interval=0.9)
+    assert "row.dropna().to_dict()" in str(caught.value)
+    for _, row in frame.iterrows():
+        assert model.posteriors(row.dropna().to_dict(), interval=0.9, draws=20, seed=0).notna().all().all()
+
+
+@pytest.mark.parametrize("marker", [None, float("nan"), pd.NA, pd.NaT])
+@pytest.mark.parametrize("node", ["urge_to_move", "pedal_pulses", "ferritin"])
+def test_a_missing_value_marker_says_to_leave_the_node_out(model, node, marker):
+    """Check that None, NaN, pd.NA and NaT in a case (a DataFrame's missing cells, as row.to_dict() gives them) are errors that say to leave the node out, and how for a row (pd.NA and NaT got 'must be a state name ... a number', NaN 'does not accept a number')."""
+    with pytest.raises((crampnet.EvidenceTypeError, crampnet.InvalidStateError, crampnet.InvalidValueError), match=f"{node}.*Leave a node out of the evidence.*row.dropna"):
+        model.posteriors({node: marker})

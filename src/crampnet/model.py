@@ -133,7 +133,7 @@ class Model(ClinicalMethods):
             return lazy
         if interval is not None:
             if isinstance(evidence, pd.DataFrame):
-                msg = "interval= is for one case; for a DataFrame, call posteriors(row.to_dict(), interval=...) per row."
+                msg = "interval= is for one case; for a DataFrame, call posteriors(row.dropna().to_dict(), interval=...) per row (dropna leaves out the missing cells, as the DataFrame does)."
                 raise EvidenceTypeError(msg)
             from crampnet.trust.uncertainty import posterior_intervals
 

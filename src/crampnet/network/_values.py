@@ -35,6 +35,8 @@ __all__ = ["band", "scaled", "show", "state_vector", "truth_states"]
 _SHOW_BITS = 256
 #: The types read as numbers: ``numbers.Real`` (int, float, numpy's, Fraction) and Decimal (a database's numeric columns).
 _REAL = (numbers.Real, decimal.Decimal)
+#: Said where a value is a missing-value marker (None, NaN, pandas' NA or NaT).
+_MISSING = "Leave a node out of the evidence to mark it unobserved (a DataFrame row's missing cells: row.dropna().to_dict())"
 
 
 def show(value: object, limit: int = 80) -> str:
@@ -174,7 +176,7 @@ def band(node: Node, value: float) -> str:
     if not node.bands or node.valid is None:
         raise _no_numbers(node, value)
     if not math.isfinite(value):
-        msg = f"{node.id} must be a finite number. Got {value!r} instead."
+        msg = f"{node.id} must be a finite number. Got {value!r} instead.{f' {_MISSING}.' if math.isnan(value) else ''}"
         raise InvalidValueError(msg)
     low, high = node.valid
     if not low <= value <= high:
@@ -188,7 +190,8 @@ def band(node: Node, value: float) -> str:
 
 
 def _no_numbers(node: Node, value: object) -> InvalidStateError:
-    msg = f"{node.id} does not accept a number (got {show(value)}); its states are {', '.join(node.states)}."
+    nan = (isinstance(value, decimal.Decimal) and value.is_nan()) or (isinstance(value, float | np.floating) and math.isnan(value))
+    msg = f"{node.id} does not accept a number (got {show(value)}); its states are {', '.join(node.states)}.{f' {_MISSING}.' if nan else ''}"
     return InvalidStateError(msg, node.id, value, list(node.states))
 
 
@@ -269,8 +272,8 @@ def state_vector(node: Node, value: object, *, sets: bool = False) -> np.ndarray
         return _indicator(node, band(node, _float(node, value, "The number")))
     if isinstance(value, Mapping):
         return _soft(node, value, sets)
-    if value is None:
-        msg = f"{node.id} is None. Leave a node out of the evidence to mark it unobserved; otherwise give one of {', '.join(node.states)}."
+    if value is None or (type(value).__name__ in {"NAType", "NaTType"} and type(value).__module__.startswith("pandas")):
+        msg = f"{node.id} is {value!r}. {_MISSING}; otherwise give one of {', '.join(node.states)}."
         raise EvidenceTypeError(msg)
     msg = f"Evidence for {node.id} must be a state name, True/False, a number or a mapping of state to likelihood. Got {show(value)} ({type(value).__name__}) instead."
     raise EvidenceTypeError(msg)
