@@ -1,4 +1,4 @@
-"""Evidence values as a notebook passes them: Decimal numbers (a database's numeric columns) and missing-value markers.
+"""Evidence as a notebook passes it: Decimal numbers (a database's numeric columns), missing-value markers, impossible cases.
 
 Each test failed before its fix.
 """
@@ -60,3 +60,14 @@ def test_a_missing_value_marker_says_to_leave_the_node_out(model, node, marker):
     """Check that None, NaN, pd.NA and NaT in a case (a DataFrame's missing cells, as row.to_dict() gives them) are errors that say to leave the node out, and how for a row (pd.NA and NaT got 'must be a state name ... a number', NaN 'does not accept a number')."""
     with pytest.raises((crampnet.EvidenceTypeError, crampnet.InvalidStateError, crampnet.InvalidValueError), match=f"{node}.*Leave a node out of the evidence.*row.dropna"):
         model.posteriors({node: marker})
+
+
+@pytest.mark.parametrize("name", ["next_questions", "information_gain", "collect_answers", "counterfactual_scores"])
+def test_the_reasoning_functions_name_the_conflict_of_impossible_evidence(model, name):
+    """Check that next_questions, information_gain, collect_answers and counterfactual_scores, called on impossible evidence, name the entries in conflict as posteriors does (they said only 'use model.posteriors(evidence) to see which entries conflict')."""
+    from crampnet.reasoning import questions, ranking
+
+    function = getattr(questions, name, None) or getattr(ranking, name)
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match="sex=male and pregnancy=first_trimester") as caught:
+        function(model, {"sex": "male", "pregnancy": "first_trimester", "urge_to_move": True})
+    assert sorted(caught.value.conflicting) == ["pregnancy", "sex"]
