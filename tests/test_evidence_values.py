@@ -71,3 +71,13 @@ def test_the_reasoning_functions_name_the_conflict_of_impossible_evidence(model,
     with pytest.raises(crampnet.ImpossibleEvidenceError, match="sex=male and pregnancy=first_trimester") as caught:
         function(model, {"sex": "male", "pregnancy": "first_trimester", "urge_to_move": True})
     assert sorted(caught.value.conflicting) == ["pregnancy", "sex"]
+
+
+def test_an_entry_impossible_by_itself_is_not_said_to_conflict_with_another(model):
+    """Check the message for a conflict of one entry (a state the population rules out): it said 'care_setting=general cannot hold together'."""
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match=r"care_setting=general is impossible whatever else is entered") as caught:
+        model.posteriors({"care_setting": "general", "urge_to_move": True})
+    assert caught.value.conflicting == ["care_setting"] and "hold together" not in str(caught.value)
+    data = model.simulate(3, seed=0).assign(care_setting="general")
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match=r"care_setting=general is impossible whatever else is entered"):
+        model.fit(data)

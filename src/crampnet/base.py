@@ -241,7 +241,7 @@ class BaseModel:
         conflict = self.compiled.conflict(vectors)
         entries = [f"{nid}={describe(self.spec, nid, vectors[nid])}" for nid in conflict]
         where = f" in {row_name(rows, position)}" if rows is not None else ""
-        msg = f"The evidence{where} is impossible under the network: {' and '.join(entries)} cannot hold together (probability zero)."
+        msg = f"The evidence{where} is impossible under the network: {' and '.join(entries)} {'cannot hold together' if len(entries) > 1 else 'is impossible whatever else is entered'} (probability zero)."
         return ImpossibleEvidenceError(msg, conflict, None if rows is None else rows[position])
 
     def _batch(self, frame: pd.DataFrame, *, progress: bool) -> pd.DataFrame:

@@ -268,7 +268,7 @@ def _impossible_row(model: BaseModel, evidence: Mapping[str, np.ndarray], rows: 
     row = {nid: vec[position] for nid, vec in evidence.items()}
     conflict = model.compiled.conflict(row)
     entries = " and ".join(f"{nid}={describe(model.spec, nid, row[nid])}" for nid in conflict)
-    msg = f"R{row_name(rows, position)[1:]} of the data has probability zero under the model ({entries} cannot hold together), so fit cannot use it: drop or correct it."
+    msg = f"R{row_name(rows, position)[1:]} of the data has probability zero under the model ({entries} {'cannot hold together' if len(conflict) > 1 else 'is impossible whatever else is entered'}), so fit cannot use it: drop or correct it."
     return ImpossibleEvidenceError(msg, conflict, rows[position])
 
 
