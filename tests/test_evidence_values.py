@@ -81,3 +81,13 @@ def test_an_entry_impossible_by_itself_is_not_said_to_conflict_with_another(mode
     data = model.simulate(3, seed=0).assign(care_setting="general")
     with pytest.raises(crampnet.ImpossibleEvidenceError, match=r"care_setting=general is impossible whatever else is entered"):
         model.fit(data)
+
+
+def test_a_numpy_string_id_is_resolved_to_a_plain_str(model):
+    """Check that an id given as numpy.str_ (a DataFrame's values) comes back as a plain str: describe showed NodeDescription(id=np.str_('ferritin'))."""
+    import numpy as np
+
+    from crampnet.network.evidence import resolve_id
+
+    assert type(resolve_id(model.spec, np.str_("ferritin"))) is str
+    assert "np.str_" not in repr(model.describe(np.str_("ferritin")))
