@@ -170,3 +170,12 @@ def test_repr_counts_in_the_singular_too(model):
     assert len(one.red_flags) == 1
     assert repr(one).startswith("<crampnet.Diagnosis: 1 evidence entry; 1 red flag; ")
     assert repr(model.diagnose({"urge_to_move": True, "worse_at_rest": True})).startswith("<crampnet.Diagnosis: 2 evidence entries; ")
+
+
+@pytest.mark.parametrize("value", ["false", "no", 1, None, 0.0])
+def test_posteriors_progress_must_be_a_boolean(model, value):
+    """Check that progress= takes only True or False, as staged= and whole= do ("false" showed the bar)."""
+    frame = pd.DataFrame({"age": [70, 30]})
+    with pytest.raises(EvidenceTypeError, match="The 'progress' argument of posteriors must be True or False"):
+        model.posteriors(frame, progress=value)
+    assert model.posteriors(frame, progress=np.bool_(False)).equals(model.posteriors(frame))

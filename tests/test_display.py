@@ -231,3 +231,10 @@ def test_draw_checks_its_input(model):
         draw(model, {"ferritin": "high-ish"})
     with pytest.raises(TypeError, match="'whole' argument of draw must be True or False"):
         draw(model, {}, whole="yes")
+
+
+@pytest.mark.parametrize("ax", ["x", 3, [None]])
+def test_draw_names_an_ax_that_is_no_axes(model, ax):
+    """Check that draw refuses an 'ax' that is not a matplotlib Axes with a crampnet error naming the argument (it was an AttributeError: 'str' object has no attribute 'add_patch')."""
+    with pytest.raises(crampnet.EvidenceTypeError, match="'ax' argument of draw must be a matplotlib Axes"):
+        draw(model, {"urge_to_move": True}, ax=ax)

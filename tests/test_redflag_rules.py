@@ -428,3 +428,23 @@ def test_with_every_wells_item_answered_the_rule_out_is_the_hand_count(model, pr
     assert rule_outs_open(model, evidence) == {}
     if expected:
         assert all(f.urgency != "test" for f in dx.red_flags if f.condition == DVT)
+
+
+@pytest.mark.parametrize("tie", [{"normal": 1.0, "raised": 1.0}, {"normal": 0.3, "raised": 0.3}])
+def test_a_tied_soft_d_dimer_is_neither_normal_nor_raised(model, tie):
+    """Check that soft evidence giving both D-dimer states the same likelihood (no information) observes neither: it both flagged DVT urgent for a 'raised D-dimer' and met the rule-out by a 'normal' one."""
+    case = {"presenting_complaint": "pain", "symptom_duration": "under_2_weeks", **ALL_ABSENT}
+    entered = crampnet.diagnose(model, {**case, "d_dimer": tie})
+    alone = crampnet.diagnose(model, case)
+    assert not entered.must_not_miss.loc[DVT, "ruled_out"]
+    assert not any("D-dimer" in f.message for f in entered.red_flags if f.condition == DVT)
+    assert [(f.condition, f.urgency) for f in entered.red_flags] == [(f.condition, f.urgency) for f in alone.red_flags]
+
+
+def test_a_tied_soft_wells_item_is_left_open(model):
+    """Check that a Wells item entered as tied soft evidence is not an answer: with a normal D-dimer the rule-out waits for it and names it (two tied items scored 0 and met the rule-out once ties matched no state)."""
+    case = {**ALL_ABSENT, "d_dimer": "normal", "calf_tenderness": {"yes": 1, "no": 1}, "prior_vte": {"yes": 2, "no": 2}}
+    dx = crampnet.diagnose(model, case)
+    assert not dx.must_not_miss.loc[DVT, "ruled_out"]
+    waiting = rule_outs_open(model, case)[DVT]
+    assert "localized tenderness" in waiting and "previously documented DVT" in waiting

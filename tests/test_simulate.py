@@ -271,3 +271,14 @@ def test_fitted_parameter_table_is_made_when_first_read(tiny):
     table.loc[table.index[0], "value"] = -1.0  # a copy: the model's table stays
     pd.testing.assert_frame_equal(fitted.parameters(), fitted._fit.parameters)
     assert fitted.parameters()["value"].iloc[0] != -1.0
+
+
+@pytest.mark.parametrize("drop", [[], ["restless_legs_syndrome"]])
+def test_fit_refuses_an_impossible_row_of_complete_data_too(model, drop):
+    """Check that a row of probability zero (a man in the first trimester) is refused, naming the row and the conflict, with complete data as under EM (complete data counted it and made male pregnancy possible)."""
+    data = model.simulate(12, seed=3).drop(columns=drop)
+    data.index = [f"p{i}" for i in range(len(data))]
+    data.loc["p4", ["sex", "pregnancy"]] = ["male", "first_trimester"]
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match=r"Row 'p4'.*sex=male and pregnancy=first_trimester") as caught:
+        model.fit(data)
+    assert sorted(caught.value.conflicting) == ["pregnancy", "sex"] and caught.value.row == "p4"

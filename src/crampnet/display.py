@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from crampnet.exceptions import EvidenceTypeError
-from crampnet.network.evidence import describe, normalise
+from crampnet.network.evidence import describe, normalise, show
 from crampnet.reasoning.html import COLOURS, diagnosis_html
 
 if TYPE_CHECKING:
@@ -205,7 +205,8 @@ def draw(
     UnknownNodeError, InvalidStateError, InvalidValueError, EvidenceTypeError
         For bad evidence, as :meth:`crampnet.Model.posteriors`.
     EvidenceTypeError
-        If ``whole`` or ``labels`` is not a bool.
+        If ``whole`` or ``labels`` is not a bool, or ``ax`` neither None
+        nor a matplotlib Axes.
 
     Examples
     --------
@@ -224,7 +225,12 @@ def draw(
     from crampnet._arguments import pyplot
 
     plt = pyplot()
+    from matplotlib.axes import Axes
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+
+    if ax is not None and not isinstance(ax, Axes):
+        msg = f"The 'ax' argument of draw must be a matplotlib Axes (e.g. plt.subplots()[1]) or None. Got {show(ax)} ({type(ax).__name__}) instead."
+        raise EvidenceTypeError(msg)
 
     spec = model.spec
     vectors = normalise(spec, evidence, entailed=False)  # as entered: an implied finding is drawn as given

@@ -34,6 +34,7 @@ import numpy as np
 from crampnet._clinical import ClinicalMethods
 from crampnet.base import BaseModel, Fit
 from crampnet.exceptions import EvidenceTypeError
+from crampnet.network.evidence import show
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -115,7 +116,8 @@ class Model(ClinicalMethods):
         InvalidStateError
             A state the node does not have (the message lists the valid ones).
         InvalidValueError, EvidenceTypeError
-            NaN, infinite or out-of-range numbers; values of the wrong type.
+            NaN, infinite or out-of-range numbers; values of the wrong type
+            (``progress`` not True or False too).
         ImpossibleEvidenceError
             Evidence of probability zero; the message names the entries that
             conflict (and, in a batch, the row).
@@ -132,6 +134,9 @@ class Model(ClinicalMethods):
 
         from crampnet.interop.cohorts import is_dask_dataframe
 
+        if not isinstance(progress, bool | np.bool_):  # "false" would show the bar
+            msg = f"The 'progress' argument of posteriors must be True or False. Got {show(progress)} ({type(progress).__name__}) instead."
+            raise EvidenceTypeError(msg)
         if is_dask_dataframe(evidence):
             if interval is not None:
                 msg = "interval= is for one case; a Dask DataFrame is scored without intervals."
@@ -142,7 +147,7 @@ class Model(ClinicalMethods):
             return lazy
         if interval is not None:
             if isinstance(evidence, pd.DataFrame):
-                msg = "interval= is for one case; for a DataFrame, call posteriors(row.to_dict(), interval=...) per row."
+                msg = "interval= is for one case; for a DataFrame, call posteriors(row.dropna().to_dict(), interval=...) per row (dropna leaves out the missing cells, as the DataFrame does)."
                 raise EvidenceTypeError(msg)
             from crampnet.trust.uncertainty import posterior_intervals
 

@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import decimal
 import difflib
 import math
 import numbers
@@ -32,6 +33,10 @@ __all__ = ["band", "scaled", "show", "state_vector", "truth_states"]
 
 #: Integers with more bits than this are shown by their size, not their digits.
 _SHOW_BITS = 256
+#: The types read as numbers: ``numbers.Real`` (int, float, numpy's, Fraction) and Decimal (a database's numeric columns).
+_REAL = (numbers.Real, decimal.Decimal)
+#: Said where a value is a missing-value marker (None, NaN, pandas' NA or NaT).
+_MISSING = "Leave a node out of the evidence to mark it unobserved (a DataFrame row's missing cells: row.dropna().to_dict())"
 
 
 def show(value: object, limit: int = 80) -> str:
@@ -171,7 +176,7 @@ def band(node: Node, value: float) -> str:
     if not node.bands or node.valid is None:
         raise _no_numbers(node, value)
     if not math.isfinite(value):
-        msg = f"{node.id} must be a finite number. Got {value!r} instead."
+        msg = f"{node.id} must be a finite number. Got {value!r} instead.{f' {_MISSING}.' if math.isnan(value) else ''}"
         raise InvalidValueError(msg)
     low, high = node.valid
     if not low <= value <= high:
@@ -185,13 +190,19 @@ def band(node: Node, value: float) -> str:
 
 
 def _no_numbers(node: Node, value: object) -> InvalidStateError:
-    msg = f"{node.id} does not accept a number (got {show(value)}); its states are {', '.join(node.states)}."
+    nan = (isinstance(value, decimal.Decimal) and value.is_nan()) or (isinstance(value, float | np.floating) and math.isnan(value))
+    msg = f"{node.id} does not accept a number (got {show(value)}); its states are {', '.join(node.states)}.{f' {_MISSING}.' if nan else ''}"
     return InvalidStateError(msg, node.id, value, list(node.states))
 
 
-def _float(node: Node, value: numbers.Real, what: str) -> float:
-    """``float(value)``, or InvalidValueError naming the node when it is beyond float range."""
+def _float(node: Node, value: numbers.Real | decimal.Decimal, what: str) -> float:
+    """``float(value)``, or InvalidValueError naming the node when it is beyond float range (a Decimal's too, which float() makes infinite)."""
     try:
+        if isinstance(value, decimal.Decimal):
+            if value.is_nan():  # float() refuses a signalling NaN
+                return math.nan
+            if value.is_finite() and math.isinf(float(value)):
+                raise OverflowError
         return float(value)
     except OverflowError:
         valid = f" {node.id} takes {node.valid[0]:g} to {node.valid[1]:g}{f' {node.unit}' if node.unit else ''}." if node.valid is not None and what == "The number" else " Only ratios of likelihoods count: divide them all by one number."
@@ -203,7 +214,8 @@ def state_vector(node: Node, value: object, *, sets: bool = False) -> np.ndarray
     """The likelihood vector over ``node.states`` that ``value`` stands for, scaled to max 1.
 
     ``value`` is a state name; ``True``/``False`` (only where
-    :func:`truth_states` allows); a number, banded (nodes with bands only);
+    :func:`truth_states` allows); a number (a Decimal too), banded (nodes
+    with bands only);
     or ``{state: likelihood}``, finite, non-negative, not all zero (states
     left out get 0), scaled by :func:`scaled`. A ratio below the smallest
     float (about 5e-324) is an error, not a silent 0. With ``sets``, a
@@ -254,14 +266,14 @@ def state_vector(node: Node, value: object, *, sets: bool = False) -> np.ndarray
         number = f" Or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}." if node.bands and node.valid else ""
         msg = f"{show(value)} is not a state of {node.id}. Valid states: {', '.join(node.states)}.{number}{hint}"
         raise InvalidStateError(msg, node.id, value, list(node.states))
-    if isinstance(value, numbers.Real):
+    if isinstance(value, _REAL):
         if not node.bands or node.valid is None:
             raise _no_numbers(node, value)
         return _indicator(node, band(node, _float(node, value, "The number")))
     if isinstance(value, Mapping):
         return _soft(node, value, sets)
-    if value is None:
-        msg = f"{node.id} is None. Leave a node out of the evidence to mark it unobserved; otherwise give one of {', '.join(node.states)}."
+    if value is None or (type(value).__name__ in {"NAType", "NaTType"} and type(value).__module__.startswith("pandas")):
+        msg = f"{node.id} is {value!r}. {_MISSING}; otherwise give one of {', '.join(node.states)}."
         raise EvidenceTypeError(msg)
     msg = f"Evidence for {node.id} must be a state name, True/False, a number or a mapping of state to likelihood. Got {show(value)} ({type(value).__name__}) instead."
     raise EvidenceTypeError(msg)
@@ -272,14 +284,14 @@ def _soft(node: Node, value: Mapping[object, object], sets: bool) -> np.ndarray:
     vec = np.zeros(len(node.states))
     kind = "The event" if sets else "Soft evidence"
     for state, weight in value.items():
-        if sets and (isinstance(weight, bool | np.bool_) or not isinstance(weight, numbers.Real) or weight not in (0, 1)):
+        if sets and (isinstance(weight, bool | np.bool_) or not isinstance(weight, _REAL) or (isinstance(weight, decimal.Decimal) and weight.is_nan()) or weight not in (0, 1)):
             msg = f"The event gives {node.id} the weight {show(weight)} for {show(state)}. An event is a set of states: give a state name, True/False, or a mapping of state to 1 (in the set) or 0 (not), e.g. {{{node.states[0]!r}: 1}}; states: {', '.join(node.states)}. Soft evidence belongs in 'given'."
             raise InvalidValueError(msg)
         if state not in node.states:
             hint = difflib.get_close_matches(state.lower(), list(node.states), n=1, cutoff=0.5) if isinstance(state, str) else []
             msg = f"{kind} for {node.id} names {show(state)}, which is not a state. Valid states: {', '.join(node.states)}.{f' Did you mean {hint[0]!r}?' if hint else ''}"
             raise InvalidStateError(msg, node.id, value, list(node.states))
-        number = _float(node, weight, f"The likelihood of {state!r}") if isinstance(weight, numbers.Real) and not isinstance(weight, bool | np.bool_) else math.nan
+        number = _float(node, weight, f"The likelihood of {state!r}") if isinstance(weight, _REAL) and not isinstance(weight, bool | np.bool_) else math.nan
         if not math.isfinite(number) or number < 0:
             msg = f"Soft evidence for {node.id} must give finite non-negative likelihoods. Got {state!r}: {show(weight)}."
             raise InvalidValueError(msg)

@@ -76,7 +76,7 @@ def resolve_id(spec: NetworkSpec, key: object, what: str = "evidence") -> str:
         msg = f"Node ids in {what} must be strings. Got {show(key)} ({type(key).__name__}) instead."
         raise EvidenceTypeError(msg)
     if key in spec.nodes:
-        return key
+        return str(key)  # a str subclass (numpy's str_) made plain, for the ids shown and stored
     for node in spec.nodes.values():
         if key in node.aliases:
             return node.id

@@ -189,8 +189,9 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
             rows.extend(_answer(spec, vectors, q, np.eye(card)[k]) for k in range(card))
     marg, log_ev = score(model, stack(model, rows), conds, n_rows=len(rows))
     if not np.isfinite(log_ev[0]):
-        msg = "The evidence is impossible under the network (probability zero); use model.posteriors(evidence) to see which entries conflict."
-        raise ImpossibleEvidenceError(msg, [])
+        model.posterior_array(evidence)  # raises ImpossibleEvidenceError naming the conflict
+        msg = "The evidence is impossible under the network (probability zero); use model.posteriors(evidence) to see which entries conflict."  # pragma: no cover - raised above
+        raise ImpossibleEvidenceError(msg, [])  # pragma: no cover
     with np.errstate(invalid="ignore"):
         scored = np.nan_to_num(np.exp(log_ev - log_ev[0]))  # P(row's extra evidence | e)
     present = np.column_stack([marg[c][:, spec.nodes[c].states.index("present")] for c in conds])

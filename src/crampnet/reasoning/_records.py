@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import decimal
 import math
 import numbers
 import warnings
@@ -80,7 +81,7 @@ def plain(value: object) -> object:
         return bool(value)
     if isinstance(value, numbers.Integral):
         return int(value)
-    if isinstance(value, numbers.Real):
+    if isinstance(value, numbers.Real | decimal.Decimal):
         return float(value)
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from crampnet.reasoning.notes import GEERSING_2014, NICE_NG158, NICE_NG158_RULE_OUT, WELLS_2003
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from crampnet.base import BaseModel
 
 __all__ = ["WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "matches", "rule_outs", "rule_outs_open", "wells_flag", "wells_score", "wells_unstated"]
@@ -51,7 +51,12 @@ _WELLS_ENTRIES = tuple(entries[0] for entries, _ in WELLS_ITEMS if len(entries) 
 
 
 def matches(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -> bool:
-    """Whether ``entry`` is observed: hard evidence in that state, or soft evidence whose largest likelihood is on it.
+    """Whether ``entry`` is observed: hard evidence in that state, or soft evidence whose largest likelihood is on it alone.
+
+    Soft evidence whose largest likelihood several states share (``{"normal":
+    1, "raised": 1}``, no information) observes none of them: a tie read as
+    each state at once raised a flag for a raised D-dimer and met the
+    rule-out by a normal one on the same entry.
 
     Parameters
     ----------
@@ -75,7 +80,7 @@ def matches(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -
         return False
     vec = vectors[nid]
     value = vec[node.states.index(state)]
-    return bool(value > 0 and value == vec.max())
+    return bool(value > 0 and value == vec.max() and np.count_nonzero(vec == value) == 1)
 
 
 def wells_score(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[int, list[str]]:
@@ -144,10 +149,11 @@ def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str
 def wells_unstated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[str]:
     """The Wells items the evidence leaves open: neither counted nor excluded by what is entered.
 
-    An item is decided when each of its nodes is entered, or when one of
-    them is entered in a state that rules the item out (pitting edema on
-    both sides, or no edema, decides "pitting edema confined to the
-    symptomatic leg"). Items on nodes the network does not have are not
+    An item is decided when each of its nodes is entered in one state
+    (:func:`matches`: soft evidence tied between states answers nothing),
+    or when one of them is entered in a state that rules the item out
+    (pitting edema on both sides, or no edema, decides "pitting edema
+    confined to the symptomatic leg"). Items on nodes the network does not have are not
     scored, so they are never open.
 
     Parameters
@@ -168,10 +174,15 @@ def wells_unstated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[
     for entries, item in WELLS_ITEMS:
         if any(nid not in nodes for nid, _ in entries):
             continue
-        if all(nid in vectors for nid, _ in entries) or any(nid in vectors and not matches(model, vectors, (nid, state)) for nid, state in entries):
+        if all(_answered(model, vectors, nid) for nid, _ in entries) or any(_answered(model, vectors, nid) and not matches(model, vectors, (nid, state)) for nid, state in entries):
             continue
         open_items.append(item)
     return open_items
+
+
+def _answered(model: BaseModel, vectors: Mapping[str, np.ndarray], nid: str) -> bool:
+    """Whether ``nid`` is entered in one state (:func:`matches`): soft evidence tied between states answers nothing."""
+    return nid in vectors and any(matches(model, vectors, (nid, state)) for state in model.spec.nodes[nid].states)
 
 
 def _dvt_rule_out(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[int, list[str], list[str]] | None:

@@ -147,7 +147,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crampnet.exceptions import InvalidValueError
+from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError
 from crampnet.reasoning._counterfactual import measures
 from crampnet.reasoning._scoring import observe
 
@@ -193,7 +193,11 @@ def counterfactual_scores(model: BaseModel, evidence: Mapping[str, object] | Non
     """
     import pandas as pd
 
-    posterior, disable, suffice = measures(model, observe(model, evidence))
+    try:
+        posterior, disable, suffice = measures(model, observe(model, evidence))
+    except ImpossibleEvidenceError:
+        model.posterior_array(evidence)  # raises ImpossibleEvidenceError naming the conflict
+        raise  # pragma: no cover - raised above
     columns = {"posterior": posterior, "disablement": disable, "sufficiency": suffice}
     return pd.DataFrame(columns, index=pd.Index(model.conditions, name="condition"))
 

@@ -35,7 +35,8 @@ Two kinds of rule, both evaluated on every diagnosis:
    names them (:func:`rule_outs_open`).
 
 A rule counts an entry when it is hard evidence in the flagged state, or soft
-evidence whose largest likelihood is on that state. Rules naming nodes the
+evidence whose largest likelihood is on that state alone (a tie between
+states counts for none of them). Rules naming nodes the
 network does not have never fire. Every flag carries an action and the
 document it comes from.
 

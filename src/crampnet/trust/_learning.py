@@ -20,8 +20,8 @@ import numpy as np
 
 from crampnet.base import BaseModel, Fit
 from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError
-from crampnet.network.batch import batch_evidence
-from crampnet.network.evidence import resolve_id
+from crampnet.network.batch import batch_evidence, row_name
+from crampnet.network.evidence import describe, resolve_id
 from crampnet.network.spec import NetworkSpec
 from crampnet.trust._em import BARREN, HARD, KEPT, SOFT, EStep
 from crampnet.trust._montecarlo import relevant_nodes
@@ -221,18 +221,22 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
     Raises
     ------
     ImpossibleEvidenceError
-        If a row has probability zero under the model, naming its label in
-        ``rows``.
+        If a row has probability zero under the model (complete data too),
+        naming its label in ``rows`` and a minimal conflict.
     """
     spec = model.spec
     if complete:
         counts = {}
+        zero = np.zeros(len(rows), dtype=bool)
         for nid in fitted:
             family = (nid, *spec.nodes[nid].parents)
             observed = tuple(np.argmax(evidence[m], axis=1) for m in family)
+            zero |= model.compiled.tables[nid][observed] == 0  # the observed nodes hold their parents: a row's probability is the product of these entries
             table = np.zeros(alpha[nid].shape)
             np.add.at(table, observed, 1.0)
             counts[nid] = table
+        if zero.any():
+            raise _impossible_row(model, evidence, rows, int(np.flatnonzero(zero)[0]))
         return counts, 0, True
     nodes = relevant_nodes(model, fitted)
     matrix = np.ascontiguousarray(np.hstack([evidence[nid] for nid in fitted]))
@@ -247,9 +251,7 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
     for iteration in range(1, max_iter + 1):
         found, bad = step.counts(tables)
         if bad.size:
-            label = rows[int(first[bad].min())]
-            msg = f"Row {label!r} of the data has probability zero under the model, so EM cannot use it: drop or correct it."
-            raise ImpossibleEvidenceError(msg, [], label)
+            raise _impossible_row(model, evidence, rows, int(first[bad].min()))
         counts = {nid: found[nid] for nid in fitted}
         moved = 0.0
         for nid in fitted:
@@ -259,6 +261,15 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
         if moved < tol:
             return counts, iteration, True
     return counts, max_iter, False
+
+
+def _impossible_row(model: BaseModel, evidence: Mapping[str, np.ndarray], rows: pd.Index, position: int) -> ImpossibleEvidenceError:
+    """The error for the row at ``position`` of the data, of probability zero under the model, naming a minimal conflict."""
+    row = {nid: vec[position] for nid, vec in evidence.items()}
+    conflict = model.compiled.conflict(row)
+    entries = " and ".join(f"{nid}={describe(model.spec, nid, row[nid])}" for nid in conflict)
+    msg = f"R{row_name(rows, position)[1:]} of the data has probability zero under the model ({entries} {'cannot hold together' if len(conflict) > 1 else f'has probability zero on its own in the population {model.population!r}'}), so fit cannot use it: drop or correct it."
+    return ImpossibleEvidenceError(msg, conflict, rows[position])
 
 
 def _posterior_mean(counts: np.ndarray, fallback: np.ndarray) -> np.ndarray:

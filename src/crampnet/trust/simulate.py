@@ -190,7 +190,8 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
         If ``prior_strength`` or ``tol`` is not a positive number,
         ``max_iter`` not a positive int, or no cell of ``data`` is observed.
     ImpossibleEvidenceError
-        If a row has probability zero under the model during EM.
+        If a row has probability zero under the model (it names the row
+        and a minimal conflict), with complete data as under EM.
 
     Warns
     -----

@@ -1,0 +1,93 @@
+"""Evidence as a notebook passes it: Decimal numbers (a database's numeric columns), missing-value markers, impossible cases.
+
+Each test failed before its fix.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+import crampnet
+
+
+@pytest.mark.parametrize(("node", "number"), [("age", "70"), ("ferritin", "30.5"), ("ankle_brachial_index", "0.70"), ("tsh", "4.5")])
+def test_a_decimal_is_a_number(model, node, number):
+    """Check that a Decimal is banded like the float it equals, in a case, a DataFrame and the JSON record (it was refused as 'not a number')."""
+    exact, plain = model.posteriors({node: Decimal(number)}), model.posteriors({node: float(number)})
+    assert exact.equals(plain)
+    frame = model.posteriors(pd.DataFrame({node: [Decimal(number), None]}, index=["a", "b"]))
+    assert frame.equals(model.posteriors(pd.DataFrame({node: [float(number), None]}, index=["a", "b"])))
+    record = json.loads(json.dumps(model.diagnose({node: Decimal(number)}).to_dict(), allow_nan=False))
+    assert crampnet.Diagnosis.from_dict(model, record).posteriors.equals(model.diagnose({node: float(number)}).posteriors)
+
+
+def test_decimal_likelihoods_and_event_weights(model):
+    """Check that Decimal soft-evidence likelihoods and event weights count as the floats they equal (they were 'not finite non-negative')."""
+    soft = model.posteriors({"urge_to_move": {"yes": Decimal("0.5"), "no": Decimal(2)}})
+    assert soft.equals(model.posteriors({"urge_to_move": {"yes": 0.5, "no": 2.0}}))
+    event = model.probability({"age": {"under_40": Decimal(1), "40_to_64": Decimal(0)}})
+    assert event == model.probability({"age": {"under_40": 1, "40_to_64": 0}})
+
+
+@pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"), Decimal("-Infinity"), Decimal("1e400")])
+def test_a_decimal_that_is_no_finite_float_is_an_invalid_value(model, value):
+    """Check that a Decimal NaN, infinity or one beyond float range is an InvalidValueError naming the node, for a lab and as a likelihood."""
+    with pytest.raises(crampnet.InvalidValueError, match="ferritin"):
+        model.posteriors({"ferritin": value})
+    with pytest.raises(crampnet.InvalidValueError, match="urge_to_move"):
+        model.posteriors({"urge_to_move": {"yes": value, "no": 1}})
+    with pytest.raises(crampnet.InvalidValueError, match="urge_to_move"):
+        model.probability({"urge_to_move": {"yes": value}})
+
+
+def test_the_advice_for_intervals_on_a_dataframe_works_on_rows_with_missing_cells(model):
+    """Check that the error for interval= on a DataFrame gives advice that works where a row has missing cells (row.to_dict() kept them as NaN, which posteriors refuses)."""
+    frame = pd.DataFrame({"urge_to_move": [True, None], "ferritin": [None, 30.0]}, index=["a", "b"])
+    with pytest.raises(crampnet.EvidenceTypeError, match=r"row\.dropna\(\)\.to_dict\(\)") as caught:
+        model.posteriors(frame, interval=0.9)
+    assert "row.dropna().to_dict()" in str(caught.value)
+    for _, row in frame.iterrows():
+        assert model.posteriors(row.dropna().to_dict(), interval=0.9, draws=20, seed=0).notna().all().all()
+
+
+@pytest.mark.parametrize("marker", [None, float("nan"), pd.NA, pd.NaT])
+@pytest.mark.parametrize("node", ["urge_to_move", "pedal_pulses", "ferritin"])
+def test_a_missing_value_marker_says_to_leave_the_node_out(model, node, marker):
+    """Check that None, NaN, pd.NA and NaT in a case (a DataFrame's missing cells, as row.to_dict() gives them) are errors that say to leave the node out, and how for a row (pd.NA and NaT got 'must be a state name ... a number', NaN 'does not accept a number')."""
+    with pytest.raises((crampnet.EvidenceTypeError, crampnet.InvalidStateError, crampnet.InvalidValueError), match=f"{node}.*Leave a node out of the evidence.*row.dropna"):
+        model.posteriors({node: marker})
+
+
+@pytest.mark.parametrize("name", ["next_questions", "information_gain", "collect_answers", "counterfactual_scores"])
+def test_the_reasoning_functions_name_the_conflict_of_impossible_evidence(model, name):
+    """Check that next_questions, information_gain, collect_answers and counterfactual_scores, called on impossible evidence, name the entries in conflict as posteriors does (they said only 'use model.posteriors(evidence) to see which entries conflict')."""
+    from crampnet.reasoning import questions, ranking
+
+    function = getattr(questions, name, None) or getattr(ranking, name)
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match="sex=male and pregnancy=first_trimester") as caught:
+        function(model, {"sex": "male", "pregnancy": "first_trimester", "urge_to_move": True})
+    assert sorted(caught.value.conflicting) == ["pregnancy", "sex"]
+
+
+def test_an_entry_impossible_by_itself_is_not_said_to_conflict_with_another(model):
+    """Check the message for a conflict of one entry (a state the population rules out): it said 'care_setting=general cannot hold together'."""
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match=r"in the population .presenting.: care_setting=general has probability zero on its own") as caught:
+        model.posteriors({"care_setting": "general", "urge_to_move": True})
+    assert caught.value.conflicting == ["care_setting"] and "hold together" not in str(caught.value)
+    data = model.simulate(3, seed=0).assign(care_setting="general")
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match=r"care_setting=general has probability zero on its own in the population 'presenting'"):
+        model.fit(data)
+
+
+def test_a_numpy_string_id_is_resolved_to_a_plain_str(model):
+    """Check that an id given as numpy.str_ (a DataFrame's values) comes back as a plain str: describe showed NodeDescription(id=np.str_('ferritin'))."""
+    import numpy as np
+
+    from crampnet.network.evidence import resolve_id
+
+    assert type(resolve_id(model.spec, np.str_("ferritin"))) is str
+    assert "np.str_" not in repr(model.describe(np.str_("ferritin")))
