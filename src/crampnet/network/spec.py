@@ -99,8 +99,9 @@ __all__ = [
     "parse_network",
 ]
 
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_STATE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+# \Z, not $: "$" also matches before a final newline, which let "drug\n" through as an id.
+_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
+_STATE = re.compile(r"[a-z0-9][a-z0-9_]*\Z")
 _TRUE_STATES = ("yes", "present", "positive")
 _FALSE_STATES = ("no", "absent", "negative")
 

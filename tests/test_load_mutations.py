@@ -1,0 +1,57 @@
+"""Mutations of a network file that the loader accepted silently or reported badly.
+
+Each test starts from ``tests/data/tiny.toml``, changes one thing, and
+checks that loading raises a :class:`~crampnet.exceptions.NetworkFileError`
+naming the file, the place and the problem (or, where the file is fine,
+that it loads).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import crampnet
+
+DATA = Path(__file__).parent / "data"
+TINY_TEXT = (DATA / "tiny.toml").read_text(encoding="utf-8")
+
+
+def _replace(old: str, new: str, text: str = TINY_TEXT) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def _refused(tmp_path: Path, text: str, pattern: str) -> str:
+    path = tmp_path / "mutated.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(crampnet.NetworkFileError, match=pattern) as info:
+        crampnet.load(path)
+    assert str(info.value).startswith(f"{path}: ")
+    return str(info.value)
+
+
+# Each id or state below ends in a newline (TOML "\n"): "$" in a regular
+# expression matches before a final newline, so they passed for lower snake case.
+NEWLINE_NAMES = {
+    "node_id": (
+        _replace('parent = "drug", state = "yes", value = 2.0', 'parent = "drug\\n", state = "yes", value = 2.0', _replace('parent = "drug", state = "yes", value = 0.2', 'parent = "drug\\n", state = "yes", value = 0.2', _replace("[nodes.drug]", '[nodes."drug\\n"]'))),
+        r"nodes\.drug\n: a node id must be lower snake case",
+    ),
+    "state": (_replace('states = ["low", "normal"]', 'states = ["low", "normal\\n"]'), r"nodes\.ferritin: states must be distinct lower snake case names"),
+    "source_key": (TINY_TEXT.replace("[sources.made_up]", '[sources."made_up\\n"]').replace('"made_up"', '"made_up\\n"'), r"sources\.made_up\n: a source key must be lower snake case"),
+    "population": (_replace("[populations.older_adults]", '[populations."older_adults\\n"]'), r"populations\.older_adults\n: a population name must be lower snake case"),
+    "alias": (_replace('aliases = ["age"]', 'aliases = ["age\\n"]'), r"nodes\.age_group: aliases must be a list of ids"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NEWLINE_NAMES))
+def test_a_name_ending_in_a_newline_is_refused(tmp_path, case):
+    """Check that an id, state, source key, preset or alias ending in a newline is not taken for lower snake case.
+
+    Such an id loaded, and its export broke: BIF put the newline inside
+    ``variable drug\\n {``, which pgmpy's reader then failed on.
+    """
+    text, pattern = NEWLINE_NAMES[case]
+    _refused(tmp_path, text, pattern)
