@@ -55,3 +55,12 @@ def test_a_name_ending_in_a_newline_is_refused(tmp_path, case):
     """
     text, pattern = NEWLINE_NAMES[case]
     _refused(tmp_path, text, pattern)
+
+
+@pytest.mark.parametrize("node", ["urge", "drug"])
+def test_must_not_miss_on_a_finding_or_context_is_refused(tmp_path, node):
+    """Check that must_not_miss on a node that is no condition is an error: it used to load and be ignored."""
+    header = f"[nodes.{node}]\nrole = "
+    text = _replace(header, f"[nodes.{node}]\nmust_not_miss = true\nrole = ")
+    _refused(tmp_path, text, rf"nodes\.{node}: must_not_miss is for conditions only")
+

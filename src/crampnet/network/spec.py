@@ -260,6 +260,8 @@ def _parse_body(reader: Reader, data: dict[str, Any], headers: Mapping[str, dict
     must_not_miss = data.pop("must_not_miss", False)
     if not isinstance(must_not_miss, bool):
         raise reader.fail(where, f"must_not_miss must be true or false, got {reader.show(must_not_miss)}")
+    if must_not_miss and role != "condition":
+        raise reader.fail(where, f"must_not_miss is for conditions only; this node is a {role}")
     positive = reader.state_key(data, "positive", where, states, _TRUE_STATES)
     negative = reader.state_key(data, "negative", where, states, _FALSE_STATES)
     unit = data.pop("unit", None)
