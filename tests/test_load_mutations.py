@@ -64,3 +64,15 @@ def test_must_not_miss_on_a_finding_or_context_is_refused(tmp_path, node):
     text = _replace(header, f"[nodes.{node}]\nmust_not_miss = true\nrole = ")
     _refused(tmp_path, text, rf"nodes\.{node}: must_not_miss is for conditions only")
 
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('[nodes.drug]\nrole = "context"', '[nodes.drug]\nrole = "context"\npositive = "yes"\nnegative = "yes"'),
+        ('[nodes.drug]\nrole = "context"', '[nodes.drug]\nrole = "context"\npositive = "no"'),  # negative defaults to "no"
+    ],
+)
+def test_positive_and_negative_naming_one_state_are_refused(tmp_path, old, new):
+    """Check that true and false cannot mean the same state of a node (both loaded, making True evidence equal False)."""
+    _refused(tmp_path, _replace(old, new), r"nodes\.drug: positive and negative are both '(yes|no)'")
+

@@ -264,6 +264,8 @@ def _parse_body(reader: Reader, data: dict[str, Any], headers: Mapping[str, dict
         raise reader.fail(where, f"must_not_miss is for conditions only; this node is a {role}")
     positive = reader.state_key(data, "positive", where, states, _TRUE_STATES)
     negative = reader.state_key(data, "negative", where, states, _FALSE_STATES)
+    if positive is not None and positive == negative:
+        raise reader.fail(where, f"positive and negative are both {positive!r}: true and false would be the same state; give each its own")
     unit = data.pop("unit", None)
     if unit is not None and not isinstance(unit, str):
         raise reader.fail(where, f"unit must be a string, got {reader.show(unit)}")
