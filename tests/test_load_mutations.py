@@ -76,3 +76,20 @@ def test_positive_and_negative_naming_one_state_are_refused(tmp_path, old, new):
     """Check that true and false cannot mean the same state of a node (both loaded, making True evidence equal False)."""
     _refused(tmp_path, _replace(old, new), r"nodes\.drug: positive and negative are both '(yes|no)'")
 
+
+@pytest.mark.parametrize(
+    ("aliases", "pattern"),
+    [
+        ('["drug"]', r"nodes\.age_group\.aliases: 'drug' is the id of a node"),
+        ('["age", "age"]', r"nodes\.age_group\.aliases: 'age' is given twice"),
+    ],
+)
+def test_an_alias_must_name_one_node(tmp_path, aliases, pattern):
+    """Check that an alias that is another node's id, or repeated, is refused: the id silently won."""
+    _refused(tmp_path, _replace('aliases = ["age"]', f"aliases = {aliases}"), pattern)
+
+
+def test_an_alias_of_two_nodes_is_refused(tmp_path):
+    """Check that two nodes cannot share an alias (evidence on it went to whichever came first)."""
+    text = _replace('[nodes.drug]\nrole = "context"', '[nodes.drug]\naliases = ["age"]\nrole = "context"')
+    _refused(tmp_path, text, r"nodes\.drug\.aliases: 'age' is given also for age_group")

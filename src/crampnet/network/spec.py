@@ -152,6 +152,7 @@ def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] |
     headers = {nid: _parse_header(reader, nid, reader.table(body, f"nodes.{nid}")) for nid, body in nodes_raw.items()}
     nodes = {nid: _parse_body(reader, header, headers, sources) for nid, header in headers.items()}
     order = _topological_order(reader, nodes)
+    _check_aliases(reader, nodes)
     check_entails(reader, nodes)
     check_parts(reader, nodes)
     populations = _extend({key: _parse_population(reader, key, body, nodes, sources) for key, body in populations_raw.items()}, reader)
@@ -297,6 +298,19 @@ def _parse_body(reader: Reader, data: dict[str, Any], headers: Mapping[str, dict
         raise reader.fail(where, f"only a condition can be 'part_of' another condition; this node is a {role}")
     reader.done(data, where, _NODE_KEYS)
     return Node(nid, role, states, label, description, tuple(aliases), must_not_miss, positive, negative, unit, valid, bands, prior, cpd, entails, part_of)
+
+
+def _check_aliases(reader: Reader, nodes: Mapping[str, Node]) -> None:
+    """Each alias names one node: it is no node's id and no other alias."""
+    owner: dict[str, str] = {}
+    for nid, node in nodes.items():
+        for alias in node.aliases:
+            if alias in nodes:
+                raise reader.fail(f"nodes.{nid}.aliases", f"{alias!r} is the id of a node; an alias must be another name")
+            if alias in owner:
+                other = "twice" if owner[alias] == nid else f"also for {owner[alias]}"
+                raise reader.fail(f"nodes.{nid}.aliases", f"{alias!r} is given {other}; an alias names one node")
+            owner[alias] = nid
 
 
 def _parse_valid(reader: Reader, raw: object, where: str) -> tuple[float, float] | None:
