@@ -253,3 +253,52 @@ def test_unknown_format_and_suffix(model):
         export(model, "xsdl")
     with pytest.raises(crampnet.InvalidValueError, match=r"Cannot tell the export format from the file name 'net\.txt'"):
         format_for("net.txt")
+
+
+DATA_TINY = REPO / "tests" / "data" / "tiny.toml"
+TINY_TEXT = DATA_TINY.read_text(encoding="utf-8")
+# TOML basic strings: "\n" and "\u0001" are escapes, so each value is one line of the file.
+HOSTILE_TEXT = {
+    "name_injecting_a_variable": ("name", r"x {\n}\nvariable evil {\n  type discrete [ 2 ] { a, b };\n} -- <!-- \u0001"),
+    "name_with_spaces_and_braces": ("name", r"a b { } ; <&> \u0002"),
+    "version": ("version", r"1 --> <evil/> \u0001 \u001b[2J"),
+    "title": ("title", r"Tiny \u0000 network"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_TEXT))
+def test_free_text_cannot_break_or_inject_into_an_export(tmp_path, case):
+    """Check that a name, version or title with braces, '--', '-->' or control characters gives exports that read back as the same network.
+
+    The name was written as is after BIF's ``network``, so a name could close
+    that block and add a variable; in XDSL a name or version with ``--``
+    ended or broke the comment, and a control character made every XML
+    export ill-formed.
+    """
+    from pgmpy.readwrite import BIFReader, XDSLReader, XMLBIFReader
+
+    key, value = HOSTILE_TEXT[case]
+    path = tmp_path / "hostile.toml"
+    path.write_text(TINY_TEXT.replace(f'\n{key} = "', f'\n{key} = "{value}', 1), encoding="utf-8")
+    model = crampnet.load(path)
+    nodes = set(model.spec.nodes)
+    bif, plain = export(model, "bif").split("\n"), export(crampnet.load(DATA_TINY), "bif").split("\n")
+    assert re.fullmatch(r"network [A-Za-z][A-Za-z0-9_]* \{", bif[0]) and bif[1:] == plain[1:]  # only the name line differs
+    if "variable" not in value:  # pgmpy's BIFReader takes 'variable' anywhere, even in the network's name, for a block
+        assert set(BIFReader(string="\n".join(bif)).get_model().nodes()) == nodes
+    assert set(XMLBIFReader(string=export(model, "xmlbif")).get_model().nodes()) == nodes
+    xdsl = export(model, "xdsl")
+    root = ET.fromstring(xdsl.encode("utf-8"))  # well-formed, the comment closed where crampnet closes it
+    assert {cpt.get("id") for cpt in root.iter("cpt")} == nodes
+    assert _SMILE_ID.match(root.get("id") or "")
+    assert set(XDSLReader(string=xdsl).get_model().nodes()) == nodes
+
+
+def test_a_control_character_in_a_label_leaves_the_xdsl_well_formed(tmp_path):
+    """Check that a node label with a control character exports to XDSL that an XML parser reads."""
+    text = TINY_TEXT.replace('[nodes.drug]\nrole = "context"', '[nodes.drug]\nlabel = "Drug \\u0007 \\u001f"\nrole = "context"', 1)
+    path = tmp_path / "label.toml"
+    path.write_text(text, encoding="utf-8")
+    root = ET.fromstring(export(crampnet.load(path), "xdsl").encode("utf-8"))
+    (name,) = [node.findtext("name") for node in root.iter("node") if node.get("id") == "drug"]
+    assert name is not None and name.startswith("Drug ")
