@@ -93,3 +93,28 @@ def test_an_alias_of_two_nodes_is_refused(tmp_path):
     """Check that two nodes cannot share an alias (evidence on it went to whichever came first)."""
     text = _replace('[nodes.drug]\nrole = "context"', '[nodes.drug]\naliases = ["age"]\nrole = "context"')
     _refused(tmp_path, text, r"nodes\.drug\.aliases: 'age' is given also for age_group")
+
+
+@pytest.mark.parametrize("fmt", ["bif", "xmlbif", "xdsl"])
+def test_an_export_given_to_load_says_what_load_reads(tmp_path, fmt):
+    """Check that loading a file crampnet exported says that only the TOML format is read (it said 'not valid TOML (Invalid statement ...)')."""
+    from crampnet.interop.export import export
+
+    path = tmp_path / f"tiny.{fmt}"
+    export(crampnet.load(DATA / "tiny.toml"), fmt, path)
+    with pytest.raises(crampnet.NetworkFileError) as info:
+        crampnet.load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ")
+    assert f"A .{fmt} file is" in message
+    assert "reads networks only in its own TOML format" in message
+
+
+def test_the_json_twin_given_to_load_says_what_load_reads(tmp_path):
+    """Check that a JSON file (the shipped network's twin) is refused with the same pointer to the TOML format."""
+    from crampnet.network.twin import make_twin
+
+    path = tmp_path / "tiny.json"
+    path.write_text(make_twin(TINY_TEXT), encoding="utf-8")
+    with pytest.raises(crampnet.NetworkFileError, match=r"not valid TOML .*A \.json file is JSON, but crampnet reads networks only in its own TOML format"):
+        crampnet.load(path)
