@@ -118,3 +118,13 @@ def test_the_json_twin_given_to_load_says_what_load_reads(tmp_path):
     path.write_text(make_twin(TINY_TEXT), encoding="utf-8")
     with pytest.raises(crampnet.NetworkFileError, match=r"not valid TOML .*A \.json file is JSON, but crampnet reads networks only in its own TOML format"):
         crampnet.load(path)
+
+
+def test_a_network_file_with_a_byte_order_mark_loads(tmp_path):
+    """Check that a network saved as UTF-8 with a byte-order mark (Windows editors) loads as without it, as a case file does.
+
+    It was refused as 'not valid TOML (Invalid statement (at line 1, column 1))'.
+    """
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + TINY_TEXT.encode("utf-8"))
+    assert crampnet.load(path).spec.nodes.keys() == crampnet.load(DATA / "tiny.toml").spec.nodes.keys()
