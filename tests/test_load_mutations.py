@@ -128,3 +128,30 @@ def test_a_network_file_with_a_byte_order_mark_loads(tmp_path):
     path = tmp_path / "bom.toml"
     path.write_bytes(b"\xef\xbb\xbf" + TINY_TEXT.encode("utf-8"))
     assert crampnet.load(path).spec.nodes.keys() == crampnet.load(DATA / "tiny.toml").spec.nodes.keys()
+
+
+CONTROL_TEXT = {
+    "label_with_escape_sequences": (_replace('[nodes.rls]\nrole = "condition"', '[nodes.rls]\nlabel = "RLS \\u001b]0;title\\u0007 \\u001b[2J"\nrole = "condition"'), r"nodes\.rls\.label: a control character \(U\+001B\) in 'RLS \\x1b"),
+    "title_with_nul": (_replace('title = "Tiny test network"', 'title = "Tiny \\u0000"'), r"title: a control character \(U\+0000\)"),
+    "note_with_c1_csi": (_replace('reason = "test" }', 'reason = "test", note = "a\\u009b2J" }'), r"nodes\.drug\.prior\.note: a control character \(U\+009B\)"),
+    "key_with_escape": (_replace("[nodes.drug]", '[nodes."drug\\u001b[2J"]'), r"nodes: a control character \(U\+001B\) in the key 'drug\\x1b\[2J'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONTROL_TEXT))
+def test_control_characters_are_refused(tmp_path, case):
+    """Check that a control character anywhere in the file is refused, quoted escaped in the message.
+
+    A label with an escape sequence loaded, and ``crampnet describe``
+    printed it raw: the network file drove the user's terminal.
+    """
+    text, pattern = CONTROL_TEXT[case]
+    message = _refused(tmp_path, text, pattern)
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in message)
+
+
+def test_tabs_and_newlines_are_text(tmp_path):
+    """Check that a tab, a newline and a carriage return in a description still load."""
+    path = tmp_path / "text.toml"
+    path.write_text(_replace('[nodes.rls]\nrole = "condition"', '[nodes.rls]\ndescription = "one\\ttwo\\r\\nthree"\nrole = "condition"'), encoding="utf-8")
+    assert crampnet.load(path).spec.nodes["rls"].description == "one\ttwo\r\nthree"

@@ -133,6 +133,7 @@ def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] |
     """
     reader = Reader(path)
     raw = read_toml(reader, text) if parsed is None else parsed
+    reader.plain_text(raw)
     schema = reader.text(raw, "schema", "top level")
     if schema != SCHEMA:
         raise reader.fail("schema", f"expected {SCHEMA!r}, got {reader.show(schema)}")
