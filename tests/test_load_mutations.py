@@ -155,3 +155,22 @@ def test_tabs_and_newlines_are_text(tmp_path):
     path = tmp_path / "text.toml"
     path.write_text(_replace('[nodes.rls]\nrole = "condition"', '[nodes.rls]\ndescription = "one\\ttwo\\r\\nthree"\nrole = "condition"'), encoding="utf-8")
     assert crampnet.load(path).spec.nodes["rls"].description == "one\ttwo\r\nthree"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "pattern"),
+    [
+        ("valid = [0, 5000]", "valid = [100, 5000]", r"nodes\.ferritin\.bands\[0\]: bound 50 is not inside valid = \[100, 5000\]"),
+        ("valid = [0, 120]", "valid = [0, 65]", r"nodes\.age_group\.bands\[1\]: bound 65 is not inside valid = \[0, 65\]"),
+        ("valid = [0, 120]", "valid = [40, 120]", r"nodes\.age_group\.bands\[0\]: bound 40 is not inside valid = \[40, 120\]"),
+    ],
+)
+def test_a_band_no_number_can_reach_is_refused(tmp_path, old, new, pattern):
+    """Check that a band bound outside the plausible range is refused: a number could never select that band (or the next)."""
+    _refused(tmp_path, _replace(old, new), pattern)
+
+
+def test_valid_without_bands_is_refused(tmp_path):
+    """Check that 'valid' on a node without bands, which no number ever used, is refused."""
+    text = _replace('[nodes.drug]\nrole = "context"', '[nodes.drug]\nvalid = [0, 10]\nrole = "context"')
+    _refused(tmp_path, text, r"nodes\.drug: 'valid' is the range of the numbers a node with bands takes; this node has no bands")

@@ -275,6 +275,11 @@ def _parse_body(reader: Reader, data: dict[str, Any], headers: Mapping[str, dict
     bands = _parse_bands(reader, data.pop("bands", []), where, states)
     if bands and valid is None:
         raise reader.fail(where, "a node with bands must give 'valid' = [min, max]")
+    if valid is not None and not bands:
+        raise reader.fail(where, "'valid' is the range of the numbers a node with bands takes; this node has no bands")
+    for i, bound in enumerate(b.below if b.below is not None else b.up_to for b in bands[:-1]):
+        if valid is not None and bound is not None and not valid[0] < bound < valid[1]:
+            raise reader.fail(f"{where}.bands[{i}]", f"bound {bound:g} is not inside valid = [{valid[0]:g}, {valid[1]:g}]: a band would take no number, or the bound alone")
     prior = None
     cpd: Cpd | None = None
     if role == "context" and "cpd" not in data:
