@@ -174,3 +174,9 @@ def test_valid_without_bands_is_refused(tmp_path):
     """Check that 'valid' on a node without bands, which no number ever used, is refused."""
     text = _replace('[nodes.drug]\nrole = "context"', '[nodes.drug]\nvalid = [0, 10]\nrole = "context"')
     _refused(tmp_path, text, r"nodes\.drug: 'valid' is the range of the numbers a node with bands takes; this node has no bands")
+
+
+def test_a_preset_named_adults_is_refused(tmp_path):
+    """Check that a preset cannot take the name of the file's own priors: it was listed by populations() but never used by load()."""
+    text = _replace("[populations.older_adults]", "[populations.adults]")
+    _refused(tmp_path, text, r"populations\.adults: 'adults' names the file's own priors; a preset needs another name")

@@ -168,6 +168,8 @@ def _parse_population(reader: Reader, key: str, body: object, nodes: Mapping[str
     where = f"populations.{key}"
     if not _ID.match(key):
         raise reader.fail(where, "a population name must be lower snake case")
+    if key == FILE_POPULATION:
+        raise reader.fail(where, f"{FILE_POPULATION!r} names the file's own priors; a preset needs another name")
     data = reader.table(body, where)
     label = reader.text(data, "label", where, key.replace("_", " "))
     description = reader.text(data, "description", where, "")
