@@ -180,3 +180,23 @@ def test_a_preset_named_adults_is_refused(tmp_path):
     """Check that a preset cannot take the name of the file's own priors: it was listed by populations() but never used by load()."""
     text = _replace("[populations.older_adults]", "[populations.adults]")
     _refused(tmp_path, text, r"populations\.adults: 'adults' names the file's own priors; a preset needs another name")
+
+
+def _chained_presets(count: int, *, closed: bool) -> str:
+    """tiny.toml with presets p0 extends p1 ... extends p<count>, which extends p0 if ``closed``."""
+    chain = "".join(f'\n[populations.p{i}]\nextends = "p{i + 1}"\n' for i in range(count))
+    return TINY_TEXT + chain + f"\n[populations.p{count}]\n" + ('extends = "p0"\n' if closed else "")
+
+
+def test_a_long_chain_of_presets_loads(tmp_path):
+    """Check that 3,000 presets each extending the next load (their resolution recursed, and raised RecursionError)."""
+    path = tmp_path / "chain.toml"
+    path.write_text(_chained_presets(3000, closed=False), encoding="utf-8")
+    model = crampnet.load(path, population="p0")
+    assert model.population == "p0" and len(model.spec.populations) == 3002
+
+
+def test_a_long_cycle_of_presets_is_named_briefly(tmp_path):
+    """Check that a cycle of 3,001 presets is a NetworkFileError whose message shows the cycle cut short."""
+    message = _refused(tmp_path, _chained_presets(3000, closed=True), r"populations\.p3000\.extends: the presets extend each other in a cycle: p0 -> p1 -> p2 -> \.\.\. -> p2999 -> p3000 -> p0")
+    assert len(message) < 500

@@ -186,27 +186,34 @@ def _parse_population(reader: Reader, key: str, body: object, nodes: Mapping[str
 
 
 def _extend(populations: dict[str, Population], reader: Reader) -> dict[str, Population]:
-    """Resolve ``extends``: a preset starts from the priors of the one it names, then sets its own."""
+    """Resolve ``extends``: a preset starts from the priors of the one it names, then sets its own.
+
+    Iterative: a file may chain thousands of presets, deeper than Python recurses.
+    """
     resolved: dict[str, Population] = {}
-
-    def resolve(key: str, chain: tuple[str, ...]) -> Population:
-        if key in resolved:
-            return resolved[key]
-        pop = populations[key]
-        if pop.extends is None:
-            resolved[key] = pop
-            return pop
-        where = f"populations.{key}.extends"
-        if pop.extends in chain or pop.extends == key:
-            raise reader.fail(where, f"the presets extend each other in a cycle: {' -> '.join([*chain, key, pop.extends])}")
-        if pop.extends not in populations:
-            hint = _hint(pop.extends, list(populations))
-            raise reader.fail(where, f"{reader.show(pop.extends)} is not a population of the file.{hint}")
-        base = resolve(pop.extends, (*chain, key))
-        resolved[key] = Population(pop.name, pop.label, pop.description, {**base.priors, **pop.priors}, pop.extends)
-        return resolved[key]
-
-    return {key: resolve(key, ()) for key in populations}
+    for start in populations:
+        chain: list[str] = []  # the presets met from start, none resolved yet
+        key = start
+        while key not in resolved:
+            pop = populations[key]
+            if pop.extends is None:
+                resolved[key] = pop
+                break
+            where = f"populations.{key}.extends"
+            if pop.extends == key or pop.extends in chain:
+                cycle = [*chain[chain.index(pop.extends) if pop.extends in chain else len(chain) :], key, pop.extends]
+                shown = cycle if len(cycle) <= 8 else [*cycle[:3], "...", *cycle[-3:]]
+                raise reader.fail(where, f"the presets extend each other in a cycle: {' -> '.join(shown)}")
+            if pop.extends not in populations:
+                hint = _hint(pop.extends, list(populations))
+                raise reader.fail(where, f"{reader.show(pop.extends)} is not a population of the file.{hint}")
+            chain.append(key)
+            key = pop.extends
+        for key in reversed(chain):
+            pop = populations[key]
+            base = resolved[pop.extends or ""]
+            resolved[key] = Population(pop.name, pop.label, pop.description, {**base.priors, **pop.priors}, pop.extends)
+    return {key: resolved[key] for key in populations}
 
 
 def _parse_sources(reader: Reader, raw: dict[str, Any]) -> dict[str, Source]:
