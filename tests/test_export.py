@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -253,3 +256,66 @@ def test_unknown_format_and_suffix(model):
         export(model, "xsdl")
     with pytest.raises(crampnet.InvalidValueError, match=r"Cannot tell the export format from the file name 'net\.txt'"):
         format_for("net.txt")
+
+
+DATA_TINY = REPO / "tests" / "data" / "tiny.toml"
+TINY_TEXT = DATA_TINY.read_text(encoding="utf-8")
+# Python strings. The loader refuses control characters (tests/test_load_mutations.py),
+# so the values holding one are put into a loaded network's spec directly: the
+# exporters must not rely on the loader for well-formed output.
+HOSTILE_TEXT = {
+    "name_injecting_a_variable": ("name", "x {\n}\nvariable evil {\n  type discrete [ 2 ] { a, b };\n} -- <!--"),
+    "name_with_spaces_and_braces": ("name", "a b { } ; <&>"),
+    "name_with_a_control_character": ("name", "a\x01b"),
+    "version": ("version", "1 --> <evil/> -"),
+    "version_with_escape_sequences": ("version", "1 \x01 \x1b[2J"),
+    "title": ("title", "Tiny \x00 network"),
+}
+
+
+def _model_with(tmp_path: Path, key: str, value: str) -> object:
+    """tiny.toml's model with ``key`` (name, version or title) set to ``value``: loaded from a file where the loader takes it."""
+    if value.replace("\n", "").isprintable():
+        path = tmp_path / "hostile.toml"
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        path.write_text(TINY_TEXT.replace(f'\n{key} = "', f'\n{key} = "{escaped}', 1), encoding="utf-8")
+        return crampnet.load(path)
+    tiny = crampnet.load(DATA_TINY)
+    return SimpleNamespace(spec=dataclasses.replace(tiny.spec, **{key: value}), compiled=tiny.compiled)
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_TEXT))
+def test_free_text_cannot_break_or_inject_into_an_export(tmp_path, case):
+    """Check that a name, version or title with braces, '--', '-->' or control characters gives exports that read back as the same network.
+
+    The name was written as is after BIF's ``network``, so a name could close
+    that block and add a variable; in XDSL a name or version with ``--``
+    ended or broke the comment, and a control character made every XML
+    export ill-formed.
+    """
+    from pgmpy.readwrite import BIFReader, XDSLReader, XMLBIFReader
+
+    key, value = HOSTILE_TEXT[case]
+    model: Any = _model_with(tmp_path, key, value)
+    assert getattr(model.spec, key).startswith(value)
+    nodes = set(model.spec.nodes)
+    bif, plain = export(model, "bif").split("\n"), export(crampnet.load(DATA_TINY), "bif").split("\n")
+    assert re.fullmatch(r"network [A-Za-z][A-Za-z0-9_]* \{", bif[0]) and bif[1:] == plain[1:]  # only the name line differs
+    if "variable" not in value:  # pgmpy's BIFReader takes 'variable' anywhere, even in the network's name, for a block
+        assert set(BIFReader(string="\n".join(bif)).get_model().nodes()) == nodes
+    assert set(XMLBIFReader(string=export(model, "xmlbif")).get_model().nodes()) == nodes
+    xdsl = export(model, "xdsl")
+    root = ET.fromstring(xdsl.encode("utf-8"))  # well-formed, the comment closed where crampnet closes it
+    assert {cpt.get("id") for cpt in root.iter("cpt")} == nodes
+    assert _SMILE_ID.match(root.get("id") or "")
+    assert set(XDSLReader(string=xdsl).get_model().nodes()) == nodes
+
+
+def test_a_control_character_in_a_label_leaves_the_xdsl_well_formed():
+    """Check that a node label with control characters exports to XDSL that an XML parser reads."""
+    tiny = crampnet.load(DATA_TINY)
+    nodes = {**tiny.spec.nodes, "drug": dataclasses.replace(tiny.spec.nodes["drug"], label="Drug \x07 \x1f")}
+    model: Any = SimpleNamespace(spec=dataclasses.replace(tiny.spec, nodes=nodes), compiled=tiny.compiled)
+    root = ET.fromstring(export(model, "xdsl").encode("utf-8"))
+    (name,) = [node.findtext("name") for node in root.iter("node") if node.get("id") == "drug"]
+    assert name is not None and name.startswith("Drug ")

@@ -22,9 +22,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from crampnet.base import DEFAULT_POPULATION
-from crampnet.exceptions import InvalidValueError, hint
+from crampnet.exceptions import InvalidValueError, NetworkFileError, hint
 from crampnet.model import Model
-from crampnet.network.loading import read_network_text, shipped_path, shipped_text
+from crampnet.network.loading import other_format, read_network_text, shipped_path, shipped_text
 from crampnet.network.spec import NetworkSpec, parse_network
 
 if TYPE_CHECKING:
@@ -77,7 +77,9 @@ def load(path: str | os.PathLike[str] | None = None, *, population: str | None =
     ------
     NetworkFileError
         If the file is missing, malformed or breaks a rule of the format; the
-        message names the file and the problem.
+        message names the file and the problem, and, for a file whose suffix
+        names another format (``.bif``, ``.xdsl``, ``.json`` ...), says that
+        crampnet reads only its own TOML format.
     InvalidValueError
         If ``population`` is not a preset of the network (the message lists them).
 
@@ -88,14 +90,21 @@ def load(path: str | os.PathLike[str] | None = None, *, population: str | None =
     >>> "restless_legs_syndrome" in model.conditions
     True
     """
-    if path is None:
-        text, name = shipped_text(), shipped_path()
-    else:
-        text, name = read_network_text(path), os.fspath(path)
     if population is not None and not isinstance(population, str):  # before the cache, which would fail to hash a list
         msg = f"The 'population' argument of load must be a str. Got {population!r} ({type(population).__name__}) instead."
         raise TypeError(msg)
-    return _compile(text, name, hashlib.sha256(text.encode("utf-8")).hexdigest(), population)
+    if path is None:
+        text, name = shipped_text(), shipped_path()
+        return _compile(text, name, hashlib.sha256(text.encode("utf-8")).hexdigest(), population)
+    try:
+        text, name = read_network_text(path), os.fspath(path)
+        return _compile(text, name, hashlib.sha256(text.encode("utf-8")).hexdigest(), population)
+    except NetworkFileError as err:
+        other = other_format(err.path)
+        if not other:
+            raise
+        msg = f"{str(err).rstrip('.')}. {other}"
+        raise NetworkFileError(msg, err.path) from None
 
 
 def populations(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:

@@ -94,7 +94,8 @@ def write_text(spec: NetworkSpec, tables: dict[str, np.ndarray], format: str) ->
         Each node's table, as :func:`crampnet.network.cpd.build_tables` returns.
     format : {'bif', 'xmlbif'}
         ``BIFWriter`` or ``XMLBIFWriter``; probabilities are written in full
-        precision (no rounding) and the network is named ``spec.name``.
+        precision (no rounding) and the network is named ``spec.name``
+        made an identifier (:func:`crampnet.interop._names.identifier`).
 
     Returns
     -------
@@ -110,7 +111,9 @@ def write_text(spec: NetworkSpec, tables: dict[str, np.ndarray], format: str) ->
     """
     from pgmpy.readwrite import BIFWriter, XMLBIFWriter
 
+    from crampnet.interop._names import identifier
+
     network = to_pgmpy(spec, tables)
-    network.name = spec.name
+    network.name = identifier(spec.name)  # BIF reads 'network NAME {': free text there could close it and inject variables
     writer = BIFWriter(network) if format == "bif" else XMLBIFWriter(network)
     return str(writer)

@@ -24,6 +24,12 @@ truth and an export is regenerated from it.
   then the child, and entries run with the last variable of the scope
   changing fastest.
 
+The network's ``name`` is free text in the network file; BIF, XMLBIF and
+XDSL get it as an identifier (other characters than letters, digits and
+``_`` become ``_``), and XDSL's labels, title and comment drop the
+characters XML cannot hold (:mod:`crampnet.interop._names`), so that no
+text of the file can break the exported file or add to it.
+
 Examples
 --------
 >>> import crampnet
@@ -47,6 +53,7 @@ import numpy as np
 
 from crampnet._files import write_atomic
 from crampnet.exceptions import InvalidValueError, hint
+from crampnet.interop._names import identifier, xml_comment, xml_text
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -219,7 +226,7 @@ def to_xdsl(spec: NetworkSpec, tables: dict[str, np.ndarray]) -> str:
     >>> '<state id="s40_to_64" />' in text
     True
     """
-    root = ET.Element("smile", {"version": "1.0", "id": spec.name, "numsamples": "10000", "discsamples": "10000"})
+    root = ET.Element("smile", {"version": "1.0", "id": identifier(spec.name), "numsamples": "10000", "discsamples": "10000"})
     nodes = ET.SubElement(root, "nodes")
     for nid in spec.order:
         node = spec.nodes[nid]
@@ -230,19 +237,19 @@ def to_xdsl(spec: NetworkSpec, tables: dict[str, np.ndarray]) -> str:
             ET.SubElement(cpt, "parents").text = " ".join(node.parents)
         ET.SubElement(cpt, "probabilities").text = " ".join(_number(v) for v in _rows(tables[nid]).ravel())
     extensions = ET.SubElement(root, "extensions")
-    genie = ET.SubElement(extensions, "genie", {"version": "1.0", "app": "crampnet", "name": spec.title or spec.name})
+    genie = ET.SubElement(extensions, "genie", {"version": "1.0", "app": "crampnet", "name": xml_text(spec.title or spec.name)})
     for role_row, role in enumerate(_ROLES):
         ids = [nid for nid in spec.order if spec.nodes[nid].role == role]
         for i, nid in enumerate(ids):
             entry = ET.SubElement(genie, "node", {"id": nid})
-            ET.SubElement(entry, "name").text = spec.nodes[nid].label or nid
+            ET.SubElement(entry, "name").text = xml_text(spec.nodes[nid].label or nid)
             ET.SubElement(entry, "interior", {"color": _COLOURS[role]})
             ET.SubElement(entry, "outline", {"color": "000080"})
             ET.SubElement(entry, "font", {"color": "000000", "name": "Arial", "size": "8"})
             left, top = 20 + 130 * (i % 12), 40 + 60 * (4 * role_row + i // 12)
             ET.SubElement(entry, "position").text = f"{left} {top} {left + 120} {top + 40}"
     ET.indent(root, space="  ")
-    comment = f"<!-- {spec.name} {spec.version}, written by crampnet from its network file. The sources of the numbers are in the network file (crampnet: model.parameters()). -->"
+    comment = f"<!-- {xml_comment(spec.name + ' ' + spec.version)}, written by crampnet from its network file. The sources of the numbers are in the network file (crampnet: model.parameters()). -->"
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + comment + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
 

@@ -136,7 +136,8 @@ def read_toml(reader: Reader, text: str) -> dict[str, Any]:
     Returns
     -------
     dict of str to Any
-        The parsed TOML document, tables as dicts.
+        The parsed TOML document, tables as dicts (a byte-order mark at the
+        start of ``text`` is skipped, as in case files).
 
     Raises
     ------
@@ -148,6 +149,7 @@ def read_toml(reader: Reader, text: str) -> dict[str, Any]:
     """
     if len(text) > MAX_BYTES or len(text.encode("utf-8")) > MAX_BYTES:
         raise reader.fail(_FILE, f"file is larger than {MAX_BYTES} bytes")
+    text = text.removeprefix("\ufeff")  # a byte-order mark (Windows editors), which tomllib takes for a statement
     long_key = _DOTTED.search(text)
     if long_key:
         raise reader.fail(_line(text, long_key.start(1)), f"a dotted key of more than {MAX_KEY_PARTS} parts: {reader.show(long_key.group(1))}")

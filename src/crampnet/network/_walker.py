@@ -24,6 +24,7 @@ crampnet.exceptions.NetworkFileError: tiny.toml: nodes.a.cpd: unknown key 'colou
 from __future__ import annotations
 
 import math
+import re
 import reprlib
 from collections.abc import Mapping
 from typing import Any
@@ -51,6 +52,10 @@ class _Short(reprlib.Repr):
 
 
 _SHORT = _Short()
+
+# Control characters (C0 but tab, newline and carriage return; DEL; C1): TOML
+# takes them only as escapes ("\u001b"), and printed they drive the terminal.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class Walker:
@@ -239,6 +244,39 @@ class Walker:
         if not math.isfinite(number):
             raise self.fail(where, f"expected a finite number, got {self.show(value)}")
         return number
+
+    def plain_text(self, document: Mapping[str, Any]) -> None:
+        """Fail on the first key or string of ``document`` that holds a control character.
+
+        Labels, descriptions and notes are printed by the command line and
+        written into exports: an escape sequence there would drive the
+        user's terminal, and XML cannot hold most control characters.
+        Tab, newline and carriage return are text.
+
+        Parameters
+        ----------
+        document : mapping of str to Any
+            The parsed file, walked whole (iteratively: it may be nested
+            hundreds deep).
+
+        Raises
+        ------
+        NetworkFileError
+            Naming the place of the string (or of the table holding the key)
+            and the character's code point.
+        """
+        stack: list[tuple[str, object]] = [("", document)]
+        while stack:  # in the order of the file: each table's and list's items are pushed last first
+            where, value = stack.pop()
+            if isinstance(value, dict):
+                for key, item in reversed(value.items()):
+                    if found := _CONTROL.search(key):
+                        raise self.fail(where, f"a control character (U+{ord(found.group()):04X}) in the key {self.show(key)}; a network file's text holds none")
+                    stack.append((f"{where}.{key}" if where else key, item))
+            elif isinstance(value, list):
+                stack.extend((f"{where}[{i}]", value[i]) for i in reversed(range(len(value))))
+            elif isinstance(value, str) and (found := _CONTROL.search(value)):
+                raise self.fail(where, f"a control character (U+{ord(found.group()):04X}) in {self.show(value)}; a network file's text holds none")
 
     def state_key(self, data: dict[str, Any], key: str, where: str, states: tuple[str, ...], defaults: tuple[str, ...]) -> str | None:
         """Pop ``key`` naming one of ``states``; without it, the first of ``defaults`` in ``states``.

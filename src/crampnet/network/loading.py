@@ -23,10 +23,16 @@ from crampnet._files import read_text, shown
 from crampnet.exceptions import NetworkFileError
 from crampnet.network.spec import MAX_BYTES
 
-__all__ = ["SHIPPED", "read_network_text", "shipped_text"]
+__all__ = ["SHIPPED", "other_format", "read_network_text", "shipped_text"]
 
 #: File name of the network that ships with crampnet.
 SHIPPED = "leg_cramps.toml"
+
+# Suffixes of files that are networks in another format, or the shipped network's JSON twin.
+_OTHER_FORMATS = {
+    ".bif": "BIF", ".xmlbif": "XMLBIF", ".bifxml": "XMLBIF", ".xml": "XML", ".xdsl": "XDSL (GeNIe)", ".uai": "UAI",
+    ".net": "Hugin NET", ".dne": "Netica", ".json": "JSON",
+}
 
 
 def shipped_text(name: str = SHIPPED) -> str:
@@ -61,6 +67,35 @@ def shipped_text(name: str = SHIPPED) -> str:
 def shipped_path(name: str = SHIPPED) -> str:
     """A printable location of a shipped network, for messages."""
     return f"crampnet/networks/{name}"
+
+
+def other_format(path: str) -> str:
+    """What to tell a user whose network file's name says it is in another format; empty otherwise.
+
+    Parameters
+    ----------
+    path : str
+        The file's name.
+
+    Returns
+    -------
+    str
+        A sentence saying which format the suffix means and that crampnet
+        reads networks only in its own TOML format (the formats
+        ``crampnet export`` writes are not read back); ``""`` for any other
+        suffix, ``.toml`` included.
+
+    Examples
+    --------
+    >>> other_format("leg_cramps.bif")
+    "A .bif file is BIF, but crampnet reads networks only in its own TOML format (networks/FORMAT.md); it writes BIF, XMLBIF, XDSL and UAI ('crampnet export') for other tools, and does not read them."
+    >>> other_format("leg_cramps.toml")
+    ''
+    """
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in _OTHER_FORMATS:
+        return ""
+    return f"A {suffix} file is {_OTHER_FORMATS[suffix]}, but crampnet reads networks only in its own TOML format (networks/FORMAT.md); it writes BIF, XMLBIF, XDSL and UAI ('crampnet export') for other tools, and does not read them."
 
 
 def read_network_text(path: str | os.PathLike[str]) -> str:

@@ -99,8 +99,9 @@ __all__ = [
     "parse_network",
 ]
 
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_STATE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+# \Z, not $: "$" also matches before a final newline, which let "drug\n" through as an id.
+_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
+_STATE = re.compile(r"[a-z0-9][a-z0-9_]*\Z")
 _TRUE_STATES = ("yes", "present", "positive")
 _FALSE_STATES = ("no", "absent", "negative")
 
@@ -132,6 +133,7 @@ def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] |
     """
     reader = Reader(path)
     raw = read_toml(reader, text) if parsed is None else parsed
+    reader.plain_text(raw)
     schema = reader.text(raw, "schema", "top level")
     if schema != SCHEMA:
         raise reader.fail("schema", f"expected {SCHEMA!r}, got {reader.show(schema)}")
@@ -151,6 +153,7 @@ def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] |
     headers = {nid: _parse_header(reader, nid, reader.table(body, f"nodes.{nid}")) for nid, body in nodes_raw.items()}
     nodes = {nid: _parse_body(reader, header, headers, sources) for nid, header in headers.items()}
     order = _topological_order(reader, nodes)
+    _check_aliases(reader, nodes)
     check_entails(reader, nodes)
     check_parts(reader, nodes)
     populations = _extend({key: _parse_population(reader, key, body, nodes, sources) for key, body in populations_raw.items()}, reader)
@@ -165,6 +168,8 @@ def _parse_population(reader: Reader, key: str, body: object, nodes: Mapping[str
     where = f"populations.{key}"
     if not _ID.match(key):
         raise reader.fail(where, "a population name must be lower snake case")
+    if key == FILE_POPULATION:
+        raise reader.fail(where, f"{FILE_POPULATION!r} names the file's own priors; a preset needs another name")
     data = reader.table(body, where)
     label = reader.text(data, "label", where, key.replace("_", " "))
     description = reader.text(data, "description", where, "")
@@ -181,27 +186,34 @@ def _parse_population(reader: Reader, key: str, body: object, nodes: Mapping[str
 
 
 def _extend(populations: dict[str, Population], reader: Reader) -> dict[str, Population]:
-    """Resolve ``extends``: a preset starts from the priors of the one it names, then sets its own."""
+    """Resolve ``extends``: a preset starts from the priors of the one it names, then sets its own.
+
+    Iterative: a file may chain thousands of presets, deeper than Python recurses.
+    """
     resolved: dict[str, Population] = {}
-
-    def resolve(key: str, chain: tuple[str, ...]) -> Population:
-        if key in resolved:
-            return resolved[key]
-        pop = populations[key]
-        if pop.extends is None:
-            resolved[key] = pop
-            return pop
-        where = f"populations.{key}.extends"
-        if pop.extends in chain or pop.extends == key:
-            raise reader.fail(where, f"the presets extend each other in a cycle: {' -> '.join([*chain, key, pop.extends])}")
-        if pop.extends not in populations:
-            hint = _hint(pop.extends, list(populations))
-            raise reader.fail(where, f"{reader.show(pop.extends)} is not a population of the file.{hint}")
-        base = resolve(pop.extends, (*chain, key))
-        resolved[key] = Population(pop.name, pop.label, pop.description, {**base.priors, **pop.priors}, pop.extends)
-        return resolved[key]
-
-    return {key: resolve(key, ()) for key in populations}
+    for start in populations:
+        chain: list[str] = []  # the presets met from start, none resolved yet
+        key = start
+        while key not in resolved:
+            pop = populations[key]
+            if pop.extends is None:
+                resolved[key] = pop
+                break
+            where = f"populations.{key}.extends"
+            if pop.extends == key or pop.extends in chain:
+                cycle = [*chain[chain.index(pop.extends) if pop.extends in chain else len(chain) :], key, pop.extends]
+                shown = cycle if len(cycle) <= 8 else [*cycle[:3], "...", *cycle[-3:]]
+                raise reader.fail(where, f"the presets extend each other in a cycle: {' -> '.join(shown)}")
+            if pop.extends not in populations:
+                hint = _hint(pop.extends, list(populations))
+                raise reader.fail(where, f"{reader.show(pop.extends)} is not a population of the file.{hint}")
+            chain.append(key)
+            key = pop.extends
+        for key in reversed(chain):
+            pop = populations[key]
+            base = resolved[pop.extends or ""]
+            resolved[key] = Population(pop.name, pop.label, pop.description, {**base.priors, **pop.priors}, pop.extends)
+    return {key: resolved[key] for key in populations}
 
 
 def _parse_sources(reader: Reader, raw: dict[str, Any]) -> dict[str, Source]:
@@ -259,8 +271,12 @@ def _parse_body(reader: Reader, data: dict[str, Any], headers: Mapping[str, dict
     must_not_miss = data.pop("must_not_miss", False)
     if not isinstance(must_not_miss, bool):
         raise reader.fail(where, f"must_not_miss must be true or false, got {reader.show(must_not_miss)}")
+    if must_not_miss and role != "condition":
+        raise reader.fail(where, f"must_not_miss is for conditions only; this node is a {role}")
     positive = reader.state_key(data, "positive", where, states, _TRUE_STATES)
     negative = reader.state_key(data, "negative", where, states, _FALSE_STATES)
+    if positive is not None and positive == negative:
+        raise reader.fail(where, f"positive and negative are both {positive!r}: true and false would be the same state; give each its own")
     unit = data.pop("unit", None)
     if unit is not None and not isinstance(unit, str):
         raise reader.fail(where, f"unit must be a string, got {reader.show(unit)}")
@@ -268,6 +284,11 @@ def _parse_body(reader: Reader, data: dict[str, Any], headers: Mapping[str, dict
     bands = _parse_bands(reader, data.pop("bands", []), where, states)
     if bands and valid is None:
         raise reader.fail(where, "a node with bands must give 'valid' = [min, max]")
+    if valid is not None and not bands:
+        raise reader.fail(where, "'valid' is the range of the numbers a node with bands takes; this node has no bands")
+    for i, bound in enumerate(b.below if b.below is not None else b.up_to for b in bands[:-1]):
+        if valid is not None and bound is not None and not valid[0] < bound < valid[1]:
+            raise reader.fail(f"{where}.bands[{i}]", f"bound {bound:g} is not inside valid = [{valid[0]:g}, {valid[1]:g}]: a band would take no number, or the bound alone")
     prior = None
     cpd: Cpd | None = None
     if role == "context" and "cpd" not in data:
@@ -292,6 +313,19 @@ def _parse_body(reader: Reader, data: dict[str, Any], headers: Mapping[str, dict
         raise reader.fail(where, f"only a condition can be 'part_of' another condition; this node is a {role}")
     reader.done(data, where, _NODE_KEYS)
     return Node(nid, role, states, label, description, tuple(aliases), must_not_miss, positive, negative, unit, valid, bands, prior, cpd, entails, part_of)
+
+
+def _check_aliases(reader: Reader, nodes: Mapping[str, Node]) -> None:
+    """Each alias names one node: it is no node's id and no other alias."""
+    owner: dict[str, str] = {}
+    for nid, node in nodes.items():
+        for alias in node.aliases:
+            if alias in nodes:
+                raise reader.fail(f"nodes.{nid}.aliases", f"{alias!r} is the id of a node; an alias must be another name")
+            if alias in owner:
+                other = "twice" if owner[alias] == nid else f"also for {owner[alias]}"
+                raise reader.fail(f"nodes.{nid}.aliases", f"{alias!r} is given {other}; an alias names one node")
+            owner[alias] = nid
 
 
 def _parse_valid(reader: Reader, raw: object, where: str) -> tuple[float, float] | None:

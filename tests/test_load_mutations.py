@@ -1,0 +1,202 @@
+"""Mutations of a network file that the loader accepted silently or reported badly.
+
+Each test starts from ``tests/data/tiny.toml``, changes one thing, and
+checks that loading raises a :class:`~crampnet.exceptions.NetworkFileError`
+naming the file, the place and the problem (or, where the file is fine,
+that it loads).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import crampnet
+
+DATA = Path(__file__).parent / "data"
+TINY_TEXT = (DATA / "tiny.toml").read_text(encoding="utf-8")
+
+
+def _replace(old: str, new: str, text: str = TINY_TEXT) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def _refused(tmp_path: Path, text: str, pattern: str) -> str:
+    path = tmp_path / "mutated.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(crampnet.NetworkFileError, match=pattern) as info:
+        crampnet.load(path)
+    assert str(info.value).startswith(f"{path}: ")
+    return str(info.value)
+
+
+# Each id or state below ends in a newline (TOML "\n"): "$" in a regular
+# expression matches before a final newline, so they passed for lower snake case.
+NEWLINE_NAMES = {
+    "node_id": (
+        _replace('parent = "drug", state = "yes", value = 2.0', 'parent = "drug\\n", state = "yes", value = 2.0', _replace('parent = "drug", state = "yes", value = 0.2', 'parent = "drug\\n", state = "yes", value = 0.2', _replace("[nodes.drug]", '[nodes."drug\\n"]'))),
+        r"nodes\.drug\n: a node id must be lower snake case",
+    ),
+    "state": (_replace('states = ["low", "normal"]', 'states = ["low", "normal\\n"]'), r"nodes\.ferritin: states must be distinct lower snake case names"),
+    "source_key": (TINY_TEXT.replace("[sources.made_up]", '[sources."made_up\\n"]').replace('"made_up"', '"made_up\\n"'), r"sources\.made_up\n: a source key must be lower snake case"),
+    "population": (_replace("[populations.older_adults]", '[populations."older_adults\\n"]'), r"populations\.older_adults\n: a population name must be lower snake case"),
+    "alias": (_replace('aliases = ["age"]', 'aliases = ["age\\n"]'), r"nodes\.age_group: aliases must be a list of ids"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NEWLINE_NAMES))
+def test_a_name_ending_in_a_newline_is_refused(tmp_path, case):
+    """Check that an id, state, source key, preset or alias ending in a newline is not taken for lower snake case.
+
+    Such an id loaded, and its export broke: BIF put the newline inside
+    ``variable drug\\n {``, which pgmpy's reader then failed on.
+    """
+    text, pattern = NEWLINE_NAMES[case]
+    _refused(tmp_path, text, pattern)
+
+
+@pytest.mark.parametrize("node", ["urge", "drug"])
+def test_must_not_miss_on_a_finding_or_context_is_refused(tmp_path, node):
+    """Check that must_not_miss on a node that is no condition is an error: it used to load and be ignored."""
+    header = f"[nodes.{node}]\nrole = "
+    text = _replace(header, f"[nodes.{node}]\nmust_not_miss = true\nrole = ")
+    _refused(tmp_path, text, rf"nodes\.{node}: must_not_miss is for conditions only")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('[nodes.drug]\nrole = "context"', '[nodes.drug]\nrole = "context"\npositive = "yes"\nnegative = "yes"'),
+        ('[nodes.drug]\nrole = "context"', '[nodes.drug]\nrole = "context"\npositive = "no"'),  # negative defaults to "no"
+    ],
+)
+def test_positive_and_negative_naming_one_state_are_refused(tmp_path, old, new):
+    """Check that true and false cannot mean the same state of a node (both loaded, making True evidence equal False)."""
+    _refused(tmp_path, _replace(old, new), r"nodes\.drug: positive and negative are both '(yes|no)'")
+
+
+@pytest.mark.parametrize(
+    ("aliases", "pattern"),
+    [
+        ('["drug"]', r"nodes\.age_group\.aliases: 'drug' is the id of a node"),
+        ('["age", "age"]', r"nodes\.age_group\.aliases: 'age' is given twice"),
+    ],
+)
+def test_an_alias_must_name_one_node(tmp_path, aliases, pattern):
+    """Check that an alias that is another node's id, or repeated, is refused: the id silently won."""
+    _refused(tmp_path, _replace('aliases = ["age"]', f"aliases = {aliases}"), pattern)
+
+
+def test_an_alias_of_two_nodes_is_refused(tmp_path):
+    """Check that two nodes cannot share an alias (evidence on it went to whichever came first)."""
+    text = _replace('[nodes.drug]\nrole = "context"', '[nodes.drug]\naliases = ["age"]\nrole = "context"')
+    _refused(tmp_path, text, r"nodes\.drug\.aliases: 'age' is given also for age_group")
+
+
+@pytest.mark.parametrize("fmt", ["bif", "xmlbif", "xdsl"])
+def test_an_export_given_to_load_says_what_load_reads(tmp_path, fmt):
+    """Check that loading a file crampnet exported says that only the TOML format is read (it said 'not valid TOML (Invalid statement ...)')."""
+    from crampnet.interop.export import export
+
+    path = tmp_path / f"tiny.{fmt}"
+    export(crampnet.load(DATA / "tiny.toml"), fmt, path)
+    with pytest.raises(crampnet.NetworkFileError) as info:
+        crampnet.load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ")
+    assert f"A .{fmt} file is" in message
+    assert "reads networks only in its own TOML format" in message
+
+
+def test_the_json_twin_given_to_load_says_what_load_reads(tmp_path):
+    """Check that a JSON file (the shipped network's twin) is refused with the same pointer to the TOML format."""
+    from crampnet.network.twin import make_twin
+
+    path = tmp_path / "tiny.json"
+    path.write_text(make_twin(TINY_TEXT), encoding="utf-8")
+    with pytest.raises(crampnet.NetworkFileError, match=r"not valid TOML .*A \.json file is JSON, but crampnet reads networks only in its own TOML format"):
+        crampnet.load(path)
+
+
+def test_a_network_file_with_a_byte_order_mark_loads(tmp_path):
+    """Check that a network saved as UTF-8 with a byte-order mark (Windows editors) loads as without it, as a case file does.
+
+    It was refused as 'not valid TOML (Invalid statement (at line 1, column 1))'.
+    """
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + TINY_TEXT.encode("utf-8"))
+    assert crampnet.load(path).spec.nodes.keys() == crampnet.load(DATA / "tiny.toml").spec.nodes.keys()
+
+
+CONTROL_TEXT = {
+    "label_with_escape_sequences": (_replace('[nodes.rls]\nrole = "condition"', '[nodes.rls]\nlabel = "RLS \\u001b]0;title\\u0007 \\u001b[2J"\nrole = "condition"'), r"nodes\.rls\.label: a control character \(U\+001B\) in 'RLS \\x1b"),
+    "title_with_nul": (_replace('title = "Tiny test network"', 'title = "Tiny \\u0000"'), r"title: a control character \(U\+0000\)"),
+    "note_with_c1_csi": (_replace('reason = "test" }', 'reason = "test", note = "a\\u009b2J" }'), r"nodes\.drug\.prior\.note: a control character \(U\+009B\)"),
+    "key_with_escape": (_replace("[nodes.drug]", '[nodes."drug\\u001b[2J"]'), r"nodes: a control character \(U\+001B\) in the key 'drug\\x1b\[2J'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONTROL_TEXT))
+def test_control_characters_are_refused(tmp_path, case):
+    """Check that a control character anywhere in the file is refused, quoted escaped in the message.
+
+    A label with an escape sequence loaded, and ``crampnet describe``
+    printed it raw: the network file drove the user's terminal.
+    """
+    text, pattern = CONTROL_TEXT[case]
+    message = _refused(tmp_path, text, pattern)
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in message)
+
+
+def test_tabs_and_newlines_are_text(tmp_path):
+    """Check that a tab, a newline and a carriage return in a description still load."""
+    path = tmp_path / "text.toml"
+    path.write_text(_replace('[nodes.rls]\nrole = "condition"', '[nodes.rls]\ndescription = "one\\ttwo\\r\\nthree"\nrole = "condition"'), encoding="utf-8")
+    assert crampnet.load(path).spec.nodes["rls"].description == "one\ttwo\r\nthree"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "pattern"),
+    [
+        ("valid = [0, 5000]", "valid = [100, 5000]", r"nodes\.ferritin\.bands\[0\]: bound 50 is not inside valid = \[100, 5000\]"),
+        ("valid = [0, 120]", "valid = [0, 65]", r"nodes\.age_group\.bands\[1\]: bound 65 is not inside valid = \[0, 65\]"),
+        ("valid = [0, 120]", "valid = [40, 120]", r"nodes\.age_group\.bands\[0\]: bound 40 is not inside valid = \[40, 120\]"),
+    ],
+)
+def test_a_band_no_number_can_reach_is_refused(tmp_path, old, new, pattern):
+    """Check that a band bound outside the plausible range is refused: a number could never select that band (or the next)."""
+    _refused(tmp_path, _replace(old, new), pattern)
+
+
+def test_valid_without_bands_is_refused(tmp_path):
+    """Check that 'valid' on a node without bands, which no number ever used, is refused."""
+    text = _replace('[nodes.drug]\nrole = "context"', '[nodes.drug]\nvalid = [0, 10]\nrole = "context"')
+    _refused(tmp_path, text, r"nodes\.drug: 'valid' is the range of the numbers a node with bands takes; this node has no bands")
+
+
+def test_a_preset_named_adults_is_refused(tmp_path):
+    """Check that a preset cannot take the name of the file's own priors: it was listed by populations() but never used by load()."""
+    text = _replace("[populations.older_adults]", "[populations.adults]")
+    _refused(tmp_path, text, r"populations\.adults: 'adults' names the file's own priors; a preset needs another name")
+
+
+def _chained_presets(count: int, *, closed: bool) -> str:
+    """tiny.toml with presets p0 extends p1 ... extends p<count>, which extends p0 if ``closed``."""
+    chain = "".join(f'\n[populations.p{i}]\nextends = "p{i + 1}"\n' for i in range(count))
+    return TINY_TEXT + chain + f"\n[populations.p{count}]\n" + ('extends = "p0"\n' if closed else "")
+
+
+def test_a_long_chain_of_presets_loads(tmp_path):
+    """Check that 3,000 presets each extending the next load (their resolution recursed, and raised RecursionError)."""
+    path = tmp_path / "chain.toml"
+    path.write_text(_chained_presets(3000, closed=False), encoding="utf-8")
+    model = crampnet.load(path, population="p0")
+    assert model.population == "p0" and len(model.spec.populations) == 3002
+
+
+def test_a_long_cycle_of_presets_is_named_briefly(tmp_path):
+    """Check that a cycle of 3,001 presets is a NetworkFileError whose message shows the cycle cut short."""
+    message = _refused(tmp_path, _chained_presets(3000, closed=True), r"populations\.p3000\.extends: the presets extend each other in a cycle: p0 -> p1 -> p2 -> \.\.\. -> p2999 -> p3000 -> p0")
+    assert len(message) < 500
