@@ -200,3 +200,69 @@ def test_a_long_cycle_of_presets_is_named_briefly(tmp_path):
     """Check that a cycle of 3,001 presets is a NetworkFileError whose message shows the cycle cut short."""
     message = _refused(tmp_path, _chained_presets(3000, closed=True), r"populations\.p3000\.extends: the presets extend each other in a cycle: p0 -> p1 -> p2 -> \.\.\. -> p2999 -> p3000 -> p0")
     assert len(message) < 500
+
+
+def _implication_tree(levels: int, fan: int = 2, chain: int = 0) -> str:
+    """A network of findings implying findings: a tree of ``levels`` below its root, each finding implied by ``fan`` (or a chain of ``chain``).
+
+    Links shrink by level, so every implying finding's link is within the one it implies and the file is valid but for its size.
+    """
+    head = '''schema = "crampnet-network/1"
+name = "implications"
+version = "1"
+[nodes.ctx]
+role = "context"
+states = ["yes", "no"]
+prior = { probabilities = { yes = 0.5, no = 0.5 }, source = "judgment", reason = "t" }
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.1, source = "judgment", reason = "t" }, links = [{ parent = "ctx", state = "yes", value = 0.5, source = "judgment", reason = "t" }] }
+'''
+    if chain:
+        parent = {i: i + 1 for i in range(chain - 1)}
+        level = {i: chain - 1 - i for i in range(chain)}
+    else:
+        count = (fan ** (levels + 1) - 1) // (fan - 1)
+        parent = {i: (i - 1) // fan for i in range(1, count)}
+        level = {0: 0}
+        for i in range(1, count):
+            level[i] = level[parent[i]] + 1
+    body = []
+    for i, lev in level.items():
+        implies = f'entails = {{ f{parent[i]} = "yes" }}\n' if i in parent else ""
+        value, leak = 0.9 * 0.9 ** lev if chain else 0.9 * 0.3 ** lev, 0.01 * 0.9 ** lev if chain else 0.01 * 0.3 ** lev
+        body.append(f'[nodes.f{i}]\nrole = "finding"\nstates = ["yes", "no"]\n{implies}cpd = {{ model = "noisy_or", leak = {{ value = {leak!r}, source = "judgment", reason = "t" }}, links = [{{ parent = "c", state = "present", value = {value!r}, source = "judgment", reason = "t" }}] }}\n')
+    return head + "".join(body)
+
+
+def test_implications_that_would_expand_a_case_into_millions_of_rows_are_refused(tmp_path):
+    """Check that a tree of entails is refused when one case would expand into more than MAX_ENTAILS_ROWS signed rows.
+
+    A finding implied by others has one more term than the product of theirs, so a binary tree of five levels expands a
+    case into 458,330 rows: it loaded, and one query ran for minutes. Four levels (677 rows) still load and answer.
+    """
+    from crampnet.network._entails_file import MAX_ENTAILS_ROWS
+
+    assert MAX_ENTAILS_ROWS == 4096
+    _refused(tmp_path, _implication_tree(5), r"nodes: the entails would expand one case into more than 4096 signed rows")
+    path = tmp_path / "four.toml"
+    path.write_text(_implication_tree(4), encoding="utf-8")
+    model = crampnet.load(path)
+    evidence = {"f0": "yes", **{f"f{i}": "no" for i in range(15, 31)}}
+    assert 0.0 < model.posteriors(evidence)["c"] < 1.0
+
+
+def test_a_chain_of_entails_longer_than_the_limit_is_refused(tmp_path):
+    """Check that a chain of more than MAX_ENTAILS_DEPTH findings is refused at load; one at the limit answers a query.
+
+    A chain of 995 findings loaded, and a query with its two ends observed raised RecursionError in the engine.
+    """
+    from crampnet.network._entails_file import MAX_ENTAILS_DEPTH
+
+    _refused(tmp_path, _implication_tree(0, chain=MAX_ENTAILS_DEPTH + 1), rf"nodes\.f0\.entails: a chain of entails of more than {MAX_ENTAILS_DEPTH} findings starts here")
+    path = tmp_path / "chain.toml"
+    path.write_text(_implication_tree(0, chain=MAX_ENTAILS_DEPTH), encoding="utf-8")
+    model = crampnet.load(path)
+    post = model.posteriors({"f0": "no", f"f{MAX_ENTAILS_DEPTH - 1}": "yes"})["c"]
+    assert 0.0 < post < 1.0

@@ -26,7 +26,17 @@ from crampnet.network.records import Node, NoisyOr
 if TYPE_CHECKING:
     from crampnet.network._reader import Reader
 
-__all__ = ["check_entails", "parse_entails"]
+__all__ = ["MAX_ENTAILS_DEPTH", "MAX_ENTAILS_ROWS", "check_entails", "parse_entails"]
+
+#: The longest chain of ``entails`` (findings, the implied one included):
+#: the engine walks each chain recursively. The shipped network's longest is 3.
+MAX_ENTAILS_DEPTH = 64
+#: The most signed rows the nesting may expand one case into (the product,
+#: over the implication trees, of each tree's terms: one for a finding that
+#: nothing implies, one more than the product of its implying findings'
+#: for the others; :mod:`crampnet.inference._nesting`). The shipped network
+#: needs 6; a file may not make one query run millions of rows.
+MAX_ENTAILS_ROWS = 4096
 
 
 def parse_entails(reader: Reader, raw: object, where: str) -> tuple[tuple[str, str], ...]:
@@ -77,7 +87,9 @@ def check_entails(reader: Reader, nodes: Mapping[str, Node]) -> None:
     <= P(B = t | C) too (:func:`_check_union`), the condition for their
     joint model (:mod:`crampnet.inference._nesting`) to exist. A finding
     entails at most one other and chains never close into a cycle
-    (:func:`_check_forest`).
+    (:func:`_check_forest`), of at most :data:`MAX_ENTAILS_DEPTH` findings,
+    and the signed rows a case may expand into stay within
+    :data:`MAX_ENTAILS_ROWS` (:func:`_check_size`).
 
     Parameters
     ----------
@@ -93,6 +105,7 @@ def check_entails(reader: Reader, nodes: Mapping[str, Node]) -> None:
         On the first ``entails`` that breaks one of these rules.
     """
     _check_forest(reader, nodes)
+    _check_size(reader, nodes)
     for nid, node in nodes.items():
         for target, state in node.entails:
             where = f"nodes.{nid}.entails"
@@ -142,6 +155,38 @@ def _check_forest(reader: Reader, nodes: Mapping[str, Node]) -> None:
             loop = [*path[path.index(at) :], at]
             spot = f"nodes.{start}.entails"
             raise reader.fail(spot, f"the entails form a cycle ({' -> '.join(loop)}): a finding cannot imply itself")
+
+
+def _check_size(reader: Reader, nodes: Mapping[str, Node]) -> None:
+    """Chains of at most :data:`MAX_ENTAILS_DEPTH` findings, and a case's signed rows within :data:`MAX_ENTAILS_ROWS`.
+
+    Runs after :func:`_check_forest`, so the implications form a forest.
+    A finding's terms are 1 when nothing implies it, else one more than the
+    product of its implying findings' terms; a case expands into at most the
+    product of the roots' terms. Both are computed without recursion.
+    """
+    up = {nid: node.entails[0][0] for nid, node in nodes.items() if node.entails}
+    depth: dict[str, int] = {}
+    for start in sorted(up):
+        at, steps = start, 1
+        while at in up:
+            at, steps = up[at], steps + 1
+            if steps > MAX_ENTAILS_DEPTH:
+                spot = f"nodes.{start}.entails"
+                raise reader.fail(spot, f"a chain of entails of more than {MAX_ENTAILS_DEPTH} findings starts here")
+        depth[start] = steps
+    cap = MAX_ENTAILS_ROWS + 1  # products are cut there, so a huge tree costs no huge integers
+    implied = set(up.values())
+    product: dict[str, int] = {}  # each implied finding: the product of its implying findings' terms
+    for nid in sorted(up, key=lambda n: -depth[n]):  # the implying findings before the findings they imply
+        own = product[nid] + 1 if nid in implied else 1
+        product[up[nid]] = min(product.get(up[nid], 1) * own, cap)
+    rows = 1
+    for root in sorted(implied - set(up)):
+        rows = min(rows * (product[root] + 1), cap)
+    if rows > MAX_ENTAILS_ROWS:
+        spot = "nodes"
+        raise reader.fail(spot, f"the entails would expand one case into more than {MAX_ENTAILS_ROWS} signed rows (a tree of findings implying findings): too many implications nested in one another")
 
 
 def _check_union(reader: Reader, nodes: Mapping[str, Node], target: str) -> None:
