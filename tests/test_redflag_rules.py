@@ -304,7 +304,7 @@ def test_the_rule_out_is_met_exactly_by_ng158(model, items, d_dimer, exception, 
     assert bool(rule_outs_open(model, evidence)) == left_open
     if left_open:
         # Nothing but the items stated present is entered, so the other 6 - len(items) are named as open.
-        named_open = rule_outs_open(model, evidence)[DVT].split("not entered: ")[1].rstrip(".").split(", ")
+        named_open = rule_outs_open(model, evidence)[DVT].split("only as soft evidence): ")[1].rstrip(".").split(", ")
         assert len(named_open) == 6 - len(items)
         if named and named[0].urgency == "test":
             assert named[0].message.endswith(f"Rule-out not met: {rule_outs_open(model, evidence)[DVT]}")
@@ -398,14 +398,26 @@ def test_the_rule_out_and_the_flags_agree_for_any_evidence(model, data):
     entry = next(e for e in dx.to_dict()["must_not_miss"] if e["condition"] == DVT)
     assert entry["ruled_out"] == bool(row["ruled_out"])
     if row["ruled_out"]:
-        assert "d_dimer" in evidence
-        # Every Wells item answered: its node entered (edema of one leg only: edema or bilateral entered).
-        assert {"malignancy", "recent_immobilisation", "calf_tenderness", "unilateral_calf_swelling", "prior_vte"} <= set(evidence)
-        assert "edema" in evidence or "bilateral" in evidence
+        assert _outright(evidence, "d_dimer") == "normal"
+        # Every Wells item answered outright: its node entered in one state (edema of one leg only: edema or bilateral entered).
+        assert all(_outright(evidence, nid) for nid in ("malignancy", "recent_immobilisation", "calf_tenderness", "unilateral_calf_swelling", "prior_vte"))
+        assert _outright(evidence, "edema") or _outright(evidence, "bilateral")
+        for nid, state in (("pe_symptoms", "yes"), ("pregnancy", "first_trimester"), ("pregnancy", "later_trimester"), ("postpartum", "yes")):
+            value = evidence.get(nid)
+            assert not (isinstance(value, dict) and value.get(state, 0) > 0)  # no soft evidence for an exception, however weak
         assert all(f.urgency != "test" for f in flags)
         assert not flags or row["probability"] >= THRESHOLDS[DVT].treatment  # only the urgent threshold flag may stay
     elif row["probability"] >= row["threshold"]:
         assert flags  # without a met rule-out the testing threshold flags DVT, as before
+
+
+def _outright(evidence: dict[str, object], nid: str) -> object:
+    """The state ``nid`` is entered in outright (hard, or soft with one likelihood above 0); None when not entered or soft over several states."""
+    value = evidence.get(nid)
+    if isinstance(value, dict):
+        positive = [state for state, weight in value.items() if weight > 0]
+        return positive[0] if len(positive) == 1 else None
+    return value
 
 
 @given(
@@ -448,3 +460,35 @@ def test_a_tied_soft_wells_item_is_left_open(model):
     assert not dx.must_not_miss.loc[DVT, "ruled_out"]
     waiting = rule_outs_open(model, case)[DVT]
     assert "localized tenderness" in waiting and "previously documented DVT" in waiting
+
+
+def test_soft_evidence_leaning_to_a_normal_d_dimer_does_not_rule_dvt_out(model):
+    """Check that a D-dimer entered as soft evidence, however it leans, neither meets the rule-out nor takes the flag away.
+
+    ``{"normal": 1, "raised": 0.95}`` (almost no information) met the rule-out and removed the 'test' flag of a case over
+    DVT's testing threshold; with the D-dimer entered outright as normal the rule-out is met, as NG158 says.
+    """
+    soft = {**ANSWERED_WELLS_ONE, "d_dimer": {"normal": 1.0, "raised": 0.95}}
+    dx = crampnet.diagnose(model, soft)
+    row = dx.must_not_miss.loc[DVT]
+    assert not row["ruled_out"]
+    assert row["probability"] >= row["threshold"] and [f.urgency for f in dx.red_flags if f.condition == DVT] == ["test"]
+    assert crampnet.diagnose(model, ANSWERED_WELLS_ONE).must_not_miss.loc[DVT, "ruled_out"]  # the same case, entered outright
+    assert crampnet.diagnose(model, {**ANSWERED_WELLS_ONE, "d_dimer": {"normal": 1.0, "raised": 0.0}}).must_not_miss.loc[DVT, "ruled_out"]
+
+
+def test_a_wells_item_entered_as_soft_evidence_is_left_open(model):
+    """Check that a Wells item entered as soft evidence leaning to 'no' is not an answer for the rule-out: it waits and names the item."""
+    case = {**ALL_ABSENT, "d_dimer": "normal", "calf_tenderness": {"no": 1.0, "yes": 0.2}}
+    dx = crampnet.diagnose(model, case)
+    assert not dx.must_not_miss.loc[DVT, "ruled_out"]
+    assert "localized tenderness" in rule_outs_open(model, case)[DVT]
+    assert crampnet.diagnose(model, {**case, "calf_tenderness": False}).must_not_miss.loc[DVT, "ruled_out"]
+
+
+@pytest.mark.parametrize("exception", [{"pe_symptoms": {"yes": 0.2, "no": 1.0}}, {"sex": "female", "postpartum": {"yes": 0.1, "no": 1.0}}])
+def test_weak_soft_evidence_for_an_exception_stops_the_rule_out(model, exception):
+    """Check that soft evidence for symptoms of pulmonary embolism or a recent delivery, however weak, stops the rule-out (it did not when the evidence leaned to 'no')."""
+    case = {**ALL_ABSENT, "d_dimer": "normal"}
+    assert crampnet.diagnose(model, case).must_not_miss.loc[DVT, "ruled_out"]
+    assert not crampnet.diagnose(model, {**case, **exception}).must_not_miss.loc[DVT, "ruled_out"]

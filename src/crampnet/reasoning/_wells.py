@@ -83,6 +83,28 @@ def matches(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -
     return bool(value > 0 and value == vec.max() and np.count_nonzero(vec == value) == 1)
 
 
+def _definite(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -> bool:
+    """Whether ``entry`` is entered outright: its node entered with a likelihood above 0 on that state alone.
+
+    What lowers a flag reads only such entries: soft evidence that leans to
+    a normal D-dimer (``{"normal": 1, "raised": 0.95}``) met the rule-out
+    and took the flag away on almost no information.
+    """
+    nid, state = entry
+    node = model.spec.nodes.get(nid)
+    if node is None or nid not in vectors or state not in node.states:
+        return False
+    vec = vectors[nid]
+    return bool(vec[node.states.index(state)] > 0 and np.count_nonzero(vec > 0) == 1)
+
+
+def _possible(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -> bool:
+    """Whether ``entry``'s node is entered and its likelihood of that state is above 0 (soft evidence for it, however weak)."""
+    nid, state = entry
+    node = model.spec.nodes.get(nid)
+    return node is not None and nid in vectors and state in node.states and bool(vectors[nid][node.states.index(state)] > 0)
+
+
 def wells_score(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[int, list[str]]:
     """The Wells score (Wells 2003) from the items the evidence states, and the items counted.
 
@@ -140,13 +162,13 @@ def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str
         return "urgent", f"{found}: DVT likely (Wells >= 2). Same-day compression ultrasound.", source
     if matches(model, vectors, ("d_dimer", "raised")):
         return "urgent", f"{found} with a raised D-dimer: compression ultrasound (today).", source
-    if not matches(model, vectors, ("d_dimer", "normal")) and any(item in WELLS_SIGNS for item in items):
+    if not _definite(model, vectors, ("d_dimer", "normal")) and any(item in WELLS_SIGNS for item in items):
         action = "DVT unlikely (Wells <= 1) but not excluded: a D-dimer test, and a proximal leg vein ultrasound scan if it is raised; a normal result makes DVT unlikely."
         return "test", f"{found}: {action}", f"{NICE_NG158}; {source}"
     return None
 
 
-def wells_unstated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[str]:
+def wells_unstated(model: BaseModel, vectors: Mapping[str, np.ndarray], *, definite: bool = False) -> list[str]:
     """The Wells items the evidence leaves open: neither counted nor excluded by what is entered.
 
     An item is decided when each of its nodes is entered in one state
@@ -163,6 +185,9 @@ def wells_unstated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[
     vectors : Mapping of str to numpy.ndarray
         The evidence: node id to its likelihood vector over the node's
         states (:func:`~crampnet.reasoning._scoring.observe`).
+    definite : bool, default=False
+        Count only nodes entered outright (one state of likelihood above 0)
+        as answers, as the rule-out does: soft evidence leaves its item open.
 
     Returns
     -------
@@ -174,25 +199,28 @@ def wells_unstated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[
     for entries, item in WELLS_ITEMS:
         if any(nid not in nodes for nid, _ in entries):
             continue
-        if all(_answered(model, vectors, nid) for nid, _ in entries) or any(_answered(model, vectors, nid) and not matches(model, vectors, (nid, state)) for nid, state in entries):
+        if all(_answered(model, vectors, nid, definite) for nid, _ in entries) or any(_answered(model, vectors, nid, definite) and not matches(model, vectors, (nid, state)) for nid, state in entries):
             continue
         open_items.append(item)
     return open_items
 
 
-def _answered(model: BaseModel, vectors: Mapping[str, np.ndarray], nid: str) -> bool:
-    """Whether ``nid`` is entered in one state (:func:`matches`): soft evidence tied between states answers nothing."""
-    return nid in vectors and any(matches(model, vectors, (nid, state)) for state in model.spec.nodes[nid].states)
+def _answered(model: BaseModel, vectors: Mapping[str, np.ndarray], nid: str, definite: bool = False) -> bool:
+    """Whether ``nid`` is entered in one state (:func:`matches`; with ``definite``, :func:`_definite`): soft evidence tied between states answers nothing."""
+    read = _definite if definite else matches
+    return nid in vectors and any(read(model, vectors, (nid, state)) for state in model.spec.nodes[nid].states)
 
 
 def _dvt_rule_out(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[int, list[str], list[str]] | None:
     """``(score, items counted, items open)`` when the DVT rule-out is in question (a normal D-dimer, none of its exceptions), else None."""
-    if not matches(model, vectors, ("d_dimer", "normal")) or matches(model, vectors, ("pe_symptoms", "yes")):
+    # It lowers a flag, so it reads entries outright: a normal D-dimer entered as such, and none of its
+    # exceptions possible on what is entered (soft evidence of PE symptoms or pregnancy, however weak, stops it).
+    if not _definite(model, vectors, ("d_dimer", "normal")) or _possible(model, vectors, ("pe_symptoms", "yes")):
         return None
-    if any(matches(model, vectors, entry) for entry in _PREGNANT_OR_POSTPARTUM):
+    if any(_possible(model, vectors, entry) for entry in _PREGNANT_OR_POSTPARTUM):
         return None
     score, items = wells_score(model, vectors)
-    return score, items, wells_unstated(model, vectors)
+    return score, items, wells_unstated(model, vectors, definite=True)
 
 
 def rule_outs(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> dict[str, tuple[str, str]]:
@@ -201,7 +229,10 @@ def rule_outs(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> dict[str, 
     Deep vein thrombosis: a Wells score of 1 or less with a normal D-dimer,
     every Wells item the network holds answered (:func:`wells_unstated`: an
     item left open might be the point that makes DVT likely, where a normal
-    D-dimer alone does not rule it out). NICE NG158: DVT is not likely,
+    D-dimer alone does not rule it out). A rule-out takes a flag away, so it
+    reads entries made outright: a D-dimer or a Wells item entered as soft
+    evidence leaves it open, and soft evidence of any weight for symptoms of
+    pulmonary embolism, pregnancy or a recent delivery stops it. NICE NG158: DVT is not likely,
     consider another diagnosis; 3-month VTE risk 1.2% after it (Geersing
     2014). Not with symptoms of pulmonary embolism, which are assessed in
     their own right (NICE CG144), nor in pregnancy or the 6 weeks after
@@ -254,4 +285,4 @@ def rule_outs_open(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> dict[
     if case is None or case[0] >= 2 or not case[2]:
         return {}
     score, _, open_items = case
-    return {"deep_vein_thrombosis": f"a normal D-dimer rules DVT out only at a Wells score of 1 or less (NICE NG158); the items entered score {score}, and these are not entered: {', '.join(open_items)}."}
+    return {"deep_vein_thrombosis": f"a normal D-dimer rules DVT out only at a Wells score of 1 or less (NICE NG158); the items entered score {score}, and these are not entered (or only as soft evidence): {', '.join(open_items)}."}

@@ -368,7 +368,7 @@ def rule_outs_open(model: BaseModel, evidence: Mapping[str, object] | None, thre
     --------
     >>> import crampnet
     >>> rule_outs_open(crampnet.load(), {"calf_tenderness": True, "d_dimer": "normal", "malignancy": False})["deep_vein_thrombosis"]
-    'a normal D-dimer rules DVT out only at a Wells score of 1 or less (NICE NG158); the items entered score 1, and these are not entered: recently bedridden or major surgery, calf swelling on one side, pitting edema confined to the symptomatic leg, previously documented DVT.'
+    'a normal D-dimer rules DVT out only at a Wells score of 1 or less (NICE NG158); the items entered score 1, and these are not entered (or only as soft evidence): recently bedridden or major surgery, calf swelling on one side, pitting edema confined to the symptomatic leg, previously documented DVT.'
     """
     if threshold is not None:
         return {}
