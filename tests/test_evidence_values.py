@@ -91,3 +91,16 @@ def test_a_numpy_string_id_is_resolved_to_a_plain_str(model):
 
     assert type(resolve_id(model.spec, np.str_("ferritin"))) is str
     assert "np.str_" not in repr(model.describe(np.str_("ferritin")))
+
+
+@pytest.mark.parametrize("complete", [True, False])
+def test_fit_refuses_a_row_that_breaks_an_entails_rule(model, complete):
+    """Check that fit, with complete data and under EM, refuses a row with a finding positive and what it entails ruled out, naming the row and both findings (it fitted such a row, which posteriors refuses)."""
+    data = model.simulate(4, seed=0) if complete else pd.DataFrame({"exercise_triggered": ["yes"] * 4, "exertional_pain_relieved_by_rest": ["no"] * 4}, dtype=object)
+    data.index = ["a", "b", "c", "d"]
+    for column, state in (("exertional_pain_relieved_by_rest", "yes"), ("relief_by_standing_still", "yes"), ("exercise_triggered", "no")):
+        if column in data:
+            data.loc["c", column] = state
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match=r"row 'c'.*exertional_pain_relieved_by_rest=yes implies exercise_triggered=yes") as caught:
+        model.fit(data)
+    assert sorted(caught.value.conflicting) == ["exercise_triggered", "exertional_pain_relieved_by_rest"] and caught.value.row == "c"

@@ -21,6 +21,7 @@ import numpy as np
 from crampnet.base import BaseModel, Fit
 from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError
 from crampnet.network.batch import batch_evidence, row_name
+from crampnet.network.entailment import entail_rows
 from crampnet.network.evidence import describe, resolve_id
 from crampnet.network.spec import NetworkSpec
 from crampnet.trust._em import BARREN, HARD, KEPT, SOFT, EStep
@@ -225,6 +226,7 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
         naming its label in ``rows`` and a minimal conflict.
     """
     spec = model.spec
+    _check_entailments(model, evidence, rows)
     if complete:
         counts = {}
         zero = np.zeros(len(rows), dtype=bool)
@@ -261,6 +263,29 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
         if moved < tol:
             return counts, iteration, True
     return counts, max_iter, False
+
+
+def _check_entailments(model: BaseModel, evidence: Mapping[str, np.ndarray], rows: pd.Index) -> None:
+    """Refuse a row whose findings break an ``entails`` rule (A positive, what it implies ruled out).
+
+    Each family is fitted to its own columns, unreduced (see
+    :func:`frame_evidence`), so the tables alone cannot see the nested
+    model's zero: the rule is checked here, on copies, as
+    :func:`~crampnet.network.entailment.entail_rows` checks a batch.
+    """
+    involved = {nid for a, _, b, _ in model.spec.implications for nid in (a, b)}
+    arrays = {nid: evidence[nid].copy() for nid in involved if nid in evidence}
+    named: list[int] = []
+
+    def describe_row(position: int) -> str:
+        named.append(position)
+        return f"{row_name(rows, position)} of the data"
+
+    try:
+        entail_rows(model.spec, arrays, describe_row)
+    except ImpossibleEvidenceError as err:
+        msg = f"{err} fit cannot use the row: drop or correct it."
+        raise ImpossibleEvidenceError(msg, err.conflicting, rows[named[0]]) from None
 
 
 def _impossible_row(model: BaseModel, evidence: Mapping[str, np.ndarray], rows: pd.Index, position: int) -> ImpossibleEvidenceError:
