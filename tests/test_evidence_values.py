@@ -135,3 +135,17 @@ def test_the_conflict_of_a_full_row_is_found_in_few_engine_runs(model, monkeypat
         assert len(runs) <= 30, len(runs)
     with pytest.raises(crampnet.ImpossibleEvidenceError, match="care_setting=general has probability zero on its own"):
         model.posteriors({**row, "care_setting": "general"})
+
+
+@pytest.mark.parametrize("age_group", [70, "65_plus", "under_40"])
+def test_a_node_given_as_its_id_and_an_alias_is_refused_in_a_dict_as_in_a_dataframe(model, age_group):
+    """Check that age and age_group together are an error naming both keys, in a dict as in a DataFrame (posteriors and fit), as the command line refuses them (a dict that agreed was accepted, a DataFrame refused)."""
+    pattern = r"gives age_group twice \((as|columns) 'age' and 'age_group'\)"
+    with pytest.raises(crampnet.InvalidValueError, match=pattern):
+        model.posteriors({"age": 70, "age_group": age_group})
+    with pytest.raises(crampnet.InvalidValueError, match=pattern):
+        model.diagnose({"age": 70, "age_group": age_group})
+    frame = pd.DataFrame({"age": [70], "age_group": [age_group]}, dtype=object)
+    for function in (model.posteriors, model.fit):
+        with pytest.raises(crampnet.InvalidValueError, match=pattern):
+            function(frame)

@@ -134,7 +134,8 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame, *, rows: pd.Index | N
         except UnknownNodeError as err:
             raise UnknownNodeError(str(err), err.node, err.suggestions) from None
         if nid in out:
-            msg = f"The DataFrame gives {nid} twice (column {column!r} and another column naming the same node)."
+            first = next(c for c in frame.columns if resolve_id(spec, c, "the DataFrame's columns") == nid)
+            msg = f"The DataFrame gives {nid} twice (columns {first!r} and {column!r}); give each node once."
             raise InvalidValueError(msg)
         node = spec.nodes[nid]
         series = frame[column]

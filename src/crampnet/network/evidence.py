@@ -120,7 +120,8 @@ def normalise(spec: NetworkSpec, evidence: object, what: str = "evidence", *, se
     EvidenceTypeError
         If ``evidence`` is not a mapping, or a value has the wrong type.
     UnknownNodeError, InvalidStateError, InvalidValueError
-        For an unknown id, a state the node does not have, or a bad number.
+        For an unknown id, a state the node does not have, or a bad number;
+        InvalidValueError also for a node given twice (its id and an alias).
     ImpossibleEvidenceError
         For a finding observed positive beside a state it rules out of a
         finding it implies.
@@ -134,13 +135,10 @@ def normalise(spec: NetworkSpec, evidence: object, what: str = "evidence", *, se
     given: dict[str, str] = {}
     for key, value in evidence.items():
         nid = resolve_id(spec, key, what)
-        vec = state_vector(spec.nodes[nid], value, sets=sets)
-        if nid in out:
-            if not np.array_equal(out[nid], vec):
-                msg = f"{what} gives {nid} twice, as {given[nid]!r} and {key!r}, with different values."
-                raise InvalidValueError(msg)
-            continue
-        out[nid] = vec
+        if nid in out:  # as a DataFrame's columns and the command line: a node is given once, whatever the values
+            msg = f"{what} gives {nid} twice (as {given[nid]!r} and {str(key)!r}); give each node once."
+            raise InvalidValueError(msg)
+        out[nid] = state_vector(spec.nodes[nid], value, sets=sets)
         given[nid] = str(key)
     if entailed and not sets:
         entail(spec, out)  # a finding the file says another implies is counted once (crampnet.network.entailment)

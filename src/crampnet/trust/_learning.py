@@ -73,11 +73,16 @@ def frame_evidence(spec: NetworkSpec, frame: pd.DataFrame) -> dict[str, np.ndarr
 
     fast: dict[str, np.ndarray] = {}
     slow = []
+    seen: dict[str, object] = {}
     for column in frame.columns:
         series = frame[column]
         nid = resolve_id(spec, column, "the DataFrame's columns")
+        if nid in seen:
+            msg = f"The DataFrame gives {nid} twice (columns {seen[nid]!r} and {column!r}); give each node once."
+            raise InvalidValueError(msg)
+        seen[nid] = column
         states = spec.nodes[nid].states
-        if isinstance(series.dtype, pd.CategoricalDtype) and all(isinstance(c, str) and c in states for c in series.cat.categories) and nid not in fast:
+        if isinstance(series.dtype, pd.CategoricalDtype) and all(isinstance(c, str) and c in states for c in series.cat.categories):
             lookup = np.array([states.index(c) for c in series.cat.categories] + [-1], dtype=np.intp)
             codes = lookup[series.cat.codes.to_numpy()]
             arr = np.zeros((len(frame), len(states)))
@@ -87,9 +92,6 @@ def frame_evidence(spec: NetworkSpec, frame: pd.DataFrame) -> dict[str, np.ndarr
         else:
             slow.append(column)
     out = batch_evidence(spec, frame[slow], entailed=False) if slow else {}
-    for nid in set(out) & set(fast):
-        msg = f"The DataFrame gives {nid} twice (two columns name the same node)."
-        raise InvalidValueError(msg)
     return {**fast, **out}
 
 
