@@ -149,3 +149,18 @@ def test_a_node_given_as_its_id_and_an_alias_is_refused_in_a_dict_as_in_a_datafr
     for function in (model.posteriors, model.fit):
         with pytest.raises(crampnet.InvalidValueError, match=pattern):
             function(frame)
+
+
+def test_a_condition_argument_suggests_only_conditions(model):
+    """Check that explain, next_questions(about=...) and sensitivity, which take a condition, suggest conditions only ('RLS' suggested the context family_history_rls) and list them when none is close."""
+    from crampnet.trust.sensitivity import sensitivity
+
+    dx = model.diagnose({"urge_to_move": True})
+    calls = [lambda name: dx.explain(name), lambda name: dx.next_questions(about=name), lambda name: sensitivity(model, name, {"urge_to_move": True})]
+    for call in calls:
+        with pytest.raises(crampnet.UnknownNodeError) as caught:
+            call("RLS")
+        assert "family_history_rls" not in str(caught.value) and all(c in str(caught.value) for c in model.conditions)
+        with pytest.raises(crampnet.UnknownNodeError) as caught:
+            call("restless_leg")
+        assert caught.value.suggestions == ["restless_legs_syndrome"]

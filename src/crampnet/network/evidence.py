@@ -25,7 +25,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 
@@ -47,7 +47,7 @@ _YES = ("yes", "y", "true", "present", "positive")
 _NO = ("no", "n", "false", "absent", "negative")
 
 
-def resolve_id(spec: NetworkSpec, key: object, what: str = "evidence") -> str:
+def resolve_id(spec: NetworkSpec, key: object, what: str = "evidence", *, among: Collection[str] | None = None) -> str:
     """The node id that ``key`` names (an id or an alias).
 
     Parameters
@@ -58,6 +58,11 @@ def resolve_id(spec: NetworkSpec, key: object, what: str = "evidence") -> str:
         What the user gave as a node name.
     what : str, default="evidence"
         Where ``key`` was given, for the messages.
+    among : collection of str, optional
+        The ids the argument takes (such as ``model.conditions``): "Did you
+        mean ...?" then suggests only these (by id or alias), and lists
+        them when none is close. Another node is still returned (the
+        caller says why it is refused).
 
     Returns
     -------
@@ -80,9 +85,11 @@ def resolve_id(spec: NetworkSpec, key: object, what: str = "evidence") -> str:
     for node in spec.nodes.values():
         if key in node.aliases:
             return node.id
-    names = list(spec.nodes) + [a for n in spec.nodes.values() for a in n.aliases]
+    wanted = [n for n in spec.nodes.values() if among is None or n.id in among]
+    names = [n.id for n in wanted] + [a for n in wanted for a in n.aliases]
     close = did_you_mean(key, names)
-    hint = " Did you mean " + " or ".join(repr(c) for c in close) + "?" if close else " See model.findings, model.conditions and model.context for the ids."
+    listed = f" Valid ids: {', '.join(n.id for n in wanted)}." if among is not None else " See model.findings, model.conditions and model.context for the ids."
+    hint = " Did you mean " + " or ".join(repr(c) for c in close) + "?" if close else listed
     msg = f"Unknown node {show(key)} in {what}.{hint}"
     raise UnknownNodeError(msg, key, close)
 
