@@ -164,3 +164,17 @@ def test_a_condition_argument_suggests_only_conditions(model):
         with pytest.raises(crampnet.UnknownNodeError) as caught:
             call("restless_leg")
         assert caught.value.suggestions == ["restless_legs_syndrome"]
+
+
+@pytest.mark.parametrize(("value", "error"), [(500, crampnet.InvalidValueError), ("old", crampnet.InvalidStateError), ({"65_plus": -1}, crampnet.InvalidValueError)])
+def test_a_bad_value_under_an_alias_names_the_key_typed(model, value, error):
+    """Check that a bad value given as 'age' is reported as 'age (age_group)', in a dict, a DataFrame and probability (messages named only age_group, which the user never typed), and as age_group when typed so."""
+    with pytest.raises(error, match=r"age \(age_group\)"):
+        model.posteriors({"age": value})
+    with pytest.raises(error, match=r"column 'age': .*age \(age_group\)"):
+        model.posteriors(pd.DataFrame({"age": [value]}, dtype=object))
+    with pytest.raises(error, match=r"age \(age_group\)"):
+        model.probability({"restless_legs_syndrome": True}, given={"age": value})
+    with pytest.raises(error) as caught:
+        model.posteriors({"age_group": value})
+    assert "age_group" in str(caught.value) and "age (" not in str(caught.value)

@@ -177,7 +177,7 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame, *, rows: pd.Index | N
 def _vector(node: Node, value: object, rows: pd.Index, position: int, column: object) -> np.ndarray:
     """:func:`~crampnet.network.evidence.state_vector` of one cell, errors naming its row and column."""
     try:
-        return state_vector(node, value)
+        return state_vector(node, value, name=column if isinstance(column, str) else None)
     except InvalidStateError as err:
         raise InvalidStateError(_at(rows, position, column, err), err.node, err.value, err.valid) from None
     except InvalidValueError as err:

@@ -145,7 +145,7 @@ def normalise(spec: NetworkSpec, evidence: object, what: str = "evidence", *, se
         if nid in out:  # as a DataFrame's columns and the command line: a node is given once, whatever the values
             msg = f"{what} gives {nid} twice (as {given[nid]!r} and {str(key)!r}); give each node once."
             raise InvalidValueError(msg)
-        out[nid] = state_vector(spec.nodes[nid], value, sets=sets)
+        out[nid] = state_vector(spec.nodes[nid], value, sets=sets, name=str(key))
         given[nid] = str(key)
     if entailed and not sets:
         entail(spec, out)  # a finding the file says another implies is counted once (crampnet.network.entailment)
