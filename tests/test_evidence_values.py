@@ -91,3 +91,90 @@ def test_a_numpy_string_id_is_resolved_to_a_plain_str(model):
 
     assert type(resolve_id(model.spec, np.str_("ferritin"))) is str
     assert "np.str_" not in repr(model.describe(np.str_("ferritin")))
+
+
+@pytest.mark.parametrize("complete", [True, False])
+def test_fit_refuses_a_row_that_breaks_an_entails_rule(model, complete):
+    """Check that fit, with complete data and under EM, refuses a row with a finding positive and what it entails ruled out, naming the row and both findings (it fitted such a row, which posteriors refuses)."""
+    data = model.simulate(4, seed=0) if complete else pd.DataFrame({"exercise_triggered": ["yes"] * 4, "exertional_pain_relieved_by_rest": ["no"] * 4}, dtype=object)
+    data.index = ["a", "b", "c", "d"]
+    for column, state in (("exertional_pain_relieved_by_rest", "yes"), ("relief_by_standing_still", "yes"), ("exercise_triggered", "no")):
+        if column in data:
+            data.loc["c", column] = state
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match=r"row 'c'.*exertional_pain_relieved_by_rest=yes implies exercise_triggered=yes") as caught:
+        model.fit(data)
+    assert sorted(caught.value.conflicting) == ["exercise_triggered", "exertional_pain_relieved_by_rest"] and caught.value.row == "c"
+
+
+def _drop_one_at_a_time(compiled, evidence):
+    """The conflict that dropping entries one at a time in order leaves (the search conflict made before it was made fast)."""
+    import numpy as np
+
+    keep = list(evidence)
+    for nid in list(keep):
+        if not np.isfinite(compiled.log_evidence({k: evidence[k] for k in keep if k != nid})):
+            keep.remove(nid)
+    return keep
+
+
+def test_the_conflict_of_a_full_row_is_found_in_few_engine_runs(model, monkeypatch):
+    """Check that naming the conflict of a full row (129 entries, care_setting=general) takes a few runs of the engine, each a tree of its own, and names the conflict that dropping one entry at a time names (it dropped one entry at a time: 130 runs, 5 to 14 s)."""
+    from crampnet.inference.compiled import CompiledNetwork
+    from crampnet.network.evidence import normalise
+
+    row = model.simulate(1, seed=0).iloc[0].dropna().to_dict()
+    tails = [("sex", "male"), ("pregnancy", "first_trimester")]
+    runs: list[int] = []
+    original = CompiledNetwork.run
+    monkeypatch.setattr(CompiledNetwork, "run", lambda self, *args: runs.append(1) or original(self, *args))
+    for order in ([("care_setting", "general"), *row.items(), *tails], [*tails, *row.items(), ("care_setting", "general")]):
+        evidence = normalise(model.spec, dict(order))
+        expected = _drop_one_at_a_time(model.compiled, evidence)
+        runs.clear()
+        assert model.compiled.conflict(evidence) == expected
+        assert len(runs) <= 30, len(runs)
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match="care_setting=general has probability zero on its own"):
+        model.posteriors({**row, "care_setting": "general"})
+
+
+@pytest.mark.parametrize("age_group", [70, "65_plus", "under_40"])
+def test_a_node_given_as_its_id_and_an_alias_is_refused_in_a_dict_as_in_a_dataframe(model, age_group):
+    """Check that age and age_group together are an error naming both keys, in a dict as in a DataFrame (posteriors and fit), as the command line refuses them (a dict that agreed was accepted, a DataFrame refused)."""
+    pattern = r"gives age_group twice \((as|columns) 'age' and 'age_group'\)"
+    with pytest.raises(crampnet.InvalidValueError, match=pattern):
+        model.posteriors({"age": 70, "age_group": age_group})
+    with pytest.raises(crampnet.InvalidValueError, match=pattern):
+        model.diagnose({"age": 70, "age_group": age_group})
+    frame = pd.DataFrame({"age": [70], "age_group": [age_group]}, dtype=object)
+    for function in (model.posteriors, model.fit):
+        with pytest.raises(crampnet.InvalidValueError, match=pattern):
+            function(frame)
+
+
+def test_a_condition_argument_suggests_only_conditions(model):
+    """Check that explain, next_questions(about=...) and sensitivity, which take a condition, suggest conditions only ('RLS' suggested the context family_history_rls) and list them when none is close."""
+    from crampnet.trust.sensitivity import sensitivity
+
+    dx = model.diagnose({"urge_to_move": True})
+    calls = [lambda name: dx.explain(name), lambda name: dx.next_questions(about=name), lambda name: sensitivity(model, name, {"urge_to_move": True})]
+    for call in calls:
+        with pytest.raises(crampnet.UnknownNodeError) as caught:
+            call("RLS")
+        assert "family_history_rls" not in str(caught.value) and all(c in str(caught.value) for c in model.conditions)
+        with pytest.raises(crampnet.UnknownNodeError) as caught:
+            call("restless_leg")
+        assert caught.value.suggestions == ["restless_legs_syndrome"]
+
+
+@pytest.mark.parametrize(("value", "error"), [(500, crampnet.InvalidValueError), ("old", crampnet.InvalidStateError), ({"65_plus": -1}, crampnet.InvalidValueError)])
+def test_a_bad_value_under_an_alias_names_the_key_typed(model, value, error):
+    """Check that a bad value given as 'age' is reported as 'age (age_group)', in a dict, a DataFrame and probability (messages named only age_group, which the user never typed), and as age_group when typed so."""
+    with pytest.raises(error, match=r"age \(age_group\)"):
+        model.posteriors({"age": value})
+    with pytest.raises(error, match=r"column 'age': .*age \(age_group\)"):
+        model.posteriors(pd.DataFrame({"age": [value]}, dtype=object))
+    with pytest.raises(error, match=r"age \(age_group\)"):
+        model.probability({"restless_legs_syndrome": True}, given={"age": value})
+    with pytest.raises(error) as caught:
+        model.posteriors({"age_group": value})
+    assert "age_group" in str(caught.value) and "age (" not in str(caught.value)

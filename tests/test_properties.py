@@ -307,13 +307,6 @@ def test_shipped_examples_of_numbers(model, node, number, state):
     pd.testing.assert_series_equal(model.posteriors({node: number}), model.posteriors({target: state}), check_exact=True)
 
 
-def test_age_and_age_group_together(model):
-    """Check that 'age' and 'age_group' may both be given when they agree."""
-    pd.testing.assert_series_equal(
-        model.posteriors({"age": 70, "age_group": "65_plus"}), model.posteriors({"age_group": "65_plus"}), check_exact=True
-    )
-
-
 # ---------------------------------------------------------------------------
 # Monotonicity: Bayes' rule with the likelihood ratio from model.probability
 # ---------------------------------------------------------------------------

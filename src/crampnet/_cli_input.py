@@ -199,7 +199,7 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
                 given[nid] = key
                 node = model.spec.nodes[nid]
                 value = interpret(node, raw)
-                state_vector(node, value)
+                state_vector(node, value, name=key)
             except (CrampnetError, ValueError, TypeError) as err:
                 if where is None or str(err).startswith(where):
                     raise

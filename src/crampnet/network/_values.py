@@ -150,7 +150,7 @@ def truth_states(node: Node) -> tuple[str, str] | None:
     return pair[0], pair[1]
 
 
-def band(node: Node, value: float) -> str:
+def band(node: Node, value: float, *, name: str | None = None) -> str:
     """The state of ``node`` that the number ``value`` falls in.
 
     Parameters
@@ -159,6 +159,9 @@ def band(node: Node, value: float) -> str:
         A node with numeric bands.
     value : float
         A number in the node's unit.
+    name : str, optional
+        How the user named the node (an alias such as ``age``): messages
+        then say ``"age (age_group)"``.
 
     Returns
     -------
@@ -173,15 +176,16 @@ def band(node: Node, value: float) -> str:
     InvalidStateError
         If the node does not accept numbers.
     """
+    label = _label(node, name)
     if not node.bands or node.valid is None:
-        raise _no_numbers(node, value)
+        raise _no_numbers(node, value, label)
     if not math.isfinite(value):
-        msg = f"{node.id} must be a finite number. Got {value!r} instead.{f' {_MISSING}.' if math.isnan(value) else ''}"
+        msg = f"{label} must be a finite number. Got {value!r} instead.{f' {_MISSING}.' if math.isnan(value) else ''}"
         raise InvalidValueError(msg)
     low, high = node.valid
     if not low <= value <= high:
         unit = f" {node.unit}" if node.unit else ""
-        msg = f"{node.id} = {value!r} is outside the plausible range {low:g} to {high:g}{unit}."
+        msg = f"{label} = {value!r} is outside the plausible range {low:g} to {high:g}{unit}."
         raise InvalidValueError(msg)
     for b in node.bands:
         if (b.below is not None and value < b.below) or (b.up_to is not None and value <= b.up_to):
@@ -189,13 +193,18 @@ def band(node: Node, value: float) -> str:
     return node.bands[-1].state
 
 
-def _no_numbers(node: Node, value: object) -> InvalidStateError:
+def _label(node: Node, name: str | None) -> str:
+    """The node as messages name it: ``"age (age_group)"`` when the user typed the alias ``age``."""
+    return node.id if name is None or name == node.id else f"{name} ({node.id})"
+
+
+def _no_numbers(node: Node, value: object, label: str) -> InvalidStateError:
     nan = (isinstance(value, decimal.Decimal) and value.is_nan()) or (isinstance(value, float | np.floating) and math.isnan(value))
-    msg = f"{node.id} does not accept a number (got {show(value)}); its states are {', '.join(node.states)}.{f' {_MISSING}.' if nan else ''}"
+    msg = f"{label} does not accept a number (got {show(value)}); its states are {', '.join(node.states)}.{f' {_MISSING}.' if nan else ''}"
     return InvalidStateError(msg, node.id, value, list(node.states))
 
 
-def _float(node: Node, value: numbers.Real | decimal.Decimal, what: str) -> float:
+def _float(node: Node, value: numbers.Real | decimal.Decimal, what: str, label: str) -> float:
     """``float(value)``, or InvalidValueError naming the node when it is beyond float range (a Decimal's too, which float() makes infinite)."""
     try:
         if isinstance(value, decimal.Decimal):
@@ -205,12 +214,12 @@ def _float(node: Node, value: numbers.Real | decimal.Decimal, what: str) -> floa
                 raise OverflowError
         return float(value)
     except OverflowError:
-        valid = f" {node.id} takes {node.valid[0]:g} to {node.valid[1]:g}{f' {node.unit}' if node.unit else ''}." if node.valid is not None and what == "The number" else " Only ratios of likelihoods count: divide them all by one number."
-        msg = f"{what} for {node.id} is {show(value)}, beyond the range of a float (about 1.8e308).{valid}"
+        valid = f" {label} takes {node.valid[0]:g} to {node.valid[1]:g}{f' {node.unit}' if node.unit else ''}." if node.valid is not None and what == "The number" else " Only ratios of likelihoods count: divide them all by one number."
+        msg = f"{what} for {label} is {show(value)}, beyond the range of a float (about 1.8e308).{valid}"
         raise InvalidValueError(msg) from None
 
 
-def state_vector(node: Node, value: object, *, sets: bool = False) -> np.ndarray:
+def state_vector(node: Node, value: object, *, sets: bool = False, name: str | None = None) -> np.ndarray:
     """The likelihood vector over ``node.states`` that ``value`` stands for, scaled to max 1.
 
     ``value`` is a state name; ``True``/``False`` (only where
@@ -229,6 +238,9 @@ def state_vector(node: Node, value: object, *, sets: bool = False) -> np.ndarray
         What the node is given.
     sets : bool, default=False
         Read a mapping as a set of states (an event), not as likelihoods.
+    name : str, optional
+        How the user named the node (an alias such as ``age``): messages
+        then say ``"age (age_group)"``.
 
     Returns
     -------
@@ -252,10 +264,11 @@ def state_vector(node: Node, value: object, *, sets: bool = False) -> np.ndarray
     >>> state_vector(nodes["pedal_pulses"], {"diminished": 3, "absent": 6}).tolist()
     [0.0, 0.5, 1.0]
     """
+    label = _label(node, name)
     if isinstance(value, bool | np.bool_):
         pair = truth_states(node)
         if pair is None:
-            msg = f"{node.id} takes one of {', '.join(node.states)}, not {bool(value)!r}: True and False are accepted only for nodes whose states are a yes/no, present/absent or positive/negative pair. Give the state name instead."
+            msg = f"{label} takes one of {', '.join(node.states)}, not {bool(value)!r}: True and False are accepted only for nodes whose states are a yes/no, present/absent or positive/negative pair. Give the state name instead."
             raise InvalidStateError(msg, node.id, value, list(node.states))
         return _indicator(node, pair[0] if value else pair[1])
     if isinstance(value, str):
@@ -264,47 +277,47 @@ def state_vector(node: Node, value: object, *, sets: bool = False) -> np.ndarray
         close = difflib.get_close_matches(value.lower(), list(node.states), n=1, cutoff=0.5)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         number = f" Or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}." if node.bands and node.valid else ""
-        msg = f"{show(value)} is not a state of {node.id}. Valid states: {', '.join(node.states)}.{number}{hint}"
+        msg = f"{show(value)} is not a state of {label}. Valid states: {', '.join(node.states)}.{number}{hint}"
         raise InvalidStateError(msg, node.id, value, list(node.states))
     if isinstance(value, _REAL):
         if not node.bands or node.valid is None:
-            raise _no_numbers(node, value)
-        return _indicator(node, band(node, _float(node, value, "The number")))
+            raise _no_numbers(node, value, label)
+        return _indicator(node, band(node, _float(node, value, "The number", label), name=name))
     if isinstance(value, Mapping):
-        return _soft(node, value, sets)
+        return _soft(node, value, sets, label)
     if value is None or (type(value).__name__ in {"NAType", "NaTType"} and type(value).__module__.startswith("pandas")):
-        msg = f"{node.id} is {value!r}. {_MISSING}; otherwise give one of {', '.join(node.states)}."
+        msg = f"{label} is {value!r}. {_MISSING}; otherwise give one of {', '.join(node.states)}."
         raise EvidenceTypeError(msg)
-    msg = f"Evidence for {node.id} must be a state name, True/False, a number or a mapping of state to likelihood. Got {show(value)} ({type(value).__name__}) instead."
+    msg = f"Evidence for {label} must be a state name, True/False, a number or a mapping of state to likelihood. Got {show(value)} ({type(value).__name__}) instead."
     raise EvidenceTypeError(msg)
 
 
-def _soft(node: Node, value: Mapping[object, object], sets: bool) -> np.ndarray:
+def _soft(node: Node, value: Mapping[object, object], sets: bool, label: str) -> np.ndarray:
     """The scaled likelihood vector of soft evidence ``{state: likelihood}`` (a 0/1 set with ``sets``)."""
     vec = np.zeros(len(node.states))
     kind = "The event" if sets else "Soft evidence"
     for state, weight in value.items():
         if sets and (isinstance(weight, bool | np.bool_) or not isinstance(weight, _REAL) or (isinstance(weight, decimal.Decimal) and weight.is_nan()) or weight not in (0, 1)):
-            msg = f"The event gives {node.id} the weight {show(weight)} for {show(state)}. An event is a set of states: give a state name, True/False, or a mapping of state to 1 (in the set) or 0 (not), e.g. {{{node.states[0]!r}: 1}}; states: {', '.join(node.states)}. Soft evidence belongs in 'given'."
+            msg = f"The event gives {label} the weight {show(weight)} for {show(state)}. An event is a set of states: give a state name, True/False, or a mapping of state to 1 (in the set) or 0 (not), e.g. {{{node.states[0]!r}: 1}}; states: {', '.join(node.states)}. Soft evidence belongs in 'given'."
             raise InvalidValueError(msg)
         if state not in node.states:
             hint = difflib.get_close_matches(state.lower(), list(node.states), n=1, cutoff=0.5) if isinstance(state, str) else []
-            msg = f"{kind} for {node.id} names {show(state)}, which is not a state. Valid states: {', '.join(node.states)}.{f' Did you mean {hint[0]!r}?' if hint else ''}"
+            msg = f"{kind} for {label} names {show(state)}, which is not a state. Valid states: {', '.join(node.states)}.{f' Did you mean {hint[0]!r}?' if hint else ''}"
             raise InvalidStateError(msg, node.id, value, list(node.states))
-        number = _float(node, weight, f"The likelihood of {state!r}") if isinstance(weight, _REAL) and not isinstance(weight, bool | np.bool_) else math.nan
+        number = _float(node, weight, f"The likelihood of {state!r}", label) if isinstance(weight, _REAL) and not isinstance(weight, bool | np.bool_) else math.nan
         if not math.isfinite(number) or number < 0:
-            msg = f"Soft evidence for {node.id} must give finite non-negative likelihoods. Got {state!r}: {show(weight)}."
+            msg = f"Soft evidence for {label} must give finite non-negative likelihoods. Got {state!r}: {show(weight)}."
             raise InvalidValueError(msg)
         vec[node.states.index(state)] = number
     if not vec.any():
-        msg = f"{kind} for {node.id} gives every state likelihood 0. Got {show(value)}; give at least one state a positive {'weight (1: in the set)' if sets else 'likelihood'}."
+        msg = f"{kind} for {label} gives every state likelihood 0. Got {show(value)}; give at least one state a positive {'weight (1: in the set)' if sets else 'likelihood'}."
         raise InvalidValueError(msg)
     out = scaled(vec)
     lost = (vec > 0) & (out == 0)
     if lost.any():
         i, top = int(np.flatnonzero(lost)[0]), int(np.argmax(vec))
         ratio = math.log10(vec[i]) - math.log10(vec[top])
-        msg = f"Soft evidence for {node.id} gives {node.states[i]!r} the likelihood {vec[i]:g} and {node.states[top]!r} {vec[top]:g}: their ratio, about 1e{ratio:.0f}, is below the smallest float (about 5e-324). Give 0 for a state that is ruled out, or likelihoods whose ratios a float can hold."
+        msg = f"Soft evidence for {label} gives {node.states[i]!r} the likelihood {vec[i]:g} and {node.states[top]!r} {vec[top]:g}: their ratio, about 1e{ratio:.0f}, is below the smallest float (about 5e-324). Give 0 for a state that is ruled out, or likelihoods whose ratios a float can hold."
         raise InvalidValueError(msg)
     return out
 

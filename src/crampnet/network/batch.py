@@ -134,7 +134,8 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame, *, rows: pd.Index | N
         except UnknownNodeError as err:
             raise UnknownNodeError(str(err), err.node, err.suggestions) from None
         if nid in out:
-            msg = f"The DataFrame gives {nid} twice (column {column!r} and another column naming the same node)."
+            first = next(c for c in frame.columns if resolve_id(spec, c, "the DataFrame's columns") == nid)
+            msg = f"The DataFrame gives {nid} twice (columns {first!r} and {column!r}); give each node once."
             raise InvalidValueError(msg)
         node = spec.nodes[nid]
         series = frame[column]
@@ -176,7 +177,7 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame, *, rows: pd.Index | N
 def _vector(node: Node, value: object, rows: pd.Index, position: int, column: object) -> np.ndarray:
     """:func:`~crampnet.network.evidence.state_vector` of one cell, errors naming its row and column."""
     try:
-        return state_vector(node, value)
+        return state_vector(node, value, name=column if isinstance(column, str) else None)
     except InvalidStateError as err:
         raise InvalidStateError(_at(rows, position, column, err), err.node, err.value, err.valid) from None
     except InvalidValueError as err:

@@ -25,7 +25,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 
@@ -47,7 +47,7 @@ _YES = ("yes", "y", "true", "present", "positive")
 _NO = ("no", "n", "false", "absent", "negative")
 
 
-def resolve_id(spec: NetworkSpec, key: object, what: str = "evidence") -> str:
+def resolve_id(spec: NetworkSpec, key: object, what: str = "evidence", *, among: Collection[str] | None = None) -> str:
     """The node id that ``key`` names (an id or an alias).
 
     Parameters
@@ -58,6 +58,11 @@ def resolve_id(spec: NetworkSpec, key: object, what: str = "evidence") -> str:
         What the user gave as a node name.
     what : str, default="evidence"
         Where ``key`` was given, for the messages.
+    among : collection of str, optional
+        The ids the argument takes (such as ``model.conditions``): "Did you
+        mean ...?" then suggests only these (by id or alias), and lists
+        them when none is close. Another node is still returned (the
+        caller says why it is refused).
 
     Returns
     -------
@@ -80,9 +85,11 @@ def resolve_id(spec: NetworkSpec, key: object, what: str = "evidence") -> str:
     for node in spec.nodes.values():
         if key in node.aliases:
             return node.id
-    names = list(spec.nodes) + [a for n in spec.nodes.values() for a in n.aliases]
+    wanted = [n for n in spec.nodes.values() if among is None or n.id in among]
+    names = [n.id for n in wanted] + [a for n in wanted for a in n.aliases]
     close = did_you_mean(key, names)
-    hint = " Did you mean " + " or ".join(repr(c) for c in close) + "?" if close else " See model.findings, model.conditions and model.context for the ids."
+    listed = f" Valid ids: {', '.join(n.id for n in wanted)}." if among is not None else " See model.findings, model.conditions and model.context for the ids."
+    hint = " Did you mean " + " or ".join(repr(c) for c in close) + "?" if close else listed
     msg = f"Unknown node {show(key)} in {what}.{hint}"
     raise UnknownNodeError(msg, key, close)
 
@@ -120,7 +127,8 @@ def normalise(spec: NetworkSpec, evidence: object, what: str = "evidence", *, se
     EvidenceTypeError
         If ``evidence`` is not a mapping, or a value has the wrong type.
     UnknownNodeError, InvalidStateError, InvalidValueError
-        For an unknown id, a state the node does not have, or a bad number.
+        For an unknown id, a state the node does not have, or a bad number;
+        InvalidValueError also for a node given twice (its id and an alias).
     ImpossibleEvidenceError
         For a finding observed positive beside a state it rules out of a
         finding it implies.
@@ -134,13 +142,10 @@ def normalise(spec: NetworkSpec, evidence: object, what: str = "evidence", *, se
     given: dict[str, str] = {}
     for key, value in evidence.items():
         nid = resolve_id(spec, key, what)
-        vec = state_vector(spec.nodes[nid], value, sets=sets)
-        if nid in out:
-            if not np.array_equal(out[nid], vec):
-                msg = f"{what} gives {nid} twice, as {given[nid]!r} and {key!r}, with different values."
-                raise InvalidValueError(msg)
-            continue
-        out[nid] = vec
+        if nid in out:  # as a DataFrame's columns and the command line: a node is given once, whatever the values
+            msg = f"{what} gives {nid} twice (as {given[nid]!r} and {str(key)!r}); give each node once."
+            raise InvalidValueError(msg)
+        out[nid] = state_vector(spec.nodes[nid], value, sets=sets, name=str(key))
         given[nid] = str(key)
     if entailed and not sets:
         entail(spec, out)  # a finding the file says another implies is counted once (crampnet.network.entailment)

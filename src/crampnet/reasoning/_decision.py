@@ -295,7 +295,7 @@ def check_about(model: BaseModel, about: str | Iterable[str] | None) -> list[str
         raise EvidenceTypeError(msg)
     chosen = set()
     for name in names:
-        nid = resolve_id(model.spec, name, "the 'about' argument of next_questions")
+        nid = resolve_id(model.spec, name, "the 'about' argument of next_questions", among=model.conditions)
         if nid not in model.conditions:
             msg = f"{nid!r} in the 'about' argument of next_questions is {not_listed(model.spec.nodes, nid)}. Conditions: {', '.join(model.conditions)}."
             raise UnknownNodeError(msg, nid, [])

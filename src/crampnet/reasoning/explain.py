@@ -150,7 +150,7 @@ def resolve_condition(model: BaseModel, condition: object) -> str:
         If it names no node ("Did you mean ...?"), or a node that is not a
         condition.
     """
-    nid = resolve_id(model.spec, condition, "the condition argument")
+    nid = resolve_id(model.spec, condition, "the condition argument", among=model.conditions)
     if nid not in model.conditions:
         msg = f"{nid!r} is {not_listed(model.spec.nodes, nid)}. Conditions: {', '.join(model.conditions)}."
         raise UnknownNodeError(msg, nid, [])

@@ -21,6 +21,7 @@ import numpy as np
 from crampnet.base import BaseModel, Fit
 from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError
 from crampnet.network.batch import batch_evidence, row_name
+from crampnet.network.entailment import entail_rows
 from crampnet.network.evidence import describe, resolve_id
 from crampnet.network.spec import NetworkSpec
 from crampnet.trust._em import BARREN, HARD, KEPT, SOFT, EStep
@@ -72,11 +73,16 @@ def frame_evidence(spec: NetworkSpec, frame: pd.DataFrame) -> dict[str, np.ndarr
 
     fast: dict[str, np.ndarray] = {}
     slow = []
+    seen: dict[str, object] = {}
     for column in frame.columns:
         series = frame[column]
         nid = resolve_id(spec, column, "the DataFrame's columns")
+        if nid in seen:
+            msg = f"The DataFrame gives {nid} twice (columns {seen[nid]!r} and {column!r}); give each node once."
+            raise InvalidValueError(msg)
+        seen[nid] = column
         states = spec.nodes[nid].states
-        if isinstance(series.dtype, pd.CategoricalDtype) and all(isinstance(c, str) and c in states for c in series.cat.categories) and nid not in fast:
+        if isinstance(series.dtype, pd.CategoricalDtype) and all(isinstance(c, str) and c in states for c in series.cat.categories):
             lookup = np.array([states.index(c) for c in series.cat.categories] + [-1], dtype=np.intp)
             codes = lookup[series.cat.codes.to_numpy()]
             arr = np.zeros((len(frame), len(states)))
@@ -86,9 +92,6 @@ def frame_evidence(spec: NetworkSpec, frame: pd.DataFrame) -> dict[str, np.ndarr
         else:
             slow.append(column)
     out = batch_evidence(spec, frame[slow], entailed=False) if slow else {}
-    for nid in set(out) & set(fast):
-        msg = f"The DataFrame gives {nid} twice (two columns name the same node)."
-        raise InvalidValueError(msg)
     return {**fast, **out}
 
 
@@ -225,6 +228,7 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
         naming its label in ``rows`` and a minimal conflict.
     """
     spec = model.spec
+    _check_entailments(model, evidence, rows)
     if complete:
         counts = {}
         zero = np.zeros(len(rows), dtype=bool)
@@ -261,6 +265,29 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
         if moved < tol:
             return counts, iteration, True
     return counts, max_iter, False
+
+
+def _check_entailments(model: BaseModel, evidence: Mapping[str, np.ndarray], rows: pd.Index) -> None:
+    """Refuse a row whose findings break an ``entails`` rule (A positive, what it implies ruled out).
+
+    Each family is fitted to its own columns, unreduced (see
+    :func:`frame_evidence`), so the tables alone cannot see the nested
+    model's zero: the rule is checked here, on copies, as
+    :func:`~crampnet.network.entailment.entail_rows` checks a batch.
+    """
+    involved = {nid for a, _, b, _ in model.spec.implications for nid in (a, b)}
+    arrays = {nid: evidence[nid].copy() for nid in involved if nid in evidence}
+    named: list[int] = []
+
+    def describe_row(position: int) -> str:
+        named.append(position)
+        return f"{row_name(rows, position)} of the data"
+
+    try:
+        entail_rows(model.spec, arrays, describe_row)
+    except ImpossibleEvidenceError as err:
+        msg = f"{err} fit cannot use the row: drop or correct it."
+        raise ImpossibleEvidenceError(msg, err.conflicting, rows[named[0]]) from None
 
 
 def _impossible_row(model: BaseModel, evidence: Mapping[str, np.ndarray], rows: pd.Index, position: int) -> ImpossibleEvidenceError:

@@ -84,7 +84,7 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
     """
     import pandas as pd
 
-    target = resolve_id(model.spec, condition, "the 'condition' argument of sensitivity")
+    target = resolve_id(model.spec, condition, "the 'condition' argument of sensitivity", among=model.compiled.conditions)
     if target not in model.compiled.conditions:
         part = f" It is {not_listed(model.spec.nodes, target)}." if model.spec.nodes[target].part_of else hint(str(condition), model.compiled.conditions)
         msg = f"The 'condition' argument of sensitivity must be a condition. Got {condition!r}.{part} Conditions: {', '.join(model.compiled.conditions)}."
