@@ -107,7 +107,8 @@ def test_score_reads_a_trailing_comma_correctly(model, tmp_path, capsys, content
     scored = pd.read_csv(io.StringIO(capsys.readouterr().out), index_col="row")
     expected = model.posteriors({"urge_to_move": "yes", "worse_at_rest": "no"})
     assert scored.index[0] == 0
-    assert np.abs(scored.iloc[0].to_numpy() - expected[scored.columns].to_numpy()).max() < 1e-12
+    assert list(scored.columns) == [*model.conditions, "red_flags"]
+    assert np.abs(scored.iloc[0][model.conditions].to_numpy(dtype=float) - expected[model.conditions].to_numpy()).max() < 1e-12
 
 
 def test_score_trailing_comma_with_an_index_column(model, tmp_path, capsys):
