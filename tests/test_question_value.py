@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import crampnet
 from crampnet.reasoning._decision import collect, decisions
+from crampnet.reasoning._question_order import GAIN_DECIMALS
 from crampnet.reasoning._thresholds import THRESHOLDS
 from crampnet.reasoning._thresholds import testing_thresholds as shipped_thresholds
 from crampnet.reasoning._value import VALUE_TOLERANCE, slopes, valuers, values
@@ -149,11 +150,11 @@ def test_value_order_and_cost_aware(model):
     """Check by='value' sorts by value at 4 decimals, then decision at 2, then information; cost_aware divides each by the cost."""
     evidence = {"presenting_complaint": "pain", "age": 55, "sex": "female"}
     table = next_questions(model, evidence, None, by="value")
-    keys = list(zip(-table["value"].round(4), -table["decision"].round(2), -table["information_gain"], table["cost"], strict=True))
+    keys = list(zip(-table["value"].round(4), -table["decision"].round(2), -table["information_gain"].round(GAIN_DECIMALS), table["cost"], strict=True))
     assert keys == sorted(keys)
     aware = next_questions(model, evidence, None, by="value", cost_aware=True)
     c = aware["cost"]
-    keys = list(zip(-(aware["value"] / c).round(4), -(aware["decision"] / c).round(2), -aware["information_gain"] / c, c, strict=True))
+    keys = list(zip(-(aware["value"] / c).round(4), -(aware["decision"] / c).round(2), -(aware["information_gain"] / c).round(GAIN_DECIMALS), c, strict=True))
     assert keys == sorted(keys)
     decision = next_questions(model, evidence, None)
     assert np.allclose(decision.loc[table.index, "value"], table["value"])

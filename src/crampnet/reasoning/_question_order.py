@@ -34,8 +34,13 @@ from crampnet.reasoning.ranking import DECIMALS
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["STAGES", "given_costs", "question_rows"]
+__all__ = ["GAIN_DECIMALS", "STAGES", "given_costs", "question_rows"]
 
+#: Decimals of the information gain (bits) in the sort key: the two exact engines (numpy, the numba
+#: kernel) and the paths within them sum in different orders, so a gain of 0 comes out as noise of
+#: about 1e-15 and equal gains differ in their last digits; rounded, such ties fall to the cost and
+#: the candidate order, the same in every engine. The gains shown are not rounded.
+GAIN_DECIMALS = 12
 #: Stages of ``staged=True``, first asked first.
 STAGES = ("history", "examination", "lab", "abi")
 
@@ -133,7 +138,7 @@ def question_rows(
         return rows, np.zeros(0, dtype=np.intp)
     price = np.array([row["cost"] for row in rows], dtype=float)
     per = price if cost_aware else np.ones(len(rows))
-    keys: list[np.ndarray] = [price, -np.array([row["information_gain"] for row in rows], dtype=float) / per]  # np.lexsort: last key first
+    keys: list[np.ndarray] = [price, -np.round(np.array([row["information_gain"] for row in rows], dtype=float) / per, GAIN_DECIMALS)]  # np.lexsort: last key first
     if by in ("decision", "value"):
         keys.append(-np.round(np.array([row["decision"] for row in rows], dtype=float) / per, DECIMALS))
     if by == "value":
