@@ -196,3 +196,12 @@ def test_a_file_name_with_control_characters_stays_one_line(capsys, argv):
     err = _error(capsys, argv)
     assert err.count("\n") == 1 and "\x1b" not in err
     assert "a\\nb\\x1b[31m." in err
+
+
+def test_the_help_names_where_a_command_line_user_finds_the_sources(capsys):
+    """Check that the top-level help (and the closing note) point to commands, not to the Python ``model.parameters()``."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps the description
+    assert "model.parameters()" not in text
+    assert "crampnet describe NODE" in text and "crampnet report" in text

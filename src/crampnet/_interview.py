@@ -35,7 +35,7 @@ Stopping: 1 question asked (--max-questions 1).
 Final differential:
 ...
 Evidence: urge_to_move=true
-crampnet supports clinical reasoning; it does not replace it. Sources: model.parameters().
+crampnet supports clinical reasoning; it does not replace it. Sources of the numbers: crampnet describe NODE, and the report (crampnet report).
 0
 """
 
@@ -60,7 +60,7 @@ __all__ = ["CHOICES", "NOTE", "Interview"]
 #: How many questions ``--choose`` lists.
 CHOICES = 5
 #: The line every command ends with.
-NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources: model.parameters()."
+NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources of the numbers: crampnet describe NODE, and the report (crampnet report)."
 #: First words of a label that reads as an indirect question, asked without a question mark.
 _WH = frozenset({"how", "what", "when", "where", "which", "who", "whether"})
 _SKIP = ("skip", "s", "?", "unknown", "dont know", "don't know", "pass")
