@@ -205,3 +205,13 @@ def test_the_help_names_where_a_command_line_user_finds_the_sources(capsys):
     text = " ".join(capsys.readouterr().out.split())  # argparse wraps the description
     assert "model.parameters()" not in text
     assert "crampnet describe NODE" in text and "crampnet report" in text
+
+
+def test_soft_evidence_is_echoed_as_state_weight_pairs(tmp_path, capsys):
+    """Check ``diagnose --case`` with soft evidence: the evidence line shows ``state: weight`` pairs, not a Python dict."""
+    case = tmp_path / "agesoft.json"
+    case.write_text('{"age": {"under_40": 1, "40_to_64": 0.5}}')
+    assert main(["diagnose", "--case", str(case), "--top", "1", "--questions", "0"]) == 0
+    line = _evidence_line(capsys.readouterr().out)
+    assert "{" not in line and "'" not in line, line
+    assert "soft evidence" in line and "under_40: 1" in line and "40_to_64: 0.5" in line
