@@ -215,3 +215,17 @@ def test_soft_evidence_is_echoed_as_state_weight_pairs(tmp_path, capsys):
     line = _evidence_line(capsys.readouterr().out)
     assert "{" not in line and "'" not in line, line
     assert "soft evidence" in line and "under_40: 1" in line and "40_to_64: 0.5" in line
+
+
+def test_diagnose_top_says_what_it_does_to_the_json(capsys):
+    """Check that --top's help says --json lists every condition, and that it does (the help said "how many conditions to list", and --json ignored it)."""
+    import json
+
+    with pytest.raises(SystemExit):
+        main(["diagnose", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--json lists every condition" in help_text
+    assert main(["diagnose", "urge_to_move=yes", "--json", "--top", "1", "--questions", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert sorted(entry["condition"] for entry in out["differential"]) == sorted(out["posteriors"])
+    assert len(out["differential"]) > 1 and len(out["must_not_miss"]) >= 1

@@ -3,8 +3,9 @@
 Commands (``crampnet COMMAND --help`` for each one's options):
 
 - ``diagnose [node=value ...]`` prints red flags, the ranked differential
-  with posteriors, and the next best questions (``--json`` for JSON,
-  ``--case case.json`` for a case file, ``--example`` for the example case);
+  with posteriors, and the next best questions (``--json`` for JSON, which
+  lists every condition whatever ``--top`` says, ``--case case.json`` for a
+  case file, ``--example`` for the example case);
 - ``interview`` asks the next best question one at a time and shows the
   differential after each answer (answers: yes, no, a state, a number, skip,
   quit; it reads piped answers too). It stops at ``--max-questions``, when
@@ -249,7 +250,7 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     diag = sub.add_parser("diagnose", parents=[common, case, asking], help="red flags, ranked differential and next questions for a case")
     diag.add_argument("--example", action="store_true", help="start from the built-in example case")
-    diag.add_argument("--top", type=int, default=10, help="how many conditions to list (default 10)")
+    diag.add_argument("--top", type=int, default=10, help="how many conditions the text lists (default 10; the must-not-miss ones are always listed too); --json lists every condition, so that a script reading it gets the whole differential")
     diag.add_argument("--questions", type=int, default=5, help="how many next questions to list (default 5)")
     diag.add_argument("--ranking", default="counterfactual", choices=["counterfactual", "disablement", "sufficiency", "posterior"], help="order of the differential (default: counterfactual, which is expected disablement, as is disablement: how many observed findings would go away if the condition alone were cured; sufficiency: how many of them it alone would still produce if every other condition were cured; posterior: probability)")
     diag.add_argument("--json", action="store_true", help="print JSON")
