@@ -229,3 +229,29 @@ def test_diagnose_top_says_what_it_does_to_the_json(capsys):
     out = json.loads(capsys.readouterr().out)
     assert sorted(entry["condition"] for entry in out["differential"]) == sorted(out["posteriors"])
     assert len(out["differential"]) > 1 and len(out["must_not_miss"]) >= 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "named", "valid", "suggested"),
+    [
+        (["diagnose", "--ranking", "post"], "--ranking", "counterfactual, disablement, sufficiency, posterior", "Did you mean 'posterior'?"),
+        (["diagnose", "urge_to_move=yes", "--questions", "0", "--ranking", "post"], "--ranking", "posterior", "Did you mean 'posterior'?"),
+        (["export", "--format", "BIF"], "--format", "bif, xmlbif, xdsl, uai", "Did you mean 'bif'?"),
+        (["diagnose", "--questions-by", "info"], "--questions-by", "decision, information, value", "Did you mean 'information'?"),
+        (["-x"], "'-x'", "--help and --version", ""),
+        (["-x", "diagnose"], "'-x'", "diagnose, interview", ""),
+    ],
+)
+def test_an_invalid_choice_is_one_line_naming_the_choices(capsys, argv, named, valid, suggested):
+    """Check that a value outside an option's choices, or an option crampnet does not take before the command, is one ``crampnet: error:`` line (argparse printed its usage block; ``-x`` was "COMMAND is required")."""
+    err = _error(capsys, argv)
+    assert err.count("\n") == 1 and err.startswith("crampnet: error: ") and "usage:" not in err, err
+    assert named in err and valid in err and suggested in err
+
+
+def test_the_options_before_the_command_still_work(capsys):
+    """Check that --version (and argparse's abbreviation of it) is still read before the command."""
+    for option in ("--version", "--vers"):
+        with pytest.raises(SystemExit) as exit_:
+            main([option])
+        assert exit_.value.code == 0 and capsys.readouterr().out.startswith("crampnet ")

@@ -65,7 +65,7 @@ from crampnet._case_file import (
     read_case_file,
     save_case,
 )
-from crampnet._cli_input import gather_evidence, parse_assignment
+from crampnet._cli_input import Parser, gather_evidence, option_before_command, parse_assignment
 from crampnet._cli_output import (
     diagnosis_json,
     differential_lines,
@@ -233,19 +233,19 @@ def _parser() -> argparse.ArgumentParser:
 
 def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The command's parser, and each sub-command's by name."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--network", default=None, help="a network file (default: the shipped one)")
     common.add_argument("--population", default=None, help="a population preset (default: the network's own; for the shipped one, adults presenting with a leg complaint)")
-    case = argparse.ArgumentParser(add_help=False)
+    case = Parser(add_help=False)
     case.add_argument("evidence", nargs="*", help="node=value pairs, e.g. urge_to_move=yes ferritin=30")
     case.add_argument("--case", default=None, help="a JSON file with the case (node id to value), or a case saved by interview --save")
-    asking = argparse.ArgumentParser(add_help=False)
+    asking = Parser(add_help=False)
     asking.add_argument(
         "--questions-by", default="decision", choices=list(QUESTION_ORDERS),
         help="order of the next questions: decision (default: the chance the answer changes the most probable condition or a must-not-miss testing decision), information (expected information gain) or value (expected value of the answer)",
     )  # fmt: skip
     asking.add_argument("--staged", action="store_true", help="ask history first, then examination, then tests (each stage in the --questions-by order)")
-    parser = argparse.ArgumentParser(prog="crampnet", description="Bayesian differential diagnosis of leg cramps. " + _NOTE)
+    parser = Parser(prog="crampnet", description="Bayesian differential diagnosis of leg cramps. " + _NOTE)
     parser.add_argument("--version", action="version", version="%(prog)s " + _version())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     diag = sub.add_parser("diagnose", parents=[common, case, asking], help="red flags, ranked differential and next questions for a case")
@@ -349,6 +349,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
         print(f"crampnet: error: unknown command {args_list[0]!r}.{hint(args_list[0], COMMANDS)} Commands: {', '.join(COMMANDS)}.", file=sys.stderr)
+        return 2
+    problem = option_before_command(args_list[0], COMMANDS) if args_list and args_list[0].startswith("-") else ""
+    if problem:
+        print(f"crampnet: error: {problem}", file=sys.stderr)
         return 2
     parser, commands = _parsers()
     args, extra = parser.parse_known_args(args_list)
