@@ -255,3 +255,32 @@ def test_the_options_before_the_command_still_work(capsys):
         with pytest.raises(SystemExit) as exit_:
             main([option])
         assert exit_.value.code == 0 and capsys.readouterr().out.startswith("crampnet ")
+
+
+def _score_error(capsys: pytest.CaptureFixture[str], path: os.PathLike[str], text: str, *options: str) -> str:
+    """The error of ``crampnet score`` on a cohort CSV ``path`` holding ``text``, with ``options``."""
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(text)
+    return _error(capsys, ["score", os.fspath(path), "--no-progress", *options])
+
+
+@pytest.mark.parametrize("column", ["urge_to_move", "age"])
+def test_score_index_col_that_is_a_node_is_refused(tmp_path, capsys, column):
+    """Check ``score --index-col NODE`` (an id or an alias): refused, naming the node (its column became the case ids and was silently not used as evidence)."""
+    err = _score_error(capsys, tmp_path / "c.csv", "urge_to_move,age\nyes,50\nno,30\n", "--index-col", column)
+    assert err.count("\n") == 1 and f"--index-col {column!r}" in err and "evidence" in err and "not a node" in err
+
+
+@pytest.mark.parametrize(
+    ("rows", "chunksize", "expected"),
+    [
+        ("a,yes\na,no\n", "10", "the id 'a' in column 'id' (--index-col) is given twice, in rows 0 and 1"),
+        ("a,yes\nb,no\nc,yes\na,no\n", "2", "the id 'a' in column 'id' (--index-col) is given twice, in rows 0 and 3"),
+        ("a,yes\n,no\n", "10", "row 1 (the rows after the header, counted from 0) has no id in column 'id'"),
+    ],
+)
+def test_score_index_col_ids_are_each_given_once(tmp_path, capsys, rows, chunksize, expected):
+    """Check that an id given twice in the --index-col column (also in two chunks), or an empty one, is refused with its rows (it was scored silently)."""
+    err = _score_error(capsys, tmp_path / "c.csv", "id,urge_to_move\n" + rows, "--index-col", "id", "--chunksize", chunksize, "-o", str(tmp_path / "out.csv"))
+    assert f"c.csv: {expected}" in err
+    assert not (tmp_path / "out.csv").exists()

@@ -187,7 +187,7 @@ def _score(args: argparse.Namespace, model: Model) -> int:
             bar = tqdm(total=total, unit="case", desc="crampnet score", file=sys.stderr)
 
         def write(out: IO[str]) -> None:
-            frames = read_cohort(stream, name, chunksize=args.chunksize, index_col=args.index_col)
+            frames = read_cohort(stream, name, chunksize=args.chunksize, index_col=args.index_col, spec=model.spec)
             try:
                 for i, chunk in enumerate(frames):
                     cases = read_text_cells(model.spec, chunk)
