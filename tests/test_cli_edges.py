@@ -284,3 +284,30 @@ def test_score_index_col_ids_are_each_given_once(tmp_path, capsys, rows, chunksi
     err = _score_error(capsys, tmp_path / "c.csv", "id,urge_to_move\n" + rows, "--index-col", "id", "--chunksize", chunksize, "-o", str(tmp_path / "out.csv"))
     assert f"c.csv: {expected}" in err
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("urge_to_mov\nyes\n", "c.csv: Unknown node 'urge_to_mov' in the columns of the file. Did you mean 'urge_to_move'?"),
+        ("urge_to_move\nyes\nmaybe\n", "c.csv, row 1, column 'urge_to_move': 'maybe' is not a state"),
+        ("ferritin\n30\n-5\n", "c.csv, row 1, column 'ferritin': ferritin = -5.0 is outside"),
+    ],
+)
+def test_score_errors_are_worded_for_a_csv(tmp_path, capsys, text, expected):
+    """Check that score's errors name the columns of the file and spell rows one way, as the file's own checks do (they said "the DataFrame's columns" and "Row 0")."""
+    err = _score_error(capsys, tmp_path / "c.csv", text)
+    assert expected in err and "DataFrame" not in err and "Row " not in err, err
+
+
+def test_the_python_api_keeps_its_dataframe_wording():
+    """Check that the library's own messages for a DataFrame are as they were (the CLI rewords them for a CSV)."""
+    import pandas as pd
+
+    import crampnet
+
+    model = crampnet.load()
+    with pytest.raises(ValueError, match="in the DataFrame's columns"):
+        model.posteriors(pd.DataFrame({"urge_to_mov": ["yes"]}))
+    with pytest.raises(ValueError, match=r"^Row 1, column 'urge_to_move'"):
+        model.posteriors(pd.DataFrame({"urge_to_move": ["yes", "maybe"]}))

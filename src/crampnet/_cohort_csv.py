@@ -32,7 +32,7 @@ from typing import IO, TYPE_CHECKING
 from crampnet._case_file import too_big
 from crampnet._cli_input import show
 from crampnet._files import open_regular, shown
-from crampnet.exceptions import InvalidValueError
+from crampnet.exceptions import InvalidValueError, UnknownNodeError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from crampnet.base import BaseModel
     from crampnet.network.records import NetworkSpec
 
-__all__ = ["FLAGS_COLUMN", "flag_column", "open_cohort", "read_cohort"]
+__all__ = ["FLAGS_COLUMN", "cohort_error", "flag_column", "open_cohort", "read_cohort"]
 
 #: The last column of ``crampnet score``'s output: each row's red flags.
 FLAGS_COLUMN = "red_flags"
@@ -192,8 +192,9 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
         The column holding the cases' ids (the index), if any; each row
         has an id of its own.
     spec : NetworkSpec or None, optional
-        The network: an ``index_col`` that is one of its node ids or
-        aliases is refused, since that column is evidence.
+        The network: a column that is not one of its node ids or aliases
+        (but ``index_col``) is refused, naming the file, and so is an
+        ``index_col`` that is one, since that column is evidence.
 
     Yields
     ------
@@ -205,6 +206,8 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
 
     Raises
     ------
+    UnknownNodeError
+        With ``spec``, for a column that is not a node ("Did you mean ...?").
     InvalidValueError
         For the problems the module docstring lists, ``NaN`` or ``inf`` in a
         cell, a number beyond the range of a float, an ``index_col`` that
@@ -218,6 +221,16 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
         msg = f"{name}: --index-col {show(index_col)} names the node {node}, whose column is evidence; give --index-col a column of case ids that is not a node id or alias, or leave it out to number the rows."
         raise InvalidValueError(msg)
     header, lines = _header(stream, name, index_col)
+    if spec is not None:
+        from crampnet.network.evidence import resolve_id
+
+        for column in header:
+            if column != index_col:
+                try:
+                    resolve_id(spec, column, "the columns of the file")
+                except UnknownNodeError as err:
+                    msg = f"{name}: {err}"
+                    raise UnknownNodeError(msg, err.node, err.suggestions) from None
     seen: dict[object, int] = {}
     start = 0
     extras = [f"\x00extra{i}" for i in range(_EXTRA)]
@@ -238,6 +251,39 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
         else:
             msg = f"{name}: not a CSV file that can be read ({str(err).strip()})."
         raise InvalidValueError(msg) from err
+
+
+def cohort_error(name: str, err: Exception) -> InvalidValueError:
+    """The error ``err`` of the library about a cohort's rows, worded for the CSV ``name``.
+
+    The library names a row of a DataFrame as ``Row <label>, column ...``;
+    in a CSV it is ``<file>, row <label>, column ...``, as the file's own
+    checks word it (the label is the one ``crampnet score`` writes: the row
+    number from 0, or the ``--index-col`` id).
+
+    Parameters
+    ----------
+    name : str
+        The file's name, as messages show it.
+    err : Exception
+        The error raised while scoring its rows.
+
+    Returns
+    -------
+    InvalidValueError
+        The message, naming the file once.
+
+    Examples
+    --------
+    >>> str(cohort_error("c.csv", ValueError("Row 2, column 'age': too old.")))
+    "c.csv, row 2, column 'age': too old."
+    """
+    text = str(err)
+    if text.startswith(name):
+        return InvalidValueError(text)
+    if text.startswith("Row "):
+        return InvalidValueError(f"{name}, row {text.removeprefix('Row ')}")
+    return InvalidValueError(f"{name}: {text}")
 
 
 def _check_chunk(chunk: pd.DataFrame, name: str, header: list[str], extras: list[str]) -> None:

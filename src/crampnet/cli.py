@@ -176,7 +176,13 @@ def _export(args: argparse.Namespace, model: Model) -> int:
 
 
 def _score(args: argparse.Namespace, model: Model) -> int:
-    from crampnet._cohort_csv import FLAGS_COLUMN, flag_column, open_cohort, read_cohort
+    from crampnet._cohort_csv import (
+        FLAGS_COLUMN,
+        cohort_error,
+        flag_column,
+        open_cohort,
+        read_cohort,
+    )
     from crampnet.interop.cohorts import read_text_cells
 
     with open_cohort(args.cohort, count=not args.no_progress) as (stream, name, total):
@@ -199,10 +205,7 @@ def _score(args: argparse.Namespace, model: Model) -> int:
                     if bar is not None:
                         bar.update(len(post))
             except (CrampnetError, ValueError, TypeError) as err:
-                if str(err).startswith(name):
-                    raise
-                msg = f"{name}: {err}"
-                raise InvalidValueError(msg) from err
+                raise cohort_error(name, err) from err
 
         try:
             if args.output:
