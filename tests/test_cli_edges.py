@@ -311,3 +311,19 @@ def test_the_python_api_keeps_its_dataframe_wording():
         model.posteriors(pd.DataFrame({"urge_to_mov": ["yes"]}))
     with pytest.raises(ValueError, match=r"^Row 1, column 'urge_to_move'"):
         model.posteriors(pd.DataFrame({"urge_to_move": ["yes", "maybe"]}))
+
+
+@pytest.mark.parametrize("args", [("diagnose", "urge_to_move=yes"), ("report", "-o", "-"), ("describe", "ferritin")])
+def test_stdout_closed_is_an_error(args):
+    """Check ``crampnet diagnose >&-``: exit 2 with a message on stderr (it exited 0 and printed nothing, Python dropping every line)."""
+    proc = subprocess.run([sys.executable, "-m", "crampnet", *args], preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True, timeout=300, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("crampnet: error: the standard output is closed") and "Traceback" not in proc.stderr
+
+
+def test_stdout_closed_with_an_output_file_writes_it(tmp_path):
+    """Check that ``report -o FILE >&-`` still writes the file: only a command writing to standard output needs it."""
+    out = tmp_path / "r.md"
+    proc = subprocess.run([sys.executable, "-m", "crampnet", "report", "urge_to_move=yes", "-o", str(out)], preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text().startswith("# crampnet")

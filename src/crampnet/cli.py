@@ -326,6 +326,8 @@ def _option_problem(args: argparse.Namespace) -> str:
             return f"--{name} is empty; give the name of a file{' (or - for standard output)' if name == 'output' else ''}."
     if getattr(args, "output", None) == "-":
         args.output = None
+    if sys.stdout is None and getattr(args, "output", None) is None:  # closed (>&-): print() would drop every line
+        return f"the standard output is closed, so crampnet {args.command} has nowhere to write; open it{', or give -o FILE' if hasattr(args, 'output') else ''}."
     return ""
 
 
