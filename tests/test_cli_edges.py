@@ -327,3 +327,25 @@ def test_stdout_closed_with_an_output_file_writes_it(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "crampnet", "report", "urge_to_move=yes", "-o", str(out)], preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     assert out.read_text().startswith("# crampnet")
+
+
+def test_interview_save_failing_after_an_answer_still_shows_the_red_flags(tmp_path, monkeypatch, capsys):
+    """Check an interview whose --save fails after an answer: the red flags and the final differential, then the error and exit 2 (it printed the error alone)."""
+    import crampnet.cli
+
+    calls = []
+
+    def save_case(path, document):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device", path)
+
+    monkeypatch.setattr(crampnet.cli, "save_case", save_case)
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\nyes\nyes\n"))
+    code = main(["interview", "back_pain=yes", "bladder_bowel_dysfunction=yes", "--save", str(tmp_path / "case.json"), "--max-questions", "3"])
+    captured = capsys.readouterr()
+    assert code == 2 and len(calls) == 2
+    assert "No space left on device" in captured.err and captured.err.startswith("crampnet: error: ")
+    final = captured.out.split("Final differential:")[1]
+    assert "lumbar_radiculopathy" in final.split("Must-not-miss")[0]  # the cauda equina flag, before the differential
+    assert "The case is saved in" not in captured.out

@@ -123,6 +123,13 @@ class Interview:
         -------
         int
             The exit code: 130 if interrupted by Ctrl-C at a prompt, else 0.
+
+        Raises
+        ------
+        Exception
+            What ``save`` raised (a crampnet, value, type or operating-system
+            error): before the first question at once; after an answer once
+            the red flags and the final differential are printed.
         """
         stdin = (sys.stdin or io.StringIO()) if stdin is None else stdin  # no stdin at all (closed: <&-) is the end of input
         print("crampnet interview: answer each question (yes, no, a state, a number, or skip; quit to stop).")
@@ -130,6 +137,7 @@ class Interview:
             self.save(self.evidence, self.skipped, self.asked)
         dx = self.model.diagnose(self.evidence)
         code, show, first = 0, True, True
+        failed: Exception | None = None
         while True:
             reason, candidates = self._stop(dx)
             if reason:
@@ -149,10 +157,16 @@ class Interview:
             else:
                 self.evidence[nid] = value
                 dx = self.model.diagnose(self.evidence)
-            if self.save is not None:
-                self.save(self.evidence, self.skipped, self.asked)
+            try:
+                if self.save is not None:
+                    self.save(self.evidence, self.skipped, self.asked)
+            except (CrampnetError, ValueError, TypeError, OSError) as err:  # the red flags are shown all the same, then the error
+                failed, reason = err, "the case could not be saved (the error is below)."
+                break
         print(f"Stopping: {reason}")
         print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence, self.model.spec), NOTE]))
+        if failed is not None:
+            raise failed
         return code
 
     def _stop(self, dx: Diagnosis) -> tuple[str, list[str]]:
