@@ -349,3 +349,26 @@ def test_interview_save_failing_after_an_answer_still_shows_the_red_flags(tmp_pa
     final = captured.out.split("Final differential:")[1]
     assert "lumbar_radiculopathy" in final.split("Must-not-miss")[0]  # the cauda equina flag, before the differential
     assert "The case is saved in" not in captured.out
+
+
+@pytest.mark.parametrize("text", ["urge_to_move,ferritin\nyes,30\n", '{"urge_to_move": true}\n', "not json", ""])
+def test_interview_save_does_not_overwrite_another_file(tmp_path, monkeypatch, capsys, text):
+    """Check ``interview --save cohort.csv``: a file that is not a saved case is refused and left as it was (it was overwritten)."""
+    path = tmp_path / "cohort.csv"
+    path.write_text(text)
+    monkeypatch.setattr("sys.stdin", io.StringIO("skip\n"))
+    err = _error(capsys, ["interview", "--save", str(path), "--max-questions", "1"])
+    assert "cohort.csv exists and is not a case saved by crampnet interview" in err and err.count("\n") == 1
+    assert path.read_text() == text
+
+
+def test_interview_save_overwrites_a_saved_case(tmp_path, monkeypatch, capsys):
+    """Check that --save still writes a new file, and overwrites a case it saved (resuming with --case FILE --save FILE)."""
+    path = tmp_path / "case.json"
+    monkeypatch.setattr("sys.stdin", io.StringIO("skip\n"))
+    assert main(["interview", "urge_to_move=yes", "--save", str(path), "--max-questions", "1"]) == 0
+    first = path.read_text()
+    monkeypatch.setattr("sys.stdin", io.StringIO("skip\n"))
+    assert main(["interview", "--case", str(path), "--save", str(path), "--max-questions", "2"]) == 0
+    assert '"questions_asked": 2' in path.read_text() and '"questions_asked": 1' in first
+    capsys.readouterr()

@@ -132,9 +132,9 @@ class Interview:
             the red flags and the final differential are printed.
         """
         stdin = (sys.stdin or io.StringIO()) if stdin is None else stdin  # no stdin at all (closed: <&-) is the end of input
-        print("crampnet interview: answer each question (yes, no, a state, a number, or skip; quit to stop).")
         if self.save is not None:
             self.save(self.evidence, self.skipped, self.asked)
+        print("crampnet interview: answer each question (yes, no, a state, a number, or skip; quit to stop).")
         dx = self.model.diagnose(self.evidence)
         code, show, first = 0, True, True
         failed: Exception | None = None

@@ -262,7 +262,7 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     inter.add_argument("--confidence", type=float, default=0.95, help="stop when a condition reaches this posterior (default 0.95)")
     inter.add_argument("--top", type=int, default=5, help="how many conditions to show after each answer and at the end (default 5)")
     inter.add_argument("--choose", action="store_true", help="list the top five questions to choose from (type 1-5), or answer the first")
-    inter.add_argument("--save", default=None, metavar="FILE", help="write the case (answers, skipped questions, network, population) to FILE after every answer; resume with --case FILE")
+    inter.add_argument("--save", default=None, metavar="FILE", help="write the case (answers, skipped questions, network, population) to FILE after every answer; resume with --case FILE. FILE is a new file or a case saved before: any other file is left alone (an error)")
     rep = sub.add_parser("report", parents=[common, case], help="write the markdown or HTML report")
     rep.add_argument("--example", action="store_true", help="start from the built-in example case")
     rep.add_argument("-o", "--output", default=None, help="the file to write (default, or -: stdout); .html means HTML")
