@@ -523,7 +523,7 @@ def test_score_stdin_to_stdout_with_an_index_column(model, monkeypatch, capsys):
     ("content", "message"),
     [
         ("urge_to_mov,ferritin\nyes,30\n", "Did you mean 'urge_to_move'?"),
-        ("urge_to_move,ferritin\nyes,30\nmaybe,20\n", "Row 1, column 'urge_to_move'"),
+        ("urge_to_move,ferritin\nyes,30\nmaybe,20\n", "bad.csv, row 1, column 'urge_to_move'"),
         ("urge_to_move,ferritin\nyes,-4\n", "outside the plausible range"),
     ],
 )

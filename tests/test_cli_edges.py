@@ -196,3 +196,179 @@ def test_a_file_name_with_control_characters_stays_one_line(capsys, argv):
     err = _error(capsys, argv)
     assert err.count("\n") == 1 and "\x1b" not in err
     assert "a\\nb\\x1b[31m." in err
+
+
+def test_the_help_names_where_a_command_line_user_finds_the_sources(capsys):
+    """Check that the top-level help (and the closing note) point to commands, not to the Python ``model.parameters()``."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps the description
+    assert "model.parameters()" not in text
+    assert "crampnet describe NODE" in text and "crampnet report" in text
+
+
+def test_soft_evidence_is_echoed_as_state_weight_pairs(tmp_path, capsys):
+    """Check ``diagnose --case`` with soft evidence: the evidence line shows ``state: weight`` pairs, not a Python dict."""
+    case = tmp_path / "agesoft.json"
+    case.write_text('{"age": {"under_40": 1, "40_to_64": 0.5}}')
+    assert main(["diagnose", "--case", str(case), "--top", "1", "--questions", "0"]) == 0
+    line = _evidence_line(capsys.readouterr().out)
+    assert "{" not in line and "'" not in line, line
+    assert "soft evidence" in line and "under_40: 1" in line and "40_to_64: 0.5" in line
+
+
+def test_diagnose_top_says_what_it_does_to_the_json(capsys):
+    """Check that --top's help says --json lists every condition, and that it does (the help said "how many conditions to list", and --json ignored it)."""
+    import json
+
+    with pytest.raises(SystemExit):
+        main(["diagnose", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--json lists every condition" in help_text
+    assert main(["diagnose", "urge_to_move=yes", "--json", "--top", "1", "--questions", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert sorted(entry["condition"] for entry in out["differential"]) == sorted(out["posteriors"])
+    assert len(out["differential"]) > 1 and len(out["must_not_miss"]) >= 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "named", "valid", "suggested"),
+    [
+        (["diagnose", "--ranking", "post"], "--ranking", "counterfactual, disablement, sufficiency, posterior", "Did you mean 'posterior'?"),
+        (["diagnose", "urge_to_move=yes", "--questions", "0", "--ranking", "post"], "--ranking", "posterior", "Did you mean 'posterior'?"),
+        (["export", "--format", "BIF"], "--format", "bif, xmlbif, xdsl, uai", "Did you mean 'bif'?"),
+        (["diagnose", "--questions-by", "info"], "--questions-by", "decision, information, value", "Did you mean 'information'?"),
+        (["-x"], "'-x'", "--help and --version", ""),
+        (["-x", "diagnose"], "'-x'", "diagnose, interview", ""),
+    ],
+)
+def test_an_invalid_choice_is_one_line_naming_the_choices(capsys, argv, named, valid, suggested):
+    """Check that a value outside an option's choices, or an option crampnet does not take before the command, is one ``crampnet: error:`` line (argparse printed its usage block; ``-x`` was "COMMAND is required")."""
+    err = _error(capsys, argv)
+    assert err.count("\n") == 1 and err.startswith("crampnet: error: ") and "usage:" not in err, err
+    assert named in err and valid in err and suggested in err
+
+
+def test_the_options_before_the_command_still_work(capsys):
+    """Check that --version (and argparse's abbreviation of it) is still read before the command."""
+    for option in ("--version", "--vers"):
+        with pytest.raises(SystemExit) as exit_:
+            main([option])
+        assert exit_.value.code == 0 and capsys.readouterr().out.startswith("crampnet ")
+
+
+def _score_error(capsys: pytest.CaptureFixture[str], path: os.PathLike[str], text: str, *options: str) -> str:
+    """The error of ``crampnet score`` on a cohort CSV ``path`` holding ``text``, with ``options``."""
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(text)
+    return _error(capsys, ["score", os.fspath(path), "--no-progress", *options])
+
+
+@pytest.mark.parametrize("column", ["urge_to_move", "age"])
+def test_score_index_col_that_is_a_node_is_refused(tmp_path, capsys, column):
+    """Check ``score --index-col NODE`` (an id or an alias): refused, naming the node (its column became the case ids and was silently not used as evidence)."""
+    err = _score_error(capsys, tmp_path / "c.csv", "urge_to_move,age\nyes,50\nno,30\n", "--index-col", column)
+    assert err.count("\n") == 1 and f"--index-col {column!r}" in err and "evidence" in err and "not a node" in err
+
+
+@pytest.mark.parametrize(
+    ("rows", "chunksize", "expected"),
+    [
+        ("a,yes\na,no\n", "10", "the id 'a' in column 'id' (--index-col) is given twice, in rows 0 and 1"),
+        ("a,yes\nb,no\nc,yes\na,no\n", "2", "the id 'a' in column 'id' (--index-col) is given twice, in rows 0 and 3"),
+        ("a,yes\n,no\n", "10", "row 1 (the rows after the header, counted from 0) has no id in column 'id'"),
+    ],
+)
+def test_score_index_col_ids_are_each_given_once(tmp_path, capsys, rows, chunksize, expected):
+    """Check that an id given twice in the --index-col column (also in two chunks), or an empty one, is refused with its rows (it was scored silently)."""
+    err = _score_error(capsys, tmp_path / "c.csv", "id,urge_to_move\n" + rows, "--index-col", "id", "--chunksize", chunksize, "-o", str(tmp_path / "out.csv"))
+    assert f"c.csv: {expected}" in err
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("urge_to_mov\nyes\n", "c.csv: Unknown node 'urge_to_mov' in the columns of the file. Did you mean 'urge_to_move'?"),
+        ("urge_to_move\nyes\nmaybe\n", "c.csv, row 1, column 'urge_to_move': 'maybe' is not a state"),
+        ("ferritin\n30\n-5\n", "c.csv, row 1, column 'ferritin': ferritin = -5.0 is outside"),
+    ],
+)
+def test_score_errors_are_worded_for_a_csv(tmp_path, capsys, text, expected):
+    """Check that score's errors name the columns of the file and spell rows one way, as the file's own checks do (they said "the DataFrame's columns" and "Row 0")."""
+    err = _score_error(capsys, tmp_path / "c.csv", text)
+    assert expected in err and "DataFrame" not in err and "Row " not in err, err
+
+
+def test_the_python_api_keeps_its_dataframe_wording():
+    """Check that the library's own messages for a DataFrame are as they were (the CLI rewords them for a CSV)."""
+    import pandas as pd
+
+    import crampnet
+
+    model = crampnet.load()
+    with pytest.raises(ValueError, match="in the DataFrame's columns"):
+        model.posteriors(pd.DataFrame({"urge_to_mov": ["yes"]}))
+    with pytest.raises(ValueError, match=r"^Row 1, column 'urge_to_move'"):
+        model.posteriors(pd.DataFrame({"urge_to_move": ["yes", "maybe"]}))
+
+
+@pytest.mark.parametrize("args", [("diagnose", "urge_to_move=yes"), ("report", "-o", "-"), ("describe", "ferritin")])
+def test_stdout_closed_is_an_error(args):
+    """Check ``crampnet diagnose >&-``: exit 2 with a message on stderr (it exited 0 and printed nothing, Python dropping every line)."""
+    proc = subprocess.run([sys.executable, "-m", "crampnet", *args], preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True, timeout=300, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("crampnet: error: the standard output is closed") and "Traceback" not in proc.stderr
+
+
+def test_stdout_closed_with_an_output_file_writes_it(tmp_path):
+    """Check that ``report -o FILE >&-`` still writes the file: only a command writing to standard output needs it."""
+    out = tmp_path / "r.md"
+    proc = subprocess.run([sys.executable, "-m", "crampnet", "report", "urge_to_move=yes", "-o", str(out)], preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text().startswith("# crampnet")
+
+
+def test_interview_save_failing_after_an_answer_still_shows_the_red_flags(tmp_path, monkeypatch, capsys):
+    """Check an interview whose --save fails after an answer: the red flags and the final differential, then the error and exit 2 (it printed the error alone)."""
+    import crampnet.cli
+
+    calls = []
+
+    def save_case(path, document):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device", path)
+
+    monkeypatch.setattr(crampnet.cli, "save_case", save_case)
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\nyes\nyes\n"))
+    code = main(["interview", "back_pain=yes", "bladder_bowel_dysfunction=yes", "--save", str(tmp_path / "case.json"), "--max-questions", "3"])
+    captured = capsys.readouterr()
+    assert code == 2 and len(calls) == 2
+    assert "No space left on device" in captured.err and captured.err.startswith("crampnet: error: ")
+    final = captured.out.split("Final differential:")[1]
+    assert "lumbar_radiculopathy" in final.split("Must-not-miss")[0]  # the cauda equina flag, before the differential
+    assert "The case is saved in" not in captured.out
+
+
+@pytest.mark.parametrize("text", ["urge_to_move,ferritin\nyes,30\n", '{"urge_to_move": true}\n', "not json", ""])
+def test_interview_save_does_not_overwrite_another_file(tmp_path, monkeypatch, capsys, text):
+    """Check ``interview --save cohort.csv``: a file that is not a saved case is refused and left as it was (it was overwritten)."""
+    path = tmp_path / "cohort.csv"
+    path.write_text(text)
+    monkeypatch.setattr("sys.stdin", io.StringIO("skip\n"))
+    err = _error(capsys, ["interview", "--save", str(path), "--max-questions", "1"])
+    assert "cohort.csv exists and is not a case saved by crampnet interview" in err and err.count("\n") == 1
+    assert path.read_text() == text
+
+
+def test_interview_save_overwrites_a_saved_case(tmp_path, monkeypatch, capsys):
+    """Check that --save still writes a new file, and overwrites a case it saved (resuming with --case FILE --save FILE)."""
+    path = tmp_path / "case.json"
+    monkeypatch.setattr("sys.stdin", io.StringIO("skip\n"))
+    assert main(["interview", "urge_to_move=yes", "--save", str(path), "--max-questions", "1"]) == 0
+    first = path.read_text()
+    monkeypatch.setattr("sys.stdin", io.StringIO("skip\n"))
+    assert main(["interview", "--case", str(path), "--save", str(path), "--max-questions", "2"]) == 0
+    assert '"questions_asked": 2' in path.read_text() and '"questions_asked": 1' in first
+    capsys.readouterr()

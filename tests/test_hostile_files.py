@@ -481,7 +481,7 @@ def test_case_file_with_a_byte_order_mark(capsys, tmp_path):
         (b"\n\n\n", "the file is empty"),
         (b"urge_to_move\n\xff\n", "not UTF-8 text"),
         (b"urge_to_move\n" + b"yes\n" * 50_000 + b"caf\xe9\n", "not UTF-8 text"),
-        (b"urge_to_move\nmaybe\n", "Row 0, column 'urge_to_move'"),
+        (b"urge_to_move\nmaybe\n", "cohort.csv, row 0, column 'urge_to_move'"),
         (b'urge_to_move\n"yes\n', "not a CSV file that can be read"),
         (b"\xef\xbb\xbfurge_to_move;age\nyes;45\n", "with ';' between the names; a cohort CSV separates its columns with commas"),
         (b"urge_to_move\tage\nyes\t45\n", "with '\\t' between the names"),

@@ -61,7 +61,7 @@ def _main(monkeypatch, args: list[str], stdin: object | None = None, *, answers:
     return code, out.getvalue(), err.getvalue()
 
 
-NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources: model.parameters().\n"
+NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources of the numbers: crampnet describe NODE, and the report (crampnet report).\n"
 
 
 def _final(out: str) -> str:

@@ -321,12 +321,15 @@ def case_document(model: BaseModel, evidence: Mapping[str, object], skipped: Seq
 def save_case(path: str, document: Mapping[str, object]) -> None:
     """Write ``document`` as JSON to ``path``, whole or not at all (never NaN).
 
-    The JSON is indented by 2 and ends with a newline.
+    The JSON is indented by 2 and ends with a newline. A file that is there
+    already is overwritten only if it is a saved interview (a JSON object
+    with the key ``"crampnet_case"``), so that ``--save cohort.csv`` loses
+    nothing.
 
     Parameters
     ----------
     path : str
-        The file to write (a regular file, or a name that does not exist yet).
+        The file to write (a saved interview, or a name that does not exist yet).
     document : Mapping
         The saved interview, as :func:`case_document` makes it.
 
@@ -336,7 +339,17 @@ def save_case(path: str, document: Mapping[str, object]) -> None:
         If ``document`` holds NaN or an infinity (from :func:`json.dumps`).
     InvalidValueError
         If the file cannot be written (see
-        :func:`crampnet._files.write_atomic`); the target is left as it was.
+        :func:`crampnet._files.write_atomic`), or is a regular file that is
+        not a saved interview; the target is left as it was.
     """
+    if os.path.isfile(path) and not os.path.islink(path):  # a link, FIFO or device: write_atomic refuses it
+        try:
+            data = load_json(path)
+        except (InvalidValueError, TypeError):
+            data = None
+        if not (isinstance(data, dict) and MARKER in data):
+            name = shown(path)
+            msg = f"{name} exists and is not a case saved by crampnet interview; --save overwrites only such a file: give a new file name, or remove {name} first."
+            raise InvalidValueError(msg)
     text = json.dumps(document, indent=2, allow_nan=False) + "\n"
     write_atomic(path, text, what="saved case")

@@ -11,22 +11,103 @@ aliases) is an error; a later source overrides an earlier one (the example
 case, then the case file, then the command line).
 
 Cohort CSVs are read by :mod:`crampnet._cohort_csv`.
+
+The options are read by :class:`Parser`, whose error for a value outside an
+option's choices is one line naming them (:func:`choice_error`), and an
+option before the command that the command line does not take is named by
+:func:`option_before_command`.
 """
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from crampnet._case_file import MAX_CASE_BYTES, CaseFile, read_case_file, too_big
 from crampnet._case_json import beyond_float
-from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
+from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError, hint
 from crampnet.network.evidence import interpret, resolve_id, state_vector
 
 if TYPE_CHECKING:
     from crampnet.model import Model
 
-__all__ = ["MAX_CASE_BYTES", "gather_evidence", "parse_assignment", "read_case", "show"]
+__all__ = ["MAX_CASE_BYTES", "Parser", "choice_error", "gather_evidence", "option_before_command", "parse_assignment", "read_case", "show"]
+
+#: The options ``crampnet`` takes before its command.
+TOP_OPTIONS = ("-h", "--help", "--version")
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose error for a value outside an option's choices is the one line :func:`choice_error` words.
+
+    argparse's own would print the whole usage block before it; every other
+    error is argparse's.
+    """
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        if action.choices is None or value in action.choices:
+            return
+        option = max(action.option_strings, key=len) if action.option_strings else str(action.metavar or action.dest)
+        self.exit(2, f"crampnet: error: {choice_error(option, value, [str(c) for c in action.choices])}\n")
+
+
+def choice_error(option: str, value: object, choices: Sequence[str]) -> str:
+    """The message for ``value`` given to ``option``, which takes only ``choices``: the valid ones, and the closest.
+
+    Parameters
+    ----------
+    option : str
+        The option, as typed ("--ranking").
+    value : object
+        The value given.
+    choices : Sequence of str
+        The values the option takes.
+
+    Returns
+    -------
+    str
+        One line: the option, the value, the choices, and "Did you mean
+        ...?" for a choice spelled the same but for case, else the closest.
+
+    Examples
+    --------
+    >>> choice_error("--format", "BIF", ["bif", "xmlbif"])
+    "--format: invalid choice 'BIF'; choose from bif, xmlbif. Did you mean 'bif'?"
+    """
+    text = str(value)
+    same = [c for c in choices if c.lower() == text.lower()]
+    close = f" Did you mean {same[0]!r}?" if same else hint(text, choices)
+    return f"{option}: invalid choice {show(value)}; choose from {', '.join(choices)}.{close}"
+
+
+def option_before_command(arg: str, commands: Sequence[str]) -> str:
+    """The message for an option ``arg`` given before the command that ``crampnet`` does not take there (``""`` if it does).
+
+    Parameters
+    ----------
+    arg : str
+        The first argument, which starts with ``-``.
+    commands : Sequence of str
+        The commands, to list.
+
+    Returns
+    -------
+    str
+        ``""`` for ``-h``, ``--help`` and ``--version`` (or an abbreviation
+        of these, as argparse reads them); else one line naming ``arg``.
+
+    Examples
+    --------
+    >>> option_before_command("--vers", ["diagnose"])
+    ''
+    >>> option_before_command("-x", ["diagnose"])
+    "unknown option '-x'; before the command crampnet takes only -h, --help and --version, and a command's own options come after it (crampnet COMMAND --help). Commands: diagnose."
+    """
+    name = arg.split("=", 1)[0]
+    if name in TOP_OPTIONS or (name.startswith("--") and len(name) > 2 and any(o.startswith(name) for o in TOP_OPTIONS)):
+        return ""
+    return f"unknown option {show(arg)}; before the command crampnet takes only -h, --help and --version, and a command's own options come after it (crampnet COMMAND --help).{hint(name, TOP_OPTIONS)} Commands: {', '.join(commands)}."
 
 
 def show(value: object, limit: int = 60) -> str:

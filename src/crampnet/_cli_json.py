@@ -74,7 +74,7 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
     """The diagnosis as standard JSON (no NaN): evidence, differential, posteriors, red flags, must-not-miss conditions, next questions.
 
     ``ordered_by`` names the measure the differential is ordered by, each
-    entry of ``differential`` gives its rank, posterior and (unless the order
+    entry of ``differential`` (every condition: ``--top`` limits only the text) gives its rank, posterior and (unless the order
     is by posterior) that measure as the order compares it, and ``legend``
     says what the numbers mean, one line each. ``next_questions`` are in the
     order ``by`` (``questions_by``), each with its information gain,

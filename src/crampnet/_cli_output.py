@@ -84,7 +84,8 @@ def evidence_line(evidence: Mapping[str, object], spec: NetworkSpec | None = Non
     ----------
     evidence : Mapping
         Node id to value, in the order to show; each value as :func:`text`
-        writes it.
+        writes it, soft evidence (a mapping of state to likelihood) as
+        ``soft evidence (state: weight, ...)``.
     spec : NetworkSpec or None, optional
         The network, to name the band of a number on a node with numeric
         bands (nothing is added for a value outside them).
@@ -101,8 +102,17 @@ def evidence_line(evidence: Mapping[str, object], spec: NetworkSpec | None = Non
     >>> import crampnet
     >>> evidence_line({"age_group": 70, "ferritin": 30.0}, crampnet.load().spec)
     'Evidence: age_group=70 (65_plus), ferritin=30 (low)'
+    >>> evidence_line({"urge_to_move": {"yes": 1, "no": 0.25}})
+    'Evidence: urge_to_move=soft evidence (yes: 1, no: 0.25)'
     """
-    return "Evidence: " + (", ".join(f"{k}={text(v)}{_band_of(spec, k, v)}" for k, v in evidence.items()) or "none")
+    return "Evidence: " + (", ".join(f"{k}={_value(v)}{_band_of(spec, k, v)}" for k, v in evidence.items()) or "none")
+
+
+def _value(value: object) -> str:
+    """A value as :func:`text` writes it; soft evidence (a mapping of state to likelihood) as ``soft evidence (state: weight, ...)``."""
+    if isinstance(value, Mapping):
+        return "soft evidence (" + ", ".join(f"{text(state)}: {text(weight)}" for state, weight in value.items()) + ")"
+    return text(value)
 
 
 def _band_of(spec: NetworkSpec | None, nid: str, value: object) -> str:

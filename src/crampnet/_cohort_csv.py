@@ -7,6 +7,8 @@ A cohort CSV is streamed in chunks. Its header is read first: empty trailing
 names (a trailing comma) are dropped, and a row may end with empty fields
 (``yes,no,``); a value after the last named column, an unnamed or repeated
 column, an empty file or text that is not UTF-8 is an error naming the file.
+The ``--index-col`` column holds the cases' ids: one that names a node is
+refused (it is evidence), and so is an empty id or one given twice.
 
 Examples
 --------
@@ -30,14 +32,15 @@ from typing import IO, TYPE_CHECKING
 from crampnet._case_file import too_big
 from crampnet._cli_input import show
 from crampnet._files import open_regular, shown
-from crampnet.exceptions import InvalidValueError
+from crampnet.exceptions import InvalidValueError, UnknownNodeError
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from crampnet.base import BaseModel
+    from crampnet.network.records import NetworkSpec
 
-__all__ = ["FLAGS_COLUMN", "flag_column", "open_cohort", "read_cohort"]
+__all__ = ["FLAGS_COLUMN", "cohort_error", "flag_column", "open_cohort", "read_cohort"]
 
 #: The last column of ``crampnet score``'s output: each row's red flags.
 FLAGS_COLUMN = "red_flags"
@@ -110,6 +113,30 @@ def _not_utf8(name: str, err: UnicodeDecodeError) -> InvalidValueError:
     return InvalidValueError(f"{name}: not UTF-8 text ({err.reason}: byte {err.object[err.start : err.start + 1]!r}); save the file as UTF-8.")
 
 
+def _index_node(spec: NetworkSpec | None, index_col: str | None) -> str | None:
+    """The node that ``index_col`` names (an id or an alias), if any."""
+    from crampnet.network.evidence import resolve_id
+
+    if spec is None or index_col is None:
+        return None
+    try:
+        return resolve_id(spec, index_col)
+    except ValueError:  # not a node: a column of ids
+        return None
+
+
+def _check_ids(index: pd.Index, seen: dict[object, int], start: int, name: str, index_col: str) -> None:
+    """Refuse an empty id of ``index`` (rows ``start``... of the file), or one that an earlier row has (``seen``: id to row, updated)."""
+    for row, label in enumerate(index.tolist(), start=start):
+        if not isinstance(label, str):  # an empty cell (the ids are read as text)
+            msg = f"{name}: row {row} (the rows after the header, counted from 0) has no id in column {show(index_col)} (--index-col); give each case an id of its own."
+            raise InvalidValueError(msg)
+        first = seen.setdefault(label, row)
+        if first != row:
+            msg = f"{name}: the id {show(label)} in column {show(index_col)} (--index-col) is given twice, in rows {first} and {row} (the rows after the header, counted from 0); give each case an id of its own."
+            raise InvalidValueError(msg)
+
+
 def _header(stream: IO[str], name: str, index_col: str | None) -> tuple[list[str], int]:
     """The column names of the first non-blank row, and the number of lines read to get them."""
     read: list[str] = []
@@ -150,7 +177,7 @@ def _header(stream: IO[str], name: str, index_col: str | None) -> tuple[list[str
     return header, len(read)
 
 
-def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | None = None) -> Iterator[pd.DataFrame]:
+def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | None = None, spec: NetworkSpec | None = None) -> Iterator[pd.DataFrame]:
     """The cases of a CSV stream, ``chunksize`` rows at a time (see the module docstring for the checks).
 
     Parameters
@@ -162,7 +189,12 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
     chunksize : int
         The number of rows per frame.
     index_col : str or None, optional
-        The column holding the cases' labels (the index), if any.
+        The column holding the cases' ids (the index), if any; each row
+        has an id of its own.
+    spec : NetworkSpec or None, optional
+        The network: a column that is not one of its node ids or aliases
+        (but ``index_col``) is refused, naming the file, and so is an
+        ``index_col`` that is one, since that column is evidence.
 
     Yields
     ------
@@ -174,19 +206,41 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
 
     Raises
     ------
+    UnknownNodeError
+        With ``spec``, for a column that is not a node ("Did you mean ...?").
     InvalidValueError
         For the problems the module docstring lists, ``NaN`` or ``inf`` in a
-        cell, or a number beyond the range of a float; the message names the
-        file (and the line, row or column).
+        cell, a number beyond the range of a float, an ``index_col`` that
+        names a node, or an empty id or one given twice; the message names the file (and
+        the line, row or column).
     """
     import pandas as pd
 
+    node = _index_node(spec, index_col)
+    if node is not None:
+        msg = f"{name}: --index-col {show(index_col)} names the node {node}, whose column is evidence; give --index-col a column of case ids that is not a node id or alias, or leave it out to number the rows."
+        raise InvalidValueError(msg)
     header, lines = _header(stream, name, index_col)
+    if spec is not None:
+        from crampnet.network.evidence import resolve_id
+
+        for column in header:
+            if column != index_col:
+                try:
+                    resolve_id(spec, column, "the columns of the file")
+                except UnknownNodeError as err:
+                    msg = f"{name}: {err}"
+                    raise UnknownNodeError(msg, err.node, err.suggestions) from None
+    seen: dict[object, int] = {}
+    start = 0
     extras = [f"\x00extra{i}" for i in range(_EXTRA)]
     try:
         with pd.read_csv(stream, header=None, names=[*header, *extras], index_col=index_col if index_col is not None else False, chunksize=chunksize, dtype=str, keep_default_na=False, na_values=[""]) as reader:
             for chunk in reader:
                 _check_chunk(chunk, name, header, extras)
+                if index_col is not None:
+                    _check_ids(chunk.index, seen, start, name, index_col)
+                    start += len(chunk)
                 yield _typed(chunk.drop(columns=extras), name)
     except UnicodeDecodeError as err:
         raise _not_utf8(name, err) from err
@@ -197,6 +251,39 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
         else:
             msg = f"{name}: not a CSV file that can be read ({str(err).strip()})."
         raise InvalidValueError(msg) from err
+
+
+def cohort_error(name: str, err: Exception) -> InvalidValueError:
+    """The error ``err`` of the library about a cohort's rows, worded for the CSV ``name``.
+
+    The library names a row of a DataFrame as ``Row <label>, column ...``;
+    in a CSV it is ``<file>, row <label>, column ...``, as the file's own
+    checks word it (the label is the one ``crampnet score`` writes: the row
+    number from 0, or the ``--index-col`` id).
+
+    Parameters
+    ----------
+    name : str
+        The file's name, as messages show it.
+    err : Exception
+        The error raised while scoring its rows.
+
+    Returns
+    -------
+    InvalidValueError
+        The message, naming the file once.
+
+    Examples
+    --------
+    >>> str(cohort_error("c.csv", ValueError("Row 2, column 'age': too old.")))
+    "c.csv, row 2, column 'age': too old."
+    """
+    text = str(err)
+    if text.startswith(name):
+        return InvalidValueError(text)
+    if text.startswith("Row "):
+        return InvalidValueError(f"{name}, row {text.removeprefix('Row ')}")
+    return InvalidValueError(f"{name}: {text}")
 
 
 def _check_chunk(chunk: pd.DataFrame, name: str, header: list[str], extras: list[str]) -> None:

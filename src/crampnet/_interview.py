@@ -35,7 +35,7 @@ Stopping: 1 question asked (--max-questions 1).
 Final differential:
 ...
 Evidence: urge_to_move=true
-crampnet supports clinical reasoning; it does not replace it. Sources: model.parameters().
+crampnet supports clinical reasoning; it does not replace it. Sources of the numbers: crampnet describe NODE, and the report (crampnet report).
 0
 """
 
@@ -60,7 +60,7 @@ __all__ = ["CHOICES", "NOTE", "Interview"]
 #: How many questions ``--choose`` lists.
 CHOICES = 5
 #: The line every command ends with.
-NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources: model.parameters()."
+NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources of the numbers: crampnet describe NODE, and the report (crampnet report)."
 #: First words of a label that reads as an indirect question, asked without a question mark.
 _WH = frozenset({"how", "what", "when", "where", "which", "who", "whether"})
 _SKIP = ("skip", "s", "?", "unknown", "dont know", "don't know", "pass")
@@ -123,13 +123,21 @@ class Interview:
         -------
         int
             The exit code: 130 if interrupted by Ctrl-C at a prompt, else 0.
+
+        Raises
+        ------
+        Exception
+            What ``save`` raised (a crampnet, value, type or operating-system
+            error): before the first question at once; after an answer once
+            the red flags and the final differential are printed.
         """
         stdin = (sys.stdin or io.StringIO()) if stdin is None else stdin  # no stdin at all (closed: <&-) is the end of input
-        print("crampnet interview: answer each question (yes, no, a state, a number, or skip; quit to stop).")
         if self.save is not None:
             self.save(self.evidence, self.skipped, self.asked)
+        print("crampnet interview: answer each question (yes, no, a state, a number, or skip; quit to stop).")
         dx = self.model.diagnose(self.evidence)
         code, show, first = 0, True, True
+        failed: Exception | None = None
         while True:
             reason, candidates = self._stop(dx)
             if reason:
@@ -149,10 +157,16 @@ class Interview:
             else:
                 self.evidence[nid] = value
                 dx = self.model.diagnose(self.evidence)
-            if self.save is not None:
-                self.save(self.evidence, self.skipped, self.asked)
+            try:
+                if self.save is not None:
+                    self.save(self.evidence, self.skipped, self.asked)
+            except (CrampnetError, ValueError, TypeError, OSError) as err:  # the red flags are shown all the same, then the error
+                failed, reason = err, "the case could not be saved (the error is below)."
+                break
         print(f"Stopping: {reason}")
         print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence, self.model.spec), NOTE]))
+        if failed is not None:
+            raise failed
         return code
 
     def _stop(self, dx: Diagnosis) -> tuple[str, list[str]]:

@@ -3,8 +3,9 @@
 Commands (``crampnet COMMAND --help`` for each one's options):
 
 - ``diagnose [node=value ...]`` prints red flags, the ranked differential
-  with posteriors, and the next best questions (``--json`` for JSON,
-  ``--case case.json`` for a case file, ``--example`` for the example case);
+  with posteriors, and the next best questions (``--json`` for JSON, which
+  lists every condition whatever ``--top`` says, ``--case case.json`` for a
+  case file, ``--example`` for the example case);
 - ``interview`` asks the next best question one at a time and shows the
   differential after each answer (answers: yes, no, a state, a number, skip,
   quit; it reads piped answers too). It stops at ``--max-questions``, when
@@ -64,7 +65,7 @@ from crampnet._case_file import (
     read_case_file,
     save_case,
 )
-from crampnet._cli_input import gather_evidence, parse_assignment
+from crampnet._cli_input import Parser, gather_evidence, option_before_command, parse_assignment
 from crampnet._cli_output import (
     diagnosis_json,
     differential_lines,
@@ -175,7 +176,13 @@ def _export(args: argparse.Namespace, model: Model) -> int:
 
 
 def _score(args: argparse.Namespace, model: Model) -> int:
-    from crampnet._cohort_csv import FLAGS_COLUMN, flag_column, open_cohort, read_cohort
+    from crampnet._cohort_csv import (
+        FLAGS_COLUMN,
+        cohort_error,
+        flag_column,
+        open_cohort,
+        read_cohort,
+    )
     from crampnet.interop.cohorts import read_text_cells
 
     with open_cohort(args.cohort, count=not args.no_progress) as (stream, name, total):
@@ -186,7 +193,7 @@ def _score(args: argparse.Namespace, model: Model) -> int:
             bar = tqdm(total=total, unit="case", desc="crampnet score", file=sys.stderr)
 
         def write(out: IO[str]) -> None:
-            frames = read_cohort(stream, name, chunksize=args.chunksize, index_col=args.index_col)
+            frames = read_cohort(stream, name, chunksize=args.chunksize, index_col=args.index_col, spec=model.spec)
             try:
                 for i, chunk in enumerate(frames):
                     cases = read_text_cells(model.spec, chunk)
@@ -198,10 +205,7 @@ def _score(args: argparse.Namespace, model: Model) -> int:
                     if bar is not None:
                         bar.update(len(post))
             except (CrampnetError, ValueError, TypeError) as err:
-                if str(err).startswith(name):
-                    raise
-                msg = f"{name}: {err}"
-                raise InvalidValueError(msg) from err
+                raise cohort_error(name, err) from err
 
         try:
             if args.output:
@@ -232,24 +236,24 @@ def _parser() -> argparse.ArgumentParser:
 
 def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The command's parser, and each sub-command's by name."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--network", default=None, help="a network file (default: the shipped one)")
     common.add_argument("--population", default=None, help="a population preset (default: the network's own; for the shipped one, adults presenting with a leg complaint)")
-    case = argparse.ArgumentParser(add_help=False)
+    case = Parser(add_help=False)
     case.add_argument("evidence", nargs="*", help="node=value pairs, e.g. urge_to_move=yes ferritin=30")
     case.add_argument("--case", default=None, help="a JSON file with the case (node id to value), or a case saved by interview --save")
-    asking = argparse.ArgumentParser(add_help=False)
+    asking = Parser(add_help=False)
     asking.add_argument(
         "--questions-by", default="decision", choices=list(QUESTION_ORDERS),
         help="order of the next questions: decision (default: the chance the answer changes the most probable condition or a must-not-miss testing decision), information (expected information gain) or value (expected value of the answer)",
     )  # fmt: skip
     asking.add_argument("--staged", action="store_true", help="ask history first, then examination, then tests (each stage in the --questions-by order)")
-    parser = argparse.ArgumentParser(prog="crampnet", description="Bayesian differential diagnosis of leg cramps. " + _NOTE)
+    parser = Parser(prog="crampnet", description="Bayesian differential diagnosis of leg cramps. " + _NOTE)
     parser.add_argument("--version", action="version", version="%(prog)s " + _version())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     diag = sub.add_parser("diagnose", parents=[common, case, asking], help="red flags, ranked differential and next questions for a case")
     diag.add_argument("--example", action="store_true", help="start from the built-in example case")
-    diag.add_argument("--top", type=int, default=10, help="how many conditions to list (default 10)")
+    diag.add_argument("--top", type=int, default=10, help="how many conditions the text lists (default 10; the must-not-miss ones are always listed too); --json lists every condition, so that a script reading it gets the whole differential")
     diag.add_argument("--questions", type=int, default=5, help="how many next questions to list (default 5)")
     diag.add_argument("--ranking", default="counterfactual", choices=["counterfactual", "disablement", "sufficiency", "posterior"], help="order of the differential (default: counterfactual, which is expected disablement, as is disablement: how many observed findings would go away if the condition alone were cured; sufficiency: how many of them it alone would still produce if every other condition were cured; posterior: probability)")
     diag.add_argument("--json", action="store_true", help="print JSON")
@@ -258,7 +262,7 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     inter.add_argument("--confidence", type=float, default=0.95, help="stop when a condition reaches this posterior (default 0.95)")
     inter.add_argument("--top", type=int, default=5, help="how many conditions to show after each answer and at the end (default 5)")
     inter.add_argument("--choose", action="store_true", help="list the top five questions to choose from (type 1-5), or answer the first")
-    inter.add_argument("--save", default=None, metavar="FILE", help="write the case (answers, skipped questions, network, population) to FILE after every answer; resume with --case FILE")
+    inter.add_argument("--save", default=None, metavar="FILE", help="write the case (answers, skipped questions, network, population) to FILE after every answer; resume with --case FILE. FILE is a new file or a case saved before: any other file is left alone (an error)")
     rep = sub.add_parser("report", parents=[common, case], help="write the markdown or HTML report")
     rep.add_argument("--example", action="store_true", help="start from the built-in example case")
     rep.add_argument("-o", "--output", default=None, help="the file to write (default, or -: stdout); .html means HTML")
@@ -322,6 +326,8 @@ def _option_problem(args: argparse.Namespace) -> str:
             return f"--{name} is empty; give the name of a file{' (or - for standard output)' if name == 'output' else ''}."
     if getattr(args, "output", None) == "-":
         args.output = None
+    if sys.stdout is None and getattr(args, "output", None) is None:  # closed (>&-): print() would drop every line
+        return f"the standard output is closed, so crampnet {args.command} has nowhere to write; open it{', or give -o FILE' if hasattr(args, 'output') else ''}."
     return ""
 
 
@@ -348,6 +354,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
         print(f"crampnet: error: unknown command {args_list[0]!r}.{hint(args_list[0], COMMANDS)} Commands: {', '.join(COMMANDS)}.", file=sys.stderr)
+        return 2
+    problem = option_before_command(args_list[0], COMMANDS) if args_list and args_list[0].startswith("-") else ""
+    if problem:
+        print(f"crampnet: error: {problem}", file=sys.stderr)
         return 2
     parser, commands = _parsers()
     args, extra = parser.parse_known_args(args_list)
