@@ -137,7 +137,7 @@ def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
 
 
 def percent(p: float) -> str:
-    """A probability in the differential of the report and the notebook table: "<0.1%", one decimal under 10%, then whole percent.
+    """A probability in the differential of the report and the notebook table: "<0.1%", one decimal under 10%, then whole percent, never 100% short of certainty.
 
     Parameters
     ----------
@@ -147,12 +147,18 @@ def percent(p: float) -> str:
     Returns
     -------
     str
-        ``"<0.1%"`` below 0.001; a percentage with one decimal below 0.1;
-        a whole percentage from 0.1 up.
+        ``"<0.1%"`` below 0.001; a percentage with one decimal below 10%
+        as rounded; a whole percentage from there up, ``">99%"`` for a
+        probability below 1 that would read 100%.
 
     Examples
     --------
     >>> percent(0.0004), percent(0.053), percent(0.42)
     ('<0.1%', '5.3%', '42%')
+    >>> percent(0.09996), percent(0.9991), percent(1.0)
+    ('10%', '>99%', '100%')
     """
-    return "<0.1%" if p < 0.001 else f"{p:.1%}" if p < 0.1 else f"{p:.0%}"
+    if p < 0.001:
+        return "<0.1%"
+    text = f"{p:.1%}" if round(100 * p, 1) < 10 else f"{p:.0%}"
+    return ">99%" if p < 1 and text == "100%" else text

@@ -73,16 +73,28 @@ def compared_percent(p: float) -> str:
     Returns
     -------
     str
-        The percent with two decimals below 0.1, with one from 0.1 up, and
-        a ``%`` sign.
+        The percent with two decimals below 10% as rounded, with one from
+        there up, and a ``%`` sign; ``"<0.01%"`` for a probability above 0
+        that would read 0.00%, ``">99.9%"`` for one below 1 that would read
+        100.0%.
 
     Examples
     --------
     >>> from crampnet.reasoning._thresholds import compared_percent
     >>> compared_percent(0.0134), compared_percent(0.0135), compared_percent(0.4567)
     ('1.34%', '1.35%', '45.7%')
+
+    A probability above 0 never reads as zero, one below 1 never as 100%,
+    and the number of decimals follows the percent as shown (0.09999 is
+    "10.0%", as 0.1 is):
+
+    >>> compared_percent(0.00001), compared_percent(0.0), compared_percent(0.09999), compared_percent(0.99999)
+    ('<0.01%', '0.00%', '10.0%', '>99.9%')
     """
-    return f"{p:.2%}" if p < 0.1 else f"{p:.1%}"
+    text = f"{p:.2%}" if round(100 * p, 2) < 10 else f"{p:.1%}"
+    if p > 0 and text == "0.00%":
+        return "<0.01%"
+    return ">99.9%" if p < 1 and text == "100.0%" else text
 
 
 GOODACRE_US_2005 = "Goodacre S et al. BMC Med Imaging 2005;5:6, Table 2 (compression ultrasound vs venography, 22 cohorts)"

@@ -1,0 +1,68 @@
+"""Every probability shown reads as what it is: never zero above 0, never 100% short of certainty, beside its threshold on the right side of it."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from crampnet._cli_output import must_not_miss_lines
+from crampnet.reasoning._differential import percent
+from crampnet.reasoning._thresholds import compared_percent
+
+#: Probabilities at the edges of the displays' bands.
+EDGES = [1e-12, 1e-9, 4.9e-5, 5e-5, 9.99e-4, 0.001, 0.0999, 0.09996, 0.099995, 0.1, 0.9949, 0.995, 0.9991, 0.99951, 0.99999, 1 - 1e-12]
+
+
+def _number(text: str) -> float:
+    """The percent a display shows, as a probability ('<x%' and '>x%' read as x)."""
+    return float(text.lstrip("<>").rstrip("%")) / 100
+
+
+@pytest.mark.parametrize("shown", [percent, compared_percent])
+@pytest.mark.parametrize("p", EDGES)
+def test_a_shown_probability_is_neither_zero_nor_certain_unless_it_is(shown, p):
+    """Check percent and compared_percent at the band edges: above 0 never "0", below 1 never "100", and the decimals follow the number shown."""
+    text = shown(p)
+    if text[0].isdigit():
+        value = _number(text)
+        assert value > 0 and value < 1, f"{p!r} reads {text}"
+        decimals = len(text.rstrip("%").partition(".")[2])
+        small = 1 if shown is percent else 2  # the decimals under 10%: one more than above it
+        assert decimals == (small if value < 0.1 else small - 1), f"{p!r} reads {text}"
+    else:
+        assert (text[0] == "<" and p < _number(text)) or (text[0] == ">" and p > _number(text)), f"{p!r} reads {text}"
+    assert shown(1.0) in ("100%", "100.0%")
+
+
+#: Pregnant, one-sided leg pain with a normal D-dimer: the RCOG rule flags DVT, whose probability is about 0.002%.
+PREGNANT = {"age": 30, "sex": "female", "pregnancy": "first_trimester", "bilateral": False, "presenting_complaint": "pain", "calf_tenderness": False, "d_dimer": "normal"}
+
+
+def test_a_flagged_must_not_miss_condition_never_reads_zero(model):
+    """Check the report, the notebook table and the CLI: DVT flagged by a finding rule at P ~ 2e-5 is not shown as "0.00%" beside its flag."""
+    dx = model.diagnose(PREGNANT)
+    p = float(dx.posteriors["deep_vein_thrombosis"])
+    assert 0 < p < 5e-5 and dx.must_not_miss.loc["deep_vein_thrombosis", "flagged"]
+    label = dx.model.spec.nodes["deep_vein_thrombosis"].label
+    row = next(line for line in dx.report().splitlines() if line.startswith(f"| {label} |"))
+    cells = [html.unescape(c.strip()).replace("\\<", "<") for c in row.split("|")[1:-1]]
+    page = dx._repr_html_().split('class="crampnet-must-not-miss"')[1]
+    notebook = html.unescape(re.search(rf"<td>{label}</td><td class=\"num\">([^<]*)</td>", page).group(1))
+    cli = next(line for line in must_not_miss_lines(dx) if line.lstrip().startswith("deep_vein_thrombosis"))
+    shown = [cells[1], notebook, cli.split("P =")[1].split()[0]]
+    assert all(not s[0].isdigit() or _number(s) > 0 for s in shown), shown
+    assert "FLAGGED" in cells[3] and "FLAGGED" in cli
+
+
+def test_a_probability_short_of_certainty_never_reads_100(model):
+    """Check the report and the notebook table: RLS at 99.9% is not shown as 100%."""
+    case = {"urge_to_move": True, "uncomfortable_sensations": True, "worse_at_rest": True, "relief_by_movement": True, "worse_evening": True,
+            "ferritin": 12, "family_history_rls": True, "improves_with_dopaminergic": True, "unperceived_leg_jerks": True, "presenting_complaint": "restlessness"}  # fmt: skip
+    dx = model.diagnose(case)
+    assert 0.995 < float(dx.posteriors["restless_legs_syndrome"]) < 1
+    label = dx.model.spec.nodes["restless_legs_syndrome"].label
+    text = dx.report()
+    assert f"| {label} | 100% |" not in text and f"### {label} (P = 100%)" not in text
+    assert not re.search(r"<code>restless_legs_syndrome</code>.*?<td class=\"num\">100%</td>", dx._repr_html_())
