@@ -66,3 +66,55 @@ def test_a_probability_short_of_certainty_never_reads_100(model):
     text = dx.report()
     assert f"| {label} | 100% |" not in text and f"### {label} (P = 100%)" not in text
     assert not re.search(r"<code>restless_legs_syndrome</code>.*?<td class=\"num\">100%</td>", dx._repr_html_())
+
+
+def _must_not_miss_shown(dx) -> dict[str, list[tuple[float, float, str]]]:
+    """Per display, (shown probability, shown threshold, condition) of each must-not-miss row."""
+    nodes = dx.model.spec.nodes
+    out: dict[str, list[tuple[float, float, str]]] = {"markdown": [], "report html": [], "notebook": [], "cli": []}
+    section = dx.report().split("## Must-not-miss conditions")[1].split("\n## ")[0]
+    report_html = dx.report(format="html").split("<h2>Must-not-miss conditions</h2>")[1].split("<h2>")[0]
+    notebook = dx._repr_html_().split('class="crampnet-must-not-miss"')[1]
+    cli = must_not_miss_lines(dx)
+    for cond in dx.model.must_not_miss:
+        label = nodes[cond].label
+        row = next(line for line in section.splitlines() if line.startswith(f"| {label} |"))
+        cells = [c.strip().replace("\\<", "<") for c in row.split("|")[2:4]]
+        out["markdown"].append((_number(cells[0]), _number(cells[1]), cond))
+        for name, page in (("report html", report_html), ("notebook", notebook)):
+            found = re.search(rf"<td>{re.escape(label)}</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>", page)
+            out[name].append((_number(html.unescape(found.group(1))), _number(html.unescape(found.group(2))), cond))
+        line = next(line for line in cli if line.lstrip().startswith(cond + " "))
+        out["cli"].append((_number(line.split("P =")[1].split()[0]), _number(line.split("threshold")[1].split()[0]), cond))
+    return out
+
+
+@pytest.mark.parametrize("case", [{"age": 70}, {"age": 70, "unilateral_calf_swelling": True, "calf_tenderness": True}])
+@pytest.mark.parametrize("offset", [1e-6, 2e-5])
+def test_a_probability_under_its_threshold_reads_under_it(model, case, offset):
+    """Check every must-not-miss display: a probability a hair under the threshold (given just above DVT's) reads lower than the threshold, not equal to it.
+
+    Shown at display precision, 5.0200% under 5.0201% read "5.02%" twice
+    beside "not flagged", and 37.3% under 37.3% the same; the words say a
+    probability at the threshold is flagged.
+    """
+    p = float(model.posteriors(case)["deep_vein_thrombosis"])
+    dx = model.diagnose(case, threshold=p + offset)
+    for display, rows in _must_not_miss_shown(dx).items():
+        for shown, limit, cond in rows:
+            truly_under = float(dx.must_not_miss.loc[cond, "probability"]) < float(dx.must_not_miss.loc[cond, "threshold"])
+            assert (shown < limit) == truly_under, f"{display}: {cond} shows {shown} beside {limit}"
+
+
+def test_compared_percents_keep_the_order():
+    """Check compared_percents on pairs that round alike: under the threshold reads under it, at or above reads at or above it."""
+    from crampnet.reasoning._thresholds import compared_percents
+
+    pairs = [(0.1046, 0.1047526673132881), (0.013476, 0.013477684489615557), (0.0134777, 0.013477684489615557), (0.4507, 0.4507186858316225),
+             (1e-9, 1e-6), (0.99999, 1.0), (0.5, 0.5), (0.0, 0.0069)]  # fmt: skip
+    for p, limit in pairs:
+        shown, threshold = compared_percents(p, limit)
+        if p < limit:
+            assert not shown[0].isdigit() or _number(shown) < _number(threshold), (p, limit, shown, threshold)
+        else:
+            assert _number(shown) >= _number(threshold), (p, limit, shown, threshold)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, cast
 
 from crampnet._cli_json import diagnosis_json, finite
 from crampnet.network.evidence import band
-from crampnet.reasoning._thresholds import compared_percent
+from crampnet.reasoning._thresholds import compared_percents
 from crampnet.reasoning.html import (
     FORMS_NOTE,
     MEASURES,
@@ -201,7 +201,8 @@ def must_not_miss_lines(dx: Diagnosis, *, rule_outs: bool = True) -> list[str]:
     for cond, probability, threshold, _, urgency, ruled_out, rule_out, source in rows:
         p = finite(probability, f"P({cond} | evidence)")
         mark = flag_mark(p, threshold, urgency, ruled_out)
-        lines.append(f"  {cond:<{width}}  P = {compared_percent(p):>7}  threshold {compared_percent(threshold):>6}  {mark}")
+        shown, limit = compared_percents(p, threshold)
+        lines.append(f"  {cond:<{width}}  P = {shown:>7}  threshold {limit:>6}  {mark}")
         if cond in met:  # what the rule counted
             lines.append(f"  {'':<{width}}  rule-out met: {met[cond][0]}")
         if rule_outs:

@@ -35,7 +35,7 @@ import html
 from typing import TYPE_CHECKING
 
 from crampnet.reasoning._differential import form_tags, part_probabilities, percent, ranked, rounded
-from crampnet.reasoning._thresholds import compared_percent
+from crampnet.reasoning._thresholds import compared_percents
 from crampnet.reasoning.mustnotmiss import flag_mark
 from crampnet.reasoning.ranking import DECIMALS, MEASURE_DEFINITIONS, RANKINGS
 
@@ -266,8 +266,9 @@ def _urgency(value: object) -> str | None:
 def _must_not_miss_html(dx: Diagnosis) -> str:
     esc = html.escape
     rows = "".join(
-        f'<tr><td>{esc(dx.model.spec.nodes[str(cond)].label or str(cond))}</td><td class="num">{esc(compared_percent(float(row["probability"])))}</td>'
-        f'<td class="num">{esc(compared_percent(float(row["threshold"])))}</td><td>{_flag_cell(float(row["probability"]), float(row["threshold"]), _urgency(row["urgency"]), bool(row["ruled_out"]))}</td>'
+        f'<tr><td>{esc(dx.model.spec.nodes[str(cond)].label or str(cond))}</td>'
+        + "".join(f'<td class="num">{esc(shown)}</td>' for shown in compared_percents(float(row["probability"]), float(row["threshold"])))
+        + f'<td>{_flag_cell(float(row["probability"]), float(row["threshold"]), _urgency(row["urgency"]), bool(row["ruled_out"]))}</td>'
         f'<td>{esc(str(row["rule_out"]))}<br><small>{esc(str(row["source"]))}</small></td></tr>'
         for cond, row in dx.must_not_miss.iterrows()
     )
