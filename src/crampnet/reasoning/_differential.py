@@ -15,8 +15,10 @@ Examples
 
 from __future__ import annotations
 
+import numbers
 from typing import TYPE_CHECKING
 
+from crampnet.exceptions import InvalidValueError
 from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
@@ -120,6 +122,12 @@ def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
         differential: the first ``top`` conditions in the differential's
         order, then the must-not-miss conditions not among them, by rank.
 
+    Raises
+    ------
+    InvalidValueError
+        If ``top`` is neither None nor a non-negative int (``-1`` would
+        list all but the last).
+
     Examples
     --------
     >>> import crampnet
@@ -129,7 +137,10 @@ def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
     >>> {c for _, c in ranked(dx, 1)} >= set(dx.model.must_not_miss)
     True
     """
-    head = dx.differential if top is None else dx.differential[:top]
+    if top is not None and (isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 0):
+        msg = f"The 'top' argument must be a non-negative int (how many conditions of the differential to list) or None (all). Got {top!r} ({type(top).__name__}) instead."
+        raise InvalidValueError(msg)
+    head = dx.differential if top is None else dx.differential[: int(top)]
     rank = {c: i for i, c in enumerate(dx.differential, start=1)}
     return [(rank[c], c) for c in head] + sorted(
         (rank[c], c) for c in dx.model.must_not_miss if c not in head

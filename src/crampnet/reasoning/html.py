@@ -279,7 +279,7 @@ def _must_not_miss_html(dx: Diagnosis) -> str:
     )
 
 
-def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
+def diagnosis_html(dx: Diagnosis, *, top: int | None = 8) -> str:
     """A diagnosis as an HTML fragment: red flags, then the differential with probability bars and a legend.
 
     Each row has the rank, the condition, its probability (a bar and a
@@ -291,9 +291,9 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
     ----------
     dx : Diagnosis
         The diagnosis to show.
-    top : int, default=8
-        How many conditions of the differential to list; must-not-miss
-        conditions are listed whatever their rank.
+    top : int or None, default=8
+        How many conditions of the differential to list (None: all);
+        must-not-miss conditions are listed whatever their rank.
 
     Returns
     -------
@@ -301,6 +301,11 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
         A ``<div class="crampnet crampnet-diagnosis">`` that starts with
         :data:`STYLESHEET` (the report's too), so it renders the same in
         Jupyter, VS Code and exported HTML.
+
+    Raises
+    ------
+    InvalidValueError
+        If ``top`` is neither None nor a non-negative int.
 
     Examples
     --------
