@@ -118,3 +118,37 @@ def test_compared_percents_keep_the_order():
             assert not shown[0].isdigit() or _number(shown) < _number(threshold), (p, limit, shown, threshold)
         else:
             assert _number(shown) >= _number(threshold), (p, limit, shown, threshold)
+
+
+#: Restless legs beyond doubt: P(RLS) = 0.9998.
+CERTAIN_RLS = {"urge_to_move": True, "uncomfortable_sensations": True, "worse_at_rest": True, "relief_by_movement": True, "worse_evening": True, "ferritin": 12,
+               "family_history_rls": True, "improves_with_dopaminergic": True, "unperceived_leg_jerks": True, "presenting_complaint": "restlessness",
+               "insomnia": True, "daytime_fatigue": True, "nocturnal": True}  # fmt: skip
+
+
+def _decimal(text: str) -> float:
+    return float(text.lstrip("<>"))
+
+
+def test_decimal_probabilities_are_neither_zero_nor_one_unless_they_are(model):
+    """Check the repr (3 decimals), the CLI differential (4) and the interview's stop (3): RLS at 0.9998 did read 1.000, a flagged DVT at 2e-5 0.0000."""
+    import io
+    from contextlib import redirect_stdout
+
+    from crampnet._cli_output import differential_lines
+    from crampnet._interview import Interview
+
+    dx = model.diagnose(CERTAIN_RLS)
+    assert 0.9995 < float(dx.posteriors["restless_legs_syndrome"]) < 1
+    line = next(line for line in repr(dx).splitlines() if "restless_legs_syndrome" in line)
+    assert _decimal(line.split("probability = ")[1].split(";")[0]) < 1, line
+    row = next(line for line in differential_lines(dx, 3) if " restless_legs_syndrome " in line)
+    assert _decimal(row.split()[2]) < 1, row
+    flagged = model.diagnose(PREGNANT)
+    row = next(line for line in differential_lines(flagged, 3) if " deep_vein_thrombosis " in line)
+    assert _decimal(row.split()[2]) > 0, row
+    out = io.StringIO()
+    with redirect_stdout(out):
+        Interview(model, CERTAIN_RLS, confidence=0.9995).run(io.StringIO(""))
+    stop = next(line for line in out.getvalue().splitlines() if line.startswith("Stopping:"))
+    assert _decimal(stop.split("P = ")[1].split()[0]) < 1, stop

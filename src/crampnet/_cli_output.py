@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, cast
 
 from crampnet._cli_json import diagnosis_json, finite
 from crampnet.network.evidence import band
+from crampnet.reasoning._differential import fraction
 from crampnet.reasoning._thresholds import compared_percents
 from crampnet.reasoning.html import (
     FORMS_NOTE,
@@ -256,7 +257,7 @@ def differential_lines(dx: Diagnosis, top: int, *, explained: bool = True) -> li
             if number is None
             else f"{finite(number, f'the {title} of {cond}'):>{len(title)}.{DECIMALS}f}"
         )
-        lines.append(f"{rank:>4}  {cond:<{width}}  {p:11.4f}  {_bar(p)}  {value}".rstrip() + tag)
+        lines.append(f"{rank:>4}  {cond:<{width}}  {fraction(p, 4):>11}  {_bar(p)}  {value}".rstrip() + tag)
     if any(rank > top for rank, _ in rows):
         lines.append("(must-not-miss conditions are always listed, at their own rank)")
     if forms:

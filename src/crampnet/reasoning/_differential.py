@@ -24,7 +24,7 @@ from crampnet.reasoning.ranking import DECIMALS
 if TYPE_CHECKING:
     from crampnet.reasoning.diagnosis import Diagnosis
 
-__all__ = ["form_tags", "part_probabilities", "percent", "ranked", "rounded"]
+__all__ = ["form_tags", "fraction", "part_probabilities", "percent", "ranked", "rounded"]
 
 
 def rounded(value: float) -> float:
@@ -93,14 +93,43 @@ def form_tags(forms: dict[str, float]) -> list[str]:
     Returns
     -------
     list of str
-        ``"[part P]"`` per part, in the order given, ``P`` at two decimals.
+        ``"[part P]"`` per part, in the order given, ``P`` at two decimals
+        (:func:`fraction`: a part above 0 never reads 0.00).
 
     Examples
     --------
     >>> form_tags({"overt_thyroid_dysfunction": 0.897})
     ['[overt_thyroid_dysfunction 0.90]']
     """
-    return [f"[{part} {q:.2f}]" for part, q in forms.items()]
+    return [f"[{part} {fraction(q, 2)}]" for part, q in forms.items()]
+
+
+def fraction(p: float, places: int) -> str:
+    """A probability as a decimal fraction at ``places`` decimals, never zero above 0 nor one below 1.
+
+    Parameters
+    ----------
+    p : float
+        A probability.
+    places : int
+        The decimals shown.
+
+    Returns
+    -------
+    str
+        ``p`` at ``places`` decimals; ``"<0.001"`` (at 3) for a probability
+        above 0 that would read zero, ``">0.999"`` for one below 1 that
+        would read one.
+
+    Examples
+    --------
+    >>> fraction(0.53, 3), fraction(1.9e-05, 4), fraction(0.99996, 3), fraction(0.0, 3), fraction(1.0, 3)
+    ('0.530', '<0.0001', '>0.999', '0.000', '1.000')
+    """
+    text = f"{p:.{places}f}"
+    if p > 0 and float(text) == 0:
+        return f"<{10.0 ** -places:.{places}f}"
+    return f">{1 - 10.0 ** -places:.{places}f}" if p < 1 and float(text) == 1 else text
 
 
 def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:

@@ -386,11 +386,13 @@ def diagnosis_repr(dx: Diagnosis) -> str:
     >>> text.splitlines()[0].startswith("<crampnet.Diagnosis: 1 evidence entry; ")
     True
     """
+    from crampnet.reasoning._differential import fraction
+
     n, flags = len(dx.evidence), len(dx.red_flags)
     lines = [f"<crampnet.Diagnosis: {n} evidence entr{'y' if n == 1 else 'ies'}; {flags} red flag{'s' * (flags != 1)}; differential ({dx.ranking}), first 3 of {len(dx.differential)}:"]
     post = dx._probabilities()
     for rank, cond in enumerate(dx.differential[:3], start=1):
         v = dx._measure_value(cond)
         value = "" if v is None else f"; {TITLES[dx.measure]} = {v:.{DECIMALS}f}"
-        lines.append(f"  {rank}. {cond} (probability = {post[cond]:.3f}{value})")
+        lines.append(f"  {rank}. {cond} (probability = {fraction(post[cond], 3)}{value})")
     return "\n".join(lines + [f"  {line}" for line in dx.legend]) + ">"
