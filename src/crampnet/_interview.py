@@ -177,7 +177,7 @@ class Interview:
         if node.bands:
             options += f", or a number{' in ' + node.unit if node.unit else ''}"
         text = node.label or nid
-        asked = text if text.split()[0].lower() in _WH else f"{text}?"  # "How long the problem has lasted", not "...lasted?"
+        asked = text if text.split()[:1] and text.split()[0].lower() in _WH else f"{text}?"  # "How long the problem has lasted", not "...lasted?"; a blank label has no first word
         return f"{asked} ({nid}: {options}"
 
     def _read(self, prompt: str, stdin: IO[str]) -> object:
