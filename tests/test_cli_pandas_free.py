@@ -30,6 +30,7 @@ from crampnet._cli_output import (
     question_lines,
 )
 from crampnet.cli import EXAMPLE_CASE, main
+from crampnet.reasoning._thresholds import compared_percents
 from crampnet.reasoning.html import measure_value, ranked
 from crampnet.reasoning.mustnotmiss import must_not_miss_rows, must_not_miss_table, rule_out_cite
 from crampnet.reasoning.questions import (
@@ -109,7 +110,8 @@ def _reference_must_not_miss(dx: crampnet.Diagnosis) -> list[str]:
         below = row["probability"] < row["threshold"]
         kind = f"{row['urgency']}, finding rule" if below else row["urgency"]
         mark = f"FLAGGED ({kind})" if row["flagged"] else "not flagged"
-        lines.append(f"  {cond!s:<{width}}  P = {row['probability']:7.2%}  threshold {row['threshold']:6.2%}  {mark}")
+        shown, limit = compared_percents(row["probability"], row["threshold"])
+        lines.append(f"  {cond!s:<{width}}  P = {shown:>7}  threshold {limit:>6}  {mark}")
         lines.append(f"  {'':<{width}}  rules out: {row['rule_out']} [{rule_out_cite(str(cond), str(row['source']))}]")
     return [*lines, FULL_CITATIONS]
 

@@ -238,3 +238,18 @@ def test_draw_names_an_ax_that_is_no_axes(model, ax):
     """Check that draw refuses an 'ax' that is not a matplotlib Axes with a crampnet error naming the argument (it was an AttributeError: 'str' object has no attribute 'add_patch')."""
     with pytest.raises(crampnet.EvidenceTypeError, match="'ax' argument of draw must be a matplotlib Axes"):
         draw(model, {"urge_to_move": True}, ax=ax)
+
+
+@pytest.mark.parametrize("top", [-1, -5, 2.5, True, "3"])
+def test_html_top_that_is_no_count_is_an_error(model, top):
+    """Check diagnosis_html(top=...) refuses what is not a count: -1 listed every condition but the last, True one condition, 2.5 raised a bare TypeError."""
+    dx = model.diagnose({"urge_to_move": True})
+    with pytest.raises(crampnet.InvalidValueError, match=r"'top' argument must be a non-negative int.*Got"):
+        diagnosis_html(dx, top=top)
+
+
+def test_html_top_none_lists_every_condition(model):
+    """Check top=None lists the whole differential, each condition once, in its order."""
+    dx = model.diagnose({"urge_to_move": True})
+    codes = re.findall(r"<br><code>([a-z_]+)</code>", diagnosis_html(dx, top=None))
+    assert codes == dx.differential

@@ -580,3 +580,17 @@ def test_choose_takes_a_number_for_a_numeric_first_question_after_an_equals_sign
     assert code == 0
     assert f"answer question 1 ({first}; =N for the number N; or skip) > =3" in out
     assert _evidence_line(out)[first] == "3 (under_40)"
+
+
+def test_a_blank_label_is_asked_by_its_id_without_a_crash(tmp_path, capsys):
+    """Check a network whose node has a label of spaces only: the interview asked it with text.split()[0] and raised IndexError."""
+    from crampnet._interview import Interview
+
+    text = (DATA / "tiny.toml").read_text(encoding="utf-8")
+    assert "[nodes.urge]\n" in text
+    path = tmp_path / "blank.toml"
+    path.write_text(text.replace("[nodes.urge]\n", '[nodes.urge]\nlabel = "  "\n'), encoding="utf-8")
+    model = crampnet.load(path)
+    assert Interview(model, {}, max_questions=5).run(io.StringIO("skip\n" * 5)) == 0
+    asked = [line for line in capsys.readouterr().out.splitlines() if "(urge: " in line]
+    assert asked and "?" in asked[0]

@@ -181,3 +181,27 @@ def test_hostile_strings_are_escaped_everywhere():
     for raw in ("<img", "<script>", "<b>", "<i>", "[a]", "[c]", "[link]"):
         assert raw not in bare
     assert "\\<script\\>" in text and "\\[c\\](d)" in text and "\\*b\\*" in text
+
+
+#: Texts a network file or a caller could give, each to show as written.
+MARKUP = ["a _b_ c", "(_e_) and __bold__", "~~struck~~ and ~one~", "snake_case_id stays", "1. first", "2) second", "12. at the start", "# title",
+          "- item", "+ item", "> quote", "<b>x</b>", "[l](u)", "*s* `c` &amp; &#169;", "back\\slash \\_ \\*", "é_x_é", "a | b"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_markdown_text_renders_as_written(text):
+    """Check md() and a table cell through a CommonMark renderer with tables and strikethrough: the text shown is the text given, with no markup.
+
+    ``_b_`` rendered as emphasis, ``~~struck~~`` as strikethrough, and a
+    text starting "1. " showed a stray backslash ("\\1. first").
+    """
+    markdown_it = pytest.importorskip("markdown_it")
+    from crampnet.reasoning._render import markdown, md
+
+    renderer = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    shown = renderer.render(md(text))
+    assert shown.startswith("<p>") and shown.endswith("</p>\n") and "<" not in shown[3:-5], shown
+    assert html.unescape(shown[3:-5]) == text
+    table = renderer.render(markdown([("table", (["h"], [[text]]))]))
+    cell = re.search(r"<td>(.*)</td>", table)
+    assert cell is not None and "<" not in cell.group(1) and html.unescape(cell.group(1)) == text, table

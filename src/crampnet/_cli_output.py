@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, cast
 
 from crampnet._cli_json import diagnosis_json, finite
 from crampnet.network.evidence import band
+from crampnet.reasoning._differential import fraction
+from crampnet.reasoning._thresholds import compared_percents
 from crampnet.reasoning.html import (
     FORMS_NOTE,
     MEASURES,
@@ -210,7 +212,8 @@ def must_not_miss_lines(dx: Diagnosis, *, rule_outs: bool = True) -> list[str]:
     for cond, probability, threshold, _, urgency, ruled_out, rule_out, source in rows:
         p = finite(probability, f"P({cond} | evidence)")
         mark = flag_mark(p, threshold, urgency, ruled_out)
-        lines.append(f"  {cond:<{width}}  P = {p:7.2%}  threshold {threshold:6.2%}  {mark}")
+        shown, limit = compared_percents(p, threshold)
+        lines.append(f"  {cond:<{width}}  P = {shown:>7}  threshold {limit:>6}  {mark}")
         if cond in met:  # what the rule counted
             lines.append(f"  {'':<{width}}  rule-out met: {met[cond][0]}")
         if rule_outs:
@@ -264,7 +267,7 @@ def differential_lines(dx: Diagnosis, top: int, *, explained: bool = True) -> li
             if number is None
             else f"{finite(number, f'the {title} of {cond}'):>{len(title)}.{DECIMALS}f}"
         )
-        lines.append(f"{rank:>4}  {cond:<{width}}  {p:11.4f}  {_bar(p)}  {value}".rstrip() + tag)
+        lines.append(f"{rank:>4}  {cond:<{width}}  {fraction(p, 4):>11}  {_bar(p)}  {value}".rstrip() + tag)
     if any(rank > top for rank, _ in rows):
         lines.append("(must-not-miss conditions are always listed, at their own rank)")
     if forms:

@@ -50,6 +50,7 @@ from crampnet._case_json import beyond_float, too_big
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
 from crampnet.exceptions import CrampnetError
 from crampnet.network.evidence import interpret
+from crampnet.reasoning._differential import fraction
 
 if TYPE_CHECKING:
     from crampnet.model import Model
@@ -173,7 +174,7 @@ class Interview:
         """Why to stop now (or ``""``), and the questions left, best first."""
         lead, p = str(dx.posteriors.index[0]), float(dx.posteriors.iloc[0])
         if p >= self.confidence:
-            return f"{lead} has reached P = {p:.3f} (--confidence {self.confidence:g}).", []
+            return f"{lead} has reached P = {fraction(p, 3)} (--confidence {self.confidence:g}).", []
         if self.asked >= self.max_questions:
             return f"{self.asked} question{'s' * (self.asked != 1)} asked (--max-questions {self.max_questions}).", []
         table = dx.next_questions(None, by=self.by, staged=self.staged)
@@ -190,7 +191,7 @@ class Interview:
         if node.bands:
             options += f", or a number{' in ' + node.unit if node.unit else ''}"
         text = node.label or nid
-        asked = text if text.split()[0].lower() in _WH else f"{text}?"  # "How long the problem has lasted", not "...lasted?"
+        asked = text if text.split()[:1] and text.split()[0].lower() in _WH else f"{text}?"  # "How long the problem has lasted", not "...lasted?"; a blank label has no first word
         return f"{asked} ({nid}: {options}"
 
     def _read(self, prompt: str, stdin: IO[str]) -> object:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from crampnet.exceptions import EvidenceTypeError
 from crampnet.network.evidence import describe, normalise, show
-from crampnet.reasoning.html import COLOURS, diagnosis_html
+from crampnet.reasoning.html import COLOURS, diagnosis_html, percent
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -276,7 +276,7 @@ def draw(
             ax.add_patch(Rectangle(track[:2], track[2], track[3], facecolor="white", edgecolor="#999999", lw=0.5, zorder=4, gid=f"track:{nid}"))
             ax.add_patch(Rectangle(track[:2], track[2] * p, track[3], facecolor=COLOURS["condition"], zorder=5, gid=f"bar:{nid}"))
             if labels:
-                ax.text(track[0] + track[2] + 0.02, y + 0.02 + track[3] / 2, _percent(p), fontsize=9, va="center", zorder=6)
+                ax.text(track[0] + track[2] + 0.02, y + 0.02 + track[3] / 2, percent(p), fontsize=9, va="center", zorder=6)
                 mark = " (must not miss)" if node.must_not_miss else ""
                 ax.text(left + 0.03, y - 0.17, _short(label, 38 - len(mark)) + mark, fontsize=9, va="center", zorder=6)
         elif labels:
@@ -290,10 +290,6 @@ def draw(
     what = "every node" if whole else f"the {len(nodes)} nodes that bear on this case (of {len(spec.nodes)})"
     ax.set_title(f"{spec.name} {spec.version}: {what}; {len(vectors)} observed (outlined)", fontsize=11, pad=20)
     return ax
-
-
-def _percent(p: float) -> str:
-    return "<0.1%" if p < 0.001 else f"{p:.1%}" if p < 0.1 else f"{p:.0%}"
 
 
 def _short(text: str, n: int) -> str:

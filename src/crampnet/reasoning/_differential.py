@@ -15,14 +15,16 @@ Examples
 
 from __future__ import annotations
 
+import numbers
 from typing import TYPE_CHECKING
 
+from crampnet.exceptions import InvalidValueError
 from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
     from crampnet.reasoning.diagnosis import Diagnosis
 
-__all__ = ["form_tags", "part_probabilities", "percent", "ranked", "rounded"]
+__all__ = ["form_tags", "fraction", "part_probabilities", "percent", "ranked", "rounded"]
 
 
 def rounded(value: float) -> float:
@@ -91,14 +93,43 @@ def form_tags(forms: dict[str, float]) -> list[str]:
     Returns
     -------
     list of str
-        ``"[part P]"`` per part, in the order given, ``P`` at two decimals.
+        ``"[part P]"`` per part, in the order given, ``P`` at two decimals
+        (:func:`fraction`: a part above 0 never reads 0.00).
 
     Examples
     --------
     >>> form_tags({"overt_thyroid_dysfunction": 0.897})
     ['[overt_thyroid_dysfunction 0.90]']
     """
-    return [f"[{part} {q:.2f}]" for part, q in forms.items()]
+    return [f"[{part} {fraction(q, 2)}]" for part, q in forms.items()]
+
+
+def fraction(p: float, places: int) -> str:
+    """A probability as a decimal fraction at ``places`` decimals, never zero above 0 nor one below 1.
+
+    Parameters
+    ----------
+    p : float
+        A probability.
+    places : int
+        The decimals shown.
+
+    Returns
+    -------
+    str
+        ``p`` at ``places`` decimals; ``"<0.001"`` (at 3) for a probability
+        above 0 that would read zero, ``">0.999"`` for one below 1 that
+        would read one.
+
+    Examples
+    --------
+    >>> fraction(0.53, 3), fraction(1.9e-05, 4), fraction(0.99996, 3), fraction(0.0, 3), fraction(1.0, 3)
+    ('0.530', '<0.0001', '>0.999', '0.000', '1.000')
+    """
+    text = f"{p:.{places}f}"
+    if p > 0 and float(text) == 0:
+        return f"<{10.0 ** -places:.{places}f}"
+    return f">{1 - 10.0 ** -places:.{places}f}" if p < 1 and float(text) == 1 else text
 
 
 def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
@@ -120,6 +151,12 @@ def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
         differential: the first ``top`` conditions in the differential's
         order, then the must-not-miss conditions not among them, by rank.
 
+    Raises
+    ------
+    InvalidValueError
+        If ``top`` is neither None nor a non-negative int (``-1`` would
+        list all but the last).
+
     Examples
     --------
     >>> import crampnet
@@ -129,7 +166,10 @@ def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
     >>> {c for _, c in ranked(dx, 1)} >= set(dx.model.must_not_miss)
     True
     """
-    head = dx.differential if top is None else dx.differential[:top]
+    if top is not None and (isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 0):
+        msg = f"The 'top' argument must be a non-negative int (how many conditions of the differential to list) or None (all). Got {top!r} ({type(top).__name__}) instead."
+        raise InvalidValueError(msg)
+    head = dx.differential if top is None else dx.differential[: int(top)]
     rank = {c: i for i, c in enumerate(dx.differential, start=1)}
     return [(rank[c], c) for c in head] + sorted(
         (rank[c], c) for c in dx.model.must_not_miss if c not in head
@@ -137,7 +177,7 @@ def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
 
 
 def percent(p: float) -> str:
-    """A probability in the differential of the report and the notebook table: "<0.1%", one decimal under 10%, then whole percent.
+    """A probability in the differential of the report and the notebook table: "<0.1%", one decimal under 10%, then whole percent, never 100% short of certainty.
 
     Parameters
     ----------
@@ -147,12 +187,18 @@ def percent(p: float) -> str:
     Returns
     -------
     str
-        ``"<0.1%"`` below 0.001; a percentage with one decimal below 0.1;
-        a whole percentage from 0.1 up.
+        ``"<0.1%"`` below 0.001; a percentage with one decimal below 10%
+        as rounded; a whole percentage from there up, ``">99%"`` for a
+        probability below 1 that would read 100%.
 
     Examples
     --------
     >>> percent(0.0004), percent(0.053), percent(0.42)
     ('<0.1%', '5.3%', '42%')
+    >>> percent(0.09996), percent(0.9991), percent(1.0)
+    ('10%', '>99%', '100%')
     """
-    return "<0.1%" if p < 0.001 else f"{p:.1%}" if p < 0.1 else f"{p:.0%}"
+    if p < 0.001:
+        return "<0.1%"
+    text = f"{p:.1%}" if round(100 * p, 1) < 10 else f"{p:.0%}"
+    return ">99%" if p < 1 and text == "100%" else text

@@ -9,8 +9,8 @@ A block is ``(kind, content)``:
 - ``flags``: ``(urgency, condition, message, source)`` per red flag.
 
 Markdown escapes what could start markup (backslash, backtick, ``*``,
-``<``, brackets, an entity's ``&``, a block marker at the start, and ``|``
-in table cells) and joins lines; HTML escapes everything and shares
+``~``, ``_`` but between letters or digits, ``<``, brackets, an entity's
+``&``, a block marker at the start, and ``|`` in table cells) and joins lines; HTML escapes everything and shares
 :data:`crampnet.reasoning.html.STYLESHEET` with the notebook display.
 
 Examples
@@ -36,13 +36,18 @@ __all__ = ["Block", "html_fragment", "markdown", "md"]
 
 Block = tuple[str, Any]
 _Table = tuple[list[str], list[list[str]]]
-_SPECIAL = re.compile(r"([\\`*<>\[\]])")
+_SPECIAL = re.compile(r"([\\`*<>\[\]~])")
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_LEADING = re.compile(r"[#+=-]|\d+[.)](\s|$)")
+# An underscore not between two letters or digits can open or close emphasis (snake_case ids cannot, and stay as they are).
+_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+_LEADING = re.compile(r"[#+=-]")
+# A number and '.' or ')' at the start is a list marker: its punctuation is escaped ("\1" would show the backslash).
+_ORDERED = re.compile(r"(\d+)([.)](?:\s|$))")
 
 
 def _inline(text: object) -> str:
-    return _ENTITY.sub(r"\\&", _SPECIAL.sub(r"\\\1", re.sub(r"\s*[\r\n]+\s*", " ", str(text))))
+    out = _SPECIAL.sub(r"\\\1", re.sub(r"\s*[\r\n]+\s*", " ", str(text)))
+    return _ENTITY.sub(r"\\&", _UNDERSCORE.sub(r"\\_", out))
 
 
 def md(text: object) -> str:
@@ -60,6 +65,8 @@ def md(text: object) -> str:
         one space), with what could start markup escaped by a backslash.
     """
     out = _inline(text)
+    if _ORDERED.match(out):
+        return _ORDERED.sub(r"\1\\\2", out, count=1)
     return "\\" + out if _LEADING.match(out) else out
 
 

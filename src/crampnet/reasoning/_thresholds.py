@@ -48,7 +48,7 @@ from crampnet.reasoning.notes import GEERSING_2014, PULMONARY_EMBOLISM, RCOG_37B
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["DEFAULT_THRESHOLD", "PAUKER_KASSIRER", "THRESHOLDS", "Input", "TestingThreshold", "compared_percent", "pauker_kassirer", "test_treatment", "testing_thresholds"]
+__all__ = ["DEFAULT_THRESHOLD", "PAUKER_KASSIRER", "THRESHOLDS", "Input", "TestingThreshold", "compared_percent", "compared_percents", "pauker_kassirer", "test_treatment", "testing_thresholds"]
 
 #: Posterior at or above which a must-not-miss condition without its own threshold is flagged (judgment: the 0.1 release's figure).
 DEFAULT_THRESHOLD = 0.10
@@ -73,16 +73,66 @@ def compared_percent(p: float) -> str:
     Returns
     -------
     str
-        The percent with two decimals below 0.1, with one from 0.1 up, and
-        a ``%`` sign.
+        The percent with two decimals below 10% as rounded, with one from
+        there up, and a ``%`` sign; ``"<0.01%"`` for a probability above 0
+        that would read 0.00%, ``">99.9%"`` for one below 1 that would read
+        100.0%.
 
     Examples
     --------
     >>> from crampnet.reasoning._thresholds import compared_percent
     >>> compared_percent(0.0134), compared_percent(0.0135), compared_percent(0.4567)
     ('1.34%', '1.35%', '45.7%')
+
+    A probability above 0 never reads as zero, one below 1 never as 100%,
+    and the number of decimals follows the percent as shown (0.09999 is
+    "10.0%", as 0.1 is):
+
+    >>> compared_percent(0.00001), compared_percent(0.0), compared_percent(0.09999), compared_percent(0.99999)
+    ('<0.01%', '0.00%', '10.0%', '>99.9%')
     """
-    return f"{p:.2%}" if p < 0.1 else f"{p:.1%}"
+    text = f"{p:.2%}" if round(100 * p, 2) < 10 else f"{p:.1%}"
+    if p > 0 and text == "0.00%":
+        return "<0.01%"
+    return ">99.9%" if p < 1 and text == "100.0%" else text
+
+
+def compared_percents(p: float, threshold: float) -> tuple[str, str]:
+    """A probability and the threshold it is compared to, as :func:`compared_percent` shows them, told apart when under it.
+
+    At or above the threshold the two read that way at any precision (the
+    rounding keeps the order). Under it they can round alike ("10.5%"
+    beside motor neuron disease's threshold of 10.48%, or "1.35%" beside
+    DVT's of 1.3478%), which reads as at the threshold and so flagged: then
+    both are given with more decimals until the probability reads under it.
+
+    Parameters
+    ----------
+    p : float
+        The probability.
+    threshold : float
+        The threshold it is compared to.
+
+    Returns
+    -------
+    tuple of (str, str)
+        The probability and the threshold as percents; under the threshold
+        the first reads lower than the second.
+
+    Examples
+    --------
+    >>> from crampnet.reasoning._thresholds import compared_percents
+    >>> compared_percents(0.1046, 0.104753), compared_percents(0.0502, 0.0135)
+    (('10.46%', '10.48%'), ('5.02%', '1.35%'))
+    """
+    shown, limit = compared_percent(p), compared_percent(threshold)
+    places = len(shown.rstrip("%").partition(".")[2])
+    while p < threshold and shown == limit and places < 15:
+        places += 1
+        shown, limit = f"{p:.{places}%}", f"{threshold:.{places}%}"
+    if p > 0 and shown[0].isdigit() and float(shown.rstrip("%")) == 0:  # a probability above 0 never reads as zero
+        shown = f"<{10.0 ** -places:.{places}f}%"
+    return shown, limit
 
 
 GOODACRE_US_2005 = "Goodacre S et al. BMC Med Imaging 2005;5:6, Table 2 (compression ultrasound vs venography, 22 cohorts)"

@@ -35,7 +35,7 @@ import html
 from typing import TYPE_CHECKING
 
 from crampnet.reasoning._differential import form_tags, part_probabilities, percent, ranked, rounded
-from crampnet.reasoning._thresholds import compared_percent
+from crampnet.reasoning._thresholds import compared_percents
 from crampnet.reasoning.mustnotmiss import flag_mark
 from crampnet.reasoning.ranking import DECIMALS, MEASURE_DEFINITIONS, RANKINGS
 
@@ -266,8 +266,9 @@ def _urgency(value: object) -> str | None:
 def _must_not_miss_html(dx: Diagnosis) -> str:
     esc = html.escape
     rows = "".join(
-        f'<tr><td>{esc(dx.model.spec.nodes[str(cond)].label or str(cond))}</td><td class="num">{compared_percent(float(row["probability"]))}</td>'
-        f'<td class="num">{compared_percent(float(row["threshold"]))}</td><td>{_flag_cell(float(row["probability"]), float(row["threshold"]), _urgency(row["urgency"]), bool(row["ruled_out"]))}</td>'
+        f'<tr><td>{esc(dx.model.spec.nodes[str(cond)].label or str(cond))}</td>'
+        + "".join(f'<td class="num">{esc(shown)}</td>' for shown in compared_percents(float(row["probability"]), float(row["threshold"])))
+        + f'<td>{_flag_cell(float(row["probability"]), float(row["threshold"]), _urgency(row["urgency"]), bool(row["ruled_out"]))}</td>'
         f'<td>{esc(str(row["rule_out"]))}<br><small>{esc(str(row["source"]))}</small></td></tr>'
         for cond, row in dx.must_not_miss.iterrows()
     )
@@ -278,7 +279,7 @@ def _must_not_miss_html(dx: Diagnosis) -> str:
     )
 
 
-def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
+def diagnosis_html(dx: Diagnosis, *, top: int | None = 8) -> str:
     """A diagnosis as an HTML fragment: red flags, then the differential with probability bars and a legend.
 
     Each row has the rank, the condition, its probability (a bar and a
@@ -290,9 +291,9 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
     ----------
     dx : Diagnosis
         The diagnosis to show.
-    top : int, default=8
-        How many conditions of the differential to list; must-not-miss
-        conditions are listed whatever their rank.
+    top : int or None, default=8
+        How many conditions of the differential to list (None: all);
+        must-not-miss conditions are listed whatever their rank.
 
     Returns
     -------
@@ -300,6 +301,11 @@ def diagnosis_html(dx: Diagnosis, *, top: int = 8) -> str:
         A ``<div class="crampnet crampnet-diagnosis">`` that starts with
         :data:`STYLESHEET` (the report's too), so it renders the same in
         Jupyter, VS Code and exported HTML.
+
+    Raises
+    ------
+    InvalidValueError
+        If ``top`` is neither None nor a non-negative int.
 
     Examples
     --------
@@ -380,11 +386,13 @@ def diagnosis_repr(dx: Diagnosis) -> str:
     >>> text.splitlines()[0].startswith("<crampnet.Diagnosis: 1 evidence entry; ")
     True
     """
+    from crampnet.reasoning._differential import fraction
+
     n, flags = len(dx.evidence), len(dx.red_flags)
     lines = [f"<crampnet.Diagnosis: {n} evidence entr{'y' if n == 1 else 'ies'}; {flags} red flag{'s' * (flags != 1)}; differential ({dx.ranking}), first 3 of {len(dx.differential)}:"]
     post = dx._probabilities()
     for rank, cond in enumerate(dx.differential[:3], start=1):
         v = dx._measure_value(cond)
         value = "" if v is None else f"; {TITLES[dx.measure]} = {v:.{DECIMALS}f}"
-        lines.append(f"  {rank}. {cond} (probability = {post[cond]:.3f}{value})")
+        lines.append(f"  {rank}. {cond} (probability = {fraction(post[cond], 3)}{value})")
     return "\n".join(lines + [f"  {line}" for line in dx.legend]) + ">"

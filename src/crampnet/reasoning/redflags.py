@@ -75,6 +75,7 @@ from crampnet.reasoning._thresholds import (
     PAUKER_KASSIRER,
     THRESHOLDS,
     compared_percent,
+    compared_percents,
     testing_thresholds,
 )
 from crampnet.reasoning.notes import NOTES
@@ -270,19 +271,20 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
         kind = "threshold given" if threshold is not None else "testing threshold" if cond in THRESHOLDS else "default must-not-miss threshold"
         notes = NOTES.get(cond)
         action, source = (notes[0].text, notes[0].source) if notes else ("The network marks it must-not-miss: evaluate it specifically.", f"network file {model.spec.path} (must_not_miss)")
-        urgency = "urgent"
+        urgency, shown = "urgent", compared_percent(p)
         if threshold is None and cond in THRESHOLDS:
             act = THRESHOLDS[cond].treatment
             if p < act:
                 urgency = "test"
-                action = f"Test: {THRESHOLDS[cond].test} (below its test-treatment threshold of {compared_percent(act)}, the test decides). {action}"
+                shown, below = compared_percents(p, act)  # told apart from the threshold it is under
+                action = f"Test: {THRESHOLDS[cond].test} (below its test-treatment threshold of {below}, the test decides). {action}"
                 if cond in waiting:  # the rule-out a normal result would meet but for items not answered
                     action = f"{action} Rule-out not met: {waiting[cond]}"
             else:
                 action = f"At or above its test-treatment threshold of {compared_percent(act)}: act now ({THRESHOLDS[cond].test}). {action}"
             source = f"{PAUKER_KASSIRER}; {source}"
         earlier = f" ({compared_percent(before[cond])} before the findings entered)" if before and cond in before else ""
-        message = f"{label}: P = {compared_percent(p)}{earlier}, at or above its {kind} of {compared_percent(limit)}. {action}"
+        message = f"{label}: P = {shown}{earlier}, at or above its {kind} of {compared_percent(limit)}. {action}"
         if cond in ruled:  # a 'test' finding rule: the probability, and the rule's words after it
             if urgency == "test":
                 continue

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 from crampnet.exceptions import InvalidValueError
 from crampnet.reasoning._render import Block, html_fragment, markdown
 from crampnet.reasoning._stamp import report_date, stamp
-from crampnet.reasoning._thresholds import compared_percent
+from crampnet.reasoning._thresholds import compared_percents
 from crampnet.reasoning.explain import explain_rows
 from crampnet.reasoning.html import (
     FORMS_NOTE,
@@ -99,7 +99,7 @@ def _must_not_miss(dx: Diagnosis) -> list[Block]:
     # The rows of dx.must_not_miss, without building its table.
     met = dx._rule_outs_met  # what each rule-out met counted
     rows = [
-        [_label(dx, cond), compared_percent(float(p)), compared_percent(float(limit)), flag_mark(float(p), float(limit), urgency, ruled_out), f"{rule_out} Met here: {met[cond][0]}" if cond in met else str(rule_out), f"{source}; rule-out met: {met[cond][1]}" if cond in met else str(source)]
+        [_label(dx, cond), *compared_percents(float(p), float(limit)), flag_mark(float(p), float(limit), urgency, ruled_out), f"{rule_out} Met here: {met[cond][0]}" if cond in met else str(rule_out), f"{source}; rule-out met: {met[cond][1]}" if cond in met else str(source)]
         for cond, p, limit, _, urgency, ruled_out, rule_out, source in dx._must_not_miss_rows()
     ]
     text = "Always listed, however unlikely. Threshold: the probability above which testing beats not testing (Pauker & Kassirer 1980), unless a threshold was given; a finding rule flags whatever the probability."
