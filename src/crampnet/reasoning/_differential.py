@@ -94,7 +94,7 @@ def form_tags(forms: dict[str, float]) -> list[str]:
     -------
     list of str
         ``"[part P]"`` per part, in the order given, ``P`` at two decimals
-        (:func:`fraction`: a part above 0 never reads 0.00).
+        (``fraction``: a part above 0 never reads 0.00).
 
     Examples
     --------
