@@ -493,3 +493,31 @@ def test_rare_yes_answers_fall_back_on_their_own(model, runs, pgmpy_ve, monkeypa
     expected = pgmpy_ve(to_pgmpy(model.spec, {n: t[0] for n, t in tables.items()}), model.conditions, rare)
     for j, cond in enumerate(model.compiled.conditions):
         assert got[0, j] == pytest.approx(expected[cond], abs=1e-9), cond
+
+
+@pytest.fixture(scope="module")
+def fitted_pregnancy() -> crampnet.Model:
+    """The shipped network fitted on a context node that has context parents (pregnancy, over sex and age)."""
+    model = crampnet.load()
+    return model.fit(model.simulate(300, seed=1)[["pregnancy", "sex"]], prior_strength=10)
+
+
+def test_fitted_context_table_over_context_parents_keeps_its_default_for_solved_intercepts(fitted_pregnancy):
+    """Check a model fitted on pregnancy (whose default table weighs DVT's prevalence): the space reproduces it, intervals and sensitivity run.
+
+    The Monte Carlo builders solved a prevalence intercept against tables that
+    lacked the fitted node (KeyError 'pregnancy').
+    """
+    model = fitted_pregnancy
+    space = parameter_space(model)
+    tables = space.tables(space.point[None, :])
+    for nid in model.compiled.ids:
+        np.testing.assert_allclose(tables[nid][0], model.compiled.tables[nid], rtol=0, atol=1e-10, err_msg=nid)
+    case = {"unilateral_calf_swelling": True}
+    table = posterior_intervals(model, case, draws=50, seed=0)
+    point = model.posteriors(case)
+    np.testing.assert_allclose(table["probability"].to_numpy(), point.reindex(table.index).to_numpy(), rtol=0, atol=1e-9)
+    assert table[["low", "high"]].notna().all().all()
+    swing = model.sensitivity("deep_vein_thrombosis", case)
+    assert swing.attrs["base"] == pytest.approx(point["deep_vein_thrombosis"], abs=1e-9)
+    assert not any("(default)" in kind for kind in swing["kind"])  # the default's numbers are not the fitted model's parameters

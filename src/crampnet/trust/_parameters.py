@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -112,8 +113,9 @@ def parameter_space(model: BaseModel) -> ParameterSpace:
     """The parameter space of a model (cached per model; models are immutable).
 
     Fitted tables (see :func:`crampnet.trust.simulate.fit`) become one Dirichlet
-    group per parent configuration; population priors replace the default
-    ones after the logistic intercepts are solved against the defaults.
+    group per parent configuration; population priors and fitted context
+    tables replace the default ones after the logistic intercepts are solved
+    against the defaults.
     """
     spec = model.spec
     population = model.compiled.population
@@ -128,6 +130,15 @@ def parameter_space(model: BaseModel) -> ParameterSpace:
             space.builders.append((nid, gather(slots)))
         elif nid not in fitted:
             space.builders.append((nid, builder(space, spec, node)))
+        elif node.role == "context":
+            # A fitted context table over other context nodes (pregnancy): its
+            # default still weighs the contexts a logistic intercept given as
+            # a prevalence is solved against, as a fitted prior's default does.
+            # Its slots say "(default)", so no row of parameters() maps to them.
+            first = len(space.slots)
+            build = builder(space, spec, node)
+            space.slots[first:] = [replace(s, key=(s.key[0], f"{s.key[1]} (default)", *s.key[2:])) for s in space.slots[first:]]
+            space.builders.append((nid, build))
     if population:
         for nid, dist in spec.populations[population].priors.items():
             if nid not in fitted:
