@@ -48,6 +48,39 @@ def test_calibration_table_literal_values():
     assert table["observed"].tolist() == pytest.approx([1 / 3, 1.0])
 
 
+def test_auroc_ranks_only_the_labelled_cases():
+    """Check labels other than 1 and 0 count as neither, as documented: AUROC equals the pairwise count over the others.
+
+    They were ranked with the rest, which gave 2.0 for scores (0.9, 0.5, 0.1)
+    labelled (1, NaN, 0).
+    """
+    scores = [0.9, 0.5, 0.1, 0.7, 0.3, 0.6, 0.2]
+    labels = [1, np.nan, 0, 2, 1, 0, -1]
+    kept = [(sc, int(lab)) for sc, lab in zip(scores, labels, strict=True) if lab in (0, 1)]
+    value = auroc(np.array(scores), np.array(labels))
+    assert value == pytest.approx(by_hand_auroc([sc for sc, _ in kept], [lab for _, lab in kept]))
+    assert 0.0 <= value <= 1.0
+    assert auroc(np.array([0.9, np.nan, 0.1]), np.array([1, np.nan, 0])) == 1.0  # a NaN score of an unlabelled case is not ranked
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: auroc(np.array([0.9, np.nan, 0.1]), np.array([1, 1, 0])), "'scores' of auroc must be finite"),
+        (lambda: auroc(np.array([0.9, 0.1]), np.array([1, 0, 0])), r"same length .* shapes \(2,\) and \(3,\)"),
+        (lambda: calibration_table(np.array([0.05, np.nan]), np.array([0, 1])), "probabilities in \\[0, 1\\]. Got np.float64\\(nan\\)"),
+        (lambda: calibration_table(np.array([0.05, 1.5]), np.array([0, 1])), "probabilities in \\[0, 1\\]. Got np.float64\\(1.5\\)"),
+        (lambda: calibration_table(np.array([0.05, 0.5]), np.array([0, 0.5])), "outcomes 1 or 0"),
+        (lambda: calibration_table(np.array([0.05, 0.5]), np.array([0, 1, 1])), "same length"),
+        (lambda: calibration_table(np.array([0.05, 0.5]), np.array([0, 1]), bins=0), "'bins' argument of calibration_table"),
+    ],
+)
+def test_metrics_refuse_inputs_they_would_misread(call, match):
+    """Check NaN scores, predictions outside [0, 1], outcomes not 1 or 0, unequal lengths and no bins are errors, not NaN, clipped bins or IndexError."""
+    with pytest.raises(crampnet.InvalidValueError, match=match):
+        call()
+
+
 def test_metrics_equal_hand_computation_on_labelled_cases(tiny):
     """Check top-1/top-3 by posterior, AUROC, Brier and calibration against loops written out in the test."""
     result = evaluate(tiny, CASES, ranking="posterior", bins=4)
