@@ -172,6 +172,11 @@ def test_plot_calibration(tiny):
         (pd.DataFrame({"rls": ["present"]}), {"bins": 0}, crampnet.InvalidValueError, "'bins' argument of evaluate"),
         (pd.DataFrame({"rls": ["present"]}), {"ranking": "probability"}, crampnet.InvalidValueError, "'ranking' argument of evaluate must be one of 'counterfactual'"),
         (pd.DataFrame({"rlss": ["present"]}), {}, crampnet.UnknownNodeError, "Did you mean 'rls'"),
+        # two truth columns of one condition raised pandas' "truth value of an array is ambiguous"
+        (pd.DataFrame([["present", "absent"]], columns=["rls", "rls"]), {}, crampnet.InvalidValueError, "2 columns named 'rls'"),
+        # "no" is truthy: it drew the progress bars
+        (pd.DataFrame({"rls": ["present"]}), {"progress": "no"}, crampnet.EvidenceTypeError, "'progress' argument of evaluate must be True or False"),
+        (pd.DataFrame({"rls": ["present"]}), {"seed": -1}, crampnet.InvalidValueError, "'seed' argument of evaluate"),
     ],
 )
 def test_errors(tiny, cases, kwargs, error, match):
@@ -342,3 +347,15 @@ def test_must_not_miss_recall_and_false_alarms(model):
     assert (ordered.must_not_miss_recall, ordered.false_alarms) == (result.must_not_miss_recall, result.false_alarms)
     quiet = evaluate(model, cases.iloc[[1]], ranking="posterior")
     assert quiet.false_alarms == 0.0 and np.isnan(quiet.must_not_miss_recall) and quiet.must_not_miss_present == 0
+
+
+def test_truth_given_twice_through_an_alias_is_an_error(tmp_path):
+    """Check a condition's truth in its id's column and in its alias's is refused, not silently the last column's."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "tiny.toml").read_text(encoding="utf-8")
+    path = tmp_path / "aliased.toml"
+    path.write_text(text.replace('[nodes.rls]\nrole = "condition"\n', '[nodes.rls]\nrole = "condition"\naliases = ["restless"]\n', 1), encoding="utf-8")
+    model = crampnet.load(path)
+    with pytest.raises(crampnet.InvalidValueError, match="truth of rls in 2 columns \\('rls', 'restless'\\)"):
+        evaluate(model, pd.DataFrame({"rls": ["present"], "restless": ["absent"]}), ranking="posterior")
