@@ -557,3 +557,20 @@ def test_log_space_dirichlet_has_the_dirichlet_mean():
     for edge in (1e-6, 0.5):  # the first entry is Beta(1e-3, 3e-3): its distribution function at two points
         share = float(betainc(1e-3, 3e-3, edge))
         assert (draws[:, 0] < edge).mean() == pytest.approx(share, abs=4 * math.sqrt(share * (1 - share) / 20_000))
+
+
+def test_fitted_rows_without_pseudo_counts_keep_the_fitted_models_column():
+    """Check the space of a fitted model reproduces its tables at the point where a parent configuration had no pseudo-counts.
+
+    The fit keeps the prior model's column there (care_setting = general, of
+    prior 0 in the presenting population); the space made it all zeros, so a
+    draw made any case in that configuration impossible.
+    """
+    model = crampnet.load()
+    fitted = model.fit(model.simulate(300, seed=1)[["nocturnal_leg_cramps"]], prior_strength=10)
+    space = parameter_space(fitted)
+    tables = space.tables(space.point[None, :])
+    for nid in fitted.compiled.ids:
+        np.testing.assert_allclose(tables[nid][0], fitted.compiled.tables[nid], rtol=0, atol=1e-10, err_msg=nid)
+    drawn = space.tables(draw_parameters(fitted, 20, np.random.default_rng(0)))["nocturnal_leg_cramps"]
+    np.testing.assert_allclose(drawn.sum(axis=1), 1.0, atol=1e-9)

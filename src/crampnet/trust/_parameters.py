@@ -145,7 +145,7 @@ def parameter_space(model: BaseModel) -> ParameterSpace:
                 slots = space.add_dist((nid, "prior", None, None), dist, spec.nodes[nid].states)
                 space.overrides.append((nid, under_parents(spec, nid, slots)))  # a context table: the prior under every parent state
     for nid, alpha in fitted.items():
-        space.overrides.append((nid, _fitted_slots(space, spec, spec.nodes[nid], alpha)))
+        space.overrides.append((nid, _fitted_slots(space, spec, spec.nodes[nid], alpha, model.compiled.tables[nid])))
     index = space.index()
     for b, _, implying in spec.implied_groups:  # draws keep the nesting (ParameterSpace.tables), innermost first
         for key, slot in index.items():
@@ -155,11 +155,15 @@ def parameter_space(model: BaseModel) -> ParameterSpace:
     return space
 
 
-def _fitted_slots(space: ParameterSpace, spec: NetworkSpec, node: Node, alpha: np.ndarray) -> np.ndarray:
-    """One group per parent configuration of a fitted table; slot array of the table's shape."""
+def _fitted_slots(space: ParameterSpace, spec: NetworkSpec, node: Node, alpha: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """One group per parent configuration of a fitted table; slot array of the table's shape.
+
+    A configuration without pseudo-counts keeps ``table``'s column (the
+    fitted model's), fixed, as the fit keeps the prior model's there.
+    """
     parents = node.parents
     total = alpha.sum(axis=0, keepdims=True)
-    value = np.where(total > 0, alpha / np.where(total > 0, total, 1.0), 0.0)
+    value = np.where(total > 0, alpha / np.where(total > 0, total, 1.0), table)
     out = np.empty(alpha.shape, dtype=np.intp)
     for config in np.ndindex(*alpha.shape[1:]):
         when = [f"{p}={spec.nodes[p].states[i]}" for p, i in zip(parents, config, strict=True)]
