@@ -48,6 +48,39 @@ def test_calibration_table_literal_values():
     assert table["observed"].tolist() == pytest.approx([1 / 3, 1.0])
 
 
+def test_auroc_ranks_only_the_labelled_cases():
+    """Check labels other than 1 and 0 count as neither, as documented: AUROC equals the pairwise count over the others.
+
+    They were ranked with the rest, which gave 2.0 for scores (0.9, 0.5, 0.1)
+    labelled (1, NaN, 0).
+    """
+    scores = [0.9, 0.5, 0.1, 0.7, 0.3, 0.6, 0.2]
+    labels = [1, np.nan, 0, 2, 1, 0, -1]
+    kept = [(sc, int(lab)) for sc, lab in zip(scores, labels, strict=True) if lab in (0, 1)]
+    value = auroc(np.array(scores), np.array(labels))
+    assert value == pytest.approx(by_hand_auroc([sc for sc, _ in kept], [lab for _, lab in kept]))
+    assert 0.0 <= value <= 1.0
+    assert auroc(np.array([0.9, np.nan, 0.1]), np.array([1, np.nan, 0])) == 1.0  # a NaN score of an unlabelled case is not ranked
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: auroc(np.array([0.9, np.nan, 0.1]), np.array([1, 1, 0])), "'scores' of auroc must be finite"),
+        (lambda: auroc(np.array([0.9, 0.1]), np.array([1, 0, 0])), r"same length .* shapes \(2,\) and \(3,\)"),
+        (lambda: calibration_table(np.array([0.05, np.nan]), np.array([0, 1])), "probabilities in \\[0, 1\\]. Got np.float64\\(nan\\)"),
+        (lambda: calibration_table(np.array([0.05, 1.5]), np.array([0, 1])), "probabilities in \\[0, 1\\]. Got np.float64\\(1.5\\)"),
+        (lambda: calibration_table(np.array([0.05, 0.5]), np.array([0, 0.5])), "outcomes 1 or 0"),
+        (lambda: calibration_table(np.array([0.05, 0.5]), np.array([0, 1, 1])), "same length"),
+        (lambda: calibration_table(np.array([0.05, 0.5]), np.array([0, 1]), bins=0), "'bins' argument of calibration_table"),
+    ],
+)
+def test_metrics_refuse_inputs_they_would_misread(call, match):
+    """Check NaN scores, predictions outside [0, 1], outcomes not 1 or 0, unequal lengths and no bins are errors, not NaN, clipped bins or IndexError."""
+    with pytest.raises(crampnet.InvalidValueError, match=match):
+        call()
+
+
 def test_metrics_equal_hand_computation_on_labelled_cases(tiny):
     """Check top-1/top-3 by posterior, AUROC, Brier and calibration against loops written out in the test."""
     result = evaluate(tiny, CASES, ranking="posterior", bins=4)
@@ -139,6 +172,11 @@ def test_plot_calibration(tiny):
         (pd.DataFrame({"rls": ["present"]}), {"bins": 0}, crampnet.InvalidValueError, "'bins' argument of evaluate"),
         (pd.DataFrame({"rls": ["present"]}), {"ranking": "probability"}, crampnet.InvalidValueError, "'ranking' argument of evaluate must be one of 'counterfactual'"),
         (pd.DataFrame({"rlss": ["present"]}), {}, crampnet.UnknownNodeError, "Did you mean 'rls'"),
+        # two truth columns of one condition raised pandas' "truth value of an array is ambiguous"
+        (pd.DataFrame([["present", "absent"]], columns=["rls", "rls"]), {}, crampnet.InvalidValueError, "2 columns named 'rls'"),
+        # "no" is truthy: it drew the progress bars
+        (pd.DataFrame({"rls": ["present"]}), {"progress": "no"}, crampnet.EvidenceTypeError, "'progress' argument of evaluate must be True or False"),
+        (pd.DataFrame({"rls": ["present"]}), {"seed": -1}, crampnet.InvalidValueError, "'seed' argument of evaluate"),
     ],
 )
 def test_errors(tiny, cases, kwargs, error, match):
@@ -309,3 +347,15 @@ def test_must_not_miss_recall_and_false_alarms(model):
     assert (ordered.must_not_miss_recall, ordered.false_alarms) == (result.must_not_miss_recall, result.false_alarms)
     quiet = evaluate(model, cases.iloc[[1]], ranking="posterior")
     assert quiet.false_alarms == 0.0 and np.isnan(quiet.must_not_miss_recall) and quiet.must_not_miss_present == 0
+
+
+def test_truth_given_twice_through_an_alias_is_an_error(tmp_path):
+    """Check a condition's truth in its id's column and in its alias's is refused, not silently the last column's."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "tiny.toml").read_text(encoding="utf-8")
+    path = tmp_path / "aliased.toml"
+    path.write_text(text.replace('[nodes.rls]\nrole = "condition"\n', '[nodes.rls]\nrole = "condition"\naliases = ["restless"]\n', 1), encoding="utf-8")
+    model = crampnet.load(path)
+    with pytest.raises(crampnet.InvalidValueError, match="truth of rls in 2 columns \\('rls', 'restless'\\)"):
+        evaluate(model, pd.DataFrame({"rls": ["present"], "restless": ["absent"]}), ranking="posterior")

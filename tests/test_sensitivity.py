@@ -155,6 +155,15 @@ def test_tornado_plot(tiny):
     plt.close(ax.figure)
 
 
+@pytest.mark.parametrize("top", [0, -1, True, 1.5, "3"])
+def test_tornado_top_must_be_a_positive_int(tiny, top):
+    """Check a bad ``top`` is refused by name: -1 drew every bar but the last, 0 an empty plot, a float or bool a pandas TypeError."""
+    pytest.importorskip("matplotlib").use("Agg")
+    table = sensitivity(tiny, "rls", {"urge": True})
+    with pytest.raises(crampnet.InvalidValueError, match="'top' argument of plot_tornado must be a positive int"):
+        plot_tornado(table, top=top)
+
+
 def _flat(label: str) -> str:
     """A tornado label on one line (wrapped labels continue on indented lines)."""
     return re.sub(r"\s*\n\s*", " ", label)

@@ -47,6 +47,13 @@ def test_simulate_columns_states_and_seed(tiny):
     assert len(simulate(tiny, 0)) == 0
 
 
+@pytest.mark.parametrize(("seed", "error"), [(-1, crampnet.InvalidValueError), (1.5, crampnet.EvidenceTypeError), (True, crampnet.EvidenceTypeError)])
+def test_bad_seed_names_simulate(tiny, seed, error):
+    """Check a bad seed's error names simulate (it said only "The 'seed' argument")."""
+    with pytest.raises(error, match="The 'seed' argument of simulate must be an int >= 0"):
+        simulate(tiny, 3, seed=seed)
+
+
 def test_simulated_frequencies_match_the_model(tiny):
     """Check marginal and conditional frequencies of a large cohort against exact probabilities."""
     n = 40000

@@ -493,3 +493,84 @@ def test_rare_yes_answers_fall_back_on_their_own(model, runs, pgmpy_ve, monkeypa
     expected = pgmpy_ve(to_pgmpy(model.spec, {n: t[0] for n, t in tables.items()}), model.conditions, rare)
     for j, cond in enumerate(model.compiled.conditions):
         assert got[0, j] == pytest.approx(expected[cond], abs=1e-9), cond
+
+
+@pytest.fixture(scope="module")
+def fitted_pregnancy() -> crampnet.Model:
+    """The shipped network fitted on a context node that has context parents (pregnancy, over sex and age)."""
+    model = crampnet.load()
+    return model.fit(model.simulate(300, seed=1)[["pregnancy", "sex"]], prior_strength=10)
+
+
+def test_fitted_context_table_over_context_parents_keeps_its_default_for_solved_intercepts(fitted_pregnancy):
+    """Check a model fitted on pregnancy (whose default table weighs DVT's prevalence): the space reproduces it, intervals and sensitivity run.
+
+    The Monte Carlo builders solved a prevalence intercept against tables that
+    lacked the fitted node (KeyError 'pregnancy').
+    """
+    model = fitted_pregnancy
+    space = parameter_space(model)
+    tables = space.tables(space.point[None, :])
+    for nid in model.compiled.ids:
+        np.testing.assert_allclose(tables[nid][0], model.compiled.tables[nid], rtol=0, atol=1e-10, err_msg=nid)
+    case = {"unilateral_calf_swelling": True}
+    table = posterior_intervals(model, case, draws=50, seed=0)
+    point = model.posteriors(case)
+    np.testing.assert_allclose(table["probability"].to_numpy(), point.reindex(table.index).to_numpy(), rtol=0, atol=1e-9)
+    assert table[["low", "high"]].notna().all().all()
+    swing = model.sensitivity("deep_vein_thrombosis", case)
+    assert swing.attrs["base"] == pytest.approx(point["deep_vein_thrombosis"], abs=1e-9)
+    assert not any("(default)" in kind for kind in swing["kind"])  # the default's numbers are not the fitted model's parameters
+
+
+def test_dirichlet_draws_of_tiny_alphas_stay_distributions():
+    """Check fitted rows of tiny pseudo-counts (a rare parent configuration) draw as distributions, not NaN.
+
+    Their gammas underflowed to 0 (or a subnormal whose reciprocal
+    overflowed): the draws came out NaN or all 0, and posterior_intervals
+    dropped them, down to an interval of NaN for a case in that configuration.
+    """
+    import warnings
+
+    model = crampnet.load()
+    fitted = model.fit(model.simulate(400, seed=1)[["nocturnal_leg_cramps"]], prior_strength=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        theta = draw_parameters(fitted, 200, np.random.default_rng(0))
+    assert np.isfinite(theta).all()
+    space = parameter_space(fitted)
+    drawn = [g for g in space.groups if len(g) and np.ptp(theta[:, g]) > 0]
+    np.testing.assert_allclose(np.stack([theta[:, g].sum(axis=1) for g in drawn]), 1.0, atol=1e-12)
+    case = {"hemodialysis": "yes", "cirrhosis": "yes", "alcohol_excess": "yes", "pregnancy": "later_trimester", "sex": "female", "age_group": "under_40"}
+    table = posterior_intervals(fitted, case, draws=200, seed=0)
+    assert table[["low", "high"]].notna().all().all()
+
+
+def test_log_space_dirichlet_has_the_dirichlet_mean():
+    """Check the log-space draws used for tiny alphas: Dirichlet(1e-3, 3e-3) puts nearly all mass on a vertex, the first a quarter of the time."""
+    from crampnet.trust._distributions import _log_dirichlet
+
+    draws = _log_dirichlet(np.random.default_rng(5), np.array([1e-3, 3e-3, 0.0]), 20_000)
+    assert np.isfinite(draws).all() and (draws[:, 2] == 0).all()
+    np.testing.assert_allclose(draws.sum(axis=1), 1.0)
+    assert draws[:, 0].mean() == pytest.approx(0.25, abs=4 * math.sqrt(0.25 * 0.75 / 20_000))
+    for edge in (1e-6, 0.5):  # the first entry is Beta(1e-3, 3e-3): its distribution function at two points
+        share = float(betainc(1e-3, 3e-3, edge))
+        assert (draws[:, 0] < edge).mean() == pytest.approx(share, abs=4 * math.sqrt(share * (1 - share) / 20_000))
+
+
+def test_fitted_rows_without_pseudo_counts_keep_the_fitted_models_column():
+    """Check the space of a fitted model reproduces its tables at the point where a parent configuration had no pseudo-counts.
+
+    The fit keeps the prior model's column there (care_setting = general, of
+    prior 0 in the presenting population); the space made it all zeros, so a
+    draw made any case in that configuration impossible.
+    """
+    model = crampnet.load()
+    fitted = model.fit(model.simulate(300, seed=1)[["nocturnal_leg_cramps"]], prior_strength=10)
+    space = parameter_space(fitted)
+    tables = space.tables(space.point[None, :])
+    for nid in fitted.compiled.ids:
+        np.testing.assert_allclose(tables[nid][0], fitted.compiled.tables[nid], rtol=0, atol=1e-10, err_msg=nid)
+    drawn = space.tables(draw_parameters(fitted, 20, np.random.default_rng(0)))["nocturnal_leg_cramps"]
+    np.testing.assert_allclose(drawn.sum(axis=1), 1.0, atol=1e-9)

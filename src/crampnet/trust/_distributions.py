@@ -244,7 +244,33 @@ def draw_parameters(model: BaseModel, draws: int, rng: np.random.Generator, cove
         gam = rng.standard_gamma(alpha, size=(draws, flat.size))
         starts = np.cumsum([0] + [len(g) for g in groups[:-1]])
         sums = np.add.reduceat(gam, starts, axis=1)
+        for g in np.flatnonzero((sums < _UNDERFLOW).any(axis=0)):  # tiny alphas (a fit's rare parent configurations)
+            cols = np.arange(starts[g], starts[g] + len(groups[g]))
+            rows = np.flatnonzero(sums[:, g] < _UNDERFLOW)
+            gam[np.ix_(rows, cols)] = _log_dirichlet(rng, alpha[cols], rows.size)
+            sums[rows, g] = 1.0
         fixed_mass = np.add.reduceat(np.where(alpha > 0, 0.0, dist.space.point[flat]), starts)
         scale = np.repeat((1.0 - fixed_mass)[None, :] / np.where(sums > 0, sums, 1.0), [len(g) for g in groups], axis=1)
         theta[:, flat] = np.where(alpha > 0, gam * scale, dist.space.point[flat])
     return theta
+
+
+#: A Dirichlet draw whose gammas sum below this is redrawn in log space (:func:`_log_dirichlet`).
+_UNDERFLOW = 1e-150
+
+
+def _log_dirichlet(rng: np.random.Generator, alpha: np.ndarray, draws: int) -> np.ndarray:
+    """``draws`` Dirichlet(``alpha``) vectors computed in log space, for alphas so small that their gammas underflow.
+
+    ``Gamma(a) = Gamma(a + 1) * U ** (1 / a)`` (Marsaglia and Tsang), so the
+    log of each gamma is ``log Gamma(a + 1) + log(U) / a``, finite however
+    small ``a``; the shares are their softmax. Entries with ``alpha == 0``
+    stay 0.
+    """
+    live = alpha > 0
+    safe = np.where(live, alpha, 1.0)
+    with np.errstate(divide="ignore"):
+        log_gamma = np.log(rng.standard_gamma(safe + 1.0, size=(draws, alpha.size))) + np.log(rng.random((draws, alpha.size))) / safe
+    log_gamma = np.where(live, log_gamma, -np.inf)
+    shares = np.exp(log_gamma - log_gamma.max(axis=1, keepdims=True))
+    return np.asarray(shares / shares.sum(axis=1, keepdims=True))

@@ -15,9 +15,12 @@ Examples
 from __future__ import annotations
 
 import math
+import numbers
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from crampnet.exceptions import InvalidValueError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,6 +45,12 @@ def auroc(scores: np.ndarray, labels: np.ndarray) -> float:
         The probability that a random positive scores above a random
         negative (ties 1/2); NaN when there are no positives or no negatives.
 
+    Raises
+    ------
+    InvalidValueError
+        If ``scores`` and ``labels`` are not one-dimensional of one length,
+        or a score of a case labelled 1 or 0 is NaN or infinite.
+
     Examples
     --------
     >>> import numpy as np
@@ -50,11 +59,16 @@ def auroc(scores: np.ndarray, labels: np.ndarray) -> float:
     """
     import pandas as pd
 
-    labels = np.asarray(labels, dtype=float)
+    scores, labels = _pair(scores, labels, "auroc", "scores", "labels")
+    counted = (labels == 0) | (labels == 1)  # the others are ranked with neither side
+    scores, labels = scores[counted], labels[counted]
+    if not np.isfinite(scores).all():
+        msg = f"The 'scores' of auroc must be finite numbers where the label is 1 or 0. Got {scores[~np.isfinite(scores)][0]!r}."
+        raise InvalidValueError(msg)
     pos, neg = int((labels == 1).sum()), int((labels == 0).sum())
     if pos == 0 or neg == 0:
         return math.nan
-    ranks = pd.Series(np.asarray(scores, dtype=float)).rank(method="average").to_numpy()
+    ranks = pd.Series(scores).rank(method="average").to_numpy()
     return float((ranks[labels == 1].sum() - pos * (pos + 1) / 2.0) / (pos * neg))
 
 
@@ -77,6 +91,13 @@ def calibration_table(predicted: np.ndarray, observed: np.ndarray, bins: int = 1
         ``n`` (cases in the bin), ``mean_predicted`` and ``observed`` (the
         mean outcome; both NaN for an empty bin).
 
+    Raises
+    ------
+    InvalidValueError
+        If ``predicted`` and ``observed`` are not one-dimensional of one
+        length, a prediction is not in [0, 1] (NaN included), an outcome
+        is not 1 or 0, or ``bins`` is not a positive int.
+
     Examples
     --------
     >>> import numpy as np
@@ -85,6 +106,16 @@ def calibration_table(predicted: np.ndarray, observed: np.ndarray, bins: int = 1
     """
     import pandas as pd
 
+    if isinstance(bins, bool) or not isinstance(bins, numbers.Integral) or int(bins) < 1:
+        msg = f"The 'bins' argument of calibration_table must be a positive int. Got {bins!r} instead."
+        raise InvalidValueError(msg)
+    predicted, observed = _pair(predicted, observed, "calibration_table", "predicted", "observed")
+    if not np.all((predicted >= -_SLACK) & (predicted <= 1.0 + _SLACK)):  # NaN fails too
+        msg = f"The 'predicted' of calibration_table must be probabilities in [0, 1]. Got {predicted[~((predicted >= -_SLACK) & (predicted <= 1.0 + _SLACK))][0]!r}."
+        raise InvalidValueError(msg)
+    if not np.all((observed == 0) | (observed == 1)):
+        msg = f"The 'observed' of calibration_table must be outcomes 1 or 0. Got {observed[(observed != 0) & (observed != 1)][0]!r}."
+        raise InvalidValueError(msg)
     edges = np.linspace(0.0, 1.0, bins + 1)
     which = np.clip(np.searchsorted(edges, predicted, side="right") - 1, 0, bins - 1)
     rows: list[dict[str, Any]] = []
@@ -93,3 +124,16 @@ def calibration_table(predicted: np.ndarray, observed: np.ndarray, bins: int = 1
         n = int(inside.sum())
         rows.append({"bin_low": edges[b], "bin_high": edges[b + 1], "n": n, "mean_predicted": float(predicted[inside].mean()) if n else math.nan, "observed": float(observed[inside].mean()) if n else math.nan})
     return pd.DataFrame(rows, columns=["bin_low", "bin_high", "n", "mean_predicted", "observed"])
+
+
+#: How far a predicted probability may stray outside [0, 1] by rounding.
+_SLACK = 1e-9
+
+
+def _pair(first: object, second: object, caller: str, names: str, other: str) -> tuple[np.ndarray, np.ndarray]:
+    """Two one-dimensional float arrays of one length, or InvalidValueError naming them."""
+    a, b = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
+    if a.ndim != 1 or a.shape != b.shape:
+        msg = f"The {names!r} and {other!r} of {caller} must be one-dimensional arrays of the same length (one entry per case). Got shapes {a.shape} and {b.shape}."
+        raise InvalidValueError(msg)
+    return a, b

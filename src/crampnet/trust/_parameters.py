@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -112,8 +113,9 @@ def parameter_space(model: BaseModel) -> ParameterSpace:
     """The parameter space of a model (cached per model; models are immutable).
 
     Fitted tables (see :func:`crampnet.trust.simulate.fit`) become one Dirichlet
-    group per parent configuration; population priors replace the default
-    ones after the logistic intercepts are solved against the defaults.
+    group per parent configuration; population priors and fitted context
+    tables replace the default ones after the logistic intercepts are solved
+    against the defaults.
     """
     spec = model.spec
     population = model.compiled.population
@@ -128,13 +130,22 @@ def parameter_space(model: BaseModel) -> ParameterSpace:
             space.builders.append((nid, gather(slots)))
         elif nid not in fitted:
             space.builders.append((nid, builder(space, spec, node)))
+        elif node.role == "context":
+            # A fitted context table over other context nodes (pregnancy): its
+            # default still weighs the contexts a logistic intercept given as
+            # a prevalence is solved against, as a fitted prior's default does.
+            # Its slots say "(default)", so no row of parameters() maps to them.
+            first = len(space.slots)
+            build = builder(space, spec, node)
+            space.slots[first:] = [replace(s, key=(s.key[0], f"{s.key[1]} (default)", *s.key[2:])) for s in space.slots[first:]]
+            space.builders.append((nid, build))
     if population:
         for nid, dist in spec.populations[population].priors.items():
             if nid not in fitted:
                 slots = space.add_dist((nid, "prior", None, None), dist, spec.nodes[nid].states)
                 space.overrides.append((nid, under_parents(spec, nid, slots)))  # a context table: the prior under every parent state
     for nid, alpha in fitted.items():
-        space.overrides.append((nid, _fitted_slots(space, spec, spec.nodes[nid], alpha)))
+        space.overrides.append((nid, _fitted_slots(space, spec, spec.nodes[nid], alpha, model.compiled.tables[nid])))
     index = space.index()
     for b, _, implying in spec.implied_groups:  # draws keep the nesting (ParameterSpace.tables), innermost first
         for key, slot in index.items():
@@ -144,11 +155,15 @@ def parameter_space(model: BaseModel) -> ParameterSpace:
     return space
 
 
-def _fitted_slots(space: ParameterSpace, spec: NetworkSpec, node: Node, alpha: np.ndarray) -> np.ndarray:
-    """One group per parent configuration of a fitted table; slot array of the table's shape."""
+def _fitted_slots(space: ParameterSpace, spec: NetworkSpec, node: Node, alpha: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """One group per parent configuration of a fitted table; slot array of the table's shape.
+
+    A configuration without pseudo-counts keeps ``table``'s column (the
+    fitted model's), fixed, as the fit keeps the prior model's there.
+    """
     parents = node.parents
     total = alpha.sum(axis=0, keepdims=True)
-    value = np.where(total > 0, alpha / np.where(total > 0, total, 1.0), 0.0)
+    value = np.where(total > 0, alpha / np.where(total > 0, total, 1.0), table)
     out = np.empty(alpha.shape, dtype=np.intp)
     for config in np.ndindex(*alpha.shape[1:]):
         when = [f"{p}={spec.nodes[p].states[i]}" for p, i in zip(parents, config, strict=True)]

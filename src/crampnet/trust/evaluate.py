@@ -57,7 +57,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from crampnet._arguments import check_frame, check_model, pyplot
-from crampnet.exceptions import InvalidStateError, InvalidValueError
+from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
+from crampnet.network.batch import check_columns
 from crampnet.network.evidence import resolve_id
 from crampnet.trust._metrics import auroc, calibration_table
 from crampnet.trust._shown import RANKINGS_BY, Shown, shown
@@ -246,10 +247,11 @@ def evaluate(
     Raises
     ------
     EvidenceTypeError
-        If ``cases`` is not a DataFrame.
+        If ``cases`` is not a DataFrame, or ``progress`` not True or False.
     InvalidValueError
-        If ``cases`` has no condition column, ``ranking`` is not one of the
-        four, or ``hide``/``bins`` are out of range.
+        If ``cases`` has no condition column, repeats a column or gives a
+        condition's truth twice, ``ranking`` is not one of the four, or
+        ``hide``/``bins`` are out of range.
     InvalidStateError
         If a truth cell is not present/absent, True/False or 1/0.
 
@@ -267,7 +269,11 @@ def evaluate(
 
     check_model(model, "evaluate")
     check_frame(cases, "cases", "evaluate")
-    rng = _rng(seed)  # checks the seed even when nothing is hidden
+    check_columns(cases.columns)
+    rng = _rng(seed, "evaluate")  # checks the seed even when nothing is hidden
+    if not isinstance(progress, bool | np.bool_):  # "no" would show the bars
+        msg = f"The 'progress' argument of evaluate must be True or False. Got {progress!r} ({type(progress).__name__}) instead."
+        raise EvidenceTypeError(msg)
     if isinstance(hide, bool) or not isinstance(hide, numbers.Real) or not 0.0 <= float(hide) < 1.0:
         msg = f"The 'hide' argument of evaluate must be a fraction in [0, 1). Got {hide!r} instead."
         raise InvalidValueError(msg)
@@ -283,6 +289,11 @@ def evaluate(
     if not truth_cols:
         msg = f"The 'cases' argument of evaluate has no condition column to take the truth from. Conditions: {', '.join(model.conditions)}."
         raise InvalidValueError(msg)
+    named = {ids[c]: [t for t in truth_cols if ids[t] == ids[c]] for c in truth_cols}
+    for nid, columns in named.items():
+        if len(columns) > 1:
+            msg = f"The 'cases' argument of evaluate gives the truth of {nid} in {len(columns)} columns ({', '.join(map(repr, columns))}); give it once."
+            raise InvalidValueError(msg)
     truth = pd.DataFrame({ids[c]: _truth(cases[c], ids[c]) for c in truth_cols}, index=cases.index)
     hidden = conditions | set(model.parts)  # a part's column (model.simulate gives one) is truth, not evidence
     evidence = cases[[c for c in cases.columns if ids[c] not in hidden]]

@@ -30,6 +30,7 @@ True
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -191,6 +192,11 @@ def plot_tornado(frame: pd.DataFrame, ax: Any = None, *, top: int = 15) -> Any:
     matplotlib.axes.Axes
         The axes drawn on.
 
+    Raises
+    ------
+    InvalidValueError
+        If ``top`` is not a positive int.
+
     Examples
     --------
     >>> import matplotlib
@@ -206,8 +212,11 @@ def plot_tornado(frame: pd.DataFrame, ax: Any = None, *, top: int = 15) -> Any:
     """
     from crampnet._arguments import pyplot
 
+    if isinstance(top, bool) or not isinstance(top, numbers.Integral) or int(top) < 1:  # head(-1) drew all but the last
+        msg = f"The 'top' argument of plot_tornado must be a positive int (how many parameters to show). Got {top!r} instead."
+        raise InvalidValueError(msg)
     plt = pyplot()
-    rows = frame.head(top).iloc[::-1]
+    rows = frame.head(int(top)).iloc[::-1]
     labels = [_label(r) for r in rows.itertuples()]
     if ax is None:
         lines = sum(label.count("\n") + 1 for label in labels)

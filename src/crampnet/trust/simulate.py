@@ -105,7 +105,7 @@ def simulate(model: BaseModel, n: int, seed: int | np.random.Generator | None = 
             "Draw in batches from one generator instead: rng = numpy.random.default_rng(0), then simulate(model, n, seed=rng) repeatedly."
         )
         raise InvalidValueError(msg)
-    rng = _rng(seed)
+    rng = _rng(seed, "simulate")
     spec, tables = model.spec, model.compiled.tables
     codes: dict[str, np.ndarray] = {}
     for nid in spec.order:
