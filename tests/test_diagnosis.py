@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import crampnet
 from crampnet.reasoning import diagnosis as diagnosis_module
@@ -451,3 +453,22 @@ def test_ranking_comparison_on_the_vignettes(model):
     print({r: f"top-1 {hits[r]}/{n}, mean rank {ranks[r] / n:.2f}" for r in hits})
     assert hits["disablement"] >= hits["posterior"]
     assert ranks["disablement"] <= ranks["posterior"]
+
+
+@given(data=st.data())
+@settings(max_examples=25, deadline=None)
+def test_the_repr_names_every_red_flag_and_every_must_not_miss_condition(model, data):
+    """Check the repr names each red flag (urgency and condition) and each must-not-miss condition with its probability, whatever their rank.
+
+    It said only "1 red flag" and listed the first three conditions, so a flagged DVT far down the differential was not named.
+    """
+    from crampnet.reasoning._differential import fraction
+    from crampnet.testing import evidence
+
+    dx = model.diagnose(data.draw(evidence(model, max_size=8)))
+    text = repr(dx)
+    for flag in dx.red_flags:
+        assert f"RED FLAG ({flag.urgency}) {flag.condition}\n" in text
+    listed = text.split("must not miss (always listed): ")[1].split("\n")[0]
+    for cond, row in dx.must_not_miss.iterrows():
+        assert f"{cond} {fraction(row['probability'], 3)}{' flagged' if row['flagged'] else ''}" in listed.split(", ")

@@ -152,3 +152,24 @@ def test_decimal_probabilities_are_neither_zero_nor_one_unless_they_are(model):
         Interview(model, CERTAIN_RLS, confidence=0.9995).run(io.StringIO(""))
     stop = next(line for line in out.getvalue().splitlines() if line.startswith("Stopping:"))
     assert _decimal(stop.split("P = ")[1].split()[0]) < 1, stop
+
+
+#: A young adult's long-standing bilateral night cramps: critical limb ischemia and motor neuron disease at about 1e-7 and 1e-8.
+TINY_CASE = {"age": 25, "sex": "female", "presenting_complaint": "cramps", "bilateral": "yes", "fasciculations": "no", "muscle_atrophy": "no",
+             "weakness": "no", "hyperreflexia": "no", "pedal_pulses": "normal", "cold_pale_limb": "no", "nocturnal": "yes", "relief_by_stretching": "yes"}
+
+
+def test_the_json_writes_a_small_probability_as_itself(model, capsys):
+    """Check that ``diagnose --json`` writes probabilities to six significant digits: six decimals wrote 7.7e-08 as 0.0."""
+    import json
+
+    from crampnet.cli import main
+
+    assert main(["diagnose", "--json", *(f"{k}={v}" for k, v in TINY_CASE.items())]) == 0
+    out = json.loads(capsys.readouterr().out)
+    dx = model.diagnose(TINY_CASE)
+    for entry in out["must_not_miss"]:
+        p = float(dx.must_not_miss.loc[entry["condition"], "probability"])
+        assert entry["probability"] == pytest.approx(p, rel=1e-5, abs=0.0)
+        assert (entry["probability"] > 0) == (p > 0)
+    assert 0 < out["posteriors"]["motor_neuron_disease"] < 1e-6

@@ -60,13 +60,18 @@ def finite(value: float, what: str) -> float:
     return number
 
 
+def _six(p: float) -> float:
+    """``p`` to six significant digits: a probability above 0 is never written as 0.0 (six decimals wrote a flagged 2e-7 so)."""
+    return float(f"{p:.6g}")
+
+
 def _entry(dx: Diagnosis, rank: int, condition: str, p: float) -> dict[str, object]:
-    entry: dict[str, object] = {"rank": rank, "condition": condition, "posterior": round(p, 6)}
+    entry: dict[str, object] = {"rank": rank, "condition": condition, "posterior": _six(p)}
     if (value := dx._measure_value(condition)) is not None:
         entry[dx.measure] = finite(value, f"the {TITLES[dx.measure]} of {condition}")
     entry["must_not_miss"] = dx.model.spec.nodes[condition].must_not_miss
     if parts := part_probabilities(dx, [condition]):
-        entry["parts"] = {part: round(finite(q, f"P({part} | evidence)"), 6) for part, q in parts[condition].items()}
+        entry["parts"] = {part: _six(finite(q, f"P({part} | evidence)")) for part, q in parts[condition].items()}
     return entry
 
 
@@ -134,7 +139,7 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
         "differential": [
             _entry(dx, rank, c, post[c]) for rank, c in enumerate(dx.differential, start=1)
         ],
-        "posteriors": {c: round(p, 6) for c, p in post.items()},
+        "posteriors": {c: _six(p) for c, p in post.items()},
         "red_flags": [
             {
                 "condition": f.condition,
@@ -144,7 +149,7 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
             }
             for f in dx.red_flags
         ],
-        "must_not_miss": must_not_miss_entries(dx, places=6),
+        "must_not_miss": must_not_miss_entries(dx, digits=6),
         "next_questions": asked,
         "questions_by": by,
         "questions_staged": staged,

@@ -166,16 +166,17 @@ def diagnosis_record(dx: Diagnosis) -> dict[str, object]:
     }
 
 
-def must_not_miss_entries(dx: Diagnosis, places: int | None = None) -> list[dict[str, object]]:
-    """The rows of ``dx.must_not_miss`` as plain dicts, ``condition`` first; ``places``: round the probability and threshold (the CLI's JSON: 6).
+def must_not_miss_entries(dx: Diagnosis, digits: int | None = None) -> list[dict[str, object]]:
+    """The rows of ``dx.must_not_miss`` as plain dicts, ``condition`` first; ``digits``: round the probability and threshold to significant digits (the CLI's JSON: 6).
 
     Parameters
     ----------
     dx : Diagnosis
         The diagnosis.
-    places : int or None, optional
-        The decimals to round the probability and threshold to; None (the
-        default) does not round.
+    digits : int or None, optional
+        The significant digits to round the probability and threshold to
+        (so a probability above 0 stays above 0: a flagged condition at
+        2e-7 is not written as 0.0); None (the default) does not round.
 
     Returns
     -------
@@ -193,7 +194,7 @@ def must_not_miss_entries(dx: Diagnosis, places: int | None = None) -> list[dict
 
     def number(value: float, what: str) -> float:
         checked = _finite(value, what)
-        return checked if places is None else round(checked, places)
+        return checked if digits is None else float(f"{checked:.{digits}g}")
 
     return [
         {

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 
 from crampnet._arguments import check_model
 from crampnet.reasoning._diagnosis_parts import DiagnosisParts
-from crampnet.reasoning.html import diagnosis_repr
+from crampnet.reasoning._repr import diagnosis_repr
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel

@@ -52,7 +52,6 @@ __all__ = [
     "TITLES",
     "URGENCY",
     "diagnosis_html",
-    "diagnosis_repr",
     "flag_html",
     "form_tags",
     "legend",
@@ -360,39 +359,3 @@ def diagnosis_html(dx: Diagnosis, *, top: int | None = 8) -> str:
     )
     parts.append("</div>")
     return "\n".join(parts)
-
-
-def diagnosis_repr(dx: Diagnosis) -> str:
-    """The repr of a diagnosis: evidence and flag counts, the first three conditions with their numbers, the legend.
-
-    Parameters
-    ----------
-    dx : Diagnosis
-        The diagnosis.
-
-    Returns
-    -------
-    str
-        ``<crampnet.Diagnosis: ...>`` over several lines: the counts and the
-        ranking, then one line per condition of the first three of the
-        differential (rank, id, probability at three decimals and, unless
-        ordered by probability, the measure), then the lines of its legend.
-
-    Examples
-    --------
-    >>> import crampnet
-    >>> from crampnet.reasoning.html import diagnosis_repr
-    >>> text = diagnosis_repr(crampnet.load().diagnose({"urge_to_move": True}))
-    >>> text.splitlines()[0].startswith("<crampnet.Diagnosis: 1 evidence entry; ")
-    True
-    """
-    from crampnet.reasoning._differential import fraction
-
-    n, flags = len(dx.evidence), len(dx.red_flags)
-    lines = [f"<crampnet.Diagnosis: {n} evidence entr{'y' if n == 1 else 'ies'}; {flags} red flag{'s' * (flags != 1)}; differential ({dx.ranking}), first 3 of {len(dx.differential)}:"]
-    post = dx._probabilities()
-    for rank, cond in enumerate(dx.differential[:3], start=1):
-        v = dx._measure_value(cond)
-        value = "" if v is None else f"; {TITLES[dx.measure]} = {v:.{DECIMALS}f}"
-        lines.append(f"  {rank}. {cond} (probability = {fraction(post[cond], 3)}{value})")
-    return "\n".join(lines + [f"  {line}" for line in dx.legend]) + ">"
