@@ -498,3 +498,15 @@ def test_soft_posteriors_equal_pgmpy_on_random_evidence(model, evidence_st, pgmp
     theirs = pgmpy_ve(model.network, model.conditions, evidence)
     for cond in model.conditions:
         assert ours[cond] == pytest.approx(theirs[cond], abs=1e-9), (cond, evidence)
+
+
+def test_dvt_stays_possible_with_a_problem_of_over_three_months(model):
+    """Check P(DVT | symptom_duration over 3 months) > 0: the link's 0.0 was a rounding of elliott_2005's tail (4e-5), not a definition.
+
+    With the zero, entering a long-standing problem made a must-not-miss condition impossible: never flagged by its
+    threshold and listed at P = 0. Acute limb ischemia stays impossible there by definition (symptoms under 2 weeks).
+    """
+    link = next(link for link in model.spec.nodes["symptom_duration"].cpd.links if link.parent == "deep_vein_thrombosis")
+    assert link.dist.probabilities["over_3_months"] == pytest.approx(0.05 * math.exp(-69 * math.log(0.21 / 0.05) / 14), abs=5e-6)
+    assert 0 < model.posteriors({"symptom_duration": "over_3_months"})["deep_vein_thrombosis"] < 1e-5
+    assert model.posteriors({"symptom_duration": "over_3_months"})["acute_limb_ischemia"] == 0.0
