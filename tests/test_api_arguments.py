@@ -129,6 +129,17 @@ def test_from_dict_refuses_a_malformed_network_or_population(model, record, chan
     assert shown in str(info.value)
 
 
+@pytest.mark.parametrize(("key", "value"), [("ranking", "bogus"), ("ranking", 3), ("threshold", -1), ("threshold", {"deep_vein_thrombosis": 0.5})])
+def test_from_dict_names_the_records_bad_ranking_or_threshold(model, record, key, value):
+    """Check that a tampered record's bad ranking or threshold is called the record's key, not an argument of diagnose (which from_dict's caller never gave)."""
+    with pytest.raises(InvalidValueError) as info:
+        crampnet.Diagnosis.from_dict(model, {**record, key: value})
+    message = str(info.value)
+    assert f"the record's {key!r}" in message
+    assert "argument" not in message
+    assert repr(value) in message
+
+
 def test_refit_needs_a_fit(model):
     """Check that refit(None) names its argument and points to model.fit."""
     with pytest.raises(EvidenceTypeError, match=r"call model.fit\(data\)"):

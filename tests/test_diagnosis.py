@@ -85,6 +85,15 @@ def test_repr_and_html(tiny):
     assert "<table>" in dx._repr_html_()
 
 
+@pytest.mark.parametrize(("n", "words"), [(0, "0 evidence entries"), (1, "1 evidence entry"), (2, "2 evidence entries")])
+def test_html_caption_counts_entries_in_the_right_number(tiny, n, words):
+    """Check the notebook caption says "1 evidence entry", not "1 evidence entries", and the plural otherwise."""
+    evidence = dict(list(TINY_EVIDENCE.items())[:n])
+    caption = re.search(r"<caption>Differential, [^<]*</caption>", diagnose(tiny, evidence)._repr_html_())
+    assert caption is not None
+    assert caption.group(0).endswith(f"; {words}</caption>")
+
+
 # ---------------------------------------------------------------------------
 # The order is shown with the measure it used, and explained
 # ---------------------------------------------------------------------------

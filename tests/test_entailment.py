@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 import crampnet
 from crampnet.exceptions import ImpossibleEvidenceError, NetworkFileError
+from crampnet.reasoning._stamp import entries
 
 HEAD = 'schema = "crampnet-network/1"\nname = "nested"\nversion = "1"\n'
 CONTEXT = '[nodes.c]\nrole = "context"\nstates = ["yes", "no"]\nprior = { probabilities = { yes = 0.3, no = 0.7 }, source = "judgment", reason = "test" }\n'
@@ -631,3 +632,16 @@ def test_the_batch_reduction_is_the_one_case_reduction_row_by_row(nested, rows):
         one = entail(spec, {k: v[i].copy() for k, v in arrays.items()})
         for k in ("a", "b"):
             assert batch[k][i].tolist() == (one[k].tolist() if k in one else [1.0, 1.0]), (i, k)
+
+
+def test_an_implied_entry_names_the_finding_implying_it_by_its_label(model):
+    """Check that the report's evidence line and explain say "implied by <label>", as they name every other node, not by its id."""
+    by, implied_nid = "exertional_pain_relieved_by_rest", "exercise_triggered"
+    label = model.spec.nodes[by].label
+    assert label != by
+    dx = model.diagnose({by: True, implied_nid: True})
+    sentence = dx.explain("peripheral_arterial_disease").loc[implied_nid, "sentence"]
+    line = next(entry for entry in entries(dx) if entry.startswith(model.spec.nodes[implied_nid].label))
+    for text in (sentence, line):
+        assert f"implied by {label}" in text
+        assert by not in text

@@ -266,3 +266,29 @@ def test_a_chain_of_entails_longer_than_the_limit_is_refused(tmp_path):
     model = crampnet.load(path)
     post = model.posteriors({"f0": "no", f"f{MAX_ENTAILS_DEPTH - 1}": "yes"})["c"]
     assert 0.0 < post < 1.0
+
+
+# Each text below is shown to readers; blank, it showed as an empty cell in the
+# report and the HTML (``node.label or nid`` takes "  " for a label).
+BLANK_TEXTS = {
+    "node_label": (_replace('[nodes.drug]\nrole = "context"', '[nodes.drug]\nrole = "context"\nlabel = "  "'), r"nodes\.drug: 'label' must not be blank"),
+    "node_description": (_replace('[nodes.drug]\nrole = "context"', '[nodes.drug]\nrole = "context"\ndescription = "\\t\\n"'), r"nodes\.drug: 'description' must not be blank"),
+    "unit": (_replace('unit = "years"', 'unit = " "'), r"nodes\.age_group: 'unit' must not be blank"),
+    "preset_label": (_replace('label = "Older adults"', 'label = " "'), r"populations\.older_adults: 'label' must not be blank"),
+    "preset_description": (_replace('description = "Everyone 65 or older."', 'description = ""'), r"populations\.older_adults: 'description' must not be blank"),
+    "citation": (_replace('citation = "Test fixture: numbers chosen to exercise the code, not from any study."', 'citation = "   "'), r"sources\.made_up: 'citation' must not be blank"),
+    "title": (_replace('title = "Tiny test network"', 'title = " "'), r"top level: 'title' must not be blank"),
+    "note": (_replace('reason = "deterministic on purpose: lets tests build impossible evidence" }', 'reason = "deterministic on purpose: lets tests build impossible evidence", note = " " }'), r"nodes\.jerks\.cpd\.leak: 'note' must not be blank"),
+    "reason": (_replace('source = "made_up" }\n\n[nodes.drug]', 'source = "made_up", reason = " " }\n\n[nodes.drug]'), r"nodes\.age_group\.prior: 'reason' must not be blank"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BLANK_TEXTS))
+def test_a_blank_display_text_is_refused(tmp_path, case):
+    """Check that a label, description, unit, citation, title, note or reason that is empty or only whitespace is refused, naming the place.
+
+    Blank, it loaded and showed as an empty cell; left out, the default
+    (the id for a label, nothing for a description) is used instead.
+    """
+    text, pattern = BLANK_TEXTS[case]
+    _refused(tmp_path, text, pattern)

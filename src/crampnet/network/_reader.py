@@ -77,8 +77,8 @@ class Reader(Walker):
         ------
         NetworkFileError
             If ``source`` is missing or not a string, ``reason`` or ``note``
-            is not a string, a ``"judgment"`` gives no non-blank reason, or
-            another source is not a key of ``sources``.
+            is not a string or is blank, a ``"judgment"`` gives no reason,
+            or another source is not a key of ``sources``.
         """
         source = self.text(data, "source", where)
         reason = data.pop("reason", None)
@@ -92,6 +92,8 @@ class Reader(Walker):
         elif source not in sources:
             hint = _hint(source, list(sources))
             raise self.fail(where, f"source {self.show(source)} is not a key of [sources].{hint}")
+        self.not_blank(reason, "reason", where)
+        self.not_blank(note, "note", where)
         return Provenance(source, reason, note)
 
     def param(self, value: object, where: str, sources: Mapping[str, Source], *, probability: bool, key: str = "value") -> Param:

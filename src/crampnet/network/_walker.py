@@ -180,8 +180,13 @@ class Walker:
             hint = _hint(key, allowed)
             raise self.fail(where, f"unknown key {self.show(key)}.{hint}")
 
-    def text(self, data: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
+    def text(self, data: dict[str, Any], key: str, where: str, default: str | None = None, *, shown: bool = False) -> str:
         """Pop the string ``key`` (required unless a ``default`` is given).
+
+        A text ``shown`` to readers (a label, a citation) must not be blank:
+        it would show as an empty cell in the report and the HTML, where
+        ``label or id`` takes ``"  "`` for a label. Leaving the key out gives
+        ``default`` instead.
 
         Parameters
         ----------
@@ -194,6 +199,9 @@ class Walker:
         default : str, optional
             The value when ``key`` is absent; None (the default) makes the
             key required.
+        shown : bool, default=False
+            Whether the text is shown to readers; a given one must then not
+            be blank (empty or only whitespace).
 
         Returns
         -------
@@ -203,7 +211,8 @@ class Walker:
         Raises
         ------
         NetworkFileError
-            If the key is absent without a default, or its value is not a string.
+            If the key is absent without a default, its value is not a
+            string, or it is ``shown`` and blank.
         """
         if key not in data:
             if default is None:
@@ -212,7 +221,32 @@ class Walker:
         value = data.pop(key)
         if not isinstance(value, str):
             raise self.fail(where, f"{key!r} must be a string, got {self.show(value)}")
+        if shown:
+            self.not_blank(value, key, where, optional=default is not None)
         return value
+
+    def not_blank(self, value: str | None, key: str, where: str, *, optional: bool = True) -> None:
+        """Fail if the text ``value`` given for ``key`` is blank (empty or only whitespace).
+
+        Parameters
+        ----------
+        value : str or None
+            The text read; None (the key absent) passes.
+        key : str
+            Its key, named in the error.
+        where : str
+            The table's place in the file.
+        optional : bool, default=True
+            Whether the key may be left out (the error then says so).
+
+        Raises
+        ------
+        NetworkFileError
+            If ``value`` is a blank string.
+        """
+        if value is not None and not value.strip():
+            advice = "give the text, or leave the key out" if optional else "give the text"
+            raise self.fail(where, f"{key!r} must not be blank, got {self.show(value)}: {advice}")
 
     def number(self, value: object, where: str) -> float:
         """``value`` as a float; it must be a finite int or float (not a bool).

@@ -137,10 +137,10 @@ def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] |
     schema = reader.text(raw, "schema", "top level")
     if schema != SCHEMA:
         raise reader.fail("schema", f"expected {SCHEMA!r}, got {reader.show(schema)}")
-    name = reader.text(raw, "name", "top level")
-    version = reader.text(raw, "version", "top level")
-    title = reader.text(raw, "title", "top level", "")
-    description = reader.text(raw, "description", "top level", "")
+    name = reader.text(raw, "name", "top level", shown=True)
+    version = reader.text(raw, "version", "top level", shown=True)
+    title = reader.text(raw, "title", "top level", "", shown=True)
+    description = reader.text(raw, "description", "top level", "", shown=True)
     sources = _parse_sources(reader, reader.table(raw.pop("sources", {}), "sources"))
     nodes_raw = reader.table(raw.pop("nodes", None) if "nodes" in raw else reader.missing("top level", "nodes"), "nodes")
     populations_raw = reader.table(raw.pop("populations", {}), "populations")
@@ -171,8 +171,8 @@ def _parse_population(reader: Reader, key: str, body: object, nodes: Mapping[str
     if key == FILE_POPULATION:
         raise reader.fail(where, f"{FILE_POPULATION!r} names the file's own priors; a preset needs another name")
     data = reader.table(body, where)
-    label = reader.text(data, "label", where, key.replace("_", " "))
-    description = reader.text(data, "description", where, "")
+    label = reader.text(data, "label", where, key.replace("_", " "), shown=True)
+    description = reader.text(data, "description", where, "", shown=True)
     extends = reader.text(data, "extends", where, "") or None
     priors_raw = reader.table(data.pop("priors", {}), f"{where}.priors")
     reader.done(data, where, ["label", "description", "extends", "priors"])
@@ -226,7 +226,7 @@ def _parse_sources(reader: Reader, raw: dict[str, Any]) -> dict[str, Source]:
         kind = reader.text(data, "kind", where)
         if kind not in ("literature", "seed", "evidence_table"):
             raise reader.fail(where, f"kind must be 'literature', 'seed' or 'evidence_table', got {reader.show(kind)}")
-        citation = reader.text(data, "citation", where)
+        citation = reader.text(data, "citation", where, shown=True)
         rows = data.pop("evidence_rows", [])
         if not isinstance(rows, list) or not all(isinstance(r, int) and not isinstance(r, bool) and 0 <= r <= MAX_ROW for r in rows):
             raise reader.fail(where, f"evidence_rows must be a list of row numbers from 0 to {MAX_ROW}, got {reader.show(rows)}")
@@ -263,8 +263,8 @@ def _parse_body(reader: Reader, data: dict[str, Any], headers: Mapping[str, dict
     data = dict(data)
     role: Role = data.pop("role")
     states: tuple[str, ...] = data.pop("states")
-    label = reader.text(data, "label", where, nid.replace("_", " "))
-    description = reader.text(data, "description", where, "")
+    label = reader.text(data, "label", where, nid.replace("_", " "), shown=True)
+    description = reader.text(data, "description", where, "", shown=True)
     aliases = data.pop("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and _ID.match(a) for a in aliases):
         raise reader.fail(where, f"aliases must be a list of ids, got {reader.show(aliases)}")
@@ -277,9 +277,7 @@ def _parse_body(reader: Reader, data: dict[str, Any], headers: Mapping[str, dict
     negative = reader.state_key(data, "negative", where, states, _FALSE_STATES)
     if positive is not None and positive == negative:
         raise reader.fail(where, f"positive and negative are both {positive!r}: true and false would be the same state; give each its own")
-    unit = data.pop("unit", None)
-    if unit is not None and not isinstance(unit, str):
-        raise reader.fail(where, f"unit must be a string, got {reader.show(unit)}")
+    unit = reader.text(data, "unit", where, "", shown=True) or None
     valid = _parse_valid(reader, data.pop("valid", None), where)
     bands = _parse_bands(reader, data.pop("bands", []), where, states)
     if bands and valid is None:

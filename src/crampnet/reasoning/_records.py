@@ -39,6 +39,8 @@ from crampnet._version import __version__
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import show
 from crampnet.reasoning.html import measure_value, part_probabilities
+from crampnet.reasoning.ranking import check_ranking
+from crampnet.reasoning.redflags import check_threshold
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -236,7 +238,8 @@ def record_arguments(model: BaseModel, record: object) -> tuple[Mapping[str, obj
         If ``record`` is not a mapping with a mapping ``evidence``, or its
         ``network`` (when given) is not a mapping or ``population`` not a str.
     InvalidValueError
-        If it was made with another network (by name) or population.
+        If it was made with another network (by name) or population, or
+        its ``ranking`` or ``threshold`` is not one ``diagnose`` takes.
 
     Warns
     -----
@@ -259,7 +262,7 @@ def record_arguments(model: BaseModel, record: object) -> tuple[Mapping[str, obj
     if population != model.population:
         msg = f"The diagnosis was made for the population {show(population)}, not {model.population!r}; use crampnet.load(population={show(population)}) to make it again."
         raise InvalidValueError(msg)
-    kwargs: dict[str, object] = {"ranking": record.get("ranking", "counterfactual")}
+    kwargs: dict[str, object] = {"ranking": check_ranking(record.get("ranking", "counterfactual"), subject="Diagnosis.from_dict: the record's 'ranking'")}
     if record.get("threshold") is not None:
-        kwargs["threshold"] = record["threshold"]
+        kwargs["threshold"] = check_threshold(record["threshold"], subject="Diagnosis.from_dict: the record's 'threshold'")
     return record["evidence"], kwargs

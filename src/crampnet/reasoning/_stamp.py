@@ -89,7 +89,8 @@ def entries(dx: Diagnosis) -> list[str]:
         label = node.label or nid.replace("_", " ")
         state = describe(spec, nid, vectors[nid])
         if nid in known:  # left out of the calculation: the finding that implies it carries its information
-            state += f" (implied by {known[nid][1]}; counted with it)"
+            by = known[nid][1]  # named by its label, as the entries are
+            state += f" (implied by {spec.nodes[by].label or by.replace('_', ' ')}; counted with it)"
         if isinstance(value, int | float) and not isinstance(value, bool):
             unit = f" {node.unit}" if node.unit else ""
             items.append(f"{label}: {value:g}{unit} ({state})")

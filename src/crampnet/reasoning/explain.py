@@ -341,7 +341,8 @@ def explain_rows(model: BaseModel, evidence: Mapping[str, object] | None, condit
         state = describe(model.spec, nid, vectors[nid])
         ratio = math.exp(min(lo, _MAX_EXP))
         if nid in known:
-            sentence = f"{model.spec.nodes[nid].label} ({state}): implied by {known[nid][1]}, whose row counts it"
+            by = known[nid][1]  # named by its label, as the sentence of its row names it
+            sentence = f"{model.spec.nodes[nid].label} ({state}): implied by {model.spec.nodes[by].label or by.replace('_', ' ')}, whose row counts it"
         else:
             sentence = _sentence(model, nid, given.get(nid), state, condition, ratio, certain)
         rows.append((nid, state, float(lo), ratio, sentence))

@@ -343,7 +343,7 @@ def diagnosis_html(dx: Diagnosis, *, top: int | None = 8) -> str:
     )
     parts.append(
         "<table>"
-        f"<caption>Differential, ordered by {esc(TITLES[column])}; {len(dx.evidence)} evidence entries</caption>"
+        f"<caption>Differential, ordered by {esc(TITLES[column])}; {len(dx.evidence)} evidence entr{'y' if len(dx.evidence) == 1 else 'ies'}</caption>"
         f"<thead><tr>{head}</tr></thead>"
         "<tbody>" + "".join(rows) + "</tbody></table>"
     )

@@ -242,11 +242,11 @@ def order(scores: pd.DataFrame, ranking: str = "counterfactual") -> list[str]:
     return [str(scores.index[i]) for i in order_positions(scores["posterior"].to_numpy(), measure)]
 
 
-def check_ranking(ranking: object, where: str = "") -> str:
-    """``ranking`` if it is one of :data:`RANKINGS`, else an error naming the 'ranking' argument (of ``where``)."""
+def check_ranking(ranking: object, where: str = "", *, subject: str = "") -> str:
+    """``ranking`` if it is one of :data:`RANKINGS`, else an error naming the 'ranking' argument (of ``where``), or ``subject``."""
     if not isinstance(ranking, str) or ranking not in RANKINGS:
-        of = f" of {where}" if where else ""
-        msg = f"The 'ranking' argument{of} must be one of {', '.join(map(repr, RANKINGS))}. Got {ranking!r} instead."
+        subject = subject or "The 'ranking' argument" + (f" of {where}" if where else "")
+        msg = f"{subject} must be one of {', '.join(map(repr, RANKINGS))}. Got {ranking!r} instead."
         raise InvalidValueError(msg)
     return ranking
 

@@ -118,13 +118,15 @@ def _describe(model: BaseModel, entries: list[Entry]) -> str:
     return ", ".join(f"{model.spec.nodes[n].label or n}: {s}" for n, s in entries)
 
 
-def check_threshold(threshold: object) -> float:
+def check_threshold(threshold: object, *, subject: str = "The 'threshold' argument") -> float:
     """Return ``threshold`` as a float, or raise if it is not a number in (0, 1].
 
     Parameters
     ----------
     threshold : object
         What the caller gave as ``threshold``.
+    subject : str, default="The 'threshold' argument"
+        What the error calls it (a record's key is no argument).
 
     Returns
     -------
@@ -142,7 +144,7 @@ def check_threshold(threshold: object) -> float:
     0.05
     """
     if isinstance(threshold, bool | np.bool_) or not isinstance(threshold, numbers.Real) or not 0.0 < float(threshold) <= 1.0:
-        msg = f"The 'threshold' argument must be None (each condition's testing threshold) or a number in (0, 1]. Got {threshold!r} instead."
+        msg = f"{subject} must be None (each condition's testing threshold) or a number in (0, 1]. Got {threshold!r} instead."
         raise InvalidValueError(msg)
     return float(threshold)
 
