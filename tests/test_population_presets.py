@@ -105,3 +105,14 @@ def test_unknown_preset_lists_the_presets(mini):
     """Check that an unknown population is a ValueError naming the presets."""
     with pytest.raises(ValueError, match="older_adults"):
         crampnet.load(mini, population="older")
+
+
+def test_every_preset_label_names_the_people():
+    """Check each shipped preset's label names people ("among <label>" is how the displays quote it): "Primary care, presenting with leg symptoms" read "among primary care, ..."."""
+    from crampnet.reasoning.html import population_phrase
+
+    people = ("adults", "women", "patients", "people")
+    for name, label in crampnet.populations()["label"].items():
+        assert any(word in label.lower().split()[:2] for word in people), (name, label)
+        if name != "adults":
+            assert population_phrase(crampnet.load(population=name)).startswith(f"among {label.split()[0].lower()} "), name
