@@ -95,7 +95,9 @@ class Model(ClinicalMethods):
         interval : float, optional
             For one case: also return a central credible interval of this
             mass (e.g. 0.9) from Monte Carlo over the parameters' ranges
-            (:func:`crampnet.trust.uncertainty.posterior_intervals`).
+            (:func:`crampnet.trust.uncertainty.posterior_intervals`). The
+            interval is over those plausible ranges and need not contain
+            the point estimate: a file's value may sit at an end of its range.
         draws : int, default=1000
             Parameter draws for ``interval``.
         seed : int or numpy.random.Generator, optional, default=0
