@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -216,6 +217,43 @@ def test_a_value_at_the_end_of_its_range_can_lie_outside_its_interval_and_the_do
     docs = Path(__file__).parents[1] / "docs" / "trust.md"
     for text in (uncertainty.__doc__, posterior_intervals.__doc__, crampnet.Model.posteriors.__doc__, docs.read_text(encoding="utf-8")):
         assert "need not contain" in " ".join(str(text).split())
+
+
+def rare_leaks(tmp_path: Path) -> crampnet.Model:
+    """TWO_NODES with both leaks 0.001 in [0, 0.9]: most Beta draws of them are exactly 0, so f = yes is impossible in the draws where both are."""
+    text = TWO_NODES.format(c_low=0.0, c_high=0.9, f_low=0.0, f_high=0.9, l_low=0.6, l_high=0.8).replace("value = 0.2, low", "value = 0.001, low").replace("value = 0.1, low", "value = 0.001, low")
+    path = tmp_path / "rare.toml"
+    path.write_text(text, encoding="utf-8")
+    return crampnet.load(path)
+
+
+def impossible_draws(model: crampnet.Model, draws: int, seed: int) -> int:
+    """How many of the draws posterior_intervals makes (same seed) have both leaks exactly 0: f = yes has probability 0 there."""
+    leaks = draw_parameters(model, draws, np.random.default_rng(seed))[:, [0, 1]]
+    assert parameter_distributions(model)["kind"].iloc[:2].eq("leak").all()
+    return int((leaks == 0).all(axis=1).sum())
+
+
+def test_draws_that_make_the_evidence_impossible_are_counted_and_warned_of(tmp_path):
+    """Check that draws making the evidence impossible are left out with a warning giving their number, and the result's attrs hold it."""
+    model = rare_leaks(tmp_path)
+    with pytest.warns(UserWarning, match=r"of 1,000 parameter draws make this evidence impossible") as record:
+        table = posterior_intervals(model, {"f": "yes"}, draws=1000, seed=0)
+    dropped = table.attrs["impossible_draws"]
+    assert f"{dropped:,} of 1,000" in str(record[0].message)
+    assert impossible_draws(model, 1000, 0) <= dropped < 1000
+    assert not table.isna().any().any()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert posterior_intervals(model, {"f": "no"}, draws=200, seed=0).attrs["impossible_draws"] == 0
+
+
+def test_evidence_impossible_in_every_draw_is_an_error(tmp_path):
+    """Check that evidence possible with the file's values but impossible in every draw is an InvalidValueError, not NaN intervals."""
+    model = rare_leaks(tmp_path)
+    assert impossible_draws(model, 2, 6) == 2
+    with pytest.raises(crampnet.InvalidValueError, match="every one of the 2 parameter draws makes it impossible"):
+        posterior_intervals(model, {"f": "yes"}, draws=2, seed=6)
 
 
 def test_intervals_are_reproducible_with_a_seed(tiny):

@@ -109,7 +109,9 @@ class Model(ClinicalMethods):
             One case: a Series indexed by condition id, sorted descending.
             A DataFrame: one row per case (same index), one column per
             condition in network order. With ``interval``: a DataFrame with
-            columns ``probability``, ``low`` and ``high`` per condition.
+            columns ``probability``, ``low`` and ``high`` per condition;
+            ``attrs["impossible_draws"]`` counts the draws that made the
+            evidence impossible, left out with a UserWarning.
 
         Raises
         ------
