@@ -190,3 +190,23 @@ def test_posteriors_progress_must_be_a_boolean(model, value):
     with pytest.raises(EvidenceTypeError, match="The 'progress' argument of posteriors must be True or False"):
         model.posteriors(frame, progress=value)
     assert model.posteriors(frame, progress=np.bool_(False)).equals(model.posteriors(frame))
+
+
+@pytest.mark.parametrize(("kwargs", "named"), [({"draws": 0}, "'draws' argument"), ({"seed": "x"}, "'seed' argument"), ({"draws": 1000}, "'draws' argument"), ({"seed": 0}, "'seed' argument"), ({"seed": None}, "'seed' argument"), ({"draws": 10, "seed": 1}, "'draws' and 'seed' arguments")])
+def test_posteriors_refuses_draws_and_seed_without_interval(model, kwargs, named):
+    """Check draws= or seed= without interval= is an InvalidValueError naming them (they were ignored), even when given their default values."""
+    with pytest.raises(InvalidValueError, match=f"The {named} of posteriors .* for intervals only: give interval="):
+        model.posteriors({"urge_to_move": True}, **kwargs)
+    with pytest.raises(InvalidValueError, match=named):
+        model.posteriors(pd.DataFrame({"urge_to_move": [True]}), **kwargs)
+
+
+def test_posteriors_defaults_of_draws_and_seed_are_1000_and_0(model):
+    """Check interval= alone still draws 1,000 times from seed 0, and the signature shows those numbers."""
+    import inspect
+
+    evidence = {"urge_to_move": True}
+    pd.testing.assert_frame_equal(model.posteriors(evidence, interval=0.9), model.posteriors(evidence, interval=0.9, draws=1000, seed=0))
+    signature = inspect.signature(crampnet.Model.posteriors)
+    assert (repr(signature.parameters["draws"].default), repr(signature.parameters["seed"].default)) == ("1000", "0")
+    assert isinstance(model.posteriors(evidence), pd.Series)

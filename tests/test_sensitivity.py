@@ -7,6 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 import crampnet
@@ -162,6 +163,18 @@ def test_tornado_top_must_be_a_positive_int(tiny, top):
     table = sensitivity(tiny, "rls", {"urge": True})
     with pytest.raises(crampnet.InvalidValueError, match="'top' argument of plot_tornado must be a positive int"):
         plot_tornado(table, top=top)
+
+
+def test_tornado_needs_a_sensitivity_table(tiny):
+    """Check a frame that is not a sensitivity table is an InvalidValueError naming its missing columns (it was an AttributeError)."""
+    pytest.importorskip("matplotlib").use("Agg")
+    with pytest.raises(crampnet.InvalidValueError, match="sensitivity table") as info:
+        plot_tornado(pd.DataFrame({"a": [1]}))
+    for column in ("node", "kind", "parent", "parent_state", "state", "value", "low", "high"):
+        assert column in str(info.value).rsplit("has no", 1)[1]
+    table = sensitivity(tiny, "rls", {"urge": True}).drop(columns=["high"])
+    with pytest.raises(crampnet.InvalidValueError, match=r"DataFrame given has no high\.$"):
+        plot_tornado(table)
 
 
 def _flat(label: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -189,12 +190,70 @@ def test_draws_are_centred_on_the_file_values(tiny):
 
 @pytest.mark.parametrize("evidence", [{}, {"urge": True}, {"ferritin": 20, "location": "diffuse"}, {"pulses": "absent", "age": 70}, {"jerks": "yes"}])
 def test_intervals_contain_the_point_estimate(tiny, evidence):
-    """Check that low <= probability <= high, that the point equals model.posteriors, and that all lie in [0, 1]."""
+    """Check that low <= probability <= high, that the point equals model.posteriors, and that all lie in [0, 1].
+
+    Containment holds here because tiny.toml's values sit inside their
+    ranges; it is not promised in general (see the next test).
+    """
+    dist = parameter_distributions(tiny)
+    ranged = dist[dist["range"] == "file"]
+    assert ((ranged["low"] < ranged["value"]) & (ranged["value"] < ranged["high"])).all()
     table = posterior_intervals(tiny, evidence, interval=0.9, draws=400, seed=2)
     point = tiny.posteriors(evidence)
     pd.testing.assert_series_equal(table["probability"], point.reindex(table.index), check_names=False, atol=1e-12, rtol=0)
     assert ((table["low"] <= table["probability"] + 1e-12) & (table["probability"] <= table["high"] + 1e-12)).all()
     assert ((table[["low", "high"]] >= 0) & (table[["low", "high"]] <= 1)).all().all()
+
+
+def test_a_value_at_the_end_of_its_range_can_lie_outside_its_interval_and_the_docs_say_so(tmp_path):
+    """Check that a link whose value is the low end of its range puts the point below the interval, as documented."""
+    text = TWO_NODES.format(c_low=0.199, c_high=0.201, f_low=0.099, f_high=0.101, l_low=0.7, l_high=0.99)  # link value 0.7 = low
+    path = tmp_path / "edge.toml"
+    path.write_text(text, encoding="utf-8")
+    table = posterior_intervals(crampnet.load(path), {"f": "yes"}, interval=0.9, draws=2000, seed=0)
+    assert table.loc["c", "probability"] < table.loc["c", "low"]
+    import crampnet.trust.uncertainty as uncertainty
+
+    docs = Path(__file__).parents[1] / "docs" / "trust.md"
+    for text in (uncertainty.__doc__, posterior_intervals.__doc__, crampnet.Model.posteriors.__doc__, docs.read_text(encoding="utf-8")):
+        assert "need not contain" in " ".join(str(text).split())
+
+
+def rare_leaks(tmp_path: Path) -> crampnet.Model:
+    """TWO_NODES with both leaks 0.001 in [0, 0.9]: most Beta draws of them are exactly 0, so f = yes is impossible in the draws where both are."""
+    text = TWO_NODES.format(c_low=0.0, c_high=0.9, f_low=0.0, f_high=0.9, l_low=0.6, l_high=0.8).replace("value = 0.2, low", "value = 0.001, low").replace("value = 0.1, low", "value = 0.001, low")
+    path = tmp_path / "rare.toml"
+    path.write_text(text, encoding="utf-8")
+    return crampnet.load(path)
+
+
+def impossible_draws(model: crampnet.Model, draws: int, seed: int) -> int:
+    """How many of the draws posterior_intervals makes (same seed) have both leaks exactly 0: f = yes has probability 0 there."""
+    leaks = draw_parameters(model, draws, np.random.default_rng(seed))[:, [0, 1]]
+    assert parameter_distributions(model)["kind"].iloc[:2].eq("leak").all()
+    return int((leaks == 0).all(axis=1).sum())
+
+
+def test_draws_that_make_the_evidence_impossible_are_counted_and_warned_of(tmp_path):
+    """Check that draws making the evidence impossible are left out with a warning giving their number, and the result's attrs hold it."""
+    model = rare_leaks(tmp_path)
+    with pytest.warns(UserWarning, match=r"of 1,000 parameter draws make this evidence impossible") as record:
+        table = posterior_intervals(model, {"f": "yes"}, draws=1000, seed=0)
+    dropped = table.attrs["impossible_draws"]
+    assert f"{dropped:,} of 1,000" in str(record[0].message)
+    assert impossible_draws(model, 1000, 0) <= dropped < 1000
+    assert not table.isna().any().any()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert posterior_intervals(model, {"f": "no"}, draws=200, seed=0).attrs["impossible_draws"] == 0
+
+
+def test_evidence_impossible_in_every_draw_is_an_error(tmp_path):
+    """Check that evidence possible with the file's values but impossible in every draw is an InvalidValueError, not NaN intervals."""
+    model = rare_leaks(tmp_path)
+    assert impossible_draws(model, 2, 6) == 2
+    with pytest.raises(crampnet.InvalidValueError, match="every one of the 2 parameter draws makes it impossible"):
+        posterior_intervals(model, {"f": "yes"}, draws=2, seed=6)
 
 
 def test_intervals_are_reproducible_with_a_seed(tiny):
@@ -264,10 +323,17 @@ def test_impossible_and_batched_evidence_are_errors(tiny):
         posterior_intervals(tiny, pd.DataFrame({"urge": [True]}), draws=10)
 
 
-def test_shipped_network_intervals_contain_the_point(model):
-    """Check 1,000 draws on the shipped network (two "yes" answers): every interval contains the point estimate."""
-    table = posterior_intervals(model, {"urge_to_move": True, "worse_evening": True}, draws=1000)
-    assert ((table["low"] <= table["probability"] + 1e-12) & (table["probability"] <= table["high"] + 1e-12)).all()
+def intervals_are_sound(model: crampnet.Model, evidence: dict[str, object], table: pd.DataFrame) -> None:
+    """Assert the point is model.posteriors and 0 <= low <= high <= 1 (containment of the point is not promised: the shipped file has values at an end of their range)."""
+    point = model.posteriors(evidence)
+    pd.testing.assert_series_equal(table["probability"], point.reindex(table.index), check_names=False, atol=1e-12, rtol=0)
+    assert ((table["low"] >= 0) & (table["low"] <= table["high"]) & (table["high"] <= 1)).all()
+
+
+def test_shipped_network_intervals_are_sound(model):
+    """Check 1,000 draws on the shipped network (two "yes" answers): the point is the exact posterior and 0 <= low <= high <= 1."""
+    evidence: dict[str, object] = {"urge_to_move": True, "worse_evening": True}
+    intervals_are_sound(model, evidence, posterior_intervals(model, evidence, draws=1000))
 
 
 def test_no_answers_enter_as_likelihoods_and_stay_exact(tiny):
@@ -345,10 +411,9 @@ def test_shipped_network_twenty_findings_match_pgmpy_per_draw(model, pgmpy_ve):
             assert got[i, j] == pytest.approx(expected[cond], abs=1e-9), (i, cond)
 
 
-def test_shipped_network_twenty_findings_intervals_contain_the_point(model):
-    """Check 1,000 draws with 20 findings of mixed answers: every interval contains the point estimate."""
-    table = posterior_intervals(model, TWENTY, draws=1000)
-    assert ((table["low"] <= table["probability"] + 1e-12) & (table["probability"] <= table["high"] + 1e-12)).all()
+def test_shipped_network_twenty_findings_intervals_are_sound(model):
+    """Check 1,000 draws with 20 findings of mixed answers: the point is the exact posterior and 0 <= low <= high <= 1."""
+    intervals_are_sound(model, dict(TWENTY), posterior_intervals(model, TWENTY, draws=1000))
 
 
 # Nine "yes" answers (restless legs with night cramps and tingling) and two "no":

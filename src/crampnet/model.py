@@ -33,7 +33,7 @@ import numpy as np
 
 from crampnet._clinical import ClinicalMethods
 from crampnet.base import BaseModel, Fit
-from crampnet.exceptions import EvidenceTypeError
+from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import show
 
 if TYPE_CHECKING:
@@ -41,6 +41,17 @@ if TYPE_CHECKING:
 
 
 __all__ = ["FittedModel", "Model"]
+
+
+class _Default(int):
+    """An int default that ``is`` tells from the same number given by a caller (shown as the number)."""
+
+    def __repr__(self) -> str:
+        return repr(int(self))
+
+
+#: The defaults of posteriors' draws and seed: used only with interval=.
+_DRAWS, _SEED = _Default(1000), _Default(0)
 
 
 class Model(ClinicalMethods):
@@ -78,7 +89,7 @@ class Model(ClinicalMethods):
 
         return to_pgmpy(self.spec, self.compiled.tables)
 
-    def posteriors(self, evidence: Mapping[str, object] | pd.DataFrame | None = None, *, progress: bool = False, interval: float | None = None, draws: int = 1000, seed: int | np.random.Generator | None = 0) -> pd.Series | pd.DataFrame:
+    def posteriors(self, evidence: Mapping[str, object] | pd.DataFrame | None = None, *, progress: bool = False, interval: float | None = None, draws: int = _DRAWS, seed: int | np.random.Generator | None = _SEED) -> pd.Series | pd.DataFrame:
         """Exact P(present | evidence) for every condition.
 
         Parameters
@@ -95,11 +106,14 @@ class Model(ClinicalMethods):
         interval : float, optional
             For one case: also return a central credible interval of this
             mass (e.g. 0.9) from Monte Carlo over the parameters' ranges
-            (:func:`crampnet.trust.uncertainty.posterior_intervals`).
+            (:func:`crampnet.trust.uncertainty.posterior_intervals`). The
+            interval is over those plausible ranges and need not contain
+            the point estimate: a file's value may sit at an end of its range.
         draws : int, default=1000
-            Parameter draws for ``interval``.
+            Parameter draws for ``interval``; only with ``interval``.
         seed : int or numpy.random.Generator, optional, default=0
-            Seed of the draws, for reproducible intervals.
+            Seed of the draws, for reproducible intervals; only with
+            ``interval`` (None: fresh entropy).
 
         Returns
         -------
@@ -107,7 +121,9 @@ class Model(ClinicalMethods):
             One case: a Series indexed by condition id, sorted descending.
             A DataFrame: one row per case (same index), one column per
             condition in network order. With ``interval``: a DataFrame with
-            columns ``probability``, ``low`` and ``high`` per condition.
+            columns ``probability``, ``low`` and ``high`` per condition;
+            ``attrs["impossible_draws"]`` counts the draws that made the
+            evidence impossible, left out with a UserWarning.
 
         Raises
         ------
@@ -117,7 +133,8 @@ class Model(ClinicalMethods):
             A state the node does not have (the message lists the valid ones).
         InvalidValueError, EvidenceTypeError
             NaN, infinite or out-of-range numbers; values of the wrong type
-            (``progress`` not True or False too).
+            (``progress`` not True or False too). ``draws`` or ``seed``
+            given without ``interval`` is an InvalidValueError.
         ImpossibleEvidenceError
             Evidence of probability zero; the message names the entries that
             conflict (and, in a batch, the row).
@@ -137,6 +154,10 @@ class Model(ClinicalMethods):
         if not isinstance(progress, bool | np.bool_):  # "false" would show the bar
             msg = f"The 'progress' argument of posteriors must be True or False. Got {show(progress)} ({type(progress).__name__}) instead."
             raise EvidenceTypeError(msg)
+        unused = [name for name, value, default in (("draws", draws, _DRAWS), ("seed", seed, _SEED)) if value is not default]
+        if interval is None and unused:
+            msg = f"The {' and '.join(repr(name) for name in unused)} argument{'s' if len(unused) > 1 else ''} of posteriors {'are' if len(unused) > 1 else 'is'} for intervals only: give interval= too (e.g. interval=0.9), or leave {'them' if len(unused) > 1 else 'it'} out."
+            raise InvalidValueError(msg)
         if is_dask_dataframe(evidence):
             if interval is not None:
                 msg = "interval= is for one case; a Dask DataFrame is scored without intervals."

@@ -195,7 +195,8 @@ def plot_tornado(frame: pd.DataFrame, ax: Any = None, *, top: int = 15) -> Any:
     Raises
     ------
     InvalidValueError
-        If ``top`` is not a positive int.
+        If ``top`` is not a positive int, or ``frame`` lacks a column of a
+        sensitivity table (the message names those missing).
 
     Examples
     --------
@@ -215,7 +216,11 @@ def plot_tornado(frame: pd.DataFrame, ax: Any = None, *, top: int = 15) -> Any:
     if isinstance(top, bool) or not isinstance(top, numbers.Integral) or int(top) < 1:  # head(-1) drew all but the last
         msg = f"The 'top' argument of plot_tornado must be a positive int (how many parameters to show). Got {top!r} instead."
         raise InvalidValueError(msg)
-    plt = pyplot()
+    plt = pyplot()  # first: without matplotlib, the extra to install is the news
+    missing = [column for column in _TORNADO_COLUMNS if column not in getattr(frame, "columns", ())]
+    if missing:
+        msg = f"plot_tornado draws a sensitivity table (the output of sensitivity or Model.sensitivity), with columns {', '.join(_TORNADO_COLUMNS)}. The {type(frame).__name__} given has no {', '.join(missing)}."
+        raise InvalidValueError(msg)
     rows = frame.head(int(top)).iloc[::-1]
     labels = [_label(r) for r in rows.itertuples()]
     if ax is None:
@@ -232,6 +237,9 @@ def plot_tornado(frame: pd.DataFrame, ax: Any = None, *, top: int = 15) -> Any:
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, fontsize="small", frameon=False, borderaxespad=0.2)
     return ax
 
+
+#: The columns of a sensitivity table that plot_tornado reads.
+_TORNADO_COLUMNS = ("node", "kind", "parent", "parent_state", "state", "value", "low", "high")
 
 #: Tornado labels longer than this many characters wrap onto a second line.
 _LABEL_WIDTH = 60

@@ -47,6 +47,16 @@ of the confidence intervals in the evidence table).
 A logistic intercept given as a prevalence is re-solved for every draw
 against that draw's default context priors.
 
+What an interval is
+-------------------
+An interval of :func:`posterior_intervals` is over the parameters'
+plausible ranges: the central quantiles of the posterior as the numbers
+are drawn from the distributions above. It is not built around the
+posterior with the file's values (column ``probability``) and need not
+contain it: a file's value may sit at an end of its range (a link of 0.85
+with range 0.85-0.99 gets the Beta of the range, whose 2.5% quantile is
+0.85), so the point estimate can lie outside its own interval.
+
 The distributions and the draws of whole parameter vectors are built in
 :mod:`crampnet.trust._distributions` and re-exported here
 (:func:`distributions`, :func:`draw_parameters`, :class:`Distributions`);
@@ -60,7 +70,7 @@ Examples
 >>> table = posterior_intervals(model, {"urge_to_move": True}, draws=200)
 >>> list(table.columns)
 ['probability', 'low', 'high']
->>> bool(((table["low"] <= table["probability"]) & (table["probability"] <= table["high"])).all())
+>>> bool((table["low"] <= table["high"]).all())
 True
 """
 
@@ -180,13 +190,25 @@ def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None 
         Indexed by condition, sorted by ``probability`` (descending):
         ``probability`` is the posterior with the file's values, ``low`` and
         ``high`` the ``(1 - interval) / 2`` and ``(1 + interval) / 2``
-        quantiles of the posterior over the draws.
+        quantiles of the posterior over the draws. The interval is over the
+        parameters' plausible ranges and need not contain ``probability``:
+        a file's value may sit at an end of its range (see the module doc,
+        "What an interval is"). ``attrs["impossible_draws"]`` is how many
+        draws made the evidence impossible and were left out (0 as a rule).
+
+    Warns
+    -----
+    UserWarning
+        When some draws make the evidence impossible (probability 0, or
+        too small for the Monte Carlo pass): the warning says how many were
+        left out of the quantiles.
 
     Raises
     ------
     InvalidValueError
         ``interval`` or ``coverage`` outside (0, 1), ``draws`` not an int
-        from 2 to :data:`MAX_DRAWS`, or a negative ``seed``.
+        from 2 to :data:`MAX_DRAWS`, or a negative ``seed``; evidence
+        possible with the file's values but impossible in every draw.
     EvidenceTypeError
         A ``seed`` that is not an int, a Generator or None.
     ImpossibleEvidenceError, UnknownNodeError, InvalidStateError
@@ -221,12 +243,24 @@ def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None 
         # far below 1e-300 that carry the case (posteriors adds them exactly).
         msg = "posterior_intervals cannot use this evidence: it is possible, but only through likelihoods so small (relative to the largest of their node) that the Monte Carlo pass underflows. Give those states 0 if they are ruled out, or likelihoods above about 1e-250."
         raise InvalidValueError(msg)
-    conditions = list(model.compiled.conditions)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: impossible in every draw
-        low, high = np.nanquantile(samples, [(1.0 - interval) / 2.0, (1.0 + interval) / 2.0], axis=0)
-    frame = pd.DataFrame({"probability": point, "low": low, "high": high}, index=conditions)
-    return frame.sort_values("probability", ascending=False, kind="stable")
+    samples, dropped = _possible_draws(samples)
+    low, high = np.quantile(samples, [(1.0 - interval) / 2.0, (1.0 + interval) / 2.0], axis=0)
+    frame = pd.DataFrame({"probability": point, "low": low, "high": high}, index=list(model.compiled.conditions))
+    frame = frame.sort_values("probability", ascending=False, kind="stable")
+    frame.attrs["impossible_draws"] = dropped
+    return frame
+
+
+def _possible_draws(samples: np.ndarray) -> tuple[np.ndarray, int]:
+    """The draws' posteriors without the draws that make the evidence impossible, and how many those were (warned of)."""
+    impossible = np.isnan(samples).any(axis=1)
+    dropped, n = int(impossible.sum()), len(samples)
+    if dropped == n:
+        msg = f"posterior_intervals cannot give intervals for this evidence: it is possible with the file's values, but every one of the {n:,} parameter draws makes it impossible (probability 0, or below what the Monte Carlo pass can represent)."
+        raise InvalidValueError(msg)
+    if dropped:
+        warnings.warn(f"posterior_intervals: {dropped:,} of {n:,} parameter draws make this evidence impossible (probability 0, or below what the Monte Carlo pass can represent); the intervals are over the other {n - dropped:,} (attrs['impossible_draws'] of the result).", UserWarning, stacklevel=3)
+    return samples[~impossible], dropped
 
 
 def parameter_distributions(model: BaseModel, coverage: float = COVERAGE) -> pd.DataFrame:
