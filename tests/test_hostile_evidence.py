@@ -241,7 +241,7 @@ def test_sensitivity_and_simulate_check_their_arguments(tiny):
     for coverage in (2, "x", BIG):
         with pytest.raises(crampnet.InvalidValueError, match="'coverage' argument of sensitivity"):
             sensitivity(tiny, "rls", {"urge": True}, coverage=coverage)
-    with pytest.raises(crampnet.InvalidValueError, match="'seed' argument must be an int >= 0"):
+    with pytest.raises(crampnet.InvalidValueError, match="'seed' argument of simulate must be an int >= 0"):
         simulate(tiny, 3, seed=-1)
     a = posterior_intervals(tiny, {"urge": True}, draws=np.int64(20), seed=np.int64(3))
     assert a.equals(posterior_intervals(tiny, {"urge": True}, draws=20, seed=3))

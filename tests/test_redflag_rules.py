@@ -398,10 +398,10 @@ def test_the_rule_out_and_the_flags_agree_for_any_evidence(model, data):
     entry = next(e for e in dx.to_dict()["must_not_miss"] if e["condition"] == DVT)
     assert entry["ruled_out"] == bool(row["ruled_out"])
     if row["ruled_out"]:
-        assert _outright(evidence, "d_dimer") == "normal"
+        assert _outright(model, evidence, "d_dimer") == "normal"
         # Every Wells item answered outright: its node entered in one state (edema of one leg only: edema or bilateral entered).
-        assert all(_outright(evidence, nid) for nid in ("malignancy", "recent_immobilisation", "calf_tenderness", "unilateral_calf_swelling", "prior_vte"))
-        assert _outright(evidence, "edema") or _outright(evidence, "bilateral")
+        assert all(_outright(model, evidence, nid) is not None for nid in ("malignancy", "recent_immobilisation", "calf_tenderness", "unilateral_calf_swelling", "prior_vte"))
+        assert _outright(model, evidence, "edema") is not None or _outright(model, evidence, "bilateral") is not None
         for nid, state in (("pe_symptoms", "yes"), ("pregnancy", "first_trimester"), ("pregnancy", "later_trimester"), ("postpartum", "yes")):
             value = evidence.get(nid)
             assert not (isinstance(value, dict) and value.get(state, 0) > 0)  # no soft evidence for an exception, however weak
@@ -411,13 +411,15 @@ def test_the_rule_out_and_the_flags_agree_for_any_evidence(model, data):
         assert flags  # without a met rule-out the testing threshold flags DVT, as before
 
 
-def _outright(evidence: dict[str, object], nid: str) -> object:
-    """The state ``nid`` is entered in outright (hard, or soft with one likelihood above 0); None when not entered or soft over several states."""
-    value = evidence.get(nid)
-    if isinstance(value, dict):
-        positive = [state for state, weight in value.items() if weight > 0]
-        return positive[0] if len(positive) == 1 else None
-    return value
+def _outright(model: crampnet.Model, evidence: dict[str, object], nid: str) -> str | None:
+    """The state ``nid`` is entered in outright (one likelihood above 0, hard or soft, True/False read as the node's states); None when not entered or spread over several states."""
+    if nid not in evidence:
+        return None
+    from crampnet.network.evidence import normalise
+
+    vector = normalise(model.spec, {nid: evidence[nid]})[nid]
+    positive = [state for state, weight in zip(model.states(nid), vector, strict=True) if weight > 0]
+    return positive[0] if len(positive) == 1 else None
 
 
 @given(
