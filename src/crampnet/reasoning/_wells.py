@@ -74,13 +74,21 @@ def matches(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -
         False too for a node or state the network lacks, or a node not
         entered.
     """
+    found = _entered(model, vectors, entry)
+    if found is None:
+        return False
+    vec, value = found
+    return bool(value > 0 and value == vec.max() and np.count_nonzero(vec == value) == 1)
+
+
+def _entered(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -> tuple[np.ndarray, float] | None:
+    """``entry``'s node's likelihood vector and the likelihood of its state; None for a node or state the network lacks, or a node not entered."""
     nid, state = entry
     node = model.spec.nodes.get(nid)
     if node is None or nid not in vectors or state not in node.states:
-        return False
+        return None
     vec = vectors[nid]
-    value = vec[node.states.index(state)]
-    return bool(value > 0 and value == vec.max() and np.count_nonzero(vec == value) == 1)
+    return vec, float(vec[node.states.index(state)])
 
 
 def _definite(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -> bool:
@@ -90,19 +98,14 @@ def _definite(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry)
     a normal D-dimer (``{"normal": 1, "raised": 0.95}``) met the rule-out
     and took the flag away on almost no information.
     """
-    nid, state = entry
-    node = model.spec.nodes.get(nid)
-    if node is None or nid not in vectors or state not in node.states:
-        return False
-    vec = vectors[nid]
-    return bool(vec[node.states.index(state)] > 0 and np.count_nonzero(vec > 0) == 1)
+    found = _entered(model, vectors, entry)
+    return found is not None and found[1] > 0 and int(np.count_nonzero(found[0] > 0)) == 1
 
 
 def _possible(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -> bool:
     """Whether ``entry``'s node is entered and its likelihood of that state is above 0 (soft evidence for it, however weak)."""
-    nid, state = entry
-    node = model.spec.nodes.get(nid)
-    return node is not None and nid in vectors and state in node.states and bool(vectors[nid][node.states.index(state)] > 0)
+    found = _entered(model, vectors, entry)
+    return found is not None and found[1] > 0
 
 
 def wells_score(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[int, list[str]]:
