@@ -37,6 +37,46 @@ SHIPPED_FILE = REPO / "networks" / "leg_cramps.toml"
 # tests/test_quickscore.py); setting CRAMPNET_JIT runs the whole suite in one.
 os.environ.setdefault("CRAMPNET_JIT", "never")
 
+
+
+def _pruned_in_model_order(prune: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap pgmpy's ``Inference._prune_bayesian_model`` so that the pruned network lists its nodes and CPDs in the model's order.
+
+    pgmpy prunes through sets, so the order of the pruned network's nodes and
+    CPDs follows the hash seed, and so does the einsum contraction path its
+    default ("greedy") query takes from that order: on the shipped network one
+    query takes 1 s under one PYTHONHASHSEED and minutes under another (a CI
+    run of session 42 spent over 11 minutes in tests/test_answers_by_condition.py,
+    which takes 12-56 s under seeds 0-11). The reference answers are the same
+    either way; in the model's order they cost the same in every run.
+    """
+    from pgmpy.models import DiscreteBayesianNetwork
+
+    def pruned(self: Any, variables: Any, evidence: Any) -> Any:
+        bn, evidence = prune(self, variables, evidence)
+        rank = {node: i for i, node in enumerate(self.model.nodes())}
+        ordered = DiscreteBayesianNetwork()
+        ordered.add_nodes_from(sorted(bn.nodes(), key=rank.__getitem__))
+        ordered.add_edges_from(sorted(bn.edges(), key=lambda edge: (rank[edge[1]], rank[edge[0]])))
+        ordered.latents = set(getattr(bn, "latents", set()))
+        ordered.cpds = sorted(bn.cpds, key=lambda cpd: rank[cpd.variable])
+        return ordered, evidence
+
+    return pruned
+
+
+def _deterministic_pgmpy() -> None:
+    """Make pgmpy's variable elimination take the same path in every run (:func:`_pruned_in_model_order`)."""
+    from pgmpy.inference.base import Inference
+
+    if not getattr(Inference._prune_bayesian_model, "_crampnet_ordered", False):
+        wrapped = _pruned_in_model_order(Inference._prune_bayesian_model)
+        wrapped._crampnet_ordered = True  # type: ignore[attr-defined]
+        Inference._prune_bayesian_model = wrapped  # type: ignore[method-assign]
+
+
+_deterministic_pgmpy()
+
 settings.register_profile(
     "ci",
     derandomize=True,
