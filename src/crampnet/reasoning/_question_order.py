@@ -39,7 +39,9 @@ __all__ = ["GAIN_DECIMALS", "STAGES", "given_costs", "question_rows"]
 #: Decimals of the information gain (bits) in the sort key: the two exact engines (numpy, the numba
 #: kernel) and the paths within them sum in different orders, so a gain of 0 comes out as noise of
 #: about 1e-15 and equal gains differ in their last digits; rounded, such ties fall to the cost and
-#: the candidate order, the same in every engine. The gains shown are not rounded.
+#: the candidate order, the same in every engine. The gains shown are rounded alike and floored at 0
+#: (mutual information is never negative), so the column never contradicts the order and a gain of 0
+#: shows as 0, not as noise.
 GAIN_DECIMALS = 12
 #: Stages of ``staged=True``, first asked first.
 STAGES = ("history", "examination", "lab", "abi")
@@ -127,7 +129,7 @@ def question_rows(
     for i, q in enumerate(answers.candidates):
         kind, cost = kinds[i]
         cost = given.get(q, cost)
-        total = float(info[i].sum())
+        total = max(round(float(info[i].sum()), GAIN_DECIMALS), 0.0) + 0.0  # + 0.0: no -0.0
         # Ranked by decision, a question is about the condition whose decision it can change (a
         # must-not-miss threshold, a new leader); by value, the one with most of its value; otherwise,
         # or if it changes none (has no value), what it informs most.
