@@ -220,7 +220,7 @@ def draw(
     """
     for name, flag in (("whole", whole), ("labels", labels)):
         if not isinstance(flag, bool):
-            msg = f"The {name!r} argument of draw must be True or False. Got {flag!r} ({type(flag).__name__}) instead."
+            msg = f"The {name!r} argument of draw must be True or False. Got {show(flag)} ({type(flag).__name__}) instead."
             raise EvidenceTypeError(msg)
     from crampnet._arguments import pyplot
 

@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 from crampnet._arguments import check_case, optional_module
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
 from crampnet.network.describe import band_ranges
-from crampnet.network.evidence import describe, normalise, resolve_id
+from crampnet.network.evidence import describe, normalise, resolve_id, show
 from crampnet.reasoning.diagnosis import diagnose
 from crampnet.reasoning.html import STYLESHEET, diagnosis_html, population_phrase
 from crampnet.reasoning.questions import cost_of
@@ -200,7 +200,7 @@ class Explorer:
 
     def __init__(self, model: BaseModel, case: Mapping[str, object] | None = None, *, questions: int = 5) -> None:
         if isinstance(questions, bool) or not isinstance(questions, int) or questions < 0:
-            msg = f"The 'questions' argument of explore must be a non-negative int. Got {questions!r} ({type(questions).__name__}) instead."
+            msg = f"The 'questions' argument of explore must be a non-negative int. Got {show(questions)} ({type(questions).__name__}) instead."
             raise InvalidValueError(msg)
         start = _states(model, case)
         w = _widgets()

@@ -19,6 +19,7 @@ import numbers
 from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
+from crampnet.network.evidence import show
 from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
@@ -167,7 +168,7 @@ def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
     True
     """
     if top is not None and (isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 0):
-        msg = f"The 'top' argument must be a non-negative int (how many conditions of the differential to list) or None (all). Got {top!r} ({type(top).__name__}) instead."
+        msg = f"The 'top' argument must be a non-negative int (how many conditions of the differential to list) or None (all). Got {show(top)} ({type(top).__name__}) instead."
         raise InvalidValueError(msg)
     head = dx.differential if top is None else dx.differential[: int(top)]
     rank = {c: i for i, c in enumerate(dx.differential, start=1)}

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from crampnet.exceptions import EvidenceTypeError
 from crampnet.network.entailment import implied
-from crampnet.network.evidence import describe, normalise
+from crampnet.network.evidence import describe, normalise, show
 from crampnet.reasoning._records import _version
 from crampnet.reasoning._render import Block
 from crampnet.reasoning.html import population_phrase
@@ -60,7 +60,7 @@ def report_date(now: object = None) -> dt.date:
         return now.astimezone(dt.UTC).date() if now.tzinfo is not None else now.date()
     if isinstance(now, dt.date):
         return now
-    msg = f"The 'now' argument of report must be a datetime.date or datetime.datetime (or None for today). Got {now!r} ({type(now).__name__}) instead."
+    msg = f"The 'now' argument of report must be a datetime.date or datetime.datetime (or None for today). Got {show(now)} ({type(now).__name__}) instead."
     raise EvidenceTypeError(msg)
 
 

@@ -66,7 +66,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.exceptions import InvalidValueError
-from crampnet.network.evidence import resolve_id
+from crampnet.network.evidence import resolve_id, show
 from crampnet.reasoning._rules import RULES, Entry, Rule, matches, rule_outs, wells_flag
 from crampnet.reasoning._rules import rule_outs_open as _rule_outs_open
 from crampnet.reasoning._scoring import observe
@@ -144,7 +144,7 @@ def check_threshold(threshold: object, *, subject: str = "The 'threshold' argume
     0.05
     """
     if isinstance(threshold, bool | np.bool_) or not isinstance(threshold, numbers.Real) or not 0.0 < float(threshold) <= 1.0:
-        msg = f"{subject} must be None (each condition's testing threshold) or a number in (0, 1]. Got {threshold!r} instead."
+        msg = f"{subject} must be None (each condition's testing threshold) or a number in (0, 1]. Got {show(threshold)} instead."
         raise InvalidValueError(msg)
     return float(threshold)
 
