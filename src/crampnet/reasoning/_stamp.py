@@ -24,6 +24,7 @@ from crampnet.reasoning._render import Block
 from crampnet.reasoning.html import population_phrase
 
 if TYPE_CHECKING:
+    from crampnet.base import BaseModel
     from crampnet.reasoning.diagnosis import Diagnosis
 
 __all__ = ["entries", "report_date", "stamp"]
@@ -123,12 +124,20 @@ def stamp(dx: Diagnosis, now: object = None) -> list[Block]:
     """
     date = report_date(now)
     spec, shown = dx.model.spec, entries(dx)
-    population = getattr(dx.model, "population", "presenting")
     evidence = "; ".join(shown) if shown else "none entered: the differential is the population's prior"
     return [("stamp", [
         ("Date", f"{date.isoformat()} (UTC)"),
         ("crampnet", f"version {_version()}"),
         ("Network", f"{spec.title or spec.name} ({spec.name}, version {spec.version})"),
-        ("Population", f"{population}: {population_phrase(dx.model).removeprefix('among ')}"),
+        ("Population", _population(dx.model)),
         (f"Evidence ({len(shown)} {'entry' if len(shown) == 1 else 'entries'})", evidence),
     ])]  # fmt: skip
+
+
+def _population(model: BaseModel) -> str:
+    """Who the numbers are about, naming the preset once: "adults consulting in ... (population 'primary_care_leg_symptoms')"."""
+    name = getattr(model, "population", "presenting")
+    phrase = population_phrase(model).removeprefix("among ")
+    if f"population {name!r}" not in phrase:  # the default's phrase does not name it
+        phrase = f"{phrase} (population {name!r})"
+    return phrase
