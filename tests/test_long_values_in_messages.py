@@ -71,3 +71,12 @@ def test_draw_and_explore_quote_a_huge_value_short(tiny, value):
     with pytest.raises(crampnet.CrampnetError, match="'questions' argument of explore must be") as info:
         explore(tiny, questions=value)
     assert len(str(info.value)) <= LONGEST
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**400)], ids=["huge", "hugely negative"])
+def test_a_huge_integer_threshold_is_refused_by_name(tiny, dx, value):
+    """Check a threshold too big for a float is the threshold's InvalidValueError (it was an OverflowError from float())."""
+    with pytest.raises(crampnet.InvalidValueError, match=r"'threshold' argument must be None .* Got a?n? ?(negative )?integer of 401 digits"):
+        tiny.diagnose({}, threshold=value)
+    with pytest.raises(crampnet.InvalidValueError, match=r"record's 'threshold' must be None"):
+        crampnet.Diagnosis.from_dict(tiny, {**dx.to_dict(), "threshold": value})

@@ -61,7 +61,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -143,7 +143,7 @@ def check_threshold(threshold: object, *, subject: str = "The 'threshold' argume
     >>> check_threshold(0.05)
     0.05
     """
-    if isinstance(threshold, bool | np.bool_) or not isinstance(threshold, numbers.Real) or not 0.0 < float(threshold) <= 1.0:
+    if isinstance(threshold, bool | np.bool_) or not isinstance(threshold, numbers.Real) or not 0.0 < cast("float", threshold) <= 1.0:  # compared as given: float() of a huge int overflows
         msg = f"{subject} must be None (each condition's testing threshold) or a number in (0, 1]. Got {show(threshold)} instead."
         raise InvalidValueError(msg)
     return float(threshold)
