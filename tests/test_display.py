@@ -253,3 +253,32 @@ def test_html_top_none_lists_every_condition(model):
     dx = model.diagnose({"urge_to_move": True})
     codes = re.findall(r"<br><code>([a-z_]+)</code>", diagnosis_html(dx, top=None))
     assert codes == dx.differential
+
+
+TINY_TEXT = (Path(__file__).parent / "data" / "tiny.toml").read_text(encoding="utf-8")
+
+
+def test_draw_writes_labels_with_dollar_signs_as_given(tmp_path):
+    """Check a label with dollar signs is drawn as written, not as mathtext.
+
+    matplotlib reads text between two ``$`` as TeX math: "costing $5 and $10"
+    was drawn "costing 5and10" in italics, and a label such as
+    "$\\nosuch$" made the drawing fail when the figure was rendered.
+    """
+    text = TINY_TEXT.replace('[nodes.cramps]\nrole = "condition"\n', '[nodes.cramps]\nrole = "condition"\nlabel = "Cramps costing $5 and $10"\n')
+    text = text.replace('[nodes.urge]\nrole = "finding"\n', '[nodes.urge]\nrole = "finding"\nlabel = "Urge $\\\\nosuch$"\n')
+    path = tmp_path / "dollars.toml"
+    path.write_text(text, encoding="utf-8")
+    model = crampnet.load(path)
+    assert model.spec.nodes["urge"].label == "Urge $\\nosuch$"
+    ax = draw(model, {"urge": True}, whole=True)
+    fig = ax.figure
+    fig.canvas.draw()  # raised ValueError: Unknown symbol: \nosuch
+    renderer = fig.canvas.get_renderer()
+    texts = {t.get_text(): t for t in ax.texts}
+    assert "Cramps costing $5 and $10" in texts and "Urge $\\nosuch$ = yes" in texts
+    # drawn as plain text: as wide as the same characters with the dollars written as S
+    plain = ax.text(0, 0, "Cramps costing S5 and S10", fontsize=9)
+    width = texts["Cramps costing $5 and $10"].get_window_extent(renderer).width
+    assert width == pytest.approx(plain.get_window_extent(renderer).width, rel=0.05)  # 149 against 177 pixels as mathtext
+    matplotlib.pyplot.close(fig)
