@@ -9,7 +9,7 @@ A block is ``(kind, content)``:
 - ``flags``: ``(urgency, condition, message, source)`` per red flag.
 
 Markdown escapes what could start markup (backslash, backtick, ``*``,
-``~``, ``_`` but between letters or digits, ``<``, brackets, an entity's
+``~``, ``$`` (math where dollars delimit TeX), ``_`` but between letters or digits, ``<``, brackets, an entity's
 ``&``, a block marker at the start, and ``|`` in table cells) and joins lines; HTML escapes everything and shares
 :data:`crampnet.reasoning.html.STYLESHEET` with the notebook display.
 
@@ -36,7 +36,7 @@ __all__ = ["Block", "html_fragment", "markdown", "md"]
 
 Block = tuple[str, Any]
 _Table = tuple[list[str], list[list[str]]]
-_SPECIAL = re.compile(r"([\\`*<>\[\]~])")
+_SPECIAL = re.compile(r"([\\`*<>\[\]~$])")  # $: Jupyter, GitHub and MyST read $...$ as TeX
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # An underscore not between two letters or digits can open or close emphasis (snake_case ids cannot, and stay as they are).
 _UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
