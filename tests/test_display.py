@@ -282,3 +282,22 @@ def test_draw_writes_labels_with_dollar_signs_as_given(tmp_path):
     width = texts["Cramps costing $5 and $10"].get_window_extent(renderer).width
     assert width == pytest.approx(plain.get_window_extent(renderer).width, rel=0.05)  # 149 against 177 pixels as mathtext
     matplotlib.pyplot.close(fig)
+
+
+def test_a_condition_ruled_out_reads_zero_not_under_a_tenth_of_a_percent(tiny):
+    """Check a condition at probability exactly 0 reads 0.0% in the report and the notebook table, as the repr reads 0.000.
+
+    jerks has no leak and plm as its only cause (tests/data/tiny.toml), so
+    jerks=no rules plm out; the displays read "<0.1%", which tells a reader
+    the condition is still possible.
+    """
+    dx = tiny.diagnose({"jerks": "no"})
+    assert float(dx.posteriors["plm"]) == 0.0
+    report = dx.report()
+    (row,) = [line for line in report.splitlines() if line.startswith("| ") and "| plm |" in line]
+    assert "| 0.0% |" in row and "0.1%" not in row, row
+    assert "### plm (P = 0.0%)" in report
+    page = diagnosis_html(dx)
+    cell = page[page.index(">plm</code>") :].split("</tr>")[0]
+    assert ">0.0%<" in cell and "0.1%" not in cell, cell
+    assert "0.1%" not in repr(dx) and "plm (probability = 0.000" in repr(dx)
