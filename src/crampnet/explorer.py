@@ -295,7 +295,8 @@ def questions_html(model: BaseModel, table: pd.DataFrame) -> str:
         its label and id, its group (``kind``), the chance its answer
         changes a decision (whole percent), its information gain (bits, three
         decimals) and the label of the condition it tells most about. Every
-        text is escaped.
+        text is escaped. An empty ``table`` gives a sentence saying nothing
+        is left to ask.
 
     Examples
     --------
@@ -307,6 +308,8 @@ def questions_html(model: BaseModel, table: pd.DataFrame) -> str:
     True
     """
     esc = html.escape
+    if table.empty:  # an empty table reads as a rendering fault
+        return '<div class="crampnet"><p class="crampnet-legend">Next questions: nothing is left to ask, every question of the network is answered.</p></div>'
     rows = "".join(
         f"<tr><td>{esc(str(row['label']))}<br><code>{esc(str(nid))}</code></td><td>{esc(str(row['kind']))}</td>"
         f'<td class="num">{float(row["decision"]):.0%}</td><td class="num">{float(row["information_gain"]):.3f}</td>'

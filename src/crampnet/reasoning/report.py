@@ -189,6 +189,8 @@ def _questions(dx: Diagnosis) -> list[Block]:
             for _, r in ranked
         ]
 
+    if not best:  # two tables of headers alone read as a rendering fault
+        return [("h2", "What to ask or test next"), ("p", "Nothing is left to ask: every question of the network is answered.")]
     return [
         ("h2", "What to ask or test next"),
         (
