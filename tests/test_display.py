@@ -301,3 +301,19 @@ def test_a_condition_ruled_out_reads_zero_not_under_a_tenth_of_a_percent(tiny):
     cell = page[page.index(">plm</code>") :].split("</tr>")[0]
     assert ">0.0%<" in cell and "0.1%" not in cell, cell
     assert "0.1%" not in repr(dx) and "plm (probability = 0.000" in repr(dx)
+
+
+def test_html_displays_are_not_typeset_as_math(tiny):
+    """Check the notebook table and the HTML report ask MathJax to leave them alone.
+
+    JupyterLab and the classic notebook typeset text/html outputs with
+    MathJax, which reads text between two dollars as TeX: a label "Cramps
+    costing $5 and $10" lost its dollars. MathJax 2 skips elements of class
+    tex2jax_ignore, MathJax 3 those of class mathjax_ignore (the classes
+    pandas sets for the same reason).
+    """
+    dx = tiny.diagnose({"urge": True})
+    for page in (diagnosis_html(dx), dx._repr_html_(), dx.report("html")):
+        root = re.match(r'<div class="([^"]*)"', page)
+        assert root is not None, page[:80]
+        assert {"tex2jax_ignore", "mathjax_ignore"} <= set(root.group(1).split()), root.group(0)

@@ -30,7 +30,7 @@ import html
 import re
 from typing import Any, cast
 
-from crampnet.reasoning.html import STYLESHEET, flag_html
+from crampnet.reasoning.html import NO_MATH, STYLESHEET, flag_html
 
 __all__ = ["Block", "html_fragment", "markdown", "md"]
 
@@ -116,7 +116,7 @@ def markdown(parts: list[Block]) -> str:
 
 
 def html_fragment(parts: list[Block]) -> str:
-    """The blocks as a ``<div class="crampnet crampnet-report">`` that starts with the shared stylesheet.
+    """The blocks as a ``<div class="crampnet crampnet-report ...">`` (with ``NO_MATH``) that starts with the shared stylesheet.
 
     Parameters
     ----------
@@ -151,4 +151,4 @@ def html_fragment(parts: list[Block]) -> str:
                 "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows_
             )
             out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-    return f'<div class="crampnet crampnet-report"><style>{STYLESHEET}</style>\n' + "\n".join(out) + "</div>"
+    return f'<div class="crampnet crampnet-report {NO_MATH}"><style>{STYLESHEET}</style>\n' + "\n".join(out) + "</div>"
