@@ -279,3 +279,18 @@ def test_tornado_without_its_base_says_what_is_missing(tiny):
     bare = pd.DataFrame(table.drop(columns=["base", "condition"], errors="ignore").to_dict("list"))
     with pytest.raises(crampnet.InvalidValueError, match=r"posterior with the file's values.*'base'.*model\.posteriors"):
         plot_tornado(bare)
+
+
+@pytest.mark.parametrize("ax", ["x", 3, [None]])
+def test_plots_name_an_ax_that_is_no_axes(tiny, ax):
+    """Check plot_tornado and plot_calibration refuse an 'ax' that is no matplotlib Axes by name, as draw does (AttributeError: 'str' object has no attribute 'barh')."""
+    pytest.importorskip("matplotlib").use("Agg")
+    from crampnet.trust.evaluate import evaluate, plot_calibration
+    from crampnet.trust.simulate import simulate
+
+    table = sensitivity(tiny, "rls", {"urge": True})
+    with pytest.raises(crampnet.EvidenceTypeError, match=r"'ax' argument of plot_tornado must be a matplotlib Axes .* or None"):
+        plot_tornado(table, ax=ax)
+    calibration = evaluate(tiny, simulate(tiny, 50, seed=0)).calibration
+    with pytest.raises(crampnet.EvidenceTypeError, match=r"'ax' argument of plot_calibration must be a matplotlib Axes .* or None"):
+        plot_calibration(calibration, ax=ax)

@@ -222,15 +222,12 @@ def draw(
         if not isinstance(flag, bool):
             msg = f"The {name!r} argument of draw must be True or False. Got {show(flag)} ({type(flag).__name__}) instead."
             raise EvidenceTypeError(msg)
-    from crampnet._arguments import pyplot
+    from crampnet._arguments import check_axes, pyplot
 
     plt = pyplot()
-    from matplotlib.axes import Axes
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
-    if ax is not None and not isinstance(ax, Axes):
-        msg = f"The 'ax' argument of draw must be a matplotlib Axes (e.g. plt.subplots()[1]) or None. Got {show(ax)} ({type(ax).__name__}) instead."
-        raise EvidenceTypeError(msg)
+    check_axes(ax, "draw")
 
     spec = model.spec
     vectors = normalise(spec, evidence, entailed=False)  # as entered: an implied finding is drawn as given

@@ -217,12 +217,13 @@ def plot_tornado(frame: pd.DataFrame, ax: Any = None, *, top: int = 15) -> Any:
     >>> ax.get_yticklabels()[-1].get_text()
     'restless_legs_syndrome=present: intercept prevalence 0.07'
     """
-    from crampnet._arguments import pyplot
+    from crampnet._arguments import check_axes, pyplot
 
     if isinstance(top, bool) or not isinstance(top, numbers.Integral) or int(top) < 1:  # head(-1) drew all but the last
         msg = f"The 'top' argument of plot_tornado must be a positive int (how many parameters to show). Got {top!r} instead."
         raise InvalidValueError(msg)
     plt = pyplot()  # first: without matplotlib, the extra to install is the news
+    check_axes(ax, "plot_tornado")
     missing = [column for column in _TORNADO_COLUMNS if column not in getattr(frame, "columns", ())]
     if missing:
         msg = f"plot_tornado draws a sensitivity table (the output of sensitivity or Model.sensitivity), with columns {', '.join(_TORNADO_COLUMNS)}. The {type(frame).__name__} given has no {', '.join(missing)}."
