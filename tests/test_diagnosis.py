@@ -481,3 +481,42 @@ def test_the_repr_names_every_red_flag_and_every_must_not_miss_condition(model, 
     listed = text.split("must not miss (always listed): ")[1].split("\n")[0]
     for cond, row in dx.must_not_miss.iterrows():
         assert f"{cond} {fraction(row['probability'], 3)}{' flagged' if row['flagged'] else ''}" in listed.split(", ")
+
+
+ONE_CONDITION = """
+schema = "crampnet-network/1"
+name = "one"
+version = "1"
+
+[sources.made_up]
+kind = "literature"
+citation = "Test fixture."
+
+[nodes.rls]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.05, source = "made_up" }, links = [] }
+
+[nodes.other]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.2, source = "made_up" }, links = [] }
+
+[nodes.urge]
+role = "finding"
+states = ["yes", "no"]
+[nodes.urge.cpd]
+model = "noisy_or"
+leak = { value = 0.02, source = "made_up" }
+links = [{ parent = "rls", state = "present", value = 0.95, source = "made_up" }]
+"""
+
+
+def test_repr_counts_the_conditions_it_lists(tmp_path):
+    """Check the repr of a differential shorter than three says how many it lists (it read "first 3 of 2")."""
+    path = tmp_path / "two.toml"
+    path.write_text(ONE_CONDITION, encoding="utf-8")
+    text = repr(crampnet.load(path).diagnose({"urge": True}))
+    head = text.splitlines()[0]
+    assert head.endswith("differential (counterfactual), first 2 of 2:"), head
+    assert len([line for line in text.splitlines() if line.startswith(("  1. ", "  2. ", "  3. "))]) == 2

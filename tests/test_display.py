@@ -253,3 +253,67 @@ def test_html_top_none_lists_every_condition(model):
     dx = model.diagnose({"urge_to_move": True})
     codes = re.findall(r"<br><code>([a-z_]+)</code>", diagnosis_html(dx, top=None))
     assert codes == dx.differential
+
+
+TINY_TEXT = (Path(__file__).parent / "data" / "tiny.toml").read_text(encoding="utf-8")
+
+
+def test_draw_writes_labels_with_dollar_signs_as_given(tmp_path):
+    """Check a label with dollar signs is drawn as written, not as mathtext.
+
+    matplotlib reads text between two ``$`` as TeX math: "costing $5 and $10"
+    was drawn "costing 5and10" in italics, and a label such as
+    "$\\nosuch$" made the drawing fail when the figure was rendered.
+    """
+    text = TINY_TEXT.replace('[nodes.cramps]\nrole = "condition"\n', '[nodes.cramps]\nrole = "condition"\nlabel = "Cramps costing $5 and $10"\n')
+    text = text.replace('[nodes.urge]\nrole = "finding"\n', '[nodes.urge]\nrole = "finding"\nlabel = "Urge $\\\\nosuch$"\n')
+    path = tmp_path / "dollars.toml"
+    path.write_text(text, encoding="utf-8")
+    model = crampnet.load(path)
+    assert model.spec.nodes["urge"].label == "Urge $\\nosuch$"
+    ax = draw(model, {"urge": True}, whole=True)
+    fig = ax.figure
+    fig.canvas.draw()  # raised ValueError: Unknown symbol: \nosuch
+    renderer = fig.canvas.get_renderer()
+    texts = {t.get_text(): t for t in ax.texts}
+    assert "Cramps costing $5 and $10" in texts and "Urge $\\nosuch$ = yes" in texts
+    # drawn as plain text: as wide as the same characters with the dollars written as S
+    plain = ax.text(0, 0, "Cramps costing S5 and S10", fontsize=9)
+    width = texts["Cramps costing $5 and $10"].get_window_extent(renderer).width
+    assert width == pytest.approx(plain.get_window_extent(renderer).width, rel=0.05)  # 149 against 177 pixels as mathtext
+    matplotlib.pyplot.close(fig)
+
+
+def test_a_condition_ruled_out_reads_zero_not_under_a_tenth_of_a_percent(tiny):
+    """Check a condition at probability exactly 0 reads 0.0% in the report and the notebook table, as the repr reads 0.000.
+
+    jerks has no leak and plm as its only cause (tests/data/tiny.toml), so
+    jerks=no rules plm out; the displays read "<0.1%", which tells a reader
+    the condition is still possible.
+    """
+    dx = tiny.diagnose({"jerks": "no"})
+    assert float(dx.posteriors["plm"]) == 0.0
+    report = dx.report()
+    (row,) = [line for line in report.splitlines() if line.startswith("| ") and "| plm |" in line]
+    assert "| 0.0% |" in row and "0.1%" not in row, row
+    assert "### plm (P = 0.0%)" in report
+    page = diagnosis_html(dx)
+    cell = page[page.index(">plm</code>") :].split("</tr>")[0]
+    assert ">0.0%<" in cell and "0.1%" not in cell, cell
+    assert "0.1%" not in repr(dx) and "plm (probability = 0.000" in repr(dx)
+
+
+def test_html_displays_are_not_typeset_as_math(tiny):
+    """Check the notebook table and the HTML report ask MathJax to leave them alone.
+
+    JupyterLab and the classic notebook typeset text/html outputs with
+    MathJax, which reads text between two dollars as TeX: a label "Cramps
+    costing $5 and $10" lost its dollars. MathJax 2 skips elements of class
+    tex2jax_ignore, MathJax 3 those of class mathjax_ignore (the classes
+    pandas sets for the same reason).
+    """
+    dx = tiny.diagnose({"urge": True})
+    for page in (diagnosis_html(dx), dx._repr_html_(), dx.report("html")):
+        root = re.match(r'<div class="([^"]*)"', page)
+        assert root is not None, page[:80]
+        assert {"tex2jax_ignore", "mathjax_ignore"} <= set(root.group(1).split()), root.group(0)

@@ -162,6 +162,29 @@ def test_plot_calibration(tiny):
     plt.close(ax.figure)
 
 
+@pytest.mark.parametrize("given", [pd.DataFrame({"a": [1]}), pd.DataFrame(), [0.1, 0.2], None], ids=["other frame", "empty frame", "list", "None"])
+def test_plot_calibration_names_what_it_draws(given):
+    """Check that what is neither an Evaluation nor a calibration table is an InvalidValueError naming the columns (it was a KeyError 'n' or an AttributeError)."""
+    pytest.importorskip("matplotlib").use("Agg")
+    with pytest.raises(crampnet.InvalidValueError, match=r"plot_calibration draws an Evaluation or its calibration table .* has no n, mean_predicted, observed"):
+        plot_calibration(given)
+
+
+def test_plot_calibration_of_a_table_read_back_from_csv(tiny, tmp_path):
+    """Check the calibration table saved to CSV and read back draws the same points."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = evaluate(tiny, simulate(tiny, 300, seed=0)).calibration
+    table.to_csv(tmp_path / "calibration.csv")
+    back = pd.read_csv(tmp_path / "calibration.csv", index_col=0)
+    ax = plot_calibration(back)
+    shown = table[table["n"] > 0]
+    np.testing.assert_allclose(ax.get_lines()[1].get_xydata(), shown[["mean_predicted", "observed"]].to_numpy())
+    plt.close(ax.figure)
+
+
 @pytest.mark.parametrize(
     ("cases", "kwargs", "error", "match"),
     [

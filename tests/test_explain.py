@@ -180,3 +180,22 @@ def test_sentences_are_shown_whole_in_notebooks_and_consoles(model):
     assert type(again) is type(table)
     assert pd.get_option("display.max_colwidth") == 50
     assert len(pd.DataFrame(table)._repr_html_()) < len(shown_html)  # a plain frame still cuts them
+
+
+def test_a_condition_ruled_out_is_not_called_certain(tiny):
+    """Check the sentence of an entry that rules a condition out says so, not that the condition is certain.
+
+    jerks is a noisy-OR of plm alone with no leak (tests/data/tiny.toml), so
+    jerks=no makes plm impossible; the sentence read "odds of plm x5.6e-300
+    (the condition is certain under part of the evidence; certainty counts as
+    odds of 1e300 to 1)" beside plm's probability of 0.
+    """
+    assert float(tiny.posteriors({"jerks": "no"})["plm"]) == 0.0
+    sentence = explain(tiny, {"jerks": "no", "urge": "yes"}, "plm").loc["jerks", "sentence"]
+    assert "ruled out under part of the evidence" in sentence and "odds of 1 to 1e300" in sentence, sentence
+    assert "certain" not in sentence, sentence
+    present = explain(tiny, {"jerks": "yes", "urge": "yes"}, "plm").loc["jerks", "sentence"]
+    assert "certain under part of the evidence" in present and "ruled out" not in present, present
+    report = tiny.diagnose({"jerks": "no", "urge": "yes"}).report()
+    section = report.split("### plm")[1].split("###")[0]
+    assert "ruled out under part of the evidence" in section and "certain" not in section, section

@@ -164,7 +164,7 @@ def test_html_is_escaped(report_model):
     assert "<limb>" not in page and "<i>" not in page
     assert html.escape("Critical <limb> ischemia") in page
     assert html.escape("Vascular <i>Journal</i> 2020;1:1-2 & more") in page
-    assert page.startswith('<div class="crampnet crampnet-report"><style>')
+    assert re.match(r'<div class="crampnet crampnet-report[^"]*"><style>', page)
     short = dx._repr_html_()
     assert "<table>" in short and "<limb>" not in short
 
@@ -355,3 +355,27 @@ def test_value_for_cost_table_says_what_it_holds(model):
     cheap = dx.next_questions(3, cost_aware=True)
     assert [row.split("|")[1].strip() for row in table] == list(cheap["label"])
     assert [row.split("|")[5].strip() for row in table] == [f"{c:g}" for c in cheap["cost"]]
+
+
+#: Every node of tests/data/tiny.toml but its conditions answered: nothing is left to ask.
+ALL_ANSWERED = {"age": 70, "drug": "no", "urge": "yes", "ferritin": 30, "pulses": "normal", "location": "calf", "jerks": "yes"}
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_nothing_left_to_ask_is_said_not_shown_as_empty_tables(tiny, fmt):
+    """Check that with every question answered the report says so instead of two tables with a header and no row."""
+    dx = tiny.diagnose(ALL_ANSWERED)
+    assert len(dx.next_questions()) == 0
+    text = render(dx, fmt)
+    section = text.split("What to ask or test next")[1].split("Management notes")[0]
+    assert "nothing is left to ask" in section.lower(), section
+    assert "information gain (bits)" not in section and "Best value for cost" not in section, section
+    assert "<table" not in section and "|---" not in section, section
+
+
+def test_explorer_questions_say_nothing_is_left_to_ask(tiny):
+    """Check the explorer's questions panel says nothing is left to ask rather than drawing an empty table."""
+    from crampnet.explorer import questions_html
+
+    page = questions_html(tiny, tiny.diagnose(ALL_ANSWERED).next_questions())
+    assert "nothing is left to ask" in page.lower() and "<tbody></tbody>" not in page, page

@@ -205,3 +205,41 @@ def test_markdown_text_renders_as_written(text):
     table = renderer.render(markdown([("table", (["h"], [[text]]))]))
     cell = re.search(r"<td>(.*)</td>", table)
     assert cell is not None and "<" not in cell.group(1) and html.unescape(cell.group(1)) == text, table
+
+
+@pytest.mark.parametrize("population", ["primary_care_leg_symptoms", "older_adults_presenting"])
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_stamp_names_the_population_once(population, fmt):
+    """Check the stamp's population line gives the preset's id once, beside its label.
+
+    It read "primary_care_leg_symptoms: adults consulting in primary care
+    with leg symptoms (population 'primary_care_leg_symptoms')".
+    """
+    label = crampnet.populations().loc[population, "label"]
+    dx = crampnet.load(population=population).diagnose({"urge_to_move": True})
+    text = render(dx, fmt, now=DAY)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text)) if fmt == "html" else re.sub(r"\\(.)", r"\1", text)
+    line = re.search(r"Population:?\**\s+(.*?)\s*(?:\n|Evidence \()", text).group(1)  # HTML: <dt>Population</dt><dd>...</dd><dt>Evidence
+    assert line.count(population) == 1, line
+    assert line.lower().count(label.lower()) == 1, line
+
+
+@pytest.mark.parametrize("text", ["Cramps costing $5 and $10", "$x$ and $$y$$", "a \\$ b $"])
+def test_markdown_dollars_render_as_written_where_dollars_are_math(text):
+    """Check md() and a table cell keep dollar signs as written through a renderer that reads $...$ as math.
+
+    Jupyter, GitHub and MyST (markdown-it's dollarmath) read text between two
+    dollars as TeX: a label "Cramps costing $5 and $10" showed "5 and" as
+    math and lost both dollars.
+    """
+    markdown_it = pytest.importorskip("markdown_it")
+    dollarmath = pytest.importorskip("mdit_py_plugins.dollarmath")
+    from crampnet.reasoning._render import markdown, md
+
+    renderer = markdown_it.MarkdownIt("commonmark").enable(["table"]).use(dollarmath.dollarmath_plugin)
+    shown = renderer.render(md(text))
+    assert shown.startswith("<p>") and shown.endswith("</p>\n") and "<" not in shown[3:-5], shown
+    assert html.unescape(shown[3:-5]) == text
+    table = renderer.render(markdown([("table", (["h"], [[text]]))]))
+    cell = re.search(r"<td>(.*)</td>", table)
+    assert cell is not None and "<" not in cell.group(1) and html.unescape(cell.group(1)) == text, table

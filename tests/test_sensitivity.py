@@ -244,3 +244,53 @@ def test_shipped_network_sensitivity(model):
     assert table["swing"].is_monotonic_decreasing
     top = table.head(10)
     assert (top["node"] == "restless_legs_syndrome").any() or (top["node"] == "urge_to_move").any()
+
+
+def test_tornado_after_a_csv_round_trip(tiny, tmp_path):
+    """Check a sensitivity table saved to CSV and read back draws the same bars (its attrs are lost on the way).
+
+    The bars start at the posterior with the file's values, which the table
+    kept only in ``attrs``: read back from CSV, every bar was NaN wide and
+    the plot came out empty without a word.
+    """
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = sensitivity(tiny, "rls", {"urge": True})
+    path = tmp_path / "tornado.csv"
+    table.to_csv(path)
+    back = pd.read_csv(path, index_col=0)
+    assert back.attrs == {}
+    base = tiny.posteriors({"urge": True})["rls"]
+    ax = plot_tornado(back, top=4)
+    lefts = [bar.get_x() for bar in ax.patches]
+    assert lefts and all(x == pytest.approx(base, abs=1e-12) for x in lefts)
+    ends = sorted(bar.get_x() + bar.get_width() for bar in ax.patches)
+    assert ends == pytest.approx(sorted([*table["low"].head(4), *table["high"].head(4)]), abs=1e-12)
+    assert "P(rls present" in ax.get_xlabel()
+    plt.close(ax.figure)
+
+
+def test_tornado_without_its_base_says_what_is_missing(tiny):
+    """Check a table that lost both the attrs and the base column is refused with what is missing and how to get it back."""
+    pytest.importorskip("matplotlib").use("Agg")
+    table = sensitivity(tiny, "rls", {"urge": True})
+    bare = pd.DataFrame(table.drop(columns=["base", "condition"], errors="ignore").to_dict("list"))
+    with pytest.raises(crampnet.InvalidValueError, match=r"posterior with the file's values.*'base'.*model\.posteriors"):
+        plot_tornado(bare)
+
+
+@pytest.mark.parametrize("ax", ["x", 3, [None]])
+def test_plots_name_an_ax_that_is_no_axes(tiny, ax):
+    """Check plot_tornado and plot_calibration refuse an 'ax' that is no matplotlib Axes by name, as draw does (AttributeError: 'str' object has no attribute 'barh')."""
+    pytest.importorskip("matplotlib").use("Agg")
+    from crampnet.trust.evaluate import evaluate, plot_calibration
+    from crampnet.trust.simulate import simulate
+
+    table = sensitivity(tiny, "rls", {"urge": True})
+    with pytest.raises(crampnet.EvidenceTypeError, match=r"'ax' argument of plot_tornado must be a matplotlib Axes .* or None"):
+        plot_tornado(table, ax=ax)
+    calibration = evaluate(tiny, simulate(tiny, 50, seed=0)).calibration
+    with pytest.raises(crampnet.EvidenceTypeError, match=r"'ax' argument of plot_calibration must be a matplotlib Axes .* or None"):
+        plot_calibration(calibration, ax=ax)

@@ -25,8 +25,9 @@ from types import ModuleType
 
 from crampnet.base import BaseModel
 from crampnet.exceptions import EvidenceTypeError
+from crampnet.network.evidence import show
 
-__all__ = ["check_case", "check_frame", "check_model", "optional_module", "pyplot"]
+__all__ = ["check_axes", "check_case", "check_frame", "check_model", "optional_module", "pyplot"]
 
 
 def check_model(model: object, where: str) -> BaseModel:
@@ -138,6 +139,21 @@ def optional_module(name: str, needed_by: str, extra: str) -> ModuleType:
         top = name.split(".")[0]
         msg = f'{needed_by} needs {top}, which is not installed: pip install "crampnet[{extra}]"'
         raise ModuleNotFoundError(msg, name=top) from err
+
+
+def check_axes(ax: object, where: str) -> None:
+    """Refuse an 'ax' argument of the plot ``where`` that is neither None nor a matplotlib Axes (call after :func:`pyplot`).
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``ax`` is not None and not a :class:`matplotlib.axes.Axes`.
+    """
+    from matplotlib.axes import Axes
+
+    if ax is not None and not isinstance(ax, Axes):
+        msg = f"The 'ax' argument of {where} must be a matplotlib Axes (e.g. plt.subplots()[1]) or None. Got {show(ax)} ({type(ax).__name__}) instead."
+        raise EvidenceTypeError(msg)
 
 
 def pyplot() -> ModuleType:

@@ -220,17 +220,14 @@ def draw(
     """
     for name, flag in (("whole", whole), ("labels", labels)):
         if not isinstance(flag, bool):
-            msg = f"The {name!r} argument of draw must be True or False. Got {flag!r} ({type(flag).__name__}) instead."
+            msg = f"The {name!r} argument of draw must be True or False. Got {show(flag)} ({type(flag).__name__}) instead."
             raise EvidenceTypeError(msg)
-    from crampnet._arguments import pyplot
+    from crampnet._arguments import check_axes, pyplot
 
     plt = pyplot()
-    from matplotlib.axes import Axes
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
-    if ax is not None and not isinstance(ax, Axes):
-        msg = f"The 'ax' argument of draw must be a matplotlib Axes (e.g. plt.subplots()[1]) or None. Got {show(ax)} ({type(ax).__name__}) instead."
-        raise EvidenceTypeError(msg)
+    check_axes(ax, "draw")
 
     spec = model.spec
     vectors = normalise(spec, evidence, entailed=False)  # as entered: an implied finding is drawn as given
@@ -266,7 +263,7 @@ def draw(
             (left, y - _BOX_H / 2), _BOX_W, _BOX_H, boxstyle="round,pad=0,rounding_size=0.08", facecolor="none",
             edgecolor=edge, linewidth=2.0 if observed or node.must_not_miss else 0.8, zorder=3,
         ))  # fmt: skip
-        label = node.label or nid.replace("_", " ")
+        label = node.label or nid.replace("_", " ")  # drawn with parse_math=False: a "$" in a label is no TeX
         if observed:
             value = describe(spec, nid, vectors[nid])
             label = f"{_short(label, max(12, 40 - len(value)))} = {value}"
@@ -278,9 +275,9 @@ def draw(
             if labels:
                 ax.text(track[0] + track[2] + 0.02, y + 0.02 + track[3] / 2, percent(p), fontsize=9, va="center", zorder=6)
                 mark = " (must not miss)" if node.must_not_miss else ""
-                ax.text(left + 0.03, y - 0.17, _short(label, 38 - len(mark)) + mark, fontsize=9, va="center", zorder=6)
+                ax.text(left + 0.03, y - 0.17, _short(label, 38 - len(mark)) + mark, fontsize=9, va="center", zorder=6, parse_math=False)
         elif labels:
-            ax.text(left + 0.03, y, label if observed else _short(label, 44), fontsize=9, va="center", zorder=6, fontweight="bold" if observed else "normal")
+            ax.text(left + 0.03, y, label if observed else _short(label, 44), fontsize=9, va="center", zorder=6, fontweight="bold" if observed else "normal", parse_math=False)
     ax.set_xlim(-0.45, 2.45)
     ax.set_ylim(rows - 0.4, -0.6)
     ax.axis("off")

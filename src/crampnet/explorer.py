@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 from crampnet._arguments import check_case, optional_module
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
 from crampnet.network.describe import band_ranges
-from crampnet.network.evidence import describe, normalise, resolve_id
+from crampnet.network.evidence import describe, normalise, resolve_id, show
 from crampnet.reasoning.diagnosis import diagnose
 from crampnet.reasoning.html import STYLESHEET, diagnosis_html, population_phrase
 from crampnet.reasoning.questions import cost_of
@@ -200,7 +200,7 @@ class Explorer:
 
     def __init__(self, model: BaseModel, case: Mapping[str, object] | None = None, *, questions: int = 5) -> None:
         if isinstance(questions, bool) or not isinstance(questions, int) or questions < 0:
-            msg = f"The 'questions' argument of explore must be a non-negative int. Got {questions!r} ({type(questions).__name__}) instead."
+            msg = f"The 'questions' argument of explore must be a non-negative int. Got {show(questions)} ({type(questions).__name__}) instead."
             raise InvalidValueError(msg)
         start = _states(model, case)
         w = _widgets()
@@ -295,7 +295,8 @@ def questions_html(model: BaseModel, table: pd.DataFrame) -> str:
         its label and id, its group (``kind``), the chance its answer
         changes a decision (whole percent), its information gain (bits, three
         decimals) and the label of the condition it tells most about. Every
-        text is escaped.
+        text is escaped. An empty ``table`` gives a sentence saying nothing
+        is left to ask.
 
     Examples
     --------
@@ -307,6 +308,8 @@ def questions_html(model: BaseModel, table: pd.DataFrame) -> str:
     True
     """
     esc = html.escape
+    if table.empty:  # an empty table reads as a rendering fault
+        return '<div class="crampnet"><p class="crampnet-legend">Next questions: nothing is left to ask, every question of the network is answered.</p></div>'
     rows = "".join(
         f"<tr><td>{esc(str(row['label']))}<br><code>{esc(str(nid))}</code></td><td>{esc(str(row['kind']))}</td>"
         f'<td class="num">{float(row["decision"]):.0%}</td><td class="num">{float(row["information_gain"]):.3f}</td>'

@@ -19,6 +19,7 @@ import numbers
 from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
+from crampnet.network.evidence import show
 from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
@@ -167,7 +168,7 @@ def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
     True
     """
     if top is not None and (isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 0):
-        msg = f"The 'top' argument must be a non-negative int (how many conditions of the differential to list) or None (all). Got {top!r} ({type(top).__name__}) instead."
+        msg = f"The 'top' argument must be a non-negative int (how many conditions of the differential to list) or None (all). Got {show(top)} ({type(top).__name__}) instead."
         raise InvalidValueError(msg)
     head = dx.differential if top is None else dx.differential[: int(top)]
     rank = {c: i for i, c in enumerate(dx.differential, start=1)}
@@ -177,7 +178,7 @@ def ranked(dx: Diagnosis, top: int | None = None) -> list[tuple[int, str]]:
 
 
 def percent(p: float) -> str:
-    """A probability in the differential of the report and the notebook table: "<0.1%", one decimal under 10%, then whole percent, never 100% short of certainty.
+    """A probability in the differential of the report and the notebook table: "<0.1%", one decimal under 10%, then whole percent, never 0 or 100% short of certainty.
 
     Parameters
     ----------
@@ -187,7 +188,8 @@ def percent(p: float) -> str:
     Returns
     -------
     str
-        ``"<0.1%"`` below 0.001; a percentage with one decimal below 10%
+        ``"<0.1%"`` above 0 and below 0.001 (``"0.0%"`` at exactly 0, a
+        condition ruled out); a percentage with one decimal below 10%
         as rounded; a whole percentage from there up, ``">99%"`` for a
         probability below 1 that would read 100%.
 
@@ -195,10 +197,10 @@ def percent(p: float) -> str:
     --------
     >>> percent(0.0004), percent(0.053), percent(0.42)
     ('<0.1%', '5.3%', '42%')
-    >>> percent(0.09996), percent(0.9991), percent(1.0)
-    ('10%', '>99%', '100%')
+    >>> percent(0.09996), percent(0.9991), percent(1.0), percent(0.0)
+    ('10%', '>99%', '100%', '0.0%')
     """
-    if p < 0.001:
+    if 0 < p < 0.001:
         return "<0.1%"
     text = f"{p:.1%}" if round(100 * p, 1) < 10 else f"{p:.0%}"
     return ">99%" if p < 1 and text == "100%" else text

@@ -9,7 +9,7 @@ A block is ``(kind, content)``:
 - ``flags``: ``(urgency, condition, message, source)`` per red flag.
 
 Markdown escapes what could start markup (backslash, backtick, ``*``,
-``~``, ``_`` but between letters or digits, ``<``, brackets, an entity's
+``~``, ``$`` (math where dollars delimit TeX), ``_`` but between letters or digits, ``<``, brackets, an entity's
 ``&``, a block marker at the start, and ``|`` in table cells) and joins lines; HTML escapes everything and shares
 :data:`crampnet.reasoning.html.STYLESHEET` with the notebook display.
 
@@ -30,13 +30,13 @@ import html
 import re
 from typing import Any, cast
 
-from crampnet.reasoning.html import STYLESHEET, flag_html
+from crampnet.reasoning.html import NO_MATH, STYLESHEET, flag_html
 
 __all__ = ["Block", "html_fragment", "markdown", "md"]
 
 Block = tuple[str, Any]
 _Table = tuple[list[str], list[list[str]]]
-_SPECIAL = re.compile(r"([\\`*<>\[\]~])")
+_SPECIAL = re.compile(r"([\\`*<>\[\]~$])")  # $: Jupyter, GitHub and MyST read $...$ as TeX
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # An underscore not between two letters or digits can open or close emphasis (snake_case ids cannot, and stay as they are).
 _UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
@@ -116,7 +116,7 @@ def markdown(parts: list[Block]) -> str:
 
 
 def html_fragment(parts: list[Block]) -> str:
-    """The blocks as a ``<div class="crampnet crampnet-report">`` that starts with the shared stylesheet.
+    """The blocks as a ``<div class="crampnet crampnet-report ...">`` (with ``NO_MATH``) that starts with the shared stylesheet.
 
     Parameters
     ----------
@@ -151,4 +151,4 @@ def html_fragment(parts: list[Block]) -> str:
                 "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows_
             )
             out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-    return f'<div class="crampnet crampnet-report"><style>{STYLESHEET}</style>\n' + "\n".join(out) + "</div>"
+    return f'<div class="crampnet crampnet-report {NO_MATH}"><style>{STYLESHEET}</style>\n' + "\n".join(out) + "</div>"

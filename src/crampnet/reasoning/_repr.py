@@ -56,7 +56,7 @@ def diagnosis_repr(dx: Diagnosis) -> str:
     True
     """
     n, flags = len(dx.evidence), dx.red_flags
-    lines = [f"<crampnet.Diagnosis: {n} evidence entr{'y' if n == 1 else 'ies'}; {len(flags)} red flag{'s' * (len(flags) != 1)}; differential ({dx.ranking}), first 3 of {len(dx.differential)}:"]
+    lines = [f"<crampnet.Diagnosis: {n} evidence entr{'y' if n == 1 else 'ies'}; {len(flags)} red flag{'s' * (len(flags) != 1)}; differential ({dx.ranking}), first {min(3, len(dx.differential))} of {len(dx.differential)}:"]
     lines += [f"  RED FLAG ({flag.urgency}) {flag.condition}" for flag in flags]
     post = dx._probabilities()
     for rank, cond in enumerate(dx.differential[:3], start=1):

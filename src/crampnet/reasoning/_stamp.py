@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING
 
 from crampnet.exceptions import EvidenceTypeError
 from crampnet.network.entailment import implied
-from crampnet.network.evidence import describe, normalise
+from crampnet.network.evidence import describe, normalise, show
 from crampnet.reasoning._records import _version
 from crampnet.reasoning._render import Block
 from crampnet.reasoning.html import population_phrase
 
 if TYPE_CHECKING:
+    from crampnet.base import BaseModel
     from crampnet.reasoning.diagnosis import Diagnosis
 
 __all__ = ["entries", "report_date", "stamp"]
@@ -60,7 +61,7 @@ def report_date(now: object = None) -> dt.date:
         return now.astimezone(dt.UTC).date() if now.tzinfo is not None else now.date()
     if isinstance(now, dt.date):
         return now
-    msg = f"The 'now' argument of report must be a datetime.date or datetime.datetime (or None for today). Got {now!r} ({type(now).__name__}) instead."
+    msg = f"The 'now' argument of report must be a datetime.date or datetime.datetime (or None for today). Got {show(now)} ({type(now).__name__}) instead."
     raise EvidenceTypeError(msg)
 
 
@@ -123,12 +124,20 @@ def stamp(dx: Diagnosis, now: object = None) -> list[Block]:
     """
     date = report_date(now)
     spec, shown = dx.model.spec, entries(dx)
-    population = getattr(dx.model, "population", "presenting")
     evidence = "; ".join(shown) if shown else "none entered: the differential is the population's prior"
     return [("stamp", [
         ("Date", f"{date.isoformat()} (UTC)"),
         ("crampnet", f"version {_version()}"),
         ("Network", f"{spec.title or spec.name} ({spec.name}, version {spec.version})"),
-        ("Population", f"{population}: {population_phrase(dx.model).removeprefix('among ')}"),
+        ("Population", _population(dx.model)),
         (f"Evidence ({len(shown)} {'entry' if len(shown) == 1 else 'entries'})", evidence),
     ])]  # fmt: skip
+
+
+def _population(model: BaseModel) -> str:
+    """Who the numbers are about, naming the preset once: "adults consulting in ... (population 'primary_care_leg_symptoms')"."""
+    name = getattr(model, "population", "presenting")
+    phrase = population_phrase(model).removeprefix("among ")
+    if f"population {name!r}" not in phrase:  # the default's phrase does not name it
+        phrase = f"{phrase} (population {name!r})"
+    return phrase

@@ -39,10 +39,12 @@ True
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
+from crampnet.network.evidence import show
 from crampnet.reasoning.notes import GEERSING_2014, PULMONARY_EMBOLISM, RCOG_37B
 
 if TYPE_CHECKING:
@@ -220,15 +222,20 @@ def pauker_kassirer(*, sensitivity: float, specificity: float, harm: float, test
     0.0526
     """
     for name, value in (("sensitivity", sensitivity), ("specificity", specificity)):
-        if not 0.0 < value <= 1.0:
-            msg = f"The '{name}' of a testing threshold must be in (0, 1]. Got {value!r} instead."
+        if not _real(value) or not 0.0 < value <= 1.0:
+            msg = f"The '{name}' of a testing threshold must be a number in (0, 1]. Got {show(value)} instead."
             raise InvalidValueError(msg)
     for name, value in (("harm", harm), ("test_risk", test_risk)):
-        if not value >= 0.0:
-            msg = f"The '{name}' of a testing threshold must be 0 or more. Got {value!r} instead."
+        if not _real(value) or not value >= 0.0:
+            msg = f"The '{name}' of a testing threshold must be a number, 0 or more. Got {show(value)} instead."
             raise InvalidValueError(msg)
     false_positive = (1.0 - specificity) * harm
     return min(1.0, (false_positive + test_risk) / (false_positive + sensitivity))
+
+
+def _real(value: object) -> bool:
+    """Whether ``value`` is a real number (not a bool), which the comparisons of a threshold need."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def test_treatment(*, sensitivity: float, specificity: float, harm: float, test_risk: float) -> float:

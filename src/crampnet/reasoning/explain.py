@@ -30,7 +30,7 @@ are infinite and have no additive decomposition. They are counted as
 every contribution is a finite number (never NaN or infinity, so a table
 can be written as JSON), the contributions still add up, and the entries
 that make the condition certain get the large shares. The sentences say
-that the condition is certain under part of the evidence.
+that the condition is certain (or ruled out) under part of the evidence.
 
 Examples
 --------
@@ -197,7 +197,8 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
         column sums to ``logit P(c | evidence) - logit P(c)``, with the
         log-odds of a certain posterior counted as ``+-CERTAIN_LOG_ODDS``
         (see the module docstring); ``attrs["certain"]`` lists the
-        conditions that are certain under some coalition.
+        conditions that are certain (present or ruled out) under some
+        coalition, ``attrs["ruled_out"]`` those of them ruled out.
 
     Raises
     ------
@@ -234,10 +235,12 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
     if len(entered) > n:  # an entry implied by another is counted in that one's row: it shows 0 (crampnet.network.entailment)
         frame = frame.reindex(pd.Index(list(entered), name="evidence"), fill_value=0.0)
     frame.attrs["certain"] = [c for c, hit in zip(conds, np.any(np.abs(logit) >= CERTAIN_LOG_ODDS, axis=0), strict=True) if hit]
+    # Of those, the ones made impossible (never both: the whole evidence is possible).
+    frame.attrs["ruled_out"] = [c for c, hit in zip(conds, np.any(logit <= -CERTAIN_LOG_ODDS, axis=0), strict=True) if hit]
     return frame
 
 
-def _sentence(model: BaseModel, nid: str, given: object, state: str, condition: str, ratio: float, certain: bool) -> str:
+def _sentence(model: BaseModel, nid: str, given: object, state: str, condition: str, ratio: float, certain: bool, ruled_out: bool = False) -> str:
     node = model.spec.nodes[nid]
     label = node.label if node.label else nid.replace("_", " ")
     if isinstance(given, int | float) and not isinstance(given, bool | np.bool_):
@@ -249,6 +252,8 @@ def _sentence(model: BaseModel, nid: str, given: object, state: str, condition: 
         what = f"{label} ({state})"
     cond = model.spec.nodes[condition].label or condition.replace("_", " ")
     factor = f"x{ratio:.2g}" if ratio < 1 else f"x{ratio:.3g}" if ratio < 10 or ratio >= 1e6 else f"x{ratio:.0f}"
+    if ruled_out:
+        return f"{what}: odds of {cond} {factor} (the condition is ruled out under part of the evidence; ruling out counts as odds of 1 to 1e300)"
     if certain:
         return f"{what}: odds of {cond} {factor} (the condition is certain under part of the evidence; certainty counts as odds of 1e300 to 1)"
     return f"{what}: odds of {cond} {factor}"
@@ -336,6 +341,7 @@ def explain_rows(model: BaseModel, evidence: Mapping[str, object] | None, condit
     known = implied(model.spec, vectors)
     given: dict[str, object] = {resolve_id(model.spec, k): v for k, v in (evidence or {}).items()}
     certain = condition in contributions.attrs.get("certain", [])
+    ruled_out = condition in contributions.attrs.get("ruled_out", [])
     rows = []
     for nid, lo in zip([str(i) for i in contributions.index], contributions[condition].tolist(), strict=True):
         state = describe(model.spec, nid, vectors[nid])
@@ -344,7 +350,7 @@ def explain_rows(model: BaseModel, evidence: Mapping[str, object] | None, condit
             by = known[nid][1]  # named by its label, as the sentence of its row names it
             sentence = f"{model.spec.nodes[nid].label} ({state}): implied by {model.spec.nodes[by].label or by.replace('_', ' ')}, whose row counts it"
         else:
-            sentence = _sentence(model, nid, given.get(nid), state, condition, ratio, certain)
+            sentence = _sentence(model, nid, given.get(nid), state, condition, ratio, certain, ruled_out)
         rows.append((nid, state, float(lo), ratio, sentence))
     order = np.argsort(-np.abs(np.array([row[2] for row in rows], dtype=float)), kind="stable").tolist()
     return [rows[i] for i in order]

@@ -47,6 +47,7 @@ __all__ = [
     "COLOURS",
     "FORMS_NOTE",
     "MEASURES",
+    "NO_MATH",
     "POPULATION",
     "STYLESHEET",
     "TITLES",
@@ -104,6 +105,8 @@ STYLESHEET = (
 )
 #: Whom the probabilities are about: the population the network's priors describe.
 POPULATION = "among adults presenting with a leg complaint"
+#: Classes that keep MathJax (2 and 3), which notebooks run on HTML outputs, from reading "$...$" in a label as TeX.
+NO_MATH = "tex2jax_ignore mathjax_ignore"
 #: The column of :attr:`Diagnosis.scores` each ranking orders the differential by.
 MEASURES = {r: "disablement" if r == "counterfactual" else r for r in RANKINGS}
 #: The name each column has in the displays.
@@ -297,7 +300,8 @@ def diagnosis_html(dx: Diagnosis, *, top: int | None = 8) -> str:
     Returns
     -------
     str
-        A ``<div class="crampnet crampnet-diagnosis">`` that starts with
+        A ``<div class="crampnet crampnet-diagnosis ...">`` (with
+        :data:`NO_MATH`) that starts with
         :data:`STYLESHEET` (the report's too), so it renders the same in
         Jupyter, VS Code and exported HTML.
 
@@ -317,7 +321,7 @@ def diagnosis_html(dx: Diagnosis, *, top: int | None = 8) -> str:
     """
     esc = html.escape
     model = dx.model
-    parts = [f'<div class="crampnet crampnet-diagnosis"><style>{STYLESHEET}</style>']
+    parts = [f'<div class="crampnet crampnet-diagnosis {NO_MATH}"><style>{STYLESHEET}</style>']
     for flag in dx.red_flags:
         node = model.spec.nodes.get(flag.condition)
         label = node.label if node is not None and node.label else flag.condition

@@ -61,12 +61,12 @@ from __future__ import annotations
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from crampnet.exceptions import InvalidValueError
-from crampnet.network.evidence import resolve_id
+from crampnet.network.evidence import resolve_id, show
 from crampnet.reasoning._rules import RULES, Entry, Rule, matches, rule_outs, wells_flag
 from crampnet.reasoning._rules import rule_outs_open as _rule_outs_open
 from crampnet.reasoning._scoring import observe
@@ -143,8 +143,8 @@ def check_threshold(threshold: object, *, subject: str = "The 'threshold' argume
     >>> check_threshold(0.05)
     0.05
     """
-    if isinstance(threshold, bool | np.bool_) or not isinstance(threshold, numbers.Real) or not 0.0 < float(threshold) <= 1.0:
-        msg = f"{subject} must be None (each condition's testing threshold) or a number in (0, 1]. Got {threshold!r} instead."
+    if isinstance(threshold, bool | np.bool_) or not isinstance(threshold, numbers.Real) or not 0.0 < cast("float", threshold) <= 1.0:  # compared as given: float() of a huge int overflows
+        msg = f"{subject} must be None (each condition's testing threshold) or a number in (0, 1]. Got {show(threshold)} instead."
         raise InvalidValueError(msg)
     return float(threshold)
 

@@ -38,6 +38,7 @@ import math
 from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
+from crampnet.network.evidence import show
 from crampnet.reasoning._render import Block, html_fragment, markdown
 from crampnet.reasoning._stamp import report_date, stamp
 from crampnet.reasoning._thresholds import compared_percents
@@ -188,6 +189,8 @@ def _questions(dx: Diagnosis) -> list[Block]:
             for _, r in ranked
         ]
 
+    if not best:  # two tables of headers alone read as a rendering fault
+        return [("h2", "What to ask or test next"), ("p", "Nothing is left to ask: every question of the network is answered.")]
     return [
         ("h2", "What to ask or test next"),
         (
@@ -319,7 +322,7 @@ def render(dx: Diagnosis, format: str = "markdown", *, now: object = None) -> st
     """
     if format not in FORMATS:
         msg = (
-            f"The 'format' argument of report must be 'markdown' or 'html'. Got {format!r} instead."
+            f"The 'format' argument of report must be 'markdown' or 'html'. Got {show(format)} instead."
         )
         raise InvalidValueError(msg)
     parts = blocks(dx, now)

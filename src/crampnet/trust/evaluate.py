@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from crampnet._arguments import check_frame, check_model, pyplot
+from crampnet._arguments import check_axes, check_frame, check_model, pyplot
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
 from crampnet.network.batch import check_columns
 from crampnet.network.evidence import resolve_id
@@ -362,7 +362,7 @@ def plot_calibration(result: Evaluation | pd.DataFrame, ax: Any = None) -> Any:
     Parameters
     ----------
     result : Evaluation or pandas.DataFrame
-        An evaluation, or its ``calibration`` table.
+        An evaluation, or its ``calibration`` table (else InvalidValueError).
     ax : matplotlib.axes.Axes, optional
         Where to draw (default: a new figure).
 
@@ -385,7 +385,11 @@ def plot_calibration(result: Evaluation | pd.DataFrame, ax: Any = None) -> Any:
     'Predicted probability'
     """
     plt = pyplot()
+    check_axes(ax, "plot_calibration")
     table = result.calibration if isinstance(result, Evaluation) else result
+    if missing := [c for c in ("n", "mean_predicted", "observed") if c not in getattr(table, "columns", ())]:
+        msg = f"plot_calibration draws an Evaluation or its calibration table (evaluate(...).calibration). The {type(result).__name__} given has no {', '.join(missing)}."
+        raise InvalidValueError(msg)
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 5))
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label="perfect calibration")

@@ -71,9 +71,11 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
         ``swing`` (largest first), with columns ``node, kind, parent,
         parent_state, state, value`` (the parameter), ``param_low,
         param_high`` (its range), ``range`` (``"file"``, ``"default"`` or
-        ``"fitted"``), ``low`` and ``high`` (the posterior with the
-        parameter at each end) and ``swing = |high - low|``. ``attrs`` holds
-        ``condition`` and ``base`` (the posterior with the file's values).
+        ``"fitted"``), ``condition`` and ``base`` (the condition and its
+        posterior with the file's values, the same on every row, so that a
+        table saved to CSV still plots), ``low`` and ``high`` (the posterior
+        with the parameter at each end) and ``swing = |high - low|``.
+        ``attrs`` holds ``condition`` and ``base`` too.
 
     Raises
     ------
@@ -125,6 +127,8 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
             "param_low": dist.low[slots],
             "param_high": dist.high[slots],
             "range": [dist.range_source[i] for i in slots],
+            "condition": target,
+            "base": float(base),
             "low": low,
             "high": high,
             "swing": np.abs(high - low),
@@ -195,8 +199,10 @@ def plot_tornado(frame: pd.DataFrame, ax: Any = None, *, top: int = 15) -> Any:
     Raises
     ------
     InvalidValueError
-        If ``top`` is not a positive int, or ``frame`` lacks a column of a
-        sensitivity table (the message names those missing).
+        If ``top`` is not a positive int, ``frame`` lacks a column of a
+        sensitivity table (the message names those missing), or it has
+        neither ``attrs["base"]`` nor one finite number in a ``base``
+        column (the posterior the bars start from).
 
     Examples
     --------
@@ -211,12 +217,13 @@ def plot_tornado(frame: pd.DataFrame, ax: Any = None, *, top: int = 15) -> Any:
     >>> ax.get_yticklabels()[-1].get_text()
     'restless_legs_syndrome=present: intercept prevalence 0.07'
     """
-    from crampnet._arguments import pyplot
+    from crampnet._arguments import check_axes, pyplot
 
     if isinstance(top, bool) or not isinstance(top, numbers.Integral) or int(top) < 1:  # head(-1) drew all but the last
         msg = f"The 'top' argument of plot_tornado must be a positive int (how many parameters to show). Got {top!r} instead."
         raise InvalidValueError(msg)
     plt = pyplot()  # first: without matplotlib, the extra to install is the news
+    check_axes(ax, "plot_tornado")
     missing = [column for column in _TORNADO_COLUMNS if column not in getattr(frame, "columns", ())]
     if missing:
         msg = f"plot_tornado draws a sensitivity table (the output of sensitivity or Model.sensitivity), with columns {', '.join(_TORNADO_COLUMNS)}. The {type(frame).__name__} given has no {', '.join(missing)}."
@@ -226,20 +233,50 @@ def plot_tornado(frame: pd.DataFrame, ax: Any = None, *, top: int = 15) -> Any:
     if ax is None:
         lines = sum(label.count("\n") + 1 for label in labels)
         _, ax = plt.subplots(figsize=(10, 0.25 * lines + 0.2 * len(labels) + 1.6), layout="constrained")
-    base = float(frame.attrs.get("base", np.nan))
+    base = _base(frame)
     y = np.arange(len(rows))
     ax.barh(y, rows["low"].to_numpy() - base, left=base, color="#4477aa", label="parameter at its low end")
     ax.barh(y, rows["high"].to_numpy() - base, left=base, color="#ee6677", label="at its high end")
     ax.axvline(base, color="black", linewidth=1, label=f"file's values: {base:.3g}")
     ax.set_yticks(y)
     ax.set_yticklabels(labels, fontsize="small")
-    ax.set_xlabel(f"P({frame.attrs.get('condition', 'condition')} present | evidence)")
+    ax.set_xlabel(f"P({_condition(frame)} present | evidence)")
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, fontsize="small", frameon=False, borderaxespad=0.2)
     return ax
 
 
 #: The columns of a sensitivity table that plot_tornado reads.
 _TORNADO_COLUMNS = ("node", "kind", "parent", "parent_state", "state", "value", "low", "high")
+
+def _base(frame: pd.DataFrame) -> float:
+    """The posterior with the file's values: ``attrs["base"]``, or the ``base`` column (a table read back from CSV has no attrs)."""
+    if "base" in frame.attrs:
+        return float(frame.attrs["base"])
+    values: Any = frame["base"].dropna().unique() if "base" in frame.columns else []
+    if len(values) == 1 and isinstance(values[0], numbers.Real) and 0.0 <= float(values[0]) <= 1.0:
+        return float(values[0])
+    found = "" if "base" not in frame.columns else f" Its 'base' column holds {len(values)} distinct values ({_shown(values)}), where one probability is needed."
+    msg = (
+        "plot_tornado starts its bars at the posterior with the file's values, which sensitivity keeps in the table's 'base' column and attrs['base']."
+        f" The {type(frame).__name__} given has neither (attrs are lost when a table is saved and read back, e.g. through CSV).{found}"
+        " Add it with table['base'] = model.posteriors(evidence)[condition] (the same case), or plot the table sensitivity returns."
+    )
+    raise InvalidValueError(msg)
+
+
+def _shown(values: Any) -> str:
+    """At most three values, then how many more."""
+    shown = ", ".join(repr(v) for v in list(values)[:3])
+    return shown + (f", ... ({len(values) - 3} more)" if len(values) > 3 else "")
+
+
+def _condition(frame: pd.DataFrame) -> str:
+    """The condition plotted: ``attrs["condition"]``, or the ``condition`` column."""
+    if "condition" in frame.attrs:
+        return str(frame.attrs["condition"])
+    values: Any = frame["condition"].dropna().unique() if "condition" in frame.columns else []
+    return str(values[0]) if len(values) == 1 else "condition"
+
 
 #: Tornado labels longer than this many characters wrap onto a second line.
 _LABEL_WIDTH = 60
