@@ -208,6 +208,20 @@ def test_soft_evidence_on_the_implied_finding_is_exact_beside_a_yes(nested, b_ye
     _check(nested, evidence, likelihoods, nest=True)
 
 
+def test_draws_keep_the_nesting_for_links_below_1e_16(nested):
+    """Check that ParameterSpace.nest raises an implied finding's link to its implying finding's however small (1 - (1 - 1e-20) is 0)."""
+    from crampnet.trust._parameters import parameter_space
+
+    space = parameter_space(nested)
+    index = space.index()
+    a_slot, b_slot = index[("a", "link", "d1", "present", "yes")], index[("b", "link", "d1", "present", "yes")]
+    theta = space.point[None, :].copy()
+    theta[0, a_slot], theta[0, b_slot] = 1e-20, 1e-25  # a entails b: P(a | d1) <= P(b | d1) is broken
+    kept = space.nest(theta)
+    assert kept[0, b_slot] >= 1e-20
+    assert kept[0, b_slot] == pytest.approx(1e-20, rel=1e-12)  # the least value that keeps it, no more
+
+
 def test_the_implied_finding_is_certain_given_the_implying_one(nested):
     """Check P(B = yes | A = yes) = 1 and P(A = yes | B = no) = 0, with other evidence beside them."""
     assert nested.probability({"b": "yes"}, given={"a": "yes", "f": "yes"}) == pytest.approx(1.0)

@@ -100,6 +100,59 @@ def test_ends_equal_the_posteriors_of_an_edited_file(tiny, tmp_path):
         assert row[column] == pytest.approx(edited.posteriors(evidence)["rls"], abs=1e-12)
 
 
+KILLING_END = """
+schema = "crampnet-network/1"
+name = "end"
+version = "1"
+[sources.s]
+kind = "literature"
+citation = "test"
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.2, source = "s" } }
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.3, source = "s" } }
+[nodes.f]
+role = "finding"
+states = ["yes", "no"]
+[nodes.f.cpd]
+model = "noisy_or"
+leak = { value = 0.0, source = "s" }
+links = [{ parent = "c", state = "present", value = 0.7, low = 0.0, high = 0.9, source = "s" }]
+[nodes.g]
+role = "finding"
+states = ["yes", "no"]
+[nodes.g.cpd]
+model = "noisy_or"
+leak = { value = 0.1, source = "s" }
+links = [
+  { parent = "c", state = "present", value = 0.5, source = "s" },
+  { parent = "d", state = "present", value = 0.6, source = "s" },
+]
+"""
+
+
+def test_an_end_that_makes_the_evidence_impossible_gives_the_limit(tmp_path):
+    """Check that a link of 0 on a finding's only cause gives the posterior's limit there, not NaN.
+
+    With f's link at 0, f = yes is impossible; as the link falls to 0, f = yes
+    still means c present, so P(d | f, g) tends to P(d | c present, g = yes).
+    """
+    model = load_text(tmp_path, KILLING_END, "end.toml")
+    table = sensitivity(model, "d", {"f": "yes", "g": "yes"})
+    assert not table[["low", "high", "swing"]].isna().any().any()
+    row = table[(table["node"] == "f") & (table["kind"] == "link")].iloc[0]
+    assert row["param_low"] == 0.0
+    # P(g = yes | c present, d) = 1 - 0.9 * 0.5 * (0.4 if d present else 1)
+    with_d, without_d = 0.3 * (1 - 0.9 * 0.5 * 0.4), 0.7 * (1 - 0.9 * 0.5)
+    assert row["low"] == pytest.approx(with_d / (with_d + without_d), rel=1e-7)
+    # Any link above 0 gives that posterior too (f = yes forces c whatever the link), so the high end as well.
+    assert row["high"] == pytest.approx(with_d / (with_d + without_d), rel=1e-12)
+
+
 def test_distribution_entries_move_with_the_rest_rescaled(tiny, tmp_path):
     """Check a table-row entry: at its low end the other entry takes the rest (plm given rls=absent)."""
     evidence = {"jerks": "yes"}

@@ -248,6 +248,44 @@ def test_draws_that_make_the_evidence_impossible_are_counted_and_warned_of(tmp_p
         assert posterior_intervals(model, {"f": "no"}, draws=200, seed=0).attrs["impossible_draws"] == 0
 
 
+def rare_leak_draws(model: crampnet.Model, draws: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The leak of c, the leak of f and the link of f in the draws posterior_intervals and draw_tables make (same seed)."""
+    index = parameter_space(model).index()
+    theta = draw_parameters(model, draws, np.random.default_rng(seed))
+    slots = [index[("c", "leak", None, None, "present")], index[("f", "leak", None, None, "yes")], index[("f", "link", "c", "present", "yes")]]
+    return theta[:, slots[0]], theta[:, slots[1]], theta[:, slots[2]]
+
+
+def test_tiny_drawn_leaks_keep_their_probability_in_the_tables(tmp_path):
+    """Check that a drawn leak far below 1e-16 is the probability of the positive state, not 1 - (1 - leak) = 0."""
+    model = rare_leaks(tmp_path)
+    leak_c, leak_f, link = rare_leak_draws(model, 1000, 0)
+    tiny = (leak_c > 0) & (leak_c < 1e-20)
+    assert tiny.sum() > 100  # the case the test is about: most draws of a leak in [0, 0.9] around 0.001
+    tables = draw_tables(model, draws=1000, seed=0)
+    np.testing.assert_allclose(tables["c"][:, 0], leak_c, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(tables["f"][:, 0, 1], leak_f, rtol=1e-12, atol=0)  # f = yes given c absent: its leak
+    np.testing.assert_allclose(tables["f"][:, 0, 0], 1.0 - (1.0 - leak_f) * (1.0 - link), rtol=1e-12, atol=0)
+
+
+def test_only_draws_where_the_evidence_has_probability_zero_are_dropped(tmp_path):
+    """Check that f = yes is dropped only in the draws where both leaks are exactly 0, and the intervals are the quantiles of the exact posteriors of the others."""
+    model = rare_leaks(tmp_path)
+    leak_c, leak_f, link = rare_leak_draws(model, 1000, 0)
+    zero = (leak_c == 0) & (leak_f == 0)
+    assert 0 < zero.sum() < ((leak_c < 1e-16) & (leak_f < 1e-16)).sum()  # draws of probability below 1e-16 but not 0
+    with pytest.warns(UserWarning, match=f"{int(zero.sum())} of 1,000 parameter draws"):
+        table = posterior_intervals(model, {"f": "yes"}, interval=0.8, draws=1000, seed=0)
+    assert table.attrs["impossible_draws"] == int(zero.sum())
+    # P(c | f = yes) by Bayes' rule on the two nodes, per possible draw (no cancellation: link is about 0.7).
+    with_c = leak_c * (1.0 - (1.0 - leak_f) * (1.0 - link))
+    without_c = (1.0 - leak_c) * leak_f
+    exact = with_c[~zero] / (with_c[~zero] + without_c[~zero])
+    low, high = np.quantile(exact, [0.1, 0.9])
+    assert table.loc["c", "low"] == pytest.approx(low, rel=1e-9, abs=1e-300)
+    assert table.loc["c", "high"] == pytest.approx(high, rel=1e-9, abs=1e-300)
+
+
 def test_evidence_impossible_in_every_draw_is_an_error(tmp_path):
     """Check that evidence possible with the file's values but impossible in every draw is an InvalidValueError, not NaN intervals."""
     model = rare_leaks(tmp_path)

@@ -29,7 +29,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -120,8 +120,10 @@ def _axis(batch: int, vec: np.ndarray, axis: int, ndim: int, lead: int = 1) -> n
     return vec.reshape(shape)
 
 
-def _grow(start: np.ndarray, factors: list[np.ndarray]) -> np.ndarray:
+def _grow(start: np.ndarray, factors: list[np.ndarray], op: Callable[[np.ndarray, np.ndarray], np.ndarray] = np.multiply) -> np.ndarray:
     """``start * f_1 * ... * f_n`` (left to right), each ``f_i`` of shape ``(*start.shape, card_i)``, with the parent axes last in reverse order.
+
+    With ``op=np.add``, the sum ``start + f_1 + ... + f_n`` on the same axes.
 
     The table grows by one parent axis at a time and the newest axis is
     put first, so every multiply runs along the long contiguous block of the
@@ -133,7 +135,7 @@ def _grow(start: np.ndarray, factors: list[np.ndarray]) -> np.ndarray:
     lead = start.ndim
     out = start
     for f in factors:
-        out = f.reshape(*f.shape, *([1] * (out.ndim - lead))) * out.reshape(*out.shape[:lead], 1, *out.shape[lead:])
+        out = op(f.reshape(*f.shape, *([1] * (out.ndim - lead))), out.reshape(*out.shape[:lead], 1, *out.shape[lead:]))
     return out
 
 
@@ -160,14 +162,21 @@ def _noisy_or(space: ParameterSpace, spec: NetworkSpec, node: Node, cpd: NoisyOr
 
     def build(theta: np.ndarray, tables: Mapping[str, np.ndarray]) -> np.ndarray:
         b = theta.shape[0]
-        inhibs = []
-        for axis, states, slots in per_parent:
-            inhib = np.ones((b, cards[axis]))
-            inhib[:, states] = 1.0 - theta[:, slots]
-            inhibs.append(inhib)
+        inhibs, logs = [], []
+        with np.errstate(divide="ignore"):  # a link or leak of 1: log 0 = -inf, and -expm1(-inf) = 1
+            for axis, states, slots in per_parent:
+                inhib = np.ones((b, cards[axis]))
+                inhib[:, states] = 1.0 - theta[:, slots]
+                inhibs.append(inhib)
+                log = np.zeros((b, cards[axis]))
+                log[:, states] = np.log1p(-theta[:, slots])
+                logs.append(log)
+            log_leak = np.log1p(-theta[:, leak])
         none = _grow(1.0 - theta[:, leak], inhibs)  # (b, last parent, ..., first parent)
         table = np.empty((b, 2, *none.shape[1:]))
-        table[:, pos] = 1.0 - none
+        # 1 - none cancels to 0 where every cause and the leak are below ~1e-16 (a drawn leak can be
+        # 1e-200): the positive state is -expm1(log none), exact to rounding however small.
+        table[:, pos] = -np.expm1(_grow(log_leak, logs, np.add))
         table[:, 1 - pos] = none
         return _parents_in_order(table, 2)
 

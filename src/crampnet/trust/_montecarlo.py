@@ -39,8 +39,6 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,8 +46,8 @@ import numpy as np
 from crampnet.inference._drawpass import draw_marginals
 from crampnet.inference._nesting import each_row
 from crampnet.network.batch import LOG_SPLIT, merge_split, split_tiny
-from crampnet.network.spec import NoisyOr
-from crampnet.trust._parameters import fitted_counts, parameter_space
+from crampnet.trust._noisyor import _noisy_or_slots, _signed_factors
+from crampnet.trust._parameters import parameter_space
 from crampnet.trust._pruned import Pruned, absorbable, relevant_nodes
 from crampnet.trust._pruned import pruned as _pruned
 
@@ -98,56 +96,6 @@ KERNEL_CHUNK_ENTRIES = 16_000_000
 _Run = Callable[[np.ndarray, Mapping[str, np.ndarray]], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
-@dataclass(frozen=True)
-class _NoisyOrSlots:
-    """Where a noisy-OR finding's numbers sit in the parameter vector."""
-
-    negative: int
-    leak: int
-    #: Per parent: (parent id, its number of states, linked state positions, their slots).
-    parents: tuple[tuple[str, int, np.ndarray, np.ndarray], ...]
-
-    def likelihoods(self, theta: np.ndarray) -> list[np.ndarray]:
-        """Per parent, ``q_i(x_i)`` for each row of ``theta``; the first also carries ``1 - leak``.
-
-        Their product is ``P(negative | parents)``, as :mod:`crampnet.trust._builders` forms it.
-        """
-        out = []
-        for i, (_, card, states, slots) in enumerate(self.parents):
-            inhib = np.ones((theta.shape[0], card))
-            inhib[:, states] = 1.0 - theta[:, slots]
-            out.append(inhib * (1.0 - theta[:, self.leak])[:, None] if i == 0 else inhib)
-        return out
-
-
-@lru_cache(maxsize=32)
-def _noisy_or_slots(model: BaseModel) -> dict[str, _NoisyOrSlots]:
-    """Findings whose tables are built as noisy-OR in every draw, with their slots.
-
-    Fitted tables are general (a Dirichlet per parent configuration), so
-    fitted nodes are left out, as are nodes with children or no parents.
-    """
-    spec = model.spec
-    space = parameter_space(model)
-    index = space.index()
-    fitted = set(fitted_counts(model))
-    has_children = {p for node in spec.nodes.values() for p in node.parents}
-    out = {}
-    for nid in model.compiled.findings:
-        node = spec.nodes[nid]
-        cpd = node.cpd
-        if not isinstance(cpd, NoisyOr) or not node.parents or nid in fitted or nid in has_children:
-            continue
-        parents = []
-        for parent in node.parents:
-            pstates = spec.nodes[parent].states
-            mine = [(pstates.index(link.state), index[(nid, "link", parent, link.state, cpd.positive)]) for link in cpd.links if link.parent == parent]
-            parents.append((parent, len(pstates), np.array([s for s, _ in mine], dtype=np.intp), np.array([j for _, j in mine], dtype=np.intp)))
-        leak = index[(nid, "leak", None, None, cpd.positive)]
-        out[nid] = _NoisyOrSlots(1 - node.states.index(cpd.positive), leak, tuple(parents))
-    return out
-
-
 def _observed_at(model: BaseModel, vectors: Mapping[str, np.ndarray], *, positive: bool) -> list[str]:
     """The noisy-OR findings of ``vectors`` observed exactly at their positive (or negative) state."""
     out = []
@@ -169,17 +117,6 @@ def _absorbed(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[str]:
 def _positive(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[str]:
     """The noisy-OR findings of ``vectors`` observed exactly at their positive state."""
     return _observed_at(model, vectors, positive=True)
-
-
-
-def _signed_factors(slots: _NoisyOrSlots, theta: np.ndarray) -> list[np.ndarray]:
-    """Per parent, the ``(batch, 2, card)`` table of ``g_i(t, x_i)`` (see :class:`~crampnet.trust._pruned.Pruned`)."""
-    out = []
-    for i, q in enumerate(slots.likelihoods(theta)):
-        g = np.ones((theta.shape[0], 2, q.shape[1]))
-        g[:, 1] = -q if i == 0 else q
-        out.append(g)
-    return out
 
 
 def batch_posteriors(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarray, query: Sequence[str] | None = None, *, signed: bool | None = None) -> np.ndarray:
@@ -294,7 +231,7 @@ def _batch(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarra
             for (parent, *_), q in zip(noisy[nid].parents, noisy[nid].likelihoods(part), strict=True):
                 out.setdefault(parent, []).append(q)
         for nid in single:
-            out.setdefault(noisy[nid].parents[0][0], []).append(1.0 - noisy[nid].likelihoods(part)[0])
+            out.setdefault(noisy[nid].parents[0][0], []).append(noisy[nid].positive(part))
         return out
 
     wide_keep = frozenset([*kept, *linked])

@@ -145,7 +145,8 @@ class ParameterSpace:
             raised.
         """
         for b, implying in self.nested:
-            union = 1.0 - np.prod(1.0 - theta[:, implying], axis=1)
+            with np.errstate(divide="ignore"):  # a link of 1: log 0 = -inf, union 1
+                union = -np.expm1(np.log1p(-theta[:, implying]).sum(axis=1))  # 1 - prod(1 - p) is 0 for p below ~1e-16
             if np.any(union > theta[:, b]):
                 theta = np.array(theta, dtype=float)
                 theta[:, b] = np.maximum(theta[:, b], union)

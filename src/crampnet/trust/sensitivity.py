@@ -74,8 +74,10 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
         ``"fitted"``), ``condition`` and ``base`` (the condition and its
         posterior with the file's values, the same on every row, so that a
         table saved to CSV still plots), ``low`` and ``high`` (the posterior
-        with the parameter at each end) and ``swing = |high - low|``.
-        ``attrs`` holds ``condition`` and ``base`` too.
+        with the parameter at each end; at an end where the evidence is
+        impossible, such as a link of 0 on the finding's only cause, its
+        limit there) and ``swing = |high - low|``. ``attrs`` holds
+        ``condition`` and ``base`` too.
 
     Raises
     ------
@@ -112,6 +114,16 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
         # far below 1e-300 that carry the case (posteriors adds them exactly).
         msg = "sensitivity cannot use this evidence: it is possible, but only through likelihoods so small (relative to the largest of their node) that the Monte Carlo pass underflows. Give those states 0 if they are ruled out, or likelihoods above about 1e-250."
         raise InvalidValueError(msg)
+    ends = 1 + np.flatnonzero(np.isnan(values[1:]))  # an end of a range at which the evidence is impossible
+    if ends.size:
+        # The posterior there is its limit: the parameter a hair inside its range (a posterior is a ratio
+        # of two functions affine in a probability, both 0 at that end, so this is the limit to rounding).
+        for row in ends:
+            i = slots[moving[(row - 1) // 2]]
+            step = 1e-9 * (dist.high[i] - dist.low[i])
+            theta[row] = point
+            _set(theta[row], space.groups, space.slots[i].group, i, dist.low[i] + step if row % 2 else dist.high[i] - step)
+        values[ends] = batch_posteriors(model, vectors, theta[ends], [target])[:, 0]
     low = np.full(len(slots), base)
     high = np.full(len(slots), base)
     low[moving], high[moving] = values[1::2], values[2::2]
