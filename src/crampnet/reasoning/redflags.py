@@ -67,7 +67,7 @@ import numpy as np
 
 from crampnet.exceptions import InvalidValueError
 from crampnet.network.evidence import resolve_id
-from crampnet.reasoning._rules import RULES, Entry, Rule, matches, rule_outs, wells_flag
+from crampnet.reasoning._rules import RULES, Entry, Rule, matches, rule_outs, stated, wells_flag
 from crampnet.reasoning._rules import rule_outs_open as _rule_outs_open
 from crampnet.reasoning._scoring import observe
 from crampnet.reasoning._thresholds import (
@@ -175,7 +175,7 @@ def thresholds_for(model: BaseModel, threshold: float | None) -> dict[str, float
     return dict.fromkeys(model.must_not_miss, value)
 
 
-def rule_flags(model: BaseModel, vectors: Mapping[str, object]) -> list[RedFlag]:
+def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[RedFlag]:
     """The finding rules' flags for observed ``vectors`` (:func:`crampnet.reasoning._scoring.observe`): in :data:`RULES` order, then the Wells rule.
 
     Parameters
@@ -192,25 +192,27 @@ def rule_flags(model: BaseModel, vectors: Mapping[str, object]) -> list[RedFlag]
         every group has a finding present (and no excluding finding is),
         its message naming what was found and what to do; then the Wells
         rule's flag for deep vein thrombosis, when it fires and no rule
-        above flagged it.
+        above flagged it. A finding the file's entailments imply (rest pain,
+        by relief on dependency) counts as entered (:func:`~crampnet.reasoning._wells.stated`).
     """
+    vectors = stated(model, vectors)
     flags: list[RedFlag] = []
     done: set[str] = set()
     for rule in RULES:
-        if rule.condition in done or any(matches(model, vectors, e) for e in rule.excluded):  # type: ignore[arg-type]
+        if rule.condition in done or any(matches(model, vectors, e) for e in rule.excluded):
             continue
         found: list[Entry] = []
         for group in rule.groups:
-            hits = [e for e in group if matches(model, vectors, e)]  # type: ignore[arg-type]
+            hits = [e for e in group if matches(model, vectors, e)]
             if not hits:
                 break
             found += hits
         else:
             done.add(rule.condition)
-            also = [e for e in rule.supporting if e not in found and matches(model, vectors, e)]  # type: ignore[arg-type]
+            also = [e for e in rule.supporting if e not in found and matches(model, vectors, e)]
             extra = f"; also {_describe(model, also)}" if also else ""
             flags.append(RedFlag(rule.condition, rule.urgency, f"{_describe(model, found)}{extra}. {rule.action}", rule.source))
-    if "deep_vein_thrombosis" in model.spec.nodes and "deep_vein_thrombosis" not in done and (dvt := wells_flag(model, vectors)) is not None:  # type: ignore[arg-type]
+    if "deep_vein_thrombosis" in model.spec.nodes and "deep_vein_thrombosis" not in done and (dvt := wells_flag(model, vectors)) is not None:
         flags.append(RedFlag("deep_vein_thrombosis", *dvt))
     return flags
 
