@@ -481,3 +481,19 @@ def test_the_repr_names_every_red_flag_and_every_must_not_miss_condition(model, 
     listed = text.split("must not miss (always listed): ")[1].split("\n")[0]
     for cond, row in dx.must_not_miss.iterrows():
         assert f"{cond} {fraction(row['probability'], 3)}{' flagged' if row['flagged'] else ''}" in listed.split(", ")
+
+
+def test_a_diagnosis_keeps_the_soft_evidence_it_was_given(model):
+    """Check that changing the caller's soft-evidence dict after diagnose changes nothing the diagnosis shows.
+
+    The diagnosis kept the caller's mapping itself and read it again when red flags, the must-not-miss table or the
+    record were first asked for: a Wells sign entered as {'yes': 1, 'no': 0}, the dict then reused for the next
+    patient ({'yes': 0, 'no': 1}), turned an urgent DVT flag (Wells 2) into a 'test' one and recorded the new values.
+    """
+    swelling = {"yes": 1.0, "no": 0.0}
+    dx = crampnet.diagnose(model, {"unilateral_calf_swelling": swelling, "calf_tenderness": True})
+    swelling.update(yes=0.0, no=1.0)  # the caller reuses the dict
+    assert [(f.condition, f.urgency) for f in dx.red_flags] == [("deep_vein_thrombosis", "urgent")]
+    assert dx.evidence["unilateral_calf_swelling"] == {"yes": 1.0, "no": 0.0}
+    assert dx.to_dict()["evidence"]["unilateral_calf_swelling"] == {"yes": 1.0, "no": 0.0}  # type: ignore[index]
+    assert dx.explain("deep_vein_thrombosis").loc["unilateral_calf_swelling", "state"] == "yes"

@@ -52,7 +52,8 @@ class DiagnosisParts:
         check_case(evidence, "evidence", "diagnose")
         self.model = model = check_model(model, "diagnose")
         self._values = model.posterior_array(evidence)  # network order; validates, raises on impossible evidence
-        self.evidence: dict[str, object] = {resolve_id(model.spec, k): v for k, v in (evidence or {}).items()}
+        # A copy of each soft-evidence mapping: the parts are computed later, from this, and the caller may reuse theirs.
+        self.evidence: dict[str, object] = {resolve_id(model.spec, k): dict(v) if isinstance(v, Mapping) else v for k, v in (evidence or {}).items()}
         self._threshold = None if threshold is None else check_threshold(threshold)
 
     @property

@@ -60,7 +60,8 @@ class Diagnosis(DiagnosisParts):
     model : BaseModel
         The model it was computed with.
     evidence : dict
-        The evidence, keyed by node id (aliases resolved), values as given.
+        The evidence, keyed by node id (aliases resolved), values as given
+        (a soft-evidence mapping as a copy, so that reusing it changes nothing here).
     ranking : str
         The order of :attr:`differential`.
     posteriors : pandas.Series
