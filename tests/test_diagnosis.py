@@ -497,3 +497,29 @@ def test_a_diagnosis_keeps_the_soft_evidence_it_was_given(model):
     assert dx.evidence["unilateral_calf_swelling"] == {"yes": 1.0, "no": 0.0}
     assert dx.to_dict()["evidence"]["unilateral_calf_swelling"] == {"yes": 1.0, "no": 0.0}  # type: ignore[index]
     assert dx.explain("deep_vein_thrombosis").loc["unilateral_calf_swelling", "state"] == "yes"
+
+
+def test_editing_what_a_diagnosis_returns_changes_nothing_it_shows(model):
+    """Check that a caller's in-place edits of the parts a diagnosis hands out leave its flags, table, repr and record alone.
+
+    The parts were cached and handed out as they were: ``dx.posteriors *= 100`` (percent, for a display) made every
+    must-not-miss condition 'urgent' at 'P = 254%'; clearing ``dx.red_flags`` after handling them took the flags out of
+    the repr, the record and the must-not-miss table; ``dx.differential.sort()`` re-ranked the record alphabetically.
+    """
+    case = {"unilateral_calf_swelling": True, "calf_tenderness": True}
+    fresh = crampnet.diagnose(model, case)
+    flags, record, text = fresh.red_flags, fresh.to_dict(), repr(fresh)
+    table, scores = fresh.must_not_miss, fresh.scores
+    assert [(f.condition, f.urgency) for f in flags] == [("deep_vein_thrombosis", "urgent")]
+
+    dx = crampnet.diagnose(model, case)
+    dx.posteriors *= 100
+    assert dx.red_flags == flags and dx.to_dict() == record and repr(dx) == text
+    dx.red_flags.clear()
+    dx.differential.sort()
+    mine, ranks = dx.must_not_miss, dx.scores  # the caller's tables, edited in place
+    mine.loc["deep_vein_thrombosis", "flagged"] = False
+    ranks.iloc[:, 0] = 0.0
+    assert dx.red_flags == flags and dx.to_dict() == record and repr(dx) == text
+    assert dx.must_not_miss.equals(table) and dx.scores.equals(scores)
+    assert "Wells score 2" in dx.report() and "Wells score 2" in dx._repr_html_()

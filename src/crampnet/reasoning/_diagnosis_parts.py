@@ -104,9 +104,7 @@ class DiagnosisParts:
         return self.model._posterior_series(self._values)
 
     def _probabilities(self) -> dict[str, float]:
-        """:attr:`posteriors` as a dict, most probable first, without building it (as it is, if built or set)."""
-        if "posteriors" in self.__dict__:
-            return {str(c): float(p) for c, p in self.posteriors.items()}
+        """:attr:`posteriors` as a dict, most probable first, without building it (from the diagnosis's own array: a caller's edit of the Series changes no other part)."""
         values, conditions = self._values.tolist(), self.model.conditions
         return {conditions[i]: values[i] for i in order_positions(self._values).tolist()}
 
@@ -127,9 +125,9 @@ class DiagnosisParts:
 
         return pd.DataFrame(self._measures, index=pd.Index(self.model.conditions, name="condition"))
 
-    @cached_property
+    @property
     def scores(self) -> pd.DataFrame:
-        """Posterior, expected disablement and expected sufficiency, in the order of :attr:`differential`.
+        """Posterior, expected disablement and expected sufficiency, in the order of :attr:`differential` (a new copy each time).
 
         ``disablement`` and ``sufficiency`` are rounded to
         :data:`~crampnet.reasoning.ranking.DECIMALS` decimals, the precision the
@@ -147,14 +145,23 @@ class DiagnosisParts:
         >>> list(dx.scores.index) == dx.differential
         True
         """
-        frame = self._counterfactual.loc[self.differential].copy()
+        return self._scores.copy()
+
+    @cached_property
+    def _scores(self) -> pd.DataFrame:
+        frame = self._counterfactual.loc[list(self._differential)].copy()
         for column in ("disablement", "sufficiency"):
             frame[column] = [rounded(v) for v in frame[column]]
         return frame
 
-    @cached_property
+    @property
     def differential(self) -> list[str]:
-        """Every condition id, in the order ``ranking`` recommends (:mod:`crampnet.reasoning.ranking`).
+        """Every condition id, in the order ``ranking`` recommends (:mod:`crampnet.reasoning.ranking`); a new list each time.
+
+        This and the other parts (:attr:`red_flags`, :attr:`must_not_miss`,
+        :attr:`scores`) are computed once and handed out as copies, so that
+        what a caller does to one (sorts it, pops a flag) changes nothing
+        the diagnosis shows after: its repr, report, HTML and record.
 
         Examples
         --------
@@ -166,28 +173,36 @@ class DiagnosisParts:
         >>> sorted(dx.differential) == sorted(model.conditions)
         True
         """
-        if self.ranking == "posterior":
-            return list(self._probabilities())
-        conditions, scores = self.model.conditions, self._measures
-        return [conditions[i] for i in order_positions(scores["posterior"], scores[self.measure]).tolist()]
+        return list(self._differential)
 
     @cached_property
+    def _differential(self) -> tuple[str, ...]:
+        if self.ranking == "posterior":
+            return tuple(self._probabilities())
+        conditions, scores = self.model.conditions, self._measures
+        return tuple(conditions[i] for i in order_positions(scores["posterior"], scores[self.measure]).tolist())
+
+    @property
     def red_flags(self) -> list[RedFlag]:
-        """Red flags, most urgent first (see :mod:`crampnet.reasoning.redflags`).
+        """Red flags, most urgent first (see :mod:`crampnet.reasoning.redflags`); a new list each time.
 
         Examples
         --------
         >>> import crampnet
         >>> case = {"age": 70, "cold_pale_limb": True, "pedal_pulses": "absent", "symptom_duration": 1}
         >>> flags = crampnet.load().diagnose(case).red_flags
-        >>> flags[0].condition, flags[0].urgency
-        ('acute_limb_ischemia', 'urgent')
+        >>> flags[0].condition, flags[0].urgency  # cold and pulseless: the ESVS 2020 rule
+        ('acute_limb_ischemia', 'emergency')
         """
-        return red_flags(self.model, self.evidence, self._probabilities(), threshold=self._threshold)
+        return list(self._red_flags)
 
     @cached_property
+    def _red_flags(self) -> tuple[RedFlag, ...]:
+        return tuple(red_flags(self.model, self.evidence, self._probabilities(), threshold=self._threshold))
+
+    @property
     def must_not_miss(self) -> pd.DataFrame:
-        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, urgency, ruled_out, rule_out, source (:func:`~crampnet.reasoning.mustnotmiss.must_not_miss_table`).
+        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, urgency, ruled_out, rule_out, source (:func:`~crampnet.reasoning.mustnotmiss.must_not_miss_table`); a new copy each time.
 
         Examples
         --------
@@ -197,11 +212,15 @@ class DiagnosisParts:
         >>> sorted(table.index) == sorted(model.must_not_miss)  # listed even when improbable
         True
         """
-        return must_not_miss_table(self.model, self._probabilities(), self.red_flags, self._threshold, self.evidence, self._rule_outs_met)
+        return self._must_not_miss.copy()
+
+    @cached_property
+    def _must_not_miss(self) -> pd.DataFrame:
+        return must_not_miss_table(self.model, self._probabilities(), list(self._red_flags), self._threshold, self.evidence, self._rule_outs_met)
 
     def _must_not_miss_rows(self) -> list[MustNotMissRow]:
         """The rows of :attr:`must_not_miss` as tuples (condition id first), without pandas."""
-        return must_not_miss_rows(self.model, self._probabilities(), self.red_flags, self._threshold, self.evidence, self._rule_outs_met)
+        return must_not_miss_rows(self.model, self._probabilities(), list(self._red_flags), self._threshold, self.evidence, self._rule_outs_met)
 
     @cached_property
     def _rule_outs_met(self) -> dict[str, tuple[str, str]]:
