@@ -94,7 +94,7 @@ class DiagnosisParts:
         --------
         >>> import crampnet
         >>> model = crampnet.load()
-        >>> case = {"urge_to_move": True, "worse_at_rest": True, "worse_evening": True}
+        >>> case = {"urge_to_move": True, "uncomfortable_sensations": True, "worse_at_rest": True, "ferritin": 32}
         >>> dx = model.diagnose(case)
         >>> dx.posteriors.index[0], bool(dx.posteriors.is_monotonic_decreasing)
         ('restless_legs_syndrome', True)
