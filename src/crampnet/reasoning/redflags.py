@@ -65,7 +65,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crampnet.exceptions import InvalidValueError
+from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import resolve_id
 from crampnet.reasoning._rules import RULES, Entry, Rule, matches, rule_outs, stated, wells_flag
 from crampnet.reasoning._rules import rule_outs_open as _rule_outs_open
@@ -249,15 +249,15 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     Raises
     ------
     InvalidValueError
-        If ``threshold`` is neither None nor a number in (0, 1].
+        If ``threshold`` is neither None nor a number in (0, 1], or ``posteriors`` lacks a
+        must-not-miss condition or gives a value not in [0, 1] (NaN, a percentage, a string).
+    EvidenceTypeError
+        If ``posteriors`` is neither a mapping nor a pandas Series.
     """
     limits = thresholds_for(model, threshold)
     vectors = observe(model, evidence)
     flags = rule_flags(model, vectors)
-    if posteriors is None:
-        posteriors = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True))
-    items = posteriors.items() if isinstance(posteriors, Mapping) else posteriors.to_dict().items()
-    post = {str(k): float(v) for k, v in items}
+    post = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True)) if posteriors is None else _checked_posteriors(model, posteriors)
     ruled = {f.condition: f for f in flags}
     # The published rule-outs, met or waiting on items not answered (none when a threshold is given).
     met = rule_outs(model, vectors) if threshold is None else {}
@@ -296,6 +296,24 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
             message, source = f"{message} Also: {ruled[cond].message}", f"{source}; {ruled[cond].source}"
         flags.append(RedFlag(cond, urgency, message, source))
     return sorted(flags, key=lambda f: URGENCIES.index(f.urgency))
+
+
+def _checked_posteriors(model: BaseModel, posteriors: object) -> dict[str, float]:
+    """``posteriors`` as condition id to float, or an error: each must-not-miss condition needs a probability in [0, 1]."""
+    if not isinstance(posteriors, Mapping) and not callable(getattr(posteriors, "to_dict", None)):
+        msg = f"The 'posteriors' argument of red_flags must be model.posteriors(evidence) or a mapping of condition id to probability. Got {type(posteriors).__name__} instead."
+        raise EvidenceTypeError(msg)
+    items = posteriors.items() if isinstance(posteriors, Mapping) else posteriors.to_dict().items()  # type: ignore[attr-defined]
+    post: dict[str, float] = {}
+    for key, value in items:
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not -1e-9 <= float(value) <= 1.0 + 1e-9:  # rounding of an engine's sums passes
+            msg = f"The 'posteriors' argument of red_flags must give probabilities in [0, 1]. Got {value!r} for {key!r}."
+            raise InvalidValueError(msg)
+        post[str(key)] = min(1.0, max(0.0, float(value)))
+    if missing := [c for c in model.must_not_miss if c not in post]:
+        msg = f"The 'posteriors' argument of red_flags gives no probability for the must-not-miss condition{'s' * (len(missing) > 1)} {', '.join(missing)}: give model.posteriors(evidence), or leave it out."
+        raise InvalidValueError(msg)
+    return post
 
 
 def _before_findings(model: BaseModel, evidence: Mapping[str, object]) -> dict[str, float]:
