@@ -523,3 +523,20 @@ def test_editing_what_a_diagnosis_returns_changes_nothing_it_shows(model):
     assert dx.red_flags == flags and dx.to_dict() == record and repr(dx) == text
     assert dx.must_not_miss.equals(table) and dx.scores.equals(scores)
     assert "Wells score 2" in dx.report() and "Wells score 2" in dx._repr_html_()
+
+
+def test_building_the_next_case_on_dx_evidence_leaves_the_diagnosis_alone(model):
+    """Check that adding an answer to ``dx.evidence`` in place, to diagnose the next step, changes nothing ``dx`` shows.
+
+    ``dx.evidence`` was the dict the diagnosis computes its later parts from: a caller who added the next answer to it
+    got a diagnosis whose red flags and record were of the new case while its posteriors were of the old one.
+    """
+    case = {"unilateral_calf_swelling": True}
+    fresh = crampnet.diagnose(model, case)
+    dx = crampnet.diagnose(model, case)
+    following = dx.evidence
+    following["calf_tenderness"] = True  # the next answer
+    later = crampnet.diagnose(model, following)
+    assert dx.evidence == case and dx.red_flags == fresh.red_flags and dx.to_dict() == fresh.to_dict()
+    assert [f.urgency for f in later.red_flags if f.condition == "deep_vein_thrombosis"] == ["urgent"]  # Wells 2
+    assert [f.urgency for f in dx.red_flags if f.condition == "deep_vein_thrombosis"] == ["test"]  # Wells 1

@@ -53,8 +53,23 @@ class DiagnosisParts:
         self.model = model = check_model(model, "diagnose")
         self._values = model.posterior_array(evidence)  # network order; validates, raises on impossible evidence
         # A copy of each soft-evidence mapping: the parts are computed later, from this, and the caller may reuse theirs.
-        self.evidence: dict[str, object] = {resolve_id(model.spec, k): dict(v) if isinstance(v, Mapping) else v for k, v in (evidence or {}).items()}
+        self._evidence: dict[str, object] = {resolve_id(model.spec, k): dict(v) if isinstance(v, Mapping) else v for k, v in (evidence or {}).items()}
         self._threshold = None if threshold is None else check_threshold(threshold)
+
+    @property
+    def evidence(self) -> dict[str, object]:
+        """The evidence, keyed by node id (aliases resolved), values as given: a new copy each time, to build the next case on.
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> dx = crampnet.load().diagnose({"age": 70, "urge_to_move": True})
+        >>> following = dx.evidence
+        >>> following["worse_evening"] = True  # the next answer, for the next diagnosis
+        >>> dx.evidence
+        {'age_group': 70, 'urge_to_move': True}
+        """
+        return {k: dict(v) if isinstance(v, Mapping) else v for k, v in self._evidence.items()}
 
     @property
     def measure(self) -> str:
@@ -111,7 +126,7 @@ class DiagnosisParts:
     @cached_property
     def _measures(self) -> dict[str, np.ndarray]:
         """Posterior (the one every display shows), disablement and sufficiency, in network order."""
-        _, disable, suffice = measures(self.model, observe(self.model, self.evidence))
+        _, disable, suffice = measures(self.model, observe(self.model, self._evidence))
         return {"posterior": self._values, "disablement": disable, "sufficiency": suffice}
 
     def _measure_value(self, condition: str) -> float | None:
@@ -198,7 +213,7 @@ class DiagnosisParts:
 
     @cached_property
     def _red_flags(self) -> tuple[RedFlag, ...]:
-        return tuple(red_flags(self.model, self.evidence, self._probabilities(), threshold=self._threshold))
+        return tuple(red_flags(self.model, self._evidence, self._probabilities(), threshold=self._threshold))
 
     @property
     def must_not_miss(self) -> pd.DataFrame:
@@ -216,20 +231,20 @@ class DiagnosisParts:
 
     @cached_property
     def _must_not_miss(self) -> pd.DataFrame:
-        return must_not_miss_table(self.model, self._probabilities(), list(self._red_flags), self._threshold, self.evidence, self._rule_outs_met)
+        return must_not_miss_table(self.model, self._probabilities(), list(self._red_flags), self._threshold, self._evidence, self._rule_outs_met)
 
     def _must_not_miss_rows(self) -> list[MustNotMissRow]:
         """The rows of :attr:`must_not_miss` as tuples (condition id first), without pandas."""
-        return must_not_miss_rows(self.model, self._probabilities(), list(self._red_flags), self._threshold, self.evidence, self._rule_outs_met)
+        return must_not_miss_rows(self.model, self._probabilities(), list(self._red_flags), self._threshold, self._evidence, self._rule_outs_met)
 
     @cached_property
     def _rule_outs_met(self) -> dict[str, tuple[str, str]]:
         """The published rule-outs this case meets, with what each counted (:func:`~crampnet.reasoning.redflags.rule_outs_met`)."""
-        return rule_outs_met(self.model, self.evidence, self._threshold)
+        return rule_outs_met(self.model, self._evidence, self._threshold)
 
     @cached_property
     def _contributions(self) -> pd.DataFrame:
-        return log_odds_contributions(self.model, self.evidence)
+        return log_odds_contributions(self.model, self._evidence)
 
     def explain(self, condition: str) -> pd.DataFrame:
         """Each evidence entry's contribution to ``condition``'s log-odds.
@@ -260,7 +275,7 @@ class DiagnosisParts:
         (['urge_to_move', 'ferritin'], True)
         """
         cond = resolve_condition(self.model, condition)
-        return explain(self.model, self.evidence, cond, contributions=self._contributions[[cond]])
+        return explain(self.model, self._evidence, cond, contributions=self._contributions[[cond]])
 
     def next_questions(
         self,
@@ -311,7 +326,7 @@ class DiagnosisParts:
     def _answers(self) -> Answers:
         from crampnet.reasoning.questions import collect_answers
 
-        return collect_answers(self.model, self.evidence)
+        return collect_answers(self.model, self._evidence)
 
     def _question_rows(self, n: int | None, by: str = "decision", staged: bool = False) -> list[tuple[str, dict[str, object]]]:
         """The rows of ``next_questions(n, by=by, staged=staged)`` as ``(question, row)`` pairs, without pandas."""
