@@ -520,3 +520,60 @@ def test_repr_counts_the_conditions_it_lists(tmp_path):
     head = text.splitlines()[0]
     assert head.endswith("differential (counterfactual), first 2 of 2:"), head
     assert len([line for line in text.splitlines() if line.startswith(("  1. ", "  2. ", "  3. "))]) == 2
+def test_a_diagnosis_keeps_the_soft_evidence_it_was_given(model):
+    """Check that changing the caller's soft-evidence dict after diagnose changes nothing the diagnosis shows.
+
+    The diagnosis kept the caller's mapping itself and read it again when red flags, the must-not-miss table or the
+    record were first asked for: a Wells sign entered as {'yes': 1, 'no': 0}, the dict then reused for the next
+    patient ({'yes': 0, 'no': 1}), turned an urgent DVT flag (Wells 2) into a 'test' one and recorded the new values.
+    """
+    swelling = {"yes": 1.0, "no": 0.0}
+    dx = crampnet.diagnose(model, {"unilateral_calf_swelling": swelling, "calf_tenderness": True})
+    swelling.update(yes=0.0, no=1.0)  # the caller reuses the dict
+    assert [(f.condition, f.urgency) for f in dx.red_flags] == [("deep_vein_thrombosis", "urgent")]
+    assert dx.evidence["unilateral_calf_swelling"] == {"yes": 1.0, "no": 0.0}
+    assert dx.to_dict()["evidence"]["unilateral_calf_swelling"] == {"yes": 1.0, "no": 0.0}  # type: ignore[index]
+    assert dx.explain("deep_vein_thrombosis").loc["unilateral_calf_swelling", "state"] == "yes"
+
+
+def test_editing_what_a_diagnosis_returns_changes_nothing_it_shows(model):
+    """Check that a caller's in-place edits of the parts a diagnosis hands out leave its flags, table, repr and record alone.
+
+    The parts were cached and handed out as they were: ``dx.posteriors *= 100`` (percent, for a display) made every
+    must-not-miss condition 'urgent' at 'P = 254%'; clearing ``dx.red_flags`` after handling them took the flags out of
+    the repr, the record and the must-not-miss table; ``dx.differential.sort()`` re-ranked the record alphabetically.
+    """
+    case = {"unilateral_calf_swelling": True, "calf_tenderness": True}
+    fresh = crampnet.diagnose(model, case)
+    flags, record, text = fresh.red_flags, fresh.to_dict(), repr(fresh)
+    table, scores = fresh.must_not_miss, fresh.scores
+    assert [(f.condition, f.urgency) for f in flags] == [("deep_vein_thrombosis", "urgent")]
+
+    dx = crampnet.diagnose(model, case)
+    dx.posteriors *= 100
+    assert dx.red_flags == flags and dx.to_dict() == record and repr(dx) == text
+    dx.red_flags.clear()
+    dx.differential.sort()
+    mine, ranks = dx.must_not_miss, dx.scores  # the caller's tables, edited in place
+    mine.loc["deep_vein_thrombosis", "flagged"] = False
+    ranks.iloc[:, 0] = 0.0
+    assert dx.red_flags == flags and dx.to_dict() == record and repr(dx) == text
+    assert dx.must_not_miss.equals(table) and dx.scores.equals(scores)
+    assert "Wells score 2" in dx.report() and "Wells score 2" in dx._repr_html_()
+
+
+def test_building_the_next_case_on_dx_evidence_leaves_the_diagnosis_alone(model):
+    """Check that adding an answer to ``dx.evidence`` in place, to diagnose the next step, changes nothing ``dx`` shows.
+
+    ``dx.evidence`` was the dict the diagnosis computes its later parts from: a caller who added the next answer to it
+    got a diagnosis whose red flags and record were of the new case while its posteriors were of the old one.
+    """
+    case = {"unilateral_calf_swelling": True}
+    fresh = crampnet.diagnose(model, case)
+    dx = crampnet.diagnose(model, case)
+    following = dx.evidence
+    following["calf_tenderness"] = True  # the next answer
+    later = crampnet.diagnose(model, following)
+    assert dx.evidence == case and dx.red_flags == fresh.red_flags and dx.to_dict() == fresh.to_dict()
+    assert [f.urgency for f in later.red_flags if f.condition == "deep_vein_thrombosis"] == ["urgent"]  # Wells 2
+    assert [f.urgency for f in dx.red_flags if f.condition == "deep_vein_thrombosis"] == ["test"]  # Wells 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import functools
 import importlib
 import pkgutil
 
@@ -35,3 +36,21 @@ def test_doctests(request, name):
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples failed in {name} (see the captured stdout)"
     if name in MUST_HAVE_EXAMPLES:
         assert result.attempted > 0, f"{name} has no examples"
+    failed = _cached_property_examples(module)
+    assert not failed, f"examples failed in the cached properties {', '.join(failed)} (see the captured stdout)"
+
+
+def _cached_property_examples(module: object) -> list[str]:
+    """Run the examples of the module's cached properties, which doctest's finder skips; the names of those that fail."""
+    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    failed = []
+    for cls in vars(module).values():
+        if not isinstance(cls, type) or cls.__module__ != getattr(module, "__name__", None):
+            continue
+        for attr, value in vars(cls).items():
+            if isinstance(value, functools.cached_property) and value.__doc__:
+                name = f"{cls.__module__}.{cls.__qualname__}.{attr}"
+                for test in finder.find(value.__doc__, name, module=False, globs={}):
+                    if runner.run(test).failed:
+                        failed.append(name)
+    return failed

@@ -577,8 +577,8 @@ def test_json_refuses_a_nan_posterior(monkeypatch, capsys):
 
     def nan_diagnose(self: crampnet.Model, *args: object, **kwargs: object) -> object:
         dx = real(self, *args, **kwargs)  # type: ignore[arg-type]
-        dx.posteriors = dx.posteriors.copy()
-        dx.posteriors.iloc[0] = float("nan")
+        dx._values = dx._values.copy()  # the diagnosis's own posteriors, which every output reads
+        dx._values[0] = float("nan")
         return dx
 
     monkeypatch.setattr(crampnet.Model, "diagnose", nan_diagnose)

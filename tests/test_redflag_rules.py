@@ -494,3 +494,18 @@ def test_weak_soft_evidence_for_an_exception_stops_the_rule_out(model, exception
     case = {**ALL_ABSENT, "d_dimer": "normal"}
     assert crampnet.diagnose(model, case).must_not_miss.loc[DVT, "ruled_out"]
     assert not crampnet.diagnose(model, {**case, **exception}).must_not_miss.loc[DVT, "ruled_out"]
+
+
+@pytest.mark.parametrize("entered", [{"relief_by_dependency": True}, {"relief_by_dependency": True, "rest_pain": True}])
+def test_a_finding_implied_through_entails_counts_for_the_rules(model, entered):
+    """Check that the CLTI rule reads rest pain implied by relief on dependency (its ``entails``), entered with it or not.
+
+    The evidence is reduced by the file's entailments before the rules read it, and the reduction leaves the implied
+    finding out (rest_pain, counted with relief_by_dependency): rest pain with absent pulses flagged CLTI, and adding
+    that hanging the leg down relieves it took the rule's flag away (with a threshold given, every CLTI flag).
+    """
+    case = {"age": 70, "pedal_pulses": "absent", **entered}
+    rule = [f for f in rule_flags(model, observe(model, case)) if f.condition == "critical_limb_ischemia"]
+    assert len(rule) == 1 and "Global Vascular Guidelines" in rule[0].source
+    flagged = [f for f in crampnet.diagnose(model, case, threshold=1.0).red_flags if f.condition == "critical_limb_ischemia"]
+    assert [f.urgency for f in flagged] == ["urgent"] and "Global Vascular Guidelines" in flagged[0].source

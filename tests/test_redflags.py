@@ -345,3 +345,24 @@ def test_the_dvt_rule_out_says_what_decides_in_pregnancy():
     """Check the DVT rule-out names the pregnancy exception and its guideline, short and in full."""
     entry = THRESHOLDS["deep_vein_thrombosis"]
     assert "In pregnancy" in entry.rule_out and "RCOG Green-top 37b" in entry.rule_out_cite and "No. 37b" in entry.rule_out_source
+
+
+@pytest.mark.parametrize(("posteriors", "words"), [
+    ({"deep_vein_thrombosis": 0.5}, "critical_limb_ischemia"),  # a must-not-miss condition left out: was a bare KeyError
+    ("nan", "nan"),  # every posterior NaN: four 'urgent' flags at "P = nan%"
+    ("percent", "25.0"),  # percentages, not probabilities: flags at "P = 2500%"
+    ({"critical_limb_ischemia": "0.5"}, "'0.5'"),
+])  # fmt: skip
+def test_posteriors_given_to_red_flags_are_checked(model, posteriors, words):
+    """Check that posteriors given to red_flags must give every must-not-miss condition a probability in [0, 1]."""
+    case = {"calf_tenderness": True}
+    if posteriors == "nan":
+        posteriors = dict.fromkeys(model.conditions, float("nan"))
+    elif posteriors == "percent":
+        posteriors = dict.fromkeys(model.conditions, 25.0)
+    with pytest.raises(crampnet.InvalidValueError, match=re.escape(words)):
+        red_flags(model, case, posteriors)
+    with pytest.raises(crampnet.EvidenceTypeError, match="list"):
+        red_flags(model, case, [0.5] * len(model.conditions))  # type: ignore[arg-type]
+    exact = model.posteriors(case)
+    assert red_flags(model, case, exact) == red_flags(model, case)  # a Series, as documented

@@ -171,7 +171,7 @@ def test_hostile_strings_are_escaped_everywhere():
     from crampnet.reasoning.redflags import RedFlag
 
     dx = diagnose(Model(parse_network(HOSTILE, "hostile.toml")), {"swelling": True}, threshold=0.1)
-    dx.__dict__["red_flags"] = [RedFlag("clot", "emergency", "<img src=x onerror=y> & [c](d)", "<b>src</b>")]
+    dx.__dict__["_red_flags"] = (RedFlag("clot", "emergency", "<img src=x onerror=y> & [c](d)", "<b>src</b>"),)
     page = render(dx, "html", now=DAY)
     assert "<img" not in page and "<b>" not in page and "<script>" not in page and "<i>" not in page
     assert "&lt;img src=x onerror=y&gt;" in page and "&lt;script&gt;" in page

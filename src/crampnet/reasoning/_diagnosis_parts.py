@@ -52,8 +52,24 @@ class DiagnosisParts:
         check_case(evidence, "evidence", "diagnose")
         self.model = model = check_model(model, "diagnose")
         self._values = model.posterior_array(evidence)  # network order; validates, raises on impossible evidence
-        self.evidence: dict[str, object] = {resolve_id(model.spec, k): v for k, v in (evidence or {}).items()}
+        # A copy of each soft-evidence mapping: the parts are computed later, from this, and the caller may reuse theirs.
+        self._evidence: dict[str, object] = {resolve_id(model.spec, k): dict(v) if isinstance(v, Mapping) else v for k, v in (evidence or {}).items()}
         self._threshold = None if threshold is None else check_threshold(threshold)
+
+    @property
+    def evidence(self) -> dict[str, object]:
+        """The evidence, keyed by node id (aliases resolved), values as given: a new copy each time, to build the next case on.
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> dx = crampnet.load().diagnose({"age": 70, "urge_to_move": True})
+        >>> following = dx.evidence
+        >>> following["worse_evening"] = True  # the next answer, for the next diagnosis
+        >>> dx.evidence
+        {'age_group': 70, 'urge_to_move': True}
+        """
+        return {k: dict(v) if isinstance(v, Mapping) else v for k, v in self._evidence.items()}
 
     @property
     def measure(self) -> str:
@@ -93,7 +109,7 @@ class DiagnosisParts:
         --------
         >>> import crampnet
         >>> model = crampnet.load()
-        >>> case = {"urge_to_move": True, "worse_at_rest": True, "worse_evening": True}
+        >>> case = {"urge_to_move": True, "uncomfortable_sensations": True, "worse_at_rest": True, "ferritin": 32}
         >>> dx = model.diagnose(case)
         >>> dx.posteriors.index[0], bool(dx.posteriors.is_monotonic_decreasing)
         ('restless_legs_syndrome', True)
@@ -103,16 +119,14 @@ class DiagnosisParts:
         return self.model._posterior_series(self._values)
 
     def _probabilities(self) -> dict[str, float]:
-        """:attr:`posteriors` as a dict, most probable first, without building it (as it is, if built or set)."""
-        if "posteriors" in self.__dict__:
-            return {str(c): float(p) for c, p in self.posteriors.items()}
+        """:attr:`posteriors` as a dict, most probable first, without building it (from the diagnosis's own array: a caller's edit of the Series changes no other part)."""
         values, conditions = self._values.tolist(), self.model.conditions
         return {conditions[i]: values[i] for i in order_positions(self._values).tolist()}
 
     @cached_property
     def _measures(self) -> dict[str, np.ndarray]:
         """Posterior (the one every display shows), disablement and sufficiency, in network order."""
-        _, disable, suffice = measures(self.model, observe(self.model, self.evidence))
+        _, disable, suffice = measures(self.model, observe(self.model, self._evidence))
         return {"posterior": self._values, "disablement": disable, "sufficiency": suffice}
 
     def _measure_value(self, condition: str) -> float | None:
@@ -126,9 +140,9 @@ class DiagnosisParts:
 
         return pd.DataFrame(self._measures, index=pd.Index(self.model.conditions, name="condition"))
 
-    @cached_property
+    @property
     def scores(self) -> pd.DataFrame:
-        """Posterior, expected disablement and expected sufficiency, in the order of :attr:`differential`.
+        """Posterior, expected disablement and expected sufficiency, in the order of :attr:`differential` (a new copy each time).
 
         ``disablement`` and ``sufficiency`` are rounded to
         :data:`~crampnet.reasoning.ranking.DECIMALS` decimals, the precision the
@@ -146,14 +160,23 @@ class DiagnosisParts:
         >>> list(dx.scores.index) == dx.differential
         True
         """
-        frame = self._counterfactual.loc[self.differential].copy()
+        return self._scores.copy()
+
+    @cached_property
+    def _scores(self) -> pd.DataFrame:
+        frame = self._counterfactual.loc[list(self._differential)].copy()
         for column in ("disablement", "sufficiency"):
             frame[column] = [rounded(v) for v in frame[column]]
         return frame
 
-    @cached_property
+    @property
     def differential(self) -> list[str]:
-        """Every condition id, in the order ``ranking`` recommends (:mod:`crampnet.reasoning.ranking`).
+        """Every condition id, in the order ``ranking`` recommends (:mod:`crampnet.reasoning.ranking`); a new list each time.
+
+        This and the other parts (:attr:`red_flags`, :attr:`must_not_miss`,
+        :attr:`scores`) are computed once and handed out as copies, so that
+        what a caller does to one (sorts it, pops a flag) changes nothing
+        the diagnosis shows after: its repr, report, HTML and record.
 
         Examples
         --------
@@ -165,28 +188,36 @@ class DiagnosisParts:
         >>> sorted(dx.differential) == sorted(model.conditions)
         True
         """
-        if self.ranking == "posterior":
-            return list(self._probabilities())
-        conditions, scores = self.model.conditions, self._measures
-        return [conditions[i] for i in order_positions(scores["posterior"], scores[self.measure]).tolist()]
+        return list(self._differential)
 
     @cached_property
+    def _differential(self) -> tuple[str, ...]:
+        if self.ranking == "posterior":
+            return tuple(self._probabilities())
+        conditions, scores = self.model.conditions, self._measures
+        return tuple(conditions[i] for i in order_positions(scores["posterior"], scores[self.measure]).tolist())
+
+    @property
     def red_flags(self) -> list[RedFlag]:
-        """Red flags, most urgent first (see :mod:`crampnet.reasoning.redflags`).
+        """Red flags, most urgent first (see :mod:`crampnet.reasoning.redflags`); a new list each time.
 
         Examples
         --------
         >>> import crampnet
         >>> case = {"age": 70, "cold_pale_limb": True, "pedal_pulses": "absent", "symptom_duration": 1}
         >>> flags = crampnet.load().diagnose(case).red_flags
-        >>> flags[0].condition, flags[0].urgency
-        ('acute_limb_ischemia', 'urgent')
+        >>> flags[0].condition, flags[0].urgency  # cold and pulseless: the ESVS 2020 rule
+        ('acute_limb_ischemia', 'emergency')
         """
-        return red_flags(self.model, self.evidence, self._probabilities(), threshold=self._threshold)
+        return list(self._red_flags)
 
     @cached_property
+    def _red_flags(self) -> tuple[RedFlag, ...]:
+        return tuple(red_flags(self.model, self._evidence, self._probabilities(), threshold=self._threshold))
+
+    @property
     def must_not_miss(self) -> pd.DataFrame:
-        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, urgency, ruled_out, rule_out, source (:func:`~crampnet.reasoning.mustnotmiss.must_not_miss_table`).
+        """Every must-not-miss condition, whatever its rank: probability, threshold, flagged, urgency, ruled_out, rule_out, source (:func:`~crampnet.reasoning.mustnotmiss.must_not_miss_table`); a new copy each time.
 
         Examples
         --------
@@ -196,20 +227,24 @@ class DiagnosisParts:
         >>> sorted(table.index) == sorted(model.must_not_miss)  # listed even when improbable
         True
         """
-        return must_not_miss_table(self.model, self._probabilities(), self.red_flags, self._threshold, self.evidence, self._rule_outs_met)
+        return self._must_not_miss.copy()
+
+    @cached_property
+    def _must_not_miss(self) -> pd.DataFrame:
+        return must_not_miss_table(self.model, self._probabilities(), list(self._red_flags), self._threshold, self._evidence, self._rule_outs_met)
 
     def _must_not_miss_rows(self) -> list[MustNotMissRow]:
         """The rows of :attr:`must_not_miss` as tuples (condition id first), without pandas."""
-        return must_not_miss_rows(self.model, self._probabilities(), self.red_flags, self._threshold, self.evidence, self._rule_outs_met)
+        return must_not_miss_rows(self.model, self._probabilities(), list(self._red_flags), self._threshold, self._evidence, self._rule_outs_met)
 
     @cached_property
     def _rule_outs_met(self) -> dict[str, tuple[str, str]]:
         """The published rule-outs this case meets, with what each counted (:func:`~crampnet.reasoning.redflags.rule_outs_met`)."""
-        return rule_outs_met(self.model, self.evidence, self._threshold)
+        return rule_outs_met(self.model, self._evidence, self._threshold)
 
     @cached_property
     def _contributions(self) -> pd.DataFrame:
-        return log_odds_contributions(self.model, self.evidence)
+        return log_odds_contributions(self.model, self._evidence)
 
     def explain(self, condition: str) -> pd.DataFrame:
         """Each evidence entry's contribution to ``condition``'s log-odds.
@@ -240,7 +275,7 @@ class DiagnosisParts:
         (['urge_to_move', 'ferritin'], True)
         """
         cond = resolve_condition(self.model, condition)
-        return explain(self.model, self.evidence, cond, contributions=self._contributions[[cond]])
+        return explain(self.model, self._evidence, cond, contributions=self._contributions[[cond]])
 
     def next_questions(
         self,
@@ -291,7 +326,7 @@ class DiagnosisParts:
     def _answers(self) -> Answers:
         from crampnet.reasoning.questions import collect_answers
 
-        return collect_answers(self.model, self.evidence)
+        return collect_answers(self.model, self._evidence)
 
     def _question_rows(self, n: int | None, by: str = "decision", staged: bool = False) -> list[tuple[str, dict[str, object]]]:
         """The rows of ``next_questions(n, by=by, staged=staged)`` as ``(question, row)`` pairs, without pandas."""

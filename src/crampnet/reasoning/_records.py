@@ -139,7 +139,7 @@ def diagnosis_record(dx: Diagnosis) -> dict[str, object]:
         If an evidence value cannot be written as JSON (:func:`plain`).
     """
     model = dx.model
-    posteriors = {str(c): _finite(p, f"P({c} | evidence)") for c, p in dx.posteriors.items()}
+    posteriors = {str(c): _finite(p, f"P({c} | evidence)") for c, p in dx._probabilities().items()}
     forms = part_probabilities(dx, dx.differential)
     differential: list[object] = []
     for rank, cond in enumerate(dx.differential, start=1):

@@ -80,6 +80,7 @@ from crampnet.reasoning._wells import (
     matches,
     rule_outs,
     rule_outs_open,
+    stated,
     wells_flag,
     wells_score,
     wells_unstated,
@@ -94,7 +95,7 @@ from crampnet.reasoning.notes import (
     RCOG_37B,
 )
 
-__all__ = ["RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "Rule", "matches", "rule_outs", "rule_outs_open", "wells_flag", "wells_score", "wells_unstated"]
+__all__ = ["RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "Rule", "matches", "rule_outs", "rule_outs_open", "stated", "wells_flag", "wells_score", "wells_unstated"]
 
 
 @dataclass(frozen=True)

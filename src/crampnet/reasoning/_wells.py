@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from crampnet.network.entailment import implied
 from crampnet.reasoning.notes import GEERSING_2014, NICE_NG158, NICE_NG158_RULE_OUT, WELLS_2003
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "matches", "rule_outs", "rule_outs_open", "wells_flag", "wells_score", "wells_unstated"]
+__all__ = ["WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "matches", "rule_outs", "rule_outs_open", "stated", "wells_flag", "wells_score", "wells_unstated"]
 
 Entry = tuple[str, str]  # (node id, state)
 
@@ -48,6 +49,39 @@ WELLS_NOT_SCORED = {
 }
 #: The single-entry Wells items, named beside the pulmonary embolism flag when present.
 _WELLS_ENTRIES = tuple(entries[0] for entries, _ in WELLS_ITEMS if len(entries) == 1)
+
+
+def stated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
+    """``vectors`` with each finding the file's entailments imply put back, outright in its implied state.
+
+    The evidence is reduced by the entailments before it is scored
+    (:func:`crampnet.network.entailment.entail`): a finding implied by
+    another entered one is left out, counted with it. The rules read findings,
+    not likelihoods, so they read it back: relief on hanging the leg down
+    is rest pain (``relief_by_dependency`` entails ``rest_pain``), whether
+    rest pain was entered beside it or not.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    vectors : Mapping of str to numpy.ndarray
+        The evidence (:func:`~crampnet.reasoning._scoring.observe`); not changed.
+
+    Returns
+    -------
+    Mapping of str to numpy.ndarray
+        ``vectors`` itself when nothing is implied, else a new dict with an
+        indicator vector for each implied finding.
+    """
+    known = implied(model.spec, vectors)
+    if not known:
+        return vectors
+    out = dict(vectors)
+    for nid, (state, _) in known.items():
+        states = model.spec.nodes[nid].states
+        out[nid] = np.eye(len(states))[states.index(state)]
+    return out
 
 
 def matches(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -> bool:
@@ -218,6 +252,7 @@ def _dvt_rule_out(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[
     """``(score, items counted, items open)`` when the DVT rule-out is in question (a normal D-dimer, none of its exceptions), else None."""
     # It lowers a flag, so it reads entries outright: a normal D-dimer entered as such, and none of its
     # exceptions possible on what is entered (soft evidence of PE symptoms or pregnancy, however weak, stops it).
+    vectors = stated(model, vectors)  # a finding implied by another entered one is read as entered
     if not _definite(model, vectors, ("d_dimer", "normal")) or _possible(model, vectors, ("pe_symptoms", "yes")):
         return None
     if any(_possible(model, vectors, entry) for entry in _PREGNANT_OR_POSTPARTUM):

@@ -60,7 +60,9 @@ class Diagnosis(DiagnosisParts):
     model : BaseModel
         The model it was computed with.
     evidence : dict
-        The evidence, keyed by node id (aliases resolved), values as given.
+        The evidence, keyed by node id (aliases resolved), values as given:
+        a new copy each time (soft-evidence mappings too), so that building
+        the next case on it, or reusing the caller's dict, changes nothing here.
     ranking : str
         The order of :attr:`differential`.
     posteriors : pandas.Series

@@ -330,9 +330,10 @@ def diagnosis_html(dx: Diagnosis, *, top: int | None = 8) -> str:
     rows = []
     shown = ranked(dx, top)
     forms = part_probabilities(dx, [c for _, c in shown])
+    post = dx._probabilities()
     for rank, cond in shown:
         node = model.spec.nodes[cond]
-        p = float(dx.posteriors[cond])
+        p = post[cond]
         badge = ' <span class="crampnet-must">must not miss</span>' if node.must_not_miss else ""
         badge += "".join(f" <code>{esc(tag)}</code>" for tag in form_tags(forms.get(cond, {})))
         bar = f'<div class="crampnet-bar"><div style="width:{max(0.0, min(1.0, p)) * 100:.1f}%"></div></div>'

@@ -65,9 +65,9 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from crampnet.exceptions import InvalidValueError
+from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import resolve_id, show
-from crampnet.reasoning._rules import RULES, Entry, Rule, matches, rule_outs, wells_flag
+from crampnet.reasoning._rules import RULES, Entry, Rule, matches, rule_outs, stated, wells_flag
 from crampnet.reasoning._rules import rule_outs_open as _rule_outs_open
 from crampnet.reasoning._scoring import observe
 from crampnet.reasoning._thresholds import (
@@ -175,7 +175,7 @@ def thresholds_for(model: BaseModel, threshold: float | None) -> dict[str, float
     return dict.fromkeys(model.must_not_miss, value)
 
 
-def rule_flags(model: BaseModel, vectors: Mapping[str, object]) -> list[RedFlag]:
+def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[RedFlag]:
     """The finding rules' flags for observed ``vectors`` (:func:`crampnet.reasoning._scoring.observe`): in :data:`RULES` order, then the Wells rule.
 
     Parameters
@@ -192,25 +192,27 @@ def rule_flags(model: BaseModel, vectors: Mapping[str, object]) -> list[RedFlag]
         every group has a finding present (and no excluding finding is),
         its message naming what was found and what to do; then the Wells
         rule's flag for deep vein thrombosis, when it fires and no rule
-        above flagged it.
+        above flagged it. A finding the file's entailments imply (rest pain,
+        by relief on dependency) counts as entered (:func:`~crampnet.reasoning._wells.stated`).
     """
+    vectors = stated(model, vectors)
     flags: list[RedFlag] = []
     done: set[str] = set()
     for rule in RULES:
-        if rule.condition in done or any(matches(model, vectors, e) for e in rule.excluded):  # type: ignore[arg-type]
+        if rule.condition in done or any(matches(model, vectors, e) for e in rule.excluded):
             continue
         found: list[Entry] = []
         for group in rule.groups:
-            hits = [e for e in group if matches(model, vectors, e)]  # type: ignore[arg-type]
+            hits = [e for e in group if matches(model, vectors, e)]
             if not hits:
                 break
             found += hits
         else:
             done.add(rule.condition)
-            also = [e for e in rule.supporting if e not in found and matches(model, vectors, e)]  # type: ignore[arg-type]
+            also = [e for e in rule.supporting if e not in found and matches(model, vectors, e)]
             extra = f"; also {_describe(model, also)}" if also else ""
             flags.append(RedFlag(rule.condition, rule.urgency, f"{_describe(model, found)}{extra}. {rule.action}", rule.source))
-    if "deep_vein_thrombosis" in model.spec.nodes and "deep_vein_thrombosis" not in done and (dvt := wells_flag(model, vectors)) is not None:  # type: ignore[arg-type]
+    if "deep_vein_thrombosis" in model.spec.nodes and "deep_vein_thrombosis" not in done and (dvt := wells_flag(model, vectors)) is not None:
         flags.append(RedFlag("deep_vein_thrombosis", *dvt))
     return flags
 
@@ -247,15 +249,15 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     Raises
     ------
     InvalidValueError
-        If ``threshold`` is neither None nor a number in (0, 1].
+        If ``threshold`` is neither None nor a number in (0, 1], or ``posteriors`` lacks a
+        must-not-miss condition or gives a value not in [0, 1] (NaN, a percentage, a string).
+    EvidenceTypeError
+        If ``posteriors`` is neither a mapping nor a pandas Series.
     """
     limits = thresholds_for(model, threshold)
     vectors = observe(model, evidence)
     flags = rule_flags(model, vectors)
-    if posteriors is None:
-        posteriors = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True))
-    items = posteriors.items() if isinstance(posteriors, Mapping) else posteriors.to_dict().items()
-    post = {str(k): float(v) for k, v in items}
+    post = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True)) if posteriors is None else _checked_posteriors(model, posteriors)
     ruled = {f.condition: f for f in flags}
     # The published rule-outs, met or waiting on items not answered (none when a threshold is given).
     met = rule_outs(model, vectors) if threshold is None else {}
@@ -294,6 +296,24 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
             message, source = f"{message} Also: {ruled[cond].message}", f"{source}; {ruled[cond].source}"
         flags.append(RedFlag(cond, urgency, message, source))
     return sorted(flags, key=lambda f: URGENCIES.index(f.urgency))
+
+
+def _checked_posteriors(model: BaseModel, posteriors: object) -> dict[str, float]:
+    """``posteriors`` as condition id to float, or an error: each must-not-miss condition needs a probability in [0, 1]."""
+    if not isinstance(posteriors, Mapping) and not callable(getattr(posteriors, "to_dict", None)):
+        msg = f"The 'posteriors' argument of red_flags must be model.posteriors(evidence) or a mapping of condition id to probability. Got {type(posteriors).__name__} instead."
+        raise EvidenceTypeError(msg)
+    items = posteriors.items() if isinstance(posteriors, Mapping) else posteriors.to_dict().items()  # type: ignore[attr-defined]
+    post: dict[str, float] = {}
+    for key, value in items:
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not -1e-9 <= float(value) <= 1.0 + 1e-9:  # rounding of an engine's sums passes
+            msg = f"The 'posteriors' argument of red_flags must give probabilities in [0, 1]. Got {value!r} for {key!r}."
+            raise InvalidValueError(msg)
+        post[str(key)] = min(1.0, max(0.0, float(value)))
+    if missing := [c for c in model.must_not_miss if c not in post]:
+        msg = f"The 'posteriors' argument of red_flags gives no probability for the must-not-miss condition{'s' * (len(missing) > 1)} {', '.join(missing)}: give model.posteriors(evidence), or leave it out."
+        raise InvalidValueError(msg)
+    return post
 
 
 def _before_findings(model: BaseModel, evidence: Mapping[str, object]) -> dict[str, float]:
