@@ -296,7 +296,7 @@ def next_questions(
     >>> from crampnet.reasoning.questions import next_questions
     >>> model = crampnet.load()
     >>> table = next_questions(model, {"muscle_cramps": True}, n=None, by="information")
-    >>> bool(table["information_gain"].round(12).is_monotonic_decreasing)  # ordered at GAIN_DECIMALS: noise of 1e-16 is a tie
+    >>> bool(table["information_gain"].is_monotonic_decreasing and (table["information_gain"] >= 0).all())
     True
     >>> worth = next_questions(model, {"muscle_cramps": True}, n=None, by="value")
     >>> bool(worth["value"].round(4).is_monotonic_decreasing and (worth["value"] >= 0).all())
