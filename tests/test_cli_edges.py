@@ -357,9 +357,29 @@ def test_interview_save_does_not_overwrite_another_file(tmp_path, monkeypatch, c
     path = tmp_path / "cohort.csv"
     path.write_text(text)
     monkeypatch.setattr("sys.stdin", io.StringIO("skip\n"))
-    err = _error(capsys, ["interview", "--save", str(path), "--max-questions", "1"])
+    assert main(["interview", "--save", str(path), "--max-questions", "1"]) == 2
+    err = capsys.readouterr().err
     assert "cohort.csv exists and is not a case saved by crampnet interview" in err and err.count("\n") == 1
     assert path.read_text() == text
+
+
+@pytest.mark.parametrize("where", ["missing/case.json", "."])
+def test_interview_save_failing_before_the_first_question_still_shows_the_red_flags(tmp_path, monkeypatch, capsys, where):
+    """Check ``interview back_pain=yes bladder_bowel_dysfunction=yes --save FILE`` where FILE cannot be written (its folder
+    does not exist, or it is a folder): no question, the red flags and the differential of the evidence given, then one
+    error line and exit 2 (it printed the error alone, and the cauda equina flag was lost)."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
+    code = main(["interview", "back_pain=yes", "bladder_bowel_dysfunction=yes", "--save", str(tmp_path / where)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err.startswith("crampnet: error: ") and captured.err.count("\n") == 1 and "Traceback" not in captured.err
+    assert "Q1." not in captured.out and "answer each question" not in captured.out  # no question is asked
+    assert "Stopping: the case could not be saved" in captured.out
+    final = captured.out.split("Final differential:")[1]
+    assert "RED FLAG (emergency) lumbar_radiculopathy" in final.split("Must-not-miss")[0]
+    assert "Evidence: back_pain=yes, bladder_bowel_dysfunction=yes" in final
+    assert "The case is saved in" not in captured.out
+    assert os.listdir(tmp_path) == []  # no file, nor a temporary one, left behind
 
 
 def test_interview_save_overwrites_a_saved_case(tmp_path, monkeypatch, capsys):
