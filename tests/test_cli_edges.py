@@ -392,3 +392,28 @@ def test_interview_save_overwrites_a_saved_case(tmp_path, monkeypatch, capsys):
     assert main(["interview", "--case", str(path), "--save", str(path), "--max-questions", "2"]) == 0
     assert '"questions_asked": 2' in path.read_text() and '"questions_asked": 1' in first
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("chunksize", ["1", "10000"])
+@pytest.mark.parametrize(
+    "bad",
+    ["maybe,20", "yes,nan", "yes,1e400", "yes,30,extra"],
+)
+def test_score_to_stdout_with_a_bad_row_late_writes_nothing(tmp_path, capsys, chunksize, bad):
+    """Check ``crampnet score c.csv`` (to stdout) whose third row is bad: the error alone, no partial CSV before it
+    (the rows before the bad one were streamed out, so a script read a truncated table)."""
+    path = tmp_path / "c.csv"
+    path.write_text(f"urge_to_move,ferritin\nyes,30\nno,20\n{bad}\nyes,40\n", encoding="utf-8")
+    assert main(["score", str(path), "--no-progress", "--chunksize", chunksize]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("crampnet: error: ") and "c.csv" in captured.err
+
+
+def test_score_to_stdout_still_writes_every_row(tmp_path, capsys):
+    """Check that score to stdout, now held back until the end, still writes the header once and every row in order."""
+    path = tmp_path / "c.csv"
+    path.write_text("urge_to_move\n" + "yes\nno\n" * 5, encoding="utf-8")
+    assert main(["score", str(path), "--no-progress", "--chunksize", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("row,") and [line.split(",")[0] for line in lines[1:]] == [str(i) for i in range(10)]

@@ -33,8 +33,8 @@ is given once per source (the example, the case file, the command line), and
 a later source overrides an earlier one. Files read must be regular files
 (``score -`` reads stdin), of bounded size; ``-o FILE`` is written whole or
 not at all (see :mod:`crampnet._files`), and never through a symbolic link,
-FIFO or device; ``-o -`` is stdout, and an empty file name is an error. Errors go to stderr as ``crampnet: error: ...`` (naming the
-file they are about) with exit code 2; nothing non-finite is printed.
+FIFO or device; ``-o -`` is stdout (``score`` writes it, too, whole or not at all), and an empty file name is an error.
+Errors go to stderr as ``crampnet: error: ...`` (naming the file they are about) with exit code 2; nothing non-finite is printed.
 
 Examples
 --------
@@ -73,7 +73,7 @@ from crampnet._cli_output import (
     flag_lines,
     question_lines,
 )
-from crampnet._files import shown, write_atomic
+from crampnet._files import shown, write_atomic, write_whole
 from crampnet._interview import NOTE, Interview
 from crampnet._load import load
 from crampnet.exceptions import CrampnetError, ImpossibleEvidenceError, InvalidValueError, hint
@@ -211,7 +211,7 @@ def _score(args: argparse.Namespace, model: Model) -> int:
             if args.output:
                 write_atomic(args.output, write, what="posteriors CSV")
             else:
-                write(sys.stdout)
+                write_whole(sys.stdout, write)  # a bad row late in the file: no partial CSV before the error
         except BaseException:
             if bar is not None:
                 bar.leave = False  # an error: the bar is erased, so the message stands alone
