@@ -417,3 +417,40 @@ def test_score_to_stdout_still_writes_every_row(tmp_path, capsys):
     assert main(["score", str(path), "--no-progress", "--chunksize", "3"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("row,") and [line.split(",")[0] for line in lines[1:]] == [str(i) for i in range(10)]
+
+
+_HELP_ARGS = [("--help",), ("--version",), ("diagnose", "--help"), ("score", "-h")]
+
+
+@pytest.mark.parametrize("args", _HELP_ARGS)
+def test_help_and_version_with_stdout_closed_are_an_error(args):
+    """Check ``crampnet --help >&-``: exit 2 with one error line on stderr, as the commands give (argparse wrote the help
+    to stderr and exited 0)."""
+    proc = subprocess.run([sys.executable, "-m", "crampnet", *args], preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True, timeout=300, check=False)
+    assert proc.returncode == 2
+    option = "--version" if "--version" in args else "--help"
+    assert proc.stderr == f"crampnet: error: the standard output is closed, so crampnet{''.join(' ' + a for a in args[:-1])} {option} has nowhere to write; open it.\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+@pytest.mark.parametrize("args", _HELP_ARGS)
+def test_help_and_version_to_a_full_device_are_an_error(args, unbuffered):
+    """Check ``crampnet --help >/dev/full``: exit 2 naming the reason (argparse dropped the write error and exited 0,
+    or Python's exit flush gave 120 and "Exception ignored")."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"} | ({"PYTHONUNBUFFERED": unbuffered} if unbuffered else {})
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "crampnet", *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=300, check=False, env=env)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("crampnet: error: crampnet") and proc.stderr.endswith("cannot write to the standard output: No space left on device\n")
+    assert proc.stderr.count("\n") == 1
+
+
+def test_help_still_goes_to_stdout(capsys):
+    """Check that ``crampnet --help`` and ``--version`` still write to stdout and exit 0."""
+    for args in (["--help"], ["--version"]):
+        with pytest.raises(SystemExit) as stop:
+            main(args)
+        assert stop.value.code == 0
+        captured = capsys.readouterr()
+        assert captured.err == "" and captured.out.startswith("usage: crampnet" if args == ["--help"] else "crampnet ")

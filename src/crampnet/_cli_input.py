@@ -21,6 +21,9 @@ option before the command that the command line does not take is named by
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -30,6 +33,8 @@ from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueEr
 from crampnet.network.evidence import interpret, resolve_id, state_vector
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
     from crampnet.model import Model
 
 __all__ = ["MAX_CASE_BYTES", "Parser", "choice_error", "gather_evidence", "option_before_command", "parse_assignment", "read_case", "show"]
@@ -42,8 +47,49 @@ class Parser(argparse.ArgumentParser):
     """An argument parser whose error for a value outside an option's choices is the one line :func:`choice_error` words.
 
     argparse's own would print the whole usage block before it; every other
-    error is argparse's.
+    error is argparse's. ``--help`` and ``--version`` that cannot be written
+    to the standard output (closed, ``>&-``; full, ``>/dev/full``) are an
+    error on stderr with exit code 2 (argparse wrote the help to stderr, or
+    dropped it, and exited 0), and a reader that stops early ends it with
+    141, as the commands do.
     """
+
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        """Print the help to ``file``, or to the standard output (exit 2 if it cannot be written there; 141 for a closed pipe).
+
+        Parameters
+        ----------
+        file : file-like or None, optional
+            Where to write the help (default: the standard output).
+        """
+        if file is None:
+            self._to_stdout(self.format_help(), "--help")
+        else:
+            super().print_help(file)
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message and file is sys.stdout:  # --version (argparse passes sys.stdout, None when closed)
+            self._to_stdout(message, "--version")
+        else:
+            super()._print_message(message, file)
+
+    def _to_stdout(self, message: str, option: str) -> None:
+        """Write ``message`` to the standard output and flush it; exit 2 (141 for a closed pipe) if it cannot be written."""
+        problem = f"the standard output is closed, so {self.prog} {option} has nowhere to write; open it."
+        try:
+            if sys.stdout is not None:
+                sys.stdout.write(message)
+                sys.stdout.flush()
+                return
+        except OSError as err:
+            with contextlib.suppress(OSError, ValueError):  # what is still buffered goes nowhere: no second error at exit
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            if isinstance(err, BrokenPipeError):  # the reader stopped reading (crampnet --help | head -1)
+                sys.exit(141)
+            problem = f"{self.prog} {option}: cannot write to the standard output: {err.strerror or err}"
+        if sys.stderr is not None:
+            sys.stderr.write(f"crampnet: error: {problem}\n")
+        sys.exit(2)
 
     def _check_value(self, action: argparse.Action, value: object) -> None:
         if action.choices is None or value in action.choices:
