@@ -454,3 +454,30 @@ def test_help_still_goes_to_stdout(capsys):
         assert stop.value.code == 0
         captured = capsys.readouterr()
         assert captured.err == "" and captured.out.startswith("usage: crampnet" if args == ["--help"] else "crampnet ")
+
+
+def _buffered_env() -> dict[str, str]:
+    """The environment without PYTHONUNBUFFERED: stdout block-buffered, as a user's shell runs crampnet."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [("diagnose", "urge_to_move=yes"), ("describe", "ferritin")])
+def test_short_output_to_a_full_device_is_an_error(args):
+    """Check ``crampnet diagnose ... >/dev/full`` with a block-buffered stdout: one error line, exit 2 (the output fit the
+    buffer, so the failed write came at Python's exit flush: "Exception ignored ... OSError" and exit 120)."""
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "crampnet", *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=300, check=False, env=_buffered_env())
+    assert (proc.returncode, proc.stderr) == (2, "crampnet: error: No space left on device\n")
+
+
+def test_short_output_to_a_closed_pipe_ends_quietly():
+    """Check ``crampnet diagnose ... | true`` with a block-buffered stdout: exit 141, nothing on stderr (it was
+    "Exception ignored ... BrokenPipeError" and exit 120)."""
+    proc = subprocess.Popen([sys.executable, "-m", "crampnet", "diagnose", "urge_to_move=yes"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_buffered_env())
+    assert proc.stdout is not None and proc.stderr is not None
+    with proc:
+        proc.stdout.close()  # long before the process has imported crampnet and diagnosed
+        err = proc.stderr.read()
+        assert proc.wait(timeout=300) == 141
+    assert err == b""

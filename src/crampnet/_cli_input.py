@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from crampnet.model import Model
 
-__all__ = ["MAX_CASE_BYTES", "Parser", "choice_error", "gather_evidence", "option_before_command", "parse_assignment", "read_case", "show"]
+__all__ = ["MAX_CASE_BYTES", "Parser", "choice_error", "flush_stdout", "gather_evidence", "option_before_command", "parse_assignment", "read_case", "show"]
 
 #: The options ``crampnet`` takes before its command.
 TOP_OPTIONS = ("-h", "--help", "--version")
@@ -79,11 +79,10 @@ class Parser(argparse.ArgumentParser):
         try:
             if sys.stdout is not None:
                 sys.stdout.write(message)
-                sys.stdout.flush()
+                flush_stdout()
                 return
         except OSError as err:
-            with contextlib.suppress(OSError, ValueError):  # what is still buffered goes nowhere: no second error at exit
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            flush_stdout(quiet=True)
             if isinstance(err, BrokenPipeError):  # the reader stopped reading (crampnet --help | head -1)
                 sys.exit(141)
             problem = f"{self.prog} {option}: cannot write to the standard output: {err.strerror or err}"
@@ -96,6 +95,35 @@ class Parser(argparse.ArgumentParser):
             return
         option = max(action.option_strings, key=len) if action.option_strings else str(action.metavar or action.dest)
         self.exit(2, f"crampnet: error: {choice_error(option, value, [str(c) for c in action.choices])}\n")
+
+
+def flush_stdout(*, quiet: bool = False) -> None:
+    """Flush the standard output now, so that a failed write is an error here, not Python's "Exception ignored" at exit.
+
+    If the flush fails (a full disk, a closed pipe), the standard output is
+    pointed at the null device, so that what is still buffered goes nowhere
+    and the exit adds no second error.
+
+    Parameters
+    ----------
+    quiet : bool, optional
+        Whether to keep the flush's error to itself (default False: it is
+        raised).
+
+    Raises
+    ------
+    OSError
+        If the flush fails and not ``quiet``.
+    """
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if not quiet:
+            raise
 
 
 def choice_error(option: str, value: object, choices: Sequence[str]) -> str:

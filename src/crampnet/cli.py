@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -351,6 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         after Ctrl-C; 141 when the reader of the output stopped reading (a
         broken pipe).
     """
+    from crampnet._cli_input import flush_stdout
+
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
         print(f"crampnet: error: unknown command {args_list[0]!r}.{hint(args_list[0], COMMANDS)} Commands: {', '.join(COMMANDS)}.", file=sys.stderr)
@@ -373,9 +374,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from crampnet.inference import _kernel
 
             print(_kernel.warm_up())
-            return 0
-        model = _prepare(args)
-        return _RUN[args.command](args, model)
+        code = 0 if args.command == "warm-up" else _RUN[args.command](args, _prepare(args))
+        flush_stdout()  # now, not at exit: a full disk or a closed pipe is an error as any failed write is (it was "Exception ignored", 120)
+        return code
     except ImpossibleEvidenceError as err:  # the conflict may lie in a case file: say where the evidence came from
         case = getattr(args, "case_file", None)
         sources = [case.name] if case else []
@@ -384,9 +385,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CrampnetError, ValueError, TypeError) as err:
         print(f"crampnet: error: {err}", file=sys.stderr)
     except BrokenPipeError:  # the reader stopped reading (crampnet diagnose | head): stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own advice: no second error at exit
+        flush_stdout(quiet=True)  # Python's own advice: stdout to devnull, no second error at exit
         return 141  # as a shell reports a process that SIGPIPE ended
     except OSError as err:
+        flush_stdout(quiet=True)  # what a failed write to stdout left buffered goes nowhere
         where = f"{shown(str(err.filename))}: " if err.filename else ""
         print(f"crampnet: error: {where}{err.strerror or err}", file=sys.stderr)
     except KeyboardInterrupt:
