@@ -481,3 +481,13 @@ def test_short_output_to_a_closed_pipe_ends_quietly():
         err = proc.stderr.read()
         assert proc.wait(timeout=300) == 141
     assert err == b""
+
+
+@pytest.mark.parametrize("rows", ["", "50,\n"])
+def test_score_refuses_a_node_given_by_its_id_and_an_alias(tmp_path, capsys, rows):
+    """Check a cohort whose header has ``age`` (an alias) and ``age_group``: an error about the file's header, also
+    with no row (it said "The DataFrame gives age_group twice", and a header-only file was scored, exit 0)."""
+    path = tmp_path / "c.csv"
+    path.write_text("age,age_group\n" + rows, encoding="utf-8")
+    err = _error(capsys, ["score", str(path), "--no-progress"])
+    assert "c.csv: the header names the node age_group twice, as 'age' and 'age_group'" in err and "DataFrame" not in err
