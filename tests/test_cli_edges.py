@@ -491,3 +491,15 @@ def test_score_refuses_a_node_given_by_its_id_and_an_alias(tmp_path, capsys, row
     path.write_text("age,age_group\n" + rows, encoding="utf-8")
     err = _error(capsys, ["score", str(path), "--no-progress"])
     assert "c.csv: the header names the node age_group twice, as 'age' and 'age_group'" in err and "DataFrame" not in err
+
+
+@pytest.mark.parametrize("text", ["30_0", "1_5", "_30"])
+def test_a_number_with_an_underscore_is_refused(tmp_path, capsys, monkeypatch, text):
+    """Check ``ferritin=30_0`` on the command line and in a cohort CSV: an error naming the text (Python's float() read
+    it as 300, a tenfold ferritin from a slip of the finger)."""
+    err = _error(capsys, ["diagnose", f"ferritin={text}"])
+    assert f"{text!r} is not a state of ferritin" in err and "a number in ng/mL" in err
+    path = tmp_path / "c.csv"
+    path.write_text(f"ferritin\n{text}\n", encoding="utf-8")
+    err = _error(capsys, ["score", str(path), "--no-progress"])
+    assert f"c.csv, row 0, column 'ferritin': {text!r} is not a state of ferritin" in err

@@ -246,7 +246,7 @@ def parse_assignment(text: str) -> tuple[str, object]:
     raw = raw.strip()
     value: object = raw
     try:
-        value = float(raw)
+        value = float(raw.replace("_", "x"))  # not "30_0" as 300: the node's reader refuses it, naming it
     except ValueError:
         if raw.lower() in ("true", "false"):
             value = raw.lower() == "true"
