@@ -503,3 +503,13 @@ def test_a_number_with_an_underscore_is_refused(tmp_path, capsys, monkeypatch, t
     path.write_text(f"ferritin\n{text}\n", encoding="utf-8")
     err = _error(capsys, ["score", str(path), "--no-progress"])
     assert f"c.csv, row 0, column 'ferritin': {text!r} is not a state of ferritin" in err
+
+
+def test_interview_reads_answers_saved_with_a_byte_order_mark(monkeypatch, capsys):
+    """Check piped answers from a file saved as UTF-8 with a byte-order mark and CRLF (Windows Notepad): the first answer
+    is read as typed (it was refused as '\\ufeffskip', so every later answer went to the question before its own)."""
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO("\ufeffskip\r\nskip\r\n".encode()), encoding="utf-8", newline=None))
+    assert main(["interview", "urge_to_move=yes", "--max-questions", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "does not fit" not in out and "Q3." not in out
+    assert "Stopping: 2 questions asked (--max-questions 2)." in out

@@ -215,7 +215,7 @@ class Interview:
         if not line:
             print()
             return _END
-        answer = line.strip()
+        answer = line.strip().removeprefix("\ufeff").strip()  # a byte-order mark (answers saved by a Windows editor) is not part of the answer
         if not stdin.isatty():
             print(answer)
         return answer
