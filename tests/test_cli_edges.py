@@ -513,3 +513,12 @@ def test_interview_reads_answers_saved_with_a_byte_order_mark(monkeypatch, capsy
     out = capsys.readouterr().out
     assert "does not fit" not in out and "Q3." not in out
     assert "Stopping: 2 questions asked (--max-questions 2)." in out
+
+
+def test_score_refuses_an_index_column_named_red_flags(tmp_path, capsys):
+    """Check ``score --index-col red_flags``: an error, not an output whose first and last columns are both named
+    red_flags (a reader of it could not tell the ids from the flags)."""
+    path = tmp_path / "c.csv"
+    path.write_text("red_flags,urge_to_move\ncase1,yes\n", encoding="utf-8")
+    err = _error(capsys, ["score", str(path), "--index-col", "red_flags", "--no-progress"])
+    assert "c.csv: --index-col 'red_flags' is the name of the column of red flags" in err

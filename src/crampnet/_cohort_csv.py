@@ -9,7 +9,8 @@ names (a trailing comma) are dropped, and a row may end with empty fields
 column (or two columns naming one node, by its id and an alias), an empty
 file or text that is not UTF-8 is an error naming the file.
 The ``--index-col`` column holds the cases' ids: one that names a node is
-refused (it is evidence), and so is an empty id or one given twice.
+refused (it is evidence), and so is one named ``red_flags`` (the output's
+column of flags), an empty id or one given twice.
 
 Examples
 --------
@@ -220,6 +221,9 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
     node = _index_node(spec, index_col)
     if node is not None:
         msg = f"{name}: --index-col {show(index_col)} names the node {node}, whose column is evidence; give --index-col a column of case ids that is not a node id or alias, or leave it out to number the rows."
+        raise InvalidValueError(msg)
+    if index_col == FLAGS_COLUMN:  # the output would have two columns of that name
+        msg = f"{name}: --index-col {show(index_col)} is the name of the column of red flags that crampnet score writes; rename the column of case ids."
         raise InvalidValueError(msg)
     header, lines = _header(stream, name, index_col)
     if spec is not None:
