@@ -357,9 +357,29 @@ def test_interview_save_does_not_overwrite_another_file(tmp_path, monkeypatch, c
     path = tmp_path / "cohort.csv"
     path.write_text(text)
     monkeypatch.setattr("sys.stdin", io.StringIO("skip\n"))
-    err = _error(capsys, ["interview", "--save", str(path), "--max-questions", "1"])
+    assert main(["interview", "--save", str(path), "--max-questions", "1"]) == 2
+    err = capsys.readouterr().err
     assert "cohort.csv exists and is not a case saved by crampnet interview" in err and err.count("\n") == 1
     assert path.read_text() == text
+
+
+@pytest.mark.parametrize("where", ["missing/case.json", "."])
+def test_interview_save_failing_before_the_first_question_still_shows_the_red_flags(tmp_path, monkeypatch, capsys, where):
+    """Check ``interview back_pain=yes bladder_bowel_dysfunction=yes --save FILE`` where FILE cannot be written (its folder
+    does not exist, or it is a folder): no question, the red flags and the differential of the evidence given, then one
+    error line and exit 2 (it printed the error alone, and the cauda equina flag was lost)."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
+    code = main(["interview", "back_pain=yes", "bladder_bowel_dysfunction=yes", "--save", str(tmp_path / where)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err.startswith("crampnet: error: ") and captured.err.count("\n") == 1 and "Traceback" not in captured.err
+    assert "Q1." not in captured.out and "answer each question" not in captured.out  # no question is asked
+    assert "Stopping: the case could not be saved" in captured.out
+    final = captured.out.split("Final differential:")[1]
+    assert "RED FLAG (emergency) lumbar_radiculopathy" in final.split("Must-not-miss")[0]
+    assert "Evidence: back_pain=yes, bladder_bowel_dysfunction=yes" in final
+    assert "The case is saved in" not in captured.out
+    assert os.listdir(tmp_path) == []  # no file, nor a temporary one, left behind
 
 
 def test_interview_save_overwrites_a_saved_case(tmp_path, monkeypatch, capsys):
@@ -372,3 +392,133 @@ def test_interview_save_overwrites_a_saved_case(tmp_path, monkeypatch, capsys):
     assert main(["interview", "--case", str(path), "--save", str(path), "--max-questions", "2"]) == 0
     assert '"questions_asked": 2' in path.read_text() and '"questions_asked": 1' in first
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("chunksize", ["1", "10000"])
+@pytest.mark.parametrize(
+    "bad",
+    ["maybe,20", "yes,nan", "yes,1e400", "yes,30,extra"],
+)
+def test_score_to_stdout_with_a_bad_row_late_writes_nothing(tmp_path, capsys, chunksize, bad):
+    """Check ``crampnet score c.csv`` (to stdout) whose third row is bad: the error alone, no partial CSV before it
+    (the rows before the bad one were streamed out, so a script read a truncated table)."""
+    path = tmp_path / "c.csv"
+    path.write_text(f"urge_to_move,ferritin\nyes,30\nno,20\n{bad}\nyes,40\n", encoding="utf-8")
+    assert main(["score", str(path), "--no-progress", "--chunksize", chunksize]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("crampnet: error: ") and "c.csv" in captured.err
+
+
+def test_score_to_stdout_still_writes_every_row(tmp_path, capsys):
+    """Check that score to stdout, now held back until the end, still writes the header once and every row in order."""
+    path = tmp_path / "c.csv"
+    path.write_text("urge_to_move\n" + "yes\nno\n" * 5, encoding="utf-8")
+    assert main(["score", str(path), "--no-progress", "--chunksize", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("row,") and [line.split(",")[0] for line in lines[1:]] == [str(i) for i in range(10)]
+
+
+_HELP_ARGS = [("--help",), ("--version",), ("diagnose", "--help"), ("score", "-h")]
+
+
+@pytest.mark.parametrize("args", _HELP_ARGS)
+def test_help_and_version_with_stdout_closed_are_an_error(args):
+    """Check ``crampnet --help >&-``: exit 2 with one error line on stderr, as the commands give (argparse wrote the help
+    to stderr and exited 0)."""
+    proc = subprocess.run([sys.executable, "-m", "crampnet", *args], preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True, timeout=300, check=False)
+    assert proc.returncode == 2
+    option = "--version" if "--version" in args else "--help"
+    assert proc.stderr == f"crampnet: error: the standard output is closed, so crampnet{''.join(' ' + a for a in args[:-1])} {option} has nowhere to write; open it.\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+@pytest.mark.parametrize("args", _HELP_ARGS)
+def test_help_and_version_to_a_full_device_are_an_error(args, unbuffered):
+    """Check ``crampnet --help >/dev/full``: exit 2 naming the reason (argparse dropped the write error and exited 0,
+    or Python's exit flush gave 120 and "Exception ignored")."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"} | ({"PYTHONUNBUFFERED": unbuffered} if unbuffered else {})
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "crampnet", *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=300, check=False, env=env)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("crampnet: error: crampnet") and proc.stderr.endswith("cannot write to the standard output: No space left on device\n")
+    assert proc.stderr.count("\n") == 1
+
+
+def test_help_still_goes_to_stdout(capsys):
+    """Check that ``crampnet --help`` and ``--version`` still write to stdout and exit 0."""
+    for args in (["--help"], ["--version"]):
+        with pytest.raises(SystemExit) as stop:
+            main(args)
+        assert stop.value.code == 0
+        captured = capsys.readouterr()
+        assert captured.err == "" and captured.out.startswith("usage: crampnet" if args == ["--help"] else "crampnet ")
+
+
+def _buffered_env() -> dict[str, str]:
+    """The environment without PYTHONUNBUFFERED: stdout block-buffered, as a user's shell runs crampnet."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [("diagnose", "urge_to_move=yes"), ("describe", "ferritin")])
+def test_short_output_to_a_full_device_is_an_error(args):
+    """Check ``crampnet diagnose ... >/dev/full`` with a block-buffered stdout: one error line, exit 2 (the output fit the
+    buffer, so the failed write came at Python's exit flush: "Exception ignored ... OSError" and exit 120)."""
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "crampnet", *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=300, check=False, env=_buffered_env())
+    assert (proc.returncode, proc.stderr) == (2, "crampnet: error: No space left on device\n")
+
+
+def test_short_output_to_a_closed_pipe_ends_quietly():
+    """Check ``crampnet diagnose ... | true`` with a block-buffered stdout: exit 141, nothing on stderr (it was
+    "Exception ignored ... BrokenPipeError" and exit 120)."""
+    proc = subprocess.Popen([sys.executable, "-m", "crampnet", "diagnose", "urge_to_move=yes"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_buffered_env())
+    assert proc.stdout is not None and proc.stderr is not None
+    with proc:
+        proc.stdout.close()  # long before the process has imported crampnet and diagnosed
+        err = proc.stderr.read()
+        assert proc.wait(timeout=300) == 141
+    assert err == b""
+
+
+@pytest.mark.parametrize("rows", ["", "50,\n"])
+def test_score_refuses_a_node_given_by_its_id_and_an_alias(tmp_path, capsys, rows):
+    """Check a cohort whose header has ``age`` (an alias) and ``age_group``: an error about the file's header, also
+    with no row (it said "The DataFrame gives age_group twice", and a header-only file was scored, exit 0)."""
+    path = tmp_path / "c.csv"
+    path.write_text("age,age_group\n" + rows, encoding="utf-8")
+    err = _error(capsys, ["score", str(path), "--no-progress"])
+    assert "c.csv: the header names the node age_group twice, as 'age' and 'age_group'" in err and "DataFrame" not in err
+
+
+@pytest.mark.parametrize("text", ["30_0", "1_5", "_30"])
+def test_a_number_with_an_underscore_is_refused(tmp_path, capsys, monkeypatch, text):
+    """Check ``ferritin=30_0`` on the command line and in a cohort CSV: an error naming the text (Python's float() read
+    it as 300, a tenfold ferritin from a slip of the finger)."""
+    err = _error(capsys, ["diagnose", f"ferritin={text}"])
+    assert f"{text!r} is not a state of ferritin" in err and "a number in ng/mL" in err
+    path = tmp_path / "c.csv"
+    path.write_text(f"ferritin\n{text}\n", encoding="utf-8")
+    err = _error(capsys, ["score", str(path), "--no-progress"])
+    assert f"c.csv, row 0, column 'ferritin': {text!r} is not a state of ferritin" in err
+
+
+def test_interview_reads_answers_saved_with_a_byte_order_mark(monkeypatch, capsys):
+    """Check piped answers from a file saved as UTF-8 with a byte-order mark and CRLF (Windows Notepad): the first answer
+    is read as typed (it was refused as '\\ufeffskip', so every later answer went to the question before its own)."""
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO("\ufeffskip\r\nskip\r\n".encode()), encoding="utf-8", newline=None))
+    assert main(["interview", "urge_to_move=yes", "--max-questions", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "does not fit" not in out and "Q3." not in out
+    assert "Stopping: 2 questions asked (--max-questions 2)." in out
+
+
+def test_score_refuses_an_index_column_named_red_flags(tmp_path, capsys):
+    """Check ``score --index-col red_flags``: an error, not an output whose first and last columns are both named
+    red_flags (a reader of it could not tell the ids from the flags)."""
+    path = tmp_path / "c.csv"
+    path.write_text("red_flags,urge_to_move\ncase1,yes\n", encoding="utf-8")
+    err = _error(capsys, ["score", str(path), "--index-col", "red_flags", "--no-progress"])
+    assert "c.csv: --index-col 'red_flags' is the name of the column of red flags" in err

@@ -21,6 +21,9 @@ option before the command that the command line does not take is named by
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -30,9 +33,11 @@ from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueEr
 from crampnet.network.evidence import interpret, resolve_id, state_vector
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
     from crampnet.model import Model
 
-__all__ = ["MAX_CASE_BYTES", "Parser", "choice_error", "gather_evidence", "option_before_command", "parse_assignment", "read_case", "show"]
+__all__ = ["MAX_CASE_BYTES", "Parser", "choice_error", "flush_stdout", "gather_evidence", "option_before_command", "parse_assignment", "read_case", "show"]
 
 #: The options ``crampnet`` takes before its command.
 TOP_OPTIONS = ("-h", "--help", "--version")
@@ -42,14 +47,83 @@ class Parser(argparse.ArgumentParser):
     """An argument parser whose error for a value outside an option's choices is the one line :func:`choice_error` words.
 
     argparse's own would print the whole usage block before it; every other
-    error is argparse's.
+    error is argparse's. ``--help`` and ``--version`` that cannot be written
+    to the standard output (closed, ``>&-``; full, ``>/dev/full``) are an
+    error on stderr with exit code 2 (argparse wrote the help to stderr, or
+    dropped it, and exited 0), and a reader that stops early ends it with
+    141, as the commands do.
     """
+
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        """Print the help to ``file``, or to the standard output (exit 2 if it cannot be written there; 141 for a closed pipe).
+
+        Parameters
+        ----------
+        file : file-like or None, optional
+            Where to write the help (default: the standard output).
+        """
+        if file is None:
+            self._to_stdout(self.format_help(), "--help")
+        else:
+            super().print_help(file)
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message and file is sys.stdout:  # --version (argparse passes sys.stdout, None when closed)
+            self._to_stdout(message, "--version")
+        else:
+            super()._print_message(message, file)
+
+    def _to_stdout(self, message: str, option: str) -> None:
+        """Write ``message`` to the standard output and flush it; exit 2 (141 for a closed pipe) if it cannot be written."""
+        problem = f"the standard output is closed, so {self.prog} {option} has nowhere to write; open it."
+        try:
+            if sys.stdout is not None:
+                sys.stdout.write(message)
+                flush_stdout()
+                return
+        except OSError as err:
+            flush_stdout(quiet=True)
+            if isinstance(err, BrokenPipeError):  # the reader stopped reading (crampnet --help | head -1)
+                sys.exit(141)
+            problem = f"{self.prog} {option}: cannot write to the standard output: {err.strerror or err}"
+        if sys.stderr is not None:
+            sys.stderr.write(f"crampnet: error: {problem}\n")
+        sys.exit(2)
 
     def _check_value(self, action: argparse.Action, value: object) -> None:
         if action.choices is None or value in action.choices:
             return
         option = max(action.option_strings, key=len) if action.option_strings else str(action.metavar or action.dest)
         self.exit(2, f"crampnet: error: {choice_error(option, value, [str(c) for c in action.choices])}\n")
+
+
+def flush_stdout(*, quiet: bool = False) -> None:
+    """Flush the standard output now, so that a failed write is an error here, not Python's "Exception ignored" at exit.
+
+    If the flush fails (a full disk, a closed pipe), the standard output is
+    pointed at the null device, so that what is still buffered goes nowhere
+    and the exit adds no second error.
+
+    Parameters
+    ----------
+    quiet : bool, optional
+        Whether to keep the flush's error to itself (default False: it is
+        raised).
+
+    Raises
+    ------
+    OSError
+        If the flush fails and not ``quiet``.
+    """
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if not quiet:
+            raise
 
 
 def choice_error(option: str, value: object, choices: Sequence[str]) -> str:
@@ -172,7 +246,7 @@ def parse_assignment(text: str) -> tuple[str, object]:
     raw = raw.strip()
     value: object = raw
     try:
-        value = float(raw)
+        value = float(raw.replace("_", "x"))  # not "30_0" as 300: the node's reader refuses it, naming it
     except ValueError:
         if raw.lower() in ("true", "false"):
             value = raw.lower() == "true"

@@ -6,9 +6,11 @@ naming the file); ``-`` is the standard input.
 A cohort CSV is streamed in chunks. Its header is read first: empty trailing
 names (a trailing comma) are dropped, and a row may end with empty fields
 (``yes,no,``); a value after the last named column, an unnamed or repeated
-column, an empty file or text that is not UTF-8 is an error naming the file.
+column (or two columns naming one node, by its id and an alias), an empty
+file or text that is not UTF-8 is an error naming the file.
 The ``--index-col`` column holds the cases' ids: one that names a node is
-refused (it is evidence), and so is an empty id or one given twice.
+refused (it is evidence), and so is one named ``red_flags`` (the output's
+column of flags), an empty id or one given twice.
 
 Examples
 --------
@@ -220,17 +222,24 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
     if node is not None:
         msg = f"{name}: --index-col {show(index_col)} names the node {node}, whose column is evidence; give --index-col a column of case ids that is not a node id or alias, or leave it out to number the rows."
         raise InvalidValueError(msg)
+    if index_col == FLAGS_COLUMN:  # the output would have two columns of that name
+        msg = f"{name}: --index-col {show(index_col)} is the name of the column of red flags that crampnet score writes; rename the column of case ids."
+        raise InvalidValueError(msg)
     header, lines = _header(stream, name, index_col)
     if spec is not None:
         from crampnet.network.evidence import resolve_id
 
+        named: dict[str, str] = {}  # node id to the column naming it
         for column in header:
             if column != index_col:
                 try:
-                    resolve_id(spec, column, "the columns of the file")
+                    nid = resolve_id(spec, column, "the columns of the file")
                 except UnknownNodeError as err:
                     msg = f"{name}: {err}"
                     raise UnknownNodeError(msg, err.node, err.suggestions) from None
+                if named.setdefault(nid, column) != column:  # an id and an alias, or two aliases
+                    msg = f"{name}: the header names the node {nid} twice, as {show(named[nid])} and {show(column)}; give each node one column."
+                    raise InvalidValueError(msg)
     seen: dict[object, int] = {}
     start = 0
     extras = [f"\x00extra{i}" for i in range(_EXTRA)]

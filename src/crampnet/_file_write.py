@@ -1,10 +1,12 @@
-"""Write a file whole or not at all, to a regular file only: :func:`write_atomic`.
+"""Write a file whole or not at all, to a regular file only: :func:`write_atomic`; a stream likewise: :func:`write_whole`.
 
 The content goes to a temporary file beside the target, flushed and
 ``fsync``-ed, then renamed over it. A symbolic link, FIFO, device or
 directory at the target is refused, never replaced; a failed write leaves
 the target as it was and no temporary file behind. :mod:`crampnet._files`
-re-exports :func:`write_atomic`.
+re-exports :func:`write_atomic`. Output produced piece by piece for a
+stream (the standard output) is held back by :func:`write_whole` until it
+is complete, so that an error half-way writes none of it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import contextlib
 import io
 import os
 import secrets
+import shutil
 import stat
+import tempfile
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING
 
@@ -22,7 +26,7 @@ from crampnet._file_names import _CHUNK, ErrorFactory, _kind, _name, _reason, _v
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
-__all__ = ["write_atomic"]
+__all__ = ["write_atomic", "write_whole"]
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
@@ -170,3 +174,47 @@ def _sync_folder(folder: str) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+#: Output that :func:`write_whole` holds in memory; beyond it, in a temporary file.
+_SPOOL = 1 << 24
+
+
+def write_whole(stream: IO[str], content: Callable[[IO[str]], None]) -> None:
+    r"""Write what ``content`` writes to ``stream`` only once all of it is written: nothing if it raises.
+
+    The text is held in memory up to 16 MiB, then in an anonymous
+    temporary file (removed whatever happens), and copied to ``stream`` at
+    the end; so an error found late in the output (a bad row of a cohort)
+    leaves no partial output before its message.
+
+    Parameters
+    ----------
+    stream : typing.IO of str
+        Where the text goes (the standard output).
+    content : callable
+        A function that writes text to the stream it is handed.
+
+    Raises
+    ------
+    Exception
+        What ``content`` raised (then nothing reaches ``stream``), or what
+        writing to ``stream`` raised.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> def rows(to):
+    ...     to.write("a\n")
+    ...     raise ValueError("row 2 is bad")
+    >>> try:
+    ...     write_whole(out, rows)
+    ... except ValueError as err:
+    ...     print(err, repr(out.getvalue()))
+    row 2 is bad ''
+    """
+    with tempfile.SpooledTemporaryFile(_SPOOL, mode="w+", encoding="utf-8", newline="") as held:
+        content(held)
+        held.seek(0)
+        shutil.copyfileobj(held, stream)

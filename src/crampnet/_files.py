@@ -7,7 +7,9 @@ Every path the library or the command line opens goes through here:
   that grow are bounded too);
 - :func:`open_regular` opens a file for reading in chunks (a cohort CSV);
 - :func:`write_atomic` writes a file whole or not at all: into a temporary
-  file beside the target, flushed and ``fsync``-ed, then renamed over it.
+  file beside the target, flushed and ``fsync``-ed, then renamed over it;
+- :func:`write_whole` writes to a stream (the standard output) only once
+  the whole output is made, so an error half-way writes none of it.
 
 Only regular files are read (a FIFO, a device such as ``/dev/zero`` or a
 directory is refused before a byte is read), and only a regular file, or a
@@ -39,9 +41,9 @@ import stat
 from typing import BinaryIO
 
 from crampnet._file_names import _CHUNK, ErrorFactory, _kind, _name, _reason, _value_error, shown
-from crampnet._file_write import write_atomic
+from crampnet._file_write import write_atomic, write_whole
 
-__all__ = ["ErrorFactory", "open_regular", "read_bytes", "read_text", "shown", "write_atomic"]
+__all__ = ["ErrorFactory", "open_regular", "read_bytes", "read_text", "shown", "write_atomic", "write_whole"]
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 

@@ -19,7 +19,9 @@ differential and the evidence. With a ``save`` path the case (evidence,
 skipped questions, questions asked, network and population;
 :mod:`crampnet._case_file`) is written there before the first question and
 after every answer, whole or not at all, so an interrupted interview
-resumes with ``--case`` from where it stopped.
+resumes with ``--case`` from where it stopped. A save that fails stops the
+interview (before the first question, none is asked) once the red flags and
+the final differential are printed, and its error is raised.
 
 Examples
 --------
@@ -129,16 +131,20 @@ class Interview:
         ------
         Exception
             What ``save`` raised (a crampnet, value, type or operating-system
-            error): before the first question at once; after an answer once
-            the red flags and the final differential are printed.
+            error), once the red flags and the final differential are
+            printed: before the first question, no question is asked.
         """
         stdin = (sys.stdin or io.StringIO()) if stdin is None else stdin  # no stdin at all (closed: <&-) is the end of input
-        if self.save is not None:
-            self.save(self.evidence, self.skipped, self.asked)
-        print("crampnet interview: answer each question (yes, no, a state, a number, or skip; quit to stop).")
         dx = self.model.diagnose(self.evidence)
         code, show, first = 0, True, True
         failed: Exception | None = None
+        try:
+            if self.save is not None:
+                self.save(self.evidence, self.skipped, self.asked)
+        except (CrampnetError, ValueError, TypeError, OSError):  # no question is asked, but the case's red flags are shown
+            self._final(dx, "the case could not be saved, so no question is asked (the error is below).")
+            raise
+        print("crampnet interview: answer each question (yes, no, a state, a number, or skip; quit to stop).")
         while True:
             reason, candidates = self._stop(dx)
             if reason:
@@ -164,11 +170,15 @@ class Interview:
             except (CrampnetError, ValueError, TypeError, OSError) as err:  # the red flags are shown all the same, then the error
                 failed, reason = err, "the case could not be saved (the error is below)."
                 break
-        print(f"Stopping: {reason}")
-        print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence, self.model.spec), NOTE]))
+        self._final(dx, reason)
         if failed is not None:
             raise failed
         return code
+
+    def _final(self, dx: Diagnosis, reason: str) -> None:
+        """Why it stopped, then the red flags, the final differential and the evidence."""
+        print(f"Stopping: {reason}")
+        print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence, self.model.spec), NOTE]))
 
     def _stop(self, dx: Diagnosis) -> tuple[str, list[str]]:
         """Why to stop now (or ``""``), and the questions left, best first."""
@@ -205,7 +215,7 @@ class Interview:
         if not line:
             print()
             return _END
-        answer = line.strip()
+        answer = line.strip().removeprefix("\ufeff").strip()  # a byte-order mark (answers saved by a Windows editor) is not part of the answer
         if not stdin.isatty():
             print(answer)
         return answer

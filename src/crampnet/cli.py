@@ -33,8 +33,8 @@ is given once per source (the example, the case file, the command line), and
 a later source overrides an earlier one. Files read must be regular files
 (``score -`` reads stdin), of bounded size; ``-o FILE`` is written whole or
 not at all (see :mod:`crampnet._files`), and never through a symbolic link,
-FIFO or device; ``-o -`` is stdout, and an empty file name is an error. Errors go to stderr as ``crampnet: error: ...`` (naming the
-file they are about) with exit code 2; nothing non-finite is printed.
+FIFO or device; ``-o -`` is stdout (``score`` writes it, too, whole or not at all), and an empty file name is an error.
+Errors go to stderr as ``crampnet: error: ...`` (naming the file they are about) with exit code 2; nothing non-finite is printed.
 
 Examples
 --------
@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -73,7 +72,7 @@ from crampnet._cli_output import (
     flag_lines,
     question_lines,
 )
-from crampnet._files import shown, write_atomic
+from crampnet._files import shown, write_atomic, write_whole
 from crampnet._interview import NOTE, Interview
 from crampnet._load import load
 from crampnet.exceptions import CrampnetError, ImpossibleEvidenceError, InvalidValueError, hint
@@ -211,7 +210,7 @@ def _score(args: argparse.Namespace, model: Model) -> int:
             if args.output:
                 write_atomic(args.output, write, what="posteriors CSV")
             else:
-                write(sys.stdout)
+                write_whole(sys.stdout, write)  # a bad row late in the file: no partial CSV before the error
         except BaseException:
             if bar is not None:
                 bar.leave = False  # an error: the bar is erased, so the message stands alone
@@ -351,6 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         after Ctrl-C; 141 when the reader of the output stopped reading (a
         broken pipe).
     """
+    from crampnet._cli_input import flush_stdout
+
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
         print(f"crampnet: error: unknown command {args_list[0]!r}.{hint(args_list[0], COMMANDS)} Commands: {', '.join(COMMANDS)}.", file=sys.stderr)
@@ -373,9 +374,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from crampnet.inference import _kernel
 
             print(_kernel.warm_up())
-            return 0
-        model = _prepare(args)
-        return _RUN[args.command](args, model)
+        code = 0 if args.command == "warm-up" else _RUN[args.command](args, _prepare(args))
+        flush_stdout()  # now, not at exit: a full disk or a closed pipe is an error as any failed write is (it was "Exception ignored", 120)
+        return code
     except ImpossibleEvidenceError as err:  # the conflict may lie in a case file: say where the evidence came from
         case = getattr(args, "case_file", None)
         sources = [case.name] if case else []
@@ -384,9 +385,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CrampnetError, ValueError, TypeError) as err:
         print(f"crampnet: error: {err}", file=sys.stderr)
     except BrokenPipeError:  # the reader stopped reading (crampnet diagnose | head): stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own advice: no second error at exit
+        flush_stdout(quiet=True)  # Python's own advice: stdout to devnull, no second error at exit
         return 141  # as a shell reports a process that SIGPIPE ended
     except OSError as err:
+        flush_stdout(quiet=True)  # what a failed write to stdout left buffered goes nowhere
         where = f"{shown(str(err.filename))}: " if err.filename else ""
         print(f"crampnet: error: {where}{err.strerror or err}", file=sys.stderr)
     except KeyboardInterrupt:

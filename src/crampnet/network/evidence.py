@@ -234,7 +234,8 @@ def interpret(node: Node, value: object) -> object:
     State names are matched case-insensitively; yes/y/true/present/positive
     and no/n/false/absent/negative mean ``True``/``False`` on a node that
     takes booleans (:func:`truth_states`); a number is kept for a node with numeric bands. Anything else is
-    returned unchanged, so the evidence check explains what is wrong.
+    returned unchanged, so the evidence check explains what is wrong (so is
+    a number with an underscore, ``30_0``, which :class:`float` would read as 300).
 
     Parameters
     ----------
@@ -264,6 +265,8 @@ def interpret(node: Node, value: object) -> object:
         return text
     if truth_states(node) is not None and text in _YES + _NO:
         return text in _YES
+    if "_" in text:  # Python's digit grouping, which float() reads ("30_0" as 300): a slip, not a number a person writes
+        return value.strip()
     try:
         number = float(text)
     except ValueError:
