@@ -522,3 +522,17 @@ def test_score_refuses_an_index_column_named_red_flags(tmp_path, capsys):
     path.write_text("red_flags,urge_to_move\ncase1,yes\n", encoding="utf-8")
     err = _error(capsys, ["score", str(path), "--index-col", "red_flags", "--no-progress"])
     assert "c.csv: --index-col 'red_flags' is the name of the column of red flags" in err
+
+
+def test_interview_echoes_piped_answers_without_terminal_escapes(monkeypatch, capsys):
+    """Check that a piped answer holding a terminal's escape sequence is echoed escaped, not sent to the terminal.
+
+    Answers read from a file or pipe are echoed after the prompt; an answer holding ESC [2J (clear the screen) or a
+    carriage return went to the terminal as it was, so a file of answers could clear or overwrite what the interview
+    had printed (file names were shown escaped since session 42, answers were not).
+    """
+    monkeypatch.setattr("sys.stdin", io.StringIO("\x1b[2Jyes\rno\nskip\n"))
+    assert main(["interview", "urge_to_move=yes", "--max-questions", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\r" not in out
+    assert "\\x1b[2Jyes\\rno" in out  # echoed, as Python escapes it

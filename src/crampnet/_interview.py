@@ -216,8 +216,8 @@ class Interview:
             print()
             return _END
         answer = line.strip().removeprefix("\ufeff").strip()  # a byte-order mark (answers saved by a Windows editor) is not part of the answer
-        if not stdin.isatty():
-            print(answer)
+        if not stdin.isatty():  # echoed as Python escapes what is not printable: a terminal's escape in a file of answers stays text
+            print("".join(c if c.isprintable() else repr(c)[1:-1] for c in answer))
         return answer
 
     def _value(self, nid: str, answer: str) -> object:
