@@ -181,3 +181,30 @@ def test_cli_describe(capsys):
     assert out.startswith("age_group: Age group\n") and "40_to_64: 40 to under 65" in out
     assert main(["describe", "feritin"]) == 2
     assert "Did you mean 'ferritin'?" in capsys.readouterr().err
+
+
+def test_cli_describe_without_a_node_lists_every_id(capsys):
+    """Check ``crampnet describe`` with no node: every node id once, under its role, must-not-miss marked, aliases named.
+
+    The command required a node and the command line had no way to list the ids, while an unknown id's error sent
+    the user to ``model.findings``, a Python attribute. The expected roles and marks are read from the network file
+    with tomllib, not from crampnet.
+    """
+    from crampnet.cli import main
+
+    assert main(["describe"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    listed = {line.split(":")[0].strip(): line for line in out if line.startswith("  ")}
+    assert set(listed) == set(NODES)
+    assert len(listed) == len([line for line in out if line.startswith("  ")])  # each once
+    headings = {"condition": "Conditions", "finding": "Findings", "context": "Context"}
+    for role, heading in headings.items():
+        ids = [nid for nid, node in NODES.items() if node["role"] == role]
+        start = out.index(f"{heading} ({len(ids)}):")
+        assert set(line.split(":")[0].strip() for line in out[start + 1 : start + 1 + len(ids)]) == set(ids)
+    for nid, node in NODES.items():
+        assert ("[must not miss]" in listed[nid]) == bool(node.get("must_not_miss", False)), nid
+        for alias in node.get("aliases", []):  # type: ignore[attr-defined]
+            assert alias in listed[nid].split("(also: ")[1], (nid, alias)
+    assert main(["diagnose", "=yes"]) == 2
+    assert "crampnet describe" in capsys.readouterr().err

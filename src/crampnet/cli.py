@@ -18,8 +18,8 @@ Commands (``crampnet COMMAND --help`` for each one's options):
 - ``export --format bif|xmlbif|xdsl|uai`` writes the network for other tools;
 - ``score cohort.csv -o out.csv`` scores one case per row, chunk by chunk:
   each condition's posterior, then the row's red flags (``red_flags``);
-- ``describe NODE`` prints what a node means, its states and bands, its
-  parents and children, and the sources of its numbers;
+- ``describe NODE`` prints what a node means, its states, bands, parents,
+  children and sources of its numbers (``describe`` alone: every id by role);
 - ``warm-up`` compiles the numba inference kernel now (or loads it from
   numba's cache), so that later runs start on it.
 
@@ -224,9 +224,9 @@ def _score(args: argparse.Namespace, model: Model) -> int:
 
 
 def _describe(args: argparse.Namespace, model: Model) -> int:
-    from crampnet.network.describe import print_description
+    from crampnet.network.describe import print_description, print_index
 
-    return print_description(model, args.node)
+    return print_description(model, args.node) if args.node is not None else print_index(model.spec)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -276,7 +276,7 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     score.add_argument("--index-col", default=None, help="a column that identifies the cases (default: row number)")
     score.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     desc = sub.add_parser("describe", parents=[common], help="what a node means, its states, bands, parents, children and the sources of its numbers")
-    desc.add_argument("node", help="a node id or alias, e.g. ferritin or age")
+    desc.add_argument("node", nargs="?", help="a node id or alias, e.g. ferritin or age; without one, every id by role")
     warm = sub.add_parser("warm-up", help="compile the inference kernel now (or load it from numba's cache) so later runs start on it")
     return parser, {"diagnose": diag, "interview": inter, "report": rep, "export": exp, "score": score, "describe": desc, "warm-up": warm}
 

@@ -88,7 +88,7 @@ def resolve_id(spec: NetworkSpec, key: object, what: str = "evidence", *, among:
     wanted = [n for n in spec.nodes.values() if among is None or n.id in among]
     names = [n.id for n in wanted] + [a for n in wanted for a in n.aliases]
     close = did_you_mean(key, names)
-    listed = f" Valid ids: {', '.join(n.id for n in wanted)}." if among is not None else " See model.findings, model.conditions and model.context for the ids."
+    listed = f" Valid ids: {', '.join(n.id for n in wanted)}." if among is not None else " See model.findings, model.conditions and model.context for the ids (on the command line: crampnet describe)."
     hint = " Did you mean " + " or ".join(repr(c) for c in close) + "?" if close else listed
     msg = f"Unknown node {show(key)} in {what}.{hint}"
     raise UnknownNodeError(msg, key, close)
