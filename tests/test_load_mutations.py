@@ -8,6 +8,7 @@ that it loads).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -39,10 +40,10 @@ NEWLINE_NAMES = {
         _replace('parent = "drug", state = "yes", value = 2.0', 'parent = "drug\\n", state = "yes", value = 2.0', _replace('parent = "drug", state = "yes", value = 0.2', 'parent = "drug\\n", state = "yes", value = 0.2', _replace("[nodes.drug]", '[nodes."drug\\n"]'))),
         r"nodes\.drug\n: a node id must be lower snake case",
     ),
-    "state": (_replace('states = ["low", "normal"]', 'states = ["low", "normal\\n"]'), r"nodes\.ferritin: states must be distinct lower snake case names"),
+    "state": (_replace('states = ["low", "normal"]', 'states = ["low", "normal\\n"]'), r"nodes\.ferritin: a state must be lower snake case of at most 64 characters, got 'normal\\n'"),
     "source_key": (TINY_TEXT.replace("[sources.made_up]", '[sources."made_up\\n"]').replace('"made_up"', '"made_up\\n"'), r"sources\.made_up\n: a source key must be lower snake case"),
     "population": (_replace("[populations.older_adults]", '[populations."older_adults\\n"]'), r"populations\.older_adults\n: a population name must be lower snake case"),
-    "alias": (_replace('aliases = ["age"]', 'aliases = ["age\\n"]'), r"nodes\.age_group: aliases must be a list of ids"),
+    "alias": (_replace('aliases = ["age"]', 'aliases = ["age\\n"]'), r"nodes\.age_group: an alias must be lower snake case of at most 64 characters, got 'age\\n'"),
 }
 
 
@@ -292,3 +293,37 @@ def test_a_blank_display_text_is_refused(tmp_path, case):
     """
     text, pattern = BLANK_TEXTS[case]
     _refused(tmp_path, text, pattern)
+
+
+# One name of each kind in tiny.toml (the lookarounds keep "age" from
+# matching inside "age_group").
+LONG_NAMES = {
+    "node_id": ("drug", r"nodes\.d+\.\.\.d+: a node id"),
+    "state": ("diminished", r"nodes\.pulses: a state"),
+    "source_key": ("made_up", r"sources\.m+\.\.\.m+: a source key"),
+    "population": ("older_adults", r"populations\.o+\.\.\.o+: a population name"),
+    "alias": ("age", r"nodes\.age_group: an alias"),
+}
+
+
+def _renamed(old: str, new: str, count: int = 0) -> str:
+    text = re.sub(rf"(?<![a-z0-9_]){old}(?![a-z0-9_])", new, TINY_TEXT, count=count)
+    assert text != TINY_TEXT
+    return text
+
+
+@pytest.mark.parametrize("case", sorted(LONG_NAMES))
+def test_a_name_longer_than_64_characters_is_refused_with_its_length(tmp_path, case):
+    """Check that ids, states, source keys, presets and aliases are at most 64 characters (FORMAT.md's limits).
+
+    A name of 500,000 characters loaded, and messages, exports and displays
+    quoted it whole. The long name is given where it is defined (its first
+    occurrence), which the loader reads before any reference to it.
+    """
+    old, place = LONG_NAMES[case]
+    path = tmp_path / "named.toml"
+    path.write_text(_renamed(old, old[0] * 64), encoding="utf-8")
+    assert crampnet.load(path).spec.name == "tiny"  # 64 characters load
+    message = _refused(tmp_path, _renamed(old, old[0] * 500_000, count=1), place)
+    assert re.search(r" must be lower snake case of at most 64 characters, got '([a-z])\1+\.\.\.\1+' \(500,000 characters\)$", message), message
+    assert len(message) < 600 + len(str(tmp_path))
