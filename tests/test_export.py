@@ -267,6 +267,8 @@ HOSTILE_TEXT = {
     "name_injecting_a_variable": ("name", "x {\n}\nvariable evil {\n  type discrete [ 2 ] { a, b };\n} -- <!--"),
     "name_with_spaces_and_braces": ("name", "a b { } ; <&>"),
     "name_with_a_control_character": ("name", "a\x01b"),
+    "name_with_the_word_probability": ("name", "probability model"),
+    "name_with_the_word_variable": ("name", "variable_study"),
     "version": ("version", "1 --> <evil/> -"),
     "version_with_escape_sequences": ("version", "1 \x01 \x1b[2J"),
     "title": ("title", "Tiny \x00 network"),
@@ -301,8 +303,8 @@ def test_free_text_cannot_break_or_inject_into_an_export(tmp_path, case):
     nodes = set(model.spec.nodes)
     bif, plain = export(model, "bif").split("\n"), export(crampnet.load(DATA_TINY), "bif").split("\n")
     assert re.fullmatch(r"network [A-Za-z][A-Za-z0-9_]* \{", bif[0]) and bif[1:] == plain[1:]  # only the name line differs
-    if "variable" not in value:  # pgmpy's BIFReader takes 'variable' anywhere, even in the network's name, for a block
-        assert set(BIFReader(string="\n".join(bif)).get_model().nodes()) == nodes
+    # pgmpy's BIFReader takes 'variable' or 'probability' anywhere, the network's name included, for a block
+    _assert_same_cpds(crampnet.load(DATA_TINY).network, BIFReader(string="\n".join(bif)).get_model())  # the tables are tiny's
     assert set(XMLBIFReader(string=export(model, "xmlbif")).get_model().nodes()) == nodes
     xdsl = export(model, "xdsl")
     root = ET.fromstring(xdsl.encode("utf-8"))  # well-formed, the comment closed where crampnet closes it

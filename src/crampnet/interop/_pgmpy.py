@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from crampnet.exceptions import NetworkFileError
@@ -95,7 +96,10 @@ def write_text(spec: NetworkSpec, tables: dict[str, np.ndarray], format: str) ->
     format : {'bif', 'xmlbif'}
         ``BIFWriter`` or ``XMLBIFWriter``; probabilities are written in full
         precision (no rounding) and the network is named ``spec.name``
-        made an identifier (:func:`crampnet.interop._names.identifier`).
+        made an identifier (:func:`crampnet.interop._names.identifier`); in
+        BIF the words ``variable`` and ``probability`` in it are capitalized,
+        since pgmpy's ``BIFReader`` takes them anywhere for the start of a
+        block (``probability_model`` is written ``Probability_model``).
 
     Returns
     -------
@@ -115,5 +119,7 @@ def write_text(spec: NetworkSpec, tables: dict[str, np.ndarray], format: str) ->
 
     network = to_pgmpy(spec, tables)
     network.name = identifier(spec.name)  # BIF reads 'network NAME {': free text there could close it and inject variables
+    if format == "bif":  # pgmpy's BIFReader starts a block at 'variable' or 'probability' anywhere, the name's line included
+        network.name = re.sub("variable|probability", lambda word: word.group().capitalize(), network.name)
     writer = BIFWriter(network) if format == "bif" else XMLBIFWriter(network)
     return str(writer)

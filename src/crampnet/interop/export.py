@@ -26,7 +26,8 @@ truth and an export is regenerated from it.
 
 The network's ``name`` is free text in the network file; BIF, XMLBIF and
 XDSL get it as an identifier (other characters than letters, digits and
-``_`` become ``_``), and XDSL's labels, title and comment drop the
+``_`` become ``_``; BIF capitalizes ``variable`` and ``probability`` in it,
+which pgmpy's reader takes for the start of a block), and XDSL's labels, title and comment drop the
 characters XML cannot hold (:mod:`crampnet.interop._names`), so that no
 text of the file can break the exported file or add to it.
 
