@@ -9,7 +9,9 @@ truth and an export is regenerated from it.
   ``XMLBIFWriter`` (variables sorted by name, probabilities in full
   precision). pyAgrum, pgmpy, bnlearn and Weka read them. pyAgrum (3.3)
   reads BIF numbers in single precision, so its posteriors then agree to
-  about 1e-7; save as ``.bifxml`` (XMLBIF) for agreement to 1e-9.
+  about 1e-7; save as ``.bifxml`` (XMLBIF) for agreement to 1e-9. A node
+  id with ``table`` or ``default`` before a digit or ``e`` (``stable1``)
+  is refused for BIF: pgmpy's ``BIFReader`` reads it as a table row.
 - ``xdsl`` is GeNIe/SMILE's XML: one ``<cpt>`` per node in topological order,
   its parents in the order of the network file, and the probabilities with
   the node's own states changing fastest, then the last parent, ..., the
@@ -94,7 +96,9 @@ def export(model: BaseModel, format: str, path: str | os.PathLike[str] | None = 
     Raises
     ------
     InvalidValueError
-        For an unknown ``format`` (the message lists the formats); for a
+        For an unknown ``format`` (the message lists the formats); for
+        ``bif``, a node id pgmpy's ``BIFReader`` would misread (``stable1``:
+        see :func:`crampnet.interop._pgmpy.write_text`); for a
         ``path`` that is a symbolic link, FIFO, device or directory, or that
         cannot be written (the operating system's reason, nothing replaced).
 
