@@ -188,11 +188,13 @@ def _parse_population(reader: Reader, key: str, body: object, nodes: Mapping[str
 def _extend(populations: dict[str, Population], reader: Reader) -> dict[str, Population]:
     """Resolve ``extends``: a preset starts from the priors of the one it names, then sets its own.
 
-    Iterative: a file may chain thousands of presets, deeper than Python recurses.
+    Iterative and linear: a file may chain thousands of presets, deeper than
+    Python recurses, and the chain met is also kept as a set for membership.
     """
     resolved: dict[str, Population] = {}
     for start in populations:
         chain: list[str] = []  # the presets met from start, none resolved yet
+        met: set[str] = set()  # the same, for membership
         key = start
         while key not in resolved:
             pop = populations[key]
@@ -200,14 +202,15 @@ def _extend(populations: dict[str, Population], reader: Reader) -> dict[str, Pop
                 resolved[key] = pop
                 break
             where = f"populations.{key}.extends"
-            if pop.extends == key or pop.extends in chain:
-                cycle = [*chain[chain.index(pop.extends) if pop.extends in chain else len(chain) :], key, pop.extends]
+            if pop.extends == key or pop.extends in met:
+                cycle = [*chain[chain.index(pop.extends) if pop.extends in met else len(chain) :], key, pop.extends]
                 shown = cycle if len(cycle) <= 8 else [*cycle[:3], "...", *cycle[-3:]]
                 raise reader.fail(where, f"the presets extend each other in a cycle: {' -> '.join(shown)}")
             if pop.extends not in populations:
                 hint = _hint(pop.extends, list(populations))
                 raise reader.fail(where, f"{reader.show(pop.extends)} is not a population of the file.{hint}")
             chain.append(key)
+            met.add(key)
             key = pop.extends
         for key in reversed(chain):
             pop = populations[key]
