@@ -352,3 +352,22 @@ def test_a_name_longer_than_64_characters_is_refused_with_its_length(tmp_path, c
     message = _refused(tmp_path, _renamed(old, old[0] * 500_000, count=1), place)
     assert re.search(r" must be lower snake case of at most 64 characters, got '([a-z])\1+\.\.\.\1+' \(500,000 characters\)$", message), message
     assert len(message) < 600 + len(str(tmp_path))
+
+
+def test_a_logistic_with_a_prevalence_and_no_odds_ratios_is_a_root_of_that_prevalence(tmp_path):
+    """Check that a logistic condition with no odds ratios and a prevalence of 0.5 has P(present) = 0.5, in the model and its draws.
+
+    With no parent the prevalence is the baseline; solving for the baseline
+    over no context nodes raised numpy's "must provide at least an operand
+    ... to einsum" from load and from posterior_intervals.
+    """
+    from crampnet.trust.uncertainty import posterior_intervals
+
+    cramps = TINY_TEXT[TINY_TEXT.index("odds_ratios = [") : TINY_TEXT.index("[nodes.rls]")]
+    path = tmp_path / "root.toml"
+    path.write_text(_replace(cramps, "odds_ratios = []\n\n"), encoding="utf-8")
+    model = crampnet.load(path)
+    assert model.spec.nodes["cramps"].parents == ()
+    assert float(model.posteriors({})["cramps"]) == pytest.approx(0.5, abs=1e-12)
+    intervals = posterior_intervals(model, {}, draws=20)
+    assert float(intervals.loc["cramps", "probability"]) == pytest.approx(0.5, abs=1e-12)
