@@ -267,6 +267,8 @@ HOSTILE_TEXT = {
     "name_injecting_a_variable": ("name", "x {\n}\nvariable evil {\n  type discrete [ 2 ] { a, b };\n} -- <!--"),
     "name_with_spaces_and_braces": ("name", "a b { } ; <&>"),
     "name_with_a_control_character": ("name", "a\x01b"),
+    "name_with_the_word_probability": ("name", "probability model"),
+    "name_with_the_word_variable": ("name", "variable_study"),
     "version": ("version", "1 --> <evil/> -"),
     "version_with_escape_sequences": ("version", "1 \x01 \x1b[2J"),
     "title": ("title", "Tiny \x00 network"),
@@ -301,14 +303,50 @@ def test_free_text_cannot_break_or_inject_into_an_export(tmp_path, case):
     nodes = set(model.spec.nodes)
     bif, plain = export(model, "bif").split("\n"), export(crampnet.load(DATA_TINY), "bif").split("\n")
     assert re.fullmatch(r"network [A-Za-z][A-Za-z0-9_]* \{", bif[0]) and bif[1:] == plain[1:]  # only the name line differs
-    if "variable" not in value:  # pgmpy's BIFReader takes 'variable' anywhere, even in the network's name, for a block
-        assert set(BIFReader(string="\n".join(bif)).get_model().nodes()) == nodes
+    # pgmpy's BIFReader takes 'variable' or 'probability' anywhere, the network's name included, for a block
+    _assert_same_cpds(crampnet.load(DATA_TINY).network, BIFReader(string="\n".join(bif)).get_model())  # the tables are tiny's
     assert set(XMLBIFReader(string=export(model, "xmlbif")).get_model().nodes()) == nodes
     xdsl = export(model, "xdsl")
     root = ET.fromstring(xdsl.encode("utf-8"))  # well-formed, the comment closed where crampnet closes it
     assert {cpt.get("id") for cpt in root.iter("cpt")} == nodes
     assert _SMILE_ID.match(root.get("id") or "")
     assert set(XDSLReader(string=xdsl).get_model().nodes()) == nodes
+
+
+def _tiny_with_drug_named(tmp_path: Path, nid: str) -> Any:
+    """tiny.toml's model with its node ``drug`` renamed ``nid`` everywhere."""
+    path = tmp_path / f"{nid}.toml"
+    path.write_text(re.sub(r'(?<=[."])drug(?=[\]"])', nid, TINY_TEXT), encoding="utf-8")
+    model = crampnet.load(path)
+    assert nid in model.spec.nodes and "drug" not in model.spec.nodes
+    return model
+
+
+@pytest.mark.parametrize("nid", ["stable1", "unstable2e", "tablee", "default0", "defaulted"])
+def test_bif_refuses_a_node_id_pgmpy_misreads_as_a_table_row(tmp_path, nid):
+    """Check that a node id with 'table' or 'default' before a digit or 'e' is refused for BIF, naming pgmpy and xmlbif.
+
+    pgmpy's BIFReader finds 'table' plus a number anywhere in a probability
+    block, its header's node ids included, so the BIF of such a network
+    (written by pgmpy's own BIFWriter) does not read back; XMLBIF does.
+    """
+    from pgmpy.readwrite import BIFReader, BIFWriter, XMLBIFReader
+
+    model = _tiny_with_drug_named(tmp_path, nid)
+    with pytest.raises(ValueError):  # pgmpy's own failure (a ragged or non-numeric row): crampnet refuses for it
+        BIFReader(string=str(BIFWriter(model.network))).get_model()
+    with pytest.raises(crampnet.InvalidValueError, match=rf"the node id '{nid}' cannot be exported to BIF: pgmpy's BIFReader takes '(table|default)[0-9e]' in it.*export to 'xmlbif'"):
+        export(model, "bif")
+    _assert_same_cpds(model.network, XMLBIFReader(string=export(model, "xmlbif")).get_model())
+
+
+@pytest.mark.parametrize("nid", ["stable_1", "table", "default", "tablet", "notable"])
+def test_bif_exports_a_node_id_with_table_not_before_a_number(tmp_path, nid):
+    """Check that ids holding 'table' or 'default' otherwise export to BIF, and pgmpy reads every table back."""
+    from pgmpy.readwrite import BIFReader
+
+    model = _tiny_with_drug_named(tmp_path, nid)
+    _assert_same_cpds(model.network, BIFReader(string=export(model, "bif")).get_model())
 
 
 def test_a_control_character_in_a_label_leaves_the_xdsl_well_formed():

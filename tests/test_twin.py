@@ -92,13 +92,27 @@ def test_load_uses_the_twin_for_the_shipped_text_only(monkeypatch, tmp_path):
         json.dumps({"format": FORMAT, "sha256": "0" * 64, "data": {}}),
         json.dumps({"format": FORMAT, "sha256": "{digest}", "data": [1, 2]}),
         json.dumps({"format": FORMAT, "sha256": "{digest}"}),
+        f'{{"format": "{FORMAT}", "sha256": "{{digest}}", "data": {{"schema": {"[" * 100_000 + "]" * 100_000}}}}}',
     ],
-    ids=["malformed", "not-an-object", "other-format", "other-text", "data-not-a-table", "no-data"],
+    ids=["malformed", "not-an-object", "other-format", "other-text", "data-not-a-table", "no-data", "nested-too-deeply"],
 )
 def test_a_stale_or_malformed_twin_is_ignored(twin):
     """Check that read_twin returns None, so that loading parses the TOML, for any twin it cannot trust."""
     text = 'schema = "x"\n'
     assert read_twin(_digest(text), twin.replace("{digest}", _digest(text))) is None
+
+
+def test_load_parses_the_toml_when_the_shipped_twin_is_nested_too_deeply(monkeypatch):
+    """Check that a twin of 100,000 nested lists (json raises RecursionError) is ignored: load parses the TOML and answers."""
+    text = shipped_text()
+    deep = f'{{"format": "{FORMAT}", "sha256": "{_digest(text)}", "data": {{"nodes": {"[" * 100_000 + "]" * 100_000}}}}}'
+    monkeypatch.setattr("crampnet.network.twin.shipped_twin_text", lambda name="leg_cramps.json": deep)
+    load_module._compile.cache_clear()
+    try:
+        model = crampnet.load()
+        assert model.spec == parse_network(text, model.spec.path)
+    finally:
+        load_module._compile.cache_clear()
 
 
 def test_twin_data_is_validated_like_parsed_toml():

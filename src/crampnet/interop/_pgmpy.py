@@ -13,9 +13,10 @@ True
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
-from crampnet.exceptions import NetworkFileError
+from crampnet.exceptions import InvalidValueError, NetworkFileError
 from crampnet.network.entailment import pairs
 
 if TYPE_CHECKING:
@@ -24,6 +25,11 @@ if TYPE_CHECKING:
     from crampnet.network.spec import NetworkSpec
 
 __all__ = ["to_pgmpy", "write_text"]
+
+# pgmpy's BIFReader (1.1) searches a probability block for 'table' or
+# 'default' followed by numbers anywhere, inside a node id of its header too:
+# 'stable1' gives a row [1] and the read fails (or misplaces the numbers).
+_BIF_MISREAD = re.compile(r"(?:table|default)[0-9eE.+-]")
 
 
 def to_pgmpy(spec: NetworkSpec, tables: dict[str, np.ndarray]) -> Any:
@@ -95,12 +101,22 @@ def write_text(spec: NetworkSpec, tables: dict[str, np.ndarray], format: str) ->
     format : {'bif', 'xmlbif'}
         ``BIFWriter`` or ``XMLBIFWriter``; probabilities are written in full
         precision (no rounding) and the network is named ``spec.name``
-        made an identifier (:func:`crampnet.interop._names.identifier`).
+        made an identifier (:func:`crampnet.interop._names.identifier`); in
+        BIF the words ``variable`` and ``probability`` in it are capitalized,
+        since pgmpy's ``BIFReader`` takes them anywhere for the start of a
+        block (``probability_model`` is written ``Probability_model``).
 
     Returns
     -------
     str
         The file's text.
+
+    Raises
+    ------
+    InvalidValueError
+        For ``bif``, if a node id holds ``table`` or ``default`` followed
+        by a digit or ``e`` (``stable1``): pgmpy's ``BIFReader`` reads
+        that as a table row and cannot read the file back.
 
     Examples
     --------
@@ -111,9 +127,20 @@ def write_text(spec: NetworkSpec, tables: dict[str, np.ndarray], format: str) ->
     """
     from pgmpy.readwrite import BIFWriter, XMLBIFWriter
 
+    found = next((m for nid in spec.order if (m := _BIF_MISREAD.search(nid))), None) if format == "bif" else None
+    if found is not None:
+        word = found.group()
+        msg = (
+            f"{spec.path}: the node id {found.string!r} cannot be exported to BIF: pgmpy's BIFReader takes {word!r} in it for the keyword "
+            f"{word[:-1]!r} and a number, and fails to read the file back. Rename the node, or export to 'xmlbif', which pgmpy, pyAgrum and bnlearn read."
+        )
+        raise InvalidValueError(msg)
+
     from crampnet.interop._names import identifier
 
     network = to_pgmpy(spec, tables)
     network.name = identifier(spec.name)  # BIF reads 'network NAME {': free text there could close it and inject variables
+    if format == "bif":  # pgmpy's BIFReader starts a block at 'variable' or 'probability' anywhere, the name's line included
+        network.name = re.sub("variable|probability", lambda word: word.group().capitalize(), network.name)
     writer = BIFWriter(network) if format == "bif" else XMLBIFWriter(network)
     return str(writer)

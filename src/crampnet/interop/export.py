@@ -9,7 +9,9 @@ truth and an export is regenerated from it.
   ``XMLBIFWriter`` (variables sorted by name, probabilities in full
   precision). pyAgrum, pgmpy, bnlearn and Weka read them. pyAgrum (3.3)
   reads BIF numbers in single precision, so its posteriors then agree to
-  about 1e-7; save as ``.bifxml`` (XMLBIF) for agreement to 1e-9.
+  about 1e-7; save as ``.bifxml`` (XMLBIF) for agreement to 1e-9. A node
+  id with ``table`` or ``default`` before a digit or ``e`` (``stable1``)
+  is refused for BIF: pgmpy's ``BIFReader`` reads it as a table row.
 - ``xdsl`` is GeNIe/SMILE's XML: one ``<cpt>`` per node in topological order,
   its parents in the order of the network file, and the probabilities with
   the node's own states changing fastest, then the last parent, ..., the
@@ -26,7 +28,8 @@ truth and an export is regenerated from it.
 
 The network's ``name`` is free text in the network file; BIF, XMLBIF and
 XDSL get it as an identifier (other characters than letters, digits and
-``_`` become ``_``), and XDSL's labels, title and comment drop the
+``_`` become ``_``; BIF capitalizes ``variable`` and ``probability`` in it,
+which pgmpy's reader takes for the start of a block), and XDSL's labels, title and comment drop the
 characters XML cannot hold (:mod:`crampnet.interop._names`), so that no
 text of the file can break the exported file or add to it.
 
@@ -93,7 +96,9 @@ def export(model: BaseModel, format: str, path: str | os.PathLike[str] | None = 
     Raises
     ------
     InvalidValueError
-        For an unknown ``format`` (the message lists the formats); for a
+        For an unknown ``format`` (the message lists the formats); for
+        ``bif``, a node id pgmpy's ``BIFReader`` would misread (``stable1``:
+        see :func:`crampnet.interop._pgmpy.write_text`); for a
         ``path`` that is a symbolic link, FIFO, device or directory, or that
         cannot be written (the operating system's reason, nothing replaced).
 

@@ -60,6 +60,7 @@ __all__ = [
     "MAX_BYTES",
     "MAX_CLIQUE",
     "MAX_KEY_PARTS",
+    "MAX_NAME",
     "MAX_NODES",
     "MAX_PARENTS",
     "MAX_ROW",
@@ -85,6 +86,8 @@ MAX_KEY_PARTS = 8
 MAX_NODES = 1000
 #: States of a node (shipped: 6).
 MAX_STATES = 32
+#: Characters of an id, state, source key, preset name or alias (shipped: 35).
+MAX_NAME = 64
 #: Parents of a node (shipped: 13). With binary nodes the table limit binds
 #: first (19 parents); this bounds the moral graph whatever the states.
 MAX_PARENTS = 20

@@ -31,6 +31,7 @@ from typing import Any
 
 from crampnet.exceptions import NetworkFileError
 from crampnet.exceptions import hint as _hint
+from crampnet.network._budget import MAX_NAME
 
 __all__ = ["Walker"]
 
@@ -111,6 +112,15 @@ class Walker:
             given by its size.
         """
         return _SHORT.repr(value)
+
+    def bad_name(self, where: str, what: str, name: object) -> NetworkFileError:
+        """The error for ``name``, given as ``what``, that is not lower snake case of at most :data:`MAX_NAME` characters.
+
+        The message says the rule, quotes the name shortened and, for one
+        too long, gives its length.
+        """
+        size = f" ({len(name):,} characters)" if isinstance(name, str) and len(name) > MAX_NAME else ""
+        return self.fail(where, f"{what} must be lower snake case of at most {MAX_NAME} characters, got {self.show(name)}{size}")
 
     def missing(self, where: str, key: str) -> object:
         """Raise the error for the required ``key`` missing at ``where`` (an expression).

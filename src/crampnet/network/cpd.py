@@ -281,7 +281,7 @@ def baseline_logit(spec: NetworkSpec, cpd: Logistic, tables: Mapping[str, np.nda
         ``logit(baseline)``: straight from the intercept when it is a
         baseline, else the root solved to about 1e-13.
     """
-    if cpd.intercept_kind == "baseline":
+    if cpd.intercept_kind == "baseline" or not cpd.odds_ratios:  # without odds ratios the prevalence is the baseline
         base = cpd.intercept.value
         return math.log(base) - math.log1p(-base)
     parents = tuple(dict.fromkeys(link.parent for link in cpd.odds_ratios))

@@ -42,7 +42,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crampnet.exceptions import hint as _hint
-from crampnet.network._budget import MAX_ROW, check_network, read_toml
+from crampnet.network._budget import MAX_NAME, MAX_ROW, check_network, read_toml
 from crampnet.network._cpd_readers import parse_cpd
 from crampnet.network._reader import Reader
 from crampnet.network.entailment import check_entails, parse_entails
@@ -100,8 +100,8 @@ __all__ = [
 ]
 
 # \Z, not $: "$" also matches before a final newline, which let "drug\n" through as an id.
-_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
-_STATE = re.compile(r"[a-z0-9][a-z0-9_]*\Z")
+_ID = re.compile(rf"[a-z][a-z0-9_]{{0,{MAX_NAME - 1}}}\Z")
+_STATE = re.compile(rf"[a-z0-9][a-z0-9_]{{0,{MAX_NAME - 1}}}\Z")
 _TRUE_STATES = ("yes", "present", "positive")
 _FALSE_STATES = ("no", "absent", "negative")
 
@@ -167,7 +167,7 @@ def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] |
 def _parse_population(reader: Reader, key: str, body: object, nodes: Mapping[str, Node], sources: Mapping[str, Source]) -> Population:
     where = f"populations.{key}"
     if not _ID.match(key):
-        raise reader.fail(where, "a population name must be lower snake case")
+        raise reader.bad_name(where, "a population name", key)
     if key == FILE_POPULATION:
         raise reader.fail(where, f"{FILE_POPULATION!r} names the file's own priors; a preset needs another name")
     data = reader.table(body, where)
@@ -188,11 +188,13 @@ def _parse_population(reader: Reader, key: str, body: object, nodes: Mapping[str
 def _extend(populations: dict[str, Population], reader: Reader) -> dict[str, Population]:
     """Resolve ``extends``: a preset starts from the priors of the one it names, then sets its own.
 
-    Iterative: a file may chain thousands of presets, deeper than Python recurses.
+    Iterative and linear: a file may chain thousands of presets, deeper than
+    Python recurses, and the chain met is also kept as a set for membership.
     """
     resolved: dict[str, Population] = {}
     for start in populations:
         chain: list[str] = []  # the presets met from start, none resolved yet
+        met: set[str] = set()  # the same, for membership
         key = start
         while key not in resolved:
             pop = populations[key]
@@ -200,14 +202,15 @@ def _extend(populations: dict[str, Population], reader: Reader) -> dict[str, Pop
                 resolved[key] = pop
                 break
             where = f"populations.{key}.extends"
-            if pop.extends == key or pop.extends in chain:
-                cycle = [*chain[chain.index(pop.extends) if pop.extends in chain else len(chain) :], key, pop.extends]
+            if pop.extends == key or pop.extends in met:
+                cycle = [*chain[chain.index(pop.extends) if pop.extends in met else len(chain) :], key, pop.extends]
                 shown = cycle if len(cycle) <= 8 else [*cycle[:3], "...", *cycle[-3:]]
                 raise reader.fail(where, f"the presets extend each other in a cycle: {' -> '.join(shown)}")
             if pop.extends not in populations:
                 hint = _hint(pop.extends, list(populations))
                 raise reader.fail(where, f"{reader.show(pop.extends)} is not a population of the file.{hint}")
             chain.append(key)
+            met.add(key)
             key = pop.extends
         for key in reversed(chain):
             pop = populations[key]
@@ -221,7 +224,7 @@ def _parse_sources(reader: Reader, raw: dict[str, Any]) -> dict[str, Source]:
     for key, body in raw.items():
         where = f"sources.{key}"
         if not _ID.match(key) or key == "judgment":
-            raise reader.fail(where, "a source key must be lower snake case and not 'judgment'")
+            raise reader.fail(where, "a source key must not be 'judgment', which is reserved for a parameter's own judgment (source = 'judgment' with a reason)") if key == "judgment" else reader.bad_name(where, "a source key", key)
         data = reader.table(body, where)
         kind = reader.text(data, "kind", where)
         if kind not in ("literature", "seed", "evidence_table"):
@@ -241,7 +244,7 @@ _NODE_KEYS = ["role", "states", "label", "description", "aliases", "must_not_mis
 def _parse_header(reader: Reader, nid: str, data: dict[str, Any]) -> dict[str, Any]:
     where = f"nodes.{nid}"
     if not _ID.match(nid):
-        raise reader.fail(where, "a node id must be lower snake case")
+        raise reader.bad_name(where, "a node id", nid)
     role = reader.text(data, "role", where)
     if role not in ("context", "condition", "finding"):
         raise reader.fail(where, f"role must be 'context', 'condition' or 'finding', got {reader.show(role)}")
@@ -249,7 +252,8 @@ def _parse_header(reader: Reader, nid: str, data: dict[str, Any]) -> dict[str, A
     if not isinstance(states, list) or not 2 <= len(states) <= MAX_STATES:
         raise reader.fail(where, f"states must be a list of 2 to {MAX_STATES} names, got {reader.show(states)}")
     if not all(isinstance(s, str) and _STATE.match(s) for s in states) or len(set(states)) != len(states):
-        raise reader.fail(where, f"states must be distinct lower snake case names, got {reader.show(states)}")
+        bad = next((s for s in states if not (isinstance(s, str) and _STATE.match(s))), None)
+        raise reader.bad_name(where, "a state", bad) if bad is not None else reader.fail(where, f"states must be distinct, got {reader.show(states)}")
     if role == "condition" and states != ["present", "absent"]:
         raise reader.fail(where, f"a condition's states must be ['present', 'absent'], got {reader.show(states)}")
     data["role"] = role
@@ -267,7 +271,7 @@ def _parse_body(reader: Reader, data: dict[str, Any], headers: Mapping[str, dict
     description = reader.text(data, "description", where, "", shown=True)
     aliases = data.pop("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and _ID.match(a) for a in aliases):
-        raise reader.fail(where, f"aliases must be a list of ids, got {reader.show(aliases)}")
+        raise reader.fail(where, f"aliases must be a list, got {reader.show(aliases)}") if not isinstance(aliases, list) else reader.bad_name(where, "an alias", next(a for a in aliases if not (isinstance(a, str) and _ID.match(a))))
     must_not_miss = data.pop("must_not_miss", False)
     if not isinstance(must_not_miss, bool):
         raise reader.fail(where, f"must_not_miss must be true or false, got {reader.show(must_not_miss)}")

@@ -119,15 +119,16 @@ def read_twin(digest: str, twin: str | None = None) -> dict[str, Any] | None:
     -------
     dict or None
         A fresh copy of the data (the caller may consume it), or ``None``
-        when there is no twin, it is malformed, or it was made from other
-        text: then parse the TOML.
+        when there is no twin, it is malformed (nested deeper than
+        :mod:`json` follows included), or it was made from other text: then
+        parse the TOML.
     """
     text = shipped_twin_text() if twin is None else twin
     if text is None:
         return None
     try:
         parsed = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than json follows (about 1,000 levels)
         return None
     if not isinstance(parsed, dict) or parsed.get("format") != FORMAT or parsed.get("sha256") != digest:
         return None

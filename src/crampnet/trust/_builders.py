@@ -227,7 +227,7 @@ def _logistic(space: ParameterSpace, spec: NetworkSpec, node: Node, cpd: Logisti
     links = [(link.parent, link.state, space.add_param((nid, "odds_ratio", link.parent, link.state, cpd.positive), link.param, "positive")) for link in cpd.odds_ratios]
     per_parent = _linked(space, spec, node, node.parents, links)
     ndim = len(cards)
-    solve = cpd.intercept_kind == "prevalence"
+    solve = cpd.intercept_kind == "prevalence" and bool(node.parents)  # without parents the prevalence is the baseline
 
     def build(theta: np.ndarray, tables: Mapping[str, np.ndarray]) -> np.ndarray:
         b = theta.shape[0]
