@@ -14,8 +14,7 @@ distributions) and builds every error message,
 :mod:`crampnet.network._cpd_readers` reads each model of conditional
 distribution, and this module reads the file's structure: the top level,
 ``[sources]``, ``[populations]``, the nodes, and their order (parents
-first). The records themselves live in :mod:`crampnet.network.records` and
-are re-exported here.
+first). The records live in :mod:`crampnet.network.records`, re-exported here.
 
 Examples
 --------
@@ -42,7 +41,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crampnet.exceptions import hint as _hint
-from crampnet.network._budget import MAX_NAME, MAX_ROW, check_network, read_toml
+from crampnet.network._budget import MAX_NAME, MAX_POPULATIONS, MAX_ROW, check_network, read_toml
 from crampnet.network._cpd_readers import parse_cpd
 from crampnet.network._reader import Reader
 from crampnet.network.entailment import check_entails, parse_entails
@@ -150,6 +149,8 @@ def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] |
         raise reader.fail("nodes", "the network has no nodes")
     if len(nodes_raw) > MAX_NODES:
         raise reader.fail("nodes", f"more than {MAX_NODES} nodes")
+    if len(populations_raw) > MAX_POPULATIONS:
+        raise reader.fail("populations", f"{len(populations_raw)} presets, more than the {MAX_POPULATIONS} a file may have")
     headers = {nid: _parse_header(reader, nid, reader.table(body, f"nodes.{nid}")) for nid, body in nodes_raw.items()}
     nodes = {nid: _parse_body(reader, header, headers, sources) for nid, header in headers.items()}
     order = _topological_order(reader, nodes)
