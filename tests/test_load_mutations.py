@@ -136,6 +136,11 @@ CONTROL_TEXT = {
     "title_with_nul": (_replace('title = "Tiny test network"', 'title = "Tiny \\u0000"'), r"title: a control character \(U\+0000\)"),
     "note_with_c1_csi": (_replace('reason = "test" }', 'reason = "test", note = "a\\u009b2J" }'), r"nodes\.drug\.prior\.note: a control character \(U\+009B\)"),
     "key_with_escape": (_replace("[nodes.drug]", '[nodes."drug\\u001b[2J"]'), r"nodes: a control character \(U\+001B\) in the key 'drug\\x1b\[2J'"),
+    # Unicode's bidirectional overrides reorder what a terminal shows (a "Trojan Source" label), and its line and
+    # paragraph separators end lines for str.splitlines and some terminals: text of these kinds holds none either.
+    "label_with_right_to_left_override": (_replace('[nodes.rls]\nrole = "condition"', '[nodes.rls]\nlabel = "RLS \\u202eSDR"\nrole = "condition"'), r"nodes\.rls\.label: a control character \(U\+202E\)"),
+    "title_with_isolate": (_replace('title = "Tiny test network"', 'title = "Tiny \\u2066x\\u2069"'), r"title: a control character \(U\+2066\)"),
+    "note_with_line_separator": (_replace('reason = "test" }', 'reason = "test", note = "a\\u2028b" }'), r"nodes\.drug\.prior\.note: a control character \(U\+2028\)"),
 }
 
 

@@ -56,7 +56,10 @@ _SHORT = _Short()
 
 # Control characters (C0 but tab, newline and carriage return; DEL; C1): TOML
 # takes them only as escapes ("\u001b"), and printed they drive the terminal.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Also Unicode's line and paragraph separators (lines end there for
+# str.splitlines) and bidirectional embeddings, overrides and isolates (they
+# reorder what is shown: a "Trojan Source" label).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
 
 
 class Walker:
