@@ -123,6 +123,7 @@ def test_html_escapes_every_text(model):
         red_flags=[flag],
         differential=["c"],
         posteriors=pd.Series({"c": 0.5}),
+        _probabilities=lambda: {"c": 0.5},  # what the display reads since the diagnosis owns its parts (h5, session 43)
         ranking="posterior",
         evidence={},
         must_not_miss=pd.DataFrame(
