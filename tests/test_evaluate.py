@@ -382,3 +382,26 @@ def test_truth_given_twice_through_an_alias_is_an_error(tmp_path):
     model = crampnet.load(path)
     with pytest.raises(crampnet.InvalidValueError, match="truth of rls in 2 columns \\('rls', 'restless'\\)"):
         evaluate(model, pd.DataFrame({"rls": ["present"], "restless": ["absent"]}), ranking="posterior")
+
+
+def test_a_case_whose_truth_is_all_missing_counts_in_no_alarm_rate(model):
+    """Check that a row with no truth at all is not a 'case without one' in the false-alarm rate.
+
+    A row whose every condition cell is missing says nothing about whether a must-not-miss condition was present;
+    it was counted as quiet, so an unlabelled DVT-like case's urgent flag counted as a false alarm. The README's
+    restless legs case (no flag, all truth given) stays quiet; the swollen tender calf with no truth is left out.
+    """
+    rls = {"age": 52, "sex": "female", "urge_to_move": "yes", "worse_at_rest": "yes", "relief_by_movement": "yes", "worse_evening": "yes",
+           "ferritin": 32, "restless_legs_syndrome": "present", "deep_vein_thrombosis": "absent"}
+    calf = {"unilateral_calf_swelling": "yes", "calf_tenderness": "yes", "malignancy": "yes"}
+    flags = crampnet.diagnose(model, {k: v for k, v in calf.items()}).red_flags
+    assert any(f.urgency in ("urgent", "emergency") for f in flags)  # the unlabelled case would be a 'false alarm'
+    result = evaluate(model, pd.DataFrame([rls, calf]), ranking="posterior")
+    assert result.alarm_cases == 1 and result.false_alarms == 0.0
+
+
+def test_truth_all_missing_is_refused(model):
+    """Check that cases whose every truth cell is missing are refused by name, not scored as NaN and a false-alarm rate."""
+    cases = pd.DataFrame([{"urge_to_move": "yes", "deep_vein_thrombosis": None}, {"urge_to_move": "no", "deep_vein_thrombosis": None}])
+    with pytest.raises(crampnet.InvalidValueError, match=r"no truth: every cell of its condition columns \(deep_vein_thrombosis\) is missing"):
+        evaluate(model, cases)

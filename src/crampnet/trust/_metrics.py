@@ -1,4 +1,4 @@
-"""The measures :func:`crampnet.trust.evaluate.evaluate` scores with: exact AUROC and the reliability table.
+"""The measures :func:`crampnet.trust.evaluate.evaluate` scores with: exact AUROC, the reliability table, and the truth they are scored against.
 
 Both are plain functions of arrays (no model), so a researcher can apply them
 to any other scorer's output on the same cases; ``crampnet.trust.evaluate``
@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from crampnet.exceptions import InvalidValueError
+from crampnet.exceptions import InvalidStateError, InvalidValueError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["auroc", "calibration_table"]
+__all__ = ["auroc", "calibration_table", "truth_column"]
 
 
 def auroc(scores: np.ndarray, labels: np.ndarray) -> float:
@@ -137,3 +137,47 @@ def _pair(first: object, second: object, caller: str, names: str, other: str) ->
         msg = f"The {names!r} and {other!r} of {caller} must be one-dimensional arrays of the same length (one entry per case). Got shapes {a.shape} and {b.shape}."
         raise InvalidValueError(msg)
     return a, b
+
+
+def truth_column(column: pd.Series, nid: str) -> np.ndarray:
+    """A condition's truth column as 1.0 present, 0.0 absent, NaN missing, from states, booleans or 1/0.
+
+    Parameters
+    ----------
+    column : pandas.Series
+        The cases' column of the condition's truth.
+    nid : str
+        The condition's id, for the message.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float, one value a row.
+
+    Raises
+    ------
+    InvalidStateError
+        For a cell that is none of these, naming its row and column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> truth_column(pd.Series(["present", None, False, 1]), "c").tolist()
+    [1.0, nan, 0.0, 1.0]
+    """
+    import pandas as pd
+
+    out = np.full(len(column), np.nan)
+    for i, value in enumerate(column.to_numpy(dtype=object)):
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            continue
+        if isinstance(value, bool | np.bool_):
+            out[i] = float(bool(value))
+        elif isinstance(value, str) and value in ("present", "absent"):
+            out[i] = 1.0 if value == "present" else 0.0
+        elif isinstance(value, numbers.Real) and float(value) in (0.0, 1.0):
+            out[i] = float(value)
+        else:
+            msg = f"Row {column.index[i]!r}, column {column.name!r}: the truth of {nid} must be 'present' or 'absent', True or False, or 1 or 0. Got {value!r}."
+            raise InvalidStateError(msg, nid, value, ["present", "absent"])
+    return out

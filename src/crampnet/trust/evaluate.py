@@ -18,7 +18,8 @@ missing cells are unobserved) and reports:
   it (any urgency: a finding rule, or the condition at its testing
   threshold), as ``diagnose`` raises them; and the **urgent false alarm**
   rate: the share of cases with no must-not-miss condition present (among
-  the labelled ones) that raise an urgent or emergency flag.
+  the labelled ones; a case whose truth is all missing is not counted) that
+  raise an urgent or emergency flag.
 - **AUROC** per condition, exact: the Mann-Whitney statistic with ties
   counted one half, over the cases whose truth for that condition is known
   (NaN when a condition has no positive or no negative case).
@@ -57,10 +58,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from crampnet._arguments import check_axes, check_frame, check_model, pyplot
-from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
+from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network.batch import check_columns
 from crampnet.network.evidence import resolve_id
-from crampnet.trust._metrics import auroc, calibration_table
+from crampnet.trust._metrics import auroc, calibration_table, truth_column
 from crampnet.trust._shown import RANKINGS_BY, Shown, shown
 
 if TYPE_CHECKING:
@@ -294,7 +295,10 @@ def evaluate(
         if len(columns) > 1:
             msg = f"The 'cases' argument of evaluate gives the truth of {nid} in {len(columns)} columns ({', '.join(map(repr, columns))}); give it once."
             raise InvalidValueError(msg)
-    truth = pd.DataFrame({ids[c]: _truth(cases[c], ids[c]) for c in truth_cols}, index=cases.index)
+    truth = pd.DataFrame({ids[c]: truth_column(cases[c], ids[c]) for c in truth_cols}, index=cases.index)
+    if truth.isna().all(axis=None):
+        msg = f"The 'cases' argument of evaluate has no truth: every cell of its condition columns ({', '.join(truth.columns)}) is missing."
+        raise InvalidValueError(msg)
     hidden = conditions | set(model.parts)  # a part's column (model.simulate gives one) is truth, not evidence
     evidence = cases[[c for c in cases.columns if ids[c] not in hidden]]
     if hide > 0 and evidence.shape[1]:
@@ -310,25 +314,6 @@ def evaluate(
     return _scores(posteriors, truth, int(bins), seen, ranking, [c for c in truth.columns if c in model.must_not_miss])
 
 
-def _truth(column: pd.Series, nid: str) -> np.ndarray:
-    """1.0 present, 0.0 absent, NaN missing, from states, booleans or 1/0."""
-    import pandas as pd
-
-    out = np.full(len(column), np.nan)
-    for i, value in enumerate(column.to_numpy(dtype=object)):
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            continue
-        if isinstance(value, bool | np.bool_):
-            out[i] = float(bool(value))
-        elif isinstance(value, str) and value in ("present", "absent"):
-            out[i] = 1.0 if value == "present" else 0.0
-        elif isinstance(value, numbers.Real) and float(value) in (0.0, 1.0):
-            out[i] = float(value)
-        else:
-            msg = f"Row {column.index[i]!r}, column {column.name!r}: the truth of {nid} must be 'present' or 'absent', True or False, or 1 or 0. Got {value!r}."
-            raise InvalidStateError(msg, nid, value, ["present", "absent"])
-    return out
-
 
 def _scores(posteriors: pd.DataFrame, truth: pd.DataFrame, bins: int, shown: Shown, ranking: str, guarded: list[str]) -> Evaluation:
     import pandas as pd
@@ -343,7 +328,7 @@ def _scores(posteriors: pd.DataFrame, truth: pd.DataFrame, bins: int, shown: Sho
     best = np.where(present, shown.place[:, [col[c] for c in labelled]], np.iinfo(np.intp).max).min(axis=1) if labelled else np.zeros(0)
     mnm_present = present[:, [labelled.index(c) for c in guarded]]
     named = shown.flagged[:, [col[c] for c in guarded]][mnm_present]
-    quiet = ~mnm_present.any(axis=1)  # no must-not-miss condition present among the labelled ones
+    quiet = ~mnm_present.any(axis=1) & known.any(axis=1)  # none present among the labelled ones, in a case with some truth
     recall = float(named.mean()) if named.size else math.nan
     alarms = float(shown.alarm[quiet].mean()) if quiet.any() else math.nan
     n_ranked = int(ranked.sum())
