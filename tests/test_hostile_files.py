@@ -572,7 +572,11 @@ def _no_constants(text: str) -> object:
 
 
 def test_json_refuses_a_nan_posterior(monkeypatch, capsys):
-    """Check the guard: a NaN posterior (a bug upstream) is an error naming it, and no NaN is printed."""
+    """Check the guard: a NaN posterior (a bug upstream) is an error naming it, and no NaN is printed.
+
+    Since session 43 the red-flag rules check the posteriors they are given (h5), so the first guard to meet the NaN
+    may be theirs ("Got nan for 'nocturnal_leg_cramps'") rather than the JSON writer's ("came out as nan").
+    """
     real = crampnet.Model.diagnose
 
     def nan_diagnose(self: crampnet.Model, *args: object, **kwargs: object) -> object:
@@ -584,7 +588,7 @@ def test_json_refuses_a_nan_posterior(monkeypatch, capsys):
     monkeypatch.setattr(crampnet.Model, "diagnose", nan_diagnose)
     for argv in (["diagnose", "--json", "urge_to_move=yes"], ["diagnose", "urge_to_move=yes"]):
         err = _error(capsys, argv)
-        assert "came out as nan, not a finite number" in err
+        assert "came out as nan, not a finite number" in err or "Got nan for 'nocturnal_leg_cramps'" in err, err  # _error: nothing on stdout
 
 
 def test_json_with_extreme_soft_evidence_is_json(tmp_path, capsys):

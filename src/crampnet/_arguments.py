@@ -144,6 +144,13 @@ def optional_module(name: str, needed_by: str, extra: str) -> ModuleType:
 def check_axes(ax: object, where: str) -> None:
     """Refuse an 'ax' argument of the plot ``where`` that is neither None nor a matplotlib Axes (call after :func:`pyplot`).
 
+    Parameters
+    ----------
+    ax : object
+        The argument as given.
+    where : str
+        The plot's name, for the message (``"plot_tornado"``).
+
     Raises
     ------
     EvidenceTypeError

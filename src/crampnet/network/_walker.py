@@ -121,6 +121,20 @@ class Walker:
 
         The message says the rule, quotes the name shortened and, for one
         too long, gives its length.
+
+        Parameters
+        ----------
+        where : str
+            The place in the file (``"nodes.rls.states"``).
+        what : str
+            What the name is, for the message (``"a state"``).
+        name : object
+            The name as the file gives it.
+
+        Returns
+        -------
+        NetworkFileError
+            The error, for the caller to raise.
         """
         size = f" ({len(name):,} characters)" if isinstance(name, str) and len(name) > MAX_NAME else ""
         return self.fail(where, f"{what} must be lower snake case of at most {MAX_NAME} characters, got {self.show(name)}{size}")
