@@ -1,6 +1,7 @@
 """The names, reasons and error makers that the file readers and the writer share.
 
-:func:`shown` cuts a very long file name for a message; the private helpers
+:func:`shown` cuts a very long file name for a message and :func:`escaped`
+writes what is not printable as Python escapes it; the private helpers
 check that a path is a str or os.PathLike of str, name the kind of a file
 that is not a regular one, and give the operating system's reason for an
 ``OSError``. :data:`ErrorFactory` is the type of the ``error`` argument of
@@ -15,7 +16,7 @@ from collections.abc import Callable
 
 from crampnet.exceptions import InvalidValueError
 
-__all__ = ["ErrorFactory", "shown"]
+__all__ = ["ErrorFactory", "escaped", "shown"]
 
 #: Makes the error to raise from a message and the file's name.
 ErrorFactory = Callable[[str, str], Exception]
@@ -26,6 +27,31 @@ _KINDS = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a directory"), (sta
 
 def _value_error(msg: str, path: str) -> Exception:
     return InvalidValueError(msg)
+
+
+def escaped(text: str) -> str:
+    r"""``text`` with each character that is not printable written as Python escapes it: one line of plain text.
+
+    A newline, a terminal's escape, a bidirectional override or a byte that
+    was not UTF-8 can then neither move nor clear a terminal nor reorder
+    what it shows.
+
+    Parameters
+    ----------
+    text : str
+        The text, from a file name or an answer read from a file.
+
+    Returns
+    -------
+    str
+        ``text`` itself when every character is printable.
+
+    Examples
+    --------
+    >>> escaped("case.json"), escaped("\x1b[2Jyes\rno")
+    ('case.json', '\\x1b[2Jyes\\rno')
+    """
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def shown(path: str) -> str:
@@ -50,8 +76,7 @@ def shown(path: str) -> str:
     >>> shown("case.json"), len(shown("x" * 5000)) < 200, shown("a\nb.json")
     ('case.json', True, 'a\\nb.json')
     """
-    if not path.isprintable():
-        path = "".join(c if c.isprintable() else repr(c)[1:-1] for c in path)
+    path = escaped(path)
     return path if len(path) <= 160 else f"{path[:100]}...{path[-40:]} ({len(path)} characters)"
 
 

@@ -50,6 +50,7 @@ from typing import IO, TYPE_CHECKING
 
 from crampnet._case_json import beyond_float, too_big
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
+from crampnet._file_names import escaped
 from crampnet.exceptions import CrampnetError
 from crampnet.network.evidence import interpret
 from crampnet.reasoning._differential import fraction
@@ -216,8 +217,8 @@ class Interview:
             print()
             return _END
         answer = line.strip().removeprefix("\ufeff").strip()  # a byte-order mark (answers saved by a Windows editor) is not part of the answer
-        if not stdin.isatty():  # echoed as Python escapes what is not printable: a terminal's escape in a file of answers stays text
-            print("".join(c if c.isprintable() else repr(c)[1:-1] for c in answer))
+        if not stdin.isatty():  # echoed escaped: a terminal's escape in a file of answers stays text
+            print(escaped(answer))
         return answer
 
     def _value(self, nid: str, answer: str) -> object:
