@@ -188,6 +188,18 @@ MARKUP = ["a _b_ c", "(_e_) and __bold__", "~~struck~~ and ~one~", "snake_case_i
           "- item", "+ item", "> quote", "<b>x</b>", "[l](u)", "*s* `c` &amp; &#169;", "back\\slash \\_ \\*", "é_x_é", "a | b"]  # fmt: skip
 
 
+def _renders_as_written(renderer: object, text: str) -> None:
+    """Check ``text`` through ``md``, as a paragraph and as a table cell, renders as plain text that reads back as ``text``."""
+    from crampnet.reasoning._render import markdown, md
+
+    shown = renderer.render(md(text))  # type: ignore[attr-defined]
+    assert shown.startswith("<p>") and shown.endswith("</p>\n") and "<" not in shown[3:-5], shown
+    assert html.unescape(shown[3:-5]) == text
+    table = renderer.render(markdown([("table", (["h"], [[text]]))]))  # type: ignore[attr-defined]
+    cell = re.search(r"<td>(.*)</td>", table)
+    assert cell is not None and "<" not in cell.group(1) and html.unescape(cell.group(1)) == text, table
+
+
 @pytest.mark.parametrize("text", MARKUP)
 def test_markdown_text_renders_as_written(text):
     """Check md() and a table cell through a CommonMark renderer with tables and strikethrough: the text shown is the text given, with no markup.
@@ -196,15 +208,9 @@ def test_markdown_text_renders_as_written(text):
     text starting "1. " showed a stray backslash ("\\1. first").
     """
     markdown_it = pytest.importorskip("markdown_it")
-    from crampnet.reasoning._render import markdown, md
 
     renderer = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    shown = renderer.render(md(text))
-    assert shown.startswith("<p>") and shown.endswith("</p>\n") and "<" not in shown[3:-5], shown
-    assert html.unescape(shown[3:-5]) == text
-    table = renderer.render(markdown([("table", (["h"], [[text]]))]))
-    cell = re.search(r"<td>(.*)</td>", table)
-    assert cell is not None and "<" not in cell.group(1) and html.unescape(cell.group(1)) == text, table
+    _renders_as_written(renderer, text)
 
 
 @pytest.mark.parametrize("population", ["primary_care_leg_symptoms", "older_adults_presenting"])
@@ -234,12 +240,6 @@ def test_markdown_dollars_render_as_written_where_dollars_are_math(text):
     """
     markdown_it = pytest.importorskip("markdown_it")
     dollarmath = pytest.importorskip("mdit_py_plugins.dollarmath")
-    from crampnet.reasoning._render import markdown, md
 
     renderer = markdown_it.MarkdownIt("commonmark").enable(["table"]).use(dollarmath.dollarmath_plugin)
-    shown = renderer.render(md(text))
-    assert shown.startswith("<p>") and shown.endswith("</p>\n") and "<" not in shown[3:-5], shown
-    assert html.unescape(shown[3:-5]) == text
-    table = renderer.render(markdown([("table", (["h"], [[text]]))]))
-    cell = re.search(r"<td>(.*)</td>", table)
-    assert cell is not None and "<" not in cell.group(1) and html.unescape(cell.group(1)) == text, table
+    _renders_as_written(renderer, text)
