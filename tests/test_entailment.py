@@ -94,7 +94,12 @@ def _condition_probability(model: crampnet.Model, nid: str, c: str) -> float:
 
 
 def _enumerate(
-    model: crampnet.Model, evidence: dict[str, dict[str, float]], *, nest: bool
+    model: crampnet.Model,
+    evidence: dict[str, dict[str, float]],
+    *,
+    nest: bool,
+    a_links: dict[str, float] = A_LINKS,
+    b_links: dict[str, float] = B_LINKS,
 ) -> dict[str, float]:
     """P(d1), P(d2) given soft likelihoods per node, and P(evidence) as "total", by summing the joint (nested or as independent)."""
     total, mass = 0.0, {"d1": 0.0, "d2": 0.0}
@@ -110,8 +115,8 @@ def _enumerate(
             q = conditional[(nid, c)]
             p *= q if d[nid] else 1 - q
         pa, pb, pf = (
-            _noisy_or(0.05, A_LINKS, d),
-            _noisy_or(0.1, B_LINKS, d),
+            _noisy_or(0.05, a_links, d),
+            _noisy_or(0.1, b_links, d),
             _noisy_or(0.2, F_LINKS, d),
         )
         p *= pb if b else 1 - pb
@@ -279,6 +284,33 @@ def test_the_answers_of_a_question_follow_the_nesting(nested):
         assert answers.weight[row] == pytest.approx(both["total"] / given_b["total"], rel=1e-9)
         for j, cond in enumerate(answers.conditions):
             assert answers.post[row, j] == pytest.approx(both[cond], rel=1e-9)
+
+
+@pytest.mark.parametrize(("evidence", "question"), [({"a": "no"}, "b"), ({"b": "yes"}, "a"), ({"a": {"yes": 0.3, "no": 0.8}}, "b")])
+def test_answers_of_one_parent_findings_follow_the_nesting(tmp_path, evidence, question):
+    """Check every candidate's answers at once (one pass per condition for one-parent findings) against the nested enumeration.
+
+    With A and B each of one parent, the fast read of their answers off the
+    parent's marginals took B's own table as the answer's likelihood beside
+    an observed A (and A's beside B), as if the two were independent.
+    """
+    from crampnet.reasoning._decision import collect
+
+    a_links, b_links = {"d1": 0.6}, {"d1": 0.9}
+    path = tmp_path / "one_parent.toml"
+    path.write_text(_text(a_links=a_links, b_model=_finding("b", 0.1, b_links)))
+    model = crampnet.load(path)
+    answers = collect(model, evidence)  # every candidate: c, f and the other finding of the pair
+    assert question in answers.candidates and len(answers.candidates) == 3
+    likelihoods = {k: (v if isinstance(v, dict) else _hard(v)) for k, v in evidence.items()}
+    before = _enumerate(model, likelihoods, nest=True, a_links=a_links, b_links=b_links)
+    start = int(answers.start[answers.candidates.index(question)])
+    for answer in ("yes", "no"):
+        after = _enumerate(model, {**likelihoods, question: _hard(answer)}, nest=True, a_links=a_links, b_links=b_links)
+        row = start + model.spec.nodes[question].states.index(answer)
+        assert answers.weight[row] == pytest.approx(after["total"] / before["total"], rel=1e-9)
+        for j, cond in enumerate(answers.conditions):
+            assert answers.post[row, j] == pytest.approx(after[cond], rel=1e-9)
 
 
 def test_simulated_cohorts_respect_the_nesting_and_the_marginals(nested):

@@ -103,11 +103,15 @@ def answers(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], nodes: Seq
     dict of str to (numpy.ndarray, numpy.ndarray)
         Per node answered, ``(weights, posteriors)``: shape ``(card,)`` and
         ``(card, n_conditions)``; an answer of probability zero has weight 0
-        and NaN posteriors. Nodes left out are to be scored row by row.
+        and NaN posteriors. Nodes left out are to be scored row by row,
+        among them a finding whose answer would sit beside an observed
+        finding it implies or that implies it (``entails``: the two are
+        not independent given the parent).
     """
     if _nesting.kept(net.spec, evidence):
         return {}  # the case runs as signed rows (crampnet.inference._nesting): scored row by row
-    via = {q: v for q in nodes if (v := readable(net, q)) is not None and q not in evidence}
+    # An answer beside a finding it implies or is implied by runs as signed rows too: not a likelihood on one parent.
+    via = {q: v for q in nodes if (v := readable(net, q)) is not None and q not in evidence and not _nesting.kept(net.spec, {**evidence, q: np.zeros(len(net.spec.nodes[q].states))})}
     conds = net.conditions
     arrays = {k: np.asarray(evidence[k], dtype=float).reshape(1, -1) for k in sorted(evidence, key=net.index.__getitem__)}
     answer_rows = sum(len(net.spec.nodes[q].states) for q in via)
