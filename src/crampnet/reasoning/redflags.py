@@ -58,15 +58,12 @@ Examples
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from crampnet.exceptions import EvidenceTypeError, InvalidValueError
-from crampnet.network.evidence import resolve_id, show
+from crampnet.network.evidence import resolve_id
+from crampnet.reasoning._flag_args import check_threshold, checked_posteriors, thresholds_for
 from crampnet.reasoning._rules import RULES, Entry, Rule, matches, rule_outs, stated, wells_flag
 from crampnet.reasoning._rules import rule_outs_open as _rule_outs_open
 from crampnet.reasoning._scoring import observe
@@ -81,6 +78,7 @@ from crampnet.reasoning._thresholds import (
 from crampnet.reasoning.notes import NOTES
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from crampnet.base import BaseModel
@@ -116,63 +114,6 @@ class RedFlag:
 
 def _describe(model: BaseModel, entries: list[Entry]) -> str:
     return ", ".join(f"{model.spec.nodes[n].label or n}: {s}" for n, s in entries)
-
-
-def check_threshold(threshold: object, *, subject: str = "The 'threshold' argument") -> float:
-    """Return ``threshold`` as a float, or raise if it is not a number in (0, 1].
-
-    Parameters
-    ----------
-    threshold : object
-        What the caller gave as ``threshold``.
-    subject : str, default="The 'threshold' argument"
-        What the error calls it (a record's key is no argument).
-
-    Returns
-    -------
-    float
-        ``threshold`` as a float.
-
-    Raises
-    ------
-    InvalidValueError
-        If it is a bool or not a real number in (0, 1].
-
-    Examples
-    --------
-    >>> check_threshold(0.05)
-    0.05
-    """
-    if isinstance(threshold, bool | np.bool_) or not isinstance(threshold, numbers.Real) or not 0.0 < cast("float", threshold) <= 1.0:  # compared as given: float() of a huge int overflows
-        msg = f"{subject} must be None (each condition's testing threshold) or a number in (0, 1]. Got {show(threshold)} instead."
-        raise InvalidValueError(msg)
-    return float(threshold)
-
-
-def thresholds_for(model: BaseModel, threshold: float | None) -> dict[str, float]:
-    """Each must-not-miss condition's threshold: ``threshold`` for all when given, else :func:`testing_thresholds`.
-
-    Parameters
-    ----------
-    model : BaseModel
-        The model.
-    threshold : float or None
-        One threshold in (0, 1] for every condition, or None.
-
-    Returns
-    -------
-    dict of str to float
-        Each must-not-miss condition id to its threshold.
-
-    Raises
-    ------
-    InvalidValueError
-        If ``threshold`` is not None or a number in (0, 1].
-    """
-    if threshold is None:
-        return testing_thresholds(model)
-    value = check_threshold(threshold)
-    return dict.fromkeys(model.must_not_miss, value)
 
 
 def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[RedFlag]:
@@ -257,7 +198,7 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     limits = thresholds_for(model, threshold)
     vectors = observe(model, evidence)
     flags = rule_flags(model, vectors)
-    post = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True)) if posteriors is None else _checked_posteriors(model, posteriors)
+    post = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True)) if posteriors is None else checked_posteriors(model, posteriors)
     ruled = {f.condition: f for f in flags}
     # The published rule-outs, met or waiting on items not answered (none when a threshold is given).
     met = rule_outs(model, vectors) if threshold is None else {}
@@ -296,24 +237,6 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
             message, source = f"{message} Also: {ruled[cond].message}", f"{source}; {ruled[cond].source}"
         flags.append(RedFlag(cond, urgency, message, source))
     return sorted(flags, key=lambda f: URGENCIES.index(f.urgency))
-
-
-def _checked_posteriors(model: BaseModel, posteriors: object) -> dict[str, float]:
-    """``posteriors`` as condition id to float, or an error: each must-not-miss condition needs a probability in [0, 1]."""
-    if not isinstance(posteriors, Mapping) and not callable(getattr(posteriors, "to_dict", None)):
-        msg = f"The 'posteriors' argument of red_flags must be model.posteriors(evidence) or a mapping of condition id to probability. Got {type(posteriors).__name__} instead."
-        raise EvidenceTypeError(msg)
-    items = posteriors.items() if isinstance(posteriors, Mapping) else posteriors.to_dict().items()  # type: ignore[attr-defined]
-    post: dict[str, float] = {}
-    for key, value in items:
-        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not -1e-9 <= float(value) <= 1.0 + 1e-9:  # rounding of an engine's sums passes
-            msg = f"The 'posteriors' argument of red_flags must give probabilities in [0, 1]. Got {value!r} for {key!r}."
-            raise InvalidValueError(msg)
-        post[str(key)] = min(1.0, max(0.0, float(value)))
-    if missing := [c for c in model.must_not_miss if c not in post]:
-        msg = f"The 'posteriors' argument of red_flags gives no probability for the must-not-miss condition{'s' * (len(missing) > 1)} {', '.join(missing)}: give model.posteriors(evidence), or leave it out."
-        raise InvalidValueError(msg)
-    return post
 
 
 def _before_findings(model: BaseModel, evidence: Mapping[str, object]) -> dict[str, float]:
