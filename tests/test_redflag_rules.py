@@ -509,3 +509,27 @@ def test_a_finding_implied_through_entails_counts_for_the_rules(model, entered):
     assert len(rule) == 1 and "Global Vascular Guidelines" in rule[0].source
     flagged = [f for f in crampnet.diagnose(model, case, threshold=1.0).red_flags if f.condition == "critical_limb_ischemia"]
     assert [f.urgency for f in flagged] == ["urgent"] and "Global Vascular Guidelines" in flagged[0].source
+
+
+def test_red_flags_reads_the_entailed_findings_once(model, monkeypatch):
+    """Check that one call of red_flags reads what the entailments imply once, for the rules and the DVT rule-out alike.
+
+    The finding rules and the rule-out (met, or open with items to name) each read the case back with its implied
+    findings; each did it anew on the same evidence, three times a call. The flags read the same either way.
+    """
+    from crampnet.reasoning import _wells
+
+    case = {"relief_by_dependency": True, "pedal_pulses": "absent", "calf_tenderness": True, "d_dimer": "normal", "malignancy": False}
+    expected = red_flags(model, case)
+    calls = []
+    monkeypatch.setattr(_wells, "implied", lambda spec, vectors: calls.append(1) or _wells_implied(spec, vectors))
+    assert red_flags(model, case) == expected
+    assert len(calls) == 1
+    assert {"critical_limb_ischemia", "deep_vein_thrombosis"} <= {f.condition for f in expected}
+
+
+def _wells_implied(spec, vectors):
+    """The entailments' own ``implied``, for the counting stand-in above."""
+    from crampnet.network.entailment import implied
+
+    return implied(spec, vectors)

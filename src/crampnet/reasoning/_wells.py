@@ -51,6 +51,10 @@ WELLS_NOT_SCORED = {
 _WELLS_ENTRIES = tuple(entries[0] for entries, _ in WELLS_ITEMS if len(entries) == 1)
 
 
+class _Stated(dict[str, np.ndarray]):
+    """Evidence :func:`stated` has read already: passed to it again, it is returned as it is."""
+
+
 def stated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
     """``vectors`` with each finding the file's entailments imply put back, outright in its implied state.
 
@@ -71,14 +75,15 @@ def stated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> Mapping[str, 
     Returns
     -------
     Mapping of str to numpy.ndarray
-        ``vectors`` itself when nothing is implied, else a new dict with an
-        indicator vector for each implied finding.
+        A new dict, with an indicator vector for each implied finding; or
+        ``vectors`` itself when it is what this function returned already
+        (the rules and the rule-outs of one case read it once,
+        :func:`crampnet.reasoning.redflags.red_flags`).
     """
-    known = implied(model.spec, vectors)
-    if not known:
+    if isinstance(vectors, _Stated):
         return vectors
-    out = dict(vectors)
-    for nid, (state, _) in known.items():
+    out = _Stated(vectors)
+    for nid, (state, _) in implied(model.spec, vectors).items():
         states = model.spec.nodes[nid].states
         out[nid] = np.eye(len(states))[states.index(state)]
     return out

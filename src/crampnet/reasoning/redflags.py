@@ -196,7 +196,7 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
         If ``posteriors`` is neither a mapping nor a pandas Series.
     """
     limits = thresholds_for(model, threshold)
-    vectors = observe(model, evidence)
+    vectors = stated(model, observe(model, evidence))  # the entailed findings read once, for the rules and the rule-outs
     flags = rule_flags(model, vectors)
     post = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True)) if posteriors is None else checked_posteriors(model, posteriors)
     ruled = {f.condition: f for f in flags}
