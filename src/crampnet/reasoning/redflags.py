@@ -14,7 +14,9 @@ Two kinds of rule, both evaluated on every diagnosis:
    Guidelines 2019), cauda equina syndrome, and motor neuron disease (Gold
    Coast criteria 2020, Awaji 2008; at ``test`` urgency, weakness with lower
    motor neuron signs, to ask whether it is progressive: the MND
-   Association and RCGP red flag tool, 2013).
+   Association and RCGP red flag tool, 2013). A rule's flag whose condition
+   the evidence enters as absent (or a condition it needs, as PAD for
+   critical limb ischemia) stays and says so: P = 0 comes from the entry.
 2. **The testing-threshold rule** fires for every condition the network file
    marks ``must_not_miss`` whose posterior reaches its testing threshold
    (:func:`testing_thresholds`, derived after Pauker & Kassirer 1980 in
@@ -199,6 +201,7 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     vectors = stated(model, observe(model, evidence))  # the entailed findings read once, for the rules and the rule-outs
     flags = rule_flags(model, vectors)
     post = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True)) if posteriors is None else checked_posteriors(model, posteriors)
+    flags = [_entered_absent(model, vectors, post, flag) for flag in flags]
     ruled = {f.condition: f for f in flags}
     # The published rule-outs, met or waiting on items not answered (none when a threshold is given).
     met = rule_outs(model, vectors) if threshold is None else {}
@@ -237,6 +240,44 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
             message, source = f"{message} Also: {ruled[cond].message}", f"{source}; {ruled[cond].source}"
         flags.append(RedFlag(cond, urgency, message, source))
     return sorted(flags, key=lambda f: URGENCIES.index(f.urgency))
+
+
+def _entered_absent(model: BaseModel, vectors: Mapping[str, np.ndarray], post: Mapping[str, float], flag: RedFlag) -> RedFlag:
+    """``flag`` with a note when the evidence enters its condition as absent, or a condition without which it has P = 0.
+
+    A finding rule fires on the findings whatever the probability (the safe
+    side): the flag stays, at its urgency, and the note says that its
+    condition's P = 0 comes from an entry, so that the flag beside it does not
+    read as a contradiction. Read for the condition itself and its condition
+    parents (critical limb ischemia is present only with PAD), entered with a
+    likelihood of 0 on ``present``, when its probability is 0.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    vectors : mapping of str to numpy.ndarray
+        The evidence, node id to likelihood vector.
+    post : mapping of str to float
+        Each condition's posterior.
+    flag : RedFlag
+        A finding rule's flag.
+
+    Returns
+    -------
+    RedFlag
+        ``flag`` itself, or a copy whose message ends with the note.
+    """
+    nodes = model.spec.nodes
+    if post.get(flag.condition, 1.0) > 0.0:
+        return flag
+    for nid in (flag.condition, *nodes[flag.condition].parents):
+        states = nodes[nid].states
+        if nodes[nid].role == "condition" and nid in vectors and "present" in states and vectors[nid][states.index("present")] == 0:
+            whose = "" if nid == flag.condition else f" for {nodes[flag.condition].label or flag.condition}"
+            note = f"{nodes[nid].label or nid} is entered as absent, so P = 0{whose}"
+            return RedFlag(flag.condition, flag.urgency, f"{flag.message} Note: {note}; the finding rule stands on the findings whatever the probability: check what excluded it.", flag.source)
+    return flag
 
 
 def _before_findings(model: BaseModel, evidence: Mapping[str, object]) -> dict[str, float]:
