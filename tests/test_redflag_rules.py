@@ -533,3 +533,38 @@ def _wells_implied(spec, vectors):
     from crampnet.network.entailment import implied
 
     return implied(spec, vectors)
+
+
+@pytest.mark.parametrize(("evidence", "condition", "words"), [
+    # pregnant, the trimester not known: RCOG Green-top 37b asks for a duplex today whatever the trimester
+    ({"pregnancy": {"first_trimester": 1, "later_trimester": 1}, "presenting_complaint": "pain", "bilateral": False, "calf_tenderness": True},
+     "deep_vein_thrombosis", "RCOG"),
+    # the same with a normal D-dimer: the Wells rule-out is not valid in pregnancy, the rule still stands
+    ({"pregnancy": {"first_trimester": 1, "later_trimester": 1, "none": 0}, "presenting_complaint": "pain", "bilateral": False,
+      "calf_tenderness": True, "d_dimer": "normal", "malignancy": False, "recent_immobilisation": False,
+      "unilateral_calf_swelling": False, "edema": False, "prior_vte": False}, "deep_vein_thrombosis", "RCOG"),
+    # rest pain with an ABI below 0.9, low or very low not told apart: the GVG rule
+    ({"rest_pain": True, "ankle_brachial_index": {"low": 1, "very_low": 1}}, "critical_limb_ischemia", "Global Vascular Guidelines"),
+])  # fmt: skip
+def test_a_tie_between_alternatives_of_one_group_meets_the_group(model, evidence, condition, words):
+    """Check that soft evidence tied between states a rule takes alike counts for the rule (RCOG 37b, GVG 2019).
+
+    A tie counted for none of the tied states, so a pregnancy entered without its trimester raised no pregnancy rule:
+    a tender calf with pain on one side got a D-dimer 'test' flag, and with a normal D-dimer no flag at all.
+    """
+    flag = _rule(model, evidence, condition)
+    assert flag is not None and flag.urgency == "urgent" and words in flag.source
+
+
+def test_a_tie_reaching_a_state_outside_the_group_meets_nothing(model):
+    """Check that a tie between a state of the group and one outside it still counts for neither (pregnant or not: no rule)."""
+    case = {"pregnancy": {"none": 1, "later_trimester": 1}, "presenting_complaint": "pain", "bilateral": False}
+    assert _rule(model, case, "deep_vein_thrombosis") is None
+    assert _rule(model, {"rest_pain": True, "ankle_brachial_index": {"normal": 1, "low": 1}}, "critical_limb_ischemia") is None
+
+
+def test_an_entry_two_groups_share_is_named_once(model):
+    """Check that a finding meeting two groups of a rule is named once in its flag (one-sided calf swelling in pregnancy)."""
+    flag = _rule(model, {"pregnancy": "later_trimester", "unilateral_calf_swelling": True}, "deep_vein_thrombosis")
+    label = model.spec.nodes["unilateral_calf_swelling"].label
+    assert flag is not None and flag.message.count(label) == 1

@@ -1,7 +1,7 @@
 """The finding rules of the red flags, each taken from a published criterion.
 
 A :class:`Rule` fires when every group of entries has at least one match
-and none of its ``excluded`` entries matches; deep vein thrombosis is
+(:func:`observed`: a tie between alternatives of the group counts) and none of its ``excluded`` entries matches; deep vein thrombosis is
 decided by the Wells score instead (:func:`wells_score`, :func:`wells_flag`),
 unless its pulmonary embolism rule has fired: urgent at 2 or more or with a
 raised D-dimer, a ``test`` (a D-dimer) at 1 when the point is a sign in the
@@ -78,6 +78,7 @@ from crampnet.reasoning._wells import (
     WELLS_SIGNS,
     Entry,
     matches,
+    observed,
     rule_outs,
     rule_outs_open,
     stated,
@@ -95,7 +96,7 @@ from crampnet.reasoning.notes import (
     RCOG_37B,
 )
 
-__all__ = ["RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "Rule", "matches", "rule_outs", "rule_outs_open", "stated", "wells_flag", "wells_score", "wells_unstated"]
+__all__ = ["RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "Rule", "matches", "observed", "rule_outs", "rule_outs_open", "stated", "wells_flag", "wells_score", "wells_unstated"]
 
 
 @dataclass(frozen=True)

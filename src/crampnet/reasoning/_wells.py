@@ -22,7 +22,7 @@ from crampnet.reasoning.notes import GEERSING_2014, NICE_NG158, NICE_NG158_RULE_
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "matches", "rule_outs", "rule_outs_open", "stated", "wells_flag", "wells_score", "wells_unstated"]
+__all__ = ["WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "matches", "observed", "rule_outs", "rule_outs_open", "stated", "wells_flag", "wells_score", "wells_unstated"]
 
 Entry = tuple[str, str]  # (node id, state)
 
@@ -118,6 +118,42 @@ def matches(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -
         return False
     vec, value = found
     return bool(value > 0 and value == vec.max() and np.count_nonzero(vec == value) == 1)
+
+
+def observed(model: BaseModel, vectors: Mapping[str, np.ndarray], group: tuple[Entry, ...]) -> list[Entry]:
+    """The entries of ``group`` (alternatives) the evidence observes: each that :func:`matches`, or those of one node it observes together.
+
+    A node's entries in the group are observed together when every state of
+    the node's largest likelihood is among them: pregnancy entered as
+    ``{"first_trimester": 1, "later_trimester": 1}`` (pregnant, the
+    trimester not known) is a pregnancy, and an ABI tied between ``low`` and
+    ``very_low`` is below 0.9, though neither state alone :func:`matches`.
+    A tie that reaches a state outside the group observes none.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    vectors : Mapping of str to numpy.ndarray
+        The evidence (:func:`~crampnet.reasoning._scoring.observe`).
+    group : tuple of tuple of (str, str)
+        Alternative ``(node id, state)`` entries.
+
+    Returns
+    -------
+    list of tuple of (str, str)
+        The entries observed, in ``group`` order; those of a tie are each
+        of its states in the group.
+    """
+    hits = []
+    for entry in group:
+        found = _entered(model, vectors, entry)
+        if found is not None and found[1] > 0 and found[1] == found[0].max():
+            states = model.spec.nodes[entry[0]].states
+            tied = {states[i] for i in np.flatnonzero(found[0] == found[1])}
+            if tied <= {state for nid, state in group if nid == entry[0]}:
+                hits.append(entry)
+    return hits
 
 
 def _entered(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -> tuple[np.ndarray, float] | None:

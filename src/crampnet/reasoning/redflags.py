@@ -38,7 +38,9 @@ Two kinds of rule, both evaluated on every diagnosis:
 
 A rule counts an entry when it is hard evidence in the flagged state, or soft
 evidence whose largest likelihood is on that state alone (a tie between
-states counts for none of them). Rules naming nodes the
+states counts for none of them, unless the tied states are all alternatives
+of one group: pregnancy with the trimester not known,
+:func:`~crampnet.reasoning._wells.observed`). Rules naming nodes the
 network does not have never fire. Every flag carries an action and the
 document it comes from.
 
@@ -66,7 +68,16 @@ from typing import TYPE_CHECKING
 
 from crampnet.network.evidence import resolve_id
 from crampnet.reasoning._flag_args import check_threshold, checked_posteriors, thresholds_for
-from crampnet.reasoning._rules import RULES, Entry, Rule, matches, rule_outs, stated, wells_flag
+from crampnet.reasoning._rules import (
+    RULES,
+    Entry,
+    Rule,
+    matches,
+    observed,
+    rule_outs,
+    stated,
+    wells_flag,
+)
 from crampnet.reasoning._rules import rule_outs_open as _rule_outs_open
 from crampnet.reasoning._scoring import observe
 from crampnet.reasoning._thresholds import (
@@ -115,7 +126,11 @@ class RedFlag:
 
 
 def _describe(model: BaseModel, entries: list[Entry]) -> str:
-    return ", ".join(f"{model.spec.nodes[n].label or n}: {s}" for n, s in entries)
+    """``entries`` in words, ``label: state``, the states of one node joined by "or" (a tie the rule reads as one)."""
+    states: dict[str, list[str]] = {}
+    for nid, state in dict.fromkeys(entries):  # an entry two groups share, once
+        states.setdefault(nid, []).append(state)
+    return ", ".join(f"{model.spec.nodes[n].label or n}: {' or '.join(s)}" for n, s in states.items())
 
 
 def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[RedFlag]:
@@ -146,7 +161,7 @@ def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[RedF
             continue
         found: list[Entry] = []
         for group in rule.groups:
-            hits = [e for e in group if matches(model, vectors, e)]
+            hits = observed(model, vectors, group)
             if not hits:
                 break
             found += hits
