@@ -58,3 +58,32 @@ def test_a_woman_after_delivery_with_one_sided_calf_pain_agrees_with_pgmpy_and_i
     flags = red_flags(model, case, threshold=1.0)
     assert [(f.condition, f.urgency) for f in flags] == [("deep_vein_thrombosis", "urgent")]
     assert "6 weeks after delivery" in flags[0].message and "Green-top" in flags[0].source
+
+
+@pytest.mark.parametrize("population", ["pregnancy", "pregnancy_presenting"])
+def test_the_pregnancy_population_counts_as_pregnancy_for_the_rules(population):
+    """Check that in a pregnancy preset one-sided leg pain raises the RCOG rule, and a normal D-dimer meets no Wells rule-out.
+
+    The preset makes pregnancy certain (its prior of 'none' is 0), which the posteriors saw and the rules, which read
+    the evidence, did not: a tender calf with pain on one side got the Wells D-dimer 'test' flag, and with a normal
+    D-dimer and every Wells item answered the must-not-miss row said 'ruled_out' and no flag was raised, where RCOG
+    Green-top 37b asks for a duplex today and the Wells rule-out was not validated in pregnancy.
+    """
+    model = crampnet.load(population=population)
+    case = {"presenting_complaint": "pain", "bilateral": False, "calf_tenderness": True}
+    answered = {**case, "d_dimer": "normal", "malignancy": False, "recent_immobilisation": False, "unilateral_calf_swelling": False, "edema": False, "prior_vte": False}
+    for evidence in (case, answered):
+        dx = model.diagnose(evidence)
+        (flag,) = [f for f in dx.red_flags if f.condition == "deep_vein_thrombosis"]
+        assert flag.urgency == "urgent" and "RCOG" in flag.source and f"(population '{population}')" in flag.message
+        assert not dx.must_not_miss.loc["deep_vein_thrombosis", "ruled_out"]
+
+
+def test_a_population_without_pregnancy_keeps_the_wells_pathway():
+    """Check that the presets that fix pregnancy at 'none' (or leave it open) keep the Wells D-dimer flag and rule-out."""
+    case = {"presenting_complaint": "pain", "bilateral": False, "calf_tenderness": True}
+    answered = {**case, "d_dimer": "normal", "malignancy": False, "recent_immobilisation": False, "unilateral_calf_swelling": False, "edema": False, "prior_vte": False}
+    for population in ("older_adults", "presenting"):
+        model = crampnet.load(population=population)
+        assert [(f.condition, f.urgency) for f in model.diagnose(case).red_flags] == [("deep_vein_thrombosis", "test")]
+        assert model.diagnose(answered).must_not_miss.loc["deep_vein_thrombosis", "ruled_out"]

@@ -30,7 +30,8 @@ The Wells score, its flag and the rule-outs live in
   or fainting with the leg complaint, whatever the Wells score. NICE CG144
   (2012; now NG158): signs or symptoms of PE are assessed at once (PE Wells
   score, CT pulmonary angiography or D-dimer); NHS advice: call 999.
-- **Deep vein thrombosis in pregnancy** (urgent): pregnancy, or the 6
+- **Deep vein thrombosis in pregnancy** (urgent): pregnancy (entered, or
+  certain in the population: a pregnancy preset), or the 6
   weeks after delivery (``postpartum``), with leg pain or swelling on one
   side: the other leg spared (``bilateral`` no) or a one-sided calf
   swelling, with a complaint of pain or swelling, calf tenderness or edema.

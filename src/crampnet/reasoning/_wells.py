@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.network.entailment import implied
+from crampnet.reasoning._fixed_context import fixed_context
 from crampnet.reasoning.notes import GEERSING_2014, NICE_NG158, NICE_NG158_RULE_OUT, WELLS_2003
 
 if TYPE_CHECKING:
@@ -52,7 +53,12 @@ _WELLS_ENTRIES = tuple(entries[0] for entries, _ in WELLS_ITEMS if len(entries) 
 
 
 class _Stated(dict[str, np.ndarray]):
-    """Evidence :func:`stated` has read already: passed to it again, it is returned as it is."""
+    """Evidence :func:`stated` has read already: passed to it again, it is returned as it is.
+
+    ``fixed`` names the nodes read from the population, not entered.
+    """
+
+    fixed: frozenset[str] = frozenset()
 
 
 def stated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
@@ -63,7 +69,10 @@ def stated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> Mapping[str, 
     another entered one is left out, counted with it. The rules read findings,
     not likelihoods, so they read it back: relief on hanging the leg down
     is rest pain (``relief_by_dependency`` entails ``rest_pain``), whether
-    rest pain was entered beside it or not.
+    rest pain was entered beside it or not. The context the population
+    fixes is read as entered too (:func:`~crampnet.reasoning._fixed_context.fixed_context`:
+    pregnancy among pregnant women), its impossible states taken out of
+    an entry.
 
     Parameters
     ----------
@@ -75,8 +84,9 @@ def stated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> Mapping[str, 
     Returns
     -------
     Mapping of str to numpy.ndarray
-        A new dict, with an indicator vector for each implied finding; or
-        ``vectors`` itself when it is what this function returned already
+        A new dict, with an indicator vector for each implied finding and
+        each context node the population fixes (the nodes not entered named
+        in its ``fixed``); or ``vectors`` itself when it is what this function returned already
         (the rules and the rule-outs of one case read it once,
         :func:`crampnet.reasoning.redflags.red_flags`).
     """
@@ -86,6 +96,10 @@ def stated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> Mapping[str, 
     for nid, (state, _) in implied(model.spec, vectors).items():
         states = model.spec.nodes[nid].states
         out[nid] = np.eye(len(states))[states.index(state)]
+    fixed = fixed_context(model)
+    out.fixed = frozenset(fixed.keys() - out.keys())
+    for nid, possible in fixed.items():
+        out[nid] = out[nid] * possible if nid in out else possible
     return out
 
 

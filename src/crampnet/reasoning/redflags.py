@@ -125,12 +125,13 @@ class RedFlag:
     source: str
 
 
-def _describe(model: BaseModel, entries: list[Entry]) -> str:
-    """``entries`` in words, ``label: state``, the states of one node joined by "or" (a tie the rule reads as one)."""
+def _describe(model: BaseModel, entries: list[Entry], fixed: frozenset[str] = frozenset()) -> str:
+    """``entries`` in words, ``label: state``, the states of one node joined by "or" (a tie the rule reads as one); a node in ``fixed`` says it is the population's."""
     states: dict[str, list[str]] = {}
     for nid, state in dict.fromkeys(entries):  # an entry two groups share, once
         states.setdefault(nid, []).append(state)
-    return ", ".join(f"{model.spec.nodes[n].label or n}: {' or '.join(s)}" for n, s in states.items())
+    whose = f" (population {model.population!r})"
+    return ", ".join(f"{model.spec.nodes[n].label or n}: {' or '.join(s)}{whose if n in fixed else ''}" for n, s in states.items())
 
 
 def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[RedFlag]:
@@ -168,8 +169,9 @@ def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[RedF
         else:
             done.add(rule.condition)
             also = [e for e in rule.supporting if e not in found and matches(model, vectors, e)]
-            extra = f"; also {_describe(model, also)}" if also else ""
-            flags.append(RedFlag(rule.condition, rule.urgency, f"{_describe(model, found)}{extra}. {rule.action}", rule.source))
+            fixed: frozenset[str] = getattr(vectors, "fixed", frozenset())
+            extra = f"; also {_describe(model, also, fixed)}" if also else ""
+            flags.append(RedFlag(rule.condition, rule.urgency, f"{_describe(model, found, fixed)}{extra}. {rule.action}", rule.source))
     if "deep_vein_thrombosis" in model.spec.nodes and "deep_vein_thrombosis" not in done and (dvt := wells_flag(model, vectors)) is not None:
         flags.append(RedFlag("deep_vein_thrombosis", *dvt))
     return flags
