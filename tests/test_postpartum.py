@@ -87,3 +87,26 @@ def test_a_population_without_pregnancy_keeps_the_wells_pathway():
         model = crampnet.load(population=population)
         assert [(f.condition, f.urgency) for f in model.diagnose(case).red_flags] == [("deep_vein_thrombosis", "test")]
         assert model.diagnose(answered).must_not_miss.loc["deep_vein_thrombosis", "ruled_out"]
+
+
+@pytest.mark.parametrize("context", [{"pregnancy": "later_trimester"}, {"pregnancy": "first_trimester"}, {"postpartum": True}])
+@pytest.mark.parametrize("d_dimer", [None, "normal"])
+def test_a_normal_d_dimer_does_not_silence_a_sign_of_dvt_in_pregnancy(model, context, d_dimer):
+    """Check that a Wells sign in pregnancy or after delivery keeps its flag with a normal D-dimer, and asks for a duplex, not a D-dimer.
+
+    Tenderness along the deep veins, the side not entered, is a Wells point and a sign in the leg, but not the one-sided
+    pain or swelling of the RCOG rule: the Wells flag asked for a D-dimer, and a normal one took the flag away, the
+    D-dimer rule-out that RCOG Green-top 37b (and the rule-out's own exceptions here) says is not valid in pregnancy.
+    """
+    case = {**context, "calf_tenderness": True, "presenting_complaint": "pain"} | ({"d_dimer": d_dimer} if d_dimer else {})
+    flags = [f for f in red_flags(model, case, threshold=1.0) if f.condition == "deep_vein_thrombosis"]
+    assert len(flags) == 1 and flags[0].urgency in ("test", "urgent")
+    assert "RCOG" in flags[0].source and "duplex" in flags[0].message and "a D-dimer test" not in flags[0].message
+
+
+def test_outside_pregnancy_a_normal_d_dimer_still_settles_a_wells_score_of_one(model):
+    """Check the NICE NG158 pathway is unchanged without pregnancy: a sign in the leg asks for a D-dimer, a normal one drops the rule's flag."""
+    case = {"pregnancy": "none", "postpartum": False, "calf_tenderness": True, "presenting_complaint": "pain", "sex": "female"}
+    (flag,) = [f for f in red_flags(model, case, threshold=1.0) if f.condition == "deep_vein_thrombosis"]
+    assert flag.urgency == "test" and "a D-dimer test" in flag.message
+    assert not [f for f in red_flags(model, {**case, "d_dimer": "normal"}, threshold=1.0) if f.condition == "deep_vein_thrombosis"]

@@ -18,7 +18,13 @@ import numpy as np
 
 from crampnet.network.entailment import implied
 from crampnet.reasoning._fixed_context import fixed_context
-from crampnet.reasoning.notes import GEERSING_2014, NICE_NG158, NICE_NG158_RULE_OUT, WELLS_2003
+from crampnet.reasoning.notes import (
+    GEERSING_2014,
+    NICE_NG158,
+    NICE_NG158_RULE_OUT,
+    RCOG_37B,
+    WELLS_2003,
+)
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -228,8 +234,10 @@ def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str
     ultrasound) or the D-dimer is raised (whatever the score: ultrasound).
     ``test`` when the score is 1 from a sign in the leg (:data:`WELLS_SIGNS`)
     and no D-dimer is entered: DVT is suspected but unlikely, and a D-dimer
-    decides (NICE NG158). Wells <= 1 with a normal D-dimer raises no rule
-    flag, nor does a risk factor alone: the testing threshold still applies,
+    decides (NICE NG158); in pregnancy or the 6 weeks after delivery (soft
+    evidence of any weight, as for :func:`rule_outs`) a duplex, and a normal
+    D-dimer does not take it away (RCOG Green-top 37b). Otherwise Wells <= 1
+    with a normal D-dimer raises no rule flag, nor does a risk factor alone: the testing threshold still applies,
     unless :func:`rule_outs` finds the rule-out met (Geersing 2014), which
     needs every Wells item answered.
 
@@ -254,6 +262,9 @@ def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str
         return "urgent", f"{found}: DVT likely (Wells >= 2). Same-day compression ultrasound.", source
     if matches(model, vectors, ("d_dimer", "raised")):
         return "urgent", f"{found} with a raised D-dimer: compression ultrasound (today).", source
+    if any(item in WELLS_SIGNS for item in items) and any(_possible(model, vectors, e) for e in _PREGNANT_OR_POSTPARTUM):
+        action = "in pregnancy or the 6 weeks after delivery the Wells score is not validated and a D-dimer does not exclude DVT (RCOG Green-top 37b): compression duplex ultrasound today."
+        return "test", f"{found}: {action}", f"{RCOG_37B}; {source}"
     if not _definite(model, vectors, ("d_dimer", "normal")) and any(item in WELLS_SIGNS for item in items):
         action = "DVT unlikely (Wells <= 1) but not excluded: a D-dimer test, and a proximal leg vein ultrasound scan if it is raised; a normal result makes DVT unlikely."
         return "test", f"{found}: {action}", f"{NICE_NG158}; {source}"
