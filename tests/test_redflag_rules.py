@@ -568,3 +568,21 @@ def test_an_entry_two_groups_share_is_named_once(model):
     flag = _rule(model, {"pregnancy": "later_trimester", "unilateral_calf_swelling": True}, "deep_vein_thrombosis")
     label = model.spec.nodes["unilateral_calf_swelling"].label
     assert flag is not None and flag.message.count(label) == 1
+
+
+@pytest.mark.parametrize(("evidence", "condition", "urgency"), [
+    # a cold pulseless leg, the history leaning to months on almost no information: ESVS's emergency stands
+    ({"cold_pale_limb": True, "pedal_pulses": "absent", "symptom_duration": {"over_3_months": 1, "under_2_weeks": 0.95}}, "acute_limb_ischemia", "emergency"),
+    # weakness with fasciculations, sensory loss barely more likely than not: the MND red flag tool's question stands
+    ({"weakness": True, "fasciculations": True, "sensory_loss": {"yes": 1, "no": 0.95}}, "motor_neuron_disease", "test"),
+])  # fmt: skip
+def test_soft_evidence_leaning_to_an_exclusion_does_not_take_a_rule_away(model, evidence, condition, urgency):
+    """Check that a rule's exclusion reads entries made outright, as the rule-outs do: a lean of 1 to 0.95 removed the flag."""
+    flag = _rule(model, evidence, condition)
+    assert flag is not None and flag.urgency == urgency
+
+
+@pytest.mark.parametrize("duration", ["over_3_months", {"2_weeks_to_3_months": 1, "over_3_months": 1}, {"over_3_months": 1, "2_weeks_to_3_months": 0.2, "under_2_weeks": 0}])
+def test_a_history_entered_as_two_weeks_or_more_stops_the_acute_rule(model, duration):
+    """Check that a history stated outright as 2 weeks or more (the band known or not) stops the ESVS rule of a cold pulseless leg."""
+    assert _rule(model, {"cold_pale_limb": True, "pedal_pulses": "absent", "symptom_duration": duration}, "acute_limb_ischemia") is None

@@ -72,6 +72,7 @@ from crampnet.reasoning._rules import (
     RULES,
     Entry,
     Rule,
+    excludes,
     matches,
     observed,
     rule_outs,
@@ -158,7 +159,7 @@ def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[RedF
     flags: list[RedFlag] = []
     done: set[str] = set()
     for rule in RULES:
-        if rule.condition in done or any(matches(model, vectors, e) for e in rule.excluded):
+        if rule.condition in done or excludes(model, vectors, rule.excluded):
             continue
         found: list[Entry] = []
         for group in rule.groups:
