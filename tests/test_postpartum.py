@@ -58,3 +58,55 @@ def test_a_woman_after_delivery_with_one_sided_calf_pain_agrees_with_pgmpy_and_i
     flags = red_flags(model, case, threshold=1.0)
     assert [(f.condition, f.urgency) for f in flags] == [("deep_vein_thrombosis", "urgent")]
     assert "6 weeks after delivery" in flags[0].message and "Green-top" in flags[0].source
+
+
+@pytest.mark.parametrize("population", ["pregnancy", "pregnancy_presenting"])
+def test_the_pregnancy_population_counts_as_pregnancy_for_the_rules(population):
+    """Check that in a pregnancy preset one-sided leg pain raises the RCOG rule, and a normal D-dimer meets no Wells rule-out.
+
+    The preset makes pregnancy certain (its prior of 'none' is 0), which the posteriors saw and the rules, which read
+    the evidence, did not: a tender calf with pain on one side got the Wells D-dimer 'test' flag, and with a normal
+    D-dimer and every Wells item answered the must-not-miss row said 'ruled_out' and no flag was raised, where RCOG
+    Green-top 37b asks for a duplex today and the Wells rule-out was not validated in pregnancy.
+    """
+    model = crampnet.load(population=population)
+    case = {"presenting_complaint": "pain", "bilateral": False, "calf_tenderness": True}
+    answered = {**case, "d_dimer": "normal", "malignancy": False, "recent_immobilisation": False, "unilateral_calf_swelling": False, "edema": False, "prior_vte": False}
+    for evidence in (case, answered):
+        dx = model.diagnose(evidence)
+        (flag,) = [f for f in dx.red_flags if f.condition == "deep_vein_thrombosis"]
+        assert flag.urgency == "urgent" and "RCOG" in flag.source and f"(population '{population}')" in flag.message
+        assert not dx.must_not_miss.loc["deep_vein_thrombosis", "ruled_out"]
+
+
+def test_a_population_without_pregnancy_keeps_the_wells_pathway():
+    """Check that the presets that fix pregnancy at 'none' (or leave it open) keep the Wells D-dimer flag and rule-out."""
+    case = {"presenting_complaint": "pain", "bilateral": False, "calf_tenderness": True}
+    answered = {**case, "d_dimer": "normal", "malignancy": False, "recent_immobilisation": False, "unilateral_calf_swelling": False, "edema": False, "prior_vte": False}
+    for population in ("older_adults", "presenting"):
+        model = crampnet.load(population=population)
+        assert [(f.condition, f.urgency) for f in model.diagnose(case).red_flags] == [("deep_vein_thrombosis", "test")]
+        assert model.diagnose(answered).must_not_miss.loc["deep_vein_thrombosis", "ruled_out"]
+
+
+@pytest.mark.parametrize("context", [{"pregnancy": "later_trimester"}, {"pregnancy": "first_trimester"}, {"postpartum": True}])
+@pytest.mark.parametrize("d_dimer", [None, "normal"])
+def test_a_normal_d_dimer_does_not_silence_a_sign_of_dvt_in_pregnancy(model, context, d_dimer):
+    """Check that a Wells sign in pregnancy or after delivery keeps its flag with a normal D-dimer, and asks for a duplex, not a D-dimer.
+
+    Tenderness along the deep veins, the side not entered, is a Wells point and a sign in the leg, but not the one-sided
+    pain or swelling of the RCOG rule: the Wells flag asked for a D-dimer, and a normal one took the flag away, the
+    D-dimer rule-out that RCOG Green-top 37b (and the rule-out's own exceptions here) says is not valid in pregnancy.
+    """
+    case = {**context, "calf_tenderness": True, "presenting_complaint": "pain"} | ({"d_dimer": d_dimer} if d_dimer else {})
+    flags = [f for f in red_flags(model, case, threshold=1.0) if f.condition == "deep_vein_thrombosis"]
+    assert len(flags) == 1 and flags[0].urgency in ("test", "urgent")
+    assert "RCOG" in flags[0].source and "duplex" in flags[0].message and "a D-dimer test" not in flags[0].message
+
+
+def test_outside_pregnancy_a_normal_d_dimer_still_settles_a_wells_score_of_one(model):
+    """Check the NICE NG158 pathway is unchanged without pregnancy: a sign in the leg asks for a D-dimer, a normal one drops the rule's flag."""
+    case = {"pregnancy": "none", "postpartum": False, "calf_tenderness": True, "presenting_complaint": "pain", "sex": "female"}
+    (flag,) = [f for f in red_flags(model, case, threshold=1.0) if f.condition == "deep_vein_thrombosis"]
+    assert flag.urgency == "test" and "a D-dimer test" in flag.message
+    assert not [f for f in red_flags(model, {**case, "d_dimer": "normal"}, threshold=1.0) if f.condition == "deep_vein_thrombosis"]

@@ -509,3 +509,80 @@ def test_a_finding_implied_through_entails_counts_for_the_rules(model, entered):
     assert len(rule) == 1 and "Global Vascular Guidelines" in rule[0].source
     flagged = [f for f in crampnet.diagnose(model, case, threshold=1.0).red_flags if f.condition == "critical_limb_ischemia"]
     assert [f.urgency for f in flagged] == ["urgent"] and "Global Vascular Guidelines" in flagged[0].source
+
+
+def test_red_flags_reads_the_entailed_findings_once(model, monkeypatch):
+    """Check that one call of red_flags reads what the entailments imply once, for the rules and the DVT rule-out alike.
+
+    The finding rules and the rule-out (met, or open with items to name) each read the case back with its implied
+    findings; each did it anew on the same evidence, three times a call. The flags read the same either way.
+    """
+    from crampnet.reasoning import _wells
+
+    case = {"relief_by_dependency": True, "pedal_pulses": "absent", "calf_tenderness": True, "d_dimer": "normal", "malignancy": False}
+    expected = red_flags(model, case)
+    calls = []
+    monkeypatch.setattr(_wells, "implied", lambda spec, vectors: calls.append(1) or _wells_implied(spec, vectors))
+    assert red_flags(model, case) == expected
+    assert len(calls) == 1
+    assert {"critical_limb_ischemia", "deep_vein_thrombosis"} <= {f.condition for f in expected}
+
+
+def _wells_implied(spec, vectors):
+    """The entailments' own ``implied``, for the counting stand-in above."""
+    from crampnet.network.entailment import implied
+
+    return implied(spec, vectors)
+
+
+@pytest.mark.parametrize(("evidence", "condition", "words"), [
+    # pregnant, the trimester not known: RCOG Green-top 37b asks for a duplex today whatever the trimester
+    ({"pregnancy": {"first_trimester": 1, "later_trimester": 1}, "presenting_complaint": "pain", "bilateral": False, "calf_tenderness": True},
+     "deep_vein_thrombosis", "RCOG"),
+    # the same with a normal D-dimer: the Wells rule-out is not valid in pregnancy, the rule still stands
+    ({"pregnancy": {"first_trimester": 1, "later_trimester": 1, "none": 0}, "presenting_complaint": "pain", "bilateral": False,
+      "calf_tenderness": True, "d_dimer": "normal", "malignancy": False, "recent_immobilisation": False,
+      "unilateral_calf_swelling": False, "edema": False, "prior_vte": False}, "deep_vein_thrombosis", "RCOG"),
+    # rest pain with an ABI below 0.9, low or very low not told apart: the GVG rule
+    ({"rest_pain": True, "ankle_brachial_index": {"low": 1, "very_low": 1}}, "critical_limb_ischemia", "Global Vascular Guidelines"),
+])  # fmt: skip
+def test_a_tie_between_alternatives_of_one_group_meets_the_group(model, evidence, condition, words):
+    """Check that soft evidence tied between states a rule takes alike counts for the rule (RCOG 37b, GVG 2019).
+
+    A tie counted for none of the tied states, so a pregnancy entered without its trimester raised no pregnancy rule:
+    a tender calf with pain on one side got a D-dimer 'test' flag, and with a normal D-dimer no flag at all.
+    """
+    flag = _rule(model, evidence, condition)
+    assert flag is not None and flag.urgency == "urgent" and words in flag.source
+
+
+def test_a_tie_reaching_a_state_outside_the_group_meets_nothing(model):
+    """Check that a tie between a state of the group and one outside it still counts for neither (pregnant or not: no rule)."""
+    case = {"pregnancy": {"none": 1, "later_trimester": 1}, "presenting_complaint": "pain", "bilateral": False}
+    assert _rule(model, case, "deep_vein_thrombosis") is None
+    assert _rule(model, {"rest_pain": True, "ankle_brachial_index": {"normal": 1, "low": 1}}, "critical_limb_ischemia") is None
+
+
+def test_an_entry_two_groups_share_is_named_once(model):
+    """Check that a finding meeting two groups of a rule is named once in its flag (one-sided calf swelling in pregnancy)."""
+    flag = _rule(model, {"pregnancy": "later_trimester", "unilateral_calf_swelling": True}, "deep_vein_thrombosis")
+    label = model.spec.nodes["unilateral_calf_swelling"].label
+    assert flag is not None and flag.message.count(label) == 1
+
+
+@pytest.mark.parametrize(("evidence", "condition", "urgency"), [
+    # a cold pulseless leg, the history leaning to months on almost no information: ESVS's emergency stands
+    ({"cold_pale_limb": True, "pedal_pulses": "absent", "symptom_duration": {"over_3_months": 1, "under_2_weeks": 0.95}}, "acute_limb_ischemia", "emergency"),
+    # weakness with fasciculations, sensory loss barely more likely than not: the MND red flag tool's question stands
+    ({"weakness": True, "fasciculations": True, "sensory_loss": {"yes": 1, "no": 0.95}}, "motor_neuron_disease", "test"),
+])  # fmt: skip
+def test_soft_evidence_leaning_to_an_exclusion_does_not_take_a_rule_away(model, evidence, condition, urgency):
+    """Check that a rule's exclusion reads entries made outright, as the rule-outs do: a lean of 1 to 0.95 removed the flag."""
+    flag = _rule(model, evidence, condition)
+    assert flag is not None and flag.urgency == urgency
+
+
+@pytest.mark.parametrize("duration", ["over_3_months", {"2_weeks_to_3_months": 1, "over_3_months": 1}, {"over_3_months": 1, "2_weeks_to_3_months": 0.2, "under_2_weeks": 0}])
+def test_a_history_entered_as_two_weeks_or_more_stops_the_acute_rule(model, duration):
+    """Check that a history stated outright as 2 weeks or more (the band known or not) stops the ESVS rule of a cold pulseless leg."""
+    assert _rule(model, {"cold_pale_limb": True, "pedal_pulses": "absent", "symptom_duration": duration}, "acute_limb_ischemia") is None

@@ -366,3 +366,38 @@ def test_posteriors_given_to_red_flags_are_checked(model, posteriors, words):
         red_flags(model, case, [0.5] * len(model.conditions))  # type: ignore[arg-type]
     exact = model.posteriors(case)
     assert red_flags(model, case, exact) == red_flags(model, case)  # a Series, as documented
+
+
+@pytest.mark.parametrize(("evidence", "condition", "absent"), [
+    ({"deep_vein_thrombosis": False, "unilateral_calf_swelling": True, "calf_tenderness": True}, "deep_vein_thrombosis", "deep_vein_thrombosis"),
+    ({"acute_limb_ischemia": False, "cold_pale_limb": True, "pedal_pulses": "absent"}, "acute_limb_ischemia", "acute_limb_ischemia"),
+    ({"motor_neuron_disease": False, "fasciculations": True, "hyperreflexia": True}, "motor_neuron_disease", "motor_neuron_disease"),
+    # critical limb ischemia is present only with PAD (its table): PAD entered absent leaves it at P = 0 too
+    ({"peripheral_arterial_disease": False, "rest_pain": True, "pedal_pulses": "absent"}, "critical_limb_ischemia", "peripheral_arterial_disease"),
+])  # fmt: skip
+def test_a_finding_rule_on_a_condition_entered_absent_says_so(model, evidence, condition, absent):
+    """Check that a finding rule's flag stands when its condition is entered as absent, and says that the entry put it at 0.
+
+    The rules fire on the findings whatever the probability (the safe side), so the flag stayed, at its urgency, beside
+    P = 0 in the must-not-miss table, and read as a contradiction: "same-day compression ultrasound" for a DVT the user
+    had entered as absent. The message now names the entry; the urgency is the rule's, as without the entry.
+    """
+    label = model.spec.nodes[absent].label
+    without = {k: v for k, v in evidence.items() if k != absent}
+    (plain,) = [f for f in red_flags(model, without) if f.condition == condition]
+    (flag,) = [f for f in red_flags(model, evidence) if f.condition == condition]
+    assert model.posteriors(evidence)[condition] == 0.0
+    assert flag.urgency == plain.urgency and flag.message.startswith(plain.message.split(". ")[0])
+    assert f"{label} is entered as absent" in flag.message and "entered as absent" not in plain.message
+    assert "P = 0" in flag.message and "the finding rule stands" in flag.message
+
+
+def test_a_condition_entered_absent_annotates_no_other_flag(model):
+    """Check that an entry of one condition as absent names no other condition's flag, nor a condition entered as present."""
+    case = {"acute_limb_ischemia": False, "unilateral_calf_swelling": True, "calf_tenderness": True}
+    (dvt,) = [f for f in red_flags(model, case) if f.condition == "deep_vein_thrombosis"]
+    assert "entered as absent" not in dvt.message
+    present = {"deep_vein_thrombosis": True, "unilateral_calf_swelling": True, "calf_tenderness": True}
+    assert not any("entered as absent" in f.message for f in red_flags(model, present))
+    soft = {"deep_vein_thrombosis": {"present": 0.01, "absent": 1.0}, "unilateral_calf_swelling": True, "calf_tenderness": True}
+    assert not any("entered as absent" in f.message for f in red_flags(model, soft))  # unlikely is not absent: P > 0

@@ -18,7 +18,7 @@ import numpy as np
 
 from crampnet.exceptions import ImpossibleEvidenceError
 from crampnet.network.entailment import entail, implied
-from crampnet.reasoning._rules import RULE_NODES, rule_outs
+from crampnet.reasoning._rules import RULE_NODES, rule_outs, stated
 from crampnet.reasoning._scoring import observe, score, stack
 from crampnet.reasoning._thresholds import THRESHOLDS
 
@@ -223,6 +223,7 @@ def _flag_changes(model: BaseModel, vectors: Mapping[str, np.ndarray], kept: Seq
 
     def state(row: Mapping[str, np.ndarray]) -> dict[str, str]:
         # A published rule-out met stops a condition's 'test' flag (redflags.red_flags): a change of it counts too.
+        row = stated(model, row)  # read once for both
         return {c: "rule-out met" for c in rule_outs(model, row)} | {f.condition: f.urgency for f in rule_flags(model, row)}
 
     spec, conds = model.spec, list(model.conditions)

@@ -1,8 +1,9 @@
 """The finding rules of the red flags, each taken from a published criterion.
 
 A :class:`Rule` fires when every group of entries has at least one match
-and none of its ``excluded`` entries matches; deep vein thrombosis is
-decided by the Wells score instead (:func:`wells_score`, :func:`wells_flag`),
+(:func:`observed`: a tie between alternatives of the group counts) and its
+``excluded`` entries are not entered outright (:func:`excludes`); deep vein
+thrombosis is decided by the Wells score instead (:func:`wells_score`, :func:`wells_flag`),
 unless its pulmonary embolism rule has fired: urgent at 2 or more or with a
 raised D-dimer, a ``test`` (a D-dimer) at 1 when the point is a sign in the
 leg (NICE NG158: signs of DVT make it suspected, and an unlikely score is
@@ -30,7 +31,8 @@ The Wells score, its flag and the rule-outs live in
   or fainting with the leg complaint, whatever the Wells score. NICE CG144
   (2012; now NG158): signs or symptoms of PE are assessed at once (PE Wells
   score, CT pulmonary angiography or D-dimer); NHS advice: call 999.
-- **Deep vein thrombosis in pregnancy** (urgent): pregnancy, or the 6
+- **Deep vein thrombosis in pregnancy** (urgent): pregnancy (entered, or
+  certain in the population: a pregnancy preset), or the 6
   weeks after delivery (``postpartum``), with leg pain or swelling on one
   side: the other leg spared (``bilateral`` no) or a one-sided calf
   swelling, with a complaint of pain or swelling, calf tenderness or edema.
@@ -68,7 +70,11 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from crampnet.reasoning._wells import (
     _PREGNANT_OR_POSTPARTUM,
@@ -78,6 +84,7 @@ from crampnet.reasoning._wells import (
     WELLS_SIGNS,
     Entry,
     matches,
+    observed,
     rule_outs,
     rule_outs_open,
     stated,
@@ -95,12 +102,15 @@ from crampnet.reasoning.notes import (
     RCOG_37B,
 )
 
-__all__ = ["RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "Rule", "matches", "rule_outs", "rule_outs_open", "stated", "wells_flag", "wells_score", "wells_unstated"]
+if TYPE_CHECKING:
+    from crampnet.base import BaseModel
+
+__all__ = ["RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "Rule", "excludes", "matches", "observed", "rule_outs", "rule_outs_open", "stated", "wells_flag", "wells_score", "wells_unstated"]
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A finding rule: fires when every group has a matching entry and no ``excluded`` entry matches.
+    """A finding rule: fires when every group has a matching entry and the ``excluded`` ones are not entered outright.
 
     Attributes
     ----------
@@ -113,7 +123,8 @@ class Rule:
     supporting : tuple of (str, str)
         Entries named in the message when present, without being required.
     excluded : tuple of (str, str)
-        Entries that stop the rule (e.g. a history of 2 weeks or more for an acute rule).
+        Entries that stop the rule (e.g. a history of 2 weeks or more for an
+        acute rule), when entered outright (:func:`excludes`).
     """
 
     name: str
@@ -124,6 +135,41 @@ class Rule:
     source: str
     supporting: tuple[Entry, ...] = ()
     excluded: tuple[Entry, ...] = ()
+
+
+def excludes(model: BaseModel, vectors: Mapping[str, np.ndarray], entries: tuple[Entry, ...]) -> bool:
+    """Whether the evidence rules the ``excluded`` entries of a rule in outright: a node of theirs whose every possible state is among them.
+
+    An exclusion takes a flag away, so it reads entries made outright, as the
+    rule-outs do (:func:`~crampnet.reasoning._wells.rule_outs`): soft
+    evidence that leans to a history of months (``{"over_3_months": 1,
+    "under_2_weeks": 0.95}``) took the emergency flag of a cold pulseless
+    leg away on almost no information. A history entered as 2 weeks or
+    more, the band not known (``{"2_weeks_to_3_months": 1,
+    "over_3_months": 1}``), is outright.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    vectors : Mapping of str to numpy.ndarray
+        The evidence (:func:`~crampnet.reasoning._scoring.observe`).
+    entries : tuple of tuple of (str, str)
+        A rule's ``excluded`` entries.
+
+    Returns
+    -------
+    bool
+        True when a node of ``entries`` is entered with a likelihood above 0
+        on some of its states, all of them states of ``entries``.
+    """
+    for nid in dict.fromkeys(n for n, _ in entries):
+        node = model.spec.nodes.get(nid)
+        if node is not None and nid in vectors:
+            possible = {node.states[i] for i in np.flatnonzero(np.asarray(vectors[nid]) > 0)}
+            if possible and possible <= {s for n, s in entries if n == nid}:
+                return True
+    return False
 
 
 _CHRONIC = (("symptom_duration", "2_weeks_to_3_months"), ("symptom_duration", "over_3_months"))

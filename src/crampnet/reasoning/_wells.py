@@ -17,12 +17,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.network.entailment import implied
-from crampnet.reasoning.notes import GEERSING_2014, NICE_NG158, NICE_NG158_RULE_OUT, WELLS_2003
+from crampnet.reasoning._fixed_context import fixed_context
+from crampnet.reasoning.notes import (
+    GEERSING_2014,
+    NICE_NG158,
+    NICE_NG158_RULE_OUT,
+    RCOG_37B,
+    WELLS_2003,
+)
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "matches", "rule_outs", "rule_outs_open", "stated", "wells_flag", "wells_score", "wells_unstated"]
+__all__ = ["WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "matches", "observed", "rule_outs", "rule_outs_open", "stated", "wells_flag", "wells_score", "wells_unstated"]
 
 Entry = tuple[str, str]  # (node id, state)
 
@@ -51,6 +58,15 @@ WELLS_NOT_SCORED = {
 _WELLS_ENTRIES = tuple(entries[0] for entries, _ in WELLS_ITEMS if len(entries) == 1)
 
 
+class _Stated(dict[str, np.ndarray]):
+    """Evidence :func:`stated` has read already: passed to it again, it is returned as it is.
+
+    ``fixed`` names the nodes read from the population, not entered.
+    """
+
+    fixed: frozenset[str] = frozenset()
+
+
 def stated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
     """``vectors`` with each finding the file's entailments imply put back, outright in its implied state.
 
@@ -59,7 +75,10 @@ def stated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> Mapping[str, 
     another entered one is left out, counted with it. The rules read findings,
     not likelihoods, so they read it back: relief on hanging the leg down
     is rest pain (``relief_by_dependency`` entails ``rest_pain``), whether
-    rest pain was entered beside it or not.
+    rest pain was entered beside it or not. The context the population
+    fixes is read as entered too (:func:`~crampnet.reasoning._fixed_context.fixed_context`:
+    pregnancy among pregnant women), its impossible states taken out of
+    an entry.
 
     Parameters
     ----------
@@ -71,16 +90,22 @@ def stated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> Mapping[str, 
     Returns
     -------
     Mapping of str to numpy.ndarray
-        ``vectors`` itself when nothing is implied, else a new dict with an
-        indicator vector for each implied finding.
+        A new dict, with an indicator vector for each implied finding and
+        each context node the population fixes (the nodes not entered named
+        in its ``fixed``); or ``vectors`` itself when it is what this function returned already
+        (the rules and the rule-outs of one case read it once,
+        :func:`crampnet.reasoning.redflags.red_flags`).
     """
-    known = implied(model.spec, vectors)
-    if not known:
+    if isinstance(vectors, _Stated):
         return vectors
-    out = dict(vectors)
-    for nid, (state, _) in known.items():
+    out = _Stated(vectors)
+    for nid, (state, _) in implied(model.spec, vectors).items():
         states = model.spec.nodes[nid].states
         out[nid] = np.eye(len(states))[states.index(state)]
+    fixed = fixed_context(model)
+    out.fixed = frozenset(fixed.keys() - out.keys())
+    for nid, possible in fixed.items():
+        out[nid] = out[nid] * possible if nid in out else possible
     return out
 
 
@@ -113,6 +138,42 @@ def matches(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -
         return False
     vec, value = found
     return bool(value > 0 and value == vec.max() and np.count_nonzero(vec == value) == 1)
+
+
+def observed(model: BaseModel, vectors: Mapping[str, np.ndarray], group: tuple[Entry, ...]) -> list[Entry]:
+    """The entries of ``group`` (alternatives) the evidence observes: each that :func:`matches`, or those of one node it observes together.
+
+    A node's entries in the group are observed together when every state of
+    the node's largest likelihood is among them: pregnancy entered as
+    ``{"first_trimester": 1, "later_trimester": 1}`` (pregnant, the
+    trimester not known) is a pregnancy, and an ABI tied between ``low`` and
+    ``very_low`` is below 0.9, though neither state alone :func:`matches`.
+    A tie that reaches a state outside the group observes none.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    vectors : Mapping of str to numpy.ndarray
+        The evidence (:func:`~crampnet.reasoning._scoring.observe`).
+    group : tuple of tuple of (str, str)
+        Alternative ``(node id, state)`` entries.
+
+    Returns
+    -------
+    list of tuple of (str, str)
+        The entries observed, in ``group`` order; those of a tie are each
+        of its states in the group.
+    """
+    hits = []
+    for entry in group:
+        found = _entered(model, vectors, entry)
+        if found is not None and found[1] > 0 and found[1] == found[0].max():
+            states = model.spec.nodes[entry[0]].states
+            tied = {states[i] for i in np.flatnonzero(found[0] == found[1])}
+            if tied <= {state for nid, state in group if nid == entry[0]}:
+                hits.append(entry)
+    return hits
 
 
 def _entered(model: BaseModel, vectors: Mapping[str, np.ndarray], entry: Entry) -> tuple[np.ndarray, float] | None:
@@ -173,8 +234,10 @@ def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str
     ultrasound) or the D-dimer is raised (whatever the score: ultrasound).
     ``test`` when the score is 1 from a sign in the leg (:data:`WELLS_SIGNS`)
     and no D-dimer is entered: DVT is suspected but unlikely, and a D-dimer
-    decides (NICE NG158). Wells <= 1 with a normal D-dimer raises no rule
-    flag, nor does a risk factor alone: the testing threshold still applies,
+    decides (NICE NG158); in pregnancy or the 6 weeks after delivery (soft
+    evidence of any weight, as for :func:`rule_outs`) a duplex, and a normal
+    D-dimer does not take it away (RCOG Green-top 37b). Otherwise Wells <= 1
+    with a normal D-dimer raises no rule flag, nor does a risk factor alone: the testing threshold still applies,
     unless :func:`rule_outs` finds the rule-out met (Geersing 2014), which
     needs every Wells item answered.
 
@@ -199,6 +262,9 @@ def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str
         return "urgent", f"{found}: DVT likely (Wells >= 2). Same-day compression ultrasound.", source
     if matches(model, vectors, ("d_dimer", "raised")):
         return "urgent", f"{found} with a raised D-dimer: compression ultrasound (today).", source
+    if any(item in WELLS_SIGNS for item in items) and any(_possible(model, vectors, e) for e in _PREGNANT_OR_POSTPARTUM):
+        action = "in pregnancy or the 6 weeks after delivery the Wells score is not validated and a D-dimer does not exclude DVT (RCOG Green-top 37b): compression duplex ultrasound today."
+        return "test", f"{found}: {action}", f"{RCOG_37B}; {source}"
     if not _definite(model, vectors, ("d_dimer", "normal")) and any(item in WELLS_SIGNS for item in items):
         action = "DVT unlikely (Wells <= 1) but not excluded: a D-dimer test, and a proximal leg vein ultrasound scan if it is raised; a normal result makes DVT unlikely."
         return "test", f"{found}: {action}", f"{NICE_NG158}; {source}"

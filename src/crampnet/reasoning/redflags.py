@@ -14,7 +14,9 @@ Two kinds of rule, both evaluated on every diagnosis:
    Guidelines 2019), cauda equina syndrome, and motor neuron disease (Gold
    Coast criteria 2020, Awaji 2008; at ``test`` urgency, weakness with lower
    motor neuron signs, to ask whether it is progressive: the MND
-   Association and RCGP red flag tool, 2013).
+   Association and RCGP red flag tool, 2013). A rule's flag whose condition
+   the evidence enters as absent (or a condition it needs, as PAD for
+   critical limb ischemia) stays and says so: P = 0 comes from the entry.
 2. **The testing-threshold rule** fires for every condition the network file
    marks ``must_not_miss`` whose posterior reaches its testing threshold
    (:func:`testing_thresholds`, derived after Pauker & Kassirer 1980 in
@@ -36,7 +38,9 @@ Two kinds of rule, both evaluated on every diagnosis:
 
 A rule counts an entry when it is hard evidence in the flagged state, or soft
 evidence whose largest likelihood is on that state alone (a tie between
-states counts for none of them). Rules naming nodes the
+states counts for none of them, unless the tied states are all alternatives
+of one group: pregnancy with the trimester not known,
+:func:`~crampnet.reasoning._wells.observed`). Rules naming nodes the
 network does not have never fire. Every flag carries an action and the
 document it comes from.
 
@@ -58,16 +62,23 @@ Examples
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from crampnet.exceptions import EvidenceTypeError, InvalidValueError
-from crampnet.network.evidence import resolve_id, show
-from crampnet.reasoning._rules import RULES, Entry, Rule, matches, rule_outs, stated, wells_flag
+from crampnet.network.evidence import resolve_id
+from crampnet.reasoning._flag_args import check_threshold, checked_posteriors, thresholds_for
+from crampnet.reasoning._rules import (
+    RULES,
+    Entry,
+    Rule,
+    excludes,
+    matches,
+    observed,
+    rule_outs,
+    stated,
+    wells_flag,
+)
 from crampnet.reasoning._rules import rule_outs_open as _rule_outs_open
 from crampnet.reasoning._scoring import observe
 from crampnet.reasoning._thresholds import (
@@ -81,6 +92,7 @@ from crampnet.reasoning._thresholds import (
 from crampnet.reasoning.notes import NOTES
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from crampnet.base import BaseModel
@@ -114,65 +126,13 @@ class RedFlag:
     source: str
 
 
-def _describe(model: BaseModel, entries: list[Entry]) -> str:
-    return ", ".join(f"{model.spec.nodes[n].label or n}: {s}" for n, s in entries)
-
-
-def check_threshold(threshold: object, *, subject: str = "The 'threshold' argument") -> float:
-    """Return ``threshold`` as a float, or raise if it is not a number in (0, 1].
-
-    Parameters
-    ----------
-    threshold : object
-        What the caller gave as ``threshold``.
-    subject : str, default="The 'threshold' argument"
-        What the error calls it (a record's key is no argument).
-
-    Returns
-    -------
-    float
-        ``threshold`` as a float.
-
-    Raises
-    ------
-    InvalidValueError
-        If it is a bool or not a real number in (0, 1].
-
-    Examples
-    --------
-    >>> check_threshold(0.05)
-    0.05
-    """
-    if isinstance(threshold, bool | np.bool_) or not isinstance(threshold, numbers.Real) or not 0.0 < cast("float", threshold) <= 1.0:  # compared as given: float() of a huge int overflows
-        msg = f"{subject} must be None (each condition's testing threshold) or a number in (0, 1]. Got {show(threshold)} instead."
-        raise InvalidValueError(msg)
-    return float(threshold)
-
-
-def thresholds_for(model: BaseModel, threshold: float | None) -> dict[str, float]:
-    """Each must-not-miss condition's threshold: ``threshold`` for all when given, else :func:`testing_thresholds`.
-
-    Parameters
-    ----------
-    model : BaseModel
-        The model.
-    threshold : float or None
-        One threshold in (0, 1] for every condition, or None.
-
-    Returns
-    -------
-    dict of str to float
-        Each must-not-miss condition id to its threshold.
-
-    Raises
-    ------
-    InvalidValueError
-        If ``threshold`` is not None or a number in (0, 1].
-    """
-    if threshold is None:
-        return testing_thresholds(model)
-    value = check_threshold(threshold)
-    return dict.fromkeys(model.must_not_miss, value)
+def _describe(model: BaseModel, entries: list[Entry], fixed: frozenset[str] = frozenset()) -> str:
+    """``entries`` in words, ``label: state``, the states of one node joined by "or" (a tie the rule reads as one); a node in ``fixed`` says it is the population's."""
+    states: dict[str, list[str]] = {}
+    for nid, state in dict.fromkeys(entries):  # an entry two groups share, once
+        states.setdefault(nid, []).append(state)
+    whose = f" (population {model.population!r})"
+    return ", ".join(f"{model.spec.nodes[n].label or n}: {' or '.join(s)}{whose if n in fixed else ''}" for n, s in states.items())
 
 
 def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[RedFlag]:
@@ -199,19 +159,20 @@ def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[RedF
     flags: list[RedFlag] = []
     done: set[str] = set()
     for rule in RULES:
-        if rule.condition in done or any(matches(model, vectors, e) for e in rule.excluded):
+        if rule.condition in done or excludes(model, vectors, rule.excluded):
             continue
         found: list[Entry] = []
         for group in rule.groups:
-            hits = [e for e in group if matches(model, vectors, e)]
+            hits = observed(model, vectors, group)
             if not hits:
                 break
             found += hits
         else:
             done.add(rule.condition)
             also = [e for e in rule.supporting if e not in found and matches(model, vectors, e)]
-            extra = f"; also {_describe(model, also)}" if also else ""
-            flags.append(RedFlag(rule.condition, rule.urgency, f"{_describe(model, found)}{extra}. {rule.action}", rule.source))
+            fixed: frozenset[str] = getattr(vectors, "fixed", frozenset())
+            extra = f"; also {_describe(model, also, fixed)}" if also else ""
+            flags.append(RedFlag(rule.condition, rule.urgency, f"{_describe(model, found, fixed)}{extra}. {rule.action}", rule.source))
     if "deep_vein_thrombosis" in model.spec.nodes and "deep_vein_thrombosis" not in done and (dvt := wells_flag(model, vectors)) is not None:
         flags.append(RedFlag("deep_vein_thrombosis", *dvt))
     return flags
@@ -255,9 +216,10 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
         If ``posteriors`` is neither a mapping nor a pandas Series.
     """
     limits = thresholds_for(model, threshold)
-    vectors = observe(model, evidence)
+    vectors = stated(model, observe(model, evidence))  # the entailed findings read once, for the rules and the rule-outs
     flags = rule_flags(model, vectors)
-    post = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True)) if posteriors is None else _checked_posteriors(model, posteriors)
+    post = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True)) if posteriors is None else checked_posteriors(model, posteriors)
+    flags = [_entered_absent(model, vectors, post, flag) for flag in flags]
     ruled = {f.condition: f for f in flags}
     # The published rule-outs, met or waiting on items not answered (none when a threshold is given).
     met = rule_outs(model, vectors) if threshold is None else {}
@@ -298,22 +260,42 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     return sorted(flags, key=lambda f: URGENCIES.index(f.urgency))
 
 
-def _checked_posteriors(model: BaseModel, posteriors: object) -> dict[str, float]:
-    """``posteriors`` as condition id to float, or an error: each must-not-miss condition needs a probability in [0, 1]."""
-    if not isinstance(posteriors, Mapping) and not callable(getattr(posteriors, "to_dict", None)):
-        msg = f"The 'posteriors' argument of red_flags must be model.posteriors(evidence) or a mapping of condition id to probability. Got {type(posteriors).__name__} instead."
-        raise EvidenceTypeError(msg)
-    items = posteriors.items() if isinstance(posteriors, Mapping) else posteriors.to_dict().items()  # type: ignore[attr-defined]
-    post: dict[str, float] = {}
-    for key, value in items:
-        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not -1e-9 <= float(value) <= 1.0 + 1e-9:  # rounding of an engine's sums passes
-            msg = f"The 'posteriors' argument of red_flags must give probabilities in [0, 1]. Got {value!r} for {key!r}."
-            raise InvalidValueError(msg)
-        post[str(key)] = min(1.0, max(0.0, float(value)))
-    if missing := [c for c in model.must_not_miss if c not in post]:
-        msg = f"The 'posteriors' argument of red_flags gives no probability for the must-not-miss condition{'s' * (len(missing) > 1)} {', '.join(missing)}: give model.posteriors(evidence), or leave it out."
-        raise InvalidValueError(msg)
-    return post
+def _entered_absent(model: BaseModel, vectors: Mapping[str, np.ndarray], post: Mapping[str, float], flag: RedFlag) -> RedFlag:
+    """``flag`` with a note when the evidence enters its condition as absent, or a condition without which it has P = 0.
+
+    A finding rule fires on the findings whatever the probability (the safe
+    side): the flag stays, at its urgency, and the note says that its
+    condition's P = 0 comes from an entry, so that the flag beside it does not
+    read as a contradiction. Read for the condition itself and its condition
+    parents (critical limb ischemia is present only with PAD), entered with a
+    likelihood of 0 on ``present``, when its probability is 0.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    vectors : mapping of str to numpy.ndarray
+        The evidence, node id to likelihood vector.
+    post : mapping of str to float
+        Each condition's posterior.
+    flag : RedFlag
+        A finding rule's flag.
+
+    Returns
+    -------
+    RedFlag
+        ``flag`` itself, or a copy whose message ends with the note.
+    """
+    nodes = model.spec.nodes
+    if post.get(flag.condition, 1.0) > 0.0:
+        return flag
+    for nid in (flag.condition, *nodes[flag.condition].parents):
+        states = nodes[nid].states
+        if nodes[nid].role == "condition" and nid in vectors and "present" in states and vectors[nid][states.index("present")] == 0:
+            whose = "" if nid == flag.condition else f" for {nodes[flag.condition].label or flag.condition}"
+            note = f"{nodes[nid].label or nid} is entered as absent, so P = 0{whose}"
+            return RedFlag(flag.condition, flag.urgency, f"{flag.message} Note: {note}; the finding rule stands on the findings whatever the probability: check what excluded it.", flag.source)
+    return flag
 
 
 def _before_findings(model: BaseModel, evidence: Mapping[str, object]) -> dict[str, float]:
