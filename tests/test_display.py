@@ -318,3 +318,23 @@ def test_html_displays_are_not_typeset_as_math(tiny):
         root = re.match(r'<div class="([^"]*)"', page)
         assert root is not None, page[:80]
         assert {"tex2jax_ignore", "mathjax_ignore"} <= set(root.group(1).split()), root.group(0)
+
+
+def test_draw_shows_an_entered_number_with_its_unit_and_band(model):
+    """Check a number entered for a banded node is drawn as the report writes it: value, unit, band.
+
+    draw labelled ``{"age": 70}`` "Age group = 65_plus", where the report's
+    stamp reads "Age group: 70 years (65_plus)": the number entered was lost
+    from the figure. An alias ("age") and a numpy number are drawn the same.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    ax = draw(model, {"age": np.int64(70), "ferritin": 32, "urge_to_move": True})
+    try:
+        words = [t.get_text() for t in ax.texts]
+        assert "Age group = 70 years (65_plus)" in words, words
+        assert "Serum ferritin = 32 ng/mL (low)" in words, words
+        assert "Urge to move the legs = yes" in words, words
+    finally:
+        plt.close(ax.figure)

@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from crampnet.exceptions import EvidenceTypeError
-from crampnet.network.evidence import describe, normalise, show
+from crampnet.network.evidence import entered, normalise, resolve_id, show
 from crampnet.reasoning.html import COLOURS, diagnosis_html, percent
 
 if TYPE_CHECKING:
@@ -177,7 +177,9 @@ def draw(
     the right. The nodes are :func:`case_nodes` (the observed ones, the
     conditions they bear on, every must-not-miss condition), or every node
     with ``whole=True``. Each box names its node (observed ones with their
-    value, outlined in black; must-not-miss conditions edged in red); each
+    value, a number with its unit and band as the report's stamp writes it,
+    "Age group = 70 years (65_plus)", outlined in black; must-not-miss
+    conditions edged in red); each
     condition's box holds a bar as long as its posterior given the
     evidence, as pyAgrum's ``showInference`` does.
 
@@ -231,6 +233,7 @@ def draw(
 
     spec = model.spec
     vectors = normalise(spec, evidence, entailed=False)  # as entered: an implied finding is drawn as given
+    given = {resolve_id(spec, key): value for key, value in (evidence or {}).items()}  # a number is drawn with its band
     nodes = list(spec.order) if whole else case_nodes(model, evidence)
     posteriors = {str(k): float(v) for k, v in model.posteriors(evidence).to_dict().items()}
     for nid in nodes:  # a part of a condition (crampnet.network.parts) is drawn with its own probability
@@ -265,7 +268,7 @@ def draw(
         ))  # fmt: skip
         label = node.label or nid.replace("_", " ")  # drawn with parse_math=False: a "$" in a label is no TeX
         if observed:
-            value = describe(spec, nid, vectors[nid])
+            value = entered(spec, nid, given[nid], vectors[nid])
             label = f"{_short(label, max(12, 40 - len(value)))} = {value}"
         if node.role == "condition":
             p = posteriors[nid]
