@@ -199,3 +199,16 @@ def test_a_condition_ruled_out_is_not_called_certain(tiny):
     report = tiny.diagnose({"jerks": "no", "urge": "yes"}).report()
     section = report.split("### plm")[1].split("###")[0]
     assert "ruled out under part of the evidence" in section and "certain" not in section, section
+
+
+def test_sentences_show_numbers_of_every_real_type(tiny):
+    """Check a number of numpy's or Decimal's type is written in the sentence with its unit, as an int is.
+
+    The sentence checked for int and float alone: ``np.int64(70)`` (from a
+    DataFrame of integers) read "age group (65_plus)", the number gone.
+    """
+    import decimal
+
+    table = explain(tiny, {"age": np.int64(70), "ferritin": decimal.Decimal("32.5")}, "rls")
+    assert table.loc["age_group", "sentence"].startswith("age group 70 years (65_plus): odds of rls x")
+    assert table.loc["ferritin", "sentence"].startswith("ferritin 32.5 ng/mL (low): odds of rls x")

@@ -52,8 +52,10 @@ True
 
 from __future__ import annotations
 
+import decimal
 import functools
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -243,9 +245,9 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
 def _sentence(model: BaseModel, nid: str, given: object, state: str, condition: str, ratio: float, certain: bool, ruled_out: bool = False) -> str:
     node = model.spec.nodes[nid]
     label = node.label if node.label else nid.replace("_", " ")
-    if isinstance(given, int | float) and not isinstance(given, bool | np.bool_):
+    if isinstance(given, numbers.Real | decimal.Decimal) and not isinstance(given, bool | np.bool_):  # numpy's too, as the evidence takes
         unit = f" {node.unit}" if node.unit else ""
-        what = f"{label} {given:g}{unit} ({state})"
+        what = f"{label} {float(given):g}{unit} ({state})"
     elif isinstance(given, Mapping):
         what = f"{label} (soft evidence {state})"
     else:
