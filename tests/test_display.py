@@ -338,3 +338,60 @@ def test_draw_shows_an_entered_number_with_its_unit_and_band(model):
         assert "Urge to move the legs = yes" in words, words
     finally:
         plt.close(ax.figure)
+
+
+SOFT = {
+    "pain_location": {"calf": 1, "foot": 0.5, "thigh": 0.25, "knee": 0.125, "buttock_or_hip": 0.1, "diffuse": 0.05},
+    "presenting_complaint": {"cramps": 0.3, "restlessness": 0.2, "pain": 1, "numbness_or_tingling": 0.1, "weakness": 0.05, "swelling": 0.01},
+    "deep_vein_thrombosis": {"present": 1, "absent": 0.25},
+    "symptom_duration": 400,
+}
+
+
+def test_draw_soft_evidence_text_fits_its_box(model):
+    """Check soft evidence on a node of six states is written in full inside its box, and a condition's text above its bar.
+
+    The text was one line, "Where the s... = calf:1, foot:0.5, thigh:0.25,
+    knee:0.125, buttock_or_hip:0.1, diffuse:0.05", 276 pixels past the
+    box's right edge and off the figure; an observed must-not-miss
+    condition's value was cut to "Deep vein thrombo... = ... (must not miss)".
+    """
+    import matplotlib.pyplot as plt
+
+    ax = draw(model, SOFT)
+    fig = ax.figure
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        boxes = {k: p.get_window_extent(renderer) for k, p in _gids(ax, "box:").items()}
+        tracks = {k: p.get_window_extent(renderer) for k, p in _gids(ax, "track:").items()}
+        texts = {t.get_gid()[len("label:"):]: t for t in ax.texts if (t.get_gid() or "").startswith("label:")}
+        assert set(texts) == set(boxes)
+        for nid, text in texts.items():
+            extent, box = text.get_window_extent(renderer), boxes[nid]
+            assert box.x0 < extent.x0 and extent.x1 < box.x1 and box.y0 < extent.y0 and extent.y1 < box.y1, (nid, text.get_text(), extent, box)
+            if nid in tracks:  # a condition's text above its bar (y grows upwards on the canvas)
+                assert extent.y0 > tracks[nid].y1, (nid, text.get_text())
+        for nid in ("pain_location", "presenting_complaint", "deep_vein_thrombosis"):
+            written = " ".join(texts[nid].get_text().split())
+            assert written.startswith(model.spec.nodes[nid].label), written
+            for state, weight in SOFT[nid].items():
+                assert f"{state}:{weight:g}" in written, (state, written)
+        assert "(must not miss)" in texts["deep_vein_thrombosis"].get_text()
+        assert " ".join(texts["symptom_duration"].get_text().split()) == "How long the current problem has lasted = 400 days (over_3_months)"
+    finally:
+        plt.close(fig)
+
+
+def test_draw_counts_the_states_it_has_no_room_for():
+    """Check soft evidence too long for three lines keeps the first states and counts the others, and no line passes 44 characters."""
+    from crampnet.display import _text
+
+    node = SimpleNamespace(id="mood", label="Mood", role="finding", must_not_miss=False)
+    value = ", ".join(f"state_number_{i}:0.{i}" for i in range(1, 13))  # 12 states of 18 characters
+    lines = _text(node, value)
+    assert lines[0] == "Mood" and len(lines) == 4 and all(len(line) <= 44 for line in lines), lines
+    shown = re.findall(r"state_number_(\d+)", " ".join(lines))
+    left = re.search(r"\u2026 \+(\d+) more$", lines[-1])
+    assert left is not None, lines
+    assert shown == [str(i) for i in range(1, len(shown) + 1)] and len(shown) + int(left.group(1)) == 12

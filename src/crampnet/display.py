@@ -41,6 +41,7 @@ from crampnet.reasoning.html import COLOURS, diagnosis_html, percent
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
+    from crampnet.network.spec import Node
 
 __all__ = ["COLOURS", "case_nodes", "diagnosis_html", "draw", "layout"]
 
@@ -200,7 +201,12 @@ def draw(
     -------
     matplotlib.axes.Axes
         The axes drawn on; each bar is a patch with ``gid`` ``"bar:<condition>"``
-        inside its track, ``"track:<condition>"``.
+        inside its track, ``"track:<condition>"``, each box ``"box:<node>"``
+        and its text ``"label:<node>"``: at most 44 characters a line, an
+        observed node's value on lines of its own when it does not fit
+        beside the label (soft evidence broken after its commas, the states
+        past three lines counted, "... +3 more"); the default figure's rows
+        are as tall as the most lines need.
 
     Raises
     ------
@@ -241,9 +247,11 @@ def draw(
             posteriors[nid] = model.probability({nid: "present"}, evidence)
     pos = _columns(model, nodes, posteriors)
     rows = max(1.0, max(y for _, y in pos.values()) + 1)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(14, 0.55 * rows + 1.3))
-        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - 0.9 / (0.55 * rows + 1.3))
+    texts = {nid: _text(spec.nodes[nid], entered(spec, nid, given[nid], vectors[nid]) if nid in vectors else None) for nid in nodes}
+    if ax is None:  # rows tall enough for the most lines a box holds: a condition's above its bar, 0.43 of a row; another's, 0.78
+        per_row = max([0.55] + [(11 * len(lines) + 4) / 72 / (0.43 if spec.nodes[nid].role == "condition" else _BOX_H) for nid, lines in texts.items()])
+        fig, ax = plt.subplots(figsize=(14, per_row * rows + 1.3))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - 0.9 / (per_row * rows + 1.3))
     shown = set(nodes)
     for nid in nodes:
         for parent in spec.nodes[nid].parents:
@@ -266,10 +274,7 @@ def draw(
             (left, y - _BOX_H / 2), _BOX_W, _BOX_H, boxstyle="round,pad=0,rounding_size=0.08", facecolor="none",
             edgecolor=edge, linewidth=2.0 if observed or node.must_not_miss else 0.8, zorder=3,
         ))  # fmt: skip
-        label = node.label or nid.replace("_", " ")  # drawn with parse_math=False: a "$" in a label is no TeX
-        if observed:
-            value = entered(spec, nid, given[nid], vectors[nid])
-            label = f"{_short(label, max(12, 40 - len(value)))} = {value}"
+        label = "\n".join(texts[nid])  # drawn with parse_math=False: a "$" in a label is no TeX
         if node.role == "condition":
             p = posteriors[nid]
             track = (left + 0.03, y + 0.04, _BOX_W * 0.7, _BOX_H * 0.3)
@@ -277,10 +282,9 @@ def draw(
             ax.add_patch(Rectangle(track[:2], track[2] * p, track[3], facecolor=COLOURS["condition"], zorder=5, gid=f"bar:{nid}"))
             if labels:
                 ax.text(track[0] + track[2] + 0.02, y + 0.02 + track[3] / 2, percent(p), fontsize=9, va="center", zorder=6)
-                mark = " (must not miss)" if node.must_not_miss else ""
-                ax.text(left + 0.03, y - 0.17, _short(label, 38 - len(mark)) + mark, fontsize=9, va="center", zorder=6, parse_math=False)
+                ax.text(left + 0.03, y - 0.17, label, fontsize=9, va="center", zorder=6, parse_math=False, gid=f"label:{nid}")
         elif labels:
-            ax.text(left + 0.03, y, label if observed else _short(label, 44), fontsize=9, va="center", zorder=6, fontweight="bold" if observed else "normal", parse_math=False)
+            ax.text(left + 0.03, y, label, fontsize=9, va="center", zorder=6, fontweight="bold" if observed else "normal", parse_math=False, gid=f"label:{nid}")
     ax.set_xlim(-0.45, 2.45)
     ax.set_ylim(rows - 0.4, -0.6)
     ax.axis("off")
@@ -290,6 +294,57 @@ def draw(
     what = "every node" if whole else f"the {len(nodes)} nodes that bear on this case (of {len(spec.nodes)})"
     ax.set_title(f"{spec.name} {spec.version}: {what}; {len(vectors)} observed (outlined)", fontsize=11, pad=20)
     return ax
+
+
+#: Characters on a line of a box: 44 of the network's longest labels in 9-point bold take 315 to 345 of the 374 pixels inside a box at 100 dpi.
+_WIDTH = 44
+#: Lines a box's text takes at most: its label and three of its value.
+_MOST = 4
+
+
+def _text(node: Node, value: str | None) -> list[str]:
+    """The lines of a box's text, none longer than :data:`_WIDTH` characters.
+
+    The label (``" (must not miss)"`` after a must-not-miss condition's,
+    never cut), then ``= value`` for an observed node: on the label's line
+    when both fit, else on lines of their own, soft evidence broken after
+    its commas; past :data:`_MOST` lines, the states left out are counted
+    ("... +3 more").
+
+    Parameters
+    ----------
+    node : Node
+        The node drawn.
+    value : str or None
+        What was entered for it (:func:`crampnet.network.evidence.entered`),
+        None when it is not observed.
+
+    Returns
+    -------
+    list of str
+        One to :data:`_MOST` lines.
+    """
+    mark = " (must not miss)" if node.role == "condition" and node.must_not_miss else ""
+    label = node.label or node.id.replace("_", " ")
+    if value is None:
+        return [_short(label, _WIDTH - len(mark)) + mark]
+    if len(f"{label} = {value}{mark}") <= _WIDTH:
+        return [f"{label} = {value}{mark}"]
+    if node.role == "condition" and _WIDTH - len(f" = {value}{mark}") >= 16:  # one line above the bar, the label cut
+        return [f"{_short(label, _WIDTH - len(f' = {value}{mark}'))} = {value}{mark}"]
+    parts = [_short(part, _WIDTH - 3) for part in value.split(", ")]  # room for "= " and ","
+    for k in range(len(parts), 0, -1):  # the most states that fit, the others counted
+        shown = parts[:k] + ([f"\u2026 +{len(parts) - k} more"] if k < len(parts) else [])
+        lines = ["= " + shown[0]]
+        for part in shown[1:]:
+            if len(f"{lines[-1]}, {part}") < _WIDTH:  # "<": room for the comma that ends a line
+                lines[-1] += f", {part}"
+            else:
+                lines[-1] += ","
+                lines.append(part)
+        if len(lines) <= _MOST - 1:
+            break
+    return [_short(label, _WIDTH - len(mark)) + mark, *lines]
 
 
 def _short(text: str, n: int) -> str:
