@@ -395,3 +395,35 @@ def test_draw_counts_the_states_it_has_no_room_for():
     left = re.search(r"\u2026 \+(\d+) more$", lines[-1])
     assert left is not None, lines
     assert shown == [str(i) for i in range(1, len(shown) + 1)] and len(shown) + int(left.group(1)) == 12
+
+
+def test_draw_shows_every_red_flag(model):
+    """Check every red flag of the case is written in its condition's box, edged in its urgency's colour, and counted in the title.
+
+    The drawing showed no red flag: low back pain with new bladder or
+    bowel dysfunction (cauda equina, an emergency on lumbar radiculopathy,
+    which is not a must-not-miss condition) drew that condition as a plain
+    34% bar among the others.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgba
+
+    from crampnet.reasoning.html import URGENCY
+
+    evidence = {"back_pain": True, "bladder_bowel_dysfunction": True, "age": 70}
+    flags = model.diagnose(evidence).red_flags
+    assert "emergency" in {f.urgency for f in flags}  # the case raises one
+    ax = draw(model, evidence)
+    try:
+        texts = {t.get_gid()[len("label:"):]: t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("label:")}
+        assert f"{len(flags)} red flags" in ax.get_title()
+        outlines = [p for p in ax.patches if p.get_gid() is None and p.get_facecolor()[3] == 0]  # a box's outline: no gid, no fill
+        for flag in flags:
+            assert f"RED FLAG: {flag.urgency.upper()}" in texts[flag.condition], texts.get(flag.condition)
+            box = _gids(ax, "box:")[flag.condition]
+            (outline,) = [p for p in outlines if p.get_x() == box.get_x() and p.get_y() == box.get_y()]
+            assert outline.get_edgecolor() == to_rgba(URGENCY[flag.urgency][0])
+        unflagged = set(texts) - {f.condition for f in flags}
+        assert not any("RED FLAG" in texts[n] for n in unflagged)
+    finally:
+        plt.close(ax.figure)

@@ -15,7 +15,8 @@ probability, it only lays out what a :class:`~crampnet.Diagnosis` or a
   (:func:`case_nodes`: the observed nodes, the conditions they bear on,
   every must-not-miss condition; ``whole=True`` for every node) in three
   columns (context, conditions, findings), each condition with its
-  posterior as a bar, the observed nodes outlined in black with their value.
+  posterior as a bar, the observed nodes outlined in black with their value,
+  each red flag written in its condition's box, edged in its urgency's colour.
   :func:`layout` gives the older three-row placement of every node.
 
 Examples
@@ -37,7 +38,8 @@ from typing import TYPE_CHECKING, Any
 
 from crampnet.exceptions import EvidenceTypeError
 from crampnet.network.evidence import entered, normalise, resolve_id, show
-from crampnet.reasoning.html import COLOURS, diagnosis_html, percent
+from crampnet.reasoning.html import COLOURS, URGENCY, diagnosis_html, percent
+from crampnet.reasoning.redflags import red_flags
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -182,7 +184,11 @@ def draw(
     "Age group = 70 years (65_plus)", outlined in black; must-not-miss
     conditions edged in red); each
     condition's box holds a bar as long as its posterior given the
-    evidence, as pyAgrum's ``showInference`` does.
+    evidence, as pyAgrum's ``showInference`` does. Each red flag of the case
+    (``dx.red_flags``: finding rules and thresholds) is written in its
+    condition's box, "RED FLAG: URGENT", the box edged in the urgency's
+    colour (:data:`crampnet.reasoning.html.URGENCY`), and its condition is
+    drawn whatever its rank; the title counts them.
 
     Parameters
     ----------
@@ -240,14 +246,16 @@ def draw(
     spec = model.spec
     vectors = normalise(spec, evidence, entailed=False)  # as entered: an implied finding is drawn as given
     given = {resolve_id(spec, key): value for key, value in (evidence or {}).items()}  # a number is drawn with its band
-    nodes = list(spec.order) if whole else case_nodes(model, evidence)
     posteriors = {str(k): float(v) for k, v in model.posteriors(evidence).to_dict().items()}
+    flags = {f.condition: f.urgency for f in red_flags(model, evidence, posteriors, baseline=False)}  # as dx.red_flags: one per condition
+    nodes = list(spec.order) if whole else [n for n in spec.order if n in set(case_nodes(model, evidence)) | set(flags)]
     for nid in nodes:  # a part of a condition (crampnet.network.parts) is drawn with its own probability
         if spec.nodes[nid].part_of is not None:
             posteriors[nid] = model.probability({nid: "present"}, evidence)
     pos = _columns(model, nodes, posteriors)
     rows = max(1.0, max(y for _, y in pos.values()) + 1)
     texts = {nid: _text(spec.nodes[nid], entered(spec, nid, given[nid], vectors[nid]) if nid in vectors else None) for nid in nodes}
+    texts.update({nid: _with_flag(texts[nid], urgency) for nid, urgency in flags.items()})
     if ax is None:  # rows tall enough for the most lines a box holds: a condition's above its bar, 0.43 of a row; another's, 0.78
         per_row = max([0.55] + [(11 * len(lines) + 4) / 72 / (0.43 if spec.nodes[nid].role == "condition" else _BOX_H) for nid, lines in texts.items()])
         fig, ax = plt.subplots(figsize=(14, per_row * rows + 1.3))
@@ -265,14 +273,14 @@ def draw(
     for nid in nodes:
         node, (x, y) = spec.nodes[nid], pos[nid]
         left, observed = x - _BOX_W / 2, nid in vectors
-        edge = "black" if observed else "#aa0000" if node.must_not_miss else "#777777"
+        edge = URGENCY[flags[nid]][0] if nid in flags else "black" if observed else "#aa0000" if node.must_not_miss else "#777777"
         ax.add_patch(FancyBboxPatch(
             (left, y - _BOX_H / 2), _BOX_W, _BOX_H, boxstyle="round,pad=0,rounding_size=0.08", facecolor=COLOURS[node.role],
             alpha=0.35, edgecolor="none", zorder=2, gid=f"box:{nid}",
         ))  # fmt: skip
         ax.add_patch(FancyBboxPatch(
             (left, y - _BOX_H / 2), _BOX_W, _BOX_H, boxstyle="round,pad=0,rounding_size=0.08", facecolor="none",
-            edgecolor=edge, linewidth=2.0 if observed or node.must_not_miss else 0.8, zorder=3,
+            edgecolor=edge, linewidth=3.0 if nid in flags else 2.0 if observed or node.must_not_miss else 0.8, zorder=3,
         ))  # fmt: skip
         label = "\n".join(texts[nid])  # drawn with parse_math=False: a "$" in a label is no TeX
         if node.role == "condition":
@@ -292,7 +300,8 @@ def draw(
         ax.text(x, -0.55, {"context": "context", "condition": "conditions (probability given the evidence)", "finding": "findings"}[role],
                 ha="center", va="bottom", fontsize=10, fontweight="bold")  # fmt: skip
     what = "every node" if whole else f"the {len(nodes)} nodes that bear on this case (of {len(spec.nodes)})"
-    ax.set_title(f"{spec.name} {spec.version}: {what}; {len(vectors)} observed (outlined)", fontsize=11, pad=20)
+    raised = f"; {len(flags)} red flag{'s' * (len(flags) != 1)} (each edged in its urgency's colour)" if flags else ""
+    ax.set_title(f"{spec.name} {spec.version}: {what}; {len(vectors)} observed (outlined){raised}", fontsize=11, pad=20)
     return ax
 
 
@@ -345,6 +354,27 @@ def _text(node: Node, value: str | None) -> list[str]:
         if len(lines) <= _MOST - 1:
             break
     return [_short(label, _WIDTH - len(mark)) + mark, *lines]
+
+
+def _with_flag(lines: list[str], urgency: str) -> list[str]:
+    """A condition's lines with its red flag: ``"RED FLAG: URGENT"`` after its one line when both fit, else on a line of its own.
+
+    Parameters
+    ----------
+    lines : list of str
+        The lines :func:`_text` gave.
+    urgency : str
+        The flag's urgency (:data:`crampnet.reasoning.html.URGENCY`).
+
+    Returns
+    -------
+    list of str
+        The lines with the flag, none longer than :data:`_WIDTH` characters.
+    """
+    tag = f"RED FLAG: {urgency.upper()}"
+    if len(lines) == 1 and len(f"{lines[0]} \u00b7 {tag}") <= _WIDTH:
+        return [f"{lines[0]} \u00b7 {tag}"]
+    return [*lines, tag]
 
 
 def _short(text: str, n: int) -> str:
