@@ -427,3 +427,30 @@ def test_draw_shows_every_red_flag(model):
         assert not any("RED FLAG" in texts[n] for n in unflagged)
     finally:
         plt.close(ax.figure)
+
+
+def test_every_html_display_asks_mathjax_to_leave_it_alone(tmp_path):
+    """Check the explorer's panes, the explanation table and a node's description carry the classes MathJax skips.
+
+    The notebook table and the report had them (test_html_displays_are_not_typeset_as_math);
+    the explorer's title, status line and next-questions table (ipywidgets'
+    HTML panes are typeset too), ``dx.explain``'s table and
+    ``model.describe(node)`` had not, so a label "Urge $5 and $10" lost its
+    dollars there.
+    """
+    pytest.importorskip("ipywidgets")
+    from crampnet.explorer import explore
+
+    text = TINY_TEXT.replace('[nodes.urge]\nrole = "finding"\n', '[nodes.urge]\nrole = "finding"\nlabel = "Urge $5 and $10"\n')
+    path = tmp_path / "dollars.toml"
+    path.write_text(text, encoding="utf-8")
+    model = crampnet.load(path)
+    explorer = explore(model, {"ferritin": "low"}, questions=3)
+    title = explorer.widget.children[0].value
+    pages = {"title": title, "status": explorer.status.value, "questions": explorer.next_questions.value, "describe": model.describe("urge")._repr_html_()}
+    pages["explain"] = model.diagnose({"urge": True}).explain("rls")._repr_html_()
+    assert "Urge $5 and $10" in pages["questions"] and "Urge $5 and $10" in pages["describe"] and "Urge $5 and $10" in pages["explain"]
+    for name, page in pages.items():
+        classes = re.findall(r"""class=["']([^"']*)["']""", page)
+        outer = next(c for c in classes if "crampnet" in c)  # the element that holds the display
+        assert {"tex2jax_ignore", "mathjax_ignore"} <= set(outer.split()), (name, outer)

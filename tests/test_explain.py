@@ -171,7 +171,7 @@ def test_sentences_are_shown_whole_in_notebooks_and_consoles(model):
         assert html.escape(sentence) in shown_html, sentence
         assert sentence in shown_text, sentence
     assert all(column in shown_text for column in table.columns)  # no column hidden behind "..."
-    assert 'class="dataframe crampnet-explanation"' in shown_html  # the left-aligned sentences apply to this table only
+    assert 'class="dataframe crampnet-explanation ' in shown_html  # the left-aligned sentences apply to this table only (then the classes MathJax skips)
     # Only the display differs: it is a DataFrame, its slices keep the display, it pickles, the global options are untouched.
     assert isinstance(table, pd.DataFrame) and type(table).__name__ == "Explanation"
     assert type(table.head(2)) is type(table) and html.escape(sentences[0]) in table.head(2)._repr_html_()

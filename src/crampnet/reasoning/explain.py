@@ -66,6 +66,7 @@ from crampnet.network.entailment import entail, implied
 from crampnet.network.evidence import describe, normalise, resolve_id, show
 from crampnet.network.parts import not_listed
 from crampnet.reasoning._scoring import score, score_coalitions, stack
+from crampnet.reasoning.html import NO_MATH
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,8 +122,8 @@ def _explanation_class() -> type[pd.DataFrame]:
                 html: str | None = super()._repr_html_()  # type: ignore[misc]  # not in pandas-stubs
             if html is None or _TABLE not in html:
                 return html
-            # Sentences read left to right: left-align the last column of this table only.
-            return _LEFT_LAST + html.replace(_TABLE, _TABLE.replace('class="dataframe"', 'class="dataframe crampnet-explanation"'), 1)
+            # Sentences read left to right: left-align the last column of this table only; MathJax leaves it alone ("$" in a label).
+            return _LEFT_LAST + html.replace(_TABLE, _TABLE.replace('class="dataframe"', f'class="dataframe crampnet-explanation {NO_MATH}"'), 1)
 
     Explanation.__module__ = __name__
     Explanation.__qualname__ = "Explanation"
