@@ -454,3 +454,15 @@ def test_every_html_display_asks_mathjax_to_leave_it_alone(tmp_path):
         classes = re.findall(r"""class=["']([^"']*)["']""", page)
         outer = next(c for c in classes if "crampnet" in c)  # the element that holds the display
         assert {"tex2jax_ignore", "mathjax_ignore"} <= set(outer.split()), (name, outer)
+
+
+def test_draw_says_soft_evidence_numbers_are_likelihoods(model):
+    """Check the drawing writes soft evidence as likelihoods, not as bare "state:number" pairs that read as probabilities."""
+    import matplotlib.pyplot as plt
+
+    ax = draw(model, {"urge_to_move": {"yes": 4, "no": 1}})
+    try:
+        (text,) = [t.get_text() for t in ax.texts if t.get_gid() == "label:urge_to_move"]
+        assert text == "Urge to move the legs\n= likelihoods yes:1, no:0.25", text
+    finally:
+        plt.close(ax.figure)

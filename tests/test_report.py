@@ -399,3 +399,16 @@ def test_report_stamp_shows_numbers_of_every_real_type(model):
         text = dx.report(fmt)
         for shown in ("Age group: 72 years (65_plus)", "Serum ferritin: 32.5 ng/mL (low)", "Ankle-brachial index: 0.7 ratio (low)", "Serum potassium: 3.25 mmol/L (low)"):
             assert shown in text, (fmt, shown)
+
+
+def test_report_stamp_says_soft_evidence_is_soft(model):
+    """Check soft evidence is stamped as soft evidence, its numbers likelihoods, as the command line writes it.
+
+    The stamp read "Urge to move the legs: yes:1, no:0.25", which reads as
+    probabilities (a certain yes); the command line's echo says "soft
+    evidence (yes: 1, no: 0.25)".
+    """
+    dx = model.diagnose({"urge_to_move": {"yes": 4, "no": 1}, "worse_evening": True})
+    for fmt in ("markdown", "html"):
+        text = dx.report(fmt)
+        assert "Urge to move the legs: soft evidence (yes:1, no:0.25); Worse in the evening" in text.replace("\\_", "_"), fmt

@@ -317,7 +317,7 @@ def _text(node: Node, value: str | None) -> list[str]:
     The label (``" (must not miss)"`` after a must-not-miss condition's,
     never cut), then ``= value`` for an observed node: on the label's line
     when both fit, else on lines of their own, soft evidence broken after
-    its commas; past :data:`_MOST` lines, the states left out are counted
+    its commas after "= likelihoods"; past :data:`_MOST` lines, the states left out are counted
     ("... +3 more").
 
     Parameters
@@ -341,10 +341,13 @@ def _text(node: Node, value: str | None) -> list[str]:
         return [f"{label} = {value}{mark}"]
     if node.role == "condition" and _WIDTH - len(f" = {value}{mark}") >= 16:  # one line above the bar, the label cut
         return [f"{_short(label, _WIDTH - len(f' = {value}{mark}'))} = {value}{mark}"]
-    parts = [_short(part, _WIDTH - 3) for part in value.split(", ")]  # room for "= " and ","
+    soft = value.startswith("soft evidence (") and value.endswith(")")
+    first = "= likelihoods " if soft else "= "  # what soft evidence's numbers are
+    parts = [_short(part, _WIDTH - 3) for part in (value[len("soft evidence (") : -1] if soft else value).split(", ")]  # room for "= " and ","
+    parts[0] = _short(parts[0], _WIDTH - len(first) - 1)
     for k in range(len(parts), 0, -1):  # the most states that fit, the others counted
         shown = parts[:k] + ([f"\u2026 +{len(parts) - k} more"] if k < len(parts) else [])
-        lines = ["= " + shown[0]]
+        lines = [first + shown[0]]
         for part in shown[1:]:
             if len(f"{lines[-1]}, {part}") < _WIDTH:  # "<": room for the comma that ends a line
                 lines[-1] += f", {part}"

@@ -247,7 +247,9 @@ def entered(spec: NetworkSpec, nid: str, value: object, vec: np.ndarray) -> str:
     str
         ``"value unit (state)"`` for a number of any real type (numpy's,
         Decimal, Fraction), the unit left out where the node has none;
-        else :func:`describe`'s text.
+        ``"soft evidence (state:likelihood, ...)"`` for soft evidence (as
+        the command line writes it: the numbers are likelihoods, not
+        probabilities); else the state.
 
     Examples
     --------
@@ -258,8 +260,12 @@ def entered(spec: NetworkSpec, nid: str, value: object, vec: np.ndarray) -> str:
     '70 years (65_plus)'
     >>> entered(spec, "urge_to_move", True, np.array([1.0, 0.0]))
     'yes'
+    >>> entered(spec, "urge_to_move", {"yes": 4, "no": 1}, np.array([1.0, 0.25]))
+    'soft evidence (yes:1, no:0.25)'
     """
     state = describe(spec, nid, vec)
+    if state not in spec.nodes[nid].states:
+        return f"soft evidence ({state})"
     if isinstance(value, _REAL) and not isinstance(value, bool | np.bool_):
         unit = spec.nodes[nid].unit
         return f"{float(value):g}{f' {unit}' if unit else ''} ({state})"
