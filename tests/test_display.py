@@ -466,3 +466,27 @@ def test_draw_says_soft_evidence_numbers_are_likelihoods(model):
         assert text == "Urge to move the legs\n= likelihoods yes:1, no:0.25", text
     finally:
         plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("top", [8, 3, 0, None])
+def test_html_caption_says_how_much_of_the_differential_is_listed(model, top):
+    """Check the differential's caption says when conditions are left out: how many are listed first, of how many, and that the must-not-miss ones follow.
+
+    The caption read "Differential, ordered by expected disablement; 1
+    evidence entry" above ranks 1 to 8 and then 17 to 20: nothing said that
+    13 of the 21 conditions were not shown (the command line says the
+    must-not-miss ones are listed at their own rank, the report lists the rest).
+    """
+    dx = model.diagnose({"urge_to_move": True})
+    page = diagnosis_html(dx, top=top)
+    caption = re.search(r"<caption>(Differential[^<]*)</caption>", page).group(1)
+    ranks = [int(r) for r in re.findall(r'<tr><td class="num">(\d+)</td>', page)]
+    total = len(dx.differential)
+    first = total if top is None else top
+    assert ranks[:first] == list(range(1, first + 1))
+    if len(ranks) == total:
+        assert " of " not in caption, caption
+    elif first == 0:
+        assert f"only the must-not-miss conditions, of {total}" in caption, caption
+    else:
+        assert f"the first {first} of {total}, then every must-not-miss condition below them" in caption, caption
