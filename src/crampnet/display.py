@@ -99,7 +99,7 @@ def layout(model: BaseModel) -> dict[str, tuple[float, float]]:
 
 
 def case_nodes(model: BaseModel, evidence: Mapping[str, object] | None = None) -> list[str]:
-    """The nodes :func:`draw` shows by default, in network order.
+    """The nodes :func:`draw` shows by default, in network order (it adds any condition a red flag names).
 
     The observed nodes; the conditions they bear on (conditions among the
     parents of an observed finding or condition, and among the children of
