@@ -318,3 +318,175 @@ def test_html_displays_are_not_typeset_as_math(tiny):
         root = re.match(r'<div class="([^"]*)"', page)
         assert root is not None, page[:80]
         assert {"tex2jax_ignore", "mathjax_ignore"} <= set(root.group(1).split()), root.group(0)
+
+
+def test_draw_shows_an_entered_number_with_its_unit_and_band(model):
+    """Check a number entered for a banded node is drawn as the report writes it: value, unit, band.
+
+    draw labelled ``{"age": 70}`` "Age group = 65_plus", where the report's
+    stamp reads "Age group: 70 years (65_plus)": the number entered was lost
+    from the figure. An alias ("age") and a numpy number are drawn the same.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    ax = draw(model, {"age": np.int64(70), "ferritin": 32, "urge_to_move": True})
+    try:
+        words = [t.get_text() for t in ax.texts]
+        assert "Age group = 70 years (65_plus)" in words, words
+        assert "Serum ferritin = 32 ng/mL (low)" in words, words
+        assert "Urge to move the legs = yes" in words, words
+    finally:
+        plt.close(ax.figure)
+
+
+SOFT = {
+    "pain_location": {"calf": 1, "foot": 0.5, "thigh": 0.25, "knee": 0.125, "buttock_or_hip": 0.1, "diffuse": 0.05},
+    "presenting_complaint": {"cramps": 0.3, "restlessness": 0.2, "pain": 1, "numbness_or_tingling": 0.1, "weakness": 0.05, "swelling": 0.01},
+    "deep_vein_thrombosis": {"present": 1, "absent": 0.25},
+    "symptom_duration": 400,
+}
+
+
+def test_draw_soft_evidence_text_fits_its_box(model):
+    """Check soft evidence on a node of six states is written in full inside its box, and a condition's text above its bar.
+
+    The text was one line, "Where the s... = calf:1, foot:0.5, thigh:0.25,
+    knee:0.125, buttock_or_hip:0.1, diffuse:0.05", 276 pixels past the
+    box's right edge and off the figure; an observed must-not-miss
+    condition's value was cut to "Deep vein thrombo... = ... (must not miss)".
+    """
+    import matplotlib.pyplot as plt
+
+    ax = draw(model, SOFT)
+    fig = ax.figure
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        boxes = {k: p.get_window_extent(renderer) for k, p in _gids(ax, "box:").items()}
+        tracks = {k: p.get_window_extent(renderer) for k, p in _gids(ax, "track:").items()}
+        texts = {t.get_gid()[len("label:"):]: t for t in ax.texts if (t.get_gid() or "").startswith("label:")}
+        assert set(texts) == set(boxes)
+        for nid, text in texts.items():
+            extent, box = text.get_window_extent(renderer), boxes[nid]
+            assert box.x0 < extent.x0 and extent.x1 < box.x1 and box.y0 < extent.y0 and extent.y1 < box.y1, (nid, text.get_text(), extent, box)
+            if nid in tracks:  # a condition's text above its bar (y grows upwards on the canvas)
+                assert extent.y0 > tracks[nid].y1, (nid, text.get_text())
+        for nid in ("pain_location", "presenting_complaint", "deep_vein_thrombosis"):
+            written = " ".join(texts[nid].get_text().split())
+            assert written.startswith(model.spec.nodes[nid].label), written
+            for state, weight in SOFT[nid].items():
+                assert f"{state}:{weight:g}" in written, (state, written)
+        assert "(must not miss)" in texts["deep_vein_thrombosis"].get_text()
+        assert " ".join(texts["symptom_duration"].get_text().split()) == "How long the current problem has lasted = 400 days (over_3_months)"
+    finally:
+        plt.close(fig)
+
+
+def test_draw_counts_the_states_it_has_no_room_for():
+    """Check soft evidence too long for three lines keeps the first states and counts the others, and no line passes 44 characters."""
+    from crampnet.display import _text
+
+    node = SimpleNamespace(id="mood", label="Mood", role="finding", must_not_miss=False)
+    value = ", ".join(f"state_number_{i}:0.{i}" for i in range(1, 13))  # 12 states of 18 characters
+    lines = _text(node, value)
+    assert lines[0] == "Mood" and len(lines) == 4 and all(len(line) <= 44 for line in lines), lines
+    shown = re.findall(r"state_number_(\d+)", " ".join(lines))
+    left = re.search(r"\u2026 \+(\d+) more$", lines[-1])
+    assert left is not None, lines
+    assert shown == [str(i) for i in range(1, len(shown) + 1)] and len(shown) + int(left.group(1)) == 12
+
+
+def test_draw_shows_every_red_flag(model):
+    """Check every red flag of the case is written in its condition's box, edged in its urgency's colour, and counted in the title.
+
+    The drawing showed no red flag: low back pain with new bladder or
+    bowel dysfunction (cauda equina, an emergency on lumbar radiculopathy,
+    which is not a must-not-miss condition) drew that condition as a plain
+    34% bar among the others.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgba
+
+    from crampnet.reasoning.html import URGENCY
+
+    evidence = {"back_pain": True, "bladder_bowel_dysfunction": True, "age": 70}
+    flags = model.diagnose(evidence).red_flags
+    assert "emergency" in {f.urgency for f in flags}  # the case raises one
+    ax = draw(model, evidence)
+    try:
+        texts = {t.get_gid()[len("label:"):]: t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("label:")}
+        assert f"{len(flags)} red flags" in ax.get_title()
+        outlines = [p for p in ax.patches if p.get_gid() is None and p.get_facecolor()[3] == 0]  # a box's outline: no gid, no fill
+        for flag in flags:
+            assert f"RED FLAG: {flag.urgency.upper()}" in texts[flag.condition], texts.get(flag.condition)
+            box = _gids(ax, "box:")[flag.condition]
+            (outline,) = [p for p in outlines if p.get_x() == box.get_x() and p.get_y() == box.get_y()]
+            assert outline.get_edgecolor() == to_rgba(URGENCY[flag.urgency][0])
+        unflagged = set(texts) - {f.condition for f in flags}
+        assert not any("RED FLAG" in texts[n] for n in unflagged)
+    finally:
+        plt.close(ax.figure)
+
+
+def test_every_html_display_asks_mathjax_to_leave_it_alone(tmp_path):
+    """Check the explorer's panes, the explanation table and a node's description carry the classes MathJax skips.
+
+    The notebook table and the report had them (test_html_displays_are_not_typeset_as_math);
+    the explorer's title, status line and next-questions table (ipywidgets'
+    HTML panes are typeset too), ``dx.explain``'s table and
+    ``model.describe(node)`` had not, so a label "Urge $5 and $10" lost its
+    dollars there.
+    """
+    pytest.importorskip("ipywidgets")
+    from crampnet.explorer import explore
+
+    text = TINY_TEXT.replace('[nodes.urge]\nrole = "finding"\n', '[nodes.urge]\nrole = "finding"\nlabel = "Urge $5 and $10"\n')
+    path = tmp_path / "dollars.toml"
+    path.write_text(text, encoding="utf-8")
+    model = crampnet.load(path)
+    explorer = explore(model, {"ferritin": "low"}, questions=3)
+    title = explorer.widget.children[0].value
+    pages = {"title": title, "status": explorer.status.value, "questions": explorer.next_questions.value, "describe": model.describe("urge")._repr_html_()}
+    pages["explain"] = model.diagnose({"urge": True}).explain("rls")._repr_html_()
+    assert "Urge $5 and $10" in pages["questions"] and "Urge $5 and $10" in pages["describe"] and "Urge $5 and $10" in pages["explain"]
+    for name, page in pages.items():
+        classes = re.findall(r"""class=["']([^"']*)["']""", page)
+        outer = next(c for c in classes if "crampnet" in c)  # the element that holds the display
+        assert {"tex2jax_ignore", "mathjax_ignore"} <= set(outer.split()), (name, outer)
+
+
+def test_draw_says_soft_evidence_numbers_are_likelihoods(model):
+    """Check the drawing writes soft evidence as likelihoods, not as bare "state:number" pairs that read as probabilities."""
+    import matplotlib.pyplot as plt
+
+    ax = draw(model, {"urge_to_move": {"yes": 4, "no": 1}})
+    try:
+        (text,) = [t.get_text() for t in ax.texts if t.get_gid() == "label:urge_to_move"]
+        assert text == "Urge to move the legs\n= likelihoods yes:1, no:0.25", text
+    finally:
+        plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("top", [8, 3, 0, None])
+def test_html_caption_says_how_much_of_the_differential_is_listed(model, top):
+    """Check the differential's caption says when conditions are left out: how many are listed first, of how many, and that the must-not-miss ones follow.
+
+    The caption read "Differential, ordered by expected disablement; 1
+    evidence entry" above ranks 1 to 8 and then 17 to 20: nothing said that
+    13 of the 21 conditions were not shown (the command line says the
+    must-not-miss ones are listed at their own rank, the report lists the rest).
+    """
+    dx = model.diagnose({"urge_to_move": True})
+    page = diagnosis_html(dx, top=top)
+    caption = re.search(r"<caption>(Differential[^<]*)</caption>", page).group(1)
+    ranks = [int(r) for r in re.findall(r'<tr><td class="num">(\d+)</td>', page)]
+    total = len(dx.differential)
+    first = total if top is None else top
+    assert ranks[:first] == list(range(1, first + 1))
+    if len(ranks) == total:
+        assert " of " not in caption, caption
+    elif first == 0:
+        assert f"only the must-not-miss conditions, of {total}" in caption, caption
+    else:
+        assert f"the first {first} of {total}, then every must-not-miss condition below them" in caption, caption

@@ -171,7 +171,7 @@ def test_sentences_are_shown_whole_in_notebooks_and_consoles(model):
         assert html.escape(sentence) in shown_html, sentence
         assert sentence in shown_text, sentence
     assert all(column in shown_text for column in table.columns)  # no column hidden behind "..."
-    assert 'class="dataframe crampnet-explanation"' in shown_html  # the left-aligned sentences apply to this table only
+    assert 'class="dataframe crampnet-explanation ' in shown_html  # the left-aligned sentences apply to this table only (then the classes MathJax skips)
     # Only the display differs: it is a DataFrame, its slices keep the display, it pickles, the global options are untouched.
     assert isinstance(table, pd.DataFrame) and type(table).__name__ == "Explanation"
     assert type(table.head(2)) is type(table) and html.escape(sentences[0]) in table.head(2)._repr_html_()
@@ -199,3 +199,16 @@ def test_a_condition_ruled_out_is_not_called_certain(tiny):
     report = tiny.diagnose({"jerks": "no", "urge": "yes"}).report()
     section = report.split("### plm")[1].split("###")[0]
     assert "ruled out under part of the evidence" in section and "certain" not in section, section
+
+
+def test_sentences_show_numbers_of_every_real_type(tiny):
+    """Check a number of numpy's or Decimal's type is written in the sentence with its unit, as an int is.
+
+    The sentence checked for int and float alone: ``np.int64(70)`` (from a
+    DataFrame of integers) read "age group (65_plus)", the number gone.
+    """
+    import decimal
+
+    table = explain(tiny, {"age": np.int64(70), "ferritin": decimal.Decimal("32.5")}, "rls")
+    assert table.loc["age_group", "sentence"].startswith("age group 70 years (65_plus): odds of rls x")
+    assert table.loc["ferritin", "sentence"].startswith("ferritin 32.5 ng/mL (low): odds of rls x")

@@ -379,3 +379,36 @@ def test_explorer_questions_say_nothing_is_left_to_ask(tiny):
 
     page = questions_html(tiny, tiny.diagnose(ALL_ANSWERED).next_questions())
     assert "nothing is left to ask" in page.lower() and "<tbody></tbody>" not in page, page
+
+
+def test_report_stamp_shows_numbers_of_every_real_type(model):
+    """Check the stamp writes an entered number with its unit and band whatever its numeric type.
+
+    A number read from a DataFrame of integers is a numpy int64, and a
+    database's numeric column a Decimal; the stamp wrote the band alone for
+    them ("Age group: 65_plus"), as if no number had been entered, because
+    it looked for Python's int and float only.
+    """
+    import decimal
+    import fractions
+
+    import numpy as np
+
+    dx = model.diagnose({"age": np.int64(72), "ferritin": decimal.Decimal("32.5"), "ankle_brachial_index": fractions.Fraction(7, 10), "potassium": np.float32(3.25)})
+    for fmt in ("markdown", "html"):
+        text = dx.report(fmt)
+        for shown in ("Age group: 72 years (65_plus)", "Serum ferritin: 32.5 ng/mL (low)", "Ankle-brachial index: 0.7 ratio (low)", "Serum potassium: 3.25 mmol/L (low)"):
+            assert shown in text, (fmt, shown)
+
+
+def test_report_stamp_says_soft_evidence_is_soft(model):
+    """Check soft evidence is stamped as soft evidence, its numbers likelihoods, as the command line writes it.
+
+    The stamp read "Urge to move the legs: yes:1, no:0.25", which reads as
+    probabilities (a certain yes); the command line's echo says "soft
+    evidence (yes: 1, no: 0.25)".
+    """
+    dx = model.diagnose({"urge_to_move": {"yes": 4, "no": 1}, "worse_evening": True})
+    for fmt in ("markdown", "html"):
+        text = dx.report(fmt)
+        assert "Urge to move the legs: soft evidence (yes:1, no:0.25); Worse in the evening" in text.replace("\\_", "_"), fmt

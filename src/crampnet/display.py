@@ -15,7 +15,8 @@ probability, it only lays out what a :class:`~crampnet.Diagnosis` or a
   (:func:`case_nodes`: the observed nodes, the conditions they bear on,
   every must-not-miss condition; ``whole=True`` for every node) in three
   columns (context, conditions, findings), each condition with its
-  posterior as a bar, the observed nodes outlined in black with their value.
+  posterior as a bar, the observed nodes outlined in black with their value,
+  each red flag written in its condition's box, edged in its urgency's colour.
   :func:`layout` gives the older three-row placement of every node.
 
 Examples
@@ -36,11 +37,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from crampnet.exceptions import EvidenceTypeError
-from crampnet.network.evidence import describe, normalise, show
-from crampnet.reasoning.html import COLOURS, diagnosis_html, percent
+from crampnet.network.evidence import entered, normalise, resolve_id, show
+from crampnet.reasoning.html import COLOURS, URGENCY, diagnosis_html, percent
+from crampnet.reasoning.redflags import red_flags
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
+    from crampnet.network.spec import Node
 
 __all__ = ["COLOURS", "case_nodes", "diagnosis_html", "draw", "layout"]
 
@@ -96,7 +99,7 @@ def layout(model: BaseModel) -> dict[str, tuple[float, float]]:
 
 
 def case_nodes(model: BaseModel, evidence: Mapping[str, object] | None = None) -> list[str]:
-    """The nodes :func:`draw` shows by default, in network order.
+    """The nodes :func:`draw` shows by default, in network order (it adds any condition a red flag names).
 
     The observed nodes; the conditions they bear on (conditions among the
     parents of an observed finding or condition, and among the children of
@@ -177,9 +180,15 @@ def draw(
     the right. The nodes are :func:`case_nodes` (the observed ones, the
     conditions they bear on, every must-not-miss condition), or every node
     with ``whole=True``. Each box names its node (observed ones with their
-    value, outlined in black; must-not-miss conditions edged in red); each
+    value, a number with its unit and band as the report's stamp writes it,
+    "Age group = 70 years (65_plus)", outlined in black; must-not-miss
+    conditions edged in red); each
     condition's box holds a bar as long as its posterior given the
-    evidence, as pyAgrum's ``showInference`` does.
+    evidence, as pyAgrum's ``showInference`` does. Each red flag of the case
+    (``dx.red_flags``: finding rules and thresholds) is written in its
+    condition's box, "RED FLAG: URGENT", the box edged in the urgency's
+    colour (:data:`crampnet.reasoning.html.URGENCY`), and its condition is
+    drawn whatever its rank; the title counts them.
 
     Parameters
     ----------
@@ -198,7 +207,12 @@ def draw(
     -------
     matplotlib.axes.Axes
         The axes drawn on; each bar is a patch with ``gid`` ``"bar:<condition>"``
-        inside its track, ``"track:<condition>"``.
+        inside its track, ``"track:<condition>"``, each box ``"box:<node>"``
+        and its text ``"label:<node>"``: at most 44 characters a line, an
+        observed node's value on lines of its own when it does not fit
+        beside the label (soft evidence broken after its commas, the states
+        past three lines counted, "... +3 more"); the default figure's rows
+        are as tall as the most lines need.
 
     Raises
     ------
@@ -231,16 +245,21 @@ def draw(
 
     spec = model.spec
     vectors = normalise(spec, evidence, entailed=False)  # as entered: an implied finding is drawn as given
-    nodes = list(spec.order) if whole else case_nodes(model, evidence)
+    given = {resolve_id(spec, key): value for key, value in (evidence or {}).items()}  # a number is drawn with its band
     posteriors = {str(k): float(v) for k, v in model.posteriors(evidence).to_dict().items()}
+    flags = {f.condition: f.urgency for f in red_flags(model, evidence, posteriors, baseline=False)}  # as dx.red_flags: one per condition
+    nodes = list(spec.order) if whole else [n for n in spec.order if n in set(case_nodes(model, evidence)) | set(flags)]
     for nid in nodes:  # a part of a condition (crampnet.network.parts) is drawn with its own probability
         if spec.nodes[nid].part_of is not None:
             posteriors[nid] = model.probability({nid: "present"}, evidence)
     pos = _columns(model, nodes, posteriors)
     rows = max(1.0, max(y for _, y in pos.values()) + 1)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(14, 0.55 * rows + 1.3))
-        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - 0.9 / (0.55 * rows + 1.3))
+    texts = {nid: _text(spec.nodes[nid], entered(spec, nid, given[nid], vectors[nid]) if nid in vectors else None) for nid in nodes}
+    texts.update({nid: _with_flag(texts[nid], urgency) for nid, urgency in flags.items()})
+    if ax is None:  # rows tall enough for the most lines a box holds: a condition's above its bar, 0.43 of a row; another's, 0.78
+        per_row = max([0.55] + [(11 * len(lines) + 4) / 72 / (0.43 if spec.nodes[nid].role == "condition" else _BOX_H) for nid, lines in texts.items()])
+        fig, ax = plt.subplots(figsize=(14, per_row * rows + 1.3))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - 0.9 / (per_row * rows + 1.3))
     shown = set(nodes)
     for nid in nodes:
         for parent in spec.nodes[nid].parents:
@@ -254,19 +273,16 @@ def draw(
     for nid in nodes:
         node, (x, y) = spec.nodes[nid], pos[nid]
         left, observed = x - _BOX_W / 2, nid in vectors
-        edge = "black" if observed else "#aa0000" if node.must_not_miss else "#777777"
+        edge = URGENCY[flags[nid]][0] if nid in flags else "black" if observed else "#aa0000" if node.must_not_miss else "#777777"
         ax.add_patch(FancyBboxPatch(
             (left, y - _BOX_H / 2), _BOX_W, _BOX_H, boxstyle="round,pad=0,rounding_size=0.08", facecolor=COLOURS[node.role],
             alpha=0.35, edgecolor="none", zorder=2, gid=f"box:{nid}",
         ))  # fmt: skip
         ax.add_patch(FancyBboxPatch(
             (left, y - _BOX_H / 2), _BOX_W, _BOX_H, boxstyle="round,pad=0,rounding_size=0.08", facecolor="none",
-            edgecolor=edge, linewidth=2.0 if observed or node.must_not_miss else 0.8, zorder=3,
+            edgecolor=edge, linewidth=3.0 if nid in flags else 2.0 if observed or node.must_not_miss else 0.8, zorder=3,
         ))  # fmt: skip
-        label = node.label or nid.replace("_", " ")  # drawn with parse_math=False: a "$" in a label is no TeX
-        if observed:
-            value = describe(spec, nid, vectors[nid])
-            label = f"{_short(label, max(12, 40 - len(value)))} = {value}"
+        label = "\n".join(texts[nid])  # drawn with parse_math=False: a "$" in a label is no TeX
         if node.role == "condition":
             p = posteriors[nid]
             track = (left + 0.03, y + 0.04, _BOX_W * 0.7, _BOX_H * 0.3)
@@ -274,10 +290,9 @@ def draw(
             ax.add_patch(Rectangle(track[:2], track[2] * p, track[3], facecolor=COLOURS["condition"], zorder=5, gid=f"bar:{nid}"))
             if labels:
                 ax.text(track[0] + track[2] + 0.02, y + 0.02 + track[3] / 2, percent(p), fontsize=9, va="center", zorder=6)
-                mark = " (must not miss)" if node.must_not_miss else ""
-                ax.text(left + 0.03, y - 0.17, _short(label, 38 - len(mark)) + mark, fontsize=9, va="center", zorder=6, parse_math=False)
+                ax.text(left + 0.03, y - 0.17, label, fontsize=9, va="center", zorder=6, parse_math=False, gid=f"label:{nid}")
         elif labels:
-            ax.text(left + 0.03, y, label if observed else _short(label, 44), fontsize=9, va="center", zorder=6, fontweight="bold" if observed else "normal", parse_math=False)
+            ax.text(left + 0.03, y, label, fontsize=9, va="center", zorder=6, fontweight="bold" if observed else "normal", parse_math=False, gid=f"label:{nid}")
     ax.set_xlim(-0.45, 2.45)
     ax.set_ylim(rows - 0.4, -0.6)
     ax.axis("off")
@@ -285,8 +300,84 @@ def draw(
         ax.text(x, -0.55, {"context": "context", "condition": "conditions (probability given the evidence)", "finding": "findings"}[role],
                 ha="center", va="bottom", fontsize=10, fontweight="bold")  # fmt: skip
     what = "every node" if whole else f"the {len(nodes)} nodes that bear on this case (of {len(spec.nodes)})"
-    ax.set_title(f"{spec.name} {spec.version}: {what}; {len(vectors)} observed (outlined)", fontsize=11, pad=20)
+    raised = f"; {len(flags)} red flag{'s' * (len(flags) != 1)} (each edged in its urgency's colour)" if flags else ""
+    ax.set_title(f"{spec.name} {spec.version}: {what}; {len(vectors)} observed (outlined){raised}", fontsize=11, pad=20)
     return ax
+
+
+#: Characters on a line of a box: 44 of the network's longest labels in 9-point bold take 315 to 345 of the 374 pixels inside a box at 100 dpi.
+_WIDTH = 44
+#: Lines a box's text takes at most: its label and three of its value.
+_MOST = 4
+
+
+def _text(node: Node, value: str | None) -> list[str]:
+    """The lines of a box's text, none longer than :data:`_WIDTH` characters.
+
+    The label (``" (must not miss)"`` after a must-not-miss condition's,
+    never cut), then ``= value`` for an observed node: on the label's line
+    when both fit, else on lines of their own, soft evidence broken after
+    its commas after "= likelihoods"; past :data:`_MOST` lines, the states left out are counted
+    ("... +3 more").
+
+    Parameters
+    ----------
+    node : Node
+        The node drawn.
+    value : str or None
+        What was entered for it (:func:`crampnet.network.evidence.entered`),
+        None when it is not observed.
+
+    Returns
+    -------
+    list of str
+        One to :data:`_MOST` lines.
+    """
+    mark = " (must not miss)" if node.role == "condition" and node.must_not_miss else ""
+    label = node.label or node.id.replace("_", " ")
+    if value is None:
+        return [_short(label, _WIDTH - len(mark)) + mark]
+    if len(f"{label} = {value}{mark}") <= _WIDTH:
+        return [f"{label} = {value}{mark}"]
+    if node.role == "condition" and _WIDTH - len(f" = {value}{mark}") >= 16:  # one line above the bar, the label cut
+        return [f"{_short(label, _WIDTH - len(f' = {value}{mark}'))} = {value}{mark}"]
+    soft = value.startswith("soft evidence (") and value.endswith(")")
+    first = "= likelihoods " if soft else "= "  # what soft evidence's numbers are
+    parts = [_short(part, _WIDTH - 3) for part in (value[len("soft evidence (") : -1] if soft else value).split(", ")]  # room for "= " and ","
+    parts[0] = _short(parts[0], _WIDTH - len(first) - 1)
+    for k in range(len(parts), 0, -1):  # the most states that fit, the others counted
+        shown = parts[:k] + ([f"\u2026 +{len(parts) - k} more"] if k < len(parts) else [])
+        lines = [first + shown[0]]
+        for part in shown[1:]:
+            if len(f"{lines[-1]}, {part}") < _WIDTH:  # "<": room for the comma that ends a line
+                lines[-1] += f", {part}"
+            else:
+                lines[-1] += ","
+                lines.append(part)
+        if len(lines) <= _MOST - 1:
+            break
+    return [_short(label, _WIDTH - len(mark)) + mark, *lines]
+
+
+def _with_flag(lines: list[str], urgency: str) -> list[str]:
+    """A condition's lines with its red flag: ``"RED FLAG: URGENT"`` after its one line when both fit, else on a line of its own.
+
+    Parameters
+    ----------
+    lines : list of str
+        The lines :func:`_text` gave.
+    urgency : str
+        The flag's urgency (:data:`crampnet.reasoning.html.URGENCY`).
+
+    Returns
+    -------
+    list of str
+        The lines with the flag, none longer than :data:`_WIDTH` characters.
+    """
+    tag = f"RED FLAG: {urgency.upper()}"
+    if len(lines) == 1 and len(f"{lines[0]} \u00b7 {tag}") <= _WIDTH:
+        return [f"{lines[0]} \u00b7 {tag}"]
+    return [*lines, tag]
 
 
 def _short(text: str, n: int) -> str:

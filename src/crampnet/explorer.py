@@ -52,7 +52,7 @@ from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueEr
 from crampnet.network.describe import band_ranges
 from crampnet.network.evidence import describe, normalise, resolve_id, show
 from crampnet.reasoning.diagnosis import diagnose
-from crampnet.reasoning.html import STYLESHEET, diagnosis_html, population_phrase
+from crampnet.reasoning.html import NO_MATH, STYLESHEET, diagnosis_html, population_phrase
 from crampnet.reasoning.questions import cost_of
 
 if TYPE_CHECKING:
@@ -219,7 +219,7 @@ class Explorer:
         self.status = w.HTML()
         self.differential = w.HTML()
         self.next_questions = w.HTML()
-        title = w.HTML(f'<div class="crampnet"><style>{STYLESHEET}</style><strong>{html.escape(model.spec.title or model.spec.name)}</strong>, '
+        title = w.HTML(f'<div class="crampnet {NO_MATH}"><style>{STYLESHEET}</style><strong>{html.escape(model.spec.title or model.spec.name)}</strong>, '
                        f"probabilities {html.escape(population_phrase(model))}. crampnet supports clinical reasoning; it does not replace it.</div>")  # fmt: skip
         left = w.VBox([self.tabs, clear], layout=w.Layout(width="42%"))
         right = w.VBox([self.status, self.differential, self.next_questions], layout=w.Layout(width="58%"))
@@ -274,7 +274,7 @@ _STATUS = {"busy": "#806000", "error": "#aa0000", "done": "#4a8a4a"}
 
 
 def _status(text: str, kind: str) -> str:
-    return f'<div class="crampnet-status crampnet-status-{kind}" style="border-left:5px solid {_STATUS[kind]};padding:2px 8px">{html.escape(text)}</div>'
+    return f'<div class="crampnet-status crampnet-status-{kind} {NO_MATH}" style="border-left:5px solid {_STATUS[kind]};padding:2px 8px">{html.escape(text)}</div>'
 
 
 def questions_html(model: BaseModel, table: pd.DataFrame) -> str:
@@ -291,7 +291,8 @@ def questions_html(model: BaseModel, table: pd.DataFrame) -> str:
     Returns
     -------
     str
-        A ``<div class="crampnet">`` holding one table, a row per question:
+        A ``<div class="crampnet ...">`` (with
+        :data:`~crampnet.reasoning.html.NO_MATH`: a "$" in a label is no TeX) holding one table, a row per question:
         its label and id, its group (``kind``), the chance its answer
         changes a decision (whole percent), its information gain (bits, three
         decimals) and the label of the condition it tells most about. Every
@@ -309,7 +310,7 @@ def questions_html(model: BaseModel, table: pd.DataFrame) -> str:
     """
     esc = html.escape
     if table.empty:  # an empty table reads as a rendering fault
-        return '<div class="crampnet"><p class="crampnet-legend">Next questions: nothing is left to ask, every question of the network is answered.</p></div>'
+        return f'<div class="crampnet {NO_MATH}"><p class="crampnet-legend">Next questions: nothing is left to ask, every question of the network is answered.</p></div>'
     rows = "".join(
         f"<tr><td>{esc(str(row['label']))}<br><code>{esc(str(nid))}</code></td><td>{esc(str(row['kind']))}</td>"
         f'<td class="num">{float(row["decision"]):.0%}</td><td class="num">{float(row["information_gain"]):.3f}</td>'
@@ -317,7 +318,7 @@ def questions_html(model: BaseModel, table: pd.DataFrame) -> str:
         for nid, row in table.iterrows()
     )
     return (
-        f'<div class="crampnet"><table class="crampnet-next-questions"><caption>Next questions: what the answer can change, then what it tells</caption>'
+        f'<div class="crampnet {NO_MATH}"><table class="crampnet-next-questions"><caption>Next questions: what the answer can change, then what it tells</caption>'
         "<thead><tr><th>question</th><th>group</th><th>changes a decision</th><th>information (bits)</th><th>tells most about</th></tr></thead>"
         f"<tbody>{rows}</tbody></table></div>"
     )

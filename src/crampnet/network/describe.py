@@ -160,7 +160,8 @@ class NodeDescription:
         rows = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{esc(h)}</th><td style='text-align:left'>{esc(t)}</td></tr>" for h, t in self._facts())
         items = "".join(f"<li><code>{esc(s.key)}</code> ({s.numbers}){'' if s.citation == s.key else ': ' + esc(s.citation)}</li>" for s in self.sources)
         text = f"<p>{esc(self.description)}</p>" if self.description else ""
-        return f"<div class='crampnet-node'><h4><code>{esc(self.id)}</code>: {esc(self.label)}</h4>{text}<table>{rows}</table><p>Sources of its numbers:</p><ul>{items}</ul></div>"
+        # The classes MathJax 2 and 3 skip (crampnet.reasoning.html.NO_MATH): a "$" in a label or citation is no TeX.
+        return f"<div class='crampnet-node tex2jax_ignore mathjax_ignore'><h4><code>{esc(self.id)}</code>: {esc(self.label)}</h4>{text}<table>{rows}</table><p>Sources of its numbers:</p><ul>{items}</ul></div>"
 
 
 def _num(x: float) -> str:

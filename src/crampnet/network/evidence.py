@@ -36,11 +36,11 @@ from crampnet.exceptions import (
     UnknownNodeError,
     did_you_mean,
 )
-from crampnet.network._values import band, scaled, show, state_vector, truth_states
+from crampnet.network._values import _REAL, band, scaled, show, state_vector, truth_states
 from crampnet.network.entailment import entail
 from crampnet.network.spec import NetworkSpec, Node
 
-__all__ = ["band", "conjunction", "describe", "interpret", "normalise", "resolve_id", "scaled", "show", "state_vector", "truth_states"]
+__all__ = ["band", "conjunction", "describe", "entered", "interpret", "normalise", "resolve_id", "scaled", "show", "state_vector", "truth_states"]
 
 #: What a person types for yes and no (see :func:`interpret`).
 _YES = ("yes", "y", "true", "present", "positive")
@@ -226,6 +226,50 @@ def describe(spec: NetworkSpec, nid: str, vec: np.ndarray) -> str:
     if np.count_nonzero(vec) == 1 and float(vec.max()) == 1.0:
         return node.states[int(np.argmax(vec))]
     return ", ".join(f"{s}:{w:g}" for s, w in zip(node.states, vec, strict=True))
+
+
+def entered(spec: NetworkSpec, nid: str, value: object, vec: np.ndarray) -> str:
+    """What was entered for a node, as the report and the drawing show it: a number with its unit and band.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    nid : str
+        A node id.
+    value : object
+        The value as given (a state, a bool, a number or a mapping).
+    vec : numpy.ndarray
+        Its likelihood vector, as :func:`normalise` made it from ``value``.
+
+    Returns
+    -------
+    str
+        ``"value unit (state)"`` for a number of any real type (numpy's,
+        Decimal, Fraction), the unit left out where the node has none;
+        ``"soft evidence (state:likelihood, ...)"`` for soft evidence (as
+        the command line writes it: the numbers are likelihoods, not
+        probabilities); else the state.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import crampnet
+    >>> spec = crampnet.load().spec
+    >>> entered(spec, "age_group", np.int64(70), normalise(spec, {"age": 70})["age_group"])
+    '70 years (65_plus)'
+    >>> entered(spec, "urge_to_move", True, np.array([1.0, 0.0]))
+    'yes'
+    >>> entered(spec, "urge_to_move", {"yes": 4, "no": 1}, np.array([1.0, 0.25]))
+    'soft evidence (yes:1, no:0.25)'
+    """
+    state = describe(spec, nid, vec)
+    if state not in spec.nodes[nid].states:
+        return f"soft evidence ({state})"
+    if isinstance(value, _REAL) and not isinstance(value, bool | np.bool_):
+        unit = spec.nodes[nid].unit
+        return f"{float(value):g}{f' {unit}' if unit else ''} ({state})"
+    return state
 
 
 def interpret(node: Node, value: object) -> object:

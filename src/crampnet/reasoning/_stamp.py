@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from crampnet.exceptions import EvidenceTypeError
 from crampnet.network.entailment import implied
-from crampnet.network.evidence import describe, normalise, show
+from crampnet.network.evidence import entered, normalise, show
 from crampnet.reasoning._records import _version
 from crampnet.reasoning._render import Block
 from crampnet.reasoning.html import population_phrase
@@ -88,15 +88,11 @@ def entries(dx: Diagnosis) -> list[str]:
     for nid, value in dx.evidence.items():
         node = spec.nodes[nid]
         label = node.label or nid.replace("_", " ")
-        state = describe(spec, nid, vectors[nid])
+        state = entered(spec, nid, value, vectors[nid])  # a number of any real type with its unit and band
         if nid in known:  # left out of the calculation: the finding that implies it carries its information
             by = known[nid][1]  # named by its label, as the entries are
             state += f" (implied by {spec.nodes[by].label or by.replace('_', ' ')}; counted with it)"
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            unit = f" {node.unit}" if node.unit else ""
-            items.append(f"{label}: {value:g}{unit} ({state})")
-        else:
-            items.append(f"{label}: {state}")
+        items.append(f"{label}: {state}")
     return items
 
 

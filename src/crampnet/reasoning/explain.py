@@ -52,8 +52,10 @@ True
 
 from __future__ import annotations
 
+import decimal
 import functools
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +66,7 @@ from crampnet.network.entailment import entail, implied
 from crampnet.network.evidence import describe, normalise, resolve_id, show
 from crampnet.network.parts import not_listed
 from crampnet.reasoning._scoring import score, score_coalitions, stack
+from crampnet.reasoning.html import NO_MATH
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -119,8 +122,8 @@ def _explanation_class() -> type[pd.DataFrame]:
                 html: str | None = super()._repr_html_()  # type: ignore[misc]  # not in pandas-stubs
             if html is None or _TABLE not in html:
                 return html
-            # Sentences read left to right: left-align the last column of this table only.
-            return _LEFT_LAST + html.replace(_TABLE, _TABLE.replace('class="dataframe"', 'class="dataframe crampnet-explanation"'), 1)
+            # Sentences read left to right: left-align the last column of this table only; MathJax leaves it alone ("$" in a label).
+            return _LEFT_LAST + html.replace(_TABLE, _TABLE.replace('class="dataframe"', f'class="dataframe crampnet-explanation {NO_MATH}"'), 1)
 
     Explanation.__module__ = __name__
     Explanation.__qualname__ = "Explanation"
@@ -243,9 +246,9 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
 def _sentence(model: BaseModel, nid: str, given: object, state: str, condition: str, ratio: float, certain: bool, ruled_out: bool = False) -> str:
     node = model.spec.nodes[nid]
     label = node.label if node.label else nid.replace("_", " ")
-    if isinstance(given, int | float) and not isinstance(given, bool | np.bool_):
+    if isinstance(given, numbers.Real | decimal.Decimal) and not isinstance(given, bool | np.bool_):  # numpy's too, as the evidence takes
         unit = f" {node.unit}" if node.unit else ""
-        what = f"{label} {given:g}{unit} ({state})"
+        what = f"{label} {float(given):g}{unit} ({state})"
     elif isinstance(given, Mapping):
         what = f"{label} (soft evidence {state})"
     else:

@@ -287,7 +287,9 @@ def diagnosis_html(dx: Diagnosis, *, top: int | None = 8) -> str:
     Each row has the rank, the condition, its probability (a bar and a
     percentage) and, unless the order is by probability, the measure the
     order used (at the precision it compares); the legend below says in one
-    line each what the numbers mean.
+    line each what the numbers mean. When ``top`` leaves conditions out,
+    the caption says how many are listed, of how many, as the command line
+    says that the must-not-miss ones follow at their own rank.
 
     Parameters
     ----------
@@ -346,9 +348,12 @@ def diagnosis_html(dx: Diagnosis, *, top: int | None = 8) -> str:
     head = '<th>#</th><th>condition</th><th colspan="2">probability</th>' + (
         f"<th>{esc(TITLES[column])}</th>" if column != "posterior" else ""
     )
+    listed = len(dx.differential) if top is None else min(top, len(dx.differential))  # top checked by ranked
+    part = f"; the first {listed} of {len(dx.differential)}" + (", then every must-not-miss condition below them, at its own rank" if len(shown) > listed else "")
+    part = "" if len(shown) == len(dx.differential) else f"; only the must-not-miss conditions, of {len(dx.differential)}" if listed == 0 else part
     parts.append(
         "<table>"
-        f"<caption>Differential, ordered by {esc(TITLES[column])}; {len(dx.evidence)} evidence entr{'y' if len(dx.evidence) == 1 else 'ies'}</caption>"
+        f"<caption>Differential, ordered by {esc(TITLES[column])}{part}; {len(dx.evidence)} evidence entr{'y' if len(dx.evidence) == 1 else 'ies'}</caption>"
         f"<thead><tr>{head}</tr></thead>"
         "<tbody>" + "".join(rows) + "</tbody></table>"
     )
