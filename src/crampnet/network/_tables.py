@@ -24,7 +24,7 @@ import numpy as np
 
 from crampnet.network.spec import DistLink, Mixture, NetworkSpec, Node, NoisyMax, NoisyOr, Table
 
-__all__ = ["axis_vector", "cumulative", "inhibitors", "mixture_table", "noisy_max_table", "noisy_or_table", "rows_table"]
+__all__ = ["axis_vector", "cumulative", "inhibitors", "log_inhibitors", "mixture_table", "noisy_max_table", "noisy_or_table", "rows_table"]
 
 
 def axis_vector(spec: NetworkSpec, parents: tuple[str, ...], parent: str, values: Mapping[str, float], default: float) -> np.ndarray:
@@ -79,6 +79,33 @@ def inhibitors(cpd: NoisyOr, spec: NetworkSpec, parent: str) -> np.ndarray:
     return np.array([values.get(s, 1.0) for s in states], dtype=float)
 
 
+def log_inhibitors(cpd: NoisyOr, spec: NetworkSpec, parent: str) -> np.ndarray:
+    """The log of P(the cause ``parent`` fails to produce the child), per parent state: :func:`inhibitors` in logs.
+
+    Parameters
+    ----------
+    cpd : NoisyOr
+        The child's cpd.
+    spec : NetworkSpec
+        The network (the states of the parents).
+    parent : str
+        One of the child's parents.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float, shape ``(card(parent),)``: ``log1p(-link)`` for a linked
+        state of ``parent`` (the last link wins; ``-inf`` for a link of 1),
+        0.0 for the others. Exact for links far below 1e-16, whose
+        ``1 - link`` rounds to 1.
+    """
+    values = {link.state: link.param.value for link in cpd.links if link.parent == parent}
+    states = spec.nodes[parent].states
+    with np.errstate(divide="ignore"):  # a link of 1: log 0 = -inf
+        out: np.ndarray = np.log1p(-np.array([values.get(s, 0.0) for s in states], dtype=float))
+    return out
+
+
 def noisy_or_table(spec: NetworkSpec, node: Node, cpd: NoisyOr, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
     """The table of a noisy-OR node: the positive state unless every cause present and the leak fail, shape ``(2, *cards)``.
 
@@ -102,13 +129,20 @@ def noisy_or_table(spec: NetworkSpec, node: Node, cpd: NoisyOr, parents: tuple[s
         its parents' configurations.
     """
     none = np.full(cards, 1.0 - cpd.leak.value)
+    # The positive state in logs, ``-expm1(log none)``: ``1 - none`` cancels
+    # to 0 where the leak and every active link are below ~1e-16 (a leak of
+    # 1e-20 made the positive state impossible), as in the Monte Carlo
+    # tables (crampnet.trust._builders).
+    with np.errstate(divide="ignore"):  # a leak of 1: log 0 = -inf, and -expm1(-inf) = 1
+        log_none = np.full(cards, np.log1p(-cpd.leak.value))
     for i, parent in enumerate(parents):
         shape = [1] * len(parents)
         shape[i] = cards[i]
         none = none * inhibitors(cpd, spec, parent).reshape(shape)
+        log_none = log_none + log_inhibitors(cpd, spec, parent).reshape(shape)
     pos = node.states.index(cpd.positive)
     table = np.empty([2, *cards])
-    table[pos] = 1.0 - none
+    table[pos] = -np.expm1(log_none)
     table[1 - pos] = none
     return table
 

@@ -1,0 +1,137 @@
+"""Network files with extreme numbers: posteriors right or refused, never silently wrong.
+
+Every expected posterior is computed here by enumerating the full joint in
+exact rational arithmetic (:class:`fractions.Fraction`), with each table
+written from networks/FORMAT.md and the raw TOML (read with tomllib), never
+from crampnet's parser or table builder. Each exact path of the engine is
+forced on its own (the shared Quickscore tree and the pruned trees in numpy,
+and the compiled kernel), as tests/test_quickscore.py does.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import crampnet
+import crampnet.inference._routing as routing
+
+#: Settings that force one path (as in tests/test_quickscore.py).
+PATHS = {"quickscore": ({"COST_TERM": 0.0}, "never"), "pruned trees": ({"COST_TERM": math.inf}, "never"), "kernel": ({}, "always")}
+
+HEAD = """schema = "crampnet-network/1"
+name = "extreme"
+version = "1"
+[sources.s]
+kind = "literature"
+citation = "test"
+"""
+
+
+@contextmanager
+def _forced(path: str) -> Iterator[None]:
+    """Force one exact path of the engine for the duration of a ``with`` block."""
+    settings, jit = PATHS[path]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CRAMPNET_JIT", jit)
+        for name, value in settings.items():
+            mp.setattr(routing, name, value)
+        yield
+
+
+def _distribution(nodes: dict[str, Any], nid: str, given: dict[str, str]) -> dict[str, Fraction]:
+    """P(nid = s | parents = given), exactly, from the raw TOML (noisy-OR, table and prior only)."""
+    body = nodes[nid]
+    states = list(body["states"])
+    if "prior" in body:
+        return {s: Fraction(body["prior"]["probabilities"].get(s, 0.0)) for s in states}
+    cpd = body["cpd"]
+    if cpd["model"] == "noisy_or":
+        none = 1 - Fraction(cpd["leak"]["value"])
+        for link in cpd.get("links", []):
+            if given[link["parent"]] == link["state"]:
+                none *= 1 - Fraction(link["value"])
+        positive = states[0]
+        return {s: (1 - none if s == positive else none) for s in states}
+    if cpd["model"] == "table":
+        for row in cpd["rows"]:
+            if all(given[p] == row["when"][p] for p in cpd["parents"]):
+                return {s: Fraction(row["probabilities"].get(s, 0.0)) for s in states}
+    msg = f"no reference for {nid}"
+    raise AssertionError(msg)
+
+
+def _parents(body: dict[str, Any]) -> list[str]:
+    if "prior" in body:
+        return []
+    cpd = body["cpd"]
+    if cpd["model"] == "table":
+        return list(cpd["parents"])
+    return list(dict.fromkeys(link["parent"] for link in cpd.get("links", [])))
+
+
+def exact_posteriors(text: str, evidence: dict[str, str]) -> dict[str, Fraction]:
+    """P(condition present | evidence) for every condition, by exact enumeration of the joint."""
+    nodes = tomllib.loads(text)["nodes"]
+    ids = list(nodes)
+    domains = [[evidence[n]] if n in evidence else list(nodes[n]["states"]) for n in ids]
+    conditions = [n for n in ids if nodes[n]["role"] == "condition"]
+    total = Fraction(0)
+    present = dict.fromkeys(conditions, Fraction(0))
+    for combo in itertools.product(*domains):
+        world = dict(zip(ids, combo, strict=True))
+        weight = Fraction(1)
+        for n in ids:
+            weight *= _distribution(nodes, n, {p: world[p] for p in _parents(nodes[n])})[world[n]]
+        total += weight
+        for c in conditions:
+            if world[c] == "present":
+                present[c] += weight
+    assert total > 0, "the evidence is impossible"
+    return {c: present[c] / total for c in conditions}
+
+
+def _load(tmp_path: Path, body: str, name: str = "extreme") -> tuple[crampnet.Model, str]:
+    text = HEAD + body
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return crampnet.load(path), text
+
+
+TWO_NODES = """
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "noisy_or", leak = {{ value = {c_leak}, source = "s" }} }}
+[nodes.f]
+role = "finding"
+states = ["yes", "no"]
+[nodes.f.cpd]
+model = "noisy_or"
+leak = {{ value = {f_leak}, source = "s" }}
+links = [{{ parent = "c", state = "present", value = 0.7, source = "s" }}]
+"""
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_a_leak_of_1e_20_leaves_yes_possible(tmp_path, path):
+    """Check that leaks of 1e-20 keep "yes" possible, with the posterior of exact enumeration (0.7/1.7), on each path.
+
+    ``1 - (1 - 1e-20)`` is 0 in floats: the finding's "yes" under an absent
+    condition, and the condition itself, came out impossible.
+    """
+    model, text = _load(tmp_path, TWO_NODES.format(c_leak=1e-20, f_leak=1e-20))
+    expected = exact_posteriors(text, {"f": "yes"})
+    assert float(expected["c"]) == pytest.approx(0.7 / 1.7, rel=1e-12)
+    with _forced(path):
+        got = model.posteriors({"f": "yes"})
+        prior = model.posteriors({})
+    assert got["c"] == pytest.approx(float(expected["c"]), rel=1e-9)
+    assert prior["c"] == pytest.approx(1e-20, rel=1e-9)
