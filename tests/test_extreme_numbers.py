@@ -120,6 +120,29 @@ leak = {{ value = {f_leak}, source = "s" }}
 links = [{{ parent = "c", state = "present", value = 0.7, source = "s" }}]
 """
 
+#: A finding with two condition parents, every number of its "yes" far below 1e-16.
+TWO_CAUSES = """
+[nodes.a]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "noisy_or", leak = {{ value = 0.3, source = "s" }} }}
+[nodes.b]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "noisy_or", leak = {{ value = 0.6, source = "s" }} }}
+[nodes.f]
+role = "finding"
+states = ["yes", "no"]
+[nodes.f.cpd]
+model = "noisy_or"
+leak = {{ value = {leak}, source = "s" }}
+links = [
+  {{ parent = "a", state = "present", value = {a}, source = "s" }},
+  {{ parent = "b", state = "present", value = {b}, source = "s" }},
+]
+"""
+
+
 @pytest.mark.parametrize("path", sorted(PATHS))
 def test_a_leak_of_1e_20_leaves_yes_possible(tmp_path, path):
     """Check that leaks of 1e-20 keep "yes" possible, with the posterior of exact enumeration (0.7/1.7), on each path.
@@ -135,3 +158,15 @@ def test_a_leak_of_1e_20_leaves_yes_possible(tmp_path, path):
         prior = model.posteriors({})
     assert got["c"] == pytest.approx(float(expected["c"]), rel=1e-9)
     assert prior["c"] == pytest.approx(1e-20, rel=1e-9)
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+@pytest.mark.parametrize(("leak", "a", "b"), [(1e-20, 1e-18, 3e-19), (1e-30, 0.9, 1e-25), (0.0, 1e-17, 2e-17)])
+def test_yes_from_causes_below_1e_16_matches_enumeration(tmp_path, path, leak, a, b):
+    """Check a finding whose leak and links are far below 1e-16 against exact enumeration, on each path."""
+    model, text = _load(tmp_path, TWO_CAUSES.format(leak=leak, a=a, b=b))
+    expected = exact_posteriors(text, {"f": "yes"})
+    with _forced(path):
+        got = model.posteriors({"f": "yes"})
+    for c in ("a", "b"):
+        assert got[c] == pytest.approx(float(expected[c]), rel=1e-9, abs=1e-12), c
