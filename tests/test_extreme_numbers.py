@@ -170,3 +170,48 @@ def test_yes_from_causes_below_1e_16_matches_enumeration(tmp_path, path, leak, a
         got = model.posteriors({"f": "yes"})
     for c in ("a", "b"):
         assert got[c] == pytest.approx(float(expected[c]), rel=1e-9, abs=1e-12), c
+
+
+#: A context node ``x`` of prior {p}, a condition it raises, and a finding only ``x`` produces.
+RARE_CONTEXT = """
+[nodes.x]
+role = "context"
+states = ["yes", "no"]
+prior = {{ probabilities = {{ yes = {p}, no = 1.0 }}, source = "s" }}
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "noisy_or", leak = {{ value = 0.01, source = "s" }}, links = [{{ parent = "x", state = "yes", value = 0.9, source = "s" }}] }}
+[nodes.g]
+role = "finding"
+states = ["yes", "no"]
+cpd = {{ model = "noisy_or", leak = {{ value = 0.0, source = "s" }}, links = [{{ parent = "x", state = "yes", value = 1.0, source = "s" }}] }}
+"""
+
+
+@pytest.mark.parametrize("p", ["5e-324", "1e-320", "-0.0e0", "2.2e-308"])
+def test_a_subnormal_number_is_refused_by_its_place(tmp_path, p):
+    """Check that a prior below the smallest normal float (2.2e-308) is refused, naming the entry.
+
+    A subnormal keeps fewer digits (5e-324 has one bit): the engine's products
+    with it round to powers of two, and P(d | g = yes), 0.901 by exact
+    enumeration, came out 1.0 (0.90119 at 1e-320). -0.0 is zero, and loads.
+    """
+    if p == "-0.0e0":
+        model, _ = _load(tmp_path, RARE_CONTEXT.format(p=p))
+        assert model.posteriors({})["d"] == pytest.approx(0.01, rel=1e-12)
+        return
+    with pytest.raises(crampnet.NetworkFileError, match=rf"nodes\.x\.prior\.probabilities\.yes: {p} is below 2\.23e-308, the smallest float with full precision"):
+        _load(tmp_path, RARE_CONTEXT.format(p=p))
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+@pytest.mark.parametrize("p", ["1e-300", "2.3e-308"])
+def test_a_tiny_normal_prior_gives_the_exact_posterior(tmp_path, path, p):
+    """Check a prior of 1e-300 or just above the subnormals against exact enumeration (P(d | g = yes) = 0.901), on each path."""
+    model, text = _load(tmp_path, RARE_CONTEXT.format(p=p))
+    expected = exact_posteriors(text, {"g": "yes"})
+    assert expected["d"] == Fraction(0.9) + Fraction(0.01) - Fraction(0.9) * Fraction(0.01)
+    with _forced(path):
+        got = model.posteriors({"g": "yes"})
+    assert got["d"] == pytest.approx(float(expected["d"]), rel=1e-9)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import re
 import reprlib
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -293,8 +294,12 @@ class Walker:
         Raises
         ------
         NetworkFileError
-            If ``value`` is not an int or float, is a bool, or is not finite
-            (an infinity, NaN, or an integer beyond the range of a float).
+            If ``value`` is not an int or float, is a bool, is not finite
+            (an infinity, NaN, or an integer beyond the range of a float), or
+            is subnormal (nonzero and below ``sys.float_info.min``, about
+            2.2e-308, where a float keeps fewer significant digits: 5e-324
+            has one bit, and every product with it is rounded to a power of
+            two before any rescaling could act).
         """
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(where, f"expected a number, got {self.show(value)}")
@@ -304,6 +309,8 @@ class Walker:
             number = math.inf
         if not math.isfinite(number):
             raise self.fail(where, f"expected a finite number, got {self.show(value)}")
+        if 0.0 < abs(number) < sys.float_info.min:
+            raise self.fail(where, f"{number!r} is below {sys.float_info.min:.3g}, the smallest float with full precision: it keeps too few digits for exact tables and posteriors. Give 0, or a number of at least {sys.float_info.min:.3g}")
         return number
 
     def plain_text(self, document: Mapping[str, Any]) -> None:
