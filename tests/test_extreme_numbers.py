@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -215,3 +216,37 @@ def test_a_tiny_normal_prior_gives_the_exact_posterior(tmp_path, path, p):
     with _forced(path):
         got = model.posteriors({"g": "yes"})
     assert got["d"] == pytest.approx(float(expected["d"]), rel=1e-9)
+
+
+LOGISTIC = """
+[nodes.x]
+role = "context"
+states = ["yes", "no"]
+prior = {{ probabilities = {{ yes = {p}, no = 0.5 }}, source = "s" }}
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "logistic", intercept = {{ baseline = 0.1, source = "s" }}, odds_ratios = [{{ parent = "x", state = "yes", value = {ratio}, source = "s" }}] }}
+"""
+
+
+@pytest.mark.parametrize(
+    ("p", "ratio", "place", "message"),
+    [
+        ("0.5", "1e-400", "nodes.d.cpd.odds_ratios[0]", "1e-400 underflows: no float is that small"),
+        ("0.5", "-1_0e-400", "nodes.d.cpd.odds_ratios[0]", "-1_0e-400 underflows"),
+        ("0.5", "1e400", "nodes.d.cpd.odds_ratios[0]", "1e400 overflows: no float is that large"),
+        ("0.5e-400", "2.0", "nodes.x.prior.probabilities.yes", "0.5e-400 underflows"),
+    ],
+)
+def test_a_number_beyond_floats_is_refused_as_written(tmp_path, p, ratio, place, message):
+    """Check that a number TOML reads as 0.0 or inf is refused by its text, not as "got 0.0" (or, for a probability, loaded as impossible)."""
+    with pytest.raises(crampnet.NetworkFileError, match=rf"{re.escape(place)}: {re.escape(message)}.*an odds ratio or a weight must be positive and finite"):
+        _load(tmp_path, LOGISTIC.format(p=p, ratio=ratio))
+
+
+@pytest.mark.parametrize("ratio", ["0e10", "0.0", "-0.0"])
+def test_a_zero_written_as_zero_is_not_an_underflow(tmp_path, ratio):
+    """Check that zeros keep the plain "> 0" message: only nonzero digits underflow."""
+    with pytest.raises(crampnet.NetworkFileError, match=r"value must be > 0, got -?0\.0$"):
+        _load(tmp_path, LOGISTIC.format(p="0.5", ratio=ratio))
