@@ -250,3 +250,40 @@ def test_a_zero_written_as_zero_is_not_an_underflow(tmp_path, ratio):
     """Check that zeros keep the plain "> 0" message: only nonzero digits underflow."""
     with pytest.raises(crampnet.NetworkFileError, match=r"value must be > 0, got -?0\.0$"):
         _load(tmp_path, LOGISTIC.format(p="0.5", ratio=ratio))
+
+
+#: A logistic condition whose odds ratio puts it within 1e-20 of certain, and a finding that only its absence produces.
+CERTAIN = """
+[nodes.x]
+role = "context"
+states = ["yes", "no"]
+prior = { probabilities = { yes = 0.5, no = 0.5 }, source = "s" }
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "logistic", intercept = { baseline = 0.5, source = "s" }, odds_ratios = [{ parent = "x", state = "yes", value = 1e20, source = "s" }] }
+[nodes.e]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.0, source = "s" }, links = [{ parent = "d", state = "absent", value = 1.0, source = "s" }] }
+[nodes.g]
+role = "finding"
+states = ["yes", "no"]
+cpd = { model = "noisy_or", leak = { value = 0.0, source = "s" }, links = [{ parent = "x", state = "yes", value = 1.0, source = "s" }] }
+[nodes.f]
+role = "finding"
+states = ["yes", "no"]
+cpd = { model = "noisy_or", leak = { value = 0.0, source = "s" }, links = [{ parent = "e", state = "present", value = 0.5, source = "s" }] }
+"""
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_a_logistic_within_1e_20_of_certain_keeps_its_other_state(tmp_path, path):
+    """Check that an odds ratio of 1e20 leaves P(absent | x = yes) = 1e-20, not 0: g = yes with f = yes is possible (P(d) = 0), on each path."""
+    model, _ = _load(tmp_path, CERTAIN)
+    table = model.compiled.tables["d"]
+    assert table[1, 0] == pytest.approx(1 / (1 + 1e20), rel=1e-12)  # absent given x = yes: odds 1:1e20
+    with _forced(path):
+        got = model.posteriors({"g": "yes", "f": "yes"})
+    assert got["d"] == 0.0
+    assert got["e"] == 1.0
