@@ -49,7 +49,7 @@ def _forced(path: str) -> Iterator[None]:
 
 
 def _distribution(nodes: dict[str, Any], nid: str, given: dict[str, str]) -> dict[str, Fraction]:
-    """P(nid = s | parents = given), exactly, from the raw TOML (noisy-OR, table and prior only)."""
+    """P(nid = s | parents = given), exactly, from the raw TOML (noisy-OR, noisy-MAX, table and prior only)."""
     body = nodes[nid]
     states = list(body["states"])
     if "prior" in body:
@@ -62,6 +62,13 @@ def _distribution(nodes: dict[str, Any], nid: str, given: dict[str, str]) -> dic
                 none *= 1 - Fraction(link["value"])
         positive = states[0]
         return {s: (1 - none if s == positive else none) for s in states}
+    if cpd["model"] == "noisy_max":  # the highest state any active cause (or the leak) draws; each draw normalised
+        order = list(cpd.get("order", states))
+        cdf = [Fraction(1)] * len(order)
+        for cause in [cpd["leak"], *(link for link in cpd["links"] if given[link["parent"]] == link["state"])]:
+            dist = [Fraction(cause["probabilities"].get(s, 0.0)) for s in order]
+            cdf = [c * sum(dist[: k + 1]) / sum(dist) for k, c in enumerate(cdf)]
+        return {s: cdf[k] - (cdf[k - 1] if k else 0) for k, s in enumerate(order)}
     if cpd["model"] == "table":
         for row in cpd["rows"]:
             if all(given[p] == row["when"][p] for p in cpd["parents"]):
@@ -158,7 +165,7 @@ def test_a_leak_of_1e_20_leaves_yes_possible(tmp_path, path):
         got = model.posteriors({"f": "yes"})
         prior = model.posteriors({})
     assert got["c"] == pytest.approx(float(expected["c"]), rel=1e-9)
-    assert prior["c"] == pytest.approx(1e-20, rel=1e-9)
+    assert prior["c"] == pytest.approx(1e-20, rel=1e-9, abs=0.0)
 
 
 @pytest.mark.parametrize("path", sorted(PATHS))
@@ -282,8 +289,51 @@ def test_a_logistic_within_1e_20_of_certain_keeps_its_other_state(tmp_path, path
     """Check that an odds ratio of 1e20 leaves P(absent | x = yes) = 1e-20, not 0: g = yes with f = yes is possible (P(d) = 0), on each path."""
     model, _ = _load(tmp_path, CERTAIN)
     table = model.compiled.tables["d"]
-    assert table[1, 0] == pytest.approx(1 / (1 + 1e20), rel=1e-12)  # absent given x = yes: odds 1:1e20
+    assert table[1, 0] == pytest.approx(1 / (1 + 1e20), rel=1e-12, abs=0.0)  # absent given x = yes: odds 1:1e20
     with _forced(path):
         got = model.posteriors({"g": "yes", "f": "yes"})
     assert got["d"] == 0.0
     assert got["e"] == 1.0
+
+
+#: A noisy-MAX finding whose higher states have probabilities of 1e-20 beside 1.
+PULSES = """
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.3, source = "s" } }
+[nodes.e]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.4, source = "s" } }
+[nodes.p]
+role = "finding"
+states = ["normal", "diminished", "absent"]
+[nodes.p.cpd]
+model = "noisy_max"
+leak = { probabilities = { normal = 1.0, diminished = 1e-20, absent = 1e-20 }, source = "s" }
+links = [
+  { parent = "c", state = "present", probabilities = { normal = 1.0, diminished = 0.0, absent = 3e-20 }, source = "s" },
+  { parent = "e", state = "present", probabilities = { normal = 0.5, diminished = 0.5, absent = 0.0 }, source = "s" },
+]
+"""
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_noisy_max_states_of_1e_20_match_enumeration(tmp_path, path):
+    """Check a noisy-MAX whose top state has probabilities of 1e-20 beside 1 against exact enumeration, on each path.
+
+    ``P(child = k) = C(k) - C(k-1)`` with both near 1 cancelled them to 0:
+    "absent" (from the leak, or c) was impossible, where P(c | absent) is 1.2/1.9.
+    """
+    model, text = _load(tmp_path, PULSES)
+    expected = exact_posteriors(text, {"p": "absent"})
+    assert float(expected["c"]) == pytest.approx(1.2 / 1.9, rel=1e-12)
+    with _forced(path):
+        got = model.posteriors({"p": "absent"})
+    for c in ("c", "e"):
+        assert got[c] == pytest.approx(float(expected[c]), rel=1e-9), c
+    table = model.compiled.tables["p"]  # axes: p, c, e
+    assert table[2, 1, 1] == pytest.approx(1e-20, rel=1e-12, abs=0.0)  # c and e absent: the leak's
+    assert table[2, 0, 0] == pytest.approx(4e-20, rel=1e-12, abs=0.0)
+    assert table[1, 1, 1] == pytest.approx(1e-20, rel=1e-12, abs=0.0)
