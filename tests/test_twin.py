@@ -19,6 +19,7 @@ import crampnet
 from crampnet import _load as load_module
 from crampnet.exceptions import NetworkFileError
 from crampnet.network import _budget
+from crampnet.network import twin as twin_module
 from crampnet.network.loading import shipped_text
 from crampnet.network.spec import parse_network
 from crampnet.network.twin import FORMAT, make_twin, read_twin, shipped_twin_text
@@ -61,9 +62,9 @@ def test_load_uses_the_twin_for_the_shipped_text_only(monkeypatch, tmp_path):
     calls: list[int] = []
     real = tomllib.loads
 
-    def counting(text: str) -> dict[str, object]:
+    def counting(text: str, **options: object) -> dict[str, object]:
         calls.append(len(text))
-        return real(text)
+        return real(text, **options)
 
     monkeypatch.setattr(_budget.tomllib, "loads", counting)
     load_module._compile.cache_clear()
@@ -149,3 +150,15 @@ def test_make_twin_round_trips_numbers_exactly():
     assert data == tomllib.loads(text)
     assert math.copysign(1.0, data["d"]) == -1.0
     assert type(data["c"]) is int
+
+
+def test_the_twin_of_a_text_with_a_byte_order_mark_holds_its_data(tmp_path, capsys):
+    """Check that ``python -m crampnet.network.twin`` skips a UTF-8 byte-order mark, as loading does (tomllib took it for a statement and raised)."""
+    text = "\ufeff" + (REPO / "networks" / "leg_cramps.toml").read_text(encoding="utf-8")
+    path = tmp_path / "bom.toml"
+    path.write_text(text, encoding="utf-8")
+    assert twin_module._main([str(path)]) == 0
+    assert capsys.readouterr().out == f"wrote {tmp_path / 'bom.json'}\n"
+    data = read_twin(_digest(text), (tmp_path / "bom.json").read_text(encoding="utf-8"))  # the digest of the text as loading reads it
+    assert data == tomllib.loads(text[1:])
+    assert parse_network(text, "bom.toml", parsed=data) == parse_network(text, "bom.toml")

@@ -25,9 +25,10 @@ arrays for the compiled kernel (:func:`flatten`); expanding a batch into
 pseudo-cases in numpy is :mod:`crampnet.inference._expansion`'s, and running
 them is :mod:`crampnet.inference._quickscore_path`'s.
 
-The decomposition is read back from the numeric tables and checked to
-1e-13, so it holds for any parameter values (fitted tables that are no
-longer noisy-OR simply do not decompose and stay in the tree).
+The decomposition is read back from the numeric tables and checked entry
+by entry to 1e-13 of each entry (:func:`_close`), so it holds for any
+parameter values, however small (fitted tables that are no longer noisy-OR
+simply do not decompose and stay in the tree).
 
 Examples
 --------
@@ -53,8 +54,31 @@ from crampnet.network.spec import NetworkSpec, NoisyMax
 
 __all__ = ["Flat", "Terms", "decompose", "flatten"]
 
-#: Absolute tolerance of a decomposition rebuilt against the table.
+#: Relative tolerance of a decomposition rebuilt against the table, entry by entry.
 TOLERANCE = 1e-13
+
+
+def _close(rebuilt: np.ndarray, table: np.ndarray) -> bool:
+    """Whether every entry of ``rebuilt`` is within :data:`TOLERANCE` of the same entry of ``table``, relatively.
+
+    An absolute tolerance accepted any product for a row whose entries are
+    all below it: a finding whose links are 1e-15 rebuilt with a factor 2
+    wrong, and the posterior with it. Only ratios of a finding's likelihoods
+    count, so each entry is held to its own size (a zero to exactly zero).
+
+    Parameters
+    ----------
+    rebuilt : numpy.ndarray
+        The table rebuilt from a decomposition.
+    table : numpy.ndarray
+        The table, of the same shape.
+
+    Returns
+    -------
+    bool
+        True if ``|rebuilt - table| <= TOLERANCE * |table|`` everywhere.
+    """
+    return bool(np.all(np.abs(rebuilt - table) <= TOLERANCE * np.abs(table)))
 
 
 @dataclass(frozen=True)
@@ -93,7 +117,7 @@ def _product(table: np.ndarray) -> tuple[float, list[np.ndarray]] | None:
         shape = [1] * table.ndim
         shape[i] = n
         rebuilt = rebuilt * q.reshape(shape)
-    return (base, qs) if np.allclose(rebuilt, table, rtol=0.0, atol=TOLERANCE) else None
+    return (base, qs) if _close(rebuilt, table) else None
 
 
 def _additive(table: np.ndarray) -> tuple[float, list[np.ndarray]] | None:
@@ -111,7 +135,7 @@ def _additive(table: np.ndarray) -> tuple[float, list[np.ndarray]] | None:
         low = float(d.min())
         const += low
         parts.append(d - low)
-    return (const, parts) if np.allclose(rebuilt, table, rtol=0.0, atol=TOLERANCE) else None
+    return (const, parts) if _close(rebuilt, table) else None
 
 
 def _terms(parents: tuple[str, ...], entries: list[tuple[float, list[np.ndarray] | None]], cards: list[int]) -> Terms:
@@ -141,7 +165,7 @@ def _state_terms(table: np.ndarray, s: int, parents: tuple[str, ...], orders: li
         at = order.index(s)
         high = table[order[: at + 1]].sum(axis=0)
         low = table[order[:at]].sum(axis=0)
-        upper = (1.0, None) if np.allclose(high, 1.0, rtol=0.0, atol=TOLERANCE) else _product(high)
+        upper = (1.0, None) if _close(np.ones_like(high), high) else _product(high)
         lower = _product(low)
         if upper is not None and lower is not None:
             return _terms(parents, [(upper[0], upper[1]), (-lower[0], lower[1])], cards)
@@ -176,7 +200,7 @@ def decompose(spec: NetworkSpec, tables: Mapping[str, np.ndarray]) -> dict[str, 
     dict of str to list of Terms
         Each decomposed finding, in ``spec.order``, to one :class:`Terms` per
         state in ``node.states`` order; each product of factors found is
-        checked against the table to within :data:`TOLERANCE`.
+        checked against the table to within :data:`TOLERANCE` of each entry.
     """
     out = {}
     for nid in spec.order:

@@ -161,7 +161,7 @@ def read_toml(reader: Reader, text: str) -> dict[str, Any]:
     if long_key:
         raise reader.fail(_line(text, long_key.start(1)), f"a dotted key of more than {MAX_KEY_PARTS} parts: {reader.show(long_key.group(1))}")
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text, parse_float=reader.read_float)
     except tomllib.TOMLDecodeError as err:
         raise reader.fail(_FILE, f"not valid TOML ({err})") from err
     except RecursionError:

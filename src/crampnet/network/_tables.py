@@ -24,7 +24,7 @@ import numpy as np
 
 from crampnet.network.spec import DistLink, Mixture, NetworkSpec, Node, NoisyMax, NoisyOr, Table
 
-__all__ = ["axis_vector", "cumulative", "inhibitors", "mixture_table", "noisy_max_table", "noisy_or_table", "rows_table"]
+__all__ = ["axis_vector", "cumulative", "inhibitors", "log_inhibitors", "max_logs", "mixture_table", "noisy_max_table", "noisy_or_table", "rows_table"]
 
 
 def axis_vector(spec: NetworkSpec, parents: tuple[str, ...], parent: str, values: Mapping[str, float], default: float) -> np.ndarray:
@@ -79,6 +79,33 @@ def inhibitors(cpd: NoisyOr, spec: NetworkSpec, parent: str) -> np.ndarray:
     return np.array([values.get(s, 1.0) for s in states], dtype=float)
 
 
+def log_inhibitors(cpd: NoisyOr, spec: NetworkSpec, parent: str) -> np.ndarray:
+    """The log of P(the cause ``parent`` fails to produce the child), per parent state: :func:`inhibitors` in logs.
+
+    Parameters
+    ----------
+    cpd : NoisyOr
+        The child's cpd.
+    spec : NetworkSpec
+        The network (the states of the parents).
+    parent : str
+        One of the child's parents.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float, shape ``(card(parent),)``: ``log1p(-link)`` for a linked
+        state of ``parent`` (the last link wins; ``-inf`` for a link of 1),
+        0.0 for the others. Exact for links far below 1e-16, whose
+        ``1 - link`` rounds to 1.
+    """
+    values = {link.state: link.param.value for link in cpd.links if link.parent == parent}
+    states = spec.nodes[parent].states
+    with np.errstate(divide="ignore"):  # a link of 1: log 0 = -inf
+        out: np.ndarray = np.log1p(-np.array([values.get(s, 0.0) for s in states], dtype=float))
+    return out
+
+
 def noisy_or_table(spec: NetworkSpec, node: Node, cpd: NoisyOr, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
     """The table of a noisy-OR node: the positive state unless every cause present and the leak fail, shape ``(2, *cards)``.
 
@@ -102,13 +129,20 @@ def noisy_or_table(spec: NetworkSpec, node: Node, cpd: NoisyOr, parents: tuple[s
         its parents' configurations.
     """
     none = np.full(cards, 1.0 - cpd.leak.value)
+    # The positive state in logs, ``-expm1(log none)``: ``1 - none`` cancels
+    # to 0 where the leak and every active link are below ~1e-16 (a leak of
+    # 1e-20 made the positive state impossible), as in the Monte Carlo
+    # tables (crampnet.trust._builders).
+    with np.errstate(divide="ignore"):  # a leak of 1: log 0 = -inf, and -expm1(-inf) = 1
+        log_none = np.full(cards, np.log1p(-cpd.leak.value))
     for i, parent in enumerate(parents):
         shape = [1] * len(parents)
         shape[i] = cards[i]
         none = none * inhibitors(cpd, spec, parent).reshape(shape)
+        log_none = log_none + log_inhibitors(cpd, spec, parent).reshape(shape)
     pos = node.states.index(cpd.positive)
     table = np.empty([2, *cards])
-    table[pos] = 1.0 - none
+    table[pos] = -np.expm1(log_none)
     table[1 - pos] = none
     return table
 
@@ -139,8 +173,40 @@ def cumulative(links: tuple[DistLink, ...], order: tuple[str, ...], parent: str 
     return np.ones(len(order))
 
 
+def max_logs(probabilities: np.ndarray) -> np.ndarray:
+    """One cause's ``log C(k)`` and ``log(C(k-1) / C(k))`` along the order, ``C`` its cumulative distribution.
+
+    The noisy-MAX child is at most ``k`` when every cause is, so
+    ``P(child = k) = prod_i C_i(k) - prod_i C_i(k-1)``, which is
+    ``prod_i C_i(k) * -expm1(sum_i log(C_i(k-1) / C_i(k)))``: the second
+    form keeps a state of probability far below 1e-16 that the first,
+    a difference of numbers near 1, cancels to 0.
+
+    Parameters
+    ----------
+    probabilities : numpy.ndarray
+        Float, shape ``(len(order), ...)``: the cause's distribution along
+        the order on the first axis (any further axes alongside).
+
+    Returns
+    -------
+    numpy.ndarray
+        Float, shape ``(2, *probabilities.shape)``: ``log C(k)`` (``-inf``
+        where ``C(k) = 0``) and ``log1p(-p(k) / C(k))`` (``-inf`` at the
+        first state with mass; 0 where ``C(k) = 0``).
+    """
+    cdf = np.cumsum(probabilities, axis=0)
+    ratio = np.divide(probabilities, cdf, out=np.zeros_like(cdf), where=cdf > 0.0)
+    with np.errstate(divide="ignore"):
+        out: np.ndarray = np.stack([np.log(cdf), np.log1p(-np.minimum(ratio, 1.0))])
+    return out
+
+
 def noisy_max_table(spec: NetworkSpec, node: Node, cpd: NoisyMax, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
     """The table of a noisy-MAX node: the cumulative distributions of the causes multiplied along ``cpd.order``, shape ``(states, *cards)``.
+
+    Each state is computed in logs (:func:`max_logs`), so a state of
+    probability far below 1e-16 keeps it.
 
     Parameters
     ----------
@@ -159,19 +225,19 @@ def noisy_max_table(spec: NetworkSpec, node: Node, cpd: NoisyMax, parents: tuple
     -------
     numpy.ndarray
         Float, shape ``(card(node), *cards)``, the node's states in its own
-        order; each column clipped to [0, 1] and normalised.
+        order; each column normalised.
     """
     order = cpd.order
-    cdf = np.broadcast_to(np.cumsum([cpd.leak.probabilities[s] for s in order]).reshape([-1] + [1] * len(parents)), [len(order), *cards]).copy()
+    logs = max_logs(np.array([cpd.leak.probabilities[s] for s in order], dtype=float)).reshape([2, len(order)] + [1] * len(parents))
     for i, parent in enumerate(parents):
         pstates = spec.nodes[parent].states
-        per_state = np.stack([cumulative(cpd.links, order, parent, s) for s in pstates], axis=1)
-        shape = [len(order)] + [1] * len(parents)
-        shape[i + 1] = len(pstates)
-        cdf = cdf * per_state.reshape(shape)
-    cdf[-1] = 1.0
-    in_order = np.diff(cdf, axis=0, prepend=0.0)
-    in_order = np.clip(in_order, 0.0, 1.0)
+        dists = {link.state: link.dist for link in reversed(cpd.links) if link.parent == parent}  # the first link of a state
+        probs = np.array([[dists[s].probabilities[o] if s in dists else 0.0 for s in pstates] for o in order], dtype=float)
+        per_state = np.where(np.array([s in dists for s in pstates]), max_logs(probs), 0.0)  # an unlinked state: C = 1
+        shape = [2, len(order)] + [1] * len(parents)
+        shape[i + 2] = len(pstates)
+        logs = logs + per_state.reshape(shape)
+    in_order = np.exp(logs[0]) * -np.expm1(logs[1])
     table = np.empty_like(in_order)
     for k, state in enumerate(order):
         table[node.states.index(state)] = in_order[k]

@@ -26,12 +26,14 @@ from __future__ import annotations
 import math
 import re
 import reprlib
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 from crampnet.exceptions import NetworkFileError
 from crampnet.exceptions import hint as _hint
 from crampnet.network._budget import MAX_NAME
+from crampnet.network._literals import read_float, unfit
 
 __all__ = ["Walker"]
 
@@ -70,6 +72,9 @@ class Walker:
     path : str
         The file's name, put at the start of every error message.
     """
+
+    #: The parser's ``parse_float``: marks a number no float holds (:mod:`crampnet.network._literals`).
+    read_float = staticmethod(read_float)
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -293,17 +298,27 @@ class Walker:
         Raises
         ------
         NetworkFileError
-            If ``value`` is not an int or float, is a bool, or is not finite
-            (an infinity, NaN, or an integer beyond the range of a float).
+            If ``value`` is not an int or float, is a bool, was written as a
+            number no float holds (``1e-400``, read as 0.0), is not finite
+            (an infinity, NaN, or an integer beyond the range of a float), or
+            is subnormal (nonzero and below ``sys.float_info.min``, about
+            2.2e-308, where a float keeps fewer significant digits: 5e-324
+            has one bit, and every product with it is rounded to a power of
+            two before any rescaling could act).
         """
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(where, f"expected a number, got {self.show(value)}")
+        why = unfit(value)
+        if why is not None:  # 1e-400 or 1e400 in the text, read as 0.0 or inf
+            raise self.fail(where, f"{why}. Write 0 where zero is meant, else a number from 2.23e-308 to 1.8e308 in size (an odds ratio or a weight must be positive and finite)")
         try:
             number = float(value)
         except OverflowError:  # an integer beyond the range of a float
             number = math.inf
         if not math.isfinite(number):
             raise self.fail(where, f"expected a finite number, got {self.show(value)}")
+        if 0.0 < abs(number) < sys.float_info.min:
+            raise self.fail(where, f"{number!r} is below {sys.float_info.min:.3g}, the smallest float with full precision: it keeps too few digits for exact tables and posteriors. Give 0, or a number of at least {sys.float_info.min:.3g}")
         return number
 
     def plain_text(self, document: Mapping[str, Any]) -> None:

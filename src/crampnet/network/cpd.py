@@ -199,11 +199,6 @@ def _log_odds(spec: NetworkSpec, cpd: Logistic, parents: tuple[str, ...], cards:
     return shift
 
 
-def _expit(x: np.ndarray) -> np.ndarray:
-    """``1 / (1 + exp(-x))`` without overflow (see :func:`_expit_both`)."""
-    return _expit_both(x)[0]
-
-
 def _expit_both(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``expit(x)`` and ``expit(-x)``, each to full relative precision, from one :func:`numpy.exp` of ``-|x|``."""
     e = np.exp(-np.abs(x))
@@ -320,9 +315,10 @@ def baseline_logit(spec: NetworkSpec, cpd: Logistic, tables: Mapping[str, np.nda
 
 def _logistic(spec: NetworkSpec, node: Node, cpd: Logistic, parents: tuple[str, ...], cards: list[int], tables: Mapping[str, np.ndarray]) -> np.ndarray:
     logit = baseline_logit(spec, cpd, tables) + _log_odds(spec, cpd, parents, cards)
-    prob = _expit(logit)
     pos = node.states.index(cpd.positive)
     table = np.empty([2, *cards])
-    table[pos] = prob
-    table[1 - pos] = 1.0 - prob
+    # Both states from the log-odds: ``1 - expit`` cancels to 0 where the
+    # positive state is within 1e-16 of 1 (an odds ratio of 1e20 made the
+    # negative state impossible under that parent).
+    table[pos], table[1 - pos] = _expit_both(logit)
     return table

@@ -61,8 +61,10 @@ def make_twin(text: str) -> str:
     -------
     str
         One line of JSON ending in a newline: an object with ``format``
-        (:data:`FORMAT`), ``sha256`` (the hex digest of ``text`` as UTF-8)
-        and ``data`` (what :func:`tomllib.loads` returns for ``text``).
+        (:data:`FORMAT`), ``sha256`` (the hex digest of ``text`` as UTF-8,
+        as loading hashes it) and ``data`` (what :func:`tomllib.loads`
+        returns for ``text`` without a leading byte-order mark, which the
+        loader skips too: :func:`~crampnet.network._budget.read_toml`).
 
     Raises
     ------
@@ -70,7 +72,7 @@ def make_twin(text: str) -> str:
         If ``text`` is not valid TOML, or holds values JSON cannot carry
         exactly (dates and times, NaN, infinities).
     """
-    data = tomllib.loads(text)
+    data = tomllib.loads(text.removeprefix("\ufeff"))  # tomllib takes a byte-order mark for a statement
     try:
         body = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     except (TypeError, ValueError) as err:

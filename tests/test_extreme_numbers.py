@@ -1,0 +1,339 @@
+"""Network files with extreme numbers: posteriors right or refused, never silently wrong.
+
+Every expected posterior is computed here by enumerating the full joint in
+exact rational arithmetic (:class:`fractions.Fraction`), with each table
+written from networks/FORMAT.md and the raw TOML (read with tomllib), never
+from crampnet's parser or table builder. Each exact path of the engine is
+forced on its own (the shared Quickscore tree and the pruned trees in numpy,
+and the compiled kernel), as tests/test_quickscore.py does.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import crampnet
+import crampnet.inference._routing as routing
+
+#: Settings that force one path (as in tests/test_quickscore.py).
+PATHS = {"quickscore": ({"COST_TERM": 0.0}, "never"), "pruned trees": ({"COST_TERM": math.inf}, "never"), "kernel": ({}, "always")}
+
+HEAD = """schema = "crampnet-network/1"
+name = "extreme"
+version = "1"
+[sources.s]
+kind = "literature"
+citation = "test"
+"""
+
+
+@contextmanager
+def _forced(path: str) -> Iterator[None]:
+    """Force one exact path of the engine for the duration of a ``with`` block."""
+    settings, jit = PATHS[path]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CRAMPNET_JIT", jit)
+        for name, value in settings.items():
+            mp.setattr(routing, name, value)
+        yield
+
+
+def _distribution(nodes: dict[str, Any], nid: str, given: dict[str, str]) -> dict[str, Fraction]:
+    """P(nid = s | parents = given), exactly, from the raw TOML (noisy-OR, noisy-MAX, table and prior only)."""
+    body = nodes[nid]
+    states = list(body["states"])
+    if "prior" in body:
+        return {s: Fraction(body["prior"]["probabilities"].get(s, 0.0)) for s in states}
+    cpd = body["cpd"]
+    if cpd["model"] == "noisy_or":
+        none = 1 - Fraction(cpd["leak"]["value"])
+        for link in cpd.get("links", []):
+            if given[link["parent"]] == link["state"]:
+                none *= 1 - Fraction(link["value"])
+        positive = states[0]
+        return {s: (1 - none if s == positive else none) for s in states}
+    if cpd["model"] == "noisy_max":  # the highest state any active cause (or the leak) draws; each draw normalised
+        order = list(cpd.get("order", states))
+        cdf = [Fraction(1)] * len(order)
+        for cause in [cpd["leak"], *(link for link in cpd["links"] if given[link["parent"]] == link["state"])]:
+            dist = [Fraction(cause["probabilities"].get(s, 0.0)) for s in order]
+            cdf = [c * sum(dist[: k + 1]) / sum(dist) for k, c in enumerate(cdf)]
+        return {s: cdf[k] - (cdf[k - 1] if k else 0) for k, s in enumerate(order)}
+    if cpd["model"] == "table":
+        for row in cpd["rows"]:
+            if all(given[p] == row["when"][p] for p in cpd["parents"]):
+                return {s: Fraction(row["probabilities"].get(s, 0.0)) for s in states}
+    msg = f"no reference for {nid}"
+    raise AssertionError(msg)
+
+
+def _parents(body: dict[str, Any]) -> list[str]:
+    if "prior" in body:
+        return []
+    cpd = body["cpd"]
+    if cpd["model"] == "table":
+        return list(cpd["parents"])
+    return list(dict.fromkeys(link["parent"] for link in cpd.get("links", [])))
+
+
+def exact_posteriors(text: str, evidence: dict[str, str]) -> dict[str, Fraction]:
+    """P(condition present | evidence) for every condition, by exact enumeration of the joint."""
+    nodes = tomllib.loads(text)["nodes"]
+    ids = list(nodes)
+    domains = [[evidence[n]] if n in evidence else list(nodes[n]["states"]) for n in ids]
+    conditions = [n for n in ids if nodes[n]["role"] == "condition"]
+    total = Fraction(0)
+    present = dict.fromkeys(conditions, Fraction(0))
+    for combo in itertools.product(*domains):
+        world = dict(zip(ids, combo, strict=True))
+        weight = Fraction(1)
+        for n in ids:
+            weight *= _distribution(nodes, n, {p: world[p] for p in _parents(nodes[n])})[world[n]]
+        total += weight
+        for c in conditions:
+            if world[c] == "present":
+                present[c] += weight
+    assert total > 0, "the evidence is impossible"
+    return {c: present[c] / total for c in conditions}
+
+
+def _load(tmp_path: Path, body: str, name: str = "extreme") -> tuple[crampnet.Model, str]:
+    text = HEAD + body
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return crampnet.load(path), text
+
+
+TWO_NODES = """
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "noisy_or", leak = {{ value = {c_leak}, source = "s" }} }}
+[nodes.f]
+role = "finding"
+states = ["yes", "no"]
+[nodes.f.cpd]
+model = "noisy_or"
+leak = {{ value = {f_leak}, source = "s" }}
+links = [{{ parent = "c", state = "present", value = 0.7, source = "s" }}]
+"""
+
+#: A finding with two condition parents, every number of its "yes" far below 1e-16.
+TWO_CAUSES = """
+[nodes.a]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "noisy_or", leak = {{ value = 0.3, source = "s" }} }}
+[nodes.b]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "noisy_or", leak = {{ value = 0.6, source = "s" }} }}
+[nodes.f]
+role = "finding"
+states = ["yes", "no"]
+[nodes.f.cpd]
+model = "noisy_or"
+leak = {{ value = {leak}, source = "s" }}
+links = [
+  {{ parent = "a", state = "present", value = {a}, source = "s" }},
+  {{ parent = "b", state = "present", value = {b}, source = "s" }},
+]
+"""
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_a_leak_of_1e_20_leaves_yes_possible(tmp_path, path):
+    """Check that leaks of 1e-20 keep "yes" possible, with the posterior of exact enumeration (0.7/1.7), on each path.
+
+    ``1 - (1 - 1e-20)`` is 0 in floats: the finding's "yes" under an absent
+    condition, and the condition itself, came out impossible.
+    """
+    model, text = _load(tmp_path, TWO_NODES.format(c_leak=1e-20, f_leak=1e-20))
+    expected = exact_posteriors(text, {"f": "yes"})
+    assert float(expected["c"]) == pytest.approx(0.7 / 1.7, rel=1e-12)
+    with _forced(path):
+        got = model.posteriors({"f": "yes"})
+        prior = model.posteriors({})
+    assert got["c"] == pytest.approx(float(expected["c"]), rel=1e-9)
+    assert prior["c"] == pytest.approx(1e-20, rel=1e-9, abs=0.0)
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+@pytest.mark.parametrize(("leak", "a", "b"), [(1e-20, 1e-18, 3e-19), (1e-30, 0.9, 1e-25), (0.0, 1e-17, 2e-17)])
+def test_yes_from_causes_below_1e_16_matches_enumeration(tmp_path, path, leak, a, b):
+    """Check a finding whose leak and links are far below 1e-16 against exact enumeration, on each path."""
+    model, text = _load(tmp_path, TWO_CAUSES.format(leak=leak, a=a, b=b))
+    expected = exact_posteriors(text, {"f": "yes"})
+    with _forced(path):
+        got = model.posteriors({"f": "yes"})
+    for c in ("a", "b"):
+        assert got[c] == pytest.approx(float(expected[c]), rel=1e-9, abs=1e-12), c
+
+
+#: A context node ``x`` of prior {p}, a condition it raises, and a finding only ``x`` produces.
+RARE_CONTEXT = """
+[nodes.x]
+role = "context"
+states = ["yes", "no"]
+prior = {{ probabilities = {{ yes = {p}, no = 1.0 }}, source = "s" }}
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "noisy_or", leak = {{ value = 0.01, source = "s" }}, links = [{{ parent = "x", state = "yes", value = 0.9, source = "s" }}] }}
+[nodes.g]
+role = "finding"
+states = ["yes", "no"]
+cpd = {{ model = "noisy_or", leak = {{ value = 0.0, source = "s" }}, links = [{{ parent = "x", state = "yes", value = 1.0, source = "s" }}] }}
+"""
+
+
+@pytest.mark.parametrize("p", ["5e-324", "1e-320", "-0.0e0", "2.2e-308"])
+def test_a_subnormal_number_is_refused_by_its_place(tmp_path, p):
+    """Check that a prior below the smallest normal float (2.2e-308) is refused, naming the entry.
+
+    A subnormal keeps fewer digits (5e-324 has one bit): the engine's products
+    with it round to powers of two, and P(d | g = yes), 0.901 by exact
+    enumeration, came out 1.0 (0.90119 at 1e-320). -0.0 is zero, and loads.
+    """
+    if p == "-0.0e0":
+        model, _ = _load(tmp_path, RARE_CONTEXT.format(p=p))
+        assert model.posteriors({})["d"] == pytest.approx(0.01, rel=1e-12)
+        return
+    with pytest.raises(crampnet.NetworkFileError, match=rf"nodes\.x\.prior\.probabilities\.yes: {p} is below 2\.23e-308, the smallest float with full precision"):
+        _load(tmp_path, RARE_CONTEXT.format(p=p))
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+@pytest.mark.parametrize("p", ["1e-300", "2.3e-308"])
+def test_a_tiny_normal_prior_gives_the_exact_posterior(tmp_path, path, p):
+    """Check a prior of 1e-300 or just above the subnormals against exact enumeration (P(d | g = yes) = 0.901), on each path."""
+    model, text = _load(tmp_path, RARE_CONTEXT.format(p=p))
+    expected = exact_posteriors(text, {"g": "yes"})
+    assert expected["d"] == Fraction(0.9) + Fraction(0.01) - Fraction(0.9) * Fraction(0.01)
+    with _forced(path):
+        got = model.posteriors({"g": "yes"})
+    assert got["d"] == pytest.approx(float(expected["d"]), rel=1e-9)
+
+
+LOGISTIC = """
+[nodes.x]
+role = "context"
+states = ["yes", "no"]
+prior = {{ probabilities = {{ yes = {p}, no = 0.5 }}, source = "s" }}
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "logistic", intercept = {{ baseline = 0.1, source = "s" }}, odds_ratios = [{{ parent = "x", state = "yes", value = {ratio}, source = "s" }}] }}
+"""
+
+
+@pytest.mark.parametrize(
+    ("p", "ratio", "place", "message"),
+    [
+        ("0.5", "1e-400", "nodes.d.cpd.odds_ratios[0]", "1e-400 underflows: no float is that small"),
+        ("0.5", "-1_0e-400", "nodes.d.cpd.odds_ratios[0]", "-1_0e-400 underflows"),
+        ("0.5", "1e400", "nodes.d.cpd.odds_ratios[0]", "1e400 overflows: no float is that large"),
+        ("0.5e-400", "2.0", "nodes.x.prior.probabilities.yes", "0.5e-400 underflows"),
+    ],
+)
+def test_a_number_beyond_floats_is_refused_as_written(tmp_path, p, ratio, place, message):
+    """Check that a number TOML reads as 0.0 or inf is refused by its text, not as "got 0.0" (or, for a probability, loaded as impossible)."""
+    with pytest.raises(crampnet.NetworkFileError, match=rf"{re.escape(place)}: {re.escape(message)}.*an odds ratio or a weight must be positive and finite"):
+        _load(tmp_path, LOGISTIC.format(p=p, ratio=ratio))
+
+
+@pytest.mark.parametrize("ratio", ["0e10", "0.0", "-0.0"])
+def test_a_zero_written_as_zero_is_not_an_underflow(tmp_path, ratio):
+    """Check that zeros keep the plain "> 0" message: only nonzero digits underflow."""
+    with pytest.raises(crampnet.NetworkFileError, match=r"value must be > 0, got -?0\.0$"):
+        _load(tmp_path, LOGISTIC.format(p="0.5", ratio=ratio))
+
+
+#: A logistic condition whose odds ratio puts it within 1e-20 of certain, and a finding that only its absence produces.
+CERTAIN = """
+[nodes.x]
+role = "context"
+states = ["yes", "no"]
+prior = { probabilities = { yes = 0.5, no = 0.5 }, source = "s" }
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "logistic", intercept = { baseline = 0.5, source = "s" }, odds_ratios = [{ parent = "x", state = "yes", value = 1e20, source = "s" }] }
+[nodes.e]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.0, source = "s" }, links = [{ parent = "d", state = "absent", value = 1.0, source = "s" }] }
+[nodes.g]
+role = "finding"
+states = ["yes", "no"]
+cpd = { model = "noisy_or", leak = { value = 0.0, source = "s" }, links = [{ parent = "x", state = "yes", value = 1.0, source = "s" }] }
+[nodes.f]
+role = "finding"
+states = ["yes", "no"]
+cpd = { model = "noisy_or", leak = { value = 0.0, source = "s" }, links = [{ parent = "e", state = "present", value = 0.5, source = "s" }] }
+"""
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_a_logistic_within_1e_20_of_certain_keeps_its_other_state(tmp_path, path):
+    """Check that an odds ratio of 1e20 leaves P(absent | x = yes) = 1e-20, not 0: g = yes with f = yes is possible (P(d) = 0), on each path."""
+    model, _ = _load(tmp_path, CERTAIN)
+    table = model.compiled.tables["d"]
+    assert table[1, 0] == pytest.approx(1 / (1 + 1e20), rel=1e-12, abs=0.0)  # absent given x = yes: odds 1:1e20
+    with _forced(path):
+        got = model.posteriors({"g": "yes", "f": "yes"})
+    assert got["d"] == 0.0
+    assert got["e"] == 1.0
+
+
+#: A noisy-MAX finding whose higher states have probabilities of 1e-20 beside 1.
+PULSES = """
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.3, source = "s" } }
+[nodes.e]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.4, source = "s" } }
+[nodes.p]
+role = "finding"
+states = ["normal", "diminished", "absent"]
+[nodes.p.cpd]
+model = "noisy_max"
+leak = { probabilities = { normal = 1.0, diminished = 1e-20, absent = 1e-20 }, source = "s" }
+links = [
+  { parent = "c", state = "present", probabilities = { normal = 1.0, diminished = 0.0, absent = 3e-20 }, source = "s" },
+  { parent = "e", state = "present", probabilities = { normal = 0.5, diminished = 0.5, absent = 0.0 }, source = "s" },
+]
+"""
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_noisy_max_states_of_1e_20_match_enumeration(tmp_path, path):
+    """Check a noisy-MAX whose top state has probabilities of 1e-20 beside 1 against exact enumeration, on each path.
+
+    ``P(child = k) = C(k) - C(k-1)`` with both near 1 cancelled them to 0:
+    "absent" (from the leak, or c) was impossible, where P(c | absent) is 1.2/1.9.
+    """
+    model, text = _load(tmp_path, PULSES)
+    expected = exact_posteriors(text, {"p": "absent"})
+    assert float(expected["c"]) == pytest.approx(1.2 / 1.9, rel=1e-12)
+    with _forced(path):
+        got = model.posteriors({"p": "absent"})
+    for c in ("c", "e"):
+        assert got[c] == pytest.approx(float(expected[c]), rel=1e-9), c
+    table = model.compiled.tables["p"]  # axes: p, c, e
+    assert table[2, 1, 1] == pytest.approx(1e-20, rel=1e-12, abs=0.0)  # c and e absent: the leak's
+    assert table[2, 0, 0] == pytest.approx(4e-20, rel=1e-12, abs=0.0)
+    assert table[1, 1, 1] == pytest.approx(1e-20, rel=1e-12, abs=0.0)
