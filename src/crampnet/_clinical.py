@@ -47,7 +47,8 @@ class ClinicalMethods(BaseModel):
             The order of the differential (:mod:`crampnet.reasoning.ranking`).
         threshold : float, optional
             One red-flag threshold in (0, 1] for every must-not-miss
-            condition; by default each has its own testing threshold.
+            condition, which the next questions' crossings read too; by
+            default each has its own testing threshold.
 
         Returns
         -------

@@ -48,10 +48,12 @@ class Answers:
     must_not_miss : tuple of str
         The model's must-not-miss conditions.
     thresholds : dict of str to float
-        Each must-not-miss condition's testing threshold (see :func:`thresholds`).
+        Each must-not-miss condition's testing threshold (see :func:`thresholds`),
+        or the one threshold :func:`collect` was given.
     treatments : dict of str to float
         The test-treatment threshold of the must-not-miss conditions that have
-        one (see :func:`treatments`): above it the flag is urgent, not a test.
+        one (see :func:`treatments`): above it the flag is urgent, not a test;
+        empty when a threshold was given (its flags are all urgent).
     flag_change : numpy.ndarray or None
         Per row and condition, whether the answer changes the flag the
         finding rules (:mod:`crampnet.reasoning._rules`) give that condition:
@@ -133,11 +135,15 @@ def treatments(model: BaseModel) -> dict[str, float]:
     return {c: float(THRESHOLDS[c].treatment) for c in model.must_not_miss if c in THRESHOLDS}
 
 
-def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates: Sequence[str] | None = None, *, ruled: Iterable[str] = ()) -> Answers:
+def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates: Sequence[str] | None = None, *, ruled: Iterable[str] = (), threshold: float | None = None) -> Answers:
     """Score every answer of every candidate (default: every unobserved finding and context node).
 
     The answers of the candidates in ``ruled`` are also checked against the
-    finding rules of the red flags (``Answers.flag_change``).
+    finding rules of the red flags (``Answers.flag_change``). The thresholds
+    are those the red flags read with the same ``threshold``
+    (:func:`crampnet.reasoning.redflags.red_flags`): each condition's testing
+    and test-treatment thresholds, with the published rule-outs; or, given
+    one, that one for every must-not-miss condition, without either.
 
     Parameters
     ----------
@@ -153,6 +159,10 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
         The candidates whose answers are also checked against the finding
         rules (only those a rule reads, or that entail such a node, can
         change a flag).
+    threshold : float or None, optional
+        One threshold in (0, 1] for every must-not-miss condition, checked
+        already (:func:`crampnet.reasoning.redflags.check_threshold`); None,
+        the default: each condition's own.
 
     Returns
     -------
@@ -213,18 +223,20 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
     # Only a node a rule reads (or one whose answer entails such a node) can change a rule's flag.
     ruled = set(ruled)
     checked = {q for q in ruled & set(kept) if q in RULE_NODES or any(nid in RULE_NODES for nid, _ in spec.nodes[q].entails)}
-    flags = _flag_changes(model, vectors, kept, checked) if ruled else None
-    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), thresholds(model), treatments(model), flags)
+    flags = _flag_changes(model, vectors, kept, checked, outs=threshold is None) if ruled else None
+    # As the red flags read them: a given threshold replaces both of each condition's, and its rule-outs.
+    limits, acts = (thresholds(model), treatments(model)) if threshold is None else (dict.fromkeys(model.must_not_miss, float(threshold)), {})
+    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), limits, acts, flags)
 
 
-def _flag_changes(model: BaseModel, vectors: Mapping[str, np.ndarray], kept: Sequence[str], checked: set[str]) -> np.ndarray:
-    """Per answer row (row 0: the case), per condition: whether the finding rules flag it otherwise than for the case (only ``checked`` candidates' rows)."""
+def _flag_changes(model: BaseModel, vectors: Mapping[str, np.ndarray], kept: Sequence[str], checked: set[str], *, outs: bool = True) -> np.ndarray:
+    """Per answer row (row 0: the case), per condition: whether the finding rules flag it otherwise than for the case (only ``checked`` candidates' rows); with ``outs``, a published rule-out met counts too."""
     from crampnet.reasoning.redflags import rule_flags
 
     def state(row: Mapping[str, np.ndarray]) -> dict[str, str]:
         # A published rule-out met stops a condition's 'test' flag (redflags.red_flags): a change of it counts too.
         row = stated(model, row)  # read once for both
-        return {c: "rule-out met" for c in rule_outs(model, row)} | {f.condition: f.urgency for f in rule_flags(model, row)}
+        return {c: "rule-out met" for c in (rule_outs(model, row) if outs else ())} | {f.condition: f.urgency for f in rule_flags(model, row)}
 
     spec, conds = model.spec, list(model.conditions)
     base = state(vectors)

@@ -297,7 +297,8 @@ class DiagnosisParts:
             How many to return (None: all).
         by : {'decision', 'information', 'value'}, default='decision'
             By the probability that the answer changes a decision (the leading
-            condition, a must-not-miss testing or test-treatment threshold, or a finding rule's flag), information gain
+            condition, a must-not-miss testing or test-treatment threshold, or the one
+            :func:`~crampnet.reasoning.diagnosis.diagnose` was given, or a finding rule's flag), information gain
             breaking ties; by information gain alone; or by the expected
             value of the answer (``value``), then as ``'decision'``.
         about : str or list of str, optional
@@ -326,7 +327,7 @@ class DiagnosisParts:
     def _answers(self) -> Answers:
         from crampnet.reasoning.questions import collect_answers
 
-        return collect_answers(self.model, self._evidence)
+        return collect_answers(self.model, self._evidence, threshold=self._threshold)  # the red flags' thresholds
 
     def _question_rows(self, n: int | None, by: str = "decision", staged: bool = False) -> list[tuple[str, dict[str, object]]]:
         """The rows of ``next_questions(n, by=by, staged=staged)`` as ``(question, row)`` pairs, without pandas."""

@@ -196,7 +196,8 @@ def diagnose(
     threshold : float or None, default=None
         None: each must-not-miss condition raises a red flag at its own
         testing threshold (:func:`crampnet.reasoning.redflags.testing_thresholds`,
-        after Pauker & Kassirer 1980); a number in (0, 1] overrides it for all.
+        after Pauker & Kassirer 1980); a number in (0, 1] overrides it for all,
+        the red flags and the crossings of the next questions alike.
 
     Returns
     -------

@@ -25,6 +25,7 @@ answer, every measure is an average over the answers weighted by ``P(q | e)``:
   condition across its testing or test-treatment threshold, up or down
   (Pauker & Kassirer's two: the first-line test decides between them, the
   flag is urgent above; ``redflags.testing_thresholds``, ``_thresholds``),
+  or across the one ``threshold`` given (``diagnose``'s, as its red flags),
   or, for a history or examination question, changes a finding rule's flag.
 - ``decision``: the probability that the answer does either: changes the
   leader or changes a must-not-miss decision as above.
@@ -106,6 +107,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from crampnet.reasoning._decision import BY, Answers, check_about, check_by, collect, gains
+from crampnet.reasoning._flag_args import check_threshold
 from crampnet.reasoning._question_order import STAGES as STAGES
 from crampnet.reasoning._question_order import question_rows
 
@@ -115,8 +117,7 @@ if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
 __all__ = [
-    "ABI", "BY", "COLUMNS", "COSTS", "EXAMINATION", "LABS", "collect_answers", "cost_of",
-    "information_gain", "next_questions", "rank_questions", "ranked_rows",
+    "ABI", "BY", "COLUMNS", "COSTS", "EXAMINATION", "LABS", "collect_answers", "cost_of", "information_gain", "next_questions", "rank_questions", "ranked_rows",
 ]  # fmt: skip
 
 #: The columns of :func:`next_questions`, in order.
@@ -140,7 +141,7 @@ ABI = ("ankle_brachial_index",)
 COSTS = {"history": 1.0, "examination": 2.0, "lab": 3.0, "abi": 4.0}
 
 
-def collect_answers(model: BaseModel, evidence: Mapping[str, object] | None, candidates: list[str] | None = None) -> Answers:
+def collect_answers(model: BaseModel, evidence: Mapping[str, object] | None, candidates: list[str] | None = None, *, threshold: float | None = None) -> Answers:
     """Score every answer of every candidate once (:func:`~crampnet.reasoning._decision.collect`), history and examination answers also against the finding rules.
 
     Tests count by the thresholds only: the one rule a result can fire (a raised D-dimer) presumes the test was indicated, which the thresholds decide.
@@ -154,6 +155,8 @@ def collect_answers(model: BaseModel, evidence: Mapping[str, object] | None, can
     candidates : list of str, optional
         Node ids to score (default: every finding and context node); those
         observed or implied by the evidence are left out.
+    threshold : float or None, optional
+        The red flags' ``threshold``, checked already (:func:`~crampnet.reasoning._decision.collect`).
 
     Returns
     -------
@@ -176,7 +179,7 @@ def collect_answers(model: BaseModel, evidence: Mapping[str, object] | None, can
     [True, False]
     """
     clinical = [nid for nid in model.spec.nodes if cost_of(nid)[0] in ("history", "examination")]
-    return collect(model, evidence, candidates, ruled=clinical)
+    return collect(model, evidence, candidates, ruled=clinical, threshold=threshold)
 
 
 def cost_of(nid: str) -> tuple[str, float]:
@@ -190,10 +193,8 @@ def cost_of(nid: str) -> tuple[str, float]:
     Returns
     -------
     tuple of (str, float)
-        ``("examination", 2.0)`` for a node of :data:`EXAMINATION`,
-        ``("lab", 3.0)`` for one of :data:`LABS`, ``("abi", 4.0)`` for one of
-        :data:`ABI`, and ``("history", 1.0)`` for any other (the costs of
-        :data:`COSTS`).
+        ``("examination", 2.0)`` for a node of :data:`EXAMINATION`, ``("lab", 3.0)`` for one of :data:`LABS`,
+        ``("abi", 4.0)`` for one of :data:`ABI`, and ``("history", 1.0)`` for any other (the costs of :data:`COSTS`).
 
     Examples
     --------
@@ -244,6 +245,7 @@ def next_questions(
     cost_aware: bool = False,
     costs: Mapping[str, float] | None = None,
     staged: bool = False,
+    threshold: float | None = None,
 ) -> pd.DataFrame:
     """Rank the unobserved findings and context nodes: what the answer can change, or tell.
 
@@ -267,6 +269,8 @@ def next_questions(
         Costs that override the defaults for some node ids (or aliases).
     staged : bool, default=False
         History first, then examination, laboratory tests, the ABI.
+    threshold : float or None, default=None
+        As :func:`crampnet.diagnose`'s: the thresholds whose crossings count (and the values weigh) are its red flags'.
 
     Returns
     -------
@@ -282,8 +286,8 @@ def next_questions(
     Raises
     ------
     InvalidValueError
-        If ``n`` is negative, ``by`` unknown, ``about`` empty or a cost not a
-        positive number.
+        If ``n`` is negative, ``by`` unknown, ``about`` empty, a cost not a
+        positive number or ``threshold`` neither None nor in (0, 1].
     UnknownNodeError
         If a key of ``costs`` is not a node, or ``about`` names no condition
         ("Did you mean ...?").
@@ -304,7 +308,8 @@ def next_questions(
     """
     check_by(by, cost_aware=cost_aware, staged=staged)
     focus = check_about(model, about)  # before the batch: a typo costs nothing
-    return rank_questions(model, collect_answers(model, evidence), n, by=by, about=focus or None, cost_aware=cost_aware, costs=costs, staged=staged)
+    answers = collect_answers(model, evidence, threshold=None if threshold is None else check_threshold(threshold))
+    return rank_questions(model, answers, n, by=by, about=focus or None, cost_aware=cost_aware, costs=costs, staged=staged)
 
 
 def rank_questions(

@@ -191,11 +191,12 @@ def _questions(dx: Diagnosis) -> list[Block]:
 
     if not best:  # two tables of headers alone read as a rendering fault
         return [("h2", "What to ask or test next"), ("p", "Nothing is left to ask: every question of the network is answered.")]
+    limits = "its testing or test-treatment threshold" if getattr(dx, "_threshold", None) is None else "the threshold given, as the red flags do"
     return [
         ("h2", "What to ask or test next"),
         (
             "p",
-            "Ordered by the chance that the answer changes a decision (makes another condition the most probable or moves a must-not-miss condition across its testing or test-treatment threshold, or changes a finding rule's flag), compared to the percent as shown; ties go to the expected information gain: the sum over conditions of the mutual information between the condition and the answer, in bits.",
+            f"Ordered by the chance that the answer changes a decision (makes another condition the most probable or moves a must-not-miss condition across {limits}, or changes a finding rule's flag), compared to the percent as shown; ties go to the expected information gain: the sum over conditions of the mutual information between the condition and the answer, in bits.",
         ),
         ("table", (headers, rows(best))),
         (
