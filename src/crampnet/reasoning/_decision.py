@@ -52,6 +52,7 @@ from crampnet.network.evidence import resolve_id, show
 from crampnet.network.parts import not_listed
 from crampnet.reasoning._collect import Answers, collect, thresholds
 from crampnet.reasoning._collect import _flag_changes as _flag_changes
+from crampnet.reasoning._thresholds import REACH_RTOL
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -109,7 +110,7 @@ def _crossings(post: np.ndarray, columns: Sequence[int] | np.ndarray, limits: Se
     out = np.zeros((len(post), len(columns)))
     for k, (j, row_limits) in enumerate(zip(columns, limits, strict=True)):
         for limit in row_limits:
-            above = post[:, j] >= limit
+            above = post[:, j] >= limit * (1.0 - REACH_RTOL)  # as _thresholds.reaches
             out[:, k] += above != above[0]
     return out
 

@@ -50,7 +50,7 @@ from crampnet.reasoning.notes import GEERSING_2014, PULMONARY_EMBOLISM, RCOG_37B
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["DEFAULT_THRESHOLD", "PAUKER_KASSIRER", "THRESHOLDS", "Input", "TestingThreshold", "compared_percent", "compared_percents", "pauker_kassirer", "test_treatment", "testing_thresholds"]
+__all__ = ["DEFAULT_THRESHOLD", "PAUKER_KASSIRER", "REACH_RTOL", "THRESHOLDS", "Input", "TestingThreshold", "compared_percent", "compared_percents", "pauker_kassirer", "reaches", "test_treatment", "testing_thresholds"]
 
 #: Posterior at or above which a must-not-miss condition without its own threshold is flagged (judgment: the 0.1 release's figure).
 DEFAULT_THRESHOLD = 0.10
@@ -129,12 +129,48 @@ def compared_percents(p: float, threshold: float) -> tuple[str, str]:
     """
     shown, limit = compared_percent(p), compared_percent(threshold)
     places = len(shown.rstrip("%").partition(".")[2])
-    while p < threshold and shown == limit and places < 15:
+    while not reaches(p, threshold) and shown == limit and places < 15:
         places += 1
         shown, limit = f"{p:.{places}%}", f"{threshold:.{places}%}"
     if p > 0 and shown[0].isdigit() and float(shown.rstrip("%")) == 0:  # a probability above 0 never reads as zero
         shown = f"<{10.0 ** -places:.{places}f}%"
     return shown, limit
+
+
+#: Relative tolerance of "at or above a threshold" (judgment): a posterior this close
+#: under a threshold reaches it, so float rounding in inference (0.09999999999999998
+#: for a leak of 0.1) never leaves a condition unflagged at its threshold; inference
+#: errs by about 1e-15 relative, and 1e-9 of a threshold is no clinical difference.
+REACH_RTOL = 1e-9
+
+
+def reaches(p: float, threshold: float) -> bool:
+    """Whether a probability is at or above a threshold, within :data:`REACH_RTOL` of it.
+
+    Every comparison of a posterior with a must-not-miss threshold (the red
+    flags, the must-not-miss table, the next questions' crossings and the
+    percents shown beside a threshold) reads this one rule, so they agree
+    (the crossings compare arrays with the same :data:`REACH_RTOL`).
+
+    Parameters
+    ----------
+    p : float
+        The probability.
+    threshold : float
+        The threshold, in (0, 1].
+
+    Returns
+    -------
+    bool
+        True if ``p`` is at or above ``threshold`` less its tolerance.
+
+    Examples
+    --------
+    >>> from crampnet.reasoning._thresholds import reaches
+    >>> reaches(0.09999999999999998, 0.1), reaches(0.0999, 0.1), reaches(0.2, 0.1)
+    (True, False, True)
+    """
+    return bool(p >= threshold * (1.0 - REACH_RTOL))
 
 
 GOODACRE_US_2005 = "Goodacre S et al. BMC Med Imaging 2005;5:6, Table 2 (compression ultrasound vs venography, 22 cohorts)"

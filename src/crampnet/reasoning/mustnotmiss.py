@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from crampnet.reasoning._thresholds import DEFAULT_THRESHOLD, PAUKER_KASSIRER, THRESHOLDS
+from crampnet.reasoning._thresholds import DEFAULT_THRESHOLD, PAUKER_KASSIRER, THRESHOLDS, reaches
 from crampnet.reasoning.redflags import URGENCIES, RedFlag, rule_outs_met, thresholds_for
 
 if TYPE_CHECKING:
@@ -183,7 +183,7 @@ def flag_mark(probability: float, threshold: float, urgency: str | None, ruled_o
     """
     if urgency is None:
         return "not flagged (rule-out met)" if ruled_out else "not flagged"
-    return f"FLAGGED ({urgency})" if probability >= threshold else f"FLAGGED ({urgency}, finding rule)"
+    return f"FLAGGED ({urgency})" if reaches(probability, threshold) else f"FLAGGED ({urgency}, finding rule)"
 
 
 def rule_out_cite(condition: str, source: str) -> str:

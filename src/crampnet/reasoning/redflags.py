@@ -87,6 +87,7 @@ from crampnet.reasoning._thresholds import (
     THRESHOLDS,
     compared_percent,
     compared_percents,
+    reaches,
     testing_thresholds,
 )
 from crampnet.reasoning.notes import NOTES
@@ -227,7 +228,7 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     before: dict[str, float] | None = None  # on the context entries alone: looked up once, at the first threshold flag
     for cond in sorted(model.must_not_miss, key=lambda c: -post[c]):
         p, limit = post[cond], limits[cond]
-        if p < limit or (cond in ruled and ruled[cond].urgency != "test"):
+        if not reaches(p, limit) or (cond in ruled and ruled[cond].urgency != "test"):
             continue
         if cond in met and cond in THRESHOLDS and p < THRESHOLDS[cond].treatment:
             continue  # its published rule-out is met: the guideline stops testing, so no 'test' flag (the row says so)
@@ -240,7 +241,7 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
         urgency, shown = "urgent", compared_percent(p)
         if threshold is None and cond in THRESHOLDS:
             act = THRESHOLDS[cond].treatment
-            if p < act:
+            if not reaches(p, act):
                 urgency = "test"
                 shown, below = compared_percents(p, act)  # told apart from the threshold it is under
                 action = f"Test: {THRESHOLDS[cond].test} (below its test-treatment threshold of {below}, the test decides). {action}"
