@@ -595,7 +595,7 @@ def test_evidence_line_names_the_band_a_number_was_read_as(capsys, arg, shown):
 
 def test_question_orders_are_next_questions_orders():
     """Check that --questions-by offers exactly the orders next_questions accepts (the CLI spells them out to import less)."""
-    from crampnet.cli import QUESTION_ORDERS
+    from crampnet._cli_parser import QUESTION_ORDERS
     from crampnet.reasoning._decision import BY
 
     assert tuple(QUESTION_ORDERS) == tuple(BY)
