@@ -457,6 +457,16 @@ def test_export_to_stdout_and_errors(model, capsys, tmp_path):
     assert "Cannot tell the export format" in capsys.readouterr().err
 
 
+def test_export_to_a_file_says_where_it_wrote(tmp_path, capsys):
+    """Check that export -o FILE says on stderr which file it wrote, as report and score do, and prints nothing on stdout."""
+    path = tmp_path / "net.bif"
+    assert main(["export", "-o", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert path.read_text(encoding="utf-8").startswith("network")
+    assert out == ""
+    assert err == f"crampnet: wrote the bif export to {path}\n"
+
+
 @pytest.fixture
 def cohort(tmp_path) -> tuple[Path, pd.DataFrame]:
     """A small CSV cohort: yes/no, states, numbers, words in a lab column, and empty cells."""

@@ -168,6 +168,8 @@ def _export(args: argparse.Namespace, model: Model) -> int:
     text = export(model, fmt, args.output)
     if args.output is None:
         sys.stdout.write(text)
+    else:
+        print(f"crampnet: wrote the {fmt} export to {args.output}", file=sys.stderr)
     return 0
 
 
