@@ -103,7 +103,7 @@ def test_json_matches_the_api(model):
     ("args", "message"),
     [
         (["ferritin=lo"], "Valid states: low, normal"),
-        (["ferritin=nan"], "finite number"),
+        (["ferritin=nan"], "ferritin=nan gives no value. To mark ferritin unknown, leave it out of the command line"),
         (["ferritin=-5"], "outside the plausible range"),
         (["urge_to_move"], "Expected node=value"),
     ],

@@ -1,0 +1,56 @@
+"""What the command line says about values and files a terminal user gives it (helper h3, session 44).
+
+Found by an adversarial pass of the command line: ``diagnose ferritin=nan``
+(or ``null`` for a node in a case file) was refused with advice for Python
+users (``row.dropna().to_dict()``) instead of telling the person at the
+terminal how to mark a finding unknown.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crampnet.cli import main
+
+
+def _error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    """main(argv) exits 2 with one clean error line and no output; its stderr."""
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("crampnet: error: ") and "Traceback" not in captured.err, captured.err
+    assert captured.err.count("\n") == 1, captured.err
+    assert captured.out == ""
+    return captured.err
+
+
+@pytest.mark.parametrize(
+    ("pair", "shown", "valid"),
+    [
+        ("ferritin=nan", "ferritin=nan", "low, normal, or a number in ng/mL, 0 to 5000"),
+        ("ferritin=NaN", "ferritin=nan", "low, normal, or a number in ng/mL, 0 to 5000"),
+        ("urge_to_move=nan", "urge_to_move=nan", "yes, no"),
+        ("ferritin=", "ferritin=", "low, normal, or a number in ng/mL, 0 to 5000"),
+        ("age= ", "age=", "0 to 120"),
+    ],
+)
+def test_a_value_that_is_no_value_on_the_command_line_says_to_leave_the_node_out(capsys, pair, shown, valid):
+    """Check that ``node=nan`` or ``node=`` says how a terminal user marks the node unknown, not a pandas recipe."""
+    err = _error(capsys, ["diagnose", "worse_at_rest=yes", pair])
+    assert "dropna" not in err and "DataFrame" not in err
+    node = shown.split("=")[0]
+    assert f"{shown} gives no value" in err
+    assert f"To mark {node} unknown, leave it out of the command line" in err
+    assert valid in err
+
+
+@pytest.mark.parametrize(("value", "shown"), [(None, "null"), ("nan", "'nan'"), ("", "''"), ("  ", "'  '")])
+def test_a_value_that_is_no_value_in_a_case_file_says_to_leave_the_node_out(tmp_path, capsys, value, shown):
+    """Check that ``"ferritin": null`` (or "nan", or "") in a case file names the file and says to leave the key out."""
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps({"urge_to_move": True, "ferritin": value}), encoding="utf-8")
+    err = _error(capsys, ["diagnose", "--case", str(path)])
+    assert "dropna" not in err and "DataFrame" not in err
+    assert err.startswith(f"crampnet: error: {path}: ferritin is {shown}, which gives no value.")
+    assert "To mark ferritin unknown, leave it out of the case file; otherwise give low, normal, or a number in ng/mL, 0 to 5000." in err
