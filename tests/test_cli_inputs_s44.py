@@ -54,3 +54,17 @@ def test_a_value_that_is_no_value_in_a_case_file_says_to_leave_the_node_out(tmp_
     assert "dropna" not in err and "DataFrame" not in err
     assert err.startswith(f"crampnet: error: {path}: ferritin is {shown}, which gives no value.")
     assert "To mark ferritin unknown, leave it out of the case file; otherwise give low, normal, or a number in ng/mL, 0 to 5000." in err
+
+
+@pytest.mark.parametrize("answer", ["nan", "NaN", " -nan "])
+def test_an_interview_answer_of_nan_says_to_type_skip(capsys, answer):
+    """Check that answering ``nan`` to a numeric question is explained as no value, with skip to leave it unknown, not a pandas recipe."""
+    import crampnet
+    from crampnet._interview import Interview
+
+    run = Interview(crampnet.load(), {"urge_to_move": True})
+    assert run._value("ferritin", answer.strip()) is None  # asked again
+    out = capsys.readouterr().out
+    assert "dropna" not in out and "DataFrame" not in out
+    assert f"{answer.strip()} is not a value: to leave ferritin unknown, type skip." in out
+    assert "Answer yes or no, one of the states listed, a number where one is accepted, or skip." in out
