@@ -68,3 +68,25 @@ def test_an_interview_answer_of_nan_says_to_type_skip(capsys, answer):
     assert "dropna" not in out and "DataFrame" not in out
     assert f"{answer.strip()} is not a value: to leave ferritin unknown, type skip." in out
     assert "Answer yes or no, one of the states listed, a number where one is accepted, or skip." in out
+
+
+def test_the_interviews_resume_command_resumes(tmp_path, monkeypatch, capsys):
+    """Check that the command the interview prints to resume a saved case works as printed: a file name with a space
+    quoted, and the --network it ran on given (without it the resumed case is refused as saved with another network)."""
+    import io
+    import shlex
+    from pathlib import Path
+
+    tiny = str(Path(__file__).parent / "data" / "tiny.toml")
+    save = str(tmp_path / "Mrs Smith.json")
+    monkeypatch.setattr("sys.stdin", io.StringIO("skip\n"))
+    assert main(["interview", "--network", tiny, "--max-questions", "1", "--save", save]) == 0
+    last = capsys.readouterr().out.rstrip("\n").splitlines()[-1]
+    prefix = "; resume it with: "
+    assert prefix in last, last
+    argv = shlex.split(last.split(prefix, 1)[1])
+    assert argv[:2] == ["crampnet", "interview"]
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main([*argv[1:], "--max-questions", "2"]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert out.startswith("Resuming ") and "1 skipped, 1 question asked" in out

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -73,6 +74,7 @@ from crampnet._cli_output import (
     question_lines,
 )
 from crampnet._cli_parser import parsers
+from crampnet._file_names import escaped
 from crampnet._files import shown, write_atomic, write_whole
 from crampnet._interview import NOTE, Interview
 from crampnet._load import load
@@ -136,8 +138,9 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
         print(f"Resuming {case.name}: {len(evidence)} answer{'s' * (len(evidence) != 1)}, {len(args.skipped)} skipped, {case.asked} question{'s' * (case.asked != 1)} asked.")
     run = Interview(model, evidence, skipped=args.skipped, asked=case.asked if case is not None else 0, top=args.top, max_questions=args.max_questions, confidence=args.confidence, choose=args.choose, save=save, by=args.questions_by, staged=args.staged)
     code = run.run(sys.stdin)
-    if args.save:
-        print(f"The case is saved in {args.save}; resume it with: crampnet interview --case {args.save} --save {args.save}")
+    if args.save:  # a command to copy: names quoted for the shell, and the network it ran on (a saved case names, not locates, it)
+        resume = shlex.join(["crampnet", "interview", *(["--network", args.network] if args.network else []), "--case", args.save, "--save", args.save])
+        print(f"The case is saved in {shown(args.save)}; resume it with: {escaped(resume)}")
     return code
 
 
