@@ -90,3 +90,16 @@ def test_the_interviews_resume_command_resumes(tmp_path, monkeypatch, capsys):
     assert main([*argv[1:], "--max-questions", "2"]) == 0, capsys.readouterr().err
     out = capsys.readouterr().out
     assert out.startswith("Resuming ") and "1 skipped, 1 question asked" in out
+
+
+@pytest.mark.parametrize(("command", "suffix"), [(["report", "--example"], ".md"), (["export"], ".bif"), (["score", "{cohort}", "--no-progress"], ".csv")])
+def test_the_wrote_line_escapes_the_file_name(tmp_path, capsys, command, suffix):
+    """Check that "crampnet: wrote ... to FILE" is one line with a newline or a terminal's escape in FILE written as escapes, as errors write it."""
+    cohort = tmp_path / "c.csv"
+    cohort.write_text("urge_to_move\nyes\n", encoding="utf-8")
+    name = tmp_path / f"out\n\x1b[2Jx{suffix}"
+    assert main([c.format(cohort=cohort) for c in command] + ["-o", str(name)]) == 0
+    err = capsys.readouterr().err
+    assert name.is_file()
+    assert err.count("\n") == 1 and "\x1b" not in err, err
+    assert err.endswith(f" to {tmp_path}/out\\n\\x1b[2Jx{suffix}\n"), err

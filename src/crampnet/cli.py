@@ -155,7 +155,7 @@ def _report(args: argparse.Namespace, model: Model) -> int:
         text = f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>crampnet report</title></head>\n<body>\n{text}\n</body>\n</html>\n'
     if args.output:
         write_atomic(args.output, text, what=f"{fmt} report")
-        print(f"crampnet: wrote the {fmt} report to {args.output}", file=sys.stderr)
+        print(f"crampnet: wrote the {fmt} report to {shown(args.output)}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -172,7 +172,7 @@ def _export(args: argparse.Namespace, model: Model) -> int:
     if args.output is None:
         sys.stdout.write(text)
     else:
-        print(f"crampnet: wrote the {fmt} export to {args.output}", file=sys.stderr)
+        print(f"crampnet: wrote the {fmt} export to {shown(args.output)}", file=sys.stderr)
     return 0
 
 
@@ -221,7 +221,7 @@ def _score(args: argparse.Namespace, model: Model) -> int:
             if bar is not None:
                 bar.close()
     if args.output:
-        print(f"crampnet: wrote the posteriors to {args.output}", file=sys.stderr)
+        print(f"crampnet: wrote the posteriors to {shown(args.output)}", file=sys.stderr)
     return 0
 
 
