@@ -103,3 +103,27 @@ def test_the_wrote_line_escapes_the_file_name(tmp_path, capsys, command, suffix)
     assert name.is_file()
     assert err.count("\n") == 1 and "\x1b" not in err, err
     assert err.endswith(f" to {tmp_path}/out\\n\\x1b[2Jx{suffix}\n"), err
+
+
+@pytest.mark.parametrize(
+    ("make", "argv", "what"),
+    [
+        ("c.csv", ["score", "{dir}/c.csv", "--no-progress", "-o", "{dir}/./c.csv"], "the cohort CSV"),
+        ("c.csv", ["score", "{dir}/link.csv", "--no-progress", "-o", "{dir}/c.csv"], "the cohort CSV"),
+        ("c.json", ["report", "--case", "{dir}/c.json", "--format", "markdown", "-o", "{dir}/c.json"], "the case file"),
+        ("net.toml", ["export", "--network", "{dir}/net.toml", "--format", "bif", "-o", "{dir}/net.toml"], "the network file"),
+    ],
+)
+def test_the_output_may_not_be_a_file_the_command_reads(tmp_path, capsys, make, argv, what):
+    """Check that -o naming the cohort, case or network file read (by another path too) is refused and leaves it whole
+    (score c.csv -o c.csv replaced the cohort by its posteriors)."""
+    from pathlib import Path
+
+    contents = {"c.csv": "urge_to_move\nyes\n", "c.json": '{"urge_to_move": true}', "net.toml": (Path(__file__).parent / "data" / "tiny.toml").read_text(encoding="utf-8")}
+    source = tmp_path / make
+    source.write_text(contents[make], encoding="utf-8")
+    (tmp_path / "link.csv").symlink_to(source)
+    err = _error(capsys, [a.format(dir=tmp_path) for a in argv])
+    assert source.read_text(encoding="utf-8") == contents[make]
+    out = argv[-1].format(dir=tmp_path)
+    assert err == f"crampnet: error: {out}: -o names {what} that crampnet {argv[0]} reads; writing it would replace it. Give another file name.\n"

@@ -33,7 +33,7 @@ is given once per source (the example, the case file, the command line), and
 a later source overrides an earlier one. Files read must be regular files
 (``score -`` reads stdin), of bounded size; ``-o FILE`` is written whole or
 not at all (see :mod:`crampnet._files`), and never through a symbolic link,
-FIFO or device; ``-o -`` is stdout (``score`` writes it, too, whole or not at all), and an empty file name is an error.
+FIFO or device, nor over the cohort, case or network file the command reads; ``-o -`` is stdout (``score`` writes it, too, whole or not at all), and an empty file name is an error.
 Errors go to stderr as ``crampnet: error: ...`` (naming the file they are about) with exit code 2; nothing non-finite is printed.
 
 Examples
@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import shlex
 import sys
 from collections.abc import Callable, Sequence
@@ -261,6 +262,14 @@ def _prepare(args: argparse.Namespace) -> Model:
 _RUN: dict[str, Callable[[argparse.Namespace, Model], int]] = {"diagnose": _diagnose, "interview": _interview, "report": _report, "export": _export, "score": _score, "describe": _describe}
 
 
+def _same_file(first: str, second: str) -> bool:
+    """Whether the two names are one existing file (by any path or link); False if either cannot be looked at."""
+    try:
+        return os.path.samefile(first, second)
+    except (OSError, ValueError):
+        return False
+
+
 def _option_problem(args: argparse.Namespace) -> str:
     """What is wrong with the options' values (``""`` if nothing); ``-o -`` becomes standard output."""
     for name, least in (("top", 0), ("questions", 0), ("max_questions", 0), ("chunksize", 1)):
@@ -274,6 +283,10 @@ def _option_problem(args: argparse.Namespace) -> str:
             return f"--{name} is empty; give the name of a file{' (or - for standard output)' if name == 'output' else ''}."
     if getattr(args, "output", None) == "-":
         args.output = None
+    for name, what in (("cohort", "the cohort CSV"), ("case", "the case file"), ("network", "the network file")):  # written whole, then renamed over what was read
+        source, output = getattr(args, name, None), getattr(args, "output", None)
+        if source and output and source != "-" and _same_file(source, output):
+            return f"{shown(output)}: -o names {what} that crampnet {args.command} reads; writing it would replace it. Give another file name."
     if sys.stdout is None and getattr(args, "output", None) is None:  # closed (>&-): print() would drop every line
         return f"the standard output is closed, so crampnet {args.command} has nowhere to write; open it{', or give -o FILE' if hasattr(args, 'output') else ''}."
     return ""
