@@ -127,3 +127,18 @@ def test_the_output_may_not_be_a_file_the_command_reads(tmp_path, capsys, make, 
     assert source.read_text(encoding="utf-8") == contents[make]
     out = argv[-1].format(dir=tmp_path)
     assert err == f"crampnet: error: {out}: -o names {what} that crampnet {argv[0]} reads; writing it would replace it. Give another file name.\n"
+
+
+@pytest.mark.parametrize("command", ["diagnose", "interview", "report"])
+def test_a_second_case_file_is_refused_not_used_instead_of_the_first(tmp_path, capsys, command):
+    """Check that ``--case a.json --case b.json`` is an error naming both (argparse kept the last one only: the first
+    file's evidence, a history with its red flags, was dropped without a word)."""
+    first, second = tmp_path / "history.json", tmp_path / "labs.json"
+    first.write_text('{"urge_to_move": true}', encoding="utf-8")
+    second.write_text('{"ferritin": 30}', encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--case", str(first), "worse_at_rest=yes", "--case", str(second)])
+    assert exit_.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"crampnet: error: --case is given twice ({first} and {second}); give one case file, and add to it or override it with node=value pairs.\n"

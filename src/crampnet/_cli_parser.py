@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 
 from crampnet._cli_input import Parser
+from crampnet._files import shown
 from crampnet._interview import NOTE
 
 __all__ = ["QUESTION_ORDERS", "parsers"]
@@ -18,6 +19,29 @@ __all__ = ["QUESTION_ORDERS", "parsers"]
 #: The orders of ``--questions-by``: those of :func:`crampnet.reasoning.questions.next_questions` (``BY``),
 #: spelled out so that the parser does not import the reasoning layer (tests/test_cli.py checks they agree).
 QUESTION_ORDERS = ("decision", "information", "value")
+
+
+class _OneCase(argparse.Action):
+    """``--case``, which takes one file: given twice, it is an error naming both (argparse would keep the last, dropping the first file's evidence)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None) -> None:
+        """Set the option, or exit 2 with one line if it is set already.
+
+        Parameters
+        ----------
+        parser : argparse.ArgumentParser
+            The parser reading the option.
+        namespace : argparse.Namespace
+            Where the option's value goes.
+        values : object
+            The value given.
+        option_string : str or None, optional
+            The option as typed.
+        """
+        before = getattr(namespace, self.dest, None)
+        if before is not None:
+            parser.exit(2, f"crampnet: error: {option_string} is given twice ({shown(str(before))} and {shown(str(values))}); give one case file, and add to it or override it with node=value pairs.\n")
+        setattr(namespace, self.dest, values)
 
 
 def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
@@ -35,7 +59,7 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     common.add_argument("--population", default=None, help="a population preset (default: the network's own; for the shipped one, adults presenting with a leg complaint)")
     case = Parser(add_help=False)
     case.add_argument("evidence", nargs="*", help="node=value pairs, e.g. urge_to_move=yes ferritin=30")
-    case.add_argument("--case", default=None, help="a JSON file with the case (node id to value), or a case saved by interview --save")
+    case.add_argument("--case", default=None, action=_OneCase, help="a JSON file with the case (node id to value), or a case saved by interview --save")
     asking = Parser(add_help=False)
     asking.add_argument(
         "--questions-by", default="decision", choices=list(QUESTION_ORDERS),
