@@ -142,3 +142,13 @@ def test_a_second_case_file_is_refused_not_used_instead_of_the_first(tmp_path, c
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == f"crampnet: error: --case is given twice ({first} and {second}); give one case file, and add to it or override it with node=value pairs.\n"
+
+
+@pytest.mark.parametrize("cell", [" ", "   ", "\t"])
+def test_score_says_a_blank_cell_is_not_empty(tmp_path, capsys, cell):
+    """Check that a cell of blanks is refused as what it is, with the file, row and column, and the advice to leave it
+    empty (it was "'' is not a state of ferritin", naming a value the cell does not hold)."""
+    path = tmp_path / "c.csv"
+    path.write_text(f"urge_to_move,ferritin\nyes,30\nno,{cell}\n", encoding="utf-8")
+    err = _error(capsys, ["score", str(path), "--no-progress"])
+    assert err == f"crampnet: error: {path}, row 1, column 'ferritin': {cell!r} is not a value; leave the cell empty when it is not known.\n"
