@@ -103,7 +103,7 @@ def test_json_matches_the_api(model):
     ("args", "message"),
     [
         (["ferritin=lo"], "Valid states: low, normal"),
-        (["ferritin=nan"], "finite number"),
+        (["ferritin=nan"], "ferritin=nan gives no value. To mark ferritin unknown, leave it out of the command line"),
         (["ferritin=-5"], "outside the plausible range"),
         (["urge_to_move"], "Expected node=value"),
     ],
@@ -457,6 +457,16 @@ def test_export_to_stdout_and_errors(model, capsys, tmp_path):
     assert "Cannot tell the export format" in capsys.readouterr().err
 
 
+def test_export_to_a_file_says_where_it_wrote(tmp_path, capsys):
+    """Check that export -o FILE says on stderr which file it wrote, as report and score do, and prints nothing on stdout."""
+    path = tmp_path / "net.bif"
+    assert main(["export", "-o", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert path.read_text(encoding="utf-8").startswith("network")
+    assert out == ""
+    assert err == f"crampnet: wrote the bif export to {path}\n"
+
+
 @pytest.fixture
 def cohort(tmp_path) -> tuple[Path, pd.DataFrame]:
     """A small CSV cohort: yes/no, states, numbers, words in a lab column, and empty cells."""
@@ -595,7 +605,7 @@ def test_evidence_line_names_the_band_a_number_was_read_as(capsys, arg, shown):
 
 def test_question_orders_are_next_questions_orders():
     """Check that --questions-by offers exactly the orders next_questions accepts (the CLI spells them out to import less)."""
-    from crampnet.cli import QUESTION_ORDERS
+    from crampnet._cli_parser import QUESTION_ORDERS
     from crampnet.reasoning._decision import BY
 
     assert tuple(QUESTION_ORDERS) == tuple(BY)

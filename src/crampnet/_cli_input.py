@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -36,8 +37,9 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
     from crampnet.model import Model
+    from crampnet.network.spec import Node
 
-__all__ = ["MAX_CASE_BYTES", "Parser", "choice_error", "flush_stdout", "gather_evidence", "option_before_command", "parse_assignment", "read_case", "show"]
+__all__ = ["MAX_CASE_BYTES", "Parser", "choice_error", "flush_stdout", "gather_evidence", "no_value", "option_before_command", "parse_assignment", "read_case", "show"]
 
 #: The options ``crampnet`` takes before its command.
 TOP_OPTIONS = ("-h", "--help", "--version")
@@ -256,6 +258,38 @@ def parse_assignment(text: str) -> tuple[str, object]:
     return key.strip(), value
 
 
+def no_value(node: Node, key: str, raw: object, where: str | None) -> str:
+    """The message for a value that gives none (NaN, JSON's null, empty text): leave the node out to mark it unknown.
+
+    Parameters
+    ----------
+    node : Node
+        The node the value was given for.
+    key : str
+        The node as given (its id or an alias).
+    raw : object
+        The value as given: a float NaN or text from the command line, or a
+        case file's value.
+    where : str or None
+        The case file's name, or None for the command line.
+
+    Returns
+    -------
+    str
+        What was given, how to mark the node unknown, and what it takes.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> no_value(crampnet.load().spec.nodes["urge_to_move"], "urge_to_move", float("nan"), None)
+    'urge_to_move=nan gives no value. To mark urge_to_move unknown, leave it out of the command line; otherwise give yes, no.'
+    """
+    number = f", or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}" if node.bands and node.valid else ""
+    given = f"{key}={raw}" if where is None else f"{key} is {'null' if raw is None else show(raw)}, which"
+    source = "the command line" if where is None else "the case file"
+    return f"{given} gives no value. To mark {key} unknown, leave it out of {source}; otherwise give {', '.join(node.states)}{number}."
+
+
 def read_case(path: str) -> dict[str, object]:
     """The evidence in a case file: a plain case (node id or alias to value), or a saved interview's.
 
@@ -354,6 +388,8 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
                 given[nid] = key
                 node = model.spec.nodes[nid]
                 value = interpret(node, raw)
+                if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+                    raise InvalidValueError(no_value(node, key, raw, where))
                 state_vector(node, value, name=key)
             except (CrampnetError, ValueError, TypeError) as err:
                 if where is None or str(err).startswith(where):

@@ -316,7 +316,7 @@ def _typed(chunk: pd.DataFrame, name: str) -> pd.DataFrame:
     """The chunk's text cells as values: a column of numbers as numbers, of True/False as booleans; only an empty cell is missing.
 
     Text such as ``NA``, ``null`` or ``nan`` stays text (an error naming the
-    state it is not), ``nan`` and ``inf`` in a numeric column are refused, and
+    state it is not), ``nan`` and ``inf`` and a cell of blanks are refused, and
     a number beyond the range of a float gets the error the case files give.
     """
     import pandas as pd
@@ -325,7 +325,8 @@ def _typed(chunk: pd.DataFrame, name: str) -> pd.DataFrame:
     for column in chunk.columns:
         text = chunk[column]
         given = text.notna()
-        bad = given & text.str.strip().str.lower().isin(_NOT_NUMBERS)
+        stripped = text.str.strip()
+        bad = given & (stripped.str.lower().isin(_NOT_NUMBERS) | stripped.eq(""))  # blanks too: the cell looks empty but is not
         if bad.any():
             label = text.index[bad.to_numpy()][0]
             msg = f"{name}, row {show(label)}, column {show(column)}: {show(text[label])} is not a value; leave the cell empty when it is not known."

@@ -44,6 +44,7 @@ crampnet supports clinical reasoning; it does not replace it. Sources of the num
 from __future__ import annotations
 
 import io
+import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING
@@ -231,6 +232,10 @@ class Interview:
             print("  Please answer, or type skip.")
             return None
         value = interpret(self.model.spec.nodes[nid], answer)
+        if isinstance(value, float) and math.isnan(value):  # the evidence check's advice is for Python callers
+            print(f"  {escaped(answer)} is not a value: to leave {nid} unknown, type skip.")
+            print("  Answer yes or no, one of the states listed, a number where one is accepted, or skip.")
+            return None
         try:
             if beyond_float(answer):
                 raise too_big(nid, answer.strip())

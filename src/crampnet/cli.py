@@ -33,7 +33,7 @@ is given once per source (the example, the case file, the command line), and
 a later source overrides an earlier one. Files read must be regular files
 (``score -`` reads stdin), of bounded size; ``-o FILE`` is written whole or
 not at all (see :mod:`crampnet._files`), and never through a symbolic link,
-FIFO or device; ``-o -`` is stdout (``score`` writes it, too, whole or not at all), and an empty file name is an error.
+FIFO or device, nor over the cohort, case or network file the command reads; ``-o -`` is stdout (``score`` writes it, too, whole or not at all), and an empty file name is an error.
 Errors go to stderr as ``crampnet: error: ...`` (naming the file they are about) with exit code 2; nothing non-finite is printed.
 
 Examples
@@ -51,6 +51,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -64,7 +66,7 @@ from crampnet._case_file import (
     read_case_file,
     save_case,
 )
-from crampnet._cli_input import Parser, gather_evidence, option_before_command, parse_assignment
+from crampnet._cli_input import gather_evidence, option_before_command, parse_assignment
 from crampnet._cli_output import (
     diagnosis_json,
     differential_lines,
@@ -72,15 +74,13 @@ from crampnet._cli_output import (
     flag_lines,
     question_lines,
 )
+from crampnet._cli_parser import parsers
+from crampnet._file_names import escaped
 from crampnet._files import shown, write_atomic, write_whole
 from crampnet._interview import NOTE, Interview
 from crampnet._load import load
 from crampnet.exceptions import CrampnetError, ImpossibleEvidenceError, InvalidValueError, hint
 from crampnet.network.evidence import interpret
-
-#: The orders of ``--questions-by``: those of :func:`crampnet.reasoning.questions.next_questions` (``BY``),
-#: spelled out so that the parser does not import the reasoning layer (tests/test_cli.py checks they agree).
-QUESTION_ORDERS = ("decision", "information", "value")
 
 if TYPE_CHECKING:
     from crampnet.model import Model
@@ -139,8 +139,9 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
         print(f"Resuming {case.name}: {len(evidence)} answer{'s' * (len(evidence) != 1)}, {len(args.skipped)} skipped, {case.asked} question{'s' * (case.asked != 1)} asked.")
     run = Interview(model, evidence, skipped=args.skipped, asked=case.asked if case is not None else 0, top=args.top, max_questions=args.max_questions, confidence=args.confidence, choose=args.choose, save=save, by=args.questions_by, staged=args.staged)
     code = run.run(sys.stdin)
-    if args.save:
-        print(f"The case is saved in {args.save}; resume it with: crampnet interview --case {args.save} --save {args.save}")
+    if args.save:  # a command to copy: names quoted for the shell, and the network it ran on (a saved case names, not locates, it)
+        resume = shlex.join(["crampnet", "interview", *(["--network", args.network] if args.network else []), "--case", args.save, "--save", args.save])
+        print(f"The case is saved in {shown(args.save)}; resume it with: {escaped(resume)}")
     return code
 
 
@@ -155,7 +156,7 @@ def _report(args: argparse.Namespace, model: Model) -> int:
         text = f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>crampnet report</title></head>\n<body>\n{text}\n</body>\n</html>\n'
     if args.output:
         write_atomic(args.output, text, what=f"{fmt} report")
-        print(f"crampnet: wrote the {fmt} report to {args.output}", file=sys.stderr)
+        print(f"crampnet: wrote the {fmt} report to {shown(args.output)}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -171,6 +172,8 @@ def _export(args: argparse.Namespace, model: Model) -> int:
     text = export(model, fmt, args.output)
     if args.output is None:
         sys.stdout.write(text)
+    else:
+        print(f"crampnet: wrote the {fmt} export to {shown(args.output)}", file=sys.stderr)
     return 0
 
 
@@ -219,7 +222,7 @@ def _score(args: argparse.Namespace, model: Model) -> int:
             if bar is not None:
                 bar.close()
     if args.output:
-        print(f"crampnet: wrote the posteriors to {args.output}", file=sys.stderr)
+        print(f"crampnet: wrote the posteriors to {shown(args.output)}", file=sys.stderr)
     return 0
 
 
@@ -230,61 +233,8 @@ def _describe(args: argparse.Namespace, model: Model) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    return _parsers()[0]
-
-
-def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
-    """The command's parser, and each sub-command's by name."""
-    common = Parser(add_help=False)
-    common.add_argument("--network", default=None, help="a network file (default: the shipped one)")
-    common.add_argument("--population", default=None, help="a population preset (default: the network's own; for the shipped one, adults presenting with a leg complaint)")
-    case = Parser(add_help=False)
-    case.add_argument("evidence", nargs="*", help="node=value pairs, e.g. urge_to_move=yes ferritin=30")
-    case.add_argument("--case", default=None, help="a JSON file with the case (node id to value), or a case saved by interview --save")
-    asking = Parser(add_help=False)
-    asking.add_argument(
-        "--questions-by", default="decision", choices=list(QUESTION_ORDERS),
-        help="order of the next questions: decision (default: the chance the answer changes the most probable condition or a must-not-miss testing decision), information (expected information gain) or value (expected value of the answer)",
-    )  # fmt: skip
-    asking.add_argument("--staged", action="store_true", help="ask history first, then examination, then tests (each stage in the --questions-by order)")
-    parser = Parser(prog="crampnet", description="Bayesian differential diagnosis of leg cramps. " + _NOTE)
-    parser.add_argument("--version", action="version", version="%(prog)s " + _version())
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    diag = sub.add_parser("diagnose", parents=[common, case, asking], help="red flags, ranked differential and next questions for a case")
-    diag.add_argument("--example", action="store_true", help="start from the built-in example case")
-    diag.add_argument("--top", type=int, default=10, help="how many conditions the text lists (default 10; the must-not-miss ones are always listed too); --json lists every condition, so that a script reading it gets the whole differential")
-    diag.add_argument("--questions", type=int, default=5, help="how many next questions to list (default 5)")
-    diag.add_argument("--ranking", default="counterfactual", choices=["counterfactual", "disablement", "sufficiency", "posterior"], help="order of the differential (default: counterfactual, which is expected disablement, as is disablement: how many observed findings would go away if the condition alone were cured; sufficiency: how many of them it alone would still produce if every other condition were cured; posterior: probability)")
-    diag.add_argument("--json", action="store_true", help="print JSON")
-    inter = sub.add_parser("interview", parents=[common, case, asking], help="ask the next best question, one at a time (--save and --case to resume)", description="Ask the next best question one at a time: answer yes, no, a state, a number, skip or quit. It stops at --max-questions, at --confidence, when no question is left, or at quit or the end of input, and then prints the red flags and the final differential. --case resumes a case saved with --save (or starts from a plain case file).")
-    inter.add_argument("--max-questions", type=int, default=10, help="stop after this many questions (default 10)")
-    inter.add_argument("--confidence", type=float, default=0.95, help="stop when a condition reaches this posterior (default 0.95)")
-    inter.add_argument("--top", type=int, default=5, help="how many conditions to show after each answer and at the end (default 5)")
-    inter.add_argument("--choose", action="store_true", help="list the top five questions to choose from (type 1-5), or answer the first")
-    inter.add_argument("--save", default=None, metavar="FILE", help="write the case (answers, skipped questions, network, population) to FILE after every answer; resume with --case FILE. FILE is a new file or a case saved before: any other file is left alone (an error)")
-    rep = sub.add_parser("report", parents=[common, case], help="write the markdown or HTML report")
-    rep.add_argument("--example", action="store_true", help="start from the built-in example case")
-    rep.add_argument("-o", "--output", default=None, help="the file to write (default, or -: stdout); .html means HTML")
-    rep.add_argument("--format", default=None, choices=["markdown", "html"], help="markdown (default) or html")
-    exp = sub.add_parser("export", parents=[common], help="write the network as BIF, XMLBIF, XDSL or UAI")
-    exp.add_argument("--format", default=None, choices=["bif", "xmlbif", "xdsl", "uai"], help="the file format (default: from the -o suffix)")
-    exp.add_argument("-o", "--output", default=None, help="the file to write (default, or -: stdout)")
-    score = sub.add_parser("score", parents=[common], help="score a CSV of cases (one per row, one column per node): each condition's posterior and the row's red flags")
-    score.add_argument("cohort", help="the CSV file ('-' for stdin); empty cells are unobserved")
-    score.add_argument("-o", "--output", default=None, help="the CSV to write (default, or -: stdout)")
-    score.add_argument("--chunksize", type=int, default=10_000, help="rows read and scored at a time (default 10000)")
-    score.add_argument("--index-col", default=None, help="a column that identifies the cases (default: row number)")
-    score.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    desc = sub.add_parser("describe", parents=[common], help="what a node means, its states, bands, parents, children and the sources of its numbers")
-    desc.add_argument("node", nargs="?", help="a node id or alias, e.g. ferritin or age; without one, every id by role")
-    warm = sub.add_parser("warm-up", help="compile the inference kernel now (or load it from numba's cache) so later runs start on it")
-    return parser, {"diagnose": diag, "interview": inter, "report": rep, "export": exp, "score": score, "describe": desc, "warm-up": warm}
-
-
-def _version() -> str:
-    from crampnet._version import __version__
-
-    return __version__
+    """The command's parser (:func:`crampnet._cli_parser.parsers`); the documentation's CLI page is generated from it."""
+    return parsers()[0]
 
 
 def _prepare(args: argparse.Namespace) -> Model:
@@ -312,6 +262,14 @@ def _prepare(args: argparse.Namespace) -> Model:
 _RUN: dict[str, Callable[[argparse.Namespace, Model], int]] = {"diagnose": _diagnose, "interview": _interview, "report": _report, "export": _export, "score": _score, "describe": _describe}
 
 
+def _same_file(first: str, second: str) -> bool:
+    """Whether the two names are one existing file (by any path or link); False if either cannot be looked at."""
+    try:
+        return os.path.samefile(first, second)
+    except (OSError, ValueError):
+        return False
+
+
 def _option_problem(args: argparse.Namespace) -> str:
     """What is wrong with the options' values (``""`` if nothing); ``-o -`` becomes standard output."""
     for name, least in (("top", 0), ("questions", 0), ("max_questions", 0), ("chunksize", 1)):
@@ -325,6 +283,10 @@ def _option_problem(args: argparse.Namespace) -> str:
             return f"--{name} is empty; give the name of a file{' (or - for standard output)' if name == 'output' else ''}."
     if getattr(args, "output", None) == "-":
         args.output = None
+    for name, what in (("cohort", "the cohort CSV"), ("case", "the case file"), ("network", "the network file")):  # written whole, then renamed over what was read
+        source, output = getattr(args, name, None), getattr(args, "output", None)
+        if source and output and source != "-" and _same_file(source, output):
+            return f"{shown(output)}: -o names {what} that crampnet {args.command} reads; writing it would replace it. Give another file name."
     if sys.stdout is None and getattr(args, "output", None) is None:  # closed (>&-): print() would drop every line
         return f"the standard output is closed, so crampnet {args.command} has nowhere to write; open it{', or give -o FILE' if hasattr(args, 'output') else ''}."
     return ""
@@ -360,7 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         print(f"crampnet: error: {problem}", file=sys.stderr)
         return 2
-    parser, commands = _parsers()
+    parser, commands = parsers()
     args, extra = parser.parse_known_args(args_list)
     if extra:  # argparse reads a command's positionals in one run: evidence after an option is left over, so read it again intermixed
         rest = args_list[args_list.index(args.command) + 1 :]
