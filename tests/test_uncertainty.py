@@ -677,3 +677,39 @@ def test_fitted_rows_without_pseudo_counts_keep_the_fitted_models_column():
         np.testing.assert_allclose(tables[nid][0], fitted.compiled.tables[nid], rtol=0, atol=1e-10, err_msg=nid)
     drawn = space.tables(draw_parameters(fitted, 20, np.random.default_rng(0)))["nocturnal_leg_cramps"]
     np.testing.assert_allclose(drawn.sum(axis=1), 1.0, atol=1e-9)
+
+
+@pytest.mark.parametrize("coverage", [1e-12, 1e-6, 0.01, 0.49])
+def test_coverage_below_even_odds_is_refused_by_every_function_that_takes_it(model, coverage):
+    """Check a ``coverage`` that reads the file's ranges as less likely than not to hold is an error naming it, not overflowing draws.
+
+    At 1e-12 the log-normal sigma of a ranged odds ratio was ~1e12, so
+    posterior_intervals drew odds ratios of inf (numpy's "overflow
+    encountered in exp"), and with 1,000 draws blamed the evidence ("every
+    one of the 1,000 parameter draws makes it impossible"); at 0.01 odds
+    ratios of 1e209 passed silently.
+    """
+    from crampnet.trust.sensitivity import sensitivity
+
+    calls = [
+        ("posterior_intervals", lambda: posterior_intervals(model, {"urge_to_move": True}, draws=50, coverage=coverage)),
+        ("draw_tables", lambda: draw_tables(model, draws=5, coverage=coverage)),
+        ("parameter_distributions", lambda: parameter_distributions(model, coverage=coverage)),
+        ("sensitivity", lambda: sensitivity(model, "restless_legs_syndrome", {"urge_to_move": True}, coverage=coverage)),
+    ]
+    for name, call in calls:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(crampnet.InvalidValueError, match=rf"'coverage' argument of {name} must be a number from 0\.5 to below 1.*Got {coverage!r}"):
+                call()
+
+
+def test_the_lowest_coverage_accepted_draws_finite_numbers_without_warnings(model):
+    """Check coverage 0.5 (the bound) draws finite parameters and intervals, with no numpy warning, and wider ones than at 0.95."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        theta = draw_parameters(model, 2000, np.random.default_rng(3), 0.5)
+        wide = posterior_intervals(model, {"urge_to_move": True}, draws=300, coverage=0.5)
+    assert np.isfinite(theta).all()
+    narrow = posterior_intervals(model, {"urge_to_move": True}, draws=300, coverage=0.95)
+    assert ((wide["high"] - wide["low"]).mean()) > ((narrow["high"] - narrow["low"]).mean())

@@ -40,7 +40,7 @@ from crampnet.exceptions import InvalidValueError, hint
 from crampnet.network.evidence import normalise, resolve_id
 from crampnet.network.parts import not_listed
 from crampnet.trust._montecarlo import batch_posteriors
-from crampnet.trust.uncertainty import COVERAGE, _fraction, distributions, parameter_rows
+from crampnet.trust.uncertainty import COVERAGE, _coverage, distributions, parameter_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,7 +62,8 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
     evidence : mapping, optional
         One case, as for :meth:`crampnet.Model.posteriors`.
     coverage : float, default=0.95
-        The probability of the default ranges (see :mod:`crampnet.trust.uncertainty`).
+        The probability of the default ranges (see
+        :mod:`crampnet.trust.uncertainty`), from 0.5 to below 1.
 
     Returns
     -------
@@ -83,7 +84,7 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
     ------
     InvalidValueError
         If ``condition`` is not a condition of the network, or ``coverage``
-        is not a number strictly between 0 and 1.
+        is not a number from 0.5 to below 1.
     ImpossibleEvidenceError, UnknownNodeError, InvalidStateError
         As for :meth:`crampnet.Model.posteriors`.
     """
@@ -94,7 +95,7 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
         part = f" It is {not_listed(model.spec.nodes, target)}." if model.spec.nodes[target].part_of else hint(str(condition), model.compiled.conditions)
         msg = f"The 'condition' argument of sensitivity must be a condition. Got {condition!r}.{part} Conditions: {', '.join(model.compiled.conditions)}."
         raise InvalidValueError(msg)
-    coverage = _fraction("coverage", coverage, "sensitivity")
+    coverage = _coverage(coverage, "sensitivity")
     vectors = normalise(model.spec, evidence)
     dist = distributions(model, coverage)
     space = dist.space
