@@ -319,7 +319,7 @@ def fit_result(base: BaseModel, posterior_counts: Mapping[str, np.ndarray], *, p
     prior_strength : float
         The equivalent sample size of the prior.
     cases : int
-        Rows of the data.
+        Rows of the data fitted (those with an observed cell).
     method : str
         ``"complete"`` or ``"em"``.
     iterations : int
