@@ -144,6 +144,38 @@ def test_beta_one_sided_range_keeps_the_mean():
     assert betainc(a[0], b[0], 0.3) == pytest.approx(0.975, abs=1e-9)
 
 
+def test_beta_one_sided_range_with_a_small_value_puts_its_bound_at_the_quantile():
+    """Check a value far below its one-sided bound (0.005 in [0, 0.03], the calcium channel blocker's link): P(X > 0.03) = 2.5% at mean 0.005.
+
+    Here P(X > high) rises then falls as the concentration grows, so the
+    width function had the same sign at both ends of its bracket and the
+    solver returned the bracket's end: a Beta(0.004, 0.82) with 1.6% above
+    0.03 and 91% of draws below 1e-10 (seven links of the shipped file).
+    The mirror image (0.995 in [0.97, 1]) puts 2.5% below 0.97.
+    """
+    a, b = beta_from_interval(np.array([0.0, 0.97, 0.0]), np.array([0.03, 1.0, 0.05]), np.array([0.005, 0.995, 0.01]))
+    np.testing.assert_allclose(a / (a + b), [0.005, 0.995, 0.01], rtol=1e-9)
+    np.testing.assert_allclose([betainc(a[0], b[0], 0.03), betainc(a[1], b[1], 0.97), betainc(a[2], b[2], 0.05)], [0.975, 0.025, 0.975], atol=1e-9)
+    # The narrowest Beta that does so: none of higher concentration (a scan by hand) reaches 2.5% above 0.03.
+    k = np.exp(np.linspace(np.log(a[0] + b[0]) + 1e-6, np.log(1e6), 4000))
+    assert (1.0 - betainc(0.005 * k, 0.995 * k, 0.03) < 0.025 + 1e-9).all()
+
+
+def test_beta_one_sided_range_out_of_reach_gets_the_widest_tail(model):
+    """Check a one-sided range no Beta of that mean can reach (0.01 in [0, 0.22]: P(X > 0.22) is at most ~1.5%) gets the concentration of the largest tail, found by a scan here."""
+    a, b = beta_from_interval(np.array([0.0]), np.array([0.22]), np.array([0.01]))
+    k = np.exp(np.linspace(np.log(0.5), np.log(1e4), 20001))  # concentrations from 0.5, the floor of the fit
+    tails = 1.0 - betainc(0.01 * k, 0.99 * k, 0.22)
+    assert 1.0 - betainc(a[0], b[0], 0.22) == pytest.approx(tails.max(), abs=1e-4)
+    dist = parameter_distributions(model)
+    one_sided = dist[(dist["family"] == "beta") & (dist["range"] == "file") & (dist["low"] <= 0)]
+    mean, high = one_sided["value"].to_numpy(), one_sided["high"].to_numpy()
+    upper = 1.0 - betainc(one_sided["shape1"].to_numpy(), one_sided["shape2"].to_numpy(), high)
+    reach = (1.0 - betainc(mean * k[:, None], (1 - mean) * k[:, None], high)).max(axis=0)
+    assert len(one_sided) > 10
+    np.testing.assert_allclose(upper, np.minimum(reach, 0.025), atol=1e-4)
+
+
 def test_default_spreads_follow_the_documented_factors(tiny):
     """Check the default spreads: log-normal sigma = ln(factor)/1.96, Beta variance = (p(1-p) sigma)^2, factor 3 for judgments."""
     table = parameter_distributions(tiny)

@@ -17,7 +17,7 @@ with less than even odds is no range of it).
   intercepts): a Beta whose central ``coverage`` interval is exactly
   ``[low, high]`` (both shape parameters solved numerically). A range that
   touches 0 or 1 is one-sided: the Beta keeps the file's value as its mean
-  and puts its other bound at the matching quantile.
+  and puts its other bound at the matching quantile (the nearest it can).
 - **Odds ratios and mixture weights with a range**: log-normal around the
   file's value, ``log X ~ Normal(log value, sigma)``, with ``sigma`` from
   the width of ``[low, high]`` on the log scale (one-sided if ``low <= 0``).
