@@ -312,3 +312,10 @@ def test_rows_with_no_observed_cell_are_left_out_and_said_so(tiny):
     notes = fitted.parameters().query("source == 'fitted'")["note"]
     assert notes.str.contains("updated with 200 cases").all() and notes.str.contains("150 rows with no observed cell left out").all()
     assert "fitted to 200 cases" in repr(fitted)
+
+
+def test_fit_refuses_a_repeated_column_by_name(tiny):
+    """Check two columns of the same name are an InvalidValueError naming it, as posteriors says (fit raised AttributeError: 'DataFrame' object has no attribute 'dtype')."""
+    cohort = simulate(tiny, 20, seed=4)
+    with pytest.raises(crampnet.InvalidValueError, match="The DataFrame has 2 columns named 'drug'; each column must be named once"):
+        fit(tiny, pd.concat([cohort[["drug", "age_group"]], cohort[["drug"]]], axis=1))
