@@ -95,7 +95,7 @@ from crampnet.trust._distributions import (
     distributions,
     draw_parameters,
 )
-from crampnet.trust._montecarlo import batch_posteriors
+from crampnet.trust._montecarlo import drawn_posteriors
 from crampnet.trust._parameters import parameter_space
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ if TYPE_CHECKING:
 MIN_COVERAGE = 0.5
 
 #: The most Monte Carlo draws one call takes (a draw holds every parameter
-#: of the network: 100,000 draws of the shipped network's ~500 are ~0.4 GB).
+#: of the network; posterior_intervals draws and runs them in chunks).
 MAX_DRAWS = 100_000
 
 __all__ = [
@@ -245,8 +245,7 @@ def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None 
         msg = f"The 'evidence' argument of posterior_intervals must be a mapping of node id to state (one case). Got {type(evidence).__name__} instead."
         raise EvidenceTypeError(msg)
     vectors = normalise(model.spec, evidence)
-    theta = draw_parameters(model, n, rng, coverage)
-    samples = batch_posteriors(model, vectors, np.vstack([parameter_space(model).point, theta]))
+    samples = drawn_posteriors(model, vectors, n, rng, coverage)  # row 0: the file's values
     point, samples = samples[0], samples[1:]
     if np.isnan(point).any():
         model.posteriors(evidence)  # raises ImpossibleEvidenceError naming the conflict
