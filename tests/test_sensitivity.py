@@ -12,6 +12,7 @@ import pytest
 
 import crampnet
 from crampnet.network.spec import Logistic
+from crampnet.trust._parameters import parameter_space
 from crampnet.trust.sensitivity import plot_tornado, sensitivity
 
 DATA = Path(__file__).parent / "data"
@@ -347,3 +348,28 @@ def test_plots_name_an_ax_that_is_no_axes(tiny, ax):
     calibration = evaluate(tiny, simulate(tiny, 50, seed=0)).calibration
     with pytest.raises(crampnet.EvidenceTypeError, match=r"'ax' argument of plot_calibration must be a matplotlib Axes .* or None"):
         plot_calibration(calibration, ax=ax)
+
+
+def test_sensitivity_runs_its_parameter_sets_in_chunks_of_bounded_memory(tiny, monkeypatch):
+    """Check sensitivity builds at most CHUNK_BYTES of parameter sets at a time, with the numbers of one batch.
+
+    It built all 1 + 2 * (moving parameters) sets at once: on the shipped
+    model fitted to a simulated cohort of 200 (81,782 numbers, ~50,000
+    moving) that was a 60.9 GiB array, and numpy raised _ArrayMemoryError.
+    """
+    import crampnet.trust.sensitivity as module
+
+    evidence = {"urge": "yes", "location": "calf", "jerks": "no"}
+    whole = sensitivity(tiny, "rls", evidence)
+    seen: list[int] = []
+    original = module.batch_posteriors
+
+    def recording(model, vectors, theta, *args, **kwargs):
+        seen.append(theta.shape[0])
+        return original(model, vectors, theta, *args, **kwargs)
+
+    monkeypatch.setattr(module, "batch_posteriors", recording)
+    monkeypatch.setattr(module, "CHUNK_BYTES", 8 * 5 * len(parameter_space(tiny).point))  # five sets a chunk
+    chunked = sensitivity(tiny, "rls", evidence)
+    assert max(seen) <= 5 and sum(seen) >= 1 + 2 * int((whole["param_low"] != whole["param_high"]).sum())
+    pd.testing.assert_frame_equal(chunked, whole, rtol=0, atol=1e-12)

@@ -289,3 +289,33 @@ def test_fit_refuses_an_impossible_row_of_complete_data_too(model, drop):
     with pytest.raises(crampnet.ImpossibleEvidenceError, match=r"Row 'p4'.*sex=male and pregnancy=first_trimester") as caught:
         model.fit(data)
     assert sorted(caught.value.conflicting) == ["pregnancy", "sex"] and caught.value.row == "p4"
+
+
+def test_rows_with_no_observed_cell_are_left_out_and_said_so(tiny):
+    """Check a complete cohort padded with all-missing rows fits as complete data on its 200 cases, with a warning naming the empty rows.
+
+    The 150 empty rows carried nothing (the tables came out the same), yet
+    the fit reported method 'em', 350 cases, and '43% of the fitted nodes'
+    cells missing' in every fitted row's note.
+    """
+    cohort = simulate(tiny, 200, seed=4)[["age_group", "drug", "cramps"]]
+    empty = pd.DataFrame(np.nan, index=range(1000, 1150), columns=cohort.columns)
+    padded = pd.concat([cohort.iloc[:100], empty, cohort.iloc[100:]])
+    with pytest.warns(UserWarning, match=r"150 of the 350 rows of data have no observed cell.*1000, 1001, 1002.*fitted to the other 200"):
+        fitted = fit(tiny, padded, prior_strength=12.5)
+    alone = fit(tiny, cohort, prior_strength=12.5)
+    assert (fitted.method, fitted.cases, fitted.iterations) == ("complete", 200, 0)
+    for nid in ("age_group", "drug", "cramps"):
+        np.testing.assert_allclose(fitted.compiled.tables[nid], alone.compiled.tables[nid], rtol=0, atol=1e-12)
+    with pytest.warns(UserWarning, match=r"1 of the 201 rows of data has no observed cell \(row 1000\) and carries nothing; it is left out"):
+        fit(tiny, pd.concat([cohort, empty.iloc[:1]]), prior_strength=12.5)
+    notes = fitted.parameters().query("source == 'fitted'")["note"]
+    assert notes.str.contains("updated with 200 cases").all() and notes.str.contains("150 rows with no observed cell left out").all()
+    assert "fitted to 200 cases" in repr(fitted)
+
+
+def test_fit_refuses_a_repeated_column_by_name(tiny):
+    """Check two columns of the same name are an InvalidValueError naming it, as posteriors says (fit raised AttributeError: 'DataFrame' object has no attribute 'dtype')."""
+    cohort = simulate(tiny, 20, seed=4)
+    with pytest.raises(crampnet.InvalidValueError, match="The DataFrame has 2 columns named 'drug'; each column must be named once"):
+        fit(tiny, pd.concat([cohort[["drug", "age_group"]], cohort[["drug"]]], axis=1))

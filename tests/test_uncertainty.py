@@ -144,6 +144,38 @@ def test_beta_one_sided_range_keeps_the_mean():
     assert betainc(a[0], b[0], 0.3) == pytest.approx(0.975, abs=1e-9)
 
 
+def test_beta_one_sided_range_with_a_small_value_puts_its_bound_at_the_quantile():
+    """Check a value far below its one-sided bound (0.005 in [0, 0.03], the calcium channel blocker's link): P(X > 0.03) = 2.5% at mean 0.005.
+
+    Here P(X > high) rises then falls as the concentration grows, so the
+    width function had the same sign at both ends of its bracket and the
+    solver returned the bracket's end: a Beta(0.004, 0.82) with 1.6% above
+    0.03 and 91% of draws below 1e-10 (seven links of the shipped file).
+    The mirror image (0.995 in [0.97, 1]) puts 2.5% below 0.97.
+    """
+    a, b = beta_from_interval(np.array([0.0, 0.97, 0.0]), np.array([0.03, 1.0, 0.05]), np.array([0.005, 0.995, 0.01]))
+    np.testing.assert_allclose(a / (a + b), [0.005, 0.995, 0.01], rtol=1e-9)
+    np.testing.assert_allclose([betainc(a[0], b[0], 0.03), betainc(a[1], b[1], 0.97), betainc(a[2], b[2], 0.05)], [0.975, 0.025, 0.975], atol=1e-9)
+    # The narrowest Beta that does so: none of higher concentration (a scan by hand) reaches 2.5% above 0.03.
+    k = np.exp(np.linspace(np.log(a[0] + b[0]) + 1e-6, np.log(1e6), 4000))
+    assert (1.0 - betainc(0.005 * k, 0.995 * k, 0.03) < 0.025 + 1e-9).all()
+
+
+def test_beta_one_sided_range_out_of_reach_gets_the_widest_tail(model):
+    """Check a one-sided range no Beta of that mean can reach (0.01 in [0, 0.22]: P(X > 0.22) is at most ~1.5%) gets the concentration of the largest tail, found by a scan here."""
+    a, b = beta_from_interval(np.array([0.0]), np.array([0.22]), np.array([0.01]))
+    k = np.exp(np.linspace(np.log(0.5), np.log(1e4), 20001))  # concentrations from 0.5, the floor of the fit
+    tails = 1.0 - betainc(0.01 * k, 0.99 * k, 0.22)
+    assert 1.0 - betainc(a[0], b[0], 0.22) == pytest.approx(tails.max(), abs=1e-4)
+    dist = parameter_distributions(model)
+    one_sided = dist[(dist["family"] == "beta") & (dist["range"] == "file") & (dist["low"] <= 0)]
+    mean, high = one_sided["value"].to_numpy(), one_sided["high"].to_numpy()
+    upper = 1.0 - betainc(one_sided["shape1"].to_numpy(), one_sided["shape2"].to_numpy(), high)
+    reach = (1.0 - betainc(mean * k[:, None], (1 - mean) * k[:, None], high)).max(axis=0)
+    assert len(one_sided) > 10
+    np.testing.assert_allclose(upper, np.minimum(reach, 0.025), atol=1e-4)
+
+
 def test_default_spreads_follow_the_documented_factors(tiny):
     """Check the default spreads: log-normal sigma = ln(factor)/1.96, Beta variance = (p(1-p) sigma)^2, factor 3 for judgments."""
     table = parameter_distributions(tiny)
@@ -677,3 +709,66 @@ def test_fitted_rows_without_pseudo_counts_keep_the_fitted_models_column():
         np.testing.assert_allclose(tables[nid][0], fitted.compiled.tables[nid], rtol=0, atol=1e-10, err_msg=nid)
     drawn = space.tables(draw_parameters(fitted, 20, np.random.default_rng(0)))["nocturnal_leg_cramps"]
     np.testing.assert_allclose(drawn.sum(axis=1), 1.0, atol=1e-9)
+
+
+@pytest.mark.parametrize("coverage", [1e-12, 1e-6, 0.01, 0.49])
+def test_coverage_below_even_odds_is_refused_by_every_function_that_takes_it(model, coverage):
+    """Check a ``coverage`` that reads the file's ranges as less likely than not to hold is an error naming it, not overflowing draws.
+
+    At 1e-12 the log-normal sigma of a ranged odds ratio was ~1e12, so
+    posterior_intervals drew odds ratios of inf (numpy's "overflow
+    encountered in exp"), and with 1,000 draws blamed the evidence ("every
+    one of the 1,000 parameter draws makes it impossible"); at 0.01 odds
+    ratios of 1e209 passed silently.
+    """
+    from crampnet.trust.sensitivity import sensitivity
+
+    calls = [
+        ("posterior_intervals", lambda: posterior_intervals(model, {"urge_to_move": True}, draws=50, coverage=coverage)),
+        ("draw_tables", lambda: draw_tables(model, draws=5, coverage=coverage)),
+        ("parameter_distributions", lambda: parameter_distributions(model, coverage=coverage)),
+        ("sensitivity", lambda: sensitivity(model, "restless_legs_syndrome", {"urge_to_move": True}, coverage=coverage)),
+    ]
+    for name, call in calls:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(crampnet.InvalidValueError, match=rf"'coverage' argument of {name} must be a number from 0\.5 to below 1.*Got {coverage!r}"):
+                call()
+
+
+def test_the_lowest_coverage_accepted_draws_finite_numbers_without_warnings(model):
+    """Check coverage 0.5 (the bound) draws finite parameters and intervals, with no numpy warning, and wider ones than at 0.95."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        theta = draw_parameters(model, 2000, np.random.default_rng(3), 0.5)
+        wide = posterior_intervals(model, {"urge_to_move": True}, draws=300, coverage=0.5)
+    assert np.isfinite(theta).all()
+    narrow = posterior_intervals(model, {"urge_to_move": True}, draws=300, coverage=0.95)
+    assert ((wide["high"] - wide["low"]).mean()) > ((narrow["high"] - narrow["low"]).mean())
+
+
+def test_intervals_draw_and_run_in_chunks_of_bounded_memory(tiny, monkeypatch):
+    """Check posterior_intervals holds at most DRAW_BYTES of draws at a time, reproducibly and within Monte Carlo error of one chunk.
+
+    It drew all the parameter sets at once: 1,000 draws of the shipped model
+    fitted to a simulated cohort of 200 (81,782 numbers) took 2.7 GB, and
+    10,000 some 27 GB.
+    """
+    import crampnet.trust._montecarlo as montecarlo
+
+    whole = posterior_intervals(tiny, {"urge": "yes"}, draws=2000, seed=4)
+    sizes: list[int] = []
+    original = montecarlo.batch_posteriors
+
+    def recording(model, vectors, theta, *args, **kwargs):
+        sizes.append(theta.shape[0])
+        return original(model, vectors, theta, *args, **kwargs)
+
+    monkeypatch.setattr(montecarlo, "batch_posteriors", recording)
+    monkeypatch.setattr(montecarlo, "DRAW_BYTES", 8 * 300 * len(parameter_space(tiny).point), raising=False)  # 300 draws a chunk
+    chunked = posterior_intervals(tiny, {"urge": "yes"}, draws=2000, seed=4)
+    assert max(sizes) <= 300 and sum(sizes) == 1 + 2000
+    assert chunked.equals(posterior_intervals(tiny, {"urge": "yes"}, draws=2000, seed=4))
+    pd.testing.assert_series_equal(chunked["probability"], whole["probability"], rtol=0, atol=1e-12)
+    for column in ("low", "high"):  # quantiles of 2,000 draws: within a few hundredths of each other
+        np.testing.assert_allclose(chunked[column], whole[column], atol=0.03)

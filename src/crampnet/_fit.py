@@ -40,7 +40,7 @@ class Fit:
     prior_strength : float
         The equivalent sample size of the prior.
     cases : int
-        Rows of the data.
+        Rows of the data fitted (those with an observed cell; rows with none are left out, and said so).
     method : str
         ``"complete"`` or ``"em"``.
     iterations : int

@@ -307,7 +307,7 @@ class FittedModel(Model):
     prior_strength : float
         The equivalent sample size of the prior.
     cases : int
-        Rows of the data.
+        Rows of the data fitted (those with an observed cell; rows with none are left out, and said so).
     method : str
         ``"complete"`` or ``"em"``.
     iterations : int

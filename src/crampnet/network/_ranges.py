@@ -113,7 +113,11 @@ def beta_from_interval(low: np.ndarray, high: np.ndarray, value: np.ndarray, cov
     scale, centring the two tails), each by the Illinois method. A range
     with ``low <= 0`` (or ``high >= 1``) is one-sided: the mean stays
     ``value`` and the concentration puts ``high`` (``low``) at the
-    ``(1 + coverage) / 2`` (``(1 - coverage) / 2``) quantile.
+    ``(1 + coverage) / 2`` (``(1 - coverage) / 2``) quantile: the largest
+    such concentration, as the tail beyond the bound need not fall
+    steadily with it, and where none does (0.01 in ``[0, 0.22]``: at most
+    1.5% above), the one of the largest tail
+    (:func:`_one_sided_bracket`).
 
     Parameters
     ----------
@@ -168,9 +172,60 @@ def beta_from_interval(low: np.ndarray, high: np.ndarray, value: np.ndarray, cov
     # Bracket the concentration around its normal approximation.
     sd = np.where(two, hi - lo, np.abs(np.where(lower_open, hi, lo) - fixed_mean)) / (2.0 * Z95)
     centre_k = np.log(np.maximum(fixed_mean * (1 - fixed_mean) / np.maximum(sd, 1e-300) ** 2, 1.0))
-    k = np.exp(_illinois(width, np.maximum(centre_k - 5.0, math.log(0.5)), np.minimum(centre_k + 5.0, math.log(1e12))))
+    first, last = np.maximum(centre_k - 5.0, math.log(0.5)), np.minimum(centre_k + 5.0, math.log(1e12))
+    if not two.all():
+        first, last = _one_sided_bracket(fixed_mean, np.where(lower_open, hi, lo), lower_open, tail, two, first, last)
+    k = np.exp(_illinois(width, first, last))
     m = mean(k)
     return m * k, (1 - m) * k
+
+
+def _one_sided_bracket(mean: np.ndarray, bound: np.ndarray, lower_open: np.ndarray, tail: float, two: np.ndarray, first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Brackets of the log concentration of the one-sided ranges: the last upward crossing of their width function on a grid.
+
+    With the mean fixed, the tail beyond the bound is not monotone in the
+    concentration ``k``: it tends to the mean's share (``mean`` above a
+    high bound, ``1 - mean`` below a low one) as ``k`` goes to 0, to 0 as
+    ``k`` grows, and can peak between, so a value far inside its range
+    (0.005 in ``[0, 0.03]``) has two roots, or none when the peak stays
+    below the tail. The bracket holds the larger root, the narrowest Beta
+    with the tail beyond its bound; without a root, both ends sit at the
+    grid's largest tail, the closest the Beta can come. The grid runs over
+    concentrations from 0.5 (the floor of the two-sided brackets too, short
+    of the two-point limit as ``k`` goes to 0) to 1e12.
+
+    Parameters
+    ----------
+    mean : numpy.ndarray
+        The means (the file's values), one per range.
+    bound : numpy.ndarray
+        The finite bound of each range (``high`` when ``low <= 0``, else ``low``).
+    lower_open : numpy.ndarray
+        Whether each range starts at 0 (else, for a one-sided range, it ends at 1).
+    tail : float
+        The probability wanted beyond the bound, ``(1 - coverage) / 2``.
+    two : numpy.ndarray
+        Whether each range is two-sided (its bracket is kept).
+    first, last : numpy.ndarray
+        The brackets of the two-sided ranges (log concentration).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(first, last)``, the one-sided entries replaced.
+    """
+    from scipy.special import betainc  # type: ignore[import-untyped,unused-ignore]
+
+    grid = np.linspace(math.log(0.5), math.log(1e12), 401)
+    k = np.exp(grid)[:, None]
+    beyond = betainc(mean * k, (1 - mean) * k, bound)
+    below: np.ndarray = np.where(lower_open, beyond - (1 - tail), tail - beyond) < 0
+    top = len(grid) - 1
+    crossing = top - np.argmax(below[::-1], axis=0)
+    closest = np.argmin(np.where(lower_open, beyond, -beyond), axis=0)
+    low_end = np.where(below.any(axis=0), crossing, closest)
+    high_end = np.where(below.any(axis=0), np.minimum(crossing + 1, top), closest)
+    return np.where(two, first, grid[low_end]), np.where(two, last, grid[high_end])
 
 
 def _illinois(f: Callable[[np.ndarray], np.ndarray], a: np.ndarray, b: np.ndarray, iterations: int = 60) -> np.ndarray:

@@ -20,7 +20,7 @@ import numpy as np
 
 from crampnet.base import BaseModel, Fit
 from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError
-from crampnet.network.batch import batch_evidence, row_name
+from crampnet.network.batch import batch_evidence, check_columns, row_name
 from crampnet.network.entailment import entail_rows
 from crampnet.network.evidence import describe, resolve_id
 from crampnet.network.spec import NetworkSpec
@@ -71,6 +71,7 @@ def frame_evidence(spec: NetworkSpec, frame: pd.DataFrame) -> dict[str, np.ndarr
     """
     import pandas as pd
 
+    check_columns(frame.columns)  # a repeated name makes frame[column] a DataFrame
     fast: dict[str, np.ndarray] = {}
     slow = []
     seen: dict[str, object] = {}
@@ -319,7 +320,7 @@ def fit_result(base: BaseModel, posterior_counts: Mapping[str, np.ndarray], *, p
     prior_strength : float
         The equivalent sample size of the prior.
     cases : int
-        Rows of the data.
+        Rows of the data fitted (those with an observed cell).
     method : str
         ``"complete"`` or ``"em"``.
     iterations : int

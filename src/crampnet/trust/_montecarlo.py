@@ -46,6 +46,7 @@ import numpy as np
 from crampnet.inference._drawpass import draw_marginals
 from crampnet.inference._nesting import each_row
 from crampnet.network.batch import LOG_SPLIT, merge_split, split_tiny
+from crampnet.trust._distributions import draw_parameters
 from crampnet.trust._noisyor import _noisy_or_slots, _signed_factors
 from crampnet.trust._parameters import parameter_space
 from crampnet.trust._pruned import Pruned, absorbable, relevant_nodes
@@ -54,7 +55,10 @@ from crampnet.trust._pruned import pruned as _pruned
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["CHUNK_ENTRIES", "batch_posteriors", "relevant_nodes"]
+__all__ = ["CHUNK_ENTRIES", "DRAW_BYTES", "batch_posteriors", "drawn_posteriors", "relevant_nodes"]
+
+#: The most memory (bytes) the parameter draws of one chunk of :func:`drawn_posteriors` take.
+DRAW_BYTES = 256 * 2**20
 
 #: Bound on clique-table entries times rows held at once.
 CHUNK_ENTRIES = 4_000_000
@@ -117,6 +121,41 @@ def _absorbed(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[str]:
 def _positive(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[str]:
     """The noisy-OR findings of ``vectors`` observed exactly at their positive state."""
     return _observed_at(model, vectors, positive=True)
+
+
+def drawn_posteriors(model: BaseModel, vectors: Mapping[str, np.ndarray], draws: int, rng: np.random.Generator, coverage: float) -> np.ndarray:
+    """Condition posteriors with the file's values, then with each of ``draws`` parameter draws, drawn and run in chunks.
+
+    A chunk holds at most :data:`DRAW_BYTES` of parameters (a fitted
+    model's tables have tens of thousands of numbers); a call that fits in
+    one chunk draws exactly as ``draw_parameters(model, draws, rng,
+    coverage)`` does.
+
+    Parameters
+    ----------
+    model : BaseModel
+        A compiled model.
+    vectors : mapping of str to numpy.ndarray
+        One case: a likelihood vector per observed node.
+    draws : int
+        How many parameter draws.
+    rng : numpy.random.Generator
+        The generator drawn from, chunk after chunk.
+    coverage : float
+        The probability a range of the file is read to hold.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(1 + draws, n_conditions)``: row 0 with the file's values,
+        as :func:`batch_posteriors` (NaN where the evidence is impossible).
+    """
+    point = parameter_space(model).point
+    size = max(1, DRAW_BYTES // (8 * point.size))
+    rows = [batch_posteriors(model, vectors, point[None, :])]
+    for start in range(0, draws, size):
+        rows.append(batch_posteriors(model, vectors, draw_parameters(model, min(size, draws - start), rng, coverage)))
+    return np.vstack(rows)
 
 
 def batch_posteriors(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarray, query: Sequence[str] | None = None, *, signed: bool | None = None) -> np.ndarray:

@@ -40,7 +40,13 @@ from crampnet.exceptions import InvalidValueError, hint
 from crampnet.network.evidence import normalise, resolve_id
 from crampnet.network.parts import not_listed
 from crampnet.trust._montecarlo import batch_posteriors
-from crampnet.trust.uncertainty import COVERAGE, _fraction, distributions, parameter_rows
+from crampnet.trust.uncertainty import (
+    COVERAGE,
+    Distributions,
+    _coverage,
+    distributions,
+    parameter_rows,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,7 +68,8 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
     evidence : mapping, optional
         One case, as for :meth:`crampnet.Model.posteriors`.
     coverage : float, default=0.95
-        The probability of the default ranges (see :mod:`crampnet.trust.uncertainty`).
+        The probability of the default ranges (see
+        :mod:`crampnet.trust.uncertainty`), from 0.5 to below 1.
 
     Returns
     -------
@@ -83,7 +90,7 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
     ------
     InvalidValueError
         If ``condition`` is not a condition of the network, or ``coverage``
-        is not a number strictly between 0 and 1.
+        is not a number from 0.5 to below 1.
     ImpossibleEvidenceError, UnknownNodeError, InvalidStateError
         As for :meth:`crampnet.Model.posteriors`.
     """
@@ -94,19 +101,21 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
         part = f" It is {not_listed(model.spec.nodes, target)}." if model.spec.nodes[target].part_of else hint(str(condition), model.compiled.conditions)
         msg = f"The 'condition' argument of sensitivity must be a condition. Got {condition!r}.{part} Conditions: {', '.join(model.compiled.conditions)}."
         raise InvalidValueError(msg)
-    coverage = _fraction("coverage", coverage, "sensitivity")
+    coverage = _coverage(coverage, "sensitivity")
     vectors = normalise(model.spec, evidence)
     dist = distributions(model, coverage)
     space = dist.space
     labels, slots = _rows(model, dist)
     point = space.point
     moving = [r for r, i in enumerate(slots) if dist.low[i] != dist.high[i]]
-    theta = np.repeat(point[None, :], 1 + 2 * len(moving), axis=0)
-    for k, r in enumerate(moving):
-        i = slots[r]
-        _set(theta[1 + 2 * k], space.groups, space.slots[i].group, i, dist.low[i])
-        _set(theta[2 + 2 * k], space.groups, space.slots[i].group, i, dist.high[i])
-    values = batch_posteriors(model, vectors, theta, [target])[:, 0]
+    # Row 0 is the point, rows 2k + 1 and 2k + 2 the k-th moving parameter at its low and high ends;
+    # built and run in chunks, as a fitted model's tables have tens of thousands of numbers each.
+    ends_of = [0.0] + [end for r in moving for end in (dist.low[slots[r]], dist.high[slots[r]])]
+    values = np.empty(len(ends_of))
+    chunk = max(1, CHUNK_BYTES // (8 * point.size))
+    for start in range(0, len(ends_of), chunk):
+        rows = np.arange(start, min(start + chunk, len(ends_of)))
+        values[rows] = batch_posteriors(model, vectors, _moved(point, dist, slots, moving, rows, ends_of), [target])[:, 0]
     base = values[0]
     if np.isnan(base):
         model.posteriors(evidence)  # raises ImpossibleEvidenceError naming the conflict
@@ -121,9 +130,8 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
         for row in ends:
             i = slots[moving[(row - 1) // 2]]
             step = 1e-9 * (dist.high[i] - dist.low[i])
-            theta[row] = point
-            _set(theta[row], space.groups, space.slots[i].group, i, dist.low[i] + step if row % 2 else dist.high[i] - step)
-        values[ends] = batch_posteriors(model, vectors, theta[ends], [target])[:, 0]
+            ends_of[row] = dist.low[i] + step if row % 2 else dist.high[i] - step
+        values[ends] = batch_posteriors(model, vectors, _moved(point, dist, slots, moving, ends, ends_of), [target])[:, 0]
     low = np.full(len(slots), base)
     high = np.full(len(slots), base)
     low[moving], high[moving] = values[1::2], values[2::2]
@@ -169,6 +177,42 @@ def _rows(model: BaseModel, dist: Any) -> tuple[list[Any], list[int]]:
         labels.append(label)
         slots.append(i)
     return labels, slots
+
+
+#: The most memory (bytes) one chunk of parameter sets takes in :func:`sensitivity`.
+CHUNK_BYTES = 64 * 2**20
+
+
+def _moved(point: np.ndarray, dist: Distributions, slots: list[int], moving: list[int], rows: np.ndarray, ends_of: list[float]) -> np.ndarray:
+    """The parameter sets of some rows of the sensitivity batch: the point, with one parameter moved to an end.
+
+    Parameters
+    ----------
+    point : numpy.ndarray
+        The file's values, one per slot.
+    dist : Distributions
+        The distributions (their space's groups say which slots share a distribution).
+    slots : list of int
+        The slot of each listed parameter.
+    moving : list of int
+        The positions in ``slots`` of the parameters that move.
+    rows : numpy.ndarray
+        Rows of the batch: 0 is the point, ``2k + 1`` and ``2k + 2`` the
+        ``k``-th moving parameter at its low and high ends.
+    ends_of : list of float
+        The value each row gives its parameter (unused for row 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(rows), len(point))``.
+    """
+    theta = np.repeat(point[None, :], len(rows), axis=0)
+    for out, row in zip(theta, rows, strict=True):
+        if row:
+            i = slots[moving[(row - 1) // 2]]
+            _set(out, dist.space.groups, dist.space.slots[i].group, i, ends_of[row])
+    return theta
 
 
 def _set(row: np.ndarray, groups: list[np.ndarray], group: int | None, slot: int, value: float) -> None:

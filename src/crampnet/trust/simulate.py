@@ -179,8 +179,9 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
     FittedModel
         A :class:`~crampnet.Model` with the updated tables. Attributes
         ``posterior_counts`` (Dirichlet posterior per fitted node),
-        ``prior_strength``, ``cases``, ``method`` (``"complete"`` or
-        ``"em"``), ``iterations`` and ``converged``.
+        ``prior_strength``, ``cases`` (the rows with an observed cell),
+        ``method`` (``"complete"`` or ``"em"``, of those rows),
+        ``iterations`` and ``converged``.
 
     Raises
     ------
@@ -197,6 +198,9 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
     -----
     ConvergenceWarning
         If EM reaches ``max_iter`` first.
+    UserWarning
+        If some rows have no observed cell: they carry nothing and are left
+        out (the warning and the fitted numbers' note say how many).
     """
     check_model(model, "fit")
     check_frame(data, "data", "fit")
@@ -215,16 +219,50 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
     if not fitted:
         msg = "The 'data' argument of fit has no observed cell: give at least one column naming a node, with values."
         raise InvalidValueError(msg)
-    evidence = {nid: vectors[nid] for nid in fitted}
+    keep = np.any([observed[nid] for nid in fitted], axis=0)
+    rows = data.index[keep]
+    evidence = {nid: vectors[nid][keep] for nid in fitted}
+    empty = _empty_rows(data.index[~keep], len(data), len(rows))
     complete = all(_hard(evidence.get(m)) for nid in fitted for m in (nid, *model.spec.nodes[nid].parents))
     alpha = family_prior(model, fitted, float(prior_strength))
-    counts, iterations, converged = expected_counts(model, evidence, fitted, alpha, complete=complete, max_iter=int(max_iter), tol=float(tol), rows=data.index)
+    counts, iterations, converged = expected_counts(model, evidence, fitted, alpha, complete=complete, max_iter=int(max_iter), tol=float(tol), rows=rows)
     if not converged:
         warnings.warn(f"EM stopped after {iterations} iterations before the tables moved less than {tol}; raise max_iter.", ConvergenceWarning, stacklevel=2)
-    missing = 1.0 - float(np.mean([observed[nid].mean() for nid in fitted]))
-    how = "complete data" if complete else f"EM, {iterations} iterations, {missing:.0%} of the fitted nodes' cells missing"
+    missing = 1.0 - float(np.mean([observed[nid][keep].mean() for nid in fitted]))
+    how = ("complete data" if complete else f"EM, {iterations} iterations, {missing:.0%} of the fitted nodes' cells missing") + empty
     posterior = {nid: alpha[nid] + counts[nid] for nid in fitted}
-    return model.refit(fit_result(model, posterior, prior_strength=float(prior_strength), cases=len(data), method="complete" if complete else "em", iterations=iterations, converged=converged, how=how))
+    return model.refit(fit_result(model, posterior, prior_strength=float(prior_strength), cases=len(rows), method="complete" if complete else "em", iterations=iterations, converged=converged, how=how))
+
+
+def _empty_rows(labels: pd.Index, total: int, kept: int) -> str:
+    """Warn of the rows of ``data`` with no observed cell (left out of the fit) and say so for the parameters' note.
+
+    Parameters
+    ----------
+    labels : pandas.Index
+        The labels of the rows with no observed cell.
+    total : int
+        Rows of the data.
+    kept : int
+        Rows fitted (those with an observed cell).
+
+    Returns
+    -------
+    str
+        ``""`` when no row is empty, else ``"; N rows with no observed cell
+        left out"``, appended to the note of every fitted number.
+
+    Warns
+    -----
+    UserWarning
+        Naming how many rows were left out and the first of their labels.
+    """
+    if not len(labels):
+        return ""
+    shown = ", ".join(str(label) for label in labels[:5]) + (", ..." if len(labels) > 5 else "")
+    one = len(labels) == 1
+    warnings.warn(f"fit: {len(labels):,} of the {total:,} rows of data {'has' if one else 'have'} no observed cell ({'row' if one else 'rows'} {shown}) and {'carries' if one else 'carry'} nothing; {'it is' if one else 'they are'} left out and the model is fitted to the other {kept:,}.", UserWarning, stacklevel=3)
+    return f"; {len(labels):,} rows with no observed cell left out"
 
 
 def _hard(v: np.ndarray | None) -> bool:

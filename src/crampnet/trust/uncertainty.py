@@ -9,13 +9,15 @@ batch, so a posterior comes with an interval.
 The distributions
 -----------------
 Ranges are read as central ``coverage`` intervals (default 0.95, the level
-of the confidence intervals in the evidence table).
+of the confidence intervals in the evidence table; from
+:data:`MIN_COVERAGE`, 0.5, to below 1: a range read to hold its number
+with less than even odds is no range of it).
 
 - **Probabilities with a range** (noisy-OR leaks and links, logistic
   intercepts): a Beta whose central ``coverage`` interval is exactly
   ``[low, high]`` (both shape parameters solved numerically). A range that
   touches 0 or 1 is one-sided: the Beta keeps the file's value as its mean
-  and puts its other bound at the matching quantile.
+  and puts its other bound at the matching quantile (the nearest it can).
 - **Odds ratios and mixture weights with a range**: log-normal around the
   file's value, ``log X ~ Normal(log value, sigma)``, with ``sigma`` from
   the width of ``[low, high]`` on the log scale (one-sided if ``low <= 0``).
@@ -93,7 +95,7 @@ from crampnet.trust._distributions import (
     distributions,
     draw_parameters,
 )
-from crampnet.trust._montecarlo import batch_posteriors
+from crampnet.trust._montecarlo import drawn_posteriors
 from crampnet.trust._parameters import parameter_space
 
 if TYPE_CHECKING:
@@ -101,14 +103,21 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
+#: The smallest ``coverage`` taken: a range read to hold its number with less
+#: than even odds is no range of it, and the log-normal spread of a ranged
+#: odds ratio grows as ``1 / z((1 + coverage) / 2)`` (overflowing draws
+#: below about 0.005).
+MIN_COVERAGE = 0.5
+
 #: The most Monte Carlo draws one call takes (a draw holds every parameter
-#: of the network: 100,000 draws of the shipped network's ~500 are ~0.4 GB).
+#: of the network; posterior_intervals draws and runs them in chunks).
 MAX_DRAWS = 100_000
 
 __all__ = [
     "COVERAGE",
     "JUDGMENT_FACTOR",
     "MAX_DRAWS",
+    "MIN_COVERAGE",
     "SOURCED_FACTOR",
     "Distributions",
     "beta_from_interval",
@@ -134,7 +143,8 @@ def draw_tables(model: BaseModel, draws: int = 1000, seed: int | np.random.Gener
         An int >= 0 (the same seed, the same draws), a Generator (drawn
         from), or None (fresh entropy).
     coverage : float, default=0.95
-        The probability the file's ranges are read to hold, in (0, 1).
+        The probability the file's ranges are read to hold, from
+        :data:`MIN_COVERAGE` (0.5) to below 1.
 
     Returns
     -------
@@ -146,7 +156,7 @@ def draw_tables(model: BaseModel, draws: int = 1000, seed: int | np.random.Gener
     ------
     InvalidValueError
         ``draws`` not an int from 1 to :data:`MAX_DRAWS`, ``coverage``
-        outside (0, 1), or a negative ``seed``.
+        outside [0.5, 1), or a negative ``seed``.
     EvidenceTypeError
         If ``seed`` is not an int, a Generator or None.
 
@@ -161,7 +171,7 @@ def draw_tables(model: BaseModel, draws: int = 1000, seed: int | np.random.Gener
     """
     n = _count(draws, "draw_tables")
     rng = _rng(seed, "draw_tables")
-    return parameter_space(model).tables(draw_parameters(model, n, rng, _fraction("coverage", coverage, "draw_tables")))
+    return parameter_space(model).tables(draw_parameters(model, n, rng, _coverage(coverage, "draw_tables")))
 
 
 def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None = None, interval: float = 0.9, draws: int = 1000, seed: int | np.random.Generator | None = 0, *, coverage: float = COVERAGE) -> pd.DataFrame:
@@ -182,7 +192,8 @@ def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None 
         The seed, an int >= 0 (the same seed gives the same intervals), a
         Generator (drawn from), or None (fresh entropy).
     coverage : float, default=0.95
-        The probability the file's ranges are read to hold (see the module doc).
+        The probability the file's ranges are read to hold (see the module
+        doc), from :data:`MIN_COVERAGE` (0.5) to below 1.
 
     Returns
     -------
@@ -206,7 +217,7 @@ def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None 
     Raises
     ------
     InvalidValueError
-        ``interval`` or ``coverage`` outside (0, 1), ``draws`` not an int
+        ``interval`` outside (0, 1), ``coverage`` outside [0.5, 1), ``draws`` not an int
         from 2 to :data:`MAX_DRAWS`, or a negative ``seed``; evidence
         possible with the file's values but impossible in every draw.
     EvidenceTypeError
@@ -227,15 +238,14 @@ def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None 
     import pandas as pd
 
     interval = _fraction("interval", interval, "posterior_intervals")
-    coverage = _fraction("coverage", coverage, "posterior_intervals")
+    coverage = _coverage(coverage, "posterior_intervals")
     n = _count(draws, "posterior_intervals", low=2)
     rng = _rng(seed, "posterior_intervals")
     if evidence is not None and not isinstance(evidence, Mapping):
         msg = f"The 'evidence' argument of posterior_intervals must be a mapping of node id to state (one case). Got {type(evidence).__name__} instead."
         raise EvidenceTypeError(msg)
     vectors = normalise(model.spec, evidence)
-    theta = draw_parameters(model, n, rng, coverage)
-    samples = batch_posteriors(model, vectors, np.vstack([parameter_space(model).point, theta]))
+    samples = drawn_posteriors(model, vectors, n, rng, coverage)  # row 0: the file's values
     point, samples = samples[0], samples[1:]
     if np.isnan(point).any():
         model.posteriors(evidence)  # raises ImpossibleEvidenceError naming the conflict
@@ -271,8 +281,9 @@ def parameter_distributions(model: BaseModel, coverage: float = COVERAGE) -> pd.
     model : BaseModel
         A compiled model.
     coverage : float, default=0.95
-        The probability a range of the file is read to hold, in (0, 1): the
-        central interval of the fitted Beta or log-normal.
+        The probability a range of the file is read to hold, from
+        :data:`MIN_COVERAGE` (0.5) to below 1: the central interval of the
+        fitted Beta or log-normal.
 
     Returns
     -------
@@ -294,7 +305,7 @@ def parameter_distributions(model: BaseModel, coverage: float = COVERAGE) -> pd.
     """
     import pandas as pd
 
-    dist = distributions(model, _fraction("coverage", coverage, "parameter_distributions"))
+    dist = distributions(model, _coverage(coverage, "parameter_distributions"))
     rows = parameter_rows(model)
     frame = model.parameters()
     out = pd.DataFrame(
@@ -334,6 +345,32 @@ def _fraction(name: str, value: object, caller: str) -> float:
     # Compared before float(): an int too large for a float must not raise OverflowError.
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not 0 < cast("float", value) < 1:
         msg = f"The {name!r} argument of {caller} must be a number strictly between 0 and 1 (e.g. 0.9). Got {show(value)} instead."
+        raise InvalidValueError(msg)
+    return float(value)
+
+
+def _coverage(value: object, caller: str) -> float:
+    """``value`` as a coverage from :data:`MIN_COVERAGE` to below 1, or InvalidValueError naming it.
+
+    Parameters
+    ----------
+    value : object
+        The ``coverage`` argument as given.
+    caller : str
+        The public function's name, for the message.
+
+    Returns
+    -------
+    float
+        The coverage.
+
+    Raises
+    ------
+    InvalidValueError
+        Not a real number, or outside ``[MIN_COVERAGE, 1)``.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not MIN_COVERAGE <= cast("float", value) < 1:
+        msg = f"The 'coverage' argument of {caller} must be a number from {MIN_COVERAGE} to below 1 (the probability a range of the network file is read to hold; {COVERAGE} by default). Got {show(value)} instead: a range read to hold its number with less than even odds is no range of it."
         raise InvalidValueError(msg)
     return float(value)
 
