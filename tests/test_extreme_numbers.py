@@ -10,6 +10,7 @@ and the compiled kernel), as tests/test_quickscore.py does.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import re
@@ -337,3 +338,78 @@ def test_noisy_max_states_of_1e_20_match_enumeration(tmp_path, path):
     assert table[2, 1, 1] == pytest.approx(1e-20, rel=1e-12, abs=0.0)  # c and e absent: the leak's
     assert table[2, 0, 0] == pytest.approx(4e-20, rel=1e-12, abs=0.0)
     assert table[1, 1, 1] == pytest.approx(1e-20, rel=1e-12, abs=0.0)
+
+
+
+#: A context ``x`` and a condition ``y``, each all but certain to make ``s``
+#: "yes"; a condition ``z``; ten findings ``f0``..``f9`` of ``y`` and ``z``
+#: (positive, their Quickscore sum has 2**10 terms: over the cap of 256, so
+#: the case goes to a pruned tree, with "no" answers absorbed).
+NEAR_CERTAIN_CAUSES = """
+[nodes.x]
+role = "context"
+states = ["yes", "no"]
+prior = { probabilities = { yes = 0.5, no = 0.5 }, source = "s" }
+[nodes.y]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.5, source = "s" } }
+[nodes.z]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.3, source = "s" } }
+[nodes.s]
+role = "finding"
+states = ["yes", "no"]
+[nodes.s.cpd]
+model = "noisy_or"
+leak = { value = 0.0, source = "s" }
+links = [
+  { parent = "x", state = "yes", value = 0.9999999999, source = "s" },
+  { parent = "y", state = "present", value = 0.9999999999, source = "s" },
+]
+""" + "".join(
+    f"""
+[nodes.f{i}]
+role = "finding"
+states = ["yes", "no"]
+cpd = {{ model = "noisy_or", leak = {{ value = 0.1, source = "s" }}, links = [{{ parent = "y", state = "present", value = 0.5, source = "s" }}, {{ parent = "z", state = "present", value = 0.4, source = "s" }}] }}
+"""
+    for i in range(10)
+)
+
+
+@pytest.mark.parametrize("path", ["default", *sorted(PATHS)])
+def test_a_fitted_no_that_does_not_factorise_below_1e_13_is_not_absorbed(tmp_path, path):
+    """Check P(y | x = yes, s = no, f0..f9 = yes) of a fitted model against exact enumeration over its fitted tables.
+
+    Fitted, ``P(s = no | x, y)`` is no longer a noisy-OR: at ``x = yes,
+    y = present`` it is 2.5e-23, not the product 2.4e-12 * 1e-10 = 2.4e-22
+    that the other entries give. Both are below 1e-13, so an absolute check
+    took the table as a product, and the pruned tree absorbed a "no" of
+    2.4e-22 for 2.5e-23: P(y = present | evidence) came out 5.6e-8 for
+    5.8e-9, with default settings as on each path.
+    """
+    import pandas as pd
+
+    model, _ = _load(tmp_path, NEAR_CERTAIN_CAUSES)
+    cases = [{"x": "yes", "y": "absent", "s": "yes"}] * 100 + [{"x": "yes", "y": "present", "s": "yes"}] * 1000
+    cases += [{"x": "no", "y": "absent", "s": "no"}] * 100
+    fitted = model.fit(pd.DataFrame(cases))
+    tables = fitted.compiled.tables
+    assert fitted.spec.nodes["s"].parents == ("x", "y")
+    no = tables["s"][1]  # axes: x (yes, no), y (present, absent)
+    product = no[0, 1] * no[1, 0] / no[1, 1]  # what a product of one-parent factors would give
+    assert no[0, 0] < product / 2 and product < 1e-13
+    weight = {}
+    for y, z in itertools.product(range(2), repeat=2):  # 0 = present, 1 = absent
+        w = Fraction(float(tables["y"][y])) * Fraction(float(tables["z"][z])) * Fraction(float(no[0, y]))
+        for i in range(10):
+            assert fitted.spec.nodes[f"f{i}"].parents == ("y", "z")
+            w *= Fraction(float(tables[f"f{i}"][0, y, z]))
+        weight[y, z] = w
+    expected = (weight[0, 0] + weight[0, 1]) / sum(weight.values())
+    evidence = {"x": "yes", "s": "no", **{f"f{i}": "yes" for i in range(10)}}
+    with contextlib.nullcontext() if path == "default" else _forced(path):
+        got = fitted.posteriors(evidence)
+    assert got["y"] == pytest.approx(float(expected), rel=1e-9, abs=0.0)

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from crampnet.inference.quickscore import _close
 from crampnet.network.spec import NetworkSpec, NoisyOr
 
 __all__ = ["absorb", "factored"]
@@ -40,7 +41,8 @@ Factors = tuple[int, float, dict[str, np.ndarray]]
 def factored(spec: NetworkSpec, findings: Sequence[str], tables: Mapping[str, np.ndarray]) -> dict[str, Factors]:
     """Noisy-OR findings whose "no" factorises: node -> (negative index, 1 - leak, inhibitors).
 
-    Read back from the tables and kept only where the table is exactly
+    Read back from the tables and kept only where the table is, each entry
+    to 1e-13 of itself (:func:`crampnet.inference.quickscore._close`),
     ``P(no | x) = (1 - leak) * prod_i q_i(x_i)`` with ``1 - leak > 0``.
 
     Parameters
@@ -83,7 +85,7 @@ def factored(spec: NetworkSpec, findings: Sequence[str], tables: Mapping[str, np
             shape = [1] * table.ndim
             shape[i] = q.size
             rebuilt = rebuilt * q.reshape(shape)
-        if np.allclose(rebuilt, table, rtol=0.0, atol=1e-13):
+        if _close(rebuilt, table):  # each entry to its own size: 1e-13 absolutely passed any tiny row
             out[nid] = (neg, base, qs)
     return out
 
