@@ -1,0 +1,88 @@
+"""What the command line says about cohort rows and case files a terminal user gives it (helper h3b, session 44).
+
+Found by the pass before: a cohort row with fewer fields than the header was
+scored with the missing columns unobserved (a truncated row hid silently);
+an empty, TOML or CSV ``--case`` file got ``not JSON: Expecting value``; an
+unknown node's error on the command line pointed at ``model.findings``.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+import crampnet
+from crampnet._cohort_csv import read_cohort
+from crampnet.cli import main
+from crampnet.exceptions import InvalidValueError
+
+
+def _error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    """main(argv) exits 2 with one clean error line and no output; its stderr."""
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("crampnet: error: ") and "Traceback" not in captured.err, captured.err
+    assert captured.err.count("\n") == 1, captured.err
+    assert captured.out == ""
+    return captured.err
+
+
+@pytest.fixture(scope="module")
+def model() -> crampnet.Model:
+    """The shipped network."""
+    return crampnet.load()
+
+
+@pytest.mark.parametrize(
+    ("content", "argv", "line", "fields", "columns"),
+    [
+        ("urge_to_move,ferritin\nyes\n", [], 2, "1 field", 2),
+        ("urge_to_move,worse_at_rest,ferritin\nyes,no,low\nno,yes\n", [], 3, "2 fields", 3),
+        ("urge_to_move,worse_at_rest\nyes,no\n\n\"no\nyes\",no\nno\n", [], 6, "1 field", 2),  # a blank line, then a quoted field over two lines
+        ("case,urge_to_move,worse_at_rest\na,yes,no,\nb,no\n", ["--index-col", "case"], 3, "2 fields", 3),
+        ("urge_to_move,worse_at_rest,\nyes,no,\nyes\n", [], 3, "1 field", 2),  # the header's trailing comma names no column
+    ],
+)
+def test_score_refuses_a_row_with_fewer_fields_than_the_header(tmp_path, capsys, content, argv, line, fields, columns):
+    """Check that a short row is an error naming the file, the line and both counts, and saying how to give an unknown value."""
+    path = tmp_path / "short.csv"
+    path.write_text(content, encoding="utf-8")
+    err = _error(capsys, ["score", str(path), "--no-progress", *argv])
+    assert f"crampnet: error: {path}, line {line}: {fields}, fewer than the {columns} columns the header names;" in err
+    assert "a value not known is an empty field, as in 'yes,'" in err
+
+
+def test_a_short_row_after_many_rows_names_its_line():
+    """Check the line of a short row far into the file (past the rows read at once), through the reader the CLI uses."""
+    text = "urge_to_move,worse_at_rest\n" + "yes,no\n" * 9000 + "\n" * 3 + "no\n" + "yes,no\n" * 10
+    with pytest.raises(InvalidValueError, match=r"^c\.csv, line 9005: 1 field, fewer than the 2 columns"):
+        for _ in read_cohort(io.StringIO(text), "c.csv", chunksize=1000):
+            pass
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "urge_to_move\nyes\n\nno\n\n",  # one column: a blank line (and one at the end) is skipped, not a short row
+        "urge_to_move\nyes\n  \nno",  # a line of blanks; no newline at the end
+        "urge_to_move,worse_at_rest\r\nyes,\r\n\r\nno,no\r\n",  # an empty field is a value not known
+    ],
+)
+def test_blank_lines_and_empty_fields_are_not_short_rows(model, tmp_path, capsys, content):
+    """Check that blank lines are still skipped and an empty field still reads as unknown: two cases scored."""
+    path = tmp_path / "ok.csv"
+    path.write_text(content, encoding="utf-8", newline="")
+    assert main(["score", str(path), "--no-progress"]) == 0
+    scored = pd.read_csv(io.StringIO(capsys.readouterr().out), index_col=0)
+    assert len(scored) == 2
+    first = {"urge_to_move": "yes"}
+    assert scored.iloc[0]["restless_legs_syndrome"] == pytest.approx(model.posteriors(first)["restless_legs_syndrome"], abs=1e-12)
+
+
+def test_a_dataframe_with_a_missing_cell_is_still_scored(model):
+    """Check that the Python API on a DataFrame is not touched: a missing cell is unobserved there."""
+    frame = pd.DataFrame({"urge_to_move": ["yes", "no"], "ferritin": [None, "low"]})
+    scored = model.posteriors(frame)
+    assert scored.iloc[0]["restless_legs_syndrome"] == pytest.approx(model.posteriors({"urge_to_move": "yes"})["restless_legs_syndrome"], abs=1e-12)
