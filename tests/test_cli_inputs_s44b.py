@@ -86,3 +86,33 @@ def test_a_dataframe_with_a_missing_cell_is_still_scored(model):
     frame = pd.DataFrame({"urge_to_move": ["yes", "no"], "ferritin": [None, "low"]})
     scored = model.posteriors(frame)
     assert scored.iloc[0]["restless_legs_syndrome"] == pytest.approx(model.posteriors({"urge_to_move": "yes"})["restless_legs_syndrome"], abs=1e-12)
+
+
+_SHAPE = "a case file is JSON: an object of node ids to values, e.g. {"
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ("", "the file is empty"),
+        (" \n\n", "the file is blank"),
+        ("urge_to_move = true\nferritin = 12\n", "not JSON (it begins 'urge_to_move = true')"),  # TOML
+        ("[case]\nurge_to_move = true\n", "not JSON (it begins '[case]')"),  # TOML with a table
+        ("urge_to_move,ferritin\nyes,12\n", "not JSON (it begins 'urge_to_move,ferritin')"),  # CSV
+    ],
+)
+def test_an_empty_or_non_json_case_file_says_what_a_case_file_is(tmp_path, capsys, content, said):
+    """Check that an empty, TOML or CSV --case file is named and told apart, not 'Expecting value: line 1 column 1'."""
+    path = tmp_path / "case.txt"
+    path.write_text(content, encoding="utf-8")
+    err = _error(capsys, ["diagnose", "--case", str(path)])
+    assert err.startswith(f"crampnet: error: {path}: {said}; {_SHAPE}"), err
+    assert "Expecting value" not in err
+
+
+def test_a_json_mistake_in_a_case_file_still_names_the_place(tmp_path, capsys):
+    """Check that JSON with a mistake inside keeps the parser's line and column."""
+    path = tmp_path / "case.json"
+    path.write_text('{"urge_to_move": true,}', encoding="utf-8")
+    err = _error(capsys, ["diagnose", "--case", str(path)])
+    assert err.startswith(f"crampnet: error: {path}: not JSON: Expecting property name enclosed in double quotes: line 1 column 23")
