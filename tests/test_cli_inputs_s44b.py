@@ -116,3 +116,32 @@ def test_a_json_mistake_in_a_case_file_still_names_the_place(tmp_path, capsys):
     path.write_text('{"urge_to_move": true,}', encoding="utf-8")
     err = _error(capsys, ["diagnose", "--case", str(path)])
     assert err.startswith(f"crampnet: error: {path}: not JSON: Expecting property name enclosed in double quotes: line 1 column 23")
+
+
+@pytest.mark.parametrize(
+    ("argv", "start"),
+    [
+        (["describe", "qqqq"], "Unknown node 'qqqq' in the 'node' argument of describe."),
+        (["diagnose", "qqqq=yes"], "Unknown node 'qqqq' in evidence."),
+    ],
+)
+def test_an_unknown_node_on_the_command_line_points_to_describe_only(capsys, argv, start):
+    """Check that with no close id the command line points to crampnet describe, not to model.findings."""
+    err = _error(capsys, argv)
+    assert err == f"crampnet: error: {start} Run crampnet describe to list the node ids.\n"
+
+
+def test_a_cohort_column_that_is_no_node_points_to_describe_only(tmp_path, capsys):
+    """Check the same for a cohort CSV's column, whose message names the file first."""
+    path = tmp_path / "c.csv"
+    path.write_text("qqqq\nyes\n", encoding="utf-8")
+    err = _error(capsys, ["score", str(path), "--no-progress"])
+    assert err.startswith(f"crampnet: error: {path}: Unknown node 'qqqq'")
+    assert err.endswith(" Run crampnet describe to list the node ids.\n") and "model." not in err
+
+
+def test_an_unknown_node_in_python_still_names_the_model_attributes(model):
+    """Check that the Python API's message is unchanged: it points to model.findings, model.conditions and model.context."""
+    with pytest.raises(crampnet.UnknownNodeError) as info:
+        model.posteriors({"qqqq": "yes"})
+    assert str(info.value) == "Unknown node 'qqqq' in evidence. See model.findings, model.conditions and model.context for the ids (on the command line: crampnet describe)."
