@@ -446,7 +446,7 @@ def test_read_bytes_stops_at_the_cap():
     [
         ("{not json", "not JSON: Expecting property name"),
         ("[1, 2]", "must hold a JSON object"),
-        ("", "not JSON"),
+        ("", "the file is empty; a case file is JSON"),
         (b"\xff\xfe{}", "not UTF-8 text"),
         ('{"urge_to_mov": true}', "Unknown node 'urge_to_mov' in the case file. Did you mean 'urge_to_move'?"),
         ('{"ferritin": "lots"}', "'lots' is not a state of ferritin"),

@@ -150,6 +150,19 @@ def load_json(path: str) -> object:
     except RecursionError:
         msg = f"{name}: the JSON is nested too deeply; a case file is one object of node id to value, e.g. {{\"urge_to_move\": true}}."
         raise InvalidValueError(msg) from None
-    except ValueError as err:  # json.JSONDecodeError
+    except json.JSONDecodeError as err:
+        raise _not_json(name, text, err) from err
+    except ValueError as err:  # from a hook, should one raise it
         msg = f"{name}: not JSON: {err}"
         raise InvalidValueError(msg) from err
+
+
+def _not_json(name: str, text: str, err: json.JSONDecodeError) -> InvalidValueError:
+    """The error for the case file ``name`` whose ``text`` is not JSON: empty, another format (TOML, CSV...), or JSON with a mistake."""
+    shape = 'a case file is JSON: an object of node ids to values, e.g. {"urge_to_move": true, "ferritin": 12}.'
+    start = text.lstrip()
+    if not start:
+        return InvalidValueError(f"{name}: the file is {'empty' if not text else 'blank'}; {shape}")
+    if not start.startswith("{") or err.pos == len(text) - len(start):  # not an object, or refused at its first character
+        return InvalidValueError(f"{name}: not JSON (it begins {show(start.splitlines()[0], 40)}); {shape}")
+    return InvalidValueError(f"{name}: not JSON: {err}")

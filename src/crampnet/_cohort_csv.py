@@ -5,7 +5,8 @@ naming the file); ``-`` is the standard input.
 
 A cohort CSV is streamed in chunks. Its header is read first: empty trailing
 names (a trailing comma) are dropped, and a row may end with empty fields
-(``yes,no,``); a value after the last named column, an unnamed or repeated
+(``yes,no,``) but has a field for each (an empty one for a value not known:
+``yes,``); a value after the last named column, a missing field, an unnamed or repeated
 column (or two columns naming one node, by its id and an alias), an empty
 file or text that is not UTF-8 is an error naming the file.
 The ``--index-col`` column holds the cases' ids: one that names a node is
@@ -33,6 +34,7 @@ from typing import IO, TYPE_CHECKING
 
 from crampnet._case_file import too_big
 from crampnet._cli_input import show
+from crampnet._csv_rows import FullRows
 from crampnet._files import open_regular, shown
 from crampnet.exceptions import InvalidValueError, UnknownNodeError
 
@@ -244,7 +246,7 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
     start = 0
     extras = [f"\x00extra{i}" for i in range(_EXTRA)]
     try:
-        with pd.read_csv(stream, header=None, names=[*header, *extras], index_col=index_col if index_col is not None else False, chunksize=chunksize, dtype=str, keep_default_na=False, na_values=[""]) as reader:
+        with pd.read_csv(FullRows(stream, name, width=len(header), lines=lines), header=None, names=[*header, *extras], index_col=index_col if index_col is not None else False, chunksize=chunksize, dtype=str, keep_default_na=False, na_values=[""]) as reader:  # type: ignore[call-overload]  # FullRows has the read() the C parser uses, not a file's other methods
             for chunk in reader:
                 _check_chunk(chunk, name, header, extras)
                 if index_col is not None:

@@ -345,7 +345,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sources += ["the command line"] if case and getattr(args, "evidence", None) else []
         print(f"crampnet: error: {err}" + (f" (evidence from {' and '.join(sources)})" if case else ""), file=sys.stderr)
     except (CrampnetError, ValueError, TypeError) as err:
-        print(f"crampnet: error: {err}", file=sys.stderr)
+        from crampnet.network.evidence import CLI_IDS_HINT, IDS_HINT
+
+        print(f"crampnet: error: {str(err).replace(IDS_HINT, CLI_IDS_HINT)}", file=sys.stderr)  # the API's pointer to model.findings
     except BrokenPipeError:  # the reader stopped reading (crampnet diagnose | head): stop quietly
         flush_stdout(quiet=True)  # Python's own advice: stdout to devnull, no second error at exit
         return 141  # as a shell reports a process that SIGPIPE ended

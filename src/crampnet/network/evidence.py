@@ -40,7 +40,12 @@ from crampnet.network._values import _REAL, band, scaled, show, state_vector, tr
 from crampnet.network.entailment import entail
 from crampnet.network.spec import NetworkSpec, Node
 
-__all__ = ["band", "conjunction", "describe", "entered", "interpret", "normalise", "resolve_id", "scaled", "show", "state_vector", "truth_states"]
+__all__ = ["CLI_IDS_HINT", "IDS_HINT", "band", "conjunction", "describe", "entered", "interpret", "normalise", "resolve_id", "scaled", "show", "state_vector", "truth_states"]
+
+#: Where an unknown node's error points when no id is close; the command line says ``CLI_IDS_HINT`` instead.
+IDS_HINT = " See model.findings, model.conditions and model.context for the ids (on the command line: crampnet describe)."
+#: The command line's :data:`IDS_HINT`: a person at the terminal has no ``model``.
+CLI_IDS_HINT = " Run crampnet describe to list the node ids."
 
 #: What a person types for yes and no (see :func:`interpret`).
 _YES = ("yes", "y", "true", "present", "positive")
@@ -88,7 +93,7 @@ def resolve_id(spec: NetworkSpec, key: object, what: str = "evidence", *, among:
     wanted = [n for n in spec.nodes.values() if among is None or n.id in among]
     names = [n.id for n in wanted] + [a for n in wanted for a in n.aliases]
     close = did_you_mean(key, names)
-    listed = f" Valid ids: {', '.join(n.id for n in wanted)}." if among is not None else " See model.findings, model.conditions and model.context for the ids (on the command line: crampnet describe)."
+    listed = f" Valid ids: {', '.join(n.id for n in wanted)}." if among is not None else IDS_HINT
     hint = " Did you mean " + " or ".join(repr(c) for c in close) + "?" if close else listed
     msg = f"Unknown node {show(key)} in {what}.{hint}"
     raise UnknownNodeError(msg, key, close)

@@ -1,0 +1,118 @@
+r"""The rows of a cohort CSV as pandas reads them, each checked to have a field for every column.
+
+pandas reads a row with fewer fields than the header as if the missing ones
+were empty (not known), so a truncated row would be scored with its last
+values unobserved. :class:`FullRows` passes the CSV text to pandas unchanged,
+row by row, and refuses a row that is short. Blank lines (or lines of blanks)
+are left for pandas, which skips them.
+
+Examples
+--------
+>>> import io
+>>> rows = FullRows(io.StringIO("yes,no\n\nno,\n"), "c.csv", width=2, lines=1)
+>>> rows.read()
+'yes,no\n\nno,\n'
+>>> FullRows(io.StringIO("yes,no\nno\n"), "c.csv", width=2, lines=1).read()
+Traceback (most recent call last):
+...
+crampnet.exceptions.InvalidValueError: c.csv, line 3: 1 field, fewer than the 2 columns the header names; give each column a field: a value not known is an empty field, as in 'yes,' (a value, then one not known).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from itertools import islice
+from typing import IO
+
+from crampnet.exceptions import InvalidValueError
+
+__all__ = ["FullRows"]
+
+_BATCH = 4096  # rows per read
+
+
+def _blank(row: list[str]) -> bool:
+    """Whether ``row`` is a blank line, or a line of blanks (pandas skips both)."""
+    return not row or (len(row) == 1 and not row[0].strip())
+
+
+class FullRows:
+    """The CSV text of ``stream`` after its header, for ``pandas.read_csv``; a row with fewer fields than ``width`` is an error.
+
+    Parameters
+    ----------
+    stream : typing.IO of str
+        The CSV text, read from where it stands (after the header).
+    name : str
+        The file's name, starting the messages.
+    width : int
+        The number of columns the header names.
+    lines : int
+        The number of lines before ``stream``'s position (the header's).
+    """
+
+    def __init__(self, stream: IO[str], name: str, *, width: int, lines: int) -> None:
+        self._stream, self._name, self._width, self._line = stream, name, width, lines
+        self._raw: list[str] = []
+        self._rows = csv.reader(self._lines())
+
+    def _lines(self) -> Iterator[str]:
+        """The stream's lines, each kept until :meth:`read` passes it on."""
+        for line in self._stream:
+            self._raw.append(line)
+            yield line
+
+    def read(self, size: int = -1) -> str:
+        """The text of the next rows (whole rows, whatever ``size``), or '' at the end.
+
+        Parameters
+        ----------
+        size : int, optional
+            The number of characters asked for; ignored.
+
+        Returns
+        -------
+        str
+            The rows' text, as in the file.
+
+        Raises
+        ------
+        InvalidValueError
+            If a row has fewer fields than the header's columns, or cannot
+            be read; the message names the file and the line.
+        """
+        del size
+        try:
+            rows = list(islice(self._rows, _BATCH))
+        except csv.Error as err:
+            msg = f"{self._name}, line {self._line + len(self._raw)}: cannot read the row ({err})."
+            raise InvalidValueError(msg) from err
+        if any(not _blank(row) for row in rows if len(row) < self._width):
+            self._refuse(self._raw)
+        text = "".join(self._raw)
+        self._line += len(self._raw)
+        self._raw.clear()
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        """The text in pieces of rows, as :meth:`read` gives them (pandas asks for it).
+
+        Yields
+        ------
+        str
+            The text of the next rows.
+        """
+        while text := self.read():
+            yield text
+
+    def _refuse(self, raw: list[str]) -> None:
+        """Raise the error for the first short row of the lines ``raw``."""
+        reader = csv.reader(raw)
+        start = 0
+        for row in reader:
+            if len(row) < self._width and not _blank(row):
+                count = f"{len(row)} field{'s' if len(row) != 1 else ''}"
+                msg = f"{self._name}, line {self._line + start + 1}: {count}, fewer than the {self._width} columns the header names; give each column a field: a value not known is an empty field, as in 'yes,' (a value, then one not known)."
+                raise InvalidValueError(msg)
+            start = reader.line_num
