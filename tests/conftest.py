@@ -122,6 +122,22 @@ def run_child() -> Callable[..., dict[str, Any]]:
     return run
 
 
+@pytest.fixture
+def cli_error(capsys: pytest.CaptureFixture[str]) -> Callable[[list[str]], str]:
+    """Run ``crampnet.cli.main(argv)``, check it exits 2 with one clean error line and no output, and return stderr."""
+    from crampnet.cli import main
+
+    def run(argv: list[str]) -> str:
+        assert main(argv) == 2
+        captured = capsys.readouterr()
+        assert captured.err.startswith("crampnet: error: ") and "Traceback" not in captured.err, captured.err
+        assert captured.err.count("\n") == 1, captured.err
+        assert captured.out == ""
+        return captured.err
+
+    return run
+
+
 # ---------------------------------------------------------------------------
 # Models
 # ---------------------------------------------------------------------------

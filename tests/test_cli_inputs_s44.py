@@ -15,16 +15,6 @@ import pytest
 from crampnet.cli import main
 
 
-def _error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
-    """main(argv) exits 2 with one clean error line and no output; its stderr."""
-    assert main(argv) == 2
-    captured = capsys.readouterr()
-    assert captured.err.startswith("crampnet: error: ") and "Traceback" not in captured.err, captured.err
-    assert captured.err.count("\n") == 1, captured.err
-    assert captured.out == ""
-    return captured.err
-
-
 @pytest.mark.parametrize(
     ("pair", "shown", "valid"),
     [
@@ -35,9 +25,9 @@ def _error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
         ("age= ", "age=", "0 to 120"),
     ],
 )
-def test_a_value_that_is_no_value_on_the_command_line_says_to_leave_the_node_out(capsys, pair, shown, valid):
+def test_a_value_that_is_no_value_on_the_command_line_says_to_leave_the_node_out(cli_error, capsys, pair, shown, valid):
     """Check that ``node=nan`` or ``node=`` says how a terminal user marks the node unknown, not a pandas recipe."""
-    err = _error(capsys, ["diagnose", "worse_at_rest=yes", pair])
+    err = cli_error(["diagnose", "worse_at_rest=yes", pair])
     assert "dropna" not in err and "DataFrame" not in err
     node = shown.split("=")[0]
     assert f"{shown} gives no value" in err
@@ -46,11 +36,11 @@ def test_a_value_that_is_no_value_on_the_command_line_says_to_leave_the_node_out
 
 
 @pytest.mark.parametrize(("value", "shown"), [(None, "null"), ("nan", "'nan'"), ("", "''"), ("  ", "'  '")])
-def test_a_value_that_is_no_value_in_a_case_file_says_to_leave_the_node_out(tmp_path, capsys, value, shown):
+def test_a_value_that_is_no_value_in_a_case_file_says_to_leave_the_node_out(cli_error, tmp_path, capsys, value, shown):
     """Check that ``"ferritin": null`` (or "nan", or "") in a case file names the file and says to leave the key out."""
     path = tmp_path / "case.json"
     path.write_text(json.dumps({"urge_to_move": True, "ferritin": value}), encoding="utf-8")
-    err = _error(capsys, ["diagnose", "--case", str(path)])
+    err = cli_error(["diagnose", "--case", str(path)])
     assert "dropna" not in err and "DataFrame" not in err
     assert err.startswith(f"crampnet: error: {path}: ferritin is {shown}, which gives no value.")
     assert "To mark ferritin unknown, leave it out of the case file; otherwise give low, normal, or a number in ng/mL, 0 to 5000." in err
@@ -114,7 +104,7 @@ def test_the_wrote_line_escapes_the_file_name(tmp_path, capsys, command, suffix)
         ("net.toml", ["export", "--network", "{dir}/net.toml", "--format", "bif", "-o", "{dir}/net.toml"], "the network file"),
     ],
 )
-def test_the_output_may_not_be_a_file_the_command_reads(tmp_path, capsys, make, argv, what):
+def test_the_output_may_not_be_a_file_the_command_reads(cli_error, tmp_path, capsys, make, argv, what):
     """Check that -o naming the cohort, case or network file read (by another path too) is refused and leaves it whole
     (score c.csv -o c.csv replaced the cohort by its posteriors)."""
     from pathlib import Path
@@ -123,7 +113,7 @@ def test_the_output_may_not_be_a_file_the_command_reads(tmp_path, capsys, make, 
     source = tmp_path / make
     source.write_text(contents[make], encoding="utf-8")
     (tmp_path / "link.csv").symlink_to(source)
-    err = _error(capsys, [a.format(dir=tmp_path) for a in argv])
+    err = cli_error([a.format(dir=tmp_path) for a in argv])
     assert source.read_text(encoding="utf-8") == contents[make]
     out = argv[-1].format(dir=tmp_path)
     assert err == f"crampnet: error: {out}: -o names {what} that crampnet {argv[0]} reads; writing it would replace it. Give another file name.\n"
@@ -145,10 +135,10 @@ def test_a_second_case_file_is_refused_not_used_instead_of_the_first(tmp_path, c
 
 
 @pytest.mark.parametrize("cell", [" ", "   ", "\t"])
-def test_score_says_a_blank_cell_is_not_empty(tmp_path, capsys, cell):
+def test_score_says_a_blank_cell_is_not_empty(cli_error, tmp_path, capsys, cell):
     """Check that a cell of blanks is refused as what it is, with the file, row and column, and the advice to leave it
     empty (it was "'' is not a state of ferritin", naming a value the cell does not hold)."""
     path = tmp_path / "c.csv"
     path.write_text(f"urge_to_move,ferritin\nyes,30\nno,{cell}\n", encoding="utf-8")
-    err = _error(capsys, ["score", str(path), "--no-progress"])
+    err = cli_error(["score", str(path), "--no-progress"])
     assert err == f"crampnet: error: {path}, row 1, column 'ferritin': {cell!r} is not a value; leave the cell empty when it is not known.\n"

@@ -19,16 +19,6 @@ from crampnet.cli import main
 from crampnet.exceptions import InvalidValueError
 
 
-def _error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
-    """main(argv) exits 2 with one clean error line and no output; its stderr."""
-    assert main(argv) == 2
-    captured = capsys.readouterr()
-    assert captured.err.startswith("crampnet: error: ") and "Traceback" not in captured.err, captured.err
-    assert captured.err.count("\n") == 1, captured.err
-    assert captured.out == ""
-    return captured.err
-
-
 @pytest.fixture(scope="module")
 def model() -> crampnet.Model:
     """The shipped network."""
@@ -45,11 +35,11 @@ def model() -> crampnet.Model:
         ("urge_to_move,worse_at_rest,\nyes,no,\nyes\n", [], 3, "1 field", 2),  # the header's trailing comma names no column
     ],
 )
-def test_score_refuses_a_row_with_fewer_fields_than_the_header(tmp_path, capsys, content, argv, line, fields, columns):
+def test_score_refuses_a_row_with_fewer_fields_than_the_header(cli_error, tmp_path, capsys, content, argv, line, fields, columns):
     """Check that a short row is an error naming the file, the line and both counts, and saying how to give an unknown value."""
     path = tmp_path / "short.csv"
     path.write_text(content, encoding="utf-8")
-    err = _error(capsys, ["score", str(path), "--no-progress", *argv])
+    err = cli_error(["score", str(path), "--no-progress", *argv])
     assert f"crampnet: error: {path}, line {line}: {fields}, fewer than the {columns} columns the header names;" in err
     assert "a value not known is an empty field, as in 'yes,'" in err
 
@@ -101,20 +91,20 @@ _SHAPE = "a case file is JSON: an object of node ids to values, e.g. {"
         ("urge_to_move,ferritin\nyes,12\n", "not JSON (it begins 'urge_to_move,ferritin')"),  # CSV
     ],
 )
-def test_an_empty_or_non_json_case_file_says_what_a_case_file_is(tmp_path, capsys, content, said):
+def test_an_empty_or_non_json_case_file_says_what_a_case_file_is(cli_error, tmp_path, capsys, content, said):
     """Check that an empty, TOML or CSV --case file is named and told apart, not 'Expecting value: line 1 column 1'."""
     path = tmp_path / "case.txt"
     path.write_text(content, encoding="utf-8")
-    err = _error(capsys, ["diagnose", "--case", str(path)])
+    err = cli_error(["diagnose", "--case", str(path)])
     assert err.startswith(f"crampnet: error: {path}: {said}; {_SHAPE}"), err
     assert "Expecting value" not in err
 
 
-def test_a_json_mistake_in_a_case_file_still_names_the_place(tmp_path, capsys):
+def test_a_json_mistake_in_a_case_file_still_names_the_place(cli_error, tmp_path, capsys):
     """Check that JSON with a mistake inside keeps the parser's line and column."""
     path = tmp_path / "case.json"
     path.write_text('{"urge_to_move": true,}', encoding="utf-8")
-    err = _error(capsys, ["diagnose", "--case", str(path)])
+    err = cli_error(["diagnose", "--case", str(path)])
     assert err.startswith(f"crampnet: error: {path}: not JSON: Expecting property name enclosed in double quotes: line 1 column 23")
 
 
@@ -125,17 +115,17 @@ def test_a_json_mistake_in_a_case_file_still_names_the_place(tmp_path, capsys):
         (["diagnose", "qqqq=yes"], "Unknown node 'qqqq' in evidence."),
     ],
 )
-def test_an_unknown_node_on_the_command_line_points_to_describe_only(capsys, argv, start):
+def test_an_unknown_node_on_the_command_line_points_to_describe_only(cli_error, capsys, argv, start):
     """Check that with no close id the command line points to crampnet describe, not to model.findings."""
-    err = _error(capsys, argv)
+    err = cli_error(argv)
     assert err == f"crampnet: error: {start} Run crampnet describe to list the node ids.\n"
 
 
-def test_a_cohort_column_that_is_no_node_points_to_describe_only(tmp_path, capsys):
+def test_a_cohort_column_that_is_no_node_points_to_describe_only(cli_error, tmp_path, capsys):
     """Check the same for a cohort CSV's column, whose message names the file first."""
     path = tmp_path / "c.csv"
     path.write_text("qqqq\nyes\n", encoding="utf-8")
-    err = _error(capsys, ["score", str(path), "--no-progress"])
+    err = cli_error(["score", str(path), "--no-progress"])
     assert err.startswith(f"crampnet: error: {path}: Unknown node 'qqqq'")
     assert err.endswith(" Run crampnet describe to list the node ids.\n") and "model." not in err
 
