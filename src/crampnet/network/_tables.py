@@ -22,9 +22,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from crampnet.network.spec import DistLink, Mixture, NetworkSpec, Node, NoisyMax, NoisyOr, Table
+from crampnet.network.spec import Mixture, NetworkSpec, Node, NoisyMax, NoisyOr, Table
 
-__all__ = ["axis_vector", "cumulative", "inhibitors", "log_inhibitors", "max_logs", "mixture_table", "noisy_max_table", "noisy_or_table", "rows_table"]
+__all__ = ["axis_vector", "inhibitors", "log_inhibitors", "max_logs", "mixture_table", "noisy_max_table", "noisy_or_table", "rows_table"]
 
 
 def axis_vector(spec: NetworkSpec, parents: tuple[str, ...], parent: str, values: Mapping[str, float], default: float) -> np.ndarray:
@@ -145,32 +145,6 @@ def noisy_or_table(spec: NetworkSpec, node: Node, cpd: NoisyOr, parents: tuple[s
     table[pos] = -np.expm1(log_none)
     table[1 - pos] = none
     return table
-
-
-def cumulative(links: tuple[DistLink, ...], order: tuple[str, ...], parent: str | None, state: str) -> np.ndarray:
-    """P(child <= order[k] | this cause alone) for k along ``order``.
-
-    Parameters
-    ----------
-    links : tuple of DistLink
-        The links of a noisy-MAX cpd.
-    order : tuple of str
-        The child's states, least to most severe.
-    parent : str or None
-        The cause's parent.
-    state : str
-        The cause's state of ``parent``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Float, shape ``(len(order),)``: the cumulative distribution of the
-        first link of ``parent`` at ``state``; all ones if none links it.
-    """
-    for link in links:
-        if link.parent == parent and link.state == state:
-            return np.cumsum([link.dist.probabilities[s] for s in order])
-    return np.ones(len(order))
 
 
 def max_logs(probabilities: np.ndarray) -> np.ndarray:
