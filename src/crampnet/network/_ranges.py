@@ -117,7 +117,7 @@ def beta_from_interval(low: np.ndarray, high: np.ndarray, value: np.ndarray, cov
     such concentration, as the tail beyond the bound need not fall
     steadily with it, and where none does (0.01 in ``[0, 0.22]``: at most
     1.5% above), the one of the largest tail
-    (:func:`_one_sided_bracket`).
+    (``_one_sided_bracket``).
 
     Parameters
     ----------

@@ -124,7 +124,7 @@ class Rule:
         Entries named in the message when present, without being required.
     excluded : tuple of (str, str)
         Entries that stop the rule (e.g. a history of 2 weeks or more for an
-        acute rule), when entered outright (:func:`excludes`).
+        acute rule), when entered outright (``_rules.excludes``).
     """
 
     name: str
