@@ -280,11 +280,11 @@ def test_a_batch_decides_compiling_as_a_whole(model, monkeypatch):
     asked.clear()
     model.posteriors(frame)
     assert asked[0] == pytest.approx(2 * first_50)
-    # Where the lines fall on the shipped network (about 4.6 ms of estimated numpy work a case since the
-    # contraception node of session 25, whose DVT family widened the shared tree from 17,798 to 19,094
-    # entries; 3.85 ms after the age and sex parents of session 13, 4.27 ms before session 25): with
-    # numba's cache, a call of some 330 cases or more runs compiled; without a writable cache
-    # directory, some 2,200 or more.
+    # Where the lines fall on the shipped network (about 5.05 ms of estimated numpy work a case with the
+    # shared tree of 21,050 entries; 4.6 ms after the contraception node of session 25, whose DVT family
+    # widened it from 17,798 to 19,094 entries; 3.85 ms after the age and sex parents of session 13,
+    # 4.27 ms before session 25): with numba's cache, a call of some 300 cases or more runs compiled;
+    # without a writable cache directory, some 2,000 or more (the README's figures, test_readme.py).
     asked.clear()
     for n in (450, 250, 3_000, 1_800):
         model.compiled.prepare(n)

@@ -6,6 +6,8 @@ import doctest
 import re
 from pathlib import Path
 
+import pytest
+
 import crampnet
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,3 +128,34 @@ def test_known_limits_cramps_complaint_example_is_the_networks(model: crampnet.M
     """Check "A complaint of cramps argues for nothing": the shipped network's nocturnal cramps at 60 with no complaint, cramps, pain."""
     p = [float(model.posteriors({"age": 60, **extra})["nocturnal_leg_cramps"]) for extra in ({}, {"presenting_complaint": "cramps"}, {"presenting_complaint": "pain"})]
     assert f"the shipped network gives {p[0]:.2f}, {p[1]:.2f} and {p[2]:.2f}, `crampnet diagnose age=60 presenting_complaint=cramps`" in _known_limits()
+
+
+def _numpy_seconds_a_case(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch) -> float:
+    """The numpy time the ``auto`` rule estimates for one case of a batch on ``model`` (what ``prepare`` asks ``ready``)."""
+    from crampnet.inference import _kernel
+
+    asked: list[float] = []
+    monkeypatch.setattr(_kernel, "ready", lambda seconds: asked.append(seconds) or False)
+    model.compiled.prepare(1000)
+    return asked[0] / 1000
+
+
+def test_readme_and_notebook_batch_sizes_are_where_the_kernel_starts(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check the batch sizes the README and notebook 04 give for the numba kernel: within a tenth of where the ``auto`` rule starts it.
+
+    The README said "some 330 cases" (2,200 without a writable cache) and
+    notebook 04 "some 450" while the rule started at about 300 (2,000): the
+    estimate a case grew with the shared tree after the figures were written.
+    """
+    from crampnet.inference import _kernel
+
+    a_case = _numpy_seconds_a_case(model, monkeypatch)
+    load, compile_ = _kernel.LOAD_SECONDS / a_case, _kernel.COMPILE_SECONDS / a_case
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    cached = [int(n.replace(",", "")) for n in re.findall(r"a batch of some ([\d,]+) cases or more", readme)]
+    uncached = [int(n.replace(",", "")) for n in re.findall(r"a batch of some ([\d,]+) cases, or many sessions", readme)]
+    notebook = (ROOT / "notebooks" / "04-cohorts.ipynb").read_text(encoding="utf-8")
+    cached += [int(n.replace(",", "")) for n in re.findall(r"some ([\d,]+) cases or more", notebook)]
+    assert len(cached) == 3 and len(uncached) == 1, (cached, uncached)
+    assert all(abs(n - load) <= load / 10 for n in cached), (cached, round(load))
+    assert abs(uncached[0] - compile_) <= compile_ / 10, (uncached, round(compile_))
