@@ -174,3 +174,32 @@ def test_readme_expected_failures_quote_what_the_network_gives(model: crampnet.M
     assert f"reproduced (the network gives about {100 * hening:.1f}% in adults;" in readme
     wells = float(model.posteriors({"unilateral_calf_swelling": "yes", "calf_tenderness": "yes", "recent_immobilisation": "yes"})["deep_vein_thrombosis"])
     assert f"not reproduced (the network gives about {wells:.2f}: since session 17" in readme
+
+
+def _evidence_bullet() -> str:
+    """The "Use from Python" bullet that says which values evidence takes, on one line."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"^- Evidence maps node ids to state names;.*?(?=^- )", readme, flags=re.MULTILINE | re.DOTALL)
+    assert found is not None, "the README's bullet on evidence values moved"
+    return " ".join(found.group(0).split())
+
+
+def test_readme_names_every_node_that_takes_numbers_or_other_booleans(model: crampnet.Model) -> None:
+    """Check the README's evidence bullet against the network: every node that takes a number, and every one whose True/False are not yes/no, present/absent or positive/negative, is named.
+
+    The bullet named age and the labs, not symptom_duration (a number of
+    days since the duration bands), and said True/False are accepted only by
+    nodes with those three pairs of states while d_dimer (raised/normal) and
+    knee_reflex (reduced/normal) take them as their file's positive and negative.
+    """
+    from crampnet.network.evidence import truth_states
+
+    bullet = _evidence_bullet()
+    words = re.sub(r"[-_`]", " ", bullet.lower())
+    plain = {("yes", "no"), ("present", "absent"), ("positive", "negative")}
+    for nid, node in model.spec.nodes.items():
+        if node.bands:
+            assert any(re.search(rf"\b{name.replace('_', ' ')}\b", words) for name in (nid, *node.aliases)), nid
+        pair = truth_states(node)
+        if pair is not None and pair not in plain:
+            assert f"`{nid}`, {pair[0]}/{pair[1]}" in bullet, (nid, pair)

@@ -94,7 +94,7 @@ class BaseModel(NodeIds):
         ----------
         evidence : mapping or pandas.DataFrame, optional
             One case: node id (or ``age``) to a state name, ``True``/``False``,
-            a number for the numeric nodes (age, labs, ABI), or a mapping of
+            a number for the numeric nodes (age, symptom duration, labs, ABI), or a mapping of
             state to likelihood (soft evidence). Or a DataFrame: one case per
             row, one column per node id, missing cells meaning unobserved.
         progress : bool, default=False
