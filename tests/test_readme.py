@@ -203,3 +203,31 @@ def test_readme_names_every_node_that_takes_numbers_or_other_booleans(model: cra
         pair = truth_states(node)
         if pair is not None and pair not in plain:
             assert f"`{nid}`, {pair[0]}/{pair[1]}" in bullet, (nid, pair)
+
+
+def test_readme_layout_lists_the_layers_in_the_contracts_order() -> None:
+    """Check the README's Layout block against the import-linter contract: each module of ``src/crampnet/`` it lists sits no lower than those listed before it.
+
+    The block listed ``trust/`` below ``interop/``, while the contract puts
+    trust above interop (trust may import interop, never the reverse), and
+    left out ``explorer.py``.
+    """
+    import tomllib
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    layers = next(c["layers"] for c in pyproject["tool"]["importlinter"]["contracts"] if c["type"] == "layers" and "crampnet.cli" in c["layers"])
+    height = {name.strip(): len(layers) - i for i, line in enumerate(layers) for name in line.split("|")}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Layout\n", 1)[1].split("```", 2)[1]
+    listed = [
+        "crampnet." + word.removesuffix("/").removesuffix(".py")
+        for line in block.splitlines()
+        if line.startswith("  ") and not line.startswith("    ")
+        for word in line.split("  ")[1].split()
+        if word.endswith(("/", ".py"))
+    ]
+    assert {"crampnet.explorer", "crampnet.trust", "crampnet.interop", "crampnet.cli"} <= set(listed), listed
+    heights = [height[m] for m in listed]
+    assert heights == sorted(heights), list(zip(listed, heights, strict=True))
+    modules = {p.stem for p in (ROOT / "src" / "crampnet").iterdir() if not p.name.startswith("_") and (p.suffix == ".py" or (p / "__init__.py").is_file())}
+    assert modules == {m.removeprefix("crampnet.") for m in listed}
