@@ -66,6 +66,13 @@ def test_version_is_read_from_the_package():
     assert crampnet.__version__ == crampnet._version.__version__
 
 
+def test_pyproject_comment_names_the_file_the_version_is_read_from():
+    """Check that the comment on ``dynamic = ["version"]`` names the file ``[tool.hatch.version]`` reads (it named ``__init__.py``, which only imports it)."""
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    comment = " ".join(line.lstrip("# ") for line in text.split("dynamic = [", 1)[0].splitlines()[-4:] if line.startswith("#"))
+    assert f"__version__ in {PYPROJECT['tool']['hatch']['version']['path']}" in comment, comment
+
+
 def test_py_typed_in_source():
     """Check that the package marks itself as typed (PEP 561)."""
     assert (REPO / "src" / "crampnet" / "py.typed").is_file()
