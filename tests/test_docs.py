@@ -114,6 +114,31 @@ def test_vocabulary_lists_every_node_of_the_shipped_network(built: Path) -> None
             assert re.search(rf"Must-not-miss\s*:\s*{flag}", shown), node_id
 
 
+def test_vocabulary_role_blurbs_are_true_of_the_shipped_network() -> None:
+    """Check the sentence the vocabulary page gives each role against networks/leg_cramps.toml, read here.
+
+    The page called every context node a root while pregnancy, postpartum and
+    the combined hormonal contraceptive are tables over other context nodes
+    (FORMAT.md, "Context nodes"), and said every condition is ranked while a
+    part (overt_thyroid_dysfunction) never is. Read from the extension, no
+    build needed.
+    """
+    import importlib.util
+
+    pytest.importorskip("sphinx")
+    spec = importlib.util.spec_from_file_location("crampnet_vocabulary_for_test", DOCS / "_ext" / "crampnet_vocabulary.py")
+    assert spec is not None and spec.loader is not None
+    extension = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(extension)
+    blurbs = {role: blurb for role, _, blurb in extension.ROLES}
+    nodes = tomllib.loads(NETWORK.read_text(encoding="utf-8"))["nodes"]
+    tables = [nid for nid, node in nodes.items() if node["role"] == "context" and parents_in_file(node)]
+    parts = [nid for nid, node in nodes.items() if "part_of" in node]
+    assert "pregnancy" in tables and parts == ["overt_thyroid_dysfunction"]
+    assert not blurbs["context"].startswith("Roots") and "tables over other context nodes" in blurbs["context"]
+    assert "a part of a condition" in blurbs["condition"] and "not ranked" in blurbs["condition"]
+
+
 def test_vocabulary_gives_the_bands(built: Path) -> None:
     """Check that every banded node shows each cut point of its bands."""
     nodes = tomllib.loads(NETWORK.read_text(encoding="utf-8"))["nodes"]

@@ -32,8 +32,8 @@ from crampnet.network.records import Band, NetworkSpec, Node, Provenance
 from crampnet.network.spec import parse_network
 
 ROLES = (
-    ("context", "Context", "Roots: who the person is, comorbidities, medications, risk factors."),
-    ("condition", "Conditions", "What the differential ranks: present or absent."),
+    ("context", "Context", "Who the person is, comorbidities, medications, risk factors: roots, or tables over other context nodes."),
+    ("condition", "Conditions", "What the differential ranks: present or absent (a part of a condition, whose description says so, is not ranked on its own)."),
     ("finding", "Findings", "What is asked, examined or measured: children of the conditions."),
 )
 
