@@ -231,3 +231,72 @@ def test_readme_layout_lists_the_layers_in_the_contracts_order() -> None:
     assert heights == sorted(heights), list(zip(listed, heights, strict=True))
     modules = {p.stem for p in (ROOT / "src" / "crampnet").iterdir() if not p.name.startswith("_") and (p.suffix == ".py" or (p / "__init__.py").is_file())}
     assert modules == {m.removeprefix("crampnet.") for m in listed}
+
+
+def _readme_text() -> str:
+    """The README with its whitespace collapsed, so a sentence may be searched across line breaks."""
+    return " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+
+
+def test_readme_judgment_count_is_the_networks(model: crampnet.Model) -> None:
+    """Check the two sentences that count the judgment numbers ("351 of 896") against ``parameters()``; each session's sourcing pass moves them."""
+    table = model.parameters()
+    judged, total = int((table["source"] == "judgment").sum()), len(table)
+    readme = _readme_text()
+    assert f"**Two numbers in five are judgment** ({judged} of {total} " in readme
+    assert f"{judged} of the {total} numbers are judgment today ({100 * judged / total:.0f}%;" in readme
+    assert 1 / 3 < judged / total < 1 / 2  # "two in five"
+
+
+def test_readme_dvt_figures_without_complaint_are_the_networks(model: crampnet.Model) -> None:
+    """Check DVT's presenting share (overall and at 65 and over) and its testing threshold where the README and getting-started quote them."""
+    empty = model.diagnose({}).must_not_miss.loc["deep_vein_thrombosis"]
+    older = float(model.posteriors({"age": 70})["deep_vein_thrombosis"])
+    share, threshold = f"{100 * float(empty['probability']):.1f}%", f"{100 * float(empty['threshold']):.2f}%"
+    readme = _readme_text()
+    assert f"probability ({share}; {100 * older:.1f}% at 65 and over), above its testing threshold ({threshold}), and is flagged `test`" in readme
+    assert f"presenters ({share}), above its testing threshold ({threshold})" in readme
+    started = " ".join((ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8").split())
+    assert f"DVT's ({share}) is above its testing threshold ({threshold})" in started
+
+
+def test_readme_flag_message_example_is_the_networks(model: crampnet.Model) -> None:
+    """Check the quoted threshold flag "P = 1.58% (5.02% before the findings entered)" for knee pain with a joint abnormality at 70."""
+    dx = model.diagnose({"age": 70, "presenting_complaint": "pain", "pain_location": "knee", "joint_abnormality": "yes"})
+    flag = next(f for f in dx.red_flags if f.condition == "deep_vein_thrombosis")
+    quoted = re.search(r"`(P = [\d.]+% \([\d.]+% before the findings entered\))` for knee pain with a joint abnormality at 70", _readme_text())
+    assert quoted is not None
+    assert quoted.group(1) in flag.message
+
+
+def test_readme_cramp_complaint_factor_is_the_networks(model: crampnet.Model) -> None:
+    """Check "`presenting_complaint = cramps` multiplies the odds of DVT, acute and critical limb ischemia by 0.03-0.06" and "`muscle_cramps = no` only halves its odds"."""
+    before = model.posteriors({})
+    cramps, no_cramps = model.posteriors({"presenting_complaint": "cramps"}), model.posteriors({"muscle_cramps": "no"})
+
+    def factor(after: object, c: str) -> float:
+        return float((after[c] / (1 - after[c])) / (before[c] / (1 - before[c])))  # type: ignore[index]
+
+    found = re.search(r"`presenting_complaint = cramps` multiplies the odds of DVT, acute and critical limb ischemia by ([\d.]+)-([\d.]+)\.", _readme_text())
+    assert found is not None
+    low, high = float(found.group(1)), float(found.group(2))
+    for c in ("deep_vein_thrombosis", "acute_limb_ischemia", "critical_limb_ischemia"):
+        assert low <= round(factor(cramps, c), 2) <= high, c
+    assert "so `muscle_cramps = no` only halves its odds" in _readme_text()
+    assert 0.4 <= factor(no_cramps, "nocturnal_leg_cramps") <= 0.6
+
+
+def test_readme_threshold_chasing_example_is_the_networks(model: crampnet.Model) -> None:
+    """Check "Next questions can chase a threshold": the man of 70 presenting with swelling, his figures and his first questions by decision and by value."""
+    dx = model.diagnose({"age": 70, "sex": "male", "presenting_complaint": "swelling"})
+    cli = dx.must_not_miss.loc["critical_limb_ischemia"]
+    leaders = dx.posteriors.sort_values(ascending=False)
+    words = [q.replace("_", " ") for q in dx.next_questions(n=5).index]
+    by_value = [q.replace("_", " ") for q in dx.next_questions(n=5, by="value").index]
+    readme = _readme_text()
+    assert (
+        f"for a man of 70 presenting with swelling (critical limb ischemia {100 * float(cli['probability']):.2f}% against its threshold of "
+        f"{100 * float(cli['threshold']):.2f}%, leaders {leaders.iloc[0]:.2f} and {leaders.iloc[1]:.2f}) the first five are "
+        f"{', '.join(words[:4])} and {words[4]}." in readme
+    )
+    assert f"(there: {by_value[0]}, {by_value[1]}, ..., {by_value[4]})" in readme
