@@ -300,3 +300,33 @@ def test_readme_threshold_chasing_example_is_the_networks(model: crampnet.Model)
         f"{', '.join(words[:4])} and {words[4]}." in readme
     )
     assert f"(there: {by_value[0]}, {by_value[1]}, ..., {by_value[4]})" in readme
+
+
+def test_readme_red_flag_bullet_names_every_finding_rule() -> None:
+    """Check that the ``dx.red_flags`` bullet names the criteria of every finding rule of ``crampnet.reasoning.redflags``.
+
+    It listed Wells, RCOG, ESVS, the Global Vascular Guidelines, Gold Coast,
+    the MND Association's tool and cauda equina, not the emergency flag for
+    symptoms of pulmonary embolism (NICE CG144). A rule added without a name
+    here fails until the bullet and this table name it.
+    """
+    from crampnet.reasoning._rules import RULES
+
+    named = {
+        "acute_limb_ischemia": "ESVS 2020 for acute limb ischemia",
+        "acute_limb_ischemia_embolic": "ESVS 2020 for acute limb ischemia",
+        "bladder_bowel": "cauda equina",
+        "cauda_equina": "cauda equina",
+        "critical_limb_ischemia": "the Global Vascular Guidelines 2019 for chronic limb-threatening ischemia",
+        "dvt_pregnancy": "RCOG Green-top 37b",
+        "mnd_bulbar": "the Gold Coast criteria 2020 and Awaji for motor neuron disease",
+        "mnd_one_region": "the Gold Coast criteria 2020 and Awaji for motor neuron disease",
+        "mnd_two_regions": "the Gold Coast criteria 2020 and Awaji for motor neuron disease",
+        "mnd_progression": "MND Association's red flag tool",
+        "pulmonary_embolism": "symptoms of pulmonary embolism beside the leg complaint, an `emergency` (NICE CG144)",
+    }
+    assert {rule.name for rule in RULES} == set(named)
+    bullet = _readme_text().split("- `dx.red_flags`: finding rules", 1)[1].split("then each must-not-miss condition", 1)[0]
+    for rule in RULES:
+        assert named[rule.name] in bullet, rule.name
+    assert "NICE CG144" in next(rule.source for rule in RULES if rule.name == "pulmonary_embolism")
