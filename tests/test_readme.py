@@ -330,3 +330,30 @@ def test_readme_red_flag_bullet_names_every_finding_rule() -> None:
     for rule in RULES:
         assert named[rule.name] in bullet, rule.name
     assert "NICE CG144" in next(rule.source for rule in RULES if rule.name == "pulmonary_embolism")
+
+
+def test_readme_lists_what_the_thyroid_part_carries(model: crampnet.Model) -> None:
+    """Check the findings the README says the overt thyroid part carries, and those it says thyroid disease does not reach, against the network.
+
+    "How to read the numbers" gave the part's findings as of session 34
+    (weakness, proximal weakness, brisk reflexes, hypothyroid symptoms) after
+    session 36 and later links gave it tiredness, CK, sensory loss and TSH;
+    "Known limits" said no link carries "motor neuron signs" from thyroid
+    disease while brisk reflexes, an upper motor neuron sign, come from its part.
+    """
+    words = {
+        "weakness": "weakness", "proximal_weakness": "proximal weakness", "hyperreflexia": "brisk reflexes",
+        "hypothyroid_symptoms": "hypothyroid symptoms", "daytime_fatigue": "tiredness", "sensory_loss": "sensory loss",
+        "creatine_kinase": "a raised CK", "tsh": "the overt TSH",
+    }  # fmt: skip
+    spec = model.spec
+    carried = {nid for nid, node in spec.nodes.items() if "overt_thyroid_dysfunction" in node.parents}
+    assert carried == set(words)
+    readme = _readme_text()
+    found = re.search(r"`overt_thyroid_dysfunction` \(0\.4 of its 4\.5%, NHANES III\), which carries (.*?)\. The", readme)
+    assert found is not None
+    listed = found.group(1).replace(" and ", ", ").split(", ")
+    assert sorted(listed) == sorted(words.values())
+    for nid in ("fasciculations", "muscle_atrophy", "myoglobinuria"):
+        assert not {"thyroid_disease", "overt_thyroid_dysfunction"} & set(spec.nodes[nid].parents), nid
+    assert "no link carries lower motor neuron signs (fasciculations, wasting) or myoglobinuria from thyroid disease" in readme
