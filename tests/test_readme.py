@@ -357,3 +357,16 @@ def test_readme_lists_what_the_thyroid_part_carries(model: crampnet.Model) -> No
     for nid in ("fasciculations", "muscle_atrophy", "myoglobinuria"):
         assert not {"thyroid_disease", "overt_thyroid_dysfunction"} & set(spec.nodes[nid].parents), nid
     assert "no link carries lower motor neuron signs (fasciculations, wasting) or myoglobinuria from thyroid disease" in readme
+
+
+def test_readme_prevalences_and_presenting_odds_ratio_are_the_files(model: crampnet.Model) -> None:
+    """Check the numbers "How to read the numbers" quotes from the file: the adult prevalences of three conditions and PAD's presenting odds ratio."""
+    table = model.parameters()
+    prevalence = table[table["kind"] == "intercept prevalence"].set_index("node")["value"]
+    presenting = table[(table["parent"] == "care_setting") & (table["kind"] == "odds_ratio")].set_index("node")["value"]
+    readme = _readme_text()
+    assert (
+        f"(nocturnal leg cramps {100 * prevalence['nocturnal_leg_cramps']:.0f}% \"have had them\", RLS {100 * prevalence['restless_legs_syndrome']:.0f}%, "
+        f"DVT {100 * prevalence['deep_vein_thrombosis']:.2f}% point prevalence)" in readme
+    )
+    assert f"with its source or the reason for the judgment: PAD {presenting['peripheral_arterial_disease']:.2f} (15%" in readme
