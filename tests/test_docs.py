@@ -139,6 +139,25 @@ def test_vocabulary_role_blurbs_are_true_of_the_shipped_network() -> None:
     assert "a part of a condition" in blurbs["condition"] and "not ranked" in blurbs["condition"]
 
 
+def test_trust_page_says_where_the_presets_sources_are() -> None:
+    """Check the trust page's sentence on ``crampnet.populations()``: it said the table lists the presets "with their sources", a column it has not.
+
+    The sources of a preset's priors are rows of ``model.parameters()`` for
+    a model loaded with it, which the page now names.
+    """
+    trust = " ".join((DOCS / "trust.md").read_text(encoding="utf-8").split())
+    found = re.search(r"`crampnet\.populations\(\)` lists the presets(.*?);", trust)
+    assert found is not None
+    columns = list(crampnet.populations().columns)
+    assert ("source" in found.group(1)) == any("source" in c for c in columns), (found.group(1), columns)
+    for column in ("label", "description"):
+        assert column in columns and column in found.group(1)
+    assert "`model.parameters()` gives those priors with their sources" in trust
+    table = crampnet.load(population="pregnancy").parameters()
+    rows = table[table["kind"] == "prior (population pregnancy)"]
+    assert len(rows) > 0 and rows["source"].notna().all()
+
+
 def test_vocabulary_gives_the_bands(built: Path) -> None:
     """Check that every banded node shows each cut point of its bands."""
     nodes = tomllib.loads(NETWORK.read_text(encoding="utf-8"))["nodes"]
