@@ -9,6 +9,7 @@ import by running it on a copy of the package with one planted.
 from __future__ import annotations
 
 import ast
+import importlib
 import os
 import shutil
 import subprocess
@@ -162,3 +163,50 @@ def test_the_cycle_check_finds_a_planted_cycle(tmp_path):
     target.write_text(target.read_text() + "\n\ndef _planted() -> None:\n    from crampnet.inference import _routing  # noqa: F401\n")
     found = _cycle(_run_time_imports(copy))
     assert "crampnet.inference._arrays" in found and "crampnet.inference._routing" in found, found
+
+
+def _crampnet_imports_outside(package: str) -> set[str]:
+    """The crampnet modules (``crampnet.X``) that the files of ``crampnet.<package>`` import from outside it, lazy imports included."""
+    found: set[str] = set()
+    for path in (SRC / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            found |= {".".join(n.split(".")[:2]) for n in names if n.startswith("crampnet.") and not n.startswith(f"crampnet.{package}")}
+    return found
+
+
+def test_network_docstring_names_every_crampnet_module_it_imports():
+    """Check "it imports nothing of crampnet but ..." in crampnet.network's docstring against its imports (it named exceptions only; it reads files through crampnet._files)."""
+    import crampnet.network
+
+    doc = " ".join((crampnet.network.__doc__ or "").split())
+    claim = doc.split("it imports nothing of crampnet but ", 1)[1].split(". ", 1)[0]
+    imported = _crampnet_imports_outside("network")
+    assert "crampnet.exceptions" in imported
+    for module in imported:
+        assert f":mod:`{module}`" in claim, module
+
+
+@pytest.mark.parametrize(
+    "package",
+    [
+        "reasoning",
+        "interop",
+        pytest.param(
+            "trust",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="crampnet/trust/__init__.py says it does not import the reasoning layer; evaluate imports "
+                "crampnet.reasoning.diagnosis and redflags since session 24 (trust/ was another helper's in session 45: reported)",
+            ),
+        ),
+    ],
+)
+def test_subpackage_docstring_names_no_layer_it_imports(package):
+    """Check "it does not import the A or B layers" in a subpackage's docstring against the imports of its files."""
+    module = importlib.import_module(f"crampnet.{package}")
+    doc = " ".join((module.__doc__ or "").split())
+    claim = doc.split("it does not import the ", 1)[1].split(" layers", 1)[0]
+    denied = {f"crampnet.{name}" for name in claim.split(" or ")}
+    assert len(denied) == 2, claim
+    assert not denied & _crampnet_imports_outside(package)

@@ -1,7 +1,7 @@
 """The network file and what it means.
 
-The layer at the bottom of crampnet (only :mod:`crampnet.exceptions` is
-below it): reading and validating a network file (:mod:`~crampnet.network.spec`,
+The lowest layer of crampnet's model (below it only :mod:`crampnet.exceptions`
+and the bounded file reading of :mod:`crampnet._files`): reading and validating a network file (:mod:`~crampnet.network.spec`,
 its records in :mod:`~crampnet.network.records`, where the shipped file is
 in :mod:`~crampnet.network.loading`), building each node's table from its
 model (:mod:`~crampnet.network.cpd`), findings nested by definition
@@ -12,5 +12,6 @@ user's evidence (one case or a DataFrame) into likelihood vectors
 (:mod:`~crampnet.network.evidence`, :mod:`~crampnet.network.batch`).
 
 It may use numpy, pandas and the standard library; it imports nothing of
-crampnet but :mod:`crampnet.exceptions`. Nothing here runs code from a file.
+crampnet but :mod:`crampnet.exceptions` and :mod:`crampnet._files` (which
+reads a network file within its size limit). Nothing here runs code from a file.
 """
