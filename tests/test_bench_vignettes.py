@@ -406,3 +406,23 @@ def test_smoke_real_vignettes(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert all(0 <= f["hits"] <= f["of"] <= 55 for f in figures)
     text = capsys.readouterr().out
     assert "AI-generated" in text and data["meta"]["vignettes_sha256"] in text
+
+
+def test_benchmarks_readme_defines_recall_and_false_alarms_as_the_script_counts_them() -> None:
+    """Check benchmarks/README.md's bullets on must-not-miss recall and false alarms against the script's own definitions.
+
+    They said a must-not-miss case is flagged when its posterior reaches "the
+    must-not-miss threshold (0.10)" and that a false alarm is "any red flag",
+    while the script flags at each condition's testing threshold and counts
+    an urgent or emergency flag as a false alarm (a flag of any urgency on
+    its own line).
+    """
+    text = " ".join((REPO / "benchmarks" / "README.md").read_text(encoding="utf-8").split())
+    recall = text.split("- **must-not-miss recall**:", 1)[1].split("- **", 1)[0]
+    alarms = text.split("- **false alarms**:", 1)[1].split("- **", 1)[0]
+    assert "testing threshold" in bv.FLAGGED and "testing threshold" in recall
+    assert f"({bv.DEFAULT_THRESHOLD:.2f})" not in recall
+    assert set(bv.ALARMS) == {"urgent", "emergency"}
+    assert "an urgent or emergency flag" in bv.FLAGGED and "with an urgent or emergency flag" in alarms
+    assert "any urgency, `test` included" in alarms
+    assert "- **mean reciprocal rank**:" in text
