@@ -83,3 +83,12 @@ def test_format_names_every_condition_care_setting_does_not_reach(model: crampne
     assert sorted(missing) == ["overt_thyroid_dysfunction", "periodic_limb_movements"]
     for nid in missing:
         assert nid in named or nid.replace("_", " ") in named, nid
+
+
+def test_format_quotes_the_engine_trees(model: crampnet.Model) -> None:
+    """Check the engine's trees as FORMAT.md's Limits quote them: the whole-network min-fill tree's entries, and the shared tree of context and conditions (entries, variables in its largest clique)."""
+    text = " ".join((ROOT / "networks" / "FORMAT.md").read_text(encoding="utf-8").split())
+    shared, _ = model.compiled.tree_for(frozenset())
+    assert f"the engine's min-fill tree holds {model.compiled.tree.entries:,} entries in all" in text
+    widest = max(len(clique) for clique in shared.cliques)
+    assert f"which has {shared.entries:,} entries, {widest} variables in the largest clique" in text
