@@ -72,7 +72,8 @@ class ClinicalMethods(BaseModel):
         Parameters
         ----------
         evidence : mapping, optional
-            One case, as for :meth:`posteriors`; its nodes are drawn shaded.
+            One case, as for :meth:`posteriors`; its nodes are drawn with their
+            values, outlined in black (every box is shaded in its role's colour).
         ax : matplotlib.axes.Axes, optional
             Where to draw; by default a new figure.
         whole : bool, default=False
