@@ -30,3 +30,20 @@ def test_model_draw_marks_the_case_as_its_docstring_says(model: crampnet.Model) 
         assert all(outline(nid) != to_rgba("black") for nid in boxes if nid != "urge_to_move")
     finally:
         plt.close(ax.figure)
+
+
+def test_testing_evidence_draws_what_its_docstring_says(model: crampnet.Model) -> None:
+    """Check ``crampnet.testing.evidence``'s docstring against what it draws: numbers for symptom duration and booleans for d_dimer (raised/normal), which it named as "ages and labs" and "yes/no nodes" only."""
+    pytest.importorskip("hypothesis")
+    from hypothesis import HealthCheck, find, settings
+
+    from crampnet import testing
+
+    doc = " ".join(((testing.__doc__ or "") + (testing.evidence.__doc__ or "")).split())
+    assert doc.count("symptom duration") == 2 and "raised/normal" in doc
+    quick = settings(max_examples=2000, database=None, suppress_health_check=list(HealthCheck))
+    strategy = testing.evidence(model, nodes=["symptom_duration", "d_dimer"], min_size=2, possible=False)  # states drawn alone: quick
+    number = find(strategy, lambda e: isinstance(e["symptom_duration"], float), settings=quick)
+    boolean = find(strategy, lambda e: isinstance(e["d_dimer"], bool), settings=quick)
+    model.posteriors(number)
+    model.posteriors(boolean)

@@ -8,8 +8,9 @@ never needs it):
   The conditions are the truth; the other nodes are what could be observed.
 - :func:`evidence` draws evidence dicts that :meth:`crampnet.Model.posteriors`
   accepts: a subset of the observable nodes of a drawn case, each given as a
-  state name, ``True``/``False`` (yes/no nodes), a number inside the state's
-  band (ages and labs), or optionally soft evidence. Drawn from a case, the
+  state name, ``True``/``False`` (nodes whose two states are a positive and a
+  negative one: yes/no, raised/normal ...), a number inside the state's band
+  (age, symptom duration, labs, ABI), or optionally soft evidence. Drawn from a case, the
   evidence is always possible (``possible=False`` draws states independently,
   which may be impossible).
 
@@ -237,10 +238,13 @@ def evidence(
     min_size, max_size : int, optional
         Bounds on the number of observed nodes.
     numbers : bool, default=True
-        Give numeric nodes (age, labs, ABI) a number inside the state's band
-        sometimes (``age`` is given under the id ``age_group``).
+        Give numeric nodes (age, symptom duration, labs, ABI) a number inside
+        the state's band sometimes (``age`` is given under the id ``age_group``).
     booleans : bool, default=True
-        Give yes/no (present/absent, positive/negative) nodes ``True``/``False`` sometimes.
+        Give ``True``/``False`` sometimes to the nodes that accept them: two
+        states that are the node's positive and negative (yes/no,
+        present/absent, positive/negative, or as the file names them:
+        ``d_dimer`` raised/normal).
     soft : bool, default=False
         Give soft evidence ``{state: likelihood}`` sometimes.
     possible : bool, default=True
