@@ -47,3 +47,13 @@ def test_testing_evidence_draws_what_its_docstring_says(model: crampnet.Model) -
     boolean = find(strategy, lambda e: isinstance(e["d_dimer"], bool), settings=quick)
     model.posteriors(number)
     model.posteriors(boolean)
+
+
+def test_the_boolean_error_says_which_nodes_take_booleans(model: crampnet.Model) -> None:
+    """Check the message for True on a node that takes no booleans: it said only yes/no, present/absent or positive/negative pairs take them, while d_dimer (raised/normal) does."""
+    with pytest.raises(crampnet.InvalidStateError, match="True and False are accepted only") as caught:
+        model.posteriors({"pedal_pulses": True})
+    message = str(caught.value)
+    assert "a pair its file names, such as raised/normal" in message
+    assert model.states("d_dimer") == ["normal", "raised"]
+    assert model.posteriors({"d_dimer": True}).equals(model.posteriors({"d_dimer": "raised"}))
