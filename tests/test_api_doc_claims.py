@@ -57,3 +57,17 @@ def test_the_boolean_error_says_which_nodes_take_booleans(model: crampnet.Model)
     assert "a pair its file names, such as raised/normal" in message
     assert model.states("d_dimer") == ["normal", "raised"]
     assert model.posteriors({"d_dimer": True}).equals(model.posteriors({"d_dimer": "raised"}))
+
+
+def test_read_text_cells_reads_booleans_as_its_docstring_says(model: crampnet.Model) -> None:
+    """Check ``read_text_cells``: 'positive' and 'No' are booleans on any node that takes them, d_dimer's raised/normal pair included (it said yes/y/true and no/n/false on yes/no nodes)."""
+    import pandas as pd
+
+    from crampnet.interop.cohorts import read_text_cells
+
+    doc = " ".join((read_text_cells.__doc__ or "").split())
+    assert "yes/y/true/present/positive and no/n/false/absent/negative as booleans on a node that takes them" in doc
+    frame = pd.DataFrame({"d_dimer": ["yes", "No"], "straight_leg_raise": ["positive", "n"], "urge_to_move": ["present", "false"]}, dtype=object)
+    read = read_text_cells(model.spec, frame)
+    assert read.to_dict("list") == {"d_dimer": [True, False], "straight_leg_raise": ["positive", False], "urge_to_move": [True, False]}  # a state name stays one
+    assert float(model.posteriors(read).iloc[0]["deep_vein_thrombosis"]) == pytest.approx(float(model.posteriors({"d_dimer": "raised", "straight_leg_raise": "positive", "urge_to_move": "yes"})["deep_vein_thrombosis"]))

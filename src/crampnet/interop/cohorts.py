@@ -119,8 +119,9 @@ def read_text_cells(spec: NetworkSpec, frame: pd.DataFrame) -> pd.DataFrame:
     strings), hand over ``'True'``, ``'Yes'``, ``'30'`` where the evidence
     means ``True``, ``'yes'``, ``30.0``. Each distinct text is read once with
     :func:`crampnet.network.evidence.interpret` for its column's node: state names in any
-    case, yes/y/true and no/n/false as booleans on yes/no nodes, numbers on
-    numeric nodes. Other cells, and texts that fit nothing (left for the
+    case, yes/y/true/present/positive and no/n/false/absent/negative as
+    booleans on a node that takes them (``d_dimer`` too: ``True`` is
+    ``raised``), numbers on numeric nodes. Other cells, and texts that fit nothing (left for the
     evidence check to report), are unchanged.
 
     Parameters
