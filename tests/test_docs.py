@@ -158,6 +158,23 @@ def test_trust_page_says_where_the_presets_sources_are() -> None:
     assert len(rows) > 0 and rows["source"].notna().all()
 
 
+def test_workflow_page_names_every_decision_the_default_question_order_counts() -> None:
+    """Check the workflow page's "Next questions" against the CLI's header for the default order: the same three kinds of decision.
+
+    The page named the most probable condition and a must-not-miss
+    condition's testing threshold, leaving out the test-treatment threshold
+    and the finding rules' flags that the default order also counts (the
+    README and ``crampnet diagnose`` name all three).
+    """
+    from crampnet._cli_output import QUESTIONS_HEADER
+
+    page = " ".join((DOCS / "workflow.md").read_text(encoding="utf-8").split())
+    sentence = page.split('(`by="decision"`) a question ranks by', 1)[1].split('`by="information"`', 1)[0]
+    for kind in ("the most probable condition", "testing or test-treatment threshold", "finding rule's"):
+        assert kind in QUESTIONS_HEADER and kind in sentence, kind
+    assert "to the whole percent" in QUESTIONS_HEADER and "whole percent" in sentence
+
+
 def test_vocabulary_gives_the_bands(built: Path) -> None:
     """Check that every banded node shows each cut point of its bands."""
     nodes = tomllib.loads(NETWORK.read_text(encoding="utf-8"))["nodes"]
