@@ -192,14 +192,7 @@ def test_network_docstring_names_every_crampnet_module_it_imports():
     [
         "reasoning",
         "interop",
-        pytest.param(
-            "trust",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="crampnet/trust/__init__.py says it does not import the reasoning layer; evaluate imports "
-                "crampnet.reasoning.diagnosis and redflags since session 24 (trust/ was another helper's in session 45: reported)",
-            ),
-        ),
+        "trust",
     ],
 )
 def test_subpackage_docstring_names_no_layer_it_imports(package):

@@ -7,7 +7,9 @@ come from, synthetic cohorts and Bayesian updating from data
 (:mod:`~crampnet.trust.simulate`, with EM), and evaluation on labelled
 cases (:mod:`~crampnet.trust.evaluate`).
 
-It may use :mod:`crampnet.network`, :mod:`crampnet.inference` and the
-model core (:mod:`crampnet.base`); it does not import the reasoning or
-interop layers, nor the :class:`crampnet.Model` facade.
+It may use :mod:`crampnet.network`, :mod:`crampnet.inference`, the
+model core (:mod:`crampnet.base`) and, in :mod:`~crampnet.trust.evaluate`,
+the reasoning layer (it scores the differential that reasoning orders, and
+its red flags); it does not import the interop or display layers, nor the
+:class:`crampnet.Model` facade.
 """
