@@ -189,11 +189,14 @@ def _questions(dx: Diagnosis) -> list[Block]:
             for _, r in ranked
         ]
 
+    # A test left out as not indicated (a D-dimer in pregnancy, RCOG Green-top 37b) is named, so its absence is not read as an oversight.
+    skipped: list[Block] = [("p", f"{_label(dx, nid)} {why}.") for nid, why in dx._answers.left_out.items()]
     if not best:  # two tables of headers alone read as a rendering fault
-        return [("h2", "What to ask or test next"), ("p", "Nothing is left to ask: every question of the network is answered.")]
+        return [("h2", "What to ask or test next"), ("p", "Nothing else is left to ask: every other question of the network is answered." if skipped else "Nothing is left to ask: every question of the network is answered."), *skipped]
     limits = "its testing or test-treatment threshold" if getattr(dx, "_threshold", None) is None else "the threshold given, as the red flags do"
     return [
         ("h2", "What to ask or test next"),
+        *skipped,
         (
             "p",
             f"Ordered by the chance that the answer changes a decision (makes another condition the most probable or moves a must-not-miss condition across {limits}, or changes a finding rule's flag), compared to the percent as shown; ties go to the expected information gain: the sum over conditions of the mutual information between the condition and the answer, in bits.",

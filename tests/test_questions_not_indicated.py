@@ -1,0 +1,50 @@
+"""Tests a guideline says not to do are not suggested as next questions: no D-dimer in pregnancy (RCOG Green-top 37b)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import crampnet
+from crampnet._cli_json import diagnosis_json
+from crampnet._cli_output import question_lines
+from crampnet.reasoning.questions import next_questions
+from crampnet.reasoning.redflags import red_flags
+
+TENDER = {"calf_tenderness": True, "presenting_complaint": "pain"}
+
+
+@pytest.mark.parametrize("population", ["pregnancy", "pregnancy_presenting"])
+def test_no_d_dimer_is_suggested_in_a_pregnancy_preset(population):
+    """RCOG Green-top 37b (2015): D-dimer testing should not be performed in the investigation of acute VTE in pregnancy."""
+    model = crampnet.load(population=population)
+    table = next_questions(model, TENDER, n=None)
+    assert "d_dimer" not in table.index
+    assert "RCOG Green-top Guideline 37b" in table.attrs["left_out"]["d_dimer"]
+    # Left out, not hidden: a D-dimer entered is still read, and the red flags do not change.
+    flags = red_flags(model, {**TENDER, "d_dimer": "raised"})
+    assert [(f.condition, f.urgency) for f in flags][:1] == [("deep_vein_thrombosis", "urgent")]
+
+
+@pytest.mark.parametrize("pregnancy", ["first_trimester", "later_trimester", {"first_trimester": 1.0, "later_trimester": 1.0}])
+def test_no_d_dimer_is_suggested_when_pregnancy_is_entered(model, pregnancy):
+    table = next_questions(model, {**TENDER, "pregnancy": pregnancy}, n=None)
+    assert "d_dimer" not in table.index and list(table.attrs["left_out"]) == ["d_dimer"]
+
+
+@pytest.mark.parametrize("extra", [{}, {"pregnancy": "none"}, {"sex": "male"}])
+def test_a_d_dimer_is_still_suggested_outside_pregnancy(model, extra):
+    table = next_questions(model, {**TENDER, **extra}, n=None)
+    assert "d_dimer" in table.index and table.attrs["left_out"] == {}
+
+
+def test_the_report_the_command_line_and_the_json_say_why_the_d_dimer_is_left_out():
+    dx = crampnet.load(population="pregnancy").diagnose(TENDER)
+    section = dx.report().split("What to ask or test next", 1)[1]
+    assert "D-dimer testing should not be performed" in section
+    lines = question_lines(dx, 3)
+    assert lines[-1].startswith("  (d_dimer not suggested in pregnancy") and len(lines) == 5
+    record = json.loads(diagnosis_json(dx, TENDER, 3))
+    assert list(record["questions_left_out"]) == ["d_dimer"]
+    assert "d_dimer" not in [q["question"] for q in record["next_questions"]]
