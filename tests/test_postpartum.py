@@ -110,3 +110,26 @@ def test_outside_pregnancy_a_normal_d_dimer_still_settles_a_wells_score_of_one(m
     (flag,) = [f for f in red_flags(model, case, threshold=1.0) if f.condition == "deep_vein_thrombosis"]
     assert flag.urgency == "test" and "a D-dimer test" in flag.message
     assert not [f for f in red_flags(model, {**case, "d_dimer": "normal"}, threshold=1.0) if f.condition == "deep_vein_thrombosis"]
+
+
+@pytest.mark.parametrize("context", [{"pregnancy": "later_trimester"}, {"pregnancy": {"first_trimester": 1, "later_trimester": 1}}, {"postpartum": True}, "pregnancy", "pregnancy_presenting"])
+def test_a_sign_of_dvt_in_pregnancy_with_the_side_not_entered_is_urgent(model, context):
+    """Check RCOG Green-top 37b: any woman with symptoms or signs suggestive of DVT is tested at once, the side entered or not.
+
+    A tender calf with the side not entered got the 'test' flag: the urgent pregnancy rule needs one-sided symptoms, so a
+    side left blank lowered the urgency without saying so. It is urgent now and says the side is not entered; both legs
+    entered keeps the 'test' (the rule's "usually unilateral"), and so does pregnancy only weakly suggested.
+    """
+    where = crampnet.load(population=context) if isinstance(context, str) else model
+    case = {**({} if isinstance(context, str) else context), "calf_tenderness": True}
+    (flag,) = [f for f in red_flags(where, case, threshold=1.0) if f.condition == "deep_vein_thrombosis"]
+    assert flag.urgency == "urgent" and "RCOG" in flag.source
+    assert "not entered" in flag.message and "low-molecular-weight heparin" in flag.message
+    (both,) = [f for f in red_flags(where, {**case, "bilateral": True}, threshold=1.0) if f.condition == "deep_vein_thrombosis"]
+    assert both.urgency == "test" and "not entered" not in both.message
+
+
+def test_a_weak_hint_of_pregnancy_keeps_the_duplex_test_flag(model):
+    case = {"pregnancy": {"none": 1.0, "first_trimester": 0.2, "later_trimester": 0.2}, "calf_tenderness": True}
+    (flag,) = [f for f in red_flags(model, case, threshold=1.0) if f.condition == "deep_vein_thrombosis"]
+    assert flag.urgency == "test" and "duplex" in flag.message
