@@ -75,6 +75,8 @@ class Answers:
     left_out : dict of str to str
         The questions left out as not indicated (:func:`not_indicated`), each with why; empty unless
         :func:`collect` was asked to leave them out.
+    given : float or None
+        The one threshold :func:`collect` was given, or None (each condition's own).
     """
 
     conditions: tuple[str, ...]
@@ -87,6 +89,7 @@ class Answers:
     treatments: dict[str, float] = field(default_factory=dict)
     flag_change: np.ndarray | None = None
     left_out: dict[str, str] = field(default_factory=dict)
+    given: float | None = None
 
     def rows(self, i: int) -> range:
         """The rows of candidate ``i``'s answers.
@@ -279,7 +282,7 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
     flags = _flag_changes(model, vectors, kept, checked, outs=threshold is None) if ruled else None
     # As the red flags read them: a given threshold replaces both of each condition's, and its rule-outs.
     limits, acts = (thresholds(model), treatments(model)) if threshold is None else (dict.fromkeys(model.must_not_miss, float(threshold)), {})
-    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), limits, acts, flags, left_out)
+    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), limits, acts, flags, left_out, None if threshold is None else float(threshold))
 
 
 def _flag_changes(model: BaseModel, vectors: Mapping[str, np.ndarray], kept: Sequence[str], checked: set[str], *, outs: bool = True) -> np.ndarray:

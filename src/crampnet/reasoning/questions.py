@@ -38,7 +38,7 @@ answer, every measure is an average over the answers weighted by ``P(q | e)``:
 - ``value`` = ``value_lead + value_threshold``: the expected gain in the
   probability that the leading condition is right, plus the expected gain of
   the testing decisions, ``K (E max(p_q - T, 0) - max(p - T, 0))`` per
-  must-not-miss condition (:mod:`crampnet.reasoning._value`; the 1:1 weight
+  must-not-miss condition (:mod:`crampnet.reasoning._value`; K = 1 and T = ``threshold`` when one is given; the 1:1 weight
   of the two parts is a judgment).
 
 ``by="decision"`` sorts by ``decision`` compared at two decimals (a 1-in-100
