@@ -133,3 +133,29 @@ def test_a_weak_hint_of_pregnancy_keeps_the_duplex_test_flag(model):
     case = {"pregnancy": {"none": 1.0, "first_trimester": 0.2, "later_trimester": 0.2}, "calf_tenderness": True}
     (flag,) = [f for f in red_flags(model, case, threshold=1.0) if f.condition == "deep_vein_thrombosis"]
     assert flag.urgency == "test" and "duplex" in flag.message
+
+
+@pytest.mark.parametrize("context", [{"pregnancy": "later_trimester"}, {"postpartum": True}, {"pregnancy": {"none": 1.0, "first_trimester": 0.2, "later_trimester": 0.2}}, "pregnancy_presenting"])
+def test_the_dvt_threshold_flag_in_pregnancy_gives_the_rcog_test_not_the_wells_d_dimer_pathway(model, context):
+    """Check the DVT testing-threshold flag and the report's notes in pregnancy or after delivery: duplex, no Wells or D-dimer advice.
+
+    With a swelling complaint (no finding rule fires) the threshold flag said "compression ultrasound (after a D-dimer
+    when DVT is unlikely)" and "Estimate the clinical probability (Wells score) ... a negative D-dimer leaves a DVT risk
+    of about 1.2%", and so did the report's notes: what RCOG Green-top 37b says not to do in pregnancy, beside the
+    finding rules that say so.
+    """
+    where = crampnet.load(population=context) if isinstance(context, str) else model
+    case = {**({} if isinstance(context, str) else context), "presenting_complaint": "swelling"}
+    (flag,) = [f for f in red_flags(where, case) if f.condition == "deep_vein_thrombosis"]
+    assert flag.message.startswith("Deep vein thrombosis: P = ")  # the threshold flag, no finding rule
+    assert "duplex" in flag.message and "Green-top Guideline No. 37b" in flag.source
+    assert "after a D-dimer" not in flag.message and "Wells 1 or less" not in flag.message
+    notes = where.diagnose(case).report().split("Management notes", 1)[1]
+    assert "a negative D-dimer leaves" not in notes and "D-dimer first" not in notes and "compression duplex ultrasound" in notes
+
+
+def test_outside_pregnancy_the_dvt_threshold_flag_keeps_the_wells_d_dimer_pathway(model):
+    case = {"pregnancy": "none", "presenting_complaint": "swelling"}
+    (flag,) = [f for f in red_flags(model, case) if f.condition == "deep_vein_thrombosis"]
+    assert "after a D-dimer when DVT is unlikely" in flag.message and "Wells 1 or less" in flag.message
+    assert "a negative D-dimer leaves" in model.diagnose(case).report().split("Management notes", 1)[1]

@@ -39,7 +39,9 @@ from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
 from crampnet.network.evidence import show
+from crampnet.reasoning._pregnancy import dvt_advice
 from crampnet.reasoning._render import Block, html_fragment, markdown
+from crampnet.reasoning._scoring import observe
 from crampnet.reasoning._stamp import report_date, stamp
 from crampnet.reasoning._thresholds import compared_percents
 from crampnet.reasoning.explain import explain_rows
@@ -216,6 +218,8 @@ def _notes(dx: Diagnosis) -> list[Block]:
     items = []
     for cond in conditions:
         notes: tuple[Note, ...] = NOTES.get(cond, ())
+        if cond == "deep_vein_thrombosis" and (pregnant := dvt_advice(dx.model, observe(dx.model, dx.evidence))) is not None:
+            notes = pregnant[1]  # in pregnancy or after delivery the Wells and D-dimer notes do not apply (RCOG Green-top 37b)
         for note in notes:
             if note.text not in seen:
                 seen.add(note.text)
