@@ -48,3 +48,22 @@ def test_the_report_the_command_line_and_the_json_say_why_the_d_dimer_is_left_ou
     record = json.loads(diagnosis_json(dx, TENDER, 3))
     assert list(record["questions_left_out"]) == ["d_dimer"]
     assert "d_dimer" not in [q["question"] for q in record["next_questions"]]
+
+
+@pytest.mark.parametrize(("population", "evidence", "certain"), [
+    (None, {"muscle_cramps": True, "sex": "male"}, ["pregnancy", "postpartum", "med_combined_hormonal_contraceptive"]),
+    (None, {"muscle_cramps": True, "age": 70}, ["pregnancy", "postpartum"]),
+    ("pregnancy", {"calf_tenderness": True}, ["sex", "postpartum", "med_combined_hormonal_contraceptive"]),
+])  # fmt: skip
+def test_a_question_whose_answer_is_certain_is_not_offered(population, evidence, certain):
+    """Check next_questions(None) offers no question the evidence answers already (one answer of probability 1).
+
+    Pregnancy was offered to a man and to a woman of 70, and sex in the pregnancy preset, at the end of the full table
+    (information gain 0, no decision): questions that cannot help. Each is certain by the network's own numbers.
+    """
+    model = crampnet.load(population=population) if population else crampnet.load()
+    table = next_questions(model, evidence, n=None)
+    for q in certain:
+        assert len([s for s in model.states(q) if model.probability({q: s}, given=evidence) > 0]) == 1, q  # certain indeed
+        assert q not in table.index, q
+    assert "pregnancy" in next_questions(model, {"muscle_cramps": True, "sex": "female", "age": 30}, n=None).index

@@ -203,8 +203,10 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
         The case (node id to value), as :func:`crampnet.diagnose` takes it.
     candidates : Sequence of str or None, optional
         The questions to score (node ids; None, the default: every node that
-        is not a condition); those observed, or implied by the evidence
-        through the network's entailments, are left out.
+        is not a condition); those observed, implied by the evidence
+        through the network's entailments, or whose answer the evidence
+        makes certain (one answer of probability above 0, unless entering
+        it changes a finding rule's flag), are left out.
     ruled : Iterable of str, optional
         The candidates whose answers are also checked against the finding
         rules (only those a rule reads, or that entail such a node, can
@@ -280,6 +282,15 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
     ruled = set(ruled)
     checked = {q for q in ruled & set(kept) if q in RULE_NODES or any(nid in RULE_NODES for nid, _ in spec.nodes[q].entails)}
     flags = _flag_changes(model, vectors, kept, checked, outs=threshold is None) if ruled else None
+    # A question whose answer the evidence makes certain (pregnancy once sex=male is entered, postpartum during a
+    # pregnancy, sex in a pregnancy preset) can tell nothing: it is left out, unless entering the answer changes a
+    # finding rule's flag (the rules read entries, not probabilities).
+    useless = [i for i, q in enumerate(kept) if np.count_nonzero(weights[i + 1] > 0) <= 1 and (flags is None or not flags[start[i] : start[i] + len(spec.nodes[q].states)].any())]
+    if useless:
+        rows_kept = np.concatenate([[0], *(np.arange(start[i], start[i] + len(spec.nodes[q].states)) for i, q in enumerate(kept) if i not in useless)]).astype(int)
+        kept = [q for i, q in enumerate(kept) if i not in useless]
+        post, flags = post[rows_kept], None if flags is None else flags[rows_kept]
+        weights, start = [np.concatenate(weights)[rows_kept]], list(np.cumsum([1] + [len(spec.nodes[q].states) for q in kept])[:-1])
     # As the red flags read them: a given threshold replaces both of each condition's, and its rule-outs.
     limits, acts = (thresholds(model), treatments(model)) if threshold is None else (dict.fromkeys(model.must_not_miss, float(threshold)), {})
     return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), limits, acts, flags, left_out, None if threshold is None else float(threshold))
