@@ -67,3 +67,17 @@ def test_a_question_whose_answer_is_certain_is_not_offered(population, evidence,
         assert len([s for s in model.states(q) if model.probability({q: s}, given=evidence) > 0]) == 1, q  # certain indeed
         assert q not in table.index, q
     assert "pregnancy" in next_questions(model, {"muscle_cramps": True, "sex": "female", "age": 30}, n=None).index
+
+
+def test_no_d_dimer_is_suggested_in_the_6_weeks_after_delivery(model):
+    """Check the questions agree with the red flags after delivery: the flag says no D-dimer decides, so none is suggested.
+
+    With postpartum entered and a swelling complaint the DVT flag says "neither the Wells score nor a D-dimer decides"
+    (RCOG Green-top 37b, as the rule-out's exceptions read it) while the third question was a D-dimer.
+    """
+    case = {"postpartum": True, "presenting_complaint": "swelling"}
+    (flag,) = [f for f in red_flags(model, case) if f.condition == "deep_vein_thrombosis"]
+    assert "nor a D-dimer decides" in flag.message
+    table = next_questions(model, case, n=None)
+    assert "d_dimer" not in table.index and "after delivery" in table.attrs["left_out"]["d_dimer"]
+    assert "d_dimer" in next_questions(model, {**case, "postpartum": False}, n=None).index

@@ -31,12 +31,13 @@ __all__ = ["NOT_INDICATED", "Answers", "collect", "not_indicated", "thresholds",
 #: Tests a guideline says not to do when its ``(node, state)`` entries are observed (entered, or fixed by the
 #: population): node id to (the entries, any of which counts; the reason shown). RCOG Green-top Guideline 37b
 #: (2015): "D-dimer testing should not be performed in the investigation of acute VTE in pregnancy" (it rises in
-#: normal pregnancy and a normal result does not exclude VTE). Only pregnancy: the guideline's words do not extend
-#: it to the puerperium.
+#: normal pregnancy and a normal result does not exclude VTE). The 6 weeks after delivery too: the red flags and the
+#: rule-out already read a D-dimer there as deciding nothing (the Wells flag, the rule-out's exceptions and the DVT
+#: threshold flag, after 37b, :mod:`crampnet.reasoning._pregnancy`), so suggesting one there contradicted them.
 NOT_INDICATED: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
     "d_dimer": (
-        (("pregnancy", "first_trimester"), ("pregnancy", "later_trimester")),
-        "not suggested in pregnancy: D-dimer testing should not be performed in the investigation of acute VTE in pregnancy (RCOG Green-top Guideline 37b, 2015); suspected DVT is tested by compression duplex ultrasound",
+        (("pregnancy", "first_trimester"), ("pregnancy", "later_trimester"), ("postpartum", "yes")),
+        "not suggested in pregnancy or the 6 weeks after delivery: D-dimer testing should not be performed in the investigation of acute VTE in pregnancy (RCOG Green-top Guideline 37b, 2015) and a normal D-dimer does not exclude DVT after delivery either; suspected DVT is tested by compression duplex ultrasound",
     ),
 }
 
