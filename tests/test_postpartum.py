@@ -110,3 +110,52 @@ def test_outside_pregnancy_a_normal_d_dimer_still_settles_a_wells_score_of_one(m
     (flag,) = [f for f in red_flags(model, case, threshold=1.0) if f.condition == "deep_vein_thrombosis"]
     assert flag.urgency == "test" and "a D-dimer test" in flag.message
     assert not [f for f in red_flags(model, {**case, "d_dimer": "normal"}, threshold=1.0) if f.condition == "deep_vein_thrombosis"]
+
+
+@pytest.mark.parametrize("context", [{"pregnancy": "later_trimester"}, {"pregnancy": {"first_trimester": 1, "later_trimester": 1}}, {"postpartum": True}, "pregnancy", "pregnancy_presenting"])
+def test_a_sign_of_dvt_in_pregnancy_with_the_side_not_entered_is_urgent(model, context):
+    """Check RCOG Green-top 37b: any woman with symptoms or signs suggestive of DVT is tested at once, the side entered or not.
+
+    A tender calf with the side not entered got the 'test' flag: the urgent pregnancy rule needs one-sided symptoms, so a
+    side left blank lowered the urgency without saying so. It is urgent now and says the side is not entered; both legs
+    entered keeps the 'test' (the rule's "usually unilateral"), and so does pregnancy only weakly suggested.
+    """
+    where = crampnet.load(population=context) if isinstance(context, str) else model
+    case = {**({} if isinstance(context, str) else context), "calf_tenderness": True}
+    (flag,) = [f for f in red_flags(where, case, threshold=1.0) if f.condition == "deep_vein_thrombosis"]
+    assert flag.urgency == "urgent" and "RCOG" in flag.source
+    assert "not entered" in flag.message and "low-molecular-weight heparin" in flag.message
+    (both,) = [f for f in red_flags(where, {**case, "bilateral": True}, threshold=1.0) if f.condition == "deep_vein_thrombosis"]
+    assert both.urgency == "test" and "not entered" not in both.message
+
+
+def test_a_weak_hint_of_pregnancy_keeps_the_duplex_test_flag(model):
+    case = {"pregnancy": {"none": 1.0, "first_trimester": 0.2, "later_trimester": 0.2}, "calf_tenderness": True}
+    (flag,) = [f for f in red_flags(model, case, threshold=1.0) if f.condition == "deep_vein_thrombosis"]
+    assert flag.urgency == "test" and "duplex" in flag.message
+
+
+@pytest.mark.parametrize("context", [{"pregnancy": "later_trimester"}, {"postpartum": True}, {"pregnancy": {"none": 1.0, "first_trimester": 0.2, "later_trimester": 0.2}}, "pregnancy_presenting"])
+def test_the_dvt_threshold_flag_in_pregnancy_gives_the_rcog_test_not_the_wells_d_dimer_pathway(model, context):
+    """Check the DVT testing-threshold flag and the report's notes in pregnancy or after delivery: duplex, no Wells or D-dimer advice.
+
+    With a swelling complaint (no finding rule fires) the threshold flag said "compression ultrasound (after a D-dimer
+    when DVT is unlikely)" and "Estimate the clinical probability (Wells score) ... a negative D-dimer leaves a DVT risk
+    of about 1.2%", and so did the report's notes: what RCOG Green-top 37b says not to do in pregnancy, beside the
+    finding rules that say so.
+    """
+    where = crampnet.load(population=context) if isinstance(context, str) else model
+    case = {**({} if isinstance(context, str) else context), "presenting_complaint": "swelling"}
+    (flag,) = [f for f in red_flags(where, case) if f.condition == "deep_vein_thrombosis"]
+    assert flag.message.startswith("Deep vein thrombosis: P = ")  # the threshold flag, no finding rule
+    assert "duplex" in flag.message and "Green-top Guideline No. 37b" in flag.source
+    assert "after a D-dimer" not in flag.message and "Wells 1 or less" not in flag.message
+    notes = where.diagnose(case).report().split("Management notes", 1)[1]
+    assert "a negative D-dimer leaves" not in notes and "D-dimer first" not in notes and "compression duplex ultrasound" in notes
+
+
+def test_outside_pregnancy_the_dvt_threshold_flag_keeps_the_wells_d_dimer_pathway(model):
+    case = {"pregnancy": "none", "presenting_complaint": "swelling"}
+    (flag,) = [f for f in red_flags(model, case) if f.condition == "deep_vein_thrombosis"]
+    assert "after a D-dimer when DVT is unlikely" in flag.message and "Wells 1 or less" in flag.message
+    assert "a negative D-dimer leaves" in model.diagnose(case).report().split("Management notes", 1)[1]

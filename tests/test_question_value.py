@@ -196,3 +196,21 @@ def test_bad_by_lists_every_order(model):
 def test_tolerance_is_far_below_the_order_precision():
     """Check the zero tolerance cannot change the order (compared at 4 decimals)."""
     assert VALUE_TOLERANCE < 0.5e-4
+
+
+def test_value_under_a_given_threshold_weighs_each_crossing_with_k_one(model):
+    """Check value_threshold under threshold=t against the definition with T = t and K = 1 for every must-not-miss condition.
+
+    The module says K = sens + (1 - spec) harm goes with T derived from the same inputs; under a threshold given, T is
+    that number for every condition and only it is known (the red flags read no test-treatment threshold, no rule-out),
+    so K = 1, as for a condition without inputs. value_threshold kept each condition's own K there (DVT's 0.905).
+    """
+    evidence, t = {"unilateral_calf_swelling": True, "presenting_complaint": "swelling", "symptom_duration": 3}, 0.2
+    table = next_questions(model, evidence, None, by="value", threshold=t)
+    focus = list(model.conditions)
+    before = model.posteriors(evidence).to_dict()
+    for q in ("d_dimer", "calf_tenderness"):
+        after = [(p, model.posteriors({**evidence, q: s}).to_dict()) for s in model.states(q) if (p := model.probability({q: s}, given=evidence)) > 0]
+        expected = _expected_value(before, after, focus, dict.fromkeys(model.must_not_miss, t), {})
+        assert table.loc[q, "value_threshold"] == pytest.approx(expected["value_threshold"], abs=1e-9), q
+    assert table.loc["d_dimer", "value_threshold"] > 0.01  # a normal D-dimer takes DVT from about 34% to under 20%

@@ -108,8 +108,9 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
         A JSON object indented by 2, with the keys ``evidence``,
         ``ranking``, ``ordered_by``, ``legend``, ``differential``,
         ``posteriors``, ``red_flags``, ``must_not_miss``,
-        ``next_questions``, ``questions_by`` and ``questions_staged``;
-        probabilities and question measures rounded to 6 decimals.
+        ``next_questions``, ``questions_by``, ``questions_staged`` and
+        ``questions_left_out`` (node id to why a test is not suggested: a
+        D-dimer in pregnancy, RCOG Green-top 37b); probabilities and question measures rounded to 6 decimals.
 
     Raises
     ------
@@ -153,6 +154,7 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
         "next_questions": asked,
         "questions_by": by,
         "questions_staged": staged,
+        "questions_left_out": dict(dx._answers.left_out) if questions > 0 else {},
     }
     try:
         return json.dumps(out, indent=2, allow_nan=False)

@@ -354,8 +354,9 @@ def question_lines(dx: Diagnosis, n: int, by: str = "decision", staged: bool = F
     if n <= 0:
         return []
     rows = dx._question_rows(n, by, staged)  # the rows of dx.next_questions(n, by=by, staged=staged), without pandas
+    skipped = [f"  ({nid} {why}.)" for nid, why in dx._answers.left_out.items()]  # a D-dimer in pregnancy (RCOG Green-top 37b), after the questions
     if not rows:
-        return ["Next questions: none left."]
+        return ["Next questions: none left.", *skipped]
     lines = [STAGED_HEADER + QUESTION_HEADERS[by].removeprefix("Next questions ") if staged else QUESTION_HEADERS[by]]
     for q, row in rows:
         change = finite(cast("float", row["decision"]), f"the decision measure of {q}")
@@ -367,4 +368,4 @@ def question_lines(dx: Diagnosis, n: int, by: str = "decision", staged: bool = F
         else:
             numbers = f"{change:6.0%}  {gain:6.3f}"
         lines.append(f"  {q!s:<32} {numbers}  {row['label']} ({row['kind']}; about {row['about']})")
-    return lines
+    return lines + skipped

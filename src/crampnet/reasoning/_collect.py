@@ -18,7 +18,7 @@ import numpy as np
 
 from crampnet.exceptions import ImpossibleEvidenceError
 from crampnet.network.entailment import entail, implied
-from crampnet.reasoning._rules import RULE_NODES, rule_outs, stated
+from crampnet.reasoning._rules import RULE_NODES, observed, rule_outs, stated
 from crampnet.reasoning._scoring import observe, score, stack
 from crampnet.reasoning._thresholds import THRESHOLDS
 
@@ -26,7 +26,20 @@ if TYPE_CHECKING:
     from crampnet.base import BaseModel
     from crampnet.network.spec import NetworkSpec
 
-__all__ = ["Answers", "collect", "thresholds", "treatments"]
+__all__ = ["NOT_INDICATED", "Answers", "collect", "not_indicated", "thresholds", "treatments"]
+
+#: Tests a guideline says not to do when its ``(node, state)`` entries are observed (entered, or fixed by the
+#: population): node id to (the entries, any of which counts; the reason shown). RCOG Green-top Guideline 37b
+#: (2015): "D-dimer testing should not be performed in the investigation of acute VTE in pregnancy" (it rises in
+#: normal pregnancy and a normal result does not exclude VTE). The 6 weeks after delivery too: the red flags and the
+#: rule-out already read a D-dimer there as deciding nothing (the Wells flag, the rule-out's exceptions and the DVT
+#: threshold flag, after 37b, :mod:`crampnet.reasoning._pregnancy`), so suggesting one there contradicted them.
+NOT_INDICATED: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
+    "d_dimer": (
+        (("pregnancy", "first_trimester"), ("pregnancy", "later_trimester"), ("postpartum", "yes")),
+        "not suggested in pregnancy or the 6 weeks after delivery: D-dimer testing should not be performed in the investigation of acute VTE in pregnancy (RCOG Green-top Guideline 37b, 2015) and a normal D-dimer does not exclude DVT after delivery either; suspected DVT is tested by compression duplex ultrasound",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,11 @@ class Answers:
         raises it, drops it or changes its urgency; computed for the
         candidates :func:`collect` was given as ``ruled`` (all False for the
         others); None if none were.
+    left_out : dict of str to str
+        The questions left out as not indicated (:func:`not_indicated`), each with why; empty unless
+        :func:`collect` was asked to leave them out.
+    given : float or None
+        The one threshold :func:`collect` was given, or None (each condition's own).
     """
 
     conditions: tuple[str, ...]
@@ -71,6 +89,8 @@ class Answers:
     thresholds: dict[str, float]
     treatments: dict[str, float] = field(default_factory=dict)
     flag_change: np.ndarray | None = None
+    left_out: dict[str, str] = field(default_factory=dict)
+    given: float | None = None
 
     def rows(self, i: int) -> range:
         """The rows of candidate ``i``'s answers.
@@ -135,7 +155,38 @@ def treatments(model: BaseModel) -> dict[str, float]:
     return {c: float(THRESHOLDS[c].treatment) for c in model.must_not_miss if c in THRESHOLDS}
 
 
-def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates: Sequence[str] | None = None, *, ruled: Iterable[str] = (), threshold: float | None = None) -> Answers:
+def not_indicated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> dict[str, str]:
+    """The tests of :data:`NOT_INDICATED` the evidence makes not indicated: node id to why.
+
+    The entries are read as the finding rules read them (:func:`~crampnet.reasoning._wells.stated`,
+    :func:`~crampnet.reasoning._wells.observed`): entered, or fixed by the population (a pregnancy preset), with
+    the trimester not known counted as a pregnancy.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    vectors : Mapping of str to numpy.ndarray
+        The evidence (:func:`~crampnet.reasoning._scoring.observe`).
+
+    Returns
+    -------
+    dict of str to str
+        Node id to the reason, for each test of the network not to suggest; empty if none.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.reasoning._scoring import observe
+    >>> model = crampnet.load()
+    >>> list(not_indicated(model, observe(model, {"pregnancy": "later_trimester"}))), not_indicated(model, observe(model, {}))
+    (['d_dimer'], {})
+    """
+    read = stated(model, vectors)
+    return {nid: why for nid, (entries, why) in NOT_INDICATED.items() if nid in model.spec.nodes and observed(model, read, entries)}
+
+
+def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates: Sequence[str] | None = None, *, ruled: Iterable[str] = (), threshold: float | None = None, indicated: bool = False) -> Answers:
     """Score every answer of every candidate (default: every unobserved finding and context node).
 
     The answers of the candidates in ``ruled`` are also checked against the
@@ -153,8 +204,10 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
         The case (node id to value), as :func:`crampnet.diagnose` takes it.
     candidates : Sequence of str or None, optional
         The questions to score (node ids; None, the default: every node that
-        is not a condition); those observed, or implied by the evidence
-        through the network's entailments, are left out.
+        is not a condition); those observed, implied by the evidence
+        through the network's entailments, or whose answer the evidence
+        makes certain (one answer of probability above 0, unless entering
+        it changes a finding rule's flag), are left out.
     ruled : Iterable of str, optional
         The candidates whose answers are also checked against the finding
         rules (only those a rule reads, or that entail such a node, can
@@ -163,6 +216,10 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
         One threshold in (0, 1] for every must-not-miss condition, checked
         already (:func:`crampnet.reasoning.redflags.check_threshold`); None,
         the default: each condition's own.
+    indicated : bool, optional
+        Leave out the tests a guideline says not to do on this evidence
+        (:func:`not_indicated`: no D-dimer in pregnancy), naming them in
+        ``Answers.left_out``; False, the default: every candidate is scored.
 
     Returns
     -------
@@ -184,6 +241,8 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
         candidates = [nid for nid in spec.nodes if spec.nodes[nid].role != "condition"]
     known = implied(spec, vectors)  # a finding another observed one implies needs no asking
     kept = [c for c in candidates if c not in vectors and c not in known]
+    left_out = {nid: why for nid, why in not_indicated(model, vectors).items() if nid in kept} if indicated else {}
+    kept = [c for c in kept if c not in left_out]
     conds = model.conditions
     # One row per answer of each candidate, the answer entered as evidence:
     # its probability of evidence is P(Q = q | e) and its posteriors are
@@ -224,9 +283,18 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
     ruled = set(ruled)
     checked = {q for q in ruled & set(kept) if q in RULE_NODES or any(nid in RULE_NODES for nid, _ in spec.nodes[q].entails)}
     flags = _flag_changes(model, vectors, kept, checked, outs=threshold is None) if ruled else None
+    # A question whose answer the evidence makes certain (pregnancy once sex=male is entered, postpartum during a
+    # pregnancy, sex in a pregnancy preset) can tell nothing: it is left out, unless entering the answer changes a
+    # finding rule's flag (the rules read entries, not probabilities).
+    useless = [i for i, q in enumerate(kept) if np.count_nonzero(weights[i + 1] > 0) <= 1 and (flags is None or not flags[start[i] : start[i] + len(spec.nodes[q].states)].any())]
+    if useless:
+        rows_kept = np.concatenate([[0], *(np.arange(start[i], start[i] + len(spec.nodes[q].states)) for i, q in enumerate(kept) if i not in useless)]).astype(int)
+        kept = [q for i, q in enumerate(kept) if i not in useless]
+        post, flags = post[rows_kept], None if flags is None else flags[rows_kept]
+        weights, start = [np.concatenate(weights)[rows_kept]], list(np.cumsum([1] + [len(spec.nodes[q].states) for q in kept])[:-1])
     # As the red flags read them: a given threshold replaces both of each condition's, and its rule-outs.
     limits, acts = (thresholds(model), treatments(model)) if threshold is None else (dict.fromkeys(model.must_not_miss, float(threshold)), {})
-    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), limits, acts, flags)
+    return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), limits, acts, flags, left_out, None if threshold is None else float(threshold))
 
 
 def _flag_changes(model: BaseModel, vectors: Mapping[str, np.ndarray], kept: Sequence[str], checked: set[str], *, outs: bool = True) -> np.ndarray:

@@ -122,7 +122,9 @@ def question_rows(
     given = given_costs(model, costs)
     cols = [answers.conditions.index(c) for c in focus]
     info = gains(answers)[:, cols]
-    worth, owners = assess(answers, focus, answers.thresholds, slopes(model))
+    # Under a threshold given, T is it for every condition and K = 1 (its threshold alone is known, _value): a
+    # condition's own K belongs with its own T, which the red flags at that threshold do not read.
+    worth, owners = assess(answers, focus, answers.thresholds, slopes(model) if answers.given is None else {})
     measures = decisions(answers, focus, answers.thresholds, answers.treatments) | worth
     decider = deciders(answers, focus, answers.thresholds, answers.treatments) if by == "decision" else owners if by == "value" else []
     rows: list[dict[str, object]] = []

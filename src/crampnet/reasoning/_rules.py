@@ -42,7 +42,10 @@ The Wells score, its flag and the rule-outs live in
   Wells score was not validated in pregnancy (Chan 2009 derived the LEFt
   rule instead), so this rule, not the Wells score, decides the flag when it
   fires. The first 6 weeks after delivery carry the highest risk (odds ratio
-  84, Pomp 2008).
+  84, Pomp 2008). A sign of the Wells score (tenderness along the deep
+  veins) with the side not entered is urgent too, saying that the side is
+  not entered (:func:`wells_flag`): 37b tests any woman with symptoms or
+  signs suggestive of DVT.
 - **Motor neuron disease** (urgent): upper (brisk reflexes) with lower motor
   neuron signs (fasciculations, wasting) in the legs; lower motor neuron signs
   in the legs with the arms or the bulbar region involved; bulbar symptoms

@@ -18,7 +18,11 @@ gain of testing over not testing at probability ``p`` is
 
 (``T`` the testing threshold of that module). A condition without its own
 inputs (flagged at ``DEFAULT_THRESHOLD``, or a network other than the
-shipped one) has ``K = 1``: its threshold alone is known. The clinician
+shipped one) has ``K = 1``: its threshold alone is known. So has every
+condition under a ``threshold`` given to :func:`crampnet.diagnose` (or
+:func:`~crampnet.reasoning.questions.next_questions`): ``T`` is then that
+threshold, not derived from the test's inputs, and the red flags at it read
+none of them (no test-treatment threshold, no rule-out). The clinician
 tests when the gain is positive, so the value of answer ``Q`` for
 condition ``i`` is
 

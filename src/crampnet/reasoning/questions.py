@@ -38,7 +38,7 @@ answer, every measure is an average over the answers weighted by ``P(q | e)``:
 - ``value`` = ``value_lead + value_threshold``: the expected gain in the
   probability that the leading condition is right, plus the expected gain of
   the testing decisions, ``K (E max(p_q - T, 0) - max(p - T, 0))`` per
-  must-not-miss condition (:mod:`crampnet.reasoning._value`; the 1:1 weight
+  must-not-miss condition (:mod:`crampnet.reasoning._value`; K = 1 and T = ``threshold`` when one is given; the 1:1 weight
   of the two parts is a judgment).
 
 ``by="decision"`` sorts by ``decision`` compared at two decimals (a 1-in-100
@@ -145,6 +145,7 @@ def collect_answers(model: BaseModel, evidence: Mapping[str, object] | None, can
     """Score every answer of every candidate once (:func:`~crampnet.reasoning._decision.collect`), history and examination answers also against the finding rules.
 
     Tests count by the thresholds only: the one rule a result can fire (a raised D-dimer) presumes the test was indicated, which the thresholds decide.
+    A test a guideline says not to do on the evidence is left out, named in ``Answers.left_out`` (:func:`~crampnet.reasoning._collect.not_indicated`: no D-dimer in pregnancy, RCOG Green-top 37b).
 
     Parameters
     ----------
@@ -179,7 +180,7 @@ def collect_answers(model: BaseModel, evidence: Mapping[str, object] | None, can
     [True, False]
     """
     clinical = [nid for nid in model.spec.nodes if cost_of(nid)[0] in ("history", "examination")]
-    return collect(model, evidence, candidates, ruled=clinical, threshold=threshold)
+    return collect(model, evidence, candidates, ruled=clinical, threshold=threshold, indicated=True)
 
 
 def cost_of(nid: str) -> tuple[str, float]:
@@ -280,8 +281,8 @@ def next_questions(
         ``gain_per_cost``, ``about`` (the condition the answer informs most),
         ``decision``, ``leader_change``, ``threshold_change``,
         ``risk_shift``, ``value``, ``value_lead`` and ``value_threshold``
-        (defined in the module docstring). Last ties are broken by cost, then
-        network order.
+        (defined in the module docstring). Last ties are broken by cost, then network order. ``attrs["left_out"]``: the tests left out as not indicated on the evidence, each with why
+        (a D-dimer in pregnancy, RCOG Green-top 37b: :func:`~crampnet.reasoning._collect.not_indicated`).
 
     Raises
     ------
@@ -353,9 +354,8 @@ def rank_questions(
 
     rows, positions = question_rows(model, answers, n, by=by, about=about, cost_aware=cost_aware, costs=costs, staged=staged, kinds=[cost_of(q) for q in answers.candidates])
     frame = pd.DataFrame(rows, index=pd.Index(list(answers.candidates), name="question"), columns=COLUMNS)
-    if not len(frame):
-        return frame
-    frame = frame.iloc[positions]
+    frame.attrs["left_out"] = dict(answers.left_out)  # the tests not suggested on this evidence, and why
+    frame = frame.iloc[positions] if len(frame) else frame
     return frame if n is None else frame.iloc[: int(n)]
 
 

@@ -34,7 +34,9 @@ Two kinds of rule, both evaluated on every diagnosis:
    must-not-miss row says ``ruled_out`` (the table:
    :mod:`crampnet.reasoning.mustnotmiss`). Where a normal D-dimer would
    meet it but Wells items are not entered, the ``test`` flag stays and
-   names them (:func:`rule_outs_open`).
+   names them (:func:`rule_outs_open`). In pregnancy or the 6 weeks after
+   delivery the DVT flag's test and advice are RCOG Green-top 37b's, not the
+   Wells score and D-dimer (:mod:`crampnet.reasoning._pregnancy`).
 
 A rule counts an entry when it is hard evidence in the flagged state, or soft
 evidence whose largest likelihood is on that state alone (a tie between
@@ -68,6 +70,7 @@ from typing import TYPE_CHECKING
 
 from crampnet.network.evidence import resolve_id
 from crampnet.reasoning._flag_args import check_threshold, checked_posteriors, thresholds_for
+from crampnet.reasoning._pregnancy import dvt_advice
 from crampnet.reasoning._rules import (
     RULES,
     Entry,
@@ -236,7 +239,9 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
             before = _before_findings(model, evidence or {})
         label = model.spec.nodes[cond].label or cond
         kind = "threshold given" if threshold is not None else "testing threshold" if cond in THRESHOLDS else "default must-not-miss threshold"
-        notes = NOTES.get(cond)
+        notes, test = NOTES.get(cond), THRESHOLDS[cond].test if cond in THRESHOLDS else ""
+        if cond == "deep_vein_thrombosis" and (pregnant := dvt_advice(model, vectors)) is not None:
+            test, notes = pregnant  # RCOG Green-top 37b: in pregnancy or after delivery no Wells score or D-dimer decides
         action, source = (notes[0].text, notes[0].source) if notes else ("The network marks it must-not-miss: evaluate it specifically.", f"network file {model.spec.path} (must_not_miss)")
         urgency, shown = "urgent", compared_percent(p)
         if threshold is None and cond in THRESHOLDS:
@@ -244,11 +249,11 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
             if not reaches(p, act):
                 urgency = "test"
                 shown, below = compared_percents(p, act)  # told apart from the threshold it is under
-                action = f"Test: {THRESHOLDS[cond].test} (below its test-treatment threshold of {below}, the test decides). {action}"
+                action = f"Test: {test} (below its test-treatment threshold of {below}, the test decides). {action}"
                 if cond in waiting:  # the rule-out a normal result would meet but for items not answered
                     action = f"{action} Rule-out not met: {waiting[cond]}"
             else:
-                action = f"At or above its test-treatment threshold of {compared_percent(act)}: act now ({THRESHOLDS[cond].test}). {action}"
+                action = f"At or above its test-treatment threshold of {compared_percent(act)}: act now ({test}). {action}"
             source = f"{PAUKER_KASSIRER}; {source}"
         earlier = f" ({compared_percent(before[cond])} before the findings entered)" if before and cond in before else ""
         message = f"{label}: P = {shown}{earlier}, at or above its {kind} of {compared_percent(limit)}. {action}"

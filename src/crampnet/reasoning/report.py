@@ -39,7 +39,9 @@ from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
 from crampnet.network.evidence import show
+from crampnet.reasoning._pregnancy import dvt_advice
 from crampnet.reasoning._render import Block, html_fragment, markdown
+from crampnet.reasoning._scoring import observe
 from crampnet.reasoning._stamp import report_date, stamp
 from crampnet.reasoning._thresholds import compared_percents
 from crampnet.reasoning.explain import explain_rows
@@ -189,11 +191,14 @@ def _questions(dx: Diagnosis) -> list[Block]:
             for _, r in ranked
         ]
 
+    # A test left out as not indicated (a D-dimer in pregnancy, RCOG Green-top 37b) is named, so its absence is not read as an oversight.
+    skipped: list[Block] = [("p", f"{_label(dx, nid)} {why}.") for nid, why in dx._answers.left_out.items()]
     if not best:  # two tables of headers alone read as a rendering fault
-        return [("h2", "What to ask or test next"), ("p", "Nothing is left to ask: every question of the network is answered.")]
+        return [("h2", "What to ask or test next"), ("p", "Nothing else is left to ask: every other question of the network is answered." if skipped else "Nothing is left to ask: every question of the network is answered."), *skipped]
     limits = "its testing or test-treatment threshold" if getattr(dx, "_threshold", None) is None else "the threshold given, as the red flags do"
     return [
         ("h2", "What to ask or test next"),
+        *skipped,
         (
             "p",
             f"Ordered by the chance that the answer changes a decision (makes another condition the most probable or moves a must-not-miss condition across {limits}, or changes a finding rule's flag), compared to the percent as shown; ties go to the expected information gain: the sum over conditions of the mutual information between the condition and the answer, in bits.",
@@ -213,6 +218,8 @@ def _notes(dx: Diagnosis) -> list[Block]:
     items = []
     for cond in conditions:
         notes: tuple[Note, ...] = NOTES.get(cond, ())
+        if cond == "deep_vein_thrombosis" and (pregnant := dvt_advice(dx.model, observe(dx.model, dx.evidence))) is not None:
+            notes = pregnant[1]  # in pregnancy or after delivery the Wells and D-dimer notes do not apply (RCOG Green-top 37b)
         for note in notes:
             if note.text not in seen:
                 seen.add(note.text)
