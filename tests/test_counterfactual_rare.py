@@ -254,6 +254,7 @@ CASES = {
     "noisy_max_top": (UPSTREAM, _noisy_max({"mild": 0.1, "severe": 1e-20}, [("d0", "present", {"mild": 0.3, "severe": 1e-12}), ("d1", "absent", {"mild": 0.2, "severe": 1e-15})]), {"severe": 1.0}),
     "noisy_max_soft": (UPSTREAM, _noisy_max({"mild": 1e-20, "severe": 1e-19}, [("d0", "present", {"mild": 1e-12, "severe": 1e-13}), ("d1", "present", {"mild": 1e-14, "severe": 0.5})]), {"none": 0.5, "mild": 1.0, "severe": 0.2}),
     "noisy_max_part": ({**UPSTREAM, **PART}, _noisy_max({"mild": 1e-20, "severe": 1e-20}, [("p0", "present", {"mild": 1e-12, "severe": 0.3}), ("d0", "present", {"mild": 1e-13, "severe": 1e-12}), ("d1", "present", {"mild": 1e-12, "severe": 0.0})]), {"mild": 1.0}),
+    "table_yes_last": (UPSTREAM, _table(["no", "yes"], "no", "yes", {("present", "present"): 1e-12, ("present", "absent"): 1e-13, ("absent", "present"): 1e-15, ("absent", "absent"): 1e-20}), {"yes": 1.0}),
     "table_yes_first": (UPSTREAM, _table(["yes", "no"], "no", "yes", {("present", "present"): 1e-12, ("present", "absent"): 1e-13, ("absent", "present"): 1e-15, ("absent", "absent"): 1e-20}), {"yes": 1.0}),
     "table_middle": (UPSTREAM, _table(["low", "high", "normal"], "normal", "high", {("present", "present"): 1e-12, ("present", "absent"): 1e-13, ("absent", "present"): 0.0, ("absent", "absent"): 1e-20}), {"high": 1.0}),
     "mixture": (UPSTREAM, _mixture(1e-20, [("d0", "present", 1e-12, 1.0), ("d1", "present", 2.0, 1e-13)]), {"yes": 1.0}),
