@@ -8,7 +8,9 @@ observed finding's share of both measures (see the docstring of
 :mod:`crampnet.reasoning.ranking` for the models and the formulas):
 
 - a noisy-OR or noisy-MAX finding gives product rows
-  (:mod:`crampnet.reasoning._product_terms`), a handful per finding;
+  (:mod:`crampnet.reasoning._product_terms`), a handful per finding (and,
+  where their signed sum would lose more than :data:`KAPPA` allows, a
+  second batch of about one per condition parent);
 - any other finding (mixture, table, logistic, or a noisy finding whose
   engine table its file model does not give) needs the posterior of its
   family: from one row per configuration of its parents without hard
@@ -46,6 +48,7 @@ import numpy as np
 from crampnet.exceptions import ImpossibleEvidenceError
 from crampnet.inference import _nesting
 from crampnet.network.cpd import node_table
+from crampnet.network.parts import units
 from crampnet.network.spec import Logistic, NoisyMax, NoisyOr
 from crampnet.reasoning._mechanisms import grid_terms
 from crampnet.reasoning._product_terms import Term, product_terms
@@ -59,6 +62,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CONFIGURATIONS",
     "ENTRIES_PER_ROW",
+    "KAPPA",
     "MATCH",
     "counted_states",
     "measures",
@@ -77,6 +81,13 @@ CONFIGURATIONS = 1024
 #: A finding's file mechanism is used where the engine's table is the one
 #: its file model gives, to this tolerance (a fitted table is not).
 MATCH = 1e-9
+#: A noisy finding's terms come first in their fast, signed form
+#: (:func:`~crampnet.reasoning._product_terms.product_terms`); where the
+#: absolute terms add up to more than this many times ``P(S counts, E)``
+#: (a counted state rare given the parents: the rest of the evidence is
+#: then that many times likelier than all of it), they are scored again as
+#: sums of positive terms, which lose no digits.
+KAPPA = 1e4
 _MECHANISM: weakref.WeakKeyDictionary[CompiledNetwork, dict[str, bool]] = (
     weakref.WeakKeyDictionary()
 )
@@ -180,24 +191,22 @@ def _observed(model: BaseModel, evidence: dict[str, np.ndarray]) -> list[str]:
 
 
 def _product_rows(
-    model: BaseModel, evidence: dict[str, np.ndarray], nid: str, rows: _Rows
+    model: BaseModel, evidence: dict[str, np.ndarray], nid: str, rows: _Rows, *, signed: bool = True
 ) -> list[tuple[Term, int]]:
-    """The terms of a noisy finding, each with its row of the batch."""
+    """The terms of a noisy finding (signed or positive), each with its row of the batch."""
     node = model.spec.nodes[nid]
     vec = evidence[nid]
     base = {k: v for k, v in evidence.items() if k != nid}
     out = []
-    for term in product_terms(model.spec, node, vec):
+    for term in product_terms(model.spec, node, vec, signed=signed):
+        factors = {p: np.array(v) for p, v in term.factors}
         if term.state is None:
-            row = rows.add(
-                (nid, term.factors), _with(base, {p: np.array(v) for p, v in term.factors})
-            )
-        elif hard_state(model, nid, vec) == node.states[term.state]:
+            row = rows.add((nid, term.factors), _with(base, factors))
+        elif not factors and hard_state(model, nid, vec) == node.states[term.state]:
             row = 0  # the case itself
-        else:
-            row = rows.add(
-                (nid, term.state), {**base, nid: _indicator(len(node.states), term.state)}
-            )
+        else:  # S observed in the term's state, and the term's factors
+            own = {**base, nid: _indicator(len(node.states), term.state)}
+            row = rows.add((nid, term.state, term.factors), _with(own, factors))
         out.append((term, row))
     return out
 
@@ -285,22 +294,22 @@ def measures(
     weight = np.exp(log_ev - log_ev[0])  # P(row) / P(E); 0 for a row of probability zero
     marg = {c: np.nan_to_num(m) for c, m in marg.items()}
     disable, suffice = np.zeros(len(conditions)), np.zeros(len(conditions))
-    for terms in products.values():
-        share: dict[tuple[str, str | None], float] = {}
-        for term, row in terms:
-            value = term.coef * weight[row]
-            if term.modifier is not None and term.condition is not None:
-                value *= float(marg[term.condition][row] @ np.array(term.modifier))
-            share[term.measure, term.condition] = (
-                share.get((term.measure, term.condition), 0.0) + value
-            )
+    shares = {nid: _shares(terms, weight, marg) for nid, terms in products.items()}
+    loose = [nid for nid, (share, spread) in shares.items() if spread > KAPPA * share.get(("total", None), 0.0)]
+    if loose:  # too many digits lost: the positive terms, in a batch of their own
+        again = _Rows(evidence)
+        exact = {nid: _product_rows(model, evidence, nid, again, signed=False) for nid in loose}
+        marg2, log_ev2 = score(model, stack(model, again.rows), conditions, n_rows=len(again.rows), nested=False)
+        weight2, marg2 = np.exp(log_ev2 - log_ev2[0]), {c: np.nan_to_num(m) for c, m in marg2.items()}
+        shares.update({nid: _shares(terms, weight2, marg2) for nid, terms in exact.items()})
+    for nid, (share, _) in shares.items():
         total = share.get(("total", None), 0.0)
+        causes = units(spec.nodes, spec.nodes[nid].parents)
         for i, cond in enumerate(conditions):
-            if ("stay_dis", cond) in share:
-                disable[i] += max(total - share["stay_dis", cond], 0.0)
-                suffice[i] += max(share["stay_suf", cond], 0.0)
-            else:
-                suffice[i] += max(share.get(("rest", None), 0.0), 0.0)
+            kept = share.get(("suf", cond) if cond in causes else ("rest", None), 0.0)
+            suffice[i] += min(max(kept, 0.0), total)
+            if cond in causes:
+                disable[i] += min(max(share.get(("dis", cond), 0.0), 0.0), total)
     for g in planned:
         family[g[0]] = _family(model, evidence, g, weight, marg)
     family.update(families(model, evidence, late) or {} if late else {})
@@ -319,6 +328,21 @@ def measures(
             suffice[i] += suf.get(cond, rest)
     posterior = model.compiled.evaluate(evidence, 1)[0][0] if _nesting.kept(spec, evidence) else np.array([marg[c][0, spec.nodes[c].states.index("present")] for c in conditions])
     return posterior, disable, suffice
+
+
+def _shares(
+    terms: list[tuple[Term, int]], weight: np.ndarray, marg: dict[str, np.ndarray]
+) -> tuple[dict[tuple[str, str | None], float], float]:
+    """Each (measure, condition)'s sum of a finding's terms, and the sum of their absolute values."""
+    share: dict[tuple[str, str | None], float] = {}
+    spread = 0.0
+    for term, row in terms:
+        value = term.coef * weight[row]
+        if term.modifier is not None and term.condition is not None:
+            value *= float(marg[term.condition][row] @ np.array(term.modifier))
+        share[term.measure, term.condition] = share.get((term.measure, term.condition), 0.0) + value
+        spread += abs(value)
+    return share, spread
 
 
 def _family(

@@ -260,12 +260,12 @@ def _monotone_kept(
         if isinstance(cpd, NoisyMax)
         else list(range(len(node.states)))
     )
-    upper = np.cumsum(table[order], axis=0)
-    upper = ratio(upper, upper[-1:])
-    lower = np.concatenate([np.zeros_like(upper[:1]), upper[:-1]])
+    probs = table[order]
+    probs = ratio(probs, probs.sum(axis=0, keepdims=True))
     rank = [order.index(s) for s in needed]
-    up, low = upper[rank], lower[rank]
-    marginal = up - low
+    below = np.cumsum(probs, axis=0) - probs  # P(S before the state), summed from the first state
+    above = np.cumsum(probs[::-1], axis=0)[::-1]  # P(S at or after it), summed from the last
+    marginal, low, high = probs[rank], below[rank], above[rank]
 
     def kept(cured: list[int]) -> float:
         if not cured:
@@ -277,7 +277,15 @@ def _monotone_kept(
                 for i in range(table.ndim - 1)
             ),
         )
-        stay = np.maximum(np.minimum(up, up[twin]) - np.maximum(low, low[twin]), 0.0)
+        # The overlap of the state's intervals of U, min(p, p*, u - l*, u* - l),
+        # with l - l* = T* - T from whichever end sums the smaller masses, so
+        # that a rare state keeps its digits (no difference of two CDFs near 1).
+        shift = np.where(low + low[twin] <= high + high[twin], low - low[twin], high[twin] - high)
+        twin_marginal = marginal[twin]
+        stay = np.maximum(
+            np.minimum(np.minimum(marginal, twin_marginal), np.minimum(marginal + shift, twin_marginal - shift)),
+            0.0,
+        )
         same = np.all(table == table[(slice(None), *twin[1:])], axis=0)
         return float(np.sum(mass * np.where(same, marginal > 0.0, ratio(stay, marginal))))
 

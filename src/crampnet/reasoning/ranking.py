@@ -48,10 +48,14 @@ depend on the rest of E:
 and disablement is the same sum with ``1 - K``. Everything runs as rows of
 the engine's batch, each costing about one posterior (so never more than the
 limits of a network file), in one call (:mod:`crampnet.reasoning._counterfactual`).
-For a noisy-OR or noisy-MAX finding, ``P(S = S* = s | pa)`` is a signed sum
-of products of one-parent factors (below), so the sum over ``pa`` is the
-probability of a row that puts those factors on the parents, two or three
-rows per noisy-OR finding shared by every condition
+For a noisy-OR or noisy-MAX finding, ``P(S = s, S* != s | pa)`` is a sum of
+products of one-parent factors, each the probability of an event inside
+``S = s``, and ``P(S = S* = s | pa)`` a signed sum of four such products
+(below), so the sum over ``pa`` is the probability of a row that puts those
+factors on the parents, two or three rows per noisy-OR finding shared by
+every condition. Where ``s`` is so rare given the parents that the signed
+sum would lose digits, sufficiency is scored again as ``P(S = s)`` less
+positive rows, one per condition parent
 (:mod:`crampnet.reasoning._product_terms`). A mixture, table or logistic
 finding needs ``P(s, pa | E)``, the posterior of its family: from a row per
 configuration of its parents, or one junction-tree pass when cheaper

@@ -1,0 +1,296 @@
+"""Counterfactual measures of findings whose counted state is very rare, against an exact twin network.
+
+A finding whose "yes" has probability 1e-12 given its parents leaves the
+probability of the evidence ~1e-12 times that of the rest of it. A measure
+written as a signed sum of rows that do not keep the finding observed (each
+of the order of the rest of the evidence) then loses ~12 digits: with a
+leak of 1e-20 and a link of 1e-12 the disablement came out 1.0049, above the
+posterior. The oracle here never calls crampnet's counterfactual code: it
+enumerates, in exact rational arithmetic (``fractions.Fraction`` of the
+file's own float parameters), the upstream worlds and each finding's noise
+cells, as the structural models of :mod:`crampnet.reasoning.ranking` say:
+one bit per noisy-OR source, one draw per noisy-MAX source, the order of the
+mixture's clocks (Plackett-Luce) with one draw each, and the interval of the
+uniform ``U`` of the monotone coupling (table, logistic).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import crampnet
+from crampnet.reasoning.ranking import counterfactual_scores
+
+JUDGED = 'source = "judgment", reason = "test"'
+
+
+def _inline(value: object) -> str:
+    """A TOML inline value (floats in repr, so the file holds exactly the oracle's numbers)."""
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_inline(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_inline(v) for v in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value)
+    return repr(float(value))
+
+
+def _complement(probabilities: dict[str, float], rest: str) -> dict[str, float]:
+    """``probabilities`` with state ``rest`` taking what the others leave (the file's rows sum to 1)."""
+    return {rest: 1.0 - math.fsum(probabilities.values()), **probabilities}
+
+
+# The upstream: d0 (with an optional part p0) and d1, roots; priors as files give them.
+UPSTREAM = {
+    "d0": {"role": "condition", "prior": 0.2},
+    "d1": {"role": "condition", "prior": 0.1},
+}
+PART = {"p0": {"role": "condition", "part_of": "d0", "given": 0.6}}
+
+
+def _toml(upstream: dict[str, dict], finding: dict) -> str:
+    lines = ['schema = "crampnet-network/1"', 'name = "rare"', 'version = "1"']
+    for nid, body in upstream.items():
+        lines += [f"[nodes.{nid}]", 'role = "condition"', 'states = ["present", "absent"]']
+        if "part_of" in body:
+            p = body["given"]
+            lines.append(f'part_of = "{body["part_of"]}"')
+            rows = [
+                {"when": {body["part_of"]: "present"}, "probabilities": {"present": p, "absent": 1.0 - p}},
+                {"when": {body["part_of"]: "absent"}, "probabilities": {"present": 0.0, "absent": 1.0}},
+            ]
+            parents = [body["part_of"]]
+        else:
+            p = body["prior"]
+            rows = [{"when": {}, "probabilities": {"present": p, "absent": 1.0 - p}}]
+            parents = []
+        cells = ", ".join(_inline(r)[:-2] + f", {JUDGED} }}" for r in rows)
+        lines.append(f'cpd = {{ model = "table", parents = {_inline(parents)}, rows = [{cells}] }}')
+    lines += ["[nodes.f]", 'role = "finding"', f"states = {_inline(finding['states'])}"]
+    lines += [f'{key} = "{finding[key]}"' for key in ("positive", "negative") if key in finding]
+    lines.append("[nodes.f.cpd]")
+    for key, value in finding["cpd"].items():
+        if key in ("leak", "intercept"):
+            lines.append(f"{key} = {_inline(value)[:-2]}, {JUDGED} }}")
+        elif key in ("links", "rows", "odds_ratios"):
+            lines.append(f"{key} = [" + ", ".join(_inline(v)[:-2] + f", {JUDGED} }}" for v in value) + "]")
+        else:
+            lines.append(f"{key} = {_inline(value)}")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# The exact oracle
+# ---------------------------------------------------------------------------
+
+
+def _q(x: float) -> Fraction:
+    return Fraction(x)
+
+
+def _cells(finding: dict, parents: list[str]) -> list[tuple[Fraction, object]]:
+    """The finding's noise cells: (probability, state as a function of the parents' states)."""
+    cpd, states = finding["cpd"], finding["states"]
+    model = cpd["model"]
+    links = cpd.get("links", [])
+    out: list[tuple[Fraction, object]] = []
+    if model == "noisy_or":
+        positive = states.index(finding.get("positive", "yes"))
+        p = [_q(cpd["leak"]["value"])] + [_q(link["value"]) for link in links]
+        for bits in itertools.product((False, True), repeat=len(p)):
+            prob = math.prod((pj if b else 1 - pj for pj, b in zip(p, bits, strict=True)), start=Fraction(1))
+
+            def state(w: dict[str, str], bits: tuple[bool, ...] = bits) -> int:
+                on = bits[0] or any(b and w[lk["parent"]] == lk["state"] for b, lk in zip(bits[1:], links, strict=True))
+                return positive if on else 1 - positive
+
+            out.append((prob, state))
+    elif model == "noisy_max":
+        order = cpd.get("order", states)
+        dists = [[_q(d["probabilities"].get(s, 0.0)) for s in order] for d in [cpd["leak"], *links]]
+        for draws in itertools.product(range(len(order)), repeat=len(dists)):
+            prob = math.prod((dists[j][d] for j, d in enumerate(draws)), start=Fraction(1))
+            if prob == 0:
+                continue
+
+            def state(w: dict[str, str], draws: tuple[int, ...] = draws) -> int:
+                level = max([draws[0]] + [d for d, lk in zip(draws[1:], links, strict=True) if w[lk["parent"]] == lk["state"]])
+                return states.index(order[level])
+
+            out.append((prob, state))
+    elif model == "mixture":
+        clocks = [cpd["leak"], *links]
+        weights = [_q(c["weight"]) for c in clocks]
+        dists = [[_q(c["probabilities"].get(s, 0.0)) for s in states] for c in clocks]
+        for perm in itertools.permutations(range(len(clocks))):
+            p_perm = math.prod((weights[perm[i]] / sum(weights[j] for j in perm[i:]) for i in range(len(perm))), start=Fraction(1))
+            for draw in itertools.product(range(len(states)), repeat=len(clocks)):
+                prob = p_perm * math.prod((dists[j][draw[j]] for j in range(len(clocks))), start=Fraction(1))
+                if prob == 0:
+                    continue
+
+                def state(w: dict[str, str], perm: tuple[int, ...] = perm, draw: tuple[int, ...] = draw) -> int:
+                    first = next(j for j in perm if j == 0 or w[links[j - 1]["parent"]] == links[j - 1]["state"])
+                    return draw[first]
+
+                out.append((prob, state))
+    else:  # table: the monotone coupling, one uniform U cut at every row's breakpoints
+        rows = {tuple(r["when"][p] for p in parents): [_q(r["probabilities"].get(s, 0.0)) for s in states] for r in cpd["rows"]}
+        cdfs = {}
+        for key, row in rows.items():
+            total = sum(row)
+            cdfs[key] = list(itertools.accumulate(x / total for x in row))
+        cuts = sorted({Fraction(0), Fraction(1), *(c for cdf in cdfs.values() for c in cdf)})
+        for lo, hi in itertools.pairwise(cuts):
+            if hi <= lo:
+                continue
+            mid = (lo + hi) / 2
+
+            def state(w: dict[str, str], mid: Fraction = mid) -> int:
+                cdf = cdfs[tuple(w[p] for p in parents)]
+                return next(i for i, c in enumerate(cdf) if mid < c)
+
+            out.append((hi - lo, state))
+    return out
+
+
+def _normal(finding: dict) -> str | None:
+    model = finding["cpd"]["model"]
+    if model == "noisy_or":
+        return next(s for s in finding["states"] if s != finding.get("positive", "yes"))
+    if model == "noisy_max":
+        return finding["cpd"].get("order", finding["states"])[0]
+    return finding.get("negative", "no" if "no" in finding["states"] else None)
+
+
+def oracle(upstream: dict[str, dict], finding: dict, likelihood: dict[str, float]) -> dict[str, list[Fraction]]:
+    """Posterior, expected disablement and sufficiency of d0 and d1, exactly (the finding observed with ``likelihood``)."""
+    nodes = list(upstream)
+    parents = finding["cpd"].get("parents") or list(dict.fromkeys(lk["parent"] for lk in finding["cpd"]["links"]))
+    cells = _cells(finding, parents)
+    lik = [_q(likelihood.get(s, 0.0)) for s in finding["states"]]
+    counts = [s != _normal(finding) for s in finding["states"]]
+    worlds = []
+    for combo in itertools.product(("present", "absent"), repeat=len(nodes)):
+        w = dict(zip(nodes, combo, strict=True))
+        prob = Fraction(1)
+        for nid, body in upstream.items():
+            p = _q(body["given"]) if "part_of" in body and w[body["part_of"]] == "present" else Fraction(0) if "part_of" in body else _q(body["prior"])
+            prob *= p if w[nid] == "present" else 1 - p
+        if prob:
+            worlds.append((prob, w))
+    conditions = ["d0", "d1"]
+    members = {d: [d] + [n for n, b in upstream.items() if b.get("part_of") == d] for d in conditions}
+    p_e = sum(pw * sum(pc * lik[f(w)] for pc, f in cells) for pw, w in worlds)
+    out: dict[str, list[Fraction]] = {"posterior": [], "disablement": [], "sufficiency": []}
+    for d in conditions:
+        out["posterior"].append(sum(pw * pc * lik[f(w)] for pw, w in worlds if w[d] == "present" for pc, f in cells) / p_e)
+        for measure, cured in (("disablement", members[d]), ("sufficiency", [m for c in conditions if c != d for m in members[c]])):
+            total = Fraction(0)
+            for pw, w in worlds:
+                twin = {**w, **dict.fromkeys(cured, "absent")}
+                for pc, f in cells:
+                    s = f(w)
+                    if counts[s] and lik[s] and ((f(twin) != s) == (measure == "disablement")):
+                        total += pw * pc * lik[s]
+            out[measure].append(total / p_e)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Findings with rare counted states, of every model
+# ---------------------------------------------------------------------------
+
+
+def _noisy_or(leak: float, links: list[tuple[str, str, float]]) -> dict:
+    return {
+        "states": ["yes", "no"],
+        "cpd": {"model": "noisy_or", "leak": {"value": leak}, "links": [{"parent": p, "state": s, "value": v} for p, s, v in links]},
+    }
+
+
+def _noisy_max(leak: dict[str, float], links: list[tuple[str, str, dict[str, float]]]) -> dict:
+    return {
+        "states": ["none", "mild", "severe"],
+        "cpd": {
+            "model": "noisy_max",
+            "leak": {"probabilities": _complement(leak, "none")},
+            "links": [{"parent": p, "state": s, "probabilities": _complement(d, "none")} for p, s, d in links],
+        },
+    }
+
+
+def _table(states: list[str], negative: str, rare: str, by: dict[tuple[str, str], float]) -> dict:
+    rows = [{"when": {"d0": a, "d1": b}, "probabilities": _complement({rare: by[a, b]}, negative)} for a, b in itertools.product(("present", "absent"), repeat=2)]
+    return {"states": states, "negative": negative, "cpd": {"model": "table", "parents": ["d0", "d1"], "rows": rows}}
+
+
+def _mixture(leak_yes: float, links: list[tuple[str, str, float, float]]) -> dict:
+    return {
+        "states": ["yes", "no"],
+        "cpd": {
+            "model": "mixture",
+            "leak": {"weight": 1.0, "probabilities": _complement({"yes": leak_yes}, "no")},
+            "links": [{"parent": p, "state": s, "weight": w, "probabilities": _complement({"yes": y}, "no")} for p, s, w, y in links],
+        },
+    }
+
+
+CASES = {
+    # the report: leak 1e-20, one link of 1e-12; and leak 0.1 with a link of 1e-15
+    "noisy_or_report": (UPSTREAM, _noisy_or(1e-20, [("d0", "present", 1e-12)]), {"yes": 1.0}),
+    "noisy_or_leak_0.1": (UPSTREAM, _noisy_or(0.1, [("d0", "present", 1e-15)]), {"yes": 1.0}),
+    "noisy_or_two_causes": (UPSTREAM, _noisy_or(1e-20, [("d0", "present", 1e-12), ("d1", "absent", 1e-14)]), {"yes": 1.0}),
+    "noisy_or_soft": (UPSTREAM, _noisy_or(1e-18, [("d0", "present", 1e-12), ("d1", "present", 0.3)]), {"yes": 1.0, "no": 1e-3}),
+    "noisy_or_part": ({**UPSTREAM, **PART}, _noisy_or(1e-20, [("p0", "present", 1e-12), ("d0", "present", 1e-13), ("d1", "present", 1e-12)]), {"yes": 1.0}),
+    "noisy_max_middle": (UPSTREAM, _noisy_max({"mild": 1e-20, "severe": 1e-20}, [("d0", "present", {"mild": 1e-12, "severe": 0.4}), ("d1", "present", {"mild": 1e-13, "severe": 1e-14})]), {"mild": 1.0}),
+    "noisy_max_top": (UPSTREAM, _noisy_max({"mild": 0.1, "severe": 1e-20}, [("d0", "present", {"mild": 0.3, "severe": 1e-12}), ("d1", "absent", {"mild": 0.2, "severe": 1e-15})]), {"severe": 1.0}),
+    "noisy_max_soft": (UPSTREAM, _noisy_max({"mild": 1e-20, "severe": 1e-19}, [("d0", "present", {"mild": 1e-12, "severe": 1e-13}), ("d1", "present", {"mild": 1e-14, "severe": 0.5})]), {"none": 0.5, "mild": 1.0, "severe": 0.2}),
+    "noisy_max_part": ({**UPSTREAM, **PART}, _noisy_max({"mild": 1e-20, "severe": 1e-20}, [("p0", "present", {"mild": 1e-12, "severe": 0.3}), ("d0", "present", {"mild": 1e-13, "severe": 1e-12}), ("d1", "present", {"mild": 1e-12, "severe": 0.0})]), {"mild": 1.0}),
+    "table_yes_last": (UPSTREAM, _table(["no", "yes"], "no", "yes", {("present", "present"): 1e-12, ("present", "absent"): 1e-13, ("absent", "present"): 1e-15, ("absent", "absent"): 1e-20}), {"yes": 1.0}),
+    "table_yes_first": (UPSTREAM, _table(["yes", "no"], "no", "yes", {("present", "present"): 1e-12, ("present", "absent"): 1e-13, ("absent", "present"): 1e-15, ("absent", "absent"): 1e-20}), {"yes": 1.0}),
+    "table_middle": (UPSTREAM, _table(["low", "high", "normal"], "normal", "high", {("present", "present"): 1e-12, ("present", "absent"): 1e-13, ("absent", "present"): 0.0, ("absent", "absent"): 1e-20}), {"high": 1.0}),
+    "mixture": (UPSTREAM, _mixture(1e-20, [("d0", "present", 1e-12, 1.0), ("d1", "present", 2.0, 1e-13)]), {"yes": 1.0}),
+    "mixture_soft": (UPSTREAM, _mixture(1e-20, [("d0", "present", 3.0, 1e-12), ("d1", "present", 1e-12, 0.5)]), {"yes": 1.0, "no": 1e-2}),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_rare_findings_match_the_exact_twin_network(tmp_path: Path, name: str) -> None:
+    """Check posterior, disablement and sufficiency against exact enumeration: disablement to 1e-9 relative, sufficiency to 1e-9 relative or 1e-13."""
+    upstream, finding, likelihood = CASES[name]
+    path = tmp_path / f"{name}.toml"
+    path.write_text(_toml(upstream, finding), encoding="utf-8")
+    model = crampnet.load(path)
+    exact = oracle(upstream, finding, likelihood)
+    ours = counterfactual_scores(model, {"f": likelihood if len(likelihood) > 1 else next(iter(likelihood))})
+    assert list(ours.index) == ["d0", "d1"]
+    for column, atol in (("posterior", 0.0), ("disablement", 0.0), ("sufficiency", 1e-13)):
+        want = np.array([float(x) for x in exact[column]])
+        np.testing.assert_allclose(ours[column].to_numpy(), want, rtol=1e-9, atol=atol, err_msg=f"{name}: {column}")
+    assert (ours["disablement"] <= ours["posterior"] * (1 + 1e-12)).all()  # a cure removes only what the condition causes
+
+
+def test_oracle_counts_a_hand_computed_case() -> None:
+    """Check the oracle on the report's case by hand: d0 present (0.2), leak 1e-20, link 1e-12, 'yes' observed.
+
+    ``P(yes) = 0.2 (1 - (1 - 1e-20)(1 - 1e-12)) + 0.8e-20``; curing d0 keeps
+    'yes' only where the leak fired, so disablement is ``0.2 * 1e-12 * (1 -
+    1e-20) / P(yes)``. Curing d1 (no cause of f) changes nothing: d0's
+    sufficiency is 1; curing d0 leaves d1 only the leak's 'yes'.
+    """
+    upstream, finding, likelihood = CASES["noisy_or_report"]
+    prior, leak, link = Fraction(0.2), Fraction(1e-20), Fraction(1e-12)
+    p_yes = prior * (1 - (1 - leak) * (1 - link)) + (1 - prior) * leak
+    exact = oracle(upstream, finding, likelihood)
+    assert exact["disablement"] == [prior * link * (1 - leak) / p_yes, 0]
+    assert exact["sufficiency"] == [1, leak / p_yes]
+    assert exact["posterior"][0] == prior * (1 - (1 - leak) * (1 - link)) / p_yes
+    assert abs(float(exact["disablement"][0]) - 0.99999995) < 1e-9
