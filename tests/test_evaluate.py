@@ -405,3 +405,24 @@ def test_truth_all_missing_is_refused(model):
     cases = pd.DataFrame([{"urge_to_move": "yes", "deep_vein_thrombosis": None}, {"urge_to_move": "no", "deep_vein_thrombosis": None}])
     with pytest.raises(crampnet.InvalidValueError, match=r"no truth: every cell of its condition columns \(deep_vein_thrombosis\) is missing"):
         evaluate(model, cases)
+
+
+def test_plot_calibration_labels_each_point_with_its_bin_count(tiny):
+    """Check each point of the reliability diagram is labelled with its bin's n, at the point, and empty bins get none.
+
+    The diagram drew the points alone: a bin of 3 cells and one of 3,000
+    looked alike, so a researcher could not tell noise from miscalibration.
+    """
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = pd.DataFrame({
+        "bin_low": [0.0, 0.25, 0.5, 0.75], "bin_high": [0.25, 0.5, 0.75, 1.0], "n": [1200, 0, 3, 45],
+        "mean_predicted": [0.1, np.nan, 0.6, 0.9], "observed": [0.12, np.nan, 1.0, 0.8],
+    })  # fmt: skip
+    ax = plot_calibration(table)
+    counts = [t for t in ax.texts if t.get_gid() == "n"]
+    assert [t.get_text() for t in counts] == ["n=1,200", "n=3", "n=45"]
+    assert [t.xy for t in counts] == [(0.1, 0.12), (0.6, 1.0), (0.9, 0.8)]
+    plt.close(ax.figure)

@@ -355,7 +355,9 @@ def plot_calibration(result: Evaluation | pd.DataFrame, ax: Any = None) -> Any:
     -------
     matplotlib.axes.Axes
         The axes drawn on: observed frequency against mean predicted
-        probability per non-empty bin, and the diagonal of perfect calibration.
+        probability per non-empty bin, each point labelled with its bin's
+        ``n`` ("n=412", a text with ``gid`` ``"n"``), and the diagonal of
+        perfect calibration.
 
     Examples
     --------
@@ -379,7 +381,9 @@ def plot_calibration(result: Evaluation | pd.DataFrame, ax: Any = None) -> Any:
         _, ax = plt.subplots(figsize=(5, 5))
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label="perfect calibration")
     shown = table[table["n"] > 0]
-    ax.plot(shown["mean_predicted"], shown["observed"], marker="o", color="#4477aa", label="crampnet")
+    ax.plot(shown["mean_predicted"], shown["observed"], marker="o", color="#4477aa", label="crampnet (n: cells in the bin)")
+    for x, y, n in zip(shown["mean_predicted"], shown["observed"], shown["n"], strict=True):  # a point's weight, to read it by
+        ax.annotate(f"n={int(n):,}", (x, y), textcoords="offset points", xytext=(4, -11), fontsize=7, color="#4477aa", gid="n")
     ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="Predicted probability", ylabel="Observed frequency")
     ax.legend(loc="upper left", fontsize="small")
     return ax
