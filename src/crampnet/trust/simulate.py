@@ -166,6 +166,12 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
     data : pandas.DataFrame
         One case per row, one column per node id (as for
         :meth:`~crampnet.Model.posteriors`); missing cells are unobserved.
+        A part of a condition (``model.parts``, a hidden form such as
+        ``overt_thyroid_dysfunction``) is fitted from its column like any
+        node, as :func:`simulate` writes one: its table keeps the 0 the file
+        gives it where its condition is absent (the prior puts no weight
+        there), and a row with the part present and its condition absent
+        is impossible. Without its column a part keeps its table.
     prior_strength : float, default=10.0
         The equivalent sample size of the prior (BDe): how many cases the
         current tables are worth.
