@@ -827,3 +827,42 @@ def test_one_sided_ranges_out_of_reach_are_warned_of_by_name(model, coverage):
         warnings.simplefilter("error")
         draw_tables(model, draws=2)  # the default coverage
         posterior_intervals(model, {"urge_to_move": True}, draws=20)
+
+
+def test_draw_tables_is_bounded_and_built_in_chunks(model, tiny, monkeypatch):
+    """Check draw_tables refuses more draws than TABLE_BYTES of tables, saying how many fit, and builds the rest a chunk at a time.
+
+    It drew every parameter set and built every table at once: 1,500 draws
+    of the shipped model fitted to a simulated cohort peaked at 3.9 GB for
+    0.98 GB of tables, and the 100,000 draws it accepted would need some
+    65 GB of tables alone. The shipped network's tables hold 81,583 numbers
+    (network/_budget.py), 652.664 kB a draw: 4 GiB holds 6,580 draws.
+    """
+    import crampnet.trust._drawn_tables as drawn
+    from crampnet.trust._parameters import parameter_space
+
+    with pytest.raises(crampnet.InvalidValueError, match=r"'draws' argument of draw_tables is at most 6,580 for this network: its tables take 653 kB a draw .* Got 6,581\. Draw in batches"):
+        draw_tables(model, draws=6581)
+    sizes: list[int] = []
+    space = parameter_space(tiny)
+    real = type(space).tables
+
+    def spy(self, theta, only=None):
+        sizes.append(len(theta))
+        return real(self, theta, only)
+
+    monkeypatch.setattr(type(space), "tables", spy)
+    monkeypatch.setattr(drawn, "DRAW_BYTES", 8 * space.point.size * 30)  # chunks of 30 draws
+    tables = draw_tables(tiny, draws=100, seed=7)
+    assert sizes == [30, 30, 30, 10]
+    rng = np.random.default_rng(7)
+    theta = np.vstack([draw_parameters(tiny, n, rng) for n in (30, 30, 30, 10)])  # the same stream, chunk by chunk
+    sizes.clear()
+    expected = space.tables(theta)
+    assert set(tables) == set(expected) == set(tiny.spec.nodes)
+    for nid, table in expected.items():
+        np.testing.assert_array_equal(tables[nid], table)
+    monkeypatch.setattr(drawn, "TABLE_BYTES", 8 * sum(t.size for t in tiny.compiled.tables.values()) * 50)
+    draw_tables(tiny, draws=50)
+    with pytest.raises(crampnet.InvalidValueError, match=r"at most 50 for this network.* Got 51\."):
+        draw_tables(tiny, draws=51)

@@ -97,6 +97,7 @@ from crampnet.trust._distributions import (
     draw_parameters,
     warn_short,
 )
+from crampnet.trust._drawn_tables import drawn_tables
 from crampnet.trust._montecarlo import drawn_posteriors
 from crampnet.trust._parameters import parameter_space
 
@@ -108,7 +109,6 @@ if TYPE_CHECKING:
 #: The smallest ``coverage`` taken: a range read to hold its number with less than even odds is no range of it,
 #: and the log-normal spread of a ranged odds ratio grows as ``1 / z((1 + coverage) / 2)`` (overflowing draws below about 0.005).
 MIN_COVERAGE = 0.5
-
 #: The most Monte Carlo draws one call takes (a draw holds every parameter of the network; posterior_intervals draws and runs them in chunks).
 MAX_DRAWS = 100_000
 
@@ -137,12 +137,12 @@ def draw_tables(model: BaseModel, draws: int = 1000, seed: int | np.random.Gener
     -------
     dict of str to numpy.ndarray
         Every node id to its drawn tables, ``[draw, state, parent_1, ...,
-        parent_k]``, each column a distribution over the node's states.
+        parent_k]``, each column a distribution over the node's states (all held at once; drawn in chunks).
 
     Raises
     ------
     InvalidValueError
-        ``draws`` not an int from 1 to :data:`MAX_DRAWS`, ``coverage``
+        ``draws`` not an int from 1 to :data:`MAX_DRAWS` (or more than ``TABLE_BYTES`` of tables, in ``_drawn_tables``: 6,580 for the shipped network), ``coverage``
         outside [0.5, 1), or a negative ``seed``.
     EvidenceTypeError
         If ``seed`` is not an int, a Generator or None.
@@ -163,7 +163,7 @@ def draw_tables(model: BaseModel, draws: int = 1000, seed: int | np.random.Gener
     """
     n = _count(draws, "draw_tables")
     rng = _rng(seed, "draw_tables")
-    return parameter_space(model).tables(draw_parameters(model, n, rng, _coverage(coverage, "draw_tables", model)))
+    return drawn_tables(model, n, rng, _coverage(coverage, "draw_tables", model))
 
 
 def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None = None, interval: float = 0.9, draws: int = 1000, seed: int | np.random.Generator | None = 0, *, coverage: float = COVERAGE) -> pd.DataFrame:
