@@ -490,3 +490,18 @@ def test_html_caption_says_how_much_of_the_differential_is_listed(model, top):
         assert f"only the must-not-miss conditions, of {total}" in caption, caption
     else:
         assert f"the first {first} of {total}, then every must-not-miss condition below them" in caption, caption
+
+
+def test_draw_title_agrees_in_number_with_one_node(tiny):
+    """Check a case whose drawing holds one node says "the 1 node that bears", not "the 1 nodes that bear".
+
+    In tests/data/tiny.toml cramps is a condition with context parents only
+    and no must-not-miss condition exists, so observing cramps draws cramps
+    alone; two nodes (jerks and plm, its condition parent) stay plural.
+    """
+    one = draw(tiny, {"cramps": "present"})
+    assert set(_gids(one, "box:")) == {"cramps"}
+    assert "the 1 node that bears on this case (of 10)" in one.get_title()
+    two = draw(tiny, {"jerks": "yes"})
+    assert "the 2 nodes that bear on this case (of 10)" in two.get_title()
+    matplotlib.pyplot.close("all")

@@ -365,7 +365,7 @@ def test_must_not_miss_recall_and_false_alarms(model):
     assert result.must_not_miss_present == 1 and result.must_not_miss_recall == 1.0
     alarms = [any(f.urgency in ("urgent", "emergency") for f in fl) for fl in flags[1:]]
     assert result.alarm_cases == 2 and result.false_alarms == pytest.approx(sum(alarms) / 2)
-    assert "must-not-miss recall 1.000 (a flag names it, over 1 present pairs; urgent false alarms" in repr(result)
+    assert "must-not-miss recall 1.000 (a flag names it, over 1 present pair; urgent false alarms" in repr(result)
     ordered = evaluate(model, cases)  # the flags do not depend on the order of the differential
     assert (ordered.must_not_miss_recall, ordered.false_alarms) == (result.must_not_miss_recall, result.false_alarms)
     quiet = evaluate(model, cases.iloc[[1]], ranking="posterior")
@@ -405,3 +405,51 @@ def test_truth_all_missing_is_refused(model):
     cases = pd.DataFrame([{"urge_to_move": "yes", "deep_vein_thrombosis": None}, {"urge_to_move": "no", "deep_vein_thrombosis": None}])
     with pytest.raises(crampnet.InvalidValueError, match=r"no truth: every cell of its condition columns \(deep_vein_thrombosis\) is missing"):
         evaluate(model, cases)
+
+
+def test_plot_calibration_labels_each_point_with_its_bin_count(tiny):
+    """Check each point of the reliability diagram is labelled with its bin's n, at the point, and empty bins get none.
+
+    The diagram drew the points alone: a bin of 3 cells and one of 3,000
+    looked alike, so a researcher could not tell noise from miscalibration.
+    """
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = pd.DataFrame({
+        "bin_low": [0.0, 0.25, 0.5, 0.75], "bin_high": [0.25, 0.5, 0.75, 1.0], "n": [1200, 0, 3, 45],
+        "mean_predicted": [0.1, np.nan, 0.6, 0.9], "observed": [0.12, np.nan, 1.0, 0.8],
+    })  # fmt: skip
+    ax = plot_calibration(table)
+    counts = [t for t in ax.texts if t.get_gid() == "n"]
+    assert [t.get_text() for t in counts] == ["n=1,200", "n=3", "n=45"]
+    assert [t.xy for t in counts] == [(0.1, 0.12), (0.6, 1.0), (0.9, 0.8)]
+    plt.close(ax.figure)
+
+
+def test_one_of_a_kind_reads_in_the_singular(tiny):
+    """Check the evaluation's headline and the fit's note say "1 case", "1 labelled condition", "1 iteration", not "1 cases".
+
+    One labelled case (its rls present) of tiny: the summary read "of 1
+    cases, 1 labelled conditions", "over the 1 cases with one present",
+    "over 1 known (case, condition) cells"; a fit to one row with one EM
+    iteration noted "worth 1 cases ... updated with 1 cases (EM, 1
+    iterations ...; 1 rows with no observed cell left out)".
+    """
+    import re
+    import warnings
+
+    from crampnet.trust.simulate import ConvergenceWarning
+
+    result = evaluate(tiny, pd.DataFrame({"rls": ["present"], "urge": ["yes"]}), ranking="posterior")
+    text = repr(result) + result._repr_html_()
+    for phrase in ("of 1 case, 1 labelled condition", "over the 1 case with one present", "over the same 1 case)", "over 1 known (case, condition) cell;", "of 1 case without one"):
+        assert phrase in text, phrase
+    assert not re.search(r"\b1 (cases|labelled conditions|known \(case, condition\) cells)\b", text)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fitted = tiny.fit(pd.DataFrame({"ferritin": ["low", None]}), prior_strength=1, max_iter=1)
+    note = fitted.parameters().query("source == 'fitted'")["note"].iloc[0]
+    assert "worth 1 case (BDe" in note and "updated with 1 case (EM, 1 iteration," in note and "; 1 row with no observed cell left out" in note
+    assert any(w.category is ConvergenceWarning and "EM stopped after 1 iteration before" in str(w.message) for w in caught)

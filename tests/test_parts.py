@@ -344,3 +344,28 @@ def test_scoring_a_part_takes_the_general_path(shipped):
     marg, _ = score(shipped, stack(shipped, [observe(shipped, evidence)]), ["overt_thyroid_dysfunction"], n_rows=1)
     expected = shipped.probability({"overt_thyroid_dysfunction": "present"}, evidence)
     assert marg["overt_thyroid_dysfunction"][0, 0] == pytest.approx(expected, abs=1e-12)
+
+
+def test_fit_updates_a_part_from_its_column_and_keeps_its_zero(small):
+    """Check a part's column is fitted as its docstring says: the Dirichlet posterior mean over its condition, the 0 where the condition is absent kept, a row against it refused.
+
+    simulate writes a part's column and the docs fit such a cohort, so a
+    part is fitted from data, not refused. By hand, prior strength 10:
+    P(d present) = 0.4 * 0.2 + 0.6 * 0.05 = 0.11, so the pseudo-counts of
+    overt present and absent with d present are 0.33 and 0.77, with d
+    absent 0 and 0.89; four rows (d, overt) = (present, present), one
+    (present, absent) and five (absent, absent) give (0.33 + 4) / (0.33 + 4 + 0.77 + 1).
+    """
+    import pandas as pd
+
+    data = pd.DataFrame({"d": ["present"] * 5 + ["absent"] * 5, "overt": ["present"] * 4 + ["absent"] * 6})
+    fitted = small.fit(data, prior_strength=10)
+    table = fitted.compiled.tables["overt"]  # [overt state, d state]
+    assert table[0, 0] == pytest.approx(4.33 / 6.1, rel=1e-9)
+    assert table[0, 1] == 0.0 and table[1, 1] == 1.0
+    params = fitted.parameters()
+    assert set(params.loc[params["node"] == "overt", "source"]) == {"fitted"}
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match=r"Row 0 .*d=absent and overt=present cannot hold together"):
+        small.fit(pd.DataFrame({"d": ["absent"], "overt": ["present"]}))
+    without = small.fit(data[["d"]], prior_strength=10)
+    np.testing.assert_array_equal(without.compiled.tables["overt"], small.compiled.tables["overt"])

@@ -299,7 +299,7 @@ def draw(
     for role, x in _COLUMNS.items():
         ax.text(x, -0.55, {"context": "context", "condition": "conditions (probability given the evidence)", "finding": "findings"}[role],
                 ha="center", va="bottom", fontsize=10, fontweight="bold")  # fmt: skip
-    what = "every node" if whole else f"the {len(nodes)} nodes that bear on this case (of {len(spec.nodes)})"
+    what = "every node" if whole else f"the {len(nodes)} {'node that bears' if len(nodes) == 1 else 'nodes that bear'} on this case (of {len(spec.nodes)})"
     raised = f"; {len(flags)} red flag{'s' * (len(flags) != 1)} (each edged in its urgency's colour)" if flags else ""
     ax.set_title(f"{spec.name} {spec.version}: {what}; {len(vectors)} observed (outlined){raised}", fontsize=11, pad=20)
     return ax

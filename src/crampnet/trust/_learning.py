@@ -343,7 +343,7 @@ def fit_result(base: BaseModel, posterior_counts: Mapping[str, np.ndarray], *, p
     counts = {nid: np.array(c, dtype=float) for nid, c in posterior_counts.items()}
     for nid, alpha in counts.items():
         tables[nid] = _posterior_mean(alpha, base.compiled.tables[nid])
-    note = f"Dirichlet posterior mean: prior = the previous parameters worth {prior_strength:g} cases (BDe equivalent sample size), updated with {cases} cases ({how})"
+    note = f"Dirichlet posterior mean: prior = the previous parameters worth {prior_strength:g} case{'s' * (prior_strength != 1)} (BDe equivalent sample size), updated with {cases} case{'s' * (cases != 1)} ({how})"
     return Fit(tables, counts, prior_strength, cases, method, iterations, converged, lambda: _fitted_parameters(base, tables, counts, note))
 
 

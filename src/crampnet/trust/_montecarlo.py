@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CHUNK_ENTRIES", "DRAW_BYTES", "batch_posteriors", "drawn_posteriors", "relevant_nodes"]
 
-#: The most memory (bytes) the parameter draws of one chunk of :func:`drawn_posteriors` take.
+#: The most memory (bytes) the parameter draws of one chunk of :func:`drawn_posteriors` (and of ``drawn_tables``) take.
 DRAW_BYTES = 256 * 2**20
 
 #: Bound on clique-table entries times rows held at once.

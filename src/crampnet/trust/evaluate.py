@@ -166,19 +166,19 @@ class Evaluation:
         labelled = self.truth.shape[1]
         worst = f"; lowest {aucs.min():.3f}, {aucs.idxmin()}" if len(aucs) else ""
         return [
-            ("top-1 accuracy", _num(self.top1), f"a present condition first, differential {RANKINGS_BY[self.ranking]}, over the {self.ranked} cases with one present"),
-            ("top-3 accuracy", _num(self.top3), f"one in its first three, over the same {self.ranked} cases"),
+            ("top-1 accuracy", _num(self.top1), f"a present condition first, differential {RANKINGS_BY[self.ranking]}, over the {_n(self.ranked, 'case')} with one present"),
+            ("top-3 accuracy", _num(self.top3), f"one in its first three, over the same {_n(self.ranked, 'case')}"),
             (
                 "must-not-miss recall",
                 _num(self.must_not_miss_recall),
-                f"a flag names it, over {self.must_not_miss_present} present pairs; urgent false alarms {_num(self.false_alarms)} of {self.alarm_cases} cases without one",
+                f"a flag names it, over {_n(self.must_not_miss_present, 'present pair')}; urgent false alarms {_num(self.false_alarms)} of {_n(self.alarm_cases, 'case')} without one",
             ),
-            ("Brier score", _num(self.brier, 4), f"over {int(self.truth.notna().to_numpy().sum())} known (case, condition) cells; 0 is perfect"),
+            ("Brier score", _num(self.brier, 4), f"over {_n(int(self.truth.notna().to_numpy().sum()), 'known (case, condition) cell')}; 0 is perfect"),
             ("AUROC, median", _num(float(aucs.median()) if len(aucs) else math.nan), f"over the {len(aucs)} of {labelled} conditions with present and absent cases{worst}"),
         ]
 
     def __repr__(self) -> str:
-        head = f"<crampnet.Evaluation of {len(self.truth)} cases, {self.truth.shape[1]} labelled conditions:"
+        head = f"<crampnet.Evaluation of {_n(len(self.truth), 'case')}, {_n(self.truth.shape[1], 'labelled condition')}:"
         body = [f"  {name} {value} ({over})" for name, value, over in self._lines()]
         return "\n".join([head, *body, "  .summary() per condition; .calibration, .posteriors and .truth hold the tables>"])
 
@@ -188,9 +188,14 @@ class Evaluation:
         rows = "".join(f"<tr><th style='text-align:left'>{escape(n)}</th><td>{escape(v)}</td><td style='text-align:left'>{escape(o)}</td></tr>" for n, v, o in self._lines())
         detail = "".join(
             f"<details><summary>{escape(title)}</summary>{table.to_html(float_format=lambda x: f'{x:.3f}', na_rep='n/a', index=index)}</details>"
-            for title, table, index in (("Per condition: AUROC, Brier score, prevalence, known cases", self.summary(), True), (f"Calibration ({len(self.calibration)} bins)", self.calibration, False))
+            for title, table, index in (("Per condition: AUROC, Brier score, prevalence, known cases", self.summary(), True), (f"Calibration ({_n(len(self.calibration), 'bin')})", self.calibration, False))
         )
-        return f"<div class='crampnet-evaluation'><p><strong>crampnet evaluation</strong> of {len(self.truth)} cases, {self.truth.shape[1]} labelled conditions</p><table>{rows}</table>{detail}</div>"
+        return f"<div class='crampnet-evaluation'><p><strong>crampnet evaluation</strong> of {_n(len(self.truth), 'case')}, {_n(self.truth.shape[1], 'labelled condition')}</p><table>{rows}</table>{detail}</div>"
+
+
+def _n(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless the count is 1 ("1 case", "2 cases")."""
+    return f"{count:,} {noun}{'s' * (count != 1)}"
 
 
 def _num(value: float, digits: int = 3) -> str:
@@ -355,7 +360,9 @@ def plot_calibration(result: Evaluation | pd.DataFrame, ax: Any = None) -> Any:
     -------
     matplotlib.axes.Axes
         The axes drawn on: observed frequency against mean predicted
-        probability per non-empty bin, and the diagonal of perfect calibration.
+        probability per non-empty bin, each point labelled with its bin's
+        ``n`` ("n=412", a text with ``gid`` ``"n"``), and the diagonal of
+        perfect calibration.
 
     Examples
     --------
@@ -379,7 +386,9 @@ def plot_calibration(result: Evaluation | pd.DataFrame, ax: Any = None) -> Any:
         _, ax = plt.subplots(figsize=(5, 5))
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label="perfect calibration")
     shown = table[table["n"] > 0]
-    ax.plot(shown["mean_predicted"], shown["observed"], marker="o", color="#4477aa", label="crampnet")
+    ax.plot(shown["mean_predicted"], shown["observed"], marker="o", color="#4477aa", label="crampnet (n: cells in the bin)")
+    for x, y, n in zip(shown["mean_predicted"], shown["observed"], shown["n"], strict=True):  # a point's weight, to read it by
+        ax.annotate(f"n={int(n):,}", (x, y), textcoords="offset points", xytext=(4, -11), fontsize=7, color="#4477aa", gid="n")
     ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="Predicted probability", ylabel="Observed frequency")
     ax.legend(loc="upper left", fontsize="small")
     return ax

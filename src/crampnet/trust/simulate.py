@@ -166,6 +166,12 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
     data : pandas.DataFrame
         One case per row, one column per node id (as for
         :meth:`~crampnet.Model.posteriors`); missing cells are unobserved.
+        A part of a condition (``model.parts``, a hidden form such as
+        ``overt_thyroid_dysfunction``) is fitted from its column like any
+        node, as :func:`simulate` writes one: its table keeps the 0 the file
+        gives it where its condition is absent (the prior puts no weight
+        there), and a row with the part present and its condition absent
+        is impossible. Without its column a part keeps its table.
     prior_strength : float, default=10.0
         The equivalent sample size of the prior (BDe): how many cases the
         current tables are worth.
@@ -227,9 +233,9 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
     alpha = family_prior(model, fitted, float(prior_strength))
     counts, iterations, converged = expected_counts(model, evidence, fitted, alpha, complete=complete, max_iter=int(max_iter), tol=float(tol), rows=rows)
     if not converged:
-        warnings.warn(f"EM stopped after {iterations} iterations before the tables moved less than {tol}; raise max_iter.", ConvergenceWarning, stacklevel=2)
+        warnings.warn(f"EM stopped after {iterations} iteration{'s' * (iterations != 1)} before the tables moved less than {tol}; raise max_iter.", ConvergenceWarning, stacklevel=2)
     missing = 1.0 - float(np.mean([observed[nid][keep].mean() for nid in fitted]))
-    how = ("complete data" if complete else f"EM, {iterations} iterations, {missing:.0%} of the fitted nodes' cells missing") + empty
+    how = ("complete data" if complete else f"EM, {iterations} iteration{'s' * (iterations != 1)}, {missing:.0%} of the fitted nodes' cells missing") + empty
     posterior = {nid: alpha[nid] + counts[nid] for nid in fitted}
     return model.refit(fit_result(model, posterior, prior_strength=float(prior_strength), cases=len(rows), method="complete" if complete else "em", iterations=iterations, converged=converged, how=how))
 
@@ -262,7 +268,7 @@ def _empty_rows(labels: pd.Index, total: int, kept: int) -> str:
     shown = ", ".join(str(label) for label in labels[:5]) + (", ..." if len(labels) > 5 else "")
     one = len(labels) == 1
     warnings.warn(f"fit: {len(labels):,} of the {total:,} rows of data {'has' if one else 'have'} no observed cell ({'row' if one else 'rows'} {shown}) and {'carries' if one else 'carry'} nothing; {'it is' if one else 'they are'} left out and the model is fitted to the other {kept:,}.", UserWarning, stacklevel=3)
-    return f"; {len(labels):,} rows with no observed cell left out"
+    return f"; {len(labels):,} {'row' if one else 'rows'} with no observed cell left out"
 
 
 def _hard(v: np.ndarray | None) -> bool:

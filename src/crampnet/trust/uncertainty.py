@@ -17,7 +17,8 @@ with less than even odds is no range of it).
   intercepts): a Beta whose central ``coverage`` interval is exactly
   ``[low, high]`` (both shape parameters solved numerically). A range that
   touches 0 or 1 is one-sided: the Beta keeps the file's value as its mean
-  and puts its other bound at the matching quantile (the nearest it can).
+  and puts its other bound at the matching quantile (the nearest it can: a
+  ``UserWarning`` names the ranges left with under half the tail asked).
 - **Odds ratios and mixture weights with a range**: log-normal around the
   file's value, ``log X ~ Normal(log value, sigma)``, with ``sigma`` from
   the width of ``[low, high]`` on the log scale (one-sided if ``low <= 0``).
@@ -94,7 +95,9 @@ from crampnet.trust._distributions import (
     Distributions,
     distributions,
     draw_parameters,
+    warn_short,
 )
+from crampnet.trust._drawn_tables import drawn_tables
 from crampnet.trust._montecarlo import drawn_posteriors
 from crampnet.trust._parameters import parameter_space
 
@@ -103,30 +106,14 @@ if TYPE_CHECKING:
 
     from crampnet.base import BaseModel
 
-#: The smallest ``coverage`` taken: a range read to hold its number with less
-#: than even odds is no range of it, and the log-normal spread of a ranged
-#: odds ratio grows as ``1 / z((1 + coverage) / 2)`` (overflowing draws
-#: below about 0.005).
+#: The smallest ``coverage`` taken: a range read to hold its number with less than even odds is no range of it,
+#: and the log-normal spread of a ranged odds ratio grows as ``1 / z((1 + coverage) / 2)`` (overflowing draws below about 0.005).
 MIN_COVERAGE = 0.5
-
-#: The most Monte Carlo draws one call takes (a draw holds every parameter
-#: of the network; posterior_intervals draws and runs them in chunks).
+#: The most Monte Carlo draws one call takes (a draw holds every parameter of the network; posterior_intervals draws and runs them in chunks).
 MAX_DRAWS = 100_000
 
-__all__ = [
-    "COVERAGE",
-    "JUDGMENT_FACTOR",
-    "MAX_DRAWS",
-    "MIN_COVERAGE",
-    "SOURCED_FACTOR",
-    "Distributions",
-    "beta_from_interval",
-    "distributions",
-    "draw_parameters",
-    "draw_tables",
-    "parameter_distributions",
-    "posterior_intervals",
-]
+__all__ = ["COVERAGE", "JUDGMENT_FACTOR", "MAX_DRAWS", "MIN_COVERAGE", "SOURCED_FACTOR", "Distributions", "beta_from_interval",
+           "distributions", "draw_parameters", "draw_tables", "parameter_distributions", "posterior_intervals"]  # fmt: skip
 
 
 def draw_tables(model: BaseModel, draws: int = 1000, seed: int | np.random.Generator | None = 0, coverage: float = COVERAGE) -> dict[str, np.ndarray]:
@@ -150,15 +137,20 @@ def draw_tables(model: BaseModel, draws: int = 1000, seed: int | np.random.Gener
     -------
     dict of str to numpy.ndarray
         Every node id to its drawn tables, ``[draw, state, parent_1, ...,
-        parent_k]``, each column a distribution over the node's states.
+        parent_k]``, each column a distribution over the node's states (all held at once; drawn in chunks).
 
     Raises
     ------
     InvalidValueError
-        ``draws`` not an int from 1 to :data:`MAX_DRAWS`, ``coverage``
+        ``draws`` not an int from 1 to :data:`MAX_DRAWS` (or more than ``TABLE_BYTES`` of tables, in ``_drawn_tables``: 6,580 for the shipped network), ``coverage``
         outside [0.5, 1), or a negative ``seed``.
     EvidenceTypeError
         If ``seed`` is not an int, a Generator or None.
+
+    Warns
+    -----
+    UserWarning
+        Naming the one-sided ranges whose Beta cannot reach the quantile ``coverage`` asks.
 
     Examples
     --------
@@ -171,7 +163,7 @@ def draw_tables(model: BaseModel, draws: int = 1000, seed: int | np.random.Gener
     """
     n = _count(draws, "draw_tables")
     rng = _rng(seed, "draw_tables")
-    return parameter_space(model).tables(draw_parameters(model, n, rng, _coverage(coverage, "draw_tables")))
+    return drawn_tables(model, n, rng, _coverage(coverage, "draw_tables", model))
 
 
 def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None = None, interval: float = 0.9, draws: int = 1000, seed: int | np.random.Generator | None = 0, *, coverage: float = COVERAGE) -> pd.DataFrame:
@@ -212,7 +204,8 @@ def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None 
     UserWarning
         When some draws make the evidence impossible (probability 0, or
         too small for the Monte Carlo pass): the warning says how many were
-        left out of the quantiles.
+        left out of the quantiles. And naming the one-sided ranges whose
+        Beta cannot reach the quantile ``coverage`` asks (see the module doc).
 
     Raises
     ------
@@ -238,7 +231,7 @@ def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None 
     import pandas as pd
 
     interval = _fraction("interval", interval, "posterior_intervals")
-    coverage = _coverage(coverage, "posterior_intervals")
+    coverage = _coverage(coverage, "posterior_intervals", model)
     n = _count(draws, "posterior_intervals", low=2)
     rng = _rng(seed, "posterior_intervals")
     if evidence is not None and not isinstance(evidence, Mapping):
@@ -295,6 +288,11 @@ def parameter_distributions(model: BaseModel, coverage: float = COVERAGE) -> pd.
         (no range: the default spread), ``"fitted"`` (a Dirichlet posterior)
         or ``"fixed"`` (a structural 0 or 1, never varied).
 
+    Warns
+    -----
+    UserWarning
+        Naming the one-sided ranges whose Beta cannot reach the quantile ``coverage`` asks.
+
     Examples
     --------
     >>> import crampnet
@@ -305,7 +303,7 @@ def parameter_distributions(model: BaseModel, coverage: float = COVERAGE) -> pd.
     """
     import pandas as pd
 
-    dist = distributions(model, _coverage(coverage, "parameter_distributions"))
+    dist = distributions(model, _coverage(coverage, "parameter_distributions", model))
     rows = parameter_rows(model)
     frame = model.parameters()
     out = pd.DataFrame(
@@ -349,7 +347,7 @@ def _fraction(name: str, value: object, caller: str) -> float:
     return float(value)
 
 
-def _coverage(value: object, caller: str) -> float:
+def _coverage(value: object, caller: str, model: BaseModel | None = None) -> float:
     """``value`` as a coverage from :data:`MIN_COVERAGE` to below 1, or InvalidValueError naming it.
 
     Parameters
@@ -358,6 +356,8 @@ def _coverage(value: object, caller: str) -> float:
         The ``coverage`` argument as given.
     caller : str
         The public function's name, for the message.
+    model : BaseModel, optional
+        The model drawn from: its one-sided ranges out of reach at this coverage are warned of (:func:`~crampnet.trust._distributions.warn_short`).
 
     Returns
     -------
@@ -372,6 +372,8 @@ def _coverage(value: object, caller: str) -> float:
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not MIN_COVERAGE <= cast("float", value) < 1:
         msg = f"The 'coverage' argument of {caller} must be a number from {MIN_COVERAGE} to below 1 (the probability a range of the network file is read to hold; {COVERAGE} by default). Got {show(value)} instead: a range read to hold its number with less than even odds is no range of it."
         raise InvalidValueError(msg)
+    if model is not None:
+        warn_short(model, float(value), caller)
     return float(value)
 
 
