@@ -88,8 +88,10 @@ def calibration_table(predicted: np.ndarray, observed: np.ndarray, bins: int = 1
     -------
     pandas.DataFrame
         One row per bin, lowest first, columns ``bin_low``, ``bin_high``,
-        ``n`` (cases in the bin), ``mean_predicted`` and ``observed`` (the
-        mean outcome; both NaN for an empty bin).
+        ``n`` (how many predictions fall in the bin: one per case here,
+        one per case and condition in
+        :func:`~crampnet.trust.evaluate.evaluate`), ``mean_predicted`` and
+        ``observed`` (the mean outcome; both NaN for an empty bin).
 
     Raises
     ------
