@@ -54,7 +54,7 @@ import math
 import os
 import shlex
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -145,11 +145,43 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
     return code
 
 
+#: The formats each suffix of ``report -o`` means (``.txt``, and any other, goes with either).
+_REPORT_SUFFIXES = {".md": ("markdown",), ".markdown": ("markdown",), ".html": ("html",), ".htm": ("html",)}
+
+
+def _check_suffix(output: str, fmt: str, means: Mapping[str, tuple[str, ...]]) -> None:
+    """Refuse ``--format fmt`` for an ``-o`` file whose suffix ``means`` other formats (an unknown suffix, or none, goes with any).
+
+    Parameters
+    ----------
+    output : str
+        The ``-o`` file.
+    fmt : str
+        The format ``--format`` gives.
+    means : Mapping of str to tuple of str
+        The formats each known suffix (lower case, with its dot) means, the
+        one written without ``--format`` first; the first suffix meaning
+        ``fmt`` first is the one the message suggests.
+
+    Raises
+    ------
+    InvalidValueError
+        If the suffix of ``output`` means formats other than ``fmt``.
+    """
+    suffix = Path(output).suffix.lower()
+    if suffix in means and fmt not in means[suffix]:
+        own = next(s for s, formats in means.items() if formats[0] == fmt)
+        msg = f"{shown(output)}: --format {fmt} contradicts the suffix {suffix}, which means {' or '.join(means[suffix])}; leave --format out to write {means[suffix][0]}, or name the file for {fmt} ({shown(str(Path(output).with_suffix(own)))})."
+        raise InvalidValueError(msg)
+
+
 def _report(args: argparse.Namespace, model: Model) -> int:
     suffix = Path(args.output).suffix.lower() if args.output else ""
     if args.format is None and suffix not in ("", ".md", ".markdown", ".txt", ".html", ".htm"):
         msg = f"crampnet report writes markdown (.md) or HTML (.html), not {suffix}: name the file so, or give --format."
         raise CrampnetError(msg)
+    if args.format is not None and args.output:
+        _check_suffix(args.output, args.format, _REPORT_SUFFIXES)
     fmt = args.format or ("html" if suffix in (".html", ".htm") else "markdown")
     text = model.diagnose(_evidence(args, model)).report(format=fmt)
     if fmt == "html":
@@ -163,11 +195,13 @@ def _report(args: argparse.Namespace, model: Model) -> int:
 
 
 def _export(args: argparse.Namespace, model: Model) -> int:
-    from crampnet.interop.export import export, format_for
+    from crampnet.interop.export import SUFFIXES, export, format_for
 
     if args.format is None and args.output is None:
         msg = "crampnet export needs --format (bif, xmlbif, xdsl or uai) or an -o FILE whose suffix names one."
         raise CrampnetError(msg)
+    if args.format is not None and args.output is not None:  # .xml is XML: XMLBIF's or XDSL's
+        _check_suffix(args.output, args.format, {suffix: (fmt,) for suffix, fmt in SUFFIXES.items()} | {".xml": ("xmlbif", "xdsl")})
     fmt = args.format or format_for(args.output)
     text = export(model, fmt, args.output)
     if args.output is None:
