@@ -52,3 +52,64 @@ def test_a_format_with_an_unknown_or_agreeing_suffix_is_written(tmp_path, capsys
     from pathlib import Path
 
     assert Path(argv[-1]).read_text(encoding="utf-8").startswith(start)
+
+
+def _twice(capsys, argv: list[str]) -> str:
+    """Run ``main(argv)``, check that argparse's exit is 2 with one error line and no output, and return stderr."""
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and "usage:" not in captured.err, captured.err
+    return captured.err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["diagnose", "--network", "a.toml", "urge_to_move=yes", "--network", "b.toml"], "--network is given twice (a.toml and b.toml); give it once."),
+        (["diagnose", "--population", "adults", "--population", "pregnancy"], "--population is given twice (adults and pregnancy); give it once."),
+        (["score", "c.csv", "-o", "a.csv", "-o", "b.csv"], "-o is given twice (a.csv and b.csv); give it once."),
+        (["export", "--output", "a.uai", "-o", "b.uai"], "--output (as --output and -o) is given twice (a.uai and b.uai); give it once."),
+        (["diagnose", "--top", "3", "--top", "5"], "--top is given twice (3 and 5); give it once."),
+        (["interview", "--confidence", "0.9", "--conf", "0.99"], "--confidence is given twice (0.9 and 0.99); give it once."),
+        (["report", "--format", "html", "--format", "markdown"], "--format is given twice (html and markdown); give it once."),
+    ],
+)
+def test_a_single_valued_option_given_twice_is_refused(capsys, argv, message):
+    """Check that an option that takes one value, given twice, is an error naming it and both values (argparse kept
+    the last one: ``--network a.toml ... --network b.toml`` ran on b.toml without a word)."""
+    assert _twice(capsys, argv) == f"crampnet: error: {message}\n"
+
+
+def _single_valued() -> list[tuple[str, str, list[str]]]:
+    """Every option of every command that takes one value: the command, the option and two values it accepts."""
+    import argparse
+
+    from crampnet._cli_parser import parsers
+
+    found = []
+    for command, parser in parsers()[1].items():
+        for action in parser._actions:
+            if not action.option_strings or action.nargs is not None or isinstance(action, argparse._StoreConstAction | argparse._HelpAction | argparse._VersionAction):
+                continue
+            values = [str(c) for c in action.choices][:2] if action.choices else {int: ["3", "4"], float: ["0.5", "0.6"]}.get(action.type, ["a", "b"])  # type: ignore[arg-type]
+            found.append((command, action.option_strings[-1], values))
+    return found
+
+
+def test_every_single_valued_option_is_walked():
+    """Check that the walk below finds the options it must (so that an empty walk cannot pass)."""
+    found = {(command, option) for command, option, _ in _single_valued()}
+    assert {("diagnose", "--network"), ("score", "--output"), ("interview", "--save"), ("score", "--index-col"), ("export", "--format"), ("describe", "--population")} <= found
+    assert len(found) >= 30
+
+
+@pytest.mark.parametrize(("command", "option", "values"), _single_valued())
+def test_every_single_valued_option_given_twice_is_refused(capsys, command, option, values):
+    """Check that each option of each command that takes one value is refused when given twice, naming both values."""
+    first, second = values
+    argv = [command, *(["c.csv"] if command == "score" else []), option, first, option, second]
+    err = _twice(capsys, argv)
+    assert err.startswith(f"crampnet: error: {option} is given twice ({first} and {second});"), err
