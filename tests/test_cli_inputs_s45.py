@@ -113,3 +113,31 @@ def test_every_single_valued_option_given_twice_is_refused(capsys, command, opti
     argv = [command, *(["c.csv"] if command == "score" else []), option, first, option, second]
     err = _twice(capsys, argv)
     assert err.startswith(f"crampnet: error: {option} is given twice ({first} and {second});"), err
+
+
+@pytest.mark.parametrize(
+    ("content", "argv", "line"),
+    [
+        ('urge_to_move,worse_at_rest\nyes,no\n""\nno,yes\n', [], 3),
+        ('urge_to_move,worse_at_rest\r\nyes,no\r\n\r\n""\r\n', [], 4),
+        ('id,urge_to_move,worse_at_rest\na,yes,no\n""\n', ["--index-col", "id"], 3),
+        ('urge_to_move,worse_at_rest\n' + "yes,no\n" * 5000 + '""\n', [], 5002),  # after the first batch of rows read
+    ],
+)
+def test_score_refuses_a_line_of_only_empty_quotes(cli_error, tmp_path, content, argv, line):
+    """Check that a line holding only ``""`` in a cohort of several columns is refused by its line (it was scored as
+    a case with nothing known, a row of the output that no row of the file meant)."""
+    path = tmp_path / "c.csv"
+    path.write_bytes(content.encode("utf-8"))
+    err = cli_error(["score", str(path), "--no-progress", *argv])
+    columns = 3 if "--index-col" in argv else 2
+    assert err.startswith(f'crampnet: error: {path}, line {line}: "" (one empty field), fewer than the {columns} columns the header names;'), err
+
+
+def test_score_keeps_blank_lines_and_empty_quotes_of_a_one_column_cohort(tmp_path, capsys):
+    """Check that in a one-column cohort a blank line is still skipped, and ``""`` is a row whose one cell is empty."""
+    path = tmp_path / "c.csv"
+    path.write_text('urge_to_move\nyes\n\n""\nno\n', encoding="utf-8")
+    assert main(["score", str(path), "--no-progress"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert [r.split(",")[0] for r in rows] == ["row", "0", "1", "2"]
