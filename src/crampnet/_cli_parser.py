@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from crampnet._cli_input import Parser
+from crampnet._cli_options import Parser
 from crampnet._files import shown
 from crampnet._interview import NOTE
 

@@ -50,8 +50,6 @@ rank  condition ...
 from __future__ import annotations
 
 import argparse
-import math
-import os
 import shlex
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -66,7 +64,8 @@ from crampnet._case_file import (
     read_case_file,
     save_case,
 )
-from crampnet._cli_input import gather_evidence, option_before_command, parse_assignment
+from crampnet._cli_input import gather_evidence, parse_assignment
+from crampnet._cli_options import option_before_command, option_problem
 from crampnet._cli_output import (
     diagnosis_json,
     differential_lines,
@@ -296,36 +295,6 @@ def _prepare(args: argparse.Namespace) -> Model:
 _RUN: dict[str, Callable[[argparse.Namespace, Model], int]] = {"diagnose": _diagnose, "interview": _interview, "report": _report, "export": _export, "score": _score, "describe": _describe}
 
 
-def _same_file(first: str, second: str) -> bool:
-    """Whether the two names are one existing file (by any path or link); False if either cannot be looked at."""
-    try:
-        return os.path.samefile(first, second)
-    except (OSError, ValueError):
-        return False
-
-
-def _option_problem(args: argparse.Namespace) -> str:
-    """What is wrong with the options' values (``""`` if nothing); ``-o -`` becomes standard output."""
-    for name, least in (("top", 0), ("questions", 0), ("max_questions", 0), ("chunksize", 1)):
-        value = getattr(args, name, least)
-        if value < least:
-            return f"--{name.replace('_', '-')} must be at least {least}. Got {value}."
-    if hasattr(args, "confidence") and not (math.isfinite(args.confidence) and 0 < args.confidence <= 1):
-        return f"--confidence must be in (0, 1]. Got {args.confidence}."
-    for name in ("network", "case", "save", "output"):  # an empty name (an unset shell variable) would be read as no file
-        if getattr(args, name, None) == "":
-            return f"--{name} is empty; give the name of a file{' (or - for standard output)' if name == 'output' else ''}."
-    if getattr(args, "output", None) == "-":
-        args.output = None
-    for name, what in (("cohort", "the cohort CSV"), ("case", "the case file"), ("network", "the network file")):  # written whole, then renamed over what was read
-        source, output = getattr(args, name, None), getattr(args, "output", None)
-        if source and output and source != "-" and _same_file(source, output):
-            return f"{shown(output)}: -o names {what} that crampnet {args.command} reads; writing it would replace it. Give another file name."
-    if sys.stdout is None and getattr(args, "output", None) is None:  # closed (>&-): print() would drop every line
-        return f"the standard output is closed, so crampnet {args.command} has nowhere to write; open it{', or give -o FILE' if hasattr(args, 'output') else ''}."
-    return ""
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0, or 2 for an error).
 
@@ -346,7 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         after Ctrl-C; 141 when the reader of the output stopped reading (a
         broken pipe).
     """
-    from crampnet._cli_input import flush_stdout
+    from crampnet._cli_options import flush_stdout
 
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
@@ -361,7 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra:  # argparse reads a command's positionals in one run: evidence after an option is left over, so read it again intermixed
         rest = args_list[args_list.index(args.command) + 1 :]
         args = commands[args.command].parse_intermixed_args(rest, namespace=argparse.Namespace(command=args.command))
-    problem = _option_problem(args)
+    problem = option_problem(args)
     if problem:
         print(f"crampnet: error: {problem}", file=sys.stderr)
         return 2
