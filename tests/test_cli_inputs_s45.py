@@ -77,9 +77,10 @@ def _twice(capsys, argv: list[str]) -> str:
         (["report", "--format", "html", "--format", "markdown"], "--format is given twice (html and markdown); give it once."),
     ],
 )
-def test_a_single_valued_option_given_twice_is_refused(capsys, argv, message):
+def test_a_single_valued_option_given_twice_is_refused(capsys, tmp_path, monkeypatch, argv, message):
     """Check that an option that takes one value, given twice, is an error naming it and both values (argparse kept
     the last one: ``--network a.toml ... --network b.toml`` ran on b.toml without a word)."""
+    monkeypatch.chdir(tmp_path)  # without the check, -o b.uai was written
     assert _twice(capsys, argv) == f"crampnet: error: {message}\n"
 
 
@@ -107,8 +108,9 @@ def test_every_single_valued_option_is_walked():
 
 
 @pytest.mark.parametrize(("command", "option", "values"), _single_valued())
-def test_every_single_valued_option_given_twice_is_refused(capsys, command, option, values):
+def test_every_single_valued_option_given_twice_is_refused(capsys, tmp_path, monkeypatch, command, option, values):
     """Check that each option of each command that takes one value is refused when given twice, naming both values."""
+    monkeypatch.chdir(tmp_path)  # without the check, -o b was written
     first, second = values
     argv = [command, *(["c.csv"] if command == "score" else []), option, first, option, second]
     err = _twice(capsys, argv)
@@ -141,3 +143,33 @@ def test_score_keeps_blank_lines_and_empty_quotes_of_a_one_column_cohort(tmp_pat
     assert main(["score", str(path), "--no-progress"]) == 0
     rows = capsys.readouterr().out.splitlines()
     assert [r.split(",")[0] for r in rows] == ["row", "0", "1", "2"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "option", "stream"),
+    [
+        (["interview", "--save", "-"], "--save", "the standard output"),
+        (["diagnose", "--case", "-"], "--case", "the standard input"),
+        (["report", "--case", "-", "-o", "-"], "--case", "the standard input"),
+        (["describe", "--network", "-"], "--network", "the standard input"),
+    ],
+)
+def test_a_dash_for_a_case_or_network_file_is_not_taken_as_a_file_name(cli_error, tmp_path, monkeypatch, argv, option, stream):
+    """Check that ``-`` as a case, save or network file is refused, since ``-`` means a standard stream elsewhere
+    (``interview --save -`` wrote a file named ``-`` in the folder; ``--case -`` said "-: No such file or directory")."""
+    import io
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"urge_to_move": true}\n'))
+    err = cli_error(argv)
+    assert err.startswith(f"crampnet: error: {option} -: "), err
+    assert f"not {stream}" in err and "./-" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_named_dash_is_read_as_dot_slash_dash(tmp_path, monkeypatch, capsys):
+    """Check that the way out the message gives, ``./-``, reads a case file named ``-``."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-").write_text('{"visible_hard_contraction": true}', encoding="utf-8")
+    assert main(["diagnose", "--case", "./-", "--questions", "0", "--top", "1"]) == 0
+    assert "Evidence: visible_hard_contraction=true" in capsys.readouterr().out.splitlines()

@@ -195,7 +195,8 @@ def option_problem(args: argparse.Namespace) -> str:
     Returns
     -------
     str
-        One line: a number out of range, an empty file name, an ``-o`` that
+        One line: a number out of range, an empty file name, ``-`` for a
+        network, case or ``--save`` file (a stream elsewhere), an ``-o`` that
         names a file the command reads, or a closed standard output with
         nowhere else to write; ``""`` if the options are fine.
     """
@@ -208,6 +209,9 @@ def option_problem(args: argparse.Namespace) -> str:
     for name in ("network", "case", "save", "output"):  # an empty name (an unset shell variable) would be read as no file
         if getattr(args, name, None) == "":
             return f"--{name} is empty; give the name of a file{' (or - for standard output)' if name == 'output' else ''}."
+    for name, what, stream in (("network", "the network", "input"), ("case", "the case", "input"), ("save", "the case", "output")):  # - is a stream for -o and score only
+        if getattr(args, name, None) == "-":
+            return f"--{name} -: {what} is {'read from' if stream == 'input' else 'saved to'} a file, not the standard {stream}; give the file's name (./- for a file named -)."
     if getattr(args, "output", None) == "-":
         args.output = None
     for name, what in (("cohort", "the cohort CSV"), ("case", "the case file"), ("network", "the network file")):  # written whole, then renamed over what was read

@@ -33,7 +33,7 @@ is given once per source (the example, the case file, the command line), and
 a later source overrides an earlier one. Files read must be regular files
 (``score -`` reads stdin), of bounded size; ``-o FILE`` is written whole or
 not at all (see :mod:`crampnet._files`), and never through a symbolic link,
-FIFO or device, nor over the cohort, case or network file the command reads; ``-o -`` is stdout (``score`` writes it, too, whole or not at all), and an empty file name is an error.
+FIFO or device, nor over the cohort, case or network file the command reads; ``-o -`` is stdout (``score`` writes it, too, whole or not at all); an empty file name is an error, and so is ``-`` for a network, case or ``--save`` file (``./-`` names a file called ``-``).
 Errors go to stderr as ``crampnet: error: ...`` (naming the file they are about) with exit code 2; nothing non-finite is printed.
 
 Examples
