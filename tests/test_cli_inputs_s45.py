@@ -173,3 +173,26 @@ def test_a_file_named_dash_is_read_as_dot_slash_dash(tmp_path, monkeypatch, caps
     (tmp_path / "-").write_text('{"visible_hard_contraction": true}', encoding="utf-8")
     assert main(["diagnose", "--case", "./-", "--questions", "0", "--top", "1"]) == 0
     assert "Evidence: visible_hard_contraction=true" in capsys.readouterr().out.splitlines()
+
+
+@pytest.mark.parametrize("options", [[], ["--questions-by", "information", "--staged"]])
+def test_the_resume_command_after_max_questions_asks_more(tmp_path, monkeypatch, capsys, options):
+    """Check that the resume command an interview prints after stopping at --max-questions asks further questions in
+    the same order (it resumed the case only to stop at once: the questions of the saved case count towards
+    --max-questions, and the command gave neither a higher one nor the --questions-by order)."""
+    import io
+    import shlex
+
+    save = str(tmp_path / "case.json")
+    monkeypatch.setattr("sys.stdin", io.StringIO("skip\n"))
+    assert main(["interview", "--max-questions", "1", "--save", save, *options]) == 0
+    out = capsys.readouterr().out
+    assert "Stopping: 1 question asked (--max-questions 1)." in out
+    argv = shlex.split(out.rstrip("\n").splitlines()[-1].split("; resume it with: ", 1)[1])
+    for option in options:
+        assert option in argv
+    monkeypatch.setattr("sys.stdin", io.StringIO("skip\n"))
+    assert main(argv[1:]) == 0
+    out = capsys.readouterr().out
+    assert "Q2. " in out, out
+    assert "Stopping: 2 questions asked (--max-questions 2)." in out

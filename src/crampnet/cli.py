@@ -73,7 +73,7 @@ from crampnet._cli_output import (
     flag_lines,
     question_lines,
 )
-from crampnet._cli_parser import parsers
+from crampnet._cli_parser import MAX_QUESTIONS, QUESTION_ORDERS, parsers
 from crampnet._file_names import escaped
 from crampnet._files import shown, write_atomic, write_whole
 from crampnet._interview import NOTE, Interview
@@ -139,7 +139,9 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
     run = Interview(model, evidence, skipped=args.skipped, asked=case.asked if case is not None else 0, top=args.top, max_questions=args.max_questions, confidence=args.confidence, choose=args.choose, save=save, by=args.questions_by, staged=args.staged)
     code = run.run(sys.stdin)
     if args.save:  # a command to copy: names quoted for the shell, and the network it ran on (a saved case names, not locates, it)
-        resume = shlex.join(["crampnet", "interview", *(["--network", args.network] if args.network else []), "--case", args.save, "--save", args.save])
+        more = args.max_questions + run.asked if run.asked >= args.max_questions else args.max_questions  # the saved questions count: as many again
+        same = [*(["--questions-by", args.questions_by] if args.questions_by != QUESTION_ORDERS[0] else []), *(["--staged"] if args.staged else []), *(["--max-questions", str(more)] if more != MAX_QUESTIONS else [])]
+        resume = shlex.join(["crampnet", "interview", *(["--network", args.network] if args.network else []), "--case", args.save, "--save", args.save, *same])
         print(f"The case is saved in {shown(args.save)}; resume it with: {escaped(resume)}")
     return code
 
