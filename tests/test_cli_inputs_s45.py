@@ -196,3 +196,12 @@ def test_the_resume_command_after_max_questions_asks_more(tmp_path, monkeypatch,
     out = capsys.readouterr().out
     assert "Q2. " in out, out
     assert "Stopping: 2 questions asked (--max-questions 2)." in out
+
+
+def test_a_question_about_no_condition_is_listed_without_an_empty_about(capsys):
+    """Check that a question line whose question bears on no condition ends with its kind, not "(history; about )"."""
+    assert main(["diagnose", "urge_to_move=yes", "--top", "0", "--questions", "500"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  ") and "%" in line and "(" in line]
+    assert lines
+    assert not [line for line in lines if line.endswith("about )")]
+    assert [line for line in lines if line.endswith("(history)")]  # such questions are there (care_setting, sleep_apnea)
