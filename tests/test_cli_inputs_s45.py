@@ -205,3 +205,19 @@ def test_a_question_about_no_condition_is_listed_without_an_empty_about(capsys):
     assert lines
     assert not [line for line in lines if line.endswith("about )")]
     assert [line for line in lines if line.endswith("(history)")]  # such questions are there (care_setting, sleep_apnea)
+
+
+def test_the_resume_command_after_max_questions_0_asks_questions(tmp_path, monkeypatch, capsys):
+    """Check that an interview run with --max-questions 0 (to save the case given) prints a resume command that asks
+    questions: the limit it carries is not 0 again."""
+    import io
+    import shlex
+
+    save = str(tmp_path / "case.json")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["interview", "urge_to_move=yes", "--max-questions", "0", "--save", save]) == 0
+    argv = shlex.split(capsys.readouterr().out.rstrip("\n").splitlines()[-1].split("; resume it with: ", 1)[1])
+    assert "0" not in argv
+    monkeypatch.setattr("sys.stdin", io.StringIO("skip\n"))
+    assert main(argv[1:]) == 0
+    assert "Q1. " in capsys.readouterr().out

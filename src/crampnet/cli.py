@@ -139,7 +139,7 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
     run = Interview(model, evidence, skipped=args.skipped, asked=case.asked if case is not None else 0, top=args.top, max_questions=args.max_questions, confidence=args.confidence, choose=args.choose, save=save, by=args.questions_by, staged=args.staged)
     code = run.run(sys.stdin)
     if args.save:  # a command to copy: names quoted for the shell, and the network it ran on (a saved case names, not locates, it)
-        more = args.max_questions + run.asked if run.asked >= args.max_questions else args.max_questions  # the saved questions count: as many again
+        more = (args.max_questions or MAX_QUESTIONS) + run.asked if run.asked >= args.max_questions else args.max_questions  # the saved questions count: as many again (0: the default)
         same = [*(["--questions-by", args.questions_by] if args.questions_by != QUESTION_ORDERS[0] else []), *(["--staged"] if args.staged else []), *(["--max-questions", str(more)] if more != MAX_QUESTIONS else [])]
         resume = shlex.join(["crampnet", "interview", *(["--network", args.network] if args.network else []), "--case", args.save, "--save", args.save, *same])
         print(f"The case is saved in {shown(args.save)}; resume it with: {escaped(resume)}")
