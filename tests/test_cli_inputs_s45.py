@@ -221,3 +221,23 @@ def test_the_resume_command_after_max_questions_0_asks_questions(tmp_path, monke
     monkeypatch.setattr("sys.stdin", io.StringIO("skip\n"))
     assert main(argv[1:]) == 0
     assert "Q1. " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("header", "column", "option"), [("id,urge_to_move", "id", "id"), ("urge_to_move,patient id", "patient id", "'patient id'")])
+def test_an_unknown_cohort_column_says_how_to_give_it_as_the_ids(cli_error, tmp_path, header, column, option):
+    """Check that a cohort column that is not a node, without --index-col, is refused with the way to give it as the
+    column of case ids (``id`` got only "Did you mean 'med_thiazide_diuretic'...?", nodes that contain "id")."""
+    path = tmp_path / "c.csv"
+    path.write_text(f"{header}\n" + ("1,yes\n" if header.startswith("id") else "yes,1\n"), encoding="utf-8")
+    err = cli_error(["score", str(path), "--no-progress"])
+    assert err.startswith(f"crampnet: error: {path}: Unknown node {column!r} in the columns of the file."), err
+    assert err.endswith(f" If the column holds the cases' ids, give --index-col {option}.\n"), err
+    assert main(["score", str(path), "--no-progress", "--index-col", column]) == 0
+
+
+def test_a_misspelt_cohort_column_is_not_offered_as_the_ids(cli_error, tmp_path):
+    """Check that a column one letter off a node gets "Did you mean" alone, not the advice for a column of ids."""
+    path = tmp_path / "c.csv"
+    path.write_text("urge_to_mov\nyes\n", encoding="utf-8")
+    err = cli_error(["score", str(path), "--no-progress"])
+    assert err.endswith("Did you mean 'urge_to_move'?\n"), err
