@@ -127,7 +127,7 @@ def test_a_cohort_column_that_is_no_node_points_to_describe_only(cli_error, tmp_
     path.write_text("qqqq\nyes\n", encoding="utf-8")
     err = cli_error(["score", str(path), "--no-progress"])
     assert err.startswith(f"crampnet: error: {path}: Unknown node 'qqqq'")
-    assert err.endswith(" Run crampnet describe to list the node ids.\n") and "model." not in err
+    assert err.endswith(" Run crampnet describe to list the node ids. If the column holds the cases' ids, give --index-col qqqq.\n") and "model." not in err  # the second sentence since session 45
 
 
 def test_an_unknown_node_in_python_still_names_the_model_attributes(model):

@@ -121,7 +121,7 @@ def _reference_questions(dx: crampnet.Diagnosis, n: int) -> list[str]:
     if table.empty:
         return ["Next questions: none left."]
     return [QUESTIONS_HEADER] + [
-        f"  {q!s:<32} {row['decision']:6.0%}  {row['information_gain']:6.3f}  {row['label']} ({row['kind']}; about {row['about']})"
+        f"  {q!s:<32} {row['decision']:6.0%}  {row['information_gain']:6.3f}  {row['label']} ({row['kind']}{'; about ' + row['about'] if row['about'] else ''})"
         for q, row in table.iterrows()
     ]
 

@@ -172,7 +172,7 @@ def test_save_interrupt_resume_gives_the_uninterrupted_result(monkeypatch, tmp_p
     case = tmp_path / "case.json"
     code, part, err = _main(monkeypatch, ["interview", *net, *limit, "--save", str(case)], answers={"case": truth, "skip": skip, "limit": first})
     assert code == 0 and err == ""
-    assert "Stopping: end of input." in part and f"resume it with: {shlex.join(['crampnet', 'interview', *net, '--case', str(case), '--save', str(case)])}\n" in part
+    assert "Stopping: end of input." in part and f"resume it with: {shlex.join(['crampnet', 'interview', *net, '--case', str(case), '--save', str(case), *limit])}\n" in part  # the limit carried
     saved = json.loads(case.read_text(encoding="utf-8"))
     assert saved["questions_asked"] == first
     assert len(saved["evidence"]) + len(saved["skipped"]) == first

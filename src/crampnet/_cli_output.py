@@ -367,5 +367,6 @@ def question_lines(dx: Diagnosis, n: int, by: str = "decision", staged: bool = F
             numbers = f"{finite(cast('float', row['value']), f'the value of {q}'):6.4f}  {gain:6.3f}"
         else:
             numbers = f"{change:6.0%}  {gain:6.3f}"
-        lines.append(f"  {q!s:<32} {numbers}  {row['label']} ({row['kind']}; about {row['about']})")
+        about = f"; about {row['about']}" if row["about"] else ""  # a question that bears on no condition's decision
+        lines.append(f"  {q!s:<32} {numbers}  {row['label']} ({row['kind']}{about})")
     return lines + skipped

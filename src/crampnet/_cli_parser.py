@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import argparse
 
-from crampnet._cli_input import Parser
+from crampnet._cli_options import Parser
 from crampnet._files import shown
 from crampnet._interview import NOTE
 
-__all__ = ["QUESTION_ORDERS", "parsers"]
+__all__ = ["MAX_QUESTIONS", "QUESTION_ORDERS", "parsers"]
 
 #: The orders of ``--questions-by``: those of :func:`crampnet.reasoning.questions.next_questions` (``BY``),
 #: spelled out so that the parser does not import the reasoning layer (tests/test_cli.py checks they agree).
 QUESTION_ORDERS = ("decision", "information", "value")
+#: The default of ``interview --max-questions``, which counts the questions of a resumed case too.
+MAX_QUESTIONS = 10
 
 
-class _OneCase(argparse.Action):
-    """``--case``, which takes one file: given twice, it is an error naming both (argparse would keep the last, dropping the first file's evidence)."""
+class _Once(argparse.Action):
+    """An option that takes one value: given twice, it is an error naming both values (argparse would keep the last, dropping the first without a word)."""
+
+    #: What the error says to do.
+    advice = "give it once."
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None) -> None:
         """Set the option, or exit 2 with one line if it is set already.
@@ -32,16 +37,26 @@ class _OneCase(argparse.Action):
         parser : argparse.ArgumentParser
             The parser reading the option.
         namespace : argparse.Namespace
-            Where the option's value goes.
+            Where the option's value goes (and, under ``_given_once``, the
+            options set so far, as typed, with their values).
         values : object
             The value given.
         option_string : str or None, optional
             The option as typed.
         """
-        before = getattr(namespace, self.dest, None)
-        if before is not None:
-            parser.exit(2, f"crampnet: error: {option_string} is given twice ({shown(str(before))} and {shown(str(values))}); give one case file, and add to it or override it with node=value pairs.\n")
+        given: dict[str, tuple[str | None, object]] = vars(namespace).setdefault("_given_once", {})
+        if self.dest in given:
+            first, before = given[self.dest]
+            name = option_string if first == option_string else f"{max(self.option_strings, key=len)} (as {first} and {option_string})"
+            parser.exit(2, f"crampnet: error: {name} is given twice ({shown(str(before))} and {shown(str(values))}); {self.advice}\n")
+        given[self.dest] = (option_string, values)
         setattr(namespace, self.dest, values)
+
+
+class _OneCase(_Once):
+    """``--case``, which takes one file: given twice, it is an error naming both (the first file's evidence would be dropped)."""
+
+    advice = "give one case file, and add to it or override it with node=value pairs."
 
 
 def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
@@ -55,14 +70,14 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         arguments again with its own when they are intermixed).
     """
     common = Parser(add_help=False)
-    common.add_argument("--network", default=None, help="a network file (default: the shipped one)")
-    common.add_argument("--population", default=None, help="a population preset (default: the network's own; for the shipped one, adults presenting with a leg complaint)")
+    common.add_argument("--network", action=_Once, default=None, help="a network file (default: the shipped one)")
+    common.add_argument("--population", action=_Once, default=None, help="a population preset (default: the network's own; for the shipped one, adults presenting with a leg complaint)")
     case = Parser(add_help=False)
     case.add_argument("evidence", nargs="*", help="node=value pairs, e.g. urge_to_move=yes ferritin=30")
     case.add_argument("--case", default=None, action=_OneCase, help="a JSON file with the case (node id to value), or a case saved by interview --save")
     asking = Parser(add_help=False)
     asking.add_argument(
-        "--questions-by", default="decision", choices=list(QUESTION_ORDERS),
+        "--questions-by", action=_Once, default="decision", choices=list(QUESTION_ORDERS),
         help="order of the next questions: decision (default: the chance the answer changes the most probable condition or a must-not-miss testing decision), information (expected information gain) or value (expected value of the answer)",
     )  # fmt: skip
     asking.add_argument("--staged", action="store_true", help="ask history first, then examination, then tests (each stage in the --questions-by order)")
@@ -71,28 +86,28 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     diag = sub.add_parser("diagnose", parents=[common, case, asking], help="red flags, ranked differential and next questions for a case")
     diag.add_argument("--example", action="store_true", help="start from the built-in example case")
-    diag.add_argument("--top", type=int, default=10, help="how many conditions the text lists (default 10; the must-not-miss ones are always listed too); --json lists every condition, so that a script reading it gets the whole differential")
-    diag.add_argument("--questions", type=int, default=5, help="how many next questions to list (default 5)")
-    diag.add_argument("--ranking", default="counterfactual", choices=["counterfactual", "disablement", "sufficiency", "posterior"], help="order of the differential (default: counterfactual, which is expected disablement, as is disablement: how many observed findings would go away if the condition alone were cured; sufficiency: how many of them it alone would still produce if every other condition were cured; posterior: probability)")
+    diag.add_argument("--top", action=_Once, type=int, default=10, help="how many conditions the text lists (default 10; the must-not-miss ones are always listed too); --json lists every condition, so that a script reading it gets the whole differential")
+    diag.add_argument("--questions", action=_Once, type=int, default=5, help="how many next questions to list (default 5)")
+    diag.add_argument("--ranking", action=_Once, default="counterfactual", choices=["counterfactual", "disablement", "sufficiency", "posterior"], help="order of the differential (default: counterfactual, which is expected disablement, as is disablement: how many observed findings would go away if the condition alone were cured; sufficiency: how many of them it alone would still produce if every other condition were cured; posterior: probability)")
     diag.add_argument("--json", action="store_true", help="print JSON")
     inter = sub.add_parser("interview", parents=[common, case, asking], help="ask the next best question, one at a time (--save and --case to resume)", description="Ask the next best question one at a time: answer yes, no, a state, a number, skip or quit. It stops at --max-questions, at --confidence, when no question is left, or at quit or the end of input, and then prints the red flags and the final differential. --case resumes a case saved with --save (or starts from a plain case file).")
-    inter.add_argument("--max-questions", type=int, default=10, help="stop after this many questions (default 10)")
-    inter.add_argument("--confidence", type=float, default=0.95, help="stop when a condition reaches this posterior (default 0.95)")
-    inter.add_argument("--top", type=int, default=5, help="how many conditions to show after each answer and at the end (default 5)")
+    inter.add_argument("--max-questions", action=_Once, type=int, default=MAX_QUESTIONS, help=f"stop once this many questions are asked, those of a case resumed with --case included (default {MAX_QUESTIONS})")
+    inter.add_argument("--confidence", action=_Once, type=float, default=0.95, help="stop when a condition reaches this posterior (default 0.95)")
+    inter.add_argument("--top", action=_Once, type=int, default=5, help="how many conditions to show after each answer and at the end (default 5)")
     inter.add_argument("--choose", action="store_true", help="list the top five questions to choose from (type 1-5), or answer the first")
-    inter.add_argument("--save", default=None, metavar="FILE", help="write the case (answers, skipped questions, network, population) to FILE after every answer; resume with --case FILE. FILE is a new file or a case saved before: any other file is left alone (an error)")
+    inter.add_argument("--save", action=_Once, default=None, metavar="FILE", help="write the case (answers, skipped questions, network, population) to FILE after every answer; resume with --case FILE. FILE is a new file or a case saved before: any other file is left alone (an error)")
     rep = sub.add_parser("report", parents=[common, case], help="write the markdown or HTML report")
     rep.add_argument("--example", action="store_true", help="start from the built-in example case")
-    rep.add_argument("-o", "--output", default=None, help="the file to write (default, or -: stdout); .html means HTML")
-    rep.add_argument("--format", default=None, choices=["markdown", "html"], help="markdown (default) or html")
+    rep.add_argument("-o", "--output", action=_Once, default=None, help="the file to write (default, or -: stdout); .html means HTML")
+    rep.add_argument("--format", action=_Once, default=None, choices=["markdown", "html"], help="markdown or html (default: html for an -o FILE ending .html or .htm, else markdown); one that the -o suffix contradicts (.md, .html) is an error")
     exp = sub.add_parser("export", parents=[common], help="write the network as BIF, XMLBIF, XDSL or UAI")
-    exp.add_argument("--format", default=None, choices=["bif", "xmlbif", "xdsl", "uai"], help="the file format (default: from the -o suffix)")
-    exp.add_argument("-o", "--output", default=None, help="the file to write (default, or -: stdout)")
+    exp.add_argument("--format", action=_Once, default=None, choices=["bif", "xmlbif", "xdsl", "uai"], help="the file format (default: from the -o suffix); one that a known -o suffix contradicts (.bif, .xmlbif, .xml, .xdsl, .uai) is an error")
+    exp.add_argument("-o", "--output", action=_Once, default=None, help="the file to write (default, or -: stdout)")
     score = sub.add_parser("score", parents=[common], help="score a CSV of cases (one per row, one column per node): each condition's posterior and the row's red flags")
     score.add_argument("cohort", help="the CSV file ('-' for stdin); empty cells are unobserved")
-    score.add_argument("-o", "--output", default=None, help="the CSV to write (default, or -: stdout)")
-    score.add_argument("--chunksize", type=int, default=10_000, help="rows read and scored at a time (default 10000)")
-    score.add_argument("--index-col", default=None, help="a column that identifies the cases (default: row number)")
+    score.add_argument("-o", "--output", action=_Once, default=None, help="the CSV to write (default, or -: stdout)")
+    score.add_argument("--chunksize", action=_Once, type=int, default=10_000, help="rows read and scored at a time (default 10000)")
+    score.add_argument("--index-col", action=_Once, default=None, help="a column that identifies the cases (default: row number)")
     score.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     desc = sub.add_parser("describe", parents=[common], help="what a node means, its states, bands, parents, children and the sources of its numbers")
     desc.add_argument("node", nargs="?", help="a node id or alias, e.g. ferritin or age; without one, every id by role")

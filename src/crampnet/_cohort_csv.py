@@ -25,8 +25,10 @@ Examples
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -236,8 +238,10 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
             if column != index_col:
                 try:
                     nid = resolve_id(spec, column, "the columns of the file")
-                except UnknownNodeError as err:
-                    msg = f"{name}: {err}"
+                except UnknownNodeError as err:  # a column of case ids ("id") is the likeliest: say how to name it
+                    typo = any(difflib.SequenceMatcher(None, column, close).ratio() >= 0.8 for close in err.suggestions)  # not for urge_to_mov
+                    ids = f" If the column holds the cases' ids, give --index-col {shlex.quote(column)}." if index_col is None and not typo else ""
+                    msg = f"{name}: {err}{ids}"
                     raise UnknownNodeError(msg, err.node, err.suggestions) from None
                 if named.setdefault(nid, column) != column:  # an id and an alias, or two aliases
                     msg = f"{name}: the header names the node {nid} twice, as {show(named[nid])} and {show(column)}; give each node one column."

@@ -3,8 +3,9 @@ r"""The rows of a cohort CSV as pandas reads them, each checked to have a field 
 pandas reads a row with fewer fields than the header as if the missing ones
 were empty (not known), so a truncated row would be scored with its last
 values unobserved. :class:`FullRows` passes the CSV text to pandas unchanged,
-row by row, and refuses a row that is short. Blank lines (or lines of blanks)
-are left for pandas, which skips them.
+row by row, and refuses a row that is short (a line of ``""`` alone too,
+which pandas would read as a row of empty fields). Blank lines (or lines of
+blanks) are left for pandas, which skips them.
 
 Examples
 --------
@@ -33,8 +34,8 @@ _BATCH = 4096  # rows per read
 
 
 def _blank(row: list[str]) -> bool:
-    """Whether ``row`` is a blank line, or a line of blanks (pandas skips both)."""
-    return not row or (len(row) == 1 and not row[0].strip())
+    """Whether ``row`` is a blank line, or a line of blanks (pandas skips both); ``""`` alone is one empty field, which pandas reads as a row."""
+    return not row or (len(row) == 1 and row[0] != "" and not row[0].strip())
 
 
 class FullRows:
@@ -112,7 +113,11 @@ class FullRows:
         start = 0
         for row in reader:
             if len(row) < self._width and not _blank(row):
+                where = f"{self._name}, line {self._line + start + 1}"
+                if row == [""]:  # pandas would score it as a case with nothing known
+                    msg = f"{where}: \"\" (one empty field), fewer than the {self._width} columns the header names; remove the line, or give each column a field (a case with nothing known is {',' * (self._width - 1)!r})."
+                    raise InvalidValueError(msg)
                 count = f"{len(row)} field{'s' if len(row) != 1 else ''}"
-                msg = f"{self._name}, line {self._line + start + 1}: {count}, fewer than the {self._width} columns the header names; give each column a field: a value not known is an empty field, as in 'yes,' (a value, then one not known)."
+                msg = f"{where}: {count}, fewer than the {self._width} columns the header names; give each column a field: a value not known is an empty field, as in 'yes,' (a value, then one not known)."
                 raise InvalidValueError(msg)
             start = reader.line_num

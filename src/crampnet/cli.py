@@ -33,7 +33,7 @@ is given once per source (the example, the case file, the command line), and
 a later source overrides an earlier one. Files read must be regular files
 (``score -`` reads stdin), of bounded size; ``-o FILE`` is written whole or
 not at all (see :mod:`crampnet._files`), and never through a symbolic link,
-FIFO or device, nor over the cohort, case or network file the command reads; ``-o -`` is stdout (``score`` writes it, too, whole or not at all), and an empty file name is an error.
+FIFO or device, nor over the cohort, case or network file the command reads; ``-o -`` is stdout (``score`` writes it, too, whole or not at all); an empty file name is an error, and so is ``-`` for a network, case or ``--save`` file (``./-`` names a file called ``-``).
 Errors go to stderr as ``crampnet: error: ...`` (naming the file they are about) with exit code 2; nothing non-finite is printed.
 
 Examples
@@ -50,11 +50,9 @@ rank  condition ...
 from __future__ import annotations
 
 import argparse
-import math
-import os
 import shlex
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -66,7 +64,8 @@ from crampnet._case_file import (
     read_case_file,
     save_case,
 )
-from crampnet._cli_input import gather_evidence, option_before_command, parse_assignment
+from crampnet._cli_input import gather_evidence, parse_assignment
+from crampnet._cli_options import option_before_command, option_problem
 from crampnet._cli_output import (
     diagnosis_json,
     differential_lines,
@@ -74,7 +73,7 @@ from crampnet._cli_output import (
     flag_lines,
     question_lines,
 )
-from crampnet._cli_parser import parsers
+from crampnet._cli_parser import MAX_QUESTIONS, QUESTION_ORDERS, parsers
 from crampnet._file_names import escaped
 from crampnet._files import shown, write_atomic, write_whole
 from crampnet._interview import NOTE, Interview
@@ -140,9 +139,41 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
     run = Interview(model, evidence, skipped=args.skipped, asked=case.asked if case is not None else 0, top=args.top, max_questions=args.max_questions, confidence=args.confidence, choose=args.choose, save=save, by=args.questions_by, staged=args.staged)
     code = run.run(sys.stdin)
     if args.save:  # a command to copy: names quoted for the shell, and the network it ran on (a saved case names, not locates, it)
-        resume = shlex.join(["crampnet", "interview", *(["--network", args.network] if args.network else []), "--case", args.save, "--save", args.save])
+        more = (args.max_questions or MAX_QUESTIONS) + run.asked if run.asked >= args.max_questions else args.max_questions  # the saved questions count: as many again (0: the default)
+        same = [*(["--questions-by", args.questions_by] if args.questions_by != QUESTION_ORDERS[0] else []), *(["--staged"] if args.staged else []), *(["--max-questions", str(more)] if more != MAX_QUESTIONS else [])]
+        resume = shlex.join(["crampnet", "interview", *(["--network", args.network] if args.network else []), "--case", args.save, "--save", args.save, *same])
         print(f"The case is saved in {shown(args.save)}; resume it with: {escaped(resume)}")
     return code
+
+
+#: The formats each suffix of ``report -o`` means (``.txt``, and any other, goes with either).
+_REPORT_SUFFIXES = {".md": ("markdown",), ".markdown": ("markdown",), ".html": ("html",), ".htm": ("html",)}
+
+
+def _check_suffix(output: str, fmt: str, means: Mapping[str, tuple[str, ...]]) -> None:
+    """Refuse ``--format fmt`` for an ``-o`` file whose suffix ``means`` other formats (an unknown suffix, or none, goes with any).
+
+    Parameters
+    ----------
+    output : str
+        The ``-o`` file.
+    fmt : str
+        The format ``--format`` gives.
+    means : Mapping of str to tuple of str
+        The formats each known suffix (lower case, with its dot) means, the
+        one written without ``--format`` first; the first suffix meaning
+        ``fmt`` first is the one the message suggests.
+
+    Raises
+    ------
+    InvalidValueError
+        If the suffix of ``output`` means formats other than ``fmt``.
+    """
+    suffix = Path(output).suffix.lower()
+    if suffix in means and fmt not in means[suffix]:
+        own = next(s for s, formats in means.items() if formats[0] == fmt)
+        msg = f"{shown(output)}: --format {fmt} contradicts the suffix {suffix}, which means {' or '.join(means[suffix])}; leave --format out to write {means[suffix][0]}, or name the file for {fmt} ({shown(str(Path(output).with_suffix(own)))})."
+        raise InvalidValueError(msg)
 
 
 def _report(args: argparse.Namespace, model: Model) -> int:
@@ -150,6 +181,8 @@ def _report(args: argparse.Namespace, model: Model) -> int:
     if args.format is None and suffix not in ("", ".md", ".markdown", ".txt", ".html", ".htm"):
         msg = f"crampnet report writes markdown (.md) or HTML (.html), not {suffix}: name the file so, or give --format."
         raise CrampnetError(msg)
+    if args.format is not None and args.output:
+        _check_suffix(args.output, args.format, _REPORT_SUFFIXES)
     fmt = args.format or ("html" if suffix in (".html", ".htm") else "markdown")
     text = model.diagnose(_evidence(args, model)).report(format=fmt)
     if fmt == "html":
@@ -163,11 +196,13 @@ def _report(args: argparse.Namespace, model: Model) -> int:
 
 
 def _export(args: argparse.Namespace, model: Model) -> int:
-    from crampnet.interop.export import export, format_for
+    from crampnet.interop.export import SUFFIXES, export, format_for
 
     if args.format is None and args.output is None:
         msg = "crampnet export needs --format (bif, xmlbif, xdsl or uai) or an -o FILE whose suffix names one."
         raise CrampnetError(msg)
+    if args.format is not None and args.output is not None:  # .xml is XML: XMLBIF's or XDSL's
+        _check_suffix(args.output, args.format, {suffix: (fmt,) for suffix, fmt in SUFFIXES.items()} | {".xml": ("xmlbif", "xdsl")})
     fmt = args.format or format_for(args.output)
     text = export(model, fmt, args.output)
     if args.output is None:
@@ -262,36 +297,6 @@ def _prepare(args: argparse.Namespace) -> Model:
 _RUN: dict[str, Callable[[argparse.Namespace, Model], int]] = {"diagnose": _diagnose, "interview": _interview, "report": _report, "export": _export, "score": _score, "describe": _describe}
 
 
-def _same_file(first: str, second: str) -> bool:
-    """Whether the two names are one existing file (by any path or link); False if either cannot be looked at."""
-    try:
-        return os.path.samefile(first, second)
-    except (OSError, ValueError):
-        return False
-
-
-def _option_problem(args: argparse.Namespace) -> str:
-    """What is wrong with the options' values (``""`` if nothing); ``-o -`` becomes standard output."""
-    for name, least in (("top", 0), ("questions", 0), ("max_questions", 0), ("chunksize", 1)):
-        value = getattr(args, name, least)
-        if value < least:
-            return f"--{name.replace('_', '-')} must be at least {least}. Got {value}."
-    if hasattr(args, "confidence") and not (math.isfinite(args.confidence) and 0 < args.confidence <= 1):
-        return f"--confidence must be in (0, 1]. Got {args.confidence}."
-    for name in ("network", "case", "save", "output"):  # an empty name (an unset shell variable) would be read as no file
-        if getattr(args, name, None) == "":
-            return f"--{name} is empty; give the name of a file{' (or - for standard output)' if name == 'output' else ''}."
-    if getattr(args, "output", None) == "-":
-        args.output = None
-    for name, what in (("cohort", "the cohort CSV"), ("case", "the case file"), ("network", "the network file")):  # written whole, then renamed over what was read
-        source, output = getattr(args, name, None), getattr(args, "output", None)
-        if source and output and source != "-" and _same_file(source, output):
-            return f"{shown(output)}: -o names {what} that crampnet {args.command} reads; writing it would replace it. Give another file name."
-    if sys.stdout is None and getattr(args, "output", None) is None:  # closed (>&-): print() would drop every line
-        return f"the standard output is closed, so crampnet {args.command} has nowhere to write; open it{', or give -o FILE' if hasattr(args, 'output') else ''}."
-    return ""
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0, or 2 for an error).
 
@@ -312,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         after Ctrl-C; 141 when the reader of the output stopped reading (a
         broken pipe).
     """
-    from crampnet._cli_input import flush_stdout
+    from crampnet._cli_options import flush_stdout
 
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
@@ -327,7 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra:  # argparse reads a command's positionals in one run: evidence after an option is left over, so read it again intermixed
         rest = args_list[args_list.index(args.command) + 1 :]
         args = commands[args.command].parse_intermixed_args(rest, namespace=argparse.Namespace(command=args.command))
-    problem = _option_problem(args)
+    problem = option_problem(args)
     if problem:
         print(f"crampnet: error: {problem}", file=sys.stderr)
         return 2

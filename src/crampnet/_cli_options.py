@@ -1,0 +1,223 @@
+"""The options of the ``crampnet`` command: their parser, and the check of the values they take.
+
+The options are read by :class:`Parser`, whose error for a value outside an
+option's choices is one line naming them (:func:`choice_error`), and an
+option before the command that the command line does not take is named by
+:func:`option_before_command`. :func:`option_problem` checks the values
+once read (ranges, empty file names, ``-o`` naming a file the command
+reads, a closed standard output); :func:`flush_stdout` makes a failed write
+to the standard output an error where it happens.
+
+What the options' values name (``node=value`` pairs, case files) is read by
+:mod:`crampnet._cli_input`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from crampnet._cli_input import show
+from crampnet._files import shown
+from crampnet.exceptions import hint
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+__all__ = ["Parser", "choice_error", "flush_stdout", "option_before_command", "option_problem"]
+
+#: The options ``crampnet`` takes before its command.
+TOP_OPTIONS = ("-h", "--help", "--version")
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose error for a value outside an option's choices is the one line :func:`choice_error` words.
+
+    argparse's own would print the whole usage block before it; every other
+    error is argparse's. ``--help`` and ``--version`` that cannot be written
+    to the standard output (closed, ``>&-``; full, ``>/dev/full``) are an
+    error on stderr with exit code 2 (argparse wrote the help to stderr, or
+    dropped it, and exited 0), and a reader that stops early ends it with
+    141, as the commands do.
+    """
+
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        """Print the help to ``file``, or to the standard output (exit 2 if it cannot be written there; 141 for a closed pipe).
+
+        Parameters
+        ----------
+        file : file-like or None, optional
+            Where to write the help (default: the standard output).
+        """
+        if file is None:
+            self._to_stdout(self.format_help(), "--help")
+        else:
+            super().print_help(file)
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message and file is sys.stdout:  # --version (argparse passes sys.stdout, None when closed)
+            self._to_stdout(message, "--version")
+        else:
+            super()._print_message(message, file)
+
+    def _to_stdout(self, message: str, option: str) -> None:
+        """Write ``message`` to the standard output and flush it; exit 2 (141 for a closed pipe) if it cannot be written."""
+        problem = f"the standard output is closed, so {self.prog} {option} has nowhere to write; open it."
+        try:
+            if sys.stdout is not None:
+                sys.stdout.write(message)
+                flush_stdout()
+                return
+        except OSError as err:
+            flush_stdout(quiet=True)
+            if isinstance(err, BrokenPipeError):  # the reader stopped reading (crampnet --help | head -1)
+                sys.exit(141)
+            problem = f"{self.prog} {option}: cannot write to the standard output: {err.strerror or err}"
+        if sys.stderr is not None:
+            sys.stderr.write(f"crampnet: error: {problem}\n")
+        sys.exit(2)
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        if action.choices is None or value in action.choices:
+            return
+        option = max(action.option_strings, key=len) if action.option_strings else str(action.metavar or action.dest)
+        self.exit(2, f"crampnet: error: {choice_error(option, value, [str(c) for c in action.choices])}\n")
+
+
+def flush_stdout(*, quiet: bool = False) -> None:
+    """Flush the standard output now, so that a failed write is an error here, not Python's "Exception ignored" at exit.
+
+    If the flush fails (a full disk, a closed pipe), the standard output is
+    pointed at the null device, so that what is still buffered goes nowhere
+    and the exit adds no second error.
+
+    Parameters
+    ----------
+    quiet : bool, optional
+        Whether to keep the flush's error to itself (default False: it is
+        raised).
+
+    Raises
+    ------
+    OSError
+        If the flush fails and not ``quiet``.
+    """
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if not quiet:
+            raise
+
+
+def choice_error(option: str, value: object, choices: Sequence[str]) -> str:
+    """The message for ``value`` given to ``option``, which takes only ``choices``: the valid ones, and the closest.
+
+    Parameters
+    ----------
+    option : str
+        The option, as typed ("--ranking").
+    value : object
+        The value given.
+    choices : Sequence of str
+        The values the option takes.
+
+    Returns
+    -------
+    str
+        One line: the option, the value, the choices, and "Did you mean
+        ...?" for a choice spelled the same but for case, else the closest.
+
+    Examples
+    --------
+    >>> choice_error("--format", "BIF", ["bif", "xmlbif"])
+    "--format: invalid choice 'BIF'; choose from bif, xmlbif. Did you mean 'bif'?"
+    """
+    text = str(value)
+    same = [c for c in choices if c.lower() == text.lower()]
+    close = f" Did you mean {same[0]!r}?" if same else hint(text, choices)
+    return f"{option}: invalid choice {show(value)}; choose from {', '.join(choices)}.{close}"
+
+
+def option_before_command(arg: str, commands: Sequence[str]) -> str:
+    """The message for an option ``arg`` given before the command that ``crampnet`` does not take there (``""`` if it does).
+
+    Parameters
+    ----------
+    arg : str
+        The first argument, which starts with ``-``.
+    commands : Sequence of str
+        The commands, to list.
+
+    Returns
+    -------
+    str
+        ``""`` for ``-h``, ``--help`` and ``--version`` (or an abbreviation
+        of these, as argparse reads them); else one line naming ``arg``.
+
+    Examples
+    --------
+    >>> option_before_command("--vers", ["diagnose"])
+    ''
+    >>> option_before_command("-x", ["diagnose"])
+    "unknown option '-x'; before the command crampnet takes only -h, --help and --version, and a command's own options come after it (crampnet COMMAND --help). Commands: diagnose."
+    """
+    name = arg.split("=", 1)[0]
+    if name in TOP_OPTIONS or (name.startswith("--") and len(name) > 2 and any(o.startswith(name) for o in TOP_OPTIONS)):
+        return ""
+    return f"unknown option {show(arg)}; before the command crampnet takes only -h, --help and --version, and a command's own options come after it (crampnet COMMAND --help).{hint(name, TOP_OPTIONS)} Commands: {', '.join(commands)}."
+
+
+def _same_file(first: str, second: str) -> bool:
+    """Whether the two names are one existing file (by any path or link); False if either cannot be looked at."""
+    try:
+        return os.path.samefile(first, second)
+    except (OSError, ValueError):
+        return False
+
+
+def option_problem(args: argparse.Namespace) -> str:
+    """What is wrong with the options' values (``""`` if nothing); ``-o -`` becomes standard output.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The options as parsed; ``output`` is set to None for ``-o -``.
+
+    Returns
+    -------
+    str
+        One line: a number out of range, an empty file name, ``-`` for a
+        network, case or ``--save`` file (a stream elsewhere), an ``-o`` that
+        names a file the command reads, or a closed standard output with
+        nowhere else to write; ``""`` if the options are fine.
+    """
+    for name, least in (("top", 0), ("questions", 0), ("max_questions", 0), ("chunksize", 1)):
+        value = getattr(args, name, least)
+        if value < least:
+            return f"--{name.replace('_', '-')} must be at least {least}. Got {value}."
+    if hasattr(args, "confidence") and not (math.isfinite(args.confidence) and 0 < args.confidence <= 1):
+        return f"--confidence must be in (0, 1]. Got {args.confidence}."
+    for name in ("network", "case", "save", "output"):  # an empty name (an unset shell variable) would be read as no file
+        if getattr(args, name, None) == "":
+            return f"--{name} is empty; give the name of a file{' (or - for standard output)' if name == 'output' else ''}."
+    for name, what, stream in (("network", "the network", "input"), ("case", "the case", "input"), ("save", "the case", "output")):  # - is a stream for -o and score only
+        if getattr(args, name, None) == "-":
+            return f"--{name} -: {what} is {'read from' if stream == 'input' else 'saved to'} a file, not the standard {stream}; give the file's name (./- for a file named -)."
+    if getattr(args, "output", None) == "-":
+        args.output = None
+    for name, what in (("cohort", "the cohort CSV"), ("case", "the case file"), ("network", "the network file")):  # written whole, then renamed over what was read
+        source, output = getattr(args, name, None), getattr(args, "output", None)
+        if source and output and source != "-" and _same_file(source, output):
+            return f"{shown(output)}: -o names {what} that crampnet {args.command} reads; writing it would replace it. Give another file name."
+    if sys.stdout is None and getattr(args, "output", None) is None:  # closed (>&-): print() would drop every line
+        return f"the standard output is closed, so crampnet {args.command} has nowhere to write; open it{', or give -o FILE' if hasattr(args, 'output') else ''}."
+    return ""
