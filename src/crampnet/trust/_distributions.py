@@ -80,7 +80,7 @@ class Distributions:
         Per slot: ``"file"``, ``"default"``, ``"fitted"`` or ``"fixed"``.
     short : tuple of str
         The one-sided probability ranges whose Beta puts less than half the
-        wanted probability beyond the bound (:func:`warn_short`), described.
+        wanted probability beyond the bound (``warn_short``), described.
     """
 
     space: ParameterSpace
