@@ -413,3 +413,85 @@ def test_a_fitted_no_that_does_not_factorise_below_1e_13_is_not_absorbed(tmp_pat
     with contextlib.nullcontext() if path == "default" else _forced(path):
         got = fitted.posteriors(evidence)
     assert got["y"] == pytest.approx(float(expected), rel=1e-9, abs=0.0)
+
+
+#: Two rare conditions (priors 1e-200, 3e-200) and a finding only they
+#: produce, each with a link below 1e-149: P(f = yes) is ~7e-350, and every
+#: entry of the clique potential P(c) P(d) P(f | c, d) that makes f "yes" is
+#: below the smallest float. ``g`` is "yes" exactly when c is present.
+RARE_PAIR = """
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 1e-200, source = "s" } }
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 3e-200, source = "s" } }
+[nodes.f]
+role = "finding"
+states = ["yes", "no"]
+cpd = { model = "noisy_or", leak = { value = 0.0, source = "s" }, links = [{ parent = "c", state = "present", value = 1e-150, source = "s" }, { parent = "d", state = "present", value = 2e-150, source = "s" }] }
+[nodes.g]
+role = "finding"
+states = ["yes", "no"]
+cpd = { model = "noisy_or", leak = { value = 0.0, source = "s" }, links = [{ parent = "c", state = "present", value = 1.0, source = "s" }] }
+"""
+
+#: Twelve findings of two common conditions, each "yes" below 3e-30: twelve "yes" together have probability ~1e-360.
+MANY_RARE = """
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.3, source = "s" } }
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.4, source = "s" } }
+""" + "".join(
+    f"""
+[nodes.f{i}]
+role = "finding"
+states = ["yes", "no"]
+cpd = {{ model = "noisy_or", leak = {{ value = 1e-30, source = "s" }}, links = [{{ parent = "c", state = "present", value = 2e-30, source = "s" }}, {{ parent = "d", state = "present", value = 5e-31, source = "s" }}] }}
+"""
+    for i in range(12)
+)
+
+
+@pytest.mark.parametrize("path", ["default", *sorted(PATHS)])
+@pytest.mark.parametrize(
+    ("network", "evidence"),
+    [
+        (RARE_PAIR, {"f": "yes"}),
+        (RARE_PAIR, {"f": "yes", "g": "yes"}),
+        (MANY_RARE, {f"f{i}": "yes" for i in range(12)}),
+        (MANY_RARE, {**{f"f{i}": "yes" for i in range(9)}, "f9": "no"}),
+    ],
+    ids=["pair", "pair-with-g", "twelve-yes", "nine-yes-one-no"],
+)
+def test_evidence_below_the_smallest_float_gives_the_exact_posteriors(tmp_path, path, network, evidence):
+    """Check posteriors of evidence of probability 1e-350 to 1e-360 against exact enumeration, on each path.
+
+    The clique potentials are products of the tables computed before any
+    evidence: P(c) P(f = yes | c) = 1e-350 was 0 there, so f = yes came out
+    impossible (ImpossibleEvidenceError) however the messages were rescaled,
+    where P(c | f = yes) is 1/7 exactly.
+    """
+    model, text = _load(tmp_path, network)
+    expected = exact_posteriors(text, evidence)
+    with contextlib.nullcontext() if path == "default" else _forced(path):
+        got = model.posteriors(evidence)
+    for c in expected:
+        assert got[c] == pytest.approx(float(expected[c]), rel=1e-9, abs=1e-300), c
+    if network is RARE_PAIR:
+        assert float(expected["c"]) == pytest.approx(1 / 7 if "g" not in evidence else 1.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("path", ["default", *sorted(PATHS)])
+def test_impossible_evidence_among_tiny_numbers_still_names_its_conflict(tmp_path, path):
+    """Check that evidence of probability exactly 0 (f = yes needs c or d, g = no rules c out, and d is observed absent) still raises, naming the conflict."""
+    model, _ = _load(tmp_path, RARE_PAIR)
+    with contextlib.nullcontext() if path == "default" else _forced(path), pytest.raises(crampnet.ImpossibleEvidenceError, match=r"f=yes"):
+        model.posteriors({"f": "yes", "g": "no", "d": "absent"})
+
