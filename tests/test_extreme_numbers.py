@@ -50,7 +50,7 @@ def _forced(path: str) -> Iterator[None]:
 
 
 def _distribution(nodes: dict[str, Any], nid: str, given: dict[str, str]) -> dict[str, Fraction]:
-    """P(nid = s | parents = given), exactly, from the raw TOML (noisy-OR, noisy-MAX, table and prior only)."""
+    """P(nid = s | parents = given), exactly, from the raw TOML (noisy-OR, noisy-MAX, mixture, table and prior only)."""
     body = nodes[nid]
     states = list(body["states"])
     if "prior" in body:
@@ -70,6 +70,10 @@ def _distribution(nodes: dict[str, Any], nid: str, given: dict[str, str]) -> dic
             dist = [Fraction(cause["probabilities"].get(s, 0.0)) for s in order]
             cdf = [c * sum(dist[: k + 1]) / sum(dist) for k, c in enumerate(cdf)]
         return {s: cdf[k] - (cdf[k - 1] if k else 0) for k, s in enumerate(order)}
+    if cpd["model"] == "mixture":  # the weight-averaged distribution of the active causes and the leak
+        causes = [cpd["leak"], *(link for link in cpd["links"] if given[link["parent"]] == link["state"])]
+        total = sum(Fraction(cause["weight"]) for cause in causes)
+        return {s: sum(Fraction(c["weight"]) * Fraction(c["probabilities"].get(s, 0.0)) for c in causes) / total for s in states}
     if cpd["model"] == "table":
         for row in cpd["rows"]:
             if all(given[p] == row["when"][p] for p in cpd["parents"]):
@@ -495,3 +499,49 @@ def test_impossible_evidence_among_tiny_numbers_still_names_its_conflict(tmp_pat
     with contextlib.nullcontext() if path == "default" else _forced(path), pytest.raises(crampnet.ImpossibleEvidenceError, match=r"f=yes"):
         model.posteriors({"f": "yes", "g": "no", "d": "absent"})
 
+
+#: Two rare conditions (priors 1e-100) and a mixture finding whose "b" only
+#: they give, at weights {w} beside the leak's {big}: P(f = b | c) is {w} / {big}.
+RARE_MIXTURE = """
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "noisy_or", leak = {{ value = 1e-100, source = "s" }} }}
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "noisy_or", leak = {{ value = 1e-100, source = "s" }} }}
+[nodes.f]
+role = "finding"
+states = ["a", "b"]
+[nodes.f.cpd]
+model = "mixture"
+leak = {{ weight = {big}, probabilities = {{ a = 1.0, b = 0.0 }}, source = "s" }}
+links = [
+  {{ parent = "c", state = "present", weight = {w}, probabilities = {{ a = 0.0, b = 1.0 }}, source = "s" }},
+  {{ parent = "d", state = "present", weight = 2e-150, probabilities = {{ a = 0.5, b = 0.5 }}, source = "s" }},
+]
+"""
+
+
+def test_a_mixture_entry_below_the_smallest_float_is_refused_by_its_place(tmp_path):
+    """Check that weights of 1e-200 and 2e-150 beside 1e200 are refused, naming the first entry they lose: P(f = b | c, d present) = 1e-350.
+
+    P(f = b | c present, d absent), 1e-400, was 0 in the table: f = b with
+    d absent came out impossible, and a posterior that needed such an entry
+    was that of the entries that survived.
+    """
+    with pytest.raises(crampnet.NetworkFileError, match=r"nodes\.f\.cpd: the weights make P\(f = b \| c = present, d = present\) 1e-350, below 2\.23e-308, the smallest float with full precision"):
+        _load(tmp_path, RARE_MIXTURE.format(w=1e-200, big=1e200))
+
+
+@pytest.mark.parametrize("path", ["default", *sorted(PATHS)])
+def test_a_mixture_of_weights_1e300_apart_gives_the_exact_posteriors(tmp_path, path):
+    """Check a mixture whose weights are 1e300 apart (P(f = b | c) = 1e-300, P(f = b) ~ 2e-400) against exact enumeration, on each path."""
+    model, text = _load(tmp_path, RARE_MIXTURE.format(w=1e-150, big=1e150))
+    expected = exact_posteriors(text, {"f": "b"})
+    with contextlib.nullcontext() if path == "default" else _forced(path):
+        got = model.posteriors({"f": "b"})
+    for c in ("c", "d"):
+        assert got[c] == pytest.approx(float(expected[c]), rel=1e-9), c
+    assert 0.3 < float(expected["c"]) < 0.7

@@ -18,10 +18,14 @@ True
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Mapping
+from fractions import Fraction
 
 import numpy as np
 
+from crampnet.exceptions import NetworkFileError
 from crampnet.network.spec import Mixture, NetworkSpec, Node, NoisyMax, NoisyOr, Table
 
 __all__ = ["axis_vector", "inhibitors", "log_inhibitors", "max_logs", "mixture_table", "noisy_max_table", "noisy_or_table", "rows_table"]
@@ -297,4 +301,45 @@ def mixture_table(spec: NetworkSpec, node: Node, cpd: Mixture, parents: tuple[st
         denominator = denominator + share
         numerator = numerator + np.array([dist.probabilities[s] for s in node.states]).reshape([-1] + [1] * len(parents)) * share[None]
     mixed: np.ndarray = numerator / denominator[None]
+    possible = np.array([cpd.leak.probabilities[s] > 0 for s in node.states]).reshape([-1] + [1] * len(parents)) | np.zeros(mixed.shape, dtype=bool)
+    for w, dist in active:
+        possible |= np.array([dist.probabilities[s] > 0 for s in node.states]).reshape([-1] + [1] * len(parents)) & (w > 0)[None]
+    lost = np.argwhere(possible & (mixed < sys.float_info.min))
+    if lost.size:
+        _refuse_lost(spec, node, cpd, parents, lost[0])
     return mixed
+
+
+def _refuse_lost(spec: NetworkSpec, node: Node, cpd: Mixture, parents: tuple[str, ...], at: np.ndarray) -> None:
+    """Refuse a mixture whose weights make a possible entry of its table smaller than the smallest full-precision float.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network (its file, the parents' states).
+    node : Node
+        The mixture node.
+    cpd : Mixture
+        Its cpd.
+    parents : tuple of str
+        The table's parent axes.
+    at : numpy.ndarray
+        The entry's index: the node's state, then each parent's.
+
+    Raises
+    ------
+    NetworkFileError
+        Always: naming the entry, its exact value and what to change.
+    """
+    state = node.states[int(at[0])]
+    given = {p: spec.nodes[p].states[int(k)] for p, k in zip(parents, at[1:], strict=True)}
+    causes = [cpd.leak, *(link.dist for link in cpd.links if given[link.parent] == link.state)]
+    weights = [Fraction(c.weight.value if c.weight else 0) for c in causes]
+    exact = Fraction(sum(w * Fraction(c.probabilities[state]) for w, c in zip(weights, causes, strict=True))) / sum(weights)
+    when = ", ".join(f"{p} = {s}" for p, s in given.items()) or "no parent"
+    log10 = math.log10(exact.numerator) - math.log10(exact.denominator)
+    exponent = math.floor(log10)
+    mantissa = 10 ** (log10 - exponent)
+    msg = (f"nodes.{node.id}.cpd: the weights make P({node.id} = {state} | {when}) {mantissa:.3g}e{exponent}, "
+           f"below {sys.float_info.min:.3g}, the smallest float with full precision: no table can hold it. Bring that mixture's weights closer together or its probabilities of {state} up, or give {state} probability 0 where it is meant to be impossible")
+    raise NetworkFileError(msg, spec.path)
