@@ -545,3 +545,34 @@ def test_a_mixture_of_weights_1e300_apart_gives_the_exact_posteriors(tmp_path, p
     for c in ("c", "d"):
         assert got[c] == pytest.approx(float(expected[c]), rel=1e-9), c
     assert 0.3 < float(expected["c"]) < 0.7
+
+
+#: A logistic condition whose intercept (baseline {base}) and odds ratio ({ratio}, under x = yes) meet, and a finding only it gives.
+RARE_LOGISTIC = """
+[nodes.x]
+role = "context"
+states = ["yes", "no"]
+prior = {{ probabilities = {{ yes = 0.5, no = 0.5 }}, source = "s" }}
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "logistic", intercept = {{ baseline = {base}, source = "s" }}, odds_ratios = [{{ parent = "x", state = "yes", value = {ratio}, source = "s" }}] }}
+[nodes.g]
+role = "finding"
+states = ["yes", "no"]
+cpd = {{ model = "noisy_or", leak = {{ value = 0.0, source = "s" }}, links = [{{ parent = "d", state = "present", value = 1.0, source = "s" }}] }}
+"""
+
+
+@pytest.mark.parametrize(
+    ("base", "ratio", "entry"),
+    [("1e-200", "1e-200", r"P\(d = present \| x = yes\) 1e-400 \(log-odds -921\.034\)"), ("0.9999999999999999", "1e300", r"P\(d = absent \| x = yes\) 1\.11e-316")],
+)
+def test_a_logistic_entry_below_the_smallest_float_is_refused_by_its_place(tmp_path, base, ratio, entry):
+    """Check that an intercept and odds ratio whose product is 1e-400 (or 9e315 to 1) are refused, naming the entry.
+
+    P(d = present | x = yes) = 1e-400 was 0 in the table: x = yes with
+    g = yes came out impossible (its probability is 5e-401).
+    """
+    with pytest.raises(crampnet.NetworkFileError, match=rf"nodes\.d\.cpd: the intercept and odds ratios make {entry}.*below 2\.23e-308, the smallest float with full precision"):
+        _load(tmp_path, RARE_LOGISTIC.format(base=base, ratio=ratio))
