@@ -576,3 +576,20 @@ def test_a_logistic_entry_below_the_smallest_float_is_refused_by_its_place(tmp_p
     """
     with pytest.raises(crampnet.NetworkFileError, match=rf"nodes\.d\.cpd: the intercept and odds ratios make {entry}.*below 2\.23e-308, the smallest float with full precision"):
         _load(tmp_path, RARE_LOGISTIC.format(base=base, ratio=ratio))
+
+
+def test_a_noisy_or_no_below_the_smallest_float_is_refused_by_its_place(tmp_path):
+    """Check that a leak and 19 links of 1 - 2**-53 are refused: "no" under every cause is their product of one minus each, ~8.1e-320.
+
+    That entry was a subnormal (a few bits): with the 19 causes observed
+    present, P(f = no) and the posteriors that need it kept no digits.
+    """
+    near = 0.9999999999999999
+    body = "".join(f'\n[nodes.c{i}]\nrole = "condition"\nstates = ["present", "absent"]\ncpd = {{ model = "noisy_or", leak = {{ value = 0.5, source = "s" }} }}\n' for i in range(19))
+    links = ", ".join(f'{{ parent = "c{i}", state = "present", value = {near!r}, source = "s" }}' for i in range(19))
+    body += f'\n[nodes.f]\nrole = "finding"\nstates = ["yes", "no"]\ncpd = {{ model = "noisy_or", leak = {{ value = {near!r}, source = "s" }}, links = [{links}] }}\n'
+    exact = (1 - Fraction(near)) ** 20
+    assert 8e-320 < exact < 8.2e-320
+    given = ", ".join(f"c{i} = present" for i in range(19))
+    with pytest.raises(crampnet.NetworkFileError, match=rf"nodes\.f\.cpd: the leak and links make P\(f = no \| {given}\) {float(exact * 10**320):.3g}e-320 .*below 2\.23e-308"):
+        _load(tmp_path, body)

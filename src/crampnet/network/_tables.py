@@ -148,6 +148,16 @@ def noisy_or_table(spec: NetworkSpec, node: Node, cpd: NoisyOr, parents: tuple[s
     table = np.empty([2, *cards])
     table[pos] = -np.expm1(log_none)
     table[1 - pos] = none
+    lost = np.argwhere(np.isfinite(log_none) & (none < sys.float_info.min))  # no link of 1 active: "no" is possible
+    if lost.size:
+        at = tuple(int(k) for k in lost[0])
+        given = ", ".join(f"{p} = {spec.nodes[p].states[k]}" for p, k in zip(parents, at, strict=True)) or "no parent"
+        log10 = float(log_none[at]) / math.log(10)
+        exponent = math.floor(log10)
+        msg = (f"nodes.{node.id}.cpd: the leak and links make P({node.id} = {node.states[1 - pos]} | {given}) {10 ** (log10 - exponent):.3g}e{exponent} "
+               f"(the product of one minus each), below {sys.float_info.min:.3g}, the smallest float with full precision: no table can hold it. "
+               "Give a link that is certain 1.0, or make fewer of them near 1")
+        raise NetworkFileError(msg, spec.path)
     return table
 
 
