@@ -593,3 +593,37 @@ def test_a_noisy_or_no_below_the_smallest_float_is_refused_by_its_place(tmp_path
     given = ", ".join(f"c{i} = present" for i in range(19))
     with pytest.raises(crampnet.NetworkFileError, match=rf"nodes\.f\.cpd: the leak and links make P\(f = no \| {given}\) {float(exact * 10**320):.3g}e-320 .*below 2\.23e-308"):
         _load(tmp_path, body)
+
+
+#: A noisy-MAX finding whose lowest state each cause gives with probability 1e-200 only.
+LOW_PULSES = """
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.3, source = "s" } }
+[nodes.e]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.4, source = "s" } }
+[nodes.p]
+role = "finding"
+states = ["normal", "diminished", "absent"]
+[nodes.p.cpd]
+model = "noisy_max"
+leak = { probabilities = { normal = 1.0, diminished = 0.0, absent = 0.0 }, source = "s" }
+links = [
+  { parent = "c", state = "present", probabilities = { normal = 1e-200, diminished = 0.5, absent = 0.5 }, source = "s" },
+  { parent = "e", state = "present", probabilities = { normal = 1e-200, diminished = 1.0, absent = 0.0 }, source = "s" },
+]
+"""
+
+
+def test_a_noisy_max_state_below_the_smallest_float_is_refused_by_its_place(tmp_path):
+    """Check that two causes each giving "normal" 1e-200 are refused: together "normal" is their product, 1e-400, which the table held as 0."""
+    nodes = tomllib.loads(HEAD + LOW_PULSES)["nodes"]
+    exact = _distribution(nodes, "p", {"c": "present", "e": "present"})["normal"]
+    log10 = math.log10(exact.numerator) - math.log10(exact.denominator)
+    assert -400.01 < log10 < -399.99
+    value = f"{10 ** (log10 - math.floor(log10)):.3g}e{math.floor(log10)}"
+    with pytest.raises(crampnet.NetworkFileError, match=rf"nodes\.p\.cpd: the leak and links make P\(p = normal \| c = present, e = present\) {value}, below 2\.23e-308"):
+        _load(tmp_path, LOW_PULSES)

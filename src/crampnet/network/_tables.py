@@ -226,6 +226,18 @@ def noisy_max_table(spec: NetworkSpec, node: Node, cpd: NoisyMax, parents: tuple
         shape[i + 2] = len(pstates)
         logs = logs + per_state.reshape(shape)
     in_order = np.exp(logs[0]) * -np.expm1(logs[1])
+    with np.errstate(divide="ignore"):
+        exact_log = logs[0] + np.log(-np.expm1(logs[1]))  # log P(k), finite where k is possible
+    lost = np.argwhere(np.isfinite(exact_log) & (in_order < sys.float_info.min))
+    if lost.size:
+        at = tuple(int(k) for k in lost[0])
+        given = ", ".join(f"{p} = {spec.nodes[p].states[k]}" for p, k in zip(parents, at[1:], strict=True)) or "no parent"
+        log10 = float(exact_log[at]) / math.log(10)
+        exponent = math.floor(log10)
+        msg = (f"nodes.{node.id}.cpd: the leak and links make P({node.id} = {order[at[0]]} | {given}) {10 ** (log10 - exponent):.3g}e{exponent}, "
+               f"below {sys.float_info.min:.3g}, the smallest float with full precision: no table can hold it. Raise the probabilities of {order[at[0]]} "
+               "that meet there, or give one of them 0 where the state is meant to be impossible")
+        raise NetworkFileError(msg, spec.path)
     table = np.empty_like(in_order)
     for k, state in enumerate(order):
         table[node.states.index(state)] = in_order[k]
