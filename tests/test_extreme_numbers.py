@@ -627,3 +627,18 @@ def test_a_noisy_max_state_below_the_smallest_float_is_refused_by_its_place(tmp_
     value = f"{10 ** (log10 - math.floor(log10)):.3g}e{math.floor(log10)}"
     with pytest.raises(crampnet.NetworkFileError, match=rf"nodes\.p\.cpd: the leak and links make P\(p = normal \| c = present, e = present\) {value}, below 2\.23e-308"):
         _load(tmp_path, LOW_PULSES)
+
+
+def test_a_counterfactual_ranking_of_evidence_below_the_smallest_float_is_refused_not_nan(tmp_path):
+    """Check that diagnose of evidence of probability ~7e-350 refuses the counterfactual ranking by name, and ranks by posterior exactly.
+
+    Its terms are weighted by P(row) / P(evidence), ~1e349 here, which
+    overflowed: every expected disablement came out NaN, shown as such.
+    """
+    model, text = _load(tmp_path, RARE_PAIR)
+    with pytest.raises(crampnet.InvalidValueError, match=r"The counterfactual ranking cannot use this evidence: it is possible, but so improbable \(log P\(evidence\) = -80\d\).*ranking='posterior'"):
+        model.diagnose({"f": "yes"}).differential  # noqa: B018 - the ranking is worked out when first read
+    expected = exact_posteriors(text, {"f": "yes"})
+    dx = model.diagnose({"f": "yes"}, ranking="posterior")
+    assert dx.differential == ["d", "c"]
+    assert dx.posteriors["c"] == pytest.approx(float(expected["c"]), rel=1e-9)
