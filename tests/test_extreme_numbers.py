@@ -50,7 +50,7 @@ def _forced(path: str) -> Iterator[None]:
 
 
 def _distribution(nodes: dict[str, Any], nid: str, given: dict[str, str]) -> dict[str, Fraction]:
-    """P(nid = s | parents = given), exactly, from the raw TOML (noisy-OR, noisy-MAX, table and prior only)."""
+    """P(nid = s | parents = given), exactly, from the raw TOML (noisy-OR, noisy-MAX, mixture, table and prior only)."""
     body = nodes[nid]
     states = list(body["states"])
     if "prior" in body:
@@ -70,6 +70,10 @@ def _distribution(nodes: dict[str, Any], nid: str, given: dict[str, str]) -> dic
             dist = [Fraction(cause["probabilities"].get(s, 0.0)) for s in order]
             cdf = [c * sum(dist[: k + 1]) / sum(dist) for k, c in enumerate(cdf)]
         return {s: cdf[k] - (cdf[k - 1] if k else 0) for k, s in enumerate(order)}
+    if cpd["model"] == "mixture":  # the weight-averaged distribution of the active causes and the leak
+        causes = [cpd["leak"], *(link for link in cpd["links"] if given[link["parent"]] == link["state"])]
+        total = sum(Fraction(cause["weight"]) for cause in causes)
+        return {s: sum(Fraction(c["weight"]) * Fraction(c["probabilities"].get(s, 0.0)) for c in causes) / total for s in states}
     if cpd["model"] == "table":
         for row in cpd["rows"]:
             if all(given[p] == row["when"][p] for p in cpd["parents"]):
@@ -413,3 +417,228 @@ def test_a_fitted_no_that_does_not_factorise_below_1e_13_is_not_absorbed(tmp_pat
     with contextlib.nullcontext() if path == "default" else _forced(path):
         got = fitted.posteriors(evidence)
     assert got["y"] == pytest.approx(float(expected), rel=1e-9, abs=0.0)
+
+
+#: Two rare conditions (priors 1e-200, 3e-200) and a finding only they
+#: produce, each with a link below 1e-149: P(f = yes) is ~7e-350, and every
+#: entry of the clique potential P(c) P(d) P(f | c, d) that makes f "yes" is
+#: below the smallest float. ``g`` is "yes" exactly when c is present.
+RARE_PAIR = """
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 1e-200, source = "s" } }
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 3e-200, source = "s" } }
+[nodes.f]
+role = "finding"
+states = ["yes", "no"]
+cpd = { model = "noisy_or", leak = { value = 0.0, source = "s" }, links = [{ parent = "c", state = "present", value = 1e-150, source = "s" }, { parent = "d", state = "present", value = 2e-150, source = "s" }] }
+[nodes.g]
+role = "finding"
+states = ["yes", "no"]
+cpd = { model = "noisy_or", leak = { value = 0.0, source = "s" }, links = [{ parent = "c", state = "present", value = 1.0, source = "s" }] }
+"""
+
+#: Twelve findings of two common conditions, each "yes" below 3e-30: twelve "yes" together have probability ~1e-360.
+MANY_RARE = """
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.3, source = "s" } }
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.4, source = "s" } }
+""" + "".join(
+    f"""
+[nodes.f{i}]
+role = "finding"
+states = ["yes", "no"]
+cpd = {{ model = "noisy_or", leak = {{ value = 1e-30, source = "s" }}, links = [{{ parent = "c", state = "present", value = 2e-30, source = "s" }}, {{ parent = "d", state = "present", value = 5e-31, source = "s" }}] }}
+"""
+    for i in range(12)
+)
+
+
+@pytest.mark.parametrize("path", ["default", *sorted(PATHS)])
+@pytest.mark.parametrize(
+    ("network", "evidence"),
+    [
+        (RARE_PAIR, {"f": "yes"}),
+        (RARE_PAIR, {"f": "yes", "g": "yes"}),
+        (MANY_RARE, {f"f{i}": "yes" for i in range(12)}),
+        (MANY_RARE, {**{f"f{i}": "yes" for i in range(9)}, "f9": "no"}),
+    ],
+    ids=["pair", "pair-with-g", "twelve-yes", "nine-yes-one-no"],
+)
+def test_evidence_below_the_smallest_float_gives_the_exact_posteriors(tmp_path, path, network, evidence):
+    """Check posteriors of evidence of probability 1e-350 to 1e-360 against exact enumeration, on each path.
+
+    The clique potentials are products of the tables computed before any
+    evidence: P(c) P(f = yes | c) = 1e-350 was 0 there, so f = yes came out
+    impossible (ImpossibleEvidenceError) however the messages were rescaled,
+    where P(c | f = yes) is 1/7 exactly.
+    """
+    model, text = _load(tmp_path, network)
+    expected = exact_posteriors(text, evidence)
+    with contextlib.nullcontext() if path == "default" else _forced(path):
+        got = model.posteriors(evidence)
+    for c in expected:
+        assert got[c] == pytest.approx(float(expected[c]), rel=1e-9, abs=1e-300), c
+    if network is RARE_PAIR:
+        assert float(expected["c"]) == pytest.approx(1 / 7 if "g" not in evidence else 1.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("path", ["default", *sorted(PATHS)])
+def test_impossible_evidence_among_tiny_numbers_still_names_its_conflict(tmp_path, path):
+    """Check that evidence of probability exactly 0 (f = yes needs c or d, g = no rules c out, and d is observed absent) still raises, naming the conflict."""
+    model, _ = _load(tmp_path, RARE_PAIR)
+    with contextlib.nullcontext() if path == "default" else _forced(path), pytest.raises(crampnet.ImpossibleEvidenceError, match=r"f=yes"):
+        model.posteriors({"f": "yes", "g": "no", "d": "absent"})
+
+
+#: Two rare conditions (priors 1e-100) and a mixture finding whose "b" only
+#: they give, at weights {w} beside the leak's {big}: P(f = b | c) is {w} / {big}.
+RARE_MIXTURE = """
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "noisy_or", leak = {{ value = 1e-100, source = "s" }} }}
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "noisy_or", leak = {{ value = 1e-100, source = "s" }} }}
+[nodes.f]
+role = "finding"
+states = ["a", "b"]
+[nodes.f.cpd]
+model = "mixture"
+leak = {{ weight = {big}, probabilities = {{ a = 1.0, b = 0.0 }}, source = "s" }}
+links = [
+  {{ parent = "c", state = "present", weight = {w}, probabilities = {{ a = 0.0, b = 1.0 }}, source = "s" }},
+  {{ parent = "d", state = "present", weight = 2e-150, probabilities = {{ a = 0.5, b = 0.5 }}, source = "s" }},
+]
+"""
+
+
+def test_a_mixture_entry_below_the_smallest_float_is_refused_by_its_place(tmp_path):
+    """Check that weights of 1e-200 and 2e-150 beside 1e200 are refused, naming the first entry they lose: P(f = b | c, d present) = 1e-350.
+
+    P(f = b | c present, d absent), 1e-400, was 0 in the table: f = b with
+    d absent came out impossible, and a posterior that needed such an entry
+    was that of the entries that survived.
+    """
+    with pytest.raises(crampnet.NetworkFileError, match=r"nodes\.f\.cpd: the weights make P\(f = b \| c = present, d = present\) 1e-350, below 2\.23e-308, the smallest float with full precision"):
+        _load(tmp_path, RARE_MIXTURE.format(w=1e-200, big=1e200))
+
+
+@pytest.mark.parametrize("path", ["default", *sorted(PATHS)])
+def test_a_mixture_of_weights_1e300_apart_gives_the_exact_posteriors(tmp_path, path):
+    """Check a mixture whose weights are 1e300 apart (P(f = b | c) = 1e-300, P(f = b) ~ 2e-400) against exact enumeration, on each path."""
+    model, text = _load(tmp_path, RARE_MIXTURE.format(w=1e-150, big=1e150))
+    expected = exact_posteriors(text, {"f": "b"})
+    with contextlib.nullcontext() if path == "default" else _forced(path):
+        got = model.posteriors({"f": "b"})
+    for c in ("c", "d"):
+        assert got[c] == pytest.approx(float(expected[c]), rel=1e-9), c
+    assert 0.3 < float(expected["c"]) < 0.7
+
+
+#: A logistic condition whose intercept (baseline {base}) and odds ratio ({ratio}, under x = yes) meet, and a finding only it gives.
+RARE_LOGISTIC = """
+[nodes.x]
+role = "context"
+states = ["yes", "no"]
+prior = {{ probabilities = {{ yes = 0.5, no = 0.5 }}, source = "s" }}
+[nodes.d]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "logistic", intercept = {{ baseline = {base}, source = "s" }}, odds_ratios = [{{ parent = "x", state = "yes", value = {ratio}, source = "s" }}] }}
+[nodes.g]
+role = "finding"
+states = ["yes", "no"]
+cpd = {{ model = "noisy_or", leak = {{ value = 0.0, source = "s" }}, links = [{{ parent = "d", state = "present", value = 1.0, source = "s" }}] }}
+"""
+
+
+@pytest.mark.parametrize(
+    ("base", "ratio", "entry"),
+    [("1e-200", "1e-200", r"P\(d = present \| x = yes\) 1e-400 \(log-odds -921\.034\)"), ("0.9999999999999999", "1e300", r"P\(d = absent \| x = yes\) 1\.11e-316")],
+)
+def test_a_logistic_entry_below_the_smallest_float_is_refused_by_its_place(tmp_path, base, ratio, entry):
+    """Check that an intercept and odds ratio whose product is 1e-400 (or 9e315 to 1) are refused, naming the entry.
+
+    P(d = present | x = yes) = 1e-400 was 0 in the table: x = yes with
+    g = yes came out impossible (its probability is 5e-401).
+    """
+    with pytest.raises(crampnet.NetworkFileError, match=rf"nodes\.d\.cpd: the intercept and odds ratios make {entry}.*below 2\.23e-308, the smallest float with full precision"):
+        _load(tmp_path, RARE_LOGISTIC.format(base=base, ratio=ratio))
+
+
+def test_a_noisy_or_no_below_the_smallest_float_is_refused_by_its_place(tmp_path):
+    """Check that a leak and 19 links of 1 - 2**-53 are refused: "no" under every cause is their product of one minus each, ~8.1e-320.
+
+    That entry was a subnormal (a few bits): with the 19 causes observed
+    present, P(f = no) and the posteriors that need it kept no digits.
+    """
+    near = 0.9999999999999999
+    body = "".join(f'\n[nodes.c{i}]\nrole = "condition"\nstates = ["present", "absent"]\ncpd = {{ model = "noisy_or", leak = {{ value = 0.5, source = "s" }} }}\n' for i in range(19))
+    links = ", ".join(f'{{ parent = "c{i}", state = "present", value = {near!r}, source = "s" }}' for i in range(19))
+    body += f'\n[nodes.f]\nrole = "finding"\nstates = ["yes", "no"]\ncpd = {{ model = "noisy_or", leak = {{ value = {near!r}, source = "s" }}, links = [{links}] }}\n'
+    exact = (1 - Fraction(near)) ** 20
+    assert 8e-320 < exact < 8.2e-320
+    given = ", ".join(f"c{i} = present" for i in range(19))
+    with pytest.raises(crampnet.NetworkFileError, match=rf"nodes\.f\.cpd: the leak and links make P\(f = no \| {given}\) {float(exact * 10**320):.3g}e-320 .*below 2\.23e-308"):
+        _load(tmp_path, body)
+
+
+#: A noisy-MAX finding whose lowest state each cause gives with probability 1e-200 only.
+LOW_PULSES = """
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.3, source = "s" } }
+[nodes.e]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.4, source = "s" } }
+[nodes.p]
+role = "finding"
+states = ["normal", "diminished", "absent"]
+[nodes.p.cpd]
+model = "noisy_max"
+leak = { probabilities = { normal = 1.0, diminished = 0.0, absent = 0.0 }, source = "s" }
+links = [
+  { parent = "c", state = "present", probabilities = { normal = 1e-200, diminished = 0.5, absent = 0.5 }, source = "s" },
+  { parent = "e", state = "present", probabilities = { normal = 1e-200, diminished = 1.0, absent = 0.0 }, source = "s" },
+]
+"""
+
+
+def test_a_noisy_max_state_below_the_smallest_float_is_refused_by_its_place(tmp_path):
+    """Check that two causes each giving "normal" 1e-200 are refused: together "normal" is their product, 1e-400, which the table held as 0."""
+    nodes = tomllib.loads(HEAD + LOW_PULSES)["nodes"]
+    exact = _distribution(nodes, "p", {"c": "present", "e": "present"})["normal"]
+    log10 = math.log10(exact.numerator) - math.log10(exact.denominator)
+    assert -400.01 < log10 < -399.99
+    value = f"{10 ** (log10 - math.floor(log10)):.3g}e{math.floor(log10)}"
+    with pytest.raises(crampnet.NetworkFileError, match=rf"nodes\.p\.cpd: the leak and links make P\(p = normal \| c = present, e = present\) {value}, below 2\.23e-308"):
+        _load(tmp_path, LOW_PULSES)
+
+
+def test_a_counterfactual_ranking_of_evidence_below_the_smallest_float_is_refused_not_nan(tmp_path):
+    """Check that diagnose of evidence of probability ~7e-350 refuses the counterfactual ranking by name, and ranks by posterior exactly.
+
+    Its terms are weighted by P(row) / P(evidence), ~1e349 here, which
+    overflowed: every expected disablement came out NaN, shown as such.
+    """
+    model, text = _load(tmp_path, RARE_PAIR)
+    with pytest.raises(crampnet.InvalidValueError, match=r"The counterfactual ranking cannot use this evidence: it is possible, but so improbable \(log P\(evidence\) = -80\d\).*ranking='posterior'"):
+        model.diagnose({"f": "yes"}).differential  # noqa: B018 - the ranking is worked out when first read
+    expected = exact_posteriors(text, {"f": "yes"})
+    dx = model.diagnose({"f": "yes"}, ranking="posterior")
+    assert dx.differential == ["d", "c"]
+    assert dx.posteriors["c"] == pytest.approx(float(expected["c"]), rel=1e-9)

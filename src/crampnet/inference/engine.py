@@ -10,7 +10,7 @@ holds it. A query then runs one collect and one distribute pass
 cases at once: evidence enters as one likelihood vector per observed
 variable and case (an indicator for hard evidence), so every array carries
 a batch axis. Messages are rescaled per case to avoid underflow, and the
-log of the scale is kept, so the probability of the evidence is exact too.
+log of the scale is kept; evidence below :data:`SAFE` runs again in logs.
 The same pass gives the posterior of every factor's scope
 (:meth:`JunctionTree.families`, EM's expected counts) for factor tables
 given per call. Once the numba kernel is compiled
@@ -46,15 +46,12 @@ import numpy as np
 
 from crampnet.inference._cliques import Factor
 from crampnet.inference._kerneltree import KernelTree
+from crampnet.inference._logpass import SAFE, log_marginals
 from crampnet.inference._numpypass import normalised, propagate
 from crampnet.inference._passplan import FamilyPlan, PassPlan
 
-__all__ = ["Factor", "JunctionTree", "Result"]
+__all__ = ["SAFE", "Factor", "JunctionTree", "Result"]
 
-#: Below this probability of the evidence a case is run again with every
-#: message rescaled: above it, what underflow can drop (< 1e-308 per term)
-#: is far below the 1e-9 that posteriors promise.
-SAFE = 1e-200
 #: Hard evidence shared by all cases is indexed out of the cliques only when
 #: cases times the largest clique exceed this: on small arrays, slicing and a
 #: pass plan per set of observed nodes cost more than the multiplications
@@ -161,6 +158,12 @@ class JunctionTree(KernelTree):
         if not any(v in evidence for v in self.pinned):
             fixed.update(self.pinned)
         return max((int(np.prod([self.cards[v] for v in cl if v not in fixed])) for cl in self.cliques), default=1)
+
+    @cached_property
+    def _support(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """:attr:`_last` and :attr:`_pinned_last` of the tables' nonzero entries (1.0 or 0.0): a pass over them (counts of configurations, which neither underflow nor, below ~1000 binary variables, overflow) is positive exactly where the evidence is possible."""
+        last = [p[0][..., None] for p in self.assemble([(np.asarray(t) != 0.0).astype(float)[None] for t in self._tables])]
+        return last, [np.ascontiguousarray(p[(*(self.pinned.get(v, slice(None)) for v in cl), slice(None))]) for p, cl in zip(last, self.cliques, strict=True)]
 
     @cached_property
     def _nonnegative(self) -> bool:
@@ -270,23 +273,11 @@ class JunctionTree(KernelTree):
             # 2,000-47,000 entries: 0.07 s in numpy, 0.15 s in the kernel).
             if not (n == 1 and self.width > FIX_ENTRIES) and self.kernel_ready(n):
                 return self._compiled(evidence, query, n)
-        # Every message is a probability of part of the evidence, at most 1,
-        # when potentials and likelihoods are at most 1; then messages need no
-        # rescaling unless the evidence is very improbable. Cases whose total
-        # falls below SAFE (or has no mass) run again, rescaled per message.
+        # With potentials and likelihoods at most 1 every message is at most 1: no rescaling
+        # is needed unless the evidence is below SAFE, and those cases run again in logs.
         bounded = potentials is None and all(float(np.max(e)) <= 1.0 for e in evidence.values())
         result = self._pass(evidence, query, potentials, rescale=not bounded)
-        if not bounded:
-            return result
-        total = result.log_evidence
-        again = np.flatnonzero(~(total >= np.log(SAFE)))
-        if again.size == 0:
-            return result
-        sub = self._pass({v: e if e.shape[0] == 1 else e[again] for v, e in evidence.items()}, query, None, rescale=True)
-        for v, m in result.marginals.items():
-            m[again] = sub.marginals[v]
-        total[again] = sub.log_evidence
-        return result
+        return result if potentials is not None else self._below_safe(result, evidence, query, bounded)
 
     def _compiled(self, evidence: Mapping[int, np.ndarray], query: Sequence[int], n: int) -> Result:
         """:meth:`marginals` by the compiled kernel (:meth:`~crampnet.inference._kerneltree.KernelTree.kernel_marginals`).
@@ -301,13 +292,57 @@ class JunctionTree(KernelTree):
             for v, m in result.marginals.items():
                 m[again] = sub.marginals[v]
             log_ev[again] = sub.log_evidence
+        return self._below_safe(result, evidence, query)
+
+    def _below_safe(self, result: Result, evidence: Mapping[int, np.ndarray], query: Sequence[int], bounded: bool | None = None) -> Result:
+        """``result`` (updated in place) with its cases below :data:`SAFE` run again in logs (:func:`~crampnet.inference._logpass.log_marginals`).
+
+        A float pass loses terms below ~1e-308, in the clique potentials (products of tables,
+        made before any evidence) as in the messages: with likelihoods at most 1, below 1e-308
+        of P(evidence) however the messages were rescaled, negligible above :data:`SAFE`
+        (likelihoods above 1 raise that floor by their largest entries). A case of no mass
+        runs in logs only if a pass over the nonzero entries (:attr:`_support`) finds it possible.
+
+        Parameters
+        ----------
+        result : Result
+            A float pass's marginals and ``log P(evidence)``.
+        evidence : mapping of int to numpy.ndarray
+            The likelihoods it was given (see :meth:`marginals`).
+        query : sequence of int
+            The queried variables.
+        bounded : bool, optional
+            Whether every likelihood is at most 1.
+
+        Returns
+        -------
+        Result
+            ``result``.
+        """
+        total = result.log_evidence
+        floor = np.log(SAFE)
+        if not (bounded if bounded is not None else all(float(np.max(e)) <= 1.0 for e in evidence.values())):
+            floor = floor + sum((np.log(np.maximum(np.max(e, axis=1), 1.0)) for e in evidence.values()), np.zeros(total.shape))
+        again = np.flatnonzero(~(total >= floor))
+        if again.size == 0 or not self._nonnegative or any(float(np.min(vec)) < 0.0 for vec in evidence.values()):
+            return result
+        zero = again[total[again] == -np.inf]
+        if zero.size:
+            support = self._pass({v: (e if e.shape[0] == 1 else e[zero]) != 0.0 for v, e in evidence.items()}, [], None, rescale=False, support=True)
+            again = np.union1d(again[total[again] > -np.inf], zero[support.log_evidence > -np.inf])
+            if again.size == 0:
+                return result
+        marginals, log_ev = log_marginals(self, {v: e if e.shape[0] == 1 else e[again] for v, e in evidence.items()}, query)
+        for v, m in result.marginals.items():
+            m[again] = marginals[v]
+        total[again] = log_ev
         return result
 
-    def _pass(self, evidence: Mapping[int, np.ndarray], query: Sequence[int], potentials: Sequence[np.ndarray] | None, *, rescale: bool) -> Result:
-        """One collect and one distribute pass (see :meth:`marginals`)."""
+    def _pass(self, evidence: Mapping[int, np.ndarray], query: Sequence[int], potentials: Sequence[np.ndarray] | None, *, rescale: bool, support: bool = False) -> Result:
+        """One collect and one distribute pass (see :meth:`marginals`); with ``support``, over :attr:`_support` (positive where the evidence is possible)."""
         sizes = [e.shape[0] for e in evidence.values()] + ([p.shape[0] for p in potentials] if potentials is not None else [])
         n = max(sizes, default=1)
-        pots = self._last if potentials is None else [np.moveaxis(p, 0, -1) for p in potentials]
+        pots = (self._support[0] if support else self._last) if potentials is None else [np.moveaxis(p, 0, -1) for p in potentials]
         # Pinned variables leave the cliques (indexed out of _pinned_last once), unless a case gives evidence on one.
         pinned = self.pinned if potentials is None and not any(v in evidence for v in self.pinned) else {}
         fixed: dict[int, int] = dict(pinned)
@@ -322,7 +357,7 @@ class JunctionTree(KernelTree):
                     fixed[v] = int(hit[0])
                     log_scale = log_scale + np.log(row[hit[0]])
         plan = self._plan(frozenset(fixed))
-        base = self._pinned_last if pinned else pots
+        base = (self._support[1] if support else self._pinned_last) if pinned else pots
         psi = list(base)
         for c in plan.touched:
             rest = [v for v in self.cliques[c] if v not in pinned]

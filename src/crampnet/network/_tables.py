@@ -18,10 +18,14 @@ True
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Mapping
+from fractions import Fraction
 
 import numpy as np
 
+from crampnet.exceptions import NetworkFileError
 from crampnet.network.spec import Mixture, NetworkSpec, Node, NoisyMax, NoisyOr, Table
 
 __all__ = ["axis_vector", "inhibitors", "log_inhibitors", "max_logs", "mixture_table", "noisy_max_table", "noisy_or_table", "rows_table"]
@@ -144,6 +148,16 @@ def noisy_or_table(spec: NetworkSpec, node: Node, cpd: NoisyOr, parents: tuple[s
     table = np.empty([2, *cards])
     table[pos] = -np.expm1(log_none)
     table[1 - pos] = none
+    lost = np.argwhere(np.isfinite(log_none) & (none < sys.float_info.min))  # no link of 1 active: "no" is possible
+    if lost.size:
+        at = tuple(int(k) for k in lost[0])
+        given = ", ".join(f"{p} = {spec.nodes[p].states[k]}" for p, k in zip(parents, at, strict=True)) or "no parent"
+        log10 = float(log_none[at]) / math.log(10)
+        exponent = math.floor(log10)
+        msg = (f"nodes.{node.id}.cpd: the leak and links make P({node.id} = {node.states[1 - pos]} | {given}) {10 ** (log10 - exponent):.3g}e{exponent} "
+               f"(the product of one minus each), below {sys.float_info.min:.3g}, the smallest float with full precision: no table can hold it. "
+               "Give a link that is certain 1.0, or make fewer of them near 1")
+        raise NetworkFileError(msg, spec.path)
     return table
 
 
@@ -212,6 +226,18 @@ def noisy_max_table(spec: NetworkSpec, node: Node, cpd: NoisyMax, parents: tuple
         shape[i + 2] = len(pstates)
         logs = logs + per_state.reshape(shape)
     in_order = np.exp(logs[0]) * -np.expm1(logs[1])
+    with np.errstate(divide="ignore"):
+        exact_log = logs[0] + np.log(-np.expm1(logs[1]))  # log P(k), finite where k is possible
+    lost = np.argwhere(np.isfinite(exact_log) & (in_order < sys.float_info.min))
+    if lost.size:
+        at = tuple(int(k) for k in lost[0])
+        given = ", ".join(f"{p} = {spec.nodes[p].states[k]}" for p, k in zip(parents, at[1:], strict=True)) or "no parent"
+        log10 = float(exact_log[at]) / math.log(10)
+        exponent = math.floor(log10)
+        msg = (f"nodes.{node.id}.cpd: the leak and links make P({node.id} = {order[at[0]]} | {given}) {10 ** (log10 - exponent):.3g}e{exponent}, "
+               f"below {sys.float_info.min:.3g}, the smallest float with full precision: no table can hold it. Raise the probabilities of {order[at[0]]} "
+               "that meet there, or give one of them 0 where the state is meant to be impossible")
+        raise NetworkFileError(msg, spec.path)
     table = np.empty_like(in_order)
     for k, state in enumerate(order):
         table[node.states.index(state)] = in_order[k]
@@ -297,4 +323,45 @@ def mixture_table(spec: NetworkSpec, node: Node, cpd: Mixture, parents: tuple[st
         denominator = denominator + share
         numerator = numerator + np.array([dist.probabilities[s] for s in node.states]).reshape([-1] + [1] * len(parents)) * share[None]
     mixed: np.ndarray = numerator / denominator[None]
+    possible = np.array([cpd.leak.probabilities[s] > 0 for s in node.states]).reshape([-1] + [1] * len(parents)) | np.zeros(mixed.shape, dtype=bool)
+    for w, dist in active:
+        possible |= np.array([dist.probabilities[s] > 0 for s in node.states]).reshape([-1] + [1] * len(parents)) & (w > 0)[None]
+    lost = np.argwhere(possible & (mixed < sys.float_info.min))
+    if lost.size:
+        _refuse_lost(spec, node, cpd, parents, lost[0])
     return mixed
+
+
+def _refuse_lost(spec: NetworkSpec, node: Node, cpd: Mixture, parents: tuple[str, ...], at: np.ndarray) -> None:
+    """Refuse a mixture whose weights make a possible entry of its table smaller than the smallest full-precision float.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network (its file, the parents' states).
+    node : Node
+        The mixture node.
+    cpd : Mixture
+        Its cpd.
+    parents : tuple of str
+        The table's parent axes.
+    at : numpy.ndarray
+        The entry's index: the node's state, then each parent's.
+
+    Raises
+    ------
+    NetworkFileError
+        Always: naming the entry, its exact value and what to change.
+    """
+    state = node.states[int(at[0])]
+    given = {p: spec.nodes[p].states[int(k)] for p, k in zip(parents, at[1:], strict=True)}
+    causes = [cpd.leak, *(link.dist for link in cpd.links if given[link.parent] == link.state)]
+    weights = [Fraction(c.weight.value if c.weight else 0) for c in causes]
+    exact = Fraction(sum(w * Fraction(c.probabilities[state]) for w, c in zip(weights, causes, strict=True))) / sum(weights)
+    when = ", ".join(f"{p} = {s}" for p, s in given.items()) or "no parent"
+    log10 = math.log10(exact.numerator) - math.log10(exact.denominator)
+    exponent = math.floor(log10)
+    mantissa = 10 ** (log10 - exponent)
+    msg = (f"nodes.{node.id}.cpd: the weights make P({node.id} = {state} | {when}) {mantissa:.3g}e{exponent}, "
+           f"below {sys.float_info.min:.3g}, the smallest float with full precision: no table can hold it. Bring that mixture's weights closer together or its probabilities of {state} up, or give {state} probability 0 where it is meant to be impossible")
+    raise NetworkFileError(msg, spec.path)

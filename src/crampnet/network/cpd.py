@@ -17,11 +17,13 @@ True
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from crampnet.exceptions import NetworkFileError
 from crampnet.network._tables import (
     axis_vector,
     mixture_table,
@@ -321,4 +323,14 @@ def _logistic(spec: NetworkSpec, node: Node, cpd: Logistic, parents: tuple[str, 
     # positive state is within 1e-16 of 1 (an odds ratio of 1e20 made the
     # negative state impossible under that parent).
     table[pos], table[1 - pos] = _expit_both(logit)
+    lost = np.argwhere(table < sys.float_info.min)  # every entry of a logistic is positive: this one underflowed
+    if lost.size:
+        at = lost[0]
+        given = ", ".join(f"{p} = {spec.nodes[p].states[int(k)]}" for p, k in zip(parents, at[1:], strict=True)) or "no parent"
+        x = float(logit[tuple(int(k) for k in at[1:])])
+        log10 = -abs(x) / math.log(10)  # log P of the rarer state, to rounding when |x| > 700
+        exponent = math.floor(log10)
+        msg = (f"nodes.{node.id}.cpd: the intercept and odds ratios make P({node.id} = {node.states[int(at[0])]} | {given}) {10 ** (log10 - exponent):.3g}e{exponent} "
+               f"(log-odds {x:.6g}), below {sys.float_info.min:.3g}, the smallest float with full precision: no table can hold it. Bring the odds ratios that meet there closer to 1")
+        raise NetworkFileError(msg, spec.path)
     return table

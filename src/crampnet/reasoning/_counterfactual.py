@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crampnet.exceptions import ImpossibleEvidenceError
+from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError
 from crampnet.inference import _nesting
 from crampnet.network.cpd import node_table
 from crampnet.network.parts import units
@@ -78,6 +78,8 @@ ENTRIES_PER_ROW = 50_000
 #: At most this many rows of parent configurations for one finding; past
 #: that, the junction-tree pass whatever its size.
 CONFIGURATIONS = 1024
+#: The log of the largest float (1.8e308): a row more probable than the evidence by more overflows its weight.
+LOG_FLOAT_MAX = 709.78
 #: A finding's file mechanism is used where the engine's table is the one
 #: its file model gives, to this tolerance (a fitted table is not).
 MATCH = 1e-9
@@ -291,6 +293,10 @@ def measures(
     if not np.isfinite(log_ev[0]):
         msg = "The evidence is impossible under the network (probability zero); use model.posteriors(evidence) to see which entries conflict."
         raise ImpossibleEvidenceError(msg, [])
+    if np.any(log_ev - log_ev[0] > LOG_FLOAT_MAX):  # possible, but so rare that P(row) / P(E) overflows
+        msg = (f"The counterfactual ranking cannot use this evidence: it is possible, but so improbable (log P(evidence) = {log_ev[0]:.4g}) "
+               "that the ratios of its terms to it overflow a float. Use diagnose(evidence, ranking='posterior') or model.posteriors(evidence).")
+        raise InvalidValueError(msg)
     weight = np.exp(log_ev - log_ev[0])  # P(row) / P(E); 0 for a row of probability zero
     marg = {c: np.nan_to_num(m) for c, m in marg.items()}
     disable, suffice = np.zeros(len(conditions)), np.zeros(len(conditions))
