@@ -315,6 +315,7 @@ def test_readme_red_flag_bullet_names_every_finding_rule() -> None:
     named = {
         "acute_limb_ischemia": "ESVS 2020 for acute limb ischemia",
         "acute_limb_ischemia_embolic": "ESVS 2020 for acute limb ischemia",
+        "acute_limb_ischemia_threatened": "with sensory loss or weakness an `emergency` with the pulses not entered (Rutherford IIb)",
         "bladder_bowel": "cauda equina",
         "cauda_equina": "cauda equina",
         "critical_limb_ischemia": "the Global Vascular Guidelines 2019 for chronic limb-threatening ischemia",

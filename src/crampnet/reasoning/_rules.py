@@ -17,7 +17,14 @@ The Wells score, its flag and the rule-outs live in
   atrial fibrillation in a history under 2 weeks; not when the history is
   stated to be 2 weeks or longer. ESVS 2020 (Björck et al.): ALI is a sudden
   loss of perfusion, under 2 weeks, recognised by the six Ps (pain, pallor,
-  pulselessness, paraesthesia, paralysis, perishing cold).
+  pulselessness, paraesthesia, paralysis, perishing cold). A cold or pale
+  limb of under 2 weeks with sensory loss or weakness is an emergency with
+  the pulses not entered: a sensory or motor deficit makes the limb
+  immediately threatened (Rutherford IIb, the category ESVS 2020 adopts:
+  salvageable only if promptly revascularised); foot pulses entered as
+  normal stop it, since a IIb limb's arterial Doppler signal is rarely
+  audible and a felt pulse is perfusion (diminished ones do not: a weak
+  pulse is no perfused foot).
 - **Chronic limb-threatening ischemia** (urgent): rest pain, ulcer or
   gangrene with haemodynamic evidence of PAD (absent pedal pulses, ABI below
   0.9). Global Vascular Guidelines (Conte et al. 2019). Their ">2 weeks" is
@@ -103,6 +110,7 @@ from crampnet.reasoning.notes import (
     MND_RED_FLAG_TOOL,
     PULMONARY_EMBOLISM,
     RCOG_37B,
+    RUTHERFORD_1997,
 )
 
 if TYPE_CHECKING:
@@ -189,6 +197,10 @@ RULES = (
     Rule("acute_limb_ischemia_embolic", "acute_limb_ischemia", "emergency",
          ((("symptom_duration", "under_2_weeks"),), (("pedal_pulses", "absent"),), (("atrial_fibrillation", "yes"),)),
          _ALI_ACTION, BJORCK_2020, supporting=_SIX_PS),
+    Rule("acute_limb_ischemia_threatened", "acute_limb_ischemia", "emergency",
+         ((("cold_pale_limb", "yes"),), (("symptom_duration", "under_2_weeks"),), (("sensory_loss", "yes"), ("weakness", "yes"))),
+         "Possible acute limb ischemia, the limb immediately threatened (a sensory or motor deficit, Rutherford IIb): emergency vascular referral now for revascularisation (ESVS 2020); the pulses need not be examined first.",
+         f"{BJORCK_2020}; {RUTHERFORD_1997}", supporting=(*_SIX_PS, ("atrial_fibrillation", "yes")), excluded=(("pedal_pulses", "normal"),)),
     Rule("cauda_equina", "lumbar_radiculopathy", "emergency",
          ((("bladder_bowel_dysfunction", "yes"),), (("dermatomal_radiation", "yes"), ("straight_leg_raise", "positive"), ("back_pain", "yes"), ("bilateral", "yes"))),
          "Bladder or bowel dysfunction with radicular or bilateral symptoms (possible cauda equina syndrome): immediate hospital referral for an emergency MRI.",

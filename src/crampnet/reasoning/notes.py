@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BATES_2012", "BJORCK_2020", "CAUDA_EQUINA", "FDA_QUININE", "GEERSING_2014", "GOLD_COAST", "GOODACRE_2005",
-    "GVG_2019", "MND_RED_FLAG_TOOL", "NICE_NG158", "NICE_NG158_RULE_OUT", "NOTES", "PULMONARY_EMBOLISM", "RCOG_37B", "SEEDS", "SEED_FILES", "WELLS_2003",
+    "GVG_2019", "MND_RED_FLAG_TOOL", "NICE_NG158", "NICE_NG158_RULE_OUT", "NOTES", "PULMONARY_EMBOLISM", "RCOG_37B", "RUTHERFORD_1997", "SEEDS", "SEED_FILES", "WELLS_2003",
     "Note", "seed",
 ]  # fmt: skip
 
@@ -115,6 +115,14 @@ NICE_NG158_RULE_OUT = (
 BATES_2012 = "Bates SM et al. Diagnosis of DVT, ACCP 9th ed. Chest 2012;141(2 Suppl):e351S-e418S, PMC3278048 (abstract)"
 #: Acute limb ischaemia: definition (under 2 weeks) and the six Ps.
 BJORCK_2020 = "Björck M et al. ESVS 2020 Clinical Practice Guidelines on the Management of Acute Limb Ischaemia. Eur J Vasc Endovasc Surg 2020;59:173-218 (six Ps as summarised by EVTODAY, 7 January 2020; under 2 weeks per RCEMLearning, 2022)"
+#: Acute limb ischaemia: the clinical categories (viable, threatened, irreversible) that ESVS 2020 adopts.
+RUTHERFORD_1997 = (
+    "Rutherford RB et al. Recommended standards for reports dealing with lower extremity ischemia: revised version. "
+    "J Vasc Surg 1997;26(3):517-538 (SVS/ISCVS categories, adopted by ESVS 2020; table read as RCEMLearning, Acute limb "
+    "ischaemia, classification, and as Empendium table 3.19-4): IIb, immediately threatened, 'salvageable if promptly "
+    "revascularized', sensory loss 'more than toes' with mild or moderate muscle weakness, arterial Doppler signal "
+    "rarely audible; class I, viable, has no sensory loss or weakness and an audible arterial signal"
+)
 #: Chronic limb-threatening ischemia: definition and urgent referral.
 GVG_2019 = "Conte MS et al. Global Vascular Guidelines on the Management of Chronic Limb-Threatening Ischemia. J Vasc Surg 2019;69(6S):3S-125S, PMC8365864 (abstract: PAD with rest pain, gangrene or ulceration > 2 weeks; refer urgently; objective haemodynamic testing required)"
 #: Motor neuron disease: the Gold Coast criteria, and fasciculations as a lower motor neuron sign.
