@@ -324,6 +324,8 @@ def test_readme_red_flag_bullet_names_every_finding_rule() -> None:
         "mnd_one_region": "the Gold Coast criteria 2020 and Awaji for motor neuron disease",
         "mnd_two_regions": "the Gold Coast criteria 2020 and Awaji for motor neuron disease",
         "mnd_progression": "MND Association's red flag tool",
+        "rhabdomyolysis": "Bosch et al. 2009 for possible rhabdomyolysis",
+        "dark_urine": "dark urine after exercise alone a `test`",
         "pulmonary_embolism": "symptoms of pulmonary embolism beside the leg complaint, an `emergency` (NICE CG144)",
     }
     assert {rule.name for rule in RULES} == set(named)

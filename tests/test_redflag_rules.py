@@ -626,3 +626,32 @@ def test_the_threatened_limb_of_the_issue_is_an_emergency_in_the_presenting_popu
     assert flags[0].condition == "acute_limb_ischemia" and flags[0].urgency == "emergency"
     assert [f.condition for f in flags].count("acute_limb_ischemia") == 1
 
+
+# Rhabdomyolysis: muscle pain, weakness and dark (myoglobin) urine with a raised CK; myoglobin injures the kidney
+# (acute kidney injury in 13-50%), so dark urine with a sign of muscle breakdown is tested the same day.
+_DARK_URINE = {"myoglobinuria": True}
+
+
+@pytest.mark.parametrize(("evidence", "urgency"), [
+    ({**_DARK_URINE, "creatine_kinase": "raised", "exercise_triggered": True, "myalgia": True}, "urgent"),  # the issue's case
+    ({**_DARK_URINE, "creatine_kinase": "raised"}, "urgent"),
+    ({**_DARK_URINE, "myalgia": True}, "urgent"),
+    ({**_DARK_URINE, "weakness": True}, "urgent"),
+    ({**_DARK_URINE}, "test"),  # dark urine at some time after exercise: ask when, test if recent
+    ({**_DARK_URINE, "creatine_kinase": "normal"}, "test"),
+    ({"creatine_kinase": "raised", "myalgia": True, "exercise_triggered": True}, None),  # no dark urine: no rhabdomyolysis rule
+    ({"myoglobinuria": False, "creatine_kinase": "raised", "myalgia": True}, None),
+])  # fmt: skip
+def test_dark_urine_after_exercise_flags_possible_rhabdomyolysis(model, evidence, urgency):
+    """Check that dark urine after exercise raises a flag: urgent with a raised CK, muscle pain or weakness, else a test.
+
+    The issue's case (dark urine, raised CK, exercise-triggered muscle pain)
+    raised only the DVT test flag: nothing said that myoglobin can injure
+    the kidney and that CK, renal function and the urine are checked today.
+    """
+    flags = [f for f in red_flags(model, evidence, threshold=1.0) if "rhabdomyolysis" in f.message.lower()]
+    assert [f.urgency for f in flags] == ([urgency] if urgency else [])
+    if flags:
+        assert flags[0].condition == "metabolic_myopathy"
+        assert "kidney" in flags[0].message and "renal function" in flags[0].message
+        assert "Nye" in flags[0].source or "Bosch" in flags[0].source
