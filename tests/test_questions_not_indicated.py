@@ -81,3 +81,28 @@ def test_no_d_dimer_is_suggested_in_the_6_weeks_after_delivery(model):
     table = next_questions(model, case, n=None)
     assert "d_dimer" not in table.index and "after delivery" in table.attrs["left_out"]["d_dimer"]
     assert "d_dimer" in next_questions(model, {**case, "postpartum": False}, n=None).index
+
+
+@pytest.mark.parametrize("context", [
+    {"pregnancy": {"none": 1.0, "first_trimester": 0.2, "later_trimester": 0.2}},  # leans to no pregnancy, one possible
+    {"pregnancy": {"none": 1.0, "later_trimester": 0.05}},
+    {"postpartum": {"no": 1.0, "yes": 0.1}},
+])  # fmt: skip
+def test_weak_soft_evidence_of_pregnancy_reads_alike_in_the_flag_and_the_questions(model, context):
+    """Check that the D-dimer is left out of the questions whenever the DVT flag says a D-dimer decides nothing.
+
+    The flag's pregnancy wording (RCOG Green-top 37b) and the Wells rule-out read pregnancy or a recent delivery as
+    soon as soft evidence gives it any weight, while the questions left the D-dimer out only when pregnancy was
+    entered outright: with weak soft evidence the flag said a D-dimer decides nothing and the questions suggested one.
+    """
+    case = {**TENDER, **context}
+    (flag,) = [f for f in red_flags(model, case) if f.condition == "deep_vein_thrombosis"]
+    assert "D-dimer does not exclude DVT" in flag.message or "nor a D-dimer decides" in flag.message
+    table = next_questions(model, case, n=None)
+    assert "d_dimer" not in table.index and "RCOG Green-top Guideline 37b" in table.attrs["left_out"]["d_dimer"]
+
+
+@pytest.mark.parametrize("context", [{"pregnancy": {"none": 1.0, "first_trimester": 0.0, "later_trimester": 0.0}}, {"postpartum": {"no": 1.0, "yes": 0.0}}])
+def test_soft_evidence_that_rules_pregnancy_out_keeps_the_d_dimer(model, context):
+    """Check that soft evidence giving pregnancy and delivery no weight at all leaves the D-dimer suggested (NICE NG158)."""
+    assert "d_dimer" in next_questions(model, {**TENDER, **context}, n=None).index

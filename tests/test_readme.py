@@ -315,6 +315,7 @@ def test_readme_red_flag_bullet_names_every_finding_rule() -> None:
     named = {
         "acute_limb_ischemia": "ESVS 2020 for acute limb ischemia",
         "acute_limb_ischemia_embolic": "ESVS 2020 for acute limb ischemia",
+        "acute_limb_ischemia_threatened": "with sensory loss or weakness an `emergency` with the pulses not entered (Rutherford IIb)",
         "bladder_bowel": "cauda equina",
         "cauda_equina": "cauda equina",
         "critical_limb_ischemia": "the Global Vascular Guidelines 2019 for chronic limb-threatening ischemia",
@@ -323,6 +324,8 @@ def test_readme_red_flag_bullet_names_every_finding_rule() -> None:
         "mnd_one_region": "the Gold Coast criteria 2020 and Awaji for motor neuron disease",
         "mnd_two_regions": "the Gold Coast criteria 2020 and Awaji for motor neuron disease",
         "mnd_progression": "MND Association's red flag tool",
+        "rhabdomyolysis": "Bosch et al. 2009 for possible rhabdomyolysis",
+        "dark_urine": "dark urine after exercise alone a `test`",
         "pulmonary_embolism": "symptoms of pulmonary embolism beside the leg complaint, an `emergency` (NICE CG144)",
     }
     assert {rule.name for rule in RULES} == set(named)

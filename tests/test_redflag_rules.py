@@ -586,3 +586,72 @@ def test_soft_evidence_leaning_to_an_exclusion_does_not_take_a_rule_away(model, 
 def test_a_history_entered_as_two_weeks_or_more_stops_the_acute_rule(model, duration):
     """Check that a history stated outright as 2 weeks or more (the band known or not) stops the ESVS rule of a cold pulseless leg."""
     assert _rule(model, {"cold_pale_limb": True, "pedal_pulses": "absent", "symptom_duration": duration}, "acute_limb_ischemia") is None
+
+
+# Rutherford 1997 (SVS/ISCVS), the classification ESVS 2020 uses: sensory loss beyond the toes or muscle weakness make
+# a limb "immediately threatened" (class IIb, salvageable only with immediate revascularisation); its arterial Doppler
+# signal is inaudible, so foot pulses felt normal put the limb outside the class.
+_THREATENED = {"cold_pale_limb": True, "symptom_duration": "under_2_weeks"}
+
+
+@pytest.mark.parametrize(("evidence", "fires"), [
+    ({**_THREATENED, "sensory_loss": True}, True),
+    ({**_THREATENED, "weakness": True}, True),
+    ({**_THREATENED, "sensory_loss": True, "weakness": True, "paresthesia": True, "presenting_complaint": "pain"}, True),
+    ({**_THREATENED, "weakness": True, "pedal_pulses": "diminished"}, True),  # a weak pulse is not a perfused foot
+    ({**_THREATENED, "weakness": True, "pedal_pulses": "normal"}, False),  # pulses felt: not Rutherford IIb
+    ({**_THREATENED, "paresthesia": True}, False),  # no deficit: Rutherford I or IIa, left to the threshold
+    ({"cold_pale_limb": True, "weakness": True, "sensory_loss": True}, False),  # onset not stated
+    ({"cold_pale_limb": True, "weakness": True, "symptom_duration": "2_weeks_to_3_months"}, False),  # not acute
+    ({"symptom_duration": "under_2_weeks", "weakness": True, "sensory_loss": True}, False),  # the limb not cold or pale
+])  # fmt: skip
+def test_a_cold_limb_of_sudden_onset_with_a_deficit_is_an_emergency_without_pulses(model, evidence, fires):
+    """Check that a cold or pale limb of under 2 weeks with sensory loss or weakness is an ALI emergency with the pulses not entered.
+
+    Both ALI rules needed absent pedal pulses or atrial fibrillation, so the
+    threatened limb of ESVS 2020 (sensory or motor deficit: emergency
+    revascularisation) got only the threshold's ``urgent`` flag.
+    """
+    flag = _rule(model, evidence, "acute_limb_ischemia")
+    assert (flag is not None and flag.urgency == "emergency" and "ESVS" in flag.source) == fires
+    if fires:
+        assert "Rutherford" in flag.source and "revascularisation" in flag.message
+
+
+def test_the_threatened_limb_of_the_issue_is_an_emergency_in_the_presenting_population():
+    """Check the reported case: it had only the threshold's ``urgent`` flag (P(ALI) 0.42) among presenters."""
+    model = crampnet.load(population="presenting")
+    evidence = {**_THREATENED, "paresthesia": True, "weakness": True, "sensory_loss": True, "presenting_complaint": "pain"}
+    flags = red_flags(model, evidence)
+    assert flags[0].condition == "acute_limb_ischemia" and flags[0].urgency == "emergency"
+    assert [f.condition for f in flags].count("acute_limb_ischemia") == 1
+
+
+# Rhabdomyolysis: muscle pain, weakness and dark (myoglobin) urine with a raised CK; myoglobin injures the kidney
+# (acute kidney injury in 13-50%), so dark urine with a sign of muscle breakdown is tested the same day.
+_DARK_URINE = {"myoglobinuria": True}
+
+
+@pytest.mark.parametrize(("evidence", "urgency"), [
+    ({**_DARK_URINE, "creatine_kinase": "raised", "exercise_triggered": True, "myalgia": True}, "urgent"),  # the issue's case
+    ({**_DARK_URINE, "creatine_kinase": "raised"}, "urgent"),
+    ({**_DARK_URINE, "myalgia": True}, "urgent"),
+    ({**_DARK_URINE, "weakness": True}, "urgent"),
+    ({**_DARK_URINE}, "test"),  # dark urine at some time after exercise: ask when, test if recent
+    ({**_DARK_URINE, "creatine_kinase": "normal"}, "test"),
+    ({"creatine_kinase": "raised", "myalgia": True, "exercise_triggered": True}, None),  # no dark urine: no rhabdomyolysis rule
+    ({"myoglobinuria": False, "creatine_kinase": "raised", "myalgia": True}, None),
+])  # fmt: skip
+def test_dark_urine_after_exercise_flags_possible_rhabdomyolysis(model, evidence, urgency):
+    """Check that dark urine after exercise raises a flag: urgent with a raised CK, muscle pain or weakness, else a test.
+
+    The issue's case (dark urine, raised CK, exercise-triggered muscle pain)
+    raised only the DVT test flag: nothing said that myoglobin can injure
+    the kidney and that CK, renal function and the urine are checked today.
+    """
+    flags = [f for f in red_flags(model, evidence, threshold=1.0) if "rhabdomyolysis" in f.message.lower()]
+    assert [f.urgency for f in flags] == ([urgency] if urgency else [])
+    if flags:
+        assert flags[0].condition == "metabolic_myopathy"
+        assert "kidney" in flags[0].message and "renal function" in flags[0].message
+        assert "Nye" in flags[0].source or "Bosch" in flags[0].source

@@ -18,9 +18,10 @@ import numpy as np
 
 from crampnet.exceptions import ImpossibleEvidenceError
 from crampnet.network.entailment import entail, implied
-from crampnet.reasoning._rules import RULE_NODES, observed, rule_outs, stated
+from crampnet.reasoning._rules import RULE_NODES, rule_outs, stated
 from crampnet.reasoning._scoring import observe, score, stack
 from crampnet.reasoning._thresholds import THRESHOLDS
+from crampnet.reasoning._wells import _possible
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -28,16 +29,20 @@ if TYPE_CHECKING:
 
 __all__ = ["NOT_INDICATED", "Answers", "collect", "not_indicated", "thresholds", "treatments"]
 
-#: Tests a guideline says not to do when its ``(node, state)`` entries are observed (entered, or fixed by the
-#: population): node id to (the entries, any of which counts; the reason shown). RCOG Green-top Guideline 37b
+#: Tests a guideline says not to do when one of its ``(node, state)`` entries is possible on the evidence (entered
+#: with a likelihood above 0, soft evidence of any weight, or fixed by the population): node id to (the entries, any
+#: of which counts; the reason shown). RCOG Green-top Guideline 37b
 #: (2015): "D-dimer testing should not be performed in the investigation of acute VTE in pregnancy" (it rises in
 #: normal pregnancy and a normal result does not exclude VTE). The 6 weeks after delivery too: the red flags and the
 #: rule-out already read a D-dimer there as deciding nothing (the Wells flag, the rule-out's exceptions and the DVT
-#: threshold flag, after 37b, :mod:`crampnet.reasoning._pregnancy`), so suggesting one there contradicted them.
+#: threshold flag, after 37b, :mod:`crampnet.reasoning._pregnancy`), so suggesting one there contradicted them. Those
+#: read a pregnancy or delivery that soft evidence makes possible, however weakly, as one (the safe side: a D-dimer
+#: cannot rule DVT out there), so this list does too: read outright, it suggested the D-dimer the flag beside it said
+#: decides nothing.
 NOT_INDICATED: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
     "d_dimer": (
         (("pregnancy", "first_trimester"), ("pregnancy", "later_trimester"), ("postpartum", "yes")),
-        "not suggested in pregnancy or the 6 weeks after delivery: D-dimer testing should not be performed in the investigation of acute VTE in pregnancy (RCOG Green-top Guideline 37b, 2015) and a normal D-dimer does not exclude DVT after delivery either; suspected DVT is tested by compression duplex ultrasound",
+        "not suggested in pregnancy or the 6 weeks after delivery (entered, or possible on the evidence): D-dimer testing should not be performed in the investigation of acute VTE in pregnancy (RCOG Green-top Guideline 37b, 2015) and a normal D-dimer does not exclude DVT after delivery either; suspected DVT is tested by compression duplex ultrasound",
     ),
 }
 
@@ -158,9 +163,11 @@ def treatments(model: BaseModel) -> dict[str, float]:
 def not_indicated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> dict[str, str]:
     """The tests of :data:`NOT_INDICATED` the evidence makes not indicated: node id to why.
 
-    The entries are read as the finding rules read them (:func:`~crampnet.reasoning._wells.stated`,
-    :func:`~crampnet.reasoning._wells.observed`): entered, or fixed by the population (a pregnancy preset), with
-    the trimester not known counted as a pregnancy.
+    The entries are read as the DVT flag's pregnancy advice and the Wells rule-out's exceptions read them
+    (:func:`~crampnet.reasoning._pregnancy.dvt_advice`, :func:`~crampnet.reasoning._wells.rule_outs`): possible on
+    the evidence, entered with a likelihood above 0 (soft evidence of any weight, the trimester not known
+    included) or fixed by the population (a pregnancy preset). Read outright, as the finding rules read their
+    groups, weak soft evidence of pregnancy left the D-dimer suggested while the flag said it decides nothing.
 
     Parameters
     ----------
@@ -183,7 +190,7 @@ def not_indicated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> dict[s
     (['d_dimer'], {})
     """
     read = stated(model, vectors)
-    return {nid: why for nid, (entries, why) in NOT_INDICATED.items() if nid in model.spec.nodes and observed(model, read, entries)}
+    return {nid: why for nid, (entries, why) in NOT_INDICATED.items() if nid in model.spec.nodes and any(_possible(model, read, e) for e in entries)}
 
 
 def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates: Sequence[str] | None = None, *, ruled: Iterable[str] = (), threshold: float | None = None, indicated: bool = False) -> Answers:

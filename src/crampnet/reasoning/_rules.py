@@ -17,7 +17,14 @@ The Wells score, its flag and the rule-outs live in
   atrial fibrillation in a history under 2 weeks; not when the history is
   stated to be 2 weeks or longer. ESVS 2020 (Björck et al.): ALI is a sudden
   loss of perfusion, under 2 weeks, recognised by the six Ps (pain, pallor,
-  pulselessness, paraesthesia, paralysis, perishing cold).
+  pulselessness, paraesthesia, paralysis, perishing cold). A cold or pale
+  limb of under 2 weeks with sensory loss or weakness is an emergency with
+  the pulses not entered: a sensory or motor deficit makes the limb
+  immediately threatened (Rutherford IIb, the category ESVS 2020 adopts:
+  salvageable only if promptly revascularised); foot pulses entered as
+  normal stop it, since a IIb limb's arterial Doppler signal is rarely
+  audible and a felt pulse is perfusion (diminished ones do not: a weak
+  pulse is no perfused foot).
 - **Chronic limb-threatening ischemia** (urgent): rest pain, ulcer or
   gangrene with haemodynamic evidence of PAD (absent pedal pulses, ABI below
   0.9). Global Vascular Guidelines (Conte et al. 2019). Their ">2 weeks" is
@@ -46,6 +53,16 @@ The Wells score, its flag and the rule-outs live in
   veins) with the side not entered is urgent too, saying that the side is
   not entered (:func:`wells_flag`): 37b tests any woman with symptoms or
   signs suggestive of DVT.
+- **Rhabdomyolysis** (urgent, flagged as metabolic myopathy, the condition
+  the file links dark urine to): dark urine after exercise with a raised CK,
+  muscle pain or weakness; dark urine alone is a ``test`` (ask when it last
+  happened). Bosch et al. 2009 (NEJM): weakness, myalgia and pigmenturia
+  are the picture of rhabdomyolysis, acute kidney injury its threat;
+  Huerta-Alardín et al. 2005: early vigorous hydration. The finding asks
+  whether urine has *ever* turned dark, so a raised CK or muscle symptoms
+  make the episode likely to be current, and dark urine alone asks when.
+  Its emergencies (oliguria, CK above 5,000 U/L, a raised creatinine) are
+  not in the vocabulary: the action names them.
 - **Motor neuron disease** (urgent): upper (brisk reflexes) with lower motor
   neuron signs (fasciculations, wasting) in the legs; lower motor neuron signs
   in the legs with the arms or the bulbar region involved; bulbar symptoms
@@ -103,6 +120,8 @@ from crampnet.reasoning.notes import (
     MND_RED_FLAG_TOOL,
     PULMONARY_EMBOLISM,
     RCOG_37B,
+    RHABDOMYOLYSIS,
+    RUTHERFORD_1997,
 )
 
 if TYPE_CHECKING:
@@ -179,6 +198,8 @@ _CHRONIC = (("symptom_duration", "2_weeks_to_3_months"), ("symptom_duration", "o
 _SIX_PS = (("paresthesia", "yes"), ("sensory_loss", "yes"), ("weakness", "yes"), ("rest_pain", "yes"), ("symptom_duration", "under_2_weeks"))
 _LMN = (("fasciculations", "yes"), ("muscle_atrophy", "yes"))
 _ALI_ACTION = "Possible acute limb ischemia: emergency vascular referral now (ESVS 2020; sensory loss or weakness means the limb is threatened)."
+_RHABDO = "Dark urine after exercise (possible rhabdomyolysis: myoglobin from broken-down muscle can injure the kidney)"
+_RHABDO_CAUSES = (("exercise_triggered", "yes"), ("exertion_or_heat", "yes"), ("med_statin", "yes"))
 _MND_ACTION = "Upper and lower motor neuron signs (Gold Coast criteria): refer to neurology for examination and EMG to exclude motor neuron disease."
 
 #: The finding rules, in the order they are checked; within a condition, only the first that fires is reported.
@@ -189,6 +210,10 @@ RULES = (
     Rule("acute_limb_ischemia_embolic", "acute_limb_ischemia", "emergency",
          ((("symptom_duration", "under_2_weeks"),), (("pedal_pulses", "absent"),), (("atrial_fibrillation", "yes"),)),
          _ALI_ACTION, BJORCK_2020, supporting=_SIX_PS),
+    Rule("acute_limb_ischemia_threatened", "acute_limb_ischemia", "emergency",
+         ((("cold_pale_limb", "yes"),), (("symptom_duration", "under_2_weeks"),), (("sensory_loss", "yes"), ("weakness", "yes"))),
+         "Possible acute limb ischemia, the limb immediately threatened (a sensory or motor deficit, Rutherford IIb): emergency vascular referral now for revascularisation (ESVS 2020); the pulses need not be examined first.",
+         f"{BJORCK_2020}; {RUTHERFORD_1997}", supporting=(*_SIX_PS, ("atrial_fibrillation", "yes")), excluded=(("pedal_pulses", "normal"),)),
     Rule("cauda_equina", "lumbar_radiculopathy", "emergency",
          ((("bladder_bowel_dysfunction", "yes"),), (("dermatomal_radiation", "yes"), ("straight_leg_raise", "positive"), ("back_pain", "yes"), ("bilateral", "yes"))),
          "Bladder or bowel dysfunction with radicular or bilateral symptoms (possible cauda equina syndrome): immediate hospital referral for an emergency MRI.",
@@ -211,6 +236,14 @@ RULES = (
           (("presenting_complaint", "pain"), ("presenting_complaint", "swelling"), ("unilateral_calf_swelling", "yes"), ("calf_tenderness", "yes"), ("edema", "yes"))),
          "Leg pain or swelling on one side in pregnancy or the 6 weeks after delivery: compression duplex ultrasound today, with low-molecular-weight heparin until DVT is excluded unless contraindicated (RCOG Green-top 37b); the Wells score and its D-dimer rule-out were not validated in pregnancy.",
          RCOG_37B, supporting=(("calf_tenderness", "yes"), ("edema", "yes"), ("prior_vte", "yes"), ("family_history_vte", "yes"), ("recent_immobilisation", "yes"))),
+    Rule("rhabdomyolysis", "metabolic_myopathy", "urgent",
+         ((("myoglobinuria", "yes"),), (("creatine_kinase", "raised"), ("myalgia", "yes"), ("weakness", "yes"))),
+         f"{_RHABDO}: test today: CK, renal function (creatinine) and potassium, and a urine dipstick (blood without red cells is myoglobin); with dark urine now, scanty urine, a CK above 5,000 U/L or a raised creatinine, hospital care for intravenous fluids.",
+         RHABDOMYOLYSIS, supporting=_RHABDO_CAUSES),
+    Rule("dark_urine", "metabolic_myopathy", "test",
+         ((("myoglobinuria", "yes"),),),
+         f"{_RHABDO}: ask when the urine was last dark; within the last days, CK, renal function and a urine dipstick today; recurrent episodes point to a metabolic myopathy (McArdle disease): refer to neuromuscular clinic.",
+         RHABDOMYOLYSIS, supporting=_RHABDO_CAUSES),
     Rule("mnd_one_region", "motor_neuron_disease", "urgent",
          ((("hyperreflexia", "yes"),), _LMN), _MND_ACTION, GOLD_COAST, supporting=(("weakness", "yes"),)),
     Rule("mnd_two_regions", "motor_neuron_disease", "urgent",

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BATES_2012", "BJORCK_2020", "CAUDA_EQUINA", "FDA_QUININE", "GEERSING_2014", "GOLD_COAST", "GOODACRE_2005",
-    "GVG_2019", "MND_RED_FLAG_TOOL", "NICE_NG158", "NICE_NG158_RULE_OUT", "NOTES", "PULMONARY_EMBOLISM", "RCOG_37B", "SEEDS", "SEED_FILES", "WELLS_2003",
+    "GVG_2019", "MND_RED_FLAG_TOOL", "NICE_NG158", "NICE_NG158_RULE_OUT", "NOTES", "PULMONARY_EMBOLISM", "RCOG_37B", "RHABDOMYOLYSIS", "RUTHERFORD_1997", "SEEDS", "SEED_FILES", "WELLS_2003",
     "Note", "seed",
 ]  # fmt: skip
 
@@ -115,6 +115,14 @@ NICE_NG158_RULE_OUT = (
 BATES_2012 = "Bates SM et al. Diagnosis of DVT, ACCP 9th ed. Chest 2012;141(2 Suppl):e351S-e418S, PMC3278048 (abstract)"
 #: Acute limb ischaemia: definition (under 2 weeks) and the six Ps.
 BJORCK_2020 = "Björck M et al. ESVS 2020 Clinical Practice Guidelines on the Management of Acute Limb Ischaemia. Eur J Vasc Endovasc Surg 2020;59:173-218 (six Ps as summarised by EVTODAY, 7 January 2020; under 2 weeks per RCEMLearning, 2022)"
+#: Acute limb ischaemia: the clinical categories (viable, threatened, irreversible) that ESVS 2020 adopts.
+RUTHERFORD_1997 = (
+    "Rutherford RB et al. Recommended standards for reports dealing with lower extremity ischemia: revised version. "
+    "J Vasc Surg 1997;26(3):517-538 (SVS/ISCVS categories, adopted by ESVS 2020; table read as RCEMLearning, Acute limb "
+    "ischaemia, classification, and as Empendium table 3.19-4): IIb, immediately threatened, 'salvageable if promptly "
+    "revascularized', sensory loss 'more than toes' with mild or moderate muscle weakness, arterial Doppler signal "
+    "rarely audible; class I, viable, has no sensory loss or weakness and an audible arterial signal"
+)
 #: Chronic limb-threatening ischemia: definition and urgent referral.
 GVG_2019 = "Conte MS et al. Global Vascular Guidelines on the Management of Chronic Limb-Threatening Ischemia. J Vasc Surg 2019;69(6S):3S-125S, PMC8365864 (abstract: PAD with rest pain, gangrene or ulceration > 2 weeks; refer urgently; objective haemodynamic testing required)"
 #: Motor neuron disease: the Gold Coast criteria, and fasciculations as a lower motor neuron sign.
@@ -151,6 +159,18 @@ RCOG_37B = (
     "pregnancy: Chan WS et al. Ann Intern Med 2009;151:85-92 derived LEFt (left leg, calf circumference difference "
     "of 2 cm or more, first trimester) in 194 pregnant women with suspected DVT, 17 with DVT (8.8%); D-dimer rises "
     "through normal pregnancy (801 women, Obstet Gynecol Int 2016, PMC4852125)"
+)
+#: Rhabdomyolysis: dark (myoglobin) urine with muscle pain or weakness and a raised CK; acute kidney injury its threat.
+RHABDOMYOLYSIS = (
+    "Bosch X, Poch E, Grau JM. Rhabdomyolysis and acute kidney injury. N Engl J Med 2009;361:62-72, doi:10.1056/NEJMra0801327 "
+    "(opening read): 'Massive necrosis, which is manifested as limb weakness, myalgia, swelling, and, commonly, gross "
+    "pigmenturia without hematuria, is the common denominator of both traumatic and nontraumatic rhabdomyolysis'; 'Acute "
+    "kidney injury is a potential complication of severe rhabdomyolysis ... and the prognosis is substantially worse if renal "
+    "failure develops'; Huerta-Alardin AL, Varon J, Marik PE. Bench-to-bedside review: Rhabdomyolysis - an overview for "
+    "clinicians. Crit Care 2005;9:158-169, PMC1175909 (abstract): 'Weakness, myalgia and tea-colored urine are the main "
+    "clinical manifestations. The most sensitive laboratory finding of muscle injury is an elevated plasma creatine kinase "
+    "level. The management of patients with rhabdomyolysis includes early vigorous hydration'; 'CK > 5000 U/l indicates "
+    "serious muscle injury'"
 )
 #: Cauda equina syndrome: red-flag symptoms and emergency MRI.
 CAUDA_EQUINA = "BMJ Best Practice, Cauda equina syndrome: diagnosis approach (bladder or bowel disturbance, saddle sensory change, bilateral leg deficits with leg or back pain: immediate referral, MRI within 4 hours); Eur Spine J 2011;20(5):690-697, PMC3082683 (red-flag table)"

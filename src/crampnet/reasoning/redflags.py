@@ -14,7 +14,8 @@ Two kinds of rule, both evaluated on every diagnosis:
    Guidelines 2019), cauda equina syndrome, and motor neuron disease (Gold
    Coast criteria 2020, Awaji 2008; at ``test`` urgency, weakness with lower
    motor neuron signs, to ask whether it is progressive: the MND
-   Association and RCGP red flag tool, 2013). A rule's flag whose condition
+   Association and RCGP red flag tool, 2013), and possible rhabdomyolysis
+   (dark urine after exercise, Bosch et al. 2009). A rule's flag whose condition
    the evidence enters as absent (or a condition it needs, as PAD for
    critical limb ischemia) stays and says so: P = 0 comes from the entry.
 2. **The testing-threshold rule** fires for every condition the network file
