@@ -263,6 +263,13 @@ def score_vignette(
         else None
     )
     row["false_alarm"] = any(f.urgency in ALARMS for f in flags) if not mnm.intersection(gold) else None
+    # a false alarm whose urgent flags all name a gold condition (cauda equina on a radiculopathy, rhabdomyolysis on
+    # a metabolic myopathy): counted in the headline as the definition says, and shown apart
+    row["alarm_on_gold"] = (
+        row["false_alarm"] and all(f.condition in gold for f in flags if f.urgency in ALARMS)
+        if row["false_alarm"] is not None
+        else None
+    )
     row["any_flag"] = bool(flags) if not mnm.intersection(gold) else None
     row["why_first"] = _why(dx, first, explain) if explain is not None and not row["top1"] else []
     return row
@@ -331,6 +338,7 @@ def summarise(rows: Sequence[Row]) -> dict[str, Any]:
     out["must_not_miss_recall_scored"] = pct(hits(mnm_scored, "flagged"), len(mnm_scored))
     out["must_not_miss_recall_all"] = pct(hits(mnm_scored, "flagged"), len(mnm))
     out["false_alarms"] = pct(hits(non_mnm, "false_alarm"), len(non_mnm))
+    out["alarms_on_gold"] = pct(hits(non_mnm, "alarm_on_gold"), hits(non_mnm, "false_alarm"))
     out["any_flag_alarms"] = pct(hits(non_mnm, "any_flag"), len(non_mnm))
     per: dict[str, dict[str, int]] = {}
     confusion: dict[str, Counter[str]] = {}
@@ -383,6 +391,7 @@ def _summary(s: dict[str, Any]) -> list[str]:
         ("P(first gold present), scored", f"mean {_r(s['first_gold_posterior']['mean'])}, median {_r(s['first_gold_posterior']['median'])} (of {s['first_gold_posterior']['of']})"),
         ("must-not-miss recall (first gold flagged)", f"{_f(mnm[0])} of scored | {_f(mnm[1])} with errors as misses"),
         ("false alarms (urgent/emergency flag, no gold must-not-miss)", f"{_f(s['false_alarms'])} of scored"),
+        ("  of them, every urgent flag names a gold condition", f"{_f(s['alarms_on_gold'])} of the false alarms"),
         ("  any flag, 'test' included (no gold must-not-miss)", f"{_f(s['any_flag_alarms'])} of scored"),
         ("errors (crampnet raised: not scored)", f"{_f(s['errors'])} {kinds}".rstrip()),
         ("seed-checklist rule top-1", rule.format(_f(s["rule_top1_all"]), _f(s["rule_top1_scored"]))),

@@ -426,3 +426,37 @@ def test_benchmarks_readme_defines_recall_and_false_alarms_as_the_script_counts_
     assert "an urgent or emergency flag" in bv.FLAGGED and "with an urgent or emergency flag" in alarms
     assert "any urgency, `test` included" in alarms
     assert "- **mean reciprocal rank**:" in text
+
+
+def test_false_alarms_whose_urgent_flags_name_the_gold_are_counted_apart() -> None:
+    """Check the breakdown of false alarms: those whose every urgent flag names a gold condition.
+
+    An urgent rhabdomyolysis flag (carried by metabolic myopathy) on a
+    metabolic-myopathy case stays a false alarm by the headline's definition
+    (the gold is not must-not-miss) and is counted apart; a flag naming
+    another condition, or one of two urgent flags naming another, is not.
+    """
+    post = {"mm": 0.6, "ncl": 0.3, "dvt": 0.1}
+    cases = {
+        "own": FakeDx(post, (Flag("mm"),)),  # the gold's own urgent flag
+        "own_and_test": FakeDx(post, (Flag("mm"), Flag("dvt", "test"))),  # a test flag elsewhere does not count
+        "other": FakeDx(post, (Flag("ncl", "emergency"),)),  # another condition's flag
+        "both": FakeDx(post, (Flag("mm"), Flag("ncl"))),  # one urgent flag names another condition
+        "quiet": FakeDx(post),
+    }
+    records = [
+        record("A", ["mm"], "own"),
+        record("B", ["mm"], "own_and_test"),
+        record("C", ["mm"], "other"),
+        record("D", ["mm"], "both"),
+        record("E", ["mm"], "quiet"),
+        record("F", ["mm", "ncl"], "both"),  # both urgent flags name a gold id
+        record("G", ["dvt"], "own"),  # a must-not-miss gold: not a false-alarm case at all
+    ]
+    rows = scored(records, cases, frozenset({"dvt"}))
+    assert [r["false_alarm"] for r in rows] == [True, True, True, True, False, True, None]
+    assert [r["alarm_on_gold"] for r in rows] == [True, True, False, False, False, True, None]
+    s = bv.summarise(rows)
+    assert (s["false_alarms"]["hits"], s["false_alarms"]["of"]) == (5, 6)
+    assert (s["alarms_on_gold"]["hits"], s["alarms_on_gold"]["of"]) == (3, 5)
+    assert any("every urgent flag names a gold condition" in line and "3/5 = 60.0%" in line for line in bv._summary(s))
