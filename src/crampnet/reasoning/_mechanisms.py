@@ -47,6 +47,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -56,8 +57,8 @@ from crampnet.network.spec import Dist, Mixture, NetworkSpec, Node, NoisyMax
 
 __all__ = ["grid_terms", "ratio"]
 
-#: (common, factual-only, twin-only) aggregates -> (stay, marginal) per needed state.
-Combine = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+#: (common, factual-only, twin-only) aggregates -> (stay, leave, marginal) per needed state.
+Combine = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
 def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -142,7 +143,15 @@ class _Factors:
 def _mixture(
     spec: NetworkSpec, node: Node, cpd: Mixture, needed: list[int]
 ) -> tuple[_Factors, Combine]:
-    """Clock weights and weighted draws; ``P(S = S* = s) = [N_c + N_a (N_b + N_c) / (b + c) + N_b (N_a + N_c) / (a + c)] / (a + b + c)``."""
+    """Clock weights and weighted draws; ``P(S = S* = s) = [N_c + N_a (N_b + N_c) / (b + c) + N_b (N_a + N_c) / (a + c)] / (a + b + c)``.
+
+    With ``M = sum w_j (1 - p_j(s))`` (the other states' draws, summed from
+    the file's probabilities of those states), ``P(S = s, S* != s) = [N_a
+    (M_b + M_c) / (b + c) + M_b (N_a + N_c) / (a + c)] / (a + b + c)``: a
+    common first clock never parts the worlds. Both come back, and ``P(S =
+    s)``, so that a twin that rarely leaves ``s`` is scored without ``1 -
+    K`` for a ``K`` near 1.
+    """
     dists = {(link.parent, link.state): link.dist for link in cpd.links}
     weights = [d.weight.value for d in (cpd.leak, *dists.values()) if d.weight is not None]
     scale = max(weights)  # weights are relative: dividing by the largest keeps every sum finite
@@ -152,7 +161,14 @@ def _mixture(
             msg = f"the mixture of {node.id!r} needs weights"
             raise ValueError(msg)
         w = dist.weight.value / scale
-        return np.array([w, *(w * dist.probabilities[node.states[s]] for s in needed)])
+        p = [dist.probabilities[state] for state in node.states]
+        return np.array(
+            [
+                w,
+                *(w * p[s] for s in needed),
+                *(w * math.fsum(p[:s] + p[s + 1 :]) for s in needed),
+            ]
+        )
 
     factors = _Factors(
         spec,
@@ -163,14 +179,15 @@ def _mixture(
         0.0,
     )
 
-    def combine(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    n = 1 + len(needed)
+
+    def combine(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         c, a, b = np.broadcast_arrays(c, a, b)
-        stay = (
-            c[1:]
-            + a[1:] * ratio(b[1:] + c[1:], b[:1] + c[:1])
-            + b[1:] * ratio(a[1:] + c[1:], a[:1] + c[:1])
-        ) / (a[:1] + b[:1] + c[:1])
-        return stay, ratio(a[1:] + c[1:], a[:1] + c[:1])
+        total = a[:1] + b[:1] + c[:1]
+        factual = ratio(a[1:n] + c[1:n], a[:1] + c[:1])
+        stay = (c[1:n] + a[1:n] * ratio(b[1:n] + c[1:n], b[:1] + c[:1]) + b[1:n] * factual) / total
+        leave = (a[1:n] * ratio(b[n:] + c[n:], b[:1] + c[:1]) + b[n:] * factual) / total
+        return stay, leave, factual
 
     return factors, combine
 
@@ -183,12 +200,13 @@ def _race_kept(
     target: list[int],
     mass: np.ndarray,
     cures: list[list[int]],
-) -> list[float]:
+) -> tuple[list[float], list[float]]:
     """``sum mass * K`` for each intervention (each condition cured alone, each left alone, all cured), by the race.
 
     A unit of ``cures`` of several parents (a condition and its parts) is
     cured as one; without units, prefix and suffix sums give each parent's
-    interventions in a few passes.
+    interventions in a few passes. The cures of one condition come back a
+    second time as ``sum mass * (1 - K)``, from ``P(S = s, S* != s)``.
     """
     cpd = node.cpd
     assert isinstance(cpd, Mixture)
@@ -200,13 +218,13 @@ def _race_kept(
     own_all = [splits[i][1] if i in splits else factors.identity for i in range(len(cured))]
     twin_all = [splits[i][2] if i in splits else factors.identity for i in range(len(cured))]
 
-    def kept(common: np.ndarray, own: np.ndarray, twin: np.ndarray) -> float:
-        stay, marginal = combine(factors.op(factors.leak, common), own, twin)
-        return float(np.sum(mass * ratio(stay, marginal)))
+    def kept(common: np.ndarray, own: np.ndarray, twin: np.ndarray) -> tuple[float, float]:
+        stay, leave, marginal = combine(factors.op(factors.leak, common), own, twin)
+        return float(np.sum(mass * ratio(stay, marginal))), float(np.sum(mass * ratio(leave, marginal)))
 
     if cures:
 
-        def curing(unit: list[int]) -> float:
+        def curing(unit: list[int]) -> tuple[float, float]:
             """Every parent in ``unit`` cured, the others factual."""
             return kept(
                 factors.total([cured[i] if i in unit else u for i, u in enumerate(factors.uncured)]),
@@ -214,11 +232,12 @@ def _race_kept(
                 factors.total([twin_all[i] for i in unit]),
             )
 
+        cure = [curing(unit) for unit in cures]
         return [
-            *(curing(unit) for unit in cures),
-            *(curing([j for j in conditions if j not in unit]) for unit in cures),
-            curing(conditions),
-        ]
+            *(k for k, _ in cure),
+            *(curing([j for j in conditions if j not in unit])[0] for unit in cures),
+            curing(conditions)[0],
+        ], [moved for _, moved in cure]
 
     uncured_but = list(factors.all_but(factors.uncured))
     disable = [
@@ -233,10 +252,10 @@ def _race_kept(
         for i in conditions
     ]
     return [
-        *disable,
-        *suffice,
-        kept(factors.total(cured), factors.total(own_all), factors.total(twin_all)),
-    ]
+        *(k for k, _ in disable),
+        *(k for k, _ in suffice),
+        kept(factors.total(cured), factors.total(own_all), factors.total(twin_all))[0],
+    ], [moved for _, moved in disable]
 
 
 def _monotone_kept(
@@ -247,12 +266,14 @@ def _monotone_kept(
     target: list[int],
     mass: np.ndarray,
     cures: list[list[int]],
-) -> list[float]:
+) -> tuple[list[float], list[float]]:
     """``sum mass * K`` per intervention under the comonotone coupling: one uniform, inverse CDFs along the states.
 
     The interventions cure each unit of ``cures`` (parent indices; by
     default each condition parent alone), leave each alone with every other
-    condition parent cured, and cure them all.
+    condition parent cured, and cure them all. The cures of the units come
+    back a second time as ``sum mass * (1 - K)``, from the parts of the
+    state's interval the twin leaves (no ``1 - K`` near 0 from a ``K`` near 1).
     """
     cpd = node.cpd
     order = (
@@ -263,13 +284,18 @@ def _monotone_kept(
     probs = table[order]
     probs = ratio(probs, probs.sum(axis=0, keepdims=True))
     rank = [order.index(s) for s in needed]
-    below = np.cumsum(probs, axis=0) - probs  # P(S before the state), summed from the first state
-    above = np.cumsum(probs[::-1], axis=0)[::-1]  # P(S at or after it), summed from the last
-    marginal, low, high = probs[rank], below[rank], above[rank]
+    zero = np.zeros_like(probs[:1])
+    # Masses strictly before, through, from and strictly after each state, each
+    # summed without removing the state's own mass (a rare neighbour of a state
+    # near 1 keeps its digits).
+    through, start = np.cumsum(probs, axis=0), np.cumsum(probs[::-1], axis=0)[::-1]
+    below = np.concatenate([zero, through[:-1]])
+    after = np.concatenate([start[1:], zero])
+    marginal, low, high, up, past = probs[rank], below[rank], start[rank], through[rank], after[rank]
 
-    def kept(cured: list[int]) -> float:
+    def kept(cured: list[int]) -> tuple[float, float]:
         if not cured:
-            return float(np.sum(mass * (marginal > 0.0)))
+            return float(np.sum(mass * (marginal > 0.0))), 0.0
         twin = (
             slice(None),
             *(
@@ -277,23 +303,32 @@ def _monotone_kept(
                 for i in range(table.ndim - 1)
             ),
         )
-        # The overlap of the state's intervals of U, min(p, p*, u - l*, u* - l),
-        # with l - l* = T* - T from whichever end sums the smaller masses, so
-        # that a rare state keeps its digits (no difference of two CDFs near 1).
+        # The state's interval of U is [l, u) = [l, l + p), the twin's [l*, u*).
+        # l - l* = T* - T (T the mass from the state on) and u - u* = A* - A (A
+        # the mass after it) are each taken from whichever end sums the smaller
+        # masses, so that a rare state, or a rare neighbour, keeps its digits.
         shift = np.where(low + low[twin] <= high + high[twin], low - low[twin], high[twin] - high)
+        rise = np.where(past + past[twin] <= up + up[twin], past[twin] - past, up - up[twin])
         twin_marginal = marginal[twin]
         stay = np.maximum(
             np.minimum(np.minimum(marginal, twin_marginal), np.minimum(marginal + shift, twin_marginal - shift)),
             0.0,
         )
+        # What the twin leaves of [l, u): [l, l*) and [u*, u), the whole if they do not meet.
+        leave = np.minimum(marginal, np.maximum(-shift, 0.0) + np.maximum(rise, 0.0))
         same = np.all(table == table[(slice(None), *twin[1:])], axis=0)
-        return float(np.sum(mass * np.where(same, marginal > 0.0, ratio(stay, marginal))))
+        return (
+            float(np.sum(mass * np.where(same, marginal > 0.0, ratio(stay, marginal)))),
+            float(np.sum(mass * np.where(same, 0.0, ratio(leave, marginal)))),
+        )
 
     units = cures or [[i] for i in conditions]
+    cure = [kept(unit) for unit in units]
     return (
-        [kept(unit) for unit in units]
-        + [kept([j for j in conditions if j not in unit]) for unit in units]
-        + [kept(conditions)]
+        [k for k, _ in cure]
+        + [kept([j for j in conditions if j not in unit])[0] for unit in units]
+        + [kept(conditions)[0]],
+        [moved for _, moved in cure],
     )
 
 
@@ -353,11 +388,10 @@ def grid_terms(
     if all(len(g) == 1 for g in cures):
         cures = []  # each intervention cures one parent: the shorter passes below
     if mechanism and isinstance(node.cpd, Mixture):
-        kept = _race_kept(spec, node, needed, conditions, target, mass, cures)
+        kept, moved = _race_kept(spec, node, needed, conditions, target, mass, cures)
     else:
-        kept = _monotone_kept(node, table, needed, conditions, target, mass, cures)
-    total = float(mass.sum())
+        kept, moved = _monotone_kept(node, table, needed, conditions, target, mass, cures)
     m = len(groups)
-    disable = {g: max(total - kept[k], 0.0) for k, g in enumerate(groups)}
+    disable = dict(zip(groups, moved, strict=True))
     suffice = {g: kept[m + k] for k, g in enumerate(groups)}
     return disable, suffice, kept[-1]
