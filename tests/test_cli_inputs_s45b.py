@@ -1,0 +1,49 @@
+"""Command-line inputs (session 45, helper 3b): what the CLI says it read, options it takes, and hints for typos."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crampnet.cli import main
+
+
+def _evidence_line(out: str) -> str:
+    return next(line for line in out.splitlines() if line.startswith("Evidence: "))
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["d_dimer=yes"], "d_dimer=raised"),
+        (["urge_to_move=y"], "urge_to_move=yes"),
+        (["d_dimer=no", "age_group=70"], "d_dimer=normal, age_group=70 (65_plus)"),
+    ],
+)
+def test_diagnose_echoes_the_state_each_value_was_read_as(capsys, args, shown):
+    assert main(["diagnose", *args, "--top", "1", "--questions", "0"]) == 0
+    assert _evidence_line(capsys.readouterr().out) == f"Evidence: {shown}"
+
+
+def test_a_case_file_true_is_echoed_as_its_state(tmp_path, capsys):
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({"d_dimer": True, "urge_to_move": {"yes": 4, "no": 1}}))
+    assert main(["diagnose", "--case", str(case), "--top", "1", "--questions", "0"]) == 0
+    line = _evidence_line(capsys.readouterr().out)
+    assert line == "Evidence: d_dimer=raised, urge_to_move=soft evidence (yes:1, no:0.25)"
+
+
+def test_json_says_what_each_entry_was_read_as(capsys):
+    assert main(["diagnose", "d_dimer=yes", "ferritin=30", "--json", "--questions", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["evidence"] == {"d_dimer": True, "ferritin": 30}
+    assert out["read_as"] == {"d_dimer": "raised", "ferritin": "30 (low)"}
+
+
+def test_interview_final_line_names_the_state(capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("quit\n"))
+    assert main(["interview", "d_dimer=yes", "--top", "1"]) == 0
+    assert _evidence_line(capsys.readouterr().out) == "Evidence: d_dimer=raised"
