@@ -47,3 +47,33 @@ def test_interview_final_line_names_the_state(capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("quit\n"))
     assert main(["interview", "d_dimer=yes", "--top", "1"]) == 0
     assert _evidence_line(capsys.readouterr().out) == "Evidence: d_dimer=raised"
+
+
+def _parse_error(capsys, argv: list[str]) -> str:
+    """Run ``main(argv)``, check the parser exits 2 (as argparse does) with one clean error line, and return stderr."""
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("crampnet: error: ") and captured.err.count("\n") == 1, captured.err
+    assert captured.out == ""
+    return captured.err
+
+
+@pytest.mark.parametrize(
+    ("argv", "meant"),
+    [
+        (["diagnose", "--jsno"], "--json"),
+        (["diagnose", "urge_to_move=yes", "--jsno=1"], "--json"),
+        (["interview", "--max-question=3", "--confidense", "0.9"], "--confidence"),
+        (["score", "cohort.csv", "--chunk-size", "10"], "--chunksize"),
+    ],
+)
+def test_an_unknown_option_suggests_the_closest_one(capsys, argv, meant):
+    err = _parse_error(capsys, argv)
+    assert "unknown option" in err and f"Did you mean '{meant}'" in err and "usage:" not in err
+
+
+def test_an_unknown_option_with_nothing_close_says_where_the_options_are(capsys):
+    err = _parse_error(capsys, ["describe", "--zzzzzz"])
+    assert "'--zzzzzz'" in err and "Did you mean" not in err and "crampnet describe --help" in err
