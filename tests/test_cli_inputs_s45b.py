@@ -77,3 +77,21 @@ def test_an_unknown_option_suggests_the_closest_one(capsys, argv, meant):
 def test_an_unknown_option_with_nothing_close_says_where_the_options_are(capsys):
     err = _parse_error(capsys, ["describe", "--zzzzzz"])
     assert "'--zzzzzz'" in err and "Did you mean" not in err and "crampnet describe --help" in err
+
+
+def test_the_docstring_says_which_commands_take_network_and_population():
+    """Check the module docstring's claim against the parsers: a command without --population is named as the exception."""
+    import crampnet.cli
+    from crampnet._cli_parser import parsers
+
+    doc = " ".join((crampnet.cli.__doc__ or "").split())
+    for name, parser in parsers()[1].items():
+        takes = {o for a in parser._actions for o in a.option_strings}
+        if not {"--network", "--population"} <= takes:
+            assert f"Every command but ``{name}``" in doc, name
+
+
+@pytest.mark.parametrize("option", ["--population", "--network"])
+def test_warm_up_says_why_it_takes_no_network_or_population(capsys, option):
+    err = _parse_error(capsys, ["warm-up", option, "adults"])
+    assert f"warm-up takes no {option}" in err and "same for every network" in err

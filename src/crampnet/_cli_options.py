@@ -179,7 +179,8 @@ def unknown_option(arg: str, prog: str, known: Sequence[str]) -> str:
     -------
     str
         One line naming ``arg``, "Did you mean ...?" with the closest
-        options, and where to find them all.
+        options, and where to find them all; for ``--network`` or
+        ``--population`` given to ``warm-up``, why it takes neither.
 
     Examples
     --------
@@ -187,6 +188,8 @@ def unknown_option(arg: str, prog: str, known: Sequence[str]) -> str:
     "unknown option '--jsno' for crampnet diagnose. Did you mean '--json'? (crampnet diagnose --help lists its options)"
     """
     name = arg.split("=", 1)[0]
+    if prog.endswith(" warm-up") and name in ("--network", "--population"):
+        return f"{prog} takes no {name}: the inference kernel it compiles is the same for every network and population."
     return f"unknown option {show(arg)} for {prog}.{hint(name, known)} ({prog} --help lists its options)"
 
 
