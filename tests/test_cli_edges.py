@@ -73,7 +73,7 @@ def test_an_unknown_argument_is_named_with_the_command(capsys, argv, word):
     if word.startswith("-"):  # an option: one line naming it, with the closest options (test_cli_inputs_s45b)
         assert f"unknown option '{word}' for crampnet {argv[0]}" in err
     else:
-        assert f"crampnet {argv[0]}: error: unrecognized arguments: {word}" in err
+        assert f"crampnet: error: {argv[0]}: unrecognized arguments: {word} (crampnet {argv[0]} --help)" in err
 
 
 @pytest.mark.parametrize(

@@ -95,3 +95,18 @@ def test_the_docstring_says_which_commands_take_network_and_population():
 def test_warm_up_says_why_it_takes_no_network_or_population(capsys, option):
     err = _parse_error(capsys, ["warm-up", option, "adults"])
     assert f"warm-up takes no {option}" in err and "same for every network" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["diagnose", "--top", "abc"], "argument --top: invalid int value: 'abc'"),
+        (["diagnose", "--case"], "argument --case: expected one argument"),
+        (["score"], "the following arguments are required: cohort"),
+        (["export", "extra"], "unrecognized arguments: extra"),
+    ],
+)
+def test_a_parse_error_is_one_line_as_every_other_error(capsys, argv, says):
+    """Check argparse's errors read as the module docstring says errors do: one ``crampnet: error:`` line, not the usage block."""
+    err = _parse_error(capsys, argv)
+    assert says in err and "usage:" not in err and f"(crampnet {argv[0]} --help)" in err

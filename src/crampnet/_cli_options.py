@@ -83,20 +83,25 @@ class Parser(argparse.ArgumentParser):
         sys.exit(2)
 
     def error(self, message: str) -> NoReturn:
-        """Exit 2 with :func:`unknown_option`'s one line for an unknown option, else with argparse's error.
+        """Exit 2 with one line ``crampnet: error: ...``: :func:`unknown_option`'s for an unknown option, else argparse's message and where the help is.
+
+        argparse's own printed the usage block, then ``crampnet COMMAND:
+        error: ...``, unlike every other error of the command.
 
         Parameters
         ----------
         message : str
             argparse's message (``unrecognized arguments: ...`` for
-            arguments the command does not take).
+            arguments the command does not take, ``argument --top: invalid
+            int value: 'abc'``, ``expected one argument``, ...).
         """
         prefix = "unrecognized arguments: "
         options = [a for a in message.removeprefix(prefix).split() if a.startswith("-") and a != "-"] if message.startswith(prefix) else []
         if options:
             known = [o for action in self._actions for o in action.option_strings]
             self.exit(2, f"crampnet: error: {unknown_option(options[0], self.prog, known)}\n")
-        super().error(message)
+        command = self.prog.removeprefix("crampnet").strip()
+        self.exit(2, f"crampnet: error: {f'{command}: ' if command else ''}{message} ({self.prog} --help)\n")
 
     def _check_value(self, action: argparse.Action, value: object) -> None:
         if action.choices is None or value in action.choices:
