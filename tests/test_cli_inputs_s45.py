@@ -172,7 +172,7 @@ def test_a_file_named_dash_is_read_as_dot_slash_dash(tmp_path, monkeypatch, caps
     monkeypatch.chdir(tmp_path)
     (tmp_path / "-").write_text('{"visible_hard_contraction": true}', encoding="utf-8")
     assert main(["diagnose", "--case", "./-", "--questions", "0", "--top", "1"]) == 0
-    assert "Evidence: visible_hard_contraction=true" in capsys.readouterr().out.splitlines()
+    assert "Evidence: visible_hard_contraction=yes" in capsys.readouterr().out.splitlines()
 
 
 @pytest.mark.parametrize("options", [[], ["--questions-by", "information", "--staged"]])

@@ -219,7 +219,7 @@ def test_plain_case_file_still_starts_an_interview(monkeypatch, tmp_path):
     case.write_text('{"urge": true, "ferritin": 20}', encoding="utf-8")
     code, out, err = _main(monkeypatch, ["interview", "--network", TINY, "--case", str(case)], "")
     assert code == 0 and err == ""
-    assert _evidence_line(out) == {"urge": "true", "ferritin": "20 (low)"}  # tiny.toml: ferritin below 50 is low
+    assert _evidence_line(out) == {"urge": "yes", "ferritin": "20 (low)"}  # tiny.toml: ferritin below 50 is low; true is read as yes
     assert "Resuming" not in out
 
 

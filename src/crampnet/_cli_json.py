@@ -14,13 +14,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
 from crampnet.exceptions import InvalidValueError
+from crampnet.network.evidence import describe, entered, normalise, resolve_id
 from crampnet.reasoning._records import must_not_miss_entries
 from crampnet.reasoning.html import TITLES, part_probabilities
 
 if TYPE_CHECKING:
+    from crampnet.network.records import NetworkSpec
     from crampnet.reasoning.diagnosis import Diagnosis
 
-__all__ = ["diagnosis_json", "finite"]
+__all__ = ["diagnosis_json", "finite", "read_as"]
 
 
 def finite(value: float, what: str) -> float:
@@ -75,6 +77,41 @@ def _entry(dx: Diagnosis, rank: int, condition: str, p: float) -> dict[str, obje
     return entry
 
 
+def read_as(spec: NetworkSpec, key: str, value: object) -> str:
+    """What the network read ``value`` as: the state, ``number (state)``, or soft evidence as the report writes it.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network.
+    key : str
+        The node id or alias the value was given for.
+    value : object
+        The value as given (already checked: the diagnosis was made from it).
+
+    Returns
+    -------
+    str
+        The state name (``raised`` for ``d_dimer=yes``); for a number, the
+        number (``30`` for 30.0) and the state (band) it fell in; for soft
+        evidence, what :func:`crampnet.network.evidence.entered` writes.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> spec = crampnet.load().spec
+    >>> read_as(spec, "d_dimer", True), read_as(spec, "ferritin", 30.0)
+    ('raised', '30 (low)')
+    """
+    nid = resolve_id(spec, key)
+    vec = normalise(spec, {nid: value}, entailed=False)[nid]
+    shown = entered(spec, nid, value, vec)
+    if shown.startswith("soft evidence") or isinstance(value, bool) or not isinstance(value, int | float):
+        return shown
+    number = int(value) if isinstance(value, float) and value.is_integer() else value
+    return f"{number} ({describe(spec, nid, vec)})"
+
+
 def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int, by: str = "decision", staged: bool = False) -> str:
     """The diagnosis as standard JSON (no NaN): evidence, differential, posteriors, red flags, must-not-miss conditions, next questions.
 
@@ -94,7 +131,10 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
     dx : Diagnosis
         The diagnosis to show.
     evidence : Mapping
-        The evidence as given (node id to value), copied into ``evidence``.
+        The evidence as given (node id to value), copied into ``evidence``;
+        ``read_as`` then gives, for each entry, what the network read it as
+        (:func:`read_as`: the state, a number with its band, soft evidence
+        scaled as the report shows it).
     questions : int
         The number of next questions to list (none if 0 or less).
     by : str, optional
@@ -105,7 +145,7 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
     Returns
     -------
     str
-        A JSON object indented by 2, with the keys ``evidence``,
+        A JSON object indented by 2, with the keys ``evidence``, ``read_as``,
         ``ranking``, ``ordered_by``, ``legend``, ``differential``,
         ``posteriors``, ``red_flags``, ``must_not_miss``,
         ``next_questions``, ``questions_by``, ``questions_staged`` and
@@ -134,6 +174,7 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
     ]
     out = {
         "evidence": dict(evidence),
+        "read_as": {k: read_as(dx.model.spec, k, v) for k, v in evidence.items()},
         "ranking": dx.ranking,
         "ordered_by": dx.measure,
         "legend": dx.legend,

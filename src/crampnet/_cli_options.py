@@ -20,7 +20,7 @@ import math
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from crampnet._cli_input import show
 from crampnet._files import shown
@@ -29,7 +29,7 @@ from crampnet.exceptions import hint
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-__all__ = ["Parser", "choice_error", "flush_stdout", "option_before_command", "option_problem"]
+__all__ = ["Parser", "choice_error", "flush_stdout", "option_before_command", "option_problem", "unknown_option"]
 
 #: The options ``crampnet`` takes before its command.
 TOP_OPTIONS = ("-h", "--help", "--version")
@@ -81,6 +81,27 @@ class Parser(argparse.ArgumentParser):
         if sys.stderr is not None:
             sys.stderr.write(f"crampnet: error: {problem}\n")
         sys.exit(2)
+
+    def error(self, message: str) -> NoReturn:
+        """Exit 2 with one line ``crampnet: error: ...``: :func:`unknown_option`'s for an unknown option, else argparse's message and where the help is.
+
+        argparse's own printed the usage block, then ``crampnet COMMAND:
+        error: ...``, unlike every other error of the command.
+
+        Parameters
+        ----------
+        message : str
+            argparse's message (``unrecognized arguments: ...`` for
+            arguments the command does not take, ``argument --top: invalid
+            int value: 'abc'``, ``expected one argument``, ...).
+        """
+        prefix = "unrecognized arguments: "
+        options = [a for a in message.removeprefix(prefix).split() if a.startswith("-") and a != "-"] if message.startswith(prefix) else []
+        if options:
+            known = [o for action in self._actions for o in action.option_strings]
+            self.exit(2, f"crampnet: error: {unknown_option(options[0], self.prog, known)}\n")
+        command = self.prog.removeprefix("crampnet").strip()
+        self.exit(2, f"crampnet: error: {f'{command}: ' if command else ''}{message} ({self.prog} --help)\n")
 
     def _check_value(self, action: argparse.Action, value: object) -> None:
         if action.choices is None or value in action.choices:
@@ -145,6 +166,36 @@ def choice_error(option: str, value: object, choices: Sequence[str]) -> str:
     same = [c for c in choices if c.lower() == text.lower()]
     close = f" Did you mean {same[0]!r}?" if same else hint(text, choices)
     return f"{option}: invalid choice {show(value)}; choose from {', '.join(choices)}.{close}"
+
+
+def unknown_option(arg: str, prog: str, known: Sequence[str]) -> str:
+    """The message for an option ``arg`` that the command ``prog`` does not take, with the closest of ``known``.
+
+    Parameters
+    ----------
+    arg : str
+        The option as typed (``--jsno``, or ``--jsno=1``).
+    prog : str
+        The command, as argparse names it (``crampnet diagnose``).
+    known : Sequence of str
+        The command's option strings, to suggest from.
+
+    Returns
+    -------
+    str
+        One line naming ``arg``, "Did you mean ...?" with the closest
+        options, and where to find them all; for ``--network`` or
+        ``--population`` given to ``warm-up``, why it takes neither.
+
+    Examples
+    --------
+    >>> unknown_option("--jsno", "crampnet diagnose", ["-h", "--help", "--json", "--top"])
+    "unknown option '--jsno' for crampnet diagnose. Did you mean '--json'? (crampnet diagnose --help lists its options)"
+    """
+    name = arg.split("=", 1)[0]
+    if prog.endswith(" warm-up") and name in ("--network", "--population"):
+        return f"{prog} takes no {name}: the inference kernel it compiles is the same for every network and population."
+    return f"unknown option {show(arg)} for {prog}.{hint(name, known)} ({prog} --help lists its options)"
 
 
 def option_before_command(arg: str, commands: Sequence[str]) -> str:

@@ -30,8 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
-from crampnet._cli_json import diagnosis_json, finite
-from crampnet.network.evidence import band
+from crampnet._cli_json import diagnosis_json, finite, read_as
 from crampnet.reasoning._differential import fraction
 from crampnet.reasoning._thresholds import compared_percents
 from crampnet.reasoning.html import (
@@ -80,17 +79,19 @@ def text(value: object) -> str:
 
 
 def evidence_line(evidence: Mapping[str, object], spec: NetworkSpec | None = None) -> str:
-    """``Evidence: a=x, b=y`` (or ``none``); with ``spec``, a number also names the band it was read as.
+    """``Evidence: a=x, b=y`` (or ``none``); with ``spec``, each value as the network read it.
 
     Parameters
     ----------
     evidence : Mapping
-        Node id to value, in the order to show; each value as :func:`text`
-        writes it, soft evidence (a mapping of state to likelihood) as
-        ``soft evidence (state: weight, ...)``.
+        Node id (or alias) to value, in the order to show; without ``spec``
+        each value as :func:`text` writes it, soft evidence (a mapping of
+        state to likelihood) as ``soft evidence (state: weight, ...)``.
     spec : NetworkSpec or None, optional
-        The network, to name the band of a number on a node with numeric
-        bands (nothing is added for a value outside them).
+        The network the evidence was read by: a value is then shown as the
+        state it was read as (``d_dimer=raised`` for ``yes``), a number with
+        that state (``70 (65_plus)``), and soft evidence as the report shows
+        it (likelihoods scaled so that the largest is 1).
 
     Returns
     -------
@@ -102,12 +103,14 @@ def evidence_line(evidence: Mapping[str, object], spec: NetworkSpec | None = Non
     >>> evidence_line({"urge_to_move": True, "ferritin": 30.0})
     'Evidence: urge_to_move=true, ferritin=30'
     >>> import crampnet
-    >>> evidence_line({"age_group": 70, "ferritin": 30.0}, crampnet.load().spec)
-    'Evidence: age_group=70 (65_plus), ferritin=30 (low)'
-    >>> evidence_line({"urge_to_move": {"yes": 1, "no": 0.25}})
-    'Evidence: urge_to_move=soft evidence (yes: 1, no: 0.25)'
+    >>> evidence_line({"d_dimer": True, "age_group": 70, "ferritin": 30.0}, crampnet.load().spec)
+    'Evidence: d_dimer=raised, age_group=70 (65_plus), ferritin=30 (low)'
+    >>> evidence_line({"urge_to_move": {"yes": 4, "no": 1}}, crampnet.load().spec)
+    'Evidence: urge_to_move=soft evidence (yes:1, no:0.25)'
     """
-    return "Evidence: " + (", ".join(f"{k}={_value(v)}{_band_of(spec, k, v)}" for k, v in evidence.items()) or "none")
+    if spec is None:
+        return "Evidence: " + (", ".join(f"{k}={_value(v)}" for k, v in evidence.items()) or "none")
+    return "Evidence: " + (", ".join(f"{k}={read_as(spec, k, v)}" for k, v in evidence.items()) or "none")
 
 
 def _value(value: object) -> str:
@@ -115,19 +118,6 @@ def _value(value: object) -> str:
     if isinstance(value, Mapping):
         return "soft evidence (" + ", ".join(f"{text(state)}: {text(weight)}" for state, weight in value.items()) + ")"
     return text(value)
-
-
-def _band_of(spec: NetworkSpec | None, nid: str, value: object) -> str:
-    """`` (state)`` for a number on a node with numeric bands, else nothing (the evidence check words any error)."""
-    if spec is None or isinstance(value, bool) or not isinstance(value, int | float) or nid not in spec.nodes:
-        return ""
-    node = spec.nodes[nid]
-    if not node.bands:
-        return ""
-    try:
-        return f" ({band(node, float(value))})"
-    except ValueError:  # NaN, infinite or out of range: the evidence check words it
-        return ""
 
 
 def _bar(p: float, width: int = 10) -> str:

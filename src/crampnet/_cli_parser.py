@@ -111,7 +111,7 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     score.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     desc = sub.add_parser("describe", parents=[common], help="what a node means, its states, bands, parents, children and the sources of its numbers")
     desc.add_argument("node", nargs="?", help="a node id or alias, e.g. ferritin or age; without one, every id by role")
-    warm = sub.add_parser("warm-up", help="compile the inference kernel now (or load it from numba's cache) so later runs start on it")
+    warm = sub.add_parser("warm-up", help="compile the inference kernel now (or load it from numba's cache) so later runs start on it", description="Compile the inference kernel now (or load it from numba's cache) so that later runs start on it. The kernel is the same for every network and population, so warm-up takes no --network or --population.")
     return parser, {"diagnose": diag, "interview": inter, "report": rep, "export": exp, "score": score, "describe": desc, "warm-up": warm}
 
 

@@ -36,7 +36,7 @@ Stopping: 1 question asked (--max-questions 1).
 <BLANKLINE>
 Final differential:
 ...
-Evidence: urge_to_move=true
+Evidence: urge_to_move=yes
 crampnet supports clinical reasoning; it does not replace it. Sources of the numbers: crampnet describe NODE, and the report (crampnet report).
 0
 """

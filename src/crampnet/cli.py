@@ -23,7 +23,9 @@ Commands (``crampnet COMMAND --help`` for each one's options):
 - ``warm-up`` compiles the numba inference kernel now (or loads it from
   numba's cache), so that later runs start on it.
 
-Every command takes ``--network FILE`` and ``--population NAME``. A case
+Every command but ``warm-up`` takes ``--network FILE`` and ``--population
+NAME`` (the kernel ``warm-up`` compiles is the same for every network and
+population, so it takes neither, and says so if given one). A case
 file (``--case``) is a JSON object of node id to value, or a case saved by
 ``interview --save`` (:mod:`crampnet._case_file`): its evidence is used, its
 population unless ``--population`` says otherwise, and a saved case from
