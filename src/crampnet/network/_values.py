@@ -296,7 +296,12 @@ def _soft(node: Node, value: Mapping[object, object], sets: bool, label: str) ->
     """The scaled likelihood vector of soft evidence ``{state: likelihood}`` (a 0/1 set with ``sets``)."""
     vec = np.zeros(len(node.states))
     kind = "The event" if sets else "Soft evidence"
-    for state, weight in value.items():
+    pair, seen = truth_states(node), dict[str, object]()
+    for key, weight in value.items():
+        state = (pair[0] if key else pair[1]) if pair is not None and isinstance(key, bool | np.bool_) else key
+        if isinstance(state, str) and state in seen:  # {"raised": 1, True: 2}: one state twice is an error, never a sum or a silent overwrite
+            msg = f"{kind} for {label} names the state {state!r} twice (as {show(seen[state])} and {show(key)}); give each state once."
+            raise InvalidValueError(msg)
         if sets and (isinstance(weight, bool | np.bool_) or not isinstance(weight, _REAL) or (isinstance(weight, decimal.Decimal) and weight.is_nan()) or weight not in (0, 1)):
             msg = f"The event gives {label} the weight {show(weight)} for {show(state)}. An event is a set of states: give a state name, True/False, or a mapping of state to 1 (in the set) or 0 (not), e.g. {{{node.states[0]!r}: 1}}; states: {', '.join(node.states)}. Soft evidence belongs in 'given'."
             raise InvalidValueError(msg)
@@ -309,6 +314,7 @@ def _soft(node: Node, value: Mapping[object, object], sets: bool, label: str) ->
             msg = f"Soft evidence for {label} must give finite non-negative likelihoods. Got {state!r}: {show(weight)}."
             raise InvalidValueError(msg)
         vec[node.states.index(state)] = number
+        seen[state] = key
     if not vec.any():
         msg = f"{kind} for {label} gives every state likelihood 0. Got {show(value)}; give at least one state a positive {'weight (1: in the set)' if sets else 'likelihood'}."
         raise InvalidValueError(msg)
