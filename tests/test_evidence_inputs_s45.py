@@ -62,3 +62,42 @@ def test_interpret_keeps_unknown_soft_keys_for_the_check(model):
     with pytest.raises(InvalidStateError, match="'high'"):
         state_vector(node, interpret(node, {"high": 1}))
     assert np.array_equal(state_vector(node, interpret(node, {"YES": 1})), [0.0, 1.0])
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown", "hidden"),
+    [("urge_to_move=1", "(got 1)", "1.0"), ("age=-3", "= -3 is outside", "-3.0"), ("age=+7000", "= 7000 is outside", "7000.0"), ("age=-3.5", "= -3.5 is outside", "-3.50")],
+)
+def test_cli_numbers_in_messages_are_shown_as_typed(capsys, typed, shown, hidden):
+    """Check an integer typed on the command line is named as typed in the error, not as a float."""
+    assert main(["diagnose", typed]) == 2
+    err = capsys.readouterr().err
+    assert shown in err and hidden not in err, err
+
+
+def test_python_integer_out_of_range_is_named_as_given(model):
+    """Check ``age=-3`` in Python is named -3 (band() was given the float)."""
+    with pytest.raises(InvalidValueError, match=r"age \(age_group\) = -3 is outside"):
+        model.posteriors({"age": -3})
+
+
+@pytest.mark.parametrize("where", ["cli", "python"])
+def test_huge_integers_are_a_clear_error(capsys, model, where):
+    """Check 10**400 for age is a crampnet error naming its size (float() of it raises OverflowError)."""
+    if where == "cli":
+        assert main(["diagnose", f"age={10**400}"]) == 2
+        assert "beyond the range" in capsys.readouterr().err
+    else:
+        with pytest.raises(InvalidValueError, match="401 digits, beyond the range"):
+            model.posteriors({"age": 10**400})
+
+
+def test_parse_assignment_keeps_an_integer_and_reads_the_rest_as_before():
+    """Check parse_assignment: "30" is the int 30, "30.5" a float, "30_0" stays text, a 5000-digit integer is an error, not a crash."""
+    from crampnet.cli import parse_assignment
+
+    assert parse_assignment("ferritin=30") == ("ferritin", 30) and isinstance(parse_assignment("ferritin=30")[1], int)
+    assert parse_assignment("ferritin=30.5") == ("ferritin", 30.5)
+    assert parse_assignment("ferritin=30_0") == ("ferritin", "30_0")
+    with pytest.raises(InvalidValueError):
+        parse_assignment("ferritin=" + "9" * 5000)

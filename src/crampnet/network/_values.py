@@ -150,7 +150,7 @@ def truth_states(node: Node) -> tuple[str, str] | None:
     return pair[0], pair[1]
 
 
-def band(node: Node, value: float, *, name: str | None = None) -> str:
+def band(node: Node, value: float, *, name: str | None = None, typed: object = None) -> str:
     """The state of ``node`` that the number ``value`` falls in.
 
     Parameters
@@ -162,6 +162,8 @@ def band(node: Node, value: float, *, name: str | None = None) -> str:
     name : str, optional
         How the user named the node (an alias such as ``age``): messages
         then say ``"age (age_group)"``.
+    typed : object, optional
+        The number as the user gave it (``-3``, not ``-3.0``), for messages.
 
     Returns
     -------
@@ -185,7 +187,7 @@ def band(node: Node, value: float, *, name: str | None = None) -> str:
     low, high = node.valid
     if not low <= value <= high:
         unit = f" {node.unit}" if node.unit else ""
-        msg = f"{label} = {value!r} is outside the plausible range {low:g} to {high:g}{unit}."
+        msg = f"{label} = {show(value if typed is None else typed)} is outside the plausible range {low:g} to {high:g}{unit}."
         raise InvalidValueError(msg)
     for b in node.bands:
         if (b.below is not None and value < b.below) or (b.up_to is not None and value <= b.up_to):
@@ -282,7 +284,7 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
     if isinstance(value, _REAL):
         if not node.bands or node.valid is None:
             raise _no_numbers(node, value, label)
-        return _indicator(node, band(node, _float(node, value, "The number", label), name=name))
+        return _indicator(node, band(node, _float(node, value, "The number", label), name=name, typed=value))
     if isinstance(value, Mapping):
         return _soft(node, value, sets, label)
     if value is None or (type(value).__name__ in {"NAType", "NaTType"} and type(value).__module__.startswith("pandas")):
