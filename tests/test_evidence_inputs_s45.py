@@ -101,3 +101,15 @@ def test_parse_assignment_keeps_an_integer_and_reads_the_rest_as_before():
     assert parse_assignment("ferritin=30_0") == ("ferritin", "30_0")
     with pytest.raises(InvalidValueError):
         parse_assignment("ferritin=" + "9" * 5000)
+
+
+def test_no_command_lists_the_commands(capsys):
+    """Check ``crampnet`` alone names every command, not only the placeholder COMMAND."""
+    from crampnet.cli import COMMANDS
+
+    with pytest.raises(SystemExit) as exit_info:
+        main([])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("crampnet: error:") and err.count("\n") == 1, err
+    assert all(name in err for name in COMMANDS), err
