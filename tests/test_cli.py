@@ -162,7 +162,7 @@ def test_diagnose_impossible_evidence(capsys):
     ],
 )
 def test_parse_assignment(text, expected):
-    """Check node=value parsing: numbers become floats, true/false booleans, names stay names."""
+    """Check node=value parsing: numbers become numbers (an integer as typed stays an int), true/false booleans, names stay names."""
     assert parse_assignment(text) == expected
 
 

@@ -294,7 +294,7 @@ def test_score_index_col_ids_are_each_given_once(tmp_path, capsys, rows, chunksi
     [
         ("urge_to_mov\nyes\n", "c.csv: Unknown node 'urge_to_mov' in the columns of the file. Did you mean 'urge_to_move'?"),
         ("urge_to_move\nyes\nmaybe\n", "c.csv, row 1, column 'urge_to_move': 'maybe' is not a state"),
-        ("ferritin\n30\n-5\n", "c.csv, row 1, column 'ferritin': ferritin = -5.0 is outside"),
+        ("ferritin\n30\n-5\n", "c.csv, row 1, column 'ferritin': ferritin = -5 is outside"),
     ],
 )
 def test_score_errors_are_worded_for_a_csv(tmp_path, capsys, text, expected):

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_CASE_BYTES", "gather_evidence", "no_value", "parse_assignment", "read_case", "show"]
 
+#: Digits of the longest integer read as an int (longer ones are beyond a float anyway; int() refuses past 4300).
+_INT_DIGITS = 1000
+
 def show(value: object, limit: int = 60) -> str:
     """A short ``repr`` for a message, whatever the value's size.
 
@@ -60,7 +63,7 @@ def show(value: object, limit: int = 60) -> str:
 
 
 def parse_assignment(text: str) -> tuple[str, object]:
-    """Parse ``node=value``: numbers become floats, true/false booleans, other text stays.
+    """Parse ``node=value``: numbers become ints or floats as typed, true/false booleans, other text stays.
 
     Parameters
     ----------
@@ -70,7 +73,8 @@ def parse_assignment(text: str) -> tuple[str, object]:
     Returns
     -------
     tuple of (str, object)
-        The node (stripped, not yet resolved) and the value: a float, a
+        The node (stripped, not yet resolved) and the value: an int (an
+        integer as typed), a float, a
         bool (true/false in any case), or the stripped text.
 
     Raises
@@ -84,7 +88,7 @@ def parse_assignment(text: str) -> tuple[str, object]:
     Examples
     --------
     >>> parse_assignment("ferritin=30"), parse_assignment("urge_to_move=yes")
-    (('ferritin', 30.0), ('urge_to_move', 'yes'))
+    (('ferritin', 30), ('urge_to_move', 'yes'))
     """
     if "=" not in text:
         msg = f"Expected node=value, got {show(text)}."
@@ -93,7 +97,8 @@ def parse_assignment(text: str) -> tuple[str, object]:
     raw = raw.strip()
     value: object = raw
     try:
-        value = float(raw.replace("_", "x"))  # not "30_0" as 300: the node's reader refuses it, naming it
+        # an integer stays one, so messages show it as typed ("got 1", not 1.0); not "30_0" as 300: the node's reader refuses it, naming it
+        value = int(raw) if raw.lstrip("+-").isascii() and raw.lstrip("+-").isdigit() and len(raw) <= _INT_DIGITS else float(raw.replace("_", "x"))
     except ValueError:
         if raw.lower() in ("true", "false"):
             value = raw.lower() == "true"
@@ -213,7 +218,7 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
     --------
     >>> import crampnet
     >>> gather_evidence(crampnet.load(), {}, None, ["urge_to_move=yes", "ferritin=30"])
-    {'urge_to_move': 'yes', 'ferritin': 30.0}
+    {'urge_to_move': 'yes', 'ferritin': 30}
     """
     sources: list[tuple[str | None, list[tuple[str, object]]]] = [(None, list(base.items()))]
     if case:

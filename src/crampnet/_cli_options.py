@@ -101,7 +101,12 @@ class Parser(argparse.ArgumentParser):
             known = [o for action in self._actions for o in action.option_strings]
             self.exit(2, f"crampnet: error: {unknown_option(options[0], self.prog, known)}\n")
         command = self.prog.removeprefix("crampnet").strip()
-        self.exit(2, f"crampnet: error: {f'{command}: ' if command else ''}{message} ({self.prog} --help)\n")
+        required = message.removeprefix("the following arguments are required: ").split(", ") if message.startswith("the following arguments are required: ") else []
+        names = [str(c) for a in self._actions if isinstance(a, argparse._SubParsersAction) and str(a.metavar or a.dest) in required for c in a.choices or ()]
+        if names:  # crampnet with no command: name the commands, not only the placeholder COMMAND
+            message = f"give a command: {', '.join(names)}"
+        where = f"{self.prog} --help; {self.prog} COMMAND --help for a command's options" if names else f"{self.prog} --help"
+        self.exit(2, f"crampnet: error: {f'{command}: ' if command else ''}{message} ({where})\n")
 
     def _check_value(self, action: argparse.Action, value: object) -> None:
         if action.choices is None or value in action.choices:

@@ -150,7 +150,7 @@ def truth_states(node: Node) -> tuple[str, str] | None:
     return pair[0], pair[1]
 
 
-def band(node: Node, value: float, *, name: str | None = None) -> str:
+def band(node: Node, value: float, *, name: str | None = None, typed: object = None) -> str:
     """The state of ``node`` that the number ``value`` falls in.
 
     Parameters
@@ -162,6 +162,8 @@ def band(node: Node, value: float, *, name: str | None = None) -> str:
     name : str, optional
         How the user named the node (an alias such as ``age``): messages
         then say ``"age (age_group)"``.
+    typed : object, optional
+        The number as the user gave it (``-3``, not ``-3.0``), for messages.
 
     Returns
     -------
@@ -185,7 +187,7 @@ def band(node: Node, value: float, *, name: str | None = None) -> str:
     low, high = node.valid
     if not low <= value <= high:
         unit = f" {node.unit}" if node.unit else ""
-        msg = f"{label} = {value!r} is outside the plausible range {low:g} to {high:g}{unit}."
+        msg = f"{label} = {show(value if typed is None else typed)} is outside the plausible range {low:g} to {high:g}{unit}."
         raise InvalidValueError(msg)
     for b in node.bands:
         if (b.below is not None and value < b.below) or (b.up_to is not None and value <= b.up_to):
@@ -282,7 +284,7 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
     if isinstance(value, _REAL):
         if not node.bands or node.valid is None:
             raise _no_numbers(node, value, label)
-        return _indicator(node, band(node, _float(node, value, "The number", label), name=name))
+        return _indicator(node, band(node, _float(node, value, "The number", label), name=name, typed=value))
     if isinstance(value, Mapping):
         return _soft(node, value, sets, label)
     if value is None or (type(value).__name__ in {"NAType", "NaTType"} and type(value).__module__.startswith("pandas")):
@@ -296,7 +298,12 @@ def _soft(node: Node, value: Mapping[object, object], sets: bool, label: str) ->
     """The scaled likelihood vector of soft evidence ``{state: likelihood}`` (a 0/1 set with ``sets``)."""
     vec = np.zeros(len(node.states))
     kind = "The event" if sets else "Soft evidence"
-    for state, weight in value.items():
+    pair, seen = truth_states(node), dict[str, object]()
+    for key, weight in value.items():
+        state = (pair[0] if key else pair[1]) if pair is not None and isinstance(key, bool | np.bool_) else key
+        if isinstance(state, str) and state in seen:  # {"raised": 1, True: 2}: one state twice is an error, never a sum or a silent overwrite
+            msg = f"{kind} for {label} names the state {state!r} twice (as {show(seen[state])} and {show(key)}); give each state once."
+            raise InvalidValueError(msg)
         if sets and (isinstance(weight, bool | np.bool_) or not isinstance(weight, _REAL) or (isinstance(weight, decimal.Decimal) and weight.is_nan()) or weight not in (0, 1)):
             msg = f"The event gives {label} the weight {show(weight)} for {show(state)}. An event is a set of states: give a state name, True/False, or a mapping of state to 1 (in the set) or 0 (not), e.g. {{{node.states[0]!r}: 1}}; states: {', '.join(node.states)}. Soft evidence belongs in 'given'."
             raise InvalidValueError(msg)
@@ -309,6 +316,7 @@ def _soft(node: Node, value: Mapping[object, object], sets: bool, label: str) ->
             msg = f"Soft evidence for {label} must give finite non-negative likelihoods. Got {state!r}: {show(weight)}."
             raise InvalidValueError(msg)
         vec[node.states.index(state)] = number
+        seen[state] = key
     if not vec.any():
         msg = f"{kind} for {label} gives every state likelihood 0. Got {show(value)}; give at least one state a positive {'weight (1: in the set)' if sets else 'likelihood'}."
         raise InvalidValueError(msg)

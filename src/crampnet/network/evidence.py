@@ -297,7 +297,9 @@ def interpret(node: Node, value: object) -> object:
     -------
     object
         The state name (lower case), ``True`` or ``False``, a float (for a
-        node with bands), or else the text stripped of surrounding blanks.
+        node with bands), or else the text stripped of surrounding blanks;
+        for soft evidence (a mapping), the mapping with its keys so read
+        into state names.
 
     Examples
     --------
@@ -307,6 +309,8 @@ def interpret(node: Node, value: object) -> object:
     >>> interpret(spec.nodes["urge_to_move"], "Y"), interpret(spec.nodes["ferritin"], "30")
     (True, 30.0)
     """
+    if isinstance(value, Mapping):
+        return _interpret_keys(node, value)
     if not isinstance(value, str):
         return value
     text = value.strip().lower()
@@ -321,3 +325,42 @@ def interpret(node: Node, value: object) -> object:
     except ValueError:
         return value.strip()
     return number if node.bands else value.strip()
+
+
+def _interpret_keys(node: Node, value: Mapping[object, object]) -> dict[object, object]:
+    """Soft evidence typed by a person, its keys read as :func:`interpret` reads a state.
+
+    Parameters
+    ----------
+    node : Node
+        The node the soft evidence is for.
+    value : Mapping
+        State (as typed: any case, or yes/no on a node that takes booleans)
+        to likelihood.
+
+    Returns
+    -------
+    dict
+        The same likelihoods, each key that names a state (or a yes/no word
+        for one) replaced by the state's name; other keys are kept, so the
+        evidence check names them.
+
+    Raises
+    ------
+    InvalidValueError
+        If two keys name one state (``{"raised": 1, "yes": 2}``): never a
+        silent sum or overwrite.
+    """
+    out: dict[object, object] = {}
+    typed: dict[object, object] = {}
+    pair = truth_states(node)
+    for key, weight in value.items():
+        state: object = key
+        if isinstance(key, str):
+            word = interpret(node, key)
+            state = word if isinstance(word, str) and word in node.states else (pair[0] if word else pair[1]) if pair is not None and isinstance(word, bool) else key
+        if state in out:
+            msg = f"Soft evidence for {node.id} names the state {state!r} twice (as {show(typed[state])} and {show(key)}); give each state once."
+            raise InvalidValueError(msg)
+        out[state], typed[state] = weight, key
+    return out
