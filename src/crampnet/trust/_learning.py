@@ -25,6 +25,7 @@ from crampnet.network.entailment import entail_rows
 from crampnet.network.evidence import describe, resolve_id
 from crampnet.network.spec import NetworkSpec
 from crampnet.trust._em import BARREN, HARD, KEPT, SOFT, EStep
+from crampnet.trust._emfloor import refuse_below_floor
 from crampnet.trust._montecarlo import relevant_nodes
 
 if TYPE_CHECKING:
@@ -256,6 +257,7 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
     for iteration in range(1, max_iter + 1):
         found, bad = step.counts(tables)
         if bad.size:
+            refuse_below_floor(model, cases, np.isin(np.arange(first.size), bad), first, rows)  # a float underflow, not a zero
             raise _impossible_row(model, evidence, rows, int(first[bad].min()))
         counts = {nid: found[nid] for nid in fitted}
         moved = 0.0

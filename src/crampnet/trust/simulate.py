@@ -195,7 +195,9 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
         If ``data`` is not a DataFrame.
     InvalidValueError
         If ``prior_strength`` or ``tol`` is not a positive number,
-        ``max_iter`` not a positive int, or no cell of ``data`` is observed.
+        ``max_iter`` not a positive int, or no cell of ``data`` is observed;
+        or if EM's float E-step loses a row with missing cells whose
+        probability under the model is below 1e-200 (it names the row).
     ImpossibleEvidenceError
         If a row has probability zero under the model (it names the row
         and a minimal conflict), with complete data as under EM.

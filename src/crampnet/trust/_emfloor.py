@@ -1,0 +1,81 @@
+"""The floor of EM's expected counts: a row the E-step finds impossible through underflow is refused as such.
+
+EM's E-step (:mod:`crampnet.trust._em`) multiplies the tables into its
+cliques in floats, with no log-space pass as posteriors have
+(:mod:`crampnet.inference._logpass`): a row whose missing cells leave a
+tree to run, of probability below ~1e-308 under the model, had entries
+lost there, and came out "of probability zero" (or, partly lost, with
+expected counts of the entries that survived). When the E-step finds
+rows impossible, their probability under the model is computed here
+(the engine's log pass is exact): a row that is possible after all is
+refused with its probability, not called impossible. Checking every row
+up front would cost a full inference per distinct case (minutes on the
+shipped network), so a row whose terms are only partly lost (probability
+near 1e-308) is not caught.
+
+Examples
+--------
+>>> import numpy as np
+>>> import pandas as pd
+>>> import crampnet
+>>> from crampnet.trust._emfloor import refuse_below_floor
+>>> model = crampnet.load()
+>>> cases = {"urge_to_move": np.array([[1.0, 0.0]])}
+>>> refuse_below_floor(model, cases, np.array([True]), np.array([0]), pd.RangeIndex(1)) is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from crampnet.base import BaseModel
+from crampnet.exceptions import InvalidValueError
+from crampnet.inference._logpass import SAFE
+from crampnet.network.batch import row_name
+
+__all__ = ["refuse_below_floor"]
+
+
+def refuse_below_floor(model: BaseModel, cases: Mapping[str, np.ndarray], in_tree: np.ndarray, first: np.ndarray, rows: pd.Index) -> None:
+    """Raise for the first of the picked cases whose probability is positive but below :data:`SAFE`.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model EM starts from.
+    cases : mapping of str to numpy.ndarray
+        Per observed node, ``(n_cases, card)`` likelihoods of the distinct cases.
+    in_tree : numpy.ndarray
+        Shape ``(n_cases,)``, bool: the cases to check (those the E-step
+        found impossible).
+    first : numpy.ndarray
+        Shape ``(n_cases,)``: each case's first position in the data.
+    rows : pandas.Index
+        The data's index, to name the row.
+
+    Raises
+    ------
+    InvalidValueError
+        If such a case exists, naming its first row and its probability.
+        Cases of probability zero are left to the E-step's own error.
+    """
+    picked = np.flatnonzero(in_tree)
+    if not picked.size:
+        return
+    _, log_ev = model.compiled.run({nid: arr[picked] for nid, arr in cases.items()}, [])
+    log_ev = np.broadcast_to(np.asarray(log_ev, dtype=float), picked.shape)
+    low = np.isfinite(log_ev) & (log_ev < np.log(SAFE))
+    if not low.any():
+        return
+    position = int(first[picked[low]].min())
+    k = int(np.flatnonzero(first[picked] == position)[0])
+    msg = (
+        f"R{row_name(rows, position)[1:]} of the data has probability 10^{log_ev[k] / np.log(10):.1f} under the model, below {SAFE:g}: "
+        "fit's expected counts for rows with missing cells multiply the tables in floats (none below ~1e-308), so they may be wrong for it; "
+        "drop the row (rows with every cell given are counted exactly, however unlikely)."
+    )
+    raise InvalidValueError(msg)

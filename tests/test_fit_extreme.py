@@ -1,0 +1,114 @@
+"""Fitting data whose rows have probability below the float range: exact counts, or a clear refusal.
+
+Each expected count is computed here by enumerating the joint in exact
+rational arithmetic (:class:`fractions.Fraction`) from the raw TOML, never
+from crampnet's tables.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import crampnet
+
+HEAD = """schema = "crampnet-network/1"
+name = "rare"
+version = "1"
+[sources.s]
+kind = "literature"
+citation = "test"
+"""
+
+#: A context ``x`` of prior 1e-200 and ``K`` findings that only it makes likely (link 1e-100, leak 1e-300).
+K = 4
+RARE = """
+[nodes.x]
+role = "context"
+states = ["yes", "no"]
+prior = { probabilities = { yes = 1e-200, no = 1.0 }, source = "s" }
+""" + "".join(
+    f"""
+[nodes.f{i}]
+role = "finding"
+states = ["yes", "no"]
+cpd = {{ model = "noisy_or", leak = {{ value = 1e-300, source = "s" }}, links = [{{ parent = "x", state = "yes", value = 1e-100, source = "s" }}] }}
+"""
+    for i in range(K)
+)
+
+
+def _load(tmp_path: Path) -> tuple[crampnet.Model, dict]:
+    path = tmp_path / "rare.toml"
+    path.write_text(HEAD + RARE, encoding="utf-8")
+    return crampnet.load(path), tomllib.loads(HEAD + RARE)["nodes"]
+
+
+def _joint(nodes: dict, x: str, fs: tuple[str, ...]) -> Fraction:
+    """P(x, f0..f{K-1}) exactly, from the raw TOML."""
+    prior = nodes["x"]["prior"]["probabilities"]
+    weight = Fraction(prior[x]) / (Fraction(prior["yes"]) + Fraction(prior["no"]))
+    for i, f in enumerate(fs):
+        cpd = nodes[f"f{i}"]["cpd"]
+        none = (1 - Fraction(cpd["leak"]["value"])) * (1 - Fraction(cpd["links"][0]["value"]) if x == "yes" else 1)
+        weight *= 1 - none if f == "yes" else none
+    return weight
+
+
+def test_the_rows_are_below_the_float_range(tmp_path):
+    """Check the premise: with x missing, P(f0..f3 = yes) is about 1e-600, and P(x = yes | it) is 1 to 1e-500."""
+    _, nodes = _load(tmp_path)
+    yes = ("yes",) * K
+    total = _joint(nodes, "yes", yes) + _joint(nodes, "no", yes)
+    assert 0 < total < Fraction(1, 10**599)
+    assert 1 - _joint(nodes, "yes", yes) / total < Fraction(1, 10**499)
+
+
+def test_complete_rows_below_the_float_range_are_counted(tmp_path):
+    """Check that complete rows of probability 1e-600 are counted, each once, like any other (exact counts are integers)."""
+    model, nodes = _load(tmp_path)
+    rows = [{"x": "yes", **{f"f{i}": "yes" for i in range(K)}}] * 3 + [{"x": "no", **{f"f{i}": "no" for i in range(K)}}] * 7
+    assert _joint(nodes, "yes", ("yes",) * K) < Fraction(1, 10**599)
+    fitted = model.fit(pd.DataFrame(rows))
+    assert fitted.method == "complete"
+    strength = Fraction(fitted.prior_strength)
+    p_x = {x: sum(_joint(nodes, x, fs) for fs in itertools.product(["yes", "no"], repeat=K)) for x in ("yes", "no")}
+    data = {"yes": 3, "no": 7}  # rows with x = yes (every f yes) and x = no (every f no)
+    for k, x in enumerate(("yes", "no")):  # BDe pseudo-counts strength * P(x), plus the rows
+        assert fitted.posterior_counts["x"][k] == pytest.approx(float(strength * p_x[x] + data[x]), rel=1e-12), x
+    counts = fitted.posterior_counts["f0"]  # axes: f0, x; pseudo-counts strength * P(f0, x)
+    for (a, f), (b, x) in itertools.product(enumerate(("yes", "no")), repeat=2):
+        p_fx = sum(_joint(nodes, x, fs) for fs in itertools.product(["yes", "no"], repeat=K) if fs[0] == f)
+        rows_fx = data[x] if f == x else 0
+        assert counts[a, b] == pytest.approx(float(strength * p_fx + rows_fx), rel=1e-9, abs=1e-320), (f, x)
+
+def test_em_rows_below_the_float_range_are_not_called_impossible(tmp_path):
+    """Check that EM with x missing in rows of probability ~1e-600 gives exact expected counts or refuses the row by name.
+
+    The E-step multiplies the tables into its cliques in floats:
+    1e-200 * (1e-100)**4 is 0 there, and fit said the row "has probability
+    zero under the model" when enumeration gives it ~1e-600. A row it
+    cannot count exactly must be named as such, never called impossible
+    and never counted wrong.
+    """
+    model, nodes = _load(tmp_path)
+    rows = [{f"f{i}": "yes" for i in range(K)}] * 3 + [{"x": "no", **{f"f{i}": "no" for i in range(K)}}] * 7
+    yes = ("yes",) * K
+    posterior = _joint(nodes, "yes", yes) / (_joint(nodes, "yes", yes) + _joint(nodes, "no", yes))  # P(x = yes | row 0), exactly
+    try:
+        fitted = model.fit(pd.DataFrame(rows), max_iter=1)
+    except crampnet.ImpossibleEvidenceError as err:
+        pytest.fail(f"a possible row was called impossible: {err}")
+    except ValueError as err:
+        assert isinstance(err, crampnet.exceptions.CrampnetError)
+        assert "Row 0 of the data" in str(err)
+        assert "has probability 10^-600.0 under the model, below 1e-200" in str(err)
+        return
+    expected = 3 * posterior  # one E-step: the expected count of x = yes from the three rows
+    got = fitted.posterior_counts["x"][0] - fitted.prior_strength * 1e-200
+    assert got == pytest.approx(float(expected), rel=1e-9)
