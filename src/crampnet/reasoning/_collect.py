@@ -21,7 +21,7 @@ from crampnet.network.entailment import entail, implied
 from crampnet.reasoning._rules import RULE_NODES, rule_outs, stated
 from crampnet.reasoning._scoring import observe, score, stack
 from crampnet.reasoning._thresholds import THRESHOLDS
-from crampnet.reasoning._wells import _possible
+from crampnet.reasoning._wells import _PREGNANT_OR_POSTPARTUM, _possible
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -41,7 +41,7 @@ __all__ = ["NOT_INDICATED", "Answers", "collect", "not_indicated", "thresholds",
 #: decides nothing.
 NOT_INDICATED: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
     "d_dimer": (
-        (("pregnancy", "first_trimester"), ("pregnancy", "later_trimester"), ("postpartum", "yes")),
+        _PREGNANT_OR_POSTPARTUM,
         "not suggested in pregnancy or the 6 weeks after delivery (entered, or possible on the evidence): D-dimer testing should not be performed in the investigation of acute VTE in pregnancy (RCOG Green-top Guideline 37b, 2015) and a normal D-dimer does not exclude DVT after delivery either; suspected DVT is tested by compression duplex ultrasound",
     ),
 }
