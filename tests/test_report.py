@@ -195,7 +195,9 @@ def test_shipped_network_report(model):
     )
     text = dx.report()
     assert "None raised" in text
-    assert "ferritin under 50 ng/mL warrants iron supplementation" in text
+    # Iron at ferritin <= 75 ng/mL or TSAT < 20% (AAN 2016, AASM 2024), not the seed's outdated "under 50"
+    assert "ferritin of 75 ng/mL or less or a transferrin saturation under 20%" in text
+    assert "under 50 ng/mL" not in text and "Neurology 2016;87(24):2585" in text
     # markdown backslash-escapes punctuation; read it back as a markdown viewer shows it
     sources = re.sub(r"\\(.)", r"\1", text.split("## Sources of the numbers")[1])
     cited = set(model.parameters().query("node == 'restless_legs_syndrome'")["citation"]) - {

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BATES_2012", "BJORCK_2020", "CAUDA_EQUINA", "FDA_QUININE", "GEERSING_2014", "GOLD_COAST", "GOODACRE_2005",
-    "GVG_2019", "MND_RED_FLAG_TOOL", "NICE_NG158", "NICE_NG158_RULE_OUT", "NOTES", "PULMONARY_EMBOLISM", "RCOG_37B", "RHABDOMYOLYSIS", "RUTHERFORD_1997", "SEEDS", "SEED_FILES", "WELLS_2003",
+    "GVG_2019", "IRON_RLS", "MND_RED_FLAG_TOOL", "NICE_NG158", "NICE_NG158_RULE_OUT", "NOTES", "PULMONARY_EMBOLISM", "RCOG_37B", "RHABDOMYOLYSIS", "RUTHERFORD_1997", "SEEDS", "SEED_FILES", "WELLS_2003",
     "Note", "seed",
 ]  # fmt: skip
 
@@ -125,6 +125,16 @@ RUTHERFORD_1997 = (
 )
 #: Chronic limb-threatening ischemia: definition and urgent referral.
 GVG_2019 = "Conte MS et al. Global Vascular Guidelines on the Management of Chronic Limb-Threatening Ischemia. J Vasc Surg 2019;69(6S):3S-125S, PMC8365864 (abstract: PAD with rest pain, gangrene or ulceration > 2 weeks; refer urgently; objective haemodynamic testing required)"
+#: Iron in RLS: the AAN practice guideline (ferritin 75 or less) and the AASM 2024 guideline (ferritin 75 or less, or TSAT under 20%).
+IRON_RLS = (
+    "Winkelman JW, Armstrong MJ, Allen RP, et al. Practice guideline summary: Treatment of restless legs syndrome in "
+    "adults. Neurology 2016;87(24):2585-2593, doi:10.1212/WNL.0000000000003388 (abstract): 'In patients with RLS with "
+    "ferritin \u226475 \u03bcg/L, clinicians should consider prescribing ferrous sulfate with vitamin C (Level B)'; Winkelman "
+    "JW, Berkowski JA, DelRosso LM, et al. Treatment of restless legs syndrome and periodic limb movement disorder: an "
+    "American Academy of Sleep Medicine clinical practice guideline. J Clin Sleep Med 2025;21(1):137-152, "
+    "doi:10.5664/jcsm.11390, read as summarised by Khara N, J Sleep Med 2024;21(3):164-165, doi:10.13078/jsm.240025: "
+    "'intervention thresholds set at ferritin levels below 75 ng/mL and transferrin saturation below 20%'"
+)
 #: Motor neuron disease: the Gold Coast criteria, and fasciculations as a lower motor neuron sign.
 GOLD_COAST = "Shefner JM et al. A proposal for new diagnostic criteria for ALS (Gold Coast criteria). Clin Neurophysiol 2020;131:1975-1978 (read as box 1 of Turner MR, Pract Neurol 2022); de Carvalho M et al. Electrodiagnostic criteria for ALS (Awaji). Clin Neurophysiol 2008;119:497-503"
 #: Motor neuron disease in primary care: the MND Association and RCGP red flag tool (progression is its second question).
@@ -204,7 +214,8 @@ NOTES: dict[str, tuple[Note, ...]] = {
         Note("The evidence for hydration and electrolyte replacement is mixed; mild hypohydration alone does not necessarily predispose to cramps.", seed("001")),
     ),
     "restless_legs_syndrome": (
-        Note("Check serum ferritin even if hemoglobin is normal; a ferritin under 50 ng/mL warrants iron supplementation.", seed("003")),
+        Note("Check serum ferritin even if hemoglobin is normal.", seed("003")),
+        Note("Consider iron at a serum ferritin of 75 ng/mL or less or a transferrin saturation under 20%, a higher threshold than for anaemia (AAN 2016, AASM 2024).", IRON_RLS),
         Note("Review medications that precipitate or worsen RLS: tricyclic antidepressants, SSRIs, lithium, dopamine antagonists, centrally acting antihistamines.", seed("003")),
         Note("Exclude the mimics (leg cramps, positional discomfort, venous stasis, akathisia, ...): the four symptom criteria alone misclassify 16% of people who do not have RLS.", seed("000", "003")),
         Note("Quinine has no role in RLS.", seed("000")),
