@@ -18,7 +18,7 @@ import numpy as np
 
 from crampnet.exceptions import ImpossibleEvidenceError
 from crampnet.network.entailment import entail, implied
-from crampnet.reasoning._rules import RULE_NODES, rule_outs, stated
+from crampnet.reasoning._rules import RULE_NODES, rule_outs, stated, typed_numbers
 from crampnet.reasoning._scoring import observe, score, stack
 from crampnet.reasoning._thresholds import THRESHOLDS
 from crampnet.reasoning._wells import _PREGNANT_OR_POSTPARTUM, _possible
@@ -289,7 +289,7 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
     # Only a node a rule reads (or one whose answer entails such a node) can change a rule's flag.
     ruled = set(ruled)
     checked = {q for q in ruled & set(kept) if q in RULE_NODES or any(nid in RULE_NODES for nid, _ in spec.nodes[q].entails)}
-    flags = _flag_changes(model, vectors, kept, checked, outs=threshold is None) if ruled else None
+    flags = _flag_changes(model, vectors, kept, checked, outs=threshold is None, typed=typed_numbers(model, evidence)) if ruled else None
     # A question whose answer the evidence makes certain (pregnancy once sex=male is entered, postpartum during a
     # pregnancy, sex in a pregnancy preset) can tell nothing: it is left out, unless entering the answer changes a
     # finding rule's flag (the rules read entries, not probabilities).
@@ -304,14 +304,14 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
     return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), limits, acts, flags, left_out, None if threshold is None else float(threshold))
 
 
-def _flag_changes(model: BaseModel, vectors: Mapping[str, np.ndarray], kept: Sequence[str], checked: set[str], *, outs: bool = True) -> np.ndarray:
-    """Per answer row (row 0: the case), per condition: whether the finding rules flag it otherwise than for the case (only ``checked`` candidates' rows); with ``outs``, a published rule-out met counts too."""
+def _flag_changes(model: BaseModel, vectors: Mapping[str, np.ndarray], kept: Sequence[str], checked: set[str], *, outs: bool = True, typed: Mapping[str, float] | None = None) -> np.ndarray:
+    """Per answer row (row 0: the case), per condition: whether the finding rules flag it otherwise than for the case (only ``checked`` candidates' rows); with ``outs``, a published rule-out met counts too; ``typed``, the numbers typed in the case, the rules read as the red flags do."""
     from crampnet.reasoning.redflags import rule_flags
 
     def state(row: Mapping[str, np.ndarray]) -> dict[str, str]:
         # A published rule-out met stops a condition's 'test' flag (redflags.red_flags): a change of it counts too.
         row = stated(model, row)  # read once for both
-        return {c: "rule-out met" for c in (rule_outs(model, row) if outs else ())} | {f.condition: f.urgency for f in rule_flags(model, row)}
+        return {c: "rule-out met" for c in (rule_outs(model, row) if outs else ())} | {f.condition: f.urgency for f in rule_flags(model, row, typed)}
 
     spec, conds = model.spec, list(model.conditions)
     base = state(vectors)

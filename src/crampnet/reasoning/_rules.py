@@ -26,10 +26,14 @@ The Wells score, its flag and the rule-outs live in
   audible and a felt pulse is perfusion (diminished ones do not: a weak
   pulse is no perfused foot).
 - **Chronic limb-threatening ischemia** (urgent): rest pain, ulcer or
-  gangrene with haemodynamic evidence of PAD (absent pedal pulses, ABI below
-  0.9). Global Vascular Guidelines (Conte et al. 2019). Their ">2 weeks" is
-  not required: a shorter history with these findings needs at least as much
-  urgency (the ALI rule looks at it).
+  gangrene with haemodynamic evidence of PAD (absent pedal pulses, an ABI
+  of 0.90 or less). Global Vascular Guidelines (Conte et al. 2019). Their
+  ">2 weeks" is not required: a shorter history with these findings needs
+  at least as much urgency (the ALI rule looks at it). An ABI typed as a
+  number is read against the 2016 AHA/ACC guideline's edge (:data:`AHA_ACC_2016`:
+  0.90 or less is abnormal, the diagnosis of PAD), not the network's band:
+  the vocabulary bands 0.90 itself as ``normal`` (0.9 up to 1.4), and the
+  rule reads the typed number (``Rule.numbers``, :func:`typed_numbers`).
 - **Cauda equina** (emergency): bladder or bowel dysfunction with radicular
   (dermatomal radiation, positive straight leg raise, back pain) or bilateral
   symptoms; bladder or bowel dysfunction alone is urgent.
@@ -90,12 +94,15 @@ Examples
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Mapping
 from dataclasses import dataclass
+from numbers import Real
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from crampnet.network.evidence import resolve_id
 from crampnet.reasoning._wells import (
     _PREGNANT_OR_POSTPARTUM,
     _WELLS_ENTRIES,
@@ -103,6 +110,7 @@ from crampnet.reasoning._wells import (
     WELLS_NOT_SCORED,
     WELLS_SIGNS,
     Entry,
+    _Stated,
     matches,
     observed,
     rule_outs,
@@ -127,7 +135,15 @@ from crampnet.reasoning.notes import (
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "Rule", "excludes", "matches", "observed", "rule_outs", "rule_outs_open", "stated", "wells_flag", "wells_score", "wells_unstated"]
+__all__ = ["AHA_ACC_2016", "RULES", "RULE_NODES", "WELLS_ITEMS", "WELLS_NOT_SCORED", "WELLS_SIGNS", "Entry", "Rule", "excludes", "matches", "observed", "rule_outs", "rule_outs_open", "stated", "typed_numbers", "typed_reading", "wells_flag", "wells_score", "wells_unstated"]
+
+#: The ABI categories of the 2016 AHA/ACC guideline: 0.90 or less is abnormal (the diagnosis of PAD).
+AHA_ACC_2016 = (
+    "Gerhard-Herman MD et al. 2016 AHA/ACC Guideline on the Management of Patients With Lower Extremity Peripheral "
+    "Artery Disease. Circulation 2017;135(12):e726-e779 (online 13 November 2016), PMC5477786, recommendations for "
+    "resting ABI: 'Resting ABI results should be reported as abnormal (ABI \u22640.90), borderline (ABI 0.91\u20130.99), "
+    "normal (1.00\u20131.40), or noncompressible (ABI >1.40)'; 'Patients with ABI \u22640.90 are diagnosed with PAD'"
+)
 
 
 @dataclass(frozen=True)
@@ -147,6 +163,12 @@ class Rule:
     excluded : tuple of (str, str)
         Entries that stop the rule (e.g. a history of 2 weeks or more for an
         acute rule), when entered outright (``_rules.excludes``).
+    numbers : tuple of (str, float, str, str)
+        ``(node, at_most, state, why)``: a number typed for ``node`` at or
+        under ``at_most`` counts as the entry ``(node, state)`` where the
+        network's band (the vocabulary's cut point) does not count it, as
+        the rule's source draws the line there; ``why`` says so in the
+        message (``_rules.typed_reading``).
     """
 
     name: str
@@ -157,6 +179,7 @@ class Rule:
     source: str
     supporting: tuple[Entry, ...] = ()
     excluded: tuple[Entry, ...] = ()
+    numbers: tuple[tuple[str, float, str, str], ...] = ()
 
 
 def excludes(model: BaseModel, vectors: Mapping[str, np.ndarray], entries: tuple[Entry, ...]) -> bool:
@@ -194,6 +217,83 @@ def excludes(model: BaseModel, vectors: Mapping[str, np.ndarray], entries: tuple
     return False
 
 
+def typed_numbers(model: BaseModel, evidence: Mapping[str, object] | None) -> dict[str, float]:
+    """The numbers typed in ``evidence`` for nodes with numeric bands, by node id: what a rule's ``numbers`` read.
+
+    The evidence turned into likelihood vectors keeps only the band a number
+    falls in; a rule whose source draws its line elsewhere than the
+    vocabulary's cut point (an ABI of 0.90) reads the number itself.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    evidence : Mapping or None
+        The case as given (checked already, :func:`~crampnet.reasoning._scoring.observe`):
+        node ids or aliases to values.
+
+    Returns
+    -------
+    dict of str to float
+        Node id to the number typed for it (bools, states and soft evidence
+        left out).
+    """
+    spec, out = model.spec, {}
+    for key, value in (evidence or {}).items():
+        if isinstance(value, Real | decimal.Decimal) and not isinstance(value, bool | np.bool_):
+            nid = resolve_id(spec, key)
+            if spec.nodes[nid].bands:
+                out[nid] = float(value)
+    return out
+
+
+def typed_reading(model: BaseModel, vectors: Mapping[str, np.ndarray], rule: Rule, typed: Mapping[str, float]) -> tuple[Mapping[str, np.ndarray], dict[str, str]]:
+    """The evidence as ``rule`` reads it: a typed number within one of its ``numbers`` counted as that entry, and how to show it.
+
+    A number typed for a node the rule reads by ``Rule.numbers`` counts as
+    the entry named there when it is at or under the bound and its band
+    matches none of the rule's states of that node: an ABI typed as 0.90 is
+    banded ``normal`` by the vocabulary (0.9 up to 1.4), and the critical
+    limb ischemia rule reads it as ``low``, since the 2016 AHA/ACC
+    guideline calls 0.90 or less abnormal (:data:`AHA_ACC_2016`). The
+    network's posteriors still read the band.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    vectors : Mapping of str to numpy.ndarray
+        The evidence (:func:`~crampnet.reasoning._wells.stated`); not changed.
+    rule : Rule
+        The rule.
+    typed : Mapping of str to float
+        The numbers typed, by node id (:func:`typed_numbers`).
+
+    Returns
+    -------
+    tuple of (Mapping of str to numpy.ndarray, dict of str to str)
+        ``vectors`` itself when no number counts otherwise than its band,
+        else a copy with the node's vector the entry's indicator; and node id
+        to the words the message shows for it (the number, why it counts,
+        and the network's band).
+    """
+    view: _Stated | None = None
+    shown: dict[str, str] = {}
+    for nid, at_most, state, why in rule.numbers:
+        node = model.spec.nodes.get(nid)
+        if node is None or nid not in typed or typed[nid] > at_most or nid not in vectors:
+            continue
+        if any(matches(model, vectors, (n, s)) for group in rule.groups for n, s in group if n == nid):
+            continue  # its band counts already
+        if view is None:
+            view = _Stated(vectors)
+            view.fixed = getattr(vectors, "fixed", frozenset())
+        band = node.states[int(np.argmax(vectors[nid]))]
+        view[nid] = np.eye(len(node.states))[node.states.index(state)]
+        shown[nid] = f"{typed[nid]:g} ({why}; the network's band is {band})"
+    return (vectors if view is None else view), shown
+
+
 _CHRONIC = (("symptom_duration", "2_weeks_to_3_months"), ("symptom_duration", "over_3_months"))
 _SIX_PS = (("paresthesia", "yes"), ("sensory_loss", "yes"), ("weakness", "yes"), ("rest_pain", "yes"), ("symptom_duration", "under_2_weeks"))
 _LMN = (("fasciculations", "yes"), ("muscle_atrophy", "yes"))
@@ -225,7 +325,8 @@ RULES = (
     Rule("critical_limb_ischemia", "critical_limb_ischemia", "urgent",
          ((("rest_pain", "yes"), ("ulcer_or_gangrene", "yes")), (("pedal_pulses", "absent"), ("ankle_brachial_index", "low"), ("ankle_brachial_index", "very_low"))),
          "Possible chronic limb-threatening ischemia: urgent referral to a vascular specialist (Global Vascular Guidelines).",
-         GVG_2019, supporting=(("symptom_duration", "2_weeks_to_3_months"), ("symptom_duration", "over_3_months"), ("relief_by_dependency", "yes"))),
+         f"{GVG_2019}; {AHA_ACC_2016}", supporting=(("symptom_duration", "2_weeks_to_3_months"), ("symptom_duration", "over_3_months"), ("relief_by_dependency", "yes")),
+         numbers=(("ankle_brachial_index", 0.90, "low", "0.90 or less is abnormal, the diagnosis of PAD, 2016 AHA/ACC guideline"),)),
     Rule("pulmonary_embolism", "deep_vein_thrombosis", "emergency",
          ((("pe_symptoms", "yes"),),),
          "Possible pulmonary embolism with a leg complaint: emergency assessment now (NHS advice: call 999).",

@@ -81,6 +81,8 @@ from crampnet.reasoning._rules import (
     observed,
     rule_outs,
     stated,
+    typed_numbers,
+    typed_reading,
     wells_flag,
 )
 from crampnet.reasoning._rules import rule_outs_open as _rule_outs_open
@@ -131,16 +133,16 @@ class RedFlag:
     source: str
 
 
-def _describe(model: BaseModel, entries: list[Entry], fixed: frozenset[str] = frozenset()) -> str:
-    """``entries`` in words, ``label: state``, the states of one node joined by "or" (a tie the rule reads as one); a node in ``fixed`` says it is the population's."""
+def _describe(model: BaseModel, entries: list[Entry], fixed: frozenset[str] = frozenset(), typed: Mapping[str, str] | None = None) -> str:
+    """``entries`` in words, ``label: state``, the states of one node joined by "or" (a tie the rule reads as one); a node in ``fixed`` says it is the population's, one in ``typed`` shows those words (``_rules.typed_reading``)."""
     states: dict[str, list[str]] = {}
     for nid, state in dict.fromkeys(entries):  # an entry two groups share, once
         states.setdefault(nid, []).append(state)
-    whose = f" (population {model.population!r})"
-    return ", ".join(f"{model.spec.nodes[n].label or n}: {' or '.join(s)}{whose if n in fixed else ''}" for n, s in states.items())
+    whose, typed = f" (population {model.population!r})", typed or {}
+    return ", ".join(f"{model.spec.nodes[n].label or n}: {typed.get(n) or ' or '.join(s)}{whose if n in fixed else ''}" for n, s in states.items())
 
 
-def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[RedFlag]:
+def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray], typed: Mapping[str, float] | None = None) -> list[RedFlag]:
     """The finding rules' flags for observed ``vectors`` (:func:`crampnet.reasoning._scoring.observe`): in :data:`RULES` order, then the Wells rule.
 
     Parameters
@@ -149,6 +151,10 @@ def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[RedF
         The model.
     vectors : mapping of str to numpy.ndarray
         The observed evidence, each node id to its likelihood vector.
+    typed : mapping of str to float, optional
+        The numbers typed in the case, by node id (``_rules.typed_numbers``):
+        a rule whose source draws its line elsewhere than the network's band
+        reads them (an ABI of 0.90 is abnormal, 2016 AHA/ACC guideline).
 
     Returns
     -------
@@ -164,20 +170,21 @@ def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> list[RedF
     flags: list[RedFlag] = []
     done: set[str] = set()
     for rule in RULES:
-        if rule.condition in done or excludes(model, vectors, rule.excluded):
+        read, shown = typed_reading(model, vectors, rule, typed or {})
+        if rule.condition in done or excludes(model, read, rule.excluded):
             continue
         found: list[Entry] = []
         for group in rule.groups:
-            hits = observed(model, vectors, group)
+            hits = observed(model, read, group)
             if not hits:
                 break
             found += hits
         else:
             done.add(rule.condition)
-            also = [e for e in rule.supporting if e not in found and matches(model, vectors, e)]
+            also = [e for e in rule.supporting if e not in found and matches(model, read, e)]
             fixed: frozenset[str] = getattr(vectors, "fixed", frozenset())
             extra = f"; also {_describe(model, also, fixed)}" if also else ""
-            flags.append(RedFlag(rule.condition, rule.urgency, f"{_describe(model, found, fixed)}{extra}. {rule.action}", rule.source))
+            flags.append(RedFlag(rule.condition, rule.urgency, f"{_describe(model, found, fixed, shown)}{extra}. {rule.action}", rule.source))
     if "deep_vein_thrombosis" in model.spec.nodes and "deep_vein_thrombosis" not in done and (dvt := wells_flag(model, vectors)) is not None:
         flags.append(RedFlag("deep_vein_thrombosis", *dvt))
     return flags
@@ -222,7 +229,7 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     """
     limits = thresholds_for(model, threshold)
     vectors = stated(model, observe(model, evidence))  # the entailed findings read once, for the rules and the rule-outs
-    flags = rule_flags(model, vectors)
+    flags = rule_flags(model, vectors, typed_numbers(model, evidence))  # the numbers typed: a rule may draw its line off the band
     post = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True)) if posteriors is None else checked_posteriors(model, posteriors)
     flags = [_entered_absent(model, vectors, post, flag) for flag in flags]
     ruled = {f.condition: f for f in flags}
