@@ -16,15 +16,10 @@ checks a budget at three moments, each before the cost it guards:
   min-weight elimination of the moral graph (:func:`network_cost`), which
   stops at the first clique over the limit.
 
-The limits (module constants, also in ``networks/FORMAT.md``, "Limits") sit
-above the shipped network: its largest table has 49,152 entries (the
-presenting complaint's), all of them 81,583, the largest clique of its
-whole-network tree 3,145,728 (the engine's min-fill tree and the estimate
-here alike; 1,572,864 before session 36's thyroid links) and that tree
-13,517,456 (estimate 19,409,758, by min-fill: the min-weight estimate reaches
-4,718,592, 6,291,456 in session 36); queries run on a far smaller tree, the findings decomposed. Within them, loading
-any file and answering a case stay under 1 GiB and a few seconds (figures in
-the notes of issue 16). Every check raises
+The limits (module constants of :mod:`crampnet.network._limits`, re-exported
+here, also in ``networks/FORMAT.md``, "Limits") sit above the shipped network,
+whose figures their comments give; the eliminations that estimate the tree
+are in :mod:`crampnet.network._elimination`. Every check raises
 :class:`~crampnet.exceptions.NetworkFileError` through the
 :class:`~crampnet.network._reader.Reader`, naming the file and the place.
 
@@ -42,7 +37,6 @@ crampnet.exceptions.NetworkFileError: tiny.toml: values nested too deeply (array
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 import re
@@ -51,6 +45,23 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from crampnet.network._elimination import eliminate_min_fill as _eliminate_min_fill
+from crampnet.network._elimination import eliminate_min_weight as _eliminate
+from crampnet.network._limits import (
+    MAX_BYTES,
+    MAX_CLIQUE,
+    MAX_KEY_PARTS,
+    MAX_NAME,
+    MAX_NODES,
+    MAX_PARENTS,
+    MAX_POPULATIONS,
+    MAX_ROW,
+    MAX_STATES,
+    MAX_TABLE,
+    MAX_TOTAL,
+    MAX_TREE,
+)
 
 if TYPE_CHECKING:
     from crampnet.network._reader import Reader
@@ -76,44 +87,9 @@ __all__ = [
     "read_toml",
 ]
 
-#: Bytes of the file (shipped: 780 KB). tomllib is the floor of a file's cost:
-#: the costliest TOML takes ~2.5 us a byte (dotted keys of 8 parts: 5.3 s and
-#: 256 MB for 2 MiB, measured), so 1 MiB keeps any file's parse near 2.5 s.
-MAX_BYTES = 1024 * 1024
-#: Parts of one dotted key or table header (the format needs at most 5:
-#: ``nodes.x.cpd.leak.value``); tomllib is quadratic in them (40,000 parts: 38 s).
-MAX_KEY_PARTS = 8
-#: Nodes (shipped: 129).
-MAX_NODES = 1000
-#: States of a node (shipped: 6).
-MAX_STATES = 32
-#: Characters of an id, state, source key, preset name or alias (shipped: 35).
-MAX_NAME = 64
-#: Presets in ``[populations]`` (shipped: 8). Each holds its own copy of the priors it
-#: inherits: 20,000 chained presets over 1,000 context nodes took 1.5 GiB to list.
-MAX_POPULATIONS = 256
-#: Parents of a node (shipped: 13). With binary nodes the table limit binds
-#: first (19 parents); this bounds the moral graph whatever the states.
-MAX_PARENTS = 20
-#: Entries of one node's table, its cardinality times its parents' (shipped: 49,152): 8 MiB.
-MAX_TABLE = 2**20
-#: Entries of all tables together (shipped: 81,583): 32 MiB.
-MAX_TOTAL = 2**22
-#: Entries of the largest clique of the junction tree, as estimated (shipped: 3,145,728): 32 MiB.
-#: A query's peak memory grows with it, ~230 bytes an entry in the numpy engine
-#: (measured: 530 MB at 2**21, 970 MB at 2**22, with ~45 MB for Python and numpy),
-#: so a file at this limit still answers within 1 GiB (tests/test_hostile_networks.py).
-#: 2**21 until session 36, when the overt thyroid part's tiredness and CK links
-#: took the shipped estimate from 1,572,864 to 3,145,728.
-MAX_CLIQUE = 2**22
-#: Entries of all cliques of the junction tree, as estimated (shipped: 19,409,758): 256 MiB
-#: (2**24 until session 36, shipped 11,742,142 before the thyroid part's two links).
-MAX_TREE = 2**25
 #: Edges of the moral graph up to which the load-time estimate, when its
 #: min-weight elimination is over the limits, also tries min-fill (shipped: 803).
 FILL_EDGES = 4096
-#: Largest row number in a source's ``evidence_rows``.
-MAX_ROW = 2**31 - 1
 
 _PART = r"""(?:[A-Za-z0-9_-]++|"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"|'[^'\n]*+')"""
 # A chain of more than MAX_KEY_PARTS parts joined by dots where a key may start:
@@ -281,82 +257,6 @@ def network_cost(nodes: Mapping[str, Node]) -> Cost:
     most_parents = max((len(nodes[nid].parents) for nid in ids), default=0)
     return Cost(most_parents, max(tables, default=0), sum(tables), largest, total)
 
-
-def _eliminate(cards: Sequence[int], graph: list[set[int]]) -> tuple[int, int]:
-    """Largest clique and sum of cliques of a greedy min-weight elimination (``graph`` is consumed)."""
-    weight = [cards[v] * math.prod(cards[u] for u in graph[v]) for v in range(len(cards))]
-    heap = [(weight[v], len(graph[v]), v) for v in range(len(cards))]
-    heapq.heapify(heap)
-    gone = [False] * len(cards)
-    largest = total = 0
-    while heap:
-        w, degree, v = heapq.heappop(heap)
-        if gone[v] or (w, degree) != (weight[v], len(graph[v])):
-            continue  # a stale entry: v was rescored since
-        largest, total = max(largest, w), total + w
-        if w > MAX_CLIQUE or total > MAX_TREE:
-            break
-        gone[v] = True
-        nbrs = graph[v]
-        for u in nbrs:
-            graph[u].discard(v)
-            weight[u] //= cards[v]
-        for a, b in itertools.combinations(nbrs, 2):
-            if b not in graph[a]:
-                graph[a].add(b)
-                graph[b].add(a)
-                weight[a] *= cards[b]
-                weight[b] *= cards[a]
-        for u in nbrs:
-            heapq.heappush(heap, (weight[u], len(graph[u]), u))
-    return largest, total
-
-
-def _eliminate_min_fill(cards: Sequence[int], graph: list[set[int]]) -> tuple[int, int]:
-    """Largest clique and sum of cliques of a greedy min-fill elimination.
-
-    The vertex adding fewest edges first (ties: smaller clique, then earlier
-    in ``nodes``), as :func:`crampnet.inference._triangulation.triangulate`
-    with ``"min-fill"``; a clique over :data:`MAX_CLIQUE` ends it. Each
-    vertex's neighbours are a bit mask (an ``int``), so that counting the
-    edges among them is an AND and a popcount per neighbour: this runs at
-    every load of a network whose min-weight estimate is over the limits,
-    the shipped one included (about 0.12 s with sets, 0.02 s with masks).
-    """
-    adjacency = [sum(1 << u for u in nbrs) for nbrs in graph]
-
-    def members(mask: int) -> list[int]:
-        out = []
-        while mask:
-            low = mask & -mask
-            out.append(low.bit_length() - 1)
-            mask ^= low
-        return out
-
-    def score(v: int) -> tuple[int, int, int]:
-        nbrs = adjacency[v]
-        members_v = members(nbrs)
-        d = len(members_v)
-        present = sum((adjacency[a] & nbrs).bit_count() for a in members_v) // 2
-        return (d * (d - 1) // 2 - present, cards[v] * math.prod(cards[u] for u in members_v), v)
-
-    scores = {v: score(v) for v in range(len(cards))}
-    largest = total = 0
-    while scores:
-        _, w, v = min(scores.values())
-        largest, total = max(largest, w), total + w
-        if w > MAX_CLIQUE or total > MAX_TREE:
-            break
-        del scores[v]
-        nbrs = adjacency[v]
-        adjacency[v] = 0
-        affected = nbrs
-        for u in members(nbrs):
-            adjacency[u] = (adjacency[u] | nbrs) & ~(1 << u) & ~(1 << v)
-            affected |= adjacency[u]
-        for u in members(affected):
-            scores[u] = score(u)
-    return largest, total
 
 
 def check_network(reader: Reader, nodes: Mapping[str, Node]) -> Cost:

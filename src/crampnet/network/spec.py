@@ -12,9 +12,10 @@ The reading is split by concern: :class:`~crampnet.network._reader.Reader`
 reads the typed building blocks (numbers, provenance, ranged parameters,
 distributions) and builds every error message,
 :mod:`crampnet.network._cpd_readers` reads each model of conditional
-distribution, and this module reads the file's structure: the top level,
-``[sources]``, ``[populations]``, the nodes, and their order (parents
-first). The records live in :mod:`crampnet.network.records`, re-exported here.
+distribution, :mod:`crampnet.network._node_reader` each node (its header,
+then the rest), and this module reads the file's structure: the top level,
+``[sources]``, ``[populations]``, the nodes together, and their order
+(parents first). The records live in :mod:`crampnet.network.records`, re-exported here.
 
 Examples
 --------
@@ -35,22 +36,20 @@ Examples
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from crampnet.exceptions import hint as _hint
-from crampnet.network._budget import MAX_NAME, MAX_POPULATIONS, MAX_ROW, check_network, read_toml
-from crampnet.network._cpd_readers import parse_cpd
+from crampnet.network._budget import MAX_POPULATIONS, MAX_ROW, check_network, read_toml
+from crampnet.network._node_reader import ID as _ID
+from crampnet.network._node_reader import check_aliases, parse_body, parse_header
 from crampnet.network._reader import Reader
-from crampnet.network.entailment import check_entails, parse_entails
+from crampnet.network.entailment import check_entails
 from crampnet.network.parts import check_parts
 from crampnet.network.records import (
     FILE_POPULATION,
     MAX_BYTES,
     MAX_NODES,
-    MAX_STATES,
     SCHEMA,
     Band,
     Cpd,
@@ -97,12 +96,6 @@ __all__ = [
     "Table",
     "parse_network",
 ]
-
-# \Z, not $: "$" also matches before a final newline, which let "drug\n" through as an id.
-_ID = re.compile(rf"[a-z][a-z0-9_]{{0,{MAX_NAME - 1}}}\Z")
-_STATE = re.compile(rf"[a-z0-9][a-z0-9_]{{0,{MAX_NAME - 1}}}\Z")
-_TRUE_STATES = ("yes", "present", "positive")
-_FALSE_STATES = ("no", "absent", "negative")
 
 
 def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] | None = None) -> NetworkSpec:
@@ -151,10 +144,10 @@ def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] |
         raise reader.fail("nodes", f"more than {MAX_NODES} nodes")
     if len(populations_raw) > MAX_POPULATIONS:
         raise reader.fail("populations", f"{len(populations_raw)} presets, more than the {MAX_POPULATIONS} a file may have")
-    headers = {nid: _parse_header(reader, nid, reader.table(body, f"nodes.{nid}")) for nid, body in nodes_raw.items()}
-    nodes = {nid: _parse_body(reader, header, headers, sources) for nid, header in headers.items()}
+    headers = {nid: parse_header(reader, nid, reader.table(body, f"nodes.{nid}")) for nid, body in nodes_raw.items()}
+    nodes = {nid: parse_body(reader, header, headers, sources) for nid, header in headers.items()}
     order = _topological_order(reader, nodes)
-    _check_aliases(reader, nodes)
+    check_aliases(reader, nodes)
     check_entails(reader, nodes)
     check_parts(reader, nodes)
     populations = _extend({key: _parse_population(reader, key, body, nodes, sources) for key, body in populations_raw.items()}, reader)
@@ -239,137 +232,6 @@ def _parse_sources(reader: Reader, raw: dict[str, Any]) -> dict[str, Source]:
     return sources
 
 
-_NODE_KEYS = ["role", "states", "label", "description", "aliases", "must_not_miss", "positive", "negative", "unit", "valid", "bands", "prior", "cpd", "entails", "part_of"]
-
-
-def _parse_header(reader: Reader, nid: str, data: dict[str, Any]) -> dict[str, Any]:
-    where = f"nodes.{nid}"
-    if not _ID.match(nid):
-        raise reader.bad_name(where, "a node id", nid)
-    role = reader.text(data, "role", where)
-    if role not in ("context", "condition", "finding"):
-        raise reader.fail(where, f"role must be 'context', 'condition' or 'finding', got {reader.show(role)}")
-    states = data.pop("states", None)
-    if not isinstance(states, list) or not 2 <= len(states) <= MAX_STATES:
-        raise reader.fail(where, f"states must be a list of 2 to {MAX_STATES} names, got {reader.show(states)}")
-    if not all(isinstance(s, str) and _STATE.match(s) for s in states) or len(set(states)) != len(states):
-        bad = next((s for s in states if not (isinstance(s, str) and _STATE.match(s))), None)
-        raise reader.bad_name(where, "a state", bad) if bad is not None else reader.fail(where, f"states must be distinct, got {reader.show(states)}")
-    if role == "condition" and states != ["present", "absent"]:
-        raise reader.fail(where, f"a condition's states must be ['present', 'absent'], got {reader.show(states)}")
-    data["role"] = role
-    data["states"] = tuple(states)
-    return data
-
-
-def _parse_body(reader: Reader, data: dict[str, Any], headers: Mapping[str, dict[str, Any]], sources: Mapping[str, Source]) -> Node:
-    nid = next(k for k, v in headers.items() if v is data)
-    where = f"nodes.{nid}"
-    data = dict(data)
-    role: Role = data.pop("role")
-    states: tuple[str, ...] = data.pop("states")
-    label = reader.text(data, "label", where, nid.replace("_", " "), shown=True)
-    description = reader.text(data, "description", where, "", shown=True)
-    aliases = data.pop("aliases", [])
-    if not isinstance(aliases, list) or not all(isinstance(a, str) and _ID.match(a) for a in aliases):
-        raise reader.fail(where, f"aliases must be a list, got {reader.show(aliases)}") if not isinstance(aliases, list) else reader.bad_name(where, "an alias", next(a for a in aliases if not (isinstance(a, str) and _ID.match(a))))
-    must_not_miss = data.pop("must_not_miss", False)
-    if not isinstance(must_not_miss, bool):
-        raise reader.fail(where, f"must_not_miss must be true or false, got {reader.show(must_not_miss)}")
-    if must_not_miss and role != "condition":
-        raise reader.fail(where, f"must_not_miss is for conditions only; this node is a {role}")
-    positive = reader.state_key(data, "positive", where, states, _TRUE_STATES)
-    negative = reader.state_key(data, "negative", where, states, _FALSE_STATES)
-    if positive is not None and positive == negative:
-        raise reader.fail(where, f"positive and negative are both {positive!r}: true and false would be the same state; give each its own")
-    unit = reader.text(data, "unit", where, "", shown=True) or None
-    valid = _parse_valid(reader, data.pop("valid", None), where)
-    bands = _parse_bands(reader, data.pop("bands", []), where, states)
-    if bands and valid is None:
-        raise reader.fail(where, "a node with bands must give 'valid' = [min, max]")
-    if valid is not None and not bands:
-        raise reader.fail(where, "'valid' is the range of the numbers a node with bands takes; this node has no bands")
-    for i, bound in enumerate(b.below if b.below is not None else b.up_to for b in bands[:-1]):
-        if valid is not None and bound is not None and not valid[0] < bound < valid[1]:
-            raise reader.fail(f"{where}.bands[{i}]", f"bound {bound:g} is not inside valid = [{valid[0]:g}, {valid[1]:g}]: a band would take no number, or the bound alone")
-    prior = None
-    cpd: Cpd | None = None
-    if role == "context" and "cpd" not in data:
-        prior_raw = data.pop("prior", None) if "prior" in data else reader.missing(where, "prior")
-        prior = reader.dist(prior_raw, f"{where}.prior", states, sources)
-    elif role == "context":
-        # A context node that depends on other context nodes (pregnancy on sex and age) gives a table over them.
-        if "prior" in data:
-            raise reader.fail(where, "a context node gives 'prior' or a 'cpd' of model 'table' over other context nodes, not both")
-        cpd_raw = reader.table(data.pop("cpd"), f"{where}.cpd")
-        if cpd_raw.get("model") != "table":
-            raise reader.fail(f"{where}.cpd", f"a context node's cpd must be of model 'table' (over other context nodes), got {reader.show(cpd_raw.get('model'))}")
-        cpd = parse_cpd(reader, cpd_raw, f"{where}.cpd", nid, role, states, positive, headers, sources)
-    else:
-        if "prior" in data:
-            raise reader.fail(where, f"a {role} has a 'cpd', not a 'prior'")
-        cpd_raw = reader.table(data.pop("cpd", None) if "cpd" in data else reader.missing(where, "cpd"), f"{where}.cpd")
-        cpd = parse_cpd(reader, cpd_raw, f"{where}.cpd", nid, role, states, positive, headers, sources)
-    entails = parse_entails(reader, data.pop("entails", None), where)
-    part_of = reader.text(data, "part_of", where, "") or None
-    if part_of is not None and role != "condition":
-        raise reader.fail(where, f"only a condition can be 'part_of' another condition; this node is a {role}")
-    reader.done(data, where, _NODE_KEYS)
-    return Node(nid, role, states, label, description, tuple(aliases), must_not_miss, positive, negative, unit, valid, bands, prior, cpd, entails, part_of)
-
-
-def _check_aliases(reader: Reader, nodes: Mapping[str, Node]) -> None:
-    """Each alias names one node: it is no node's id and no other alias."""
-    owner: dict[str, str] = {}
-    for nid, node in nodes.items():
-        for alias in node.aliases:
-            if alias in nodes:
-                raise reader.fail(f"nodes.{nid}.aliases", f"{alias!r} is the id of a node; an alias must be another name")
-            if alias in owner:
-                other = "twice" if owner[alias] == nid else f"also for {owner[alias]}"
-                raise reader.fail(f"nodes.{nid}.aliases", f"{alias!r} is given {other}; an alias names one node")
-            owner[alias] = nid
-
-
-def _parse_valid(reader: Reader, raw: object, where: str) -> tuple[float, float] | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, list) or len(raw) != 2:
-        raise reader.fail(where, f"valid must be [min, max], got {reader.show(raw)}")
-    low, high = (reader.number(v, f"{where}.valid") for v in raw)
-    if low >= high:
-        raise reader.fail(where, f"valid must have min < max, got {reader.show(raw)}")
-    return (low, high)
-
-
-def _parse_bands(reader: Reader, raw: object, where: str, states: tuple[str, ...]) -> tuple[Band, ...]:
-    if not isinstance(raw, list):
-        raise reader.fail(where, f"bands must be a list, got {reader.show(raw)}")
-    bands = []
-    last = -math.inf
-    for i, item in enumerate(raw):
-        spot = f"{where}.bands[{i}]"
-        data = reader.table(item, spot)
-        state = reader.text(data, "state", spot)
-        if state not in states:
-            raise reader.fail(spot, f"unknown state {reader.show(state)}; valid states: {', '.join(states)}")
-        below = reader.number(data.pop("below"), spot) if "below" in data else None
-        up_to = reader.number(data.pop("up_to"), spot) if "up_to" in data else None
-        reader.done(data, spot, ["state", "below", "up_to"])
-        is_last = i == len(raw) - 1
-        bounds = [b for b in (below, up_to) if b is not None]
-        if is_last and bounds:
-            raise reader.fail(spot, "the last band has no bound")
-        if not is_last and len(bounds) != 1:
-            raise reader.fail(spot, "a band other than the last needs exactly one of 'below' or 'up_to'")
-        if bounds:
-            if bounds[0] <= last:
-                raise reader.fail(spot, "band bounds must increase")
-            last = bounds[0]
-        bands.append(Band(state, below, up_to))
-    if len(bands) == 1:
-        raise reader.fail(where, "bands need at least two entries")
-    return tuple(bands)
 
 
 def _topological_order(reader: Reader, nodes: Mapping[str, Node]) -> tuple[str, ...]:

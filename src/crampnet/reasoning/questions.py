@@ -74,7 +74,8 @@ Costs and order
 ---------------
 ``cost`` is 1 for history (symptoms, medications, context), 2 for
 examination, 3 for laboratory tests and 4 for the ankle-brachial index, by
-the id lists below; a node in none of them (another network's) is history.
+the id lists ``EXAMINATION``, ``LABS`` and ``ABI`` (:func:`cost_of`); a
+node in none of them (another network's) is history.
 ``cost_aware=True`` ranks by the measure per unit cost (``gain_per_cost`` for
 information; ``decision / cost`` then ``gain_per_cost`` for decision;
 ``value / cost`` first for value).
@@ -84,7 +85,10 @@ in the order of ``by``.
 All answers are scored in one batch (:mod:`crampnet.reasoning._decision`):
 one row per answer of each candidate (at most 221 on the shipped network),
 the answer entered as evidence, so a row's probability of evidence is
-``P(q | e)`` and its posteriors are ``P(C_i | e, q)``.
+``P(q | e)`` and its posteriors are ``P(C_i | e, q)``. :func:`collect_answers`
+scores them and :func:`rank_questions` ranks them (both, with
+:func:`ranked_rows`, from :mod:`crampnet.reasoning._question_table`; the
+costs from :mod:`crampnet.reasoning._question_costs`).
 
 Examples
 --------
@@ -106,10 +110,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from crampnet.reasoning._decision import BY, Answers, check_about, check_by, collect, gains
+from crampnet.reasoning._decision import BY, check_about, check_by, collect, gains
 from crampnet.reasoning._flag_args import check_threshold
+from crampnet.reasoning._question_costs import ABI, COSTS, EXAMINATION, LABS, cost_of
 from crampnet.reasoning._question_order import STAGES as STAGES
-from crampnet.reasoning._question_order import question_rows
+from crampnet.reasoning._question_table import COLUMNS, collect_answers, rank_questions, ranked_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -119,92 +124,6 @@ if TYPE_CHECKING:
 __all__ = [
     "ABI", "BY", "COLUMNS", "COSTS", "EXAMINATION", "LABS", "collect_answers", "cost_of", "information_gain", "next_questions", "rank_questions", "ranked_rows",
 ]  # fmt: skip
-
-#: The columns of :func:`next_questions`, in order.
-COLUMNS = [
-    "label", "kind", "information_gain", "cost", "gain_per_cost", "about", "decision", "leader_change", "threshold_change", "risk_shift",
-    "value", "value_lead", "value_threshold",
-]  # fmt: skip
-
-#: Physical examination findings (cost 2).
-EXAMINATION = (
-    "straight_leg_raise", "sensory_loss", "ankle_reflex", "weakness", "fasciculations",
-    "pedal_pulses", "femoral_bruit", "varicosities", "edema", "ulcer_or_gangrene",
-    "unilateral_calf_swelling", "joint_abnormality", "calf_tenderness", "proximal_weakness",
-    "hyperreflexia", "cold_pale_limb", "leg_redness_warmth", "knee_reflex", "muscle_atrophy", "tetany",
-)  # fmt: skip
-#: Laboratory tests (cost 3).
-LABS = ("ferritin", "potassium", "magnesium", "calcium", "sodium", "tsh", "creatine_kinase", "d_dimer")
-#: The ankle-brachial index (cost 4): equipment and time.
-ABI = ("ankle_brachial_index",)
-#: Cost and kind by group; everything else is history (cost 1).
-COSTS = {"history": 1.0, "examination": 2.0, "lab": 3.0, "abi": 4.0}
-
-
-def collect_answers(model: BaseModel, evidence: Mapping[str, object] | None, candidates: list[str] | None = None, *, threshold: float | None = None) -> Answers:
-    """Score every answer of every candidate once (:func:`~crampnet.reasoning._decision.collect`), history and examination answers also against the finding rules.
-
-    Tests count by the thresholds only: the one rule a result can fire (a raised D-dimer) presumes the test was indicated, which the thresholds decide.
-    A test a guideline says not to do on the evidence is left out, named in ``Answers.left_out`` (:func:`~crampnet.reasoning._collect.not_indicated`: no D-dimer in pregnancy, RCOG Green-top 37b).
-
-    Parameters
-    ----------
-    model : BaseModel
-        The model that scores the answers.
-    evidence : mapping or None
-        The case so far, as :meth:`crampnet.Model.posteriors` takes it.
-    candidates : list of str, optional
-        Node ids to score (default: every finding and context node); those
-        observed or implied by the evidence are left out.
-    threshold : float or None, optional
-        The red flags' ``threshold``, checked already (:func:`~crampnet.reasoning._decision.collect`).
-
-    Returns
-    -------
-    Answers
-        Per answer of each candidate kept: its probability given the
-        evidence, the posteriors given both, and whether it changes a
-        finding rule's flag (what :func:`rank_questions` ranks).
-
-    Raises
-    ------
-    ImpossibleEvidenceError
-        If the evidence has probability zero.
-
-    Examples
-    --------
-    >>> import crampnet
-    >>> model = crampnet.load()
-    >>> answers = collect_answers(model, {"muscle_cramps": True, "fasciculations": True}, ["weakness", "d_dimer"])
-    >>> [bool(answers.flag_change[list(answers.rows(i))].any()) for i in range(2)]  # weakness can raise the MND rule
-    [True, False]
-    """
-    clinical = [nid for nid in model.spec.nodes if cost_of(nid)[0] in ("history", "examination")]
-    return collect(model, evidence, candidates, ruled=clinical, threshold=threshold, indicated=True)
-
-
-def cost_of(nid: str) -> tuple[str, float]:
-    """The kind (history, examination, lab, abi) and cost of asking about ``nid``.
-
-    Parameters
-    ----------
-    nid : str
-        A node id (not an alias).
-
-    Returns
-    -------
-    tuple of (str, float)
-        ``("examination", 2.0)`` for a node of :data:`EXAMINATION`, ``("lab", 3.0)`` for one of :data:`LABS`,
-        ``("abi", 4.0)`` for one of :data:`ABI`, and ``("history", 1.0)`` for any other (the costs of :data:`COSTS`).
-
-    Examples
-    --------
-    >>> from crampnet.reasoning.questions import cost_of
-    >>> cost_of("ferritin"), cost_of("urge_to_move")
-    (('lab', 3.0), ('history', 1.0))
-    """
-    kind = "examination" if nid in EXAMINATION else "lab" if nid in LABS else "abi" if nid in ABI else "history"
-    return kind, COSTS[kind]
 
 
 def information_gain(model: BaseModel, evidence: Mapping[str, object] | None, candidates: list[str] | None = None) -> pd.DataFrame:
@@ -312,89 +231,3 @@ def next_questions(
     answers = collect_answers(model, evidence, threshold=None if threshold is None else check_threshold(threshold))
     return rank_questions(model, answers, n, by=by, about=focus or None, cost_aware=cost_aware, costs=costs, staged=staged)
 
-
-def rank_questions(
-    model: BaseModel,
-    answers: Answers,
-    n: int | None = 10,
-    *,
-    by: str = "decision",
-    about: str | Iterable[str] | None = None,
-    cost_aware: bool = False,
-    costs: Mapping[str, float] | None = None,
-    staged: bool = False,
-) -> pd.DataFrame:
-    """Rank the answers :func:`collect_answers` scored, as :func:`next_questions` does.
-
-    Parameters
-    ----------
-    model : BaseModel
-        The model the answers were scored with.
-    answers : Answers
-        What :func:`collect_answers` returned.
-    n : int or None, default=10
-        How many rows (None: all).
-    by : {'decision', 'information', 'value'}, default='decision'
-        The order; it and the three below as for :func:`next_questions`.
-    about : str or list of str, optional
-        The conditions that count (ids or aliases).
-    cost_aware, staged : bool, default=False
-        Per unit cost; history first.
-    costs : mapping of str to float, optional
-        Costs that replace the defaults.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The table of :func:`next_questions` (its errors too): the first
-        ``n`` candidates of ``answers``, best first, indexed by node id,
-        with the columns of :data:`COLUMNS`.
-    """
-    import pandas as pd
-
-    rows, positions = question_rows(model, answers, n, by=by, about=about, cost_aware=cost_aware, costs=costs, staged=staged, kinds=[cost_of(q) for q in answers.candidates])
-    frame = pd.DataFrame(rows, index=pd.Index(list(answers.candidates), name="question"), columns=COLUMNS)
-    frame.attrs["left_out"] = dict(answers.left_out)  # the tests not suggested on this evidence, and why
-    frame = frame.iloc[positions] if len(frame) else frame
-    return frame if n is None else frame.iloc[: int(n)]
-
-
-def ranked_rows(model: BaseModel, answers: Answers, n: int | None = 10, *, by: str = "decision", cost_aware: bool = False, staged: bool = False) -> list[tuple[str, dict[str, object]]]:
-    """The first ``n`` rows of :func:`rank_questions` (in the order ``by``, or ``cost_aware``, ``staged``), as ``(question, row)`` pairs, without pandas.
-
-    Each row maps the :data:`COLUMNS` to their values, as the table holds them.
-
-    Parameters
-    ----------
-    model : BaseModel
-        The model of ``answers``.
-    answers : Answers
-        The scored answers (:func:`collect_answers`).
-    n : int or None, default=10
-        How many pairs (None: all).
-    by : {'decision', 'information', 'value'}, default='decision'
-        The order.
-    cost_aware, staged : bool, default=False
-        Per unit cost; history first (see :func:`next_questions`).
-
-    Returns
-    -------
-    list of tuple of (str, dict)
-        ``(node id, row)`` pairs, best first, in the order of the index of
-        :func:`rank_questions`.
-
-    Examples
-    --------
-    >>> import crampnet
-    >>> model = crampnet.load()
-    >>> answers = collect_answers(model, {"muscle_cramps": True})
-    >>> [q for q, _ in ranked_rows(model, answers, 3)] == list(rank_questions(model, answers, 3).index)
-    True
-    >>> [q for q, _ in ranked_rows(model, answers, 3, by="value")] == list(rank_questions(model, answers, 3, by="value").index)
-    True
-    >>> [q for q, _ in ranked_rows(model, answers, 3, staged=True)] == list(rank_questions(model, answers, 3, staged=True).index)
-    True
-    """
-    rows, positions = question_rows(model, answers, n, by=by, cost_aware=cost_aware, staged=staged, kinds=[cost_of(q) for q in answers.candidates])
-    chosen = positions if n is None else positions[: int(n)]
-    return [(answers.candidates[i], {c: rows[i][c] for c in COLUMNS}) for i in chosen.tolist()]
