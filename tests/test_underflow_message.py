@@ -142,3 +142,15 @@ def test_a_logistic_entry_below_the_smallest_float_names_its_log_odds(tmp_path):
     assert -921.04 < log_odds < -921.03
     message = _refusal(tmp_path, LOGISTIC)
     assert message.endswith(f"no table can hold it. The log-odds there are {log_odds:.6g}: bring the odds ratios that meet there closer to 1"), message
+
+
+def test_a_value_that_rounds_up_to_a_power_of_ten_is_written_with_its_mantissa_below_10(tmp_path):
+    """Check that P(p = normal | c, e present) = 9.9999e-201 squared, ~9.9998e-401, is written 1e-400, not 10e-401.
+
+    The mantissa was rounded to three digits after the exponent was taken
+    from the exact value, so 9.9998 became "10" beside the exponent of 9.9998.
+    """
+    exact = Fraction(9.9999e-201) ** 2
+    assert Fraction(10) ** -401 * Fraction(99995, 10000) < exact < Fraction(10) ** -400
+    message = _refusal(tmp_path, NOISY_MAX.format(low="9.9999e-201"))
+    assert "P(p = normal | c = present, e = present) 1e-400, below 2.23e-308" in message, message

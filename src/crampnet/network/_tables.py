@@ -61,7 +61,10 @@ def refuse_below_float(spec: NetworkSpec, node: Node, state: str, given: Mapping
     """
     when = ", ".join(f"{p} = {spec.nodes[p].states[k]}" for p, k in given.items()) or "no parent"
     exponent = math.floor(log10)
-    msg = (f"nodes.{node.id}.cpd: {cause} make P({node.id} = {state} | {when}) {10 ** (log10 - exponent):.3g}e{exponent}, "
+    mantissa = f"{10 ** (log10 - exponent):.3g}"
+    if mantissa == "10":  # 9.995 and up round to the next power of ten: 1e-400, not 10e-401
+        mantissa, exponent = "1", exponent + 1
+    msg = (f"nodes.{node.id}.cpd: {cause} make P({node.id} = {state} | {when}) {mantissa}e{exponent}, "
            f"below {sys.float_info.min:.3g}, the smallest float with full precision: no table can hold it. {remedy}")
     raise NetworkFileError(msg, spec.path)
 
