@@ -65,11 +65,12 @@ def test_the_conflict_of_impossible_evidence_leaves_out_an_unobserved_node(tiny,
 def test_posteriors_never_name_a_node_given_likelihoods_of_one_as_evidence(rare):
     """Check that the refusal of f0..f3 = yes with x given as {present: 1, absent: 1} does not list x as evidence.
 
-    The float paths of posteriors lose this evidence (~1e-600; see the
-    report of session 46), and the error named "x=present:1, absent:1"
-    among the entries that "cannot hold together (probability zero)". If
-    the engine answers it, the posterior of x is 1 (only x makes the
-    findings likely).
+    The Quickscore path of posteriors lost this evidence (~1e-600: every
+    term's weight underflowed), and the error named "x=present:1, absent:1"
+    among the entries that "cannot hold together (probability zero)". Now
+    that the engine answers it (tests/test_quickscore_underflow.py), the
+    posterior of x is 1 (only x makes the findings likely); were it refused
+    again, x must not be named.
     """
     evidence = {**{f"f{i}": "yes" for i in range(4)}, "x": {"present": 1.0, "absent": 1.0}}
     try:
