@@ -566,7 +566,7 @@ cpd = {{ model = "noisy_or", leak = {{ value = 0.0, source = "s" }}, links = [{{
 
 @pytest.mark.parametrize(
     ("base", "ratio", "entry"),
-    [("1e-200", "1e-200", r"P\(d = present \| x = yes\) 1e-400 \(log-odds -921\.034\)"), ("0.9999999999999999", "1e300", r"P\(d = absent \| x = yes\) 1\.11e-316")],
+    [("1e-200", "1e-200", r"P\(d = present \| x = yes\) 1e-400"), ("0.9999999999999999", "1e300", r"P\(d = absent \| x = yes\) 1\.11e-316")],
 )
 def test_a_logistic_entry_below_the_smallest_float_is_refused_by_its_place(tmp_path, base, ratio, entry):
     """Check that an intercept and odds ratio whose product is 1e-400 (or 9e315 to 1) are refused, naming the entry.
@@ -574,7 +574,7 @@ def test_a_logistic_entry_below_the_smallest_float_is_refused_by_its_place(tmp_p
     P(d = present | x = yes) = 1e-400 was 0 in the table: x = yes with
     g = yes came out impossible (its probability is 5e-401).
     """
-    with pytest.raises(crampnet.NetworkFileError, match=rf"nodes\.d\.cpd: the intercept and odds ratios make {entry}.*below 2\.23e-308, the smallest float with full precision"):
+    with pytest.raises(crampnet.NetworkFileError, match=rf"nodes\.d\.cpd: the intercept and odds ratios make {entry}, below 2\.23e-308, the smallest float with full precision"):
         _load(tmp_path, RARE_LOGISTIC.format(base=base, ratio=ratio))
 
 
@@ -591,7 +591,7 @@ def test_a_noisy_or_no_below_the_smallest_float_is_refused_by_its_place(tmp_path
     exact = (1 - Fraction(near)) ** 20
     assert 8e-320 < exact < 8.2e-320
     given = ", ".join(f"c{i} = present" for i in range(19))
-    with pytest.raises(crampnet.NetworkFileError, match=rf"nodes\.f\.cpd: the leak and links make P\(f = no \| {given}\) {float(exact * 10**320):.3g}e-320 .*below 2\.23e-308"):
+    with pytest.raises(crampnet.NetworkFileError, match=rf"nodes\.f\.cpd: the leak and links make P\(f = no \| {given}\) {float(exact * 10**320):.3g}e-320, below 2\.23e-308"):
         _load(tmp_path, body)
 
 

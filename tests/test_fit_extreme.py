@@ -106,9 +106,24 @@ def test_em_rows_below_the_float_range_are_not_called_impossible(tmp_path):
         pytest.fail(f"a possible row was called impossible: {err}")
     except ValueError as err:
         assert isinstance(err, crampnet.exceptions.CrampnetError)
-        assert "Row 0 of the data" in str(err)
+        assert "row 0 of the data" in str(err)
         assert "has probability 10^-600.0 under the model, below 1e-200" in str(err)
         return
     expected = 3 * posterior  # one E-step: the expected count of x = yes from the three rows
     got = fitted.posterior_counts["x"][0] - fitted.prior_strength * 1e-200
     assert got == pytest.approx(float(expected), rel=1e-9)
+
+
+@pytest.mark.parametrize(("index", "named"), [(["a", "b", "c"], "row 'b'"), ([7, 7, 7], "row 7 (position 1; 3 rows are labelled 7)")])
+def test_a_row_below_the_float_range_is_named_in_a_plain_sentence(tmp_path, index, named):
+    """Check that fit's refusal of a row below the float range names it as row_name does, inside one sentence that starts with "Fit".
+
+    It capitalised the name by hand ("R" + "ow 'b'") to start the message
+    with it: "Row 7 (position 1; 3 rows are labelled 7) of the data has
+    probability ...".
+    """
+    model, _ = _load(tmp_path)
+    rows = [{"x": "no", **{f"f{i}": "no" for i in range(K)}}, {f"f{i}": "yes" for i in range(K)}, {"x": "no", **{f"f{i}": "no" for i in range(K)}}]
+    with pytest.raises(crampnet.InvalidValueError) as caught:
+        model.fit(pd.DataFrame(rows, index=index), max_iter=1)
+    assert str(caught.value).startswith(f"Fit cannot count {named} of the data exactly: it has probability 10^-600.0 under the model, below 1e-200"), str(caught.value)

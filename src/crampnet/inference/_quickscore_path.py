@@ -176,8 +176,10 @@ def run_numpy(
     # A row none of whose pseudo-cases has any mass is impossible: each came
     # back -inf from a rescaled pass (marginals runs again, rescaled, every
     # case below SAFE), as any other path would find; answered here (NaN,
-    # -inf), not run again on a pruned tree.
-    keep = good | (spread == 0)
+    # -inf), not run again on a pruned tree. A row with no pseudo-case left
+    # is not: its terms' weights may have underflowed (four findings of
+    # 1e-100 make 1e-400), so the pruned tree, whose log pass keeps them, answers it.
+    keep = good | ((spread == 0) & (bounds[:-1] < bounds[1:]))
     post = np.full((rows, len(net.conditions)), np.nan)
     log_den = np.full(rows, -np.inf)
     with np.errstate(invalid="ignore", divide="ignore"):

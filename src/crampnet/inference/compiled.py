@@ -379,11 +379,11 @@ class CompiledNetwork:
         Returns
         -------
         list of str
-            The node ids of the conflict, in the order of ``evidence``
-            (all of them if the evidence is possible after all).
+            The node ids of the conflict, in the order of ``evidence`` (all of them if the evidence is
+            possible after all); never one whose likelihoods are all equal (a cell not observed).
         """
         keep: list[str] = []
-        rest = list(evidence)
+        rest = [nid for nid, vec in evidence.items() if np.ptp(vec) > 0.0 or not np.any(vec)]  # a constant vector changes no probability
 
         def possible(tail: Sequence[str]) -> bool:
             return bool(np.isfinite(self.log_evidence({nid: evidence[nid] for nid in (*keep, *tail)})))

@@ -22,13 +22,51 @@ import math
 import sys
 from collections.abc import Mapping
 from fractions import Fraction
+from typing import NoReturn
 
 import numpy as np
 
 from crampnet.exceptions import NetworkFileError
 from crampnet.network.spec import Mixture, NetworkSpec, Node, NoisyMax, NoisyOr, Table
 
-__all__ = ["axis_vector", "inhibitors", "log_inhibitors", "max_logs", "mixture_table", "noisy_max_table", "noisy_or_table", "rows_table"]
+__all__ = ["axis_vector", "inhibitors", "log_inhibitors", "max_logs", "mixture_table", "noisy_max_table", "noisy_or_table", "refuse_below_float", "rows_table"]
+
+
+def refuse_below_float(spec: NetworkSpec, node: Node, state: str, given: Mapping[str, int], log10: float, cause: str, remedy: str) -> NoReturn:
+    """Refuse a possible entry of a node's table that is below the smallest full-precision float, in the one form every model's check uses.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network (its file, the parents' states).
+    node : Node
+        The node whose table it is.
+    state : str
+        The node's state of the entry.
+    given : Mapping of str to int
+        Each parent of the entry's configuration and the index of its state.
+    log10 : float
+        ``log10`` of the entry's exact value.
+    cause : str
+        What in the cpd makes it, a plural noun phrase ("the weights").
+    remedy : str
+        What to change, a sentence without its full stop.
+
+    Raises
+    ------
+    NetworkFileError
+        Always: "nodes.<node>.cpd: <cause> make P(<node> = <state> | <given>)
+        <m>e<k>, below 2.23e-308, the smallest float with full precision: no
+        table can hold it. <remedy>".
+    """
+    when = ", ".join(f"{p} = {spec.nodes[p].states[k]}" for p, k in given.items()) or "no parent"
+    exponent = math.floor(log10)
+    mantissa = f"{10 ** (log10 - exponent):.3g}"
+    if mantissa == "10":  # 9.995 and up round to the next power of ten: 1e-400, not 10e-401
+        mantissa, exponent = "1", exponent + 1
+    msg = (f"nodes.{node.id}.cpd: {cause} make P({node.id} = {state} | {when}) {mantissa}e{exponent}, "
+           f"below {sys.float_info.min:.3g}, the smallest float with full precision: no table can hold it. {remedy}")
+    raise NetworkFileError(msg, spec.path)
 
 
 def axis_vector(spec: NetworkSpec, parents: tuple[str, ...], parent: str, values: Mapping[str, float], default: float) -> np.ndarray:
@@ -151,13 +189,8 @@ def noisy_or_table(spec: NetworkSpec, node: Node, cpd: NoisyOr, parents: tuple[s
     lost = np.argwhere(np.isfinite(log_none) & (none < sys.float_info.min))  # no link of 1 active: "no" is possible
     if lost.size:
         at = tuple(int(k) for k in lost[0])
-        given = ", ".join(f"{p} = {spec.nodes[p].states[k]}" for p, k in zip(parents, at, strict=True)) or "no parent"
-        log10 = float(log_none[at]) / math.log(10)
-        exponent = math.floor(log10)
-        msg = (f"nodes.{node.id}.cpd: the leak and links make P({node.id} = {node.states[1 - pos]} | {given}) {10 ** (log10 - exponent):.3g}e{exponent} "
-               f"(the product of one minus each), below {sys.float_info.min:.3g}, the smallest float with full precision: no table can hold it. "
-               "Give a link that is certain 1.0, or make fewer of them near 1")
-        raise NetworkFileError(msg, spec.path)
+        refuse_below_float(spec, node, node.states[1 - pos], dict(zip(parents, at, strict=True)), float(log_none[at]) / math.log(10), "the leak and links",
+                           "It is the product of one minus the leak and each link active there: give a link that is certain 1.0, or make fewer of them near 1")
     return table
 
 
@@ -231,13 +264,8 @@ def noisy_max_table(spec: NetworkSpec, node: Node, cpd: NoisyMax, parents: tuple
     lost = np.argwhere(np.isfinite(exact_log) & (in_order < sys.float_info.min))
     if lost.size:
         at = tuple(int(k) for k in lost[0])
-        given = ", ".join(f"{p} = {spec.nodes[p].states[k]}" for p, k in zip(parents, at[1:], strict=True)) or "no parent"
-        log10 = float(exact_log[at]) / math.log(10)
-        exponent = math.floor(log10)
-        msg = (f"nodes.{node.id}.cpd: the leak and links make P({node.id} = {order[at[0]]} | {given}) {10 ** (log10 - exponent):.3g}e{exponent}, "
-               f"below {sys.float_info.min:.3g}, the smallest float with full precision: no table can hold it. Raise the probabilities of {order[at[0]]} "
-               "that meet there, or give one of them 0 where the state is meant to be impossible")
-        raise NetworkFileError(msg, spec.path)
+        refuse_below_float(spec, node, order[at[0]], dict(zip(parents, at[1:], strict=True)), float(exact_log[at]) / math.log(10), "the leak and links",
+                           f"Raise the probabilities of {order[at[0]]} that meet there, or give one of them 0 where the state is meant to be impossible")
     table = np.empty_like(in_order)
     for k, state in enumerate(order):
         table[node.states.index(state)] = in_order[k]
@@ -332,7 +360,7 @@ def mixture_table(spec: NetworkSpec, node: Node, cpd: Mixture, parents: tuple[st
     return mixed
 
 
-def _refuse_lost(spec: NetworkSpec, node: Node, cpd: Mixture, parents: tuple[str, ...], at: np.ndarray) -> None:
+def _refuse_lost(spec: NetworkSpec, node: Node, cpd: Mixture, parents: tuple[str, ...], at: np.ndarray) -> NoReturn:
     """Refuse a mixture whose weights make a possible entry of its table smaller than the smallest full-precision float.
 
     Parameters
@@ -358,10 +386,6 @@ def _refuse_lost(spec: NetworkSpec, node: Node, cpd: Mixture, parents: tuple[str
     causes = [cpd.leak, *(link.dist for link in cpd.links if given[link.parent] == link.state)]
     weights = [Fraction(c.weight.value if c.weight else 0) for c in causes]
     exact = Fraction(sum(w * Fraction(c.probabilities[state]) for w, c in zip(weights, causes, strict=True))) / sum(weights)
-    when = ", ".join(f"{p} = {s}" for p, s in given.items()) or "no parent"
     log10 = math.log10(exact.numerator) - math.log10(exact.denominator)
-    exponent = math.floor(log10)
-    mantissa = 10 ** (log10 - exponent)
-    msg = (f"nodes.{node.id}.cpd: the weights make P({node.id} = {state} | {when}) {mantissa:.3g}e{exponent}, "
-           f"below {sys.float_info.min:.3g}, the smallest float with full precision: no table can hold it. Bring that mixture's weights closer together or its probabilities of {state} up, or give {state} probability 0 where it is meant to be impossible")
-    raise NetworkFileError(msg, spec.path)
+    refuse_below_float(spec, node, state, {p: spec.nodes[p].states.index(s) for p, s in given.items()}, log10, "the weights",
+                       f"Bring that mixture's weights closer together or its probabilities of {state} up, or give {state} probability 0 where it is meant to be impossible")

@@ -23,12 +23,12 @@ from typing import Any
 
 import numpy as np
 
-from crampnet.exceptions import NetworkFileError
 from crampnet.network._tables import (
     axis_vector,
     mixture_table,
     noisy_max_table,
     noisy_or_table,
+    refuse_below_float,
     rows_table,
 )
 from crampnet.network.spec import (
@@ -325,12 +325,9 @@ def _logistic(spec: NetworkSpec, node: Node, cpd: Logistic, parents: tuple[str, 
     table[pos], table[1 - pos] = _expit_both(logit)
     lost = np.argwhere(table < sys.float_info.min)  # every entry of a logistic is positive: this one underflowed
     if lost.size:
-        at = lost[0]
-        given = ", ".join(f"{p} = {spec.nodes[p].states[int(k)]}" for p, k in zip(parents, at[1:], strict=True)) or "no parent"
-        x = float(logit[tuple(int(k) for k in at[1:])])
-        log10 = -abs(x) / math.log(10)  # log P of the rarer state, to rounding when |x| > 700
-        exponent = math.floor(log10)
-        msg = (f"nodes.{node.id}.cpd: the intercept and odds ratios make P({node.id} = {node.states[int(at[0])]} | {given}) {10 ** (log10 - exponent):.3g}e{exponent} "
-               f"(log-odds {x:.6g}), below {sys.float_info.min:.3g}, the smallest float with full precision: no table can hold it. Bring the odds ratios that meet there closer to 1")
-        raise NetworkFileError(msg, spec.path)
+        at = tuple(int(k) for k in lost[0])
+        x = float(logit[at[1:]])
+        # -|x| / ln 10 is log10 P of the rarer state, to rounding when |x| > 700
+        refuse_below_float(spec, node, node.states[at[0]], dict(zip(parents, at[1:], strict=True)), -abs(x) / math.log(10), "the intercept and odds ratios",
+                           f"The log-odds there are {x:.6g}: bring the odds ratios that meet there closer to 1")
     return table

@@ -74,8 +74,8 @@ def refuse_below_floor(model: BaseModel, cases: Mapping[str, np.ndarray], in_tre
     position = int(first[picked[low]].min())
     k = int(np.flatnonzero(first[picked] == position)[0])
     msg = (
-        f"R{row_name(rows, position)[1:]} of the data has probability 10^{log_ev[k] / np.log(10):.1f} under the model, below {SAFE:g}: "
-        "fit's expected counts for rows with missing cells multiply the tables in floats (none below ~1e-308), so they may be wrong for it; "
-        "drop the row (rows with every cell given are counted exactly, however unlikely)."
+        f"Fit cannot count {row_name(rows, position)} of the data exactly: it has probability 10^{log_ev[k] / np.log(10):.1f} under the model, below {SAFE:g}, "
+        "and fit's expected counts for rows with missing cells multiply the tables in floats (none below ~1e-308), so they may be wrong for it. "
+        "Drop the row (rows with every cell given are counted exactly, however unlikely)."
     )
     raise InvalidValueError(msg)

@@ -1,0 +1,98 @@
+"""Evidence whose Quickscore terms all underflow is answered exactly, not called impossible.
+
+The expected values are worked out here in exact rational arithmetic
+(:class:`fractions.Fraction`) from the numbers of the network text, never
+from crampnet's engine; each path of the engine is forced as
+tests/test_extreme_numbers.py forces it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import crampnet
+import crampnet.inference._routing as routing
+from crampnet.network.evidence import normalise
+
+#: Settings that force one path (as in tests/test_extreme_numbers.py).
+PATHS = {"quickscore": ({"COST_TERM": 0.0}, "never"), "pruned trees": ({"COST_TERM": math.inf}, "never"), "kernel": ({}, "always")}
+
+PREVALENCE, LINK, LEAK, K = 1e-200, 1e-100, 1e-150, 4
+
+#: A condition x of prevalence 1e-200 and four findings of link 1e-100 and leak 1e-150: all four "yes" has
+#: probability ~2e-600, half of it with x present (1e-200 * 1e-400) and half with x absent (1e-600).
+RARE = f"""schema = "crampnet-network/1"
+name = "rare"
+version = "1"
+[sources.s]
+kind = "literature"
+citation = "test"
+[nodes.x]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "noisy_or", leak = {{ value = {PREVALENCE!r}, source = "s" }} }}
+""" + "".join(
+    f"""
+[nodes.f{i}]
+role = "finding"
+states = ["yes", "no"]
+cpd = {{ model = "noisy_or", leak = {{ value = {LEAK!r}, source = "s" }}, links = [{{ parent = "x", state = "present", value = {LINK!r}, source = "s" }}] }}
+"""
+    for i in range(K)
+)
+
+
+@contextmanager
+def _forced(path: str) -> Iterator[None]:
+    """Force one path of the engine for the duration of a ``with`` block."""
+    settings, jit = PATHS[path]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CRAMPNET_JIT", jit)
+        for name, value in settings.items():
+            mp.setattr(routing, name, value)
+        yield
+
+
+def _exact() -> tuple[Fraction, Fraction]:
+    """P(f0..f3 = yes) and P(x = present | it), from the file's numbers."""
+    prevalence, link, leak = Fraction(PREVALENCE), Fraction(LINK), Fraction(LEAK)
+    with_x = prevalence * (1 - (1 - leak) * (1 - link)) ** K
+    without = (1 - prevalence) * leak**K
+    return with_x + without, with_x / (with_x + without)
+
+
+def _log(x: Fraction) -> float:
+    return math.log(x.numerator) - math.log(x.denominator)
+
+
+@pytest.mark.parametrize("path", ["default", *sorted(PATHS)])
+def test_evidence_whose_terms_all_underflow_gets_its_exact_posterior(tmp_path: Path, path: str):
+    """Check that four findings of probability ~1e-100 each (evidence ~2e-600) give the exact posterior of x, one case and a batch.
+
+    On the Quickscore path every pseudo-case's weight underflowed to 0 and
+    was dropped, and a row with no pseudo-case left was answered as
+    impossible: posteriors raised "f0=yes and ... cannot hold together
+    (probability zero)", while the pruned tree's log pass finds it.
+    """
+    file = tmp_path / "rare.toml"
+    file.write_text(RARE, encoding="utf-8")
+    evidence = {f"f{i}": "yes" for i in range(K)}
+    p_evidence, p_x = _exact()
+    assert 0.49 < p_x < 0.51 and 0 < p_evidence < Fraction(1, 10**599)
+    with _forced(path) if path != "default" else contextlib.nullcontext():
+        model = crampnet.load(file)
+        one = model.posteriors(evidence)
+        batch = model.posteriors(pd.DataFrame([evidence] * 3))
+        vectors = normalise(model.spec, evidence)
+        _, log_ev = model.compiled.evaluate(vectors, 1)
+    assert one["x"] == pytest.approx(float(p_x), rel=1e-9)
+    assert batch["x"].tolist() == pytest.approx([float(p_x)] * 3, rel=1e-9)
+    assert float(log_ev[0]) == pytest.approx(_log(p_evidence), rel=1e-12)
