@@ -319,6 +319,8 @@ def test_readme_red_flag_bullet_names_every_finding_rule() -> None:
         "bladder_bowel": "cauda equina",
         "cauda_equina": "cauda equina",
         "critical_limb_ischemia": "the Global Vascular Guidelines 2019 for chronic limb-threatening ischemia",
+        "critical_limb_ischemia_calcified": "1.40 with rest pain or an ulcer",
+        "critical_limb_ischemia_wound": "gangrene, 2016 AHA/ACC",
         "dvt_pregnancy": "RCOG Green-top 37b",
         "mnd_bulbar": "the Gold Coast criteria 2020 and Awaji for motor neuron disease",
         "mnd_one_region": "the Gold Coast criteria 2020 and Awaji for motor neuron disease",

@@ -34,6 +34,11 @@ The Wells score, its flag and the rule-outs live in
   0.90 or less is abnormal, the diagnosis of PAD), not the network's band:
   the vocabulary bands 0.90 itself as ``normal`` (0.9 up to 1.4), and the
   rule reads the typed number (``Rule.numbers``, :func:`typed_numbers`).
+  An ABI that does not show PAD is a ``test``, perfusion measured by toe
+  pressure and TBI (``_CLTI_PERFUSION``): over 1.40 (calcified) with rest pain
+  or an ulcer (2016 AHA/ACC, Class I), normal or borderline with an ulcer or
+  gangrene (Class IIa; GVG 2019); with rest pain alone the 2016 algorithm
+  searches for another diagnosis, so no rule flag.
 - **Cauda equina** (emergency): bladder or bowel dysfunction with radicular
   (dermatomal radiation, positive straight leg raise, back pain) or bilateral
   symptoms; bladder or bowel dysfunction alone is urgent.
@@ -144,6 +149,20 @@ AHA_ACC_2016 = (
     "resting ABI: 'Resting ABI results should be reported as abnormal (ABI \u22640.90), borderline (ABI 0.91\u20130.99), "
     "normal (1.00\u20131.40), or noncompressible (ABI >1.40)'; 'Patients with ABI \u22640.90 are diagnosed with PAD'"
 )
+
+#: 2016 AHA/ACC and GVG 2019 on perfusion tests (toe pressure, TBI, TcPO2, SPP) where the ABI does not show PAD.
+_CLTI_PERFUSION = (
+    "Gerhard-Herman MD et al. 2016 AHA/ACC PAD guideline, Circulation 2017;135:e726-e779, PMC5477786: 'Toe-brachial index (TBI) "
+    "should be measured to diagnose patients with suspected PAD when the ABI is greater than 1.40' (Class I), as 'Patients with "
+    "longstanding diabetes mellitus or advanced chronic kidney disease have a high incidence of noncompressible arteries'; 'In "
+    "patients with normal (1.00-1.40) or borderline (0.91-0.99) ABI in the setting of non-healing wounds or gangrene, it is "
+    "reasonable to diagnose CLI by using TBI with waveforms, TcPO2, or SPP' (Class IIa); its Figure 2 (suspected CLI) searches for "
+    "an alternative diagnosis after a normal or borderline ABI without a non-healing wound or gangrene. Conte MS et al. Global "
+    "Vascular Guidelines, J Vasc Surg 2019;69(6S):3S-125S, PMC8365864: 'Measure TP and TBI in all patients with suspected CLTI and "
+    "tissue loss' (3.5, strong); Table 3.1, AP or ABI: 'Because of incompressible tibial arteries, may be falsely elevated or normal "
+    "in patients with diabetes, renal insufficiency, or advanced age'"
+)
+_CALCIFIED = (("diabetes", "yes"), ("chronic_kidney_disease", "yes"), ("hemodialysis", "yes"))
 
 
 @dataclass(frozen=True)
@@ -327,6 +346,14 @@ RULES = (
          "Possible chronic limb-threatening ischemia: urgent referral to a vascular specialist (Global Vascular Guidelines).",
          f"{GVG_2019}; {AHA_ACC_2016}", supporting=(("symptom_duration", "2_weeks_to_3_months"), ("symptom_duration", "over_3_months"), ("relief_by_dependency", "yes")),
          numbers=(("ankle_brachial_index", 0.90, "low", "0.90 or less is abnormal, the diagnosis of PAD, 2016 AHA/ACC guideline"),)),
+    Rule("critical_limb_ischemia_calcified", "critical_limb_ischemia", "test",
+         ((("rest_pain", "yes"), ("ulcer_or_gangrene", "yes")), (("ankle_brachial_index", "non_compressible"),)),
+         "An ABI over 1.40 (calcified, non-compressible arteries) cannot show the ischemia: measure the toe pressure and toe-brachial index (TBI 0.70 or less is PAD, 2016 AHA/ACC), or TcPO2 or skin perfusion pressure where toes cannot be measured; if low, possible chronic limb-threatening ischemia: urgent referral to a vascular specialist (Global Vascular Guidelines).",
+         _CLTI_PERFUSION, supporting=_CALCIFIED),
+    Rule("critical_limb_ischemia_wound", "critical_limb_ischemia", "test",
+         ((("ulcer_or_gangrene", "yes"),), (("ankle_brachial_index", "normal"),)),
+         "A normal or borderline ABI (over 0.90 up to 1.40) does not exclude ischemia in an ulcer or gangrene (falsely normal in diabetes, kidney disease or old age): measure the toe pressure and toe-brachial index with waveforms, TcPO2 or skin perfusion pressure (2016 AHA/ACC; Global Vascular Guidelines); if low, possible chronic limb-threatening ischemia: urgent referral to a vascular specialist.",
+         _CLTI_PERFUSION, supporting=(("rest_pain", "yes"), *_CALCIFIED)),
     Rule("pulmonary_embolism", "deep_vein_thrombosis", "emergency",
          ((("pe_symptoms", "yes"),),),
          "Possible pulmonary embolism with a leg complaint: emergency assessment now (NHS advice: call 999).",

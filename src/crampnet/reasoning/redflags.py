@@ -11,7 +11,8 @@ Two kinds of rule, both evaluated on every diagnosis:
    swelling (RCOG Green-top 37b, 2015) or, as an emergency, from symptoms
    of pulmonary embolism (NICE CG144), acute limb
    ischemia (ESVS 2020), chronic limb-threatening ischemia (Global Vascular
-   Guidelines 2019), cauda equina syndrome, and motor neuron disease (Gold
+   Guidelines 2019; a ``test`` for toe pressures where the ABI does not show
+   PAD, 2016 AHA/ACC), cauda equina syndrome, and motor neuron disease (Gold
    Coast criteria 2020, Awaji 2008; at ``test`` urgency, weakness with lower
    motor neuron signs, to ask whether it is progressive: the MND
    Association and RCGP red flag tool, 2013), and possible rhabdomyolysis
