@@ -29,7 +29,7 @@ import numpy as np
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
 from crampnet.network.spec import Node
 
-__all__ = ["band", "scaled", "show", "state_vector", "truth_states"]
+__all__ = ["band", "scaled", "show", "state_vector", "truth_states", "truth_word", "typed_state"]
 
 #: Integers with more bits than this are shown by their size, not their digits.
 _SHOW_BITS = 256
@@ -37,6 +37,9 @@ _SHOW_BITS = 256
 _REAL = (numbers.Real, decimal.Decimal)
 #: Said where a value is a missing-value marker (None, NaN, pandas' NA or NaT).
 _MISSING = "Leave a node out of the evidence to mark it unobserved (a DataFrame row's missing cells: row.dropna().to_dict())"
+#: What a person types for yes and no, on a node that takes booleans (see :func:`truth_word`).
+_YES = ("yes", "y", "true", "present", "positive")
+_NO = ("no", "n", "false", "absent", "negative")
 
 
 def show(value: object, limit: int = 80) -> str:
@@ -150,6 +153,61 @@ def truth_states(node: Node) -> tuple[str, str] | None:
     return pair[0], pair[1]
 
 
+def truth_word(node: Node, text: str) -> bool | None:
+    """``True``/``False`` for a yes or no word typed for ``node`` (``d_dimer``'s ``"yes"`` is raised), or None.
+
+    The one list of such words, for Python, the command line, case files
+    and CSVs: yes/y/true/present/positive and no/n/false/absent/negative,
+    in any case, blanks around them ignored, on a node that takes booleans
+    (:func:`truth_states`).
+
+    Parameters
+    ----------
+    node : Node
+        The node the word is for.
+    text : str
+        The word as typed.
+
+    Returns
+    -------
+    bool or None
+        ``True`` for a yes word, ``False`` for a no word; None for other
+        text, or on a node that takes no booleans.
+    """
+    word = text.strip().lower()
+    return word in _YES if truth_states(node) is not None and word in _YES + _NO else None
+
+
+def typed_state(node: Node, text: str) -> str | None:
+    """The state of ``node`` that ``text`` names as a person types it: a state in any case, or a yes/no word (:func:`truth_word`).
+
+    Parameters
+    ----------
+    node : Node
+        The node the text is for.
+    text : str
+        The text as typed; blanks around it are ignored.
+
+    Returns
+    -------
+    str or None
+        The state's name; None where ``text`` names no state of ``node``.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.network.evidence import typed_state
+    >>> d_dimer = crampnet.load().spec.nodes["d_dimer"]
+    >>> typed_state(d_dimer, "yes"), typed_state(d_dimer, " Raised"), typed_state(d_dimer, "no"), typed_state(d_dimer, "high")
+    ('raised', 'raised', 'normal', None)
+    """
+    word = text if text in node.states else text.strip().lower()
+    if word in node.states:
+        return word
+    pair, truth = truth_states(node), truth_word(node, text)
+    return None if pair is None or truth is None else pair[0] if truth else pair[1]
+
+
 def band(node: Node, value: float, *, name: str | None = None, typed: object = None) -> str:
     """The state of ``node`` that the number ``value`` falls in.
 
@@ -224,9 +282,10 @@ def _float(node: Node, value: numbers.Real | decimal.Decimal, what: str, label: 
 def state_vector(node: Node, value: object, *, sets: bool = False, name: str | None = None) -> np.ndarray:
     """The likelihood vector over ``node.states`` that ``value`` stands for, scaled to max 1.
 
-    ``value`` is a state name; ``True``/``False`` (only where
-    :func:`truth_states` allows); a number (a Decimal too), banded (nodes
-    with bands only);
+    ``value`` is a state name (text read by :func:`typed_state`: any
+    case, and yes/no words where booleans are taken); ``True``/``False``
+    (only where :func:`truth_states` allows); a number (a Decimal too),
+    banded (nodes with bands only);
     or ``{state: likelihood}``, finite, non-negative, not all zero (states
     left out get 0), scaled by :func:`scaled`. A ratio below the smallest
     float (about 5e-324) is an error, not a silent 0. With ``sets``, a
@@ -274,8 +333,8 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
             raise InvalidStateError(msg, node.id, value, list(node.states))
         return _indicator(node, pair[0] if value else pair[1])
     if isinstance(value, str):
-        if value in node.states:
-            return _indicator(node, value)
+        if (state := typed_state(node, value)) is not None:
+            return _indicator(node, state)
         close = difflib.get_close_matches(value.lower(), list(node.states), n=1, cutoff=0.5)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         number = f" Or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}." if node.bands and node.valid else ""
@@ -301,6 +360,7 @@ def _soft(node: Node, value: Mapping[object, object], sets: bool, label: str) ->
     pair, seen = truth_states(node), dict[str, object]()
     for key, weight in value.items():
         state = (pair[0] if key else pair[1]) if pair is not None and isinstance(key, bool | np.bool_) else key
+        state = typed_state(node, state) or state if isinstance(state, str) else state  # {"Yes": 2, "no": 1}: keys read as values are
         if isinstance(state, str) and state in seen:  # {"raised": 1, True: 2}: one state twice is an error, never a sum or a silent overwrite
             msg = f"{kind} for {label} names the state {state!r} twice (as {show(seen[state])} and {show(key)}); give each state once."
             raise InvalidValueError(msg)

@@ -1,0 +1,73 @@
+"""Evidence read alike in Python and on the command line (session 46): yes/no words, numbers as typed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import crampnet
+from crampnet.cli import main
+from crampnet.exceptions import InvalidStateError, InvalidValueError
+
+
+@pytest.fixture(scope="module")
+def model():
+    return crampnet.load()
+
+
+def _cli_json(capsys, *assignments: str) -> dict[str, object]:
+    """``crampnet diagnose ... --json`` parsed."""
+    assert main(["diagnose", *assignments, "--json", "--questions", "0"]) == 0
+    out: dict[str, object] = json.loads(capsys.readouterr().out)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("word", "state"),
+    [("yes", "raised"), ("Yes", "raised"), (" y ", "raised"), ("true", "raised"), ("present", "raised"), ("POSITIVE", "raised"), ("no", "normal"), ("N", "normal"), ("absent", "normal"), ("negative", "normal")],
+)
+def test_python_reads_yes_no_words_on_d_dimer_as_the_command_line_does(capsys, model, word, state):
+    """Check ``diagnose(model, {"d_dimer": word})`` reads the state the CLI's ``d_dimer=word`` reads, with the same posteriors as the state named."""
+    named = crampnet.diagnose(model, {"d_dimer": state})
+    typed = crampnet.diagnose(model, {"d_dimer": word})
+    assert typed.posteriors.to_dict() == pytest.approx(named.posteriors.to_dict())
+    assert [f.urgency for f in typed.red_flags] == [f.urgency for f in named.red_flags]
+    assert model.posteriors({"d_dimer": word}).to_dict() == pytest.approx(named.posteriors.to_dict())
+    cli = _cli_json(capsys, f"d_dimer={word}")
+    assert cli["read_as"] == {"d_dimer": state}
+    assert cli["posteriors"] == pytest.approx(named.posteriors.to_dict(), abs=1e-6)
+
+
+def test_yes_no_words_read_differently_give_different_posteriors(model):
+    """Check the words matter: "yes" and "no" on d_dimer are not read alike (the test above could pass if both were ignored)."""
+    assert model.posteriors({"d_dimer": "yes"})["deep_vein_thrombosis"] > model.posteriors({"d_dimer": "no"})["deep_vein_thrombosis"]
+
+
+def test_knee_reflex_reads_yes_as_its_positive_state(model):
+    """Check knee_reflex (reduced/normal) reads "yes" as reduced, the state its file names as positive."""
+    assert model.spec.nodes["knee_reflex"].positive == "reduced"
+    assert model.posteriors({"knee_reflex": "yes"}).to_dict() == pytest.approx(model.posteriors({"knee_reflex": "reduced"}).to_dict())
+
+
+@pytest.mark.parametrize("word", ["maybe", "yess", "", "1"])
+def test_a_wrong_word_on_d_dimer_is_still_refused_listing_the_states(model, word):
+    """Check a word that names no state is an InvalidStateError listing d_dimer's states, in Python and on the CLI."""
+    with pytest.raises(InvalidStateError, match=r"Valid states: normal, raised"):
+        model.posteriors({"d_dimer": word})
+
+
+def test_yes_stays_refused_on_a_node_without_booleans(model):
+    """Check pedal_pulses (normal, diminished, absent) refuses "yes" and "no": booleans mean nothing there."""
+    for word in ("yes", "no"):
+        with pytest.raises(InvalidStateError, match=r"Valid states: normal, diminished, absent"):
+            model.posteriors({"pedal_pulses": word})
+
+
+def test_python_soft_evidence_takes_yes_no_keys(model):
+    """Check ``{"yes": 2, "No": 1}`` on d_dimer in Python is raised:2, normal:1, as a case file's is."""
+    by_name = model.posteriors({"d_dimer": {"raised": 2, "normal": 1}}).to_dict()
+    assert model.posteriors({"d_dimer": {"yes": 2, "No": 1}}).to_dict() == pytest.approx(by_name)
+    assert by_name != pytest.approx(model.posteriors({"d_dimer": {"raised": 1, "normal": 2}}).to_dict())
+    with pytest.raises(InvalidValueError, match=r"'raised' twice .*'raised' and 'Yes'"):
+        model.posteriors({"d_dimer": {"raised": 1, "Yes": 2}})
