@@ -71,3 +71,38 @@ def test_python_soft_evidence_takes_yes_no_keys(model):
     assert by_name != pytest.approx(model.posteriors({"d_dimer": {"raised": 1, "normal": 2}}).to_dict())
     with pytest.raises(InvalidValueError, match=r"'raised' twice .*'raised' and 'Yes'"):
         model.posteriors({"d_dimer": {"raised": 1, "Yes": 2}})
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("ferritin=32.0", "ferritin=32.0 (low)"), ("potassium=3.50", "potassium=3.50 (normal)"), ("age=7e1", "age_group=7e1 (65_plus)"), ("ankle_brachial_index=.90", "ankle_brachial_index=.90 (normal)"), ("ferritin=29.99999999999999999", "ferritin=29.99999999999999999 (low)")],
+)
+def test_the_evidence_line_shows_numbers_as_typed(capsys, typed, shown):
+    """Check the CLI's Evidence line writes a number as it was typed (not ``32``, ``3.5``, ``70``, ``0.9``), with the state it fell in."""
+    assert main(["diagnose", typed, "--top", "1", "--questions", "0"]) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    assert line == f"Evidence: {shown}", line
+
+
+def test_json_keeps_numbers_and_shows_them_as_typed_in_read_as(capsys):
+    """Check ``--json`` keeps ``evidence`` as numbers (machine-readable) and shows the typed text in ``read_as``, its display field."""
+    out = _cli_json(capsys, "ferritin=32.0", "age=7e1", "d_dimer=yes")
+    assert out["evidence"] == {"ferritin": 32.0, "age_group": 70.0, "d_dimer": True}
+    assert isinstance(out["evidence"]["ferritin"], float)  # type: ignore[index]
+    assert out["read_as"] == {"ferritin": "32.0 (low)", "age_group": "7e1 (65_plus)", "d_dimer": "raised"}
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("age=1e3", "age (age_group) = 1e3 is outside"), ("urge_to_move=1e0", "(got 1e0)"), ("ferritin=5.0e4", "ferritin = 5.0e4 is outside")])
+def test_cli_errors_show_floats_as_typed(capsys, typed, shown):
+    """Check an error about a float typed on the command line names it as typed (``1e3``, not ``1000.0``)."""
+    assert main(["diagnose", typed]) == 2
+    err = capsys.readouterr().err
+    assert shown in err, err
+
+
+def test_a_case_file_number_beside_a_typed_one_is_shown_as_before(tmp_path, capsys):
+    """Check a case file's number (no typed text) is still shown as the number, and a command-line number overriding it as typed."""
+    case = tmp_path / "c.json"
+    case.write_text('{"ferritin": 32.0, "potassium": 3.5}')
+    assert main(["diagnose", "--case", str(case), "potassium=3.50", "--top", "1", "--questions", "0"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "Evidence: ferritin=32 (low), potassium=3.50 (normal)"

@@ -156,23 +156,20 @@ def truth_states(node: Node) -> tuple[str, str] | None:
 def truth_word(node: Node, text: str) -> bool | None:
     """``True``/``False`` for a yes or no word typed for ``node`` (``d_dimer``'s ``"yes"`` is raised), or None.
 
-    The one list of such words, for Python, the command line, case files
-    and CSVs: yes/y/true/present/positive and no/n/false/absent/negative,
-    in any case, blanks around them ignored, on a node that takes booleans
-    (:func:`truth_states`).
+    The one list of such words, wherever evidence is read: yes/y/true/present/positive
+    and no/n/false/absent/negative, in any case, on a node that takes booleans (:func:`truth_states`).
 
     Parameters
     ----------
     node : Node
         The node the word is for.
     text : str
-        The word as typed.
+        The word as typed; blanks around it are ignored.
 
     Returns
     -------
     bool or None
-        ``True`` for a yes word, ``False`` for a no word; None for other
-        text, or on a node that takes no booleans.
+        ``True`` for a yes word, ``False`` for a no word, else None.
     """
     word = text.strip().lower()
     return word in _YES if truth_states(node) is not None and word in _YES + _NO else None
@@ -201,11 +198,8 @@ def typed_state(node: Node, text: str) -> str | None:
     >>> typed_state(d_dimer, "yes"), typed_state(d_dimer, " Raised"), typed_state(d_dimer, "no"), typed_state(d_dimer, "high")
     ('raised', 'raised', 'normal', None)
     """
-    word = text if text in node.states else text.strip().lower()
-    if word in node.states:
-        return word
-    pair, truth = truth_states(node), truth_word(node, text)
-    return None if pair is None or truth is None else pair[0] if truth else pair[1]
+    word, pair, truth = text if text in node.states else text.strip().lower(), truth_states(node), truth_word(node, text)
+    return word if word in node.states else None if pair is None or truth is None else pair[0] if truth else pair[1]
 
 
 def band(node: Node, value: float, *, name: str | None = None, typed: object = None) -> str:
@@ -221,7 +215,8 @@ def band(node: Node, value: float, *, name: str | None = None, typed: object = N
         How the user named the node (an alias such as ``age``): messages
         then say ``"age (age_group)"``.
     typed : object, optional
-        The number as the user gave it (``-3``, not ``-3.0``), for messages.
+        The number as the user gave it (``-3``, not ``-3.0``), or the text
+        it was typed as (``"1e3"``, shown unquoted), for messages.
 
     Returns
     -------
@@ -238,14 +233,14 @@ def band(node: Node, value: float, *, name: str | None = None, typed: object = N
     """
     label = _label(node, name)
     if not node.bands or node.valid is None:
-        raise _no_numbers(node, value, label)
+        raise _no_numbers(node, value, label, typed)
     if not math.isfinite(value):
         msg = f"{label} must be a finite number. Got {value!r} instead.{f' {_MISSING}.' if math.isnan(value) else ''}"
         raise InvalidValueError(msg)
     low, high = node.valid
     if not low <= value <= high:
         unit = f" {node.unit}" if node.unit else ""
-        msg = f"{label} = {show(value if typed is None else typed)} is outside the plausible range {low:g} to {high:g}{unit}."
+        msg = f"{label} = {_as_typed(value, typed)} is outside the plausible range {low:g} to {high:g}{unit}."
         raise InvalidValueError(msg)
     for b in node.bands:
         if (b.below is not None and value < b.below) or (b.up_to is not None and value <= b.up_to):
@@ -258,9 +253,14 @@ def _label(node: Node, name: str | None) -> str:
     return node.id if name is None or name == node.id else f"{name} ({node.id})"
 
 
-def _no_numbers(node: Node, value: object, label: str) -> InvalidStateError:
+def _as_typed(value: object, typed: object) -> str:
+    """``typed`` for a message: a text as it is (the command line's ``1e3``, cut to 40 characters), else :func:`show` of it or of ``value``."""
+    return (typed if len(typed) <= 40 else typed[:37] + "...") if isinstance(typed, str) else show(value if typed is None else typed)
+
+
+def _no_numbers(node: Node, value: object, label: str, typed: object = None) -> InvalidStateError:
     nan = (isinstance(value, decimal.Decimal) and value.is_nan()) or (isinstance(value, float | np.floating) and math.isnan(value))
-    msg = f"{label} does not accept a number (got {show(value)}); its states are {', '.join(node.states)}.{f' {_MISSING}.' if nan else ''}"
+    msg = f"{label} does not accept a number (got {_as_typed(value, typed)}); its states are {', '.join(node.states)}.{f' {_MISSING}.' if nan else ''}"
     return InvalidStateError(msg, node.id, value, list(node.states))
 
 
@@ -279,7 +279,7 @@ def _float(node: Node, value: numbers.Real | decimal.Decimal, what: str, label: 
         raise InvalidValueError(msg) from None
 
 
-def state_vector(node: Node, value: object, *, sets: bool = False, name: str | None = None) -> np.ndarray:
+def state_vector(node: Node, value: object, *, sets: bool = False, name: str | None = None, typed: str | None = None) -> np.ndarray:
     """The likelihood vector over ``node.states`` that ``value`` stands for, scaled to max 1.
 
     ``value`` is a state name (text read by :func:`typed_state`: any
@@ -302,6 +302,9 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
     name : str, optional
         How the user named the node (an alias such as ``age``): messages
         then say ``"age (age_group)"``.
+    typed : str, optional
+        The text a number was typed as (the command line's ``1e3``), which
+        messages then show instead of the number (``1000.0``).
 
     Returns
     -------
@@ -342,8 +345,8 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
         raise InvalidStateError(msg, node.id, value, list(node.states))
     if isinstance(value, _REAL):
         if not node.bands or node.valid is None:
-            raise _no_numbers(node, value, label)
-        return _indicator(node, band(node, _float(node, value, "The number", label), name=name, typed=value))
+            raise _no_numbers(node, value, label, typed)
+        return _indicator(node, band(node, _float(node, value, "The number", label), name=name, typed=value if typed is None else typed))
     if isinstance(value, Mapping):
         return _soft(node, value, sets, label)
     if value is None or (type(value).__name__ in {"NAType", "NaTType"} and type(value).__module__.startswith("pandas")):
