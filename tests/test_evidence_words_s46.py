@@ -106,3 +106,47 @@ def test_a_case_file_number_beside_a_typed_one_is_shown_as_before(tmp_path, caps
     case.write_text('{"ferritin": 32.0, "potassium": 3.5}')
     assert main(["diagnose", "--case", str(case), "potassium=3.50", "--top", "1", "--questions", "0"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "Evidence: ferritin=32 (low), potassium=3.50 (normal)"
+
+
+@pytest.mark.parametrize(("text", "number"), [("32", 32), (" 32.0 ", 32.0), ("1e3", 1000.0), ("0.7", 0.7)])
+def test_python_reads_a_number_written_as_text_as_the_command_line_does(capsys, model, text, number):
+    """Check ``{"ferritin": "32"}`` in Python is ferritin 32, as ``ferritin=32`` on the command line and ``"32"`` in a case file are."""
+    node = "ankle_brachial_index" if number < 1 else "ferritin"
+    as_number = model.posteriors({node: number}).to_dict()
+    assert model.posteriors({node: text}).to_dict() == pytest.approx(as_number)
+    assert crampnet.diagnose(model, {node: text}).posteriors.to_dict() == pytest.approx(as_number)
+    cli = _cli_json(capsys, f"{node}={text.strip()}")
+    assert cli["posteriors"] == pytest.approx(as_number, abs=1e-6)
+
+
+def test_numbers_as_text_land_in_their_bands(model):
+    """Check the text is banded, not ignored: "20" and "200" on ferritin (low below 30 or so, normal above) differ."""
+    assert model.posteriors({"ferritin": "20"})["restless_legs_syndrome"] > model.posteriors({"ferritin": "200"})["restless_legs_syndrome"]
+
+
+def test_a_number_as_text_is_shown_as_written_in_the_report(model):
+    """Check the report's evidence line writes ``"32"`` as the number with its unit and band, as it writes 32."""
+    stamp = next(line for line in crampnet.diagnose(model, {"ferritin": "32"}).report().splitlines() if "Evidence" in line)
+    assert "32 ng/mL (low)" in stamp, stamp
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "message"),
+    [
+        ("30_0", InvalidStateError, r"'30_0' is not a state of ferritin"),
+        ("32 ng/mL", InvalidStateError, r"'32 ng/mL' is not a state of ferritin"),
+        ("9000", InvalidValueError, r"ferritin = 9000 is outside the plausible range"),
+        ("1e400", InvalidValueError, r"ferritin = 1e400 is beyond the range of a float"),
+        ("nan", InvalidValueError, r"finite number.*Leave a node out"),
+    ],
+)
+def test_a_bad_number_as_text_is_refused_by_name(model, text, error, message):
+    """Check text that is no usable number is an error naming it as written (``30_0`` is no 300, ``1e400`` no infinity)."""
+    with pytest.raises(error, match=message):
+        model.posteriors({"ferritin": text})
+
+
+def test_numbers_as_text_stay_refused_on_nodes_without_bands(model):
+    """Check "1" on urge_to_move (yes/no) is still refused listing its states: a number is no answer there."""
+    with pytest.raises(InvalidStateError, match=r"Valid states: yes, no"):
+        model.posteriors({"urge_to_move": "1"})

@@ -1,7 +1,8 @@
 """One value of one node made into its likelihood vector, and shown in messages.
 
 :func:`state_vector` reads what one node is given (a state name,
-``True``/``False``, a number banded by :func:`band`, or soft likelihoods)
+``True``/``False``, a number banded by :func:`band`, or soft likelihoods;
+text as :mod:`crampnet.network._words` reads it)
 and :func:`scaled` scales every vector so that its largest entry is 1;
 :func:`show` puts a user's value in a message, whatever its size.
 Re-exported by :mod:`crampnet.network.evidence`, which reads whole cases
@@ -27,9 +28,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
+from crampnet.network._words import truth_states, truth_word, typed_number, typed_state
 from crampnet.network.spec import Node
 
-__all__ = ["band", "scaled", "show", "state_vector", "truth_states", "truth_word", "typed_state"]
+__all__ = ["band", "scaled", "show", "state_vector", "truth_states", "truth_word", "typed_number", "typed_state"]
 
 #: Integers with more bits than this are shown by their size, not their digits.
 _SHOW_BITS = 256
@@ -37,9 +39,6 @@ _SHOW_BITS = 256
 _REAL = (numbers.Real, decimal.Decimal)
 #: Said where a value is a missing-value marker (None, NaN, pandas' NA or NaT).
 _MISSING = "Leave a node out of the evidence to mark it unobserved (a DataFrame row's missing cells: row.dropna().to_dict())"
-#: What a person types for yes and no, on a node that takes booleans (see :func:`truth_word`).
-_YES = ("yes", "y", "true", "present", "positive")
-_NO = ("no", "n", "false", "absent", "negative")
 
 
 def show(value: object, limit: int = 80) -> str:
@@ -116,92 +115,6 @@ def scaled(likelihoods: np.ndarray) -> np.ndarray:
     return out
 
 
-def truth_states(node: Node) -> tuple[str, str] | None:
-    """The states that ``True`` and ``False`` stand for on ``node``, or None.
-
-    The one rule for booleans, wherever evidence is read (a case, a
-    DataFrame, CSV, the command line, Dask): ``True``/``False`` are
-    accepted only by a node whose two states are its ``positive`` and its
-    ``negative`` state (by default yes/no, present/absent, positive/negative;
-    a file may name others). Other nodes take state names only:
-    ``pedal_pulses`` (normal, diminished, absent) has ``absent`` as its
-    default ``negative`` state by name, yet absent pulses are the abnormal
-    finding, so ``False`` is rejected there with the valid states listed.
-
-    Parameters
-    ----------
-    node : Node
-        A node of the network.
-
-    Returns
-    -------
-    tuple of (str, str) or None
-        ``(positive, negative)``: the states ``True`` and ``False`` stand
-        for; None where the node takes no booleans.
-
-    Examples
-    --------
-    >>> import crampnet
-    >>> from crampnet.network.evidence import truth_states
-    >>> spec = crampnet.load().spec
-    >>> truth_states(spec.nodes["straight_leg_raise"]), truth_states(spec.nodes["pedal_pulses"])
-    (('positive', 'negative'), None)
-    """
-    pair = (node.positive, node.negative)
-    if pair[0] is None or pair[1] is None or len(node.states) != 2 or set(pair) != set(node.states):
-        return None
-    return pair[0], pair[1]
-
-
-def truth_word(node: Node, text: str) -> bool | None:
-    """``True``/``False`` for a yes or no word typed for ``node`` (``d_dimer``'s ``"yes"`` is raised), or None.
-
-    The one list of such words, wherever evidence is read: yes/y/true/present/positive
-    and no/n/false/absent/negative, in any case, on a node that takes booleans (:func:`truth_states`).
-
-    Parameters
-    ----------
-    node : Node
-        The node the word is for.
-    text : str
-        The word as typed; blanks around it are ignored.
-
-    Returns
-    -------
-    bool or None
-        ``True`` for a yes word, ``False`` for a no word, else None.
-    """
-    word = text.strip().lower()
-    return word in _YES if truth_states(node) is not None and word in _YES + _NO else None
-
-
-def typed_state(node: Node, text: str) -> str | None:
-    """The state of ``node`` that ``text`` names as a person types it: a state in any case, or a yes/no word (:func:`truth_word`).
-
-    Parameters
-    ----------
-    node : Node
-        The node the text is for.
-    text : str
-        The text as typed; blanks around it are ignored.
-
-    Returns
-    -------
-    str or None
-        The state's name; None where ``text`` names no state of ``node``.
-
-    Examples
-    --------
-    >>> import crampnet
-    >>> from crampnet.network.evidence import typed_state
-    >>> d_dimer = crampnet.load().spec.nodes["d_dimer"]
-    >>> typed_state(d_dimer, "yes"), typed_state(d_dimer, " Raised"), typed_state(d_dimer, "no"), typed_state(d_dimer, "high")
-    ('raised', 'raised', 'normal', None)
-    """
-    word, pair, truth = text if text in node.states else text.strip().lower(), truth_states(node), truth_word(node, text)
-    return word if word in node.states else None if pair is None or truth is None else pair[0] if truth else pair[1]
-
-
 def band(node: Node, value: float, *, name: str | None = None, typed: object = None) -> str:
     """The state of ``node`` that the number ``value`` falls in.
 
@@ -234,8 +147,11 @@ def band(node: Node, value: float, *, name: str | None = None, typed: object = N
     label = _label(node, name)
     if not node.bands or node.valid is None:
         raise _no_numbers(node, value, label, typed)
+    if math.isinf(value) and isinstance(typed, str) and typed.lower().lstrip("+-") not in ("inf", "infinity"):  # "1e400" written out
+        msg = f"{label} = {_as_typed(value, typed)} is beyond the range of a float (about 1.8e308); {label} takes {node.valid[0]:g} to {node.valid[1]:g}{f' {node.unit}' if node.unit else ''}."
+        raise InvalidValueError(msg)
     if not math.isfinite(value):
-        msg = f"{label} must be a finite number. Got {value!r} instead.{f' {_MISSING}.' if math.isnan(value) else ''}"
+        msg = f"{label} must be a finite number. Got {_as_typed(value, typed) if isinstance(typed, str) else repr(value)} instead.{f' {_MISSING}.' if math.isnan(value) else ''}"
         raise InvalidValueError(msg)
     low, high = node.valid
     if not low <= value <= high:
@@ -283,7 +199,8 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
     """The likelihood vector over ``node.states`` that ``value`` stands for, scaled to max 1.
 
     ``value`` is a state name (text read by :func:`typed_state`: any
-    case, and yes/no words where booleans are taken); ``True``/``False``
+    case, and yes/no words where booleans are taken; a number written as
+    text, :func:`typed_number`, on a node with bands); ``True``/``False``
     (only where :func:`truth_states` allows); a number (a Decimal too),
     banded (nodes with bands only);
     or ``{state: likelihood}``, finite, non-negative, not all zero (states
@@ -338,6 +255,8 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
     if isinstance(value, str):
         if (state := typed_state(node, value)) is not None:
             return _indicator(node, state)
+        if (written := typed_number(node, value)) is not None:  # "32" on ferritin, as the command line and case files read it
+            return _indicator(node, band(node, written, name=name, typed=value.strip() if typed is None else typed))
         close = difflib.get_close_matches(value.lower(), list(node.states), n=1, cutoff=0.5)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         number = f" Or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}." if node.bands and node.valid else ""
