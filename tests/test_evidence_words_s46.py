@@ -150,3 +150,15 @@ def test_numbers_as_text_stay_refused_on_nodes_without_bands(model):
     """Check "1" on urge_to_move (yes/no) is still refused listing its states: a number is no answer there."""
     with pytest.raises(InvalidStateError, match=r"Valid states: yes, no"):
         model.posteriors({"urge_to_move": "1"})
+
+
+def test_a_case_file_number_written_as_text_is_echoed_and_named_as_written(tmp_path, capsys):
+    """Check a case file's ``"32.0"`` is echoed as 32.0 and its ``"1e400"`` named as written, as on the command line (it said "Got inf")."""
+    case = tmp_path / "c.json"
+    case.write_text('{"ferritin": "32.0"}')
+    assert main(["diagnose", "--case", str(case), "--top", "1", "--questions", "0"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "Evidence: ferritin=32.0 (low)"
+    case.write_text('{"ferritin": "1e400"}')
+    assert main(["diagnose", "--case", str(case)]) == 2
+    err = capsys.readouterr().err
+    assert "c.json: ferritin = 1e400 is beyond the range of a float" in err and "inf" not in err, err

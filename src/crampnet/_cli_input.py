@@ -200,9 +200,9 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
         The ``node=value`` pairs of the command line
         (:func:`parse_assignment`).
     typed : dict of str to str, optional
-        Filled with node id to the text each number of the command line was
-        typed as (``1e3`` for 1000.0; a leading ``+`` dropped), for its
-        echo and its error messages.
+        Filled with node id to the text each number of the command line (or
+        a case file's number written as text) was typed as (``1e3`` for
+        1000.0; a leading ``+`` dropped), for its echo and its error messages.
 
     Returns
     -------
@@ -243,6 +243,7 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
                 given[nid] = key
                 node = model.spec.nodes[nid]
                 value = interpret(node, raw)
+                text = raw.strip().removeprefix("+") if isinstance(raw, str) and isinstance(value, float) else text  # a case file's "1e3"
                 if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
                     raise InvalidValueError(no_value(node, key, raw, where))
                 state_vector(node, value, name=key, typed=text)
