@@ -52,8 +52,8 @@ def test_knee_reflex_reads_yes_as_its_positive_state(model):
 
 @pytest.mark.parametrize("word", ["maybe", "yess", "", "1"])
 def test_a_wrong_word_on_d_dimer_is_still_refused_listing_the_states(model, word):
-    """Check a word that names no state is an InvalidStateError listing d_dimer's states, in Python and on the CLI."""
-    with pytest.raises(InvalidStateError, match=r"Valid states: normal, raised"):
+    """Check a word that names no state (or no text at all) is an InvalidStateError listing d_dimer's states."""
+    with pytest.raises(InvalidStateError, match=r"normal, raised\."):
         model.posteriors({"d_dimer": word})
 
 
@@ -162,3 +162,12 @@ def test_a_case_file_number_written_as_text_is_echoed_and_named_as_written(tmp_p
     assert main(["diagnose", "--case", str(case)]) == 2
     err = capsys.readouterr().err
     assert "c.json: ferritin = 1e400 is beyond the range of a float" in err and "inf" not in err, err
+
+
+@pytest.mark.parametrize(("node", "text"), [("ferritin", ""), ("urge_to_move", "  "), ("d_dimer", "\t")])
+def test_empty_text_in_python_says_it_gives_no_value(model, node, text):
+    """Check empty or blank text (an empty form field) says it gives no value and how to leave the node out, as the command line's ``node=`` does; not "'' is not a state"."""
+    with pytest.raises(InvalidStateError, match=r"which gives no value\. Leave a node out of the evidence") as caught:
+        model.posteriors({node: text})
+    assert "is not a state" not in str(caught.value)
+    assert ", ".join(model.spec.nodes[node].states) in str(caught.value)

@@ -261,6 +261,8 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
         hint = f" Did you mean {close[0]!r}?" if close else ""
         number = f" Or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}." if node.bands and node.valid else ""
         msg = f"{show(value)} is not a state of {label}. Valid states: {', '.join(node.states)}.{number}{hint}"
+        if not value.strip():  # an empty form field or CSV cell: no value, not a misspelt state
+            msg = f"{label} is {show(value)}, which gives no value. {_MISSING}; otherwise give one of {', '.join(node.states)}.{number}"
         raise InvalidStateError(msg, node.id, value, list(node.states))
     if isinstance(value, _REAL):
         if not node.bands or node.valid is None:
