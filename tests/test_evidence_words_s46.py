@@ -171,3 +171,30 @@ def test_empty_text_in_python_says_it_gives_no_value(model, node, text):
         model.posteriors({node: text})
     assert "is not a state" not in str(caught.value)
     assert ", ".join(model.spec.nodes[node].states) in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("node", "text", "hint"),
+    [
+        ("potassium", "3,5", "Write a number with a decimal point and no thousands separator"),
+        ("ferritin", "32 ng/mL", "Give the number alone: 32."),
+        ("ferritin", "32ng/mL", "Give the number alone: 32."),
+        ("age", "70 years", "Give the number alone: 70."),
+    ],
+)
+def test_a_number_with_a_comma_or_its_unit_says_what_to_type(capsys, model, node, text, hint):
+    """Check a number with a decimal comma or the node's unit is refused with what to type instead, in Python and on the command line."""
+    with pytest.raises(InvalidStateError) as caught:
+        model.posteriors({node: text})
+    assert hint in str(caught.value), caught.value
+    assert main(["diagnose", f"{node}={text}"]) == 2
+    assert hint in capsys.readouterr().err
+
+
+def test_a_number_in_another_unit_is_not_offered_as_the_value(model):
+    """Check "9.2 mg/dL" on calcium (mmol/L) is not answered "give 9.2": 9.2 mg/dL is 2.3 mmol/L; the hint says to convert instead."""
+    with pytest.raises(InvalidStateError) as caught:
+        model.posteriors({"calcium": "9.2 mg/dL"})
+    message = str(caught.value)
+    assert "in mmol/L ('mg/dL' is not read: convert a value in another unit)" in message, message
+    assert "alone: 9.2" not in message

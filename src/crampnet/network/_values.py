@@ -258,7 +258,7 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
         if (written := typed_number(node, value)) is not None:  # "32" on ferritin, as the command line and case files read it
             return _indicator(node, band(node, written, name=name, typed=value.strip() if typed is None else typed))
         close = difflib.get_close_matches(value.lower(), list(node.states), n=1, cutoff=0.5)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = f" Did you mean {close[0]!r}?" if close else _number_hint(node, value)
         number = f" Or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}." if node.bands and node.valid else ""
         msg = f"{show(value)} is not a state of {label}. Valid states: {', '.join(node.states)}.{number}{hint}"
         if not value.strip():  # an empty form field or CSV cell: no value, not a misspelt state
@@ -275,6 +275,21 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
         raise EvidenceTypeError(msg)
     msg = f"Evidence for {label} must be a state name, True/False, a number or a mapping of state to likelihood. Got {show(value)} ({type(value).__name__}) instead."
     raise EvidenceTypeError(msg)
+
+
+def _number_hint(node: Node, text: str) -> str:
+    """What to type for ``text`` that nearly writes a number of ``node``: ``3,5`` (a decimal comma), ``32 ng/mL`` (a unit); else ``""``."""
+    if not node.bands or not any(c.isdigit() for c in text):
+        return ""
+    if "," in text and typed_number(node, text.replace(",", ".").replace(" ", "")) is not None:
+        return " Write a number with a decimal point and no thousands separator (3.5, 1000)."
+    unit, written = (node.unit or "").lower(), text.strip()
+    if unit and written.lower().endswith(unit) and typed_number(node, written[: -len(unit)]) is not None:  # "32ng/mL": the node's unit
+        return f" Give the number alone: {written[: -len(unit)].strip()}."
+    first, _, rest = written.partition(" ")
+    if rest and typed_number(node, first) is not None:  # "9.2 mg/dL" on calcium: never "give 9.2", the unit may differ
+        return f" Give the number alone{f', in {node.unit} ({rest.strip()!r} is not read: convert a value in another unit)' if node.unit else ''}."
+    return ""
 
 
 def _soft(node: Node, value: Mapping[object, object], sets: bool, label: str) -> np.ndarray:
