@@ -178,7 +178,7 @@ def read_case(path: str) -> dict[str, object]:
     return read_case_file(path).evidence
 
 
-def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFile | None, assignments: Sequence[str]) -> dict[str, object]:
+def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFile | None, assignments: Sequence[str], typed: dict[str, str] | None = None) -> dict[str, object]:
     """The evidence of ``base``, then the case file, then ``node=value`` pairs, keyed by node id.
 
     ``case`` is a case file's path, or the file already read
@@ -199,6 +199,10 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
     assignments : Sequence of str
         The ``node=value`` pairs of the command line
         (:func:`parse_assignment`).
+    typed : dict of str to str, optional
+        Filled with node id to the text each number of the command line (or
+        a case file's number written as text) was typed as (``1e3`` for
+        1000.0; a leading ``+`` dropped), for its echo and its error messages.
 
     Returns
     -------
@@ -220,15 +224,16 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
     >>> gather_evidence(crampnet.load(), {}, None, ["urge_to_move=yes", "ferritin=30"])
     {'urge_to_move': 'yes', 'ferritin': 30}
     """
-    sources: list[tuple[str | None, list[tuple[str, object]]]] = [(None, list(base.items()))]
+    sources: list[tuple[str | None, list[tuple[str, object, str | None]]]] = [(None, [(k, v, None) for k, v in base.items()])]
     if case:
         read = read_case_file(case) if isinstance(case, str) else case
-        sources.append((read.name, list(read.evidence.items())))
-    sources.append((None, [parse_assignment(item) for item in assignments]))
+        sources.append((read.name, [(k, v, None) for k, v in read.evidence.items()]))
+    sources.append((None, [(*parse_assignment(item), item.partition("=")[2].strip().removeprefix("+")) for item in assignments]))
     evidence: dict[str, object] = {}
     for where, items in sources:
         given: dict[str, str] = {}
-        for key, raw in items:
+        for key, raw, typed_as in items:
+            text = typed_as if isinstance(raw, int | float) and not isinstance(raw, bool) else None  # a number as typed (1e3, 32.0), its + dropped
             try:
                 nid = resolve_id(model.spec, key, "the case file" if where else "evidence")
                 if nid in given:
@@ -238,13 +243,18 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
                 given[nid] = key
                 node = model.spec.nodes[nid]
                 value = interpret(node, raw)
+                text = raw.strip().removeprefix("+") if isinstance(raw, str) and isinstance(value, float) else text  # a case file's "1e3"
                 if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
                     raise InvalidValueError(no_value(node, key, raw, where))
-                state_vector(node, value, name=key)
+                state_vector(node, value, name=key, typed=text)
             except (CrampnetError, ValueError, TypeError) as err:
                 if where is None or str(err).startswith(where):
                     raise
                 msg_0 = f"{where}: {err}"
                 raise InvalidValueError(msg_0) from err
             evidence[nid] = value
+            if typed is not None and text is not None:
+                typed[nid] = text
+            elif typed is not None:
+                typed.pop(nid, None)
     return evidence

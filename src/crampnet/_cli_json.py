@@ -77,7 +77,7 @@ def _entry(dx: Diagnosis, rank: int, condition: str, p: float) -> dict[str, obje
     return entry
 
 
-def read_as(spec: NetworkSpec, key: str, value: object) -> str:
+def read_as(spec: NetworkSpec, key: str, value: object, typed: str | None = None) -> str:
     """What the network read ``value`` as: the state, ``number (state)``, or soft evidence as the report writes it.
 
     Parameters
@@ -88,31 +88,34 @@ def read_as(spec: NetworkSpec, key: str, value: object) -> str:
         The node id or alias the value was given for.
     value : object
         The value as given (already checked: the diagnosis was made from it).
+    typed : str, optional
+        The text a number was typed as on the command line (``32.0``,
+        ``1e3``), shown instead of the number.
 
     Returns
     -------
     str
         The state name (``raised`` for ``d_dimer=yes``); for a number, the
-        number (``30`` for 30.0) and the state (band) it fell in; for soft
-        evidence, what :func:`crampnet.network.evidence.entered` writes.
+        number as typed (else ``30`` for 30.0) and the state (band) it fell
+        in; for soft evidence, what :func:`crampnet.network.evidence.entered` writes.
 
     Examples
     --------
     >>> import crampnet
     >>> spec = crampnet.load().spec
-    >>> read_as(spec, "d_dimer", True), read_as(spec, "ferritin", 30.0)
-    ('raised', '30 (low)')
+    >>> read_as(spec, "d_dimer", True), read_as(spec, "ferritin", 30.0), read_as(spec, "ferritin", 30.0, "30.0")
+    ('raised', '30 (low)', '30.0 (low)')
     """
     nid = resolve_id(spec, key)
     vec = normalise(spec, {nid: value}, entailed=False)[nid]
     shown = entered(spec, nid, value, vec)
     if shown.startswith("soft evidence") or isinstance(value, bool) or not isinstance(value, int | float):
         return shown
-    number = int(value) if isinstance(value, float) and value.is_integer() else value
+    number = typed if typed is not None else int(value) if isinstance(value, float) and value.is_integer() else value
     return f"{number} ({describe(spec, nid, vec)})"
 
 
-def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int, by: str = "decision", staged: bool = False) -> str:
+def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int, by: str = "decision", staged: bool = False, typed: Mapping[str, str] | None = None) -> str:
     """The diagnosis as standard JSON (no NaN): evidence, differential, posteriors, red flags, must-not-miss conditions, next questions.
 
     ``ordered_by`` names the measure the differential is ordered by, each
@@ -141,6 +144,9 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
         Their order: "decision" (the default), "information" or "value".
     staged : bool, optional
         Whether history comes first, then examination, then tests.
+    typed : Mapping of str to str, optional
+        The text each number was typed as (node id to text), which
+        ``read_as`` shows (``"32.0 (low)"``); ``evidence`` keeps the numbers.
 
     Returns
     -------
@@ -174,7 +180,7 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
     ]
     out = {
         "evidence": dict(evidence),
-        "read_as": {k: read_as(dx.model.spec, k, v) for k, v in evidence.items()},
+        "read_as": {k: read_as(dx.model.spec, k, v, (typed or {}).get(k)) for k, v in evidence.items()},
         "ranking": dx.ranking,
         "ordered_by": dx.measure,
         "legend": dx.legend,

@@ -78,7 +78,7 @@ def text(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def evidence_line(evidence: Mapping[str, object], spec: NetworkSpec | None = None) -> str:
+def evidence_line(evidence: Mapping[str, object], spec: NetworkSpec | None = None, typed: Mapping[str, str] | None = None) -> str:
     """``Evidence: a=x, b=y`` (or ``none``); with ``spec``, each value as the network read it.
 
     Parameters
@@ -92,6 +92,9 @@ def evidence_line(evidence: Mapping[str, object], spec: NetworkSpec | None = Non
         state it was read as (``d_dimer=raised`` for ``yes``), a number with
         that state (``70 (65_plus)``), and soft evidence as the report shows
         it (likelihoods scaled so that the largest is 1).
+    typed : Mapping of str to str, optional
+        With ``spec``: the text each number was typed as (node id to text),
+        shown instead of the number (``ferritin=32.0 (low)``).
 
     Returns
     -------
@@ -110,7 +113,7 @@ def evidence_line(evidence: Mapping[str, object], spec: NetworkSpec | None = Non
     """
     if spec is None:
         return "Evidence: " + (", ".join(f"{k}={_value(v)}" for k, v in evidence.items()) or "none")
-    return "Evidence: " + (", ".join(f"{k}={read_as(spec, k, v)}" for k, v in evidence.items()) or "none")
+    return "Evidence: " + (", ".join(f"{k}={read_as(spec, k, v, (typed or {}).get(k))}" for k, v in evidence.items()) or "none")
 
 
 def _value(value: object) -> str:

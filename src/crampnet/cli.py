@@ -110,18 +110,19 @@ COMMANDS = ("diagnose", "interview", "report", "export", "score", "describe", "w
 _NOTE = NOTE
 
 
-def _evidence(args: argparse.Namespace, model: Model) -> dict[str, object]:
+def _evidence(args: argparse.Namespace, model: Model, typed: dict[str, str] | None = None) -> dict[str, object]:
     base = EXAMPLE_CASE if getattr(args, "example", False) else {}
-    return gather_evidence(model, base, getattr(args, "case_file", None), args.evidence)
+    return gather_evidence(model, base, getattr(args, "case_file", None), args.evidence, typed)
 
 
 def _diagnose(args: argparse.Namespace, model: Model) -> int:
-    evidence = _evidence(args, model)
+    typed: dict[str, str] = {}  # the numbers as typed (ferritin=32.0), for the echo
+    evidence = _evidence(args, model, typed)
     dx = model.diagnose(evidence, ranking=args.ranking)
     if args.json:
-        print(diagnosis_json(dx, evidence, args.questions, args.questions_by, args.staged))
+        print(diagnosis_json(dx, evidence, args.questions, args.questions_by, args.staged, typed))
         return 0
-    print("\n".join([evidence_line(evidence, model.spec), *flag_lines(dx), *differential_lines(dx, args.top), *question_lines(dx, args.questions, args.questions_by, args.staged), _NOTE]))
+    print("\n".join([evidence_line(evidence, model.spec, typed), *flag_lines(dx), *differential_lines(dx, args.top), *question_lines(dx, args.questions, args.questions_by, args.staged), _NOTE]))
     return 0
 
 

@@ -1,7 +1,8 @@
 """One value of one node made into its likelihood vector, and shown in messages.
 
 :func:`state_vector` reads what one node is given (a state name,
-``True``/``False``, a number banded by :func:`band`, or soft likelihoods)
+``True``/``False``, a number banded by :func:`band`, or soft likelihoods;
+text as :mod:`crampnet.network._words` reads it)
 and :func:`scaled` scales every vector so that its largest entry is 1;
 :func:`show` puts a user's value in a message, whatever its size.
 Re-exported by :mod:`crampnet.network.evidence`, which reads whole cases
@@ -27,9 +28,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
+from crampnet.network._words import truth_states, truth_word, typed_number, typed_state
 from crampnet.network.spec import Node
 
-__all__ = ["band", "scaled", "show", "state_vector", "truth_states"]
+__all__ = ["band", "scaled", "show", "state_vector", "truth_states", "truth_word", "typed_number", "typed_state"]
 
 #: Integers with more bits than this are shown by their size, not their digits.
 _SHOW_BITS = 256
@@ -113,43 +115,6 @@ def scaled(likelihoods: np.ndarray) -> np.ndarray:
     return out
 
 
-def truth_states(node: Node) -> tuple[str, str] | None:
-    """The states that ``True`` and ``False`` stand for on ``node``, or None.
-
-    The one rule for booleans, wherever evidence is read (a case, a
-    DataFrame, CSV, the command line, Dask): ``True``/``False`` are
-    accepted only by a node whose two states are its ``positive`` and its
-    ``negative`` state (by default yes/no, present/absent, positive/negative;
-    a file may name others). Other nodes take state names only:
-    ``pedal_pulses`` (normal, diminished, absent) has ``absent`` as its
-    default ``negative`` state by name, yet absent pulses are the abnormal
-    finding, so ``False`` is rejected there with the valid states listed.
-
-    Parameters
-    ----------
-    node : Node
-        A node of the network.
-
-    Returns
-    -------
-    tuple of (str, str) or None
-        ``(positive, negative)``: the states ``True`` and ``False`` stand
-        for; None where the node takes no booleans.
-
-    Examples
-    --------
-    >>> import crampnet
-    >>> from crampnet.network.evidence import truth_states
-    >>> spec = crampnet.load().spec
-    >>> truth_states(spec.nodes["straight_leg_raise"]), truth_states(spec.nodes["pedal_pulses"])
-    (('positive', 'negative'), None)
-    """
-    pair = (node.positive, node.negative)
-    if pair[0] is None or pair[1] is None or len(node.states) != 2 or set(pair) != set(node.states):
-        return None
-    return pair[0], pair[1]
-
-
 def band(node: Node, value: float, *, name: str | None = None, typed: object = None) -> str:
     """The state of ``node`` that the number ``value`` falls in.
 
@@ -163,7 +128,8 @@ def band(node: Node, value: float, *, name: str | None = None, typed: object = N
         How the user named the node (an alias such as ``age``): messages
         then say ``"age (age_group)"``.
     typed : object, optional
-        The number as the user gave it (``-3``, not ``-3.0``), for messages.
+        The number as the user gave it (``-3``, not ``-3.0``), or the text
+        it was typed as (``"1e3"``, shown unquoted), for messages.
 
     Returns
     -------
@@ -180,14 +146,17 @@ def band(node: Node, value: float, *, name: str | None = None, typed: object = N
     """
     label = _label(node, name)
     if not node.bands or node.valid is None:
-        raise _no_numbers(node, value, label)
+        raise _no_numbers(node, value, label, typed)
+    if math.isinf(value) and isinstance(typed, str) and typed.lower().lstrip("+-") not in ("inf", "infinity"):  # "1e400" written out
+        msg = f"{label} = {_as_typed(value, typed)} is beyond the range of a float (about 1.8e308); {label} takes {node.valid[0]:g} to {node.valid[1]:g}{f' {node.unit}' if node.unit else ''}."
+        raise InvalidValueError(msg)
     if not math.isfinite(value):
-        msg = f"{label} must be a finite number. Got {value!r} instead.{f' {_MISSING}.' if math.isnan(value) else ''}"
+        msg = f"{label} must be a finite number. Got {_as_typed(value, typed) if isinstance(typed, str) else repr(value)} instead.{f' {_MISSING}.' if math.isnan(value) else ''}"
         raise InvalidValueError(msg)
     low, high = node.valid
     if not low <= value <= high:
         unit = f" {node.unit}" if node.unit else ""
-        msg = f"{label} = {show(value if typed is None else typed)} is outside the plausible range {low:g} to {high:g}{unit}."
+        msg = f"{label} = {_as_typed(value, typed)} is outside the plausible range {low:g} to {high:g}{unit}."
         raise InvalidValueError(msg)
     for b in node.bands:
         if (b.below is not None and value < b.below) or (b.up_to is not None and value <= b.up_to):
@@ -200,9 +169,14 @@ def _label(node: Node, name: str | None) -> str:
     return node.id if name is None or name == node.id else f"{name} ({node.id})"
 
 
-def _no_numbers(node: Node, value: object, label: str) -> InvalidStateError:
+def _as_typed(value: object, typed: object) -> str:
+    """``typed`` for a message: a text as it is (the command line's ``1e3``, cut to 40 characters), else :func:`show` of it or of ``value``."""
+    return (typed if len(typed) <= 40 else typed[:37] + "...") if isinstance(typed, str) else show(value if typed is None else typed)
+
+
+def _no_numbers(node: Node, value: object, label: str, typed: object = None) -> InvalidStateError:
     nan = (isinstance(value, decimal.Decimal) and value.is_nan()) or (isinstance(value, float | np.floating) and math.isnan(value))
-    msg = f"{label} does not accept a number (got {show(value)}); its states are {', '.join(node.states)}.{f' {_MISSING}.' if nan else ''}"
+    msg = f"{label} does not accept a number (got {_as_typed(value, typed)}); its states are {', '.join(node.states)}.{f' {_MISSING}.' if nan else ''}"
     return InvalidStateError(msg, node.id, value, list(node.states))
 
 
@@ -221,12 +195,14 @@ def _float(node: Node, value: numbers.Real | decimal.Decimal, what: str, label: 
         raise InvalidValueError(msg) from None
 
 
-def state_vector(node: Node, value: object, *, sets: bool = False, name: str | None = None) -> np.ndarray:
+def state_vector(node: Node, value: object, *, sets: bool = False, name: str | None = None, typed: str | None = None) -> np.ndarray:
     """The likelihood vector over ``node.states`` that ``value`` stands for, scaled to max 1.
 
-    ``value`` is a state name; ``True``/``False`` (only where
-    :func:`truth_states` allows); a number (a Decimal too), banded (nodes
-    with bands only);
+    ``value`` is a state name (text read by :func:`typed_state`: any
+    case, and yes/no words where booleans are taken; a number written as
+    text, :func:`typed_number`, on a node with bands); ``True``/``False``
+    (only where :func:`truth_states` allows); a number (a Decimal too),
+    banded (nodes with bands only);
     or ``{state: likelihood}``, finite, non-negative, not all zero (states
     left out get 0), scaled by :func:`scaled`. A ratio below the smallest
     float (about 5e-324) is an error, not a silent 0. With ``sets``, a
@@ -243,6 +219,9 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
     name : str, optional
         How the user named the node (an alias such as ``age``): messages
         then say ``"age (age_group)"``.
+    typed : str, optional
+        The text a number was typed as (the command line's ``1e3``), which
+        messages then show instead of the number (``1000.0``).
 
     Returns
     -------
@@ -274,17 +253,21 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
             raise InvalidStateError(msg, node.id, value, list(node.states))
         return _indicator(node, pair[0] if value else pair[1])
     if isinstance(value, str):
-        if value in node.states:
-            return _indicator(node, value)
+        if (state := typed_state(node, value)) is not None:
+            return _indicator(node, state)
+        if (written := typed_number(node, value)) is not None:  # "32" on ferritin, as the command line and case files read it
+            return _indicator(node, band(node, written, name=name, typed=value.strip() if typed is None else typed))
         close = difflib.get_close_matches(value.lower(), list(node.states), n=1, cutoff=0.5)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = f" Did you mean {close[0]!r}?" if close else _number_hint(node, value)
         number = f" Or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}." if node.bands and node.valid else ""
         msg = f"{show(value)} is not a state of {label}. Valid states: {', '.join(node.states)}.{number}{hint}"
+        if not value.strip():  # an empty form field or CSV cell: no value, not a misspelt state
+            msg = f"{label} is {show(value)}, which gives no value. {_MISSING}; otherwise give one of {', '.join(node.states)}.{number}"
         raise InvalidStateError(msg, node.id, value, list(node.states))
     if isinstance(value, _REAL):
         if not node.bands or node.valid is None:
-            raise _no_numbers(node, value, label)
-        return _indicator(node, band(node, _float(node, value, "The number", label), name=name, typed=value))
+            raise _no_numbers(node, value, label, typed)
+        return _indicator(node, band(node, _float(node, value, "The number", label), name=name, typed=value if typed is None else typed))
     if isinstance(value, Mapping):
         return _soft(node, value, sets, label)
     if value is None or (type(value).__name__ in {"NAType", "NaTType"} and type(value).__module__.startswith("pandas")):
@@ -294,6 +277,21 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
     raise EvidenceTypeError(msg)
 
 
+def _number_hint(node: Node, text: str) -> str:
+    """What to type for ``text`` that nearly writes a number of ``node``: ``3,5`` (a decimal comma), ``32 ng/mL`` (a unit); else ``""``."""
+    if not node.bands or not any(c.isdigit() for c in text):
+        return ""
+    if "," in text and typed_number(node, text.replace(",", ".").replace(" ", "")) is not None:
+        return " Write a number with a decimal point and no thousands separator (3.5, 1000)."
+    unit, written = (node.unit or "").lower(), text.strip()
+    if unit and written.lower().endswith(unit) and typed_number(node, written[: -len(unit)]) is not None:  # "32ng/mL": the node's unit
+        return f" Give the number alone: {written[: -len(unit)].strip()}."
+    first, _, rest = written.partition(" ")
+    if rest and typed_number(node, first) is not None:  # "9.2 mg/dL" on calcium: never "give 9.2", the unit may differ
+        return f" Give the number alone{f', in {node.unit} ({rest.strip()!r} is not read: convert a value in another unit)' if node.unit else ''}."
+    return ""
+
+
 def _soft(node: Node, value: Mapping[object, object], sets: bool, label: str) -> np.ndarray:
     """The scaled likelihood vector of soft evidence ``{state: likelihood}`` (a 0/1 set with ``sets``)."""
     vec = np.zeros(len(node.states))
@@ -301,6 +299,7 @@ def _soft(node: Node, value: Mapping[object, object], sets: bool, label: str) ->
     pair, seen = truth_states(node), dict[str, object]()
     for key, weight in value.items():
         state = (pair[0] if key else pair[1]) if pair is not None and isinstance(key, bool | np.bool_) else key
+        state = typed_state(node, state) or state if isinstance(state, str) else state  # {"Yes": 2, "no": 1}: keys read as values are
         if isinstance(state, str) and state in seen:  # {"raised": 1, True: 2}: one state twice is an error, never a sum or a silent overwrite
             msg = f"{kind} for {label} names the state {state!r} twice (as {show(seen[state])} and {show(key)}); give each state once."
             raise InvalidValueError(msg)

@@ -1,6 +1,8 @@
 """Check evidence and turn it into likelihood vectors.
 
-Evidence maps node ids (or an alias such as ``age``) to a state name,
+Evidence maps node ids (or an alias such as ``age``) to a state name
+(in any case; ``"yes"``/``"no"`` words too where booleans are taken, as
+the command line reads them: :func:`typed_state`),
 ``True``/``False`` (see :func:`truth_states`), a number (for nodes with
 numeric bands, e.g. ``ferritin``), or a mapping ``{state: likelihood}``
 (soft evidence). Anything else is an error that says what was given and
@@ -36,20 +38,26 @@ from crampnet.exceptions import (
     UnknownNodeError,
     did_you_mean,
 )
-from crampnet.network._values import _REAL, band, scaled, show, state_vector, truth_states
+from crampnet.network._values import (
+    _REAL,
+    band,
+    scaled,
+    show,
+    state_vector,
+    truth_states,
+    truth_word,
+    typed_number,
+    typed_state,
+)
 from crampnet.network.entailment import entail
 from crampnet.network.spec import NetworkSpec, Node
 
-__all__ = ["CLI_IDS_HINT", "IDS_HINT", "band", "conjunction", "describe", "entered", "interpret", "normalise", "resolve_id", "scaled", "show", "state_vector", "truth_states"]
+__all__ = ["CLI_IDS_HINT", "IDS_HINT", "band", "conjunction", "describe", "entered", "interpret", "normalise", "resolve_id", "scaled", "show", "state_vector", "truth_states", "truth_word", "typed_number", "typed_state"]
 
 #: Where an unknown node's error points when no id is close; the command line says ``CLI_IDS_HINT`` instead.
 IDS_HINT = " See model.findings, model.conditions and model.context for the ids (on the command line: crampnet describe)."
 #: The command line's :data:`IDS_HINT`: a person at the terminal has no ``model``.
 CLI_IDS_HINT = " Run crampnet describe to list the node ids."
-
-#: What a person types for yes and no (see :func:`interpret`).
-_YES = ("yes", "y", "true", "present", "positive")
-_NO = ("no", "n", "false", "absent", "negative")
 
 
 def resolve_id(spec: NetworkSpec, key: object, what: str = "evidence", *, among: Collection[str] | None = None) -> str:
@@ -251,7 +259,8 @@ def entered(spec: NetworkSpec, nid: str, value: object, vec: np.ndarray) -> str:
     -------
     str
         ``"value unit (state)"`` for a number of any real type (numpy's,
-        Decimal, Fraction), the unit left out where the node has none;
+        Decimal, Fraction) or written as text (``"32"``, shown as written),
+        the unit left out where the node has none;
         ``"soft evidence (state:likelihood, ...)"`` for soft evidence (as
         the command line writes it: the numbers are likelihoods, not
         probabilities); else the state.
@@ -271,10 +280,14 @@ def entered(spec: NetworkSpec, nid: str, value: object, vec: np.ndarray) -> str:
     state = describe(spec, nid, vec)
     if state not in spec.nodes[nid].states:
         return f"soft evidence ({state})"
-    if isinstance(value, _REAL) and not isinstance(value, bool | np.bool_):
-        unit = spec.nodes[nid].unit
-        return f"{float(value):g}{f' {unit}' if unit else ''} ({state})"
-    return state
+    node = spec.nodes[nid]
+    if isinstance(value, str) and typed_state(node, value) is None and typed_number(node, value) is not None:
+        text = value.strip()  # "32" given in Python, shown as written
+    elif isinstance(value, _REAL) and not isinstance(value, bool | np.bool_):
+        text = f"{float(value):g}"
+    else:
+        return state
+    return f"{text}{f' {node.unit}' if node.unit else ''} ({state})"
 
 
 def interpret(node: Node, value: object) -> object:
@@ -316,15 +329,10 @@ def interpret(node: Node, value: object) -> object:
     text = value.strip().lower()
     if text in node.states:
         return text
-    if truth_states(node) is not None and text in _YES + _NO:
-        return text in _YES
-    if "_" in text:  # Python's digit grouping, which float() reads ("30_0" as 300): a slip, not a number a person writes
-        return value.strip()
-    try:
-        number = float(text)
-    except ValueError:
-        return value.strip()
-    return number if node.bands else value.strip()
+    if (truth := truth_word(node, text)) is not None:  # the words Python's evidence reads too (typed_state)
+        return truth
+    number = typed_number(node, text)  # not "30_0", which float() reads as 300: a slip, not a number a person writes
+    return value.strip() if number is None else number
 
 
 def _interpret_keys(node: Node, value: Mapping[object, object]) -> dict[object, object]:

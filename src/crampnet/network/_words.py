@@ -1,0 +1,149 @@
+"""What a person types for a node, read as its state: state names in any case, yes/no words, numbers as text.
+
+The one reading of typed text for Python, the command line, case files and
+CSVs: :func:`typed_state` (a state name in any case, or a yes/no word on a
+node that takes booleans, :func:`truth_states` and :func:`truth_word`) and
+:func:`typed_number` (a number written as text, for a node with numeric
+bands). :mod:`crampnet.network._values` reads evidence with them, and the
+command line's ``interpret`` (:mod:`crampnet.network.evidence`) too.
+
+Examples
+--------
+>>> import crampnet
+>>> from crampnet.network.evidence import typed_number, typed_state
+>>> nodes = crampnet.load().spec.nodes
+>>> typed_state(nodes["d_dimer"], "Yes"), typed_number(nodes["ferritin"], " 32.0")
+('raised', 32.0)
+"""
+
+from __future__ import annotations
+
+from crampnet.network.spec import Node
+
+__all__ = ["truth_states", "truth_word", "typed_number", "typed_state"]
+
+#: What a person types for yes and no, on a node that takes booleans (see :func:`truth_word`).
+_YES = ("yes", "y", "true", "present", "positive")
+_NO = ("no", "n", "false", "absent", "negative")
+
+
+def truth_states(node: Node) -> tuple[str, str] | None:
+    """The states that ``True`` and ``False`` stand for on ``node``, or None.
+
+    The one rule for booleans, wherever evidence is read (a case, a
+    DataFrame, CSV, the command line, Dask): ``True``/``False`` are
+    accepted only by a node whose two states are its ``positive`` and its
+    ``negative`` state (by default yes/no, present/absent, positive/negative;
+    a file may name others). Other nodes take state names only:
+    ``pedal_pulses`` (normal, diminished, absent) has ``absent`` as its
+    default ``negative`` state by name, yet absent pulses are the abnormal
+    finding, so ``False`` is rejected there with the valid states listed.
+
+    Parameters
+    ----------
+    node : Node
+        A node of the network.
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        ``(positive, negative)``: the states ``True`` and ``False`` stand
+        for; None where the node takes no booleans.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.network.evidence import truth_states
+    >>> spec = crampnet.load().spec
+    >>> truth_states(spec.nodes["straight_leg_raise"]), truth_states(spec.nodes["pedal_pulses"])
+    (('positive', 'negative'), None)
+    """
+    pair = (node.positive, node.negative)
+    if pair[0] is None or pair[1] is None or len(node.states) != 2 or set(pair) != set(node.states):
+        return None
+    return pair[0], pair[1]
+
+
+def truth_word(node: Node, text: str) -> bool | None:
+    """``True``/``False`` for a yes or no word typed for ``node`` (``d_dimer``'s ``"yes"`` is raised), or None.
+
+    The one list of such words, wherever evidence is read: yes/y/true/present/positive
+    and no/n/false/absent/negative, in any case, on a node that takes booleans (:func:`truth_states`).
+
+    Parameters
+    ----------
+    node : Node
+        The node the word is for.
+    text : str
+        The word as typed; blanks around it are ignored.
+
+    Returns
+    -------
+    bool or None
+        ``True`` for a yes word, ``False`` for a no word, else None.
+    """
+    word = text.strip().lower()
+    return word in _YES if truth_states(node) is not None and word in _YES + _NO else None
+
+
+def typed_state(node: Node, text: str) -> str | None:
+    """The state of ``node`` that ``text`` names as a person types it: a state in any case, or a yes/no word (:func:`truth_word`).
+
+    Parameters
+    ----------
+    node : Node
+        The node the text is for.
+    text : str
+        The text as typed; blanks around it are ignored.
+
+    Returns
+    -------
+    str or None
+        The state's name; None where ``text`` names no state of ``node``.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.network.evidence import typed_state
+    >>> d_dimer = crampnet.load().spec.nodes["d_dimer"]
+    >>> typed_state(d_dimer, "yes"), typed_state(d_dimer, " Raised"), typed_state(d_dimer, "no"), typed_state(d_dimer, "high")
+    ('raised', 'raised', 'normal', None)
+    """
+    word, pair, truth = text if text in node.states else text.strip().lower(), truth_states(node), truth_word(node, text)
+    return word if word in node.states else None if pair is None or truth is None else pair[0] if truth else pair[1]
+
+
+def typed_number(node: Node, text: str) -> float | None:
+    """The number that ``text`` writes, for a node with numeric bands, or None.
+
+    As the command line reads a value: blanks around it ignored, ``nan``
+    and ``inf`` read (the evidence check then refuses them, saying why); a
+    number with an underscore (``30_0``, which :class:`float` reads as 300)
+    is no number, nor is any text on a node without bands.
+
+    Parameters
+    ----------
+    node : Node
+        The node the text is for.
+    text : str
+        The text as typed.
+
+    Returns
+    -------
+    float or None
+        The number; None where ``text`` is not one or ``node`` takes none.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.network.evidence import typed_number
+    >>> nodes = crampnet.load().spec.nodes
+    >>> typed_number(nodes["ferritin"], "1e3"), typed_number(nodes["ferritin"], "30_0"), typed_number(nodes["urge_to_move"], "1")
+    (1000.0, None, None)
+    """
+    if not node.bands or "_" in text:
+        return None
+    try:
+        return float(text.strip())
+    except ValueError:
+        return None
