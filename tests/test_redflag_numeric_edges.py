@@ -73,3 +73,50 @@ def test_next_questions_read_the_typed_abi_as_the_flags_do(model: crampnet.Model
     assert answers.flag_change is not None
     column = answers.conditions.index("critical_limb_ischemia")
     assert not answers.flag_change[:, column].any()
+
+
+# Acute limb ischemia: the vocabulary bands day 14 as "2_weeks_to_3_months", which the ALI rules exclude;
+# the 2024 ACC/AHA guideline defines ALI as "Acute (<=2 wk) hypoperfusion of the limb", so a typed 14 is acute.
+_COLD_PULSELESS = {"cold_pale_limb": True, "pedal_pulses": "absent"}
+
+
+def _ali(model: crampnet.Model, case: dict[str, object]) -> list[tuple[str, str, str]]:
+    """The acute limb ischemia flags of ``case``: (urgency, message, source)."""
+    return [(f.urgency, f.message, f.source) for f in red_flags(model, case) if f.condition == "acute_limb_ischemia"]
+
+
+@pytest.mark.parametrize("days", [13, 14, 14.0, Decimal("14"), "under_2_weeks"])
+def test_cold_pulseless_limb_of_14_days_or_fewer_is_an_ali_emergency(model: crampnet.Model, days: object) -> None:
+    assert [u for u, _, _ in _ali(model, {**_COLD_PULSELESS, "symptom_duration": days})] == ["emergency"]
+
+
+@pytest.mark.parametrize("days", [15, 14.5, "2_weeks_to_3_months", "over_3_months"])
+def test_cold_pulseless_limb_past_2_weeks_is_no_ali_rule_flag(model: crampnet.Model, days: object) -> None:
+    # Over 14 days, or the band entered as a state, still excludes the acute rule: only a typed number reads the guideline's edge.
+    assert "emergency" not in [u for u, _, _ in _ali(model, {**_COLD_PULSELESS, "symptom_duration": days})]
+
+
+def test_ali_at_14_days_shows_the_number_and_cites_the_guideline(model: crampnet.Model) -> None:
+    [(_, message, source)] = _ali(model, {**_COLD_PULSELESS, "symptom_duration": 14})
+    assert "lasted: 14 (2 weeks or less is acute" in message
+    assert "the network's band is 2_weeks_to_3_months" in message
+    assert "Gornik" in source and "Acute (\u22642 wk) hypoperfusion of the limb" in source
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        {"symptom_duration": 14, "pedal_pulses": "absent", "atrial_fibrillation": True},
+        {"symptom_duration": 14, "cold_pale_limb": True, "sensory_loss": True},
+    ],
+)
+def test_embolic_and_threatened_ali_rules_read_day_14_as_acute(model: crampnet.Model, case: dict[str, object]) -> None:
+    assert [u for u, _, _ in _ali(model, case)] == ["emergency"]
+
+
+@pytest.mark.parametrize(("days", "changes"), [(14, True), (15, False)])
+def test_next_questions_read_the_typed_duration_as_the_flags_do(model: crampnet.Model, days: int, changes: bool) -> None:
+    # Absent pulses in a cold limb of 14 days make the ALI emergency, as red_flags reads it; at 15 days they do not.
+    answers = collect(model, {"cold_pale_limb": True, "symptom_duration": days}, ["pedal_pulses"], ruled=["pedal_pulses"])
+    assert answers.flag_change is not None
+    assert bool(answers.flag_change[:, answers.conditions.index("acute_limb_ischemia")].any()) is changes

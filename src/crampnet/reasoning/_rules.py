@@ -15,7 +15,8 @@ The Wells score, its flag and the rule-outs live in
 - **Acute limb ischemia** (emergency): a cold or pale limb with absent pedal
   pulses or atrial fibrillation (an embolic source), or absent pulses with
   atrial fibrillation in a history under 2 weeks; not when the history is
-  stated to be 2 weeks or longer. ESVS 2020 (Björck et al.): ALI is a sudden
+  stated to be 2 weeks or longer (14 days or fewer, typed, is acute: ``≤2 wk``
+  in the 2024 ACC/AHA guideline, ``_ALI_2024``). ESVS 2020 (Björck et al.): ALI is a sudden
   loss of perfusion, under 2 weeks, recognised by the six Ps (pain, pallor,
   pulselessness, paraesthesia, paralysis, perishing cold). A cold or pale
   limb of under 2 weeks with sensory loss or weakness is an emergency with
@@ -48,8 +49,8 @@ The Wells score, its flag and the rule-outs live in
   (2012; now NG158): signs or symptoms of PE are assessed at once (PE Wells
   score, CT pulmonary angiography or D-dimer); NHS advice: call 999.
 - **Deep vein thrombosis in pregnancy** (urgent): pregnancy (entered, or
-  certain in the population: a pregnancy preset), or the 6
-  weeks after delivery (``postpartum``), with leg pain or swelling on one
+  certain in the population: a pregnancy preset), or the 6 weeks after
+  delivery (``postpartum``), with leg pain or swelling on one
   side: the other leg spared (``bilateral`` no) or a one-sided calf
   swelling, with a complaint of pain or swelling, calf tenderness or edema.
   RCOG Green-top Guideline 37b (2015): any clinical suspicion of VTE in
@@ -162,6 +163,9 @@ _CLTI_PERFUSION = (
     "tissue loss' (3.5, strong); Table 3.1, AP or ABI: 'Because of incompressible tibial arteries, may be falsely elevated or normal "
     "in patients with diabetes, renal insufficiency, or advanced age'"
 )
+#: The 2024 ACC/AHA definition of ALI, day 14 acute: a typed number of days is read against it (``Rule.numbers``).
+_ALI_2024 = "Gornik HL et al. 2024 ACC/AHA/AACVPR/APMA/ABC/SCAI/SVM/SVN/SVS/SIR/VESS Guideline for the Management of Lower Extremity Peripheral Artery Disease. Circulation 2024;149:e1313-e1410, doi:10.1161/CIR.0000000000001251, definitions of PAD key terms (as the Guideline Central pocket guide reproduces them): 'ALI: Acute (\u22642 wk) hypoperfusion of the limb that may be characterized by: pain, pallor, pulselessness, poikilothermia, paresthesias, and/or paralysis' (the 2016 AHA/ACC guideline it replaces had 'Acute (<2 wk)')"
+_ALI_DAYS = (("symptom_duration", 14.0, "under_2_weeks", "2 weeks or less is acute, 2024 ACC/AHA guideline"),)
 _CALCIFIED = (("diabetes", "yes"), ("chronic_kidney_disease", "yes"), ("hemodialysis", "yes"))
 
 
@@ -186,7 +190,7 @@ class Rule:
         ``(node, at_most, state, why)``: a number typed for ``node`` at or
         under ``at_most`` counts as the entry ``(node, state)`` where the
         network's band (the vocabulary's cut point) does not count it, as
-        the rule's source draws the line there; ``why`` says so in the
+        the rule's source draws the line there (an ``excluded`` band then does not stop it); ``why`` says so in the
         message (``_rules.typed_reading``).
     """
 
@@ -300,10 +304,8 @@ def typed_reading(model: BaseModel, vectors: Mapping[str, np.ndarray], rule: Rul
     shown: dict[str, str] = {}
     for nid, at_most, state, why in rule.numbers:
         node = model.spec.nodes.get(nid)
-        if node is None or nid not in typed or typed[nid] > at_most or nid not in vectors:
-            continue
-        if any(matches(model, vectors, (n, s)) for group in rule.groups for n, s in group if n == nid):
-            continue  # its band counts already
+        if node is None or nid not in typed or typed[nid] > at_most or nid not in vectors or matches(model, vectors, (nid, state)) or any(matches(model, vectors, (n, s)) for group in rule.groups for n, s in group if n == nid):
+            continue  # its band counts already (or the number is out of its reach)
         if view is None:
             view = _Stated(vectors)
             view.fixed = getattr(vectors, "fixed", frozenset())
@@ -325,14 +327,14 @@ _MND_ACTION = "Upper and lower motor neuron signs (Gold Coast criteria): refer t
 RULES = (
     Rule("acute_limb_ischemia", "acute_limb_ischemia", "emergency",
          ((("cold_pale_limb", "yes"),), (("pedal_pulses", "absent"), ("atrial_fibrillation", "yes"))),
-         _ALI_ACTION, BJORCK_2020, supporting=_SIX_PS, excluded=_CHRONIC),
+         _ALI_ACTION, f"{BJORCK_2020}; {_ALI_2024}", supporting=_SIX_PS, excluded=_CHRONIC, numbers=_ALI_DAYS),
     Rule("acute_limb_ischemia_embolic", "acute_limb_ischemia", "emergency",
          ((("symptom_duration", "under_2_weeks"),), (("pedal_pulses", "absent"),), (("atrial_fibrillation", "yes"),)),
-         _ALI_ACTION, BJORCK_2020, supporting=_SIX_PS),
+         _ALI_ACTION, f"{BJORCK_2020}; {_ALI_2024}", supporting=_SIX_PS, numbers=_ALI_DAYS),
     Rule("acute_limb_ischemia_threatened", "acute_limb_ischemia", "emergency",
          ((("cold_pale_limb", "yes"),), (("symptom_duration", "under_2_weeks"),), (("sensory_loss", "yes"), ("weakness", "yes"))),
          "Possible acute limb ischemia, the limb immediately threatened (a sensory or motor deficit, Rutherford IIb): emergency vascular referral now for revascularisation (ESVS 2020); the pulses need not be examined first.",
-         f"{BJORCK_2020}; {RUTHERFORD_1997}", supporting=(*_SIX_PS, ("atrial_fibrillation", "yes")), excluded=(("pedal_pulses", "normal"),)),
+         f"{BJORCK_2020}; {RUTHERFORD_1997}; {_ALI_2024}", supporting=(*_SIX_PS, ("atrial_fibrillation", "yes")), excluded=(("pedal_pulses", "normal"),), numbers=_ALI_DAYS),
     Rule("cauda_equina", "lumbar_radiculopathy", "emergency",
          ((("bladder_bowel_dysfunction", "yes"),), (("dermatomal_radiation", "yes"), ("straight_leg_raise", "positive"), ("back_pain", "yes"), ("bilateral", "yes"))),
          "Bladder or bowel dysfunction with radicular or bilateral symptoms (possible cauda equina syndrome): immediate hospital referral for an emergency MRI.",

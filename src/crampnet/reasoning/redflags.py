@@ -184,7 +184,7 @@ def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray], typed: Mappi
             done.add(rule.condition)
             also = [e for e in rule.supporting if e not in found and matches(model, read, e)]
             fixed: frozenset[str] = getattr(vectors, "fixed", frozenset())
-            extra = f"; also {_describe(model, also, fixed)}" if also else ""
+            extra = f"; also {_describe(model, also, fixed, shown)}" if also else ""
             flags.append(RedFlag(rule.condition, rule.urgency, f"{_describe(model, found, fixed, shown)}{extra}. {rule.action}", rule.source))
     if "deep_vein_thrombosis" in model.spec.nodes and "deep_vein_thrombosis" not in done and (dvt := wells_flag(model, vectors)) is not None:
         flags.append(RedFlag("deep_vein_thrombosis", *dvt))
