@@ -120,3 +120,19 @@ def test_next_questions_read_the_typed_duration_as_the_flags_do(model: crampnet.
     answers = collect(model, {"cold_pale_limb": True, "symptom_duration": days}, ["pedal_pulses"], ruled=["pedal_pulses"])
     assert answers.flag_change is not None
     assert bool(answers.flag_change[:, answers.conditions.index("acute_limb_ischemia")].any()) is changes
+
+
+@pytest.mark.parametrize("abi", ["0.90", ".90", " 0.9 "])
+def test_an_abi_written_as_text_is_read_against_the_guideline_edge_too(model: crampnet.Model, abi: str) -> None:
+    # The evidence reader takes a number written as text ("0.90") as the number; the rules must read it as the typed 0.90
+    # (urgent), not only as its band "normal" (no rule flag), or the flag depends on whether the caller quoted the number.
+    assert [u for u, _, _ in _cli(model, {"rest_pain": True, "ankle_brachial_index": abi})] == ["urgent"]
+    assert [u for u, _, _ in _cli(model, {"rest_pain": True, "ankle_brachial_index": "0.91"})] == []
+
+
+def test_a_duration_written_as_text_is_read_against_the_guideline_edge_too(model: crampnet.Model) -> None:
+    assert [u for u, _, _ in _ali(model, {**_COLD_PULSELESS, "symptom_duration": "14"})] == ["emergency"]
+    assert "emergency" not in [u for u, _, _ in _ali(model, {**_COLD_PULSELESS, "symptom_duration": "15"})]
+    answers = collect(model, {"cold_pale_limb": True, "symptom_duration": "14"}, ["pedal_pulses"], ruled=["pedal_pulses"])
+    assert answers.flag_change is not None
+    assert bool(answers.flag_change[:, answers.conditions.index("acute_limb_ischemia")].any())

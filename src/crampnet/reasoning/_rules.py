@@ -100,15 +100,13 @@ Examples
 
 from __future__ import annotations
 
-import decimal
 from collections.abc import Mapping
 from dataclasses import dataclass
-from numbers import Real
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crampnet.network.evidence import resolve_id
+from crampnet.reasoning._typed_numbers import typed_numbers, typed_reading
 from crampnet.reasoning._wells import (
     _PREGNANT_OR_POSTPARTUM,
     _WELLS_ENTRIES,
@@ -116,7 +114,6 @@ from crampnet.reasoning._wells import (
     WELLS_NOT_SCORED,
     WELLS_SIGNS,
     Entry,
-    _Stated,
     matches,
     observed,
     rule_outs,
@@ -238,81 +235,6 @@ def excludes(model: BaseModel, vectors: Mapping[str, np.ndarray], entries: tuple
             if possible and possible <= {s for n, s in entries if n == nid}:
                 return True
     return False
-
-
-def typed_numbers(model: BaseModel, evidence: Mapping[str, object] | None) -> dict[str, float]:
-    """The numbers typed in ``evidence`` for nodes with numeric bands, by node id: what a rule's ``numbers`` read.
-
-    The evidence turned into likelihood vectors keeps only the band a number
-    falls in; a rule whose source draws its line elsewhere than the
-    vocabulary's cut point (an ABI of 0.90) reads the number itself.
-
-    Parameters
-    ----------
-    model : BaseModel
-        The model.
-    evidence : Mapping or None
-        The case as given (checked already, :func:`~crampnet.reasoning._scoring.observe`):
-        node ids or aliases to values.
-
-    Returns
-    -------
-    dict of str to float
-        Node id to the number typed for it (bools, states and soft evidence
-        left out).
-    """
-    spec, out = model.spec, {}
-    for key, value in (evidence or {}).items():
-        if isinstance(value, Real | decimal.Decimal) and not isinstance(value, bool | np.bool_):
-            nid = resolve_id(spec, key)
-            if spec.nodes[nid].bands:
-                out[nid] = float(value)
-    return out
-
-
-def typed_reading(model: BaseModel, vectors: Mapping[str, np.ndarray], rule: Rule, typed: Mapping[str, float]) -> tuple[Mapping[str, np.ndarray], dict[str, str]]:
-    """The evidence as ``rule`` reads it: a typed number within one of its ``numbers`` counted as that entry, and how to show it.
-
-    A number typed for a node the rule reads by ``Rule.numbers`` counts as
-    the entry named there when it is at or under the bound and its band
-    matches none of the rule's states of that node: an ABI typed as 0.90 is
-    banded ``normal`` by the vocabulary (0.9 up to 1.4), and the critical
-    limb ischemia rule reads it as ``low``, since the 2016 AHA/ACC
-    guideline calls 0.90 or less abnormal (:data:`AHA_ACC_2016`). The
-    network's posteriors still read the band.
-
-    Parameters
-    ----------
-    model : BaseModel
-        The model.
-    vectors : Mapping of str to numpy.ndarray
-        The evidence (:func:`~crampnet.reasoning._wells.stated`); not changed.
-    rule : Rule
-        The rule.
-    typed : Mapping of str to float
-        The numbers typed, by node id (:func:`typed_numbers`).
-
-    Returns
-    -------
-    tuple of (Mapping of str to numpy.ndarray, dict of str to str)
-        ``vectors`` itself when no number counts otherwise than its band,
-        else a copy with the node's vector the entry's indicator; and node id
-        to the words the message shows for it (the number, why it counts,
-        and the network's band).
-    """
-    view: _Stated | None = None
-    shown: dict[str, str] = {}
-    for nid, at_most, state, why in rule.numbers:
-        node = model.spec.nodes.get(nid)
-        if node is None or nid not in typed or typed[nid] > at_most or nid not in vectors or matches(model, vectors, (nid, state)) or any(matches(model, vectors, (n, s)) for group in rule.groups for n, s in group if n == nid):
-            continue  # its band counts already (or the number is out of its reach)
-        if view is None:
-            view = _Stated(vectors)
-            view.fixed = getattr(vectors, "fixed", frozenset())
-        band = node.states[int(np.argmax(vectors[nid]))]
-        view[nid] = np.eye(len(node.states))[node.states.index(state)]
-        shown[nid] = f"{typed[nid]:g} ({why}; the network's band is {band})"
-    return (vectors if view is None else view), shown
 
 
 _CHRONIC = (("symptom_duration", "2_weeks_to_3_months"), ("symptom_duration", "over_3_months"))
