@@ -362,3 +362,27 @@ def test_fit_keeps_the_provenance_of_structural_zeros(model):
     assert kept >= 512 + 8  # symptom_duration's 2^9 configurations with acute limb ischaemia present, the 8 pregnancy 0s
     pregnancy = after[(after["node"] == "pregnancy") & after["parent_state"].str.startswith("sex=male")]
     assert set(pregnancy.loc[pregnancy["value"] == 0, "source"]) == set(before.loc[(before["node"] == "pregnancy") & (before["value"] == 0), "source"]) != {"fitted"}
+
+
+def test_fitted_entries_of_impossible_configurations_have_a_range_not_nan(model):
+    """Check that a fitted table's entries in a parent configuration the model makes impossible (care_setting = general in the presenting population, a pregnancy at 65) have the range [value, value] and say so, not NaN.
+
+    Such a configuration has no prior pseudo-count and no case can have it,
+    so the fit keeps the model's column there; its Beta interval, a / a0
+    with a0 = 0, was NaN in low and high (24,235 entries of a 300-case fit).
+    """
+    fitted = fit(model, simulate(model, 300, seed=2), prior_strength=10)
+    after = fitted.parameters()
+    mine = after[after["node"].isin(list(fitted.posterior_counts))]
+    assert mine[["value", "low", "high"]].notna().all().all()
+    seen = 0
+    for nid, alpha in fitted.posterior_counts.items():
+        rows = mine[mine["node"] == nid]
+        states = len(model.spec.nodes[nid].states)
+        empty = np.repeat(np.moveaxis(alpha, 0, -1).reshape(-1, states).sum(axis=1) == 0, states)
+        kept = np.moveaxis(model.compiled.tables[nid], 0, -1).reshape(-1)
+        np.testing.assert_array_equal(rows["value"].to_numpy()[empty], kept[empty], err_msg=nid)  # the model's column, as fit's docstring says
+        assert (rows["low"].to_numpy()[empty] == rows["value"].to_numpy()[empty]).all() and (rows["high"].to_numpy()[empty] == rows["value"].to_numpy()[empty]).all(), nid
+        assert rows["note"][empty].str.contains("impossible under the model|not fitted").all(), nid
+        seen += int(empty.sum())
+    assert seen > 1000

@@ -1,10 +1,13 @@
-"""The structural zeros of a fitted table keep the provenance the unfitted model gives them (for ``_fitted_parameters``).
+"""The entries of a fitted table the fit cannot move say so (for ``_fitted_parameters``).
 
 A table entry that is 0 before a fit (a part where its condition is absent,
 no pregnancy among men, a noisy-MAX state one present cause rules out) has no
 pseudo-count, and no case can hold it, so the fit leaves it at 0: it is not
 learned from data, and its row of ``parameters()`` keeps the source,
-citation and reason of the unfitted row that sets it to 0.
+citation and reason of the unfitted row that sets it to 0. A parent
+configuration the model makes impossible has no pseudo-count either: the
+fit keeps the model's column there, fixed, and its range is that value, not
+NaN.
 
 Examples
 --------
@@ -27,16 +30,19 @@ import numpy as np
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["KEPT_NOTE", "keep_structural_zeros"]
+__all__ = ["KEPT_NOTE", "UNWEIGHTED_NOTE", "keep_unfitted"]
 
 #: What the note of a kept structural 0 adds to the unfitted row's note.
 KEPT_NOTE = "a structural 0: no case can hold it, so the fit keeps it (not fitted)"
 
+#: What the note of an entry whose parent configuration has no pseudo-count adds (its range was NaN).
+UNWEIGHTED_NOTE = "its parent configuration is impossible under the model (no pseudo-count, no case), so the fit keeps the model's value, fixed"
+
 _PROVENANCE = ("source", "citation", "reason", "note")
 
 
-def keep_structural_zeros(base: BaseModel, columns: Mapping[str, Any], counts: Mapping[str, np.ndarray]) -> dict[str, Any]:
-    """The fitted rows' columns with each structural 0 given the provenance of the unfitted row that sets it.
+def keep_unfitted(base: BaseModel, columns: Mapping[str, Any], counts: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """The fitted rows' columns with what the fit cannot move said so: each structural 0, and the entries of impossible parent configurations.
 
     Parameters
     ----------
@@ -63,7 +69,11 @@ def keep_structural_zeros(base: BaseModel, columns: Mapping[str, Any], counts: M
         sets it to 0 (the same entry of a table or prior, else a 0 of a link
         or leak of that state whose parent is in the entry's
         configuration), and that row's note followed by :data:`KEPT_NOTE`.
-        An entry no unfitted row accounts for stays ``"fitted"``.
+        An entry no unfitted row accounts for stays ``"fitted"``. Every
+        entry of a parent configuration without pseudo-counts (impossible
+        under the model: the fit keeps the model's column there) has the
+        range [value, value], not NaN, and its note followed by
+        :data:`UNWEIGHTED_NOTE`.
     """
     out = dict(columns)
     for name in _PROVENANCE:
@@ -73,12 +83,16 @@ def keep_structural_zeros(base: BaseModel, columns: Mapping[str, Any], counts: M
     unfitted = None
     start = 0
     for nid in counts:
+        node = base.spec.nodes[nid]
+        parents, states = node.parents, node.states
         was = np.moveaxis(np.asarray(base.compiled.tables[nid], dtype=float), 0, -1).reshape(-1)
+        # A configuration without pseudo-counts is impossible under the model: no case has it, the fit keeps its column.
+        for i in np.flatnonzero(np.repeat(np.moveaxis(counts[nid], 0, -1).reshape(-1, len(states)).sum(axis=1) == 0, len(states))).tolist():
+            out["low"][start + i] = out["high"][start + i] = values[start + i]
+            out["note"][start + i] = f"{out['note'][start + i]}; {UNWEIGHTED_NOTE}"
         zeros = np.flatnonzero((was == 0) & (values[start : start + was.size] == 0))
         if zeros.size:
             unfitted = base.parameters() if unfitted is None else unfitted
-            node = base.spec.nodes[nid]
-            parents, states = node.parents, node.states
             rows = [dict(zip(unfitted.columns, r, strict=True)) for r in unfitted[unfitted["node"] == nid].itertuples(index=False)]
             configs = list(itertools.product(*[[(p, s) for s in base.spec.nodes[p].states] for p in parents]))
             for i in zeros.tolist():
