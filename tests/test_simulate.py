@@ -386,3 +386,41 @@ def test_fitted_entries_of_impossible_configurations_have_a_range_not_nan(model)
         assert rows["note"][empty].str.contains("impossible under the model|not fitted").all(), nid
         seen += int(empty.sum())
     assert seen > 1000
+
+
+def test_a_noisy_or_zero_a_certain_link_makes_keeps_that_links_source(tmp_path):
+    """Check that P(g = no | c present) = 0, which g's link of 1 from c makes (its leak 0 makes P(g = yes | c absent) = 0), keeps the link's source after a fit, and the leak's 0 the leak's.
+
+    Neither entry is a row of the unfitted table (a noisy-OR lists its leak
+    and links), and neither can move: no case has g = no with c present, or
+    g = yes with c absent.
+    """
+    text = """schema = "crampnet-network/1"
+name = "certain"
+version = "1"
+[sources.link_src]
+kind = "literature"
+citation = "the link"
+[sources.leak_src]
+kind = "literature"
+citation = "the leak"
+[sources.prior_src]
+kind = "literature"
+citation = "the prior"
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.3, source = "prior_src" } }
+[nodes.g]
+role = "finding"
+states = ["yes", "no"]
+cpd = { model = "noisy_or", leak = { value = 0.0, source = "leak_src" }, links = [{ parent = "c", state = "present", value = 1.0, source = "link_src" }] }
+"""
+    path = tmp_path / "certain.toml"
+    path.write_text(text, encoding="utf-8")
+    model = crampnet.load(path)
+    fitted = model.fit(pd.DataFrame({"c": ["present", "absent", "absent"], "g": ["yes", "no", "no"]}), prior_strength=2)
+    table = fitted.parameters().set_index(["node", "parent_state", "state"])
+    assert table.loc[("g", "c=present", "no"), ["value", "source"]].tolist() == [0.0, "link_src"]
+    assert table.loc[("g", "c=absent", "yes"), ["value", "source"]].tolist() == [0.0, "leak_src"]
+    assert table.loc[("g", "c=present", "yes"), "source"] == table.loc[("g", "c=absent", "no"), "source"] == "fitted"

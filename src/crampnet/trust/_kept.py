@@ -68,7 +68,8 @@ def keep_unfitted(base: BaseModel, columns: Mapping[str, Any], counts: Mapping[s
         and ``reason`` from the unfitted row that
         sets it to 0 (the same entry of a table or prior, else a 0 of a link
         or leak of that state whose parent is in the entry's
-        configuration), and that row's note followed by :data:`KEPT_NOTE`.
+        configuration, else a 1 of such a link or leak for another state),
+        and that row's note followed by :data:`KEPT_NOTE`.
         An entry no unfitted row accounts for stays ``"fitted"``. Every
         entry of a parent configuration without pseudo-counts (impossible
         under the model: the fit keeps the model's column there) has the
@@ -125,8 +126,9 @@ def _setting_row(rows: Sequence[Mapping[str, Any]], config: Sequence[tuple[str, 
     mapping or None
         The row of this very entry (a table's row or a prior's entry) if
         there is one, else the first row valued 0 for ``state`` that is a
-        leak or whose parent is in ``config`` at its ``parent_state``; None
-        if no row is.
+        leak or whose parent is in ``config`` at its ``parent_state``, else
+        the first such link or leak valued 1 for another state; None if no
+        row is.
     """
     when = ", ".join(f"{p}={s}" for p, s in config) or None
     active = set(config)
@@ -136,6 +138,10 @@ def _setting_row(rows: Sequence[Mapping[str, Any]], config: Sequence[tuple[str, 
     for row in rows:
         parent = _text(row["parent"])
         if row["state"] == state and row["value"] == 0 and (parent is None or (parent, _text(row["parent_state"])) in active):
+            return row
+    for row in rows:  # a cause that gives another state for certain (a noisy-OR link of 1 rules "no" out)
+        parent = _text(row["parent"])
+        if row["state"] != state and row["value"] == 1 and row["kind"] in ("link", "leak") and (parent is None or (parent, _text(row["parent_state"])) in active):
             return row
     return None
 
