@@ -713,3 +713,31 @@ def test_monte_carlo_log_pass_agrees_with_the_float_passes_on_the_shipped_networ
     logs = batch_posteriors(model, vectors, theta)
     assert not np.isnan(floats).any()
     np.testing.assert_allclose(logs, floats, rtol=1e-9, atol=1e-12)
+
+
+def test_a_default_range_around_1e_200_has_both_ends(tmp_path):
+    """Check that a leak of 1e-200 (a default Beta with shape2 ~8e200) gets a low end, not NaN, and sensitivity then swings it like the link it multiplies.
+
+    scipy's betaincinv gives NaN for that quantile, so parameter_distributions
+    listed low NaN and sensitivity a NaN low and swing for both rare leaks
+    of RARE_PAIR. For b that large, b X is Gamma(a) distributed to ~1/sqrt(b),
+    so b times the quantile is that of Beta(a, 1e12) times 1e12.
+    """
+    from scipy.special import betaincinv
+
+    from crampnet.trust.sensitivity import sensitivity
+    from crampnet.trust.uncertainty import parameter_distributions
+
+    model, _ = _load(tmp_path, RARE_PAIR)
+    table = parameter_distributions(model)
+    leaks = table[(table["kind"] == "leak") & table["node"].isin(["c", "d"])]
+    assert len(leaks) == 2 and leaks[["low", "high"]].notna().all().all()
+    for _, row in leaks.iterrows():
+        assert row["shape2"] > 1e199 and 0 < row["low"] < row["value"] < row["high"]
+        assert row["low"] * row["shape2"] == pytest.approx(float(betaincinv(row["shape1"], 1e12, 0.025)) * 1e12, rel=1e-6)
+    sens = sensitivity(model, "c", {"f": "yes"})
+    assert sens["swing"].notna().all()
+    # P(c | f = yes) depends on c's leak and c's link only through their product: equal relative ranges, equal swings.
+    leak = sens.loc[(sens["node"] == "c") & (sens["kind"] == "leak"), "swing"].item()
+    link = sens.loc[(sens["node"] == "f") & (sens["parent"] == "c"), "swing"].item()
+    assert leak == pytest.approx(link, rel=1e-6)
