@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -243,7 +244,7 @@ def test_repr_without_a_ranked_case_or_a_defined_auroc(tiny):
     assert result.ranked == 0 and np.isnan(result.top1) and np.isnan(result.auroc["rls"])
     text = repr(result)
     assert "top-1 accuracy n/a (" in text and "top-3 accuracy n/a (" in text
-    assert "AUROC, median n/a (over the 0 of 1 conditions" in text
+    assert "AUROC, median n/a (no condition has both present and absent cases)" in text
     assert "nan" not in text.lower()
     assert "n/a" in result._repr_html_() and "nan" not in result._repr_html_().lower()
 
@@ -453,3 +454,43 @@ def test_one_of_a_kind_reads_in_the_singular(tiny):
     note = fitted.parameters().query("source == 'fitted'")["note"].iloc[0]
     assert "worth 1 case (BDe" in note and "updated with 1 case (EM, 1 iteration," in note and "; 1 row with no observed cell left out" in note
     assert any(w.category is ConvergenceWarning and "EM stopped after 1 iteration before" in str(w.message) for w in caught)
+
+
+def test_counts_of_0_and_1_read_well():
+    """Check the evaluation's summary says what is missing for a count of 0 and reads in the singular for 1 ("over the 0 of 1 conditions", "over the 1 of 1 conditions", "over 0 present pairs" did not), and so does the warning of one impossible draw.
+
+    Tiny cases on tiny (no must-not-miss condition) and the shipped network:
+    rls absent twice (no condition with both, no case ranked); rls present
+    and absent (one condition of one with both); rls and cramps labelled,
+    only rls varying (one of two); one case with DVT present (one present
+    pair, no case without one).
+    """
+    import re
+    import warnings
+
+    from crampnet.trust.uncertainty import _possible_draws
+
+    tiny = crampnet.load(Path(__file__).parent / "data" / "tiny.toml")
+    model = crampnet.load()
+
+    def text(net: crampnet.Model, cases: dict[str, list[str]]) -> str:
+        result = evaluate(net, pd.DataFrame(cases), ranking="posterior")
+        return repr(result) + result._repr_html_()
+
+    none = text(tiny, {"rls": ["absent", "absent"], "urge": ["no", "yes"]})
+    assert "AUROC, median n/a (no condition has both present and absent cases)" in none
+    assert "differential by probability; no case has one present)" in none and "one in its first three; no case has one present)" in none
+    assert "a flag names it; none is present; urgent false alarms 0.000 of 2 cases without one" in none
+    one = text(tiny, {"rls": ["present", "absent"], "urge": ["no", "yes"]})
+    assert "(over the 1 condition, which has present and absent cases; lowest" in one
+    one_of_two = text(tiny, {"rls": ["present", "absent"], "cramps": ["present", "present"], "urge": ["no", "yes"]})
+    assert "(over the 1 of 2 conditions that has present and absent cases; lowest" in one_of_two
+    dvt = text(model, {"deep_vein_thrombosis": ["present"]})
+    assert "a flag names it, over 1 present pair; urgent false alarms n/a: no case is known to be without one)" in dvt
+    for shown in (none, one, one_of_two, dvt):
+        assert not re.search(r"\b(0 of|over the 0|over 0|1 of 1 conditions|1 (cases|pairs|conditions)\b)", shown), shown
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        kept, dropped = _possible_draws(np.array([[0.1, 0.2], [np.nan, 0.3], [0.4, 0.5]]))
+    assert dropped == 1 and kept.shape == (2, 2)
+    assert "1 of 3 parameter draws makes this evidence impossible" in str(caught[0].message)

@@ -642,3 +642,102 @@ def test_a_counterfactual_ranking_of_evidence_below_the_smallest_float_is_refuse
     dx = model.diagnose({"f": "yes"}, ranking="posterior")
     assert dx.differential == ["d", "c"]
     assert dx.posteriors["c"] == pytest.approx(float(expected["c"]), rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("network", "evidence"),
+    [(RARE_PAIR, {"f": "yes"}), (RARE_PAIR, {"f": "yes", "g": "yes"}), (MANY_RARE, {f"f{i}": "yes" for i in range(12)})],
+    ids=["pair", "pair-with-g", "twelve-yes"],
+)
+def test_monte_carlo_draws_of_evidence_below_the_smallest_float_are_exact(tmp_path, network, evidence):
+    """Check each parameter draw's posteriors of evidence of probability ~1e-350 against enumeration of that draw's tables in logs, and posterior_intervals.
+
+    The draws' passes multiply floats, so P(c) P(f = yes | c) = 1e-350 was
+    0 in every draw: posterior_intervals refused the evidence ("the Monte
+    Carlo pass underflows") that posteriors answers exactly (1/7 for c
+    given f = yes). Here every draw's tables are enumerated with each world's
+    probability a sum of logs, so nothing underflows in the reference.
+    """
+    import numpy as np
+
+    from crampnet.network.evidence import normalise
+    from crampnet.trust._distributions import draw_parameters
+    from crampnet.trust._montecarlo import batch_posteriors
+    from crampnet.trust._parameters import parameter_space
+    from crampnet.trust.uncertainty import COVERAGE, posterior_intervals
+
+    model, text = _load(tmp_path, network)
+    spec = model.spec
+    theta = np.vstack([parameter_space(model).point[None, :], draw_parameters(model, 12, np.random.default_rng(3), COVERAGE)])
+    got = batch_posteriors(model, normalise(spec, evidence), theta)
+    tables = parameter_space(model).tables(theta, frozenset(spec.order))
+    hidden = [n for n in spec.order if n not in evidence]
+    for row in range(theta.shape[0]):
+        logs: dict[tuple[str, ...], float] = {}
+        for combo in itertools.product(*(spec.nodes[n].states for n in hidden)):
+            world = {**evidence, **dict(zip(hidden, combo, strict=True))}
+            weight = 0.0
+            for n in spec.order:
+                node = spec.nodes[n]
+                entry = float(tables[n][(row, node.states.index(world[n]), *(spec.nodes[p].states.index(world[p]) for p in node.parents))])
+                weight = weight + math.log(entry) if entry > 0 else -math.inf
+            logs[combo] = weight
+        top = max(logs.values())
+        total = sum(math.exp(w - top) for w in logs.values())
+        assert top > -math.inf and math.log(total) + top < math.log(1e-308), row  # the evidence is below the float range
+        for j, c in enumerate(model.compiled.conditions):
+            present = sum(math.exp(w - top) for combo, w in logs.items() if dict(zip(hidden, combo, strict=True)).get(c, evidence.get(c)) == "present")
+            assert got[row, j] == pytest.approx(present / total, rel=1e-9, abs=1e-300), (row, c)
+    expected = exact_posteriors(text, evidence)
+    table = posterior_intervals(model, evidence, draws=50, seed=0)
+    for c in expected:
+        assert table.loc[c, "probability"] == pytest.approx(float(expected[c]), rel=1e-9, abs=1e-300)
+        assert table.loc[c, "low"] <= table.loc[c, "probability"] <= table.loc[c, "high"] or expected[c] in (0, 1)
+    assert table.attrs["impossible_draws"] == 0
+
+
+def test_monte_carlo_log_pass_agrees_with_the_float_passes_on_the_shipped_network(monkeypatch):
+    """Check that the draws' log pass, forced on every draw (SAFE raised to 1e300), gives the float passes' posteriors on the shipped network, noisy-OR answers summed out onto their parents included."""
+    import numpy as np
+
+    import crampnet.trust._logdraws as logdraws
+    from crampnet.network.evidence import normalise
+    from crampnet.trust._distributions import draw_parameters
+    from crampnet.trust._montecarlo import batch_posteriors
+
+    model = crampnet.load()
+    vectors = normalise(model.spec, {"urge_to_move": "yes", "worse_evening": "yes", "muscle_cramps": "yes", "unilateral_calf_swelling": "no", "age": 70})
+    theta = draw_parameters(model, 20, np.random.default_rng(1), 0.95)
+    floats = batch_posteriors(model, vectors, theta)
+    monkeypatch.setattr(logdraws, "SAFE", 1e300)
+    logs = batch_posteriors(model, vectors, theta)
+    assert not np.isnan(floats).any()
+    np.testing.assert_allclose(logs, floats, rtol=1e-9, atol=1e-12)
+
+
+def test_a_default_range_around_1e_200_has_both_ends(tmp_path):
+    """Check that a leak of 1e-200 (a default Beta with shape2 ~8e200) gets a low end, not NaN, and sensitivity then swings it like the link it multiplies.
+
+    scipy's betaincinv gives NaN for that quantile, so parameter_distributions
+    listed low NaN and sensitivity a NaN low and swing for both rare leaks
+    of RARE_PAIR. For b that large, b X is Gamma(a) distributed to ~1/sqrt(b),
+    so b times the quantile is that of Beta(a, 1e12) times 1e12.
+    """
+    from scipy.special import betaincinv
+
+    from crampnet.trust.sensitivity import sensitivity
+    from crampnet.trust.uncertainty import parameter_distributions
+
+    model, _ = _load(tmp_path, RARE_PAIR)
+    table = parameter_distributions(model)
+    leaks = table[(table["kind"] == "leak") & table["node"].isin(["c", "d"])]
+    assert len(leaks) == 2 and leaks[["low", "high"]].notna().all().all()
+    for _, row in leaks.iterrows():
+        assert row["shape2"] > 1e199 and 0 < row["low"] < row["value"] < row["high"]
+        assert row["low"] * row["shape2"] == pytest.approx(float(betaincinv(row["shape1"], 1e12, 0.025)) * 1e12, rel=1e-6)
+    sens = sensitivity(model, "c", {"f": "yes"})
+    assert sens["swing"].notna().all()
+    # P(c | f = yes) depends on c's leak and c's link only through their product: equal relative ranges, equal swings.
+    leak = sens.loc[(sens["node"] == "c") & (sens["kind"] == "leak"), "swing"].item()
+    link = sens.loc[(sens["node"] == "f") & (sens["parent"] == "c"), "swing"].item()
+    assert leak == pytest.approx(link, rel=1e-6)

@@ -152,7 +152,8 @@ def test_fitted_parameter_rows_name_their_table_entries(tiny):
             assert node.parents or (pd.isna(row.parent) and pd.isna(row.parent_state))
             at = (node.states.index(row.state), *(spec.nodes[p].states.index(named[p]) for p in node.parents))
             assert row.value == fitted.compiled.tables[nid][at] and row.low <= row.value <= row.high
-            assert row.note.endswith(f"was {float(tiny.compiled.tables[nid][at]):.4g}") and (row.parent if node.parents else "") == ",".join(node.parents)
+            kept = tiny.compiled.tables[nid][at] == 0 and "not fitted" in row.note  # a structural 0 keeps the file's note
+            assert (kept or row.note.endswith(f"was {float(tiny.compiled.tables[nid][at]):.4g}")) and (row.parent if node.parents else "") == ",".join(node.parents)
             checked += 1
     assert checked > 20
 
@@ -214,7 +215,8 @@ def test_shipped_network_round_trip(model):
     cohort = simulate(model, 2000, seed=0)
     assert list(cohort.columns) == list(model.spec.nodes)
     fitted = fit(model, cohort, prior_strength=50)
-    assert set(fitted.parameters()["source"]) == {"fitted"}
+    params = fitted.parameters()
+    assert set(params.loc[params["value"] != 0, "source"]) == {"fitted"}  # a structural 0 keeps its source (test_fit_keeps_the_provenance_of_structural_zeros)
     post = fitted.posteriors({"urge_to_move": True})
     assert ((post >= 0) & (post <= 1)).all()
 
@@ -273,8 +275,9 @@ def test_fitted_parameter_table_is_made_when_first_read(tiny):
     assert "parameters" not in fitted._fit.__dict__  # not built by fit
     table = fitted.parameters()
     assert "parameters" in fitted._fit.__dict__
-    assert set(table[table["node"].isin(list(fitted.posterior_counts))]["source"]) == {"fitted"}
-    assert (table["source"] == "fitted").sum() == sum(c.size for c in fitted.posterior_counts.values())  # a row per fitted entry
+    mine = table[table["node"].isin(list(fitted.posterior_counts))]
+    assert set(mine.loc[mine["value"] != 0, "source"]) == {"fitted"}  # a structural 0 keeps its source
+    assert len(mine) == sum(c.size for c in fitted.posterior_counts.values())  # a row per fitted entry
     table.loc[table.index[0], "value"] = -1.0  # a copy: the model's table stays
     pd.testing.assert_frame_equal(fitted.parameters(), fitted._fit.parameters)
     assert fitted.parameters()["value"].iloc[0] != -1.0
@@ -319,3 +322,105 @@ def test_fit_refuses_a_repeated_column_by_name(tiny):
     cohort = simulate(tiny, 20, seed=4)
     with pytest.raises(crampnet.InvalidValueError, match="The DataFrame has 2 columns named 'drug'; each column must be named once"):
         fit(tiny, pd.concat([cohort[["drug", "age_group"]], cohort[["drug"]]], axis=1))
+
+
+def test_fit_keeps_the_provenance_of_structural_zeros(model):
+    """Check that an entry 0 before and after a fit (no pregnancy among men, a part without its condition, a noisy-MAX state a present cause rules out) keeps its unfitted source, and every other fitted entry says 'fitted'.
+
+    A 0 has no pseudo-count and no case can hold it, so the fit cannot move
+    it: it is not learned from data. A table's or prior's 0 keeps its own
+    row's provenance; symptom_duration's over_3_months is 0 whenever acute
+    limb ischaemia is present (noisy-MAX: that state needs every present
+    cause to allow it, and the acute_limb_ischemia link gives it 0), so it
+    keeps that link's.
+    """
+    fitted = fit(model, simulate(model, 300, seed=2), prior_strength=10)
+    before, after = model.parameters(), fitted.parameters()
+
+    def entries(table: np.ndarray) -> np.ndarray:
+        return np.moveaxis(table, 0, -1).reshape(-1)  # the parameter rows' order: configurations, then states
+
+    ali = before[(before["node"] == "symptom_duration") & (before["parent"] == "acute_limb_ischemia") & (before["state"] == "over_3_months")].iloc[0]
+    assert ali["value"] == 0
+    kept = 0
+    for nid in fitted.posterior_counts:
+        rows = after[after["node"] == nid]
+        zero = (entries(model.compiled.tables[nid]) == 0) & (entries(fitted.compiled.tables[nid]) == 0)
+        assert len(rows) == zero.size and (rows["value"].to_numpy() == entries(fitted.compiled.tables[nid])).all(), nid
+        assert set(rows.loc[~zero, "source"]) == {"fitted"}, nid
+        for _, row in rows[zero].iterrows():
+            if nid == "symptom_duration":
+                assert "acute_limb_ischemia=present" in row["parent_state"] and row["state"] == "over_3_months"
+                was = ali
+            else:
+                was = before[(before["node"] == nid) & (before["parent_state"].fillna("") == ("" if pd.isna(row["parent_state"]) else row["parent_state"])) & (before["state"] == row["state"])].iloc[0]
+                assert was["value"] == 0
+            assert (row["source"], row["citation"]) == (was["source"], was["citation"]), (nid, row["parent_state"], row["state"])
+            assert pd.isna(row["reason"]) if pd.isna(was["reason"]) else row["reason"] == was["reason"]
+            assert "not fitted" in row["note"] and row["low"] == row["high"] == 0
+            kept += 1
+    assert kept >= 512 + 8  # symptom_duration's 2^9 configurations with acute limb ischaemia present, the 8 pregnancy 0s
+    pregnancy = after[(after["node"] == "pregnancy") & after["parent_state"].str.startswith("sex=male")]
+    assert set(pregnancy.loc[pregnancy["value"] == 0, "source"]) == set(before.loc[(before["node"] == "pregnancy") & (before["value"] == 0), "source"]) != {"fitted"}
+
+
+def test_fitted_entries_of_impossible_configurations_have_a_range_not_nan(model):
+    """Check that a fitted table's entries in a parent configuration the model makes impossible (care_setting = general in the presenting population, a pregnancy at 65) have the range [value, value] and say so, not NaN.
+
+    Such a configuration has no prior pseudo-count and no case can have it,
+    so the fit keeps the model's column there; its Beta interval, a / a0
+    with a0 = 0, was NaN in low and high (24,235 entries of a 300-case fit).
+    """
+    fitted = fit(model, simulate(model, 300, seed=2), prior_strength=10)
+    after = fitted.parameters()
+    mine = after[after["node"].isin(list(fitted.posterior_counts))]
+    assert mine[["value", "low", "high"]].notna().all().all()
+    seen = 0
+    for nid, alpha in fitted.posterior_counts.items():
+        rows = mine[mine["node"] == nid]
+        states = len(model.spec.nodes[nid].states)
+        empty = np.repeat(np.moveaxis(alpha, 0, -1).reshape(-1, states).sum(axis=1) == 0, states)
+        kept = np.moveaxis(model.compiled.tables[nid], 0, -1).reshape(-1)
+        np.testing.assert_array_equal(rows["value"].to_numpy()[empty], kept[empty], err_msg=nid)  # the model's column, as fit's docstring says
+        assert (rows["low"].to_numpy()[empty] == rows["value"].to_numpy()[empty]).all() and (rows["high"].to_numpy()[empty] == rows["value"].to_numpy()[empty]).all(), nid
+        assert rows["note"][empty].str.contains("impossible under the model|not fitted").all(), nid
+        seen += int(empty.sum())
+    assert seen > 1000
+
+
+def test_a_noisy_or_zero_a_certain_link_makes_keeps_that_links_source(tmp_path):
+    """Check that P(g = no | c present) = 0, which g's link of 1 from c makes (its leak 0 makes P(g = yes | c absent) = 0), keeps the link's source after a fit, and the leak's 0 the leak's.
+
+    Neither entry is a row of the unfitted table (a noisy-OR lists its leak
+    and links), and neither can move: no case has g = no with c present, or
+    g = yes with c absent.
+    """
+    text = """schema = "crampnet-network/1"
+name = "certain"
+version = "1"
+[sources.link_src]
+kind = "literature"
+citation = "the link"
+[sources.leak_src]
+kind = "literature"
+citation = "the leak"
+[sources.prior_src]
+kind = "literature"
+citation = "the prior"
+[nodes.c]
+role = "condition"
+states = ["present", "absent"]
+cpd = { model = "noisy_or", leak = { value = 0.3, source = "prior_src" } }
+[nodes.g]
+role = "finding"
+states = ["yes", "no"]
+cpd = { model = "noisy_or", leak = { value = 0.0, source = "leak_src" }, links = [{ parent = "c", state = "present", value = 1.0, source = "link_src" }] }
+"""
+    path = tmp_path / "certain.toml"
+    path.write_text(text, encoding="utf-8")
+    model = crampnet.load(path)
+    fitted = model.fit(pd.DataFrame({"c": ["present", "absent", "absent"], "g": ["yes", "no", "no"]}), prior_strength=2)
+    table = fitted.parameters().set_index(["node", "parent_state", "state"])
+    assert table.loc[("g", "c=present", "no"), ["value", "source"]].tolist() == [0.0, "link_src"]
+    assert table.loc[("g", "c=absent", "yes"), ["value", "source"]].tolist() == [0.0, "leak_src"]
+    assert table.loc[("g", "c=present", "yes"), "source"] == table.loc[("g", "c=absent", "no"), "source"] == "fitted"

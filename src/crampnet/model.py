@@ -329,7 +329,7 @@ class FittedModel(Model):
         return super().__repr__()[:-1] + f", fitted to {self.cases} cases (prior_strength={self.prior_strength:g})>"
 
     def parameters(self) -> pd.DataFrame:
-        """Every number with its source; fitted numbers say ``source = "fitted"``.
+        """Every number with its source; fitted numbers say ``source = "fitted"``, a structural 0 (which no case can move) keeps its own.
 
         Returns
         -------

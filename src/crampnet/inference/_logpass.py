@@ -84,7 +84,7 @@ def _log(table: np.ndarray) -> np.ndarray:
     return out
 
 
-def log_marginals(tree: CliqueTree, evidence: Mapping[int, np.ndarray], query: Sequence[int]) -> tuple[dict[int, np.ndarray], np.ndarray]:
+def log_marginals(tree: CliqueTree, evidence: Mapping[int, np.ndarray], query: Sequence[int], potentials: Sequence[np.ndarray] | None = None) -> tuple[dict[int, np.ndarray], np.ndarray]:
     """Marginals of ``query`` and ``log P(evidence)`` per case, every product and sum taken in logs.
 
     Parameters
@@ -96,6 +96,11 @@ def log_marginals(tree: CliqueTree, evidence: Mapping[int, np.ndarray], query: S
         nonnegative likelihoods.
     query : sequence of int
         Variables whose marginals are returned.
+    potentials : sequence of numpy.ndarray, optional
+        The log clique potentials to use instead of the tree's tables, one
+        per clique with the cases last, shape ``(*cards of the clique, n)``
+        or ``(..., 1)`` (the Monte Carlo draws give each case its own
+        tables: :mod:`crampnet.trust._logdraws`).
 
     Returns
     -------
@@ -106,11 +111,14 @@ def log_marginals(tree: CliqueTree, evidence: Mapping[int, np.ndarray], query: S
         ``(n,)``: the log of the sum of the product of the tables and the
         likelihoods (``-inf`` where it is exactly zero).
     """
-    n = max((e.shape[0] for e in evidence.values()), default=1)
+    n = max((e.shape[0] for e in [*evidence.values(), *(p.T for p in potentials or ())]), default=1)
     cards, cliques = tree.cards, tree.cliques
-    psi = [np.zeros([cards[v] for v in cl] + [1]) for cl in cliques]
-    for table, scope, home in zip(tree._tables, tree.scopes, tree.factor_home, strict=True):
-        psi[home] = psi[home] + tree._expand(_log(table), scope, cliques[home])[..., None]
+    if potentials is None:
+        psi = [np.zeros([cards[v] for v in cl] + [1]) for cl in cliques]
+        for table, scope, home in zip(tree._tables, tree.scopes, tree.factor_home, strict=True):
+            psi[home] = psi[home] + tree._expand(_log(table), scope, cliques[home])[..., None]
+    else:
+        psi = list(potentials)
     for v, vec in evidence.items():
         shape = [cards[u] if u == v else 1 for u in cliques[tree.home[v]]] + [vec.shape[0]]
         psi[tree.home[v]] = psi[tree.home[v]] + _log(vec).T.reshape(shape)

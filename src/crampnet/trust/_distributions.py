@@ -107,7 +107,7 @@ def _default_concentration(p: np.ndarray, judgment: np.ndarray) -> np.ndarray:
 @lru_cache(maxsize=32)
 def distributions(model: BaseModel, coverage: float = COVERAGE) -> Distributions:
     """The distribution of every parameter of ``model`` (cached per model and coverage)."""
-    from scipy.special import betaincinv  # type: ignore[import-untyped,unused-ignore]
+    from scipy.special import betaincinv, gammaincinv  # type: ignore[import-untyped,unused-ignore]
 
     space = parameter_space(model)
     n = len(space.slots)
@@ -149,10 +149,11 @@ def distributions(model: BaseModel, coverage: float = COVERAGE) -> Distributions
                 family[i], s1[i], s2[i], source[i] = "dirichlet", alpha[j], total, how
     for i in range(n):
         slot = space.slots[i]
-        if family[i] == "beta":
-            q = betaincinv(s1[i], s2[i], np.array([tail, 1.0 - tail]))
-        elif family[i] == "dirichlet":
-            q = betaincinv(s1[i], s2[i] - s1[i], np.array([tail, 1.0 - tail]))
+        if family[i] in ("beta", "dirichlet"):
+            b = s2[i] - s1[i] if family[i] == "dirichlet" else s2[i]
+            q = betaincinv(s1[i], b, np.array([tail, 1.0 - tail]))
+            # scipy gives NaN for a quantile near 1e-200 (b ~ 1e200, a value of 1e-200): there b X is Gamma(a) to ~1/sqrt(b).
+            q = np.where(np.isnan(q), gammaincinv(s1[i], np.array([tail, 1.0 - tail])) / b, q)
         elif family[i] == "lognormal":
             q = np.exp(s1[i] + np.array([-1.0, 1.0]) * Z95 * s2[i] * quantile_scale(coverage))
         else:

@@ -353,6 +353,7 @@ def _fitted_parameters(base: BaseModel, tables: Mapping[str, np.ndarray], counts
     import pandas as pd
     from scipy.special import betaincinv  # type: ignore[import-untyped,unused-ignore]
 
+    from crampnet.trust._kept import keep_unfitted
     from crampnet.trust.uncertainty import COVERAGE
 
     spec = base.spec
@@ -390,7 +391,7 @@ def _fitted_parameters(base: BaseModel, tables: Mapping[str, np.ndarray], counts
     total = len(text["node"])
     columns: dict[str, Any] = {**text, "model": ["table"] * total, "source": ["fitted"] * total, "citation": [FITTED_CITATION] * total, "reason": [None] * total}
     columns |= {name: np.concatenate(parts) if parts else np.zeros(0) for name, parts in numbers.items()}
-    fitted = pd.DataFrame(columns, columns=frame.columns)
+    fitted = pd.DataFrame(keep_unfitted(base, columns, counts), columns=frame.columns)  # what the fit cannot move says so
     return pd.concat([frame, fitted], ignore_index=True)
 
 

@@ -47,6 +47,7 @@ from crampnet.inference._drawpass import draw_marginals
 from crampnet.inference._nesting import each_row
 from crampnet.network.batch import LOG_SPLIT, merge_split, split_tiny
 from crampnet.trust._distributions import draw_parameters
+from crampnet.trust._logdraws import below_safe
 from crampnet.trust._noisyor import _noisy_or_slots, _signed_factors
 from crampnet.trust._parameters import parameter_space
 from crampnet.trust._pruned import Pruned, absorbable, relevant_nodes
@@ -322,7 +323,7 @@ def _batch(model: BaseModel, vectors: Mapping[str, np.ndarray], theta: np.ndarra
         _chunked(model, wide, theta[rest], wide_run, part_out, log_out=part_log)
         out[rest] = part_out
         log_out[rest] = part_log
-    return out, log_out
+    return below_safe(model, wide, kept, likelihoods, theta, asked, out, log_out)  # the float passes lose what is below ~1e-308
 
 
 def _chunked(

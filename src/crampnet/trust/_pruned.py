@@ -136,6 +136,36 @@ class Pruned:
             pots[home] = pots[home] * table.transpose(axes).reshape(shape)
         return [np.moveaxis(p, -1, 0) for p in pots]
 
+    def log_potentials(self, tables: Mapping[str, np.ndarray]) -> list[np.ndarray]:
+        """The logs of :meth:`potentials` (no signed findings), summed from the tables' logs so that nothing underflows, batch axis last.
+
+        Parameters
+        ----------
+        tables : mapping of str to numpy.ndarray
+            Per node of the tree (at least), its batched table, shape
+            ``(batch, card(node), *card(parents))``.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            One log potential per clique of :attr:`tree`, in its order,
+            shape ``(*cards of the clique's variables, batch)`` (``batch`` is
+            1 for a clique that holds no factor), ``-inf`` at zeros.
+
+        Raises
+        ------
+        ValueError
+            If the tree has signed findings or absorbed nodes.
+        """
+        if self.signed or self.absorbed:
+            msg = "a tree with signed findings or absorbed nodes has factors that are not node tables"
+            raise ValueError(msg)
+        pots = [np.zeros(p.shape) for p in self._ones]
+        with np.errstate(divide="ignore"):
+            for nid, (home, axes, shape) in zip(self.order, self._place, strict=True):
+                pots[home] = pots[home] + np.log(tables[nid].transpose(axes).reshape(shape))
+        return pots
+
     def factor_tables(self, tables: Mapping[str, np.ndarray], kept: Mapping[str, np.ndarray]) -> list[np.ndarray]:
         """Batched node ``tables`` in the order of the tree's factors (for :func:`~crampnet.inference._drawpass.draw_marginals`; no signed findings).
 

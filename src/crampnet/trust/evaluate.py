@@ -163,18 +163,19 @@ class Evaluation:
     def _lines(self) -> list[tuple[str, str, str]]:
         """The headline scores as (name, value, what it is over)."""
         aucs = self.auroc.dropna()
-        labelled = self.truth.shape[1]
+        k, labelled = len(aucs), self.truth.shape[1]
         worst = f"; lowest {aucs.min():.3f}, {aucs.idxmin()}" if len(aucs) else ""
+        # A count of 0 says what is missing and a count of 1 reads in the singular ("over the 0 of 1 conditions" did not).
+        ranked = f", over the {_n(self.ranked, 'case')} with one present" if self.ranked else "; no case has one present"
+        pairs = f", over {_n(self.must_not_miss_present, 'present pair')}" if self.must_not_miss_present else "; none is present"
+        alarms = f" {_num(self.false_alarms)} of {_n(self.alarm_cases, 'case')} without one" if self.alarm_cases else " n/a: no case is known to be without one"
+        over = {0: "no condition has both present and absent cases", 1: f"over the 1 {'condition, which has' if labelled == 1 else f'of {labelled} conditions that has'} present and absent cases"}
         return [
-            ("top-1 accuracy", _num(self.top1), f"a present condition first, differential {RANKINGS_BY[self.ranking]}, over the {_n(self.ranked, 'case')} with one present"),
-            ("top-3 accuracy", _num(self.top3), f"one in its first three, over the same {_n(self.ranked, 'case')}"),
-            (
-                "must-not-miss recall",
-                _num(self.must_not_miss_recall),
-                f"a flag names it, over {_n(self.must_not_miss_present, 'present pair')}; urgent false alarms {_num(self.false_alarms)} of {_n(self.alarm_cases, 'case')} without one",
-            ),
+            ("top-1 accuracy", _num(self.top1), f"a present condition first, differential {RANKINGS_BY[self.ranking]}{ranked}"),
+            ("top-3 accuracy", _num(self.top3), f"one in its first three, over the same {_n(self.ranked, 'case')}" if self.ranked else "one in its first three; no case has one present"),
+            ("must-not-miss recall", _num(self.must_not_miss_recall), f"a flag names it{pairs}; urgent false alarms{alarms}"),
             ("Brier score", _num(self.brier, 4), f"over {_n(int(self.truth.notna().to_numpy().sum()), 'known (case, condition) cell')}; 0 is perfect"),
-            ("AUROC, median", _num(float(aucs.median()) if len(aucs) else math.nan), f"over the {len(aucs)} of {labelled} conditions with present and absent cases{worst}"),
+            ("AUROC, median", _num(float(aucs.median()) if k else math.nan), over.get(k, f"over the {k} of {labelled} conditions with present and absent cases") + worst),
         ]
 
     def __repr__(self) -> str:
