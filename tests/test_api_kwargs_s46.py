@@ -1,0 +1,44 @@
+"""Keyword arguments of the public API that are not evidence (session 46's fuzzing pass, helper h5b).
+
+Each test pins a wrong value that crashed with a bare traceback, was
+misread (a string taken as a list of one-letter ids) or silently ignored
+before; the fix gives a crampnet error that names the argument.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from crampnet.exceptions import EvidenceTypeError, UnknownNodeError
+from crampnet.reasoning.questions import information_gain
+
+CASE = {"muscle_cramps": True}
+
+
+def test_information_gain_names_an_unknown_candidate(model):
+    """Check an unknown candidate id is an UnknownNodeError naming the argument with "Did you mean", not a KeyError."""
+    with pytest.raises(UnknownNodeError, match=r"Unknown node 'feritin' in the 'candidates' argument of information_gain\. Did you mean 'ferritin'\?"):
+        information_gain(model, CASE, ["feritin"])
+
+
+def test_information_gain_takes_an_alias_and_a_single_id(model):
+    """Check an alias ("age") and a bare id string are read as one node each, not as a KeyError or a list of letters."""
+    by_alias = information_gain(model, CASE, ["age"])
+    assert list(by_alias.index) == ["age_group"]
+    single = information_gain(model, CASE, "ferritin")
+    assert list(single.index) == ["ferritin"]
+    assert np.allclose(single.loc["ferritin"].to_numpy(), information_gain(model, CASE, ["ferritin"]).loc["ferritin"].to_numpy())
+
+
+def test_information_gain_scores_a_repeated_candidate_once(model):
+    """Check a candidate given twice is one row, not two rows under the same index label."""
+    table = information_gain(model, CASE, ["ferritin", "ferritin", "sodium"])
+    assert list(table.index) == ["ferritin", "sodium"]
+
+
+@pytest.mark.parametrize("bad", [5, 1.5, True, {"ferritin": 1}, np.array(3)])
+def test_information_gain_refuses_candidates_that_are_not_ids(model, bad):
+    """Check a number, a bool, a mapping or a 0-d array is an EvidenceTypeError naming 'candidates', not a bare TypeError."""
+    with pytest.raises(EvidenceTypeError, match="'candidates' argument of information_gain"):
+        information_gain(model, CASE, bad)
