@@ -42,3 +42,39 @@ def test_information_gain_refuses_candidates_that_are_not_ids(model, bad):
     """Check a number, a bool, a mapping or a 0-d array is an EvidenceTypeError naming 'candidates', not a bare TypeError."""
     with pytest.raises(EvidenceTypeError, match="'candidates' argument of information_gain"):
         information_gain(model, CASE, bad)
+
+
+def test_log_odds_contributions_reads_one_condition_string_as_one_condition(model):
+    """Check conditions="restless_legs_syndrome" is that condition, not the nodes 'r', 'e', 's', ... ("Unknown node 'r'")."""
+    from crampnet.reasoning.explain import log_odds_contributions
+
+    case = {"urge_to_move": True, "ferritin": 30}
+    single = log_odds_contributions(model, case, "restless_legs_syndrome")
+    listed = log_odds_contributions(model, case, ["restless_legs_syndrome"])
+    assert list(single.columns) == ["restless_legs_syndrome"]
+    assert np.allclose(single.to_numpy(), listed.to_numpy())
+
+
+def test_log_odds_contributions_gives_a_repeated_condition_one_column(model):
+    """Check a condition named twice is one column, not two columns under one label."""
+    from crampnet.reasoning.explain import log_odds_contributions
+
+    table = log_odds_contributions(model, {"urge_to_move": True}, ["restless_legs_syndrome", "deep_vein_thrombosis", "restless_legs_syndrome"])
+    assert list(table.columns) == ["restless_legs_syndrome", "deep_vein_thrombosis"]
+
+
+@pytest.mark.parametrize("bad", [3, 0.5, True, {"restless_legs_syndrome": 1}, np.array(2)])
+def test_log_odds_contributions_refuses_conditions_that_are_not_ids(model, bad):
+    """Check a number, a bool, a mapping or a 0-d array is an EvidenceTypeError naming 'conditions', not "'int' object is not iterable"."""
+    from crampnet.reasoning.explain import log_odds_contributions
+
+    with pytest.raises(EvidenceTypeError, match="'conditions' argument of log_odds_contributions"):
+        log_odds_contributions(model, {"urge_to_move": True}, bad)
+
+
+def test_log_odds_contributions_names_its_argument_for_an_unknown_condition(model):
+    """Check an unknown condition's message names the 'conditions' argument and suggests the close one."""
+    from crampnet.reasoning.explain import log_odds_contributions
+
+    with pytest.raises(UnknownNodeError, match=r"Unknown node 'restless_legs' in the 'conditions' argument of log_odds_contributions\. Did you mean 'restless_legs_syndrome'\?"):
+        log_odds_contributions(model, {"urge_to_move": True}, ["restless_legs"])

@@ -65,6 +65,7 @@ from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError, Unkn
 from crampnet.network.entailment import entail, implied
 from crampnet.network.evidence import describe, normalise, resolve_id, show
 from crampnet.network.parts import not_listed
+from crampnet.reasoning._id_lists import id_items
 from crampnet.reasoning._scoring import score, score_coalitions, stack
 from crampnet.reasoning.html import NO_MATH
 
@@ -130,7 +131,7 @@ def _explanation_class() -> type[pd.DataFrame]:
     return Explanation
 
 
-def resolve_condition(model: BaseModel, condition: object) -> str:
+def resolve_condition(model: BaseModel, condition: object, where: str = "the condition argument") -> str:
     """The condition id ``condition`` names.
 
     Parameters
@@ -139,6 +140,8 @@ def resolve_condition(model: BaseModel, condition: object) -> str:
         The model.
     condition : str
         A condition id or one of its aliases.
+    where : str, default="the condition argument"
+        Where ``condition`` was given, for the messages.
 
     Returns
     -------
@@ -153,11 +156,37 @@ def resolve_condition(model: BaseModel, condition: object) -> str:
         If it names no node ("Did you mean ...?"), or a node that is not a
         condition.
     """
-    nid = resolve_id(model.spec, condition, "the condition argument", among=model.conditions)
+    nid = resolve_id(model.spec, condition, where, among=model.conditions)
     if nid not in model.conditions:
         msg = f"{nid!r} is {not_listed(model.spec.nodes, nid)}. Conditions: {', '.join(model.conditions)}."
         raise UnknownNodeError(msg, nid, [])
     return nid
+
+
+def _condition_ids(model: BaseModel, conditions: object) -> list[str]:
+    """The condition ids ``conditions`` names (one string is one), each once in the order given.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model whose conditions ``conditions`` names.
+    conditions : object
+        What the caller gave: a condition id or alias, or an iterable of them.
+
+    Returns
+    -------
+    list of str
+        The condition ids, a repeated one kept at its first place.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``conditions`` is a mapping or not iterable, or holds a non-string.
+    UnknownNodeError
+        If an item names no condition ("Did you mean ...?").
+    """
+    names = id_items(conditions, "conditions", "log_odds_contributions", what="condition")
+    return list(dict.fromkeys(resolve_condition(model, name, "the 'conditions' argument of log_odds_contributions") for name in names))
 
 
 def _sequence_rows(ids: Sequence[str], vectors: Mapping[str, np.ndarray]) -> list[dict[str, np.ndarray]]:
@@ -186,8 +215,8 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
         The compiled model.
     evidence : mapping or None
         One case, as for :meth:`crampnet.Model.posteriors`.
-    conditions : sequence of str, optional
-        Condition ids (default: all).
+    conditions : str or sequence of str, optional
+        Condition ids (default: all), each once; one string is one condition.
     method : {'auto', 'shapley', 'sequence'}, default='auto'
         ``auto`` uses Shapley values up to :data:`MAX_SHAPLEY` entries and the
         stated sequence above.
@@ -207,12 +236,15 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
     ------
     ImpossibleEvidenceError
         If the evidence has probability zero (naming the conflict).
+    UnknownNodeError, EvidenceTypeError
+        If ``conditions`` names no condition ("Did you mean ...?"), or is
+        not a string or an iterable of them.
     """
     import pandas as pd
 
     entered = normalise(model.spec, evidence, entailed=False)
     vectors = dict(entail(model.spec, dict(entered)))  # as the engine counts them
-    conds = [resolve_condition(model, c) for c in conditions] if conditions is not None else model.conditions
+    conds = model.conditions if conditions is None else _condition_ids(model, conditions)
     ids = list(vectors)
     n = len(ids)
     if method not in ("auto", "shapley", "sequence"):

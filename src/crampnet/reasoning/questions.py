@@ -110,10 +110,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from crampnet.exceptions import EvidenceTypeError
-from crampnet.network.evidence import resolve_id, show
+from crampnet.network.evidence import resolve_id
 from crampnet.reasoning._decision import BY, check_about, check_by, collect, gains
 from crampnet.reasoning._flag_args import check_threshold
+from crampnet.reasoning._id_lists import id_items
 from crampnet.reasoning._question_costs import ABI, COSTS, EXAMINATION, LABS, cost_of
 from crampnet.reasoning._question_order import STAGES as STAGES
 from crampnet.reasoning._question_table import COLUMNS, collect_answers, rank_questions, ranked_rows
@@ -185,16 +185,8 @@ def _candidate_ids(model: BaseModel, candidates: object) -> list[str]:
     UnknownNodeError
         If an item is no node id or alias ("Did you mean ...?").
     """
-    where = "the 'candidates' argument of information_gain"
-    names: object = [candidates] if isinstance(candidates, str) else candidates
-    try:  # a 0-d array is an Iterable that cannot be iterated
-        items = None if isinstance(names, Mapping) else list(names)  # type: ignore[call-overload]
-    except TypeError:
-        items = None
-    if items is None:
-        msg = f"The 'candidates' argument of information_gain must be a node id or a list of them. Got {show(candidates)} ({type(candidates).__name__}) instead."
-        raise EvidenceTypeError(msg)
-    return list(dict.fromkeys(resolve_id(model.spec, name, where) for name in items))
+    names = id_items(candidates, "candidates", "information_gain")
+    return list(dict.fromkeys(resolve_id(model.spec, name, "the 'candidates' argument of information_gain") for name in names))
 
 
 def next_questions(
