@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from crampnet.exceptions import EvidenceTypeError, UnknownNodeError
+import crampnet
+from crampnet.exceptions import CrampnetError, EvidenceTypeError, UnknownNodeError
 from crampnet.reasoning.questions import information_gain
 
 CASE = {"muscle_cramps": True}
@@ -78,3 +79,30 @@ def test_log_odds_contributions_names_its_argument_for_an_unknown_condition(mode
 
     with pytest.raises(UnknownNodeError, match=r"Unknown node 'restless_legs' in the 'conditions' argument of log_odds_contributions\. Did you mean 'restless_legs_syndrome'\?"):
         log_odds_contributions(model, {"urge_to_move": True}, ["restless_legs"])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: crampnet.load(population=5),
+        lambda: crampnet.load(population=["adults"]),
+        lambda: crampnet.load(3),
+        lambda: crampnet.populations(3.5),
+        lambda: crampnet.load(b"networks/leg_cramps.toml"),
+    ],
+    ids=["population-int", "population-list", "path-int", "populations-path-float", "path-bytes"],
+)
+def test_load_refuses_a_wrong_type_with_a_crampnet_error(call):
+    """Check a non-string population or path is a CrampnetError (and still a TypeError): ``except CrampnetError`` catches every error crampnet raises on purpose."""
+    with pytest.raises(CrampnetError) as caught:
+        call()
+    assert isinstance(caught.value, TypeError)
+
+
+def test_export_refuses_a_path_of_the_wrong_type_with_a_crampnet_error(model):
+    """Check export's path given as a number is a CrampnetError that is a TypeError, as load's path is."""
+    from crampnet.interop.export import export
+
+    with pytest.raises(CrampnetError, match=r"must be a str or os\.PathLike") as caught:
+        export(model, "uai", 7)
+    assert isinstance(caught.value, TypeError)
