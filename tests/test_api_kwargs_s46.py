@@ -11,7 +11,12 @@ import numpy as np
 import pytest
 
 import crampnet
-from crampnet.exceptions import CrampnetError, EvidenceTypeError, UnknownNodeError
+from crampnet.exceptions import (
+    CrampnetError,
+    EvidenceTypeError,
+    InvalidValueError,
+    UnknownNodeError,
+)
 from crampnet.reasoning.questions import information_gain
 
 CASE = {"muscle_cramps": True}
@@ -106,3 +111,30 @@ def test_export_refuses_a_path_of_the_wrong_type_with_a_crampnet_error(model):
     with pytest.raises(CrampnetError, match=r"must be a str or os\.PathLike") as caught:
         export(model, "uai", 7)
     assert isinstance(caught.value, TypeError)
+
+
+@pytest.mark.parametrize("bad", ["table", 3, {"urge_to_move": 1.0}, None.__class__])
+def test_explain_refuses_contributions_that_are_not_a_table(model, bad):
+    """Check a contributions argument that is not a DataFrame is an EvidenceTypeError naming it, not "'str' object has no attribute 'attrs'"."""
+    from crampnet.reasoning.explain import explain
+
+    with pytest.raises(EvidenceTypeError, match="'contributions' argument of explain"):
+        explain(model, {"urge_to_move": True}, "restless_legs_syndrome", contributions=bad)
+
+
+def test_explain_refuses_contributions_of_another_case(model):
+    """Check a table computed for other entries, or without the condition's column, is refused rather than a KeyError or rows silently missing."""
+    from crampnet.reasoning.explain import explain, log_odds_contributions
+
+    case = {"urge_to_move": True, "ferritin": 30}
+    fewer = log_odds_contributions(model, {"urge_to_move": True})
+    with pytest.raises(InvalidValueError, match=r"'contributions' argument of explain .* ferritin"):
+        explain(model, case, "restless_legs_syndrome", contributions=fewer)
+    other = log_odds_contributions(model, {"muscle_cramps": True})
+    with pytest.raises(InvalidValueError, match="'contributions' argument of explain"):
+        explain(model, case, "restless_legs_syndrome", contributions=other)
+    narrow = log_odds_contributions(model, case, ["deep_vein_thrombosis"])
+    with pytest.raises(InvalidValueError, match="no column for 'restless_legs_syndrome'"):
+        explain(model, case, "restless_legs_syndrome", contributions=narrow)
+    whole = log_odds_contributions(model, case)
+    assert list(explain(model, case, "restless_legs_syndrome", contributions=whole).index) == list(explain(model, case, "restless_legs_syndrome").index)
