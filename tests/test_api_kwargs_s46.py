@@ -7,6 +7,8 @@ before; the fix gives a crampnet error that names the argument.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -138,3 +140,22 @@ def test_explain_refuses_contributions_of_another_case(model):
         explain(model, case, "restless_legs_syndrome", contributions=narrow)
     whole = log_odds_contributions(model, case)
     assert list(explain(model, case, "restless_legs_syndrome", contributions=whole).index) == list(explain(model, case, "restless_legs_syndrome").index)
+
+
+@pytest.mark.parametrize("tol", [1e6, 1, 1.0, 5])
+def test_fit_refuses_a_tol_no_table_entry_can_exceed(model, tol):
+    """Check fit refuses tol >= 1 (1e6 for 1e-6): a probability never moves that much, so EM stopped after one iteration and reported converged."""
+    data = model.simulate(60, seed=3)
+    data.iloc[::2, 3:30] = None  # missing cells: EM
+    with pytest.raises(InvalidValueError, match=rf"The 'tol' argument of fit must be a positive number below 1 .* Got {re.escape(repr(tol))} instead"):
+        model.fit(data, tol=tol)
+
+
+def test_fit_still_takes_a_loose_tol_below_one(model):
+    """Check a tol below 1 is accepted and honoured: a loose one stops EM within a few iterations, marked converged."""
+    data = model.simulate(60, seed=3)
+    data.iloc[::2, 3:30] = None
+    fitted = model.fit(data, tol=0.5)
+    assert fitted.method == "em"
+    assert fitted.converged
+    assert fitted.iterations < 200
