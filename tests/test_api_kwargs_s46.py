@@ -159,3 +159,24 @@ def test_fit_still_takes_a_loose_tol_below_one(model):
     assert fitted.method == "em"
     assert fitted.converged
     assert fitted.iterations < 200
+
+
+def test_export_refuses_a_path_whose_suffix_names_another_format(model, tmp_path):
+    """Check export(model, "bif", "net.xdsl") is refused, as the command line refuses it, rather than BIF text written under a GeNIe suffix."""
+    from crampnet.interop.export import export
+
+    target = tmp_path / "leg_cramps.xdsl"
+    with pytest.raises(InvalidValueError, match=r"format 'bif' contradicts the suffix \.xdsl, which means xdsl.*leg_cramps\.bif"):
+        export(model, "bif", target)
+    assert not target.exists()
+    with pytest.raises(InvalidValueError, match=r"contradicts the suffix \.bif"):
+        export(model, "uai", str(tmp_path / "net.BIF"))
+
+
+def test_export_takes_a_path_whose_suffix_agrees_or_names_no_format(model, tmp_path):
+    """Check a matching suffix, .xml for XDSL (XDSL is XML), and a suffix of no format are all written."""
+    from crampnet.interop.export import export
+
+    for name, fmt in (("a.uai", "uai"), ("b.xml", "xdsl"), ("c.xml", "xmlbif"), ("d.txt", "bif"), ("e", "uai")):
+        text = export(model, fmt, tmp_path / name)
+        assert (tmp_path / name).read_text(encoding="utf-8") == text
