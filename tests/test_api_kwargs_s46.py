@@ -180,3 +180,10 @@ def test_export_takes_a_path_whose_suffix_agrees_or_names_no_format(model, tmp_p
     for name, fmt in (("a.uai", "uai"), ("b.xml", "xdsl"), ("c.xml", "xmlbif"), ("d.txt", "bif"), ("e", "uai")):
         text = export(model, fmt, tmp_path / name)
         assert (tmp_path / name).read_text(encoding="utf-8") == text
+
+
+def test_next_questions_refuses_a_0d_array_for_about(model):
+    """Check about=numpy.array(...) (0-d) is the EvidenceTypeError naming 'about', not Python's "iteration over a 0-d array"."""
+    dx = model.diagnose(CASE)
+    with pytest.raises(EvidenceTypeError, match="The 'about' argument of next_questions must be a condition id or a list of them"):
+        dx.next_questions(3, about=np.array("restless_legs_syndrome"))
