@@ -14,7 +14,7 @@ import os
 import stat
 from collections.abc import Callable
 
-from crampnet.exceptions import InvalidValueError
+from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 
 __all__ = ["ErrorFactory", "escaped", "shown"]
 
@@ -88,7 +88,7 @@ def _name(path: object, what: str) -> str:
     name = os.fspath(path) if isinstance(path, str | os.PathLike) else None
     if not isinstance(name, str):
         msg = f"The path of the {what} must be a str or os.PathLike of str. Got {path!r} ({type(path).__name__}) instead."
-        raise TypeError(msg)
+        raise EvidenceTypeError(msg)
     return name
 
 

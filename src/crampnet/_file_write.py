@@ -109,6 +109,8 @@ def write_atomic(
 
     Raises
     ------
+    EvidenceTypeError
+        If ``path`` is not a str or os.PathLike of str (a ``TypeError`` too).
     InvalidValueError
         (Or what ``error`` makes.) If the target exists and is not a regular
         file (a symbolic link, FIFO, device or directory), or the write

@@ -97,8 +97,8 @@ def open_regular(path: str | os.PathLike[str], *, what: str, error: ErrorFactory
 
     Raises
     ------
-    TypeError
-        If ``path`` is not a str or os.PathLike of str.
+    EvidenceTypeError
+        If ``path`` is not a str or os.PathLike of str (a ``TypeError`` too).
 
     Examples
     --------
@@ -136,8 +136,8 @@ def read_bytes(path: str | os.PathLike[str], *, limit: int, what: str, error: Er
 
     Raises
     ------
-    TypeError
-        If ``path`` is not a str or os.PathLike of str.
+    EvidenceTypeError
+        If ``path`` is not a str or os.PathLike of str (a ``TypeError`` too).
     InvalidValueError
         (Or what ``error`` makes.) If the file cannot be opened or read (the
         operating system's reason), is not a regular file, or is larger
@@ -199,7 +199,7 @@ def read_text(path: str | os.PathLike[str], *, limit: int, what: str, error: Err
 
     Raises
     ------
-    TypeError, InvalidValueError
+    EvidenceTypeError, InvalidValueError
         As :func:`read_bytes`, and for text that is not UTF-8 (naming the file).
 
     Examples

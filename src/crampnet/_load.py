@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from crampnet.base import DEFAULT_POPULATION
-from crampnet.exceptions import InvalidValueError, NetworkFileError, hint
+from crampnet.exceptions import EvidenceTypeError, InvalidValueError, NetworkFileError, hint
 from crampnet.model import Model
 from crampnet.network.loading import other_format, read_network_text, shipped_path, shipped_text
 from crampnet.network.spec import NetworkSpec, parse_network
@@ -82,6 +82,8 @@ def load(path: str | os.PathLike[str] | None = None, *, population: str | None =
         crampnet reads only its own TOML format.
     InvalidValueError
         If ``population`` is not a preset of the network (the message lists them).
+    EvidenceTypeError
+        If ``path`` or ``population`` is of the wrong type (a ``TypeError`` too).
 
     Examples
     --------
@@ -92,7 +94,7 @@ def load(path: str | os.PathLike[str] | None = None, *, population: str | None =
     """
     if population is not None and not isinstance(population, str):  # before the cache, which would fail to hash a list
         msg = f"The 'population' argument of load must be a str. Got {population!r} ({type(population).__name__}) instead."
-        raise TypeError(msg)
+        raise EvidenceTypeError(msg)
     if path is None:
         text, name = shipped_text(), shipped_path()
         return _compile(text, name, hashlib.sha256(text.encode("utf-8")).hexdigest(), population)

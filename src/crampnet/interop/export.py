@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crampnet._files import write_atomic
+from crampnet._files import shown, write_atomic
 from crampnet.exceptions import InvalidValueError, hint
 from crampnet.interop._names import identifier, xml_comment, xml_text
 
@@ -99,8 +99,10 @@ def export(model: BaseModel, format: str, path: str | os.PathLike[str] | None = 
         For an unknown ``format`` (the message lists the formats); for
         ``bif``, a node id pgmpy's ``BIFReader`` would misread (``stable1``:
         see :func:`crampnet.interop._pgmpy.write_text`); for a
-        ``path`` that is a symbolic link, FIFO, device or directory, or that
-        cannot be written (the operating system's reason, nothing replaced).
+        ``path`` whose suffix names another format (:data:`SUFFIXES`;
+        ``.xml`` goes with ``xdsl`` too), that is a symbolic link, FIFO,
+        device or directory, or that cannot be written (the operating
+        system's reason, nothing replaced).
 
     Examples
     --------
@@ -112,6 +114,8 @@ def export(model: BaseModel, format: str, path: str | os.PathLike[str] | None = 
     if format not in FORMATS:
         msg = f"The 'format' argument of export must be one of {', '.join(FORMATS)}. Got {format!r} instead.{hint(str(format), FORMATS)}"
         raise InvalidValueError(msg)
+    if path is not None:
+        _check_suffix(path, format)
     spec, tables = model.spec, model.compiled.tables
     if format in ("bif", "xmlbif"):
         from crampnet.interop._pgmpy import write_text
@@ -154,6 +158,33 @@ def format_for(path: str | os.PathLike[str]) -> str:
         msg = f"Cannot tell the export format from the file name {os.fspath(path)!r}: use one of the suffixes {', '.join(SUFFIXES)}, or give the format."
         raise InvalidValueError(msg)
     return SUFFIXES[suffix]
+
+
+def _check_suffix(path: str | os.PathLike[str], format: str) -> None:
+    """Refuse a ``path`` whose suffix names a format other than ``format`` (an unknown suffix, or none, goes with any).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Where the export is to be written.
+    format : str
+        One of :data:`FORMATS`.
+
+    Raises
+    ------
+    InvalidValueError
+        If the suffix is one of :data:`SUFFIXES` and means another format
+        (``.xml`` means ``xmlbif`` or ``xdsl``, both XML).
+    """
+    name = os.fspath(path) if isinstance(path, str | os.PathLike) else None
+    if not isinstance(name, str):
+        return  # write_atomic refuses it, naming its type
+    suffix = Path(name).suffix.lower()
+    means = ("xmlbif", "xdsl") if suffix == ".xml" else (SUFFIXES[suffix],) if suffix in SUFFIXES else (format,)
+    if format not in means:
+        own = next(s for s, f in SUFFIXES.items() if f == format)
+        msg = f"{shown(name)}: format {format!r} contradicts the suffix {suffix}, which means {' or '.join(means)}; give format={means[0]!r}, or name the file for {format} ({shown(str(Path(name).with_suffix(own)))})."
+        raise InvalidValueError(msg)
 
 
 def _number(value: float) -> str:

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from crampnet._files import read_text, shown
-from crampnet.exceptions import NetworkFileError
+from crampnet.exceptions import EvidenceTypeError, NetworkFileError
 from crampnet.network.spec import MAX_BYTES
 
 __all__ = ["SHIPPED", "other_format", "read_network_text", "shipped_text"]
@@ -118,8 +118,8 @@ def read_network_text(path: str | os.PathLike[str]) -> str:
 
     Raises
     ------
-    TypeError
-        If ``path`` is not a string or path.
+    EvidenceTypeError
+        If ``path`` is not a string or path (a ``TypeError`` too).
     NetworkFileError
         If the file is missing, cannot be read (with the operating system's
         reason), is not a regular file, is too large, or is not UTF-8; the
@@ -135,11 +135,11 @@ def read_network_text(path: str | os.PathLike[str]) -> str:
     """
     if not isinstance(path, str | os.PathLike):
         msg = f"The 'path' argument of load must be a str or os.PathLike. Got {path!r} ({type(path).__name__}) instead."
-        raise TypeError(msg)
+        raise EvidenceTypeError(msg)
     name = os.fspath(path)
     if not isinstance(name, str):
         msg = f"The 'path' argument of load must be a str or os.PathLike of str. Got {path!r}, a path of {type(name).__name__}, instead."
-        raise TypeError(msg)
+        raise EvidenceTypeError(msg)
     try:
         os.stat(name)
     except FileNotFoundError:

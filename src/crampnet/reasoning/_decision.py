@@ -52,6 +52,7 @@ from crampnet.network.evidence import resolve_id, show
 from crampnet.network.parts import not_listed
 from crampnet.reasoning._collect import Answers, collect, thresholds
 from crampnet.reasoning._collect import _flag_changes as _flag_changes
+from crampnet.reasoning._id_lists import id_items
 from crampnet.reasoning._thresholds import REACH_RTOL
 
 if TYPE_CHECKING:
@@ -282,7 +283,7 @@ def check_about(model: BaseModel, about: str | Iterable[str] | None) -> list[str
     ------
     EvidenceTypeError
         If ``about`` is not a string, an iterable of them, or None (a
-        mapping is refused).
+        mapping or a 0-d array is refused).
     UnknownNodeError
         If a name is not a node, or is a node but not a condition.
     InvalidValueError
@@ -290,10 +291,7 @@ def check_about(model: BaseModel, about: str | Iterable[str] | None) -> list[str
     """
     if about is None:
         return []
-    names = [about] if isinstance(about, str) else about
-    if not isinstance(names, Iterable) or isinstance(names, Mapping):
-        msg = f"The 'about' argument of next_questions must be a condition id or a list of them. Got {show(about)} ({type(about).__name__}) instead."
-        raise EvidenceTypeError(msg)
+    names = id_items(about, "about", "next_questions", what="condition")  # a 0-d array too
     chosen = set()
     for name in names:
         nid = resolve_id(model.spec, name, "the 'about' argument of next_questions", among=model.conditions)

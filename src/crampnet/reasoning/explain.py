@@ -61,10 +61,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError, UnknownNodeError
+from crampnet.exceptions import (
+    EvidenceTypeError,
+    ImpossibleEvidenceError,
+    InvalidValueError,
+)
 from crampnet.network.entailment import entail, implied
 from crampnet.network.evidence import describe, normalise, resolve_id, show
-from crampnet.network.parts import not_listed
+from crampnet.reasoning._id_lists import condition_ids, resolve_condition
 from crampnet.reasoning._scoring import score, score_coalitions, stack
 from crampnet.reasoning.html import NO_MATH
 
@@ -130,36 +134,6 @@ def _explanation_class() -> type[pd.DataFrame]:
     return Explanation
 
 
-def resolve_condition(model: BaseModel, condition: object) -> str:
-    """The condition id ``condition`` names.
-
-    Parameters
-    ----------
-    model : BaseModel
-        The model.
-    condition : str
-        A condition id or one of its aliases.
-
-    Returns
-    -------
-    str
-        The condition's id.
-
-    Raises
-    ------
-    EvidenceTypeError
-        If ``condition`` is not a string.
-    UnknownNodeError
-        If it names no node ("Did you mean ...?"), or a node that is not a
-        condition.
-    """
-    nid = resolve_id(model.spec, condition, "the condition argument", among=model.conditions)
-    if nid not in model.conditions:
-        msg = f"{nid!r} is {not_listed(model.spec.nodes, nid)}. Conditions: {', '.join(model.conditions)}."
-        raise UnknownNodeError(msg, nid, [])
-    return nid
-
-
 def _sequence_rows(ids: Sequence[str], vectors: Mapping[str, np.ndarray]) -> list[dict[str, np.ndarray]]:
     """The stated sequence's rows: the first ``k`` entries, for ``k = 0 .. n``."""
     return [{nid: vectors[nid] for nid in ids[:k]} for k in range(len(ids) + 1)]
@@ -186,8 +160,8 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
         The compiled model.
     evidence : mapping or None
         One case, as for :meth:`crampnet.Model.posteriors`.
-    conditions : sequence of str, optional
-        Condition ids (default: all).
+    conditions : str or sequence of str, optional
+        Condition ids (default: all), each once; one string is one condition.
     method : {'auto', 'shapley', 'sequence'}, default='auto'
         ``auto`` uses Shapley values up to :data:`MAX_SHAPLEY` entries and the
         stated sequence above.
@@ -207,12 +181,15 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
     ------
     ImpossibleEvidenceError
         If the evidence has probability zero (naming the conflict).
+    UnknownNodeError, EvidenceTypeError
+        If ``conditions`` names no condition ("Did you mean ...?"), or is
+        not a string or an iterable of them.
     """
     import pandas as pd
 
     entered = normalise(model.spec, evidence, entailed=False)
     vectors = dict(entail(model.spec, dict(entered)))  # as the engine counts them
-    conds = [resolve_condition(model, c) for c in conditions] if conditions is not None else model.conditions
+    conds = model.conditions if conditions is None else condition_ids(model, conditions)
     ids = list(vectors)
     n = len(ids)
     if method not in ("auto", "shapley", "sequence"):
@@ -295,14 +272,33 @@ def explain(model: BaseModel, evidence: Mapping[str, object] | None, condition: 
     ------
     UnknownNodeError
         If ``condition`` is not a condition of the network ("Did you mean ...?").
+    EvidenceTypeError, InvalidValueError
+        If ``contributions`` is not a DataFrame, or not one of this
+        evidence's entries with a column for ``condition``.
     """
     import pandas as pd
 
     cond = resolve_condition(model, condition)
+    if contributions is not None:
+        _check_contributions(model, evidence, cond, contributions)
     table = contributions if contributions is not None else log_odds_contributions(model, evidence, [cond], method=method)
     rows = explain_rows(model, evidence, cond, table)
     frame = pd.DataFrame([row[1:] for row in rows], index=pd.Index([row[0] for row in rows], name="evidence"), columns=["state", "log_odds", "likelihood_ratio", "sentence"])
     return _explanation_class()(frame)
+
+
+def _check_contributions(model: BaseModel, evidence: Mapping[str, object] | None, condition: str, table: object) -> None:
+    """Raise unless ``table`` is a :func:`log_odds_contributions` table of ``evidence``'s entries with a ``condition`` column."""
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame):
+        msg = f"The 'contributions' argument of explain must be the DataFrame log_odds_contributions(model, evidence) gives, or None. Got {type(table).__name__} instead."
+        raise EvidenceTypeError(msg)
+    rows, entries = [str(i) for i in table.index], list(normalise(model.spec, evidence, entailed=False))
+    if condition not in table.columns or sorted(rows) != sorted(entries):
+        why = f"it has no column for {condition!r}" if condition not in table.columns else f"its rows ({', '.join(rows) or 'none'}) are not the evidence's entries ({', '.join(entries) or 'none'})"
+        msg = f"The 'contributions' argument of explain must be log_odds_contributions(model, evidence) of the same evidence: {why}."
+        raise InvalidValueError(msg)
 
 
 def explain_rows(model: BaseModel, evidence: Mapping[str, object] | None, condition: str, contributions: pd.DataFrame) -> list[tuple[str, str, float, float, str]]:

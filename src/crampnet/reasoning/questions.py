@@ -110,8 +110,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from crampnet.network.evidence import resolve_id
 from crampnet.reasoning._decision import BY, check_about, check_by, collect, gains
 from crampnet.reasoning._flag_args import check_threshold
+from crampnet.reasoning._id_lists import id_items
 from crampnet.reasoning._question_costs import ABI, COSTS, EXAMINATION, LABS, cost_of
 from crampnet.reasoning._question_order import STAGES as STAGES
 from crampnet.reasoning._question_table import COLUMNS, collect_answers, rank_questions, ranked_rows
@@ -126,7 +128,7 @@ __all__ = [
 ]  # fmt: skip
 
 
-def information_gain(model: BaseModel, evidence: Mapping[str, object] | None, candidates: list[str] | None = None) -> pd.DataFrame:
+def information_gain(model: BaseModel, evidence: Mapping[str, object] | None, candidates: str | Iterable[str] | None = None) -> pd.DataFrame:
     """``I(C_i ; Q | e)`` in bits for every condition ``C_i`` and candidate ``Q``.
 
     Parameters
@@ -135,9 +137,10 @@ def information_gain(model: BaseModel, evidence: Mapping[str, object] | None, ca
         The compiled model.
     evidence : mapping or None
         One case, as for :meth:`crampnet.Model.posteriors`.
-    candidates : list of str, optional
-        Node ids to score (default: every unobserved finding and context node).
-        Observed nodes are never candidates.
+    candidates : str or list of str, optional
+        Node ids (or aliases) to score, each once; one string is one node
+        (default: every unobserved finding and context node). Observed
+        nodes are never candidates.
 
     Returns
     -------
@@ -146,13 +149,44 @@ def information_gain(model: BaseModel, evidence: Mapping[str, object] | None, ca
 
     Raises
     ------
+    UnknownNodeError
+        If a candidate is no node id or alias ("Did you mean ...?").
+    EvidenceTypeError
+        If ``candidates`` is not a string, an iterable of strings or None.
     ImpossibleEvidenceError
         If the evidence has probability zero.
     """
     import pandas as pd
 
-    answers = collect(model, evidence, candidates)
+    answers = collect(model, evidence, None if candidates is None else _candidate_ids(model, candidates))
     return pd.DataFrame(gains(answers), index=pd.Index(list(answers.candidates), name="question"), columns=list(answers.conditions))
+
+
+def _candidate_ids(model: BaseModel, candidates: object) -> list[str]:
+    """The node ids ``candidates`` names, each once in the order given, or an error naming the argument.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model whose nodes ``candidates`` names.
+    candidates : object
+        What the caller gave: one id or alias, or an iterable of them.
+
+    Returns
+    -------
+    list of str
+        The ids, aliases resolved, a repeated one kept at its first place.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``candidates`` is a mapping or not iterable (a number, a 0-d
+        array), or holds an item that is not a string.
+    UnknownNodeError
+        If an item is no node id or alias ("Did you mean ...?").
+    """
+    names = id_items(candidates, "candidates", "information_gain")
+    return list(dict.fromkeys(resolve_id(model.spec, name, "the 'candidates' argument of information_gain") for name in names))
 
 
 def next_questions(

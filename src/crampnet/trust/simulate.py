@@ -178,7 +178,8 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
     max_iter : int, default=200
         EM iterations at most (with missing cells).
     tol : float, default=1e-6
-        EM stops when no table entry moves more than this.
+        EM stops when no table entry moves more than this; in (0, 1), as
+        the entries are probabilities.
 
     Returns
     -------
@@ -194,7 +195,7 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
     EvidenceTypeError
         If ``data`` is not a DataFrame.
     InvalidValueError
-        If ``prior_strength`` or ``tol`` is not a positive number,
+        If ``prior_strength`` is not a positive number, ``tol`` not one below 1,
         ``max_iter`` not a positive int, or no cell of ``data`` is observed;
         or if EM's float E-step loses a row with missing cells whose
         probability under the model is below 1e-200 (it names the row).
@@ -218,8 +219,8 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
     if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral) or int(max_iter) < 1:
         msg = f"The 'max_iter' argument of fit must be a positive int. Got {max_iter!r} instead."
         raise InvalidValueError(msg)
-    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not math.isfinite(tol) or tol <= 0:
-        msg = f"The 'tol' argument of fit must be a positive finite number. Got {tol!r} instead."
+    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not 0 < tol < 1:  # no probability moves by 1 or more: EM would stop at once, "converged"
+        msg = f"The 'tol' argument of fit must be a positive number below 1 (the largest move of a table's probability that counts as converged, e.g. 1e-6). Got {tol!r} instead."
         raise InvalidValueError(msg)
     vectors = frame_evidence(model.spec, data)
     observed = {nid: ~np.all(v == v[:, :1], axis=1) for nid, v in vectors.items()}
