@@ -1,0 +1,51 @@
+"""Evidence read and echoed alike in the interview, Python, the command line and the docs (session 46, second pass)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+import crampnet
+from crampnet.cli import main
+
+
+@pytest.fixture(scope="module")
+def model():
+    return crampnet.load()
+
+
+def _interview(monkeypatch, capsys, args: list[str], answers: str) -> tuple[int, str]:
+    """``crampnet interview ARGS`` with ``answers`` piped in: the exit code and the standard output."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(answers))
+    code = main(["interview", *args])
+    return code, capsys.readouterr().out
+
+
+def test_the_interview_echoes_numbers_as_typed(monkeypatch, capsys):
+    """Check the interview's final Evidence line shows ``ferritin=32.0`` and an answered ``7e1`` as typed, as diagnose does (it showed 32 and 70)."""
+    code, out = _interview(monkeypatch, capsys, ["ferritin=32.0", "--max-questions", "2"], "7e1\nq\n")
+    assert code == 0
+    assert "Q1. Age group?" in out, out
+    evidence = next(line for line in out.splitlines() if line.startswith("Evidence: "))
+    assert evidence == "Evidence: ferritin=32.0 (low), age_group=7e1 (65_plus)", evidence
+
+
+def test_an_interview_answer_out_of_range_is_named_as_typed(monkeypatch, capsys):
+    """Check an answer of 1e4 for the age is named 1e4 in the explanation, as on the command line (it said 10000.0)."""
+    code, out = _interview(monkeypatch, capsys, ["ferritin=32", "--max-questions", "1"], "1e4\nq\n")
+    assert code == 0
+    explained = next(line for line in out.splitlines() if "does not fit" in line)
+    assert "age_group = 1e4 is outside the plausible range 0 to 120 years" in explained, explained
+
+
+def test_the_interview_saves_numbers_not_their_texts(monkeypatch, capsys, tmp_path):
+    """Check the saved case keeps the numbers (a machine-readable file), while the echo shows them as typed."""
+    path = tmp_path / "case.json"
+    code, out = _interview(monkeypatch, capsys, ["ferritin=32.0", "--max-questions", "1", "--save", str(path)], "7e1\n")
+    assert code == 0
+    assert "age_group=7e1 (65_plus)" in out
+    saved = json.loads(path.read_text())["evidence"]
+    assert saved == {"ferritin": 32.0, "age_group": 70.0}
+    assert all(type(v) is float for v in saved.values())
