@@ -49,3 +49,32 @@ def test_the_interview_saves_numbers_not_their_texts(monkeypatch, capsys, tmp_pa
     saved = json.loads(path.read_text())["evidence"]
     assert saved == {"ferritin": 32.0, "age_group": 70.0}
     assert all(type(v) is float for v in saved.values())
+
+
+_NUMBER_ON_D_DIMER = "d_dimer does not accept a number (got 1). Valid states: normal, raised. Also read: yes/y/true/present/positive as raised, no/n/false/absent/negative as normal."
+
+
+def test_a_number_on_a_node_without_bands_has_one_message_wherever_typed(model, capsys, tmp_path):
+    """Check ``1`` on d_dimer is one message from Python (number or text), a case file (number or text) and the command line, listing the states and the yes/no words.
+
+    The command line said "does not accept a number (got 1)" while Python's and
+    a case file's ``"1"`` said "'1' is not a state of d_dimer".
+    """
+    for value in (1, "1", " 1 "):
+        with pytest.raises(crampnet.InvalidStateError) as caught:
+            model.posteriors({"d_dimer": value})
+        assert str(caught.value) == _NUMBER_ON_D_DIMER, (value, str(caught.value))
+    assert main(["diagnose", "d_dimer=1"]) == 2
+    assert capsys.readouterr().err.strip() == f"crampnet: error: {_NUMBER_ON_D_DIMER}"
+    case = tmp_path / "c.json"
+    for written in ('{"d_dimer": 1}', '{"d_dimer": "1"}'):
+        case.write_text(written)
+        assert main(["diagnose", "--case", str(case)]) == 2
+        assert capsys.readouterr().err.strip() == f"crampnet: error: {case}: {_NUMBER_ON_D_DIMER}", written
+
+
+def test_a_number_on_a_node_without_yes_no_lists_only_its_states(model):
+    """Check ``"0"`` on pedal_pulses (normal, diminished, absent: no yes/no) says it takes no number and lists the three states, no yes/no words."""
+    with pytest.raises(crampnet.InvalidStateError) as caught:
+        model.posteriors({"pedal_pulses": "0"})
+    assert str(caught.value) == "pedal_pulses does not accept a number (got 0). Valid states: normal, diminished, absent."
