@@ -78,3 +78,37 @@ def test_a_number_on_a_node_without_yes_no_lists_only_its_states(model):
     with pytest.raises(crampnet.InvalidStateError) as caught:
         model.posteriors({"pedal_pulses": "0"})
     assert str(caught.value) == "pedal_pulses does not accept a number (got 0). Valid states: normal, diminished, absent."
+
+
+def _suggested(message: str) -> str:
+    """The ``df.replace(...)`` expression an error message suggests (everything from ``df.replace(`` to its closing parenthesis)."""
+    start = message.index("df.replace(")
+    depth = 0
+    for end in range(start + len("df.replace"), len(message)):
+        depth += {"(": 1, ")": -1}.get(message[end], 0)
+        if depth == 0:
+            return message[start : end + 1]
+    raise AssertionError(message)
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_the_hint_for_empty_text_cells_makes_them_missing(model, empty):
+    """Check the no-value error for a DataFrame's ``''`` (or blank) cell suggests code that works: ``row.dropna()`` keeps ``''``, so it was no fix.
+
+    The suggested ``df.replace(...)``, run on the frame, leaves exactly those
+    cells out: the posteriors equal those of the cases without them.
+    """
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"ferritin": ["32", empty], "d_dimer": [empty, "yes"]})
+    with pytest.raises(crampnet.InvalidStateError) as caught:
+        model.posteriors(df)
+    message = str(caught.value)
+    assert "row.dropna().to_dict())" not in message, message
+    fixed = eval(_suggested(message), {"df": df})  # the message's own advice, run as written
+    got = model.posteriors(fixed)
+    expected = pd.concat([model.posteriors({"ferritin": "32"}).to_frame().T, model.posteriors({"d_dimer": "yes"}).to_frame().T], ignore_index=True)
+    assert got.to_numpy() == pytest.approx(expected[got.columns].to_numpy())
+    with pytest.raises(crampnet.InvalidStateError) as caught:  # a row given as a dict: the same advice, then dropna
+        model.posteriors(df.iloc[0].to_dict())
+    row = eval(_suggested(str(caught.value)), {"df": df.iloc[0]}).dropna().to_dict()
+    assert row == {"ferritin": "32"}

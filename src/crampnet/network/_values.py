@@ -46,6 +46,10 @@ _SHOW_BITS = 256
 _REAL = (numbers.Real, decimal.Decimal)
 #: Said where a value is a missing-value marker (None, NaN, pandas' NA or NaT).
 _MISSING = "Leave a node out of the evidence to mark it unobserved (a DataFrame row's missing cells: row.dropna().to_dict())"
+#: Said where a value is empty text, which ``row.dropna()`` keeps: the ``replace`` that makes it missing (the dict form, which never fills forward).
+_EMPTY = "Leave a node out of the evidence to mark it unobserved (empty text in a DataFrame or a row: df.replace({'': None}) makes it missing, which a DataFrame of cases leaves out and row.dropna() drops)"
+#: As ``_EMPTY``, for text of blanks only.
+_BLANK = _EMPTY.replace("empty text", "blank text").replace("df.replace({'': None})", "df.replace({r'^\\s*$': None}, regex=True)")
 
 
 def show(value: object, limit: int = 80) -> str:
@@ -272,7 +276,7 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
         number = f" Or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}." if node.bands and node.valid else ""
         msg = f"{show(value)} is not a state of {label}. Valid states: {', '.join(node.states)}.{number}{hint}"
         if not value.strip():  # an empty form field or CSV cell: no value, not a misspelt state
-            msg = f"{label} is {show(value)}, which gives no value. {_MISSING}; otherwise give one of {', '.join(node.states)}.{number}"
+            msg = f"{label} is {show(value)}, which gives no value. {_BLANK if value else _EMPTY}; otherwise give one of {', '.join(node.states)}.{number}"
         raise InvalidStateError(msg, node.id, value, list(node.states))
     if isinstance(value, _REAL):
         if not node.bands or node.valid is None:
