@@ -71,3 +71,28 @@ def test_read_text_cells_reads_booleans_as_its_docstring_says(model: crampnet.Mo
     read = read_text_cells(model.spec, frame)
     assert read.to_dict("list") == {"d_dimer": [True, False], "straight_leg_raise": ["positive", False], "urge_to_move": [True, False]}  # a state name stays one
     assert float(model.posteriors(read).iloc[0]["deep_vein_thrombosis"]) == pytest.approx(float(model.posteriors({"d_dimer": "raised", "straight_leg_raise": "positive", "urge_to_move": "yes"})["deep_vein_thrombosis"]))
+
+
+@pytest.mark.parametrize("page", ["getting-started.md", "workflow.md"])
+def test_the_docs_text_reading_examples_work(model: crampnet.Model, page: str) -> None:
+    """Check each page's sentence on how text is read: each ```{text}` is `{value}``` example gives the posteriors and red flags of its value, and each yes/no word it lists is read as the state it stands for (on d_dimer, raised/normal, and urge_to_move, yes/no)."""
+    import ast
+    import re
+    from pathlib import Path
+
+    text = " ".join((Path(__file__).parents[1] / "docs" / page).read_text(encoding="utf-8").split())
+    start = text.index("Text is read as the command line reads it:")
+    sentence = text[start : text.index(").", start) + 2]
+    pairs = re.findall(r"`(\{[^`]*\})` is `(\{[^`]*\})`", sentence)
+    assert len(pairs) == 3, sentence  # a state name in any case, a yes/no word, a number as text
+    for typed, meant in pairs:
+        written, value = ast.literal_eval(typed), ast.literal_eval(meant)
+        assert all(isinstance(v, str) for v in written.values()) and written.keys() == value.keys(), (typed, meant)
+        assert written != value
+        assert model.posteriors(written).to_dict() == pytest.approx(model.posteriors(value).to_dict()), (typed, meant)
+        assert [(f.condition, f.urgency) for f in model.diagnose(written).red_flags] == [(f.condition, f.urgency) for f in model.diagnose(value).red_flags]
+    (yes, no) = re.search(r"\(([a-z/]+), ([a-z/]+)\) on a node that takes `True`/`False`", sentence).groups()  # type: ignore[union-attr]
+    for words, truth in ((yes, True), (no, False)):
+        for word in words.split("/"):
+            for nid in ("d_dimer", "urge_to_move"):
+                assert model.posteriors({nid: word}).to_dict() == pytest.approx(model.posteriors({nid: truth}).to_dict()), (word, nid)

@@ -53,7 +53,7 @@ from crampnet._case_json import beyond_float, too_big
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
 from crampnet._file_names import escaped
 from crampnet.exceptions import CrampnetError
-from crampnet.network.evidence import interpret
+from crampnet.network.evidence import interpret, state_vector
 from crampnet.reasoning._differential import fraction
 
 if TYPE_CHECKING:
@@ -97,11 +97,16 @@ class Interview:
         :meth:`~crampnet.reasoning.diagnosis.Diagnosis.next_questions` takes it.
     staged : bool, default=False
         History first, then examination, then tests (``--staged``).
+    typed : mapping of str to str, optional
+        The text each number of ``evidence`` was typed as (node id to text,
+        ``32.0``), which the final Evidence line shows; the numbers answered
+        are added as they were typed (attribute ``typed``).
     """
 
-    def __init__(self, model: Model, evidence: Mapping[str, object], *, skipped: Sequence[str] = (), asked: int = 0, top: int = 5, max_questions: int = 10, confidence: float = 0.95, choose: bool = False, save: Callable[[dict[str, object], list[str], int], None] | None = None, by: str = "decision", staged: bool = False) -> None:
+    def __init__(self, model: Model, evidence: Mapping[str, object], *, skipped: Sequence[str] = (), asked: int = 0, top: int = 5, max_questions: int = 10, confidence: float = 0.95, choose: bool = False, save: Callable[[dict[str, object], list[str], int], None] | None = None, by: str = "decision", staged: bool = False, typed: Mapping[str, str] | None = None) -> None:
         self.model = model
         self.evidence = dict(evidence)
+        self.typed = dict(typed or {})
         self.skipped = list(skipped)
         self.asked = asked
         self.top, self.max_questions, self.confidence, self.choose = top, max_questions, confidence, choose
@@ -180,7 +185,7 @@ class Interview:
     def _final(self, dx: Diagnosis, reason: str) -> None:
         """Why it stopped, then the red flags, the final differential and the evidence."""
         print(f"Stopping: {reason}")
-        print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence, self.model.spec), NOTE]))
+        print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence, self.model.spec, self.typed), NOTE]))
 
     def _stop(self, dx: Diagnosis) -> tuple[str, list[str]]:
         """Why to stop now (or ``""``), and the questions left, best first."""
@@ -231,7 +236,9 @@ class Interview:
         if not answer:
             print("  Please answer, or type skip.")
             return None
-        value = interpret(self.model.spec.nodes[nid], answer)
+        node = self.model.spec.nodes[nid]
+        value = interpret(node, answer)
+        text = answer.strip().removeprefix("+") if isinstance(value, float) else None  # a number as typed (7e1), as the command line keeps it
         if isinstance(value, float) and math.isnan(value):  # the evidence check's advice is for Python callers
             print(f"  {escaped(answer)} is not a value: to leave {nid} unknown, type skip.")
             print("  Answer yes or no, one of the states listed, a number where one is accepted, or skip.")
@@ -239,11 +246,14 @@ class Interview:
         try:
             if beyond_float(answer):
                 raise too_big(nid, answer.strip())
+            state_vector(node, value, name=nid, typed=text)  # its message names the number as typed (1e4, not 10000.0)
             self.model.posteriors({**self.evidence, nid: value})
         except CrampnetError as err:
             print(f"  That answer does not fit: {err}")
             print("  Answer yes or no, one of the states listed, a number where one is accepted, or skip.")
             return None
+        if text is not None:
+            self.typed[nid] = text
         return value
 
     def _ask(self, nid: str, stdin: IO[str]) -> object:

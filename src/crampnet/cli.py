@@ -128,7 +128,8 @@ def _diagnose(args: argparse.Namespace, model: Model) -> int:
 
 def _interview(args: argparse.Namespace, model: Model) -> int:
     case: CaseFile | None = args.case_file
-    evidence = _evidence(args, model)
+    typed: dict[str, str] = {}  # the numbers as typed (ferritin=32.0), for the final Evidence line
+    evidence = _evidence(args, model, typed)
     save = None
     if args.save:
         digest = args.digest or network_digest(args.network)
@@ -139,7 +140,7 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
 
     if case is not None and case.saved:
         print(f"Resuming {case.name}: {len(evidence)} answer{'s' * (len(evidence) != 1)}, {len(args.skipped)} skipped, {case.asked} question{'s' * (case.asked != 1)} asked.")
-    run = Interview(model, evidence, skipped=args.skipped, asked=case.asked if case is not None else 0, top=args.top, max_questions=args.max_questions, confidence=args.confidence, choose=args.choose, save=save, by=args.questions_by, staged=args.staged)
+    run = Interview(model, evidence, skipped=args.skipped, asked=case.asked if case is not None else 0, top=args.top, max_questions=args.max_questions, confidence=args.confidence, choose=args.choose, save=save, by=args.questions_by, staged=args.staged, typed=typed)
     code = run.run(sys.stdin)
     if args.save:  # a command to copy: names quoted for the shell, and the network it ran on (a saved case names, not locates, it)
         more = (args.max_questions or MAX_QUESTIONS) + run.asked if run.asked >= args.max_questions else args.max_questions  # the saved questions count: as many again (0: the default)

@@ -28,7 +28,14 @@ from collections.abc import Mapping
 import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
-from crampnet.network._words import truth_states, truth_word, typed_number, typed_state
+from crampnet.network._words import (
+    truth_states,
+    truth_word,
+    truth_words,
+    typed_number,
+    typed_state,
+    written_number,
+)
 from crampnet.network.spec import Node
 
 __all__ = ["band", "scaled", "show", "state_vector", "truth_states", "truth_word", "typed_number", "typed_state"]
@@ -39,6 +46,10 @@ _SHOW_BITS = 256
 _REAL = (numbers.Real, decimal.Decimal)
 #: Said where a value is a missing-value marker (None, NaN, pandas' NA or NaT).
 _MISSING = "Leave a node out of the evidence to mark it unobserved (a DataFrame row's missing cells: row.dropna().to_dict())"
+#: Said where a value is empty text, which ``row.dropna()`` keeps: the ``replace`` that makes it missing (the dict form, which never fills forward).
+_EMPTY = "Leave a node out of the evidence to mark it unobserved (empty text in a DataFrame or a row: df.replace({'': None}) makes it missing, which a DataFrame of cases leaves out and row.dropna() drops)"
+#: As ``_EMPTY``, for text of blanks only.
+_BLANK = _EMPTY.replace("empty text", "blank text").replace("df.replace({'': None})", "df.replace({r'^\\s*$': None}, regex=True)")
 
 
 def show(value: object, limit: int = 80) -> str:
@@ -175,8 +186,9 @@ def _as_typed(value: object, typed: object) -> str:
 
 
 def _no_numbers(node: Node, value: object, label: str, typed: object = None) -> InvalidStateError:
+    """The error for a number given to ``node``, which has no bands: one message for ``1``, ``"1"`` and the command line's ``d_dimer=1``."""
     nan = (isinstance(value, decimal.Decimal) and value.is_nan()) or (isinstance(value, float | np.floating) and math.isnan(value))
-    msg = f"{label} does not accept a number (got {_as_typed(value, typed)}); its states are {', '.join(node.states)}.{f' {_MISSING}.' if nan else ''}"
+    msg = f"{label} does not accept a number (got {_as_typed(value, typed)}). Valid states: {', '.join(node.states)}.{truth_words(node)}{f' {_MISSING}.' if nan else ''}"
     return InvalidStateError(msg, node.id, value, list(node.states))
 
 
@@ -257,12 +269,14 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
             return _indicator(node, state)
         if (written := typed_number(node, value)) is not None:  # "32" on ferritin, as the command line and case files read it
             return _indicator(node, band(node, written, name=name, typed=value.strip() if typed is None else typed))
+        if not node.bands and (written := written_number(value)) is not None and not math.isnan(written):  # "1" on d_dimer, as d_dimer=1 or 1 is refused
+            raise _no_numbers(node, value, label, value.strip() if typed is None else typed)
         close = difflib.get_close_matches(value.lower(), list(node.states), n=1, cutoff=0.5)
         hint = f" Did you mean {close[0]!r}?" if close else _number_hint(node, value)
         number = f" Or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}." if node.bands and node.valid else ""
         msg = f"{show(value)} is not a state of {label}. Valid states: {', '.join(node.states)}.{number}{hint}"
         if not value.strip():  # an empty form field or CSV cell: no value, not a misspelt state
-            msg = f"{label} is {show(value)}, which gives no value. {_MISSING}; otherwise give one of {', '.join(node.states)}.{number}"
+            msg = f"{label} is {show(value)}, which gives no value. {_BLANK if value else _EMPTY}; otherwise give one of {', '.join(node.states)}.{number}"
         raise InvalidStateError(msg, node.id, value, list(node.states))
     if isinstance(value, _REAL):
         if not node.bands or node.valid is None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from crampnet.network.spec import Node
 
-__all__ = ["truth_states", "truth_word", "typed_number", "typed_state"]
+__all__ = ["truth_states", "truth_word", "truth_words", "typed_number", "typed_state", "written_number"]
 
 #: What a person types for yes and no, on a node that takes booleans (see :func:`truth_word`).
 _YES = ("yes", "y", "true", "present", "positive")
@@ -86,6 +86,33 @@ def truth_word(node: Node, text: str) -> bool | None:
     return word in _YES if truth_states(node) is not None and word in _YES + _NO else None
 
 
+def truth_words(node: Node) -> str:
+    """The yes/no words ``node`` reads, for a message: ``" Also read: yes/y/... as raised, no/n/... as normal."``, or ``""``.
+
+    Parameters
+    ----------
+    node : Node
+        The node a message lists the valid values of.
+
+    Returns
+    -------
+    str
+        The words of :func:`truth_word` with the states they stand for, a
+        sentence (with a leading blank) to follow the list of states; ``""``
+        on a node that takes no booleans (:func:`truth_states`).
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.network._words import truth_words
+    >>> nodes = crampnet.load().spec.nodes
+    >>> truth_words(nodes["d_dimer"]), truth_words(nodes["pedal_pulses"])
+    (' Also read: yes/y/true/present/positive as raised, no/n/false/absent/negative as normal.', '')
+    """
+    pair = truth_states(node)
+    return "" if pair is None else f" Also read: {'/'.join(_YES)} as {pair[0]}, {'/'.join(_NO)} as {pair[1]}."
+
+
 def typed_state(node: Node, text: str) -> str | None:
     """The state of ``node`` that ``text`` names as a person types it: a state in any case, or a yes/no word (:func:`truth_word`).
 
@@ -141,7 +168,34 @@ def typed_number(node: Node, text: str) -> float | None:
     >>> typed_number(nodes["ferritin"], "1e3"), typed_number(nodes["ferritin"], "30_0"), typed_number(nodes["urge_to_move"], "1")
     (1000.0, None, None)
     """
-    if not node.bands or "_" in text:
+    return written_number(text) if node.bands else None
+
+
+def written_number(text: str) -> float | None:
+    """The number that ``text`` writes, whatever node it is for, or None.
+
+    As :func:`typed_number` reads it, on any node: so a message can say that
+    a node without bands takes no number (``"1"`` on ``d_dimer``) rather than
+    that the text is no state.
+
+    Parameters
+    ----------
+    text : str
+        The text as typed; blanks around it are ignored.
+
+    Returns
+    -------
+    float or None
+        The number (``nan`` and ``inf`` too); None where ``text`` writes
+        none, or has an underscore (``30_0``).
+
+    Examples
+    --------
+    >>> from crampnet.network._words import written_number
+    >>> written_number(" 1 "), written_number("30_0"), written_number("yes")
+    (1.0, None, None)
+    """
+    if "_" in text:
         return None
     try:
         return float(text.strip())
