@@ -16,13 +16,44 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError
-from crampnet.network.evidence import show
+from crampnet.network.evidence import resolve_id, show
 from crampnet.reasoning._thresholds import testing_thresholds
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["check_threshold", "checked_posteriors", "thresholds_for"]
+__all__ = ["check_flag", "check_threshold", "checked_posteriors", "thresholds_for"]
+
+
+def check_flag(value: object, name: str) -> bool:
+    """Return ``value`` if it is a bool, or raise: a switch of :func:`~crampnet.reasoning.redflags.red_flags` is not read by truthiness.
+
+    Parameters
+    ----------
+    value : object
+        What the caller gave.
+    name : str
+        The argument's name, for the message.
+
+    Returns
+    -------
+    bool
+        ``value`` as a plain bool.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``value`` is not a bool (``"no"`` is truthy, and would switch it on).
+
+    Examples
+    --------
+    >>> check_flag(False, "baseline")
+    False
+    """
+    if not isinstance(value, bool | np.bool_):
+        msg = f"The {name!r} argument of red_flags must be True or False. Got {show(value)} ({type(value).__name__}) instead."
+        raise EvidenceTypeError(msg)
+    return bool(value)
 
 
 def check_threshold(threshold: object, *, subject: str = "The 'threshold' argument") -> float:
@@ -103,17 +134,29 @@ def checked_posteriors(model: BaseModel, posteriors: object) -> dict[str, float]
     Raises
     ------
     EvidenceTypeError
-        If ``posteriors`` is neither a mapping nor a pandas Series.
+        If ``posteriors`` is neither a mapping nor a pandas Series, or is a
+        table (a DataFrame of several cases).
+    UnknownNodeError
+        If a key names no node ("Did you mean ...?" among the conditions).
     InvalidValueError
         If a value is not a probability in [0, 1] (NaN, a percentage, a
-        string, a bool) or a must-not-miss condition has none.
+        string, a bool), a key is a node that is not a condition (its flag
+        would silently fall to the default), or a must-not-miss condition
+        has none.
     """
     if not isinstance(posteriors, Mapping) and not callable(getattr(posteriors, "to_dict", None)):
         msg = f"The 'posteriors' argument of red_flags must be model.posteriors(evidence) or a mapping of condition id to probability. Got {type(posteriors).__name__} instead."
         raise EvidenceTypeError(msg)
+    if getattr(posteriors, "ndim", 1) != 1:
+        msg = "The 'posteriors' argument of red_flags takes one case's probabilities: pass one row of model.posteriors(frame) (frame.iloc[i]), not the whole table."
+        raise EvidenceTypeError(msg)
     items = posteriors.items() if isinstance(posteriors, Mapping) else posteriors.to_dict().items()  # type: ignore[attr-defined]
     post: dict[str, float] = {}
     for key, value in items:
+        if key not in model.conditions:  # a misspelt id would leave that condition's flag to the default silently
+            resolve_id(model.spec, key, "the 'posteriors' argument of red_flags", among=model.conditions)
+            msg = f"The 'posteriors' argument of red_flags takes conditions; {key!r} is a finding or context node. Valid ids: {', '.join(model.conditions)}."
+            raise InvalidValueError(msg)
         if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not -1e-9 <= float(value) <= 1.0 + 1e-9:  # rounding of an engine's sums passes
             msg = f"The 'posteriors' argument of red_flags must give probabilities in [0, 1]. Got {value!r} for {key!r}."
             raise InvalidValueError(msg)

@@ -71,8 +71,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from crampnet.network.evidence import resolve_id
-from crampnet.reasoning._flag_args import check_threshold, checked_posteriors, thresholds_for
+from crampnet.reasoning._flag_args import (
+    check_flag,
+    check_threshold,
+    checked_posteriors,
+    thresholds_for,
+)
 from crampnet.reasoning._pregnancy import dvt_advice
+from crampnet.reasoning._ruleouts import rule_outs_met, rule_outs_open
 from crampnet.reasoning._rules import (
     RULES,
     Entry,
@@ -224,11 +230,15 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     ------
     InvalidValueError
         If ``threshold`` is neither None nor a number in (0, 1], or ``posteriors`` lacks a
-        must-not-miss condition or gives a value not in [0, 1] (NaN, a percentage, a string).
+        must-not-miss condition, names a node that is not a condition, or gives a value not in
+        [0, 1] (NaN, a percentage, a string).
+    UnknownNodeError
+        If ``posteriors`` names no node ("Did you mean ...?" among the conditions).
     EvidenceTypeError
-        If ``posteriors`` is neither a mapping nor a pandas Series.
+        If ``posteriors`` is neither a mapping nor a pandas Series (or is a whole
+        table), or ``baseline`` is not True or False.
     """
-    limits = thresholds_for(model, threshold)
+    limits, baseline = thresholds_for(model, threshold), check_flag(baseline, "baseline")
     vectors = stated(model, observe(model, evidence))  # the entailed findings read once, for the rules and the rule-outs
     flags = rule_flags(model, vectors, typed_numbers(model, evidence))  # the numbers typed: a rule may draw its line off the band
     post = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True)) if posteriors is None else checked_posteriors(model, posteriors)
@@ -326,71 +336,3 @@ def _before_findings(model: BaseModel, evidence: Mapping[str, object]) -> dict[s
     if len(context) == len(evidence):
         return {}
     return dict(zip(model.conditions, model.posterior_array(context).tolist(), strict=True))
-
-
-def rule_outs_met(model: BaseModel, evidence: Mapping[str, object] | None, threshold: float | None = None) -> dict[str, tuple[str, str]]:
-    """The must-not-miss conditions whose published rule-out ``evidence`` meets, each with what was found and its source.
-
-    Empty when a ``threshold`` is given: then every condition at or above it
-    is flagged, as the caller asked (:func:`red_flags`). The DVT rule-out
-    needs every Wells item answered (an item left open might make DVT
-    likely): :func:`rule_outs_open` says which are missing.
-
-    Parameters
-    ----------
-    model : BaseModel
-        The model.
-    evidence : mapping or None
-        The case: node ids (or aliases) to what was observed.
-    threshold : float or None, default=None
-        The threshold the caller gave :func:`red_flags`, if any.
-
-    Returns
-    -------
-    dict of str to tuple of (str, str)
-        Condition id to ``(what was found, source)``, for each rule-out met.
-
-    Examples
-    --------
-    >>> import crampnet
-    >>> case = {"calf_tenderness": True, "d_dimer": "normal", "malignancy": False, "recent_immobilisation": False,
-    ...         "unilateral_calf_swelling": False, "edema": False, "prior_vte": False}
-    >>> met = rule_outs_met(crampnet.load(), case)
-    >>> list(met), met["deep_vein_thrombosis"][0].split(":")[0]
-    (['deep_vein_thrombosis'], 'Wells score 1 (localized tenderness along the deep veins; every item answered) with a normal D-dimer')
-    >>> rule_outs_met(crampnet.load(), {"calf_tenderness": True, "d_dimer": "normal"})
-    {}
-    """
-    if threshold is not None:
-        return {}
-    return rule_outs(model, observe(model, evidence))
-
-
-def rule_outs_open(model: BaseModel, evidence: Mapping[str, object] | None, threshold: float | None = None) -> dict[str, str]:
-    """The rule-outs ``evidence`` would meet but for items not answered: condition id to what is missing.
-
-    Empty when a ``threshold`` is given, as :func:`rule_outs_met`.
-
-    Parameters
-    ----------
-    model : BaseModel
-        The model.
-    evidence : mapping or None
-        The case so far.
-    threshold : float or None, default=None
-        The threshold the caller gave :func:`red_flags`, if any.
-
-    Returns
-    -------
-    dict of str to str
-        Condition id to a sentence naming the items not entered.
-
-    Examples
-    --------
-    >>> import crampnet
-    >>> rule_outs_open(crampnet.load(), {"calf_tenderness": True, "d_dimer": "normal", "malignancy": False})["deep_vein_thrombosis"]
-    'a normal D-dimer rules DVT out only at a Wells score of 1 or less (NICE NG158); the items entered score 1, and these are not entered (or only as soft evidence): recently bedridden or major surgery, calf swelling on one side, pitting edema confined to the symptomatic leg, previously documented DVT.'
-    """
-    if threshold is not None:
-        return {}
-    return _rule_outs_open(model, observe(model, evidence))
