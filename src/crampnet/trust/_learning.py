@@ -22,10 +22,11 @@ from crampnet.base import BaseModel, Fit
 from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError
 from crampnet.network.batch import batch_evidence, check_columns, row_name
 from crampnet.network.entailment import entail_rows
-from crampnet.network.evidence import describe, resolve_id
+from crampnet.network.evidence import resolve_id
 from crampnet.network.spec import NetworkSpec
 from crampnet.trust._em import BARREN, HARD, KEPT, SOFT, EStep
 from crampnet.trust._emfloor import refuse_below_floor
+from crampnet.trust._impossible import impossible_row
 from crampnet.trust._montecarlo import relevant_nodes
 
 if TYPE_CHECKING:
@@ -242,7 +243,7 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
             np.add.at(table, observed, 1.0)
             counts[nid] = table
         if zero.any():
-            raise _impossible_row(model, evidence, rows, int(np.flatnonzero(zero)[0]))
+            raise impossible_row(model, evidence, rows, int(np.flatnonzero(zero)[0]))
         return counts, 0, True
     nodes = relevant_nodes(model, fitted)
     matrix = np.ascontiguousarray(np.hstack([evidence[nid] for nid in fitted]))
@@ -258,7 +259,7 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
         found, bad = step.counts(tables)
         if bad.size:
             refuse_below_floor(model, cases, np.isin(np.arange(first.size), bad), first, rows)  # a float underflow, not a zero
-            raise _impossible_row(model, evidence, rows, int(first[bad].min()))
+            raise impossible_row(model, evidence, rows, int(first[bad].min()))
         counts = {nid: found[nid] for nid in fitted}
         moved = 0.0
         for nid in fitted:
@@ -291,15 +292,6 @@ def _check_entailments(model: BaseModel, evidence: Mapping[str, np.ndarray], row
     except ImpossibleEvidenceError as err:
         msg = f"{err} fit cannot use the row: drop or correct it."
         raise ImpossibleEvidenceError(msg, err.conflicting, rows[named[0]]) from None
-
-
-def _impossible_row(model: BaseModel, evidence: Mapping[str, np.ndarray], rows: pd.Index, position: int) -> ImpossibleEvidenceError:
-    """The error for the row at ``position`` of the data, of probability zero under the model, naming a minimal conflict."""
-    row = {nid: vec[position] for nid, vec in evidence.items()}
-    conflict = model.compiled.conflict(row)
-    entries = " and ".join(f"{nid}={describe(model.spec, nid, row[nid])}" for nid in conflict)
-    msg = f"R{row_name(rows, position)[1:]} of the data has probability zero under the model ({entries} {'cannot hold together' if len(conflict) > 1 else f'has probability zero on its own in the population {model.population!r}'}), so fit cannot use it: drop or correct it."
-    return ImpossibleEvidenceError(msg, conflict, rows[position])
 
 
 def _posterior_mean(counts: np.ndarray, fallback: np.ndarray) -> np.ndarray:
