@@ -204,7 +204,7 @@ def test_estep_counts_with_soft_evidence_and_weights_equal_enumeration(tiny):
 def test_impossible_rows_are_named(tiny):
     """Check that EM names the first row of probability zero (here jerks=yes with plm=absent)."""
     data = pd.DataFrame({"jerks": ["no", "yes", "yes"], "rls": ["present", None, None], "plm": [None, "absent", "absent"]}, index=["a", "b", "c"])
-    with pytest.raises(crampnet.ImpossibleEvidenceError, match="Row 'b'"):
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match="row 'b'"):
         fit(tiny, data)
 
 

@@ -127,3 +127,21 @@ def test_a_row_below_the_float_range_is_named_in_a_plain_sentence(tmp_path, inde
     with pytest.raises(crampnet.InvalidValueError) as caught:
         model.fit(pd.DataFrame(rows, index=index), max_iter=1)
     assert str(caught.value).startswith(f"Fit cannot count {named} of the data exactly: it has probability 10^-600.0 under the model, below 1e-200"), str(caught.value)
+
+
+@pytest.mark.parametrize(("index", "named"), [(["a", "b"], "row 'b'"), ([7, 7], "row 7 (position 1; 2 rows are labelled 7)")])
+def test_an_impossible_row_is_named_in_a_plain_sentence(tiny, index, named):
+    """Check that fit's refusal of a row of probability zero names it as row_name does, inside one sentence that starts with "Fit".
+
+    It capitalised the name by hand ("R" + "ow 7 ...") to start the message
+    with it: "Row 7 (position 1; 2 rows are labelled 7) of the data has
+    probability zero under the model (...), so fit cannot use it: drop or
+    correct it."
+    """
+    data = pd.DataFrame({"jerks": ["no", "yes"], "plm": [None, "absent"]}, index=index)
+    with pytest.raises(crampnet.ImpossibleEvidenceError) as caught:
+        tiny.fit(data)
+    text = str(caught.value)
+    assert text.startswith(f"Fit cannot use {named} of the data: it has probability zero under the model (plm=absent and jerks=yes cannot hold together); drop or correct it."), text
+    assert text.count(". ") == 0 and "Row" not in text
+    assert caught.value.row == index[1]

@@ -366,7 +366,7 @@ def test_fit_updates_a_part_from_its_column_and_keeps_its_zero(small):
     params = fitted.parameters()
     overt = params[params["node"] == "overt"]
     assert set(overt.loc[overt["value"] != 0, "source"]) == {"fitted"} and set(overt.loc[overt["value"] == 0, "source"]) == {"judgment"}  # the 0 no case can move keeps the file's source
-    with pytest.raises(crampnet.ImpossibleEvidenceError, match=r"Row 0 .*d=absent and overt=present cannot hold together"):
+    with pytest.raises(crampnet.ImpossibleEvidenceError, match=r"row 0 .*d=absent and overt=present cannot hold together"):
         small.fit(pd.DataFrame({"d": ["absent"], "overt": ["present"]}))
     without = small.fit(data[["d"]], prior_strength=10)
     np.testing.assert_array_equal(without.compiled.tables["overt"], small.compiled.tables["overt"])

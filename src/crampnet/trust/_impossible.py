@@ -1,8 +1,9 @@
 """The error fit raises for a row of the data that has probability zero under the model.
 
 Both ways of counting (complete data and EM, :mod:`crampnet.trust._learning`)
-refuse such a row, naming it as :func:`crampnet.network.batch.row_name`
-does and a minimal set of its findings that cannot hold together.
+refuse such a row in one sentence that starts with "Fit", naming it as
+:func:`crampnet.network.batch.row_name` does and a minimal set of its
+findings that cannot hold together.
 
 Examples
 --------
@@ -53,5 +54,6 @@ def impossible_row(model: BaseModel, evidence: Mapping[str, np.ndarray], rows: p
     row = {nid: vec[position] for nid, vec in evidence.items()}
     conflict = model.compiled.conflict(row)
     entries = " and ".join(f"{nid}={describe(model.spec, nid, row[nid])}" for nid in conflict)
-    msg = f"R{row_name(rows, position)[1:]} of the data has probability zero under the model ({entries} {'cannot hold together' if len(conflict) > 1 else f'has probability zero on its own in the population {model.population!r}'}), so fit cannot use it: drop or correct it."
+    why = "cannot hold together" if len(conflict) > 1 else f"has probability zero on its own in the population {model.population!r}"
+    msg = f"Fit cannot use {row_name(rows, position)} of the data: it has probability zero under the model ({entries} {why}); drop or correct it."
     return ImpossibleEvidenceError(msg, conflict, rows[position])
