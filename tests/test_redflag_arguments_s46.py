@@ -10,7 +10,12 @@ from __future__ import annotations
 import pytest
 
 import crampnet
-from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError, UnknownNodeError
+from crampnet.exceptions import (
+    CrampnetError,
+    EvidenceTypeError,
+    InvalidValueError,
+    UnknownNodeError,
+)
 from crampnet.reasoning.redflags import red_flags, rule_outs_met, rule_outs_open
 
 # Wells 1 (tenderness), every item answered, normal D-dimer: NICE NG158's rule-out is met.
