@@ -36,8 +36,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from crampnet.exceptions import EvidenceTypeError
-from crampnet.network.evidence import entered, normalise, resolve_id, show
+from crampnet.network.evidence import check_bool, entered, normalise, resolve_id
 from crampnet.reasoning.html import COLOURS, URGENCY, diagnosis_html, percent
 from crampnet.reasoning.redflags import red_flags
 
@@ -233,9 +232,7 @@ def draw(
     ['acute_limb_ischemia', 'akathisia']
     """
     for name, flag in (("whole", whole), ("labels", labels)):
-        if not isinstance(flag, bool):
-            msg = f"The {name!r} argument of draw must be True or False. Got {show(flag)} ({type(flag).__name__}) instead."
-            raise EvidenceTypeError(msg)
+        check_bool(flag, name, "draw")
     from crampnet._arguments import check_axes, pyplot
 
     plt = pyplot()

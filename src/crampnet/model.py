@@ -34,7 +34,7 @@ import numpy as np
 from crampnet._clinical import ClinicalMethods
 from crampnet.base import BaseModel, Fit
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError
-from crampnet.network.evidence import show
+from crampnet.network.evidence import check_bool
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -151,9 +151,7 @@ class Model(ClinicalMethods):
 
         from crampnet.interop.cohorts import is_dask_dataframe
 
-        if not isinstance(progress, bool | np.bool_):  # "false" would show the bar
-            msg = f"The 'progress' argument of posteriors must be True or False. Got {show(progress)} ({type(progress).__name__}) instead."
-            raise EvidenceTypeError(msg)
+        check_bool(progress, "progress", "posteriors")  # "false" would show the bar
         unused = [name for name, value, default in (("draws", draws, _DRAWS), ("seed", seed, _SEED)) if value is not default]
         if interval is None and unused:
             msg = f"The {' and '.join(repr(name) for name in unused)} argument{'s' if len(unused) > 1 else ''} of posteriors {'are' if len(unused) > 1 else 'is'} for intervals only: give interval= too (e.g. interval=0.9), or leave {'them' if len(unused) > 1 else 'it'} out."

@@ -52,12 +52,38 @@ from crampnet.network._values import (
 from crampnet.network.entailment import entail
 from crampnet.network.spec import NetworkSpec, Node
 
-__all__ = ["CLI_IDS_HINT", "IDS_HINT", "band", "conjunction", "describe", "entered", "interpret", "normalise", "resolve_id", "scaled", "show", "state_vector", "truth_states", "truth_word", "typed_number", "typed_state"]
+__all__ = ["CLI_IDS_HINT", "IDS_HINT", "band", "check_bool", "conjunction", "describe", "entered", "interpret", "normalise", "resolve_id", "scaled", "show", "state_vector", "truth_states", "truth_word", "typed_number", "typed_state"]
 
 #: Where an unknown node's error points when no id is close; the command line says ``CLI_IDS_HINT`` instead.
 IDS_HINT = " See model.findings, model.conditions and model.context for the ids (on the command line: crampnet describe)."
 #: The command line's :data:`IDS_HINT`: a person at the terminal has no ``model``.
 CLI_IDS_HINT = " Run crampnet describe to list the node ids."
+
+
+def check_bool(value: object, name: str, where: str) -> bool:
+    """``value`` as a bool, or an error naming argument ``name`` of ``where``: a switch is never read by truthiness ("no" is true).
+
+    Parameters
+    ----------
+    value : object
+        What the caller gave (a bool or a numpy bool).
+    name, where : str
+        The argument and the function it was given to, for the message.
+
+    Returns
+    -------
+    bool
+        ``value`` as a plain bool.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``value`` is not a bool.
+    """
+    if not isinstance(value, bool | np.bool_):
+        msg = f"The {name!r} argument of {where} must be True or False. Got {show(value)} ({type(value).__name__}) instead."
+        raise EvidenceTypeError(msg)
+    return bool(value)
 
 
 def resolve_id(spec: NetworkSpec, key: object, what: str = "evidence", *, among: Collection[str] | None = None) -> str:

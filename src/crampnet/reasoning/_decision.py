@@ -44,11 +44,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.exceptions import (
-    EvidenceTypeError,
     InvalidValueError,
     UnknownNodeError,
 )
-from crampnet.network.evidence import resolve_id, show
+from crampnet.network.evidence import check_bool, resolve_id, show
 from crampnet.network.parts import not_listed
 from crampnet.reasoning._collect import Answers, collect, thresholds
 from crampnet.reasoning._collect import _flag_changes as _flag_changes
@@ -258,9 +257,7 @@ def check_by(by: object, *, cost_aware: object = False, staged: object = False) 
         msg = f"The 'by' argument of next_questions must be one of {', '.join(map(repr, BY))}. Got {show(by)} instead."
         raise InvalidValueError(msg)
     for name, value in (("cost_aware", cost_aware), ("staged", staged)):
-        if not isinstance(value, bool | np.bool_):
-            msg = f"The '{name}' argument of next_questions must be True or False. Got {show(value)} ({type(value).__name__}) instead."
-            raise EvidenceTypeError(msg)
+        check_bool(value, name, "next_questions")
 
 
 def check_about(model: BaseModel, about: str | Iterable[str] | None) -> list[str]:

@@ -22,38 +22,7 @@ from crampnet.reasoning._thresholds import testing_thresholds
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["check_flag", "check_threshold", "checked_posteriors", "thresholds_for"]
-
-
-def check_flag(value: object, name: str) -> bool:
-    """Return ``value`` if it is a bool, or raise: a switch of :func:`~crampnet.reasoning.redflags.red_flags` is not read by truthiness.
-
-    Parameters
-    ----------
-    value : object
-        What the caller gave.
-    name : str
-        The argument's name, for the message.
-
-    Returns
-    -------
-    bool
-        ``value`` as a plain bool.
-
-    Raises
-    ------
-    EvidenceTypeError
-        If ``value`` is not a bool (``"no"`` is truthy, and would switch it on).
-
-    Examples
-    --------
-    >>> check_flag(False, "baseline")
-    False
-    """
-    if not isinstance(value, bool | np.bool_):
-        msg = f"The {name!r} argument of red_flags must be True or False. Got {show(value)} ({type(value).__name__}) instead."
-        raise EvidenceTypeError(msg)
-    return bool(value)
+__all__ = ["check_threshold", "checked_posteriors", "thresholds_for"]
 
 
 def check_threshold(threshold: object, *, subject: str = "The 'threshold' argument") -> float:

@@ -70,9 +70,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from crampnet.network.evidence import resolve_id
+from crampnet.network.evidence import check_bool, resolve_id
 from crampnet.reasoning._flag_args import (
-    check_flag,
     check_threshold,
     checked_posteriors,
     thresholds_for,
@@ -238,7 +237,7 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
         If ``posteriors`` is neither a mapping nor a pandas Series (or is a whole
         table), or ``baseline`` is not True or False.
     """
-    limits, baseline = thresholds_for(model, threshold), check_flag(baseline, "baseline")
+    limits, baseline = thresholds_for(model, threshold), check_bool(baseline, "baseline", "red_flags")
     vectors = stated(model, observe(model, evidence))  # the entailed findings read once, for the rules and the rule-outs
     flags = rule_flags(model, vectors, typed_numbers(model, evidence))  # the numbers typed: a rule may draw its line off the band
     post = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True)) if posteriors is None else checked_posteriors(model, posteriors)

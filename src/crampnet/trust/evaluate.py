@@ -58,9 +58,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from crampnet._arguments import check_axes, check_frame, check_model, pyplot
-from crampnet.exceptions import EvidenceTypeError, InvalidValueError
+from crampnet.exceptions import InvalidValueError
 from crampnet.network.batch import check_columns
-from crampnet.network.evidence import resolve_id
+from crampnet.network.evidence import check_bool, resolve_id
 from crampnet.trust._metrics import auroc, calibration_table, truth_column
 from crampnet.trust._shown import RANKINGS_BY, Shown, shown
 
@@ -278,9 +278,7 @@ def evaluate(
     check_frame(cases, "cases", "evaluate")
     check_columns(cases.columns)
     rng = _rng(seed, "evaluate")  # checks the seed even when nothing is hidden
-    if not isinstance(progress, bool | np.bool_):  # "no" would show the bars
-        msg = f"The 'progress' argument of evaluate must be True or False. Got {progress!r} ({type(progress).__name__}) instead."
-        raise EvidenceTypeError(msg)
+    check_bool(progress, "progress", "evaluate")  # "no" would show the bars
     if isinstance(hide, bool) or not isinstance(hide, numbers.Real) or not 0.0 <= float(hide) < 1.0:
         msg = f"The 'hide' argument of evaluate must be a fraction in [0, 1). Got {hide!r} instead."
         raise InvalidValueError(msg)
