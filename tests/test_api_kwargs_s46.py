@@ -187,3 +187,24 @@ def test_next_questions_refuses_a_0d_array_for_about(model):
     dx = model.diagnose(CASE)
     with pytest.raises(EvidenceTypeError, match="The 'about' argument of next_questions must be a condition id or a list of them"):
         dx.next_questions(3, about=np.array("restless_legs_syndrome"))
+
+
+def test_a_misspelt_choice_gets_did_you_mean() -> None:
+    # Unknown ids get "Did you mean ...?"; the choice arguments (ranking, by, report format) listed the choices but did
+    # not name the one meant, as export's format already did.
+    model = crampnet.load()
+    dx = crampnet.diagnose(model, {"muscle_cramps": True})
+    cases = model.simulate(4, seed=1)
+    calls = [
+        (lambda: crampnet.diagnose(model, {"muscle_cramps": True}, ranking="counterfactul"), "'counterfactual'"),
+        (lambda: dx.next_questions(by="informaton"), "'information'"),
+        (lambda: dx.report(format="HTML"), "'html'"),
+        (lambda: crampnet.evaluate(model, cases, ranking="posterio"), "'posterior'"),
+    ]
+    for call, meant in calls:
+        with pytest.raises(InvalidValueError, match=f"Did you mean {meant}\\?"):
+            call()
+    # nothing close, or not a string: the choices are listed, no guess
+    with pytest.raises(InvalidValueError) as info:
+        crampnet.diagnose(model, {"muscle_cramps": True}, ranking=5)  # type: ignore[arg-type]
+    assert "Did you mean" not in str(info.value) and "'posterior'" in str(info.value)

@@ -46,6 +46,7 @@ import numpy as np
 from crampnet.exceptions import (
     InvalidValueError,
     UnknownNodeError,
+    hint,
 )
 from crampnet.network.evidence import check_bool, resolve_id, show
 from crampnet.network.parts import not_listed
@@ -254,7 +255,7 @@ def check_by(by: object, *, cost_aware: object = False, staged: object = False) 
         If ``cost_aware`` or ``staged`` is not a bool.
     """
     if not isinstance(by, str) or by not in BY:
-        msg = f"The 'by' argument of next_questions must be one of {', '.join(map(repr, BY))}. Got {show(by)} instead."
+        msg = f"The 'by' argument of next_questions must be one of {', '.join(map(repr, BY))}. Got {show(by)} instead.{hint(by if isinstance(by, str) else '', BY)}"
         raise InvalidValueError(msg)
     for name, value in (("cost_aware", cost_aware), ("staged", staged)):
         check_bool(value, name, "next_questions")

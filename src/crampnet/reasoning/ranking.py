@@ -151,7 +151,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError
+from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError, hint
 from crampnet.network.evidence import show
 from crampnet.reasoning._counterfactual import measures
 from crampnet.reasoning._scoring import observe
@@ -251,7 +251,7 @@ def check_ranking(ranking: object, where: str = "", *, subject: str = "") -> str
     """``ranking`` if it is one of :data:`RANKINGS`, else an error naming the 'ranking' argument (of ``where``), or ``subject``."""
     if not isinstance(ranking, str) or ranking not in RANKINGS:
         subject = subject or "The 'ranking' argument" + (f" of {where}" if where else "")
-        msg = f"{subject} must be one of {', '.join(map(repr, RANKINGS))}. Got {show(ranking)} instead."
+        msg = f"{subject} must be one of {', '.join(map(repr, RANKINGS))}. Got {show(ranking)} instead.{hint(ranking if isinstance(ranking, str) else '', RANKINGS)}"
         raise InvalidValueError(msg)
     return ranking
 

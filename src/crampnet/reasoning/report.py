@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from crampnet.exceptions import InvalidValueError
+from crampnet.exceptions import InvalidValueError, hint
 from crampnet.network.evidence import show
 from crampnet.reasoning._pregnancy import dvt_advice
 from crampnet.reasoning._render import Block, html_fragment, markdown
@@ -331,6 +331,7 @@ def render(dx: Diagnosis, format: str = "markdown", *, now: object = None) -> st
     if format not in FORMATS:
         msg = (
             f"The 'format' argument of report must be 'markdown' or 'html'. Got {show(format)} instead."
+            f"{hint(format if isinstance(format, str) else '', FORMATS)}"
         )
         raise InvalidValueError(msg)
     parts = blocks(dx, now)

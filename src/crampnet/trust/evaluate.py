@@ -58,9 +58,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from crampnet._arguments import check_axes, check_frame, check_model, pyplot
-from crampnet.exceptions import InvalidValueError
+from crampnet.exceptions import InvalidValueError, hint
 from crampnet.network.batch import check_columns
-from crampnet.network.evidence import check_bool, resolve_id
+from crampnet.network.evidence import check_bool, resolve_id, show
 from crampnet.trust._metrics import auroc, calibration_table, truth_column
 from crampnet.trust._shown import RANKINGS_BY, Shown, shown
 
@@ -283,7 +283,7 @@ def evaluate(
         msg = f"The 'hide' argument of evaluate must be a fraction in [0, 1). Got {hide!r} instead."
         raise InvalidValueError(msg)
     if not isinstance(ranking, str) or ranking not in RANKINGS_BY:
-        msg = f"The 'ranking' argument of evaluate must be one of {', '.join(map(repr, RANKINGS_BY))}. Got {ranking!r} instead."
+        msg = f"The 'ranking' argument of evaluate must be one of {', '.join(map(repr, RANKINGS_BY))}. Got {show(ranking)} instead.{hint(ranking if isinstance(ranking, str) else '', RANKINGS_BY)}"
         raise InvalidValueError(msg)
     if isinstance(bins, bool) or not isinstance(bins, numbers.Integral) or not 1 <= int(bins) <= MAX_BINS:
         msg = f"The 'bins' argument of evaluate must be an int from 1 to {MAX_BINS:,} (the calibration table has a row a bin). Got {bins!r} instead."
