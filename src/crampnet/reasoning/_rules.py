@@ -14,12 +14,12 @@ The Wells score, its flag and the rule-outs live in
 
 - **Acute limb ischemia** (emergency): a cold or pale limb with absent pedal
   pulses or atrial fibrillation (an embolic source), or absent pulses with
-  atrial fibrillation in a history under 2 weeks; not when the history is
-  stated to be 2 weeks or longer (14 days or fewer, typed, is acute: ``≤2 wk``
-  in the 2024 ACC/AHA guideline, ``_ALI_2024``). ESVS 2020 (Björck et al.): ALI is a sudden
-  loss of perfusion, under 2 weeks, recognised by the six Ps (pain, pallor,
+  atrial fibrillation in a history of 2 weeks or less; not when the history is
+  stated to be longer than 2 weeks (14 days or fewer, typed, is acute: ``≤2 wk``
+  in the 2024 ACC/AHA guideline, ``notes.ACC_AHA_2024_ALI``). ESVS 2020 (Björck et al.): ALI is a sudden
+  loss of perfusion (under 2 weeks, as RCEMLearning summarises it), recognised by the six Ps (pain, pallor,
   pulselessness, paraesthesia, paralysis, perishing cold). A cold or pale
-  limb of under 2 weeks with sensory loss or weakness is an emergency with
+  limb of 2 weeks or less with sensory loss or weakness is an emergency with
   the pulses not entered: a sensory or motor deficit makes the limb
   immediately threatened (Rutherford IIb, the category ESVS 2020 adopts:
   salvageable only if promptly revascularised); foot pulses entered as
@@ -124,6 +124,7 @@ from crampnet.reasoning._wells import (
     wells_unstated,
 )
 from crampnet.reasoning.notes import (
+    ACC_AHA_2024_ALI,
     BJORCK_2020,
     CAUDA_EQUINA,
     GOLD_COAST,
@@ -161,7 +162,7 @@ _CLTI_PERFUSION = (
     "in patients with diabetes, renal insufficiency, or advanced age'"
 )
 #: The 2024 ACC/AHA definition of ALI, day 14 acute: a typed number of days is read against it (``Rule.numbers``).
-_ALI_2024 = "Gornik HL et al. 2024 ACC/AHA/AACVPR/APMA/ABC/SCAI/SVM/SVN/SVS/SIR/VESS Guideline for the Management of Lower Extremity Peripheral Artery Disease. Circulation 2024;149:e1313-e1410, doi:10.1161/CIR.0000000000001251, definitions of PAD key terms (as the Guideline Central pocket guide reproduces them): 'ALI: Acute (\u22642 wk) hypoperfusion of the limb that may be characterized by: pain, pallor, pulselessness, poikilothermia, paresthesias, and/or paralysis' (the 2016 AHA/ACC guideline it replaces had 'Acute (<2 wk)')"
+_ALI_2024 = ACC_AHA_2024_ALI
 _ALI_DAYS = (("symptom_duration", 14.0, "under_2_weeks", "2 weeks or less is acute, 2024 ACC/AHA guideline"),)
 _CALCIFIED = (("diabetes", "yes"), ("chronic_kidney_disease", "yes"), ("hemodialysis", "yes"))
 
@@ -181,7 +182,7 @@ class Rule:
     supporting : tuple of (str, str)
         Entries named in the message when present, without being required.
     excluded : tuple of (str, str)
-        Entries that stop the rule (e.g. a history of 2 weeks or more for an
+        Entries that stop the rule (e.g. a history longer than 2 weeks for an
         acute rule), when entered outright (``_rules.excludes``).
     numbers : tuple of (str, float, str, str)
         ``(node, at_most, state, why)``: a number typed for ``node`` at or
@@ -209,8 +210,8 @@ def excludes(model: BaseModel, vectors: Mapping[str, np.ndarray], entries: tuple
     rule-outs do (:func:`~crampnet.reasoning._wells.rule_outs`): soft
     evidence that leans to a history of months (``{"over_3_months": 1,
     "under_2_weeks": 0.95}``) took the emergency flag of a cold pulseless
-    leg away on almost no information. A history entered as 2 weeks or
-    more, the band not known (``{"2_weeks_to_3_months": 1,
+    leg away on almost no information. A history entered as longer than
+    2 weeks, the band not known (``{"2_weeks_to_3_months": 1,
     "over_3_months": 1}``), is outright.
 
     Parameters
