@@ -174,7 +174,8 @@ def test_must_not_miss_threshold(flags_model):
     evidence = {"calf_tenderness": True, "ctx": "yes"}
     p = float(flags_model.posteriors(evidence)["deep_vein_thrombosis"])
     below = [f for f in red_flags(flags_model, evidence, threshold=min(1.0, p * 1.01)) if f.condition == "deep_vein_thrombosis"]
-    assert [f.urgency for f in below] == ["test"] and "threshold given" not in below[0].message  # only Wells 1's D-dimer rule
+    assert [f.urgency for f in below] == ["test"] and below[0].message.startswith("Wells score")  # only Wells 1's D-dimer rule
+    assert "below its threshold given" in below[0].message  # which says the probability under it (session 47)
     flags = red_flags(flags_model, evidence, threshold=p)
     dvt = next(f for f in flags if f.condition == "deep_vein_thrombosis")
     assert dvt.urgency == "urgent" and "threshold given" in dvt.message and "D-dimer test" in dvt.message  # keeps the rule's words
@@ -274,11 +275,11 @@ def test_threshold_flag_on_context_alone_has_no_before(model, evidence):
     assert flags and all("before the findings" not in f.message for f in flags)
 
 
-def test_finding_rule_flags_carry_no_before(model):
-    """Check that a finding rule's flag (Wells 2 here) keeps its own words: the baseline belongs to the threshold flags."""
+def test_finding_rule_flags_keep_their_words_first(model):
+    """Check that a finding rule's flag (Wells 2 here) keeps its own words first; the probability follows them (session 47)."""
     flags = red_flags(model, {"age": 60, "calf_tenderness": True, "bilateral": False, "malignancy": True})
     assert [f.condition for f in flags] == ["deep_vein_thrombosis"]
-    assert "Wells" in flags[0].message and "before the findings" not in flags[0].message
+    assert flags[0].message.startswith("Wells score 2") and flags[0].message.index("Deep vein thrombosis: P = ") > flags[0].message.index("ultrasound")
 
 
 def test_baseline_false_leaves_the_message_without_it(model):

@@ -19,6 +19,8 @@ Two kinds of rule, both evaluated on every diagnosis:
    (dark urine after exercise, Bosch et al. 2009). A rule's flag whose condition
    the evidence enters as absent (or a condition it needs, as PAD for
    critical limb ischemia) stays and says so: P = 0 comes from the entry.
+   A rule's flag of a must-not-miss condition ends with its posterior
+   against its thresholds, as a threshold flag begins (``_with_posterior``).
 2. **The testing-threshold rule** fires for every condition the network file
    marks ``must_not_miss`` whose posterior reaches its testing threshold
    (:func:`testing_thresholds`, derived after Pauker & Kassirer 1980 in
@@ -241,12 +243,14 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
     vectors = stated(model, observe(model, evidence))  # the entailed findings read once, for the rules and the rule-outs
     flags = rule_flags(model, vectors, typed_numbers(model, evidence))  # the numbers typed: a rule may draw its line off the band
     post = dict(zip(model.conditions, model.posterior_array(evidence).tolist(), strict=True)) if posteriors is None else checked_posteriors(model, posteriors)
-    flags = [_entered_absent(model, vectors, post, flag) for flag in flags]
     ruled = {f.condition: f for f in flags}
+    before: dict[str, float] | None = None  # on the context entries alone: looked up once, at the first flag that shows it
+    if baseline and any(f.condition in model.must_not_miss for f in flags):
+        before = _before_findings(model, evidence or {})
+    flags = [_entered_absent(model, vectors, post, _with_posterior(model, flag, post[flag.condition], limits, threshold, before)) for flag in flags]
     # The published rule-outs, met or waiting on items not answered (none when a threshold is given).
     met = rule_outs(model, vectors) if threshold is None else {}
     waiting = _rule_outs_open(model, vectors) if threshold is None else {}
-    before: dict[str, float] | None = None  # on the context entries alone: looked up once, at the first threshold flag
     for cond in sorted(model.must_not_miss, key=lambda c: -post[c]):
         p, limit = post[cond], limits[cond]
         if not reaches(p, limit) or (cond in ruled and ruled[cond].urgency != "test"):
@@ -278,10 +282,62 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
         if cond in ruled:  # a 'test' finding rule: the probability, and the rule's words after it
             if urgency == "test":
                 continue
-            flags.remove(ruled[cond])
+            flags = [f for f in flags if f.condition != cond]  # the rule's flag, its probability now said first
             message, source = f"{message} Also: {ruled[cond].message}", f"{source}; {ruled[cond].source}"
         flags.append(RedFlag(cond, urgency, message, source))
     return sorted(flags, key=lambda f: URGENCIES.index(f.urgency))
+
+
+def _with_posterior(model: BaseModel, flag: RedFlag, p: float, limits: Mapping[str, float], threshold: float | None, before: Mapping[str, float] | None) -> RedFlag:
+    """``flag``, a finding rule's, with its must-not-miss condition's probability said after the rule's words.
+
+    A finding rule's flag stood in for the threshold flag of its condition
+    and dropped the probability that flag shows: dark urine after exercise
+    or weakness with fasciculations read as a ``test`` with no word of a
+    posterior of 11% or 10%. The rule's words and urgency stay (it fires
+    whatever the probability); the sentence after them gives the posterior,
+    before the findings where known, against the testing threshold (or the
+    ``threshold`` given) and, at or above it, against the test-treatment
+    threshold. A condition that is not must-not-miss (a rule's stand-in, as
+    metabolic myopathy for rhabdomyolysis) has no threshold: unchanged.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    flag : RedFlag
+        A finding rule's flag.
+    p : float
+        Its condition's posterior.
+    limits : Mapping of str to float
+        Each must-not-miss condition's flagging threshold (``thresholds_for``).
+    threshold : float or None
+        The one threshold given, or None (each condition's own).
+    before : Mapping of str to float or None
+        Each condition's posterior on the context entries alone, or None or
+        empty when not looked up (``_before_findings``).
+
+    Returns
+    -------
+    RedFlag
+        ``flag`` itself, or a copy whose message ends with the sentence.
+    """
+    cond = flag.condition
+    if cond not in model.must_not_miss or cond not in limits:
+        return flag
+    limit, label = limits[cond], model.spec.nodes[cond].label or cond
+    kind = "threshold given" if threshold is not None else "testing threshold" if cond in THRESHOLDS else "default must-not-miss threshold"
+    shown, limit_shown = compared_percents(p, limit)
+    earlier = f" ({compared_percent(before[cond])} before the findings entered)" if before and cond in before else ""
+    where = f"{'at or above' if reaches(p, limit) else 'below'} its {kind} of {limit_shown}"
+    if threshold is None and cond in THRESHOLDS and reaches(p, limit):
+        act = THRESHOLDS[cond].treatment
+        if reaches(p, act):
+            where = f"{where} and its test-treatment threshold of {compared_percent(act)}"
+        else:  # told apart from the threshold it is under, as the threshold flag does
+            shown, act_shown = compared_percents(p, act)
+            where = f"{where} and below its test-treatment threshold of {act_shown}"
+    return RedFlag(cond, flag.urgency, f"{flag.message} {label}: P = {shown}{earlier}, {where}; the finding rule stands whatever the probability.", flag.source)
 
 
 def _entered_absent(model: BaseModel, vectors: Mapping[str, np.ndarray], post: Mapping[str, float], flag: RedFlag) -> RedFlag:
