@@ -96,3 +96,67 @@ def test_evidence_whose_terms_all_underflow_gets_its_exact_posterior(tmp_path: P
     assert one["x"] == pytest.approx(float(p_x), rel=1e-9)
     assert batch["x"].tolist() == pytest.approx([float(p_x)] * 3, rel=1e-9)
     assert float(log_ev[0]) == pytest.approx(_log(p_evidence), rel=1e-12)
+
+
+#: A condition x of prior 0.3 and a finding f (leak 0.6, link 0.5: two signed terms for "yes"), beside four
+#: findings t0..t3 whose "yes" has probability ~1e-81 (one term each, the weights ~2e-81 multiplied): f's two terms
+#: weigh ~1.6e-323 and ~0.4 times that, at the bottom of the subnormal floats, where the second rounds or is lost.
+PARTIAL = """schema = "crampnet-network/1"
+name = "partial"
+version = "1"
+[sources.s]
+kind = "literature"
+citation = "test"
+[nodes.x]
+role = "condition"
+states = ["present", "absent"]
+cpd = {{ model = "noisy_or", leak = {{ value = 0.3, source = "s" }} }}
+[nodes.f]
+role = "finding"
+states = ["yes", "no"]
+cpd = {{ model = "noisy_or", leak = {{ value = 0.6, source = "s" }}, links = [{{ parent = "x", state = "present", value = 0.5, source = "s" }}] }}
+""" + "".join(
+    f"""
+[nodes.t{i}]
+role = "finding"
+states = ["yes", "no"]
+cpd = {{{{ model = "noisy_or", leak = {{{{ value = {{tiny!r}}, source = "s" }}}}, links = [{{{{ parent = "x", state = "present", value = {{tiny!r}}, source = "s" }}}}] }}}}
+"""
+    for i in range(K)
+)
+
+
+def _exact_partial(tiny: float, t_state: str) -> Fraction:
+    """P(x = present | f = yes, t0..t3 = t_state), from the file's numbers."""
+    t, third = Fraction(tiny), Fraction(3, 10)
+    t_given_present = 1 - (1 - t) ** 2 if t_state == "yes" else (1 - t) ** 2
+    t_given_absent = t if t_state == "yes" else 1 - t
+    with_x = third * (1 - Fraction(4, 10) * Fraction(1, 2)) * t_given_present**K
+    without = (1 - third) * (1 - Fraction(4, 10)) * t_given_absent**K
+    return with_x / (with_x + without)
+
+
+@pytest.mark.parametrize("tiny", [1e-80, 3e-81, 1e-81])
+@pytest.mark.parametrize("path", ["default", *sorted(PATHS)])
+def test_terms_that_underflow_partly_are_not_dropped_or_rounded(tmp_path: Path, path: str, tiny: float):
+    """Check that a case whose Quickscore terms fall partly below the normal floats gets its exact posterior, one case and in a batch.
+
+    The weights of f's two terms were ~1.6e-323 and ~0.4 times that: the
+    second rounded to a subnormal of one or two digits, or underflowed to
+    0 and was dropped while the first was kept, so the signed sum lost the
+    leak of f: P(x | evidence) came out 0.901417 (tiny 1e-80), 0.9 (3e-81)
+    or 1.0 (1e-81) instead of 0.901408, on the Quickscore path in numpy
+    and in the compiled kernel alike.
+    """
+    file = tmp_path / "partial.toml"
+    file.write_text(PARTIAL.format(tiny=tiny), encoding="utf-8")
+    rare = {"f": "yes", **{f"t{i}": "yes" for i in range(K)}}
+    common = {"f": "yes", **{f"t{i}": "no" for i in range(K)}}
+    p_rare, p_common = float(_exact_partial(tiny, "yes")), float(_exact_partial(tiny, "no"))
+    assert 0.9 < p_rare < 0.902 and 0.36 < p_common < 0.37
+    with _forced(path) if path != "default" else contextlib.nullcontext():
+        model = crampnet.load(file)
+        one = model.posteriors(rare)
+        batch = model.posteriors(pd.DataFrame([common, rare, common, rare]))
+    assert one["x"] == pytest.approx(p_rare, rel=1e-9)
+    assert batch["x"].tolist() == pytest.approx([p_common, p_rare] * 2, rel=1e-9)

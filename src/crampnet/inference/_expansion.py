@@ -41,6 +41,10 @@ __all__ = ["Expansion", "Groups", "expand", "groups_of", "option_terms", "term_c
 Groups = dict[str, tuple[np.ndarray, list[Terms]]]
 
 
+#: The smallest normal float: a pseudo-case's weight or evidence below it
+#: has lost digits to underflow (:func:`expand` leaves its row out).
+NORMAL = float(np.finfo(float).tiny)
+
 #: The term list of an unobserved finding: one term of weight 1, no factor.
 _UNOBSERVED = Terms(np.ones(1), {})
 
@@ -67,6 +71,24 @@ class Expansion:
     row_of: np.ndarray
     weights: np.ndarray
     evidence: dict[str, np.ndarray]
+
+
+def _underflowed(a: np.ndarray, b: np.ndarray, product: np.ndarray) -> np.ndarray:
+    """Where ``product = a * b`` of two nonzero numbers fell below the normal floats (rounded or lost to 0).
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray
+        The factors (broadcast together).
+    product : numpy.ndarray
+        Their product.
+
+    Returns
+    -------
+    numpy.ndarray
+        bool, ``product``'s shape.
+    """
+    return np.asarray((a != 0.0) & (b != 0.0) & (np.abs(product) < NORMAL), dtype=bool)
 
 
 def _unique_rows(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -266,7 +288,10 @@ def expand(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]],
     -------
     Expansion
         The pseudo-cases of the rows with between 1 and ``cap`` of them;
-        those of weight zero are dropped.
+        those of weight zero are dropped. A row with a pseudo-case whose
+        weight or evidence fell below the normal floats (``NORMAL``)
+        is left out, as one with too many: its sum would drop or round
+        terms that the others may cancel.
 
     Raises
     ------
@@ -282,6 +307,11 @@ def expand(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]],
     j = np.arange(row_of.size) - start[row_of]
     stride = np.ones(row_of.size, dtype=np.int64)
     weights = np.ones(row_of.size)
+    # Pseudo-cases whose weight or evidence, a product of nonzero numbers,
+    # fell below the normal floats: rounded (~1e-310 keeps a few digits) or
+    # lost (5e-324 times 0.4 is 0), while its row's other terms, which they
+    # may cancel, are not. Their rows are left to the pruned tree.
+    lost = np.zeros(row_of.size, dtype=bool)
     out: dict[str, np.ndarray] = {}
     shared = n == 1
     for nid, arr in evidence.items():
@@ -299,6 +329,7 @@ def expand(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]],
             only = lists[0]
             if only.weights.size != 1 or only.weights[0] != 1.0:  # no term at all: an impossible state
                 weights = weights * only.weights[t]
+                lost |= np.abs(weights) < NORMAL
             factors = {parent: f[t] for parent, f in only.factors.items()}
         else:
             width = int(sizes.max())
@@ -306,6 +337,7 @@ def expand(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]],
             for k, lst in enumerate(lists):
                 w_pad[k, : lst.weights.size] = lst.weights
             weights = weights * w_pad[g, t]
+            lost |= np.abs(weights) < NORMAL
             factors = {}
             for parent in {p for lst in lists for p in lst.factors}:
                 card = next(lst.factors[parent].shape[1] for lst in lists if parent in lst.factors)
@@ -320,7 +352,9 @@ def expand(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]],
             if prev is None:
                 out[parent] = factor
             else:
-                out[parent] = (prev if prev.shape[0] == row_of.size else np.broadcast_to(prev, (row_of.size, card))) * factor
+                prev = prev if prev.shape[0] == row_of.size else np.broadcast_to(prev, (row_of.size, card))
+                out[parent] = prev * factor
+                lost |= np.any(_underflowed(prev, factor, out[parent]), axis=1)
     if shared:
         # One case: hard evidence on a node that terms multiply is folded into
         # the weights, so the node stays observed and the engine slices it out.
@@ -329,10 +363,18 @@ def expand(evidence: Mapping[str, np.ndarray], terms: Mapping[str, list[Terms]],
             hit = np.flatnonzero(np.asarray(base).reshape(-1)) if base is not None else np.zeros(0)
             if arr.shape[0] == 1 or hit.size != 1:
                 continue
-            weights = weights * arr[:, hit[0]]
+            folded = weights * arr[:, hit[0]]
+            lost |= _underflowed(weights, arr[:, hit[0]], folded)
+            weights = folded
             one_hot = np.zeros((1, arr.shape[1]))
             one_hot[0, hit[0]] = 1.0
             out[nid] = one_hot
+    if lost.any():
+        bad = np.zeros(rows.size, dtype=bool)
+        bad[row_of[lost]] = True
+        keep = ~bad[row_of]
+        rows, row_of, weights = rows[~bad], (np.cumsum(~bad) - 1)[row_of[keep]], weights[keep]
+        out = {k: v if v.shape[0] == 1 else v[keep] for k, v in out.items()}
     keep = weights != 0.0
     if not keep.all():
         row_of, weights = row_of[keep], weights[keep]

@@ -291,6 +291,8 @@ def quickscore(
                 idx = 0
                 n_obs = candidates(observed, c, terms, weights, cand_t, cand_w, f_start, f_count)
             row_w[k] = pseudo_case(direct, c, idx, n_obs, terms, values, cand_t, cand_w, f_start, f_count, ev, k)
+            if row_w[k] == 0.0:  # its weight or evidence underflowed: answered another way
+                status[c] = 2
             row_case[k] = c
             idx += 1
         block_pass(st, pg, potential, ev, 0, b, local, up, down, tmp, scale, total, res, flag, mx, lo)

@@ -16,7 +16,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["accumulate", "candidates", "count", "finish", "pseudo_case"]
+__all__ = ["NORMAL", "accumulate", "candidates", "count", "finish", "pseudo_case"]
+
+#: The smallest normal float (``numpy.finfo(float).tiny``): a pseudo-case's
+#: weight or evidence below it has lost digits to underflow.
+NORMAL = 2.2250738585072014e-308
 
 
 def count(observed: Any, terms: Any, cap: int, counts: Any, status: Any) -> int:
@@ -150,12 +154,16 @@ def pseudo_case(direct: Any, c: int, idx: int, n_obs: int, terms: Any, values: A
     Returns
     -------
     float
-        The pseudo-case's weight: the product of its candidates' weights.
+        The pseudo-case's weight: the product of its candidates' weights;
+        0.0 if it, or a product of nonzero factors in its evidence, fell
+        below the normal floats (``NORMAL``): rounded or lost terms
+        that others may cancel, so the caller answers the case another way.
     """
     term_ptr, factor_row, factor_card, factor_off = terms[3], terms[4], terms[5], terms[6]
     for r in range(direct.shape[0]):
         ev[r, k] = direct[r, c]
     w = 1.0
+    lost = False
     rest = idx
     for o in range(n_obs):
         j = f_start[o] + rest % f_count[o]
@@ -166,8 +174,11 @@ def pseudo_case(direct: Any, c: int, idx: int, n_obs: int, terms: Any, values: A
             row = factor_row[f]
             off = factor_off[f]
             for x in range(factor_card[f]):
-                ev[row + x, k] *= values[off + x]
-    return w
+                before = ev[row + x, k]
+                ev[row + x, k] = before * values[off + x]
+                if before != 0.0 and values[off + x] != 0.0 and abs(ev[row + x, k]) < NORMAL:
+                    lost = True
+    return 0.0 if lost or abs(w) < NORMAL else w
 
 
 def accumulate(b: int, row_case: Any, row_w: Any, total: Any, scale: Any, flag: Any, res: Any, pick: Any, shift: Any, den: Any, spread: Any, num: Any, status: Any) -> None:

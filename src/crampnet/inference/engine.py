@@ -188,7 +188,7 @@ class JunctionTree(KernelTree):
         """Work out where :meth:`families` places each table now, not at its first call (EM does this at set-up)."""
         self._plan(frozenset()).schedule(self._family_plan.homes)
 
-    def families(self, tables: Sequence[np.ndarray], evidence: Mapping[int, np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+    def families(self, tables: Sequence[np.ndarray], evidence: Mapping[int, np.ndarray], floor: float = 0.0) -> tuple[list[np.ndarray], np.ndarray]:
         """Per factor, P(scope | evidence) for each case, and whether each case's evidence is possible.
 
         Parameters
@@ -201,6 +201,8 @@ class JunctionTree(KernelTree):
         evidence : mapping of int to numpy.ndarray
             ``evidence[v]`` has shape ``(n, cards[v])`` (or ``(1, cards[v])``):
             likelihoods, an indicator for hard evidence.
+        floor : float, default=0.0
+            ``possible`` is also False where the evidence's total is at most this (EM: lost entries may matter).
 
         Returns
         -------
@@ -209,7 +211,7 @@ class JunctionTree(KernelTree):
             summing to one per case; NaN where the evidence of a case has
             probability zero.
         possible : numpy.ndarray
-            Shape ``(n,)``: False where the evidence has probability zero.
+            Shape ``(n,)``: False where the evidence has probability zero (or at most ``floor``).
 
         Notes
         -----
@@ -226,9 +228,10 @@ class JunctionTree(KernelTree):
         for v, vec in evidence.items():
             c = self.home[v]
             psi[c] = psi[c] * np.asarray(vec, dtype=float).T.reshape(plan.evidence_shape[v])
-        beliefs, _ = propagate(self, plan, psi, fam.homes, rescale=True)
-        root = beliefs[self.root]
-        possible = root.reshape(-1, root.shape[-1]).sum(axis=0) > 0
+        beliefs, scale = propagate(self, plan, psi, fam.homes, rescale=True, log_scale=np.zeros(1))
+        root = beliefs[self.root].reshape(-1, beliefs[self.root].shape[-1]).sum(axis=0)
+        with np.errstate(divide="ignore"):
+            possible = (root > 0) & (np.log(root) + scale > np.log(floor) if floor > 0 else True)
         return fam.marginals(beliefs), possible
 
     def marginals(self, evidence: Mapping[int, np.ndarray], query: Sequence[int], potentials: Sequence[np.ndarray] | None = None) -> Result:

@@ -68,6 +68,7 @@ import numpy as np
 
 from crampnet.inference import _emkernel
 from crampnet.inference._emkernel import Families, family_counts
+from crampnet.inference._emtables import TINY
 from crampnet.inference.engine import Factor, JunctionTree
 
 __all__ = ["BARREN", "HARD", "KEPT", "SOFT", "EStep"]
@@ -200,7 +201,9 @@ class EStep:
             Per node, the weighted sum over the cases that count it of
             ``P(node, parents | case)``, shaped like its table.
         impossible : numpy.ndarray
-            Positions of the cases whose evidence has probability zero (their
+            Positions of the cases whose evidence has probability zero, or
+            whose tree sums below 1e-250 in floats (``_emtables.TINY``:
+            entries of theirs may have underflowed; their
             contributions are not meaningful): sorted, without repeats,
             integer dtype, empty when every case is possible.
         """
@@ -225,7 +228,10 @@ class EStep:
             if group.tree is None:
                 continue
             sliced = [tables[s.node].transpose(s.perm)[s.index] for s in group.slices]
-            families, possible = group.tree.families(sliced, group.evidence)
+            # A case whose tree sums below TINY (where the kernel too gives up) may
+            # have lost entries to underflow, partly (its counts those of the
+            # survivors): it is reported as one of probability zero is.
+            families, possible = group.tree.families(sliced, group.evidence, floor=TINY)
             n = group.rows.size
             if not possible.all():
                 bad.append(group.rows[~np.broadcast_to(possible, (n,))])

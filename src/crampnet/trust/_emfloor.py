@@ -5,13 +5,13 @@ cliques in floats, with no log-space pass as posteriors have
 (:mod:`crampnet.inference._logpass`): a row whose missing cells leave a
 tree to run, of probability below ~1e-308 under the model, had entries
 lost there, and came out "of probability zero" (or, partly lost, with
-expected counts of the entries that survived). When the E-step finds
-rows impossible, their probability under the model is computed here
-(the engine's log pass is exact): a row that is possible after all is
-refused with its probability, not called impossible. Checking every row
-up front would cost a full inference per distinct case (minutes on the
-shipped network), so a row whose terms are only partly lost (probability
-near 1e-308) is not caught.
+expected counts of the entries that survived). The E-step reports both
+kinds with the impossible ones: a case whose tree sums to zero or below
+1e-250 in floats (``_emtables.TINY``, where the kernel too gives up).
+Their probability under the model is computed here (the engine's log
+pass is exact): a row that is possible after all is refused with its
+probability, not called impossible. Checking every row up front would
+cost a full inference per distinct case (minutes on the shipped network).
 
 Examples
 --------
