@@ -13,7 +13,8 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,41 @@ def run_child() -> Callable[..., dict[str, Any]]:
         return result
 
     return run
+
+
+#: How each exact path of the engine is forced: the cost-model settings of
+#: ``crampnet.inference._routing`` and CRAMPNET_JIT. Numpy on the shared
+#: Quickscore tree for every case with few enough terms, or on the pruned trees
+#: for none of them; or the compiled kernel, where every case tries Quickscore
+#: first. Tests name the paths in their parametrisation and force one with
+#: the ``forced_path`` fixture.
+ENGINE_PATHS: dict[str, tuple[dict[str, float], str]] = {
+    "quickscore": ({"COST_TERM": 0.0}, "never"),
+    "pruned trees": ({"COST_TERM": math.inf}, "never"),
+    "kernel": ({}, "always"),
+}
+
+
+@contextmanager
+def _force_path(path: str) -> Iterator[None]:
+    """Force one exact path of the engine (a key of ``ENGINE_PATHS``) for a ``with`` block; ``"default"`` forces none."""
+    import crampnet.inference._routing as routing
+
+    if path == "default":
+        yield
+        return
+    settings_, jit = ENGINE_PATHS[path]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CRAMPNET_JIT", jit)
+        for name, value in settings_.items():
+            mp.setattr(routing, name, value)
+        yield
+
+
+@pytest.fixture(scope="session")
+def forced_path() -> Callable[[str], AbstractContextManager[None]]:
+    """``forced_path(path)``: a context manager that forces ``path`` (``"quickscore"``, ``"pruned trees"``, ``"kernel"`` or ``"default"``)."""
+    return _force_path
 
 
 @pytest.fixture

@@ -5,18 +5,15 @@ exact rational arithmetic (:class:`fractions.Fraction`), with each table
 written from networks/FORMAT.md and the raw TOML (read with tomllib), never
 from crampnet's parser or table builder. Each exact path of the engine is
 forced on its own (the shared Quickscore tree and the pruned trees in numpy,
-and the compiled kernel), as tests/test_quickscore.py does.
+and the compiled kernel) by the ``forced_path`` fixture (tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import math
 import re
 import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -24,10 +21,8 @@ from typing import Any
 import pytest
 
 import crampnet
-import crampnet.inference._routing as routing
 
-#: Settings that force one path (as in tests/test_quickscore.py).
-PATHS = {"quickscore": ({"COST_TERM": 0.0}, "never"), "pruned trees": ({"COST_TERM": math.inf}, "never"), "kernel": ({}, "always")}
+PATHS = ("kernel", "pruned trees", "quickscore")  # forced by the forced_path fixture (tests/conftest.py)
 
 HEAD = """schema = "crampnet-network/1"
 name = "extreme"
@@ -36,17 +31,6 @@ version = "1"
 kind = "literature"
 citation = "test"
 """
-
-
-@contextmanager
-def _forced(path: str) -> Iterator[None]:
-    """Force one exact path of the engine for the duration of a ``with`` block."""
-    settings, jit = PATHS[path]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CRAMPNET_JIT", jit)
-        for name, value in settings.items():
-            mp.setattr(routing, name, value)
-        yield
 
 
 def _distribution(nodes: dict[str, Any], nid: str, given: dict[str, str]) -> dict[str, Fraction]:
@@ -157,7 +141,7 @@ links = [
 
 
 @pytest.mark.parametrize("path", sorted(PATHS))
-def test_a_leak_of_1e_20_leaves_yes_possible(tmp_path, path):
+def test_a_leak_of_1e_20_leaves_yes_possible(tmp_path, path, forced_path):
     """Check that leaks of 1e-20 keep "yes" possible, with the posterior of exact enumeration (0.7/1.7), on each path.
 
     ``1 - (1 - 1e-20)`` is 0 in floats: the finding's "yes" under an absent
@@ -166,7 +150,7 @@ def test_a_leak_of_1e_20_leaves_yes_possible(tmp_path, path):
     model, text = _load(tmp_path, TWO_NODES.format(c_leak=1e-20, f_leak=1e-20))
     expected = exact_posteriors(text, {"f": "yes"})
     assert float(expected["c"]) == pytest.approx(0.7 / 1.7, rel=1e-12)
-    with _forced(path):
+    with forced_path(path):
         got = model.posteriors({"f": "yes"})
         prior = model.posteriors({})
     assert got["c"] == pytest.approx(float(expected["c"]), rel=1e-9)
@@ -175,11 +159,11 @@ def test_a_leak_of_1e_20_leaves_yes_possible(tmp_path, path):
 
 @pytest.mark.parametrize("path", sorted(PATHS))
 @pytest.mark.parametrize(("leak", "a", "b"), [(1e-20, 1e-18, 3e-19), (1e-30, 0.9, 1e-25), (0.0, 1e-17, 2e-17)])
-def test_yes_from_causes_below_1e_16_matches_enumeration(tmp_path, path, leak, a, b):
+def test_yes_from_causes_below_1e_16_matches_enumeration(tmp_path, path, leak, a, b, forced_path):
     """Check a finding whose leak and links are far below 1e-16 against exact enumeration, on each path."""
     model, text = _load(tmp_path, TWO_CAUSES.format(leak=leak, a=a, b=b))
     expected = exact_posteriors(text, {"f": "yes"})
-    with _forced(path):
+    with forced_path(path):
         got = model.posteriors({"f": "yes"})
     for c in ("a", "b"):
         assert got[c] == pytest.approx(float(expected[c]), rel=1e-9, abs=1e-12), c
@@ -220,12 +204,12 @@ def test_a_subnormal_number_is_refused_by_its_place(tmp_path, p):
 
 @pytest.mark.parametrize("path", sorted(PATHS))
 @pytest.mark.parametrize("p", ["1e-300", "2.3e-308"])
-def test_a_tiny_normal_prior_gives_the_exact_posterior(tmp_path, path, p):
+def test_a_tiny_normal_prior_gives_the_exact_posterior(tmp_path, path, p, forced_path):
     """Check a prior of 1e-300 or just above the subnormals against exact enumeration (P(d | g = yes) = 0.901), on each path."""
     model, text = _load(tmp_path, RARE_CONTEXT.format(p=p))
     expected = exact_posteriors(text, {"g": "yes"})
     assert expected["d"] == Fraction(0.9) + Fraction(0.01) - Fraction(0.9) * Fraction(0.01)
-    with _forced(path):
+    with forced_path(path):
         got = model.posteriors({"g": "yes"})
     assert got["d"] == pytest.approx(float(expected["d"]), rel=1e-9)
 
@@ -290,12 +274,12 @@ cpd = { model = "noisy_or", leak = { value = 0.0, source = "s" }, links = [{ par
 
 
 @pytest.mark.parametrize("path", sorted(PATHS))
-def test_a_logistic_within_1e_20_of_certain_keeps_its_other_state(tmp_path, path):
+def test_a_logistic_within_1e_20_of_certain_keeps_its_other_state(tmp_path, path, forced_path):
     """Check that an odds ratio of 1e20 leaves P(absent | x = yes) = 1e-20, not 0: g = yes with f = yes is possible (P(d) = 0), on each path."""
     model, _ = _load(tmp_path, CERTAIN)
     table = model.compiled.tables["d"]
     assert table[1, 0] == pytest.approx(1 / (1 + 1e20), rel=1e-12, abs=0.0)  # absent given x = yes: odds 1:1e20
-    with _forced(path):
+    with forced_path(path):
         got = model.posteriors({"g": "yes", "f": "yes"})
     assert got["d"] == 0.0
     assert got["e"] == 1.0
@@ -325,7 +309,7 @@ links = [
 
 
 @pytest.mark.parametrize("path", sorted(PATHS))
-def test_noisy_max_states_of_1e_20_match_enumeration(tmp_path, path):
+def test_noisy_max_states_of_1e_20_match_enumeration(tmp_path, path, forced_path):
     """Check a noisy-MAX whose top state has probabilities of 1e-20 beside 1 against exact enumeration, on each path.
 
     ``P(child = k) = C(k) - C(k-1)`` with both near 1 cancelled them to 0:
@@ -334,7 +318,7 @@ def test_noisy_max_states_of_1e_20_match_enumeration(tmp_path, path):
     model, text = _load(tmp_path, PULSES)
     expected = exact_posteriors(text, {"p": "absent"})
     assert float(expected["c"]) == pytest.approx(1.2 / 1.9, rel=1e-12)
-    with _forced(path):
+    with forced_path(path):
         got = model.posteriors({"p": "absent"})
     for c in ("c", "e"):
         assert got[c] == pytest.approx(float(expected[c]), rel=1e-9), c
@@ -342,7 +326,6 @@ def test_noisy_max_states_of_1e_20_match_enumeration(tmp_path, path):
     assert table[2, 1, 1] == pytest.approx(1e-20, rel=1e-12, abs=0.0)  # c and e absent: the leak's
     assert table[2, 0, 0] == pytest.approx(4e-20, rel=1e-12, abs=0.0)
     assert table[1, 1, 1] == pytest.approx(1e-20, rel=1e-12, abs=0.0)
-
 
 
 #: A context ``x`` and a condition ``y``, each all but certain to make ``s``
@@ -384,7 +367,7 @@ cpd = {{ model = "noisy_or", leak = {{ value = 0.1, source = "s" }}, links = [{{
 
 
 @pytest.mark.parametrize("path", ["default", *sorted(PATHS)])
-def test_a_fitted_no_that_does_not_factorise_below_1e_13_is_not_absorbed(tmp_path, path):
+def test_a_fitted_no_that_does_not_factorise_below_1e_13_is_not_absorbed(tmp_path, path, forced_path):
     """Check P(y | x = yes, s = no, f0..f9 = yes) of a fitted model against exact enumeration over its fitted tables.
 
     Fitted, ``P(s = no | x, y)`` is no longer a noisy-OR: at ``x = yes,
@@ -414,7 +397,7 @@ def test_a_fitted_no_that_does_not_factorise_below_1e_13_is_not_absorbed(tmp_pat
         weight[y, z] = w
     expected = (weight[0, 0] + weight[0, 1]) / sum(weight.values())
     evidence = {"x": "yes", "s": "no", **{f"f{i}": "yes" for i in range(10)}}
-    with contextlib.nullcontext() if path == "default" else _forced(path):
+    with forced_path(path):
         got = fitted.posteriors(evidence)
     assert got["y"] == pytest.approx(float(expected), rel=1e-9, abs=0.0)
 
@@ -474,7 +457,7 @@ cpd = {{ model = "noisy_or", leak = {{ value = 1e-30, source = "s" }}, links = [
     ],
     ids=["pair", "pair-with-g", "twelve-yes", "nine-yes-one-no"],
 )
-def test_evidence_below_the_smallest_float_gives_the_exact_posteriors(tmp_path, path, network, evidence):
+def test_evidence_below_the_smallest_float_gives_the_exact_posteriors(tmp_path, path, network, evidence, forced_path):
     """Check posteriors of evidence of probability 1e-350 to 1e-360 against exact enumeration, on each path.
 
     The clique potentials are products of the tables computed before any
@@ -484,7 +467,7 @@ def test_evidence_below_the_smallest_float_gives_the_exact_posteriors(tmp_path, 
     """
     model, text = _load(tmp_path, network)
     expected = exact_posteriors(text, evidence)
-    with contextlib.nullcontext() if path == "default" else _forced(path):
+    with forced_path(path):
         got = model.posteriors(evidence)
     for c in expected:
         assert got[c] == pytest.approx(float(expected[c]), rel=1e-9, abs=1e-300), c
@@ -493,10 +476,10 @@ def test_evidence_below_the_smallest_float_gives_the_exact_posteriors(tmp_path, 
 
 
 @pytest.mark.parametrize("path", ["default", *sorted(PATHS)])
-def test_impossible_evidence_among_tiny_numbers_still_names_its_conflict(tmp_path, path):
+def test_impossible_evidence_among_tiny_numbers_still_names_its_conflict(tmp_path, path, forced_path):
     """Check that evidence of probability exactly 0 (f = yes needs c or d, g = no rules c out, and d is observed absent) still raises, naming the conflict."""
     model, _ = _load(tmp_path, RARE_PAIR)
-    with contextlib.nullcontext() if path == "default" else _forced(path), pytest.raises(crampnet.ImpossibleEvidenceError, match=r"f=yes"):
+    with forced_path(path), pytest.raises(crampnet.ImpossibleEvidenceError, match=r"f=yes"):
         model.posteriors({"f": "yes", "g": "no", "d": "absent"})
 
 
@@ -536,11 +519,11 @@ def test_a_mixture_entry_below_the_smallest_float_is_refused_by_its_place(tmp_pa
 
 
 @pytest.mark.parametrize("path", ["default", *sorted(PATHS)])
-def test_a_mixture_of_weights_1e300_apart_gives_the_exact_posteriors(tmp_path, path):
+def test_a_mixture_of_weights_1e300_apart_gives_the_exact_posteriors(tmp_path, path, forced_path):
     """Check a mixture whose weights are 1e300 apart (P(f = b | c) = 1e-300, P(f = b) ~ 2e-400) against exact enumeration, on each path."""
     model, text = _load(tmp_path, RARE_MIXTURE.format(w=1e-150, big=1e150))
     expected = exact_posteriors(text, {"f": "b"})
-    with contextlib.nullcontext() if path == "default" else _forced(path):
+    with forced_path(path):
         got = model.posteriors({"f": "b"})
     for c in ("c", "d"):
         assert got[c] == pytest.approx(float(expected[c]), rel=1e-9), c

@@ -10,8 +10,6 @@ pgmpy's VariableElimination.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -28,11 +26,7 @@ from crampnet.network.evidence import normalise
 
 SEEDS = st.integers(0, 2**32 - 1)
 TOL = 1e-9
-#: Settings that force one path: in numpy, all cases with few enough terms on
-#: the shared tree, or none of them (cost-model constants); or the compiled
-#: kernel (CRAMPNET_JIT=always), where every case tries Quickscore first.
-PATHS = {"quickscore": {"COST_TERM": 0.0}, "pruned trees": {"COST_TERM": math.inf}, "kernel": {}}
-JIT = {"quickscore": "never", "pruned trees": "never", "kernel": "always"}
+PATHS = ("kernel", "pruned trees", "quickscore")  # forced by the forced_path fixture (tests/conftest.py)
 
 
 def _rebuild(terms: Terms, parents: tuple[str, ...], cards: list[int]) -> np.ndarray:
@@ -100,25 +94,15 @@ def test_term_counts_multiply_across_findings(model):
     assert expand(arrays, terms, 1, 4).rows.size == 0
 
 
-@contextmanager
-def _forced(path: str) -> Iterator[None]:
-    """Force one exact path for the duration of a ``with`` block."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CRAMPNET_JIT", JIT[path])
-        for name, value in PATHS[path].items():
-            mp.setattr(routing, name, value)
-        yield
-
-
 @pytest.mark.parametrize("path", sorted(PATHS))
 @given(seed=SEEDS, soft=st.booleans())
 @settings(max_examples=25)
-def test_each_path_matches_brute_force_on_random_networks(random_networks, brute_force, path, seed, soft):
+def test_each_path_matches_brute_force_on_random_networks(random_networks, brute_force, path, seed, soft, forced_path):
     """Check each exact path alone against full enumeration, hard and soft evidence, one case and a batch."""
     model, _, _ = random_networks.make(seed)
     cases = [random_networks.evidence(seed + 1 + i, model, soft=soft) for i in range(4)]
     oracle = brute_force(model.network)
-    with _forced(path):
+    with forced_path(path):
         single = [model.posteriors(case).to_dict() for case in cases]
         frame = pd.DataFrame(cases, dtype=object)
         batch = model.posteriors(frame.where(frame.notna(), None)) if len(frame.columns) else None
@@ -133,7 +117,7 @@ def test_each_path_matches_brute_force_on_random_networks(random_networks, brute
 @pytest.mark.parametrize("path", sorted(PATHS))
 @given(data=st.data())
 @settings(max_examples=15, deadline=None)
-def test_each_path_matches_pgmpy_on_the_shipped_network(model, evidence_st, pgmpy_ve, pgmpy_probability, path, data):
+def test_each_path_matches_pgmpy_on_the_shipped_network(model, evidence_st, pgmpy_ve, pgmpy_probability, path, data, forced_path):
     """Check each exact path alone against pgmpy VE on the shipped network, up to 12 observed nodes.
 
     Evidence the network rules out (e.g. critical limb ischemia without PAD)
@@ -141,7 +125,7 @@ def test_each_path_matches_pgmpy_on_the_shipped_network(model, evidence_st, pgmp
     """
     evidence = data.draw(evidence_st(model, max_size=12))
     try:
-        with _forced(path):
+        with forced_path(path):
             ours = model.posteriors(evidence).to_dict()
     except crampnet.ImpossibleEvidenceError as err:
         conflict = {k: evidence[k] for k in err.conflicting}
@@ -180,10 +164,10 @@ def test_cases_over_the_term_cap_use_a_pruned_tree(model, pgmpy_ve):
 
 
 @pytest.mark.parametrize("path", sorted(PATHS))
-def test_impossible_row_is_named_on_either_path(tiny, path):
+def test_impossible_row_is_named_on_either_path(tiny, path, forced_path):
     """Check that an impossible row (tiny.toml: jerks only with plm) is named whichever path runs it, never NaN."""
     frame = pd.DataFrame({"jerks": ["yes", "yes", "no"], "plm": ["present", "absent", "absent"]}, index=["first", "second", "third"])
-    with _forced(path):
+    with forced_path(path):
         with pytest.raises(crampnet.ImpossibleEvidenceError, match=r"in row 'second'"):
             tiny.posteriors(frame)
         fine = tiny.posteriors(frame.drop(index="second"))
@@ -193,7 +177,7 @@ def test_impossible_row_is_named_on_either_path(tiny, path):
 @pytest.mark.parametrize("path", sorted(PATHS))
 @given(seed=SEEDS, soft=st.booleans())
 @settings(max_examples=20)
-def test_log_evidence_matches_brute_force_on_either_path(random_networks, brute_force, path, seed, soft):
+def test_log_evidence_matches_brute_force_on_either_path(random_networks, brute_force, path, seed, soft, forced_path):
     """Check CompiledNetwork.evaluate's log P(evidence) per row against the sum of the full joint."""
     model, _, _ = random_networks.make(seed)
     cases = [random_networks.evidence(seed + 5 + i, model, soft=soft) for i in range(3)]
@@ -201,7 +185,7 @@ def test_log_evidence_matches_brute_force_on_either_path(random_networks, brute_
     rows = [normalise(model.spec, case) for case in cases]
     nodes = sorted({k for row in rows for k in row})
     arrays = {k: np.array([row.get(k, np.ones(len(model.states(k)))) for row in rows], dtype=float) for k in nodes}
-    with _forced(path):
+    with forced_path(path):
         _, log_ev = model.compiled.evaluate(arrays, n_rows=len(rows))
     for i, case in enumerate(cases):
         # normalise scales soft likelihoods to max 1 (issue 16): the oracle gets the same vectors.
@@ -211,7 +195,7 @@ def test_log_evidence_matches_brute_force_on_either_path(random_networks, brute_
 
 
 @pytest.mark.parametrize("path", sorted(PATHS))
-def test_vanishing_evidence_probability_is_rescaled_not_lost(model, path):
+def test_vanishing_evidence_probability_is_rescaled_not_lost(model, path, forced_path):
     """Check that evidence of probability ~1e-300 is exact: uniform tiny likelihoods change nothing.
 
     A likelihood vector (c, c) carries no information, so the posteriors equal
@@ -222,7 +206,7 @@ def test_vanishing_evidence_probability_is_rescaled_not_lost(model, path):
     evidence = {k: {s: tiny for s in model.states(k)} for k in ("urge_to_move", "nocturnal", "ferritin")}
     # Built by hand: normalise would scale them to max 1 (issue 16), and the engine must rescale raw ones too.
     vectors = {k: np.full(len(model.states(k)), tiny) for k in evidence}
-    with _forced(path):
+    with forced_path(path):
         post = model.posteriors(evidence)
         _, log_ev = model.compiled.evaluate({k: v.reshape(1, -1) for k, v in vectors.items()})
     prior = model.posteriors({})
@@ -231,12 +215,12 @@ def test_vanishing_evidence_probability_is_rescaled_not_lost(model, path):
 
 
 @pytest.mark.parametrize("path", sorted(PATHS))
-def test_a_batch_with_no_evidence_at_all_gives_the_prior(model, path):
+def test_a_batch_with_no_evidence_at_all_gives_the_prior(model, path, forced_path):
     """Check evaluate() on rows with no evidence at all (no columns): every row is the prior, P(evidence) = 1.
 
     Regression: the pruned-tree path indexed a one-row constant by row number.
     """
-    with _forced(path):
+    with forced_path(path):
         post, log_ev = model.compiled.evaluate({}, n_rows=3)
     prior = model.posteriors({})[model.conditions].to_numpy()
     assert np.abs(post - prior).max() <= 1e-12

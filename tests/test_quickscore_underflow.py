@@ -2,16 +2,15 @@
 
 The expected values are worked out here in exact rational arithmetic
 (:class:`fractions.Fraction`) from the numbers of the network text, never
-from crampnet's engine; each path of the engine is forced as
-tests/test_extreme_numbers.py forces it.
+from crampnet's engine; each path of the engine is forced by the
+``forced_path`` fixture (tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from fractions import Fraction
 from pathlib import Path
 
@@ -19,11 +18,9 @@ import pandas as pd
 import pytest
 
 import crampnet
-import crampnet.inference._routing as routing
 from crampnet.network.evidence import normalise
 
-#: Settings that force one path (as in tests/test_extreme_numbers.py).
-PATHS = {"quickscore": ({"COST_TERM": 0.0}, "never"), "pruned trees": ({"COST_TERM": math.inf}, "never"), "kernel": ({}, "always")}
+PATHS = ("kernel", "pruned trees", "quickscore")  # forced by the forced_path fixture (tests/conftest.py)
 
 PREVALENCE, LINK, LEAK, K = 1e-200, 1e-100, 1e-150, 4
 
@@ -50,17 +47,6 @@ cpd = {{ model = "noisy_or", leak = {{ value = {LEAK!r}, source = "s" }}, links 
 )
 
 
-@contextmanager
-def _forced(path: str) -> Iterator[None]:
-    """Force one path of the engine for the duration of a ``with`` block."""
-    settings, jit = PATHS[path]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CRAMPNET_JIT", jit)
-        for name, value in settings.items():
-            mp.setattr(routing, name, value)
-        yield
-
-
 def _exact() -> tuple[Fraction, Fraction]:
     """P(f0..f3 = yes) and P(x = present | it), from the file's numbers."""
     prevalence, link, leak = Fraction(PREVALENCE), Fraction(LINK), Fraction(LEAK)
@@ -74,7 +60,7 @@ def _log(x: Fraction) -> float:
 
 
 @pytest.mark.parametrize("path", ["default", *sorted(PATHS)])
-def test_evidence_whose_terms_all_underflow_gets_its_exact_posterior(tmp_path: Path, path: str):
+def test_evidence_whose_terms_all_underflow_gets_its_exact_posterior(tmp_path: Path, path: str, forced_path: Callable[[str], AbstractContextManager[None]]):
     """Check that four findings of probability ~1e-100 each (evidence ~2e-600) give the exact posterior of x, one case and a batch.
 
     On the Quickscore path every pseudo-case's weight underflowed to 0 and
@@ -87,7 +73,7 @@ def test_evidence_whose_terms_all_underflow_gets_its_exact_posterior(tmp_path: P
     evidence = {f"f{i}": "yes" for i in range(K)}
     p_evidence, p_x = _exact()
     assert 0.49 < p_x < 0.51 and 0 < p_evidence < Fraction(1, 10**599)
-    with _forced(path) if path != "default" else contextlib.nullcontext():
+    with forced_path(path):
         model = crampnet.load(file)
         one = model.posteriors(evidence)
         batch = model.posteriors(pd.DataFrame([evidence] * 3))
@@ -138,7 +124,7 @@ def _exact_partial(tiny: float, t_state: str) -> Fraction:
 
 @pytest.mark.parametrize("tiny", [1e-80, 3e-81, 1e-81])
 @pytest.mark.parametrize("path", ["default", *sorted(PATHS)])
-def test_terms_that_underflow_partly_are_not_dropped_or_rounded(tmp_path: Path, path: str, tiny: float):
+def test_terms_that_underflow_partly_are_not_dropped_or_rounded(tmp_path: Path, path: str, tiny: float, forced_path: Callable[[str], AbstractContextManager[None]]):
     """Check that a case whose Quickscore terms fall partly below the normal floats gets its exact posterior, one case and in a batch.
 
     The weights of f's two terms were ~1.6e-323 and ~0.4 times that: the
@@ -154,7 +140,7 @@ def test_terms_that_underflow_partly_are_not_dropped_or_rounded(tmp_path: Path, 
     common = {"f": "yes", **{f"t{i}": "no" for i in range(K)}}
     p_rare, p_common = float(_exact_partial(tiny, "yes")), float(_exact_partial(tiny, "no"))
     assert 0.9 < p_rare < 0.902 and 0.36 < p_common < 0.37
-    with _forced(path) if path != "default" else contextlib.nullcontext():
+    with forced_path(path):
         model = crampnet.load(file)
         one = model.posteriors(rare)
         batch = model.posteriors(pd.DataFrame([common, rare, common, rare]))
