@@ -216,7 +216,8 @@ def test_shipped_network_round_trip(model):
     assert list(cohort.columns) == list(model.spec.nodes)
     fitted = fit(model, cohort, prior_strength=50)
     params = fitted.parameters()
-    assert set(params.loc[params["value"] != 0, "source"]) == {"fitted"}  # a structural 0 keeps its source (test_fit_keeps_the_provenance_of_structural_zeros)
+    possible = ~params["reason"].fillna("").str.startswith("impossible:")  # an impossible configuration's entries are not fitted (test_fitted_provenance_s47)
+    assert set(params.loc[possible & (params["value"] != 0), "source"]) == {"fitted"}  # a structural 0 keeps its source (test_fit_keeps_the_provenance_of_structural_zeros)
     post = fitted.posteriors({"urge_to_move": True})
     assert ((post >= 0) & (post <= 1)).all()
 
@@ -347,8 +348,10 @@ def test_fit_keeps_the_provenance_of_structural_zeros(model):
         rows = after[after["node"] == nid]
         zero = (entries(model.compiled.tables[nid]) == 0) & (entries(fitted.compiled.tables[nid]) == 0)
         assert len(rows) == zero.size and (rows["value"].to_numpy() == entries(fitted.compiled.tables[nid])).all(), nid
-        assert set(rows.loc[~zero, "source"]) == {"fitted"}, nid
-        for _, row in rows[zero].iterrows():
+        states = len(model.spec.nodes[nid].states)
+        empty = np.repeat(entries(fitted.posterior_counts[nid]).reshape(-1, states).sum(axis=1) == 0, states)  # impossible configurations (test_fitted_provenance_s47)
+        assert set(rows.loc[~zero & ~empty, "source"]) == {"fitted"}, nid
+        for impossible, (_, row) in zip(empty[zero], rows[zero].iterrows(), strict=True):
             if nid == "symptom_duration":
                 assert "acute_limb_ischemia=present" in row["parent_state"] and row["state"] == "over_3_months"
                 was = ali
@@ -356,6 +359,10 @@ def test_fit_keeps_the_provenance_of_structural_zeros(model):
                 was = before[(before["node"] == nid) & (before["parent_state"].fillna("") == ("" if pd.isna(row["parent_state"]) else row["parent_state"])) & (before["state"] == row["state"])].iloc[0]
                 assert was["value"] == 0
             assert (row["source"], row["citation"]) == (was["source"], was["citation"]), (nid, row["parent_state"], row["state"])
+            if impossible:  # its parent configuration cannot occur: the reason says so, and "not fitted"
+                assert row["reason"].startswith("impossible:") and "not fitted" in row["reason"] and row["low"] == row["high"] == 0
+                kept += 1
+                continue
             assert pd.isna(row["reason"]) if pd.isna(was["reason"]) else row["reason"] == was["reason"]
             assert "not fitted" in row["note"] and row["low"] == row["high"] == 0
             kept += 1
@@ -383,7 +390,7 @@ def test_fitted_entries_of_impossible_configurations_have_a_range_not_nan(model)
         kept = np.moveaxis(model.compiled.tables[nid], 0, -1).reshape(-1)
         np.testing.assert_array_equal(rows["value"].to_numpy()[empty], kept[empty], err_msg=nid)  # the model's column, as fit's docstring says
         assert (rows["low"].to_numpy()[empty] == rows["value"].to_numpy()[empty]).all() and (rows["high"].to_numpy()[empty] == rows["value"].to_numpy()[empty]).all(), nid
-        assert rows["note"][empty].str.contains("impossible under the model|not fitted").all(), nid
+        assert rows["reason"][empty].str.startswith("impossible:").all() and (rows["source"][empty] != "fitted").all(), nid
         seen += int(empty.sum())
     assert seen > 1000
 
