@@ -144,3 +144,19 @@ def test_describe_of_a_fitted_node_counts_its_impossible_entries_apart(parted):
     assert sources == {"fitted": 6, "structure": 2}
     text = str(fitted.describe("f"))
     assert "fitted (6 numbers)" in text and "structure (2 numbers)" in text
+
+
+def test_a_second_fit_says_a_structural_zero_is_not_fitted_once(parted):
+    """Check overt's 0 with d absent after two fits: its note is the kept-zero note once, not repeated per fit.
+
+    The second fit's unfitted row is the first fit's, whose note already
+    ends with the kept-zero note; appending it again made the note say it
+    twice (542 notes of the shipped network fitted twice).
+    """
+    from crampnet.trust._kept import KEPT_NOTE
+
+    twice = parted.fit(pd.DataFrame(_DATA), prior_strength=2).fit(pd.DataFrame(_DATA), prior_strength=2)
+    table = twice.parameters()
+    zero = table[(table["node"] == "overt") & (table["parent_state"] == "d=absent") & (table["state"] == "present")].iloc[0]
+    assert (zero["value"], zero["source"], zero["note"]) == (0.0, "row_src", KEPT_NOTE)
+    assert int(table["note"].fillna("").str.count("not fitted").max()) == 1

@@ -85,7 +85,8 @@ def keep_unfitted(base: BaseModel, columns: Mapping[str, Any], counts: Mapping[s
         sets it to 0 (the same entry of a table or prior, else a 0 of a link
         or leak of that state whose parent is in the entry's
         configuration, else a 1 of such a link or leak for another state),
-        and that row's note followed by :data:`KEPT_NOTE`.
+        and that row's note followed by :data:`KEPT_NOTE` (once: the row
+        of a model fitted before has it already).
         An entry no unfitted row accounts for stays ``"fitted"``. Every
         entry of a parent configuration without pseudo-counts (impossible
         under the model: the fit keeps the model's column there) has the
@@ -119,7 +120,7 @@ def keep_unfitted(base: BaseModel, columns: Mapping[str, Any], counts: Mapping[s
                 if row is not None:
                     out["low"][start + i] = out["high"][start + i] = 0.0
                     out["source"][start + i], out["citation"][start + i], out["reason"][start + i], note = row
-                    out["note"][start + i] = f"{note}; {KEPT_NOTE}" if note else KEPT_NOTE
+                    out["note"][start + i] = KEPT_NOTE if not note else note if note.endswith(KEPT_NOTE) else f"{note}; {KEPT_NOTE}"  # a second fit's unfitted row says it already
             for i in np.flatnonzero(empty).tolist():
                 when, state = whens[start + i], names[start + i]
                 row = _setting_row(own, links, when, configs[i // len(states)], state) if zero[i] else own.get((when, state))
