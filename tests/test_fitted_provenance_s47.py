@@ -83,14 +83,15 @@ def test_entries_of_an_impossible_configuration_are_labelled_not_fitted(parted):
 
 
 def test_entries_of_possible_configurations_stay_fitted_and_the_count_drops_by_the_impossible_ones(parted):
-    """Check the count of 'fitted' entries: every entry of f and t but the 2 + 2 of the impossible configuration, and of overt but its structural 0; d's two.
+    """Check the count of 'fitted' entries: every entry of f and t but the 2 + 2 of the impossible configuration, and of overt but its structural 0 and 1; d's two.
 
-    By hand: d 2 entries, overt 4 (one structural 0), f 8 and t 8 (each 2 in
-    the impossible configuration): 2 + 3 + 6 + 6 = 17 fitted.
+    By hand: d 2 entries, overt 4 (with d absent, a structural 0 and the 1
+    it leaves), f 8 and t 8 (each 2 in the impossible configuration):
+    2 + 2 + 6 + 6 = 16 fitted.
     """
     fitted = parted.fit(pd.DataFrame(_DATA), prior_strength=2)
     table = fitted.parameters()
-    assert int((table["source"] == "fitted").sum()) == 17
+    assert int((table["source"] == "fitted").sum()) == 16
     possible = table[table["node"].isin(["f", "t"]) & (table["parent_state"] != _IMPOSSIBLE)]
     assert len(possible) == 12 and set(possible["source"]) == {"fitted"} and possible["note"].str.contains("4 cases").all()
     assert int(table["reason"].fillna("").str.startswith("impossible:").sum()) == 4
@@ -134,7 +135,7 @@ def test_a_second_fit_keeps_the_labels_of_impossible_configurations(parted):
     mask = one["parent_state"] == _IMPOSSIBLE
     columns = ["node", "state", "value", "source", "citation", "reason"]
     pd.testing.assert_frame_equal(one.loc[mask, columns].reset_index(drop=True), two.loc[two["parent_state"] == _IMPOSSIBLE, columns].reset_index(drop=True))
-    assert int((two["source"] == "fitted").sum()) == 17
+    assert int((two["source"] == "fitted").sum()) == 16
 
 
 def test_describe_of_a_fitted_node_counts_its_impossible_entries_apart(parted):
@@ -160,3 +161,23 @@ def test_a_second_fit_says_a_structural_zero_is_not_fitted_once(parted):
     zero = table[(table["node"] == "overt") & (table["parent_state"] == "d=absent") & (table["state"] == "present")].iloc[0]
     assert (zero["value"], zero["source"], zero["note"]) == (0.0, "row_src", KEPT_NOTE)
     assert int(table["note"].fillna("").str.count("not fitted").max()) == 1
+
+
+def test_a_structural_one_keeps_its_rows_provenance(parted, model):
+    """Check overt's 1 for absent with d absent (its present is a structural 0): not fitted, the file row's source, range [1, 1]; and a man's pregnancy = none in the shipped network.
+
+    Neither can move: every other state of the configuration has no
+    pseudo-count and no case, so the fit keeps the 1.
+    """
+    from crampnet.trust._kept import KEPT_ONE_NOTE
+
+    table = parted.fit(pd.DataFrame(_DATA), prior_strength=2).parameters()
+    one = table[(table["node"] == "overt") & (table["parent_state"] == "d=absent") & (table["state"] == "absent")].iloc[0]
+    assert (one["value"], one["low"], one["high"], one["source"], one["citation"], one["note"]) == (1.0, 1.0, 1.0, "row_src", "the rows of overt and t", KEPT_ONE_NOTE)
+    shipped = model.fit(model.simulate(300, seed=2), prior_strength=10).parameters()
+    before = model.parameters()
+    for age in ("under_40", "40_to_64", "65_plus"):
+        when = f"sex=male, age_group={age}"
+        row = shipped[(shipped["node"] == "pregnancy") & (shipped["parent_state"] == when) & (shipped["state"] == "none")].iloc[0]
+        was = before[(before["node"] == "pregnancy") & (before["parent_state"] == when) & (before["state"] == "none")].iloc[0]
+        assert row["value"] == 1 and (row["source"], row["citation"]) == (was["source"], was["citation"]) != ("fitted", None) and row["note"].endswith(KEPT_ONE_NOTE)

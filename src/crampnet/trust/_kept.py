@@ -4,7 +4,9 @@ A table entry that is 0 before a fit (a part where its condition is absent,
 no pregnancy among men, a noisy-MAX state one present cause rules out) has no
 pseudo-count, and no case can hold it, so the fit leaves it at 0: it is not
 learned from data, and its row of ``parameters()`` keeps the source,
-citation and reason of the unfitted row that sets it to 0. A parent
+citation and reason of the unfitted row that sets it to 0. So does the 1
+such zeros leave where they are every other state of a possible
+configuration (``pregnancy = none`` for a man). A parent
 configuration the model makes impossible (a part present without its
 condition, a pregnancy at 65) has no pseudo-count either, and no case
 reaches it: the fit keeps the model's column there, fixed, its range is
@@ -38,10 +40,13 @@ import numpy as np
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["IMPOSSIBLE_REASON", "KEPT_NOTE", "STRUCTURE", "STRUCTURE_CITATION", "keep_unfitted"]
+__all__ = ["IMPOSSIBLE_REASON", "KEPT_NOTE", "KEPT_ONE_NOTE", "STRUCTURE", "STRUCTURE_CITATION", "keep_unfitted"]
 
 #: What the note of a kept structural 0 adds to the unfitted row's note.
 KEPT_NOTE = "a structural 0: no case can hold it, so the fit keeps it (not fitted)"
+
+#: What the note of a kept structural 1 (every other state of its configuration a structural 0) adds to the unfitted row's note.
+KEPT_ONE_NOTE = "a structural 1: every other state is a structural 0, so the fit keeps it (not fitted)"
 
 #: The reason of an entry whose parent configuration is impossible (no pseudo-count, no case); it starts "impossible:", as the file's reasons of such rows do.
 IMPOSSIBLE_REASON = "impossible: its parent configuration cannot occur under the model, so no case reaches it and the fit keeps the model's value (not fitted)"
@@ -86,7 +91,11 @@ def keep_unfitted(base: BaseModel, columns: Mapping[str, Any], counts: Mapping[s
         or leak of that state whose parent is in the entry's
         configuration, else a 1 of such a link or leak for another state),
         and that row's note followed by :data:`KEPT_NOTE` (once: the row
-        of a model fitted before has it already).
+        of a model fitted before has it already). Likewise an entry exactly
+        1 before and after the fit in a possible configuration (every other
+        state a structural 0: a man's ``pregnancy = none``) takes its own
+        unfitted row's provenance, else that of the row setting another
+        state to 0, and :data:`KEPT_ONE_NOTE`, range [1, 1].
         An entry no unfitted row accounts for stays ``"fitted"``. Every
         entry of a parent configuration without pseudo-counts (impossible
         under the model: the fit keeps the model's column there) has the
@@ -111,16 +120,21 @@ def keep_unfitted(base: BaseModel, columns: Mapping[str, Any], counts: Mapping[s
         # A configuration without pseudo-counts is impossible under the model: no case has it, the fit keeps its column.
         empty = np.repeat(np.moveaxis(counts[nid], 0, -1).reshape(-1, len(states)).sum(axis=1) == 0, len(states))
         zero = (was == 0) & (values[start : start + was.size] == 0)
-        if zero.any() or empty.any():
+        one = (was == 1) & (values[start : start + was.size] == 1) & ~empty  # every other state of its configuration is a structural 0
+        if zero.any() or one.any() or empty.any():
             unfitted = _rows_by_node(base) if unfitted is None else unfitted
             own, links = unfitted.get(nid, ({}, []))
-            configs = list(itertools.product(*[[(p, s) for s in base.spec.nodes[p].states] for p in parents])) if zero.any() else []
-            for i in np.flatnonzero(zero & ~empty).tolist():
-                row = _setting_row(own, links, whens[start + i], configs[i // len(states)], names[start + i])
+            configs = list(itertools.product(*[[(p, s) for s in base.spec.nodes[p].states] for p in parents])) if zero.any() or one.any() else []
+            for i in np.flatnonzero((zero | one) & ~empty).tolist():
+                when, state, config = whens[start + i], names[start + i], configs[i // len(states)]
+                if zero[i]:
+                    row, added = _setting_row(own, links, when, config, state), KEPT_NOTE
+                else:  # its own row, else the row that sets another state to 0
+                    row, added = own.get((when, state)) or _setting_row(own, links, when, config, states[(i % len(states) + 1) % len(states)]), KEPT_ONE_NOTE
                 if row is not None:
-                    out["low"][start + i] = out["high"][start + i] = 0.0
+                    out["low"][start + i] = out["high"][start + i] = values[start + i]
                     out["source"][start + i], out["citation"][start + i], out["reason"][start + i], note = row
-                    out["note"][start + i] = KEPT_NOTE if not note else note if note.endswith(KEPT_NOTE) else f"{note}; {KEPT_NOTE}"  # a second fit's unfitted row says it already
+                    out["note"][start + i] = added if not note else note if note.endswith(added) else f"{note}; {added}"  # a second fit's unfitted row says it already
             for i in np.flatnonzero(empty).tolist():
                 when, state = whens[start + i], names[start + i]
                 row = _setting_row(own, links, when, configs[i // len(states)], state) if zero[i] else own.get((when, state))
