@@ -169,7 +169,8 @@ def _rows_by_node(base: BaseModel) -> dict[str, tuple[dict[tuple[str | None, str
     """
     frame = base.parameters()
     cells = {name: frame[name].tolist() for name in frame.columns}
-    provenance = list(zip(cells["source"], cells["citation"], map(_text, cells["reason"]), map(_text, cells["note"]), strict=True))
+    reasons, notes = ([v if isinstance(v, str) and v else None for v in cells[name]] for name in ("reason", "note"))  # _text, inline: 160,000 calls
+    provenance = list(zip(cells["source"], cells["citation"], reasons, notes, strict=True))
     out: dict[str, tuple[dict[tuple[str | None, str], _Provenance], list[dict[str, Any]]]] = {}
     for k, (nid, kind, when, state) in enumerate(zip(cells["node"], cells["kind"], cells["parent_state"], cells["state"], strict=True)):
         own, others = out.setdefault(nid, ({}, []))
