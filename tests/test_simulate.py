@@ -152,7 +152,7 @@ def test_fitted_parameter_rows_name_their_table_entries(tiny):
             assert node.parents or (pd.isna(row.parent) and pd.isna(row.parent_state))
             at = (node.states.index(row.state), *(spec.nodes[p].states.index(named[p]) for p in node.parents))
             assert row.value == fitted.compiled.tables[nid][at] and row.low <= row.value <= row.high
-            kept = tiny.compiled.tables[nid][at] == 0 and "not fitted" in row.note  # a structural 0 keeps the file's note
+            kept = tiny.compiled.tables[nid][at] in (0, 1) and "not fitted" in row.note  # a structural 0 (or the 1 it leaves) keeps the file's note
             assert (kept or row.note.endswith(f"was {float(tiny.compiled.tables[nid][at]):.4g}")) and (row.parent if node.parents else "") == ",".join(node.parents)
             checked += 1
     assert checked > 20
@@ -216,7 +216,8 @@ def test_shipped_network_round_trip(model):
     assert list(cohort.columns) == list(model.spec.nodes)
     fitted = fit(model, cohort, prior_strength=50)
     params = fitted.parameters()
-    assert set(params.loc[params["value"] != 0, "source"]) == {"fitted"}  # a structural 0 keeps its source (test_fit_keeps_the_provenance_of_structural_zeros)
+    possible = ~params["reason"].fillna("").str.startswith("impossible:")  # an impossible configuration's entries are not fitted (test_fitted_provenance_s47)
+    assert set(params.loc[possible & (params["value"] != 0) & (params["value"] != 1), "source"]) == {"fitted"}  # a structural 0 keeps its source (test_fit_keeps_the_provenance_of_structural_zeros), and the 1 it may leave (test_a_structural_one_keeps_its_rows_provenance)
     post = fitted.posteriors({"urge_to_move": True})
     assert ((post >= 0) & (post <= 1)).all()
 
@@ -276,7 +277,7 @@ def test_fitted_parameter_table_is_made_when_first_read(tiny):
     table = fitted.parameters()
     assert "parameters" in fitted._fit.__dict__
     mine = table[table["node"].isin(list(fitted.posterior_counts))]
-    assert set(mine.loc[mine["value"] != 0, "source"]) == {"fitted"}  # a structural 0 keeps its source
+    assert set(mine.loc[(mine["value"] != 0) & (mine["value"] != 1), "source"]) == {"fitted"}  # a structural 0 keeps its source, and the 1 it may leave
     assert len(mine) == sum(c.size for c in fitted.posterior_counts.values())  # a row per fitted entry
     table.loc[table.index[0], "value"] = -1.0  # a copy: the model's table stays
     pd.testing.assert_frame_equal(fitted.parameters(), fitted._fit.parameters)
@@ -347,8 +348,11 @@ def test_fit_keeps_the_provenance_of_structural_zeros(model):
         rows = after[after["node"] == nid]
         zero = (entries(model.compiled.tables[nid]) == 0) & (entries(fitted.compiled.tables[nid]) == 0)
         assert len(rows) == zero.size and (rows["value"].to_numpy() == entries(fitted.compiled.tables[nid])).all(), nid
-        assert set(rows.loc[~zero, "source"]) == {"fitted"}, nid
-        for _, row in rows[zero].iterrows():
+        states = len(model.spec.nodes[nid].states)
+        empty = np.repeat(entries(fitted.posterior_counts[nid]).reshape(-1, states).sum(axis=1) == 0, states)  # impossible configurations (test_fitted_provenance_s47)
+        one = (entries(model.compiled.tables[nid]) == 1) & (entries(fitted.compiled.tables[nid]) == 1)  # the 1 a structural 0 leaves (test_a_structural_one_keeps_its_rows_provenance)
+        assert set(rows.loc[~zero & ~empty & ~one, "source"]) <= {"fitted"}, nid  # care_setting in the presenting population is all 0s and a 1
+        for impossible, (_, row) in zip(empty[zero], rows[zero].iterrows(), strict=True):
             if nid == "symptom_duration":
                 assert "acute_limb_ischemia=present" in row["parent_state"] and row["state"] == "over_3_months"
                 was = ali
@@ -356,6 +360,10 @@ def test_fit_keeps_the_provenance_of_structural_zeros(model):
                 was = before[(before["node"] == nid) & (before["parent_state"].fillna("") == ("" if pd.isna(row["parent_state"]) else row["parent_state"])) & (before["state"] == row["state"])].iloc[0]
                 assert was["value"] == 0
             assert (row["source"], row["citation"]) == (was["source"], was["citation"]), (nid, row["parent_state"], row["state"])
+            if impossible:  # its parent configuration cannot occur: the reason says so, and "not fitted"
+                assert row["reason"].startswith("impossible:") and "not fitted" in row["reason"] and row["low"] == row["high"] == 0
+                kept += 1
+                continue
             assert pd.isna(row["reason"]) if pd.isna(was["reason"]) else row["reason"] == was["reason"]
             assert "not fitted" in row["note"] and row["low"] == row["high"] == 0
             kept += 1
@@ -383,7 +391,7 @@ def test_fitted_entries_of_impossible_configurations_have_a_range_not_nan(model)
         kept = np.moveaxis(model.compiled.tables[nid], 0, -1).reshape(-1)
         np.testing.assert_array_equal(rows["value"].to_numpy()[empty], kept[empty], err_msg=nid)  # the model's column, as fit's docstring says
         assert (rows["low"].to_numpy()[empty] == rows["value"].to_numpy()[empty]).all() and (rows["high"].to_numpy()[empty] == rows["value"].to_numpy()[empty]).all(), nid
-        assert rows["note"][empty].str.contains("impossible under the model|not fitted").all(), nid
+        assert rows["reason"][empty].str.startswith("impossible:").all() and (rows["source"][empty] != "fitted").all(), nid
         seen += int(empty.sum())
     assert seen > 1000
 
@@ -423,4 +431,6 @@ cpd = { model = "noisy_or", leak = { value = 0.0, source = "leak_src" }, links =
     table = fitted.parameters().set_index(["node", "parent_state", "state"])
     assert table.loc[("g", "c=present", "no"), ["value", "source"]].tolist() == [0.0, "link_src"]
     assert table.loc[("g", "c=absent", "yes"), ["value", "source"]].tolist() == [0.0, "leak_src"]
-    assert table.loc[("g", "c=present", "yes"), "source"] == table.loc[("g", "c=absent", "no"), "source"] == "fitted"
+    # the 1s those 0s leave cannot move either (test_a_structural_one_keeps_its_rows_provenance)
+    assert table.loc[("g", "c=present", "yes"), ["value", "source"]].tolist() == [1.0, "link_src"]
+    assert table.loc[("g", "c=absent", "no"), ["value", "source"]].tolist() == [1.0, "leak_src"]
