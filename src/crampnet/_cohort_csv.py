@@ -250,7 +250,7 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
     start = 0
     extras = [f"\x00extra{i}" for i in range(_EXTRA)]
     try:
-        with pd.read_csv(FullRows(stream, name, width=len(header), lines=lines), header=None, names=[*header, *extras], index_col=index_col if index_col is not None else False, chunksize=chunksize, dtype=str, keep_default_na=False, na_values=[""]) as reader:  # type: ignore[call-overload]  # FullRows has the read() the C parser uses, not a file's other methods
+        with pd.read_csv(FullRows(stream, name, width=len(header), lines=lines, most=len(header) + _EXTRA), header=None, names=[*header, *extras], index_col=index_col if index_col is not None else False, chunksize=chunksize, dtype=str, keep_default_na=False, na_values=[""]) as reader:  # type: ignore[call-overload]  # FullRows has the read() the C parser uses, not a file's other methods
             for chunk in reader:
                 _check_chunk(chunk, name, header, extras)
                 if index_col is not None:

@@ -1,0 +1,53 @@
+"""Hostile cohort CSVs and network files, session 47: what the readers still let through.
+
+Each test pins one finding: a first row wider than the header (whose extra
+values pandas dropped with only a warning).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from crampnet.cli import main
+
+
+def _error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    """Run main(argv) with warnings shown (not raised), check it exits 2 with one clean error line, and return stderr."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # as a user runs it: a ParserWarning is not an error
+        assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("crampnet: error: "), captured.err
+    assert "Traceback" not in captured.err
+    assert captured.out == ""
+    return captured.err
+
+
+@pytest.mark.parametrize(
+    ("content", "index", "fields"),
+    [
+        ("urge_to_move,worse_at_rest\nyes,no,,,,,,,,,x\n", [], 11),  # scored as yes,no: the x was dropped
+        ("urge_to_move,worse_at_rest\nyes,no,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,x\n", [], 33),
+        ("id,urge_to_move\na,yes,,,,,,,,,x\n", ["--index-col", "id"], 11),  # a KeyError traceback
+        ("id,urge_to_move\na,yes,,,,,,,,,,x\n", ["--index-col", "id"], 12),  # "Could not construct index"
+        ("urge_to_move,worse_at_rest\r\n\r\nyes,no,,,,,,,,,,\r\n", [], 12),
+    ],
+)
+def test_a_first_row_wider_than_the_header_is_refused(tmp_path, capsys, content, index, fields):
+    """Check that a first row with more fields than the header allows is an error naming the line, as a later one is."""
+    path = tmp_path / "wide.csv"
+    path.write_text(content, encoding="utf-8", newline="")
+    err = _error(capsys, ["score", str(path), "--no-progress", *index])
+    line = 3 if "\r\n\r\n" in content else 2
+    columns = content.splitlines()[0].count(",") + 1
+    assert f"{path}, line {line}: {fields} fields, more than the {columns} columns the header names" in err
+
+
+def test_a_first_row_with_a_few_trailing_empty_fields_still_scores(tmp_path, capsys):
+    """Check that the few empty fields a spreadsheet leaves after the last column stay accepted."""
+    path = tmp_path / "trailing.csv"
+    path.write_text("urge_to_move,worse_at_rest\nyes,no,,,,,,,,\n", encoding="utf-8")
+    assert main(["score", str(path), "--no-progress"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("0,")
