@@ -1,7 +1,8 @@
 """Hostile cohort CSVs and network files, session 47: what the readers still let through.
 
 Each test pins one finding: a first row wider than the header (whose extra
-values pandas dropped with only a warning).
+values pandas dropped with only a warning); a case id that a spreadsheet
+opening ``crampnet score``'s output would run as a formula.
 """
 
 from __future__ import annotations
@@ -51,3 +52,32 @@ def test_a_first_row_with_a_few_trailing_empty_fields_still_scores(tmp_path, cap
     path.write_text("urge_to_move,worse_at_rest\nyes,no,,,,,,,,\n", encoding="utf-8")
     assert main(["score", str(path), "--no-progress"]) == 0
     assert capsys.readouterr().out.splitlines()[1].startswith("0,")
+
+
+@pytest.mark.parametrize(
+    ("case_id", "row", "first"),
+    [
+        ("=cmd|' /C calc'!A0", 0, "'='"),
+        ("@SUM(1+1)*cmd|' /C calc'!A0", 0, "'@'"),
+        ("+1+cmd|' /C calc'!A0", 0, "'+'"),
+        ("-2+3", 0, "'-'"),
+        ("\t=1+1", 0, "'\\t'"),
+    ],
+)
+def test_a_case_id_a_spreadsheet_runs_as_a_formula_is_refused(tmp_path, capsys, case_id, row, first):
+    """Check that an --index-col id written back into the output CSV cannot inject a formula into a spreadsheet."""
+    path = tmp_path / "ids.csv"
+    quoted = '"' + case_id.replace('"', '""') + '"'
+    path.write_text(f"case,urge_to_move\n{quoted},yes\nb,no\n", encoding="utf-8")
+    err = _error(capsys, ["score", str(path), "--no-progress", "--index-col", "case"])
+    assert f"{path}: row {row} (the rows after the header, counted from 0) has the id " in err
+    assert f"starts with {first}: a spreadsheet opening the output could run it as a formula" in err
+
+
+def test_case_ids_that_are_numbers_or_words_are_written_back(tmp_path, capsys):
+    """Check that signed numbers and ordinary ids stay accepted and are written back as given."""
+    path = tmp_path / "ids.csv"
+    path.write_text("case,urge_to_move\n-1,yes\n+2.5e3,no\npatient-7,yes\n", encoding="utf-8")
+    assert main(["score", str(path), "--no-progress", "--index-col", "case"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[0] for line in rows] == ["case", "-1", "+2.5e3", "patient-7"]

@@ -1,7 +1,6 @@
 r"""The cohort CSVs that ``crampnet score`` reads: :func:`open_cohort` and :func:`read_cohort`.
 
-Files are read through :mod:`crampnet._files` (regular files only, errors
-naming the file); ``-`` is the standard input.
+Files are read through :mod:`crampnet._files` (regular files only, errors naming the file); ``-`` is the standard input.
 
 A cohort CSV is streamed in chunks. Its header is read first: empty trailing
 names (a trailing comma) are dropped, and a row may end with empty fields
@@ -11,7 +10,8 @@ column (or two columns naming one node, by its id and an alias), an empty
 file or text that is not UTF-8 is an error naming the file.
 The ``--index-col`` column holds the cases' ids: one that names a node is
 refused (it is evidence), and so is one named ``red_flags`` (the output's
-column of flags), an empty id or one given twice.
+column of flags), an empty id, one given twice, or one a spreadsheet opening the
+output would run as a formula (``=``, ``+``, ``-``, ``@``, tab or CR first; not a number).
 
 Examples
 --------
@@ -53,6 +53,7 @@ FLAGS_COLUMN = "red_flags"
 
 _EXTRA = 8  # fields a row may have after the header's last column, if they are empty
 _EXPECTED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_FORMULA, _NUMBER = frozenset("=+-@\t\r"), re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")  # an id a spreadsheet runs as a formula
 
 
 @contextmanager
@@ -132,10 +133,13 @@ def _index_node(spec: NetworkSpec | None, index_col: str | None) -> str | None:
 
 
 def _check_ids(index: pd.Index, seen: dict[object, int], start: int, name: str, index_col: str) -> None:
-    """Refuse an empty id of ``index`` (rows ``start``... of the file), or one that an earlier row has (``seen``: id to row, updated)."""
+    """Refuse an empty id of ``index`` (rows ``start``... of the file), one a spreadsheet would run as a formula, or one that an earlier row has (``seen``: id to row, updated)."""
     for row, label in enumerate(index.tolist(), start=start):
         if not isinstance(label, str):  # an empty cell (the ids are read as text)
             msg = f"{name}: row {row} (the rows after the header, counted from 0) has no id in column {show(index_col)} (--index-col); give each case an id of its own."
+            raise InvalidValueError(msg)
+        if label[:1] in _FORMULA and not _NUMBER.match(label):  # echoed in the output's first column
+            msg = f"{name}: row {row} (the rows after the header, counted from 0) has the id {show(label)} in column {show(index_col)} (--index-col), which starts with {label[0]!r}: a spreadsheet opening the output could run it as a formula. Give ids that do not start with =, +, -, @, a tab or a carriage return (a number such as -1 is fine)."
             raise InvalidValueError(msg)
         first = seen.setdefault(label, row)
         if first != row:
