@@ -2,16 +2,22 @@
 
 Each test pins one finding: a first row wider than the header (whose extra
 values pandas dropped with only a warning); a case id that a spreadsheet
-opening ``crampnet score``'s output would run as a formula.
+opening ``crampnet score``'s output would run as a formula; a state named
+like a number on a node with bands (``50``: a CSV cell read as the state
+or as the number, by what else its column holds).
 """
 
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import pytest
 
+import crampnet
 from crampnet.cli import main
+
+TINY = Path(__file__).parent / "data" / "tiny.toml"
 
 
 def _error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
@@ -81,3 +87,32 @@ def test_case_ids_that_are_numbers_or_words_are_written_back(tmp_path, capsys):
     assert main(["score", str(path), "--no-progress", "--index-col", "case"]) == 0
     rows = capsys.readouterr().out.splitlines()
     assert [line.split(",")[0] for line in rows] == ["case", "-1", "+2.5e3", "patient-7"]
+
+
+def _age_state(tmp_path: Path, name: str) -> Path:
+    """tiny.toml with a fourth age state ``name``, the band of 100 and over, of prior 0.05."""
+    text = TINY.read_text(encoding="utf-8")
+    for old, new in [
+        ('states = ["under_40", "40_to_64", "65_plus"]', f'states = ["under_40", "40_to_64", "65_plus", "{name}"]'),
+        ('{ state = "65_plus" }]', f'{{ state = "65_plus", below = 100 }}, {{ state = "{name}" }}]'),
+        ('"65_plus" = 0.25 }', f'"65_plus" = 0.2, "{name}" = 0.05 }}'),
+    ]:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "ages.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", ["50", "1e3", "007", "inf", "nan"])
+def test_a_state_named_like_a_number_on_a_node_with_bands_is_refused(tmp_path, name):
+    """Check that a banded node's state that reads as a number is refused at load, naming the node's states."""
+    with pytest.raises(crampnet.NetworkFileError) as caught:
+        crampnet.load(_age_state(tmp_path, name))
+    assert f"nodes.age_group.states: the state {name!r} reads as a number, and this node has bands" in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["over_100", "100_plus", "1_000"])
+def test_a_state_starting_with_a_digit_on_a_node_with_bands_loads(tmp_path, name):
+    """Check that states that are not numbers (40_to_64, 1_000, which no evidence reads as one) still load."""
+    assert crampnet.load(_age_state(tmp_path, name)).spec.nodes["age_group"].states[-1] == name
