@@ -4,7 +4,8 @@ Each test pins one finding: a first row wider than the header (whose extra
 values pandas dropped with only a warning); a case id that a spreadsheet
 opening ``crampnet score``'s output would run as a formula; a state named
 like a number on a node with bands (``50``: a CSV cell read as the state
-or as the number, by what else its column holds).
+or as the number, by what else its column holds); a header column whose
+name the --index-col hint printed raw (terminal escapes, 130 kB).
 """
 
 from __future__ import annotations
@@ -116,3 +117,22 @@ def test_a_state_named_like_a_number_on_a_node_with_bands_is_refused(tmp_path, n
 def test_a_state_starting_with_a_digit_on_a_node_with_bands_loads(tmp_path, name):
     """Check that states that are not numbers (40_to_64, 1_000, which no evidence reads as one) still load."""
     assert crampnet.load(_age_state(tmp_path, name)).spec.nodes["age_group"].states[-1] == name
+
+
+@pytest.mark.parametrize("column", ["\x1b[2J\x1b[31mid", "id\u202egnp.exe", "x" * 130_000])
+def test_an_unknown_column_is_not_printed_raw_in_the_index_col_hint(tmp_path, capsys, column):
+    """Check that an unknown header name reaches the terminal only as the shortened, escaped repr (no raw escape, no 130 kB)."""
+    path = tmp_path / "cohort.csv"
+    path.write_text(f'"{column}"\nyes\n', encoding="utf-8")
+    err = _error(capsys, ["score", str(path), "--no-progress"])
+    assert "Unknown node" in err
+    assert err.isascii() and len(err) < 500
+    assert "--index-col" not in err
+
+
+def test_an_id_column_still_gets_the_index_col_hint(tmp_path, capsys):
+    """Check that a short, printable unknown column (the likeliest: the cases' ids) is still told how to name it."""
+    path = tmp_path / "cohort.csv"
+    path.write_text("case id,urge_to_move\na,yes\n", encoding="utf-8")
+    err = _error(capsys, ["score", str(path), "--no-progress"])
+    assert "If the column holds the cases' ids, give --index-col 'case id'." in err
