@@ -5,7 +5,8 @@ values pandas dropped with only a warning); a case id that a spreadsheet
 opening ``crampnet score``'s output would run as a formula; a state named
 like a number on a node with bands (``50``: a CSV cell read as the state
 or as the number, by what else its column holds); a header column whose
-name the --index-col hint printed raw (terminal escapes, 130 kB).
+name the --index-col hint printed raw (terminal escapes, 130 kB); a network
+file's name printed raw in the errors about its content.
 """
 
 from __future__ import annotations
@@ -136,3 +137,16 @@ def test_an_id_column_still_gets_the_index_col_hint(tmp_path, capsys):
     path.write_text("case id,urge_to_move\na,yes\n", encoding="utf-8")
     err = _error(capsys, ["score", str(path), "--no-progress"])
     assert "If the column holds the cases' ids, give --index-col 'case id'." in err
+
+
+def test_a_network_file_name_is_printed_escaped_in_errors_about_its_content(tmp_path, capsys):
+    """Check that an error inside a network file whose name holds ESC[2J and a newline prints them escaped, as 'no such file' does."""
+    path = tmp_path / "bad\x1b[2J\nname.toml"
+    path.write_text('schema = "crampnet-network/1"\nname = 1\n', encoding="utf-8")
+    with pytest.raises(crampnet.NetworkFileError) as caught:
+        crampnet.load(path)
+    assert caught.value.path == str(path)  # the name as given, for a program to use
+    assert str(caught.value).startswith(f"{str(tmp_path)}/bad\\x1b[2J\\nname.toml: top level: 'name' must be a string")
+    err = _error(capsys, ["diagnose", "--network", str(path), "urge_to_move=yes"])
+    assert "\x1b" not in err and err.count("\n") == 1
+    assert "bad\\x1b[2J\\nname.toml: top level" in err

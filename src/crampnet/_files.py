@@ -40,10 +40,19 @@ import os
 import stat
 from typing import BinaryIO
 
-from crampnet._file_names import _CHUNK, ErrorFactory, _kind, _name, _reason, _value_error, shown
+from crampnet._file_names import (
+    _CHUNK,
+    ErrorFactory,
+    _kind,
+    _name,
+    _reason,
+    _value_error,
+    escaped,
+    shown,
+)
 from crampnet._file_write import write_atomic, write_whole
 
-__all__ = ["ErrorFactory", "open_regular", "read_bytes", "read_text", "shown", "write_atomic", "write_whole"]
+__all__ = ["ErrorFactory", "escaped", "open_regular", "read_bytes", "read_text", "shown", "write_atomic", "write_whole"]
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
