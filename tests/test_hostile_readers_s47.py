@@ -6,7 +6,9 @@ opening ``crampnet score``'s output would run as a formula; a state named
 like a number on a node with bands (``50``: a CSV cell read as the state
 or as the number, by what else its column holds); a header column whose
 name the --index-col hint printed raw (terminal escapes, 130 kB); a network
-file's name printed raw in the errors about its content.
+file's name printed raw in the errors about its content; a network whose
+condition is named as a column of ``crampnet score``'s output (``red_flags``,
+whose posteriors the flags overwrote, or ``row``).
 """
 
 from __future__ import annotations
@@ -146,7 +148,38 @@ def test_a_network_file_name_is_printed_escaped_in_errors_about_its_content(tmp_
     with pytest.raises(crampnet.NetworkFileError) as caught:
         crampnet.load(path)
     assert caught.value.path == str(path)  # the name as given, for a program to use
-    assert str(caught.value).startswith(f"{str(tmp_path)}/bad\\x1b[2J\\nname.toml: top level: 'name' must be a string")
+    assert str(caught.value).startswith(f"{tmp_path}/bad\\x1b[2J\\nname.toml: top level: 'name' must be a string")
     err = _error(capsys, ["diagnose", "--network", str(path), "urge_to_move=yes"])
     assert "\x1b" not in err and err.count("\n") == 1
     assert "bad\\x1b[2J\\nname.toml: top level" in err
+
+
+def _renamed_plm(tmp_path: Path, new: str) -> Path:
+    """tiny.toml with its condition plm renamed ``new``."""
+    text = TINY.read_text(encoding="utf-8").replace("nodes.plm", f"nodes.{new}").replace('parent = "plm"', f'parent = "{new}"')
+    path = tmp_path / f"{new}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("condition", "index", "what"), [("red_flags", [], "red flags"), ("red_flags", ["--index-col", "case"], "red flags"), ("row", [], "row numbers")])
+def test_a_condition_named_as_an_output_column_is_refused_by_score(tmp_path, capsys, condition, index, what):
+    """Check that score refuses a network whose condition would share a name with its column of flags (which overwrote the posteriors) or of row numbers."""
+    network = _renamed_plm(tmp_path, condition)
+    assert condition in crampnet.load(network).conditions
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("case,urge\na,yes\n" if index else "urge\nyes\n", encoding="utf-8")
+    err = _error(capsys, ["score", str(cohort), "--no-progress", "--network", str(network), *index])
+    assert f"{cohort}: cannot be scored with the network {network}: its condition {condition} has the name of the column of {what} that crampnet score writes" in err
+
+
+def test_a_condition_named_row_scores_with_an_index_column(tmp_path, capsys):
+    """Check that with --index-col (no column of row numbers) a condition named row is scored, its posterior in its own column."""
+    network = _renamed_plm(tmp_path, "row")
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("case,urge\na,yes\n", encoding="utf-8")
+    assert main(["score", str(cohort), "--no-progress", "--network", str(network), "--index-col", "case"]) == 0
+    header, row = capsys.readouterr().out.splitlines()
+    expected = crampnet.load(network).posteriors({"urge": "yes"})["row"]
+    assert header.split(",").count("row") == 1
+    assert float(row.split(",")[header.split(",").index("row")]) == pytest.approx(expected, abs=1e-12)

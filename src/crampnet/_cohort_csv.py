@@ -1,17 +1,14 @@
 r"""The cohort CSVs that ``crampnet score`` reads: :func:`open_cohort` and :func:`read_cohort`.
 
 Files are read through :mod:`crampnet._files` (regular files only, errors naming the file); ``-`` is the standard input.
-
-A cohort CSV is streamed in chunks. Its header is read first: empty trailing
-names (a trailing comma) are dropped, and a row may end with empty fields
-(``yes,no,``) but has a field for each (an empty one for a value not known:
-``yes,``); a value after the last named column, a missing field, an unnamed or repeated
-column (or two columns naming one node, by its id and an alias), an empty
-file or text that is not UTF-8 is an error naming the file.
-The ``--index-col`` column holds the cases' ids: one that names a node is
-refused (it is evidence), and so is one named ``red_flags`` (the output's
-column of flags), an empty id, one given twice, or one a spreadsheet opening the
-output would run as a formula (``=``, ``+``, ``-``, ``@``, tab or CR first; not a number).
+A cohort CSV is streamed in chunks. Its header is read first: empty trailing names (a trailing comma) are dropped,
+and a row may end with empty fields (``yes,no,``) but has a field for each (an empty one for a value not known:
+``yes,``); a value after the last named column, a missing field, an unnamed or repeated column (or two columns naming
+one node, by its id and an alias), an empty file or text that is not UTF-8 is an error naming the file. The
+``--index-col`` column holds the cases' ids: one that names a node is refused (it is evidence), and so is one named
+``red_flags`` (the output's column of flags), an empty id, one given twice, or one a spreadsheet opening the output
+would run as a formula (``=``, ``+``, ``-``, ``@``, tab or CR first; not a number). A network with a condition named
+as a column of the output (``red_flags``, or ``row`` without ``--index-col``) is refused too.
 
 Examples
 --------
@@ -199,12 +196,10 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
     chunksize : int
         The number of rows per frame.
     index_col : str or None, optional
-        The column holding the cases' ids (the index), if any; each row
-        has an id of its own.
+        The column holding the cases' ids (the index), if any; each row has an id of its own.
     spec : NetworkSpec or None, optional
-        The network: a column that is not one of its node ids or aliases
-        (but ``index_col``) is refused, naming the file, and so is an
-        ``index_col`` that is one, since that column is evidence.
+        The network: a column that is not one of its node ids or aliases (but ``index_col``) is refused, naming
+        the file, and so is an ``index_col`` that is one, since that column is evidence.
 
     Yields
     ------
@@ -219,12 +214,17 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
     UnknownNodeError
         With ``spec``, for a column that is not a node ("Did you mean ...?").
     InvalidValueError
-        For the problems the module docstring lists, ``NaN`` or ``inf`` in a
-        cell, a number beyond the range of a float, an ``index_col`` that
-        names a node, or an empty id or one given twice; the message names the file (and
-        the line, row or column).
+        For the problems the module docstring lists, ``NaN`` or ``inf`` in a cell, a number beyond the range of a
+        float, an ``index_col`` that names a node, or an empty id or one given twice; the message names the file (and
+        the line, row or column). For a ``spec`` with a condition named as a column of the output.
     """
     import pandas as pd
+
+    clash = next((c for c in (FLAGS_COLUMN, index_col or "row") if spec is not None and c in spec.nodes and spec.nodes[c].role == "condition"), None)
+    if spec is not None and clash is not None:  # the output's column of flags or row numbers, beside (or over) the condition's posteriors
+        flags = clash == FLAGS_COLUMN
+        msg = f"{name}: cannot be scored with the network {shown(spec.path)}: its condition {clash} has the name of the column of {'red flags' if flags else 'row numbers'} that crampnet score writes, so its posteriors would be {'overwritten' if flags else 'in a second column of that name'}; rename the condition in the network file{'' if flags else ', or give --index-col a column of case ids'}."
+        raise InvalidValueError(msg)
 
     node = _index_node(spec, index_col)
     if node is not None:
