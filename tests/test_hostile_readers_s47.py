@@ -8,7 +8,8 @@ or as the number, by what else its column holds); a header column whose
 name the --index-col hint printed raw (terminal escapes, 130 kB); a network
 file's name printed raw in the errors about its content; a network whose
 condition is named as a column of ``crampnet score``'s output (``red_flags``,
-whose posteriors the flags overwrote, or ``row``).
+whose posteriors the flags overwrote, or ``row``); a file that is not UTF-8
+named by a byte offset only.
 """
 
 from __future__ import annotations
@@ -183,3 +184,21 @@ def test_a_condition_named_row_scores_with_an_index_column(tmp_path, capsys):
     expected = crampnet.load(network).posteriors({"urge": "yes"})["row"]
     assert header.split(",").count("row") == 1
     assert float(row.split(",")[header.split(",").index("row")]) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (TINY.read_bytes().replace(b'title = "Tiny test network"', b'title = "Tiny \xe9 network"'), "(line 5: 'utf-8' codec can't decode byte 0xe9"),
+        (TINY.read_text(encoding="utf-8").encode("utf-16"), "(line 1: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte); it starts with a UTF-16 byte-order mark: save it as UTF-8"),
+    ],
+    ids=["latin-1", "utf-16"],
+)
+def test_a_network_file_that_is_not_utf8_names_the_line(tmp_path, data, where):
+    """Check that a byte that is not UTF-8 is placed by its line (not a byte offset only), and a UTF-16 file is named as such."""
+    assert TINY.read_bytes().split(b"\n")[4].startswith(b"title = ")  # line 5 holds the title
+    path = tmp_path / "net.toml"
+    path.write_bytes(data)
+    with pytest.raises(crampnet.NetworkFileError) as caught:
+        crampnet.load(path)
+    assert str(caught.value).startswith(f"{path}: not UTF-8 text {where}")
