@@ -202,3 +202,14 @@ def test_a_network_file_that_is_not_utf8_names_the_line(tmp_path, data, where):
     with pytest.raises(crampnet.NetworkFileError) as caught:
         crampnet.load(path)
     assert str(caught.value).startswith(f"{path}: not UTF-8 text {where}")
+
+
+def test_a_utf16_cohort_is_named_as_such(tmp_path, capsys):
+    """Check that a cohort saved as UTF-16 (a spreadsheet's 'Unicode text') is told apart from a stray byte."""
+    path = tmp_path / "cohort.csv"
+    path.write_bytes("urge_to_move\nyes\n".encode("utf-16"))
+    err = _error(capsys, ["score", str(path), "--no-progress"])
+    assert f"{path}: not UTF-8 text (invalid start byte: byte b'\\xff') (it starts with a UTF-16 byte-order mark" in err
+    stray = tmp_path / "stray.csv"
+    stray.write_bytes(b"urge_to_move\n\xff\xfeyes\n")  # the same two bytes, not at the start
+    assert "UTF-16" not in _error(capsys, ["score", str(stray), "--no-progress"])

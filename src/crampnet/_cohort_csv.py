@@ -49,7 +49,7 @@ __all__ = ["FLAGS_COLUMN", "cohort_error", "flag_column", "open_cohort", "read_c
 FLAGS_COLUMN = "red_flags"
 
 _EXTRA = 8  # fields a row may have after the header's last column, if they are empty
-_EXPECTED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_EXPECTED, _BOMS, _UTF16 = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)"), (b"\xff\xfe", b"\xfe\xff"), " (it starts with a UTF-16 byte-order mark, as a spreadsheet's 'Unicode text' export does)"
 _FORMULA, _NUMBER = frozenset("=+-@\t\r"), re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")  # an id a spreadsheet runs as a formula
 
 
@@ -114,7 +114,7 @@ def open_cohort(path: str, *, count: bool) -> Iterator[tuple[IO[str], str, int |
 
 
 def _not_utf8(name: str, err: UnicodeDecodeError) -> InvalidValueError:
-    return InvalidValueError(f"{name}: not UTF-8 text ({err.reason}: byte {err.object[err.start : err.start + 1]!r}); save the file as UTF-8.")
+    return InvalidValueError(f"{name}: not UTF-8 text ({err.reason}: byte {err.object[err.start : err.start + 1]!r}){_UTF16 if err.start == 0 and err.object[:2] in _BOMS else ''}; save the file as UTF-8.")
 
 
 def _index_node(spec: NetworkSpec | None, index_col: str | None) -> str | None:
