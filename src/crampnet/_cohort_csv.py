@@ -1,17 +1,14 @@
 r"""The cohort CSVs that ``crampnet score`` reads: :func:`open_cohort` and :func:`read_cohort`.
 
-Files are read through :mod:`crampnet._files` (regular files only, errors
-naming the file); ``-`` is the standard input.
-
-A cohort CSV is streamed in chunks. Its header is read first: empty trailing
-names (a trailing comma) are dropped, and a row may end with empty fields
-(``yes,no,``) but has a field for each (an empty one for a value not known:
-``yes,``); a value after the last named column, a missing field, an unnamed or repeated
-column (or two columns naming one node, by its id and an alias), an empty
-file or text that is not UTF-8 is an error naming the file.
-The ``--index-col`` column holds the cases' ids: one that names a node is
-refused (it is evidence), and so is one named ``red_flags`` (the output's
-column of flags), an empty id or one given twice.
+Files are read through :mod:`crampnet._files` (regular files only, errors naming the file); ``-`` is the standard input.
+A cohort CSV is streamed in chunks. Its header is read first: empty trailing names (a trailing comma) are dropped,
+and a row may end with empty fields (``yes,no,``) but has a field for each (an empty one for a value not known:
+``yes,``); a value after the last named column, a missing field, an unnamed or repeated column (or two columns naming
+one node, by its id and an alias), an empty file or text that is not UTF-8 is an error naming the file. The
+``--index-col`` column holds the cases' ids: one that names a node is refused (it is evidence), and so is one named
+``red_flags`` (the output's column of flags), an empty id, one given twice, or one a spreadsheet opening the output
+would run as a formula (``=``, ``+``, ``-``, ``@``, tab or CR first; not a number). A network with a condition named
+as a column of the output (``red_flags``, or ``row`` without ``--index-col``) is refused too.
 
 Examples
 --------
@@ -52,7 +49,8 @@ __all__ = ["FLAGS_COLUMN", "cohort_error", "flag_column", "open_cohort", "read_c
 FLAGS_COLUMN = "red_flags"
 
 _EXTRA = 8  # fields a row may have after the header's last column, if they are empty
-_EXPECTED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_EXPECTED, _BOMS, _UTF16 = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)"), (b"\xff\xfe", b"\xfe\xff"), " (it starts with a UTF-16 byte-order mark, as a spreadsheet's 'Unicode text' export does)"
+_FORMULA, _NUMBER = frozenset("=+-@\t\r"), re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")  # an id a spreadsheet runs as a formula
 
 
 @contextmanager
@@ -116,7 +114,7 @@ def open_cohort(path: str, *, count: bool) -> Iterator[tuple[IO[str], str, int |
 
 
 def _not_utf8(name: str, err: UnicodeDecodeError) -> InvalidValueError:
-    return InvalidValueError(f"{name}: not UTF-8 text ({err.reason}: byte {err.object[err.start : err.start + 1]!r}); save the file as UTF-8.")
+    return InvalidValueError(f"{name}: not UTF-8 text ({err.reason}: byte {err.object[err.start : err.start + 1]!r}){_UTF16 if err.start == 0 and err.object[:2] in _BOMS else ''}; save the file as UTF-8.")
 
 
 def _index_node(spec: NetworkSpec | None, index_col: str | None) -> str | None:
@@ -132,10 +130,13 @@ def _index_node(spec: NetworkSpec | None, index_col: str | None) -> str | None:
 
 
 def _check_ids(index: pd.Index, seen: dict[object, int], start: int, name: str, index_col: str) -> None:
-    """Refuse an empty id of ``index`` (rows ``start``... of the file), or one that an earlier row has (``seen``: id to row, updated)."""
+    """Refuse an empty id of ``index`` (rows ``start``... of the file), one a spreadsheet would run as a formula, or one that an earlier row has (``seen``: id to row, updated)."""
     for row, label in enumerate(index.tolist(), start=start):
         if not isinstance(label, str):  # an empty cell (the ids are read as text)
             msg = f"{name}: row {row} (the rows after the header, counted from 0) has no id in column {show(index_col)} (--index-col); give each case an id of its own."
+            raise InvalidValueError(msg)
+        if label[:1] in _FORMULA and not _NUMBER.match(label):  # echoed in the output's first column
+            msg = f"{name}: row {row} (the rows after the header, counted from 0) has the id {show(label)} in column {show(index_col)} (--index-col), which starts with {label[0]!r}: a spreadsheet opening the output could run it as a formula. Give ids that do not start with =, +, -, @, a tab or a carriage return (a number such as -1 is fine)."
             raise InvalidValueError(msg)
         first = seen.setdefault(label, row)
         if first != row:
@@ -195,12 +196,10 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
     chunksize : int
         The number of rows per frame.
     index_col : str or None, optional
-        The column holding the cases' ids (the index), if any; each row
-        has an id of its own.
+        The column holding the cases' ids (the index), if any; each row has an id of its own.
     spec : NetworkSpec or None, optional
-        The network: a column that is not one of its node ids or aliases
-        (but ``index_col``) is refused, naming the file, and so is an
-        ``index_col`` that is one, since that column is evidence.
+        The network: a column that is not one of its node ids or aliases (but ``index_col``) is refused, naming
+        the file, and so is an ``index_col`` that is one, since that column is evidence.
 
     Yields
     ------
@@ -215,12 +214,17 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
     UnknownNodeError
         With ``spec``, for a column that is not a node ("Did you mean ...?").
     InvalidValueError
-        For the problems the module docstring lists, ``NaN`` or ``inf`` in a
-        cell, a number beyond the range of a float, an ``index_col`` that
-        names a node, or an empty id or one given twice; the message names the file (and
-        the line, row or column).
+        For the problems the module docstring lists, ``NaN`` or ``inf`` in a cell, a number beyond the range of a
+        float, an ``index_col`` that names a node, or an empty id or one given twice; the message names the file (and
+        the line, row or column). For a ``spec`` with a condition named as a column of the output.
     """
     import pandas as pd
+
+    clash = next((c for c in (FLAGS_COLUMN, index_col or "row") if spec is not None and c in spec.nodes and spec.nodes[c].role == "condition"), None)
+    if spec is not None and clash is not None:  # the output's column of flags or row numbers, beside (or over) the condition's posteriors
+        flags = clash == FLAGS_COLUMN
+        msg = f"{name}: cannot be scored with the network {shown(spec.path)}: its condition {clash} has the name of the column of {'red flags' if flags else 'row numbers'} that crampnet score writes, so its posteriors would be {'overwritten' if flags else 'in a second column of that name'}; rename the condition in the network file{'' if flags else ', or give --index-col a column of case ids'}."
+        raise InvalidValueError(msg)
 
     node = _index_node(spec, index_col)
     if node is not None:
@@ -239,8 +243,8 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
                 try:
                     nid = resolve_id(spec, column, "the columns of the file")
                 except UnknownNodeError as err:  # a column of case ids ("id") is the likeliest: say how to name it
-                    typo = any(difflib.SequenceMatcher(None, column, close).ratio() >= 0.8 for close in err.suggestions)  # not for urge_to_mov
-                    ids = f" If the column holds the cases' ids, give --index-col {shlex.quote(column)}." if index_col is None and not typo else ""
+                    hinted = index_col is None and column.isprintable() and len(column) <= 60 and not any(difflib.SequenceMatcher(None, column, close).ratio() >= 0.8 for close in err.suggestions)  # not for a typo (urge_to_mov); no raw escape or 100 kB printed
+                    ids = f" If the column holds the cases' ids, give --index-col {shlex.quote(column)}." if hinted else ""
                     msg = f"{name}: {err}{ids}"
                     raise UnknownNodeError(msg, err.node, err.suggestions) from None
                 if named.setdefault(nid, column) != column:  # an id and an alias, or two aliases
@@ -250,7 +254,7 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
     start = 0
     extras = [f"\x00extra{i}" for i in range(_EXTRA)]
     try:
-        with pd.read_csv(FullRows(stream, name, width=len(header), lines=lines), header=None, names=[*header, *extras], index_col=index_col if index_col is not None else False, chunksize=chunksize, dtype=str, keep_default_na=False, na_values=[""]) as reader:  # type: ignore[call-overload]  # FullRows has the read() the C parser uses, not a file's other methods
+        with pd.read_csv(FullRows(stream, name, width=len(header), lines=lines, most=len(header) + _EXTRA), header=None, names=[*header, *extras], index_col=index_col if index_col is not None else False, chunksize=chunksize, dtype=str, keep_default_na=False, na_values=[""]) as reader:  # type: ignore[call-overload]  # FullRows has the read() the C parser uses, not a file's other methods
             for chunk in reader:
                 _check_chunk(chunk, name, header, extras)
                 if index_col is not None:

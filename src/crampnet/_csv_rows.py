@@ -1,11 +1,14 @@
-r"""The rows of a cohort CSV as pandas reads them, each checked to have a field for every column.
+r"""The rows of a cohort CSV as pandas reads them, each checked to have a field for every column, and not too many.
 
 pandas reads a row with fewer fields than the header as if the missing ones
 were empty (not known), so a truncated row would be scored with its last
-values unobserved. :class:`FullRows` passes the CSV text to pandas unchanged,
-row by row, and refuses a row that is short (a line of ``""`` alone too,
-which pandas would read as a row of empty fields). Blank lines (or lines of
-blanks) are left for pandas, which skips them.
+values unobserved; and when the first row has more fields than the names it
+is given, pandas drops the fields beyond them (a ``ParserWarning`` only), so
+a value there would be lost. :class:`FullRows` passes the CSV text to pandas
+unchanged, row by row, and refuses a row that is short (a line of ``""``
+alone too, which pandas would read as a row of empty fields) or longer than
+``most`` fields. Blank lines (or lines of blanks) are left for pandas, which
+skips them.
 
 Examples
 --------
@@ -17,6 +20,10 @@ Examples
 Traceback (most recent call last):
 ...
 crampnet.exceptions.InvalidValueError: c.csv, line 3: 1 field, fewer than the 2 columns the header names; give each column a field: a value not known is an empty field, as in 'yes,' (a value, then one not known).
+>>> FullRows(io.StringIO("yes,no,,,x\n"), "c.csv", width=2, lines=1, most=4).read()
+Traceback (most recent call last):
+...
+crampnet.exceptions.InvalidValueError: c.csv, line 2: 5 fields, more than the 2 columns the header names; remove the extra fields, or name their columns in the header.
 """
 
 from __future__ import annotations
@@ -51,10 +58,14 @@ class FullRows:
         The number of columns the header names.
     lines : int
         The number of lines before ``stream``'s position (the header's).
+    most : int or None, optional
+        The most fields a row may have (the columns and the empty fields
+        allowed after them); None (the default) for no limit.
     """
 
-    def __init__(self, stream: IO[str], name: str, *, width: int, lines: int) -> None:
+    def __init__(self, stream: IO[str], name: str, *, width: int, lines: int, most: int | None = None) -> None:
         self._stream, self._name, self._width, self._line = stream, name, width, lines
+        self._most = most
         self._raw: list[str] = []
         self._rows = csv.reader(self._lines())
 
@@ -80,8 +91,9 @@ class FullRows:
         Raises
         ------
         InvalidValueError
-            If a row has fewer fields than the header's columns, or cannot
-            be read; the message names the file and the line.
+            If a row has fewer fields than the header's columns or more
+            than ``most``, or cannot be read; the message names the file
+            and the line.
         """
         del size
         try:
@@ -89,7 +101,7 @@ class FullRows:
         except csv.Error as err:
             msg = f"{self._name}, line {self._line + len(self._raw)}: cannot read the row ({err})."
             raise InvalidValueError(msg) from err
-        if any(not _blank(row) for row in rows if len(row) < self._width):
+        if any(not _blank(row) for row in rows if len(row) < self._width) or (self._most is not None and any(len(row) > self._most for row in rows)):
             self._refuse(self._raw)
         text = "".join(self._raw)
         self._line += len(self._raw)
@@ -108,10 +120,13 @@ class FullRows:
             yield text
 
     def _refuse(self, raw: list[str]) -> None:
-        """Raise the error for the first short row of the lines ``raw``."""
+        """Raise the error for the first short or long row of the lines ``raw``."""
         reader = csv.reader(raw)
         start = 0
         for row in reader:
+            if self._most is not None and len(row) > self._most:  # pandas would drop the fields beyond its names, from a first row
+                msg = f"{self._name}, line {self._line + start + 1}: {len(row)} fields, more than the {self._width} columns the header names; remove the extra fields, or name their columns in the header."
+                raise InvalidValueError(msg)
             if len(row) < self._width and not _blank(row):
                 where = f"{self._name}, line {self._line + start + 1}"
                 if row == [""]:  # pandas would score it as a case with nothing known

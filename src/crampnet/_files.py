@@ -40,10 +40,19 @@ import os
 import stat
 from typing import BinaryIO
 
-from crampnet._file_names import _CHUNK, ErrorFactory, _kind, _name, _reason, _value_error, shown
+from crampnet._file_names import (
+    _CHUNK,
+    ErrorFactory,
+    _kind,
+    _name,
+    _reason,
+    _value_error,
+    escaped,
+    shown,
+)
 from crampnet._file_write import write_atomic, write_whole
 
-__all__ = ["ErrorFactory", "open_regular", "read_bytes", "read_text", "shown", "write_atomic", "write_whole"]
+__all__ = ["ErrorFactory", "escaped", "open_regular", "read_bytes", "read_text", "shown", "write_atomic", "write_whole"]
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
@@ -200,7 +209,9 @@ def read_text(path: str | os.PathLike[str], *, limit: int, what: str, error: Err
     Raises
     ------
     EvidenceTypeError, InvalidValueError
-        As :func:`read_bytes`, and for text that is not UTF-8 (naming the file).
+        As :func:`read_bytes`, and for text that is not UTF-8 (naming the
+        file and the line of the first byte that is not, and saying so for
+        a file that starts with a UTF-16 byte-order mark).
 
     Examples
     --------
@@ -211,12 +222,14 @@ def read_text(path: str | os.PathLike[str], *, limit: int, what: str, error: Err
     ...     read_text(path, limit=100, what="cohort CSV")
     ... except ValueError as err:
     ...     print(str(err).split(": ", 1)[1])
-    not UTF-8 text ('utf-8' codec can't decode byte 0xe9 in position 3: invalid continuation byte)
+    not UTF-8 text (line 1: 'utf-8' codec can't decode byte 0xe9 in position 3: invalid continuation byte)
     """
     name = _name(path, what)
     data = read_bytes(name, limit=limit, what=what, error=error)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
-        msg = f"{shown(name)}: not UTF-8 text ({err})"
+        line = data.count(b"\n", 0, err.start) + 1  # a byte offset alone does not say where to look
+        utf16 = "; it starts with a UTF-16 byte-order mark: save it as UTF-8" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        msg = f"{shown(name)}: not UTF-8 text (line {line}: {err}){utf16}"
         raise error(msg, name) from err

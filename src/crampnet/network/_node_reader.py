@@ -258,7 +258,9 @@ def _parse_bands(reader: Reader, raw: object, where: str, states: tuple[str, ...
     NetworkFileError
         If ``raw`` is not a list of tables, names an unknown state, gives a
         band other than the last not exactly one of ``below`` or ``up_to``,
-        bounds the last, has bounds that do not increase, or has one band only.
+        bounds the last, has bounds that do not increase, or has one band
+        only; or if a state of the node reads as a number (``50``), which
+        evidence for a node with bands could mean as either.
     """
     if not isinstance(raw, list):
         raise reader.fail(where, f"bands must be a list, got {reader.show(raw)}")
@@ -286,4 +288,18 @@ def _parse_bands(reader: Reader, raw: object, where: str, states: tuple[str, ...
         bands.append(Band(state, below, up_to))
     if len(bands) == 1:
         raise reader.fail(where, "bands need at least two entries")
+    number = next((s for s in states if bands and _is_number(s)), None)
+    if number is not None:  # the evidence readers take "50" on such a node as the state or as a number, by context
+        raise reader.fail(f"{where}.states", f"the state {number!r} reads as a number, and this node has bands, which take numbers: {number} could mean this state or the band the number falls in (a CSV column of numbers is read as numbers, other values as states). Give the state a name that is not a number, such as 'value_{number}'")
     return tuple(bands)
+
+
+def _is_number(name: str) -> bool:
+    """Whether the state ``name`` reads as a number as typed evidence does (``50``, ``1e3``, ``nan``; not ``30_0``)."""
+    if "_" in name:
+        return False
+    try:
+        float(name)
+    except ValueError:
+        return False
+    return True

@@ -36,6 +36,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from crampnet._files import escaped
+from crampnet.exceptions import NetworkFileError
 from crampnet.exceptions import hint as _hint
 from crampnet.network._walker import Walker
 from crampnet.network.records import Dist, Param, Provenance, Source
@@ -53,8 +55,36 @@ class Reader(Walker):
     Parameters
     ----------
     path : str
-        The file's name, put at the start of every error message.
+        The file's name, put at the start of every error message with each
+        character that is not printable (a newline, a terminal's escape)
+        written as Python escapes it; the errors' ``path`` is the name as
+        given.
     """
+
+    def __init__(self, path: str) -> None:
+        super().__init__(escaped(path))  # a name holding ESC[2J or a newline must not drive the terminal that prints an error
+        self.file = path
+
+    def fail(self, where: str, msg: str) -> NetworkFileError:
+        """The error to raise: ``msg`` at ``where``, its message naming the file escaped, its ``path`` the name as given.
+
+        Parameters
+        ----------
+        where : str
+            The place in the file (``nodes.x.cpd.links[0]``); empty for the
+            whole file.
+        msg : str
+            What is wrong.
+
+        Returns
+        -------
+        NetworkFileError
+            The error (not raised), as ``Walker.fail`` makes it, its
+            ``path`` set back to the name as given.
+        """
+        err = super().fail(where, msg)
+        err.path = self.file
+        return err
 
     def provenance(self, data: dict[str, Any], where: str, sources: Mapping[str, Source]) -> Provenance:
         """Pop ``source``, ``reason`` and ``note``; a judgment needs a reason.
