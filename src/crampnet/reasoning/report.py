@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError, hint
 from crampnet.network.evidence import show
+from crampnet.network.parts import owner
 from crampnet.reasoning._pregnancy import dvt_advice
 from crampnet.reasoning._render import Block, html_fragment, markdown
 from crampnet.reasoning._scoring import observe
@@ -235,11 +236,17 @@ def _notes(dx: Diagnosis) -> list[Block]:
 def _sources(dx: Diagnosis) -> list[Block]:
     table = dx.model.parameters()
     spec, leading, observed = dx.model.spec, set(_leading(dx)), set(dx.evidence)
+
+    def owners(ids: object) -> set[str]:
+        # The conditions a row's node or parent column names: a table's row lists its parents joined by
+        # commas (a fitted table's every row does), and a part (overt_thyroid_dysfunction) belongs to its condition.
+        return {owner(spec.nodes, nid) if nid in spec.nodes else nid for nid in ids.split(",")} if isinstance(ids, str) else set()
+
     # The parameters of the leading conditions and of their links to the
     # evidence, grouped by source in sorted order (a groupby, in plain Python).
     groups: dict[str, list[tuple[str, str]]] = {}
     for node, parent, key, citation in zip(table["node"].tolist(), table["parent"].tolist(), table["source"].tolist(), table["citation"].tolist(), strict=True):
-        if isinstance(key, str) and (node in leading or (parent in leading and node in observed)):
+        if isinstance(key, str) and (owners(node) & leading or (owners(parent) & leading and node in observed)):
             groups.setdefault(key, []).append((str(node), citation))
     items = []
     for key in sorted(groups):
