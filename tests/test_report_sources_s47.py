@@ -49,3 +49,13 @@ def test_a_fitted_models_findings_are_listed(fitted: crampnet.Model) -> None:
     section = _sources_section(dx.report())
     for nid in linked:
         assert fitted.spec.nodes[nid].label in section, nid
+
+
+def test_describe_says_a_fitted_node_is_a_table(model: crampnet.Model, fitted: crampnet.Model) -> None:
+    """Check that describe gives a fitted node's distribution as the fitted table it is, and the unfitted one as in the file."""
+    nid = "exertional_pain_relieved_by_rest"
+    assert model.spec.nodes[nid].cpd.model == "noisy_or"  # type: ignore[union-attr]
+    assert model.describe(nid).model == "noisy_or"
+    fitted_text = str(fitted.describe(nid))
+    assert "Distribution: table (fitted; the network file's noisy_or)" in " ".join(fitted_text.split())
+    assert fitted.describe("age_group").model == "prior (fitted)"

@@ -90,7 +90,9 @@ class NodeDescription:
     must_not_miss : bool
         Whether it is a must-not-miss condition.
     model : str
-        How its distribution is given: ``prior``, ``noisy_or``, ``logistic``...
+        How its distribution is given: ``prior``, ``noisy_or``, ``logistic``...;
+        after a fit, ``"prior (fitted)"`` or ``"table (fitted; the network
+        file's noisy_or)"``, since a fitted model holds full tables.
     sources : tuple of NodeSource
         The sources of its numbers, in order of first use.
     nesting : tuple of str
@@ -267,6 +269,9 @@ def describe_node(spec: NetworkSpec, node: str, parameters: pd.DataFrame) -> Nod
     nid = resolve_id(spec, node, "the 'node' argument of describe")
     n: Node = spec.nodes[nid]
     model = "prior" if n.cpd is None else n.cpd.model
+    shown = set(parameters.loc[parameters["node"] == nid, "model"].tolist())
+    if shown == {"table"} and model != "table":  # a fitted model's table replaces the file's distribution
+        model = "prior (fitted)" if model == "prior" else f"table (fitted; the network file's {model})"
     return NodeDescription(
         id=nid, label=n.label, role=n.role, states=tuple(n.states), description=n.description, aliases=tuple(n.aliases),
         unit=n.unit, valid=n.valid, bands=tuple(n.bands), parents=tuple(n.parents), children=_children(spec, nid),
