@@ -59,3 +59,13 @@ def test_describe_says_a_fitted_node_is_a_table(model: crampnet.Model, fitted: c
     fitted_text = str(fitted.describe(nid))
     assert "Distribution: table (fitted; the network file's noisy_or)" in " ".join(fitted_text.split())
     assert fitted.describe("age_group").model == "prior (fitted)"
+
+
+def test_a_fitted_models_xdsl_export_says_its_tables_are_fitted(model: crampnet.Model, fitted: crampnet.Model) -> None:
+    """Check that the XDSL comment of a fitted model's export names the fit instead of calling the numbers the network file's."""
+    from crampnet.interop.export import export
+
+    fitted_comment = export(fitted, "xdsl").splitlines()[1]
+    assert "tables fitted to 300 cases (method complete, prior_strength 10)" in fitted_comment
+    assert "The sources of the numbers are in the network file" not in fitted_comment
+    assert "The sources of the numbers are in the network file" in export(model, "xdsl").splitlines()[1]

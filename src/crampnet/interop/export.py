@@ -3,7 +3,9 @@
 Every format carries the structure and the probability tables, for the
 model's population; none carries the sources of the numbers (see
 :meth:`crampnet.Model.parameters`), so the network file stays the source of
-truth and an export is regenerated from it.
+truth and an export is regenerated from it. A fitted model's export holds
+its fitted tables (XDSL's comment says so, with the cases and the prior
+strength), which only that model's ``parameters()`` describes.
 
 - ``bif`` and ``xmlbif`` are written by pgmpy's ``BIFWriter`` and
   ``XMLBIFWriter`` (variables sorted by name, probabilities in full
@@ -122,7 +124,9 @@ def export(model: BaseModel, format: str, path: str | os.PathLike[str] | None = 
 
         text = write_text(spec, tables, format)
     elif format == "xdsl":
-        text = to_xdsl(spec, tables)
+        prior_strength = getattr(model, "prior_strength", None)  # a FittedModel (crampnet.model); this layer does not import it
+        fitted = None if prior_strength is None else f"tables fitted to {getattr(model, 'cases', '?')} cases (method {getattr(model, 'method', '?')}, prior_strength {prior_strength:g})"
+        text = to_xdsl(spec, tables, fitted=fitted)
     else:
         text = to_uai(spec, tables)
     if path is not None:
@@ -237,7 +241,7 @@ def xdsl_state_ids(states: tuple[str, ...] | list[str]) -> list[str]:
     return out
 
 
-def to_xdsl(spec: NetworkSpec, tables: dict[str, np.ndarray]) -> str:
+def to_xdsl(spec: NetworkSpec, tables: dict[str, np.ndarray], *, fitted: str | None = None) -> str:
     """The network as GeNIe/SMILE XDSL text (see the module docstring for the layout).
 
     Parameters
@@ -247,6 +251,10 @@ def to_xdsl(spec: NetworkSpec, tables: dict[str, np.ndarray]) -> str:
     tables : dict of str to numpy.ndarray
         Each node's probability table, ``[state, parent_1, ..., parent_k]``
         (a compiled model's ``compiled.tables``).
+    fitted : str, optional
+        For a fitted model's tables, how they were fitted (``"tables fitted
+        to 300 cases (...)"``); the comment then says the numbers are no
+        longer the network file's.
 
     Returns
     -------
@@ -285,7 +293,12 @@ def to_xdsl(spec: NetworkSpec, tables: dict[str, np.ndarray]) -> str:
             left, top = 20 + 130 * (i % 12), 40 + 60 * (4 * role_row + i // 12)
             ET.SubElement(entry, "position").text = f"{left} {top} {left + 120} {top + 40}"
     ET.indent(root, space="  ")
-    comment = f"<!-- {xml_comment(spec.name + ' ' + spec.version)}, written by crampnet from its network file. The sources of the numbers are in the network file (crampnet: model.parameters()). -->"
+    origin = (
+        "written by crampnet from its network file. The sources of the numbers are in the network file (crampnet: model.parameters())."
+        if fitted is None
+        else f"written by crampnet, its {xml_comment(fitted)} from the network file's numbers, so they are not the file's: the fitted model's parameters() describes them."
+    )
+    comment = f"<!-- {xml_comment(spec.name + ' ' + spec.version)}, {origin} -->"
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + comment + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
 
