@@ -343,8 +343,8 @@ def fit_result(base: BaseModel, posterior_counts: Mapping[str, np.ndarray], *, p
 
 def _fitted_parameters(base: BaseModel, tables: Mapping[str, np.ndarray], counts: Mapping[str, np.ndarray], note: str) -> pd.DataFrame:
     import pandas as pd
-    from scipy.special import betaincinv  # type: ignore[import-untyped,unused-ignore]
 
+    from crampnet.trust._betaquantiles import beta_quantiles
     from crampnet.trust._kept import keep_unfitted
     from crampnet.trust.uncertainty import COVERAGE
 
@@ -366,7 +366,7 @@ def _fitted_parameters(base: BaseModel, tables: Mapping[str, np.ndarray], counts
         low, high = point.copy(), point.copy()
         if inside.any():
             a, b = alpha[inside], a0[inside] - alpha[inside]
-            low[inside], high[inside] = betaincinv(a, b, tail), betaincinv(a, b, 1 - tail)
+            low[inside], high[inside] = beta_quantiles(a, b, [[tail], [1.0 - tail]])
         labels = [[f"{p}={state}" for state in spec.nodes[p].states] for p in parents]
         whens = [", ".join(config) or None for config in itertools.product(*labels)]
         n = alpha.size
