@@ -62,7 +62,7 @@ def beta_quantiles(a: ArrayLike, b: ArrayLike, p: ArrayLike) -> np.ndarray:
     Parameters
     ----------
     a, b : array_like of float
-        The shapes, each positive and finite.
+        The shapes, each positive, with a finite sum.
     p : array_like of float
         The probabilities, each in (0, 1).
 
@@ -191,7 +191,7 @@ def _corrected_gamma(shape: np.ndarray, other: np.ndarray, p: np.ndarray) -> np.
         The corrected quantiles (of ``other X / (1 - X)`` for X Beta(``shape``, ``other``)).
     """
     y = _gamma_quantiles(shape, p)
-    out: np.ndarray = y + y * (y - shape + 1.0) / (2.0 * other)
+    out: np.ndarray = y + y * ((y - shape + 1.0) / other) * 0.5  # divided first: other may be near the largest float
     return out
 
 

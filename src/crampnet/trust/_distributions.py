@@ -98,9 +98,15 @@ def _sigma(factor: float) -> float:
 
 
 def _default_concentration(p: np.ndarray, judgment: np.ndarray) -> np.ndarray:
-    """``a + b`` of the default Beta: the logit-scale spread of the default factor."""
+    """``a + b`` of the default Beta: the logit-scale spread of the default factor.
+
+    At most the largest float: a sourced probability below ~4.5e-308 would
+    need more, and infinite shapes made NaN draws; capped, its Beta keeps
+    the value as its mean, a little wider than the default.
+    """
     sigma = np.where(judgment, _sigma(JUDGMENT_FACTOR), _sigma(SOURCED_FACTOR))
-    out: np.ndarray = 1.0 / (sigma**2 * p * (1.0 - p)) - 1.0
+    with np.errstate(over="ignore"):
+        out: np.ndarray = np.minimum(1.0 / (sigma**2 * p * (1.0 - p)) - 1.0, np.finfo(float).max)
     return out
 
 
