@@ -98,17 +98,21 @@ def _sigma(factor: float) -> float:
 
 
 def _default_concentration(p: np.ndarray, judgment: np.ndarray) -> np.ndarray:
-    """``a + b`` of the default Beta: the logit-scale spread of the default factor."""
+    """``a + b`` of the default Beta: the logit-scale spread of the default factor.
+
+    At most the largest float: a sourced probability below ~4.5e-308 would
+    need more, and infinite shapes made NaN draws; capped, its Beta keeps
+    the value as its mean, a little wider than the default.
+    """
     sigma = np.where(judgment, _sigma(JUDGMENT_FACTOR), _sigma(SOURCED_FACTOR))
-    out: np.ndarray = 1.0 / (sigma**2 * p * (1.0 - p)) - 1.0
+    with np.errstate(over="ignore"):
+        out: np.ndarray = np.minimum(1.0 / (sigma**2 * p * (1.0 - p)) - 1.0, np.finfo(float).max)
     return out
 
 
 @lru_cache(maxsize=32)
 def distributions(model: BaseModel, coverage: float = COVERAGE) -> Distributions:
     """The distribution of every parameter of ``model`` (cached per model and coverage)."""
-    from scipy.special import betaincinv, gammaincinv  # type: ignore[import-untyped,unused-ignore]
-
     space = parameter_space(model)
     n = len(space.slots)
     family = ["fixed"] * n
@@ -147,20 +151,49 @@ def distributions(model: BaseModel, coverage: float = COVERAGE) -> Distributions
         for j, i in enumerate(slots):
             if 0 < alpha[j] < total:
                 family[i], s1[i], s2[i], source[i] = "dirichlet", alpha[j], total, how
-    for i in range(n):
+    q = _central(family, s1, s2, tail, coverage)
+    for i in np.flatnonzero(~np.isnan(q[:, 0])).tolist():
         slot = space.slots[i]
-        if family[i] in ("beta", "dirichlet"):
-            b = s2[i] - s1[i] if family[i] == "dirichlet" else s2[i]
-            q = betaincinv(s1[i], b, np.array([tail, 1.0 - tail]))
-            # scipy gives NaN for a quantile near 1e-200 (b ~ 1e200, a value of 1e-200): there b X is Gamma(a) to ~1/sqrt(b).
-            q = np.where(np.isnan(q), gammaincinv(s1[i], np.array([tail, 1.0 - tail])) / b, q)
-        elif family[i] == "lognormal":
-            q = np.exp(s1[i] + np.array([-1.0, 1.0]) * Z95 * s2[i] * quantile_scale(coverage))
-        else:
-            continue
-        low[i] = slot.low if slot.low is not None and source[i] == "file" else min(float(q[0]), slot.value)
-        high[i] = slot.high if slot.high is not None and source[i] == "file" else max(float(q[1]), slot.value)
+        low[i] = slot.low if slot.low is not None and source[i] == "file" else min(float(q[i, 0]), slot.value)
+        high[i] = slot.high if slot.high is not None and source[i] == "file" else max(float(q[i, 1]), slot.value)
     return Distributions(space, family, s1, s2, low, high, source, short)
+
+
+def _central(family: list[str], s1: np.ndarray, s2: np.ndarray, tail: float, coverage: float) -> np.ndarray:
+    """The ``tail`` and ``1 - tail`` quantiles of every slot's distribution, all slots at once.
+
+    Parameters
+    ----------
+    family : list of str
+        Per slot, as ``Distributions.family``.
+    s1, s2 : numpy.ndarray
+        Per slot, the shapes, as ``Distributions.shape1`` and ``Distributions.shape2``.
+    tail : float
+        The probability below the low quantile (and above the high one).
+    coverage : float
+        ``1 - 2 * tail``, for the log-normal's spread.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_slots, 2)``: the low and high quantile per slot, NaN
+        for a fixed slot. A Beta's and a Dirichlet entry's (a Beta with
+        shapes ``alpha_i, alpha_0 - alpha_i``) come from
+        ``beta_quantiles``, exact or asymptotic, however large the shapes
+        (a fit's ``prior_strength`` of 1e30) or small the value (a leak of
+        1e-200, whose ``b`` is near 1e200).
+    """
+    from crampnet.trust._betaquantiles import beta_quantiles
+
+    fam = np.array(family)
+    q = np.full((len(family), 2), np.nan)
+    beta = np.flatnonzero((fam == "beta") | (fam == "dirichlet"))
+    if beta.size:
+        second = np.where(fam[beta] == "dirichlet", s2[beta] - s1[beta], s2[beta])
+        q[beta] = beta_quantiles(s1[beta, None], second[:, None], [tail, 1.0 - tail])
+    logn = np.flatnonzero(fam == "lognormal")
+    q[logn] = np.exp(s1[logn, None] + np.array([-1.0, 1.0]) * Z95 * s2[logn, None] * quantile_scale(coverage))
+    return q
 
 
 def _range_concentration(space: ParameterSpace, slots: np.ndarray, coverage: float) -> float | None:

@@ -331,7 +331,9 @@ def fit_result(base: BaseModel, posterior_counts: Mapping[str, np.ndarray], *, p
         Every node's table, a fitted node's replaced by the normalised
         counts (a parent configuration with no counts keeps ``base``'s
         column), the counts as float arrays, and the parameter table, built
-        when first read.
+        when first read (a fitted entry's ``low`` and ``high``: the central
+        ``COVERAGE`` interval of its Beta posterior, widened to hold its
+        value, as ``parameter_distributions`` gives them).
     """
     tables = dict(base.compiled.tables)
     counts = {nid: np.array(c, dtype=float) for nid, c in posterior_counts.items()}
@@ -343,8 +345,8 @@ def fit_result(base: BaseModel, posterior_counts: Mapping[str, np.ndarray], *, p
 
 def _fitted_parameters(base: BaseModel, tables: Mapping[str, np.ndarray], counts: Mapping[str, np.ndarray], note: str) -> pd.DataFrame:
     import pandas as pd
-    from scipy.special import betaincinv  # type: ignore[import-untyped,unused-ignore]
 
+    from crampnet.trust._betaquantiles import beta_quantiles
     from crampnet.trust._kept import keep_unfitted
     from crampnet.trust.uncertainty import COVERAGE
 
@@ -358,7 +360,8 @@ def _fitted_parameters(base: BaseModel, tables: Mapping[str, np.ndarray], counts
     for nid, alpha in counts.items():
         node = spec.nodes[nid]
         parents, states = node.parents, node.states  # properties that rebuild their value: read once
-        # The equal-tailed interval of each entry's Beta(a, a0 - a) marginal, every entry at once.
+        # The equal-tailed interval of each entry's Beta(a, a0 - a) marginal, every entry at once, widened to hold the
+        # mean (its value), which a Beta with a tiny a puts above its 97.5% quantile; distributions() does the same.
         a0 = np.broadcast_to(alpha.sum(axis=0, keepdims=True), alpha.shape)
         inside = (alpha > 0) & (alpha < a0)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -366,7 +369,8 @@ def _fitted_parameters(base: BaseModel, tables: Mapping[str, np.ndarray], counts
         low, high = point.copy(), point.copy()
         if inside.any():
             a, b = alpha[inside], a0[inside] - alpha[inside]
-            low[inside], high[inside] = betaincinv(a, b, tail), betaincinv(a, b, 1 - tail)
+            q = beta_quantiles(a, b, [[tail], [1.0 - tail]])
+            low[inside], high[inside] = np.minimum(q[0], point[inside]), np.maximum(q[1], point[inside])
         labels = [[f"{p}={state}" for state in spec.nodes[p].states] for p in parents]
         whens = [", ".join(config) or None for config in itertools.product(*labels)]
         n = alpha.size

@@ -25,7 +25,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from crampnet.base import BaseModel
     from crampnet.trust._pruned import Pruned
 
-__all__ = ["LOG_CHUNK_ENTRIES", "below_safe"]
+__all__ = ["LOG_CHUNK_ENTRIES", "below_safe", "lost"]
 
 #: Clique entries per chunk of draws in the log pass (each held a few times over: potentials, messages, beliefs).
 LOG_CHUNK_ENTRIES = 2_000_000
@@ -105,3 +105,27 @@ def below_safe(
             out[rows, j] = np.broadcast_to(marginals[var][:, state], (rows.size,))
         log_out[rows] = np.broadcast_to(log_ev, (rows.size,))
     return out, log_out
+
+
+def lost(caller: str) -> NoReturn:
+    """Raise the internal error for evidence whose posteriors under the file's values the Monte Carlo pass lost though ``posteriors`` answers it.
+
+    The draws' float passes lose evidence below ~1e-308, and
+    ``posterior_intervals`` and ``sensitivity`` used to refuse it, asking
+    for larger likelihoods; :func:`below_safe` now runs such draws in logs,
+    exact however small ``P(evidence)`` (NaN only where it is exactly 0,
+    when ``posteriors`` raises ``ImpossibleEvidenceError`` first). So this
+    is a broken invariant, said as one, not advice to the user.
+
+    Parameters
+    ----------
+    caller : str
+        The public function's name, for the message.
+
+    Raises
+    ------
+    AssertionError
+        Always, saying that it is crampnet's fault and asking for a report.
+    """
+    msg = f"{caller}: the Monte Carlo pass found this evidence impossible under the network's own numbers, which posteriors answers; this is a crampnet bug, please report it with the evidence."
+    raise AssertionError(msg)

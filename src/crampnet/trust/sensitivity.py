@@ -39,6 +39,7 @@ import numpy as np
 from crampnet.exceptions import InvalidValueError, hint
 from crampnet.network.evidence import normalise, resolve_id
 from crampnet.network.parts import not_listed
+from crampnet.trust._logdraws import lost
 from crampnet.trust._montecarlo import batch_posteriors
 from crampnet.trust.uncertainty import (
     COVERAGE,
@@ -119,10 +120,7 @@ def sensitivity(model: BaseModel, condition: str, evidence: Mapping[str, object]
     base = values[0]
     if np.isnan(base):
         model.posteriors(evidence)  # raises ImpossibleEvidenceError naming the conflict
-        # Possible after all: the Monte Carlo pass underflowed on likelihoods
-        # far below 1e-300 that carry the case (posteriors adds them exactly).
-        msg = "sensitivity cannot use this evidence: it is possible, but only through likelihoods so small (relative to the largest of their node) that the Monte Carlo pass underflows. Give those states 0 if they are ruled out, or likelihoods above about 1e-250."
-        raise InvalidValueError(msg)
+        lost("sensitivity")  # unreachable: draws below the float range run the log pass (_logdraws.below_safe)
     ends = 1 + np.flatnonzero(np.isnan(values[1:]))  # an end of a range at which the evidence is impossible
     if ends.size:
         # The posterior there is its limit: the parameter a hair inside its range (a posterior is a ratio

@@ -98,6 +98,7 @@ from crampnet.trust._distributions import (
     warn_short,
 )
 from crampnet.trust._drawn_tables import drawn_tables
+from crampnet.trust._logdraws import lost
 from crampnet.trust._montecarlo import drawn_posteriors
 from crampnet.trust._parameters import parameter_space
 
@@ -242,10 +243,7 @@ def posterior_intervals(model: BaseModel, evidence: Mapping[str, object] | None 
     point, samples = samples[0], samples[1:]
     if np.isnan(point).any():
         model.posteriors(evidence)  # raises ImpossibleEvidenceError naming the conflict
-        # Possible after all: the Monte Carlo pass underflowed on likelihoods
-        # far below 1e-300 that carry the case (posteriors adds them exactly).
-        msg = "posterior_intervals cannot use this evidence: it is possible, but only through likelihoods so small (relative to the largest of their node) that the Monte Carlo pass underflows. Give those states 0 if they are ruled out, or likelihoods above about 1e-250."
-        raise InvalidValueError(msg)
+        lost("posterior_intervals")  # unreachable: draws below the float range run the log pass (_logdraws.below_safe)
     samples, dropped = _possible_draws(samples)
     low, high = np.quantile(samples, [(1.0 - interval) / 2.0, (1.0 + interval) / 2.0], axis=0)
     frame = pd.DataFrame({"probability": point, "low": low, "high": high}, index=list(model.compiled.conditions))
