@@ -53,6 +53,7 @@ from crampnet._case_json import beyond_float, too_big
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
 from crampnet._file_names import escaped
 from crampnet.exceptions import CrampnetError
+from crampnet.network._words import missing_word
 from crampnet.network.evidence import interpret, state_vector
 from crampnet.reasoning._differential import fraction
 
@@ -239,7 +240,7 @@ class Interview:
         node = self.model.spec.nodes[nid]
         value = interpret(node, answer)
         text = answer.strip().removeprefix("+") if isinstance(value, float) else None  # a number as typed (7e1), as the command line keeps it
-        if isinstance(value, float) and math.isnan(value):  # the evidence check's advice is for Python callers
+        if (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and value not in node.states and missing_word(value)):  # the evidence check's advice is for Python callers
             print(f"  {escaped(answer)} is not a value: to leave {nid} unknown, type skip.")
             print("  Answer yes or no, one of the states listed, a number where one is accepted, or skip.")
             return None

@@ -29,6 +29,7 @@ import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
 from crampnet.network._words import (
+    missing_word,
     truth_states,
     truth_word,
     truth_words,
@@ -267,13 +268,16 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
     if isinstance(value, str):
         if (state := typed_state(node, value)) is not None:
             return _indicator(node, state)
+        number = f" Or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}." if node.bands and node.valid else ""
+        if missing_word(value):  # "nan", "<NA>", "None": a missing cell made text (df.astype(str)), which row.dropna() keeps; every node alike
+            msg = f"{show(value)} is not a state of {label} but the text of a missing value. {_written_missing(value)}. Valid states: {', '.join(node.states)}.{number}"
+            raise InvalidValueError(msg) if node.bands else InvalidStateError(msg, node.id, value, list(node.states))
         if (written := typed_number(node, value)) is not None:  # "32" on ferritin, as the command line and case files read it
             return _indicator(node, band(node, written, name=name, typed=value.strip() if typed is None else typed))
         if not node.bands and (written := written_number(value)) is not None and not math.isnan(written):  # "1" on d_dimer, as d_dimer=1 or 1 is refused
             raise _no_numbers(node, value, label, value.strip() if typed is None else typed)
         close = difflib.get_close_matches(value.lower(), list(node.states), n=1, cutoff=0.5)
         hint = f" Did you mean {close[0]!r}?" if close else _number_hint(node, value)
-        number = f" Or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}." if node.bands and node.valid else ""
         msg = f"{show(value)} is not a state of {label}. Valid states: {', '.join(node.states)}.{number}{hint}"
         if not value.strip():  # an empty form field or CSV cell: no value, not a misspelt state
             msg = f"{label} is {show(value)}, which gives no value. {_BLANK if value else _EMPTY}; otherwise give one of {', '.join(node.states)}.{number}"
@@ -289,6 +293,24 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
         raise EvidenceTypeError(msg)
     msg = f"Evidence for {label} must be a state name, True/False, a number or a mapping of state to likelihood. Got {show(value)} ({type(value).__name__}) instead."
     raise EvidenceTypeError(msg)
+
+
+def _written_missing(text: str) -> str:
+    """What to do with ``text`` that writes a missing value (``"nan"``): :data:`_EMPTY`'s advice, its ``replace`` for that text.
+
+    Parameters
+    ----------
+    text : str
+        The value as given (:func:`crampnet.network._words.missing_word` is true of it).
+
+    Returns
+    -------
+    str
+        The sentence, without its full stop: leave the node out, and the
+        ``df.replace({text: None})`` that makes such cells missing (the
+        dict form, matching the whole cell as given).
+    """
+    return _EMPTY.replace("empty text", f"the text {text!r}").replace("df.replace({'': None})", f"df.replace({{{text!r}: None}})")
 
 
 def _number_hint(node: Node, text: str) -> str:

@@ -20,11 +20,45 @@ from __future__ import annotations
 
 from crampnet.network.spec import Node
 
-__all__ = ["truth_states", "truth_word", "truth_words", "typed_number", "typed_state", "written_number"]
+__all__ = ["missing_word", "truth_states", "truth_word", "truth_words", "typed_number", "typed_state", "written_number"]
 
 #: What a person types for yes and no, on a node that takes booleans (see :func:`truth_word`).
 _YES = ("yes", "y", "true", "present", "positive")
 _NO = ("no", "n", "false", "absent", "negative")
+#: The texts a missing cell is written as (pandas' ``read_csv`` defaults, ``str()`` of None, NaN, pd.NA and NaT), lower case (see :func:`missing_word`).
+_MISSING_WORDS = frozenset(
+    {"nan", "+nan", "-nan", "none", "null", "na", "n/a", "<na>", "nat", "<nat>", "#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "1.#ind", "1.#qnan"}
+)
+
+
+def missing_word(text: str) -> bool:
+    """Whether ``text`` is what a missing value is written as: ``nan``, ``None``, ``<NA>``, ``NaT``, ``NA``, ``null``, ``#N/A`` ...
+
+    The texts ``str()`` makes of None, NaN, pandas' NA and NaT (a DataFrame
+    turned into text, ``df.astype(str)``) and those ``pandas.read_csv``
+    reads as missing, in any case, blanks around them ignored. Evidence
+    refuses them on every node alike, saying to leave the node out; a node
+    with a state of that name (``pregnancy``'s ``none``) reads the state,
+    as :func:`typed_state` is asked first. Empty text is not among them:
+    it has its own message.
+
+    Parameters
+    ----------
+    text : str
+        The text as typed.
+
+    Returns
+    -------
+    bool
+        True where ``text`` writes a missing value.
+
+    Examples
+    --------
+    >>> from crampnet.network._words import missing_word
+    >>> missing_word("NaN"), missing_word(" <NA> "), missing_word("None"), missing_word(""), missing_word("normal")
+    (True, True, True, False, False)
+    """
+    return text.strip().lower() in _MISSING_WORDS
 
 
 def truth_states(node: Node) -> tuple[str, str] | None:
