@@ -202,8 +202,9 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
         (:func:`parse_assignment`).
     typed : dict of str to str, optional
         Filled with node id to the text each number of the command line (or
-        a case file's number written as text) was typed as (``1e3`` for
-        1000.0; a leading ``+`` dropped), for its echo and its error messages.
+        a case file's number, written as JSON or as text) was typed as
+        (``1e3`` for 1000.0; a leading ``+`` dropped), for its echo and its
+        error messages.
 
     Returns
     -------
@@ -228,7 +229,7 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
     sources: list[tuple[str | None, list[tuple[str, object, str | None]]]] = [(None, [(k, v, None) for k, v in base.items()])]
     if case:
         read = read_case_file(case) if isinstance(case, str) else case
-        sources.append((read.name, [(k, v, None) for k, v in read.evidence.items()]))
+        sources.append((read.name, [(k, v, read.typed.get(k)) for k, v in read.evidence.items()]))  # 7e1 in the file, as written
     sources.append((None, [(*parse_assignment(item), item.partition("=")[2].strip().removeprefix("+")) for item in assignments]))
     evidence: dict[str, object] = {}
     for where, items in sources:

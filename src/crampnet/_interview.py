@@ -49,7 +49,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING
 
-from crampnet._case_json import beyond_float, too_big
+from crampnet._case_json import Written, beyond_float, too_big
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
 from crampnet._file_names import escaped
 from crampnet.exceptions import CrampnetError
@@ -148,7 +148,7 @@ class Interview:
         failed: Exception | None = None
         try:
             if self.save is not None:
-                self.save(self.evidence, self.skipped, self.asked)
+                self.save(self._written(), self.skipped, self.asked)
         except (CrampnetError, ValueError, TypeError, OSError):  # no question is asked, but the case's red flags are shown
             self._final(dx, "the case could not be saved, so no question is asked (the error is below).")
             raise
@@ -174,7 +174,7 @@ class Interview:
                 dx = self.model.diagnose(self.evidence)
             try:
                 if self.save is not None:
-                    self.save(self.evidence, self.skipped, self.asked)
+                    self.save(self._written(), self.skipped, self.asked)
             except (CrampnetError, ValueError, TypeError, OSError) as err:  # the red flags are shown all the same, then the error
                 failed, reason = err, "the case could not be saved (the error is below)."
                 break
@@ -182,6 +182,17 @@ class Interview:
         if failed is not None:
             raise failed
         return code
+
+    def _written(self) -> dict[str, object]:
+        """The evidence to save: each number typed as its text (:class:`crampnet._case_json.Written`), so the file writes ``7e1``, not 70.0.
+
+        Returns
+        -------
+        dict of str to object
+            ``evidence``, a number with a text in ``typed`` made a
+            :class:`crampnet._case_json.Written` float of it.
+        """
+        return {nid: Written(v, self.typed[nid]) if nid in self.typed and isinstance(v, int | float) and not isinstance(v, bool) else v for nid, v in self.evidence.items()}
 
     def _final(self, dx: Diagnosis, reason: str) -> None:
         """Why it stopped, then the red flags, the final differential and the evidence."""
