@@ -81,7 +81,7 @@ def parse_assignment(text: str) -> tuple[str, object]:
     Raises
     ------
     EvidenceTypeError
-        If ``text`` has no ``=``.
+        If ``text`` has no ``=``, no node before it, or ``==``.
     InvalidValueError
         If the number is beyond the range of a float (``inf`` written as
         such is kept).
@@ -92,9 +92,15 @@ def parse_assignment(text: str) -> tuple[str, object]:
     (('ferritin', 30), ('urge_to_move', 'yes'))
     """
     if "=" not in text:
-        msg = f"Expected node=value, got {show(text)}."
+        node, colon, rest = text.partition(":")  # "urge_to_move:yes"
+        hint = f"Did you mean {show(f'{node.strip()}={rest.strip()}')}?" if colon and node.strip() and rest.strip() else "Write each as node=value with no blank around the '=' (a blank splits it in two), e.g. urge_to_move=yes."
+        msg = f"Expected node=value, got {show(text)}. {hint}"
         raise EvidenceTypeError(msg)
     key, _, raw = text.partition("=")
+    if not key.strip() or raw.startswith("="):  # "=yes" (a blank before the '=' split the pair), "urge_to_move==yes"
+        fix = f"write {key.strip()}={raw.lstrip('=').strip()}, one '='" if key.strip() else "write node=value with the node's id (crampnet describe lists them) and no blank before the '=' (a blank splits the pair in two)"
+        msg = f"Expected node=value, got {show(text)}: {fix}."
+        raise EvidenceTypeError(msg)
     raw = raw.strip()
     value: object = raw
     try:
