@@ -19,7 +19,7 @@ from crampnet.cli import main
     ("pair", "shown", "valid"),
     [
         ("ferritin=nan", "ferritin=nan", "low, normal, or a number in ng/mL, 0 to 5000"),
-        ("ferritin=NaN", "ferritin=nan", "low, normal, or a number in ng/mL, 0 to 5000"),
+        ("ferritin=NaN", "ferritin=NaN", "low, normal, or a number in ng/mL, 0 to 5000"),
         ("urge_to_move=nan", "urge_to_move=nan", "yes, no"),
         ("ferritin=", "ferritin=", "low, normal, or a number in ng/mL, 0 to 5000"),
         ("age= ", "age=", "0 to 120"),

@@ -137,7 +137,7 @@ def test_a_number_as_text_is_shown_as_written_in_the_report(model):
         ("32 ng/mL", InvalidStateError, r"'32 ng/mL' is not a state of ferritin"),
         ("9000", InvalidValueError, r"ferritin = 9000 is outside the plausible range"),
         ("1e400", InvalidValueError, r"ferritin = 1e400 is beyond the range of a float"),
-        ("nan", InvalidValueError, r"finite number.*Leave a node out"),
+        ("nan", InvalidValueError, r"'nan' is not a state of ferritin but the text of a missing value. Leave a node out"),
     ],
 )
 def test_a_bad_number_as_text_is_refused_by_name(model, text, error, message):

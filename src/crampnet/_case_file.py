@@ -38,10 +38,10 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
-from crampnet._case_json import MAX_CASE_BYTES, load_json, too_big
+from crampnet._case_json import MAX_CASE_BYTES, Written, dump_json, load_json, too_big
 from crampnet._files import shown, write_atomic
 from crampnet.exceptions import (
     EvidenceTypeError,
@@ -81,6 +81,11 @@ class CaseFile:
         A saved interview's questions skipped, number of questions asked,
         network (name, version, digest), population and crampnet version
         (empty, 0 or None for a plain case).
+    typed : dict of str to str
+        A saved interview's: node id to the text of its number with a
+        fraction or an exponent, as the file writes it (``7e1``, ``32.0``:
+        as it was typed), for the echo; empty for a plain case, whose
+        numbers are shown as numbers.
     """
 
     name: str
@@ -91,6 +96,7 @@ class CaseFile:
     network: dict[str, str] = field(default_factory=dict)
     population: str | None = None
     version: str | None = None
+    typed: dict[str, str] = field(default_factory=dict)
 
 
 def read_case_file(path: str) -> CaseFile:
@@ -122,9 +128,38 @@ def read_case_file(path: str) -> CaseFile:
     if not isinstance(data, dict):
         msg = f"{name}: a case file must hold a JSON object of node id to value, e.g. {{\"urge_to_move\": true}}. Got {_JSON_KINDS.get(type(data)) or json.dumps(data)[:40]}."
         raise EvidenceTypeError(msg)
+    evidence = data.get("evidence")
+    typed = {str(k): v.text for k, v in evidence.items() if isinstance(v, Written)} if MARKER in data and isinstance(evidence, dict) else {}
+    data = _plain(data)
     if MARKER not in data:
         return CaseFile(name, data)
-    return _saved(name, data)
+    return replace(_saved(name, data), typed=typed)  # the numbers as the interview saved them, typed
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with each :class:`crampnet._case_json.Written` number of a case made a plain float (their texts are kept apart).
+
+    Parameters
+    ----------
+    data : dict
+        A case file's object as :func:`load_json` reads it.
+
+    Returns
+    -------
+    dict
+        The same object with plain floats: in a plain case, its values and
+        the likelihoods of its soft evidence; in a saved one, those of its
+        ``evidence`` (a value nested deeper is refused anyway).
+    """
+
+    def value(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: float(w) if isinstance(w, Written) else w for k, w in v.items()}
+        return float(v) if isinstance(v, Written) else v
+
+    if MARKER in data and isinstance(data.get("evidence"), dict):
+        return {**data, "evidence": {k: value(v) for k, v in data["evidence"].items()}}
+    return data if MARKER in data else {k: value(v) for k, v in data.items()}
 
 
 def _wrong(name: str, key: str, value: object, want: str) -> EvidenceTypeError:
@@ -351,5 +386,5 @@ def save_case(path: str, document: Mapping[str, object]) -> None:
             name = shown(path)
             msg = f"{name} exists and is not a case saved by crampnet interview; --save overwrites only such a file: give a new file name, or remove {name} first."
             raise InvalidValueError(msg)
-    text = json.dumps(document, indent=2, allow_nan=False) + "\n"
+    text = dump_json(document) + "\n"  # a number as typed (7e1) written as such
     write_atomic(path, text, what="saved case")

@@ -14,16 +14,101 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Mapping
 
 from crampnet._files import read_text, shown
 from crampnet.exceptions import CrampnetError, InvalidValueError
 from crampnet.network.evidence import show
 
-__all__ = ["MAX_CASE_BYTES", "beyond_float", "load_json", "too_big"]
+__all__ = ["MAX_CASE_BYTES", "Written", "beyond_float", "dump_json", "load_json", "too_big"]
 
 #: The largest case file read, in bytes (a case has one entry per node).
 MAX_CASE_BYTES = 1 << 20
 _FLOAT_DIGITS = 309  # 10**309 is beyond the largest float (about 1.8e308)
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")  # a number as JSON writes one (RFC 8259)
+
+
+class Written(float):
+    """A number that keeps the text it was written as: a case file's ``7e1`` or ``32.0``, an answer typed.
+
+    :func:`load_json` reads a JSON number with a fraction or an exponent as
+    one, and :func:`dump_json` writes one as its text, so a number saved and
+    read again is shown as it was typed (``age=7e1``, not ``70.0``).
+
+    Parameters
+    ----------
+    value : float
+        The number.
+    text : str
+        The text it was written as.
+
+    Attributes
+    ----------
+    text : str
+        The text it was written as.
+
+    Examples
+    --------
+    >>> from crampnet._case_json import Written
+    >>> number = Written(70.0, "7e1")
+    >>> number == 70, number.text
+    (True, '7e1')
+    """
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> Written:
+        """The float ``value`` that keeps ``text``."""
+        out = super().__new__(cls, value)
+        out.text = text
+        return out
+
+
+def dump_json(document: Mapping[str, object]) -> str:
+    """``document`` as JSON indented by 2, each :class:`Written` number of ``document["evidence"]`` as its text.
+
+    A text that JSON does not write a number as (``.5``), or that writes
+    another number, is written as :func:`json.dumps` writes the number.
+
+    Parameters
+    ----------
+    document : Mapping
+        A case (its ``"evidence"``, if any, a mapping of node id to value).
+
+    Returns
+    -------
+    str
+        The JSON, without a final newline.
+
+    Raises
+    ------
+    ValueError
+        If ``document`` holds NaN or an infinity (from :func:`json.dumps`).
+
+    Examples
+    --------
+    >>> print(dump_json({"evidence": {"age_group": Written(70.0, "7e1"), "ferritin": Written(0.5, ".5")}}))
+    {
+      "evidence": {
+        "age_group": 7e1,
+        "ferritin": 0.5
+      }
+    }
+    """
+    evidence, marks = document.get("evidence"), dict[str, str]()
+    if isinstance(evidence, Mapping):
+        kept: dict[object, object] = {}
+        for key, value in evidence.items():
+            if isinstance(value, Written) and _JSON_NUMBER.fullmatch(value.text) and float(value.text) == value:
+                mark = f"\x00{len(marks)}\x00"  # a text no node id or state holds, escaped by json.dumps as \u0000
+                marks[json.dumps(mark)], value = value.text, mark
+            kept[key] = value
+        document = {**document, "evidence": kept}
+    text = json.dumps(document, indent=2, allow_nan=False)
+    for mark, literal in marks.items():
+        text = text.replace(mark, literal, 1)
+    return text
 
 
 def too_big(where: str, number: str | int) -> InvalidValueError:
@@ -100,7 +185,8 @@ def load_json(path: str) -> object:
     -------
     object
         The parsed JSON: a dict (object), list, str, int, float, bool or
-        None, nested; integers stay ``int``.
+        None, nested; integers stay ``int``, and a number with a fraction or
+        an exponent is a :class:`Written` float that keeps its text.
 
     Raises
     ------
@@ -136,7 +222,7 @@ def load_json(path: str) -> object:
         value = float(text)
         if math.isinf(value):  # JSON has no word for infinity: this is a number written out
             raise too_big(name, text)
-        return value
+        return Written(value, text)  # 7e1 and 32.0 shown as written
 
     def constant(text: str) -> object:
         msg = f"{name}: {text} is not a number crampnet can use (nor standard JSON); give a finite number."

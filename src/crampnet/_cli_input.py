@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from crampnet._case_file import MAX_CASE_BYTES, CaseFile, read_case_file, too_big
 from crampnet._case_json import beyond_float
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
+from crampnet.network._words import missing_word
 from crampnet.network.evidence import interpret, resolve_id, state_vector
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def parse_assignment(text: str) -> tuple[str, object]:
     Raises
     ------
     EvidenceTypeError
-        If ``text`` has no ``=``.
+        If ``text`` has no ``=``, no node before it, or ``==``.
     InvalidValueError
         If the number is beyond the range of a float (``inf`` written as
         such is kept).
@@ -91,9 +92,15 @@ def parse_assignment(text: str) -> tuple[str, object]:
     (('ferritin', 30), ('urge_to_move', 'yes'))
     """
     if "=" not in text:
-        msg = f"Expected node=value, got {show(text)}."
+        node, colon, rest = text.partition(":")  # "urge_to_move:yes"
+        hint = f"Did you mean {show(f'{node.strip()}={rest.strip()}')}?" if colon and node.strip() and rest.strip() else "Write each as node=value with no blank around the '=' (a blank splits it in two), e.g. urge_to_move=yes."
+        msg = f"Expected node=value, got {show(text)}. {hint}"
         raise EvidenceTypeError(msg)
     key, _, raw = text.partition("=")
+    if not key.strip() or raw.startswith("="):  # "=yes" (a blank before the '=' split the pair), "urge_to_move==yes"
+        fix = f"write {key.strip()}={raw.lstrip('=').strip()}, one '='" if key.strip() else "write node=value with the node's id (crampnet describe lists them) and no blank before the '=' (a blank splits the pair in two)"
+        msg = f"Expected node=value, got {show(text)}: {fix}."
+        raise EvidenceTypeError(msg)
     raw = raw.strip()
     value: object = raw
     try:
@@ -201,8 +208,9 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
         (:func:`parse_assignment`).
     typed : dict of str to str, optional
         Filled with node id to the text each number of the command line (or
-        a case file's number written as text) was typed as (``1e3`` for
-        1000.0; a leading ``+`` dropped), for its echo and its error messages.
+        a case file's number, written as JSON or as text) was typed as
+        (``1e3`` for 1000.0; a leading ``+`` dropped), for its echo and its
+        error messages.
 
     Returns
     -------
@@ -227,7 +235,7 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
     sources: list[tuple[str | None, list[tuple[str, object, str | None]]]] = [(None, [(k, v, None) for k, v in base.items()])]
     if case:
         read = read_case_file(case) if isinstance(case, str) else case
-        sources.append((read.name, [(k, v, None) for k, v in read.evidence.items()]))
+        sources.append((read.name, [(k, v, read.typed.get(k)) for k, v in read.evidence.items()]))  # 7e1 in the file, as written
     sources.append((None, [(*parse_assignment(item), item.partition("=")[2].strip().removeprefix("+")) for item in assignments]))
     evidence: dict[str, object] = {}
     for where, items in sources:
@@ -244,8 +252,8 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
                 node = model.spec.nodes[nid]
                 value = interpret(node, raw)
                 text = raw.strip().removeprefix("+") if isinstance(raw, str) and isinstance(value, float) else text  # a case file's "1e3"
-                if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
-                    raise InvalidValueError(no_value(node, key, raw, where))
+                if value is None or (isinstance(value, float) and math.isnan(value)) or value == "" or (isinstance(value, str) and value not in node.states and missing_word(value)):  # "<NA>", "None" too (not pregnancy's none)
+                    raise InvalidValueError(no_value(node, key, raw if where or text is None else text, where))  # NaN as typed
                 state_vector(node, value, name=key, typed=text)
             except (CrampnetError, ValueError, TypeError) as err:
                 if where is None or str(err).startswith(where):

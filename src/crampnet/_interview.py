@@ -49,10 +49,11 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING
 
-from crampnet._case_json import beyond_float, too_big
+from crampnet._case_json import Written, beyond_float, too_big
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
 from crampnet._file_names import escaped
 from crampnet.exceptions import CrampnetError
+from crampnet.network._words import missing_word
 from crampnet.network.evidence import interpret, state_vector
 from crampnet.reasoning._differential import fraction
 
@@ -147,7 +148,7 @@ class Interview:
         failed: Exception | None = None
         try:
             if self.save is not None:
-                self.save(self.evidence, self.skipped, self.asked)
+                self.save(self._written(), self.skipped, self.asked)
         except (CrampnetError, ValueError, TypeError, OSError):  # no question is asked, but the case's red flags are shown
             self._final(dx, "the case could not be saved, so no question is asked (the error is below).")
             raise
@@ -173,7 +174,7 @@ class Interview:
                 dx = self.model.diagnose(self.evidence)
             try:
                 if self.save is not None:
-                    self.save(self.evidence, self.skipped, self.asked)
+                    self.save(self._written(), self.skipped, self.asked)
             except (CrampnetError, ValueError, TypeError, OSError) as err:  # the red flags are shown all the same, then the error
                 failed, reason = err, "the case could not be saved (the error is below)."
                 break
@@ -181,6 +182,17 @@ class Interview:
         if failed is not None:
             raise failed
         return code
+
+    def _written(self) -> dict[str, object]:
+        """The evidence to save: each number typed as its text (:class:`crampnet._case_json.Written`), so the file writes ``7e1``, not 70.0.
+
+        Returns
+        -------
+        dict of str to object
+            ``evidence``, a number with a text in ``typed`` made a
+            :class:`crampnet._case_json.Written` float of it.
+        """
+        return {nid: Written(v, self.typed[nid]) if nid in self.typed and isinstance(v, int | float) and not isinstance(v, bool) else v for nid, v in self.evidence.items()}
 
     def _final(self, dx: Diagnosis, reason: str) -> None:
         """Why it stopped, then the red flags, the final differential and the evidence."""
@@ -239,7 +251,7 @@ class Interview:
         node = self.model.spec.nodes[nid]
         value = interpret(node, answer)
         text = answer.strip().removeprefix("+") if isinstance(value, float) else None  # a number as typed (7e1), as the command line keeps it
-        if isinstance(value, float) and math.isnan(value):  # the evidence check's advice is for Python callers
+        if (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and value not in node.states and missing_word(value)):  # the evidence check's advice is for Python callers
             print(f"  {escaped(answer)} is not a value: to leave {nid} unknown, type skip.")
             print("  Answer yes or no, one of the states listed, a number where one is accepted, or skip.")
             return None

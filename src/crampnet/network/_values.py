@@ -29,6 +29,8 @@ import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
 from crampnet.network._words import (
+    missing_word,
+    number_hint,
     truth_states,
     truth_word,
     truth_words,
@@ -267,13 +269,17 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
     if isinstance(value, str):
         if (state := typed_state(node, value)) is not None:
             return _indicator(node, state)
+        number = f" Or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}." if node.bands and node.valid else ""
+        if missing_word(value):  # "nan", "<NA>", "None": a missing cell made text (df.astype(str)), which row.dropna() keeps; every node alike
+            msg = f"{show(value)} is not a state of {label} but the text of a missing value. {_written_missing(value)}. Valid states: {', '.join(node.states)}.{number}"
+            raise InvalidValueError(msg) if node.bands else InvalidStateError(msg, node.id, value, list(node.states))
         if (written := typed_number(node, value)) is not None:  # "32" on ferritin, as the command line and case files read it
             return _indicator(node, band(node, written, name=name, typed=value.strip() if typed is None else typed))
         if not node.bands and (written := written_number(value)) is not None and not math.isnan(written):  # "1" on d_dimer, as d_dimer=1 or 1 is refused
             raise _no_numbers(node, value, label, value.strip() if typed is None else typed)
-        close = difflib.get_close_matches(value.lower(), list(node.states), n=1, cutoff=0.5)
-        hint = f" Did you mean {close[0]!r}?" if close else _number_hint(node, value)
-        number = f" Or a number{f' in {node.unit}' if node.unit else ''}, {node.valid[0]:g} to {node.valid[1]:g}." if node.bands and node.valid else ""
+        bare = typed_state(node, value.strip().rstrip(".!?,;:"))  # "y.", "true.": the word with a full stop
+        close = [bare] if bare is not None else difflib.get_close_matches(value.lower(), list(node.states), n=1, cutoff=0.5)
+        hint = f" Did you mean {close[0]!r}?" if close else number_hint(node, value)
         msg = f"{show(value)} is not a state of {label}. Valid states: {', '.join(node.states)}.{number}{hint}"
         if not value.strip():  # an empty form field or CSV cell: no value, not a misspelt state
             msg = f"{label} is {show(value)}, which gives no value. {_BLANK if value else _EMPTY}; otherwise give one of {', '.join(node.states)}.{number}"
@@ -291,19 +297,22 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
     raise EvidenceTypeError(msg)
 
 
-def _number_hint(node: Node, text: str) -> str:
-    """What to type for ``text`` that nearly writes a number of ``node``: ``3,5`` (a decimal comma), ``32 ng/mL`` (a unit); else ``""``."""
-    if not node.bands or not any(c.isdigit() for c in text):
-        return ""
-    if "," in text and typed_number(node, text.replace(",", ".").replace(" ", "")) is not None:
-        return " Write a number with a decimal point and no thousands separator (3.5, 1000)."
-    unit, written = (node.unit or "").lower(), text.strip()
-    if unit and written.lower().endswith(unit) and typed_number(node, written[: -len(unit)]) is not None:  # "32ng/mL": the node's unit
-        return f" Give the number alone: {written[: -len(unit)].strip()}."
-    first, _, rest = written.partition(" ")
-    if rest and typed_number(node, first) is not None:  # "9.2 mg/dL" on calcium: never "give 9.2", the unit may differ
-        return f" Give the number alone{f', in {node.unit} ({rest.strip()!r} is not read: convert a value in another unit)' if node.unit else ''}."
-    return ""
+def _written_missing(text: str) -> str:
+    """What to do with ``text`` that writes a missing value (``"nan"``): :data:`_EMPTY`'s advice, its ``replace`` for that text.
+
+    Parameters
+    ----------
+    text : str
+        The value as given (:func:`crampnet.network._words.missing_word` is true of it).
+
+    Returns
+    -------
+    str
+        The sentence, without its full stop: leave the node out, and the
+        ``df.replace({text: None})`` that makes such cells missing (the
+        dict form, matching the whole cell as given).
+    """
+    return _EMPTY.replace("empty text", f"the text {text!r}").replace("df.replace({'': None})", f"df.replace({{{text!r}: None}})")
 
 
 def _soft(node: Node, value: Mapping[object, object], sets: bool, label: str) -> np.ndarray:

@@ -18,13 +18,51 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 from crampnet.network.spec import Node
 
-__all__ = ["truth_states", "truth_word", "truth_words", "typed_number", "typed_state", "written_number"]
+__all__ = ["missing_word", "number_hint", "truth_states", "truth_word", "truth_words", "typed_number", "typed_state", "written_number"]
 
 #: What a person types for yes and no, on a node that takes booleans (see :func:`truth_word`).
 _YES = ("yes", "y", "true", "present", "positive")
 _NO = ("no", "n", "false", "absent", "negative")
+#: A number as :class:`float` reads one in ASCII (no underscore), for :func:`number_hint`'s patterns.
+_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+#: The texts a missing cell is written as (pandas' ``read_csv`` defaults, ``str()`` of None, NaN, pd.NA and NaT), lower case (see :func:`missing_word`).
+_MISSING_WORDS = frozenset(
+    {"nan", "+nan", "-nan", "none", "null", "na", "n/a", "<na>", "nat", "<nat>", "#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "1.#ind", "1.#qnan"}
+)
+
+
+def missing_word(text: str) -> bool:
+    """Whether ``text`` is what a missing value is written as: ``nan``, ``None``, ``<NA>``, ``NaT``, ``NA``, ``null``, ``#N/A`` ...
+
+    The texts ``str()`` makes of None, NaN, pandas' NA and NaT (a DataFrame
+    turned into text, ``df.astype(str)``) and those ``pandas.read_csv``
+    reads as missing, in any case, blanks around them ignored. Evidence
+    refuses them on every node alike, saying to leave the node out; a node
+    with a state of that name (``pregnancy``'s ``none``) reads the state,
+    as :func:`typed_state` is asked first. Empty text is not among them:
+    it has its own message.
+
+    Parameters
+    ----------
+    text : str
+        The text as typed.
+
+    Returns
+    -------
+    bool
+        True where ``text`` writes a missing value.
+
+    Examples
+    --------
+    >>> from crampnet.network._words import missing_word
+    >>> missing_word("NaN"), missing_word(" <NA> "), missing_word("None"), missing_word(""), missing_word("normal")
+    (True, True, True, False, False)
+    """
+    return text.strip().lower() in _MISSING_WORDS
 
 
 def truth_states(node: Node) -> tuple[str, str] | None:
@@ -201,3 +239,56 @@ def written_number(text: str) -> float | None:
         return float(text.strip())
     except ValueError:
         return None
+
+
+def number_hint(node: Node, text: str) -> str:
+    """What to type instead of ``text``, which nearly writes a number for ``node``; else ``""``.
+
+    A decimal comma or a thousands separator (``3,5``, ``1,200``,
+    ``1 200``, ``1_200``), a minus sign that is no hyphen (U+2212), a
+    hexadecimal number (``0x10``), a bound
+    (``<30``), a range (``32-40``), a unit after the number (``32 ng/mL``,
+    ``32ng``, ``9.2 mg/dL``) or a label before it (``K 3.1``). No hint
+    reads the text as a number: the person types it again.
+
+    Parameters
+    ----------
+    node : Node
+        The node the text is for; a node without bands gets no hint.
+    text : str
+        The text as typed, which :func:`typed_number` does not read.
+
+    Returns
+    -------
+    str
+        The hint, a sentence with a leading blank, or ``""``.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.network._words import number_hint
+    >>> nodes = crampnet.load().spec.nodes
+    >>> number_hint(nodes["ferritin"], "1 200"), number_hint(nodes["ferritin"], "32ng")
+    (' Write a number with a decimal point and no thousands separator (3.5, 1000).', " Give the number alone, in ng/mL ('ng' is not read: convert a value in another unit).")
+    """
+    written = text.strip()
+    if not node.bands or not any(c.isdigit() for c in written):
+        return ""
+    if any(c in written for c in ", _") and typed_number(node, re.sub("[ _]", "", written.replace(",", "."))) is not None:
+        return " Write a number with a decimal point and no thousands separator (3.5, 1000)."
+    if written[:1] in "\u2212\u2013" and typed_number(node, "-" + written[1:]) is not None:  # U+2212 minus, U+2013 en dash
+        return f" Write the minus sign as '-' (the text begins with {written[0]!r}, U+{ord(written[0]):04X})."
+    if re.fullmatch(f"[<>\u2264\u2265]=?\\s*{_NUMBER}", written):  # "<30": a lab's bound
+        return f" {written} is a bound, not a number: give the state the result is in ({', '.join(node.states)}) if the bound settles it, or leave {node.id} out."
+    if re.fullmatch(f"{_NUMBER}\\s*(?:-|\u2013|to)\\s*{_NUMBER}", written):  # "32-40"
+        return " Give one number, not a range."
+    if re.fullmatch("[+-]?0[xXoObB][0-9a-fA-F_]+", written):  # "0x10": never the hint for a unit 'x10'
+        return " Write the number in decimal digits."
+    unit = (node.unit or "").lower()
+    if (after := re.fullmatch(f"({_NUMBER})\\s*([^0-9\\s].*)", written)) is not None and re.search("[^\\W\\d_]|%", after[2]):  # "32ng", "9.2 mg/dL"
+        if after[2].strip().lower() == unit:  # the node's unit
+            return f" Give the number alone: {after[1]}."
+        return f" Give the number alone{f', in {node.unit} ({after[2].strip()!r} is not read: convert a value in another unit)' if node.unit else ''}."
+    if (before := re.fullmatch(f"(.*[^\\W\\d_].*?)[\\s:=]+({_NUMBER})", written)) is not None:  # "K 3.1", "ferritin: 32"
+        return f" Give the number alone: {before[2]}."
+    return ""
