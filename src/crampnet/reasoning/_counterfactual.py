@@ -87,8 +87,10 @@ MATCH = 1e-9
 #: (:func:`~crampnet.reasoning._product_terms.product_terms`); where the
 #: absolute terms add up to more than this many times ``P(S counts, E)``
 #: (a counted state rare given the parents: the rest of the evidence is
-#: then that many times likelier than all of it), they are scored again as
-#: sums of positive terms, which lose no digits.
+#: then that many times likelier than all of it), or those of one measure of
+#: one condition to more than this many times their sum (a rare condition's
+#: sufficiency), they are scored again as sums of positive terms, which lose
+#: no digits.
 KAPPA = 1e4
 _MECHANISM: weakref.WeakKeyDictionary[CompiledNetwork, dict[str, bool]] = (
     weakref.WeakKeyDictionary()
@@ -301,7 +303,8 @@ def measures(
     marg = {c: np.nan_to_num(m) for c, m in marg.items()}
     disable, suffice = np.zeros(len(conditions)), np.zeros(len(conditions))
     shares = {nid: _shares(terms, weight, marg) for nid, terms in products.items()}
-    loose = [nid for nid, (share, spread) in shares.items() if spread > KAPPA * share.get(("total", None), 0.0)]
+    loose = [nid for nid, (share, spread) in shares.items()
+             if any(spread[key] > KAPPA * abs(share[key] if key[0] != "all" else share.get(("total", None), 0.0)) for key in spread)]
     if loose:  # too many digits lost: the positive terms, in a batch of their own
         again = _Rows(evidence)
         exact = {nid: _product_rows(model, evidence, nid, again, signed=False) for nid in loose}
@@ -338,16 +341,18 @@ def measures(
 
 def _shares(
     terms: list[tuple[Term, int]], weight: np.ndarray, marg: dict[str, np.ndarray]
-) -> tuple[dict[tuple[str, str | None], float], float]:
-    """Each (measure, condition)'s sum of a finding's terms, and the sum of their absolute values."""
+) -> tuple[dict[tuple[str, str | None], float], dict[tuple[str, str | None], float]]:
+    """Each (measure, condition)'s sum of a finding's terms, and the sums of their absolute values: each one's, and all of them (key ``("all", None)``)."""
     share: dict[tuple[str, str | None], float] = {}
-    spread = 0.0
+    spread: dict[tuple[str, str | None], float] = {("all", None): 0.0}
     for term, row in terms:
         value = term.coef * weight[row]
         if term.modifier is not None and term.condition is not None:
             value *= float(marg[term.condition][row] @ np.array(term.modifier))
-        share[term.measure, term.condition] = share.get((term.measure, term.condition), 0.0) + value
-        spread += abs(value)
+        key = (term.measure, term.condition)
+        share[key] = share.get(key, 0.0) + value
+        spread[key] = spread.get(key, 0.0) + abs(value)
+        spread["all", None] += abs(value)
     return share, spread
 
 

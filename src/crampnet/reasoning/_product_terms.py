@@ -31,9 +31,9 @@ likelihood, and every row is the probability of an event inside ``S = k``:
 none is of the order of ``P(E \ S)``, so nothing cancels even where ``S =
 k`` is very rare (disablement as ``P(S = k)`` less a signed sum of rows
 without S lost ~12 digits at a link of 1e-12). Disablement is those rows for the condition cured; sufficiency is
-``S = k`` with every twin-only draw at most ``k`` (one row, kept in ``k``)
-less the downward rows of the others cured, a difference of terms no larger
-than ``P(S = k, E \ S)``.
+``S = S* = k`` with the others cured, positive rows too
+(``crampnet.reasoning._stay_rows``; as ``P(S = k, S* <= k)`` less ``P(S
+= k, S* < k)`` a rare condition's cancelled to 0).
 
 Rows are shared by every condition: curing ``D`` alone is the row of every
 ``u(k - 1)`` (``U``) with ``D``'s factor swapped for its ``p``-factor, read
@@ -41,8 +41,8 @@ as ``E[new / old]`` under that row's posterior of ``D``; leaving ``D`` alone
 (the others cured) is each row of every condition cured with ``D``'s
 factor swapped back to ``u(k - 1)``. Where the swap would divide by zero, or
 multiply by more than :data:`SWAP`, the term gets a row of its own, as does
-every term of a condition with parts. Sufficiency so needs one row per
-condition parent; its fast form (``signed=True``) needs two or three rows
+every term of a condition with parts. Sufficiency so needs a row or two
+per parent that is no condition; its fast form (``signed=True``) needs two or three rows
 per noisy-OR finding observed positive, a signed sum that the caller keeps
 only where it lost few digits.
 
@@ -78,6 +78,7 @@ import numpy as np
 
 from crampnet.network.parts import units
 from crampnet.network.spec import NetworkSpec, Node, NoisyMax, NoisyOr
+from crampnet.reasoning._stay_rows import stay_rows
 
 __all__ = ["Term", "product_terms"]
 
@@ -184,8 +185,8 @@ def product_terms(
         of condition parent ``D`` is ``sum of dis for D / P(E)``, expected
         sufficiency ``sum of suf for D / P(E)``, and that of every other
         condition ``sum of rest / P(E)``; the ``dis`` terms are all
-        positive, and ``suf`` and ``rest`` are one positive term less
-        positive ones, none above ``sum of total``.
+        positive, and so are ``suf`` and ``rest`` unless ``signed``
+        (their sums none above ``sum of total``).
 
     Notes
     -----
@@ -338,27 +339,25 @@ def _terms(
         if signed:
             terms += _signed_stay(node, {p: _cdf(v) for p, v in pmf.items()}, leak_cdf, level, cures, k, weight)
         else:
-            terms += _positive_stay(level, cures, members, weight, below, s)
+            terms += _positive_stay(node, pmf, leak, level, cures, k, weight)
     return [t for t in terms if t is not None]
 
 
 def _positive_stay(
-    level: _Level, cures: dict[str, list[str]], members: list[str], weight: float, below: float, s: int
+    node: Node, pmf: dict[str, np.ndarray], leak: np.ndarray, level: _Level, cures: dict[str, list[str]], k: int, weight: float
 ) -> list[Term | None]:
-    """Sufficiency's terms at one level: ``S = k`` with every twin-only draw at most ``k``, less ``S = k, S* < k`` (one row per cured member)."""
-    terms: list[Term | None] = []
-    rest = {j: _Row.of(level.below(members, j)) for j in members}
-    kept = _Row.of(level.stay)
-    terms.append(_plain("rest", None, weight, kept, s))
-    terms += [_plain("rest", None, -below, row, None) for row in rest.values()]  # every condition parent cured
+    """Sufficiency's terms at one level: ``S = S* = k`` as positive rows (``_stay_rows.stay_rows``), a condition left alone swapped into the rows of every condition parent cured."""
+    parents, at, below = list(node.parents), weight * float(leak[k]), weight * float(_cdf(leak)[k - 1])
+    rows = stay_rows(parents, pmf, level.absent, k, at, below)
+    terms: list[Term | None] = [_plain("rest", None, c, _Row.of(f), None) for c, f, _, alone in rows if alone]
+    cdf = {p: _cdf(v) for p, v in pmf.items()}
     for whole, unit in cures.items():
-        others = [p for p in members if p not in unit]
         if len(unit) == 1 and unit[0] == whole:
-            terms.append(_swapped("suf", whole, weight, kept, (1.0,) * len(level.up[whole]), s))
-            terms += [_swapped("suf", whole, -below, rest[j], level.up[whole], None) for j in others]
+            new = {1: tuple(cdf[whole][k].tolist()), -1: tuple(cdf[whole][k - 1].tolist()), 0: tuple(pmf[whole][k].tolist())}
+            terms += [_swapped("suf", whole, c, _Row.of(f), new[alone], None) for c, f, inv, alone in rows if whole not in inv]
         else:
-            terms.append(_plain("suf", whole, weight, _Row.of({p: level.stay[p] for p in others}), s))
-            terms += [_plain("suf", whole, -below, _Row.of(level.below(others, j)), None) for j in others]
+            others = {p: a for p, a in level.absent.items() if p not in unit}
+            terms += [_plain("suf", whole, c, _Row.of(f), None) for c, f, _, alone in stay_rows(parents, pmf, others, k, at, below) if alone]
     return terms
 
 
