@@ -329,6 +329,13 @@ class FittedModel(Model):
     def parameters(self) -> pd.DataFrame:
         """Every number with its source; fitted numbers say ``source = "fitted"``, a structural 0 (which no case can move) keeps its own.
 
+        What no case can reach keeps the model's value and says so: a
+        structural 0 and the structural 1 beside it keep their row's
+        source, and an entry of a parent configuration that cannot occur (a
+        part present without its condition) has a ``reason`` starting
+        ``"impossible:"`` and the source of its file row where one row gives
+        it, else ``"structure"``.
+
         Returns
         -------
         pandas.DataFrame

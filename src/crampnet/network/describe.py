@@ -46,7 +46,9 @@ class NodeSource:
     Attributes
     ----------
     key : str
-        A key of the network's ``[sources]``, ``"judgment"`` or ``"fitted"``.
+        A key of the network's ``[sources]``, ``"judgment"``, ``"fitted"`` or,
+        after a fit, ``"structure"`` (entries of parent configurations that
+        cannot occur: :meth:`crampnet.FittedModel.parameters`).
     citation : str
         The full citation (``"judgment"`` for a judgment: each number's
         ``reason`` is in :meth:`crampnet.Model.parameters`).

@@ -257,10 +257,10 @@ def _possible_draws(samples: np.ndarray) -> tuple[np.ndarray, int]:
     impossible = np.isnan(samples).any(axis=1)
     dropped, n = int(impossible.sum()), len(samples)
     if dropped == n:
-        msg = f"posterior_intervals cannot give intervals for this evidence: it is possible with the file's values, but every one of the {n:,} parameter draws makes it impossible (probability 0, or below what the Monte Carlo pass can represent)."
+        msg = f"posterior_intervals cannot give intervals for this evidence: it is possible with the file's values, but every one of the {n:,} parameter draws makes it impossible (probability 0)."
         raise InvalidValueError(msg)
     if dropped:
-        warnings.warn(f"posterior_intervals: {dropped:,} of {n:,} parameter draws {'makes' if dropped == 1 else 'make'} this evidence impossible (probability 0, or below what the Monte Carlo pass can represent); the intervals are over the other {n - dropped:,} (attrs['impossible_draws'] of the result).", UserWarning, stacklevel=3)
+        warnings.warn(f"posterior_intervals: {dropped:,} of {n:,} parameter draws {'makes' if dropped == 1 else 'make'} this evidence impossible (probability 0); the intervals are over the other {n - dropped:,} (attrs['impossible_draws'] of the result).", UserWarning, stacklevel=3)
     return samples[~impossible], dropped
 
 
