@@ -27,6 +27,7 @@ import math
 import re
 import reprlib
 import sys
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -60,8 +61,13 @@ _SHORT = _Short()
 # takes them only as escapes ("\u001b"), and printed they drive the terminal.
 # Also Unicode's line and paragraph separators (lines end there for
 # str.splitlines) and bidirectional embeddings, overrides and isolates (they
-# reorder what is shown: a "Trojan Source" label).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
+# reorder what is shown: a "Trojan Source" label); the bidirectional marks
+# (U+061C, U+200E, U+200F) and the invisible format characters (zero-width
+# space, word joiner and invisible operators, U+FEFF, interlinear annotation,
+# tags): they hide text or make two texts look alike. Free text keeps the
+# joiners U+200C and U+200D (Persian, Indic scripts, emoji) and the soft
+# hyphen; a key holds no format character (category Cf) at all.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]")
 
 
 class Walker:
@@ -346,8 +352,8 @@ class Walker:
             where, value = stack.pop()
             if isinstance(value, dict):
                 for key, item in reversed(value.items()):
-                    if found := _CONTROL.search(key):
-                        raise self.fail(where, f"a control character (U+{ord(found.group()):04X}) in the key {self.show(key)}; a network file's text holds none")
+                    if found := _CONTROL.search(key) or next((c for c in key if unicodedata.category(c) == "Cf"), None):
+                        raise self.fail(where, f"a control character (U+{ord(found if isinstance(found, str) else found.group()):04X}) in the key {self.show(key)}; a network file's text holds none")
                     stack.append((f"{where}.{key}" if where else key, item))
             elif isinstance(value, list):
                 stack.extend((f"{where}[{i}]", value[i]) for i in reversed(range(len(value))))
