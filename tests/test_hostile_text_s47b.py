@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import crampnet
+from crampnet.network.spec import parse_network
 
 DATA = Path(__file__).parent / "data"
 TINY_TEXT = (DATA / "tiny.toml").read_text(encoding="utf-8")
@@ -68,3 +69,22 @@ def test_right_to_left_script_and_joiners_load_in_free_text(tmp_path):
     path.write_text(_replace('description = "Everyone 65 or older."', 'description = "Every\u00adone 65 or older."', text), encoding="utf-8")
     spec = crampnet.load(path).spec
     assert spec.title == title
+
+
+KEY = "k" * 100_000
+LONG_KEYS = {
+    "inline_table": ('x = {"' + KEY + '" = 1, "' + KEY + '" = 2}', r"Duplicate inline table key 'kkkk", "line 1, column"),
+    "table_twice": ("[" + KEY + "]\n[" + KEY + "]\n", r"Cannot declare \('kkkk", "line 2, column 1"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LONG_KEYS))
+def test_a_toml_error_quotes_a_long_key_shortened(case):
+    """Check that tomllib's message about a key of 100,000 characters is cut, keeping the problem and the line."""
+    text, start, end = LONG_KEYS[case]
+    with pytest.raises(crampnet.NetworkFileError) as info:
+        parse_network(text, "t.toml")
+    message = str(info.value)
+    assert len(message) < 400, len(message)
+    assert re.match(rf"t\.toml: not valid TOML \({start}", message)
+    assert end in message

@@ -139,7 +139,7 @@ def read_toml(reader: Reader, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text, parse_float=reader.read_float)
     except tomllib.TOMLDecodeError as err:
-        raise reader.fail(_FILE, f"not valid TOML ({err})") from err
+        raise reader.fail(_FILE, f"not valid TOML ({_cut(str(err))})") from err
     except RecursionError:
         raise reader.fail(_FILE, "values nested too deeply (arrays or inline tables within each other)") from None
     except ValueError as err:
@@ -147,8 +147,30 @@ def read_toml(reader: Reader, text: str) -> dict[str, Any]:
         digits = sys.get_int_max_str_digits()
         number = re.search(_LONG_INTEGER % (digits + 1), text) if digits else None
         if number is None:
-            raise reader.fail(_FILE, f"not valid TOML ({err})") from err
+            raise reader.fail(_FILE, f"not valid TOML ({_cut(str(err))})") from err
         raise reader.fail(_line(text, number.start()), f"a number of more than {digits} digits") from None
+
+
+def _cut(message: str) -> str:
+    """``message`` (of :mod:`tomllib`) cut in its middle when longer than 300 characters.
+
+    :mod:`tomllib` quotes a key whole ("Cannot declare ('kkk...',) twice",
+    "Duplicate inline table key"): a key of 100,000 characters made a
+    message of as many. The start (the problem and the key's start) and the
+    end (the line and column) are kept.
+
+    Parameters
+    ----------
+    message : str
+        The parser's message.
+
+    Returns
+    -------
+    str
+        ``message`` itself, or its first 160 and last 100 characters around
+        "..." and its length.
+    """
+    return message if len(message) <= 300 else f"{message[:160]}...{message[-100:]} ({len(message):,} characters)"
 
 
 def check_family(reader: Reader, where: str, nid: str, card: int, parent_cards: Sequence[int]) -> None:
