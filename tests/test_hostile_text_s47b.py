@@ -88,3 +88,71 @@ def test_a_toml_error_quotes_a_long_key_shortened(case):
     assert len(message) < 400, len(message)
     assert re.match(rf"t\.toml: not valid TOML \({start}", message)
     assert end in message
+
+
+# A file name holding a terminal's "clear screen" and a newline: every
+# message naming the network file must print it escaped, on one line.
+HOSTILE_NAME = "bad\x1b[2J\nname.toml"
+HOSTILE_SHOWN = "bad\\x1b[2J\\nname.toml"
+
+
+def _hostile(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / HOSTILE_NAME
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _clean(message: str, path: Path) -> None:
+    assert "\x1b" not in message and "\n" not in message, message
+    assert f"{path.parent}/{HOSTILE_SHOWN}" in message, message
+
+
+def test_a_table_entry_below_the_float_range_names_the_file_escaped(tmp_path):
+    """Check that the refusal of a table entry below 2.23e-308 names the file, escaped, as every other error about the file does."""
+    mixture = (
+        '\n[nodes.under]\nrole = "finding"\nstates = ["a", "b"]\n[nodes.under.cpd]\nmodel = "mixture"\n'
+        'leak = { weight = 1e200, probabilities = { a = 1.0, b = 0.0 }, source = "made_up" }\n'
+        'links = [{ parent = "plm", state = "present", weight = 1e-200, probabilities = { a = 0.0, b = 1.0 }, source = "made_up" }]\n'
+    )
+    path = _hostile(tmp_path, TINY_TEXT + mixture)
+    with pytest.raises(crampnet.NetworkFileError, match=r"nodes\.under\.cpd: the weights make P\(under = b") as info:
+        crampnet.load(path)
+    assert str(info.value).startswith(f"{path.parent}/{HOSTILE_SHOWN}: nodes.under.cpd: ")
+    assert info.value.path == str(path)  # the name as given, for a program to reload
+
+
+def test_pgmpy_rejecting_the_network_names_the_file_escaped(tmp_path):
+    """Check that pgmpy's refusal of a table (a column not summing to 1) names the file escaped."""
+    from crampnet.interop._pgmpy import to_pgmpy
+
+    model = crampnet.load(_hostile(tmp_path, TINY_TEXT))
+    tables = {nid: table.copy() for nid, table in model.compiled.tables.items()}
+    tables["drug"] = tables["drug"] * 0.5
+    with pytest.raises(crampnet.NetworkFileError, match="pgmpy rejected the network") as info:
+        to_pgmpy(model.spec, tables)
+    _clean(str(info.value), Path(info.value.path))
+
+
+def test_a_bif_export_refused_for_a_node_id_names_the_file_escaped(tmp_path):
+    """Check that the BIF export's refusal of an id pgmpy misreads ('stable1') names the file escaped."""
+    from crampnet.interop.export import export
+
+    model = crampnet.load(_hostile(tmp_path, TINY_TEXT.replace("drug", "stable1")))
+    with pytest.raises(crampnet.InvalidValueError, match="the node id 'stable1' cannot be exported to BIF") as info:
+        export(model, "bif")
+    _clean(str(info.value), tmp_path / HOSTILE_NAME)
+
+
+def test_a_must_not_miss_condition_without_a_rule_cites_the_file_escaped(tmp_path):
+    """Check that the red flag and the must-not-miss row of a condition the library has no rule for cite the network file escaped."""
+    from crampnet.reasoning.mustnotmiss import must_not_miss_rows
+    from crampnet.reasoning.redflags import red_flags
+
+    path = _hostile(tmp_path, _replace('[nodes.plm]\nrole = "condition"', '[nodes.plm]\nrole = "condition"\nmust_not_miss = true'))
+    model = crampnet.load(path)
+    posteriors = model.diagnose({}).posteriors
+    flags = [f for f in red_flags(model, {}, posteriors, threshold=1e-9) if f.condition == "plm"]
+    assert flags, "plm is flagged at a threshold of 1e-9"
+    _clean(flags[0].source, path)
+    (row,) = [r for r in must_not_miss_rows(model, posteriors, flags, threshold=1e-9) if r[0] == "plm"]
+    _clean(row[-1], path)

@@ -129,7 +129,7 @@ def test_an_entry_below_the_smallest_float_is_refused_in_one_form_for_every_mode
     body, node, state, given, exact = CASES[model]
     assert exact < Fraction(2.2250738585072014e-308)
     form = (
-        rf"nodes\.{node}\.cpd: the [a-z ]+ make P\({node} = {state} \| {re.escape(given)}\) {re.escape(_sci(exact))}, "
+        rf"{re.escape(str(tmp_path / 'underflow.toml'))}: nodes\.{node}\.cpd: the [a-z ]+ make P\({node} = {state} \| {re.escape(given)}\) {re.escape(_sci(exact))}, "
         r"below 2\.23e-308, the smallest float with full precision: no table can hold it\. (?P<remedy>[A-Z].*[a-z0-9])"
     )
     message = _refusal(tmp_path, body)

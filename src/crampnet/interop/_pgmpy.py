@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from crampnet._files import escaped
 from crampnet.exceptions import InvalidValueError, NetworkFileError
 from crampnet.network.entailment import pairs
 
@@ -84,7 +85,7 @@ def to_pgmpy(spec: NetworkSpec, tables: dict[str, np.ndarray]) -> Any:
     try:
         network.check_model()
     except ValueError as err:
-        msg = f"{spec.path}: pgmpy rejected the network: {err}"
+        msg = f"{escaped(spec.path)}: pgmpy rejected the network: {err}"
         raise NetworkFileError(msg, spec.path) from err
     return network
 
@@ -131,7 +132,7 @@ def write_text(spec: NetworkSpec, tables: dict[str, np.ndarray], format: str) ->
     if found is not None:
         word = found.group()
         msg = (
-            f"{spec.path}: the node id {found.string!r} cannot be exported to BIF: pgmpy's BIFReader takes {word!r} in it for the keyword "
+            f"{escaped(spec.path)}: the node id {found.string!r} cannot be exported to BIF: pgmpy's BIFReader takes {word!r} in it for the keyword "
             f"{word[:-1]!r} and a number, and fails to read the file back. Rename the node, or export to 'xmlbif', which pgmpy, pyAgrum and bnlearn read."
         )
         raise InvalidValueError(msg)

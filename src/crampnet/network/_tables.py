@@ -26,6 +26,7 @@ from typing import NoReturn
 
 import numpy as np
 
+from crampnet._files import escaped
 from crampnet.exceptions import NetworkFileError
 from crampnet.network.spec import Mixture, NetworkSpec, Node, NoisyMax, NoisyOr, Table
 
@@ -55,7 +56,7 @@ def refuse_below_float(spec: NetworkSpec, node: Node, state: str, given: Mapping
     Raises
     ------
     NetworkFileError
-        Always: "nodes.<node>.cpd: <cause> make P(<node> = <state> | <given>)
+        Always: "<file>: nodes.<node>.cpd: <cause> make P(<node> = <state> | <given>)
         <m>e<k>, below 2.23e-308, the smallest float with full precision: no
         table can hold it. <remedy>".
     """
@@ -64,7 +65,7 @@ def refuse_below_float(spec: NetworkSpec, node: Node, state: str, given: Mapping
     mantissa = f"{10 ** (log10 - exponent):.3g}"
     if mantissa == "10":  # 9.995 and up round to the next power of ten: 1e-400, not 10e-401
         mantissa, exponent = "1", exponent + 1
-    msg = (f"nodes.{node.id}.cpd: {cause} make P({node.id} = {state} | {when}) {mantissa}e{exponent}, "
+    msg = (f"{escaped(spec.path)}: nodes.{node.id}.cpd: {cause} make P({node.id} = {state} | {when}) {mantissa}e{exponent}, "
            f"below {sys.float_info.min:.3g}, the smallest float with full precision: no table can hold it. {remedy}")
     raise NetworkFileError(msg, spec.path)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from crampnet._files import escaped
 from crampnet.reasoning._thresholds import DEFAULT_THRESHOLD, PAUKER_KASSIRER, THRESHOLDS, reaches
 from crampnet.reasoning.redflags import URGENCIES, RedFlag, rule_outs_met, thresholds_for
 
@@ -140,7 +141,7 @@ def must_not_miss_rows(model: BaseModel, posteriors: pd.Series | Mapping[str, fl
     for cond in model.must_not_miss:
         entry = THRESHOLDS.get(cond)
         rule_out = entry.rule_out if entry else "No published rule-out is recorded for it: evaluate it specifically."
-        said = entry.rule_out_source if entry else f"network file {model.spec.path} (must_not_miss)"
+        said = entry.rule_out_source if entry else f"network file {escaped(model.spec.path)} (must_not_miss)"
         limit_source = "given by the caller" if threshold is not None else PAUKER_KASSIRER if entry else f"judgment (default {DEFAULT_THRESHOLD:g})"
         source = f"{said}{_THRESHOLD_PART}{limit_source}"
         rows.append((cond, float(posteriors[cond]), limits[cond], cond in urgency, urgency.get(cond), cond in met, rule_out, source))

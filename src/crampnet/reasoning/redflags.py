@@ -72,6 +72,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from crampnet._files import escaped
 from crampnet.network.evidence import check_bool, resolve_id
 from crampnet.reasoning._flag_args import (
     check_threshold,
@@ -264,7 +265,7 @@ def red_flags(model: BaseModel, evidence: Mapping[str, object] | None, posterior
         notes, test = NOTES.get(cond), THRESHOLDS[cond].test if cond in THRESHOLDS else ""
         if cond == "deep_vein_thrombosis" and (pregnant := dvt_advice(model, vectors)) is not None:
             test, notes = pregnant  # RCOG Green-top 37b: in pregnancy or after delivery no Wells score or D-dimer decides
-        action, source = (notes[0].text, notes[0].source) if notes else ("The network marks it must-not-miss: evaluate it specifically.", f"network file {model.spec.path} (must_not_miss)")
+        action, source = (notes[0].text, notes[0].source) if notes else ("The network marks it must-not-miss: evaluate it specifically.", f"network file {escaped(model.spec.path)} (must_not_miss)")
         urgency, shown = "urgent", compared_percent(p)
         if threshold is None and cond in THRESHOLDS:
             act = THRESHOLDS[cond].treatment
