@@ -355,14 +355,12 @@ def _typed(chunk: pd.DataFrame, name: str, nodes: dict[str, Node]) -> pd.DataFra
     return pd.DataFrame(out, index=chunk.index)
 
 
-def flag_column(model: BaseModel, cases: pd.DataFrame, posteriors: pd.DataFrame) -> list[str]:
+def flag_column(model: BaseModel, cases: pd.DataFrame, posteriors: pd.DataFrame, threshold: float | None = None) -> list[str]:
     """The red flags of each scored row, as ``crampnet score`` writes them in its last column.
 
-    Each row's flags are :func:`crampnet.reasoning.redflags.red_flags` of
-    its entries (empty cells unobserved) and posteriors, most urgent first,
-    as ``condition (urgency)`` joined by ``"; "``; a row without a flag has
-    an empty cell. A finding rule (cauda equina, the Wells score...) raises
-    a flag that no posterior column shows.
+    Each row's flags are :func:`crampnet.reasoning.redflags.red_flags` of its entries (empty cells unobserved) and
+    posteriors, most urgent first, as ``condition (urgency)`` joined by ``"; "``; a row without a flag has an empty
+    cell. A finding rule (cauda equina, the Wells score...) raises a flag that no posterior column shows.
 
     Parameters
     ----------
@@ -372,6 +370,8 @@ def flag_column(model: BaseModel, cases: pd.DataFrame, posteriors: pd.DataFrame)
         The rows as scored (after :func:`crampnet.interop.cohorts.read_text_cells`).
     posteriors : pandas.DataFrame
         Their posteriors, one row per case, one column per condition.
+    threshold : float or None, optional
+        One threshold for every must-not-miss condition (``--threshold``); None for each one's own.
 
     Returns
     -------
@@ -394,6 +394,6 @@ def flag_column(model: BaseModel, cases: pd.DataFrame, posteriors: pd.DataFrame)
     cells = []
     for values, absent, post in zip(cases.itertuples(index=False, name=None), missing, posteriors.to_dict("records"), strict=True):
         evidence = {c: v for c, v, gone in zip(columns, values, absent, strict=True) if not gone}
-        flags = red_flags(model, evidence, {str(k): float(v) for k, v in post.items()}, baseline=False)
+        flags = red_flags(model, evidence, {str(k): float(v) for k, v in post.items()}, threshold=threshold, baseline=False)
         cells.append("; ".join(f"{flag.condition} ({flag.urgency})" for flag in flags))
     return cells
