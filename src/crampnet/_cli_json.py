@@ -152,7 +152,7 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
     -------
     str
         A JSON object indented by 2, with the keys ``evidence``, ``read_as``,
-        ``ranking``, ``ordered_by``, ``legend``, ``differential``,
+        ``ranking``, ``threshold`` (``--threshold``, null for each condition's own), ``ordered_by``, ``legend``, ``differential``,
         ``posteriors``, ``red_flags``, ``must_not_miss``,
         ``next_questions``, ``questions_by``, ``questions_staged`` and
         ``questions_left_out`` (node id to why a test is not suggested: a
@@ -182,6 +182,7 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
         "evidence": dict(evidence),
         "read_as": {k: read_as(dx.model.spec, k, v, (typed or {}).get(k)) for k, v in evidence.items()},
         "ranking": dx.ranking,
+        "threshold": dx._threshold,
         "ordered_by": dx.measure,
         "legend": dx.legend,
         "differential": [

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from crampnet._cli_input import show
 from crampnet._files import shown
-from crampnet.exceptions import hint
+from crampnet.exceptions import InvalidValueError, hint
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -240,6 +240,37 @@ def _same_file(first: str, second: str) -> bool:
         return False
 
 
+def _threshold_problem(args: argparse.Namespace) -> str:
+    """Read ``--threshold`` as the number it writes (``args.threshold`` becomes a float), or say what is wrong with it.
+
+    Checked as the Python argument is (``check_threshold``: a number in (0, 1]), with its hint for a
+    percentage (``5`` or ``5%`` for 0.05) or a number of another form.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The options as parsed, with ``threshold`` the text given.
+
+    Returns
+    -------
+    str
+        One line naming the value as typed and what is valid; ``""`` if it is fine.
+    """
+    from crampnet.reasoning._flag_args import check_threshold, probability_hint
+
+    text, number = str(args.threshold).strip(), math.nan
+    with contextlib.suppress(ValueError):
+        number = float(text.removesuffix("%")) if "_" not in text else math.nan  # float() reads 1_0 as 10
+    if text.endswith("%"):  # 5%: the number it means, not taken as written
+        hint = f" {text} is {number / 100:.15g}: give --threshold {number / 100:.15g}." if 0 < number <= 100 else ""
+    else:
+        with contextlib.suppress(InvalidValueError):
+            args.threshold = check_threshold(number, subject="--threshold")
+            return ""
+        hint = probability_hint(number)
+    return f"--threshold must be a number in (0, 1] (leave it out for each condition's testing threshold). Got {show(str(args.threshold))} instead.{hint}"
+
+
 def option_problem(args: argparse.Namespace) -> str:
     """What is wrong with the options' values (``""`` if nothing); ``-o -`` becomes standard output.
 
@@ -262,6 +293,10 @@ def option_problem(args: argparse.Namespace) -> str:
             return f"--{name.replace('_', '-')} must be at least {least}. Got {value}."
     if hasattr(args, "confidence") and not (math.isfinite(args.confidence) and 0 < args.confidence <= 1):
         return f"--confidence must be in (0, 1]. Got {args.confidence}."
+    if getattr(args, "threshold", None) is not None:
+        problem = _threshold_problem(args)
+        if problem:
+            return problem
     for name in ("network", "case", "save", "output"):  # an empty name (an unset shell variable) would be read as no file
         if getattr(args, name, None) == "":
             return f"--{name} is empty; give the name of a file{' (or - for standard output)' if name == 'output' else ''}."

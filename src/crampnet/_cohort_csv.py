@@ -36,12 +36,15 @@ from crampnet._cli_input import show
 from crampnet._csv_rows import FullRows
 from crampnet._files import open_regular, shown
 from crampnet.exceptions import InvalidValueError, UnknownNodeError
+from crampnet.network._words import missing_word
+from crampnet.network.evidence import resolve_id, typed_state
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from crampnet.base import BaseModel
     from crampnet.network.records import NetworkSpec
+    from crampnet.network.spec import Node
 
 __all__ = ["FLAGS_COLUMN", "cohort_error", "flag_column", "open_cohort", "read_cohort"]
 
@@ -119,8 +122,6 @@ def _not_utf8(name: str, err: UnicodeDecodeError) -> InvalidValueError:
 
 def _index_node(spec: NetworkSpec | None, index_col: str | None) -> str | None:
     """The node that ``index_col`` names (an id or an alias), if any."""
-    from crampnet.network.evidence import resolve_id
-
     if spec is None or index_col is None:
         return None
     try:
@@ -214,7 +215,7 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
     UnknownNodeError
         With ``spec``, for a column that is not a node ("Did you mean ...?").
     InvalidValueError
-        For the problems the module docstring lists, ``NaN`` or ``inf`` in a cell, a number beyond the range of a
+        For the problems the module docstring lists, ``inf`` or the text of a missing value (``NA``) in a cell, a number beyond the range of a
         float, an ``index_col`` that names a node, or an empty id or one given twice; the message names the file (and
         the line, row or column). For a ``spec`` with a condition named as a column of the output.
     """
@@ -234,10 +235,8 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
         msg = f"{name}: --index-col {show(index_col)} is the name of the column of red flags that crampnet score writes; rename the column of case ids."
         raise InvalidValueError(msg)
     header, lines = _header(stream, name, index_col)
+    named: dict[str, str] = {}  # node id to the column naming it
     if spec is not None:
-        from crampnet.network.evidence import resolve_id
-
-        named: dict[str, str] = {}  # node id to the column naming it
         for column in header:
             if column != index_col:
                 try:
@@ -260,7 +259,7 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
                 if index_col is not None:
                     _check_ids(chunk.index, seen, start, name, index_col)
                     start += len(chunk)
-                yield _typed(chunk.drop(columns=extras), name)
+                yield _typed(chunk.drop(columns=extras), name, {column: spec.nodes[nid] for nid, column in named.items()} if spec is not None else {})
     except UnicodeDecodeError as err:
         raise _not_utf8(name, err) from err
     except pd.errors.ParserError as err:
@@ -317,17 +316,16 @@ def _check_chunk(chunk: pd.DataFrame, name: str, header: list[str], extras: list
         raise InvalidValueError(msg)
 
 
-#: Cell texts that read as numbers but are not values (pandas would read them as missing or infinite).
-_NOT_NUMBERS = frozenset({"nan", "-nan", "+nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"})
-_TRUE, _FALSE = frozenset({"True", "TRUE", "true"}), frozenset({"False", "FALSE", "false"})
+#: Cell texts that read as numbers but are not values (infinite; ``nan`` is a ``missing_word``), and the texts of booleans.
+_NOT_NUMBERS, _TRUE, _FALSE = frozenset({"inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"}), frozenset({"True", "TRUE", "true"}), frozenset({"False", "FALSE", "false"})
 
 
-def _typed(chunk: pd.DataFrame, name: str) -> pd.DataFrame:
+def _typed(chunk: pd.DataFrame, name: str, nodes: dict[str, Node]) -> pd.DataFrame:
     """The chunk's text cells as values: a column of numbers as numbers, of True/False as booleans; only an empty cell is missing.
 
-    Text such as ``NA``, ``null`` or ``nan`` stays text (an error naming the
-    state it is not), ``nan`` and ``inf`` and a cell of blanks are refused, and
-    a number beyond the range of a float gets the error the case files give.
+    The text of a missing value (``NA``, ``null``, ``nan``, ``None``: ``missing_word``) is refused, saying to leave
+    the cell empty, unless a state of the column's node in ``nodes`` (``none`` of ``pregnancy``); so are ``inf``
+    and a cell of blanks, and a number beyond the range of a float gets the error the case files give.
     """
     import pandas as pd
 
@@ -336,7 +334,8 @@ def _typed(chunk: pd.DataFrame, name: str) -> pd.DataFrame:
         text = chunk[column]
         given = text.notna()
         stripped = text.str.strip()
-        bad = given & (stripped.str.lower().isin(_NOT_NUMBERS) | stripped.eq(""))  # blanks too: the cell looks empty but is not
+        words = {v for v in stripped[given].unique() if missing_word(v) and (column not in nodes or typed_state(nodes[column], v) is None)}
+        bad = given & (stripped.str.lower().isin(_NOT_NUMBERS) | stripped.isin(words) | stripped.eq(""))  # blanks too: the cell looks empty but is not
         if bad.any():
             label = text.index[bad.to_numpy()][0]
             msg = f"{name}, row {show(label)}, column {show(column)}: {show(text[label])} is not a value; leave the cell empty when it is not known."
@@ -356,14 +355,12 @@ def _typed(chunk: pd.DataFrame, name: str) -> pd.DataFrame:
     return pd.DataFrame(out, index=chunk.index)
 
 
-def flag_column(model: BaseModel, cases: pd.DataFrame, posteriors: pd.DataFrame) -> list[str]:
+def flag_column(model: BaseModel, cases: pd.DataFrame, posteriors: pd.DataFrame, threshold: float | None = None) -> list[str]:
     """The red flags of each scored row, as ``crampnet score`` writes them in its last column.
 
-    Each row's flags are :func:`crampnet.reasoning.redflags.red_flags` of
-    its entries (empty cells unobserved) and posteriors, most urgent first,
-    as ``condition (urgency)`` joined by ``"; "``; a row without a flag has
-    an empty cell. A finding rule (cauda equina, the Wells score...) raises
-    a flag that no posterior column shows.
+    Each row's flags are :func:`crampnet.reasoning.redflags.red_flags` of its entries (empty cells unobserved) and
+    posteriors, most urgent first, as ``condition (urgency)`` joined by ``"; "``; a row without a flag has an empty
+    cell. A finding rule (cauda equina, the Wells score...) raises a flag that no posterior column shows.
 
     Parameters
     ----------
@@ -373,6 +370,8 @@ def flag_column(model: BaseModel, cases: pd.DataFrame, posteriors: pd.DataFrame)
         The rows as scored (after :func:`crampnet.interop.cohorts.read_text_cells`).
     posteriors : pandas.DataFrame
         Their posteriors, one row per case, one column per condition.
+    threshold : float or None, optional
+        One threshold for every must-not-miss condition (``--threshold``); None for each one's own.
 
     Returns
     -------
@@ -395,6 +394,6 @@ def flag_column(model: BaseModel, cases: pd.DataFrame, posteriors: pd.DataFrame)
     cells = []
     for values, absent, post in zip(cases.itertuples(index=False, name=None), missing, posteriors.to_dict("records"), strict=True):
         evidence = {c: v for c, v, gone in zip(columns, values, absent, strict=True) if not gone}
-        flags = red_flags(model, evidence, {str(k): float(v) for k, v in post.items()}, baseline=False)
+        flags = red_flags(model, evidence, {str(k): float(v) for k, v in post.items()}, threshold=threshold, baseline=False)
         cells.append("; ".join(f"{flag.condition} ({flag.urgency})" for flag in flags))
     return cells

@@ -23,6 +23,10 @@ Commands (``crampnet COMMAND --help`` for each one's options):
 - ``warm-up`` compiles the numba inference kernel now (or loads it from
   numba's cache), so that later runs start on it.
 
+``diagnose``, ``report`` and ``score`` take ``--threshold P``, the Python
+``threshold=``: one testing threshold in (0, 1] for every must-not-miss
+condition, for the red flags (and the next questions) instead of each one's own.
+
 Every command but ``warm-up`` takes ``--network FILE`` and ``--population
 NAME`` (the kernel ``warm-up`` compiles is the same for every network and
 population, so it takes neither, and says so if given one). A case
@@ -118,7 +122,7 @@ def _evidence(args: argparse.Namespace, model: Model, typed: dict[str, str] | No
 def _diagnose(args: argparse.Namespace, model: Model) -> int:
     typed: dict[str, str] = {}  # the numbers as typed (ferritin=32.0), for the echo
     evidence = _evidence(args, model, typed)
-    dx = model.diagnose(evidence, ranking=args.ranking)
+    dx = model.diagnose(evidence, ranking=args.ranking, threshold=args.threshold)
     if args.json:
         print(diagnosis_json(dx, evidence, args.questions, args.questions_by, args.staged, typed))
         return 0
@@ -188,7 +192,7 @@ def _report(args: argparse.Namespace, model: Model) -> int:
     if args.format is not None and args.output:
         _check_suffix(args.output, args.format, _REPORT_SUFFIXES)
     fmt = args.format or ("html" if suffix in (".html", ".htm") else "markdown")
-    text = model.diagnose(_evidence(args, model)).report(format=fmt)
+    text = model.diagnose(_evidence(args, model), threshold=args.threshold).report(format=fmt)
     if fmt == "html":
         text = f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>crampnet report</title></head>\n<body>\n{text}\n</body>\n</html>\n'
     if args.output:
@@ -239,7 +243,7 @@ def _score(args: argparse.Namespace, model: Model) -> int:
                 for i, chunk in enumerate(frames):
                     cases = read_text_cells(model.spec, chunk)
                     post = next(model.iter_posteriors([cases]))
-                    post[FLAGS_COLUMN] = flag_column(model, cases, post)
+                    post[FLAGS_COLUMN] = flag_column(model, cases, post, args.threshold)
                     if post.index.name is None:
                         post.index.name = "row"
                     post.to_csv(out, header=i == 0)
