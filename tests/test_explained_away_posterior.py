@@ -95,3 +95,20 @@ def test_a_posterior_explained_away_keeps_its_relative_precision(tmp_path: Path,
         assert min(want) > 0.0
         np.testing.assert_allclose([ones[i][c] for c in ("c", "d")], want, rtol=1e-9, atol=0.0, err_msg=f"{case} one")
         np.testing.assert_allclose(batch.loc[i, ["c", "d"]].to_numpy(dtype=float), want, rtol=1e-9, atol=0.0, err_msg=f"{case} batch")
+
+
+@pytest.mark.parametrize("pc", [1e-3, 1e-20])
+def test_every_coalition_of_a_case_keeps_a_small_posterior(tmp_path: Path, pc: float) -> None:
+    """Check the coalitions an explanation scores (``compiled.coalitions``): each subset of f = yes, g1 = yes against the exact posteriors.
+
+    Their grid sums the same signed pseudo-cases, so d's posterior under a
+    coalition holding f = yes was 0.0 where it is ~1.3e-20.
+    """
+    model = _model(tmp_path, pc)
+    items = [("f", np.array([0.0, 1.0])), ("g1", np.array([0.0, 1.0]))]
+    post, _ = model.compiled.coalitions(items)
+    conds = list(model.compiled.conditions)
+    for mask in range(4):
+        case = {nid: "yes" for i, (nid, _) in enumerate(items) if mask >> i & 1}
+        exact = _exact(pc, case)
+        np.testing.assert_allclose(post[mask, [conds.index(c) for c in ("c", "d")]], [float(exact[c]) for c in ("c", "d")], rtol=1e-9, atol=0.0, err_msg=str(case))
