@@ -26,6 +26,7 @@ import pandas as pd
 import pytest
 
 import crampnet
+from crampnet.inference import _answers
 
 PATHS = ("default", "kernel", "pruned trees", "quickscore")  # forced by the forced_path fixture (tests/conftest.py)
 PRIOR_D = 0.3
@@ -112,3 +113,23 @@ def test_every_coalition_of_a_case_keeps_a_small_posterior(tmp_path: Path, pc: f
         case = {nid: "yes" for i, (nid, _) in enumerate(items) if mask >> i & 1}
         exact = _exact(pc, case)
         np.testing.assert_allclose(post[mask, [conds.index(c) for c in ("c", "d")]], [float(exact[c]) for c in ("c", "d")], rtol=1e-9, atol=0.0, err_msg=str(case))
+
+
+def test_the_answers_of_a_next_question_keep_a_small_posterior(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check ``compiled.answers`` (a next question's answers read off one pass per condition) with f = yes expanded into its terms.
+
+    The rows with a condition clamped present sum the same signed
+    pseudo-cases, so ``P(d | f = yes, g1 = q)`` was 0.0 where it is ~1e-20.
+    On this tiny network f stays in the tree unless told otherwise
+    (``_in_tree``: the cheaper plan), so the test expands it.
+    """
+    monkeypatch.setattr(_answers, "_in_tree", lambda net, arrays: frozenset())
+    model = _model(tmp_path, 1e-20)
+    got = model.compiled.answers({"f": np.array([0.0, 1.0])}, ["g1", "g2"])
+    conds = list(model.compiled.conditions)
+    for node in ("g1", "g2"):
+        for q, answer in enumerate(("no", "yes")):
+            exact = _exact(1e-20, {"f": "yes", node: answer})
+            # a node left out is scored by the caller row by row, as a case of its own
+            ours = got[node][1][q, [conds.index(c) for c in ("c", "d")]] if node in got else model.posteriors({"f": "yes", node: answer})[["c", "d"]]
+            np.testing.assert_allclose(ours, [float(exact[c]) for c in ("c", "d")], rtol=1e-9, atol=0.0, err_msg=f"{node}={answer}")
