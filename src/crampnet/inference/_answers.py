@@ -18,7 +18,8 @@ every such candidate's answers off their marginals::
 
 (``t``: the signed pseudo-cases of ``e``, weights ``w_t``). The same exact
 numbers as a row per answer, to rounding. A candidate whose sum is not
-positive or cancels too much (:data:`~crampnet.inference._quickscore_path.CONDITION`)
+positive or cancels too much, or one of whose posteriors' numerators
+``P(e, C, Q = q)`` does (:data:`~crampnet.inference._quickscore_path.CONDITION`),
 is left out for the caller to score row by row, as is every candidate when
 the case has tiny soft likelihoods (:data:`~crampnet.network.batch.TINY`) or
 more pseudo-cases than the cap.
@@ -47,7 +48,7 @@ import numpy as np
 from crampnet.exceptions import NetworkFileError
 from crampnet.inference import _nesting
 from crampnet.inference._expansion import expand, term_counts
-from crampnet.inference._quickscore_path import CONDITION, kept_patterns
+from crampnet.inference._quickscore_path import CONDITION, kept_patterns, well_conditioned
 from crampnet.inference._routing import TERM_CAP, THOROUGH
 from crampnet.inference._treesplit import _narrowest
 from crampnet.network.batch import TINY
@@ -177,6 +178,9 @@ def answers(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], nodes: Seq
         den = joint[0]
         impossible = (den == 0.0) & (wide[0] == 0.0)
         if not np.all(impossible | ((den > 0) & (wide[0] <= CONDITION * den))):
+            continue
+        # P(e, C_j present, Q = q) cancelling loses a small posterior's relative precision: row by row too.
+        if not np.all(impossible | well_conditioned(joint[1:].T, wide[1:].T)):
             continue
         with np.errstate(invalid="ignore", divide="ignore"):
             post = np.where(impossible[:, None], np.nan, np.clip(ratio[:, None] * joint[1:] / den, 0.0, 1.0).T)

@@ -24,7 +24,8 @@ against 1,024 here).
 
 Exactness: the signed sums are those of the Quickscore path and are checked
 the same way; a coalition whose sum is not positive or cancels more than
-:data:`~crampnet.inference._quickscore_path.CONDITION` allows is scored again
+:data:`~crampnet.inference._quickscore_path.CONDITION` allows (its own, or a
+condition's numerator: a posterior explained away to ~1e-20) is scored again
 as an ordinary row by the caller's fallback. A case with soft likelihoods
 below :data:`~crampnet.network.batch.TINY` (which the engine splits in log
 space) is not handled here at all.
@@ -50,7 +51,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.inference._expansion import option_terms
-from crampnet.inference._quickscore_path import CONDITION
+from crampnet.inference._quickscore_path import CONDITION, well_conditioned
 from crampnet.network.batch import TINY
 
 if TYPE_CHECKING:
@@ -167,17 +168,21 @@ def coalition_grid(net: CompiledNetwork, items: Sequence[tuple[str, np.ndarray]]
     finite = np.isfinite(log_ev)
     shift = float(log_ev[finite].max()) if finite.any() else 0.0
     mass = np.where(finite, np.exp(np.where(finite, log_ev, 0.0) - shift), 0.0)
-    # Unnormalised: P(evidence), sum |terms| and P(present, evidence) per cell.
-    parts = np.concatenate([mass[:, None], mass[:, None], mass[:, None] * np.where(finite[:, None], present, 0.0)], axis=1).reshape(*dims, -1)
+    # Unnormalised: P(evidence), sum |terms|, P(present, evidence) per cell
+    # and its sum |terms| (a small posterior's own cancellation).
+    k = len(net.conditions)
+    joint = mass[:, None] * np.where(finite[:, None], present, 0.0)
+    parts = np.concatenate([mass[:, None], mass[:, None], joint, joint], axis=1).reshape(*dims, -1)
+    wide = np.r_[1, 2 + k : 2 + 2 * k]  # the columns summed with |weights|
     for axis, (_, signed) in enumerate(options):
         moved = np.moveaxis(parts, axis, -1)  # (..., columns, options)
         out = np.einsum("...o,io->...i", moved, signed)
-        out[..., 1, :] = np.einsum("...o,io->...i", moved[..., 1, :], np.abs(signed))  # the spread: |weights| on |terms|
+        out[..., wide, :] = np.einsum("...o,io->...i", moved[..., wide, :], np.abs(signed))  # the spreads: |weights| on |terms|
         parts = np.moveaxis(out, -1, axis)
     # Axis i is entry i; row ``mask`` has bit i for entry i, so the last axis varies slowest.
     parts = parts.transpose(*range(n - 1, -1, -1), n).reshape(2**n, -1)
-    den, spread, num = parts[:, 0], parts[:, 1], parts[:, 2:]
-    good = (den > 0) & (spread <= CONDITION * den)
+    den, spread, num = parts[:, 0], parts[:, 1], parts[:, 2 : 2 + k]
+    good = (den > 0) & (spread <= CONDITION * den) & well_conditioned(num, parts[:, 2 + k :])
     post = np.full((2**n, len(net.conditions)), np.nan)
     logs = np.full(2**n, -np.inf)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -212,7 +212,7 @@ def quickscore(
     masses are summed per case with a running log-sum-exp
     (:func:`crampnet.inference._quickloops.accumulate`). ``status``: 0 answered (``post``: the ``pick``
     rows of the marginals; ``log_ev``), 1 more than ``cap`` pseudo-cases,
-    2 no mass, a sum that cancels more than ``condition`` times, or a
+    2 no mass, a sum (of the evidence or of a posterior's numerator) that cancels more than ``condition`` times, or a
     flagged pseudo-case: the caller runs those another way.
 
     Parameters
@@ -271,6 +271,7 @@ def quickscore(
     den = np.zeros(n)
     spread = np.zeros(n)
     num = np.zeros((n, pick.shape[0]))
+    wide = np.zeros((n, pick.shape[0]))
     cand_t = np.empty(state_ptr[-1] + 1, dtype=np.int64)
     cand_w = np.empty(state_ptr[-1] + 1)
     f_start = np.empty(terms[1].shape[0] + 1, dtype=np.int64)
@@ -296,6 +297,6 @@ def quickscore(
             row_case[k] = c
             idx += 1
         block_pass(st, pg, potential, ev, 0, b, local, up, down, tmp, scale, total, res, flag, mx, lo)
-        accumulate(b, row_case, row_w, total, scale, flag, res, pick, shift, den, spread, num, status)
+        accumulate(b, row_case, row_w, total, scale, flag, res, pick, shift, den, spread, num, wide, status)
         done += b
-    finish(den, spread, num, shift, condition, post, log_ev, status)
+    finish(den, spread, num, wide, shift, condition, post, log_ev, status)

@@ -181,7 +181,7 @@ def pseudo_case(direct: Any, c: int, idx: int, n_obs: int, terms: Any, values: A
     return 0.0 if lost or abs(w) < NORMAL else w
 
 
-def accumulate(b: int, row_case: Any, row_w: Any, total: Any, scale: Any, flag: Any, res: Any, pick: Any, shift: Any, den: Any, spread: Any, num: Any, status: Any) -> None:
+def accumulate(b: int, row_case: Any, row_w: Any, total: Any, scale: Any, flag: Any, res: Any, pick: Any, shift: Any, den: Any, spread: Any, num: Any, wide: Any, status: Any) -> None:
     """Add a block's signed pseudo-case masses to their cases (rescaled as larger ones come).
 
     Parameters
@@ -199,8 +199,8 @@ def accumulate(b: int, row_case: Any, row_w: Any, total: Any, scale: Any, flag: 
         float64 ``(cases,)``: each case's largest log mass so far, updated.
     den, spread : numpy.ndarray
         float64 ``(cases,)``: the signed and absolute sums of masses, relative to ``shift``.
-    num : numpy.ndarray
-        float64 ``(cases, len(pick))``: the signed sums of mass times the picked marginals.
+    num, wide : numpy.ndarray
+        float64 ``(cases, len(pick))``: the signed and absolute sums of mass times the picked marginals.
     status : numpy.ndarray
         int64 ``(cases,)``: set to 2 for a case with a flagged pseudo-case.
     """
@@ -217,23 +217,32 @@ def accumulate(b: int, row_case: Any, row_w: Any, total: Any, scale: Any, flag: 
             spread[c] *= f
             for q in range(pick.shape[0]):
                 num[c, q] *= f
+                wide[c, q] *= f
             shift[c] = le
         m = row_w[k] * math.exp(le - shift[c])
         den[c] += m
         spread[c] += abs(m)
+        a = abs(m)
         for q in range(pick.shape[0]):
-            num[c, q] += m * res[pick[q], k]
+            r = res[pick[q], k]
+            num[c, q] += m * r
+            wide[c, q] += a * r
 
 
-def finish(den: Any, spread: Any, num: Any, shift: Any, condition: float, post: Any, log_ev: Any, status: Any) -> None:
-    """Posteriors of the answered cases; status 2 where the sum has no mass or cancels too much.
+def finish(den: Any, spread: Any, num: Any, wide: Any, shift: Any, condition: float, post: Any, log_ev: Any, status: Any) -> None:
+    """Posteriors of the answered cases; status 2 where a sum has no mass or cancels too much.
+
+    A posterior is ``num / den``: ``num`` cancelling more than ``condition``
+    times (``wide`` against ``num``) loses the relative precision of a small
+    posterior even where ``den`` keeps its own, so that fails the case too
+    (as ``_quickscore_path.well_conditioned`` checks in numpy).
 
     Parameters
     ----------
-    den, spread, num, shift : numpy.ndarray
+    den, spread, num, wide, shift : numpy.ndarray
         The sums of :func:`accumulate`.
     condition : float
-        Largest accepted ``spread / den``.
+        Largest accepted ``spread / den`` and ``wide / num``.
     post : numpy.ndarray
         float64 ``(cases, picks)``: receives ``num / den`` clipped to [0, 1].
     log_ev : numpy.ndarray
@@ -244,7 +253,11 @@ def finish(den: Any, spread: Any, num: Any, shift: Any, condition: float, post: 
     for c in range(den.shape[0]):
         if status[c] != 0:
             continue
-        if den[c] > 0.0 and spread[c] <= condition * den[c]:
+        ok = den[c] > 0.0 and spread[c] <= condition * den[c]
+        for q in range(num.shape[1]):
+            if not wide[c, q] <= condition * num[c, q]:
+                ok = False
+        if ok:
             for q in range(num.shape[1]):
                 v = num[c, q] / den[c]
                 post[c, q] = 0.0 if v < 0.0 else (1.0 if v > 1.0 else v)

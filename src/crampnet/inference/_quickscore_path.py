@@ -37,7 +37,7 @@ from crampnet.inference.quickscore import Flat, flatten
 if TYPE_CHECKING:
     from crampnet.inference.compiled import CompiledNetwork
 
-__all__ = ["CONDITION", "distinct_count", "flat_for", "kept_patterns", "run", "run_kernel", "run_numpy"]
+__all__ = ["CONDITION", "distinct_count", "flat_for", "kept_patterns", "run", "run_kernel", "run_numpy", "well_conditioned"]
 
 #: Largest ``sum |term| / |sum of terms|`` accepted. The cancellation error
 #: of the signed sum grows as this ratio times ~1e-16: on 6,000 random and
@@ -88,7 +88,8 @@ def run_numpy(
     """Posteriors of the rows that expand into at most ``cap`` pseudo-cases, in numpy.
 
     Rows whose sum is ill conditioned (more than :data:`CONDITION` times
-    smaller than the sum of its terms' magnitudes) or not positive are not
+    smaller than the sum of its terms' magnitudes) or not positive, or one
+    of whose posteriors' numerators is (:func:`well_conditioned`), are not
     returned, except impossible rows (no term with any mass: NaN
     posteriors, ``-inf``). Findings named in ``in_tree`` are not expanded even
     where they decompose: they stay in the tree as plain evidence (the
@@ -167,12 +168,14 @@ def run_numpy(
     with np.errstate(invalid="ignore"):
         scale = np.where(finite, np.exp(log_ev - shift[exp.row_of]), 0.0)
     mass = exp.weights * scale
-    sums = np.zeros((rows, len(net.conditions) + 2))
+    k = len(net.conditions)
+    sums = np.zeros((rows, 2 * k + 2))
     if m:
-        parts = np.column_stack([mass, np.abs(mass), mass[:, None] * np.where(finite[:, None], present, 0.0)])
+        joint = np.where(finite[:, None], present, 0.0)
+        parts = np.column_stack([mass, np.abs(mass), mass[:, None] * joint, np.abs(mass)[:, None] * joint])
         sums[filled] = np.add.reduceat(parts, starts, axis=0)
-    den, spread, num = sums[:, 0], sums[:, 1], sums[:, 2:]
-    good = (den > 0) & (spread <= CONDITION * den)
+    den, spread, num, wide = sums[:, 0], sums[:, 1], sums[:, 2 : k + 2], sums[:, k + 2 :]
+    good = (den > 0) & (spread <= CONDITION * den) & well_conditioned(num, wide)
     # A row none of whose pseudo-cases has any mass is impossible: each came
     # back -inf from a rescaled pass (marginals runs again, rescaled, every
     # case below SAFE), as any other path would find; answered here (NaN,
@@ -186,6 +189,33 @@ def run_numpy(
         post[good] = np.clip(num[good] / den[good, None], 0.0, 1.0)
         log_den[good] = np.log(den[good]) + shift[good]
     return exp.rows[keep], post[keep], log_den[keep]
+
+
+def well_conditioned(num: np.ndarray, wide: np.ndarray) -> np.ndarray:
+    """Per row, whether every condition's signed sum keeps its relative precision (``wide <= CONDITION * num``).
+
+    ``P(c present | evidence)`` is ``num / den``; ``num``, a signed sum of
+    pseudo-case masses, carries an error of ~1e-16 times ``wide``, its sum
+    of magnitudes. Checking only ``den`` bounds that error by ``den``, not by
+    ``num``: where a "yes" finding (no leak) is all but impossible with c
+    present, its two terms ``P(c) - P(c, inhibited)`` cancel to 0.0 for a
+    posterior of 1e-20. A row fails where a sum cancels more than
+    :data:`CONDITION` (or is negative); a condition with no mass in any
+    pseudo-case (``wide`` 0) is an exact 0 and passes.
+
+    Parameters
+    ----------
+    num : numpy.ndarray
+        ``(rows, n_conditions)``: signed sums of mass times ``P(present)``.
+    wide : numpy.ndarray
+        The same shape: sums of ``|mass|`` times ``P(present)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        bool ``(rows,)``.
+    """
+    return np.asarray(np.all(wide <= CONDITION * num, axis=1), dtype=bool)
 
 
 def distinct_count(exp: Expansion) -> int:
