@@ -218,8 +218,7 @@ def _children(spec: NetworkSpec, nid: str) -> tuple[str, ...]:
     return tuple(other for other, node in spec.nodes.items() if nid in node.parents)
 
 
-def _sources(spec: NetworkSpec, nid: str, parameters: pd.DataFrame) -> tuple[NodeSource, ...]:
-    rows = parameters[parameters["node"] == nid]
+def _sources(spec: NetworkSpec, rows: pd.DataFrame) -> tuple[NodeSource, ...]:
     counts: dict[str, int] = {}
     citations: dict[str, str] = {}
     for key, citation in zip(rows["source"].astype(str), rows["citation"], strict=True):
@@ -271,13 +270,13 @@ def describe_node(spec: NetworkSpec, node: str, parameters: pd.DataFrame) -> Nod
     nid = resolve_id(spec, node, "the 'node' argument of describe")
     n: Node = spec.nodes[nid]
     model = "prior" if n.cpd is None else n.cpd.model
-    shown = set(parameters.loc[parameters["node"] == nid, "model"].tolist())
-    if shown == {"table"} and model != "table":  # a fitted model's table replaces the file's distribution
+    rows = parameters[parameters["node"] == nid]
+    if set(rows["model"].tolist()) == {"table"} and model != "table":  # a fitted model's table replaces the file's distribution
         model = "prior (fitted)" if model == "prior" else f"table (fitted; the network file's {model})"
     return NodeDescription(
         id=nid, label=n.label, role=n.role, states=tuple(n.states), description=n.description, aliases=tuple(n.aliases),
         unit=n.unit, valid=n.valid, bands=tuple(n.bands), parents=tuple(n.parents), children=_children(spec, nid),
-        must_not_miss=n.must_not_miss, model=model, sources=_sources(spec, nid, parameters), nesting=_nesting(spec, nid),
+        must_not_miss=n.must_not_miss, model=model, sources=_sources(spec, rows), nesting=_nesting(spec, nid),
         part_of=n.part_of, parts=spec.parts_of(nid),
     )  # fmt: skip
 
