@@ -25,7 +25,12 @@ The Wells score, its flag and the rule-outs live in
   salvageable only if promptly revascularised); foot pulses entered as
   normal stop it, since a IIb limb's arterial Doppler signal is rarely
   audible and a felt pulse is perfusion (diminished ones do not: a weak
-  pulse is no perfused foot).
+  pulse is no perfused foot). Normal foot pulses do not stop the first
+  rule (a cold or pale limb with atrial fibrillation): 2024 ACC/AHA lists
+  pulselessness among the signs ALI may show, and suspected ALI is assessed
+  emergently (2016 AHA/ACC, ``notes.AHA_ACC_2016_ALI``); its flag says that
+  they argue against an occlusion and to check the Doppler signals
+  (``Rule.against``).
 - **Chronic limb-threatening ischemia** (urgent): rest pain, ulcer or
   gangrene with haemodynamic evidence of PAD (absent pedal pulses, an ABI
   of 0.90 or less). Global Vascular Guidelines (Conte et al. 2019). Their
@@ -125,6 +130,7 @@ from crampnet.reasoning._wells import (
 )
 from crampnet.reasoning.notes import (
     ACC_AHA_2024_ALI,
+    AHA_ACC_2016_ALI,
     BJORCK_2020,
     CAUDA_EQUINA,
     GOLD_COAST,
@@ -190,6 +196,10 @@ class Rule:
         network's band (the vocabulary's cut point) does not count it, as
         the rule's source draws the line there (an ``excluded`` band then does not stop it); ``why`` says so in the
         message (``_rules.typed_reading``).
+    against : tuple of ((str, str), str)
+        ``(entry, sentence)``: an entry that argues against the condition
+        without stopping the rule (the danger stays real); when it is
+        observed, its sentence follows the action, saying so and what to do.
     """
 
     name: str
@@ -201,6 +211,7 @@ class Rule:
     supporting: tuple[Entry, ...] = ()
     excluded: tuple[Entry, ...] = ()
     numbers: tuple[tuple[str, float, str, str], ...] = ()
+    against: tuple[tuple[Entry, str], ...] = ()
 
 
 def excludes(model: BaseModel, vectors: Mapping[str, np.ndarray], entries: tuple[Entry, ...]) -> bool:
@@ -242,6 +253,14 @@ _CHRONIC = (("symptom_duration", "2_weeks_to_3_months"), ("symptom_duration", "o
 _SIX_PS = (("paresthesia", "yes"), ("sensory_loss", "yes"), ("weakness", "yes"), ("rest_pain", "yes"), ("symptom_duration", "under_2_weeks"))
 _LMN = (("fasciculations", "yes"), ("muscle_atrophy", "yes"))
 _ALI_ACTION = "Possible acute limb ischemia: emergency vascular referral now (ESVS 2020; sensory loss or weakness means the limb is threatened)."
+#: Foot pulses felt as normal beside a cold limb and atrial fibrillation: 2024 ACC/AHA lists pulselessness among the signs ALI "may" show.
+_PULSES_FELT = (
+    (("pedal_pulses", "normal"),
+     "The pedal pulses are entered as normal: felt foot pulses argue against an occluded artery but do not exclude acute limb "
+     "ischemia (pulselessness is one of the signs it may show, 2024 ACC/AHA), so suspected ALI is still assessed emergently "
+     "(2016 AHA/ACC): check the foot's arterial signals with a hand-held Doppler and compare the other leg; an audible arterial "
+     "signal without sensory loss or weakness is a viable limb (Rutherford class I)."),
+)
 _RHABDO = "Dark urine after exercise (possible rhabdomyolysis: myoglobin from broken-down muscle can injure the kidney)"
 _RHABDO_CAUSES = (("exercise_triggered", "yes"), ("exertion_or_heat", "yes"), ("med_statin", "yes"))
 _MND_ACTION = "Upper and lower motor neuron signs (Gold Coast criteria): refer to neurology for examination and EMG to exclude motor neuron disease."
@@ -250,7 +269,8 @@ _MND_ACTION = "Upper and lower motor neuron signs (Gold Coast criteria): refer t
 RULES = (
     Rule("acute_limb_ischemia", "acute_limb_ischemia", "emergency",
          ((("cold_pale_limb", "yes"),), (("pedal_pulses", "absent"), ("atrial_fibrillation", "yes"))),
-         _ALI_ACTION, f"{BJORCK_2020}; {_ALI_2024}", supporting=_SIX_PS, excluded=_CHRONIC, numbers=_ALI_DAYS),
+         _ALI_ACTION, f"{BJORCK_2020}; {_ALI_2024}; {AHA_ACC_2016_ALI}; {RUTHERFORD_1997}", supporting=_SIX_PS, excluded=_CHRONIC, numbers=_ALI_DAYS,
+         against=_PULSES_FELT),
     Rule("acute_limb_ischemia_embolic", "acute_limb_ischemia", "emergency",
          ((("symptom_duration", "under_2_weeks"),), (("pedal_pulses", "absent"),), (("atrial_fibrillation", "yes"),)),
          _ALI_ACTION, f"{BJORCK_2020}; {_ALI_2024}", supporting=_SIX_PS, numbers=_ALI_DAYS),

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "ACC_AHA_2024_ALI", "BATES_2012", "BJORCK_2020", "CAUDA_EQUINA", "FDA_QUININE", "GEERSING_2014", "GOLD_COAST", "GOODACRE_2005",
+    "ACC_AHA_2024_ALI", "AHA_ACC_2016_ALI", "BATES_2012", "BJORCK_2020", "CAUDA_EQUINA", "FDA_QUININE", "GEERSING_2014", "GOLD_COAST", "GOODACRE_2005",
     "GVG_2019", "IRON_RLS", "MND_RED_FLAG_TOOL", "NICE_NG158", "NICE_NG158_RULE_OUT", "NOTES", "PULMONARY_EMBOLISM", "RCOG_37B", "RHABDOMYOLYSIS", "RUTHERFORD_1997", "SEEDS", "SEED_FILES", "WELLS_2003",
     "Note", "seed",
 ]  # fmt: skip
@@ -117,6 +117,16 @@ BATES_2012 = "Bates SM et al. Diagnosis of DVT, ACCP 9th ed. Chest 2012;141(2 Su
 BJORCK_2020 = "Björck M et al. ESVS 2020 Clinical Practice Guidelines on the Management of Acute Limb Ischaemia. Eur J Vasc Endovasc Surg 2020;59:173-218 (six Ps as summarised by EVTODAY, 7 January 2020; under 2 weeks per RCEMLearning, 2022)"
 #: Acute limb ischaemia: 2 weeks or less is acute (2024 ACC/AHA), the edge the rules read a typed number of days against (day 14 acute).
 ACC_AHA_2024_ALI = "Gornik HL et al. 2024 ACC/AHA/AACVPR/APMA/ABC/SCAI/SVM/SVN/SVS/SIR/VESS Guideline for the Management of Lower Extremity Peripheral Artery Disease. Circulation 2024;149:e1313-e1410, doi:10.1161/CIR.0000000000001251, definitions of PAD key terms (as the Guideline Central pocket guide reproduces them): 'ALI: Acute (\u22642 wk) hypoperfusion of the limb that may be characterized by: pain, pallor, pulselessness, poikilothermia, paresthesias, and/or paralysis' (the 2016 AHA/ACC guideline it replaces had 'Acute (<2 wk)')"
+#: Acute limb ischaemia: suspected ALI is evaluated emergently at the bedside, for viability, without waiting for imaging.
+AHA_ACC_2016_ALI = (
+    "Gerhard-Herman MD et al. 2016 AHA/ACC Guideline on the Management of Patients With Lower Extremity Peripheral "
+    "Artery Disease. Circulation 2017;135(12):e726-e779, PMC5477786, Recommendations for Clinical Presentation of ALI: "
+    "'Patients with ALI should be emergently evaluated by a clinician with sufficient experience to assess limb viability "
+    "and implement appropriate therapy' (Class I, C-EO); 'In patients with suspected ALI, initial clinical evaluation "
+    "should rapidly assess limb viability and potential for salvage and does not require imaging' (Class I, C-LD); "
+    "'Clinical assessment must include symptom duration, pain intensity, and motor and sensory deficit severity to "
+    "distinguish a threatened from a nonviable extremity'"
+)
 #: Acute limb ischaemia: the clinical categories (viable, threatened, irreversible) that ESVS 2020 adopts.
 RUTHERFORD_1997 = (
     "Rutherford RB et al. Recommended standards for reports dealing with lower extremity ischemia: revised version. "

@@ -193,7 +193,8 @@ def rule_flags(model: BaseModel, vectors: Mapping[str, np.ndarray], typed: Mappi
             also = [e for e in rule.supporting if e not in found and matches(model, read, e)]
             fixed: frozenset[str] = getattr(vectors, "fixed", frozenset())
             extra = f"; also {_describe(model, also, fixed, shown)}" if also else ""
-            flags.append(RedFlag(rule.condition, rule.urgency, f"{_describe(model, found, fixed, shown)}{extra}. {rule.action}", rule.source))
+            against = "".join(f" {why}" for entry, why in rule.against if matches(model, read, entry))  # the rule stands; the words say what argues against it
+            flags.append(RedFlag(rule.condition, rule.urgency, f"{_describe(model, found, fixed, shown)}{extra}. {rule.action}{against}", rule.source))
     if "deep_vein_thrombosis" in model.spec.nodes and "deep_vein_thrombosis" not in done and (dvt := wells_flag(model, vectors)) is not None:
         flags.append(RedFlag("deep_vein_thrombosis", *dvt))
     return flags

@@ -1,0 +1,52 @@
+"""Red flags, session 48 (helper h4): the finding rules' words against their cited guidelines.
+
+The acute limb ischemia emergency rule fires on a cold or pale limb with atrial fibrillation whatever the
+pedal pulses (the 2024 ACC/AHA definition lists pulselessness among the signs ALI "may be characterized
+by", not as a requirement); a case entering the foot pulses as normal got the flag with no word of them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import crampnet
+from crampnet.reasoning._rules import RULES
+from crampnet.reasoning.redflags import red_flags
+
+
+@pytest.fixture(scope="module")
+def model() -> crampnet.Model:
+    return crampnet.load()
+
+
+_COLD_AF = {"cold_pale_limb": True, "atrial_fibrillation": True}
+
+
+def _ali(model: crampnet.Model, case: dict[str, object]) -> crampnet.reasoning.redflags.RedFlag:
+    (flag,) = [f for f in red_flags(model, case, baseline=False) if f.condition == "acute_limb_ischemia"]
+    return flag
+
+
+def test_normal_foot_pulses_keep_the_ali_emergency_and_say_they_argue_against_it(model: crampnet.Model) -> None:
+    flag = _ali(model, {**_COLD_AF, "pedal_pulses": "normal"})
+    assert flag.urgency == "emergency"  # a red flag is never hidden: pulselessness is not required (2024 ACC/AHA)
+    message = flag.message.lower()
+    assert "pedal pulses" in message and "normal" in message  # the entry the rule does not need is named
+    assert "argue against" in message  # and what it means
+    assert "doppler" in message  # and what to do about it
+    assert "Rutherford" in flag.source and "emergently evaluated" in flag.source  # where the words come from
+
+
+@pytest.mark.parametrize("pulses", [None, "absent", "diminished"])
+def test_other_pulse_entries_do_not_get_the_normal_pulse_note(model: crampnet.Model, pulses: str | None) -> None:
+    case: dict[str, object] = dict(_COLD_AF) if pulses is None else {**_COLD_AF, "pedal_pulses": pulses}
+    flag = _ali(model, case)
+    assert flag.urgency == "emergency"
+    assert "argue against" not in flag.message
+
+
+def test_only_the_first_ali_rule_can_fire_with_normal_pulses() -> None:
+    # the embolic rule needs absent pulses, the threatened-limb rule is stopped by normal ones: the note belongs to the first
+    ali = [rule for rule in RULES if rule.condition == "acute_limb_ischemia"]
+    assert ali[0].against and not ali[1].against and not ali[2].against
+    assert ("pedal_pulses", "absent") in ali[1].groups[1] and ("pedal_pulses", "normal") in ali[2].excluded
