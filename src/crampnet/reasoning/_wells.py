@@ -236,8 +236,9 @@ def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str
     and no D-dimer is entered: DVT is suspected but unlikely, and a D-dimer
     decides (NICE NG158); in pregnancy or the 6 weeks after delivery (soft
     evidence of any weight, as for :func:`rule_outs`) a duplex, and a normal
-    D-dimer does not take it away (RCOG Green-top 37b); ``urgent`` there, with
-    pregnancy or delivery observed, when ``bilateral`` is not entered (the side unknown). Otherwise Wells <= 1
+    D-dimer does not take it away (RCOG Green-top 37b); ``urgent`` there, with 37b's heparin, at a score of 2 or a raised
+    D-dimer (the Wells pathway is not validated there), or with pregnancy or delivery observed and ``bilateral`` not
+    entered (the side unknown). Otherwise Wells <= 1
     with a normal D-dimer raises no rule flag, nor does a risk factor alone: the testing threshold still applies,
     unless :func:`rule_outs` finds the rule-out met (Geersing 2014), which
     needs every Wells item answered.
@@ -259,16 +260,18 @@ def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str
     score, items = wells_score(model, vectors)
     found = f"Wells score {score} ({', '.join(items) or 'no item stated'})"
     source = f"{WELLS_2003}; {GEERSING_2014}"
+    raised, pregnant = matches(model, vectors, ("d_dimer", "raised")), any(_possible(model, vectors, e) for e in _PREGNANT_OR_POSTPARTUM)
+    action, lmwh = "in pregnancy or the 6 weeks after delivery the Wells score is not validated and a D-dimer does not exclude DVT (RCOG Green-top 37b): compression duplex ultrasound today", ", with low-molecular-weight heparin until DVT is excluded unless contraindicated."
+    if pregnant and (score >= 2 or raised):  # RCOG 37b, not the Wells pathway: treat until a duplex excludes it
+        return "urgent", f"{found}{'' if score >= 2 else ' with a raised D-dimer'}: {action}{lmwh}", f"{RCOG_37B}; {source}"
     if score >= 2:
         return "urgent", f"{found}: DVT likely (Wells >= 2). Same-day compression ultrasound.", source
-    if matches(model, vectors, ("d_dimer", "raised")):
+    if raised:
         return "urgent", f"{found} with a raised D-dimer: compression ultrasound (today).", source
-    if any(item in WELLS_SIGNS for item in items) and any(_possible(model, vectors, e) for e in _PREGNANT_OR_POSTPARTUM):
-        action = "in pregnancy or the 6 weeks after delivery the Wells score is not validated and a D-dimer does not exclude DVT (RCOG Green-top 37b): compression duplex ultrasound today"
-        # RCOG 37b: any woman with symptoms or signs suggestive of DVT is tested at once, with LMWH until it is excluded. The
-        # dvt_pregnancy rule (urgent) needs the side; a side not entered must not lower the urgency to a test unsaid.
+    if any(item in WELLS_SIGNS for item in items) and pregnant:
+        # RCOG 37b tests any suspicion at once; the dvt_pregnancy rule (urgent) needs the side, so a side not entered stays urgent.
         if observed(model, vectors, _PREGNANT_OR_POSTPARTUM) and not _answered(model, vectors, "bilateral"):
-            return "urgent", f"{found}: {action}, with low-molecular-weight heparin until DVT is excluded unless contraindicated. Whether one leg or both is affected is not entered: urgent as for one side until it is.", f"{RCOG_37B}; {source}"
+            return "urgent", f"{found}: {action}{lmwh} Whether one leg or both is affected is not entered: urgent as for one side until it is.", f"{RCOG_37B}; {source}"
         return "test", f"{found}: {action}.", f"{RCOG_37B}; {source}"
     if not _definite(model, vectors, ("d_dimer", "normal")) and any(item in WELLS_SIGNS for item in items):
         action = "DVT unlikely (Wells <= 1) but not excluded: a D-dimer test, and a proximal leg vein ultrasound scan if it is raised; a normal result makes DVT unlikely."

@@ -1,0 +1,48 @@
+"""The Wells flag's actions, session 48 (helper h4): each says what its cited guideline says.
+
+In pregnancy or the 6 weeks after delivery (RCOG Green-top 37b) the Wells score is not validated and a
+D-dimer does not exclude DVT: any suspicion is tested by compression duplex ultrasound with low-molecular-
+weight heparin until DVT is excluded. A Wells score of 2 or a raised D-dimer there, with the side not
+entered or both legs affected (so the pregnancy rule did not fire), gave the non-pregnant words instead.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import crampnet
+from crampnet.reasoning.redflags import RedFlag, red_flags
+
+
+@pytest.fixture(scope="module")
+def model() -> crampnet.Model:
+    return crampnet.load()
+
+
+def _dvt(model: crampnet.Model, case: dict[str, object]) -> RedFlag:
+    (flag,) = [f for f in red_flags(model, case, baseline=False) if f.condition == "deep_vein_thrombosis"]
+    return flag
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        {"pregnancy": "later_trimester", "calf_tenderness": True, "malignancy": True},  # Wells 2, the side not entered
+        {"postpartum": True, "calf_tenderness": True, "prior_vte": True, "bilateral": True},  # Wells 2, both legs
+        {"pregnancy": "first_trimester", "calf_tenderness": True, "d_dimer": "raised"},  # Wells 1 with a raised D-dimer
+    ],
+)
+def test_a_likely_score_or_raised_d_dimer_in_pregnancy_gets_the_rcog_action(model: crampnet.Model, case: dict[str, object]) -> None:
+    flag = _dvt(model, case)
+    assert flag.urgency == "urgent"
+    assert "low-molecular-weight heparin until DVT is excluded" in flag.message  # RCOG 37b: treat until excluded
+    assert "duplex" in flag.message and "not validated" in flag.message
+    assert "DVT likely (Wells >= 2)" not in flag.message  # the score's verdict is not claimed where it was not validated
+    assert "Green-top Guideline No. 37b" in flag.source
+
+
+def test_outside_pregnancy_a_likely_score_keeps_the_wells_words(model: crampnet.Model) -> None:
+    flag = _dvt(model, {"calf_tenderness": True, "malignancy": True, "pregnancy": "none"})
+    assert flag.urgency == "urgent"
+    assert "DVT likely (Wells >= 2)" in flag.message and "heparin" not in flag.message
+    assert "37b" not in flag.source
