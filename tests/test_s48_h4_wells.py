@@ -46,3 +46,22 @@ def test_outside_pregnancy_a_likely_score_keeps_the_wells_words(model: crampnet.
     assert flag.urgency == "urgent"
     assert "DVT likely (Wells >= 2)" in flag.message and "heparin" not in flag.message
     assert "37b" not in flag.source
+
+
+# NICE NG158 1.1.3-1.1.4 (the guideline the module cites for the Wells pathway): a likely score gets a proximal leg vein
+# scan with the result within 4 hours, and if it cannot be had in 4 hours a D-dimer and interim therapeutic anticoagulation
+# with the scan within 24 hours. The flag said "Same-day compression ultrasound": no anticoagulation while a day passes.
+@pytest.mark.parametrize(
+    ("case", "words"),
+    [
+        ({"calf_tenderness": True, "malignancy": True}, "DVT likely (Wells >= 2)"),
+        ({"calf_tenderness": True, "d_dimer": "raised"}, "with a raised D-dimer"),
+    ],
+)
+def test_the_wells_scan_action_gives_nice_s_4_hours_and_interim_anticoagulation(model: crampnet.Model, case: dict[str, object], words: str) -> None:
+    flag = _dvt(model, case)
+    assert flag.urgency == "urgent" and words in flag.message
+    assert "Same-day" not in flag.message and "(today)" not in flag.message
+    assert "within 4 hours" in flag.message and "within 24 hours" in flag.message
+    assert "interim" in flag.message and "anticoagulation" in flag.message
+    assert "within 4 hours" in flag.source and "interim" in flag.source  # the timing's source is quoted

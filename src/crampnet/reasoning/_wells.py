@@ -22,6 +22,7 @@ from crampnet.reasoning.notes import (
     GEERSING_2014,
     NICE_NG158,
     NICE_NG158_RULE_OUT,
+    NICE_NG158_SCAN,
     RCOG_37B,
     WELLS_2003,
 )
@@ -230,8 +231,8 @@ def wells_score(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[in
 def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str, str, str] | None:
     """``(urgency, message, source)`` of the DVT flag, or None.
 
-    ``urgent`` when DVT is likely (Wells >= 2: same-day compression
-    ultrasound) or the D-dimer is raised (whatever the score: ultrasound).
+    ``urgent`` when DVT is likely (Wells >= 2) or the D-dimer is raised
+    (whatever the score): a leg vein scan within 4 hours, else interim anticoagulation (NICE NG158).
     ``test`` when the score is 1 from a sign in the leg (:data:`WELLS_SIGNS`)
     and no D-dimer is entered: DVT is suspected but unlikely, and a D-dimer
     decides (NICE NG158); in pregnancy or the 6 weeks after delivery (soft
@@ -258,16 +259,15 @@ def wells_flag(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> tuple[str
         items, then the action) and the sources; None for no flag.
     """
     score, items = wells_score(model, vectors)
-    found = f"Wells score {score} ({', '.join(items) or 'no item stated'})"
-    source = f"{WELLS_2003}; {GEERSING_2014}"
+    found, source = f"Wells score {score} ({', '.join(items) or 'no item stated'})", f"{WELLS_2003}; {GEERSING_2014}"
     raised, pregnant = matches(model, vectors, ("d_dimer", "raised")), any(_possible(model, vectors, e) for e in _PREGNANT_OR_POSTPARTUM)
     action, lmwh = "in pregnancy or the 6 weeks after delivery the Wells score is not validated and a D-dimer does not exclude DVT (RCOG Green-top 37b): compression duplex ultrasound today", ", with low-molecular-weight heparin until DVT is excluded unless contraindicated."
     if pregnant and (score >= 2 or raised):  # RCOG 37b, not the Wells pathway: treat until a duplex excludes it
         return "urgent", f"{found}{'' if score >= 2 else ' with a raised D-dimer'}: {action}{lmwh}", f"{RCOG_37B}; {source}"
     if score >= 2:
-        return "urgent", f"{found}: DVT likely (Wells >= 2). Same-day compression ultrasound.", source
+        return "urgent", f"{found}: DVT likely (Wells >= 2). A proximal leg vein ultrasound scan with the result within 4 hours, and a D-dimer if it is negative; if the result cannot be had within 4 hours, a D-dimer and interim therapeutic anticoagulation now, with the scan result within 24 hours (NICE NG158).", f"{NICE_NG158_SCAN}; {source}"
     if raised:
-        return "urgent", f"{found} with a raised D-dimer: compression ultrasound (today).", source
+        return "urgent", f"{found} with a raised D-dimer: a proximal leg vein ultrasound scan within 4 hours; if it cannot be done within 4 hours, interim anticoagulation now and the scan within 24 hours (NICE).", f"{NICE_NG158_SCAN}; {source}"
     if any(item in WELLS_SIGNS for item in items) and pregnant:
         # RCOG 37b tests any suspicion at once; the dvt_pregnancy rule (urgent) needs the side, so a side not entered stays urgent.
         if observed(model, vectors, _PREGNANT_OR_POSTPARTUM) and not _answered(model, vectors, "bilateral"):

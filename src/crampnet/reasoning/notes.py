@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "ACC_AHA_2024_ALI", "AHA_ACC_2016_ALI", "BATES_2012", "BJORCK_2020", "CAUDA_EQUINA", "FDA_QUININE", "GEERSING_2014", "GOLD_COAST", "GOODACRE_2005",
-    "GVG_2019", "IRON_RLS", "MND_RED_FLAG_TOOL", "NICE_NG158", "NICE_NG158_RULE_OUT", "NOTES", "PULMONARY_EMBOLISM", "RCOG_37B", "RHABDOMYOLYSIS", "RUTHERFORD_1997", "SEEDS", "SEED_FILES", "WELLS_2003",
+    "GVG_2019", "IRON_RLS", "MND_RED_FLAG_TOOL", "NICE_NG158", "NICE_NG158_RULE_OUT", "NICE_NG158_SCAN", "NOTES", "PULMONARY_EMBOLISM", "RCOG_37B", "RHABDOMYOLYSIS", "RUTHERFORD_1997", "SEEDS", "SEED_FILES", "WELLS_2003",
     "Note", "seed",
 ]  # fmt: skip
 
@@ -102,6 +102,18 @@ NICE_NG158 = (
     "history and do a physical examination to exclude other causes. If DVT is suspected, use the 2-level DVT Wells score'; "
     "'DVT unlikely: 1 point or less'; with an unlikely score, a D-dimer test, and a proximal leg vein ultrasound scan if it "
     "is positive"
+)
+#: When the leg vein scan is due: within 4 hours, else interim anticoagulation and the scan within 24 hours (NICE).
+NICE_NG158_SCAN = (
+    "NICE NG158 (2020), recommendation 1.1.3 (read as the copy at emblogs.org/embolism-and-thrombosis): 'Offer people with a "
+    "likely DVT Wells score (2 points or more): a proximal leg vein ultrasound scan, with the result available within 4 hours "
+    "if possible ...; a D-dimer test if the scan result is negative'; 1.1.4 as the NHS Devon formulary summarises it "
+    "(northeast.devonformularyguidance.nhs.uk, NG158 updated August 2023): 'If ultrasound cannot be obtained within 4 hours, "
+    "perform D-dimer test, then offer interim therapeutic anticoagulation ..., and an ultrasound scan with the result "
+    "available within 24 hours'; after an unlikely score, NICE CG144 (2012, key priorities): with a positive D-dimer 'a "
+    "proximal leg vein ultrasound scan carried out within 4 hours of being requested or an interim 24-hour dose of a "
+    "parenteral anticoagulant (if a proximal leg vein ultrasound scan cannot be carried out within 4 hours) and a proximal "
+    "leg vein ultrasound scan carried out within 24 hours of being requested'"
 )
 #: What NG158 says after an unlikely Wells score and a negative D-dimer (the secondary summary read; NICE's own page opens with the Wells table).
 NICE_NG158_RULE_OUT = (
