@@ -50,3 +50,10 @@ def test_only_the_first_ali_rule_can_fire_with_normal_pulses() -> None:
     ali = [rule for rule in RULES if rule.condition == "acute_limb_ischemia"]
     assert ali[0].against and not ali[1].against and not ali[2].against
     assert ("pedal_pulses", "absent") in ali[1].groups[1] and ("pedal_pulses", "normal") in ali[2].excluded
+
+
+def test_the_toe_brachial_cut_off_the_calcified_abi_flag_gives_is_quoted_in_its_source(model: crampnet.Model) -> None:
+    # the flag says "TBI 0.70 or less is PAD, 2016 AHA/ACC": the number a clinician acts on must be in the text it cites
+    (flag,) = [f for f in red_flags(model, {"rest_pain": True, "ankle_brachial_index": "non_compressible"}, baseline=False) if f.condition == "critical_limb_ischemia"]
+    assert "TBI 0.70 or less is PAD" in flag.message
+    assert "A TBI \u22640.70 is abnormal and diagnostic of PAD" in flag.source

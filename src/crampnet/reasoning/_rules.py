@@ -158,7 +158,8 @@ AHA_ACC_2016 = (
 #: 2016 AHA/ACC and GVG 2019 on perfusion tests (toe pressure, TBI, TcPO2, SPP) where the ABI does not show PAD.
 _CLTI_PERFUSION = (
     "Gerhard-Herman MD et al. 2016 AHA/ACC PAD guideline, Circulation 2017;135:e726-e779, PMC5477786: 'Toe-brachial index (TBI) "
-    "should be measured to diagnose patients with suspected PAD when the ABI is greater than 1.40' (Class I), as 'Patients with "
+    "should be measured to diagnose patients with suspected PAD when the ABI is greater than 1.40' (Class I): 'A TBI \u22640.70 is "
+    "abnormal and diagnostic of PAD because the digital arteries are rarely noncompressible', and 'Patients with "
     "longstanding diabetes mellitus or advanced chronic kidney disease have a high incidence of noncompressible arteries'; 'In "
     "patients with normal (1.00-1.40) or borderline (0.91-0.99) ABI in the setting of non-healing wounds or gangrene, it is "
     "reasonable to diagnose CLI by using TBI with waveforms, TcPO2, or SPP' (Class IIa); its Figure 2 (suspected CLI) searches for "
