@@ -329,7 +329,7 @@ def test_a_normal_d_dimer_at_wells_one_no_longer_asks_for_an_ultrasound(model):
     lines = must_not_miss_lines(dx)
     assert any(line.lstrip().startswith(DVT) and line.endswith("not flagged (rule-out met)") for line in lines)
     # What the rule counted is shown.
-    assert any(line.lstrip().startswith("rule-out met: Wells score 1 (calf swelling on one side; every item answered)") for line in lines)
+    assert any(line.lstrip().startswith("rule-out met: Wells score 1 (calf swelling on one side; every item the network asks answered)") for line in lines)
     entry = next(e for e in json.loads(json.dumps(dx.to_dict()))["must_not_miss"] if e["condition"] == DVT)
     assert entry["ruled_out"] is True and entry["flagged"] is False
     report = dx.report()

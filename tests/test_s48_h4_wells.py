@@ -65,3 +65,23 @@ def test_the_wells_scan_action_gives_nice_s_4_hours_and_interim_anticoagulation(
     assert "within 4 hours" in flag.message and "within 24 hours" in flag.message
     assert "interim" in flag.message and "anticoagulation" in flag.message
     assert "within 4 hours" in flag.source and "interim" in flag.source  # the timing's source is quoted
+
+
+# NICE NG158's two-level Wells score has nine items; the network holds six. The rule-out's words said "every item
+# answered" beside a score that never asked about paralysis or plaster, a whole swollen leg or collateral veins, any one of
+# which could make a score of 1 "likely", where a normal D-dimer rules nothing out.
+_ANSWERED_ONE = {"calf_tenderness": True, "d_dimer": "normal", "malignancy": False, "recent_immobilisation": False,
+                 "unilateral_calf_swelling": False, "edema": False, "prior_vte": False}
+
+
+def test_a_met_dvt_rule_out_names_the_wells_items_the_network_never_asked(model: crampnet.Model) -> None:
+    from crampnet.reasoning.redflags import rule_outs_met
+
+    found, _ = rule_outs_met(model, _ANSWERED_ONE)["deep_vein_thrombosis"]
+    assert "every item answered" not in found
+    for item in ("paralysis, paresis or recent plaster immobilisation", "entire leg swollen", "collateral superficial veins"):
+        assert item in found, item
+    assert "alternative diagnosis" not in found  # the -2 item only lowers the score: not one to check
+    assert "a normal D-dimer does not rule DVT out" in found
+    # the rule-out itself is unchanged: met, and no DVT flag
+    assert not [f for f in red_flags(model, _ANSWERED_ONE) if f.condition == "deep_vein_thrombosis"]

@@ -60,7 +60,7 @@ def rule_outs_met(model: BaseModel, evidence: Mapping[str, object] | None, thres
     ...         "unilateral_calf_swelling": False, "edema": False, "prior_vte": False}
     >>> met = rule_outs_met(crampnet.load(), case)
     >>> list(met), met["deep_vein_thrombosis"][0].split(":")[0]
-    (['deep_vein_thrombosis'], 'Wells score 1 (localized tenderness along the deep veins; every item answered) with a normal D-dimer')
+    (['deep_vein_thrombosis'], 'Wells score 1 (localized tenderness along the deep veins; every item the network asks answered) with a normal D-dimer')
     >>> rule_outs_met(crampnet.load(), {"calf_tenderness": True, "d_dimer": "normal"})
     {}
     """

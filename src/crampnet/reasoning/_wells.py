@@ -342,7 +342,7 @@ def rule_outs(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> dict[str, 
     every Wells item the network holds answered (:func:`wells_unstated`: an
     item left open might be the point that makes DVT likely, where a normal
     D-dimer alone does not rule it out). A rule-out takes a flag away, so it
-    reads entries made outright: a D-dimer or a Wells item entered as soft
+    reads entries made outright (its words name the NICE items the network does not ask): a D-dimer or a Wells item entered as soft
     evidence leaves it open, and soft evidence of any weight for symptoms of
     pulmonary embolism, pregnancy or a recent delivery stops it. NICE NG158: DVT is not likely,
     consider another diagnosis; 3-month VTE risk 1.2% after it (Geersing
@@ -369,7 +369,7 @@ def rule_outs(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> dict[str, 
     if case is None or case[0] >= 2 or case[2]:
         return {}
     score, items, _ = case
-    found = f"Wells score {score} ({', '.join(items) or 'no item present'}; every item answered) with a normal D-dimer: DVT not likely, consider another diagnosis (NICE NG158; 3-month VTE risk 1.2% after it, Geersing 2014)."
+    found = f"Wells score {score} ({', '.join(items) or 'no item present'}; every item the network asks answered) with a normal D-dimer: DVT not likely, consider another diagnosis (NICE NG158; 3-month VTE risk 1.2% after it, Geersing 2014). Not asked: {'; '.join(k for k in WELLS_NOT_SCORED if '(-2)' not in k)}: check them, as each present adds 1, and at 2 or more a normal D-dimer does not rule DVT out."
     return {"deep_vein_thrombosis": (found, f"{NICE_NG158_RULE_OUT}; {GEERSING_2014}")}
 
 
