@@ -57,3 +57,19 @@ def test_the_toe_brachial_cut_off_the_calcified_abi_flag_gives_is_quoted_in_its_
     (flag,) = [f for f in red_flags(model, {"rest_pain": True, "ankle_brachial_index": "non_compressible"}, baseline=False) if f.condition == "critical_limb_ischemia"]
     assert "TBI 0.70 or less is PAD" in flag.message
     assert "A TBI \u22640.70 is abnormal and diagnostic of PAD" in flag.source
+
+
+@pytest.mark.parametrize(
+    ("case", "condition"),
+    [
+        ({"rest_pain": True, "ankle_brachial_index": 0.9}, "critical_limb_ischemia"),  # 0.90: abnormal (AHA/ACC), band normal
+        ({"cold_pale_limb": True, "pedal_pulses": "absent", "symptom_duration": 14}, "acute_limb_ischemia"),  # 14 days: acute
+    ],
+)
+def test_a_number_read_off_the_band_says_the_probability_reads_the_band(model: crampnet.Model, case: dict[str, object], condition: str) -> None:
+    # an urgent CLTI flag beside "P = 0.07% (0.60% before the findings entered)" read as a contradiction: the rule counts
+    # an ABI of 0.90 as PAD (2016 AHA/ACC), the network's posterior reads it in its 'normal' band
+    (flag,) = [f for f in red_flags(model, case) if f.condition == condition]
+    assert flag.urgency in ("urgent", "emergency")
+    assert "the rule reads this edge, the probability the network's band" in flag.message
+    assert flag.message.index("the probability the network's band") < flag.message.index("P = ")  # said before the number

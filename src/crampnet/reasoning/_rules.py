@@ -170,7 +170,7 @@ _CLTI_PERFUSION = (
 )
 #: The 2024 ACC/AHA definition of ALI, day 14 acute: a typed number of days is read against it (``Rule.numbers``).
 _ALI_2024 = ACC_AHA_2024_ALI
-_ALI_DAYS = (("symptom_duration", 14.0, "under_2_weeks", "2 weeks or less is acute, 2024 ACC/AHA guideline"),)
+_ALI_DAYS = (("symptom_duration", 14.0, "under_2_weeks", "2 weeks or less is acute, 2024 ACC/AHA guideline: the rule reads this edge, the probability the network's band"),)
 _CALCIFIED = (("diabetes", "yes"), ("chronic_kidney_disease", "yes"), ("hemodialysis", "yes"))
 
 
@@ -291,7 +291,7 @@ RULES = (
          ((("rest_pain", "yes"), ("ulcer_or_gangrene", "yes")), (("pedal_pulses", "absent"), ("ankle_brachial_index", "low"), ("ankle_brachial_index", "very_low"))),
          "Possible chronic limb-threatening ischemia: urgent referral to a vascular specialist (Global Vascular Guidelines).",
          f"{GVG_2019}; {AHA_ACC_2016}", supporting=(("symptom_duration", "2_weeks_to_3_months"), ("symptom_duration", "over_3_months"), ("relief_by_dependency", "yes")),
-         numbers=(("ankle_brachial_index", 0.90, "low", "0.90 or less is abnormal, the diagnosis of PAD, 2016 AHA/ACC guideline"),)),
+         numbers=(("ankle_brachial_index", 0.90, "low", "0.90 or less is abnormal, the diagnosis of PAD, 2016 AHA/ACC guideline: the rule reads this edge, the probability the network's band"),)),
     Rule("critical_limb_ischemia_calcified", "critical_limb_ischemia", "test",
          ((("rest_pain", "yes"), ("ulcer_or_gangrene", "yes")), (("ankle_brachial_index", "non_compressible"),)),
          "An ABI over 1.40 (calcified, non-compressible arteries) cannot show the ischemia: measure the toe pressure and toe-brachial index (TBI 0.70 or less is PAD, 2016 AHA/ACC), or TcPO2 or skin perfusion pressure where toes cannot be measured; if low, possible chronic limb-threatening ischemia: urgent referral to a vascular specialist (Global Vascular Guidelines).",
