@@ -73,3 +73,20 @@ def test_a_number_read_off_the_band_says_the_probability_reads_the_band(model: c
     assert flag.urgency in ("urgent", "emergency")
     assert "the rule reads this edge, the probability the network's band" in flag.message
     assert flag.message.index("the probability the network's band") < flag.message.index("P = ")  # said before the number
+
+
+# Gold Coast criteria (Shefner 2020, box 1 of Turner 2022): progressive motor impairment and upper and lower motor neuron
+# dysfunction in one region, or lower motor neuron dysfunction in two. Bulbar symptoms with leg weakness, or wasting in the
+# legs with symptoms in the arms, are motor involvement of two regions, not yet the criteria: the flag refers either way.
+@pytest.mark.parametrize(
+    "case",
+    [
+        {"bulbar_symptoms": True, "weakness": True},
+        {"fasciculations": True, "upper_limb_involvement": True},
+    ],
+)
+def test_two_region_mnd_flags_do_not_say_the_gold_coast_criteria_are_met(model: crampnet.Model, case: dict[str, object]) -> None:
+    (flag,) = [f for f in red_flags(model, case, baseline=False) if f.condition == "motor_neuron_disease"]
+    assert flag.urgency == "urgent"  # the referral stands
+    assert "two regions, Gold Coast criteria" not in flag.message and "involved (Gold Coast criteria)" not in flag.message
+    assert "the Gold Coast criteria need" in flag.message and "refer to neurology" in flag.message

@@ -83,7 +83,8 @@ The Wells score, its flag and the rule-outs live in
   in the legs with the arms or the bulbar region involved; bulbar symptoms
   with weakness or brisk reflexes in the legs. Gold Coast criteria (Shefner
   et al. 2020), with fasciculations as a lower motor neuron sign (Awaji, de
-  Carvalho et al. 2008).
+  Carvalho et al. 2008); the two-region rules refer on less than the
+  criteria (symptoms in a region, weakness without wasting), and say so.
 - **Motor neuron disease, progression to ask** (test): weakness with
   fasciculations or wasting in the legs (lower motor neuron signs in one
   region, which the Gold Coast criteria do not yet count), without sensory
@@ -264,6 +265,8 @@ _PULSES_FELT = (
 )
 _RHABDO = "Dark urine after exercise (possible rhabdomyolysis: myoglobin from broken-down muscle can injure the kidney)"
 _RHABDO_CAUSES = (("exercise_triggered", "yes"), ("exertion_or_heat", "yes"), ("med_statin", "yes"))
+#: What the Gold Coast criteria need beyond two regions involved (Shefner 2020, box 1 of Turner 2022).
+_GOLD_COAST_NEED = "two regions involved; the Gold Coast criteria need progressive motor impairment with lower motor neuron dysfunction in two regions, or upper and lower in one, which the examination and EMG decide"
 _MND_ACTION = "Upper and lower motor neuron signs (Gold Coast criteria): refer to neurology for examination and EMG to exclude motor neuron disease."
 
 #: The finding rules, in the order they are checked; within a condition, only the first that fires is reported.
@@ -322,11 +325,11 @@ RULES = (
          ((("hyperreflexia", "yes"),), _LMN), _MND_ACTION, GOLD_COAST, supporting=(("weakness", "yes"),)),
     Rule("mnd_two_regions", "motor_neuron_disease", "urgent",
          (_LMN, (("upper_limb_involvement", "yes"), ("bulbar_symptoms", "yes"))),
-         "Lower motor neuron signs in the legs with the arms or the bulbar region involved (Gold Coast criteria): refer to neurology to exclude motor neuron disease.",
+         f"Lower motor neuron signs in the legs with the arms or the bulbar region involved ({_GOLD_COAST_NEED}): refer to neurology for examination and EMG to exclude motor neuron disease.",
          GOLD_COAST, supporting=(("weakness", "yes"),)),
     Rule("mnd_bulbar", "motor_neuron_disease", "urgent",
          ((("bulbar_symptoms", "yes"),), (("weakness", "yes"), ("hyperreflexia", "yes"))),
-         "Bulbar symptoms with motor signs in the legs (two regions, Gold Coast criteria): refer to neurology to exclude motor neuron disease.",
+         f"Bulbar symptoms with weakness or brisk reflexes in the legs ({_GOLD_COAST_NEED}): refer to neurology for examination and EMG to exclude motor neuron disease.",
          GOLD_COAST),
     Rule("mnd_progression", "motor_neuron_disease", "test",
          ((("weakness", "yes"),), _LMN),
