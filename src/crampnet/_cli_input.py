@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from crampnet._case_file import MAX_CASE_BYTES, CaseFile, read_case_file, too_big
 from crampnet._case_json import beyond_float
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
-from crampnet.network._words import missing_word
+from crampnet.network._words import missing_word, written_number
 from crampnet.network.evidence import interpret, resolve_id, state_vector
 
 if TYPE_CHECKING:
@@ -103,12 +103,13 @@ def parse_assignment(text: str) -> tuple[str, object]:
         raise EvidenceTypeError(msg)
     raw = raw.strip()
     value: object = raw
-    try:
-        # an integer stays one, so messages show it as typed ("got 1", not 1.0); not "30_0" as 300: the node's reader refuses it, naming it
-        value = int(raw) if raw.lstrip("+-").isascii() and raw.lstrip("+-").isdigit() and len(raw) <= _INT_DIGITS else float(raw.replace("_", "x"))
-    except ValueError:
-        if raw.lower() in ("true", "false"):
-            value = raw.lower() == "true"
+    number = written_number(raw)  # the evidence's reading: not "30_0" as 300, nor "1.200" as 1.2 (maybe 1200); the node's reader refuses them, naming them
+    if raw.lstrip("+-").isascii() and raw.lstrip("+-").isdigit() and len(raw) <= _INT_DIGITS:
+        value = int(raw)  # an integer stays one, so messages show it as typed ("got 1", not 1.0)
+    elif number is not None:
+        value = number
+    elif raw.lower() in ("true", "false"):
+        value = raw.lower() == "true"
     if beyond_float(raw):
         where = f"{key.strip()}={raw}"
         raise too_big(where, raw)

@@ -29,6 +29,8 @@ _YES = ("yes", "y", "true", "present", "positive")
 _NO = ("no", "n", "false", "absent", "negative")
 #: A number as :class:`float` reads one in ASCII (no underscore), for :func:`number_hint`'s patterns.
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+#: A point before three digits after one to three (``1.200``, ``12.500``): 1.2, or 1200 where a point groups thousands (see :func:`written_number`).
+_GROUPED = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")
 #: The texts a missing cell is written as (pandas' ``read_csv`` defaults, ``str()`` of None, NaN, pd.NA and NaT), lower case (see :func:`missing_word`).
 _MISSING_WORDS = frozenset(
     {"nan", "+nan", "-nan", "none", "null", "na", "n/a", "<na>", "nat", "<nat>", "#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "1.#ind", "1.#qnan"}
@@ -184,7 +186,8 @@ def typed_number(node: Node, text: str) -> float | None:
     As the command line reads a value: blanks around it ignored, ``nan``
     and ``inf`` read (the evidence check then refuses them, saying why); a
     number with an underscore (``30_0``, which :class:`float` reads as 300)
-    is no number, nor is any text on a node without bands.
+    is no number, nor is any text on a node without bands, nor a point
+    that may group thousands (``1.200``: 1.2, or 1200 in much of Europe).
 
     Parameters
     ----------
@@ -225,15 +228,21 @@ def written_number(text: str) -> float | None:
     -------
     float or None
         The number (``nan`` and ``inf`` too); None where ``text`` writes
-        none, or has an underscore (``30_0``).
+        none, has an underscore (``30_0``), or has a point before three
+        digits after one to three (``1.200``, ``12.500``): where a point
+        groups thousands (German, Spanish, Italian ...) that is 1200, and
+        the reader cannot tell which was meant, a factor of 1000 apart, nor
+        can a node's range settle it (a ferritin typed as ``12.500`` may be
+        12500, beyond the network's range, not 12.5); :func:`number_hint`
+        says how to write it. A number in JSON (not text) has no locale.
 
     Examples
     --------
     >>> from crampnet.network._words import written_number
-    >>> written_number(" 1 "), written_number("30_0"), written_number("yes")
-    (1.0, None, None)
+    >>> written_number(" 1 "), written_number("30_0"), written_number("yes"), written_number("1.200"), written_number("1.2000")
+    (1.0, None, None, None, 1.2)
     """
-    if "_" in text:
+    if "_" in text or _GROUPED.fullmatch(text.strip()):
         return None
     try:
         return float(text.strip())
@@ -274,6 +283,9 @@ def number_hint(node: Node, text: str) -> str:
     written = text.strip()
     if not node.bands or not any(c.isdigit() for c in written):
         return ""
+    if _GROUPED.fullmatch(written):  # "1.200"
+        number = written.lstrip("+")
+        return f" {number} may be {float(number):g} or {number.replace('.', '')} (a point groups thousands in many languages): write {float(number):g} for the decimal, or {number.replace('.', '')}."
     if any(c in written for c in ", _") and typed_number(node, re.sub("[ _]", "", written.replace(",", "."))) is not None:
         return " Write a number with a decimal point and no thousands separator (3.5, 1000)."
     if written[:1] in "\u2212\u2013" and typed_number(node, "-" + written[1:]) is not None:  # U+2212 minus, U+2013 en dash

@@ -1,0 +1,52 @@
+"""Session 48 (h1): how typed values are read, from Python, case files and the command line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import crampnet
+from crampnet._cli_input import gather_evidence
+from crampnet.exceptions import CrampnetError
+from crampnet.network.evidence import normalise
+
+MODEL = crampnet.load()
+SPEC = MODEL.spec
+
+
+@pytest.mark.parametrize(("node", "text", "decimal", "grouped"), [("ferritin", "1.200", "1.2", "1200"), ("ferritin", "12.500", "12.5", "12500"), ("tsh", "2.150", "2.15", "2150"), ("symptom_duration", " 10.000 ", "10", "10000")])
+def test_point_before_three_digits_is_refused_naming_both_readings(node: str, text: str, decimal: str, grouped: str) -> None:
+    # "1.200" is 1.2 to some, 1200 to others (ferritin low vs high): never read silently as either
+    with pytest.raises(ValueError, match="may be") as err:
+        normalise(SPEC, {node: text})
+    assert isinstance(err.value, CrampnetError)
+    assert f"write {decimal} for the decimal, or {grouped}" in str(err.value)
+    assert text.strip() in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["1.200", "+1.200"])
+def test_point_before_three_digits_is_refused_on_the_command_line(text: str) -> None:
+    with pytest.raises(ValueError, match=r"write 1\.2 for the decimal, or 1200"):
+        gather_evidence(MODEL, {}, None, [f"ferritin={text}"])
+
+
+def test_point_before_three_digits_is_refused_as_text_in_a_case_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps({"ferritin": "1.200"}))
+    with pytest.raises(ValueError, match=r"write 1\.2 for the decimal, or 1200"):
+        gather_evidence(MODEL, {}, str(path), [])
+
+
+def test_a_json_number_with_three_decimals_has_no_locale(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "case.json"
+    path.write_text('{"ferritin": 1.200}')
+    assert gather_evidence(MODEL, {}, str(path), []) == {"ferritin": 1.2}
+
+
+@pytest.mark.parametrize(("text", "state"), [("1.2", "low"), ("12.5", "low"), ("0.900", "low"), ("1.2000", "low"), ("1200", "normal"), ("120.5", "normal"), ("1.20", "low")])
+def test_plain_decimals_are_read_as_before(text: str, state: str) -> None:
+    node = SPEC.nodes["ferritin"]
+    vec = normalise(SPEC, {"ferritin": text})["ferritin"]
+    assert node.states[int(vec.argmax())] == state
+    assert gather_evidence(MODEL, {}, None, [f"ferritin={text}"])["ferritin"] == float(text)
