@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
+from fractions import Fraction
 
+import numpy as np
 import pytest
 
 import crampnet
 from crampnet._cli_input import gather_evidence
 from crampnet.exceptions import CrampnetError
-from crampnet.network.evidence import normalise
+from crampnet.network.evidence import entered, normalise
 
 MODEL = crampnet.load()
 SPEC = MODEL.spec
@@ -50,3 +53,22 @@ def test_plain_decimals_are_read_as_before(text: str, state: str) -> None:
     vec = normalise(SPEC, {"ferritin": text})["ferritin"]
     assert node.states[int(vec.argmax())] == state
     assert gather_evidence(MODEL, {}, None, [f"ferritin={text}"])["ferritin"] == float(text)
+
+
+@pytest.mark.parametrize(
+    ("node", "value", "shown"),
+    [
+        ("ankle_brachial_index", 0.8999999, "0.8999999 ratio (low)"),
+        ("ankle_brachial_index", Decimal("0.8999999"), "0.8999999 ratio (low)"),
+        ("ankle_brachial_index", Fraction(8999999, 10000000), "0.8999999 ratio (low)"),
+        ("ferritin", 1234.567, "1234.567 ng/mL (normal)"),
+        ("ferritin", np.float64(49.999999), "49.999999 ng/mL (low)"),
+        ("ferritin", Decimal("32.0"), "32 ng/mL (low)"),
+        ("age", np.int64(70), "70 years (65_plus)"),
+    ],
+)
+def test_a_number_is_shown_with_every_digit_it_was_read_with(node: str, value: object, shown: str) -> None:
+    # :g showed 0.8999999 as "0.9 ratio (low)": 0.9 is normal, so the value shown contradicted its band
+    nid = SPEC.nodes[node].id if node in SPEC.nodes else "age_group"
+    vec = normalise(SPEC, {node: value})[nid]
+    assert entered(SPEC, nid, value, vec) == shown

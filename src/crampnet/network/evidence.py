@@ -285,7 +285,7 @@ def entered(spec: NetworkSpec, nid: str, value: object, vec: np.ndarray) -> str:
     -------
     str
         ``"value unit (state)"`` for a number of any real type (numpy's,
-        Decimal, Fraction) or written as text (``"32"``, shown as written),
+        Decimal, Fraction: the float read, every digit, so 0.8999999 is never shown as 0.9 of another band) or written as text (``"32"``, shown as written),
         the unit left out where the node has none;
         ``"soft evidence (state:likelihood, ...)"`` for soft evidence (as
         the command line writes it: the numbers are likelihoods, not
@@ -310,7 +310,7 @@ def entered(spec: NetworkSpec, nid: str, value: object, vec: np.ndarray) -> str:
     if isinstance(value, str) and typed_state(node, value) is None and typed_number(node, value) is not None:
         text = value.strip()  # "32" given in Python, shown as written
     elif isinstance(value, _REAL) and not isinstance(value, bool | np.bool_):
-        text = f"{float(value):g}"
+        text = repr(float(value)).removesuffix(".0")  # not :g, whose 6 digits show 0.8999999 as 0.9, the next band's
     else:
         return state
     return f"{text}{f' {node.unit}' if node.unit else ''} ({state})"
