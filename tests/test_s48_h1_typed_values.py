@@ -11,6 +11,7 @@ import pytest
 
 import crampnet
 from crampnet._cli_input import gather_evidence
+from crampnet._cli_output import evidence_line
 from crampnet.exceptions import CrampnetError
 from crampnet.network.evidence import entered, normalise
 
@@ -72,3 +73,20 @@ def test_a_number_is_shown_with_every_digit_it_was_read_with(node: str, value: o
     nid = SPEC.nodes[node].id if node in SPEC.nodes else "age_group"
     vec = normalise(SPEC, {node: value})[nid]
     assert entered(SPEC, nid, value, vec) == shown
+
+
+@pytest.mark.parametrize(("text", "shown"), [("\uff11\uff12", "12"), ("\u0661\u0662.5", "12.5"), ("\uff14\uff19.\uff19", "49.9")])
+def test_digits_other_than_ascii_are_shown_as_the_number_read(text: str, shown: str) -> None:
+    # full-width or Arabic-Indic digits are read as float() reads them; the report and the echo show the number read
+    vec = normalise(SPEC, {"ferritin": text})["ferritin"]
+    assert entered(SPEC, "ferritin", text, vec) == f"{shown} ng/mL (low)"
+    typed: dict[str, str] = {}
+    evidence = gather_evidence(MODEL, {}, None, [f"ferritin={text}"], typed)
+    assert evidence == {"ferritin": float(shown)}
+    assert evidence_line(evidence, SPEC, typed) == f"Evidence: ferritin={shown} (low)"
+
+
+def test_ascii_text_is_still_echoed_as_typed() -> None:
+    typed: dict[str, str] = {}
+    evidence = gather_evidence(MODEL, {}, None, ["ferritin=1e1", "age=070"], typed)
+    assert evidence_line(evidence, SPEC, typed) == "Evidence: ferritin=1e1 (low), age_group=070 (65_plus)"

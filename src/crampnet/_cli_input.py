@@ -262,7 +262,7 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
                 msg_0 = f"{where}: {err}"
                 raise InvalidValueError(msg_0) from err
             evidence[nid] = value
-            if typed is not None and text is not None:
+            if typed is not None and text is not None and text.isascii():  # full-width digits (U+FF11 U+FF12) echoed as the number read, 12
                 typed[nid] = text
             elif typed is not None:
                 typed.pop(nid, None)

@@ -285,7 +285,7 @@ def entered(spec: NetworkSpec, nid: str, value: object, vec: np.ndarray) -> str:
     -------
     str
         ``"value unit (state)"`` for a number of any real type (numpy's,
-        Decimal, Fraction: the float read, every digit, so 0.8999999 is never shown as 0.9 of another band) or written as text (``"32"``, shown as written),
+        Decimal, Fraction: the float read, every digit, so 0.8999999 is never shown as 0.9 of another band) or written as text (``"32"``, shown as written; in other digits than ASCII, such as full-width ones, as the number read),
         the unit left out where the node has none;
         ``"soft evidence (state:likelihood, ...)"`` for soft evidence (as
         the command line writes it: the numbers are likelihoods, not
@@ -308,7 +308,7 @@ def entered(spec: NetworkSpec, nid: str, value: object, vec: np.ndarray) -> str:
         return f"soft evidence ({state})"
     node = spec.nodes[nid]
     if isinstance(value, str) and typed_state(node, value) is None and typed_number(node, value) is not None:
-        text = value.strip()  # "32" given in Python, shown as written
+        text = value.strip() if value.strip().isascii() else repr(typed_number(node, value)).removesuffix(".0")  # "32" given in Python, shown as written; full-width digits as the number read
     elif isinstance(value, _REAL) and not isinstance(value, bool | np.bool_):
         text = repr(float(value)).removesuffix(".0")  # not :g, whose 6 digits show 0.8999999 as 0.9, the next band's
     else:
