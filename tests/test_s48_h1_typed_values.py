@@ -90,3 +90,11 @@ def test_ascii_text_is_still_echoed_as_typed() -> None:
     typed: dict[str, str] = {}
     evidence = gather_evidence(MODEL, {}, None, ["ferritin=1e1", "age=070"], typed)
     assert evidence_line(evidence, SPEC, typed) == "Evidence: ferritin=1e1 (low), age_group=070 (65_plus)"
+
+
+@pytest.mark.parametrize("text", ["1'200", "1\u2019200", "1.200,5", "1.000.000", "1,000.5", "1\u202f200", "1\u00a0200,5"])
+def test_a_number_with_thousands_separators_says_how_to_write_it(text: str) -> None:
+    # refused before too, but with no word on why: "'1'200' is not a state of ferritin"
+    with pytest.raises(ValueError, match="no thousands separator") as err:
+        normalise(SPEC, {"ferritin": text})
+    assert repr(text) in str(err.value) or text in str(err.value)

@@ -254,7 +254,7 @@ def number_hint(node: Node, text: str) -> str:
     """What to type instead of ``text``, which nearly writes a number for ``node``; else ``""``.
 
     A decimal comma or a thousands separator (``3,5``, ``1,200``,
-    ``1 200``, ``1_200``), a minus sign that is no hyphen (U+2212), a
+    ``1 200``, ``1_200``, ``1'200``, ``1.200,5``, ``1.000.000``), a minus sign that is no hyphen (U+2212), a
     hexadecimal number (``0x10``), a bound
     (``<30``), a range (``32-40``), a unit after the number (``32 ng/mL``,
     ``32ng``, ``9.2 mg/dL``) or a label before it (``K 3.1``). No hint
@@ -287,6 +287,8 @@ def number_hint(node: Node, text: str) -> str:
         number = written.lstrip("+")
         return f" {number} may be {float(number):g} or {number.replace('.', '')} (a point groups thousands in many languages): write {float(number):g} for the decimal, or {number.replace('.', '')}."
     if any(c in written for c in ", _") and typed_number(node, re.sub("[ _]", "", written.replace(",", "."))) is not None:
+        return " Write a number with a decimal point and no thousands separator (3.5, 1000)."
+    if re.fullmatch("[+-]?[0-9]+(?:[.,'\u2019\u00a0\u202f][0-9]+)+", written):  # "1'200" (Swiss), "1.200,5", "1.000.000", "1,000.5"
         return " Write a number with a decimal point and no thousands separator (3.5, 1000)."
     if written[:1] in "\u2212\u2013" and typed_number(node, "-" + written[1:]) is not None:  # U+2212 minus, U+2013 en dash
         return f" Write the minus sign as '-' (the text begins with {written[0]!r}, U+{ord(written[0]):04X})."
