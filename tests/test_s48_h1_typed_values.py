@@ -14,6 +14,7 @@ from crampnet._cli_input import gather_evidence
 from crampnet._cli_output import evidence_line
 from crampnet.exceptions import CrampnetError
 from crampnet.network.evidence import entered, normalise
+from crampnet.reasoning._typed_numbers import typed_numbers
 
 MODEL = crampnet.load()
 SPEC = MODEL.spec
@@ -98,3 +99,24 @@ def test_a_number_with_thousands_separators_says_how_to_write_it(text: str) -> N
     with pytest.raises(ValueError, match="no thousands separator") as err:
         normalise(SPEC, {"ferritin": text})
     assert repr(text) in str(err.value) or text in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("node", "value", "state"),
+    [
+        ("calcium", np.float32(2.1), "normal"),  # 2.1 is calcium's cut point: float32 widened is 2.0999999, low
+        ("magnesium", np.float32(0.7), "normal"),
+        ("ankle_brachial_index", np.float32(0.9), "normal"),
+        ("ankle_brachial_index", np.float16(1.4), "normal"),  # float16 widened is 1.4004, non_compressible
+        ("tsh", np.float16(0.4), "normal"),
+        ("calcium", np.float32(2.09), "low"),
+    ],
+)
+def test_a_float32_or_float16_is_read_as_the_decimal_it_writes(node: str, value: np.floating, state: str) -> None:
+    vec = normalise(SPEC, {node: value})[node]
+    assert SPEC.nodes[node].states[int(vec.argmax())] == state
+    assert entered(SPEC, node, value, vec) == f"{value!s} {SPEC.nodes[node].unit} ({state})"
+
+
+def test_the_rules_read_a_float32_as_the_decimal_it_writes() -> None:
+    assert typed_numbers(MODEL, {"ankle_brachial_index": np.float32(0.9)}) == {"ankle_brachial_index": 0.9}

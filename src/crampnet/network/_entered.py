@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from crampnet.network._values import _REAL, typed_number, typed_state
+from crampnet.network._values import _REAL, as_float, typed_number, typed_state
 from crampnet.network.spec import NetworkSpec
 
 __all__ = ["describe", "entered"]
@@ -74,7 +74,7 @@ def entered(spec: NetworkSpec, nid: str, value: object, vec: np.ndarray) -> str:
     -------
     str
         ``"value unit (state)"`` for a number of any real type (numpy's,
-        Decimal, Fraction: the float read, every digit, so 0.8999999 is never shown as 0.9 of another band) or written as text (``"32"``, shown as written; in other digits than ASCII, such as full-width ones, as the number read),
+        Decimal, Fraction: the float read, ``_values.as_float``, every digit, so 0.8999999 is never shown as 0.9 of another band) or written as text (``"32"``, shown as written; in other digits than ASCII, such as full-width ones, as the number read),
         the unit left out where the node has none;
         ``"soft evidence (state:likelihood, ...)"`` for soft evidence (as
         the command line writes it: the numbers are likelihoods, not
@@ -100,7 +100,7 @@ def entered(spec: NetworkSpec, nid: str, value: object, vec: np.ndarray) -> str:
     if isinstance(value, str) and typed_state(node, value) is None and typed_number(node, value) is not None:
         text = value.strip() if value.strip().isascii() else repr(typed_number(node, value)).removesuffix(".0")  # "32" given in Python, shown as written; full-width digits as the number read
     elif isinstance(value, _REAL) and not isinstance(value, bool | np.bool_):
-        text = repr(float(value)).removesuffix(".0")  # not :g, whose 6 digits show 0.8999999 as 0.9, the next band's
+        text = repr(as_float(value)).removesuffix(".0")  # not :g, whose 6 digits show 0.8999999 as 0.9, the next band's
     else:
         return state
     return f"{text}{f' {node.unit}' if node.unit else ''} ({state})"

@@ -40,6 +40,7 @@ from crampnet.exceptions import (
 )
 from crampnet.network._entered import describe, entered
 from crampnet.network._values import (
+    as_float,
     band,
     scaled,
     show,
@@ -52,7 +53,7 @@ from crampnet.network._values import (
 from crampnet.network.entailment import entail
 from crampnet.network.spec import NetworkSpec, Node
 
-__all__ = ["CLI_IDS_HINT", "IDS_HINT", "band", "check_bool", "conjunction", "describe", "entered", "interpret", "normalise", "resolve_id", "scaled", "show", "state_vector", "truth_states", "truth_word", "typed_number", "typed_state"]
+__all__ = ["CLI_IDS_HINT", "IDS_HINT", "as_float", "band", "check_bool", "conjunction", "describe", "entered", "interpret", "normalise", "resolve_id", "scaled", "show", "state_vector", "truth_states", "truth_word", "typed_number", "typed_state"]
 
 #: Where an unknown node's error points when no id is close; the command line says ``CLI_IDS_HINT`` instead.
 IDS_HINT = " See model.findings, model.conditions and model.context for the ids (on the command line: crampnet describe)."
