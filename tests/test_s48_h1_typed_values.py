@@ -120,3 +120,11 @@ def test_a_float32_or_float16_is_read_as_the_decimal_it_writes(node: str, value:
 
 def test_the_rules_read_a_float32_as_the_decimal_it_writes() -> None:
     assert typed_numbers(MODEL, {"ankle_brachial_index": np.float32(0.9)}) == {"ankle_brachial_index": 0.9}
+
+
+@pytest.mark.parametrize("value", [True, np.bool_(False)])
+def test_a_bool_on_a_numeric_node_says_a_number_is_valid_and_is_not_read_as_one(value: object) -> None:
+    with pytest.raises(ValueError, match=r"or the number itself in ng/mL, 0 to 5000 \(a bool is not read as 1 or 0\)"):
+        normalise(SPEC, {"ferritin": value})
+    with pytest.raises(ValueError, match=r"Give the state name instead\."):  # no number on a node without bands
+        normalise(SPEC, {"pedal_pulses": value})

@@ -294,7 +294,7 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
     if isinstance(value, bool | np.bool_):
         pair = truth_states(node)
         if pair is None:
-            msg = f"{label} takes one of {', '.join(node.states)}, not {bool(value)!r}: True and False are accepted only for nodes with two states that the network takes as positive and negative (yes/no, present/absent, positive/negative, or a pair its file names, such as raised/normal). Give the state name instead."
+            msg = f"{label} takes one of {', '.join(node.states)}, not {bool(value)!r}: True and False are accepted only for nodes with two states that the network takes as positive and negative (yes/no, present/absent, positive/negative, or a pair its file names, such as raised/normal). Give the state name instead{f', or the number itself in {node.unit}, {node.valid[0]:g} to {node.valid[1]:g} (a bool is not read as 1 or 0)' if node.bands and node.valid else ''}."
             raise InvalidStateError(msg, node.id, value, list(node.states))
         return _indicator(node, pair[0] if value else pair[1])
     if isinstance(value, str):
