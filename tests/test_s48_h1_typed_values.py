@@ -128,3 +128,12 @@ def test_a_bool_on_a_numeric_node_says_a_number_is_valid_and_is_not_read_as_one(
         normalise(SPEC, {"ferritin": value})
     with pytest.raises(ValueError, match=r"Give the state name instead\."):  # no number on a node without bands
         normalise(SPEC, {"pedal_pulses": value})
+
+
+@pytest.mark.parametrize(("item", "fix"), [("ferritin=32 age=70", "ferritin=32 age=70"), ("ferritin=32,age=70", "ferritin=32 age=70"), ("urge_to_move=yes; age = 70", "urge_to_move=yes age=70")])
+def test_two_pairs_in_one_argument_are_named_as_such(item: str, fix: str) -> None:
+    # was: "'32 age=70' is not a state of ferritin ... ('age=70' is not read: convert a value in another unit)"
+    with pytest.raises(TypeError, match="give each pair as its own argument") as err:
+        gather_evidence(MODEL, {}, None, [item])
+    assert f"(crampnet diagnose {fix})" in str(err.value)
+    assert "convert" not in str(err.value)

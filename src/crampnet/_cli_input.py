@@ -17,6 +17,7 @@ Cohort CSVs are read by :mod:`crampnet._cohort_csv`, and the options by
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -81,7 +82,8 @@ def parse_assignment(text: str) -> tuple[str, object]:
     Raises
     ------
     EvidenceTypeError
-        If ``text`` has no ``=``, no node before it, or ``==``.
+        If ``text`` has no ``=``, no node before it, ``==``, or a second
+        pair after its value (``ferritin=32 age=70`` quoted as one).
     InvalidValueError
         If the number is beyond the range of a float (``inf`` written as
         such is kept).
@@ -102,6 +104,10 @@ def parse_assignment(text: str) -> tuple[str, object]:
         msg = f"Expected node=value, got {show(text)}: {fix}."
         raise EvidenceTypeError(msg)
     raw = raw.strip()
+    if (second := re.search(r"[\s,;]+([A-Za-z_]\w*)\s*=", raw)) is not None:  # "ferritin=32 age=70" quoted as one argument
+        pairs = [raw[: second.start()].strip(), re.sub(r"\s*=\s*", "=", raw[second.start() :].strip(" ,;"))]
+        msg = f"Expected one node=value, got {show(text)}, which holds {key.strip()}={pairs[0]} and {pairs[1]}: give each pair as its own argument, apart by blanks and not in one pair of quotes (crampnet diagnose {key.strip()}={pairs[0]} {pairs[1]})."
+        raise EvidenceTypeError(msg)
     value: object = raw
     number = written_number(raw)  # the evidence's reading: not "30_0" as 300, nor "1.200" as 1.2 (maybe 1200); the node's reader refuses them, naming them
     if raw.lstrip("+-").isascii() and raw.lstrip("+-").isdigit() and len(raw) <= _INT_DIGITS:
