@@ -137,3 +137,12 @@ def test_two_pairs_in_one_argument_are_named_as_such(item: str, fix: str) -> Non
         gather_evidence(MODEL, {}, None, [item])
     assert f"(crampnet diagnose {fix})" in str(err.value)
     assert "convert" not in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["\uff11.\uff12\uff10\uff10", "\u0661.\u0662\u0660\u0660"])
+def test_a_point_before_three_digits_in_other_digits_is_refused_too(text: str) -> None:
+    # float() reads full-width 1.200 as 1.2 as it reads "1.200": the same two readings, a factor of 1000 apart
+    with pytest.raises(ValueError, match="a point groups thousands"):
+        normalise(SPEC, {"ferritin": text})
+    with pytest.raises(ValueError, match="a point groups thousands"):
+        gather_evidence(MODEL, {}, None, [f"ferritin={text}"])

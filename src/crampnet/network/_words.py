@@ -30,7 +30,7 @@ _NO = ("no", "n", "false", "absent", "negative")
 #: A number as :class:`float` reads one in ASCII (no underscore), for :func:`number_hint`'s patterns.
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 #: A point before three digits after one to three (``1.200``, ``12.500``): 1.2, or 1200 where a point groups thousands (see :func:`written_number`).
-_GROUPED = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")
+_GROUPED = re.compile(r"[+-]?\d{1,3}\.\d{3}")  # \d: any digits float() reads (full-width too); see _grouped
 #: The texts a missing cell is written as (pandas' ``read_csv`` defaults, ``str()`` of None, NaN, pd.NA and NaT), lower case (see :func:`missing_word`).
 _MISSING_WORDS = frozenset(
     {"nan", "+nan", "-nan", "none", "null", "na", "n/a", "<na>", "nat", "<nat>", "#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "1.#ind", "1.#qnan"}
@@ -242,12 +242,33 @@ def written_number(text: str) -> float | None:
     >>> written_number(" 1 "), written_number("30_0"), written_number("yes"), written_number("1.200"), written_number("1.2000")
     (1.0, None, None, None, 1.2)
     """
-    if "_" in text or _GROUPED.fullmatch(text.strip()):
+    if "_" in text or _grouped(text):
         return None
     try:
         return float(text.strip())
     except ValueError:
         return None
+
+
+def _grouped(text: str) -> bool:
+    """Whether ``text`` (blanks around it ignored) is a point before three digits after one to three, the first not 0.
+
+    ``1.200`` is 1.2, or 1200 where a point groups thousands; ``0.200``
+    is no grouping. Digits of any script that :class:`float` reads count.
+
+    Parameters
+    ----------
+    text : str
+        The text as typed.
+
+    Returns
+    -------
+    bool
+        True for ``1.200``, ``-12.500``, ``999.000``; False for ``0.900``,
+        ``1.2``, ``1.2000``, ``1200``.
+    """
+    written = text.strip()
+    return _GROUPED.fullmatch(written) is not None and int(written.lstrip("+-")[0]) != 0
 
 
 def number_hint(node: Node, text: str) -> str:
@@ -283,9 +304,9 @@ def number_hint(node: Node, text: str) -> str:
     written = text.strip()
     if not node.bands or not any(c.isdigit() for c in written):
         return ""
-    if _GROUPED.fullmatch(written):  # "1.200"
-        number = written.lstrip("+")
-        return f" {number} may be {float(number):g} or {number.replace('.', '')} (a point groups thousands in many languages): write {float(number):g} for the decimal, or {number.replace('.', '')}."
+    if _grouped(written):  # "1.200"
+        number, grouped = written.lstrip("+"), int(written.replace(".", ""))  # int(): ASCII digits of any digits
+        return f" {number} may be {float(number):g} or {grouped} (a point groups thousands in many languages): write {float(number):g} for the decimal, or {grouped}."
     if any(c in written for c in ", _") and typed_number(node, re.sub("[ _]", "", written.replace(",", "."))) is not None:
         return " Write a number with a decimal point and no thousands separator (3.5, 1000)."
     if re.fullmatch("[+-]?[0-9]+(?:[.,'\u2019\u00a0\u202f][0-9]+)+", written):  # "1'200" (Swiss), "1.200,5", "1.000.000", "1,000.5"
