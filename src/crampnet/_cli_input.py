@@ -17,13 +17,14 @@ Cohort CSVs are read by :mod:`crampnet._cohort_csv`, and the options by
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from crampnet._case_file import MAX_CASE_BYTES, CaseFile, read_case_file, too_big
 from crampnet._case_json import beyond_float
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
-from crampnet.network._words import missing_word
+from crampnet.network._words import missing_word, written_number
 from crampnet.network.evidence import interpret, resolve_id, state_vector
 
 if TYPE_CHECKING:
@@ -81,7 +82,8 @@ def parse_assignment(text: str) -> tuple[str, object]:
     Raises
     ------
     EvidenceTypeError
-        If ``text`` has no ``=``, no node before it, or ``==``.
+        If ``text`` has no ``=``, no node before it, ``==``, or a second
+        pair after its value (``ferritin=32 age=70`` quoted as one).
     InvalidValueError
         If the number is beyond the range of a float (``inf`` written as
         such is kept).
@@ -102,13 +104,18 @@ def parse_assignment(text: str) -> tuple[str, object]:
         msg = f"Expected node=value, got {show(text)}: {fix}."
         raise EvidenceTypeError(msg)
     raw = raw.strip()
+    if (second := re.search(r"[\s,;]+([A-Za-z_]\w*)\s*=", raw)) is not None:  # "ferritin=32 age=70" quoted as one argument
+        pairs = [raw[: second.start()].strip(), re.sub(r"\s*=\s*", "=", raw[second.start() :].strip(" ,;"))]
+        msg = f"Expected one node=value, got {show(text)}, which holds {key.strip()}={pairs[0]} and {pairs[1]}: give each pair as its own argument, apart by blanks and not in one pair of quotes (crampnet diagnose {key.strip()}={pairs[0]} {pairs[1]})."
+        raise EvidenceTypeError(msg)
     value: object = raw
-    try:
-        # an integer stays one, so messages show it as typed ("got 1", not 1.0); not "30_0" as 300: the node's reader refuses it, naming it
-        value = int(raw) if raw.lstrip("+-").isascii() and raw.lstrip("+-").isdigit() and len(raw) <= _INT_DIGITS else float(raw.replace("_", "x"))
-    except ValueError:
-        if raw.lower() in ("true", "false"):
-            value = raw.lower() == "true"
+    number = written_number(raw)  # the evidence's reading: not "30_0" as 300, nor "1.200" as 1.2 (maybe 1200); the node's reader refuses them, naming them
+    if raw.lstrip("+-").isascii() and raw.lstrip("+-").isdigit() and len(raw) <= _INT_DIGITS:
+        value = int(raw)  # an integer stays one, so messages show it as typed ("got 1", not 1.0)
+    elif number is not None:
+        value = number
+    elif raw.lower() in ("true", "false"):
+        value = raw.lower() == "true"
     if beyond_float(raw):
         where = f"{key.strip()}={raw}"
         raise too_big(where, raw)
@@ -261,7 +268,7 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
                 msg_0 = f"{where}: {err}"
                 raise InvalidValueError(msg_0) from err
             evidence[nid] = value
-            if typed is not None and text is not None:
+            if typed is not None and text is not None and text.isascii():  # full-width digits (U+FF11 U+FF12) echoed as the number read, 12
                 typed[nid] = text
             elif typed is not None:
                 typed.pop(nid, None)

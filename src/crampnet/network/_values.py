@@ -40,7 +40,7 @@ from crampnet.network._words import (
 )
 from crampnet.network.spec import Node
 
-__all__ = ["band", "scaled", "show", "state_vector", "truth_states", "truth_word", "typed_number", "typed_state"]
+__all__ = ["as_float", "band", "scaled", "show", "state_vector", "truth_states", "truth_word", "typed_number", "typed_state"]
 
 #: Integers with more bits than this are shown by their size, not their digits.
 _SHOW_BITS = 256
@@ -194,6 +194,37 @@ def _no_numbers(node: Node, value: object, label: str, typed: object = None) -> 
     return InvalidStateError(msg, node.id, value, list(node.states))
 
 
+def as_float(value: numbers.Real | decimal.Decimal) -> float:
+    """The float a real number given as evidence is read as: ``float(value)``, a float16 or float32 by the decimal it writes.
+
+    A float32 holds the nearest float32 to the number typed, and
+    ``float()`` widens that error into the float64 (``np.float32(2.1)`` is
+    2.0999999046325684, below calcium's cut point of 2.1, so low); numpy's
+    shortest text of it (``"2.1"``) is the number typed, and is read.
+
+    Parameters
+    ----------
+    value : numbers.Real or decimal.Decimal
+        A number (int, float, numpy's, Fraction, Decimal); not a bool.
+
+    Returns
+    -------
+    float
+        ``float(value)``, or for a numpy float of fewer than 64 bits the
+        float of its shortest decimal text (NaN and infinities as they are).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crampnet.network._values import as_float
+    >>> as_float(np.float32(2.1)), float(np.float32(2.1)), as_float(np.float16(1.4))
+    (2.1, 2.0999999046325684, 1.4)
+    """
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8:  # float16, float32: the decimal they write
+        return float(str(value))
+    return float(value)
+
+
 def _float(node: Node, value: numbers.Real | decimal.Decimal, what: str, label: str) -> float:
     """``float(value)``, or InvalidValueError naming the node when it is beyond float range (a Decimal's too, which float() makes infinite)."""
     try:
@@ -202,7 +233,7 @@ def _float(node: Node, value: numbers.Real | decimal.Decimal, what: str, label: 
                 return math.nan
             if value.is_finite() and math.isinf(float(value)):
                 raise OverflowError
-        return float(value)
+        return as_float(value)
     except OverflowError:
         valid = f" {label} takes {node.valid[0]:g} to {node.valid[1]:g}{f' {node.unit}' if node.unit else ''}." if node.valid is not None and what == "The number" else " Only ratios of likelihoods count: divide them all by one number."
         msg = f"{what} for {label} is {show(value)}, beyond the range of a float (about 1.8e308).{valid}"
@@ -263,7 +294,7 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
     if isinstance(value, bool | np.bool_):
         pair = truth_states(node)
         if pair is None:
-            msg = f"{label} takes one of {', '.join(node.states)}, not {bool(value)!r}: True and False are accepted only for nodes with two states that the network takes as positive and negative (yes/no, present/absent, positive/negative, or a pair its file names, such as raised/normal). Give the state name instead."
+            msg = f"{label} takes one of {', '.join(node.states)}, not {bool(value)!r}: True and False are accepted only for nodes with two states that the network takes as positive and negative (yes/no, present/absent, positive/negative, or a pair its file names, such as raised/normal). Give the state name instead{f', or the number itself in {node.unit}, {node.valid[0]:g} to {node.valid[1]:g} (a bool is not read as 1 or 0)' if node.bands and node.valid else ''}."
             raise InvalidStateError(msg, node.id, value, list(node.states))
         return _indicator(node, pair[0] if value else pair[1])
     if isinstance(value, str):

@@ -29,6 +29,8 @@ _YES = ("yes", "y", "true", "present", "positive")
 _NO = ("no", "n", "false", "absent", "negative")
 #: A number as :class:`float` reads one in ASCII (no underscore), for :func:`number_hint`'s patterns.
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+#: A point before three digits after one to three (``1.200``, ``12.500``): 1.2, or 1200 where a point groups thousands (see :func:`written_number`).
+_GROUPED = re.compile(r"[+-]?\d{1,3}\.\d{3}")  # \d: any digits float() reads (full-width too); see _grouped
 #: The texts a missing cell is written as (pandas' ``read_csv`` defaults, ``str()`` of None, NaN, pd.NA and NaT), lower case (see :func:`missing_word`).
 _MISSING_WORDS = frozenset(
     {"nan", "+nan", "-nan", "none", "null", "na", "n/a", "<na>", "nat", "<nat>", "#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "1.#ind", "1.#qnan"}
@@ -184,7 +186,8 @@ def typed_number(node: Node, text: str) -> float | None:
     As the command line reads a value: blanks around it ignored, ``nan``
     and ``inf`` read (the evidence check then refuses them, saying why); a
     number with an underscore (``30_0``, which :class:`float` reads as 300)
-    is no number, nor is any text on a node without bands.
+    is no number, nor is any text on a node without bands, nor a point
+    that may group thousands (``1.200``: 1.2, or 1200 in much of Europe).
 
     Parameters
     ----------
@@ -225,15 +228,21 @@ def written_number(text: str) -> float | None:
     -------
     float or None
         The number (``nan`` and ``inf`` too); None where ``text`` writes
-        none, or has an underscore (``30_0``).
+        none, has an underscore (``30_0``), or has a point before three
+        digits after one to three (``1.200``, ``12.500``): where a point
+        groups thousands (German, Spanish, Italian ...) that is 1200, and
+        the reader cannot tell which was meant, a factor of 1000 apart, nor
+        can a node's range settle it (a ferritin typed as ``12.500`` may be
+        12500, beyond the network's range, not 12.5); :func:`number_hint`
+        says how to write it. A number in JSON (not text) has no locale.
 
     Examples
     --------
     >>> from crampnet.network._words import written_number
-    >>> written_number(" 1 "), written_number("30_0"), written_number("yes")
-    (1.0, None, None)
+    >>> written_number(" 1 "), written_number("30_0"), written_number("yes"), written_number("1.200"), written_number("1.2000")
+    (1.0, None, None, None, 1.2)
     """
-    if "_" in text:
+    if "_" in text or _grouped(text):
         return None
     try:
         return float(text.strip())
@@ -241,11 +250,32 @@ def written_number(text: str) -> float | None:
         return None
 
 
+def _grouped(text: str) -> bool:
+    """Whether ``text`` (blanks around it ignored) is a point before three digits after one to three, the first not 0.
+
+    ``1.200`` is 1.2, or 1200 where a point groups thousands; ``0.200``
+    is no grouping. Digits of any script that :class:`float` reads count.
+
+    Parameters
+    ----------
+    text : str
+        The text as typed.
+
+    Returns
+    -------
+    bool
+        True for ``1.200``, ``-12.500``, ``999.000``; False for ``0.900``,
+        ``1.2``, ``1.2000``, ``1200``.
+    """
+    written = text.strip()
+    return _GROUPED.fullmatch(written) is not None and int(written.lstrip("+-")[0]) != 0
+
+
 def number_hint(node: Node, text: str) -> str:
     """What to type instead of ``text``, which nearly writes a number for ``node``; else ``""``.
 
     A decimal comma or a thousands separator (``3,5``, ``1,200``,
-    ``1 200``, ``1_200``), a minus sign that is no hyphen (U+2212), a
+    ``1 200``, ``1_200``, ``1'200``, ``1.200,5``, ``1.000.000``), a minus sign that is no hyphen (U+2212), a
     hexadecimal number (``0x10``), a bound
     (``<30``), a range (``32-40``), a unit after the number (``32 ng/mL``,
     ``32ng``, ``9.2 mg/dL``) or a label before it (``K 3.1``). No hint
@@ -274,7 +304,12 @@ def number_hint(node: Node, text: str) -> str:
     written = text.strip()
     if not node.bands or not any(c.isdigit() for c in written):
         return ""
+    if _grouped(written):  # "1.200"
+        number, grouped = written.lstrip("+"), int(written.replace(".", ""))  # int(): ASCII digits of any digits
+        return f" {number} may be {float(number):g} or {grouped} (a point groups thousands in many languages): write {float(number):g} for the decimal, or {grouped}."
     if any(c in written for c in ", _") and typed_number(node, re.sub("[ _]", "", written.replace(",", "."))) is not None:
+        return " Write a number with a decimal point and no thousands separator (3.5, 1000)."
+    if re.fullmatch("[+-]?[0-9]+(?:[.,'\u2019\u00a0\u202f][0-9]+)+", written):  # "1'200" (Swiss), "1.200,5", "1.000.000", "1,000.5"
         return " Write a number with a decimal point and no thousands separator (3.5, 1000)."
     if written[:1] in "\u2212\u2013" and typed_number(node, "-" + written[1:]) is not None:  # U+2212 minus, U+2013 en dash
         return f" Write the minus sign as '-' (the text begins with {written[0]!r}, U+{ord(written[0]):04X})."

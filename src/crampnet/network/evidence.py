@@ -38,8 +38,9 @@ from crampnet.exceptions import (
     UnknownNodeError,
     did_you_mean,
 )
+from crampnet.network._entered import describe, entered
 from crampnet.network._values import (
-    _REAL,
+    as_float,
     band,
     scaled,
     show,
@@ -52,7 +53,7 @@ from crampnet.network._values import (
 from crampnet.network.entailment import entail
 from crampnet.network.spec import NetworkSpec, Node
 
-__all__ = ["CLI_IDS_HINT", "IDS_HINT", "band", "check_bool", "conjunction", "describe", "entered", "interpret", "normalise", "resolve_id", "scaled", "show", "state_vector", "truth_states", "truth_word", "typed_number", "typed_state"]
+__all__ = ["CLI_IDS_HINT", "IDS_HINT", "as_float", "band", "check_bool", "conjunction", "describe", "entered", "interpret", "normalise", "resolve_id", "scaled", "show", "state_vector", "truth_states", "truth_word", "typed_number", "typed_state"]
 
 #: Where an unknown node's error points when no id is close; the command line says ``CLI_IDS_HINT`` instead.
 IDS_HINT = " See model.findings, model.conditions and model.context for the ids (on the command line: crampnet describe)."
@@ -232,88 +233,6 @@ def conjunction(spec: NetworkSpec, given: Mapping[str, np.ndarray], event: objec
         return dict(entail(spec, both))
     except ImpossibleEvidenceError:
         return {nid: np.zeros_like(vec) for nid, vec in both.items()}  # the event contradicts what is given
-
-
-def describe(spec: NetworkSpec, nid: str, vec: np.ndarray) -> str:
-    """A short text for an observed value: the state, or the soft likelihoods.
-
-    Parameters
-    ----------
-    spec : NetworkSpec
-        The network.
-    nid : str
-        A node id.
-    vec : numpy.ndarray
-        Its likelihood vector, over its states in network order.
-
-    Returns
-    -------
-    str
-        The state's name when ``vec`` is an indicator, else
-        ``"state:likelihood, ..."`` for every state (``%g`` numbers).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import crampnet
-    >>> from crampnet.network.evidence import describe
-    >>> spec = crampnet.load().spec
-    >>> describe(spec, "urge_to_move", np.array([1.0, 0.0])), describe(spec, "urge_to_move", np.array([1.0, 0.25]))
-    ('yes', 'yes:1, no:0.25')
-    """
-    node = spec.nodes[nid]
-    if np.count_nonzero(vec) == 1 and float(vec.max()) == 1.0:
-        return node.states[int(np.argmax(vec))]
-    return ", ".join(f"{s}:{w:g}" for s, w in zip(node.states, vec, strict=True))
-
-
-def entered(spec: NetworkSpec, nid: str, value: object, vec: np.ndarray) -> str:
-    """What was entered for a node, as the report and the drawing show it: a number with its unit and band.
-
-    Parameters
-    ----------
-    spec : NetworkSpec
-        The network.
-    nid : str
-        A node id.
-    value : object
-        The value as given (a state, a bool, a number or a mapping).
-    vec : numpy.ndarray
-        Its likelihood vector, as :func:`normalise` made it from ``value``.
-
-    Returns
-    -------
-    str
-        ``"value unit (state)"`` for a number of any real type (numpy's,
-        Decimal, Fraction) or written as text (``"32"``, shown as written),
-        the unit left out where the node has none;
-        ``"soft evidence (state:likelihood, ...)"`` for soft evidence (as
-        the command line writes it: the numbers are likelihoods, not
-        probabilities); else the state.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import crampnet
-    >>> spec = crampnet.load().spec
-    >>> entered(spec, "age_group", np.int64(70), normalise(spec, {"age": 70})["age_group"])
-    '70 years (65_plus)'
-    >>> entered(spec, "urge_to_move", True, np.array([1.0, 0.0]))
-    'yes'
-    >>> entered(spec, "urge_to_move", {"yes": 4, "no": 1}, np.array([1.0, 0.25]))
-    'soft evidence (yes:1, no:0.25)'
-    """
-    state = describe(spec, nid, vec)
-    if state not in spec.nodes[nid].states:
-        return f"soft evidence ({state})"
-    node = spec.nodes[nid]
-    if isinstance(value, str) and typed_state(node, value) is None and typed_number(node, value) is not None:
-        text = value.strip()  # "32" given in Python, shown as written
-    elif isinstance(value, _REAL) and not isinstance(value, bool | np.bool_):
-        text = f"{float(value):g}"
-    else:
-        return state
-    return f"{text}{f' {node.unit}' if node.unit else ''} ({state})"
 
 
 def interpret(node: Node, value: object) -> object:

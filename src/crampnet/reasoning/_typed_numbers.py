@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crampnet.network.evidence import resolve_id, typed_number
+from crampnet.network.evidence import as_float, resolve_id, typed_number
 from crampnet.reasoning._wells import _Stated, matches
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def typed_numbers(model: BaseModel, evidence: Mapping[str, object] | None) -> di
         if isinstance(value, bool | np.bool_) or not isinstance(value, Real | decimal.Decimal | str):
             continue
         node = spec.nodes[resolve_id(spec, key)]
-        number = typed_number(node, value) if isinstance(value, str) else float(value) if node.bands else None
+        number = typed_number(node, value) if isinstance(value, str) else as_float(value) if node.bands else None
         if number is not None:
             out[node.id] = number
     return out
