@@ -144,7 +144,14 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame, *, rows: pd.Index | N
             # hash-based factorize finds its distinct values (missing: -1).
             codes_, distinct = pd.factorize(series, use_na_sentinel=True)
             codes = np.asarray(codes_)
-            values = np.asarray(distinct.tolist() if hasattr(distinct, "tolist") else list(distinct), dtype=object)
+            narrow = series.dtype
+            if isinstance(narrow, np.dtype) and narrow.kind == "f" and narrow.itemsize < 8:
+                # float16/float32 cells stay numpy scalars of their own width (pandas widens a float16
+                # index), so the reader takes the decimal they write, as it does for one case
+                values = np.empty(len(distinct), dtype=object)
+                values[:] = list(np.asarray(distinct).astype(narrow))
+            else:
+                values = np.asarray(distinct.tolist() if hasattr(distinct, "tolist") else list(distinct), dtype=object)
             first_rows = np.full(len(values), -1, dtype=np.int64)
             seen = codes >= 0
             first_rows[codes[seen][::-1]] = np.flatnonzero(seen)[::-1]
