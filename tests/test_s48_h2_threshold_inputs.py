@@ -41,3 +41,17 @@ def test_no_percentage_hint_where_none_fits(name, value):
         pauker_kassirer(**{**GOOD, name: value})
     assert "percentage" not in str(info.value)
     assert str(info.value).endswith("instead.")
+
+
+@pytest.mark.parametrize("test_risk", [0.0, 0.01])
+def test_a_perfect_test_with_no_harm_has_a_test_treatment_threshold(test_risk):
+    """Check sensitivity 1 with harm 0: acting costs 0 and testing test_risk, so acting never loses; the threshold is the testing one.
+
+    ``(spec * harm - test_risk) / (spec * harm + 1 - sens)`` divided by 0
+    there: ZeroDivisionError.
+    """
+    inputs = {"sensitivity": 1.0, "specificity": 0.9, "harm": 0.0, "test_risk": test_risk}
+    low = test_risk  # (0 + test_risk) / (0 + 1), the testing threshold
+    assert pauker_kassirer(**inputs) == pytest.approx(low)
+    assert treatment_threshold(**inputs) == pytest.approx(low)
+

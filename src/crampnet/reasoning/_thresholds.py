@@ -296,7 +296,9 @@ def test_treatment(*, sensitivity: float, specificity: float, harm: float, test_
     Returns
     -------
     float
-        The threshold, never below the testing threshold of the same inputs.
+        The threshold, never below the testing threshold of the same inputs;
+        the testing threshold itself where acting never costs more than
+        testing (a test of sensitivity 1 and a harm of 0).
 
     Examples
     --------
@@ -305,6 +307,8 @@ def test_treatment(*, sensitivity: float, specificity: float, harm: float, test_
     """
     low = pauker_kassirer(sensitivity=sensitivity, specificity=specificity, harm=harm, test_risk=test_risk)
     act = specificity * harm
+    if act + 1.0 - sensitivity <= 0.0:  # sensitivity 1, harm 0: acting costs nothing and testing test_risk (0/0 before)
+        return low
     return max(low, min(1.0, (act - test_risk) / (act + 1.0 - sensitivity)))
 
 
