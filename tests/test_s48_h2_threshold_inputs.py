@@ -55,3 +55,10 @@ def test_a_perfect_test_with_no_harm_has_a_test_treatment_threshold(test_risk):
     assert pauker_kassirer(**inputs) == pytest.approx(low)
     assert treatment_threshold(**inputs) == pytest.approx(low)
 
+
+@pytest.mark.parametrize("name", ["harm", "test_risk"])
+@pytest.mark.parametrize("function", [pauker_kassirer, treatment_threshold])
+def test_an_infinite_harm_is_refused(function, name):
+    """Check an infinite harm or test risk is an error naming it (inf * (1 - 1) made a NaN that min() turned into a threshold of 1)."""
+    with pytest.raises(InvalidValueError, match=rf"The '{name}' of a testing threshold must be a finite number, 0 or more. Got inf instead."):
+        function(**{**GOOD, "specificity": 1.0, name: float("inf")})
