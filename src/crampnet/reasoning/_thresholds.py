@@ -251,20 +251,16 @@ def pauker_kassirer(*, sensitivity: float, specificity: float, harm: float, test
     Raises
     ------
     InvalidValueError
-        If an accuracy is outside (0, 1] or a harm is negative or infinite; an accuracy
-        given as a percentage (90) or as text (``"0.9"``) gets the hint of the
-        other probability arguments (``probability_hint``: "pass 0.9").
+        If an accuracy is outside (0, 1] or a harm is negative or infinite.
 
     Examples
     --------
     >>> round(pauker_kassirer(sensitivity=0.9, specificity=0.9, harm=0.5, test_risk=0.0), 4)
     0.0526
     """
-    from crampnet.reasoning._flag_args import probability_hint  # it imports this module
-
     for name, value in (("sensitivity", sensitivity), ("specificity", specificity)):
         if not _real(value) or not 0.0 < value <= 1.0:
-            msg = f"The '{name}' of a testing threshold must be a number in (0, 1]. Got {show(value)} instead.{probability_hint(value)}"
+            msg = f"The '{name}' of a testing threshold must be a number in (0, 1]. Got {show(value)} instead."
             raise InvalidValueError(msg)
     for name, value in (("harm", harm), ("test_risk", test_risk)):
         if not _real(value) or not 0.0 <= value < math.inf:  # inf * (1 - specificity 1) is NaN, which min() read as 1
