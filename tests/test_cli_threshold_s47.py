@@ -89,7 +89,7 @@ def test_score_threshold_gives_the_python_red_flags(model, tmp_path, capsys):
         ("1_0", ""),
     ],
 )
-@pytest.mark.parametrize("command", [["diagnose", "urge_to_move=yes"], ["report"], ["score", "-"]])
+@pytest.mark.parametrize("command", [["diagnose", "urge_to_move=yes"], ["report"], ["score", "-"], ["interview"]])
 def test_a_bad_threshold_is_one_error_line(capsys, command, value, hint):
     """Check the error names the value as typed, says what is valid and, for a percentage, what to give."""
     assert main([*command, "--threshold", value]) == 2
@@ -97,10 +97,3 @@ def test_a_bad_threshold_is_one_error_line(capsys, command, value, hint):
     assert captured.out == ""
     assert captured.err == f"crampnet: error: --threshold must be a number in (0, 1] (leave it out for each condition's testing threshold). Got {value!r} instead.{hint}\n"
 
-
-def test_interview_takes_no_threshold(capsys):
-    """Check interview refuses the option (its Python path takes no threshold) rather than ignoring it."""
-    with pytest.raises(SystemExit) as exit_info:
-        main(["interview", "--threshold", "0.1"])
-    assert exit_info.value.code == 2
-    assert "--threshold" in capsys.readouterr().err

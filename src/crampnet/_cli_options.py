@@ -292,7 +292,9 @@ def option_problem(args: argparse.Namespace) -> str:
         if value < least:
             return f"--{name.replace('_', '-')} must be at least {least}. Got {value}."
     if hasattr(args, "confidence") and not (math.isfinite(args.confidence) and 0 < args.confidence <= 1):
-        return f"--confidence must be in (0, 1]. Got {args.confidence}."
+        from crampnet.reasoning._flag_args import probability_hint
+
+        return f"--confidence must be in (0, 1]. Got {args.confidence:.15g}.{probability_hint(args.confidence)}"  # 95: reads as 95%, as --threshold 5 does
     if getattr(args, "threshold", None) is not None:
         problem = _threshold_problem(args)
         if problem:

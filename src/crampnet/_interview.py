@@ -12,6 +12,10 @@ With ``choose=True`` the top five questions are listed, numbered: ``1`` to
 (so a number from 1 to 5 for the first question is given by picking it
 first).
 
+With a ``threshold`` (``--threshold``) every must-not-miss condition is
+flagged, and the questions ranked, against that one testing threshold, as
+``diagnose(..., threshold=)`` does, instead of against each condition's own.
+
 The interview stops when a condition reaches the confidence, after the
 most questions, when no question is left, at ``quit``, at the end of input
 or at Ctrl-C; whatever the reason, it then prints the red flags, the final
@@ -56,6 +60,7 @@ from crampnet.exceptions import CrampnetError
 from crampnet.network._words import missing_word
 from crampnet.network.evidence import interpret, state_vector
 from crampnet.reasoning._differential import fraction
+from crampnet.reasoning._flag_args import check_threshold
 
 if TYPE_CHECKING:
     from crampnet.model import Model
@@ -102,10 +107,22 @@ class Interview:
         The text each number of ``evidence`` was typed as (node id to text,
         ``32.0``), which the final Evidence line shows; the numbers answered
         are added as they were typed (attribute ``typed``).
+    threshold : float or None, optional
+        One testing threshold in (0, 1] for every must-not-miss condition
+        (``--threshold``), for the red flags shown and the order of the
+        questions, as ``diagnose(..., threshold=)`` takes it; None (the
+        default) for each condition's own.
+
+    Raises
+    ------
+    InvalidValueError
+        If ``threshold`` is neither None nor a number in (0, 1] (before any
+        question is asked; a percentage such as 5 says to pass 0.05).
     """
 
-    def __init__(self, model: Model, evidence: Mapping[str, object], *, skipped: Sequence[str] = (), asked: int = 0, top: int = 5, max_questions: int = 10, confidence: float = 0.95, choose: bool = False, save: Callable[[dict[str, object], list[str], int], None] | None = None, by: str = "decision", staged: bool = False, typed: Mapping[str, str] | None = None) -> None:
+    def __init__(self, model: Model, evidence: Mapping[str, object], *, skipped: Sequence[str] = (), asked: int = 0, top: int = 5, max_questions: int = 10, confidence: float = 0.95, choose: bool = False, save: Callable[[dict[str, object], list[str], int], None] | None = None, by: str = "decision", staged: bool = False, typed: Mapping[str, str] | None = None, threshold: float | None = None) -> None:
         self.model = model
+        self.threshold = None if threshold is None else check_threshold(threshold)
         self.evidence = dict(evidence)
         self.typed = dict(typed or {})
         self.skipped = list(skipped)
@@ -143,7 +160,7 @@ class Interview:
             printed: before the first question, no question is asked.
         """
         stdin = (sys.stdin or io.StringIO()) if stdin is None else stdin  # no stdin at all (closed: <&-) is the end of input
-        dx = self.model.diagnose(self.evidence)
+        dx = self.model.diagnose(self.evidence, threshold=self.threshold)
         code, show, first = 0, True, True
         failed: Exception | None = None
         try:
@@ -171,7 +188,7 @@ class Interview:
                 self.skipped.append(nid)
             else:
                 self.evidence[nid] = value
-                dx = self.model.diagnose(self.evidence)
+                dx = self.model.diagnose(self.evidence, threshold=self.threshold)
             try:
                 if self.save is not None:
                     self.save(self._written(), self.skipped, self.asked)

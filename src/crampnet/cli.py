@@ -23,9 +23,11 @@ Commands (``crampnet COMMAND --help`` for each one's options):
 - ``warm-up`` compiles the numba inference kernel now (or loads it from
   numba's cache), so that later runs start on it.
 
-``diagnose``, ``report`` and ``score`` take ``--threshold P``, the Python
-``threshold=``: one testing threshold in (0, 1] for every must-not-miss
-condition, for the red flags (and the next questions) instead of each one's own.
+``diagnose``, ``interview``, ``report`` and ``score`` take ``--threshold P``,
+the Python ``threshold=``: one testing threshold in (0, 1] for every
+must-not-miss condition, for the red flags (and the next questions) instead
+of each one's own; the command ``interview --save`` prints to resume the case
+gives it again (a saved case holds the answers, not the options).
 
 Every command but ``warm-up`` takes ``--network FILE`` and ``--population
 NAME`` (the kernel ``warm-up`` compiles is the same for every network and
@@ -144,11 +146,11 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
 
     if case is not None and case.saved:
         print(f"Resuming {case.name}: {len(evidence)} answer{'s' * (len(evidence) != 1)}, {len(args.skipped)} skipped, {case.asked} question{'s' * (case.asked != 1)} asked.")
-    run = Interview(model, evidence, skipped=args.skipped, asked=case.asked if case is not None else 0, top=args.top, max_questions=args.max_questions, confidence=args.confidence, choose=args.choose, save=save, by=args.questions_by, staged=args.staged, typed=typed)
+    run = Interview(model, evidence, skipped=args.skipped, asked=case.asked if case is not None else 0, top=args.top, max_questions=args.max_questions, confidence=args.confidence, choose=args.choose, save=save, by=args.questions_by, staged=args.staged, typed=typed, threshold=args.threshold)
     code = run.run(sys.stdin)
     if args.save:  # a command to copy: names quoted for the shell, and the network it ran on (a saved case names, not locates, it)
         more = (args.max_questions or MAX_QUESTIONS) + run.asked if run.asked >= args.max_questions else args.max_questions  # the saved questions count: as many again (0: the default)
-        same = [*(["--questions-by", args.questions_by] if args.questions_by != QUESTION_ORDERS[0] else []), *(["--staged"] if args.staged else []), *(["--max-questions", str(more)] if more != MAX_QUESTIONS else [])]
+        same = [*(["--questions-by", args.questions_by] if args.questions_by != QUESTION_ORDERS[0] else []), *(["--staged"] if args.staged else []), *(["--threshold", repr(args.threshold)] if args.threshold is not None else []), *(["--max-questions", str(more)] if more != MAX_QUESTIONS else [])]
         resume = shlex.join(["crampnet", "interview", *(["--network", args.network] if args.network else []), "--case", args.save, "--save", args.save, *same])
         print(f"The case is saved in {shown(args.save)}; resume it with: {escaped(resume)}")
     return code

@@ -176,7 +176,8 @@ def given_costs(model: BaseModel, costs: Mapping[str, float] | None) -> dict[str
         For a key that is not a node.
     InvalidValueError
         For a cost that is not a real number in (0, largest float] (a
-        bool is refused).
+        bool is refused), a node given two costs (an alias and its id), or a
+        condition (never asked, so its cost would be ignored).
     """
     if costs is None:
         return {}
@@ -184,8 +185,16 @@ def given_costs(model: BaseModel, costs: Mapping[str, float] | None) -> dict[str
         msg = f"The 'costs' argument of next_questions must be a mapping of node id to cost. Got {show(costs)} ({type(costs).__name__}) instead."
         raise EvidenceTypeError(msg)
     out: dict[str, float] = {}
+    keys: dict[str, object] = {}  # node id -> the key that gave its cost
     for key, value in costs.items():
         nid = resolve_id(model.spec, key, "the 'costs' argument")
+        if nid in keys:  # an alias and its id: one of the two costs would be dropped
+            msg = f"Costs: {show(keys[nid])} and {show(key)} both name {nid}; give it one cost."
+            raise InvalidValueError(msg)
+        if nid in model.conditions:
+            msg = f"Costs: {show(key)} is {'the condition ' + nid if key != nid else 'a condition'}, which is never asked, so its cost would be ignored; give costs for questions (findings and context)."
+            raise InvalidValueError(msg)
+        keys[nid] = key
         # Compared before float(): an int too large for a float must not raise OverflowError.
         if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not 0 < cast("float", value) <= sys.float_info.max:
             msg = f"Costs must be positive finite numbers. Got {show(value)} for {key!r}."

@@ -39,6 +39,7 @@ True
 
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -238,9 +239,9 @@ def pauker_kassirer(*, sensitivity: float, specificity: float, harm: float, test
     sensitivity, specificity : float
         Of the test, in (0, 1].
     harm : float
-        Net harm of treating a non-case, relative to the net benefit of treating a case (>= 0).
+        Net harm of treating a non-case, relative to the net benefit of treating a case (finite, >= 0).
     test_risk : float
-        Harm of the test itself, same unit (>= 0).
+        Harm of the test itself, same unit (finite, >= 0).
 
     Returns
     -------
@@ -250,7 +251,7 @@ def pauker_kassirer(*, sensitivity: float, specificity: float, harm: float, test
     Raises
     ------
     InvalidValueError
-        If an accuracy is outside (0, 1] or a harm is negative.
+        If an accuracy is outside (0, 1] or a harm is negative or infinite.
 
     Examples
     --------
@@ -262,8 +263,8 @@ def pauker_kassirer(*, sensitivity: float, specificity: float, harm: float, test
             msg = f"The '{name}' of a testing threshold must be a number in (0, 1]. Got {show(value)} instead."
             raise InvalidValueError(msg)
     for name, value in (("harm", harm), ("test_risk", test_risk)):
-        if not _real(value) or not value >= 0.0:
-            msg = f"The '{name}' of a testing threshold must be a number, 0 or more. Got {show(value)} instead."
+        if not _real(value) or not 0.0 <= value < math.inf:  # inf * (1 - specificity 1) is NaN, which min() read as 1
+            msg = f"The '{name}' of a testing threshold must be a finite number, 0 or more. Got {show(value)} instead."
             raise InvalidValueError(msg)
     false_positive = (1.0 - specificity) * harm
     return min(1.0, (false_positive + test_risk) / (false_positive + sensitivity))
@@ -292,7 +293,9 @@ def test_treatment(*, sensitivity: float, specificity: float, harm: float, test_
     Returns
     -------
     float
-        The threshold, never below the testing threshold of the same inputs.
+        The threshold, never below the testing threshold of the same inputs;
+        the testing threshold itself where acting never costs more than
+        testing (a test of sensitivity 1 and a harm of 0).
 
     Examples
     --------
@@ -301,6 +304,8 @@ def test_treatment(*, sensitivity: float, specificity: float, harm: float, test_
     """
     low = pauker_kassirer(sensitivity=sensitivity, specificity=specificity, harm=harm, test_risk=test_risk)
     act = specificity * harm
+    if act + 1.0 - sensitivity <= 0.0:  # sensitivity 1, harm 0: acting costs nothing and testing test_risk (0/0 before)
+        return low
     return max(low, min(1.0, (act - test_risk) / (act + 1.0 - sensitivity)))
 
 

@@ -1,0 +1,40 @@
+"""What a careless user meets at the terminal (session 48): the interview and the command line's options and errors."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+
+from crampnet.cli import main
+
+
+def _run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
+    """Run main(args) with ``stdin`` as the standard input; the exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), out, err
+    try:
+        code = main(args)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("95", "Got 95. 95 reads as a percentage? 95% is 0.95: pass 0.95."),
+        ("99.5", "Got 99.5. 99.5 reads as a percentage? 99.5% is 0.995: pass 0.995."),
+        ("0", "Got 0."),
+        ("-0.5", "Got -0.5."),
+        ("150", "Got 150."),
+        ("nan", "Got nan."),
+    ],
+)
+def test_a_confidence_given_as_a_percentage_says_what_to_pass(value, says):
+    """Check interview --confidence 95 says it reads as 95% and to pass 0.95, as --threshold 5 does; one line, nothing asked."""
+    code, out, err = _run(["interview", "--confidence", value], "yes\n")
+    assert (code, out) == (2, "")
+    assert err == f"crampnet: error: --confidence must be in (0, 1]. {says}\n"
