@@ -1,10 +1,11 @@
-"""The inputs of a testing threshold (``pauker_kassirer``, ``test_treatment``): edge values (session 48).
+"""The inputs of a testing threshold (``pauker_kassirer``, ``test_treatment``): percentages, text and edge values (session 48).
 
-A perfect test with no harm divided by zero; an infinite harm made a NaN
-that ``min`` read as a threshold of 1. (A percentage hint for an accuracy,
-"90 reads as a percentage", needs ``probability_hint`` of
-``reasoning/_flag_args``, which imports this module: not done, see the
-session's report.)
+``pauker_kassirer(sensitivity=90, ...)`` said only that the sensitivity must
+be a number in (0, 1], where every other probability argument
+(``threshold=5``) says "5 reads as a percentage? 5% is 0.05"; the hint now
+lives in ``reasoning/_probability_hint``, below both users. A perfect test
+with no harm divided by zero; an infinite harm made a NaN that ``min`` read
+as a threshold of 1.
 """
 
 from __future__ import annotations
@@ -12,10 +13,39 @@ from __future__ import annotations
 import pytest
 
 from crampnet.exceptions import InvalidValueError
+from crampnet.reasoning._flag_args import check_threshold
 from crampnet.reasoning._thresholds import pauker_kassirer
 from crampnet.reasoning._thresholds import test_treatment as treatment_threshold
 
 GOOD = {"sensitivity": 0.9, "specificity": 0.9, "harm": 0.5, "test_risk": 0.0}
+
+
+@pytest.mark.parametrize("function", [pauker_kassirer, treatment_threshold])
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("sensitivity", 90, "Got 90 instead. 90 reads as a percentage? 90% is 0.9: pass 0.9."),
+        ("specificity", 97.8, "Got 97.8 instead. 97.8 reads as a percentage? 97.8% is 0.978: pass 0.978."),
+        ("sensitivity", "0.9", "'0.9' is text: pass the number 0.9."),
+    ],
+)
+def test_a_percentage_accuracy_gets_the_percentage_hint(function, name, value, says):
+    """Check the message names the input and the value, and says the probability to pass."""
+    with pytest.raises(InvalidValueError) as info:
+        function(**{**GOOD, name: value})
+    message = str(info.value)
+    assert message.startswith(f"The '{name}' of a testing threshold must be a number in (0, 1].")
+    assert message.endswith(says)
+
+
+def test_a_long_text_threshold_is_cut_in_the_hint():
+    """Check text of 100,000 digits is not quoted whole by the hint (it was, making a 100 kB message)."""
+    text = "0.5" + "0" * 100_000
+    with pytest.raises(InvalidValueError) as info:
+        check_threshold(text)
+    message = str(info.value)
+    assert len(message) < 1_000
+    assert message.endswith("is text: pass the number 0.5.")
 
 
 @pytest.mark.parametrize(("name", "value"), [("sensitivity", 150), ("sensitivity", -0.5), ("specificity", 0), ("harm", -5), ("test_risk", -1)])

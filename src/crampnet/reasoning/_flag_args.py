@@ -9,7 +9,6 @@ for a probability would flag everything, a NaN nothing.
 
 from __future__ import annotations
 
-import decimal
 import numbers
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
@@ -18,6 +17,7 @@ import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import resolve_id, show
+from crampnet.reasoning._probability_hint import probability_hint
 from crampnet.reasoning._thresholds import testing_thresholds
 
 if TYPE_CHECKING:
@@ -55,59 +55,6 @@ def check_threshold(threshold: object, *, subject: str = "The 'threshold' argume
         msg = f"{subject} must be None (each condition's testing threshold) or a number in (0, 1]. Got {show(threshold)} instead.{probability_hint(threshold)}"
         raise InvalidValueError(msg)
     return float(threshold)
-
-
-def probability_hint(value: object) -> str:
-    """What a wrong probability was probably meant as, for its error: a percentage, or a number written as text.
-
-    ``threshold=5`` reads as 5%, ``threshold="0.05"`` as the number 0.05;
-    the error said only that a number in (0, 1] was wanted.
-
-    Parameters
-    ----------
-    value : object
-        The value refused as a probability.
-
-    Returns
-    -------
-    str
-        A sentence to append (with its leading space), or ``""`` when
-        nothing better can be said: a number over 1 up to 100 reads as a
-        percentage; text that writes a number (``"0.05"``, ``"5%"``) is to be
-        passed as that number; a ``decimal.Decimal`` as a float.
-
-    Examples
-    --------
-    >>> probability_hint(5)
-    ' 5 reads as a percentage? 5% is 0.05: pass 0.05.'
-    >>> probability_hint("0.05")
-    " '0.05' is text: pass the number 0.05."
-    >>> probability_hint(-1)
-    ''
-    """
-    if isinstance(value, bool | np.bool_):
-        return ""
-    if isinstance(value, str):
-        text = value.strip()
-        percent = text.endswith("%")
-        try:
-            number = float(text.removesuffix("%").strip())
-        except ValueError:
-            return ""
-        if not np.isfinite(number):
-            return ""
-        number = number / 100 if percent else number
-        if 0.0 < number <= 1.0:
-            return f" {value!r} is text: pass the number {number:.15g}."
-        if 1.0 < number <= 100.0:
-            return f" {value!r} is text: pass a number; {number:.15g} reads as a percentage? {number:.15g}% is {number / 100:.15g}: pass {number / 100:.15g}."
-        return ""
-    if isinstance(value, decimal.Decimal) and value.is_finite() and 0 < value <= 1:
-        return f" A Decimal is not taken: pass the float {float(value):.15g}."
-    if isinstance(value, numbers.Real) and 1.0 < cast("float", value) <= 100.0:
-        number = float(value)
-        return f" {number:.15g} reads as a percentage? {number:.15g}% is {number / 100:.15g}: pass {number / 100:.15g}."
-    return ""
 
 
 def thresholds_for(model: BaseModel, threshold: float | None) -> dict[str, float]:

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 
 from crampnet.exceptions import InvalidValueError
 from crampnet.network.evidence import show
+from crampnet.reasoning._probability_hint import probability_hint
 from crampnet.reasoning.notes import GEERSING_2014, PULMONARY_EMBOLISM, RCOG_37B
 
 if TYPE_CHECKING:
@@ -251,7 +252,9 @@ def pauker_kassirer(*, sensitivity: float, specificity: float, harm: float, test
     Raises
     ------
     InvalidValueError
-        If an accuracy is outside (0, 1] or a harm is negative or infinite.
+        If an accuracy is outside (0, 1] or a harm is negative or infinite; an
+        accuracy given as a percentage (90) or as text (``"0.9"``) gets the hint
+        of the other probability arguments (``probability_hint``: "pass 0.9").
 
     Examples
     --------
@@ -260,7 +263,7 @@ def pauker_kassirer(*, sensitivity: float, specificity: float, harm: float, test
     """
     for name, value in (("sensitivity", sensitivity), ("specificity", specificity)):
         if not _real(value) or not 0.0 < value <= 1.0:
-            msg = f"The '{name}' of a testing threshold must be a number in (0, 1]. Got {show(value)} instead."
+            msg = f"The '{name}' of a testing threshold must be a number in (0, 1]. Got {show(value)} instead.{probability_hint(value)}"
             raise InvalidValueError(msg)
     for name, value in (("harm", harm), ("test_risk", test_risk)):
         if not _real(value) or not 0.0 <= value < math.inf:  # inf * (1 - specificity 1) is NaN, which min() read as 1
