@@ -332,7 +332,7 @@ THRESHOLDS: dict[str, TestingThreshold] = {
         rule_out_cite="Geersing 2014; Kraaijpoel 2020; NICE CG144; RCOG Green-top 37b",
     ),
     "acute_limb_ischemia": TestingThreshold(
-        test="pedal pulses with a handheld Doppler or the ankle-brachial index, then emergency vascular referral",
+        test="pedal pulses with a handheld Doppler or the ankle-brachial index, and emergency vascular referral if the signals are absent or reduced",
         sensitivity=_ABI_SENS,
         specificity=_ABI_SPEC,
         harm=Input(0.05, "judgment: an emergency referral and imaging (and perhaps heparin) in a non-case against limb loss or death prevented in a case; range 0.02-0.1"),
@@ -342,7 +342,7 @@ THRESHOLDS: dict[str, TestingThreshold] = {
         rule_out_cite="Björck 2020, ESVS guidelines",
     ),
     "critical_limb_ischemia": TestingThreshold(
-        test="ankle-brachial index (toe pressure if the arteries are incompressible), then urgent vascular referral",
+        test="ankle-brachial index (toe pressure if the arteries are incompressible), and urgent vascular referral if it is abnormal",
         sensitivity=_ABI_SENS,
         specificity=_ABI_SPEC,
         harm=Input(0.1, "judgment: an urgent vascular referral and imaging in a non-case against amputation prevented in a case (25-30% amputated within a year: Davies MG. Methodist Debakey Cardiovasc J 2012;8(4):10-14, PMID 23342182); range 0.05-0.2"),
