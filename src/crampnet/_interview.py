@@ -268,6 +268,7 @@ class Interview:
         node = self.model.spec.nodes[nid]
         value = interpret(node, answer)
         text = answer.strip().removeprefix("+") if isinstance(value, float) else None  # a number as typed (7e1), as the command line keeps it
+        text = text if text is not None and text.isascii() else None  # full-width digits (U+FF11 U+FF12) kept as the number read, 12
         if (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and value not in node.states and missing_word(value)):  # the evidence check's advice is for Python callers
             print(f"  {escaped(answer)} is not a value: to leave {nid} unknown, type skip.")
             print("  Answer yes or no, one of the states listed, a number where one is accepted, or skip.")

@@ -1,0 +1,40 @@
+"""An interview answer typed in full-width or other Unicode digits is kept as the number read (session 48, h1's report).
+
+``float()`` reads full-width "12" (U+FF11 U+FF12) and Arabic-Indic "70" as 12 and 70;
+the command line's echo shows such a number as the number read since session
+48 (h1), but the interview kept the text as typed: its evidence line read
+"age_group=" and the full-width digits. ASCII numbers are still kept as typed (7e1).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from crampnet.cli import main
+
+
+def _run(args: list[str], stdin: str) -> tuple[int, str]:
+    out = io.StringIO()
+    saved = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), out, io.StringIO()
+    try:
+        code = main(args)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+    return code, out.getvalue()
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("\uff11\uff12", "12"), ("\u0667\u0660", "70"), ("7e1", "7e1")])
+def test_the_evidence_line_shows_the_number_read(tmp_path: Path, typed: str, shown: str) -> None:
+    saved = tmp_path / "case.json"
+    code, out = _run(["interview", "--max-questions", "1", "--save", str(saved)], f"{typed}\nquit\n")
+    assert code == 0, out
+    line = next(row for row in out.splitlines() if row.startswith("Evidence:"))
+    assert line.startswith(f"Evidence: age_group={shown} ("), line
+    number = json.loads(saved.read_text(encoding="utf-8"))["evidence"]["age_group"]
+    assert float(number) == float(shown)
