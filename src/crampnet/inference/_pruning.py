@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from crampnet._files import escaped
 from crampnet.exceptions import NetworkFileError
 from crampnet.inference.engine import Factor, JunctionTree
 
@@ -88,7 +89,7 @@ def within_budget(net: CompiledNetwork, tree: JunctionTree, limits: Limits) -> J
     """
     if not fits(tree, limits):
         path = net.spec.path
-        msg = f"{path}: nodes: the junction tree needs a clique of {tree.width} entries and {tree.entries} in all, more than the limits ({limits[0]} and {limits[1]})"
+        msg = f"{escaped(path)}: nodes: the junction tree needs a clique of {tree.width} entries and {tree.entries} in all, more than the limits ({limits[0]} and {limits[1]})"
         raise NetworkFileError(msg, path)
     return tree
 

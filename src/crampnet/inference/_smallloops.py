@@ -22,36 +22,21 @@ TINY_MESSAGE = 1e-250
 # Small loops over (entries x cases) ------------------------------------------
 
 
-def _fill(dst: Any, d0: int, n_e: int, values: Any, b: int) -> None:
-    """``dst[d0 + e, :b] = values[d0 + e]``."""
+def _fill(dst: Any, n_e: int, values: Any, v0: int, b: int) -> None:
+    """``dst[e, :b] = values[v0 + e]``."""
     for e in range(n_e):
-        p = values[d0 + e]
+        p = values[v0 + e]
         for k in range(b):
-            dst[d0 + e, k] = p
+            dst[e, k] = p
 
 
-def _fill_mul(dst: Any, d0: int, n_e: int, values: Any, src: Any, r0: int, col0: int, idx: Any, m0: int, b: int) -> None:
-    """``dst[d0 + e, :b] = values[d0 + e] * src[r0 + idx[m0 + e], col0 : col0 + b]``."""
+def _fill_mul(dst: Any, n_e: int, values: Any, v0: int, src: Any, r0: int, col0: int, idx: Any, m0: int, b: int) -> None:
+    """``dst[e, :b] = values[v0 + e] * src[r0 + idx[m0 + e], col0 : col0 + b]``."""
     for e in range(n_e):
-        p = values[d0 + e]
+        p = values[v0 + e]
         r = r0 + idx[m0 + e]
         for k in range(b):
-            dst[d0 + e, k] = p * src[r, col0 + k]
-
-
-def _copy_mul(dst: Any, src: Any, s0: int, n_e: int, other: Any, r0: int, idx: Any, b: int) -> None:
-    """``dst[e, :b] = src[s0 + e, :b] * other[r0 + idx[s0 + e], :b]``."""
-    for e in range(n_e):
-        r = r0 + idx[s0 + e]
-        for k in range(b):
-            dst[e, k] = src[s0 + e, k] * other[r, k]
-
-
-def _copy(dst: Any, src: Any, s0: int, n_e: int, b: int) -> None:
-    """``dst[e, :b] = src[s0 + e, :b]``."""
-    for e in range(n_e):
-        for k in range(b):
-            dst[e, k] = src[s0 + e, k]
+            dst[e, k] = p * src[r, col0 + k]
 
 
 def _gather_mul(dst: Any, d0: int, n_e: int, src: Any, r0: int, col0: int, idx: Any, m0: int, b: int) -> None:
