@@ -31,6 +31,10 @@ def _run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
         ("-0.5", "Got -0.5."),
         ("150", "Got 150."),
         ("nan", "Got nan."),
+        ("95%", "Got '95%'. 95% is 0.95: give --confidence 0.95."),  # argparse's "invalid float value" before
+        ("0.5%", "Got '0.5%'. 0.5% is 0.005: give --confidence 0.005."),
+        ("abc", "Got 'abc'."),
+        ("1_0", "Got '1_0'."),
     ],
 )
 def test_a_confidence_given_as_a_percentage_says_what_to_pass(value, says):

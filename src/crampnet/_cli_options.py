@@ -240,6 +240,30 @@ def _same_file(first: str, second: str) -> bool:
         return False
 
 
+def _percent_text(text: str, option: str) -> tuple[float, str | None]:
+    """The number a probability option's text writes (NaN if none) and, for text ending in ``%``, what to give instead.
+
+    Parameters
+    ----------
+    text : str
+        The option's value as typed, stripped.
+    option : str
+        The option's name, for the hint (``--threshold``).
+
+    Returns
+    -------
+    tuple of (float, str or None)
+        The number (of ``5%``: 5); the hint for a percentage (``" 5% is 0.05: give --threshold 0.05."``,
+        ``""`` when none fits), or None when the text is no percentage and is checked as a number.
+    """
+    number = math.nan
+    with contextlib.suppress(ValueError):
+        number = float(text.removesuffix("%")) if "_" not in text else math.nan  # float() reads 1_0 as 10
+    if not text.endswith("%"):
+        return number, None
+    return number, (f" {text} is {number / 100:.15g}: give {option} {number / 100:.15g}." if 0 < number <= 100 else "")  # the number it means, not taken as written
+
+
 def _threshold_problem(args: argparse.Namespace) -> str:
     """Read ``--threshold`` as the number it writes (``args.threshold`` becomes a float), or say what is wrong with it.
 
@@ -258,17 +282,40 @@ def _threshold_problem(args: argparse.Namespace) -> str:
     """
     from crampnet.reasoning._flag_args import check_threshold, probability_hint
 
-    text, number = str(args.threshold).strip(), math.nan
-    with contextlib.suppress(ValueError):
-        number = float(text.removesuffix("%")) if "_" not in text else math.nan  # float() reads 1_0 as 10
-    if text.endswith("%"):  # 5%: the number it means, not taken as written
-        hint = f" {text} is {number / 100:.15g}: give --threshold {number / 100:.15g}." if 0 < number <= 100 else ""
-    else:
+    number, hint = _percent_text(str(args.threshold).strip(), "--threshold")
+    if hint is None:
         with contextlib.suppress(InvalidValueError):
             args.threshold = check_threshold(number, subject="--threshold")
             return ""
         hint = probability_hint(number)
     return f"--threshold must be a number in (0, 1] (leave it out for each condition's testing threshold). Got {show(str(args.threshold))} instead.{hint}"
+
+
+def _confidence_problem(args: argparse.Namespace) -> str:
+    """What is wrong with ``--confidence`` (``""`` if nothing); ``args.confidence`` becomes the float.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The options as parsed, with ``confidence`` the text given (or the default float).
+
+    Returns
+    -------
+    str
+        One line naming the value as typed, with the percentage hint of
+        ``--threshold`` (``95`` and ``95%`` read as 95%); ``""`` if it is fine.
+    """
+    from crampnet.reasoning._flag_args import probability_hint
+
+    text = str(args.confidence).strip()
+    number, hint = _percent_text(text, "--confidence")
+    if hint is not None:
+        return f"--confidence must be in (0, 1]. Got {show(text)}.{hint}"
+    if not (math.isfinite(number) and 0 < number <= 1):
+        shown = f"{number:.15g}" if not math.isnan(number) or text.lower().lstrip("+-") == "nan" else show(text)
+        return f"--confidence must be in (0, 1]. Got {shown}.{probability_hint(number)}"  # 95: reads as 95%, as --threshold 5 does
+    args.confidence = number
+    return ""
 
 
 def option_problem(args: argparse.Namespace) -> str:
@@ -291,10 +338,10 @@ def option_problem(args: argparse.Namespace) -> str:
         value = getattr(args, name, least)
         if value < least:
             return f"--{name.replace('_', '-')} must be at least {least}. Got {value}."
-    if hasattr(args, "confidence") and not (math.isfinite(args.confidence) and 0 < args.confidence <= 1):
-        from crampnet.reasoning._flag_args import probability_hint
-
-        return f"--confidence must be in (0, 1]. Got {args.confidence:.15g}.{probability_hint(args.confidence)}"  # 95: reads as 95%, as --threshold 5 does
+    if hasattr(args, "confidence"):
+        problem = _confidence_problem(args)
+        if problem:
+            return problem
     if getattr(args, "threshold", None) is not None:
         problem = _threshold_problem(args)
         if problem:
