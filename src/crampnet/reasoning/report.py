@@ -134,9 +134,11 @@ def _differential(dx: Diagnosis) -> list[Block]:
         ("table", (headers, rows)),
         *(("p", line) for line in [*([FORMS_NOTE] if forms else []), *legend(dx.ranking, population_phrase(dx.model))]),
     ]
-    if rest > 0:
-        others = ", ".join(f"{_label(dx, c)} ({percent(_p(dx, c))})" for c in dx.differential[_SHOWN:])
-        blocks.append(("p", f"Further down the differential, in order ({rest}): {others}."))
+    if rest > 0:  # the measure beside the probability, or the order would read as contradicting the percents
+        shown = [(c, dx._measure_value(c)) for c in dx.differential[_SHOWN:]]
+        others = ", ".join(f"{_label(dx, c)} ({percent(_p(dx, c))}" + ("" if v is None else f", {v:.{DECIMALS}f}") + ")" for c, v in shown)
+        what = "probability" if column == "posterior" else f"probability, {TITLES[column]}"
+        blocks.append(("p", f"Further down the differential, in order ({rest}; {what}): {others}."))
     return blocks
 
 

@@ -1,0 +1,33 @@
+"""The report's tail of the differential shows the measure it is ordered by (session 48, h6)."""
+
+from __future__ import annotations
+
+import re
+
+
+def _tail(report: str) -> str:
+    return next(line for line in report.splitlines() if line.startswith("Further down the differential"))
+
+
+def test_the_tail_of_the_differential_shows_its_measure(model):
+    """Check each condition past the table shows its expected disablement beside its probability.
+
+    With deep vein thrombosis entered as present, the tail read "Peripheral neuropathy (13%), Deep vein thrombosis (100%),
+    Venous insufficiency / varicose veins (42%), ...": an order that contradicts the only numbers shown (it is by expected
+    disablement, 0.01 then 0.00).
+    """
+    dx = model.diagnose({"deep_vein_thrombosis": "present", "muscle_cramps": True})
+    tail = _tail(dx.report())
+    assert "(13; probability, expected disablement):" in tail
+    shown = [float(m) for m in re.findall(r"\(\\?[<>]?[\d.]+%, (\d+\.\d\d)\)", tail)]
+    rest = dx.differential[8:]
+    assert len(shown) == len(rest) == 13
+    assert shown == dx.scores.loc[rest, "disablement"].round(2).tolist()
+    assert shown == sorted(shown, reverse=True) and shown[0] > shown[-1]  # the order now agrees with a number shown
+    assert "Deep vein thrombosis (100%, 0.00)" in tail
+
+
+def test_the_tail_ordered_by_probability_shows_probability_alone(model):
+    """Check the tail of a differential ordered by probability names no other measure (there is none to show)."""
+    tail = _tail(model.diagnose({"muscle_cramps": True}, ranking="posterior").report())
+    assert "(13; probability):" in tail and not re.search(r"%, \d", tail)
