@@ -59,3 +59,20 @@ def test_from_dict_of_a_record_with_evidence_only_is_silent(model):
         warnings.simplefilter("error")
         dx = crampnet.Diagnosis.from_dict(model, {"evidence": DVT})
     assert dx.differential[0] == "deep_vein_thrombosis"
+
+
+def test_from_dict_of_a_record_at_six_significant_digits_is_silent(model):
+    """Check posteriors written at six significant digits (as the command line's --json writes them) are not called different.
+
+    The comparison at 1e-9 called every posterior of such a record different ("P(deep_vein_thrombosis) is 0.890643,
+    computed again 0.8906431667283344 (and 19 more)").
+    """
+    record = _record(model)
+    record["posteriors"] = {c: float(f"{p:.6g}") for c, p in record["posteriors"].items()}
+    assert any(record["posteriors"][c] != p for c, p in _record(model)["posteriors"].items())  # the rounding changed them
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        crampnet.Diagnosis.from_dict(model, record)
+    record["posteriors"]["deep_vein_thrombosis"] = 0.8899  # another number, 1e-4 off
+    with pytest.warns(UserWarning, match=r"P\(deep_vein_thrombosis\) is 0\.8899, computed again 0\.89003"):
+        crampnet.Diagnosis.from_dict(model, record)

@@ -268,9 +268,10 @@ def record_arguments(model: BaseModel, record: object) -> tuple[Mapping[str, obj
     return record["evidence"], kwargs
 
 
-#: How far a record's posterior may be from the one computed again and still be the same number
-#: (JSON keeps a float's every digit; the inference engines agree to about 1e-15).
-_SAME = 1e-9
+#: How far a record's posterior may be from the one computed again and still be the same number:
+#: 1e-9, or 5e-6 of it (the command line's ``--json`` writes six significant digits; to_dict's JSON
+#: keeps every digit, and the inference engines agree to about 1e-15).
+_SAME, _SAME_RELATIVE = 1e-9, 5e-6
 
 
 def record_changes(record: Mapping[str, object], dx: Diagnosis) -> str | None:
@@ -295,8 +296,9 @@ def record_changes(record: Mapping[str, object], dx: Diagnosis) -> str | None:
     str or None
         One sentence naming the first differing posterior (recorded and
         now, and how many more differ) and the red flags recorded and now;
-        None if every recorded posterior is within 1e-9 of its value now
-        and the red flags (condition and urgency) are the same.
+        None if every recorded posterior is within 1e-9 (or 5e-6 of it:
+        the six significant digits of the command line's ``--json``) of its
+        value now and the red flags (condition and urgency) are the same.
 
     Examples
     --------
@@ -336,7 +338,7 @@ def record_changes(record: Mapping[str, object], dx: Diagnosis) -> str | None:
 
 
 def _same(stated: object, now: float) -> bool:
-    """Whether a record's posterior ``stated`` is the number ``now`` (within 1e-9); False for a non-number, bool, NaN or infinity.
+    """Whether a record's posterior ``stated`` is the number ``now`` (within 1e-9, or 5e-6 of it); False for a non-number, bool, NaN or infinity.
 
     Parameters
     ----------
@@ -348,16 +350,17 @@ def _same(stated: object, now: float) -> bool:
     Returns
     -------
     bool
-        True if ``stated`` is a finite real number within 1e-9 of ``now``.
+        True if ``stated`` is a finite real number within 1e-9 of ``now``,
+        or within 5e-6 of it relatively (six significant digits).
 
     Examples
     --------
-    >>> _same(0.5, 0.5 + 1e-12), _same(0.51, 0.5), _same(float("nan"), 0.5), _same("0.5", 0.5)
-    (True, False, False, False)
+    >>> _same(0.5, 0.5 + 1e-12), _same(0.890643, 0.8906431667), _same(0.51, 0.5), _same(float("nan"), 0.5), _same("0.5", 0.5)
+    (True, True, False, False, False)
     """
     if isinstance(stated, bool) or not isinstance(stated, numbers.Real):
         return False
-    return math.isfinite(float(stated)) and abs(float(stated) - now) <= _SAME
+    return math.isfinite(float(stated)) and abs(float(stated) - now) <= max(_SAME, _SAME_RELATIVE * abs(now))
 
 
 def _number(value: object) -> str:
