@@ -31,3 +31,14 @@ def test_the_tail_ordered_by_probability_shows_probability_alone(model):
     """Check the tail of a differential ordered by probability names no other measure (there is none to show)."""
     tail = _tail(model.diagnose({"muscle_cramps": True}, ranking="posterior").report())
     assert "(13; probability):" in tail and not re.search(r"%, \d", tail)
+
+
+def test_the_report_names_the_stated_sequence_past_twelve_entries(model):
+    """Check a case of 13 entries (explained by the stated sequence, order-dependent) is not said to have exact Shapley shares."""
+    case = dict.fromkeys(["urge_to_move", "relief_by_movement", "worse_evening", "muscle_cramps", "nocturnal", "bilateral", "insomnia"], True)
+    case |= dict.fromkeys(["back_pain", "edema", "varicosities", "smoker", "diabetes", "fever"], False)
+    assert len(case) == 13
+    long_note = next(line for line in model.diagnose(case).report().splitlines() if line.startswith("Factors multiply the odds"))
+    assert "Shapley shares of" not in long_note and "one at a time in the order given" in long_note
+    short_note = next(line for line in model.diagnose({"muscle_cramps": True}).report().splitlines() if line.startswith("Factors multiply the odds"))
+    assert "exact Shapley shares of the change in log-odds from the prior" in short_note
