@@ -91,7 +91,7 @@ class BaseModel(NodeIds):
         Returns
         -------
         dict of str to object
-            The instance's attributes but ``compiled``; :meth:`__setstate__`
+            The instance's attributes but ``compiled``; ``__setstate__``
             compiles it again from ``spec``, ``population`` and the tables
             the model was made with.
         """
@@ -103,7 +103,7 @@ class BaseModel(NodeIds):
         Parameters
         ----------
         state : Mapping of str to object
-            What :meth:`__getstate__` returned.
+            What ``__getstate__`` returned.
         """
         vars(self).update(state)
         self.compiled = CompiledNetwork(self.spec, None if self.population == DEFAULT_POPULATION else self.population, tables=self._tables)

@@ -364,7 +364,7 @@ def _same(stated: object, now: float) -> bool:
 
 
 def _number(value: object) -> str:
-    """A record's value as a message shows it: a real number to six significant digits, anything else as :func:`show` does.
+    """A record's value as a message shows it: a real number to six significant digits, anything else as ``show`` does.
 
     Parameters
     ----------
