@@ -82,7 +82,31 @@ class BaseModel(NodeIds):
         self.spec = spec
         population = spec.default_population if population is None else population
         self.population = population
+        self._tables = None if tables is None else dict(tables)  # what the compiled network is made again from when unpickled
         self.compiled = CompiledNetwork(spec, None if population == DEFAULT_POPULATION else population, tables=tables)
+
+    def __getstate__(self) -> dict[str, object]:
+        """The model without its compiled network (it holds locks and numba kernels), for pickle and ``copy.deepcopy``.
+
+        Returns
+        -------
+        dict of str to object
+            The instance's attributes but ``compiled``; ``__setstate__``
+            compiles it again from ``spec``, ``population`` and the tables
+            the model was made with.
+        """
+        return {k: v for k, v in vars(self).items() if k != "compiled"}
+
+    def __setstate__(self, state: Mapping[str, object]) -> None:
+        """Restore a pickled model: its attributes, then its compiled network made again (as ``__init__`` makes it).
+
+        Parameters
+        ----------
+        state : Mapping of str to object
+            What ``__getstate__`` returned.
+        """
+        vars(self).update(state)
+        self.compiled = CompiledNetwork(self.spec, None if self.population == DEFAULT_POPULATION else self.population, tables=self._tables)
 
     def __repr__(self) -> str:
         return f"<crampnet.Model {self.spec.name} {self.spec.version} ({self.population}): {len(self.context)} context, {len(self.conditions)} conditions, {len(self.findings)} findings>"

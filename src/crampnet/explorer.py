@@ -158,8 +158,10 @@ def _states(model: BaseModel, case: Mapping[str, object] | None) -> dict[str, st
     if case is None:
         return {}
     spec = model.spec
+    given = {}  # node id to what the case gave for it, for the message
     for key in case:
         nid = resolve_id(spec, key)
+        given[nid] = case[key]
         if spec.nodes[nid].role == "condition":
             msg = f"The explorer has no control for the condition {nid!r}: it shows conditions, it does not take them as answers. Leave {key!r} out of the case."
             raise InvalidValueError(msg)
@@ -167,7 +169,7 @@ def _states(model: BaseModel, case: Mapping[str, object] | None) -> dict[str, st
     for nid, vec in normalise(spec, case, entailed=False).items():
         state = describe(spec, nid, vec)
         if state not in spec.nodes[nid].states:
-            msg = f"The explorer's controls take one state per node; {nid!r} was given soft evidence ({state}). Give one of {', '.join(spec.nodes[nid].states)}."
+            msg = f"The explorer's controls take one state per node; {nid!r} was given soft evidence ({show(given.get(nid, state))}). Give one of {', '.join(spec.nodes[nid].states)}."
             raise EvidenceTypeError(msg)
         out[nid] = state
     return out

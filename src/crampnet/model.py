@@ -25,6 +25,8 @@ True
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
@@ -325,6 +327,21 @@ class FittedModel(Model):
 
     def __repr__(self) -> str:
         return super().__repr__()[:-1] + f", fitted to {self.cases} cases (prior_strength={self.prior_strength:g})>"
+
+    def __getstate__(self) -> dict[str, object]:
+        """As the model's, with the fit's parameter table built now (its builder is a closure, which pickle cannot take).
+
+        Returns
+        -------
+        dict of str to object
+            The attributes but ``compiled``, the fit's ``build`` made a
+            copy of its built parameter table.
+        """
+        import pandas as pd
+
+        state = super().__getstate__()
+        state["_fit"] = dataclasses.replace(self._fit, build=functools.partial(pd.DataFrame.copy, self._fit.parameters))
+        return state
 
     def parameters(self) -> pd.DataFrame:
         """Every number with its source; fitted numbers say ``source = "fitted"``, a structural 0 (which no case can move) keeps its own.

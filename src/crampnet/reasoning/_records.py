@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from crampnet.base import BaseModel
     from crampnet.reasoning.diagnosis import Diagnosis
 
-__all__ = ["diagnosis_record", "must_not_miss_entries", "plain", "record_arguments"]
+__all__ = ["diagnosis_record", "must_not_miss_entries", "plain", "record_arguments", "record_changes"]
 
 
 def plain(value: object) -> object:
@@ -266,3 +266,121 @@ def record_arguments(model: BaseModel, record: object) -> tuple[Mapping[str, obj
     if record.get("threshold") is not None:
         kwargs["threshold"] = check_threshold(record["threshold"], subject="Diagnosis.from_dict: the record's 'threshold'")
     return record["evidence"], kwargs
+
+
+#: How far a record's posterior may be from the one computed again and still be the same number:
+#: 1e-9, or 5e-6 of it (the command line's ``--json`` writes six significant digits; to_dict's JSON
+#: keeps every digit, and the inference engines agree to about 1e-15).
+_SAME, _SAME_RELATIVE = 1e-9, 5e-6
+
+
+def record_changes(record: Mapping[str, object], dx: Diagnosis) -> str | None:
+    """What in a record's ``posteriors`` and ``red_flags`` differs from ``dx``, the diagnosis computed again from its evidence; None if nothing.
+
+    ``from_dict`` returns the diagnosis computed now; without this a record
+    made with other parameters (a fitted model keeps the network's name and
+    version) or edited would come back with other numbers, or with red
+    flags it did not list, and nothing said so. A record without the key
+    ``posteriors`` or ``red_flags`` (one written by hand with its evidence
+    only) is not compared on it.
+
+    Parameters
+    ----------
+    record : Mapping of str to object
+        The record of :func:`diagnosis_record` (or its JSON read back).
+    dx : Diagnosis
+        The diagnosis computed again from the record's evidence.
+
+    Returns
+    -------
+    str or None
+        One sentence naming the first differing posterior (recorded and
+        now, and how many more differ) and the red flags recorded and now;
+        None if every recorded posterior is within 1e-9 (or 5e-6 of it:
+        the six significant digits of the command line's ``--json``) of its
+        value now and the red flags (condition and urgency) are the same.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> dx = crampnet.load().diagnose({"urge_to_move": True})
+    >>> record_changes(dx.to_dict(), dx) is None
+    True
+    >>> record = {**dx.to_dict(), "red_flags": []}
+    >>> record_changes(record, dx)[:61]
+    "The record's red flags (none) are not the ones computed again"
+    """
+    parts = []
+    if "posteriors" in record:
+        stated = record["posteriors"]
+        now = {str(c): float(p) for c, p in dx._probabilities().items()}
+        differ = [c for c in now if not isinstance(stated, Mapping) or not _same(stated.get(c), now[c])]
+        if isinstance(stated, Mapping):
+            differ += [str(c) for c in stated if str(c) not in now]
+        if differ:
+            first = differ[0]
+            was = stated.get(first) if isinstance(stated, Mapping) else stated
+            more = f" (and {len(differ) - 1} more)" if len(differ) > 1 else ""
+            shown, again = _number(was), _number(now.get(first))
+            if shown == again:  # apart by less than six digits show
+                shown, again = repr(was), repr(now.get(first))
+            parts.append(f"The record's P({first}) is {shown}, computed again {again}{more}")
+    if "red_flags" in record:
+        stated_flags = record["red_flags"]
+        now_flags = sorted(f"{flag.condition} ({flag.urgency})" for flag in dx.red_flags)
+        listed = sorted(f"{f.get('condition')} ({f.get('urgency')})" if isinstance(f, Mapping) else show(f) for f in stated_flags) if isinstance(stated_flags, list) else None
+        if listed != now_flags:
+            was_flags = show(stated_flags) if listed is None else ", ".join(listed) or "none"
+            parts.append(f"The record's red flags ({was_flags}) are not the ones computed again ({', '.join(now_flags) or 'none'})")
+    if not parts:
+        return None
+    return "; ".join(parts) + ". Diagnosis.from_dict returns the diagnosis computed again from the record's evidence with this model: the record was made with other parameters (a fitted model?) or edited."
+
+
+def _same(stated: object, now: float) -> bool:
+    """Whether a record's posterior ``stated`` is the number ``now`` (within 1e-9, or 5e-6 of it); False for a non-number, bool, NaN or infinity.
+
+    Parameters
+    ----------
+    stated : object
+        The value the record gives.
+    now : float
+        The posterior computed again.
+
+    Returns
+    -------
+    bool
+        True if ``stated`` is a finite real number within 1e-9 of ``now``,
+        or within 5e-6 of it relatively (six significant digits).
+
+    Examples
+    --------
+    >>> _same(0.5, 0.5 + 1e-12), _same(0.890643, 0.8906431667), _same(0.51, 0.5), _same(float("nan"), 0.5), _same("0.5", 0.5)
+    (True, True, False, False, False)
+    """
+    if isinstance(stated, bool) or not isinstance(stated, numbers.Real):
+        return False
+    return math.isfinite(float(stated)) and abs(float(stated) - now) <= max(_SAME, _SAME_RELATIVE * abs(now))
+
+
+def _number(value: object) -> str:
+    """A record's value as a message shows it: a real number to six significant digits, anything else as ``show`` does.
+
+    Parameters
+    ----------
+    value : object
+        The value.
+
+    Returns
+    -------
+    str
+        ``format(value, ".6g")`` for a real number (not a bool), else ``show(value)``.
+
+    Examples
+    --------
+    >>> _number(0.8900317078089902), _number(None), _number("0.5")
+    ('0.890032', 'None', "'0.5'")
+    """
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return f"{float(value):.6g}"
+    return show(value)

@@ -39,6 +39,7 @@ True
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -150,7 +151,9 @@ class Diagnosis(DiagnosisParts):
         -------
         Diagnosis
             Computed afresh; warns (``UserWarning``) if the record names another
-            version of the network.
+            version of the network, or if its ``posteriors`` or ``red_flags``
+            are not the ones computed now (a record made with a fitted model,
+            which keeps the network's version, or edited).
 
         Raises
         ------
@@ -168,10 +171,14 @@ class Diagnosis(DiagnosisParts):
         >>> again.differential == dx.differential and again.posteriors.equals(dx.posteriors)
         True
         """
-        from crampnet.reasoning._records import record_arguments
+        from crampnet.reasoning._records import record_arguments, record_changes
 
         evidence, kwargs = record_arguments(check_model(model, "Diagnosis.from_dict"), record)
-        return cls(model, evidence, **kwargs)  # type: ignore[arg-type]
+        dx = cls(model, evidence, **kwargs)  # type: ignore[arg-type]
+        changes = record_changes(record, dx)
+        if changes is not None:
+            warnings.warn(changes, UserWarning, stacklevel=2)
+        return dx
 
 
 def diagnose(

@@ -57,6 +57,7 @@ import functools
 import math
 import numbers
 from collections.abc import Mapping, Sequence
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -110,7 +111,8 @@ def _explanation_class() -> type[pd.DataFrame]:
         It is a :class:`pandas.DataFrame` in every other way (slices of it are
         Explanations too). Only its display differs: the ``sentence`` column
         is not cut at ``display.max_colwidth`` (50 characters by default) in
-        a notebook (``_repr_html_``) or a console (``repr``).
+        a notebook (``_repr_html_``) or a console (``repr``), and its
+        ``attrs["caption"]`` is shown over it.
         """
 
         @property
@@ -119,15 +121,17 @@ def _explanation_class() -> type[pd.DataFrame]:
 
         def __repr__(self) -> str:
             with pd.option_context("display.max_colwidth", None, "display.max_columns", None):
-                return super().__repr__()
+                text = super().__repr__()
+            return f"{self.attrs['caption']}\n{text}" if self.attrs.get("caption") else text
 
         def _repr_html_(self) -> str | None:
             with pd.option_context("display.max_colwidth", None, "display.max_columns", None):
                 html: str | None = super()._repr_html_()  # type: ignore[misc]  # not in pandas-stubs
             if html is None or _TABLE not in html:
                 return html
+            caption = f'<p class="crampnet-legend {NO_MATH}">{escape(self.attrs["caption"])}</p>' if self.attrs.get("caption") else ""
             # Sentences read left to right: left-align the last column of this table only; MathJax leaves it alone ("$" in a label).
-            return _LEFT_LAST + html.replace(_TABLE, _TABLE.replace('class="dataframe"', f'class="dataframe crampnet-explanation {NO_MATH}"'), 1)
+            return _LEFT_LAST + caption + html.replace(_TABLE, _TABLE.replace('class="dataframe"', f'class="dataframe crampnet-explanation {NO_MATH}"'), 1)
 
     Explanation.__module__ = __name__
     Explanation.__qualname__ = "Explanation"
@@ -173,7 +177,8 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
         condition: contributions in natural-log odds, always finite. Each
         column sums to ``logit P(c | evidence) - logit P(c)``, with the
         log-odds of a certain posterior counted as ``+-CERTAIN_LOG_ODDS``
-        (see the module docstring); ``attrs["certain"]`` lists the
+        (see the module docstring); ``attrs["method"]`` is the method
+        used (``shapley`` or ``sequence``), ``attrs["certain"]`` lists the
         conditions that are certain (present or ruled out) under some
         coalition, ``attrs["ruled_out"]`` those of them ruled out.
 
@@ -214,6 +219,7 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
     frame = pd.DataFrame(contrib, index=pd.Index(ids, name="evidence"), columns=conds)
     if len(entered) > n:  # an entry implied by another is counted in that one's row: it shows 0 (crampnet.network.entailment)
         frame = frame.reindex(pd.Index(list(entered), name="evidence"), fill_value=0.0)
+    frame.attrs["method"] = method
     frame.attrs["certain"] = [c for c, hit in zip(conds, np.any(np.abs(logit) >= CERTAIN_LOG_ODDS, axis=0), strict=True) if hit]
     # Of those, the ones made impossible (never both: the whole evidence is possible).
     frame.attrs["ruled_out"] = [c for c, hit in zip(conds, np.any(logit <= -CERTAIN_LOG_ODDS, axis=0), strict=True) if hit]
@@ -267,6 +273,9 @@ def explain(model: BaseModel, evidence: Mapping[str, object] | None, condition: 
         ``log_odds`` sums to ``logit P(condition | evidence) - logit
         P(condition)``; every number is finite (a certain posterior counts
         as log-odds ``+-CERTAIN_LOG_ODDS``, and the sentences say so).
+        ``attrs["caption"]``, shown over the table, says the condition's
+        probability with nothing entered and given the evidence, and what
+        ``log_odds`` and ``likelihood_ratio`` are.
 
     Raises
     ------
@@ -283,8 +292,42 @@ def explain(model: BaseModel, evidence: Mapping[str, object] | None, condition: 
         _check_contributions(model, evidence, cond, contributions)
     table = contributions if contributions is not None else log_odds_contributions(model, evidence, [cond], method=method)
     rows = explain_rows(model, evidence, cond, table)
-    frame = pd.DataFrame([row[1:] for row in rows], index=pd.Index([row[0] for row in rows], name="evidence"), columns=["state", "log_odds", "likelihood_ratio", "sentence"])
-    return _explanation_class()(frame)
+    frame = _explanation_class()(pd.DataFrame([row[1:] for row in rows], index=pd.Index([row[0] for row in rows], name="evidence"), columns=["state", "log_odds", "likelihood_ratio", "sentence"]))
+    frame.attrs["caption"] = _caption(model, evidence, cond, table.attrs.get("method") == "shapley")
+    return frame
+
+
+def _caption(model: BaseModel, evidence: Mapping[str, object] | None, condition: str, shapley: bool) -> str:
+    """The line over an explanation table: the probabilities it goes between and what its numbers are.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    evidence : mapping or None
+        The case explained.
+    condition : str
+        The condition id.
+    shapley : bool
+        Whether the rows are Shapley values (else the stated sequence).
+
+    Returns
+    -------
+    str
+        For example "Deep vein thrombosis: 2.3% with nothing entered, 89% given
+        the evidence. log_odds: ..."; with no evidence, that there is no entry.
+    """
+    from crampnet.reasoning._differential import percent
+
+    label = model.spec.nodes[condition].label or condition.replace("_", " ")
+    prior = percent(float(model.posterior_array(None)[model.conditions.index(condition)]))
+    if not evidence:
+        return f"{label}: {prior} with nothing entered; no evidence is entered, so there is no entry to explain."
+    share = "its share of the change in log-odds, averaged over every order the entries could be learnt in (Shapley value)" if shapley else "how much adding it moved the log-odds, the entries added one at a time in the order given"
+    return (
+        f"{label}: {prior} with nothing entered, {percent(float(model.posterior_array(evidence)[model.conditions.index(condition)]))} given the evidence. "
+        f"log_odds (natural log): per entry, {share}; the rows add up to the whole change. likelihood_ratio = exp(log_odds), the factor the entry puts on the odds."
+    )
 
 
 def _check_contributions(model: BaseModel, evidence: Mapping[str, object] | None, condition: str, table: object) -> None:

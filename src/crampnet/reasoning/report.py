@@ -45,7 +45,7 @@ from crampnet.reasoning._render import Block, html_fragment, markdown
 from crampnet.reasoning._scoring import observe
 from crampnet.reasoning._stamp import report_date, stamp
 from crampnet.reasoning._thresholds import compared_percents
-from crampnet.reasoning.explain import explain_rows
+from crampnet.reasoning.explain import MAX_SHAPLEY, explain_rows
 from crampnet.reasoning.html import (
     FORMS_NOTE,
     MEASURES,
@@ -134,9 +134,11 @@ def _differential(dx: Diagnosis) -> list[Block]:
         ("table", (headers, rows)),
         *(("p", line) for line in [*([FORMS_NOTE] if forms else []), *legend(dx.ranking, population_phrase(dx.model))]),
     ]
-    if rest > 0:
-        others = ", ".join(f"{_label(dx, c)} ({percent(_p(dx, c))})" for c in dx.differential[_SHOWN:])
-        blocks.append(("p", f"Further down the differential, in order ({rest}): {others}."))
+    if rest > 0:  # the measure beside the probability, or the order would read as contradicting the percents
+        shown = [(c, dx._measure_value(c)) for c in dx.differential[_SHOWN:]]
+        others = ", ".join(f"{_label(dx, c)} ({percent(_p(dx, c))}" + ("" if v is None else f", {v:.{DECIMALS}f}") + ")" for c, v in shown)
+        what = "probability" if column == "posterior" else f"probability, {TITLES[column]}"
+        blocks.append(("p", f"Further down the differential, in order ({rest}; {what}): {others}."))
     return blocks
 
 
@@ -164,12 +166,12 @@ def _reasons(dx: Diagnosis) -> list[Block]:
                 or ["No entry moves it by more than 1% in odds."],
             )
         )
-    blocks.append(
-        (
-            "p",
-            "Factors multiply the odds; they are exact Shapley shares of the change in log-odds from the prior. Entries that move the odds by less than 1% are left out.",
-        )
+    shares = (  # past MAX_SHAPLEY entries the rows are the stated sequence (crampnet.reasoning.explain)
+        "exact Shapley shares of the change in log-odds from the prior"
+        if dx._contributions.attrs.get("method") == "shapley"
+        else f"each entry's step in the log-odds from the prior, the entries added one at a time in the order given (Shapley shares are computed up to {MAX_SHAPLEY} entries)"
     )
+    blocks.append(("p", f"Factors multiply the odds; they are {shares}. Entries that move the odds by less than 1% are left out."))
     return blocks
 
 
