@@ -52,10 +52,8 @@ True
 
 from __future__ import annotations
 
-import decimal
 import functools
 import math
-import numbers
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -68,7 +66,7 @@ from crampnet.exceptions import (
     InvalidValueError,
 )
 from crampnet.network.entailment import entail, implied
-from crampnet.network.evidence import describe, normalise, resolve_id, show
+from crampnet.network.evidence import describe, entered, normalise, resolve_id, show
 from crampnet.reasoning._id_lists import condition_ids, resolve_condition
 from crampnet.reasoning._scoring import score, score_coalitions, stack
 from crampnet.reasoning.html import NO_MATH
@@ -226,16 +224,14 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
     return frame
 
 
-def _sentence(model: BaseModel, nid: str, given: object, state: str, condition: str, ratio: float, certain: bool, ruled_out: bool = False) -> str:
+def _sentence(model: BaseModel, nid: str, given: object, vec: np.ndarray, state: str, condition: str, ratio: float, certain: bool, ruled_out: bool = False) -> str:
     node = model.spec.nodes[nid]
     label = node.label if node.label else nid.replace("_", " ")
-    if isinstance(given, numbers.Real | decimal.Decimal) and not isinstance(given, bool | np.bool_):  # numpy's too, as the evidence takes
-        unit = f" {node.unit}" if node.unit else ""
-        what = f"{label} {float(given):g}{unit} ({state})"
-    elif isinstance(given, Mapping):
+    if isinstance(given, Mapping):
         what = f"{label} (soft evidence {state})"
-    else:
-        what = f"{label} ({state})"
+    else:  # a number as the report shows it: every digit (0.8999999 is not the next band's 0.9), "32" given as text too
+        shown = entered(model.spec, nid, given, vec)
+        what = f"{label} {shown}" if shown != state else f"{label} ({state})"
     cond = model.spec.nodes[condition].label or condition.replace("_", " ")
     factor = f"x{ratio:.2g}" if ratio < 1 else f"x{ratio:.3g}" if ratio < 10 or ratio >= 1e6 else f"x{ratio:.0f}"
     if ruled_out:
@@ -392,7 +388,7 @@ def explain_rows(model: BaseModel, evidence: Mapping[str, object] | None, condit
             by = known[nid][1]  # named by its label, as the sentence of its row names it
             sentence = f"{model.spec.nodes[nid].label} ({state}): implied by {model.spec.nodes[by].label or by.replace('_', ' ')}, whose row counts it"
         else:
-            sentence = _sentence(model, nid, given.get(nid), state, condition, ratio, certain, ruled_out)
+            sentence = _sentence(model, nid, given.get(nid), vectors[nid], state, condition, ratio, certain, ruled_out)
         rows.append((nid, state, float(lo), ratio, sentence))
     order = np.argsort(-np.abs(np.array([row[2] for row in rows], dtype=float)), kind="stable").tolist()
     return [rows[i] for i in order]
