@@ -295,7 +295,8 @@ def check_saved(case: CaseFile, model: BaseModel, digest: str) -> tuple[list[str
     """
     saved, spec = case.network, model.spec
     if saved["name"] != spec.name:
-        msg = f"{case.name}: the case was saved with the network {show(saved['name'], 60)}, not {spec.name!r}; resume it with --network naming that network's file."
+        where = "leave --network out: it is the network shipped with crampnet" if saved["digest"] == network_digest(None) else "resume it with --network naming that network's file"
+        msg = f"{case.name}: the case was saved with the network {show(saved['name'], 60)}, not {spec.name!r}; {where}."
         raise InvalidValueError(msg)
     warnings = []
     if saved["version"] != spec.version:
