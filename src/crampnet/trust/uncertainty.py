@@ -304,36 +304,30 @@ def parameter_distributions(model: BaseModel, coverage: float = COVERAGE) -> pd.
     dist = distributions(model, _coverage(coverage, "parameter_distributions", model))
     rows = parameter_rows(model)
     frame = model.parameters()
+    labels = frame.index.tolist()
+    slot = [rows.get(i) for i in labels]
+    at = np.array([-1 if i is None else i for i in slot], dtype=np.intp)
+    shapes = {name: np.where(at >= 0, getattr(dist, name)[at], np.nan) for name in ("shape1", "shape2", "low", "high")}
     out = pd.DataFrame(
         {
             "node": frame["node"],
             "kind": frame["kind"],
             "state": frame["state"],
             "value": frame["value"],
-            "family": [dist.family[rows[i]] if i in rows else None for i in frame.index],
-            "shape1": [dist.shape1[rows[i]] if i in rows else np.nan for i in frame.index],
-            "shape2": [dist.shape2[rows[i]] if i in rows else np.nan for i in frame.index],
-            "low": [dist.low[rows[i]] if i in rows else np.nan for i in frame.index],
-            "high": [dist.high[rows[i]] if i in rows else np.nan for i in frame.index],
-            "range": [dist.range_source[rows[i]] if i in rows else None for i in frame.index],
+            "family": [None if i is None else dist.family[i] for i in slot],
+            **shapes,
+            "range": [None if i is None else dist.range_source[i] for i in slot],
         },
         index=frame.index,
     )
-    return out.loc[[i for i in frame.index if i in rows]]
+    return out.loc[[i for i in labels if i in rows]]
 
 
 def parameter_rows(model: BaseModel) -> dict[object, int]:
     """The slot of each row label of ``model.parameters()`` that is a parameter."""
-    from crampnet.trust._parameters import row_key
+    from crampnet.trust._parameters import row_slots
 
-    index = parameter_space(model).index()
-    frame = model.parameters()
-    out: dict[object, int] = {}
-    for label, node, kind, parent, pstate, state in zip(frame.index, frame["node"], frame["kind"], frame["parent"], frame["parent_state"], frame["state"], strict=True):
-        key = row_key(node, kind, parent, pstate, state)
-        if key is not None and key in index:
-            out[label] = index[key]
-    return out
+    return row_slots(model.parameters(), parameter_space(model).index())
 
 
 def _fraction(name: str, value: object, caller: str) -> float:
