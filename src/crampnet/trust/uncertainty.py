@@ -101,6 +101,7 @@ from crampnet.trust._drawn_tables import drawn_tables
 from crampnet.trust._logdraws import lost
 from crampnet.trust._montecarlo import drawn_posteriors
 from crampnet.trust._parameters import parameter_space
+from crampnet.trust._percent import percent_hint
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -334,7 +335,7 @@ def _fraction(name: str, value: object, caller: str) -> float:
     """``value`` as a float strictly between 0 and 1, or InvalidValueError naming ``name``."""
     # Compared before float(): an int too large for a float must not raise OverflowError.
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not 0 < cast("float", value) < 1:
-        msg = f"The {name!r} argument of {caller} must be a number strictly between 0 and 1 (e.g. 0.9). Got {show(value)} instead."
+        msg = f"The {name!r} argument of {caller} must be a number strictly between 0 and 1 (e.g. 0.9). Got {show(value)} instead.{percent_hint(value)}"
         raise InvalidValueError(msg)
     return float(value)
 
@@ -362,7 +363,8 @@ def _coverage(value: object, caller: str, model: BaseModel | None = None) -> flo
         Not a real number, or outside ``[MIN_COVERAGE, 1)``.
     """
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not MIN_COVERAGE <= cast("float", value) < 1:
-        msg = f"The 'coverage' argument of {caller} must be a number from {MIN_COVERAGE} to below 1 (the probability a range of the network file is read to hold; {COVERAGE} by default). Got {show(value)} instead: a range read to hold its number with less than even odds is no range of it."
+        reason = ": a range read to hold its number with less than even odds is no range of it." if isinstance(value, numbers.Real) and cast("float", value) < MIN_COVERAGE else f".{percent_hint(value)}"
+        msg = f"The 'coverage' argument of {caller} must be a number from {MIN_COVERAGE} to below 1 (the probability a range of the network file is read to hold; {COVERAGE} by default). Got {show(value)} instead{reason}"
         raise InvalidValueError(msg)
     if model is not None:
         warn_short(model, float(value), caller)
