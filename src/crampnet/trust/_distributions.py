@@ -380,14 +380,21 @@ def _log_dirichlet(rng: np.random.Generator, alpha: np.ndarray, draws: int) -> n
     """``draws`` Dirichlet(``alpha``) vectors computed in log space, for alphas so small that their gammas underflow.
 
     ``Gamma(a) = Gamma(a + 1) * U ** (1 / a)`` (Marsaglia and Tsang), so the
-    log of each gamma is ``log Gamma(a + 1) + log(U) / a``, finite however
-    small ``a``; the shares are their softmax. Entries with ``alpha == 0``
-    stay 0.
+    log of each gamma is ``log Gamma(a + 1) + log(U) / a`` and the shares are their softmax; a row
+    where ``log(U) / a`` overflows in every entry (``a`` below ~1e-306) is scaled by the least alpha
+    first. Entries with ``alpha == 0`` stay 0.
     """
     live = alpha > 0
     safe = np.where(live, alpha, 1.0)
-    with np.errstate(divide="ignore"):
-        log_gamma = np.log(rng.standard_gamma(safe + 1.0, size=(draws, alpha.size))) + np.log(rng.random((draws, alpha.size))) / safe
-    log_gamma = np.where(live, log_gamma, -np.inf)
-    shares = np.exp(log_gamma - log_gamma.max(axis=1, keepdims=True))
+    with np.errstate(divide="ignore", over="ignore"):
+        log_g, log_u = np.log(rng.standard_gamma(safe + 1.0, size=(draws, alpha.size))), np.log(rng.random((draws, alpha.size)))
+        log_gamma = np.where(live, log_g + log_u / safe, -np.inf)
+    shares = np.zeros((draws, alpha.size))
+    ok = np.isfinite(log_gamma.max(axis=1))
+    shares[ok] = np.exp(log_gamma[ok] - log_gamma[ok].max(axis=1, keepdims=True))
+    if not ok.all():  # log(U) / a overflowed (a below ~1e-306) in every entry: the same in units of the least alpha
+        least = alpha[live].min()
+        with np.errstate(over="ignore", divide="ignore"):
+            scaled = np.where(live, least * log_g[~ok] + log_u[~ok] * (least / safe), -np.inf)
+            shares[~ok] = np.exp((scaled - scaled.max(axis=1, keepdims=True)) / least)
     return np.asarray(shares / shares.sum(axis=1, keepdims=True))
