@@ -133,29 +133,39 @@ def distributions(model: BaseModel, coverage: float = COVERAGE) -> Distributions
             source[i] = "file"
         if sigma > 0:
             family[i], s1[i], s2[i] = "lognormal", math.log(slot.value), sigma
+    fitted = [g for g in range(len(space.groups)) if g in space.alphas]
+    if fitted:  # a fit's ~22,000 Dirichlet groups at once: alpha_i and alpha_0 where 0 < alpha_i < alpha_0
+        at = np.concatenate([space.groups[g] for g in fitted])
+        entries = np.concatenate([space.alphas[g] for g in fitted])
+        totals = np.repeat([float(space.alphas[g].sum()) for g in fitted], [len(space.groups[g]) for g in fitted])
+        inside = (entries > 0) & (entries < totals)
+        s1[at[inside]], s2[at[inside]] = entries[inside], totals[inside]
+        for i in at[inside].tolist():
+            family[i], source[i] = "dirichlet", "fitted"
     for g, slots in enumerate(space.groups):
-        values = point[slots]
         if g in space.alphas:
-            alpha, how = space.alphas[g], "fitted"
+            continue
+        values = point[slots]
+        inner = values[(values > 0) & (values < 1)]
+        if inner.size == 0:
+            continue
+        ranged = _range_concentration(space, slots, coverage)
+        if ranged is not None:
+            alpha, how = values * ranged, "file"
         else:
-            inner = values[(values > 0) & (values < 1)]
-            if inner.size == 0:
-                continue
-            ranged = _range_concentration(space, slots, coverage)
-            if ranged is not None:
-                alpha, how = values * ranged, "file"
-            else:
-                judgment = np.array([space.slots[int(slots[0])].judgment])
-                alpha, how = values * _default_concentration(inner.max(keepdims=True), judgment)[0], "default"
+            judgment = np.array([space.slots[int(slots[0])].judgment])
+            alpha, how = values * _default_concentration(inner.max(keepdims=True), judgment)[0], "default"
         total = float(alpha.sum())
         for j, i in enumerate(slots):
             if 0 < alpha[j] < total:
                 family[i], s1[i], s2[i], source[i] = "dirichlet", alpha[j], total, how
     q = _central(family, s1, s2, tail, coverage)
-    for i in np.flatnonzero(~np.isnan(q[:, 0])).tolist():
+    varied = ~np.isnan(q[:, 0])
+    low[varied], high[varied] = np.minimum(q[varied, 0], point[varied]), np.maximum(q[varied, 1], point[varied])  # widened to hold the value
+    for i in np.flatnonzero(varied & (np.array(source) == "file")).tolist():  # a file's own range where it gives one
         slot = space.slots[i]
-        low[i] = slot.low if slot.low is not None and source[i] == "file" else min(float(q[i, 0]), slot.value)
-        high[i] = slot.high if slot.high is not None and source[i] == "file" else max(float(q[i, 1]), slot.value)
+        low[i] = slot.low if slot.low is not None else low[i]
+        high[i] = slot.high if slot.high is not None else high[i]
     return Distributions(space, family, s1, s2, low, high, source, short)
 
 
@@ -370,14 +380,21 @@ def _log_dirichlet(rng: np.random.Generator, alpha: np.ndarray, draws: int) -> n
     """``draws`` Dirichlet(``alpha``) vectors computed in log space, for alphas so small that their gammas underflow.
 
     ``Gamma(a) = Gamma(a + 1) * U ** (1 / a)`` (Marsaglia and Tsang), so the
-    log of each gamma is ``log Gamma(a + 1) + log(U) / a``, finite however
-    small ``a``; the shares are their softmax. Entries with ``alpha == 0``
-    stay 0.
+    log of each gamma is ``log Gamma(a + 1) + log(U) / a`` and the shares are their softmax; a row
+    where ``log(U) / a`` overflows in every entry (``a`` below ~1e-306) is scaled by the least alpha
+    first. Entries with ``alpha == 0`` stay 0.
     """
     live = alpha > 0
     safe = np.where(live, alpha, 1.0)
-    with np.errstate(divide="ignore"):
-        log_gamma = np.log(rng.standard_gamma(safe + 1.0, size=(draws, alpha.size))) + np.log(rng.random((draws, alpha.size))) / safe
-    log_gamma = np.where(live, log_gamma, -np.inf)
-    shares = np.exp(log_gamma - log_gamma.max(axis=1, keepdims=True))
+    with np.errstate(divide="ignore", over="ignore"):
+        log_g, log_u = np.log(rng.standard_gamma(safe + 1.0, size=(draws, alpha.size))), np.log(rng.random((draws, alpha.size)))
+        log_gamma = np.where(live, log_g + log_u / safe, -np.inf)
+    shares = np.zeros((draws, alpha.size))
+    ok = np.isfinite(log_gamma.max(axis=1))
+    shares[ok] = np.exp(log_gamma[ok] - log_gamma[ok].max(axis=1, keepdims=True))
+    if not ok.all():  # log(U) / a overflowed (a below ~1e-306) in every entry: the same in units of the least alpha
+        least = alpha[live].min()
+        with np.errstate(over="ignore", divide="ignore"):
+            scaled = np.where(live, least * log_g[~ok] + log_u[~ok] * (least / safe), -np.inf)
+            shares[~ok] = np.exp((scaled - scaled.max(axis=1, keepdims=True)) / least)
     return np.asarray(shares / shares.sum(axis=1, keepdims=True))

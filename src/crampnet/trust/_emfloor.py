@@ -13,6 +13,13 @@ pass is exact): a row that is possible after all is refused with its
 probability, not called impossible. Checking every row up front would
 cost a full inference per distinct case (minutes on the shipped network).
 
+EM's later iterations cannot make a possible row impossible (each raises
+the data's likelihood), but their tables can make one that was likely
+under the starting model too unlikely for the floats, such as a tiny
+``prior_strength`` letting thousands of other rows push the entries it
+needs to 1e-4 each: ``refuse_drifted`` says so with both of its
+probabilities, under the starting tables and under EM's current ones.
+
 Examples
 --------
 >>> import numpy as np
@@ -35,9 +42,10 @@ import pandas as pd
 from crampnet.base import BaseModel
 from crampnet.exceptions import InvalidValueError
 from crampnet.inference._logpass import SAFE
+from crampnet.inference.compiled import CompiledNetwork
 from crampnet.network.batch import row_name
 
-__all__ = ["refuse_below_floor"]
+__all__ = ["refuse_below_floor", "refuse_drifted"]
 
 
 def refuse_below_floor(model: BaseModel, cases: Mapping[str, np.ndarray], in_tree: np.ndarray, first: np.ndarray, rows: pd.Index) -> None:
@@ -79,3 +87,47 @@ def refuse_below_floor(model: BaseModel, cases: Mapping[str, np.ndarray], in_tre
         "Drop the row (rows with every cell given are counted exactly, however unlikely)."
     )
     raise InvalidValueError(msg)
+
+
+def refuse_drifted(model: BaseModel, tables: Mapping[str, np.ndarray], cases: Mapping[str, np.ndarray], bad: np.ndarray, first: np.ndarray, rows: pd.Index, iteration: int) -> InvalidValueError:
+    """The error for a case the E-step lost after EM's first iteration: possible, EM's tables made it too unlikely.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model EM starts from.
+    tables : mapping of str to numpy.ndarray
+        The tables of the E-step that lost the case (EM's current ones),
+        for the nodes EM updates; the others are ``model``'s.
+    cases : mapping of str to numpy.ndarray
+        Per observed node, ``(n_cases, card)`` likelihoods of the distinct cases.
+    bad : numpy.ndarray
+        Positions of the cases the E-step lost (non-empty).
+    first : numpy.ndarray
+        Shape ``(n_cases,)``: each case's first position in the data.
+    rows : pandas.Index
+        The data's index, to name the row.
+    iteration : int
+        The EM iteration whose E-step lost the case (2 or more: the first
+        runs on ``model``'s tables, where a lost case is refused by
+        ``refuse_below_floor`` or as impossible).
+
+    Returns
+    -------
+    InvalidValueError
+        The error to raise, naming the first such row, its probability
+        under ``model`` and under ``tables`` (or "below the float range"
+        where even the log pass finds none).
+    """
+    k = int(bad[np.argmin(first[bad])])
+    row = {nid: arr[k : k + 1] for nid, arr in cases.items()}
+    current = CompiledNetwork(model.spec, model.compiled.population, tables={**model.compiled.tables, **tables})
+    before, after = (float(np.asarray(c.run(row, [])[1], dtype=float).reshape(-1)[0]) / np.log(10) for c in (model.compiled, current))
+    now = f"10^{after:.1f}" if np.isfinite(after) else "below the float range"
+    msg = (
+        f"Fit cannot count {row_name(rows, int(first[k]))} of the data exactly: it has probability 10^{before:.1f} under the starting model, "
+        f"but {now} under the tables EM reached after {iteration - 1} iteration{'s' * (iteration != 2)} (below {SAFE:g}), "
+        "and fit's expected counts for rows with missing cells multiply the tables in floats (none below ~1e-308). "
+        "A larger prior_strength keeps the tables nearer the starting ones; or drop the row."
+    )
+    return InvalidValueError(msg)

@@ -25,7 +25,7 @@ from crampnet.network.entailment import entail_rows
 from crampnet.network.evidence import resolve_id
 from crampnet.network.spec import NetworkSpec
 from crampnet.trust._em import BARREN, HARD, KEPT, SOFT, EStep
-from crampnet.trust._emfloor import refuse_below_floor
+from crampnet.trust._emfloor import refuse_below_floor, refuse_drifted
 from crampnet.trust._impossible import impossible_row
 from crampnet.trust._montecarlo import relevant_nodes
 
@@ -257,6 +257,8 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
     counts = {nid: np.zeros(alpha[nid].shape) for nid in fitted}
     for iteration in range(1, max_iter + 1):
         found, bad = step.counts(tables)
+        if bad.size and iteration > 1:  # possible under the starting tables (EM's cannot make it impossible): they drove it below the floats
+            raise refuse_drifted(model, tables, cases, bad, first, rows, iteration)
         if bad.size:
             refuse_below_floor(model, cases, np.isin(np.arange(first.size), bad), first, rows)  # a float underflow, not a zero
             raise impossible_row(model, evidence, rows, int(first[bad].min()))

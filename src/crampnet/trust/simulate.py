@@ -198,7 +198,8 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
         If ``prior_strength`` is not a positive number, ``tol`` not one below 1,
         ``max_iter`` not a positive int, or no cell of ``data`` is observed;
         or if EM's float E-step loses a row with missing cells whose
-        probability under the model is below 1e-200 (it names the row).
+        probability under the model, or under the tables EM has reached,
+        is below 1e-200 (it names the row and both probabilities).
     ImpossibleEvidenceError
         If a row has probability zero under the model (it names the row
         and a minimal conflict), with complete data as under EM.

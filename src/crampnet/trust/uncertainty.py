@@ -101,6 +101,7 @@ from crampnet.trust._drawn_tables import drawn_tables
 from crampnet.trust._logdraws import lost
 from crampnet.trust._montecarlo import drawn_posteriors
 from crampnet.trust._parameters import parameter_space
+from crampnet.trust._percent import percent_hint
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -304,43 +305,37 @@ def parameter_distributions(model: BaseModel, coverage: float = COVERAGE) -> pd.
     dist = distributions(model, _coverage(coverage, "parameter_distributions", model))
     rows = parameter_rows(model)
     frame = model.parameters()
+    labels = frame.index.tolist()
+    slot = [rows.get(i) for i in labels]
+    at = np.array([-1 if i is None else i for i in slot], dtype=np.intp)
+    shapes = {name: np.where(at >= 0, getattr(dist, name)[at], np.nan) for name in ("shape1", "shape2", "low", "high")}
     out = pd.DataFrame(
         {
             "node": frame["node"],
             "kind": frame["kind"],
             "state": frame["state"],
             "value": frame["value"],
-            "family": [dist.family[rows[i]] if i in rows else None for i in frame.index],
-            "shape1": [dist.shape1[rows[i]] if i in rows else np.nan for i in frame.index],
-            "shape2": [dist.shape2[rows[i]] if i in rows else np.nan for i in frame.index],
-            "low": [dist.low[rows[i]] if i in rows else np.nan for i in frame.index],
-            "high": [dist.high[rows[i]] if i in rows else np.nan for i in frame.index],
-            "range": [dist.range_source[rows[i]] if i in rows else None for i in frame.index],
+            "family": [None if i is None else dist.family[i] for i in slot],
+            **shapes,
+            "range": [None if i is None else dist.range_source[i] for i in slot],
         },
         index=frame.index,
     )
-    return out.loc[[i for i in frame.index if i in rows]]
+    return out.loc[[i for i in labels if i in rows]]
 
 
 def parameter_rows(model: BaseModel) -> dict[object, int]:
     """The slot of each row label of ``model.parameters()`` that is a parameter."""
-    from crampnet.trust._parameters import row_key
+    from crampnet.trust._parameters import row_slots
 
-    index = parameter_space(model).index()
-    frame = model.parameters()
-    out: dict[object, int] = {}
-    for label, node, kind, parent, pstate, state in zip(frame.index, frame["node"], frame["kind"], frame["parent"], frame["parent_state"], frame["state"], strict=True):
-        key = row_key(node, kind, parent, pstate, state)
-        if key is not None and key in index:
-            out[label] = index[key]
-    return out
+    return row_slots(model.parameters(), parameter_space(model).index())
 
 
 def _fraction(name: str, value: object, caller: str) -> float:
     """``value`` as a float strictly between 0 and 1, or InvalidValueError naming ``name``."""
     # Compared before float(): an int too large for a float must not raise OverflowError.
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not 0 < cast("float", value) < 1:
-        msg = f"The {name!r} argument of {caller} must be a number strictly between 0 and 1 (e.g. 0.9). Got {show(value)} instead."
+        msg = f"The {name!r} argument of {caller} must be a number strictly between 0 and 1 (e.g. 0.9). Got {show(value)} instead.{percent_hint(value)}"
         raise InvalidValueError(msg)
     return float(value)
 
@@ -368,7 +363,8 @@ def _coverage(value: object, caller: str, model: BaseModel | None = None) -> flo
         Not a real number, or outside ``[MIN_COVERAGE, 1)``.
     """
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not MIN_COVERAGE <= cast("float", value) < 1:
-        msg = f"The 'coverage' argument of {caller} must be a number from {MIN_COVERAGE} to below 1 (the probability a range of the network file is read to hold; {COVERAGE} by default). Got {show(value)} instead: a range read to hold its number with less than even odds is no range of it."
+        reason = ": a range read to hold its number with less than even odds is no range of it." if isinstance(value, numbers.Real) and cast("float", value) < MIN_COVERAGE else f".{percent_hint(value)}"
+        msg = f"The 'coverage' argument of {caller} must be a number from {MIN_COVERAGE} to below 1 (the probability a range of the network file is read to hold; {COVERAGE} by default). Got {show(value)} instead{reason}"
         raise InvalidValueError(msg)
     if model is not None:
         warn_short(model, float(value), caller)
