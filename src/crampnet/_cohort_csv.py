@@ -36,7 +36,7 @@ from crampnet._cli_input import show
 from crampnet._csv_rows import FullRows
 from crampnet._files import open_regular, shown
 from crampnet.exceptions import InvalidValueError, UnknownNodeError
-from crampnet.network._words import missing_word
+from crampnet.network._words import grouped_number, missing_word
 from crampnet.network.evidence import resolve_id, typed_state
 
 if TYPE_CHECKING:
@@ -340,7 +340,7 @@ def _typed(chunk: pd.DataFrame, name: str, nodes: dict[str, Node]) -> pd.DataFra
             label = text.index[bad.to_numpy()][0]
             msg = f"{name}, row {show(label)}, column {show(column)}: {show(text[label])} is not a value; leave the cell empty when it is not known."
             raise InvalidValueError(msg)
-        numbers = pd.to_numeric(text, errors="coerce")
+        numbers = pd.to_numeric(text.mask(stripped.isin({v for v in stripped[given].unique() if grouped_number(v)})), errors="coerce")  # 1.200 (1.2, or 1200): left as text, which the evidence refuses
         huge = numbers.abs() == float("inf")  # in any column: the words for infinity were refused above
         if huge.any():
             label = text.index[huge.to_numpy()][0]

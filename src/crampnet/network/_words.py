@@ -22,7 +22,7 @@ import re
 
 from crampnet.network.spec import Node
 
-__all__ = ["missing_word", "number_hint", "truth_states", "truth_word", "truth_words", "typed_number", "typed_state", "written_number"]
+__all__ = ["grouped_number", "missing_word", "number_hint", "truth_states", "truth_word", "truth_words", "typed_number", "typed_state", "written_number"]
 
 #: What a person types for yes and no, on a node that takes booleans (see :func:`truth_word`).
 _YES = ("yes", "y", "true", "present", "positive")
@@ -30,7 +30,7 @@ _NO = ("no", "n", "false", "absent", "negative")
 #: A number as :class:`float` reads one in ASCII (no underscore), for :func:`number_hint`'s patterns.
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 #: A point before three digits after one to three (``1.200``, ``12.500``): 1.2, or 1200 where a point groups thousands (see :func:`written_number`).
-_GROUPED = re.compile(r"[+-]?\d{1,3}\.\d{3}")  # \d: any digits float() reads (full-width too); see _grouped
+_GROUPED = re.compile(r"[+-]?\d{1,3}\.\d{3}")  # \d: any digits float() reads (full-width too); see grouped_number
 #: The texts a missing cell is written as (pandas' ``read_csv`` defaults, ``str()`` of None, NaN, pd.NA and NaT), lower case (see :func:`missing_word`).
 _MISSING_WORDS = frozenset(
     {"nan", "+nan", "-nan", "none", "null", "na", "n/a", "<na>", "nat", "<nat>", "#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "1.#ind", "1.#qnan"}
@@ -242,7 +242,7 @@ def written_number(text: str) -> float | None:
     >>> written_number(" 1 "), written_number("30_0"), written_number("yes"), written_number("1.200"), written_number("1.2000")
     (1.0, None, None, None, 1.2)
     """
-    if "_" in text or _grouped(text):
+    if "_" in text or grouped_number(text):
         return None
     try:
         return float(text.strip())
@@ -250,7 +250,7 @@ def written_number(text: str) -> float | None:
         return None
 
 
-def _grouped(text: str) -> bool:
+def grouped_number(text: str) -> bool:
     """Whether ``text`` (blanks around it ignored) is a point before three digits after one to three, the first not 0.
 
     ``1.200`` is 1.2, or 1200 where a point groups thousands; ``0.200``
@@ -304,7 +304,7 @@ def number_hint(node: Node, text: str) -> str:
     written = text.strip()
     if not node.bands or not any(c.isdigit() for c in written):
         return ""
-    if _grouped(written):  # "1.200"
+    if grouped_number(written):  # "1.200"
         number, grouped = written.lstrip("+"), int(written.replace(".", ""))  # int(): ASCII digits of any digits
         return f" {number} may be {float(number):g} or {grouped} (a point groups thousands in many languages): write {float(number):g} for the decimal, or {grouped}."
     if any(c in written for c in ", _") and typed_number(node, re.sub("[ _]", "", written.replace(",", "."))) is not None:
