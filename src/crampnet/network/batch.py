@@ -144,7 +144,7 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame, *, rows: pd.Index | N
             # hash-based factorize finds its distinct values (missing: -1).
             codes_, distinct = pd.factorize(series, use_na_sentinel=True)
             codes = np.asarray(codes_)
-            narrow = series.dtype
+            narrow = getattr(series.dtype, "numpy_dtype", series.dtype)  # pandas' nullable Float32 too
             if isinstance(narrow, np.dtype) and narrow.kind == "f" and narrow.itemsize < 8:
                 # float16/float32 cells stay numpy scalars of their own width (pandas widens a float16
                 # index), so the reader takes the decimal they write, as it does for one case
