@@ -89,6 +89,7 @@ import numpy as np
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network._ranges import COVERAGE, beta_from_interval
 from crampnet.network.evidence import normalise, show
+from crampnet.reasoning._probability_hint import probability_hint
 from crampnet.trust._distributions import (
     JUDGMENT_FACTOR,
     SOURCED_FACTOR,
@@ -101,7 +102,6 @@ from crampnet.trust._drawn_tables import drawn_tables
 from crampnet.trust._logdraws import lost
 from crampnet.trust._montecarlo import drawn_posteriors
 from crampnet.trust._parameters import parameter_space
-from crampnet.trust._percent import percent_hint
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -338,7 +338,7 @@ def _fraction(name: str, value: object, caller: str) -> float:
     """``value`` as a float strictly between 0 and 1, or InvalidValueError naming ``name``."""
     # Compared before float(): an int too large for a float must not raise OverflowError.
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not 0 < cast("float", value) < 1:
-        msg = f"The {name!r} argument of {caller} must be a number strictly between 0 and 1 (e.g. 0.9). Got {show(value)} instead.{percent_hint(value)}"
+        msg = f"The {name!r} argument of {caller} must be a number strictly between 0 and 1 (e.g. 0.9). Got {show(value)} instead.{probability_hint(value)}"
         raise InvalidValueError(msg)
     return float(value)
 
@@ -366,7 +366,7 @@ def _coverage(value: object, caller: str, model: BaseModel | None = None) -> flo
         Not a real number, or outside ``[MIN_COVERAGE, 1)``.
     """
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not MIN_COVERAGE <= cast("float", value) < 1:
-        reason = ": a range read to hold its number with less than even odds is no range of it." if isinstance(value, numbers.Real) and cast("float", value) < MIN_COVERAGE else f".{percent_hint(value)}"
+        reason = ": a range read to hold its number with less than even odds is no range of it." if isinstance(value, numbers.Real) and cast("float", value) < MIN_COVERAGE else f".{probability_hint(value)}"
         msg = f"The 'coverage' argument of {caller} must be a number from {MIN_COVERAGE} to below 1 (the probability a range of the network file is read to hold; {COVERAGE} by default). Got {show(value)} instead{reason}"
         raise InvalidValueError(msg)
     if model is not None:
