@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,10 @@ if TYPE_CHECKING:
 
 __all__ = ["LOG_SPLIT", "MAX_SPLIT", "TINY", "batch_evidence", "check_columns", "checked_frames", "label", "merge_split", "progress_bar", "row_name", "split_evaluate", "split_marginals", "split_tiny"]
 
+#: A column pandas.read_csv renamed because its header repeats an earlier one (``x.1`` after ``x``).
+_RENAMED = re.compile(r"(.+)\.[1-9][0-9]*")
+
+
 def check_columns(columns: Iterable[Hashable]) -> None:
     """Raise InvalidValueError naming the first column name that ``columns`` repeats.
 
@@ -61,7 +66,8 @@ def check_columns(columns: Iterable[Hashable]) -> None:
     ------
     InvalidValueError
         If a name appears more than once (the first repeated one is named,
-        with its count).
+        with its count), or beside the name ``pandas.read_csv`` gives a
+        header that repeats it (``urge_to_move.1`` beside ``urge_to_move``).
 
     Examples
     --------
@@ -77,6 +83,12 @@ def check_columns(columns: Iterable[Hashable]) -> None:
     repeated = names[names.duplicated()]
     if len(repeated):
         msg = f"The DataFrame has {int((names == repeated[0]).sum())} columns named {label(repeated[0])}; each column must be named once (one column per node)."
+        raise InvalidValueError(msg)
+    texts = {c for c in names if isinstance(c, str)}
+    renamed = next((c for c in names if isinstance(c, str) and (m := _RENAMED.fullmatch(c)) is not None and m.group(1) in texts), None)  # the first, in column order
+    if renamed is not None:  # pandas.read_csv's name for a repeated header: not an unknown node to be corrected
+        first = renamed.rsplit(".", 1)[0]
+        msg = f"The DataFrame has columns {label(first)} and {label(renamed)}, as pandas.read_csv names a header given twice: the file names {label(first)} twice; each column must be named once (one column per node)."
         raise InvalidValueError(msg)
 
 
