@@ -6,6 +6,7 @@ every helper is defined here and handed to the tests through a fixture.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import math
@@ -172,6 +173,25 @@ def cli_error(capsys: pytest.CaptureFixture[str]) -> Callable[[list[str]], str]:
         return captured.err
 
     return run
+
+
+def _run_cli(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
+    from crampnet.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), out, err
+    try:
+        code = main(argv)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="session")
+def cli_run() -> Callable[..., tuple[int, str, str]]:
+    """``cli_run(argv, stdin="")``: run ``crampnet.cli.main(argv)`` with ``stdin`` as its standard input; the exit code, stdout and stderr."""
+    return _run_cli
 
 
 # ---------------------------------------------------------------------------

@@ -8,24 +8,10 @@ ferritin 1.200 as 1.2 ng/mL, low, without a word.
 
 from __future__ import annotations
 
-import io
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from crampnet.cli import main
-
-
-def _score(path: Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
-    try:
-        code = main(["score", str(path)])
-    finally:
-        sys.stdout, sys.stderr = saved
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -35,17 +21,17 @@ def _score(path: Path) -> tuple[int, str, str]:
         ("32,70\n0.900,1.000\n", "row 1, column 'age'", "1.000 may be 1 or 1000"),
     ],
 )
-def test_a_grouped_number_in_a_csv_is_refused(tmp_path: Path, rows: str, where: str, says: str) -> None:
+def test_a_grouped_number_in_a_csv_is_refused(tmp_path: Path, rows: str, where: str, says: str, cli_run: Callable[..., tuple[int, str, str]]) -> None:
     path = tmp_path / "cohort.csv"
     path.write_text("ferritin,age\n" + rows, encoding="utf-8")
-    code, out, err = _score(path)
+    code, out, err = cli_run(["score", str(path)])
     assert code == 2 and out == ""
     assert where in err and says in err, err
 
 
-def test_plain_decimals_in_a_csv_still_score(tmp_path: Path) -> None:
+def test_plain_decimals_in_a_csv_still_score(tmp_path: Path, cli_run: Callable[..., tuple[int, str, str]]) -> None:
     path = tmp_path / "cohort.csv"
     path.write_text("ferritin,age\n0.900,70\n1.2,70.5\n1200,70\n", encoding="utf-8")
-    code, out, err = _score(path)
+    code, out, err = cli_run(["score", str(path)])
     assert code == 0, err
     assert len(out.strip().splitlines()) == 4  # the header and three rows

@@ -2,24 +2,7 @@
 
 from __future__ import annotations
 
-import io
-import sys
-
 import pytest
-
-from crampnet.cli import main
-
-
-def _run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
-    """Run main(args) with ``stdin`` as the standard input; the exit code, stdout and stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    saved = sys.stdin, sys.stdout, sys.stderr
-    sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), out, err
-    try:
-        code = main(args)
-    finally:
-        sys.stdin, sys.stdout, sys.stderr = saved
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -37,8 +20,8 @@ def _run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
         ("1_0", "Got '1_0'."),
     ],
 )
-def test_a_confidence_given_as_a_percentage_says_what_to_pass(value, says):
+def test_a_confidence_given_as_a_percentage_says_what_to_pass(value, says, cli_run):
     """Check interview --confidence 95 says it reads as 95% and to pass 0.95, as --threshold 5 does; one line, nothing asked."""
-    code, out, err = _run(["interview", "--confidence", value], "yes\n")
+    code, out, err = cli_run(["interview", "--confidence", value], "yes\n")
     assert (code, out) == (2, "")
     assert err == f"crampnet: error: --confidence must be in (0, 1]. {says}\n"

@@ -8,31 +8,17 @@ the command line's echo shows such a number as the number read since session
 
 from __future__ import annotations
 
-import io
 import json
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from crampnet.cli import main
-
-
-def _run(args: list[str], stdin: str) -> tuple[int, str]:
-    out = io.StringIO()
-    saved = sys.stdin, sys.stdout, sys.stderr
-    sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), out, io.StringIO()
-    try:
-        code = main(args)
-    finally:
-        sys.stdin, sys.stdout, sys.stderr = saved
-    return code, out.getvalue()
-
 
 @pytest.mark.parametrize(("typed", "shown"), [("\uff11\uff12", "12"), ("\u0667\u0660", "70"), ("7e1", "7e1")])
-def test_the_evidence_line_shows_the_number_read(tmp_path: Path, typed: str, shown: str) -> None:
+def test_the_evidence_line_shows_the_number_read(tmp_path: Path, typed: str, shown: str, cli_run: Callable[..., tuple[int, str, str]]) -> None:
     saved = tmp_path / "case.json"
-    code, out = _run(["interview", "--max-questions", "1", "--save", str(saved)], f"{typed}\nquit\n")
+    code, out, _ = cli_run(["interview", "--max-questions", "1", "--save", str(saved)], f"{typed}\nquit\n")
     assert code == 0, out
     line = next(row for row in out.splitlines() if row.startswith("Evidence:"))
     assert line.startswith(f"Evidence: age_group={shown} ("), line
