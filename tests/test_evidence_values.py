@@ -152,7 +152,7 @@ def test_a_node_given_as_its_id_and_an_alias_is_refused_in_a_dict_as_in_a_datafr
 
 
 def test_a_condition_argument_suggests_only_conditions(model):
-    """Check that explain, next_questions(about=...) and sensitivity, which take a condition, suggest conditions only ('RLS' suggested the context family_history_rls) and list them when none is close."""
+    """Check that explain, next_questions(about=...) and sensitivity, which take a condition, suggest conditions only ('RLS' suggested the context family_history_rls; it now suggests restless_legs_syndrome, whose initials it is) and list them when none is close."""
     from crampnet.trust.sensitivity import sensitivity
 
     dx = model.diagnose({"urge_to_move": True})
@@ -160,7 +160,10 @@ def test_a_condition_argument_suggests_only_conditions(model):
     for call in calls:
         with pytest.raises(crampnet.UnknownNodeError) as caught:
             call("RLS")
-        assert "family_history_rls" not in str(caught.value) and all(c in str(caught.value) for c in model.conditions)
+        assert "family_history_rls" not in str(caught.value) and caught.value.suggestions == ["restless_legs_syndrome"]
+        with pytest.raises(crampnet.UnknownNodeError) as caught:
+            call("hypokalaemia")
+        assert caught.value.suggestions == [] and all(c in str(caught.value) for c in model.conditions)
         with pytest.raises(crampnet.UnknownNodeError) as caught:
             call("restless_leg")
         assert caught.value.suggestions == ["restless_legs_syndrome"]

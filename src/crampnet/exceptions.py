@@ -31,8 +31,21 @@ __all__ = [
 ]
 
 
+_FILLERS = frozenset({"a", "an", "and", "of", "or", "the", "to", "with"})
+
+
+def _words(name: str) -> list[str]:
+    """The words of an id, lower case, split at underscores, hyphens and spaces."""
+    return [w for w in name.lower().replace("-", "_").replace(" ", "_").split("_") if w]
+
+
+def _initials(name: str) -> str:
+    """The first letters of an id's words (``ankle_brachial_index`` -> ``abi``)."""
+    return "".join(w[0] for w in _words(name))
+
+
 def did_you_mean(key: str, names: Iterable[str], n: int = 3) -> list[str]:
-    """The names closest to ``key``: close spellings, else names containing it.
+    """The names closest to ``key``: its abbreviation or its words, else close spellings.
 
     Parameters
     ----------
@@ -46,10 +59,21 @@ def did_you_mean(key: str, names: Iterable[str], n: int = 3) -> list[str]:
     Returns
     -------
     list of str
-        Up to ``n`` of ``names``: those spelled close to ``key`` (difflib's
-        ratio of at least 0.6), best first; if none is, those that contain
-        ``key`` written in lower case, or that it contains, in the order of
-        ``names``. Empty for a blank ``key``.
+        Up to ``n`` of ``names``, found in this order, stopping at the first
+        step that finds any:
+
+        1. the names equal to ``key`` but for case, the names of two or more
+           words whose initials ``key`` is (``"DVT"`` for
+           ``deep_vein_thrombosis``), and the names that have every word of a
+           ``key`` of two or more words, in any order;
+        2. those spelled close to ``key`` in lower case (difflib's ratio of
+           at least 0.6), best first;
+        3. for a ``key`` of three letters or more, those that contain it
+           written in lower case, or that it contains;
+        4. those sharing at least half of ``key``'s words (short fillers such
+           as "or" left out), most shared first.
+
+        Empty for a blank ``key``.
 
     Examples
     --------
@@ -57,16 +81,36 @@ def did_you_mean(key: str, names: Iterable[str], n: int = 3) -> list[str]:
     ['urge_to_move']
     >>> did_you_mean("older", ["adults", "older_adults"])
     ['older_adults']
+    >>> did_you_mean("ABI", ["ankle_reflex", "ankle_brachial_index"])
+    ['ankle_brachial_index']
+    >>> did_you_mean("limb_cold_or_pale", ["cold_pale_limb", "edema"])
+    ['cold_pale_limb']
     >>> did_you_mean("", ["adults", "older_adults"])
     []
     """
     names = list(names)
     if not key.strip():  # every name contains the empty string: suggest none
         return []
-    close = difflib.get_close_matches(key, names, n=n, cutoff=0.6)
+    low = key.lower()
+    words = [w for w in _words(key) if w not in _FILLERS]
+    first = [
+        name
+        for name in names
+        if name.lower() == low
+        or (len(low) >= 2 and len(_words(name)) >= 2 and _initials(name) == low)
+        or (len(words) >= 2 and set(words) <= set(_words(name)))
+    ]
+    if first:
+        return first[:n]
+    by_lower: dict[str, str] = {}
+    for name in names:
+        by_lower.setdefault(name.lower(), name)
+    close = [by_lower[c] for c in difflib.get_close_matches(low, list(by_lower), n=n, cutoff=0.6)]
     if not close:
-        low = key.lower()
-        close = [name for name in names if low in name or name in low][:n]
+        close = [name for name in names if len(low) >= 3 and (low in name.lower() or name.lower() in low)][:n]
+    if not close and words:
+        shared = {name: len(set(words) & set(_words(name))) for name in names}
+        close = sorted((name for name in names if 2 * shared[name] >= len(words) and shared[name]), key=lambda name: -shared[name])[:n]
     return close
 
 
