@@ -162,7 +162,7 @@ def test_a_condition_argument_suggests_only_conditions(model):
             call("RLS")
         assert "family_history_rls" not in str(caught.value) and caught.value.suggestions == ["restless_legs_syndrome"]
         with pytest.raises(crampnet.UnknownNodeError) as caught:
-            call("hypokalaemia")
+            call("xyzzy")
         assert caught.value.suggestions == [] and all(c in str(caught.value) for c in model.conditions)
         with pytest.raises(crampnet.UnknownNodeError) as caught:
             call("restless_leg")

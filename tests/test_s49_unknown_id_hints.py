@@ -61,3 +61,37 @@ def test_close_spellings_still_come_first():
     """Check that a misspelling still gets its id (the step before words and abbreviations are no better)."""
     assert did_you_mean("feritin", ["ferritin", "edema"]) == ["ferritin"]
     assert did_you_mean("Urge_To_Mov", ["urge_to_move", "edema"]) == ["urge_to_move"]
+
+
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [
+        ("cancer", "malignancy"),
+        ("erythema", "leg_redness_warmth"),  # a close spelling offered 'edema'
+        ("redness", "leg_redness_warmth"),  # a close spelling offered 'weakness'
+        ("dysphagia", "bulbar_symptoms"),  # a close spelling offered 'myalgia'
+        ("wasting", "muscle_atrophy"),  # a close spelling offered 'care_setting'
+        ("pins and needles", "paresthesia"),
+        ("K", "potassium"),
+        ("claudication", "exertional_pain_relieved_by_rest"),
+    ],
+)
+def test_a_clinical_word_names_the_node_it_means(model, given, meant):
+    """Check that a clinician's word for a node is told that node first, not a look-alike spelling."""
+    with pytest.raises(crampnet.UnknownNodeError) as info:
+        model.posteriors({given: True})
+    assert info.value.suggestions[0] == meant
+
+
+def test_every_clinical_word_names_ids_of_the_shipped_network(model):
+    """Check that the word table offers only ids the shipped network has, and none of its own ids as a word."""
+    from crampnet._synonyms import SYNONYMS
+
+    ids = {n.id for n in model.spec.nodes.values()}
+    assert {t for targets in SYNONYMS.values() for t in targets} <= ids
+    assert not set(SYNONYMS) & ids
+
+
+def test_a_clinical_word_offers_only_ids_among_the_names_given():
+    """Check that a word whose id is not among the names (another network, a list of conditions) offers nothing for it."""
+    assert did_you_mean("cancer", ["edema", "ferritin"]) == []

@@ -19,6 +19,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from crampnet._synonyms import SYNONYMS
+
 __all__ = [
     "CrampnetError",
     "EvidenceTypeError",
@@ -62,8 +64,10 @@ def did_you_mean(key: str, names: Iterable[str], n: int = 3) -> list[str]:
         Up to ``n`` of ``names``, found in this order, stopping at the first
         step that finds any:
 
-        1. the names equal to ``key`` but for case, the names of two or more
-           words whose initials ``key`` is (``"DVT"`` for
+        1. the ids a clinician's word names (``"cancer"`` for ``malignancy``;
+           the module ``crampnet._synonyms``), the names equal to ``key`` but
+           for case, the names of two or more words whose initials ``key`` is
+           (``"DVT"`` for
            ``deep_vein_thrombosis``), and the names that have every word of a
            ``key`` of two or more words, in any order;
         2. those spelled close to ``key`` in lower case (difflib's ratio of
@@ -93,7 +97,8 @@ def did_you_mean(key: str, names: Iterable[str], n: int = 3) -> list[str]:
         return []
     low = key.lower()
     words = [w for w in _words(key) if w not in _FILLERS]
-    first = [
+    meant = SYNONYMS.get("_".join(_words(key)), ())
+    first = [name for name in meant if name in names] + [
         name
         for name in names
         if name.lower() == low
@@ -101,7 +106,7 @@ def did_you_mean(key: str, names: Iterable[str], n: int = 3) -> list[str]:
         or (len(words) >= 2 and set(words) <= set(_words(name)))
     ]
     if first:
-        return first[:n]
+        return list(dict.fromkeys(first))[:n]
     by_lower: dict[str, str] = {}
     for name in names:
         by_lower.setdefault(name.lower(), name)
