@@ -20,7 +20,6 @@ Examples
 from __future__ import annotations
 
 import decimal
-import difflib
 import math
 import numbers
 from collections.abc import Mapping
@@ -28,6 +27,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
+from crampnet.network._state_words import state_suggestion
 from crampnet.network._words import (
     missing_word,
     number_hint,
@@ -309,7 +309,7 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
         if not node.bands and (written := written_number(value)) is not None and not math.isnan(written):  # "1" on d_dimer, as d_dimer=1 or 1 is refused
             raise _no_numbers(node, value, label, value.strip() if typed is None else typed)
         bare = typed_state(node, value.strip().rstrip(".!?,;:"))  # "y.", "true.": the word with a full stop
-        close = [bare] if bare is not None else difflib.get_close_matches(value.lower(), list(node.states), n=1, cutoff=0.5)
+        close = [bare] if bare is not None else [s for s in [state_suggestion(value, node.states)] if s is not None]  # by sense, never the opposite
         hint = f" Did you mean {close[0]!r}?" if close else number_hint(node, value)
         msg = f"{show(value)} is not a state of {label}. Valid states: {', '.join(node.states)}.{number}{hint}"
         if not value.strip():  # an empty form field or CSV cell: no value, not a misspelt state
@@ -361,7 +361,7 @@ def _soft(node: Node, value: Mapping[object, object], sets: bool, label: str) ->
             msg = f"The event gives {label} the weight {show(weight)} for {show(state)}. An event is a set of states: give a state name, True/False, or a mapping of state to 1 (in the set) or 0 (not), e.g. {{{node.states[0]!r}: 1}}; states: {', '.join(node.states)}. Soft evidence belongs in 'given'."
             raise InvalidValueError(msg)
         if state not in node.states:
-            hint = difflib.get_close_matches(state.lower(), list(node.states), n=1, cutoff=0.5) if isinstance(state, str) else []
+            hint = [s for s in [state_suggestion(state, node.states)] if s is not None] if isinstance(state, str) else []
             msg = f"{kind} for {label} names {show(state)}, which is not a state. Valid states: {', '.join(node.states)}.{f' Did you mean {hint[0]!r}?' if hint else ''}"
             raise InvalidStateError(msg, node.id, value, list(node.states))
         number = _float(node, weight, f"The likelihood of {state!r}", label) if isinstance(weight, _REAL) and not isinstance(weight, bool | np.bool_) else math.nan

@@ -1,0 +1,78 @@
+"""Which state a misspelt or reworded state name may mean, never its opposite.
+
+A close spelling alone offered the opposite of what was typed: ``abnormal``
+was told "Did you mean 'normal'?", ``present`` on ``pedal_pulses`` 'absent',
+``increased`` on ``knee_reflex`` 'reduced', ``decreased`` on ``d_dimer``
+'raised', and ``3 months`` on ``symptom_duration`` 'over_3_months' (90 days
+is in ``2_weeks_to_3_months``). :func:`state_suggestion` reads the words of
+findings' states by their sense first, and spells close only words of no
+known sense.
+
+Examples
+--------
+>>> state_suggestion("abnormal", ("normal", "raised")) is None
+True
+>>> state_suggestion("present", ("normal", "diminished", "absent")) is None
+True
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+__all__ = ["state_suggestion"]
+
+# Words of one sense. A typed word of a sense is offered only a state of the same sense; if the node has none, nothing.
+_SENSES: tuple[frozenset[str], ...] = (
+    frozenset({"raised", "high", "increased", "elevated", "brisk", "hyperactive"}),
+    frozenset({"low", "reduced", "decreased", "diminished", "weak", "depressed", "hypoactive"}),
+    frozenset({"absent", "none", "nil", "no", "negative", "impalpable"}),
+    frozenset({"present", "yes", "positive", "palpable"}),
+    frozenset({"normal", "unremarkable"}),
+)
+
+
+def state_suggestion(value: str, states: Sequence[str]) -> str | None:
+    """The state of ``states`` that ``value`` may mean, or None.
+
+    Parameters
+    ----------
+    value : str
+        The text typed for the node, which names none of its states.
+    states : Sequence of str
+        The node's states.
+
+    Returns
+    -------
+    str or None
+        For text with a digit, None (a number with a unit gets its own
+        advice). For a word of a known sense (``increased``, ``weak``,
+        ``present``, ``normal``), the one state of that sense, if the node
+        has exactly one; else None, and None for ``abnormal`` (too high or
+        too low: ferritin's ``normal`` band is "not low"). For other words, the
+        state spelled closest (difflib's ratio of at least 0.6) that begins
+        with the same letter, or None.
+
+    Examples
+    --------
+    >>> state_suggestion("increased", ("normal", "reduced")) is None
+    True
+    >>> state_suggestion("weak", ("normal", "diminished", "absent"))
+    'diminished'
+    >>> state_suggestion("diminshed", ("normal", "diminished", "absent"))
+    'diminished'
+    >>> state_suggestion("3 months", ("under_2_weeks", "2_weeks_to_3_months", "over_3_months")) is None
+    True
+    """
+    word = value.strip().lower()
+    if not word or any(c.isdigit() for c in word):
+        return None
+    if word in {"abnormal", "abn"}:  # low or high? ferritin's "normal" is "not low", knee_reflex's "reduced" not "brisk"
+        return None
+    for sense in _SENSES:
+        if word in sense:
+            same = [s for s in states if s.lower() in sense]
+            return same[0] if len(same) == 1 else None
+    close = [s for s in difflib.get_close_matches(word, [s.lower() for s in states], n=len(states), cutoff=0.6) if s[:1] == word[:1]]
+    return next((s for s in states if s.lower() == close[0]), None) if close else None
