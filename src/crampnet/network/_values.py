@@ -28,6 +28,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
+from crampnet.network._exact import cut_like, exact_number
 from crampnet.network._words import (
     missing_word,
     number_hint,
@@ -142,7 +143,10 @@ def band(node: Node, value: float, *, name: str | None = None, typed: object = N
         then say ``"age (age_group)"``.
     typed : object, optional
         The number as the user gave it (``-3``, not ``-3.0``), or the text
-        it was typed as (``"1e3"``, shown unquoted), for messages.
+        it was typed as (``"1e3"``, shown unquoted), for messages; a
+        Decimal, Fraction or text is compared with the cut points as it is
+        written, not as the float ``value`` it rounds to
+        (``Decimal("49.99999999999999999999")`` is below a cut at 50).
 
     Returns
     -------
@@ -167,12 +171,13 @@ def band(node: Node, value: float, *, name: str | None = None, typed: object = N
         msg = f"{label} must be a finite number. Got {_as_typed(value, typed) if isinstance(typed, str) else repr(value)} instead.{f' {_MISSING}.' if math.isnan(value) else ''}"
         raise InvalidValueError(msg)
     low, high = node.valid
-    if not low <= value <= high:
+    exact = exact_number(value, typed)  # 49.99999999999999999999 is below a cut at 50, though its float is 50.0
+    if not cut_like(exact, low) <= exact <= cut_like(exact, high):
         unit = f" {node.unit}" if node.unit else ""
         msg = f"{label} = {_as_typed(value, typed)} is outside the plausible range {low:g} to {high:g}{unit}."
         raise InvalidValueError(msg)
     for b in node.bands:
-        if (b.below is not None and value < b.below) or (b.up_to is not None and value <= b.up_to):
+        if (b.below is not None and exact < cut_like(exact, b.below)) or (b.up_to is not None and exact <= cut_like(exact, b.up_to)):
             return b.state
     return node.bands[-1].state
 

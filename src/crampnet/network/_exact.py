@@ -1,0 +1,87 @@
+"""Numbers compared as given: a Decimal, Fraction or text not rounded to a float first.
+
+``float()`` keeps about 17 significant digits, so
+``Decimal("49.99999999999999999999")`` becomes 50.0, on a cut point at 50.
+:func:`exact_number` keeps the number as given where it is the one a float
+was read from, and :func:`cut_like` puts a cut point in its type so the two
+compare exactly. :mod:`crampnet.network._values` bands numbers with them.
+
+Examples
+--------
+>>> from decimal import Decimal
+>>> from crampnet.network._exact import cut_like, exact_number
+>>> number = exact_number(50.0, Decimal("49.99999999999999999999"))
+>>> number < cut_like(number, 50.0)
+True
+"""
+
+from __future__ import annotations
+
+import decimal
+import fractions
+import numbers
+
+import numpy as np
+
+__all__ = ["cut_like", "exact_number"]
+
+
+def exact_number(value: float, typed: object) -> float | fractions.Fraction | decimal.Decimal:
+    """The number a user gave, unrounded, for comparing with cut points: a Decimal or a text as written, a Fraction as it is.
+
+    ``float()`` rounds to 17 significant digits, and a number just below a
+    cut point (``Decimal("49.99999999999999999999")`` or the text
+    ``"49.99999999999999999999"``, ferritin's cut at 50) rounds onto it.
+
+    Parameters
+    ----------
+    value : float
+        The number as read (``float()`` of ``typed``).
+    typed : object
+        What the user gave: a Decimal, a Fraction, an int, a numpy float
+        wider than 64 bits, or the text the number was typed as.
+
+    Returns
+    -------
+    float or fractions.Fraction or decimal.Decimal
+        ``typed`` as an exact number where it is finite and rounds to
+        ``value`` (so it is the same number); else ``value``.
+    """
+    exact: fractions.Fraction | decimal.Decimal | None = None
+    if isinstance(typed, decimal.Decimal):
+        exact = typed
+    elif isinstance(typed, str):
+        try:
+            exact = decimal.Decimal(typed.strip())
+        except (decimal.InvalidOperation, ValueError):
+            exact = None
+    elif isinstance(typed, numbers.Rational) and not isinstance(typed, bool | np.bool_):
+        exact = fractions.Fraction(int(typed.numerator), int(typed.denominator))
+    elif isinstance(typed, np.floating) and typed.dtype.itemsize > 8:  # a long double: more bits than a float
+        exact = fractions.Fraction(*typed.as_integer_ratio())
+    if exact is None or (isinstance(exact, decimal.Decimal) and not exact.is_finite()):
+        return value
+    try:
+        same = float(exact) == value
+    except OverflowError:
+        same = False
+    return exact if same else value
+
+
+def cut_like(exact: float | fractions.Fraction | decimal.Decimal, cut: float) -> float | decimal.Decimal:
+    """``cut`` in the type of ``exact``, so the two compare exactly: a Decimal's cut point as the Decimal of the float, else the float.
+
+    Parameters
+    ----------
+    exact : float or fractions.Fraction or decimal.Decimal
+        A number from :func:`exact_number`.
+    cut : float
+        A cut point or range end of the node.
+
+    Returns
+    -------
+    float or decimal.Decimal
+        ``Decimal.from_float(cut)`` (exact) where ``exact`` is a Decimal;
+        else ``cut`` (floats and Fractions compare with it exactly).
+    """
+    return decimal.Decimal.from_float(cut) if isinstance(exact, decimal.Decimal) else cut

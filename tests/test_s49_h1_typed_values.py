@@ -1,0 +1,56 @@
+"""Typed evidence values read as the user wrote them: numbers not rounded across a cut point, dates not taken for grouped numbers.
+
+Each test failed before its fix.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crampnet
+from crampnet.network.evidence import state_vector
+
+#: Ferritin's cut point is 50 ng/mL (below 50: low); symptom_duration's 14 and 90 days (90 itself: 2 weeks to 3 months).
+_JUST_BELOW_50 = "49.99999999999999999999"  # float() makes it 50.0
+_JUST_ABOVE_90 = "90.00000000000000000001"  # float() makes it 90.0
+
+
+@pytest.mark.parametrize("value", [Decimal(_JUST_BELOW_50), _JUST_BELOW_50, Fraction(Decimal(_JUST_BELOW_50))])
+def test_a_number_just_below_a_cut_point_is_below_it(model, value):
+    """Check that a Decimal, a text or a Fraction just below ferritin's cut at 50 is low, not rounded onto 50 and read as normal."""
+    assert model.posteriors({"ferritin": value}).equals(model.posteriors({"ferritin": "low"}))
+    assert not model.posteriors({"ferritin": value}).equals(model.posteriors({"ferritin": "normal"}))
+
+
+def test_a_number_just_above_an_up_to_cut_is_above_it(model):
+    """Check that a Decimal just above symptom_duration's 90 days is over 3 months, while 90 itself stays 2 weeks to 3 months."""
+    node = model.spec.nodes["symptom_duration"]
+    assert state_vector(node, Decimal(_JUST_ABOVE_90)).tolist() == [0.0, 0.0, 1.0]
+    assert state_vector(node, Decimal(90)).tolist() == [0.0, 1.0, 0.0]
+
+
+def test_a_dataframe_of_decimals_bands_each_exactly(model):
+    """Check that a DataFrame column of Decimals (a database's numeric column) bands each cell by its exact value."""
+    frame = model.posteriors(pd.DataFrame({"ferritin": [Decimal(_JUST_BELOW_50), Decimal(50)]}, index=["below", "at"]))
+    for row, state in (("below", "low"), ("at", "normal")):
+        pd.testing.assert_series_equal(frame.loc[row].sort_index(), model.posteriors({"ferritin": state}).sort_index(), check_names=False)
+
+
+@pytest.mark.parametrize("value", [Decimal("5000.00000000000000000001"), Decimal("-1e-400")])
+def test_a_decimal_just_outside_the_range_is_refused(model, value):
+    """Check that a Decimal just beyond ferritin's plausible range (0 to 5000) is refused, not rounded into it."""
+    with pytest.raises(crampnet.InvalidValueError, match="outside the plausible range 0 to 5000"):
+        model.posteriors({"ferritin": value})
+
+
+def test_a_long_double_is_banded_by_its_own_value(model):
+    """Check that a numpy long double just below 50 is low where it holds more bits than a float (its float is 50.0)."""
+    value = np.longdouble(50) - np.longdouble(2) ** -50
+    if float(value) != 50.0 or value >= 50:  # a platform whose long double is a float has no such number
+        pytest.skip("long double is no wider than a float here")
+    assert state_vector(model.spec.nodes["ferritin"], value).tolist() == [1.0, 0.0]
