@@ -54,3 +54,30 @@ def test_a_long_double_is_banded_by_its_own_value(model):
     if float(value) != 50.0 or value >= 50:  # a platform whose long double is a float has no such number
         pytest.skip("long double is no wider than a float here")
     assert state_vector(model.spec.nodes["ferritin"], value).tolist() == [1.0, 0.0]
+
+
+@pytest.mark.parametrize("text", ["2024.01.05", "12.03.2024", "5.1.24", "12/03/2024", "2024-01-05"])
+def test_a_date_typed_for_a_duration_is_called_a_date(model, text):
+    """Check that a date typed for symptom_duration is called a date, with the states and the number of days to give, not a thousands separator."""
+    with pytest.raises(crampnet.InvalidStateError) as err:
+        model.posteriors({"symptom_duration": text})
+    message = str(err.value)
+    assert f"{text} is a date, not a number" in message
+    assert "number of days since that date" in message
+    assert "under_2_weeks, 2_weeks_to_3_months, over_3_months" in message
+    assert "thousands separator" not in message
+
+
+def test_a_date_on_a_lab_asks_for_the_number_in_its_unit(cli_run):
+    """Check that the command line calls a date typed for ferritin a date and asks for the number in ng/mL."""
+    code, _, err = cli_run(["diagnose", "ferritin=12.03.2024"])
+    assert code != 0
+    assert "12.03.2024 is a date, not a number: give the number in ng/mL" in err
+    assert "thousands separator" not in err
+
+
+@pytest.mark.parametrize("text", ["1.000.000", "1.200.500"])
+def test_thousands_groups_still_get_the_separator_hint(model, text):
+    """Check that three-digit groups (1.000.000) still get the thousands-separator hint, not the date's."""
+    with pytest.raises(crampnet.InvalidStateError, match="no thousands separator"):
+        model.posteriors({"ferritin": text})
