@@ -81,3 +81,39 @@ def test_thousands_groups_still_get_the_separator_hint(model, text):
     """Check that three-digit groups (1.000.000) still get the thousands-separator hint, not the date's."""
     with pytest.raises(crampnet.InvalidStateError, match="no thousands separator"):
         model.posteriors({"ferritin": text})
+
+
+@pytest.mark.parametrize("weight", [Decimal("1e-400"), Fraction(1, 10**400)])
+def test_a_likelihood_below_the_smallest_float_is_refused_not_made_zero(model, weight):
+    """Check that a positive likelihood float() makes 0 is refused, not read as 0 (which ruled the state out: urge_to_move=no)."""
+    with pytest.raises(crampnet.InvalidValueError, match=r"likelihood of 'yes' for urge_to_move .*below the smallest float") as err:
+        model.posteriors({"urge_to_move": {"yes": weight, "no": 1}})
+    assert "Give 0 for a state that is ruled out" in str(err.value)
+
+
+@pytest.mark.parametrize("weight", [Decimal("-1e-400"), Fraction(-1, 10**400)])
+def test_a_negative_likelihood_that_rounds_to_minus_zero_is_refused(model, weight):
+    """Check that a negative likelihood whose float is -0.0 is refused as negative, not read as 0."""
+    with pytest.raises(crampnet.InvalidValueError, match="finite non-negative likelihoods"):
+        model.posteriors({"urge_to_move": {"yes": weight, "no": 1}})
+
+
+@pytest.mark.parametrize("number", ["1e-400", "1.5E-400", "-1e-400", "0.0000001e-320"])
+def test_a_case_file_number_below_the_smallest_float_is_refused(tmp_path, cli_run, number):
+    """Check that a case file's likelihood written below the smallest float is refused naming the file, not read as 0."""
+    case = tmp_path / "case.json"
+    case.write_text(f'{{"urge_to_move": {{"yes": {number}, "no": 1}}}}', encoding="utf-8")
+    code, out, err = cli_run(["diagnose", "--case", str(case)])
+    assert code != 0
+    assert f"case.json: the number {number} is below the smallest floating-point number" in err
+    assert "Evidence:" not in out
+
+
+@pytest.mark.parametrize("number", ["0e-500", "0.0", "0.000e5"])
+def test_a_case_file_zero_written_with_an_exponent_is_zero(tmp_path, cli_run, number):
+    """Check that zero written with an exponent or a fraction is still read, as 0 (the underflow check is not fooled)."""
+    case = tmp_path / "case.json"
+    case.write_text(f'{{"urge_to_move": {{"yes": {number}, "no": 1}}}}', encoding="utf-8")
+    code, out, _ = cli_run(["diagnose", "--case", str(case)])
+    assert code == 0
+    assert "urge_to_move=no" in out

@@ -4,7 +4,9 @@
 ``Decimal("49.99999999999999999999")`` becomes 50.0, on a cut point at 50.
 :func:`exact_number` keeps the number as given where it is the one a float
 was read from, and :func:`cut_like` puts a cut point in its type so the two
-compare exactly. :mod:`crampnet.network._values` bands numbers with them.
+compare exactly; :func:`sign` gives a number's sign as given
+(``Decimal("1e-400")`` is positive, though its float is 0).
+:mod:`crampnet.network._values` bands numbers and reads likelihoods with them.
 
 Examples
 --------
@@ -23,7 +25,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["cut_like", "exact_number"]
+__all__ = ["cut_like", "exact_number", "sign"]
 
 
 def exact_number(value: float, typed: object) -> float | fractions.Fraction | decimal.Decimal:
@@ -85,3 +87,25 @@ def cut_like(exact: float | fractions.Fraction | decimal.Decimal, cut: float) ->
         else ``cut`` (floats and Fractions compare with it exactly).
     """
     return decimal.Decimal.from_float(cut) if isinstance(exact, decimal.Decimal) else cut
+
+
+def sign(value: numbers.Real | decimal.Decimal) -> int:
+    """The sign of ``value`` as given: of a Decimal or a Fraction exactly (``Decimal("1e-400")`` is positive, though its float is 0).
+
+    Parameters
+    ----------
+    value : numbers.Real or decimal.Decimal
+        A finite number, not NaN (a NaN Decimal gives 0).
+
+    Returns
+    -------
+    int
+        1, 0 or -1.
+    """
+    if isinstance(value, decimal.Decimal):
+        return 0 if value.is_zero() or value.is_nan() else -1 if value.is_signed() else 1
+    if isinstance(value, numbers.Rational):
+        top = int(value.numerator)
+        return (top > 0) - (top < 0)
+    number = float(value)
+    return (number > 0) - (number < 0)

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
-from crampnet.network._exact import cut_like, exact_number
+from crampnet.network._exact import cut_like, exact_number, sign
 from crampnet.network._words import (
     missing_word,
     number_hint,
@@ -231,18 +231,22 @@ def as_float(value: numbers.Real | decimal.Decimal) -> float:
 
 
 def _float(node: Node, value: numbers.Real | decimal.Decimal, what: str, label: str) -> float:
-    """``float(value)``, or InvalidValueError naming the node when it is beyond float range (a Decimal's too, which float() makes infinite)."""
+    """``float(value)``, or InvalidValueError naming the node when it is beyond float range (a Decimal's too, which float() makes infinite), or a likelihood below it (which float() makes 0)."""
     try:
         if isinstance(value, decimal.Decimal):
             if value.is_nan():  # float() refuses a signalling NaN
                 return math.nan
             if value.is_finite() and math.isinf(float(value)):
                 raise OverflowError
-        return as_float(value)
+        number = as_float(value)
     except OverflowError:
         valid = f" {label} takes {node.valid[0]:g} to {node.valid[1]:g}{f' {node.unit}' if node.unit else ''}." if node.valid is not None and what == "The number" else " Only ratios of likelihoods count: divide them all by one number."
         msg = f"{what} for {label} is {show(value)}, beyond the range of a float (about 1.8e308).{valid}"
         raise InvalidValueError(msg) from None
+    if number == 0 and what != "The number" and sign(value) > 0:  # Decimal("1e-400"), Fraction(1, 10**400): a likelihood float() makes 0, ruling the state out
+        msg = f"{what} for {label} is {show(value)}, below the smallest float (about 5e-324), which would make it 0 and rule the state out. Give 0 for a state that is ruled out, or likelihoods whose ratios a float can hold: only ratios of likelihoods count, so multiply them all by one number."
+        raise InvalidValueError(msg)
+    return number
 
 
 def state_vector(node: Node, value: object, *, sets: bool = False, name: str | None = None, typed: str | None = None) -> np.ndarray:
@@ -370,7 +374,7 @@ def _soft(node: Node, value: Mapping[object, object], sets: bool, label: str) ->
             msg = f"{kind} for {label} names {show(state)}, which is not a state. Valid states: {', '.join(node.states)}.{f' Did you mean {hint[0]!r}?' if hint else ''}"
             raise InvalidStateError(msg, node.id, value, list(node.states))
         number = _float(node, weight, f"The likelihood of {state!r}", label) if isinstance(weight, _REAL) and not isinstance(weight, bool | np.bool_) else math.nan
-        if not math.isfinite(number) or number < 0:
+        if not math.isfinite(number) or number < 0 or (isinstance(weight, _REAL) and sign(weight) < 0):  # Decimal("-1e-400") is -0.0
             msg = f"Soft evidence for {label} must give finite non-negative likelihoods. Got {state!r}: {show(weight)}."
             raise InvalidValueError(msg)
         vec[node.states.index(state)] = number
