@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import crampnet
-from crampnet.network.evidence import state_vector
+from crampnet.network.evidence import interpret, state_vector
 
 #: Ferritin's cut point is 50 ng/mL (below 50: low); symptom_duration's 14 and 90 days (90 itself: 2 weeks to 3 months).
 _JUST_BELOW_50 = "49.99999999999999999999"  # float() makes it 50.0
@@ -117,3 +117,18 @@ def test_a_case_file_zero_written_with_an_exponent_is_zero(tmp_path, cli_run, nu
     code, out, _ = cli_run(["diagnose", "--case", str(case)])
     assert code == 0
     assert "urge_to_move=no" in out
+
+
+@pytest.mark.parametrize(("nid", "text", "state"), [("ferritin", _JUST_BELOW_50, "low"), ("symptom_duration", _JUST_ABOVE_90, "over_3_months"), ("ferritin", "50.000000000000000000", "normal")])
+def test_interpret_keeps_a_long_number_on_its_side_of_a_cut(model, nid, text, state):
+    """Check that interpret (the interview's reading of an answer) gives a float in the band the text writes, not the cut point it rounds to."""
+    value = interpret(model.spec.nodes[nid], text)
+    assert isinstance(value, float)
+    assert model.posteriors({nid: value}).equals(model.posteriors({nid: state}))
+
+
+def test_interpret_moves_a_range_end_off_so_the_check_refuses_it(model):
+    """Check that a number typed just above ferritin's range end (5000) is read above it, so the evidence check refuses it."""
+    value = interpret(model.spec.nodes["ferritin"], "5000.0000000000000000001")
+    with pytest.raises(crampnet.InvalidValueError, match="outside the plausible range"):
+        model.posteriors({"ferritin": value})

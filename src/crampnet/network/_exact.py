@@ -21,11 +21,16 @@ from __future__ import annotations
 
 import decimal
 import fractions
+import math
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-__all__ = ["cut_like", "exact_number", "sign"]
+if TYPE_CHECKING:
+    from crampnet.network.spec import Node
+
+__all__ = ["cut_like", "exact_number", "on_its_side", "sign"]
 
 
 def exact_number(value: float, typed: object) -> float | fractions.Fraction | decimal.Decimal:
@@ -109,3 +114,46 @@ def sign(value: numbers.Real | decimal.Decimal) -> int:
         return (top > 0) - (top < 0)
     number = float(value)
     return (number > 0) - (number < 0)
+
+
+def on_its_side(node: Node, number: float, text: str) -> float:
+    """The float of ``text`` for ``node``, moved off a cut point or range end it was rounded onto.
+
+    A number typed with more digits than a float holds
+    (``49.99999999999999999999`` for ferritin, cut at 50) is read as the
+    cut point itself, and a float is what the command line keeps as the
+    evidence: it then fell in the wrong band. Where the float of ``text``
+    is a cut point or an end of ``node.valid`` that the text is not, the
+    next float towards the text is returned (49.999999999999993), on the
+    text's side; the echo shows the text as typed.
+
+    Parameters
+    ----------
+    node : Node
+        The node the number is for.
+    number : float
+        ``float(text)``.
+    text : str
+        The number as typed.
+
+    Returns
+    -------
+    float
+        ``number``, or the float next to it on the side of the number
+        ``text`` writes.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.network._exact import on_its_side
+    >>> ferritin = crampnet.load().spec.nodes["ferritin"]
+    >>> on_its_side(ferritin, 50.0, "49.99999999999999999999") < 50, on_its_side(ferritin, 50.0, "50.000")
+    (True, 50.0)
+    """
+    cuts = {c for b in node.bands for c in (b.below, b.up_to) if c is not None} | set(node.valid or ())
+    if number not in cuts:
+        return number
+    exact = exact_number(number, text)
+    if not isinstance(exact, decimal.Decimal) or exact == cut_like(exact, number):
+        return number
+    return math.nextafter(number, -math.inf if exact < cut_like(exact, number) else math.inf)
