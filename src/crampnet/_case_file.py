@@ -163,7 +163,11 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _wrong(name: str, key: str, value: object, want: str) -> EvidenceTypeError:
-    return EvidenceTypeError(f"{name}: {key} must be {want} in a saved case. Got {show(value)} ({type(value).__name__}).")
+    """The error for a saved case's ``key`` holding ``value``, not ``want``: the value and what JSON calls it (``1.0``, a number with a fraction, not ``Written``)."""
+    if value is None or isinstance(value, bool):
+        return EvidenceTypeError(f"{name}: {key} must be {want} in a saved case. Got {json.dumps(value)}.")
+    kind = "an object" if isinstance(value, dict) else "an integer" if isinstance(value, int) else "a number with a fraction or an exponent" if isinstance(value, float) else _JSON_KINDS.get(type(value), type(value).__name__)
+    return EvidenceTypeError(f"{name}: {key} must be {want} in a saved case. Got {show(value)} ({kind}).")
 
 
 def _text(name: str, key: str, value: object) -> str:
