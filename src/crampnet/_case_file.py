@@ -34,6 +34,7 @@ Examples
 
 from __future__ import annotations
 
+import decimal
 import hashlib
 import json
 import os
@@ -149,12 +150,15 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
     dict
         The same object with plain floats: in a plain case, its values and
         the likelihoods of its soft evidence; in a saved one, those of its
-        ``evidence`` (a value nested deeper is refused anyway).
+        ``evidence`` (a value nested deeper is refused anyway); one with more digits than a float
+        holds (``49.99999999999999999999``, float 50.0) kept as its text, which evidence reads exactly.
     """
 
     def value(v: Any) -> Any:
         if isinstance(v, dict):
             return {k: float(w) if isinstance(w, Written) else w for k, w in v.items()}
+        if isinstance(v, Written) and decimal.Decimal(v.text) != decimal.Decimal(repr(float(v))):  # 49.99999999999999999999: more digits than a float holds
+            return v.text  # read from its text, as typed on the command line, so it keeps its side of a cut point (50.0 is one)
         return float(v) if isinstance(v, Written) else v
 
     if MARKER in data and isinstance(data.get("evidence"), dict):
