@@ -132,3 +132,21 @@ def test_interpret_moves_a_range_end_off_so_the_check_refuses_it(model):
     value = interpret(model.spec.nodes["ferritin"], "5000.0000000000000000001")
     with pytest.raises(crampnet.InvalidValueError, match="outside the plausible range"):
         model.posteriors({"ferritin": value})
+
+
+@pytest.mark.parametrize(("text", "unit"), [("3 weeks", "weeks"), ("2 weeks", "weeks"), ("3 months", "months"), ("6mo", "mo"), ("1 year", "year")])
+def test_a_duration_in_another_unit_is_not_matched_to_a_state_by_spelling(model, text, unit):
+    """Check that '3 weeks' for symptom_duration (days) asks for the days, not 'Did you mean under_2_weeks?' (21 days are 2 weeks to 3 months)."""
+    with pytest.raises(crampnet.InvalidStateError) as err:
+        model.posteriors({"symptom_duration": text})
+    message = str(err.value)
+    assert "Did you mean" not in message
+    assert f"Give the number alone, in days ({unit!r} is not read: convert a value in another unit)" in message
+    assert "under_2_weeks, 2_weeks_to_3_months, over_3_months" in message
+
+
+@pytest.mark.parametrize(("nid", "text", "state"), [("symptom_duration", "over 3 months", "over_3_months"), ("age_group", "65 plus", "65_plus"), ("age_group", "40 to 64", "40_to_64")])
+def test_a_state_written_with_blanks_is_still_suggested(model, nid, text, state):
+    """Check that a state name written with blanks (over 3 months, 65 plus) still gets its 'Did you mean ...?'."""
+    with pytest.raises(crampnet.InvalidStateError, match=f"Did you mean '{state}'"):
+        model.posteriors({nid: text})

@@ -32,6 +32,7 @@ from crampnet.network._exact import cut_like, exact_number, sign
 from crampnet.network._words import (
     missing_word,
     number_hint,
+    time_amount,
     truth_states,
     truth_word,
     truth_words,
@@ -318,7 +319,7 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
         if not node.bands and (written := written_number(value)) is not None and not math.isnan(written):  # "1" on d_dimer, as d_dimer=1 or 1 is refused
             raise _no_numbers(node, value, label, value.strip() if typed is None else typed)
         bare = typed_state(node, value.strip().rstrip(".!?,;:"))  # "y.", "true.": the word with a full stop
-        close = [bare] if bare is not None else difflib.get_close_matches(value.lower(), list(node.states), n=1, cutoff=0.5)
+        close = [bare] if bare is not None else [] if time_amount(node, value) else difflib.get_close_matches(value.lower(), list(node.states), n=1, cutoff=0.5)  # "3 weeks" is not under_2_weeks
         hint = f" Did you mean {close[0]!r}?" if close else number_hint(node, value)
         msg = f"{show(value)} is not a state of {label}. Valid states: {', '.join(node.states)}.{number}{hint}"
         if not value.strip():  # an empty form field or CSV cell: no value, not a misspelt state

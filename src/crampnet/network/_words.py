@@ -22,7 +22,7 @@ import re
 
 from crampnet.network.spec import Node
 
-__all__ = ["grouped_number", "missing_word", "number_hint", "truth_states", "truth_word", "truth_words", "typed_number", "typed_state", "written_number"]
+__all__ = ["grouped_number", "missing_word", "number_hint", "time_amount", "truth_states", "truth_word", "truth_words", "typed_number", "typed_state", "written_number"]
 
 #: What a person types for yes and no, on a node that takes booleans (see :func:`truth_word`).
 _YES = ("yes", "y", "true", "present", "positive")
@@ -33,6 +33,8 @@ _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _GROUPED = re.compile(r"[+-]?\d{1,3}\.\d{3}")  # \d: any digits float() reads (full-width too); see grouped_number
 #: A date as people write one, the day or month and the year around the same separator: ``12.03.2024``, ``1/2/24``, ``2024-01-05`` (see :func:`number_hint`).
 _DATE = re.compile(r"[0-9]{1,2}([./-])[0-9]{1,2}\1(?:[0-9]{4}|[0-9]{2})|[0-9]{4}([./-])[0-9]{1,2}\2[0-9]{1,2}")
+#: A number of days, weeks, months, years or hours written with its unit (``3 weeks``, ``6mo``, ``2 yrs.``), see :func:`time_amount`.
+_TIME = re.compile(rf"{_NUMBER}\s*(?:d|days?|w|wks?|weeks?|mo|mos|mths?|months?|y|yrs?|years?|h|hrs?|hours?)\.?", re.IGNORECASE)
 #: Units of time: a date typed for such a node may be the day the span began.
 _SPANS = frozenset({"days", "weeks", "months", "years"})
 #: The texts a missing cell is written as (pandas' ``read_csv`` defaults, ``str()`` of None, NaN, pd.NA and NaT), lower case (see :func:`missing_word`).
@@ -273,6 +275,39 @@ def grouped_number(text: str) -> bool:
     """
     written = text.strip()
     return _GROUPED.fullmatch(written) is not None and int(written.lstrip("+-")[0]) != 0
+
+
+def time_amount(node: Node, text: str) -> bool:
+    """Whether ``text`` is an amount of time with its unit (``3 weeks``), typed for a node with bands in a unit of time.
+
+    Such a text names a duration, not a state, however like a state name it
+    reads: ``3 weeks`` is close to ``under_2_weeks`` as text, but 21 days
+    are 2 weeks to 3 months. Messages then say to give the number in the
+    node's unit (:func:`number_hint`), not "Did you mean ...?".
+
+    Parameters
+    ----------
+    node : Node
+        The node the text is for.
+    text : str
+        The text as typed.
+
+    Returns
+    -------
+    bool
+        True for a number followed by a unit of time (days, weeks, months,
+        years, hours, or their short forms) on a node with bands whose unit
+        is one of days, weeks, months or years.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.network._words import time_amount
+    >>> nodes = crampnet.load().spec.nodes
+    >>> time_amount(nodes["symptom_duration"], "3 weeks"), time_amount(nodes["symptom_duration"], "over 3 months"), time_amount(nodes["ferritin"], "3 weeks")
+    (True, False, False)
+    """
+    return bool(node.bands) and node.unit in _SPANS and _TIME.fullmatch(text.strip()) is not None
 
 
 def number_hint(node: Node, text: str) -> str:
