@@ -34,6 +34,7 @@ Examples
 
 from __future__ import annotations
 
+import decimal
 import hashlib
 import json
 import os
@@ -149,12 +150,15 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
     dict
         The same object with plain floats: in a plain case, its values and
         the likelihoods of its soft evidence; in a saved one, those of its
-        ``evidence`` (a value nested deeper is refused anyway).
+        ``evidence`` (a value nested deeper is refused anyway); one with more digits than a float
+        holds (``49.99999999999999999999``, float 50.0) kept as its text, which evidence reads exactly.
     """
 
     def value(v: Any) -> Any:
         if isinstance(v, dict):
             return {k: float(w) if isinstance(w, Written) else w for k, w in v.items()}
+        if isinstance(v, Written) and decimal.Decimal(v.text) != decimal.Decimal(repr(float(v))):  # 49.99999999999999999999: more digits than a float holds
+            return v.text  # read from its text, as typed on the command line, so it keeps its side of a cut point (50.0 is one)
         return float(v) if isinstance(v, Written) else v
 
     if MARKER in data and isinstance(data.get("evidence"), dict):
@@ -163,7 +167,11 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _wrong(name: str, key: str, value: object, want: str) -> EvidenceTypeError:
-    return EvidenceTypeError(f"{name}: {key} must be {want} in a saved case. Got {show(value)} ({type(value).__name__}).")
+    """The error for a saved case's ``key`` holding ``value``, not ``want``: the value and what JSON calls it (``1.0``, a number with a fraction, not ``Written``)."""
+    if value is None or isinstance(value, bool):
+        return EvidenceTypeError(f"{name}: {key} must be {want} in a saved case. Got {json.dumps(value)}.")
+    kind = "an object" if isinstance(value, dict) else "an integer" if isinstance(value, int) else "a number with a fraction or an exponent" if isinstance(value, float) else _JSON_KINDS.get(type(value), type(value).__name__)
+    return EvidenceTypeError(f"{name}: {key} must be {want} in a saved case. Got {show(value)} ({kind}).")
 
 
 def _text(name: str, key: str, value: object) -> str:

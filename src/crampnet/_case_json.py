@@ -222,6 +222,9 @@ def load_json(path: str) -> object:
         value = float(text)
         if math.isinf(value):  # JSON has no word for infinity: this is a number written out
             raise too_big(name, text)
+        if value == 0 and any(c in "123456789" for c in text.partition("e")[0].partition("E")[0]):  # 1e-400: float() makes it 0
+            msg = f"{name}: the number {text if len(text) <= 24 else text[:12] + '...' + text[-4:]} is below the smallest floating-point number (about 5e-324) and would be read as 0; give 0, or a number within range (for likelihoods, only their ratios count: multiply them all by one number)."
+            raise InvalidValueError(msg)
         return Written(value, text)  # 7e1 and 32.0 shown as written
 
     def constant(text: str) -> object:

@@ -21,10 +21,17 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from crampnet._files import shown
 from crampnet.base import DEFAULT_POPULATION
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError, NetworkFileError, hint
 from crampnet.model import Model
-from crampnet.network.loading import other_format, read_network_text, shipped_path, shipped_text
+from crampnet.network.loading import (
+    other_content,
+    other_format,
+    read_network_text,
+    shipped_path,
+    shipped_text,
+)
 from crampnet.network.spec import NetworkSpec, parse_network
 
 if TYPE_CHECKING:
@@ -98,14 +105,17 @@ def load(path: str | os.PathLike[str] | None = None, *, population: str | None =
     if path is None:
         text, name = shipped_text(), shipped_path()
         return _compile(text, name, hashlib.sha256(text.encode("utf-8")).hexdigest(), population)
+    read: str | None = None
     try:
-        text, name = read_network_text(path), os.fspath(path)
-        return _compile(text, name, hashlib.sha256(text.encode("utf-8")).hexdigest(), population)
+        read, name = read_network_text(path), os.fspath(path)
+        return _compile(read, name, hashlib.sha256(read.encode("utf-8")).hexdigest(), population)
     except NetworkFileError as err:
         other = other_format(err.path)
+        if not other and read is not None and (str(err).startswith(f"{shown(err.path)}: not valid TOML") or not read.removeprefix("\ufeff").strip()):
+            other = other_content(read)  # an XDSL saved as net.toml, or an empty file ("missing required key 'schema'")
         if not other:
             raise
-        msg = f"{str(err).rstrip('.')}. {other}"
+        msg = f"{shown(err.path)}: {other}" if other.startswith("The file is") else f"{str(err).rstrip('.')}. {other}"
         raise NetworkFileError(msg, err.path) from None
 
 

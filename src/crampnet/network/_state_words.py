@@ -4,9 +4,10 @@ A close spelling alone offered the opposite of what was typed: ``abnormal``
 was told "Did you mean 'normal'?", ``present`` on ``pedal_pulses`` 'absent',
 ``increased`` on ``knee_reflex`` 'reduced', ``decreased`` on ``d_dimer``
 'raised', and ``3 months`` on ``symptom_duration`` 'over_3_months' (90 days
-is in ``2_weeks_to_3_months``). :func:`state_suggestion` reads the words of
-findings' states by their sense first, and spells close only words of no
-known sense.
+is in ``2_weeks_to_3_months``; an amount of time is refused before this module
+is asked, by ``network._words.time_amount``). :func:`state_suggestion` reads
+the words of findings' states by their sense first, and spells close only
+words of no known sense.
 
 Examples
 --------
@@ -46,8 +47,7 @@ def state_suggestion(value: str, states: Sequence[str]) -> str | None:
     Returns
     -------
     str or None
-        For text with a digit, None (a number with a unit gets its own
-        advice). For a word of a known sense (``increased``, ``weak``,
+        For a word of a known sense (``increased``, ``weak``,
         ``present``, ``normal``), the one state of that sense, if the node
         has exactly one; else None, and None for ``abnormal`` (too high or
         too low: ferritin's ``normal`` band is "not low"). For other words, the
@@ -62,11 +62,11 @@ def state_suggestion(value: str, states: Sequence[str]) -> str | None:
     'diminished'
     >>> state_suggestion("diminshed", ("normal", "diminished", "absent"))
     'diminished'
-    >>> state_suggestion("3 months", ("under_2_weeks", "2_weeks_to_3_months", "over_3_months")) is None
-    True
+    >>> state_suggestion("over 3 months", ("under_2_weeks", "2_weeks_to_3_months", "over_3_months"))
+    'over_3_months'
     """
     word = value.strip().lower()
-    if not word or any(c.isdigit() for c in word):
+    if not word:
         return None
     if word in {"abnormal", "abn"}:  # low or high? ferritin's "normal" is "not low", knee_reflex's "reduced" not "brisk"
         return None

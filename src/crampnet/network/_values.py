@@ -27,10 +27,12 @@ from collections.abc import Mapping
 import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
+from crampnet.network._exact import cut_like, exact_number, sign
 from crampnet.network._state_words import state_suggestion
 from crampnet.network._words import (
     missing_word,
     number_hint,
+    time_amount,
     truth_states,
     truth_word,
     truth_words,
@@ -142,7 +144,10 @@ def band(node: Node, value: float, *, name: str | None = None, typed: object = N
         then say ``"age (age_group)"``.
     typed : object, optional
         The number as the user gave it (``-3``, not ``-3.0``), or the text
-        it was typed as (``"1e3"``, shown unquoted), for messages.
+        it was typed as (``"1e3"``, shown unquoted), for messages; a
+        Decimal, Fraction or text is compared with the cut points as it is
+        written, not as the float ``value`` it rounds to
+        (``Decimal("49.99999999999999999999")`` is below a cut at 50).
 
     Returns
     -------
@@ -167,12 +172,13 @@ def band(node: Node, value: float, *, name: str | None = None, typed: object = N
         msg = f"{label} must be a finite number. Got {_as_typed(value, typed) if isinstance(typed, str) else repr(value)} instead.{f' {_MISSING}.' if math.isnan(value) else ''}"
         raise InvalidValueError(msg)
     low, high = node.valid
-    if not low <= value <= high:
+    exact = exact_number(value, typed)  # 49.99999999999999999999 is below a cut at 50, though its float is 50.0
+    if not cut_like(exact, low) <= exact <= cut_like(exact, high):
         unit = f" {node.unit}" if node.unit else ""
         msg = f"{label} = {_as_typed(value, typed)} is outside the plausible range {low:g} to {high:g}{unit}."
         raise InvalidValueError(msg)
     for b in node.bands:
-        if (b.below is not None and value < b.below) or (b.up_to is not None and value <= b.up_to):
+        if (b.below is not None and exact < cut_like(exact, b.below)) or (b.up_to is not None and exact <= cut_like(exact, b.up_to)):
             return b.state
     return node.bands[-1].state
 
@@ -226,18 +232,22 @@ def as_float(value: numbers.Real | decimal.Decimal) -> float:
 
 
 def _float(node: Node, value: numbers.Real | decimal.Decimal, what: str, label: str) -> float:
-    """``float(value)``, or InvalidValueError naming the node when it is beyond float range (a Decimal's too, which float() makes infinite)."""
+    """``float(value)``, or InvalidValueError naming the node when it is beyond float range (a Decimal's too, which float() makes infinite), or a likelihood below it (which float() makes 0)."""
     try:
         if isinstance(value, decimal.Decimal):
             if value.is_nan():  # float() refuses a signalling NaN
                 return math.nan
             if value.is_finite() and math.isinf(float(value)):
                 raise OverflowError
-        return as_float(value)
+        number = as_float(value)
     except OverflowError:
         valid = f" {label} takes {node.valid[0]:g} to {node.valid[1]:g}{f' {node.unit}' if node.unit else ''}." if node.valid is not None and what == "The number" else " Only ratios of likelihoods count: divide them all by one number."
         msg = f"{what} for {label} is {show(value)}, beyond the range of a float (about 1.8e308).{valid}"
         raise InvalidValueError(msg) from None
+    if number == 0 and what != "The number" and sign(value) > 0:  # Decimal("1e-400"), Fraction(1, 10**400): a likelihood float() makes 0, ruling the state out
+        msg = f"{what} for {label} is {show(value)}, below the smallest float (about 5e-324), which would make it 0 and rule the state out. Give 0 for a state that is ruled out, or likelihoods whose ratios a float can hold: only ratios of likelihoods count, so multiply them all by one number."
+        raise InvalidValueError(msg)
+    return number
 
 
 def state_vector(node: Node, value: object, *, sets: bool = False, name: str | None = None, typed: str | None = None) -> np.ndarray:
@@ -309,7 +319,7 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
         if not node.bands and (written := written_number(value)) is not None and not math.isnan(written):  # "1" on d_dimer, as d_dimer=1 or 1 is refused
             raise _no_numbers(node, value, label, value.strip() if typed is None else typed)
         bare = typed_state(node, value.strip().rstrip(".!?,;:"))  # "y.", "true.": the word with a full stop
-        close = [bare] if bare is not None else [s for s in [state_suggestion(value, node.states)] if s is not None]  # by sense, never the opposite
+        close = [bare] if bare is not None else [] if time_amount(node, value) else [s for s in [state_suggestion(value, node.states)] if s is not None]  # "3 weeks" is not under_2_weeks; by sense, never the opposite
         hint = f" Did you mean {close[0]!r}?" if close else number_hint(node, value)
         msg = f"{show(value)} is not a state of {label}. Valid states: {', '.join(node.states)}.{number}{hint}"
         if not value.strip():  # an empty form field or CSV cell: no value, not a misspelt state
@@ -365,7 +375,7 @@ def _soft(node: Node, value: Mapping[object, object], sets: bool, label: str) ->
             msg = f"{kind} for {label} names {show(state)}, which is not a state. Valid states: {', '.join(node.states)}.{f' Did you mean {hint[0]!r}?' if hint else ''}"
             raise InvalidStateError(msg, node.id, value, list(node.states))
         number = _float(node, weight, f"The likelihood of {state!r}", label) if isinstance(weight, _REAL) and not isinstance(weight, bool | np.bool_) else math.nan
-        if not math.isfinite(number) or number < 0:
+        if not math.isfinite(number) or number < 0 or (isinstance(weight, _REAL) and sign(weight) < 0):  # Decimal("-1e-400") is -0.0
             msg = f"Soft evidence for {label} must give finite non-negative likelihoods. Got {state!r}: {show(weight)}."
             raise InvalidValueError(msg)
         vec[node.states.index(state)] = number

@@ -22,7 +22,7 @@ import re
 
 from crampnet.network.spec import Node
 
-__all__ = ["grouped_number", "missing_word", "number_hint", "truth_states", "truth_word", "truth_words", "typed_number", "typed_state", "written_number"]
+__all__ = ["grouped_number", "missing_word", "number_hint", "time_amount", "truth_states", "truth_word", "truth_words", "typed_number", "typed_state", "written_number"]
 
 #: What a person types for yes and no, on a node that takes booleans (see :func:`truth_word`).
 _YES = ("yes", "y", "true", "present", "positive")
@@ -31,6 +31,12 @@ _NO = ("no", "n", "false", "absent", "negative")
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 #: A point before three digits after one to three (``1.200``, ``12.500``): 1.2, or 1200 where a point groups thousands (see :func:`written_number`).
 _GROUPED = re.compile(r"[+-]?\d{1,3}\.\d{3}")  # \d: any digits float() reads (full-width too); see grouped_number
+#: A date as people write one, the day or month and the year around the same separator: ``12.03.2024``, ``1/2/24``, ``2024-01-05`` (see :func:`number_hint`).
+_DATE = re.compile(r"[0-9]{1,2}([./-])[0-9]{1,2}\1(?:[0-9]{4}|[0-9]{2})|[0-9]{4}([./-])[0-9]{1,2}\2[0-9]{1,2}")
+#: A number of days, weeks, months, years or hours written with its unit (``3 weeks``, ``6mo``, ``2 yrs.``), see :func:`time_amount`.
+_TIME = re.compile(rf"{_NUMBER}\s*(?:d|days?|w|wks?|weeks?|mo|mos|mths?|months?|y|yrs?|years?|h|hrs?|hours?)\.?", re.IGNORECASE)
+#: Units of time: a date typed for such a node may be the day the span began.
+_SPANS = frozenset({"days", "weeks", "months", "years"})
 #: The texts a missing cell is written as (pandas' ``read_csv`` defaults, ``str()`` of None, NaN, pd.NA and NaT), lower case (see :func:`missing_word`).
 _MISSING_WORDS = frozenset(
     {"nan", "+nan", "-nan", "none", "null", "na", "n/a", "<na>", "nat", "<nat>", "#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "1.#ind", "1.#qnan"}
@@ -271,10 +277,43 @@ def grouped_number(text: str) -> bool:
     return _GROUPED.fullmatch(written) is not None and int(written.lstrip("+-")[0]) != 0
 
 
+def time_amount(node: Node, text: str) -> bool:
+    """Whether ``text`` is an amount of time with its unit (``3 weeks``), typed for a node with bands in a unit of time.
+
+    Such a text names a duration, not a state, however like a state name it
+    reads: ``3 weeks`` is close to ``under_2_weeks`` as text, but 21 days
+    are 2 weeks to 3 months. Messages then say to give the number in the
+    node's unit (:func:`number_hint`), not "Did you mean ...?".
+
+    Parameters
+    ----------
+    node : Node
+        The node the text is for.
+    text : str
+        The text as typed.
+
+    Returns
+    -------
+    bool
+        True for a number followed by a unit of time (days, weeks, months,
+        years, hours, or their short forms) on a node with bands whose unit
+        is one of days, weeks, months or years.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.network._words import time_amount
+    >>> nodes = crampnet.load().spec.nodes
+    >>> time_amount(nodes["symptom_duration"], "3 weeks"), time_amount(nodes["symptom_duration"], "over 3 months"), time_amount(nodes["ferritin"], "3 weeks")
+    (True, False, False)
+    """
+    return bool(node.bands) and node.unit in _SPANS and _TIME.fullmatch(text.strip()) is not None
+
+
 def number_hint(node: Node, text: str) -> str:
     """What to type instead of ``text``, which nearly writes a number for ``node``; else ``""``.
 
-    A decimal comma or a thousands separator (``3,5``, ``1,200``,
+    A date (``12.03.2024``, ``2024-01-05``), a decimal comma or a thousands separator (``3,5``, ``1,200``,
     ``1 200``, ``1_200``, ``1'200``, ``1.200,5``, ``1.000.000``), a minus sign that is no hyphen (U+2212), a
     hexadecimal number (``0x10``), a bound
     (``<30``), a range (``32-40``), a unit after the number (``32 ng/mL``,
@@ -307,6 +346,9 @@ def number_hint(node: Node, text: str) -> str:
     if grouped_number(written):  # "1.200"
         number, grouped = written.lstrip("+"), int(written.replace(".", ""))  # int(): ASCII digits of any digits
         return f" {number} may be {float(number):g} or {grouped} (a point groups thousands in many languages): write {float(number):g} for the decimal, or {grouped}."
+    if _DATE.fullmatch(written):  # "12.03.2024", "2024-01-05": a date, not a grouped number
+        number = f"the number of {node.unit} since that date" if node.unit in _SPANS else f"the number{f' in {node.unit}' if node.unit else ''}"
+        return f" {written} is a date, not a number: give {number}, or one of the states."
     if any(c in written for c in ", _") and typed_number(node, re.sub("[ _]", "", written.replace(",", "."))) is not None:
         return " Write a number with a decimal point and no thousands separator (3.5, 1000)."
     if re.fullmatch("[+-]?[0-9]+(?:[.,'\u2019\u00a0\u202f][0-9]+)+", written):  # "1'200" (Swiss), "1.200,5", "1.000.000", "1,000.5"

@@ -23,7 +23,7 @@ from crampnet._files import read_text, shown
 from crampnet.exceptions import EvidenceTypeError, NetworkFileError
 from crampnet.network.spec import MAX_BYTES
 
-__all__ = ["SHIPPED", "other_format", "read_network_text", "shipped_text"]
+__all__ = ["SHIPPED", "other_content", "other_format", "read_network_text", "shipped_text"]
 
 #: File name of the network that ships with crampnet.
 SHIPPED = "leg_cramps.toml"
@@ -96,6 +96,52 @@ def other_format(path: str) -> str:
     if suffix not in _OTHER_FORMATS:
         return ""
     return f"A {suffix} file is {_OTHER_FORMATS[suffix]}, but crampnet reads networks only in its own TOML format (networks/FORMAT.md); it writes BIF, XMLBIF, XDSL and UAI ('crampnet export') for other tools, and does not read them."
+
+
+def other_content(text: str) -> str:
+    r"""What to tell a user whose network file is not TOML but begins like another format (or is empty); empty otherwise.
+
+    :func:`other_format` reads the file's suffix; this reads its start, for
+    a file of another format under another name (an XDSL saved as
+    ``net.toml``, the JSON twin as ``net.txt``), which the parser refused
+    only as "not valid TOML (Invalid statement ...)".
+
+    Parameters
+    ----------
+    text : str
+        The file's text.
+
+    Returns
+    -------
+    str
+        A sentence naming the format the text begins like (JSON, XMLBIF,
+        XDSL, other XML, BIF or UAI) and that crampnet reads networks only
+        in its own TOML format; one saying the file is empty or blank; or
+        ``""``.
+
+    Examples
+    --------
+    >>> other_content('<?xml version="1.0"?>\n<smile version="1.0">')
+    "It begins like XDSL (GeNIe), but crampnet reads networks only in its own TOML format (networks/FORMAT.md); it writes BIF, XMLBIF, XDSL and UAI ('crampnet export') for other tools, and does not read them."
+    >>> other_content("schema = 1")
+    ''
+    """
+    body = text.removeprefix("\ufeff")
+    start = body.lstrip()
+    if not start:
+        return f"The file is {'empty' if not body else 'blank'}: a network file is TOML that begins with schema = \"crampnet-network/1\" (networks/FORMAT.md)."
+    head = start[:4096]
+    if start.startswith("<"):
+        kind = "XDSL (GeNIe)" if "<smile" in head else "XMLBIF" if "<BIF" in head else "XML"
+    elif start.startswith(("{", "[{", "[\n", "[ ")) and not start.startswith("[nodes") and not start.startswith("[sources"):
+        kind = "JSON"
+    elif start.startswith("network ") or start.startswith("network\t"):
+        kind = "BIF"
+    elif start.split(None, 1)[0] in ("BAYES", "MARKOV"):
+        kind = "UAI"
+    else:
+        return ""
+    return f"It begins like {kind}, but crampnet reads networks only in its own TOML format (networks/FORMAT.md); it writes BIF, XMLBIF, XDSL and UAI ('crampnet export') for other tools, and does not read them."
 
 
 def read_network_text(path: str | os.PathLike[str]) -> str:
