@@ -34,7 +34,14 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from crampnet.reasoning._differential import form_tags, part_probabilities, percent, ranked, rounded
+from crampnet.reasoning._differential import (
+    form_tags,
+    part_probabilities,
+    percent,
+    ranked,
+    rounded,
+    rule_out_cells,
+)
 from crampnet.reasoning._thresholds import compared_percents
 from crampnet.reasoning.mustnotmiss import flag_mark
 from crampnet.reasoning.ranking import DECIMALS, MEASURE_DEFINITIONS, RANKINGS
@@ -62,6 +69,7 @@ __all__ = [
     "population_phrase",
     "ranked",
     "rounded",
+    "rule_out_cells",
 ]
 
 #: Fill colour of each role (colour-blind safe, Paul Tol's bright scheme).
@@ -267,17 +275,20 @@ def _urgency(value: object) -> str | None:
 
 def _must_not_miss_html(dx: Diagnosis) -> str:
     esc = html.escape
-    rows = "".join(
-        f'<tr><td>{esc(dx.model.spec.nodes[str(cond)].label or str(cond))}</td>'
-        + "".join(f'<td class="num">{esc(shown)}</td>' for shown in compared_percents(float(row["probability"]), float(row["threshold"])))
-        + f'<td>{_flag_cell(float(row["probability"]), float(row["threshold"]), _urgency(row["urgency"]), bool(row["ruled_out"]))}</td>'
-        f'<td>{esc(str(row["rule_out"]))}<br><small>{esc(str(row["source"]))}</small></td></tr>'
-        for cond, row in dx.must_not_miss.iterrows()
-    )
+    rows = []
+    for cond, row in dx.must_not_miss.iterrows():
+        p, limit = float(row["probability"]), float(row["threshold"])
+        rule_out, source = rule_out_cells(dx, str(cond), row["rule_out"], row["source"])  # with what a rule-out met counted
+        rows.append(
+            f"<tr><td>{esc(dx.model.spec.nodes[str(cond)].label or str(cond))}</td>"
+            + "".join(f'<td class="num">{esc(shown)}</td>' for shown in compared_percents(p, limit))
+            + f"<td>{_flag_cell(p, limit, _urgency(row['urgency']), bool(row['ruled_out']))}</td>"
+            f"<td>{esc(rule_out)}<br><small>{esc(source)}</small></td></tr>"
+        )
     return (
         '<table class="crampnet-must-not-miss"><caption>Must-not-miss conditions, always listed (threshold: testing threshold after Pauker &amp; Kassirer 1980, unless given)</caption>'
         "<thead><tr><th>condition</th><th>probability</th><th>threshold</th><th>flag</th><th>what would rule it out</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
 

@@ -56,6 +56,7 @@ from crampnet.reasoning.html import (
     part_probabilities,
     percent,
     population_phrase,
+    rule_out_cells,
 )
 from crampnet.reasoning.mustnotmiss import flag_mark
 from crampnet.reasoning.notes import NOTES, Note
@@ -100,10 +101,9 @@ def _flags(dx: Diagnosis) -> list[Block]:
 
 def _must_not_miss(dx: Diagnosis) -> list[Block]:
     headers = ["condition", "probability", "threshold", "flag", "what would rule it out", "source"]
-    # The rows of dx.must_not_miss, without building its table.
-    met = dx._rule_outs_met  # what each rule-out met counted
+    # The rows of dx.must_not_miss, without building its table; a rule-out met says what it counted, as the notebook table does.
     rows = [
-        [_label(dx, cond), *compared_percents(float(p), float(limit)), flag_mark(float(p), float(limit), urgency, ruled_out), f"{rule_out} Met here: {met[cond][0]}" if cond in met else str(rule_out), f"{source}; rule-out met: {met[cond][1]}" if cond in met else str(source)]
+        [_label(dx, cond), *compared_percents(float(p), float(limit)), flag_mark(float(p), float(limit), urgency, ruled_out), *rule_out_cells(dx, cond, rule_out, source)]
         for cond, p, limit, _, urgency, ruled_out, rule_out, source in dx._must_not_miss_rows()
     ]
     text = "Always listed, however unlikely. Threshold: the probability above which testing beats not testing (Pauker & Kassirer 1980), unless a threshold was given; a finding rule flags whatever the probability."
