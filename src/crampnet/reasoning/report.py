@@ -44,7 +44,7 @@ from crampnet.reasoning._pregnancy import dvt_advice
 from crampnet.reasoning._render import Block, html_fragment, markdown
 from crampnet.reasoning._scoring import observe
 from crampnet.reasoning._stamp import report_date, stamp
-from crampnet.reasoning._thresholds import compared_percents
+from crampnet.reasoning._thresholds import THRESHOLDS, compared_percents
 from crampnet.reasoning.explain import MAX_SHAPLEY, explain_rows
 from crampnet.reasoning.html import (
     FORMS_NOTE,
@@ -94,9 +94,54 @@ def _flags(dx: Diagnosis) -> list[Block]:
         flags.append((flag.urgency, label, flag.message.removeprefix(f"{label}: "), flag.source))
     blocks: list[Block] = [("h2", "Red flags"), ("flags", flags)]
     if flags:
-        meaning = "; ".join(f"{u} = {URGENCY[u][1]}" for u in dict.fromkeys(f[0] for f in flags) if u in URGENCY)
+        meaning = "; ".join(f"{u} = {_meaning(dx, u)}" for u in dict.fromkeys(f[0] for f in flags) if u in URGENCY)
         blocks.append(("p", f"Urgency, most urgent first: {meaning}."))
     return blocks
+
+
+#: Why flags have their urgency, as the legend of the red flags says it (the keys ``_meaning`` finds).
+_WHY = {
+    "rule": "a published criterion is met",
+    "test rule": "a published rule asks for a test or a question whatever the probability (the flag names it), and its answer decides",
+    "between": URGENCY["test"][1],
+    "treatment": "the probability is at or above the test-treatment threshold",
+    "given": "the probability is at or above the threshold given",
+    "default": "the probability is at or above its must-not-miss threshold (no test-treatment threshold is set for it)",
+}
+
+
+def _meaning(dx: Diagnosis, urgency: str) -> str:
+    """What ``urgency`` asks for and why this diagnosis's flags of it have it, naming no reason none of them has.
+
+    A flag that a must-not-miss condition's probability raised (its message
+    starts with "label: P = ", as :func:`crampnet.reasoning.redflags.red_flags`
+    writes it) is a ``test`` between the testing and test-treatment
+    thresholds, and ``urgent`` at or above the second, or at or above a
+    threshold given (or its must-not-miss threshold where no test-treatment
+    threshold is set); any other flag is a finding rule's.
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis.
+    urgency : str
+        A key of :data:`crampnet.reasoning.html.URGENCY`.
+
+    Returns
+    -------
+    str
+        For ``test``, the reasons its flags have, joined by "; or "; for the
+        others, what the urgency asks for, with the reasons in brackets.
+    """
+    reasons = set()
+    for flag in (f for f in dx.red_flags if f.urgency == urgency):
+        node = dx.model.spec.nodes.get(flag.condition)
+        if not flag.message.startswith(f"{node.label or flag.condition if node is not None else flag.condition}: P = "):
+            reasons.add("test rule" if urgency == "test" else "rule")
+        else:
+            reasons.add("between" if urgency == "test" else "given" if dx._threshold is not None else "treatment" if flag.condition in THRESHOLDS else "default")
+    shown = [text for key, text in _WHY.items() if key in reasons]
+    return "; or ".join(shown) if urgency == "test" else f"{URGENCY[urgency][1].partition(' (')[0]} ({' or '.join(shown)})"
 
 
 def _must_not_miss(dx: Diagnosis) -> list[Block]:
