@@ -53,3 +53,24 @@ def test_a_row_without_a_rule_out_met_is_as_before(model):
     row = html.unescape(_dvt_row(dx._repr_html_()))
     assert "Met here" not in row and "rule-out met" not in row
     assert html.unescape(f"<td>{html.escape(dx.must_not_miss.loc[DVT, 'rule_out'])}<br><small>{html.escape(dx.must_not_miss.loc[DVT, 'source'])}</small></td>") in row
+
+
+def test_the_record_says_what_the_rule_out_counted(model):
+    """Check ``to_dict`` (and its JSON) gives the DVT row what the rule-out counted and its source, as the report's row shows them.
+
+    The record had ``ruled_out: true`` and the generic rule-out only: the Wells items the network cannot ask, and NG158, were
+    in the report and the notebook table but not in the record a notebook or a service keeps.
+    """
+    import json
+
+    dx = model.diagnose(RULED_OUT)
+    entry = next(e for e in json.loads(json.dumps(dx.to_dict()))["must_not_miss"] if e["condition"] == DVT)
+    assert entry["ruled_out"] is True
+    met = entry["rule_out_met"]
+    assert met["found"].startswith("Wells score 1 (localized tenderness along the deep veins; every item the network asks answered)")
+    assert "Not asked: paralysis, paresis or recent plaster immobilisation" in met["found"]
+    assert met["source"].startswith("NICE NG158 (2020)")
+    report = dx.report()
+    assert f"{entry['rule_out']} Met here: {met['found']}".replace("<", "\\<") in report
+    others = [e for e in dx.to_dict()["must_not_miss"] if e["condition"] != DVT]
+    assert others and all(e["rule_out_met"] is None for e in others)

@@ -190,8 +190,11 @@ def must_not_miss_entries(dx: Diagnosis, digits: int | None = None) -> list[dict
     list of dict of str to object
         One dict per must-not-miss condition, in the order of
         ``dx.must_not_miss``, with the keys ``condition``, ``probability``,
-        ``threshold``, ``flagged``, ``urgency``, ``ruled_out``, ``rule_out``
-        and ``source``.
+        ``threshold``, ``flagged``, ``urgency``, ``ruled_out``, ``rule_out``,
+        ``source`` and ``rule_out_met``: None, or where the case meets the
+        condition's published rule-out, what the rule counted (``found``,
+        with the items it could not ask) and its ``source``, the words the
+        report and the notebook table add to the row.
 
     Raises
     ------
@@ -203,6 +206,7 @@ def must_not_miss_entries(dx: Diagnosis, digits: int | None = None) -> list[dict
         checked = _finite(value, what)
         return checked if digits is None else float(f"{checked:.{digits}g}")
 
+    met = dx._rule_outs_met  # what each rule-out met counted, as the report and the notebook table say it
     return [
         {
             "condition": cond,
@@ -213,6 +217,7 @@ def must_not_miss_entries(dx: Diagnosis, digits: int | None = None) -> list[dict
             "ruled_out": ruled_out,
             "rule_out": rule_out,
             "source": source,
+            "rule_out_met": {"found": met[cond][0], "source": met[cond][1]} if cond in met else None,
         }
         for cond, p, limit, flagged, urgency, ruled_out, rule_out, source in dx._must_not_miss_rows()
     ]
