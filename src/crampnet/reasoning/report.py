@@ -10,7 +10,7 @@ ranked differential (rank, probability and the measure the order used, with
 a legend of one line per number), the findings for and against the leading
 conditions, what to ask or test next, management notes and pitfalls from
 the seeds, and the full citations of the sources of the numbers behind the
-leading conditions.
+leading and the flagged conditions.
 
 The document is built once as a list of blocks and rendered to markdown or
 HTML (:mod:`crampnet.reasoning._render`, with the notebook display's
@@ -282,14 +282,16 @@ def _notes(dx: Diagnosis) -> list[Block]:
 
 def _sources(dx: Diagnosis) -> list[Block]:
     table = dx.model.parameters()
-    spec, leading, observed = dx.model.spec, set(_leading(dx)), set(dx.evidence)
+    spec, observed = dx.model.spec, set(dx.evidence)
+    # The leading conditions, and each flagged one whatever its rank: a red flag's probability is a number the report gives.
+    leading = set(_leading(dx)) | {f.condition for f in dx.red_flags if f.condition in spec.nodes and spec.nodes[f.condition].role == "condition"}
 
     def owners(ids: object) -> set[str]:
         # The conditions a row's node or parent column names: a table's row lists its parents joined by
         # commas (a fitted table's every row does), and a part (overt_thyroid_dysfunction) belongs to its condition.
         return {owner(spec.nodes, nid) if nid in spec.nodes else nid for nid in ids.split(",")} if isinstance(ids, str) else set()
 
-    # The parameters of the leading conditions and of their links to the
+    # The parameters of those conditions and of their links to the
     # evidence, grouped by source in sorted order (a groupby, in plain Python).
     groups: dict[str, list[tuple[str, str]]] = {}
     for node, parent, key, citation in zip(table["node"].tolist(), table["parent"].tolist(), table["source"].tolist(), table["citation"].tolist(), strict=True):
@@ -308,7 +310,7 @@ def _sources(dx: Diagnosis) -> list[Block]:
     seeds = [f"{key}: {source.citation}" for key, source in spec.sources.items() if source.kind == "seed"]
     return [
         ("h2", "Sources of the numbers"),
-        ("p", "The parameters of the leading conditions and of their links to this patient's findings:"),
+        ("p", "The parameters of the leading conditions and of each flagged condition, and of their links to this patient's findings:"),
         ("ul", items or ["No parameters."]),
         ("p", "The notes restate the seed documents of the network; the red flags name the published criteria they come from:"),
         ("ul", seeds or ["No seed documents."]),
