@@ -55,6 +55,7 @@ __all__ = [
     "FORMS_NOTE",
     "MEASURES",
     "NO_MATH",
+    "NO_MUST_NOT_MISS",
     "POPULATION",
     "STYLESHEET",
     "TITLES",
@@ -221,6 +222,8 @@ def measure_value(dx: Diagnosis, condition: str) -> float | None:
     return None if column == "posterior" else rounded(dx.scores[column].to_dict()[condition])
 
 
+#: What the must-not-miss section of a display says for a network that marks no condition must-not-miss.
+NO_MUST_NOT_MISS = "None: this network marks no condition as must-not-miss."
 #: What a part's bracket on a differential line means (crampnet.network.parts).
 FORMS_NOTE = "[form P]: the probability that the condition is present in that form (a part of it in the network file, already counted in its probability)"
 
@@ -275,6 +278,8 @@ def _urgency(value: object) -> str | None:
 
 def _must_not_miss_html(dx: Diagnosis) -> str:
     esc = html.escape
+    if not dx.model.must_not_miss:  # a table of headers alone reads as a rendering fault
+        return f'<p class="crampnet-legend">{esc(NO_MUST_NOT_MISS)}</p>'
     rows = []
     for cond, row in dx.must_not_miss.iterrows():
         p, limit = float(row["probability"]), float(row["threshold"])

@@ -49,6 +49,7 @@ from crampnet.reasoning.explain import MAX_SHAPLEY, explain_rows
 from crampnet.reasoning.html import (
     FORMS_NOTE,
     MEASURES,
+    NO_MUST_NOT_MISS,
     TITLES,
     URGENCY,
     form_tags,
@@ -151,6 +152,8 @@ def _must_not_miss(dx: Diagnosis) -> list[Block]:
         [_label(dx, cond), *compared_percents(float(p), float(limit)), flag_mark(float(p), float(limit), urgency, ruled_out), *rule_out_cells(dx, cond, rule_out, source)]
         for cond, p, limit, _, urgency, ruled_out, rule_out, source in dx._must_not_miss_rows()
     ]
+    if not rows:  # a table of headers alone reads as a rendering fault (a loaded network may mark none)
+        return [("h2", "Must-not-miss conditions"), ("p", NO_MUST_NOT_MISS)]
     text = "Always listed, however unlikely. Threshold: the probability above which testing beats not testing (Pauker & Kassirer 1980), unless a threshold was given; a finding rule flags whatever the probability."
     return [("h2", "Must-not-miss conditions"), ("p", text), ("table", (headers, rows))]
 
