@@ -5,7 +5,9 @@ report and the command line list the same conditions (:func:`ranked`) with
 the same numbers: a probability as :func:`percent` writes it, a
 counterfactual measure at the precision the order compares it
 (:func:`rounded`), and each part of a condition with its own probability
-(:func:`part_probabilities`, :func:`form_tags`).
+(:func:`part_probabilities`, :func:`form_tags`); the report and the HTML
+show a must-not-miss row's rule-out with what a rule-out met counted
+(:func:`rule_out_cells`).
 
 Examples
 --------
@@ -25,7 +27,7 @@ from crampnet.reasoning.ranking import DECIMALS
 if TYPE_CHECKING:
     from crampnet.reasoning.diagnosis import Diagnosis
 
-__all__ = ["form_tags", "fraction", "part_probabilities", "percent", "ranked", "rounded"]
+__all__ = ["form_tags", "fraction", "part_probabilities", "percent", "ranked", "rounded", "rule_out_cells"]
 
 
 def rounded(value: float) -> float:
@@ -204,3 +206,43 @@ def percent(p: float) -> str:
         return "<0.1%"
     text = f"{p:.1%}" if round(100 * p, 1) < 10 else f"{p:.0%}"
     return ">99%" if p < 1 and text == "100%" else text
+
+
+def rule_out_cells(dx: Diagnosis, condition: str, rule_out: object, source: object) -> tuple[str, str]:
+    """A must-not-miss row's "what would rule it out" and its source, as the report and the notebook table show them.
+
+    Where the case meets the condition's published rule-out, the text goes
+    on with what the rule counted ("Met here: Wells score 1 (...). Not
+    asked: ...", the items left open that would undo it) and the source with
+    the rule-out's own, as the command line's "rule-out met:" line does.
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis; its ``_rule_outs_met`` (what each rule-out met
+        counted, and its source) is read, an empty mapping if it has none.
+    condition : str
+        The must-not-miss condition's id.
+    rule_out : object
+        The row's ``rule_out``.
+    source : object
+        The row's ``source``.
+
+    Returns
+    -------
+    tuple of (str, str)
+        The rule-out text and the source text.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> case = {"age": 60, "unilateral_calf_swelling": True, "d_dimer": "normal", "malignancy": False, "recent_immobilisation": False,
+    ...         "calf_tenderness": False, "edema": False, "prior_vte": False, "presenting_complaint": "swelling", "symptom_duration": 3}
+    >>> text, source = rule_out_cells(crampnet.load().diagnose(case), "deep_vein_thrombosis", "Wells <= 1 ...", "Geersing 2014")
+    >>> text.startswith("Wells <= 1 ... Met here: Wells score 1"), source.startswith("Geersing 2014; rule-out met: NICE NG158")
+    (True, True)
+    """
+    met = getattr(dx, "_rule_outs_met", {})
+    if condition not in met:
+        return str(rule_out), str(source)
+    return f"{rule_out} Met here: {met[condition][0]}", f"{source}; rule-out met: {met[condition][1]}"

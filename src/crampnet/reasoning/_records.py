@@ -16,7 +16,7 @@ Examples
 >>> from crampnet.reasoning._records import diagnosis_record
 >>> record = diagnosis_record(crampnet.load().diagnose({"urge_to_move": True}))
 >>> sorted(record)[:5]
-['crampnet_version', 'differential', 'evidence', 'must_not_miss', 'network']
+['crampnet_version', 'differential', 'evidence', 'fitted', 'must_not_miss']
 >>> [(e["condition"], e["urgency"]) for e in record["must_not_miss"]][:2]
 [('critical_limb_ischemia', None), ('deep_vein_thrombosis', 'test')]
 >>> json.loads(json.dumps(record))["evidence"]
@@ -126,7 +126,9 @@ def diagnosis_record(dx: Diagnosis) -> dict[str, object]:
     -------
     dict of str to object
         The keys ``crampnet_version``, ``network`` (``name``, ``version``),
-        ``population``, ``evidence``, ``ranking``, ``ordered_by``,
+        ``fitted`` (None, or for a model fitted to data ``cases``,
+        ``method`` and ``prior_strength``: its numbers are not the network
+        file's), ``population``, ``evidence``, ``ranking``, ``ordered_by``,
         ``threshold`` (None if not given), ``posteriors``, ``differential``
         (one dict per condition, by rank), ``red_flags`` and
         ``must_not_miss``; every value JSON can write.
@@ -153,9 +155,12 @@ def diagnosis_record(dx: Diagnosis) -> dict[str, object]:
         differential.append(entry)
     flags = [{f.name: plain(getattr(flag, f.name)) for f in dataclasses.fields(flag)} for flag in dx.red_flags]
     threshold = getattr(dx, "_threshold", None)
+    prior_strength = getattr(model, "prior_strength", None)  # a FittedModel (crampnet.model); this layer does not import it
+    fitted = None if prior_strength is None else {"cases": int(model.cases), "method": str(model.method), "prior_strength": float(prior_strength)}  # type: ignore[attr-defined]
     return {
         "crampnet_version": _version(),
         "network": {"name": model.spec.name, "version": model.spec.version},
+        "fitted": fitted,
         "population": model.population,
         "evidence": {str(k): plain(v) for k, v in dx.evidence.items()},
         "ranking": dx.ranking,
@@ -185,8 +190,11 @@ def must_not_miss_entries(dx: Diagnosis, digits: int | None = None) -> list[dict
     list of dict of str to object
         One dict per must-not-miss condition, in the order of
         ``dx.must_not_miss``, with the keys ``condition``, ``probability``,
-        ``threshold``, ``flagged``, ``urgency``, ``ruled_out``, ``rule_out``
-        and ``source``.
+        ``threshold``, ``flagged``, ``urgency``, ``ruled_out``, ``rule_out``,
+        ``source`` and ``rule_out_met``: None, or where the case meets the
+        condition's published rule-out, what the rule counted (``found``,
+        with the items it could not ask) and its ``source``, the words the
+        report and the notebook table add to the row.
 
     Raises
     ------
@@ -198,6 +206,7 @@ def must_not_miss_entries(dx: Diagnosis, digits: int | None = None) -> list[dict
         checked = _finite(value, what)
         return checked if digits is None else float(f"{checked:.{digits}g}")
 
+    met = dx._rule_outs_met  # what each rule-out met counted, as the report and the notebook table say it
     return [
         {
             "condition": cond,
@@ -208,6 +217,7 @@ def must_not_miss_entries(dx: Diagnosis, digits: int | None = None) -> list[dict
             "ruled_out": ruled_out,
             "rule_out": rule_out,
             "source": source,
+            "rule_out_met": {"found": met[cond][0], "source": met[cond][1]} if cond in met else None,
         }
         for cond, p, limit, flagged, urgency, ruled_out, rule_out, source in dx._must_not_miss_rows()
     ]
@@ -334,7 +344,9 @@ def record_changes(record: Mapping[str, object], dx: Diagnosis) -> str | None:
             parts.append(f"The record's red flags ({was_flags}) are not the ones computed again ({', '.join(now_flags) or 'none'})")
     if not parts:
         return None
-    return "; ".join(parts) + ". Diagnosis.from_dict returns the diagnosis computed again from the record's evidence with this model: the record was made with other parameters (a fitted model?) or edited."
+    fit = record.get("fitted")
+    why = f"the record was made with a fitted model ({show(fit.get('cases'))} cases)" if isinstance(fit, Mapping) else "the record was made with other parameters (a fitted model?) or edited"
+    return "; ".join(parts) + f". Diagnosis.from_dict returns the diagnosis computed again from the record's evidence with this model: {why}."
 
 
 def _same(stated: object, now: float) -> bool:

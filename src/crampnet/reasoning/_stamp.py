@@ -1,4 +1,4 @@
-"""The stamp of a report: its date, crampnet's and the network's versions, the population, the evidence.
+"""The stamp of a report: its date, crampnet's and the network's versions (and the fit, for a fitted model), the population, the evidence.
 
 The date is ``now``'s UTC date, today's by default (pass one for a
 reproducible document); the version of crampnet is ``crampnet.__version__``.
@@ -110,8 +110,9 @@ def stamp(dx: Diagnosis, now: object = None) -> list[Block]:
     -------
     list of Block
         One ``("stamp", pairs)`` block: ``(name, value)`` pairs for
-        "Date", "crampnet", "Network", "Population" and "Evidence (N
-        entries)", the values as text.
+        "Date", "crampnet", "Network", "Fitted" (for a model fitted to
+        data: how many cases, the method and the prior strength),
+        "Population" and "Evidence (N entries)", the values as text.
 
     Raises
     ------
@@ -121,10 +122,16 @@ def stamp(dx: Diagnosis, now: object = None) -> list[Block]:
     date = report_date(now)
     spec, shown = dx.model.spec, entries(dx)
     evidence = "; ".join(shown) if shown else "none entered: the differential is the population's prior"
+    prior_strength = getattr(dx.model, "prior_strength", None)  # a FittedModel (crampnet.model); this layer does not import it
+    fitted = [] if prior_strength is None else [(
+        "Fitted", f"the network's tables updated from {getattr(dx.model, 'cases', '?')} cases (method {getattr(dx.model, 'method', '?')}, prior_strength {prior_strength:g}): "
+        "the probabilities are the fitted model's, not the network file's; the sources below mark the fitted numbers 'fitted'",
+    )]  # fmt: skip
     return [("stamp", [
         ("Date", f"{date.isoformat()} (UTC)"),
         ("crampnet", f"version {_version()}"),
         ("Network", f"{spec.title or spec.name} ({spec.name}, version {spec.version})"),
+        *fitted,
         ("Population", _population(dx.model)),
         (f"Evidence ({len(shown)} {'entry' if len(shown) == 1 else 'entries'})", evidence),
     ])]  # fmt: skip

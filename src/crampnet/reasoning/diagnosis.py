@@ -122,7 +122,8 @@ class Diagnosis(DiagnosisParts):
             measure, ``must_not_miss``, ``parts`` if it has parts), ``red_flags``
             (``condition``, ``urgency``, ``message``, ``source``), ``must_not_miss`` (the rows of
             :attr:`must_not_miss`, ``condition`` first), ``ranking``, ``threshold``, ``network``
-            (``name``, ``version``), ``population``, ``crampnet_version``
+            (``name``, ``version``), ``fitted`` (None, or the fit's ``cases``, ``method`` and
+            ``prior_strength``), ``population``, ``crampnet_version``
             (:mod:`crampnet.reasoning._records`). :meth:`from_dict` reads it back.
 
         Examples

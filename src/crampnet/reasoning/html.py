@@ -34,7 +34,14 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from crampnet.reasoning._differential import form_tags, part_probabilities, percent, ranked, rounded
+from crampnet.reasoning._differential import (
+    form_tags,
+    part_probabilities,
+    percent,
+    ranked,
+    rounded,
+    rule_out_cells,
+)
 from crampnet.reasoning._thresholds import compared_percents
 from crampnet.reasoning.mustnotmiss import flag_mark
 from crampnet.reasoning.ranking import DECIMALS, MEASURE_DEFINITIONS, RANKINGS
@@ -48,6 +55,7 @@ __all__ = [
     "FORMS_NOTE",
     "MEASURES",
     "NO_MATH",
+    "NO_MUST_NOT_MISS",
     "POPULATION",
     "STYLESHEET",
     "TITLES",
@@ -62,6 +70,7 @@ __all__ = [
     "population_phrase",
     "ranked",
     "rounded",
+    "rule_out_cells",
 ]
 
 #: Fill colour of each role (colour-blind safe, Paul Tol's bright scheme).
@@ -213,6 +222,8 @@ def measure_value(dx: Diagnosis, condition: str) -> float | None:
     return None if column == "posterior" else rounded(dx.scores[column].to_dict()[condition])
 
 
+#: What the must-not-miss section of a display says for a network that marks no condition must-not-miss.
+NO_MUST_NOT_MISS = "None: this network marks no condition as must-not-miss."
 #: What a part's bracket on a differential line means (crampnet.network.parts).
 FORMS_NOTE = "[form P]: the probability that the condition is present in that form (a part of it in the network file, already counted in its probability)"
 
@@ -267,17 +278,22 @@ def _urgency(value: object) -> str | None:
 
 def _must_not_miss_html(dx: Diagnosis) -> str:
     esc = html.escape
-    rows = "".join(
-        f'<tr><td>{esc(dx.model.spec.nodes[str(cond)].label or str(cond))}</td>'
-        + "".join(f'<td class="num">{esc(shown)}</td>' for shown in compared_percents(float(row["probability"]), float(row["threshold"])))
-        + f'<td>{_flag_cell(float(row["probability"]), float(row["threshold"]), _urgency(row["urgency"]), bool(row["ruled_out"]))}</td>'
-        f'<td>{esc(str(row["rule_out"]))}<br><small>{esc(str(row["source"]))}</small></td></tr>'
-        for cond, row in dx.must_not_miss.iterrows()
-    )
+    if not dx.model.must_not_miss:  # a table of headers alone reads as a rendering fault
+        return f'<p class="crampnet-legend">{esc(NO_MUST_NOT_MISS)}</p>'
+    rows = []
+    for cond, row in dx.must_not_miss.iterrows():
+        p, limit = float(row["probability"]), float(row["threshold"])
+        rule_out, source = rule_out_cells(dx, str(cond), row["rule_out"], row["source"])  # with what a rule-out met counted
+        rows.append(
+            f"<tr><td>{esc(dx.model.spec.nodes[str(cond)].label or str(cond))}</td>"
+            + "".join(f'<td class="num">{esc(shown)}</td>' for shown in compared_percents(p, limit))
+            + f"<td>{_flag_cell(p, limit, _urgency(row['urgency']), bool(row['ruled_out']))}</td>"
+            f"<td>{esc(rule_out)}<br><small>{esc(source)}</small></td></tr>"
+        )
     return (
         '<table class="crampnet-must-not-miss"><caption>Must-not-miss conditions, always listed (threshold: testing threshold after Pauker &amp; Kassirer 1980, unless given)</caption>'
         "<thead><tr><th>condition</th><th>probability</th><th>threshold</th><th>flag</th><th>what would rule it out</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
 

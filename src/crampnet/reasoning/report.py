@@ -10,7 +10,7 @@ ranked differential (rank, probability and the measure the order used, with
 a legend of one line per number), the findings for and against the leading
 conditions, what to ask or test next, management notes and pitfalls from
 the seeds, and the full citations of the sources of the numbers behind the
-leading conditions.
+leading and the flagged conditions.
 
 The document is built once as a list of blocks and rendered to markdown or
 HTML (:mod:`crampnet.reasoning._render`, with the notebook display's
@@ -44,11 +44,12 @@ from crampnet.reasoning._pregnancy import dvt_advice
 from crampnet.reasoning._render import Block, html_fragment, markdown
 from crampnet.reasoning._scoring import observe
 from crampnet.reasoning._stamp import report_date, stamp
-from crampnet.reasoning._thresholds import compared_percents
+from crampnet.reasoning._thresholds import THRESHOLDS, compared_percents
 from crampnet.reasoning.explain import MAX_SHAPLEY, explain_rows
 from crampnet.reasoning.html import (
     FORMS_NOTE,
     MEASURES,
+    NO_MUST_NOT_MISS,
     TITLES,
     URGENCY,
     form_tags,
@@ -56,6 +57,7 @@ from crampnet.reasoning.html import (
     part_probabilities,
     percent,
     population_phrase,
+    rule_out_cells,
 )
 from crampnet.reasoning.mustnotmiss import flag_mark
 from crampnet.reasoning.notes import NOTES, Note
@@ -93,19 +95,65 @@ def _flags(dx: Diagnosis) -> list[Block]:
         flags.append((flag.urgency, label, flag.message.removeprefix(f"{label}: "), flag.source))
     blocks: list[Block] = [("h2", "Red flags"), ("flags", flags)]
     if flags:
-        meaning = "; ".join(f"{u} = {URGENCY[u][1]}" for u in dict.fromkeys(f[0] for f in flags) if u in URGENCY)
+        meaning = "; ".join(f"{u} = {_meaning(dx, u)}" for u in dict.fromkeys(f[0] for f in flags) if u in URGENCY)
         blocks.append(("p", f"Urgency, most urgent first: {meaning}."))
     return blocks
 
 
+#: Why flags have their urgency, as the legend of the red flags says it (the keys ``_meaning`` finds).
+_WHY = {
+    "rule": "a published criterion is met",
+    "test rule": "a published rule asks for a test or a question whatever the probability (the flag names it), and its answer decides",
+    "between": URGENCY["test"][1],
+    "treatment": "the probability is at or above the test-treatment threshold",
+    "given": "the probability is at or above the threshold given",
+    "default": "the probability is at or above its must-not-miss threshold (no test-treatment threshold is set for it)",
+}
+
+
+def _meaning(dx: Diagnosis, urgency: str) -> str:
+    """What ``urgency`` asks for and why this diagnosis's flags of it have it, naming no reason none of them has.
+
+    A flag that a must-not-miss condition's probability raised (its message
+    starts with "label: P = ", as :func:`crampnet.reasoning.redflags.red_flags`
+    writes it) is a ``test`` between the testing and test-treatment
+    thresholds, and ``urgent`` at or above the second, or at or above a
+    threshold given (or its must-not-miss threshold where no test-treatment
+    threshold is set); any other flag is a finding rule's.
+
+    Parameters
+    ----------
+    dx : Diagnosis
+        The diagnosis.
+    urgency : str
+        A key of :data:`crampnet.reasoning.html.URGENCY`.
+
+    Returns
+    -------
+    str
+        For ``test``, the reasons its flags have, joined by "; or "; for the
+        others, what the urgency asks for, with the reasons in brackets.
+    """
+    reasons = set()
+    for flag in (f for f in dx.red_flags if f.urgency == urgency):
+        node = dx.model.spec.nodes.get(flag.condition)
+        if not flag.message.startswith(f"{node.label or flag.condition if node is not None else flag.condition}: P = "):
+            reasons.add("test rule" if urgency == "test" else "rule")
+        else:
+            reasons.add("between" if urgency == "test" else "given" if dx._threshold is not None else "treatment" if flag.condition in THRESHOLDS else "default")
+    shown = [text for key, text in _WHY.items() if key in reasons]
+    return "; or ".join(shown) if urgency == "test" else f"{URGENCY[urgency][1].partition(' (')[0]} ({' or '.join(shown)})"
+
+
 def _must_not_miss(dx: Diagnosis) -> list[Block]:
     headers = ["condition", "probability", "threshold", "flag", "what would rule it out", "source"]
-    # The rows of dx.must_not_miss, without building its table.
-    met = dx._rule_outs_met  # what each rule-out met counted
+    # The rows of dx.must_not_miss, without building its table; a rule-out met says what it counted, as the notebook table does.
     rows = [
-        [_label(dx, cond), *compared_percents(float(p), float(limit)), flag_mark(float(p), float(limit), urgency, ruled_out), f"{rule_out} Met here: {met[cond][0]}" if cond in met else str(rule_out), f"{source}; rule-out met: {met[cond][1]}" if cond in met else str(source)]
+        [_label(dx, cond), *compared_percents(float(p), float(limit)), flag_mark(float(p), float(limit), urgency, ruled_out), *rule_out_cells(dx, cond, rule_out, source)]
         for cond, p, limit, _, urgency, ruled_out, rule_out, source in dx._must_not_miss_rows()
     ]
+    if not rows:  # a table of headers alone reads as a rendering fault (a loaded network may mark none)
+        return [("h2", "Must-not-miss conditions"), ("p", NO_MUST_NOT_MISS)]
     text = "Always listed, however unlikely. Threshold: the probability above which testing beats not testing (Pauker & Kassirer 1980), unless a threshold was given; a finding rule flags whatever the probability."
     return [("h2", "Must-not-miss conditions"), ("p", text), ("table", (headers, rows))]
 
@@ -237,14 +285,16 @@ def _notes(dx: Diagnosis) -> list[Block]:
 
 def _sources(dx: Diagnosis) -> list[Block]:
     table = dx.model.parameters()
-    spec, leading, observed = dx.model.spec, set(_leading(dx)), set(dx.evidence)
+    spec, observed = dx.model.spec, set(dx.evidence)
+    # The leading conditions, and each flagged one whatever its rank: a red flag's probability is a number the report gives.
+    leading = set(_leading(dx)) | {f.condition for f in dx.red_flags if f.condition in spec.nodes and spec.nodes[f.condition].role == "condition"}
 
     def owners(ids: object) -> set[str]:
         # The conditions a row's node or parent column names: a table's row lists its parents joined by
         # commas (a fitted table's every row does), and a part (overt_thyroid_dysfunction) belongs to its condition.
         return {owner(spec.nodes, nid) if nid in spec.nodes else nid for nid in ids.split(",")} if isinstance(ids, str) else set()
 
-    # The parameters of the leading conditions and of their links to the
+    # The parameters of those conditions and of their links to the
     # evidence, grouped by source in sorted order (a groupby, in plain Python).
     groups: dict[str, list[tuple[str, str]]] = {}
     for node, parent, key, citation in zip(table["node"].tolist(), table["parent"].tolist(), table["source"].tolist(), table["citation"].tolist(), strict=True):
@@ -263,7 +313,7 @@ def _sources(dx: Diagnosis) -> list[Block]:
     seeds = [f"{key}: {source.citation}" for key, source in spec.sources.items() if source.kind == "seed"]
     return [
         ("h2", "Sources of the numbers"),
-        ("p", "The parameters of the leading conditions and of their links to this patient's findings:"),
+        ("p", "The parameters of the leading conditions and of each flagged condition, and of their links to this patient's findings:"),
         ("ul", items or ["No parameters."]),
         ("p", "The notes restate the seed documents of the network; the red flags name the published criteria they come from:"),
         ("ul", seeds or ["No seed documents."]),
