@@ -29,7 +29,7 @@ from crampnet.exceptions import InvalidValueError, hint
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-__all__ = ["Parser", "choice_error", "flush_stdout", "option_before_command", "option_problem", "unknown_option"]
+__all__ = ["Parser", "choice_error", "flush_stdout", "option_before_command", "option_problem", "same_file", "unknown_option"]
 
 #: The options ``crampnet`` takes before its command.
 TOP_OPTIONS = ("-h", "--help", "--version")
@@ -232,8 +232,19 @@ def option_before_command(arg: str, commands: Sequence[str]) -> str:
     return f"unknown option {show(arg)}; before the command crampnet takes only -h, --help and --version, and a command's own options come after it (crampnet COMMAND --help).{hint(name, TOP_OPTIONS)} Commands: {', '.join(commands)}."
 
 
-def _same_file(first: str, second: str) -> bool:
-    """Whether the two names are one existing file (by any path or link); False if either cannot be looked at."""
+def same_file(first: str, second: str) -> bool:
+    """Whether the two names are one existing file (by any path or link); False if either cannot be looked at.
+
+    Parameters
+    ----------
+    first, second : str
+        The two file names.
+
+    Returns
+    -------
+    bool
+        True if both exist and are the same file (:func:`os.path.samefile`).
+    """
     try:
         return os.path.samefile(first, second)
     except (OSError, ValueError):
@@ -356,7 +367,7 @@ def option_problem(args: argparse.Namespace) -> str:
         args.output = None
     for name, what in (("cohort", "the cohort CSV"), ("case", "the case file"), ("network", "the network file")):  # written whole, then renamed over what was read
         source, output = getattr(args, name, None), getattr(args, "output", None)
-        if source and output and source != "-" and _same_file(source, output):
+        if source and output and source != "-" and same_file(source, output):
             return f"{shown(output)}: -o names {what} that crampnet {args.command} reads; writing it would replace it. Give another file name."
     if sys.stdout is None and getattr(args, "output", None) is None:  # closed (>&-): print() would drop every line
         return f"the standard output is closed, so crampnet {args.command} has nowhere to write; open it{', or give -o FILE' if hasattr(args, 'output') else ''}."

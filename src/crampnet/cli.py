@@ -73,7 +73,7 @@ from crampnet._case_file import (
     save_case,
 )
 from crampnet._cli_input import gather_evidence, parse_assignment
-from crampnet._cli_options import option_before_command, option_problem
+from crampnet._cli_options import option_before_command, option_problem, same_file
 from crampnet._cli_output import (
     diagnosis_json,
     differential_lines,
@@ -142,6 +142,9 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
         path = args.save
 
         def save(evidence: dict[str, object], skipped: list[str], asked: int) -> None:
+            if case is not None and not case.saved and same_file(args.case, path):  # save_case would advise removing it: the user's case
+                msg = f"{shown(path)} is the case file --case reads, a plain case, which --save leaves as it is: give --save a new file name (the case saved there keeps this case's evidence, and resumes with --case and --save that name)."
+                raise InvalidValueError(msg)
             save_case(path, case_document(model, evidence, skipped, asked, digest))
 
     if case is not None and case.saved:

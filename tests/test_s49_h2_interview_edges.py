@@ -1,0 +1,32 @@
+"""What a user meets at the terminal in ``crampnet interview`` (session 49): the case file saved over, help at a question,
+Ctrl-C while the differential is computed, and the Interview class's arguments."""
+
+from __future__ import annotations
+
+import json
+import os
+
+
+def test_save_over_the_plain_case_being_read_never_advises_removing_it(tmp_path, cli_run):
+    """Check --case plain.json --save plain.json: the case is left as it is, and the error says to give --save a new name, not to remove the file (the user's case)."""
+    plain = tmp_path / "plain.json"
+    plain.write_text('{"urge_to_move": "yes"}\n', encoding="utf-8")
+    os.symlink(plain, tmp_path / "link.json")
+    for save in (plain, tmp_path / "link.json"):  # the same file by another name, too
+        code, out, err = cli_run(["interview", "--case", str(tmp_path / "link.json"), "--save", str(save)], "yes\n")
+        assert code == 2 and "Q1. " not in out
+        assert "Final differential:" in out  # the case's red flags are shown all the same
+        assert err.count("\n") == 1 and err.startswith("crampnet: error: ")
+        assert "remove" not in err
+        assert "--case" in err and "new file name" in err
+        assert plain.read_text(encoding="utf-8") == '{"urge_to_move": "yes"}\n'
+
+
+def test_save_over_the_saved_case_being_read_still_resumes(tmp_path, cli_run):
+    """Check --case saved.json --save saved.json (the resume command printed) still saves there: a saved case is overwritten with the answers added."""
+    saved = tmp_path / "saved.json"
+    code, _, _ = cli_run(["interview", "urge_to_move=yes", "--save", str(saved), "--max-questions", "1"], "skip\n")
+    assert code == 0 and saved.is_file()
+    code, _, err = cli_run(["interview", "--case", str(saved), "--save", str(saved), "--max-questions", "2"], "skip\n")
+    assert (code, err) == (0, "")
+    assert json.loads(saved.read_text(encoding="utf-8"))["questions_asked"] == 2
