@@ -30,3 +30,33 @@ def test_save_over_the_saved_case_being_read_still_resumes(tmp_path, cli_run):
     code, _, err = cli_run(["interview", "--case", str(saved), "--save", str(saved), "--max-questions", "2"], "skip\n")
     assert (code, err) == (0, "")
     assert json.loads(saved.read_text(encoding="utf-8"))["questions_asked"] == 2
+
+
+def _asked(out: str, nid: str) -> list[str]:
+    """The prompt lines of question ``nid``."""
+    return [line for line in out.splitlines() if f"({nid}: " in line and " > " in line]
+
+
+def test_a_question_mark_lists_the_answers_and_asks_again(model, cli_run):
+    """Check '?' (and 'help') at a question: it was taken as skip without a word; now it lists the states, the numbers taken with their unit and range, skip and quit, and asks the same question again."""
+    node = model.spec.nodes["age_group"]
+    assert node.bands and node.valid and node.unit, "age_group takes a number in the shipped network"
+    for word in ("?", "help", " HELP "):
+        code, out, err = cli_run(["interview", "urge_to_move=yes", "--max-questions", "1"], f"{word}\nunder_40\n")
+        assert (code, err) == (0, "")
+        assert len(_asked(out, "age_group")) == 2, out  # asked again, not skipped
+        help_text = out.split(f"> {word.strip()}\n", 1)[1].split("Q1. ", 1)[0]
+        assert all(state in help_text for state in node.states)
+        assert f"a number in {node.unit} from {node.valid[0]:g} to {node.valid[1]:g}" in help_text
+        assert "skip" in help_text and "quit" in help_text
+        assert "Evidence: urge_to_move=yes, age_group=under_40" in out
+        assert "Stopping: 1 question asked" in out
+
+
+def test_a_question_mark_in_choose_explains_the_menu_too(model, cli_run):
+    """Check '?' at the --choose prompt: the menu is explained (1-N picks, =N for a number) along with question 1's answers; nothing is skipped."""
+    code, out, err = cli_run(["interview", "urge_to_move=yes", "--choose", "--max-questions", "1"], "?\nunder_40\n")
+    assert (code, err) == (0, "")
+    help_text = out.split("> ?\n", 1)[1].split("Q1. ", 1)[0]
+    assert "1-5" in help_text and "=N" in help_text and "under_40" in help_text
+    assert "Evidence: urge_to_move=yes, age_group=under_40" in out

@@ -2,7 +2,8 @@ r"""``crampnet interview``: the next best question, one at a time.
 
 Each answer is yes, no, a state, a number (for the numeric nodes), ``skip``
 (the question is not asked again) or ``quit``; an answer that does not fit
-is explained and the question asked again. Piped answers are echoed. The
+is explained and the question asked again, and ``?`` (or ``help``) lists the
+answers the question takes and asks it again. Piped answers are echoed. The
 questions come from :meth:`~crampnet.reasoning.diagnosis.Diagnosis.next_questions`
 in the table's order, leaving out those answered, skipped, or with no
 expected information gain.
@@ -74,7 +75,8 @@ CHOICES = 5
 NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources of the numbers: crampnet describe NODE, and the report (crampnet report)."
 #: First words of a label that reads as an indirect question, asked without a question mark.
 _WH = frozenset({"how", "what", "when", "where", "which", "who", "whether"})
-_SKIP = ("skip", "s", "?", "unknown", "dont know", "don't know", "pass")
+_SKIP = ("skip", "s", "unknown", "dont know", "don't know", "pass")
+_HELP = ("?", "help")
 _QUIT = ("quit", "q", "stop", "exit")
 _END, _INTERRUPTED = object(), object()  # the end of input; Ctrl-C at a prompt
 
@@ -169,7 +171,7 @@ class Interview:
         except (CrampnetError, ValueError, TypeError, OSError):  # no question is asked, but the case's red flags are shown
             self._final(dx, "the case could not be saved, so no question is asked (the error is below).")
             raise
-        print("crampnet interview: answer each question (yes, no, a state, a number, or skip; quit to stop).")
+        print("crampnet interview: answer each question (yes, no, a state, a number, or skip; ? lists the answers a question takes; quit to stop).")
         while True:
             reason, candidates = self._stop(dx)
             if reason:
@@ -256,8 +258,18 @@ class Interview:
             print(escaped(answer))
         return answer
 
+    def _help(self, nid: str) -> None:
+        """Print the answers ``nid`` takes (its states; a number, in its unit and range), then skip and quit."""
+        node = self.model.spec.nodes[nid]
+        numbers = f", or a number{' in ' + node.unit if node.unit else ''}{f' from {node.valid[0]:g} to {node.valid[1]:g}' if node.valid else ''} (crampnet describe {nid} shows the state each number falls in)" if node.bands else ""
+        print(f"  {nid} takes one of {', '.join(node.states)}{numbers}.")
+        print("  skip leaves it unknown (it is not asked again); quit stops and shows the final differential.")
+
     def _value(self, nid: str, answer: str) -> object:
-        """``"skip"``, ``"quit"``, the value, or None after explaining why the answer does not fit."""
+        """``"skip"``, ``"quit"``, the value, or None after explaining why the answer does not fit (or listing the answers, for ``?``)."""
+        if answer.lower() in _HELP:
+            self._help(nid)
+            return None
         if answer.lower() in _SKIP:
             return "skip"
         if answer.lower() in _QUIT:
@@ -309,6 +321,8 @@ class Interview:
             answer = self._read(f"Q{self.asked + 1}. Type {which} to choose a question, or answer question 1 ({shown[0]}{'; =N for the number N' if numeric else ''}; or skip) > ", stdin)
             if not isinstance(answer, str):
                 return shown[0], answer
+            if answer.lower() in _HELP:
+                print(f"  Type {which} to be asked that question of the list instead; anything else answers question 1 ({shown[0]}){f', and =N gives it the number N (a bare {which} chooses)' if numeric else ''}.")
             if answer.startswith("=") and numeric:
                 answer = answer[1:].strip()
             elif answer in picks:
