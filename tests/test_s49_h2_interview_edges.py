@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 
+import crampnet
+
 
 def test_save_over_the_plain_case_being_read_never_advises_removing_it(tmp_path, cli_run):
     """Check --case plain.json --save plain.json: the case is left as it is, and the error says to give --save a new name, not to remove the file (the user's case)."""
@@ -60,3 +62,55 @@ def test_a_question_mark_in_choose_explains_the_menu_too(model, cli_run):
     help_text = out.split("> ?\n", 1)[1].split("Q1. ", 1)[0]
     assert "1-5" in help_text and "=N" in help_text and "under_40" in help_text
     assert "Evidence: urge_to_move=yes, age_group=under_40" in out
+
+
+def _interrupt_when(monkeypatch, nid: str) -> None:
+    """Make Model.diagnose raise KeyboardInterrupt (Ctrl-C) once the evidence holds ``nid``, as a slow computation interrupted does."""
+    real = crampnet.Model.diagnose
+
+    def diagnose(self, evidence=None, *args, **kwargs):
+        if evidence is not None and nid in evidence:
+            raise KeyboardInterrupt
+        return real(self, evidence, *args, **kwargs)
+
+    monkeypatch.setattr(crampnet.Model, "diagnose", diagnose)
+
+
+def test_ctrl_c_while_computing_keeps_and_saves_the_answer(monkeypatch, tmp_path, cli_run):
+    """Check Ctrl-C while the differential is computed after an answer: the answer was lost (not saved, no final differential, exit 130 without a word); now it is saved, the user is told, and the last differential computed is shown with its own evidence."""
+    saved = tmp_path / "case.json"
+    _interrupt_when(monkeypatch, "age_group")
+    code, out, err = cli_run(["interview", "urge_to_move=yes", "--save", str(saved)], "under_40\n")
+    assert (code, err) == (130, "")
+    assert json.loads(saved.read_text(encoding="utf-8"))["evidence"] == {"urge_to_move": "yes", "age_group": "under_40"}
+    assert "Stopping: interrupted while the differential was computed with age_group=under_40: the answer is kept in the saved case, but the differential below is from before it." in out
+    assert "Final differential:" in out and "RED FLAG" in out
+    assert "Evidence: urge_to_move=yes\n" in out  # the differential shown is of this evidence
+    assert "resume it with: crampnet interview --case" in out
+
+
+def test_ctrl_c_while_computing_without_save_says_what_the_differential_is(monkeypatch, cli_run):
+    """Check the same without --save: the user is told the differential shown is from before the answer, and it is printed."""
+    _interrupt_when(monkeypatch, "age_group")
+    code, out, err = cli_run(["interview", "urge_to_move=yes"], "under_40\n")
+    assert (code, err) == (130, "")
+    assert "with age_group=under_40: the answer is kept, but the differential below is from before it." in out
+    assert "Final differential:" in out and "Evidence: urge_to_move=yes\n" in out
+
+
+def test_ctrl_c_while_choosing_the_next_question_shows_the_final_differential(monkeypatch, tmp_path, cli_run):
+    """Check Ctrl-C while the next questions are ranked after an answer: the final differential (with the answer) is shown and the case saved, exit 130."""
+    saved = tmp_path / "case.json"
+    real = crampnet.Diagnosis.next_questions
+
+    def next_questions(self, *args, **kwargs):
+        if "age_group" in self.evidence:
+            raise KeyboardInterrupt
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(crampnet.Diagnosis, "next_questions", next_questions)
+    code, out, err = cli_run(["interview", "urge_to_move=yes", "--save", str(saved)], "under_40\n")
+    assert (code, err) == (130, "")
+    assert "Stopping: interrupted.\n" in out and "Final differential:" in out
+    assert "Evidence: urge_to_move=yes, age_group=under_40\n" in out
+    assert json.loads(saved.read_text(encoding="utf-8"))["evidence"] == {"urge_to_move": "yes", "age_group": "under_40"}

@@ -20,7 +20,9 @@ flagged, and the questions ranked, against that one testing threshold, as
 The interview stops when a condition reaches the confidence, after the
 most questions, when no question is left, at ``quit``, at the end of input
 or at Ctrl-C; whatever the reason, it then prints the red flags, the final
-differential and the evidence. With a ``save`` path the case (evidence,
+differential and the evidence. Ctrl-C while the differential is computed
+after an answer keeps that answer (and saves it), and says that the
+differential shown, the last one computed, is from before it. With a ``save`` path the case (evidence,
 skipped questions, questions asked, network and population;
 :mod:`crampnet._case_file`) is written there before the first question and
 after every answer, whole or not at all, so an interrupted interview
@@ -152,7 +154,8 @@ class Interview:
         Returns
         -------
         int
-            The exit code: 130 if interrupted by Ctrl-C at a prompt, else 0.
+            The exit code: 130 if interrupted by Ctrl-C (at a prompt or
+            while computing), else 0.
 
         Raises
         ------
@@ -172,35 +175,58 @@ class Interview:
             self._final(dx, "the case could not be saved, so no question is asked (the error is below).")
             raise
         print("crampnet interview: answer each question (yes, no, a state, a number, or skip; ? lists the answers a question takes; quit to stop).")
-        while True:
-            reason, candidates = self._stop(dx)
-            if reason:
-                break
-            if show:  # in full the first time; then without the rule-outs and the legend, which do not change
-                print("\n".join(["", *flag_lines(dx, rule_outs=first), *differential_lines(dx, self.top, explained=first)]))
-                first = False
-            nid, value = self._choose(candidates, stdin) if self.choose else (candidates[0], self._ask(candidates[0], stdin))
-            if value is _END or value is _INTERRUPTED or value == "quit":
-                reason = {id(_END): "end of input.", id(_INTERRUPTED): "interrupted."}.get(id(value), "quit.")
-                code = 130 if value is _INTERRUPTED else 0
-                break
-            self.asked += 1
-            show = value != "skip"
-            if value == "skip":
-                self.skipped.append(nid)
-            else:
-                self.evidence[nid] = value
-                dx = self.model.diagnose(self.evidence, threshold=self.threshold)
-            try:
-                if self.save is not None:
-                    self.save(self._written(), self.skipped, self.asked)
-            except (CrampnetError, ValueError, TypeError, OSError) as err:  # the red flags are shown all the same, then the error
-                failed, reason = err, "the case could not be saved (the error is below)."
-                break
-        self._final(dx, reason)
+        pending = ""  # the node whose answer is entered but whose differential is being computed
+        try:
+            while True:
+                reason, candidates = self._stop(dx)
+                if reason:
+                    break
+                if show:  # in full the first time; then without the rule-outs and the legend, which do not change
+                    print("\n".join(["", *flag_lines(dx, rule_outs=first), *differential_lines(dx, self.top, explained=first)]))
+                    first = False
+                nid, value = self._choose(candidates, stdin) if self.choose else (candidates[0], self._ask(candidates[0], stdin))
+                if value is _END or value is _INTERRUPTED or value == "quit":
+                    reason = {id(_END): "end of input.", id(_INTERRUPTED): "interrupted."}.get(id(value), "quit.")
+                    code = 130 if value is _INTERRUPTED else 0
+                    break
+                self.asked += 1
+                show = value != "skip"
+                if value == "skip":
+                    self.skipped.append(nid)
+                else:
+                    self.evidence[nid], pending = value, nid
+                    dx = self.model.diagnose(self.evidence, threshold=self.threshold)
+                    pending = ""
+                failed = self._save_now()
+                if failed is not None:  # the red flags are shown all the same, then the error
+                    reason = "the case could not be saved (the error is below)."
+                    break
+        except KeyboardInterrupt:  # while computing: the last answer is kept (and saved), the differential shown is the last one computed
+            print()
+            code, failed, reason = 130, self._save_now(), "interrupted."
+            if pending:
+                kept = evidence_line({pending: self.evidence[pending]}, self.model.spec, self.typed).removeprefix("Evidence: ")
+                reason = f"interrupted while the differential was computed with {kept}: the answer is kept{' in the saved case' if self.save is not None and failed is None else ''}, but the differential below is from before it."
+        self._final(dx, reason, {k: v for k, v in self.evidence.items() if k != pending})
         if failed is not None:
             raise failed
         return code
+
+    def _save_now(self) -> Exception | None:
+        """Call ``save`` (if given) with the case as it is; the error it raised, or None.
+
+        Returns
+        -------
+        Exception or None
+            The crampnet, value, type or operating-system error ``save``
+            raised; None if it saved, or there is no ``save``.
+        """
+        try:
+            if self.save is not None:
+                self.save(self._written(), self.skipped, self.asked)
+        except (CrampnetError, ValueError, TypeError, OSError) as err:
+            return err
+        return None
 
     def _written(self) -> dict[str, object]:
         """The evidence to save: each number typed as its text (:class:`crampnet._case_json.Written`), so the file writes ``7e1``, not 70.0.
@@ -213,10 +239,10 @@ class Interview:
         """
         return {nid: Written(v, self.typed[nid]) if nid in self.typed and isinstance(v, int | float) and not isinstance(v, bool) else v for nid, v in self.evidence.items()}
 
-    def _final(self, dx: Diagnosis, reason: str) -> None:
-        """Why it stopped, then the red flags, the final differential and the evidence."""
+    def _final(self, dx: Diagnosis, reason: str, evidence: Mapping[str, object] | None = None) -> None:
+        """Why it stopped, then the red flags, the final differential and the evidence (``dx``'s: default ``evidence``)."""
         print(f"Stopping: {reason}")
-        print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence, self.model.spec, self.typed), NOTE]))
+        print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence if evidence is None else evidence, self.model.spec, self.typed), NOTE]))
 
     def _stop(self, dx: Diagnosis) -> tuple[str, list[str]]:
         """Why to stop now (or ``""``), and the questions left, best first."""
