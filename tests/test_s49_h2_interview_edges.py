@@ -3,8 +3,11 @@ Ctrl-C while the differential is computed, and the Interview class's arguments."
 
 from __future__ import annotations
 
+import io
 import json
 import os
+
+import pytest
 
 import crampnet
 
@@ -114,3 +117,42 @@ def test_ctrl_c_while_choosing_the_next_question_shows_the_final_differential(mo
     assert "Stopping: interrupted.\n" in out and "Final differential:" in out
     assert "Evidence: urge_to_move=yes, age_group=under_40\n" in out
     assert json.loads(saved.read_text(encoding="utf-8"))["evidence"] == {"urge_to_move": "yes", "age_group": "under_40"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "says"),
+    [
+        ({"top": -1}, crampnet.InvalidValueError, "The 'top' argument of Interview must be a non-negative int"),
+        ({"top": "5"}, crampnet.InvalidValueError, "Got '5' (str) instead."),
+        ({"top": True}, crampnet.InvalidValueError, "Got True (bool) instead."),
+        ({"max_questions": "3"}, crampnet.InvalidValueError, "The 'max_questions' argument of Interview must be a non-negative int"),  # a TypeError from '>=' at the first question
+        ({"max_questions": -1}, crampnet.InvalidValueError, "Got -1 (int) instead."),  # stopped at once, "0 questions asked (--max-questions -1)"
+        ({"max_questions": 2.0}, crampnet.InvalidValueError, "Got 2.0 (float) instead."),
+        ({"asked": -2}, crampnet.InvalidValueError, "The 'asked' argument of Interview must be a non-negative int"),  # asked "Q-1."
+        ({"confidence": 95}, crampnet.InvalidValueError, "95 reads as a percentage? 95% is 0.95: pass 0.95."),  # never reached: no stop by confidence
+        ({"confidence": float("nan")}, crampnet.InvalidValueError, "The 'confidence' argument of Interview must be a number in (0, 1]"),
+        ({"confidence": 0}, crampnet.InvalidValueError, "Got 0 instead."),  # stopped before the first question
+        ({"confidence": "0.9"}, crampnet.InvalidValueError, "'0.9' is text: pass the number 0.9."),  # a TypeError from '>='
+        ({"by": "info"}, crampnet.InvalidValueError, "Did you mean 'information'?"),
+        ({"staged": "false"}, crampnet.EvidenceTypeError, "'staged'"),
+        ({"choose": "no"}, crampnet.EvidenceTypeError, "'choose'"),  # read as True: the menu shown
+    ],
+)
+def test_the_interview_class_checks_its_arguments_before_asking(model, capsys, kwargs, error, says):
+    """Check Interview(...) with a bad top, max_questions, asked, confidence, by, staged or choose: a clear error at construction naming the value and the valid range, never a TypeError from '>=' mid-run, a silent stop or a confidence never reached."""
+    from crampnet._interview import Interview
+
+    with pytest.raises(error) as caught:
+        Interview(model, {"urge_to_move": True}, **kwargs)
+    assert says in str(caught.value), str(caught.value)
+    assert capsys.readouterr().out == ""  # nothing asked, nothing printed
+
+
+def test_the_interview_class_takes_numpy_integers_and_the_edges_of_its_ranges(model, capsys):
+    """Check the valid edges still run: top=0, max_questions=0, a numpy int, confidence=1 (stop only on certainty)."""
+    import numpy as np
+
+    from crampnet._interview import Interview
+
+    assert Interview(model, {"urge_to_move": True}, top=0, max_questions=np.int64(0), confidence=1, asked=0).run(io.StringIO("")) == 0
+    assert "Stopping: 0 questions asked (--max-questions 0)." in capsys.readouterr().out

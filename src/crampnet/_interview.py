@@ -52,18 +52,20 @@ from __future__ import annotations
 
 import io
 import math
+import numbers
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 from crampnet._case_json import Written, beyond_float, too_big
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
 from crampnet._file_names import escaped
-from crampnet.exceptions import CrampnetError
+from crampnet.exceptions import CrampnetError, InvalidValueError
 from crampnet.network._words import missing_word
-from crampnet.network.evidence import interpret, state_vector
+from crampnet.network.evidence import check_bool, interpret, show, state_vector
+from crampnet.reasoning._decision import check_by
 from crampnet.reasoning._differential import fraction
-from crampnet.reasoning._flag_args import check_threshold
+from crampnet.reasoning._flag_args import check_threshold, probability_hint
 
 if TYPE_CHECKING:
     from crampnet.model import Model
@@ -81,6 +83,32 @@ _SKIP = ("skip", "s", "unknown", "dont know", "don't know", "pass")
 _HELP = ("?", "help")
 _QUIT = ("quit", "q", "stop", "exit")
 _END, _INTERRUPTED = object(), object()  # the end of input; Ctrl-C at a prompt
+
+
+def _count(value: object, name: str, what: str) -> int:
+    """``value`` as an int, or an error naming argument ``name`` of Interview and what it counts.
+
+    Parameters
+    ----------
+    value : object
+        What the caller gave (any integer type, numpy's too; not a bool).
+    name, what : str
+        The argument, and what it counts (for the message).
+
+    Returns
+    -------
+    int
+        ``value`` as a plain int, at least 0.
+
+    Raises
+    ------
+    InvalidValueError
+        If ``value`` is a bool, not an integer, or negative.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        msg = f"The '{name}' argument of Interview must be a non-negative int ({what}). Got {show(value)} ({type(value).__name__}) instead."
+        raise InvalidValueError(msg)
+    return int(value)
 
 
 class Interview:
@@ -120,20 +148,30 @@ class Interview:
     Raises
     ------
     InvalidValueError
-        If ``threshold`` is neither None nor a number in (0, 1] (before any
-        question is asked; a percentage such as 5 says to pass 0.05).
+        If ``threshold`` is neither None nor a number in (0, 1], or
+        ``confidence`` not a number in (0, 1] (a percentage such as 5 says
+        to pass 0.05); if ``top``, ``max_questions`` or ``asked`` is not a
+        non-negative int; or ``by`` is unknown (all before any question is
+        asked).
+    EvidenceTypeError
+        If ``choose`` or ``staged`` is not True or False.
     """
 
     def __init__(self, model: Model, evidence: Mapping[str, object], *, skipped: Sequence[str] = (), asked: int = 0, top: int = 5, max_questions: int = 10, confidence: float = 0.95, choose: bool = False, save: Callable[[dict[str, object], list[str], int], None] | None = None, by: str = "decision", staged: bool = False, typed: Mapping[str, str] | None = None, threshold: float | None = None) -> None:
         self.model = model
         self.threshold = None if threshold is None else check_threshold(threshold)
+        if isinstance(given := cast("object", confidence), bool) or not isinstance(given, numbers.Real) or not 0 < cast("float", given) <= 1:  # 95 would never stop it, 0 stop it at once
+            msg = f"The 'confidence' argument of Interview must be a number in (0, 1] (the probability of a condition that stops the interview; --confidence). Got {show(confidence)} instead.{probability_hint(confidence)}"
+            raise InvalidValueError(msg)
+        check_by(by, staged=staged)
         self.evidence = dict(evidence)
         self.typed = dict(typed or {})
         self.skipped = list(skipped)
-        self.asked = asked
-        self.top, self.max_questions, self.confidence, self.choose = top, max_questions, confidence, choose
+        self.asked = _count(asked, "asked", "questions asked so far")
+        self.top, self.max_questions = _count(top, "top", "conditions shown; --top"), _count(max_questions, "max_questions", "questions after which it stops; --max-questions")
+        self.confidence, self.choose = float(confidence), check_bool(choose, "choose", "Interview")
         self.save = save
-        self.by, self.staged = by, staged
+        self.by, self.staged = by, bool(staged)
 
     def run(self, stdin: IO[str] | None = None) -> int:
         """Ask until a stop (see the module docstring); 0, or 130 after Ctrl-C.
