@@ -156,3 +156,22 @@ def test_the_interview_class_takes_numpy_integers_and_the_edges_of_its_ranges(mo
 
     assert Interview(model, {"urge_to_move": True}, top=0, max_questions=np.int64(0), confidence=1, asked=0).run(io.StringIO("")) == 0
     assert "Stopping: 0 questions asked (--max-questions 0)." in capsys.readouterr().out
+
+
+def test_the_resume_command_keeps_confidence_top_and_choose(tmp_path, cli_run):
+    """Check the resume command printed after interview --save carries --confidence (and --top, --choose): without it the resumed interview stopped at 0.95, not at the confidence set, so it asked on where the first run had stopped."""
+    import shlex
+
+    saved = tmp_path / "case.json"
+    evidence = "visible_hard_contraction=yes"  # its leading condition is between 0.8 and 0.95 in the shipped network
+    code, out, err = cli_run(["interview", evidence, "--confidence", "0.8", "--top", "3", "--choose", "--save", str(saved)], "")
+    assert (code, err) == (0, "")
+    assert "(--confidence 0.8)." in out  # stopped by it at once
+    command = shlex.split(out.rsplit("resume it with: ", 1)[1])
+    assert command[:2] == ["crampnet", "interview"]
+    assert {"--top", "--choose", "--confidence"} <= set(command)
+    code, resumed, err = cli_run(command[1:], "")
+    assert (code, err) == (0, "")
+    assert "Q1. " not in resumed and "(--confidence 0.8)." in resumed  # resumed, it stops where the first run did
+    rows = [line for line in resumed.split("Final differential:")[1].splitlines() if line[:4].strip().isdigit()]
+    assert len([row for row in rows if not row.endswith("[must not miss]")]) == 3, rows  # --top 3
