@@ -175,3 +175,15 @@ def test_the_resume_command_keeps_confidence_top_and_choose(tmp_path, cli_run):
     assert "Q1. " not in resumed and "(--confidence 0.8)." in resumed  # resumed, it stops where the first run did
     rows = [line for line in resumed.split("Final differential:")[1].splitlines() if line[:4].strip().isdigit()]
     assert len([row for row in rows if not row.endswith("[must not miss]")]) == 3, rows  # --top 3
+
+
+def test_the_menus_equals_sign_for_a_number_works_at_the_question_picked_too(model, cli_run):
+    """Check =N, which the --choose prompt teaches for a number, at a question that takes one when asked on its own (after picking it, or without --choose): it was refused as "'=52' is not a state of age_group"."""
+    assert model.spec.nodes["age_group"].bands
+    code, out, err = cli_run(["interview", "urge_to_move=yes", "--max-questions", "1"], "=52\n")
+    assert (code, err) == (0, "")
+    assert "does not fit" not in out
+    assert "Evidence: urge_to_move=yes, age_group=52 (40_to_64)" in out
+    code, out, err = cli_run(["interview", "urge_to_move=yes", "age=50", "--choose", "--max-questions", "1"], "=3\n")  # question 1 takes no number
+    assert (code, err) == (0, "")
+    assert "That answer does not fit: '=3' is not a state of" in out

@@ -9,9 +9,9 @@ in the table's order, leaving out those answered, skipped, or with no
 expected information gain.
 
 With ``choose=True`` the top five questions are listed, numbered: ``1`` to
-``5`` picks one (which is then asked), and anything else answers the first
-(so a number from 1 to 5 for the first question is given by picking it
-first).
+``5`` picks one (which is then asked), and anything else answers the first;
+``=N`` answers the number N (at the menu, and at any question that takes a
+number), so a number from 1 to 5 is ``=3``.
 
 With a ``threshold`` (``--threshold``) every must-not-miss condition is
 flagged, and the questions ranked, against that one testing threshold, as
@@ -338,10 +338,11 @@ class Interview:
             return "skip"
         if answer.lower() in _QUIT:
             return "quit"
+        node = self.model.spec.nodes[nid]
+        answer = answer[1:].strip() if node.bands and answer.startswith("=") else answer  # =N, the --choose menu's number, at any question that takes one
         if not answer:
             print("  Please answer, or type skip.")
             return None
-        node = self.model.spec.nodes[nid]
         value = interpret(node, answer)
         text = answer.strip().removeprefix("+") if isinstance(value, float) else None  # a number as typed (7e1), as the command line keeps it
         text = text if text is not None and text.isascii() else None  # full-width digits (U+FF11 U+FF12) kept as the number read, 12
@@ -387,9 +388,7 @@ class Interview:
                 return shown[0], answer
             if answer.lower() in _HELP:
                 print(f"  Type {which} to be asked that question of the list instead; anything else answers question 1 ({shown[0]}){f', and =N gives it the number N (a bare {which} chooses)' if numeric else ''}.")
-            if answer.startswith("=") and numeric:
-                answer = answer[1:].strip()
-            elif answer in picks:
+            if answer in picks:  # =N is a number (_value)
                 nid = shown[int(answer) - 1]
                 return nid, self._ask(nid, stdin)
             value = self._value(shown[0], answer)
