@@ -187,3 +187,16 @@ def test_the_menus_equals_sign_for_a_number_works_at_the_question_picked_too(mod
     code, out, err = cli_run(["interview", "urge_to_move=yes", "age=50", "--choose", "--max-questions", "1"], "=3\n")  # question 1 takes no number
     assert (code, err) == (0, "")
     assert "That answer does not fit: '=3' is not a state of" in out
+
+
+def test_a_refused_yes_is_not_told_to_answer_yes_or_no(model, cli_run):
+    """Check 'yes' to a question with no yes/no answer (age group): it was refused, then told "Answer yes or no, one of the states listed, ..."; the advice now names what that question takes."""
+    assert "yes" not in model.spec.nodes["age_group"].states
+    code, out, err = cli_run(["interview", "urge_to_move=yes", "--max-questions", "1"], "yes\nskip\n")
+    assert (code, err) == (0, "")
+    advice = out.split("> yes\n", 1)[1].split("Q1. ", 1)[0]
+    assert "does not fit" in advice
+    assert "yes or no" not in advice
+    assert "Answer one of the states listed, or a number, or skip (? lists the answers)." in advice
+    code, out, _ = cli_run(["interview", "urge_to_move=yes", "age=50", "--max-questions", "1"], "nowhere\nskip\n")  # pain_location: states, no number
+    assert "Answer one of the states listed, or skip (? lists the answers)." in out

@@ -348,7 +348,7 @@ class Interview:
         text = text if text is not None and text.isascii() else None  # full-width digits (U+FF11 U+FF12) kept as the number read, 12
         if (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and value not in node.states and missing_word(value)):  # the evidence check's advice is for Python callers
             print(f"  {escaped(answer)} is not a value: to leave {nid} unknown, type skip.")
-            print("  Answer yes or no, one of the states listed, a number where one is accepted, or skip.")
+            print(f"  Answer one of the states listed{', or a number' if node.bands else ''}, or skip (? lists the answers).")
             return None
         try:
             if beyond_float(answer):
@@ -357,7 +357,7 @@ class Interview:
             self.model.posteriors({**self.evidence, nid: value})
         except CrampnetError as err:
             print(f"  That answer does not fit: {err}")
-            print("  Answer yes or no, one of the states listed, a number where one is accepted, or skip.")
+            print(f"  Answer one of the states listed{', or a number' if node.bands else ''}, or skip (? lists the answers).")
             return None
         if text is not None:
             self.typed[nid] = text
