@@ -200,3 +200,25 @@ def test_a_refused_yes_is_not_told_to_answer_yes_or_no(model, cli_run):
     assert "Answer one of the states listed, or a number, or skip (? lists the answers)." in advice
     code, out, _ = cli_run(["interview", "urge_to_move=yes", "age=50", "--max-questions", "1"], "nowhere\nskip\n")  # pain_location: states, no number
     assert "Answer one of the states listed, or skip (? lists the answers)." in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "least"),
+    [
+        (["interview", "--top", "1.5"], 0),
+        (["interview", "--max-questions", "1e2"], 0),
+        (["interview", "--max-questions", "ten"], 0),
+        (["diagnose", "--questions", "2.0"], 0),
+        (["score", "x.csv", "--chunksize", "1k"], 1),
+    ],
+)
+def test_a_count_that_is_no_whole_number_says_what_is_valid(argv, least, capsys):
+    """Check --top 1.5 or --max-questions 1e2: argparse's "invalid int value: '1.5'" named the value but not what to give; the line now adds the whole numbers the option takes, as a negative count's error does."""
+    from crampnet.cli import main
+
+    with pytest.raises(SystemExit) as exited:  # argparse's errors exit, as main's docstring says
+        main(argv)
+    out, err = capsys.readouterr()
+    assert (exited.value.code, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith("crampnet: error: ")
+    assert f"invalid int value: '{argv[-1]}'; give a whole number, {least} or more (" in err, err

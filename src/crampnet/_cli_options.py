@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import math
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
@@ -101,6 +102,8 @@ class Parser(argparse.ArgumentParser):
             known = [o for action in self._actions for o in action.option_strings]
             self.exit(2, f"crampnet: error: {unknown_option(options[0], self.prog, known)}\n")
         command = self.prog.removeprefix("crampnet").strip()
+        count = re.fullmatch(r"argument (--[\w-]+): invalid int value: .*", message)
+        message += f"; give a whole number, {_LEAST.get(count[1], 0)} or more" if count else ""  # 1.5 or 1e2 for a count
         required = message.removeprefix("the following arguments are required: ").split(", ") if message.startswith("the following arguments are required: ") else []
         names = [str(c) for a in self._actions if isinstance(a, argparse._SubParsersAction) and str(a.metavar or a.dest) in required for c in a.choices or ()]
         if names:  # crampnet with no command: name the commands, not only the placeholder COMMAND
@@ -113,6 +116,10 @@ class Parser(argparse.ArgumentParser):
             return
         option = max(action.option_strings, key=len) if action.option_strings else str(action.metavar or action.dest)
         self.exit(2, f"crampnet: error: {choice_error(option, value, [str(c) for c in action.choices])}\n")
+
+
+#: The least value of each option that counts (a negative one, or a chunk of no rows, is an error).
+_LEAST = {"--top": 0, "--questions": 0, "--max-questions": 0, "--chunksize": 1}
 
 
 def flush_stdout(*, quiet: bool = False) -> None:
@@ -345,10 +352,11 @@ def option_problem(args: argparse.Namespace) -> str:
         names a file the command reads, or a closed standard output with
         nowhere else to write; ``""`` if the options are fine.
     """
-    for name, least in (("top", 0), ("questions", 0), ("max_questions", 0), ("chunksize", 1)):
+    for option, least in _LEAST.items():
+        name = option.removeprefix("--").replace("-", "_")
         value = getattr(args, name, least)
         if value < least:
-            return f"--{name.replace('_', '-')} must be at least {least}. Got {value}."
+            return f"{option} must be at least {least}. Got {value}."
     if hasattr(args, "confidence"):
         problem = _confidence_problem(args)
         if problem:
