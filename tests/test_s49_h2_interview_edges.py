@@ -222,3 +222,12 @@ def test_a_count_that_is_no_whole_number_says_what_is_valid(argv, least, capsys)
     assert (exited.value.code, out) == (2, "")
     assert err.count("\n") == 1 and err.startswith("crampnet: error: ")
     assert f"invalid int value: '{argv[-1]}'; give a whole number, {least} or more (" in err, err
+
+
+def test_the_interview_class_refuses_one_string_as_the_skipped_questions(model):
+    """Check skipped="age_group": list() made it the letters a, g, e, ..., so age_group was asked although given as skipped; a string is refused, a list of one is taken."""
+    from crampnet._interview import Interview
+
+    with pytest.raises(crampnet.EvidenceTypeError, match=r"The 'skipped' argument of Interview .* Got 'age_group' \(str\)"):
+        Interview(model, {"urge_to_move": True}, skipped="age_group")
+    assert Interview(model, {"urge_to_move": True}, skipped=["age_group"]).skipped == ["age_group"]

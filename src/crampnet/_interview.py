@@ -60,7 +60,7 @@ from typing import IO, TYPE_CHECKING, cast
 from crampnet._case_json import Written, beyond_float, too_big
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
 from crampnet._file_names import escaped
-from crampnet.exceptions import CrampnetError, InvalidValueError
+from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
 from crampnet.network._words import missing_word
 from crampnet.network.evidence import check_bool, interpret, show, state_vector
 from crampnet.reasoning._decision import check_by
@@ -154,7 +154,7 @@ class Interview:
         non-negative int; or ``by`` is unknown (all before any question is
         asked).
     EvidenceTypeError
-        If ``choose`` or ``staged`` is not True or False.
+        If ``choose`` or ``staged`` is not True or False, or ``skipped`` is one string.
     """
 
     def __init__(self, model: Model, evidence: Mapping[str, object], *, skipped: Sequence[str] = (), asked: int = 0, top: int = 5, max_questions: int = 10, confidence: float = 0.95, choose: bool = False, save: Callable[[dict[str, object], list[str], int], None] | None = None, by: str = "decision", staged: bool = False, typed: Mapping[str, str] | None = None, threshold: float | None = None) -> None:
@@ -166,6 +166,9 @@ class Interview:
         check_by(by, staged=staged)
         self.evidence = dict(evidence)
         self.typed = dict(typed or {})
+        if isinstance(skipped, str):  # list() would make it its letters
+            msg = f"The 'skipped' argument of Interview must be a list of node ids. Got {show(skipped)} (str) instead: pass [{show(skipped)}]."
+            raise EvidenceTypeError(msg)
         self.skipped = list(skipped)
         self.asked = _count(asked, "asked", "questions asked so far")
         self.top, self.max_questions = _count(top, "top", "conditions shown; --top"), _count(max_questions, "max_questions", "questions after which it stops; --max-questions")
