@@ -57,7 +57,7 @@ def test_an_interview_answer_of_nan_says_to_type_skip(capsys, answer):
     out = capsys.readouterr().out
     assert "dropna" not in out and "DataFrame" not in out
     assert f"{answer.strip()} is not a value: to leave ferritin unknown, type skip." in out
-    assert "Answer yes or no, one of the states listed, a number where one is accepted, or skip." in out
+    assert "Answer one of the states listed, or a number, or skip (? lists the answers)." in out
 
 
 def test_the_interviews_resume_command_resumes(tmp_path, monkeypatch, capsys):

@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import math
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
@@ -29,7 +30,7 @@ from crampnet.exceptions import InvalidValueError, hint
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-__all__ = ["Parser", "choice_error", "flush_stdout", "option_before_command", "option_problem", "unknown_option"]
+__all__ = ["Parser", "choice_error", "flush_stdout", "option_before_command", "option_problem", "same_file", "unknown_option"]
 
 #: The options ``crampnet`` takes before its command.
 TOP_OPTIONS = ("-h", "--help", "--version")
@@ -101,6 +102,8 @@ class Parser(argparse.ArgumentParser):
             known = [o for action in self._actions for o in action.option_strings]
             self.exit(2, f"crampnet: error: {unknown_option(options[0], self.prog, known)}\n")
         command = self.prog.removeprefix("crampnet").strip()
+        count = re.fullmatch(r"argument (--[\w-]+): invalid int value: .*", message)
+        message += f"; give a whole number, {_LEAST.get(count[1], 0)} or more" if count else ""  # 1.5 or 1e2 for a count
         required = message.removeprefix("the following arguments are required: ").split(", ") if message.startswith("the following arguments are required: ") else []
         names = [str(c) for a in self._actions if isinstance(a, argparse._SubParsersAction) and str(a.metavar or a.dest) in required for c in a.choices or ()]
         if names:  # crampnet with no command: name the commands, not only the placeholder COMMAND
@@ -113,6 +116,10 @@ class Parser(argparse.ArgumentParser):
             return
         option = max(action.option_strings, key=len) if action.option_strings else str(action.metavar or action.dest)
         self.exit(2, f"crampnet: error: {choice_error(option, value, [str(c) for c in action.choices])}\n")
+
+
+#: The least value of each option that counts (a negative one, or a chunk of no rows, is an error).
+_LEAST = {"--top": 0, "--questions": 0, "--max-questions": 0, "--chunksize": 1}
 
 
 def flush_stdout(*, quiet: bool = False) -> None:
@@ -232,8 +239,19 @@ def option_before_command(arg: str, commands: Sequence[str]) -> str:
     return f"unknown option {show(arg)}; before the command crampnet takes only -h, --help and --version, and a command's own options come after it (crampnet COMMAND --help).{hint(name, TOP_OPTIONS)} Commands: {', '.join(commands)}."
 
 
-def _same_file(first: str, second: str) -> bool:
-    """Whether the two names are one existing file (by any path or link); False if either cannot be looked at."""
+def same_file(first: str, second: str) -> bool:
+    """Whether the two names are one existing file (by any path or link); False if either cannot be looked at.
+
+    Parameters
+    ----------
+    first, second : str
+        The two file names.
+
+    Returns
+    -------
+    bool
+        True if both exist and are the same file (:func:`os.path.samefile`).
+    """
     try:
         return os.path.samefile(first, second)
     except (OSError, ValueError):
@@ -334,10 +352,11 @@ def option_problem(args: argparse.Namespace) -> str:
         names a file the command reads, or a closed standard output with
         nowhere else to write; ``""`` if the options are fine.
     """
-    for name, least in (("top", 0), ("questions", 0), ("max_questions", 0), ("chunksize", 1)):
+    for option, least in _LEAST.items():
+        name = option.removeprefix("--").replace("-", "_")
         value = getattr(args, name, least)
         if value < least:
-            return f"--{name.replace('_', '-')} must be at least {least}. Got {value}."
+            return f"{option} must be at least {least}. Got {value}."
     if hasattr(args, "confidence"):
         problem = _confidence_problem(args)
         if problem:
@@ -356,7 +375,7 @@ def option_problem(args: argparse.Namespace) -> str:
         args.output = None
     for name, what in (("cohort", "the cohort CSV"), ("case", "the case file"), ("network", "the network file")):  # written whole, then renamed over what was read
         source, output = getattr(args, name, None), getattr(args, "output", None)
-        if source and output and source != "-" and _same_file(source, output):
+        if source and output and source != "-" and same_file(source, output):
             return f"{shown(output)}: -o names {what} that crampnet {args.command} reads; writing it would replace it. Give another file name."
     if sys.stdout is None and getattr(args, "output", None) is None:  # closed (>&-): print() would drop every line
         return f"the standard output is closed, so crampnet {args.command} has nowhere to write; open it{', or give -o FILE' if hasattr(args, 'output') else ''}."

@@ -14,13 +14,15 @@ from crampnet._cli_options import Parser
 from crampnet._files import shown
 from crampnet._interview import NOTE
 
-__all__ = ["MAX_QUESTIONS", "QUESTION_ORDERS", "parsers"]
+__all__ = ["CONFIDENCE", "MAX_QUESTIONS", "QUESTION_ORDERS", "TOP", "parsers"]
 
 #: The orders of ``--questions-by``: those of :func:`crampnet.reasoning.questions.next_questions` (``BY``),
 #: spelled out so that the parser does not import the reasoning layer (tests/test_cli.py checks they agree).
 QUESTION_ORDERS = ("decision", "information", "value")
 #: The default of ``interview --max-questions``, which counts the questions of a resumed case too.
 MAX_QUESTIONS = 10
+#: The defaults of ``interview --confidence`` and ``--top`` (the resume command gives them when they differ).
+CONFIDENCE, TOP = 0.95, 5
 
 
 class _Once(argparse.Action):
@@ -94,8 +96,8 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     diag.add_argument("--json", action="store_true", help="print JSON")
     inter = sub.add_parser("interview", parents=[common, case, asking, flagging], help="ask the next best question, one at a time (--save and --case to resume)", description="Ask the next best question one at a time: answer yes, no, a state, a number, skip or quit. It stops at --max-questions, at --confidence, when no question is left, or at quit or the end of input, and then prints the red flags and the final differential. --case resumes a case saved with --save (or starts from a plain case file).")
     inter.add_argument("--max-questions", action=_Once, type=int, default=MAX_QUESTIONS, help=f"stop once this many questions are asked, those of a case resumed with --case included (default {MAX_QUESTIONS})")
-    inter.add_argument("--confidence", action=_Once, default=0.95, help="stop when a condition reaches this posterior (default 0.95)")  # read by option_problem: 95%% gets the hint --threshold 5%% gets
-    inter.add_argument("--top", action=_Once, type=int, default=5, help="how many conditions to show after each answer and at the end (default 5)")
+    inter.add_argument("--confidence", action=_Once, default=CONFIDENCE, help=f"stop when a condition reaches this posterior (default {CONFIDENCE})")  # read by option_problem: 95%% gets the hint --threshold 5%% gets
+    inter.add_argument("--top", action=_Once, type=int, default=TOP, help=f"how many conditions to show after each answer and at the end (default {TOP})")
     inter.add_argument("--choose", action="store_true", help="list the top five questions to choose from (type 1-5), or answer the first")
     inter.add_argument("--save", action=_Once, default=None, metavar="FILE", help="write the case (answers, skipped questions, network, population) to FILE after every answer; resume with --case FILE. FILE is a new file or a case saved before: any other file is left alone (an error)")
     rep = sub.add_parser("report", parents=[common, case, flagging], help="write the markdown or HTML report")

@@ -2,15 +2,16 @@ r"""``crampnet interview``: the next best question, one at a time.
 
 Each answer is yes, no, a state, a number (for the numeric nodes), ``skip``
 (the question is not asked again) or ``quit``; an answer that does not fit
-is explained and the question asked again. Piped answers are echoed. The
+is explained and the question asked again, and ``?`` (or ``help``) lists the
+answers the question takes and asks it again. Piped answers are echoed. The
 questions come from :meth:`~crampnet.reasoning.diagnosis.Diagnosis.next_questions`
 in the table's order, leaving out those answered, skipped, or with no
 expected information gain.
 
 With ``choose=True`` the top five questions are listed, numbered: ``1`` to
-``5`` picks one (which is then asked), and anything else answers the first
-(so a number from 1 to 5 for the first question is given by picking it
-first).
+``5`` picks one (which is then asked), and anything else answers the first;
+``=N`` answers the number N (at the menu, and at any question that takes a
+number), so a number from 1 to 5 is ``=3``.
 
 With a ``threshold`` (``--threshold``) every must-not-miss condition is
 flagged, and the questions ranked, against that one testing threshold, as
@@ -19,7 +20,9 @@ flagged, and the questions ranked, against that one testing threshold, as
 The interview stops when a condition reaches the confidence, after the
 most questions, when no question is left, at ``quit``, at the end of input
 or at Ctrl-C; whatever the reason, it then prints the red flags, the final
-differential and the evidence. With a ``save`` path the case (evidence,
+differential and the evidence. Ctrl-C while the differential is computed
+after an answer keeps that answer (and saves it), and says that the
+differential shown, the last one computed, is from before it. With a ``save`` path the case (evidence,
 skipped questions, questions asked, network and population;
 :mod:`crampnet._case_file`) is written there before the first question and
 after every answer, whole or not at all, so an interrupted interview
@@ -49,18 +52,20 @@ from __future__ import annotations
 
 import io
 import math
+import numbers
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 from crampnet._case_json import Written, beyond_float, too_big
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
 from crampnet._file_names import escaped
-from crampnet.exceptions import CrampnetError
+from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
 from crampnet.network._words import missing_word
-from crampnet.network.evidence import interpret, state_vector
+from crampnet.network.evidence import check_bool, interpret, show, state_vector
+from crampnet.reasoning._decision import check_by
 from crampnet.reasoning._differential import fraction
-from crampnet.reasoning._flag_args import check_threshold
+from crampnet.reasoning._flag_args import check_threshold, probability_hint
 
 if TYPE_CHECKING:
     from crampnet.model import Model
@@ -74,9 +79,36 @@ CHOICES = 5
 NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources of the numbers: crampnet describe NODE, and the report (crampnet report)."
 #: First words of a label that reads as an indirect question, asked without a question mark.
 _WH = frozenset({"how", "what", "when", "where", "which", "who", "whether"})
-_SKIP = ("skip", "s", "?", "unknown", "dont know", "don't know", "pass")
+_SKIP = ("skip", "s", "unknown", "dont know", "don't know", "pass")
+_HELP = ("?", "help")
 _QUIT = ("quit", "q", "stop", "exit")
 _END, _INTERRUPTED = object(), object()  # the end of input; Ctrl-C at a prompt
+
+
+def _count(value: object, name: str, what: str) -> int:
+    """``value`` as an int, or an error naming argument ``name`` of Interview and what it counts.
+
+    Parameters
+    ----------
+    value : object
+        What the caller gave (any integer type, numpy's too; not a bool).
+    name, what : str
+        The argument, and what it counts (for the message).
+
+    Returns
+    -------
+    int
+        ``value`` as a plain int, at least 0.
+
+    Raises
+    ------
+    InvalidValueError
+        If ``value`` is a bool, not an integer, or negative.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        msg = f"The '{name}' argument of Interview must be a non-negative int ({what}). Got {show(value)} ({type(value).__name__}) instead."
+        raise InvalidValueError(msg)
+    return int(value)
 
 
 class Interview:
@@ -116,20 +148,33 @@ class Interview:
     Raises
     ------
     InvalidValueError
-        If ``threshold`` is neither None nor a number in (0, 1] (before any
-        question is asked; a percentage such as 5 says to pass 0.05).
+        If ``threshold`` is neither None nor a number in (0, 1], or
+        ``confidence`` not a number in (0, 1] (a percentage such as 5 says
+        to pass 0.05); if ``top``, ``max_questions`` or ``asked`` is not a
+        non-negative int; or ``by`` is unknown (all before any question is
+        asked).
+    EvidenceTypeError
+        If ``choose`` or ``staged`` is not True or False, or ``skipped`` is one string.
     """
 
     def __init__(self, model: Model, evidence: Mapping[str, object], *, skipped: Sequence[str] = (), asked: int = 0, top: int = 5, max_questions: int = 10, confidence: float = 0.95, choose: bool = False, save: Callable[[dict[str, object], list[str], int], None] | None = None, by: str = "decision", staged: bool = False, typed: Mapping[str, str] | None = None, threshold: float | None = None) -> None:
         self.model = model
         self.threshold = None if threshold is None else check_threshold(threshold)
+        if isinstance(given := cast("object", confidence), bool) or not isinstance(given, numbers.Real) or not 0 < cast("float", given) <= 1:  # 95 would never stop it, 0 stop it at once
+            msg = f"The 'confidence' argument of Interview must be a number in (0, 1] (the probability of a condition that stops the interview; --confidence). Got {show(confidence)} instead.{probability_hint(confidence)}"
+            raise InvalidValueError(msg)
+        check_by(by, staged=staged)
         self.evidence = dict(evidence)
         self.typed = dict(typed or {})
+        if isinstance(skipped, str):  # list() would make it its letters
+            msg = f"The 'skipped' argument of Interview must be a list of node ids. Got {show(skipped)} (str) instead: pass [{show(skipped)}]."
+            raise EvidenceTypeError(msg)
         self.skipped = list(skipped)
-        self.asked = asked
-        self.top, self.max_questions, self.confidence, self.choose = top, max_questions, confidence, choose
+        self.asked = _count(asked, "asked", "questions asked so far")
+        self.top, self.max_questions = _count(top, "top", "conditions shown; --top"), _count(max_questions, "max_questions", "questions after which it stops; --max-questions")
+        self.confidence, self.choose = float(confidence), check_bool(choose, "choose", "Interview")
         self.save = save
-        self.by, self.staged = by, staged
+        self.by, self.staged = by, bool(staged)
 
     def run(self, stdin: IO[str] | None = None) -> int:
         """Ask until a stop (see the module docstring); 0, or 130 after Ctrl-C.
@@ -150,7 +195,8 @@ class Interview:
         Returns
         -------
         int
-            The exit code: 130 if interrupted by Ctrl-C at a prompt, else 0.
+            The exit code: 130 if interrupted by Ctrl-C (at a prompt or
+            while computing), else 0.
 
         Raises
         ------
@@ -169,36 +215,59 @@ class Interview:
         except (CrampnetError, ValueError, TypeError, OSError):  # no question is asked, but the case's red flags are shown
             self._final(dx, "the case could not be saved, so no question is asked (the error is below).")
             raise
-        print("crampnet interview: answer each question (yes, no, a state, a number, or skip; quit to stop).")
-        while True:
-            reason, candidates = self._stop(dx)
-            if reason:
-                break
-            if show:  # in full the first time; then without the rule-outs and the legend, which do not change
-                print("\n".join(["", *flag_lines(dx, rule_outs=first), *differential_lines(dx, self.top, explained=first)]))
-                first = False
-            nid, value = self._choose(candidates, stdin) if self.choose else (candidates[0], self._ask(candidates[0], stdin))
-            if value is _END or value is _INTERRUPTED or value == "quit":
-                reason = {id(_END): "end of input.", id(_INTERRUPTED): "interrupted."}.get(id(value), "quit.")
-                code = 130 if value is _INTERRUPTED else 0
-                break
-            self.asked += 1
-            show = value != "skip"
-            if value == "skip":
-                self.skipped.append(nid)
-            else:
-                self.evidence[nid] = value
-                dx = self.model.diagnose(self.evidence, threshold=self.threshold)
-            try:
-                if self.save is not None:
-                    self.save(self._written(), self.skipped, self.asked)
-            except (CrampnetError, ValueError, TypeError, OSError) as err:  # the red flags are shown all the same, then the error
-                failed, reason = err, "the case could not be saved (the error is below)."
-                break
-        self._final(dx, reason)
+        print("crampnet interview: answer each question (yes, no, a state, a number, or skip; ? lists the answers a question takes; quit to stop).")
+        pending = ""  # the node whose answer is entered but whose differential is being computed
+        try:
+            while True:
+                reason, candidates = self._stop(dx)
+                if reason:
+                    break
+                if show:  # in full the first time; then without the rule-outs and the legend, which do not change
+                    print("\n".join(["", *flag_lines(dx, rule_outs=first), *differential_lines(dx, self.top, explained=first)]))
+                    first = False
+                nid, value = self._choose(candidates, stdin) if self.choose else (candidates[0], self._ask(candidates[0], stdin))
+                if value is _END or value is _INTERRUPTED or value == "quit":
+                    reason = {id(_END): "end of input.", id(_INTERRUPTED): "interrupted."}.get(id(value), "quit.")
+                    code = 130 if value is _INTERRUPTED else 0
+                    break
+                self.asked += 1
+                show = value != "skip"
+                if value == "skip":
+                    self.skipped.append(nid)
+                else:
+                    self.evidence[nid], pending = value, nid
+                    dx = self.model.diagnose(self.evidence, threshold=self.threshold)
+                    pending = ""
+                failed = self._save_now()
+                if failed is not None:  # the red flags are shown all the same, then the error
+                    reason = "the case could not be saved (the error is below)."
+                    break
+        except KeyboardInterrupt:  # while computing: the last answer is kept (and saved), the differential shown is the last one computed
+            print()
+            code, failed, reason = 130, self._save_now(), "interrupted."
+            if pending:
+                kept = evidence_line({pending: self.evidence[pending]}, self.model.spec, self.typed).removeprefix("Evidence: ")
+                reason = f"interrupted while the differential was computed with {kept}: the answer is kept{' in the saved case' if self.save is not None and failed is None else ''}, but the differential below is from before it."
+        self._final(dx, reason, {k: v for k, v in self.evidence.items() if k != pending})
         if failed is not None:
             raise failed
         return code
+
+    def _save_now(self) -> Exception | None:
+        """Call ``save`` (if given) with the case as it is; the error it raised, or None.
+
+        Returns
+        -------
+        Exception or None
+            The crampnet, value, type or operating-system error ``save``
+            raised; None if it saved, or there is no ``save``.
+        """
+        try:
+            if self.save is not None:
+                self.save(self._written(), self.skipped, self.asked)
+        except (CrampnetError, ValueError, TypeError, OSError) as err:
+            return err
+        return None
 
     def _written(self) -> dict[str, object]:
         """The evidence to save: each number typed as its text (:class:`crampnet._case_json.Written`), so the file writes ``7e1``, not 70.0.
@@ -211,10 +280,10 @@ class Interview:
         """
         return {nid: Written(v, self.typed[nid]) if nid in self.typed and isinstance(v, int | float) and not isinstance(v, bool) else v for nid, v in self.evidence.items()}
 
-    def _final(self, dx: Diagnosis, reason: str) -> None:
-        """Why it stopped, then the red flags, the final differential and the evidence."""
+    def _final(self, dx: Diagnosis, reason: str, evidence: Mapping[str, object] | None = None) -> None:
+        """Why it stopped, then the red flags, the final differential and the evidence (``dx``'s: default ``evidence``)."""
         print(f"Stopping: {reason}")
-        print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence, self.model.spec, self.typed), NOTE]))
+        print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence if evidence is None else evidence, self.model.spec, self.typed), NOTE]))
 
     def _stop(self, dx: Diagnosis) -> tuple[str, list[str]]:
         """Why to stop now (or ``""``), and the questions left, best first."""
@@ -256,22 +325,33 @@ class Interview:
             print(escaped(answer))
         return answer
 
+    def _help(self, nid: str) -> None:
+        """Print the answers ``nid`` takes (its states; a number, in its unit and range), then skip and quit."""
+        node = self.model.spec.nodes[nid]
+        numbers = f", or a number{' in ' + node.unit if node.unit else ''}{f' from {node.valid[0]:g} to {node.valid[1]:g}' if node.valid else ''} (crampnet describe {nid} shows the state each number falls in)" if node.bands else ""
+        print(f"  {nid} takes one of {', '.join(node.states)}{numbers}.")
+        print("  skip leaves it unknown (it is not asked again); quit stops and shows the final differential.")
+
     def _value(self, nid: str, answer: str) -> object:
-        """``"skip"``, ``"quit"``, the value, or None after explaining why the answer does not fit."""
+        """``"skip"``, ``"quit"``, the value, or None after explaining why the answer does not fit (or listing the answers, for ``?``)."""
+        if answer.lower() in _HELP:
+            self._help(nid)
+            return None
         if answer.lower() in _SKIP:
             return "skip"
         if answer.lower() in _QUIT:
             return "quit"
+        node = self.model.spec.nodes[nid]
+        answer = answer[1:].strip() if node.bands and answer.startswith("=") else answer  # =N, the --choose menu's number, at any question that takes one
         if not answer:
             print("  Please answer, or type skip.")
             return None
-        node = self.model.spec.nodes[nid]
         value = interpret(node, answer)
         text = answer.strip().removeprefix("+") if isinstance(value, float) else None  # a number as typed (7e1), as the command line keeps it
         text = text if text is not None and text.isascii() else None  # full-width digits (U+FF11 U+FF12) kept as the number read, 12
         if (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and value not in node.states and missing_word(value)):  # the evidence check's advice is for Python callers
             print(f"  {escaped(answer)} is not a value: to leave {nid} unknown, type skip.")
-            print("  Answer yes or no, one of the states listed, a number where one is accepted, or skip.")
+            print(f"  Answer one of the states listed{', or a number' if node.bands else ''}, or skip (? lists the answers).")
             return None
         try:
             if beyond_float(answer):
@@ -280,7 +360,7 @@ class Interview:
             self.model.posteriors({**self.evidence, nid: value})
         except CrampnetError as err:
             print(f"  That answer does not fit: {err}")
-            print("  Answer yes or no, one of the states listed, a number where one is accepted, or skip.")
+            print(f"  Answer one of the states listed{', or a number' if node.bands else ''}, or skip (? lists the answers).")
             return None
         if text is not None:
             self.typed[nid] = text
@@ -309,9 +389,9 @@ class Interview:
             answer = self._read(f"Q{self.asked + 1}. Type {which} to choose a question, or answer question 1 ({shown[0]}{'; =N for the number N' if numeric else ''}; or skip) > ", stdin)
             if not isinstance(answer, str):
                 return shown[0], answer
-            if answer.startswith("=") and numeric:
-                answer = answer[1:].strip()
-            elif answer in picks:
+            if answer.lower() in _HELP:
+                print(f"  Type {which} to be asked that question of the list instead; anything else answers question 1 ({shown[0]}){f', and =N gives it the number N (a bare {which} chooses)' if numeric else ''}.")
+            if answer in picks:  # =N is a number (_value)
                 nid = shown[int(answer) - 1]
                 return nid, self._ask(nid, stdin)
             value = self._value(shown[0], answer)

@@ -27,7 +27,9 @@ Commands (``crampnet COMMAND --help`` for each one's options):
 the Python ``threshold=``: one testing threshold in (0, 1] for every
 must-not-miss condition, for the red flags (and the next questions) instead
 of each one's own; the command ``interview --save`` prints to resume the case
-gives it again (a saved case holds the answers, not the options).
+gives it again, as it does the interview's other options (``--confidence``,
+``--top``, ``--choose``, the order of the questions, ``--max-questions``): a
+saved case holds the answers, not the options.
 
 Every command but ``warm-up`` takes ``--network FILE`` and ``--population
 NAME`` (the kernel ``warm-up`` compiles is the same for every network and
@@ -73,7 +75,7 @@ from crampnet._case_file import (
     save_case,
 )
 from crampnet._cli_input import gather_evidence, parse_assignment
-from crampnet._cli_options import option_before_command, option_problem
+from crampnet._cli_options import option_before_command, option_problem, same_file
 from crampnet._cli_output import (
     diagnosis_json,
     differential_lines,
@@ -81,7 +83,7 @@ from crampnet._cli_output import (
     flag_lines,
     question_lines,
 )
-from crampnet._cli_parser import MAX_QUESTIONS, QUESTION_ORDERS, parsers
+from crampnet._cli_parser import CONFIDENCE, MAX_QUESTIONS, QUESTION_ORDERS, TOP, parsers
 from crampnet._file_names import escaped
 from crampnet._files import shown, write_atomic, write_whole
 from crampnet._interview import NOTE, Interview
@@ -142,6 +144,9 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
         path = args.save
 
         def save(evidence: dict[str, object], skipped: list[str], asked: int) -> None:
+            if case is not None and not case.saved and same_file(args.case, path):  # save_case would advise removing it: the user's case
+                msg = f"{shown(path)} is the case file --case reads, a plain case, which --save leaves as it is: give --save a new file name (the case saved there keeps this case's evidence, and resumes with --case and --save that name)."
+                raise InvalidValueError(msg)
             save_case(path, case_document(model, evidence, skipped, asked, digest))
 
     if case is not None and case.saved:
@@ -150,7 +155,7 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
     code = run.run(sys.stdin)
     if args.save:  # a command to copy: names quoted for the shell, and the network it ran on (a saved case names, not locates, it)
         more = (args.max_questions or MAX_QUESTIONS) + run.asked if run.asked >= args.max_questions else args.max_questions  # the saved questions count: as many again (0: the default)
-        same = [*(["--questions-by", args.questions_by] if args.questions_by != QUESTION_ORDERS[0] else []), *(["--staged"] if args.staged else []), *(["--threshold", repr(args.threshold)] if args.threshold is not None else []), *(["--max-questions", str(more)] if more != MAX_QUESTIONS else [])]
+        same = [*(["--questions-by", args.questions_by] if args.questions_by != QUESTION_ORDERS[0] else []), *(["--staged"] if args.staged else []), *(["--threshold", repr(args.threshold)] if args.threshold is not None else []), *(["--confidence", repr(args.confidence)] if args.confidence != CONFIDENCE else []), *(["--top", str(args.top)] if args.top != TOP else []), *(["--choose"] if args.choose else []), *(["--max-questions", str(more)] if more != MAX_QUESTIONS else [])]
         resume = shlex.join(["crampnet", "interview", *(["--network", args.network] if args.network else []), "--case", args.save, "--save", args.save, *same])
         print(f"The case is saved in {shown(args.save)}; resume it with: {escaped(resume)}")
     return code

@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import numbers
 import sys
 from collections.abc import Iterable, Mapping
@@ -153,6 +154,36 @@ def question_rows(
     return rows, positions
 
 
+def _positive_finite(value: object) -> bool:
+    """Whether ``value`` is a real number (not a bool), above 0 and finite as a float.
+
+    An int is compared as it is (float() of one too large raises
+    OverflowError); any other real is made a float first, so that a numpy
+    float32 infinity is not compared with the largest float64 cast to
+    float32 (itself an infinity, with a RuntimeWarning).
+
+    Parameters
+    ----------
+    value : object
+        A cost as given.
+
+    Returns
+    -------
+    bool
+        True for a positive number that is finite as a float.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        return False
+    if isinstance(value, numbers.Integral):
+        return 0 < cast("int", value) <= sys.float_info.max
+    try:
+        with np.errstate(over="ignore"):  # a longdouble beyond float64 reads as inf, refused
+            number = float(value)
+    except OverflowError:  # a Fraction too large
+        return False
+    return 0.0 < number and math.isfinite(number)
+
+
 def given_costs(model: BaseModel, costs: Mapping[str, float] | None) -> dict[str, float]:
     """``costs`` by node id (aliases resolved), each a finite positive number, or an error naming it.
 
@@ -195,8 +226,7 @@ def given_costs(model: BaseModel, costs: Mapping[str, float] | None) -> dict[str
             msg = f"Costs: {show(key)} is {'the condition ' + nid if key != nid else 'a condition'}, which is never asked, so its cost would be ignored; give costs for questions (findings and context)."
             raise InvalidValueError(msg)
         keys[nid] = key
-        # Compared before float(): an int too large for a float must not raise OverflowError.
-        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not 0 < cast("float", value) <= sys.float_info.max:
+        if not _positive_finite(value):
             msg = f"Costs must be positive finite numbers. Got {show(value)} for {key!r}."
             raise InvalidValueError(msg)
         out[nid] = float(value)
