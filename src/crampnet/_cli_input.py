@@ -16,6 +16,7 @@ Cohort CSVs are read by :mod:`crampnet._cohort_csv`, and the options by
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -113,13 +114,41 @@ def parse_assignment(text: str) -> tuple[str, object]:
     if raw.lstrip("+-").isascii() and raw.lstrip("+-").isdigit() and len(raw) <= _INT_DIGITS:
         value = int(raw)  # an integer stays one, so messages show it as typed ("got 1", not 1.0)
     elif number is not None:
-        value = number
+        value = number if _float_keeps(raw, number) else raw  # 49.99999999999999999999 stays text, read exactly, not 50.0 (ferritin's cut)
     elif raw.lower() in ("true", "false"):
         value = raw.lower() == "true"
     if beyond_float(raw):
         where = f"{key.strip()}={raw}"
         raise too_big(where, raw)
     return key.strip(), value
+
+
+def _float_keeps(raw: str, number: float) -> bool:
+    """Whether the float ``number`` writes the same number as the text ``raw`` (``0.1`` yes; ``49.99999999999999999999``, read as 50.0, no).
+
+    Parameters
+    ----------
+    raw : str
+        A number as typed, which :func:`~crampnet.network._words.written_number` reads as ``number``.
+    number : float
+        That reading.
+
+    Returns
+    -------
+    bool
+        True if the shortest text of the float is the number typed, or if
+        the text is no decimal Python reads (full-width digits); False
+        where the float rounds away digits the text has.
+
+    Examples
+    --------
+    >>> _float_keeps("0.1", 0.1), _float_keeps("49.99999999999999999999", 50.0)
+    (True, False)
+    """
+    try:
+        return decimal.Decimal(raw.strip()) == decimal.Decimal(repr(number))
+    except decimal.InvalidOperation:
+        return True
 
 
 def no_value(node: Node, key: str, raw: object, where: str | None) -> str:
