@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
 from fractions import Fraction
 
 import numpy as np
+import pandas as pd
+import pytest
 
+from crampnet.exceptions import InvalidValueError
 from crampnet.trust.evaluate import calibration_table
+from crampnet.trust.simulate import ConvergenceWarning, fit, simulate
 
 
 def test_calibration_table_puts_a_prediction_on_a_bin_edge_in_the_bin_it_opens():
@@ -25,3 +30,48 @@ def test_calibration_table_puts_a_prediction_on_a_bin_edge_in_the_bin_it_opens()
         table = calibration_table(np.array(scores), np.zeros(len(scores)), bins=bins)
         assert table["n"].tolist() == expected, bins
         assert table["bin_low"].tolist() == [k / bins for k in range(bins)]
+
+
+def _holed(model, n: int, seed: int) -> pd.DataFrame:
+    """A simulated cohort of ``model`` with half its cells hidden and two conditions left out: EM's data."""
+    cohort = simulate(model, n, seed=seed).astype(object)
+    rng = np.random.default_rng(seed)
+    return cohort.mask(rng.random(cohort.shape) < 0.5).drop(columns=["cramps", "rls"]).dropna(how="all")
+
+
+def test_fit_refuses_a_tol_no_float_em_can_meet(tiny):
+    """Check a tol below 1e-15 is refused up front, and 1e-15 itself converges.
+
+    With half the cells of 2,000 tiny.toml cases hidden, EM settles to
+    moves of 1e-17 to 4e-16 an iteration (float rounding of the
+    normalised tables) and never below: ``tol=1e-300`` ran all 3,000
+    iterations of ``max_iter`` (tens of seconds) to warn "raise max_iter",
+    which would not have helped.
+    """
+    data = _holed(tiny, 300, 0)
+    for tol in (1e-16, 1e-300, 5e-324):
+        with pytest.raises(InvalidValueError, match=r"'tol' argument of fit must be at least 1e-15\. Got .*float rounding.*max_iter=7 iterations"):
+            fit(tiny, data, tol=tol, max_iter=7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        fitted = fit(tiny, data, tol=1e-15, max_iter=5000)
+    assert fitted.converged and fitted.method == "em"
+
+
+def test_fit_convergence_warning_says_how_far_em_was(tiny):
+    """Check the ConvergenceWarning gives the last iteration's largest move, which is what the tables show.
+
+    The warning only said "raise max_iter", so a researcher could not tell
+    a fit a hair from ``tol`` from one far off. The expected move is read
+    from the tables of fits stopped one iteration apart.
+    """
+    data = _holed(tiny, 300, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        before = fit(tiny, data, max_iter=2)
+    with pytest.warns(ConvergenceWarning) as caught:
+        after = fit(tiny, data, max_iter=3)
+    move = max(float(np.abs(after.compiled.tables[nid] - before.compiled.tables[nid]).max()) for nid in after.posterior_counts)
+    assert move > 1e-6
+    message = next(str(w.message) for w in caught if w.category is ConvergenceWarning)
+    assert f"EM stopped after 3 iterations before the tables moved less than 1e-06: the last moved an entry by {move:.3g}." in message
