@@ -75,3 +75,24 @@ def test_fit_convergence_warning_says_how_far_em_was(tiny):
     assert move > 1e-6
     message = next(str(w.message) for w in caught if w.category is ConvergenceWarning)
     assert f"EM stopped after 3 iterations before the tables moved less than 1e-06: the last moved an entry by {move:.3g}." in message
+
+
+def test_fitted_notes_say_em_did_not_converge(tiny):
+    """Check an EM fit stopped by ``max_iter`` says so in every fitted parameter's note, with its last move; a settled one does not.
+
+    The ConvergenceWarning was the only sign: the provenance the fitted
+    numbers carry (``parameters()``, exports, reports) read "EM, 2
+    iterations" like any settled fit. The move is read from the tables of
+    fits stopped one iteration apart.
+    """
+    data = _holed(tiny, 200, 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        once = fit(tiny, data, max_iter=1)
+        twice = fit(tiny, data, max_iter=2)
+    settled = fit(tiny, data, tol=1e-3, max_iter=500)
+    move = max(float(np.abs(twice.compiled.tables[nid] - once.compiled.tables[nid]).max()) for nid in twice.posterior_counts)
+    notes = twice.parameters().query("source == 'fitted'")["note"]
+    assert not twice.converged and len(notes) > 0
+    assert notes.str.contains(f"(EM, 2 iterations without converging (max_iter; the last moved an entry by {move:.3g}, tol 1e-06), ", regex=False).all()
+    assert settled.converged and not settled.parameters()["note"].str.contains("without converging", na=False).any()

@@ -192,7 +192,8 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
         ``posterior_counts`` (Dirichlet posterior per fitted node),
         ``prior_strength``, ``cases`` (the rows with an observed cell),
         ``method`` (``"complete"`` or ``"em"``, of those rows),
-        ``iterations`` and ``converged``.
+        ``iterations`` and ``converged``. A fit whose EM reached
+        ``max_iter`` says so in the note of every fitted parameter too.
 
     Raises
     ------
@@ -251,7 +252,8 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
     if not converged:
         warnings.warn(f"EM stopped after {iterations} iteration{'s' * (iterations != 1)} before the tables moved less than {tol}: the last moved an entry by {moved:.3g}. Raise max_iter (or tol).", ConvergenceWarning, stacklevel=2)
     missing = 1.0 - float(np.mean([observed[nid][keep].mean() for nid in fitted]))
-    how = ("complete data" if complete else f"EM, {iterations} iteration{'s' * (iterations != 1)}, {missing:.0%} of the fitted nodes' cells missing") + empty
+    unsettled = "" if converged else f" without converging (max_iter; the last moved an entry by {moved:.3g}, tol {tol:g})"  # the warning goes, the note stays with the numbers
+    how = ("complete data" if complete else f"EM, {iterations} iteration{'s' * (iterations != 1)}{unsettled}, {missing:.0%} of the fitted nodes' cells missing") + empty
     posterior = {nid: alpha[nid] + counts[nid] for nid in fitted}
     return model.refit(fit_result(model, posterior, prior_strength=float(prior_strength), cases=len(rows), method="complete" if complete else "em", iterations=iterations, converged=converged, how=how))
 
