@@ -96,3 +96,32 @@ def test_fitted_notes_say_em_did_not_converge(tiny):
     assert not twice.converged and len(notes) > 0
     assert notes.str.contains(f"(EM, 2 iterations without converging (max_iter; the last moved an entry by {move:.3g}, tol 1e-06), ", regex=False).all()
     assert settled.converged and not settled.parameters()["note"].str.contains("without converging", na=False).any()
+
+
+def test_beta_quantiles_below_the_normal_floats_are_not_scipys_floor(tiny):
+    """Check a Beta quantile below ~2.2e-308 is the subnormal or 0.0 it rounds to, not the smallest normal float.
+
+    scipy's ``betaincinv`` stops at 2.2250738585072014e-308, and a fitted
+    entry that the data never shows, with tiny pseudo-counts, had that as
+    its ``low`` in ``parameters()``: Beta(1e-5, 50) has ~99% of its mass
+    below the smallest subnormal (its CDF there is above 0.98), so its 2.5%
+    and 50% quantiles are 0.0. Where the quantile is a subnormal, the CDF
+    (scipy's ``betainc``, the forward function) at 1e-9 either side of it
+    brackets ``p``.
+    """
+    from scipy.special import betainc
+
+    from crampnet.trust._betaquantiles import beta_quantiles
+
+    smallest = np.nextafter(0.0, 1.0)
+    assert betainc(1e-5, 50.0, smallest) > 0.98
+    assert beta_quantiles(1e-5, 50.0, [0.025, 0.5]).tolist() == [0.0, 0.0]
+    for a in (0.00517, 0.00519, 0.0052):
+        q = float(beta_quantiles(a, 50.0, 0.025))
+        assert 0.0 < q < np.finfo(float).tiny, a
+        assert betainc(a, 50.0, q * (1 - 1e-9)) <= 0.025 <= betainc(a, 50.0, q * (1 + 1e-9)), a  # to 1e-9 of q: a subnormal has few digits
+    data = simulate(tiny, 50, seed=1)[["urge", "rls", "cramps"]]
+    data["urge"] = pd.Categorical(["yes"] * 50, categories=["yes", "no"])
+    fitted = fit(tiny, data, prior_strength=1e-3)
+    never = fitted.parameters().query("source == 'fitted' and node == 'urge' and state == 'no'")
+    assert len(never) == 4 and (never["low"] == 0.0).all()
