@@ -104,8 +104,36 @@ def beta_quantiles(a: ArrayLike, b: ArrayLike, p: ArrayLike) -> np.ndarray:
             with np.errstate(invalid="ignore"):
                 better = ~(np.abs(betainc(a2, b2, q[doubt]) - p2) <= np.abs(betainc(a2, b2, other) - p2))
             q[doubt] = np.where(better, other, q[doubt])
+        _below_normal(a1, b1, p1, q)
         out[exact] = q
     return out
+
+
+def _below_normal(a: np.ndarray, b: np.ndarray, p: np.ndarray, q: np.ndarray) -> None:
+    """Replace, in place, scipy's floor ``q`` = the smallest normal float by the quantile below it.
+
+    ``betaincinv`` stops at ~2.2e-308 where the quantile is smaller (the 2.5%
+    quantile of Beta(1e-5, 50) is near 10^-160,000), which a fitted entry
+    with tiny pseudo-counts showed as its ``low``. There ``betainc(a, b, x)``
+    is ``x^a / (a B(a, b))`` to a relative ``x``, so the quantile is
+    ``(p a B(a, b))^(1 / a)``: a subnormal float, or 0.0 below them.
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray
+        The shapes.
+    p : numpy.ndarray
+        The probabilities.
+    q : numpy.ndarray
+        scipy's quantiles, updated where they are at the floor.
+    """
+    from scipy.special import betaln  # type: ignore[import-untyped,unused-ignore]
+
+    floor = q <= np.finfo(float).tiny
+    if floor.any():
+        a3, b3, p3 = a[floor], b[floor], p[floor]
+        with np.errstate(divide="ignore", over="ignore", under="ignore"):  # p = 0 or a near 1e-300: the log is -inf, the quantile 0
+            q[floor] = np.minimum(q[floor], np.exp((np.log(p3) + np.log(a3) + betaln(a3, b3)) / a3))
 
 
 def _polish(a: np.ndarray, b: np.ndarray, p: np.ndarray, x: np.ndarray) -> np.ndarray:

@@ -182,7 +182,7 @@ def _case_status(model: BaseModel, nodes: Sequence[str], fitted: Sequence[str], 
     return status, codes, count
 
 
-def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted: Sequence[str], alpha: Mapping[str, np.ndarray], *, complete: bool, max_iter: int, tol: float, rows: pd.Index) -> tuple[dict[str, np.ndarray], int, bool]:
+def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted: Sequence[str], alpha: Mapping[str, np.ndarray], *, complete: bool, max_iter: int, tol: float, rows: pd.Index) -> tuple[dict[str, np.ndarray], int, bool, float]:
     """Counts (complete data) or EM's expected counts at convergence, per fitted node.
 
     With missing cells each node's expected counts come from the cases in
@@ -223,6 +223,8 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
         EM iterations run; 0 for complete data.
     converged : bool
         Whether EM met ``tol`` (always True for complete data).
+    moved : float
+        EM's largest move of a fitted entry in its last iteration (0.0 for complete data).
 
     Raises
     ------
@@ -244,7 +246,7 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
             counts[nid] = table
         if zero.any():
             raise impossible_row(model, evidence, rows, int(np.flatnonzero(zero)[0]))
-        return counts, 0, True
+        return counts, 0, True, 0.0
     nodes = relevant_nodes(model, fitted)
     matrix = np.ascontiguousarray(np.hstack([evidence[nid] for nid in fitted]))
     rows_as_bytes = matrix.view(np.dtype((np.void, matrix.dtype.itemsize * matrix.shape[1]))).ravel()
@@ -254,7 +256,7 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
     status, codes, count = _case_status(model, nodes, fitted, cases)
     step = _estep(model, nodes, status, codes, count, {j: cases[nid] for j, nid in enumerate(nodes) if nid in cases}, weights.astype(float))
     tables = {nid: model.compiled.tables[nid] for nid in nodes}
-    counts = {nid: np.zeros(alpha[nid].shape) for nid in fitted}
+    counts, moved = {nid: np.zeros(alpha[nid].shape) for nid in fitted}, 0.0
     for iteration in range(1, max_iter + 1):
         found, bad = step.counts(tables)
         if bad.size and iteration > 1:  # possible under the starting tables (EM's cannot make it impossible): they drove it below the floats
@@ -269,8 +271,8 @@ def expected_counts(model: BaseModel, evidence: Mapping[str, np.ndarray], fitted
             moved = max(moved, float(np.abs(new - tables[nid]).max()))
             tables[nid] = new
         if moved < tol:
-            return counts, iteration, True
-    return counts, max_iter, False
+            return counts, iteration, True, moved
+    return counts, max_iter, False, moved
 
 
 def _check_entailments(model: BaseModel, evidence: Mapping[str, np.ndarray], rows: pd.Index) -> None:

@@ -118,7 +118,7 @@ def calibration_table(predicted: np.ndarray, observed: np.ndarray, bins: int = 1
     if not np.all((observed == 0) | (observed == 1)):
         msg = f"The 'observed' of calibration_table must be outcomes 1 or 0. Got {observed[(observed != 0) & (observed != 1)][0]!r}."
         raise InvalidValueError(msg)
-    edges = np.linspace(0.0, 1.0, bins + 1)
+    edges = np.arange(bins + 1) / bins  # k / bins rounded once, as 0.3 is: linspace's 3 * 0.1 is 0.30000000000000004, putting 0.3 in [0.2, 0.3)
     which = np.clip(np.searchsorted(edges, predicted, side="right") - 1, 0, bins - 1)
     rows: list[dict[str, Any]] = []
     for b in range(bins):

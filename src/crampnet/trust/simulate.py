@@ -56,6 +56,9 @@ __all__ = ["ConvergenceWarning", "fit", "simulate"]
 #: Most cases one call draws: about 7 GB at the measured 0.7 kB a case (200,000 cases peaked 0.13 GB over the loaded model).
 MAX_CASES = 10_000_000
 
+#: The smallest ``tol`` of :func:`fit`: a settled EM still moves its tables by float rounding, a few 1e-16 an iteration.
+MIN_TOL = 1e-15
+
 
 class ConvergenceWarning(RuntimeWarning):
     """EM stopped at ``max_iter`` before the tables settled."""
@@ -178,8 +181,9 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
     max_iter : int, default=200
         EM iterations at most (with missing cells).
     tol : float, default=1e-6
-        EM stops when no table entry moves more than this; in (0, 1), as
-        the entries are probabilities.
+        EM stops when no table entry moves by this much or more in an
+        iteration; in [:data:`MIN_TOL`, 1), as the entries are probabilities
+        and a settled EM still moves them by float rounding (a few 1e-16).
 
     Returns
     -------
@@ -188,14 +192,16 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
         ``posterior_counts`` (Dirichlet posterior per fitted node),
         ``prior_strength``, ``cases`` (the rows with an observed cell),
         ``method`` (``"complete"`` or ``"em"``, of those rows),
-        ``iterations`` and ``converged``.
+        ``iterations`` and ``converged``. A fit whose EM reached
+        ``max_iter`` says so in the note of every fitted parameter too.
 
     Raises
     ------
     EvidenceTypeError
         If ``data`` is not a DataFrame.
     InvalidValueError
-        If ``prior_strength`` is not a positive number, ``tol`` not one below 1,
+        If ``prior_strength`` is not a positive number, ``tol`` not one from
+        1e-15 to below 1,
         ``max_iter`` not a positive int, or no cell of ``data`` is observed;
         or if EM's float E-step loses a row with missing cells whose
         probability under the model, or under the tables EM has reached,
@@ -207,7 +213,8 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
     Warns
     -----
     ConvergenceWarning
-        If EM reaches ``max_iter`` first.
+        If EM reaches ``max_iter`` first, saying how far its last iteration
+        moved a table's entry.
     UserWarning
         If some rows have no observed cell: they carry nothing and are left
         out (the warning and the fitted numbers' note say how many).
@@ -223,6 +230,12 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
     if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not 0 < tol < 1:  # no probability moves by 1 or more: EM would stop at once, "converged"
         msg = f"The 'tol' argument of fit must be a positive number below 1 (the largest move of a table's probability that counts as converged, e.g. 1e-6). Got {tol!r} instead."
         raise InvalidValueError(msg)
+    if tol < MIN_TOL:
+        msg = (
+            f"The 'tol' argument of fit must be at least {MIN_TOL:g}. Got {tol!r}: once EM has settled, the float rounding of a probability "
+            f"(1.1e-16 near 1) still moves its tables by a few 1e-16 every iteration, so a smaller tol is never met and EM would run all max_iter={max_iter} iterations."
+        )
+        raise InvalidValueError(msg)
     vectors = frame_evidence(model.spec, data)
     observed = {nid: ~np.all(v == v[:, :1], axis=1) for nid, v in vectors.items()}
     fitted = [nid for nid in model.spec.order if nid in observed and observed[nid].any()]
@@ -235,11 +248,12 @@ def fit(model: BaseModel, data: pd.DataFrame, *, prior_strength: float = 10.0, m
     empty = _empty_rows(data.index[~keep], len(data), len(rows))
     complete = all(_hard(evidence.get(m)) for nid in fitted for m in (nid, *model.spec.nodes[nid].parents))
     alpha = family_prior(model, fitted, float(prior_strength))
-    counts, iterations, converged = expected_counts(model, evidence, fitted, alpha, complete=complete, max_iter=int(max_iter), tol=float(tol), rows=rows)
+    counts, iterations, converged, moved = expected_counts(model, evidence, fitted, alpha, complete=complete, max_iter=int(max_iter), tol=float(tol), rows=rows)
     if not converged:
-        warnings.warn(f"EM stopped after {iterations} iteration{'s' * (iterations != 1)} before the tables moved less than {tol}; raise max_iter.", ConvergenceWarning, stacklevel=2)
+        warnings.warn(f"EM stopped after {iterations} iteration{'s' * (iterations != 1)} before the tables moved less than {tol}: the last moved an entry by {moved:.3g}. Raise max_iter (or tol).", ConvergenceWarning, stacklevel=2)
     missing = 1.0 - float(np.mean([observed[nid][keep].mean() for nid in fitted]))
-    how = ("complete data" if complete else f"EM, {iterations} iteration{'s' * (iterations != 1)}, {missing:.0%} of the fitted nodes' cells missing") + empty
+    unsettled = "" if converged else f" without converging (max_iter; the last moved an entry by {moved:.3g}, tol {tol:g})"  # the warning goes, the note stays with the numbers
+    how = ("complete data" if complete else f"EM, {iterations} iteration{'s' * (iterations != 1)}{unsettled}, {missing:.0%} of the fitted nodes' cells missing") + empty
     posterior = {nid: alpha[nid] + counts[nid] for nid in fitted}
     return model.refit(fit_result(model, posterior, prior_strength=float(prior_strength), cases=len(rows), method="complete" if complete else "em", iterations=iterations, converged=converged, how=how))
 
