@@ -39,11 +39,19 @@ def quantile_scale(coverage: float) -> float:
     -------
     float
         The normal quantile of ``(1 + coverage) / 2`` divided by
-        :data:`Z95`: 1.0 at ``coverage = 0.95``.
+        :data:`Z95`: 1.0 at ``coverage = 0.95``; finite for every coverage
+        below 1 (computed from the upper tail, ``(1 - coverage) / 2``).
+
+    Examples
+    --------
+    >>> round(quantile_scale(0.95), 12)
+    1.0
+    >>> 4.2 < quantile_scale(0.9999999999999999) < 4.3
+    True
     """
     from scipy.special import ndtri  # type: ignore[import-untyped,unused-ignore]
 
-    return float(ndtri(0.5 + coverage / 2.0)) / Z95
+    return float(-ndtri((1.0 - coverage) / 2.0)) / Z95 + 0.0  # + 0.0: no -0.0; not ndtri(0.5 + coverage / 2): that rounds to ndtri(1.0) = inf at coverage 1 - 1e-16
 
 
 def log_sigma(value: float, low: float | None, high: float | None, coverage: float) -> float | None:
