@@ -30,7 +30,17 @@ import numpy as np
 if TYPE_CHECKING:
     from crampnet.inference._cliques import CliqueTree
 
-__all__ = ["Program", "Structure", "entry_map", "unique_masks"]
+__all__ = ["DIGITS_ENTRIES", "Program", "Structure", "entry_map", "unique_masks"]
+
+#: Cliques of at most this many entries get their separator maps from one
+#: table of every kept entry's states (``numpy.unravel_index``), made once;
+#: larger ones by :func:`entry_map`'s broadcasts, whose cost does not grow
+#: with the clique's variables. On the 21 pruned trees of the bench's five
+#: clinical cases' diagnose + next_questions (4,608-49,152 entries in the
+#: largest clique) a :class:`Structure` and a :class:`Program` of every
+#: variable build in ~40% less time (paired, 34 to 21 ms each on a loaded
+#: machine); the maps are the same.
+DIGITS_ENTRIES = 8192
 
 
 class Structure:
@@ -83,14 +93,15 @@ class Structure:
         poff = np.zeros(n, dtype=np.int64)
         total_sep = 0
         total_p = 0
+        digits: dict[int, np.ndarray] = {}  # per clique, the states at its kept entries (freed after the loop)
         for c, p in tree.parent.items():
             sep = tree.separator[c]
             ssize[c] = math.prod(tree.cards[v] for v in sep)
             soff[c] = total_sep
             total_sep += int(ssize[c])
-            own[self.eoff[c] : self.eoff[c] + sizes[c]] = self.kept(c, entry_map(tree, c, sep))
+            own[self.eoff[c] : self.eoff[c] + sizes[c]] = self._map(c, sep, digits)
             poff[c] = total_p
-            pmaps.append(self.kept(p, entry_map(tree, p, sep)))
+            pmaps.append(self._map(p, sep, digits))
             total_p += sizes[p]
         self.ssize, self.soff, self.own, self.poff = ssize, soff, own, poff
         self.pmap = np.concatenate(pmaps).astype(np.int64) if pmaps else np.zeros(0, dtype=np.int64)
@@ -113,9 +124,47 @@ class Structure:
         out = self._maps.get(v)
         if out is None:
             home = self.tree.home[v]
-            out = self.kept(home, entry_map(self.tree, home, [v]))
+            cl = self.tree.cliques[home]
+            shape = [self.tree.cards[u] for u in cl]
+            axis = cl.index(v)
+            live = self.live[home]
+            flat = np.arange(math.prod(shape), dtype=np.int64) if live is None else live.astype(np.int64, copy=False)
+            out = flat // math.prod(shape[axis + 1 :]) % shape[axis]
             self._maps[v] = out
         return out
+
+    def _map(self, clique: int, variables: Sequence[int], digits: dict[int, np.ndarray]) -> np.ndarray:
+        """``kept(clique, entry_map(tree, clique, variables))`` from the states at the clique's kept entries, ``digits[clique]`` (made once).
+
+        Parameters
+        ----------
+        clique : int
+            The clique's index.
+        variables : sequence of int
+            Variables of the clique, in the order of the target table's axes.
+        digits : dict of int to numpy.ndarray
+            Per clique, ``(variables, kept entries)``: each kept entry's
+            state of each of its variables; filled here where missing.
+
+        Returns
+        -------
+        numpy.ndarray
+            int64, per kept entry (C order), its index in the table over ``variables``.
+        """
+        tree = self.tree
+        cl = tree.cliques[clique]
+        if not variables:
+            return np.zeros(self.size[clique], dtype=np.int64)
+        if tree.size(clique) > DIGITS_ENTRIES:  # a table of every state would cost more than the broadcasts
+            return self.kept(clique, entry_map(tree, clique, variables))
+        states = digits.get(clique)
+        if states is None:
+            shape = [tree.cards[v] for v in cl]
+            live = self.live[clique]
+            states = np.array(np.unravel_index(np.arange(math.prod(shape)) if live is None else live, shape))
+            digits[clique] = states
+        index: np.ndarray = np.ravel_multi_index(tuple(states[cl.index(v)] for v in variables), [tree.cards[v] for v in variables])
+        return index.astype(np.int64, copy=False)
 
     def kept(self, clique: int, values: np.ndarray) -> np.ndarray:
         """``values`` (first axis over the clique's entries, C order) at the entries kept.

@@ -120,6 +120,8 @@ class CliqueTree:
         self.factor_home = [min(set.intersection(*(holding[v] for v in f.scope)), key=self._sizes.__getitem__) for f in factors]
         self.entries = sum(self._sizes)
         self._tables = [f.table for f in factors]
+        #: Smaller trees for batches that observe and query only some variables (:func:`crampnet.inference._pruning.reduced`).
+        self._reduced: dict[frozenset[int], CliqueTree] = {}
 
     @cached_property
     def potentials(self) -> list[np.ndarray]:

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.inference._expansion import option_terms
+from crampnet.inference._pruning import reduced
 from crampnet.inference._quickscore_path import CONDITION, well_conditioned
 from crampnet.network.batch import TINY
 
@@ -157,6 +158,8 @@ def coalition_grid(net: CompiledNetwork, items: Sequence[tuple[str, np.ndarray]]
         tree, index = net.tree_for(kept)
         query = [index[c] for c in net.conditions]
         cells = np.flatnonzero(group.reshape(-1) == g)
+        # Every pass of the grid observes and asks for the same variables: the others that one clique holds are summed out once.
+        tree = reduced(tree, frozenset(query) | {index[var] for var in flat if var in index}, cells.size)
         evidence = {index[var]: a[cells] for var, a in flat.items() if var in index}
         step = net._chunk_rows(tree.width)
         for start in range(0, cells.size, step):
