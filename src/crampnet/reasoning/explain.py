@@ -175,10 +175,11 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
         condition: contributions in natural-log odds, always finite. Each
         column sums to ``logit P(c | evidence) - logit P(c)``, with the
         log-odds of a certain posterior counted as ``+-CERTAIN_LOG_ODDS``
-        (see the module docstring); ``attrs["method"]`` is the method
-        used (``shapley`` or ``sequence``), ``attrs["certain"]`` lists the
-        conditions that are certain (present or ruled out) under some
-        coalition, ``attrs["ruled_out"]`` those of them ruled out.
+        (see the module docstring); ``attrs["method"]`` is the method used
+        (``shapley`` or ``sequence``), ``attrs["certain"]`` lists the
+        conditions certain (present or ruled out) under some coalition,
+        ``attrs["ruled_out"]`` those of them ruled out, ``attrs["ends"]``
+        each condition's probability with no entry and with every entry.
 
     Raises
     ------
@@ -221,6 +222,8 @@ def log_odds_contributions(model: BaseModel, evidence: Mapping[str, object] | No
     frame.attrs["certain"] = [c for c, hit in zip(conds, np.any(np.abs(logit) >= CERTAIN_LOG_ODDS, axis=0), strict=True) if hit]
     # Of those, the ones made impossible (never both: the whole evidence is possible).
     frame.attrs["ruled_out"] = [c for c, hit in zip(conds, np.any(logit <= -CERTAIN_LOG_ODDS, axis=0), strict=True) if hit]
+    # The first coalition is no entry, the last every entry: P(present) of each, for the caption.
+    frame.attrs["ends"] = {c: (float(marg[c][0, model.spec.nodes[c].states.index("present")]), float(marg[c][-1, model.spec.nodes[c].states.index("present")])) for c in conds}
     return frame
 
 
@@ -289,11 +292,12 @@ def explain(model: BaseModel, evidence: Mapping[str, object] | None, condition: 
     table = contributions if contributions is not None else log_odds_contributions(model, evidence, [cond], method=method)
     rows = explain_rows(model, evidence, cond, table)
     frame = _explanation_class()(pd.DataFrame([row[1:] for row in rows], index=pd.Index([row[0] for row in rows], name="evidence"), columns=["state", "log_odds", "likelihood_ratio", "sentence"]))
-    frame.attrs["caption"] = _caption(model, evidence, cond, table.attrs.get("method") == "shapley")
+    ends = table.attrs.get("ends", {}).get(cond) or (float(model.posterior_array(None)[model.conditions.index(cond)]), float(model.posterior_array(evidence)[model.conditions.index(cond)]))
+    frame.attrs["caption"] = _caption(model, evidence, cond, table.attrs.get("method") == "shapley", ends)
     return frame
 
 
-def _caption(model: BaseModel, evidence: Mapping[str, object] | None, condition: str, shapley: bool) -> str:
+def _caption(model: BaseModel, evidence: Mapping[str, object] | None, condition: str, shapley: bool, ends: tuple[float, float]) -> str:
     """The line over an explanation table: the probabilities it goes between and what its numbers are.
 
     Parameters
@@ -306,6 +310,8 @@ def _caption(model: BaseModel, evidence: Mapping[str, object] | None, condition:
         The condition id.
     shapley : bool
         Whether the rows are Shapley values (else the stated sequence).
+    ends : tuple of float
+        The condition's probability with nothing entered and given the evidence.
 
     Returns
     -------
@@ -316,12 +322,12 @@ def _caption(model: BaseModel, evidence: Mapping[str, object] | None, condition:
     from crampnet.reasoning._differential import percent
 
     label = model.spec.nodes[condition].label or condition.replace("_", " ")
-    prior = percent(float(model.posterior_array(None)[model.conditions.index(condition)]))
+    prior = percent(ends[0])
     if not evidence:
         return f"{label}: {prior} with nothing entered; no evidence is entered, so there is no entry to explain."
     share = "its share of the change in log-odds, averaged over every order the entries could be learnt in (Shapley value)" if shapley else "how much adding it moved the log-odds, the entries added one at a time in the order given"
     return (
-        f"{label}: {prior} with nothing entered, {percent(float(model.posterior_array(evidence)[model.conditions.index(condition)]))} given the evidence. "
+        f"{label}: {prior} with nothing entered, {percent(ends[1])} given the evidence. "
         f"log_odds (natural log): per entry, {share}; the rows add up to the whole change. likelihood_ratio = exp(log_odds), the factor the entry puts on the odds."
     )
 
