@@ -14,6 +14,7 @@ import math
 from fractions import Fraction as F
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import assume, given, settings
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 import crampnet
 from crampnet.inference import _nestterms
 from crampnet.network.evidence import normalise
+from crampnet.reasoning._scoring import score
 
 HEAD = 'schema = "crampnet-network/1"\nname = "tiny links"\nversion = "1"\n'
 CONTEXT = '[nodes.c]\nrole = "context"\nstates = ["yes", "no"]\nprior = { probabilities = { yes = 0.3, no = 0.7 }, source = "judgment", reason = "test" }\n'
@@ -218,3 +220,15 @@ def test_a_cancelling_case_of_the_shipped_network_matches_pgmpy(model, pgmpy_ve)
     theirs = pgmpy_ve(model.network, model.conditions, SHIPPED)
     for cond in model.conditions:
         assert ours[cond] == pytest.approx(theirs[cond], rel=1e-11), cond
+
+
+def test_findings_no_row_observes_stay_out_of_the_rows_on_a_pruned_tree(tmp_path):
+    """Check a chain whose middle and sibling no row observes, queried with a context node (a tree pruned to the observed findings), at links of 1e-12."""
+    findings = SHAPES["chain and a sibling"](1e-12)
+    model = _model(tmp_path, findings)
+    vectors = normalise(model.spec, {"aa": "no", "b": "yes"})
+    marginals, _ = score(model, {k: np.asarray(v)[None, :] for k, v in vectors.items()}, ["c", "d1", "d2"])
+    want = _exact(model, findings, {"aa": HARD["no"], "b": HARD["yes"]})
+    for nid in CONDITIONS:
+        present = model.spec.nodes[nid].states.index("present")
+        assert _rel(float(marginals[nid][0, present]), want[nid]) < 1e-10, nid

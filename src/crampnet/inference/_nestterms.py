@@ -35,6 +35,9 @@ A_j's tree; a finding that no other implies is ``Pos = w(t)`` times it
 observed positive and ``Neg = w(o)`` times it observed negative. Every
 weight is a product of likelihoods and probabilities, so no row of the sum
 is negative and each case's sum keeps the relative precision of its rows.
+A finding of the tree that no row observes is summed out first (the ones
+implying it then imply the one it implies), so the rows observe only what
+the case does, as a tree pruned to the observed findings needs.
 """
 
 from __future__ import annotations
@@ -132,7 +135,7 @@ def _parts(node: str, children: Mapping[str, tuple[tuple[str, int], ...]], array
     """
     w = np.asarray(arrays[node], dtype=float) if node in arrays else np.ones((m, 2))
     t = spec.nodes[node].states.index(str(spec.nodes[node].positive))  # the implied state: the loader checks it is the positive one
-    if node not in children:
+    if not children.get(node):
         whole: list[Term] = [(np.ones(m), {node: w})]
         return [(w[:, t].copy(), {node: _indicator(m, t)})], [(w[:, 1 - t].copy(), {node: _indicator(m, 1 - t)})], whole, {node}
     below = sorted((_parts(a, children, arrays, spec, m) for a, _ in children[node]), key=lambda part: -len(part[2]))
@@ -168,8 +171,8 @@ def tree_terms(root: str, children: Mapping[str, tuple[tuple[str, int], ...]], a
         Per implied finding, the findings implying it and their positive
         states' indices (``NetworkSpec.implied_groups``).
     arrays : mapping of str to numpy.ndarray
-        ``(m, 2)`` likelihoods of the tree's findings (a finding left out
-        is all ones).
+        ``(m, 2)`` likelihoods of the tree's findings; one absent or all
+        ones in every row is summed out (no term names it).
     spec : NetworkSpec
         The network, whose noisy-ORs give the ratios ``R`` (the point
         values: the terms are exact for the tables built from them).
@@ -180,14 +183,34 @@ def tree_terms(root: str, children: Mapping[str, tuple[tuple[str, int], ...]], a
     -------
     terms : list of Term
         The terms, summing (per row) to the tree's likelihood given the
-        conditions; each sets a vector on every finding of the tree (ones
-        where it is left out) and multiplies the case's on the parents it
-        names.
+        conditions; each sets a vector on every observed finding of the
+        tree (ones where it is left out) and multiplies the case's on the
+        parents it names.
     tree : frozenset of str
-        The findings of the tree.
+        The observed findings of the tree.
     """
-    *_, whole, tree = _parts(root, children, arrays, spec, m)
+    def observed(nid: str) -> bool:
+        return nid in arrays and not np.all(np.asarray(arrays[nid]) == 1.0)
+
+    def seen(nid: str) -> tuple[tuple[str, int], ...]:
+        # A finding no row observes is summed out of the joint model: the findings implying
+        # it then imply the one it implies (prod q over them, not over it, in R), so no row
+        # puts a vector on it (a pruned tree may not hold it).
+        return tuple(pair for c, i in children.get(nid, ()) for pair in ([(c, i)] if observed(c) else seen(c)))
+
+    kids = {nid: seen(nid) for nid in _tree(root, children)}
+    tops = [(root, 0)] if observed(root) else seen(root)
+    whole: list[Term] = [(np.ones(m), {})]
+    tree: set[str] = set()
+    for top, _ in tops:
+        *_, part, found = _parts(top, kids, arrays, spec, m)
+        whole, tree = _times(whole, part), tree | found
     return [t for t in whole if np.any(t[0] != 0.0)], frozenset(tree)
+
+
+def _tree(node: str, children: Mapping[str, tuple[tuple[str, int], ...]]) -> list[str]:
+    """``node`` and every finding implying it, directly or through a chain."""
+    return [node, *(x for c, _ in children.get(node, ()) for x in _tree(c, children))]
 
 
 def _count(node: str, children: Mapping[str, tuple[tuple[str, int], ...]], spec: NetworkSpec) -> tuple[int, int]:
@@ -202,7 +225,7 @@ def _count(node: str, children: Mapping[str, tuple[tuple[str, int], ...]], spec:
 
 
 def exact_rows(spec: NetworkSpec) -> int | None:
-    """How many rows :func:`tree_terms` may expand one case into (the product over the trees), or None above ``MAX_ENTAILS_ROWS``.
+    """About how many rows :func:`tree_terms` may expand one case into (the product over the whole trees), or None above ``MAX_ENTAILS_ROWS``.
 
     Parameters
     ----------
