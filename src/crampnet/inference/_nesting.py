@@ -22,7 +22,10 @@ for the engine: the first with B left out, the second with the A's left out
 and B observed ``o``. So a case holding B beside one of its A's runs as
 those two rows, and its posteriors and ``P(evidence)`` are their signed,
 weighted sum (:func:`expand`, :func:`combine`), exact for hard and soft
-evidence alike. Where only one of the two weights is non-zero (an A
+evidence alike. Where the rows cancel (``b - a`` with small links loses
+the relative precision of what is left), the case runs again as rows of
+non-negative weight (:mod:`crampnet.inference._nestterms`, :func:`nested`).
+Where only one of the two weights is non-zero (an A
 positive, or B's state ``t`` ruled out) this is the reduction of
 :func:`crampnet.network.entailment.entail`; "A negative and B = t" is the
 case that needs both, ``b - a`` for one A.
@@ -56,6 +59,7 @@ from typing import TypeVar, overload
 
 import numpy as np
 
+from crampnet.inference import _nestterms
 from crampnet.network.records import NetworkSpec
 
 __all__ = ["Expansion", "combine", "each_row", "expand", "kept", "nested"]
@@ -130,8 +134,8 @@ def _rows(evidence: Mapping[str, np.ndarray], n_rows: int | None) -> int:
     return max((np.asarray(v).shape[0] for v in evidence.values() if np.asarray(v).ndim == 2), default=1)
 
 
-def expand(spec: NetworkSpec, evidence: Mapping[str, np.ndarray], n_rows: int | None = None) -> Expansion | None:
-    """The signed rows of a batch (or one case) whose rows hold B beside an A, or None if none does.
+def expand(spec: NetworkSpec, evidence: Mapping[str, np.ndarray], n_rows: int | None = None, *, exact: bool = False) -> Expansion | None:
+    """The rows of a batch (or one case) whose rows hold B beside an A, or None if none does.
 
     Parameters
     ----------
@@ -142,6 +146,13 @@ def expand(spec: NetworkSpec, evidence: Mapping[str, np.ndarray], n_rows: int | 
         node, as the engine takes them.
     n_rows : int, optional
         The batch's rows (default: the longest two-dimensional array's, or 1).
+    exact : bool, default=False
+        Rows of non-negative weight that keep their relative precision at
+        any link (:mod:`crampnet.inference._nestterms`), some with
+        likelihoods on the parents of the nested findings computed from the
+        point values of ``spec``, instead of the signed rows of ``_terms``:
+        fewer and free of any parameter, but losing relative precision
+        where they cancel (``1e-16 / (b - a)`` for "A negative, B = t").
 
     Returns
     -------
@@ -164,12 +175,19 @@ def expand(spec: NetworkSpec, evidence: Mapping[str, np.ndarray], n_rows: int | 
         if not both.any():
             continue
         at = np.flatnonzero(both)
-        terms, _ = _terms(root, implied, children, {k: v[at] for k, v in arrays.items()}, spec, at.size)
+        picked = {k: v[at] for k, v in arrays.items()}
+        if exact:
+            terms, replaced = _nestterms.tree_terms(root, children, picked, spec, at.size)
+        else:
+            terms, replaced = _terms(root, implied, children, picked, spec, at.size)[0], tree
+        for k in {k for _, mods in terms for k in mods} - arrays.keys() if exact else ():  # findings and parents the terms weigh, with no evidence of their own
+            arrays[k] = np.ones((source.size, len(spec.nodes[k].states)))
+            picked[k] = arrays[k][at]
         rest = np.flatnonzero(~both)
         parts = [{k: v[rest] for k, v in arrays.items()}]
         weights, sources = [weight[rest]], [source[rest]]
         for w, mods in terms:
-            row = {k: (mods[k] if k in mods else v[at]) for k, v in arrays.items()}
+            row = {k: v if k not in mods else np.broadcast_to(mods[k], v.shape) if k in replaced else v * mods[k] for k, v in picked.items()}
             parts.append(row)
             weights.append(weight[at] * w)
             sources.append(source[at])
@@ -276,6 +294,11 @@ def combine(expansion: Expansion, values: np.ndarray | dict[str, np.ndarray], lo
 def nested(spec: NetworkSpec, evidence: Mapping[str, np.ndarray], n_rows: int | None, run: Callable[[Mapping[str, np.ndarray], int | None], tuple[V, np.ndarray]]) -> tuple[V, np.ndarray]:
     """``run(evidence, n_rows)`` with nested findings counted exactly: the signed rows of :func:`expand`, combined (or the plain run when no row needs them).
 
+    A case whose signed rows cancel more than ``_nestterms.CONDITION``
+    times (small links: "A negative, B = t" is ``b - a``) runs again as rows
+    of non-negative weight (``expand(..., exact=True)``), which keep the
+    relative precision of its results at any link.
+
     Parameters
     ----------
     spec : NetworkSpec
@@ -299,7 +322,21 @@ def nested(spec: NetworkSpec, evidence: Mapping[str, np.ndarray], n_rows: int | 
     if nest is None:
         return run(evidence, n_rows)
     values, log_ev = run(nest.evidence, nest.rows)
-    return combine(nest, values, log_ev)
+    out, log_out = combine(nest, values, log_ev)
+    again = _nestterms.spread(nest.source, nest.weight, values, log_ev, nest.cases) > _nestterms.CONDITION
+    if not again.any() or _nestterms.exact_rows(spec) is None:
+        return out, log_out
+    exact = expand(spec, _nestterms.cases(evidence, again, nest.cases), int(again.sum()), exact=True)
+    if exact is None:  # pragma: no cover - the cases picked hold a nested pair
+        return out, log_out
+    fine, log_fine = combine(exact, *run(exact.evidence, exact.rows))
+    log_out[again] = log_fine
+    if isinstance(out, dict) and isinstance(fine, dict):
+        for k, v in fine.items():
+            out[k][again] = v
+    elif isinstance(out, np.ndarray) and isinstance(fine, np.ndarray):
+        out[again] = fine
+    return out, log_out
 
 
 def each_row(spec: NetworkSpec, vectors: Mapping[str, np.ndarray], run: Callable[[Mapping[str, np.ndarray]], tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -325,7 +362,7 @@ def each_row(spec: NetworkSpec, vectors: Mapping[str, np.ndarray], run: Callable
     log_evidence : numpy.ndarray
         ``(draws,)``: its ``log P(evidence)`` per draw.
     """
-    nest = expand(spec, vectors)
+    nest = expand(spec, vectors)  # the signed rows, free of parameters: the draws' are not the spec's
     if nest is None:
         return run(vectors)
     parts = [run({k: a[r] for k, a in nest.evidence.items()}) for r in range(nest.rows)]
