@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-import crampnet
 from crampnet.reasoning._differential import percent
 
 CASES = [
@@ -17,10 +16,6 @@ CASES = [
     ({"fasciculations": True, "weakness": True, "hyperreflexia": True, "age": 60}, "motor_neuron_disease"),
 ]
 
-
-@pytest.fixture(scope="module")
-def model() -> crampnet.Model:
-    return crampnet.load()
 
 
 @pytest.mark.parametrize(("evidence", "condition"), CASES)

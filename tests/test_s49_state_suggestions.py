@@ -13,11 +13,6 @@ import pytest
 import crampnet
 
 
-@pytest.fixture(scope="module")
-def model() -> crampnet.Model:
-    return crampnet.load()
-
-
 @pytest.mark.parametrize(
     ("node", "typed"),
     [

@@ -12,11 +12,6 @@ import crampnet
 from crampnet.exceptions import did_you_mean
 
 
-@pytest.fixture(scope="module")
-def model() -> crampnet.Model:
-    return crampnet.load()
-
-
 @pytest.mark.parametrize(
     ("given", "meant"),
     [
