@@ -242,7 +242,9 @@ class Model(ClinicalMethods):
         max_iter : int, default=200
             EM iterations at most (with missing cells).
         tol : float, default=1e-6
-            EM stops when no table entry moves more than this.
+            EM stops once no table entry moves by ``tol`` or more in an
+            iteration; at least 1e-15, which float rounding lets EM reach
+            (a fit stopped by ``max_iter`` warns and says so in its notes).
 
         Returns
         -------
