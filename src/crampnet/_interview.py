@@ -3,7 +3,12 @@ r"""``crampnet interview``: the next best question, one at a time.
 Each answer is yes, no, a state, a number (for the numeric nodes), ``skip``
 (the question is not asked again) or ``quit``; an answer that does not fit
 is explained and the question asked again, and ``?`` (or ``help``) lists the
-answers the question takes and asks it again. Piped answers are echoed. The
+answers the question takes and asks it again (:mod:`crampnet._interview_answers`).
+``back`` (or ``undo``) takes back the last answer or skip: it leaves the
+case (and the saved file) and no longer counts as asked, the differential
+from before it is shown, and its question is asked again; repeated, it walks
+further back, but never past the evidence given before the interview started
+(on the command line or in ``--case``). Piped answers are echoed. The
 questions come from :meth:`~crampnet.reasoning.diagnosis.Diagnosis.next_questions`
 in the table's order, leaving out those answered, skipped, or with no
 expected information gain.
@@ -20,7 +25,8 @@ flagged, and the questions ranked, against that one testing threshold, as
 The interview stops when a condition reaches the confidence, after the
 most questions, when no question is left, at ``quit``, at the end of input
 or at Ctrl-C; whatever the reason, it then prints the red flags, the final
-differential and the evidence. Ctrl-C while the differential is computed
+differential and the evidence (an answer after which it stops is no longer
+open to ``back``: resume with ``--case`` and a case edited). Ctrl-C while the differential is computed
 after an answer keeps that answer (and saves it), and says that the
 differential shown, the last one computed, is from before it. With a ``save`` path the case (evidence,
 skipped questions, questions asked, network and population;
@@ -51,18 +57,17 @@ crampnet supports clinical reasoning; it does not replace it. Sources of the num
 from __future__ import annotations
 
 import io
-import math
 import numbers
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, cast
 
-from crampnet._case_json import Written, beyond_float, too_big
+from crampnet._case_json import Written
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
 from crampnet._file_names import escaped
+from crampnet._interview_answers import HELP, OPENING, answer_value, prompt
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
-from crampnet.network._words import missing_word
-from crampnet.network.evidence import check_bool, interpret, show, state_vector
+from crampnet.network.evidence import check_bool, show
 from crampnet.reasoning._decision import check_by
 from crampnet.reasoning._differential import fraction
 from crampnet.reasoning._flag_args import check_threshold, probability_hint
@@ -77,11 +82,6 @@ __all__ = ["CHOICES", "NOTE", "Interview"]
 CHOICES = 5
 #: The line every command ends with.
 NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources of the numbers: crampnet describe NODE, and the report (crampnet report)."
-#: First words of a label that reads as an indirect question, asked without a question mark.
-_WH = frozenset({"how", "what", "when", "where", "which", "who", "whether"})
-_SKIP = ("skip", "s", "unknown", "dont know", "don't know", "pass")
-_HELP = ("?", "help")
-_QUIT = ("quit", "q", "stop", "exit")
 _END, _INTERRUPTED = object(), object()  # the end of input; Ctrl-C at a prompt
 
 
@@ -129,7 +129,7 @@ class Interview:
         ``--confidence`` and ``--choose``.
     save : callable, optional
         ``save(evidence, skipped, asked)``, called before the first question
-        and after every answer.
+        and after every answer (and every answer taken back).
     by : {'decision', 'information', 'value'}, default='decision'
         The order of the questions (``--questions-by``), as
         :meth:`~crampnet.reasoning.diagnosis.Diagnosis.next_questions` takes it.
@@ -215,7 +215,8 @@ class Interview:
         except (CrampnetError, ValueError, TypeError, OSError):  # no question is asked, but the case's red flags are shown
             self._final(dx, "the case could not be saved, so no question is asked (the error is below).")
             raise
-        print("crampnet interview: answer each question (yes, no, a state, a number, or skip; ? lists the answers a question takes; quit to stop).")
+        print(OPENING)
+        history: list[tuple[str, object, Diagnosis]] = []  # this interview's answers and skips, each with the differential before it, for back
         pending = ""  # the node whose answer is entered but whose differential is being computed
         try:
             while True:
@@ -230,14 +231,24 @@ class Interview:
                     reason = {id(_END): "end of input.", id(_INTERRUPTED): "interrupted."}.get(id(value), "quit.")
                     code = 130 if value is _INTERRUPTED else 0
                     break
-                self.asked += 1
-                show = value != "skip"
-                if value == "skip":
-                    self.skipped.append(nid)
+                if value == "back":
+                    if not history:  # the command line's and the case file's answers are not this interview's to take back
+                        print("  Nothing to take back: the answers given before the interview started stay; edit the case file or the command line.")
+                        show = False
+                        continue
+                    nid, value, dx = history.pop()  # the differential as it was before that answer
+                    print(f"Took back {self._take_back(nid, value)}.")
+                    show = True
                 else:
-                    self.evidence[nid], pending = value, nid
-                    dx = self.model.diagnose(self.evidence, threshold=self.threshold)
-                    pending = ""
+                    self.asked += 1
+                    history.append((nid, value, dx))
+                    show = value != "skip"
+                    if value == "skip":
+                        self.skipped.append(nid)
+                    else:
+                        self.evidence[nid], pending = value, nid
+                        dx = self.model.diagnose(self.evidence, threshold=self.threshold)
+                        pending = ""
                 failed = self._save_now()
                 if failed is not None:  # the red flags are shown all the same, then the error
                     reason = "the case could not be saved (the error is below)."
@@ -252,6 +263,30 @@ class Interview:
         if failed is not None:
             raise failed
         return code
+
+    def _take_back(self, nid: str, value: object) -> str:
+        """Take back the last answer (``value`` to ``nid``) or skip: out of the case, and no longer counted as asked.
+
+        Parameters
+        ----------
+        nid : str
+            The question answered (or skipped) last.
+        value : object
+            Its answer, or ``"skip"``.
+
+        Returns
+        -------
+        str
+            What was taken back: ``calf_tenderness=yes`` (a number as it
+            was typed), or ``the skip of calf_tenderness``.
+        """
+        self.asked -= 1
+        if value == "skip":
+            self.skipped.pop()  # this interview's skips come after the case's, in the order of the history
+            return f"the skip of {nid}"
+        taken = evidence_line({nid: self.evidence.pop(nid)}, self.model.spec, self.typed).removeprefix("Evidence: ")
+        self.typed.pop(nid, None)  # asked, so not typed on the command line: the text is this answer's
+        return taken
 
     def _save_now(self) -> Exception | None:
         """Call ``save`` (if given) with the case as it is; the error it raised, or None.
@@ -300,15 +335,6 @@ class Interview:
             return "no question left that would change the differential.", []
         return "", candidates
 
-    def _prompt(self, nid: str) -> str:
-        node = self.model.spec.nodes[nid]
-        options = "/".join(node.states)
-        if node.bands:
-            options += f", or a number{' in ' + node.unit if node.unit else ''}"
-        text = node.label or nid
-        asked = text if text.split()[:1] and text.split()[0].lower() in _WH else f"{text}?"  # "How long the problem has lasted", not "...lasted?"; a blank label has no first word
-        return f"{asked} ({nid}: {options}"
-
     def _read(self, prompt: str, stdin: IO[str]) -> object:
         """One answer, stripped: the text, or _END / _INTERRUPTED."""
         print(prompt, end="", flush=True)
@@ -325,51 +351,17 @@ class Interview:
             print(escaped(answer))
         return answer
 
-    def _help(self, nid: str) -> None:
-        """Print the answers ``nid`` takes (its states; a number, in its unit and range), then skip and quit."""
-        node = self.model.spec.nodes[nid]
-        numbers = f", or a number{' in ' + node.unit if node.unit else ''}{f' from {node.valid[0]:g} to {node.valid[1]:g}' if node.valid else ''} (crampnet describe {nid} shows the state each number falls in)" if node.bands else ""
-        print(f"  {nid} takes one of {', '.join(node.states)}{numbers}.")
-        print("  skip leaves it unknown (it is not asked again); quit stops and shows the final differential.")
-
     def _value(self, nid: str, answer: str) -> object:
-        """``"skip"``, ``"quit"``, the value, or None after explaining why the answer does not fit (or listing the answers, for ``?``)."""
-        if answer.lower() in _HELP:
-            self._help(nid)
-            return None
-        if answer.lower() in _SKIP:
-            return "skip"
-        if answer.lower() in _QUIT:
-            return "quit"
-        node = self.model.spec.nodes[nid]
-        answer = answer[1:].strip() if node.bands and answer.startswith("=") else answer  # =N, the --choose menu's number, at any question that takes one
-        if not answer:
-            print("  Please answer, or type skip.")
-            return None
-        value = interpret(node, answer)
-        text = answer.strip().removeprefix("+") if isinstance(value, float) else None  # a number as typed (7e1), as the command line keeps it
-        text = text if text is not None and text.isascii() else None  # full-width digits (U+FF11 U+FF12) kept as the number read, 12
-        if (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and value not in node.states and missing_word(value)):  # the evidence check's advice is for Python callers
-            print(f"  {escaped(answer)} is not a value: to leave {nid} unknown, type skip.")
-            print(f"  Answer one of the states listed{', or a number' if node.bands else ''}, or skip (? lists the answers).")
-            return None
-        try:
-            if beyond_float(answer):
-                raise too_big(nid, answer.strip())
-            state_vector(node, value, name=nid, typed=text)  # its message names the number as typed (1e4, not 10000.0)
-            self.model.posteriors({**self.evidence, nid: value})
-        except CrampnetError as err:
-            print(f"  That answer does not fit: {err}")
-            print(f"  Answer one of the states listed{', or a number' if node.bands else ''}, or skip (? lists the answers).")
-            return None
+        """``"skip"``, ``"quit"``, ``"back"``, the value (its text kept in ``typed``, for a number), or None after explaining why the answer does not fit (or listing the answers, for ``?``)."""
+        value, text = answer_value(self.model, self.evidence, nid, answer)
         if text is not None:
             self.typed[nid] = text
         return value
 
     def _ask(self, nid: str, stdin: IO[str]) -> object:
-        """Ask ``nid`` until the answer fits: the value, ``"skip"``, ``"quit"``, _END or _INTERRUPTED."""
+        """Ask ``nid`` until the answer fits: the value, ``"skip"``, ``"quit"``, ``"back"``, _END or _INTERRUPTED."""
         while True:
-            answer = self._read(f"Q{self.asked + 1}. {self._prompt(nid)}; or skip) > ", stdin)
+            answer = self._read(f"Q{self.asked + 1}. {prompt(self.model, nid)}; or skip) > ", stdin)
             if not isinstance(answer, str):
                 return answer
             value = self._value(nid, answer)
@@ -381,7 +373,7 @@ class Interview:
         shown = candidates[:CHOICES]
         print("Next questions, best first:")
         for i, nid in enumerate(shown, start=1):
-            print(f"  {i}. {self._prompt(nid)})")
+            print(f"  {i}. {prompt(self.model, nid)})")
         picks = [str(i) for i in range(1, len(shown) + 1)]
         which = "1" if len(picks) == 1 else f"1-{picks[-1]}"
         numeric = bool(self.model.spec.nodes[shown[0]].bands)  # a number that is also a pick needs a mark: =3
@@ -389,7 +381,7 @@ class Interview:
             answer = self._read(f"Q{self.asked + 1}. Type {which} to choose a question, or answer question 1 ({shown[0]}{'; =N for the number N' if numeric else ''}; or skip) > ", stdin)
             if not isinstance(answer, str):
                 return shown[0], answer
-            if answer.lower() in _HELP:
+            if answer.lower() in HELP:
                 print(f"  Type {which} to be asked that question of the list instead; anything else answers question 1 ({shown[0]}){f', and =N gives it the number N (a bare {which} chooses)' if numeric else ''}.")
             if answer in picks:  # =N is a number (_value)
                 nid = shown[int(answer) - 1]

@@ -1,0 +1,139 @@
+"""The answers ``crampnet interview`` takes (:mod:`crampnet._interview`): the prompt, the help, and reading one answer.
+
+An answer is yes, no, a state, a number (for the numeric nodes), or one of
+the words: ``skip`` (the question is left unknown and not asked again),
+``back`` (or ``undo``: the last answer of this interview is taken back),
+``quit``, and ``?`` (or ``help``), which lists the answers a question takes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from crampnet._case_json import beyond_float, too_big
+from crampnet._file_names import escaped
+from crampnet.exceptions import CrampnetError
+from crampnet.network._words import missing_word
+from crampnet.network.evidence import interpret, state_vector
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from crampnet.model import Model
+
+__all__ = ["BACK", "HELP", "OPENING", "QUIT", "SKIP", "answer_value", "help_lines", "prompt"]
+
+#: First words of a label that reads as an indirect question, asked without a question mark.
+_WH = frozenset({"how", "what", "when", "where", "which", "who", "whether"})
+#: The words that skip a question, list its answers, stop, and take back the last answer.
+SKIP = ("skip", "s", "unknown", "dont know", "don't know", "pass")
+HELP = ("?", "help")
+QUIT = ("quit", "q", "stop", "exit")
+BACK = ("back", "undo")
+#: The instruction printed before the first question.
+OPENING = "crampnet interview: answer each question (yes, no, a state, a number, or skip; ? lists the answers a question takes; back takes back the last answer; quit to stop)."
+
+
+def prompt(model: Model, nid: str) -> str:
+    """The question of ``nid`` and, in brackets left open, its id and the answers it takes.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    nid : str
+        The node asked.
+
+    Returns
+    -------
+    str
+        ``"Calf tenderness? (calf_tenderness: yes/no"``; a label that
+        starts as an indirect question (How, What...) has no question mark.
+    """
+    node = model.spec.nodes[nid]
+    options = "/".join(node.states)
+    if node.bands:
+        options += f", or a number{' in ' + node.unit if node.unit else ''}"
+    text = node.label or nid
+    asked = text if text.split()[:1] and text.split()[0].lower() in _WH else f"{text}?"  # "How long the problem has lasted", not "...lasted?"; a blank label has no first word
+    return f"{asked} ({nid}: {options}"
+
+
+def help_lines(model: Model, nid: str) -> list[str]:
+    """The help at question ``nid``: its states (a number, in its unit and range), then skip, back and quit.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    nid : str
+        The node asked.
+
+    Returns
+    -------
+    list of str
+        The lines to print, each indented by two spaces.
+    """
+    node = model.spec.nodes[nid]
+    numbers = f", or a number{' in ' + node.unit if node.unit else ''}{f' from {node.valid[0]:g} to {node.valid[1]:g}' if node.valid else ''} (crampnet describe {nid} shows the state each number falls in)" if node.bands else ""
+    return [
+        f"  {nid} takes one of {', '.join(node.states)}{numbers}.",
+        "  skip leaves it unknown (it is not asked again); back (or undo) takes back the last answer or skip of this interview and asks it again; quit stops and shows the final differential.",
+    ]
+
+
+def answer_value(model: Model, evidence: Mapping[str, object], nid: str, answer: str) -> tuple[object, str | None]:
+    """Read ``answer`` to question ``nid``: a word of the interview, the value, or None after saying why it does not fit.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    evidence : mapping
+        The evidence so far (the answer is checked with it: a combination
+        the network rules out does not fit).
+    nid : str
+        The node asked.
+    answer : str
+        The answer, stripped.
+
+    Returns
+    -------
+    value : object
+        ``"skip"``, ``"quit"`` or ``"back"``; the value (a state, or a
+        float); or None once the reason the answer does not fit (or, for
+        ``?``, the answers the question takes) is printed.
+    typed : str or None
+        A number as it was typed (``7e1``), for the Evidence line and the
+        saved case; None for anything else.
+    """
+    word = answer.lower()
+    if word in HELP:
+        print("\n".join(help_lines(model, nid)))
+        return None, None
+    for words, meaning in ((SKIP, "skip"), (QUIT, "quit"), (BACK, "back")):
+        if word in words:
+            return meaning, None
+    node = model.spec.nodes[nid]
+    answer = answer[1:].strip() if node.bands and answer.startswith("=") else answer  # =N, the --choose menu's number, at any question that takes one
+    if not answer:
+        print("  Please answer, or type skip.")
+        return None, None
+    value = interpret(node, answer)
+    text = answer.strip().removeprefix("+") if isinstance(value, float) else None  # a number as typed (7e1), as the command line keeps it
+    text = text if text is not None and text.isascii() else None  # full-width digits (U+FF11 U+FF12) kept as the number read, 12
+    if (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and value not in node.states and missing_word(value)):  # the evidence check's advice is for Python callers
+        print(f"  {escaped(answer)} is not a value: to leave {nid} unknown, type skip.")
+        print(f"  Answer one of the states listed{', or a number' if node.bands else ''}, or skip (? lists the answers).")
+        return None, None
+    try:
+        if beyond_float(answer):
+            raise too_big(nid, answer.strip())
+        state_vector(node, value, name=nid, typed=text)  # its message names the number as typed (1e4, not 10000.0)
+        model.posteriors({**evidence, nid: value})
+    except CrampnetError as err:
+        print(f"  That answer does not fit: {err}")
+        print(f"  Answer one of the states listed{', or a number' if node.bands else ''}, or skip (? lists the answers).")
+        return None, None
+    return value, text
