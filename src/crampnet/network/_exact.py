@@ -75,8 +75,13 @@ def exact_number(value: float, typed: object) -> float | fractions.Fraction | de
     return exact if same else value
 
 
-def cut_like(exact: float | fractions.Fraction | decimal.Decimal, cut: float) -> float | decimal.Decimal:
-    """``cut`` in the type of ``exact``, so the two compare exactly: a Decimal's cut point as the Decimal of the float, else the float.
+def cut_like(exact: float | fractions.Fraction | decimal.Decimal, cut: float) -> float | fractions.Fraction | decimal.Decimal:
+    """``cut`` as the network file writes it, in the type of ``exact``, so the two compare exactly.
+
+    The file writes a cut as a decimal (ABI 0.9); its float is a little off
+    (0.90000000000000002...). A Decimal or Fraction is compared with the
+    decimal written, the shortest text of the float, so ``"0.90"`` and
+    ``Fraction(9, 10)`` fall where the float 0.9 falls, on the cut.
 
     Parameters
     ----------
@@ -87,11 +92,20 @@ def cut_like(exact: float | fractions.Fraction | decimal.Decimal, cut: float) ->
 
     Returns
     -------
-    float or decimal.Decimal
-        ``Decimal.from_float(cut)`` (exact) where ``exact`` is a Decimal;
-        else ``cut`` (floats and Fractions compare with it exactly).
+    float or fractions.Fraction or decimal.Decimal
+        ``Decimal(repr(cut))`` where ``exact`` is a Decimal,
+        ``Fraction(repr(cut))`` where it is a Fraction; else ``cut``.
+
+    Examples
+    --------
+    >>> cut_like(decimal.Decimal("0.90"), 0.9) == decimal.Decimal("0.90")
+    True
+    >>> cut_like(fractions.Fraction(9, 10), 0.9) == fractions.Fraction(9, 10)
+    True
     """
-    return decimal.Decimal.from_float(cut) if isinstance(exact, decimal.Decimal) else cut
+    if isinstance(exact, decimal.Decimal):
+        return decimal.Decimal(repr(cut))
+    return fractions.Fraction(repr(cut)) if isinstance(exact, fractions.Fraction) else cut
 
 
 def sign(value: numbers.Real | decimal.Decimal) -> int:
