@@ -29,7 +29,7 @@ import numpy as np
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["fixed_context"]
+__all__ = ["fixed_context", "soft_implied"]
 
 #: Per compiled network (a model's tables), what :func:`fixed_context` found: computed once.
 _FOUND: weakref.WeakKeyDictionary[object, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
@@ -64,3 +64,39 @@ def fixed_context(model: BaseModel) -> dict[str, np.ndarray]:
                 found[nid] = possible.astype(float)
         _FOUND[model.compiled] = found
     return dict(found)
+
+
+def soft_implied(model: BaseModel, out: dict[str, np.ndarray]) -> None:
+    """Put back, in place, each finding implied by one entered as soft evidence whose largest likelihood is on its positive state alone.
+
+    The entailments read hard evidence (:func:`crampnet.network.entailment.implied`):
+    relief on hanging the leg down entered as ``{"yes": 1, "no": 0.001}``
+    is a finding the rules read as present, yet the rest pain it implies was
+    not put back, and the chronic limb-threatening ischemia rule (rest pain
+    with an ABI of 0.90) did not fire where the same entry made outright
+    flagged it. The implied finding gets the implying one's likelihoods: its
+    implied state that of the positive state, the others the largest of the
+    rest. It is then read as the implying finding is (``_wells.matches``)
+    and is not outright, so nothing that lowers a flag reads it (``_wells._definite``).
+    Chains (a finding implying one that implies another) are followed.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    out : dict of str to numpy.ndarray
+        The evidence being read (``_wells.stated``), node id to likelihood
+        vector; changed in place (an implied finding already in it is kept).
+    """
+    spec, added = model.spec, True
+    while added:
+        added = False
+        for a, pos, b, state in spec.implications:
+            if b in out or a not in out:
+                continue
+            va, ia = np.asarray(out[a], dtype=float), spec.nodes[a].states.index(pos)
+            rest = float(np.delete(va, ia).max())
+            if va[ia] > rest:  # leans to the positive state alone (hard evidence is put back by ``_wells.stated`` already)
+                vec = np.full(len(spec.nodes[b].states), rest)
+                vec[spec.nodes[b].states.index(state)] = va[ia]
+                out[b], added = vec, True

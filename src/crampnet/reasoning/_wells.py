@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.network.entailment import implied
-from crampnet.reasoning._fixed_context import fixed_context
+from crampnet.reasoning._fixed_context import fixed_context, soft_implied
 from crampnet.reasoning.notes import (
     GEERSING_2014,
     NICE_NG158,
@@ -71,15 +71,14 @@ class _Stated(dict[str, np.ndarray]):
 def stated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
     """``vectors`` with each finding the file's entailments imply put back, outright in its implied state.
 
-    The evidence is reduced by the entailments before it is scored
-    (:func:`crampnet.network.entailment.entail`): a finding implied by
+    The evidence is reduced by the entailments before it is scored (:func:`crampnet.network.entailment.entail`): a finding implied by
     another entered one is left out, counted with it. The rules read findings,
     not likelihoods, so they read it back: relief on hanging the leg down
     is rest pain (``relief_by_dependency`` entails ``rest_pain``), whether
-    rest pain was entered beside it or not. The context the population
+    rest pain was entered beside it or not, and whether the relief was entered
+    outright or as soft evidence leaning to it (:func:`~crampnet.reasoning._fixed_context.soft_implied`). The context the population
     fixes is read as entered too (:func:`~crampnet.reasoning._fixed_context.fixed_context`:
-    pregnancy among pregnant women), its impossible states taken out of
-    an entry.
+    pregnancy among pregnant women), its impossible states taken out of an entry.
 
     Parameters
     ----------
@@ -103,6 +102,7 @@ def stated(model: BaseModel, vectors: Mapping[str, np.ndarray]) -> Mapping[str, 
     for nid, (state, _) in implied(model.spec, vectors).items():
         states = model.spec.nodes[nid].states
         out[nid] = np.eye(len(states))[states.index(state)]
+    soft_implied(model, out)  # and each a finding entered as soft evidence leaning to its positive state implies
     fixed = fixed_context(model)
     out.fixed = frozenset(fixed.keys() - out.keys())
     for nid, possible in fixed.items():
