@@ -27,6 +27,8 @@ True
 
 from __future__ import annotations
 
+import io
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
@@ -62,7 +64,22 @@ __all__ = [
     "flag_lines",
     "must_not_miss_lines",
     "question_lines",
+    "tolerant_stdout",
 ]
+
+
+def tolerant_stdout() -> None:
+    r"""Let the standard output write what its encoding cannot: as ``\xf6`` escapes (as stderr does), not an error.
+
+    A terminal or pipe that is not UTF-8 (``PYTHONIOENCODING=ascii``, a
+    Windows code page) cannot encode the names and sources the output
+    quotes ("Björck", an en dash); without this, ``crampnet diagnose`` and
+    ``report`` printed nothing but "'ascii' codec can't encode character".
+    A standard output that is not a text file (a test's ``StringIO``) is left
+    as it is.
+    """
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="backslashreplace")
 
 
 def text(value: object) -> str:

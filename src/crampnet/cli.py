@@ -82,6 +82,7 @@ from crampnet._cli_output import (
     evidence_line,
     flag_lines,
     question_lines,
+    tolerant_stdout,
 )
 from crampnet._cli_parser import CONFIDENCE, MAX_QUESTIONS, QUESTION_ORDERS, TOP, parsers
 from crampnet._file_names import escaped
@@ -334,6 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     from crampnet._cli_options import flush_stdout
 
+    tolerant_stdout()  # a terminal that is not UTF-8 gets "Bj\xf6rck", not an encoding error instead of the output
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
         print(f"crampnet: error: unknown command {args_list[0]!r}.{hint(args_list[0], COMMANDS)} Commands: {', '.join(COMMANDS)}.", file=sys.stderr)
