@@ -26,3 +26,28 @@ def test_an_ascii_terminal_gets_the_output_with_escapes_not_an_encoding_error(ar
     assert b"codec" not in done.stderr
     assert b"Bj\\xf6rck" in done.stdout
     assert done.stdout.isascii()
+
+
+def _run_without_stderr(argv: list[str]) -> subprocess.CompletedProcess[bytes]:
+    """Run ``python -m crampnet argv`` with its standard error closed (``2>&-``); its exit code and standard output."""
+    full = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run([sys.executable, "-m", "crampnet", *argv], stdout=subprocess.PIPE, env=full, cwd=ROOT, timeout=300, check=False, preexec_fn=lambda: os.close(2))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closes a descriptor before exec")
+def test_a_closed_stderr_keeps_score_and_its_progress_bar_working(tmp_path: Path) -> None:
+    # the bar wrote to sys.stderr, None with 2>&-: AttributeError, exit 1, no CSV
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("age,sex,ferritin\n52,female,32\n", encoding="utf-8")
+    done = _run_without_stderr(["score", str(cohort)])
+    assert done.returncode == 0
+    assert done.stdout.decode().splitlines()[0].startswith("row,nocturnal_leg_cramps,")
+    assert len(done.stdout.decode().splitlines()) == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closes a descriptor before exec")
+def test_a_closed_stderr_keeps_errors_out_of_the_standard_output() -> None:
+    # print(msg, file=sys.stderr) with sys.stderr None writes to stdout: the error became the output
+    done = _run_without_stderr(["diagnose", "no_such_node=yes", "--json"])
+    assert done.returncode == 2
+    assert done.stdout == b""

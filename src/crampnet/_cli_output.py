@@ -28,6 +28,7 @@ True
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
@@ -64,6 +65,7 @@ __all__ = [
     "flag_lines",
     "must_not_miss_lines",
     "question_lines",
+    "quiet_closed_stderr",
     "tolerant_stdout",
 ]
 
@@ -80,6 +82,19 @@ def tolerant_stdout() -> None:
     """
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="backslashreplace")
+
+
+def quiet_closed_stderr() -> None:
+    """Point a closed standard error (``2>&-``: ``sys.stderr`` is None) at the null device.
+
+    ``print(..., file=None)`` writes to the standard output, so with stderr
+    closed every warning and error went into the output (into the JSON of
+    ``diagnose --json``), and ``score``'s progress bar failed with an
+    ``AttributeError`` (exit 1, no output). The messages now go nowhere, as
+    the user asked by closing stderr.
+    """
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # for the rest of the process
 
 
 def text(value: object) -> str:

@@ -82,6 +82,7 @@ from crampnet._cli_output import (
     evidence_line,
     flag_lines,
     question_lines,
+    quiet_closed_stderr,
     tolerant_stdout,
 )
 from crampnet._cli_parser import CONFIDENCE, MAX_QUESTIONS, QUESTION_ORDERS, TOP, parsers
@@ -335,6 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     from crampnet._cli_options import flush_stdout
 
+    quiet_closed_stderr()  # 2>&-: messages to nowhere, not into the output (print(file=None) is stdout)
     tolerant_stdout()  # a terminal that is not UTF-8 gets "Bj\xf6rck", not an encoding error instead of the output
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
