@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,14 @@ def test_a_closed_stderr_keeps_errors_out_of_the_standard_output() -> None:
     done = _run_without_stderr(["diagnose", "no_such_node=yes", "--json"])
     assert done.returncode == 2
     assert done.stdout == b""
+
+
+def test_example_on_another_network_says_the_example_does_not_fit_it(cli_run: Callable[..., tuple[int, str, str]]) -> None:
+    # it said "Unknown node 'sex' in evidence", a node the user never typed
+    tiny = ROOT / "tests" / "data" / "tiny.toml"
+    code, out, err = cli_run(["diagnose", "--example", "--network", str(tiny)])
+    assert code == 2
+    assert out == ""
+    assert "--example is the example case of the shipped network" in err
+    assert "'sex'" in err
+    assert str(tiny) in err

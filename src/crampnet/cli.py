@@ -122,6 +122,12 @@ _NOTE = NOTE
 
 def _evidence(args: argparse.Namespace, model: Model, typed: dict[str, str] | None = None) -> dict[str, object]:
     base = EXAMPLE_CASE if getattr(args, "example", False) else {}
+    if base and args.network:  # the example is the shipped network's case: say so if another network has not its nodes or states
+        try:
+            gather_evidence(model, base, None, [])
+        except CrampnetError as err:
+            msg = f"--example is the example case of the shipped network ({', '.join(EXAMPLE_CASE)}), which does not fit the network of {shown(args.network)}: {err} Give the case as node=value pairs, or with --case, instead."
+            raise InvalidValueError(msg) from err
     return gather_evidence(model, base, getattr(args, "case_file", None), args.evidence, typed)
 
 
