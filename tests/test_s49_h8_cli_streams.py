@@ -63,3 +63,16 @@ def test_example_on_another_network_says_the_example_does_not_fit_it(cli_run: Ca
     assert "--example is the example case of the shipped network" in err
     assert "'sex'" in err
     assert str(tiny) in err
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_score_writes_its_csv_to_stdout_in_utf8_as_to_a_file(tmp_path: Path, encoding: str) -> None:
+    # an ASCII (or Latin-1) stdout failed on the id "Łucja", or, with escapes, would change the ids of the data
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("id,age\nBjörck,52\nŁucja,60\n", encoding="utf-8")
+    to_file = _run(["score", str(cohort), "--index-col", "id", "--no-progress", "-o", str(tmp_path / "out.csv")])
+    assert to_file.returncode == 0, to_file.stderr
+    done = _run(["score", str(cohort), "--index-col", "id", "--no-progress"], PYTHONIOENCODING=encoding)
+    assert done.returncode == 0, done.stderr
+    assert [line.split(",")[0] for line in done.stdout.decode("utf-8").splitlines()] == ["id", "Björck", "Łucja"]
+    assert done.stdout == (tmp_path / "out.csv").read_bytes()

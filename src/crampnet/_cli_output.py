@@ -27,9 +27,6 @@ True
 
 from __future__ import annotations
 
-import io
-import os
-import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
@@ -65,36 +62,7 @@ __all__ = [
     "flag_lines",
     "must_not_miss_lines",
     "question_lines",
-    "quiet_closed_stderr",
-    "tolerant_stdout",
 ]
-
-
-def tolerant_stdout() -> None:
-    r"""Let the standard output write what its encoding cannot: as ``\xf6`` escapes (as stderr does), not an error.
-
-    A terminal or pipe that is not UTF-8 (``PYTHONIOENCODING=ascii``, a
-    Windows code page) cannot encode the names and sources the output
-    quotes ("Björck", an en dash); without this, ``crampnet diagnose`` and
-    ``report`` printed nothing but "'ascii' codec can't encode character".
-    A standard output that is not a text file (a test's ``StringIO``) is left
-    as it is.
-    """
-    if isinstance(sys.stdout, io.TextIOWrapper):
-        sys.stdout.reconfigure(errors="backslashreplace")
-
-
-def quiet_closed_stderr() -> None:
-    """Point a closed standard error (``2>&-``: ``sys.stderr`` is None) at the null device.
-
-    ``print(..., file=None)`` writes to the standard output, so with stderr
-    closed every warning and error went into the output (into the JSON of
-    ``diagnose --json``), and ``score``'s progress bar failed with an
-    ``AttributeError`` (exit 1, no output). The messages now go nowhere, as
-    the user asked by closing stderr.
-    """
-    if sys.stderr is None:
-        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # for the rest of the process
 
 
 def text(value: object) -> str:

@@ -82,11 +82,10 @@ from crampnet._cli_output import (
     evidence_line,
     flag_lines,
     question_lines,
-    quiet_closed_stderr,
-    tolerant_stdout,
 )
 from crampnet._cli_parser import CONFIDENCE, MAX_QUESTIONS, QUESTION_ORDERS, TOP, parsers
 from crampnet._file_names import escaped
+from crampnet._file_write import csv_stdout, quiet_closed_stderr, tolerant_stdout
 from crampnet._files import shown, write_atomic, write_whole
 from crampnet._interview import NOTE, Interview
 from crampnet._load import load
@@ -271,7 +270,7 @@ def _score(args: argparse.Namespace, model: Model) -> int:
             if args.output:
                 write_atomic(args.output, write, what="posteriors CSV")
             else:
-                write_whole(sys.stdout, write)  # a bad row late in the file: no partial CSV before the error
+                write_whole(csv_stdout(), write)  # UTF-8, as -o writes; a bad row late in the file: no partial CSV before the error
         except BaseException:
             if bar is not None:
                 bar.leave = False  # an error: the bar is erased, so the message stands alone
