@@ -33,7 +33,7 @@ from typing import IO, TYPE_CHECKING
 
 from crampnet._case_file import too_big
 from crampnet._cli_input import show
-from crampnet._csv_rows import FullRows
+from crampnet._csv_rows import FullRows, not_utf8
 from crampnet._files import open_regular, shown
 from crampnet.exceptions import InvalidValueError, UnknownNodeError
 from crampnet.network._words import grouped_number, missing_word
@@ -52,7 +52,7 @@ __all__ = ["FLAGS_COLUMN", "cohort_error", "flag_column", "open_cohort", "read_c
 FLAGS_COLUMN = "red_flags"
 
 _EXTRA = 8  # fields a row may have after the header's last column, if they are empty
-_EXPECTED, _BOMS, _UTF16 = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)"), (b"\xff\xfe", b"\xfe\xff"), " (it starts with a UTF-16 byte-order mark, as a spreadsheet's 'Unicode text' export does)"
+_EXPECTED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _FORMULA, _NUMBER = frozenset("=+-@\t\r"), re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")  # an id a spreadsheet runs as a formula
 
 
@@ -116,10 +116,6 @@ def open_cohort(path: str, *, count: bool) -> Iterator[tuple[IO[str], str, int |
         yield io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""), shown(path), rows
 
 
-def _not_utf8(name: str, err: UnicodeDecodeError) -> InvalidValueError:
-    return InvalidValueError(f"{name}: not UTF-8 text ({err.reason}: byte {err.object[err.start : err.start + 1]!r}){_UTF16 if err.start == 0 and err.object[:2] in _BOMS else ''}; save the file as UTF-8.")
-
-
 def _index_node(spec: NetworkSpec | None, index_col: str | None) -> str | None:
     """The node that ``index_col`` names (an id or an alias), if any."""
     if spec is None or index_col is None:
@@ -160,7 +156,7 @@ def _header(stream: IO[str], name: str, index_col: str | None) -> tuple[list[str
         msg = f"{name}: cannot read the header row ({err})."
         raise InvalidValueError(msg) from err
     except UnicodeDecodeError as err:
-        raise _not_utf8(name, err) from err
+        raise not_utf8(name, err) from err
     if header is None:
         msg = f"{name}: the file is empty; a cohort CSV needs a header row naming its columns (node ids), then one row per case."
         raise InvalidValueError(msg)
@@ -261,7 +257,7 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
                     start += len(chunk)
                 yield _typed(chunk.drop(columns=extras), name, {column: spec.nodes[nid] for nid, column in named.items()} if spec is not None else {})
     except UnicodeDecodeError as err:
-        raise _not_utf8(name, err) from err
+        raise not_utf8(name, err) from err
     except pd.errors.ParserError as err:
         found = _EXPECTED.search(str(err))
         if found:

@@ -35,9 +35,41 @@ from typing import IO
 
 from crampnet.exceptions import InvalidValueError
 
-__all__ = ["FullRows"]
+__all__ = ["FullRows", "not_utf8"]
 
 _BATCH = 4096  # rows per read
+_UTF16 = " (it starts with a UTF-16 byte-order mark, as a spreadsheet's 'Unicode text' export does); save the file as UTF-8."
+_WORKBOOK = ": a cohort is a CSV file; save the sheet as 'CSV UTF-8 (comma delimited)' and give that file."
+#: What a file that does not decode is, by its first bytes (a UTF-16 byte-order mark only when the error is at the first byte).
+_KINDS = {b"\xff\xfe": _UTF16, b"\xfe\xff": _UTF16, b"PK\x03\x04": f" (it is a ZIP file, as an Excel .xlsx or OpenDocument .ods workbook is){_WORKBOOK}", b"\xd0\xcf\x11\xe0": f" (it is an Excel 97-2003 .xls workbook){_WORKBOOK}"}
+
+
+def not_utf8(name: str, err: UnicodeDecodeError) -> InvalidValueError:
+    r"""The error for a cohort CSV that is not UTF-8, saying what it is if its first bytes tell (UTF-16, an Excel or OpenDocument workbook).
+
+    Parameters
+    ----------
+    name : str
+        The file's name, for the message.
+    err : UnicodeDecodeError
+        The decoding error; its ``object`` is the text read so far from the
+        start of the file (a workbook is told by its first bytes there).
+
+    Returns
+    -------
+    InvalidValueError
+        The error to raise, naming the file, the first byte that is not
+        UTF-8, and what to save the file as.
+
+    Examples
+    --------
+    >>> err = UnicodeDecodeError("utf-8", b"PK\x03\x04\x14\x00\x06\x00\xd3", 8, 9, "invalid continuation byte")
+    >>> print(not_utf8("cohort.xlsx", err))
+    cohort.xlsx: not UTF-8 text (invalid continuation byte: byte b'\xd3') (it is a ZIP file, as an Excel .xlsx or OpenDocument .ods workbook is): a cohort is a CSV file; save the sheet as 'CSV UTF-8 (comma delimited)' and give that file.
+    """
+    data = bytes(err.object)
+    kind = next((what for magic, what in _KINDS.items() if data.startswith(magic) and (err.start == 0 or len(magic) == 4)), "; save the file as UTF-8.")
+    return InvalidValueError(f"{name}: not UTF-8 text ({err.reason}: byte {data[err.start : err.start + 1]!r}){kind}")
 
 
 def _blank(row: list[str]) -> bool:

@@ -6,7 +6,9 @@ directory at the target is refused, never replaced; a failed write leaves
 the target as it was and no temporary file behind. :mod:`crampnet._files`
 re-exports :func:`write_atomic`. Output produced piece by piece for a
 stream (the standard output) is held back by :func:`write_whole` until it
-is complete, so that an error half-way writes none of it.
+is complete, so that an error half-way writes none of it. The command line
+sets up its standard streams here, too: :func:`tolerant_stdout`,
+:func:`csv_stdout` and :func:`quiet_closed_stderr`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import secrets
 import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING
@@ -26,7 +29,7 @@ from crampnet._file_names import _CHUNK, ErrorFactory, _kind, _name, _reason, _v
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
-__all__ = ["write_atomic", "write_whole"]
+__all__ = ["csv_stdout", "quiet_closed_stderr", "tolerant_stdout", "write_atomic", "write_whole"]
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
@@ -220,3 +223,49 @@ def write_whole(stream: IO[str], content: Callable[[IO[str]], None]) -> None:
         content(held)
         held.seek(0)
         shutil.copyfileobj(held, stream)
+
+
+def csv_stdout() -> IO[str]:
+    r"""The standard output for a CSV (``score``'s): UTF-8 whatever the terminal's encoding, as its ``-o`` file is.
+
+    Data is not text for a terminal: on a standard output that is not UTF-8
+    the escapes :func:`tolerant_stdout` allows would change the ids of an
+    ``--index-col`` ("Bj\xf6rck" for "Björck") without a word, so a CSV goes
+    out in UTF-8 (its cohort CSV is read as UTF-8, too), strictly.
+
+    Returns
+    -------
+    typing.IO of str
+        ``sys.stdout``, set to UTF-8 with strict errors if it is a text file
+        (a test's ``StringIO`` is returned as it is).
+    """
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8", errors="strict")
+    return sys.stdout
+
+
+def quiet_closed_stderr() -> None:
+    """Point a closed standard error (``2>&-``: ``sys.stderr`` is None) at the null device.
+
+    ``print(..., file=None)`` writes to the standard output, so with stderr
+    closed every warning and error went into the output (into the JSON of
+    ``diagnose --json``), and ``score``'s progress bar failed with an
+    ``AttributeError`` (exit 1, no output). The messages now go nowhere, as
+    the user asked by closing stderr.
+    """
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # for the rest of the process
+
+
+def tolerant_stdout() -> None:
+    r"""Let the standard output write what its encoding cannot: as ``\xf6`` escapes (as stderr does), not an error.
+
+    A terminal or pipe that is not UTF-8 (``PYTHONIOENCODING=ascii``, a
+    Windows code page) cannot encode the names and sources the output
+    quotes ("Björck", an en dash); without this, ``crampnet diagnose`` and
+    ``report`` printed nothing but "'ascii' codec can't encode character".
+    A standard output that is not a text file (a test's ``StringIO``) is left
+    as it is.
+    """
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="backslashreplace")

@@ -85,6 +85,7 @@ from crampnet._cli_output import (
 )
 from crampnet._cli_parser import CONFIDENCE, MAX_QUESTIONS, QUESTION_ORDERS, TOP, parsers
 from crampnet._file_names import escaped
+from crampnet._file_write import csv_stdout, quiet_closed_stderr, tolerant_stdout
 from crampnet._files import shown, write_atomic, write_whole
 from crampnet._interview import NOTE, Interview
 from crampnet._load import load
@@ -120,6 +121,12 @@ _NOTE = NOTE
 
 def _evidence(args: argparse.Namespace, model: Model, typed: dict[str, str] | None = None) -> dict[str, object]:
     base = EXAMPLE_CASE if getattr(args, "example", False) else {}
+    if base and args.network:  # the example is the shipped network's case: say so if another network has not its nodes or states
+        try:
+            gather_evidence(model, base, None, [])
+        except CrampnetError as err:
+            msg = f"--example is the example case of the shipped network ({', '.join(EXAMPLE_CASE)}), which does not fit the network of {shown(args.network)}: {err} Give the case as node=value pairs, or with --case, instead."
+            raise InvalidValueError(msg) from err
     return gather_evidence(model, base, getattr(args, "case_file", None), args.evidence, typed)
 
 
@@ -263,7 +270,7 @@ def _score(args: argparse.Namespace, model: Model) -> int:
             if args.output:
                 write_atomic(args.output, write, what="posteriors CSV")
             else:
-                write_whole(sys.stdout, write)  # a bad row late in the file: no partial CSV before the error
+                write_whole(csv_stdout(), write)  # UTF-8, as -o writes; a bad row late in the file: no partial CSV before the error
         except BaseException:
             if bar is not None:
                 bar.leave = False  # an error: the bar is erased, so the message stands alone
@@ -334,6 +341,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     from crampnet._cli_options import flush_stdout
 
+    quiet_closed_stderr()  # 2>&-: messages to nowhere, not into the output (print(file=None) is stdout)
+    tolerant_stdout()  # a terminal that is not UTF-8 gets "Bj\xf6rck", not an encoding error instead of the output
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
         print(f"crampnet: error: unknown command {args_list[0]!r}.{hint(args_list[0], COMMANDS)} Commands: {', '.join(COMMANDS)}.", file=sys.stderr)
