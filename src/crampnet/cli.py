@@ -8,7 +8,7 @@ Commands (``crampnet COMMAND --help`` for each one's options):
   case file, ``--example`` for the example case);
 - ``interview`` asks the next best question one at a time and shows the
   differential after each answer (answers: yes, no, a state, a number, skip,
-  quit; it reads piped answers too). It stops at ``--max-questions``, when
+  back, ?, quit; it reads piped answers too). It stops at ``--max-questions``, when
   one condition reaches ``--confidence``, when no question is left, or at
   quit, the end of input or Ctrl-C, and then prints the red flags and the
   final differential. ``--choose`` lists the top five questions to pick
