@@ -452,7 +452,7 @@ def test_one_of_a_kind_reads_in_the_singular(tiny):
         warnings.simplefilter("always")
         fitted = tiny.fit(pd.DataFrame({"ferritin": ["low", None]}), prior_strength=1, max_iter=1)
     note = fitted.parameters().query("source == 'fitted'")["note"].iloc[0]
-    assert "worth 1 case (BDe" in note and "updated with 1 case (EM, 1 iteration," in note and "; 1 row with no observed cell left out" in note
+    assert "worth 1 case (BDe" in note and "updated with 1 case (EM, 1 iteration without converging (max_iter;" in note and "; 1 row with no observed cell left out" in note
     assert any(w.category is ConvergenceWarning and "EM stopped after 1 iteration before" in str(w.message) for w in caught)
 
 
