@@ -51,6 +51,8 @@ def test_no_state_is_offered_for_a_word_of_another_sense(model, node, typed):
         ("knee_reflex", "decreased", "reduced"),
         ("presenting_complaint", "cramp", "cramps"),
         ("ferritin", "Nromal", "normal"),
+        ("pedal_pulses", "false", "absent"),
+        ("pedal_pulses", "n", "absent"),
     ],
 )
 def test_a_word_of_the_same_sense_or_a_misspelling_is_offered_its_state(model, node, typed, meant):
@@ -70,3 +72,18 @@ def test_soft_evidence_naming_a_word_of_another_sense_gets_no_opposite(model):
     with pytest.raises(crampnet.InvalidStateError) as info:
         model.posteriors({"pedal_pulses": {"present": 2, "absent": 1}})
     assert "Did you mean" not in str(info.value)
+
+
+def test_the_yes_and_no_words_of_the_evidence_reader_have_their_sense():
+    """Check that every word the evidence reader takes as yes or no is in the yes or the no sense of the suggestions.
+
+    Session 49 wrote the two senses again beside ``network._words``' lists; 'y', 'n', 'true' and 'false' were missing,
+    so ``pedal_pulses=false`` got no suggestion though ``no`` got 'absent'.
+    """
+    from crampnet.network import _state_words, _words
+
+    no_sense = next(sense for sense in _state_words._SENSES if "absent" in sense)
+    yes_sense = next(sense for sense in _state_words._SENSES if "present" in sense)
+    assert set(_words._NO) <= no_sense
+    assert set(_words._YES) <= yes_sense
+    assert not no_sense & yes_sense

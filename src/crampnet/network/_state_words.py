@@ -22,14 +22,17 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
+from crampnet.network._words import _NO, _YES
+
 __all__ = ["state_suggestion"]
 
 # Words of one sense. A typed word of a sense is offered only a state of the same sense; if the node has none, nothing.
 _SENSES: tuple[frozenset[str], ...] = (
     frozenset({"raised", "high", "increased", "elevated", "brisk", "hyperactive"}),
     frozenset({"low", "reduced", "decreased", "diminished", "weak", "depressed", "hypoactive"}),
-    frozenset({"absent", "none", "nil", "no", "negative", "impalpable"}),
-    frozenset({"present", "yes", "positive", "palpable"}),
+    # The yes and no words are those the evidence reader takes for a yes/no node (network._words), and more.
+    frozenset({*_NO, "none", "nil", "impalpable"}),
+    frozenset({*_YES, "palpable"}),
     frozenset({"normal", "unremarkable"}),
 )
 
