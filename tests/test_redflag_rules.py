@@ -517,12 +517,12 @@ def test_red_flags_reads_the_entailed_findings_once(model, monkeypatch):
     The finding rules and the rule-out (met, or open with items to name) each read the case back with its implied
     findings; each did it anew on the same evidence, three times a call. The flags read the same either way.
     """
-    from crampnet.reasoning import _wells
+    from crampnet.reasoning import _entries
 
     case = {"relief_by_dependency": True, "pedal_pulses": "absent", "calf_tenderness": True, "d_dimer": "normal", "malignancy": False}
     expected = red_flags(model, case)
     calls = []
-    monkeypatch.setattr(_wells, "implied", lambda spec, vectors: calls.append(1) or _wells_implied(spec, vectors))
+    monkeypatch.setattr(_entries, "implied", lambda spec, vectors: calls.append(1) or _wells_implied(spec, vectors))
     assert red_flags(model, case) == expected
     assert len(calls) == 1
     assert {"critical_limb_ischemia", "deep_vein_thrombosis"} <= {f.condition for f in expected}

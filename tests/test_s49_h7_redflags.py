@@ -38,8 +38,8 @@ def test_soft_relief_that_does_not_lean_to_yes_implies_nothing(model, relief):
 
 def test_soft_implied_finding_does_not_count_as_outright(model):
     """The implied finding from soft evidence is read as present, not outright: the ALI rule's exclusion of a long history is not touched, and a chain is followed."""
+    from crampnet.reasoning._entries import _definite, matches, stated
     from crampnet.reasoning._scoring import observe
-    from crampnet.reasoning._wells import _definite, matches, stated
 
     read = stated(model, observe(model, {"exertional_pain_relieved_by_rest": {"yes": 1.0, "no": 0.01}}))
     for entry in (("relief_by_standing_still", "yes"), ("exercise_triggered", "yes")):

@@ -18,10 +18,11 @@ import numpy as np
 
 from crampnet.exceptions import ImpossibleEvidenceError
 from crampnet.network.entailment import entail, implied
+from crampnet.reasoning._entries import _possible
 from crampnet.reasoning._rules import RULE_NODES, rule_outs, stated, typed_numbers
 from crampnet.reasoning._scoring import observe, score, stack
 from crampnet.reasoning._thresholds import THRESHOLDS
-from crampnet.reasoning._wells import _PREGNANT_OR_POSTPARTUM, _possible
+from crampnet.reasoning._wells import _PREGNANT_OR_POSTPARTUM
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel

@@ -5,7 +5,7 @@ among pregnant women (``population="pregnancy"``) ``pregnancy`` is never
 ``none``, and the preset is how a user says so once for every case. The
 posteriors see it through the preset's priors; the finding rules and the
 rule-outs read the evidence, so they read it there too
-(:func:`crampnet.reasoning._wells.stated`): else the pregnancy rule (RCOG
+(:func:`crampnet.reasoning._entries.stated`): else the pregnancy rule (RCOG
 Green-top 37b) did not fire for a pregnant woman with a painful leg on one
 side, and a normal D-dimer met the Wells rule-out, which is not valid in
 pregnancy.
@@ -76,8 +76,8 @@ def soft_implied(model: BaseModel, out: dict[str, np.ndarray]) -> None:
     with an ABI of 0.90) did not fire where the same entry made outright
     flagged it. The implied finding gets the implying one's likelihoods: its
     implied state that of the positive state, the others the largest of the
-    rest. It is then read as the implying finding is (``_wells.matches``)
-    and is not outright, so nothing that lowers a flag reads it (``_wells._definite``).
+    rest. It is then read as the implying finding is (``_entries.matches``)
+    and is not outright, so nothing that lowers a flag reads it (``_entries._definite``).
     Chains (a finding implying one that implies another) are followed.
 
     Parameters
@@ -85,7 +85,7 @@ def soft_implied(model: BaseModel, out: dict[str, np.ndarray]) -> None:
     model : BaseModel
         The model.
     out : dict of str to numpy.ndarray
-        The evidence being read (``_wells.stated``), node id to likelihood
+        The evidence being read (``_entries.stated``), node id to likelihood
         vector; changed in place (an implied finding already in it is kept).
     """
     spec, added = model.spec, True
@@ -96,7 +96,7 @@ def soft_implied(model: BaseModel, out: dict[str, np.ndarray]) -> None:
                 continue
             va, ia = np.asarray(out[a], dtype=float), spec.nodes[a].states.index(pos)
             rest = float(np.delete(va, ia).max())
-            if va[ia] > rest:  # leans to the positive state alone (hard evidence is put back by ``_wells.stated`` already)
+            if va[ia] > rest:  # leans to the positive state alone (hard evidence is put back by ``_entries.stated`` already)
                 vec = np.full(len(spec.nodes[b].states), rest)
                 vec[spec.nodes[b].states.index(state)] = va[ia]
                 out[b], added = vec, True

@@ -26,7 +26,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from crampnet.reasoning._wells import _PREGNANT_OR_POSTPARTUM, _possible, stated
+from crampnet.reasoning._entries import _possible, stated
+from crampnet.reasoning._wells import _PREGNANT_OR_POSTPARTUM
 from crampnet.reasoning.notes import RCOG_37B, Note
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.network.evidence import as_float, resolve_id, typed_number
-from crampnet.reasoning._wells import _Stated, matches
+from crampnet.reasoning._entries import _Stated, matches
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
@@ -85,7 +85,7 @@ def typed_reading(model: BaseModel, vectors: Mapping[str, np.ndarray], rule: Rul
     model : BaseModel
         The model.
     vectors : Mapping of str to numpy.ndarray
-        The evidence (:func:`~crampnet.reasoning._wells.stated`); not changed.
+        The evidence (:func:`~crampnet.reasoning._entries.stated`); not changed.
     rule : Rule
         The rule.
     typed : Mapping of str to float
