@@ -43,7 +43,7 @@ def _assert_equal(lazy, expected: pd.DataFrame) -> None:
 def test_local_cluster_on_loopback_equals_pandas(model, cases, processes):
     """Check scoring on a distributed LocalCluster bound to 127.0.0.1 (tcp) against model.posteriors(DataFrame)."""
     with (
-        distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=processes, host="127.0.0.1", protocol="tcp", dashboard_address=None) as cluster,
+        distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=processes, host="127.0.0.1", protocol="tcp", dashboard_address=":0") as cluster,
         distributed.Client(cluster),
     ):
         lazy = posteriors_dask(model, dd.from_pandas(cases, npartitions=4))
