@@ -14,7 +14,8 @@ in the table's order, leaving out those answered, skipped, or with no
 expected information gain.
 
 With ``choose=True`` the top five questions are listed, numbered: ``1`` to
-``5`` picks one (which is then asked), and anything else answers the first;
+``5`` picks one (which is then asked; one beyond a shorter list is refused,
+not read as a number), and anything else answers the first;
 ``=N`` answers the number N (at the menu, and at any question that takes a
 number), so a number from 1 to 5 is ``=3``.
 
@@ -369,13 +370,12 @@ class Interview:
                 return value
 
     def _choose(self, candidates: list[str], stdin: IO[str]) -> tuple[str, object]:
-        """List the top questions; ``1``..``5`` asks that one, anything else answers the first."""
+        """List the top questions; ``1``..``5`` asks that one (one beyond the list is refused), anything else answers the first."""
         shown = candidates[:CHOICES]
         print("Next questions, best first:")
         for i, nid in enumerate(shown, start=1):
             print(f"  {i}. {prompt(self.model, nid)})")
-        picks = [str(i) for i in range(1, len(shown) + 1)]
-        which = "1" if len(picks) == 1 else f"1-{picks[-1]}"
+        which = "1" if len(shown) == 1 else f"1-{len(shown)}"
         numeric = bool(self.model.spec.nodes[shown[0]].bands)  # a number that is also a pick needs a mark: =3
         while True:
             answer = self._read(f"Q{self.asked + 1}. Type {which} to choose a question, or answer question 1 ({shown[0]}{'; =N for the number N' if numeric else ''}; or skip) > ", stdin)
@@ -383,9 +383,11 @@ class Interview:
                 return shown[0], answer
             if answer.lower() in HELP:
                 print(f"  Type {which} to be asked that question of the list instead; anything else answers question 1 ({shown[0]}){f', and =N gives it the number N (a bare {which} chooses)' if numeric else ''}.")
-            if answer in picks:  # =N is a number (_value)
-                nid = shown[int(answer) - 1]
-                return nid, self._ask(nid, stdin)
+            if answer.isascii() and answer.isdigit() and 1 <= int(answer) <= CHOICES:  # a bare 1-5 chooses, however many are listed (=N is a number: _value)
+                if int(answer) <= len(shown):
+                    return shown[int(answer) - 1], self._ask(shown[int(answer) - 1], stdin)
+                print(f"  Only {which} {'is' if len(shown) == 1 else 'are'} listed: type {which} to choose a question{f', or ={answer} to answer {shown[0]} the number {answer}' if numeric else ''}.")
+                continue
             value = self._value(shown[0], answer)
             if value is not None:
                 return shown[0], value
