@@ -191,7 +191,9 @@ class Interview:
         stdin : typing.IO of str or None, optional
             Where the answers are read from, one a line (default
             :data:`sys.stdin`; none, when the standard input is closed, is
-            the end of input).
+            the end of input). A text file that would raise on bytes its
+            encoding cannot read is set to replace them (U+FFFD), so such an
+            answer is refused as one that does not fit.
 
         Returns
         -------
@@ -207,6 +209,8 @@ class Interview:
             printed: before the first question, no question is asked.
         """
         stdin = (sys.stdin or io.StringIO()) if stdin is None else stdin  # no stdin at all (closed: <&-) is the end of input
+        if isinstance(stdin, io.TextIOWrapper) and stdin.errors == "strict":  # "jä" under PYTHONIOENCODING=ascii: read as "j\ufffd\ufffd" and refused, not a decode error that ends it
+            stdin.reconfigure(errors="replace")
         dx = self.model.diagnose(self.evidence, threshold=self.threshold)
         code, show, first = 0, True, True
         failed: Exception | None = None
@@ -344,6 +348,9 @@ class Interview:
         except KeyboardInterrupt:
             print()
             return _INTERRUPTED
+        except UnicodeDecodeError as err:  # a stream run() cannot tell to replace what it cannot decode (text wrappers are told)
+            print(f"\n  The answer could not be read ({err}): the interview stops here.")
+            return _END
         if not line:
             print()
             return _END
