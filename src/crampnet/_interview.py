@@ -13,22 +13,19 @@ questions come from :meth:`~crampnet.reasoning.diagnosis.Diagnosis.next_question
 in the table's order, leaving out those answered, skipped, or with no
 expected information gain.
 
-With ``choose=True`` the top five questions are listed, numbered: ``1`` to
-``5`` picks one (which is then asked; one beyond a shorter list is refused,
-not read as a number), and anything else answers the first;
-``=N`` answers the number N (at the menu, and at any question that takes a
-number), so a number from 1 to 5 is ``=3``.
+With ``choose=True`` the top five questions are listed, numbered: ``1`` to ``5`` picks one (which is
+then asked; one beyond a shorter list is refused, not read as a number), and anything else answers the
+first; ``=N`` answers the number N (at the menu, and at any question that takes a number), so ``=3``.
 
 With a ``threshold`` (``--threshold``) every must-not-miss condition is
 flagged, and the questions ranked, against that one testing threshold, as
 ``diagnose(..., threshold=)`` does, instead of against each condition's own.
 
-The interview stops when a condition reaches the confidence, after the
-most questions, when no question is left, at ``quit``, at the end of input
-or at Ctrl-C; whatever the reason, it then prints the red flags, the final
-differential and the evidence (an answer after which it stops is no longer
-open to ``back``: resume with ``--case`` and a case edited). Ctrl-C while the differential is computed
-after an answer keeps that answer (and saves it), and says that the
+The interview stops when a condition reaches the confidence, after the most questions, when no question
+is left, at ``quit``, at the end of input or at Ctrl-C; whatever the reason, it then prints the red flags,
+the final differential and the evidence (an answer after which it stops, the last of ``max_questions`` or
+one reaching the confidence, is no longer open to ``back``: the end says how to change it). Ctrl-C while
+the differential is computed after an answer keeps that answer (and saves it), and says that the
 differential shown, the last one computed, is from before it. With a ``save`` path the case (evidence,
 skipped questions, questions asked, network and population;
 :mod:`crampnet._case_file`) is written there before the first question and
@@ -51,6 +48,7 @@ Stopping: 1 question asked (--max-questions 1).
 Final differential:
 ...
 Evidence: urge_to_move=yes
+  The skip of ... ended the interview, so back no longer reaches it: ...
 crampnet supports clinical reasoning; it does not replace it. Sources of the numbers: crampnet describe NODE, and the report (crampnet report).
 0
 """
@@ -66,7 +64,7 @@ from typing import IO, TYPE_CHECKING, cast
 from crampnet._case_json import Written
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
 from crampnet._file_names import escaped
-from crampnet._interview_answers import HELP, OPENING, answer_value, prompt
+from crampnet._interview_answers import HELP, OPENING, answer_value, ended_line, prompt
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import check_bool, show
 from crampnet.reasoning._decision import check_by
@@ -222,7 +220,7 @@ class Interview:
             raise
         print(OPENING)
         history: list[tuple[str, object, Diagnosis]] = []  # this interview's answers and skips, each with the differential before it, for back
-        pending = ""  # the node whose answer is entered but whose differential is being computed
+        pending, candidates = "", [""]  # the node whose answer is entered but whose differential is being computed; the questions left
         try:
             while True:
                 reason, candidates = self._stop(dx)
@@ -264,7 +262,8 @@ class Interview:
             if pending:
                 kept = evidence_line({pending: self.evidence[pending]}, self.model.spec, self.typed).removeprefix("Evidence: ")
                 reason = f"interrupted while the differential was computed with {kept}: the answer is kept{' in the saved case' if self.save is not None and failed is None else ''}, but the differential below is from before it."
-        self._final(dx, reason, {k: v for k, v in self.evidence.items() if k != pending})
+        ended = history[-1][:2] if history and not candidates and code == 0 and failed is None else None  # the last answer stopped it (_stop): no prompt for back
+        self._final(dx, reason, {k: v for k, v in self.evidence.items() if k != pending}, ended_line(self.model, *ended, self.typed) if ended else None)
         if failed is not None:
             raise failed
         return code
@@ -320,10 +319,10 @@ class Interview:
         """
         return {nid: Written(v, self.typed[nid]) if nid in self.typed and isinstance(v, int | float) and not isinstance(v, bool) else v for nid, v in self.evidence.items()}
 
-    def _final(self, dx: Diagnosis, reason: str, evidence: Mapping[str, object] | None = None) -> None:
-        """Why it stopped, then the red flags, the final differential and the evidence (``dx``'s: default ``evidence``)."""
+    def _final(self, dx: Diagnosis, reason: str, evidence: Mapping[str, object] | None = None, ended: str | None = None) -> None:
+        """Why it stopped, then the red flags, the final differential, the evidence (``dx``'s: default ``evidence``) and the line ``ended``, if given."""
         print(f"Stopping: {reason}")
-        print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence if evidence is None else evidence, self.model.spec, self.typed), NOTE]))
+        print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence if evidence is None else evidence, self.model.spec, self.typed), *([ended] if ended else []), NOTE]))
 
     def _stop(self, dx: Diagnosis) -> tuple[str, list[str]]:
         """Why to stop now (or ``""``), and the questions left, best first."""

@@ -12,6 +12,7 @@ import math
 from typing import TYPE_CHECKING
 
 from crampnet._case_json import beyond_float, too_big
+from crampnet._cli_output import evidence_line
 from crampnet._file_names import escaped
 from crampnet.exceptions import CrampnetError
 from crampnet.network._words import missing_word
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
     from crampnet.model import Model
 
-__all__ = ["BACK", "HELP", "OPENING", "QUIT", "SKIP", "answer_value", "help_lines", "prompt"]
+__all__ = ["BACK", "HELP", "OPENING", "QUIT", "SKIP", "answer_value", "ended_line", "help_lines", "prompt"]
 
 #: First words of a label that reads as an indirect question, asked without a question mark.
 _WH = frozenset({"how", "what", "when", "where", "which", "who", "whether"})
@@ -81,6 +82,42 @@ def help_lines(model: Model, nid: str) -> list[str]:
         f"  {nid} takes one of {', '.join(node.states)}{numbers}.",
         "  skip leaves it unknown (it is not asked again); back (or undo) takes back the last answer or skip of this interview and asks it again; quit stops and shows the final differential.",
     ]
+
+
+def ended_line(model: Model, nid: str, value: object, typed: Mapping[str, str]) -> str:
+    """The line after the final evidence when the last answer (or skip) of the interview ended it: ``back`` cannot reach it, so how to change it.
+
+    No prompt follows such an answer (the last of ``--max-questions``, or
+    one reaching ``--confidence``), so it cannot be taken back in the
+    interview; the command line's value overrides a case file's. The line
+    is the same whether the case is saved or not.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    nid : str
+        The question answered (or skipped) last.
+    value : object
+        Its answer, or ``"skip"``.
+    typed : mapping of str to str
+        The numbers as typed (node id to text), for the answer as shown.
+
+    Returns
+    -------
+    str
+        The line, indented by two spaces.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> ended_line(crampnet.load(), "bilateral", "skip", {})
+    '  The skip of bilateral ended the interview, so back no longer reaches it: to answer it, run the interview again with bilateral=<the answer> on the command line (and --case to resume a saved case).'
+    """
+    if value == "skip":
+        return f"  The skip of {nid} ended the interview, so back no longer reaches it: to answer it, run the interview again with {nid}=<the answer> on the command line (and --case to resume a saved case)."
+    given = evidence_line({nid: value}, model.spec, typed).removeprefix("Evidence: ")
+    return f"  {given} ended the interview, so back no longer reaches it: to change it, run the interview again with {nid}=<the new answer> on the command line, which overrides a case resumed with --case; to leave it unknown, leave it out (of a saved case: delete it from its evidence)."
 
 
 def answer_value(model: Model, evidence: Mapping[str, object], nid: str, answer: str) -> tuple[object, str | None]:
