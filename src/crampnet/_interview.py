@@ -389,7 +389,7 @@ class Interview:
                 return shown[0], answer
             if answer.lower() in HELP:
                 print(f"  Type {which} to be asked that question of the list instead; anything else answers question 1 ({shown[0]}){f', and =N gives it the number N (a bare {which} chooses)' if numeric else ''}.")
-            if answer.isascii() and answer.isdigit() and 1 <= int(answer) <= CHOICES:  # a bare 1-5 chooses, however many are listed (=N is a number: _value)
+            if answer.isdecimal() and 1 <= int(answer) <= CHOICES:  # a bare 1-5 (a full-width one too) chooses, however many are listed (=N is a number: _value)
                 if int(answer) <= len(shown):
                     return shown[int(answer) - 1], self._ask(shown[int(answer) - 1], stdin)
                 print(f"  Only {which} {'is' if len(shown) == 1 else 'are'} listed: type {which} to choose a question{f', or ={answer} to answer {shown[0]} the number {answer}' if numeric else ''}.")
