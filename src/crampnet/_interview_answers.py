@@ -145,7 +145,7 @@ def answer_value(model: Model, evidence: Mapping[str, object], nid: str, answer:
         A number as it was typed (``7e1``), for the Evidence line and the
         saved case; None for anything else.
     """
-    word = answer.lower()
+    word = " ".join(answer.lower().replace("\u2019", "'").split())  # "Don(U+2019)t  know", a typographic apostrophe and two blanks, is "don't know"
     if word in HELP:
         print("\n".join(help_lines(model, nid)))
         return None, None
