@@ -54,3 +54,15 @@ def test_a_stream_that_cannot_decode_an_answer_ends_the_interview_saying_why(cap
     assert code == 0
     assert "could not be read" in out and "ordinal not in range(128)" in out
     assert "Stopping: end of input." in out and "\nFinal differential:\n" in out and "Evidence: drug=yes" in out
+
+
+@pytest.mark.parametrize("binary", [io.BytesIO(b"yes\n"), io.BufferedReader(io.BytesIO(b"yes\n"))])
+def test_a_binary_stream_of_answers_is_refused_before_any_question(binary, capsys):
+    """Check Interview.run(open(path, "rb")) or a BytesIO: an EvidenceTypeError saying to open the answers as text, before any question; it asked Q1 and then failed on the bytes with "a bytes-like object is required, not 'str'"."""
+    import crampnet
+    from crampnet._interview import Interview
+
+    with pytest.raises(crampnet.EvidenceTypeError, match=r"text.*encoding=") as caught:
+        Interview(crampnet.load(TINY), {"drug": "yes"}).run(binary)
+    assert type(binary).__name__ in str(caught.value)
+    assert "Q1. " not in capsys.readouterr().out

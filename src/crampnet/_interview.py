@@ -55,16 +55,14 @@ crampnet supports clinical reasoning; it does not replace it. Sources of the num
 
 from __future__ import annotations
 
-import io
 import numbers
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, cast
 
 from crampnet._case_json import Written
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
 from crampnet._file_names import escaped
-from crampnet._interview_answers import HELP, OPENING, answer_value, ended_line, prompt
+from crampnet._interview_answers import HELP, OPENING, answer_value, ended_line, prompt, reader
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import check_bool, show
 from crampnet.reasoning._decision import check_by
@@ -191,7 +189,8 @@ class Interview:
             :data:`sys.stdin`; none, when the standard input is closed, is
             the end of input). A text file that would raise on bytes its
             encoding cannot read is set to replace them (U+FFFD), so such an
-            answer is refused as one that does not fit.
+            answer is refused as one that does not fit
+            (``_interview_answers.reader``).
 
         Returns
         -------
@@ -201,14 +200,14 @@ class Interview:
 
         Raises
         ------
+        EvidenceTypeError
+            If ``stdin`` is a binary stream (before any question).
         Exception
             What ``save`` raised (a crampnet, value, type or operating-system
             error), once the red flags and the final differential are
             printed: before the first question, no question is asked.
         """
-        stdin = (sys.stdin or io.StringIO()) if stdin is None else stdin  # no stdin at all (closed: <&-) is the end of input
-        if isinstance(stdin, io.TextIOWrapper) and stdin.errors == "strict":  # "jä" under PYTHONIOENCODING=ascii: read as "j\ufffd\ufffd" and refused, not a decode error that ends it
-            stdin.reconfigure(errors="replace")
+        stdin = reader(stdin)
         dx = self.model.diagnose(self.evidence, threshold=self.threshold)
         code, show, first = 0, True, True
         failed: Exception | None = None

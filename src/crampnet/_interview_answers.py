@@ -8,13 +8,15 @@ the words: ``skip`` (the question is left unknown and not asked again),
 
 from __future__ import annotations
 
+import io
 import math
-from typing import TYPE_CHECKING
+import sys
+from typing import IO, TYPE_CHECKING
 
 from crampnet._case_json import beyond_float, too_big
 from crampnet._cli_output import evidence_line
 from crampnet._file_names import escaped
-from crampnet.exceptions import CrampnetError
+from crampnet.exceptions import CrampnetError, EvidenceTypeError
 from crampnet.network._words import missing_word
 from crampnet.network.evidence import interpret, state_vector
 
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 
     from crampnet.model import Model
 
-__all__ = ["BACK", "HELP", "OPENING", "QUIT", "SKIP", "answer_value", "ended_line", "help_lines", "prompt"]
+__all__ = ["BACK", "HELP", "OPENING", "QUIT", "SKIP", "answer_value", "ended_line", "help_lines", "prompt", "reader"]
 
 #: First words of a label that reads as an indirect question, asked without a question mark.
 _WH = frozenset({"how", "what", "when", "where", "which", "who", "whether"})
@@ -82,6 +84,38 @@ def help_lines(model: Model, nid: str) -> list[str]:
         f"  {nid} takes one of {', '.join(node.states)}{numbers}.",
         "  skip leaves it unknown (it is not asked again); back (or undo) takes back the last answer or skip of this interview and asks it again; quit stops and shows the final differential.",
     ]
+
+
+def reader(stdin: IO[str] | None) -> IO[str]:
+    """The stream the interview reads its answers from, ready to read: bytes its encoding cannot decode replaced, not an error.
+
+    Parameters
+    ----------
+    stdin : typing.IO of str or None
+        The stream given, or None for :data:`sys.stdin` (none at all, when
+        the standard input is closed, reads as the end of input).
+
+    Returns
+    -------
+    typing.IO of str
+        ``stdin``; a text file read with strict errors is set to
+        ``errors="replace"``, so an answer with a byte its encoding cannot
+        read ("jä" under ``PYTHONIOENCODING=ascii``) reads with U+FFFD in it
+        and is refused as one that does not fit, not a decode error that
+        ends the interview.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``stdin`` is a binary stream (``open(path, "rb")``, a BytesIO).
+    """
+    stdin = (sys.stdin or io.StringIO()) if stdin is None else stdin
+    if isinstance(stdin, io.RawIOBase | io.BufferedIOBase):  # readline() would give bytes, refused only after the first question
+        msg = f"The answers must be a text stream, read as str; got a binary one ({type(stdin).__name__}): open the file as text, open(path, encoding='utf-8'), or wrap it in io.TextIOWrapper(stream, encoding='utf-8')."
+        raise EvidenceTypeError(msg)
+    if isinstance(stdin, io.TextIOWrapper) and stdin.errors == "strict":
+        stdin.reconfigure(errors="replace")
+    return stdin
 
 
 def ended_line(model: Model, nid: str, value: object, typed: Mapping[str, str]) -> str:
