@@ -1,4 +1,4 @@
-"""The answers ``crampnet interview`` takes (:mod:`crampnet._interview`): the prompt, the help, and reading one answer.
+"""The answers ``crampnet interview`` takes (:mod:`crampnet._interview`): the prompt, the help, reading one answer, the stream they come from, and the line on an answer that ends the interview.
 
 An answer is yes, no, a state, a number (for the numeric nodes), or one of
 the words: ``skip`` (the question is left unknown and not asked again),
