@@ -13,21 +13,19 @@ questions come from :meth:`~crampnet.reasoning.diagnosis.Diagnosis.next_question
 in the table's order, leaving out those answered, skipped, or with no
 expected information gain.
 
-With ``choose=True`` the top five questions are listed, numbered: ``1`` to
-``5`` picks one (which is then asked), and anything else answers the first;
-``=N`` answers the number N (at the menu, and at any question that takes a
-number), so a number from 1 to 5 is ``=3``.
+With ``choose=True`` the top five questions are listed, numbered: ``1`` to ``5`` picks one (which is
+then asked; one beyond a shorter list is refused, not read as a number), and anything else answers the
+first; ``=N`` answers the number N (at the menu, and at any question that takes a number), so ``=3``.
 
 With a ``threshold`` (``--threshold``) every must-not-miss condition is
 flagged, and the questions ranked, against that one testing threshold, as
 ``diagnose(..., threshold=)`` does, instead of against each condition's own.
 
-The interview stops when a condition reaches the confidence, after the
-most questions, when no question is left, at ``quit``, at the end of input
-or at Ctrl-C; whatever the reason, it then prints the red flags, the final
-differential and the evidence (an answer after which it stops is no longer
-open to ``back``: resume with ``--case`` and a case edited). Ctrl-C while the differential is computed
-after an answer keeps that answer (and saves it), and says that the
+The interview stops when a condition reaches the confidence, after the most questions, when no question
+is left, at ``quit``, at the end of input or at Ctrl-C; whatever the reason, it then prints the red flags,
+the final differential and the evidence (an answer after which it stops, the last of ``max_questions`` or
+one reaching the confidence, is no longer open to ``back``: the end says how to change it). Ctrl-C while
+the differential is computed after an answer keeps that answer (and saves it), and says that the
 differential shown, the last one computed, is from before it. With a ``save`` path the case (evidence,
 skipped questions, questions asked, network and population;
 :mod:`crampnet._case_file`) is written there before the first question and
@@ -50,22 +48,21 @@ Stopping: 1 question asked (--max-questions 1).
 Final differential:
 ...
 Evidence: urge_to_move=yes
+  The skip of ... ended the interview, so back no longer reaches it: ...
 crampnet supports clinical reasoning; it does not replace it. Sources of the numbers: crampnet describe NODE, and the report (crampnet report).
 0
 """
 
 from __future__ import annotations
 
-import io
 import numbers
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, cast
 
 from crampnet._case_json import Written
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
 from crampnet._file_names import escaped
-from crampnet._interview_answers import HELP, OPENING, answer_value, prompt
+from crampnet._interview_answers import HELP, OPENING, answer_value, ended_line, prompt, reader
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import check_bool, show
 from crampnet.reasoning._decision import check_by
@@ -190,7 +187,10 @@ class Interview:
         stdin : typing.IO of str or None, optional
             Where the answers are read from, one a line (default
             :data:`sys.stdin`; none, when the standard input is closed, is
-            the end of input).
+            the end of input). A text file that would raise on bytes its
+            encoding cannot read is set to replace them (U+FFFD), so such an
+            answer is refused as one that does not fit
+            (``_interview_answers.reader``).
 
         Returns
         -------
@@ -200,12 +200,14 @@ class Interview:
 
         Raises
         ------
+        EvidenceTypeError
+            If ``stdin`` is a binary stream (before any question).
         Exception
             What ``save`` raised (a crampnet, value, type or operating-system
             error), once the red flags and the final differential are
             printed: before the first question, no question is asked.
         """
-        stdin = (sys.stdin or io.StringIO()) if stdin is None else stdin  # no stdin at all (closed: <&-) is the end of input
+        stdin = reader(stdin)
         dx = self.model.diagnose(self.evidence, threshold=self.threshold)
         code, show, first = 0, True, True
         failed: Exception | None = None
@@ -217,7 +219,7 @@ class Interview:
             raise
         print(OPENING)
         history: list[tuple[str, object, Diagnosis]] = []  # this interview's answers and skips, each with the differential before it, for back
-        pending = ""  # the node whose answer is entered but whose differential is being computed
+        pending, candidates = "", [""]  # the node whose answer is entered but whose differential is being computed; the questions left
         try:
             while True:
                 reason, candidates = self._stop(dx)
@@ -259,7 +261,8 @@ class Interview:
             if pending:
                 kept = evidence_line({pending: self.evidence[pending]}, self.model.spec, self.typed).removeprefix("Evidence: ")
                 reason = f"interrupted while the differential was computed with {kept}: the answer is kept{' in the saved case' if self.save is not None and failed is None else ''}, but the differential below is from before it."
-        self._final(dx, reason, {k: v for k, v in self.evidence.items() if k != pending})
+        ended = history[-1][:2] if history and not candidates and code == 0 and failed is None else None  # the last answer stopped it (_stop): no prompt for back
+        self._final(dx, reason, {k: v for k, v in self.evidence.items() if k != pending}, ended_line(self.model, *ended, self.typed) if ended else None)
         if failed is not None:
             raise failed
         return code
@@ -315,10 +318,10 @@ class Interview:
         """
         return {nid: Written(v, self.typed[nid]) if nid in self.typed and isinstance(v, int | float) and not isinstance(v, bool) else v for nid, v in self.evidence.items()}
 
-    def _final(self, dx: Diagnosis, reason: str, evidence: Mapping[str, object] | None = None) -> None:
-        """Why it stopped, then the red flags, the final differential and the evidence (``dx``'s: default ``evidence``)."""
+    def _final(self, dx: Diagnosis, reason: str, evidence: Mapping[str, object] | None = None, ended: str | None = None) -> None:
+        """Why it stopped, then the red flags, the final differential, the evidence (``dx``'s: default ``evidence``) and the line ``ended``, if given."""
         print(f"Stopping: {reason}")
-        print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence if evidence is None else evidence, self.model.spec, self.typed), NOTE]))
+        print("\n".join(["", "Final differential:", *flag_lines(dx), *differential_lines(dx, self.top), evidence_line(self.evidence if evidence is None else evidence, self.model.spec, self.typed), *([ended] if ended else []), NOTE]))
 
     def _stop(self, dx: Diagnosis) -> tuple[str, list[str]]:
         """Why to stop now (or ``""``), and the questions left, best first."""
@@ -343,6 +346,9 @@ class Interview:
         except KeyboardInterrupt:
             print()
             return _INTERRUPTED
+        except UnicodeDecodeError as err:  # a stream run() cannot tell to replace what it cannot decode (text wrappers are told)
+            print(f"\n  The answer could not be read ({err}): the interview stops here.")
+            return _END
         if not line:
             print()
             return _END
@@ -369,13 +375,12 @@ class Interview:
                 return value
 
     def _choose(self, candidates: list[str], stdin: IO[str]) -> tuple[str, object]:
-        """List the top questions; ``1``..``5`` asks that one, anything else answers the first."""
+        """List the top questions; ``1``..``5`` asks that one (one beyond the list is refused), anything else answers the first."""
         shown = candidates[:CHOICES]
         print("Next questions, best first:")
         for i, nid in enumerate(shown, start=1):
             print(f"  {i}. {prompt(self.model, nid)})")
-        picks = [str(i) for i in range(1, len(shown) + 1)]
-        which = "1" if len(picks) == 1 else f"1-{picks[-1]}"
+        which = "1" if len(shown) == 1 else f"1-{len(shown)}"
         numeric = bool(self.model.spec.nodes[shown[0]].bands)  # a number that is also a pick needs a mark: =3
         while True:
             answer = self._read(f"Q{self.asked + 1}. Type {which} to choose a question, or answer question 1 ({shown[0]}{'; =N for the number N' if numeric else ''}; or skip) > ", stdin)
@@ -383,9 +388,11 @@ class Interview:
                 return shown[0], answer
             if answer.lower() in HELP:
                 print(f"  Type {which} to be asked that question of the list instead; anything else answers question 1 ({shown[0]}){f', and =N gives it the number N (a bare {which} chooses)' if numeric else ''}.")
-            if answer in picks:  # =N is a number (_value)
-                nid = shown[int(answer) - 1]
-                return nid, self._ask(nid, stdin)
+            if answer.isdecimal() and 1 <= int(answer) <= CHOICES:  # a bare 1-5 (a full-width one too) chooses, however many are listed (=N is a number: _value)
+                if int(answer) <= len(shown):
+                    return shown[int(answer) - 1], self._ask(shown[int(answer) - 1], stdin)
+                print(f"  Only {which} {'is' if len(shown) == 1 else 'are'} listed: type {which} to choose a question{f', or ={answer} to answer {shown[0]} the number {answer}' if numeric else ''}.")
+                continue
             value = self._value(shown[0], answer)
             if value is not None:
                 return shown[0], value

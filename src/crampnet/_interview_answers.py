@@ -1,4 +1,4 @@
-"""The answers ``crampnet interview`` takes (:mod:`crampnet._interview`): the prompt, the help, and reading one answer.
+"""The answers ``crampnet interview`` takes (:mod:`crampnet._interview`): the prompt, the help, reading one answer, the stream they come from, and the line on an answer that ends the interview.
 
 An answer is yes, no, a state, a number (for the numeric nodes), or one of
 the words: ``skip`` (the question is left unknown and not asked again),
@@ -8,12 +8,15 @@ the words: ``skip`` (the question is left unknown and not asked again),
 
 from __future__ import annotations
 
+import io
 import math
-from typing import TYPE_CHECKING
+import sys
+from typing import IO, TYPE_CHECKING
 
 from crampnet._case_json import beyond_float, too_big
+from crampnet._cli_output import evidence_line
 from crampnet._file_names import escaped
-from crampnet.exceptions import CrampnetError
+from crampnet.exceptions import CrampnetError, EvidenceTypeError
 from crampnet.network._words import missing_word
 from crampnet.network.evidence import interpret, state_vector
 
@@ -22,7 +25,7 @@ if TYPE_CHECKING:
 
     from crampnet.model import Model
 
-__all__ = ["BACK", "HELP", "OPENING", "QUIT", "SKIP", "answer_value", "help_lines", "prompt"]
+__all__ = ["BACK", "HELP", "OPENING", "QUIT", "SKIP", "answer_value", "ended_line", "help_lines", "prompt", "reader"]
 
 #: First words of a label that reads as an indirect question, asked without a question mark.
 _WH = frozenset({"how", "what", "when", "where", "which", "who", "whether"})
@@ -83,6 +86,74 @@ def help_lines(model: Model, nid: str) -> list[str]:
     ]
 
 
+def reader(stdin: IO[str] | None) -> IO[str]:
+    """The stream the interview reads its answers from, ready to read: bytes its encoding cannot decode replaced, not an error.
+
+    Parameters
+    ----------
+    stdin : typing.IO of str or None
+        The stream given, or None for :data:`sys.stdin` (none at all, when
+        the standard input is closed, reads as the end of input).
+
+    Returns
+    -------
+    typing.IO of str
+        ``stdin``; a text file read with strict errors is set to
+        ``errors="replace"``, so an answer with a byte its encoding cannot
+        read ("jä" under ``PYTHONIOENCODING=ascii``) reads with U+FFFD in it
+        and is refused as one that does not fit, not a decode error that
+        ends the interview.
+
+    Raises
+    ------
+    EvidenceTypeError
+        If ``stdin`` is a binary stream (``open(path, "rb")``, a BytesIO).
+    """
+    stdin = (sys.stdin or io.StringIO()) if stdin is None else stdin
+    if isinstance(stdin, io.RawIOBase | io.BufferedIOBase):  # readline() would give bytes, refused only after the first question
+        msg = f"The answers must be a text stream, read as str; got a binary one ({type(stdin).__name__}): open the file as text, open(path, encoding='utf-8'), or wrap it in io.TextIOWrapper(stream, encoding='utf-8')."
+        raise EvidenceTypeError(msg)
+    if isinstance(stdin, io.TextIOWrapper) and stdin.errors == "strict":
+        stdin.reconfigure(errors="replace")
+    return stdin
+
+
+def ended_line(model: Model, nid: str, value: object, typed: Mapping[str, str]) -> str:
+    """The line after the final evidence when the last answer (or skip) of the interview ended it: ``back`` cannot reach it, so how to change it.
+
+    No prompt follows such an answer (the last of ``--max-questions``, or
+    one reaching ``--confidence``), so it cannot be taken back in the
+    interview; the command line's value overrides a case file's. The line
+    is the same whether the case is saved or not.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    nid : str
+        The question answered (or skipped) last.
+    value : object
+        Its answer, or ``"skip"``.
+    typed : mapping of str to str
+        The numbers as typed (node id to text), for the answer as shown.
+
+    Returns
+    -------
+    str
+        The line, indented by two spaces.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> ended_line(crampnet.load(), "bilateral", "skip", {})
+    '  The skip of bilateral ended the interview, so back no longer reaches it: to answer it, run the interview again with bilateral=<the answer> on the command line (and --case to resume a saved case).'
+    """
+    if value == "skip":
+        return f"  The skip of {nid} ended the interview, so back no longer reaches it: to answer it, run the interview again with {nid}=<the answer> on the command line (and --case to resume a saved case)."
+    given = evidence_line({nid: value}, model.spec, typed).removeprefix("Evidence: ")
+    return f"  {given} ended the interview, so back no longer reaches it: to change it, run the interview again with {nid}=<the new answer> on the command line, which overrides a case resumed with --case; to leave it unknown, leave it out (of a saved case: delete it from its evidence)."
+
+
 def answer_value(model: Model, evidence: Mapping[str, object], nid: str, answer: str) -> tuple[object, str | None]:
     """Read ``answer`` to question ``nid``: a word of the interview, the value, or None after saying why it does not fit.
 
@@ -108,7 +179,7 @@ def answer_value(model: Model, evidence: Mapping[str, object], nid: str, answer:
         A number as it was typed (``7e1``), for the Evidence line and the
         saved case; None for anything else.
     """
-    word = answer.lower()
+    word = " ".join(answer.lower().replace("\u2019", "'").split())  # "Don(U+2019)t  know", a typographic apostrophe and two blanks, is "don't know"
     if word in HELP:
         print("\n".join(help_lines(model, nid)))
         return None, None
