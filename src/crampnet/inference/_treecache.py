@@ -9,7 +9,7 @@ bounded by :data:`TREE_CACHE_ENTRIES` it kept 80 trees of 33 million entries
 and reached 1,460 MB (409 MB). A process with several models (a notebook, a
 service, the test suite) pays that per model. So the cache also drops its
 oldest trees while the entries of all it holds exceed the bound (the newest
-tree always stays). A dropped tree is freed at once, not at the next cyclic
+tree always stays), the smaller trees kept on a tree counted with it (:func:`held`). A dropped tree is freed at once, not at the next cyclic
 garbage collection (nothing it holds refers back to it; until session 37
 its pass plans did, and a worst-case diagnosis, every binary finding
 positive, peaked at 3.0 GB instead of 0.55 GB). Results never depend on the
@@ -35,7 +35,7 @@ from collections import OrderedDict
 
 from crampnet.inference.engine import JunctionTree
 
-__all__ = ["TREE_CACHE", "TREE_CACHE_ENTRIES", "TreeCache"]
+__all__ = ["TREE_CACHE", "TREE_CACHE_ENTRIES", "TreeCache", "held"]
 
 #: How many pruned junction trees a compiled network keeps.
 TREE_CACHE = 256
@@ -95,10 +95,43 @@ class TreeCache(OrderedDict[frozenset[str], tuple[JunctionTree, dict[str, int]]]
         with self._lock:
             self[key] = entry
             self.move_to_end(key)
-            total = sum(tree.entries for tree, _ in self.values())
+            total = sum(held(tree) for tree, _ in self.values())
             dropped: list[frozenset[str]] = []
             while len(self) > 1 and (len(self) > TREE_CACHE or total > TREE_CACHE_ENTRIES):
                 old, (tree, _) = self.popitem(last=False)
-                total -= tree.entries
+                total -= held(tree)
                 dropped.append(old)
             return dropped
+
+
+def held(tree: JunctionTree) -> int:
+    """The clique entries a cached tree holds: its own, and those of the smaller trees kept on it.
+
+    A tree keeps the reduced trees of the batches that ran on it
+    (:func:`crampnet.inference._pruning.reduced`, an explanation's coalition
+    grid) and the smaller tree its Quickscore searched for
+    (:meth:`~crampnet.inference._kerneltree.KernelTree.searched`); each has
+    tables of its own once run, and goes when the tree goes, so the bound of
+    :data:`TREE_CACHE_ENTRIES` counts them with it (they are counted when the
+    next tree is put, the moment the cache is trimmed).
+
+    Parameters
+    ----------
+    tree : JunctionTree
+        A tree of the cache.
+
+    Returns
+    -------
+    int
+        ``tree.entries`` plus the entries of each distinct other tree kept on it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crampnet.inference.engine import Factor, JunctionTree
+    >>> tree = JunctionTree([2, 2], [Factor((0,), np.full(2, 0.5)), Factor((1, 0), np.full((2, 2), 0.5))], "min-weight")
+    >>> held(tree) == tree.entries
+    True
+    """
+    kept = {id(t): t for t in (*tree._reduced.values(), getattr(tree, "_smaller", None)) if t is not None and t is not tree}
+    return tree.entries + sum(t.entries for t in kept.values())

@@ -35,7 +35,7 @@ from crampnet.reasoning.ranking import DECIMALS
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["GAIN_DECIMALS", "STAGES", "given_costs", "question_rows"]
+__all__ = ["GAIN_DECIMALS", "STAGES", "check_n", "given_costs", "measure_rows", "order", "question_rows"]
 
 #: Decimals of the information gain (bits) in the sort key: the two exact engines (numpy, the numba
 #: kernel) and the paths within them sum in different orders, so a gain of 0 comes out as noise of
@@ -115,10 +115,68 @@ def question_rows(
         For a name in ``about`` that is not a condition, or a key of
         ``costs`` that is not a node.
     """
+    check_n(n)
+    check_by(by, cost_aware=cost_aware, staged=staged)
+    rows = measure_rows(model, answers, by=by, about=about, costs=costs, kinds=kinds)
+    return rows, order(rows, by=by, cost_aware=cost_aware, staged=staged)
+
+
+def check_n(n: object) -> None:
+    """Refuse an ``n`` of ``next_questions`` that is not a non-negative int or None.
+
+    Parameters
+    ----------
+    n : object
+        The ``n`` argument (how many rows).
+
+    Raises
+    ------
+    InvalidValueError
+        For a bool, a negative int or anything but an int or None.
+    """
     if n is not None and (isinstance(n, bool | np.bool_) or not isinstance(n, numbers.Integral) or n < 0):
         msg = f"The 'n' argument of next_questions must be a non-negative int or None. Got {show(n)} ({type(n).__name__}) instead."
         raise InvalidValueError(msg)
-    check_by(by, cost_aware=cost_aware, staged=staged)
+
+
+def measure_rows(
+    model: BaseModel, answers: Answers, *, by: str = "decision", about: str | Iterable[str] | None = None, costs: Mapping[str, float] | None = None, kinds: list[tuple[str, float]],
+) -> list[dict[str, object]]:  # fmt: skip
+    """Every candidate's row of :func:`question_rows`, in candidate order, without the order: the costly part, shared by every order of the same ``by``.
+
+    ``by`` is checked already (:func:`~crampnet.reasoning._decision.check_by`); it decides only
+    the ``about`` column. ``cost_aware`` and ``staged`` change the order alone (:func:`order`),
+    so the report's two tables (:mod:`crampnet.reasoning.report`) rank one list of rows twice.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model.
+    answers : Answers
+        As :func:`crampnet.reasoning._decision.collect` returns.
+    by : str, optional
+        The order the ``about`` column follows: "decision" (the default), "information" or "value".
+    about : str, Iterable of str or None, optional
+        The conditions that count; None for all.
+    costs : Mapping of str to float or None, optional
+        Costs that replace the default ones, by node id or alias.
+    kinds : list of tuple of (str, float)
+        Per candidate, its kind and default cost.
+
+    Returns
+    -------
+    list of dict of str to object
+        One dict per candidate, as :func:`question_rows` returns them.
+
+    Raises
+    ------
+    InvalidValueError
+        For a bad ``about`` or cost.
+    EvidenceTypeError
+        For an ``about`` or ``costs`` of the wrong type.
+    UnknownNodeError
+        For a name in ``about`` that is not a condition, or a key of ``costs`` that is not a node.
+    """
     focus = check_about(model, about) or list(answers.conditions)
     given = given_costs(model, costs)
     cols = [answers.conditions.index(c) for c in focus]
@@ -139,8 +197,30 @@ def question_rows(
         about_q = (decider[i] if decider else "") or (focus[int(np.argmax(info[i]))] if total > 0 else "")
         row = {"label": model.spec.nodes[q].label, "kind": kind, "information_gain": total, "cost": cost, "gain_per_cost": total / cost, "about": about_q}
         rows.append(row | {k: float(v[i]) for k, v in measures.items()})
+    return rows
+
+
+def order(rows: list[dict[str, object]], *, by: str = "decision", cost_aware: bool = False, staged: bool = False) -> np.ndarray:
+    """The positions that rank ``rows`` (:func:`measure_rows`), best first, as :func:`question_rows` orders them.
+
+    Parameters
+    ----------
+    rows : list of dict of str to object
+        The candidates' rows, in candidate order.
+    by : str, optional
+        The order: "decision" (the default), "information" or "value".
+    cost_aware : bool, optional
+        Whether to rank by measure per unit cost.
+    staged : bool, optional
+        Whether history comes first, then examination, then tests.
+
+    Returns
+    -------
+    numpy.ndarray
+        Int array: the indices of ``rows``, best first.
+    """
     if not rows:
-        return rows, np.zeros(0, dtype=np.intp)
+        return np.zeros(0, dtype=np.intp)
     price = np.array([row["cost"] for row in rows], dtype=float)
     per = price if cost_aware else np.ones(len(rows))
     keys: list[np.ndarray] = [price, -np.round(np.array([row["information_gain"] for row in rows], dtype=float) / per, GAIN_DECIMALS)]  # np.lexsort: last key first
@@ -151,7 +231,7 @@ def question_rows(
     if staged:
         keys.append(np.array([STAGES.index(k) if k in STAGES else 0 for k in (row["kind"] for row in rows)]))
     positions: np.ndarray = np.lexsort(keys)
-    return rows, positions
+    return positions
 
 
 def _positive_finite(value: object) -> bool:

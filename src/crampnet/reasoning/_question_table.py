@@ -22,19 +22,19 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from crampnet.reasoning._decision import Answers, collect
+from crampnet.reasoning._decision import Answers, check_by, collect
 from crampnet.reasoning._question_costs import cost_of
-from crampnet.reasoning._question_order import question_rows
+from crampnet.reasoning._question_order import check_n, measure_rows, order, question_rows
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from crampnet.base import BaseModel
 
-__all__ = ["COLUMNS", "collect_answers", "rank_questions", "ranked_rows"]
+__all__ = ["COLUMNS", "collect_answers", "rank_questions", "ranked_orders", "ranked_rows"]
 
 #: The columns of :func:`crampnet.reasoning.questions.next_questions`, in order.
 COLUMNS = [
@@ -167,6 +167,56 @@ def ranked_rows(model: BaseModel, answers: Answers, n: int | None = 10, *, by: s
     >>> [q for q, _ in ranked_rows(model, answers, 3, staged=True)] == list(rank_questions(model, answers, 3, staged=True).index)
     True
     """
-    rows, positions = question_rows(model, answers, n, by=by, cost_aware=cost_aware, staged=staged, kinds=[cost_of(q) for q in answers.candidates])
-    chosen = positions if n is None else positions[: int(n)]
-    return [(answers.candidates[i], {c: rows[i][c] for c in COLUMNS}) for i in chosen.tolist()]
+    (pairs,) = ranked_orders(model, answers, [(n, cost_aware, staged)], by=by)
+    return pairs
+
+
+def ranked_orders(model: BaseModel, answers: Answers, orders: Sequence[tuple[int | None, bool, bool]], *, by: str = "decision") -> list[list[tuple[str, dict[str, object]]]]:
+    """:func:`ranked_rows` in several orders of the same ``by``, the measures worked out once for all of them.
+
+    The rows of one ``by`` are the same whatever ``cost_aware`` and
+    ``staged`` say (they change the order alone), so the report's two
+    tables (:mod:`crampnet.reasoning.report`: the first five, and the best
+    three for their cost) rank one list of rows twice instead of working out
+    every candidate's measures twice.
+
+    Parameters
+    ----------
+    model : BaseModel
+        The model of ``answers``.
+    answers : Answers
+        The scored answers (:func:`collect_answers`).
+    orders : sequence of (int or None, bool, bool)
+        Per table: ``n`` (how many pairs; None: all), ``cost_aware`` and ``staged``, as :func:`ranked_rows` takes them.
+    by : {'decision', 'information', 'value'}, default='decision'
+        The order, shared by every table.
+
+    Returns
+    -------
+    list of list of tuple of (str, dict)
+        Per entry of ``orders``, what :func:`ranked_rows` returns for it.
+
+    Raises
+    ------
+    InvalidValueError, EvidenceTypeError
+        For a bad ``n``, ``by``, ``cost_aware`` or ``staged`` (every order is checked before any measure is worked out).
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> model = crampnet.load()
+    >>> answers = collect_answers(model, {"muscle_cramps": True})
+    >>> best, cheap = ranked_orders(model, answers, [(3, False, False), (2, True, False)])
+    >>> best == ranked_rows(model, answers, 3), cheap == ranked_rows(model, answers, 2, cost_aware=True)
+    (True, True)
+    """
+    for n, cost_aware, staged in orders:
+        check_n(n)
+        check_by(by, cost_aware=cost_aware, staged=staged)
+    rows = measure_rows(model, answers, by=by, kinds=[cost_of(q) for q in answers.candidates])
+    out = []
+    for n, cost_aware, staged in orders:
+        positions = order(rows, by=by, cost_aware=cost_aware, staged=staged)
+        chosen = positions if n is None else positions[: int(n)]
+        out.append([(answers.candidates[i], {c: rows[i][c] for c in COLUMNS}) for i in chosen.tolist()])
+    return out

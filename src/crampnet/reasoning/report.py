@@ -41,6 +41,7 @@ from crampnet.exceptions import InvalidValueError, hint
 from crampnet.network.evidence import show
 from crampnet.network.parts import owner
 from crampnet.reasoning._pregnancy import dvt_advice
+from crampnet.reasoning._question_table import ranked_orders
 from crampnet.reasoning._render import Block, html_fragment, markdown
 from crampnet.reasoning._scoring import observe
 from crampnet.reasoning._stamp import report_date, stamp
@@ -61,7 +62,6 @@ from crampnet.reasoning.html import (
 )
 from crampnet.reasoning.mustnotmiss import flag_mark
 from crampnet.reasoning.notes import NOTES, Note
-from crampnet.reasoning.questions import ranked_rows
 from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
@@ -225,8 +225,7 @@ def _reasons(dx: Diagnosis) -> list[Block]:
 
 def _questions(dx: Diagnosis) -> list[Block]:
     # The rows of dx.next_questions(5) and dx.next_questions(3, cost_aware=True), without building their tables.
-    best = ranked_rows(dx.model, dx._answers, 5)
-    cheap = ranked_rows(dx.model, dx._answers, 3, cost_aware=True)
+    best, cheap = ranked_orders(dx.model, dx._answers, [(5, False, False), (3, True, False)])  # one set of measures, ranked twice
     headers = ["question", "kind", "changes a decision", "information gain (bits)", "cost", "informs most"]
 
     def rows(ranked: list[tuple[str, dict[str, object]]]) -> list[list[str]]:
