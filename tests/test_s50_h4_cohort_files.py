@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import shlex
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -65,6 +68,32 @@ def test_a_comma_file_does_not_read_decimal_commas():
 def test_a_semicolon_header_with_a_comma_is_not_split():
     with pytest.raises(ValueError, match="Unknown node 'urge_to_move;worse_at_rest'"):
         _frame("urge_to_move;worse_at_rest,x\nyes\n")
+
+
+ONES = "urge_to_move,worse_at_rest,ferritin,straight_leg_raise\n1,0,30,\n0,1,,\n,1,1,\n"
+
+
+def test_ones_and_zeros_on_yes_no_nodes_name_every_column_and_the_fix(tmp_path):
+    with pytest.raises(InvalidValueError) as info:
+        _frame(ONES)
+    text = str(info.value)
+    assert text.startswith("c.csv: columns 'urge_to_move', 'worse_at_rest' hold only '0' and '1', and their nodes' states are yes and no;")
+    assert "ferritin" not in text.split("python -c")[0] and "straight_leg_raise" not in text  # a number node, and one whose states are not yes/no
+
+
+def test_the_recoding_the_message_gives_works(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "cohort.csv"
+    path.write_text(ONES.replace(",straight_leg_raise", "").replace(",\n", "\n"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["score", "cohort.csv", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    command = err.split("for instance with: ", 1)[1].strip()
+    argv = shlex.split(command)
+    assert argv[0] == "python"
+    subprocess.run([sys.executable, *argv[1:]], check=True, cwd=tmp_path)
+    recoded = pd.read_csv(tmp_path / "cohort_yes_no.csv", dtype=str)
+    assert recoded["urge_to_move"].tolist()[:2] == ["yes", "no"] and recoded["worse_at_rest"].tolist() == ["no", "yes", "yes"]
+    assert main(["score", "cohort_yes_no.csv", "--no-progress"]) == 0
 
 
 def test_ones_on_a_node_whose_states_are_not_yes_no_are_left_to_the_evidence():

@@ -4,7 +4,9 @@ A column of numbers is read as numbers, of True/False as booleans; only an
 empty cell is missing. In a file whose columns are separated by semicolons
 (what Excel's "CSV" writes where the decimal separator is a comma, as in
 much of Europe) a number with a decimal comma, such as ``30,5``, is read as
-``30.5``.
+``30.5``. A column of 0 and 1 for a node whose states are yes and no is
+refused, naming the columns and how to recode them: crampnet does not guess
+that 1 means yes.
 
 Examples
 --------
@@ -36,6 +38,8 @@ __all__ = ["typed_cells"]
 _NOT_NUMBERS, _TRUE, _FALSE = frozenset({"inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"}), frozenset({"True", "TRUE", "true"}), frozenset({"False", "FALSE", "false"})
 #: A number with a decimal comma (``30,5``, ``-0,25``, ``1,5E-03``): its parts before and after the comma.
 _DECIMAL_COMMA = re.compile(r"\A\s*([+-]?\d*),(\d+(?:[eE][+-]?\d+)?)\s*\Z")
+#: A file name a one-line recoding can quote as it is.
+_PLAIN = re.compile(r"[\w./\\:-]+\Z")
 
 
 def typed_cells(chunk: pd.DataFrame, name: str, nodes: dict[str, Node], *, sep: str = ",") -> pd.DataFrame:
@@ -64,8 +68,10 @@ def typed_cells(chunk: pd.DataFrame, name: str, nodes: dict[str, Node], *, sep: 
     Raises
     ------
     InvalidValueError
-        For a cell that is not a value, or a number beyond the range of a
-        float; the message names the file, the row and the column.
+        For a cell that is not a value, a number beyond the range of a float,
+        or columns of 0 and 1 for nodes whose states are yes and no (naming
+        them all, the values found and a one-line recoding); the message
+        names the file, and the row and column of a cell.
     """
     import pandas as pd
 
@@ -94,5 +100,42 @@ def typed_cells(chunk: pd.DataFrame, name: str, nodes: dict[str, Node], *, sep: 
             out[column] = text.map(lambda v: None if pd.isna(v) else v in _TRUE).astype(object)
         else:
             out[column] = text
+    _refuse_ones(chunk, name, nodes, out, sep)
     return pd.DataFrame(out, index=chunk.index)
 
+
+def _refuse_ones(chunk: pd.DataFrame, name: str, nodes: dict[str, Node], typed: dict[str, pd.Series], sep: str) -> None:
+    """Refuse the columns of ``typed`` that hold only 0 and 1 where their node's states are yes and no, all named at once, with a one-line recoding.
+
+    Parameters
+    ----------
+    chunk : pandas.DataFrame
+        The cells as text, for the values the message shows.
+    name : str
+        The file's name.
+    nodes : dict of str to Node
+        The node each column names.
+    typed : dict of str to pandas.Series
+        The columns as read (numbers as numbers).
+    sep : str
+        The file's separator, for the recoding.
+
+    Raises
+    ------
+    InvalidValueError
+        If any such column; nothing otherwise.
+    """
+    coded = [c for c, values in typed.items() if c in nodes and sorted(nodes[c].states) == ["no", "yes"] and values.dtype.kind in "iuf" and values.notna().any() and bool(values.dropna().isin([0, 1]).all())]
+    if not coded:
+        return
+    texts = sorted({str(v).strip() for c in coded for v in chunk[c].dropna()}, key=lambda t: (float(t), t))
+    found = " and ".join(map(show, texts))
+    recode = {t: "yes" if float(t) == 1 else "no" for t in texts}
+    path = name if _PLAIN.match(name) else "cohort.csv"
+    stem = path[:-4] if path.lower().endswith(".csv") else path
+    semi = ", sep=';'" if sep == ";" else ""
+    one_line = f"python -c \"import pandas as pd; d = pd.read_csv({path!r}, dtype=str{semi}); d[{coded!r}] = d[{coded!r}].replace({recode!r}); d.to_csv({stem + '_yes_no.csv'!r}, index=False{semi})\""
+    columns = f"column {show(coded[0])} holds" if len(coded) == 1 else f"columns {', '.join(map(show, coded))} hold"
+    nodes_are = "its node's states are" if len(coded) == 1 else "their nodes' states are"
+    msg = f"{name}: {columns} only {found}, and {nodes_are} yes and no; crampnet does not guess that 1 means yes. Write yes and no (or true and false) in {'it' if len(coded) == 1 else 'them'}, for instance with: {one_line}"
+    raise InvalidValueError(msg)
