@@ -8,7 +8,9 @@ one node, by its id and an alias), an empty file or text that is not UTF-8 is an
 ``--index-col`` column holds the cases' ids: one that names a node is refused (it is evidence), and so is one named
 ``red_flags`` (the output's column of flags), an empty id, one given twice, or one a spreadsheet opening the output
 would run as a formula (``=``, ``+``, ``-``, ``@``, tab or CR first; not a number). A network with a condition named
-as a column of the output (``red_flags``, or ``row`` without ``--index-col``) is refused too.
+as a column of the output (``red_flags``, or ``row`` without ``--index-col``) is refused too. A file whose header
+separates its names with semicolons and has no comma (Excel's CSV where the decimal separator is a comma) is read
+with ``;`` between the fields, and its decimal commas (``30,5``) as decimal points (``crampnet._cohort_cells``).
 
 Examples
 --------
@@ -31,20 +33,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING
 
-from crampnet._case_file import too_big
 from crampnet._cli_input import show
+from crampnet._cohort_cells import typed_cells
 from crampnet._csv_rows import FullRows, not_utf8
 from crampnet._files import open_regular, shown
 from crampnet.exceptions import InvalidValueError, UnknownNodeError
-from crampnet.network._words import grouped_number, missing_word
-from crampnet.network.evidence import resolve_id, typed_state
+from crampnet.network.evidence import resolve_id
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from crampnet.base import BaseModel
     from crampnet.network.records import NetworkSpec
-    from crampnet.network.spec import Node
 
 __all__ = ["FLAGS_COLUMN", "cohort_error", "flag_column", "open_cohort", "read_cohort"]
 
@@ -141,8 +141,8 @@ def _check_ids(index: pd.Index, seen: dict[object, int], start: int, name: str, 
             raise InvalidValueError(msg)
 
 
-def _header(stream: IO[str], name: str, index_col: str | None) -> tuple[list[str], int]:
-    """The column names of the first non-blank row, and the number of lines read to get them."""
+def _header(stream: IO[str], name: str, index_col: str | None) -> tuple[list[str], int, str]:
+    """The column names of the first non-blank row, the number of lines read to get them, and the separator (``;`` for a header of one column with ``;`` and no ``,``, as Excel's CSV of a decimal-comma locale)."""
     read: list[str] = []
 
     def lines() -> Iterator[str]:
@@ -162,7 +162,12 @@ def _header(stream: IO[str], name: str, index_col: str | None) -> tuple[list[str
         raise InvalidValueError(msg)
     while header and not header[-1]:
         header.pop()  # a trailing comma
-    other = next((sep for sep in ";\t|" if sep in header[0]), None) if len(header) == 1 else None
+    sep = ";" if len(header) == 1 and ";" in header[0] and "," not in "".join(read) else ","
+    if sep == ";":  # Excel's "CSV (comma delimited)" where the decimal separator is a comma (much of Europe)
+        header = next(row for row in csv.reader(read, delimiter=";") if row)
+        while header and not header[-1]:
+            header.pop()  # a trailing semicolon
+    other = next((mark for mark in "\t|" if mark in header[0]), None) if len(header) == 1 else None
     if other is not None:  # a spreadsheet's export with another separator: no node id holds one
         msg = f"{name}: the header is one column, {show(header[0])}, with {other!r} between the names; a cohort CSV separates its columns with commas (save it as 'CSV, comma-separated')."
         raise InvalidValueError(msg)
@@ -178,7 +183,7 @@ def _header(stream: IO[str], name: str, index_col: str | None) -> tuple[list[str
     if problem:
         msg = f"{name}: {problem}. Name each column once: node ids (or aliases), and the column that --index-col names."
         raise InvalidValueError(msg)
-    return header, len(read)
+    return header, len(read), sep
 
 
 def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | None = None, spec: NetworkSpec | None = None) -> Iterator[pd.DataFrame]:
@@ -230,7 +235,7 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
     if index_col == FLAGS_COLUMN:  # the output would have two columns of that name
         msg = f"{name}: --index-col {show(index_col)} is the name of the column of red flags that crampnet score writes; rename the column of case ids."
         raise InvalidValueError(msg)
-    header, lines = _header(stream, name, index_col)
+    header, lines, sep = _header(stream, name, index_col)
     named: dict[str, str] = {}  # node id to the column naming it
     if spec is not None:
         for column in header:
@@ -249,13 +254,13 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
     start = 0
     extras = [f"\x00extra{i}" for i in range(_EXTRA)]
     try:
-        with pd.read_csv(FullRows(stream, name, width=len(header), lines=lines, most=len(header) + _EXTRA), header=None, names=[*header, *extras], index_col=index_col if index_col is not None else False, chunksize=chunksize, dtype=str, keep_default_na=False, na_values=[""]) as reader:  # type: ignore[call-overload]  # FullRows has the read() the C parser uses, not a file's other methods
+        with pd.read_csv(FullRows(stream, name, width=len(header), lines=lines, most=len(header) + _EXTRA, sep=sep), header=None, sep=sep, names=[*header, *extras], index_col=index_col if index_col is not None else False, chunksize=chunksize, dtype=str, keep_default_na=False, na_values=[""]) as reader:  # type: ignore[call-overload]  # FullRows has the read() the C parser uses, not a file's other methods
             for chunk in reader:
                 _check_chunk(chunk, name, header, extras)
                 if index_col is not None:
                     _check_ids(chunk.index, seen, start, name, index_col)
                     start += len(chunk)
-                yield _typed(chunk.drop(columns=extras), name, {column: spec.nodes[nid] for nid, column in named.items()} if spec is not None else {})
+                yield typed_cells(chunk.drop(columns=extras), name, {column: spec.nodes[nid] for nid, column in named.items()} if spec is not None else {}, sep=sep)
     except UnicodeDecodeError as err:
         raise not_utf8(name, err) from err
     except pd.errors.ParserError as err:
@@ -310,45 +315,6 @@ def _check_chunk(chunk: pd.DataFrame, name: str, header: list[str], extras: list
         value = next(v for v in chunk[extras].iloc[pos] if pd.notna(v))
         msg = f"{name}, row {show(chunk.index[pos])}: a value after the last column of the header ({show(header[-1])}): {show(value)}. Remove it, or name its column in the header."
         raise InvalidValueError(msg)
-
-
-#: Cell texts that read as numbers but are not values (infinite; ``nan`` is a ``missing_word``), and the texts of booleans.
-_NOT_NUMBERS, _TRUE, _FALSE = frozenset({"inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"}), frozenset({"True", "TRUE", "true"}), frozenset({"False", "FALSE", "false"})
-
-
-def _typed(chunk: pd.DataFrame, name: str, nodes: dict[str, Node]) -> pd.DataFrame:
-    """The chunk's text cells as values: a column of numbers as numbers, of True/False as booleans; only an empty cell is missing.
-
-    The text of a missing value (``NA``, ``null``, ``nan``, ``None``: ``missing_word``) is refused, saying to leave
-    the cell empty, unless a state of the column's node in ``nodes`` (``none`` of ``pregnancy``); so are ``inf``
-    and a cell of blanks, and a number beyond the range of a float gets the error the case files give.
-    """
-    import pandas as pd
-
-    out = {}
-    for column in chunk.columns:
-        text = chunk[column]
-        given = text.notna()
-        stripped = text.str.strip()
-        words = {v for v in stripped[given].unique() if missing_word(v) and (column not in nodes or typed_state(nodes[column], v) is None)}
-        bad = given & (stripped.str.lower().isin(_NOT_NUMBERS) | stripped.isin(words) | stripped.eq(""))  # blanks too: the cell looks empty but is not
-        if bad.any():
-            label = text.index[bad.to_numpy()][0]
-            msg = f"{name}, row {show(label)}, column {show(column)}: {show(text[label])} is not a value; leave the cell empty when it is not known."
-            raise InvalidValueError(msg)
-        numbers = pd.to_numeric(text.mask(stripped.isin({v for v in stripped[given].unique() if grouped_number(v)})), errors="coerce")  # 1.200 (1.2, or 1200): left as text, which the evidence refuses
-        huge = numbers.abs() == float("inf")  # in any column: the words for infinity were refused above
-        if huge.any():
-            label = text.index[huge.to_numpy()][0]
-            where = f"{name}, row {show(label)}, column {show(column)}"
-            raise too_big(where, str(text[label]).strip())
-        if given.any() and bool((numbers.notna() == given).all()):
-            out[column] = numbers
-        elif given.any() and bool(text[given].isin(_TRUE | _FALSE).all()):
-            out[column] = text.map(lambda v: None if pd.isna(v) else v in _TRUE).astype(object)
-        else:
-            out[column] = text
-    return pd.DataFrame(out, index=chunk.index)
 
 
 def flag_column(model: BaseModel, cases: pd.DataFrame, posteriors: pd.DataFrame, threshold: float | None = None) -> list[str]:

@@ -93,13 +93,15 @@ class FullRows:
     most : int or None, optional
         The most fields a row may have (the columns and the empty fields
         allowed after them); None (the default) for no limit.
+    sep : str, default=","
+        The character between the fields (``;`` in a semicolon file).
     """
 
-    def __init__(self, stream: IO[str], name: str, *, width: int, lines: int, most: int | None = None) -> None:
+    def __init__(self, stream: IO[str], name: str, *, width: int, lines: int, most: int | None = None, sep: str = ",") -> None:
         self._stream, self._name, self._width, self._line = stream, name, width, lines
-        self._most = most
+        self._most, self._sep = most, sep
         self._raw: list[str] = []
-        self._rows = csv.reader(self._lines())
+        self._rows = csv.reader(self._lines(), delimiter=sep)
 
     def _lines(self) -> Iterator[str]:
         """The stream's lines, each kept until :meth:`read` passes it on."""
@@ -153,7 +155,7 @@ class FullRows:
 
     def _refuse(self, raw: list[str]) -> None:
         """Raise the error for the first short or long row of the lines ``raw``."""
-        reader = csv.reader(raw)
+        reader = csv.reader(raw, delimiter=self._sep)
         start = 0
         for row in reader:
             if self._most is not None and len(row) > self._most:  # pandas would drop the fields beyond its names, from a first row
@@ -162,9 +164,9 @@ class FullRows:
             if len(row) < self._width and not _blank(row):
                 where = f"{self._name}, line {self._line + start + 1}"
                 if row == [""]:  # pandas would score it as a case with nothing known
-                    msg = f"{where}: \"\" (one empty field), fewer than the {self._width} columns the header names; remove the line, or give each column a field (a case with nothing known is {',' * (self._width - 1)!r})."
+                    msg = f"{where}: \"\" (one empty field), fewer than the {self._width} columns the header names; remove the line, or give each column a field (a case with nothing known is {self._sep * (self._width - 1)!r})."
                     raise InvalidValueError(msg)
                 count = f"{len(row)} field{'s' if len(row) != 1 else ''}"
-                msg = f"{where}: {count}, fewer than the {self._width} columns the header names; give each column a field: a value not known is an empty field, as in 'yes,' (a value, then one not known)."
+                msg = f"{where}: {count}, fewer than the {self._width} columns the header names; give each column a field: a value not known is an empty field, as in 'yes{self._sep}' (a value, then one not known)."
                 raise InvalidValueError(msg)
             start = reader.line_num

@@ -181,10 +181,10 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame, *, rows: pd.Index | N
         if present.size:
             observed = values[present]
             keys = np.array([_key(v) for v in observed], dtype=object)
-            uniques, inverse = np.unique(keys, return_inverse=True)
+            uniques, index, inverse = np.unique(keys, return_index=True, return_inverse=True)
             vectors = np.empty((len(uniques), len(node.states)))
-            for u in range(len(uniques)):
-                first = present[int(np.flatnonzero(inverse == u)[0])]
+            for u in np.argsort(index, kind="stable"):  # in the order of the rows: an error names the first bad one
+                first = present[int(index[u])]
                 vectors[u] = _vector(node, values[first], whole, offset + int(first), column)
             arr[present] = vectors[inverse]
         out[nid] = arr

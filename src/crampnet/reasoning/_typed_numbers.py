@@ -19,12 +19,14 @@ Examples
 from __future__ import annotations
 
 import decimal
+import fractions
 from collections.abc import Mapping
 from numbers import Real
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from crampnet.network._exact import cut_like, exact_number
 from crampnet.network.evidence import as_float, resolve_id, typed_number
 from crampnet.reasoning._entries import _Stated, matches
 
@@ -56,7 +58,10 @@ def typed_numbers(model: BaseModel, evidence: Mapping[str, object] | None) -> di
         Node id to the number typed for it, as a number or as text the
         evidence reader reads as one (``"0.90"``, as
         :func:`crampnet.network.evidence.typed_number`); bools, states and
-        soft evidence left out.
+        soft evidence left out. A number with more digits than a float holds
+        (``Decimal("0.90000000000000000001")``) keeps it, for
+        :func:`typed_reading` to compare with a rule's edge as the evidence
+        reader compares it with a cut.
     """
     spec, out = model.spec, {}
     for key, value in (evidence or {}).items():
@@ -65,9 +70,89 @@ def typed_numbers(model: BaseModel, evidence: Mapping[str, object] | None) -> di
         node = spec.nodes[resolve_id(spec, key)]
         number = typed_number(node, value) if isinstance(value, str) else as_float(value) if node.bands else None
         if number is not None:
-            out[node.id] = number
+            out[node.id] = _typed(number, value)
     return out
 
+
+
+class _Typed(float):
+    """A float read from a number with more digits than it holds, keeping that number (``exact``) to compare with a rule's edge.
+
+    Parameters
+    ----------
+    number : float
+        The float read.
+    exact : fractions.Fraction or decimal.Decimal
+        The number given (``crampnet.network._exact.exact_number``).
+    """
+
+    exact: fractions.Fraction | decimal.Decimal
+
+    def __new__(cls, number: float, exact: fractions.Fraction | decimal.Decimal) -> _Typed:
+        """The float ``number``, with the number given as ``exact``.
+
+        Parameters
+        ----------
+        number : float
+            The float read.
+        exact : fractions.Fraction or decimal.Decimal
+            The number given.
+
+        Returns
+        -------
+        _Typed
+            The float, with ``exact``.
+        """
+        self = super().__new__(cls, number)
+        self.exact = exact
+        return self
+
+
+def _typed(number: float, given: object) -> float:
+    """``number``, the float ``given`` was read as, as a ``_Typed`` that keeps ``given`` where it is not that float's decimal.
+
+    Parameters
+    ----------
+    number : float
+        The float read.
+    given : object
+        The value as given (a Decimal, Fraction, int, float or text).
+
+    Returns
+    -------
+    float
+        ``number`` itself where ``given`` is the decimal the float writes
+        (``"0.90"``, 0.9), else a ``_Typed`` keeping the exact number.
+    """
+    exact = exact_number(number, given)
+    return number if isinstance(exact, float) or exact == cut_like(exact, number) else _Typed(number, exact)
+
+
+def _beyond(number: float, edge: float) -> bool:
+    """Whether ``number`` is beyond (above) ``edge``, compared as the evidence reader compares a number with a cut.
+
+    A Decimal, Fraction or text with more digits than a float holds rounds
+    onto the float of an edge (``Decimal("0.90000000000000000001")`` onto
+    the ABI's 0.90); the evidence reader bands it by its exact value against
+    the cut as the file writes it (``crampnet.network._exact``), and so is it
+    compared here. A float off the edge is on the exact number's side of it,
+    as rounding is monotone.
+
+    Parameters
+    ----------
+    number : float
+        A number of :func:`typed_numbers`.
+    edge : float
+        A rule's edge (``Rule.numbers``).
+
+    Returns
+    -------
+    bool
+        Whether the number given is above the edge.
+    """
+    if number == edge and isinstance(number, _Typed):
+        return bool(number.exact > cut_like(number.exact, edge))
+    return number > edge
 
 def typed_reading(model: BaseModel, vectors: Mapping[str, np.ndarray], rule: Rule, typed: Mapping[str, float]) -> tuple[Mapping[str, np.ndarray], dict[str, str]]:
     """The evidence as ``rule`` reads it: a typed number within one of its ``numbers`` counted as that entry, and how to show it.
@@ -103,7 +188,7 @@ def typed_reading(model: BaseModel, vectors: Mapping[str, np.ndarray], rule: Rul
     shown: dict[str, str] = {}
     for nid, at_most, state, why in rule.numbers:
         node = model.spec.nodes.get(nid)
-        if node is None or nid not in typed or typed[nid] > at_most or nid not in vectors or matches(model, vectors, (nid, state)) or any(matches(model, vectors, (n, s)) for group in rule.groups for n, s in group if n == nid):
+        if node is None or nid not in typed or _beyond(typed[nid], at_most) or nid not in vectors or matches(model, vectors, (nid, state)) or any(matches(model, vectors, (n, s)) for group in rule.groups for n, s in group if n == nid):
             continue  # its band counts already (or the number is out of its reach)
         if view is None:
             view = _Stated(vectors)

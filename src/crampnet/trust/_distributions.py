@@ -308,12 +308,8 @@ def warn_short(model: BaseModel, coverage: float, caller: str) -> None:
     if short:
         import warnings
 
-        warnings.warn(
-            f"{caller}: at coverage {coverage:g}, {len(short)} one-sided range{'s' * (len(short) != 1)} of the network cannot put {(1 - coverage) / 2:.1%} of the probability "
-            f"beyond {'their' if len(short) != 1 else 'its'} bound with the file's value as the mean, and get{'s' * (len(short) == 1)} the closest Beta, narrower than the range says: {'; '.join(short)}.",
-            UserWarning,
-            stacklevel=4,
-        )
+        message = f"{caller}: at coverage {coverage:g}, {len(short)} one-sided range{'s' * (len(short) != 1)} of the network cannot put {(1 - coverage) / 2:.1%} of the probability beyond {'their' if len(short) != 1 else 'its'} bound with the file's value as the mean, and get{'s' * (len(short) == 1)} the closest Beta, narrower than the range says: {'; '.join(short)}."
+        warnings.warn(message, UserWarning, stacklevel=4)
 
 
 def draw_parameters(model: BaseModel, draws: int, rng: np.random.Generator, coverage: float = COVERAGE) -> np.ndarray:
@@ -335,7 +331,10 @@ def draw_parameters(model: BaseModel, draws: int, rng: np.random.Generator, cove
     numpy.ndarray
         One row per draw, one column per parameter slot: Beta and log-normal
         slots drawn from their distributions, each Dirichlet group drawn
-        jointly (its fixed entries kept, the others sharing what is left),
+        jointly (its fixed entries kept, the others sharing what is left;
+        a share below the float range, as a fit's tiny alphas draw, is
+        floored at the smallest normal float, about 2.2e-308, not made 0,
+        which would make a state impossible),
         fixed slots at their value.
 
     Examples
@@ -368,7 +367,7 @@ def draw_parameters(model: BaseModel, draws: int, rng: np.random.Generator, cove
             sums[rows, g] = 1.0
         fixed_mass = np.add.reduceat(np.where(alpha > 0, 0.0, dist.space.point[flat]), starts)
         scale = np.repeat((1.0 - fixed_mass)[None, :] / np.where(sums > 0, sums, 1.0), [len(g) for g in groups], axis=1)
-        theta[:, flat] = np.where(alpha > 0, gam * scale, dist.space.point[flat])
+        theta[:, flat] = np.where(alpha > 0, np.maximum(gam * scale, np.finfo(float).tiny), dist.space.point[flat])
     return theta
 
 
