@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
+import os
+import subprocess
 import sys
 import tomllib
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -22,6 +26,8 @@ from crampnet.network import _elimination, _walker
 from crampnet.network._control import CONTROL, holds_control
 from crampnet.network._reader import Reader
 from crampnet.network.loading import shipped_text
+
+SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 def _moral_graph(model) -> tuple[list[int], list[set[int]]]:  # type: ignore[no-untyped-def]
@@ -123,3 +129,56 @@ def test_every_control_character_is_unprintable():
     found = CONTROL.findall(every)
     assert len(found) > 200  # C0, C1, the bidirectional controls, the tags
     assert [c for c in found if c.isprintable()] == []
+
+
+def _modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter has imported after running ``code`` (crampnet from this checkout)."""
+    script = f"import io, contextlib, json, sys\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False, timeout=300)
+    assert run.returncode == 0, run.stderr
+    return set(json.loads(run.stdout.splitlines()[-1]))
+
+
+#: What ``import crampnet`` leaves to first use (``crampnet.__getattr__``), and where each name lives.
+LAZY = {
+    "Diagnosis": "crampnet.reasoning.diagnosis",
+    "diagnose": "crampnet.reasoning.diagnosis",
+    "RedFlag": "crampnet.reasoning.redflags",
+    "Evaluation": "crampnet.trust.evaluate",
+    "evaluate": "crampnet.trust.evaluate",
+}
+
+
+def test_import_crampnet_leaves_reasoning_and_evaluation_to_first_use():
+    """Check ``import crampnet`` and loading a model import neither the reasoning layer nor evaluation (a fresh process)."""
+    loaded = _modules_after("import crampnet\ncrampnet.load().posteriors({'urge_to_move': True})")
+    assert "crampnet.model" in loaded  # the check sees crampnet's modules
+    assert sorted(m for m in loaded if m.startswith(("crampnet.reasoning", "crampnet.trust"))) == []
+
+
+def test_the_lazy_names_resolve_to_the_objects_they_name():
+    """Check each lazy name of the package: attribute, ``from crampnet import``, ``dir`` and ``__all__`` give the defining module's object."""
+    code = "\n".join(
+        [
+            "import importlib, crampnet",
+            f"lazy = {LAZY!r}",
+            "assert set(lazy) <= set(crampnet.__all__) and set(crampnet.__all__) <= set(dir(crampnet)), dir(crampnet)",
+            "for name, module in lazy.items():",
+            "    value = getattr(crampnet, name)",
+            "    assert value is getattr(importlib.import_module(module), name), name",
+            "    exec(f'from crampnet import {name} as again', globals())",
+            "    assert again is value and vars(crampnet)[name] is value, name",  # kept after the first use
+            "for name in crampnet.__all__:",
+            "    getattr(crampnet, name)",
+            "try:",
+            "    crampnet.no_such_name",
+            "except AttributeError as err:",
+            "    assert \"no attribute 'no_such_name'\" in str(err), err",
+            "else:",
+            "    raise AssertionError('no AttributeError')",
+            "import crampnet.trust.evaluate",
+            "assert crampnet.evaluate is crampnet.trust.evaluate.evaluate",
+        ]
+    )
+    _modules_after(code)
