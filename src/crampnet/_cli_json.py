@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, cast
 
 from crampnet.exceptions import InvalidValueError
 from crampnet.network.evidence import describe, entered, normalise, resolve_id
-from crampnet.reasoning._records import must_not_miss_entries
 from crampnet.reasoning.html import TITLES, part_probabilities
 
 if TYPE_CHECKING:
@@ -163,6 +162,9 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
     InvalidValueError
         If a number is not finite (a bug, the message says).
     """
+    # Imported here: the text output needs no records.
+    from crampnet.reasoning._records import must_not_miss_entries
+
     post = {c: finite(p, f"P({c} | evidence)") for c, p in dx._probabilities().items()}
     asked = [
         {

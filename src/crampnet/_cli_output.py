@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FULL_CITATIONS",
+    "NOTE",
     "QUESTION_HEADERS",
     "RULE_OUTS_ELSEWHERE",
     "STAGED_HEADER",
@@ -63,6 +64,9 @@ __all__ = [
     "must_not_miss_lines",
     "question_lines",
 ]
+
+#: The closing line of the command's output and the head of its help (an interview's last line too).
+NOTE = "crampnet supports clinical reasoning; it does not replace it. Sources of the numbers: crampnet describe NODE, and the report (crampnet report)."
 
 
 def text(value: object) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 
 from crampnet._cli_options import Parser
+from crampnet._cli_output import NOTE
 from crampnet._files import shown
-from crampnet._interview import NOTE
 
 __all__ = ["CONFIDENCE", "MAX_QUESTIONS", "QUESTION_ORDERS", "TOP", "parsers"]
 

@@ -16,11 +16,8 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import secrets
-import shutil
 import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING
 
@@ -138,6 +135,8 @@ def write_atomic(
     if base in ("", ".", ".."):
         msg = f"{shown(name)}: not a file name; give the name of the {what} to write."
         raise error(msg, name)
+    import secrets  # here, not at the top: a command that writes no file does not import it (a cold start's milliseconds)
+
     existing = _check_target(name, what, error)
     temp = os.path.join(folder, f".{base[:80]}.{secrets.token_hex(6)}.tmp")
     try:
@@ -219,6 +218,9 @@ def write_whole(stream: IO[str], content: Callable[[IO[str]], None]) -> None:
     ...     print(err, repr(out.getvalue()))
     row 2 is bad ''
     """
+    import shutil  # here, not at the top, as secrets in write_atomic
+    import tempfile
+
     with tempfile.SpooledTemporaryFile(_SPOOL, mode="w+", encoding="utf-8", newline="") as held:
         content(held)
         held.seek(0)

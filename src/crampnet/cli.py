@@ -77,6 +77,7 @@ from crampnet._case_file import (
 from crampnet._cli_input import gather_evidence, parse_assignment
 from crampnet._cli_options import option_before_command, option_problem, same_file
 from crampnet._cli_output import (
+    NOTE,
     diagnosis_json,
     differential_lines,
     evidence_line,
@@ -87,7 +88,6 @@ from crampnet._cli_parser import CONFIDENCE, MAX_QUESTIONS, QUESTION_ORDERS, TOP
 from crampnet._file_names import escaped
 from crampnet._file_write import csv_stdout, quiet_closed_stderr, tolerant_stdout
 from crampnet._files import shown, write_atomic, write_whole
-from crampnet._interview import NOTE, Interview
 from crampnet._load import load
 from crampnet.exceptions import CrampnetError, ImpossibleEvidenceError, InvalidValueError, hint
 from crampnet.network.evidence import interpret
@@ -142,6 +142,9 @@ def _diagnose(args: argparse.Namespace, model: Model) -> int:
 
 
 def _interview(args: argparse.Namespace, model: Model) -> int:
+    # Imported here: the other commands do not import the interview (7 ms of a cold start).
+    from crampnet._interview import Interview
+
     case: CaseFile | None = args.case_file
     typed: dict[str, str] = {}  # the numbers as typed (ferritin=32.0), for the final Evidence line
     evidence = _evidence(args, model, typed)

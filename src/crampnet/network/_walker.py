@@ -24,7 +24,6 @@ crampnet.exceptions.NetworkFileError: tiny.toml: nodes.a.cpd: unknown key 'colou
 from __future__ import annotations
 
 import math
-import re
 import reprlib
 import sys
 import unicodedata
@@ -34,6 +33,8 @@ from typing import Any
 from crampnet.exceptions import NetworkFileError
 from crampnet.exceptions import hint as _hint
 from crampnet.network._budget import MAX_NAME
+from crampnet.network._control import CONTROL as _CONTROL
+from crampnet.network._control import holds_control
 from crampnet.network._literals import read_float, unfit
 
 __all__ = ["Walker"]
@@ -56,18 +57,6 @@ class _Short(reprlib.Repr):
 
 
 _SHORT = _Short()
-
-# Control characters (C0 but tab, newline and carriage return; DEL; C1): TOML
-# takes them only as escapes ("\u001b"), and printed they drive the terminal.
-# Also Unicode's line and paragraph separators (lines end there for
-# str.splitlines) and bidirectional embeddings, overrides and isolates (they
-# reorder what is shown: a "Trojan Source" label); the bidirectional marks
-# (U+061C, U+200E, U+200F) and the invisible format characters (zero-width
-# space, word joiner and invisible operators, U+FEFF, interlinear annotation,
-# tags): they hide text or make two texts look alike. Free text keeps the
-# joiners U+200C and U+200D (Persian, Indic scripts, emoji) and the soft
-# hyphen; a key holds no format character (category Cf) at all.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]")
 
 
 class Walker:
@@ -347,6 +336,8 @@ class Walker:
             Naming the place of the string (or of the table holding the key)
             and the character's code point.
         """
+        if not holds_control(document):  # the usual case: no place to name, so no walk that names places
+            return
         stack: list[tuple[str, object]] = [("", document)]
         while stack:  # in the order of the file: each table's and list's items are pushed last first
             where, value = stack.pop()

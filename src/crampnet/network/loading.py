@@ -1,8 +1,9 @@
 """Find, read and cache network files.
 
 The shipped network lives in the wheel at ``crampnet/networks/`` and is read
-through :mod:`importlib.resources`; in a source checkout it is read from the
-repository's ``networks/`` folder. Files are read as text and parsed with
+from the package's folder (through :mod:`importlib.resources` where the
+package is not in a folder, as in a zip); in a source checkout it is read
+from the repository's ``networks/`` folder. Files are read as text and parsed with
 :mod:`tomllib` (the shipped file's data may come from its JSON twin,
 :mod:`crampnet.network.twin`): loading never runs code.
 
@@ -16,14 +17,13 @@ True
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 from crampnet._files import read_text, shown
 from crampnet.exceptions import EvidenceTypeError, NetworkFileError
 from crampnet.network.spec import MAX_BYTES
 
-__all__ = ["SHIPPED", "other_content", "other_format", "read_network_text", "shipped_text"]
+__all__ = ["SHIPPED", "other_content", "other_format", "read_network_text", "shipped_file_text", "shipped_text"]
 
 #: File name of the network that ships with crampnet.
 SHIPPED = "leg_cramps.toml"
@@ -54,14 +54,51 @@ def shipped_text(name: str = SHIPPED) -> str:
     NetworkFileError
         If neither the installed package nor the checkout has the file.
     """
-    resource = resources.files("crampnet") / "networks" / name
-    if resource.is_file():
-        return resource.read_text(encoding="utf-8")
-    checkout = Path(__file__).resolve().parents[3] / "networks" / name  # src/crampnet/network/ -> root
-    if checkout.is_file():
-        return checkout.read_text(encoding="utf-8")
+    text = shipped_file_text(name)
+    if text is not None:
+        return text
     msg = f"the shipped network {name!r} is missing from the installation"
     raise NetworkFileError(msg, name)
+
+
+def shipped_file_text(name: str) -> str | None:
+    """The text of a file shipped in ``crampnet/networks/`` (in a source checkout, the repository's ``networks/``), if there is one.
+
+    The package's own folder is where :mod:`importlib.resources` finds the
+    file of a package in a folder, so it is looked at first, and
+    :mod:`importlib.resources` is imported only for a package that is not
+    in a folder (a zip): importing it (with :mod:`tempfile`, :mod:`shutil`
+    and :mod:`zipfile`) cost each cold start of the command line about
+    10 ms.
+
+    Parameters
+    ----------
+    name : str
+        The file name (``leg_cramps.toml``, or the twin ``leg_cramps.json``).
+
+    Returns
+    -------
+    str or None
+        The file's text, as UTF-8; ``None`` if neither the package nor the
+        checkout has it.
+
+    Raises
+    ------
+    OSError, UnicodeDecodeError
+        If the file is there but cannot be read, or is not UTF-8.
+    """
+    package = Path(__file__).resolve().parents[1]  # src/crampnet/network/ -> the package
+    beside = package / "networks" / name
+    if beside.is_file():
+        return beside.read_text(encoding="utf-8")
+    if not package.is_dir():  # a package in a zip: its resources say
+        from importlib import resources
+
+        resource = resources.files("crampnet") / "networks" / name
+        if resource.is_file():
+            return resource.read_text(encoding="utf-8")
+    checkout = package.parents[1] / "networks" / name  # src/crampnet/ -> the repository's root
+    return checkout.read_text(encoding="utf-8") if checkout.is_file() else None
 
 
 def shipped_path(name: str = SHIPPED) -> str:

@@ -34,7 +34,6 @@ import hashlib
 import json
 import sys
 import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -97,12 +96,11 @@ def shipped_twin_text(name: str = TWIN) -> str | None:
         The twin's text, or ``None`` when there is no such file or it cannot
         be read or decoded as UTF-8.
     """
+    # Imported here: this module also runs as a script (python -m crampnet.network.twin).
+    from crampnet.network.loading import shipped_file_text
+
     try:
-        resource = resources.files("crampnet") / "networks" / name
-        if resource.is_file():
-            return resource.read_text(encoding="utf-8")
-        checkout = _CHECKOUT / name
-        return checkout.read_text(encoding="utf-8") if checkout.is_file() else None
+        return shipped_file_text(name)
     except (OSError, UnicodeDecodeError):
         return None
 

@@ -27,7 +27,6 @@ from crampnet._arguments import check_case, check_model
 from crampnet.network.evidence import resolve_id
 from crampnet.reasoning._counterfactual import measures
 from crampnet.reasoning._scoring import observe
-from crampnet.reasoning.explain import explain, log_odds_contributions, resolve_condition
 from crampnet.reasoning.html import MEASURES, legend, population_phrase, rounded
 from crampnet.reasoning.mustnotmiss import MustNotMissRow, must_not_miss_rows, must_not_miss_table
 from crampnet.reasoning.questions import rank_questions, ranked_rows
@@ -244,6 +243,9 @@ class DiagnosisParts:
 
     @cached_property
     def _contributions(self) -> pd.DataFrame:
+        # Imported where used: the command line's diagnosis explains nothing.
+        from crampnet.reasoning.explain import log_odds_contributions
+
         return log_odds_contributions(self.model, self._evidence)
 
     def explain(self, condition: str) -> pd.DataFrame:
@@ -274,6 +276,8 @@ class DiagnosisParts:
         >>> list(table.index), bool(table.loc["urge_to_move", "log_odds"] > 0)
         (['urge_to_move', 'ferritin'], True)
         """
+        from crampnet.reasoning.explain import explain, resolve_condition
+
         cond = resolve_condition(self.model, condition)
         return explain(self.model, self._evidence, cond, contributions=self._contributions[[cond]])
 
