@@ -26,7 +26,7 @@ from crampnet._file_names import _CHUNK, ErrorFactory, _kind, _name, _reason, _v
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
-__all__ = ["csv_stdout", "quiet_closed_stderr", "tolerant_stdout", "write_atomic", "write_whole"]
+__all__ = ["csv_stdout", "document_stdout", "quiet_closed_stderr", "tolerant_stdout", "write_atomic", "write_whole"]
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
@@ -242,6 +242,28 @@ def csv_stdout() -> IO[str]:
         (a test's ``StringIO`` is returned as it is).
     """
     if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8", errors="strict")
+    return sys.stdout
+
+
+def document_stdout() -> IO[str]:
+    r"""The standard output for a document (``report``'s markdown or HTML, ``export``'s network file): UTF-8 unless it is a terminal.
+
+    Written to a file or a pipe (``crampnet report > report.html``), a
+    document is data, as ``score``'s CSV is (:func:`csv_stdout`): under a
+    standard output that is not UTF-8 (``PYTHONIOENCODING=ascii``, a Latin-1
+    locale) the escapes :func:`tolerant_stdout` allows put "\u2014" and
+    "Bj\xf6rck" into an HTML page that declares ``charset="utf-8"``, where
+    ``-o report.html`` writes the characters. A terminal keeps the escapes,
+    which it can show.
+
+    Returns
+    -------
+    typing.IO of str
+        ``sys.stdout``, set to UTF-8 with strict errors if it is a text file
+        that is not a terminal (a test's ``StringIO`` is returned as it is).
+    """
+    if isinstance(sys.stdout, io.TextIOWrapper) and not sys.stdout.isatty():
         sys.stdout.reconfigure(encoding="utf-8", errors="strict")
     return sys.stdout
 

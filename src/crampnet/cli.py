@@ -86,7 +86,7 @@ from crampnet._cli_output import (
 )
 from crampnet._cli_parser import CONFIDENCE, MAX_QUESTIONS, QUESTION_ORDERS, TOP, parsers
 from crampnet._file_names import escaped
-from crampnet._file_write import csv_stdout, quiet_closed_stderr, tolerant_stdout
+from crampnet._file_write import csv_stdout, document_stdout, quiet_closed_stderr, tolerant_stdout
 from crampnet._files import shown, write_atomic, write_whole
 from crampnet._load import load
 from crampnet.exceptions import CrampnetError, ImpossibleEvidenceError, InvalidValueError, hint
@@ -216,7 +216,7 @@ def _report(args: argparse.Namespace, model: Model) -> int:
         write_atomic(args.output, text, what=f"{fmt} report")
         print(f"crampnet: wrote the {fmt} report to {shown(args.output)}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        document_stdout().write(text)  # UTF-8 into a file or pipe, as -o writes
     return 0
 
 
@@ -231,7 +231,7 @@ def _export(args: argparse.Namespace, model: Model) -> int:
     fmt = args.format or format_for(args.output)
     text = export(model, fmt, args.output)
     if args.output is None:
-        sys.stdout.write(text)
+        document_stdout().write(text)  # UTF-8 into a file or pipe, as -o writes
     else:
         print(f"crampnet: wrote the {fmt} export to {shown(args.output)}", file=sys.stderr)
     return 0
