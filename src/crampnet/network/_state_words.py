@@ -20,11 +20,13 @@ True
 from __future__ import annotations
 
 import difflib
+import numbers
 from collections.abc import Sequence
 
 from crampnet.network._words import _NO, _YES
+from crampnet.network.spec import Node
 
-__all__ = ["state_suggestion"]
+__all__ = ["coding_hint", "state_suggestion"]
 
 # Words of one sense. A typed word of a sense is offered only a state of the same sense; if the node has none, nothing.
 _SENSES: tuple[frozenset[str], ...] = (
@@ -79,3 +81,41 @@ def state_suggestion(value: str, states: Sequence[str]) -> str | None:
             return same[0] if len(same) == 1 else None
     close = [s for s in difflib.get_close_matches(word, [s.lower() for s in states], n=len(states), cutoff=0.6) if s[:1] == word[:1]]
     return next((s for s in states if s.lower() == close[0]), None) if close else None
+
+
+def coding_hint(node: Node, value: object) -> str:
+    """For a 1 or a 0 given to a yes/no node, a sentence saying it is not read as yes or no; else ``""``.
+
+    Data sets code yes/no as 1/0 (and SPSS as 1/2): which number is yes is
+    the file's convention, not the value's, so a number is refused, and the
+    message says what to write instead. A node with other states
+    (``d_dimer``'s normal/raised) gets nothing: a 1 there is a lab value.
+
+    Parameters
+    ----------
+    node : Node
+        The node the number was given to.
+    value : object
+        The number as given (an int, a float, a Decimal or its text).
+
+    Returns
+    -------
+    str
+        The sentence, with a leading blank, or ``""``.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.network._state_words import coding_hint
+    >>> nodes = crampnet.load().spec.nodes
+    >>> coding_hint(nodes["urge_to_move"], 1)
+    ' A 1 or a 0 is not read as yes or no (which is yes is a convention of the data, not of the number): write yes or no, or True or False.'
+    >>> coding_hint(nodes["d_dimer"], 1)
+    ''
+    """
+    if sorted(node.states) != ["no", "yes"] or isinstance(value, bool):
+        return ""
+    coded = value.strip() in ("0", "1", "0.0", "1.0") if isinstance(value, str) else isinstance(value, numbers.Real) and (value == 0 or value == 1)
+    if not coded:  # compared, not printed: str() of an integer of 5,000 digits raises
+        return ""
+    return " A 1 or a 0 is not read as yes or no (which is yes is a convention of the data, not of the number): write yes or no, or True or False."

@@ -28,7 +28,7 @@ import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
 from crampnet.network._exact import cut_like, exact_number, sign
-from crampnet.network._state_words import state_suggestion
+from crampnet.network._state_words import coding_hint, state_suggestion
 from crampnet.network._words import (
     missing_word,
     number_hint,
@@ -196,7 +196,7 @@ def _as_typed(value: object, typed: object) -> str:
 def _no_numbers(node: Node, value: object, label: str, typed: object = None) -> InvalidStateError:
     """The error for a number given to ``node``, which has no bands: one message for ``1``, ``"1"`` and the command line's ``d_dimer=1``."""
     nan = (isinstance(value, decimal.Decimal) and value.is_nan()) or (isinstance(value, float | np.floating) and math.isnan(value))
-    msg = f"{label} does not accept a number (got {_as_typed(value, typed)}). Valid states: {', '.join(node.states)}.{truth_words(node)}{f' {_MISSING}.' if nan else ''}"
+    msg = f"{label} does not accept a number (got {_as_typed(value, typed)}). Valid states: {', '.join(node.states)}.{truth_words(node)}{coding_hint(node, value)}{f' {_MISSING}.' if nan else ''}"
     return InvalidStateError(msg, node.id, value, list(node.states))
 
 
