@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from crampnet._case_file import MAX_CASE_BYTES, CaseFile, read_case_file, too_big
+from crampnet._case_file import FORMAT, MARKER, MAX_CASE_BYTES, CaseFile, read_case_file, too_big
 from crampnet._case_json import beyond_float
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
 from crampnet.network._words import missing_word, written_number
@@ -294,7 +294,7 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
             except (CrampnetError, ValueError, TypeError) as err:
                 if where is None or str(err).startswith(where):
                     raise
-                msg_0 = f"{where}: {err}"
+                msg_0 = f"{where}: {err}{_wrapped_hint(key, raw)}"
                 raise InvalidValueError(msg_0) from err
             evidence[nid] = value
             if typed is not None and text is not None and text.isascii():  # full-width digits (U+FF11 U+FF12) echoed as the number read, 12
@@ -302,3 +302,32 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
             elif typed is not None:
                 typed.pop(nid, None)
     return evidence
+
+
+def _wrapped_hint(key: str, raw: object) -> str:
+    """For a case file whose evidence sits under ``"evidence"`` without the saved-case marker, a sentence saying how to give it; else ``""``.
+
+    A record of ``crampnet diagnose --json`` (or ``Diagnosis.to_dict()``), or a
+    saved interview whose ``"crampnet_case"`` key was lost, holds its evidence
+    under ``"evidence"``; read as a plain case it was told only "Unknown node
+    'evidence'".
+
+    Parameters
+    ----------
+    key : str
+        The key of the case file's object that named no node.
+    raw : object
+        Its value.
+
+    Returns
+    -------
+    str
+        The sentence, with a leading blank, or ``""``.
+    """
+    if key != "evidence" or not isinstance(raw, dict):
+        return ""
+    return (
+        f' This file holds its evidence under "evidence", as a saved interview ("{MARKER}": {FORMAT}, with the other keys'
+        " `crampnet interview --save` writes) or a `diagnose --json` record does; a plain case is that object alone,"
+        ' e.g. {"urge_to_move": true}: save the "evidence" object as its own file.'
+    )
