@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import itertools
 import math
-import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Protocol
 
 import numpy as np
 
@@ -102,6 +102,8 @@ class CliqueTree:
         if heuristic == "min-fill-matrix":
             self.cliques = _noisy_min_fill(self.cards, edges, _NoNoise())
         elif heuristic == "search":
+            import random  # only the search draws: every other tree is built without the module
+
             tries = [triangulate(self.cards, edges, h) for h in ("min-fill", "min-weight")]
             tries += [_noisy_min_fill(self.cards, edges, random.Random(seed)) for seed in range(SEARCH_TRIES)]
             self.cliques = min(tries, key=lambda cl: (_entries(self.cards, cl), max(math.prod(self.cards[v] for v in c) for c in cl)))
@@ -248,14 +250,21 @@ def _entries(cards: Sequence[int], cliques: Sequence[tuple[int, ...]]) -> int:
     return sum(math.prod(cards[v] for v in cl) for cl in cliques)
 
 
-class _NoNoise(random.Random):
+class _Draws(Protocol):
+    """What :func:`_noisy_min_fill` draws its noise from: a ``random.Random``, or :class:`_NoNoise`."""
+
+    def random(self) -> float:
+        """A float in [0, 1)."""
+
+
+class _NoNoise:
     """Scores without noise: :func:`_noisy_min_fill` is then min-fill itself (the same cliques as :func:`~crampnet.inference._triangulation.triangulate`'s)."""
 
     def random(self) -> float:
         return 0.0
 
 
-def _noisy_min_fill(cards: Sequence[int], edges: Mapping[int, set[int]], rng: random.Random) -> list[tuple[int, ...]]:
+def _noisy_min_fill(cards: Sequence[int], edges: Mapping[int, set[int]], rng: _Draws) -> list[tuple[int, ...]]:
     """Maximal cliques of a greedy elimination by fill-in times a random factor in [1, 2) (ties: smaller table).
 
     Exact whatever the order (any elimination order triangulates); only

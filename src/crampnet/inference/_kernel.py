@@ -37,7 +37,6 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import threading
 import time
@@ -79,7 +78,6 @@ OPTIONS: dict[str, Any] = {"nogil": True, "error_model": "numpy"}
 Drivers = tuple[Callable[..., None], Callable[..., None]]
 _state: dict[str, Any] = {"kernel": None, "failed": False, "loops": None, "cache": None, "stamp": None, "spent": 0.0}
 _LOCK = threading.RLock()
-_LOG = logging.getLogger(__name__)
 
 
 def _mode() -> str:
@@ -182,7 +180,9 @@ def _compile() -> Drivers | None:
                 return None
             if not _cached():
                 where = f"once per installation, cached in {_state['cache']}" if _state["cache"] is not None else "once per process: no writable cache directory, see NUMBA_CACHE_DIR"
-                _LOG.warning("crampnet: compiling the inference kernel with numba (10-40 s, %s)", where)
+                import logging  # only for this notice: a process that never compiles does not import it
+
+                logging.getLogger(__name__).warning("crampnet: compiling the inference kernel with numba (10-40 s, %s)", where)
             drivers = (loops["marginals"], loops["quickscore"])
             _warm(drivers)
             _warm_draws(loops["draws"])

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from crampnet.inference import _kernel, _pool
+from crampnet.inference import _kernel
 from crampnet.inference._arrays import Program, Structure
 from crampnet.inference._cliques import SEARCH_ENTRIES, CliqueTree, Factor
 from crampnet.inference._flatterms import FlatTerms, pseudo_cases
@@ -347,4 +347,7 @@ def _split(n: int, part: Callable[[int, int], None], numba: bool, min_cases: int
     """
     parts = max(1, min(_threads(), n // (THREAD_CASES if min_cases is None else min_cases))) if numba else 1
     bounds = np.linspace(0, n, parts + 1).astype(int).tolist()
+    # Threads serve only the compiled kernel's passes: a process running numpy alone never imports them.
+    from crampnet.inference import _pool
+
     _pool.run([functools.partial(part, a, b) for a, b in itertools.pairwise(bounds)])  # one range: on this thread

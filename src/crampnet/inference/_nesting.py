@@ -59,7 +59,6 @@ from typing import TypeVar, overload
 
 import numpy as np
 
-from crampnet.inference import _nestterms
 from crampnet.network.records import NetworkSpec
 
 __all__ = ["Expansion", "combine", "each_row", "expand", "kept", "nested"]
@@ -177,6 +176,8 @@ def expand(spec: NetworkSpec, evidence: Mapping[str, np.ndarray], n_rows: int | 
         at = np.flatnonzero(both)
         picked = {k: v[at] for k, v in arrays.items()}
         if exact:
+            from crampnet.inference import _nestterms  # only for rows that cancel too much
+
             terms, replaced = _nestterms.tree_terms(root, children, picked, spec, at.size)
         else:
             terms, replaced = _terms(root, implied, children, picked, spec, at.size)[0], tree
@@ -321,6 +322,8 @@ def nested(spec: NetworkSpec, evidence: Mapping[str, np.ndarray], n_rows: int | 
     nest = expand(spec, evidence, n_rows)
     if nest is None:
         return run(evidence, n_rows)
+    from crampnet.inference import _nestterms  # only cases holding a nested pair reach here
+
     values, log_ev = run(nest.evidence, nest.rows)
     out, log_out = combine(nest, values, log_ev)
     again = _nestterms.spread(nest.source, nest.weight, values, log_ev, nest.cases) > _nestterms.CONDITION

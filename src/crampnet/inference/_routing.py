@@ -119,7 +119,9 @@ def evaluate(net: CompiledNetwork, evidence: Mapping[str, np.ndarray], n_rows: i
         if answered is not None:
             done, post, log_ev = answered
             out[done], log_out[done] = post, log_ev
-            rest = np.setdiff1d(np.arange(n), done)
+            left = np.ones(n, dtype=bool)
+            left[done] = False
+            rest = np.flatnonzero(left)  # setdiff1d's rows, without np.unique's import of numpy.ma
             if rest.size:
                 out[rest], log_out[rest] = evaluate(net, {k: a[rest] for k, a in arrays.items()}, rest.size, shared=False)
             return out, log_out

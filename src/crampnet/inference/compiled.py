@@ -29,7 +29,6 @@ from crampnet.exceptions import ImpossibleEvidenceError
 from crampnet.inference import (
     _absorption,
     _answers,
-    _coalitions,
     _nesting,
     _pruning,
     _quickscore_path,
@@ -241,6 +240,7 @@ class CompiledNetwork:
         log_evidence : numpy.ndarray
             ``(2**n,)`` ``log P`` of those entries, ``-inf`` where impossible.
         """
+        from crampnet.inference import _coalitions  # explanations only: not on every load
         return _coalitions.coalitions(self, items)
 
     def answers(self, evidence: Mapping[str, np.ndarray], nodes: Sequence[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:

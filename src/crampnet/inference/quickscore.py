@@ -109,14 +109,15 @@ def _product(table: np.ndarray) -> tuple[float, list[np.ndarray]] | None:
     ref = np.unravel_index(int(np.argmax(table)), table.shape)
     base = float(table[ref])
     qs = []
-    rebuilt = np.full(table.shape, base)
-    for i, n in enumerate(table.shape):
-        index = tuple(slice(None) if j == i else r for j, r in enumerate(ref))
+    # Built up axis by axis as outer products (each entry is the same
+    # ``base * q_0 * q_1 * ...`` in the same order, so the same floats),
+    # not by multiplying a full table once per parent.
+    rebuilt = np.asarray(base)
+    for i in range(table.ndim):
+        index: tuple[int | slice, ...] = (*map(int, ref[:i]), slice(None), *map(int, ref[i + 1 :]))
         q = np.asarray(table[index], dtype=float) / base
         qs.append(q)
-        shape = [1] * table.ndim
-        shape[i] = n
-        rebuilt = rebuilt * q.reshape(shape)
+        rebuilt = np.multiply.outer(rebuilt, q)
     return (base, qs) if _close(rebuilt, table) else None
 
 
