@@ -7,7 +7,8 @@ was told "Did you mean 'normal'?", ``present`` on ``pedal_pulses`` 'absent',
 is in ``2_weeks_to_3_months``; an amount of time is refused before this module
 is asked, by ``network._words.time_amount``). :func:`state_suggestion` reads
 the words of findings' states by their sense first, and spells close only
-words of no known sense.
+words of no known sense. :func:`coding_hint` tells a 1 or a 0 given to a
+yes/no node what to write instead (a data set's coding, not a state).
 
 Examples
 --------
