@@ -25,6 +25,7 @@ import numpy as np
 
 from crampnet.exceptions import ImpossibleEvidenceError, InvalidValueError
 from crampnet.network.evidence import conjunction, normalise, show
+from crampnet.reasoning._scoring import stack
 from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
@@ -135,9 +136,7 @@ def present_given(model: BaseModel, nodes: list[str], given: Mapping[str, object
     events = [conjunction(spec, cond, {nid: "present"}) for nid in nodes]
     live = [k for k, both in enumerate(events) if all(vec.any() for vec in both.values())]  # the others contradict the evidence
     rows = [cond, *(events[k] for k in live)]
-    keys = sorted({nid for row in rows for nid in row}, key=list(spec.order).index)
-    stacked = {nid: np.stack([np.asarray(row[nid], dtype=float) if nid in row else np.ones(len(spec.nodes[nid].states)) for row in rows]) for nid in keys}
-    _, log_ev = model.compiled.evaluate(stacked, n_rows=len(rows))
+    _, log_ev = model.compiled.evaluate(stack(model, rows), n_rows=len(rows))
     if not np.isfinite(log_ev[0]):
         model.probability({nodes[0]: "present"}, given)  # raises the error naming the conflict
         msg = "The evidence is impossible under the network (probability zero)."  # pragma: no cover - raised above
