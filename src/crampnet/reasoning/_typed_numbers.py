@@ -74,7 +74,6 @@ def typed_numbers(model: BaseModel, evidence: Mapping[str, object] | None) -> di
     return out
 
 
-
 class _Typed(float):
     """A float read from a number with more digits than it holds, keeping that number (``exact``) to compare with a rule's edge.
 
@@ -153,6 +152,7 @@ def _beyond(number: float, edge: float) -> bool:
     if number == edge and isinstance(number, _Typed):
         return bool(number.exact > cut_like(number.exact, edge))
     return number > edge
+
 
 def typed_reading(model: BaseModel, vectors: Mapping[str, np.ndarray], rule: Rule, typed: Mapping[str, float]) -> tuple[Mapping[str, np.ndarray], dict[str, str]]:
     """The evidence as ``rule`` reads it: a typed number within one of its ``numbers`` counted as that entry, and how to show it.
