@@ -483,8 +483,8 @@ def test_case_file_with_a_byte_order_mark(capsys, tmp_path):
         (b"urge_to_move\n" + b"yes\n" * 50_000 + b"caf\xe9\n", "not UTF-8 text"),
         (b"urge_to_move\nmaybe\n", "cohort.csv, row 0, column 'urge_to_move'"),
         (b'urge_to_move\n"yes\n', "not a CSV file that can be read"),
-        (b"\xef\xbb\xbfurge_to_move|age\nyes|45\n", "with '|' between the names; a cohort CSV separates its columns with commas"),  # a semicolon file is read (tests/test_s50_h4_cohort_files.py)
-        (b"urge_to_move\tage\nyes\t45\n", "with '\\t' between the names"),
+        (b"\xef\xbb\xbfurge_to_move|age;sex\nyes|45;male\n", "which holds ';' and '|'; separate the names"),  # a file with one of them is read (tests/test_s51_h2_cohort_files.py)
+        (b'"urge_to_move,x"\tage\nyes\t45\n', "which holds '\\t' and a comma"),
     ],
 )
 def test_bad_cohort_names_the_file(tmp_path, capsys, content, message):
@@ -506,7 +506,7 @@ def test_a_bad_cohort_erases_the_progress_bar(tmp_path, capsys):
     carriage return is the error alone.
     """
     path = tmp_path / "cohort.csv"
-    path.write_bytes(b"urge_to_move|age\nyes|45\n")
+    path.write_bytes(b"urge_to_move|age\tsex\nyes|45\tmale\n")  # two separators: '|' alone is read (session 51)
     assert _within(60, ["score", str(path)]) == 2
     err = capsys.readouterr().err
     visible = err.split("\r")[-1].strip()

@@ -1,10 +1,12 @@
 r"""The cells of a cohort CSV read as values, for ``crampnet._cohort_csv.read_cohort``: :func:`typed_cells`.
 
 A column of numbers is read as numbers, of True/False as booleans; only an
-empty cell is missing. In a file whose columns are separated by semicolons
-(what Excel's "CSV" writes where the decimal separator is a comma, as in
-much of Europe) a number with a decimal comma, such as ``30,5``, is read as
-``30.5``. A column of 0 and 1 for a node whose states are yes and no is
+empty cell is missing. In a file whose columns are not separated by commas
+(semicolons, as Excel's "CSV" writes where the decimal separator is a comma,
+as in much of Europe; tabs, as its "Text (Tab delimited)" writes there; or
+``|``) a number with one decimal comma, such as ``30,5``, is read as
+``30.5``, and the comma of ``1,200`` is refused with both readings named (a
+comma groups thousands in other locales). A column of 0 and 1 for a node whose states are yes and no is
 refused, naming the columns and how to recode them: crampnet does not guess
 that 1 means yes.
 
@@ -58,7 +60,7 @@ def typed_cells(chunk: pd.DataFrame, name: str, nodes: dict[str, Node], *, sep: 
     nodes : dict of str to Node
         The node each column names, by column (empty without a network).
     sep : str, default=","
-        The file's separator; with ``;``, a number with a decimal comma is read as a number.
+        The file's separator; with any other (``;``, a tab, ``|``), a number with a decimal comma is read as a number.
 
     Returns
     -------
@@ -78,7 +80,7 @@ def typed_cells(chunk: pd.DataFrame, name: str, nodes: dict[str, Node], *, sep: 
     out = {}
     for column in chunk.columns:
         text = chunk[column]
-        if sep == ";" and text.notna().any():  # the decimal comma of the locales whose lists Excel separates with ';'
+        if sep != "," and text.notna().any():  # the decimal comma of the locales whose lists Excel separates with ';' (and its tab exports)
             text = text.where(text.isna(), text.str.replace(_DECIMAL_COMMA, lambda m: f"{m[1]}.{m[2]}", regex=True))
         given = text.notna()
         stripped = text.str.strip()
@@ -132,9 +134,10 @@ def _refuse_ones(chunk: pd.DataFrame, name: str, nodes: dict[str, Node], typed: 
     found = " and ".join(map(show, texts))
     recode = {t: "yes" if float(t) == 1 else "no" for t in texts}
     path = name if _PLAIN.match(name) else "cohort.csv"
-    stem = path[:-4] if path.lower().endswith(".csv") else path
-    semi = ", sep=';'" if sep == ";" else ""
-    one_line = f"python -c \"import pandas as pd; d = pd.read_csv({path!r}, dtype=str{semi}); d[{coded!r}] = d[{coded!r}].replace({recode!r}); d.to_csv({stem + '_yes_no.csv'!r}, index=False{semi})\""
+    stem, dot, suffix = path.rpartition(".")
+    recoded = f"{stem}_yes_no.{suffix}" if dot and suffix.lower() in ("csv", "tsv", "txt") else f"{path}_yes_no.csv"
+    semi = f", sep={sep!r}" if sep != "," else ""
+    one_line = f"python -c \"import pandas as pd; d = pd.read_csv({path!r}, dtype=str{semi}); d[{coded!r}] = d[{coded!r}].replace({recode!r}); d.to_csv({recoded!r}, index=False{semi})\""
     columns = f"column {show(coded[0])} holds" if len(coded) == 1 else f"columns {', '.join(map(show, coded))} hold"
     nodes_are = "its node's states are" if len(coded) == 1 else "their nodes' states are"
     msg = f"{name}: {columns} only {found}, and {nodes_are} yes and no; crampnet does not guess that 1 means yes. Write yes and no (or true and false) in {'it' if len(coded) == 1 else 'them'}, for instance with: {one_line}"

@@ -8,9 +8,15 @@ one node, by its id and an alias), an empty file or text that is not UTF-8 is an
 ``--index-col`` column holds the cases' ids: one that names a node is refused (it is evidence), and so is one named
 ``red_flags`` (the output's column of flags), an empty id, one given twice, or one a spreadsheet opening the output
 would run as a formula (``=``, ``+``, ``-``, ``@``, tab or CR first; not a number). A network with a condition named
-as a column of the output (``red_flags``, or ``row`` without ``--index-col``) is refused too. A file whose header
-separates its names with semicolons and has no comma (Excel's CSV where the decimal separator is a comma) is read
-with ``;`` between the fields, and its decimal commas (``30,5``) as decimal points (``crampnet._cohort_cells``).
+as a column of the output (``red_flags``, or ``row`` without ``--index-col``) is refused too.
+
+The separator is told by the header alone, by one exact rule (no guess from the rows, as :class:`csv.Sniffer` makes):
+a header with no comma that holds exactly one of ``;``, a tab and ``|`` is read with that character between the
+fields, in the header and in every row; any other file is read with commas. No node id holds any of them, so a
+header of node ids tells its separator: Excel's CSV where the decimal separator is a comma (``;``), a ``.tsv`` or
+"Text (Tab delimited)" export or R's ``write.table`` (tab), a database dump (``|``). A header of one column that
+holds two of them, or one and a quoted comma, is refused. In a file not separated by commas a cell with one decimal
+comma (``30,5``) is read as a number, with the guard against thousands separators of ``crampnet._cohort_cells``.
 
 Examples
 --------
@@ -52,6 +58,8 @@ __all__ = ["FLAGS_COLUMN", "cohort_error", "flag_column", "open_cohort", "read_c
 FLAGS_COLUMN = "red_flags"
 
 _EXTRA = 8  # fields a row may have after the header's last column, if they are empty
+#: The separators read in place of the comma, from a header with no comma that holds exactly one of them.
+_SEPARATORS = ";\t|"
 _EXPECTED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _FORMULA, _NUMBER = frozenset("=+-@\t\r"), re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")  # an id a spreadsheet runs as a formula
 
@@ -142,7 +150,7 @@ def _check_ids(index: pd.Index, seen: dict[object, int], start: int, name: str, 
 
 
 def _header(stream: IO[str], name: str, index_col: str | None) -> tuple[list[str], int, str]:
-    """The column names of the first non-blank row, the number of lines read to get them, and the separator (``;`` for a header of one column with ``;`` and no ``,``, as Excel's CSV of a decimal-comma locale)."""
+    """The column names of the first non-blank row, the number of lines read to get them, and the separator (``;``, tab or ``|`` for a header with no ``,`` that holds exactly one of them: see the module docstring)."""
     read: list[str] = []
 
     def lines() -> Iterator[str]:
@@ -162,14 +170,15 @@ def _header(stream: IO[str], name: str, index_col: str | None) -> tuple[list[str
         raise InvalidValueError(msg)
     while header and not header[-1]:
         header.pop()  # a trailing comma
-    sep = ";" if len(header) == 1 and ";" in header[0] and "," not in "".join(read) else ","
-    if sep == ";":  # Excel's "CSV (comma delimited)" where the decimal separator is a comma (much of Europe)
-        header = next(row for row in csv.reader(read, delimiter=";") if row)
+    marks = [mark for mark in _SEPARATORS if len(header) == 1 and mark in header[0]]
+    sep = marks[0] if len(marks) == 1 and "," not in "".join(read) else ","
+    if sep != ",":  # Excel's CSV where the decimal separator is a comma (;), a tab-separated export, a database dump (|)
+        header = next(row for row in csv.reader(read, delimiter=sep) if row)
         while header and not header[-1]:
-            header.pop()  # a trailing semicolon
-    other = next((mark for mark in "\t|" if mark in header[0]), None) if len(header) == 1 else None
-    if other is not None:  # a spreadsheet's export with another separator: no node id holds one
-        msg = f"{name}: the header is one column, {show(header[0])}, with {other!r} between the names; a cohort CSV separates its columns with commas (save it as 'CSV, comma-separated')."
+            header.pop()  # a trailing separator
+    elif marks:  # two separators, or one and a quoted comma: no node id holds either
+        held = " and ".join(map(repr, marks)) + ("" if len(marks) > 1 else " and a comma")
+        msg = f"{name}: the header is one column, {show(header[0])}, which holds {held}; separate the names, and the fields of every row, with one of commas, semicolons, tabs or '|' (the header then names each column)."
         raise InvalidValueError(msg)
     problem = None
     if not header:

@@ -94,7 +94,7 @@ class FullRows:
         The most fields a row may have (the columns and the empty fields
         allowed after them); None (the default) for no limit.
     sep : str, default=","
-        The character between the fields (``;`` in a semicolon file).
+        The character between the fields (``;``, a tab or ``|`` in a file read with one).
     """
 
     def __init__(self, stream: IO[str], name: str, *, width: int, lines: int, most: int | None = None, sep: str = ",") -> None:
@@ -167,6 +167,6 @@ class FullRows:
                     msg = f"{where}: \"\" (one empty field), fewer than the {self._width} columns the header names; remove the line, or give each column a field (a case with nothing known is {self._sep * (self._width - 1)!r})."
                     raise InvalidValueError(msg)
                 count = f"{len(row)} field{'s' if len(row) != 1 else ''}"
-                msg = f"{where}: {count}, fewer than the {self._width} columns the header names; give each column a field: a value not known is an empty field, as in 'yes{self._sep}' (a value, then one not known)."
+                msg = f"{where}: {count}, fewer than the {self._width} columns the header names; give each column a field: a value not known is an empty field, as in {f'yes{self._sep}'!r} (a value, then one not known)."
                 raise InvalidValueError(msg)
             start = reader.line_num

@@ -1,0 +1,98 @@
+"""Cohort files as researchers export them: tab- and bar-separated files, empty rows, yes/no coded 1/2 (session 51, h2)."""
+
+from __future__ import annotations
+
+import io
+import shlex
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import crampnet
+from crampnet._cohort_csv import read_cohort
+from crampnet.exceptions import InvalidValueError
+
+MODEL = crampnet.load()
+
+
+def _frame(text: str, name: str = "c.csv", **kwargs: object) -> pd.DataFrame:
+    return pd.concat(list(read_cohort(io.StringIO(text), name, chunksize=100, spec=MODEL.spec, **kwargs)))  # type: ignore[arg-type]
+
+
+def _scored(cli_run, path, content: bytes, *argv: str) -> pd.DataFrame:
+    path.write_bytes(content)
+    code, out, err = cli_run(["score", str(path), "--no-progress", *argv])
+    assert code == 0, err
+    return pd.read_csv(io.StringIO(out), index_col=0, keep_default_na=False)
+
+
+# ---------------------------------------------------------------------------
+# 1. Tab- and bar-separated files
+# ---------------------------------------------------------------------------
+
+COMMA = b"id,urge_to_move,ferritin,age,ankle_brachial_index\nA,yes,30.5,70,0.85\nB,,15,,\nC,no,,45,-0.0\n"
+TABS = b"id\turge_to_move\tferritin\tage\tankle_brachial_index\nA\tyes\t30.5\t70\t0.85\nB\t\t15\t\t\nC\tno\t\t45\t-0.0\n"
+# A tab export from Excel or LibreOffice where the decimal separator is a comma: decimal commas, a BOM, CRLF, a trailing tab.
+TABS_DECIMAL_COMMA = b"\xef\xbb\xbfid\turge_to_move\tferritin\tage\tankle_brachial_index\t\r\nA\tyes\t30,5\t70\t0,85\t\r\nB\t\t1,5E+01\t\t\t\r\nC\tno\t\t45\t-0,0\t\r\n"
+# R's write.table(d, sep = "\t", row.names = FALSE): names and text quoted.
+TABS_R = b'"id"\t"urge_to_move"\t"ferritin"\t"age"\t"ankle_brachial_index"\n"A"\t"yes"\t30.5\t70\t0.85\n"B"\t""\t15\t\t\n"C"\t"no"\t\t45\t0\n'
+BARS = b"id|urge_to_move|ferritin|age|ankle_brachial_index\nA|yes|30.5|70|0.85\nB||15||\nC|no||45|-0.0\n"
+
+
+@pytest.mark.parametrize(("name", "content"), [("c.tsv", TABS), ("c.txt", TABS_DECIMAL_COMMA), ("c.csv", TABS_R), ("c.txt", BARS)])
+def test_a_tab_or_bar_file_scores_as_its_comma_twin(cli_run, tmp_path, name, content):
+    comma = _scored(cli_run, tmp_path / "comma.csv", COMMA, "--index-col", "id")
+    other = _scored(cli_run, tmp_path / name, content, "--index-col", "id")
+    assert list(other.index) == ["A", "B", "C"] and list(other.columns) == [*MODEL.conditions, "red_flags"]
+    pd.testing.assert_frame_equal(other, comma, rtol=0, atol=0)
+
+
+def test_a_tab_file_reads_the_values_of_each_cell():
+    frame = _frame("urge_to_move\tferritin\tage\nyes\t30,5\t70\n\t\t45\n", "c.tsv")
+    expected = pd.DataFrame({"urge_to_move": ["yes", None], "ferritin": [30.5, None], "age": [70, 45]})
+    assert frame["ferritin"].tolist()[0] == 30.5 and frame["age"].tolist() == [70, 45]
+    assert frame["urge_to_move"].iloc[0] == "yes" and pd.isna(frame["urge_to_move"].iloc[1])
+    pd.testing.assert_frame_equal(MODEL.posteriors(frame), MODEL.posteriors(expected), rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("sep", ["\t", "|"])
+def test_a_tab_or_bar_file_refuses_a_comma_that_may_group_thousands(sep):
+    frame = _frame(f"ferritin{sep}urge_to_move\n1,200{sep}yes\n", "c.txt")
+    with pytest.raises(ValueError, match=r"1\.200 may be 1\.2 or 1200"):  # Excel's tab text in the US writes 1,200 for 1200
+        MODEL.posteriors(frame)
+    assert _frame(f"ferritin{sep}urge_to_move\n1.234,5{sep}yes\n", "c.txt")["ferritin"].tolist() == ["1.234,5"]  # left as written
+
+
+def test_a_tab_file_keeps_the_row_checks():
+    with pytest.raises(InvalidValueError, match=r"^c\.tsv, line 3: 1 field, fewer than the 2 columns the header names; .* as in 'yes\\t'"):
+        _frame("urge_to_move\tferritin\nyes\t30\nno\n", "c.tsv")
+    with pytest.raises(InvalidValueError, match=r"^c\.tsv, row 0: a value after the last column of the header \('ferritin'\): 'x'"):
+        _frame("urge_to_move\tferritin\nyes\t30\tx\n", "c.tsv")
+
+
+def test_a_header_with_a_comma_is_read_with_commas():
+    frame = _frame("urge_to_move,ferritin\nyes,30\tx\n")  # the tab is in a cell of a comma file: no rule reads it as a separator
+    assert frame["ferritin"].tolist() == ["30\tx"]
+
+
+@pytest.mark.parametrize(("header", "held"), [("urge_to_move\tage;sex", "';' and '\\t'"), ("urge_to_move|age\tsex", "'\\t' and '|'"), ('"urge_to_move,x"|age', "'|' and a comma")])
+def test_a_header_with_two_separators_is_refused(cli_run, tmp_path, header, held):
+    path = tmp_path / "c.txt"
+    path.write_text(f"{header}\nyes\n", encoding="utf-8")
+    code, out, err = cli_run(["score", str(path), "--no-progress"])
+    assert code == 2 and out == ""
+    assert err.startswith(f"crampnet: error: {path}: the header is one column, "), err
+    assert f"which holds {held}; separate the names" in err
+
+
+def test_the_recoding_of_ones_and_zeros_in_a_tab_file_works(cli_run, tmp_path, monkeypatch):
+    (tmp_path / "cohort.tsv").write_text("urge_to_move\tworse_at_rest\n1\t0\n0\t1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli_run(["score", "cohort.tsv", "--no-progress"])
+    assert code == 2 and "holds only" not in err and "hold only '0' and '1'" in err
+    argv = shlex.split(err.split("for instance with: ", 1)[1].strip())
+    subprocess.run([sys.executable, *argv[1:]], check=True, cwd=tmp_path)
+    assert (tmp_path / "cohort_yes_no.tsv").read_text(encoding="utf-8").splitlines() == ["urge_to_move\tworse_at_rest", "yes\tno", "no\tyes"]
+    assert cli_run(["score", "cohort_yes_no.tsv", "--no-progress"])[0] == 0
