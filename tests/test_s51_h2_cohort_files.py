@@ -96,3 +96,61 @@ def test_the_recoding_of_ones_and_zeros_in_a_tab_file_works(cli_run, tmp_path, m
     subprocess.run([sys.executable, *argv[1:]], check=True, cwd=tmp_path)
     assert (tmp_path / "cohort_yes_no.tsv").read_text(encoding="utf-8").splitlines() == ["urge_to_move\tworse_at_rest", "yes\tno", "no\tyes"]
     assert cli_run(["score", "cohort_yes_no.tsv", "--no-progress"])[0] == 0
+
+
+# ---------------------------------------------------------------------------
+# 2. A row with no value in any column
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("c.csv", "age,ferritin,urge_to_move\n70,30,yes\n,,\n50,,no\n"),
+        ("c.csv", "age;ferritin;urge_to_move\r\n70;30,5;yes\r\n;;\r\n50;;no\r\n"),
+        ("c.tsv", "age\tferritin\turge_to_move\n70\t30\tyes\n\t\t\n50\t\tno\n"),
+        ("c.csv", 'age,ferritin,urge_to_move\n70,30,yes\n"","",""\n50,,no\n'),
+    ],
+)
+def test_a_row_of_only_separators_is_refused_by_its_number(cli_run, tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    code, out, err = cli_run(["score", str(path), "--no-progress", "-o", str(tmp_path / "out.csv")])
+    assert code == 2 and out == ""
+    assert err.startswith(f"crampnet: error: {path}: row 1 (the rows after the header, counted from 0) has no value in any column"), err
+    assert "Delete the empty rows" in err and "--index-col" in err
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_every_empty_row_of_a_chunk_is_named_and_numbered_as_the_other_messages_number_rows(cli_run, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("age,urge_to_move\n70,yes\n\n,\n50,no\n,\n,\n", encoding="utf-8")  # a blank line is skipped, not a row
+    err = cli_run(["score", str(path), "--no-progress"])[2]
+    assert err.startswith(f"crampnet: error: {path}: rows 1, 3 and 4 (the rows after the header, counted from 0) have no value in any column"), err
+    path.write_text("age,urge_to_move\n70,yes\n\nmaybe,\n", encoding="utf-8")  # the same row with a bad value: the same number
+    assert f"{path}, row 1, column 'age'" in cli_run(["score", str(path), "--no-progress"])[2]
+
+
+@pytest.mark.parametrize("chunksize", ["1", "2", "10000"])
+def test_an_empty_row_after_the_first_chunk_has_its_number_in_the_file(cli_run, tmp_path, chunksize):
+    path = tmp_path / "c.csv"
+    path.write_text("age,urge_to_move\n70,yes\n60,no\n50,\n,\n40,yes\n", encoding="utf-8")
+    err = cli_run(["score", str(path), "--no-progress", "--chunksize", chunksize])[2]
+    assert err.startswith(f"crampnet: error: {path}: row 3 (the rows after the header, counted from 0) has no value in any column"), err
+
+
+def test_a_case_with_an_id_and_nothing_known_is_scored_as_the_prior(cli_run, tmp_path):
+    scored = _scored(cli_run, tmp_path / "c.csv", b"id,age,urge_to_move\nA,70,yes\nB,,\n", "--index-col", "id")
+    prior = MODEL.posteriors(pd.DataFrame({"age": [None], "urge_to_move": [None]}))
+    assert list(scored.index) == ["A", "B"]
+    assert scored.loc["B", MODEL.conditions].astype(float).tolist() == pytest.approx(prior.iloc[0].tolist(), rel=1e-12)
+    (tmp_path / "d.csv").write_text("id,age,urge_to_move\nA,70,yes\n,,\n", encoding="utf-8")
+    err = cli_run(["score", str(tmp_path / "d.csv"), "--no-progress", "--index-col", "id"])[2]
+    assert "row 1 (the rows after the header, counted from 0) has no value in any column" in err, err
+    assert "a case with nothing known is scored when it has an id in the --index-col column 'id'" in err
+
+
+def test_the_reader_refuses_an_empty_row():
+    with pytest.raises(InvalidValueError, match=r"^c\.csv: row 0 \(the rows after the header, counted from 0\) has no value in any column"):
+        _frame("urge_to_move,worse_at_rest\n,\nyes,no\n")
+    assert _frame("urge_to_move,worse_at_rest\n\nyes,no\n")["urge_to_move"].tolist() == ["yes"]  # a blank line: skipped

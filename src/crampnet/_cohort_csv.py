@@ -4,7 +4,8 @@ Files are read through :mod:`crampnet._files` (regular files only, errors naming
 A cohort CSV is streamed in chunks. Its header is read first: empty trailing names (a trailing comma) are dropped,
 and a row may end with empty fields (``yes,no,``) but has a field for each (an empty one for a value not known:
 ``yes,``); a value after the last named column, a missing field, an unnamed or repeated column (or two columns naming
-one node, by its id and an alias), an empty file or text that is not UTF-8 is an error naming the file. The
+one node, by its id and an alias), an empty file or text that is not UTF-8 is an error naming the file. So is a row
+with no value in any column (``,,``, a spreadsheet's empty row), named by its number; a blank line is skipped. The
 ``--index-col`` column holds the cases' ids: one that names a node is refused (it is evidence), and so is one named
 ``red_flags`` (the output's column of flags), an empty id, one given twice, or one a spreadsheet opening the output
 would run as a formula (``=``, ``+``, ``-``, ``@``, tab or CR first; not a number). A network with a condition named
@@ -260,15 +261,16 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
                     msg = f"{name}: the header names the node {nid} twice, as {show(named[nid])} and {show(column)}; give each node one column."
                     raise InvalidValueError(msg)
     seen: dict[object, int] = {}
-    start = 0
+    start = 0  # the number of rows before the chunk
     extras = [f"\x00extra{i}" for i in range(_EXTRA)]
     try:
         with pd.read_csv(FullRows(stream, name, width=len(header), lines=lines, most=len(header) + _EXTRA, sep=sep), header=None, sep=sep, names=[*header, *extras], index_col=index_col if index_col is not None else False, chunksize=chunksize, dtype=str, keep_default_na=False, na_values=[""]) as reader:  # type: ignore[call-overload]  # FullRows has the read() the C parser uses, not a file's other methods
             for chunk in reader:
                 _check_chunk(chunk, name, header, extras)
+                _check_empty(chunk, name, start, index_col)
                 if index_col is not None:
                     _check_ids(chunk.index, seen, start, name, index_col)
-                    start += len(chunk)
+                start += len(chunk)
                 yield typed_cells(chunk.drop(columns=extras), name, {column: spec.nodes[nid] for nid, column in named.items()} if spec is not None else {}, sep=sep)
     except UnicodeDecodeError as err:
         raise not_utf8(name, err) from err
@@ -324,6 +326,20 @@ def _check_chunk(chunk: pd.DataFrame, name: str, header: list[str], extras: list
         value = next(v for v in chunk[extras].iloc[pos] if pd.notna(v))
         msg = f"{name}, row {show(chunk.index[pos])}: a value after the last column of the header ({show(header[-1])}): {show(value)}. Remove it, or name its column in the header."
         raise InvalidValueError(msg)
+
+
+def _check_empty(chunk: pd.DataFrame, name: str, start: int, index_col: str | None) -> None:
+    """Refuse the rows of ``chunk`` (rows ``start``... of the file) with no value in any column, naming them: a spreadsheet's empty rows, not cases."""
+    empty = chunk.isna().all(axis=1).to_numpy() & (chunk.index.isna() if index_col is not None else True)
+    rows = [start + i for i, gone in enumerate(empty.tolist()) if gone]
+    if not rows:
+        return
+    one = len(rows) == 1
+    listed = [str(row) for row in rows[:10]] + ([f"{len(rows) - 10} more"] if len(rows) > 10 else [])
+    which = f"row {rows[0]} (the rows after the header, counted from 0) has" if one else f"rows {', '.join(listed[:-1])} and {listed[-1]} (the rows after the header, counted from 0) have"
+    named = f"a case with nothing known is scored when it has an id in the --index-col column {show(index_col)}" if index_col is not None else "to score a case with nothing known, give the cases ids in a column and name it with --index-col"
+    msg = f"{name}: {which} no value in any column (only separators, as a spreadsheet saves an empty row): {'it is not a case' if one else 'they are not cases'}, and scoring {'it' if one else 'them'} would put prior probabilities in the output as if for {'a patient' if one else 'patients'}. Delete the empty rows; {named}."
+    raise InvalidValueError(msg)
 
 
 def flag_column(model: BaseModel, cases: pd.DataFrame, posteriors: pd.DataFrame, threshold: float | None = None) -> list[str]:

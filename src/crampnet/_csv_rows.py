@@ -164,7 +164,7 @@ class FullRows:
             if len(row) < self._width and not _blank(row):
                 where = f"{self._name}, line {self._line + start + 1}"
                 if row == [""]:  # pandas would score it as a case with nothing known
-                    msg = f"{where}: \"\" (one empty field), fewer than the {self._width} columns the header names; remove the line, or give each column a field (a case with nothing known is {self._sep * (self._width - 1)!r})."
+                    msg = f"{where}: \"\" (one empty field), fewer than the {self._width} columns the header names; remove the line: a row with no value in any column is not a case (and one of only separators is refused too)."
                     raise InvalidValueError(msg)
                 count = f"{len(row)} field{'s' if len(row) != 1 else ''}"
                 msg = f"{where}: {count}, fewer than the {self._width} columns the header names; give each column a field: a value not known is an empty field, as in {f'yes{self._sep}'!r} (a value, then one not known)."
