@@ -7,6 +7,7 @@ import shlex
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -154,3 +155,50 @@ def test_the_reader_refuses_an_empty_row():
     with pytest.raises(InvalidValueError, match=r"^c\.csv: row 0 \(the rows after the header, counted from 0\) has no value in any column"):
         _frame("urge_to_move,worse_at_rest\n,\nyes,no\n")
     assert _frame("urge_to_move,worse_at_rest\n\nyes,no\n")["urge_to_move"].tolist() == ["yes"]  # a blank line: skipped
+
+
+# ---------------------------------------------------------------------------
+# 3. Yes/no columns coded 1/2 (SPSS, Stata)
+# ---------------------------------------------------------------------------
+
+
+def _recode_and_score(cli_run, tmp_path, monkeypatch, name: str, content: str) -> tuple[str, pd.DataFrame]:
+    """The error for ``content``, and the posteriors of the file its one-line recoding writes."""
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli_run(["score", name, "--no-progress"])
+    assert code == 2 and out == "", err
+    argv = shlex.split(err.split(" with: ", 1)[1].strip())
+    assert argv[:2] == ["python", "-c"]
+    subprocess.run([sys.executable, *argv[1:]], check=True, cwd=tmp_path)
+    stem, suffix = name.rsplit(".", 1)
+    return err, _scored(cli_run, tmp_path / f"{stem}_yes_no.{suffix}", (tmp_path / f"{stem}_yes_no.{suffix}").read_bytes())
+
+
+def test_a_yes_no_column_coded_one_two_is_named_as_such_with_its_recoding(cli_run, tmp_path, monkeypatch):
+    err, scored = _recode_and_score(cli_run, tmp_path, monkeypatch, "spss.csv", "urge_to_move,worse_at_rest,age\n1,2,70\n2,1,50\n,2,\n")
+    assert err.startswith("crampnet: error: spss.csv: columns 'urge_to_move', 'worse_at_rest' hold only '1' and '2', and their nodes' states are yes and no: they look coded 1/2, as SPSS and Stata"), err
+    assert "1 or a 0" not in err and "does not accept a number" not in err
+    expected = MODEL.posteriors(pd.DataFrame({"urge_to_move": ["yes", "no", None], "worse_at_rest": ["no", "yes", "no"], "age": [70, 50, None]}))
+    np.testing.assert_allclose(scored[MODEL.conditions].to_numpy(dtype=float), expected.to_numpy(), rtol=1e-12)
+
+
+def test_columns_coded_zero_one_and_one_two_are_named_in_one_message(cli_run, tmp_path, monkeypatch):
+    err, scored = _recode_and_score(cli_run, tmp_path, monkeypatch, "mixed.tsv", "urge_to_move\tworse_at_rest\tstraight_leg_raise\n1\t2\t\n0\t1\t\n")
+    assert err.startswith("crampnet: error: mixed.tsv: column 'urge_to_move' holds only '0' and '1', and column 'worse_at_rest' holds only '1' and '2', and their nodes' states are yes and no: 'worse_at_rest' looks coded 1/2"), err
+    expected = MODEL.posteriors(pd.DataFrame({"urge_to_move": ["yes", "no"], "worse_at_rest": ["no", "yes"]}))
+    np.testing.assert_allclose(scored[MODEL.conditions].to_numpy(dtype=float), expected.to_numpy(), rtol=1e-12)
+
+
+def test_ones_and_zeros_written_with_a_decimal_comma_are_named_as_written(cli_run, tmp_path, monkeypatch):
+    err, scored = _recode_and_score(cli_run, tmp_path, monkeypatch, "excel.csv", "urge_to_move;ferritin\n1,0;30,5\n0,0;\n")
+    assert err.startswith("crampnet: error: excel.csv: column 'urge_to_move' holds only '0,0' and '1,0', and its node's states are yes and no; crampnet does not guess that 1 means yes."), err  # was "could not convert string to float: '1,0'"
+    expected = MODEL.posteriors(pd.DataFrame({"urge_to_move": ["yes", "no"], "ferritin": [30.5, None]}))
+    np.testing.assert_allclose(scored[MODEL.conditions].to_numpy(dtype=float), expected.to_numpy(), rtol=1e-12)
+
+
+def test_a_column_of_zeros_ones_and_twos_is_left_to_the_evidence():
+    frame = _frame("urge_to_move,straight_leg_raise\n0,1\n1,2\n2,\n")  # 0/1/2: no coding of yes and no; straight_leg_raise: not a yes/no node
+    assert frame["urge_to_move"].tolist() == [0, 1, 2] and frame["straight_leg_raise"].tolist()[:2] == [1, 2]
+    with pytest.raises(ValueError, match="urge_to_move does not accept a number"):
+        MODEL.posteriors(frame)

@@ -6,9 +6,11 @@ empty cell is missing. In a file whose columns are not separated by commas
 as in much of Europe; tabs, as its "Text (Tab delimited)" writes there; or
 ``|``) a number with one decimal comma, such as ``30,5``, is read as
 ``30.5``, and the comma of ``1,200`` is refused with both readings named (a
-comma groups thousands in other locales). A column of 0 and 1 for a node whose states are yes and no is
-refused, naming the columns and how to recode them: crampnet does not guess
-that 1 means yes.
+comma groups thousands in other locales). A column of 0 and 1 for a node
+whose states are yes and no is refused, naming the columns and how to
+recode them: crampnet does not guess that 1 means yes; so is one of 1 and 2
+(a 2 in it), said to look coded 1/2 as SPSS and Stata data sets often code
+yes and no.
 
 Examples
 --------
@@ -71,7 +73,7 @@ def typed_cells(chunk: pd.DataFrame, name: str, nodes: dict[str, Node], *, sep: 
     ------
     InvalidValueError
         For a cell that is not a value, a number beyond the range of a float,
-        or columns of 0 and 1 for nodes whose states are yes and no (naming
+        or columns of 0 and 1 (or 1 and 2) for nodes whose states are yes and no (naming
         them all, the values found and a one-line recoding); the message
         names the file, and the row and column of a cell.
     """
@@ -107,7 +109,10 @@ def typed_cells(chunk: pd.DataFrame, name: str, nodes: dict[str, Node], *, sep: 
 
 
 def _refuse_ones(chunk: pd.DataFrame, name: str, nodes: dict[str, Node], typed: dict[str, pd.Series], sep: str) -> None:
-    """Refuse the columns of ``typed`` that hold only 0 and 1 where their node's states are yes and no, all named at once, with a one-line recoding.
+    """Refuse the columns of ``typed`` coded 0/1 or 1/2 where their node's states are yes and no, all named at once, with a one-line recoding.
+
+    A column coded 0/1 holds only 0 and 1; one coded 1/2 (as SPSS and Stata
+    data sets often code yes and no) holds only 1 and 2, and a 2.
 
     Parameters
     ----------
@@ -127,18 +132,32 @@ def _refuse_ones(chunk: pd.DataFrame, name: str, nodes: dict[str, Node], typed: 
     InvalidValueError
         If any such column; nothing otherwise.
     """
-    coded = [c for c, values in typed.items() if c in nodes and sorted(nodes[c].states) == ["no", "yes"] and values.dtype.kind in "iuf" and values.notna().any() and bool(values.dropna().isin([0, 1]).all())]
-    if not coded:
+    numbers = {c: values.dropna() for c, values in typed.items() if c in nodes and sorted(nodes[c].states) == ["no", "yes"] and values.dtype.kind in "iuf" and values.notna().any()}
+    ones = [c for c, values in numbers.items() if bool(values.isin([0, 1]).all())]
+    twos = [c for c, values in numbers.items() if bool(values.isin([1, 2]).all()) and bool(values.eq(2).any())]
+    if not ones and not twos:
         return
-    texts = sorted({str(v).strip() for c in coded for v in chunk[c].dropna()}, key=lambda t: (float(t), t))
-    found = " and ".join(map(show, texts))
-    recode = {t: "yes" if float(t) == 1 else "no" for t in texts}
+    parts, replaces = [], []
+    for coded, yes in ((ones, 1), (twos, 1)):
+        if not coded:
+            continue
+        cells = {str(text).strip(): float(number) for c in coded for text, number in zip(chunk[c][numbers[c].index], numbers[c], strict=True)}  # as written: 1, 1.0, 1,0 (a decimal comma)
+        texts = sorted(cells, key=lambda t: (cells[t], t))
+        columns = f"column {show(coded[0])} holds" if len(coded) == 1 else f"columns {', '.join(map(show, coded))} hold"
+        parts.append(f"{columns} only {' and '.join(map(show, texts))}")
+        recode = {t: "yes" if cells[t] == yes else "no" for t in texts}
+        replaces.append(f"d[{coded!r}] = d[{coded!r}].replace({recode!r})")
     path = name if _PLAIN.match(name) else "cohort.csv"
     stem, dot, suffix = path.rpartition(".")
     recoded = f"{stem}_yes_no.{suffix}" if dot and suffix.lower() in ("csv", "tsv", "txt") else f"{path}_yes_no.csv"
     semi = f", sep={sep!r}" if sep != "," else ""
-    one_line = f"python -c \"import pandas as pd; d = pd.read_csv({path!r}, dtype=str{semi}); d[{coded!r}] = d[{coded!r}].replace({recode!r}); d.to_csv({recoded!r}, index=False{semi})\""
-    columns = f"column {show(coded[0])} holds" if len(coded) == 1 else f"columns {', '.join(map(show, coded))} hold"
-    nodes_are = "its node's states are" if len(coded) == 1 else "their nodes' states are"
-    msg = f"{name}: {columns} only {found}, and {nodes_are} yes and no; crampnet does not guess that 1 means yes. Write yes and no (or true and false) in {'it' if len(coded) == 1 else 'them'}, for instance with: {one_line}"
+    one_line = f"python -c \"import pandas as pd; d = pd.read_csv({path!r}, dtype=str{semi}); {'; '.join(replaces)}; d.to_csv({recoded!r}, index=False{semi})\""
+    many = len(ones) + len(twos) > 1
+    nodes_are = "their nodes' states are" if many else "its node's states are"
+    if twos:
+        looks = ", ".join(map(show, twos)) + (" looks" if len(twos) == 1 else " look") if ones else "it looks" if len(twos) == 1 else "they look"
+        why = f": {looks} coded 1/2, as SPSS and Stata data sets often code yes and no (usually 1 = yes, 2 = no; check the codebook), and crampnet does not guess which is yes."
+    else:
+        why = "; crampnet does not guess that 1 means yes."
+    msg = f"{name}: {', and '.join(parts)}, and {nodes_are} yes and no{why} Write yes and no (or true and false) in {'them' if many else 'it'}, for instance{', if 1 means yes,' if twos else ''} with: {one_line}"
     raise InvalidValueError(msg)
