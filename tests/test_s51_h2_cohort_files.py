@@ -73,6 +73,16 @@ def test_a_tab_file_keeps_the_row_checks():
         _frame("urge_to_move\tferritin\nyes\t30\tx\n", "c.tsv")
 
 
+def test_r_row_names_are_told_how_to_leave_out(cli_run, tmp_path):
+    path = tmp_path / "r.tsv"  # R's write.table(d, sep = "\t"): row names first, no name for them in the header
+    path.write_text('"age"\t"ferritin"\t"urge_to_move"\n"1"\t70\t30\t"yes"\n"2"\t50\t\t"no"\n', encoding="utf-8")
+    err = cli_run(["score", str(path), "--no-progress"])[2]
+    assert err.startswith(f"crampnet: error: {path}, row 0: a value after the last column of the header ('urge_to_move'): 'yes'."), err
+    assert "R's write.table writes them so), write the file with row.names = FALSE" in err
+    path.write_text("age\tferritin\n70\t30\tx\t\ty\n", encoding="utf-8")  # three fields too many: no row name
+    assert "row.names" not in cli_run(["score", str(path), "--no-progress"])[2]
+
+
 def test_a_header_with_a_comma_is_read_with_commas():
     frame = _frame("urge_to_move,ferritin\nyes,30\tx\n")  # the tab is in a cell of a comma file: no rule reads it as a separator
     assert frame["ferritin"].tolist() == ["30\tx"]

@@ -317,14 +317,16 @@ def cohort_error(name: str, err: Exception) -> InvalidValueError:
 
 
 def _check_chunk(chunk: pd.DataFrame, name: str, header: list[str], extras: list[str]) -> None:
-    """Refuse a value after the header's last column."""
+    """Refuse a value after the header's last column; for one field too many, say how R's row names make it."""
     import pandas as pd
 
     beyond = chunk[extras].notna().any(axis=1).to_numpy()
     if beyond.any():
         pos = int(beyond.argmax())
         value = next(v for v in chunk[extras].iloc[pos] if pd.notna(v))
-        msg = f"{name}, row {show(chunk.index[pos])}: a value after the last column of the header ({show(header[-1])}): {show(value)}. Remove it, or name its column in the header."
+        one_more = chunk[extras[1:]].iloc[pos].isna().all()
+        names = " If each row starts with a row name that the header does not name (R's write.table writes them so), write the file with row.names = FALSE, or name that column in the header and give it to --index-col." if one_more else ""
+        msg = f"{name}, row {show(chunk.index[pos])}: a value after the last column of the header ({show(header[-1])}): {show(value)}. Remove it, or name its column in the header.{names}"
         raise InvalidValueError(msg)
 
 
