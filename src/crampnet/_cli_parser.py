@@ -108,7 +108,7 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     exp.add_argument("--format", action=_Once, default=None, choices=["bif", "xmlbif", "xdsl", "uai"], help="the file format (default: from the -o suffix); one that a known -o suffix contradicts (.bif, .xmlbif, .xml, .xdsl, .uai) is an error")
     exp.add_argument("-o", "--output", action=_Once, default=None, help="the file to write (default, or -: stdout)")
     score = sub.add_parser("score", parents=[common, flagging], help="score a CSV of cases (one per row, one column per node): each condition's posterior and the row's red flags")
-    score.add_argument("cohort", help="the CSV file ('-' for stdin); empty cells are unobserved")
+    score.add_argument("cohort", help="the CSV file ('-' for stdin): a header of node ids, then one case per row; columns separated by commas, or by ';', tabs or '|' (a header with no comma holding exactly one of them); empty cells are unobserved")
     score.add_argument("-o", "--output", action=_Once, default=None, help="the CSV to write (default, or -: stdout)")
     score.add_argument("--chunksize", action=_Once, type=int, default=10_000, help="rows read and scored at a time (default 10000)")
     score.add_argument("--index-col", action=_Once, default=None, help="a column that identifies the cases (default: row number)")
