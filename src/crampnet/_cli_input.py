@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from crampnet._case_file import FORMAT, MARKER, MAX_CASE_BYTES, CaseFile, read_case_file, too_big
 from crampnet._case_json import beyond_float
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
+from crampnet.network._units import number_alone
 from crampnet.network._words import missing_word, written_number
 from crampnet.network.evidence import interpret, resolve_id, state_vector
 
@@ -287,7 +288,7 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
                 given[nid] = key
                 node = model.spec.nodes[nid]
                 value = interpret(node, raw)
-                text = raw.strip().removeprefix("+") if isinstance(raw, str) and isinstance(value, float) else text  # a case file's "1e3"
+                text = number_alone(node, raw).removeprefix("+") if isinstance(raw, str) and isinstance(value, float) else text  # a case file's "1e3"; "30 ng/mL" as 30
                 if value is None or (isinstance(value, float) and math.isnan(value)) or value == "" or (isinstance(value, str) and value not in node.states and missing_word(value)):  # "<NA>", "None" too (not pregnancy's none)
                     raise InvalidValueError(no_value(node, key, raw if where or text is None else text, where))  # NaN as typed
                 state_vector(node, value, name=key, typed=text)

@@ -17,6 +17,7 @@ from crampnet._case_json import beyond_float, too_big
 from crampnet._cli_output import evidence_line
 from crampnet._file_names import escaped
 from crampnet.exceptions import CrampnetError, EvidenceTypeError
+from crampnet.network._units import number_alone
 from crampnet.network._words import missing_word
 from crampnet.network.evidence import interpret, state_vector
 
@@ -192,7 +193,7 @@ def answer_value(model: Model, evidence: Mapping[str, object], nid: str, answer:
         print("  Please answer, or type skip.")
         return None, None
     value = interpret(node, answer)
-    text = answer.strip().removeprefix("+") if isinstance(value, float) else None  # a number as typed (7e1), as the command line keeps it
+    text = number_alone(node, answer).removeprefix("+") if isinstance(value, float) else None  # a number as typed (7e1; 30 of "30 ng/mL"), as the command line keeps it
     text = text if text is not None and text.isascii() else None  # full-width digits (U+FF11 U+FF12) kept as the number read, 12
     if (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and value not in node.states and missing_word(value)):  # the evidence check's advice is for Python callers
         print(f"  {escaped(answer)} is not a value: to leave {nid} unknown, type skip.")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from crampnet.network._units import number_alone
 from crampnet.network._values import _REAL, as_float, typed_number, typed_state
 from crampnet.network.spec import NetworkSpec
 
@@ -98,7 +99,7 @@ def entered(spec: NetworkSpec, nid: str, value: object, vec: np.ndarray) -> str:
         return f"soft evidence ({state})"
     node = spec.nodes[nid]
     if isinstance(value, str) and typed_state(node, value) is None and typed_number(node, value) is not None:
-        text = value.strip() if value.strip().isascii() else repr(typed_number(node, value)).removesuffix(".0")  # "32" given in Python, shown as written; full-width digits as the number read
+        text = number_alone(node, value) if number_alone(node, value).isascii() else repr(typed_number(node, value)).removesuffix(".0")  # "32" given in Python, shown as written ("32 ng/mL" as 32); full-width digits as the number read
     elif isinstance(value, _REAL) and not isinstance(value, bool | np.bool_):
         text = repr(as_float(value)).removesuffix(".0")  # not :g, whose 6 digits show 0.8999999 as 0.9, the next band's
     else:

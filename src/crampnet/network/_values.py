@@ -29,6 +29,7 @@ import numpy as np
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
 from crampnet.network._exact import cut_like, exact_number, sign
 from crampnet.network._state_words import coding_hint, state_suggestion
+from crampnet.network._units import number_alone
 from crampnet.network._words import (
     missing_word,
     number_hint,
@@ -315,7 +316,7 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
             msg = f"{show(value)} is not a state of {label} but the text of a missing value. {_written_missing(value)}. Valid states: {', '.join(node.states)}.{number}"
             raise InvalidValueError(msg) if node.bands else InvalidStateError(msg, node.id, value, list(node.states))
         if (written := typed_number(node, value)) is not None:  # "32" on ferritin, as the command line and case files read it
-            return _indicator(node, band(node, written, name=name, typed=value.strip() if typed is None else typed))
+            return _indicator(node, band(node, written, name=name, typed=number_alone(node, value) if typed is None else typed))  # "30 ng/mL": 30 compared with the cuts
         if not node.bands and (written := written_number(value)) is not None and not math.isnan(written):  # "1" on d_dimer, as d_dimer=1 or 1 is refused
             raise _no_numbers(node, value, label, value.strip() if typed is None else typed)
         bare = typed_state(node, value.strip().rstrip(".!?,;:"))  # "y.", "true.": the word with a full stop

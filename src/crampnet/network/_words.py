@@ -4,7 +4,7 @@ The one reading of typed text for Python, the command line, case files and
 CSVs: :func:`typed_state` (a state name in any case, or a yes/no word on a
 node that takes booleans, :func:`truth_states` and :func:`truth_word`) and
 :func:`typed_number` (a number written as text, for a node with numeric
-bands). :mod:`crampnet.network._values` reads evidence with them, and the
+bands, its unit after it or not: :mod:`crampnet.network._units`). :mod:`crampnet.network._values` reads evidence with them, and the
 command line's ``interpret`` (:mod:`crampnet.network.evidence`) too.
 
 Examples
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from crampnet.network._units import converted_hint, number_before_unit
 from crampnet.network.spec import Node
 
 __all__ = ["grouped_number", "missing_word", "number_hint", "time_amount", "truth_states", "truth_word", "truth_words", "typed_number", "typed_state", "written_number"]
@@ -190,7 +191,10 @@ def typed_number(node: Node, text: str) -> float | None:
     """The number that ``text`` writes, for a node with numeric bands, or None.
 
     As the command line reads a value: blanks around it ignored, ``nan``
-    and ``inf`` read (the evidence check then refuses them, saying why); a
+    and ``inf`` read (the evidence check then refuses them, saying why);
+    the node's unit, or one that is the same quantity, after the number
+    read too (``30 ng/mL``, ``30ng/ml``, ``30 µg/L`` on ferritin, ``140 mEq/L``
+    on sodium: :mod:`crampnet.network._units`), never another; a
     number with an underscore (``30_0``, which :class:`float` reads as 300)
     is no number, nor is any text on a node without bands, nor a point
     that may group thousands (``1.200``: 1.2, or 1200 in much of Europe).
@@ -214,8 +218,13 @@ def typed_number(node: Node, text: str) -> float | None:
     >>> nodes = crampnet.load().spec.nodes
     >>> typed_number(nodes["ferritin"], "1e3"), typed_number(nodes["ferritin"], "30_0"), typed_number(nodes["urge_to_move"], "1")
     (1000.0, None, None)
+    >>> typed_number(nodes["ferritin"], "30 ng/mL"), typed_number(nodes["tsh"], "20mU/L"), typed_number(nodes["calcium"], "9.2 mg/dL")
+    (30.0, 20.0, None)
     """
-    return written_number(text) if node.bands else None
+    if not node.bands:
+        return None
+    alone = number_before_unit(node, text)
+    return written_number(text if alone is None else alone)
 
 
 def written_number(text: str) -> float | None:
@@ -316,9 +325,10 @@ def number_hint(node: Node, text: str) -> str:
     A date (``12.03.2024``, ``2024-01-05``), a decimal comma or a thousands separator (``3,5``, ``1,200``,
     ``1 200``, ``1_200``, ``1'200``, ``1.200,5``, ``1.000.000``), a minus sign that is no hyphen (U+2212), a
     hexadecimal number (``0x10``), a bound
-    (``<30``), a range (``32-40``), a unit after the number (``32 ng/mL``,
-    ``32ng``, ``9.2 mg/dL``) or a label before it (``K 3.1``). No hint
-    reads the text as a number: the person types it again.
+    (``<30``), a range (``32-40``), each with the node's unit after it or not (``<30 ng/mL``), a unit
+    after the number that is not the node's (``32ng``, ``9.2 mg/dL``: where the factor is fixed, the
+    converted number to type, :func:`crampnet.network._units.converted_hint`) or a label before it
+    (``K 3.1``). No hint reads the text as a number: the person types it again.
 
     Parameters
     ----------
@@ -343,6 +353,8 @@ def number_hint(node: Node, text: str) -> str:
     written = text.strip()
     if not node.bands or not any(c.isdigit() for c in written):
         return ""
+    if (alone := number_before_unit(node, written)) is not None:  # "1.200 ng/mL", "<30 ng/mL": the node's unit, a number it does not read
+        return number_hint(node, alone)
     if grouped_number(written):  # "1.200"
         number, grouped = written.lstrip("+"), int(written.replace(".", ""))  # int(): ASCII digits of any digits
         return f" {number} may be {float(number):g} or {grouped} (a point groups thousands in many languages): write {float(number):g} for the decimal, or {grouped}."
@@ -361,10 +373,11 @@ def number_hint(node: Node, text: str) -> str:
         return " Give one number, not a range."
     if re.fullmatch("[+-]?0[xXoObB][0-9a-fA-F_]+", written):  # "0x10": never the hint for a unit 'x10'
         return " Write the number in decimal digits."
-    unit = (node.unit or "").lower()
     if (after := re.fullmatch(f"({_NUMBER})\\s*([^0-9\\s].*)", written)) is not None and re.search("[^\\W\\d_]|%", after[2]):  # "32ng", "9.2 mg/dL"
-        if after[2].strip().lower() == unit:  # the node's unit
-            return f" Give the number alone: {after[1]}."
+        if grouped_number(after[1]):  # "1.200 mg/dL": 1.2 or 1200, before any conversion
+            return number_hint(node, after[1])
+        if converted := converted_hint(node, after[1], after[2]):  # "9.2 mg/dL" on calcium: the number in mmol/L to type
+            return converted
         return f" Give the number alone{f', in {node.unit} ({after[2].strip()!r} is not read: convert a value in another unit)' if node.unit else ''}."
     if (before := re.fullmatch(f"(.*[^\\W\\d_].*?)[\\s:=]+({_NUMBER})", written)) is not None:  # "K 3.1", "ferritin: 32"
         return f" Give the number alone: {before[2]}."

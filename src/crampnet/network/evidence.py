@@ -40,6 +40,7 @@ from crampnet.exceptions import (
 )
 from crampnet.network._entered import describe, entered
 from crampnet.network._exact import on_its_side
+from crampnet.network._units import number_alone
 from crampnet.network._values import (
     as_float,
     band,
@@ -278,7 +279,7 @@ def interpret(node: Node, value: object) -> object:
     if (truth := truth_word(node, text)) is not None:  # the words Python's evidence reads too (typed_state)
         return truth
     number = typed_number(node, text)  # not "30_0", which float() reads as 300: a slip, not a number a person writes
-    return value.strip() if number is None else on_its_side(node, number, text)  # 49.99999999999999999999 stays below 50
+    return value.strip() if number is None else on_its_side(node, number, number_alone(node, text))  # 49.99999999999999999999 (ng/mL) stays below 50
 
 
 def _interpret_keys(node: Node, value: Mapping[object, object]) -> dict[object, object]:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from crampnet.network._exact import cut_like, exact_number
+from crampnet.network._units import number_alone
 from crampnet.network.evidence import as_float, resolve_id, typed_number
 from crampnet.reasoning._entries import _Stated, matches
 
@@ -70,7 +71,7 @@ def typed_numbers(model: BaseModel, evidence: Mapping[str, object] | None) -> di
         node = spec.nodes[resolve_id(spec, key)]
         number = typed_number(node, value) if isinstance(value, str) else as_float(value) if node.bands else None
         if number is not None:
-            out[node.id] = _typed(number, value)
+            out[node.id] = _typed(number, number_alone(node, value) if isinstance(value, str) else value)  # "0.9 ratio": 0.9, exactly
     return out
 
 
