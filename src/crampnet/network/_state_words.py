@@ -8,7 +8,8 @@ is in ``2_weeks_to_3_months``; an amount of time is refused before this module
 is asked, by ``network._words.time_amount``). :func:`state_suggestion` reads
 the words of findings' states by their sense first, and spells close only
 words of no known sense. :func:`coding_hint` tells a 1 or a 0 given to a
-yes/no node what to write instead (a data set's coding, not a state).
+yes/no node what to write instead (a data set's coding, not a state), and
+:func:`column_coding` a DataFrame's yes/no column that holds only 1 and 2.
 
 Examples
 --------
@@ -22,12 +23,12 @@ from __future__ import annotations
 
 import difflib
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from crampnet.network._words import _NO, _YES
 from crampnet.network.spec import Node
 
-__all__ = ["coding_hint", "state_suggestion"]
+__all__ = ["coding_hint", "column_coding", "state_suggestion"]
 
 # Words of one sense. A typed word of a sense is offered only a state of the same sense; if the node has none, nothing.
 _SENSES: tuple[frozenset[str], ...] = (
@@ -120,3 +121,62 @@ def coding_hint(node: Node, value: object) -> str:
     if not coded:  # compared, not printed: str() of an integer of 5,000 digits raises
         return ""
     return " A 1 or a 0 is not read as yes or no (which is yes is a convention of the data, not of the number): write yes or no, or True or False."
+
+
+def _one_or_two(value: object) -> int:
+    """1 or 2 for a number (or its text, ``"2"``, ``"2.0"``) equal to it, 0 for any other value; a bool is none."""
+    if isinstance(value, str):
+        return {"1": 1, "1.0": 1, "2": 2, "2.0": 2}.get(value.strip(), 0)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return 0
+    return 1 if value == 1 else 2 if value == 2 else 0  # compared, not printed: str() of a huge integer raises
+
+
+def column_coding(node: Node, column: object, values: Iterable[object]) -> str:
+    """For a yes/no node's DataFrame column holding only 1 and 2 (a 2 among them), a sentence saying it looks coded 1/2; else ``""``.
+
+    SPSS and Stata data sets often code yes and no as 1 and 2. A single
+    cell's message speaks of 1 and 0 (:func:`coding_hint`); the column's
+    values show the coding, so the message names it, and how to recode.
+
+    Parameters
+    ----------
+    node : Node
+        The node the column gives.
+    column : object
+        The column's name, as the recoding writes it.
+    values : Iterable of object
+        The column's values that are not missing.
+
+    Returns
+    -------
+    str
+        The sentence, with a leading blank, or ``""``.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.network._state_words import column_coding
+    >>> nodes = crampnet.load().spec.nodes
+    >>> column_coding(nodes["urge_to_move"], "urge", [1, 2, 2])[:60]
+    " Column 'urge' holds only 1 and 2: it looks coded 1/2, as SP"
+    >>> column_coding(nodes["urge_to_move"], "urge", [1, 1]), column_coding(nodes["urge_to_move"], "urge", [1, 2, 3]), column_coding(nodes["d_dimer"], "d", [1, 2])
+    ('', '', '')
+    """
+    if sorted(node.states) != ["no", "yes"]:
+        return ""
+    seen, text = set(), False
+    for value in values:
+        code = _one_or_two(value)
+        if not code:
+            return ""
+        seen.add(code)
+        text = text or isinstance(value, str)
+    if 2 not in seen:
+        return ""
+    recode = {"1": "yes", "2": "no"} if text else {1: "yes", 2: "no"}  # the keys as the column holds them: map() compares
+    return (
+        f" Column {column!r} holds only 1 and 2: it looks coded 1/2, as SPSS and Stata data sets often code yes and no"
+        f" (usually 1 = yes, 2 = no; check the codebook), and crampnet does not guess which is yes. Recode it first, e.g."
+        f" frame[{column!r}] = frame[{column!r}].map({recode!r})."
+    )

@@ -40,6 +40,7 @@ from crampnet.network._splitting import (
     split_marginals,
     split_tiny,
 )
+from crampnet.network._state_words import column_coding
 from crampnet.network.entailment import entail_rows
 from crampnet.network.evidence import resolve_id, show, state_vector
 from crampnet.network.records import Node
@@ -169,7 +170,7 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame, *, rows: pd.Index | N
             first_rows[codes[seen][::-1]] = np.flatnonzero(seen)[::-1]
             vectors = np.empty((len(values), len(node.states)))
             for u in range(len(values)):
-                vectors[u] = _vector(node, values[u], whole, offset + int(first_rows[u]), column)
+                vectors[u] = _vector(node, values[u], whole, offset + int(first_rows[u]), column, series)
             arr = np.ones((n, len(node.states)))
             arr[seen] = vectors[codes[seen]]
             out[nid] = arr
@@ -185,7 +186,7 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame, *, rows: pd.Index | N
             vectors = np.empty((len(uniques), len(node.states)))
             for u in np.argsort(index, kind="stable"):  # in the order of the rows: an error names the first bad one
                 first = present[int(index[u])]
-                vectors[u] = _vector(node, values[first], whole, offset + int(first), column)
+                vectors[u] = _vector(node, values[first], whole, offset + int(first), column, series)
             arr[present] = vectors[inverse]
         out[nid] = arr
     if entailed:
@@ -193,12 +194,13 @@ def batch_evidence(spec: NetworkSpec, frame: pd.DataFrame, *, rows: pd.Index | N
     return out
 
 
-def _vector(node: Node, value: object, rows: pd.Index, position: int, column: object) -> np.ndarray:
-    """:func:`~crampnet.network.evidence.state_vector` of one cell, errors naming its row and column."""
+def _vector(node: Node, value: object, rows: pd.Index, position: int, column: object, cells: pd.Series) -> np.ndarray:
+    """:func:`~crampnet.network.evidence.state_vector` of one cell, errors naming its row and column (and a yes/no column's 1/2 coding, ``cells``)."""
     try:
         return state_vector(node, value, name=column if isinstance(column, str) else None)
     except InvalidStateError as err:
-        raise InvalidStateError(_at(rows, position, column, err), err.node, err.value, err.valid) from None
+        coded = column_coding(node, column, cells.dropna().tolist())  # an SPSS 1/2 column, told by its values, not by one cell
+        raise InvalidStateError(_at(rows, position, column, err) + coded, err.node, err.value, err.valid) from None
     except InvalidValueError as err:
         raise InvalidValueError(_at(rows, position, column, err)) from None
     except EvidenceTypeError as err:
