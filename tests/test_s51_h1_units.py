@@ -228,7 +228,7 @@ def test_sodium_and_potassium_in_mg_per_dl_are_refused_without_a_conversion(node
         ("calcium", "2.3 mEq", "('mEq' is not read"),
         ("calcium", "2.3 mg/L", "('mg/L' is not read"),
         ("potassium", "3.1 mg", "('mg' is not read"),
-        ("symptom_duration", "3 weeks", "Give the number alone, in days ('weeks' is not read: convert a value in another unit)"),
+        ("symptom_duration", "3 fortnights", "Give the number alone, in days ('fortnights' is not read: convert a value in another unit)"),  # 3 weeks: the days to type since session 51 (test_s51_time_units.py)
         ("age_group", "70 months", "('months' is not read"),
     ],
 )

@@ -23,6 +23,11 @@ Sources of the equalities and factors:
   1 equivalent, for a +2 ion 1/2 mole (MSD Manual Professional Edition,
   Resources, "Unit of Measure Conversions",
   https://www.msdmanuals.com/professional/resources/unit-of-measure-conversions/unit-of-measure-conversions).
+* Time: a week is 7 days and an hour 1/24 of a day (SI Brochure, Table 8,
+  non-SI units accepted for use with the SI: day = 24 h); a calendar month
+  is 28 to 31 days and a year 365 or 366 (Gregorian calendar), so an amount
+  in months or years is a span of days, and a state only where the whole
+  span is in one band.
 * Molar masses: IUPAC standard atomic weights (Meija J et al., Atomic weights
   of the elements 2013 (IUPAC Technical Report), Pure Appl Chem
   2016;88(3):265-291, doi:10.1515/pac-2015-0305): calcium 40.078(4);
@@ -46,7 +51,7 @@ import re
 
 from crampnet.network.spec import Node
 
-__all__ = ["IONS", "SAME_UNITS", "converted_hint", "number_alone", "number_before_unit", "unit_spellings"]
+__all__ = ["DAYS", "IONS", "SAME_UNITS", "converted_hint", "number_alone", "number_before_unit", "unit_spellings"]
 
 #: Units that are exactly the same quantity, each group one quantity, as people type them (read in any case,
 #: ``μ`` U+03BC as ``µ`` U+00B5). Sources in the module docstring: SI prefixes (ng/mL = µg/L, mIU/L = µIU/mL),
@@ -67,6 +72,14 @@ SAME_UNITS: tuple[tuple[str, ...], ...] = (
 #: none here, since mg/dL is not a unit their results are given in (refused without a conversion).
 IONS: dict[str, tuple[int, float | None]] = {"sodium": (1, None), "potassium": (1, None), "magnesium": (2, 24.305), "calcium": (2, 40.078)}
 _MOLAR = ("mmol/l", "meq/l")
+#: Units of time other than the day, lower case, to the fewest and most days one of them is (sources in the module
+#: docstring): a week and an hour exactly, a calendar month 28-31 days, a year 365-366.
+DAYS: dict[str, tuple[fractions.Fraction, fractions.Fraction]] = {
+    **dict.fromkeys(("weeks", "week", "wks", "wk", "w"), (fractions.Fraction(7), fractions.Fraction(7))),
+    **dict.fromkeys(("hours", "hour", "hrs", "hr", "h"), (fractions.Fraction(1, 24), fractions.Fraction(1, 24))),
+    **dict.fromkeys(("months", "month", "mos", "mo", "mths", "mth"), (fractions.Fraction(28), fractions.Fraction(31))),
+    **dict.fromkeys(("years", "year", "yrs", "yr", "y"), (fractions.Fraction(365), fractions.Fraction(366))),
+}
 
 
 def _key(unit: str) -> str:
@@ -207,6 +220,8 @@ def converted_hint(node: Node, number: str, unit: str) -> str:
     >>> converted_hint(nodes["magnesium"], "1.4", "mEq/L"), converted_hint(nodes["sodium"], "320", "mg/dL")
     (' 1.4 mEq/L is 0.70 mmol/L (mEq/L / 2, magnesium being divalent): type magnesium=0.70.', '')
     """
+    if node.unit and _key(node.unit) == "days" and node.bands:
+        return _days_hint(node, number, unit)
     valence, molar = IONS.get(node.id, (1, None))
     if not node.unit or _key(node.unit) != "mmol/l":
         return ""
@@ -237,3 +252,46 @@ def _on_its_side(node: Node, exact: fractions.Fraction) -> str:
         if places >= 12 or (not grouped and all((rounded < c) == (exact < c) and (rounded <= c) == (exact <= c) for c in cuts)):
             return text
         places += 1
+
+
+def _state_at(node: Node, days: fractions.Fraction) -> str:
+    """The band of ``node`` that ``days`` falls in (``below``: under the cut; ``up_to``: at or under it)."""
+    for b in node.bands:
+        if (b.below is not None and days < fractions.Fraction(decimal.Decimal(repr(b.below)))) or (b.up_to is not None and days <= fractions.Fraction(decimal.Decimal(repr(b.up_to)))):
+            return b.state
+    return node.bands[-1].state
+
+
+def _days(node: Node, days: fractions.Fraction) -> str:
+    """``days`` as :func:`_on_its_side` writes it, without trailing zeros (21, 10.5) unless that makes a number read as grouped (2.096)."""
+    shown = _on_its_side(node, days)
+    bare = shown.rstrip("0").rstrip(".") if "." in shown else shown
+    return shown if re.fullmatch(r"-?[1-9][0-9]{0,2}\.[0-9]{3}", bare) else bare
+
+
+def _days_hint(node: Node, number: str, unit: str) -> str:
+    """What to type for ``number`` weeks, hours, months or years on a node counted in days (:data:`DAYS`); else ``""``.
+
+    A week or an hour converts exactly: the number of days to type. A month
+    or a year is a span of days: the state where the whole span is in one
+    band, else that the amount straddles the cut and the days decide.
+    """
+    span = DAYS.get(_key(unit).rstrip("."))
+    try:
+        given = fractions.Fraction(decimal.Decimal(number.strip()))
+    except (decimal.InvalidOperation, ValueError):
+        return ""
+    if span is None or given < 0:
+        return ""
+    fewest, most = given * span[0], given * span[1]
+    if node.valid is not None and most > fractions.Fraction(decimal.Decimal(repr(node.valid[1]))):  # 1000 years: a slip, refused as a number too
+        return ""
+    amount = f"{number.strip()} {unit.strip()}"
+    if fewest == most:  # weeks, hours: exact
+        shown = _days(node, fewest)
+        return f" {amount} is {shown} {node.unit} ({'7 days a week' if span[0] == 7 else '24 hours a day'}): type {node.id}={shown}."
+    low, high = _state_at(node, fewest), _state_at(node, most)
+    days = f"{_days(node, fewest)} to {_days(node, most)} {node.unit} ({'a month is 28 to 31 days' if span[0] == 28 else 'a year is 365 or 366 days'})"
+    if low == high:
+        return f" {amount} is {days}, all {low}: type {node.id}={low}, or the number of {node.unit}."
+    return f" {amount} is {days}, on both sides of a cut ({low} or {high}): type the number of {node.unit}, or the state meant."
