@@ -4,7 +4,7 @@
 ``True``/``False``, a number banded by :func:`band`, or soft likelihoods;
 text as :mod:`crampnet.network._words` reads it)
 and :func:`scaled` scales every vector so that its largest entry is 1;
-:func:`show` puts a user's value in a message, whatever its size.
+:func:`show` (:mod:`crampnet.network._show`) puts a user's value in a message, whatever its size.
 Re-exported by :mod:`crampnet.network.evidence`, which reads whole cases
 with them (and :mod:`crampnet.network.batch`, whole DataFrames).
 
@@ -28,6 +28,7 @@ import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
 from crampnet.network._exact import cut_like, exact_number, sign
+from crampnet.network._show import show
 from crampnet.network._state_words import coding_hint, state_suggestion
 from crampnet.network._units import number_alone
 from crampnet.network._words import (
@@ -45,8 +46,6 @@ from crampnet.network.spec import Node
 
 __all__ = ["as_float", "band", "scaled", "show", "state_vector", "truth_states", "truth_word", "typed_number", "typed_state"]
 
-#: Integers with more bits than this are shown by their size, not their digits.
-_SHOW_BITS = 256
 #: The types read as numbers: ``numbers.Real`` (int, float, numpy's, Fraction) and Decimal (a database's numeric columns).
 _REAL = (numbers.Real, decimal.Decimal)
 #: Said where a value is a missing-value marker (None, NaN, pandas' NA or NaT).
@@ -55,49 +54,6 @@ _MISSING = "Leave a node out of the evidence to mark it unobserved (a DataFrame 
 _EMPTY = "Leave a node out of the evidence to mark it unobserved (empty text in a DataFrame or a row: df.replace({'': None}) makes it missing, which a DataFrame of cases leaves out and row.dropna() drops)"
 #: As ``_EMPTY``, for text of blanks only.
 _BLANK = _EMPTY.replace("empty text", "blank text").replace("df.replace({'': None})", "df.replace({r'^\\s*$': None}, regex=True)")
-
-
-def show(value: object, limit: int = 80) -> str:
-    """A short ``repr`` of a user's value for a message, whatever its size.
-
-    Python refuses to print integers of more than 4,300 digits, and a
-    message should not carry a 400-digit number: big integers are shown by
-    their size, other long texts cut to ``limit`` characters.
-
-    Parameters
-    ----------
-    value : object
-        Anything a user gave; a mapping shows its first 8 items, one level
-        deep.
-    limit : int, default=80
-        The most characters returned.
-
-    Returns
-    -------
-    str
-        The ``repr`` of ``value`` (or ``"an integer of N digits"``), cut to
-        ``limit`` characters with ``...`` at the end where it was longer.
-
-    Examples
-    --------
-    >>> from crampnet.network.evidence import show
-    >>> show(10**400), show("yes"), show({"yes": 10**400})
-    ('an integer of 401 digits', "'yes'", "{'yes': an integer of 401 digits}")
-    """
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_) and int(value).bit_length() > _SHOW_BITS:
-        big = abs(int(value))
-        digits = math.floor(big.bit_length() * math.log10(2))
-        digits += 1 if big >= 10**digits else 0
-        return f"{'a negative' if int(value) < 0 else 'an'} integer of {digits} digits"
-    if isinstance(value, Mapping):
-        items = list(value.items())[:8]  # a long or self-containing mapping is cut, not walked
-        text = "{" + ", ".join(f"{show(k, limit) if not isinstance(k, Mapping) else '{...}'}: {show(v, limit) if not isinstance(v, Mapping) else '{...}'}" for k, v in items) + ("}" if len(value) <= 8 else ", ...}")
-    else:
-        try:
-            text = repr(value)
-        except Exception:  # a hostile __repr__ must not hide the real error
-            text = f"<{type(value).__name__} object>"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def scaled(likelihoods: np.ndarray) -> np.ndarray:
