@@ -331,6 +331,8 @@ def _confidence_problem(args: argparse.Namespace) -> str:
         return f"--confidence must be in (0, 1]. Got {show(text)}.{hint}"
     if not (math.isfinite(number) and 0 < number <= 1):
         shown = f"{number:.15g}" if not math.isnan(number) or text.lower().lstrip("+-") == "nan" else show(text)
+        if math.isinf(number) and text.lower().lstrip("+-") not in ("inf", "infinity"):  # 1e999: as typed, not "inf"
+            shown = f"{show(text)}, beyond the largest number a float holds"
         return f"--confidence must be in (0, 1]. Got {shown}.{probability_hint(number)}"  # 95: reads as 95%, as --threshold 5 does
     args.confidence = number
     return ""
