@@ -1,21 +1,25 @@
-"""The report's answer rows, built once: the batch that scores them and the finding rules read the same rows (session 51, h3).
+"""The report's work, done once and only where needed: answer rows built once, markdown passes skipped where idle (session 51, h3).
 
 The work is counted, not timed: the old code built each answer of a
-question the rules read twice, once for the batch and once for the rules.
-The flags the rules give per answer are compared with the straightforward
-computation, answer by answer, on the benchmark's clinical cases and on
-random cases of the shipped network.
+question the rules read twice, once for the batch and once for the rules,
+and ran every markdown substitution on every text. The flags the rules give
+per answer are compared with the straightforward computation, answer by
+answer, on the benchmark's clinical cases and on random cases of the shipped
+network; the markdown escaping with the four passes on random texts.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import crampnet
-from crampnet.reasoning import _collect
+from crampnet.reasoning import _collect, _render, report
 from crampnet.reasoning._question_costs import cost_of
 from crampnet.reasoning._question_table import collect_answers
 from crampnet.reasoning._rules import RULE_NODES, rule_outs, stated, typed_numbers
@@ -121,3 +125,50 @@ def test_the_flag_changes_equal_each_answer_read_on_its_own(model: crampnet.Mode
         keep = np.concatenate([[True], *([q in ruled] * len(model.spec.nodes[q].states) for q in answers.candidates)])
         assert np.array_equal(answers.flag_change[keep], want[keep]), case
         assert not answers.flag_change[~keep].any(), case
+
+
+def four_passes(text: object) -> str:
+    """The markdown escaping of one text as session 50 wrote it: all four substitutions on every text."""
+    out = _render._SPECIAL.sub(r"\\\1", re.sub(r"\s*[\r\n]+\s*", " ", str(text)))
+    return _render._ENTITY.sub(r"\\&", _render._UNDERSCORE.sub(r"\\_", out))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab_1 &;#<>[]*`~$\\|\n\r\t.-é")), max_size=40))
+def test_the_markdown_escaping_equals_the_four_passes(text: str) -> None:
+    """Check that a text's markdown escaping, which skips a pass whose character is absent, equals the four passes run on it."""
+    assert _render._inline(text) == four_passes(text)
+
+
+class CountedPattern:
+    """A compiled pattern whose ``sub`` calls are counted."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern, self.calls = pattern, 0
+
+    def sub(self, repl: str, text: str) -> str:
+        self.calls += 1
+        return self.pattern.sub(repl, text)
+
+
+def test_the_markdown_report_runs_a_pass_only_on_texts_that_need_it(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check that writing a report's markdown runs the underscore and entity passes only on the texts with an '_' or an '&'."""
+    dx = model.diagnose(CLINICAL[0])
+    parts = report.blocks(dx)
+    texts: list[str] = []
+    real = _render._inline
+
+    def recorded(text: object) -> str:
+        texts.append(str(text))
+        return real(text)
+
+    monkeypatch.setattr(_render, "_inline", recorded)
+    want = _render.markdown(parts)
+    monkeypatch.setattr(_render, "_inline", real)
+    under, entity = CountedPattern(_render._UNDERSCORE), CountedPattern(_render._ENTITY)
+    monkeypatch.setattr(_render, "_UNDERSCORE", under)
+    monkeypatch.setattr(_render, "_ENTITY", entity)
+    assert _render.markdown(parts) == want
+    assert len(texts) > 100
+    assert under.calls <= sum("_" in t for t in texts) < len(texts)
+    assert entity.calls <= sum("&" in t for t in texts) < len(texts)
