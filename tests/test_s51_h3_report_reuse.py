@@ -1,7 +1,8 @@
-"""The report's work, done once and only where needed: answer rows built once, markdown passes skipped where idle (session 51, h3).
+"""The report's work, done once and only where needed: answer rows built once, part probabilities asked once per diagnosis, markdown passes skipped where idle (session 51, h3).
 
 The work is counted, not timed: the old code built each answer of a
 question the rules read twice, once for the batch and once for the rules,
+asked the engine for a diagnosis's part probabilities again for each report,
 and ran every markdown substitution on every text. The flags the rules give
 per answer are compared with the straightforward computation, answer by
 answer, on the benchmark's clinical cases and on random cases of the shipped
@@ -10,6 +11,7 @@ network; the markdown escaping with the four passes on random texts.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -20,6 +22,7 @@ from hypothesis import strategies as st
 
 import crampnet
 from crampnet.reasoning import _collect, _render, report
+from crampnet.reasoning._differential import present_given
 from crampnet.reasoning._question_costs import cost_of
 from crampnet.reasoning._question_table import collect_answers
 from crampnet.reasoning._rules import RULE_NODES, rule_outs, stated, typed_numbers
@@ -36,6 +39,10 @@ CLINICAL: list[dict[str, object]] = [
     {"muscle_cramps": True, "fasciculations": True},
     {"urge_to_move": True, "ferritin": 30},
 ]  # fmt: skip
+
+
+#: The date stamped on the reports compared.
+DAY = dt.date(2026, 12, 7)
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +179,26 @@ def test_the_markdown_report_runs_a_pass_only_on_texts_that_need_it(model: cramp
     assert len(texts) > 100
     assert under.calls <= sum("_" in t for t in texts) < len(texts)
     assert entity.calls <= sum("&" in t for t in texts) < len(texts)
+
+
+def test_the_part_probabilities_are_asked_once_per_diagnosis(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check that a diagnosis's markdown and HTML reports read the parts' probabilities of one engine batch, and show the same numbers as a new diagnosis."""
+    case = {"proximal_weakness": True, "tsh": 0.05}
+    fresh = model.diagnose(case)
+    want = (fresh.report(now=DAY), model.diagnose(case).report(format="html", now=DAY))
+    dx = model.diagnose(case)
+    dx._answers, dx._contributions, dx._measures, dx._red_flags, dx._rule_outs_met  # noqa: B018 - computed before counting
+    assert "overt_thyroid_dysfunction" in "".join(want)
+    calls = []
+    real = model.compiled.evaluate
+
+    def counted(evidence: Any, n_rows: int | None = None, *, nested: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        if nested:  # the engine's own inner call is nested=False
+            calls.append(n_rows)
+        return real(evidence, n_rows, nested=nested)
+
+    monkeypatch.setattr(model.compiled, "evaluate", counted)
+    got = (dx.report(now=DAY), dx.report(format="html", now=DAY), dx.report(now=DAY))
+    assert len(calls) <= 1
+    assert got == (*want, want[0])
+    assert dx._present_given(("overt_thyroid_dysfunction",)) == present_given(model, ["overt_thyroid_dysfunction"], case)
