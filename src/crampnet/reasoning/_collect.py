@@ -259,11 +259,15 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
     # Context nodes and single-parent findings: their answers are read off
     # one pass per condition (CompiledNetwork.answers), the same numbers.
     read = model.compiled.answers(vectors, kept)
+    # Only a node a rule reads (or one whose answer entails such a node) can change a rule's flag.
+    ruled = set(ruled)
+    checked = {q for q in ruled & set(kept) if q in RULE_NODES or any(nid in RULE_NODES for nid, _ in spec.nodes[q].entails)}
+    # Each answer's evidence built once: the batch scores it, the finding rules read it.
+    answered = {q: [_answer(spec, vectors, q, vec) for vec in np.eye(len(spec.nodes[q].states))] for q in kept if q not in read or q in checked}
     rows: list[dict[str, np.ndarray]] = [vectors]
     for q in kept:
         if q not in read:
-            card = len(spec.nodes[q].states)
-            rows.extend(_answer(spec, vectors, q, np.eye(card)[k]) for k in range(card))
+            rows.extend(answered[q])
     marg, log_ev = score(model, stack(model, rows), conds, n_rows=len(rows))
     if not np.isfinite(log_ev[0]):
         model.posterior_array(evidence)  # raises ImpossibleEvidenceError naming the conflict
@@ -287,10 +291,7 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
             at += card
         size += card
     post = np.nan_to_num(np.concatenate(posts))
-    # Only a node a rule reads (or one whose answer entails such a node) can change a rule's flag.
-    ruled = set(ruled)
-    checked = {q for q in ruled & set(kept) if q in RULE_NODES or any(nid in RULE_NODES for nid, _ in spec.nodes[q].entails)}
-    flags = _flag_changes(model, vectors, kept, checked, outs=threshold is None, typed=typed_numbers(model, evidence)) if ruled else None
+    flags = _flag_changes(model, vectors, kept, checked, outs=threshold is None, typed=typed_numbers(model, evidence), answered=answered) if ruled else None
     # A question whose answer the evidence makes certain (pregnancy once sex=male is entered, postpartum during a
     # pregnancy, sex in a pregnancy preset) can tell nothing: it is left out, unless entering the answer changes a
     # finding rule's flag (the rules read entries, not probabilities).
@@ -305,8 +306,24 @@ def collect(model: BaseModel, evidence: Mapping[str, object] | None, candidates:
     return Answers(tuple(conds), tuple(kept), np.array(start, dtype=int), np.concatenate(weights), np.clip(post, 0.0, 1.0), tuple(model.must_not_miss), limits, acts, flags, left_out, None if threshold is None else float(threshold))
 
 
-def _flag_changes(model: BaseModel, vectors: Mapping[str, np.ndarray], kept: Sequence[str], checked: set[str], *, outs: bool = True, typed: Mapping[str, float] | None = None) -> np.ndarray:
-    """Per answer row (row 0: the case), per condition: whether the finding rules flag it otherwise than for the case (only ``checked`` candidates' rows); with ``outs``, a published rule-out met counts too; ``typed``, the numbers typed in the case, the rules read as the red flags do."""
+def _flag_changes(
+    model: BaseModel,
+    vectors: Mapping[str, np.ndarray],
+    kept: Sequence[str],
+    checked: set[str],
+    *,
+    outs: bool = True,
+    typed: Mapping[str, float] | None = None,
+    answered: Mapping[str, Sequence[Mapping[str, np.ndarray]]] | None = None,
+) -> np.ndarray:
+    """Per answer row (row 0: the case), per condition: whether the finding rules flag it otherwise than for the case (only ``checked`` candidates' rows).
+
+    With ``outs``, a published rule-out met counts too; ``typed``, the
+    numbers typed in the case, the rules read as the red flags do;
+    ``answered``, each checked candidate's answer rows as :func:`collect`
+    built them for its batch (:func:`_answer` of each state in order), so
+    that they are not built twice.
+    """
     from crampnet.reasoning.redflags import rule_flags
 
     def state(row: Mapping[str, np.ndarray]) -> dict[str, str]:
@@ -314,19 +331,21 @@ def _flag_changes(model: BaseModel, vectors: Mapping[str, np.ndarray], kept: Seq
         row = stated(model, row)  # read once for both
         return {c: "rule-out met" for c in (rule_outs(model, row) if outs else ())} | {f.condition: f.urgency for f in rule_flags(model, row, typed)}
 
-    spec, conds = model.spec, list(model.conditions)
+    spec = model.spec
+    at = {c: i for i, c in enumerate(model.conditions)}
     base = state(vectors)
-    rows = [np.zeros(len(conds), dtype=bool)]
+    out = np.zeros((1 + sum(len(spec.nodes[q].states) for q in kept), len(at)), dtype=bool)
+    start = 1
     for q in kept:
         card = len(spec.nodes[q].states)
-        for k in range(card):
-            row = np.zeros(len(conds), dtype=bool)
-            if q in checked:
-                now = state(_answer(spec, vectors, q, np.eye(card)[k]))
-                for c in (base.keys() | now.keys()) & set(conds):
-                    row[conds.index(c)] = base.get(c) != now.get(c)
-            rows.append(row)
-    return np.array(rows)
+        if q in checked:
+            given = answered[q] if answered is not None and q in answered else [_answer(spec, vectors, q, vec) for vec in np.eye(card)]
+            for k, row in enumerate(given):
+                now = state(row)
+                for c in (base.keys() | now.keys()) & at.keys():
+                    out[start + k, at[c]] = base.get(c) != now.get(c)
+        start += card
+    return out
 
 
 def _answer(spec: NetworkSpec, vectors: Mapping[str, np.ndarray], q: str, vec: np.ndarray) -> dict[str, np.ndarray]:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from crampnet._arguments import check_case, check_model
 from crampnet.network.evidence import resolve_id
 from crampnet.reasoning._counterfactual import measures
+from crampnet.reasoning._differential import present_given
 from crampnet.reasoning._scoring import observe
 from crampnet.reasoning.html import MEASURES, legend, population_phrase, rounded
 from crampnet.reasoning.mustnotmiss import MustNotMissRow, must_not_miss_rows, must_not_miss_table
@@ -127,6 +128,23 @@ class DiagnosisParts:
         """Posterior (the one every display shows), disablement and sufficiency, in network order."""
         _, disable, suffice = measures(self.model, observe(self.model, self._evidence))
         return {"posterior": self._values, "disablement": disable, "sufficiency": suffice}
+
+    @cached_property
+    def _parts_given(self) -> dict[tuple[str, ...], list[float]]:
+        """What :meth:`_present_given` worked out, by the parts asked for."""
+        return {}
+
+    def _present_given(self, parts: tuple[str, ...]) -> list[float]:
+        """P(part present | evidence) of each of ``parts`` (:func:`~crampnet.reasoning._differential.present_given`), kept.
+
+        One batch per list of parts: the report's markdown and HTML, and a
+        display that shows the same rows, read it again instead of asking
+        the engine again (a new list, in a batch of its own, gives the same
+        numbers as it did before this was kept).
+        """
+        if parts not in self._parts_given:
+            self._parts_given[parts] = present_given(self.model, list(parts), self.evidence)
+        return list(self._parts_given[parts])
 
     def _measure_value(self, condition: str) -> float | None:
         """:func:`~crampnet.reasoning.html.measure_value` without pandas (the repr and the command line)."""

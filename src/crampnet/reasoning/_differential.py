@@ -87,7 +87,7 @@ def part_probabilities(dx: Diagnosis, conditions: list[str]) -> dict[str, dict[s
     """
     spec = dx.model.spec
     shown = [(c, part) for c in conditions for part in spec.parts_of(c)]
-    values = present_given(dx.model, [part for _, part in shown], dx.evidence)
+    values = dx._present_given(tuple(part for _, part in shown)) if shown else []  # one batch per list of parts, kept by the diagnosis
     out: dict[str, dict[str, float]] = {}
     for (c, part), p in zip(shown, values, strict=True):
         out.setdefault(c, {})[part] = p

@@ -36,6 +36,7 @@ __all__ = ["Block", "html_fragment", "markdown", "md"]
 
 Block = tuple[str, Any]
 _Table = tuple[list[str], list[list[str]]]
+_BREAK = re.compile(r"\s*[\r\n]+\s*")  # a line break and the blanks around it: one space
 _SPECIAL = re.compile(r"([\\`*<>\[\]~$])")  # $: Jupyter, GitHub and MyST read $...$ as TeX
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # An underscore not between two letters or digits can open or close emphasis (snake_case ids cannot, and stay as they are).
@@ -46,8 +47,14 @@ _ORDERED = re.compile(r"(\d+)([.)](?:\s|$))")
 
 
 def _inline(text: object) -> str:
-    out = _SPECIAL.sub(r"\\\1", re.sub(r"\s*[\r\n]+\s*", " ", str(text)))
-    return _ENTITY.sub(r"\\&", _UNDERSCORE.sub(r"\\_", out))
+    # Each pattern needs its character: a text without it is passed by (most texts have no line break, '_' or '&').
+    out = str(text)
+    if "\n" in out or "\r" in out:
+        out = _BREAK.sub(" ", out)
+    out = _SPECIAL.sub(r"\\\1", out)
+    if "_" in out:
+        out = _UNDERSCORE.sub(r"\\_", out)
+    return _ENTITY.sub(r"\\&", out) if "&" in out else out
 
 
 def md(text: object) -> str:
