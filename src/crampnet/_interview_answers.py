@@ -17,7 +17,7 @@ from crampnet._case_json import beyond_float, too_big
 from crampnet._cli_output import evidence_line
 from crampnet._file_names import escaped
 from crampnet.exceptions import CrampnetError, EvidenceTypeError
-from crampnet.network._units import number_alone
+from crampnet.network._units import number_alone, other_spellings
 from crampnet.network._words import missing_word
 from crampnet.network.evidence import interpret, state_vector
 
@@ -80,7 +80,10 @@ def help_lines(model: Model, nid: str) -> list[str]:
         The lines to print, each indented by two spaces.
     """
     node = model.spec.nodes[nid]
-    numbers = f", or a number{' in ' + node.unit if node.unit else ''}{f' from {node.valid[0]:g} to {node.valid[1]:g}' if node.valid else ''} (crampnet describe {nid} shows the state each number falls in)" if node.bands else ""
+    also = other_spellings(node)
+    listed = f" (also read: {', '.join(also)})" if also else ""
+    unit = f", its unit after it or not{listed}" if node.unit else ""  # 30 ng/mL, 30 µg/L: network._units
+    numbers = f", or a number{' in ' + node.unit if node.unit else ''}{f' from {node.valid[0]:g} to {node.valid[1]:g}' if node.valid else ''}{unit} (crampnet describe {nid} shows the state each number falls in)" if node.bands else ""
     return [
         f"  {nid} takes one of {', '.join(node.states)}{numbers}.",
         "  skip leaves it unknown (it is not asked again); back (or undo) takes back the last answer or skip of this interview and asks it again; quit stops and shows the final differential.",

@@ -51,7 +51,7 @@ import re
 
 from crampnet.network.spec import Node
 
-__all__ = ["DAYS", "IONS", "SAME_UNITS", "converted_hint", "number_alone", "number_before_unit", "unit_spellings"]
+__all__ = ["DAYS", "IONS", "SAME_UNITS", "converted_hint", "number_alone", "number_before_unit", "other_spellings", "unit_spellings"]
 
 #: Units that are exactly the same quantity, each group one quantity, as people type them (read in any case,
 #: ``μ`` U+03BC as ``µ`` U+00B5). Sources in the module docstring: SI prefixes (ng/mL = µg/L, mIU/L = µIU/mL),
@@ -117,6 +117,38 @@ def unit_spellings(node: Node) -> tuple[str, ...]:
     if own in _MOLAR and IONS.get(node.id, (0, None))[0] == 1:
         same += _MOLAR
     return tuple(dict.fromkeys(same))
+
+
+def other_spellings(node: Node) -> tuple[str, ...]:
+    """The units besides its own that ``node`` reads after a number, as :data:`SAME_UNITS` writes them, for help texts.
+
+    Parameters
+    ----------
+    node : Node
+        A node of the network.
+
+    Returns
+    -------
+    tuple of str
+        The same-quantity units of the node's group (``mEq/L`` for
+        ``mmol/L`` on a monovalent ion), without the node's own unit; empty
+        for a node without a unit or bands.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> from crampnet.network._units import other_spellings
+    >>> nodes = crampnet.load().spec.nodes
+    >>> other_spellings(nodes["ferritin"]), other_spellings(nodes["sodium"]), other_spellings(nodes["calcium"])
+    (('µg/L', 'ug/L', 'mcg/L'), ('mEq/L',), ())
+    """
+    if not node.bands or not node.unit:
+        return ()
+    own = _key(node.unit)
+    same = [u for group in SAME_UNITS if own in {_key(g) for g in group} for u in group if _key(u) != own]
+    if own in _MOLAR and IONS.get(node.id, (0, None))[0] == 1:
+        same.append("mEq/L")
+    return tuple(same)
 
 
 def number_before_unit(node: Node, text: str) -> str | None:
