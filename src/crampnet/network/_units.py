@@ -112,11 +112,7 @@ def unit_spellings(node: Node) -> tuple[str, ...]:
     """
     if not node.bands or not node.unit:
         return ()
-    own = _key(node.unit)
-    same = [own] + [_key(u) for group in SAME_UNITS if own in {_key(g) for g in group} for u in group]
-    if own in _MOLAR and IONS.get(node.id, (0, None))[0] == 1:
-        same += _MOLAR
-    return tuple(dict.fromkeys(same))
+    return tuple(dict.fromkeys([_key(node.unit), *map(_key, other_spellings(node))]))
 
 
 def other_spellings(node: Node) -> tuple[str, ...]:
