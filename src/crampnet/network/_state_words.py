@@ -57,9 +57,10 @@ def state_suggestion(value: str, states: Sequence[str]) -> str | None:
         For a word of a known sense (``increased``, ``weak``,
         ``present``, ``normal``), the one state of that sense, if the node
         has exactly one; else None, and None for ``abnormal`` (too high or
-        too low: ferritin's ``normal`` band is "not low"). For other words, the
-        state spelled closest (difflib's ratio of at least 0.6) that begins
-        with the same letter, or None.
+        too low: ferritin's ``normal`` band is "not low"). For a single
+        letter, the one state it is the initial of (``F``: ``female``), or
+        None. For other words, the state spelled closest (difflib's ratio of
+        at least 0.6) that begins with the same letter, or None.
 
     Examples
     --------
@@ -71,6 +72,8 @@ def state_suggestion(value: str, states: Sequence[str]) -> str | None:
     'diminished'
     >>> state_suggestion("over 3 months", ("under_2_weeks", "2_weeks_to_3_months", "over_3_months"))
     'over_3_months'
+    >>> state_suggestion("F", ("female", "male")), state_suggestion("s", ("seconds_to_minutes", "sustained"))
+    ('female', None)
     """
     word = value.strip().lower()
     if not word:
@@ -81,6 +84,9 @@ def state_suggestion(value: str, states: Sequence[str]) -> str | None:
         if word in sense:
             same = [s for s in states if s.lower() in sense]
             return same[0] if len(same) == 1 else None
+    if len(word) == 1 and word.isalpha():  # "F", "M": an initial, as notes write sex; words of a sense ("n", "y") were read above
+        initial = [s for s in states if s[:1].lower() == word]
+        return initial[0] if len(initial) == 1 else None
     close = [s for s in difflib.get_close_matches(word, [s.lower() for s in states], n=len(states), cutoff=0.6) if s[:1] == word[:1]]
     return next((s for s in states if s.lower() == close[0]), None) if close else None
 
