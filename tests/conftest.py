@@ -6,6 +6,7 @@ every helper is defined here and handed to the tests through a fixture.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import itertools
 import json
@@ -208,6 +209,29 @@ def model() -> crampnet.Model:
         if "missing" in str(err) and not SHIPPED_FILE.exists():
             pytest.skip(f"the shipped network networks/leg_cramps.toml does not exist yet ({err})")
         raise
+
+
+@pytest.fixture(scope="session")
+def clinical_cases() -> list[dict[str, object]]:
+    """The five textbook cases of ``benchmarks/bench_inference.py --clinical``, read from the script (one list for the benchmark and the tests)."""
+    spec = importlib.util.spec_from_file_location("bench_inference_cases", REPO / "benchmarks" / "bench_inference.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(module.CLINICAL_CASES)
+
+
+@pytest.fixture(scope="session")
+def random_cases() -> Callable[[crampnet.Model, int, int], list[dict[str, object]]]:
+    """``draw(model, n, seed)``: ``n`` cases of 3 to 11 context and finding nodes, their states drawn from the network (so possible)."""
+
+    def draw(model: crampnet.Model, n: int, seed: int) -> list[dict[str, object]]:
+        sample = model.simulate(n, seed=seed)
+        rng = np.random.default_rng(seed)
+        observable = [nid for nid in model.spec.nodes if model.spec.nodes[nid].role != "condition"]
+        return [{str(nid): sample.iloc[i][str(nid)] for nid in rng.choice(observable, size=int(rng.integers(3, 12)), replace=False)} for i in range(n)]
+
+    return draw
 
 
 @pytest.fixture(scope="session")

@@ -23,30 +23,11 @@ from crampnet.reasoning._question_table import (
     ranked_orders,
 )
 
-#: The clinical cases of benchmarks/bench_inference.py (``--clinical``).
-CLINICAL: list[dict[str, object]] = [
-    {"age": 52, "sex": "female", "presenting_complaint": "restlessness", "urge_to_move": True, "uncomfortable_sensations": True,
-     "worse_at_rest": True, "relief_by_movement": True, "worse_evening": True, "visible_hard_contraction": False, "ferritin": 32},
-    {"age": 72, "presenting_complaint": "pain", "symptom_duration": "over_3_months", "exertional_pain_relieved_by_rest": True,
-     "pedal_pulses": "diminished", "ankle_brachial_index": 0.7},
-    {"exertional_pain_relieved_by_rest": True, "pain_location": "calf", "pedal_pulses": "diminished", "smoker": True, "age": 68},
-    {"muscle_cramps": True, "fasciculations": True},
-    {"urge_to_move": True, "ferritin": 30},
-]  # fmt: skip
-
 
 @pytest.fixture(scope="module")
 def model() -> crampnet.Model:
     """The shipped network."""
     return crampnet.load()
-
-
-def random_cases(model: crampnet.Model, n: int, seed: int) -> list[dict[str, object]]:
-    """``n`` cases of 3 to 11 context and finding nodes, their states drawn from the network (so possible)."""
-    sample = model.simulate(n, seed=seed)
-    rng = np.random.default_rng(seed)
-    observable = [nid for nid in model.spec.nodes if model.spec.nodes[nid].role != "condition"]
-    return [{str(nid): sample.iloc[i][str(nid)] for nid in rng.choice(observable, size=int(rng.integers(3, 12)), replace=False)} for i in range(n)]
 
 
 def table_pairs(model: crampnet.Model, answers: Any, n: int, *, cost_aware: bool) -> list[tuple[str, dict[str, object]]]:
@@ -55,9 +36,9 @@ def table_pairs(model: crampnet.Model, answers: Any, n: int, *, cost_aware: bool
     return [(str(q), {c: frame.loc[q, c] for c in COLUMNS}) for q in frame.index]
 
 
-def test_the_report_tables_equal_the_tables_ranked_one_at_a_time(model: crampnet.Model) -> None:
+def test_the_report_tables_equal_the_tables_ranked_one_at_a_time(model: crampnet.Model, clinical_cases: list[dict[str, object]], random_cases: Any) -> None:
     """Check that both question tables of the report are next_questions' own, row for row, on 5 clinical and 25 random cases."""
-    for case in [*CLINICAL, *random_cases(model, 25, seed=3)]:
+    for case in [*clinical_cases, *random_cases(model, 25, seed=3)]:
         answers = collect_answers(model, case)
         best, cheap = ranked_orders(model, answers, [(5, False, False), (3, True, False)])
         assert best == table_pairs(model, answers, 5, cost_aware=False), case
@@ -67,9 +48,9 @@ def test_the_report_tables_equal_the_tables_ranked_one_at_a_time(model: crampnet
         assert [q for q, _ in staged] == list(rank_questions(model, answers, None, staged=True).index)
 
 
-def test_the_report_works_out_the_question_measures_once(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_report_works_out_the_question_measures_once(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch, clinical_cases: list[dict[str, object]]) -> None:
     """Check that the report's two question tables (first five; best three for their cost) read one set of gains, not two."""
-    dx = model.diagnose(CLINICAL[0])
+    dx = model.diagnose(clinical_cases[0])
     dx._answers  # noqa: B018 - scored before counting
     calls = []
     real = _question_order.gains
@@ -94,23 +75,23 @@ def test_ranked_orders_checks_every_order_first(model: crampnet.Model) -> None:
         ranked_orders(model, answers, [(3, "yes", False)])  # type: ignore[list-item]
 
 
-def test_part_probabilities_equal_model_probability(model: crampnet.Model) -> None:
+def test_part_probabilities_equal_model_probability(model: crampnet.Model, clinical_cases: list[dict[str, object]], random_cases: Any) -> None:
     """Check that each shown part's probability is model.probability's, within 1e-12, on 5 clinical, 100 random and thyroid cases.
 
     Not bit for bit: the evidence and the part's event now run as two rows of
     one batch, whose plan sums in another order than two single cases.
     """
     thyroid = [{"proximal_weakness": True, "tsh": 0.05}, {"tsh": "low", "hyperreflexia": True}, {"tsh": "high", "hypothyroid_symptoms": {"yes": 0.7, "no": 0.3}}]
-    for case in [*CLINICAL, *thyroid, *random_cases(model, 100, seed=5)]:
+    for case in [*clinical_cases, *thyroid, *random_cases(model, 100, seed=5)]:
         (got,) = present_given(model, ["overt_thyroid_dysfunction"], case)
         want = model.probability({"overt_thyroid_dysfunction": "present"}, case)
         assert abs(got - want) <= 1e-12, (case, got, want)
         assert 0.0 <= got <= 1.0
 
 
-def test_part_probabilities_run_one_batch(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_part_probabilities_run_one_batch(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch, clinical_cases: list[dict[str, object]]) -> None:
     """Check that the differential's part probabilities ask the engine once (the evidence and every part as rows), not twice per part."""
-    dx = model.diagnose(CLINICAL[0])
+    dx = model.diagnose(clinical_cases[0])
     assert "thyroid_disease" in dx.differential[:8]
     calls = []
     real = model.compiled.evaluate

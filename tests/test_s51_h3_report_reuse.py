@@ -29,18 +29,6 @@ from crampnet.reasoning._rules import RULE_NODES, rule_outs, stated, typed_numbe
 from crampnet.reasoning._scoring import observe
 from crampnet.reasoning.redflags import rule_flags
 
-#: The clinical cases of benchmarks/bench_inference.py (``--clinical``).
-CLINICAL: list[dict[str, object]] = [
-    {"age": 52, "sex": "female", "presenting_complaint": "restlessness", "urge_to_move": True, "uncomfortable_sensations": True,
-     "worse_at_rest": True, "relief_by_movement": True, "worse_evening": True, "visible_hard_contraction": False, "ferritin": 32},
-    {"age": 72, "presenting_complaint": "pain", "symptom_duration": "over_3_months", "exertional_pain_relieved_by_rest": True,
-     "pedal_pulses": "diminished", "ankle_brachial_index": 0.7},
-    {"exertional_pain_relieved_by_rest": True, "pain_location": "calf", "pedal_pulses": "diminished", "smoker": True, "age": 68},
-    {"muscle_cramps": True, "fasciculations": True},
-    {"urge_to_move": True, "ferritin": 30},
-]  # fmt: skip
-
-
 #: The date stamped on the reports compared.
 DAY = dt.date(2026, 12, 7)
 
@@ -49,14 +37,6 @@ DAY = dt.date(2026, 12, 7)
 def model() -> crampnet.Model:
     """The shipped network."""
     return crampnet.load()
-
-
-def random_cases(model: crampnet.Model, n: int, seed: int) -> list[dict[str, object]]:
-    """``n`` cases of 3 to 11 context and finding nodes, their states drawn from the network (so possible)."""
-    sample = model.simulate(n, seed=seed)
-    rng = np.random.default_rng(seed)
-    observable = [nid for nid in model.spec.nodes if model.spec.nodes[nid].role != "condition"]
-    return [{str(nid): sample.iloc[i][str(nid)] for nid in rng.choice(observable, size=int(rng.integers(3, 12)), replace=False)} for i in range(n)]
 
 
 def counted_answers(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
@@ -72,9 +52,9 @@ def counted_answers(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     return calls
 
 
-def test_the_report_builds_each_answer_row_once(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_report_builds_each_answer_row_once(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch, clinical_cases: list[dict[str, object]]) -> None:
     """Check that a report builds each answer of each question one time, for the batch and the finding rules alike."""
-    dx = model.diagnose(CLINICAL[0])
+    dx = model.diagnose(clinical_cases[0])
     calls = counted_answers(monkeypatch)
     text = dx.report()
     assert "## What to ask or test next" in text
@@ -82,19 +62,20 @@ def test_the_report_builds_each_answer_row_once(model: crampnet.Model, monkeypat
     repeated = sorted({call for call in calls if calls.count(call) > 1})
     assert not repeated, f"built more than once: {repeated[:5]}"
     # The case exercises both users of a row: questions the rules read whose answers the batch scores too.
-    read = model.compiled.answers(observe(model, CLINICAL[0]), dx._answers.candidates)
+    read = model.compiled.answers(observe(model, clinical_cases[0]), dx._answers.candidates)
     assert any(q in RULE_NODES and q not in read for q, _ in calls)
 
 
-@pytest.mark.parametrize("case", CLINICAL)
-def test_collect_builds_at_most_one_row_per_answer(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch, case: dict[str, object]) -> None:
+def test_collect_builds_at_most_one_row_per_answer(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch, clinical_cases: list[dict[str, object]]) -> None:
     """Check that scoring every answer builds at most one row per (question, state) on each clinical case."""
     calls = counted_answers(monkeypatch)
-    answers = collect_answers(model, case)
-    states = sum(len(model.spec.nodes[q].states) for q in {q for q, _ in calls})
-    assert len(calls) <= states
-    assert len(set(calls)) == len(calls)
-    assert answers.flag_change is not None
+    for case in clinical_cases:
+        calls.clear()
+        answers = collect_answers(model, case)
+        states = sum(len(model.spec.nodes[q].states) for q in {q for q, _ in calls})
+        assert len(calls) <= states, case
+        assert len(set(calls)) == len(calls), case
+        assert answers.flag_change is not None, case
 
 
 def reference_changes(model: crampnet.Model, case: dict[str, object], candidates: tuple[str, ...]) -> np.ndarray:
@@ -122,10 +103,10 @@ def reference_changes(model: crampnet.Model, case: dict[str, object], candidates
     return np.array(out)
 
 
-def test_the_flag_changes_equal_each_answer_read_on_its_own(model: crampnet.Model) -> None:
+def test_the_flag_changes_equal_each_answer_read_on_its_own(model: crampnet.Model, clinical_cases: list[dict[str, object]], random_cases: Any) -> None:
     """Check every history and examination answer's flag changes against the rules read answer by answer, on 5 clinical and 20 random cases."""
     ruled = {nid for nid in model.spec.nodes if cost_of(nid)[0] in ("history", "examination")}  # what collect_answers checks
-    for case in [*CLINICAL, *random_cases(model, 20, seed=11)]:
+    for case in [*clinical_cases, *random_cases(model, 20, seed=11)]:
         answers = collect_answers(model, case)
         assert answers.flag_change is not None
         want = reference_changes(model, case, answers.candidates)
@@ -158,9 +139,9 @@ class CountedPattern:
         return self.pattern.sub(repl, text)
 
 
-def test_the_markdown_report_runs_a_pass_only_on_texts_that_need_it(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_markdown_report_runs_a_pass_only_on_texts_that_need_it(model: crampnet.Model, monkeypatch: pytest.MonkeyPatch, clinical_cases: list[dict[str, object]]) -> None:
     """Check that writing a report's markdown runs the underscore and entity passes only on the texts with an '_' or an '&'."""
-    dx = model.diagnose(CLINICAL[0])
+    dx = model.diagnose(clinical_cases[0])
     parts = report.blocks(dx)
     texts: list[str] = []
     real = _render._inline
