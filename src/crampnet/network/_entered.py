@@ -98,8 +98,9 @@ def entered(spec: NetworkSpec, nid: str, value: object, vec: np.ndarray) -> str:
     if state not in spec.nodes[nid].states:
         return f"soft evidence ({state})"
     node = spec.nodes[nid]
-    if isinstance(value, str) and typed_state(node, value) is None and typed_number(node, value) is not None:
-        text = number_alone(node, value) if number_alone(node, value).isascii() else repr(typed_number(node, value)).removesuffix(".0")  # "32" given in Python, shown as written ("32 ng/mL" as 32); full-width digits as the number read
+    if isinstance(value, str) and typed_state(node, value) is None and (number := typed_number(node, value)) is not None:
+        alone = number_alone(node, value)
+        text = alone if alone.isascii() else repr(number).removesuffix(".0")  # "32" given in Python, shown as written ("32 ng/mL" as 32); full-width digits as the number read
     elif isinstance(value, _REAL) and not isinstance(value, bool | np.bool_):
         text = repr(as_float(value)).removesuffix(".0")  # not :g, whose 6 digits show 0.8999999 as 0.9, the next band's
     else:
