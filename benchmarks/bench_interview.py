@@ -22,6 +22,9 @@ Strategies:
 - ``decision``: the first row of ``next_questions(by="decision")`` not yet asked;
 - ``information``: the same with ``by="information"`` (the former default);
 - ``value``: the same with ``by="value"`` (the expected value of the answer);
+- ``decision+staged`` and ``information+staged``: the same rankings with
+  ``staged=True`` (history first, then examination, then tests), as
+  ``crampnet interview --staged`` asks;
 - ``fixed``: every finding and context node in network (vocabulary) order,
   history first, then examination, laboratory tests, the ABI (``staged``);
 - ``random``: those nodes in a random order (seeded; averaged over ``--seeds``);
@@ -59,7 +62,7 @@ HERE = Path(__file__).resolve().parent
 INTAKE = ("age_group", "sex", "presenting_complaint")
 #: Questions asked before each score.
 CHECKPOINTS = (3, 5, 8)
-STRATEGIES = ("decision", "information", "value", "fixed", "random", "decision*", "information*", "value*")
+STRATEGIES = ("decision", "information", "value", "decision+staged", "information+staged", "fixed", "random", "decision*", "information*", "value*")
 Row = dict[str, Any]
 Strategy = Callable[[Mapping[str, object], set[str]], str | None]
 
@@ -93,8 +96,8 @@ def fixed_order(model: Any) -> list[str]:
     return sorted(nodes, key=lambda nid: STAGES.index(cost_of(nid)[0]))
 
 
-def ranked(model: Any, by: str, cache: dict[Any, Any] | None = None, only: set[str] | None = None) -> Strategy:
-    """The first question of ``next_questions(by=by)`` not asked yet (and in ``only``, if given).
+def ranked(model: Any, by: str, cache: dict[Any, Any] | None = None, only: set[str] | None = None, staged: bool = False) -> Strategy:
+    """The first question of ``next_questions(by=by, staged=staged)`` not asked yet (and in ``only``, if given).
 
     A skipped question leaves the evidence as it was, so the scored answers
     are kept per evidence (``cache``, shareable between strategies): the
@@ -106,7 +109,7 @@ def ranked(model: Any, by: str, cache: dict[Any, Any] | None = None, only: set[s
         key = tuple(sorted((k, repr(v)) for k, v in evidence.items()))
         if key not in kept:
             kept[key] = collect_answers(model, evidence)
-        table = rank_questions(model, kept[key], None, by=by)
+        table = rank_questions(model, kept[key], None, by=by, staged=staged)
         return next((str(q) for q in table.index if q not in asked and (only is None or q in only)), None)
 
     return pick
@@ -177,6 +180,8 @@ def run_vignette(record: Row, seeds: int = 3, strategies: Sequence[str] = STRATE
     for name in strategies:
         if name in ("decision", "information", "value"):
             plans.append((name, ranked(model, name, cache)))
+        elif name.endswith("+staged"):
+            plans.append((name, ranked(model, name.removesuffix("+staged"), cache, staged=True)))
         elif name in ("decision*", "information*", "value*"):
             plans.append((name, ranked(model, name[:-1], cache, set(vignette_answers(model, record["evidence"])))))
         elif name == "fixed":
@@ -229,14 +234,14 @@ def summarise(rows: Sequence[Row], seeds: int) -> dict[str, Any]:
 
 
 def render(s: dict[str, Any], seconds: float, header: Sequence[str]) -> str:
-    lines = [*header, "", f"{'strategy':<13}" + "".join(f"  top-1 after {q} (answered)" for q in CHECKPOINTS) + "   mnm recall after 5 (after 3 / 8)   mean reciprocal rank after " + " / ".join(map(str, CHECKPOINTS))]
+    lines = [*header, "", f"{'strategy':<18}" + "".join(f"  top-1 after {q} (answered)" for q in CHECKPOINTS) + "   mnm recall after 5 (after 3 / 8)   mean reciprocal rank after " + " / ".join(map(str, CHECKPOINTS))]
     for name in STRATEGIES:
         if name not in s:
             continue
         cells = "".join(f"  {_pct(s[name][str(q)]['top1'], 1):>14} ({s[name][str(q)]['answered']:.1f})  " for q in CHECKPOINTS)
         mrr = " / ".join(f"{s[name][str(q)]['mrr']:.3f}" for q in CHECKPOINTS)
-        lines.append(f"{name:<13}{cells}  {_pct(s[name]['5']['recall'], 1)} ({_pct(s[name]['3']['recall'], 1).strip()} / {_pct(s[name]['8']['recall'], 1).strip()})   {mrr}")
-    lines.append(f"{'full evidence':<13}  {_pct(s['full']['top1'], 1):>14}   (all entries)   {'':<40}  {_pct(s['full']['recall'], 1)}   {s['full']['mrr']:.3f}")
+        lines.append(f"{name:<18}{cells}  {_pct(s[name]['5']['recall'], 1)} ({_pct(s[name]['3']['recall'], 1).strip()} / {_pct(s[name]['8']['recall'], 1).strip()})   {mrr}")
+    lines.append(f"{'full evidence':<18}  {_pct(s['full']['top1'], 1):>14}   (all entries)   {'':<40}  {_pct(s['full']['recall'], 1)}   {s['full']['mrr']:.3f}")
     if "answerable" in s:
         a = s["answerable"]
         share = a["mean"] / a["candidates"] if a["candidates"] else 0.0

@@ -142,3 +142,16 @@ def test_main_runs_with_limit(tmp_path, capsys):
     assert {"decision", "information", "fixed", "random0", "full"} <= set(data["rows"][0])
     row = data["rows"][0]
     assert 0 < row["answerable"] < row["candidates"] and "questions that can be asked" in text
+
+
+@needs_dev
+def test_staged_strategy_asks_history_then_examination_then_tests(model, records):
+    """Check ``decision+staged``: the stages of the questions asked never go back, and the first is the staged ranking's first."""
+    record = records[1]
+    answers = bi.vignette_answers(model, record["evidence"])
+    (point,) = bi.interview(model, record, bi.ranked(model, "decision", staged=True), steps=8, checkpoints=[8])
+    stages = [bi.STAGES.index(bi.cost_of(q)[0]) for q in point["asked"]]
+    assert stages == sorted(stages)
+    evidence = {key: value for nid, (key, value) in answers.items() if nid in bi.INTAKE}
+    table = bi.rank_questions(model, bi.collect_answers(model, evidence), None, by="decision", staged=True)
+    assert point["asked"][0] == table.index[0]
