@@ -230,29 +230,41 @@ def test_probe_varicose_veins_rarely_first_at_intake(model):
     assert first.count("varicosities") / len(first) < 0.20
 
 
+def _bits(p: float, r: float) -> float:
+    """KL(Bernoulli(p) || Bernoulli(r)) in bits, 0 log 0 = 0."""
+    return sum(a * np.log2(a / b) for a, b in ((p, r), (1 - p, 1 - r)) if a > 0)
+
+
 def _brute_force_decider(oracle, evidence, question, focus, thresholds) -> str:
-    """The focus condition whose decision the question's answers change most often, from the full joint (ties: first in focus)."""
+    """Of the focus conditions whose decision an answer changes (the displaced leader and the new one, a threshold crossed), the one the question informs most, from the full joint.
+
+    Ties (gains at GAIN_DECIMALS): the one whose decision changes most often, then the first in focus.
+    """
     before = oracle.posteriors(focus, evidence)
     leader = max(focus, key=lambda c: (before[c], -focus.index(c)))
     weight = dict.fromkeys(focus, 0.0)
+    info = dict.fromkeys(focus, 0.0)
     for state, p_state in oracle.marginal(question, evidence).items():
         if p_state <= 0:
             continue
         after = oracle.posteriors(focus, {**evidence, question: state})
+        for c in focus:
+            info[c] += p_state * _bits(after[c], before[c])
         top = max(focus, key=lambda c: (after[c], -focus.index(c)))
         if len(focus) > 1 and after[top] > after[leader] + LEAD_TOLERANCE:
             weight[top] += p_state
+            weight[leader] += p_state
         for c, t in thresholds.items():
             if c in focus and (after[c] >= t) != (before[c] >= t):
                 weight[c] += p_state
-    best = max(focus, key=lambda c: (weight[c], -focus.index(c)))
-    return best if weight[best] > 0 else ""
+    changed = [c for c in focus if weight[c] > 0]
+    return max(changed, key=lambda c: (round(info[c], GAIN_DECIMALS), weight[c], -focus.index(c))) if changed else ""
 
 
 @pytest.mark.parametrize("evidence", [{}, {"urge": "yes"}, {"location": "calf", "pulses": "diminished"}])
 @pytest.mark.parametrize("thresholds", [{}, {"plm": 0.3}, {"plm": 0.3, "rls": 0.2}])
 def test_deciders_equal_brute_force_on_tiny(tiny, tiny_oracle, evidence, thresholds):
-    """Check each question's decider (the condition whose decision it changes most often) against enumeration of tiny's joint."""
+    """Check each question's decider (of the conditions whose decision it changes, the one it informs most) against enumeration of tiny's joint."""
     focus = list(tiny.conditions)
     answers = collect(tiny, evidence)
     found = deciders(answers, focus, thresholds)

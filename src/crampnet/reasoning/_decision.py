@@ -15,9 +15,11 @@ of the posteriors before and after the answer:
   or (for the candidates collected as ``ruled``) changes a finding rule's
   flag, or any of these; and the
   absolute change of the must-not-miss probabilities;
-- :func:`deciders`: per candidate, the focus condition whose decision its
-  answers would change most often (a new leader, or a must-not-miss
-  condition across its threshold).
+- :func:`deciders`: per candidate, the condition the question is about: of
+  the focus conditions whose decision an answer changes (the leader it
+  would displace, the condition that would take the lead, a must-not-miss
+  condition across its threshold or with its finding-rule flag changed),
+  the one :func:`gains` says it informs most.
 
 An answer of probability zero weighs nothing. Conditions outside ``focus``
 are ignored by every measure.
@@ -58,13 +60,21 @@ from crampnet.reasoning._thresholds import REACH_RTOL
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["BY", "LEAD_TOLERANCE", "Answers", "check_about", "check_by", "collect", "deciders", "decisions", "gains", "thresholds"]
+__all__ = ["BY", "GAIN_DECIMALS", "LEAD_TOLERANCE", "Answers", "check_about", "check_by", "collect", "deciders", "decisions", "gains", "thresholds"]
 
 #: The orders of :func:`crampnet.reasoning.questions.next_questions`.
 BY = ("decision", "information", "value")
 
 #: A condition takes the lead only when it is more probable than the leader by more than this.
 LEAD_TOLERANCE = 1e-9
+
+#: Decimals of the information gain (bits) in the sort key: the two exact engines (numpy, the numba
+#: kernel) and the paths within them sum in different orders, so a gain of 0 comes out as noise of
+#: about 1e-15 and equal gains differ in their last digits; rounded, such ties fall to the cost and
+#: the candidate order, the same in every engine. The gains shown are rounded alike and floored at 0
+#: (mutual information is never negative), so the column never contradicts the order and a gain of 0
+#: shows as 0, not as noise. :func:`deciders` compares the conditions' gains at these decimals too.
+GAIN_DECIMALS = 12
 
 
 def _kl_bits(p: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -180,16 +190,47 @@ def _leads(answers: Answers, focus: Sequence[str]) -> tuple[np.ndarray, np.ndarr
     return post, leads
 
 
-def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float], treatments: Mapping[str, float] | None = None) -> list[str]:
-    """Per candidate, the condition of ``focus`` whose decision its answers would change most often, or ``""``.
+def _changes(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float], treatments: Mapping[str, float] | None) -> np.ndarray:
+    """Per row and focus condition: how many of the condition's decisions the answer changes (0, 1 or 2).
 
-    An answer row counts once for the condition that becomes the leader, and
-    once for each must-not-miss condition it moves across its testing or
-    test-treatment threshold (once for one that crosses both; twice for one
-    that leads and crosses), weighted by the answer's
-    probability, as in :func:`decisions`; the condition with the largest
-    weight is the question's decider (ties: the first in ``focus``). A
-    question none of whose answers changes a decision has none.
+    A new leader changes the decision for two conditions, the leader it
+    displaces and itself; a must-not-miss condition's decision changes when
+    the answer moves it across its testing or test-treatment threshold (one
+    change for both), or changes its finding-rule flag (at least one).
+    """
+    post, leads = _leads(answers, focus)
+    changes = np.zeros(post.shape)
+    if leads.any():
+        changes[np.flatnonzero(leads), np.argmax(post, axis=1)[leads]] = 1.0  # the new leader
+        changes[leads, int(np.argmax(post[0]))] = 1.0  # the leader it displaces
+    guarded, limits = _limits(focus, thresholds, treatments)
+    columns = [list(focus).index(c) for c in guarded]
+    changes[:, columns] += np.minimum(_crossings(post, columns, limits), 1.0)
+    out: np.ndarray = np.maximum(changes, _ruled(answers, focus))  # a finding rule's flag changes: at least one change for it
+    return out
+
+
+def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float], treatments: Mapping[str, float] | None = None) -> list[str]:
+    """Per candidate, the condition of ``focus`` the question is about: of those whose decision an answer changes, the one it informs most; or ``""``.
+
+    In a clinician's words: a question is about the condition whose
+    probability it informs most among those whose decision one of its
+    answers would change (the leading condition it could displace, the one
+    that could take the lead, or a must-not-miss condition it could move
+    across its testing or test-treatment threshold or whose finding-rule
+    flag it could change).
+
+    Precisely: a condition's decision changes in an answer row of positive
+    probability when the row's leader (:func:`decisions`) is another
+    condition than the case's (the displaced leader and the new one both
+    count), or the row crosses one of the condition's thresholds or changes
+    its finding-rule flag. Among the conditions with such a row, the decider
+    has the largest information gain (:func:`gains`, compared at
+    :data:`GAIN_DECIMALS` decimals); ties go to the one whose decision the
+    answers change most often (the answers' probabilities summed, one count
+    for a new or displaced leader, one for any threshold crossing or flag
+    change), then to the first in ``focus``. A question none of whose
+    answers changes a decision has none.
 
     Parameters
     ----------
@@ -218,20 +259,15 @@ def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, fl
     >>> deciders(answers, model.conditions, answers.thresholds)  # sex changes no decision
     ['', 'deep_vein_thrombosis']
     """
-    post, leads = _leads(answers, focus)
-    new = np.argmax(post, axis=1)
-    # Per row and focus condition: how many of its decisions the row changes (it leads; it crosses its threshold).
-    changes = np.zeros(post.shape)
-    changes[np.flatnonzero(leads), new[leads]] = 1.0
-    guarded, limits = _limits(focus, thresholds, treatments)
-    columns = [list(focus).index(c) for c in guarded]
-    changes[:, columns] += np.minimum(_crossings(post, columns, limits), 1.0)
-    changes = np.maximum(changes, _ruled(answers, focus))  # a finding rule's flag changes: at least one change for it
+    changes = _changes(answers, focus, thresholds, treatments)
+    info = np.round(gains(answers)[:, [answers.conditions.index(c) for c in focus]], GAIN_DECIMALS)
     out = []
     for i in range(len(answers.candidates)):
         rows = np.array(answers.rows(i))
         weight = answers.weight[rows] @ changes[rows]
-        out.append(focus[int(np.argmax(weight))] if weight.max() > 0 else "")
+        changed = np.flatnonzero(weight > 0)
+        # The largest gain, then the most often changed, then the first in focus (lexsort: last key first).
+        out.append(focus[int(changed[np.lexsort((changed, -weight[changed], -info[i, changed]))[0]])] if len(changed) else "")
     return out
 
 

@@ -28,22 +28,25 @@ import numpy as np
 
 from crampnet.exceptions import EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import resolve_id, show
-from crampnet.reasoning._decision import Answers, check_about, check_by, deciders, decisions, gains
+from crampnet.reasoning._decision import (
+    GAIN_DECIMALS,
+    Answers,
+    check_about,
+    check_by,
+    deciders,
+    decisions,
+    gains,
+)
 from crampnet.reasoning._value import VALUE_DECIMALS, assess, slopes
 from crampnet.reasoning.ranking import DECIMALS
 
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
+# GAIN_DECIMALS (the gain's decimals in the sort key) is defined beside deciders, which compares gains at it too.
+
 __all__ = ["GAIN_DECIMALS", "STAGES", "check_n", "given_costs", "measure_rows", "order", "question_rows"]
 
-#: Decimals of the information gain (bits) in the sort key: the two exact engines (numpy, the numba
-#: kernel) and the paths within them sum in different orders, so a gain of 0 comes out as noise of
-#: about 1e-15 and equal gains differ in their last digits; rounded, such ties fall to the cost and
-#: the candidate order, the same in every engine. The gains shown are rounded alike and floored at 0
-#: (mutual information is never negative), so the column never contradicts the order and a gain of 0
-#: shows as 0, not as noise.
-GAIN_DECIMALS = 12
 #: Stages of ``staged=True``, first asked first.
 STAGES = ("history", "examination", "lab", "abi")
 
@@ -148,6 +151,13 @@ def measure_rows(
     the ``about`` column. ``cost_aware`` and ``staged`` change the order alone (:func:`order`),
     so the report's two tables (:mod:`crampnet.reasoning.report`) rank one list of rows twice.
 
+    The ``about`` column, ranked by decision (the default): a question is about the condition
+    whose probability it informs most among those whose decision one of its answers would change
+    (the leading condition it could displace, the one that could take the lead, or a must-not-miss
+    condition it could move across a threshold or whose finding-rule flag it could change;
+    :func:`~crampnet.reasoning._decision.deciders`); ranked by value, the one with most of its
+    value; otherwise, or if it changes no decision (has no value), the one it informs most.
+
     Parameters
     ----------
     model : BaseModel
@@ -191,9 +201,9 @@ def measure_rows(
         kind, cost = kinds[i]
         cost = given.get(q, cost)
         total = max(round(float(info[i].sum()), GAIN_DECIMALS), 0.0) + 0.0  # + 0.0: no -0.0
-        # Ranked by decision, a question is about the condition whose decision it can change (a
-        # must-not-miss threshold, a new leader); by value, the one with most of its value; otherwise,
-        # or if it changes none (has no value), what it informs most.
+        # Ranked by decision, a question is about the condition it informs most among those whose decision
+        # it can change (a displaced or new leader, a must-not-miss threshold or flag: deciders); by value,
+        # the one with most of its value; otherwise, or if it changes none (has no value), what it informs most.
         about_q = (decider[i] if decider else "") or (focus[int(np.argmax(info[i]))] if total > 0 else "")
         row = {"label": model.spec.nodes[q].label, "kind": kind, "information_gain": total, "cost": cost, "gain_per_cost": total / cost, "about": about_q}
         rows.append(row | {k: float(v[i]) for k, v in measures.items()})
