@@ -56,10 +56,11 @@ has ``2**n_conditions`` states; the per-condition marginals are exact and
 cheap. The sum counts information about two correlated conditions twice
 (e.g. restless legs syndrome and periodic limb movements); read it as "how
 much the answer would move the differential, condition by condition". The
-condition a question is ``about``: ranked by decision (the default), the one
-whose decision its answers would change most often (a must-not-miss
-condition across one of its thresholds, or a new leader:
-:func:`crampnet.reasoning._decision.deciders`); ranked by value, the one
+condition a question is ``about``: ranked by decision (the default), of
+the conditions whose decision one of its answers would change (the leader
+it could displace, one that could take the lead, a must-not-miss condition
+across one of its thresholds or with its finding-rule flag changed), the one
+it informs most (:func:`crampnet.reasoning._decision.deciders`); ranked by value, the one
 with the largest share of its value; otherwise, and for a
 question that changes no decision, the one its answer would inform most.
 
@@ -231,7 +232,7 @@ def next_questions(
     pandas.DataFrame
         Indexed by node id, best first, columns ``label``, ``kind`` (history,
         examination, lab, abi), ``information_gain`` (bits), ``cost``,
-        ``gain_per_cost``, ``about`` (the condition the answer informs most),
+        ``gain_per_cost``, ``about`` (the condition the question is about, as the module docstring says for each order),
         ``decision``, ``leader_change``, ``threshold_change``,
         ``risk_shift``, ``value``, ``value_lead`` and ``value_threshold``
         (defined in the module docstring). Last ties are broken by cost, then network order. ``attrs["left_out"]``: the tests left out as not indicated on the evidence, each with why
