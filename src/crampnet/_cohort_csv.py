@@ -1,5 +1,6 @@
 r"""The cohort CSVs that ``crampnet score`` reads: :func:`open_cohort` and :func:`read_cohort`.
 
+The column of red flags written beside the posteriors is :func:`crampnet._cohort_flags.flag_column`, imported here.
 Files are read through :mod:`crampnet._files` (regular files only, errors naming the file); ``-`` is the standard input.
 A cohort CSV is streamed in chunks. Its header is read first: empty trailing names (a trailing comma) are dropped,
 and a row may end with empty fields (``yes,no,``) but has a field for each (an empty one for a value not known:
@@ -42,6 +43,7 @@ from typing import IO, TYPE_CHECKING
 
 from crampnet._cli_input import show
 from crampnet._cohort_cells import typed_cells
+from crampnet._cohort_flags import flag_column
 from crampnet._csv_rows import FullRows, not_utf8
 from crampnet._files import open_regular, shown
 from crampnet.exceptions import InvalidValueError, UnknownNodeError
@@ -50,7 +52,6 @@ from crampnet.network.evidence import resolve_id
 if TYPE_CHECKING:
     import pandas as pd
 
-    from crampnet.base import BaseModel
     from crampnet.network.records import NetworkSpec
 
 __all__ = ["FLAGS_COLUMN", "cohort_error", "flag_column", "open_cohort", "read_cohort"]
@@ -342,47 +343,3 @@ def _check_empty(chunk: pd.DataFrame, name: str, start: int, index_col: str | No
     named = f"a case with nothing known is scored when it has an id in the --index-col column {show(index_col)}" if index_col is not None else "to score a case with nothing known, give the cases ids in a column and name it with --index-col"
     msg = f"{name}: {which} no value in any column (only separators, as a spreadsheet saves an empty row): {'it is not a case' if one else 'they are not cases'}, and scoring {'it' if one else 'them'} would put prior probabilities in the output as if for {'a patient' if one else 'patients'}. Delete the empty rows; {named}."
     raise InvalidValueError(msg)
-
-
-def flag_column(model: BaseModel, cases: pd.DataFrame, posteriors: pd.DataFrame, threshold: float | None = None) -> list[str]:
-    """The red flags of each scored row, as ``crampnet score`` writes them in its last column.
-
-    Each row's flags are :func:`crampnet.reasoning.redflags.red_flags` of its entries (empty cells unobserved) and
-    posteriors, most urgent first, as ``condition (urgency)`` joined by ``"; "``; a row without a flag has an empty
-    cell. A finding rule (cauda equina, the Wells score...) raises a flag that no posterior column shows.
-
-    Parameters
-    ----------
-    model : BaseModel
-        The model that scored the rows.
-    cases : pandas.DataFrame
-        The rows as scored (after :func:`crampnet.interop.cohorts.read_text_cells`).
-    posteriors : pandas.DataFrame
-        Their posteriors, one row per case, one column per condition.
-    threshold : float or None, optional
-        One threshold for every must-not-miss condition (``--threshold``); None for each one's own.
-
-    Returns
-    -------
-    list of str
-        One cell per row, in row order.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> import crampnet
-    >>> model = crampnet.load()
-    >>> cases = pd.DataFrame({"back_pain": ["yes", None], "bladder_bowel_dysfunction": ["yes", None]})
-    >>> flag_column(model, cases, model.posteriors(cases))[0].split("; ")[0]
-    'lumbar_radiculopathy (emergency)'
-    """
-    from crampnet.reasoning.redflags import red_flags
-
-    columns = [str(c) for c in cases.columns]
-    missing = cases.isna().to_numpy()
-    cells = []
-    for values, absent, post in zip(cases.itertuples(index=False, name=None), missing, posteriors.to_dict("records"), strict=True):
-        evidence = {c: v for c, v, gone in zip(columns, values, absent, strict=True) if not gone}
-        flags = red_flags(model, evidence, {str(k): float(v) for k, v in post.items()}, threshold=threshold, baseline=False)
-        cells.append("; ".join(f"{flag.condition} ({flag.urgency})" for flag in flags))
-    return cells
