@@ -54,11 +54,16 @@ at :data:`VALUE_DECIMALS` decimals: one case in 10,000, the precision the
 differential prints its probabilities at, so that questions worth less than
 that are ordered by the next keys (``decision``, information gain, cost).
 
-A question is ``about`` the condition with the largest share of its value:
-each must-not-miss condition its ``V_i``, and each condition the part of
-``V_lead`` from the answers that put it in the lead (``V_lead = sum_q
-P(q | e) (max_j p_jq - p_lq)`` for the current leader ``l``, again by the
-martingale).
+A question is ``about`` the condition it informs most among those its value
+comes from, as ranked by decision
+(:func:`crampnet.reasoning._decision.deciders`): each must-not-miss
+condition with a ``V_i``, and, where some answer puts another condition in
+the lead, the leader it would displace and the condition that would take
+the lead. Ties go to the larger share of the value (each must-not-miss
+condition its ``V_i``, each condition the part of ``V_lead`` from the
+answers that put it in the lead: ``V_lead = sum_q P(q | e) (max_j p_jq -
+p_lq)`` for the current leader ``l``, again by the martingale), then to the
+first in ``focus``.
 
 Examples
 --------
@@ -166,11 +171,16 @@ def values(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, floa
 
 
 def valuers(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, float], slopes: Mapping[str, float]) -> list[str]:
-    """Per candidate, the focus condition with the largest share of its value (ties: first in ``focus``), or ``""`` if it has none.
+    """Per candidate, the focus condition the question is about by value, or ``""`` if it has no value.
 
-    A condition's share is its own ``V_i`` plus, over the answers that make
-    it the leader, their probability times how far it is then ahead of the
-    case's leader.
+    Of the conditions its value comes from (each must-not-miss condition
+    with a ``V_i`` above 0; where ``V_lead`` is above 0, the case's leader
+    and each condition an answer puts in the lead), the one the question
+    informs most (:func:`crampnet.reasoning._decision.gains`, compared at
+    ``GAIN_DECIMALS``); ties go to the larger share of the value (its own
+    ``V_i`` plus, over the answers that make it the leader, their
+    probability times how far it is then ahead of the case's leader), then
+    to the first in ``focus``.
 
     Parameters
     ----------
@@ -224,8 +234,21 @@ def assess(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, floa
     valuers : list of str
         Per candidate, as :func:`valuers` returns.
     """
+    from crampnet.reasoning._decision import GAIN_DECIMALS, gains
+
     lead, each, share = _parts(answers, focus, thresholds, slopes)
     threshold = each.sum(axis=1)
     total = share + each
-    owners = [focus[int(np.argmax(total[i]))] if lead[i] + threshold[i] > 0 else "" for i in range(len(answers.candidates))]
+    cols = [answers.conditions.index(c) for c in focus]
+    info = np.round(gains(answers)[:, cols], GAIN_DECIMALS)
+    leader = int(np.argmax(answers.post[0, cols]))
+    owners = []
+    for i in range(len(answers.candidates)):
+        valued = each[i] > 0
+        if lead[i] > 0:  # an answer puts another condition ahead: the leader it displaces and the one that leads
+            valued |= share[i] > 0
+            valued[leader] = True
+        idx = np.flatnonzero(valued)
+        # The largest gain, then the largest share of the value, then the first in focus (lexsort: last key first).
+        owners.append(focus[int(idx[np.lexsort((idx, -total[i, idx], -info[i, idx]))[0]])] if lead[i] + threshold[i] > 0 and len(idx) else "")
     return {"value_lead": lead, "value_threshold": threshold, "value": lead + threshold}, owners

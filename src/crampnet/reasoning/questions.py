@@ -61,7 +61,10 @@ the conditions whose decision one of its answers would change (the leader
 it could displace, one that could take the lead, a must-not-miss condition
 across one of its thresholds or with its finding-rule flag changed), the one
 it informs most (:func:`crampnet.reasoning._decision.deciders`); ranked by value, the one
-with the largest share of its value; otherwise, and for a
+it informs most among those its value comes from (the leader an answer
+could displace and the one that could take the lead, a must-not-miss
+condition whose testing decision it could change:
+:func:`crampnet.reasoning._value.valuers`); otherwise, and for a
 question that changes no decision, the one its answer would inform most.
 
 Focus (``about``)
