@@ -222,7 +222,7 @@ def read_text(path: str | os.PathLike[str], *, limit: int, what: str, error: Err
     ...     read_text(path, limit=100, what="cohort CSV")
     ... except ValueError as err:
     ...     print(str(err).split(": ", 1)[1])
-    not UTF-8 text (line 1: 'utf-8' codec can't decode byte 0xe9 in position 3: invalid continuation byte)
+    not UTF-8 text (line 1: 'utf-8' codec can't decode byte 0xe9 in position 3: invalid continuation byte); save it as UTF-8 (in a text editor, Save As with the encoding UTF-8)
     """
     name = _name(path, what)
     data = read_bytes(name, limit=limit, what=what, error=error)
@@ -231,5 +231,6 @@ def read_text(path: str | os.PathLike[str], *, limit: int, what: str, error: Err
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1  # a byte offset alone does not say where to look
         utf16 = "; it starts with a UTF-16 byte-order mark: save it as UTF-8" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
-        msg = f"{shown(name)}: not UTF-8 text (line {line}: {err}){utf16}"
+        advice = utf16 or "; save it as UTF-8 (in a text editor, Save As with the encoding UTF-8)"  # Latin-1, Notepad's 'ANSI'
+        msg = f"{shown(name)}: not UTF-8 text (line {line}: {err}){advice}"
         raise error(msg, name) from err
