@@ -317,7 +317,8 @@ def _wrapped_hint(key: str, raw: object) -> str:
     A record of ``crampnet diagnose --json`` (or ``Diagnosis.to_dict()``), or a
     saved interview whose ``"crampnet_case"`` key was lost, holds its evidence
     under ``"evidence"``; read as a plain case it was told only "Unknown node
-    'evidence'".
+    'evidence'". A saved interview whose marker was deleted is named from its
+    other keys (``crampnet_version`` comes first), with the marker to put back.
 
     Parameters
     ----------
@@ -331,6 +332,8 @@ def _wrapped_hint(key: str, raw: object) -> str:
     str
         The sentence, with a leading blank, or ``""``.
     """
+    if key in ("crampnet_version", "questions_asked", "skipped"):  # a saved interview whose marker was deleted
+        return f' This file looks like a saved interview without its "{MARKER}": {FORMAT} entry; put it back as the first key to resume the interview with --case.'
     if key != "evidence" or not isinstance(raw, dict):
         return ""
     return (
