@@ -254,4 +254,44 @@ def _not_json(name: str, text: str, err: json.JSONDecodeError) -> InvalidValueEr
         return InvalidValueError(f"{name}: the file is {'empty' if not text else 'blank'}; {shape}")
     if not start.startswith("{") or err.pos == len(text) - len(start):  # not an object, or refused at its first character
         return InvalidValueError(f"{name}: not JSON (it begins {show(start.splitlines()[0], 40)}); {shape}")
-    return InvalidValueError(f"{name}: not JSON: {err}")
+    return InvalidValueError(f"{name}: not JSON: {err}; {_json_fix(text, err) or shape}")
+
+
+def _json_fix(text: str, err: json.JSONDecodeError) -> str:
+    """What to write instead for the JSON mistake ``err`` in ``text``, as a hand-edited case file makes one; ``""`` for another.
+
+    Examples
+    --------
+    >>> import json
+    >>> text = '{"urge_to_move": yes}'
+    >>> try:
+    ...     json.loads(text)
+    ... except json.JSONDecodeError as err:
+    ...     print(_json_fix(text, err))
+    put a state in double quotes ("yes"); only numbers, true, false and null go without them
+    """
+    at = text[err.pos : err.pos + 1]
+    word = re.match(r"[^\s,:{}\[\]\"]+", text[err.pos :])
+    if at and at in "\u201c\u201d\u2018\u2019":
+        return "use plain double quotes (\"), not typographic ones as a word processor writes them: save the file from a text editor"
+    if at == "'":
+        return 'JSON writes text in double quotes ("urge_to_move"), not single ones'
+    if err.msg.startswith("Expecting property name"):
+        if at == "}" and text[: err.pos].rstrip().endswith(","):
+            return "remove the comma after the last entry"
+        if word:
+            return f"put the node id in double quotes ({json.dumps(word.group())})"
+    if err.msg == "Expecting value" and word:
+        return f"put a state in double quotes ({json.dumps(word.group())}); only numbers, true, false and null go without them"
+    if err.msg == "Extra data":
+        return 'one object holds the whole case: every entry inside one { }, separated by commas, e.g. {"urge_to_move": true, "ferritin": 12}'
+    if err.msg == "Expecting ',' delimiter":
+        if not text[err.pos :].strip():
+            return "end the object with }"
+        if at == '"':
+            return "put a comma between entries"
+    if err.msg == "Expecting ':' delimiter":
+        return 'put a colon between a node id and its value, e.g. "urge_to_move": true'
+    if err.msg.startswith("Unterminated string"):
+        return 'end the text with a double quote ("), on the same line'
+    return ""

@@ -26,14 +26,14 @@ from crampnet._case_file import FORMAT, MARKER, MAX_CASE_BYTES, CaseFile, read_c
 from crampnet._case_json import beyond_float
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
 from crampnet.network._units import number_alone
-from crampnet.network._words import missing_word, written_number
+from crampnet.network._words import missing_word, typed_state, written_number
 from crampnet.network.evidence import interpret, resolve_id, state_vector
 
 if TYPE_CHECKING:
     from crampnet.model import Model
     from crampnet.network.spec import Node
 
-__all__ = ["MAX_CASE_BYTES", "gather_evidence", "no_value", "parse_assignment", "read_case", "show"]
+__all__ = ["MAX_CASE_BYTES", "UNKNOWN_WORDS", "gather_evidence", "no_value", "parse_assignment", "read_case", "show"]
 
 #: Digits of the longest integer read as an int (longer ones are beyond a float anyway; int() refuses past 4300).
 _INT_DIGITS = 1000
@@ -150,6 +150,10 @@ def _float_keeps(raw: str, number: float) -> bool:
         return decimal.Decimal(raw.strip()) == decimal.Decimal(repr(number))
     except decimal.InvalidOperation:
         return True
+
+
+#: What a clinician types for a value not known (``ferritin=unknown``, ``=?``): told, as ``ferritin=NA`` is, to leave the node out.
+UNKNOWN_WORDS = frozenset({"unknown", "unk", "?", "??", "don't know", "don\u2019t know", "dont know", "not known", "missing", "not done", "skip", "-"})
 
 
 def no_value(node: Node, key: str, raw: object, where: str | None) -> str:
@@ -287,6 +291,8 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
                     raise InvalidValueError(msg)
                 given[nid] = key
                 node = model.spec.nodes[nid]
+                if isinstance(raw, str) and raw.strip().lower() in UNKNOWN_WORDS and typed_state(node, raw) is None:  # ferritin=unknown, =?: what it means is left out
+                    raise InvalidValueError(no_value(node, key, raw.strip(), where))
                 value = interpret(node, raw)
                 text = number_alone(node, raw).removeprefix("+") if isinstance(raw, str) and isinstance(value, float) else text  # a case file's "1e3"; "30 ng/mL" as 30
                 if value is None or (isinstance(value, float) and math.isnan(value)) or value == "" or (isinstance(value, str) and value not in node.states and missing_word(value)):  # "<NA>", "None" too (not pregnancy's none)
@@ -311,7 +317,8 @@ def _wrapped_hint(key: str, raw: object) -> str:
     A record of ``crampnet diagnose --json`` (or ``Diagnosis.to_dict()``), or a
     saved interview whose ``"crampnet_case"`` key was lost, holds its evidence
     under ``"evidence"``; read as a plain case it was told only "Unknown node
-    'evidence'".
+    'evidence'". A saved interview whose marker was deleted is named from its
+    other keys (``crampnet_version`` comes first), with the marker to put back.
 
     Parameters
     ----------
@@ -325,6 +332,8 @@ def _wrapped_hint(key: str, raw: object) -> str:
     str
         The sentence, with a leading blank, or ``""``.
     """
+    if key in ("crampnet_version", "questions_asked", "skipped"):  # a saved interview whose marker was deleted
+        return f' This file looks like a saved interview without its "{MARKER}": {FORMAT} entry; put it back as the first key to resume the interview with --case.'
     if key != "evidence" or not isinstance(raw, dict):
         return ""
     return (

@@ -46,6 +46,23 @@ def _check_target(name: str, what: str, error: ErrorFactory) -> os.stat_result |
     return info
 
 
+def _folder_problem(err: OSError | ValueError, folder: str) -> str:
+    """After the reason ``err`` gives, what to do when a file cannot be made in ``folder``: it does not exist, or is not writable; ``""`` for another ``err``.
+
+    Examples
+    --------
+    >>> print(_folder_problem(FileNotFoundError(2, "No such file or directory"), "results"))
+    : the folder results does not exist; create it first (mkdir -p results) or give a file in a folder that exists.
+    """
+    if isinstance(err, FileNotFoundError | NotADirectoryError) and not os.path.isdir(folder or "."):
+        import shlex
+
+        return f": the folder {shown(folder)} does not exist; create it first (mkdir -p {shlex.quote(folder)}) or give a file in a folder that exists."
+    if isinstance(err, PermissionError):
+        return f" in the folder {shown(folder or '.')}; give a file in a folder you can write to."
+    return ""
+
+
 class _Raw(io.RawIOBase):
     """Writes to a descriptor through :func:`os.write`, so a failing write surfaces as it is."""
 
@@ -142,7 +159,7 @@ def write_atomic(
     try:
         fd = os.open(temp, _WRITE_FLAGS, 0o666)
     except (OSError, ValueError) as err:
-        msg = f"{shown(name)}: cannot write the {what}: {_reason(err)}"
+        msg = f"{shown(name)}: cannot write the {what}: {_reason(err)}{_folder_problem(err, folder)}"
         raise error(msg, name) from err
     try:
         try:

@@ -62,7 +62,7 @@ def _open_fd(name: str, what: str, error: ErrorFactory) -> int:
     try:
         fd = os.open(name, _READ_FLAGS)
     except (OSError, ValueError) as err:  # ValueError: a NUL character in the name
-        msg = f"{shown(name)}: {_reason(err)}"
+        msg = f"the {what}'s name is empty; give the name of a file." if not name else f"{shown(name)}: {_reason(err)}{_missing(name, what) if isinstance(err, FileNotFoundError) else ''}"
         raise error(msg, name) from err
     try:
         mode = os.fstat(fd).st_mode
@@ -79,6 +79,33 @@ def _open_fd(name: str, what: str, error: ErrorFactory) -> int:
         os.close(fd)
         raise
     return fd
+
+
+def _missing(name: str, what: str) -> str:
+    """For ``name`` that does not exist: a file beside it of a close name, or where a relative name was looked for.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "cohort.csv").write_text("urge_to_move")
+    >>> print(_missing(str(folder / "cohort"), "cohort CSV").replace(str(folder), "F"))
+    . Did you mean 'F/cohort.csv'?
+    """
+    from crampnet.exceptions import did_you_mean
+
+    folder, base = os.path.split(name)
+    try:
+        with os.scandir(folder or ".") as entries:
+            names = [e.name for _, e in zip(range(2000), entries, strict=False)]
+    except OSError:
+        names = []
+    close = [n for n in names if n.lower() == base.lower() or os.path.splitext(n)[0] == base] or did_you_mean(base, names)
+    if close:
+        return f". Did you mean {shown(os.path.join(folder, close[0]))!r}?"
+    if not os.path.isabs(name):
+        return f"; check the {what}'s name: it is looked for from the current folder, {shown(os.getcwd())}"
+    return f"; check the {what}'s name"
 
 
 def open_regular(path: str | os.PathLike[str], *, what: str, error: ErrorFactory = _value_error) -> BinaryIO:
@@ -115,7 +142,7 @@ def open_regular(path: str | os.PathLike[str], *, what: str, error: ErrorFactory
     ...     open_regular("/no/such/file.csv", what="cohort CSV")
     ... except ValueError as err:
     ...     print(err)
-    /no/such/file.csv: No such file or directory
+    /no/such/file.csv: No such file or directory; check the cohort CSV's name
     """
     name = _name(path, what)
     return os.fdopen(_open_fd(name, what, error), "rb")
@@ -222,7 +249,7 @@ def read_text(path: str | os.PathLike[str], *, limit: int, what: str, error: Err
     ...     read_text(path, limit=100, what="cohort CSV")
     ... except ValueError as err:
     ...     print(str(err).split(": ", 1)[1])
-    not UTF-8 text (line 1: 'utf-8' codec can't decode byte 0xe9 in position 3: invalid continuation byte)
+    not UTF-8 text (line 1: 'utf-8' codec can't decode byte 0xe9 in position 3: invalid continuation byte); save it as UTF-8 (in a text editor, Save As with the encoding UTF-8)
     """
     name = _name(path, what)
     data = read_bytes(name, limit=limit, what=what, error=error)
@@ -231,5 +258,6 @@ def read_text(path: str | os.PathLike[str], *, limit: int, what: str, error: Err
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1  # a byte offset alone does not say where to look
         utf16 = "; it starts with a UTF-16 byte-order mark: save it as UTF-8" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
-        msg = f"{shown(name)}: not UTF-8 text (line {line}: {err}){utf16}"
+        advice = utf16 or "; save it as UTF-8 (in a text editor, Save As with the encoding UTF-8)"  # Latin-1, Notepad's 'ANSI'
+        msg = f"{shown(name)}: not UTF-8 text (line {line}: {err}){advice}"
         raise error(msg, name) from err

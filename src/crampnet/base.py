@@ -216,9 +216,9 @@ class BaseModel(NodeIds):
         entries = [f"{nid}={describe(self.spec, nid, vectors[nid])}" for nid in conflict]
         where = f" in {row_name(rows, position)}" if rows is not None else ""
         if len(entries) == 1:  # no other entry takes part: the conflict is with the population's context priors or the network itself
-            msg = f"The evidence{where} is impossible under the network in the population {self.population!r}: {entries[0]} has probability zero on its own."
+            msg = f"The evidence{where} is impossible under the network in the population {self.population!r}: {entries[0]} has probability zero on its own. Leave it out, or use a population where it can hold (crampnet.populations(); --population on the command line)."
         else:
-            msg = f"The evidence{where} is impossible under the network: {' and '.join(entries)} cannot hold together (probability zero)."
+            msg = f"The evidence{where} is impossible under the network: {' and '.join(entries)} cannot hold together (probability zero). Check them: one may be mistyped or another patient's; correct it or leave it out."
         return ImpossibleEvidenceError(msg, conflict, None if rows is None else rows[position])
 
     def _batch(self, frame: pd.DataFrame, *, progress: bool) -> pd.DataFrame:

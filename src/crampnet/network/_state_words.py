@@ -22,13 +22,15 @@ True
 from __future__ import annotations
 
 import difflib
+import json
 import numbers
+import re
 from collections.abc import Iterable, Sequence
 
-from crampnet.network._words import _NO, _YES
+from crampnet.network._words import _NO, _YES, typed_state
 from crampnet.network.spec import Node
 
-__all__ = ["coding_hint", "column_coding", "state_suggestion"]
+__all__ = ["coding_hint", "column_coding", "several_states", "state_suggestion"]
 
 # Words of one sense. A typed word of a sense is offered only a state of the same sense; if the node has none, nothing.
 _SENSES: tuple[frozenset[str], ...] = (
@@ -89,6 +91,36 @@ def state_suggestion(value: str, states: Sequence[str]) -> str | None:
         return initial[0] if len(initial) == 1 else None
     close = [s for s in difflib.get_close_matches(word, [s.lower() for s in states], n=len(states), cutoff=0.6) if s[:1] == word[:1]]
     return next((s for s in states if s.lower() == close[0]), None) if close else None
+
+
+def several_states(node: Node, value: str) -> str:
+    """For text that names two states or more of ``node`` (``calf,foot``, ``calf and foot``): that it takes one, and how to give both.
+
+    Parameters
+    ----------
+    node : Node
+        The node the text was given for.
+    value : str
+        The text as typed.
+
+    Returns
+    -------
+    str
+        The sentence, with a leading blank, or ``""`` if ``value`` is not two or more states.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> print(several_states(crampnet.load().spec.nodes["pain_location"], "calf, foot").strip())
+    It names 2 states, and a node takes one: give the one that fits best (calf or foot), or each with its likelihood (soft evidence), as {"pain_location": {"calf": 1, "foot": 1}} in a case file.
+    """
+    parts = [p for p in re.split(r"\s*(?:[,/+&;|]|\band\b|\bor\b|\s)\s*", value.strip(), flags=re.IGNORECASE) if p]
+    states = list(dict.fromkeys(typed_state(node, p) for p in parts))
+    if len(parts) < 2 or None in states or len(states) < 2:
+        return ""
+    named = [s for s in states if s is not None]
+    soft = json.dumps({node.id: dict.fromkeys(named, 1)})
+    return f" It names {len(named)} states, and a node takes one: give the one that fits best ({', '.join(named[:-1])} or {named[-1]}), or each with its likelihood (soft evidence), as {soft} in a case file."
 
 
 def coding_hint(node: Node, value: object) -> str:

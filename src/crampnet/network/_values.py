@@ -29,7 +29,7 @@ import numpy as np
 from crampnet.exceptions import EvidenceTypeError, InvalidStateError, InvalidValueError
 from crampnet.network._exact import cut_like, exact_number, sign
 from crampnet.network._show import show
-from crampnet.network._state_words import coding_hint, state_suggestion
+from crampnet.network._state_words import coding_hint, several_states, state_suggestion
 from crampnet.network._units import number_alone
 from crampnet.network._words import (
     missing_word,
@@ -277,7 +277,7 @@ def state_vector(node: Node, value: object, *, sets: bool = False, name: str | N
             raise _no_numbers(node, value, label, value.strip() if typed is None else typed)
         bare = typed_state(node, value.strip().rstrip(".!?,;:"))  # "y.", "true.": the word with a full stop
         close = [bare] if bare is not None else [] if time_amount(node, value) else [s for s in [state_suggestion(value, node.states)] if s is not None]  # "3 weeks" is not under_2_weeks; by sense, never the opposite
-        hint = f" Did you mean {close[0]!r}?" if close else number_hint(node, value)
+        hint = several_states(node, value) or (f" Did you mean {close[0]!r}?" if close else number_hint(node, value))  # calf,foot: both, not calf
         msg = f"{show(value)} is not a state of {label}. Valid states: {', '.join(node.states)}.{number}{hint}"
         if not value.strip():  # an empty form field or CSV cell: no value, not a misspelt state
             msg = f"{label} is {show(value)}, which gives no value. {_BLANK if value else _EMPTY}; otherwise give one of {', '.join(node.states)}.{number}"
