@@ -322,7 +322,7 @@ def test_missing_case_file(tmp_path, capsys):
         (["diagnos"], "unknown command 'diagnos'. Did you mean 'diagnose'?"),
         (["diagnose", "--top", "-1"], "--top must be at least 0"),
         (["score", "x.csv", "--chunksize", "0"], "--chunksize must be at least 1"),
-        (["interview", "--confidence", "1.5"], "--confidence must be in (0, 1]"),
+        (["interview", "--confidence", "1.5"], "--confidence must be a number in (0, 1]"),
         (["diagnose", "--population", "pregnant"], "Did you mean 'pregnancy'?"),
     ],
 )

@@ -24,4 +24,4 @@ def test_a_confidence_given_as_a_percentage_says_what_to_pass(value, says, cli_r
     """Check interview --confidence 95 says it reads as 95% and to pass 0.95, as --threshold 5 does; one line, nothing asked."""
     code, out, err = cli_run(["interview", "--confidence", value], "yes\n")
     assert (code, out) == (2, "")
-    assert err == f"crampnet: error: --confidence must be in (0, 1]. {says}\n"
+    assert err == f"crampnet: error: --confidence must be a number in (0, 1] (leave it out to stop at 0.95; 0.9 stops sooner, 0.99 later). {says}\n"

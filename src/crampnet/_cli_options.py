@@ -30,10 +30,14 @@ from crampnet.exceptions import InvalidValueError, hint
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-__all__ = ["Parser", "choice_error", "flush_stdout", "option_before_command", "option_problem", "same_file", "unknown_option"]
+__all__ = ["CONFIDENCE", "Parser", "choice_error", "flush_stdout", "option_before_command", "option_problem", "same_file", "unknown_option"]
 
 #: The options ``crampnet`` takes before its command.
 TOP_OPTIONS = ("-h", "--help", "--version")
+#: ``interview --confidence``'s default: stop when a condition reaches this posterior.
+CONFIDENCE = 0.95
+#: What ``--confidence`` takes, said first in each of its errors (as ``--threshold`` says it).
+_CONFIDENCE_RANGE = f"--confidence must be a number in (0, 1] (leave it out to stop at {CONFIDENCE}; 0.9 stops sooner, 0.99 later)."
 
 
 class Parser(argparse.ArgumentParser):
@@ -328,12 +332,12 @@ def _confidence_problem(args: argparse.Namespace) -> str:
     text = str(args.confidence).strip()
     number, hint = _percent_text(text, "--confidence")
     if hint is not None:
-        return f"--confidence must be in (0, 1]. Got {show(text)}.{hint}"
+        return f"{_CONFIDENCE_RANGE} Got {show(text)}.{hint}"
     if not (math.isfinite(number) and 0 < number <= 1):
         shown = f"{number:.15g}" if not math.isnan(number) or text.lower().lstrip("+-") == "nan" else show(text)
         if math.isinf(number) and text.lower().lstrip("+-") not in ("inf", "infinity"):  # 1e999: as typed, not "inf"
             shown = f"{show(text)}, beyond the largest number a float holds"
-        return f"--confidence must be in (0, 1]. Got {shown}.{probability_hint(number)}"  # 95: reads as 95%, as --threshold 5 does
+        return f"{_CONFIDENCE_RANGE} Got {shown}.{probability_hint(number)}"  # 95: reads as 95%, as --threshold 5 does
     args.confidence = number
     return ""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from crampnet._cli_options import Parser
+from crampnet._cli_options import CONFIDENCE, Parser
 from crampnet._cli_output import NOTE
 from crampnet._files import shown
 
@@ -22,7 +22,7 @@ QUESTION_ORDERS = ("decision", "information", "value")
 #: The default of ``interview --max-questions``, which counts the questions of a resumed case too.
 MAX_QUESTIONS = 10
 #: The defaults of ``interview --confidence`` and ``--top`` (the resume command gives them when they differ).
-CONFIDENCE, TOP = 0.95, 5
+TOP = 5
 
 
 class _Once(argparse.Action):
