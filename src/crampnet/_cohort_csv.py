@@ -255,7 +255,8 @@ def read_cohort(stream: IO[str], name: str, *, chunksize: int, index_col: str | 
                     nid = resolve_id(spec, column, "the columns of the file")
                 except UnknownNodeError as err:  # a column of case ids ("id") is the likeliest: say how to name it
                     hinted = index_col is None and column.isprintable() and len(column) <= 60 and not any(difflib.SequenceMatcher(None, column, close).ratio() >= 0.8 for close in err.suggestions)  # not for a typo (urge_to_mov); no raw escape or 100 kB printed
-                    ids = f" If the column holds the cases' ids, give --index-col {shlex.quote(column)}." if hinted else ""
+                    # --index-col=--id: a value that starts with '-' is read as an option after a space
+                    ids = f" If the column holds the cases' ids, give --index-col{'=' if column.startswith('-') else ' '}{shlex.quote(column)}." if hinted else ""
                     msg = f"{name}: {err}{ids}"
                     raise UnknownNodeError(msg, err.node, err.suggestions) from None
                 if named.setdefault(nid, column) != column:  # an id and an alias, or two aliases
