@@ -19,7 +19,7 @@ def model():
     [
         ("ferritin", "1 200", "no thousands separator", "'200' is not read"),  # said 200 was a unit to convert from
         ("ferritin", "1_200", "no thousands separator", None),
-        ("ferritin", "32ng", "Give the number alone, in ng/mL ('ng' is not read: convert a value in another unit).", None),
+        ("ferritin", "32ng", "Give the number alone, in ng/mL: 32, if the result is 32 ng/mL ('ng' alone is an amount, not ng/mL).", "convert a value in another unit"),  # the node's unit cut short, not another unit (session 52)
         ("ferritin", "32mg", "('mg' is not read: convert a value in another unit)", "alone: 32"),
         ("ferritin", "0x10", "Write the number in decimal digits.", "'x10' is not read"),
         ("ferritin", "\u22125", "Write the minus sign as '-'", None),
@@ -43,7 +43,7 @@ def test_a_near_number_or_word_is_refused_saying_what_to_type(capsys, model, nod
     assert hint in err, err
 
 
-@pytest.mark.parametrize("text", ["32?", "~32", "abc", "?"])
+@pytest.mark.parametrize("text", ["32?", "abc", "?"])  # "~32" is told it is approximate since session 52 (test_s52_near_numbers.py), never read as 32
 def test_no_hint_is_made_up_for_other_text(model, text):
     """Check text that is no near number gets the list of states and no hint that would mislead (no "Give the number alone: 32")."""
     with pytest.raises(InvalidStateError) as caught:

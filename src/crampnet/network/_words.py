@@ -348,7 +348,7 @@ def number_hint(node: Node, text: str) -> str:
     >>> from crampnet.network._words import number_hint
     >>> nodes = crampnet.load().spec.nodes
     >>> number_hint(nodes["ferritin"], "1 200"), number_hint(nodes["ferritin"], "32ng")
-    (' Write a number with a decimal point and no thousands separator (3.5, 1000).', " Give the number alone, in ng/mL ('ng' is not read: convert a value in another unit).")
+    (' Write a number with a decimal point and no thousands separator (3.5, 1000).', " Give the number alone, in ng/mL: 32, if the result is 32 ng/mL ('ng' alone is an amount, not ng/mL).")
     """
     written = text.strip()
     if not node.bands or not any(c.isdigit() for c in written):
@@ -378,7 +378,11 @@ def number_hint(node: Node, text: str) -> str:
             return number_hint(node, after[1])
         if converted := converted_hint(node, after[1], after[2]):  # "9.2 mg/dL" on calcium: the number in mmol/L to type
             return converted
+        if node.unit and "/" in node.unit and after[2].strip().lower() == node.unit.split("/")[0].strip().lower():  # "2.2mmol", "32ng": the node's unit cut short
+            return f" Give the number alone, in {node.unit}: {after[1]}, if the result is {after[1]} {node.unit} ({after[2].strip()!r} alone is an amount, not {node.unit})."
         return f" Give the number alone{f', in {node.unit} ({after[2].strip()!r} is not read: convert a value in another unit)' if node.unit else ''}."
+    if (near := re.fullmatch(f"(?:~|\u2248|ca\\.?|approx\\.?|about)\\s*({_NUMBER})", written, re.IGNORECASE)) is not None:  # "~30", "approx. 30": never read as 30
+        return f" {written} is an approximate number: give the result as measured, alone ({near[1]} if that is it), or one of the states."
     if (before := re.fullmatch(f"(.*[^\\W\\d_].*?)[\\s:=]+({_NUMBER})", written)) is not None:  # "K 3.1", "ferritin: 32"
         return f" Give the number alone: {before[2]}."
     return ""
