@@ -112,7 +112,7 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     score.add_argument("-o", "--output", action=_Once, default=None, help="the CSV to write (default, or -: stdout)")
     score.add_argument("--chunksize", action=_Once, type=int, default=10_000, help="rows read and scored at a time (default 10000)")
     score.add_argument("--index-col", action=_Once, default=None, help="a column that identifies the cases (default: row number)")
-    score.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    score.add_argument("--no-progress", action="store_true", help="no progress bar on stderr (it is drawn only when stderr is a terminal, so a log file or a pipe never gets one)")
     desc = sub.add_parser("describe", parents=[common], help="what a node means, its states, bands, parents, children and the sources of its numbers")
     desc.add_argument("node", nargs="?", help="a node id or alias, e.g. ferritin or age; without one, every id by role")
     warm = sub.add_parser("warm-up", help="compile the inference kernel now (or load it from numba's cache) so later runs start on it", description="Compile the inference kernel now (or load it from numba's cache) so that later runs start on it. The kernel is the same for every network and population, so warm-up takes no --network or --population.")

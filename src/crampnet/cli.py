@@ -247,9 +247,10 @@ def _score(args: argparse.Namespace, model: Model) -> int:
     )
     from crampnet.interop.cohorts import read_text_cells
 
-    with open_cohort(args.cohort, count=not args.no_progress) as (stream, name, total):
+    shown_bar = not args.no_progress and _is_terminal(sys.stderr)  # a log file or a pipe gets no bar frames
+    with open_cohort(args.cohort, count=shown_bar) as (stream, name, total):
         bar = None
-        if not args.no_progress:
+        if shown_bar:
             from tqdm.auto import tqdm
 
             bar = tqdm(total=total, unit="case", desc="crampnet score", file=sys.stderr)
@@ -284,6 +285,15 @@ def _score(args: argparse.Namespace, model: Model) -> int:
     if args.output:
         print(f"crampnet: wrote the posteriors to {shown(args.output)}", file=sys.stderr)
     return 0
+
+
+def _is_terminal(stream: object) -> bool:
+    """Whether ``stream`` is a terminal (False for a file, a pipe, a closed stream or an object without ``isatty``)."""
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return callable(isatty) and bool(isatty())
+    except (ValueError, OSError):  # a closed stream
+        return False
 
 
 def _describe(args: argparse.Namespace, model: Model) -> int:
