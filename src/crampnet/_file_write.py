@@ -26,7 +26,7 @@ from crampnet._file_names import _CHUNK, ErrorFactory, _kind, _name, _reason, _v
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
-__all__ = ["csv_stdout", "document_stdout", "quiet_closed_stderr", "tolerant_stdout", "write_atomic", "write_whole"]
+__all__ = ["csv_stdout", "document_stdout", "is_terminal", "quiet_closed_stderr", "tolerant_stdout", "write_atomic", "write_whole"]
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
@@ -283,6 +283,32 @@ def document_stdout() -> IO[str]:
     if isinstance(sys.stdout, io.TextIOWrapper) and not sys.stdout.isatty():
         sys.stdout.reconfigure(encoding="utf-8", errors="strict")
     return sys.stdout
+
+
+def is_terminal(stream: object) -> bool:
+    """Whether ``stream`` is a terminal: what ``crampnet score`` asks before drawing its progress bar on stderr.
+
+    Parameters
+    ----------
+    stream : object
+        A standard stream, or anything in its place.
+
+    Returns
+    -------
+    bool
+        False for a file, a pipe, a closed stream, None or an object without ``isatty``.
+
+    Examples
+    --------
+    >>> import io
+    >>> is_terminal(io.StringIO()), is_terminal(None)
+    (False, False)
+    """
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return callable(isatty) and bool(isatty())
+    except (ValueError, OSError):  # a closed stream
+        return False
 
 
 def quiet_closed_stderr() -> None:

@@ -245,9 +245,10 @@ def _score(args: argparse.Namespace, model: Model) -> int:
         open_cohort,
         read_cohort,
     )
+    from crampnet._file_write import is_terminal
     from crampnet.interop.cohorts import read_text_cells
 
-    shown_bar = not args.no_progress and _is_terminal(sys.stderr)  # a log file or a pipe gets no bar frames
+    shown_bar = not args.no_progress and is_terminal(sys.stderr)  # a log file or a pipe gets no bar frames
     with open_cohort(args.cohort, count=shown_bar) as (stream, name, total):
         bar = None
         if shown_bar:
@@ -285,15 +286,6 @@ def _score(args: argparse.Namespace, model: Model) -> int:
     if args.output:
         print(f"crampnet: wrote the posteriors to {shown(args.output)}", file=sys.stderr)
     return 0
-
-
-def _is_terminal(stream: object) -> bool:
-    """Whether ``stream`` is a terminal (False for a file, a pipe, a closed stream or an object without ``isatty``)."""
-    isatty = getattr(stream, "isatty", None)
-    try:
-        return callable(isatty) and bool(isatty())
-    except (ValueError, OSError):  # a closed stream
-        return False
 
 
 def _describe(args: argparse.Namespace, model: Model) -> int:
