@@ -60,7 +60,7 @@ from crampnet.reasoning._thresholds import REACH_RTOL
 if TYPE_CHECKING:
     from crampnet.base import BaseModel
 
-__all__ = ["BY", "GAIN_DECIMALS", "LEAD_TOLERANCE", "Answers", "check_about", "check_by", "collect", "deciders", "decisions", "gains", "thresholds"]
+__all__ = ["BY", "GAIN_DECIMALS", "LEAD_TOLERANCE", "Answers", "check_about", "check_by", "collect", "deciders", "decisions", "focus_gains", "gains", "informed_most", "thresholds"]
 
 #: The orders of :func:`crampnet.reasoning.questions.next_questions`.
 BY = ("decision", "information", "value")
@@ -260,15 +260,73 @@ def deciders(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, fl
     ['', 'deep_vein_thrombosis']
     """
     changes = _changes(answers, focus, thresholds, treatments)
-    info = np.round(gains(answers)[:, [answers.conditions.index(c) for c in focus]], GAIN_DECIMALS)
+    info = focus_gains(answers, focus)
     out = []
     for i in range(len(answers.candidates)):
         rows = np.array(answers.rows(i))
         weight = answers.weight[rows] @ changes[rows]
-        changed = np.flatnonzero(weight > 0)
-        # The largest gain, then the most often changed, then the first in focus (lexsort: last key first).
-        out.append(focus[int(changed[np.lexsort((changed, -weight[changed], -info[i, changed]))[0]])] if len(changed) else "")
+        out.append(informed_most(focus, weight > 0, info[i], weight))  # ties: the most often changed
     return out
+
+
+def focus_gains(answers: Answers, focus: Sequence[str]) -> np.ndarray:
+    """:func:`gains` over the ``focus`` conditions, rounded to :data:`GAIN_DECIMALS` as the orders compare them.
+
+    Parameters
+    ----------
+    answers : Answers
+        As :func:`collect` returns.
+    focus : Sequence of str
+        The conditions that count, in their order.
+
+    Returns
+    -------
+    numpy.ndarray
+        Bits, one row per candidate, one column per condition of ``focus``.
+
+    Examples
+    --------
+    >>> import crampnet
+    >>> model = crampnet.load()
+    >>> answers = collect(model, {"muscle_cramps": True}, ["sex", "calf_tenderness"])
+    >>> focus_gains(answers, ["deep_vein_thrombosis"]).shape
+    (2, 1)
+    """
+    return np.round(gains(answers)[:, [answers.conditions.index(c) for c in focus]], GAIN_DECIMALS)
+
+
+def informed_most(focus: Sequence[str], among: np.ndarray, info: np.ndarray, second: np.ndarray) -> str:
+    """The condition a question is about: of ``focus`` where ``among`` holds, the largest gain ``info``, then the largest ``second``, then the first; ``""`` for none.
+
+    What :func:`deciders` and :func:`crampnet.reasoning._value.valuers` name, each with its own ``among``
+    (the conditions whose decision, or value, an answer changes) and ``second`` (how often, or how much).
+
+    Parameters
+    ----------
+    focus : Sequence of str
+        The conditions, in their order.
+    among : numpy.ndarray
+        Bool per condition of ``focus``: those that may be named.
+    info : numpy.ndarray
+        The question's gain about each, compared as given (:func:`focus_gains`).
+    second : numpy.ndarray
+        What breaks a tie of gains, the larger first.
+
+    Returns
+    -------
+    str
+        A condition of ``focus``, or ``""`` if ``among`` holds for none.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> informed_most(["a", "b", "c"], np.array([True, True, False]), np.array([0.1, 0.1, 0.9]), np.array([0.0, 1.0, 0.0]))
+    'b'
+    >>> informed_most(["a"], np.array([False]), np.array([0.1]), np.array([1.0]))
+    ''
+    """
+    idx = np.flatnonzero(among)
+    return focus[int(idx[np.lexsort((idx, -second[idx], -info[idx]))[0]])] if len(idx) else ""  # lexsort: last key first
 
 
 def check_by(by: object, *, cost_aware: object = False, staged: object = False) -> None:

@@ -234,21 +234,18 @@ def assess(answers: Answers, focus: Sequence[str], thresholds: Mapping[str, floa
     valuers : list of str
         Per candidate, as :func:`valuers` returns.
     """
-    from crampnet.reasoning._decision import GAIN_DECIMALS, gains
+    from crampnet.reasoning._decision import focus_gains, informed_most
 
     lead, each, share = _parts(answers, focus, thresholds, slopes)
     threshold = each.sum(axis=1)
     total = share + each
-    cols = [answers.conditions.index(c) for c in focus]
-    info = np.round(gains(answers)[:, cols], GAIN_DECIMALS)
-    leader = int(np.argmax(answers.post[0, cols]))
+    info = focus_gains(answers, focus)
+    leader = int(np.argmax(answers.post[0, [answers.conditions.index(c) for c in focus]]))
     owners = []
     for i in range(len(answers.candidates)):
         valued = each[i] > 0
         if lead[i] > 0:  # an answer puts another condition ahead: the leader it displaces and the one that leads
             valued |= share[i] > 0
             valued[leader] = True
-        idx = np.flatnonzero(valued)
-        # The largest gain, then the largest share of the value, then the first in focus (lexsort: last key first).
-        owners.append(focus[int(idx[np.lexsort((idx, -total[i, idx], -info[i, idx]))[0]])] if lead[i] + threshold[i] > 0 and len(idx) else "")
+        owners.append(informed_most(focus, valued, info[i], total[i]) if lead[i] + threshold[i] > 0 else "")  # ties: the larger share of the value
     return {"value_lead": lead, "value_threshold": threshold, "value": lead + threshold}, owners
