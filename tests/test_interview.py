@@ -463,7 +463,7 @@ def test_to_dict_posteriors_equal_pgmpy_variable_elimination(evidence, pgmpy_ve)
     assert keys == sorted(keys, reverse=True)  # ordered by the measure, ties by probability
     assert record["ordered_by"] == "disablement" and record["ranking"] == "counterfactual"
     assert all(e["must_not_miss"] == (e["condition"] in MODEL.must_not_miss) for e in record["differential"])
-    assert record["network"] == {"name": MODEL.spec.name, "version": MODEL.spec.version}
+    assert record["network"] == {"name": MODEL.spec.name, "version": MODEL.spec.version, "digest": MODEL.spec.digest}
     assert record["population"] == MODEL.population and record["crampnet_version"] == crampnet.__version__
     assert record["evidence"] == evidence
     assert [set(f) >= {"condition", "urgency", "message", "source"} for f in record["red_flags"]] == [True] * len(dx.red_flags)

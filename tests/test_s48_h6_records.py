@@ -48,7 +48,7 @@ def test_from_dict_with_the_model_a_record_was_not_made_with_warns(model):
         warnings.simplefilter("ignore")  # the fit's own convergence notes
         fitted = model.fit(data.drop(columns=model.conditions), max_iter=3)
     record = json.loads(json.dumps(fitted.diagnose(DVT).to_dict()))
-    assert record["network"] == {"name": model.spec.name, "version": model.spec.version}
+    assert record["network"] == {"name": model.spec.name, "version": model.spec.version, "digest": model.spec.digest}
     with pytest.warns(UserWarning, match=r"The record's P\(\w+\) is .*computed again .*a fitted model"):
         crampnet.Diagnosis.from_dict(model, record)
 

@@ -47,7 +47,7 @@ def test_the_record_of_a_fitted_model_names_the_fit(model, fitted):
     """Check ``to_dict`` gives the fit (cases, method, prior strength) through JSON, and None for the network file's model."""
     record = json.loads(json.dumps(fitted.diagnose(CASE).to_dict()))
     assert record["fitted"] == {"cases": 120, "method": "complete", "prior_strength": 10.0}
-    assert record["network"] == {"name": model.spec.name, "version": model.spec.version}  # the same as the file's: it cannot tell them apart
+    assert record["network"] == {"name": model.spec.name, "version": model.spec.version, "digest": model.spec.digest}  # the file's, digest included: "fitted" tells them apart
     assert model.diagnose(CASE).to_dict()["fitted"] is None
 
 

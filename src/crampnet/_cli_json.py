@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
+from crampnet._version import __version__
 from crampnet.exceptions import InvalidValueError
 from crampnet.network.evidence import describe, entered, normalise, resolve_id
 from crampnet.reasoning.html import TITLES, part_probabilities
@@ -150,7 +151,9 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
     Returns
     -------
     str
-        A JSON object indented by 2, with the keys ``evidence``, ``read_as``,
+        A JSON object indented by 2, with the keys ``crampnet_version``,
+        ``network`` (``name``, ``version`` and ``digest``, the SHA-256 of the
+        network file's text), ``population``, ``evidence``, ``read_as``,
         ``ranking``, ``threshold`` (``--threshold``, null for each condition's own), ``ordered_by``, ``legend``, ``differential``,
         ``posteriors``, ``red_flags``, ``must_not_miss``,
         ``next_questions``, ``questions_by``, ``questions_staged`` and
@@ -181,6 +184,9 @@ def diagnosis_json(dx: Diagnosis, evidence: Mapping[str, object], questions: int
         for q, r in (dx._question_rows(questions, by, staged) if questions > 0 else [])
     ]
     out = {
+        "crampnet_version": __version__,
+        "network": dx.model.spec.stamp(),
+        "population": dx.model.population,
         "evidence": dict(evidence),
         "read_as": {k: read_as(dx.model.spec, k, v, (typed or {}).get(k)) for k, v in evidence.items()},
         "ranking": dx.ranking,

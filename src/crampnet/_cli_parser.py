@@ -9,6 +9,7 @@ The values the options take are checked after parsing, in
 from __future__ import annotations
 
 import argparse
+import sys
 
 from crampnet._cli_options import CONFIDENCE, Parser
 from crampnet._cli_output import NOTE
@@ -86,7 +87,7 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     flagging = Parser(add_help=False)
     flagging.add_argument("--threshold", action=_Once, default=None, metavar="P", help="one testing threshold in (0, 1], e.g. 0.05, for every must-not-miss condition: its red flag is raised at or above P (default: each condition's own threshold)")
     parser = Parser(prog="crampnet", description="Bayesian differential diagnosis of leg cramps. " + NOTE)
-    parser.add_argument("--version", action="version", version="%(prog)s " + _version())
+    parser.add_argument("--version", action=_Version, nargs=0, help="show crampnet's version and the shipped network's (name, version, SHA-256 of its file), then exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     diag = sub.add_parser("diagnose", parents=[common, case, asking, flagging], help="red flags, ranked differential and next questions for a case")
     diag.add_argument("--example", action="store_true", help="start from the built-in example case")
@@ -119,8 +120,26 @@ def parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     return parser, {"diagnose": diag, "interview": inter, "report": rep, "export": exp, "score": score, "describe": desc, "warm-up": warm}
 
 
-def _version() -> str:
-    """The version of crampnet, imported when the parser is built."""
-    from crampnet._version import __version__
+class _Version(argparse.Action):
+    """``--version``: crampnet's version, and the shipped network's name, version and digest (loaded only when asked)."""
 
-    return __version__
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None) -> None:
+        """Print the two lines on stdout and exit 0.
+
+        Parameters
+        ----------
+        parser : argparse.ArgumentParser
+            The parser reading the option.
+        namespace : argparse.Namespace
+            Unused.
+        values : object
+            Unused (the option takes none).
+        option_string : str or None, optional
+            The option as typed.
+        """
+        from crampnet._load import load
+        from crampnet._version import __version__
+
+        stamp = load().spec.stamp()
+        parser._print_message(f"crampnet {__version__}\nnetwork {stamp['name']} {stamp['version']} (shipped; SHA-256 of its file {stamp['digest']})\n", sys.stdout)  # as argparse's own version action
+        parser.exit(0)

@@ -47,7 +47,7 @@ def _compile(text: str, name: str, digest: str, population: str | None) -> Model
     # Imported here so that ``python -m crampnet.network.twin`` runs cleanly.
     from crampnet.network.twin import read_twin
 
-    spec = parse_network(text, name, parsed=read_twin(digest))
+    spec = parse_network(text, name, parsed=read_twin(digest), digest=digest)
     population = spec.default_population if population is None else population
     _check_population(spec, population)
     return Model(spec, population)

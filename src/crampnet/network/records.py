@@ -255,7 +255,12 @@ class Population:
 
 @dataclass(frozen=True)
 class NetworkSpec:
-    """A validated network file."""
+    """A validated network file.
+
+    ``digest`` is the SHA-256 (64 lowercase hex digits) of the file's text as
+    UTF-8: the version names a release of the network, the digest its exact
+    numbers and words (two texts of one version differ in it).
+    """
 
     name: str
     version: str
@@ -267,6 +272,24 @@ class NetworkSpec:
     order: tuple[str, ...] = field(default=())
     populations: dict[str, Population] = field(default_factory=dict)
     default_population: str = FILE_POPULATION
+    digest: str = ""
+
+    def stamp(self) -> dict[str, str]:
+        """Which network this is, as records and saved cases write it.
+
+        Returns
+        -------
+        dict of str to str
+            ``name``, ``version`` and ``digest``.
+
+        Examples
+        --------
+        >>> import crampnet
+        >>> stamp = crampnet.load().spec.stamp()
+        >>> stamp["name"], len(stamp["digest"])
+        ('leg_cramps', 64)
+        """
+        return {"name": self.name, "version": self.version, "digest": self.digest}
 
     def node(self, node_id: str) -> Node:
         """Return the node ``node_id`` (``KeyError`` if absent).

@@ -36,6 +36,7 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -98,7 +99,7 @@ __all__ = [
 ]
 
 
-def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] | None = None) -> NetworkSpec:
+def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] | None = None, digest: str | None = None) -> NetworkSpec:
     """Parse and validate the text of a network file.
 
     Parameters
@@ -112,11 +113,14 @@ def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] |
         already has it (the shipped network's twin,
         :mod:`crampnet.network.twin`); it is consumed, and validated like
         freshly parsed data.
+    digest : str, optional
+        The SHA-256 (hex) of ``text`` encoded as UTF-8, when the caller has
+        already computed it; computed here otherwise.
 
     Returns
     -------
     NetworkSpec
-        The validated network.
+        The validated network, with the ``digest`` of its text.
 
     Raises
     ------
@@ -155,7 +159,8 @@ def parse_network(text: str, path: str = "<string>", *, parsed: dict[str, Any] |
         names = ", ".join([FILE_POPULATION, *populations])
         raise reader.fail("default_population", f"{default_population!r} is not a population of the file (the populations: {names})")
     check_network(reader, {nid: nodes[nid] for nid in order})
-    return NetworkSpec(name, version, title, description, sources, nodes, path, order, populations, default_population)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest() if digest is None else digest
+    return NetworkSpec(name, version, title, description, sources, nodes, path, order, populations, default_population, digest)
 
 
 def _parse_population(reader: Reader, key: str, body: object, nodes: Mapping[str, Node], sources: Mapping[str, Source]) -> Population:

@@ -125,7 +125,7 @@ def diagnosis_record(dx: Diagnosis) -> dict[str, object]:
     Returns
     -------
     dict of str to object
-        The keys ``crampnet_version``, ``network`` (``name``, ``version``),
+        The keys ``crampnet_version``, ``network`` (``name``, ``version``, ``digest``: the SHA-256 of its file's text),
         ``fitted`` (None, or for a model fitted to data ``cases``,
         ``method`` and ``prior_strength``: its numbers are not the network
         file's), ``population``, ``evidence``, ``ranking``, ``ordered_by``,
@@ -159,7 +159,7 @@ def diagnosis_record(dx: Diagnosis) -> dict[str, object]:
     fitted = None if prior_strength is None else {"cases": int(model.cases), "method": str(model.method), "prior_strength": float(prior_strength)}  # type: ignore[attr-defined]
     return {
         "crampnet_version": _version(),
-        "network": {"name": model.spec.name, "version": model.spec.version},
+        "network": model.spec.stamp(),
         "fitted": fitted,
         "population": model.population,
         "evidence": {str(k): plain(v) for k, v in dx.evidence.items()},
@@ -254,7 +254,7 @@ def record_arguments(model: BaseModel, record: object) -> tuple[Mapping[str, obj
     Warns
     -----
     UserWarning
-        If it was made with another version of the network.
+        If it was made with another version of the network, or another text of it (``digest``).
     """
     if not isinstance(record, Mapping) or not isinstance(record.get("evidence"), Mapping):
         msg = f"Diagnosis.from_dict needs the dict of Diagnosis.to_dict (a mapping with an 'evidence' mapping). Got {show(record)} ({type(record).__name__})."
@@ -269,6 +269,8 @@ def record_arguments(model: BaseModel, record: object) -> tuple[Mapping[str, obj
             raise InvalidValueError(msg)
         if network.get("version", model.spec.version) != model.spec.version:
             warnings.warn(f"The diagnosis was made with {model.spec.name} {show(network.get('version'))}; this is {model.spec.version}: its posteriors may differ.", UserWarning, stacklevel=3)
+        elif network.get("digest", model.spec.digest) != model.spec.digest:  # the same version, another text: numbers edited since
+            warnings.warn(f"The diagnosis was made with another file of {model.spec.name} {model.spec.version} (digest {show(network.get('digest'))}; this one's is {model.spec.digest[:12]}...): its posteriors may differ.", UserWarning, stacklevel=3)
     if population != model.population:
         msg = f"The diagnosis was made for the population {show(population)}, not {model.population!r}; use crampnet.load(population={show(population)}) to make it again."
         raise InvalidValueError(msg)

@@ -110,7 +110,8 @@ def stamp(dx: Diagnosis, now: object = None) -> list[Block]:
     -------
     list of Block
         One ``("stamp", pairs)`` block: ``(name, value)`` pairs for
-        "Date", "crampnet", "Network", "Fitted" (for a model fitted to
+        "Date", "crampnet", "Network" (with the SHA-256 of its file's text,
+        which tells two texts of one version apart), "Fitted" (for a model fitted to
         data: how many cases, the method and the prior strength),
         "Population" and "Evidence (N entries)", the values as text.
 
@@ -130,7 +131,7 @@ def stamp(dx: Diagnosis, now: object = None) -> list[Block]:
     return [("stamp", [
         ("Date", f"{date.isoformat()} (UTC)"),
         ("crampnet", f"version {_version()}"),
-        ("Network", f"{spec.title or spec.name} ({spec.name}, version {spec.version})"),
+        ("Network", f"{spec.title or spec.name} ({spec.name}, version {spec.version}; SHA-256 of the file {spec.digest})"),
         *fitted,
         ("Population", _population(dx.model)),
         (f"Evidence ({len(shown)} {'entry' if len(shown) == 1 else 'entries'})", evidence),
