@@ -347,7 +347,7 @@ def test_readme_lists_what_the_thyroid_part_carries(model: crampnet.Model) -> No
     disease while brisk reflexes, an upper motor neuron sign, come from its part.
     """
     words = {
-        "weakness": "weakness", "proximal_weakness": "proximal weakness", "hyperreflexia": "brisk reflexes",
+        "weakness": "weakness", "proximal_weakness": "proximal weakness", "hyperreflexia": "brisk reflexes", "ankle_reflex": "reduced ankle reflexes",
         "hypothyroid_symptoms": "hypothyroid symptoms", "daytime_fatigue": "tiredness", "sensory_loss": "sensory loss",
         "creatine_kinase": "a raised CK", "tsh": "the overt TSH",
     }  # fmt: skip
