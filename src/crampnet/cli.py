@@ -70,7 +70,6 @@ from crampnet._case_file import (
     CaseFile,
     case_document,
     check_saved,
-    network_digest,
     read_case_file,
     save_case,
 )
@@ -150,7 +149,7 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
     evidence = _evidence(args, model, typed)
     save = None
     if args.save:
-        digest = args.digest or network_digest(args.network)
+        digest = model.spec.digest  # the SHA-256 of the network file's text, as network_digest reads it
         path = args.save
 
         def save(evidence: dict[str, object], skipped: list[str], asked: int) -> None:
@@ -291,6 +290,9 @@ def _score(args: argparse.Namespace, model: Model) -> int:
 def _describe(args: argparse.Namespace, model: Model) -> int:
     from crampnet.network.describe import print_description, print_index
 
+    if args.node is not None and not args.node.strip():  # crampnet describe "" (an empty shell variable): not an unknown id
+        msg = f"describe was given an empty node id ({args.node!r}). Give a node id or alias, e.g. crampnet describe ferritin, or none to list every id."
+        raise InvalidValueError(msg)
     return print_description(model, args.node) if args.node is not None else print_index(model.spec)
 
 
@@ -302,12 +304,11 @@ def _parser() -> argparse.ArgumentParser:
 def _prepare(args: argparse.Namespace) -> Model:
     """Read the case file, load the model (in a saved case's population unless --population says), warn of a saved case's other network version."""
     case = read_case_file(args.case) if getattr(args, "case", None) else None
-    args.case_file, args.skipped, args.digest = case, [], None
+    args.case_file, args.skipped = case, []
     model = load(args.network, population=args.population)
     if case is None or not case.saved:
         return model
-    args.digest = network_digest(args.network)
-    warnings, args.skipped = check_saved(case, model, args.digest)
+    warnings, args.skipped = check_saved(case, model, model.spec.digest)
     if args.population is None and case.population != model.population:
         try:
             model = load(args.network, population=case.population)
