@@ -63,6 +63,7 @@ from crampnet._case_json import Written
 from crampnet._cli_output import differential_lines, evidence_line, flag_lines
 from crampnet._file_names import escaped
 from crampnet._interview_answers import HELP, OPENING, answer_value, ended_line, prompt, reader
+from crampnet._stdin import unread
 from crampnet.exceptions import CrampnetError, EvidenceTypeError, InvalidValueError
 from crampnet.network.evidence import check_bool, show
 from crampnet.reasoning._decision import check_by
@@ -262,6 +263,7 @@ class Interview:
                 kept = evidence_line({pending: self.evidence[pending]}, self.model.spec, self.typed).removeprefix("Evidence: ")
                 reason = f"interrupted while the differential was computed with {kept}: the answer is kept{' in the saved case' if self.save is not None and failed is None else ''}, but the differential below is from before it."
         ended = history[-1][:2] if history and not candidates and code == 0 and failed is None else None  # the last answer stopped it (_stop): no prompt for back
+        reason += unread(stdin) if not candidates else ""  # stopped by _stop with answers still waiting: say they were not read
         self._final(dx, reason, {k: v for k, v in self.evidence.items() if k != pending}, ended_line(self.model, *ended, self.typed) if ended else None)
         if failed is not None:
             raise failed
