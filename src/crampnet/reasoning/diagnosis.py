@@ -122,7 +122,7 @@ class Diagnosis(DiagnosisParts):
             measure, ``must_not_miss``, ``parts`` if it has parts), ``red_flags``
             (``condition``, ``urgency``, ``message``, ``source``), ``must_not_miss`` (the rows of
             :attr:`must_not_miss`, ``condition`` first), ``ranking``, ``threshold``, ``network``
-            (``name``, ``version``), ``fitted`` (None, or the fit's ``cases``, ``method`` and
+            (``name``, ``version``, ``digest``: the SHA-256 of its file's text), ``fitted`` (None, or the fit's ``cases``, ``method`` and
             ``prior_strength``), ``population``, ``crampnet_version``
             (:mod:`crampnet.reasoning._records`). :meth:`from_dict` reads it back.
 
@@ -152,7 +152,7 @@ class Diagnosis(DiagnosisParts):
         -------
         Diagnosis
             Computed afresh; warns (``UserWarning``) if the record names another
-            version of the network, or if its ``posteriors`` or ``red_flags``
+            version of the network or another text of it (its ``digest``), or if its ``posteriors`` or ``red_flags``
             are not the ones computed now (a record made with a fitted model,
             which keeps the network's version, or edited).
 
