@@ -301,7 +301,7 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
             except (CrampnetError, ValueError, TypeError) as err:
                 if where is None or str(err).startswith(where):
                     raise
-                msg_0 = f"{where}: {err}{_wrapped_hint(key, raw)}"
+                msg_0 = f"{where}: {err}{_wrapped_hint(key, {k: v for k, v, _ in items})}"
                 raise InvalidValueError(msg_0) from err
             evidence[nid] = value
             if typed is not None and text is not None and text.isascii():  # full-width digits (U+FF11 U+FF12) echoed as the number read, 12
@@ -311,30 +311,33 @@ def gather_evidence(model: Model, base: Mapping[str, object], case: str | CaseFi
     return evidence
 
 
-def _wrapped_hint(key: str, raw: object) -> str:
+def _wrapped_hint(key: str, document: Mapping[str, object]) -> str:
     """For a case file whose evidence sits under ``"evidence"`` without the saved-case marker, a sentence saying how to give it; else ``""``.
 
     A record of ``crampnet diagnose --json`` (or ``Diagnosis.to_dict()``), or a
     saved interview whose ``"crampnet_case"`` key was lost, holds its evidence
     under ``"evidence"``; read as a plain case it was told only "Unknown node
     'evidence'". A saved interview whose marker was deleted is named from its
-    other keys (``crampnet_version`` comes first), with the marker to put back.
+    other keys (``crampnet_version`` comes first, with ``questions_asked`` or
+    ``skipped`` beside it), with the marker to put back; a ``diagnose --json``
+    record, which starts with ``crampnet_version``, ``network`` and
+    ``population``, from its ``evidence`` object.
 
     Parameters
     ----------
     key : str
         The key of the case file's object that named no node.
-    raw : object
-        Its value.
+    document : Mapping of str to object
+        The case file's object, every key with its value.
 
     Returns
     -------
     str
         The sentence, with a leading blank, or ``""``.
     """
-    if key in ("crampnet_version", "questions_asked", "skipped"):  # a saved interview whose marker was deleted
+    if key in ("crampnet_version", "questions_asked", "skipped") and ("questions_asked" in document or "skipped" in document):  # a saved interview whose marker was deleted
         return f' This file looks like a saved interview without its "{MARKER}": {FORMAT} entry; put it back as the first key to resume the interview with --case.'
-    if key != "evidence" or not isinstance(raw, dict):
+    if key not in ("evidence", "crampnet_version", "network", "population") or not isinstance(document.get("evidence"), dict):  # a diagnose --json record starts with crampnet_version
         return ""
     return (
         f' This file holds its evidence under "evidence", as a saved interview ("{MARKER}": {FORMAT}, with the other keys'
