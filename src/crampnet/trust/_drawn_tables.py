@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TABLE_BYTES", "drawn_tables"]
 
-#: The most memory (bytes) the tables :func:`drawn_tables` returns take, held at once (6,580 draws of the shipped network).
+#: The most memory (bytes) the tables :func:`drawn_tables` returns take, held at once (6,576 draws of the shipped network).
 TABLE_BYTES = 4 * 2**30
 
 

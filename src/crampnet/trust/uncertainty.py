@@ -144,7 +144,7 @@ def draw_tables(model: BaseModel, draws: int = 1000, seed: int | np.random.Gener
     Raises
     ------
     InvalidValueError
-        ``draws`` not an int from 1 to :data:`MAX_DRAWS` (or more than ``TABLE_BYTES`` of tables, in ``_drawn_tables``: 6,580 for the shipped network), ``coverage``
+        ``draws`` not an int from 1 to :data:`MAX_DRAWS` (or more than ``TABLE_BYTES`` of tables, in ``_drawn_tables``: 6,576 for the shipped network), ``coverage``
         outside [0.5, 1), or a negative ``seed``.
     EvidenceTypeError
         If ``seed`` is not an int, a Generator or None.
