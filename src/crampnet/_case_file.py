@@ -26,7 +26,7 @@ Examples
 >>> from crampnet._case_file import case_document, read_case_file, save_case
 >>> model = crampnet.load()
 >>> path = str(pathlib.Path(tempfile.mkdtemp()) / "case.json")
->>> save_case(path, case_document(model, {"urge_to_move": True}, ["varicosities"], 2, "0" * 64))
+>>> save_case(path, case_document(model, {"urge_to_move": True}, ["varicosities"], 2))
 >>> case = read_case_file(path)
 >>> case.saved, case.evidence, case.skipped, case.asked, case.population
 (True, {'urge_to_move': True}, ('varicosities',), 2, 'presenting')
@@ -271,8 +271,8 @@ def network_digest(path: str | os.PathLike[str] | None) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def check_saved(case: CaseFile, model: BaseModel, digest: str) -> tuple[list[str], list[str]]:
-    """Check that ``case`` can resume on ``model`` (whose network file has ``digest``).
+def check_saved(case: CaseFile, model: BaseModel) -> tuple[list[str], list[str]]:
+    """Check that ``case`` can resume on ``model`` (its network file's digest is ``model.spec.digest``).
 
     Parameters
     ----------
@@ -280,8 +280,6 @@ def check_saved(case: CaseFile, model: BaseModel, digest: str) -> tuple[list[str
         A saved interview (as :func:`read_case_file` reads it).
     model : BaseModel
         The model to resume it on.
-    digest : str
-        The digest of ``model``'s network file (:func:`network_digest`).
 
     Returns
     -------
@@ -309,7 +307,7 @@ def check_saved(case: CaseFile, model: BaseModel, digest: str) -> tuple[list[str
     warnings = []
     if saved["version"] != spec.version:
         warnings.append(f"{case.name} was saved with {spec.name} {show(saved['version'], 60)}; this is {spec.name} {spec.version}: its answers are kept, but the probabilities may differ from those shown when it was saved.")
-    elif saved["digest"] != digest:
+    elif saved["digest"] != spec.digest:
         warnings.append(f"{case.name} was saved with another file of {spec.name} {spec.version} (its digest differs): the probabilities may differ from those shown when it was saved.")
     skipped = []
     for q in case.skipped:
@@ -324,22 +322,20 @@ def check_saved(case: CaseFile, model: BaseModel, digest: str) -> tuple[list[str
     return warnings, skipped
 
 
-def case_document(model: BaseModel, evidence: Mapping[str, object], skipped: Sequence[str], asked: int, digest: str) -> dict[str, object]:
+def case_document(model: BaseModel, evidence: Mapping[str, object], skipped: Sequence[str], asked: int) -> dict[str, object]:
     """A saved interview as the plain dict :func:`save_case` writes (see the module docstring).
 
     Parameters
     ----------
     model : BaseModel
-        The model interviewed: gives the network's name and version and the
-        population.
+        The model interviewed: gives the network's name, version and digest
+        (``spec.stamp()``) and the population.
     evidence : Mapping
         The answers, node id to value (copied into a dict).
     skipped : Sequence of str
         The ids of the questions skipped (copied into a list).
     asked : int
         The number of questions asked.
-    digest : str
-        The digest of the network file (:func:`network_digest`).
 
     Returns
     -------
@@ -354,7 +350,7 @@ def case_document(model: BaseModel, evidence: Mapping[str, object], skipped: Seq
     return {
         MARKER: FORMAT,
         "crampnet_version": __version__,
-        "network": {"name": model.spec.name, "version": model.spec.version, "digest": digest},
+        "network": model.spec.stamp(),
         "population": model.population,
         "evidence": dict(evidence),
         "skipped": list(skipped),

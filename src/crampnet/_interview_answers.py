@@ -212,4 +212,3 @@ def answer_value(model: Model, evidence: Mapping[str, object], nid: str, answer:
         print(f"  Answer one of the states listed{', or a number' if node.bands else ''}, or skip (? lists the answers).")
         return None, None
     return value, text
-

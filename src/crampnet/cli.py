@@ -149,14 +149,13 @@ def _interview(args: argparse.Namespace, model: Model) -> int:
     evidence = _evidence(args, model, typed)
     save = None
     if args.save:
-        digest = model.spec.digest  # the SHA-256 of the network file's text, as network_digest reads it
         path = args.save
 
         def save(evidence: dict[str, object], skipped: list[str], asked: int) -> None:
             if case is not None and not case.saved and same_file(args.case, path):  # save_case would advise removing it: the user's case
                 msg = f"{shown(path)} is the case file --case reads, a plain case, which --save leaves as it is: give --save a new file name (the case saved there keeps this case's evidence, and resumes with --case and --save that name)."
                 raise InvalidValueError(msg)
-            save_case(path, case_document(model, evidence, skipped, asked, digest))
+            save_case(path, case_document(model, evidence, skipped, asked))
 
     if case is not None and case.saved:
         print(f"Resuming {case.name}: {len(evidence)} answer{'s' * (len(evidence) != 1)}, {len(args.skipped)} skipped, {case.asked} question{'s' * (case.asked != 1)} asked.")
@@ -308,7 +307,7 @@ def _prepare(args: argparse.Namespace) -> Model:
     model = load(args.network, population=args.population)
     if case is None or not case.saved:
         return model
-    warnings, args.skipped = check_saved(case, model, model.spec.digest)
+    warnings, args.skipped = check_saved(case, model)
     if args.population is None and case.population != model.population:
         try:
             model = load(args.network, population=case.population)
