@@ -104,3 +104,17 @@ def test_version_names_the_shipped_network(capsys, file_digest):
         f"crampnet {crampnet.__version__}",
         f"network leg_cramps {crampnet.load().spec.version} (shipped; SHA-256 of its file {file_digest})",
     ]
+
+
+@pytest.mark.parametrize(("rows", "population"), [(2, "presenting"), (1, "adults")])
+def test_score_says_how_many_rows_and_which_network(cli_run, tmp_path, file_digest, rows, population):
+    """Check ``crampnet score -o`` ends with the rows written, the network (digest included) and the population: the CSV has nowhere to keep them."""
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("age,urge_to_move\n" + "60,yes\n70,no\n"[: 7 * rows], encoding="utf-8")
+    out = tmp_path / "scores.csv"
+    code, _, err = cli_run(["score", str(cohort), "-o", str(out), "--population", population])
+    assert code == 0, err
+    assert len(out.read_text(encoding="utf-8").splitlines()) == rows + 1
+    version = crampnet.load().spec.version
+    suffix = f"({rows} row{'s' if rows != 1 else ''}; network leg_cramps {version}, SHA-256 {file_digest}; population {population})"
+    assert err.strip().splitlines()[-1].startswith("crampnet: wrote the posteriors to") and err.strip().endswith(suffix)

@@ -248,7 +248,7 @@ def _score(args: argparse.Namespace, model: Model) -> int:
 
     shown_bar = not args.no_progress and is_terminal(sys.stderr)  # a log file or a pipe gets no bar frames
     with open_cohort(args.cohort, count=shown_bar) as (stream, name, total):
-        bar = None
+        bar, written = None, [0]  # the progress bar, if shown; the rows written, for the closing line
         if shown_bar:
             from tqdm.auto import tqdm
 
@@ -264,6 +264,7 @@ def _score(args: argparse.Namespace, model: Model) -> int:
                     if post.index.name is None:
                         post.index.name = "row"
                     post.to_csv(out, header=i == 0)
+                    written[0] += len(post)
                     if bar is not None:
                         bar.update(len(post))
             except (CrampnetError, ValueError, TypeError) as err:
@@ -282,7 +283,7 @@ def _score(args: argparse.Namespace, model: Model) -> int:
             if bar is not None:
                 bar.close()
     if args.output:
-        print(f"crampnet: wrote the posteriors to {shown(args.output)}", file=sys.stderr)
+        print(f"crampnet: wrote the posteriors to {shown(args.output)} ({written[0]:,} row{'s' * (written[0] != 1)}; network {model.spec.name} {model.spec.version}, SHA-256 {model.spec.digest}; population {model.population})", file=sys.stderr)
     return 0
 
 
