@@ -1,0 +1,80 @@
+"""The presenting age and sex mix comes from the NAMCS leg-complaint visits (session 54).
+
+The network's ``presenting`` and ``primary_care_leg_symptoms`` presets set the
+age and sex of adults who consult with a leg complaint. They were judgment
+(0.25 / 0.40 / 0.35, women 0.58); they are now the weighted shares of US
+office visits whose first reason was pain, cramps, weakness or swelling of
+the hip, leg, knee, ankle or foot, NAMCS 2006-2010. The tests recompute the
+shares from the committed table (``networks/research/namcs/``), which the
+script beside it wrote from the public-use files, and compare them with the
+pgmpy tables the presets build.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+import crampnet
+
+ROOT = Path(__file__).resolve().parents[1]
+NAMCS = ROOT / "networks" / "research" / "namcs"
+KINDS = {"pain", "cramps", "weakness", "swelling"}
+
+
+def _shares(period: str) -> tuple[dict[str, float], float, int]:
+    """Age-band shares, the female share and the visit count of the sited leg-complaint visits of ``period``."""
+    by_age: dict[str, float] = defaultdict(float)
+    by_sex: dict[str, float] = defaultdict(float)
+    visits = 0
+    with (NAMCS / "leg_visits_by_age_sex.csv").open(newline="") as f:
+        for row in csv.DictReader(f):
+            if row["period"] != period or row["site"] == "unsited" or row["kind"] not in KINDS:
+                continue
+            by_age[row["age_band"]] += float(row["weighted"])
+            by_sex[row["sex_name"]] += float(row["weighted"])
+            visits += int(row["visits"])
+    total = sum(by_age.values())
+    return {band: w / total for band, w in by_age.items()}, by_sex["female"] / total, visits
+
+
+@pytest.mark.parametrize("population", ["presenting", "primary_care_leg_symptoms"])
+def test_presenting_age_and_sex_are_the_namcs_shares(population):
+    """Check each preset's age and sex tables against the 2006-2010 shares, to the table's three decimals."""
+    ages, female, visits = _shares("2006-2010")
+    assert visits == 4157
+    network = crampnet.load(population=population).network
+    age = network.get_cpds("age_group")
+    got = dict(zip(age.state_names["age_group"], age.values.ravel(), strict=True))
+    for band in ("under_40", "40_to_64", "65_plus"):
+        assert got[band] == pytest.approx(ages[band], abs=5e-4), band
+    sex = network.get_cpds("sex")
+    got_sex = dict(zip(sex.state_names["sex"], sex.values.ravel(), strict=True))
+    assert got_sex["female"] == pytest.approx(female, abs=5e-4)
+    assert got_sex["male"] == pytest.approx(1 - female, abs=5e-4)
+
+
+def test_the_ranges_hold_both_periods():
+    """Check the stated ranges hold the 2006-2010 value and the 1995-2005 one (the period the range was widened to)."""
+    params = crampnet.load().parameters()
+    rows = params[(params["node"].isin(["age_group", "sex"])) & (params["kind"] == "prior (population presenting)")]
+    assert set(rows["source"]) == {"namcs_2006_2010"}
+    for period in ("2006-2010", "1995-2005"):
+        ages, female, _ = _shares(period)
+        expected = ages | {"female": female, "male": 1 - female}
+        for _, row in rows.iterrows():
+            assert row["low"] <= round(expected[row["state"]], 3) <= row["high"], (period, row["state"])
+
+
+def test_the_research_note_names_the_script_and_tables():
+    """Check the source's citation is followable (the data's addresses) and the research note names the script and both tables, which are in the repository."""
+    citation = crampnet.load().spec.sources["namcs_2006_2010"].citation
+    assert "https://github.com/outcomesinsights/namcs_nhamcs_tools" in citation
+    assert "8ceb1e1" in citation
+    note = (ROOT / "networks" / "research" / "2026-12-08-s54-namcs.md").read_text(encoding="utf-8")
+    for name in ("namcs_leg_visits.py", "leg_visits_by_age_sex.csv", "leg_visits_by_condition.csv"):
+        assert name in note
+        assert (NAMCS / name).is_file()
