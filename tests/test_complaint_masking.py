@@ -56,7 +56,7 @@ def _by_table(model: crampnet.Model, condition: str, state: str) -> float:
     ("condition", "state", "quoted"),
     [
         ("restless_legs_syndrome", "restlessness", 4.25),
-        ("peripheral_neuropathy", "numbness_or_tingling", 1.63),
+        ("peripheral_neuropathy", "numbness_or_tingling", 1.94),
         ("motor_neuron_disease", "cramps", 0.20),
     ],
 )

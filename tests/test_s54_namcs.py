@@ -61,7 +61,7 @@ def test_the_ranges_hold_both_periods():
     """Check the stated ranges hold the 2006-2010 value and the 1995-2005 one (the period the range was widened to)."""
     params = crampnet.load().parameters()
     rows = params[(params["node"].isin(["age_group", "sex"])) & (params["kind"] == "prior (population presenting)")]
-    assert set(rows["source"]) == {"namcs_2006_2010"}
+    assert set(rows["source"]) == {"namcs_1995_2010"}
     for period in ("2006-2010", "1995-2005"):
         ages, female, _ = _shares(period)
         expected = ages | {"female": female, "male": 1 - female}
@@ -71,10 +71,75 @@ def test_the_ranges_hold_both_periods():
 
 def test_the_research_note_names_the_script_and_tables():
     """Check the source's citation is followable (the data's addresses) and the research note names the script and both tables, which are in the repository."""
-    citation = crampnet.load().spec.sources["namcs_2006_2010"].citation
+    citation = crampnet.load().spec.sources["namcs_1995_2010"].citation
     assert "https://github.com/outcomesinsights/namcs_nhamcs_tools" in citation
     assert "8ceb1e1" in citation
     note = (ROOT / "networks" / "research" / "2026-12-08-s54-namcs.md").read_text(encoding="utf-8")
     for name in ("namcs_leg_visits.py", "leg_visits_by_age_sex.csv", "leg_visits_by_condition.csv"):
         assert name in note
         assert (NAMCS / name).is_file()
+
+
+#: Conditions whose presenting-complaint link is the NAMCS chief-complaint split as measured (first-listed diagnosis).
+MEASURED = ["deep_vein_thrombosis", "local_calf_pathology", "lumbar_radiculopathy", "lumbar_spinal_stenosis", "arthritis", "peripheral_neuropathy"]
+COMPLAINTS = ["cramps", "restlessness", "numbness_or_tingling", "pain", "swelling", "weakness"]
+ORDER = ["cramps", "restlessness", "numbness_or_tingling", "pain", "swelling", "weakness"]  # the noisy-MAX order
+
+
+def _complaints(condition: str) -> tuple[dict[str, float], int]:
+    """Weighted chief-complaint shares and the visit count of leg-complaint visits whose first-listed diagnosis is ``condition`` (1995-2010)."""
+    weighted: dict[str, float] = defaultdict(float)
+    visits = 0
+    with (NAMCS / "leg_visits_by_condition.csv").open(newline="") as f:
+        for row in csv.DictReader(f):
+            if row["condition"] == condition and row["listed"] == "first":
+                weighted[row["kind"]] += float(row["weighted"])
+                visits += int(row["visits"])
+    total = sum(weighted.values())
+    return {k: weighted[k] / total for k in COMPLAINTS}, visits
+
+
+def _link(model: crampnet.Model, condition: str) -> dict[str, float]:
+    cpd = model.spec.nodes["presenting_complaint"].cpd
+    link = next(link for link in cpd.links if link.parent == condition)  # type: ignore[attr-defined]
+    return dict(link.dist.probabilities)
+
+
+@pytest.mark.parametrize("condition", MEASURED)
+def test_measured_complaint_links_are_the_namcs_shares(model, condition):
+    """Check each measured link against the table's shares, to three decimals (a never-seen cramps gets half a visit)."""
+    shares, visits = _complaints(condition)
+    link = _link(model, condition)
+    assert set(link) == set(COMPLAINTS)
+    half = 0.5 / (visits + 1) if shares["cramps"] == 0 else 0.0  # taken from pain, the largest entry
+    for k in COMPLAINTS:
+        expected = half if k == "cramps" and half else shares[k] - half if k == "pain" else shares[k]
+        assert link[k] == pytest.approx(expected, abs=2.5e-3), (k, link[k], expected)
+    assert link["cramps"] > 0  # a complaint of cramps never rules the condition out
+
+
+def test_pad_link_is_mcdermott_times_namcs(model):
+    """Check PAD's link: 12/26 with an exertional symptom (mcdermott_1999) propose NAMCS's split, the rest nothing (cramps)."""
+    shares, _ = _complaints("peripheral_arterial_disease")
+    link = _link(model, "peripheral_arterial_disease")
+    active = 12 / 26
+    for k in COMPLAINTS:
+        expected = 1 - active + active * shares[k] if k == "cramps" else active * shares[k]
+        assert link[k] == pytest.approx(expected, abs=2.5e-3), k
+
+
+@pytest.mark.parametrize("condition", [*MEASURED, "peripheral_arterial_disease"])
+def test_the_engine_table_is_the_link_under_the_leak(model, condition):
+    """Check pgmpy's column for the condition alone: its cumulative distribution is the link's times the leak's (noisy-MAX)."""
+    cpd = model.network.get_cpds("presenting_complaint")
+    states = cpd.state_names
+    index = [slice(None)] + [states[p].index("present" if p == condition else "absent") for p in cpd.variables[1:]]
+    column = dict(zip(states["presenting_complaint"], cpd.get_values().reshape([len(states[v]) for v in cpd.variables])[tuple(index)], strict=True))
+    link = _link(model, condition)
+    leak = dict(model.spec.nodes["presenting_complaint"].cpd.leak.probabilities)  # type: ignore[union-attr]
+    cumulative_link = cumulative_leak = cumulative_column = 0.0
+    for k in ORDER:
+        cumulative_link += link[k]
+        cumulative_leak += leak[k]
+        cumulative_column += float(column[k])
+        assert cumulative_column == pytest.approx(cumulative_link * cumulative_leak, abs=1e-9), k

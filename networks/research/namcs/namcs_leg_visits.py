@@ -52,10 +52,10 @@ DX = {
     "critical_limb_ischemia": ["44022", "44023", "44024"],
     "acute_limb_ischemia": ["4442"],
     "venous_insufficiency": ["45981", "4540", "4541", "4542", "4548", "4549", "4597"],
-    "deep_vein_thrombosis": ["4534", "4511", "4512", "4532"],
+    "deep_vein_thrombosis": ["4534", "4511"],  # acute DVT of the leg (from Oct 2004); phlebitis of deep leg veins
     "local_calf_pathology": ["6826", "4510", "72751", "92410"],  # leg cellulitis, superficial phlebitis, popliteal cyst, lower-leg contusion
     "peripheral_neuropathy": ["3560", "3561", "3562", "3563", "3564", "3568", "3569", "357", "2506"],
-    "lumbar_radiculopathy": ["7244", "7243", "72210", "72252", "72273", "7221"],
+    "lumbar_radiculopathy": ["7244", "7243", "72210", "72273"],  # lumbosacral radiculitis, sciatica, lumbar disc displacement (with myelopathy)
     "lumbar_spinal_stenosis": ["72402", "72403", "7240-", "72400", "72409"],
     "arthritis": ["714", "715", "716"],
     "thyroid_disease": ["240", "241", "242", "243", "244", "245", "246"],
@@ -83,10 +83,10 @@ def load(folder: Path) -> pd.DataFrame:
     return d
 
 
-def conditions(d: pd.DataFrame) -> pd.DataFrame:
-    """One boolean column per condition of :data:`DX`, and ``none`` (none of them)."""
+def conditions(d: pd.DataFrame, columns: tuple[str, ...] = ("diag1", "diag2", "diag3")) -> pd.DataFrame:
+    """One boolean column per condition of :data:`DX` (a code on any of ``columns``), and ``none`` (none of them)."""
     out = pd.DataFrame(index=d.index)
-    codes = [d[c].astype(str) for c in ("diag1", "diag2", "diag3")]
+    codes = [d[c].astype(str) for c in columns]
     for name, prefixes in DX.items():
         out[name] = np.logical_or.reduce([s.str.startswith(tuple(prefixes)) for s in codes])
     out["none"] = ~out.any(axis=1)
@@ -99,13 +99,15 @@ def main(folder: Path) -> None:
     visits = d[d["kind"].notna()]
     by_age_sex = visits.groupby(["period", "site", "kind", "age_band", "sex_name"]).agg(visits=("patwt", "size"), weighted=("patwt", "sum")).reset_index()
     by_age_sex.to_csv(HERE / "leg_visits_by_age_sex.csv", index=False)
-    flags = conditions(visits)
     rows = []
-    for name in flags.columns:
-        sub = visits[flags[name]]
-        g = sub.groupby(["period", "site", "kind"]).agg(visits=("patwt", "size"), weighted=("patwt", "sum")).reset_index()
-        g.insert(0, "condition", name)
-        rows.append(g)
+    for listed, columns in (("first", ("diag1",)), ("any", ("diag1", "diag2", "diag3"))):
+        flags = conditions(visits, columns)
+        for name in flags.columns:
+            sub = visits[flags[name]]
+            g = sub.groupby(["period", "site", "kind"]).agg(visits=("patwt", "size"), weighted=("patwt", "sum")).reset_index()
+            g.insert(0, "listed", listed)
+            g.insert(0, "condition", name)
+            rows.append(g)
     pd.concat(rows).to_csv(HERE / "leg_visits_by_condition.csv", index=False)
     print(f"{len(d)} adult visits, {len(visits)} with a leg complaint (sited or unsited) first")
 
