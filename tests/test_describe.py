@@ -109,9 +109,10 @@ def test_sources_come_from_the_file():
 
 
 def test_sources_follow_the_population(model):
-    """Check that in the presenting population (the default) the sex prior is that preset's judgment, not the census."""
+    """Check that in the presenting population (the default) the sex prior is that preset's (NAMCS leg-complaint visits, judgment until session 54), not the census."""
     assert model.population == "presenting"
-    assert [(s.key, s.numbers) for s in model.describe("sex").sources] == [("judgment", 2)]
+    assert [(s.key, s.numbers) for s in model.describe("sex").sources] == [("namcs_1995_2010", 2)]
+    assert [(s.key, s.numbers) for s in crampnet.load(population="adults").describe("sex").sources] == [("census_2020_sex", 2)]
 
 
 def test_source_counts_add_up_to_the_nodes_numbers(model):
