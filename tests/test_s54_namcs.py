@@ -157,3 +157,31 @@ def test_solved_presenting_ratios_meet_their_targets_with_the_namcs_mix(model, c
     marginal = VariableElimination(model.network).query([condition], show_progress=False)
     present = float(marginal.values[marginal.state_names[condition].index("present")])
     assert present == pytest.approx(target, abs=1e-4)  # the ratios are rounded (37.6, 234.9, 5.85)
+
+
+#: pain_location entries taken from the site of the chief complaint (first-listed diagnosis, sited complaints, 1995-2010).
+SITES = {
+    "deep_vein_thrombosis": ("buttock_or_hip", "knee", "foot"),
+    "lumbar_radiculopathy": ("buttock_or_hip", "knee", "foot"),
+    "peripheral_arterial_disease": ("buttock_or_hip", "knee", "foot"),
+    "lumbar_spinal_stenosis": ("knee", "foot"),
+}
+SITE_OF = {"hip": "buttock_or_hip", "knee": "knee", "ankle": "foot", "foot": "foot", "leg": "leg"}
+
+
+@pytest.mark.parametrize("condition", sorted(SITES))
+def test_pain_location_entries_are_the_namcs_sites(model, condition):
+    """Check each NAMCS-sourced pain_location entry against the table's site shares (ankle with the foot), and that it names the source."""
+    weighted: dict[str, float] = defaultdict(float)
+    with (NAMCS / "leg_visits_by_condition.csv").open(newline="") as f:
+        for row in csv.DictReader(f):
+            if row["condition"] == condition and row["listed"] == "first" and row["site"] != "unsited":
+                weighted[SITE_OF[row["site"]]] += float(row["weighted"])
+    total = sum(weighted.values())
+    link = next(link for link in model.spec.nodes["pain_location"].cpd.links if link.parent == condition)  # type: ignore[union-attr]
+    for site in SITES[condition]:
+        assert link.dist.probabilities[site] == pytest.approx(weighted[site] / total, abs=1.5e-3), site
+        assert link.dist.entry_sources[site] == "namcs_1995_2010"
+    table = model.parameters()
+    rows = table[(table["node"] == "pain_location") & (table["parent"] == condition) & table["state"].isin(SITES[condition])]
+    assert set(rows["source"]) == {"namcs_1995_2010"}
