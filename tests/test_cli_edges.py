@@ -144,8 +144,8 @@ def test_interview_answer_beyond_float_range(monkeypatch, capsys):
     assert main(["interview", "--max-questions", "1"]) == 0
     out = capsys.readouterr().out
     question = next(line for line in out.splitlines() if line.startswith("Q1. "))
-    assert "or a number" in question  # the shipped network asks a numeric question first (age)
-    assert f"That answer does not fit: age_group: {BEYOND}" in out and "Got inf" not in out
+    assert "(symptom_duration: " in question and "or a number" in question  # the shipped network asks a numeric question first (the duration, in days)
+    assert f"That answer does not fit: symptom_duration: {BEYOND}" in out and "Got inf" not in out
 
 
 def _closed_stdin(*args: str) -> subprocess.CompletedProcess[str]:

@@ -24,20 +24,25 @@ def _interview(monkeypatch, capsys, args: list[str], answers: str) -> tuple[int,
 
 
 def test_the_interview_echoes_numbers_as_typed(monkeypatch, capsys):
-    """Check the interview's final Evidence line shows ``ferritin=32.0`` and an answered ``7e1`` as typed, as diagnose does (it showed 32 and 70)."""
+    """Check the interview's final Evidence line shows ``ferritin=32.0`` and an answered ``7e1`` (days, to the first question, symptom_duration) as typed, as diagnose does (it showed 32 and 70)."""
     code, out = _interview(monkeypatch, capsys, ["ferritin=32.0", "--max-questions", "2"], "7e1\nq\n")
     assert code == 0
-    assert "Q1. Age group?" in out, out
+    assert "Q1. How long the current problem has lasted (symptom_duration: " in out, out
     evidence = next(line for line in out.splitlines() if line.startswith("Evidence: "))
-    assert evidence == "Evidence: ferritin=32.0 (low), age_group=7e1 (65_plus)", evidence
+    assert evidence == "Evidence: ferritin=32.0 (low), symptom_duration=7e1 (2_weeks_to_3_months)", evidence
 
 
 def test_an_interview_answer_out_of_range_is_named_as_typed(monkeypatch, capsys):
-    """Check an answer of 1e4 for the age is named 1e4 in the explanation, as on the command line (it said 10000.0)."""
-    code, out = _interview(monkeypatch, capsys, ["ferritin=32", "--max-questions", "1"], "1e4\nq\n")
+    """Check an answer of 1e5 for the duration (the first question) is named 1e5 in the explanation, as on the command line (it said 100000.0).
+
+    Written for the age (1e4 years); the first question is symptom_duration now,
+    whose plausible range is 0 to 36500 days, so 1e5 is out of it where 1e4 is not.
+    """
+    code, out = _interview(monkeypatch, capsys, ["ferritin=32", "--max-questions", "1"], "1e5\nq\n")
     assert code == 0
+    assert "Q1. How long the current problem has lasted (symptom_duration: " in out, out
     explained = next(line for line in out.splitlines() if "does not fit" in line)
-    assert "age_group = 1e4 is outside the plausible range 0 to 120 years" in explained, explained
+    assert "symptom_duration = 1e5 is outside the plausible range 0 to 36500 days" in explained, explained
 
 
 def test_the_interview_saves_numbers_not_their_texts(monkeypatch, capsys, tmp_path):
@@ -45,9 +50,9 @@ def test_the_interview_saves_numbers_not_their_texts(monkeypatch, capsys, tmp_pa
     path = tmp_path / "case.json"
     code, out = _interview(monkeypatch, capsys, ["ferritin=32.0", "--max-questions", "1", "--save", str(path)], "7e1\n")
     assert code == 0
-    assert "age_group=7e1 (65_plus)" in out
+    assert "symptom_duration=7e1 (2_weeks_to_3_months)" in out
     saved = json.loads(path.read_text())["evidence"]
-    assert saved == {"ferritin": 32.0, "age_group": 70.0}
+    assert saved == {"ferritin": 32.0, "symptom_duration": 70.0}
     assert all(type(v) is float for v in saved.values())
 
 

@@ -546,9 +546,17 @@ def test_steps_between_the_first_and_last_display_are_brief_but_hide_no_flag(mon
     rule-outs and definitions each time. The first display and the final one
     keep them; every step keeps every red flag line and every must-not-miss
     condition with its probability, threshold and flag.
+
+    The first question is symptom_duration now: it is skipped (a skip shows no
+    step, the interview asks the next question at once), so the age is Q2,
+    the pain location Q3 and Q4 meets the end of input: two steps are shown,
+    after the age and after the calf.
     """
-    code, out, _ = _main(monkeypatch, ["interview", "urge_to_move=yes", "--max-questions", "3"], "50\ncalf\n")  # Q3 meets the end of input
+    code, out, _ = _main(monkeypatch, ["interview", "urge_to_move=yes", "--max-questions", "4"], "skip\n50\ncalf\n")
     assert code == 0
+    assert "(symptom_duration: " in out.split("\nQ1. ", 1)[1].splitlines()[0]
+    assert "Q2. Age group? (age_group: " in out and "Q3. Where the symptoms are felt most (pain_location: " in out
+    assert "\nQ4. " in out and "Stopping: end of input." in out
     head, rest = out.split("\nQ1. ", 1)
     steps = rest.split("\nStopping: ", 1)[0]
     final = _final(out)
@@ -566,21 +574,24 @@ def test_steps_between_the_first_and_last_display_are_brief_but_hide_no_flag(mon
 
 
 def test_a_label_that_reads_as_a_question_gets_no_question_mark(monkeypatch):
-    """Check the prompt of a label like "How long the current problem has lasted": no "?" after it (a new user's check), while "Age group?" keeps one."""
-    code, out, _ = _main(monkeypatch, ["interview", "urge_to_move=yes", "--max-questions", "3"], "50\ncalf\n")
+    """Check the prompt of a label like "How long the current problem has lasted": no "?" after it (a new user's check), while "Age group?" keeps one.
+
+    The duration is the first question now and the age the second (after a skip).
+    """
+    code, out, _ = _main(monkeypatch, ["interview", "urge_to_move=yes", "--max-questions", "2"], "skip\n50\n")
     assert code == 0
-    assert "Q1. Age group? (age_group: " in out
-    assert "Q3. How long the current problem has lasted (symptom_duration: " in out and "lasted?" not in out
+    assert "Q1. How long the current problem has lasted (symptom_duration: " in out and "lasted?" not in out
+    assert "Q2. Age group? (age_group: " in out
 
 
 def test_choose_takes_a_number_for_a_numeric_first_question_after_an_equals_sign(monkeypatch, model):
     """Check --choose when question 1 takes a number: '=3' answers 3 (a bare 3 picks question 3), and the prompt says so."""
     first = _candidates(model, {"urge_to_move": True})[0]
-    assert model.spec.nodes[first].bands, "the shipped network's first question for this case takes a number (age)"
+    assert first == "symptom_duration" and model.spec.nodes[first].bands, "the shipped network's first question for this case takes a number (days)"
     code, out, _ = _main(monkeypatch, ["interview", "urge_to_move=yes", "--choose", "--max-questions", "1"], "=3\n")
     assert code == 0
     assert f"answer question 1 ({first}; =N for the number N; or skip) > =3" in out
-    assert _evidence_line(out)[first] == "3 (under_40)"
+    assert _evidence_line(out)[first] == "3 (under_2_weeks)"  # 3 days: under 14
 
 
 def test_a_blank_label_is_asked_by_its_id_without_a_crash(capsys):

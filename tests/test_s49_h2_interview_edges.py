@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 
 import pytest
 
@@ -44,27 +45,35 @@ def _asked(out: str, nid: str) -> list[str]:
 
 def test_a_question_mark_lists_the_answers_and_asks_again(model, cli_run):
     """Check '?' (and 'help') at a question: it was taken as skip without a word; now it lists the states, the numbers taken with their unit and range, skip and quit, and asks the same question again."""
-    node = model.spec.nodes["age_group"]
-    assert node.bands and node.valid and node.unit, "age_group takes a number in the shipped network"
+    node = model.spec.nodes["symptom_duration"]  # the first question for this case in the shipped network (it was age_group)
+    assert node.bands and node.valid and node.unit, "symptom_duration takes a number in the shipped network"
     for word in ("?", "help", " HELP "):
-        code, out, err = cli_run(["interview", "urge_to_move=yes", "--max-questions", "1"], f"{word}\nunder_40\n")
+        code, out, err = cli_run(["interview", "urge_to_move=yes", "--max-questions", "1"], f"{word}\nunder_2_weeks\n")
         assert (code, err) == (0, "")
-        assert len(_asked(out, "age_group")) == 2, out  # asked again, not skipped
+        assert out.split("\nQ1. ", 1)[1].startswith("How long the current problem has lasted (symptom_duration: "), out
+        assert len(_asked(out, "symptom_duration")) == 2, out  # asked again, not skipped
         help_text = out.split(f"> {word.strip()}\n", 1)[1].split("Q1. ", 1)[0]
         assert all(state in help_text for state in node.states)
         assert f"a number in {node.unit} from {node.valid[0]:g} to {node.valid[1]:g}" in help_text
         assert "skip" in help_text and "quit" in help_text
-        assert "Evidence: urge_to_move=yes, age_group=under_40" in out
+        assert "Evidence: urge_to_move=yes, symptom_duration=under_2_weeks" in out
         assert "Stopping: 1 question asked" in out
 
 
 def test_a_question_mark_in_choose_explains_the_menu_too(model, cli_run):
-    """Check '?' at the --choose prompt: the menu is explained (1-N picks, =N for a number) along with question 1's answers; nothing is skipped."""
-    code, out, err = cli_run(["interview", "urge_to_move=yes", "--choose", "--max-questions", "1"], "?\nunder_40\n")
+    """Check '?' at the --choose prompt: the menu is explained (1-N picks, =N for a number) along with question 1's answers; nothing is skipped.
+
+    Question 1 is symptom_duration in the shipped network (it was age_group).
+    The menu lists the default --top of 5 questions (this case has more than
+    5 to ask), so its range is 1-5.
+    """
+    code, out, err = cli_run(["interview", "urge_to_move=yes", "--choose", "--max-questions", "1"], "?\nunder_2_weeks\n")
     assert (code, err) == (0, "")
+    menu = re.findall(r"^  (\d+)\. .*\((\w+): ", out.split("\nQ1. ", 1)[0], flags=re.MULTILINE)
+    assert [number for number, _ in menu] == ["1", "2", "3", "4", "5"] and menu[0][1] == "symptom_duration", menu
     help_text = out.split("> ?\n", 1)[1].split("Q1. ", 1)[0]
-    assert "1-5" in help_text and "=N" in help_text and "under_40" in help_text
-    assert "Evidence: urge_to_move=yes, age_group=under_40" in out
+    assert "1-5" in help_text and "=N" in help_text and "under_2_weeks" in help_text and "(symptom_duration)" in help_text
+    assert "Evidence: urge_to_move=yes, symptom_duration=under_2_weeks" in out
 
 
 def _interrupt_when(monkeypatch, nid: str) -> None:
@@ -82,11 +91,12 @@ def _interrupt_when(monkeypatch, nid: str) -> None:
 def test_ctrl_c_while_computing_keeps_and_saves_the_answer(monkeypatch, tmp_path, cli_run):
     """Check Ctrl-C while the differential is computed after an answer: the answer was lost (not saved, no final differential, exit 130 without a word); now it is saved, the user is told, and the last differential computed is shown with its own evidence."""
     saved = tmp_path / "case.json"
-    _interrupt_when(monkeypatch, "age_group")
-    code, out, err = cli_run(["interview", "urge_to_move=yes", "--save", str(saved)], "under_40\n")
+    _interrupt_when(monkeypatch, "symptom_duration")  # question 1 in the shipped network
+    code, out, err = cli_run(["interview", "urge_to_move=yes", "--save", str(saved)], "under_2_weeks\n")
     assert (code, err) == (130, "")
-    assert json.loads(saved.read_text(encoding="utf-8"))["evidence"] == {"urge_to_move": "yes", "age_group": "under_40"}
-    assert "Stopping: interrupted while the differential was computed with age_group=under_40: the answer is kept in the saved case, but the differential below is from before it." in out
+    assert "\nQ1. How long the current problem has lasted (symptom_duration: " in out
+    assert json.loads(saved.read_text(encoding="utf-8"))["evidence"] == {"urge_to_move": "yes", "symptom_duration": "under_2_weeks"}
+    assert "Stopping: interrupted while the differential was computed with symptom_duration=under_2_weeks: the answer is kept in the saved case, but the differential below is from before it." in out
     assert "Final differential:" in out and "RED FLAG" in out
     assert "Evidence: urge_to_move=yes\n" in out  # the differential shown is of this evidence
     assert "resume it with: crampnet interview --case" in out
@@ -94,10 +104,10 @@ def test_ctrl_c_while_computing_keeps_and_saves_the_answer(monkeypatch, tmp_path
 
 def test_ctrl_c_while_computing_without_save_says_what_the_differential_is(monkeypatch, cli_run):
     """Check the same without --save: the user is told the differential shown is from before the answer, and it is printed."""
-    _interrupt_when(monkeypatch, "age_group")
-    code, out, err = cli_run(["interview", "urge_to_move=yes"], "under_40\n")
+    _interrupt_when(monkeypatch, "symptom_duration")  # question 1 in the shipped network
+    code, out, err = cli_run(["interview", "urge_to_move=yes"], "under_2_weeks\n")
     assert (code, err) == (130, "")
-    assert "with age_group=under_40: the answer is kept, but the differential below is from before it." in out
+    assert "with symptom_duration=under_2_weeks: the answer is kept, but the differential below is from before it." in out
     assert "Final differential:" in out and "Evidence: urge_to_move=yes\n" in out
 
 
@@ -107,16 +117,17 @@ def test_ctrl_c_while_choosing_the_next_question_shows_the_final_differential(mo
     real = crampnet.Diagnosis.next_questions
 
     def next_questions(self, *args, **kwargs):
-        if "age_group" in self.evidence:
+        if "symptom_duration" in self.evidence:  # answered to question 1 in the shipped network
             raise KeyboardInterrupt
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(crampnet.Diagnosis, "next_questions", next_questions)
-    code, out, err = cli_run(["interview", "urge_to_move=yes", "--save", str(saved)], "under_40\n")
+    code, out, err = cli_run(["interview", "urge_to_move=yes", "--save", str(saved)], "under_2_weeks\n")
     assert (code, err) == (130, "")
+    assert "\nQ1. How long the current problem has lasted (symptom_duration: " in out
     assert "Stopping: interrupted.\n" in out and "Final differential:" in out
-    assert "Evidence: urge_to_move=yes, age_group=under_40\n" in out
-    assert json.loads(saved.read_text(encoding="utf-8"))["evidence"] == {"urge_to_move": "yes", "age_group": "under_40"}
+    assert "Evidence: urge_to_move=yes, symptom_duration=under_2_weeks\n" in out
+    assert json.loads(saved.read_text(encoding="utf-8"))["evidence"] == {"urge_to_move": "yes", "symptom_duration": "under_2_weeks"}
 
 
 @pytest.mark.parametrize(
@@ -178,22 +189,25 @@ def test_the_resume_command_keeps_confidence_top_and_choose(tmp_path, cli_run):
 
 
 def test_the_menus_equals_sign_for_a_number_works_at_the_question_picked_too(model, cli_run):
-    """Check =N, which the --choose prompt teaches for a number, at a question that takes one when asked on its own (after picking it, or without --choose): it was refused as "'=52' is not a state of age_group"."""
-    assert model.spec.nodes["age_group"].bands
+    """Check =N, which the --choose prompt teaches for a number, at a question that takes one when asked on its own (after picking it, or without --choose): it was refused as "'=52' is not a state of age_group" (then question 1; symptom_duration, in days, is now)."""
+    assert model.spec.nodes["symptom_duration"].bands
     code, out, err = cli_run(["interview", "urge_to_move=yes", "--max-questions", "1"], "=52\n")
     assert (code, err) == (0, "")
+    assert "\nQ1. How long the current problem has lasted (symptom_duration: " in out
     assert "does not fit" not in out
-    assert "Evidence: urge_to_move=yes, age_group=52 (40_to_64)" in out
+    assert "Evidence: urge_to_move=yes, symptom_duration=52 (2_weeks_to_3_months)" in out
     code, out, err = cli_run(["interview", "urge_to_move=yes", "age=50", "--choose", "--max-questions", "1"], "=3\n")  # question 1 takes no number
     assert (code, err) == (0, "")
-    assert "That answer does not fit: '=3' is not a state of" in out
+    assert "answer question 1 (pain_location; or skip) > =3" in out  # pain_location: states, no number
+    assert "That answer does not fit: '=3' is not a state of pain_location" in out
 
 
 def test_a_refused_yes_is_not_told_to_answer_yes_or_no(model, cli_run):
-    """Check 'yes' to a question with no yes/no answer (age group): it was refused, then told "Answer yes or no, one of the states listed, ..."; the advice now names what that question takes."""
-    assert "yes" not in model.spec.nodes["age_group"].states
+    """Check 'yes' to a question with no yes/no answer (symptom_duration, question 1; it was the age group): it was refused, then told "Answer yes or no, one of the states listed, ..."; the advice now names what that question takes."""
+    assert "yes" not in model.spec.nodes["symptom_duration"].states
     code, out, err = cli_run(["interview", "urge_to_move=yes", "--max-questions", "1"], "yes\nskip\n")
     assert (code, err) == (0, "")
+    assert "\nQ1. How long the current problem has lasted (symptom_duration: " in out
     advice = out.split("> yes\n", 1)[1].split("Q1. ", 1)[0]
     assert "does not fit" in advice
     assert "yes or no" not in advice

@@ -125,12 +125,16 @@ def test_back_at_the_choose_menu_and_at_a_question_picked_from_it(cli_run):
 
 
 def test_a_number_taken_back_is_named_as_typed_and_leaves_the_case(tmp_path, cli_run):
-    """Check a number: 'Took back' names it as it was typed, and neither it nor its text stays in the saved case."""
+    """Check a number: 'Took back' names it as it was typed, and neither it nor its text stays in the saved case.
+
+    Question 1 takes the number: symptom_duration in the shipped network (it
+    was age_group), 7e1 days being 2_weeks_to_3_months.
+    """
     saved = tmp_path / "case.json"
     code, out, err = cli_run(["interview", "urge_to_move=yes", "--save", str(saved)], "7e1\nback\nquit\n")
     assert (code, err) == (0, "")
-    assert _prompts(out)[0][1] == "age_group"
-    assert re.search(r"^Took back age_group=7e1\b", out, flags=re.MULTILINE), out
+    assert _prompts(out)[0][1] == "symptom_duration"
+    assert re.search(r"^Took back symptom_duration=7e1\b", out, flags=re.MULTILINE), out
     assert json.loads(saved.read_text(encoding="utf-8"))["evidence"] == {"urge_to_move": "yes"}
 
 

@@ -56,10 +56,14 @@ def test_a_pick_beyond_the_list_at_a_question_without_a_number_names_the_list(cl
 
 
 def test_a_full_width_digit_at_the_menu_chooses_as_its_ascii_digit_does(cli_run, model):
-    """Check a full-width 3 (U+FF13, as an East Asian input method types it) at the menu asks question 3, as 3 does: it answered age_group 3 (under_40), a child's age, from a keystroke meant as a choice."""
+    """Check a full-width 3 (U+FF13, as an East Asian input method types it) at the menu asks question 3, as 3 does: it answered question 1, then age_group, 3 (under_40), a child's age, from a keystroke meant as a choice.
+
+    Question 1 is symptom_duration now (3 would be 3 days, under_2_weeks); the
+    menu lists the default --top of 5 questions.
+    """
     code, out, _ = cli_run(["interview", "urge_to_move=yes", "--choose", "--max-questions", "1"], "\uff13\nquit\n")
     assert code == 0
     listed = _menus(out)[0]
-    assert listed[0] == "age_group" and len(listed) == 5  # question 1 takes a number
+    assert listed[0] == "symptom_duration" and len(listed) == 5  # question 1 takes a number
     assert f"({listed[2]}: " in out.split("> \uff13\n", 1)[1].splitlines()[0]  # question 3 is asked next
-    assert "age_group" not in _evidence(out)
+    assert "symptom_duration" not in _evidence(out)

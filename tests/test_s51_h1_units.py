@@ -121,9 +121,13 @@ def test_python_reads_a_long_number_with_its_unit_on_its_side_of_the_cut(node: s
 
 @pytest.mark.parametrize("answer", ["70 years", "70 y", "70yrs"])
 def test_the_interview_reads_an_age_with_its_unit_and_saves_the_number(tmp_path: Path, cli_run: Run, answer: str) -> None:
+    """The age is question 2 in the shipped network (symptom_duration, in days, is question 1): skip the first, answer the age with its unit."""
     saved = tmp_path / "case.json"
-    code, out, _ = cli_run(["interview", "--max-questions", "1", "--save", str(saved)], f"{answer}\nquit\n")
+    code, out, _ = cli_run(["interview", "--max-questions", "2", "--save", str(saved)], f"skip\n{answer}\nquit\n")
     assert code == 0, out
+    assert "\nQ1. How long the current problem has lasted (symptom_duration: " in out, out
+    assert f"\nQ2. Age group? (age_group: under_40/40_to_64/65_plus, or a number in years; or skip) > {answer}\n" in out, out
+    assert "does not fit" not in out
     line = next(row for row in out.splitlines() if row.startswith("Evidence:"))
     assert line.startswith("Evidence: age_group=70 (65_plus)"), line
     assert json.loads(saved.read_text(encoding="utf-8"))["evidence"]["age_group"] == 70

@@ -37,14 +37,14 @@ def test_a_resumed_interview_echoes_and_saves_numbers_as_first_typed(tmp_path, m
 
 
 def test_an_integer_answer_is_saved_as_an_integer(tmp_path, monkeypatch, capsys):
-    """Check an interview answer of ``70`` (to the age question) is saved as the JSON integer 70, not 70.0, and echoed as 70 after a resume."""
+    """Check an interview answer of ``70`` (to the first question, symptom_duration: 70 days; it was the age) is saved as the JSON integer 70, not 70.0, and echoed as 70 after a resume."""
     path = tmp_path / "case.json"
     out = _interview(monkeypatch, capsys, ["ferritin=32", "--max-questions", "1", "--save", str(path)], "70\n")
-    assert "Q1. Age group?" in out, out
+    assert "Q1. How long the current problem has lasted (symptom_duration: " in out, out
     evidence = json.loads(path.read_text(encoding="utf-8"))["evidence"]
-    assert evidence == {"ferritin": 32, "age_group": 70} and type(evidence["age_group"]) is int, evidence
+    assert evidence == {"ferritin": 32, "symptom_duration": 70} and type(evidence["symptom_duration"]) is int, evidence
     again = _evidence_line(_interview(monkeypatch, capsys, ["--case", str(path), "--max-questions", "1"], ""))
-    assert again == "Evidence: ferritin=32 (low), age_group=70 (65_plus)", again
+    assert again == "Evidence: ferritin=32 (low), symptom_duration=70 (2_weeks_to_3_months)", again
 
 
 def test_a_saved_cases_numbers_are_read_as_plain_numbers_and_echoed_as_saved(tmp_path, monkeypatch, capsys):

@@ -42,7 +42,7 @@ Examples
 >>> run = Interview(crampnet.load(), {"urge_to_move": True}, top=1, max_questions=1)
 >>> run.run(io.StringIO("skip\n"))  # doctest: +ELLIPSIS
 crampnet interview: ...
-Q1. ...? (...) > skip
+Q1. How long the current problem has lasted (symptom_duration: ...) > skip
 Stopping: 1 question asked (--max-questions 1).
 <BLANKLINE>
 Final differential:
