@@ -66,9 +66,14 @@ def test_next_questions_cross_the_threshold_the_diagnosis_was_asked_with(model, 
 def test_d_dimer_is_about_dvt_at_the_given_threshold(model):
     """Check the probe: at threshold 0.2 a normal D-dimer takes DVT (34%) below it, so the D-dimer changes a decision about DVT, and has value.
 
-    Against the testing thresholds it changed none: DVT stays between its testing
-    and test-treatment thresholds whatever the result.
+    Against the default thresholds DVT stayed between its testing and
+    test-treatment thresholds whatever the result until session 54. Since the
+    NAMCS complaint links the local calf lesions bring swelling less often
+    (0.231, was 0.48), so a complaint of swelling argues more for DVT, and a
+    raised D-dimer takes it over its test-treatment threshold: that answer
+    now changes the decision.
     """
+    from crampnet.reasoning._collect import treatments
     p_normal = model.probability({"d_dimer": "normal"}, given=SWELLING)
     after = {s: model.posteriors({**SWELLING, "d_dimer": s})["deep_vein_thrombosis"] for s in ("normal", "raised")}
     assert after["normal"] < 0.2 <= model.posteriors(SWELLING)["deep_vein_thrombosis"] and after["raised"] >= 0.2
@@ -77,8 +82,10 @@ def test_d_dimer_is_about_dvt_at_the_given_threshold(model):
     assert row["value_threshold"] > 0  # a crossing: E max(p_q - 0.2, 0) > p - 0.2
     focused = model.diagnose(SWELLING, threshold=0.2).next_questions(None, about=["deep_vein_thrombosis"]).loc["d_dimer"]
     assert focused["decision"] == pytest.approx(p_normal, abs=1e-9) and focused["about"] == "deep_vein_thrombosis"
+    treat = treatments(model)["deep_vein_thrombosis"]
+    assert model.diagnose(SWELLING).must_not_miss.loc["deep_vein_thrombosis", "threshold"] < after["normal"] < treat <= after["raised"]
     default = model.diagnose(SWELLING).next_questions(None).loc["d_dimer"]
-    assert default["threshold_change"] == 0 and default["value_threshold"] == 0
+    assert default["threshold_change"] == pytest.approx(1 - p_normal, abs=1e-9)  # the raised answer crosses
 
 
 def test_next_questions_threshold_is_checked(model):
