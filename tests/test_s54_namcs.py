@@ -25,15 +25,19 @@ NAMCS = ROOT / "networks" / "research" / "namcs"
 KINDS = {"pain", "cramps", "weakness", "swelling"}
 
 
+def _rows(table: str) -> list[dict[str, str]]:
+    """The rows of one of the committed NAMCS tables."""
+    with (NAMCS / table).open(newline="") as f:
+        return list(csv.DictReader(f))
+
+
 def _shares(period: str) -> tuple[dict[str, float], float, int]:
     """Age-band shares, the female share and the visit count of the sited leg-complaint visits of ``period``."""
     by_age: dict[str, float] = defaultdict(float)
     by_sex: dict[str, float] = defaultdict(float)
     visits = 0
-    with (NAMCS / "leg_visits_by_age_sex.csv").open(newline="") as f:
-        for row in csv.DictReader(f):
-            if row["period"] != period or row["site"] == "unsited" or row["kind"] not in KINDS:
-                continue
+    for row in _rows("leg_visits_by_age_sex.csv"):
+        if row["period"] == period and row["site"] != "unsited" and row["kind"] in KINDS:
             by_age[row["age_band"]] += float(row["weighted"])
             by_sex[row["sex_name"]] += float(row["weighted"])
             visits += int(row["visits"])
@@ -82,19 +86,17 @@ def test_the_research_note_names_the_script_and_tables():
 
 #: Conditions whose presenting-complaint link is the NAMCS chief-complaint split as measured (first-listed diagnosis).
 MEASURED = ["deep_vein_thrombosis", "local_calf_pathology", "lumbar_radiculopathy", "lumbar_spinal_stenosis", "arthritis", "peripheral_neuropathy"]
-COMPLAINTS = ["cramps", "restlessness", "numbness_or_tingling", "pain", "swelling", "weakness"]
-ORDER = ["cramps", "restlessness", "numbness_or_tingling", "pain", "swelling", "weakness"]  # the noisy-MAX order
+COMPLAINTS = ["cramps", "restlessness", "numbness_or_tingling", "pain", "swelling", "weakness"]  # in the noisy-MAX order
 
 
 def _complaints(condition: str) -> tuple[dict[str, float], int]:
     """Weighted chief-complaint shares and the visit count of leg-complaint visits whose first-listed diagnosis is ``condition`` (1995-2010)."""
     weighted: dict[str, float] = defaultdict(float)
     visits = 0
-    with (NAMCS / "leg_visits_by_condition.csv").open(newline="") as f:
-        for row in csv.DictReader(f):
-            if row["condition"] == condition and row["listed"] == "first":
-                weighted[row["kind"]] += float(row["weighted"])
-                visits += int(row["visits"])
+    for row in _rows("leg_visits_by_condition.csv"):
+        if row["condition"] == condition and row["listed"] == "first":
+            weighted[row["kind"]] += float(row["weighted"])
+            visits += int(row["visits"])
     total = sum(weighted.values())
     return {k: weighted[k] / total for k in COMPLAINTS}, visits
 
@@ -138,7 +140,7 @@ def test_the_engine_table_is_the_link_under_the_leak(model, condition):
     link = _link(model, condition)
     leak = dict(model.spec.nodes["presenting_complaint"].cpd.leak.probabilities)  # type: ignore[union-attr]
     cumulative_link = cumulative_leak = cumulative_column = 0.0
-    for k in ORDER:
+    for k in COMPLAINTS:
         cumulative_link += link[k]
         cumulative_leak += leak[k]
         cumulative_column += float(column[k])
@@ -173,10 +175,9 @@ SITE_OF = {"hip": "buttock_or_hip", "knee": "knee", "ankle": "foot", "foot": "fo
 def test_pain_location_entries_are_the_namcs_sites(model, condition):
     """Check each NAMCS-sourced pain_location entry against the table's site shares (ankle with the foot), and that it names the source."""
     weighted: dict[str, float] = defaultdict(float)
-    with (NAMCS / "leg_visits_by_condition.csv").open(newline="") as f:
-        for row in csv.DictReader(f):
-            if row["condition"] == condition and row["listed"] == "first" and row["site"] != "unsited":
-                weighted[SITE_OF[row["site"]]] += float(row["weighted"])
+    for row in _rows("leg_visits_by_condition.csv"):
+        if row["condition"] == condition and row["listed"] == "first" and row["site"] != "unsited":
+            weighted[SITE_OF[row["site"]]] += float(row["weighted"])
     total = sum(weighted.values())
     link = next(link for link in model.spec.nodes["pain_location"].cpd.links if link.parent == condition)  # type: ignore[union-attr]
     for site in SITES[condition]:

@@ -94,6 +94,7 @@ def conditions(d: pd.DataFrame, columns: tuple[str, ...] = ("diag1", "diag2", "d
 
 
 def main(folder: Path) -> None:
+    """Write the two tables beside this script and print the presenting age and sex mix."""
     d = load(folder)
     d["period"] = np.where(d["year"] >= 2006, "2006-2010", "1995-2005")
     visits = d[d["kind"].notna()]
@@ -110,6 +111,7 @@ def main(folder: Path) -> None:
             rows.append(g)
     pd.concat(rows).to_csv(HERE / "leg_visits_by_condition.csv", index=False)
     print(f"{len(d)} adult visits, {len(visits)} with a leg complaint (sited or unsited) first")
+    presenting_mix(d)
 
 
 
@@ -126,9 +128,8 @@ def share_se(y: pd.Series, w: pd.Series, strata: pd.Series, psu: pd.Series) -> t
     return p, var**0.5
 
 
-def presenting_mix(folder: Path) -> None:
-    """Print the age and sex shares of 2006-2010 sited leg-complaint visits, with design-based standard errors."""
-    d = load(folder)
+def presenting_mix(d: pd.DataFrame) -> None:
+    """Print the age and sex shares of 2006-2010 sited leg-complaint visits in ``d`` (:func:`load`), with design-based standard errors."""
     v = d[(d["year"] >= 2006) & (d["site"] != "unsited") & d["kind"].notna()]
     for label, y in [("under_40", v["age_band"] == "under_40"), ("40_to_64", v["age_band"] == "40_to_64"),
                      ("65_plus", v["age_band"] == "65_plus"), ("female", v["sex_name"] == "female")]:
@@ -138,4 +139,3 @@ def presenting_mix(folder: Path) -> None:
 
 if __name__ == "__main__":
     main(Path(sys.argv[1]))
-    presenting_mix(Path(sys.argv[1]))
